@@ -1,0 +1,154 @@
+# mpavs — one Makefile for the library, the CLI, the daemons, tests and benchmarks.
+#
+#   make            build libmpavs (static + shared), the mpavs CLI and the daemons (release, -O2)
+#   make test       setup, build, every test (unit, integration on anvil, forge, ASan+UBSan, fuzz smoke)
+#   make check      unit tests only (fast inner loop)
+#   make bench      benchmarks (print medians and ratios; never fail)
+#   make sanitize   unit tests built with ASan+UBSan
+#   make fuzz       every fuzz target for FUZZ_SECONDS each (default 20)
+#   make ctime      constant-time check of secret-key code under valgrind
+#   make install    PREFIX=/usr/local: library, headers, pkg-config file, binaries
+#   make format     clang-format every C file
+#
+# Sources are found by layout: src/<module>/*.c is the library, cli/*.c the CLI,
+# daemons/<name>/*.c one daemon each, tests/unit/test_*.c one test binary each,
+# bench/bench_*.c one benchmark each, tests/fuzz/fuzz_*.c one fuzz target each.
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+BUILD     ?= build
+CC        ?= cc
+WERROR    ?= $(if $(CI),-Werror,)
+OPT       ?= -O2
+TOOLS_BIN := $(CURDIR)/.tools/bin
+export PATH := $(TOOLS_BIN):$(PATH)
+
+PKGS      := openssl libsecp256k1 libcurl jansson libmicrohttpd sqlite3
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
+             -Wformat=2 -Wvla -Wno-unused-parameter $(WERROR)
+CFLAGS_ALL = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(OPT) -g -fPIC \
+             -fvisibility=hidden -Iinclude -Isrc -Itests/support $(WARN) $(PKG_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) -lgmp -lpthread -lm $(EXTRA_LDFLAGS) $(LDFLAGS)
+
+LIB_SRC    := $(sort $(wildcard src/*/*.c))
+CLI_SRC    := $(sort $(wildcard cli/*.c))
+DAEMONS    := $(notdir $(patsubst %/,%,$(sort $(dir $(wildcard daemons/*/*.c)))))
+TEST_SRC   := $(sort $(wildcard tests/unit/test_*.c))
+BENCH_SRC  := $(sort $(wildcard bench/bench_*.c))
+FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+HARNESS    := $(sort $(wildcard tests/support/*.c))
+
+LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ    := $(CLI_SRC:%.c=$(BUILD)/%.o)
+HARNESS_OBJ:= $(HARNESS:%.c=$(BUILD)/%.o)
+STATIC_LIB := $(BUILD)/libmpavs.a
+SHARED_LIB := $(BUILD)/libmpavs.so
+CLI_BIN    := $(BUILD)/mpavs
+DAEMON_BIN := $(DAEMONS:%=$(BUILD)/mpavs-%)
+TEST_BIN   := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+BENCH_BIN  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+.PHONY: all lib test check bench sanitize sanitize-build fuzz fuzz-build ctime ctime-build install format clean setup contracts symbols
+all: lib $(CLI_BIN) $(DAEMON_BIN)
+lib: $(STATIC_LIB) $(SHARED_LIB) $(BUILD)/libmpavs.pc
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(STATIC_LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(SHARED_LIB): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,libmpavs.so.0 -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/libmpavs.pc: libmpavs.pc.in Makefile
+	@mkdir -p $(dir $@)
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
+
+$(CLI_BIN): $(CLI_OBJ) $(STATIC_LIB)
+	$(CC) -o $@ $(CLI_OBJ) $(STATIC_LIB) $(LDLIBS_ALL)
+
+.SECONDEXPANSION:
+$(BUILD)/mpavs-%: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard daemons/$$*/*.c)) $(STATIC_LIB)
+	$(CC) -o $@ $(filter %.o,$^) $(STATIC_LIB) $(LDLIBS_ALL)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(HARNESS_OBJ) $(STATIC_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $< $(HARNESS_OBJ) $(STATIC_LIB) $(LDLIBS_ALL)
+
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(STATIC_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $< $(STATIC_LIB) $(LDLIBS_ALL)
+
+setup:
+	@bash scripts/setup
+
+contracts: setup
+	cd contracts && forge build
+
+# Unit tests only: fast, no chain.
+check: all $(TEST_BIN)
+	@bash tests/run unit
+
+# Everything CI runs: README's test command.
+test: setup
+	$(MAKE) all $(TEST_BIN)
+	@bash tests/run all
+
+bench: all $(BENCH_BIN)
+	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || true; done
+
+ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+sanitize-build:
+	$(MAKE) BUILD=build/asan CC=clang OPT=-O1 EXTRA_CFLAGS="$(ASAN_FLAGS)" EXTRA_LDFLAGS="$(ASAN_FLAGS)" \
+	  all $(TEST_SRC:tests/unit/%.c=build/asan/tests/%)
+sanitize: sanitize-build
+	@bash tests/run sanitize
+
+FUZZ_SECONDS ?= 20
+fuzz-build:
+	$(MAKE) BUILD=build/fuzz CC=clang OPT=-O1 \
+	  EXTRA_CFLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" lib
+	@mkdir -p build/fuzz/bin
+	@set -e; for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+	  clang -std=c11 -D_DEFAULT_SOURCE -O1 -g -Iinclude -Isrc $(PKG_CFLAGS) \
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $$f build/fuzz/libmpavs.a \
+	    $(LDLIBS_ALL) -o build/fuzz/bin/$$n; done
+fuzz: fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/run fuzz
+
+CTIME_SRC := $(sort $(wildcard tests/ctime/*.c))
+ctime-build: lib
+	@mkdir -p $(BUILD)/ctime
+	@set -e; for f in $(CTIME_SRC); do n=$$(basename $$f .c); \
+	  $(CC) $(CFLAGS_ALL) $$f $(STATIC_LIB) $(LDLIBS_ALL) -o $(BUILD)/ctime/$$n; done
+ctime: ctime-build
+	@bash tests/run ctime
+
+symbols: $(SHARED_LIB)
+	@bad=$$(nm -D --defined-only $(SHARED_LIB) | awk '{print $$3}' | grep -v '^mpavs_' | grep -v '^_' || true); \
+	 if [ -n "$$bad" ]; then echo "libmpavs.so exports non-mpavs_ symbols:"; echo "$$bad"; exit 1; fi; \
+	 echo "libmpavs.so exports $$(nm -D --defined-only $(SHARED_LIB) | grep -c ' mpavs_') mpavs_ symbols only"
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/mpavs $(DESTDIR)$(PREFIX)/bin
+	install -m 644 $(STATIC_LIB) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(SHARED_LIB) $(DESTDIR)$(PREFIX)/lib/libmpavs.so.$(VERSION)
+	ln -sf libmpavs.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libmpavs.so.0
+	ln -sf libmpavs.so.0 $(DESTDIR)$(PREFIX)/lib/libmpavs.so
+	install -m 644 include/mpavs/*.h $(DESTDIR)$(PREFIX)/include/mpavs/
+	install -m 644 $(BUILD)/libmpavs.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	install -m 755 $(CLI_BIN) $(DAEMON_BIN) $(DESTDIR)$(PREFIX)/bin/
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build contracts/out contracts/cache
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,197 @@
+/* Shared plumbing of the mpavs CLI: errors, option scanning, files, hex. */
+#include "cli.h"
+
+#include "mpavs/hex.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void vmsg(const char *fmt, va_list ap) {
+    fputs("mpavs: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+int cli_error(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg(fmt, ap);
+    va_end(ap);
+    return 1;
+}
+
+int cli_usage_error(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg(fmt, ap);
+    va_end(ap);
+    return 2;
+}
+
+static void print_table(FILE *f, const char *parent, const cli_command *t, size_t n) {
+    fprintf(f, "usage: %s <command> [options]   (every command takes --help)\n\ncommands:\n", parent);
+    for (size_t i = 0; i < n; i++) fprintf(f, "  %-14s %s\n", t[i].name, t[i].summary);
+}
+
+int cli_dispatch(const char *parent, const cli_command *t, size_t n, int argc, char **argv) {
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        print_table(argc < 2 ? stderr : stdout, parent, t, n);
+        return argc < 2 ? 2 : 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(argv[1], t[i].name)) return t[i].run(argc - 1, argv + 1);
+    cli_usage_error("%s: unknown command '%s' (try %s --help)", parent, argv[1], parent);
+    return 2;
+}
+
+bool cli_wants_help(int argc, char **argv) {
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--")) break;
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return true;
+    }
+    return false;
+}
+
+bool cli_args_init(cli_args *a, int argc, char **argv) {
+    memset(a, 0, sizeof *a);
+    a->argc = argc;
+    a->argv = argv;
+    if (argc > CLI_MAX_ARGS) {
+        cli_usage_error("%s: too many arguments (at most %d)", argv[0], CLI_MAX_ARGS);
+        return false;
+    }
+    return true;
+}
+
+const char *cli_opt(cli_args *a, const char *name) {
+    size_t nl = strlen(name);
+    for (int i = 1; i < a->argc; i++) {
+        const char *arg = a->argv[i];
+        if (a->used[i]) continue;
+        if (!strcmp(arg, "--")) break;
+        if (strncmp(arg, "--", 2) || strncmp(arg + 2, name, nl)) continue;
+        const char *rest = arg + 2 + nl;
+        if (*rest == '=') {
+            a->used[i] = true;
+            return rest + 1;
+        }
+        if (*rest == 0 && i + 1 < a->argc) {
+            a->used[i] = a->used[i + 1] = true;
+            return a->argv[i + 1];
+        }
+    }
+    return NULL;
+}
+
+bool cli_flag(cli_args *a, const char *name) {
+    for (int i = 1; i < a->argc; i++) {
+        const char *arg = a->argv[i];
+        if (a->used[i]) continue;
+        if (!strcmp(arg, "--")) break;
+        if (!strncmp(arg, "--", 2) && !strcmp(arg + 2, name)) {
+            a->used[i] = true;
+            return true;
+        }
+    }
+    return false;
+}
+
+int cli_positionals(cli_args *a, char **pos, int cap) {
+    int n = 0;
+    bool dashdash = false;
+    for (int i = 1; i < a->argc; i++) {
+        char *arg = a->argv[i];
+        if (a->used[i]) continue;
+        if (!dashdash && !strcmp(arg, "--")) {
+            dashdash = true;
+            continue;
+        }
+        /* "--x" is an option; "-5" (a negative number) is a value */
+        if (!dashdash && !strncmp(arg, "--", 2)) {
+            cli_usage_error("%s: unknown option '%s' (try --help)", a->argv[0], arg);
+            return -1;
+        }
+        if (n >= cap) {
+            cli_usage_error("%s: too many arguments", a->argv[0]);
+            return -1;
+        }
+        pos[n++] = arg;
+    }
+    return n;
+}
+
+unsigned char *cli_read_file(const char *path, size_t *len) {
+    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+    if (!f) {
+        cli_error("cannot open %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 8192, n = 0, r;
+    unsigned char *b = malloc(cap + 1);
+    while (b && (r = fread(b + n, 1, cap - n, f)) > 0) {
+        n += r;
+        if (n == cap) {
+            if (cap > ((size_t)1 << 30)) {
+                free(b);
+                b = NULL;
+                cli_error("%s: file larger than 1 GiB", path);
+                break;
+            }
+            unsigned char *nb = realloc(b, 2 * cap + 1);
+            if (!nb) {
+                free(b);
+                b = NULL;
+                break;
+            }
+            b = nb;
+            cap *= 2;
+        }
+    }
+    bool err = ferror(f);
+    if (f != stdin) fclose(f);
+    if (!b) return NULL;
+    if (err) {
+        free(b);
+        cli_error("error reading %s", path);
+        return NULL;
+    }
+    b[n] = 0;
+    if (len) *len = n;
+    return b;
+}
+
+char *cli_read_secret_file(const char *path) {
+    size_t n;
+    unsigned char *b = cli_read_file(path, &n);
+    if (!b) return NULL;
+    if (n && b[n - 1] == '\n') b[--n] = 0;
+    if (n && b[n - 1] == '\r') b[--n] = 0;
+    return (char *)b;
+}
+
+uint8_t *cli_parse_hex(const char *what, const char *hex, size_t *len) {
+    size_t cap = strlen(hex) / 2 + 1;
+    uint8_t *out = malloc(cap);
+    if (!out) return NULL;
+    size_t n;
+    if (mpavs_hex_decode(out, cap, &n, hex, strlen(hex)) != MPAVS_HEX_OK) {
+        free(out);
+        cli_error("%s: expected 0x-prefixed hex bytes, got '%.80s'", what, hex);
+        return NULL;
+    }
+    *len = n;
+    return out;
+}
+
+void cli_print_hex(const uint8_t *b, size_t n) {
+    static const char d[] = "0123456789abcdef";
+    fputs("0x", stdout);
+    for (size_t i = 0; i < n; i++) {
+        putchar(d[b[i] >> 4]);
+        putchar(d[b[i] & 15]);
+    }
+    putchar('\n');
+}

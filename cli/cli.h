@@ -1,0 +1,85 @@
+/*
+ * cli/cli.h — shared plumbing of the `mpavs` command-line tool.
+ *
+ * Every command is a function `int cmd_xxx(int argc, char **argv)` where
+ * argv[0] is the command's own name; it returns the process exit code:
+ * 0 success, 1 a negative verdict or a failed operation, 2 unusable
+ * arguments. Errors are one line on stderr via cli_error().
+ */
+#ifndef MPAVS_CLI_H
+#define MPAVS_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/** One entry of a command table: name, one-line summary, handler. */
+typedef struct cli_command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+} cli_command;
+
+/** Print "mpavs: <message>" and a newline on stderr. Returns 1 for convenience. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** As cli_error but returns 2 (usage error). */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/**
+ * Dispatch argv[1] among a table of n subcommands (argv[0] is the parent's
+ * name, for messages). Prints the table on --help/-h or when none is given.
+ */
+int cli_dispatch(const char *parent, const cli_command *table, size_t n, int argc, char **argv);
+
+/** True if argv contains --help or -h (checked by every command). */
+bool cli_wants_help(int argc, char **argv);
+
+/** Most arguments one command line may have. */
+#define CLI_MAX_ARGS 512
+
+/** A command line being scanned: argv plus which slots options have consumed. */
+typedef struct {
+    int argc;
+    char **argv;
+    bool used[CLI_MAX_ARGS];
+} cli_args;
+
+/** Start scanning argv. Returns false (after a usage message) if argc > CLI_MAX_ARGS. */
+bool cli_args_init(cli_args *a, int argc, char **argv);
+
+/**
+ * Returns the value of "--name VALUE" or "--name=VALUE" and marks the slots
+ * consumed, or NULL when absent.
+ */
+const char *cli_opt(cli_args *a, const char *name);
+/** True if flag "--name" is present; marks it consumed. */
+bool cli_flag(cli_args *a, const char *name);
+/**
+ * Collect the positional arguments (those not consumed, after argv[0]) into
+ * pos (capacity cap). Returns their count, or -1 if an unknown --option is
+ * left or there are too many (reported with cli_usage_error).
+ */
+int cli_positionals(cli_args *a, char **pos, int cap);
+
+/**
+ * Read a whole file (or stdin for "-") into a malloc'd NUL-terminated buffer.
+ * Returns NULL (with a message on stderr) on failure. *len gets the size.
+ */
+unsigned char *cli_read_file(const char *path, size_t *len);
+
+/**
+ * Read a secret (password) from a file, dropping one trailing newline.
+ * Returns malloc'd string or NULL with a message. Wipe and free after use.
+ */
+char *cli_read_secret_file(const char *path);
+
+/**
+ * Parse 0x-prefixed hex (odd length allowed? no: even length) into a malloc'd
+ * buffer. Returns NULL with a message on stderr; *len gets the byte count.
+ */
+uint8_t *cli_parse_hex(const char *what, const char *hex, size_t *len);
+
+/** Print 0x + lowercase hex of n bytes and a newline on stdout. */
+void cli_print_hex(const uint8_t *b, size_t n);
+
+#endif

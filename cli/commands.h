@@ -1,0 +1,8 @@
+/* cli/commands.h — every top-level `mpavs` command (one per line, defined in cli/cmd_*.c). */
+#ifndef MPAVS_CLI_COMMANDS_H
+#define MPAVS_CLI_COMMANDS_H
+
+int cmd_keccak(int argc, char **argv); /* cmd_hash.c */
+int cmd_sig(int argc, char **argv);    /* cmd_hash.c */
+
+#endif

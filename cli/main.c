@@ -1,0 +1,19 @@
+/* mpavs — the multi-prover AVS command-line tool: the top-level command table. */
+#include "cli.h"
+#include "commands.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const cli_command COMMANDS[] = {
+    {"keccak", "keccak256 of hex bytes or of --text STRING", cmd_keccak},
+    {"sig", "4-byte function selector of a signature", cmd_sig},
+};
+
+int main(int argc, char **argv) {
+    if (argc >= 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version"))) {
+        puts("mpavs 0.1.0");
+        return 0;
+    }
+    return cli_dispatch("mpavs", COMMANDS, sizeof COMMANDS / sizeof COMMANDS[0], argc, argv);
+}
