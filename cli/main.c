@@ -8,6 +8,7 @@
 static const cli_command COMMANDS[] = {
     {"keccak", "keccak256 of hex bytes or of --text STRING", cmd_keccak},
     {"sig", "4-byte function selector of a signature", cmd_sig},
+    {"abi", "ABI encode, calldata, decode (cast-compatible)", cmd_abi},
 };
 
 int main(int argc, char **argv) {

@@ -50,9 +50,9 @@ MPAVS_API void mpavs_u256_to_be_min(uint8_t out[32], size_t *len, const mpavs_u2
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_u256_parse(mpavs_u256 *out, const char *s, size_t len);
 /** Decimal text of a, NUL-terminated. out needs 79 bytes. Returns OK or _ERR_SPACE. */
-MPAVS_API MPAVS_WARN_UNUSED int mpavs_u256_to_dec(char *out, size_t cap, const mpavs_u256 *a);
+MPAVS_API int mpavs_u256_to_dec(char *out, size_t cap, const mpavs_u256 *a);
 /** "0x"-prefixed minimal lowercase hex ("0x0" for zero). out needs 67 bytes. */
-MPAVS_API MPAVS_WARN_UNUSED int mpavs_u256_to_hex(char *out, size_t cap, const mpavs_u256 *a);
+MPAVS_API int mpavs_u256_to_hex(char *out, size_t cap, const mpavs_u256 *a);
 
 /** -1, 0, 1 as a <, ==, > b. */
 MPAVS_API int mpavs_u256_cmp(const mpavs_u256 *a, const mpavs_u256 *b);
