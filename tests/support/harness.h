@@ -49,8 +49,8 @@ const char *harness_hex(const unsigned char *b, size_t n);
     do {                                                                                           \
         long long _a = (long long)(a), _b = (long long)(b);                                        \
         if (_a != _b) {                                                                            \
-            char _m[256];                                                                          \
-            snprintf(_m, sizeof _m, "%s == %s (%lld != %lld)", #a, #b, _a, _b);                    \
+            char _m[320];                                                                          \
+            snprintf(_m, sizeof _m, "%.100s == %.100s (%lld != %lld)", #a, #b, _a, _b);                    \
             harness_fail(__FILE__, __LINE__, _m);                                                  \
         }                                                                                          \
     } while (0)
