@@ -28,8 +28,7 @@ static int build_args(mpavs_abi_signature **sig, mpavs_abi_value **args, const c
             return cli_usage_error("abi: argument %d ('%.80s') is not a valid %s: %s", i + 1, argv[i], ty,
                                    mpavs_abi_strerror(r));
         }
-        (*args)->items[i] = *v; /* move the parsed tree into the tuple */
-        free(v);
+        mpavs_abi_value_move(&(*args)->items[i], v);
     }
     return 0;
 }

@@ -150,6 +150,12 @@ MPAVS_API mpavs_abi_value *mpavs_abi_value_new(const mpavs_abi_type *t);
 MPAVS_API void mpavs_abi_value_free(mpavs_abi_value *v);
 /** Set the length of a dynamic array value to n (new elements zeroed). Returns OK or _ERR_NOMEM. */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_abi_value_resize(mpavs_abi_value *v, size_t n);
+/**
+ * Move the tree *src into the slot dst (e.g. a tuple component): dst's old
+ * contents are released, src's contents are moved and src itself is freed.
+ * The types must be the same object or identical.
+ */
+MPAVS_API void mpavs_abi_value_move(mpavs_abi_value *dst, mpavs_abi_value *src);
 /** Copy len bytes into a bytes/string value. Returns OK or _ERR_NOMEM. */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_abi_value_set_bytes(mpavs_abi_value *v, const void *data, size_t len);
 

@@ -45,6 +45,12 @@ mpavs_abi_value *mpavs_abi_value_new(const mpavs_abi_type *t) {
     return v;
 }
 
+void mpavs_abi_value_move(mpavs_abi_value *dst, mpavs_abi_value *src) {
+    value_clear(dst);
+    *dst = *src;
+    free(src);
+}
+
 int mpavs_abi_value_resize(mpavs_abi_value *v, size_t n) {
     MPAVS_REQUIRE(v->type->kind == MPAVS_ABI_ARRAY);
     for (size_t i = n; i < v->n; i++) value_clear(&v->items[i]);

@@ -14,8 +14,7 @@ static const char *calldata_hex(const char *sigtext, const char **args, size_t n
     for (size_t i = 0; i < n; i++) {
         mpavs_abi_value *v;
         if (mpavs_abi_value_parse(&v, sig->inputs->fields[i], args[i])) goto done;
-        tuple->items[i] = *v;
-        free(v);
+        mpavs_abi_value_move(&tuple->items[i], v);
     }
     uint8_t *enc;
     size_t len;
