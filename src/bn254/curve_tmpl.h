@@ -1,0 +1,220 @@
+/*
+ * src/bn254/curve_tmpl.h — point arithmetic shared by G1 and G2, included twice by curve.c
+ * with these macros defined: FE (field type), FE_ADD/SUB/MUL/SQR/NEG/INV/CMOV/EQ/IS_ZERO,
+ * FE_SET_ONE, FE_SET_ZERO, CURVE_B3 (3*b, a const FE), CURVE_B (b), PT (projective type),
+ * AFF (public affine type) and FN(name) (function name).
+ *
+ * Projective homogeneous coordinates with the complete formulas of Renes, Costello and
+ * Batina (2016) for a = 0: no exceptional cases, hence usable in constant-time code.
+ */
+
+static void FN(set_inf)(PT *r) {
+    FE_SET_ZERO(&r->x);
+    FE_SET_ONE(&r->y);
+    FE_SET_ZERO(&r->z);
+}
+
+int FN(is_inf)(const PT *a) { return FE_IS_ZERO(&a->z); }
+
+static void FN(cmov)(PT *r, const PT *a, uint64_t flag) {
+    FE_CMOV(&r->x, &a->x, flag);
+    FE_CMOV(&r->y, &a->y, flag);
+    FE_CMOV(&r->z, &a->z, flag);
+}
+
+void FN(from_affine)(PT *r, const AFF *a) {
+    r->x = a->x;
+    r->y = a->y;
+    FE_SET_ONE(&r->z);
+    PT inf;
+    FN(set_inf)(&inf);
+    FN(cmov)(r, &inf, (uint64_t)(a->infinity != 0));
+}
+
+void FN(to_affine)(AFF *r, const PT *a) {
+    FE zi;
+    int inf = FN(is_inf)(a);
+    FE_INV(&zi, &a->z);
+    FE_MUL(&r->x, &a->x, &zi);
+    FE_MUL(&r->y, &a->y, &zi);
+    r->infinity = (uint8_t)inf; /* zi = 0 for infinity, so x = y = 0 */
+}
+
+void FN(neg)(PT *r, const PT *a) {
+    r->x = a->x;
+    FE_NEG(&r->y, &a->y);
+    r->z = a->z;
+}
+
+/* Complete addition (RCB 2016, algorithm 7). */
+void FN(add)(PT *r, const PT *p, const PT *q) {
+    FE t0, t1, t2, t3, t4, x3, y3, z3;
+    FE_MUL(&t0, &p->x, &q->x);
+    FE_MUL(&t1, &p->y, &q->y);
+    FE_MUL(&t2, &p->z, &q->z);
+    FE_ADD(&t3, &p->x, &p->y);
+    FE_ADD(&t4, &q->x, &q->y);
+    FE_MUL(&t3, &t3, &t4);
+    FE_ADD(&t4, &t0, &t1);
+    FE_SUB(&t3, &t3, &t4);
+    FE_ADD(&t4, &p->y, &p->z);
+    FE_ADD(&x3, &q->y, &q->z);
+    FE_MUL(&t4, &t4, &x3);
+    FE_ADD(&x3, &t1, &t2);
+    FE_SUB(&t4, &t4, &x3);
+    FE_ADD(&x3, &p->x, &p->z);
+    FE_ADD(&y3, &q->x, &q->z);
+    FE_MUL(&x3, &x3, &y3);
+    FE_ADD(&y3, &t0, &t2);
+    FE_SUB(&y3, &x3, &y3);
+    FE_ADD(&x3, &t0, &t0);
+    FE_ADD(&t0, &x3, &t0);
+    FE_MUL(&t2, &t2, &CURVE_B3);
+    FE_ADD(&z3, &t1, &t2);
+    FE_SUB(&t1, &t1, &t2);
+    FE_MUL(&y3, &y3, &CURVE_B3);
+    FE_MUL(&x3, &t4, &y3);
+    FE_MUL(&t2, &t3, &t1);
+    FE_SUB(&x3, &t2, &x3);
+    FE_MUL(&y3, &y3, &t0);
+    FE_MUL(&t1, &t1, &z3);
+    FE_ADD(&y3, &t1, &y3);
+    FE_MUL(&t0, &t0, &t3);
+    FE_MUL(&z3, &z3, &t4);
+    FE_ADD(&z3, &z3, &t0);
+    r->x = x3;
+    r->y = y3;
+    r->z = z3;
+}
+
+/* Complete doubling (RCB 2016, algorithm 9). */
+void FN(dbl)(PT *r, const PT *p) {
+    FE t0, t1, t2, x3, y3, z3;
+    FE_SQR(&t0, &p->y);
+    FE_ADD(&z3, &t0, &t0);
+    FE_ADD(&z3, &z3, &z3);
+    FE_ADD(&z3, &z3, &z3);
+    FE_MUL(&t1, &p->y, &p->z);
+    FE_SQR(&t2, &p->z);
+    FE_MUL(&t2, &t2, &CURVE_B3);
+    FE_MUL(&x3, &t2, &z3);
+    FE_ADD(&y3, &t0, &t2);
+    FE_MUL(&z3, &t1, &z3);
+    FE_ADD(&t1, &t2, &t2);
+    FE_ADD(&t2, &t1, &t2);
+    FE_SUB(&t0, &t0, &t2);
+    FE_MUL(&y3, &t0, &y3);
+    FE_ADD(&y3, &x3, &y3);
+    FE_MUL(&t1, &p->x, &p->y);
+    FE_MUL(&x3, &t0, &t1);
+    FE_ADD(&x3, &x3, &x3);
+    r->x = x3;
+    r->y = y3;
+    r->z = z3;
+}
+
+/* Constant-time k*a: fixed 4-bit windows over all 256 bits, table read with masks. */
+void FN(mul_ct)(PT *r, const PT *a, const uint64_t k[4]) {
+    PT tab[16], acc, sel;
+    FN(set_inf)(&tab[0]);
+    tab[1] = *a;
+    for (int i = 2; i < 16; i++) {
+        if (i & 1)
+            FN(add)(&tab[i], &tab[i - 1], a);
+        else
+            FN(dbl)(&tab[i], &tab[i / 2]);
+    }
+    FN(set_inf)(&acc);
+    for (int w = 63; w >= 0; w--) {
+        FN(dbl)(&acc, &acc);
+        FN(dbl)(&acc, &acc);
+        FN(dbl)(&acc, &acc);
+        FN(dbl)(&acc, &acc);
+        uint64_t nib = (k[w / 16] >> (4 * (w % 16))) & 15;
+        FN(set_inf)(&sel);
+        for (uint64_t i = 1; i < 16; i++) {
+            uint64_t d = nib ^ i;
+            uint64_t eq = ((d | (0 - d)) >> 63) ^ 1;
+            FN(cmov)(&sel, &tab[i], eq);
+        }
+        FN(add)(&acc, &acc, &sel);
+    }
+    *r = acc;
+    mpavs_wipe(tab, sizeof tab);
+    mpavs_wipe(&sel, sizeof sel);
+    mpavs_wipe(&acc, sizeof acc);
+}
+
+/* Variable-time k*a with a width-5 NAF (public scalars only). */
+void FN(mul_var)(PT *r, const PT *a, const uint64_t k[4]) {
+    int8_t naf[260];
+    int len = bn_wnaf5(naf, k);
+    PT tab[8], a2, acc, t;
+    tab[0] = *a;
+    FN(dbl)(&a2, a);
+    for (int i = 1; i < 8; i++) FN(add)(&tab[i], &tab[i - 1], &a2);
+    FN(set_inf)(&acc);
+    for (int i = len - 1; i >= 0; i--) {
+        FN(dbl)(&acc, &acc);
+        int d = naf[i];
+        if (d > 0) {
+            FN(add)(&acc, &acc, &tab[d / 2]);
+        } else if (d < 0) {
+            FN(neg)(&t, &tab[(-d) / 2]);
+            FN(add)(&acc, &acc, &t);
+        }
+    }
+    *r = acc;
+}
+
+/* Pippenger bucket method (variable time, public data). k: n scalars of 4 limbs. */
+static void FN(msm)(PT *r, const AFF *pts, const uint64_t *k, size_t n, unsigned bits) {
+    unsigned c = 2;
+    while (c < 12 && ((size_t)1 << (c + 3)) <= n) c++;
+    size_t nb = ((size_t)1 << c) - 1;
+    PT *buckets = malloc(nb * sizeof *buckets);
+    PT acc, sum, run, t;
+    FN(set_inf)(&acc);
+    if (!buckets) { /* fall back to one multiplication per point */
+        for (size_t i = 0; i < n; i++) {
+            FN(from_affine)(&t, &pts[i]);
+            FN(mul_var)(&t, &t, &k[4 * i]);
+            FN(add)(&acc, &acc, &t);
+        }
+        *r = acc;
+        return;
+    }
+    unsigned nwin = (bits + c - 1) / c;
+    for (unsigned w = nwin; w-- > 0;) {
+        for (unsigned j = 0; j < c; j++) FN(dbl)(&acc, &acc);
+        for (size_t b = 0; b < nb; b++) FN(set_inf)(&buckets[b]);
+        unsigned bit = w * c;
+        for (size_t i = 0; i < n; i++) {
+            const uint64_t *ki = &k[4 * i];
+            uint64_t d = ki[bit / 64] >> (bit % 64);
+            if (bit % 64 + c > 64 && bit / 64 < 3) d |= ki[bit / 64 + 1] << (64 - bit % 64);
+            d &= ((uint64_t)1 << c) - 1;
+            if (d == 0 || pts[i].infinity) continue;
+            FN(from_affine)(&t, &pts[i]);
+            FN(add)(&buckets[d - 1], &buckets[d - 1], &t);
+        }
+        FN(set_inf)(&sum);
+        FN(set_inf)(&run);
+        for (size_t b = nb; b-- > 0;) {
+            FN(add)(&run, &run, &buckets[b]);
+            FN(add)(&sum, &sum, &run);
+        }
+        FN(add)(&acc, &acc, &sum);
+    }
+    free(buckets);
+    *r = acc;
+}
+
+int FN(on_curve_affine)(const FE *x, const FE *y) {
+    FE l, rr;
+    FE_SQR(&l, y);
+    FE_SQR(&rr, x);
+    FE_MUL(&rr, &rr, x);
+    FE_ADD(&rr, &rr, &CURVE_B);
+    return FE_EQ(&l, &rr);
+}

@@ -1,0 +1,271 @@
+/*
+ * src/bn254/field.h — internal: Fp (Montgomery, 4x64 limbs) and Fp2 = Fp[i]/(i^2+1).
+ * Everything here is constant time. Elements are always fully reduced (< p).
+ */
+#ifndef MPAVS_BN254_FIELD_H
+#define MPAVS_BN254_FIELD_H
+
+#include <string.h>
+
+#include "bn254/consts.h"
+#include "mpavs/bn254.h"
+
+typedef mpavs_bn254_fp fp;
+typedef mpavs_bn254_fp2 fp2;
+typedef unsigned __int128 u128;
+
+static const fp FP_P = {BN_P_LIMBS};
+static const fp FP_ONE = {BN_ONE};
+static const fp FP_R2 = {BN_R2};
+
+#define FP_PINV BN_P_INV
+
+/* r = a - b over 4 limbs; returns the borrow (0 or 1). */
+static inline uint64_t bn_sub4(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
+    uint64_t borrow = 0;
+    for (int i = 0; i < 4; i++) {
+        u128 d = (u128)a[i] - b[i] - borrow;
+        r[i] = (uint64_t)d;
+        borrow = (uint64_t)(d >> 64) & 1;
+    }
+    return borrow;
+}
+
+/* r = a + b over 4 limbs; returns the carry. */
+static inline uint64_t bn_add4(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
+    uint64_t carry = 0;
+    for (int i = 0; i < 4; i++) {
+        u128 s = (u128)a[i] + b[i] + carry;
+        r[i] = (uint64_t)s;
+        carry = (uint64_t)(s >> 64);
+    }
+    return carry;
+}
+
+/* If t >= p then t -= p (t < 2p). */
+static inline void fp_reduce_once(fp *r, const uint64_t t[4]) {
+    uint64_t s[4];
+    uint64_t borrow = bn_sub4(s, t, FP_P.l);
+    uint64_t mask = 0 - borrow; /* all ones: keep t */
+    for (int i = 0; i < 4; i++) r->l[i] = (t[i] & mask) | (s[i] & ~mask);
+}
+
+static inline void fp_add(fp *r, const fp *a, const fp *b) {
+    uint64_t t[4];
+    bn_add4(t, a->l, b->l); /* < 2p < 2^255: no carry */
+    fp_reduce_once(r, t);
+}
+
+static inline void fp_dbl(fp *r, const fp *a) { fp_add(r, a, a); }
+
+static inline void fp_sub(fp *r, const fp *a, const fp *b) {
+    uint64_t t[4], q[4];
+    uint64_t borrow = bn_sub4(t, a->l, b->l);
+    uint64_t mask = 0 - borrow;
+    for (int i = 0; i < 4; i++) q[i] = FP_P.l[i] & mask;
+    bn_add4(r->l, t, q);
+}
+
+static inline int fp_is_zero(const fp *a) {
+    uint64_t z = a->l[0] | a->l[1] | a->l[2] | a->l[3];
+    return (int)(((z | (0 - z)) >> 63) ^ 1);
+}
+
+static inline void fp_neg(fp *r, const fp *a) {
+    uint64_t t[4];
+    uint64_t z = a->l[0] | a->l[1] | a->l[2] | a->l[3];
+    uint64_t mask = 0 - ((z | (0 - z)) >> 63); /* all ones if a != 0 */
+    bn_sub4(t, FP_P.l, a->l);
+    for (int i = 0; i < 4; i++) r->l[i] = t[i] & mask;
+}
+
+static inline int fp_eq(const fp *a, const fp *b) {
+    uint64_t d = (a->l[0] ^ b->l[0]) | (a->l[1] ^ b->l[1]) | (a->l[2] ^ b->l[2]) | (a->l[3] ^ b->l[3]);
+    return (int)(((d | (0 - d)) >> 63) ^ 1);
+}
+
+/* r = flag ? a : r, flag in {0,1}, constant time. */
+static inline void fp_cmov(fp *r, const fp *a, uint64_t flag) {
+    uint64_t mask = 0 - flag;
+    for (int i = 0; i < 4; i++) r->l[i] ^= mask & (r->l[i] ^ a->l[i]);
+}
+
+/* Montgomery multiplication, CIOS without the extra carry word (valid because the top
+ * limb of p is below 2^62). Inputs < p, output < p. */
+static inline void fp_mul(fp *r, const fp *a, const fp *b) {
+    const uint64_t P0 = FP_P.l[0], P1 = FP_P.l[1], P2 = FP_P.l[2], P3 = FP_P.l[3];
+    uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+    const uint64_t a0 = a->l[0], a1 = a->l[1], a2 = a->l[2], a3 = a->l[3];
+    for (int i = 0; i < 4; i++) {
+        uint64_t bi = b->l[i], A, C, m;
+        u128 x, y;
+        x = (u128)a0 * bi + t0;
+        A = (uint64_t)(x >> 64);
+        t0 = (uint64_t)x;
+        m = t0 * FP_PINV;
+        y = (u128)m * P0 + t0;
+        C = (uint64_t)(y >> 64);
+        x = (u128)a1 * bi + A + t1;
+        A = (uint64_t)(x >> 64);
+        t1 = (uint64_t)x;
+        y = (u128)m * P1 + t1 + C;
+        C = (uint64_t)(y >> 64);
+        t0 = (uint64_t)y;
+        x = (u128)a2 * bi + A + t2;
+        A = (uint64_t)(x >> 64);
+        t2 = (uint64_t)x;
+        y = (u128)m * P2 + t2 + C;
+        C = (uint64_t)(y >> 64);
+        t1 = (uint64_t)y;
+        x = (u128)a3 * bi + A + t3;
+        A = (uint64_t)(x >> 64);
+        t3 = (uint64_t)x;
+        y = (u128)m * P3 + t3 + C;
+        C = (uint64_t)(y >> 64);
+        t2 = (uint64_t)y;
+        t3 = C + A;
+    }
+    uint64_t t[4] = {t0, t1, t2, t3};
+    fp_reduce_once(r, t);
+}
+
+static inline void fp_sqr(fp *r, const fp *a) { fp_mul(r, a, a); }
+
+/* r = a^e for a public exponent e (4 limbs), constant time in a. */
+static inline void fp_pow(fp *r, const fp *a, const uint64_t e[4]) {
+    fp acc = FP_ONE, base = *a;
+    for (int i = 3; i >= 0; i--) {
+        for (int j = 63; j >= 0; j--) {
+            fp_sqr(&acc, &acc);
+            if ((e[i] >> j) & 1) fp_mul(&acc, &acc, &base);
+        }
+    }
+    *r = acc;
+}
+
+/* r = 1/a (0 for a = 0), Fermat, constant time. */
+static inline void fp_inv(fp *r, const fp *a) {
+    static const uint64_t E[4] = BN_PM2;
+    fp_pow(r, a, E);
+}
+
+/* Convert a canonical integer (limbs) to Montgomery form and back. */
+static inline void fp_to_mont(fp *r, const fp *a) { fp_mul(r, a, &FP_R2); }
+static inline void fp_from_mont(fp *r, const fp *a) {
+    static const fp ONE_PLAIN = {{1, 0, 0, 0}};
+    fp_mul(r, a, &ONE_PLAIN);
+}
+
+/* Parse 32 bytes big-endian; returns 0 if >= p (not canonical), else 1 and r in Montgomery form. */
+static inline int fp_from_be(fp *r, const uint8_t in[32]) {
+    fp t;
+    for (int i = 0; i < 4; i++) {
+        uint64_t v = 0;
+        for (int j = 0; j < 8; j++) v = (v << 8) | in[(3 - i) * 8 + j];
+        t.l[i] = v;
+    }
+    uint64_t s[4];
+    if (!bn_sub4(s, t.l, FP_P.l)) return 0;
+    fp_to_mont(r, &t);
+    return 1;
+}
+
+static inline void fp_to_be(uint8_t out[32], const fp *a) {
+    fp t;
+    fp_from_mont(&t, a);
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 8; j++) out[(3 - i) * 8 + j] = (uint8_t)(t.l[i] >> (56 - 8 * j));
+}
+
+static inline void fp_set_u64(fp *r, uint64_t v) {
+    fp t = {{v, 0, 0, 0}};
+    fp_to_mont(r, &t);
+}
+
+/* ---- Fp2 ---- */
+
+static inline void fp2_add(fp2 *r, const fp2 *a, const fp2 *b) {
+    fp_add(&r->c0, &a->c0, &b->c0);
+    fp_add(&r->c1, &a->c1, &b->c1);
+}
+static inline void fp2_sub(fp2 *r, const fp2 *a, const fp2 *b) {
+    fp_sub(&r->c0, &a->c0, &b->c0);
+    fp_sub(&r->c1, &a->c1, &b->c1);
+}
+static inline void fp2_dbl(fp2 *r, const fp2 *a) { fp2_add(r, a, a); }
+static inline void fp2_neg(fp2 *r, const fp2 *a) {
+    fp_neg(&r->c0, &a->c0);
+    fp_neg(&r->c1, &a->c1);
+}
+static inline void fp2_conj(fp2 *r, const fp2 *a) {
+    r->c0 = a->c0;
+    fp_neg(&r->c1, &a->c1);
+}
+static inline int fp2_is_zero(const fp2 *a) { return fp_is_zero(&a->c0) & fp_is_zero(&a->c1); }
+static inline int fp2_eq(const fp2 *a, const fp2 *b) { return fp_eq(&a->c0, &b->c0) & fp_eq(&a->c1, &b->c1); }
+static inline void fp2_cmov(fp2 *r, const fp2 *a, uint64_t flag) {
+    fp_cmov(&r->c0, &a->c0, flag);
+    fp_cmov(&r->c1, &a->c1, flag);
+}
+static inline void fp2_set_zero(fp2 *r) { memset(r, 0, sizeof *r); }
+static inline void fp2_set_one(fp2 *r) {
+    r->c0 = FP_ONE;
+    memset(&r->c1, 0, sizeof r->c1);
+}
+
+static inline void fp2_mul(fp2 *r, const fp2 *a, const fp2 *b) {
+    fp v0, v1, s, t;
+    fp_mul(&v0, &a->c0, &b->c0);
+    fp_mul(&v1, &a->c1, &b->c1);
+    fp_add(&s, &a->c0, &a->c1);
+    fp_add(&t, &b->c0, &b->c1);
+    fp_mul(&s, &s, &t);
+    fp_sub(&s, &s, &v0);
+    fp_sub(&r->c1, &s, &v1);
+    fp_sub(&r->c0, &v0, &v1);
+}
+
+static inline void fp2_sqr(fp2 *r, const fp2 *a) {
+    fp s, d, m;
+    fp_add(&s, &a->c0, &a->c1);
+    fp_sub(&d, &a->c0, &a->c1);
+    fp_mul(&m, &a->c0, &a->c1);
+    fp_mul(&r->c0, &s, &d);
+    fp_add(&r->c1, &m, &m);
+}
+
+/* r = a * s for s in Fp. */
+static inline void fp2_mul_fp(fp2 *r, const fp2 *a, const fp *s) {
+    fp_mul(&r->c0, &a->c0, s);
+    fp_mul(&r->c1, &a->c1, s);
+}
+
+/* r = a * (9 + i). */
+static inline void fp2_mul_xi(fp2 *r, const fp2 *a) {
+    fp t0, t1, n0, n1;
+    fp_dbl(&t0, &a->c0);
+    fp_dbl(&t0, &t0);
+    fp_dbl(&t0, &t0);
+    fp_add(&t0, &t0, &a->c0); /* 9 a0 */
+    fp_dbl(&t1, &a->c1);
+    fp_dbl(&t1, &t1);
+    fp_dbl(&t1, &t1);
+    fp_add(&t1, &t1, &a->c1); /* 9 a1 */
+    fp_sub(&n0, &t0, &a->c1);
+    fp_add(&n1, &t1, &a->c0);
+    r->c0 = n0;
+    r->c1 = n1;
+}
+
+static inline void fp2_inv(fp2 *r, const fp2 *a) {
+    fp n, t;
+    fp_sqr(&n, &a->c0);
+    fp_sqr(&t, &a->c1);
+    fp_add(&n, &n, &t);
+    fp_inv(&n, &n);
+    fp_mul(&r->c0, &a->c0, &n);
+    fp_mul(&t, &a->c1, &n);
+    fp_neg(&r->c1, &t);
+}
+
+#endif

@@ -1,0 +1,347 @@
+/*
+ * src/bn254/tower.c — Fp6, Fp12, Frobenius maps, cyclotomic squaring, final exponentiation.
+ */
+#include "bn254/internal.h"
+
+void bn_fp6_add(fp6 *r, const fp6 *a, const fp6 *b) {
+    fp2_add(&r->c0, &a->c0, &b->c0);
+    fp2_add(&r->c1, &a->c1, &b->c1);
+    fp2_add(&r->c2, &a->c2, &b->c2);
+}
+
+void bn_fp6_sub(fp6 *r, const fp6 *a, const fp6 *b) {
+    fp2_sub(&r->c0, &a->c0, &b->c0);
+    fp2_sub(&r->c1, &a->c1, &b->c1);
+    fp2_sub(&r->c2, &a->c2, &b->c2);
+}
+
+static void fp6_neg(fp6 *r, const fp6 *a) {
+    fp2_neg(&r->c0, &a->c0);
+    fp2_neg(&r->c1, &a->c1);
+    fp2_neg(&r->c2, &a->c2);
+}
+
+/* r = a * v = (xi*a2, a0, a1). */
+static void fp6_mul_v(fp6 *r, const fp6 *a) {
+    fp2 t;
+    fp2_mul_xi(&t, &a->c2);
+    r->c2 = a->c1;
+    r->c1 = a->c0;
+    r->c0 = t;
+}
+
+void bn_fp6_mul(fp6 *r, const fp6 *a, const fp6 *b) {
+    fp2 v0, v1, v2, s, t, c0, c1, c2;
+    fp2_mul(&v0, &a->c0, &b->c0);
+    fp2_mul(&v1, &a->c1, &b->c1);
+    fp2_mul(&v2, &a->c2, &b->c2);
+    /* c0 = v0 + xi*((a1+a2)(b1+b2) - v1 - v2) */
+    fp2_add(&s, &a->c1, &a->c2);
+    fp2_add(&t, &b->c1, &b->c2);
+    fp2_mul(&s, &s, &t);
+    fp2_sub(&s, &s, &v1);
+    fp2_sub(&s, &s, &v2);
+    fp2_mul_xi(&s, &s);
+    fp2_add(&c0, &s, &v0);
+    /* c1 = (a0+a1)(b0+b1) - v0 - v1 + xi*v2 */
+    fp2_add(&s, &a->c0, &a->c1);
+    fp2_add(&t, &b->c0, &b->c1);
+    fp2_mul(&s, &s, &t);
+    fp2_sub(&s, &s, &v0);
+    fp2_sub(&s, &s, &v1);
+    fp2_mul_xi(&t, &v2);
+    fp2_add(&c1, &s, &t);
+    /* c2 = (a0+a2)(b0+b2) - v0 - v2 + v1 */
+    fp2_add(&s, &a->c0, &a->c2);
+    fp2_add(&t, &b->c0, &b->c2);
+    fp2_mul(&s, &s, &t);
+    fp2_sub(&s, &s, &v0);
+    fp2_sub(&s, &s, &v2);
+    fp2_add(&c2, &s, &v1);
+    r->c0 = c0;
+    r->c1 = c1;
+    r->c2 = c2;
+}
+
+/* r = a * (b0 + b1 v). */
+static void fp6_mul_01(fp6 *r, const fp6 *a, const fp2 *b0, const fp2 *b1) {
+    fp2 v0, v1, s, t, c0, c1, c2;
+    fp2_mul(&v0, &a->c0, b0);
+    fp2_mul(&v1, &a->c1, b1);
+    /* c0 = v0 + xi*((a1+a2) b1 - v1) */
+    fp2_add(&s, &a->c1, &a->c2);
+    fp2_mul(&s, &s, b1);
+    fp2_sub(&s, &s, &v1);
+    fp2_mul_xi(&s, &s);
+    fp2_add(&c0, &s, &v0);
+    /* c1 = (a0+a1)(b0+b1) - v0 - v1 */
+    fp2_add(&s, &a->c0, &a->c1);
+    fp2_add(&t, b0, b1);
+    fp2_mul(&s, &s, &t);
+    fp2_sub(&s, &s, &v0);
+    fp2_sub(&c1, &s, &v1);
+    /* c2 = (a0+a2) b0 - v0 + v1 */
+    fp2_add(&s, &a->c0, &a->c2);
+    fp2_mul(&s, &s, b0);
+    fp2_sub(&s, &s, &v0);
+    fp2_add(&c2, &s, &v1);
+    r->c0 = c0;
+    r->c1 = c1;
+    r->c2 = c2;
+}
+
+static void fp6_mul_fp2(fp6 *r, const fp6 *a, const fp2 *b) {
+    fp2_mul(&r->c0, &a->c0, b);
+    fp2_mul(&r->c1, &a->c1, b);
+    fp2_mul(&r->c2, &a->c2, b);
+}
+
+void bn_fp6_inv(fp6 *r, const fp6 *a) {
+    fp2 c0, c1, c2, t, s;
+    /* c0 = a0^2 - xi a1 a2; c1 = xi a2^2 - a0 a1; c2 = a1^2 - a0 a2 */
+    fp2_sqr(&c0, &a->c0);
+    fp2_mul(&t, &a->c1, &a->c2);
+    fp2_mul_xi(&t, &t);
+    fp2_sub(&c0, &c0, &t);
+    fp2_sqr(&c1, &a->c2);
+    fp2_mul_xi(&c1, &c1);
+    fp2_mul(&t, &a->c0, &a->c1);
+    fp2_sub(&c1, &c1, &t);
+    fp2_sqr(&c2, &a->c1);
+    fp2_mul(&t, &a->c0, &a->c2);
+    fp2_sub(&c2, &c2, &t);
+    /* t = a0 c0 + xi (a2 c1 + a1 c2) */
+    fp2_mul(&t, &a->c2, &c1);
+    fp2_mul(&s, &a->c1, &c2);
+    fp2_add(&t, &t, &s);
+    fp2_mul_xi(&t, &t);
+    fp2_mul(&s, &a->c0, &c0);
+    fp2_add(&t, &t, &s);
+    fp2_inv(&t, &t);
+    fp2_mul(&r->c0, &c0, &t);
+    fp2_mul(&r->c1, &c1, &t);
+    fp2_mul(&r->c2, &c2, &t);
+}
+
+void bn_fp12_set_one(fp12 *r) {
+    memset(r, 0, sizeof *r);
+    r->c0.c0.c0 = FP_ONE;
+}
+
+int bn_fp12_eq(const fp12 *a, const fp12 *b) {
+    return fp2_eq(&a->c0.c0, &b->c0.c0) & fp2_eq(&a->c0.c1, &b->c0.c1) & fp2_eq(&a->c0.c2, &b->c0.c2) &
+           fp2_eq(&a->c1.c0, &b->c1.c0) & fp2_eq(&a->c1.c1, &b->c1.c1) & fp2_eq(&a->c1.c2, &b->c1.c2);
+}
+
+int bn_fp12_is_one(const fp12 *a) {
+    fp12 one;
+    bn_fp12_set_one(&one);
+    return bn_fp12_eq(a, &one);
+}
+
+void bn_fp12_mul(fp12 *r, const fp12 *a, const fp12 *b) {
+    fp6 v0, v1, s, t;
+    bn_fp6_mul(&v0, &a->c0, &b->c0);
+    bn_fp6_mul(&v1, &a->c1, &b->c1);
+    bn_fp6_add(&s, &a->c0, &a->c1);
+    bn_fp6_add(&t, &b->c0, &b->c1);
+    bn_fp6_mul(&s, &s, &t);
+    bn_fp6_sub(&s, &s, &v0);
+    bn_fp6_sub(&r->c1, &s, &v1);
+    fp6_mul_v(&v1, &v1);
+    bn_fp6_add(&r->c0, &v0, &v1);
+}
+
+void bn_fp12_sqr(fp12 *r, const fp12 *a) {
+    /* c0 = (a0+a1)(a0+v a1) - m - v m; c1 = 2m with m = a0 a1 */
+    fp6 m, s, t, vm;
+    bn_fp6_mul(&m, &a->c0, &a->c1);
+    bn_fp6_add(&s, &a->c0, &a->c1);
+    fp6_mul_v(&t, &a->c1);
+    bn_fp6_add(&t, &t, &a->c0);
+    bn_fp6_mul(&s, &s, &t);
+    bn_fp6_sub(&s, &s, &m);
+    fp6_mul_v(&vm, &m);
+    bn_fp6_sub(&r->c0, &s, &vm);
+    bn_fp6_add(&r->c1, &m, &m);
+}
+
+void bn_fp12_conj(fp12 *r, const fp12 *a) {
+    r->c0 = a->c0;
+    fp6_neg(&r->c1, &a->c1);
+}
+
+void bn_fp12_inv(fp12 *r, const fp12 *a) {
+    fp6 t, s;
+    bn_fp6_mul(&t, &a->c0, &a->c0);
+    bn_fp6_mul(&s, &a->c1, &a->c1);
+    fp6_mul_v(&s, &s);
+    bn_fp6_sub(&t, &t, &s);
+    bn_fp6_inv(&t, &t);
+    bn_fp6_mul(&r->c0, &a->c0, &t);
+    bn_fp6_mul(&s, &a->c1, &t);
+    fp6_neg(&r->c1, &s);
+}
+
+static const fp2 FROB[3][6] = {BN_FROB1, BN_FROB2, BN_FROB3};
+
+void bn_fp12_frob(fp12 *r, const fp12 *a, int k) {
+    /* coefficient of w^j: conj^k(g_j) * xi^(j (p^k - 1)/6) */
+    const fp2 *g[6] = {&a->c0.c0, &a->c1.c0, &a->c0.c1, &a->c1.c1, &a->c0.c2, &a->c1.c2};
+    fp2 out[6];
+    for (int j = 0; j < 6; j++) {
+        fp2 t = *g[j];
+        if (k & 1) fp2_conj(&t, &t);
+        if (j == 0)
+            out[j] = t;
+        else
+            fp2_mul(&out[j], &t, &FROB[k - 1][j]);
+    }
+    r->c0.c0 = out[0];
+    r->c1.c0 = out[1];
+    r->c0.c1 = out[2];
+    r->c1.c1 = out[3];
+    r->c0.c2 = out[4];
+    r->c1.c2 = out[5];
+}
+
+void bn_fp12_mul_line(fp12 *f, const bn_line *l) {
+    /* l = L0 + L1 w with L0 = (l0, 0, 0), L1 = (l1, l3, 0). */
+    fp6 a0l0, a1l1, s;
+    fp2 t;
+    fp6_mul_fp2(&a0l0, &f->c0, &l->l0);
+    fp6_mul_01(&a1l1, &f->c1, &l->l1, &l->l3);
+    bn_fp6_add(&s, &f->c0, &f->c1);
+    fp2_add(&t, &l->l0, &l->l1);
+    fp6_mul_01(&s, &s, &t, &l->l3);
+    bn_fp6_sub(&s, &s, &a0l0);
+    bn_fp6_sub(&f->c1, &s, &a1l1);
+    fp6_mul_v(&a1l1, &a1l1);
+    bn_fp6_add(&f->c0, &a0l0, &a1l1);
+}
+
+/* Square in Fp4 = Fp2[t]/(t^2 - xi): (a + b t)^2 = (a^2 + xi b^2) + 2ab t. */
+static void fp4_sqr(fp2 *r0, fp2 *r1, const fp2 *a, const fp2 *b) {
+    fp2 a2, b2, s;
+    fp2_sqr(&a2, a);
+    fp2_sqr(&b2, b);
+    fp2_add(&s, a, b);
+    fp2_sqr(&s, &s);
+    fp2_sub(&s, &s, &a2);
+    fp2_sub(r1, &s, &b2);
+    fp2_mul_xi(&b2, &b2);
+    fp2_add(r0, &a2, &b2);
+}
+
+/*
+ * Granger-Scott squaring for elements of the cyclotomic subgroup. Write f = A + B w + C w^2
+ * with A = g0 + g3 t, B = g1 + g4 t, C = g2 + g5 t in Fp4 (t = w^3). Then
+ * f^2 = (3A^2 - 2 conj(A)) + (3 t C^2 + 2 conj(B)) w + (3 B^2 - 2 conj(C)) w^2.
+ */
+void bn_fp12_cyclo_sqr(fp12 *r, const fp12 *a) {
+    const fp2 *g0 = &a->c0.c0, *g1 = &a->c1.c0, *g2 = &a->c0.c1, *g3 = &a->c1.c1, *g4 = &a->c0.c2,
+              *g5 = &a->c1.c2;
+    fp2 A0, A1, B0, B1, C0, C1, t;
+    fp4_sqr(&A0, &A1, g0, g3); /* A^2 */
+    fp4_sqr(&B0, &B1, g1, g4); /* B^2 */
+    fp4_sqr(&C0, &C1, g2, g5); /* C^2 */
+    fp2 h0, h1, h2, h3, h4, h5;
+    /* new A = 3A^2 - 2 conj(A): h0 = 3 A0 - 2 g0, h3 = 3 A1 + 2 g3 */
+    fp2_sub(&t, &A0, g0);
+    fp2_dbl(&t, &t);
+    fp2_add(&h0, &t, &A0);
+    fp2_add(&t, &A1, g3);
+    fp2_dbl(&t, &t);
+    fp2_add(&h3, &t, &A1);
+    /* new C = 3 B^2 - 2 conj(C): h2 = 3 B0 - 2 g2, h5 = 3 B1 + 2 g5 */
+    fp2_sub(&t, &B0, g2);
+    fp2_dbl(&t, &t);
+    fp2_add(&h2, &t, &B0);
+    fp2_add(&t, &B1, g5);
+    fp2_dbl(&t, &t);
+    fp2_add(&h5, &t, &B1);
+    /* new B = 3 t C^2 + 2 conj(B): t C^2 = xi C1 + C0 t; h1 = 3 xi C1 + 2 g1, h4 = 3 C0 - 2 g4 */
+    fp2 xc1;
+    fp2_mul_xi(&xc1, &C1);
+    fp2_add(&t, &xc1, g1);
+    fp2_dbl(&t, &t);
+    fp2_add(&h1, &t, &xc1);
+    fp2_sub(&t, &C0, g4);
+    fp2_dbl(&t, &t);
+    fp2_add(&h4, &t, &C0);
+    r->c0.c0 = h0;
+    r->c1.c0 = h1;
+    r->c0.c1 = h2;
+    r->c1.c1 = h3;
+    r->c0.c2 = h4;
+    r->c1.c2 = h5;
+}
+
+void bn_fp12_pow_var(fp12 *r, const fp12 *a, const uint64_t *e, size_t nlimbs) {
+    fp12 acc;
+    bn_fp12_set_one(&acc);
+    for (size_t i = nlimbs; i-- > 0;) {
+        for (int j = 63; j >= 0; j--) {
+            bn_fp12_sqr(&acc, &acc);
+            if ((e[i] >> j) & 1) bn_fp12_mul(&acc, &acc, a);
+        }
+    }
+    *r = acc;
+}
+
+/* r = a^u for a in the cyclotomic subgroup (u = BN parameter, public). */
+static void cyclo_pow_u(fp12 *r, const fp12 *a) {
+    const uint64_t u = BN_U;
+    fp12 acc = *a;
+    for (int j = 61; j >= 0; j--) { /* u has bit 62 as its top bit */
+        bn_fp12_cyclo_sqr(&acc, &acc);
+        if ((u >> j) & 1) bn_fp12_mul(&acc, &acc, a);
+    }
+    *r = acc;
+}
+
+void bn_final_exp(fp12 *r, const fp12 *f) {
+    fp12 t, inv, m;
+    /* easy part: m = f^((p^6 - 1)(p^2 + 1)) */
+    bn_fp12_conj(&t, f);
+    bn_fp12_inv(&inv, f);
+    bn_fp12_mul(&t, &t, &inv);
+    bn_fp12_frob(&m, &t, 2);
+    bn_fp12_mul(&m, &m, &t);
+    /* hard part (p^4 - p^2 + 1)/r via the BN parameter u:
+     * m^(l0 + l1 p + l2 p^2 + l3 p^3) = y0 y1^2 y2^6 y3^12 y4^18 y5^30 y6^36 */
+    fp12 fp1, fp2_, fp3, fu, fu2, fu3, y0, y1, y2, y3, y4, y5, y6, a, b;
+    bn_fp12_frob(&fp1, &m, 1);
+    bn_fp12_frob(&fp2_, &m, 2);
+    bn_fp12_frob(&fp3, &m, 3);
+    cyclo_pow_u(&fu, &m);
+    cyclo_pow_u(&fu2, &fu);
+    cyclo_pow_u(&fu3, &fu2);
+    bn_fp12_mul(&y0, &fp1, &fp2_);
+    bn_fp12_mul(&y0, &y0, &fp3);
+    bn_fp12_conj(&y1, &m);
+    bn_fp12_frob(&y2, &fu2, 2);
+    bn_fp12_frob(&y3, &fu, 1);
+    bn_fp12_conj(&y3, &y3);
+    bn_fp12_frob(&a, &fu2, 1);
+    bn_fp12_mul(&y4, &fu, &a);
+    bn_fp12_conj(&y4, &y4);
+    bn_fp12_conj(&y5, &fu2);
+    bn_fp12_frob(&a, &fu3, 1);
+    bn_fp12_mul(&y6, &fu3, &a);
+    bn_fp12_conj(&y6, &y6);
+    /* addition chain */
+    bn_fp12_cyclo_sqr(&a, &y6);
+    bn_fp12_mul(&a, &a, &y4);
+    bn_fp12_mul(&a, &a, &y5);
+    bn_fp12_mul(&b, &y3, &y5);
+    bn_fp12_mul(&b, &b, &a);
+    bn_fp12_mul(&a, &a, &y2);
+    bn_fp12_cyclo_sqr(&b, &b);
+    bn_fp12_mul(&b, &b, &a);
+    bn_fp12_cyclo_sqr(&b, &b);
+    bn_fp12_mul(&a, &b, &y1);
+    bn_fp12_mul(&b, &b, &y0);
+    bn_fp12_cyclo_sqr(&a, &a);
+    bn_fp12_mul(r, &a, &b);
+}

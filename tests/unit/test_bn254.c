@@ -1,0 +1,281 @@
+/* tests/unit/test_bn254.c — BN254 fields, curves and pairing (internal and public API). */
+#include <stdlib.h>
+
+#include "bn254/internal.h"
+#include "harness.h"
+#include "mpavs/bn254.h"
+
+/* Deterministic test randomness (xorshift). */
+static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+static uint64_t rnd64(void) {
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+static void rnd_scalar(uint8_t k[32]) {
+    for (int i = 0; i < 32; i++) k[i] = (uint8_t)rnd64();
+    mpavs_bn254_scalar_reduce(k, k);
+}
+static void rnd_fp(fp *a) {
+    uint8_t b[32];
+    rnd_scalar(b); /* < r < p */
+    CHECK(fp_from_be(a, b));
+}
+static void rnd_fp12(fp12 *f) {
+    fp2 *c[6] = {&f->c0.c0, &f->c0.c1, &f->c0.c2, &f->c1.c0, &f->c1.c1, &f->c1.c2};
+    for (int i = 0; i < 6; i++) {
+        rnd_fp(&c[i]->c0);
+        rnd_fp(&c[i]->c1);
+    }
+}
+
+/* k as a 32-byte BE from a u64 */
+static void k_u64(uint8_t k[32], uint64_t v) {
+    memset(k, 0, 32);
+    for (int i = 0; i < 8; i++) k[31 - i] = (uint8_t)(v >> (8 * i));
+}
+
+static const char *P_HEX = "30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47";
+static const char *R_HEX = "30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001";
+
+TEST(fp_basics) {
+    uint8_t b[32], c[32];
+    mpavs_bn254_modulus_p(b);
+    CHECK_STREQ(harness_hex(b, 32), P_HEX);
+    mpavs_bn254_order_r(b);
+    CHECK_STREQ(harness_hex(b, 32), R_HEX);
+    fp a, t, one = FP_ONE;
+    mpavs_bn254_modulus_p(b);
+    CHECK(!fp_from_be(&a, b)); /* p itself is not canonical */
+    b[31] -= 1;
+    REQUIRE(fp_from_be(&a, b)); /* p - 1 = -1 */
+    fp_add(&t, &a, &one);
+    CHECK(fp_is_zero(&t));
+    fp_mul(&t, &a, &a);
+    CHECK(fp_eq(&t, &one));
+    fp_to_be(c, &a);
+    CHECK_MEMEQ(b, c, 32);
+    for (int i = 0; i < 50; i++) {
+        fp x, y, z, w;
+        rnd_fp(&x);
+        rnd_fp(&y);
+        fp_inv(&z, &x);
+        fp_mul(&w, &z, &x);
+        CHECK(fp_eq(&w, &one));
+        /* (x+y)^2 = x^2 + 2xy + y^2 */
+        fp_add(&z, &x, &y);
+        fp_sqr(&z, &z);
+        fp_mul(&w, &x, &y);
+        fp_dbl(&w, &w);
+        fp_sqr(&t, &x);
+        fp_add(&w, &w, &t);
+        fp_sqr(&t, &y);
+        fp_add(&w, &w, &t);
+        CHECK(fp_eq(&w, &z));
+        fp_sub(&z, &x, &y);
+        fp_add(&z, &z, &y);
+        CHECK(fp_eq(&z, &x));
+    }
+}
+
+TEST(fp2_fp6_fp12) {
+    fp12 a, b, c, d, one;
+    bn_fp12_set_one(&one);
+    for (int i = 0; i < 10; i++) {
+        rnd_fp12(&a);
+        rnd_fp12(&b);
+        bn_fp12_inv(&c, &a);
+        bn_fp12_mul(&d, &a, &c);
+        CHECK(bn_fp12_is_one(&d));
+        bn_fp12_sqr(&c, &a);
+        bn_fp12_mul(&d, &a, &a);
+        CHECK(bn_fp12_eq(&c, &d));
+        /* Frobenius is a ring morphism and frob^1 three times equals frob^3 */
+        bn_fp12_mul(&c, &a, &b);
+        bn_fp12_frob(&c, &c, 1);
+        fp12 fa, fb;
+        bn_fp12_frob(&fa, &a, 1);
+        bn_fp12_frob(&fb, &b, 1);
+        bn_fp12_mul(&d, &fa, &fb);
+        CHECK(bn_fp12_eq(&c, &d));
+        bn_fp12_frob(&c, &a, 1);
+        bn_fp12_frob(&c, &c, 1);
+        bn_fp12_frob(&d, &a, 2);
+        CHECK(bn_fp12_eq(&c, &d));
+        bn_fp12_frob(&c, &c, 1);
+        bn_fp12_frob(&d, &a, 3);
+        CHECK(bn_fp12_eq(&c, &d));
+        /* a^p via generic exponentiation */
+        bn_fp12_pow_var(&c, &a, FP_P.l, 4);
+        bn_fp12_frob(&d, &a, 1);
+        CHECK(bn_fp12_eq(&c, &d));
+        /* cyclotomic squaring on an element after the easy part */
+        bn_fp12_conj(&c, &a);
+        bn_fp12_inv(&d, &a);
+        bn_fp12_mul(&c, &c, &d);
+        bn_fp12_frob(&d, &c, 2);
+        bn_fp12_mul(&c, &c, &d);
+        bn_fp12_sqr(&d, &c);
+        fp12 e;
+        bn_fp12_cyclo_sqr(&e, &c);
+        CHECK(bn_fp12_eq(&d, &e));
+    }
+    /* sparse line multiplication equals the dense one */
+    bn_line l;
+    rnd_fp12(&a);
+    rnd_fp(&l.l0.c0), rnd_fp(&l.l0.c1), rnd_fp(&l.l1.c0), rnd_fp(&l.l1.c1), rnd_fp(&l.l3.c0), rnd_fp(&l.l3.c1);
+    memset(&b, 0, sizeof b);
+    b.c0.c0 = l.l0;
+    b.c1.c0 = l.l1;
+    b.c1.c1 = l.l3;
+    bn_fp12_mul(&c, &a, &b);
+    d = a;
+    bn_fp12_mul_line(&d, &l);
+    CHECK(bn_fp12_eq(&c, &d));
+    (void)one;
+}
+
+TEST(g1_group) {
+    mpavs_bn254_g1 g, a, b, c, d;
+    uint8_t k1[32], k2[32], k3[32], enc[64];
+    mpavs_bn254_g1_generator(&g);
+    mpavs_bn254_g1_encode(enc, &g);
+    CHECK_STREQ(harness_hex(enc, 64), "0000000000000000000000000000000000000000000000000000000000000001"
+                                      "0000000000000000000000000000000000000000000000000000000000000002");
+    CHECK(mpavs_bn254_g1_decode(&a, enc) == MPAVS_BN254_OK);
+    CHECK(mpavs_bn254_g1_eq(&a, &g));
+    /* r*G = O, (r-1)G = -G */
+    mpavs_bn254_order_r(k1);
+    mpavs_bn254_g1_mul(&a, &g, k1);
+    CHECK(a.infinity);
+    mpavs_bn254_g1_mul_var(&a, &g, k1);
+    CHECK(a.infinity);
+    k1[31] -= 1;
+    mpavs_bn254_g1_mul(&a, &g, k1);
+    mpavs_bn254_g1_neg(&b, &g);
+    CHECK(mpavs_bn254_g1_eq(&a, &b));
+    /* 2G = G + G, and known 2G */
+    k_u64(k1, 2);
+    mpavs_bn254_g1_mul(&a, &g, k1);
+    mpavs_bn254_g1_add(&b, &g, &g);
+    CHECK(mpavs_bn254_g1_eq(&a, &b));
+    mpavs_bn254_g1_add(&c, &b, &(mpavs_bn254_g1){.infinity = 1});
+    CHECK(mpavs_bn254_g1_eq(&c, &b));
+    mpavs_bn254_g1_neg(&c, &b);
+    mpavs_bn254_g1_add(&c, &c, &b);
+    CHECK(c.infinity);
+    for (int i = 0; i < 20; i++) {
+        rnd_scalar(k1);
+        rnd_scalar(k2);
+        mpavs_bn254_g1_mul(&a, &g, k1);
+        mpavs_bn254_g1_mul_var(&b, &g, k1);
+        CHECK(mpavs_bn254_g1_eq(&a, &b));
+        mpavs_bn254_g1_mul(&b, &g, k2);
+        mpavs_bn254_g1_add(&c, &a, &b);
+        /* k3 = k1 + k2 mod r via (k1+k2) computed on limbs */
+        uint64_t x[4], y[4], z[4], rl[4], s[4];
+        bn_scalar_from_be(x, k1);
+        bn_scalar_from_be(y, k2);
+        bn_add4(z, x, y);
+        bn_scalar_from_be(rl, (uint8_t[32]){0});
+        mpavs_bn254_order_r(k3);
+        bn_scalar_from_be(rl, k3);
+        if (!bn_sub4(s, z, rl)) memcpy(z, s, sizeof z);
+        bn_scalar_to_be(k3, z);
+        mpavs_bn254_g1_mul_var(&d, &g, k3);
+        CHECK(mpavs_bn254_g1_eq(&c, &d));
+        mpavs_bn254_g1_encode(enc, &c);
+        CHECK(mpavs_bn254_g1_decode(&d, enc) == MPAVS_BN254_OK);
+    }
+    /* bad encodings */
+    memset(enc, 0, 64);
+    enc[31] = 1;
+    enc[63] = 3;
+    CHECK(mpavs_bn254_g1_decode(&a, enc) == MPAVS_BN254_ERR_NOT_ON_CURVE);
+    mpavs_bn254_modulus_p(enc);
+    CHECK(mpavs_bn254_g1_decode(&a, enc) == MPAVS_BN254_ERR_NOT_CANONICAL);
+}
+
+TEST(g2_group) {
+    mpavs_bn254_g2 g, a, b, c;
+    uint8_t k1[32], k2[32], enc[128];
+    mpavs_bn254_g2_generator(&g);
+    mpavs_bn254_g2_encode(enc, &g);
+    CHECK_STREQ(harness_hex(enc, 128),
+                "198e9393920d483a7260bfb731fb5d25f1aa493335a9e71297e485b7aef312c2"
+                "1800deef121f1e76426a00665e5c4479674322d4f75edadd46debd5cd992f6ed"
+                "090689d0585ff075ec9e99ad690c3395bc4b313370b38ef355acdadcd122975b"
+                "12c85ea5db8c6deb4aab71808dcb408fe3d1e7690c43d37b4ce6cc0166fa7daa");
+    CHECK(mpavs_bn254_g2_decode(&a, enc) == MPAVS_BN254_OK);
+    CHECK(mpavs_bn254_g2_eq(&a, &g));
+    mpavs_bn254_order_r(k1);
+    mpavs_bn254_g2_mul(&a, &g, k1);
+    CHECK(a.infinity);
+    for (int i = 0; i < 10; i++) {
+        rnd_scalar(k1);
+        rnd_scalar(k2);
+        mpavs_bn254_g2_mul(&a, &g, k1);
+        mpavs_bn254_g2_mul_var(&b, &g, k1);
+        CHECK(mpavs_bn254_g2_eq(&a, &b));
+        mpavs_bn254_g2_mul(&c, &a, k2);
+        mpavs_bn254_g2_mul_var(&b, &g, k2);
+        mpavs_bn254_g2_mul_var(&b, &b, k1);
+        CHECK(mpavs_bn254_g2_eq(&c, &b));
+        mpavs_bn254_g2_encode(enc, &c);
+        CHECK(mpavs_bn254_g2_decode(&b, enc) == MPAVS_BN254_OK);
+    }
+}
+
+TEST(pairing_bilinear) {
+    mpavs_bn254_g1 g1, a1;
+    mpavs_bn254_g2 g2, b2;
+    uint8_t ka[32], kb[32], kab[32];
+    mpavs_bn254_g1_generator(&g1);
+    mpavs_bn254_g2_generator(&g2);
+    fp12 e, e2, t;
+    bn_pairing(&e, &g1, &g2);
+    CHECK(!bn_fp12_is_one(&e));
+    /* e^r = 1 */
+    static const uint64_t R[4] = BN_R_LIMBS;
+    bn_fp12_pow_var(&t, &e, R, 4);
+    CHECK(bn_fp12_is_one(&t));
+    for (int i = 0; i < 3; i++) {
+        uint64_t a = rnd64() >> 1, b = rnd64() >> 1;
+        k_u64(ka, a);
+        k_u64(kb, b);
+        mpavs_bn254_g1_mul(&a1, &g1, ka);
+        mpavs_bn254_g2_mul(&b2, &g2, kb);
+        bn_pairing(&e2, &a1, &b2);
+        u128 ab = (u128)a * b;
+        uint64_t ee[2] = {(uint64_t)ab, (uint64_t)(ab >> 64)};
+        bn_fp12_pow_var(&t, &e, ee, 2);
+        CHECK(bn_fp12_eq(&t, &e2));
+        (void)kab;
+    }
+    /* pairing check e(aP, Q) e(-P, aQ) = 1 */
+    rnd_scalar(ka);
+    mpavs_bn254_g1 ps[2];
+    mpavs_bn254_g2 qs[2];
+    mpavs_bn254_g1_mul(&ps[0], &g1, ka);
+    qs[0] = g2;
+    mpavs_bn254_g1_neg(&ps[1], &g1);
+    mpavs_bn254_g2_mul(&qs[1], &g2, ka);
+    bool ok = false;
+    CHECK(mpavs_bn254_pairing_check(&ok, ps, qs, 2) == MPAVS_BN254_OK);
+    CHECK(ok);
+    mpavs_bn254_g1_add(&ps[0], &ps[0], &g1);
+    CHECK(mpavs_bn254_pairing_check(&ok, ps, qs, 2) == MPAVS_BN254_OK);
+    CHECK(!ok);
+    CHECK(mpavs_bn254_pairing_check(&ok, ps, qs, 0) == MPAVS_BN254_OK);
+    CHECK(ok);
+}
+
+int main(void) {
+    RUN(fp_basics);
+    RUN(fp2_fp6_fp12);
+    RUN(g1_group);
+    RUN(g2_group);
+    RUN(pairing_bilinear);
+    return harness_summary();
+}
