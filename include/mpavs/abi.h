@@ -240,12 +240,6 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_abi_decode_log(mpavs_abi_value **out, cons
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_abi_decode_revert(char **out, const uint8_t *data, size_t len,
                                                         const char *const *errors, size_t n);
 
-/**
- * Format a 20-byte address with its EIP-55 checksum: "0x" + 40 characters.
- * Out: out (43 bytes, NUL-terminated).
- */
-MPAVS_API void mpavs_abi_address_checksum(char out[43], const uint8_t addr[20]);
-
 #ifdef __cplusplus
 }
 #endif

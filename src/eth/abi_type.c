@@ -452,22 +452,3 @@ int mpavs_abi_event_topic(uint8_t out[32], const char *sig) {
     mpavs_abi_signature_free(s);
     return MPAVS_ABI_OK;
 }
-
-void mpavs_abi_address_checksum(char out[43], const uint8_t addr[20]) {
-    static const char d[] = "0123456789abcdef";
-    char lower[40];
-    for (int i = 0; i < 20; i++) {
-        lower[2 * i] = d[addr[i] >> 4];
-        lower[2 * i + 1] = d[addr[i] & 15];
-    }
-    uint8_t h[32];
-    mpavs_keccak256(h, lower, 40);
-    out[0] = '0';
-    out[1] = 'x';
-    for (int i = 0; i < 40; i++) {
-        int nib = (h[i / 2] >> (i % 2 ? 0 : 4)) & 15;
-        char ch = lower[i];
-        out[2 + i] = (ch >= 'a' && nib >= 8) ? (char)(ch - 32) : ch;
-    }
-    out[42] = 0;
-}

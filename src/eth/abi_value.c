@@ -1,6 +1,7 @@
 /* ABI value trees: construction, cast-syntax parsing, formatting. */
 #include "abi_internal.h"
 
+#include "mpavs/ecdsa.h"
 #include "mpavs/hex.h"
 
 #include <ctype.h>
@@ -156,7 +157,9 @@ static int parse_address(mpavs_abi_value *v, const char *s, size_t len) {
     }
     if (upper && lower) {
         char ck[43];
-        mpavs_abi_address_checksum(ck, v->fixed);
+        mpavs_address a;
+        memcpy(a.bytes, v->fixed, 20);
+        mpavs_address_to_checksum(ck, &a);
         if (memcmp(ck + 2, s + 2, 40) != 0) return MPAVS_ABI_ERR_CHECKSUM;
     }
     return MPAVS_ABI_OK;
@@ -347,10 +350,13 @@ static void format_value(dbuf *d, const mpavs_abi_value *v, bool nested) {
         db_str(d, num);
         break;
     case MPAVS_ABI_BOOL: db_str(d, mpavs_u256_is_zero(&v->word) ? "false" : "true"); break;
-    case MPAVS_ABI_ADDRESS:
-        mpavs_abi_address_checksum(num, v->fixed);
+    case MPAVS_ABI_ADDRESS: {
+        mpavs_address a;
+        memcpy(a.bytes, v->fixed, 20);
+        mpavs_address_to_checksum(num, &a);
         db_str(d, num);
         break;
+    }
     case MPAVS_ABI_FIXED_BYTES: db_hex(d, v->fixed, t->size); break;
     case MPAVS_ABI_BYTES: db_hex(d, v->data, v->len); break;
     case MPAVS_ABI_STRING:
