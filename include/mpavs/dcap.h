@@ -1,0 +1,336 @@
+/*
+ * mpavs/dcap.h — Intel SGX / TDX DCAP quote parsing and verification (Intel QVL semantics).
+ *
+ * Three steps, each explicit:
+ *   1. mpavs_dcap_quote_parse(): bounds-checked parse of an SGX v3/v4/v5 or TDX v4/v5 quote
+ *      into a view (pointers into the caller's buffer; nothing is allocated).
+ *   2. mpavs_dcap_verify(): the checks Intel's QVL makes, at an explicit `now` (unix seconds):
+ *      PCK chain to a pinned root, CRLs, PCK SGX extensions, QE report signature, attestation
+ *      key binding, quote signature, QE identity, TCB info (signatures over the raw signed
+ *      JSON bytes, issue/next-update windows), TCB level selection and status convergence.
+ *      The verdict carries the TCB status (which may be OutOfDate, Revoked, ...) — it is NOT a
+ *      policy decision.
+ *   3. mpavs_dcap_policy_check(): the caller's acceptance policy (debug, measurements, the set
+ *      of acceptable TCB statuses).
+ *
+ * A verifier context (mpavs_dcap_verifier) pins the trusted root and caches verified
+ * collateral and PCK chains keyed by FMSPC/CA, each entry valid only inside the time window
+ * in which every check it stands for holds. Contexts are not thread-safe; use one per thread.
+ *
+ * Devnet-only hierarchy (mpavs_dcap_devnet_*): a test root CA, PCK CA, TCB signing key, signed
+ * TCB info and QE identity, and SGX v3 quotes signed the way a real QE signs them. Devnet only:
+ * nothing produced there is trusted by the Intel root.
+ */
+#ifndef MPAVS_DCAP_H
+#define MPAVS_DCAP_H
+
+#include "mpavs/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Result / reason codes. mpavs_dcap_strerror() gives a stable snake_case name for each. */
+typedef enum {
+    MPAVS_DCAP_OK = 0,
+    /* quote format */
+    MPAVS_DCAP_ERR_QUOTE_TRUNCATED,        /* quote_truncated */
+    MPAVS_DCAP_ERR_QUOTE_VERSION,          /* unsupported_quote_version */
+    MPAVS_DCAP_ERR_ATT_KEY_TYPE,           /* unsupported_attestation_key_type */
+    MPAVS_DCAP_ERR_TEE_TYPE,               /* unsupported_tee_type */
+    MPAVS_DCAP_ERR_QE_VENDOR,              /* unsupported_qe_vendor */
+    MPAVS_DCAP_ERR_BODY_TYPE,              /* invalid_body_type */
+    MPAVS_DCAP_ERR_AUTH_DATA_SIZE,         /* invalid_auth_data_size */
+    MPAVS_DCAP_ERR_CERT_DATA_TYPE,         /* unsupported_cert_data_type */
+    MPAVS_DCAP_ERR_CERT_DATA_SIZE,         /* invalid_cert_data_size */
+    MPAVS_DCAP_ERR_PCK_CHAIN_FORMAT,       /* pck_chain_malformed */
+    /* PCK chain and CRLs */
+    MPAVS_DCAP_ERR_PCK_CHAIN_UNTRUSTED,    /* pck_chain_untrusted */
+    MPAVS_DCAP_ERR_PCK_CHAIN_SIGNATURE,    /* pck_chain_invalid_signature */
+    MPAVS_DCAP_ERR_PCK_CHAIN_EXPIRED,      /* pck_chain_expired */
+    MPAVS_DCAP_ERR_PCK_EXTENSIONS,         /* pck_extensions_invalid */
+    MPAVS_DCAP_ERR_PCK_REVOKED,            /* pck_revoked */
+    MPAVS_DCAP_ERR_CA_REVOKED,             /* intermediate_ca_revoked */
+    MPAVS_DCAP_ERR_CRL_INVALID,            /* crl_invalid */
+    MPAVS_DCAP_ERR_CRL_EXPIRED,            /* crl_expired */
+    /* collateral */
+    MPAVS_DCAP_ERR_COLLATERAL_FORMAT,      /* collateral_malformed */
+    MPAVS_DCAP_ERR_SIGNING_CHAIN_INVALID,  /* tcb_signing_chain_invalid */
+    MPAVS_DCAP_ERR_SIGNING_CHAIN_EXPIRED,  /* tcb_signing_chain_expired */
+    MPAVS_DCAP_ERR_TCB_INFO_FORMAT,        /* tcb_info_malformed */
+    MPAVS_DCAP_ERR_TCB_INFO_SIGNATURE,     /* tcb_info_invalid_signature */
+    MPAVS_DCAP_ERR_TCB_INFO_EXPIRED,       /* tcb_info_expired */
+    MPAVS_DCAP_ERR_TCB_INFO_MISMATCH,      /* tcb_info_mismatch */
+    MPAVS_DCAP_ERR_QE_IDENTITY_FORMAT,     /* qe_identity_malformed */
+    MPAVS_DCAP_ERR_QE_IDENTITY_SIGNATURE,  /* qe_identity_invalid_signature */
+    MPAVS_DCAP_ERR_QE_IDENTITY_EXPIRED,    /* qe_identity_expired */
+    MPAVS_DCAP_ERR_QE_IDENTITY_MISMATCH,   /* qe_identity_mismatch */
+    /* quote step */
+    MPAVS_DCAP_ERR_QE_REPORT_SIGNATURE,    /* invalid_qe_report_signature */
+    MPAVS_DCAP_ERR_QE_REPORT_DATA,         /* invalid_qe_report_data */
+    MPAVS_DCAP_ERR_ATT_KEY,                /* invalid_attestation_key */
+    MPAVS_DCAP_ERR_QUOTE_SIGNATURE,        /* invalid_quote_signature */
+    MPAVS_DCAP_ERR_TDX_MODULE_MISMATCH,    /* tdx_module_mismatch */
+    MPAVS_DCAP_ERR_TCB_NOT_SUPPORTED,      /* tcb_not_supported */
+    MPAVS_DCAP_ERR_QE_ISVSVN_NOT_SUPPORTED,/* qe_isvsvn_not_supported */
+    /* policy */
+    MPAVS_DCAP_ERR_POLICY_DEBUG,           /* policy_debug_rejected */
+    MPAVS_DCAP_ERR_POLICY_MEASUREMENT,     /* policy_measurement_rejected */
+    MPAVS_DCAP_ERR_POLICY_STATUS,          /* policy_tcb_status_rejected */
+    MPAVS_DCAP_ERR_POLICY_FORMAT,          /* policy_malformed */
+    /* environment */
+    MPAVS_DCAP_ERR_ROOT_CA,                /* root_ca_invalid */
+    MPAVS_DCAP_ERR_IO,                     /* io_error */
+    MPAVS_DCAP_ERR_DEVNET,                 /* devnet_error */
+    MPAVS_DCAP_ERR_BUFFER_TOO_SMALL,       /* buffer_too_small */
+    MPAVS_DCAP_ERR_NOMEM,                  /* out_of_memory */
+    MPAVS_DCAP_ERR_INTERNAL,               /* internal_error */
+    MPAVS_DCAP_ERR_COUNT_
+} mpavs_dcap_result;
+
+/** Stable snake_case name of a result code ("ok", "quote_truncated", ...); "unknown" otherwise. */
+MPAVS_API const char *mpavs_dcap_strerror(int r);
+
+/** TCB statuses (Intel names). */
+typedef enum {
+    MPAVS_DCAP_TCB_UP_TO_DATE = 0,
+    MPAVS_DCAP_TCB_SW_HARDENING_NEEDED,
+    MPAVS_DCAP_TCB_CONFIGURATION_NEEDED,
+    MPAVS_DCAP_TCB_CONFIGURATION_AND_SW_HARDENING_NEEDED,
+    MPAVS_DCAP_TCB_OUT_OF_DATE,
+    MPAVS_DCAP_TCB_OUT_OF_DATE_CONFIGURATION_NEEDED,
+    MPAVS_DCAP_TCB_REVOKED,
+    MPAVS_DCAP_TCB_TD_RELAUNCH_ADVISED,
+    MPAVS_DCAP_TCB_TD_RELAUNCH_ADVISED_CONFIGURATION_NEEDED,
+    MPAVS_DCAP_TCB_COUNT_
+} mpavs_dcap_tcb_status;
+
+/** Intel's name of a status ("UpToDate", "OutOfDate", ...); "Unknown" if out of range. */
+MPAVS_API const char *mpavs_dcap_tcb_status_name(int s);
+/** Parse an Intel status name. Returns the status or -1 if unknown. */
+MPAVS_API int mpavs_dcap_tcb_status_parse(const char *name);
+
+#define MPAVS_DCAP_TEE_SGX 0x00000000u
+#define MPAVS_DCAP_TEE_TDX 0x00000081u
+
+/** Body kinds (v5 body type numbering). */
+#define MPAVS_DCAP_BODY_SGX 1
+#define MPAVS_DCAP_BODY_TD10 2
+#define MPAVS_DCAP_BODY_TD15 3
+
+/**
+ * A parsed quote: a view into the caller's buffer (valid while it lives). All pointers are
+ * non-NULL after a successful parse except pem[] (NULL when the certification data is not
+ * a type-5 PEM chain) and user_data fields noted.
+ */
+typedef struct {
+    uint16_t version;          /* 3, 4 or 5 */
+    uint16_t att_key_type;     /* 2 */
+    uint32_t tee_type;         /* MPAVS_DCAP_TEE_SGX / _TDX */
+    uint16_t qe_svn, pce_svn;
+    const uint8_t *qe_vendor;  /* 16 bytes */
+    const uint8_t *user_data;  /* 20 bytes */
+    uint16_t body_type;        /* MPAVS_DCAP_BODY_* */
+    const uint8_t *body;       /* report body */
+    size_t body_len;           /* 384, 584 or 648 */
+    size_t signed_len;         /* bytes [0, signed_len) are signed by the attestation key */
+    uint32_t auth_data_len;
+    const uint8_t *signature;  /* 64: r||s */
+    const uint8_t *att_key;    /* 64: x||y */
+    const uint8_t *qe_report;  /* 384 */
+    const uint8_t *qe_report_sig; /* 64 */
+    const uint8_t *qe_auth;    /* qe_auth_len bytes (may be empty) */
+    uint16_t qe_auth_len;
+    uint16_t cert_type;        /* outer certification data type (v3: 1..5, v4/v5: 6) */
+    uint16_t pck_cert_type;    /* the type of the data carrying the PCK (inner type for 6) */
+    const uint8_t *cert_data;  /* the PCK certification data (inner data for type 6) */
+    uint32_t cert_data_len;
+    const uint8_t *pem[3];     /* type 5: leaf, intermediate, root PEM blocks */
+    size_t pem_len[3];
+    size_t quote_len;          /* end of the declared auth data */
+    size_t trailing;           /* bytes after it (tolerated) */
+} mpavs_dcap_quote;
+
+/**
+ * Parse a quote. Out: q (zeroed on failure). In: buf, len.
+ * Returns MPAVS_DCAP_OK or a quote-format code (quote_truncated, unsupported_*, ...).
+ * Every length field is bounds-checked; trailing bytes after the auth data are tolerated.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_quote_parse(mpavs_dcap_quote *q, const uint8_t *buf,
+                                                       size_t len);
+
+/* Report body field accessors (pointers into q->body). SGX ones require body_type SGX,
+ * TDX ones TD10/TD15 (TD15 for mr_service_td / tee_tcb_svn2); they abort otherwise. */
+MPAVS_API const uint8_t *mpavs_dcap_sgx_mr_enclave(const mpavs_dcap_quote *q);  /* 32 */
+MPAVS_API const uint8_t *mpavs_dcap_sgx_mr_signer(const mpavs_dcap_quote *q);   /* 32 */
+MPAVS_API const uint8_t *mpavs_dcap_report_data(const mpavs_dcap_quote *q);     /* 64, SGX or TDX */
+/** True if the SGX enclave (ATTRIBUTES bit 1) or the TD (TDATTRIBUTES bit 0) is in debug mode. */
+MPAVS_API bool mpavs_dcap_is_debug(const mpavs_dcap_quote *q);
+MPAVS_API const uint8_t *mpavs_dcap_tdx_mr_td(const mpavs_dcap_quote *q);       /* 48 */
+
+/** Opaque collateral (QuoteCollateralV3 content, parsed). */
+typedef struct mpavs_dcap_collateral mpavs_dcap_collateral;
+
+/**
+ * Parse collateral in dcap-qvl QuoteCollateralV3 JSON layout (pck_crl_issuer_chain,
+ * root_ca_crl (hex DER), pck_crl (hex DER), tcb_info_issuer_chain, tcb_info (raw signed JSON
+ * text), tcb_info_signature (hex r||s), qe_identity_issuer_chain, qe_identity,
+ * qe_identity_signature). Certificates, CRLs, TCB info and QE identity are parsed (not
+ * verified). Out: *out (NULL on failure; free with mpavs_dcap_collateral_free).
+ * In: json, len. Returns MPAVS_DCAP_OK, ERR_COLLATERAL_FORMAT, ERR_CRL_INVALID,
+ * ERR_TCB_INFO_FORMAT, ERR_QE_IDENTITY_FORMAT or ERR_NOMEM. detail (may be NULL, detail_cap
+ * bytes) receives a one-line explanation on failure.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_collateral_parse(mpavs_dcap_collateral **out,
+                                                            char *detail, size_t detail_cap,
+                                                            const char *json, size_t len);
+/** Free collateral (NULL allowed). */
+MPAVS_API void mpavs_dcap_collateral_free(mpavs_dcap_collateral *c);
+
+/**
+ * Find the raw signed JSON value of `key` ("tcbInfo" / "enclaveIdentity") in an Intel PCS
+ * response {"tcbInfo":{...},"signature":"..."}: the exact bytes of the object value, located
+ * string-aware, never re-serialised. Out: *start, *vlen (span inside text); sig (64 bytes from
+ * the sibling "signature" hex, may be NULL). In: text, len, key.
+ * Returns MPAVS_DCAP_OK or MPAVS_DCAP_ERR_COLLATERAL_FORMAT.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_pcs_signed_span(size_t *start, size_t *vlen,
+                                                           uint8_t sig[64], const char *text,
+                                                           size_t len, const char *key);
+
+/**
+ * Assemble QuoteCollateralV3 JSON from Intel PCS files' contents. Each CRL may be DER or PEM;
+ * chains are PEM. tcb_signing_chain / pck_crl_issuer_chain may be NULL: then the Intel
+ * production ones embedded in the library are used (TCB signing 2025 + root; PCK Platform
+ * or Processor CA chosen by the CRL issuer). Out: *json (malloc'd NUL-terminated; free()).
+ * Returns MPAVS_DCAP_OK or an error code; detail gets a message.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_collateral_assemble(
+    char **json, char *detail, size_t detail_cap, const char *tcb_info_file, size_t tcb_info_len,
+    const char *qe_identity_file, size_t qe_identity_len, const uint8_t *pck_crl, size_t pck_crl_len,
+    const uint8_t *root_ca_crl, size_t root_ca_crl_len, const char *tcb_signing_chain,
+    const char *pck_crl_issuer_chain);
+
+/** Opaque verifier: trusted root and caches. */
+typedef struct mpavs_dcap_verifier mpavs_dcap_verifier;
+
+/** SHA-256 of the DER of Intel's production SGX Root CA (44a0196b…74d3). */
+MPAVS_API extern const uint8_t mpavs_dcap_intel_root_sha256[32];
+
+/**
+ * Create a verifier. In: root_der/root_len: the trusted root CA certificate (DER or PEM);
+ * NULL means Intel's production root (embedded, checked against mpavs_dcap_intel_root_sha256).
+ * cache: enable the collateral / PCK-chain cache. Out: *out. Returns OK, ERR_ROOT_CA, ERR_NOMEM.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_verifier_create(mpavs_dcap_verifier **out,
+                                                           const uint8_t *root, size_t root_len,
+                                                           bool cache);
+/** Destroy a verifier (NULL allowed). */
+MPAVS_API void mpavs_dcap_verifier_destroy(mpavs_dcap_verifier *v);
+/** Drop every cache entry. */
+MPAVS_API void mpavs_dcap_verifier_flush(mpavs_dcap_verifier *v);
+
+#define MPAVS_DCAP_MAX_ADVISORIES 64
+
+/** The outcome of mpavs_dcap_verify. */
+typedef struct {
+    int error;                    /* reason code, MPAVS_DCAP_OK when verified */
+    char detail[192];             /* one-line explanation when error != OK */
+    int tcb_status;               /* final status (valid when verified, or REVOKED for PCK revocation) */
+    int platform_status;          /* TCB-level status before convergence */
+    int qe_status;                /* QE identity level status */
+    int module_status;            /* TDX module status (UpToDate for SGX) */
+    size_t n_advisories;
+    char advisory_ids[MPAVS_DCAP_MAX_ADVISORIES][32];
+    uint8_t fmspc[6];
+    uint8_t pceid[2];
+    int64_t tcb_date;             /* tcbDate of the matched platform level */
+    mpavs_dcap_quote quote;       /* the parsed quote (view into the caller's buffer) */
+} mpavs_dcap_verdict;
+
+/**
+ * Verify a quote with collateral at time `now` (unix seconds).
+ * Out: *ok (true when verified), verdict (always filled; verdict->error says why on failure).
+ * In: quote, len, coll, now.
+ * Returns MPAVS_DCAP_OK when a verdict was reached (positive or negative); ERR_NOMEM or
+ * ERR_INTERNAL when the check could not be made.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_verify(mpavs_dcap_verifier *v, bool *ok,
+                                                  mpavs_dcap_verdict *verdict, const uint8_t *quote,
+                                                  size_t len, const mpavs_dcap_collateral *coll,
+                                                  int64_t now);
+
+/**
+ * As mpavs_dcap_verify, with the collateral given as QuoteCollateralV3 JSON text. With a
+ * caching verifier the parsed collateral is kept (keyed by the SHA-256 of the text, which
+ * identifies one FMSPC/CA/TCB-evaluation issue) and reused by later calls; otherwise it is
+ * parsed and freed on each call. A collateral parse failure is a negative verdict.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_verify_json(mpavs_dcap_verifier *v, bool *ok,
+                                                       mpavs_dcap_verdict *verdict,
+                                                       const uint8_t *quote, size_t len,
+                                                       const char *coll_json, size_t coll_len,
+                                                       int64_t now);
+
+/** Caller policy. Zero-initialised = accept everything except the Revoked status. */
+typedef struct {
+    bool reject_debug;
+    bool use_status_set;           /* if true, only statuses with accept_status[s] pass */
+    bool accept_status[MPAVS_DCAP_TCB_COUNT_];
+    const uint8_t (*mr_enclave)[32]; size_t n_mr_enclave; /* SGX allow-list (empty = any) */
+    const uint8_t (*mr_signer)[32];  size_t n_mr_signer;  /* SGX allow-list (empty = any) */
+    const uint8_t (*mr_td)[48];      size_t n_mr_td;      /* TDX allow-list (empty = any) */
+} mpavs_dcap_policy;
+
+/** Production preset: reject debug, accept every status except Revoked. Out: p. */
+MPAVS_API void mpavs_dcap_policy_production(mpavs_dcap_policy *p);
+
+/**
+ * Apply a policy to a positive verdict. Out: *ok. In: p, verdict. Returns MPAVS_DCAP_OK
+ * (verdict in *ok; when false the reason code is written to verdict->error and detail).
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_policy_check(bool *ok, mpavs_dcap_verdict *verdict,
+                                                        const mpavs_dcap_policy *p);
+
+/* ---------------- devnet-only attestation hierarchy ---------------- */
+
+/** A loaded devnet CA (opaque; keys in memory). DEVNET ONLY. */
+typedef struct mpavs_dcap_devnet mpavs_dcap_devnet;
+
+/**
+ * Create a devnet hierarchy in directory dir (created if missing): root CA, PCK Platform CA
+ * + CRLs, TCB signing certificate, TCB info v3 and QE identity v2 signed in Intel's format,
+ * a PCK leaf with SGX extensions, collateral.dcapqvl.json and a DEVNET-ONLY README.
+ * Windows start at now - 1 day; certificates last 10 years, TCB info/QE identity 1 year.
+ * revoke_pck: put the PCK leaf's serial in the PCK CRL (for negative tests).
+ * Returns OK, ERR_IO, ERR_DEVNET, ERR_NOMEM.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_devnet_create(const char *dir, int64_t now,
+                                                         bool revoke_pck);
+/** Load a devnet CA directory. Out: *out. Returns OK, ERR_IO, ERR_DEVNET, ERR_NOMEM. */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_devnet_load(mpavs_dcap_devnet **out, const char *dir);
+/** Free a loaded devnet CA (NULL allowed; keys are freed by OpenSSL's clearing free). */
+MPAVS_API void mpavs_dcap_devnet_free(mpavs_dcap_devnet *d);
+/** The root CA certificate DER of a loaded devnet (for mpavs_dcap_verifier_create). */
+MPAVS_API const uint8_t *mpavs_dcap_devnet_root_der(const mpavs_dcap_devnet *d, size_t *len);
+/** The collateral JSON text of a loaded devnet (NUL-terminated). */
+MPAVS_API const char *mpavs_dcap_devnet_collateral(const mpavs_dcap_devnet *d, size_t *len);
+
+/**
+ * Make an SGX v3 quote for 64 bytes of report data, signed as a real QE signs: a fresh
+ * attestation key, QE report (QE identity's MRSIGNER/ISVPRODID/ATTRIBUTES) whose REPORTDATA is
+ * sha256(attestation key || QE auth data) || 0^32 signed by the PCK key, and the ISV report
+ * signed by the attestation key. mr_enclave / mr_signer may be NULL (zeros); debug sets the
+ * enclave DEBUG attribute. Out: out (cap bytes), *out_len. Thread-compatible: d is read-only.
+ * Returns OK, ERR_BUFFER_TOO_SMALL (with *out_len = needed), ERR_DEVNET.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_devnet_quote(const mpavs_dcap_devnet *d, uint8_t *out,
+                                                        size_t cap, size_t *out_len,
+                                                        const uint8_t report_data[64],
+                                                        const uint8_t mr_enclave[32],
+                                                        const uint8_t mr_signer[32], bool debug);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,896 @@
+/* DCAP verification with Intel QVL semantics at an explicit time, plus the verifier caches. */
+#include "dcap_internal.h"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const uint8_t mpavs_dcap_intel_root_sha256[32] = {
+    0x44, 0xa0, 0x19, 0x6b, 0x2b, 0x99, 0xf8, 0x89, 0xb8, 0xe1, 0x49, 0xe9, 0x5b, 0x80, 0x7a, 0x35,
+    0x0e, 0x74, 0x24, 0x96, 0x43, 0x99, 0xe8, 0x85, 0xa7, 0xcb, 0xb8, 0xcc, 0xfa, 0xb6, 0x74, 0xd3};
+
+#define CACHE_N 32
+
+/* SGX extensions of a PCK certificate. */
+typedef struct {
+    uint8_t comps[16];
+    uint16_t pcesvn;
+    uint8_t cpusvn[16];
+    uint8_t pceid[2];
+    uint8_t fmspc[6];
+} pck_ext;
+
+typedef struct {
+    bool used;
+    uint8_t key[32];
+    X509 *leaf, *ca;
+    EVP_PKEY *leaf_key; /* borrowed from leaf */
+    pck_ext ext;
+    int64_t lo, hi;
+} chain_entry;
+
+typedef struct {
+    bool used;
+    uint8_t digest[32];
+    int64_t lo, hi;
+} coll_entry;
+
+typedef struct {
+    bool used;
+    uint8_t digest[32];
+    mpavs_dcap_collateral *coll;
+} json_entry;
+
+struct mpavs_dcap_verifier {
+    X509 *root;
+    uint8_t *root_der;
+    int root_der_len;
+    EVP_PKEY *root_key; /* borrowed */
+    bool cache;
+    chain_entry chains[CACHE_N];
+    coll_entry colls[CACHE_N];
+    json_entry jsons[CACHE_N];
+    size_t chain_next, coll_next, json_next;
+};
+
+/* ---------------- verifier lifecycle ---------------- */
+
+int mpavs_dcap_verifier_create(mpavs_dcap_verifier **out, const uint8_t *root, size_t root_len,
+                               bool cache) {
+    MPAVS_REQUIRE(out != NULL);
+    *out = NULL;
+    X509 *x = NULL;
+    if (!root) {
+        uint8_t h[32];
+        dcap_sha256(h, dcap_intel_root_der, sizeof dcap_intel_root_der);
+        if (memcmp(h, mpavs_dcap_intel_root_sha256, 32) != 0) return MPAVS_DCAP_ERR_ROOT_CA;
+        root = dcap_intel_root_der;
+        root_len = sizeof dcap_intel_root_der;
+    }
+    if (root_len > 10 && memcmp(root, "-----BEGIN", 10) == 0) {
+        BIO *b = BIO_new_mem_buf(root, (int)root_len);
+        if (b) x = PEM_read_bio_X509(b, NULL, NULL, NULL);
+        BIO_free(b);
+    } else {
+        const unsigned char *p = root;
+        x = d2i_X509(NULL, &p, (long)root_len);
+    }
+    ERR_clear_error();
+    if (!x) return MPAVS_DCAP_ERR_ROOT_CA;
+    EVP_PKEY *k = X509_get0_pubkey(x);
+    /* the trusted root must be self-signed */
+    if (!k || X509_NAME_cmp(X509_get_subject_name(x), X509_get_issuer_name(x)) != 0 ||
+        X509_verify(x, k) != 1) {
+        X509_free(x);
+        ERR_clear_error();
+        return MPAVS_DCAP_ERR_ROOT_CA;
+    }
+    mpavs_dcap_verifier *v = calloc(1, sizeof *v);
+    if (!v) {
+        X509_free(x);
+        return MPAVS_DCAP_ERR_NOMEM;
+    }
+    v->root = x;
+    v->root_key = k;
+    v->root_der_len = i2d_X509(x, &v->root_der);
+    v->cache = cache;
+    if (v->root_der_len <= 0) {
+        mpavs_dcap_verifier_destroy(v);
+        return MPAVS_DCAP_ERR_NOMEM;
+    }
+    *out = v;
+    return MPAVS_DCAP_OK;
+}
+
+void mpavs_dcap_verifier_flush(mpavs_dcap_verifier *v) {
+    MPAVS_REQUIRE(v != NULL);
+    for (size_t i = 0; i < CACHE_N; i++) {
+        if (v->chains[i].used) {
+            X509_free(v->chains[i].leaf);
+            X509_free(v->chains[i].ca);
+        }
+        if (v->jsons[i].used) mpavs_dcap_collateral_free(v->jsons[i].coll);
+    }
+    memset(v->chains, 0, sizeof v->chains);
+    memset(v->colls, 0, sizeof v->colls);
+    memset(v->jsons, 0, sizeof v->jsons);
+}
+
+void mpavs_dcap_verifier_destroy(mpavs_dcap_verifier *v) {
+    if (!v) return;
+    mpavs_dcap_verifier_flush(v);
+    X509_free(v->root);
+    OPENSSL_free(v->root_der);
+    free(v);
+}
+
+/* ---------------- DER walking for the SGX extension ---------------- */
+
+typedef struct {
+    const uint8_t *p;
+    size_t len;
+} span;
+
+/* Read one TLV from s; on success tag, val set and s advanced. */
+static bool tlv(span *s, uint8_t *tag, span *val) {
+    if (s->len < 2) return false;
+    *tag = s->p[0];
+    size_t l = s->p[1], h = 2;
+    if (l & 0x80) {
+        size_t nb = l & 0x7f;
+        if (nb == 0 || nb > 3 || s->len < 2 + nb) return false;
+        l = 0;
+        for (size_t i = 0; i < nb; i++) l = (l << 8) | s->p[2 + i];
+        h += nb;
+    }
+    if (l > s->len - h) return false;
+    val->p = s->p + h;
+    val->len = l;
+    s->p += h + l;
+    s->len -= h + l;
+    return true;
+}
+
+static const uint8_t SGX_OID[9] = {0x2A, 0x86, 0x48, 0x86, 0xF8, 0x4D, 0x01, 0x0D, 0x01};
+
+/* Arcs after 1.2.840.113741.1.13.1 (each < 128); returns count or -1. */
+static int sgx_arcs(span oid, uint8_t arcs[2]) {
+    if (oid.len < 10 || oid.len > 11 || memcmp(oid.p, SGX_OID, 9) != 0) return -1;
+    for (size_t i = 9; i < oid.len; i++) {
+        if (oid.p[i] & 0x80) return -1;
+        arcs[i - 9] = oid.p[i];
+    }
+    return (int)oid.len - 9;
+}
+
+static bool der_uint(span v, uint32_t max, uint32_t *out) {
+    if (v.len == 0 || v.len > 3 || (v.p[0] & 0x80)) return false;
+    uint32_t x = 0;
+    for (size_t i = 0; i < v.len; i++) x = (x << 8) | v.p[i];
+    if (x > max) return false;
+    *out = x;
+    return true;
+}
+
+static bool parse_pck_ext(pck_ext *e, X509 *leaf) {
+    ASN1_OBJECT *obj = OBJ_txt2obj("1.2.840.113741.1.13.1", 1);
+    if (!obj) return false;
+    int idx = X509_get_ext_by_OBJ(leaf, obj, -1);
+    ASN1_OBJECT_free(obj);
+    if (idx < 0) return false;
+    ASN1_OCTET_STRING *os = X509_EXTENSION_get_data(X509_get_ext(leaf, idx));
+    span s = {ASN1_STRING_get0_data(os), (size_t)ASN1_STRING_length(os)}, seq;
+    uint8_t tag;
+    if (!tlv(&s, &tag, &seq) || tag != 0x30 || s.len != 0) return false;
+    bool have_tcb = false, have_pceid = false, have_fmspc = false, have_ppid = false;
+    memset(e, 0, sizeof *e);
+    while (seq.len) {
+        span ent, oid, val;
+        uint8_t t1, t2, a[2];
+        if (!tlv(&seq, &t1, &ent) || t1 != 0x30 || !tlv(&ent, &t2, &oid) || t2 != 0x06) return false;
+        int na = sgx_arcs(oid, a);
+        if (!tlv(&ent, &t2, &val)) return false;
+        if (na != 1) continue; /* unknown entries tolerated */
+        switch (a[0]) {
+        case 1:
+            if (t2 != 0x04 || val.len != 16) return false;
+            have_ppid = true;
+            break;
+        case 2: {
+            if (t2 != 0x30) return false;
+            int count = 0;
+            uint32_t seen = 0;
+            while (val.len) {
+                span ce, coid, cv;
+                uint8_t c1, c2, ca[2];
+                if (!tlv(&val, &c1, &ce) || c1 != 0x30 || !tlv(&ce, &c2, &coid) || c2 != 0x06 ||
+                    sgx_arcs(coid, ca) != 2 || ca[0] != 2 || !tlv(&ce, &c2, &cv))
+                    return false;
+                uint32_t x;
+                if (ca[1] >= 1 && ca[1] <= 16) {
+                    if (c2 != 0x02 || !der_uint(cv, 255, &x)) return false;
+                    e->comps[ca[1] - 1] = (uint8_t)x;
+                } else if (ca[1] == 17) {
+                    if (c2 != 0x02 || !der_uint(cv, 65535, &x)) return false;
+                    e->pcesvn = (uint16_t)x;
+                } else if (ca[1] == 18) {
+                    if (c2 != 0x04 || cv.len != 16) return false;
+                    memcpy(e->cpusvn, cv.p, 16);
+                } else {
+                    return false;
+                }
+                if (seen & (1u << ca[1])) return false;
+                seen |= 1u << ca[1];
+                count++;
+            }
+            if (count != 18) return false;
+            have_tcb = true;
+            break;
+        }
+        case 3:
+            if (t2 != 0x04 || val.len != 2) return false;
+            memcpy(e->pceid, val.p, 2);
+            have_pceid = true;
+            break;
+        case 4:
+            if (t2 != 0x04 || val.len != 6) return false;
+            memcpy(e->fmspc, val.p, 6);
+            have_fmspc = true;
+            break;
+        default:
+            break;
+        }
+    }
+    return have_tcb && have_pceid && have_fmspc && have_ppid;
+}
+
+/* ---------------- certificate / CRL checks ---------------- */
+
+static bool cert_window(X509 *x, int64_t *lo, int64_t *hi) {
+    int64_t nb, na;
+    if (!dcap_asn1_time(&nb, X509_get0_notBefore(x)) || !dcap_asn1_time(&na, X509_get0_notAfter(x)))
+        return false;
+    if (nb > *lo) *lo = nb;
+    if (na < *hi) *hi = na;
+    return true;
+}
+
+static bool issued_by(X509 *child, X509 *parent) {
+    EVP_PKEY *k = X509_get0_pubkey(parent);
+    bool ok = k && X509_NAME_cmp(X509_get_issuer_name(child), X509_get_subject_name(parent)) == 0 &&
+              X509_verify(child, k) == 1;
+    ERR_clear_error();
+    return ok;
+}
+
+static bool same_der(X509 *x, const uint8_t *der, int len) {
+    unsigned char *d = NULL;
+    int n = i2d_X509(x, &d);
+    bool eq = n == len && memcmp(d, der, (size_t)len) == 0;
+    OPENSSL_free(d);
+    return eq;
+}
+
+static bool is_revoked(X509_CRL *crl, X509 *x) {
+    X509_REVOKED *rev = NULL;
+    return X509_CRL_get0_by_serial(crl, &rev, (ASN1_INTEGER *)X509_get0_serialNumber(x)) == 1;
+}
+
+/* Authenticate a CRL against its issuer; window into lo/hi. */
+static int check_crl(X509_CRL *crl, X509 *issuer, int64_t *lo, int64_t *hi, char *d, size_t dc,
+                     const char *what) {
+    EVP_PKEY *k = X509_get0_pubkey(issuer);
+    if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0) {
+        dcap_detail(d, dc, "%s: issuer does not match the CA certificate", what);
+        return MPAVS_DCAP_ERR_CRL_INVALID;
+    }
+    if (X509_CRL_get_ext_by_NID(crl, NID_crl_number, -1) < 0 ||
+        X509_CRL_get_ext_by_NID(crl, NID_authority_key_identifier, -1) < 0) {
+        dcap_detail(d, dc, "%s: CRL Number or Authority Key Identifier extension missing", what);
+        return MPAVS_DCAP_ERR_CRL_INVALID;
+    }
+    int ok = k ? X509_CRL_verify(crl, k) : 0;
+    ERR_clear_error();
+    if (ok != 1) {
+        dcap_detail(d, dc, "%s: signature does not verify with the issuer key", what);
+        return MPAVS_DCAP_ERR_CRL_INVALID;
+    }
+    int64_t tu, nu;
+    if (!dcap_asn1_time(&tu, X509_CRL_get0_lastUpdate(crl)) || !X509_CRL_get0_nextUpdate(crl) ||
+        !dcap_asn1_time(&nu, X509_CRL_get0_nextUpdate(crl))) {
+        dcap_detail(d, dc, "%s: thisUpdate/nextUpdate missing", what);
+        return MPAVS_DCAP_ERR_CRL_INVALID;
+    }
+    if (tu > *lo) *lo = tu;
+    if (nu < *hi) *hi = nu;
+    return MPAVS_DCAP_OK;
+}
+
+static int check_window(int64_t now, int64_t lo, int64_t hi, int err, char *d, size_t dc,
+                        const char *what) {
+    if (now >= lo && now <= hi) return MPAVS_DCAP_OK;
+    char a[32], b[32], n[32];
+    dcap_format_time(a, lo);
+    dcap_format_time(b, hi);
+    dcap_format_time(n, now);
+    dcap_detail(d, dc, "%s %s: valid %s..%s, now %s", what, now < lo ? "not yet valid" : "expired", a,
+                b, n);
+    return err;
+}
+
+/* TCB signing chain: exactly [signing cert, root]. */
+static int check_signing_chain(mpavs_dcap_verifier *v, STACK_OF(X509) *ch, X509_CRL *root_crl,
+                               int64_t now, int64_t *lo, int64_t *hi, char *d, size_t dc,
+                               const char *what) {
+    if (sk_X509_num(ch) != 2) {
+        dcap_detail(d, dc, "%s issuer chain: expected 2 certificates, got %d", what, sk_X509_num(ch));
+        return MPAVS_DCAP_ERR_SIGNING_CHAIN_INVALID;
+    }
+    X509 *s = sk_X509_value(ch, 0), *r = sk_X509_value(ch, 1);
+    if (!same_der(r, v->root_der, v->root_der_len)) {
+        dcap_detail(d, dc, "%s issuer chain: root is not the trusted root", what);
+        return MPAVS_DCAP_ERR_SIGNING_CHAIN_INVALID;
+    }
+    if (!dcap_cn_contains(X509_get_subject_name(s), "TCB Signing") || !issued_by(s, v->root)) {
+        dcap_detail(d, dc, "%s signing certificate: not a TCB Signing certificate issued by the root", what);
+        return MPAVS_DCAP_ERR_SIGNING_CHAIN_INVALID;
+    }
+    if (is_revoked(root_crl, s)) {
+        dcap_detail(d, dc, "%s signing certificate is revoked by the root CA CRL", what);
+        return MPAVS_DCAP_ERR_SIGNING_CHAIN_INVALID;
+    }
+    int64_t l = INT64_MIN, h = INT64_MAX;
+    if (!cert_window(s, &l, &h) || !cert_window(v->root, &l, &h)) return MPAVS_DCAP_ERR_SIGNING_CHAIN_INVALID;
+    int rc = check_window(now, l, h, MPAVS_DCAP_ERR_SIGNING_CHAIN_EXPIRED, d, dc, "TCB signing chain");
+    if (l > *lo) *lo = l;
+    if (h < *hi) *hi = h;
+    return rc;
+}
+
+/* Every time-independent and time-dependent check of the collateral alone. */
+static int verify_collateral(mpavs_dcap_verifier *v, const mpavs_dcap_collateral *c, int64_t now,
+                             int64_t *wlo, int64_t *whi, char *d, size_t dc) {
+    int64_t lo = INT64_MIN, hi = INT64_MAX, l, h;
+    int r;
+    /* Root CA CRL */
+    l = INT64_MIN, h = INT64_MAX;
+    if ((r = check_crl(c->root_crl, v->root, &l, &h, d, dc, "root CA CRL")) != 0) return r;
+    if ((r = check_window(now, l, h, MPAVS_DCAP_ERR_CRL_EXPIRED, d, dc, "root CA CRL")) != 0) return r;
+    lo = l > lo ? l : lo, hi = h < hi ? h : hi;
+    /* PCK CRL and its issuer chain [CA, root] */
+    if (sk_X509_num(c->pck_crl_chain) != 2 ||
+        !same_der(sk_X509_value(c->pck_crl_chain, 1), v->root_der, v->root_der_len)) {
+        dcap_detail(d, dc, "pck_crl_issuer_chain: expected [PCK CA, trusted root]");
+        return MPAVS_DCAP_ERR_CRL_INVALID;
+    }
+    X509 *ca = sk_X509_value(c->pck_crl_chain, 0);
+    if (!issued_by(ca, v->root)) {
+        dcap_detail(d, dc, "pck_crl_issuer_chain: CA not issued by the root");
+        return MPAVS_DCAP_ERR_CRL_INVALID;
+    }
+    if (is_revoked(c->root_crl, ca)) {
+        dcap_detail(d, dc, "PCK CA is revoked by the root CA CRL");
+        return MPAVS_DCAP_ERR_CA_REVOKED;
+    }
+    l = INT64_MIN, h = INT64_MAX;
+    if ((r = check_crl(c->pck_crl, ca, &l, &h, d, dc, "PCK CRL")) != 0) return r;
+    if ((r = check_window(now, l, h, MPAVS_DCAP_ERR_CRL_EXPIRED, d, dc, "PCK CRL")) != 0) return r;
+    lo = l > lo ? l : lo, hi = h < hi ? h : hi;
+    /* TCB info */
+    if ((r = check_signing_chain(v, c->tcb_chain, c->root_crl, now, &lo, &hi, d, dc, "tcb_info")) != 0)
+        return r;
+    if (!dcap_verify_raw(X509_get0_pubkey(sk_X509_value(c->tcb_chain, 0)), (const uint8_t *)c->tcb_raw,
+                         c->tcb_len, c->tcb_sig)) {
+        dcap_detail(d, dc, "tcb_info signature does not verify over the raw signed JSON");
+        return MPAVS_DCAP_ERR_TCB_INFO_SIGNATURE;
+    }
+    if ((r = check_window(now, c->tcb.issue, c->tcb.next, MPAVS_DCAP_ERR_TCB_INFO_EXPIRED, d, dc,
+                          "tcb_info")) != 0)
+        return r;
+    lo = c->tcb.issue > lo ? c->tcb.issue : lo, hi = c->tcb.next < hi ? c->tcb.next : hi;
+    /* QE identity */
+    if ((r = check_signing_chain(v, c->qe_chain, c->root_crl, now, &lo, &hi, d, dc, "qe_identity")) != 0)
+        return r;
+    if (!dcap_verify_raw(X509_get0_pubkey(sk_X509_value(c->qe_chain, 0)), (const uint8_t *)c->qe_raw,
+                         c->qe_len, c->qe_sig)) {
+        dcap_detail(d, dc, "qe_identity signature does not verify over the raw signed JSON");
+        return MPAVS_DCAP_ERR_QE_IDENTITY_SIGNATURE;
+    }
+    if ((r = check_window(now, c->qe.issue, c->qe.next, MPAVS_DCAP_ERR_QE_IDENTITY_EXPIRED, d, dc,
+                          "qe_identity")) != 0)
+        return r;
+    lo = c->qe.issue > lo ? c->qe.issue : lo, hi = c->qe.next < hi ? c->qe.next : hi;
+    *wlo = lo;
+    *whi = hi;
+    return MPAVS_DCAP_OK;
+}
+
+static int collateral_checked(mpavs_dcap_verifier *v, const mpavs_dcap_collateral *c, int64_t now,
+                              char *d, size_t dc) {
+    if (v->cache)
+        for (size_t i = 0; i < CACHE_N; i++)
+            if (v->colls[i].used && memcmp(v->colls[i].digest, c->digest, 32) == 0 &&
+                now >= v->colls[i].lo && now <= v->colls[i].hi)
+                return MPAVS_DCAP_OK;
+    int64_t lo, hi;
+    int r = verify_collateral(v, c, now, &lo, &hi, d, dc);
+    if (r == MPAVS_DCAP_OK && v->cache) {
+        coll_entry *e = &v->colls[v->coll_next++ % CACHE_N];
+        e->used = true;
+        memcpy(e->digest, c->digest, 32);
+        e->lo = lo;
+        e->hi = hi;
+    }
+    return r;
+}
+
+/* The PCK chain carried in the quote, verified to the trusted root (cached by its bytes). */
+static int pck_chain(mpavs_dcap_verifier *v, const chain_entry **out, chain_entry *tmp,
+                     const mpavs_dcap_quote *q, int64_t now, char *d, size_t dc) {
+    uint8_t key[32];
+    dcap_sha256(key, q->cert_data, q->cert_data_len);
+    const chain_entry *hit = NULL;
+    if (v->cache)
+        for (size_t i = 0; i < CACHE_N; i++)
+            if (v->chains[i].used && memcmp(v->chains[i].key, key, 32) == 0) hit = &v->chains[i];
+    if (!hit) {
+        X509 *x[3] = {NULL, NULL, NULL};
+        int r = MPAVS_DCAP_ERR_PCK_CHAIN_FORMAT;
+        for (int i = 0; i < 3; i++) {
+            BIO *b = BIO_new_mem_buf(q->pem[i], (int)q->pem_len[i]);
+            if (b) x[i] = PEM_read_bio_X509(b, NULL, NULL, NULL);
+            BIO_free(b);
+            if (!x[i]) {
+                dcap_detail(d, dc, "PCK chain: certificate %d is not valid PEM/DER", i);
+                goto fail;
+            }
+        }
+        if (!same_der(x[2], v->root_der, v->root_der_len)) {
+            dcap_detail(d, dc, "PCK chain: root is not the trusted root CA");
+            r = MPAVS_DCAP_ERR_PCK_CHAIN_UNTRUSTED;
+            goto fail;
+        }
+        if (!dcap_cn_contains(X509_get_subject_name(x[1]), "CA") ||
+            !dcap_cn_contains(X509_get_subject_name(x[0]), "SGX PCK Certificate")) {
+            dcap_detail(d, dc, "PCK chain: unexpected certificate names");
+            goto fail;
+        }
+        if (!issued_by(x[1], x[2]) || !issued_by(x[0], x[1])) {
+            dcap_detail(d, dc, "PCK chain: a certificate signature does not verify");
+            r = MPAVS_DCAP_ERR_PCK_CHAIN_SIGNATURE;
+            goto fail;
+        }
+        memset(tmp, 0, sizeof *tmp);
+        if (!parse_pck_ext(&tmp->ext, x[0])) {
+            dcap_detail(d, dc, "PCK certificate: SGX extensions missing or malformed");
+            r = MPAVS_DCAP_ERR_PCK_EXTENSIONS;
+            goto fail;
+        }
+        tmp->lo = INT64_MIN, tmp->hi = INT64_MAX;
+        if (!cert_window(x[0], &tmp->lo, &tmp->hi) || !cert_window(x[1], &tmp->lo, &tmp->hi) ||
+            !cert_window(x[2], &tmp->lo, &tmp->hi))
+            goto fail;
+        memcpy(tmp->key, key, 32);
+        tmp->used = true;
+        tmp->leaf = x[0];
+        tmp->ca = x[1];
+        tmp->leaf_key = X509_get0_pubkey(x[0]);
+        X509_free(x[2]);
+        if (v->cache) {
+            chain_entry *e = &v->chains[v->chain_next++ % CACHE_N];
+            if (e->used) {
+                X509_free(e->leaf);
+                X509_free(e->ca);
+            }
+            *e = *tmp;
+            tmp->used = false; /* owned by the cache now */
+            hit = e;
+        } else {
+            hit = tmp;
+        }
+        goto found;
+    fail:
+        for (int i = 0; i < 3; i++) X509_free(x[i]);
+        ERR_clear_error();
+        return r;
+    }
+found:
+    *out = hit;
+    return check_window(now, hit->lo, hit->hi, MPAVS_DCAP_ERR_PCK_CHAIN_EXPIRED, d, dc, "PCK chain");
+}
+
+/* ---------------- TCB evaluation ---------------- */
+
+static int converge(int s, int other) {
+    if (other == MPAVS_DCAP_TCB_OUT_OF_DATE) {
+        if (s == MPAVS_DCAP_TCB_UP_TO_DATE || s == MPAVS_DCAP_TCB_SW_HARDENING_NEEDED)
+            return MPAVS_DCAP_TCB_OUT_OF_DATE;
+        if (s == MPAVS_DCAP_TCB_CONFIGURATION_NEEDED ||
+            s == MPAVS_DCAP_TCB_CONFIGURATION_AND_SW_HARDENING_NEEDED)
+            return MPAVS_DCAP_TCB_OUT_OF_DATE_CONFIGURATION_NEEDED;
+        return s;
+    }
+    if (other == MPAVS_DCAP_TCB_REVOKED) return MPAVS_DCAP_TCB_REVOKED;
+    return s;
+}
+
+static void add_adv(mpavs_dcap_verdict *vd, json_t *adv) {
+    size_t i;
+    json_t *e;
+    if (!adv) return;
+    json_array_foreach(adv, i, e) {
+        const char *s = json_string_value(e);
+        if (!s || strlen(s) >= sizeof vd->advisory_ids[0]) continue;
+        bool dup = false;
+        for (size_t k = 0; k < vd->n_advisories; k++)
+            if (strcmp(vd->advisory_ids[k], s) == 0) dup = true;
+        if (!dup && vd->n_advisories < MPAVS_DCAP_MAX_ADVISORIES)
+            strcpy(vd->advisory_ids[vd->n_advisories++], s);
+    }
+}
+
+static const dcap_module_id *find_module(const dcap_tcb_info *t, uint8_t version) {
+    char want[16];
+    snprintf(want, sizeof want, "TDX_%02X", version);
+    for (size_t i = 0; i < t->nmods; i++)
+        if (strcasecmp(t->mods[i].id, want) == 0) return &t->mods[i];
+    return NULL;
+}
+
+static bool sgx_match(const dcap_tcb_level *l, const pck_ext *e) {
+    for (int i = 0; i < 16; i++)
+        if (e->comps[i] < l->sgx[i]) return false;
+    return e->pcesvn >= l->pcesvn;
+}
+
+static bool needs_config(int s) {
+    return s == MPAVS_DCAP_TCB_CONFIGURATION_NEEDED ||
+           s == MPAVS_DCAP_TCB_CONFIGURATION_AND_SW_HARDENING_NEEDED ||
+           s == MPAVS_DCAP_TCB_OUT_OF_DATE_CONFIGURATION_NEEDED;
+}
+
+static int eval_tcb(mpavs_dcap_verdict *vd, const dcap_tcb_info *t, const pck_ext *e,
+                    const mpavs_dcap_quote *q, const dcap_isv_level *qe_level, char *d, size_t dc) {
+    const dcap_tcb_level *sgx = NULL, *lvl = NULL;
+    for (size_t i = 0; i < t->n && !sgx; i++)
+        if (sgx_match(&t->levels[i], e)) sgx = &t->levels[i];
+    if (!sgx) {
+        dcap_detail(d, dc, "no TCB level matches the PCK certificate's SGX TCB");
+        return MPAVS_DCAP_ERR_TCB_NOT_SUPPORTED;
+    }
+    int module_status = MPAVS_DCAP_TCB_UP_TO_DATE;
+    const dcap_isv_level *mod_level = NULL;
+    if (q->tee_type == MPAVS_DCAP_TEE_TDX) {
+        const uint8_t *svn = q->body;
+        int start = svn[1] > 0 ? 2 : 0;
+        for (size_t i = 0; i < t->n && !lvl; i++) {
+            const dcap_tcb_level *l = &t->levels[i];
+            if (!sgx_match(l, e)) continue;
+            bool ok = true;
+            for (int k = start; k < 16; k++)
+                if (svn[k] < l->tdx[k]) ok = false;
+            if (ok) lvl = l;
+        }
+        if (!lvl) {
+            dcap_detail(d, dc, "no TCB level matches the TD's TEE_TCB_SVN");
+            return MPAVS_DCAP_ERR_TCB_NOT_SUPPORTED;
+        }
+        /* TDX module identity */
+        const uint8_t *mrsignerseam = q->body + 64, *seamattr = q->body + 112;
+        const uint8_t *want_signer = t->mod_mrsigner, *want_attr = t->mod_attr;
+        const dcap_module_id *mid = NULL;
+        if (svn[1] > 0 && t->nmods > 0) {
+            mid = find_module(t, svn[1]);
+            if (!mid) {
+                dcap_detail(d, dc, "no TDX module identity TDX_%02X in tcb_info", svn[1]);
+                return MPAVS_DCAP_ERR_TDX_MODULE_MISMATCH;
+            }
+            want_signer = mid->mrsigner;
+            want_attr = mid->attributes;
+        } else if (!t->has_module) {
+            dcap_detail(d, dc, "tcb_info has no tdxModule");
+            return MPAVS_DCAP_ERR_TDX_MODULE_MISMATCH;
+        }
+        static const uint8_t zero8[8] = {0};
+        if (memcmp(mrsignerseam, want_signer, 48) != 0 || memcmp(seamattr, zero8, 8) != 0 ||
+            memcmp(seamattr, want_attr, 8) != 0) {
+            dcap_detail(d, dc, "MRSIGNERSEAM/SEAMATTRIBUTES differ from the TDX module identity");
+            return MPAVS_DCAP_ERR_TDX_MODULE_MISMATCH;
+        }
+        if (mid) {
+            for (size_t i = 0; i < mid->n && !mod_level; i++)
+                if (svn[0] >= mid->levels[i].isvsvn) mod_level = &mid->levels[i];
+            if (!mod_level) {
+                dcap_detail(d, dc, "TDX module ISVSVN %u below every level of %s", svn[0], mid->id);
+                return MPAVS_DCAP_ERR_TCB_NOT_SUPPORTED;
+            }
+            module_status = mod_level->status;
+        }
+    } else {
+        lvl = sgx;
+    }
+    vd->platform_status = lvl->status;
+    vd->module_status = module_status;
+    vd->tcb_date = lvl->date;
+    int s = lvl->status;
+    if (q->tee_type == MPAVS_DCAP_TEE_TDX) {
+        s = converge(s, module_status);
+        /* TD 1.5 relaunch advice (QVL TDRelaunchCheck) */
+        int qs = qe_level->status, ss = sgx->status, ts = lvl->status;
+        if (q->body_type == MPAVS_DCAP_BODY_TD15 && qs != MPAVS_DCAP_TCB_OUT_OF_DATE &&
+            qs != MPAVS_DCAP_TCB_REVOKED && ss <= MPAVS_DCAP_TCB_CONFIGURATION_AND_SW_HARDENING_NEEDED &&
+            (ts == MPAVS_DCAP_TCB_OUT_OF_DATE || ts == MPAVS_DCAP_TCB_OUT_OF_DATE_CONFIGURATION_NEEDED) &&
+            module_status == MPAVS_DCAP_TCB_OUT_OF_DATE) {
+            const uint8_t *svn2 = q->body + 584;
+            const dcap_tcb_level *latest = &t->levels[0];
+            bool c0;
+            if (svn2[1] != 0) {
+                const dcap_module_id *m2 = find_module(t, svn2[1]);
+                c0 = m2 && m2->n && svn2[0] >= m2->levels[0].isvsvn;
+            } else {
+                c0 = svn2[0] >= latest->tdx[0];
+            }
+            if (c0 && svn2[2] >= latest->tdx[2])
+                s = needs_config(ss) || needs_config(ts)
+                        ? MPAVS_DCAP_TCB_TD_RELAUNCH_ADVISED_CONFIGURATION_NEEDED
+                        : MPAVS_DCAP_TCB_TD_RELAUNCH_ADVISED;
+        }
+    }
+    s = converge(s, qe_level->status);
+    vd->tcb_status = s;
+    add_adv(vd, lvl->adv);
+    add_adv(vd, qe_level->adv);
+    if (mod_level) add_adv(vd, mod_level->adv);
+    return MPAVS_DCAP_OK;
+}
+
+/* ---------------- the quote step ---------------- */
+
+static bool masked_eq(const uint8_t *v, const uint8_t *mask, const uint8_t *want, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if ((v[i] & mask[i]) != want[i]) return false;
+    return true;
+}
+
+static int verify_impl(mpavs_dcap_verifier *v, mpavs_dcap_verdict *vd, const uint8_t *quote,
+                       size_t len, const mpavs_dcap_collateral *c, int64_t now) {
+    char *d = vd->detail;
+    size_t dc = sizeof vd->detail;
+    mpavs_dcap_quote *q = &vd->quote;
+    int r = mpavs_dcap_quote_parse(q, quote, len);
+    if (r != MPAVS_DCAP_OK) {
+        dcap_detail(d, dc, "quote parse failed (%zu bytes)", len);
+        return r;
+    }
+    if (q->pck_cert_type != 5) {
+        dcap_detail(d, dc, "certification data type %u: a PCK chain (type 5) is needed", q->pck_cert_type);
+        return MPAVS_DCAP_ERR_CERT_DATA_TYPE;
+    }
+    chain_entry tmp = {0};
+    const chain_entry *ch = NULL;
+    r = pck_chain(v, &ch, &tmp, q, now, d, dc);
+    if (r != MPAVS_DCAP_OK) goto out;
+    memcpy(vd->fmspc, ch->ext.fmspc, 6);
+    memcpy(vd->pceid, ch->ext.pceid, 2);
+    if ((r = collateral_checked(v, c, now, d, dc)) != MPAVS_DCAP_OK) goto out;
+    /* revocation of the quote's PCK chain */
+    if (X509_NAME_cmp(X509_CRL_get_issuer(c->pck_crl), X509_get_issuer_name(ch->leaf)) != 0) {
+        dcap_detail(d, dc, "PCK CRL is issued by a different CA than the PCK certificate");
+        r = MPAVS_DCAP_ERR_CRL_INVALID;
+        goto out;
+    }
+    if (is_revoked(c->root_crl, ch->ca)) {
+        dcap_detail(d, dc, "the PCK CA certificate is revoked by the root CA CRL");
+        r = MPAVS_DCAP_ERR_CA_REVOKED;
+        vd->tcb_status = MPAVS_DCAP_TCB_REVOKED;
+        goto out;
+    }
+    if (is_revoked(c->pck_crl, ch->leaf)) {
+        dcap_detail(d, dc, "the PCK certificate serial is listed in the PCK CRL");
+        r = MPAVS_DCAP_ERR_PCK_REVOKED;
+        vd->tcb_status = MPAVS_DCAP_TCB_REVOKED;
+        goto out;
+    }
+    /* TCB info must fit the quote and the platform */
+    const dcap_tcb_info *t = &c->tcb;
+    bool tdx = q->tee_type == MPAVS_DCAP_TEE_TDX;
+    if (t->tdx != tdx || (tdx && t->version < 3)) {
+        dcap_detail(d, dc, "tcb_info is for %s, the quote is %s", t->tdx ? "TDX" : "SGX", tdx ? "TDX" : "SGX");
+        r = MPAVS_DCAP_ERR_TCB_INFO_MISMATCH;
+        goto out;
+    }
+    if (memcmp(t->fmspc, ch->ext.fmspc, 6) != 0 || memcmp(t->pceid, ch->ext.pceid, 2) != 0) {
+        dcap_detail(d, dc, "tcb_info FMSPC/PCEID differ from the PCK certificate's");
+        r = MPAVS_DCAP_ERR_TCB_INFO_MISMATCH;
+        goto out;
+    }
+    /* QE report */
+    if (!dcap_verify_raw(ch->leaf_key, q->qe_report, 384, q->qe_report_sig)) {
+        dcap_detail(d, dc, "QE report signature does not verify with the PCK key");
+        r = MPAVS_DCAP_ERR_QE_REPORT_SIGNATURE;
+        goto out;
+    }
+    {
+        uint8_t h[32];
+        EVP_MD_CTX *mc = EVP_MD_CTX_new();
+        unsigned int hl = 32;
+        bool ok = mc && EVP_DigestInit_ex(mc, EVP_sha256(), NULL) && EVP_DigestUpdate(mc, q->att_key, 64) &&
+                  EVP_DigestUpdate(mc, q->qe_auth, q->qe_auth_len) && EVP_DigestFinal_ex(mc, h, &hl);
+        EVP_MD_CTX_free(mc);
+        if (!ok) {
+            r = MPAVS_DCAP_ERR_NOMEM;
+            goto out;
+        }
+        if (memcmp(h, q->qe_report + 320, 32) != 0) {
+            dcap_detail(d, dc, "QE report data is not sha256(attestation key || QE auth data)");
+            r = MPAVS_DCAP_ERR_QE_REPORT_DATA;
+            goto out;
+        }
+    }
+    /* QE identity */
+    const dcap_qe_identity *qi = &c->qe;
+    const char *want_id = tdx ? "TD_QE" : "QE";
+    if (strcmp(qi->id, want_id) != 0 || (tdx && qi->version < 2)) {
+        dcap_detail(d, dc, "qe_identity id %s does not fit a %s quote", qi->id, tdx ? "TDX" : "SGX");
+        r = MPAVS_DCAP_ERR_QE_IDENTITY_MISMATCH;
+        goto out;
+    }
+    const uint8_t *qr = q->qe_report;
+    uint16_t qe_prodid = (uint16_t)(qr[256] | qr[257] << 8), qe_isvsvn = (uint16_t)(qr[258] | qr[259] << 8);
+    if (!masked_eq(qr + 16, qi->miscmask, qi->miscselect, 4) ||
+        !masked_eq(qr + 48, qi->attrmask, qi->attr, 16) || memcmp(qr + 128, qi->mrsigner, 32) != 0 ||
+        qe_prodid != qi->isvprodid) {
+        dcap_detail(d, dc, "QE report does not match the QE identity (MISCSELECT/ATTRIBUTES/MRSIGNER/ISVPRODID)");
+        r = MPAVS_DCAP_ERR_QE_IDENTITY_MISMATCH;
+        goto out;
+    }
+    const dcap_isv_level *qel = NULL;
+    for (size_t i = 0; i < qi->n && !qel; i++)
+        if (qi->levels[i].isvsvn <= qe_isvsvn) qel = &qi->levels[i];
+    if (!qel) {
+        dcap_detail(d, dc, "QE ISVSVN %u below every QE identity level", qe_isvsvn);
+        r = MPAVS_DCAP_ERR_QE_ISVSVN_NOT_SUPPORTED;
+        goto out;
+    }
+    vd->qe_status = qel->status;
+    /* quote signature by the attestation key */
+    {
+        EVP_PKEY *ak = dcap_pubkey_raw(q->att_key);
+        ERR_clear_error();
+        if (!ak) {
+            dcap_detail(d, dc, "attestation key is not a P-256 point");
+            r = MPAVS_DCAP_ERR_ATT_KEY;
+            goto out;
+        }
+        bool ok = dcap_verify_raw(ak, quote, q->signed_len, q->signature);
+        EVP_PKEY_free(ak);
+        if (!ok) {
+            dcap_detail(d, dc, "quote signature does not verify with the attestation key");
+            r = MPAVS_DCAP_ERR_QUOTE_SIGNATURE;
+            goto out;
+        }
+    }
+    r = eval_tcb(vd, t, &ch->ext, q, qel, d, dc);
+out:
+    if (tmp.used) {
+        X509_free(tmp.leaf);
+        X509_free(tmp.ca);
+    }
+    ERR_clear_error();
+    return r;
+}
+
+static void verdict_init(mpavs_dcap_verdict *vd) {
+    memset(vd, 0, sizeof *vd);
+    vd->tcb_status = vd->platform_status = vd->qe_status = vd->module_status = -1;
+}
+
+static int finish(bool *ok, mpavs_dcap_verdict *vd, int r) {
+    vd->error = r;
+    *ok = r == MPAVS_DCAP_OK;
+    if (r == MPAVS_DCAP_OK) vd->detail[0] = 0;
+    if (r == MPAVS_DCAP_ERR_NOMEM || r == MPAVS_DCAP_ERR_INTERNAL) return r;
+    return MPAVS_DCAP_OK;
+}
+
+int mpavs_dcap_verify(mpavs_dcap_verifier *v, bool *ok, mpavs_dcap_verdict *vd, const uint8_t *quote,
+                      size_t len, const mpavs_dcap_collateral *coll, int64_t now) {
+    MPAVS_REQUIRE(v && ok && vd && coll && (quote || len == 0));
+    verdict_init(vd);
+    *ok = false;
+    return finish(ok, vd, verify_impl(v, vd, quote, len, coll, now));
+}
+
+int mpavs_dcap_verify_json(mpavs_dcap_verifier *v, bool *ok, mpavs_dcap_verdict *vd,
+                           const uint8_t *quote, size_t len, const char *coll_json, size_t coll_len,
+                           int64_t now) {
+    MPAVS_REQUIRE(v && ok && vd && (coll_json || coll_len == 0) && (quote || len == 0));
+    verdict_init(vd);
+    *ok = false;
+    mpavs_dcap_collateral *c = NULL;
+    bool owned = true;
+    if (v->cache) {
+        uint8_t dg[32];
+        dcap_sha256(dg, coll_json, coll_len);
+        for (size_t i = 0; i < CACHE_N && !c; i++)
+            if (v->jsons[i].used && memcmp(v->jsons[i].digest, dg, 32) == 0) {
+                c = v->jsons[i].coll;
+                owned = false;
+            }
+    }
+    if (!c) {
+        int r = mpavs_dcap_collateral_parse(&c, vd->detail, sizeof vd->detail, coll_json, coll_len);
+        if (r != MPAVS_DCAP_OK) return finish(ok, vd, r);
+        if (v->cache) {
+            json_entry *e = &v->jsons[v->json_next++ % CACHE_N];
+            if (e->used) mpavs_dcap_collateral_free(e->coll);
+            e->used = true;
+            memcpy(e->digest, c->digest, 32);
+            e->coll = c;
+            owned = false;
+        }
+    }
+    int r = verify_impl(v, vd, quote, len, c, now);
+    if (owned) mpavs_dcap_collateral_free(c);
+    return finish(ok, vd, r);
+}
+
+/* ---------------- policy ---------------- */
+
+void mpavs_dcap_policy_production(mpavs_dcap_policy *p) {
+    MPAVS_REQUIRE(p != NULL);
+    memset(p, 0, sizeof *p);
+    p->reject_debug = true;
+    p->use_status_set = true;
+    for (int s = 0; s < MPAVS_DCAP_TCB_COUNT_; s++) p->accept_status[s] = s != MPAVS_DCAP_TCB_REVOKED;
+}
+
+int mpavs_dcap_policy_check(bool *ok, mpavs_dcap_verdict *vd, const mpavs_dcap_policy *p) {
+    MPAVS_REQUIRE(ok && vd && p);
+    *ok = false;
+    if (vd->error != MPAVS_DCAP_OK || !vd->quote.body) return MPAVS_DCAP_OK;
+    const mpavs_dcap_quote *q = &vd->quote;
+    int err = MPAVS_DCAP_OK;
+    bool sgx = q->body_type == MPAVS_DCAP_BODY_SGX;
+    if (p->reject_debug && mpavs_dcap_is_debug(q)) {
+        err = MPAVS_DCAP_ERR_POLICY_DEBUG;
+        dcap_detail(vd->detail, sizeof vd->detail, "%s is in debug mode", sgx ? "enclave" : "TD");
+    } else if (p->use_status_set ? (vd->tcb_status < 0 || vd->tcb_status >= MPAVS_DCAP_TCB_COUNT_ ||
+                                    !p->accept_status[vd->tcb_status])
+                                 : vd->tcb_status == MPAVS_DCAP_TCB_REVOKED) {
+        err = MPAVS_DCAP_ERR_POLICY_STATUS;
+        dcap_detail(vd->detail, sizeof vd->detail, "TCB status %s is not accepted",
+                    mpavs_dcap_tcb_status_name(vd->tcb_status));
+    } else {
+        bool found;
+        if (sgx && p->n_mr_enclave) {
+            found = false;
+            for (size_t i = 0; i < p->n_mr_enclave; i++)
+                if (memcmp(p->mr_enclave[i], mpavs_dcap_sgx_mr_enclave(q), 32) == 0) found = true;
+            if (!found) err = MPAVS_DCAP_ERR_POLICY_MEASUREMENT;
+        }
+        if (!err && sgx && p->n_mr_signer) {
+            found = false;
+            for (size_t i = 0; i < p->n_mr_signer; i++)
+                if (memcmp(p->mr_signer[i], mpavs_dcap_sgx_mr_signer(q), 32) == 0) found = true;
+            if (!found) err = MPAVS_DCAP_ERR_POLICY_MEASUREMENT;
+        }
+        if (!err && !sgx && p->n_mr_td) {
+            found = false;
+            for (size_t i = 0; i < p->n_mr_td; i++)
+                if (memcmp(p->mr_td[i], mpavs_dcap_tdx_mr_td(q), 48) == 0) found = true;
+            if (!found) err = MPAVS_DCAP_ERR_POLICY_MEASUREMENT;
+        }
+        /* an allow-list for the other TEE kind cannot be satisfied */
+        if (!err && sgx && p->n_mr_td && !p->n_mr_enclave && !p->n_mr_signer) err = MPAVS_DCAP_ERR_POLICY_MEASUREMENT;
+        if (!err && !sgx && !p->n_mr_td && (p->n_mr_enclave || p->n_mr_signer)) err = MPAVS_DCAP_ERR_POLICY_MEASUREMENT;
+        if (err) dcap_detail(vd->detail, sizeof vd->detail, "measurement is not in the allow-list");
+    }
+    vd->error = err;
+    *ok = err == MPAVS_DCAP_OK;
+    return MPAVS_DCAP_OK;
+}
