@@ -9,6 +9,7 @@ static const cli_command COMMANDS[] = {
     {"keccak", "keccak256 of hex bytes or of --text STRING", cmd_keccak},
     {"sig", "4-byte function selector of a signature", cmd_sig},
     {"abi", "ABI encode, calldata, decode (cast-compatible)", cmd_abi},
+    {"quote", "DCAP quote verify / show / collateral (SGX, TDX)", cmd_quote},
 };
 
 int main(int argc, char **argv) {
