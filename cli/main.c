@@ -10,6 +10,7 @@ static const cli_command COMMANDS[] = {
     {"sig", "4-byte function selector of a signature", cmd_sig},
     {"abi", "ABI encode, calldata, decode (cast-compatible)", cmd_abi},
     {"quote", "DCAP quote verify / show / collateral (SGX, TDX)", cmd_quote},
+    {"bls", "BN254 BLS keys, sign/verify, hash-to-g1, precompiles 0x06-0x08", cmd_bls},
 };
 
 int main(int argc, char **argv) {
