@@ -37,6 +37,7 @@ LIB_SRC    := $(sort $(wildcard src/*/*.c))
 CLI_SRC    := $(sort $(wildcard cli/*.c))
 DAEMONS    := $(notdir $(patsubst %/,%,$(sort $(dir $(wildcard daemons/*/*.c)))))
 TEST_SRC   := $(sort $(wildcard tests/unit/test_*.c))
+ITEST_SRC  := $(sort $(wildcard tests/integration/test_*.c))
 BENCH_SRC  := $(sort $(wildcard bench/bench_*.c))
 FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 HARNESS    := $(sort $(wildcard tests/support/*.c))
@@ -49,9 +50,10 @@ SHARED_LIB := $(BUILD)/libmpavs.so
 CLI_BIN    := $(BUILD)/mpavs
 DAEMON_BIN := $(DAEMONS:%=$(BUILD)/mpavs-%)
 TEST_BIN   := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+ITEST_BIN  := $(ITEST_SRC:tests/integration/%.c=$(BUILD)/itests/%)
 BENCH_BIN  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all lib test check bench sanitize sanitize-build fuzz fuzz-build ctime ctime-build install format clean setup contracts symbols
+.PHONY: all lib test itest check bench sanitize sanitize-build fuzz fuzz-build ctime ctime-build install format clean setup contracts symbols
 all: lib $(CLI_BIN) $(DAEMON_BIN)
 lib: $(STATIC_LIB) $(SHARED_LIB) $(BUILD)/libmpavs.pc
 
@@ -81,6 +83,10 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(HARNESS_OBJ) $(STATIC_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $< $(HARNESS_OBJ) $(STATIC_LIB) $(LDLIBS_ALL)
 
+$(BUILD)/itests/%: $(BUILD)/tests/integration/%.o $(HARNESS_OBJ) $(STATIC_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $< $(HARNESS_OBJ) $(STATIC_LIB) $(LDLIBS_ALL)
+
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(STATIC_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $< $(STATIC_LIB) $(LDLIBS_ALL)
@@ -91,13 +97,17 @@ setup:
 contracts: setup
 	cd contracts && forge build
 
+# Integration tests only (real anvil and daemons).
+itest: all $(ITEST_BIN)
+	@bash tests/run integration
+
 # Unit tests only: fast, no chain.
 check: all $(TEST_BIN)
 	@bash tests/run unit
 
 # Everything CI runs: README's test command.
 test: setup
-	$(MAKE) all $(TEST_BIN)
+	$(MAKE) all $(TEST_BIN) $(ITEST_BIN)
 	@bash tests/run all
 
 bench: all $(BENCH_BIN)

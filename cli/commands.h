@@ -5,6 +5,9 @@
 int cmd_keccak(int argc, char **argv); /* cmd_hash.c */
 int cmd_sig(int argc, char **argv);    /* cmd_hash.c */
 int cmd_abi(int argc, char **argv);    /* cmd_abi.c */
+int cmd_rpc(int argc, char **argv);    /* cmd_rpc.c */
+int cmd_call(int argc, char **argv);   /* cmd_rpc.c */
+int cmd_send(int argc, char **argv);   /* cmd_rpc.c */
 int cmd_quote(int argc, char **argv);  /* cmd_quote.c */
 int cmd_bls(int argc, char **argv);    /* cmd_bls.c */
 

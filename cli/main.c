@@ -9,6 +9,9 @@ static const cli_command COMMANDS[] = {
     {"keccak", "keccak256 of hex bytes or of --text STRING", cmd_keccak},
     {"sig", "4-byte function selector of a signature", cmd_sig},
     {"abi", "ABI encode, calldata, decode (cast-compatible)", cmd_abi},
+    {"rpc", "send one JSON-RPC request, print the JSON result", cmd_rpc},
+    {"call", "eth_call a contract function and decode the result", cmd_call},
+    {"send", "sign, send and wait for a contract transaction", cmd_send},
     {"quote", "DCAP quote verify / show / collateral (SGX, TDX)", cmd_quote},
     {"bls", "BN254 BLS keys, sign/verify, hash-to-g1, precompiles 0x06-0x08", cmd_bls},
 };

@@ -1,0 +1,119 @@
+#include "anvil.h"
+#include "harness.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_CHILDREN 8
+static pid_t children[MAX_CHILDREN];
+
+static void kill_children(void) {
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i] > 0) {
+            kill(children[i], SIGKILL);
+            waitpid(children[i], NULL, 0);
+            children[i] = 0;
+        }
+}
+
+static void on_signal(int sig) {
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i] > 0) kill(children[i], SIGKILL);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+int harness_free_port(void) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t sl = sizeof sa;
+    int port = -1;
+    if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 && getsockname(fd, (struct sockaddr *)&sa, &sl) == 0)
+        port = ntohs(sa.sin_port);
+    if (fd >= 0) close(fd);
+    return port;
+}
+
+static bool port_open(int port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bool ok = fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+    if (fd >= 0) close(fd);
+    return ok;
+}
+
+bool harness_anvil_start(harness_anvil *a, const char *const *extra) {
+    static bool hooked;
+    if (!hooked) {
+        atexit(kill_children);
+        signal(SIGINT, on_signal);
+        signal(SIGTERM, on_signal);
+        signal(SIGABRT, on_signal);
+        hooked = true;
+    }
+    memset(a, 0, sizeof *a);
+    for (int attempt = 0; attempt < 5; attempt++) {
+        a->port = harness_free_port();
+        char port[16], bin[4096];
+        snprintf(port, sizeof port, "%d", a->port);
+        const char *root = getenv("MPAVS_ROOT");
+        snprintf(bin, sizeof bin, "%s/.tools/bin/anvil", root ? root : ".");
+        const char *argv[40] = {bin, "--port", port, "--host", "127.0.0.1", "--silent"};
+        int n = 6;
+        for (int i = 0; extra && extra[i] && n < 38; i++) argv[n++] = extra[i];
+        argv[n] = NULL;
+        pid_t pid = fork();
+        if (pid == 0) {
+            execv(bin, (char *const *)argv);
+            _exit(127);
+        }
+        if (pid < 0) return false;
+        for (int i = 0; i < MAX_CHILDREN; i++)
+            if (children[i] == 0) {
+                children[i] = pid;
+                break;
+            }
+        a->pid = pid;
+        snprintf(a->url, sizeof a->url, "http://127.0.0.1:%d", a->port);
+        for (int i = 0; i < 300; i++) { /* up to 30 s */
+            if (port_open(a->port)) return true;
+            int st;
+            if (waitpid(pid, &st, WNOHANG) == pid) break; /* died (port taken?): retry */
+            struct timespec ts = {0, 100000000L};
+            nanosleep(&ts, NULL);
+        }
+        harness_anvil_stop(a);
+    }
+    return false;
+}
+
+void harness_anvil_stop(harness_anvil *a) {
+    if (a->pid <= 0) return;
+    kill(a->pid, SIGTERM);
+    for (int i = 0; i < 50; i++) {
+        if (waitpid(a->pid, NULL, WNOHANG) == a->pid) goto reaped;
+        struct timespec ts = {0, 20000000L};
+        nanosleep(&ts, NULL);
+    }
+    kill(a->pid, SIGKILL);
+    waitpid(a->pid, NULL, 0);
+reaped:
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i] == a->pid) children[i] = 0;
+    a->pid = 0;
+}

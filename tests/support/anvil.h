@@ -1,0 +1,32 @@
+/*
+ * tests/support/anvil.h — start and stop a real anvil for integration tests.
+ *
+ * harness_anvil_start() picks a free loopback port, starts .tools/bin/anvil
+ * (MPAVS_ROOT-relative) with the extra arguments given, waits until it
+ * answers eth_chainId, and registers it so that it is killed at exit and on
+ * SIGINT/SIGTERM/SIGABRT even if the test fails half-way.
+ */
+#ifndef MPAVS_TEST_ANVIL_H
+#define MPAVS_TEST_ANVIL_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+typedef struct {
+    pid_t pid;
+    int port;
+    char url[64];
+} harness_anvil;
+
+/* Anvil's default dev account 0 (funded with 10000 ETH). */
+#define ANVIL_KEY0 "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
+#define ANVIL_ADDR0 "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
+
+/* Start anvil with extra args (NULL-terminated array, may be NULL). Returns true when it answers. */
+bool harness_anvil_start(harness_anvil *a, const char *const *extra_args);
+/* Stop it (SIGTERM, then SIGKILL) and reap it. */
+void harness_anvil_stop(harness_anvil *a);
+/* A free TCP port on 127.0.0.1 (bind to port 0 and read it back). */
+int harness_free_port(void);
+
+#endif
