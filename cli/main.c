@@ -8,6 +8,8 @@
 static const cli_command COMMANDS[] = {
     {"keccak", "keccak256 of hex bytes or of --text STRING", cmd_keccak},
     {"sig", "4-byte function selector of a signature", cmd_sig},
+    {"wallet", "secp256k1 keys: address, new, import, decrypt (keystores)", cmd_wallet},
+    {"tx", "sign / decode legacy (EIP-155) and EIP-1559 transactions", cmd_tx},
     {"abi", "ABI encode, calldata, decode (cast-compatible)", cmd_abi},
     {"rpc", "send one JSON-RPC request, print the JSON result", cmd_rpc},
     {"call", "eth_call a contract function and decode the result", cmd_call},
