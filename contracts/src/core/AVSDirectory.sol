@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.12;
+
+import {IDelegationManager, ISignatureUtils, IAVSDirectory} from "../interfaces/IEigen.sol";
+import {Initializable} from "../utils/Initializable.sol";
+import {Ownable} from "../utils/Ownable.sol";
+import {Pausable} from "../utils/Pausable.sol";
+import {IPauserRegistry} from "../utils/PauserRegistry.sol";
+import {SigUtils} from "../utils/SigUtils.sol";
+
+/// @title Operator <-> AVS registration with the EigenLayer M2 EIP-712 operator signature
+///        (domain "EigenLayer" without a version field).
+contract AVSDirectory is Initializable, Ownable, Pausable, IAVSDirectory {
+    enum OperatorAVSRegistrationStatus {
+        UNREGISTERED,
+        REGISTERED
+    }
+
+    bytes32 public constant DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,uint256 chainId,address verifyingContract)");
+    bytes32 public constant OPERATOR_AVS_REGISTRATION_TYPEHASH =
+        keccak256("OperatorAVSRegistration(address operator,address avs,bytes32 salt,uint256 expiry)");
+    uint8 internal constant PAUSED_OPERATOR_REGISTER_DEREGISTER_TO_AVS = 0;
+
+    IDelegationManager public immutable delegation;
+    uint256 internal _cachedChainId;
+    bytes32 internal _cachedDomainSeparator;
+
+    mapping(address => mapping(address => OperatorAVSRegistrationStatus)) public avsOperatorStatus;
+    mapping(address => mapping(bytes32 => bool)) public operatorSaltIsSpent;
+
+    event AVSMetadataURIUpdated(address indexed avs, string metadataURI);
+    event OperatorAVSRegistrationStatusUpdated(address indexed operator, address indexed avs, OperatorAVSRegistrationStatus status);
+
+    constructor(IDelegationManager _delegation) {
+        delegation = _delegation;
+        _disableInitializers();
+    }
+
+    function initialize(address initialOwner, IPauserRegistry _pauserRegistry, uint256 initialPausedStatus) external initializer {
+        _initializePauser(_pauserRegistry, initialPausedStatus);
+        _cachedChainId = block.chainid;
+        _cachedDomainSeparator = _calculateDomainSeparator();
+        _transferOwnership(initialOwner);
+    }
+
+    /// @notice Called by an AVS (msg.sender) to register `operator`, who signed the digest of
+    ///         calculateOperatorAVSRegistrationDigestHash(operator, msg.sender, salt, expiry).
+    function registerOperatorToAVS(address operator, ISignatureUtils.SignatureWithSaltAndExpiry memory operatorSignature)
+        external
+        onlyWhenNotPaused(PAUSED_OPERATOR_REGISTER_DEREGISTER_TO_AVS)
+    {
+        require(operatorSignature.expiry >= block.timestamp, "AVSDirectory.registerOperatorToAVS: operator signature expired");
+        require(avsOperatorStatus[msg.sender][operator] != OperatorAVSRegistrationStatus.REGISTERED,
+            "AVSDirectory.registerOperatorToAVS: operator already registered");
+        require(!operatorSaltIsSpent[operator][operatorSignature.salt], "AVSDirectory.registerOperatorToAVS: salt already spent");
+        require(delegation.isOperator(operator), "AVSDirectory.registerOperatorToAVS: operator not registered to EigenLayer yet");
+        SigUtils.checkSignature(
+            operator,
+            calculateOperatorAVSRegistrationDigestHash(operator, msg.sender, operatorSignature.salt, operatorSignature.expiry),
+            operatorSignature.signature
+        );
+        avsOperatorStatus[msg.sender][operator] = OperatorAVSRegistrationStatus.REGISTERED;
+        operatorSaltIsSpent[operator][operatorSignature.salt] = true;
+        emit OperatorAVSRegistrationStatusUpdated(operator, msg.sender, OperatorAVSRegistrationStatus.REGISTERED);
+    }
+
+    function deregisterOperatorFromAVS(address operator) external onlyWhenNotPaused(PAUSED_OPERATOR_REGISTER_DEREGISTER_TO_AVS) {
+        require(avsOperatorStatus[msg.sender][operator] == OperatorAVSRegistrationStatus.REGISTERED,
+            "AVSDirectory.deregisterOperatorFromAVS: operator not registered");
+        avsOperatorStatus[msg.sender][operator] = OperatorAVSRegistrationStatus.UNREGISTERED;
+        emit OperatorAVSRegistrationStatusUpdated(operator, msg.sender, OperatorAVSRegistrationStatus.UNREGISTERED);
+    }
+
+    function updateAVSMetadataURI(string calldata metadataURI) external {
+        emit AVSMetadataURIUpdated(msg.sender, metadataURI);
+    }
+
+    function cancelSalt(bytes32 salt) external {
+        require(!operatorSaltIsSpent[msg.sender][salt], "AVSDirectory.cancelSalt: cannot cancel spent salt");
+        operatorSaltIsSpent[msg.sender][salt] = true;
+    }
+
+    function calculateOperatorAVSRegistrationDigestHash(address operator, address avs, bytes32 salt, uint256 expiry)
+        public
+        view
+        returns (bytes32)
+    {
+        bytes32 structHash = keccak256(abi.encode(OPERATOR_AVS_REGISTRATION_TYPEHASH, operator, avs, salt, expiry));
+        return keccak256(abi.encodePacked("\x19\x01", domainSeparator(), structHash));
+    }
+
+    function domainSeparator() public view returns (bytes32) {
+        if (block.chainid == _cachedChainId) return _cachedDomainSeparator;
+        return _calculateDomainSeparator();
+    }
+
+    function _calculateDomainSeparator() internal view returns (bytes32) {
+        return keccak256(abi.encode(DOMAIN_TYPEHASH, keccak256(bytes("EigenLayer")), block.chainid, address(this)));
+    }
+}

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.12;
+
+import {IStrategy, IDelegationManager, IStrategyManager, ISignatureUtils} from "../interfaces/IEigen.sol";
+import {Initializable} from "../utils/Initializable.sol";
+import {Ownable} from "../utils/Ownable.sol";
+import {Pausable} from "../utils/Pausable.sol";
+import {IPauserRegistry} from "../utils/PauserRegistry.sol";
+
+/// @title Operators and delegation (the subset of EigenLayer M2 an AVS devnet needs).
+/// @notice registerAsOperator self-delegates; deposits of a delegated staker increase the
+///         operator's shares. Withdrawals/undelegation are not modelled.
+contract DelegationManager is Initializable, Ownable, Pausable, IDelegationManager {
+    uint8 internal constant PAUSED_NEW_DELEGATION = 0;
+    uint256 public constant MAX_WITHDRAWAL_DELAY_BLOCKS = 216000;
+    uint256 public constant MAX_STAKER_OPT_OUT_WINDOW_BLOCKS = 180 days / 12;
+
+    IStrategyManager public immutable strategyManager;
+    address public immutable slasher;
+    address public immutable eigenPodManager;
+
+    mapping(address => mapping(IStrategy => uint256)) public operatorShares;
+    mapping(address => OperatorDetails) internal _operatorDetails;
+    mapping(address => address) public delegatedTo;
+    uint256 public minWithdrawalDelayBlocks;
+    mapping(IStrategy => uint256) public strategyWithdrawalDelayBlocks;
+
+    event OperatorRegistered(address indexed operator, OperatorDetails operatorDetails);
+    event OperatorDetailsModified(address indexed operator, OperatorDetails newOperatorDetails);
+    event OperatorMetadataURIUpdated(address indexed operator, string metadataURI);
+    event OperatorSharesIncreased(address indexed operator, address staker, IStrategy strategy, uint256 shares);
+    event StakerDelegated(address indexed staker, address indexed operator);
+    event MinWithdrawalDelayBlocksSet(uint256 previousValue, uint256 newValue);
+    event StrategyWithdrawalDelayBlocksSet(IStrategy strategy, uint256 previousValue, uint256 newValue);
+
+    constructor(IStrategyManager _strategyManager, address _slasher, address _eigenPodManager) {
+        strategyManager = _strategyManager;
+        slasher = _slasher;
+        eigenPodManager = _eigenPodManager;
+        _disableInitializers();
+    }
+
+    function initialize(
+        address initialOwner,
+        IPauserRegistry _pauserRegistry,
+        uint256 initialPausedStatus,
+        uint256 _minWithdrawalDelayBlocks,
+        IStrategy[] calldata _strategies,
+        uint256[] calldata _withdrawalDelayBlocks
+    ) external initializer {
+        _initializePauser(_pauserRegistry, initialPausedStatus);
+        _transferOwnership(initialOwner);
+        _setMinWithdrawalDelayBlocks(_minWithdrawalDelayBlocks);
+        require(_strategies.length == _withdrawalDelayBlocks.length, "DelegationManager._setStrategyWithdrawalDelayBlocks: input length mismatch");
+        for (uint256 i = 0; i < _strategies.length; i++) {
+            require(_withdrawalDelayBlocks[i] <= MAX_WITHDRAWAL_DELAY_BLOCKS, "DelegationManager: withdrawal delay too large");
+            emit StrategyWithdrawalDelayBlocksSet(_strategies[i], strategyWithdrawalDelayBlocks[_strategies[i]], _withdrawalDelayBlocks[i]);
+            strategyWithdrawalDelayBlocks[_strategies[i]] = _withdrawalDelayBlocks[i];
+        }
+    }
+
+    function registerAsOperator(OperatorDetails calldata registeringOperatorDetails, string calldata metadataURI) external {
+        require(delegatedTo[msg.sender] == address(0), "DelegationManager.registerAsOperator: operator has already registered");
+        _setOperatorDetails(msg.sender, registeringOperatorDetails);
+        emit OperatorRegistered(msg.sender, registeringOperatorDetails);
+        _delegate(msg.sender, msg.sender);
+        emit OperatorMetadataURIUpdated(msg.sender, metadataURI);
+    }
+
+    function modifyOperatorDetails(OperatorDetails calldata newOperatorDetails) external {
+        require(isOperator(msg.sender), "DelegationManager.modifyOperatorDetails: caller must be an operator");
+        _setOperatorDetails(msg.sender, newOperatorDetails);
+    }
+
+    function updateOperatorMetadataURI(string calldata metadataURI) external {
+        require(isOperator(msg.sender), "DelegationManager.updateOperatorMetadataURI: caller must be an operator");
+        emit OperatorMetadataURIUpdated(msg.sender, metadataURI);
+    }
+
+    /// @notice Delegation to an operator without a delegation approver (approver signatures are not modelled).
+    function delegateTo(address operator, ISignatureUtils.SignatureWithExpiry memory, bytes32) external {
+        require(isOperator(operator), "DelegationManager.delegateTo: operator is not registered in EigenLayer");
+        require(_operatorDetails[operator].delegationApprover == address(0), "DelegationManager.delegateTo: delegation approvers are not supported on this devnet stack");
+        _delegate(msg.sender, operator);
+    }
+
+    function increaseDelegatedShares(address staker, IStrategy strategy, uint256 shares) external {
+        require(msg.sender == address(strategyManager), "DelegationManager: onlyStrategyManagerOrEigenPodManager");
+        address op = delegatedTo[staker];
+        if (op != address(0)) {
+            operatorShares[op][strategy] += shares;
+            emit OperatorSharesIncreased(op, staker, strategy, shares);
+        }
+    }
+
+    function setMinWithdrawalDelayBlocks(uint256 newMinWithdrawalDelayBlocks) external onlyOwner {
+        _setMinWithdrawalDelayBlocks(newMinWithdrawalDelayBlocks);
+    }
+
+    function _setMinWithdrawalDelayBlocks(uint256 v) internal {
+        require(v <= MAX_WITHDRAWAL_DELAY_BLOCKS, "DelegationManager._setMinWithdrawalDelayBlocks: _minWithdrawalDelayBlocks cannot be > MAX_WITHDRAWAL_DELAY_BLOCKS");
+        emit MinWithdrawalDelayBlocksSet(minWithdrawalDelayBlocks, v);
+        minWithdrawalDelayBlocks = v;
+    }
+
+    function _setOperatorDetails(address operator, OperatorDetails calldata d) internal {
+        require(d.earningsReceiver != address(0), "DelegationManager._setOperatorDetails: cannot set `earningsReceiver` to zero address");
+        require(d.stakerOptOutWindowBlocks <= MAX_STAKER_OPT_OUT_WINDOW_BLOCKS, "DelegationManager._setOperatorDetails: stakerOptOutWindowBlocks cannot be > MAX_STAKER_OPT_OUT_WINDOW_BLOCKS");
+        require(d.stakerOptOutWindowBlocks >= _operatorDetails[operator].stakerOptOutWindowBlocks, "DelegationManager._setOperatorDetails: stakerOptOutWindowBlocks cannot be decreased");
+        _operatorDetails[operator] = d;
+        emit OperatorDetailsModified(operator, d);
+    }
+
+    function _delegate(address staker, address operator) internal onlyWhenNotPaused(PAUSED_NEW_DELEGATION) {
+        require(delegatedTo[staker] == address(0), "DelegationManager._delegate: staker is already actively delegated");
+        delegatedTo[staker] = operator;
+        emit StakerDelegated(staker, operator);
+        (IStrategy[] memory strategies, uint256[] memory shares) = strategyManager.getDeposits(staker);
+        for (uint256 i = 0; i < strategies.length; i++) {
+            operatorShares[operator][strategies[i]] += shares[i];
+            emit OperatorSharesIncreased(operator, staker, strategies[i], shares[i]);
+        }
+    }
+
+    function isOperator(address operator) public view returns (bool) {
+        return operator != address(0) && delegatedTo[operator] == operator;
+    }
+
+    function isDelegated(address staker) external view returns (bool) {
+        return delegatedTo[staker] != address(0);
+    }
+
+    function operatorDetails(address operator) external view returns (OperatorDetails memory) {
+        return _operatorDetails[operator];
+    }
+
+    function earningsReceiver(address operator) external view returns (address) {
+        return _operatorDetails[operator].earningsReceiver;
+    }
+
+    function delegationApprover(address operator) external view returns (address) {
+        return _operatorDetails[operator].delegationApprover;
+    }
+
+    function stakerOptOutWindowBlocks(address operator) external view returns (uint256) {
+        return _operatorDetails[operator].stakerOptOutWindowBlocks;
+    }
+
+    function getOperatorShares(address operator, IStrategy[] memory strategies) external view returns (uint256[] memory shares) {
+        shares = new uint256[](strategies.length);
+        for (uint256 i = 0; i < strategies.length; i++) shares[i] = operatorShares[operator][strategies[i]];
+    }
+}

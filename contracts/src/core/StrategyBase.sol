@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.12;
+
+import {IERC20, IStrategy} from "../interfaces/IEigen.sol";
+import {Initializable} from "../utils/Initializable.sol";
+import {Pausable} from "../utils/Pausable.sol";
+import {IPauserRegistry} from "../utils/PauserRegistry.sol";
+
+/// @title Single-token strategy holding deposits made through the StrategyManager.
+/// @notice Share price uses a virtual offset of 1e3 shares / 1e3 tokens (as EigenLayer M2),
+///         so the first deposit of n tokens mints n shares.
+contract StrategyBase is Initializable, Pausable, IStrategy {
+    uint256 internal constant SHARES_OFFSET = 1e3;
+    uint256 internal constant BALANCE_OFFSET = 1e3;
+    uint8 internal constant PAUSED_DEPOSITS = 0;
+    uint8 internal constant PAUSED_WITHDRAWALS = 1;
+
+    address public immutable strategyManager;
+    IERC20 public underlyingToken;
+    uint256 public totalShares;
+
+    constructor(address _strategyManager) {
+        strategyManager = _strategyManager;
+        _disableInitializers();
+    }
+
+    function initialize(IERC20 _underlyingToken, IPauserRegistry _pauserRegistry) public initializer {
+        underlyingToken = _underlyingToken;
+        _initializePauser(_pauserRegistry, 0);
+    }
+
+    modifier onlyStrategyManager() {
+        require(msg.sender == strategyManager, "StrategyBase.onlyStrategyManager");
+        _;
+    }
+
+    /// @notice Called after the StrategyManager moved `amount` tokens here; returns new shares.
+    function deposit(IERC20 token, uint256 amount)
+        external
+        onlyWhenNotPaused(PAUSED_DEPOSITS)
+        onlyStrategyManager
+        returns (uint256 newShares)
+    {
+        require(token == underlyingToken, "StrategyBase.deposit: Can only deposit underlyingToken");
+        uint256 priorShares = totalShares;
+        uint256 balanceBefore = underlyingToken.balanceOf(address(this)) - amount;
+        newShares = (amount * (priorShares + SHARES_OFFSET)) / (balanceBefore + BALANCE_OFFSET);
+        require(newShares != 0, "StrategyBase.deposit: newShareAmount cannot be zero");
+        totalShares = priorShares + newShares;
+    }
+
+    /// @notice Pays out `shares` worth of tokens to `recipient` (StrategyManager only).
+    function withdraw(address recipient, IERC20 token, uint256 shares)
+        external
+        onlyWhenNotPaused(PAUSED_WITHDRAWALS)
+        onlyStrategyManager
+    {
+        require(token == underlyingToken, "StrategyBase.withdraw: Can only withdraw the strategy token");
+        require(shares <= totalShares, "StrategyBase.withdraw: amountShares must be less than or equal to totalShares");
+        uint256 amount = sharesToUnderlyingView(shares);
+        totalShares -= shares;
+        require(underlyingToken.transfer(recipient, amount), "StrategyBase.withdraw: transfer failed");
+    }
+
+    function sharesToUnderlyingView(uint256 shares) public view returns (uint256) {
+        return (underlyingToken.balanceOf(address(this)) + BALANCE_OFFSET) * shares / (totalShares + SHARES_OFFSET);
+    }
+
+    function sharesToUnderlying(uint256 shares) external view returns (uint256) {
+        return sharesToUnderlyingView(shares);
+    }
+
+    function underlyingToSharesView(uint256 amount) public view returns (uint256) {
+        return amount * (totalShares + SHARES_OFFSET) / (underlyingToken.balanceOf(address(this)) + BALANCE_OFFSET);
+    }
+
+    function explanation() external pure returns (string memory) {
+        return "Base Strategy implementation to inherit from for more complex implementations";
+    }
+}

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.12;
+
+import {IERC20, IStrategy, IDelegationManager, IStrategyManager} from "../interfaces/IEigen.sol";
+import {Initializable} from "../utils/Initializable.sol";
+import {Ownable} from "../utils/Ownable.sol";
+import {Pausable} from "../utils/Pausable.sol";
+import {IPauserRegistry} from "../utils/PauserRegistry.sol";
+
+/// @title Deposits into whitelisted strategies; shares are credited to the staker's operator.
+contract StrategyManager is Initializable, Ownable, Pausable, IStrategyManager {
+    uint8 internal constant PAUSED_DEPOSITS = 0;
+
+    IDelegationManager public immutable delegation;
+    address public immutable eigenPodManager;
+    address public immutable slasher;
+
+    address public strategyWhitelister;
+    mapping(address => mapping(IStrategy => uint256)) public stakerStrategyShares;
+    mapping(address => IStrategy[]) public stakerStrategyList;
+    mapping(IStrategy => bool) public strategyIsWhitelistedForDeposit;
+    mapping(IStrategy => bool) public thirdPartyTransfersForbidden;
+
+    event Deposit(address staker, IERC20 token, IStrategy strategy, uint256 shares);
+    event StrategyWhitelisterChanged(address previousAddress, address newAddress);
+    event StrategyAddedToDepositWhitelist(IStrategy strategy);
+    event StrategyRemovedFromDepositWhitelist(IStrategy strategy);
+    event UpdatedThirdPartyTransfersForbidden(IStrategy strategy, bool value);
+
+    constructor(IDelegationManager _delegation, address _eigenPodManager, address _slasher) {
+        delegation = _delegation;
+        eigenPodManager = _eigenPodManager;
+        slasher = _slasher;
+        _disableInitializers();
+    }
+
+    function initialize(address initialOwner, address initialStrategyWhitelister, IPauserRegistry _pauserRegistry, uint256 initialPausedStatus)
+        external
+        initializer
+    {
+        _initializePauser(_pauserRegistry, initialPausedStatus);
+        _transferOwnership(initialOwner);
+        _setStrategyWhitelister(initialStrategyWhitelister);
+    }
+
+    modifier onlyStrategyWhitelister() {
+        require(msg.sender == strategyWhitelister, "StrategyManager.onlyStrategyWhitelister: not the strategyWhitelister");
+        _;
+    }
+
+    function depositIntoStrategy(IStrategy strategy, IERC20 token, uint256 amount)
+        external
+        onlyWhenNotPaused(PAUSED_DEPOSITS)
+        returns (uint256 shares)
+    {
+        require(strategyIsWhitelistedForDeposit[strategy], "StrategyManager.onlyStrategiesWhitelistedForDeposit: strategy not whitelisted");
+        require(token.transferFrom(msg.sender, address(strategy), amount), "StrategyManager: token transfer failed");
+        shares = strategy.deposit(token, amount);
+        address staker = msg.sender;
+        if (stakerStrategyShares[staker][strategy] == 0) {
+            require(stakerStrategyList[staker].length < 32, "StrategyManager._addShares: deposit would exceed MAX_STAKER_STRATEGY_LIST_LENGTH");
+            stakerStrategyList[staker].push(strategy);
+        }
+        stakerStrategyShares[staker][strategy] += shares;
+        emit Deposit(staker, token, strategy, shares);
+        delegation.increaseDelegatedShares(staker, strategy, shares);
+    }
+
+    function addStrategiesToDepositWhitelist(IStrategy[] calldata strategies, bool[] calldata thirdPartyForbidden)
+        external
+        onlyStrategyWhitelister
+    {
+        require(strategies.length == thirdPartyForbidden.length, "StrategyManager.addStrategiesToDepositWhitelist: array lengths do not match");
+        for (uint256 i = 0; i < strategies.length; i++) {
+            if (!strategyIsWhitelistedForDeposit[strategies[i]]) {
+                strategyIsWhitelistedForDeposit[strategies[i]] = true;
+                emit StrategyAddedToDepositWhitelist(strategies[i]);
+                thirdPartyTransfersForbidden[strategies[i]] = thirdPartyForbidden[i];
+                emit UpdatedThirdPartyTransfersForbidden(strategies[i], thirdPartyForbidden[i]);
+            }
+        }
+    }
+
+    function removeStrategiesFromDepositWhitelist(IStrategy[] calldata strategies) external onlyStrategyWhitelister {
+        for (uint256 i = 0; i < strategies.length; i++) {
+            if (strategyIsWhitelistedForDeposit[strategies[i]]) {
+                strategyIsWhitelistedForDeposit[strategies[i]] = false;
+                emit StrategyRemovedFromDepositWhitelist(strategies[i]);
+            }
+        }
+    }
+
+    function setStrategyWhitelister(address newStrategyWhitelister) external onlyOwner {
+        _setStrategyWhitelister(newStrategyWhitelister);
+    }
+
+    function _setStrategyWhitelister(address a) internal {
+        emit StrategyWhitelisterChanged(strategyWhitelister, a);
+        strategyWhitelister = a;
+    }
+
+    function stakerStrategyListLength(address staker) external view returns (uint256) {
+        return stakerStrategyList[staker].length;
+    }
+
+    function getDeposits(address staker) external view returns (IStrategy[] memory strategies, uint256[] memory shares) {
+        strategies = stakerStrategyList[staker];
+        shares = new uint256[](strategies.length);
+        for (uint256 i = 0; i < strategies.length; i++) shares[i] = stakerStrategyShares[staker][strategies[i]];
+    }
+}

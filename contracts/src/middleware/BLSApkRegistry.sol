@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.12;
+
+import {BN254} from "../libraries/BN254.sol";
+import {IBLSApkRegistry, IRegistryCoordinator} from "../interfaces/IEigen.sol";
+import {Initializable} from "../utils/Initializable.sol";
+
+/// @title Operator BLS keys (proof of possession checked) and per-quorum aggregate keys with history.
+contract BLSApkRegistry is Initializable, IBLSApkRegistry {
+    using BN254 for BN254.G1Point;
+
+    bytes32 internal constant ZERO_PK_HASH = hex"ad3228b676f7d3cd4284a5443f17f1962b36e491b30a40b2405849e597ba5fb5";
+
+    address public immutable registryCoordinator;
+
+    mapping(address => bytes32) public operatorToPubkeyHash;
+    mapping(bytes32 => address) public pubkeyHashToOperator;
+    mapping(address => BN254.G1Point) public operatorToPubkey;
+    mapping(uint8 => ApkUpdate[]) public apkHistory;
+    mapping(uint8 => BN254.G1Point) public currentApk;
+
+    event NewPubkeyRegistration(address indexed operator, BN254.G1Point pubkeyG1, BN254.G2Point pubkeyG2);
+    event OperatorAddedToQuorums(address operator, bytes32 operatorId, bytes quorumNumbers);
+    event OperatorRemovedFromQuorums(address operator, bytes32 operatorId, bytes quorumNumbers);
+
+    constructor(IRegistryCoordinator _registryCoordinator) {
+        registryCoordinator = address(_registryCoordinator);
+        _disableInitializers();
+    }
+
+    modifier onlyRegistryCoordinator() {
+        require(msg.sender == registryCoordinator, "BLSApkRegistry.onlyRegistryCoordinator: caller is not the registry coordinator");
+        _;
+    }
+
+    function registerOperator(address operator, bytes calldata quorumNumbers) external onlyRegistryCoordinator {
+        (BN254.G1Point memory pk, bytes32 id) = getRegisteredPubkey(operator);
+        _processQuorumApkUpdate(quorumNumbers, pk);
+        emit OperatorAddedToQuorums(operator, id, quorumNumbers);
+    }
+
+    function deregisterOperator(address operator, bytes calldata quorumNumbers) external onlyRegistryCoordinator {
+        (BN254.G1Point memory pk, bytes32 id) = getRegisteredPubkey(operator);
+        _processQuorumApkUpdate(quorumNumbers, pk.negate());
+        emit OperatorRemovedFromQuorums(operator, id, quorumNumbers);
+    }
+
+    function initializeQuorum(uint8 quorumNumber) external onlyRegistryCoordinator {
+        require(apkHistory[quorumNumber].length == 0, "BLSApkRegistry.initializeQuorum: quorum already exists");
+        apkHistory[quorumNumber].push(ApkUpdate(bytes24(0), uint32(block.number), 0));
+    }
+
+    /// @notice Registers `operator`'s key after the proof of possession: sigma = sk * H with
+    ///         H = pubkeyRegistrationMessageHash(operator), checked together with pkG1/pkG2 equality.
+    function registerBLSPublicKey(address operator, PubkeyRegistrationParams calldata params, BN254.G1Point calldata h)
+        external
+        onlyRegistryCoordinator
+        returns (bytes32 operatorId)
+    {
+        bytes32 pubkeyHash = BN254.hashG1Point(params.pubkeyG1);
+        require(pubkeyHash != ZERO_PK_HASH, "BLSApkRegistry.registerBLSPublicKey: cannot register zero pubkey");
+        require(operatorToPubkeyHash[operator] == bytes32(0), "BLSApkRegistry.registerBLSPublicKey: operator already registered pubkey");
+        require(pubkeyHashToOperator[pubkeyHash] == address(0), "BLSApkRegistry.registerBLSPublicKey: public key already registered");
+
+        BN254.G1Point memory pk1 = params.pubkeyG1;
+        BN254.G2Point memory pk2 = params.pubkeyG2;
+        require(_checkPossession(params.pubkeyRegistrationSignature, pk1, pk2, h),
+            "BLSApkRegistry.registerBLSPublicKey: either the G1 signature is wrong, or G1 and G2 private key do not match");
+        operatorToPubkey[operator] = pk1;
+        operatorToPubkeyHash[operator] = pubkeyHash;
+        pubkeyHashToOperator[pubkeyHash] = operator;
+        emit NewPubkeyRegistration(operator, pk1, pk2);
+        return pubkeyHash;
+    }
+
+    /// @dev gamma = keccak(sig, pk1, pk2, H) mod r; e(sig + gamma*pk1, -G2) * e(H + gamma*G1, pk2) == 1.
+    function _checkPossession(BN254.G1Point memory sig, BN254.G1Point memory pk1, BN254.G2Point memory pk2, BN254.G1Point memory h)
+        internal
+        view
+        returns (bool)
+    {
+        uint256 gamma = uint256(keccak256(abi.encodePacked(
+            sig.X, sig.Y, pk1.X, pk1.Y, pk2.X[0], pk2.X[1], pk2.Y[0], pk2.Y[1], h.X, h.Y
+        ))) % BN254.FR_MODULUS;
+        return BN254.pairing(
+            sig.plus(pk1.scalar_mul(gamma)),
+            BN254.negGeneratorG2(),
+            h.plus(BN254.generatorG1().scalar_mul(gamma)),
+            pk2
+        );
+    }
+
+    function _processQuorumApkUpdate(bytes calldata quorumNumbers, BN254.G1Point memory point) internal {
+        for (uint256 i = 0; i < quorumNumbers.length; i++) {
+            uint8 q = uint8(quorumNumbers[i]);
+            ApkUpdate[] storage h = apkHistory[q];
+            require(h.length != 0, "BLSApkRegistry._processQuorumApkUpdate: quorum does not exist");
+            BN254.G1Point memory apk = currentApk[q].plus(point);
+            currentApk[q] = apk;
+            bytes24 hash = bytes24(BN254.hashG1Point(apk));
+            ApkUpdate storage last = h[h.length - 1];
+            if (last.updateBlockNumber == uint32(block.number)) {
+                last.apkHash = hash;
+            } else {
+                last.nextUpdateBlockNumber = uint32(block.number);
+                h.push(ApkUpdate(hash, uint32(block.number), 0));
+            }
+        }
+    }
+
+    // ---- views ----
+
+    function getRegisteredPubkey(address operator) public view returns (BN254.G1Point memory pk, bytes32 id) {
+        pk = operatorToPubkey[operator];
+        id = operatorToPubkeyHash[operator];
+        require(id != bytes32(0), "BLSApkRegistry.getRegisteredPubkey: operator is not registered");
+    }
+
+    function getApkIndicesAtBlockNumber(bytes calldata quorumNumbers, uint256 blockNumber) external view returns (uint32[] memory indices) {
+        indices = new uint32[](quorumNumbers.length);
+        for (uint256 i = 0; i < quorumNumbers.length; i++) {
+            ApkUpdate[] storage h = apkHistory[uint8(quorumNumbers[i])];
+            uint256 j = h.length;
+            while (j > 0 && h[j - 1].updateBlockNumber > blockNumber) j--;
+            require(j > 0, "BLSApkRegistry.getApkIndicesAtBlockNumber: blockNumber is before the first update");
+            indices[i] = uint32(j - 1);
+        }
+    }
+
+    function getApk(uint8 quorumNumber) external view returns (BN254.G1Point memory) {
+        return currentApk[quorumNumber];
+    }
+
+    function getApkUpdateAtIndex(uint8 quorumNumber, uint256 index) external view returns (ApkUpdate memory) {
+        return apkHistory[quorumNumber][index];
+    }
+
+    function getApkHashAtBlockNumberAndIndex(uint8 quorumNumber, uint32 blockNumber, uint256 index) external view returns (bytes24) {
+        ApkUpdate memory u = apkHistory[quorumNumber][index];
+        require(blockNumber >= u.updateBlockNumber, "BLSApkRegistry._validateApkHashAtBlockNumber: index too recent");
+        require(u.nextUpdateBlockNumber == 0 || blockNumber < u.nextUpdateBlockNumber,
+            "BLSApkRegistry._validateApkHashAtBlockNumber: not latest apk update");
+        return u.apkHash;
+    }
+
+    function getApkHistoryLength(uint8 quorumNumber) external view returns (uint32) {
+        return uint32(apkHistory[quorumNumber].length);
+    }
+
+    function getOperatorFromPubkeyHash(bytes32 pubkeyHash) external view returns (address) {
+        return pubkeyHashToOperator[pubkeyHash];
+    }
+
+    function getOperatorId(address operator) external view returns (bytes32) {
+        return operatorToPubkeyHash[operator];
+    }
+}

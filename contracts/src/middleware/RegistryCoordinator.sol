@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.12;
+
+import {BN254} from "../libraries/BN254.sol";
+import {BitmapUtils} from "../libraries/BitmapUtils.sol";
+import {
+    ISignatureUtils, IServiceManager, IStakeRegistry, IStakeRegistryTypes, IBLSApkRegistry,
+    IBLSApkRegistryTypes, IIndexRegistry, IRegistryCoordinator
+} from "../interfaces/IEigen.sol";
+import {Initializable} from "../utils/Initializable.sol";
+import {Ownable} from "../utils/Ownable.sol";
+import {Pausable} from "../utils/Pausable.sol";
+import {IPauserRegistry} from "../utils/PauserRegistry.sol";
+
+/// @title Operator registration across quorums; keeps the quorum bitmap history and drives the
+///        BLS, stake and index registries. Churn (registerOperatorWithChurn) is not supported.
+contract RegistryCoordinator is Initializable, Ownable, Pausable, IRegistryCoordinator {
+    using BitmapUtils for *;
+
+    bytes32 public constant OPERATOR_CHURN_APPROVAL_TYPEHASH = keccak256(
+        "OperatorChurnApproval(address registeringOperator,bytes32 registeringOperatorId,OperatorKickParam[] operatorKickParams,bytes32 salt,uint256 expiry)OperatorKickParam(uint8 quorumNumber,address operator)"
+    );
+    bytes32 public constant PUBKEY_REGISTRATION_TYPEHASH = keccak256("BN254PubkeyRegistration(address operator)");
+    bytes32 internal constant EIP712_DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    uint8 internal constant MAX_QUORUM_COUNT = 192;
+    uint8 internal constant PAUSED_REGISTER_OPERATOR = 0;
+    uint8 internal constant PAUSED_DEREGISTER_OPERATOR = 1;
+    uint8 internal constant PAUSED_UPDATE_OPERATOR = 2;
+
+    IServiceManager public immutable serviceManager;
+    IStakeRegistry public immutable stakeRegistry;
+    IBLSApkRegistry public immutable blsApkRegistry;
+    IIndexRegistry public immutable indexRegistry;
+
+    uint8 public quorumCount;
+    mapping(uint8 => OperatorSetParam) internal _quorumParams;
+    mapping(bytes32 => QuorumBitmapUpdate[]) internal _operatorBitmapHistory;
+    mapping(address => OperatorInfo) internal _operatorInfo;
+    mapping(bytes32 => bool) public isChurnApproverSaltUsed;
+    mapping(uint8 => uint256) public quorumUpdateBlockNumber;
+    address[] public registries;
+    address public churnApprover;
+    address public ejector;
+
+    event OperatorRegistered(address indexed operator, bytes32 indexed operatorId);
+    event OperatorDeregistered(address indexed operator, bytes32 indexed operatorId);
+    event OperatorSetParamsUpdated(uint8 indexed quorumNumber, OperatorSetParam operatorSetParams);
+    event ChurnApproverUpdated(address prevChurnApprover, address newChurnApprover);
+    event EjectorUpdated(address prevEjector, address newEjector);
+    event QuorumBlockNumberUpdated(uint8 indexed quorumNumber, uint256 blocknumber);
+    event OperatorSocketUpdate(bytes32 indexed operatorId, string socket);
+
+    constructor(IServiceManager _serviceManager, IStakeRegistry _stakeRegistry, IBLSApkRegistry _blsApkRegistry, IIndexRegistry _indexRegistry) {
+        serviceManager = _serviceManager;
+        stakeRegistry = _stakeRegistry;
+        blsApkRegistry = _blsApkRegistry;
+        indexRegistry = _indexRegistry;
+        _disableInitializers();
+    }
+
+    function initialize(
+        address _initialOwner,
+        address _churnApprover,
+        address _ejector,
+        IPauserRegistry _pauserRegistry,
+        uint256 _initialPausedStatus,
+        OperatorSetParam[] memory _operatorSetParams,
+        uint96[] memory _minimumStakes,
+        IStakeRegistryTypes.StrategyParams[][] memory _strategyParams
+    ) external initializer {
+        require(_operatorSetParams.length == _minimumStakes.length && _minimumStakes.length == _strategyParams.length,
+            "RegistryCoordinator.initialize: input length mismatch");
+        _transferOwnership(_initialOwner);
+        _initializePauser(_pauserRegistry, _initialPausedStatus);
+        _setChurnApprover(_churnApprover);
+        _setEjector(_ejector);
+        registries.push(address(stakeRegistry));
+        registries.push(address(blsApkRegistry));
+        registries.push(address(indexRegistry));
+        for (uint256 i = 0; i < _operatorSetParams.length; i++) {
+            _createQuorum(_operatorSetParams[i], _minimumStakes[i], _strategyParams[i]);
+        }
+    }
+
+    modifier onlyEjector() {
+        require(msg.sender == ejector, "RegistryCoordinator.onlyEjector: caller is not the ejector");
+        _;
+    }
+
+    modifier quorumExists(uint8 q) {
+        require(q < quorumCount, "RegistryCoordinator.quorumExists: quorum does not exist");
+        _;
+    }
+
+    // ---- operator entry points ----
+
+    function registerOperator(
+        bytes calldata quorumNumbers,
+        string calldata socket,
+        IBLSApkRegistryTypes.PubkeyRegistrationParams calldata params,
+        ISignatureUtils.SignatureWithSaltAndExpiry memory operatorSignature
+    ) external onlyWhenNotPaused(PAUSED_REGISTER_OPERATOR) {
+        bytes32 operatorId = _getOrCreateOperatorId(msg.sender, params);
+        uint32[] memory numOperators = _registerOperator(msg.sender, operatorId, quorumNumbers, socket, operatorSignature);
+        for (uint256 i = 0; i < quorumNumbers.length; i++) {
+            require(numOperators[i] <= _quorumParams[uint8(quorumNumbers[i])].maxOperatorCount,
+                "RegistryCoordinator.registerOperator: operator count exceeds maximum");
+        }
+    }
+
+    function registerOperatorWithChurn(
+        bytes calldata,
+        string calldata,
+        IBLSApkRegistryTypes.PubkeyRegistrationParams calldata,
+        OperatorKickParam[] calldata,
+        ISignatureUtils.SignatureWithSaltAndExpiry memory,
+        ISignatureUtils.SignatureWithSaltAndExpiry memory
+    ) external view onlyWhenNotPaused(PAUSED_REGISTER_OPERATOR) {
+        revert("RegistryCoordinator.registerOperatorWithChurn: churn is not supported by this devnet stack");
+    }
+
+    function deregisterOperator(bytes calldata quorumNumbers) external onlyWhenNotPaused(PAUSED_DEREGISTER_OPERATOR) {
+        _deregisterOperator(msg.sender, quorumNumbers);
+    }
+
+    function updateOperators(address[] calldata operators) external onlyWhenNotPaused(PAUSED_UPDATE_OPERATOR) {
+        for (uint256 i = 0; i < operators.length; i++) {
+            OperatorInfo memory info = _operatorInfo[operators[i]];
+            if (info.status != OperatorStatus.REGISTERED) continue;
+            uint192 bitmap = _currentBitmap(info.operatorId);
+            _updateOperator(operators[i], info, BitmapUtils.bitmapToBytesArray(bitmap));
+        }
+    }
+
+    function updateOperatorsForQuorum(address[][] calldata operatorsPerQuorum, bytes calldata quorumNumbers)
+        external
+        onlyWhenNotPaused(PAUSED_UPDATE_OPERATOR)
+    {
+        uint256 qbitmap = BitmapUtils.orderedBytesArrayToBitmap(quorumNumbers, quorumCount);
+        require(qbitmap != 0 || quorumNumbers.length == 0, "RegistryCoordinator.updateOperatorsForQuorum: invalid quorums");
+        require(operatorsPerQuorum.length == quorumNumbers.length, "RegistryCoordinator.updateOperatorsForQuorum: input length mismatch");
+        for (uint256 i = 0; i < quorumNumbers.length; i++) {
+            uint8 q = uint8(quorumNumbers[i]);
+            address[] calldata ops = operatorsPerQuorum[i];
+            require(ops.length == indexRegistry.totalOperatorsForQuorum(q),
+                "RegistryCoordinator.updateOperatorsForQuorum: number of updated operators does not match quorum total");
+            address prev = address(0);
+            for (uint256 j = 0; j < ops.length; j++) {
+                address op = ops[j];
+                OperatorInfo memory info = _operatorInfo[op];
+                require(BitmapUtils.isSet(_currentBitmap(info.operatorId), q),
+                    "RegistryCoordinator.updateOperatorsForQuorum: operator not in quorum");
+                require(op > prev, "RegistryCoordinator.updateOperatorsForQuorum: operators array must be sorted in ascending address order");
+                prev = op;
+                _updateOperator(op, info, quorumNumbers[i:i + 1]);
+            }
+            quorumUpdateBlockNumber[q] = block.number;
+            emit QuorumBlockNumberUpdated(q, block.number);
+        }
+    }
+
+    function updateSocket(string memory socket) external {
+        require(_operatorInfo[msg.sender].status == OperatorStatus.REGISTERED, "RegistryCoordinator.updateSocket: operator is not registered");
+        emit OperatorSocketUpdate(_operatorInfo[msg.sender].operatorId, socket);
+    }
+
+    function ejectOperator(address operator, bytes calldata quorumNumbers) external onlyEjector {
+        _deregisterOperator(operator, quorumNumbers);
+    }
+
+    // ---- owner ----
+
+    function createQuorum(OperatorSetParam memory operatorSetParams, uint96 minimumStake, IStakeRegistryTypes.StrategyParams[] memory strategyParams)
+        external
+        onlyOwner
+    {
+        _createQuorum(operatorSetParams, minimumStake, strategyParams);
+    }
+
+    function setOperatorSetParams(uint8 quorumNumber, OperatorSetParam memory operatorSetParams) external onlyOwner quorumExists(quorumNumber) {
+        _setOperatorSetParams(quorumNumber, operatorSetParams);
+    }
+
+    function setChurnApprover(address _churnApprover) external onlyOwner {
+        _setChurnApprover(_churnApprover);
+    }
+
+    function setEjector(address _ejector) external onlyOwner {
+        _setEjector(_ejector);
+    }
+
+    // ---- internals ----
+
+    function _getOrCreateOperatorId(address operator, IBLSApkRegistryTypes.PubkeyRegistrationParams calldata params)
+        internal
+        returns (bytes32 operatorId)
+    {
+        operatorId = blsApkRegistry.getOperatorId(operator);
+        if (operatorId == bytes32(0)) {
+            operatorId = blsApkRegistry.registerBLSPublicKey(operator, params, pubkeyRegistrationMessageHash(operator));
+        }
+    }
+
+    function _registerOperator(
+        address operator,
+        bytes32 operatorId,
+        bytes calldata quorumNumbers,
+        string memory socket,
+        ISignatureUtils.SignatureWithSaltAndExpiry memory operatorSignature
+    ) internal returns (uint32[] memory numOperators) {
+        uint256 toAdd = BitmapUtils.orderedBytesArrayToBitmap(quorumNumbers, quorumCount);
+        uint256 current = _currentBitmap(operatorId);
+        require(toAdd != 0, "RegistryCoordinator._registerOperator: bitmap cannot be 0");
+        require(toAdd & current == 0, "RegistryCoordinator._registerOperator: operator already registered for some quorums being registered for");
+        _updateOperatorBitmap(operatorId, uint192(current | toAdd));
+        emit OperatorSocketUpdate(operatorId, socket);
+        if (_operatorInfo[operator].status != OperatorStatus.REGISTERED) {
+            _operatorInfo[operator] = OperatorInfo(operatorId, OperatorStatus.REGISTERED);
+            serviceManager.registerOperatorToAVS(operator, operatorSignature);
+            emit OperatorRegistered(operator, operatorId);
+        }
+        blsApkRegistry.registerOperator(operator, quorumNumbers);
+        stakeRegistry.registerOperator(operator, operatorId, quorumNumbers);
+        numOperators = indexRegistry.registerOperator(operatorId, quorumNumbers);
+    }
+
+    function _deregisterOperator(address operator, bytes memory quorumNumbers) internal {
+        OperatorInfo memory info = _operatorInfo[operator];
+        require(info.status == OperatorStatus.REGISTERED, "RegistryCoordinator._deregisterOperator: operator is not registered");
+        uint256 toRemove = BitmapUtils.orderedBytesArrayToBitmap(quorumNumbers, quorumCount);
+        uint256 current = _currentBitmap(info.operatorId);
+        require(toRemove != 0, "RegistryCoordinator._deregisterOperator: bitmap cannot be 0");
+        require(toRemove & current == toRemove, "RegistryCoordinator._deregisterOperator: operator is not registered for specified quorums");
+        uint256 next = current & ~toRemove;
+        _updateOperatorBitmap(info.operatorId, uint192(next));
+        if (next == 0) {
+            _operatorInfo[operator].status = OperatorStatus.DEREGISTERED;
+            serviceManager.deregisterOperatorFromAVS(operator);
+            emit OperatorDeregistered(operator, info.operatorId);
+        }
+        blsApkRegistry.deregisterOperator(operator, quorumNumbers);
+        stakeRegistry.deregisterOperator(info.operatorId, quorumNumbers);
+        indexRegistry.deregisterOperator(info.operatorId, quorumNumbers);
+    }
+
+    function _updateOperator(address operator, OperatorInfo memory info, bytes memory quorumsToUpdate) internal {
+        if (info.status != OperatorStatus.REGISTERED) return;
+        uint192 toRemove = stakeRegistry.updateOperatorStake(operator, info.operatorId, quorumsToUpdate);
+        if (toRemove != 0) _deregisterOperator(operator, BitmapUtils.bitmapToBytesArray(toRemove));
+    }
+
+    function _updateOperatorBitmap(bytes32 operatorId, uint192 bitmap) internal {
+        QuorumBitmapUpdate[] storage h = _operatorBitmapHistory[operatorId];
+        if (h.length == 0) {
+            h.push(QuorumBitmapUpdate(uint32(block.number), 0, bitmap));
+            return;
+        }
+        QuorumBitmapUpdate storage last = h[h.length - 1];
+        if (last.updateBlockNumber == uint32(block.number)) {
+            last.quorumBitmap = bitmap;
+        } else {
+            last.nextUpdateBlockNumber = uint32(block.number);
+            h.push(QuorumBitmapUpdate(uint32(block.number), 0, bitmap));
+        }
+    }
+
+    function _createQuorum(OperatorSetParam memory p, uint96 minimumStake, IStakeRegistryTypes.StrategyParams[] memory strategyParams) internal {
+        uint8 prev = quorumCount;
+        require(prev < MAX_QUORUM_COUNT, "RegistryCoordinator.createQuorum: max quorums reached");
+        quorumCount = prev + 1;
+        _setOperatorSetParams(prev, p);
+        stakeRegistry.initializeQuorum(prev, minimumStake, strategyParams);
+        indexRegistry.initializeQuorum(prev);
+        blsApkRegistry.initializeQuorum(prev);
+    }
+
+    function _setOperatorSetParams(uint8 q, OperatorSetParam memory p) internal {
+        _quorumParams[q] = p;
+        emit OperatorSetParamsUpdated(q, p);
+    }
+
+    function _setChurnApprover(address a) internal {
+        emit ChurnApproverUpdated(churnApprover, a);
+        churnApprover = a;
+    }
+
+    function _setEjector(address a) internal {
+        emit EjectorUpdated(ejector, a);
+        ejector = a;
+    }
+
+    function _currentBitmap(bytes32 operatorId) internal view returns (uint192) {
+        QuorumBitmapUpdate[] storage h = _operatorBitmapHistory[operatorId];
+        return h.length == 0 ? 0 : h[h.length - 1].quorumBitmap;
+    }
+
+    function _hashTypedDataV4(bytes32 structHash) internal view returns (bytes32) {
+        bytes32 domain = keccak256(abi.encode(
+            EIP712_DOMAIN_TYPEHASH, keccak256("AVSRegistryCoordinator"), keccak256("v0.0.1"), block.chainid, address(this)
+        ));
+        return keccak256(abi.encodePacked("\x19\x01", domain, structHash));
+    }
+
+    // ---- views ----
+
+    function pubkeyRegistrationMessageHash(address operator) public view returns (BN254.G1Point memory) {
+        return BN254.hashToG1(_hashTypedDataV4(keccak256(abi.encode(PUBKEY_REGISTRATION_TYPEHASH, operator))));
+    }
+
+    function calculateOperatorChurnApprovalDigestHash(
+        address registeringOperator,
+        bytes32 registeringOperatorId,
+        OperatorKickParam[] memory operatorKickParams,
+        bytes32 salt,
+        uint256 expiry
+    ) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(
+            OPERATOR_CHURN_APPROVAL_TYPEHASH, registeringOperator, registeringOperatorId, operatorKickParams, salt, expiry
+        )));
+    }
+
+    function getOperatorSetParams(uint8 quorumNumber) external view returns (OperatorSetParam memory) {
+        return _quorumParams[quorumNumber];
+    }
+
+    function getOperator(address operator) external view returns (OperatorInfo memory) {
+        return _operatorInfo[operator];
+    }
+
+    function getOperatorId(address operator) external view returns (bytes32) {
+        return _operatorInfo[operator].operatorId;
+    }
+
+    function getOperatorFromId(bytes32 operatorId) external view returns (address) {
+        return blsApkRegistry.getOperatorFromPubkeyHash(operatorId);
+    }
+
+    function getOperatorStatus(address operator) external view returns (OperatorStatus) {
+        return _operatorInfo[operator].status;
+    }
+
+    function getCurrentQuorumBitmap(bytes32 operatorId) external view returns (uint192) {
+        return _currentBitmap(operatorId);
+    }
+
+    function getQuorumBitmapIndicesAtBlockNumber(uint32 blockNumber, bytes32[] memory operatorIds) external view returns (uint32[] memory indices) {
+        indices = new uint32[](operatorIds.length);
+        for (uint256 i = 0; i < operatorIds.length; i++) {
+            QuorumBitmapUpdate[] storage h = _operatorBitmapHistory[operatorIds[i]];
+            uint256 j = h.length;
+            while (j > 0 && h[j - 1].updateBlockNumber > blockNumber) j--;
+            require(j > 0, "RegistryCoordinator.getQuorumBitmapIndexAtBlockNumber: no bitmap update found for operatorId at block number");
+            indices[i] = uint32(j - 1);
+        }
+    }
+
+    function getQuorumBitmapAtBlockNumberByIndex(bytes32 operatorId, uint32 blockNumber, uint256 index) external view returns (uint192) {
+        QuorumBitmapUpdate memory u = _operatorBitmapHistory[operatorId][index];
+        require(u.updateBlockNumber <= blockNumber,
+            "RegistryCoordinator.getQuorumBitmapAtBlockNumberByIndex: quorumBitmapUpdate is from after blockNumber");
+        require(u.nextUpdateBlockNumber == 0 || u.nextUpdateBlockNumber > blockNumber,
+            "RegistryCoordinator.getQuorumBitmapAtBlockNumberByIndex: quorumBitmapUpdate is from before blockNumber");
+        return u.quorumBitmap;
+    }
+
+    function getQuorumBitmapUpdateByIndex(bytes32 operatorId, uint256 index) external view returns (QuorumBitmapUpdate memory) {
+        return _operatorBitmapHistory[operatorId][index];
+    }
+
+    function getQuorumBitmapHistoryLength(bytes32 operatorId) external view returns (uint256) {
+        return _operatorBitmapHistory[operatorId].length;
+    }
+
+    function numRegistries() external view returns (uint256) {
+        return registries.length;
+    }
+
+    function owner() public view override(Ownable, IRegistryCoordinator) returns (address) {
+        return Ownable.owner();
+    }
+}
