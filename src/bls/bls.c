@@ -20,13 +20,44 @@ const char *mpavs_bls_strerror(int r) {
     }
 }
 
+/* All ones if sk is in [1, r), else 0; constant time. */
+static uint64_t sk_valid_mask(const uint8_t sk[32]) {
+    uint64_t acc = 0;
+    for (int i = 0; i < 32; i++) acc |= sk[i];
+    uint64_t nonzero = (acc | (0 - acc)) >> 63;
+    uint64_t below = (uint64_t)mpavs_bn254_scalar_is_valid(sk);
+    return 0 - (nonzero & below);
+}
+
+/* k = valid ? sk : 1, constant time (so invalid keys cost the same work). */
+static void sk_select(uint8_t k[32], const uint8_t sk[32], uint64_t mask) {
+    uint8_t m = (uint8_t)mask;
+    for (int i = 0; i < 32; i++) k[i] = (uint8_t)((sk[i] & m) | ((i == 31) & ~m));
+}
+
+static void g1_mask_invalid(mpavs_bn254_g1 *p, uint64_t mask) {
+    for (int i = 0; i < 4; i++) {
+        p->x.l[i] &= mask;
+        p->y.l[i] &= mask;
+    }
+    p->infinity = (uint8_t)((p->infinity & mask) | (~mask & 1));
+}
+
+static void g2_mask_invalid(mpavs_bn254_g2 *p, uint64_t mask) {
+    for (int i = 0; i < 4; i++) {
+        p->x.c0.l[i] &= mask;
+        p->x.c1.l[i] &= mask;
+        p->y.c0.l[i] &= mask;
+        p->y.c1.l[i] &= mask;
+    }
+    p->infinity = (uint8_t)((p->infinity & mask) | (~mask & 1));
+}
+
+static int sk_result(uint64_t mask) { return (int)((uint64_t)MPAVS_BLS_ERR_SECRET_KEY & ~mask); }
+
 int mpavs_bls_sk_check(const uint8_t sk[32]) {
     MPAVS_REQUIRE(sk);
-    uint8_t acc = 0;
-    for (int i = 0; i < 32; i++) acc |= sk[i];
-    bool nonzero = acc != 0;
-    bool below = mpavs_bn254_scalar_is_valid(sk);
-    return (nonzero & below) ? MPAVS_BLS_OK : MPAVS_BLS_ERR_SECRET_KEY;
+    return sk_result(sk_valid_mask(sk));
 }
 
 int mpavs_bls_keygen(uint8_t sk[32]) {
@@ -43,27 +74,27 @@ int mpavs_bls_keygen(uint8_t sk[32]) {
 int mpavs_bls_pubkey_g1(mpavs_bn254_g1 *pk, const uint8_t sk[32]) {
     MPAVS_REQUIRE(pk && sk);
     mpavs_bn254_g1 g;
+    uint8_t k[32];
+    uint64_t mask = sk_valid_mask(sk);
+    sk_select(k, sk, mask);
     mpavs_bn254_g1_generator(&g);
-    if (mpavs_bls_sk_check(sk) != MPAVS_BLS_OK) {
-        memset(pk, 0, sizeof *pk);
-        pk->infinity = 1;
-        return MPAVS_BLS_ERR_SECRET_KEY;
-    }
-    mpavs_bn254_g1_mul(pk, &g, sk);
-    return MPAVS_BLS_OK;
+    mpavs_bn254_g1_mul(pk, &g, k);
+    g1_mask_invalid(pk, mask);
+    mpavs_wipe(k, sizeof k);
+    return sk_result(mask);
 }
 
 int mpavs_bls_pubkey_g2(mpavs_bn254_g2 *pk, const uint8_t sk[32]) {
     MPAVS_REQUIRE(pk && sk);
     mpavs_bn254_g2 g;
+    uint8_t k[32];
+    uint64_t mask = sk_valid_mask(sk);
+    sk_select(k, sk, mask);
     mpavs_bn254_g2_generator(&g);
-    if (mpavs_bls_sk_check(sk) != MPAVS_BLS_OK) {
-        memset(pk, 0, sizeof *pk);
-        pk->infinity = 1;
-        return MPAVS_BLS_ERR_SECRET_KEY;
-    }
-    mpavs_bn254_g2_mul(pk, &g, sk);
-    return MPAVS_BLS_OK;
+    mpavs_bn254_g2_mul(pk, &g, k);
+    g2_mask_invalid(pk, mask);
+    mpavs_wipe(k, sizeof k);
+    return sk_result(mask);
 }
 
 void mpavs_bls_operator_id(uint8_t id[32], const mpavs_bn254_g1 *pk) {
@@ -99,13 +130,13 @@ void mpavs_bls_hash_to_g1(mpavs_bn254_g1 *out, const uint8_t msg[32]) {
 
 int mpavs_bls_sign_hashed(mpavs_bn254_g1 *sig, const uint8_t sk[32], const mpavs_bn254_g1 *h) {
     MPAVS_REQUIRE(sig && sk && h);
-    if (mpavs_bls_sk_check(sk) != MPAVS_BLS_OK) {
-        memset(sig, 0, sizeof *sig);
-        sig->infinity = 1;
-        return MPAVS_BLS_ERR_SECRET_KEY;
-    }
-    mpavs_bn254_g1_mul(sig, h, sk);
-    return MPAVS_BLS_OK;
+    uint8_t k[32];
+    uint64_t mask = sk_valid_mask(sk);
+    sk_select(k, sk, mask);
+    mpavs_bn254_g1_mul(sig, h, k);
+    g1_mask_invalid(sig, mask);
+    mpavs_wipe(k, sizeof k);
+    return sk_result(mask);
 }
 
 int mpavs_bls_sign(mpavs_bn254_g1 *sig, const uint8_t sk[32], const uint8_t msg[32]) {
