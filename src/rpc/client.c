@@ -199,7 +199,7 @@ static int parse_reply(json_t **result, mpavs_rpc_error *err, uint64_t expect_id
     } else if (e && !json_is_null(e)) {
         json_t *code = json_object_get(e, "code"), *msg = json_object_get(e, "message");
         r = rpc_fail(err, MPAVS_RPC_ERR_RPC, json_is_integer(code) ? (long)json_integer_value(code) : 0, "%s",
-                     json_is_string(msg) ? json_string_value(msg) : "(no message)");
+                     json_is_string(msg) && json_string_length(msg) ? json_string_value(msg) : "(no message)");
         if (err) take_error_data(err, json_object_get(e, "data"));
     } else if (!json_is_integer(id) || (uint64_t)json_integer_value(id) != expect_id) {
         r = rpc_fail(err, MPAVS_RPC_ERR_PARSE, 0, "reply id does not match request id %llu",
