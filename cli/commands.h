@@ -12,5 +12,6 @@ int cmd_quote(int argc, char **argv);  /* cmd_quote.c */
 int cmd_bls(int argc, char **argv);    /* cmd_bls.c */
 int cmd_wallet(int argc, char **argv); /* cmd_wallet.c */
 int cmd_tx(int argc, char **argv);     /* cmd_tx.c */
+int cmd_attest(int argc, char **argv); /* cmd_attest.c */
 
 #endif
