@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.12;
+
+import {IAttestation, IAttestationVerifier} from "./IAttestation.sol";
+import {Ownable} from "../utils/Ownable.sol";
+
+/// @title Adapter over an Automata-style DCAP verifier (IAttestation.verifyAndAttestOnChain).
+/// @notice Same external interface as Automata's AttestationVerifier, fixing its gaps:
+///   - parses both output layouts: v1.0 `u16 version | bytes4 tee | u8 tcbStatus | bytes6 fmspc | body`
+///     (13-byte prefix) and v1.1 `u16 version | u16 bodyType | u8 tcbStatus | bytes6 fmspc | body`
+///     (11-byte prefix); trailing advisory data is ignored;
+///   - rejects debug SGX enclaves (ATTRIBUTES bit 1) and debug TDs (TDATTRIBUTES bit 0);
+///   - enforces owner-set allow-lists (MRENCLAVE or MRSIGNER for SGX, MRTD for TDX) unless the
+///     owner disabled them, and an owner-set set of accepted TCB statuses.
+contract AttestationVerifier is IAttestationVerifier, Ownable {
+    IAttestation public dcapAttestation;
+
+    /// @notice Bit s set = TCB status s accepted (0 OK, 1 SW_HARDENING_NEEDED, 2 CONFIGURATION_AND_SW_HARDENING_NEEDED,
+    ///         3 CONFIGURATION_NEEDED, 4 OUT_OF_DATE, 5 OUT_OF_DATE_CONFIGURATION_NEEDED, 6 REVOKED, 7 UNRECOGNIZED, ...).
+    uint256 public acceptedTcbStatuses;
+    bool public allowListEnforced;
+    mapping(bytes32 => bool) public allowedMrEnclave;
+    mapping(bytes32 => bool) public allowedMrSigner;
+    mapping(bytes32 => bool) public allowedMrTdHash; // keccak256 of the 48-byte MRTD
+
+    uint256 internal constant SGX_BODY = 384;
+    uint256 internal constant TD10_BODY = 584;
+    uint256 internal constant TD15_BODY = 648;
+
+    error INVALID_REPORT();
+    error INVALID_REPORT_DATA();
+    error DEBUG_ENCLAVE_NOT_ALLOWED();
+    error ENCLAVE_NOT_ALLOWED();
+    error TCB_STATUS_NOT_ALLOWED(uint8 tcbStatus);
+    error UNSUPPORTED_OUTPUT_FORMAT();
+
+    event AcceptedTcbStatusesSet(uint256 mask);
+    event AllowListEnforced(bool enforced);
+    event MrEnclaveSet(bytes32 mrEnclave, bool allowed);
+    event MrSignerSet(bytes32 mrSigner, bool allowed);
+    event MrTdSet(bytes mrTd, bool allowed);
+
+    constructor(address _dcapAttestation) {
+        dcapAttestation = IAttestation(_dcapAttestation);
+        acceptedTcbStatuses = (1 << 0) | (1 << 1); // OK, SW_HARDENING_NEEDED
+        allowListEnforced = true;
+        _transferOwnership(msg.sender);
+        emit AcceptedTcbStatusesSet(acceptedTcbStatuses);
+        emit AllowListEnforced(true);
+    }
+
+    // ---- owner policy ----
+
+    function setDcapAttestation(address a) external onlyOwner {
+        dcapAttestation = IAttestation(a);
+    }
+
+    function setAcceptedTcbStatuses(uint256 mask) external onlyOwner {
+        acceptedTcbStatuses = mask;
+        emit AcceptedTcbStatusesSet(mask);
+    }
+
+    function setAllowListEnforced(bool enforced) external onlyOwner {
+        allowListEnforced = enforced;
+        emit AllowListEnforced(enforced);
+    }
+
+    function setMrEnclave(bytes32 mrEnclave, bool allowed) external onlyOwner {
+        allowedMrEnclave[mrEnclave] = allowed;
+        emit MrEnclaveSet(mrEnclave, allowed);
+    }
+
+    function setMrSigner(bytes32 mrSigner, bool allowed) external onlyOwner {
+        allowedMrSigner[mrSigner] = allowed;
+        emit MrSignerSet(mrSigner, allowed);
+    }
+
+    function setMrTd(bytes calldata mrTd, bool allowed) external onlyOwner {
+        require(mrTd.length == 48, "AttestationVerifier: MRTD is 48 bytes");
+        allowedMrTdHash[keccak256(mrTd)] = allowed;
+        emit MrTdSet(mrTd, allowed);
+    }
+
+    // ---- verification ----
+
+    /// @notice Verifies `report` with the DCAP verifier and returns its 64-byte REPORTDATA.
+    function verifyAttestation(bytes calldata report) external payable returns (bytes memory reportData) {
+        (bool success, bytes memory output) = dcapAttestation.verifyAndAttestOnChain{value: msg.value}(report);
+        if (!success) revert INVALID_REPORT();
+        return _checkOutput(output);
+    }
+
+    /// @dev Returns the REPORTDATA after the layout, debug, TCB and allow-list checks.
+    function _checkOutput(bytes memory out) internal view returns (bytes memory reportData) {
+        if (out.length < 13) revert INVALID_REPORT_DATA();
+        uint16 bodyType; // 1 SGX, 2 TD1.0, 3 TD1.5
+        uint256 prefix;
+        uint16 second = (uint16(uint8(out[2])) << 8) | uint8(out[3]);
+        if (second >= 1 && second <= 3) { // v1.1+: u16 quoteBodyType
+            bodyType = second;
+            prefix = 11;
+        } else if (second == 0 && out[4] == 0 && out[5] == 0) { // v1.0: tee 0x00000000 = SGX
+            bodyType = 1;
+            prefix = 13;
+        } else if (second == 0x8100 && out[4] == 0 && out[5] == 0) { // v1.0: tee 0x81000000 = TDX
+            bodyType = 2; // TD1.0 and TD1.5 share every offset read below
+            prefix = 13;
+        } else {
+            revert UNSUPPORTED_OUTPUT_FORMAT();
+        }
+        uint8 tcbStatus = uint8(out[prefix - 7]);
+        uint256 bodyLen = bodyType == 1 ? SGX_BODY : (bodyType == 2 ? TD10_BODY : TD15_BODY);
+        if (out.length < prefix + bodyLen) revert INVALID_REPORT_DATA();
+        if (tcbStatus > 255 || (acceptedTcbStatuses >> tcbStatus) & 1 == 0) revert TCB_STATUS_NOT_ALLOWED(tcbStatus);
+
+        uint256 rdOff;
+        if (bodyType == 1) {
+            if (uint8(out[prefix + 48]) & 0x02 != 0) revert DEBUG_ENCLAVE_NOT_ALLOWED();
+            if (allowListEnforced) {
+                bytes32 mrEnclave = _word(out, prefix + 64);
+                bytes32 mrSigner = _word(out, prefix + 128);
+                if (!allowedMrEnclave[mrEnclave] && !allowedMrSigner[mrSigner]) revert ENCLAVE_NOT_ALLOWED();
+            }
+            rdOff = prefix + 320;
+        } else {
+            if (uint8(out[prefix + 120]) & 0x01 != 0) revert DEBUG_ENCLAVE_NOT_ALLOWED();
+            if (allowListEnforced) {
+                bytes32 h;
+                uint256 p = prefix + 136;
+                assembly { h := keccak256(add(add(out, 0x20), p), 48) }
+                if (!allowedMrTdHash[h]) revert ENCLAVE_NOT_ALLOWED();
+            }
+            rdOff = prefix + 520;
+        }
+        reportData = new bytes(64);
+        bytes32 a = _word(out, rdOff);
+        bytes32 b = _word(out, rdOff + 32);
+        assembly {
+            mstore(add(reportData, 0x20), a)
+            mstore(add(reportData, 0x40), b)
+        }
+    }
+
+    function _word(bytes memory b, uint256 off) internal pure returns (bytes32 w) {
+        assembly { w := mload(add(add(b, 0x20), off)) }
+    }
+
+    function verifyMrEnclave(bytes32 mrEnclave) external view returns (bool) {
+        return !allowListEnforced || allowedMrEnclave[mrEnclave];
+    }
+
+    function verifyMrSigner(bytes32 mrSigner) external view returns (bool) {
+        return !allowListEnforced || allowedMrSigner[mrSigner];
+    }
+
+    /// @notice Fee the DCAP verifier would charge: getBp() basis points of the verification gas.
+    function estimateBaseFeeVerifyOnChain(bytes calldata rawQuote) external payable returns (uint256) {
+        uint256 before = gasleft();
+        dcapAttestation.verifyAndAttestOnChain{value: msg.value}(rawQuote);
+        uint256 used = before - gasleft();
+        return uint256(dcapAttestation.getBp()) * used * tx.gasprice / 10000;
+    }
+}
