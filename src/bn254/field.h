@@ -22,24 +22,30 @@ static const fp FP_R2 = {BN_R2};
 
 /* r = a - b over 4 limbs; returns the borrow (0 or 1). */
 static inline uint64_t bn_sub4(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
-    uint64_t borrow = 0;
-    for (int i = 0; i < 4; i++) {
-        u128 d = (u128)a[i] - b[i] - borrow;
-        r[i] = (uint64_t)d;
-        borrow = (uint64_t)(d >> 64) & 1;
-    }
-    return borrow;
+    u128 d;
+    d = (u128)a[0] - b[0];
+    r[0] = (uint64_t)d;
+    d = (u128)a[1] - b[1] - ((uint64_t)(d >> 64) & 1);
+    r[1] = (uint64_t)d;
+    d = (u128)a[2] - b[2] - ((uint64_t)(d >> 64) & 1);
+    r[2] = (uint64_t)d;
+    d = (u128)a[3] - b[3] - ((uint64_t)(d >> 64) & 1);
+    r[3] = (uint64_t)d;
+    return (uint64_t)(d >> 64) & 1;
 }
 
 /* r = a + b over 4 limbs; returns the carry. */
 static inline uint64_t bn_add4(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
-    uint64_t carry = 0;
-    for (int i = 0; i < 4; i++) {
-        u128 s = (u128)a[i] + b[i] + carry;
-        r[i] = (uint64_t)s;
-        carry = (uint64_t)(s >> 64);
-    }
-    return carry;
+    u128 s;
+    s = (u128)a[0] + b[0];
+    r[0] = (uint64_t)s;
+    s = (u128)a[1] + b[1] + (uint64_t)(s >> 64);
+    r[1] = (uint64_t)s;
+    s = (u128)a[2] + b[2] + (uint64_t)(s >> 64);
+    r[2] = (uint64_t)s;
+    s = (u128)a[3] + b[3] + (uint64_t)(s >> 64);
+    r[3] = (uint64_t)s;
+    return (uint64_t)(s >> 64);
 }
 
 /* If t >= p then t -= p (t < 2p). */
@@ -47,7 +53,10 @@ static inline void fp_reduce_once(fp *r, const uint64_t t[4]) {
     uint64_t s[4];
     uint64_t borrow = bn_sub4(s, t, FP_P.l);
     uint64_t mask = 0 - borrow; /* all ones: keep t */
-    for (int i = 0; i < 4; i++) r->l[i] = (t[i] & mask) | (s[i] & ~mask);
+    r->l[0] = (t[0] & mask) | (s[0] & ~mask);
+    r->l[1] = (t[1] & mask) | (s[1] & ~mask);
+    r->l[2] = (t[2] & mask) | (s[2] & ~mask);
+    r->l[3] = (t[3] & mask) | (s[3] & ~mask);
 }
 
 static inline void fp_add(fp *r, const fp *a, const fp *b) {
@@ -60,9 +69,11 @@ static inline void fp_dbl(fp *r, const fp *a) { fp_add(r, a, a); }
 
 static inline void fp_sub(fp *r, const fp *a, const fp *b) {
     uint64_t t[4], q[4];
-    uint64_t borrow = bn_sub4(t, a->l, b->l);
-    uint64_t mask = 0 - borrow;
-    for (int i = 0; i < 4; i++) q[i] = FP_P.l[i] & mask;
+    uint64_t mask = 0 - bn_sub4(t, a->l, b->l);
+    q[0] = FP_P.l[0] & mask;
+    q[1] = FP_P.l[1] & mask;
+    q[2] = FP_P.l[2] & mask;
+    q[3] = FP_P.l[3] & mask;
     bn_add4(r->l, t, q);
 }
 
@@ -96,6 +107,7 @@ static inline void fp_mul(fp *r, const fp *a, const fp *b) {
     const uint64_t P0 = FP_P.l[0], P1 = FP_P.l[1], P2 = FP_P.l[2], P3 = FP_P.l[3];
     uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
     const uint64_t a0 = a->l[0], a1 = a->l[1], a2 = a->l[2], a3 = a->l[3];
+#pragma GCC unroll 4
     for (int i = 0; i < 4; i++) {
         uint64_t bi = b->l[i], A, C, m;
         u128 x, y;
