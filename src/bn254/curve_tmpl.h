@@ -167,15 +167,169 @@ void FN(mul_var)(PT *r, const PT *a, const uint64_t k[4]) {
     *r = acc;
 }
 
-/* Pippenger bucket method (variable time, public data). k: n scalars of 4 limbs. */
+/* ---- variable-time Jacobian arithmetic for the multi-scalar multiplication ---- */
+typedef struct {
+    FE x, y, z; /* (X/Z^2, Y/Z^3); infinity when Z = 0 */
+} FN(jac);
+
+static void FN(jac_dbl)(FN(jac) *r, const FN(jac) *p) {
+    FE a, b, c, d, e, f, t;
+    FE_SQR(&a, &p->x);
+    FE_SQR(&b, &p->y);
+    FE_SQR(&c, &b);
+    FE_ADD(&d, &p->x, &b);
+    FE_SQR(&d, &d);
+    FE_SUB(&d, &d, &a);
+    FE_SUB(&d, &d, &c);
+    FE_ADD(&d, &d, &d);
+    FE_ADD(&e, &a, &a);
+    FE_ADD(&e, &e, &a);
+    FE_SQR(&f, &e);
+    FE_MUL(&t, &p->y, &p->z);
+    FE_ADD(&r->z, &t, &t);
+    FE_SUB(&r->x, &f, &d);
+    FE_SUB(&r->x, &r->x, &d);
+    FE_SUB(&t, &d, &r->x);
+    FE_MUL(&t, &t, &e);
+    FE_ADD(&c, &c, &c);
+    FE_ADD(&c, &c, &c);
+    FE_ADD(&c, &c, &c);
+    FE_SUB(&r->y, &t, &c);
+}
+
+/* r = p + (x2, y2) with the affine point non-infinity (madd-2007-bl). */
+static void FN(jac_madd)(FN(jac) *r, const FN(jac) *p, const FE *x2, const FE *y2) {
+    if (FE_IS_ZERO(&p->z)) {
+        r->x = *x2;
+        r->y = *y2;
+        FE_SET_ONE(&r->z);
+        return;
+    }
+    FE z1z1, u2, s2, h, hh, i, j, rr, v, t;
+    FE_SQR(&z1z1, &p->z);
+    FE_MUL(&u2, x2, &z1z1);
+    FE_MUL(&s2, y2, &p->z);
+    FE_MUL(&s2, &s2, &z1z1);
+    FE_SUB(&h, &u2, &p->x);
+    FE_SUB(&rr, &s2, &p->y);
+    if (FE_IS_ZERO(&h)) {
+        if (FE_IS_ZERO(&rr)) {
+            FN(jac_dbl)(r, p);
+        } else {
+            FE_SET_ZERO(&r->x);
+            FE_SET_ONE(&r->y);
+            FE_SET_ZERO(&r->z);
+        }
+        return;
+    }
+    FE_ADD(&rr, &rr, &rr);
+    FE_SQR(&hh, &h);
+    FE_ADD(&i, &hh, &hh);
+    FE_ADD(&i, &i, &i);
+    FE_MUL(&j, &h, &i);
+    FE_MUL(&v, &p->x, &i);
+    /* Z3 = (Z1 + H)^2 - Z1Z1 - HH */
+    FE_ADD(&t, &p->z, &h);
+    FE_SQR(&t, &t);
+    FE_SUB(&t, &t, &z1z1);
+    FE_SUB(&r->z, &t, &hh);
+    /* X3 = r^2 - J - 2V */
+    FE_SQR(&t, &rr);
+    FE_SUB(&t, &t, &j);
+    FE_SUB(&t, &t, &v);
+    FE_SUB(&t, &t, &v);
+    /* Y3 = r (V - X3) - 2 Y1 J */
+    FE_SUB(&v, &v, &t);
+    FE_MUL(&v, &v, &rr);
+    FE_MUL(&j, &j, &p->y);
+    FE_ADD(&j, &j, &j);
+    r->x = t;
+    FE_SUB(&r->y, &v, &j);
+}
+
+/* r = p + q, both Jacobian (add-2007-bl). */
+static void FN(jac_add)(FN(jac) *r, const FN(jac) *p, const FN(jac) *q) {
+    if (FE_IS_ZERO(&p->z)) {
+        *r = *q;
+        return;
+    }
+    if (FE_IS_ZERO(&q->z)) {
+        *r = *p;
+        return;
+    }
+    FE z1z1, z2z2, u1, u2, s1, s2, h, i, j, rr, v, t;
+    FE_SQR(&z1z1, &p->z);
+    FE_SQR(&z2z2, &q->z);
+    FE_MUL(&u1, &p->x, &z2z2);
+    FE_MUL(&u2, &q->x, &z1z1);
+    FE_MUL(&s1, &p->y, &q->z);
+    FE_MUL(&s1, &s1, &z2z2);
+    FE_MUL(&s2, &q->y, &p->z);
+    FE_MUL(&s2, &s2, &z1z1);
+    FE_SUB(&h, &u2, &u1);
+    FE_SUB(&rr, &s2, &s1);
+    if (FE_IS_ZERO(&h)) {
+        if (FE_IS_ZERO(&rr)) {
+            FN(jac_dbl)(r, p);
+        } else {
+            FE_SET_ZERO(&r->x);
+            FE_SET_ONE(&r->y);
+            FE_SET_ZERO(&r->z);
+        }
+        return;
+    }
+    FE_ADD(&rr, &rr, &rr);
+    FE_ADD(&i, &h, &h);
+    FE_SQR(&i, &i);
+    FE_MUL(&j, &h, &i);
+    FE_MUL(&v, &u1, &i);
+    FE_ADD(&t, &p->z, &q->z);
+    FE_SQR(&t, &t);
+    FE_SUB(&t, &t, &z1z1);
+    FE_SUB(&t, &t, &z2z2);
+    FE_MUL(&r->z, &t, &h);
+    FE_SQR(&t, &rr);
+    FE_SUB(&t, &t, &j);
+    FE_SUB(&t, &t, &v);
+    FE_SUB(&t, &t, &v);
+    FE_SUB(&v, &v, &t);
+    FE_MUL(&v, &v, &rr);
+    FE_MUL(&j, &j, &s1);
+    FE_ADD(&j, &j, &j);
+    r->x = t;
+    FE_SUB(&r->y, &v, &j);
+}
+
+/* Jacobian -> homogeneous projective: (X Z, Y, Z^3). */
+static void FN(jac_to_proj)(PT *r, const FN(jac) *p) {
+    if (FE_IS_ZERO(&p->z)) {
+        FN(set_inf)(r);
+        return;
+    }
+    FE z2;
+    FE_SQR(&z2, &p->z);
+    FE_MUL(&r->z, &z2, &p->z);
+    FE_MUL(&r->x, &p->x, &p->z);
+    r->y = p->y;
+}
+
+/*
+ * Pippenger bucket method with signed digits (variable time, public data).
+ * k: n scalars of 4 little-endian limbs, of which the low `bits` bits are used.
+ */
 static void FN(msm)(PT *r, const AFF *pts, const uint64_t *k, size_t n, unsigned bits) {
     unsigned c = 2;
-    while (c < 12 && ((size_t)1 << (c + 3)) <= n) c++;
-    size_t nb = ((size_t)1 << c) - 1;
-    PT *buckets = malloc(nb * sizeof *buckets);
-    PT acc, sum, run, t;
+    while (c < 12 && ((size_t)1 << (c + 2)) <= n) c++;
+    unsigned nwin = (bits + c - 1) / c + 1; /* +1 for the final carry of the signed digits */
+    size_t half = (size_t)1 << (c - 1);
+    FN(jac) *buckets = malloc(half * sizeof *buckets);
+    int16_t *dig = malloc(n * nwin * sizeof *dig);
+    PT acc;
     FN(set_inf)(&acc);
-    if (!buckets) { /* fall back to one multiplication per point */
+    if (!buckets || !dig) { /* fall back to one multiplication per point */
+        PT t;
+        free(buckets);
+        free(dig);
         for (size_t i = 0; i < n; i++) {
             FN(from_affine)(&t, &pts[i]);
             FN(mul_var)(&t, &t, &k[4 * i]);
@@ -184,30 +338,61 @@ static void FN(msm)(PT *r, const AFF *pts, const uint64_t *k, size_t n, unsigned
         *r = acc;
         return;
     }
-    unsigned nwin = (bits + c - 1) / c;
+    for (size_t i = 0; i < n; i++) {
+        const uint64_t *ki = &k[4 * i];
+        int carry = 0;
+        for (unsigned w = 0; w < nwin; w++) {
+            unsigned bit = w * c;
+            uint64_t d = 0;
+            if (bit < bits && bit < 256) {
+                d = ki[bit / 64] >> (bit % 64);
+                if (bit % 64 + c > 64 && bit / 64 < 3) d |= ki[bit / 64 + 1] << (64 - bit % 64);
+                unsigned take = bits - bit < c ? bits - bit : c;
+                d &= ((uint64_t)1 << take) - 1;
+            }
+            int v = (int)d + carry;
+            carry = 0;
+            if (v > (int)half) {
+                v -= (int)(half * 2);
+                carry = 1;
+            }
+            dig[i * nwin + w] = (int16_t)v;
+        }
+    }
+    FN(jac) jacc, sum, run;
+    FE_SET_ZERO(&jacc.x);
+    FE_SET_ONE(&jacc.y);
+    FE_SET_ZERO(&jacc.z);
     for (unsigned w = nwin; w-- > 0;) {
-        for (unsigned j = 0; j < c; j++) FN(dbl)(&acc, &acc);
-        for (size_t b = 0; b < nb; b++) FN(set_inf)(&buckets[b]);
-        unsigned bit = w * c;
+        for (unsigned j = 0; j < c; j++) FN(jac_dbl)(&jacc, &jacc);
+        for (size_t b = 0; b < half; b++) {
+            FE_SET_ZERO(&buckets[b].x);
+            FE_SET_ONE(&buckets[b].y);
+            FE_SET_ZERO(&buckets[b].z);
+        }
         for (size_t i = 0; i < n; i++) {
-            const uint64_t *ki = &k[4 * i];
-            uint64_t d = ki[bit / 64] >> (bit % 64);
-            if (bit % 64 + c > 64 && bit / 64 < 3) d |= ki[bit / 64 + 1] << (64 - bit % 64);
-            d &= ((uint64_t)1 << c) - 1;
-            if (d == 0 || pts[i].infinity) continue;
-            FN(from_affine)(&t, &pts[i]);
-            FN(add)(&buckets[d - 1], &buckets[d - 1], &t);
+            int v = dig[i * nwin + w];
+            if (v == 0 || pts[i].infinity) continue;
+            if (v > 0) {
+                FN(jac_madd)(&buckets[v - 1], &buckets[v - 1], &pts[i].x, &pts[i].y);
+            } else {
+                FE ny;
+                FE_NEG(&ny, &pts[i].y);
+                FN(jac_madd)(&buckets[-v - 1], &buckets[-v - 1], &pts[i].x, &ny);
+            }
         }
-        FN(set_inf)(&sum);
-        FN(set_inf)(&run);
-        for (size_t b = nb; b-- > 0;) {
-            FN(add)(&run, &run, &buckets[b]);
-            FN(add)(&sum, &sum, &run);
+        sum = buckets[0];
+        FE_SET_ZERO(&sum.z);
+        run = sum;
+        for (size_t b = half; b-- > 0;) {
+            FN(jac_add)(&run, &run, &buckets[b]);
+            FN(jac_add)(&sum, &sum, &run);
         }
-        FN(add)(&acc, &acc, &sum);
+        FN(jac_add)(&jacc, &jacc, &sum);
     }
     free(buckets);
-    *r = acc;
+    free(dig);
+    FN(jac_to_proj)(r, &jacc);
 }
 
 int FN(on_curve_affine)(const FE *x, const FE *y) {

@@ -271,11 +271,59 @@ TEST(pairing_bilinear) {
     CHECK(ok);
 }
 
+
+TEST(msm) {
+    enum { N = 70 };
+    static mpavs_bn254_g1 p1[N];
+    static mpavs_bn254_g2 p2[N];
+    static uint64_t k[4 * N];
+    mpavs_bn254_g1 g1, want1, got1, t1;
+    mpavs_bn254_g2 g2, want2, got2, t2;
+    mpavs_bn254_g1_generator(&g1);
+    mpavs_bn254_g2_generator(&g2);
+    for (unsigned bits = 64; bits <= 256; bits += 192) {
+        for (int n = 0; n <= N; n += (n < 5 ? 1 : 13)) {
+            want1 = (mpavs_bn254_g1){.infinity = 1};
+            want2 = (mpavs_bn254_g2){.infinity = 1};
+            for (int i = 0; i < n; i++) {
+                uint8_t s[32], kb[32];
+                rnd_scalar(s);
+                if (i % 7 == 3) {
+                    p1[i] = p1[i - 1]; /* duplicates: bucket doubling */
+                    p2[i] = p2[i - 1];
+                } else if (i % 7 == 5) {
+                    mpavs_bn254_g1_neg(&p1[i], &p1[i - 1]); /* P and -P */
+                    mpavs_bn254_g2_neg(&p2[i], &p2[i - 1]);
+                } else if (i % 11 == 10) {
+                    p1[i] = (mpavs_bn254_g1){.infinity = 1};
+                    p2[i] = (mpavs_bn254_g2){.infinity = 1};
+                } else {
+                    mpavs_bn254_g1_mul(&p1[i], &g1, s);
+                    mpavs_bn254_g2_mul(&p2[i], &g2, s);
+                }
+                for (int j = 0; j < 4; j++) k[4 * i + j] = (bits > 64 * (unsigned)j) ? rnd64() : 0;
+                if (i % 9 == 8) k[4 * i] = k[4 * i + 1] = k[4 * i + 2] = k[4 * i + 3] = 0;
+                if (i % 13 == 12) k[4 * i] = (uint64_t)-1; /* all-ones digits: carries */
+                bn_scalar_to_be(kb, &k[4 * i]);
+                mpavs_bn254_g1_mul_var(&t1, &p1[i], kb);
+                mpavs_bn254_g1_add(&want1, &want1, &t1);
+                mpavs_bn254_g2_mul_var(&t2, &p2[i], kb);
+                mpavs_bn254_g2_add(&want2, &want2, &t2);
+            }
+            mpavs_bn254_g1_msm_var(&got1, p1, k, (size_t)n, bits);
+            mpavs_bn254_g2_msm_var(&got2, p2, k, (size_t)n, bits);
+            CHECK(mpavs_bn254_g1_eq(&got1, &want1));
+            CHECK(mpavs_bn254_g2_eq(&got2, &want2));
+        }
+    }
+}
+
 int main(void) {
     RUN(fp_basics);
     RUN(fp2_fp6_fp12);
     RUN(g1_group);
     RUN(g2_group);
     RUN(pairing_bilinear);
+    RUN(msm);
     return harness_summary();
 }
