@@ -477,7 +477,10 @@ int mpavs_dcap_pcs_signed_span(size_t *start, size_t *vlen, uint8_t sig[64], con
         }
         if (text[j] == '{' || text[j] == '[') depth++;
         if (text[j] == '}' || text[j] == ']') {
-            if (--depth == 0) break;
+            if (--depth == 0) {
+                if (text[j] != '}') return MPAVS_DCAP_ERR_COLLATERAL_FORMAT;
+                break;
+            }
         }
     }
     if (j >= len) return MPAVS_DCAP_ERR_COLLATERAL_FORMAT;
