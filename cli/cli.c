@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void vmsg(const char *fmt, va_list ap) {
+__attribute__((format(printf, 1, 0))) static void vmsg(const char *fmt, va_list ap) {
     fputs("mpavs: ", stderr);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
