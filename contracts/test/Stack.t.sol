@@ -1,0 +1,503 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.12;
+
+import {Fixture} from "./Fixture.sol";
+import {G2} from "./G2.sol";
+import {BN254} from "../src/libraries/BN254.sol";
+import {BLSSignatureChecker} from "../src/middleware/BLSSignatureChecker.sol";
+import {OperatorStateRetriever} from "../src/middleware/OperatorStateRetriever.sol";
+import {MultiProverServiceManager} from "../src/avs/MultiProverServiceManager.sol";
+import {IRegistryCoordinator, IRegistryCoordinatorTypes, IBLSApkRegistryTypes, ISignatureUtils} from "../src/interfaces/IEigen.sol";
+
+contract StackTest is Fixture {
+    event log_named_uint(string key, uint256 val);
+
+    // ---------------------------------------------------------------- vectors (spec §2.2, §3, §7)
+
+    function test_hashToG1Vectors() external view {
+        BN254.G1Point memory p = BN254.hashToG1(bytes32(0));
+        assertEq(p.X, 1, "h(0).x");
+        assertEq(p.Y, 2, "h(0).y");
+        p = BN254.hashToG1(keccak256(""));
+        assertEq(p.X, 1924180730567573949438414972962865884536842824156461616654016606101753147221, "h(k('')).x");
+        assertEq(p.Y, 1728514896795884844118992509778460172744175111335267524878447231407682319036, "h(k('')).y");
+        p = BN254.hashToG1(bytes32(type(uint256).max));
+        assertEq(p.X, 6350874878119819312338956282401532409788428879151445726012394534686998597020, "h(ff).x");
+        assertEq(p.Y, 9382425333525343773979589293970912874995880615911074345993039062358358671562, "h(ff).y");
+        p = BN254.hashToG1(hex"0102030405060708091011121314151617181920212223242526272829303132");
+        assertEq(p.X, 455867356320691211510521917002145349783771294742955950119233894477141651763, "h(01..32).x");
+        assertEq(p.Y, 18389124305450312273087666412711538485117602745743585037239118590645240881449, "h(01..32).y");
+    }
+
+    function _vecPk2() internal pure returns (BN254.G2Point memory) {
+        return BN254.G2Point(
+            [13037982628644757040185398664786437290984469509590451662821837811616916784709,
+             21178820834716757654755316634652689596298672403237496805637043993639570914444],
+            [4022699804058148232740660343529564510469516782209703044121623735702017054687,
+             19140012418317921816246648119057184310012212322230940883368399945282679167781]
+        );
+    }
+
+    function test_signatureVectorAndG2Helper() external {
+        deployStack(false);
+        uint256 sk = 2215338531151182997276243965065522514190247674553811942190946030173209230351;
+        BN254.G1Point memory pk1 = BN254.scalar_mul(BN254.generatorG1(), sk);
+        assertEq(pk1.X, 19408553463882111916887171276012224475029133183214861480489485386352635269635, "pk1.x");
+        assertEq(pk1.Y, 17418827901203159022109906145273000034647571131322064812191371351028964064220, "pk1.y");
+        assertEq(BN254.hashG1Point(pk1), 0x2b3a67aee25855743a2ac3e1537d08d5219a9355c5490ad646760fedf5d538f8, "operatorId");
+        BN254.G2Point memory pk2 = G2.mul(BN254.generatorG2(), sk);
+        assertEq(BN254.hashG2Point(pk2), BN254.hashG2Point(_vecPk2()), "test G2 arithmetic vs vector");
+        BN254.G1Point memory sigma = BN254.G1Point(
+            10597362545591239940917376765607351853410086664574590122531858401444777591130,
+            21241926338779413191769573299998870436018994330205763054406805057966894243249
+        );
+        (bool ok, bool valid) = sm.trySignatureAndApkVerification(keccak256(""), pk1, pk2, sigma);
+        assertTrue(ok && valid, "vector signature must verify");
+        (ok, valid) = sm.trySignatureAndApkVerification(keccak256("x"), pk1, pk2, sigma);
+        assertTrue(ok && !valid, "wrong message must not verify");
+    }
+
+    function test_constantsAndDigests() external {
+        deployStack(false);
+        assertEq(rc.PUBKEY_REGISTRATION_TYPEHASH(), 0x2bd82124057f0913bc3b772ce7b83e8057c1ad1f3510fc83778be20f10ec5de6, "pubkey typehash");
+        assertEq(avsDirectory.DOMAIN_TYPEHASH(), 0x8cad95687ba82c2ce50e74f7b754645e5117c3a5bec8151c0726d5857980a866, "domain typehash");
+        assertEq(avsDirectory.OPERATOR_AVS_REGISTRATION_TYPEHASH(), 0xda2c89bafdd34776a2b8bb9c83c82f419e20cc8c67207f70edd58249b92661bd, "avs typehash");
+        assertEq(uint256(rc.OPERATOR_CHURN_APPROVAL_TYPEHASH()) >> 224, 0x4d404e32, "churn typehash prefix");
+        // AVSDirectory domain: name "EigenLayer", no version, proxy address
+        bytes32 ds = keccak256(abi.encode(avsDirectory.DOMAIN_TYPEHASH(), keccak256("EigenLayer"), block.chainid, address(avsDirectory)));
+        assertEq(avsDirectory.domainSeparator(), ds, "domain separator");
+        bytes32 digest = keccak256(abi.encodePacked("\x19\x01", ds, keccak256(abi.encode(
+            avsDirectory.OPERATOR_AVS_REGISTRATION_TYPEHASH(), address(1), address(sm), bytes32(uint256(7)), uint256(99)))));
+        assertEq(avsDirectory.calculateOperatorAVSRegistrationDigestHash(address(1), address(sm), bytes32(uint256(7)), 99), digest, "avs digest");
+        // RegistryCoordinator pubkey registration message: EIP-712 "AVSRegistryCoordinator"/"v0.0.1" over the proxy
+        bytes32 rcDomain = keccak256(abi.encode(
+            0x8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f,
+            0x6ec8a99f0e7f9ebde7354a446dcb9423f3af9c58f386a53c59c5b384f9e82d11,
+            0x6bda7e3f385e48841048390444cced5cc795af87758af67622e5f4f0882c4a99, block.chainid, address(rc)));
+        bytes32 m = keccak256(abi.encodePacked("\x19\x01", rcDomain, keccak256(abi.encode(rc.PUBKEY_REGISTRATION_TYPEHASH(), address(5)))));
+        BN254.G1Point memory h = rc.pubkeyRegistrationMessageHash(address(5));
+        BN254.G1Point memory want = BN254.hashToG1(m);
+        assertTrue(h.X == want.X && h.Y == want.Y, "pubkeyRegistrationMessageHash");
+    }
+
+    function test_reducedStateHeaderDigestVector() external {
+        deployStack(false);
+        bytes memory metadata = bytes('{"batch_id":326800,"start_block":9850414,"end_block":9850527}');
+        bytes memory zeros = new bytes(130);
+        for (uint256 i = 0; i < 130; i++) zeros[i] = "0";
+        bytes memory state = abi.encodePacked(
+            '{"batch_hash":"0x9fc92b2699dcd97f0f22d81e13d316d76751de67bfbc3c6afd023b05ca930f37",',
+            '"state_hash":"0xc0eff2fa84b7e0591d49994fed63d0ca9e69f77f9658caec93c7f452a18c0808",',
+            '"prev_state_root":"0x02b0659557cbef26689ca30067bd17658b55db5555aeffeb60025ede53e7fefb",',
+            '"new_state_root":"0x15277dcb70eabc3703a816f470f9b9f05aa4272d232ca6c7ced84d4874f5bb0e",',
+            '"withdrawal_root":"0x0aaa5af01432a5037adc40237e9f88c1059de1c207fe1b5287a595cd94c729d3",',
+            '"signature":"0x', zeros, '"}'
+        );
+        bytes32 d = sm._hashReducedStateHeader(MultiProverServiceManager.ReducedStateHeader(1, metadata, state, 20000000));
+        assertEq(d, 0x3d35f95ee736d5b1a8e2208dc1d92519e469515038d64573fbd7a53adab940d5, "digest vector");
+        BN254.G1Point memory h = BN254.hashToG1(d);
+        assertEq(h.X, 5798204879598263480489482177114043932988165840780888618280673716181380383633, "H(digest).x");
+    }
+
+    // ---------------------------------------------------------------- registration
+
+    function _ops(uint256 n) internal returns (Op[] memory ops) {
+        ops = new Op[](n);
+        for (uint256 i = 0; i < n; i++) {
+            ops[i] = makeOp(0xA000 + i, 1000003 + 7919 * i);
+            fundAndDelegate(ops[i], 1 ether + i * 1e16);
+        }
+    }
+
+    function test_registerOperators() external {
+        deployStack(false);
+        Op[] memory ops = _ops(2);
+        vm.roll(10);
+        uint256 g = gasleft();
+        registerOp(ops[0]);
+        emit log_named_uint("gas registerOperator (first, incl. key registration)", g - gasleft());
+        vm.roll(11);
+        registerOp(ops[1]);
+        assertEq(uint256(rc.getOperatorStatus(ops[0].addr)), 1, "status");
+        assertEq(rc.getOperatorId(ops[1].addr), ops[1].id, "operatorId");
+        assertEq(rc.getOperatorFromId(ops[0].id), ops[0].addr, "operator from id");
+        assertEq(uint256(rc.getCurrentQuorumBitmap(ops[0].id)), 1, "bitmap");
+        assertEq(uint256(avsDirectory.avsOperatorStatus(address(sm), ops[0].addr)), 1, "avs directory status");
+        assertEq(uint256(stakeRegistry.getCurrentStake(ops[1].id, 0)), 1 ether + 1e16, "stake");
+        assertEq(uint256(stakeRegistry.getCurrentTotalStake(0)), 2 ether + 1e16, "total stake");
+        assertEq(uint256(indexRegistry.totalOperatorsForQuorum(0)), 2, "index count");
+        BN254.G1Point memory apk = blsApkRegistry.getApk(0);
+        BN254.G1Point memory want = BN254.plus(ops[0].pk1, ops[1].pk1);
+        assertTrue(apk.X == want.X && apk.Y == want.Y, "apk");
+        vm.roll(12);
+        OperatorStateRetriever.Operator[][] memory st = osr.getOperatorState(IRegistryCoordinator(address(rc)), bytes(hex"00"), 11);
+        assertEq(st[0].length, 2, "state length");
+        assertEq(st[0][1].operator, ops[1].addr, "state operator");
+        assertEq(uint256(st[0][1].stake), 1 ether + 1e16, "state stake");
+        st = osr.getOperatorState(IRegistryCoordinator(address(rc)), bytes(hex"00"), 10);
+        assertEq(st[0].length, 1, "history: one operator at block 10");
+        (uint256 bm, ) = osr.getOperatorState(IRegistryCoordinator(address(rc)), ops[0].id, 11);
+        assertEq(bm, 1, "bitmap via retriever");
+        address[] memory restaked = sm.getOperatorRestakedStrategies(ops[0].addr);
+        assertEq(restaked.length, 1, "restaked strategies");
+        assertEq(restaked[0], address(strategy), "restaked strategy");
+    }
+
+    function test_deregisterSwapPopAndHistory() external {
+        deployStack(false);
+        Op[] memory ops = _ops(3);
+        vm.roll(10);
+        for (uint256 i = 0; i < 3; i++) registerOp(ops[i]);
+        vm.roll(20);
+        vm.prank(ops[0].addr);
+        rc.deregisterOperator(hex"00");
+        assertEq(uint256(rc.getOperatorStatus(ops[0].addr)), 2, "deregistered");
+        assertEq(uint256(indexRegistry.currentOperatorIndex(0, ops[2].id)), 0, "last operator moved to freed index");
+        vm.roll(21);
+        bytes32[] memory now_ = indexRegistry.getOperatorListAtBlockNumber(0, 20);
+        assertEq(now_.length, 2, "two left");
+        assertEq(now_[0], ops[2].id, "swap-pop order");
+        assertEq(now_[1], ops[1].id, "index 1 unchanged");
+        bytes32[] memory before = indexRegistry.getOperatorListAtBlockNumber(0, 19);
+        assertEq(before.length, 3, "history keeps three");
+        assertEq(before[0], ops[0].id, "history order");
+        assertEq(uint256(avsDirectory.avsOperatorStatus(address(sm), ops[0].addr)), 0, "avs deregistered");
+        assertEq(uint256(stakeRegistry.getStakeAtBlockNumber(ops[0].id, 0, 20)), 0, "stake zero after");
+        assertEq(uint256(stakeRegistry.getStakeAtBlockNumber(ops[0].id, 0, 19)), 1 ether, "stake before");
+        vm.expectRevert(bytes("RegistryCoordinator._deregisterOperator: operator is not registered"));
+        vm.prank(ops[0].addr);
+        rc.deregisterOperator(hex"00");
+    }
+
+    function test_registerReverts() external {
+        deployStack(true); // PoA on
+        Op[] memory ops = _ops(2);
+        IBLSApkRegistryTypes.PubkeyRegistrationParams memory p = registrationParams(ops[0]);
+        ISignatureUtils.SignatureWithSaltAndExpiry memory s = avsSignature(ops[0], bytes32(uint256(1)));
+        // non-whitelisted operator under PoA
+        vm.expectRevert(MultiProverServiceManager.NotWhitelisted.selector);
+        vm.prank(ops[0].addr);
+        rc.registerOperator(hex"00", "", p, s);
+        sm.whitelistOperator(ops[0].addr);
+        // bad proof of possession (signature of another key)
+        IBLSApkRegistryTypes.PubkeyRegistrationParams memory bad = registrationParams(ops[0]);
+        bad.pubkeyRegistrationSignature = registrationParams(ops[1]).pubkeyRegistrationSignature;
+        vm.expectRevert(bytes("BLSApkRegistry.registerBLSPublicKey: either the G1 signature is wrong, or G1 and G2 private key do not match"));
+        vm.prank(ops[0].addr);
+        rc.registerOperator(hex"00", "", bad, s);
+        // AVS signature by the wrong key
+        ISignatureUtils.SignatureWithSaltAndExpiry memory wrong = avsSignature(ops[1], bytes32(uint256(1)));
+        vm.expectRevert(bytes("EIP1271SignatureUtils.checkSignature_EIP1271: signature not from signer"));
+        vm.prank(ops[0].addr);
+        rc.registerOperator(hex"00", "", p, wrong);
+        // expired AVS signature
+        vm.warp(block.timestamp + 7200);
+        vm.expectRevert(bytes("AVSDirectory.registerOperatorToAVS: operator signature expired"));
+        vm.prank(ops[0].addr);
+        rc.registerOperator(hex"00", "", p, s);
+        s = avsSignature(ops[0], bytes32(uint256(1)));
+        // quorum that does not exist / unordered
+        vm.expectRevert(bytes("BitmapUtils.orderedBytesArrayToBitmap: bitmap exceeds max value"));
+        vm.prank(ops[0].addr);
+        rc.registerOperator(hex"01", "", p, s);
+        // below minimum stake
+        Op memory poor = makeOp(0xBEEF, 424242);
+        fundAndDelegate(poor, 1e15);
+        sm.whitelistOperator(poor.addr);
+        IBLSApkRegistryTypes.PubkeyRegistrationParams memory pp = registrationParams(poor);
+        ISignatureUtils.SignatureWithSaltAndExpiry memory ps = avsSignature(poor, bytes32(uint256(2)));
+        vm.expectRevert(bytes("StakeRegistry.registerOperator: Operator does not meet minimum stake requirement for quorum"));
+        vm.prank(poor.addr);
+        rc.registerOperator(hex"00", "", pp, ps);
+        // success, then replay of the same salt/registration
+        vm.prank(ops[0].addr);
+        rc.registerOperator(hex"00", "", p, s);
+        vm.expectRevert(bytes("RegistryCoordinator._registerOperator: operator already registered for some quorums being registered for"));
+        vm.prank(ops[0].addr);
+        rc.registerOperator(hex"00", "", p, s);
+        // not an EigenLayer operator
+        Op memory stranger = makeOp(0xCAFE, 777);
+        sm.whitelistOperator(stranger.addr);
+        IBLSApkRegistryTypes.PubkeyRegistrationParams memory sp = registrationParams(stranger);
+        ISignatureUtils.SignatureWithSaltAndExpiry memory ss = avsSignature(stranger, bytes32(uint256(3)));
+        vm.expectRevert(bytes("AVSDirectory.registerOperatorToAVS: operator not registered to EigenLayer yet"));
+        vm.prank(stranger.addr);
+        rc.registerOperator(hex"00", "", sp, ss);
+        // only the coordinator may call the service manager hooks
+        vm.expectRevert(bytes("ServiceManagerBase.onlyRegistryCoordinator: caller is not the registry coordinator"));
+        sm.registerOperatorToAVS(ops[1].addr, ss);
+    }
+
+    // ---------------------------------------------------------------- confirmState
+
+    function _header(uint32 ref, uint8 threshold) internal pure returns (MultiProverServiceManager.StateHeader memory h) {
+        h.committeeId = 3;
+        h.metadata = bytes('{"batch_id":1,"start_block":10,"end_block":20}');
+        h.state = bytes('{"state_hash":"0x01"}');
+        h.quorumNumbers = hex"00";
+        h.quorumThresholdPercentages = abi.encodePacked(threshold);
+        h.referenceBlockNumber = ref;
+    }
+
+    function _digest(MultiProverServiceManager.StateHeader memory h) internal view returns (bytes32) {
+        return sm._hashReducedStateHeader(MultiProverServiceManager.ReducedStateHeader(h.committeeId, h.metadata, h.state, h.referenceBlockNumber));
+    }
+
+    /// @dev Builds the checkSignatures params the way the aggregator does (sorted non-signers, retriever indices).
+    function _params(Op[] memory ops, bool[] memory signs, MultiProverServiceManager.StateHeader memory h)
+        internal
+        view
+        returns (BLSSignatureChecker.NonSignerStakesAndSignature memory p)
+    {
+        uint256 n;
+        for (uint256 i = 0; i < ops.length; i++) if (!signs[i]) n++;
+        bytes32[] memory ids = new bytes32[](n);
+        p.nonSignerPubkeys = new BN254.G1Point[](n);
+        uint256 k;
+        for (uint256 i = 0; i < ops.length; i++) {
+            if (signs[i]) continue;
+            // insertion sort by operatorId
+            uint256 j = k++;
+            while (j > 0 && uint256(ids[j - 1]) > uint256(ops[i].id)) {
+                ids[j] = ids[j - 1];
+                p.nonSignerPubkeys[j] = p.nonSignerPubkeys[j - 1];
+                j--;
+            }
+            ids[j] = ops[i].id;
+            p.nonSignerPubkeys[j] = ops[i].pk1;
+        }
+        OperatorStateRetriever.CheckSignaturesIndices memory idx =
+            osr.getCheckSignaturesIndices(IRegistryCoordinator(address(rc)), h.referenceBlockNumber, h.quorumNumbers, ids);
+        p.nonSignerQuorumBitmapIndices = idx.nonSignerQuorumBitmapIndices;
+        p.quorumApkIndices = idx.quorumApkIndices;
+        p.totalStakeIndices = idx.totalStakeIndices;
+        p.nonSignerStakeIndices = idx.nonSignerStakeIndices;
+        p.quorumApks = new BN254.G1Point[](1);
+        p.quorumApks[0] = blsApkRegistry.getApk(0);
+        (p.apkG2, p.sigma) = signAll(ops, signs, _digest(h));
+    }
+
+    function _setup(uint256 n) internal returns (Op[] memory ops) {
+        deployStack(false);
+        ops = _ops(n);
+        vm.roll(100);
+        for (uint256 i = 0; i < n; i++) registerOp(ops[i]);
+        vm.roll(110);
+    }
+
+    function _confirm(MultiProverServiceManager.StateHeader memory h, BLSSignatureChecker.NonSignerStakesAndSignature memory p)
+        internal
+        returns (uint256 gasUsed)
+    {
+        vm.prank(address(this), address(this));
+        uint256 g = gasleft();
+        sm.confirmState(h, p);
+        gasUsed = g - gasleft();
+    }
+
+    function test_confirmState_allSignersAndOneNonSigner() external {
+        Op[] memory ops = _setup(2);
+        bool[] memory signs = new bool[](2);
+        signs[0] = true;
+        signs[1] = true;
+        MultiProverServiceManager.StateHeader memory h = _header(105, 66);
+        BLSSignatureChecker.NonSignerStakesAndSignature memory p = _params(ops, signs, h);
+        _confirm(h, p);
+        assertEq(uint256(sm.taskId()), 1, "taskId");
+        (, bytes32 rec) = sm.checkSignatures(_digest(h), h.quorumNumbers, h.referenceBlockNumber, p);
+        assertEq(rec, keccak256(abi.encodePacked(uint32(105))), "signatory record, no non-signers");
+        assertEq(sm.taskIdToMetadataHash(0), keccak256(abi.encodePacked(keccak256(abi.encode(h)), rec, uint32(block.number))), "metadata hash");
+
+        // operator 1 does not sign: 1 ether of 2.01 ether signed = 49.7%
+        signs[1] = false;
+        h = _header(105, 40);
+        p = _params(ops, signs, h);
+        (BLSSignatureChecker.QuorumStakeTotals memory t, bytes32 rec2) =
+            sm.checkSignatures(_digest(h), h.quorumNumbers, h.referenceBlockNumber, p);
+        assertEq(uint256(t.signedStakeForQuorum[0]), 1 ether, "signed stake");
+        assertEq(uint256(t.totalStakeForQuorum[0]), 2 ether + 1e16, "total stake");
+        assertEq(rec2, keccak256(abi.encodePacked(uint32(105), ops[1].id)), "signatory record");
+        _confirm(h, p);
+        assertEq(uint256(sm.taskId()), 2, "taskId 2");
+
+        // threshold not met
+        h = _header(105, 50);
+        p = _params(ops, signs, h);
+        vm.expectRevert(MultiProverServiceManager.InsufficientThreshold.selector);
+        this.confirmExternal(h, p);
+    }
+
+    function confirmExternal(MultiProverServiceManager.StateHeader memory h, BLSSignatureChecker.NonSignerStakesAndSignature memory p) external {
+        require(msg.sender == address(this));
+        vm.prank(address(this), address(this));
+        sm.confirmState(h, p);
+    }
+
+    function test_confirmState_reverts() external {
+        Op[] memory ops = _setup(3);
+        bool[] memory signs = new bool[](3);
+        signs[0] = true;
+        MultiProverServiceManager.StateHeader memory h = _header(105, 10);
+        BLSSignatureChecker.NonSignerStakesAndSignature memory p = _params(ops, signs, h);
+
+        // unsorted non-signers
+        BLSSignatureChecker.NonSignerStakesAndSignature memory q = _params(ops, signs, h);
+        (q.nonSignerPubkeys[0], q.nonSignerPubkeys[1]) = (q.nonSignerPubkeys[1], q.nonSignerPubkeys[0]);
+        vm.expectRevert(bytes("BLSSignatureChecker.checkSignatures: nonSignerPubkeys not sorted"));
+        this.confirmExternal(h, q);
+
+        // wrong apk index: index 0 is the empty apk from quorum creation
+        q = _params(ops, signs, h);
+        q.quorumApkIndices[0] = 0;
+        vm.expectRevert(bytes("BLSApkRegistry._validateApkHashAtBlockNumber: not latest apk update"));
+        this.confirmExternal(h, q);
+
+        // wrong apk
+        q = _params(ops, signs, h);
+        q.quorumApks[0] = ops[0].pk1;
+        vm.expectRevert(bytes("BLSSignatureChecker.checkSignatures: quorumApk hash in storage does not match provided quorum apk"));
+        this.confirmExternal(h, q);
+
+        // stale / future reference block
+        MultiProverServiceManager.StateHeader memory hf = _header(uint32(block.number), 10);
+        vm.expectRevert(bytes("BLSSignatureChecker.checkSignatures: invalid reference block"));
+        this.confirmExternal(hf, p);
+
+        // reference block before the registrations: the non-signer has no bitmap then
+        MultiProverServiceManager.StateHeader memory hs = _header(50, 10);
+        vm.expectRevert(bytes("RegistryCoordinator.getQuorumBitmapAtBlockNumberByIndex: quorumBitmapUpdate is from after blockNumber"));
+        this.confirmExternal(hs, p);
+
+        // signature over another message
+        q = _params(ops, signs, h);
+        MultiProverServiceManager.StateHeader memory h2 = _header(105, 10);
+        h2.state = bytes("other");
+        vm.expectRevert(bytes("BLSSignatureChecker.checkSignatures: signature is invalid"));
+        this.confirmExternal(h2, q);
+
+        // wrong stake index count
+        q = _params(ops, signs, h);
+        q.nonSignerStakeIndices[0] = new uint32[](1);
+        vm.expectRevert();
+        this.confirmExternal(h, q);
+
+        // committee / quorum checks
+        MultiProverServiceManager.StateHeader memory hc = _header(105, 10);
+        hc.committeeId = 9;
+        vm.expectRevert(MultiProverServiceManager.CommitteeNotExist.selector);
+        this.confirmExternal(hc, p);
+        hc = _header(105, 10);
+        hc.quorumThresholdPercentages = hex"0a0a";
+        vm.expectRevert(MultiProverServiceManager.InvalidQuorumParam.selector);
+        this.confirmExternal(hc, p);
+
+        // access: only the state confirmer, and only from an EOA (tx.origin == msg.sender)
+        vm.expectRevert(MultiProverServiceManager.NoPermission.selector);
+        vm.prank(address(0xdead), address(0xdead));
+        sm.confirmState(h, p);
+        vm.expectRevert(MultiProverServiceManager.InvalidSender.selector);
+        vm.prank(address(this), address(0xdead));
+        sm.confirmState(h, p);
+
+        // paused
+        sm.pause(1);
+        vm.expectRevert(bytes("Pausable: index is paused"));
+        this.confirmExternal(h, p);
+        sm.unpause(0);
+
+        // and the unmodified parameters succeed
+        this.confirmExternal(h, p);
+    }
+
+    function test_committeeManagement() external {
+        deployStack(false);
+        vm.expectRevert(MultiProverServiceManager.CommitteeExist.selector);
+        sm.addCommittee(MultiProverServiceManager.Committee(3, "", "", hex"00"));
+        vm.expectRevert(MultiProverServiceManager.ZeroId.selector);
+        sm.addCommittee(MultiProverServiceManager.Committee(0, "", "", hex"00"));
+        vm.expectRevert(MultiProverServiceManager.TEEQuorumUsed.selector);
+        sm.addCommittee(MultiProverServiceManager.Committee(4, "", "", hex"00"));
+        vm.expectRevert(MultiProverServiceManager.TEEQuorumNotExist.selector);
+        sm.addCommittee(MultiProverServiceManager.Committee(4, "", "", hex"01"));
+        vm.expectRevert(MultiProverServiceManager.TEEQuorumExist.selector);
+        sm.addTEEQuorum(MultiProverServiceManager.TEEQuorum(MultiProverServiceManager.TEE.INTEL_SGX, 0));
+        vm.expectRevert(MultiProverServiceManager.QuorumNotInitialized.selector);
+        sm.addTEEQuorum(MultiProverServiceManager.TEEQuorum(MultiProverServiceManager.TEE.INTEL_SGX, 1));
+        vm.expectRevert(MultiProverServiceManager.InvalidQuorumParam.selector);
+        sm.addTEEQuorum(MultiProverServiceManager.TEEQuorum(MultiProverServiceManager.TEE.NONE, 1));
+        vm.expectRevert(MultiProverServiceManager.TEEQuorumUsed.selector);
+        sm.removeTEEQuorum(0);
+        sm.updateCommittee(MultiProverServiceManager.Committee(3, "renamed", "", hex"00"));
+        assertEq(sm.quorumIdToCommitteeId(0), 3, "rebound");
+        sm.removeCommittee(3);
+        assertEq(sm.quorumIdToCommitteeId(0), 0, "unbound");
+        vm.expectRevert(MultiProverServiceManager.CommitteeNotExist.selector);
+        sm.removeCommittee(3);
+        sm.removeTEEQuorum(0);
+        vm.expectRevert(MultiProverServiceManager.TEEQuorumNotExist.selector);
+        sm.removeTEEQuorum(0);
+        vm.expectRevert(MultiProverServiceManager.NoPermission.selector);
+        vm.prank(address(0xdead));
+        sm.addTEEQuorum(MultiProverServiceManager.TEEQuorum(MultiProverServiceManager.TEE.INTEL_SGX, 0));
+        vm.expectRevert(MultiProverServiceManager.ZeroAddr.selector);
+        sm.setStateConfirmer(address(0));
+        vm.expectRevert(bytes("Ownable: caller is not the owner"));
+        vm.prank(address(0xdead));
+        sm.setStateConfirmer(address(1));
+        vm.expectRevert(MultiProverServiceManager.NoPermission.selector);
+        vm.prank(address(0xdead));
+        sm.enablePoA();
+        sm.enablePoA();
+        assertTrue(sm.isPoAEnabled(), "poa");
+        sm.disablePoA();
+        assertTrue(!sm.poaEnabled(), "poa off");
+        vm.expectRevert(bytes("Initializable: contract is already initialized"));
+        sm.initialize(pauserRegistry, 0, address(this), address(this), address(this), address(this), false);
+        vm.expectRevert(bytes("BLSSignatureChecker.onlyCoordinatorOwner: caller is not the owner of the registryCoordinator"));
+        vm.prank(address(0xdead));
+        sm.setStaleStakesForbidden(true);
+        assertTrue(!sm.staleStakesForbidden(), "proxy storage starts false (upstream behaviour)");
+    }
+
+    function test_staleStakesForbidden() external {
+        Op[] memory ops = _setup(2);
+        bool[] memory signs = new bool[](2);
+        signs[0] = true;
+        signs[1] = true;
+        sm.setStaleStakesForbidden(true);
+        MultiProverServiceManager.StateHeader memory h = _header(105, 66);
+        BLSSignatureChecker.NonSignerStakesAndSignature memory p = _params(ops, signs, h);
+        // quorumUpdateBlockNumber(0) = 0 and 0 + 50400 > 105 still holds; move far ahead
+        vm.roll(60000);
+        h = _header(59990, 66);
+        p = _params(ops, signs, h);
+        vm.expectRevert(bytes("BLSSignatureChecker.checkSignatures: StakeRegistry updates must be within withdrawalDelayBlocks window"));
+        this.confirmExternal(h, p);
+        address[][] memory per = new address[][](1);
+        per[0] = new address[](2);
+        (per[0][0], per[0][1]) = ops[0].addr < ops[1].addr ? (ops[0].addr, ops[1].addr) : (ops[1].addr, ops[0].addr);
+        rc.updateOperatorsForQuorum(per, hex"00");
+        vm.roll(60010);
+        h = _header(60005, 66);
+        p = _params(ops, signs, h);
+        this.confirmExternal(h, p);
+    }
+
+    // ---------------------------------------------------------------- gas figures
+
+    function _gasRun(uint256 n, uint256 nonSigners) internal {
+        Op[] memory ops = _setup(n);
+        bool[] memory signs = new bool[](n);
+        for (uint256 i = 0; i < n; i++) signs[i] = i >= nonSigners;
+        MultiProverServiceManager.StateHeader memory h = _header(105, 1);
+        BLSSignatureChecker.NonSignerStakesAndSignature memory p = _params(ops, signs, h);
+        uint256 g = _confirm(h, p);
+        emit log_named_uint(string(abi.encodePacked("gas confirmState operators=", _u(n), " nonSigners=", _u(nonSigners))), g);
+    }
+
+    function test_gas_confirmState_1() external { _gasRun(1, 0); }
+    function test_gas_confirmState_10_allSign() external { _gasRun(10, 0); }
+    function test_gas_confirmState_10_3nonSigners() external { _gasRun(10, 3); }
+    function test_gas_confirmState_50_allSign() external { _gasRun(50, 0); }
+    function test_gas_confirmState_50_10nonSigners() external { _gasRun(50, 10); }
+}
