@@ -75,6 +75,8 @@ $(BUILD)/libmpavs.pc: libmpavs.pc.in Makefile
 $(CLI_BIN): $(CLI_OBJ) $(STATIC_LIB)
 	$(CC) -o $@ $(CLI_OBJ) $(STATIC_LIB) $(LDLIBS_ALL)
 
+# keep object files of test and bench binaries (they are intermediates otherwise)
+.SECONDARY:
 .SECONDEXPANSION:
 $(BUILD)/mpavs-%: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard daemons/$$*/*.c)) $(STATIC_LIB)
 	$(CC) -o $@ $(filter %.o,$^) $(STATIC_LIB) $(LDLIBS_ALL)
@@ -107,7 +109,7 @@ check: all $(TEST_BIN)
 
 # Everything CI runs: README's test command.
 test: setup
-	$(MAKE) all $(TEST_BIN) $(ITEST_BIN)
+	@$(MAKE) -s all $(TEST_BIN) $(ITEST_BIN)
 	@bash tests/run all
 
 bench: all $(BENCH_BIN)
