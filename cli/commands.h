@@ -9,9 +9,10 @@ int cmd_rpc(int argc, char **argv);    /* cmd_rpc.c */
 int cmd_call(int argc, char **argv);   /* cmd_rpc.c */
 int cmd_send(int argc, char **argv);   /* cmd_rpc.c */
 int cmd_quote(int argc, char **argv);  /* cmd_quote.c */
+int cmd_attest(int argc, char **argv); /* cmd_attest.c */
 int cmd_bls(int argc, char **argv);    /* cmd_bls.c */
 int cmd_wallet(int argc, char **argv); /* cmd_wallet.c */
 int cmd_tx(int argc, char **argv);     /* cmd_tx.c */
-int cmd_attest(int argc, char **argv); /* cmd_attest.c */
+int cmd_devnet(int argc, char **argv); /* cmd_devnet.c */
 
 #endif

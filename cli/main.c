@@ -15,8 +15,9 @@ static const cli_command COMMANDS[] = {
     {"call", "eth_call a contract function and decode the result", cmd_call},
     {"send", "sign, send and wait for a contract transaction", cmd_send},
     {"quote", "DCAP quote verify / show / collateral (SGX, TDX)", cmd_quote},
-    {"bls", "BN254 BLS keys, sign/verify, hash-to-g1, precompiles 0x06-0x08", cmd_bls},
     {"attest", "DEVNET ONLY attestation hierarchy and simulated SGX quotes", cmd_attest},
+    {"bls", "BN254 BLS keys, sign/verify, hash-to-g1, precompiles 0x06-0x08", cmd_bls},
+    {"devnet", "deploy the devnet contract stack; onboard operators", cmd_devnet},
 };
 
 int main(int argc, char **argv) {

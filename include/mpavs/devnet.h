@@ -1,0 +1,226 @@
+/*
+ * mpavs/devnet.h — deploy the mpavs devnet contract stack from forge artifacts and drive it:
+ * EigenLayer-compatible core + middleware, MultiProverServiceManager, TEELivenessVerifier with
+ * the on-chain SGX quote verifier; operator onboarding (EigenLayer operator, deposit, AVS
+ * opt-in with BLS proof of possession), liveness proofs and state confirmation.
+ *
+ * Every call goes through a context holding a JSON-RPC client and a transaction sender (both
+ * borrowed). On failure the functions return a code and write one line to ctx->error:
+ * "<step>: <reason>" with revert reasons decoded against the contracts' custom errors.
+ * A context must be used by one thread at a time (as its rpc and sender).
+ *
+ * Deployment order and parameters follow contracts/test/Fixture.sol (the Solidity test
+ * fixture): PauserRegistry, EmptyContract, proxies (contracts/src/utils/Proxy.sol, admin =
+ * the deployer) for DelegationManager, StrategyManager, AVSDirectory; TestToken; StrategyBase
+ * proxy (whitelisted for deposits); proxies for IndexRegistry, BLSApkRegistry, StakeRegistry,
+ * RegistryCoordinator (initialised with quorum 0: OperatorSetParam(50, 11000, 200), the
+ * minimum stake, [(strategy, 1e18)]); MultiProverServiceManager proxy (owner, state
+ * confirmer, PoA and committee manager = the deployer); OperatorStateRetriever; TEE quorum
+ * {INTEL_SGX, 0} and committee 3 on quorum 0; SgxQuoteVerifier (QE identity of the devnet
+ * QE unless overridden), AttestationVerifier over it, TEELivenessVerifier proxy.
+ */
+#ifndef MPAVS_DEVNET_H
+#define MPAVS_DEVNET_H
+
+#include "mpavs/bn254.h"
+#include "mpavs/common.h"
+#include "mpavs/ecdsa.h"
+#include "mpavs/rpc.h"
+#include "mpavs/sender.h"
+#include "mpavs/u256.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+    MPAVS_DEVNET_OK = 0,
+    MPAVS_DEVNET_ERR_ARG,      /* an argument is unusable */
+    MPAVS_DEVNET_ERR_ARTIFACT, /* a forge artifact is missing, malformed or needs linking */
+    MPAVS_DEVNET_ERR_RPC,      /* the node could not be used */
+    MPAVS_DEVNET_ERR_REVERTED, /* a transaction or call reverted (reason in ctx->error) */
+    MPAVS_DEVNET_ERR_SEND,     /* a transaction could not be sent or was not mined */
+    MPAVS_DEVNET_ERR_DECODE,   /* a contract returned data of an unexpected shape */
+    MPAVS_DEVNET_ERR_CRYPTO,   /* a key is invalid or signing failed */
+    MPAVS_DEVNET_ERR_IO,       /* a file could not be read or written */
+    MPAVS_DEVNET_ERR_NOMEM,
+} mpavs_devnet_result;
+
+/** Name of a result value. Never NULL. */
+MPAVS_API const char *mpavs_devnet_strerror(int r);
+
+/** A context: rpc and sender are borrowed (the sender's account sends every transaction). */
+typedef struct {
+    mpavs_rpc *rpc;
+    mpavs_sender *sender;
+    char error[640]; /* one line, set on failure */
+} mpavs_devnet_ctx;
+
+/** Addresses of a deployed stack (proxy addresses for proxied contracts). */
+typedef struct {
+    uint64_t chain_id;
+    mpavs_address deployer, pauser_registry, delegation_manager, strategy_manager, avs_directory, strategy,
+        token, registry_coordinator, bls_apk_registry, stake_registry, index_registry,
+        operator_state_retriever, service_manager, tee_liveness_verifier, attestation_verifier,
+        quote_verifier;
+} mpavs_devnet_deployment;
+
+/** Deployment options; zero fields take the defaults shown. */
+typedef struct {
+    const char *artifacts_dir;        /* forge output directory: "contracts/out" */
+    mpavs_u256 min_stake;             /* quorum 0 minimum stake (weighted): 1e16 */
+    uint64_t max_block_number_diff;   /* TEELivenessVerifier: 100 */
+    uint64_t attest_validity_seconds; /* TEELivenessVerifier: 3600 */
+    bool poa_enabled;                 /* MultiProverServiceManager PoA whitelist: false */
+    const uint8_t *qe_mr_signer;      /* 32 bytes, or NULL: the devnet QE's MRSIGNER (ISVPRODID 1) */
+    uint16_t qe_isv_prod_id;          /* used with qe_mr_signer */
+    const uint8_t *mr_enclave;        /* 32 bytes to allow-list, or NULL: allow-list disabled */
+} mpavs_devnet_deploy_options;
+
+/**
+ * Deploy and configure the whole stack (see the file comment) from the sender's account.
+ * In: c, opt (NULL: defaults). Out: *out (every address, chain id, deployer).
+ * Returns OK, ERR_ARTIFACT, ERR_RPC, ERR_REVERTED, ERR_SEND, ERR_DECODE or ERR_NOMEM.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_deploy(mpavs_devnet_ctx *c, mpavs_devnet_deployment *out,
+                                                    const mpavs_devnet_deploy_options *opt);
+
+/**
+ * Write d as one JSON object: chainId (number) and the addresses as EIP-55 0x strings under
+ * the keys deployer, pauserRegistry, delegationManager, strategyManager, avsDirectory,
+ * strategy, token, registryCoordinator, blsApkRegistry, stakeRegistry, indexRegistry,
+ * operatorStateRetriever, serviceManager, teeLivenessVerifier, attestationVerifier,
+ * quoteVerifier. Out: *json (malloc'd, NUL-terminated). Returns OK or ERR_NOMEM.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_deployment_to_json(char **json, const mpavs_devnet_deployment *d);
+/** Write mpavs_devnet_deployment_to_json's text to path. Returns OK, ERR_IO or ERR_NOMEM. */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_deployment_save(const mpavs_devnet_deployment *d, const char *path);
+/**
+ * Read a deployment JSON file (every key above required). Out: *d; err (may be NULL, cap
+ * errcap) names the missing or bad key. Returns OK, ERR_IO or ERR_DECODE.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_deployment_load(mpavs_devnet_deployment *d, const char *path,
+                                                             char *err, size_t errcap);
+
+/* ---------------- operator onboarding (the sender is the operator) ---------------- */
+
+/** TestToken.transfer(to, amount) from the sender (the deployer holds the supply). */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_token_transfer(mpavs_devnet_ctx *c, const mpavs_devnet_deployment *d,
+                                                            const mpavs_address *to, const mpavs_u256 *amount);
+/**
+ * DelegationManager.registerAsOperator((earningsReceiver = sender, approver 0, window 0), "").
+ * Returns OK or an error (already registered: ERR_REVERTED).
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_register_as_operator(mpavs_devnet_ctx *c,
+                                                                  const mpavs_devnet_deployment *d);
+/** token.approve(strategyManager, amount) then StrategyManager.depositIntoStrategy(strategy, token, amount). */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_deposit(mpavs_devnet_ctx *c, const mpavs_devnet_deployment *d,
+                                                     const mpavs_u256 *amount);
+
+/**
+ * Opt the sender into quorums of the AVS: RegistryCoordinator.registerOperator(quorums, socket,
+ * PubkeyRegistrationParams, SignatureWithSaltAndExpiry). The proof of possession signs
+ * pubkeyRegistrationMessageHash(sender) read from the chain (checked against the local
+ * computation) with bls_sk; the AVSDirectory signature signs
+ * calculateOperatorAVSRegistrationDigestHash(sender, serviceManager, salt, expiry) read from
+ * the chain with ecdsa_sk (which must be the sender's key).
+ * In: quorums/nquorums (quorum numbers, ascending), socket, salt (32 bytes), expiry (unix s).
+ * Returns OK, ERR_ARG, ERR_CRYPTO, ERR_RPC, ERR_REVERTED, ERR_SEND, ERR_DECODE or ERR_NOMEM.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_opt_in(mpavs_devnet_ctx *c, const mpavs_devnet_deployment *d,
+                                                    const uint8_t ecdsa_sk[32], const uint8_t bls_sk[32],
+                                                    const uint8_t *quorums, size_t nquorums, const char *socket,
+                                                    const uint8_t salt[32], uint64_t expiry);
+
+/** RegistryCoordinator.getOperatorId(operator). Out: id (zero when unregistered). */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_operator_id(mpavs_devnet_ctx *c, const mpavs_devnet_deployment *d,
+                                                         const mpavs_address *operator_addr, uint8_t id[32]);
+/** StakeRegistry.getCurrentStake(id, quorum). Out: *stake. */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_current_stake(mpavs_devnet_ctx *c, const mpavs_devnet_deployment *d,
+                                                           const uint8_t id[32], uint8_t quorum, mpavs_u256 *stake);
+
+/* ---------------- attestation ---------------- */
+
+/**
+ * Register with SgxQuoteVerifier.addPckKey (owner only) the PCK leaf public key carried in a
+ * v3 quote's type-5 certification data (the caller verified the chain off-chain, e.g. with
+ * mpavs_dcap_verify against the devnet root). FMSPC and TCB status are recorded as
+ * zero (= UpToDate). Returns OK, ERR_ARG (no usable PCK certificate), or a send error.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_add_pck_key_from_quote(mpavs_devnet_ctx *c,
+                                                                    const mpavs_devnet_deployment *d,
+                                                                    const uint8_t *quote, size_t len);
+
+/** The TEELivenessVerifier.ReportDataV2 fields. pubkey_g1 is x || y (64 bytes). */
+typedef struct {
+    uint8_t pubkey_g1[64];
+    uint64_t reference_block_number;
+    uint8_t reference_block_hash[32];
+    uint8_t prover_address_hash[32];
+} mpavs_devnet_report_data;
+
+/**
+ * The 64-byte REPORTDATA submitLivenessProofV2 expects: 0^12 || prover (20 bytes) ||
+ * keccak256(abi.encode(data)) (160 bytes: x, y, number, hash, proverAddressHash).
+ */
+MPAVS_API void mpavs_devnet_liveness_report_data(uint8_t out[64], const mpavs_address *prover,
+                                                 const mpavs_devnet_report_data *data);
+/**
+ * Fill data->reference_block_number/hash with the parent of the current head (as the
+ * upstream operator does). Returns OK or ERR_RPC.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_reference_block(mpavs_devnet_ctx *c, mpavs_devnet_report_data *data);
+/** TEELivenessVerifier.submitLivenessProofV2(data, quote) from the sender. */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_submit_liveness(mpavs_devnet_ctx *c, const mpavs_devnet_deployment *d,
+                                                             const mpavs_devnet_report_data *data,
+                                                             const uint8_t *quote, size_t len);
+/** TEELivenessVerifier.verifyLivenessProofV2(x, y, prover). Out: *ok. */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_liveness_valid(mpavs_devnet_ctx *c, const mpavs_devnet_deployment *d,
+                                                            bool *ok, const uint8_t pubkey_g1[64],
+                                                            const mpavs_address *prover);
+
+/* ---------------- state confirmation ---------------- */
+
+/** MultiProverServiceManager.StateHeader; quorum numbers/thresholds are parallel byte arrays. */
+typedef struct {
+    uint64_t committee_id;
+    const uint8_t *metadata;
+    size_t metadata_len;
+    const uint8_t *state;
+    size_t state_len;
+    const uint8_t *quorum_numbers;
+    const uint8_t *thresholds; /* percentages */
+    size_t nquorums;
+    uint32_t reference_block_number;
+} mpavs_devnet_state_header;
+
+/**
+ * The BLS message: keccak256(abi.encode(ReducedStateHeader(committeeId, metadata, state,
+ * referenceBlockNumber))) (= _hashReducedStateHeader). Returns OK or ERR_NOMEM.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_state_digest(uint8_t out[32], const mpavs_devnet_state_header *h);
+
+/**
+ * Confirm a state: reads getCheckSignaturesIndices(registryCoordinator, refBlock, quorums,
+ * sorted non-signer ids) from the OperatorStateRetriever and each quorum's APK at refBlock
+ * from the BLSApkRegistry, builds NonSignerStakesAndSignature (non-signers sorted by operator
+ * id) and sends confirmState from the sender (the state confirmer).
+ * In: h, nonsigners/nnonsigners (G1 public keys of the registered operators that did not
+ * sign, any order), apk_g2 (sum of the signers' G2 keys), sigma (sum of their signatures
+ * on mpavs_devnet_state_digest(h)). Out: *gas_used (may be NULL).
+ * Returns OK, ERR_ARG, ERR_RPC, ERR_REVERTED, ERR_SEND, ERR_DECODE or ERR_NOMEM.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_confirm_state(mpavs_devnet_ctx *c, const mpavs_devnet_deployment *d,
+                                                           const mpavs_devnet_state_header *h,
+                                                           const mpavs_bn254_g1 *nonsigners, size_t nnonsigners,
+                                                           const mpavs_bn254_g2 *apk_g2, const mpavs_bn254_g1 *sigma,
+                                                           uint64_t *gas_used);
+
+/** MultiProverServiceManager.taskId(). Out: *task_id. */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_task_id(mpavs_devnet_ctx *c, const mpavs_devnet_deployment *d,
+                                                     uint32_t *task_id);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

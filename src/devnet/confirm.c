@@ -1,0 +1,200 @@
+/*
+ * src/devnet/confirm.c — state digest and confirmState with NonSignerStakesAndSignature built
+ * from OperatorStateRetriever.getCheckSignaturesIndices and the BLSApkRegistry APK history.
+ */
+#include "devnet_internal.h"
+
+#include "mpavs/bls.h"
+#include "mpavs/keccak.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void header_text(dv_str *b, const mpavs_devnet_state_header *h, bool reduced) {
+    dv_printf(b, "(%llu,", (unsigned long long)h->committee_id);
+    dv_hex(b, h->metadata, h->metadata_len);
+    dv_printf(b, ",");
+    dv_hex(b, h->state, h->state_len);
+    if (!reduced) {
+        dv_printf(b, ",");
+        dv_hex(b, h->quorum_numbers, h->nquorums);
+        dv_printf(b, ",");
+        dv_hex(b, h->thresholds, h->nquorums);
+    }
+    dv_printf(b, ",%u)", (unsigned)h->reference_block_number);
+}
+
+int mpavs_devnet_state_digest(uint8_t out[32], const mpavs_devnet_state_header *h) {
+    dv_str b = {0};
+    dv_printf(&b, "(");
+    header_text(&b, h, true);
+    dv_printf(&b, ")");
+    mpavs_abi_type *t = NULL;
+    mpavs_abi_value *v = NULL;
+    uint8_t *enc = NULL;
+    size_t len = 0;
+    int r = b.oom ? MPAVS_DEVNET_ERR_NOMEM : MPAVS_DEVNET_OK;
+    if (!r && (mpavs_abi_type_parse(&t, "((uint256,bytes,bytes,uint32))") || mpavs_abi_value_parse(&v, t, b.s) ||
+               mpavs_abi_encode(&enc, &len, v)))
+        r = MPAVS_DEVNET_ERR_NOMEM;
+    if (!r) mpavs_keccak256(out, enc, len);
+    free(enc);
+    mpavs_abi_value_free(v);
+    mpavs_abi_type_free(t);
+    dv_str_free(&b);
+    return r;
+}
+
+typedef struct {
+    uint8_t id[32];
+    const mpavs_bn254_g1 *pk;
+} dv_nonsigner;
+
+static int by_id(const void *a, const void *b) {
+    return memcmp(((const dv_nonsigner *)a)->id, ((const dv_nonsigner *)b)->id, 32);
+}
+
+/* Append the formatted value v (arrays of uint32 etc.). */
+static int value_text(dv_str *b, const mpavs_abi_value *v) {
+    char *t = NULL;
+    if (mpavs_abi_value_format(&t, v)) return -1;
+    dv_printf(b, "%s", t);
+    free(t);
+    return 0;
+}
+
+int mpavs_devnet_confirm_state(mpavs_devnet_ctx *c, const mpavs_devnet_deployment *d,
+                               const mpavs_devnet_state_header *h, const mpavs_bn254_g1 *nonsigners,
+                               size_t nnonsigners, const mpavs_bn254_g2 *apk_g2, const mpavs_bn254_g1 *sigma,
+                               uint64_t *gas_used) {
+    const char *step = "confirmState";
+    if (!h->nquorums || !h->quorum_numbers || !h->thresholds || (nnonsigners && !nonsigners))
+        return dv_fail(c, MPAVS_DEVNET_ERR_ARG, step, "need quorums and thresholds");
+    dv_nonsigner *ns = calloc(nnonsigners ? nnonsigners : 1, sizeof *ns);
+    if (!ns) return dv_fail(c, MPAVS_DEVNET_ERR_NOMEM, step, "out of memory");
+    for (size_t i = 0; i < nnonsigners; i++) {
+        mpavs_bls_operator_id(ns[i].id, &nonsigners[i]);
+        ns[i].pk = &nonsigners[i];
+    }
+    qsort(ns, nnonsigners, sizeof *ns, by_id);
+    dv_str a = {0}, p = {0};
+    mpavs_abi_value *idx = NULL, *apk = NULL;
+    mpavs_abi_signature *isig = NULL, *asig = NULL;
+    int r;
+    /* indices at the reference block */
+    dv_printf(&a, "(");
+    dv_addr(&a, &d->registry_coordinator);
+    dv_printf(&a, ",%u,", (unsigned)h->reference_block_number);
+    dv_hex(&a, h->quorum_numbers, h->nquorums);
+    dv_printf(&a, ",[");
+    for (size_t i = 0; i < nnonsigners; i++) {
+        if (i) dv_printf(&a, ",");
+        dv_hex(&a, ns[i].id, 32);
+    }
+    dv_printf(&a, "])");
+    if (a.oom) {
+        r = dv_fail(c, MPAVS_DEVNET_ERR_NOMEM, step, "out of memory");
+        goto out;
+    }
+    if ((r = dv_call(c, &d->operator_state_retriever,
+                     "getCheckSignaturesIndices(address,uint32,bytes,bytes32[])((uint32[],uint32[],uint32[],uint32[][]))",
+                     a.s, NULL, &idx, &isig, "getCheckSignaturesIndices")))
+        goto out;
+    const mpavs_abi_value *ix = &idx->items[0]; /* (bitmapIdx, apkIdx, totalIdx, stakeIdx[][]) */
+    /* NonSignerStakesAndSignature */
+    dv_printf(&p, "(");
+    if (value_text(&p, &ix->items[0])) goto nomem;
+    dv_printf(&p, ",[");
+    for (size_t i = 0; i < nnonsigners; i++) {
+        uint8_t e[64];
+        mpavs_bn254_g1_encode(e, ns[i].pk);
+        dv_printf(&p, "%s(", i ? "," : "");
+        dv_hex(&p, e, 32);
+        dv_printf(&p, ",");
+        dv_hex(&p, e + 32, 32);
+        dv_printf(&p, ")");
+    }
+    dv_printf(&p, "],[");
+    char tag[24];
+    mpavs_rpc_tag_number(tag, h->reference_block_number);
+    for (size_t q = 0; q < h->nquorums; q++) {
+        a.len = 0;
+        dv_printf(&a, "(%u)", h->quorum_numbers[q]);
+        if (a.oom) goto nomem;
+        if ((r = dv_call(c, &d->bls_apk_registry, "getApk(uint8)((uint256,uint256))", a.s, tag, &apk, &asig,
+                         "getApk")))
+            goto out;
+        char dec[80];
+        mpavs_u256_to_hex(dec, sizeof dec, &apk->items[0].items[0].word);
+        dv_printf(&p, "%s(%s,", q ? "," : "", dec);
+        mpavs_u256_to_hex(dec, sizeof dec, &apk->items[0].items[1].word);
+        dv_printf(&p, "%s)", dec);
+        mpavs_abi_value_free(apk);
+        mpavs_abi_signature_free(asig);
+        apk = NULL;
+        asig = NULL;
+    }
+    dv_printf(&p, "],");
+    {
+        uint8_t e[128];
+        mpavs_bn254_g2_encode(e, apk_g2);
+        dv_printf(&p, "([");
+        dv_hex(&p, e, 32);
+        dv_printf(&p, ",");
+        dv_hex(&p, e + 32, 32);
+        dv_printf(&p, "],[");
+        dv_hex(&p, e + 64, 32);
+        dv_printf(&p, ",");
+        dv_hex(&p, e + 96, 32);
+        dv_printf(&p, "]),(");
+        mpavs_bn254_g1_encode(e, sigma);
+        dv_hex(&p, e, 32);
+        dv_printf(&p, ",");
+        dv_hex(&p, e + 32, 32);
+        dv_printf(&p, "),");
+    }
+    if (value_text(&p, &ix->items[1])) goto nomem;
+    dv_printf(&p, ",");
+    if (value_text(&p, &ix->items[2])) goto nomem;
+    dv_printf(&p, ",");
+    if (value_text(&p, &ix->items[3])) goto nomem;
+    dv_printf(&p, ")");
+    /* confirmState(header, params) */
+    a.len = 0;
+    dv_printf(&a, "(");
+    header_text(&a, h, false);
+    dv_printf(&a, ",%s)", p.s ? p.s : "");
+    if (a.oom || p.oom) goto nomem;
+    {
+        uint8_t *data = NULL;
+        size_t len = 0;
+        r = dv_calldata(c, &data, &len,
+                        "confirmState((uint256,bytes,bytes,bytes,bytes,uint32),(uint32[],(uint256,uint256)[],"
+                        "(uint256,uint256)[],(uint256[2],uint256[2]),(uint256,uint256),uint32[],uint32[],uint32[][]))",
+                        a.s, step);
+        if (!r) r = dv_send_raw(c, &d->service_manager, data, len, step, NULL, gas_used);
+        free(data);
+    }
+    goto out;
+nomem:
+    r = dv_fail(c, MPAVS_DEVNET_ERR_NOMEM, step, "out of memory");
+out:
+    mpavs_abi_value_free(idx);
+    mpavs_abi_signature_free(isig);
+    mpavs_abi_value_free(apk);
+    mpavs_abi_signature_free(asig);
+    dv_str_free(&a);
+    dv_str_free(&p);
+    free(ns);
+    return r;
+}
+
+int mpavs_devnet_task_id(mpavs_devnet_ctx *c, const mpavs_devnet_deployment *d, uint32_t *task_id) {
+    mpavs_abi_value *ret = NULL;
+    mpavs_abi_signature *sig = NULL;
+    int r = dv_call(c, &d->service_manager, "taskId()(uint32)", NULL, NULL, &ret, &sig, "taskId");
+    if (!r) *task_id = (uint32_t)ret->items[0].word.w[0];
+    mpavs_abi_value_free(ret);
+    mpavs_abi_signature_free(sig);
+    return r;
+}

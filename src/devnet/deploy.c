@@ -1,0 +1,411 @@
+/*
+ * src/devnet/deploy.c — deploy and configure the devnet stack (order of
+ * contracts/test/Fixture.sol) and read/write deployment.json.
+ */
+#include "devnet_internal.h"
+
+#include <jansson.h>
+#include <openssl/sha.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One deployment step: a contract with constructor arguments built in a dv_str. */
+typedef struct {
+    mpavs_devnet_ctx *c;
+    const char *dir;
+    mpavs_address me, empty;
+    dv_str a; /* scratch for argument text */
+} dv_deployer;
+
+static void args_reset(dv_deployer *x) {
+    x->a.len = 0;
+    if (x->a.s) x->a.s[0] = 0;
+}
+
+/* A Proxy(EmptyContract, deployer). */
+static int new_proxy(dv_deployer *x, mpavs_address *out) {
+    args_reset(x);
+    dv_printf(&x->a, "(");
+    dv_addr(&x->a, &x->empty);
+    dv_printf(&x->a, ",");
+    dv_addr(&x->a, &x->me);
+    dv_printf(&x->a, ")");
+    if (x->a.oom) return dv_fail(x->c, MPAVS_DEVNET_ERR_NOMEM, "proxy", "out of memory");
+    return dv_deploy(x->c, x->dir, "Proxy", "Proxy", "(address,address)", x->a.s, out);
+}
+
+/* proxy.upgradeToAndCall(impl, calldata of init_sig(init_args)) or upgradeTo(impl) when init_sig is NULL. */
+static int upgrade(dv_deployer *x, const mpavs_address *proxy, const mpavs_address *impl, const char *init_sig,
+                   const char *init_args, const char *step) {
+    dv_str t = {0};
+    int r = MPAVS_DEVNET_OK;
+    dv_printf(&t, "(");
+    dv_addr(&t, impl);
+    if (init_sig) {
+        uint8_t *data = NULL;
+        size_t len = 0;
+        r = dv_calldata(x->c, &data, &len, init_sig, init_args, step);
+        if (r) {
+            dv_str_free(&t);
+            return r;
+        }
+        dv_printf(&t, ",");
+        dv_hex(&t, data, len);
+        free(data);
+    }
+    dv_printf(&t, ")");
+    if (t.oom) r = dv_fail(x->c, MPAVS_DEVNET_ERR_NOMEM, step, "out of memory");
+    else r = dv_tx(x->c, proxy, init_sig ? "upgradeToAndCall(address,bytes)" : "upgradeTo(address)", t.s, step);
+    dv_str_free(&t);
+    return r;
+}
+
+/* The devnet QE's MRSIGNER: sha256("mpavs devnet QE signer - DEVNET ONLY") (src/dcap/devnet.c). */
+static void devnet_qe_mrsigner(uint8_t out[32]) {
+    static const char s[] = "mpavs devnet QE signer - DEVNET ONLY";
+    SHA256((const unsigned char *)s, sizeof s - 1, out);
+}
+
+#define A(addr) dv_addr(&x.a, &(addr))
+#define TRY(expr)                                                                                                      \
+    do {                                                                                                               \
+        if (x.a.oom) {                                                                                                 \
+            r = dv_fail(c, MPAVS_DEVNET_ERR_NOMEM, "deploy", "out of memory");                                         \
+            goto done;                                                                                                 \
+        }                                                                                                              \
+        r = (expr);                                                                                                    \
+        if (r) goto done;                                                                                              \
+    } while (0)
+
+int mpavs_devnet_deploy(mpavs_devnet_ctx *c, mpavs_devnet_deployment *out, const mpavs_devnet_deploy_options *opt) {
+    static const mpavs_devnet_deploy_options none = {0};
+    if (!opt) opt = &none;
+    memset(out, 0, sizeof *out);
+    c->error[0] = 0;
+    dv_deployer x = {.c = c, .dir = opt->artifacts_dir ? opt->artifacts_dir : "contracts/out"};
+    x.me = *mpavs_sender_address(c->sender);
+    out->deployer = x.me;
+    mpavs_rpc_error err = {0};
+    int r;
+    if ((r = mpavs_rpc_chain_id(c->rpc, &out->chain_id, &err)) != MPAVS_RPC_OK) {
+        r = dv_fail(c, MPAVS_DEVNET_ERR_RPC, "chain id", "%s (%s)", mpavs_rpc_strerror(r), err.message);
+        mpavs_rpc_error_clear(&err);
+        return r;
+    }
+    mpavs_u256 min_stake = opt->min_stake;
+    if (mpavs_u256_is_zero(&min_stake)) min_stake = mpavs_u256_from_u64(10000000000000000ull); /* 0.01 ether */
+    uint64_t max_diff = opt->max_block_number_diff ? opt->max_block_number_diff : 100;
+    uint64_t validity = opt->attest_validity_seconds ? opt->attest_validity_seconds : 3600;
+    mpavs_address impl;
+
+    /* PauserRegistry([me], me), EmptyContract */
+    args_reset(&x);
+    dv_printf(&x.a, "([");
+    A(x.me);
+    dv_printf(&x.a, "],");
+    A(x.me);
+    dv_printf(&x.a, ")");
+    TRY(dv_deploy(c, x.dir, "PauserRegistry", "PauserRegistry", "(address[],address)", x.a.s, &out->pauser_registry));
+    TRY(dv_deploy(c, x.dir, "Proxy", "EmptyContract", NULL, NULL, &x.empty));
+
+    /* core: DelegationManager, StrategyManager, AVSDirectory behind proxies */
+    TRY(new_proxy(&x, &out->delegation_manager));
+    TRY(new_proxy(&x, &out->strategy_manager));
+    TRY(new_proxy(&x, &out->avs_directory));
+    args_reset(&x);
+    dv_printf(&x.a, "(");
+    A(out->strategy_manager);
+    dv_printf(&x.a, ",");
+    A(x.empty);
+    dv_printf(&x.a, ",");
+    A(x.empty);
+    dv_printf(&x.a, ")");
+    TRY(dv_deploy(c, x.dir, "DelegationManager", "DelegationManager", "(address,address,address)", x.a.s, &impl));
+    args_reset(&x);
+    dv_printf(&x.a, "(");
+    A(x.me);
+    dv_printf(&x.a, ",");
+    A(out->pauser_registry);
+    dv_printf(&x.a, ",0,50400,[],[])");
+    TRY(upgrade(&x, &out->delegation_manager, &impl,
+                "initialize(address,address,uint256,uint256,address[],uint256[])", x.a.s, "init DelegationManager"));
+    args_reset(&x);
+    dv_printf(&x.a, "(");
+    A(out->delegation_manager);
+    dv_printf(&x.a, ",");
+    A(x.empty);
+    dv_printf(&x.a, ",");
+    A(x.empty);
+    dv_printf(&x.a, ")");
+    TRY(dv_deploy(c, x.dir, "StrategyManager", "StrategyManager", "(address,address,address)", x.a.s, &impl));
+    args_reset(&x);
+    dv_printf(&x.a, "(");
+    A(x.me);
+    dv_printf(&x.a, ",");
+    A(x.me);
+    dv_printf(&x.a, ",");
+    A(out->pauser_registry);
+    dv_printf(&x.a, ",0)");
+    TRY(upgrade(&x, &out->strategy_manager, &impl, "initialize(address,address,address,uint256)", x.a.s,
+                "init StrategyManager"));
+    args_reset(&x);
+    dv_printf(&x.a, "(");
+    A(out->delegation_manager);
+    dv_printf(&x.a, ")");
+    TRY(dv_deploy(c, x.dir, "AVSDirectory", "AVSDirectory", "(address)", x.a.s, &impl));
+    args_reset(&x);
+    dv_printf(&x.a, "(");
+    A(x.me);
+    dv_printf(&x.a, ",");
+    A(out->pauser_registry);
+    dv_printf(&x.a, ",0)");
+    TRY(upgrade(&x, &out->avs_directory, &impl, "initialize(address,address,uint256)", x.a.s, "init AVSDirectory"));
+
+    /* TestToken and its StrategyBase (whitelisted for deposits) */
+    args_reset(&x);
+    dv_printf(&x.a, "(Token1,TOK1,1000000000000000000000000000,");
+    A(x.me);
+    dv_printf(&x.a, ")");
+    TRY(dv_deploy(c, x.dir, "TestToken", "TestToken", "(string,string,uint256,address)", x.a.s, &out->token));
+    TRY(new_proxy(&x, &out->strategy));
+    args_reset(&x);
+    dv_printf(&x.a, "(");
+    A(out->strategy_manager);
+    dv_printf(&x.a, ")");
+    TRY(dv_deploy(c, x.dir, "StrategyBase", "StrategyBase", "(address)", x.a.s, &impl));
+    args_reset(&x);
+    dv_printf(&x.a, "(");
+    A(out->token);
+    dv_printf(&x.a, ",");
+    A(out->pauser_registry);
+    dv_printf(&x.a, ")");
+    TRY(upgrade(&x, &out->strategy, &impl, "initialize(address,address)", x.a.s, "init StrategyBase"));
+    args_reset(&x);
+    dv_printf(&x.a, "([");
+    A(out->strategy);
+    dv_printf(&x.a, "],[false])");
+    TRY(dv_tx(c, &out->strategy_manager, "addStrategiesToDepositWhitelist(address[],bool[])", x.a.s,
+              "whitelist strategy"));
+
+    /* middleware registries behind proxies */
+    TRY(new_proxy(&x, &out->index_registry));
+    TRY(new_proxy(&x, &out->bls_apk_registry));
+    TRY(new_proxy(&x, &out->stake_registry));
+    TRY(new_proxy(&x, &out->registry_coordinator));
+    args_reset(&x);
+    dv_printf(&x.a, "(");
+    A(out->registry_coordinator);
+    dv_printf(&x.a, ")");
+    TRY(dv_deploy(c, x.dir, "IndexRegistry", "IndexRegistry", "(address)", x.a.s, &impl));
+    TRY(upgrade(&x, &out->index_registry, &impl, NULL, NULL, "init IndexRegistry"));
+    TRY(dv_deploy(c, x.dir, "BLSApkRegistry", "BLSApkRegistry", "(address)", x.a.s, &impl));
+    TRY(upgrade(&x, &out->bls_apk_registry, &impl, NULL, NULL, "init BLSApkRegistry"));
+    args_reset(&x);
+    dv_printf(&x.a, "(");
+    A(out->registry_coordinator);
+    dv_printf(&x.a, ",");
+    A(out->delegation_manager);
+    dv_printf(&x.a, ")");
+    TRY(dv_deploy(c, x.dir, "StakeRegistry", "StakeRegistry", "(address,address)", x.a.s, &impl));
+    TRY(upgrade(&x, &out->stake_registry, &impl, NULL, NULL, "init StakeRegistry"));
+
+    /* RegistryCoordinator (quorum 0 created by initialize) and the service manager */
+    TRY(new_proxy(&x, &out->service_manager));
+    args_reset(&x);
+    dv_printf(&x.a, "(");
+    A(out->service_manager);
+    dv_printf(&x.a, ",");
+    A(out->stake_registry);
+    dv_printf(&x.a, ",");
+    A(out->bls_apk_registry);
+    dv_printf(&x.a, ",");
+    A(out->index_registry);
+    dv_printf(&x.a, ")");
+    TRY(dv_deploy(c, x.dir, "RegistryCoordinator", "RegistryCoordinator", "(address,address,address,address)", x.a.s,
+                  &impl));
+    args_reset(&x);
+    dv_printf(&x.a, "(");
+    A(x.me);
+    dv_printf(&x.a, ",");
+    A(x.me);
+    dv_printf(&x.a, ",");
+    A(x.me);
+    dv_printf(&x.a, ",");
+    A(out->pauser_registry);
+    dv_printf(&x.a, ",0,[(50,11000,200)],[");
+    dv_u256(&x.a, &min_stake);
+    dv_printf(&x.a, "],[[(");
+    A(out->strategy);
+    dv_printf(&x.a, ",1000000000000000000)]])");
+    TRY(upgrade(&x, &out->registry_coordinator, &impl,
+                "initialize(address,address,address,address,uint256,(uint32,uint16,uint16)[],uint96[],"
+                "(address,uint96)[][])",
+                x.a.s, "init RegistryCoordinator"));
+    args_reset(&x);
+    dv_printf(&x.a, "(");
+    A(out->avs_directory);
+    dv_printf(&x.a, ",");
+    A(out->registry_coordinator);
+    dv_printf(&x.a, ",");
+    A(out->stake_registry);
+    dv_printf(&x.a, ")");
+    TRY(dv_deploy(c, x.dir, "MultiProverServiceManager", "MultiProverServiceManager", "(address,address,address)",
+                  x.a.s, &impl));
+    args_reset(&x);
+    dv_printf(&x.a, "(");
+    A(out->pauser_registry);
+    dv_printf(&x.a, ",0,");
+    A(x.me);
+    dv_printf(&x.a, ",");
+    A(x.me);
+    dv_printf(&x.a, ",");
+    A(x.me);
+    dv_printf(&x.a, ",");
+    A(x.me);
+    dv_printf(&x.a, ",%s)", opt->poa_enabled ? "true" : "false");
+    TRY(upgrade(&x, &out->service_manager, &impl,
+                "initialize(address,uint256,address,address,address,address,bool)", x.a.s,
+                "init MultiProverServiceManager"));
+    TRY(dv_deploy(c, x.dir, "OperatorStateRetriever", "OperatorStateRetriever", NULL, NULL,
+                  &out->operator_state_retriever));
+
+    /* TEE quorum {INTEL_SGX, 0} and committee 3 (chain-state task) on it */
+    TRY(dv_tx(c, &out->service_manager, "addTEEQuorum((uint8,uint8))", "((1,0))", "addTEEQuorum"));
+    TRY(dv_tx(c, &out->service_manager, "addCommittee((uint256,string,bytes,bytes))",
+              "((3,\"devnet chain-state committee\",0x,0x00))", "addCommittee"));
+
+    /* attestation: SgxQuoteVerifier -> AttestationVerifier -> TEELivenessVerifier proxy */
+    uint8_t mrs[32];
+    uint16_t prodid = 1;
+    if (opt->qe_mr_signer) {
+        memcpy(mrs, opt->qe_mr_signer, 32);
+        prodid = opt->qe_isv_prod_id;
+    } else {
+        devnet_qe_mrsigner(mrs);
+    }
+    args_reset(&x);
+    dv_printf(&x.a, "(");
+    dv_hex(&x.a, mrs, 32);
+    dv_printf(&x.a, ",%u)", prodid);
+    TRY(dv_deploy(c, x.dir, "SgxQuoteVerifier", "SgxQuoteVerifier", "(bytes32,uint16)", x.a.s, &out->quote_verifier));
+    args_reset(&x);
+    dv_printf(&x.a, "(");
+    A(out->quote_verifier);
+    dv_printf(&x.a, ")");
+    TRY(dv_deploy(c, x.dir, "AttestationVerifier", "AttestationVerifier", "(address)", x.a.s,
+                  &out->attestation_verifier));
+    if (opt->mr_enclave) {
+        args_reset(&x);
+        dv_printf(&x.a, "(");
+        dv_hex(&x.a, opt->mr_enclave, 32);
+        dv_printf(&x.a, ",true)");
+        TRY(dv_tx(c, &out->attestation_verifier, "setMrEnclave(bytes32,bool)", x.a.s, "setMrEnclave"));
+    } else {
+        TRY(dv_tx(c, &out->attestation_verifier, "setAllowListEnforced(bool)", "(false)", "setAllowListEnforced"));
+    }
+    TRY(new_proxy(&x, &out->tee_liveness_verifier));
+    TRY(dv_deploy(c, x.dir, "TEELivenessVerifier", "TEELivenessVerifier", NULL, NULL, &impl));
+    args_reset(&x);
+    dv_printf(&x.a, "(");
+    A(x.me);
+    dv_printf(&x.a, ",");
+    A(out->attestation_verifier);
+    dv_printf(&x.a, ",%llu,%llu)", (unsigned long long)max_diff, (unsigned long long)validity);
+    TRY(upgrade(&x, &out->tee_liveness_verifier, &impl, "initialize(address,address,uint256,uint256)", x.a.s,
+                "init TEELivenessVerifier"));
+    r = MPAVS_DEVNET_OK;
+done:
+    dv_str_free(&x.a);
+    return r;
+}
+
+/* ---- deployment.json ---- */
+
+typedef struct {
+    const char *key;
+    size_t off;
+} dv_key;
+
+#define K(k, f) {k, offsetof(mpavs_devnet_deployment, f)}
+static const dv_key KEYS[] = {
+    K("deployer", deployer),
+    K("pauserRegistry", pauser_registry),
+    K("delegationManager", delegation_manager),
+    K("strategyManager", strategy_manager),
+    K("avsDirectory", avs_directory),
+    K("strategy", strategy),
+    K("token", token),
+    K("registryCoordinator", registry_coordinator),
+    K("blsApkRegistry", bls_apk_registry),
+    K("stakeRegistry", stake_registry),
+    K("indexRegistry", index_registry),
+    K("operatorStateRetriever", operator_state_retriever),
+    K("serviceManager", service_manager),
+    K("teeLivenessVerifier", tee_liveness_verifier),
+    K("attestationVerifier", attestation_verifier),
+    K("quoteVerifier", quote_verifier),
+};
+#define NKEYS (sizeof KEYS / sizeof KEYS[0])
+
+int mpavs_devnet_deployment_to_json(char **json, const mpavs_devnet_deployment *d) {
+    dv_str b = {0};
+    dv_printf(&b, "{\n  \"chainId\": %llu", (unsigned long long)d->chain_id);
+    for (size_t i = 0; i < NKEYS; i++) {
+        char cs[43];
+        mpavs_address_to_checksum(cs, (const mpavs_address *)((const char *)d + KEYS[i].off));
+        dv_printf(&b, ",\n  \"%s\": \"%s\"", KEYS[i].key, cs);
+    }
+    dv_printf(&b, "\n}\n");
+    if (b.oom) {
+        dv_str_free(&b);
+        return MPAVS_DEVNET_ERR_NOMEM;
+    }
+    *json = b.s;
+    return MPAVS_DEVNET_OK;
+}
+
+int mpavs_devnet_deployment_save(const mpavs_devnet_deployment *d, const char *path) {
+    char *j = NULL;
+    int r = mpavs_devnet_deployment_to_json(&j, d);
+    if (r) return r;
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        free(j);
+        return MPAVS_DEVNET_ERR_IO;
+    }
+    size_t n = strlen(j);
+    bool ok = fwrite(j, 1, n, f) == n;
+    ok = (fclose(f) == 0) && ok;
+    free(j);
+    return ok ? MPAVS_DEVNET_OK : MPAVS_DEVNET_ERR_IO;
+}
+
+int mpavs_devnet_deployment_load(mpavs_devnet_deployment *d, const char *path, char *err, size_t errcap) {
+    memset(d, 0, sizeof *d);
+    json_error_t je;
+    json_t *o = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+    if (!o) {
+        if (err) snprintf(err, errcap, "%s: %s", path, je.text);
+        return MPAVS_DEVNET_ERR_IO;
+    }
+    int r = MPAVS_DEVNET_OK;
+    json_t *cid = json_object_get(o, "chainId");
+    if (!json_is_integer(cid) || json_integer_value(cid) <= 0) {
+        if (err) snprintf(err, errcap, "%s: chainId missing or not a positive integer", path);
+        r = MPAVS_DEVNET_ERR_DECODE;
+        goto out;
+    }
+    d->chain_id = (uint64_t)json_integer_value(cid);
+    for (size_t i = 0; i < NKEYS; i++) {
+        const char *s = json_string_value(json_object_get(o, KEYS[i].key));
+        if (!s || mpavs_address_parse((mpavs_address *)((char *)d + KEYS[i].off), s) != 0) {
+            if (err) snprintf(err, errcap, "%s: \"%s\" missing or not an address", path, KEYS[i].key);
+            r = MPAVS_DEVNET_ERR_DECODE;
+            goto out;
+        }
+    }
+out:
+    json_decref(o);
+    return r;
+}
