@@ -19,6 +19,8 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 [ -x "$MPAVS" ] || { echo "bn254_precompiles: $MPAVS not built"; echo "0 passed, 1 failed"; exit 1; }
+# snapshot the binary: a concurrent `make` may relink build/mpavs while this runs
+cp "$MPAVS" "$WORK/mpavs" && MPAVS=$WORK/mpavs
 [ -x "$ANVIL" ] || { echo "bn254_precompiles: anvil missing (run scripts/setup)"; echo "0 passed, 1 failed"; exit 1; }
 
 # free loopback port
@@ -188,5 +190,69 @@ while read -r addr input; do
   fi
 done <"$CASES"
 echo "bn254_precompiles: $TOTAL cases against anvil (0x06/0x07/0x08)"
+
+# ---- CLI forms against the spec vectors (eigenlayer.md §2.2, §7), decimal -> hex by cast ----
+CAST=$ROOT/.tools/bin/cast
+hx() { printf '0x%064s\n' "$("$CAST" to-base "$1" 16 | sed 's/^0x//')" | tr ' ' 0; }
+expect() { # name, expected text, actual text
+  if [ "$2" = "$3" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL cli $1: want [$2] got [$3]"; fi
+}
+expect_rc() { # name, expected rc, actual rc
+  if [ "$2" = "$3" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL cli $1: want exit $2 got $3"; fi
+}
+SK=2215338531151182997276243965065522514190247674553811942190946030173209230351
+MSG=0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470
+want_pub="$(hx 19408553463882111916887171276012224475029133183214861480489485386352635269635)
+$(hx 17418827901203159022109906145273000034647571131322064812191371351028964064220)
+$(hx 13037982628644757040185398664786437290984469509590451662821837811616916784709)
+$(hx 21178820834716757654755316634652689596298672403237496805637043993639570914444)
+$(hx 4022699804058148232740660343529564510469516782209703044121623735702017054687)
+$(hx 19140012418317921816246648119057184310012212322230940883368399945282679167781)
+0x2b3a67aee25855743a2ac3e1537d08d5219a9355c5490ad646760fedf5d538f8"
+expect "pubkey (decimal sk)" "$want_pub" "$("$MPAVS" bls pubkey --sk "$SK")"
+expect "pubkey (hex sk)" "$want_pub" "$("$MPAVS" bls pubkey --sk "$(hx "$SK")")"
+expect "hash-to-g1 keccak('')" "$(hx 1924180730567573949438414972962865884536842824156461616654016606101753147221)
+$(hx 1728514896795884844118992509778460172744175111335267524878447231407682319036)" "$("$MPAVS" bls hash-to-g1 $MSG)"
+expect "hash-to-g1 0" "$(hx 1)
+$(hx 2)" "$("$MPAVS" bls hash-to-g1 0x$Z)"
+expect "hash-to-g1 ff..ff" "$(hx 6350874878119819312338956282401532409788428879151445726012394534686998597020)
+$(hx 9382425333525343773979589293970912874995880615911074345993039062358358671562)" "$("$MPAVS" bls hash-to-g1 0x$FF)"
+expect "hash-to-g1 0102..32" "$(hx 455867356320691211510521917002145349783771294742955950119233894477141651763)
+$(hx 18389124305450312273087666412711538485117602745743585037239118590645240881449)" \
+  "$("$MPAVS" bls hash-to-g1 0x0102030405060708091011121314151617181920212223242526272829303132)"
+SIGX=10597362545591239940917376765607351853410086664574590122531858401444777591130
+SIGY=21241926338779413191769573299998870436018994330205763054406805057966894243249
+expect "sign" "$(hx $SIGX)
+$(hx $SIGY)" "$("$MPAVS" bls sign --sk "$SK" $MSG)"
+PK2=13037982628644757040185398664786437290984469509590451662821837811616916784709,21178820834716757654755316634652689596298672403237496805637043993639570914444,4022699804058148232740660343529564510469516782209703044121623735702017054687,19140012418317921816246648119057184310012212322230940883368399945282679167781
+PK2_GNARK=21178820834716757654755316634652689596298672403237496805637043993639570914444,13037982628644757040185398664786437290984469509590451662821837811616916784709,19140012418317921816246648119057184310012212322230940883368399945282679167781,4022699804058148232740660343529564510469516782209703044121623735702017054687
+out=$("$MPAVS" bls verify --pubkey-g2 "$PK2" --sig "$SIGX,$SIGY" $MSG); rc=$?
+expect "verify valid" valid "$out"; expect_rc "verify valid" 0 $rc
+out=$("$MPAVS" bls verify --pubkey-g2 "$PK2" --sig "$SIGX,$SIGY" 0x$FF); rc=$?
+expect "verify other msg" invalid "$out"; expect_rc "verify other msg" 1 $rc
+"$MPAVS" bls verify --pubkey-g2 "$PK2_GNARK" --sig "$SIGX,$SIGY" $MSG >/dev/null 2>&1; expect_rc "verify gnark-order pk" 2 $?
+"$MPAVS" bls verify --pubkey-g2 "$PK2" --sig "1,3" $MSG >/dev/null 2>&1; expect_rc "verify off-curve sig" 2 $?
+"$MPAVS" bls pubkey --sk 0 >/dev/null 2>&1; expect_rc "pubkey sk=0" 2 $?
+"$MPAVS" bls pubkey --sk 0x$R >/dev/null 2>&1; expect_rc "pubkey sk=r" 2 $?
+"$MPAVS" bls pubkey --sk 12x >/dev/null 2>&1; expect_rc "pubkey sk syntax" 2 $?
+"$MPAVS" bls sign --sk 5 0x1234 >/dev/null 2>&1; expect_rc "sign short msg" 2 $?
+"$MPAVS" bls pairing 0x12 >/dev/null 2>&1; expect_rc "pairing bad length" 1 $?
+"$MPAVS" bls ecadd 0xzz >/dev/null 2>&1; expect_rc "ecadd bad hex" 2 $?
+# key files (only when the keystore module is built in)
+if "$MPAVS" bls keygen --help >/dev/null 2>&1; then
+  printf 'fDUMDLmBROwlzzPXyIcy\n' >"$WORK/pw"
+  expect "show eigensdk key file" "$want_pub" \
+    "$("$MPAVS" bls show --key "$ROOT/../shared/vectors/keystores/1.bls.key.json" --password-file "$WORK/pw" 2>&1)"
+  printf 'wrong\n' >"$WORK/bad"
+  "$MPAVS" bls show --key "$ROOT/../shared/vectors/keystores/1.bls.key.json" --password-file "$WORK/bad" >/dev/null 2>&1
+  expect_rc "show wrong password" 1 $?
+  gen=$("$MPAVS" bls keygen --out "$WORK/k.json" --password-file "$WORK/pw" --insecure-scrypt); rc=$?
+  expect_rc "keygen" 0 $rc
+  expect "keygen then show" "$gen" "$("$MPAVS" bls show --key "$WORK/k.json" --password-file "$WORK/pw")"
+  x=$(echo "$gen" | sed -n 1p); y=$(echo "$gen" | sed -n 2p)
+  expect "keygen pubKey field" "E([$("$CAST" to-dec "$x"),$("$CAST" to-dec "$y")])" "$(jq -r .pubKey "$WORK/k.json")"
+  "$MPAVS" bls keygen --out "$WORK/k.json" --password-file "$WORK/pw" --insecure-scrypt >/dev/null 2>&1
+  expect_rc "keygen refuses to overwrite" 1 $?
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
