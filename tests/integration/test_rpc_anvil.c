@@ -251,6 +251,62 @@ TEST(deploy_call_logs_reverts) {
     free(bc);
 }
 
+/* ---- a stuck transaction is re-sent with higher fees ---- */
+
+typedef struct {
+    const char *url;
+    long delay_ms;
+} miner_arg;
+
+/* After delay_ms, mine one block (anvil's evm_mine), as a block producer would. */
+static void *mine_later(void *arg) {
+    miner_arg *m = arg;
+    struct timespec ts = {m->delay_ms / 1000, (m->delay_ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+    mpavs_rpc *c = mpavs_rpc_create(m->url, NULL);
+    char *res = NULL;
+    if (c && mpavs_rpc_call(c, &res, NULL, "evm_mine", "[]") == MPAVS_RPC_OK) free(res);
+    mpavs_rpc_destroy(c);
+    return NULL;
+}
+
+TEST(stuck_transaction_is_bumped) {
+    harness_anvil a2;
+    const char *args[] = {"--no-mining", NULL};
+    REQUIRE(harness_anvil_start(&a2, args));
+    mpavs_rpc *c = mpavs_rpc_create(a2.url, NULL);
+    mpavs_sender *s;
+    mpavs_rpc_error e = {0};
+    mpavs_sender_options opt = {.poll_interval_ms = 50, .attempt_timeout_ms = 700, .deadline_ms = 20000};
+    REQUIRE(mpavs_sender_create(&s, &e, c, key0, &opt) == MPAVS_SENDER_OK);
+    pthread_t th;
+    miner_arg m = {a2.url, 1800};
+    REQUIRE(pthread_create(&th, NULL, mine_later, &m) == 0);
+    mpavs_sender_result res;
+    uint8_t to[20] = {0x42};
+    mpavs_u256 one = mpavs_u256_from_u64(1);
+    CHECK_EQ_INT(mpavs_sender_send(s, &res, &e, to, &one, NULL, 0, 21000, NULL, 0), MPAVS_SENDER_OK);
+    pthread_join(th, NULL);
+    CHECK(res.success);
+    CHECK(res.bumps >= 1);
+    /* what was mined is the replacement: its effective tip is above the first offer's */
+    uint64_t nonce = 99;
+    CHECK_EQ_INT(mpavs_rpc_get_transaction_count(c, &nonce, &e, addr0.bytes, "latest"), MPAVS_RPC_OK);
+    CHECK_EQ_INT(nonce, 1);
+    mpavs_sender_result_clear(&res);
+    /* with nothing mining at all, the sender gives up at its deadline with a clear code */
+    mpavs_sender_options quick = {.poll_interval_ms = 50, .attempt_timeout_ms = 300, .deadline_ms = 1200, .max_bumps = 2};
+    mpavs_sender *q;
+    REQUIRE(mpavs_sender_create(&q, &e, c, key0, &quick) == MPAVS_SENDER_OK);
+    CHECK_EQ_INT(mpavs_sender_send(q, &res, &e, to, &one, NULL, 0, 21000, NULL, 0), MPAVS_SENDER_ERR_TIMEOUT);
+    mpavs_sender_result_clear(&res);
+    mpavs_sender_destroy(q);
+    mpavs_sender_destroy(s);
+    mpavs_rpc_destroy(c);
+    mpavs_rpc_error_clear(&e);
+    harness_anvil_stop(&a2);
+}
+
 /* ---- hostile HTTP peers on a local socket ---- */
 
 typedef struct {
@@ -379,6 +435,7 @@ int main(void) {
     if (harness_unhex(key0, 32, ANVIL_KEY0) != 32 || mpavs_address_parse(&addr0, ANVIL_ADDR0) != 0) return 1;
     RUN(chain_basics);
     RUN(deploy_call_logs_reverts);
+    RUN(stuck_transaction_is_bumped);
     RUN(hostile_peers);
     mpavs_rpc_destroy(rpc);
     harness_anvil_stop(&anvil);
