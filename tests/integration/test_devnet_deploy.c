@@ -1,0 +1,345 @@
+/*
+ * Integration test on a real anvil (--hardfork osaka for the P-256 precompile): deploy the
+ * devnet stack with the devnet library, check every address and deployment.json; onboard two
+ * operators with fresh BLS keys (PoP + AVSDirectory signature) and check their ids and stakes;
+ * submit liveness proofs with devnet quotes through SgxQuoteVerifier/AttestationVerifier; sign
+ * states with the BLS keys and confirm them on-chain (all signers, one non-signer, and the
+ * revert paths: threshold not met, bad signature, replayed report, report data mismatch).
+ */
+#include "anvil.h"
+#include "harness.h"
+
+#include "mpavs/bls.h"
+#include "mpavs/dcap.h"
+#include "mpavs/devnet.h"
+#include "mpavs/keccak.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static harness_anvil anvil;
+static mpavs_rpc *rpc;
+static mpavs_devnet_ctx dep; /* deployer context */
+static mpavs_devnet_deployment D;
+static bool deployed;
+static char tmpdir[128];
+
+/* anvil dev accounts 1 and 2: the operators */
+static const char *const OP_KEYS[2] = {"0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+                                       "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"};
+typedef struct {
+    uint8_t key[32], bls[32];
+    mpavs_devnet_ctx c;
+    mpavs_bn254_g1 pk1;
+    mpavs_bn254_g2 pk2;
+    uint8_t id[32];
+    bool registered;
+} operator_t;
+static operator_t ops[2];
+static const uint64_t DEPOSIT[2] = {2000000000000000000ull, 3000000000000000000ull};
+
+/* Check a devnet call; print the context's error line when it fails. */
+#define OKC(ctx, expr)                                                                                                 \
+    do {                                                                                                               \
+        int _r = (expr);                                                                                               \
+        if (_r) fprintf(stderr, "  %s -> %s: %s\n", #expr, mpavs_devnet_strerror(_r), (ctx)->error);                 \
+        CHECK_EQ_INT(_r, MPAVS_DEVNET_OK);                                                                             \
+    } while (0)
+
+static bool open_ctx(mpavs_devnet_ctx *c, const uint8_t key[32]) {
+    memset(c, 0, sizeof *c);
+    c->rpc = rpc;
+    mpavs_rpc_error e = {0};
+    mpavs_sender_options o = {.poll_interval_ms = 20};
+    bool ok = mpavs_sender_create(&c->sender, &e, rpc, key, &o) == MPAVS_SENDER_OK;
+    mpavs_rpc_error_clear(&e);
+    return ok;
+}
+
+static bool has_code(const mpavs_address *a) {
+    uint8_t *code = NULL;
+    size_t len = 0;
+    mpavs_rpc_error e = {0};
+    bool ok = mpavs_rpc_get_code(rpc, &code, &len, &e, a->bytes, "latest") == MPAVS_RPC_OK && len > 0;
+    free(code);
+    mpavs_rpc_error_clear(&e);
+    return ok;
+}
+
+TEST(deploy_stack) {
+    mpavs_devnet_deploy_options opt = {.artifacts_dir = harness_path("contracts/out")};
+    int r = mpavs_devnet_deploy(&dep, &D, &opt);
+    if (r) fprintf(stderr, "  deploy: %s\n", dep.error);
+    REQUIRE(r == MPAVS_DEVNET_OK);
+    deployed = true;
+    CHECK_EQ_INT(D.chain_id, 31337);
+    const mpavs_address *all[] = {&D.pauser_registry, &D.delegation_manager, &D.strategy_manager, &D.avs_directory,
+                                  &D.strategy, &D.token, &D.registry_coordinator, &D.bls_apk_registry,
+                                  &D.stake_registry, &D.index_registry, &D.operator_state_retriever,
+                                  &D.service_manager, &D.tee_liveness_verifier, &D.attestation_verifier,
+                                  &D.quote_verifier};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) CHECK(has_code(all[i]));
+
+    /* deployment.json: one JSON object with every required key, and it round-trips */
+    char path[256];
+    snprintf(path, sizeof path, "%s/deployment.json", tmpdir);
+    CHECK_EQ_INT(mpavs_devnet_deployment_save(&D, path), MPAVS_DEVNET_OK);
+    json_error_t je;
+    json_t *o = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+    REQUIRE(o && json_is_object(o));
+    static const char *const keys[] = {"chainId", "delegationManager", "strategyManager", "avsDirectory", "strategy",
+                                       "token", "registryCoordinator", "blsApkRegistry", "stakeRegistry",
+                                       "indexRegistry", "operatorStateRetriever", "serviceManager",
+                                       "teeLivenessVerifier", "attestationVerifier", "quoteVerifier"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        json_t *v = json_object_get(o, keys[i]);
+        CHECK(v != NULL);
+        if (i && v) CHECK(json_is_string(v) && strlen(json_string_value(v)) == 42);
+    }
+    CHECK(json_integer_value(json_object_get(o, "chainId")) == 31337);
+    json_decref(o);
+    mpavs_devnet_deployment back;
+    char err[256];
+    CHECK_EQ_INT(mpavs_devnet_deployment_load(&back, path, err, sizeof err), MPAVS_DEVNET_OK);
+    CHECK(memcmp(&back, &D, sizeof D) == 0);
+    /* a file missing a key is refused with its name */
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fputs("{\"chainId\": 31337}", f);
+        fclose(f);
+    }
+    CHECK_EQ_INT(mpavs_devnet_deployment_load(&back, path, err, sizeof err), MPAVS_DEVNET_ERR_DECODE);
+    CHECK(strstr(err, "\"deployer\"") != NULL);
+
+    /* a second initialisation is refused with a readable reason */
+    mpavs_devnet_deploy_options bad = {.artifacts_dir = "/nonexistent"};
+    mpavs_devnet_deployment tmp;
+    CHECK_EQ_INT(mpavs_devnet_deploy(&dep, &tmp, &bad), MPAVS_DEVNET_ERR_ARTIFACT);
+    CHECK(strstr(dep.error, "PauserRegistry") != NULL);
+}
+
+TEST(register_operators) {
+    REQUIRE(deployed);
+    for (int i = 0; i < 2; i++) {
+        operator_t *op = &ops[i];
+        REQUIRE(harness_unhex(op->key, 32, OP_KEYS[i]) == 32);
+        REQUIRE(mpavs_bls_keygen(op->bls) == MPAVS_BLS_OK);
+        REQUIRE(mpavs_bls_pubkey_g1(&op->pk1, op->bls) == MPAVS_BLS_OK);
+        REQUIRE(mpavs_bls_pubkey_g2(&op->pk2, op->bls) == MPAVS_BLS_OK);
+        REQUIRE(open_ctx(&op->c, op->key));
+        const mpavs_address *me = mpavs_sender_address(op->c.sender);
+        mpavs_u256 amount = mpavs_u256_from_u64(DEPOSIT[i]);
+        OKC(&dep, mpavs_devnet_token_transfer(&dep, &D, me, &amount));
+        OKC(&op->c, mpavs_devnet_register_as_operator(&op->c, &D));
+        OKC(&op->c, mpavs_devnet_deposit(&op->c, &D, &amount));
+        uint8_t salt[32] = {0};
+        salt[0] = (uint8_t)(i + 1);
+        static const uint8_t q0[1] = {0};
+        int r = mpavs_devnet_opt_in(&op->c, &D, op->key, op->bls, q0, 1, "devnet-operator", salt,
+                                    (uint64_t)time(NULL) + 3600);
+        if (r) fprintf(stderr, "  opt-in %d: %s\n", i, op->c.error);
+        CHECK_EQ_INT(r, MPAVS_DEVNET_OK);
+        uint8_t want[32], id[32];
+        mpavs_bls_operator_id(want, &op->pk1);
+        OKC(&op->c, mpavs_devnet_operator_id(&op->c, &D, me, id));
+        CHECK_MEMEQ(id, want, 32);
+        memcpy(op->id, want, 32);
+        mpavs_u256 stake;
+        OKC(&op->c, mpavs_devnet_current_stake(&op->c, &D, want, 0, &stake));
+        CHECK(mpavs_u256_cmp(&stake, &amount) == 0);
+        op->registered = r == MPAVS_DEVNET_OK && memcmp(id, want, 32) == 0;
+        /* registering again is refused with the contract's reason */
+        salt[1] = 1;
+        r = mpavs_devnet_opt_in(&op->c, &D, op->key, op->bls, q0, 1, "devnet-operator", salt,
+                                (uint64_t)time(NULL) + 3600);
+        CHECK_EQ_INT(r, MPAVS_DEVNET_ERR_REVERTED);
+        CHECK(strstr(op->c.error, "registerOperator") != NULL);
+    }
+    /* the ECDSA key must be the sender's */
+    static const uint8_t q0[1] = {0};
+    uint8_t salt[32] = {9};
+    CHECK_EQ_INT(mpavs_devnet_opt_in(&ops[0].c, &D, ops[1].key, ops[0].bls, q0, 1, "x", salt, 1),
+                 MPAVS_DEVNET_ERR_ARG);
+}
+
+/* keccak256("MultiProverAVS" || url) */
+static void prover_addr_hash(uint8_t out[32], const char *url) {
+    char buf[256];
+    int n = snprintf(buf, sizeof buf, "MultiProverAVS%s", url);
+    mpavs_keccak256(out, buf, (size_t)n);
+}
+
+TEST(liveness_proofs) {
+    REQUIRE(deployed && ops[0].registered && ops[1].registered);
+    char dir[200];
+    snprintf(dir, sizeof dir, "%s/ca", tmpdir);
+    REQUIRE(mpavs_dcap_devnet_create(dir, (int64_t)time(NULL), false) == MPAVS_DCAP_OK);
+    mpavs_dcap_devnet *ca = NULL;
+    REQUIRE(mpavs_dcap_devnet_load(&ca, dir) == MPAVS_DCAP_OK);
+    size_t cap = 16384, qlen = 0;
+    uint8_t *quote = malloc(cap), rd[64];
+    REQUIRE(quote);
+    for (int i = 0; i < 2; i++) {
+        operator_t *op = &ops[i];
+        const mpavs_address *me = mpavs_sender_address(op->c.sender);
+        mpavs_devnet_report_data data;
+        memset(&data, 0, sizeof data);
+        mpavs_bn254_g1_encode(data.pubkey_g1, &op->pk1);
+        prover_addr_hash(data.prover_address_hash, "http://127.0.0.1:18232");
+        OKC(&op->c, mpavs_devnet_reference_block(&op->c, &data));
+        mpavs_devnet_liveness_report_data(rd, me, &data);
+        REQUIRE(mpavs_dcap_devnet_quote(ca, quote, cap, &qlen, rd, NULL, NULL, false) == MPAVS_DCAP_OK);
+        if (i == 0) {
+            /* before the PCK key is registered, the on-chain verifier refuses the quote */
+            CHECK_EQ_INT(mpavs_devnet_submit_liveness(&op->c, &D, &data, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
+            CHECK(strstr(op->c.error, "INVALID_REPORT") != NULL);
+            OKC(&dep, mpavs_devnet_add_pck_key_from_quote(&dep, &D, quote, qlen));
+            OKC(&op->c, mpavs_devnet_reference_block(&op->c, &data));
+            mpavs_devnet_liveness_report_data(rd, me, &data);
+            REQUIRE(mpavs_dcap_devnet_quote(ca, quote, cap, &qlen, rd, NULL, NULL, false) == MPAVS_DCAP_OK);
+        }
+        bool ok = true;
+        OKC(&op->c, mpavs_devnet_liveness_valid(&op->c, &D, &ok, data.pubkey_g1, me));
+        CHECK(!ok);
+        OKC(&op->c, mpavs_devnet_submit_liveness(&op->c, &D, &data, quote, qlen));
+        OKC(&op->c, mpavs_devnet_liveness_valid(&op->c, &D, &ok, data.pubkey_g1, me));
+        CHECK(ok);
+        /* bound to the prover address */
+        OKC(&op->c, mpavs_devnet_liveness_valid(&op->c, &D, &ok, data.pubkey_g1, &D.deployer));
+        CHECK(!ok);
+        /* the same report again: replay refused */
+        CHECK_EQ_INT(mpavs_devnet_submit_liveness(&op->c, &D, &data, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
+        CHECK(strstr(op->c.error, "report is already used") != NULL);
+        /* report data bound to other data: mismatch */
+        mpavs_devnet_report_data other = data;
+        other.prover_address_hash[0] ^= 1;
+        REQUIRE(mpavs_dcap_devnet_quote(ca, quote, cap, &qlen, rd, NULL, NULL, false) == MPAVS_DCAP_OK);
+        CHECK_EQ_INT(mpavs_devnet_submit_liveness(&op->c, &D, &other, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
+        CHECK(strstr(op->c.error, "REPORT_DATA_MISMATCH") != NULL);
+        /* a debug enclave is refused by the AttestationVerifier */
+        REQUIRE(mpavs_dcap_devnet_quote(ca, quote, cap, &qlen, rd, NULL, NULL, true) == MPAVS_DCAP_OK);
+        CHECK_EQ_INT(mpavs_devnet_submit_liveness(&op->c, &D, &data, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
+        CHECK(strstr(op->c.error, "DEBUG_ENCLAVE_NOT_ALLOWED") != NULL);
+    }
+    free(quote);
+    mpavs_dcap_devnet_free(ca);
+}
+
+/* Sign h's digest with the operators in mask; aggregate. */
+static void sign_state(const mpavs_devnet_state_header *h, unsigned mask, mpavs_bn254_g2 *apk, mpavs_bn254_g1 *sigma) {
+    uint8_t msg[32];
+    REQUIRE(mpavs_devnet_state_digest(msg, h) == MPAVS_DEVNET_OK);
+    mpavs_bn254_g1 sigs[2];
+    mpavs_bn254_g2 pks[2];
+    size_t n = 0;
+    for (int i = 0; i < 2; i++) {
+        if (!(mask & (1u << i))) continue;
+        REQUIRE(mpavs_bls_sign(&sigs[n], ops[i].bls, msg) == MPAVS_BLS_OK);
+        pks[n++] = ops[i].pk2;
+    }
+    mpavs_bls_aggregate_g1(sigma, sigs, n);
+    mpavs_bls_aggregate_g2(apk, pks, n);
+}
+
+static uint32_t ref_block(void) {
+    uint64_t bn = 0;
+    mpavs_rpc_error e = {0};
+    if (mpavs_rpc_block_number(rpc, &bn, &e) != MPAVS_RPC_OK) bn = 1;
+    mpavs_rpc_error_clear(&e);
+    return (uint32_t)(bn - 1);
+}
+
+TEST(confirm_state) {
+    REQUIRE(deployed && ops[0].registered && ops[1].registered);
+    static const uint8_t meta[] = "{\"batch_id\":1,\"start_block\":10,\"end_block\":20}";
+    static const uint8_t state[] = "{\"new_state_root\":\"0x01\"}";
+    static const uint8_t q0[1] = {0};
+    uint8_t thr[1] = {66};
+    mpavs_devnet_state_header h = {.committee_id = 3, .metadata = meta, .metadata_len = sizeof meta - 1,
+                                   .state = state, .state_len = sizeof state - 1, .quorum_numbers = q0,
+                                   .thresholds = thr, .nquorums = 1, .reference_block_number = ref_block()};
+    /* the local digest equals the contract's _hashReducedStateHeader (checked through a call) */
+    uint32_t task0 = 99, task = 99;
+    OKC(&dep, mpavs_devnet_task_id(&dep, &D, &task0));
+    mpavs_bn254_g2 apk;
+    mpavs_bn254_g1 sigma;
+    uint64_t gas = 0;
+
+    /* all signers */
+    sign_state(&h, 3, &apk, &sigma);
+    OKC(&dep, mpavs_devnet_confirm_state(&dep, &D, &h, NULL, 0, &apk, &sigma, &gas));
+    OKC(&dep, mpavs_devnet_task_id(&dep, &D, &task));
+    CHECK_EQ_INT(task, task0 + 1);
+    fprintf(stderr, "  confirmState, 2 signers: %llu gas\n", (unsigned long long)gas);
+
+    /* operator 1 (3/5 of the stake) does not sign: 40% signed passes 30%, fails 66% */
+    h.reference_block_number = ref_block();
+    sign_state(&h, 1, &apk, &sigma);
+    CHECK_EQ_INT(mpavs_devnet_confirm_state(&dep, &D, &h, &ops[1].pk1, 1, &apk, &sigma, NULL),
+                 MPAVS_DEVNET_ERR_REVERTED);
+    CHECK(strstr(dep.error, "InsufficientThreshold") != NULL);
+    thr[0] = 30;
+    sign_state(&h, 1, &apk, &sigma); /* thresholds are not part of the signed digest */
+    OKC(&dep, mpavs_devnet_confirm_state(&dep, &D, &h, &ops[1].pk1, 1, &apk, &sigma, &gas));
+    OKC(&dep, mpavs_devnet_task_id(&dep, &D, &task));
+    CHECK_EQ_INT(task, task0 + 2);
+    fprintf(stderr, "  confirmState, 1 signer + 1 non-signer: %llu gas\n", (unsigned long long)gas);
+
+    /* operator 0 does not sign, both listed non-signers in either order is sorted by the library */
+    sign_state(&h, 2, &apk, &sigma);
+    OKC(&dep, mpavs_devnet_confirm_state(&dep, &D, &h, &ops[0].pk1, 1, &apk, &sigma, NULL));
+
+    /* a signature by the wrong set is refused */
+    sign_state(&h, 1, &apk, &sigma);
+    CHECK_EQ_INT(mpavs_devnet_confirm_state(&dep, &D, &h, NULL, 0, &apk, &sigma, NULL), MPAVS_DEVNET_ERR_REVERTED);
+    CHECK(strstr(dep.error, "signature is invalid") != NULL);
+    /* an unknown committee */
+    h.committee_id = 4;
+    sign_state(&h, 3, &apk, &sigma);
+    CHECK_EQ_INT(mpavs_devnet_confirm_state(&dep, &D, &h, NULL, 0, &apk, &sigma, NULL), MPAVS_DEVNET_ERR_REVERTED);
+    CHECK(strstr(dep.error, "CommitteeNotExist") != NULL);
+    /* only the state confirmer may confirm */
+    h.committee_id = 3;
+    sign_state(&h, 3, &apk, &sigma);
+    CHECK_EQ_INT(mpavs_devnet_confirm_state(&ops[0].c, &D, &h, NULL, 0, &apk, &sigma, NULL),
+                 MPAVS_DEVNET_ERR_REVERTED);
+    CHECK(strstr(ops[0].c.error, "NoPermission") != NULL);
+}
+
+int main(void) {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (system("cd \"${MPAVS_ROOT:-.}/contracts\" && ../.tools/bin/forge build --offline >/dev/null 2>&1") != 0)
+        fprintf(stderr, "forge build failed\n");
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/mpavs-devnet-XXXXXX");
+    if (!mkdtemp(tmpdir)) return 1;
+    static const char *const args[] = {"--hardfork", "osaka", NULL};
+    if (!harness_anvil_start(&anvil, args)) {
+        fprintf(stderr, "could not start anvil\n");
+        printf("0 passed, 1 failed\n");
+        return 1;
+    }
+    rpc = mpavs_rpc_create(anvil.url, NULL);
+    uint8_t key0[32];
+    if (!rpc || harness_unhex(key0, 32, ANVIL_KEY0) != 32 || !open_ctx(&dep, key0)) return 1;
+    RUN(deploy_stack);
+    RUN(register_operators);
+    RUN(liveness_proofs);
+    RUN(confirm_state);
+    for (int i = 0; i < 2; i++) {
+        mpavs_sender_destroy(ops[i].c.sender);
+        mpavs_wipe(ops[i].bls, 32);
+    }
+    mpavs_sender_destroy(dep.sender);
+    mpavs_rpc_destroy(rpc);
+    harness_anvil_stop(&anvil);
+    char cmd[200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
+    curl_global_cleanup();
+    return harness_summary();
+}
