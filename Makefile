@@ -11,7 +11,7 @@
 #   make format     clang-format every C file
 #
 # Sources are found by layout: src/<module>/*.c is the library, cli/*.c the CLI,
-# daemons/<name>/*.c one daemon each, tests/unit/test_*.c one test binary each,
+# daemons/<name>/*.c one daemon each (daemons/common/*.c is linked into every daemon), tests/unit/test_*.c one test binary each,
 # bench/bench_*.c one benchmark each, tests/fuzz/fuzz_*.c one fuzz target each.
 
 VERSION   := 0.1.0
@@ -30,12 +30,13 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
              -Wformat=2 -Wvla -Wno-unused-parameter $(WERROR)
 CFLAGS_ALL = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(OPT) -g -fPIC \
-             -fvisibility=hidden -Iinclude -Isrc -Itests/support $(WARN) $(PKG_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS)
+             -fvisibility=hidden -Iinclude -Isrc -Idaemons -Itests/support $(WARN) $(PKG_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lgmp -lpthread -lm $(EXTRA_LDFLAGS) $(LDFLAGS)
 
 LIB_SRC    := $(sort $(wildcard src/*/*.c))
 CLI_SRC    := $(sort $(wildcard cli/*.c))
-DAEMONS    := $(notdir $(patsubst %/,%,$(sort $(dir $(wildcard daemons/*/*.c)))))
+DAEMONS    := $(filter-out common,$(notdir $(patsubst %/,%,$(sort $(dir $(wildcard daemons/*/*.c))))))
+DCOMMON_OBJ:= $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard daemons/common/*.c)))
 TEST_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 ITEST_SRC  := $(sort $(wildcard tests/integration/test_*.c))
 BENCH_SRC  := $(sort $(wildcard bench/bench_*.c))
@@ -78,7 +79,7 @@ $(CLI_BIN): $(CLI_OBJ) $(STATIC_LIB)
 # keep object files of test and bench binaries (they are intermediates otherwise)
 .SECONDARY:
 .SECONDEXPANSION:
-$(BUILD)/mpavs-%: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard daemons/$$*/*.c)) $(STATIC_LIB)
+$(BUILD)/mpavs-%: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard daemons/$$*/*.c)) $(DCOMMON_OBJ) $(STATIC_LIB)
 	$(CC) -o $@ $(filter %.o,$^) $(STATIC_LIB) $(LDLIBS_ALL)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(HARNESS_OBJ) $(STATIC_LIB)
