@@ -324,18 +324,80 @@ bad:
     return MPAVS_DCAP_ERR_QE_IDENTITY_FORMAT;
 }
 
+bool dcap_chain_parse(dcap_chain *ch, const char *text, size_t len) {
+    static const char B[] = "-----BEGIN CERTIFICATE-----", E[] = "-----END CERTIFICATE-----";
+    memset(ch, 0, sizeof *ch);
+    size_t i = 0;
+    while (i < len) {
+        const char *b = NULL;
+        for (; i + sizeof B - 1 <= len; i++)
+            if (memcmp(text + i, B, sizeof B - 1) == 0) {
+                b = text + i;
+                break;
+            }
+        if (!b) break;
+        size_t j = i + sizeof B - 1;
+        for (; j + sizeof E - 1 <= len; j++)
+            if (memcmp(text + j, E, sizeof E - 1) == 0) break;
+        if (j + sizeof E - 1 > len) return false;
+        size_t end = j + sizeof E - 1;
+        if (ch->n == DCAP_MAX_CHAIN) {
+            ch->n++;
+            return true;
+        }
+        dcap_owned_cert *oc = &ch->cert[ch->n];
+        oc->der = malloc(end - i);
+        if (!oc->der) return false;
+        oc->len = dcap_pem_decode(oc->der, end - i, (const uint8_t *)b, end - i);
+        ch->n++;
+        if (!oc->len || !dcap_cert_parse(&oc->c, oc->der, oc->len)) return false;
+        i = end;
+    }
+    return ch->n > 0;
+}
+
+void dcap_chain_free(dcap_chain *ch) {
+    for (int i = 0; i < DCAP_MAX_CHAIN; i++) free(ch->cert[i].der);
+    memset(ch, 0, sizeof *ch);
+}
+
 void mpavs_dcap_collateral_free(mpavs_dcap_collateral *c) {
     if (!c) return;
-    sk_X509_pop_free(c->pck_crl_chain, X509_free);
-    sk_X509_pop_free(c->tcb_chain, X509_free);
-    sk_X509_pop_free(c->qe_chain, X509_free);
-    X509_CRL_free(c->root_crl);
-    X509_CRL_free(c->pck_crl);
+    dcap_chain_free(&c->pck_crl_chain);
+    dcap_chain_free(&c->tcb_chain);
+    dcap_chain_free(&c->qe_chain);
+    free(c->root_crl_der);
+    free(c->pck_crl_der);
     free(c->tcb_raw);
     free(c->qe_raw);
     free_tcb(&c->tcb);
     free_qe(&c->qe);
     free(c);
+}
+
+/* A CRL given as hex-of-DER (QuoteCollateralV3), DER or PEM: owned DER + parsed view. */
+static bool crl_load(uint8_t **der, size_t *dl, dcap_crl *v, const char *s, size_t len) {
+    *der = NULL;
+    if (len >= 2 && len % 2 == 0 && s[0] != '-') {
+        *der = malloc(len / 2);
+        if (*der && dcap_unhex(*der, len / 2, s, len)) *dl = len / 2;
+        else {
+            free(*der);
+            *der = NULL;
+        }
+    }
+    if (!*der) {
+        X509_CRL *c = dcap_crl_any((const uint8_t *)s, len);
+        unsigned char *d = NULL;
+        int n = c ? i2d_X509_CRL(c, &d) : -1;
+        X509_CRL_free(c);
+        if (n <= 0) return false;
+        *der = malloc((size_t)n);
+        if (*der) memcpy(*der, d, (size_t)n);
+        OPENSSL_free(d);
+        *dl = (size_t)n;
+    }
+    return *der && dcap_crl_parse(v, *der, *dl);
 }
 
 static const char *jstr(json_t *o, const char *key, size_t *len) {
@@ -384,14 +446,14 @@ int mpavs_dcap_collateral_parse(mpavs_dcap_collateral **out, char *detail, size_
         dcap_detail(detail, detail_cap, "collateral: signatures must be 128 hex digits (r||s)");
         goto out;
     }
-    if (!(c->pck_crl_chain = dcap_pem_chain(pck_chain, l1)) ||
-        !(c->tcb_chain = dcap_pem_chain(tcb_chain, l4)) || !(c->qe_chain = dcap_pem_chain(qe_chain, l7))) {
-        dcap_detail(detail, detail_cap, "collateral: an issuer chain has no valid PEM certificate");
+    if (!dcap_chain_parse(&c->pck_crl_chain, pck_chain, l1) || !dcap_chain_parse(&c->tcb_chain, tcb_chain, l4) ||
+        !dcap_chain_parse(&c->qe_chain, qe_chain, l7)) {
+        dcap_detail(detail, detail_cap, "collateral: an issuer chain is not a list of valid PEM P-256 certificates");
         goto out;
     }
-    if (!(c->root_crl = dcap_crl_any((const uint8_t *)root_crl, l2)) ||
-        !(c->pck_crl = dcap_crl_any((const uint8_t *)pck_crl, l3))) {
-        dcap_detail(detail, detail_cap, "collateral: a CRL is not valid DER/PEM/hex-DER");
+    if (!crl_load(&c->root_crl_der, &c->root_crl_len, &c->root_crl, root_crl, l2) ||
+        !crl_load(&c->pck_crl_der, &c->pck_crl_len, &c->pck_crl, pck_crl, l3)) {
+        dcap_detail(detail, detail_cap, "collateral: a CRL is not valid DER/PEM/hex-DER (ECDSA P-256)");
         r = MPAVS_DCAP_ERR_CRL_INVALID;
         goto out;
     }

@@ -37,6 +37,38 @@ X509_CRL *dcap_crl_any(const uint8_t *data, size_t len);
 bool dcap_cn_contains(X509_NAME *n, const char *needle);
 void dcap_detail(char *d, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+
+/* ---- DER views (der.c) ---- */
+typedef struct {
+    const uint8_t *p;
+    size_t len;
+} dcap_span;
+
+typedef struct {
+    dcap_span der, tbs, sig; /* sig: DER ECDSA-Sig-Value */
+    dcap_span serial;        /* INTEGER contents */
+    dcap_span issuer, subject; /* whole Name TLVs */
+    int64_t not_before, not_after;
+    uint8_t pub[65];         /* 04 || x || y */
+    dcap_span sgx_ext;       /* OCTET STRING contents of 1.2.840.113741.1.13.1, or empty */
+} dcap_cert;
+
+typedef struct {
+    dcap_span tbs, sig, issuer, revoked; /* revoked: contents of revokedCertificates */
+    int64_t this_update, next_update;
+    bool has_number, has_aki;
+} dcap_crl;
+
+bool dcap_tlv(dcap_span *s, uint8_t *tag, dcap_span *val, dcap_span *whole);
+bool dcap_cert_parse(dcap_cert *c, const uint8_t *der, size_t len);
+bool dcap_crl_parse(dcap_crl *c, const uint8_t *der, size_t len);
+bool dcap_crl_contains(const dcap_crl *c, dcap_span serial);
+bool dcap_name_cn_contains(dcap_span name, const char *needle);
+/* Base64 body of the first CERTIFICATE block of pem; returns DER length or 0. */
+size_t dcap_pem_decode(uint8_t *out, size_t cap, const uint8_t *pem, size_t len);
+EVP_PKEY *dcap_key_from_point(EVP_PKEY_CTX *ctx, const uint8_t pub[65]);
+bool dcap_verify_der_sig(EVP_PKEY *key, const uint8_t *msg, size_t len, dcap_span sig);
+
 /* ---- collateral (collateral.c) ---- */
 typedef struct {
     uint8_t sgx[16];
@@ -88,10 +120,25 @@ typedef struct {
     size_t n;
 } dcap_qe_identity;
 
+typedef struct {
+    uint8_t *der;
+    size_t len;
+    dcap_cert c;
+} dcap_owned_cert;
+
+#define DCAP_MAX_CHAIN 3
+
+typedef struct {
+    dcap_owned_cert cert[DCAP_MAX_CHAIN];
+    int n; /* certificates found (DCAP_MAX_CHAIN + 1 means "too many") */
+} dcap_chain;
+
 struct mpavs_dcap_collateral {
     uint8_t digest[32]; /* sha256 of the JSON text it was parsed from */
-    STACK_OF(X509) *pck_crl_chain, *tcb_chain, *qe_chain;
-    X509_CRL *root_crl, *pck_crl;
+    dcap_chain pck_crl_chain, tcb_chain, qe_chain;
+    uint8_t *root_crl_der, *pck_crl_der;
+    size_t root_crl_len, pck_crl_len;
+    dcap_crl root_crl, pck_crl;
     char *tcb_raw;
     size_t tcb_len;
     uint8_t tcb_sig[64];
@@ -101,5 +148,9 @@ struct mpavs_dcap_collateral {
     dcap_tcb_info tcb;
     dcap_qe_identity qe;
 };
+
+/* Parse every PEM certificate of text into chain (DER owned). false if one is malformed. */
+bool dcap_chain_parse(dcap_chain *ch, const char *text, size_t len);
+void dcap_chain_free(dcap_chain *ch);
 
 #endif

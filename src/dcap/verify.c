@@ -3,7 +3,6 @@
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
-#include <openssl/x509v3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,11 +23,13 @@ typedef struct {
     uint8_t fmspc[6];
 } pck_ext;
 
+/* A verified PCK chain from a quote: leaf and CA DER (owned, one buffer) and their views. */
 typedef struct {
     bool used;
-    uint8_t key[32];
-    X509 *leaf, *ca;
-    EVP_PKEY *leaf_key; /* borrowed from leaf */
+    uint8_t key[32]; /* sha256 of the certification data */
+    uint8_t *buf;
+    dcap_cert leaf, ca;
+    EVP_PKEY *leaf_key;
     pck_ext ext;
     int64_t lo, hi;
 } chain_entry;
@@ -36,6 +37,8 @@ typedef struct {
 typedef struct {
     bool used;
     uint8_t digest[32];
+    uint8_t fmspc[6];
+    bool processor;
     int64_t lo, hi;
 } coll_entry;
 
@@ -46,16 +49,63 @@ typedef struct {
 } json_entry;
 
 struct mpavs_dcap_verifier {
-    X509 *root;
     uint8_t *root_der;
-    int root_der_len;
-    EVP_PKEY *root_key; /* borrowed */
+    size_t root_der_len;
+    dcap_cert root;
+    EVP_PKEY *root_key;
+    EVP_PKEY_CTX *kctx; /* reused for building P-256 keys from points */
     bool cache;
     chain_entry chains[CACHE_N];
     coll_entry colls[CACHE_N];
     json_entry jsons[CACHE_N];
     size_t chain_next, coll_next, json_next;
 };
+
+/* Per-call key ring: P-256 keys by point, and certificates already verified in this call. */
+typedef struct {
+    mpavs_dcap_verifier *v;
+    struct {
+        uint8_t pub[65];
+        EVP_PKEY *k;
+    } keys[8];
+    int nkeys;
+    dcap_span verified[8];
+    int nverified;
+} ring;
+
+static EVP_PKEY *ring_key(ring *r, const uint8_t pub[65]) {
+    if (memcmp(pub, r->v->root.pub, 65) == 0) return r->v->root_key;
+    for (int i = 0; i < r->nkeys; i++)
+        if (memcmp(r->keys[i].pub, pub, 65) == 0) return r->keys[i].k;
+    EVP_PKEY *k = dcap_key_from_point(r->v->kctx, pub);
+    ERR_clear_error();
+    if (!k) return NULL;
+    if (r->nkeys == 8) return k == NULL ? NULL : (EVP_PKEY_free(k), NULL);
+    memcpy(r->keys[r->nkeys].pub, pub, 65);
+    r->keys[r->nkeys++].k = k;
+    return k;
+}
+
+static void ring_free(ring *r) {
+    for (int i = 0; i < r->nkeys; i++) EVP_PKEY_free(r->keys[i].k);
+    r->nkeys = 0;
+}
+
+/* child's issuer == parent's subject and parent's key verifies child's signature. Identical
+ * certificates already verified in this call are not verified twice. */
+static bool issued_by(ring *r, const dcap_cert *child, const dcap_cert *parent) {
+    if (child->issuer.len != parent->subject.len ||
+        memcmp(child->issuer.p, parent->subject.p, child->issuer.len) != 0)
+        return false;
+    for (int i = 0; i < r->nverified; i++)
+        if (r->verified[i].len == child->der.len && memcmp(r->verified[i].p, child->der.p, child->der.len) == 0)
+            return true;
+    EVP_PKEY *k = ring_key(r, parent->pub);
+    bool ok = k && dcap_verify_der_sig(k, child->tbs.p, child->tbs.len, child->sig);
+    ERR_clear_error();
+    if (ok && r->nverified < 8) r->verified[r->nverified++] = child->der;
+    return ok;
+}
 
 /* ---------------- verifier lifecycle ---------------- */
 
@@ -82,37 +132,51 @@ int mpavs_dcap_verifier_create(mpavs_dcap_verifier **out, const uint8_t *root, s
     ERR_clear_error();
     if (!x) return MPAVS_DCAP_ERR_ROOT_CA;
     EVP_PKEY *k = X509_get0_pubkey(x);
-    /* the trusted root must be self-signed */
-    if (!k || X509_NAME_cmp(X509_get_subject_name(x), X509_get_issuer_name(x)) != 0 ||
-        X509_verify(x, k) != 1) {
-        X509_free(x);
-        ERR_clear_error();
-        return MPAVS_DCAP_ERR_ROOT_CA;
+    /* the trusted root must be self-signed (checked once, here) */
+    bool self = k && X509_NAME_cmp(X509_get_subject_name(x), X509_get_issuer_name(x)) == 0 && X509_verify(x, k) == 1;
+    ERR_clear_error();
+    mpavs_dcap_verifier *v = self ? calloc(1, sizeof *v) : NULL;
+    unsigned char *der = NULL;
+    int n = v ? i2d_X509(x, &der) : -1;
+    X509_free(x);
+    if (!v || n <= 0) {
+        OPENSSL_free(der);
+        free(v);
+        return self ? MPAVS_DCAP_ERR_NOMEM : MPAVS_DCAP_ERR_ROOT_CA;
     }
-    mpavs_dcap_verifier *v = calloc(1, sizeof *v);
-    if (!v) {
-        X509_free(x);
-        return MPAVS_DCAP_ERR_NOMEM;
-    }
-    v->root = x;
-    v->root_key = k;
-    v->root_der_len = i2d_X509(x, &v->root_der);
+    v->root_der = malloc((size_t)n);
+    if (v->root_der) memcpy(v->root_der, der, (size_t)n);
+    OPENSSL_free(der);
+    v->root_der_len = (size_t)n;
     v->cache = cache;
-    if (v->root_der_len <= 0) {
+    v->kctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+    int r = MPAVS_DCAP_ERR_NOMEM;
+    if (v->root_der && v->kctx) {
+        r = MPAVS_DCAP_ERR_ROOT_CA; /* must be an ECDSA P-256 certificate */
+        if (dcap_cert_parse(&v->root, v->root_der, v->root_der_len) &&
+            (v->root_key = dcap_key_from_point(v->kctx, v->root.pub)) != NULL)
+            r = MPAVS_DCAP_OK;
+    }
+    ERR_clear_error();
+    if (r) {
         mpavs_dcap_verifier_destroy(v);
-        return MPAVS_DCAP_ERR_NOMEM;
+        return r;
     }
     *out = v;
     return MPAVS_DCAP_OK;
 }
 
+static void chain_entry_free(chain_entry *e) {
+    if (!e->used) return;
+    EVP_PKEY_free(e->leaf_key);
+    free(e->buf);
+    memset(e, 0, sizeof *e);
+}
+
 void mpavs_dcap_verifier_flush(mpavs_dcap_verifier *v) {
     MPAVS_REQUIRE(v != NULL);
     for (size_t i = 0; i < CACHE_N; i++) {
-        if (v->chains[i].used) {
-            X509_free(v->chains[i].leaf);
-            X509_free(v->chains[i].ca);
-        }
+        chain_entry_free(&v->chains[i]);
         if (v->jsons[i].used) mpavs_dcap_collateral_free(v->jsons[i].coll);
     }
     memset(v->chains, 0, sizeof v->chains);
@@ -123,42 +187,20 @@ void mpavs_dcap_verifier_flush(mpavs_dcap_verifier *v) {
 void mpavs_dcap_verifier_destroy(mpavs_dcap_verifier *v) {
     if (!v) return;
     mpavs_dcap_verifier_flush(v);
-    X509_free(v->root);
-    OPENSSL_free(v->root_der);
+    EVP_PKEY_free(v->root_key);
+    EVP_PKEY_CTX_free(v->kctx);
+    free(v->root_der);
     free(v);
 }
 
-/* ---------------- DER walking for the SGX extension ---------------- */
+/* ---------------- the SGX extension ---------------- */
 
-typedef struct {
-    const uint8_t *p;
-    size_t len;
-} span;
-
-/* Read one TLV from s; on success tag, val set and s advanced. */
-static bool tlv(span *s, uint8_t *tag, span *val) {
-    if (s->len < 2) return false;
-    *tag = s->p[0];
-    size_t l = s->p[1], h = 2;
-    if (l & 0x80) {
-        size_t nb = l & 0x7f;
-        if (nb == 0 || nb > 3 || s->len < 2 + nb) return false;
-        l = 0;
-        for (size_t i = 0; i < nb; i++) l = (l << 8) | s->p[2 + i];
-        h += nb;
-    }
-    if (l > s->len - h) return false;
-    val->p = s->p + h;
-    val->len = l;
-    s->p += h + l;
-    s->len -= h + l;
-    return true;
-}
+static bool tlv(dcap_span *s, uint8_t *tag, dcap_span *val) { return dcap_tlv(s, tag, val, NULL); }
 
 static const uint8_t SGX_OID[9] = {0x2A, 0x86, 0x48, 0x86, 0xF8, 0x4D, 0x01, 0x0D, 0x01};
 
 /* Arcs after 1.2.840.113741.1.13.1 (each < 128); returns count or -1. */
-static int sgx_arcs(span oid, uint8_t arcs[2]) {
+static int sgx_arcs(dcap_span oid, uint8_t arcs[2]) {
     if (oid.len < 10 || oid.len > 11 || memcmp(oid.p, SGX_OID, 9) != 0) return -1;
     for (size_t i = 9; i < oid.len; i++) {
         if (oid.p[i] & 0x80) return -1;
@@ -167,7 +209,7 @@ static int sgx_arcs(span oid, uint8_t arcs[2]) {
     return (int)oid.len - 9;
 }
 
-static bool der_uint(span v, uint32_t max, uint32_t *out) {
+static bool der_uint(dcap_span v, uint32_t max, uint32_t *out) {
     if (v.len == 0 || v.len > 3 || (v.p[0] & 0x80)) return false;
     uint32_t x = 0;
     for (size_t i = 0; i < v.len; i++) x = (x << 8) | v.p[i];
@@ -176,20 +218,14 @@ static bool der_uint(span v, uint32_t max, uint32_t *out) {
     return true;
 }
 
-static bool parse_pck_ext(pck_ext *e, X509 *leaf) {
-    ASN1_OBJECT *obj = OBJ_txt2obj("1.2.840.113741.1.13.1", 1);
-    if (!obj) return false;
-    int idx = X509_get_ext_by_OBJ(leaf, obj, -1);
-    ASN1_OBJECT_free(obj);
-    if (idx < 0) return false;
-    ASN1_OCTET_STRING *os = X509_EXTENSION_get_data(X509_get_ext(leaf, idx));
-    span s = {ASN1_STRING_get0_data(os), (size_t)ASN1_STRING_length(os)}, seq;
+static bool parse_pck_ext(pck_ext *e, dcap_span ext) {
+    dcap_span s = ext, seq;
     uint8_t tag;
-    if (!tlv(&s, &tag, &seq) || tag != 0x30 || s.len != 0) return false;
+    if (!ext.p || !tlv(&s, &tag, &seq) || tag != 0x30 || s.len != 0) return false;
     bool have_tcb = false, have_pceid = false, have_fmspc = false, have_ppid = false;
     memset(e, 0, sizeof *e);
     while (seq.len) {
-        span ent, oid, val;
+        dcap_span ent, oid, val;
         uint8_t t1, t2, a[2];
         if (!tlv(&seq, &t1, &ent) || t1 != 0x30 || !tlv(&ent, &t2, &oid) || t2 != 0x06) return false;
         int na = sgx_arcs(oid, a);
@@ -205,7 +241,7 @@ static bool parse_pck_ext(pck_ext *e, X509 *leaf) {
             int count = 0;
             uint32_t seen = 0;
             while (val.len) {
-                span ce, coid, cv;
+                dcap_span ce, coid, cv;
                 uint8_t c1, c2, ca[2];
                 if (!tlv(&val, &c1, &ce) || c1 != 0x30 || !tlv(&ce, &c2, &coid) || c2 != 0x06 ||
                     sgx_arcs(coid, ca) != 2 || ca[0] != 2 || !tlv(&ce, &c2, &cv))
@@ -250,63 +286,35 @@ static bool parse_pck_ext(pck_ext *e, X509 *leaf) {
 
 /* ---------------- certificate / CRL checks ---------------- */
 
-static bool cert_window(X509 *x, int64_t *lo, int64_t *hi) {
-    int64_t nb, na;
-    if (!dcap_asn1_time(&nb, X509_get0_notBefore(x)) || !dcap_asn1_time(&na, X509_get0_notAfter(x)))
-        return false;
-    if (nb > *lo) *lo = nb;
-    if (na < *hi) *hi = na;
-    return true;
+static void narrow(int64_t *lo, int64_t *hi, int64_t a, int64_t b) {
+    if (a > *lo) *lo = a;
+    if (b < *hi) *hi = b;
 }
 
-static bool issued_by(X509 *child, X509 *parent) {
-    EVP_PKEY *k = X509_get0_pubkey(parent);
-    bool ok = k && X509_NAME_cmp(X509_get_issuer_name(child), X509_get_subject_name(parent)) == 0 &&
-              X509_verify(child, k) == 1;
-    ERR_clear_error();
-    return ok;
+static bool same_root(mpavs_dcap_verifier *v, const dcap_cert *c) {
+    return c->der.len == v->root_der_len && memcmp(c->der.p, v->root_der, v->root_der_len) == 0;
 }
 
-static bool same_der(X509 *x, const uint8_t *der, int len) {
-    unsigned char *d = NULL;
-    int n = i2d_X509(x, &d);
-    bool eq = n == len && memcmp(d, der, (size_t)len) == 0;
-    OPENSSL_free(d);
-    return eq;
-}
-
-static bool is_revoked(X509_CRL *crl, X509 *x) {
-    X509_REVOKED *rev = NULL;
-    return X509_CRL_get0_by_serial(crl, &rev, (ASN1_INTEGER *)X509_get0_serialNumber(x)) == 1;
-}
+static bool name_eq(dcap_span a, dcap_span b) { return a.len == b.len && memcmp(a.p, b.p, a.len) == 0; }
 
 /* Authenticate a CRL against its issuer; window into lo/hi. */
-static int check_crl(X509_CRL *crl, X509 *issuer, int64_t *lo, int64_t *hi, char *d, size_t dc,
-                     const char *what) {
-    EVP_PKEY *k = X509_get0_pubkey(issuer);
-    if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0) {
+static int check_crl(ring *rg, const dcap_crl *crl, const dcap_cert *issuer, int64_t *lo, int64_t *hi, char *d,
+                     size_t dc, const char *what) {
+    if (!name_eq(crl->issuer, issuer->subject)) {
         dcap_detail(d, dc, "%s: issuer does not match the CA certificate", what);
         return MPAVS_DCAP_ERR_CRL_INVALID;
     }
-    if (X509_CRL_get_ext_by_NID(crl, NID_crl_number, -1) < 0 ||
-        X509_CRL_get_ext_by_NID(crl, NID_authority_key_identifier, -1) < 0) {
+    if (!crl->has_number || !crl->has_aki) {
         dcap_detail(d, dc, "%s: CRL Number or Authority Key Identifier extension missing", what);
         return MPAVS_DCAP_ERR_CRL_INVALID;
     }
-    int ok = k ? X509_CRL_verify(crl, k) : 0;
-    ERR_clear_error();
-    if (ok != 1) {
+    EVP_PKEY *k = ring_key(rg, issuer->pub);
+    if (!k || !dcap_verify_der_sig(k, crl->tbs.p, crl->tbs.len, crl->sig)) {
+        ERR_clear_error();
         dcap_detail(d, dc, "%s: signature does not verify with the issuer key", what);
         return MPAVS_DCAP_ERR_CRL_INVALID;
     }
-    int64_t tu, nu;
-    if (!dcap_asn1_time(&tu, X509_CRL_get0_lastUpdate(crl)) || !X509_CRL_get0_nextUpdate(crl) ||
-        !dcap_asn1_time(&nu, X509_CRL_get0_nextUpdate(crl))) {
-        dcap_detail(d, dc, "%s: thisUpdate/nextUpdate missing", what);
-        return MPAVS_DCAP_ERR_CRL_INVALID;
-    }
-    if (tu > *lo) *lo = tu;
-    if (nu < *hi) *hi = nu;
+    narrow(lo, hi, crl->this_update, crl->next_update);
     return MPAVS_DCAP_OK;
 }
 
@@ -323,105 +331,107 @@ static int check_window(int64_t now, int64_t lo, int64_t hi, int err, char *d, s
 }
 
 /* TCB signing chain: exactly [signing cert, root]. */
-static int check_signing_chain(mpavs_dcap_verifier *v, STACK_OF(X509) *ch, X509_CRL *root_crl,
-                               int64_t now, int64_t *lo, int64_t *hi, char *d, size_t dc,
-                               const char *what) {
-    if (sk_X509_num(ch) != 2) {
-        dcap_detail(d, dc, "%s issuer chain: expected 2 certificates, got %d", what, sk_X509_num(ch));
+static int check_signing_chain(ring *rg, const dcap_chain *ch, const dcap_crl *root_crl, int64_t now,
+                               int64_t *lo, int64_t *hi, char *d, size_t dc, const char *what) {
+    mpavs_dcap_verifier *v = rg->v;
+    if (ch->n != 2) {
+        dcap_detail(d, dc, "%s issuer chain: expected 2 certificates, got %d", what, ch->n);
         return MPAVS_DCAP_ERR_SIGNING_CHAIN_INVALID;
     }
-    X509 *s = sk_X509_value(ch, 0), *r = sk_X509_value(ch, 1);
-    if (!same_der(r, v->root_der, v->root_der_len)) {
+    const dcap_cert *s = &ch->cert[0].c, *r = &ch->cert[1].c;
+    if (!same_root(v, r)) {
         dcap_detail(d, dc, "%s issuer chain: root is not the trusted root", what);
         return MPAVS_DCAP_ERR_SIGNING_CHAIN_INVALID;
     }
-    if (!dcap_cn_contains(X509_get_subject_name(s), "TCB Signing") || !issued_by(s, v->root)) {
+    if (!dcap_name_cn_contains(s->subject, "TCB Signing") || !issued_by(rg, s, &v->root)) {
         dcap_detail(d, dc, "%s signing certificate: not a TCB Signing certificate issued by the root", what);
         return MPAVS_DCAP_ERR_SIGNING_CHAIN_INVALID;
     }
-    if (is_revoked(root_crl, s)) {
+    if (dcap_crl_contains(root_crl, s->serial)) {
         dcap_detail(d, dc, "%s signing certificate is revoked by the root CA CRL", what);
         return MPAVS_DCAP_ERR_SIGNING_CHAIN_INVALID;
     }
     int64_t l = INT64_MIN, h = INT64_MAX;
-    if (!cert_window(s, &l, &h) || !cert_window(v->root, &l, &h)) return MPAVS_DCAP_ERR_SIGNING_CHAIN_INVALID;
+    narrow(&l, &h, s->not_before, s->not_after);
+    narrow(&l, &h, v->root.not_before, v->root.not_after);
     int rc = check_window(now, l, h, MPAVS_DCAP_ERR_SIGNING_CHAIN_EXPIRED, d, dc, "TCB signing chain");
-    if (l > *lo) *lo = l;
-    if (h < *hi) *hi = h;
+    narrow(lo, hi, l, h);
     return rc;
 }
 
 /* Every time-independent and time-dependent check of the collateral alone. */
-static int verify_collateral(mpavs_dcap_verifier *v, const mpavs_dcap_collateral *c, int64_t now,
-                             int64_t *wlo, int64_t *whi, char *d, size_t dc) {
+static int verify_collateral(ring *rg, const mpavs_dcap_collateral *c, int64_t now, int64_t *wlo, int64_t *whi,
+                             char *d, size_t dc) {
+    mpavs_dcap_verifier *v = rg->v;
     int64_t lo = INT64_MIN, hi = INT64_MAX, l, h;
     int r;
     /* Root CA CRL */
     l = INT64_MIN, h = INT64_MAX;
-    if ((r = check_crl(c->root_crl, v->root, &l, &h, d, dc, "root CA CRL")) != 0) return r;
+    if ((r = check_crl(rg, &c->root_crl, &v->root, &l, &h, d, dc, "root CA CRL")) != 0) return r;
     if ((r = check_window(now, l, h, MPAVS_DCAP_ERR_CRL_EXPIRED, d, dc, "root CA CRL")) != 0) return r;
-    lo = l > lo ? l : lo, hi = h < hi ? h : hi;
+    narrow(&lo, &hi, l, h);
     /* PCK CRL and its issuer chain [CA, root] */
-    if (sk_X509_num(c->pck_crl_chain) != 2 ||
-        !same_der(sk_X509_value(c->pck_crl_chain, 1), v->root_der, v->root_der_len)) {
+    if (c->pck_crl_chain.n != 2 || !same_root(v, &c->pck_crl_chain.cert[1].c)) {
         dcap_detail(d, dc, "pck_crl_issuer_chain: expected [PCK CA, trusted root]");
         return MPAVS_DCAP_ERR_CRL_INVALID;
     }
-    X509 *ca = sk_X509_value(c->pck_crl_chain, 0);
-    if (!issued_by(ca, v->root)) {
+    const dcap_cert *ca = &c->pck_crl_chain.cert[0].c;
+    if (!issued_by(rg, ca, &v->root)) {
         dcap_detail(d, dc, "pck_crl_issuer_chain: CA not issued by the root");
         return MPAVS_DCAP_ERR_CRL_INVALID;
     }
-    if (is_revoked(c->root_crl, ca)) {
+    if (dcap_crl_contains(&c->root_crl, ca->serial)) {
         dcap_detail(d, dc, "PCK CA is revoked by the root CA CRL");
         return MPAVS_DCAP_ERR_CA_REVOKED;
     }
     l = INT64_MIN, h = INT64_MAX;
-    if ((r = check_crl(c->pck_crl, ca, &l, &h, d, dc, "PCK CRL")) != 0) return r;
+    if ((r = check_crl(rg, &c->pck_crl, ca, &l, &h, d, dc, "PCK CRL")) != 0) return r;
     if ((r = check_window(now, l, h, MPAVS_DCAP_ERR_CRL_EXPIRED, d, dc, "PCK CRL")) != 0) return r;
-    lo = l > lo ? l : lo, hi = h < hi ? h : hi;
+    narrow(&lo, &hi, l, h);
     /* TCB info */
-    if ((r = check_signing_chain(v, c->tcb_chain, c->root_crl, now, &lo, &hi, d, dc, "tcb_info")) != 0)
-        return r;
-    if (!dcap_verify_raw(X509_get0_pubkey(sk_X509_value(c->tcb_chain, 0)), (const uint8_t *)c->tcb_raw,
-                         c->tcb_len, c->tcb_sig)) {
+    if ((r = check_signing_chain(rg, &c->tcb_chain, &c->root_crl, now, &lo, &hi, d, dc, "tcb_info")) != 0) return r;
+    EVP_PKEY *tk = ring_key(rg, c->tcb_chain.cert[0].c.pub);
+    if (!tk || !dcap_verify_raw(tk, (const uint8_t *)c->tcb_raw, c->tcb_len, c->tcb_sig)) {
+        ERR_clear_error();
         dcap_detail(d, dc, "tcb_info signature does not verify over the raw signed JSON");
         return MPAVS_DCAP_ERR_TCB_INFO_SIGNATURE;
     }
-    if ((r = check_window(now, c->tcb.issue, c->tcb.next, MPAVS_DCAP_ERR_TCB_INFO_EXPIRED, d, dc,
-                          "tcb_info")) != 0)
+    if ((r = check_window(now, c->tcb.issue, c->tcb.next, MPAVS_DCAP_ERR_TCB_INFO_EXPIRED, d, dc, "tcb_info")) != 0)
         return r;
-    lo = c->tcb.issue > lo ? c->tcb.issue : lo, hi = c->tcb.next < hi ? c->tcb.next : hi;
+    narrow(&lo, &hi, c->tcb.issue, c->tcb.next);
     /* QE identity */
-    if ((r = check_signing_chain(v, c->qe_chain, c->root_crl, now, &lo, &hi, d, dc, "qe_identity")) != 0)
+    if ((r = check_signing_chain(rg, &c->qe_chain, &c->root_crl, now, &lo, &hi, d, dc, "qe_identity")) != 0)
         return r;
-    if (!dcap_verify_raw(X509_get0_pubkey(sk_X509_value(c->qe_chain, 0)), (const uint8_t *)c->qe_raw,
-                         c->qe_len, c->qe_sig)) {
+    EVP_PKEY *qk = ring_key(rg, c->qe_chain.cert[0].c.pub);
+    if (!qk || !dcap_verify_raw(qk, (const uint8_t *)c->qe_raw, c->qe_len, c->qe_sig)) {
+        ERR_clear_error();
         dcap_detail(d, dc, "qe_identity signature does not verify over the raw signed JSON");
         return MPAVS_DCAP_ERR_QE_IDENTITY_SIGNATURE;
     }
     if ((r = check_window(now, c->qe.issue, c->qe.next, MPAVS_DCAP_ERR_QE_IDENTITY_EXPIRED, d, dc,
                           "qe_identity")) != 0)
         return r;
-    lo = c->qe.issue > lo ? c->qe.issue : lo, hi = c->qe.next < hi ? c->qe.next : hi;
+    narrow(&lo, &hi, c->qe.issue, c->qe.next);
     *wlo = lo;
     *whi = hi;
     return MPAVS_DCAP_OK;
 }
 
-static int collateral_checked(mpavs_dcap_verifier *v, const mpavs_dcap_collateral *c, int64_t now,
-                              char *d, size_t dc) {
+static int collateral_checked(ring *rg, const mpavs_dcap_collateral *c, int64_t now, char *d, size_t dc) {
+    mpavs_dcap_verifier *v = rg->v;
     if (v->cache)
         for (size_t i = 0; i < CACHE_N; i++)
-            if (v->colls[i].used && memcmp(v->colls[i].digest, c->digest, 32) == 0 &&
-                now >= v->colls[i].lo && now <= v->colls[i].hi)
+            if (v->colls[i].used && memcmp(v->colls[i].digest, c->digest, 32) == 0 && now >= v->colls[i].lo &&
+                now <= v->colls[i].hi)
                 return MPAVS_DCAP_OK;
     int64_t lo, hi;
-    int r = verify_collateral(v, c, now, &lo, &hi, d, dc);
+    int r = verify_collateral(rg, c, now, &lo, &hi, d, dc);
     if (r == MPAVS_DCAP_OK && v->cache) {
         coll_entry *e = &v->colls[v->coll_next++ % CACHE_N];
         e->used = true;
         memcpy(e->digest, c->digest, 32);
+        memcpy(e->fmspc, c->tcb.fmspc, 6);
+        e->processor = dcap_name_cn_contains(c->pck_crl.issuer, "Processor");
         e->lo = lo;
         e->hi = hi;
     }
@@ -429,73 +439,76 @@ static int collateral_checked(mpavs_dcap_verifier *v, const mpavs_dcap_collatera
 }
 
 /* The PCK chain carried in the quote, verified to the trusted root (cached by its bytes). */
-static int pck_chain(mpavs_dcap_verifier *v, const chain_entry **out, chain_entry *tmp,
-                     const mpavs_dcap_quote *q, int64_t now, char *d, size_t dc) {
+static int pck_chain(ring *rg, const chain_entry **out, chain_entry *tmp, const mpavs_dcap_quote *q, int64_t now,
+                     char *d, size_t dc) {
+    mpavs_dcap_verifier *v = rg->v;
     uint8_t key[32];
     dcap_sha256(key, q->cert_data, q->cert_data_len);
     const chain_entry *hit = NULL;
     if (v->cache)
-        for (size_t i = 0; i < CACHE_N; i++)
+        for (size_t i = 0; i < CACHE_N && !hit; i++)
             if (v->chains[i].used && memcmp(v->chains[i].key, key, 32) == 0) hit = &v->chains[i];
     if (!hit) {
-        X509 *x[3] = {NULL, NULL, NULL};
         int r = MPAVS_DCAP_ERR_PCK_CHAIN_FORMAT;
-        for (int i = 0; i < 3; i++) {
-            BIO *b = BIO_new_mem_buf(q->pem[i], (int)q->pem_len[i]);
-            if (b) x[i] = PEM_read_bio_X509(b, NULL, NULL, NULL);
-            BIO_free(b);
-            if (!x[i]) {
-                dcap_detail(d, dc, "PCK chain: certificate %d is not valid PEM/DER", i);
-                goto fail;
-            }
+        memset(tmp, 0, sizeof *tmp);
+        size_t cap = q->pem_len[0] + q->pem_len[1] + q->pem_len[2];
+        tmp->buf = malloc(cap);
+        if (!tmp->buf) return MPAVS_DCAP_ERR_NOMEM;
+        size_t n0 = dcap_pem_decode(tmp->buf, cap, q->pem[0], q->pem_len[0]);
+        size_t n1 = n0 ? dcap_pem_decode(tmp->buf + n0, cap - n0, q->pem[1], q->pem_len[1]) : 0;
+        size_t n2 = n1 ? dcap_pem_decode(tmp->buf + n0 + n1, cap - n0 - n1, q->pem[2], q->pem_len[2]) : 0;
+        dcap_cert root;
+        if (!n2 || !dcap_cert_parse(&tmp->leaf, tmp->buf, n0) || !dcap_cert_parse(&tmp->ca, tmp->buf + n0, n1) ||
+            !dcap_cert_parse(&root, tmp->buf + n0 + n1, n2)) {
+            dcap_detail(d, dc, "PCK chain: a certificate is not valid PEM/DER ECDSA P-256");
+            goto fail;
         }
-        if (!same_der(x[2], v->root_der, v->root_der_len)) {
+        if (!same_root(v, &root)) {
             dcap_detail(d, dc, "PCK chain: root is not the trusted root CA");
             r = MPAVS_DCAP_ERR_PCK_CHAIN_UNTRUSTED;
             goto fail;
         }
-        if (!dcap_cn_contains(X509_get_subject_name(x[1]), "CA") ||
-            !dcap_cn_contains(X509_get_subject_name(x[0]), "SGX PCK Certificate")) {
+        if (!dcap_name_cn_contains(tmp->ca.subject, "CA") ||
+            !dcap_name_cn_contains(tmp->leaf.subject, "SGX PCK Certificate")) {
             dcap_detail(d, dc, "PCK chain: unexpected certificate names");
             goto fail;
         }
-        if (!issued_by(x[1], x[2]) || !issued_by(x[0], x[1])) {
+        if (!issued_by(rg, &tmp->ca, &v->root) || !issued_by(rg, &tmp->leaf, &tmp->ca)) {
             dcap_detail(d, dc, "PCK chain: a certificate signature does not verify");
             r = MPAVS_DCAP_ERR_PCK_CHAIN_SIGNATURE;
             goto fail;
         }
-        memset(tmp, 0, sizeof *tmp);
-        if (!parse_pck_ext(&tmp->ext, x[0])) {
+        if (!parse_pck_ext(&tmp->ext, tmp->leaf.sgx_ext)) {
             dcap_detail(d, dc, "PCK certificate: SGX extensions missing or malformed");
             r = MPAVS_DCAP_ERR_PCK_EXTENSIONS;
             goto fail;
         }
-        tmp->lo = INT64_MIN, tmp->hi = INT64_MAX;
-        if (!cert_window(x[0], &tmp->lo, &tmp->hi) || !cert_window(x[1], &tmp->lo, &tmp->hi) ||
-            !cert_window(x[2], &tmp->lo, &tmp->hi))
+        tmp->leaf_key = dcap_key_from_point(v->kctx, tmp->leaf.pub);
+        ERR_clear_error();
+        if (!tmp->leaf_key) {
+            dcap_detail(d, dc, "PCK certificate: public key is not a P-256 point");
+            r = MPAVS_DCAP_ERR_PCK_CHAIN_FORMAT;
             goto fail;
+        }
+        tmp->lo = INT64_MIN, tmp->hi = INT64_MAX;
+        narrow(&tmp->lo, &tmp->hi, tmp->leaf.not_before, tmp->leaf.not_after);
+        narrow(&tmp->lo, &tmp->hi, tmp->ca.not_before, tmp->ca.not_after);
+        narrow(&tmp->lo, &tmp->hi, root.not_before, root.not_after);
         memcpy(tmp->key, key, 32);
         tmp->used = true;
-        tmp->leaf = x[0];
-        tmp->ca = x[1];
-        tmp->leaf_key = X509_get0_pubkey(x[0]);
-        X509_free(x[2]);
         if (v->cache) {
             chain_entry *e = &v->chains[v->chain_next++ % CACHE_N];
-            if (e->used) {
-                X509_free(e->leaf);
-                X509_free(e->ca);
-            }
+            chain_entry_free(e);
             *e = *tmp;
-            tmp->used = false; /* owned by the cache now */
+            memset(tmp, 0, sizeof *tmp); /* owned by the cache now */
             hit = e;
         } else {
             hit = tmp;
         }
         goto found;
     fail:
-        for (int i = 0; i < 3; i++) X509_free(x[i]);
-        ERR_clear_error();
+        free(tmp->buf);
+        memset(tmp, 0, sizeof *tmp);
         return r;
     }
 found:
@@ -672,24 +685,25 @@ static int verify_impl(mpavs_dcap_verifier *v, mpavs_dcap_verdict *vd, const uin
     }
     chain_entry tmp = {0};
     const chain_entry *ch = NULL;
-    r = pck_chain(v, &ch, &tmp, q, now, d, dc);
+    ring rg = {.v = v};
+    r = pck_chain(&rg, &ch, &tmp, q, now, d, dc);
     if (r != MPAVS_DCAP_OK) goto out;
     memcpy(vd->fmspc, ch->ext.fmspc, 6);
     memcpy(vd->pceid, ch->ext.pceid, 2);
-    if ((r = collateral_checked(v, c, now, d, dc)) != MPAVS_DCAP_OK) goto out;
+    if ((r = collateral_checked(&rg, c, now, d, dc)) != MPAVS_DCAP_OK) goto out;
     /* revocation of the quote's PCK chain */
-    if (X509_NAME_cmp(X509_CRL_get_issuer(c->pck_crl), X509_get_issuer_name(ch->leaf)) != 0) {
+    if (!name_eq(c->pck_crl.issuer, ch->leaf.issuer)) {
         dcap_detail(d, dc, "PCK CRL is issued by a different CA than the PCK certificate");
         r = MPAVS_DCAP_ERR_CRL_INVALID;
         goto out;
     }
-    if (is_revoked(c->root_crl, ch->ca)) {
+    if (dcap_crl_contains(&c->root_crl, ch->ca.serial)) {
         dcap_detail(d, dc, "the PCK CA certificate is revoked by the root CA CRL");
         r = MPAVS_DCAP_ERR_CA_REVOKED;
         vd->tcb_status = MPAVS_DCAP_TCB_REVOKED;
         goto out;
     }
-    if (is_revoked(c->pck_crl, ch->leaf)) {
+    if (dcap_crl_contains(&c->pck_crl, ch->leaf.serial)) {
         dcap_detail(d, dc, "the PCK certificate serial is listed in the PCK CRL");
         r = MPAVS_DCAP_ERR_PCK_REVOKED;
         vd->tcb_status = MPAVS_DCAP_TCB_REVOKED;
@@ -759,7 +773,9 @@ static int verify_impl(mpavs_dcap_verifier *v, mpavs_dcap_verdict *vd, const uin
     vd->qe_status = qel->status;
     /* quote signature by the attestation key */
     {
-        EVP_PKEY *ak = dcap_pubkey_raw(q->att_key);
+        uint8_t pt[65] = {0x04};
+        memcpy(pt + 1, q->att_key, 64);
+        EVP_PKEY *ak = dcap_key_from_point(v->kctx, pt);
         ERR_clear_error();
         if (!ak) {
             dcap_detail(d, dc, "attestation key is not a P-256 point");
@@ -777,9 +793,10 @@ static int verify_impl(mpavs_dcap_verifier *v, mpavs_dcap_verdict *vd, const uin
     r = eval_tcb(vd, t, &ch->ext, q, qel, d, dc);
 out:
     if (tmp.used) {
-        X509_free(tmp.leaf);
-        X509_free(tmp.ca);
+        EVP_PKEY_free(tmp.leaf_key);
+        free(tmp.buf);
     }
+    ring_free(&rg);
     ERR_clear_error();
     return r;
 }

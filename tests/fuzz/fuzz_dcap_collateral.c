@@ -17,6 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (mpavs_dcap_pcs_signed_span(&s, &l, sig, (const char *)data, size, "tcbInfo") == MPAVS_DCAP_OK &&
         (s + l > size || l < 2 || data[s] != '{' || data[s + l - 1] != '}'))
         __builtin_trap();
-    (void)mpavs_dcap_pcs_signed_span(&s, &l, NULL, (const char *)data, size, "enclaveIdentity");
+    if (mpavs_dcap_pcs_signed_span(&s, &l, NULL, (const char *)data, size, "enclaveIdentity") == MPAVS_DCAP_OK && s + l > size)
+        __builtin_trap();
     return 0;
 }
