@@ -252,21 +252,50 @@ static inline void fp2_mul_fp(fp2 *r, const fp2 *a, const fp *s) {
     fp_mul(&r->c1, &a->c1, s);
 }
 
-/* r = a * (9 + i). */
+/*
+ * Reduce t (5 limbs, t < 16p) modulo p: q = floor((t >> 200) * M / 2^64) with
+ * M = floor(2^64 / ((p >> 200) + 1)) never exceeds floor(t / p) and falls short of it
+ * by at most 1, so t - q p < 2p and one conditional subtraction finishes.
+ */
+static inline void fp_reduce_small(fp *r, const uint64_t t[5]) {
+    const uint64_t M = 0x54a;
+    uint64_t top = (t[3] >> 8) | (t[4] << 56);
+    uint64_t q = (uint64_t)(((u128)top * M) >> 64);
+    uint64_t qp[4], s[4];
+    u128 x = (u128)q * FP_P.l[0];
+    qp[0] = (uint64_t)x;
+    x = (u128)q * FP_P.l[1] + (uint64_t)(x >> 64);
+    qp[1] = (uint64_t)x;
+    x = (u128)q * FP_P.l[2] + (uint64_t)(x >> 64);
+    qp[2] = (uint64_t)x;
+    x = (u128)q * FP_P.l[3] + (uint64_t)(x >> 64);
+    qp[3] = (uint64_t)x; /* the fifth limb cancels: t - q p < 2p < 2^256 */
+    bn_sub4(s, t, qp);
+    fp_reduce_once(r, s);
+}
+
+/* t = 9 a + b as 5 limbs. */
+static inline void mul9_add(uint64_t t[5], const uint64_t a[4], const uint64_t b[4]) {
+    u128 x;
+    x = (u128)a[0] * 9 + b[0];
+    t[0] = (uint64_t)x;
+    x = (u128)a[1] * 9 + b[1] + (uint64_t)(x >> 64);
+    t[1] = (uint64_t)x;
+    x = (u128)a[2] * 9 + b[2] + (uint64_t)(x >> 64);
+    t[2] = (uint64_t)x;
+    x = (u128)a[3] * 9 + b[3] + (uint64_t)(x >> 64);
+    t[3] = (uint64_t)x;
+    t[4] = (uint64_t)(x >> 64);
+}
+
+/* r = a * (9 + i) = (9 a0 - a1) + (9 a1 + a0) i. */
 static inline void fp2_mul_xi(fp2 *r, const fp2 *a) {
-    fp t0, t1, n0, n1;
-    fp_dbl(&t0, &a->c0);
-    fp_dbl(&t0, &t0);
-    fp_dbl(&t0, &t0);
-    fp_add(&t0, &t0, &a->c0); /* 9 a0 */
-    fp_dbl(&t1, &a->c1);
-    fp_dbl(&t1, &t1);
-    fp_dbl(&t1, &t1);
-    fp_add(&t1, &t1, &a->c1); /* 9 a1 */
-    fp_sub(&n0, &t0, &a->c1);
-    fp_add(&n1, &t1, &a->c0);
-    r->c0 = n0;
-    r->c1 = n1;
+    uint64_t t0[5], t1[5], na1[4];
+    bn_sub4(na1, FP_P.l, a->c1.l); /* p - a1 in [1, p] */
+    mul9_add(t0, a->c0.l, na1);    /* < 10p */
+    mul9_add(t1, a->c1.l, a->c0.l);
+    fp_reduce_small(&r->c0, t0);
+    fp_reduce_small(&r->c1, t1);
 }
 
 static inline void fp2_inv(fp2 *r, const fp2 *a) {

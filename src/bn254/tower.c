@@ -289,13 +289,18 @@ void bn_fp12_pow_var(fp12 *r, const fp12 *a, const uint64_t *e, size_t nlimbs) {
     *r = acc;
 }
 
-/* r = a^u for a in the cyclotomic subgroup (u = BN parameter, public). */
+/* r = a^u for a in the cyclotomic subgroup (u = BN parameter, public), with the NAF of u:
+ * negative digits multiply by conj(a) = a^-1. */
 static void cyclo_pow_u(fp12 *r, const fp12 *a) {
-    const uint64_t u = BN_U;
-    fp12 acc = *a;
-    for (int j = 61; j >= 0; j--) { /* u has bit 62 as its top bit */
+    static const int8_t NAF[BN_U_NAF_LEN] = BN_U_NAF;
+    fp12 acc = *a, inv;
+    bn_fp12_conj(&inv, a);
+    for (int j = 1; j < BN_U_NAF_LEN; j++) {
         bn_fp12_cyclo_sqr(&acc, &acc);
-        if ((u >> j) & 1) bn_fp12_mul(&acc, &acc, a);
+        if (NAF[j] > 0)
+            bn_fp12_mul(&acc, &acc, a);
+        else if (NAF[j] < 0)
+            bn_fp12_mul(&acc, &acc, &inv);
     }
     *r = acc;
 }

@@ -79,6 +79,39 @@ TEST(fp_basics) {
     }
 }
 
+TEST(fp2_mul_xi_edges) {
+    fp2 xi, a, r1, r2;
+    fp_set_u64(&xi.c0, 9);
+    fp_set_u64(&xi.c1, 1);
+    fp vals[5];
+    uint8_t b[32];
+    memset(&vals[0], 0, sizeof vals[0]);
+    vals[1] = FP_ONE;
+    mpavs_bn254_modulus_p(b);
+    b[31] -= 1;
+    CHECK(fp_from_be(&vals[2], b)); /* p - 1 */
+    b[31] -= 1;
+    CHECK(fp_from_be(&vals[3], b)); /* p - 2 */
+    rnd_fp(&vals[4]);
+    for (int i = 0; i < 5; i++)
+        for (int j = 0; j < 5; j++) {
+            a.c0 = vals[i];
+            a.c1 = vals[j];
+            fp2_mul_xi(&r1, &a);
+            fp2_mul(&r2, &a, &xi);
+            CHECK(fp2_eq(&r1, &r2));
+        }
+    for (int i = 0; i < 1000; i++) {
+        rnd_fp(&a.c0);
+        rnd_fp(&a.c1);
+        if (i & 1) fp_neg(&a.c0, &a.c0); /* values near p */
+        if (i & 2) fp_neg(&a.c1, &a.c1);
+        fp2_mul_xi(&r1, &a);
+        fp2_mul(&r2, &a, &xi);
+        CHECK(fp2_eq(&r1, &r2));
+    }
+}
+
 TEST(fp2_fp6_fp12) {
     fp12 a, b, c, d, one;
     bn_fp12_set_one(&one);
@@ -320,6 +353,7 @@ TEST(msm) {
 
 int main(void) {
     RUN(fp_basics);
+    RUN(fp2_mul_xi_edges);
     RUN(fp2_fp6_fp12);
     RUN(g1_group);
     RUN(g2_group);
