@@ -53,7 +53,8 @@ MPAVS_API const char *mpavs_devnet_strerror(int r);
 typedef struct {
     mpavs_rpc *rpc;
     mpavs_sender *sender;
-    char error[640]; /* one line, set on failure */
+    char error[640];   /* one line, set on failure */
+    uint64_t gas_used; /* gas used by the last mined transaction this context sent */
 } mpavs_devnet_ctx;
 
 /** Addresses of a deployed stack (proxy addresses for proxied contracts). */

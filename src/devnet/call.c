@@ -38,7 +38,7 @@ const char *mpavs_devnet_strerror(int r) {
     }
 }
 
-static void dv_vprintf(dv_str *b, const char *fmt, va_list ap) {
+__attribute__((format(printf, 2, 0))) static void dv_vprintf(dv_str *b, const char *fmt, va_list ap) {
     if (b->oom) return;
     va_list ap2;
     va_copy(ap2, ap);
@@ -156,6 +156,7 @@ int dv_send_raw(mpavs_devnet_ctx *c, const mpavs_address *to, const uint8_t *dat
         }
         if (gas_used) *gas_used = res.gas_used;
     }
+    if (r == MPAVS_SENDER_OK) c->gas_used = res.gas_used;
     mpavs_sender_result_clear(&res);
     mpavs_rpc_error_clear(&err);
     return code;

@@ -17,6 +17,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -153,6 +154,7 @@ TEST(register_operators) {
         OKC(&op->c, mpavs_devnet_current_stake(&op->c, &D, want, 0, &stake));
         CHECK(mpavs_u256_cmp(&stake, &amount) == 0);
         op->registered = r == MPAVS_DEVNET_OK && memcmp(id, want, 32) == 0;
+        if (r == MPAVS_DEVNET_OK) fprintf(stderr, "  registerOperator: %llu gas\n", (unsigned long long)op->c.gas_used);
         /* registering again is refused with the contract's reason */
         salt[1] = 1;
         r = mpavs_devnet_opt_in(&op->c, &D, op->key, op->bls, q0, 1, "devnet-operator", salt,
@@ -207,6 +209,8 @@ TEST(liveness_proofs) {
         OKC(&op->c, mpavs_devnet_liveness_valid(&op->c, &D, &ok, data.pubkey_g1, me));
         CHECK(!ok);
         OKC(&op->c, mpavs_devnet_submit_liveness(&op->c, &D, &data, quote, qlen));
+        fprintf(stderr, "  submitLivenessProofV2 (devnet SgxQuoteVerifier): %llu gas\n",
+                (unsigned long long)op->c.gas_used);
         OKC(&op->c, mpavs_devnet_liveness_valid(&op->c, &D, &ok, data.pubkey_g1, me));
         CHECK(ok);
         /* bound to the prover address */
@@ -311,6 +315,71 @@ TEST(confirm_state) {
     CHECK(strstr(ops[0].c.error, "NoPermission") != NULL);
 }
 
+/* Run a shell command; returns its exit status (or -1). */
+static int sh(const char *cmd) {
+    int st = system(cmd);
+    return st == -1 ? -1 : WEXITSTATUS(st);
+}
+
+TEST(cli_deploy_and_register) {
+    REQUIRE(deployed);
+    char bin[300], cmd[2048], out[256], log[256];
+    const char *b = getenv("BUILD");
+    snprintf(bin, sizeof bin, "%s", harness_path(b && *b ? b : "build"));
+    strncat(bin, "/mpavs", sizeof bin - strlen(bin) - 1);
+    if (access(bin, X_OK) != 0) snprintf(bin, sizeof bin, "%s", harness_path("build/mpavs"));
+    REQUIRE(access(bin, X_OK) == 0);
+    snprintf(out, sizeof out, "%s/cli.json", tmpdir);
+    snprintf(log, sizeof log, "%s/cli.log", tmpdir);
+    char art[256];
+    snprintf(art, sizeof art, "%s", harness_path("contracts/out"));
+    snprintf(cmd, sizeof cmd, "'%s' devnet deploy --rpc-url %s --private-key %s --out '%s' --artifacts '%s' "
+             "--devnet-ca '%s/ca' >'%s' 2>&1", bin, anvil.url, ANVIL_KEY0, out, art, tmpdir, log);
+    CHECK_EQ_INT(sh(cmd), 0);
+    mpavs_devnet_deployment d2;
+    char err[256];
+    REQUIRE(mpavs_devnet_deployment_load(&d2, out, err, sizeof err) == MPAVS_DEVNET_OK);
+    CHECK(has_code(&d2.service_manager) && has_code(&d2.tee_liveness_verifier) && has_code(&d2.quote_verifier));
+    CHECK(memcmp(d2.service_manager.bytes, D.service_manager.bytes, 20) != 0);
+    /* the devnet CA's PCK key was registered */
+    char addr[43];
+    mpavs_address_to_checksum(addr, &d2.quote_verifier);
+    snprintf(cmd, sizeof cmd, "'%s' call --rpc-url %s %s 'pckKeyCount()(uint256)' 2>/dev/null | grep -qx 1", bin,
+             anvil.url, addr);
+    CHECK_EQ_INT(sh(cmd), 0);
+
+    /* register-operator for anvil account 3 with a fresh BLS key, funded by the deployer */
+    uint8_t bls[32], want[32];
+    mpavs_bn254_g1 pk;
+    REQUIRE(mpavs_bls_keygen(bls) == MPAVS_BLS_OK && mpavs_bls_pubkey_g1(&pk, bls) == MPAVS_BLS_OK);
+    mpavs_bls_operator_id(want, &pk);
+    char blshex[65];
+    snprintf(blshex, sizeof blshex, "%s", harness_hex(bls, 32));
+    snprintf(cmd, sizeof cmd, "'%s' devnet register-operator --rpc-url %s --deployment '%s' --private-key "
+             "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6 --bls-key 0x%s --funder-key %s "
+             "--deposit 5000000000000000000 >'%s' 2>&1", bin, anvil.url, out, blshex, ANVIL_KEY0, log);
+    CHECK_EQ_INT(sh(cmd), 0);
+    size_t n = 0;
+    unsigned char *txt = harness_read_file(log, &n);
+    REQUIRE(txt);
+    char wanthex[80];
+    snprintf(wanthex, sizeof wanthex, "0x%s", harness_hex(want, 32));
+    CHECK(strstr((char *)txt, wanthex) != NULL);
+    free(txt);
+    mpavs_wipe(bls, sizeof bls);
+    mpavs_wipe(blshex, sizeof blshex);
+
+    /* bad arguments: exit 2 with one line; an unreachable node: exit 1 */
+    snprintf(cmd, sizeof cmd, "'%s' devnet deploy --rpc-url %s --out /dev/null >/dev/null 2>&1", bin, anvil.url);
+    CHECK_EQ_INT(sh(cmd), 2);
+    snprintf(cmd, sizeof cmd, "'%s' devnet deploy --rpc-url %s --private-key 0x12 --out /dev/null >/dev/null 2>&1",
+             bin, anvil.url);
+    CHECK_EQ_INT(sh(cmd), 2);
+    snprintf(cmd, sizeof cmd, "'%s' devnet deploy --rpc-url http://127.0.0.1:%d --private-key %s --out /dev/null "
+             ">/dev/null 2>&1", bin, harness_free_port(), ANVIL_KEY0);
+    CHECK_EQ_INT(sh(cmd), 1);
+}
+
 int main(void) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     if (system("cd \"${MPAVS_ROOT:-.}/contracts\" && ../.tools/bin/forge build --offline >/dev/null 2>&1") != 0)
@@ -330,6 +399,7 @@ int main(void) {
     RUN(register_operators);
     RUN(liveness_proofs);
     RUN(confirm_state);
+    RUN(cli_deploy_and_register);
     for (int i = 0; i < 2; i++) {
         mpavs_sender_destroy(ops[i].c.sender);
         mpavs_wipe(ops[i].bls, 32);
