@@ -225,12 +225,16 @@ static inline void fp2_set_one(fp2 *r) {
     memset(&r->c1, 0, sizeof r->c1);
 }
 
+/* r = a + b without the final reduction (r < 2p): only as an input of fp_mul, which
+ * accepts factors below 2p (its result (a b + m p) / 2^256 < 4p^2/2^256 + p < 2p). */
+static inline void fp_add_lazy(fp *r, const fp *a, const fp *b) { bn_add4(r->l, a->l, b->l); }
+
 static inline void fp2_mul(fp2 *r, const fp2 *a, const fp2 *b) {
     fp v0, v1, s, t;
     fp_mul(&v0, &a->c0, &b->c0);
     fp_mul(&v1, &a->c1, &b->c1);
-    fp_add(&s, &a->c0, &a->c1);
-    fp_add(&t, &b->c0, &b->c1);
+    fp_add_lazy(&s, &a->c0, &a->c1);
+    fp_add_lazy(&t, &b->c0, &b->c1);
     fp_mul(&s, &s, &t);
     fp_sub(&s, &s, &v0);
     fp_sub(&r->c1, &s, &v1);
@@ -238,9 +242,10 @@ static inline void fp2_mul(fp2 *r, const fp2 *a, const fp2 *b) {
 }
 
 static inline void fp2_sqr(fp2 *r, const fp2 *a) {
-    fp s, d, m;
-    fp_add(&s, &a->c0, &a->c1);
-    fp_sub(&d, &a->c0, &a->c1);
+    fp s, d, m, na1;
+    fp_add_lazy(&s, &a->c0, &a->c1);
+    bn_sub4(na1.l, FP_P.l, a->c1.l);
+    fp_add_lazy(&d, &a->c0, &na1); /* a0 - a1 + p < 2p */
     fp_mul(&m, &a->c0, &a->c1);
     fp_mul(&r->c0, &s, &d);
     fp_add(&r->c1, &m, &m);

@@ -79,6 +79,34 @@ TEST(fp_basics) {
     }
 }
 
+TEST(fp_mul_lazy_inputs) {
+    /* fp_mul accepts factors below 2p (used by fp2_mul/fp2_sqr) */
+    uint8_t b[32];
+    fp pm1, big, red, r1, r2, x, y, xl, yl;
+    mpavs_bn254_modulus_p(b);
+    b[31] -= 1;
+    REQUIRE(fp_from_be(&pm1, b));
+    fp_add_lazy(&big, &pm1, &pm1); /* 2p - 2 as Montgomery-form representative */
+    fp_add(&red, &pm1, &pm1);
+    fp_mul(&r1, &big, &big);
+    fp_mul(&r2, &red, &red);
+    CHECK(fp_eq(&r1, &r2));
+    for (int i = 0; i < 2000; i++) {
+        rnd_fp(&x);
+        rnd_fp(&y);
+        if (i & 1) fp_neg(&x, &x);
+        if (i & 2) fp_neg(&y, &y);
+        fp_add_lazy(&xl, &x, &pm1);
+        fp_add_lazy(&yl, &y, &pm1);
+        fp_add(&x, &x, &pm1);
+        fp_add(&y, &y, &pm1);
+        fp_mul(&r1, &xl, &yl);
+        fp_mul(&r2, &x, &y);
+        CHECK(fp_eq(&r1, &r2));
+        CHECK(bn_sub4(xl.l, r1.l, FP_P.l)); /* result fully reduced */
+    }
+}
+
 TEST(fp2_mul_xi_edges) {
     fp2 xi, a, r1, r2;
     fp_set_u64(&xi.c0, 9);
@@ -353,6 +381,7 @@ TEST(msm) {
 
 int main(void) {
     RUN(fp_basics);
+    RUN(fp_mul_lazy_inputs);
     RUN(fp2_mul_xi_edges);
     RUN(fp2_fp6_fp12);
     RUN(g1_group);
