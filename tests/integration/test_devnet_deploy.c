@@ -315,6 +315,50 @@ TEST(confirm_state) {
     CHECK(strstr(ops[0].c.error, "NoPermission") != NULL);
 }
 
+/* A stack with an MRENCLAVE allow-list: only that enclave's quotes are accepted. */
+TEST(enclave_allow_list) {
+    REQUIRE(deployed && ops[0].registered);
+    uint8_t good[32], bad[32];
+    memset(good, 0xA5, 32);
+    memset(bad, 0x5A, 32);
+    mpavs_devnet_deploy_options opt = {.artifacts_dir = harness_path("contracts/out"), .mr_enclave = good,
+                                       .max_block_number_diff = 5};
+    mpavs_devnet_deployment d3;
+    OKC(&dep, mpavs_devnet_deploy(&dep, &d3, &opt));
+    char dir[200];
+    snprintf(dir, sizeof dir, "%s/ca", tmpdir);
+    mpavs_dcap_devnet *ca = NULL;
+    REQUIRE(mpavs_dcap_devnet_load(&ca, dir) == MPAVS_DCAP_OK);
+    size_t cap = 16384, qlen = 0;
+    uint8_t *quote = malloc(cap), rd[64];
+    REQUIRE(quote);
+    operator_t *op = &ops[0];
+    const mpavs_address *me = mpavs_sender_address(op->c.sender);
+    mpavs_devnet_report_data data;
+    memset(&data, 0, sizeof data);
+    mpavs_bn254_g1_encode(data.pubkey_g1, &op->pk1);
+    OKC(&op->c, mpavs_devnet_reference_block(&op->c, &data));
+    mpavs_devnet_liveness_report_data(rd, me, &data);
+    REQUIRE(mpavs_dcap_devnet_quote(ca, quote, cap, &qlen, rd, bad, NULL, false) == MPAVS_DCAP_OK);
+    OKC(&dep, mpavs_devnet_add_pck_key_from_quote(&dep, &d3, quote, qlen));
+    CHECK_EQ_INT(mpavs_devnet_submit_liveness(&op->c, &d3, &data, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
+    CHECK(strstr(op->c.error, "ENCLAVE_NOT_ALLOWED") != NULL);
+    REQUIRE(mpavs_dcap_devnet_quote(ca, quote, cap, &qlen, rd, good, NULL, false) == MPAVS_DCAP_OK);
+    OKC(&op->c, mpavs_devnet_submit_liveness(&op->c, &d3, &data, quote, qlen));
+    /* a reference block older than maxBlockNumberDiff (5) is refused */
+    mpavs_devnet_report_data old = data;
+    for (int i = 0; i < 6; i++) {
+        mpavs_u256 one = mpavs_u256_from_u64(1);
+        OKC(&dep, mpavs_devnet_token_transfer(&dep, &d3, &D.deployer, &one));
+    }
+    mpavs_devnet_liveness_report_data(rd, me, &old);
+    REQUIRE(mpavs_dcap_devnet_quote(ca, quote, cap, &qlen, rd, good, NULL, false) == MPAVS_DCAP_OK);
+    CHECK_EQ_INT(mpavs_devnet_submit_liveness(&op->c, &d3, &old, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
+    CHECK(strstr(op->c.error, "block number out-of-date") != NULL);
+    free(quote);
+    mpavs_dcap_devnet_free(ca);
+}
+
 /* Run a shell command; returns its exit status (or -1). */
 static int sh(const char *cmd) {
     int st = system(cmd);
@@ -399,6 +443,7 @@ int main(void) {
     RUN(register_operators);
     RUN(liveness_proofs);
     RUN(confirm_state);
+    RUN(enclave_allow_list);
     RUN(cli_deploy_and_register);
     for (int i = 0; i < 2; i++) {
         mpavs_sender_destroy(ops[i].c.sender);
