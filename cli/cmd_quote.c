@@ -17,22 +17,36 @@ static int hexv(int c) {
     return -1;
 }
 
-/* A quote file holds binary bytes or hex text (optional 0x, surrounding whitespace). */
+/* A quote file holds binary bytes or hex text (optional 0x; whitespace and line breaks allowed). */
+static bool is_ws(unsigned char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
 static uint8_t *read_quote(const char *path, size_t *len) {
     size_t n;
     unsigned char *b = cli_read_file(path, &n);
     if (!b) return NULL;
-    size_t s = 0, e = n;
-    while (s < e && (b[s] == ' ' || b[s] == '\n' || b[s] == '\r' || b[s] == '\t')) s++;
-    while (e > s && (b[e - 1] == ' ' || b[e - 1] == '\n' || b[e - 1] == '\r' || b[e - 1] == '\t')) e--;
-    if (e - s >= 2 && b[s] == '0' && (b[s + 1] == 'x' || b[s + 1] == 'X')) s += 2;
-    bool hex = e > s && (e - s) % 2 == 0;
-    for (size_t i = s; hex && i < e; i++)
+    size_t s = 0;
+    while (s < n && is_ws(b[s])) s++;
+    if (n - s >= 2 && b[s] == '0' && (b[s + 1] == 'x' || b[s + 1] == 'X')) s += 2;
+    size_t digits = 0;
+    bool hex = true;
+    for (size_t i = s; hex && i < n; i++) {
+        if (is_ws(b[i])) continue;
         if (hexv(b[i]) < 0) hex = false;
-    if (hex) {
-        size_t m = (e - s) / 2;
-        for (size_t i = 0; i < m; i++) b[i] = (unsigned char)(hexv(b[s + 2 * i]) << 4 | hexv(b[s + 2 * i + 1]));
-        *len = m;
+        digits++;
+    }
+    if (hex && digits > 0 && digits % 2 == 0) {
+        size_t o = 0;
+        int hi = -1;
+        for (size_t i = s; i < n; i++) {
+            if (is_ws(b[i])) continue;
+            if (hi < 0) {
+                hi = hexv(b[i]);
+            } else {
+                b[o++] = (unsigned char)(hi << 4 | hexv(b[i]));
+                hi = -1;
+            }
+        }
+        *len = o;
     } else {
         *len = n;
     }

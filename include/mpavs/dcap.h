@@ -272,6 +272,28 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_verify_json(mpavs_dcap_verifier *v, b
                                                        const char *coll_json, size_t coll_len,
                                                        int64_t now);
 
+/**
+ * Keep collateral in the verifier's store, keyed by (TEE, FMSPC, PCK CA kind) as read from its
+ * TCB info and PCK CRL issuer; a newer issue for the same key (higher tcbEvaluationDataNumber,
+ * then later issueDate) replaces the older one. The collateral's signatures are checked on the
+ * next verification that uses it (and cached for its validity window). In: json, len.
+ * detail gets a message on failure. Returns OK, a collateral_* / crl_* / tcb_info_* /
+ * qe_identity_* parse code, or ERR_NOMEM.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_verifier_add_collateral(mpavs_dcap_verifier *v, char *detail,
+                                                                   size_t detail_cap, const char *json,
+                                                                   size_t len);
+
+/**
+ * Verify a quote with the stored collateral of its platform: the FMSPC comes from the quote's
+ * PCK certificate, the CA kind from its issuer, the TEE from the header. No stored collateral
+ * for the platform is a negative verdict with reason collateral_malformed ("no collateral").
+ * Same outputs and return values as mpavs_dcap_verify.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_verify_stored(mpavs_dcap_verifier *v, bool *ok,
+                                                         mpavs_dcap_verdict *verdict, const uint8_t *quote,
+                                                         size_t len, int64_t now);
+
 /** Caller policy. Zero-initialised = accept everything except the Revoked status. */
 typedef struct {
     bool reject_debug;

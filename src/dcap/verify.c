@@ -48,6 +48,15 @@ typedef struct {
     mpavs_dcap_collateral *coll;
 } json_entry;
 
+typedef struct {
+    bool used;
+    bool tdx, processor;
+    uint8_t fmspc[6];
+    mpavs_dcap_collateral *coll;
+} store_entry;
+
+#define STORE_N 64
+
 struct mpavs_dcap_verifier {
     uint8_t *root_der;
     size_t root_der_len;
@@ -59,6 +68,7 @@ struct mpavs_dcap_verifier {
     coll_entry colls[CACHE_N];
     json_entry jsons[CACHE_N];
     size_t chain_next, coll_next, json_next;
+    store_entry store[STORE_N];
 };
 
 /* Per-call key ring: P-256 keys by point, and certificates already verified in this call. */
@@ -187,6 +197,8 @@ void mpavs_dcap_verifier_flush(mpavs_dcap_verifier *v) {
 void mpavs_dcap_verifier_destroy(mpavs_dcap_verifier *v) {
     if (!v) return;
     mpavs_dcap_verifier_flush(v);
+    for (size_t i = 0; i < STORE_N; i++)
+        if (v->store[i].used) mpavs_dcap_collateral_free(v->store[i].coll);
     EVP_PKEY_free(v->root_key);
     EVP_PKEY_CTX_free(v->kctx);
     free(v->root_der);
@@ -910,4 +922,88 @@ int mpavs_dcap_policy_check(bool *ok, mpavs_dcap_verdict *vd, const mpavs_dcap_p
     vd->error = err;
     *ok = err == MPAVS_DCAP_OK;
     return MPAVS_DCAP_OK;
+}
+
+/* ---------------- collateral store keyed by TEE / FMSPC / CA ---------------- */
+
+int mpavs_dcap_verifier_add_collateral(mpavs_dcap_verifier *v, char *detail, size_t detail_cap, const char *json,
+                                       size_t len) {
+    MPAVS_REQUIRE(v && (json || len == 0));
+    mpavs_dcap_collateral *c = NULL;
+    int r = mpavs_dcap_collateral_parse(&c, detail, detail_cap, json, len);
+    if (r) return r;
+    bool processor = dcap_name_cn_contains(c->pck_crl.issuer, "Processor");
+    store_entry *slot = NULL, *free_slot = NULL;
+    for (size_t i = 0; i < STORE_N; i++) {
+        store_entry *e = &v->store[i];
+        if (!e->used) {
+            if (!free_slot) free_slot = e;
+            continue;
+        }
+        if (e->tdx == c->tcb.tdx && e->processor == processor && memcmp(e->fmspc, c->tcb.fmspc, 6) == 0) slot = e;
+    }
+    if (slot) {
+        const dcap_tcb_info *old = &slot->coll->tcb;
+        if (old->eval_num > c->tcb.eval_num || (old->eval_num == c->tcb.eval_num && old->issue > c->tcb.issue)) {
+            mpavs_dcap_collateral_free(c); /* keep the newer one already stored */
+            return MPAVS_DCAP_OK;
+        }
+        mpavs_dcap_collateral_free(slot->coll);
+    } else {
+        slot = free_slot ? free_slot : &v->store[0]; /* full: evict the first */
+        if (slot->used) mpavs_dcap_collateral_free(slot->coll);
+    }
+    slot->used = true;
+    slot->tdx = c->tcb.tdx;
+    slot->processor = processor;
+    memcpy(slot->fmspc, c->tcb.fmspc, 6);
+    slot->coll = c;
+    return MPAVS_DCAP_OK;
+}
+
+int mpavs_dcap_verify_stored(mpavs_dcap_verifier *v, bool *ok, mpavs_dcap_verdict *vd, const uint8_t *quote,
+                             size_t len, int64_t now) {
+    MPAVS_REQUIRE(v && ok && vd && (quote || len == 0));
+    verdict_init(vd);
+    *ok = false;
+    mpavs_dcap_quote *q = &vd->quote;
+    int r = mpavs_dcap_quote_parse(q, quote, len);
+    if (r) {
+        dcap_detail(vd->detail, sizeof vd->detail, "quote parse failed (%zu bytes)", len);
+        return finish(ok, vd, r);
+    }
+    if (q->pck_cert_type != 5) {
+        dcap_detail(vd->detail, sizeof vd->detail, "certification data type %u: a PCK chain (type 5) is needed",
+                    q->pck_cert_type);
+        return finish(ok, vd, MPAVS_DCAP_ERR_CERT_DATA_TYPE);
+    }
+    /* the platform's FMSPC and CA from the (cached) PCK chain */
+    chain_entry tmp = {0};
+    const chain_entry *ch = NULL;
+    ring rg = {.v = v};
+    r = pck_chain(&rg, &ch, &tmp, q, now, vd->detail, sizeof vd->detail);
+    const mpavs_dcap_collateral *c = NULL;
+    if (r == MPAVS_DCAP_OK) {
+        bool tdx = q->tee_type == MPAVS_DCAP_TEE_TDX;
+        for (size_t i = 0; i < STORE_N && !c; i++) {
+            store_entry *e = &v->store[i];
+            if (e->used && e->tdx == tdx && memcmp(e->fmspc, ch->ext.fmspc, 6) == 0 &&
+                name_eq(e->coll->pck_crl.issuer, ch->leaf.issuer))
+                c = e->coll;
+        }
+        if (!c) {
+            dcap_detail(vd->detail, sizeof vd->detail,
+                        "no collateral stored for FMSPC %02X%02X%02X%02X%02X%02X and this PCK CA", ch->ext.fmspc[0],
+                        ch->ext.fmspc[1], ch->ext.fmspc[2], ch->ext.fmspc[3], ch->ext.fmspc[4], ch->ext.fmspc[5]);
+            r = MPAVS_DCAP_ERR_COLLATERAL_FORMAT;
+        }
+    }
+    if (tmp.used) {
+        EVP_PKEY_free(tmp.leaf_key);
+        free(tmp.buf);
+    }
+    ring_free(&rg);
+    ERR_clear_error();
+    if (r) return finish(ok, vd, r);
+    return mpavs_dcap_verify(v, ok, vd, quote, len, c, now);
 }

@@ -419,6 +419,42 @@ TEST(dcap_more_regression) {
     }
 }
 
+TEST(collateral_store_by_fmspc_and_ca) {
+    mpavs_dcap_verifier *v = NULL;
+    REQUIRE(mpavs_dcap_verifier_create(&v, NULL, 0, true) == 0);
+    /* v10 (older TCB evaluation) first, then v04 for the same FMSPC/CA: v04 must win */
+    static const int order[] = {5, 0, 1, 2, 4};
+    for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
+        size_t cl;
+        unsigned char *c = rd(VECS[order[k]].dir, "collateral.dcapqvl.json", &cl);
+        REQUIRE(c);
+        char detail[192];
+        CHECK_EQ_INT(mpavs_dcap_verifier_add_collateral(v, detail, sizeof detail, (char *)c, cl), 0);
+        free(c);
+    }
+    for (size_t i = 0; i < sizeof VECS / sizeof VECS[0]; i++) {
+        size_t ql;
+        unsigned char *q = rd(VECS[i].dir, "quote.bin", &ql);
+        REQUIRE(q);
+        mpavs_dcap_verdict vd;
+        bool ok = false;
+        for (int rep = 0; rep < 2; rep++) { /* cold, then warm */
+            REQUIRE(mpavs_dcap_verify_stored(v, &ok, &vd, q, ql, VECS[i].now) == 0);
+            if (i == 3) { /* v06: TDX FMSPC 00806F050000 has no stored collateral */
+                CHECK(!ok);
+                CHECK_EQ_INT(vd.error, MPAVS_DCAP_ERR_COLLATERAL_FORMAT);
+            } else if (i == 5) { /* v10 shares FMSPC/CA with v04, whose newer collateral replaced it */
+                CHECK(!ok);
+            } else {
+                CHECK(ok);
+                CHECK_STREQ(mpavs_dcap_tcb_status_name(vd.tcb_status), VECS[i].status);
+            }
+        }
+        free(q);
+    }
+    mpavs_dcap_verifier_destroy(v);
+}
+
 int main(void) {
     RUN(vectors_at_pinned_now);
     RUN(validity_windows_exact);
@@ -430,5 +466,6 @@ int main(void) {
     RUN(cert_type_1_quote);
     RUN(strerror_names_stable);
     RUN(dcap_more_regression);
+    RUN(collateral_store_by_fmspc_and_ca);
     return harness_summary();
 }
