@@ -130,6 +130,23 @@ contract LivenessTest is TestBase {
         tlv.submitLivenessProofV2(d, q);
     }
 
+    /// @dev upstream.md §3.5/§3.11: ProverAddrHash and the ReportDataV2 hash the quote must carry.
+    function test_reportDataV2Vector() external pure {
+        bytes32 pah = keccak256(abi.encodePacked("MultiProverAVS", "https://avs-prover-mainnet1.ata.network:18232"));
+        assertEq(pah, 0x95dea5790936621cadc692ee87fa14f7f125b9fce6e4cf641c9c948f8b4f3540, "prover address hash");
+        TEELivenessVerifier.ReportDataV2 memory d = TEELivenessVerifier.ReportDataV2(
+            TEELivenessVerifier.Pubkey(
+                bytes32(uint256(7937519569820912844113330374444454164310055281456073671403549050007087076600)),
+                bytes32(uint256(12804341335595495802034722349306118345336669894914691938658439299591460059117))
+            ),
+            123456,
+            0x1111111111111111111111111111111111111111111111111111111111111111,
+            pah
+        );
+        assertEq(abi.encode(d).length, 160, "static 160-byte encoding");
+        assertEq(keccak256(abi.encode(d)), 0xbabd973905dc8317d416835b2bbe11e177fdba0039258843af08a2a1dc352d47, "ReportDataV2 hash");
+    }
+
     // ------------------------------------------------------------ quote verifier
 
     function test_quoteVerifier_valid() external {

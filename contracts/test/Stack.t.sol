@@ -57,6 +57,29 @@ contract StackTest is Fixture {
         assertTrue(ok && !valid, "wrong message must not verify");
     }
 
+    /// @dev upstream.md §3.11: sk = 0x1234567890abcdef, the state digest vector, sigma and gamma.
+    function test_stateSignatureVector() external {
+        deployStack(false);
+        uint256 sk = 0x1234567890abcdef;
+        BN254.G1Point memory pk1 = BN254.scalar_mul(BN254.generatorG1(), sk);
+        assertEq(pk1.X, 7937519569820912844113330374444454164310055281456073671403549050007087076600, "pk1.x");
+        assertEq(BN254.hashG1Point(pk1), 0x65f140c2ba60f43c49ed9a9d1d80542a2cad6100c88ce262fe4bb8c0f217ff09, "operatorId/proverKey");
+        BN254.G2Point memory pk2 = G2.mul(BN254.generatorG2(), sk);
+        assertEq(pk2.X[0], 2268075717343646619726325178718587469148894022327387789354408481284080040927, "pk2.X[0]");
+        assertEq(pk2.X[1], 10561008108043872417981295634168839352043939864395238170680090074550118004484, "pk2.X[1]");
+        assertEq(pk2.Y[0], 5128880198190981026570891475295218131689809392082090518793865664324780212104, "pk2.Y[0]");
+        assertEq(pk2.Y[1], 5431859185814925647861194615185121547976276937082519598714523094278283942333, "pk2.Y[1]");
+        bytes32 digest = 0x3d35f95ee736d5b1a8e2208dc1d92519e469515038d64573fbd7a53adab940d5;
+        BN254.G1Point memory sigma = BN254.scalar_mul(BN254.hashToG1(digest), sk);
+        assertEq(sigma.X, 2913419960794468855316091727439276675866552670495843369669589578240607952936, "sigma.x");
+        assertEq(sigma.Y, 4350341927921962682168964333513657456753434734875649130652705424514559515815, "sigma.y");
+        uint256 gamma = uint256(keccak256(abi.encodePacked(
+            digest, pk1.X, pk1.Y, pk2.X[0], pk2.X[1], pk2.Y[0], pk2.Y[1], sigma.X, sigma.Y))) % BN254.FR_MODULUS;
+        assertEq(gamma, 460525275402614243479426463220940614231109101481850078306040302865070953479, "gamma");
+        (bool ok, bool valid) = sm.trySignatureAndApkVerification(digest, pk1, pk2, sigma);
+        assertTrue(ok && valid, "state signature verifies");
+    }
+
     function test_constantsAndDigests() external {
         deployStack(false);
         assertEq(rc.PUBKEY_REGISTRATION_TYPEHASH(), 0x2bd82124057f0913bc3b772ce7b83e8057c1ad1f3510fc83778be20f10ec5de6, "pubkey typehash");

@@ -111,7 +111,7 @@ contract AttestationVerifier is IAttestationVerifier, Ownable {
         uint8 tcbStatus = uint8(out[prefix - 7]);
         uint256 bodyLen = bodyType == 1 ? SGX_BODY : (bodyType == 2 ? TD10_BODY : TD15_BODY);
         if (out.length < prefix + bodyLen) revert INVALID_REPORT_DATA();
-        if (tcbStatus > 255 || (acceptedTcbStatuses >> tcbStatus) & 1 == 0) revert TCB_STATUS_NOT_ALLOWED(tcbStatus);
+        if ((acceptedTcbStatuses >> tcbStatus) & 1 == 0) revert TCB_STATUS_NOT_ALLOWED(tcbStatus);
 
         uint256 rdOff;
         if (bodyType == 1) {
