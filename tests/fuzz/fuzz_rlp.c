@@ -1,9 +1,12 @@
 /*
- * libFuzzer target for the RLP decoder. Property: any input the validating
- * decoder accepts is canonical, so walking it and re-encoding it with the
- * writer must reproduce the input byte for byte.
+ * libFuzzer target for the RLP decoder and the transaction parser built on it.
+ * Properties: any input the validating decoder accepts is canonical, so walking
+ * it and re-encoding it with the writer must reproduce the input byte for byte;
+ * likewise any raw transaction mpavs_tx_parse accepts must serialize back to
+ * exactly the same bytes.
  */
 #include "mpavs/rlp.h"
+#include "mpavs/tx.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +28,21 @@ static void reencode(mpavs_rlp_writer *w, const mpavs_rlp_item *item) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+static void check_tx(const uint8_t *data, size_t size) {
+    mpavs_tx tx;
+    if (mpavs_tx_parse(&tx, data, size) != MPAVS_TX_OK) return;
+    size_t cap = mpavs_tx_encoded_size_max(&tx), len;
+    uint8_t *out = malloc(cap);
+    if (!out) return;
+    if (mpavs_tx_serialize(out, cap, &len, &tx) != MPAVS_TX_OK) abort();
+    if (len != size || memcmp(out, data, size) != 0) abort();
+    uint8_t h[32];
+    if (mpavs_tx_signing_hash(h, &tx) != MPAVS_TX_OK) abort();
+    free(out);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    check_tx(data, size);
     mpavs_rlp_item top;
     if (mpavs_rlp_decode(&top, data, size) != MPAVS_RLP_OK) {
         /* the header decoder alone must also stay in bounds */
