@@ -2,6 +2,8 @@
 #include "harness.h"
 #include "mpavs/dcap.h"
 
+#include <jansson.h>
+#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -455,7 +457,41 @@ TEST(collateral_store_by_fmspc_and_ca) {
     mpavs_dcap_verifier_destroy(v);
 }
 
+/* The vectors used here are the ones MANIFEST.json describes (sha256 and size of every file). */
+TEST(manifest_hashes) {
+    size_t ml;
+    unsigned char *m = harness_read_file(harness_shared("vectors/dcap/MANIFEST.json"), &ml);
+    REQUIRE(m);
+    json_error_t je;
+    json_t *a = json_loadb((const char *)m, ml, 0, &je);
+    free(m);
+    REQUIRE(json_is_array(a));
+    size_t i, checked = 0;
+    json_t *e;
+    json_array_foreach(a, i, e) {
+        const char *vname = json_string_value(json_object_get(e, "vector"));
+        const char *file = json_string_value(json_object_get(e, "file"));
+        const char *sha = json_string_value(json_object_get(e, "sha256"));
+        json_int_t bytes = json_integer_value(json_object_get(e, "bytes"));
+        REQUIRE(vname && file && sha);
+        size_t fl;
+        unsigned char *f = rd(vname, file, &fl);
+        CHECK(f != NULL);
+        if (!f) continue;
+        uint8_t h[32];
+        unsigned int hl = 32;
+        CHECK(EVP_Digest(f, fl, h, &hl, EVP_sha256(), NULL) == 1);
+        CHECK_STREQ(harness_hex(h, 32), sha);
+        if (bytes) CHECK_EQ_INT(fl, bytes);
+        free(f);
+        checked++;
+    }
+    CHECK(checked >= 30);
+    json_decref(a);
+}
+
 int main(void) {
+    RUN(manifest_hashes);
     RUN(vectors_at_pinned_now);
     RUN(validity_windows_exact);
     RUN(flipped_bytes_sgx_v3);
