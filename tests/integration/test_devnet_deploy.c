@@ -255,7 +255,7 @@ static uint32_t ref_block(void) {
     mpavs_rpc_error e = {0};
     if (mpavs_rpc_block_number(rpc, &bn, &e) != MPAVS_RPC_OK) bn = 1;
     mpavs_rpc_error_clear(&e);
-    return (uint32_t)(bn - 1);
+    return (uint32_t)bn; /* the head: confirmState is mined in the next block (automine) */
 }
 
 TEST(confirm_state) {
@@ -359,6 +359,88 @@ TEST(enclave_allow_list) {
     mpavs_dcap_devnet_free(ca);
 }
 
+/* Gas of confirmState with 1, 10 and 50 operators (0 and 10% non-signers) on a fresh stack.
+ * Run with MPAVS_DEVNET_GAS=1 (not part of the default run: ~300 transactions). */
+#define GAS_OPS 50
+TEST(gas_table) {
+    REQUIRE(deployed);
+    mpavs_devnet_deploy_options opt = {.artifacts_dir = harness_path("contracts/out")};
+    mpavs_devnet_deployment g;
+    OKC(&dep, mpavs_devnet_deploy(&dep, &g, &opt));
+    operator_t *go = calloc(GAS_OPS, sizeof *go);
+    mpavs_bn254_g1 *sigs = calloc(GAS_OPS, sizeof *sigs), *nonsigners = calloc(GAS_OPS, sizeof *nonsigners);
+    mpavs_bn254_g2 *pks = calloc(GAS_OPS, sizeof *pks);
+    REQUIRE(go && sigs && nonsigners && pks);
+    static const uint8_t meta[] = "{\"batch_id\":7,\"start_block\":1,\"end_block\":2}";
+    static const uint8_t state[] = "{\"new_state_root\":\"0x02\"}";
+    static const uint8_t q0[1] = {0};
+    uint8_t thr[1] = {50};
+    mpavs_u256 eth = mpavs_u256_from_u64(1000000000000000000ull), amount = eth;
+    int registered = 0;
+    for (int i = 0; i < GAS_OPS; i++) {
+        operator_t *op = &go[i];
+        char seed[64];
+        int n = snprintf(seed, sizeof seed, "mpavs devnet gas operator %d", i);
+        mpavs_keccak256(op->key, seed, (size_t)n);
+        REQUIRE(mpavs_bls_keygen(op->bls) == MPAVS_BLS_OK);
+        REQUIRE(mpavs_bls_pubkey_g1(&op->pk1, op->bls) == MPAVS_BLS_OK);
+        REQUIRE(mpavs_bls_pubkey_g2(&op->pk2, op->bls) == MPAVS_BLS_OK);
+        REQUIRE(open_ctx(&op->c, op->key));
+        const mpavs_address *me = mpavs_sender_address(op->c.sender);
+        mpavs_sender_result res;
+        mpavs_rpc_error e = {0};
+        int r = mpavs_sender_send(dep.sender, &res, &e, me->bytes, &eth, NULL, 0, 21000, NULL, 0);
+        CHECK(r == MPAVS_SENDER_OK && res.success);
+        mpavs_sender_result_clear(&res);
+        mpavs_rpc_error_clear(&e);
+        uint8_t salt[32] = {0};
+        salt[31] = (uint8_t)i;
+        OKC(&dep, mpavs_devnet_token_transfer(&dep, &g, me, &amount));
+        OKC(&op->c, mpavs_devnet_register_as_operator(&op->c, &g));
+        OKC(&op->c, mpavs_devnet_deposit(&op->c, &g, &amount));
+        r = mpavs_devnet_opt_in(&op->c, &g, op->key, op->bls, q0, 1, "gas", salt, (uint64_t)time(NULL) + 3600);
+        if (r) fprintf(stderr, "  opt-in %d: %s\n", i, op->c.error);
+        REQUIRE(r == MPAVS_DEVNET_OK);
+        registered = i + 1;
+        if (registered != 1 && registered != 10 && registered != 50) continue;
+        for (int pass = 0; pass < 2; pass++) {
+            int nn = pass ? registered / 10 : 0; /* non-signers: the first nn operators */
+            if (pass && nn == 0) continue;
+            mpavs_devnet_state_header h = {.committee_id = 3, .metadata = meta, .metadata_len = sizeof meta - 1,
+                                           .state = state, .state_len = sizeof state - 1, .quorum_numbers = q0,
+                                           .thresholds = thr, .nquorums = 1, .reference_block_number = ref_block()};
+            uint8_t msg[32];
+            REQUIRE(mpavs_devnet_state_digest(msg, &h) == MPAVS_DEVNET_OK);
+            size_t ns = 0, nsig = 0;
+            for (int k = 0; k < registered; k++) {
+                if (k < nn) {
+                    nonsigners[ns++] = go[k].pk1;
+                    continue;
+                }
+                REQUIRE(mpavs_bls_sign(&sigs[nsig], go[k].bls, msg) == MPAVS_BLS_OK);
+                pks[nsig++] = go[k].pk2;
+            }
+            mpavs_bn254_g1 sigma;
+            mpavs_bn254_g2 apk;
+            mpavs_bls_aggregate_g1(&sigma, sigs, nsig);
+            mpavs_bls_aggregate_g2(&apk, pks, nsig);
+            uint64_t gas = 0;
+            OKC(&dep, mpavs_devnet_confirm_state(&dep, &g, &h, nonsigners, ns, &apk, &sigma, &gas));
+            fprintf(stderr, "  gas: confirmState %2d operators, %d non-signers: %llu\n", registered, nn,
+                    (unsigned long long)gas);
+        }
+    }
+    CHECK_EQ_INT(registered, GAS_OPS);
+    for (int i = 0; i < GAS_OPS; i++) {
+        mpavs_sender_destroy(go[i].c.sender);
+        mpavs_wipe(go[i].bls, 32);
+    }
+    free(go);
+    free(sigs);
+    free(nonsigners);
+    free(pks);
+}
+
 /* Run a shell command; returns its exit status (or -1). */
 static int sh(const char *cmd) {
     int st = system(cmd);
@@ -445,6 +527,7 @@ int main(void) {
     RUN(confirm_state);
     RUN(enclave_allow_list);
     RUN(cli_deploy_and_register);
+    if (getenv("MPAVS_DEVNET_GAS")) RUN(gas_table); /* ~45 s: 300 transactions */
     for (int i = 0; i < 2; i++) {
         mpavs_sender_destroy(ops[i].c.sender);
         mpavs_wipe(ops[i].bls, 32);
