@@ -126,8 +126,8 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_ecdsa_recover_address(const mpavs_ecdsa_ct
  * Verify that sig over hash was made by the key of address expected.
  * Out: *ok (true iff the recovered address equals expected).
  * Returns MPAVS_ECDSA_OK when the check was made (ok false for a signature
- * that recovers to another address or to none) or _ERR_SIG/_ERR_RECID for a
- * malformed signature.
+ * that recovers to another address or to none, or has a high s) or
+ * _ERR_SIG/_ERR_RECID for a malformed signature (r or s out of range, bad recid).
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_ecdsa_verify_address(const mpavs_ecdsa_ctx *ctx, bool *ok,
                                                            const mpavs_ecdsa_sig *sig,
