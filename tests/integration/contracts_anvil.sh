@@ -96,5 +96,69 @@ case "$r" in false*) ok "tampered ISV body rejected" ;; *) ko "tampered body: $r
 r=$(call_verify "$(flip "$Q" 574)")
 case "$r" in false*) ok "tampered QE report rejected" ;; *) ko "tampered QE report: $r" ;; esac
 
+
+# ---- the whole devnet stack in the order of contracts/README.md, with cast only ----
+DEPLOYER=$("$CAST" wallet address --private-key "$KEY")
+deploy() { # ARTIFACT(File.sol/Name) [CTOR_SIG ARGS...] -> address
+  local art=$1; shift
+  local code args=""
+  code=$(jq -r '.bytecode.object' "$OUT/$art.json")
+  if [ $# -gt 0 ]; then args=$("$CAST" abi-encode "$@") || return 1; args=${args#0x}; fi
+  "$CAST" send --rpc-url "$URL" --private-key "$KEY" --json --create "${code}${args}" 2>>"$WORK/err" | jq -r '.contractAddress // empty'
+}
+tx() { "$CAST" send --rpc-url "$URL" --private-key "$KEY" "$@" >/dev/null 2>>"$WORK/err"; }
+: >"$WORK/err"
+stack_ok=1
+step() { if [ -z "$2" ]; then stack_ok=0; echo "  step failed: $1"; fi; }
+PR=$(deploy PauserRegistry.sol/PauserRegistry "constructor(address[],address)" "[$DEPLOYER]" "$DEPLOYER"); step pauser "$PR"
+EMPTY=$(deploy Proxy.sol/EmptyContract); step empty "$EMPTY"
+proxy() { deploy Proxy.sol/Proxy "constructor(address,address)" "$EMPTY" "$DEPLOYER"; }
+DM=$(proxy); SMGR=$(proxy); AVSD=$(proxy); step core-proxies "$AVSD"
+impl=$(deploy DelegationManager.sol/DelegationManager "constructor(address,address,address)" "$SMGR" "$EMPTY" "$EMPTY")
+tx "$DM" "upgradeToAndCall(address,bytes)" "$impl" "$("$CAST" calldata "initialize(address,address,uint256,uint256,address[],uint256[])" "$DEPLOYER" "$PR" 0 50400 "[]" "[]")" || stack_ok=0
+impl=$(deploy StrategyManager.sol/StrategyManager "constructor(address,address,address)" "$DM" "$EMPTY" "$EMPTY")
+tx "$SMGR" "upgradeToAndCall(address,bytes)" "$impl" "$("$CAST" calldata "initialize(address,address,address,uint256)" "$DEPLOYER" "$DEPLOYER" "$PR" 0)" || stack_ok=0
+impl=$(deploy AVSDirectory.sol/AVSDirectory "constructor(address)" "$DM")
+tx "$AVSD" "upgradeToAndCall(address,bytes)" "$impl" "$("$CAST" calldata "initialize(address,address,uint256)" "$DEPLOYER" "$PR" 0)" || stack_ok=0
+TOKEN=$(deploy TestToken.sol/TestToken "constructor(string,string,uint256,address)" Token1 TOK1 1000000000000000000000000000 "$DEPLOYER"); step token "$TOKEN"
+STRAT=$(proxy)
+impl=$(deploy StrategyBase.sol/StrategyBase "constructor(address)" "$SMGR")
+tx "$STRAT" "upgradeToAndCall(address,bytes)" "$impl" "$("$CAST" calldata "initialize(address,address)" "$TOKEN" "$PR")" || stack_ok=0
+tx "$SMGR" "addStrategiesToDepositWhitelist(address[],bool[])" "[$STRAT]" "[false]" || stack_ok=0
+IR=$(proxy); BR=$(proxy); SR=$(proxy); RC=$(proxy); step mw-proxies "$RC"
+tx "$IR" "upgradeTo(address)" "$(deploy IndexRegistry.sol/IndexRegistry "constructor(address)" "$RC")" || stack_ok=0
+tx "$BR" "upgradeTo(address)" "$(deploy BLSApkRegistry.sol/BLSApkRegistry "constructor(address)" "$RC")" || stack_ok=0
+tx "$SR" "upgradeTo(address)" "$(deploy StakeRegistry.sol/StakeRegistry "constructor(address,address)" "$RC" "$DM")" || stack_ok=0
+SM=$(proxy); step sm-proxy "$SM"
+impl=$(deploy RegistryCoordinator.sol/RegistryCoordinator "constructor(address,address,address,address)" "$SM" "$SR" "$BR" "$IR"); step rc-impl "$impl"
+tx "$RC" "upgradeToAndCall(address,bytes)" "$impl" "$("$CAST" calldata \
+  "initialize(address,address,address,address,uint256,(uint32,uint16,uint16)[],uint96[],(address,uint96)[][])" \
+  "$DEPLOYER" "$DEPLOYER" "$DEPLOYER" "$PR" 0 "[(50,11000,200)]" "[10000000000000000]" "[[($STRAT,1000000000000000000)]]")" || stack_ok=0
+impl=$(deploy MultiProverServiceManager.sol/MultiProverServiceManager "constructor(address,address,address)" "$AVSD" "$RC" "$SR"); step sm-impl "$impl"
+tx "$SM" "upgradeToAndCall(address,bytes)" "$impl" "$("$CAST" calldata "initialize(address,uint256,address,address,address,address,bool)" \
+  "$PR" 0 "$DEPLOYER" "$DEPLOYER" "$DEPLOYER" "$DEPLOYER" false)" || stack_ok=0
+OSR=$(deploy OperatorStateRetriever.sol/OperatorStateRetriever); step osr "$OSR"
+tx "$SM" "addTEEQuorum((uint8,uint8))" "(1,0)" || stack_ok=0
+tx "$SM" "addCommittee((uint256,string,bytes,bytes))" "(3,devnet,0x,0x00)" || stack_ok=0
+AV=$(deploy AttestationVerifier.sol/AttestationVerifier "constructor(address)" "$QV"); step av "$AV"
+TLV=$(proxy)
+tx "$TLV" "upgradeToAndCall(address,bytes)" "$(deploy TEELivenessVerifier.sol/TEELivenessVerifier)" \
+  "$("$CAST" calldata "initialize(address,address,uint256,uint256)" "$DEPLOYER" "$AV" 20 3600)" || stack_ok=0
+[ "$stack_ok" = 1 ] && ok "deploy the whole stack in README order" || ko "stack deploy: $(tail -5 "$WORK/err")"
+
+c() { "$CAST" call --rpc-url "$URL" "$@" 2>/dev/null; }
+[ "$(c "$RC" "quorumCount()(uint8)")" = 1 ] && ok "quorum 0 created" || ko "quorumCount"
+[ "$(c "$SM" "quorumIdToCommitteeId(uint8)(uint256)" 0)" = 3 ] && ok "committee 3 bound to TEE quorum 0" || ko "committee"
+r=$(c "$SM" "blsApkRegistry()(address)"); [ "${r,,}" = "${BR,,}" ] && ok "service manager immutables from the live coordinator" || ko "sm immutables"
+r=$(c "$SM" "stateConfirmer()(address)"); [ "${r,,}" = "${DEPLOYER,,}" ] && ok "state confirmer" || ko "state confirmer"
+[ "$(c "$SR" "getTotalStakeHistoryLength(uint8)(uint256)" 0)" = 1 ] && ok "stake registry quorum 0" || ko "stake history"
+r=$(c "$TLV" "attestationVerifier()(address)"); [ "${r,,}" = "${AV,,}" ] && ok "liveness verifier configured" || ko "tlv"
+ds=$(c "$AVSD" "domainSeparator()(bytes32)")
+want=$("$CAST" keccak "$("$CAST" abi-encode "f(bytes32,bytes32,uint256,address)" \
+  0x8cad95687ba82c2ce50e74f7b754645e5117c3a5bec8151c0726d5857980a866 "$("$CAST" keccak EigenLayer)" "$("$CAST" chain-id --rpc-url "$URL")" "$AVSD")")
+[ "$ds" = "$want" ] && ok "AVSDirectory domain separator (cast-computed)" || ko "domain separator $ds != $want"
+h=$(c "$RC" "pubkeyRegistrationMessageHash(address)((uint256,uint256))" "$DEPLOYER")
+[ -n "$h" ] && ok "pubkeyRegistrationMessageHash answers: $h" || ko "pubkeyRegistrationMessageHash"
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
