@@ -578,6 +578,41 @@ static bool needs_config(int s) {
            s == MPAVS_DCAP_TCB_OUT_OF_DATE_CONFIGURATION_NEEDED;
 }
 
+/* TDX part of the evaluation for one TEE_TCB_SVN (the launch one, or TEE_TCB_SVN2 of a TD 1.5):
+ * the first level matching the SGX TCB and the TDX SVNs (bytes 0/1 skipped when the module
+ * version svn[1] is non-zero), and the module identity TDX_%02X(svn[1]) status by svn[0]. */
+static int tdx_eval(const dcap_tcb_info *t, const pck_ext *e, const uint8_t svn[16], const dcap_tcb_level **lvl,
+                    const dcap_module_id **mid, const dcap_isv_level **mod_level, char *d, size_t dc) {
+    int start = svn[1] > 0 ? 2 : 0;
+    *lvl = NULL, *mid = NULL, *mod_level = NULL;
+    for (size_t i = 0; i < t->n && !*lvl; i++) {
+        const dcap_tcb_level *l = &t->levels[i];
+        if (!sgx_match(l, e)) continue;
+        bool ok = true;
+        for (int k = start; k < 16; k++)
+            if (svn[k] < l->tdx[k]) ok = false;
+        if (ok) *lvl = l;
+    }
+    if (!*lvl) {
+        dcap_detail(d, dc, "no TCB level matches the TD's TEE_TCB_SVN");
+        return MPAVS_DCAP_ERR_TCB_NOT_SUPPORTED;
+    }
+    if (svn[1] > 0 && t->nmods > 0) {
+        *mid = find_module(t, svn[1]);
+        if (!*mid) {
+            dcap_detail(d, dc, "no TDX module identity TDX_%02X in tcb_info", svn[1]);
+            return MPAVS_DCAP_ERR_TDX_MODULE_MISMATCH;
+        }
+        for (size_t i = 0; i < (*mid)->n && !*mod_level; i++)
+            if (svn[0] >= (*mid)->levels[i].isvsvn) *mod_level = &(*mid)->levels[i];
+        if (!*mod_level) {
+            dcap_detail(d, dc, "TDX module ISVSVN %u below every level of %s", svn[0], (*mid)->id);
+            return MPAVS_DCAP_ERR_TCB_NOT_SUPPORTED;
+        }
+    }
+    return MPAVS_DCAP_OK;
+}
+
 static int eval_tcb(mpavs_dcap_verdict *vd, const dcap_tcb_info *t, const pck_ext *e,
                     const mpavs_dcap_quote *q, const dcap_isv_level *qe_level, char *d, size_t dc) {
     const dcap_tcb_level *sgx = NULL, *lvl = NULL;
@@ -589,31 +624,14 @@ static int eval_tcb(mpavs_dcap_verdict *vd, const dcap_tcb_info *t, const pck_ex
     }
     int module_status = MPAVS_DCAP_TCB_UP_TO_DATE;
     const dcap_isv_level *mod_level = NULL;
-    if (q->tee_type == MPAVS_DCAP_TEE_TDX) {
-        const uint8_t *svn = q->body;
-        int start = svn[1] > 0 ? 2 : 0;
-        for (size_t i = 0; i < t->n && !lvl; i++) {
-            const dcap_tcb_level *l = &t->levels[i];
-            if (!sgx_match(l, e)) continue;
-            bool ok = true;
-            for (int k = start; k < 16; k++)
-                if (svn[k] < l->tdx[k]) ok = false;
-            if (ok) lvl = l;
-        }
-        if (!lvl) {
-            dcap_detail(d, dc, "no TCB level matches the TD's TEE_TCB_SVN");
-            return MPAVS_DCAP_ERR_TCB_NOT_SUPPORTED;
-        }
-        /* TDX module identity */
-        const uint8_t *mrsignerseam = q->body + 64, *seamattr = q->body + 112;
-        const uint8_t *want_signer = t->mod_mrsigner, *want_attr = t->mod_attr;
+    bool tdx = q->tee_type == MPAVS_DCAP_TEE_TDX;
+    if (tdx) {
         const dcap_module_id *mid = NULL;
-        if (svn[1] > 0 && t->nmods > 0) {
-            mid = find_module(t, svn[1]);
-            if (!mid) {
-                dcap_detail(d, dc, "no TDX module identity TDX_%02X in tcb_info", svn[1]);
-                return MPAVS_DCAP_ERR_TDX_MODULE_MISMATCH;
-            }
+        int r = tdx_eval(t, e, q->body, &lvl, &mid, &mod_level, d, dc);
+        if (r) return r;
+        /* MRSIGNERSEAM / SEAMATTRIBUTES against the module identity (or tdxModule) */
+        const uint8_t *want_signer = t->mod_mrsigner, *want_attr = t->mod_attr;
+        if (mid) {
             want_signer = mid->mrsigner;
             want_attr = mid->attributes;
         } else if (!t->has_module) {
@@ -621,20 +639,12 @@ static int eval_tcb(mpavs_dcap_verdict *vd, const dcap_tcb_info *t, const pck_ex
             return MPAVS_DCAP_ERR_TDX_MODULE_MISMATCH;
         }
         static const uint8_t zero8[8] = {0};
-        if (memcmp(mrsignerseam, want_signer, 48) != 0 || memcmp(seamattr, zero8, 8) != 0 ||
-            memcmp(seamattr, want_attr, 8) != 0) {
+        if (memcmp(q->body + 64, want_signer, 48) != 0 || memcmp(q->body + 112, zero8, 8) != 0 ||
+            memcmp(q->body + 112, want_attr, 8) != 0) {
             dcap_detail(d, dc, "MRSIGNERSEAM/SEAMATTRIBUTES differ from the TDX module identity");
             return MPAVS_DCAP_ERR_TDX_MODULE_MISMATCH;
         }
-        if (mid) {
-            for (size_t i = 0; i < mid->n && !mod_level; i++)
-                if (svn[0] >= mid->levels[i].isvsvn) mod_level = &mid->levels[i];
-            if (!mod_level) {
-                dcap_detail(d, dc, "TDX module ISVSVN %u below every level of %s", svn[0], mid->id);
-                return MPAVS_DCAP_ERR_TCB_NOT_SUPPORTED;
-            }
-            module_status = mod_level->status;
-        }
+        if (mod_level) module_status = mod_level->status;
     } else {
         lvl = sgx;
     }
@@ -642,27 +652,24 @@ static int eval_tcb(mpavs_dcap_verdict *vd, const dcap_tcb_info *t, const pck_ex
     vd->module_status = module_status;
     vd->tcb_date = lvl->date;
     int s = lvl->status;
-    if (q->tee_type == MPAVS_DCAP_TEE_TDX) {
+    if (tdx) {
         s = converge(s, module_status);
-        /* TD 1.5 relaunch advice (QVL TDRelaunchCheck) */
-        int qs = qe_level->status, ss = sgx->status, ts = lvl->status;
+        /* TD 1.5 relaunch advice (QVL TDRelaunchCheck): the TD launched on an out-of-date TCB
+         * but its current TCB (TEE_TCB_SVN2) is up to date apart from configuration. */
+        int qs = qe_level->status;
         if (q->body_type == MPAVS_DCAP_BODY_TD15 && qs != MPAVS_DCAP_TCB_OUT_OF_DATE &&
-            qs != MPAVS_DCAP_TCB_REVOKED && ss <= MPAVS_DCAP_TCB_CONFIGURATION_AND_SW_HARDENING_NEEDED &&
-            (ts == MPAVS_DCAP_TCB_OUT_OF_DATE || ts == MPAVS_DCAP_TCB_OUT_OF_DATE_CONFIGURATION_NEEDED) &&
-            module_status == MPAVS_DCAP_TCB_OUT_OF_DATE) {
-            const uint8_t *svn2 = q->body + 584;
-            const dcap_tcb_level *latest = &t->levels[0];
-            bool c0;
-            if (svn2[1] != 0) {
-                const dcap_module_id *m2 = find_module(t, svn2[1]);
-                c0 = m2 && m2->n && svn2[0] >= m2->levels[0].isvsvn;
-            } else {
-                c0 = svn2[0] >= latest->tdx[0];
+            qs != MPAVS_DCAP_TCB_REVOKED &&
+            (s == MPAVS_DCAP_TCB_OUT_OF_DATE || s == MPAVS_DCAP_TCB_OUT_OF_DATE_CONFIGURATION_NEEDED)) {
+            const dcap_tcb_level *l2;
+            const dcap_module_id *m2;
+            const dcap_isv_level *ml2;
+            char scratch[8];
+            if (tdx_eval(t, e, q->body + 584, &l2, &m2, &ml2, scratch, sizeof scratch) == MPAVS_DCAP_OK) {
+                int cur = converge(l2->status, ml2 ? ml2->status : MPAVS_DCAP_TCB_UP_TO_DATE);
+                if (cur <= MPAVS_DCAP_TCB_CONFIGURATION_AND_SW_HARDENING_NEEDED)
+                    s = needs_config(cur) || needs_config(s) ? MPAVS_DCAP_TCB_TD_RELAUNCH_ADVISED_CONFIGURATION_NEEDED
+                                                              : MPAVS_DCAP_TCB_TD_RELAUNCH_ADVISED;
             }
-            if (c0 && svn2[2] >= latest->tdx[2])
-                s = needs_config(ss) || needs_config(ts)
-                        ? MPAVS_DCAP_TCB_TD_RELAUNCH_ADVISED_CONFIGURATION_NEEDED
-                        : MPAVS_DCAP_TCB_TD_RELAUNCH_ADVISED;
         }
     }
     s = converge(s, qe_level->status);

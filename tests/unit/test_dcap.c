@@ -400,7 +400,10 @@ TEST(dcap_more_regression) {
     } M[] = {
         {"m1", 1751620771, "SWHardeningNeeded"}, {"m2", 1720866066, "SWHardeningNeeded"},
         {"m3", 1760896131, "OutOfDate"},         {"m4", 1742009939, "OutOfDate"},
-        {"m5", 1771412332, "UpToDate"},          {"m6", 1742643097, "OutOfDate"},
+        {"m5", 1771412332, "UpToDate"},
+        /* m6: OE's "moduleupdate" TD 1.5 quote: launched on module ISVSVN 4 (OutOfDate), TEE_TCB_SVN2 has
+         * ISVSVN 7 (UpToDate) => QVL/OE TD_RELAUNCH_ADVISED (spec 2.7, 2.9) */
+        {"m6", 1742643097, "TDRelaunchAdvised"},
         {"m7", 1771412332, "tcb_not_supported"}, {"m8", 1749095026, "tcb_not_supported"},
         {"m9", 1687077779, "tcb_not_supported"},
     };
