@@ -4,6 +4,9 @@
 #include "mpavs/ecdsa.h"
 #include "mpavs/keystore.h"
 #include "mpavs/u256.h"
+#include "keystore/scrypt.h"
+
+#include <openssl/evp.h>
 
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -88,9 +91,31 @@ TEST(web3_wiki_scrypt) {
     uint8_t sk[64];
     size_t len;
     /* r = 1 with n = 2^18 breaks RFC 7914's n < 2^(16 r), which OpenSSL's scrypt enforces (geth's
-     * does not): we report it as unsupported rather than failing obscurely. */
-    CHECK_EQ_INT(mpavs_keystore_decrypt(sk, sizeof sk, &len, NULL, j, strlen(j), "testpassword", 12),
-                 MPAVS_KEYSTORE_ERR_UNSUPPORTED);
+     * does not): this goes through our own scrypt (src/keystore/scrypt.c). */
+    REQUIRE(mpavs_keystore_decrypt(sk, sizeof sk, &len, NULL, j, strlen(j), "testpassword", 12) == 0);
+    CHECK_STREQ(harness_hex(sk, len), "7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d");
+}
+
+/* Our scrypt against RFC 7914's vectors and against OpenSSL's EVP_PBE_scrypt. */
+TEST(own_scrypt) {
+    uint8_t a[64], b[64];
+    REQUIRE(ks_scrypt(a, 64, "", 0, (const uint8_t *)"", 0, 16, 1, 1) == 0);
+    CHECK_STREQ(harness_hex(a, 64), "77d6576238657b203b19ca42c18a0497f16b4844e3074ae8dfdffa3fede21442"
+                                    "fcd0069ded0948f8326a753a0fc81f17e8d3e0fb2e0d3628cf35e20c38d18906");
+    REQUIRE(ks_scrypt(a, 64, "password", 8, (const uint8_t *)"NaCl", 4, 1024, 8, 16) == 0);
+    CHECK_STREQ(harness_hex(a, 64), "fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b373162"
+                                    "2eaf30d92e22a3886ff109279d9830dac727afb94a83ee6d8360cbdfa2cc0640");
+    static const struct {
+        uint64_t n;
+        uint32_t r, p;
+    } ps[] = {{2, 1, 1}, {1024, 1, 3}, {4096, 8, 1}, {256, 2, 2}, {8192, 4, 1}};
+    for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++) {
+        uint8_t salt[32];
+        REQUIRE(mpavs_random_bytes(salt, sizeof salt) == 0);
+        REQUIRE(ks_scrypt(a, 32, "pw", 2, salt, sizeof salt, ps[i].n, ps[i].r, ps[i].p) == 0);
+        REQUIRE(EVP_PBE_scrypt("pw", 2, salt, sizeof salt, ps[i].n, ps[i].r, ps[i].p, 0, b, 32) == 1);
+        CHECK_MEMEQ(a, b, 32);
+    }
 }
 
 TEST(roundtrip_small_n) {
@@ -244,6 +269,7 @@ int main(void) {
     RUN(eigensdk_ecdsa_file);
     RUN(web3_wiki_pbkdf2);
     RUN(web3_wiki_scrypt);
+    RUN(own_scrypt);
     RUN(roundtrip_small_n);
     RUN(roundtrip_default_n);
     RUN(file_mode_and_exclusive);
