@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Fixed devnet platform/QE parameters (the PCK leaf and the QE identity carry the same). */
 static const uint8_t DEV_FMSPC[6] = {0x00, 0xDE, 0x7E, 0x00, 0x00, 0x00};
@@ -43,9 +45,17 @@ struct mpavs_dcap_devnet {
 static int write_file(const char *dir, const char *name, const void *data, size_t len, bool secret) {
     char path[4096];
     if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) return MPAVS_DCAP_ERR_IO;
-    FILE *f = fopen(path, "wb");
-    if (!f) return MPAVS_DCAP_ERR_IO;
-    if (secret) chmod(path, 0600);
+    /* private keys are created 0600 from the start */
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, secret ? 0600 : 0644);
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!f) {
+        if (fd >= 0) close(fd);
+        return MPAVS_DCAP_ERR_IO;
+    }
+    if (secret && fchmod(fd, 0600) != 0) {
+        fclose(f);
+        return MPAVS_DCAP_ERR_IO;
+    }
     bool ok = fwrite(data, 1, len, f) == len;
     if (fclose(f) != 0) ok = false;
     return ok ? MPAVS_DCAP_OK : MPAVS_DCAP_ERR_IO;
