@@ -14,13 +14,25 @@ static const fp2 TW_Y1 = BN_TW_Y1;
 static const fp2 TW_X2 = BN_TW_X2;
 static const fp2 TW_Y2 = BN_TW_Y2;
 static const int8_t ATE_NAF[BN_ATE_NAF_LEN] = BN_ATE_NAF;
+static const fp2 G2_X = BN_G2_GEN_X;
+static const fp2 G2_Y = BN_G2_GEN_Y;
+/* The line coefficients of the G2 generator, in loop order (generated, see consts.h). */
+static const fp2 G2_LINES[BN_G2_LINES_LEN][3] = BN_G2_LINES;
 
 typedef struct {
     g2p t;        /* running point T */
     fp2 qx, qy;   /* Q affine */
     fp2 nqy;      /* -Q.y */
     fp nxp, yp;   /* -P.x, P.y */
+    int fixed;    /* Q is the G2 generator: lines come from G2_LINES */
 } pair_state;
+
+/* l = precomputed line number k of the G2 generator evaluated at P. */
+static void fixed_line(const pair_state *s, bn_line *l, int k) {
+    fp2_mul_fp(&l->l0, &G2_LINES[k][0], &s->yp);
+    fp2_mul_fp(&l->l1, &G2_LINES[k][1], &s->nxp);
+    l->l3 = G2_LINES[k][2];
+}
 
 /* T <- 2T; l = tangent at T evaluated at P. */
 static void dbl_step(pair_state *s, bn_line *l) {
@@ -98,22 +110,39 @@ static void add_step(pair_state *s, bn_line *l, const fp2 *qx, const fp2 *qy) {
 
 static void miller_chunk(fp12 *f, pair_state *st, size_t n) {
     bn_line l;
+    int k = 0; /* index into G2_LINES */
     bn_fp12_set_one(f);
-    for (size_t j = 0; j < n; j++) bn_g2_from_affine(&st[j].t, &(mpavs_bn254_g2){st[j].qx, st[j].qy, 0});
+    for (size_t j = 0; j < n; j++)
+        if (!st[j].fixed) bn_g2_from_affine(&st[j].t, &(mpavs_bn254_g2){st[j].qx, st[j].qy, 0});
     for (int i = 1; i < BN_ATE_NAF_LEN; i++) {
         if (i > 1) bn_fp12_sqr(f, f);
         for (size_t j = 0; j < n; j++) {
-            dbl_step(&st[j], &l);
+            if (st[j].fixed)
+                fixed_line(&st[j], &l, k);
+            else
+                dbl_step(&st[j], &l);
             bn_fp12_mul_line(f, &l);
         }
+        k++;
         if (ATE_NAF[i] != 0) {
             for (size_t j = 0; j < n; j++) {
-                add_step(&st[j], &l, &st[j].qx, ATE_NAF[i] > 0 ? &st[j].qy : &st[j].nqy);
+                if (st[j].fixed)
+                    fixed_line(&st[j], &l, k);
+                else
+                    add_step(&st[j], &l, &st[j].qx, ATE_NAF[i] > 0 ? &st[j].qy : &st[j].nqy);
                 bn_fp12_mul_line(f, &l);
             }
+            k++;
         }
     }
     for (size_t j = 0; j < n; j++) {
+        if (st[j].fixed) {
+            fixed_line(&st[j], &l, k);
+            bn_fp12_mul_line(f, &l);
+            fixed_line(&st[j], &l, k + 1);
+            bn_fp12_mul_line(f, &l);
+            continue;
+        }
         fp2 x1, y1, x2, y2;
         /* Q1 = pi(Q), -Q2 = -pi^2(Q) */
         fp2_conj(&x1, &st[j].qx);
@@ -142,6 +171,9 @@ void bn_miller_loop(fp12 *f, const mpavs_bn254_g1 *p, const mpavs_bn254_g2 *q, s
         fp2_neg(&st[m].nqy, &q[i].y);
         fp_neg(&st[m].nxp, &p[i].x);
         st[m].yp = p[i].y;
+        /* Q = G2 or -G2 (public data): use the precomputed lines, e(P, -G2) = e(-P, G2) */
+        st[m].fixed = fp2_eq(&q[i].x, &G2_X) && (fp2_eq(&q[i].y, &G2_Y) || fp2_eq(&st[m].nqy, &G2_Y));
+        if (st[m].fixed && !fp2_eq(&q[i].y, &G2_Y)) fp_neg(&st[m].yp, &p[i].y);
         if (++m == CHUNK) {
             miller_chunk(&g, st, m);
             bn_fp12_mul(f, f, &g);

@@ -330,6 +330,21 @@ TEST(pairing_bilinear) {
     CHECK(!ok);
     CHECK(mpavs_bn254_pairing_check(&ok, ps, qs, 0) == MPAVS_BN254_OK);
     CHECK(ok);
+    /* precomputed-line paths: e(P, G2) e(P, -G2) = 1; e(aP, G2) = e(P, aG2) (general path) */
+    mpavs_bn254_g1_mul(&ps[0], &g1, ka);
+    ps[1] = ps[0];
+    qs[0] = g2;
+    mpavs_bn254_g2_neg(&qs[1], &g2);
+    CHECK(mpavs_bn254_pairing_check(&ok, ps, qs, 2) == MPAVS_BN254_OK);
+    CHECK(ok);
+    fp12 x, y;
+    bn_pairing(&x, &ps[0], &g2);
+    mpavs_bn254_g2_mul(&b2, &g2, ka);
+    bn_pairing(&y, &g1, &b2);
+    CHECK(bn_fp12_eq(&x, &y));
+    mpavs_bn254_g1_neg(&a1, &ps[0]);
+    bn_pairing(&y, &a1, &qs[1]); /* e(-aP, -G2) = e(aP, G2) */
+    CHECK(bn_fp12_eq(&x, &y));
 }
 
 

@@ -77,5 +77,48 @@ out.append("#define BN_U 0x%016xULL" % u)
 nu = naf(u)
 out.append("#define BN_U_NAF_LEN %d" % len(nu))
 out.append("#define BN_U_NAF {" + ", ".join(str(x) for x in nu) + "}")
+
+# ---- precomputed Miller-loop lines of the G2 generator (same projective formulas as pairing.c) ----
+def f2add(a, b): return ((a[0]+b[0]) % p, (a[1]+b[1]) % p)
+def f2sub(a, b): return ((a[0]-b[0]) % p, (a[1]-b[1]) % p)
+def f2sqr(a): return f2mul(a, a)
+def f2conj(a): return (a[0], (-a[1]) % p)
+b3t = f2mul((3, 0), bt)
+def dbl_step(T):
+    X, Y, Z = T
+    A = f2mul(X, Y); B = f2sqr(Y); C = f2sqr(Z); E = f2mul(C, b3t); F = f2add(f2add(E, E), E)
+    J = f2sqr(X); H = f2sub(f2sub(f2sqr(f2add(Y, Z)), B), C)
+    line = (H, f2add(f2add(J, J), J), f2sub(B, E))
+    X3 = f2mul(A, f2sub(B, F)); X3 = f2add(X3, X3)
+    G = f2sqr(f2add(B, F)); t = f2sqr(E); t = f2add(t, t); t = f2add(t, t)
+    Y3 = f2sub(f2sub(f2sub(G, t), t), t)
+    Z3 = f2mul(B, H); Z3 = f2add(Z3, Z3); Z3 = f2add(Z3, Z3)
+    return (X3, Y3, Z3), line
+def add_step(T, qx, qy):
+    X, Y, Z = T
+    th = f2sub(Y, f2mul(qy, Z)); la = f2sub(X, f2mul(qx, Z))
+    C = f2sqr(th); E = f2sqr(la); F = f2mul(la, E); G = f2mul(X, E)
+    H = f2sub(f2sub(f2add(f2mul(Z, C), F), G), G)
+    line = (la, th, f2sub(f2mul(th, qx), f2mul(la, qy)))
+    X3 = f2mul(la, H); Y3 = f2sub(f2mul(f2sub(G, H), th), f2mul(Y, F)); Z3 = f2mul(Z, F)
+    return (X3, Y3, Z3), line
+qx, qy = g2
+nqy = ((-qy[0]) % p, (-qy[1]) % p)
+T = (qx, qy, (1, 0))
+lines = []
+for d in nd[1:]:
+    T, l = dbl_step(T); lines.append(l)
+    if d:
+        T, l = add_step(T, qx, qy if d > 0 else nqy); lines.append(l)
+x1 = f2mul(f2conj(qx), f2pow(xi, (p-1)//3)); y1 = f2mul(f2conj(qy), f2pow(xi, (p-1)//2))
+x2 = f2mul(qx, f2pow(xi, (p*p-1)//3)); y2 = f2mul(qy, f2pow(xi, (p*p-1)//2)); y2 = ((-y2[0]) % p, (-y2[1]) % p)
+T, l = add_step(T, x1, y1); lines.append(l)
+T, l = add_step(T, x2, y2); lines.append(l)
+out.append("#define BN_G2_LINES_LEN %d" % len(lines))
+out.append("/* per line: the factors of y_P and -x_P, and the w^3 coefficient */")
+out.append("#define BN_G2_LINES { \\")
+for l in lines:
+    out.append("    {" + ", ".join(fmt2(c) for c in l) + "}, \\")
+out.append("}")
 out.append("\n#endif")
 print("\n".join(out))
