@@ -79,7 +79,8 @@ $(CLI_BIN): $(CLI_OBJ) $(STATIC_LIB)
 # keep object files of test and bench binaries (they are intermediates otherwise)
 .SECONDARY:
 .SECONDEXPANSION:
-$(BUILD)/mpavs-%: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard daemons/$$*/*.c)) $(DCOMMON_OBJ) $(STATIC_LIB)
+PCT := %
+$(BUILD)/mpavs-%: $$(patsubst $$(PCT).c,$(BUILD)/$$(PCT).o,$$(wildcard daemons/$$*/*.c)) $(DCOMMON_OBJ) $(STATIC_LIB)
 	$(CC) -o $@ $(filter %.o,$^) $(STATIC_LIB) $(LDLIBS_ALL)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(HARNESS_OBJ) $(STATIC_LIB)
