@@ -1,0 +1,319 @@
+/* daemons/common/jsonrpc_server.c — see jsonrpc_server.h. */
+#include "common/jsonrpc_server.h"
+
+#include "common/log.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct drpc_server {
+    struct MHD_Daemon *mhd;
+    drpc_options opt;
+    int port;
+};
+
+/* Per-connection upload state. */
+typedef struct {
+    char *buf;
+    size_t len, cap;
+    bool too_large;
+} upload;
+
+json_t *drpc_fail(drpc_error *err, long code, const char *fmt, ...) {
+    err->code = code;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return NULL;
+}
+
+int drpc_json_depth(const char *s, size_t len, int limit) {
+    int depth = 0, max = 0;
+    bool in_str = false, esc = false;
+    for (size_t i = 0; i < len; i++) {
+        char ch = s[i];
+        if (in_str) {
+            if (esc) esc = false;
+            else if (ch == '\\') esc = true;
+            else if (ch == '"') in_str = false;
+            continue;
+        }
+        if (ch == '"') in_str = true;
+        else if (ch == '[' || ch == '{') {
+            if (++depth > max) max = depth;
+            if (max > limit) return max;
+        } else if (ch == ']' || ch == '}') {
+            if (depth > 0) depth--;
+        }
+    }
+    return max;
+}
+
+static json_t *error_obj(json_t *id, long code, const char *msg, json_t *data) {
+    json_t *e = json_pack("{s:I,s:s}", "code", (json_int_t)code, "message", msg);
+    if (e && data) json_object_set_new(e, "data", data);
+    else if (data) json_decref(data);
+    return json_pack("{s:s,s:O,s:o}", "jsonrpc", "2.0", "id", id ? id : json_null(), "error", e);
+}
+
+/* One request object → reply object (new ref) or NULL for a notification. */
+static json_t *handle_one(const drpc_options *opt, json_t *req) {
+    if (!json_is_object(req)) return error_obj(NULL, DRPC_INVALID_REQUEST, "invalid request: not an object", NULL);
+    json_t *id = json_object_get(req, "id");
+    if (id && !json_is_string(id) && !json_is_integer(id) && !json_is_null(id) && !json_is_real(id))
+        return error_obj(NULL, DRPC_INVALID_REQUEST, "invalid request: bad id", NULL);
+    json_t *ver = json_object_get(req, "jsonrpc");
+    json_t *m = json_object_get(req, "method");
+    if (!json_is_string(ver) || strcmp(json_string_value(ver), "2.0") != 0)
+        return error_obj(id, DRPC_INVALID_REQUEST, "invalid request: jsonrpc must be \"2.0\"", NULL);
+    if (!json_is_string(m) || json_string_length(m) == 0 || json_string_length(m) > 128 ||
+        strlen(json_string_value(m)) != json_string_length(m))
+        return error_obj(id, DRPC_INVALID_REQUEST, "invalid request: method must be a non-empty string", NULL);
+    json_t *params = json_object_get(req, "params");
+    json_t *owned = NULL;
+    if (!params || json_is_null(params)) params = owned = json_array();
+    else if (!json_is_array(params) && !json_is_object(params))
+        return id ? error_obj(id, DRPC_INVALID_PARAMS, "invalid params: expected an array or object", NULL) : NULL;
+    drpc_error err;
+    memset(&err, 0, sizeof err);
+    json_t *res = opt->handler(opt->user, json_string_value(m), params, &err);
+    json_decref(owned);
+    if (!id) {
+        json_decref(res);
+        json_decref(err.data);
+        return NULL;
+    }
+    if (!res) {
+        if (err.code == 0) {
+            err.code = DRPC_INTERNAL_ERROR;
+            snprintf(err.message, sizeof err.message, "internal error");
+        }
+        char q[160];
+        dlog(DLOG_DEBUG, "rpc_error", "method=%s code=%ld message=%s", json_string_value(m), err.code,
+             dlog_quote(q, sizeof q, err.message));
+        return error_obj(id, err.code, err.message, err.data);
+    }
+    return json_pack("{s:s,s:O,s:o}", "jsonrpc", "2.0", "id", id, "result", res);
+}
+
+static char *dump(json_t *j) {
+    char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+    json_decref(j);
+    return s;
+}
+
+int drpc_handle_body(const drpc_options *opt, const char *body, size_t len, char **reply) {
+    *reply = NULL;
+    int maxd = opt->max_depth > 0 ? opt->max_depth : 64;
+    size_t maxb = opt->max_batch ? opt->max_batch : 8;
+    if (drpc_json_depth(body, len, maxd) > maxd) {
+        *reply = dump(error_obj(NULL, DRPC_INVALID_REQUEST, "invalid request: JSON nested too deeply", NULL));
+        return 200;
+    }
+    json_error_t je;
+    json_t *doc = json_loadb(body, len, 0, &je);
+    if (!doc) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "parse error: %s", je.text);
+        *reply = dump(error_obj(NULL, DRPC_PARSE_ERROR, msg, NULL));
+        return 200;
+    }
+    if (json_is_array(doc)) {
+        size_t n = json_array_size(doc);
+        if (n == 0 || n > maxb) {
+            char msg[128];
+            snprintf(msg, sizeof msg, "invalid request: batch must hold 1..%zu requests (got %zu)", maxb, n);
+            *reply = dump(error_obj(NULL, DRPC_INVALID_REQUEST, msg, NULL));
+            json_decref(doc);
+            return 200;
+        }
+        json_t *out = json_array();
+        for (size_t i = 0; i < n; i++) {
+            json_t *r = handle_one(opt, json_array_get(doc, i));
+            if (r) json_array_append_new(out, r);
+        }
+        json_decref(doc);
+        if (json_array_size(out) == 0) {
+            json_decref(out);
+            return 200;
+        }
+        *reply = dump(out);
+        return *reply ? 200 : 500;
+    }
+    json_t *r = handle_one(opt, doc);
+    json_decref(doc);
+    if (!r) return 200;
+    *reply = dump(r);
+    return *reply ? 200 : 500;
+}
+
+static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, char *body, const char *ctype) {
+    size_t len = body ? strlen(body) : 0;
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(len, body ? body : (void *)"", body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    if (!r) {
+        free(body);
+        return MHD_NO;
+    }
+    if (ctype) MHD_add_response_header(r, "Content-Type", ctype);
+    enum MHD_Result ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result respond_text(struct MHD_Connection *c, unsigned status, const char *text) {
+    char *b = strdup(text);
+    return respond(c, status, b, "text/plain");
+}
+
+static bool ctype_ok(const char *ct) {
+    if (!ct) return false;
+    static const char *const OK[] = {"application/json", "application/json-rpc", "application/jsonrequest"};
+    for (size_t i = 0; i < 3; i++) {
+        size_t n = strlen(OK[i]);
+        if (strncasecmp(ct, OK[i], n) == 0 && (ct[n] == 0 || ct[n] == ';' || ct[n] == ' ')) return true;
+    }
+    return false;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                  const char *version, const char *data, size_t *data_size, void **con_cls) {
+    drpc_server *s = cls;
+    size_t max_body = s->opt.max_body ? s->opt.max_body : (size_t)4 << 20;
+    if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) {
+        if (*con_cls == NULL) {
+            *con_cls = (void *)1;
+            return MHD_YES;
+        }
+        const char *ct = "text/plain; version=0.0.4";
+        char *text = s->opt.get_handler ? s->opt.get_handler(s->opt.user, &ct) : NULL;
+        return respond(c, 200, text, ct);
+    }
+    if (strcmp(method, "OPTIONS") == 0) return respond(c, 200, NULL, NULL);
+    if (strcmp(method, "POST") != 0) return respond_text(c, 405, "method not allowed\n");
+
+    upload *u = *con_cls;
+    if (!u) {
+        if (!ctype_ok(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type")))
+            return respond_text(c, 415, "invalid content type, only application/json is supported\n");
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        if (cl && strtoull(cl, NULL, 10) > max_body) return respond_text(c, 413, "content length too large\n");
+        u = calloc(1, sizeof *u);
+        if (!u) return MHD_NO;
+        *con_cls = u;
+        return MHD_YES;
+    }
+    if (*data_size) {
+        if (!u->too_large) {
+            if (u->len + *data_size > max_body) {
+                u->too_large = true;
+                free(u->buf);
+                u->buf = NULL;
+                u->len = u->cap = 0;
+            } else {
+                if (u->len + *data_size + 1 > u->cap) {
+                    size_t nc = u->cap ? u->cap : 4096;
+                    while (nc < u->len + *data_size + 1) nc *= 2;
+                    if (nc > max_body + 1) nc = max_body + 1;
+                    char *nb = realloc(u->buf, nc);
+                    if (!nb) return MHD_NO;
+                    u->buf = nb;
+                    u->cap = nc;
+                }
+                memcpy(u->buf + u->len, data, *data_size);
+                u->len += *data_size;
+            }
+        }
+        *data_size = 0;
+        return MHD_YES;
+    }
+    if (u->too_large) return respond_text(c, 413, "content length too large\n");
+    char *reply = NULL;
+    int status = drpc_handle_body(&s->opt, u->buf ? u->buf : "", u->len, &reply);
+    return respond(c, (unsigned)status, reply, "application/json");
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe) {
+    upload *u = *con_cls;
+    if (u && u != (void *)1) {
+        free(u->buf);
+        free(u);
+    }
+    *con_cls = NULL;
+}
+
+static bool parse_listen(const char *listen, struct sockaddr_in *sa, char *err, size_t cap) {
+    const char *colon = listen ? strrchr(listen, ':') : NULL;
+    if (!colon) {
+        snprintf(err, cap, "listen address %s: expected host:port", listen ? listen : "(null)");
+        return false;
+    }
+    char host[64];
+    size_t hl = (size_t)(colon - listen);
+    if (hl >= sizeof host) {
+        snprintf(err, cap, "listen address %s: host too long", listen);
+        return false;
+    }
+    memcpy(host, listen, hl);
+    host[hl] = 0;
+    char *end;
+    unsigned long port = strtoul(colon + 1, &end, 10);
+    if (!colon[1] || *end || port > 65535) {
+        snprintf(err, cap, "listen address %s: bad port", listen);
+        return false;
+    }
+    memset(sa, 0, sizeof *sa);
+    sa->sin_family = AF_INET;
+    sa->sin_port = htons((uint16_t)port);
+    if (hl == 0 || strcmp(host, "localhost") == 0) strcpy(host, "127.0.0.1");
+    if (inet_pton(AF_INET, host, &sa->sin_addr) != 1) {
+        snprintf(err, cap, "listen address %s: host must be an IPv4 address", listen);
+        return false;
+    }
+    return true;
+}
+
+drpc_server *drpc_start(const drpc_options *opt, char *errbuf, size_t errcap) {
+    struct sockaddr_in sa;
+    if (!opt->handler) {
+        snprintf(errbuf, errcap, "no handler");
+        return NULL;
+    }
+    if (!parse_listen(opt->listen, &sa, errbuf, errcap)) return NULL;
+    drpc_server *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(errbuf, errcap, "out of memory");
+        return NULL;
+    }
+    s->opt = *opt;
+    unsigned threads = opt->threads ? opt->threads : 4;
+    unsigned timeout = opt->conn_timeout_s ? opt->conn_timeout_s : 30;
+    s->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+                              on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                              MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)256,
+                              MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+                              s, MHD_OPTION_END);
+    if (!s->mhd) {
+        snprintf(errbuf, errcap, "cannot listen on %s (address in use or not available)", opt->listen);
+        free(s);
+        return NULL;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = info ? (int)info->port : (int)ntohs(sa.sin_port);
+    return s;
+}
+
+int drpc_port(const drpc_server *s) { return s->port; }
+
+void drpc_stop(drpc_server *s) {
+    if (!s) return;
+    MHD_stop_daemon(s->mhd);
+    free(s);
+}

@@ -1,0 +1,627 @@
+/*
+ * mpavs-prover — the reference TEE prover's JSON-RPC service (upstream spec §2.5) with a native
+ * chain-state task (type 3).
+ *
+ * Methods (positional params):
+ *   prover_metadata []                         → {"with_context":false,"version":…,"task_with_context":{"1":…,"2":…,"3":false}}
+ *   generateAttestationReport ["0x<≤64 B>"]    → "0x<quote>"; REPORTDATA = 0^12 ‖ enclave address ‖ last 32 bytes of the
+ *                                                 right-aligned request (errors 14002 too long / bad hex, 14003 quote failed)
+ *   prover_genContext [start, end, task_type]  → forwarded to the external prover of that type; type 3 needs no context
+ *   prover_proveTask [ProveTaskParams]         → PoeResponse (below); types 1/2 forwarded to the external prover
+ *   da_tryLock ["0x<hash>"]                    → "Locked" | "Exist" | "Failed" (in-memory DA, TTL 120 s)
+ *   da_putPob [{"hash","interning","pob"}]     → null (stored verbatim under "hash", TTL 120 s)
+ * Scroll (1) / Linea (2) tasks without a configured external prover, and unknown task types, get
+ * error 14005 whose message contains "skip" (the reference Go operator then skips the task).
+ *
+ * Task type 3 (chain state) in prover_proveTask:
+ *   params: {"task_type": 3, "start": N, "end": N (optional; must equal start when present)}
+ *   The chain is the one at chain.rpc_url with chain id chain.chain_id (checked). Block N's header
+ *   is verified from a trusted anchor: the last block this process proved if it is ≤ N, else the
+ *   configured checkpoint (chain.checkpoint_number / chain.checkpoint_hash); every header is
+ *   re-encoded to RLP and must hash to its "hash", and parent hashes must link.
+ *   metadata = keccak256(abi.encodePacked(uint256 chainId, uint256 N))
+ *   state    = abi.encode(bytes32 blockHash, bytes32 stateRoot) of block N
+ *   PoeResponse: batch_id = start_block = end_block = N and
+ *     poe.batch_hash      = metadata
+ *     poe.state_hash      = keccak256(state)
+ *     poe.prev_state_root = stateRoot of block N-1 (zero for block 0)
+ *     poe.new_state_root  = stateRoot of block N
+ *     poe.withdrawal_root = withdrawalsRoot of block N (zero before Shanghai)
+ *     poe.signature = poe_signature = enclave secp256k1 signature over mpavs_avs_poe_digest(poe)
+ *                     (r ‖ s ‖ v, v = recid + 27)
+ *   plus extra members (ignored by Go clients): "chain_id", "block_hash", "state_root",
+ *   "metadata" (0x, 32 B) and "state" (0x, 64 B).
+ *   Failures: 15001 "proving failed: <reason>" (e.g. checkpoint hash mismatch, block not mined yet).
+ *
+ * The enclave key is generated at start and wiped at exit. SIGTERM/SIGINT stop within ~100 ms.
+ */
+#include "common/config.h"
+#include "common/jsonrpc_server.h"
+#include "common/log.h"
+#include "common/signals.h"
+#include "prover/attest.h"
+#include "prover/chain.h"
+
+#include "mpavs/avs.h"
+#include "mpavs/common.h"
+#include "mpavs/ecdsa.h"
+#include "mpavs/hex.h"
+#include "mpavs/keccak.h"
+#include "mpavs/rpc.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define PROVER_VERSION "mpavs-prover/0.1.0"
+#define ERR_MISSING_BATCH 14001
+#define ERR_REPORT_DATA 14002
+#define ERR_QUOTE 14003
+#define ERR_GEN_CONTEXT 14004
+#define ERR_UNKNOWN_TASK 14005
+#define ERR_POB_NOT_FOUND 14006
+#define ERR_PROVE 15001
+#define DA_SLOTS 64
+#define DA_TTL_S 120
+#define DA_MAX_BYTES (16u << 20)
+
+typedef struct {
+    uint8_t hash[32];
+    int64_t expires;
+    char *data; /* NULL while only locked */
+} da_slot;
+
+typedef struct {
+    /* config */
+    const char *listen, *version, *rpc_url, *scroll_url, *linea_url;
+    uint64_t chain_id, checkpoint_number, max_headers;
+    uint8_t checkpoint_hash[32];
+    bool has_chain;
+    /* state */
+    mpavs_ecdsa_ctx *ecdsa;
+    uint8_t seckey[32];
+    mpavs_address address;
+    attester *att;
+    pthread_mutex_t att_lock, prove_lock, da_lock;
+    mpavs_rpc *chain;
+    bool chain_id_checked;
+    bool has_last;
+    uint64_t last_number;
+    uint8_t last_hash[32];
+    da_slot da[DA_SLOTS];
+} prover;
+
+static void hex0x(char *out, size_t cap, const uint8_t *b, size_t n) {
+    if (mpavs_hex_encode(out, cap, b, n, true) != MPAVS_HEX_OK) out[0] = 0;
+}
+
+static json_t *hexj(const uint8_t *b, size_t n) {
+    char *s = malloc(2 * n + 3);
+    if (!s) return NULL;
+    hex0x(s, 2 * n + 3, b, n);
+    json_t *j = json_string(s);
+    free(s);
+    return j;
+}
+
+static bool get_u64(json_t *v, uint64_t *out) {
+    if (!json_is_integer(v) || json_integer_value(v) < 0) return false;
+    *out = (uint64_t)json_integer_value(v);
+    return true;
+}
+
+/* ---- external prover forwarding ---- */
+
+static json_t *forward(const char *url, const char *method, json_t *params, drpc_error *err) {
+    mpavs_rpc_options o;
+    memset(&o, 0, sizeof o);
+    o.timeout_ms = 600000;
+    o.max_retries = 1;
+    mpavs_rpc *c = mpavs_rpc_create(url, &o);
+    if (!c) return drpc_fail(err, DRPC_INTERNAL_ERROR, "external prover: bad URL");
+    char *p = json_dumps(params, JSON_COMPACT);
+    char *res = NULL;
+    mpavs_rpc_error e;
+    memset(&e, 0, sizeof e);
+    int r = p ? mpavs_rpc_call(c, &res, &e, method, p) : MPAVS_RPC_ERR_NOMEM;
+    free(p);
+    mpavs_rpc_destroy(c);
+    if (r == MPAVS_RPC_ERR_RPC) {
+        drpc_fail(err, e.code, "%s", e.message);
+        mpavs_rpc_error_clear(&e);
+        return NULL;
+    }
+    if (r) {
+        drpc_fail(err, DRPC_SERVER_ERROR, "external prover: %s: %s", mpavs_rpc_strerror(r), e.message);
+        mpavs_rpc_error_clear(&e);
+        return NULL;
+    }
+    json_error_t je;
+    json_t *j = json_loads(res, JSON_DECODE_ANY, &je);
+    free(res);
+    if (!j) return drpc_fail(err, DRPC_SERVER_ERROR, "external prover: bad result JSON");
+    return j;
+}
+
+static const char *external_url(const prover *p, uint64_t type) {
+    return type == 1 ? p->scroll_url : type == 2 ? p->linea_url : NULL;
+}
+
+static json_t *skip_error(drpc_error *err, uint64_t type) {
+    if (type == 1 || type == 2)
+        return drpc_fail(err, ERR_UNKNOWN_TASK,
+                         "task type %" PRIu64 " (%s) needs an external prover and none is configured: skip", type,
+                         type == 1 ? "scroll" : "linea");
+    return drpc_fail(err, ERR_UNKNOWN_TASK, "unknown task type %" PRIu64 ": skip", type);
+}
+
+/* ---- methods ---- */
+
+static json_t *m_metadata(prover *p) {
+    return json_pack("{s:b,s:s,s:{s:b,s:b,s:b}}", "with_context", 0, "version", p->version, "task_with_context", "1",
+                     0, "2", p->linea_url != NULL, "3", 0);
+}
+
+static json_t *m_report(prover *p, json_t *params, drpc_error *err) {
+    const char *s = json_string_value(json_array_get(params, 0));
+    if (!json_is_array(params) || json_array_size(params) != 1 || !s)
+        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: expected [\"0x<report data>\"]");
+    uint8_t in[64];
+    size_t n = 0;
+    size_t sl = strlen(s);
+    if (sl > 2 + 128) return drpc_fail(err, ERR_REPORT_DATA, "report data longer than 64 bytes");
+    if (strncmp(s, "0x", 2) != 0 || mpavs_hex_decode(in, sizeof in, &n, s, sl) != MPAVS_HEX_OK)
+        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: report data must be 0x-prefixed hex");
+    uint8_t rd[64];
+    memset(rd, 0, sizeof rd);
+    memcpy(rd + 64 - n, in, n);
+    memset(rd, 0, 12);
+    memcpy(rd + 12, p->address.bytes, 20);
+    uint8_t *quote = NULL;
+    size_t qlen = 0;
+    char e[512];
+    pthread_mutex_lock(&p->att_lock);
+    bool ok = attest_quote(p->att, rd, &quote, &qlen, e, sizeof e);
+    pthread_mutex_unlock(&p->att_lock);
+    if (!ok) {
+        dlog(DLOG_ERROR, "quote_failed", "error=\"%s\"", e);
+        return drpc_fail(err, ERR_QUOTE, "quote generation failed: %s", e);
+    }
+    json_t *j = hexj(quote, qlen);
+    free(quote);
+    dlog(DLOG_INFO, "attestation_report", "quote_bytes=%zu", qlen);
+    return j ? j : drpc_fail(err, DRPC_INTERNAL_ERROR, "out of memory");
+}
+
+static json_t *m_gen_context(prover *p, json_t *params, drpc_error *err) {
+    uint64_t start, end, type;
+    if (!json_is_array(params) || json_array_size(params) != 3 || !get_u64(json_array_get(params, 0), &start) ||
+        !get_u64(json_array_get(params, 1), &end) || !get_u64(json_array_get(params, 2), &type))
+        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: expected [start_block, end_block, task_type]");
+    if (type == 3) return drpc_fail(err, ERR_UNKNOWN_TASK, "task type 3 needs no context: skip");
+    const char *url = external_url(p, type);
+    if (!url) return skip_error(err, type);
+    return forward(url, "prover_genContext", params, err);
+}
+
+static int64_t now_s(void) { return (int64_t)time(NULL); }
+
+static da_slot *da_find(prover *p, const uint8_t h[32], int64_t now) {
+    for (size_t i = 0; i < DA_SLOTS; i++)
+        if (p->da[i].expires > now && memcmp(p->da[i].hash, h, 32) == 0) return &p->da[i];
+    return NULL;
+}
+
+static da_slot *da_free_slot(prover *p, int64_t now) {
+    da_slot *best = NULL;
+    for (size_t i = 0; i < DA_SLOTS; i++) {
+        da_slot *s = &p->da[i];
+        if (s->expires <= now) {
+            free(s->data);
+            s->data = NULL;
+            return s;
+        }
+        if (!best || s->expires < best->expires) best = s;
+    }
+    return NULL; /* all live: refuse rather than evict */
+}
+
+static bool parse_hash(json_t *v, uint8_t out[32]) {
+    const char *s = json_string_value(v);
+    return s && strlen(s) == 66 && strncmp(s, "0x", 2) == 0 && mpavs_hex_decode_exact(out, 32, s) == MPAVS_HEX_OK;
+}
+
+static json_t *m_try_lock(prover *p, json_t *params, drpc_error *err) {
+    uint8_t h[32];
+    if (!json_is_array(params) || json_array_size(params) != 1 || !parse_hash(json_array_get(params, 0), h))
+        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: expected [\"0x<32-byte pob hash>\"]");
+    int64_t now = now_s();
+    const char *res;
+    pthread_mutex_lock(&p->da_lock);
+    da_slot *s = da_find(p, h, now);
+    if (s && s->data) {
+        s->expires = now + DA_TTL_S;
+        res = "Exist";
+    } else if (s) {
+        res = "Failed";
+    } else if ((s = da_free_slot(p, now)) != NULL) {
+        memcpy(s->hash, h, 32);
+        s->expires = now + DA_TTL_S;
+        res = "Locked";
+    } else {
+        res = "Failed";
+    }
+    pthread_mutex_unlock(&p->da_lock);
+    return json_string(res);
+}
+
+static json_t *m_put_pob(prover *p, json_t *params, drpc_error *err) {
+    json_t *o = json_array_get(params, 0);
+    uint8_t h[32];
+    if (!json_is_array(params) || json_array_size(params) != 1 || !json_is_object(o) ||
+        !parse_hash(json_object_get(o, "hash"), h) || !json_is_string(json_object_get(o, "interning")) ||
+        !json_is_array(json_object_get(o, "pob")))
+        return drpc_fail(err, DRPC_INVALID_PARAMS,
+                         "invalid params: expected [{\"hash\":\"0x…\",\"interning\":\"0x…\",\"pob\":[…]}]");
+    char *text = json_dumps(o, JSON_COMPACT);
+    if (!text) return drpc_fail(err, DRPC_INTERNAL_ERROR, "out of memory");
+    if (strlen(text) > DA_MAX_BYTES) {
+        free(text);
+        return drpc_fail(err, DRPC_INVALID_PARAMS, "pob list too large");
+    }
+    int64_t now = now_s();
+    pthread_mutex_lock(&p->da_lock);
+    da_slot *s = da_find(p, h, now);
+    if (!s) s = da_free_slot(p, now);
+    if (s) {
+        free(s->data);
+        s->data = text;
+        memcpy(s->hash, h, 32);
+        s->expires = now + DA_TTL_S;
+        text = NULL;
+    }
+    pthread_mutex_unlock(&p->da_lock);
+    if (text) {
+        free(text);
+        return drpc_fail(err, DRPC_SERVER_ERROR, "DA store full, try later");
+    }
+    return json_null();
+}
+
+static json_t *prove_chain(prover *p, uint64_t n, drpc_error *err) {
+    if (!p->has_chain) return drpc_fail(err, ERR_UNKNOWN_TASK, "task type 3 is not configured (no chain section): skip");
+    char e[512];
+    chain_header h, parent;
+    pthread_mutex_lock(&p->prove_lock);
+    bool ok = true;
+    if (!p->chain_id_checked) {
+        uint64_t id = 0;
+        mpavs_rpc_error re;
+        memset(&re, 0, sizeof re);
+        int r = mpavs_rpc_chain_id(p->chain, &id, &re);
+        mpavs_rpc_error_clear(&re);
+        if (r) {
+            snprintf(e, sizeof e, "chain RPC: eth_chainId: %s", mpavs_rpc_strerror(r));
+            ok = false;
+        } else if (id != p->chain_id) {
+            snprintf(e, sizeof e, "chain id mismatch: config says %" PRIu64 ", node says %" PRIu64, p->chain_id, id);
+            ok = false;
+        } else {
+            p->chain_id_checked = true;
+        }
+    }
+    if (ok) {
+        uint64_t head = 0;
+        mpavs_rpc_error re;
+        memset(&re, 0, sizeof re);
+        int r = mpavs_rpc_block_number(p->chain, &head, &re);
+        mpavs_rpc_error_clear(&re);
+        if (r) {
+            snprintf(e, sizeof e, "chain RPC: eth_blockNumber: %s", mpavs_rpc_strerror(r));
+            ok = false;
+        } else if (n > head) {
+            snprintf(e, sizeof e, "block %" PRIu64 " is not mined yet (chain head %" PRIu64 ")", n, head);
+            ok = false;
+        }
+    }
+    if (ok) {
+        bool from_last = p->has_last && p->last_number <= n;
+        ok = chain_verify_range(p->chain, from_last ? p->last_number : p->checkpoint_number,
+                                from_last ? p->last_hash : p->checkpoint_hash, n, p->max_headers, &h, &parent, e,
+                                sizeof e);
+        if (!ok && from_last) {
+            dlog(DLOG_WARN, "anchor_fallback", "block=%" PRIu64 " error=\"%s\"", n, e);
+            ok = chain_verify_range(p->chain, p->checkpoint_number, p->checkpoint_hash, n, p->max_headers, &h,
+                                    &parent, e, sizeof e);
+        }
+        if (ok && (!p->has_last || n > p->last_number)) {
+            p->has_last = true;
+            p->last_number = n;
+            memcpy(p->last_hash, h.hash, 32);
+        }
+    }
+    pthread_mutex_unlock(&p->prove_lock);
+    if (!ok) {
+        dlog(DLOG_WARN, "prove_failed", "type=3 block=%" PRIu64 " error=\"%s\"", n, e);
+        return drpc_fail(err, ERR_PROVE, "proving failed: %s", e);
+    }
+    uint8_t meta[32], state[64], state_hash[32], digest[32], sig65[65];
+    static const uint8_t zero[32];
+    mpavs_avs_chain_task_metadata(meta, p->chain_id, n);
+    mpavs_avs_chain_task_state(state, h.hash, h.state_root);
+    mpavs_keccak256(state_hash, state, 64);
+    const uint8_t *prev_root = n > 0 ? parent.state_root : zero;
+    const uint8_t *wroot = h.has_withdrawals_root ? h.withdrawals_root : zero;
+    mpavs_avs_poe_digest(digest, meta, state_hash, prev_root, h.state_root, wroot);
+    mpavs_ecdsa_sig sig;
+    if (mpavs_ecdsa_sign(p->ecdsa, &sig, digest, p->seckey) != MPAVS_ECDSA_OK)
+        return drpc_fail(err, ERR_PROVE, "proving failed: signing failed");
+    mpavs_ecdsa_sig_serialize(sig65, &sig);
+    json_t *poe = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o}", "batch_hash", hexj(meta, 32), "state_hash",
+                            hexj(state_hash, 32), "prev_state_root", hexj(prev_root, 32), "new_state_root",
+                            hexj(h.state_root, 32), "withdrawal_root", hexj(wroot, 32), "signature", hexj(sig65, 65));
+    json_t *res = poe ? json_pack("{s:b,s:I,s:I,s:I,s:o,s:o,s:I,s:o,s:o,s:o,s:o}", "not_ready", 0, "batch_id",
+                                  (json_int_t)n, "start_block", (json_int_t)n, "end_block", (json_int_t)n, "poe", poe,
+                                  "poe_signature", hexj(sig65, 65), "chain_id", (json_int_t)p->chain_id, "block_hash",
+                                  hexj(h.hash, 32), "state_root", hexj(h.state_root, 32), "metadata", hexj(meta, 32),
+                                  "state", hexj(state, 64))
+                      : NULL;
+    if (!res) return drpc_fail(err, DRPC_INTERNAL_ERROR, "out of memory");
+    char bh[67];
+    hex0x(bh, sizeof bh, h.hash, 32);
+    dlog(DLOG_INFO, "proved", "type=3 chain_id=%" PRIu64 " block=%" PRIu64 " block_hash=%s", p->chain_id, n, bh);
+    return res;
+}
+
+static json_t *m_prove_task(prover *p, json_t *params, drpc_error *err) {
+    json_t *o = json_array_get(params, 0);
+    if (!json_is_array(params) || json_array_size(params) != 1 || !json_is_object(o))
+        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: expected [ProveTaskParams object]");
+    json_t *tt = json_object_get(o, "task_type");
+    uint64_t type = 1, start = 0, end = 0;
+    if (tt && !json_is_null(tt) && !get_u64(tt, &type))
+        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: task_type must be a non-negative integer");
+    json_t *js = json_object_get(o, "start"), *je = json_object_get(o, "end");
+    if ((js && !json_is_null(js) && !get_u64(js, &start)) || (je && !json_is_null(je) && !get_u64(je, &end)))
+        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: start/end must be non-negative integers");
+    if (type == 3) {
+        if (end != 0 && end != start)
+            return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: task type 3 proves one block (end must equal start)");
+        return prove_chain(p, start, err);
+    }
+    const char *url = external_url(p, type);
+    if (!url) return skip_error(err, type);
+    return forward(url, "prover_proveTask", params, err);
+}
+
+static json_t *handler(void *user, const char *method, json_t *params, drpc_error *err) {
+    prover *p = user;
+    if (strcmp(method, "prover_metadata") == 0) return m_metadata(p);
+    if (strcmp(method, "generateAttestationReport") == 0) return m_report(p, params, err);
+    if (strcmp(method, "prover_genContext") == 0) return m_gen_context(p, params, err);
+    if (strcmp(method, "prover_proveTask") == 0) return m_prove_task(p, params, err);
+    if (strcmp(method, "da_tryLock") == 0) return m_try_lock(p, params, err);
+    if (strcmp(method, "da_putPob") == 0) return m_put_pob(p, params, err);
+    return drpc_fail(err, DRPC_METHOD_NOT_FOUND, "the method %.100s does not exist/is not available", method);
+}
+
+/* ---- configuration ---- */
+
+static const char TEMPLATE[] =
+    "{\n"
+    "  \"listen\": \"127.0.0.1:18232\",\n"
+    "  \"log_level\": \"info\",\n"
+    "  \"version\": \"" PROVER_VERSION "\",\n"
+    "  \"server\": {\"body_limit\": 4194304, \"workers\": 4, \"max_batch\": 8},\n"
+    "  \"attestation\": {\n"
+    "    \"provider\": \"devnet\",\n"
+    "    \"devnet_ca_dir\": \"./devnet-ca\",\n"
+    "    \"mr_enclave\": null,\n"
+    "    \"mr_signer\": null,\n"
+    "    \"debug\": false,\n"
+    "    \"dir\": null\n"
+    "  },\n"
+    "  \"chain\": {\n"
+    "    \"rpc_url\": \"http://127.0.0.1:8545\",\n"
+    "    \"chain_id\": 31337,\n"
+    "    \"checkpoint_number\": 0,\n"
+    "    \"checkpoint_hash\": \"0x<32-byte hash of the checkpoint block>\",\n"
+    "    \"max_headers\": 100000\n"
+    "  },\n"
+    "  \"external_prover\": {\"scroll\": null, \"linea\": null}\n"
+    "}\n";
+
+static void usage(FILE *f) {
+    fputs("usage: mpavs-prover --config FILE [--log-level LEVEL]\n"
+          "       mpavs-prover --print-config-template | --help\n\n"
+          "Serves the TEE prover JSON-RPC API (prover_metadata, generateAttestationReport, prover_genContext,\n"
+          "prover_proveTask, da_tryLock, da_putPob) on the configured loopback address. Proves chain-state\n"
+          "tasks (type 3) natively; Scroll (1) and Linea (2) tasks go to external_prover URLs when set.\n"
+          "attestation.provider: devnet (devnet_ca_dir from `mpavs attest devnet-ca`), gramine (dir, default\n"
+          "/dev/attestation) or tdx (dir, default /sys/kernel/config/tsm/report).\n"
+          "Stops cleanly on SIGTERM/SIGINT.\n",
+          f);
+}
+
+static bool opt_hash(dconf *c, const char *path, uint8_t out[32], bool *present, bool required) {
+    const char *s = dconf_str(c, path, NULL, required);
+    *present = false;
+    if (!s) return !required;
+    if (strlen(s) != 66 || strncmp(s, "0x", 2) != 0 || mpavs_hex_decode_exact(out, 32, s) != MPAVS_HEX_OK) {
+        dconf_error(c, "%s: expected 0x + 64 hex digits", path);
+        return false;
+    }
+    *present = true;
+    return true;
+}
+
+static bool is_loopback(const char *listen) {
+    return listen && (strncmp(listen, "127.", 4) == 0 || strncmp(listen, "localhost:", 10) == 0);
+}
+
+int main(int argc, char **argv) {
+    const char *cfg_path = NULL, *level_arg = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--print-config-template") == 0) {
+            fputs(TEMPLATE, stdout);
+            return 0;
+        } else if ((strcmp(argv[i], "--config") == 0 || strcmp(argv[i], "-c") == 0) && i + 1 < argc) {
+            cfg_path = argv[++i];
+        } else if (strcmp(argv[i], "--log-level") == 0 && i + 1 < argc) {
+            level_arg = argv[++i];
+        } else {
+            fprintf(stderr, "mpavs-prover: unknown or incomplete argument: %s (see --help)\n", argv[i]);
+            return 2;
+        }
+    }
+    if (!cfg_path) {
+        fprintf(stderr, "mpavs-prover: --config FILE is required (see --help)\n");
+        return 2;
+    }
+
+    static prover P; /* large (DA table); one per process */
+    prover *p = &P;
+    dconf c;
+    if (!dconf_load(&c, cfg_path)) {
+        fprintf(stderr, "mpavs-prover: config: %s", c.errors);
+        return 2;
+    }
+    static const char *const TOP[] = {"listen", "log_level", "version", "server", "attestation", "chain",
+                                      "external_prover", NULL};
+    static const char *const SRV[] = {"body_limit", "workers", "max_batch", NULL};
+    static const char *const ATT[] = {"provider", "devnet_ca_dir", "mr_enclave", "mr_signer", "debug", "dir", NULL};
+    static const char *const CH[] = {"rpc_url", "chain_id", "checkpoint_number", "checkpoint_hash", "max_headers", NULL};
+    static const char *const EXT[] = {"scroll", "linea", NULL};
+    dconf_check_keys(&c, NULL, TOP);
+    dconf_check_keys(&c, "server", SRV);
+    dconf_check_keys(&c, "attestation", ATT);
+    dconf_check_keys(&c, "chain", CH);
+    dconf_check_keys(&c, "external_prover", EXT);
+
+    p->listen = dconf_str(&c, "listen", "127.0.0.1:18232", false);
+    if (!is_loopback(p->listen))
+        dconf_error(&c, "listen: %s is not a loopback address (127.x.x.x:port or localhost:port)", p->listen);
+    const char *lvl = level_arg ? level_arg : dconf_str(&c, "log_level", "info", false);
+    dlog_level L = DLOG_INFO;
+    if (lvl && !dlog_parse_level(lvl, &L)) dconf_error(&c, "log_level: expected debug, info, warn or error");
+    p->version = dconf_str(&c, "version", PROVER_VERSION, false);
+    uint64_t body_limit, workers, max_batch;
+    dconf_u64(&c, "server.body_limit", &body_limit, 4u << 20, false);
+    dconf_u64(&c, "server.workers", &workers, 4, false);
+    dconf_u64(&c, "server.max_batch", &max_batch, 8, false);
+    if (body_limit < 1024 || body_limit > (256u << 20)) dconf_error(&c, "server.body_limit: must be 1 KiB..256 MiB");
+    if (workers < 1 || workers > 64) dconf_error(&c, "server.workers: must be 1..64");
+    if (max_batch < 1 || max_batch > 1000) dconf_error(&c, "server.max_batch: must be 1..1000");
+
+    attest_kind kind = ATTEST_DEVNET;
+    const char *prov = dconf_str(&c, "attestation.provider", NULL, true);
+    bool kind_ok = prov && attest_kind_parse(prov, &kind);
+    if (prov && !kind_ok) dconf_error(&c, "attestation.provider: expected devnet, gramine or tdx");
+    const char *ca_dir = dconf_str(&c, "attestation.devnet_ca_dir", NULL, false);
+    const char *att_dir = dconf_str(&c, "attestation.dir", NULL, false);
+    if (kind_ok && kind == ATTEST_DEVNET && !ca_dir) dconf_error(&c, "attestation.devnet_ca_dir: required for the devnet provider");
+    uint8_t mre[32], mrs[32];
+    bool has_mre, has_mrs, debug;
+    opt_hash(&c, "attestation.mr_enclave", mre, &has_mre, false);
+    opt_hash(&c, "attestation.mr_signer", mrs, &has_mrs, false);
+    dconf_bool(&c, "attestation.debug", &debug, false);
+
+    p->has_chain = dconf_get(&c, "chain") != NULL;
+    if (p->has_chain) {
+        bool present;
+        p->rpc_url = dconf_str(&c, "chain.rpc_url", NULL, true);
+        if (p->rpc_url && strncmp(p->rpc_url, "http://", 7) != 0 && strncmp(p->rpc_url, "https://", 8) != 0)
+            dconf_error(&c, "chain.rpc_url: expected an http:// or https:// URL");
+        dconf_u64(&c, "chain.chain_id", &p->chain_id, 0, true);
+        dconf_u64(&c, "chain.checkpoint_number", &p->checkpoint_number, 0, true);
+        opt_hash(&c, "chain.checkpoint_hash", p->checkpoint_hash, &present, true);
+        dconf_u64(&c, "chain.max_headers", &p->max_headers, 100000, false);
+        if (p->max_headers == 0) dconf_error(&c, "chain.max_headers: must be ≥ 1");
+    }
+    p->scroll_url = dconf_str(&c, "external_prover.scroll", NULL, false);
+    p->linea_url = dconf_str(&c, "external_prover.linea", NULL, false);
+    if (dconf_failed(&c)) {
+        fprintf(stderr, "mpavs-prover: %s: %zu configuration problem%s:\n%s", cfg_path, c.nerrors,
+                c.nerrors == 1 ? "" : "s", c.errors);
+        dconf_free(&c);
+        return 2;
+    }
+    dlog_set_level(L);
+    if (!dsig_install()) {
+        fprintf(stderr, "mpavs-prover: cannot install signal handlers\n");
+        dconf_free(&c);
+        return 1;
+    }
+
+    int rc = 1;
+    char err[600];
+    drpc_server *srv = NULL;
+    pthread_mutex_init(&p->att_lock, NULL);
+    pthread_mutex_init(&p->prove_lock, NULL);
+    pthread_mutex_init(&p->da_lock, NULL);
+    p->ecdsa = mpavs_ecdsa_ctx_create();
+    if (!p->ecdsa || mpavs_ecdsa_seckey_generate(p->ecdsa, p->seckey) != MPAVS_ECDSA_OK ||
+        mpavs_ecdsa_seckey_to_address(p->ecdsa, &p->address, p->seckey) != MPAVS_ECDSA_OK) {
+        dlog(DLOG_ERROR, "startup_failed", "error=\"cannot create the enclave key\"");
+        goto out;
+    }
+    p->att = attest_open(kind, kind == ATTEST_DEVNET ? ca_dir : att_dir, has_mre ? mre : NULL, has_mrs ? mrs : NULL,
+                         debug, err, sizeof err);
+    if (!p->att) {
+        char q[700];
+        dlog(DLOG_ERROR, "startup_failed", "error=%s", dlog_quote(q, sizeof q, err));
+        fprintf(stderr, "mpavs-prover: %s\n", err);
+        goto out;
+    }
+    if (p->has_chain) {
+        mpavs_rpc_options o;
+        memset(&o, 0, sizeof o);
+        o.timeout_ms = 10000;
+        p->chain = mpavs_rpc_create(p->rpc_url, &o);
+        if (!p->chain) {
+            fprintf(stderr, "mpavs-prover: chain.rpc_url: unusable URL\n");
+            goto out;
+        }
+    }
+    drpc_options so;
+    memset(&so, 0, sizeof so);
+    so.listen = p->listen;
+    so.max_body = (size_t)body_limit;
+    so.max_batch = (size_t)max_batch;
+    so.threads = (unsigned)workers;
+    so.handler = handler;
+    so.user = p;
+    srv = drpc_start(&so, err, sizeof err);
+    if (!srv) {
+        dlog(DLOG_ERROR, "startup_failed", "error=\"%s\"", err);
+        fprintf(stderr, "mpavs-prover: %s\n", err);
+        goto out;
+    }
+    char addr[43];
+    mpavs_address_to_checksum(addr, &p->address);
+    dlog(DLOG_INFO, "listening", "listen=%s port=%d enclave_address=%s attestation=%s chain_id=%" PRIu64
+         " checkpoint=%" PRIu64, p->listen, drpc_port(srv), addr, prov, p->chain_id, p->checkpoint_number);
+    while (!dsig_wait(1000)) {
+    }
+    dlog(DLOG_INFO, "stopping", "signal=%d", dsig_signal());
+    rc = 0;
+out:
+    drpc_stop(srv);
+    mpavs_wipe(p->seckey, sizeof p->seckey);
+    attest_close(p->att);
+    mpavs_rpc_destroy(p->chain);
+    mpavs_ecdsa_ctx_destroy(p->ecdsa);
+    for (size_t i = 0; i < DA_SLOTS; i++) free(p->da[i].data);
+    pthread_mutex_destroy(&p->att_lock);
+    pthread_mutex_destroy(&p->prove_lock);
+    pthread_mutex_destroy(&p->da_lock);
+    dconf_free(&c);
+    dlog(DLOG_INFO, "stopped", NULL);
+    return rc;
+}
