@@ -72,6 +72,47 @@ static bool has_code(const mpavs_address *a) {
     return ok;
 }
 
+/* Pure functions against the spec's vectors (upstream.md §3.11, computed with ethers/noble). */
+TEST(spec_vectors) {
+    static const char poe[] =
+        "{\"batch_hash\":\"0x9fc92b2699dcd97f0f22d81e13d316d76751de67bfbc3c6afd023b05ca930f37\","
+        "\"state_hash\":\"0xc0eff2fa84b7e0591d49994fed63d0ca9e69f77f9658caec93c7f452a18c0808\","
+        "\"prev_state_root\":\"0x02b0659557cbef26689ca30067bd17658b55db5555aeffeb60025ede53e7fefb\","
+        "\"new_state_root\":\"0x15277dcb70eabc3703a816f470f9b9f05aa4272d232ca6c7ced84d4874f5bb0e\","
+        "\"withdrawal_root\":\"0x0aaa5af01432a5037adc40237e9f88c1059de1c207fe1b5287a595cd94c729d3\","
+        "\"signature\":\"0x0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+        "000000000000000000000000000000000000000000\"}";
+    static const char meta[] = "{\"batch_id\":326800,\"start_block\":9850414,\"end_block\":9850527}";
+    static const uint8_t q0[1] = {0}, thr[1] = {0x42};
+    mpavs_devnet_state_header h = {.committee_id = 1, .metadata = (const uint8_t *)meta,
+                                   .metadata_len = sizeof meta - 1, .state = (const uint8_t *)poe,
+                                   .state_len = sizeof poe - 1, .quorum_numbers = q0, .thresholds = thr,
+                                   .nquorums = 1, .reference_block_number = 20000000};
+    uint8_t dg[32];
+    CHECK_EQ_INT(mpavs_devnet_state_digest(dg, &h), MPAVS_DEVNET_OK);
+    CHECK_STREQ(harness_hex(dg, 32), "3d35f95ee736d5b1a8e2208dc1d92519e469515038d64573fbd7a53adab940d5");
+
+    mpavs_devnet_report_data rd;
+    memset(&rd, 0, sizeof rd);
+    REQUIRE(harness_unhex(rd.pubkey_g1, 64, "118c7a14188755cb285f38c9a3416340925c49b322fecd8ac879256bfd25d4f8"
+                                            "1c4f00185ffac2a999df2683fa5a886a964d908c95488b3f76f574f7fb3b77ed") == 64);
+    rd.reference_block_number = 123456;
+    memset(rd.reference_block_hash, 0x11, 32);
+    static const char url[] = "https://avs-prover-mainnet1.ata.network:18232";
+    char buf[128];
+    int n = snprintf(buf, sizeof buf, "MultiProverAVS%s", url);
+    mpavs_keccak256(rd.prover_address_hash, buf, (size_t)n);
+    CHECK_STREQ(harness_hex(rd.prover_address_hash, 32),
+                "95dea5790936621cadc692ee87fa14f7f125b9fce6e4cf641c9c948f8b4f3540");
+    mpavs_address prover;
+    memset(prover.bytes, 0xAB, 20);
+    uint8_t out[64], zero[12] = {0};
+    mpavs_devnet_liveness_report_data(out, &prover, &rd);
+    CHECK_MEMEQ(out, zero, 12);
+    CHECK_MEMEQ(out + 12, prover.bytes, 20);
+    CHECK_STREQ(harness_hex(out + 32, 32), "babd973905dc8317d416835b2bbe11e177fdba0039258843af08a2a1dc352d47");
+}
+
 TEST(deploy_stack) {
     mpavs_devnet_deploy_options opt = {.artifacts_dir = harness_path("contracts/out")};
     int r = mpavs_devnet_deploy(&dep, &D, &opt);
@@ -267,7 +308,22 @@ TEST(confirm_state) {
     mpavs_devnet_state_header h = {.committee_id = 3, .metadata = meta, .metadata_len = sizeof meta - 1,
                                    .state = state, .state_len = sizeof state - 1, .quorum_numbers = q0,
                                    .thresholds = thr, .nquorums = 1, .reference_block_number = ref_block()};
-    /* the local digest equals the contract's _hashReducedStateHeader (checked through a call) */
+    /* the local digest equals the contract's _hashReducedStateHeader */
+    uint8_t local[32];
+    REQUIRE(mpavs_devnet_state_digest(local, &h) == MPAVS_DEVNET_OK);
+    char cmd[1024], addr[43];
+    mpavs_address_to_checksum(addr, &D.service_manager);
+    {
+        char mh[200], sh_[100], lh[65];
+        snprintf(mh, sizeof mh, "%s", harness_hex(meta, sizeof meta - 1));
+        snprintf(sh_, sizeof sh_, "%s", harness_hex(state, sizeof state - 1));
+        snprintf(lh, sizeof lh, "%s", harness_hex(local, 32));
+        snprintf(cmd, sizeof cmd, "'%s/.tools/bin/cast' call -r %s %s '_hashReducedStateHeader((uint256,bytes,bytes,"
+                 "uint32))(bytes32)' '(3,0x%s,0x%s,%u)' 2>/dev/null | grep -qx 0x%s",
+                 getenv("MPAVS_ROOT") ? getenv("MPAVS_ROOT") : ".", anvil.url, addr, mh, sh_,
+                 h.reference_block_number, lh);
+        CHECK_EQ_INT(system(cmd), 0);
+    }
     uint32_t task0 = 99, task = 99;
     OKC(&dep, mpavs_devnet_task_id(&dep, &D, &task0));
     mpavs_bn254_g2 apk;
@@ -521,6 +577,7 @@ int main(void) {
     rpc = mpavs_rpc_create(anvil.url, NULL);
     uint8_t key0[32];
     if (!rpc || harness_unhex(key0, 32, ANVIL_KEY0) != 32 || !open_ctx(&dep, key0)) return 1;
+    RUN(spec_vectors);
     RUN(deploy_stack);
     RUN(register_operators);
     RUN(liveness_proofs);
