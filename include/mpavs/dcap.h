@@ -175,8 +175,9 @@ typedef struct mpavs_dcap_collateral mpavs_dcap_collateral;
  * Parse collateral in dcap-qvl QuoteCollateralV3 JSON layout (pck_crl_issuer_chain,
  * root_ca_crl (hex DER), pck_crl (hex DER), tcb_info_issuer_chain, tcb_info (raw signed JSON
  * text), tcb_info_signature (hex r||s), qe_identity_issuer_chain, qe_identity,
- * qe_identity_signature). Certificates, CRLs, TCB info and QE identity are parsed (not
- * verified). Out: *out (NULL on failure; free with mpavs_dcap_collateral_free).
+ * qe_identity_signature; optional pck_certificate_chain: leaf, CA, root PEM, used for quotes
+ * whose certification data is not a PEM chain, e.g. type 1 PPID). Certificates, CRLs, TCB info
+ * and QE identity are parsed (not verified). Out: *out (NULL on failure; free with mpavs_dcap_collateral_free).
  * In: json, len. Returns MPAVS_DCAP_OK, ERR_COLLATERAL_FORMAT, ERR_CRL_INVALID,
  * ERR_TCB_INFO_FORMAT, ERR_QE_IDENTITY_FORMAT or ERR_NOMEM. detail (may be NULL, detail_cap
  * bytes) receives a one-line explanation on failure.

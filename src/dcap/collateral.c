@@ -370,6 +370,7 @@ void mpavs_dcap_collateral_free(mpavs_dcap_collateral *c) {
     free(c->pck_crl_der);
     free(c->tcb_raw);
     free(c->qe_raw);
+    free(c->pck_chain_text);
     free_tcb(&c->tcb);
     free_qe(&c->qe);
     free(c);
@@ -471,6 +472,33 @@ int mpavs_dcap_collateral_parse(mpavs_dcap_collateral **out, char *detail, size_
     c->qe_len = l8;
     if ((r = parse_tcb_info(&c->tcb, c->tcb_raw, l5, detail, detail_cap)) != MPAVS_DCAP_OK) goto out;
     if ((r = parse_qe_identity(&c->qe, c->qe_raw, l8, detail, detail_cap)) != MPAVS_DCAP_OK) goto out;
+    size_t l10 = 0;
+    const char *pck_cc = jstr(root, "pck_certificate_chain", &l10);
+    if (pck_cc && l10) { /* optional: leaf, CA, root PEM */
+        r = MPAVS_DCAP_ERR_COLLATERAL_FORMAT;
+        if (!(c->pck_chain_text = malloc(l10))) {
+            r = MPAVS_DCAP_ERR_NOMEM;
+            goto out;
+        }
+        memcpy(c->pck_chain_text, pck_cc, l10);
+        c->pck_chain_len = l10;
+        static const char E[] = "-----END CERTIFICATE-----";
+        size_t pos = 0;
+        for (int k = 0; k < 3; k++) {
+            const char *b = NULL, *e = NULL;
+            for (size_t i = pos; i + 27 <= l10 && !b; i++)
+                if (memcmp(c->pck_chain_text + i, "-----BEGIN CERTIFICATE-----", 27) == 0) b = c->pck_chain_text + i;
+            for (size_t i = b ? (size_t)(b - c->pck_chain_text) : l10; i + sizeof E - 1 <= l10 && !e; i++)
+                if (memcmp(c->pck_chain_text + i, E, sizeof E - 1) == 0) e = c->pck_chain_text + i + sizeof E - 1;
+            if (!b || !e) {
+                dcap_detail(detail, detail_cap, "collateral: pck_certificate_chain must hold 3 PEM certificates");
+                goto out;
+            }
+            c->pck_pem[k] = (const uint8_t *)b;
+            c->pck_pem_len[k] = (size_t)(e - b);
+            pos = (size_t)(e - c->pck_chain_text);
+        }
+    }
     r = MPAVS_DCAP_OK;
 out:
     json_decref(root);

@@ -147,6 +147,11 @@ struct mpavs_dcap_collateral {
     uint8_t qe_sig[64];
     dcap_tcb_info tcb;
     dcap_qe_identity qe;
+    /* optional pck_certificate_chain (for quotes whose certification data is not a chain) */
+    char *pck_chain_text;
+    size_t pck_chain_len;
+    const uint8_t *pck_pem[3];
+    size_t pck_pem_len[3];
 };
 
 /* Parse every PEM certificate of text into chain (DER owned). false if one is malformed. */

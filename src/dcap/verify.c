@@ -451,11 +451,31 @@ static int collateral_checked(ring *rg, const mpavs_dcap_collateral *c, int64_t 
 }
 
 /* The PCK chain carried in the quote, verified to the trusted root (cached by its bytes). */
-static int pck_chain(ring *rg, const chain_entry **out, chain_entry *tmp, const mpavs_dcap_quote *q, int64_t now,
+typedef struct {
+    const uint8_t *pem[3];
+    size_t pem_len[3];
+    const uint8_t *id; /* bytes identifying the chain (cache key) */
+    size_t id_len;
+} pck_source;
+
+/* The quote's type-5 chain, or the collateral's pck_certificate_chain for other types. */
+static bool pck_source_of(pck_source *src, const mpavs_dcap_quote *q, const mpavs_dcap_collateral *c) {
+    if (q->pck_cert_type == 5) {
+        for (int i = 0; i < 3; i++) src->pem[i] = q->pem[i], src->pem_len[i] = q->pem_len[i];
+        src->id = q->cert_data, src->id_len = q->cert_data_len;
+        return true;
+    }
+    if (!c || !c->pck_chain_text) return false;
+    for (int i = 0; i < 3; i++) src->pem[i] = c->pck_pem[i], src->pem_len[i] = c->pck_pem_len[i];
+    src->id = (const uint8_t *)c->pck_chain_text, src->id_len = c->pck_chain_len;
+    return true;
+}
+
+static int pck_chain(ring *rg, const chain_entry **out, chain_entry *tmp, const pck_source *q, int64_t now,
                      char *d, size_t dc) {
     mpavs_dcap_verifier *v = rg->v;
     uint8_t key[32];
-    dcap_sha256(key, q->cert_data, q->cert_data_len);
+    dcap_sha256(key, q->id, q->id_len);
     const chain_entry *hit = NULL;
     if (v->cache)
         for (size_t i = 0; i < CACHE_N && !hit; i++)
@@ -698,14 +718,16 @@ static int verify_impl(mpavs_dcap_verifier *v, mpavs_dcap_verdict *vd, const uin
         dcap_detail(d, dc, "quote parse failed (%zu bytes)", len);
         return r;
     }
-    if (q->pck_cert_type != 5) {
-        dcap_detail(d, dc, "certification data type %u: a PCK chain (type 5) is needed", q->pck_cert_type);
+    pck_source src;
+    if (!pck_source_of(&src, q, c)) {
+        dcap_detail(d, dc, "certification data type %u: a PCK chain (type 5, or pck_certificate_chain in the collateral) is needed",
+                    q->pck_cert_type);
         return MPAVS_DCAP_ERR_CERT_DATA_TYPE;
     }
     chain_entry tmp = {0};
     const chain_entry *ch = NULL;
     ring rg = {.v = v};
-    r = pck_chain(&rg, &ch, &tmp, q, now, d, dc);
+    r = pck_chain(&rg, &ch, &tmp, &src, now, d, dc);
     if (r != MPAVS_DCAP_OK) goto out;
     memcpy(vd->fmspc, ch->ext.fmspc, 6);
     memcpy(vd->pceid, ch->ext.pceid, 2);
@@ -979,7 +1001,8 @@ int mpavs_dcap_verify_stored(mpavs_dcap_verifier *v, bool *ok, mpavs_dcap_verdic
         dcap_detail(vd->detail, sizeof vd->detail, "quote parse failed (%zu bytes)", len);
         return finish(ok, vd, r);
     }
-    if (q->pck_cert_type != 5) {
+    pck_source src;
+    if (!pck_source_of(&src, q, NULL)) {
         dcap_detail(vd->detail, sizeof vd->detail, "certification data type %u: a PCK chain (type 5) is needed",
                     q->pck_cert_type);
         return finish(ok, vd, MPAVS_DCAP_ERR_CERT_DATA_TYPE);
@@ -988,7 +1011,7 @@ int mpavs_dcap_verify_stored(mpavs_dcap_verifier *v, bool *ok, mpavs_dcap_verdic
     chain_entry tmp = {0};
     const chain_entry *ch = NULL;
     ring rg = {.v = v};
-    r = pck_chain(&rg, &ch, &tmp, q, now, vd->detail, sizeof vd->detail);
+    r = pck_chain(&rg, &ch, &tmp, &src, now, vd->detail, sizeof vd->detail);
     const mpavs_dcap_collateral *c = NULL;
     if (r == MPAVS_DCAP_OK) {
         bool tdx = q->tee_type == MPAVS_DCAP_TEE_TDX;

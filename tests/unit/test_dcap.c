@@ -373,6 +373,44 @@ TEST(cert_type_1_quote) {
     free(c);
 }
 
+/* Intel's synthetic sample (cert type 1) with the PCK chain given in the collateral and its test root. */
+TEST(v16_with_separate_pck_chain) {
+    size_t ql, cl, rl;
+    unsigned char *q = harness_read_file(harness_shared("vectors/dcap/v16_intelqvl_sample_sgx_synthetic/quote.dat"), &ql);
+    unsigned char *c = harness_read_file(harness_path("tests/vectors/dcap/v16_collateral.dcapqvl.json"), &cl);
+    unsigned char *root = harness_read_file(harness_shared("vectors/dcap/v16_intelqvl_sample_sgx_synthetic/trustedRootCaCert.pem"), &rl);
+    REQUIRE(q && c && root);
+    mpavs_dcap_verifier *v = NULL;
+    REQUIRE(mpavs_dcap_verifier_create(&v, root, rl, true) == 0);
+    mpavs_dcap_verdict vd;
+    bool ok = false;
+    REQUIRE(mpavs_dcap_verify_json(v, &ok, &vd, q, ql, (char *)c, cl, 1700000000) == 0);
+    CHECK(ok);
+    CHECK_STREQ(mpavs_dcap_tcb_status_name(vd.tcb_status), "UpToDate");
+    CHECK_EQ_INT(vd.quote.pck_cert_type, 1);
+    REQUIRE(mpavs_dcap_verify_json(v, &ok, &vd, q, ql, (char *)c, cl, 1787917015) == 0); /* signing cert notAfter */
+    CHECK(ok);
+    REQUIRE(mpavs_dcap_verify_json(v, &ok, &vd, q, ql, (char *)c, cl, 1787917016) == 0);
+    CHECK(!ok);
+    CHECK_EQ_INT(vd.error, MPAVS_DCAP_ERR_SIGNING_CHAIN_EXPIRED);
+    REQUIRE(mpavs_dcap_verify_json(v, &ok, &vd, q, ql, (char *)c, cl, 1567669625) == 0); /* before PCK notBefore */
+    CHECK(!ok);
+    CHECK_EQ_INT(vd.error, MPAVS_DCAP_ERR_PCK_CHAIN_EXPIRED);
+    q[48 + 100] ^= 1;
+    REQUIRE(mpavs_dcap_verify_json(v, &ok, &vd, q, ql, (char *)c, cl, 1700000000) == 0);
+    CHECK_EQ_INT(vd.error, MPAVS_DCAP_ERR_QUOTE_SIGNATURE);
+    q[48 + 100] ^= 1;
+    mpavs_dcap_verifier_destroy(v);
+    REQUIRE(mpavs_dcap_verifier_create(&v, NULL, 0, false) == 0);
+    REQUIRE(mpavs_dcap_verify_json(v, &ok, &vd, q, ql, (char *)c, cl, 1700000000) == 0);
+    CHECK(!ok);
+    CHECK_EQ_INT(vd.error, MPAVS_DCAP_ERR_PCK_CHAIN_UNTRUSTED);
+    mpavs_dcap_verifier_destroy(v);
+    free(q);
+    free(c);
+    free(root);
+}
+
 TEST(strerror_names_stable) {
     CHECK_STREQ(mpavs_dcap_strerror(MPAVS_DCAP_OK), "ok");
     CHECK_STREQ(mpavs_dcap_strerror(MPAVS_DCAP_ERR_QUOTE_TRUNCATED), "quote_truncated");
@@ -503,6 +541,7 @@ int main(void) {
     RUN(debug_quote_fails_production_policy);
     RUN(parser_truncated_oversized_random);
     RUN(cert_type_1_quote);
+    RUN(v16_with_separate_pck_chain);
     RUN(strerror_names_stable);
     RUN(dcap_more_regression);
     RUN(collateral_store_by_fmspc_and_ca);
