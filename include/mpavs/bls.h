@@ -74,9 +74,9 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_bls_verify(bool *ok, const mpavs_bn254_g2 
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_bls_verify_hashed(bool *ok, const mpavs_bn254_g2 *pk,
                                                         const mpavs_bn254_g1 *h, const mpavs_bn254_g1 *sig);
 
-/** Out: *out = sum of the n points (infinity for n = 0). */
+/** Out: *out = sum of the n points (infinity for n = 0). Variable time: public points only. */
 MPAVS_API void mpavs_bls_aggregate_g1(mpavs_bn254_g1 *out, const mpavs_bn254_g1 *pts, size_t n);
-/** Out: *out = sum of the n G2 points. */
+/** Out: *out = sum of the n G2 points. Variable time: public points only. */
 MPAVS_API void mpavs_bls_aggregate_g2(mpavs_bn254_g2 *out, const mpavs_bn254_g2 *pts, size_t n);
 
 /**

@@ -169,23 +169,15 @@ int mpavs_bls_verify(bool *ok, const mpavs_bn254_g2 *pk, const uint8_t msg[32], 
 
 void mpavs_bls_aggregate_g1(mpavs_bn254_g1 *out, const mpavs_bn254_g1 *pts, size_t n) {
     MPAVS_REQUIRE(out && (pts || n == 0));
-    g1p acc, t;
-    bn_g1_from_affine(&acc, &(mpavs_bn254_g1){.infinity = 1});
-    for (size_t i = 0; i < n; i++) {
-        bn_g1_from_affine(&t, &pts[i]);
-        bn_g1_add(&acc, &acc, &t);
-    }
+    g1p acc;
+    bn_g1_sum_var(&acc, pts, n);
     bn_g1_to_affine(out, &acc);
 }
 
 void mpavs_bls_aggregate_g2(mpavs_bn254_g2 *out, const mpavs_bn254_g2 *pts, size_t n) {
     MPAVS_REQUIRE(out && (pts || n == 0));
-    g2p acc, t;
-    bn_g2_from_affine(&acc, &(mpavs_bn254_g2){.infinity = 1});
-    for (size_t i = 0; i < n; i++) {
-        bn_g2_from_affine(&t, &pts[i]);
-        bn_g2_add(&acc, &acc, &t);
-    }
+    g2p acc;
+    bn_g2_sum_var(&acc, pts, n);
     bn_g2_to_affine(out, &acc);
 }
 

@@ -313,6 +313,17 @@ static void FN(jac_to_proj)(PT *r, const FN(jac) *p) {
     r->y = p->y;
 }
 
+/* r = sum of n affine points (variable time, public data): Jacobian mixed additions. */
+void FN(sum_var)(PT *r, const AFF *pts, size_t n) {
+    FN(jac) acc;
+    FE_SET_ZERO(&acc.x);
+    FE_SET_ONE(&acc.y);
+    FE_SET_ZERO(&acc.z);
+    for (size_t i = 0; i < n; i++)
+        if (!pts[i].infinity) FN(jac_madd)(&acc, &acc, &pts[i].x, &pts[i].y);
+    FN(jac_to_proj)(r, &acc);
+}
+
 /*
  * Pippenger bucket method with signed digits (variable time, public data).
  * k: n scalars of 4 little-endian limbs, of which the low `bits` bits are used.

@@ -65,6 +65,7 @@ void bn_g1_mul_ct(g1p *r, const g1p *a, const uint64_t k[4]);
 void bn_g1_mul_var(g1p *r, const g1p *a, const uint64_t k[4]);
 int bn_g1_is_inf(const g1p *a);
 int bn_g1_on_curve_affine(const fp *x, const fp *y);
+void bn_g1_sum_var(g1p *r, const mpavs_bn254_g1 *pts, size_t n);
 
 void bn_g2_from_affine(g2p *r, const mpavs_bn254_g2 *a);
 void bn_g2_to_affine(mpavs_bn254_g2 *r, const g2p *a);
@@ -76,6 +77,7 @@ void bn_g2_mul_var(g2p *r, const g2p *a, const uint64_t k[4]);
 int bn_g2_is_inf(const g2p *a);
 int bn_g2_on_curve_affine(const fp2 *x, const fp2 *y);
 int bn_g2_in_subgroup(const mpavs_bn254_g2 *a);
+void bn_g2_sum_var(g2p *r, const mpavs_bn254_g2 *pts, size_t n);
 
 /* Scalars: 32-byte big-endian <-> 4 little-endian limbs. */
 void bn_scalar_from_be(uint64_t k[4], const uint8_t in[32]);

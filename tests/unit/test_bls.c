@@ -251,11 +251,45 @@ TEST(aggregation_and_batches) {
     CHECK(!ok);
 }
 
+TEST(aggregate_edge_cases) {
+    /* sums with repeats (doubling), P + (-P) (infinity) and infinity inputs, against
+     * pairwise additions */
+    mpavs_bn254_g1 g1, p1[6], want1, got1;
+    mpavs_bn254_g2 g2, p2[6], want2, got2;
+    mpavs_bn254_g1_generator(&g1);
+    mpavs_bn254_g2_generator(&g2);
+    p1[0] = g1;
+    p1[1] = g1;
+    mpavs_bn254_g1_neg(&p1[2], &g1);
+    p1[3] = (mpavs_bn254_g1){.infinity = 1};
+    mpavs_bn254_g1_add(&p1[4], &g1, &g1);
+    mpavs_bn254_g1_neg(&p1[5], &p1[4]);
+    p2[0] = g2;
+    p2[1] = g2;
+    mpavs_bn254_g2_neg(&p2[2], &g2);
+    p2[3] = (mpavs_bn254_g2){.infinity = 1};
+    mpavs_bn254_g2_add(&p2[4], &g2, &g2);
+    mpavs_bn254_g2_neg(&p2[5], &p2[4]);
+    for (size_t n = 0; n <= 6; n++) {
+        want1 = (mpavs_bn254_g1){.infinity = 1};
+        want2 = (mpavs_bn254_g2){.infinity = 1};
+        for (size_t i = 0; i < n; i++) {
+            mpavs_bn254_g1_add(&want1, &want1, &p1[i]);
+            mpavs_bn254_g2_add(&want2, &want2, &p2[i]);
+        }
+        mpavs_bls_aggregate_g1(&got1, p1, n);
+        mpavs_bls_aggregate_g2(&got2, p2, n);
+        CHECK(mpavs_bn254_g1_eq(&got1, &want1));
+        CHECK(mpavs_bn254_g2_eq(&got2, &want2));
+    }
+}
+
 int main(void) {
     RUN(hash_to_g1_vectors);
     RUN(spec_key_vectors);
     RUN(spec_signature_and_gamma);
     RUN(keys_and_round_trips);
     RUN(aggregation_and_batches);
+    RUN(aggregate_edge_cases);
     return harness_summary();
 }
