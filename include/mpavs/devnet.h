@@ -18,6 +18,13 @@
  * confirmer, PoA and committee manager = the deployer); OperatorStateRetriever; TEE quorum
  * {INTEL_SGX, 0} and committee 3 on quorum 0; SgxQuoteVerifier (QE identity of the devnet
  * QE unless overridden), AttestationVerifier over it, TEELivenessVerifier proxy.
+ *
+ * Notes: no artifact needs library linking (BN254/BitmapUtils are internal libraries); an
+ * artifact with link placeholders is refused with ERR_ARTIFACT. staleStakesForbidden reads
+ * false behind the proxy (as on upstream's proxies). The PCK key of the quotes to accept must be
+ * registered separately (mpavs_devnet_add_pck_key_from_quote); on-chain quote verification
+ * needs the P-256 precompile (EIP-7951; anvil --hardfork osaka), without it every quote is
+ * refused with INVALID_REPORT.
  */
 #ifndef MPAVS_DEVNET_H
 #define MPAVS_DEVNET_H
