@@ -291,7 +291,7 @@ static int batch_core(bool *ok, const uint8_t msg[32], const uint8_t (*msgs)[32]
     mpavs_bn254_g1 *ps = malloc((m + 1) * sizeof *ps);
     mpavs_bn254_g2 *qs = malloc((m + 1) * sizeof *qs);
     if (!k || !ps || !qs) goto out;
-    uint64_t *rnd = ps ? (uint64_t *)(void *)qs : NULL; /* scratch for the random words */
+    uint64_t *rnd = (uint64_t *)(void *)qs; /* scratch for the random words (8m <= its size) */
     if (mpavs_random_bytes(rnd, 8 * m) != 0) {
         rc = MPAVS_BLS_ERR_RANDOM;
         goto out;
