@@ -53,7 +53,7 @@ done
 ANVIL_PID=$!
 URL=http://127.0.0.1:$PORT
 for _ in $(seq 1 100); do
-  curl -s -m 1 -H 'content-type: application/json' -d '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' "$URL" | grep -q result && break
+  "$CAST" chain-id --rpc-url "$URL" >/dev/null 2>&1 && break
   sleep 0.1
 done
 KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80   # anvil account 0
