@@ -118,7 +118,7 @@ int drpc_handle_body(const drpc_options *opt, const char *body, size_t len, char
         return 200;
     }
     json_error_t je;
-    json_t *doc = json_loadb(body, len, 0, &je);
+    json_t *doc = json_loadb(body, len, JSON_DECODE_ANY, &je);
     if (!doc) {
         char msg[256];
         snprintf(msg, sizeof msg, "parse error: %s", je.text);

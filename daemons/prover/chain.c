@@ -45,8 +45,14 @@ bad:
     return false;
 }
 
-bool chain_header_from_json(chain_header *h, const json_t *blk, uint8_t *rlp_out, size_t cap, size_t *rlp_len,
-                            char *err, size_t errcap) {
+/*
+ * Encode and check one header. all_present = false: the header ends at its first absent fork
+ * field (the consensus rule). all_present = true: every present optional field is encoded, absent
+ * ones skipped (anvil's genesis under pre-Shanghai hardforks carries blob fields this way); the
+ * hash check still decides, and the fixed fields keep their positions.
+ */
+static bool header_encode(chain_header *h, const json_t *blk, uint8_t *rlp_out, size_t cap, size_t *rlp_len,
+                          bool all_present, char *err, size_t errcap) {
     static const char *const HASH_FIELDS1[] = {"parentHash", "sha3Uncles"};
     static const char *const ROOTS[] = {"stateRoot", "transactionsRoot", "receiptsRoot"};
     static const char *const QTY[] = {"difficulty", "number", "gasLimit", "gasUsed", "timestamp"};
@@ -93,7 +99,7 @@ bool chain_header_from_json(chain_header *h, const json_t *blk, uint8_t *rlp_out
     mpavs_rlp_put_bytes(&w, b, 32);
     if (!get_bytes(blk, "nonce", b, sizeof b, NULL, 8, err, errcap)) return false;
     mpavs_rlp_put_bytes(&w, b, 8);
-    /* optional fields, in fork order; each later one implies the earlier ones */
+    /* optional fields, in fork order (London, Shanghai, Cancun ×2 + beacon root, Prague) */
     static const struct {
         const char *key;
         int kind; /* 0 quantity, 1 hash */
@@ -104,12 +110,9 @@ bool chain_header_from_json(chain_header *h, const json_t *blk, uint8_t *rlp_out
         json_t *v = json_object_get(blk, OPT[i].key);
         if (!v || json_is_null(v)) {
             missing = true;
-            continue;
+            if (all_present) continue;
         }
-        if (missing) {
-            snprintf(err, errcap, "block field %s present without an earlier fork field", OPT[i].key);
-            return false;
-        }
+        if (missing && !all_present) break; /* the header ends at its first absent fork field */
         if (OPT[i].kind == 0) {
             if (!get_quantity(blk, OPT[i].key, b, &n, err, errcap)) return false;
             mpavs_rlp_put_bytes(&w, b, n);
@@ -149,6 +152,15 @@ bool chain_header_from_json(chain_header *h, const json_t *blk, uint8_t *rlp_out
     }
     if (rlp_len) *rlp_len = len;
     return true;
+}
+
+bool chain_header_from_json(chain_header *h, const json_t *blk, uint8_t *rlp_out, size_t cap, size_t *rlp_len,
+                            char *err, size_t errcap) {
+    if (header_encode(h, blk, rlp_out, cap, rlp_len, false, err, errcap)) return true;
+    char err2[256];
+    if (strstr(err, "keccak256(RLP header)") && header_encode(h, blk, rlp_out, cap, rlp_len, true, err2, sizeof err2))
+        return true;
+    return false;
 }
 
 bool chain_fetch_header(mpavs_rpc *rpc, chain_header *h, uint64_t n, const uint8_t *by_hash, char *err,

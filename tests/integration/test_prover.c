@@ -1,0 +1,665 @@
+/*
+ * Integration test of mpavs-prover: a real anvil (the proven chain) and the real daemon
+ * (build/mpavs-prover, fork/exec with a generated config and a devnet CA on a free port; killed at
+ * exit, on signals, and by PR_SET_PDEATHSIG if this process dies). Talks to it with the library's
+ * JSON-RPC client and with raw HTTP for hostile input.
+ */
+#include "anvil.h"
+#include "harness.h"
+
+#include "mpavs/avs.h"
+#include "mpavs/dcap.h"
+#include "mpavs/ecdsa.h"
+#include "mpavs/hex.h"
+#include "mpavs/keccak.h"
+#include "mpavs/rpc.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct {
+    pid_t pid;
+    int port;
+    char url[64];
+} prover_proc;
+
+static harness_anvil anvil;
+static mpavs_rpc *chain;
+static char tmpdir[128];
+static prover_proc prover, bad_prover;
+static mpavs_rpc *rpc;
+static mpavs_address enclave; /* learned from the quote's REPORTDATA */
+static bool have_enclave;
+static uint8_t genesis_hash[32];
+
+static void kill_provers(void) {
+    prover_proc *ps[2] = {&prover, &bad_prover};
+    for (int i = 0; i < 2; i++)
+        if (ps[i]->pid > 0) {
+            kill(ps[i]->pid, SIGKILL);
+            waitpid(ps[i]->pid, NULL, 0);
+            ps[i]->pid = 0;
+        }
+}
+
+static void on_signal(int sig) {
+    if (prover.pid > 0) kill(prover.pid, SIGKILL);
+    if (bad_prover.pid > 0) kill(bad_prover.pid, SIGKILL);
+    if (anvil.pid > 0) kill(anvil.pid, SIGKILL);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void sleep_ms(long ms) {
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static void hex32(char out[67], const uint8_t b[32]) {
+    if (mpavs_hex_encode(out, 67, b, 32, true)) out[0] = 0;
+}
+
+/* Write a config and start the daemon; wait until it answers prover_metadata. */
+static bool start_prover(prover_proc *pp, const char *name, const char *chain_url, const uint8_t checkpoint_hash[32]) {
+    char cfg[256], ch[67], logp[256];
+    snprintf(cfg, sizeof cfg, "%s/%s.json", tmpdir, name);
+    snprintf(logp, sizeof logp, "%s/%s.log", tmpdir, name);
+    hex32(ch, checkpoint_hash);
+    for (int attempt = 0; attempt < 3; attempt++) {
+        pp->port = harness_free_port();
+        FILE *f = fopen(cfg, "w");
+        if (!f) return false;
+        fprintf(f,
+                "{\"listen\":\"127.0.0.1:%d\",\"log_level\":\"debug\",\"server\":{\"body_limit\":1048576},"
+                "\"attestation\":{\"provider\":\"devnet\",\"devnet_ca_dir\":\"%s/ca\"},"
+                "\"chain\":{\"rpc_url\":\"%s\",\"chain_id\":31337,\"checkpoint_number\":0,\"checkpoint_hash\":\"%s\"}}\n",
+                pp->port, tmpdir, chain_url, ch);
+        fclose(f);
+        char bin[4096];
+        const char *root = getenv("MPAVS_ROOT");
+        snprintf(bin, sizeof bin, "%s/build/mpavs-prover", root ? root : ".");
+        pid_t pid = fork();
+        if (pid == 0) {
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            FILE *lf = freopen(logp, "a", stderr);
+            (void)lf;
+            execl(bin, bin, "--config", cfg, (char *)NULL);
+            _exit(127);
+        }
+        if (pid < 0) return false;
+        pp->pid = pid;
+        snprintf(pp->url, sizeof pp->url, "http://127.0.0.1:%d", pp->port);
+        mpavs_rpc_options o = {.timeout_ms = 2000, .max_retries = 0};
+        mpavs_rpc *c = mpavs_rpc_create(pp->url, &o);
+        for (int i = 0; i < 100 && c; i++) {
+            char *res = NULL;
+            mpavs_rpc_error e = {0};
+            if (mpavs_rpc_call(c, &res, &e, "prover_metadata", "[]") == MPAVS_RPC_OK) {
+                free(res);
+                mpavs_rpc_destroy(c);
+                return true;
+            }
+            mpavs_rpc_error_clear(&e);
+            int st;
+            if (waitpid(pid, &st, WNOHANG) == pid) {
+                pp->pid = 0;
+                break; /* died (port taken?): retry */
+            }
+            sleep_ms(100);
+        }
+        mpavs_rpc_destroy(c);
+        if (pp->pid > 0) {
+            kill(pp->pid, SIGKILL);
+            waitpid(pp->pid, NULL, 0);
+            pp->pid = 0;
+        }
+    }
+    return false;
+}
+
+/* JSON-RPC call; returns the parsed result (or NULL with *code / msg set). */
+static json_t *call(mpavs_rpc *c, const char *method, const char *params, long *code, char *msg, size_t cap) {
+    char *res = NULL;
+    mpavs_rpc_error e = {0};
+    int r = mpavs_rpc_call(c, &res, &e, method, params);
+    *code = 0;
+    if (r) {
+        *code = r == MPAVS_RPC_ERR_RPC ? e.code : -1;
+        snprintf(msg, cap, "%s", e.message);
+        mpavs_rpc_error_clear(&e);
+        return NULL;
+    }
+    json_t *j = json_loads(res, JSON_DECODE_ANY, NULL);
+    free(res);
+    return j;
+}
+
+static bool jhex(json_t *v, uint8_t *out, size_t n) {
+    const char *s = json_string_value(v);
+    return s && strncmp(s, "0x", 2) == 0 && strlen(s) == 2 + 2 * n && mpavs_hex_decode_exact(out, n, s) == 0;
+}
+
+TEST(metadata) {
+    long code;
+    char msg[512];
+    json_t *j = call(rpc, "prover_metadata", "[]", &code, msg, sizeof msg);
+    REQUIRE(j);
+    CHECK(json_is_false(json_object_get(j, "with_context")));
+    CHECK(json_is_string(json_object_get(j, "version")));
+    json_t *twc = json_object_get(j, "task_with_context");
+    CHECK(json_is_boolean(json_object_get(twc, "1")) && json_is_boolean(json_object_get(twc, "2")));
+    json_decref(j);
+}
+
+static bool fetch_quote(const char *param_hex, uint8_t **q, size_t *qlen) {
+    char params[300];
+    snprintf(params, sizeof params, "[\"%s\"]", param_hex);
+    long code;
+    char msg[512];
+    json_t *j = call(rpc, "generateAttestationReport", params, &code, msg, sizeof msg);
+    const char *s = json_string_value(j);
+    bool ok = false;
+    if (s && strncmp(s, "0x", 2) == 0) {
+        size_t cap = strlen(s) / 2;
+        *q = malloc(cap);
+        ok = *q && mpavs_hex_decode(*q, cap, qlen, s, strlen(s)) == 0;
+    }
+    json_decref(j);
+    return ok;
+}
+
+TEST(attestation_report) {
+    char dir[200];
+    snprintf(dir, sizeof dir, "%s/ca", tmpdir);
+    mpavs_dcap_devnet *ca = NULL;
+    REQUIRE(mpavs_dcap_devnet_load(&ca, dir) == MPAVS_DCAP_OK);
+    size_t rl = 0, cl = 0;
+    const uint8_t *root = mpavs_dcap_devnet_root_der(ca, &rl);
+    const char *coll = mpavs_dcap_devnet_collateral(ca, &cl);
+    mpavs_dcap_verifier *v = NULL;
+    REQUIRE(mpavs_dcap_verifier_create(&v, root, rl, false) == MPAVS_DCAP_OK);
+
+    /* as the Go operator sends it: 32 zero bytes ‖ dataHash */
+    uint8_t mine[32];
+    for (int i = 0; i < 32; i++) mine[i] = (uint8_t)(0xa0 + i);
+    char param[140] = "0x";
+    for (int i = 0; i < 32; i++) strcat(param, "00");
+    if (mpavs_hex_encode(param + 66, sizeof param - 66, mine, 32, false)) param[0] = 0;
+    uint8_t *q = NULL;
+    size_t ql = 0;
+    REQUIRE(fetch_quote(param, &q, &ql));
+    bool ok = false;
+    mpavs_dcap_verdict vd;
+    CHECK_EQ_INT(mpavs_dcap_verify_json(v, &ok, &vd, q, ql, coll, cl, (int64_t)time(NULL)), MPAVS_DCAP_OK);
+    if (!ok) fprintf(stderr, "  verdict: %s\n", vd.detail);
+    CHECK(ok);
+    if (ok) {
+        const uint8_t *rd = mpavs_dcap_report_data(&vd.quote);
+        static const uint8_t zero[12];
+        CHECK_MEMEQ(rd, zero, 12);
+        CHECK_MEMEQ(rd + 32, mine, 32);
+        memcpy(enclave.bytes, rd + 12, 20);
+        static const uint8_t zero20[20];
+        CHECK(memcmp(enclave.bytes, zero20, 20) != 0);
+        have_enclave = true;
+        char a[43];
+        mpavs_address_to_checksum(a, &enclave);
+        printf("  enclave address from REPORTDATA: %s, quote %zu bytes\n", a, ql);
+    }
+    free(q);
+
+    /* short report data is right-aligned; the first 32 bytes are replaced */
+    q = NULL;
+    REQUIRE(fetch_quote("0x1234", &q, &ql));
+    CHECK_EQ_INT(mpavs_dcap_verify_json(v, &ok, &vd, q, ql, coll, cl, (int64_t)time(NULL)), MPAVS_DCAP_OK);
+    CHECK(ok);
+    if (ok && have_enclave) {
+        const uint8_t *rd = mpavs_dcap_report_data(&vd.quote);
+        CHECK_MEMEQ(rd + 12, enclave.bytes, 20);
+        CHECK(rd[62] == 0x12 && rd[63] == 0x34 && rd[61] == 0 && rd[32] == 0);
+    }
+    free(q);
+
+    /* 65 bytes: 14002; not hex: invalid params */
+    long code;
+    char msg[512];
+    char big[200] = "[\"0x";
+    for (int i = 0; i < 65; i++) strcat(big, "ab");
+    strcat(big, "\"]");
+    CHECK(call(rpc, "generateAttestationReport", big, &code, msg, sizeof msg) == NULL);
+    CHECK_EQ_INT(code, 14002);
+    CHECK(call(rpc, "generateAttestationReport", "[\"0xzz\"]", &code, msg, sizeof msg) == NULL);
+    CHECK_EQ_INT(code, -32602);
+    CHECK(call(rpc, "generateAttestationReport", "[42]", &code, msg, sizeof msg) == NULL);
+    CHECK_EQ_INT(code, -32602);
+    mpavs_dcap_verifier_destroy(v);
+    mpavs_dcap_devnet_free(ca);
+}
+
+static void chain_rpc(const char *method, const char *params) {
+    char *res = NULL;
+    mpavs_rpc_error e = {0};
+    if (mpavs_rpc_call(chain, &res, &e, method, params) == MPAVS_RPC_OK) free(res);
+    mpavs_rpc_error_clear(&e);
+}
+
+/* Prove block n and check everything against anvil. */
+static void check_prove(uint64_t n) {
+    char params[128];
+    snprintf(params, sizeof params, "[{\"task_type\":3,\"start\":%llu,\"end\":%llu,\"from\":\"0x00\"}]",
+             (unsigned long long)n, (unsigned long long)n);
+    long code;
+    char msg[512];
+    json_t *j = call(rpc, "prover_proveTask", params, &code, msg, sizeof msg);
+    if (!j) fprintf(stderr, "  proveTask %llu: %ld %s\n", (unsigned long long)n, code, msg);
+    REQUIRE(j);
+    mpavs_rpc_block b = {0}, pb = {0};
+    bool found = false;
+    char tag[24];
+    REQUIRE(mpavs_rpc_get_block_by_number(chain, &b, &found, NULL, mpavs_rpc_tag_number(tag, n)) == 0 && found);
+    REQUIRE(mpavs_rpc_get_block_by_number(chain, &pb, &found, NULL, mpavs_rpc_tag_number(tag, n ? n - 1 : 0)) == 0);
+    CHECK(json_is_false(json_object_get(j, "not_ready")));
+    CHECK_EQ_INT(json_integer_value(json_object_get(j, "batch_id")), n);
+    CHECK_EQ_INT(json_integer_value(json_object_get(j, "start_block")), n);
+    CHECK_EQ_INT(json_integer_value(json_object_get(j, "end_block")), n);
+    uint8_t state[64], want_state[64], meta[32], want_meta[32];
+    CHECK(jhex(json_object_get(j, "state"), state, 64));
+    memcpy(want_state, b.hash, 32);
+    memcpy(want_state + 32, b.state_root, 32);
+    CHECK_MEMEQ(state, want_state, 64);
+    CHECK(jhex(json_object_get(j, "metadata"), meta, 32));
+    mpavs_avs_chain_task_metadata(want_meta, 31337, n);
+    CHECK_MEMEQ(meta, want_meta, 32);
+    /* metadata = keccak256(uint256 31337 ‖ uint256 n), computed independently */
+    uint8_t packed[64] = {0};
+    packed[30] = 31337 >> 8;
+    packed[31] = 31337 & 0xff;
+    for (int i = 0; i < 8; i++) packed[63 - i] = (uint8_t)(n >> (8 * i));
+    uint8_t km[32];
+    mpavs_keccak256(km, packed, 64);
+    CHECK_MEMEQ(meta, km, 32);
+
+    json_t *poe = json_object_get(j, "poe");
+    uint8_t bh[32], sh[32], prev[32], nr[32], wr[32], sig[65], sig2[65], d[32];
+    REQUIRE(jhex(json_object_get(poe, "batch_hash"), bh, 32) && jhex(json_object_get(poe, "state_hash"), sh, 32) &&
+            jhex(json_object_get(poe, "prev_state_root"), prev, 32) &&
+            jhex(json_object_get(poe, "new_state_root"), nr, 32) &&
+            jhex(json_object_get(poe, "withdrawal_root"), wr, 32) && jhex(json_object_get(poe, "signature"), sig, 65) &&
+            jhex(json_object_get(j, "poe_signature"), sig2, 65));
+    CHECK_MEMEQ(bh, want_meta, 32);
+    uint8_t ksh[32];
+    mpavs_keccak256(ksh, want_state, 64);
+    CHECK_MEMEQ(sh, ksh, 32);
+    CHECK_MEMEQ(nr, b.state_root, 32);
+    if (n > 0) CHECK_MEMEQ(prev, pb.state_root, 32);
+    CHECK_MEMEQ(sig, sig2, 65);
+    CHECK(sig[64] == 27 || sig[64] == 28);
+    mpavs_avs_poe_digest(d, bh, sh, prev, nr, wr);
+    mpavs_ecdsa_ctx *ctx = mpavs_ecdsa_ctx_create();
+    mpavs_ecdsa_sig s;
+    mpavs_address who;
+    CHECK(mpavs_ecdsa_sig_parse(&s, sig2) == 0 && mpavs_ecdsa_recover_address(ctx, &who, &s, d) == 0);
+    CHECK(have_enclave && memcmp(who.bytes, enclave.bytes, 20) == 0);
+    mpavs_ecdsa_ctx_destroy(ctx);
+    mpavs_rpc_block_clear(&b);
+    mpavs_rpc_block_clear(&pb);
+    json_decref(j);
+}
+
+TEST(prove_chain_state) {
+    /* some state changes and some empty blocks */
+    for (int i = 0; i < 3; i++) {
+        chain_rpc("eth_sendTransaction", "[{\"from\":\"" ANVIL_ADDR0 "\",\"to\":\"0x00000000000000000000000000000000000000aa\",\"value\":\"0x1\"}]");
+        chain_rpc("evm_mine", "[]");
+    }
+    for (int i = 0; i < 7; i++) chain_rpc("evm_mine", "[]");
+    uint64_t head = 0;
+    REQUIRE(mpavs_rpc_block_number(chain, &head, NULL) == 0);
+    CHECK(head >= 10);
+    check_prove(5);    /* from the checkpoint (genesis) */
+    check_prove(9);    /* from the last proved block */
+    check_prove(2);    /* before the last proved block: from the checkpoint again */
+    check_prove(head); /* the head */
+    check_prove(0);    /* the checkpoint itself */
+    long code;
+    char msg[512];
+    char params[96];
+    snprintf(params, sizeof params, "[{\"task_type\":3,\"start\":%llu}]", (unsigned long long)head + 100);
+    CHECK(call(rpc, "prover_proveTask", params, &code, msg, sizeof msg) == NULL);
+    CHECK_EQ_INT(code, 15001);
+    CHECK(strstr(msg, "not mined yet") != NULL);
+    CHECK(call(rpc, "prover_proveTask", "[{\"task_type\":3,\"start\":3,\"end\":4}]", &code, msg, sizeof msg) == NULL);
+    CHECK_EQ_INT(code, -32602);
+}
+
+TEST(wrong_checkpoint_refused) {
+    uint8_t wrong[32];
+    memcpy(wrong, genesis_hash, 32);
+    wrong[31] ^= 1;
+    REQUIRE(start_prover(&bad_prover, "bad", anvil.url, wrong));
+    mpavs_rpc *c = mpavs_rpc_create(bad_prover.url, NULL);
+    long code;
+    char msg[512];
+    CHECK(call(c, "prover_proveTask", "[{\"task_type\":3,\"start\":4}]", &code, msg, sizeof msg) == NULL);
+    CHECK_EQ_INT(code, 15001);
+    CHECK(strstr(msg, "checkpoint hash mismatch") != NULL);
+    printf("  wrong checkpoint: %s\n", msg);
+    mpavs_rpc_destroy(c);
+    kill(bad_prover.pid, SIGTERM);
+    waitpid(bad_prover.pid, NULL, 0);
+    bad_prover.pid = 0;
+}
+
+/* Header RLP across hardforks: anvil --hardfork X, prove a block with a transaction in it. */
+TEST(hardforks) {
+    static const char *const FORKS[] = {"london", "shanghai", "cancun", "osaka"};
+    for (size_t f = 0; f < sizeof FORKS / sizeof FORKS[0]; f++) {
+        harness_anvil a2;
+        const char *args[] = {"--hardfork", FORKS[f], NULL};
+        REQUIRE(harness_anvil_start(&a2, args));
+        mpavs_rpc *c2 = mpavs_rpc_create(a2.url, NULL);
+        mpavs_rpc_block g = {0}, b = {0};
+        bool found = false;
+        char *res = NULL;
+        mpavs_rpc_error e = {0};
+        bool ok = mpavs_rpc_get_block_by_number(c2, &g, &found, NULL, "0x0") == 0 && found;
+        if (mpavs_rpc_call(c2, &res, &e, "eth_sendTransaction",
+                           "[{\"from\":\"" ANVIL_ADDR0 "\",\"to\":\"0x00000000000000000000000000000000000000aa\",\"value\":\"0x1\"}]") == 0)
+            free(res);
+        res = NULL;
+        if (mpavs_rpc_call(c2, &res, &e, "anvil_mine", "[\"0x3\"]") == 0) free(res);
+        mpavs_rpc_error_clear(&e);
+        prover_proc pf = {0};
+        ok = ok && start_prover(&pf, FORKS[f], a2.url, g.hash);
+        CHECK(ok);
+        if (ok) {
+            mpavs_rpc *pc = mpavs_rpc_create(pf.url, NULL);
+            long code;
+            char msg[512];
+            json_t *j = call(pc, "prover_proveTask", "[{\"task_type\":3,\"start\":3}]", &code, msg, sizeof msg);
+            if (!j) fprintf(stderr, "  %s: %ld %s\n", FORKS[f], code, msg);
+            uint8_t st[64];
+            CHECK(j && jhex(json_object_get(j, "state"), st, 64));
+            CHECK(mpavs_rpc_get_block_by_number(c2, &b, &found, NULL, "0x3") == 0 && found);
+            if (j) CHECK_MEMEQ(st, b.hash, 32);
+            printf("  %s: block 3 proved\n", FORKS[f]);
+            json_decref(j);
+            mpavs_rpc_destroy(pc);
+            kill(pf.pid, SIGTERM);
+            waitpid(pf.pid, NULL, 0);
+        }
+        mpavs_rpc_block_clear(&g);
+        mpavs_rpc_block_clear(&b);
+        mpavs_rpc_destroy(c2);
+        harness_anvil_stop(&a2);
+    }
+}
+
+TEST(skip_and_wrong_params) {
+    long code;
+    char msg[512];
+    static const char *const SKIPS[][2] = {
+        {"prover_proveTask", "[{\"task_type\":1,\"start\":1,\"end\":2}]"},
+        {"prover_proveTask", "[{\"batch\":\"0x00\",\"pob_hash\":\"0x00\"}]"}, /* absent type = Scroll */
+        {"prover_proveTask", "[{\"task_type\":2,\"start\":1,\"end\":2}]"},
+        {"prover_proveTask", "[{\"task_type\":77}]"},
+        {"prover_genContext", "[1,2,1]"},
+        {"prover_genContext", "[1,2,2]"},
+        {"prover_genContext", "[1,2,9]"},
+    };
+    for (size_t i = 0; i < sizeof SKIPS / sizeof SKIPS[0]; i++) {
+        CHECK(call(rpc, SKIPS[i][0], SKIPS[i][1], &code, msg, sizeof msg) == NULL);
+        CHECK_EQ_INT(code, 14005);
+        CHECK(strstr(msg, "skip") != NULL);
+    }
+    static const char *const BAD[][2] = {
+        {"prover_proveTask", "[\"x\"]"},
+        {"prover_proveTask", "[{\"task_type\":\"3\",\"start\":1}]"},
+        {"prover_proveTask", "[{\"task_type\":3,\"start\":-1}]"},
+        {"prover_proveTask", "[]"},
+        {"prover_genContext", "[1,2]"},
+        {"prover_genContext", "[\"1\",2,3]"},
+        {"da_tryLock", "[\"0x12\"]"},
+        {"da_putPob", "[{\"hash\":1}]"},
+    };
+    for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++) {
+        CHECK(call(rpc, BAD[i][0], BAD[i][1], &code, msg, sizeof msg) == NULL);
+        CHECK_EQ_INT(code, -32602);
+    }
+    CHECK(call(rpc, "prover_nope", "[]", &code, msg, sizeof msg) == NULL);
+    CHECK_EQ_INT(code, -32601);
+
+    /* DA: lock, lock again (Failed), put, lock (Exist) */
+    const char *h = "0x1111111111111111111111111111111111111111111111111111111111111111";
+    char p1[128], p2[256];
+    snprintf(p1, sizeof p1, "[\"%s\"]", h);
+    snprintf(p2, sizeof p2, "[{\"hash\":\"%s\",\"interning\":\"0x\",\"pob\":[]}]", h);
+    json_t *j = call(rpc, "da_tryLock", p1, &code, msg, sizeof msg);
+    CHECK_STREQ(json_string_value(j), "Locked");
+    json_decref(j);
+    j = call(rpc, "da_tryLock", p1, &code, msg, sizeof msg);
+    CHECK_STREQ(json_string_value(j), "Failed");
+    json_decref(j);
+    j = call(rpc, "da_putPob", p2, &code, msg, sizeof msg);
+    CHECK(json_is_null(j));
+    json_decref(j);
+    j = call(rpc, "da_tryLock", p1, &code, msg, sizeof msg);
+    CHECK_STREQ(json_string_value(j), "Exist");
+    json_decref(j);
+}
+
+typedef struct {
+    char *buf;
+    size_t len;
+} sink;
+
+static size_t on_data(char *p, size_t sz, size_t n, void *u) {
+    sink *s = u;
+    size_t add = sz * n;
+    char *nb = realloc(s->buf, s->len + add + 1);
+    if (!nb) return 0;
+    memcpy(nb + s->len, p, add);
+    s->buf = nb;
+    s->len += add;
+    s->buf[s->len] = 0;
+    return add;
+}
+
+/* Raw HTTP request. Returns the status (0 on transport failure); *body malloc'd or NULL. */
+static long http(const char *verb, const char *ctype, const char *data, size_t len, char **body) {
+    CURL *c = curl_easy_init();
+    sink s = {0};
+    struct curl_slist *hd = NULL;
+    char h[128];
+    if (ctype) {
+        snprintf(h, sizeof h, "Content-Type: %s", ctype);
+        hd = curl_slist_append(hd, h);
+    }
+    hd = curl_slist_append(hd, "Expect:");
+    curl_easy_setopt(c, CURLOPT_URL, prover.url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, verb);
+    if (data) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, data);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    }
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hd);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
+    long status = 0;
+    if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(hd);
+    curl_easy_cleanup(c);
+    *body = s.buf;
+    return status;
+}
+
+static long err_code_of(const char *body) {
+    json_t *j = body ? json_loads(body, 0, NULL) : NULL;
+    long code = json_is_array(j) ? 1 : (long)json_integer_value(json_object_get(json_object_get(j, "error"), "code"));
+    json_decref(j);
+    return code;
+}
+
+TEST(hostile_http) {
+    char *b = NULL;
+    const char *J = "application/json";
+    /* oversized body (2 MiB > the 1 MiB configured limit) */
+    size_t big = 2u << 20;
+    char *huge = malloc(big);
+    REQUIRE(huge);
+    memset(huge, ' ', big);
+    memcpy(huge, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"prover_metadata\",\"params\":[\"", 63);
+    CHECK_EQ_INT(http("POST", J, huge, big, &b), 413);
+    free(b);
+    free(huge);
+    /* garbage, binary, truncated */
+    CHECK_EQ_INT(http("POST", J, "garbage{{", 9, &b), 200);
+    CHECK_EQ_INT(err_code_of(b), -32700);
+    free(b);
+    CHECK_EQ_INT(http("POST", J, "\x00\xff\xfe\x01", 4, &b), 200);
+    CHECK_EQ_INT(err_code_of(b), -32700);
+    free(b);
+    CHECK_EQ_INT(http("POST", J, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":", 33, &b), 200);
+    CHECK_EQ_INT(err_code_of(b), -32700);
+    free(b);
+    /* deep nesting (arrays and objects) */
+    size_t dn = 200000;
+    char *deep = malloc(dn);
+    REQUIRE(deep);
+    memset(deep, '[', dn);
+    CHECK_EQ_INT(http("POST", J, deep, dn, &b), 200);
+    CHECK_EQ_INT(err_code_of(b), -32600);
+    free(b);
+    char *dp = deep;
+    dp += sprintf(dp, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"prover_metadata\",\"params\":[");
+    for (int i = 0; i < 1000; i++) dp += sprintf(dp, "{\"a\":");
+    CHECK_EQ_INT(http("POST", J, deep, (size_t)(dp - deep), &b), 200);
+    CHECK_EQ_INT(err_code_of(b), -32600);
+    free(b);
+    free(deep);
+    /* wrong shapes */
+    static const char *const SHAPES[][2] = {
+        {"[]", "-32600"},
+        {"42", "-32600"},
+        {"\"x\"", "-32600"},
+        {"{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"prover_metadata\"}", "-32600"},
+        {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":7}", "-32600"},
+        {"{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"prover_metadata\"}", "-32600"},
+        {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"prover_metadata\",\"params\":5}", "-32602"},
+        {"[1,2,3,4,5,6,7,8,9]", "-32600"},
+    };
+    for (size_t i = 0; i < sizeof SHAPES / sizeof SHAPES[0]; i++) {
+        CHECK_EQ_INT(http("POST", J, SHAPES[i][0], strlen(SHAPES[i][0]), &b), 200);
+        CHECK_EQ_INT(err_code_of(b), atol(SHAPES[i][1]));
+        free(b);
+    }
+    /* a batch of two good requests and one bad: an array of three replies */
+    const char *batch = "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"prover_metadata\"},"
+                        "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"nope\"},7]";
+    CHECK_EQ_INT(http("POST", J, batch, strlen(batch), &b), 200);
+    json_t *arr = b ? json_loads(b, 0, NULL) : NULL;
+    CHECK_EQ_INT(json_array_size(arr), 3);
+    json_decref(arr);
+    free(b);
+    /* a notification gets no reply */
+    const char *note = "{\"jsonrpc\":\"2.0\",\"method\":\"prover_metadata\"}";
+    CHECK_EQ_INT(http("POST", J, note, strlen(note), &b), 200);
+    CHECK(b == NULL || b[0] == 0);
+    free(b);
+    /* HTTP level */
+    CHECK_EQ_INT(http("POST", "text/plain", "{}", 2, &b), 415);
+    free(b);
+    CHECK_EQ_INT(http("PUT", J, "{}", 2, &b), 405);
+    free(b);
+    CHECK_EQ_INT(http("GET", NULL, NULL, 0, &b), 200);
+    free(b);
+    /* still up and answering */
+    long code;
+    char msg[512];
+    json_t *j = call(rpc, "prover_metadata", "[]", &code, msg, sizeof msg);
+    CHECK(j != NULL);
+    json_decref(j);
+    int st;
+    CHECK(waitpid(prover.pid, &st, WNOHANG) == 0);
+}
+
+TEST(sigterm_stops_quickly) {
+    REQUIRE(prover.pid > 0);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    kill(prover.pid, SIGTERM);
+    int st = 0;
+    pid_t r = 0;
+    for (int i = 0; i < 300 && r == 0; i++) {
+        r = waitpid(prover.pid, &st, WNOHANG);
+        if (r == 0) sleep_ms(10);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    CHECK(r == prover.pid);
+    if (r == prover.pid) {
+        prover.pid = 0;
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    }
+    CHECK(ms < 1000.0);
+    printf("  SIGTERM → exit in %.0f ms\n", ms);
+}
+
+int main(void) {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/mpavs-prover-test-XXXXXX");
+    if (!mkdtemp(tmpdir)) return 1;
+    char dir[200];
+    snprintf(dir, sizeof dir, "%s/ca", tmpdir);
+    if (mpavs_dcap_devnet_create(dir, (int64_t)time(NULL), false) != MPAVS_DCAP_OK ||
+        !harness_anvil_start(&anvil, NULL)) {
+        fprintf(stderr, "could not create the devnet CA or start anvil\n");
+        printf("0 passed, 1 failed\n");
+        return 1;
+    }
+    atexit(kill_provers);
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGABRT, on_signal);
+    chain = mpavs_rpc_create(anvil.url, NULL);
+    mpavs_rpc_block g = {0};
+    bool found = false;
+    if (mpavs_rpc_get_block_by_number(chain, &g, &found, NULL, "0x0") != 0 || !found) return 1;
+    memcpy(genesis_hash, g.hash, 32);
+    mpavs_rpc_block_clear(&g);
+    if (!start_prover(&prover, "prover", anvil.url, genesis_hash)) {
+        fprintf(stderr, "could not start build/mpavs-prover (see %s/prover.log)\n", tmpdir);
+        printf("0 passed, 1 failed\n");
+        return 1;
+    }
+    rpc = mpavs_rpc_create(prover.url, NULL);
+    RUN(metadata);
+    RUN(attestation_report);
+    RUN(prove_chain_state);
+    RUN(wrong_checkpoint_refused);
+    RUN(hardforks);
+    RUN(skip_and_wrong_params);
+    RUN(hostile_http);
+    RUN(sigterm_stops_quickly);
+    mpavs_rpc_destroy(rpc);
+    mpavs_rpc_destroy(chain);
+    kill_provers();
+    harness_anvil_stop(&anvil);
+    curl_global_cleanup();
+    int rc = harness_summary();
+    if (rc == 0) {
+        char cmd[300];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+        if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
+    } else {
+        fprintf(stderr, "logs kept in %s\n", tmpdir);
+    }
+    return rc;
+}
