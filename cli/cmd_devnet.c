@@ -44,20 +44,42 @@ static void close_ctx(mpavs_devnet_ctx *c) {
     mpavs_rpc_destroy(c->rpc);
 }
 
-/* Register the PCK key of a devnet CA directory (a throwaway quote carries its certificate). */
-static int register_devnet_pck(mpavs_devnet_ctx *c, const mpavs_devnet_deployment *d, const char *dir) {
+/* Make a throwaway quote from a devnet CA directory (it carries the PCK certificate). */
+static uint8_t *devnet_quote(const char *cmd, const char *dir, size_t *qlen) {
     mpavs_dcap_devnet *dv = NULL;
     int r = mpavs_dcap_devnet_load(&dv, dir);
-    if (r) return cli_error("devnet deploy: --devnet-ca %s: %s", dir, mpavs_dcap_strerror(r));
-    uint8_t rd[64] = {0}, *q = malloc(16384);
-    size_t qlen = 0;
-    int rc = 0;
-    if (!q || mpavs_dcap_devnet_quote(dv, q, 16384, &qlen, rd, NULL, NULL, false) != MPAVS_DCAP_OK)
-        rc = cli_error("devnet deploy: cannot make a devnet quote from %s", dir);
-    else if (mpavs_devnet_add_pck_key_from_quote(c, d, q, qlen))
-        rc = cli_error("devnet deploy: %s", c->error);
-    free(q);
+    if (r) {
+        cli_error("devnet %s: --devnet-ca %s: %s", cmd, dir, mpavs_dcap_strerror(r));
+        return NULL;
+    }
+    uint8_t rd[64] = {0};
+    size_t cap = 8192;
+    uint8_t *q = malloc(cap);
+    r = q ? mpavs_dcap_devnet_quote(dv, q, cap, qlen, rd, NULL, NULL, false) : MPAVS_DCAP_ERR_NOMEM;
+    if (r == MPAVS_DCAP_ERR_BUFFER_TOO_SMALL) {
+        free(q);
+        cap = *qlen;
+        q = malloc(cap);
+        r = q ? mpavs_dcap_devnet_quote(dv, q, cap, qlen, rd, NULL, NULL, false) : MPAVS_DCAP_ERR_NOMEM;
+    }
     mpavs_dcap_devnet_free(dv);
+    if (r) {
+        cli_error("devnet %s: cannot make a devnet quote from %s: %s", cmd, dir, mpavs_dcap_strerror(r));
+        free(q);
+        return NULL;
+    }
+    return q;
+}
+
+/* Register the PCK key carried by a quote file or a devnet CA's quote. Returns an exit code. */
+static int register_pck(mpavs_devnet_ctx *c, const mpavs_devnet_deployment *d, const char *cmd, const char *ca,
+                        const char *quote_file) {
+    size_t qlen = 0;
+    uint8_t *q = ca ? devnet_quote(cmd, ca, &qlen) : cli_read_file(quote_file, &qlen);
+    if (!q) return ca ? 1 : cli_error("devnet %s: cannot read %s", cmd, quote_file);
+    int rc = 0;
+    if (mpavs_devnet_add_pck_key_from_quote(c, d, q, qlen)) rc = cli_error("devnet %s: %s", cmd, c->error);
+    free(q);
     return rc;
 }
 
@@ -103,10 +125,10 @@ static int deploy(int argc, char **argv) {
     mpavs_devnet_deployment d;
     int r = mpavs_devnet_deploy(&c, &d, &opt);
     if (r) rc = cli_error("devnet deploy: %s", c.error);
-    if (!rc && ca) rc = register_devnet_pck(&c, &d, ca);
     if (!rc && (r = mpavs_devnet_deployment_save(&d, out)))
         rc = cli_error("devnet deploy: cannot write %s: %s", out, mpavs_devnet_strerror(r));
     if (!rc) fprintf(stderr, "devnet stack deployed on chain %llu; addresses in %s\n", (unsigned long long)d.chain_id, out);
+    if (!rc && ca) rc = register_pck(&c, &d, "deploy", ca, NULL); /* retry with `devnet add-pck` */
     close_ctx(&c);
     return rc;
 }
@@ -170,10 +192,43 @@ static int register_operator(int argc, char **argv) {
     return rc;
 }
 
+static int add_pck(int argc, char **argv) {
+    if (cli_wants_help(argc, argv)) {
+        puts("usage: mpavs devnet add-pck --rpc-url URL --private-key 0xOWNER_KEY --deployment deployment.json\n"
+             "                            (--devnet-ca DIR | --quote FILE)\n\n"
+             "Registers with the SgxQuoteVerifier (owner only) the PCK leaf public key carried in the\n"
+             "certification data of an SGX v3 quote (--quote, raw bytes) or of a quote made by the\n"
+             "devnet CA in DIR. Verify a real quote's PCK chain off-chain first (`mpavs quote verify`).");
+        return 0;
+    }
+    cli_args a;
+    if (!cli_args_init(&a, argc, argv)) return 2;
+    const char *url = cli_opt(&a, "rpc-url"), *dep = cli_opt(&a, "deployment"), *keyhex = cli_opt(&a, "private-key");
+    const char *ca = cli_opt(&a, "devnet-ca"), *qf = cli_opt(&a, "quote");
+    char *pos[1];
+    if (cli_positionals(&a, pos, 1) != 0) return 2;
+    if (!url || !dep) return cli_usage_error("devnet add-pck: --rpc-url and --deployment are required");
+    if (!ca == !qf) return cli_usage_error("devnet add-pck: give exactly one of --devnet-ca and --quote");
+    uint8_t key[32];
+    int rc = parse32(key, "add-pck", "private-key", keyhex);
+    if (rc) return rc;
+    mpavs_devnet_deployment d;
+    char err[512];
+    if (mpavs_devnet_deployment_load(&d, dep, err, sizeof err)) return cli_error("devnet add-pck: %s", err);
+    mpavs_devnet_ctx c;
+    rc = open_ctx(&c, "add-pck", url, key);
+    mpavs_wipe(key, sizeof key);
+    if (rc) return rc;
+    rc = register_pck(&c, &d, "add-pck", ca, qf);
+    close_ctx(&c);
+    return rc;
+}
+
 int cmd_devnet(int argc, char **argv) {
     static const cli_command SUB[] = {
         {"deploy", "deploy the devnet contract stack and write deployment.json", deploy},
         {"register-operator", "register, deposit and opt an operator into quorum 0", register_operator},
+        {"add-pck", "register a quote's PCK key with the on-chain quote verifier", add_pck},
     };
     return cli_dispatch("mpavs devnet", SUB, sizeof SUB / sizeof SUB[0], argc, argv);
 }

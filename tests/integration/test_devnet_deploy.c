@@ -530,6 +530,23 @@ TEST(cli_deploy_and_register) {
              anvil.url, addr);
     CHECK_EQ_INT(sh(cmd), 0);
 
+    /* add-pck: the same key again is refused with the contract's reason; a second CA's key is added */
+    snprintf(cmd, sizeof cmd, "'%s' devnet add-pck --rpc-url %s --private-key %s --deployment '%s' --devnet-ca '%s/ca' "
+             ">'%s' 2>&1", bin, anvil.url, ANVIL_KEY0, out, tmpdir, log);
+    CHECK_EQ_INT(sh(cmd), 1);
+    unsigned char *lt = harness_read_file(log, NULL);
+    CHECK(lt && strstr((char *)lt, "PCK key already registered") != NULL);
+    free(lt);
+    char ca2[200];
+    snprintf(ca2, sizeof ca2, "%s/ca2", tmpdir);
+    REQUIRE(mpavs_dcap_devnet_create(ca2, (int64_t)time(NULL), false) == MPAVS_DCAP_OK);
+    snprintf(cmd, sizeof cmd, "'%s' devnet add-pck --rpc-url %s --private-key %s --deployment '%s' --devnet-ca '%s' "
+             ">'%s' 2>&1", bin, anvil.url, ANVIL_KEY0, out, ca2, log);
+    CHECK_EQ_INT(sh(cmd), 0);
+    snprintf(cmd, sizeof cmd, "'%s' call --rpc-url %s %s 'pckKeyCount()(uint256)' 2>/dev/null | grep -qx 2", bin,
+             anvil.url, addr);
+    CHECK_EQ_INT(sh(cmd), 0);
+
     /* register-operator for anvil account 3 with a fresh BLS key, funded by the deployer */
     uint8_t bls[32], want[32];
     mpavs_bn254_g1 pk;
