@@ -40,7 +40,7 @@ check v10_verify 0 "o['tcb_status']=='OutOfDate'" -- \
   "$MPAVS" quote verify --quote "$(q v10_dcaprs_sgx_v3_feb2025_tcbinfo_v2)" --collateral "$(c v10_dcaprs_sgx_v3_feb2025_tcbinfo_v2)" --now 1739419232
 check v04_expired 1 "o['verified']==False and o['error'] in ('crl_expired','tcb_info_expired') and o['detail']" -- \
   "$MPAVS" quote verify --quote "$(q v04_automata_sgx_v3_aug2025)" --collateral "$(c v04_automata_sgx_v3_aug2025)" --now 1757894400
-xxd -p "$(q v04_automata_sgx_v3_aug2025)" > "$TMP/q.hex"
+python3 -c "import sys,textwrap; print(textwrap.fill(open(sys.argv[1],'rb').read().hex(), 60))" "$(q v04_automata_sgx_v3_aug2025)" > "$TMP/q.hex"
 check v04_hex_quote 0 "o['tcb_status']=='SWHardeningNeeded'" -- \
   "$MPAVS" quote verify --quote "$TMP/q.hex" --collateral "$(c v04_automata_sgx_v3_aug2025)" --now 1755236700
 echo '{"accepted_statuses":["UpToDate"]}' > "$TMP/strict.json"
