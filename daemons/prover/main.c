@@ -33,6 +33,7 @@
  *   "metadata" (0x, 32 B) and "state" (0x, 64 B).
  *   Failures: 15001 "proving failed: <reason>" (e.g. checkpoint hash mismatch, block not mined yet).
  *
+ * GET on the same port answers the Prometheus text exposition (mpavs_prover_* counters).
  * The enclave key is generated at start and wiped at exit. SIGTERM/SIGINT stop within ~100 ms.
  */
 #include "common/config.h"
@@ -92,7 +93,15 @@ typedef struct {
     uint64_t last_number;
     uint8_t last_hash[32];
     da_slot da[DA_SLOTS];
+    /* metrics (updated with __atomic builtins) */
+    uint64_t m_requests[7], m_errors, m_quotes, m_quote_failures, m_proofs, m_proof_failures, m_last_block;
 } prover;
+
+static const char *const METHODS[7] = {"prover_metadata", "generateAttestationReport", "prover_genContext",
+                                       "prover_proveTask", "da_tryLock", "da_putPob", "other"};
+
+static void bump(uint64_t *c) { __atomic_add_fetch(c, 1, __ATOMIC_RELAXED); }
+static uint64_t load(const uint64_t *c) { return __atomic_load_n(c, __ATOMIC_RELAXED); }
 
 static void hex0x(char *out, size_t cap, const uint8_t *b, size_t n) {
     if (mpavs_hex_encode(out, cap, b, n, true) != MPAVS_HEX_OK) out[0] = 0;
@@ -186,6 +195,7 @@ static json_t *m_report(prover *p, json_t *params, drpc_error *err) {
     pthread_mutex_lock(&p->att_lock);
     bool ok = attest_quote(p->att, rd, &quote, &qlen, e, sizeof e);
     pthread_mutex_unlock(&p->att_lock);
+    bump(ok ? &p->m_quotes : &p->m_quote_failures);
     if (!ok) {
         dlog(DLOG_ERROR, "quote_failed", "error=\"%s\"", e);
         return drpc_fail(err, ERR_QUOTE, "quote generation failed: %s", e);
@@ -344,6 +354,8 @@ static json_t *prove_chain(prover *p, uint64_t n, drpc_error *err) {
         }
     }
     pthread_mutex_unlock(&p->prove_lock);
+    bump(ok ? &p->m_proofs : &p->m_proof_failures);
+    if (ok) __atomic_store_n(&p->m_last_block, n, __ATOMIC_RELAXED);
     if (!ok) {
         dlog(DLOG_WARN, "prove_failed", "type=3 block=%" PRIu64 " error=\"%s\"", n, e);
         return drpc_fail(err, ERR_PROVE, "proving failed: %s", e);
@@ -397,15 +409,56 @@ static json_t *m_prove_task(prover *p, json_t *params, drpc_error *err) {
     return forward(url, "prover_proveTask", params, err);
 }
 
+static json_t *dispatch(prover *p, size_t i, json_t *params, drpc_error *err) {
+    switch (i) {
+    case 0: return m_metadata(p);
+    case 1: return m_report(p, params, err);
+    case 2: return m_gen_context(p, params, err);
+    case 3: return m_prove_task(p, params, err);
+    case 4: return m_try_lock(p, params, err);
+    case 5: return m_put_pob(p, params, err);
+    default: return NULL;
+    }
+}
+
 static json_t *handler(void *user, const char *method, json_t *params, drpc_error *err) {
     prover *p = user;
-    if (strcmp(method, "prover_metadata") == 0) return m_metadata(p);
-    if (strcmp(method, "generateAttestationReport") == 0) return m_report(p, params, err);
-    if (strcmp(method, "prover_genContext") == 0) return m_gen_context(p, params, err);
-    if (strcmp(method, "prover_proveTask") == 0) return m_prove_task(p, params, err);
-    if (strcmp(method, "da_tryLock") == 0) return m_try_lock(p, params, err);
-    if (strcmp(method, "da_putPob") == 0) return m_put_pob(p, params, err);
-    return drpc_fail(err, DRPC_METHOD_NOT_FOUND, "the method %.100s does not exist/is not available", method);
+    size_t i = 0;
+    while (i < 6 && strcmp(method, METHODS[i]) != 0) i++;
+    bump(&p->m_requests[i]);
+    json_t *r = i < 6 ? dispatch(p, i, params, err)
+                      : drpc_fail(err, DRPC_METHOD_NOT_FOUND, "the method %.100s does not exist/is not available",
+                                  method);
+    if (!r) bump(&p->m_errors);
+    return r;
+}
+
+/* GET (any path): Prometheus text exposition, as the reference prover's port answers GET. */
+static char *metrics(void *user, const char **content_type) {
+    prover *p = user;
+    size_t cap = 4096, o = 0;
+    char *b = malloc(cap);
+    if (!b) return NULL;
+#define OUT(...)                                                                                                       \
+    do {                                                                                                               \
+        int k_ = snprintf(b + o, cap - o, __VA_ARGS__);                                                                \
+        if (k_ > 0 && (size_t)k_ < cap - o) o += (size_t)k_;                                                           \
+    } while (0)
+    OUT("# HELP mpavs_prover_requests_total JSON-RPC requests by method.\n# TYPE mpavs_prover_requests_total counter\n");
+    for (size_t i = 0; i < 7; i++)
+        OUT("mpavs_prover_requests_total{method=\"%s\"} %" PRIu64 "\n", METHODS[i], load(&p->m_requests[i]));
+    OUT("# HELP mpavs_prover_errors_total JSON-RPC requests answered with an error.\n"
+        "# TYPE mpavs_prover_errors_total counter\nmpavs_prover_errors_total %" PRIu64 "\n", load(&p->m_errors));
+    OUT("# TYPE mpavs_prover_quotes_total counter\nmpavs_prover_quotes_total{result=\"ok\"} %" PRIu64
+        "\nmpavs_prover_quotes_total{result=\"failed\"} %" PRIu64 "\n", load(&p->m_quotes), load(&p->m_quote_failures));
+    OUT("# TYPE mpavs_prover_proofs_total counter\nmpavs_prover_proofs_total{type=\"3\",result=\"ok\"} %" PRIu64
+        "\nmpavs_prover_proofs_total{type=\"3\",result=\"failed\"} %" PRIu64 "\n", load(&p->m_proofs),
+        load(&p->m_proof_failures));
+    OUT("# TYPE mpavs_prover_last_proved_block gauge\nmpavs_prover_last_proved_block %" PRIu64 "\n",
+        load(&p->m_last_block));
+#undef OUT
+    *content_type = "text/plain; version=0.0.4; charset=utf-8";
+    return b;
 }
 
 /* ---- configuration ---- */
@@ -596,6 +649,7 @@ int main(int argc, char **argv) {
     so.max_batch = (size_t)max_batch;
     so.threads = (unsigned)workers;
     so.handler = handler;
+    so.get_handler = metrics;
     so.user = p;
     srv = drpc_start(&so, err, sizeof err);
     if (!srv) {

@@ -579,6 +579,8 @@ TEST(hostile_http) {
     CHECK_EQ_INT(http("PUT", J, "{}", 2, &b), 405);
     free(b);
     CHECK_EQ_INT(http("GET", NULL, NULL, 0, &b), 200);
+    CHECK(b && strstr(b, "mpavs_prover_proofs_total{type=\"3\",result=\"ok\"} ") != NULL);
+    CHECK(b && strstr(b, "mpavs_prover_requests_total{method=\"prover_proveTask\"} ") != NULL);
     free(b);
     /* still up and answering */
     long code;
