@@ -51,6 +51,7 @@ typedef struct {
     int64_t not_before, not_after;
     uint8_t pub[65];         /* 04 || x || y */
     dcap_span sgx_ext;       /* OCTET STRING contents of 1.2.840.113741.1.13.1, or empty */
+    bool is_ca;              /* BasicConstraints cA */
 } dcap_cert;
 
 typedef struct {

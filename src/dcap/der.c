@@ -87,6 +87,7 @@ static const uint8_t OID_ECDSA_SHA256[10] = {0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE,
 static const uint8_t OID_EC_PUBKEY[9] = {0x06, 0x07, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01};
 static const uint8_t OID_P256[10] = {0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07};
 static const uint8_t OID_SGX_EXT[11] = {0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF8, 0x4D, 0x01, 0x0D, 0x01};
+static const uint8_t OID_BASIC_CONSTRAINTS[5] = {0x06, 0x03, 0x55, 0x1D, 0x13};
 static const uint8_t OID_CRL_NUMBER[5] = {0x06, 0x03, 0x55, 0x1D, 0x14};
 static const uint8_t OID_AKI[5] = {0x06, 0x03, 0x55, 0x1D, 0x23};
 
@@ -141,6 +142,14 @@ bool dcap_cert_parse(dcap_cert *c, const uint8_t *der, size_t len) {
             if (span_eq(oid, OID_SGX_EXT, sizeof OID_SGX_EXT)) {
                 if (c->sgx_ext.p) return false; /* duplicate */
                 c->sgx_ext = val;
+            } else if (span_eq(oid, OID_BASIC_CONSTRAINTS, sizeof OID_BASIC_CONSTRAINTS)) {
+                /* BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLen INTEGER OPTIONAL } */
+                dcap_span bc, ca;
+                if (!expect(&val, 0x30, &bc, NULL) || val.len) return false;
+                if (expect(&bc, 0x01, &ca, NULL)) {
+                    if (ca.len != 1) return false;
+                    c->is_ca = ca.p[0] != 0;
+                }
             }
         }
     }

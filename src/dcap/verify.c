@@ -163,7 +163,7 @@ int mpavs_dcap_verifier_create(mpavs_dcap_verifier **out, const uint8_t *root, s
     int r = MPAVS_DCAP_ERR_NOMEM;
     if (v->root_der && v->kctx) {
         r = MPAVS_DCAP_ERR_ROOT_CA; /* must be an ECDSA P-256 certificate */
-        if (dcap_cert_parse(&v->root, v->root_der, v->root_der_len) &&
+        if (dcap_cert_parse(&v->root, v->root_der, v->root_der_len) && v->root.is_ca &&
             (v->root_key = dcap_key_from_point(v->kctx, v->root.pub)) != NULL)
             r = MPAVS_DCAP_OK;
     }
@@ -355,7 +355,7 @@ static int check_signing_chain(ring *rg, const dcap_chain *ch, const dcap_crl *r
         dcap_detail(d, dc, "%s issuer chain: root is not the trusted root", what);
         return MPAVS_DCAP_ERR_SIGNING_CHAIN_INVALID;
     }
-    if (!dcap_name_cn_contains(s->subject, "TCB Signing") || !issued_by(rg, s, &v->root)) {
+    if (!dcap_name_cn_contains(s->subject, "TCB Signing") || s->is_ca || !issued_by(rg, s, &v->root)) {
         dcap_detail(d, dc, "%s signing certificate: not a TCB Signing certificate issued by the root", what);
         return MPAVS_DCAP_ERR_SIGNING_CHAIN_INVALID;
     }
@@ -388,7 +388,7 @@ static int verify_collateral(ring *rg, const mpavs_dcap_collateral *c, int64_t n
         return MPAVS_DCAP_ERR_CRL_INVALID;
     }
     const dcap_cert *ca = &c->pck_crl_chain.cert[0].c;
-    if (!issued_by(rg, ca, &v->root)) {
+    if (!ca->is_ca || !issued_by(rg, ca, &v->root)) {
         dcap_detail(d, dc, "pck_crl_issuer_chain: CA not issued by the root");
         return MPAVS_DCAP_ERR_CRL_INVALID;
     }
@@ -500,7 +500,7 @@ static int pck_chain(ring *rg, const chain_entry **out, chain_entry *tmp, const 
             r = MPAVS_DCAP_ERR_PCK_CHAIN_UNTRUSTED;
             goto fail;
         }
-        if (!dcap_name_cn_contains(tmp->ca.subject, "CA") ||
+        if (!dcap_name_cn_contains(tmp->ca.subject, "CA") || !tmp->ca.is_ca || tmp->leaf.is_ca ||
             !dcap_name_cn_contains(tmp->leaf.subject, "SGX PCK Certificate")) {
             dcap_detail(d, dc, "PCK chain: unexpected certificate names");
             goto fail;
