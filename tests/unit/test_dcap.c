@@ -231,6 +231,50 @@ TEST(flipped_bytes_tdx_v4) {
     CHECK_EQ_INT(flip_quote(d, now, 5006 - 3, 0xff), 0);
 }
 
+/* Every byte of each signed region, flipped one at a time (warm verifier, so this is quick). */
+static void flip_region(const vec *t, size_t from, size_t to, int want_a, int want_b) {
+    size_t ql, cl;
+    unsigned char *q = rd(t->dir, "quote.bin", &ql), *c = rd(t->dir, "collateral.dcapqvl.json", &cl);
+    REQUIRE(q && c && to <= ql);
+    mpavs_dcap_verifier *v = NULL;
+    REQUIRE(mpavs_dcap_verifier_create(&v, NULL, 0, true) == 0);
+    int bad = 0;
+    for (size_t off = from; off < to; off++) {
+        q[off] ^= 0x01;
+        mpavs_dcap_verdict vd;
+        bool ok = true;
+        if (mpavs_dcap_verify_json(v, &ok, &vd, q, ql, (char *)c, cl, t->now) != 0 || ok ||
+            (vd.error != want_a && vd.error != want_b)) {
+            if (bad++ < 3) printf("  %s offset %zu: %s\n", t->dir, off, ok ? "ok" : mpavs_dcap_strerror(vd.error));
+        }
+        q[off] ^= 0x01;
+    }
+    CHECK_EQ_INT(bad, 0);
+    mpavs_dcap_verifier_destroy(v);
+    free(q);
+    free(c);
+}
+
+TEST(flip_every_signed_byte) {
+    const int QS = MPAVS_DCAP_ERR_QUOTE_SIGNATURE, QR = MPAVS_DCAP_ERR_QE_REPORT_SIGNATURE,
+              QD = MPAVS_DCAP_ERR_QE_REPORT_DATA;
+    /* SGX v3: header and ISV report, ISV signature, attestation key, QE report, QE report signature, QE auth data */
+    flip_region(&VECS[0], 0, 2, MPAVS_DCAP_ERR_QUOTE_VERSION, MPAVS_DCAP_ERR_QUOTE_VERSION);
+    flip_region(&VECS[0], 8, 12, QS, QS);
+    flip_region(&VECS[0], 28, 432, QS, QS);
+    flip_region(&VECS[0], 436, 436 + 64, QS, QS);
+    flip_region(&VECS[0], 436 + 64, 436 + 128, QD, QD);
+    flip_region(&VECS[0], 436 + 128, 436 + 512 + 64, QR, QR);
+    flip_region(&VECS[0], 436 + 578, 436 + 578 + 32, QD, QD);
+    /* TDX v4: TD report body, signature, attestation key, QE report + signature */
+    flip_region(&VECS[1], 48, 632, QS, QS);
+    flip_region(&VECS[1], 636, 636 + 64, QS, QS);
+    flip_region(&VECS[1], 636 + 64, 636 + 128, QD, QD);
+    flip_region(&VECS[1], 636 + 134, 636 + 134 + 448, QR, QR);
+    /* TDX v5 TD 1.5: the 6-byte body descriptor and the 648-byte body are signed */
+    flip_region(&VECS[4], 54, 54 + 648, QS, QS);
+}
+
 TEST(wrong_root_and_policy) {
     size_t ql, cl, rl;
     unsigned char *q = rd(VECS[0].dir, "quote.bin", &ql), *c = rd(VECS[0].dir, "collateral.dcapqvl.json", &cl);
@@ -537,6 +581,7 @@ int main(void) {
     RUN(validity_windows_exact);
     RUN(flipped_bytes_sgx_v3);
     RUN(flipped_bytes_tdx_v4);
+    RUN(flip_every_signed_byte);
     RUN(wrong_root_and_policy);
     RUN(debug_quote_fails_production_policy);
     RUN(parser_truncated_oversized_random);
