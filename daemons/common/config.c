@@ -1,5 +1,5 @@
 /* daemons/common/config.c — see config.h. */
-#include "common/config.h"
+#include "config.h"
 
 #include <errno.h>
 #include <inttypes.h>

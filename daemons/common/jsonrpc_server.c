@@ -1,7 +1,7 @@
 /* daemons/common/jsonrpc_server.c — see jsonrpc_server.h. */
-#include "common/jsonrpc_server.h"
+#include "jsonrpc_server.h"
 
-#include "common/log.h"
+#include "log.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>

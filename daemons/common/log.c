@@ -1,5 +1,5 @@
 /* daemons/common/log.c — see log.h. */
-#include "common/log.h"
+#include "log.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* daemons/common/signals.c — see signals.h. */
-#include "common/signals.h"
+#include "signals.h"
 
 #include <signal.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* daemons/prover/attest.c — see attest.h. */
-#include "prover/attest.h"
+#include "attest.h"
 
 #include "mpavs/dcap.h"
 

@@ -1,5 +1,5 @@
 /* daemons/prover/chain.c — see chain.h. */
-#include "prover/chain.h"
+#include "chain.h"
 
 #include "mpavs/hex.h"
 #include "mpavs/keccak.h"
