@@ -8,7 +8,7 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 MPAVS=${MPAVS:-$ROOT/build/mpavs}
 ANVIL=$ROOT/.tools/bin/anvil
-N_RANDOM=${N_RANDOM:-60}
+N_RANDOM=${N_RANDOM:-200}
 [ "$N_RANDOM" -ge 10 ] || N_RANDOM=10
 WORK=$(mktemp -d)
 ANVIL_PID=
@@ -147,6 +147,18 @@ done
 for rep in 1 2; do
   in=""; for i in $(seq 1 8); do in="$in${PTS[$i]}${Q2[$i]}"; done
   add 08 "$in$G1$G2"
+done
+# random relations e(k P, G2) e(-P, k G2) = 1 (and a wrong k' on half of them), P random
+for i in $(seq 1 40); do
+  k=$(rsk); kh=${k#0x}
+  kq=$(g2of "$k")
+  kp=$(strip0x "$("$MPAVS" bls ecmul "0x${PTS[$i]}$kh")")
+  np=$(negy "${PTS[$i]}")
+  if [ $((i % 2)) -eq 0 ]; then
+    add 08 "$kp$G2$np$kq"
+  else
+    add 08 "$kp$G2$np$(g2of "$(rsk)")"
+  fi
 done
 add 08 "$G1$G2$G1"                         # 256 bytes
 add 08 "${G1}"                             # 64 bytes
