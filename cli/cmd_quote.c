@@ -201,12 +201,13 @@ static int parse_now(const char *s, int64_t *now) {
 static int quote_verify(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
         puts("usage: mpavs quote verify --quote FILE --collateral FILE [--now UNIX_SECONDS]\n"
-             "                          [--root-ca FILE] [--policy FILE]\n\n"
+             "                          [--root-ca FILE] [--policy FILE] [--automata-output]\n\n"
              "Verifies an SGX/TDX DCAP quote (binary or hex text) against QuoteCollateralV3 JSON as\n"
              "Intel's QVL does, at --now (default: the current time). --root-ca replaces the pinned\n"
              "Intel SGX Root CA (DER or PEM; e.g. a devnet root). Without --policy every status but\n"
              "Revoked is accepted and debug is allowed; a policy file is JSON with optional keys\n"
              "reject_debug (default true), accepted_statuses, mr_enclave, mr_signer, mr_td.\n"
+             "--automata-output adds the bytes Automata's on-chain verifier v1.0 returns (hex).\n"
              "Prints one JSON object; exit 0 verified, 1 not verified, 2 bad arguments.");
         return 0;
     }
@@ -214,6 +215,7 @@ static int quote_verify(int argc, char **argv) {
     if (!cli_args_init(&a, argc, argv)) return 2;
     const char *qf = cli_opt(&a, "quote"), *cf = cli_opt(&a, "collateral"), *nf = cli_opt(&a, "now"),
                *rf = cli_opt(&a, "root-ca"), *pf = cli_opt(&a, "policy");
+    bool automata = cli_flag(&a, "automata-output");
     char *pos[1];
     if (cli_positionals(&a, pos, 1) != 0) return 2;
     if (!qf || !cf) return cli_usage_error("quote verify: --quote FILE and --collateral FILE are required");
@@ -274,6 +276,15 @@ static int quote_verify(int argc, char **argv) {
     if (qq->tee_type == MPAVS_DCAP_TEE_TDX)
         put(o, "module_status", json_string(mpavs_dcap_tcb_status_name(vd->module_status)));
     add_body(o, qq);
+    if (automata) {
+        uint8_t out[13 + 648];
+        size_t n = 0;
+        if (mpavs_dcap_automata_output(out, sizeof out, &n, vd) == 0) {
+            char hexs[2 * sizeof out + 3] = "0x";
+            for (size_t i = 0; i < n; i++) snprintf(hexs + 2 + 2 * i, 3, "%02x", out[i]);
+            put(o, "automata_output", json_string(hexs));
+        }
+    }
     print_json(o);
     rc = 0;
 out:

@@ -315,6 +315,19 @@ MPAVS_API void mpavs_dcap_policy_production(mpavs_dcap_policy *p);
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_policy_check(bool *ok, mpavs_dcap_verdict *verdict,
                                                         const mpavs_dcap_policy *p);
 
+/**
+ * The output prefix and body Automata's on-chain DCAP verifier v1.0 returns for a verified quote
+ * (what the AVS AttestationVerifier reads): u16 quote version (big-endian) || 4 raw tee_type
+ * bytes || u8 status (Automata enum: 0 UpToDate, 1 SWHardeningNeeded, 2 ConfigurationAndSW-
+ * HardeningNeeded, 3 ConfigurationNeeded, 4 OutOfDate, 5 OutOfDateConfigurationNeeded,
+ * 6 Revoked, 8 TDRelaunchAdvised, 9 TDRelaunchAdvisedConfigurationNeeded) || FMSPC (6) || report
+ * body (384 / 584 / 648 bytes). The ABI-encoded advisory-ID suffix is not appended.
+ * Out: out (cap bytes), *out_len (needed size, also on ERR_BUFFER_TOO_SMALL). In: a verdict with
+ * error == OK. Returns OK, ERR_BUFFER_TOO_SMALL, or ERR_INTERNAL for a negative verdict.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_automata_output(uint8_t *out, size_t cap, size_t *out_len,
+                                                           const mpavs_dcap_verdict *verdict);
+
 /* ---------------- devnet-only attestation hierarchy ---------------- */
 
 /** A loaded devnet CA (opaque; keys in memory). DEVNET ONLY. */

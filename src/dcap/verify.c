@@ -1037,3 +1037,27 @@ int mpavs_dcap_verify_stored(mpavs_dcap_verifier *v, bool *ok, mpavs_dcap_verdic
     if (r) return finish(ok, vd, r);
     return mpavs_dcap_verify(v, ok, vd, quote, len, c, now);
 }
+
+/* ---------------- Automata v1.0 output layout ---------------- */
+
+int mpavs_dcap_automata_output(uint8_t *out, size_t cap, size_t *out_len, const mpavs_dcap_verdict *vd) {
+    MPAVS_REQUIRE(out_len && vd && (out || cap == 0));
+    static const uint8_t STATUS[MPAVS_DCAP_TCB_COUNT_] = {0, 1, 3, 2, 4, 5, 6, 8, 9};
+    const mpavs_dcap_quote *q = &vd->quote;
+    *out_len = 0;
+    if (vd->error != MPAVS_DCAP_OK || !q->body || vd->tcb_status < 0 || vd->tcb_status >= MPAVS_DCAP_TCB_COUNT_)
+        return MPAVS_DCAP_ERR_INTERNAL;
+    size_t need = 13 + q->body_len;
+    *out_len = need;
+    if (cap < need) return MPAVS_DCAP_ERR_BUFFER_TOO_SMALL;
+    out[0] = (uint8_t)(q->version >> 8);
+    out[1] = (uint8_t)q->version;
+    out[2] = (uint8_t)q->tee_type; /* the header's raw little-endian bytes */
+    out[3] = (uint8_t)(q->tee_type >> 8);
+    out[4] = (uint8_t)(q->tee_type >> 16);
+    out[5] = (uint8_t)(q->tee_type >> 24);
+    out[6] = STATUS[vd->tcb_status];
+    memcpy(out + 7, vd->fmspc, 6);
+    memcpy(out + 13, q->body, q->body_len);
+    return MPAVS_DCAP_OK;
+}

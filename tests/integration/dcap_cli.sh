@@ -30,6 +30,8 @@ c() { echo "$V/$1/collateral.dcapqvl.json"; }
 
 check v01_verify 0 "o['verified'] and o['tee']=='sgx' and o['version']==3 and o['tcb_status']=='ConfigurationAndSWHardeningNeeded' and o['advisory_ids']==['INTEL-SA-00289','INTEL-SA-00615'] and o['fmspc']=='00a067110000' and o['debug']==False and len(o['mr_enclave'])==64 and len(o['report_data'])==128" -- \
   "$MPAVS" quote verify --quote "$(q v01_dcapqvl_sgx_v3)" --collateral "$(c v01_dcapqvl_sgx_v3)" --now 1752919277
+check v01_automata 0 "(lambda b: len(b)==397 and b[:7].hex()=='00030000000002' and b[7:13].hex()==o['fmspc'] and b[333:397].hex()==o['report_data'])(bytes.fromhex(o['automata_output'][2:]))" -- \
+  "$MPAVS" quote verify --quote "$(q v01_dcapqvl_sgx_v3)" --collateral "$(c v01_dcapqvl_sgx_v3)" --now 1752919277 --automata-output
 check v02_verify 0 "o['tee']=='tdx' and o['version']==4 and o['tcb_status']=='UpToDate' and len(o['mr_td'])==96 and all(('rtmr%d'%i) in o for i in range(4)) and 'mr_config_id' in o and 'mr_owner' in o" -- \
   "$MPAVS" quote verify --quote "$(q v02_dcapqvl_tdx_v4)" --collateral "$(c v02_dcapqvl_tdx_v4)" --now 1752919234
 check v06_verify 0 "o['tcb_status']=='OutOfDate' and o['advisory_ids']==['INTEL-SA-00960','INTEL-SA-00982','INTEL-SA-00986']" -- \

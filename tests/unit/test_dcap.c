@@ -455,6 +455,41 @@ TEST(v16_with_separate_pck_chain) {
     free(root);
 }
 
+/* Automata v1.0 output: the AVS reads tee at [2:6] and REPORTDATA at [333:397] (SGX) / [533:597] (TDX). */
+TEST(automata_output_layout) {
+    mpavs_dcap_verifier *v = NULL;
+    REQUIRE(mpavs_dcap_verifier_create(&v, NULL, 0, true) == 0);
+    for (size_t i = 0; i < sizeof VECS / sizeof VECS[0]; i++) {
+        size_t ql, cl;
+        unsigned char *q = rd(VECS[i].dir, "quote.bin", &ql), *c = rd(VECS[i].dir, "collateral.dcapqvl.json", &cl);
+        REQUIRE(q && c);
+        mpavs_dcap_verdict vd;
+        bool ok = false;
+        REQUIRE(mpavs_dcap_verify_json(v, &ok, &vd, q, ql, (char *)c, cl, VECS[i].now) == 0 && ok);
+        uint8_t out[13 + 648];
+        size_t n = 0;
+        CHECK_EQ_INT(mpavs_dcap_automata_output(out, 10, &n, &vd), MPAVS_DCAP_ERR_BUFFER_TOO_SMALL);
+        REQUIRE(mpavs_dcap_automata_output(out, sizeof out, &n, &vd) == 0);
+        CHECK_EQ_INT(n, 13 + vd.quote.body_len);
+        CHECK_EQ_INT(out[0] << 8 | out[1], vd.quote.version);
+        CHECK_MEMEQ(out + 2, q + 4, 4); /* raw tee_type bytes of the header */
+        CHECK_MEMEQ(out + 7, vd.fmspc, 6);
+        bool sgx = vd.quote.tee_type == MPAVS_DCAP_TEE_SGX;
+        CHECK_MEMEQ(out + (sgx ? 333 : 533), mpavs_dcap_report_data(&vd.quote), 64);
+        /* status numbering: ConfigurationAndSWHardeningNeeded = 2, OutOfDate = 4, UpToDate = 0 */
+        int want = vd.tcb_status == MPAVS_DCAP_TCB_CONFIGURATION_AND_SW_HARDENING_NEEDED ? 2
+                   : vd.tcb_status == MPAVS_DCAP_TCB_OUT_OF_DATE                         ? 4
+                   : vd.tcb_status == MPAVS_DCAP_TCB_SW_HARDENING_NEEDED                 ? 1
+                                                                                           : 0;
+        CHECK_EQ_INT(out[6], want);
+        vd.error = MPAVS_DCAP_ERR_QUOTE_SIGNATURE;
+        CHECK_EQ_INT(mpavs_dcap_automata_output(out, sizeof out, &n, &vd), MPAVS_DCAP_ERR_INTERNAL);
+        free(q);
+        free(c);
+    }
+    mpavs_dcap_verifier_destroy(v);
+}
+
 TEST(strerror_names_stable) {
     CHECK_STREQ(mpavs_dcap_strerror(MPAVS_DCAP_OK), "ok");
     CHECK_STREQ(mpavs_dcap_strerror(MPAVS_DCAP_ERR_QUOTE_TRUNCATED), "quote_truncated");
@@ -587,6 +622,7 @@ int main(void) {
     RUN(parser_truncated_oversized_random);
     RUN(cert_type_1_quote);
     RUN(v16_with_separate_pck_chain);
+    RUN(automata_output_layout);
     RUN(strerror_names_stable);
     RUN(dcap_more_regression);
     RUN(collateral_store_by_fmspc_and_ca);
