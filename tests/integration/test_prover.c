@@ -473,6 +473,8 @@ static size_t on_data(char *p, size_t sz, size_t n, void *u) {
 
 /* Raw HTTP request. Returns the status (0 on transport failure); *body malloc'd or NULL. */
 static long http(const char *verb, const char *ctype, const char *data, size_t len, char **body) {
+    /* bodies above 1 MiB go with "Expect: 100-continue" so that an early 413 cannot race the upload */
+    bool expect = len > (1u << 20);
     CURL *c = curl_easy_init();
     sink s = {0};
     struct curl_slist *hd = NULL;
@@ -481,7 +483,7 @@ static long http(const char *verb, const char *ctype, const char *data, size_t l
         snprintf(h, sizeof h, "Content-Type: %s", ctype);
         hd = curl_slist_append(hd, h);
     }
-    hd = curl_slist_append(hd, "Expect:");
+    if (!expect) hd = curl_slist_append(hd, "Expect:");
     curl_easy_setopt(c, CURLOPT_URL, prover.url);
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, verb);
     if (data) {
