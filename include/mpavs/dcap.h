@@ -159,14 +159,20 @@ typedef struct {
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_quote_parse(mpavs_dcap_quote *q, const uint8_t *buf,
                                                        size_t len);
 
-/* Report body field accessors (pointers into q->body). SGX ones require body_type SGX,
- * TDX ones TD10/TD15 (TD15 for mr_service_td / tee_tcb_svn2); they abort otherwise. */
-MPAVS_API const uint8_t *mpavs_dcap_sgx_mr_enclave(const mpavs_dcap_quote *q);  /* 32 */
-MPAVS_API const uint8_t *mpavs_dcap_sgx_mr_signer(const mpavs_dcap_quote *q);   /* 32 */
-MPAVS_API const uint8_t *mpavs_dcap_report_data(const mpavs_dcap_quote *q);     /* 64, SGX or TDX */
+/*
+ * Report body field accessors: pointers into q->body of a successfully parsed quote. The SGX
+ * ones require body_type SGX and the TDX one TD10/TD15; they abort (caller bug) otherwise.
+ */
+/** MRENCLAVE of the SGX enclave (32 bytes). */
+MPAVS_API const uint8_t *mpavs_dcap_sgx_mr_enclave(const mpavs_dcap_quote *q);
+/** MRSIGNER of the SGX enclave (32 bytes). */
+MPAVS_API const uint8_t *mpavs_dcap_sgx_mr_signer(const mpavs_dcap_quote *q);
+/** REPORTDATA (64 bytes) of the SGX enclave or the TD. */
+MPAVS_API const uint8_t *mpavs_dcap_report_data(const mpavs_dcap_quote *q);
 /** True if the SGX enclave (ATTRIBUTES bit 1) or the TD (TDATTRIBUTES bit 0) is in debug mode. */
 MPAVS_API bool mpavs_dcap_is_debug(const mpavs_dcap_quote *q);
-MPAVS_API const uint8_t *mpavs_dcap_tdx_mr_td(const mpavs_dcap_quote *q);       /* 48 */
+/** MRTD of the TD (48 bytes). */
+MPAVS_API const uint8_t *mpavs_dcap_tdx_mr_td(const mpavs_dcap_quote *q);
 
 /** Opaque collateral (QuoteCollateralV3 content, parsed). */
 typedef struct mpavs_dcap_collateral mpavs_dcap_collateral;
