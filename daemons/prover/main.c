@@ -56,6 +56,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define PROVER_VERSION "mpavs-prover/0.1.0"
 #define ERR_MISSING_BATCH 14001
@@ -511,6 +512,40 @@ static bool opt_hash(dconf *c, const char *path, uint8_t out[32], bool *present,
     return true;
 }
 
+typedef struct {
+    drpc_server *srv;
+    int done; /* accessed with __atomic builtins */
+} stopper;
+
+static void *stop_thread(void *arg) {
+    stopper *st = arg;
+    drpc_stop(st->srv);
+    __atomic_store_n(&st->done, 1, __ATOMIC_RELEASE);
+    return NULL;
+}
+
+/* Stop the server, waiting at most ms for running handlers. Returns false if they were still busy. */
+static bool stop_server_within(drpc_server *srv, long ms) {
+    static stopper st; /* outlives this call if the stop thread is left running */
+    st.srv = srv;
+    st.done = 0;
+    pthread_t t;
+    if (pthread_create(&t, NULL, stop_thread, &st) != 0) {
+        drpc_stop(srv);
+        return true;
+    }
+    for (long waited = 0; waited < ms; waited += 10) {
+        if (__atomic_load_n(&st.done, __ATOMIC_ACQUIRE)) {
+            pthread_join(t, NULL);
+            return true;
+        }
+        struct timespec ts = {0, 10000000L};
+        nanosleep(&ts, NULL);
+    }
+    pthread_detach(t);
+    return false;
+}
+
 static bool is_loopback(const char *listen) {
     return listen && (strncmp(listen, "127.", 4) == 0 || strncmp(listen, "localhost:", 10) == 0);
 }
@@ -665,6 +700,13 @@ int main(int argc, char **argv) {
     }
     dlog(DLOG_INFO, "stopping", "signal=%d", dsig_signal());
     rc = 0;
+    if (!stop_server_within(srv, 900)) {
+        /* a handler is stuck (e.g. on a hung chain RPC): do not wait for it */
+        mpavs_wipe(p->seckey, sizeof p->seckey);
+        dlog(DLOG_WARN, "stopped", "busy_handlers=1");
+        _exit(0);
+    }
+    srv = NULL;
 out:
     drpc_stop(srv);
     mpavs_wipe(p->seckey, sizeof p->seckey);
