@@ -19,6 +19,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -66,8 +67,12 @@ static void hex32(char out[67], const uint8_t b[32]) {
 }
 
 /* Write a config and start the daemon; wait until it answers prover_metadata. */
+static char attest_override[512]; /* the "attestation" object to use instead of devnet, when set */
+
 static bool start_prover(prover_proc *pp, const char *name, const char *chain_url, const uint8_t checkpoint_hash[32]) {
-    char cfg[256], ch[67], logp[256];
+    char cfg[256], ch[67], logp[256], att[600];
+    snprintf(att, sizeof att, "{\"provider\":\"devnet\",\"devnet_ca_dir\":\"%s/ca\"}", tmpdir);
+    if (attest_override[0]) snprintf(att, sizeof att, "%s", attest_override);
     snprintf(cfg, sizeof cfg, "%s/%s.json", tmpdir, name);
     snprintf(logp, sizeof logp, "%s/%s.log", tmpdir, name);
     hex32(ch, checkpoint_hash);
@@ -77,9 +82,9 @@ static bool start_prover(prover_proc *pp, const char *name, const char *chain_ur
         if (!f) return false;
         fprintf(f,
                 "{\"listen\":\"127.0.0.1:%d\",\"log_level\":\"debug\",\"server\":{\"body_limit\":1048576},"
-                "\"attestation\":{\"provider\":\"devnet\",\"devnet_ca_dir\":\"%s/ca\"},"
+                "\"attestation\":%s,"
                 "\"chain\":{\"rpc_url\":\"%s\",\"chain_id\":31337,\"checkpoint_number\":0,\"checkpoint_hash\":\"%s\"}}\n",
-                pp->port, tmpdir, chain_url, ch);
+                pp->port, att, chain_url, ch);
         fclose(f);
         char bin[4096];
         const char *root = getenv("MPAVS_ROOT");
@@ -401,6 +406,65 @@ TEST(hardforks) {
     }
 }
 
+static bool file_has(const char *path, const char *needle) {
+    size_t n = 0;
+    unsigned char *b = harness_read_file(path, &n);
+    bool ok = b && strstr((const char *)b, needle) != NULL;
+    free(b);
+    return ok;
+}
+
+/* gramine / tdx: clear start-up errors without the device files; gramine's file protocol on a stand-in dir. */
+TEST(tee_providers) {
+    prover_proc pf = {0};
+    char logp[256];
+    snprintf(attest_override, sizeof attest_override, "{\"provider\":\"gramine\",\"dir\":\"%s/no-such-dir\"}", tmpdir);
+    CHECK(!start_prover(&pf, "gramine_missing", anvil.url, genesis_hash));
+    snprintf(logp, sizeof logp, "%s/gramine_missing.log", tmpdir);
+    CHECK(file_has(logp, "gramine attestation:") && file_has(logp, "user_report_data"));
+    snprintf(attest_override, sizeof attest_override, "{\"provider\":\"tdx\",\"dir\":\"%s/no-such-tsm\"}", tmpdir);
+    CHECK(!start_prover(&pf, "tdx_missing", anvil.url, genesis_hash));
+    snprintf(logp, sizeof logp, "%s/tdx_missing.log", tmpdir);
+    CHECK(file_has(logp, "tdx attestation:") && file_has(logp, "configfs-tsm"));
+
+    /* a stand-in /dev/attestation: the prover writes user_report_data and returns the quote file */
+    char dir[256], path[300];
+    snprintf(dir, sizeof dir, "%s/attestation", tmpdir);
+    REQUIRE(mkdir(dir, 0700) == 0);
+    snprintf(path, sizeof path, "%s/user_report_data", dir);
+    FILE *f = fopen(path, "w");
+    REQUIRE(f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/quote", dir);
+    f = fopen(path, "w");
+    REQUIRE(f);
+    fputs("QUOTE", f);
+    fclose(f);
+    snprintf(attest_override, sizeof attest_override, "{\"provider\":\"gramine\",\"dir\":\"%s\"}", dir);
+    bool up = start_prover(&pf, "gramine_standin", anvil.url, genesis_hash);
+    attest_override[0] = 0;
+    REQUIRE(up);
+    mpavs_rpc *c = mpavs_rpc_create(pf.url, NULL);
+    long code;
+    char msg[512];
+    json_t *j = call(c, "generateAttestationReport", "[\"0xabcd\"]", &code, msg, sizeof msg);
+    CHECK_STREQ(json_string_value(j), "0x51554f5445"); /* "QUOTE" */
+    json_decref(j);
+    snprintf(path, sizeof path, "%s/user_report_data", dir);
+    size_t n = 0;
+    unsigned char *rd = harness_read_file(path, &n);
+    CHECK_EQ_INT(n, 64);
+    if (rd && n == 64) {
+        static const uint8_t zero[12];
+        CHECK_MEMEQ(rd, zero, 12);
+        CHECK(rd[62] == 0xab && rd[63] == 0xcd && rd[33] == 0);
+    }
+    free(rd);
+    mpavs_rpc_destroy(c);
+    kill(pf.pid, SIGTERM);
+    waitpid(pf.pid, NULL, 0);
+}
+
 TEST(skip_and_wrong_params) {
     long code;
     char msg[512];
@@ -649,6 +713,7 @@ int main(void) {
     RUN(prove_chain_state);
     RUN(wrong_checkpoint_refused);
     RUN(hardforks);
+    RUN(tee_providers);
     RUN(skip_and_wrong_params);
     RUN(hostile_http);
     RUN(sigterm_stops_quickly);
