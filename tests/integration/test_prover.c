@@ -465,6 +465,68 @@ TEST(tee_providers) {
     waitpid(pf.pid, NULL, 0);
 }
 
+/* Run the binary with args, stdout+stderr to a file. Returns the exit status (-1 if killed). */
+static int run_cli(const char *out, const char *a1, const char *a2) {
+    char bin[4096];
+    const char *root = getenv("MPAVS_ROOT");
+    snprintf(bin, sizeof bin, "%s/build/mpavs-prover", root ? root : ".");
+    pid_t pid = fork();
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (!freopen(out, "w", stdout) || dup2(fileno(stdout), 2) < 0) _exit(126);
+        execl(bin, bin, a1, a2, (char *)NULL);
+        _exit(127);
+    }
+    int st = 0;
+    for (int i = 0; i < 500; i++) { /* 5 s */
+        if (waitpid(pid, &st, WNOHANG) == pid) return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+        sleep_ms(10);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    return -1;
+}
+
+TEST(cli_and_config_errors) {
+    char out[256], cfg[256];
+    snprintf(out, sizeof out, "%s/cli.out", tmpdir);
+    CHECK_EQ_INT(run_cli(out, "--help", NULL), 0);
+    CHECK(file_has(out, "usage: mpavs-prover"));
+    CHECK_EQ_INT(run_cli(out, "--print-config-template", NULL), 0);
+    json_t *t = json_load_file(out, 0, NULL);
+    CHECK(json_is_object(t) && json_is_object(json_object_get(t, "attestation")));
+    json_decref(t);
+    CHECK_EQ_INT(run_cli(out, "--bogus", NULL), 2);
+    CHECK_EQ_INT(run_cli(out, NULL, NULL), 2);
+    snprintf(cfg, sizeof cfg, "%s/none.json", tmpdir);
+    CHECK_EQ_INT(run_cli(out, "--config", cfg), 2);
+    CHECK(file_has(out, "No such file"));
+    /* every problem at once */
+    snprintf(cfg, sizeof cfg, "%s/bad-config.json", tmpdir);
+    FILE *f = fopen(cfg, "w");
+    REQUIRE(f);
+    fputs("{\"listen\":\"0.0.0.0:1\",\"typo\":1,\"log_level\":\"loud\",\"server\":{\"workers\":0},"
+          "\"attestation\":{\"provider\":\"sgx\"},\"chain\":{\"rpc_url\":\"ftp://x\",\"chain_id\":\"x\","
+          "\"checkpoint_number\":1,\"checkpoint_hash\":\"0x12\"}}",
+          f);
+    fclose(f);
+    CHECK_EQ_INT(run_cli(out, "--config", cfg), 2);
+    static const char *const MSGS[] = {"typo: unknown key", "listen: 0.0.0.0:1 is not a loopback", "log_level:",
+                                       "server.workers", "attestation.provider", "chain.rpc_url", "chain.chain_id",
+                                       "chain.checkpoint_hash", "8 configuration problems"};
+    for (size_t i = 0; i < sizeof MSGS / sizeof MSGS[0]; i++) {
+        bool has = file_has(out, MSGS[i]);
+        if (!has) fprintf(stderr, "  missing: %s\n", MSGS[i]);
+        CHECK(has);
+    }
+    snprintf(cfg, sizeof cfg, "%s/garbage-config.json", tmpdir);
+    f = fopen(cfg, "w");
+    REQUIRE(f);
+    fputs("{\"listen\": [", f);
+    fclose(f);
+    CHECK_EQ_INT(run_cli(out, "--config", cfg), 2);
+}
+
 TEST(skip_and_wrong_params) {
     long code;
     char msg[512];
@@ -708,6 +770,7 @@ int main(void) {
         return 1;
     }
     rpc = mpavs_rpc_create(prover.url, NULL);
+    RUN(cli_and_config_errors);
     RUN(metadata);
     RUN(attestation_report);
     RUN(prove_chain_state);
