@@ -22,6 +22,7 @@ struct drpc_server {
 typedef struct {
     char *buf;
     size_t len, cap;
+    size_t discarded; /* bytes read and dropped after the limit was passed */
     bool too_large;
 } upload;
 
@@ -213,7 +214,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (*data_size) {
         if (!u->too_large) {
             if (u->len + *data_size > max_body) {
+                /* keep reading (discarding) so the client gets a clean 413 at the end */
                 u->too_large = true;
+                u->discarded = u->len;
                 free(u->buf);
                 u->buf = NULL;
                 u->len = u->cap = 0;
@@ -230,6 +233,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                 memcpy(u->buf + u->len, data, *data_size);
                 u->len += *data_size;
             }
+        }
+        if (u->too_large) {
+            u->discarded += *data_size;
+            /* an endless (chunked) stream: drop the connection after max_body + 16 MiB */
+            if (u->discarded > max_body + ((size_t)16 << 20)) return MHD_NO;
         }
         *data_size = 0;
         return MHD_YES;
