@@ -227,7 +227,6 @@ static da_slot *da_find(prover *p, const uint8_t h[32], int64_t now) {
 }
 
 static da_slot *da_free_slot(prover *p, int64_t now) {
-    da_slot *best = NULL;
     for (size_t i = 0; i < DA_SLOTS; i++) {
         da_slot *s = &p->da[i];
         if (s->expires <= now) {
@@ -235,7 +234,6 @@ static da_slot *da_free_slot(prover *p, int64_t now) {
             s->data = NULL;
             return s;
         }
-        if (!best || s->expires < best->expires) best = s;
     }
     return NULL; /* all live: refuse rather than evict */
 }
