@@ -15,8 +15,20 @@ typedef struct {
     mpavs_devnet_ctx *c;
     const char *dir;
     mpavs_address me, empty;
-    dv_str a; /* scratch for argument text */
+    dv_str a;       /* scratch for argument text */
+    char ah[8][43]; /* AH(): formatted addresses for one argument list */
+    unsigned nah;
 } dv_deployer;
+
+/* An address as 0x hex in one of x's eight slots (enough for one argument list). */
+static const char *AH(dv_deployer *x, const mpavs_address *a) {
+    static const char d[] = "0123456789abcdef";
+    char *b = x->ah[x->nah++ % 8];
+    b[0] = '0', b[1] = 'x';
+    for (int i = 0; i < 20; i++) b[2 + 2 * i] = d[a->bytes[i] >> 4], b[3 + 2 * i] = d[a->bytes[i] & 15];
+    b[42] = 0;
+    return b;
+}
 
 static void args_reset(dv_deployer *x) {
     x->a.len = 0;
@@ -67,7 +79,6 @@ static void devnet_qe_mrsigner(uint8_t out[32]) {
     SHA256((const unsigned char *)s, sizeof s - 1, out);
 }
 
-#define A(addr) dv_addr(&x.a, &(addr))
 #define TRY(expr)                                                                                                      \
     do {                                                                                                               \
         if (x.a.oom) {                                                                                                 \
@@ -101,11 +112,7 @@ int mpavs_devnet_deploy(mpavs_devnet_ctx *c, mpavs_devnet_deployment *out, const
 
     /* PauserRegistry([me], me), EmptyContract */
     args_reset(&x);
-    dv_printf(&x.a, "([");
-    A(x.me);
-    dv_printf(&x.a, "],");
-    A(x.me);
-    dv_printf(&x.a, ")");
+    dv_printf(&x.a, "([%s],%s)", AH(&x, &x.me), AH(&x, &x.me));
     TRY(dv_deploy(c, x.dir, "PauserRegistry", "PauserRegistry", "(address[],address)", x.a.s, &out->pauser_registry));
     TRY(dv_deploy(c, x.dir, "Proxy", "EmptyContract", NULL, NULL, &x.empty));
 
@@ -114,77 +121,39 @@ int mpavs_devnet_deploy(mpavs_devnet_ctx *c, mpavs_devnet_deployment *out, const
     TRY(new_proxy(&x, &out->strategy_manager));
     TRY(new_proxy(&x, &out->avs_directory));
     args_reset(&x);
-    dv_printf(&x.a, "(");
-    A(out->strategy_manager);
-    dv_printf(&x.a, ",");
-    A(x.empty);
-    dv_printf(&x.a, ",");
-    A(x.empty);
-    dv_printf(&x.a, ")");
+    dv_printf(&x.a, "(%s,%s,%s)", AH(&x, &out->strategy_manager), AH(&x, &x.empty), AH(&x, &x.empty));
     TRY(dv_deploy(c, x.dir, "DelegationManager", "DelegationManager", "(address,address,address)", x.a.s, &impl));
     args_reset(&x);
-    dv_printf(&x.a, "(");
-    A(x.me);
-    dv_printf(&x.a, ",");
-    A(out->pauser_registry);
-    dv_printf(&x.a, ",0,50400,[],[])");
+    dv_printf(&x.a, "(%s,%s,0,50400,[],[])", AH(&x, &x.me), AH(&x, &out->pauser_registry));
     TRY(upgrade(&x, &out->delegation_manager, &impl,
                 "initialize(address,address,uint256,uint256,address[],uint256[])", x.a.s, "init DelegationManager"));
     args_reset(&x);
-    dv_printf(&x.a, "(");
-    A(out->delegation_manager);
-    dv_printf(&x.a, ",");
-    A(x.empty);
-    dv_printf(&x.a, ",");
-    A(x.empty);
-    dv_printf(&x.a, ")");
+    dv_printf(&x.a, "(%s,%s,%s)", AH(&x, &out->delegation_manager), AH(&x, &x.empty), AH(&x, &x.empty));
     TRY(dv_deploy(c, x.dir, "StrategyManager", "StrategyManager", "(address,address,address)", x.a.s, &impl));
     args_reset(&x);
-    dv_printf(&x.a, "(");
-    A(x.me);
-    dv_printf(&x.a, ",");
-    A(x.me);
-    dv_printf(&x.a, ",");
-    A(out->pauser_registry);
-    dv_printf(&x.a, ",0)");
+    dv_printf(&x.a, "(%s,%s,%s,0)", AH(&x, &x.me), AH(&x, &x.me), AH(&x, &out->pauser_registry));
     TRY(upgrade(&x, &out->strategy_manager, &impl, "initialize(address,address,address,uint256)", x.a.s,
                 "init StrategyManager"));
     args_reset(&x);
-    dv_printf(&x.a, "(");
-    A(out->delegation_manager);
-    dv_printf(&x.a, ")");
+    dv_printf(&x.a, "(%s)", AH(&x, &out->delegation_manager));
     TRY(dv_deploy(c, x.dir, "AVSDirectory", "AVSDirectory", "(address)", x.a.s, &impl));
     args_reset(&x);
-    dv_printf(&x.a, "(");
-    A(x.me);
-    dv_printf(&x.a, ",");
-    A(out->pauser_registry);
-    dv_printf(&x.a, ",0)");
+    dv_printf(&x.a, "(%s,%s,0)", AH(&x, &x.me), AH(&x, &out->pauser_registry));
     TRY(upgrade(&x, &out->avs_directory, &impl, "initialize(address,address,uint256)", x.a.s, "init AVSDirectory"));
 
     /* TestToken and its StrategyBase (whitelisted for deposits) */
     args_reset(&x);
-    dv_printf(&x.a, "(Token1,TOK1,1000000000000000000000000000,");
-    A(x.me);
-    dv_printf(&x.a, ")");
+    dv_printf(&x.a, "(Token1,TOK1,1000000000000000000000000000,%s)", AH(&x, &x.me));
     TRY(dv_deploy(c, x.dir, "TestToken", "TestToken", "(string,string,uint256,address)", x.a.s, &out->token));
     TRY(new_proxy(&x, &out->strategy));
     args_reset(&x);
-    dv_printf(&x.a, "(");
-    A(out->strategy_manager);
-    dv_printf(&x.a, ")");
+    dv_printf(&x.a, "(%s)", AH(&x, &out->strategy_manager));
     TRY(dv_deploy(c, x.dir, "StrategyBase", "StrategyBase", "(address)", x.a.s, &impl));
     args_reset(&x);
-    dv_printf(&x.a, "(");
-    A(out->token);
-    dv_printf(&x.a, ",");
-    A(out->pauser_registry);
-    dv_printf(&x.a, ")");
+    dv_printf(&x.a, "(%s,%s)", AH(&x, &out->token), AH(&x, &out->pauser_registry));
     TRY(upgrade(&x, &out->strategy, &impl, "initialize(address,address)", x.a.s, "init StrategyBase"));
     args_reset(&x);
-    dv_printf(&x.a, "([");
-    A(out->strategy);
-    dv_printf(&x.a, "],[false])");
+    dv_printf(&x.a, "([%s],[false])", AH(&x, &out->strategy));
     TRY(dv_tx(c, &out->strategy_manager, "addStrategiesToDepositWhitelist(address[],bool[])", x.a.s,
               "whitelist strategy"));
 
@@ -194,75 +163,41 @@ int mpavs_devnet_deploy(mpavs_devnet_ctx *c, mpavs_devnet_deployment *out, const
     TRY(new_proxy(&x, &out->stake_registry));
     TRY(new_proxy(&x, &out->registry_coordinator));
     args_reset(&x);
-    dv_printf(&x.a, "(");
-    A(out->registry_coordinator);
-    dv_printf(&x.a, ")");
+    dv_printf(&x.a, "(%s)", AH(&x, &out->registry_coordinator));
     TRY(dv_deploy(c, x.dir, "IndexRegistry", "IndexRegistry", "(address)", x.a.s, &impl));
     TRY(upgrade(&x, &out->index_registry, &impl, NULL, NULL, "init IndexRegistry"));
     TRY(dv_deploy(c, x.dir, "BLSApkRegistry", "BLSApkRegistry", "(address)", x.a.s, &impl));
     TRY(upgrade(&x, &out->bls_apk_registry, &impl, NULL, NULL, "init BLSApkRegistry"));
     args_reset(&x);
-    dv_printf(&x.a, "(");
-    A(out->registry_coordinator);
-    dv_printf(&x.a, ",");
-    A(out->delegation_manager);
-    dv_printf(&x.a, ")");
+    dv_printf(&x.a, "(%s,%s)", AH(&x, &out->registry_coordinator), AH(&x, &out->delegation_manager));
     TRY(dv_deploy(c, x.dir, "StakeRegistry", "StakeRegistry", "(address,address)", x.a.s, &impl));
     TRY(upgrade(&x, &out->stake_registry, &impl, NULL, NULL, "init StakeRegistry"));
 
     /* RegistryCoordinator (quorum 0 created by initialize) and the service manager */
     TRY(new_proxy(&x, &out->service_manager));
     args_reset(&x);
-    dv_printf(&x.a, "(");
-    A(out->service_manager);
-    dv_printf(&x.a, ",");
-    A(out->stake_registry);
-    dv_printf(&x.a, ",");
-    A(out->bls_apk_registry);
-    dv_printf(&x.a, ",");
-    A(out->index_registry);
-    dv_printf(&x.a, ")");
+    dv_printf(&x.a, "(%s,%s,%s,%s)",
+              AH(&x, &out->service_manager), AH(&x, &out->stake_registry), AH(&x, &out->bls_apk_registry),
+              AH(&x, &out->index_registry));
     TRY(dv_deploy(c, x.dir, "RegistryCoordinator", "RegistryCoordinator", "(address,address,address,address)", x.a.s,
                   &impl));
     args_reset(&x);
-    dv_printf(&x.a, "(");
-    A(x.me);
-    dv_printf(&x.a, ",");
-    A(x.me);
-    dv_printf(&x.a, ",");
-    A(x.me);
-    dv_printf(&x.a, ",");
-    A(out->pauser_registry);
-    dv_printf(&x.a, ",0,[(50,11000,200)],[");
+    dv_printf(&x.a, "(%s,%s,%s,%s,0,[(50,11000,200)],[",
+              AH(&x, &x.me), AH(&x, &x.me), AH(&x, &x.me), AH(&x, &out->pauser_registry));
     dv_u256(&x.a, &min_stake);
-    dv_printf(&x.a, "],[[(");
-    A(out->strategy);
-    dv_printf(&x.a, ",1000000000000000000)]])");
+    dv_printf(&x.a, "],[[(%s,1000000000000000000)]])", AH(&x, &out->strategy));
     TRY(upgrade(&x, &out->registry_coordinator, &impl,
                 "initialize(address,address,address,address,uint256,(uint32,uint16,uint16)[],uint96[],"
                 "(address,uint96)[][])",
                 x.a.s, "init RegistryCoordinator"));
     args_reset(&x);
-    dv_printf(&x.a, "(");
-    A(out->avs_directory);
-    dv_printf(&x.a, ",");
-    A(out->registry_coordinator);
-    dv_printf(&x.a, ",");
-    A(out->stake_registry);
-    dv_printf(&x.a, ")");
+    dv_printf(&x.a, "(%s,%s,%s)",
+              AH(&x, &out->avs_directory), AH(&x, &out->registry_coordinator), AH(&x, &out->stake_registry));
     TRY(dv_deploy(c, x.dir, "MultiProverServiceManager", "MultiProverServiceManager", "(address,address,address)",
                   x.a.s, &impl));
     args_reset(&x);
-    dv_printf(&x.a, "(");
-    A(out->pauser_registry);
-    dv_printf(&x.a, ",0,");
-    A(x.me);
-    dv_printf(&x.a, ",");
-    A(x.me);
-    dv_printf(&x.a, ",");
-    A(x.me);
-    dv_printf(&x.a, ",");
-    A(x.me);
+    dv_printf(&x.a, "(%s,0,%s,%s,%s,%s",
+              AH(&x, &out->pauser_registry), AH(&x, &x.me), AH(&x, &x.me), AH(&x, &x.me), AH(&x, &x.me));
     dv_printf(&x.a, ",%s)", opt->poa_enabled ? "true" : "false");
     TRY(upgrade(&x, &out->service_manager, &impl,
                 "initialize(address,uint256,address,address,address,address,bool)", x.a.s,
@@ -290,9 +225,7 @@ int mpavs_devnet_deploy(mpavs_devnet_ctx *c, mpavs_devnet_deployment *out, const
     dv_printf(&x.a, ",%u)", prodid);
     TRY(dv_deploy(c, x.dir, "SgxQuoteVerifier", "SgxQuoteVerifier", "(bytes32,uint16)", x.a.s, &out->quote_verifier));
     args_reset(&x);
-    dv_printf(&x.a, "(");
-    A(out->quote_verifier);
-    dv_printf(&x.a, ")");
+    dv_printf(&x.a, "(%s)", AH(&x, &out->quote_verifier));
     TRY(dv_deploy(c, x.dir, "AttestationVerifier", "AttestationVerifier", "(address)", x.a.s,
                   &out->attestation_verifier));
     if (opt->mr_enclave) {
@@ -307,10 +240,7 @@ int mpavs_devnet_deploy(mpavs_devnet_ctx *c, mpavs_devnet_deployment *out, const
     TRY(new_proxy(&x, &out->tee_liveness_verifier));
     TRY(dv_deploy(c, x.dir, "TEELivenessVerifier", "TEELivenessVerifier", NULL, NULL, &impl));
     args_reset(&x);
-    dv_printf(&x.a, "(");
-    A(x.me);
-    dv_printf(&x.a, ",");
-    A(out->attestation_verifier);
+    dv_printf(&x.a, "(%s,%s", AH(&x, &x.me), AH(&x, &out->attestation_verifier));
     dv_printf(&x.a, ",%llu,%llu)", (unsigned long long)max_diff, (unsigned long long)validity);
     TRY(upgrade(&x, &out->tee_liveness_verifier, &impl, "initialize(address,address,uint256,uint256)", x.a.s,
                 "init TEELivenessVerifier"));
