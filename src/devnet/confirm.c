@@ -4,45 +4,32 @@
  */
 #include "devnet_internal.h"
 
+#include "mpavs/avs.h"
 #include "mpavs/bls.h"
-#include "mpavs/keccak.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static void header_text(dv_str *b, const mpavs_devnet_state_header *h, bool reduced) {
+/* The StateHeader as a cast-syntax tuple for the confirmState calldata. */
+static void header_text(dv_str *b, const mpavs_devnet_state_header *h) {
     dv_printf(b, "(%llu,", (unsigned long long)h->committee_id);
     dv_hex(b, h->metadata, h->metadata_len);
     dv_printf(b, ",");
     dv_hex(b, h->state, h->state_len);
-    if (!reduced) {
-        dv_printf(b, ",");
-        dv_hex(b, h->quorum_numbers, h->nquorums);
-        dv_printf(b, ",");
-        dv_hex(b, h->thresholds, h->nquorums);
-    }
+    dv_printf(b, ",");
+    dv_hex(b, h->quorum_numbers, h->nquorums);
+    dv_printf(b, ",");
+    dv_hex(b, h->thresholds, h->nquorums);
     dv_printf(b, ",%u)", (unsigned)h->reference_block_number);
 }
 
 int mpavs_devnet_state_digest(uint8_t out[32], const mpavs_devnet_state_header *h) {
-    dv_str b = {0};
-    dv_printf(&b, "(");
-    header_text(&b, h, true);
-    dv_printf(&b, ")");
-    mpavs_abi_type *t = NULL;
-    mpavs_abi_value *v = NULL;
-    uint8_t *enc = NULL;
-    size_t len = 0;
-    int r = b.oom ? MPAVS_DEVNET_ERR_NOMEM : MPAVS_DEVNET_OK;
-    if (!r && (mpavs_abi_type_parse(&t, "((uint256,bytes,bytes,uint32))") || mpavs_abi_value_parse(&v, t, b.s) ||
-               mpavs_abi_encode(&enc, &len, v)))
-        r = MPAVS_DEVNET_ERR_NOMEM;
-    if (!r) mpavs_keccak256(out, enc, len);
-    free(enc);
-    mpavs_abi_value_free(v);
-    mpavs_abi_type_free(t);
-    dv_str_free(&b);
-    return r;
+    mpavs_avs_state_header a = {.committee_id = h->committee_id, .metadata = h->metadata,
+                                .metadata_len = h->metadata_len, .state = h->state, .state_len = h->state_len,
+                                .quorum_numbers = h->quorum_numbers, .quorum_numbers_len = h->nquorums,
+                                .quorum_thresholds = h->thresholds, .quorum_thresholds_len = h->nquorums,
+                                .reference_block = h->reference_block_number};
+    return mpavs_avs_state_digest(out, &a) == 0 ? MPAVS_DEVNET_OK : MPAVS_DEVNET_ERR_NOMEM;
 }
 
 typedef struct {
@@ -162,7 +149,7 @@ int mpavs_devnet_confirm_state(mpavs_devnet_ctx *c, const mpavs_devnet_deploymen
     /* confirmState(header, params) */
     a.len = 0;
     dv_printf(&a, "(");
-    header_text(&a, h, false);
+    header_text(&a, h);
     dv_printf(&a, ",%s)", p.s ? p.s : "");
     if (a.oom || p.oom) goto nomem;
     {
