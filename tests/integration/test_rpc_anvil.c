@@ -125,8 +125,9 @@ TEST(deploy_call_logs_reverts) {
     free(code);
 
     /* set(7, "hello", [0x01.., 0x02..]) and read its event from the receipt */
-    const char *args[] = {"7", "hello", "[0x0100000000000000000000000000000000000000000000000000000000000000,"
-                                        "0x0200000000000000000000000000000000000000000000000000000000000000]"};
+    const char *args[] = {"7", "hello",
+                          ("[0x0100000000000000000000000000000000000000000000000000000000000000,"
+                           "0x0200000000000000000000000000000000000000000000000000000000000000]")};
     size_t dl;
     uint8_t *data = calldata(&dl, "set(uint256,string,bytes32[])", args, 3);
     REQUIRE(data);
