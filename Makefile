@@ -120,7 +120,7 @@ bench: all $(BENCH_BIN)
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 sanitize-build:
 	$(MAKE) BUILD=build/asan CC=clang OPT=-O1 EXTRA_CFLAGS="$(ASAN_FLAGS)" EXTRA_LDFLAGS="$(ASAN_FLAGS)" \
-	  all $(TEST_SRC:tests/unit/%.c=build/asan/tests/%)
+	  all $(TEST_SRC:tests/unit/%.c=build/asan/tests/%) $(ITEST_SRC:tests/integration/%.c=build/asan/itests/%)
 sanitize: sanitize-build
 	@bash tests/run sanitize
 
