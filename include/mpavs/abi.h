@@ -45,6 +45,13 @@ typedef enum {
 /** Deepest nesting of arrays and tuples accepted in types and data. */
 #define MPAVS_ABI_MAX_DEPTH 32
 
+/**
+ * Largest value tree a type may need before any dynamic array grows (fixed
+ * arrays are allocated whole): types beyond it ("uint8[100000000]") are refused
+ * with MPAVS_ABI_ERR_TOO_LARGE when parsed.
+ */
+#define MPAVS_ABI_MAX_NODES (1u << 20)
+
 /** Name of a result value. Never NULL. */
 MPAVS_API const char *mpavs_abi_strerror(int r);
 
@@ -77,7 +84,7 @@ typedef struct mpavs_abi_type {
  * Parse one Solidity type string ("uint" means uint256, "int" int256; spaces
  * around tuple components are allowed).
  * Out: *out, a new type to release with mpavs_abi_type_free.
- * Returns MPAVS_ABI_OK, _ERR_TYPE_SYNTAX, _ERR_TOO_DEEP or _ERR_NOMEM.
+ * Returns MPAVS_ABI_OK, _ERR_TYPE_SYNTAX, _ERR_TOO_DEEP, _ERR_TOO_LARGE or _ERR_NOMEM.
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_abi_type_parse(mpavs_abi_type **out, const char *s);
 
@@ -108,7 +115,7 @@ typedef struct {
  * parenthesised list of output types (cast's "f(uint256)(bool)"), and an
  * optional leading "function "/"event "/"error " keyword.
  * Out: *out (release with mpavs_abi_signature_free).
- * Returns MPAVS_ABI_OK, _ERR_TYPE_SYNTAX, _ERR_TOO_DEEP or _ERR_NOMEM.
+ * Returns MPAVS_ABI_OK, _ERR_TYPE_SYNTAX, _ERR_TOO_DEEP, _ERR_TOO_LARGE or _ERR_NOMEM.
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_abi_signature_parse(mpavs_abi_signature **out, const char *sig);
 

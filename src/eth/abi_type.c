@@ -251,6 +251,22 @@ static mpavs_abi_type *parse_type(cursor *c, int depth) {
     return parse_array_suffixes(c, t, depth);
 }
 
+/* Nodes of the zero value of t (saturating at limit + 1): fixed arrays are allocated eagerly. */
+static size_t value_nodes(const mpavs_abi_type *t, size_t limit) {
+    size_t n = 1;
+    if (t->kind == MPAVS_ABI_FIXED_ARRAY) {
+        size_t e = value_nodes(t->elem, limit);
+        if (t->length && e > limit / t->length) return limit + 1;
+        n += t->length * e;
+    } else if (t->kind == MPAVS_ABI_TUPLE) {
+        for (size_t i = 0; i < t->nfields && n <= limit; i++) n += value_nodes(t->fields[i], limit);
+    }
+    return n > limit ? limit + 1 : n;
+}
+
+/* A type whose values would need more than MPAVS_ABI_MAX_NODES nodes is refused up front. */
+static bool size_ok(const mpavs_abi_type *t) { return !t || value_nodes(t, MPAVS_ABI_MAX_NODES) <= MPAVS_ABI_MAX_NODES; }
+
 int mpavs_abi_type_parse(mpavs_abi_type **out, const char *s) {
     cursor c = {s, 0, MPAVS_ABI_ERR_TYPE_SYNTAX};
     *out = NULL;
@@ -260,6 +276,10 @@ int mpavs_abi_type_parse(mpavs_abi_type **out, const char *s) {
     if (s[c.i] != 0) {
         mpavs_abi_type_free(t);
         return MPAVS_ABI_ERR_TYPE_SYNTAX;
+    }
+    if (!size_ok(t)) {
+        mpavs_abi_type_free(t);
+        return MPAVS_ABI_ERR_TOO_LARGE;
     }
     *out = t;
     return MPAVS_ABI_OK;
@@ -410,6 +430,10 @@ int mpavs_abi_signature_parse(mpavs_abi_signature **out, const char *sig) {
     }
     if (sig[c.i] != 0) {
         r = MPAVS_ABI_ERR_TYPE_SYNTAX;
+        goto fail;
+    }
+    if (!size_ok(s->inputs) || !size_ok(s->outputs)) {
+        r = MPAVS_ABI_ERR_TOO_LARGE;
         goto fail;
     }
     r = MPAVS_ABI_ERR_NOMEM;
