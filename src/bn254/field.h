@@ -229,16 +229,76 @@ static inline void fp2_set_one(fp2 *r) {
  * accepts factors below 2p (its result (a b + m p) / 2^256 < 4p^2/2^256 + p < 2p). */
 static inline void fp_add_lazy(fp *r, const fp *a, const fp *b) { bn_add4(r->l, a->l, b->l); }
 
+/* t = a * b as 8 limbs (schoolbook; a, b < 2^256). */
+static inline void bn_mul_wide(uint64_t t[8], const uint64_t a[4], const uint64_t b[4]) {
+    for (int i = 0; i < 8; i++) t[i] = 0;
+#pragma GCC unroll 4
+    for (int i = 0; i < 4; i++) {
+        uint64_t c = 0;
+#pragma GCC unroll 4
+        for (int j = 0; j < 4; j++) {
+            u128 x = (u128)a[i] * b[j] + t[i + j] + c;
+            t[i + j] = (uint64_t)x;
+            c = (uint64_t)(x >> 64);
+        }
+        t[i + 4] = c;
+    }
+}
+
+/* r = t / 2^256 mod p for t < p 2^256 (Montgomery reduction of a double-width value). The
+ * intermediate t + sum m_i p 2^(64 i) < 2p 2^256 < 2^511 fits in 8 limbs, and the quotient is
+ * below 2p, so one conditional subtraction gives r < p. */
+static inline void fp_mont_reduce(fp *r, const uint64_t tin[8]) {
+    uint64_t t[8];
+    memcpy(t, tin, sizeof t);
+    uint64_t hc = 0;
+#pragma GCC unroll 4
+    for (int i = 0; i < 4; i++) {
+        uint64_t m = t[i] * FP_PINV, c = 0;
+#pragma GCC unroll 4
+        for (int j = 0; j < 4; j++) {
+            u128 x = (u128)m * FP_P.l[j] + t[i + j] + c;
+            t[i + j] = (uint64_t)x;
+            c = (uint64_t)(x >> 64);
+        }
+        u128 x = (u128)t[i + 4] + c + hc;
+        t[i + 4] = (uint64_t)x;
+        hc = (uint64_t)(x >> 64);
+    }
+    fp_reduce_once(r, t + 4);
+}
+
+/* r = a - b over 8 limbs; returns the borrow. */
+static inline uint64_t bn_sub8(uint64_t r[8], const uint64_t a[8], const uint64_t b[8]) {
+    uint64_t bw = 0;
+    for (int i = 0; i < 8; i++) {
+        u128 d = (u128)a[i] - b[i] - bw;
+        r[i] = (uint64_t)d;
+        bw = (uint64_t)(d >> 64) & 1;
+    }
+    return bw;
+}
+
+/*
+ * Karatsuba with lazy reduction: the three products are kept double width and only the two
+ * results are reduced. c0 = a0 b0 - a1 b1 lies in (-p^2, p^2); when negative p 2^256 is added
+ * (constant time, by mask), giving [0, p 2^256). c1 = (a0 + a1)(b0 + b1) - a0 b0 - a1 b1
+ * = a0 b1 + a1 b0 < 2 p^2 < p 2^256 (p < 2^254). Inputs must be fully reduced (< p).
+ */
 static inline void fp2_mul(fp2 *r, const fp2 *a, const fp2 *b) {
-    fp v0, v1, s, t;
-    fp_mul(&v0, &a->c0, &b->c0);
-    fp_mul(&v1, &a->c1, &b->c1);
-    fp_add_lazy(&s, &a->c0, &a->c1);
-    fp_add_lazy(&t, &b->c0, &b->c1);
-    fp_mul(&s, &s, &t);
-    fp_sub(&s, &s, &v0);
-    fp_sub(&r->c1, &s, &v1);
-    fp_sub(&r->c0, &v0, &v1);
+    uint64_t v0[8], v1[8], s[8], d[8], sa[4], sb[4], q[4];
+    bn_mul_wide(v0, a->c0.l, b->c0.l);
+    bn_mul_wide(v1, a->c1.l, b->c1.l);
+    bn_add4(sa, a->c0.l, a->c1.l); /* < 2p < 2^255 */
+    bn_add4(sb, b->c0.l, b->c1.l);
+    bn_mul_wide(s, sa, sb);
+    bn_sub8(s, s, v0);
+    bn_sub8(s, s, v1);
+    uint64_t mask = 0 - bn_sub8(d, v0, v1);
+    for (int i = 0; i < 4; i++) q[i] = FP_P.l[i] & mask;
+    bn_add4(d + 4, d + 4, q); /* wraps back into [0, p 2^256) when d was negative */
+    fp_mont_reduce(&r->c0, d);
+    fp_mont_reduce(&r->c1, s);
 }
 
 static inline void fp2_sqr(fp2 *r, const fp2 *a) {
