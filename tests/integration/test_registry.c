@@ -6,6 +6,7 @@
 #include "anvil.h"
 #include "harness.h"
 
+#include "mpavs/abi.h"
 #include "mpavs/aggregate.h"
 #include "mpavs/bls.h"
 #include "mpavs/devnet.h"
@@ -170,6 +171,83 @@ TEST(state_keys_aggregate_confirm) {
     mpavs_rpc_error_clear(&e);
 }
 
+static void word_hex(char *out, const uint8_t *w) {
+    static const char d[] = "0123456789abcdef";
+    out[0] = '0', out[1] = 'x';
+    for (int i = 0; i < 32; i++) out[2 + 2 * i] = d[w[i] >> 4], out[3 + 2 * i] = d[w[i] & 15];
+    out[66] = 0;
+}
+
+/* The contract's trySignatureAndApkVerification (eth_call) against the off-chain computation. */
+static bool onchain_try(bool *pairing_ok, bool *valid, const uint8_t msg[32], const mpavs_bn254_g1 *apk,
+                        const mpavs_bn254_g2 *apk_g2, const mpavs_bn254_g1 *sigma) {
+    uint8_t g1a[64], g2[128], g1s[64];
+    mpavs_bn254_g1_encode(g1a, apk);
+    mpavs_bn254_g2_encode(g2, apk_g2); /* EVM order: x.im, x.re, y.im, y.re = Solidity X[0], X[1], Y[0], Y[1] */
+    mpavs_bn254_g1_encode(g1s, sigma);
+    char w[10][67], args[4][300];
+    word_hex(w[0], msg);
+    for (int i = 0; i < 2; i++) word_hex(w[1 + i], g1a + 32 * i);
+    for (int i = 0; i < 4; i++) word_hex(w[3 + i], g2 + 32 * i);
+    for (int i = 0; i < 2; i++) word_hex(w[7 + i], g1s + 32 * i);
+    snprintf(args[0], sizeof args[0], "%s", w[0]);
+    snprintf(args[1], sizeof args[1], "(%s,%s)", w[1], w[2]);
+    snprintf(args[2], sizeof args[2], "([%s,%s],[%s,%s])", w[3], w[4], w[5], w[6]);
+    snprintf(args[3], sizeof args[3], "(%s,%s)", w[7], w[8]);
+    mpavs_abi_signature *sig;
+    if (mpavs_abi_signature_parse(&sig, "trySignatureAndApkVerification(bytes32,(uint256,uint256),"
+                                        "(uint256[2],uint256[2]),(uint256,uint256))(bool,bool)"))
+        return false;
+    mpavs_abi_value *in = mpavs_abi_value_new(sig->inputs), *out = NULL;
+    bool ok = in != NULL;
+    for (int i = 0; ok && i < 4; i++) {
+        mpavs_abi_value *v;
+        ok = mpavs_abi_value_parse(&v, sig->inputs->fields[i], args[i]) == MPAVS_ABI_OK;
+        if (ok) mpavs_abi_value_move(&in->items[i], v);
+    }
+    uint8_t *data = NULL, *ret = NULL;
+    size_t len = 0, rl = 0;
+    ok = ok && mpavs_abi_encode_call(&data, &len, sig, in) == MPAVS_ABI_OK;
+    mpavs_rpc_callmsg m = {.to = D.service_manager.bytes, .data = data, .data_len = len};
+    ok = ok && mpavs_rpc_eth_call(rpc, &ret, &rl, NULL, &m, "latest") == MPAVS_RPC_OK &&
+         mpavs_abi_decode(&out, sig->outputs, ret, rl) == MPAVS_ABI_OK;
+    if (ok) {
+        *pairing_ok = !mpavs_u256_is_zero(&out->items[0].word);
+        *valid = !mpavs_u256_is_zero(&out->items[1].word);
+    }
+    mpavs_abi_value_free(out);
+    mpavs_abi_value_free(in);
+    mpavs_abi_signature_free(sig);
+    free(data);
+    free(ret);
+    return ok;
+}
+
+/* The γ check (issue: "matches what the Solidity check returns on anvil for the same inputs"). */
+TEST(gamma_check_matches_contract) {
+    REQUIRE(ready);
+    for (int i = 0; i < 12; i++) {
+        uint8_t sk[32], msg[32];
+        REQUIRE(mpavs_bls_keygen(sk) == 0 && mpavs_random_bytes(msg, 32) == 0);
+        mpavs_bn254_g1 apk, sigma;
+        mpavs_bn254_g2 apk_g2;
+        REQUIRE(mpavs_bls_pubkey_g1(&apk, sk) == 0 && mpavs_bls_pubkey_g2(&apk_g2, sk) == 0);
+        REQUIRE(mpavs_bls_sign(&sigma, sk, msg) == 0);
+        if (i % 3 == 1) { /* a wrong signature */
+            mpavs_bn254_g1 g;
+            mpavs_bn254_g1_generator(&g);
+            mpavs_bn254_g1_add(&sigma, &sigma, &g);
+        }
+        if (i % 3 == 2) msg[0] ^= 1; /* signed another message */
+        bool p_off = false, v_off = false, p_on = false, v_on = false;
+        CHECK_EQ_INT(mpavs_bls_try_signature_and_apk_verification(&p_off, &v_off, msg, &apk, &apk_g2, &sigma), 0);
+        REQUIRE(onchain_try(&p_on, &v_on, msg, &apk, &apk_g2, &sigma));
+        CHECK(p_off == p_on && v_off == v_on);
+        CHECK(v_on == (i % 3 == 0));
+        mpavs_wipe(sk, sizeof sk);
+    }
+}
+
 int main(void) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     if (system("cd \"${MPAVS_ROOT:-.}/contracts\" && ../.tools/bin/forge build --offline >/dev/null 2>&1") != 0)
@@ -182,6 +260,7 @@ int main(void) {
     rpc = mpavs_rpc_create(anvil.url, NULL);
     RUN(deploy_and_register);
     RUN(state_keys_aggregate_confirm);
+    RUN(gamma_check_matches_contract);
     for (int i = 0; i < NOPS; i++) mpavs_sender_destroy(ops[i].c.sender);
     mpavs_sender_destroy(dep.sender);
     mpavs_rpc_destroy(rpc);
