@@ -46,11 +46,11 @@ typedef enum {
 #define MPAVS_ABI_MAX_DEPTH 32
 
 /**
- * Largest value tree a type may need before any dynamic array grows (fixed
- * arrays are allocated whole): types beyond it ("uint8[100000000]") are refused
- * with MPAVS_ABI_ERR_TOO_LARGE when parsed.
+ * Largest value tree a type, or one element of a dynamic array in it, may
+ * need (fixed arrays are allocated whole): types beyond it ("uint8[100000000]",
+ * "uint32[88888888][]") are refused with MPAVS_ABI_ERR_TOO_LARGE when parsed.
  */
-#define MPAVS_ABI_MAX_NODES (1u << 20)
+#define MPAVS_ABI_MAX_NODES (1u << 16)
 
 /** Name of a result value. Never NULL. */
 MPAVS_API const char *mpavs_abi_strerror(int r);

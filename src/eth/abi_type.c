@@ -251,13 +251,19 @@ static mpavs_abi_type *parse_type(cursor *c, int depth) {
     return parse_array_suffixes(c, t, depth);
 }
 
-/* Nodes of the zero value of t (saturating at limit + 1): fixed arrays are allocated eagerly. */
+/*
+ * Nodes of the zero value of t (saturating at limit + 1): fixed arrays are allocated whole.
+ * A dynamic array starts empty, but each element it grows is allocated whole too, so an
+ * element type over the limit saturates as well.
+ */
 static size_t value_nodes(const mpavs_abi_type *t, size_t limit) {
     size_t n = 1;
     if (t->kind == MPAVS_ABI_FIXED_ARRAY) {
         size_t e = value_nodes(t->elem, limit);
-        if (t->length && e > limit / t->length) return limit + 1;
+        if (e > limit || (t->length && e > limit / t->length)) return limit + 1;
         n += t->length * e;
+    } else if (t->kind == MPAVS_ABI_ARRAY) {
+        if (value_nodes(t->elem, limit) > limit) return limit + 1;
     } else if (t->kind == MPAVS_ABI_TUPLE) {
         for (size_t i = 0; i < t->nfields && n <= limit; i++) n += value_nodes(t->fields[i], limit);
     }
