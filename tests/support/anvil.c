@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_CHILDREN 8
+#define MAX_CHILDREN 64
 static pid_t children[MAX_CHILDREN];
 
 static void kill_children(void) {
@@ -31,6 +31,8 @@ static void on_signal(int sig) {
     raise(sig);
 }
 
+static bool port_open(int port);
+
 int harness_free_port(void) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in sa;
@@ -45,6 +47,32 @@ int harness_free_port(void) {
     return port;
 }
 
+void harness_child_register(pid_t pid) {
+    harness_children_hook();
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i] == 0) {
+            children[i] = pid;
+            return;
+        }
+}
+
+void harness_child_forget(pid_t pid) {
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i] == pid) children[i] = 0;
+}
+
+void harness_children_hook(void) {
+    static bool hooked;
+    if (hooked) return;
+    atexit(kill_children);
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGABRT, on_signal);
+    hooked = true;
+}
+
+bool harness_port_open(int port) { return port_open(port); }
+
 static bool port_open(int port) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in sa;
@@ -58,14 +86,7 @@ static bool port_open(int port) {
 }
 
 bool harness_anvil_start(harness_anvil *a, const char *const *extra) {
-    static bool hooked;
-    if (!hooked) {
-        atexit(kill_children);
-        signal(SIGINT, on_signal);
-        signal(SIGTERM, on_signal);
-        signal(SIGABRT, on_signal);
-        hooked = true;
-    }
+    harness_children_hook();
     memset(a, 0, sizeof *a);
     for (int attempt = 0; attempt < 5; attempt++) {
         a->port = harness_free_port();
@@ -83,11 +104,7 @@ bool harness_anvil_start(harness_anvil *a, const char *const *extra) {
             _exit(127);
         }
         if (pid < 0) return false;
-        for (int i = 0; i < MAX_CHILDREN; i++)
-            if (children[i] == 0) {
-                children[i] = pid;
-                break;
-            }
+        harness_child_register(pid);
         a->pid = pid;
         snprintf(a->url, sizeof a->url, "http://127.0.0.1:%d", a->port);
         for (int i = 0; i < 300; i++) { /* up to 30 s */
@@ -113,7 +130,6 @@ void harness_anvil_stop(harness_anvil *a) {
     kill(a->pid, SIGKILL);
     waitpid(a->pid, NULL, 0);
 reaped:
-    for (int i = 0; i < MAX_CHILDREN; i++)
-        if (children[i] == a->pid) children[i] = 0;
+    harness_child_forget(a->pid);
     a->pid = 0;
 }

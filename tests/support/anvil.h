@@ -28,5 +28,12 @@ bool harness_anvil_start(harness_anvil *a, const char *const *extra_args);
 void harness_anvil_stop(harness_anvil *a);
 /* A free TCP port on 127.0.0.1 (bind to port 0 and read it back). */
 int harness_free_port(void);
+/* True when something accepts TCP connections on 127.0.0.1:port. */
+bool harness_port_open(int port);
+/* Install (once) the exit/signal hooks that SIGKILL every registered child. */
+void harness_children_hook(void);
+/* Register / forget a child process to be killed at exit or on a fatal signal. */
+void harness_child_register(pid_t pid);
+void harness_child_forget(pid_t pid);
 
 #endif
