@@ -24,9 +24,11 @@
  *   PoeResponse: batch_id = start_block = end_block = N and
  *     poe.batch_hash      = metadata
  *     poe.state_hash      = keccak256(state)
- *     poe.prev_state_root = stateRoot of block N-1 (zero for block 0)
+ *     poe.prev_state_root = 0 (a type-3 task proves one block's state, not a transition)
  *     poe.new_state_root  = stateRoot of block N
- *     poe.withdrawal_root = withdrawalsRoot of block N (zero before Shanghai)
+ *     poe.withdrawal_root = 0
+ *   so the PoE is a function of the StateHeader alone (docs/protocol.md) and the aggregator can
+ *   check poe_signature from the submitted metadata and state.
  *     poe.signature = poe_signature = enclave secp256k1 signature over mpavs_avs_poe_digest(poe)
  *                     (r ‖ s ‖ v, v = recid + 27)
  *   plus extra members (ignored by Go clients): "chain_id", "block_hash", "state_root",
@@ -364,8 +366,7 @@ static json_t *prove_chain(prover *p, uint64_t n, drpc_error *err) {
     mpavs_avs_chain_task_metadata(meta, p->chain_id, n);
     mpavs_avs_chain_task_state(state, h.hash, h.state_root);
     mpavs_keccak256(state_hash, state, 64);
-    const uint8_t *prev_root = n > 0 ? parent.state_root : zero;
-    const uint8_t *wroot = h.has_withdrawals_root ? h.withdrawals_root : zero;
+    const uint8_t *prev_root = zero, *wroot = zero; /* docs/protocol.md: type-3 PoE = f(StateHeader) */
     mpavs_avs_poe_digest(digest, meta, state_hash, prev_root, h.state_root, wroot);
     mpavs_ecdsa_sig sig;
     if (mpavs_ecdsa_sign(p->ecdsa, &sig, digest, p->seckey) != MPAVS_ECDSA_OK)

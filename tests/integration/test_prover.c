@@ -302,7 +302,9 @@ static void check_prove(uint64_t n) {
     mpavs_keccak256(ksh, want_state, 64);
     CHECK_MEMEQ(sh, ksh, 32);
     CHECK_MEMEQ(nr, b.state_root, 32);
-    if (n > 0) CHECK_MEMEQ(prev, pb.state_root, 32);
+    static const uint8_t zero32[32];
+    CHECK_MEMEQ(prev, zero32, 32); /* type-3 PoE: prev_state_root = withdrawal_root = 0 */
+    CHECK_MEMEQ(wr, zero32, 32);
     CHECK_MEMEQ(sig, sig2, 65);
     CHECK(sig[64] == 27 || sig[64] == 28);
     mpavs_avs_poe_digest(d, bh, sh, prev, nr, wr);
