@@ -1,6 +1,7 @@
 /* mpavs devnet deploy | register-operator — deploy the devnet contract stack and onboard operators. */
 #include "cli.h"
 #include "commands.h"
+#include "devnet_up.h"
 
 #include "mpavs/bls.h"
 #include "mpavs/dcap.h"
@@ -229,6 +230,7 @@ int cmd_devnet(int argc, char **argv) {
         {"deploy", "deploy the devnet contract stack and write deployment.json", deploy},
         {"register-operator", "register, deposit and opt an operator into quorum 0", register_operator},
         {"add-pck", "register a quote's PCK key with the on-chain quote verifier", add_pck},
+        {"up", "run the whole system on local chains (make devnet)", cmd_devnet_up},
     };
     return cli_dispatch("mpavs devnet", SUB, sizeof SUB / sizeof SUB[0], argc, argv);
 }

@@ -1,0 +1,175 @@
+/*
+ * cli/devnet_up.h — internals of `mpavs devnet up` (the whole system on two local chains).
+ *
+ *   cmd_devnet_up.c    options, setup (chains, CA, deployment, operators), main loop, shutdown
+ *   devnet_proc.c      child processes: start with a log file and PDEATHSIG, reap, stop, log tail
+ *   devnet_config.c    the daemons' configuration files (every field name in one place)
+ *   devnet_confirm.c   confirmed states: the aggregator's mpavs_confirmations, or StateConfirmed logs
+ *   devnet_view.c      the live terminal view (ANSI, in place) and the plain line output
+ *
+ * This is CLI code: the orchestrator's state lives in one dv_state owned by cmd_devnet_up().
+ */
+#ifndef MPAVS_CLI_DEVNET_UP_H
+#define MPAVS_CLI_DEVNET_UP_H
+
+#include "mpavs/devnet.h"
+#include "mpavs/rpc.h"
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+int cmd_devnet_up(int argc, char **argv);
+
+#define DV_MAX_OPERATORS 16
+#define DV_MAX_PROCS (2 + 2 * DV_MAX_OPERATORS + 1)
+#define DV_KEEP_CONFIRMS 64
+#define DV_PATH 1024
+
+/* ---------------- processes (devnet_proc.c) ---------------- */
+
+typedef enum {
+    DV_ABSENT = 0, /* not started (its program is missing) */
+    DV_UP,         /* running */
+    DV_DOWN,       /* exited on its own */
+    DV_STOPPED,    /* stopped by us */
+} dv_proc_status;
+
+typedef struct {
+    char name[32];      /* "anvil-avs", "prover-1", "aggregator", "operator-1" */
+    char log[DV_PATH];  /* .devnet/logs/<name>.log */
+    pid_t pid;
+    int port;           /* the port it serves (0: none) */
+    dv_proc_status status;
+    int wait_status;    /* when DOWN or STOPPED */
+    bool reported;      /* its death was shown */
+} dv_proc;
+
+/* Start argv[0] (an absolute path, or a name looked up in PATH) in its own process group with
+ * stdin from /dev/null and stdout+stderr appended to p->log; the child gets PDEATHSIG SIGKILL.
+ * Returns true when exec succeeded (a failed exec is reported through a pipe). */
+bool dv_proc_start(dv_proc *p, char *const *argv);
+/* Reap exited children; mark them DOWN (or STOPPED when we were stopping them). Returns how many
+ * changed state. */
+int dv_proc_reap(dv_proc *procs, size_t n);
+/* Stop every UP process, last first in groups: SIGTERM to all, wait up to timeout_ms, then
+ * SIGKILL the rest (their whole process groups) and reap them. */
+void dv_proc_stop_all(dv_proc *procs, size_t n, long timeout_ms);
+/* Text of a wait status: "exit 1", "signal 9". */
+void dv_status_text(char *out, size_t cap, int wait_status);
+/* The last `lines` lines of a file (at most cap-1 bytes). */
+void dv_log_tail(char *out, size_t cap, const char *path, int lines);
+/* A free TCP port on 127.0.0.1 (bind port 0, read it back), or 0. */
+int dv_free_port(void);
+/* True once 127.0.0.1:port accepts connections; false after timeout_ms or when p exits. */
+bool dv_wait_port(dv_proc *p, int port, long timeout_ms, volatile const int *cancel);
+/* Monotonic milliseconds. */
+long long dv_now_ms(void);
+void dv_sleep_ms(long ms);
+
+/* ---------------- the network ---------------- */
+
+typedef struct {
+    char name[8];            /* "op1" */
+    uint8_t ecdsa_sk[32];    /* fresh key, funded with anvil_setBalance */
+    mpavs_address address;
+    uint8_t bls_sk[32];
+    uint8_t operator_id[32]; /* keccak256(G1 pubkey) */
+    char password[65];       /* BLS key file password (random hex) */
+    char dir[DV_PATH];       /* <dir>/operators/opN */
+    char bls_key_file[DV_PATH];
+    int metrics_port, node_api_port;
+} dv_operator;
+
+typedef struct {
+    char avs_url[64], l2_url[64];
+    uint64_t avs_chain_id, l2_chain_id;
+    uint8_t l2_genesis_hash[32];
+    uint64_t avs_start_block; /* AVS block when the contracts were deployed (log scans start here) */
+    mpavs_devnet_deployment dep;
+    uint8_t deployer_sk[32]; /* anvil dev account 0: deployer, state confirmer, aggregator */
+    char dir[DV_PATH];       /* state directory (absolute) */
+    char root[DV_PATH];      /* repository root (absolute) */
+    char ca_dir[DV_PATH];
+    size_t nops;
+    dv_operator ops[DV_MAX_OPERATORS];
+    int prover_ports[DV_MAX_OPERATORS];
+    int aggregator_port, aggregator_metrics_port;
+} dv_net;
+
+/* ---------------- configuration files (devnet_config.c) ---------------- */
+
+/* Write <dir>/prover-<i+1>.json, <dir>/aggregator.json, <dir>/operator-<i+1>.json (mode 0600).
+ * Out: path (DV_PATH bytes). Return 0, or -1 with a message on stderr. */
+int dv_write_prover_config(char *path, const dv_net *n, size_t i);
+int dv_write_aggregator_config(char *path, const dv_net *n);
+int dv_write_operator_config(char *path, const dv_net *n, size_t i);
+/* Write <dir>/deployment.json: the deployment's JSON plus rpcUrl, l2RpcUrl, l2ChainId,
+ * aggregatorUrl and the operators onboarded so far (name, address, operatorId). */
+int dv_write_deployment(const dv_net *n, size_t nops_onboarded);
+/* Write text to path with mode 0600 (replacing it). Returns 0 or -1. */
+int dv_write_private(const char *path, const char *text);
+
+/* ---------------- confirmed states (devnet_confirm.c) ---------------- */
+
+typedef struct {
+    uint64_t seq, task_type, task_id, block; /* block: the proven block (0 when unknown) */
+    char digest[67], tx_hash[67];
+    char signers[160], non_signers[160];     /* "op1 op2 op3", or "?" */
+    long long latency_ms;                     /* -1 when unknown */
+    uint64_t confirm_block;
+} dv_confirm;
+
+typedef enum { DV_SRC_AGGREGATOR, DV_SRC_LOGS } dv_source;
+
+typedef struct {
+    mpavs_rpc *agg, *avs, *l2; /* owned */
+    dv_source source;
+    uint64_t since;            /* last seq seen (aggregator) */
+    uint64_t next_block;       /* next AVS block to scan (logs) */
+    uint64_t log_seq;
+    char last_error[160];
+} dv_watch;
+
+/* Open the clients (agg_url may be NULL: logs only). Returns 0 or -1. */
+int dv_watch_open(dv_watch *w, const dv_net *n, const char *agg_url);
+void dv_watch_close(dv_watch *w);
+/* Fetch newly confirmed states. Out: out[0..*nout) (cap entries), oldest first.
+ * agg_up: whether the aggregator process runs (if it does not, the logs are read).
+ * Returns 0 (also when nothing is new) or -1 (w->last_error says why; try again later). */
+int dv_watch_poll(dv_watch *w, const dv_net *n, bool agg_up, dv_confirm *out, size_t cap, size_t *nout);
+
+/* ---------------- view (devnet_view.c) ---------------- */
+
+typedef struct {
+    bool tty;             /* in-place ANSI view; else plain lines */
+    int rows, cols;
+    bool active;          /* alternate screen entered */
+    long long last_draw_ms;
+    bool dirty;
+    long long t0_ms;      /* start of `devnet up` */
+    long long first_confirm_ms; /* -1 until the first confirmation */
+    uint64_t nconfirmed;
+    dv_confirm recent[DV_KEEP_CONFIRMS]; /* ring, newest at (head-1) */
+    size_t head, nrecent;
+    char notice[2048];    /* last death report (tty view) */
+    const char *source;   /* "mpavs_confirmations" or "StateConfirmed logs" */
+} dv_view;
+
+void dv_view_init(dv_view *v, bool tty, long long t0_ms);
+/* Enter the alternate screen (tty) or print the plain header. */
+void dv_view_begin(dv_view *v, const dv_net *n, const dv_proc *procs, size_t nprocs);
+/* Record a confirmation (plain: print its line now). */
+void dv_view_confirm(dv_view *v, const dv_confirm *c);
+/* A process went down: plain prints the line and log tail; tty keeps it for the notice panel. */
+void dv_view_proc_down(dv_view *v, const dv_proc *p);
+/* The terminal size changed (SIGWINCH). */
+void dv_view_resize(dv_view *v);
+/* Redraw if something changed and 500 ms passed since the last frame (tty only). */
+void dv_view_tick(dv_view *v, const dv_net *n, const dv_proc *procs, size_t nprocs, bool force);
+/* Leave the alternate screen and restore the cursor. */
+void dv_view_end(dv_view *v);
+
+#endif
