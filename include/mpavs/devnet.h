@@ -228,6 +228,176 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_confirm_state(mpavs_devnet_ctx *c, 
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_task_id(mpavs_devnet_ctx *c, const mpavs_devnet_deployment *d,
                                                      uint32_t *task_id);
 
+/* ---------------- operator tooling on any network (mpavs operator, mpavs devnet status) ----------------
+ *
+ * These work on any deployment of the reference contracts (mainnet, Holesky, the devnet): a
+ * mpavs_devnet_deployment may be filled from mpavs/presets.h and completed from the chain with
+ * mpavs_devnet_resolve_addresses. Read-only functions accept a context without a sender
+ * (c->sender NULL: eth_call without "from").
+ */
+
+/**
+ * Complete d from the chain, starting from d->registry_coordinator (required): every zero
+ * address among service_manager, stake_registry, bls_apk_registry, index_registry (the
+ * RegistryCoordinator's getters), delegation_manager (StakeRegistry.delegation()),
+ * strategy_manager (DelegationManager.strategyManager()) and avs_directory
+ * (serviceManager.avsDirectory()) is read; non-zero addresses are kept (explicit values win).
+ * chain_id is set from eth_chainId when zero. The other fields are left as they are.
+ * Returns OK, ERR_ARG (no registry coordinator), ERR_RPC, ERR_REVERTED or ERR_DECODE.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_resolve_addresses(mpavs_devnet_ctx *c, mpavs_devnet_deployment *d);
+
+/**
+ * A strategy's IStrategy.underlyingToken() and that token's ERC20 decimals().
+ * Out: *token, *decimals. Returns OK, ERR_RPC, ERR_REVERTED or ERR_DECODE.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_strategy_token(mpavs_devnet_ctx *c, mpavs_address *token,
+                                                            uint8_t *decimals, const mpavs_address *strategy);
+
+/**
+ * As mpavs_devnet_deposit, into strategy (NULL: d->strategy) with its underlying token read
+ * from the chain: token.approve(strategyManager, amount), then
+ * StrategyManager.depositIntoStrategy(strategy, token, amount).
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_deposit_into(mpavs_devnet_ctx *c, const mpavs_devnet_deployment *d,
+                                                          const mpavs_address *strategy, const mpavs_u256 *amount);
+
+/** DelegationManager.operatorShares(operator, strategy). Out: *shares. */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_operator_shares(mpavs_devnet_ctx *c, const mpavs_devnet_deployment *d,
+                                                             mpavs_u256 *shares, const mpavs_address *operator_addr,
+                                                             const mpavs_address *strategy);
+
+/**
+ * RegistryCoordinator.deregisterOperator(quorums) from the sender (quorums ascending).
+ * Returns OK, ERR_ARG (no quorums) or a send error (not registered: ERR_REVERTED).
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_opt_out(mpavs_devnet_ctx *c, const mpavs_devnet_deployment *d,
+                                                     const uint8_t *quorums, size_t nquorums);
+
+/** Most quorums a RegistryCoordinator can have (its bitmaps are uint192). */
+#define MPAVS_DEVNET_MAX_QUORUMS 192
+
+/** An operator's standing with EigenLayer and the AVS (mpavs_devnet_operator_status). */
+typedef struct {
+    bool is_operator;         /* DelegationManager.isOperator */
+    uint8_t avs_status;       /* RegistryCoordinator.getOperatorStatus: 0 never, 1 registered, 2 deregistered */
+    uint8_t operator_id[32];  /* RegistryCoordinator.getOperatorId (zero if never registered) */
+    mpavs_u256 quorum_bitmap; /* getCurrentQuorumBitmap(operator_id) (zero without an id) */
+    uint8_t quorum_count;     /* RegistryCoordinator.quorumCount */
+    mpavs_u256 stake[MPAVS_DEVNET_MAX_QUORUMS]; /* getCurrentStake(id, q) for q < quorum_count in the bitmap; else 0 */
+    bool poa_enabled;         /* serviceManager.isPoAEnabled() */
+    bool whitelisted;         /* serviceManager.isOperatorWhitelisted(operator) */
+} mpavs_devnet_standing;
+
+/**
+ * Read an operator's standing (every field of mpavs_devnet_standing) at the latest block.
+ * Out: *st. Returns OK, ERR_RPC, ERR_REVERTED or ERR_DECODE.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_operator_status(mpavs_devnet_ctx *c, const mpavs_devnet_deployment *d,
+                                                             mpavs_devnet_standing *st,
+                                                             const mpavs_address *operator_addr);
+
+/** What a TEELivenessVerifier records for one BLS key (mpavs_devnet_liveness_status). */
+typedef struct {
+    uint64_t attested_at;      /* attestedProvers(id).time (unix s); 0 = never attested */
+    uint64_t validity_seconds; /* attestValiditySeconds */
+    uint64_t valid_until;      /* attested_at + validity_seconds; 0 when never attested */
+    mpavs_address prover;      /* attestedProverAddr(id): the prover's enclave address */
+    uint64_t now;              /* timestamp of the latest block of that chain */
+    bool live;                 /* valid_until > now (the contract's verifyLivenessProof) */
+} mpavs_devnet_liveness;
+
+/**
+ * Read the liveness record of operator_id (= keccak256(G1.x || G1.y), the verifier's key) from
+ * the TEELivenessVerifier at verifier on c's chain (the attestation layer, which may differ from
+ * the AVS chain). Out: *lv. Returns OK, ERR_RPC, ERR_REVERTED or ERR_DECODE.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_liveness_status(mpavs_devnet_ctx *c, mpavs_devnet_liveness *lv,
+                                                             const mpavs_address *verifier,
+                                                             const uint8_t operator_id[32]);
+
+/** One RegistryCoordinator OperatorRegistered event. */
+typedef struct {
+    mpavs_address operator_addr;
+    uint8_t operator_id[32];
+    uint64_t block_number;
+    uint8_t tx_hash[32];
+} mpavs_devnet_registration;
+
+/**
+ * The OperatorRegistered events of d->registry_coordinator from from_block to the latest block,
+ * in chain order (one per registerOperator call). Out: *regs (malloc'd; free()), *n.
+ * Returns OK, ERR_RPC, ERR_DECODE or ERR_NOMEM.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_registrations(mpavs_devnet_ctx *c, const mpavs_devnet_deployment *d,
+                                                           mpavs_devnet_registration **regs, size_t *n,
+                                                           uint64_t from_block);
+
+/** One MultiProverServiceManager StateConfirmed event. */
+typedef struct {
+    uint64_t committee_id;
+    uint8_t *metadata; /* malloc'd */
+    size_t metadata_len;
+    uint8_t *state; /* malloc'd */
+    size_t state_len;
+    uint64_t block_number;
+    uint8_t tx_hash[32];
+} mpavs_devnet_confirmation;
+
+/**
+ * The StateConfirmed events of d->service_manager from from_block to the latest block, in
+ * chain order. Out: *out (release with mpavs_devnet_confirmations_free), *n.
+ * Returns OK, ERR_RPC, ERR_DECODE or ERR_NOMEM.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_confirmations(mpavs_devnet_ctx *c, const mpavs_devnet_deployment *d,
+                                                           mpavs_devnet_confirmation **out, size_t *n,
+                                                           uint64_t from_block);
+/** Release what mpavs_devnet_confirmations returned (NULL allowed). */
+MPAVS_API void mpavs_devnet_confirmations_free(mpavs_devnet_confirmation *c, size_t n);
+
+/**
+ * Read one string member of a deployment JSON file (the devnet orchestrator adds "rpcUrl",
+ * "l2RpcUrl" to the keys mpavs_devnet_deployment_load reads). Out: out (cap bytes, NUL-terminated).
+ * Returns OK, ERR_IO (unreadable or not JSON), ERR_DECODE (absent or not a string) or ERR_ARG
+ * (longer than cap - 1).
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_deployment_string(char *out, size_t cap, const char *path,
+                                                               const char *key);
+
+/* ---------------- eigensdk BLS key files ---------------- */
+
+/**
+ * The eigensdk "pubKey" text of a G1 point: "E([x,y])" with x and y in decimal as gnark's
+ * fp.Element.Text(10) prints them (a value v with p - v <= 65535 prints as "-(p - v)").
+ * Out: out (cap >= 200). Returns OK or ERR_ARG (cap too small).
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_bls_pubkey_text(char *out, size_t cap, const mpavs_bn254_g1 *pk);
+
+/**
+ * Parse an eigensdk "pubKey" text ("E([x,y])", decimal, "-k" meaning p - k) into a point on
+ * the curve. Out: *pk. Returns OK or ERR_DECODE.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_bls_pubkey_parse(mpavs_bn254_g1 *pk, const char *text);
+
+/**
+ * Encrypt a BLS secret key into eigensdk key-file JSON ({"pubKey": ..., "crypto": ...}, scrypt
+ * with n = scrypt_n or the default when 0, r = 8, p = 1). Out: *json (malloc'd; free()).
+ * Returns OK, ERR_CRYPTO (invalid key, bad scrypt n, no randomness) or ERR_NOMEM.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_bls_key_encrypt(char **json, const uint8_t sk[32], const char *password,
+                                                             size_t password_len, uint32_t scrypt_n);
+
+/**
+ * Decrypt eigensdk key-file JSON into the BLS secret key (big-endian plaintext reduced mod r,
+ * as eigensdk). The file's pubKey field must be present; *pub_matches tells whether it names the
+ * key's G1 point (eigensdk ignores it: the keys are recomputed from sk).
+ * Out: sk (wiped on failure), *pub_matches (may be NULL). err (may be NULL, errcap) gets a
+ * reason. Returns OK, ERR_CRYPTO (wrong password / zero key) or ERR_DECODE (not a BLS key file).
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_bls_key_decrypt(uint8_t sk[32], bool *pub_matches, char *err,
+                                                             size_t errcap, const char *json, size_t len,
+                                                             const char *password, size_t password_len);
+
 #ifdef __cplusplus
 }
 #endif

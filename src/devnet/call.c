@@ -189,7 +189,7 @@ int dv_call(mpavs_devnet_ctx *c, const mpavs_address *to, const char *sig, const
         mpavs_abi_signature_free(s);
         return r;
     }
-    mpavs_rpc_callmsg m = {.from = mpavs_sender_address(c->sender)->bytes, .to = to->bytes, .data = data,
+    mpavs_rpc_callmsg m = {.from = c->sender ? mpavs_sender_address(c->sender)->bytes : NULL, .to = to->bytes, .data = data,
                            .data_len = len};
     mpavs_rpc_error err = {0};
     r = mpavs_rpc_eth_call(c->rpc, &out, &olen, &err, &m, tag ? tag : "latest");
