@@ -184,6 +184,29 @@ MPAVS_API void mpavs_rpc_receipt_clear(mpavs_rpc_receipt *r);
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_get_transaction_receipt(mpavs_rpc *c, mpavs_rpc_receipt *r, bool *found,
                                                                   mpavs_rpc_error *err, const uint8_t hash[32]);
 
+/** A transaction as returned by eth_getTransactionByHash (the fields the library needs). */
+typedef struct {
+    uint8_t hash[32], from[20];
+    bool has_to; /* false: contract creation */
+    uint8_t to[20];
+    uint64_t nonce;
+    mpavs_u256 value;
+    bool pending;          /* true: not yet in a block (block_number, block_hash zero) */
+    uint64_t block_number;
+    uint8_t block_hash[32];
+    uint8_t *input; /* calldata (malloc'd, may be empty) */
+    size_t input_len;
+} mpavs_rpc_transaction;
+
+/** Release tx->input (safe on a zeroed transaction). */
+MPAVS_API void mpavs_rpc_transaction_clear(mpavs_rpc_transaction *tx);
+/**
+ * eth_getTransactionByHash(hash). Out: *tx (clear with mpavs_rpc_transaction_clear)
+ * and *found (false: null result, tx zeroed).
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_get_transaction_by_hash(mpavs_rpc *c, mpavs_rpc_transaction *tx, bool *found,
+                                                                  mpavs_rpc_error *err, const uint8_t hash[32]);
+
 /** A log filter for eth_getLogs: topic slots may be NULL (wildcard). */
 typedef struct {
     const char *from_block, *to_block; /* tags; NULL = omitted */

@@ -357,3 +357,43 @@ int mpavs_rpc_fee_history(mpavs_rpc *c, mpavs_u256 *base_fee_next, mpavs_u256 *p
     json_decref(res);
     return MPAVS_RPC_OK;
 }
+
+/* ---- transactions ---- */
+
+void mpavs_rpc_transaction_clear(mpavs_rpc_transaction *tx) {
+    free(tx->input);
+    memset(tx, 0, sizeof *tx);
+}
+
+int mpavs_rpc_get_transaction_by_hash(mpavs_rpc *c, mpavs_rpc_transaction *tx, bool *found, mpavs_rpc_error *err,
+                                      const uint8_t hash[32]) {
+    json_t *res;
+    memset(tx, 0, sizeof *tx);
+    *found = false;
+    int r = rpc_call_json(c, &res, err, "eth_getTransactionByHash", json_pack("[o]", rpc_json_hex(hash, 32)));
+    if (r) return r;
+    if (json_is_null(res)) {
+        json_decref(res);
+        return MPAVS_RPC_OK;
+    }
+    mpavs_rpc_transaction t;
+    memset(&t, 0, sizeof t);
+    json_t *to = json_object_get(res, "to"), *bn = json_object_get(res, "blockNumber"),
+           *bh = json_object_get(res, "blockHash");
+    t.has_to = to && !json_is_null(to);
+    t.pending = !bn || json_is_null(bn);
+    if (!json_is_object(res) || !rpc_json_fixed(json_object_get(res, "hash"), t.hash, 32) ||
+        !rpc_json_fixed(json_object_get(res, "from"), t.from, 20) || (t.has_to && !rpc_json_fixed(to, t.to, 20)) ||
+        !rpc_json_u64(json_object_get(res, "nonce"), &t.nonce) ||
+        !rpc_json_u256(json_object_get(res, "value"), &t.value) ||
+        (!t.pending && !rpc_json_u64(bn, &t.block_number)) ||
+        (!t.pending && !rpc_json_fixed(bh, t.block_hash, 32)) ||
+        !rpc_json_bytes(json_object_get(res, "input"), &t.input, &t.input_len)) {
+        free(t.input);
+        return bad_result(err, "eth_getTransactionByHash", res);
+    }
+    json_decref(res);
+    *tx = t;
+    *found = true;
+    return MPAVS_RPC_OK;
+}
