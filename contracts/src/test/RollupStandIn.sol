@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.20;
+
+/// @title RollupStandIn — emits the L1 events the aggregator's task sources follow, for the C
+/// integration test of libmpavs's tasksrc module: ScrollChain's CommitBatch (from the two commit
+/// entry points whose calldata the aggregator decodes) and LineaRollup's DataFinalized.
+/// Nothing is validated: the test sends malformed chunks on purpose.
+contract RollupStandIn {
+    event CommitBatch(uint256 indexed batchIndex, bytes32 indexed batchHash);
+    event DataFinalized(
+        uint256 indexed lastBlockFinalized, bytes32 indexed startingRootHash, bytes32 indexed finalRootHash, bool withProof
+    );
+
+    uint256 public lastBatchIndex;
+
+    function _commit(bytes calldata parentBatchHeader, bytes[] calldata chunks) internal {
+        uint256 index = lastBatchIndex + 1;
+        lastBatchIndex = index;
+        emit CommitBatch(index, keccak256(abi.encode(parentBatchHeader, chunks)));
+    }
+
+    function commitBatch(uint8, bytes calldata parentBatchHeader, bytes[] calldata chunks, bytes calldata) external {
+        _commit(parentBatchHeader, chunks);
+    }
+
+    function commitBatchWithBlobProof(
+        uint8,
+        bytes calldata parentBatchHeader,
+        bytes[] calldata chunks,
+        bytes calldata,
+        bytes calldata
+    ) external {
+        _commit(parentBatchHeader, chunks);
+    }
+
+    /// Set the next batch index (minus one), e.g. to exercise GenTaskSampling.
+    function setLastBatchIndex(uint256 index) external {
+        lastBatchIndex = index;
+    }
+
+    function finalize(uint256 lastBlock, bytes32 startRoot, bytes32 finalRoot) external {
+        emit DataFinalized(lastBlock, startRoot, finalRoot, true);
+    }
+
+    /// Two finalizations in one transaction (the second follows the first in the same block).
+    function finalizeTwice(uint256 lastBlock1, bytes32 startRoot, bytes32 midRoot, uint256 lastBlock2, bytes32 finalRoot)
+        external
+    {
+        emit DataFinalized(lastBlock1, startRoot, midRoot, true);
+        emit DataFinalized(lastBlock2, midRoot, finalRoot, true);
+    }
+}
+
+/// Calls a RollupStandIn's commitBatch from another contract (the commit transaction is then not
+/// a direct call to the contract that emits CommitBatch).
+contract CommitForwarder {
+    function forward(RollupStandIn target, bytes[] calldata chunks) external {
+        target.commitBatch(0, "", chunks, "");
+    }
+}
