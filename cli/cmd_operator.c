@@ -1,0 +1,1348 @@
+/*
+ * mpavs operator keys|register|deposit|opt-in|opt-out|status — operator onboarding on mainnet,
+ * Holesky or the devnet, following eigenlayer-cli's conventions (key files in
+ * ~/.eigenlayer/operator_keys, NAME.bls.key.json / NAME.ecdsa.key.json) and the reference's
+ * oprtool (opt-in, opt-out, deposit). Chain work is done by src/devnet/ (mpavs/devnet.h) on a
+ * deployment description filled from mpavs/presets.h, a devnet deployment file or flags.
+ */
+#include "cli.h"
+#include "commands.h"
+
+#include "mpavs/bls.h"
+#include "mpavs/devnet.h"
+#include "mpavs/ecdsa.h"
+#include "mpavs/hex.h"
+#include "mpavs/keystore.h"
+#include "mpavs/presets.h"
+
+#include <curl/curl.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFAULT_DEPLOYMENT ".devnet/deployment.json"
+#define DEFAULT_KEY_NAME "operator"
+
+/* ---------------- help texts ---------------- */
+
+#define KEYDIR_OPTS                                                                                                \
+    "  --keys-dir DIR        key directory (default $HOME/.eigenlayer/operator_keys)\n"                            \
+    "  --password-file F     read the key password from F (else env MPAVS_KEY_PASSWORD, else a prompt\n"          \
+    "                        on the terminal without echo)\n"
+
+#define NETWORK_OPTS                                                                                               \
+    "  --network NAME        mainnet, holesky (built-in presets) or devnet (--deployment)\n"                       \
+    "  --deployment FILE     devnet deployment JSON (default " DEFAULT_DEPLOYMENT ")\n"                            \
+    "  --rpc-url URL         AVS chain RPC (default: the preset's, or the deployment's rpcUrl)\n"                 \
+    "  --registry-coordinator, --service-manager, --stake-registry, --delegation-manager,\n"                       \
+    "  --avs-directory, --strategy-manager ADDR\n"                                                                 \
+    "                        override an address (missing ones are read from the RegistryCoordinator)\n"
+
+#define SIGNER_OPTS                                                                                                \
+    "  --key NAME            key name in --keys-dir (default " DEFAULT_KEY_NAME ")\n"                              \
+    "  --ecdsa-key-file F    operator ECDSA key file (default <keys-dir>/<NAME>.ecdsa.key.json)\n"               \
+    KEYDIR_OPTS                                                                                                    \
+    "  --yes                 do not ask before sending\n"
+
+static const char KEYS_CREATE_HELP[] =
+    "NAME\n    mpavs operator keys create - generate an operator key file\n\n"
+    "SYNOPSIS\n    mpavs operator keys create --key-type bls|ecdsa [--keys-dir DIR] [--password-file F]\n"
+    "                               [--insecure-scrypt] NAME\n\n"
+    "DESCRIPTION\n"
+    "    Generates a key and writes it, encrypted with the password, to <keys-dir>/NAME.bls.key.json\n"
+    "    (eigensdk BLS key file) or <keys-dir>/NAME.ecdsa.key.json (Web3 Secret Storage v3), mode\n"
+    "    0600. An existing file is never overwritten. On a terminal the password is asked twice.\n"
+    "    Prints the public parts (as `keys show`) and the path. Back the file and password up: a\n"
+    "    lost BLS key means re-registering the operator.\n\n"
+    "OPTIONS\n"
+    "  --key-type TYPE       bls or ecdsa\n" KEYDIR_OPTS
+    "  --insecure-scrypt     scrypt n = 2^12 instead of 2^18 (tests only)\n\n"
+    "EXAMPLES\n"
+    "    mpavs operator keys create --key-type ecdsa operator\n"
+    "    mpavs operator keys create --key-type bls operator\n";
+
+static const char KEYS_IMPORT_HELP[] =
+    "NAME\n    mpavs operator keys import - encrypt an existing secret into an operator key file\n\n"
+    "SYNOPSIS\n    mpavs operator keys import --key-type bls|ecdsa [--keys-dir DIR] [--password-file F]\n"
+    "                               [--insecure-scrypt] NAME 0xSECRET|-\n\n"
+    "DESCRIPTION\n"
+    "    As `keys create` with a given secret: ECDSA 0x + 64 hex digits; BLS 0x hex or decimal in\n"
+    "    [1, r). \"-\" reads the secret from standard input (keeps it out of the shell history).\n\n"
+    "OPTIONS\n"
+    "  --key-type TYPE       bls or ecdsa\n" KEYDIR_OPTS
+    "  --insecure-scrypt     scrypt n = 2^12 (tests only)\n\n"
+    "EXAMPLES\n"
+    "    echo 0x<64 hex digits> | mpavs operator keys import --key-type ecdsa operator -\n";
+
+static const char KEYS_LIST_HELP[] =
+    "NAME\n    mpavs operator keys list - list the operator key files\n\n"
+    "SYNOPSIS\n    mpavs operator keys list [--keys-dir DIR]\n\n"
+    "DESCRIPTION\n"
+    "    One line per key file in the directory: name, type, public identity (ECDSA address from the\n"
+    "    file's address field; BLS operatorId from its pubKey field), path. Needs no password.\n\n"
+    "OPTIONS\n"
+    "  --keys-dir DIR        key directory (default $HOME/.eigenlayer/operator_keys)\n\n"
+    "EXAMPLES\n    mpavs operator keys list\n";
+
+static const char KEYS_SHOW_HELP[] =
+    "NAME\n    mpavs operator keys show - decrypt a key file and print its public parts\n\n"
+    "SYNOPSIS\n    mpavs operator keys show [--key-type bls|ecdsa] [--keys-dir DIR] [--password-file F] NAME\n\n"
+    "DESCRIPTION\n"
+    "    Decrypts NAME.ecdsa.key.json and/or NAME.bls.key.json (both when --key-type is absent and\n"
+    "    both exist) and prints public parts only: the ECDSA address; the BLS G1 key (x, y), G2 key\n"
+    "    (x.im, x.re, y.im, y.re) and operatorId = keccak256(G1.x || G1.y). Secrets are never printed.\n"
+    "    Exit 1 on a wrong password.\n\n"
+    "OPTIONS\n"
+    "  --key-type TYPE       only this file\n" KEYDIR_OPTS "\n"
+    "EXAMPLES\n    MPAVS_KEY_PASSWORD=... mpavs operator keys show operator\n";
+
+static const char REGISTER_HELP[] =
+    "NAME\n    mpavs operator register - register the key's account as an EigenLayer operator\n\n"
+    "SYNOPSIS\n    mpavs operator register --network NAME [network options] [signer options]\n\n"
+    "DESCRIPTION\n"
+    "    Sends DelegationManager.registerAsOperator((earningsReceiver = operator, delegationApprover =\n"
+    "    0, stakerOptOutWindowBlocks = 0), metadataURI \"\") from the operator's ECDSA key. Does nothing\n"
+    "    when the account already is an operator. Shows what it sends and asks `Proceed? [y/N]`\n"
+    "    (answer read from standard input) unless --yes.\n\n"
+    "OPTIONS\n" NETWORK_OPTS SIGNER_OPTS "\n"
+    "EXAMPLES\n    mpavs operator register --network holesky\n";
+
+static const char DEPOSIT_HELP[] =
+    "NAME\n    mpavs operator deposit - restake tokens into an EigenLayer strategy\n\n"
+    "SYNOPSIS\n    mpavs operator deposit --network NAME --amount N [--decimals D|token] [--strategy ADDR]\n"
+    "                           [--check] [network options] [signer options]\n\n"
+    "DESCRIPTION\n"
+    "    Requires the account to be an operator, then sends token.approve(StrategyManager, amount)\n"
+    "    and StrategyManager.depositIntoStrategy(strategy, token, amount), token being the\n"
+    "    strategy's underlyingToken(). Prints DelegationManager.operatorShares(operator, strategy).\n\n"
+    "OPTIONS\n"
+    "  --amount N            amount in the token's smallest unit, or a decimal number with --decimals\n"
+    "  --decimals D|token    scale --amount by 10^D (\"token\": the token's decimals())\n"
+    "  --strategy ADDR       strategy (required on mainnet/holesky; devnet: the test-token strategy)\n"
+    "  --check               only print the operator's shares\n" NETWORK_OPTS SIGNER_OPTS "\n"
+    "EXAMPLES\n"
+    "    mpavs operator deposit --network holesky --strategy 0x7D704507b76571a51d9caE8AdDAbBFd0ba0e63d3 \\\n"
+    "        --amount 0.5 --decimals token\n";
+
+static const char OPTIN_HELP[] =
+    "NAME\n    mpavs operator opt-in - register the operator with the AVS in some quorums\n\n"
+    "SYNOPSIS\n    mpavs operator opt-in --network NAME [--quorums 0[,1]] [--socket TEXT] [--sig-valid-secs S]\n"
+    "                          [--bls-key-file F] [--bls-password-file F] [network options] [signer options]\n\n"
+    "DESCRIPTION\n"
+    "    Sends RegistryCoordinator.registerOperator(quorumNumbers, socket, pubkeyParams,\n"
+    "    operatorSignature): the BLS proof of possession signs pubkeyRegistrationMessageHash(operator)\n"
+    "    read from the chain; the ECDSA signature signs AVSDirectory.\n"
+    "    calculateOperatorAVSRegistrationDigestHash(operator, serviceManager, salt, expiry) read from\n"
+    "    the chain, with a random salt and expiry = now + --sig-valid-secs. Refuses early when the\n"
+    "    PoA whitelist is enabled and the operator is not on it. Prints the operatorId.\n\n"
+    "OPTIONS\n"
+    "  --quorums LIST        comma-separated quorum numbers (default 0)\n"
+    "  --socket TEXT         socket string stored on chain (default \"Not Needed\")\n"
+    "  --sig-valid-secs S    validity of the AVSDirectory signature (default 1000000)\n"
+    "  --bls-key-file F      BLS key file (default <keys-dir>/<NAME>.bls.key.json)\n"
+    "  --bls-password-file F its password (default: as the ECDSA key's)\n" NETWORK_OPTS SIGNER_OPTS "\n"
+    "EXAMPLES\n    mpavs operator opt-in --network holesky --quorums 0\n";
+
+static const char OPTOUT_HELP[] =
+    "NAME\n    mpavs operator opt-out - deregister the operator from AVS quorums\n\n"
+    "SYNOPSIS\n    mpavs operator opt-out --network NAME [--quorums 0[,1]] [network options] [signer options]\n\n"
+    "DESCRIPTION\n    Sends RegistryCoordinator.deregisterOperator(quorumNumbers) from the operator's key.\n\n"
+    "OPTIONS\n"
+    "  --quorums LIST        comma-separated quorum numbers (default 0)\n" NETWORK_OPTS SIGNER_OPTS "\n"
+    "EXAMPLES\n    mpavs operator opt-out --network holesky --quorums 0\n";
+
+static const char STATUS_HELP[] =
+    "NAME\n    mpavs operator status - an operator's registration, stake and liveness\n\n"
+    "SYNOPSIS\n    mpavs operator status --network NAME [--operator ADDR | --key NAME] [--attestation-profile P]\n"
+    "                          [--liveness-verifier ADDR] [--attestation-rpc-url URL]\n"
+    "                          [--attestation-address ADDR | --attestation-key-file F] [network options]\n\n"
+    "DESCRIPTION\n"
+    "    Prints one `key: value` line each: network, chain_id, operator, eigenlayer_operator,\n"
+    "    avs_status (never/registered/deregistered), operator_id, quorum_bitmap, stake_quorum_<q> for\n"
+    "    each quorum the operator is in, poa_enabled, whitelisted, liveness_verifier, attested_at,\n"
+    "    liveness_valid_until (attestedProvers(id).time + attestValiditySeconds; 0 = never), live,\n"
+    "    attested_prover, and with an attestation account attestation_account and\n"
+    "    attestation_balance_wei. No password is needed: the operator's address comes from --operator\n"
+    "    or the ECDSA key file's address field, the BLS key id from the chain or the BLS key file.\n\n"
+    "OPTIONS\n"
+    "  --operator ADDR       the operator (default: the address in <keys-dir>/<NAME>.ecdsa.key.json)\n"
+    "  --key NAME            key name in --keys-dir (default " DEFAULT_KEY_NAME ")\n"
+    "  --keys-dir DIR        key directory (default $HOME/.eigenlayer/operator_keys)\n"
+    "  --attestation-profile P  preset attestation layer (mainnet: optimism, automata; holesky: holesky,\n"
+    "                        automata_test, automata_testnet; default the preset's)\n"
+    "  --liveness-verifier ADDR  TEELivenessVerifier (overrides the profile / deployment)\n"
+    "  --attestation-rpc-url URL  attestation chain RPC (default the profile's, else --rpc-url)\n"
+    "  --attestation-address ADDR  account paying liveness transactions\n"
+    "  --attestation-key-file F    file holding that account's hex private key (AttestationLayerEcdsaKeyFile)\n"
+    NETWORK_OPTS "\n"
+    "EXAMPLES\n    mpavs operator status --network holesky --operator 0x...\n";
+
+/* ---------------- key files ---------------- */
+
+/* The key directory: --keys-dir or $HOME/.eigenlayer/operator_keys. Returns 0 or 2. */
+static int keys_dir(char *out, size_t cap, const char *opt) {
+    if (opt) {
+        if ((size_t)snprintf(out, cap, "%s", opt) >= cap) return cli_usage_error("operator: --keys-dir too long");
+        return 0;
+    }
+    const char *home = getenv("HOME");
+    if (!home || !*home) return cli_usage_error("operator: HOME is not set: give --keys-dir DIR");
+    if ((size_t)snprintf(out, cap, "%s/.eigenlayer/operator_keys", home) >= cap)
+        return cli_usage_error("operator: HOME too long");
+    return 0;
+}
+
+/* mkdir -p with mode 0700 for the directories it creates. Returns 0 or 1. */
+static int make_dirs(const char *dir) {
+    char p[4096];
+    if ((size_t)snprintf(p, sizeof p, "%s", dir) >= sizeof p) return cli_error("operator: path too long");
+    for (char *s = p + 1;; s++) {
+        bool end = *s == 0;
+        if (*s == '/' || end) {
+            *s = 0;
+            if (mkdir(p, 0700) != 0 && errno != EEXIST) return cli_error("operator: cannot create %s: %s", p, strerror(errno));
+            if (end) break;
+            *s = '/';
+        }
+    }
+    return 0;
+}
+
+/* Names are file-name safe: [A-Za-z0-9._-], not starting with '.', at most 100 characters. */
+static bool valid_name(const char *n) {
+    size_t len = strlen(n);
+    if (!len || len > 100 || n[0] == '.') return false;
+    for (size_t i = 0; i < len; i++) {
+        char ch = n[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '.' ||
+              ch == '_' || ch == '-'))
+            return false;
+    }
+    return true;
+}
+
+static int key_path(char *out, size_t cap, const char *dir, const char *name, bool bls) {
+    if ((size_t)snprintf(out, cap, "%s/%s.%s.key.json", dir, name, bls ? "bls" : "ecdsa") >= cap)
+        return cli_usage_error("operator: key path too long");
+    return 0;
+}
+
+/* --key-type: 1 bls, 0 ecdsa, -1 absent; 2 after a usage error. */
+static int key_type(const char *t, bool required) {
+    if (!t) return required ? (cli_usage_error("operator keys: --key-type bls|ecdsa is required"), 2) : -1;
+    if (!strcmp(t, "bls")) return 1;
+    if (!strcmp(t, "ecdsa")) return 0;
+    cli_usage_error("operator keys: --key-type must be bls or ecdsa, not '%s'", t);
+    return 2;
+}
+
+/* ---------------- passwords ---------------- */
+
+/* Read one line from the terminal with echo off. Returns malloc'd text or NULL (no terminal). */
+static char *tty_read_secret(const char *prompt) {
+    int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    struct termios old, quiet;
+    bool restore = tcgetattr(fd, &old) == 0;
+    if (restore) {
+        quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        quiet.c_lflag |= ICANON;
+        (void)tcsetattr(fd, TCSAFLUSH, &quiet);
+    }
+    char buf[1024];
+    size_t n = 0;
+    char ch;
+    bool ok = write(fd, prompt, strlen(prompt)) >= 0;
+    while (ok && n + 1 < sizeof buf && read(fd, &ch, 1) == 1 && ch != '\n') buf[n++] = ch;
+    buf[n] = 0;
+    if (restore) (void)tcsetattr(fd, TCSAFLUSH, &old);
+    if (write(fd, "\n", 1) < 0) ok = false;
+    close(fd);
+    char *s = ok ? strdup(buf) : NULL;
+    mpavs_wipe(buf, sizeof buf);
+    return s;
+}
+
+/*
+ * The password for `what`: --password-file, env MPAVS_KEY_PASSWORD, or a terminal prompt
+ * (asked twice when confirm). Returns malloc'd text (wipe and free it) or NULL after a message.
+ */
+static char *get_password(const char *pwfile, const char *what, bool confirm) {
+    if (pwfile) return cli_read_secret_file(pwfile);
+    const char *env = getenv("MPAVS_KEY_PASSWORD");
+    if (env) {
+        char *s = strdup(env);
+        if (!s) cli_error("operator: out of memory");
+        return s;
+    }
+    char prompt[4200];
+    snprintf(prompt, sizeof prompt, "Password for %s: ", what);
+    char *pw = tty_read_secret(prompt);
+    if (!pw) {
+        cli_error("operator: no password: no terminal; give --password-file F or set MPAVS_KEY_PASSWORD");
+        return NULL;
+    }
+    if (confirm) {
+        char *again = tty_read_secret("Repeat the password: ");
+        bool same = again && strcmp(again, pw) == 0;
+        if (again) {
+            mpavs_wipe(again, strlen(again));
+            free(again);
+        }
+        if (!same) {
+            mpavs_wipe(pw, strlen(pw));
+            free(pw);
+            cli_error("operator: the passwords differ");
+            return NULL;
+        }
+    }
+    return pw;
+}
+
+static void free_secret(char *s) {
+    if (!s) return;
+    mpavs_wipe(s, strlen(s));
+    free(s);
+}
+
+/* ---------------- printing public parts ---------------- */
+
+static void print_word(const char *label, const uint8_t w[32]) {
+    printf("%s: 0x", label);
+    for (int i = 0; i < 32; i++) printf("%02x", w[i]);
+    putchar('\n');
+}
+
+static void print_address(const char *label, const mpavs_address *a) {
+    char s[43];
+    mpavs_address_to_checksum(s, a);
+    printf("%s: %s\n", label, s);
+}
+
+/* G1 x, y, G2 x.im, x.re, y.im, y.re and operatorId of a BLS secret key. */
+static int print_bls_public(const uint8_t sk[32]) {
+    mpavs_bn254_g1 p1;
+    mpavs_bn254_g2 p2;
+    uint8_t e1[64], e2[128], id[32];
+    if (mpavs_bls_pubkey_g1(&p1, sk) || mpavs_bls_pubkey_g2(&p2, sk)) return cli_error("operator: invalid BLS key");
+    mpavs_bn254_g1_encode(e1, &p1);
+    mpavs_bn254_g2_encode(e2, &p2);
+    mpavs_bls_operator_id(id, &p1);
+    static const char *const labels[] = {"g1_x", "g1_y", "g2_x_im", "g2_x_re", "g2_y_im", "g2_y_re"};
+    print_word(labels[0], e1);
+    print_word(labels[1], e1 + 32);
+    for (int i = 0; i < 4; i++) print_word(labels[2 + i], e2 + 32 * i);
+    print_word("operator_id", id);
+    return 0;
+}
+
+/* ---------------- keys create / import ---------------- */
+
+/* Encrypt and write a key (sk: 32 bytes) to its file; prints the public parts and the path. */
+static int write_key(const char *dir, const char *name, bool bls, const uint8_t sk[32], const char *pwfile,
+                     bool weak) {
+    char path[4096];
+    int rc = key_path(path, sizeof path, dir, name, bls);
+    if (rc) return rc;
+    if (access(path, F_OK) == 0) return cli_error("operator keys: %s exists; refusing to overwrite it", path);
+    if ((rc = make_dirs(dir))) return rc;
+    char *pw = get_password(pwfile, path, true);
+    if (!pw) return 1;
+    char *json = NULL;
+    mpavs_ecdsa_ctx *ec = NULL;
+    mpavs_address addr;
+    uint32_t n = weak ? 4096 : 0;
+    if (bls) {
+        if (mpavs_devnet_bls_key_encrypt(&json, sk, pw, strlen(pw), n)) rc = cli_error("operator keys: cannot encrypt the key");
+    } else {
+        ec = mpavs_ecdsa_ctx_create();
+        mpavs_keystore_options o = {.scrypt_n = n, .has_address = true};
+        if (!ec || mpavs_ecdsa_seckey_to_address(ec, &addr, sk)) {
+            rc = cli_error("operator keys: invalid ECDSA key");
+        } else {
+            memcpy(o.address, addr.bytes, 20);
+            int r = mpavs_keystore_encrypt(&json, sk, 32, pw, strlen(pw), &o);
+            if (r) rc = cli_error("operator keys: %s", mpavs_keystore_strerror(r));
+        }
+    }
+    free_secret(pw);
+    if (!rc) {
+        int r = mpavs_keystore_write_file(path, json);
+        if (r == MPAVS_KEYSTORE_ERR_EXISTS) rc = cli_error("operator keys: %s exists; refusing to overwrite it", path);
+        else if (r) rc = cli_error("operator keys: %s: %s", path, mpavs_keystore_strerror(r));
+    }
+    if (!rc) {
+        printf("name: %s\ntype: %s\n", name, bls ? "bls" : "ecdsa");
+        if (bls) rc = print_bls_public(sk);
+        else print_address("address", &addr);
+        printf("path: %s\n", path);
+    }
+    free(json);
+    mpavs_ecdsa_ctx_destroy(ec);
+    return rc;
+}
+
+/* The options and positionals shared by create and import. Returns 0 or an exit code. */
+static int keys_common(cli_args *a, char *dir, size_t cap, int *bls, const char **pwfile, bool *weak) {
+    *bls = key_type(cli_opt(a, "key-type"), true);
+    if (*bls == 2) return 2;
+    *pwfile = cli_opt(a, "password-file");
+    *weak = cli_flag(a, "insecure-scrypt");
+    return keys_dir(dir, cap, cli_opt(a, "keys-dir"));
+}
+
+static int keys_create(int argc, char **argv) {
+    if (cli_wants_help(argc, argv)) return fputs(KEYS_CREATE_HELP, stdout), 0;
+    cli_args a;
+    if (!cli_args_init(&a, argc, argv)) return 2;
+    char dir[4096], *pos[2];
+    int bls;
+    const char *pwf;
+    bool weak;
+    int rc = keys_common(&a, dir, sizeof dir, &bls, &pwf, &weak);
+    if (rc) return rc;
+    int n = cli_positionals(&a, pos, 2);
+    if (n < 0) return 2;
+    if (n != 1 || !valid_name(pos[0]))
+        return cli_usage_error("operator keys create: expected one NAME of letters, digits, '.', '_', '-'");
+    uint8_t sk[32];
+    mpavs_ecdsa_ctx *ec = bls ? NULL : mpavs_ecdsa_ctx_create();
+    if (bls ? mpavs_bls_keygen(sk) != MPAVS_BLS_OK : (!ec || mpavs_ecdsa_seckey_generate(ec, sk) != MPAVS_ECDSA_OK))
+        rc = cli_error("operator keys create: no randomness from the OS");
+    else
+        rc = write_key(dir, pos[0], bls, sk, pwf, weak);
+    mpavs_wipe(sk, sizeof sk);
+    mpavs_ecdsa_ctx_destroy(ec);
+    return rc;
+}
+
+/* Parse an imported secret: ECDSA 0x + 64 hex digits (a valid key); BLS hex or decimal in [1, r). */
+static int parse_import_secret(uint8_t sk[32], bool bls, char *text) {
+    size_t n = strlen(text);
+    while (n && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' ')) text[--n] = 0;
+    int rc = 0;
+    if (bls) {
+        mpavs_u256 v;
+        if (mpavs_u256_parse(&v, text, n)) {
+            rc = cli_usage_error("operator keys import: BLS secret must be 0x hex or decimal");
+        } else {
+            mpavs_u256_to_be32(sk, &v);
+            if (!mpavs_bn254_scalar_is_valid(sk) || mpavs_bls_sk_check(sk))
+                rc = cli_usage_error("operator keys import: BLS secret must be in [1, r)");
+        }
+        mpavs_wipe(&v, sizeof v);
+    } else {
+        bool ok = false;
+        mpavs_ecdsa_ctx *ec = mpavs_ecdsa_ctx_create();
+        if (mpavs_hex_decode_exact(sk, 32, text) != MPAVS_HEX_OK)
+            rc = cli_usage_error("operator keys import: ECDSA secret must be 0x + 64 hex digits");
+        else if (!ec || mpavs_ecdsa_seckey_verify(ec, &ok, sk) || !ok)
+            rc = cli_usage_error("operator keys import: ECDSA secret is zero or not below the group order");
+        mpavs_ecdsa_ctx_destroy(ec);
+    }
+    if (rc) mpavs_wipe(sk, 32);
+    return rc;
+}
+
+static int keys_import(int argc, char **argv) {
+    if (cli_wants_help(argc, argv)) return fputs(KEYS_IMPORT_HELP, stdout), 0;
+    cli_args a;
+    if (!cli_args_init(&a, argc, argv)) return 2;
+    char dir[4096], *pos[3];
+    int bls;
+    const char *pwf;
+    bool weak;
+    int rc = keys_common(&a, dir, sizeof dir, &bls, &pwf, &weak);
+    if (rc) return rc;
+    int n = cli_positionals(&a, pos, 3);
+    if (n < 0) return 2;
+    if (n != 2 || !valid_name(pos[0])) return cli_usage_error("operator keys import: expected NAME 0xSECRET (or -)");
+    char *text = !strcmp(pos[1], "-") ? cli_read_secret_file("-") : strdup(pos[1]);
+    if (!text) return 1;
+    if (!strcmp(pos[1], "-") && pwf && !strcmp(pwf, "-"))
+        rc = cli_usage_error("operator keys import: the secret and the password cannot both come from stdin");
+    uint8_t sk[32];
+    if (!rc && !(rc = parse_import_secret(sk, bls, text))) {
+        rc = write_key(dir, pos[0], bls, sk, pwf, weak);
+        mpavs_wipe(sk, sizeof sk);
+    }
+    free_secret(text);
+    return rc;
+}
+
+/* ---------------- keys list / show ---------------- */
+
+static int cmp_str(const void *x, const void *y) { return strcmp(*(char *const *)x, *(char *const *)y); }
+
+/* The public identity a key file states without decrypting (address / operatorId), or "?". */
+static void file_identity(char *out, size_t cap, const char *path, bool bls) {
+    snprintf(out, cap, "?");
+    json_error_t je;
+    json_t *o = json_load_file(path, 0, &je);
+    if (!o) return;
+    const char *s = json_string_value(json_object_get(o, bls ? "pubKey" : "address"));
+    mpavs_bn254_g1 pk;
+    mpavs_address ad;
+    if (s && bls && mpavs_devnet_bls_pubkey_parse(&pk, s) == 0) {
+        uint8_t id[32];
+        mpavs_bls_operator_id(id, &pk);
+        char *p = out + snprintf(out, cap, "operatorId 0x");
+        for (int i = 0; i < 32 && (size_t)(p - out) + 3 < cap; i++) p += sprintf(p, "%02x", id[i]);
+    } else if (s && !bls && mpavs_address_parse(&ad, s) == 0) {
+        char t[43];
+        mpavs_address_to_checksum(t, &ad);
+        snprintf(out, cap, "address %s", t);
+    }
+    json_decref(o);
+}
+
+static int keys_list(int argc, char **argv) {
+    if (cli_wants_help(argc, argv)) return fputs(KEYS_LIST_HELP, stdout), 0;
+    cli_args a;
+    if (!cli_args_init(&a, argc, argv)) return 2;
+    char dir[4096], *pos[1];
+    int rc = keys_dir(dir, sizeof dir, cli_opt(&a, "keys-dir"));
+    if (rc) return rc;
+    if (cli_positionals(&a, pos, 1) != 0) return cli_usage_error("operator keys list: unexpected argument");
+    DIR *dh = opendir(dir);
+    if (!dh) {
+        if (errno == ENOENT) return 0; /* no keys yet */
+        return cli_error("operator keys list: %s: %s", dir, strerror(errno));
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(dh))) {
+        size_t l = strlen(e->d_name);
+        bool b = l > 13 && !strcmp(e->d_name + l - 13, ".bls.key.json");
+        bool k = l > 15 && !strcmp(e->d_name + l - 15, ".ecdsa.key.json");
+        if (!b && !k) continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 16;
+            char **nn = realloc(names, cap * sizeof *nn);
+            if (!nn) break;
+            names = nn;
+        }
+        if (!(names[n] = strdup(e->d_name))) break;
+        n++;
+    }
+    closedir(dh);
+    if (n) qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(names[i]);
+        bool bls = l > 13 && !strcmp(names[i] + l - 13, ".bls.key.json");
+        char path[8300], id[120];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        file_identity(id, sizeof id, path, bls);
+        printf("%.*s\t%s\t%s\t%s\n", (int)(l - (bls ? 13 : 15)), names[i], bls ? "bls" : "ecdsa", id, path);
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
+/*
+ * Decrypt an ECDSA key file. Out: sk, *addr. pw: the password. Returns 0, or 1 after a message.
+ * The file's address field, when present, must match the key.
+ */
+static int load_ecdsa(uint8_t sk[32], mpavs_address *addr, const char *path, const char *pw) {
+    char *json = NULL;
+    size_t jl = 0;
+    if (mpavs_keystore_read_file(&json, &jl, path)) return cli_error("operator: cannot read %s", path);
+    uint8_t secret[MPAVS_KEYSTORE_MAX_SECRET];
+    size_t sl = 0;
+    mpavs_keystore_info info = {0};
+    int r = mpavs_keystore_decrypt(secret, sizeof secret, &sl, &info, json, jl, pw, strlen(pw));
+    free(json);
+    int rc = 0;
+    mpavs_ecdsa_ctx *ec = mpavs_ecdsa_ctx_create();
+    if (r == MPAVS_KEYSTORE_ERR_MAC) rc = cli_error("operator: %s: wrong password", path);
+    else if (r) rc = cli_error("operator: %s: %s", path, mpavs_keystore_strerror(r));
+    else if (sl != 32) rc = cli_error("operator: %s: secret is %zu bytes, expected 32", path, sl);
+    else if (!ec || mpavs_ecdsa_seckey_to_address(ec, addr, secret)) rc = cli_error("operator: %s: invalid key", path);
+    else if (info.has_address && memcmp(info.address, addr->bytes, 20) != 0)
+        rc = cli_error("operator: %s: the address field does not match the key", path);
+    if (!rc) memcpy(sk, secret, 32);
+    mpavs_wipe(secret, sizeof secret);
+    mpavs_keystore_info_clear(&info);
+    mpavs_ecdsa_ctx_destroy(ec);
+    return rc;
+}
+
+/* Decrypt a BLS key file. Out: sk. Returns 0, or 1 after a message. */
+static int load_bls(uint8_t sk[32], const char *path, const char *pw) {
+    char *json = NULL;
+    size_t jl = 0;
+    if (mpavs_keystore_read_file(&json, &jl, path)) return cli_error("operator: cannot read %s", path);
+    char err[200];
+    bool match = false;
+    int r = mpavs_devnet_bls_key_decrypt(sk, &match, err, sizeof err, json, jl, pw, strlen(pw));
+    free(json);
+    if (r) return cli_error("operator: %s: %s", path, err);
+    if (!match) fprintf(stderr, "mpavs: warning: %s: pubKey field does not match the key (ignored)\n", path);
+    return 0;
+}
+
+static int show_one(const char *path, bool bls, const char *pwf) {
+    char *pw = get_password(pwf, path, false);
+    if (!pw) return 1;
+    uint8_t sk[32];
+    mpavs_address addr;
+    int rc = bls ? load_bls(sk, path, pw) : load_ecdsa(sk, &addr, path, pw);
+    free_secret(pw);
+    if (rc) return rc;
+    printf("type: %s\npath: %s\n", bls ? "bls" : "ecdsa", path);
+    if (bls) rc = print_bls_public(sk);
+    else print_address("address", &addr);
+    mpavs_wipe(sk, sizeof sk);
+    return rc;
+}
+
+static int keys_show(int argc, char **argv) {
+    if (cli_wants_help(argc, argv)) return fputs(KEYS_SHOW_HELP, stdout), 0;
+    cli_args a;
+    if (!cli_args_init(&a, argc, argv)) return 2;
+    char dir[4096], *pos[2];
+    int t = key_type(cli_opt(&a, "key-type"), false);
+    if (t == 2) return 2;
+    const char *pwf = cli_opt(&a, "password-file");
+    int rc = keys_dir(dir, sizeof dir, cli_opt(&a, "keys-dir"));
+    if (rc) return rc;
+    int n = cli_positionals(&a, pos, 2);
+    if (n < 0) return 2;
+    if (n != 1 || !valid_name(pos[0])) return cli_usage_error("operator keys show: expected one NAME");
+    int shown = 0;
+    for (int bls = 0; bls <= 1 && !rc; bls++) {
+        if (t >= 0 && t != bls) continue;
+        char path[4096];
+        if ((rc = key_path(path, sizeof path, dir, pos[0], bls))) break;
+        if (access(path, F_OK) != 0) continue;
+        if (shown) putchar('\n');
+        rc = show_one(path, bls, pwf);
+        shown++;
+    }
+    if (!rc && !shown) rc = cli_error("operator keys show: no key named %s in %s", pos[0], dir);
+    return rc;
+}
+
+static int cmd_keys(int argc, char **argv) {
+    static const cli_command KEYS[] = {
+        {"create", "generate a BLS or ECDSA key file", keys_create},
+        {"import", "encrypt an existing secret into a key file", keys_import},
+        {"list", "list the key files", keys_list},
+        {"show", "decrypt a key file and print its public parts", keys_show},
+    };
+    return cli_dispatch("mpavs operator keys", KEYS, sizeof KEYS / sizeof KEYS[0], argc, argv);
+}
+
+/* ---------------- networks ---------------- */
+
+/* Where the AVS lives and how to reach it. */
+typedef struct {
+    char network[32];
+    const mpavs_preset *preset;  /* mainnet/holesky, else NULL */
+    mpavs_devnet_deployment d;   /* addresses (zeros resolved from the chain) */
+    bool have_strategy;          /* d.strategy is meaningful (devnet or --strategy) */
+    char rpc_url[2048];
+    mpavs_address liveness_verifier;
+    bool have_liveness;
+    char att_rpc_url[2048];      /* "" = rpc_url */
+    char profile[64];
+} net_cfg;
+
+static int parse_addr_opt(mpavs_address *out, const char *name, const char *v) {
+    if (mpavs_address_parse(out, v) != MPAVS_ECDSA_OK)
+        return cli_usage_error("operator: --%s: expected an address (0x + 40 hex digits, valid EIP-55 if mixed case)", name);
+    return 0;
+}
+
+static int copy_str(char *out, size_t cap, const char *v, const char *what) {
+    if ((size_t)snprintf(out, cap, "%s", v) >= cap) return cli_usage_error("operator: %s too long", what);
+    return 0;
+}
+
+/* Fill n from --network & co (consumed from a). Returns 0 or an exit code. */
+static int net_parse(cli_args *a, net_cfg *n) {
+    memset(n, 0, sizeof *n);
+    const char *net = cli_opt(a, "network"), *dep = cli_opt(a, "deployment"), *url = cli_opt(a, "rpc-url");
+    const char *prof = cli_opt(a, "attestation-profile"), *aurl = cli_opt(a, "attestation-rpc-url");
+    static const struct {
+        const char *opt;
+        size_t off;
+    } addrs[] = {
+        {"registry-coordinator", offsetof(mpavs_devnet_deployment, registry_coordinator)},
+        {"service-manager", offsetof(mpavs_devnet_deployment, service_manager)},
+        {"stake-registry", offsetof(mpavs_devnet_deployment, stake_registry)},
+        {"delegation-manager", offsetof(mpavs_devnet_deployment, delegation_manager)},
+        {"avs-directory", offsetof(mpavs_devnet_deployment, avs_directory)},
+        {"strategy-manager", offsetof(mpavs_devnet_deployment, strategy_manager)},
+    };
+    const char *vals[sizeof addrs / sizeof addrs[0]];
+    for (size_t i = 0; i < sizeof addrs / sizeof addrs[0]; i++) vals[i] = cli_opt(a, addrs[i].opt);
+    const char *lv = cli_opt(a, "liveness-verifier");
+    int rc = 0;
+    if (!net && vals[0]) {
+        n->preset = mpavs_preset_by_registry_coordinator(vals[0]);
+        net = n->preset ? n->preset->network : "custom";
+    }
+    if (!net) return cli_usage_error("operator: --network mainnet|holesky|devnet is required (try --help)");
+    if ((rc = copy_str(n->network, sizeof n->network, net, "--network"))) return rc;
+    if (!strcmp(net, "devnet")) {
+        const char *path = dep ? dep : DEFAULT_DEPLOYMENT;
+        char err[600];
+        if (mpavs_devnet_deployment_load(&n->d, path, err, sizeof err))
+            return cli_error("operator: --network devnet: %s (deploy with `mpavs devnet deploy` or give --deployment)", err);
+        n->have_strategy = true;
+        n->liveness_verifier = n->d.tee_liveness_verifier;
+        n->have_liveness = true;
+        if (!url) {
+            int r = mpavs_devnet_deployment_string(n->rpc_url, sizeof n->rpc_url, path, "rpcUrl");
+            if (r) return cli_usage_error("operator: %s has no rpcUrl: give --rpc-url", path);
+        }
+    } else if (strcmp(net, "custom") != 0) {
+        if (!n->preset && !(n->preset = mpavs_preset_by_network(net)))
+            return cli_usage_error("operator: unknown --network '%s' (mainnet, holesky, devnet)", net);
+        const mpavs_preset *p = n->preset;
+        n->d.chain_id = p->chain_id;
+        /* preset strings are checked by tests/unit/test_presets.c */
+        rc |= mpavs_address_parse(&n->d.registry_coordinator, p->registry_coordinator);
+        rc |= mpavs_address_parse(&n->d.operator_state_retriever, p->operator_state_retriever);
+        rc |= mpavs_address_parse(&n->d.service_manager, p->service_manager);
+        rc |= mpavs_address_parse(&n->d.stake_registry, p->stake_registry);
+        rc |= mpavs_address_parse(&n->d.bls_apk_registry, p->bls_apk_registry);
+        rc |= mpavs_address_parse(&n->d.index_registry, p->index_registry);
+        if (p->avs_directory) rc |= mpavs_address_parse(&n->d.avs_directory, p->avs_directory);
+        if (p->delegation_manager) rc |= mpavs_address_parse(&n->d.delegation_manager, p->delegation_manager);
+        if (rc) return cli_error("operator: preset %s holds a bad address", p->network);
+        const mpavs_preset_profile *pr = mpavs_preset_profile(p, prof);
+        if (!pr) return cli_usage_error("operator: preset %s has no attestation profile '%s'", p->network, prof);
+        if ((rc = mpavs_address_parse(&n->liveness_verifier, pr->liveness_verifier)))
+            return cli_error("operator: preset profile %s holds a bad address", pr->name);
+        n->have_liveness = true;
+        snprintf(n->profile, sizeof n->profile, "%s", pr->name);
+        if (pr->rpc_url) snprintf(n->att_rpc_url, sizeof n->att_rpc_url, "%s", pr->rpc_url);
+        if (!url) snprintf(n->rpc_url, sizeof n->rpc_url, "%s", p->eth_rpc_url);
+    } else if (!vals[0]) {
+        return cli_usage_error("operator: --network custom needs --registry-coordinator and --rpc-url");
+    }
+    if (prof && !n->preset) return cli_usage_error("operator: --attestation-profile needs --network mainnet|holesky");
+    if (url && (rc = copy_str(n->rpc_url, sizeof n->rpc_url, url, "--rpc-url"))) return rc;
+    if (!n->rpc_url[0]) return cli_usage_error("operator: --rpc-url URL is required for --network %s", net);
+    if (aurl && (rc = copy_str(n->att_rpc_url, sizeof n->att_rpc_url, aurl, "--attestation-rpc-url"))) return rc;
+    for (size_t i = 0; i < sizeof addrs / sizeof addrs[0]; i++)
+        if (vals[i] && (rc = parse_addr_opt((mpavs_address *)((char *)&n->d + addrs[i].off), addrs[i].opt, vals[i])))
+            return rc;
+    if (lv) {
+        if ((rc = parse_addr_opt(&n->liveness_verifier, "liveness-verifier", lv))) return rc;
+        n->have_liveness = true;
+    }
+    return 0;
+}
+
+/*
+ * Connect: rpc on n->rpc_url, check the chain id against the preset/deployment, resolve missing
+ * addresses, and (with key) a sender for that key. Returns 0 or an exit code (ctx then closed).
+ */
+static int net_connect(mpavs_devnet_ctx *c, net_cfg *n, const uint8_t *key) {
+    memset(c, 0, sizeof *c);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (!(c->rpc = mpavs_rpc_create(n->rpc_url, NULL))) return cli_usage_error("operator: unusable --rpc-url %s", n->rpc_url);
+    mpavs_rpc_error e = {0};
+    uint64_t cid = 0;
+    int rc = 0, r = mpavs_rpc_chain_id(c->rpc, &cid, &e);
+    if (r) rc = cli_error("operator: %s: %s (%s)", n->rpc_url, mpavs_rpc_strerror(r), e.message);
+    else if (n->d.chain_id && cid != n->d.chain_id)
+        rc = cli_error("operator: %s is chain %llu but --network %s is chain %llu", n->rpc_url, (unsigned long long)cid,
+                       n->network, (unsigned long long)n->d.chain_id);
+    mpavs_rpc_error_clear(&e);
+    if (!rc && mpavs_devnet_resolve_addresses(c, &n->d)) rc = cli_error("operator: %s", c->error);
+    if (!rc && key) {
+        r = mpavs_sender_create(&c->sender, &e, c->rpc, key, NULL);
+        if (r) rc = cli_error("operator: %s: %s (%s)", n->rpc_url, mpavs_sender_strerror(r), e.message);
+        mpavs_rpc_error_clear(&e);
+    }
+    if (rc) {
+        mpavs_rpc_destroy(c->rpc);
+        c->rpc = NULL;
+    }
+    return rc;
+}
+
+static void net_close(mpavs_devnet_ctx *c) {
+    mpavs_sender_destroy(c->sender);
+    mpavs_rpc_destroy(c->rpc);
+    c->sender = NULL;
+    c->rpc = NULL;
+}
+
+/* ---------------- signer (the operator's ECDSA key) ---------------- */
+
+typedef struct {
+    char dir[4096];
+    char name[128];
+    char ecdsa_path[4096];
+    const char *pwfile;
+    bool yes;
+} signer_opts;
+
+static int signer_parse(cli_args *a, signer_opts *s) {
+    memset(s, 0, sizeof *s);
+    const char *name = cli_opt(a, "key"), *kf = cli_opt(a, "ecdsa-key-file");
+    s->pwfile = cli_opt(a, "password-file");
+    s->yes = cli_flag(a, "yes");
+    int rc = keys_dir(s->dir, sizeof s->dir, cli_opt(a, "keys-dir"));
+    if (rc) return rc;
+    if (name && !valid_name(name)) return cli_usage_error("operator: --key: bad key name '%s'", name);
+    snprintf(s->name, sizeof s->name, "%s", name ? name : DEFAULT_KEY_NAME);
+    if (kf) return copy_str(s->ecdsa_path, sizeof s->ecdsa_path, kf, "--ecdsa-key-file");
+    return key_path(s->ecdsa_path, sizeof s->ecdsa_path, s->dir, s->name, false);
+}
+
+/* Decrypt the signer's key. Out: sk, *addr. Returns 0 or an exit code. */
+static int signer_load(uint8_t sk[32], mpavs_address *addr, const signer_opts *s) {
+    char *pw = get_password(s->pwfile, s->ecdsa_path, false);
+    if (!pw) return 1;
+    int rc = load_ecdsa(sk, addr, s->ecdsa_path, pw);
+    free_secret(pw);
+    return rc;
+}
+
+/* ---------------- confirmation ---------------- */
+
+/* One transaction to show before sending. */
+typedef struct {
+    const char *contract;
+    const mpavs_address *to;
+    const char *function;
+    const char *args; /* human-readable arguments, one per line, each "    name = value" */
+} tx_plan;
+
+/*
+ * Print what will be sent (to stdout) and, unless yes, ask "Proceed? [y/N]" reading the
+ * answer from standard input. Returns 0 to proceed, 1 when refused.
+ */
+static int confirm(const net_cfg *n, const mpavs_address *from, const tx_plan *txs, size_t ntx, bool yes) {
+    char f[43];
+    mpavs_address_to_checksum(f, from);
+    printf("network: %s (chain id %llu, %s)\nfrom: %s\n", n->network, (unsigned long long)n->d.chain_id, n->rpc_url, f);
+    for (size_t i = 0; i < ntx; i++) {
+        char t[43];
+        mpavs_address_to_checksum(t, txs[i].to);
+        printf("transaction %zu: %s %s\n  %s\n%s", i + 1, txs[i].contract, t, txs[i].function, txs[i].args);
+    }
+    fflush(stdout);
+    if (yes) return 0;
+    fputs("Proceed? [y/N] ", stderr);
+    fflush(stderr);
+    char line[64];
+    if (!fgets(line, sizeof line, stdin)) line[0] = 0;
+    if ((line[0] == 'y' || line[0] == 'Y') && (line[1] == '\n' || line[1] == 0 || !strcasecmp(line, "yes\n")))
+        return 0;
+    if (!strcasecmp(line, "yes\n") || !strcasecmp(line, "yes")) return 0;
+    fputs("aborted: nothing sent\n", stderr);
+    return 1;
+}
+
+static void u256_dec(char out[80], const mpavs_u256 *v) { (void)mpavs_u256_to_dec(out, 80, v); }
+
+/* ---------------- register ---------------- */
+
+static int op_register(int argc, char **argv) {
+    if (cli_wants_help(argc, argv)) return fputs(REGISTER_HELP, stdout), 0;
+    cli_args a;
+    if (!cli_args_init(&a, argc, argv)) return 2;
+    net_cfg n;
+    signer_opts s;
+    char *pos[1];
+    int rc = net_parse(&a, &n);
+    if (!rc) rc = signer_parse(&a, &s);
+    if (rc) return rc;
+    if (cli_positionals(&a, pos, 1) != 0) return cli_usage_error("operator register: unexpected argument");
+    uint8_t sk[32];
+    mpavs_address me;
+    if ((rc = signer_load(sk, &me, &s))) return rc;
+    mpavs_devnet_ctx c;
+    if ((rc = net_connect(&c, &n, sk))) goto out;
+    mpavs_devnet_standing st;
+    if (mpavs_devnet_operator_status(&c, &n.d, &st, &me)) {
+        rc = cli_error("operator register: %s", c.error);
+    } else if (st.is_operator) {
+        printf("already an EigenLayer operator: nothing to do\n");
+    } else {
+        char f[43], args[300];
+        mpavs_address_to_checksum(f, &me);
+        snprintf(args, sizeof args,
+                 "    earningsReceiver = %s\n    delegationApprover = 0x0000000000000000000000000000000000000000\n"
+                 "    stakerOptOutWindowBlocks = 0\n    metadataURI = \"\"\n",
+                 f);
+        tx_plan t = {"DelegationManager", &n.d.delegation_manager,
+                     "registerAsOperator((address,address,uint32),string)", args};
+        if ((rc = confirm(&n, &me, &t, 1, s.yes))) goto close;
+        if (mpavs_devnet_register_as_operator(&c, &n.d)) rc = cli_error("operator register: %s", c.error);
+        else printf("registered as an EigenLayer operator (gas used %llu)\n", (unsigned long long)c.gas_used);
+    }
+close:
+    net_close(&c);
+out:
+    mpavs_wipe(sk, sizeof sk);
+    return rc;
+}
+
+/* ---------------- deposit ---------------- */
+
+/* --amount with 10^decimals scaling (decimals < 0: none). Returns 0 or 2. */
+static int parse_amount(mpavs_u256 *out, const char *s, int decimals) {
+    if (decimals < 0) {
+        if (mpavs_u256_parse(out, s, strlen(s)) || mpavs_u256_is_zero(out))
+            return cli_usage_error("operator deposit: --amount: expected a positive integer (or give --decimals)");
+        return 0;
+    }
+    char digits[160];
+    size_t nd = 0, nfrac = 0;
+    bool dot = false;
+    for (const char *p = s; *p; p++) {
+        if (*p == '.' && !dot) {
+            dot = true;
+            continue;
+        }
+        if (*p < '0' || *p > '9' || nd + 1 >= 100) return cli_usage_error("operator deposit: --amount: expected a decimal number");
+        if (dot) nfrac++;
+        digits[nd++] = *p;
+    }
+    if (!nd || (int)nfrac > decimals)
+        return cli_usage_error("operator deposit: --amount: at most %d decimal places", decimals);
+    for (int i = (int)nfrac; i < decimals; i++) digits[nd++] = '0';
+    digits[nd] = 0;
+    size_t z = 0;
+    while (z + 1 < nd && digits[z] == '0') z++;
+    if (mpavs_u256_parse(out, digits + z, nd - z) || mpavs_u256_is_zero(out))
+        return cli_usage_error("operator deposit: --amount: must be positive and fit 256 bits");
+    return 0;
+}
+
+static int op_deposit(int argc, char **argv) {
+    if (cli_wants_help(argc, argv)) return fputs(DEPOSIT_HELP, stdout), 0;
+    cli_args a;
+    if (!cli_args_init(&a, argc, argv)) return 2;
+    net_cfg n;
+    signer_opts s;
+    char *pos[1];
+    int rc = net_parse(&a, &n);
+    if (!rc) rc = signer_parse(&a, &s);
+    if (rc) return rc;
+    const char *amt = cli_opt(&a, "amount"), *dec = cli_opt(&a, "decimals"), *strat = cli_opt(&a, "strategy");
+    bool check = cli_flag(&a, "check");
+    if (cli_positionals(&a, pos, 1) != 0) return cli_usage_error("operator deposit: unexpected argument");
+    if (!amt && !check) return cli_usage_error("operator deposit: --amount N is required");
+    if (strat) {
+        if ((rc = parse_addr_opt(&n.d.strategy, "strategy", strat))) return rc;
+        n.have_strategy = true;
+    }
+    if (!n.have_strategy) return cli_usage_error("operator deposit: --strategy ADDR is required for --network %s", n.network);
+    int decimals = -1;
+    if (dec && strcmp(dec, "token") != 0) {
+        char *end;
+        long v = strtol(dec, &end, 10);
+        if (*dec == 0 || *end || v < 0 || v > 36) return cli_usage_error("operator deposit: --decimals: 0..36 or token");
+        decimals = (int)v;
+    }
+    mpavs_u256 amount = mpavs_u256_from_u64(0);
+    if (amt && decimals >= 0 && (rc = parse_amount(&amount, amt, decimals))) return rc;
+    if (amt && !dec && (rc = parse_amount(&amount, amt, -1))) return rc;
+    uint8_t sk[32];
+    mpavs_address me;
+    if ((rc = signer_load(sk, &me, &s))) return rc;
+    mpavs_devnet_ctx c;
+    if ((rc = net_connect(&c, &n, sk))) goto out;
+    mpavs_devnet_standing st;
+    uint8_t tokdec = 0;
+    if (mpavs_devnet_operator_status(&c, &n.d, &st, &me) ||
+        mpavs_devnet_strategy_token(&c, &n.d.token, &tokdec, &n.d.strategy)) {
+        rc = cli_error("operator deposit: %s", c.error);
+        goto close;
+    }
+    if (!st.is_operator) {
+        rc = cli_error("operator deposit: the account is not an EigenLayer operator: run `mpavs operator register` first");
+        goto close;
+    }
+    if (amt && dec && !strcmp(dec, "token") && (rc = parse_amount(&amount, amt, tokdec))) goto close;
+    if (!check) {
+        char sm[43], st_[43], tk[43], am[80], a1[300], a2[400];
+        mpavs_address_to_checksum(sm, &n.d.strategy_manager);
+        mpavs_address_to_checksum(st_, &n.d.strategy);
+        mpavs_address_to_checksum(tk, &n.d.token);
+        u256_dec(am, &amount);
+        snprintf(a1, sizeof a1, "    spender = %s (StrategyManager)\n    amount = %s\n", sm, am);
+        snprintf(a2, sizeof a2, "    strategy = %s\n    token = %s\n    amount = %s (token decimals %u)\n", st_, tk, am,
+                 tokdec);
+        tx_plan t[2] = {{"token", &n.d.token, "approve(address,uint256)", a1},
+                        {"StrategyManager", &n.d.strategy_manager, "depositIntoStrategy(address,address,uint256)", a2}};
+        if ((rc = confirm(&n, &me, t, 2, s.yes))) goto close;
+        if (mpavs_devnet_deposit_into(&c, &n.d, &n.d.strategy, &amount)) {
+            rc = cli_error("operator deposit: %s", c.error);
+            goto close;
+        }
+        printf("deposited %s\n", am);
+    }
+    mpavs_u256 shares;
+    char sh[80];
+    if (mpavs_devnet_operator_shares(&c, &n.d, &shares, &me, &n.d.strategy)) {
+        rc = cli_error("operator deposit: %s", c.error);
+    } else {
+        u256_dec(sh, &shares);
+        printf("operator_shares: %s\n", sh);
+    }
+close:
+    net_close(&c);
+out:
+    mpavs_wipe(sk, sizeof sk);
+    return rc;
+}
+
+/* ---------------- opt-in / opt-out ---------------- */
+
+/* "0,1" → ascending distinct quorum numbers. Returns the count, or -1 after a usage error. */
+static int parse_quorums(uint8_t q[MPAVS_DEVNET_MAX_QUORUMS], const char *s) {
+    bool seen[MPAVS_DEVNET_MAX_QUORUMS] = {false};
+    const char *p = s;
+    while (*p) {
+        char *end;
+        long v = strtol(p, &end, 10);
+        if (end == p || v < 0 || v >= MPAVS_DEVNET_MAX_QUORUMS || (*end && *end != ',')) {
+            cli_usage_error("operator: --quorums: expected comma-separated numbers 0..191, got '%s'", s);
+            return -1;
+        }
+        seen[v] = true;
+        p = *end ? end + 1 : end;
+    }
+    int n = 0;
+    for (int i = 0; i < MPAVS_DEVNET_MAX_QUORUMS; i++)
+        if (seen[i]) q[n++] = (uint8_t)i;
+    if (!n) cli_usage_error("operator: --quorums: no quorum given");
+    return n ? n : -1;
+}
+
+static void quorums_text(char *out, size_t cap, const uint8_t *q, int n) {
+    size_t l = (size_t)snprintf(out, cap, "0x");
+    for (int i = 0; i < n && l + 3 < cap; i++) l += (size_t)snprintf(out + l, cap - l, "%02x", q[i]);
+}
+
+static int op_opt_in(int argc, char **argv) {
+    if (cli_wants_help(argc, argv)) return fputs(OPTIN_HELP, stdout), 0;
+    cli_args a;
+    if (!cli_args_init(&a, argc, argv)) return 2;
+    net_cfg n;
+    signer_opts s;
+    char *pos[1];
+    int rc = net_parse(&a, &n);
+    if (!rc) rc = signer_parse(&a, &s);
+    if (rc) return rc;
+    const char *qs = cli_opt(&a, "quorums"), *sock = cli_opt(&a, "socket"), *vs = cli_opt(&a, "sig-valid-secs");
+    const char *bkf = cli_opt(&a, "bls-key-file"), *bpw = cli_opt(&a, "bls-password-file");
+    if (cli_positionals(&a, pos, 1) != 0) return cli_usage_error("operator opt-in: unexpected argument");
+    uint8_t q[MPAVS_DEVNET_MAX_QUORUMS];
+    int nq = parse_quorums(q, qs ? qs : "0");
+    if (nq < 0) return 2;
+    if (!sock) sock = "Not Needed";
+    if (strchr(sock, '"') || strchr(sock, '\\')) return cli_usage_error("operator opt-in: --socket without quotes or backslashes");
+    uint64_t valid = 1000000;
+    if (vs) {
+        char *end;
+        unsigned long long v = strtoull(vs, &end, 10);
+        if (!*vs || *end || v == 0 || v > 100000000ull) return cli_usage_error("operator opt-in: --sig-valid-secs: 1..1e8");
+        valid = v;
+    }
+    char bls_path[4096];
+    if (bkf) rc = copy_str(bls_path, sizeof bls_path, bkf, "--bls-key-file");
+    else rc = key_path(bls_path, sizeof bls_path, s.dir, s.name, true);
+    if (rc) return rc;
+    uint8_t sk[32], bsk[32], salt[32];
+    mpavs_address me;
+    if ((rc = signer_load(sk, &me, &s))) return rc;
+    char *pw = get_password(bpw ? bpw : s.pwfile, bls_path, false);
+    if (!pw) {
+        mpavs_wipe(sk, sizeof sk);
+        return 1;
+    }
+    rc = load_bls(bsk, bls_path, pw);
+    free_secret(pw);
+    if (rc) {
+        mpavs_wipe(sk, sizeof sk);
+        return rc;
+    }
+    mpavs_devnet_ctx c;
+    if ((rc = net_connect(&c, &n, sk))) goto out;
+    mpavs_devnet_standing st;
+    if (mpavs_devnet_operator_status(&c, &n.d, &st, &me)) {
+        rc = cli_error("operator opt-in: %s", c.error);
+        goto close;
+    }
+    if (!st.is_operator) {
+        rc = cli_error("operator opt-in: the account is not an EigenLayer operator: run `mpavs operator register` first");
+        goto close;
+    }
+    if (st.poa_enabled && !st.whitelisted) {
+        rc = cli_error("operator opt-in: the AVS's PoA whitelist is enabled and this operator is not on it (ask the AVS team)");
+        goto close;
+    }
+    if (mpavs_random_bytes(salt, sizeof salt)) {
+        rc = cli_error("operator opt-in: no randomness from the OS");
+        goto close;
+    }
+    uint64_t expiry = (uint64_t)time(NULL) + valid;
+    {
+        mpavs_bn254_g1 p1;
+        uint8_t id[32];
+        char qt[400], args[1400], sm[43];
+        if (mpavs_bls_pubkey_g1(&p1, bsk)) {
+            rc = cli_error("operator opt-in: invalid BLS key");
+            goto close;
+        }
+        mpavs_bls_operator_id(id, &p1);
+        quorums_text(qt, sizeof qt, q, nq);
+        mpavs_address_to_checksum(sm, &n.d.service_manager);
+        int l = snprintf(args, sizeof args, "    quorumNumbers = %s\n    socket = \"%s\"\n    pubkeyParams = BLS key of operatorId 0x",
+                         qt, sock);
+        for (int i = 0; i < 32 && l > 0 && (size_t)l + 3 < sizeof args; i++) l += snprintf(args + l, sizeof args - (size_t)l, "%02x", id[i]);
+        if (l > 0 && (size_t)l < sizeof args)
+            snprintf(args + l, sizeof args - (size_t)l,
+                     " with its proof of possession\n    operatorSignature = AVSDirectory registration for avs %s,"
+                     " random salt, expiry %llu\n",
+                     sm, (unsigned long long)expiry);
+        tx_plan t = {"RegistryCoordinator", &n.d.registry_coordinator,
+                     "registerOperator(bytes,string,((uint256,uint256),(uint256,uint256),(uint256[2],uint256[2])),"
+                     "(bytes,bytes32,uint256))",
+                     args};
+        if ((rc = confirm(&n, &me, &t, 1, s.yes))) goto close;
+    }
+    uint8_t id[32];
+    if (mpavs_devnet_opt_in(&c, &n.d, sk, bsk, q, (size_t)nq, sock, salt, expiry) ||
+        mpavs_devnet_operator_id(&c, &n.d, &me, id)) {
+        rc = cli_error("operator opt-in: %s", c.error);
+    } else {
+        printf("opted in (gas used %llu)\n", (unsigned long long)c.gas_used);
+        print_word("operator_id", id);
+    }
+close:
+    net_close(&c);
+out:
+    mpavs_wipe(sk, sizeof sk);
+    mpavs_wipe(bsk, sizeof bsk);
+    return rc;
+}
+
+static int op_opt_out(int argc, char **argv) {
+    if (cli_wants_help(argc, argv)) return fputs(OPTOUT_HELP, stdout), 0;
+    cli_args a;
+    if (!cli_args_init(&a, argc, argv)) return 2;
+    net_cfg n;
+    signer_opts s;
+    char *pos[1];
+    int rc = net_parse(&a, &n);
+    if (!rc) rc = signer_parse(&a, &s);
+    if (rc) return rc;
+    const char *qs = cli_opt(&a, "quorums");
+    if (cli_positionals(&a, pos, 1) != 0) return cli_usage_error("operator opt-out: unexpected argument");
+    uint8_t q[MPAVS_DEVNET_MAX_QUORUMS];
+    int nq = parse_quorums(q, qs ? qs : "0");
+    if (nq < 0) return 2;
+    uint8_t sk[32];
+    mpavs_address me;
+    if ((rc = signer_load(sk, &me, &s))) return rc;
+    mpavs_devnet_ctx c;
+    if ((rc = net_connect(&c, &n, sk))) goto out;
+    char qt[400], args[500];
+    quorums_text(qt, sizeof qt, q, nq);
+    snprintf(args, sizeof args, "    quorumNumbers = %s\n", qt);
+    tx_plan t = {"RegistryCoordinator", &n.d.registry_coordinator, "deregisterOperator(bytes)", args};
+    if ((rc = confirm(&n, &me, &t, 1, s.yes))) goto close;
+    if (mpavs_devnet_opt_out(&c, &n.d, q, (size_t)nq)) rc = cli_error("operator opt-out: %s", c.error);
+    else printf("opted out of %s (gas used %llu)\n", qt, (unsigned long long)c.gas_used);
+close:
+    net_close(&c);
+out:
+    mpavs_wipe(sk, sizeof sk);
+    return rc;
+}
+
+/* ---------------- status ---------------- */
+
+/* The "address" field of an ECDSA key file (no password). Returns 0 or 1 after a message. */
+static int file_address(mpavs_address *addr, const char *path) {
+    json_error_t je;
+    json_t *o = json_load_file(path, 0, &je);
+    if (!o) return cli_error("operator status: cannot read %s (give --operator ADDR)", path);
+    const char *s = json_string_value(json_object_get(o, "address"));
+    int rc = s && mpavs_address_parse(addr, s) == 0 ? 0
+                                                     : cli_error("operator status: %s has no address field (give --operator ADDR)", path);
+    json_decref(o);
+    return rc;
+}
+
+/* operatorId from a BLS key file's pubKey field, if there is such a file. Returns true if found. */
+static bool file_operator_id(uint8_t id[32], const char *path) {
+    json_error_t je;
+    json_t *o = json_load_file(path, 0, &je);
+    if (!o) return false;
+    const char *s = json_string_value(json_object_get(o, "pubKey"));
+    mpavs_bn254_g1 pk;
+    bool ok = s && mpavs_devnet_bls_pubkey_parse(&pk, s) == 0;
+    if (ok) mpavs_bls_operator_id(id, &pk);
+    json_decref(o);
+    return ok;
+}
+
+/* The attestation account: --attestation-address, or the address of the hex key in --attestation-key-file. */
+static int attestation_account(mpavs_address *addr, bool *have, const char *address, const char *keyfile) {
+    *have = false;
+    if (address && keyfile) return cli_usage_error("operator status: give --attestation-address or --attestation-key-file, not both");
+    if (address) {
+        *have = true;
+        return parse_addr_opt(addr, "attestation-address", address);
+    }
+    if (!keyfile) return 0;
+    char *text = cli_read_secret_file(keyfile);
+    if (!text) return 1;
+    uint8_t sk[32];
+    int rc = 0;
+    mpavs_ecdsa_ctx *ec = mpavs_ecdsa_ctx_create();
+    char *t = text;
+    while (*t == ' ' || *t == '\n') t++;
+    size_t l = strlen(t);
+    while (l && (t[l - 1] == ' ' || t[l - 1] == '\n' || t[l - 1] == '\r')) t[--l] = 0;
+    if (mpavs_hex_decode_exact(sk, 32, t) != MPAVS_HEX_OK || !ec || mpavs_ecdsa_seckey_to_address(ec, addr, sk))
+        rc = cli_usage_error("operator status: %s: expected a hex private key", keyfile);
+    else
+        *have = true;
+    mpavs_wipe(sk, sizeof sk);
+    free_secret(text);
+    mpavs_ecdsa_ctx_destroy(ec);
+    return rc;
+}
+
+static const char *avs_status_name(uint8_t s) {
+    return s == 0 ? "never" : s == 1 ? "registered" : s == 2 ? "deregistered" : "unknown";
+}
+
+static int op_status(int argc, char **argv) {
+    if (cli_wants_help(argc, argv)) return fputs(STATUS_HELP, stdout), 0;
+    cli_args a;
+    if (!cli_args_init(&a, argc, argv)) return 2;
+    net_cfg n;
+    int rc = net_parse(&a, &n);
+    if (rc) return rc;
+    const char *opa = cli_opt(&a, "operator"), *name = cli_opt(&a, "key"), *ekf = cli_opt(&a, "ecdsa-key-file");
+    const char *bkf = cli_opt(&a, "bls-key-file"), *aa = cli_opt(&a, "attestation-address");
+    const char *akf = cli_opt(&a, "attestation-key-file");
+    char dir[4096], *pos[1];
+    if ((rc = keys_dir(dir, sizeof dir, cli_opt(&a, "keys-dir")))) return rc;
+    if (cli_positionals(&a, pos, 1) != 0) return cli_usage_error("operator status: unexpected argument");
+    if (name && !valid_name(name)) return cli_usage_error("operator status: --key: bad key name");
+    if (!name) name = DEFAULT_KEY_NAME;
+    mpavs_address me, att;
+    bool have_att;
+    char path[4096];
+    if (opa) rc = parse_addr_opt(&me, "operator", opa);
+    else if (!(rc = ekf ? copy_str(path, sizeof path, ekf, "--ecdsa-key-file") : key_path(path, sizeof path, dir, name, false)))
+        rc = file_address(&me, path);
+    if (!rc) rc = attestation_account(&att, &have_att, aa, akf);
+    if (rc) return rc;
+    uint8_t file_id[32];
+    bool have_file_id = false;
+    if (!(bkf ? copy_str(path, sizeof path, bkf, "--bls-key-file") : key_path(path, sizeof path, dir, name, true)))
+        have_file_id = file_operator_id(file_id, path);
+
+    mpavs_devnet_ctx c;
+    if ((rc = net_connect(&c, &n, NULL))) return rc;
+    mpavs_devnet_standing *st = calloc(1, sizeof *st);
+    if (!st) {
+        net_close(&c);
+        return cli_error("operator status: out of memory");
+    }
+    if (mpavs_devnet_operator_status(&c, &n.d, st, &me)) {
+        rc = cli_error("operator status: %s", c.error);
+        goto close;
+    }
+    char bm[80];
+    printf("network: %s\nchain_id: %llu\n", n.network, (unsigned long long)n.d.chain_id);
+    print_address("operator", &me);
+    print_address("registry_coordinator", &n.d.registry_coordinator);
+    print_address("service_manager", &n.d.service_manager);
+    printf("eigenlayer_operator: %s\navs_status: %s\n", st->is_operator ? "true" : "false", avs_status_name(st->avs_status));
+    print_word("operator_id", st->operator_id);
+    (void)mpavs_u256_to_hex(bm, sizeof bm, &st->quorum_bitmap);
+    printf("quorum_bitmap: %s\n", bm);
+    for (unsigned q = 0; q < st->quorum_count; q++)
+        if (mpavs_u256_bit(&st->quorum_bitmap, q)) {
+            char v[80];
+            u256_dec(v, &st->stake[q]);
+            printf("stake_quorum_%u: %s\n", q, v);
+        }
+    printf("poa_enabled: %s\nwhitelisted: %s\n", st->poa_enabled ? "true" : "false", st->whitelisted ? "true" : "false");
+    static const uint8_t zero[32];
+    const uint8_t *id = memcmp(st->operator_id, zero, 32) ? st->operator_id : have_file_id ? file_id : NULL;
+    /* the attestation layer may be another chain */
+    mpavs_devnet_ctx ac = {0};
+    bool other = n.att_rpc_url[0] && strcmp(n.att_rpc_url, n.rpc_url) != 0;
+    ac.rpc = other ? mpavs_rpc_create(n.att_rpc_url, NULL) : c.rpc;
+    if (!ac.rpc) {
+        rc = cli_error("operator status: unusable attestation RPC URL %s", n.att_rpc_url);
+        goto close;
+    }
+    if (n.profile[0]) printf("attestation_profile: %s\n", n.profile);
+    printf("attestation_rpc_url: %s\n", other ? n.att_rpc_url : n.rpc_url);
+    if (n.have_liveness && id) {
+        mpavs_devnet_liveness lv;
+        print_address("liveness_verifier", &n.liveness_verifier);
+        if (mpavs_devnet_liveness_status(&ac, &lv, &n.liveness_verifier, id)) {
+            rc = cli_error("operator status: attestation layer: %s", ac.error);
+        } else {
+            printf("attested_at: %llu\nattest_validity_seconds: %llu\nliveness_valid_until: %llu\nlive: %s\n",
+                   (unsigned long long)lv.attested_at, (unsigned long long)lv.validity_seconds,
+                   (unsigned long long)lv.valid_until, lv.live ? "true" : "false");
+            print_address("attested_prover", &lv.prover);
+        }
+    } else {
+        printf("liveness: unknown (%s)\n", id ? "no TEELivenessVerifier: give --liveness-verifier" : "no operator id: not registered and no BLS key file");
+    }
+    if (!rc && have_att) {
+        mpavs_u256 bal;
+        mpavs_rpc_error e = {0};
+        int r = mpavs_rpc_get_balance(ac.rpc, &bal, &e, att.bytes, "latest");
+        if (r) {
+            rc = cli_error("operator status: eth_getBalance: %s (%s)", mpavs_rpc_strerror(r), e.message);
+        } else {
+            char v[80];
+            u256_dec(v, &bal);
+            print_address("attestation_account", &att);
+            printf("attestation_balance_wei: %s\n", v);
+        }
+        mpavs_rpc_error_clear(&e);
+    }
+    if (other) mpavs_rpc_destroy(ac.rpc);
+close:
+    free(st);
+    net_close(&c);
+    return rc;
+}
+
+int cmd_operator(int argc, char **argv) {
+    static const cli_command SUB[] = {
+        {"keys", "create, import, list, show operator key files", cmd_keys},
+        {"register", "register as an EigenLayer operator (DelegationManager)", op_register},
+        {"deposit", "restake tokens into a strategy (StrategyManager)", op_deposit},
+        {"opt-in", "register with the AVS in quorums (BLS proof of possession)", op_opt_in},
+        {"opt-out", "deregister from AVS quorums", op_opt_out},
+        {"status", "registration, stake, PoA, liveness and attestation balance", op_status},
+    };
+    return cli_dispatch("mpavs operator", SUB, sizeof SUB / sizeof SUB[0], argc, argv);
+}
