@@ -65,6 +65,8 @@ void dv_log_tail(char *out, size_t cap, const char *path, int lines);
 int dv_free_port(void);
 /* True once 127.0.0.1:port accepts connections; false after timeout_ms or when p exits. */
 bool dv_wait_port(dv_proc *p, int port, long timeout_ms, volatile const int *cancel);
+/* snprintf for paths and names: 0, or -1 when the text did not fit (it is then cut). */
+int dv_fmt(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Monotonic milliseconds. */
 long long dv_now_ms(void);
 void dv_sleep_ms(long ms);
@@ -133,11 +135,12 @@ typedef struct {
     char last_error[160];
 } dv_watch;
 
-/* Open the clients (agg_url may be NULL: logs only). Returns 0 or -1. */
+/* Open the clients. agg_url NULL (no aggregator program): StateConfirmed logs from the start;
+ * else mpavs_confirmations, switching to the logs if the aggregator answers -32601. Returns 0 or -1. */
 int dv_watch_open(dv_watch *w, const dv_net *n, const char *agg_url);
 void dv_watch_close(dv_watch *w);
 /* Fetch newly confirmed states. Out: out[0..*nout) (cap entries), oldest first.
- * agg_up: whether the aggregator process runs (if it does not, the logs are read).
+ * agg_up: whether the aggregator process runs (while it is down nothing is asked of it).
  * Returns 0 (also when nothing is new) or -1 (w->last_error says why; try again later). */
 int dv_watch_poll(dv_watch *w, const dv_net *n, bool agg_up, dv_confirm *out, size_t cap, size_t *nout);
 

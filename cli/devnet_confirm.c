@@ -1,0 +1,214 @@
+/*
+ * cli/devnet_confirm.c — confirmed states for the devnet view.
+ *
+ * Primary source: the aggregator's mpavs_confirmations [{"since": S}] (docs/protocol.md), which
+ * carries signers, non-signers and latency. When the aggregator lacks the method (JSON-RPC
+ * -32601) or does not run, StateConfirmed(uint256 indexed committeeId, bytes metadata, bytes
+ * state) logs of the service manager are read instead: type, proven block (the state's block
+ * hash looked up on the proven chain), tx hash; signers and latency are then unknown.
+ */
+#include "devnet_up.h"
+
+#include "mpavs/hex.h"
+#include "mpavs/keccak.h"
+
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int dv_watch_open(dv_watch *w, const dv_net *n, const char *agg_url) {
+    memset(w, 0, sizeof *w);
+    mpavs_rpc_options fast = {.timeout_ms = 2000, .connect_timeout_ms = 500, .max_retries = 0};
+    w->avs = mpavs_rpc_create(n->avs_url, &fast);
+    w->l2 = mpavs_rpc_create(n->l2_url, &fast);
+    w->agg = agg_url ? mpavs_rpc_create(agg_url, &fast) : NULL;
+    w->source = agg_url ? DV_SRC_AGGREGATOR : DV_SRC_LOGS;
+    w->next_block = n->avs_start_block;
+    if (!w->avs || !w->l2 || (agg_url && !w->agg)) {
+        dv_watch_close(w);
+        return -1;
+    }
+    return 0;
+}
+
+void dv_watch_close(dv_watch *w) {
+    mpavs_rpc_destroy(w->agg);
+    mpavs_rpc_destroy(w->avs);
+    mpavs_rpc_destroy(w->l2);
+    w->agg = w->avs = w->l2 = NULL;
+}
+
+/* "op3" for a known operator id, else a short hex. */
+static void op_name(char *out, size_t cap, const dv_net *n, const char *id_hex) {
+    uint8_t id[32];
+    if (id_hex && mpavs_hex_decode_exact(id, 32, id_hex) == MPAVS_HEX_OK)
+        for (size_t i = 0; i < n->nops; i++)
+            if (memcmp(id, n->ops[i].operator_id, 32) == 0) {
+                snprintf(out, cap, "%s", n->ops[i].name);
+                return;
+            }
+    snprintf(out, cap, "%.8s", id_hex ? id_hex : "?");
+}
+
+static void names(char *out, size_t cap, const dv_net *n, json_t *arr) {
+    out[0] = 0;
+    if (!json_is_array(arr)) {
+        snprintf(out, cap, "?");
+        return;
+    }
+    size_t i, len = 0;
+    json_t *v;
+    json_array_foreach(arr, i, v) {
+        char one[24];
+        op_name(one, sizeof one, n, json_string_value(v));
+        int k = snprintf(out + len, cap - len, "%s%s", len ? " " : "", one);
+        if (k < 0 || (size_t)k >= cap - len) break;
+        len += (size_t)k;
+    }
+    if (len == 0) snprintf(out, cap, "-");
+}
+
+static uint64_t num(json_t *o, const char *key) {
+    json_t *v = json_object_get(o, key);
+    if (json_is_integer(v) && json_integer_value(v) >= 0) return (uint64_t)json_integer_value(v);
+    const char *s = json_string_value(v);
+    return s ? strtoull(s, NULL, 0) : 0;
+}
+
+static void str(char *out, size_t cap, json_t *o, const char *key) {
+    const char *s = json_string_value(json_object_get(o, key));
+    snprintf(out, cap, "%s", s ? s : "?");
+}
+
+static int poll_aggregator(dv_watch *w, const dv_net *n, dv_confirm *out, size_t cap, size_t *nout) {
+    char params[64], *res = NULL;
+    snprintf(params, sizeof params, "[{\"since\":%" PRIu64 "}]", w->since);
+    mpavs_rpc_error err = {0};
+    int r = mpavs_rpc_call(w->agg, &res, &err, "mpavs_confirmations", params);
+    if (r == MPAVS_RPC_ERR_RPC && err.code == -32601) {
+        w->source = DV_SRC_LOGS; /* an aggregator without the mpavs method */
+        mpavs_rpc_error_clear(&err);
+        return 0;
+    }
+    if (r) {
+        snprintf(w->last_error, sizeof w->last_error, "mpavs_confirmations: %s: %.100s", mpavs_rpc_strerror(r),
+                 err.message);
+        mpavs_rpc_error_clear(&err);
+        return -1;
+    }
+    json_t *root = json_loads(res, 0, NULL);
+    free(res);
+    json_t *arr = json_is_array(root) ? root : json_object_get(root, "confirmations");
+    size_t i;
+    json_t *c;
+    json_array_foreach(arr, i, c) {
+        if (*nout >= cap) break;
+        dv_confirm *d = &out[(*nout)++];
+        memset(d, 0, sizeof *d);
+        d->seq = num(c, "seq");
+        d->task_type = num(c, "task_type");
+        d->task_id = num(c, "task_id");
+        d->block = d->task_type == 3 ? d->task_id : 0; /* type 3: task id = proven block */
+        str(d->digest, sizeof d->digest, c, "digest");
+        str(d->tx_hash, sizeof d->tx_hash, c, "tx_hash");
+        names(d->signers, sizeof d->signers, n, json_object_get(c, "signers"));
+        names(d->non_signers, sizeof d->non_signers, n, json_object_get(c, "non_signers"));
+        json_t *lat = json_object_get(c, "latency_ms");
+        d->latency_ms = json_is_integer(lat) ? (long long)json_integer_value(lat) : -1;
+        d->confirm_block = num(c, "confirm_block");
+        if (d->seq > w->since) w->since = d->seq;
+    }
+    json_decref(root);
+    return 0;
+}
+
+/* abi.decode(data, (bytes, bytes)): the two members' offsets and lengths. */
+static bool decode_two_bytes(const uint8_t *data, size_t len, const uint8_t **a, size_t *alen, const uint8_t **b,
+                             size_t *blen) {
+    const uint8_t **outs[2] = {a, b};
+    size_t *lens[2] = {alen, blen};
+    for (int k = 0; k < 2; k++) {
+        if (len < 64) return false;
+        uint64_t off = 0, l = 0;
+        for (int j = 0; j < 24; j++)
+            if (data[32 * k + j]) return false;
+        for (int j = 24; j < 32; j++) off = off << 8 | data[32 * k + j];
+        if (off > len - 32) return false;
+        for (int j = 0; j < 24; j++)
+            if (data[off + j]) return false;
+        for (int j = 24; j < 32; j++) l = l << 8 | data[off + j];
+        if (l > len - off - 32) return false;
+        *outs[k] = data + off + 32;
+        *lens[k] = (size_t)l;
+    }
+    return true;
+}
+
+static int poll_logs(dv_watch *w, const dv_net *n, dv_confirm *out, size_t cap, size_t *nout) {
+    mpavs_rpc_error err = {0};
+    uint64_t head;
+    int r = mpavs_rpc_block_number(w->avs, &head, &err);
+    if (r) {
+        snprintf(w->last_error, sizeof w->last_error, "AVS chain: eth_blockNumber: %s", mpavs_rpc_strerror(r));
+        mpavs_rpc_error_clear(&err);
+        return -1;
+    }
+    if (head < w->next_block) return 0;
+    uint64_t to = head - w->next_block > 199 ? w->next_block + 199 : head;
+    static const char SIG[] = "StateConfirmed(uint256,bytes,bytes)";
+    uint8_t topic0[32];
+    mpavs_keccak256(topic0, SIG, sizeof SIG - 1);
+    char from_tag[24], to_tag[24];
+    mpavs_rpc_filter f = {.from_block = mpavs_rpc_tag_number(from_tag, w->next_block),
+                          .to_block = mpavs_rpc_tag_number(to_tag, to),
+                          .addresses = (const uint8_t(*)[20]) n->dep.service_manager.bytes,
+                          .naddresses = 1,
+                          .topics = {topic0},
+                          .ntopics = 1};
+    mpavs_rpc_log *logs = NULL;
+    size_t nlogs = 0;
+    r = mpavs_rpc_get_logs(w->avs, &logs, &nlogs, &err, &f);
+    if (r) {
+        snprintf(w->last_error, sizeof w->last_error, "AVS chain: eth_getLogs: %s", mpavs_rpc_strerror(r));
+        mpavs_rpc_error_clear(&err);
+        return -1;
+    }
+    size_t i = 0;
+    for (; i < nlogs && *nout < cap; i++) {
+        const mpavs_rpc_log *lg = &logs[i];
+        if (lg->removed || lg->ntopics < 2) continue;
+        dv_confirm *d = &out[(*nout)++];
+        memset(d, 0, sizeof *d);
+        d->seq = ++w->log_seq;
+        for (int j = 24; j < 32; j++) d->task_type = d->task_type << 8 | lg->topics[1][j];
+        const uint8_t *meta, *state;
+        size_t mlen, slen;
+        if (decode_two_bytes(lg->data, lg->data_len, &meta, &mlen, &state, &slen) && slen >= 32) {
+            mpavs_rpc_block b = {0};
+            bool found = false;
+            if (mpavs_rpc_get_block_by_hash(w->l2, &b, &found, &err, state) == MPAVS_RPC_OK && found)
+                d->block = d->task_id = b.number;
+            mpavs_rpc_block_clear(&b);
+            mpavs_rpc_error_clear(&err);
+        }
+        snprintf(d->digest, sizeof d->digest, "?");
+        if (mpavs_hex_encode(d->tx_hash, sizeof d->tx_hash, lg->tx_hash, 32, true) != MPAVS_HEX_OK) d->tx_hash[0] = 0;
+        snprintf(d->signers, sizeof d->signers, "?");
+        snprintf(d->non_signers, sizeof d->non_signers, "?");
+        d->latency_ms = -1;
+        d->confirm_block = lg->block_number;
+    }
+    /* a range holds at most 200 blocks (40 type-3 tasks at Interval 5), so out (64) does not fill */
+    w->next_block = to + 1;
+    mpavs_rpc_logs_free(logs, nlogs);
+    return 0;
+}
+
+int dv_watch_poll(dv_watch *w, const dv_net *n, bool agg_up, dv_confirm *out, size_t cap, size_t *nout) {
+    *nout = 0;
+    w->last_error[0] = 0;
+    if (w->source == DV_SRC_AGGREGATOR) return agg_up ? poll_aggregator(w, n, out, cap, nout) : 0;
+    return poll_logs(w, n, out, cap, nout);
+}
