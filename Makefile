@@ -101,6 +101,14 @@ setup:
 contracts: setup
 	cd contracts && forge build
 
+# The whole system on local chains (README's first command): setup, build (C and contracts),
+# then `mpavs devnet up` (state in .devnet/; DEVNET_ARGS="--operators 6" etc. are passed on).
+.PHONY: devnet
+devnet: setup
+	@$(MAKE) -s all
+	@cd contracts && forge build --offline
+	$(CLI_BIN) devnet up $(DEVNET_ARGS)
+
 # Integration tests only (real anvil and daemons).
 itest: all $(ITEST_BIN)
 	@bash tests/run integration
