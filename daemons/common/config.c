@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void dconf_error(dconf *c, const char *fmt, ...) {
     c->nerrors++;
@@ -67,6 +68,19 @@ void dconf_free(dconf *c) {
     c->root = NULL;
 }
 
+void dconf_set_nocase(dconf *c, bool on) { c->nocase = on; }
+
+json_t *dconf_member(const dconf *c, json_t *obj, const char *key) {
+    json_t *v = json_object_get(obj, key);
+    if (v || !c->nocase || !json_is_object(obj)) return v;
+    const char *k;
+    json_t *val;
+    json_object_foreach(obj, k, val) {
+        if (strcasecmp(k, key) == 0) return val;
+    }
+    return NULL;
+}
+
 json_t *dconf_get(const dconf *c, const char *path) {
     json_t *cur = c->root;
     char key[128];
@@ -77,7 +91,7 @@ json_t *dconf_get(const dconf *c, const char *path) {
         if (n >= sizeof key || !json_is_object(cur)) return NULL;
         memcpy(key, p, n);
         key[n] = 0;
-        cur = json_object_get(cur, key);
+        cur = dconf_member(c, cur, key);
         p += n + (dot ? 1 : 0);
     }
     return cur;
@@ -143,7 +157,7 @@ void dconf_check_keys(dconf *c, const char *path, const char *const *known) {
     json_t *val;
     json_object_foreach(obj, key, val) {
         bool ok = false;
-        for (const char *const *k = known; *k && !ok; k++) ok = strcmp(*k, key) == 0;
+        for (const char *const *k = known; *k && !ok; k++) ok = (c->nocase ? strcasecmp(*k, key) : strcmp(*k, key)) == 0;
         if (!ok) dconf_error(c, "%s%s%s: unknown key", path ? path : "", path ? "." : "", key);
     }
 }

@@ -21,10 +21,19 @@ typedef struct {
     json_t *root;      /* the parsed file (owned) */
     char errors[4096]; /* accumulated problems, one per line */
     size_t nerrors;
+    bool nocase; /* keys matched ASCII case-insensitively (dconf_set_nocase) */
 } dconf;
 
 /** Load and parse path (≤ 1 MiB, a JSON object). Returns false (with an error recorded) if not. */
 bool dconf_load(dconf *c, const char *path);
+/**
+ * From now on match object keys as Go's encoding/json does: an exact match wins, else the first
+ * key equal ignoring ASCII case. Applies to every getter and to dconf_check_keys. Off after
+ * dconf_load (exact matching, the default the prover and aggregator rely on).
+ */
+void dconf_set_nocase(dconf *c, bool on);
+/** Object member key in obj, matched as c says (exact, or case-insensitively). Borrowed, or NULL. */
+json_t *dconf_member(const dconf *c, json_t *obj, const char *key);
 /** Release the parsed document. */
 void dconf_free(dconf *c);
 /** Record a problem (printf format). */

@@ -1,0 +1,367 @@
+/*
+ * daemons/operator/config.c — the operator's JSON configuration: the reference operator's field
+ * names matched case-insensitively (Go encoding/json), the mpavs extensions (docs/protocol.md),
+ * secrets from files or the environment, presets (never overriding an explicit
+ * TEELivenessVerifierAddress), and every problem reported at once.
+ */
+#include "operator/operator.h"
+
+#include "common/config.h"
+
+#include "mpavs/common.h"
+#include "mpavs/hex.h"
+#include "mpavs/presets.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const KNOWN[] = {
+    "ProverURL", "AggregatorURL", "Identifier", "BlsKeyFile", "BlsKeyPassword", "BlsKeyPasswordFile", "EthRpcUrl",
+    "AttestationLayerProfile", "AttestationLayerEcdsaKey", "AttestationLayerEcdsaKeyFile", "AttestationLayerRpcURL",
+    "RegistryCoordinatorAddress", "OperatorStateRetrieverAddress", "TEELivenessVerifierAddress",
+    "EigenMetricsIpPortAddress", "NodeApiIpPortAddress", "QuorumTaskTypes", "StateFile", "LogLevel",
+    "AttestationLowBalanceWei", "FetchTaskMaxWaitSecs", NULL};
+
+void op_config_template(FILE *f) {
+    fputs("{\n"
+          "  \"ProverURL\": \"http://127.0.0.1:18232\",\n"
+          "  \"AggregatorURL\": \"http://127.0.0.1:8090\",\n"
+          "  \"BlsKeyFile\": \"~/.eigenlayer/operator_keys/operator.bls.key.json\",\n"
+          "  \"BlsKeyPassword\": \"\",\n"
+          "  \"BlsKeyPasswordFile\": null,\n"
+          "  \"EthRpcUrl\": \"http://127.0.0.1:8545\",\n"
+          "  \"AttestationLayerProfile\": \"\",\n"
+          "  \"AttestationLayerRpcURL\": \"http://127.0.0.1:8545\",\n"
+          "  \"AttestationLayerEcdsaKey\": \"\",\n"
+          "  \"AttestationLayerEcdsaKeyFile\": null,\n"
+          "  \"RegistryCoordinatorAddress\": \"0x0000000000000000000000000000000000000000\",\n"
+          "  \"OperatorStateRetrieverAddress\": \"0x0000000000000000000000000000000000000000\",\n"
+          "  \"TEELivenessVerifierAddress\": \"0x0000000000000000000000000000000000000000\",\n"
+          "  \"EigenMetricsIpPortAddress\": \"127.0.0.1:15682\",\n"
+          "  \"NodeApiIpPortAddress\": \":15692\",\n"
+          "  \"QuorumTaskTypes\": {\"0\": 1, \"1\": 2},\n"
+          "  \"StateFile\": null,\n"
+          "  \"LogLevel\": \"info\",\n"
+          "  \"AttestationLowBalanceWei\": \"10000000000000000\",\n"
+          "  \"FetchTaskMaxWaitSecs\": 30\n"
+          "}\n",
+          f);
+}
+
+/* Copy s into out (cap) or record that it is too long. */
+static void copy_field(dconf *c, const char *name, char *out, size_t cap, const char *s) {
+    if (!s) s = "";
+    if (strlen(s) >= cap) {
+        dconf_error(c, "%s: longer than %zu bytes", name, cap - 1);
+        out[0] = 0;
+        return;
+    }
+    memcpy(out, s, strlen(s) + 1);
+}
+
+/* Go strings.TrimSpace on ASCII, in place. */
+static void trim(char *s) {
+    size_t n = strlen(s), i = 0;
+    while (n && isspace((unsigned char)s[n - 1])) s[--n] = 0;
+    while (s[i] && isspace((unsigned char)s[i])) i++;
+    memmove(s, s + i, n - i + 1);
+}
+
+static bool is_http_url(const char *s) { return strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0; }
+
+static void url_field(dconf *c, const char *name, char *out, size_t cap, bool required) {
+    copy_field(c, name, out, cap, dconf_str(c, name, "", false));
+    trim(out);
+    if (!out[0]) {
+        if (required) dconf_error(c, "%s: required (an http:// or https:// URL)", name);
+    } else if (!is_http_url(out)) {
+        dconf_error(c, "%s: %s is not an http:// or https:// URL", name, out);
+    }
+}
+
+/* An address field: "" or absent leaves *out zero and *present false. */
+static void addr_field(dconf *c, const char *name, mpavs_address *out, bool *present) {
+    const char *s = dconf_str(c, name, "", false);
+    memset(out, 0, sizeof *out);
+    *present = false;
+    if (!s || !*s) return;
+    char low[64];
+    size_t n = strlen(s);
+    if (n >= sizeof low) n = sizeof low - 1;
+    for (size_t i = 0; i < n; i++) low[i] = (char)tolower((unsigned char)s[i]);
+    low[n] = 0;
+    if (strlen(s) != 42 || strncmp(low, "0x", 2) != 0 || mpavs_address_parse(out, low) != MPAVS_ECDSA_OK) {
+        dconf_error(c, "%s: expected 0x and 40 hex digits, got \"%.60s\"", name, s);
+        return;
+    }
+    static const mpavs_address zero;
+    *present = memcmp(out, &zero, sizeof zero) != 0;
+}
+
+/* Read a small secret file (trailing newlines removed). */
+static bool read_secret_file(dconf *c, const char *name, const char *path, char *out, size_t cap) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        dconf_error(c, "%s: %s: %s", name, path, strerror(errno));
+        return false;
+    }
+    size_t n = fread(out, 1, cap - 1, f);
+    bool more = fgetc(f) != EOF;
+    fclose(f);
+    out[n] = 0;
+    if (more) {
+        mpavs_wipe(out, cap);
+        dconf_error(c, "%s: %s: longer than %zu bytes", name, path, cap - 1);
+        return false;
+    }
+    while (n && (out[n - 1] == '\n' || out[n - 1] == '\r')) out[--n] = 0;
+    return true;
+}
+
+/* Wipe a secret string held by the parsed JSON document. */
+static void wipe_json_string(dconf *c, const char *name) {
+    json_t *v = dconf_get(c, name);
+    if (json_is_string(v)) mpavs_wipe((char *)json_string_value(v), strlen(json_string_value(v)));
+}
+
+static void expand_home(dconf *c, const char *name, char *path, size_t cap) {
+    if (strncmp(path, "~/", 2) != 0) return;
+    const char *home = getenv("HOME");
+    if (!home || !*home) {
+        dconf_error(c, "%s: cannot expand ~/ (HOME is not set)", name);
+        return;
+    }
+    char tmp[1024];
+    int n = snprintf(tmp, sizeof tmp, "%s/%s", home, path + 2);
+    if (n < 0 || (size_t)n >= cap || (size_t)n >= sizeof tmp) {
+        dconf_error(c, "%s: path too long after expanding ~/", name);
+        return;
+    }
+    memcpy(path, tmp, (size_t)n + 1);
+}
+
+static void secrets(dconf *c, op_config *cfg) {
+    /* BLS key password: env, then file, then the field ("" is a valid password) */
+    const char *env = getenv("MPAVS_BLS_KEY_PASSWORD");
+    const char *pwfile = dconf_str(c, "BlsKeyPasswordFile", NULL, false);
+    if (env) {
+        copy_field(c, "MPAVS_BLS_KEY_PASSWORD", cfg->bls_password, sizeof cfg->bls_password, env);
+    } else if (pwfile && *pwfile) {
+        char p[1024];
+        copy_field(c, "BlsKeyPasswordFile", p, sizeof p, pwfile);
+        expand_home(c, "BlsKeyPasswordFile", p, sizeof p);
+        read_secret_file(c, "BlsKeyPasswordFile", p, cfg->bls_password, sizeof cfg->bls_password);
+    } else {
+        copy_field(c, "BlsKeyPassword", cfg->bls_password, sizeof cfg->bls_password,
+                   dconf_str(c, "BlsKeyPassword", "", false));
+    }
+    wipe_json_string(c, "BlsKeyPassword");
+
+    /* attestation-layer ECDSA key: env, then file, then the field; hex with or without 0x */
+    char key[160] = {0};
+    const char *kenv = getenv("MPAVS_ATTESTATION_ECDSA_KEY");
+    const char *kfile = dconf_str(c, "AttestationLayerEcdsaKeyFile", NULL, false);
+    const char *src = "AttestationLayerEcdsaKey";
+    if (kenv) {
+        src = "MPAVS_ATTESTATION_ECDSA_KEY";
+        copy_field(c, src, key, sizeof key, kenv);
+    } else if (kfile && *kfile) {
+        char p[1024];
+        src = "AttestationLayerEcdsaKeyFile";
+        copy_field(c, src, p, sizeof p, kfile);
+        expand_home(c, src, p, sizeof p);
+        read_secret_file(c, src, p, key, sizeof key);
+    } else {
+        copy_field(c, src, key, sizeof key, dconf_str(c, src, "", false));
+    }
+    wipe_json_string(c, "AttestationLayerEcdsaKey");
+    trim(key);
+    const char *h = strncmp(key, "0x", 2) == 0 || strncmp(key, "0X", 2) == 0 ? key + 2 : key;
+    if (!*h) {
+        dconf_error(c, "AttestationLayerEcdsaKey: required (hex private key of the account paying for liveness "
+                       "proofs; or AttestationLayerEcdsaKeyFile, or env MPAVS_ATTESTATION_ECDSA_KEY)");
+    } else if (strlen(h) != 64 || mpavs_hex_decode_exact(cfg->att_key, 32, h) != MPAVS_HEX_OK) {
+        dconf_error(c, "%s: expected 64 hex digits (with or without 0x)", src);
+    } else {
+        mpavs_ecdsa_ctx *e = mpavs_ecdsa_ctx_create();
+        bool ok = false;
+        if (e && mpavs_ecdsa_seckey_verify(e, &ok, cfg->att_key) == MPAVS_ECDSA_OK && !ok)
+            dconf_error(c, "%s: not a valid secp256k1 private key", src);
+        mpavs_ecdsa_ctx_destroy(e);
+    }
+    mpavs_wipe(key, sizeof key);
+}
+
+static void quorum_task_types(dconf *c, op_config *cfg, const char *def) {
+    json_t *v = dconf_get(c, "QuorumTaskTypes");
+    json_t *own = NULL;
+    if (!v || json_is_null(v)) v = own = json_loads(def, 0, NULL);
+    if (!json_is_object(v)) {
+        dconf_error(c, "QuorumTaskTypes: expected an object {\"<quorum>\": <task type>}");
+        json_decref(own);
+        return;
+    }
+    const char *k;
+    json_t *t;
+    json_object_foreach(v, k, t) {
+        char *end;
+        errno = 0;
+        unsigned long q = strtoul(k, &end, 10);
+        if (!*k || *end || errno || q > 191) {
+            dconf_error(c, "QuorumTaskTypes: key \"%.40s\" is not a quorum number (0..191)", k);
+            continue;
+        }
+        if (!json_is_integer(t) || json_integer_value(t) < 1 || json_integer_value(t) > 3) {
+            dconf_error(c, "QuorumTaskTypes.%s: expected a task type 1 (scroll), 2 (linea) or 3 (chain state)", k);
+            continue;
+        }
+        if (cfg->nqt == OP_MAX_QUORUMS) {
+            dconf_error(c, "QuorumTaskTypes: more than %d entries", OP_MAX_QUORUMS);
+            break;
+        }
+        for (size_t i = 0; i < cfg->nqt; i++)
+            if (cfg->qt[i].task_type == (uint64_t)json_integer_value(t))
+                dconf_error(c, "QuorumTaskTypes: task type %lld appears twice (one quorum per task type)",
+                            (long long)json_integer_value(t));
+        cfg->qt[cfg->nqt].quorum = (uint8_t)q;
+        cfg->qt[cfg->nqt].task_type = (uint64_t)json_integer_value(t);
+        cfg->nqt++;
+    }
+    if (cfg->nqt == 0) dconf_error(c, "QuorumTaskTypes: no quorum is mapped to a task type");
+    json_decref(own);
+}
+
+/* Presets: fill what is missing; never silently replace an explicit value (upstream bug §6.2.17). */
+static void presets(dconf *c, op_config *cfg, bool has_osr, bool *has_tlv) {
+    char rc[43];
+    mpavs_address_to_checksum(rc, &cfg->registry_coordinator);
+    const mpavs_preset *p = mpavs_preset_by_registry_coordinator(rc);
+    if (!p) return;
+    cfg->preset = p->network;
+    const mpavs_preset_profile *pr = mpavs_preset_profile(p, cfg->profile);
+    if (!pr) {
+        dconf_error(c, "AttestationLayerProfile: \"%s\" is not a profile of the %s preset", cfg->profile, p->network);
+        return;
+    }
+    if (!has_osr && mpavs_address_parse(&cfg->state_retriever, p->operator_state_retriever) != MPAVS_ECDSA_OK)
+        dconf_error(c, "preset %s: bad OperatorStateRetriever", p->network);
+    mpavs_address tlv;
+    if (mpavs_address_parse(&tlv, pr->liveness_verifier) != MPAVS_ECDSA_OK) {
+        dconf_error(c, "preset %s: bad TEELivenessVerifier", p->network);
+        return;
+    }
+    if (!*has_tlv) {
+        cfg->liveness_verifier = tlv;
+        *has_tlv = true;
+    } else if (memcmp(&tlv, &cfg->liveness_verifier, sizeof tlv) != 0) {
+        char mine[43];
+        mpavs_address_to_checksum(mine, &cfg->liveness_verifier);
+        dlog(DLOG_WARN, "config_preset_conflict",
+             "field=TEELivenessVerifierAddress configured=%s preset=%s profile=%s network=%s "
+             "action=\"keeping the configured address\"", mine, pr->liveness_verifier, pr->name, p->network);
+    }
+    if (pr->rpc_url) {
+        if (!cfg->att_rpc_url[0])
+            copy_field(c, "AttestationLayerRpcURL", cfg->att_rpc_url, sizeof cfg->att_rpc_url, pr->rpc_url);
+        else if (strcmp(cfg->att_rpc_url, pr->rpc_url) != 0)
+            dlog(DLOG_WARN, "config_preset_conflict",
+                 "field=AttestationLayerRpcURL preset=%s profile=%s action=\"keeping the configured URL\"",
+                 pr->rpc_url, pr->name);
+    }
+}
+
+static void default_state_file(op_config *cfg, const char *config_path) {
+    const char *slash = strrchr(config_path, '/');
+    size_t dl = slash ? (size_t)(slash - config_path) : 1;
+    snprintf(cfg->state_file, sizeof cfg->state_file, "%.*s/operator-state.json", (int)dl,
+             slash ? config_path : ".");
+}
+
+bool op_config_load(op_config *cfg, const char *path, const char *level_override, char *errs, size_t errcap,
+                    size_t *nerr) {
+    memset(cfg, 0, sizeof *cfg);
+    dconf c;
+    bool loaded = dconf_load(&c, path);
+    if (loaded) {
+        dconf_set_nocase(&c, true);
+        const char *k;
+        json_t *v;
+        json_object_foreach(c.root, k, v) {
+            bool known = false;
+            for (const char *const *n = KNOWN; *n && !known; n++) known = strcasecmp(*n, k) == 0;
+            if (!known) dlog(DLOG_WARN, "config_unknown_key", "key=\"%.80s\" action=ignored", k);
+        }
+        url_field(&c, "ProverURL", cfg->prover_url, sizeof cfg->prover_url, true);
+        url_field(&c, "AggregatorURL", cfg->aggregator_url, sizeof cfg->aggregator_url, true);
+        url_field(&c, "EthRpcUrl", cfg->eth_rpc_url, sizeof cfg->eth_rpc_url, true);
+        url_field(&c, "AttestationLayerRpcURL", cfg->att_rpc_url, sizeof cfg->att_rpc_url, false);
+        copy_field(&c, "BlsKeyFile", cfg->bls_key_file, sizeof cfg->bls_key_file, dconf_str(&c, "BlsKeyFile", "", false));
+        if (!cfg->bls_key_file[0]) dconf_error(&c, "BlsKeyFile: required (an eigensdk BLS key file)");
+        expand_home(&c, "BlsKeyFile", cfg->bls_key_file, sizeof cfg->bls_key_file);
+        if (cfg->bls_key_file[0]) {
+            FILE *f = fopen(cfg->bls_key_file, "rb");
+            if (!f) dconf_error(&c, "BlsKeyFile: %s: %s", cfg->bls_key_file, strerror(errno));
+            else fclose(f);
+        }
+        secrets(&c, cfg);
+        copy_field(&c, "AttestationLayerProfile", cfg->profile, sizeof cfg->profile,
+                   dconf_str(&c, "AttestationLayerProfile", "", false));
+        bool has_rc, has_osr, has_tlv;
+        addr_field(&c, "RegistryCoordinatorAddress", &cfg->registry_coordinator, &has_rc);
+        addr_field(&c, "OperatorStateRetrieverAddress", &cfg->state_retriever, &has_osr);
+        addr_field(&c, "TEELivenessVerifierAddress", &cfg->liveness_verifier, &has_tlv);
+        if (!has_rc) dconf_error(&c, "RegistryCoordinatorAddress: required (the AVS's RegistryCoordinator)");
+        else presets(&c, cfg, has_osr, &has_tlv);
+        if (!has_tlv)
+            dconf_error(&c, "TEELivenessVerifierAddress: required (no preset matches RegistryCoordinatorAddress)");
+        if (!cfg->att_rpc_url[0]) memcpy(cfg->att_rpc_url, cfg->eth_rpc_url, sizeof cfg->att_rpc_url);
+        copy_field(&c, "EigenMetricsIpPortAddress", cfg->metrics_addr, sizeof cfg->metrics_addr,
+                   dconf_str(&c, "EigenMetricsIpPortAddress", "", false));
+        copy_field(&c, "NodeApiIpPortAddress", cfg->nodeapi_addr, sizeof cfg->nodeapi_addr,
+                   dconf_str(&c, "NodeApiIpPortAddress", "", false));
+        if (!cfg->nodeapi_addr[0]) snprintf(cfg->nodeapi_addr, sizeof cfg->nodeapi_addr, ":15692");
+        struct sockaddr_in sa;
+        char e[200];
+        if (!cfg->metrics_addr[0]) dconf_error(&c, "EigenMetricsIpPortAddress: required (host:port for /metrics)");
+        else if (!dhttp_parse_listen(cfg->metrics_addr, &sa, e, sizeof e)) dconf_error(&c, "EigenMetricsIpPortAddress: %s", e);
+        if (!dhttp_parse_listen(cfg->nodeapi_addr, &sa, e, sizeof e)) dconf_error(&c, "NodeApiIpPortAddress: %s", e);
+        const mpavs_preset *pp = cfg->preset ? mpavs_preset_by_network(cfg->preset) : NULL;
+        quorum_task_types(&c, cfg, pp ? pp->quorum_task_types : "{\"0\":1,\"1\":2}");
+        const char *sf = dconf_str(&c, "StateFile", NULL, false);
+        if (sf && *sf) {
+            copy_field(&c, "StateFile", cfg->state_file, sizeof cfg->state_file, sf);
+            expand_home(&c, "StateFile", cfg->state_file, sizeof cfg->state_file);
+        } else {
+            default_state_file(cfg, path);
+        }
+        const char *lvl = level_override ? level_override : dconf_str(&c, "LogLevel", "info", false);
+        cfg->level = DLOG_INFO;
+        if (lvl && !dlog_parse_level(lvl, &cfg->level)) dconf_error(&c, "LogLevel: expected debug, info, warn or error");
+        json_t *lbv = dconf_get(&c, "AttestationLowBalanceWei");
+        char num[80] = "10000000000000000";
+        if (json_is_integer(lbv) && json_integer_value(lbv) >= 0)
+            snprintf(num, sizeof num, "%lld", (long long)json_integer_value(lbv));
+        else if (json_is_string(lbv))
+            snprintf(num, sizeof num, "%.79s", json_string_value(lbv));
+        else if (lbv && !json_is_null(lbv))
+            num[0] = 0;
+        if (!num[0] || mpavs_u256_parse(&cfg->low_balance_wei, num, strlen(num)) != MPAVS_U256_OK)
+            dconf_error(&c, "AttestationLowBalanceWei: expected an amount of wei (number or decimal string)");
+        dconf_u64(&c, "FetchTaskMaxWaitSecs", &cfg->fetch_wait_secs, 30, false);
+        if (cfg->fetch_wait_secs < 1 || cfg->fetch_wait_secs > 100)
+            dconf_error(&c, "FetchTaskMaxWaitSecs: must be 1..100 (the aggregator caps it at 30)");
+    }
+    *nerr = c.nerrors;
+    snprintf(errs, errcap, "%s", c.errors);
+    dconf_free(&c);
+    if (*nerr) op_config_wipe(cfg);
+    return *nerr == 0;
+}
+
+void op_config_wipe(op_config *cfg) {
+    mpavs_wipe(cfg->bls_password, sizeof cfg->bls_password);
+    mpavs_wipe(cfg->att_key, sizeof cfg->att_key);
+}

@@ -1,0 +1,376 @@
+/*
+ * daemons/operator/liveness.c — keeps the operator's BLS key attested on the attestation chain.
+ *
+ * One cycle: learn the prover's enclave address from a fresh quote (REPORTDATA [12..32)) when it
+ * is unknown or a re-check was requested; read verifyLivenessProofV2(x, y, enclave),
+ * attestedProvers(operatorId).time and attestValiditySeconds; when not live or within the
+ * renewal margin of expiry, build ReportDataV2 on the parent of the attestation chain's head,
+ * get a quote over 0^32 ‖ dataHash, check that its REPORTDATA carries dataHash, and send
+ * submitLivenessProofV2 with the attestation key (library sender: nonce, fees, receipt).
+ * Renewal margin = max(validity/10, 300 s), at most validity/3 (short devnet validities).
+ * Errors back off exponentially (1 s … 5 min, jittered); between cycles the proof is
+ * re-verified every 30 s (one eth_call).
+ */
+#include "operator/operator.h"
+
+#include "mpavs/avs.h"
+#include "mpavs/common.h"
+#include "mpavs/dcap.h"
+#include "mpavs/devnet.h"
+#include "mpavs/hex.h"
+#include "mpavs/sender.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define RECHECK_S 30
+
+typedef struct {
+    op *o;
+    mpavs_rpc *rpc;
+    mpavs_sender *sender;
+    mpavs_devnet_ctx ctx;
+    mpavs_devnet_deployment dep; /* only tee_liveness_verifier is used */
+    int64_t last_low_warn;
+} live;
+
+static double mono_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static double wei_to_eth(const mpavs_u256 *w) {
+    return ((double)w->w[0] + (double)w->w[1] * 18446744073709551616.0 +
+            (double)w->w[2] * 18446744073709551616.0 * 18446744073709551616.0) / 1e18;
+}
+
+int64_t op_renew_margin(uint64_t validity);
+int64_t op_renew_margin(uint64_t validity) {
+    int64_t m = (int64_t)(validity / 10);
+    if (m < 300) m = 300;
+    if (m > (int64_t)(validity / 3)) m = (int64_t)(validity / 3);
+    return m < 1 ? 1 : m;
+}
+
+void op_liveness_poke(op *o) {
+    pthread_mutex_lock(&o->lock);
+    o->poke_liveness = true;
+    pthread_cond_broadcast(&o->cond);
+    pthread_mutex_unlock(&o->lock);
+}
+
+bool op_wait_live(op *o, const mpavs_address *enclave, long ms) {
+    struct timespec dl;
+    clock_gettime(CLOCK_REALTIME, &dl);
+    dl.tv_sec += ms / 1000;
+    dl.tv_nsec += (ms % 1000) * 1000000L;
+    if (dl.tv_nsec >= 1000000000L) {
+        dl.tv_sec++;
+        dl.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&o->lock);
+    for (;;) {
+        bool ok = o->live && (!enclave || (o->has_enclave && memcmp(&o->enclave, enclave, sizeof *enclave) == 0));
+        if (ok || o->stopping || pthread_cond_timedwait(&o->cond, &o->lock, &dl) != 0) {
+            ok = o->live && (!enclave || (o->has_enclave && memcmp(&o->enclave, enclave, sizeof *enclave) == 0));
+            pthread_mutex_unlock(&o->lock);
+            return ok;
+        }
+    }
+}
+
+static void set_live(op *o, bool v) {
+    pthread_mutex_lock(&o->lock);
+    o->live = v;
+    pthread_cond_broadcast(&o->cond);
+    pthread_mutex_unlock(&o->lock);
+    op_svc_set(o, SVC_LIVENESS, v ? SVC_UP : SVC_DOWN);
+}
+
+static bool balance(live *L, mpavs_u256 *wei) {
+    mpavs_rpc_error e = {0};
+    double t0 = mono_ms();
+    int r = mpavs_rpc_get_balance(L->rpc, wei, &e, L->o->att_addr.bytes, "latest");
+    op_rpc_observe(L->o, "eth_getBalance", 1, (mono_ms() - t0) / 1e3, r == 0);
+    mpavs_rpc_error_clear(&e);
+    if (r) return false;
+    op *o = L->o;
+    pthread_mutex_lock(&o->lock);
+    o->att_balance = wei_to_eth(wei);
+    pthread_mutex_unlock(&o->lock);
+    int64_t now = (int64_t)time(NULL);
+    if (mpavs_u256_cmp(wei, &o->cfg.low_balance_wei) < 0 && now - L->last_low_warn >= 600) {
+        char cs[43];
+        mpavs_address_to_checksum(cs, &o->att_addr);
+        dlog(DLOG_WARN, "low_balance", "account=%s balance_eth=%.6f threshold_eth=%.6f chain_id=%" PRIu64
+             " action=\"fund the attestation account or liveness proofs will fail\"", cs, wei_to_eth(wei),
+             wei_to_eth(&o->cfg.low_balance_wei), o->att_chain_id);
+        L->last_low_warn = now;
+    }
+    return true;
+}
+
+/* Ask the prover for a quote over 0^32 ‖ data_hash; check it; learn the enclave address. */
+static bool get_quote(live *L, const uint8_t data_hash[32], uint8_t **quote, size_t *qlen, char *msg, size_t cap) {
+    op *o = L->o;
+    char hex[2 + 128 + 1] = "0x";
+    memset(hex + 2, '0', 64);
+    if (mpavs_hex_encode(hex + 66, sizeof hex - 66, data_hash, 32, false)) return false;
+    json_t *params = json_pack("[s]", hex), *res = NULL;
+    op_rpc_err e;
+    double t0 = mono_ms();
+    bool ok = op_jsonrpc(o, o->cfg.prover_url, "generateAttestationReport", params, 60000, &res, &e);
+    json_decref(params);
+    if (!ok) {
+        if (e.transport) op_svc_set(o, SVC_PROVER, SVC_DOWN);
+        snprintf(msg, cap, "prover generateAttestationReport: %s%s", e.message,
+                 e.transport ? " (is mpavs-prover running at ProverURL?)" : "");
+        return false;
+    }
+    op_svc_set(o, SVC_PROVER, SVC_UP);
+    pthread_mutex_lock(&o->lock);
+    o->gen_report_ms = (uint64_t)(mono_ms() - t0);
+    pthread_mutex_unlock(&o->lock);
+    const char *s = json_string_value(res);
+    size_t sl = s ? strlen(s) : 0;
+    *quote = sl > 2 ? malloc(sl / 2) : NULL;
+    ok = *quote && strncmp(s, "0x", 2) == 0 && mpavs_hex_decode(*quote, sl / 2, qlen, s, sl) == MPAVS_HEX_OK;
+    json_decref(res);
+    if (!ok) {
+        free(*quote);
+        *quote = NULL;
+        snprintf(msg, cap, "prover generateAttestationReport: the result is not 0x-prefixed hex");
+        return false;
+    }
+    mpavs_dcap_quote q;
+    int r = mpavs_dcap_quote_parse(&q, *quote, *qlen);
+    static const uint8_t zero[12];
+    const uint8_t *rd = r == MPAVS_DCAP_OK ? mpavs_dcap_report_data(&q) : NULL;
+    if (!rd || memcmp(rd, zero, 12) != 0 || memcmp(rd + 32, data_hash, 32) != 0) {
+        snprintf(msg, cap, "prover quote refused: %s", !rd ? mpavs_dcap_strerror(r)
+                 : "its REPORTDATA does not carry 0^12 ‖ enclave ‖ our ReportDataV2 hash");
+        free(*quote);
+        *quote = NULL;
+        return false;
+    }
+    mpavs_address enclave;
+    memcpy(enclave.bytes, rd + 12, 20);
+    pthread_mutex_lock(&o->lock);
+    bool changed = !o->has_enclave || memcmp(&o->enclave, &enclave, sizeof enclave) != 0;
+    if (changed && o->has_enclave) o->live = false;
+    o->enclave = enclave;
+    o->has_enclave = true;
+    pthread_mutex_unlock(&o->lock);
+    if (changed) {
+        char cs[43];
+        mpavs_address_to_checksum(cs, &enclave);
+        dlog(DLOG_INFO, "prover_enclave", "address=%s quote_bytes=%zu", cs, *qlen);
+    }
+    return true;
+}
+
+/* Report data for the parent of the head; quote over it. */
+static bool fresh_quote(live *L, mpavs_devnet_report_data *data, uint8_t **quote, size_t *qlen, char *msg,
+                        size_t cap) {
+    op *o = L->o;
+    memset(data, 0, sizeof *data);
+    memcpy(data->pubkey_g1, o->pk_xy, 64);
+    mpavs_avs_prover_addr_hash(data->prover_address_hash, o->cfg.prover_url);
+    double t0 = mono_ms();
+    int r = mpavs_devnet_reference_block(&L->ctx, data);
+    op_rpc_observe(o, "eth_getBlockByNumber", 1, (mono_ms() - t0) / 1e3, r == 0);
+    if (r) {
+        snprintf(msg, cap, "attestation chain: %s", L->ctx.error);
+        return false;
+    }
+    uint8_t dh[32];
+    mpavs_avs_report_data_hash(dh, data->pubkey_g1, data->pubkey_g1 + 32, data->reference_block_number,
+                               data->reference_block_hash, data->prover_address_hash);
+    return get_quote(L, dh, quote, qlen, msg, cap);
+}
+
+/* The on-chain view: valid for (pk, enclave), attested time, validity. */
+static bool read_chain(live *L, bool *valid, uint64_t *t, uint64_t *validity, char *msg, size_t cap) {
+    op *o = L->o;
+    char idhex[67], x[67], y[67], en[43], args[220];
+    mpavs_address enclave;
+    pthread_mutex_lock(&o->lock);
+    enclave = o->enclave;
+    pthread_mutex_unlock(&o->lock);
+    if (mpavs_hex_encode(idhex, sizeof idhex, o->operator_id, 32, true) ||
+        mpavs_hex_encode(x, sizeof x, o->pk_xy, 32, true) || mpavs_hex_encode(y, sizeof y, o->pk_xy + 32, 32, true) ||
+        mpavs_hex_encode(en, sizeof en, enclave.bytes, 20, true))
+        return false;
+    mpavs_abi_value *r = NULL;
+    mpavs_abi_signature *s = NULL;
+    snprintf(args, sizeof args, "(%s,%s,%s)", x, y, en);
+    if (!op_call(o, L->rpc, 1, &o->cfg.liveness_verifier, "verifyLivenessProofV2(bytes32,bytes32,address)(bool)",
+                 args, &r, &s, msg, cap))
+        return false;
+    *valid = !mpavs_u256_is_zero(&r->items[0].word);
+    mpavs_abi_value_free(r);
+    mpavs_abi_signature_free(s);
+    snprintf(args, sizeof args, "(%s)", idhex);
+    if (!op_call(o, L->rpc, 1, &o->cfg.liveness_verifier, "attestedProvers(bytes32)((bytes32,bytes32),uint256)", args,
+                 &r, &s, msg, cap))
+        return false;
+    *t = r->items[1].word.w[0];
+    mpavs_abi_value_free(r);
+    mpavs_abi_signature_free(s);
+    if (!op_call(o, L->rpc, 1, &o->cfg.liveness_verifier, "attestValiditySeconds()(uint256)", NULL, &r, &s, msg, cap))
+        return false;
+    *validity = r->items[0].word.w[0];
+    mpavs_abi_value_free(r);
+    mpavs_abi_signature_free(s);
+    pthread_mutex_lock(&o->lock);
+    o->liveness_ts = *t;
+    o->next_attestation_ts = *t + *validity;
+    pthread_mutex_unlock(&o->lock);
+    return true;
+}
+
+static bool submit(live *L, const mpavs_devnet_report_data *data, const uint8_t *quote, size_t qlen, char *msg,
+                   size_t cap) {
+    op *o = L->o;
+    mpavs_u256 before = {{0}}, after = {{0}};
+    bool have_before = balance(L, &before);
+    double t0 = mono_ms();
+    int r = mpavs_devnet_submit_liveness(&L->ctx, &L->dep, data, quote, qlen);
+    op_rpc_observe(o, "eth_sendRawTransaction", 1, (mono_ms() - t0) / 1e3, r != MPAVS_DEVNET_ERR_RPC);
+    if (r) {
+        char cs[43];
+        mpavs_address_to_checksum(cs, &o->att_addr);
+        snprintf(msg, cap, "submitLivenessProofV2 failed: %s (account %s, balance %.6f ETH)", L->ctx.error, cs,
+                 have_before ? wei_to_eth(&before) : -1.0);
+        return false;
+    }
+    if (have_before && balance(L, &after)) {
+        mpavs_u256 cost;
+        if (mpavs_u256_sub(&cost, &before, &after) == 0) {
+            pthread_mutex_lock(&o->lock);
+            o->last_attestation_cost = wei_to_eth(&cost);
+            pthread_mutex_unlock(&o->lock);
+        }
+    }
+    pthread_mutex_lock(&o->lock);
+    o->liveness_submits++;
+    pthread_mutex_unlock(&o->lock);
+    dlog(DLOG_INFO, "liveness_submitted", "reference_block=%" PRIu64 " gas_used=%" PRIu64 " quote_bytes=%zu",
+         data->reference_block_number, L->ctx.gas_used, qlen);
+    return true;
+}
+
+/* One cycle. Out: *wake_at (unix s) of the next renewal. */
+static bool cycle(live *L, int64_t *wake_at, char *msg, size_t cap) {
+    op *o = L->o;
+    mpavs_devnet_report_data data;
+    uint8_t *quote = NULL;
+    size_t qlen = 0;
+    bool ok = false;
+    pthread_mutex_lock(&o->lock);
+    bool need_quote = !o->has_enclave || o->poke_liveness;
+    o->poke_liveness = false;
+    pthread_mutex_unlock(&o->lock);
+    if (need_quote && !fresh_quote(L, &data, &quote, &qlen, msg, cap)) goto out;
+    bool valid = false;
+    uint64_t t = 0, validity = 0;
+    if (!read_chain(L, &valid, &t, &validity, msg, cap)) goto out;
+    int64_t margin = op_renew_margin(validity), now = (int64_t)time(NULL);
+    int64_t expiry = (int64_t)(t + validity);
+    if (!valid || now + margin >= expiry) {
+        dlog(DLOG_INFO, "liveness_renew", "valid=%d attested_at=%" PRIu64 " validity_s=%" PRIu64 " margin_s=%" PRId64,
+             valid, t, validity, margin);
+        if (!quote && !fresh_quote(L, &data, &quote, &qlen, msg, cap)) goto out;
+        if (!submit(L, &data, quote, qlen, msg, cap) || !read_chain(L, &valid, &t, &validity, msg, cap)) goto out;
+        if (!valid) {
+            snprintf(msg, cap, "submitLivenessProofV2 was mined but verifyLivenessProofV2 still says false");
+            goto out;
+        }
+        expiry = (int64_t)(t + validity);
+    } else {
+        mpavs_u256 w;
+        balance(L, &w);
+    }
+    set_live(o, true);
+    *wake_at = expiry - margin;
+    ok = true;
+out:
+    free(quote);
+    if (!ok) set_live(o, false);
+    return ok;
+}
+
+/* Wait until unix time `until` (re-checking every RECHECK_S), a poke, or stop. Returns true on poke/recheck. */
+static void wait_until(op *o, int64_t until_s) {
+    struct timespec dl;
+    clock_gettime(CLOCK_REALTIME, &dl);
+    int64_t now = (int64_t)dl.tv_sec;
+    int64_t step = until_s - now;
+    if (step > RECHECK_S) step = RECHECK_S;
+    if (step < 0) step = 0;
+    dl.tv_sec += step;
+    pthread_mutex_lock(&o->lock);
+    while (!o->stopping && !o->poke_liveness && pthread_cond_timedwait(&o->cond, &o->lock, &dl) == 0) {
+    }
+    pthread_mutex_unlock(&o->lock);
+}
+
+static void wait_ms(op *o, long ms) {
+    struct timespec dl;
+    clock_gettime(CLOCK_REALTIME, &dl);
+    dl.tv_sec += ms / 1000;
+    dl.tv_nsec += (ms % 1000) * 1000000L;
+    if (dl.tv_nsec >= 1000000000L) {
+        dl.tv_sec++;
+        dl.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&o->lock);
+    while (!o->stopping && !o->poke_liveness && pthread_cond_timedwait(&o->cond, &o->lock, &dl) == 0) {
+    }
+    pthread_mutex_unlock(&o->lock);
+}
+
+void *op_liveness_thread(void *arg) {
+    op *o = arg;
+    static live L;
+    memset(&L, 0, sizeof L);
+    L.o = o;
+    L.rpc = op_chain_client(o->cfg.att_rpc_url);
+    L.dep.tee_liveness_verifier = o->cfg.liveness_verifier;
+    unsigned attempt = 0;
+    char msg[900];
+    while (!o->stopping && L.rpc) {
+        if (!L.sender) {
+            mpavs_rpc_error e = {0};
+            mpavs_sender_options so = {.chain_id = o->att_chain_id, .poll_interval_ms = 500, .cancel = &o->stopping};
+            int r = mpavs_sender_create(&L.sender, &e, L.rpc, o->cfg.att_key, &so);
+            if (r) {
+                dlog(DLOG_WARN, "liveness_error", "attempt=%u error=\"transaction sender: %s %s\"", attempt + 1,
+                     mpavs_sender_strerror(r), e.message);
+                mpavs_rpc_error_clear(&e);
+                set_live(o, false);
+                wait_ms(o, op_backoff_ms(attempt++, 1000, 300000));
+                continue;
+            }
+            L.ctx.rpc = L.rpc;
+            L.ctx.sender = L.sender;
+        }
+        int64_t wake = 0;
+        if (cycle(&L, &wake, msg, sizeof msg)) {
+            attempt = 0;
+            wait_until(o, wake);
+            continue;
+        }
+        char q[1000];
+        long delay = op_backoff_ms(attempt++, 1000, 300000);
+        dlog(DLOG_WARN, "liveness_error", "attempt=%u retry_in_ms=%ld error=%s", attempt, delay,
+             dlog_quote(q, sizeof q, msg));
+        wait_ms(o, delay);
+    }
+    mpavs_sender_destroy(L.sender);
+    mpavs_rpc_destroy(L.rpc);
+    return NULL;
+}
