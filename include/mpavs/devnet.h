@@ -62,6 +62,8 @@ typedef struct {
     mpavs_sender *sender;
     char error[640];   /* one line, set on failure */
     uint64_t gas_used; /* gas used by the last mined transaction this context sent */
+    uint8_t tx_hash[32];   /* hash of that transaction (also set when it was mined but failed) */
+    uint64_t block_number; /* block it was mined in */
 } mpavs_devnet_ctx;
 
 /** Addresses of a deployed stack (proxy addresses for proxied contracts). */

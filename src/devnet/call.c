@@ -156,7 +156,11 @@ int dv_send_raw(mpavs_devnet_ctx *c, const mpavs_address *to, const uint8_t *dat
         }
         if (gas_used) *gas_used = res.gas_used;
     }
-    if (r == MPAVS_SENDER_OK) c->gas_used = res.gas_used;
+    if (r == MPAVS_SENDER_OK) {
+        c->gas_used = res.gas_used;
+        memcpy(c->tx_hash, res.tx_hash, 32);
+        c->block_number = res.block_number;
+    }
     mpavs_sender_result_clear(&res);
     mpavs_rpc_error_clear(&err);
     return code;

@@ -1,0 +1,257 @@
+/*
+ * daemons/aggregator/admit.c — admission of one aggregator_submitTask request.
+ *
+ * Order (cheap checks first, nothing changes before everything passed):
+ *   1. decode (mpavs/wire.h: the reference Go operator's JSON)
+ *   2. the task: type known, metadata names a task we created, reference block = the task's,
+ *      quorums bound to the task's committee
+ *   3. the operator: in the task's quorums at the reference block (operator state + key index)
+ *   4. duplicate / conflicting digest of this operator for this task
+ *   5. PoE: ProverSignature recovers, over the PoE digest, to the prover attested for this
+ *      BLS key on a configured attestation layer whose liveness proof is valid
+ *   6. BLS signature on the StateHeader digest against the operator's G2 key (batched)
+ *   7. persist (SQLite, fsync'd) then count it in the task's aggregation
+ */
+#include "aggregator/daemon.h"
+
+#include "common/log.h"
+#include "mpavs/avs.h"
+#include "mpavs/bls.h"
+#include "mpavs/hex.h"
+#include "mpavs/keccak.h"
+#include "mpavs/tasksrc.h"
+#include "mpavs/wire.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *const agg_reject_names[REJ_COUNT] = {
+    "invalid_params", "unknown_task",   "bad_quorums", "not_registered", "invalid_signature", "not_live",
+    "prover_mismatch", "duplicate",     "conflict",    "sampled_out",    "unavailable"};
+const long agg_reject_codes[REJ_COUNT] = {-32602, -32001, -32002, -32003, -32004, -32005,
+                                          -32006, -32007, -32008, -32009, -32010};
+
+static int reject(char *msg, size_t cap, int why, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int reject(char *msg, size_t cap, int why, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, cap, fmt, ap);
+    va_end(ap);
+    return why;
+}
+
+/* The PoE digest of a submission (docs/protocol.md). Returns false when its state carries no PoE. */
+static bool poe_digest(uint8_t out[32], const mpavs_wire_task_request *r) {
+    if (r->identifier == MPAVS_TASK_CHAIN_STATE) {
+        if (r->metadata_len != 32 || r->state_len != 64) return false;
+        static const uint8_t zero[32];
+        uint8_t sh[32];
+        mpavs_keccak256(sh, r->state, 64);
+        mpavs_avs_poe_digest(out, r->metadata, sh, zero, r->state + 32, zero);
+        return true;
+    }
+    mpavs_tasksrc_poe poe;
+    mpavs_tasksrc_error e = {0};
+    int pr = mpavs_tasksrc_poe_parse(&poe, &e, r->state, r->state_len);
+    mpavs_tasksrc_error_clear(&e);
+    if (pr != MPAVS_TASKSRC_OK) return false;
+    mpavs_avs_poe_digest(out, poe.batch_hash, poe.state_hash, poe.prev_state_root, poe.new_state_root,
+                         poe.withdrawal_root);
+    return true;
+}
+
+/* The task a submission names (d->mu held). */
+static agg_task *find_task(agg_daemon *d, const mpavs_wire_task_request *r, int *why, char *msg, size_t cap) {
+    int type = (int)r->identifier;
+    if (r->identifier == MPAVS_TASK_CHAIN_STATE) {
+        agg_task *t = agg_task_find_metadata(d, type, r->metadata, r->metadata_len);
+        if (!t) *why = reject(msg, cap, REJ_UNKNOWN_TASK, "no type-3 task has this metadata");
+        return t;
+    }
+    if (r->identifier == MPAVS_TASK_SCROLL || r->identifier == MPAVS_TASK_LINEA) {
+        mpavs_tasksrc_scroll_metadata m;
+        mpavs_tasksrc_error e = {0};
+        int pr = mpavs_tasksrc_scroll_metadata_parse(&m, &e, r->metadata, r->metadata_len);
+        mpavs_tasksrc_error_clear(&e);
+        if (pr != MPAVS_TASKSRC_OK) {
+            *why = reject(msg, cap, REJ_UNKNOWN_TASK, "metadata is not the {batch_id,start_block,end_block} JSON");
+            return NULL;
+        }
+        if (type == MPAVS_TASK_SCROLL && !mpavs_tasksrc_scroll_exec_sampling_ok(&m, d->cfg.exec_sampling)) {
+            *why = reject(msg, cap, REJ_SAMPLED_OUT, "batch %" PRIu64 " is not sampled (ExecTaskSampling %" PRIu64 ")",
+                          m.batch_id, d->cfg.exec_sampling);
+            return NULL;
+        }
+        uint64_t id = type == MPAVS_TASK_SCROLL ? m.batch_id : m.end_block;
+        agg_task *t = agg_task_find(d, type, id);
+        if (!t) *why = reject(msg, cap, REJ_UNKNOWN_TASK, "no task %d/%" PRIu64, type, id);
+        return t;
+    }
+    *why = reject(msg, cap, REJ_UNKNOWN_TASK, "unknown task type %" PRIu64, r->identifier);
+    return NULL;
+}
+
+static bool has_quorum(const agg_task *t, uint8_t q) {
+    for (size_t i = 0; i < t->nq; i++)
+        if (t->quorums[i] == q) return true;
+    return false;
+}
+
+int agg_admit(agg_daemon *d, const char *json, size_t len, char *msg, size_t cap) {
+    mpavs_wire_task_request r;
+    char wmsg[256];
+    int wr = mpavs_wire_parse_task_request(&r, wmsg, sizeof wmsg, json, len);
+    if (wr) return reject(msg, cap, REJ_INVALID_PARAMS, "invalid params: %s", wmsg);
+    int why = REJ_COUNT;
+    uint8_t digest[32], pd[32];
+    mpavs_bn254_g1 sig, pk_g1;
+    mpavs_bn254_g2 pk_g2;
+    uint8_t sig_enc[64];
+    memcpy(sig_enc, r.sig_x, 32);
+    memcpy(sig_enc + 32, r.sig_y, 32);
+    int type = (int)r.identifier;
+    uint64_t task_id = 0;
+    mpavs_avs_state_header h = {.committee_id = r.identifier, .metadata = r.metadata, .metadata_len = r.metadata_len,
+                                .state = r.state, .state_len = r.state_len, .quorum_numbers = r.quorum_numbers,
+                                .quorum_numbers_len = r.quorum_numbers_len, .quorum_thresholds = r.quorum_thresholds,
+                                .quorum_thresholds_len = r.quorum_thresholds_len,
+                                .reference_block = r.reference_block};
+    if (mpavs_avs_state_digest(digest, &h)) {
+        why = reject(msg, cap, REJ_UNAVAILABLE, "out of memory");
+        goto out;
+    }
+
+    /* 2–4 under the table lock */
+    pthread_mutex_lock(&d->mu);
+    agg_task *t = find_task(d, &r, &why, msg, cap);
+    const char *load_why = NULL;
+    if (t && r.reference_block != t->ref_block)
+        why = reject(msg, cap, REJ_UNKNOWN_TASK, "reference block %" PRIu32 " is not the task's (%" PRIu64 ")",
+                     r.reference_block, t->ref_block);
+    else if (t && t->status == TASK_EXPIRED)
+        why = reject(msg, cap, REJ_UNKNOWN_TASK, "task %d/%" PRIu64 " expired", t->type, t->id);
+    else if (t && !agg_task_ready(d, t, &load_why))
+        why = reject(msg, cap, REJ_UNAVAILABLE, "cannot load the operator state: %s", load_why);
+    if (why == REJ_COUNT && t) {
+        task_id = t->id;
+        if (!r.quorum_numbers_len) why = reject(msg, cap, REJ_BAD_QUORUMS, "quorum_numbers is empty");
+        for (size_t i = 0; why == REJ_COUNT && i < r.quorum_numbers_len; i++) {
+            if (i && r.quorum_numbers[i] <= r.quorum_numbers[i - 1])
+                why = reject(msg, cap, REJ_BAD_QUORUMS, "quorum_numbers must be strictly increasing");
+            else if (!has_quorum(t, r.quorum_numbers[i]))
+                why = reject(msg, cap, REJ_BAD_QUORUMS, "quorum %u is not bound to committee %d", r.quorum_numbers[i],
+                             t->type);
+        }
+    }
+    if (why == REJ_COUNT && t) {
+        const mpavs_agg_operator *op = NULL;
+        if (mpavs_agg_find(t->agg, &op, r.operator_id) != MPAVS_AGG_OK) {
+            why = reject(msg, cap, REJ_NOT_REGISTERED, "operator is not in the task's quorums at block %" PRIu64,
+                         t->ref_block);
+        } else {
+            pk_g1 = op->pk_g1;
+            pk_g2 = op->pk_g2;
+            for (size_t i = 0; i < t->nsigners; i++)
+                if (!memcmp(t->signers[i].operator_id, r.operator_id, 32)) {
+                    if (!memcmp(t->digests[t->signers[i].digest_idx].digest, digest, 32))
+                        why = reject(msg, cap, REJ_DUPLICATE, "this operator's signature on this digest was already "
+                                                              "admitted");
+                    else
+                        why = reject(msg, cap, REJ_CONFLICT, "this operator already signed another digest for task "
+                                                             "%d/%" PRIu64, t->type, t->id);
+                    break;
+                }
+        }
+    }
+    pthread_mutex_unlock(&d->mu);
+    if (why != REJ_COUNT) goto out;
+
+    /* 5. PoE signer = attested prover, liveness valid */
+    if (r.prover_signature_len != 65) {
+        why = reject(msg, cap, REJ_PROVER_MISMATCH, "ProverSignature must be 65 bytes, got %zu",
+                     r.prover_signature_len);
+        goto out;
+    }
+    if (!poe_digest(pd, &r)) {
+        why = reject(msg, cap, REJ_PROVER_MISMATCH, "the state carries no proof of execution");
+        goto out;
+    }
+    mpavs_ecdsa_sig es;
+    mpavs_address prover;
+    if (mpavs_ecdsa_sig_parse(&es, r.prover_signature) || mpavs_ecdsa_recover_address(d->ecdsa, &prover, &es, pd)) {
+        why = reject(msg, cap, REJ_PROVER_MISMATCH, "ProverSignature does not recover");
+        goto out;
+    }
+    uint8_t pk_enc[64];
+    mpavs_bn254_g1_encode(pk_enc, &pk_g1);
+    bool live = false, match = false;
+    if (!agg_liveness(d, &live, &match, r.operator_id, pk_enc, pk_enc + 32, &prover)) {
+        why = reject(msg, cap, REJ_UNAVAILABLE, "no attestation layer answered");
+        goto out;
+    }
+    if (!live) {
+        why = reject(msg, cap, REJ_NOT_LIVE, "no valid liveness proof for this key on any attestation layer");
+        goto out;
+    }
+    if (!match) {
+        char a[43];
+        mpavs_address_to_checksum(a, &prover);
+        why = reject(msg, cap, REJ_PROVER_MISMATCH, "the PoE was signed by %s, not by the prover attested for this key",
+                     a);
+        goto out;
+    }
+
+    /* 6. BLS */
+    if (mpavs_bn254_g1_decode(&sig, sig_enc) != MPAVS_BN254_OK) {
+        why = reject(msg, cap, REJ_INVALID_SIGNATURE, "signature is not a point of G1");
+        goto out;
+    }
+    bool ok = false;
+    agg_verify(&ok, digest, &pk_g2, &sig);
+    if (!ok) {
+        why = reject(msg, cap, REJ_INVALID_SIGNATURE, "BLS signature invalid for the operator's key");
+        goto out;
+    }
+
+    /* 7. persist, then count */
+    uint64_t now = agg_now_ms();
+    agg_sig_row row = {.type = type, .task_id = task_id, .state = r.state, .state_len = r.state_len,
+                       .metadata = r.metadata, .metadata_len = r.metadata_len, .admitted_ms = now};
+    memcpy(row.operator_id, r.operator_id, 32);
+    memcpy(row.digest, digest, 32);
+    memcpy(row.sig, sig_enc, 64);
+    memcpy(row.prover_sig, r.prover_signature, 65);
+    if (!agg_store_sigs_insert(d->store, &row, 1)) {
+        why = reject(msg, cap, REJ_UNAVAILABLE, "database write failed");
+        goto out;
+    }
+    pthread_mutex_lock(&d->mu);
+    t = agg_task_find(d, type, task_id);
+    bool added = false;
+    int ar = t && t->agg ? agg_task_add_signature(d, t, &added, digest, r.operator_id, &sig, r.metadata, r.metadata_len,
+                                                r.state, r.state_len, now)
+                         : MPAVS_AGG_ERR_UNKNOWN_DIGEST;
+    pthread_mutex_unlock(&d->mu);
+    if (ar == MPAVS_AGG_ERR_CONFLICT) why = reject(msg, cap, REJ_CONFLICT, "this operator already signed another digest");
+    else if (ar == MPAVS_AGG_OK && !added) why = reject(msg, cap, REJ_DUPLICATE, "already admitted");
+    else if (ar) why = reject(msg, cap, REJ_UNAVAILABLE, "aggregation: %s", mpavs_agg_strerror(ar));
+out:;
+    char op[67] = "", dg[67] = "";
+    if (mpavs_hex_encode(op, sizeof op, r.operator_id, 32, true)) {
+    }
+    if (mpavs_hex_encode(dg, sizeof dg, digest, 32, true)) {
+    }
+    if (why == REJ_COUNT) {
+        agg_bump(&d->m_admitted, 1);
+        dlog(DLOG_INFO, "admitted", "type=%d task=%" PRIu64 " operator=%s digest=%s", type, task_id, op, dg);
+    } else {
+        agg_bump(&d->m_rejected[why], 1);
+        char q[300];
+        dlog(DLOG_INFO, "rejected", "reason=%s type=%d operator=%s message=%s", agg_reject_names[why], type, op,
+             dlog_quote(q, sizeof q, msg));
+    }
+    mpavs_wire_task_request_clear(&r);
+    return why;
+}

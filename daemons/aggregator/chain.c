@@ -1,0 +1,354 @@
+/* daemons/aggregator/chain.c — RPC pools, contract calls, the BLS key index, the liveness cache. */
+#include "aggregator/daemon.h"
+
+#include "common/log.h"
+#include "mpavs/abi.h"
+#include "mpavs/bls.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+uint64_t agg_now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void agg_bump(uint64_t *c, uint64_t by) { __atomic_add_fetch(c, by, __ATOMIC_RELAXED); }
+
+void agg_pool_init(agg_pool *p, const char *url, long timeout_ms) {
+    memset(p, 0, sizeof *p);
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    snprintf(p->url, sizeof p->url, "%s", url);
+    p->timeout_ms = timeout_ms;
+}
+
+mpavs_rpc *agg_pool_get(agg_pool *p) {
+    pthread_mutex_lock(&p->mu);
+    mpavs_rpc *c = NULL;
+    for (;;) {
+        if (p->nfree) {
+            c = p->free_list[--p->nfree];
+            break;
+        }
+        if (p->created < AGG_POOL_MAX) {
+            mpavs_rpc_options o = {.timeout_ms = p->timeout_ms, .max_retries = 2, .backoff_ms = 100};
+            c = mpavs_rpc_create(p->url, &o);
+            if (c) p->created++;
+            break;
+        }
+        pthread_cond_wait(&p->cv, &p->mu);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return c;
+}
+
+void agg_pool_put(agg_pool *p, mpavs_rpc *c) {
+    if (!c) return;
+    pthread_mutex_lock(&p->mu);
+    p->free_list[p->nfree++] = c;
+    pthread_cond_signal(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+void agg_pool_destroy(agg_pool *p) {
+    for (size_t i = 0; i < p->nfree; i++) mpavs_rpc_destroy(p->free_list[i]);
+    p->nfree = 0;
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->cv);
+}
+
+int agg_call(mpavs_rpc *rpc, mpavs_abi_value **ret, mpavs_abi_signature **sig, mpavs_rpc_error *err,
+             const mpavs_address *to, const char *signature, const uint8_t *args, size_t len, const char *tag) {
+    *ret = NULL;
+    *sig = NULL;
+    mpavs_abi_signature *s = NULL;
+    if (mpavs_abi_signature_parse(&s, signature) || !s->outputs) {
+        mpavs_abi_signature_free(s);
+        snprintf(err->message, sizeof err->message, "bad signature %s", signature);
+        return -1;
+    }
+    uint8_t *data = malloc(4 + len);
+    if (!data) {
+        mpavs_abi_signature_free(s);
+        return MPAVS_RPC_ERR_NOMEM;
+    }
+    mpavs_abi_signature_selector(data, s);
+    if (len) memcpy(data + 4, args, len);
+    mpavs_rpc_callmsg m = {.to = to->bytes, .data = data, .data_len = 4 + len};
+    uint8_t *out = NULL;
+    size_t olen = 0;
+    int r = mpavs_rpc_eth_call(rpc, &out, &olen, err, &m, tag);
+    free(data);
+    if (r) {
+        mpavs_abi_signature_free(s);
+        return r;
+    }
+    mpavs_abi_value *v = NULL;
+    int dr = mpavs_abi_decode(&v, s->outputs, out, olen);
+    free(out);
+    if (dr) {
+        snprintf(err->message, sizeof err->message, "%s: %s", signature, mpavs_abi_strerror(dr));
+        mpavs_abi_signature_free(s);
+        return -1;
+    }
+    *ret = v;
+    *sig = s;
+    return 0;
+}
+
+/* An address returned by a no-argument getter. */
+static bool get_address(mpavs_rpc *rpc, mpavs_address *out, const mpavs_address *to, const char *sig, char *err,
+                        size_t cap) {
+    mpavs_abi_value *v;
+    mpavs_abi_signature *s;
+    mpavs_rpc_error e = {0};
+    int r = agg_call(rpc, &v, &s, &e, to, sig, NULL, 0, NULL);
+    if (r) {
+        snprintf(err, cap, "%s: %s", sig, e.message);
+        mpavs_rpc_error_clear(&e);
+        return false;
+    }
+    memcpy(out->bytes, v->items[0].fixed, 20);
+    mpavs_abi_value_free(v);
+    mpavs_abi_signature_free(s);
+    return true;
+}
+
+static void word_u64(uint8_t w[32], uint64_t x) {
+    memset(w, 0, 32);
+    for (int i = 0; i < 8; i++) w[31 - i] = (uint8_t)(x >> (8 * i));
+}
+
+/* committees(type).teeQuorumNumbers into d (d->mu not held). */
+static bool read_committee(agg_daemon *d, mpavs_rpc *rpc, int type, char *err, size_t cap) {
+    uint8_t arg[32];
+    word_u64(arg, (uint64_t)type);
+    mpavs_abi_value *v;
+    mpavs_abi_signature *s;
+    mpavs_rpc_error e = {0};
+    int r = agg_call(rpc, &v, &s, &e, &d->cfg.service_manager, "committees(uint256)(uint256,string,bytes,bytes)", arg,
+                     32, NULL);
+    if (r) {
+        snprintf(err, cap, "committees(%d): %s", type, e.message);
+        mpavs_rpc_error_clear(&e);
+        return false;
+    }
+    const mpavs_abi_value *q = &v->items[3];
+    size_t n = q->len < MPAVS_AGG_MAX_QUORUMS ? q->len : MPAVS_AGG_MAX_QUORUMS;
+    pthread_mutex_lock(&d->mu);
+    memcpy(d->committee_quorums[type], q->data, n);
+    d->ncommittee_quorums[type] = n;
+    d->committee_checked_ms[type] = agg_now_ms();
+    pthread_mutex_unlock(&d->mu);
+    mpavs_abi_value_free(v);
+    mpavs_abi_signature_free(s);
+    return true;
+}
+
+bool agg_chain_init(agg_daemon *d, char *err, size_t cap) {
+    mpavs_rpc *rpc = agg_pool_get(&d->avs);
+    if (!rpc) {
+        snprintf(err, cap, "EthHttpEndpoint: unusable URL %s", d->cfg.eth_url);
+        return false;
+    }
+    mpavs_rpc_error e = {0};
+    bool ok = true;
+    if (mpavs_rpc_chain_id(rpc, &d->avs_chain_id, &e)) {
+        snprintf(err, cap, "EthHttpEndpoint %s: eth_chainId: %s", d->cfg.eth_url, e.message);
+        ok = false;
+    }
+    ok = ok && get_address(rpc, &d->bls_apk_registry, &d->cfg.registry_coordinator, "blsApkRegistry()(address)", err,
+                           cap);
+    ok = ok && get_address(rpc, &d->stake_registry, &d->cfg.registry_coordinator, "stakeRegistry()(address)", err,
+                           cap);
+    for (int t = 1; ok && t < AGG_MAX_TYPES; t++) ok = read_committee(d, rpc, t, err, cap);
+    mpavs_rpc_error_clear(&e);
+    agg_pool_put(&d->avs, rpc);
+    return ok;
+}
+
+bool agg_committee_quorums(agg_daemon *d, int type, uint8_t *quorums, size_t *nq) {
+    if (type < 1 || type >= AGG_MAX_TYPES) return false;
+    pthread_mutex_lock(&d->mu);
+    bool stale = agg_now_ms() - d->committee_checked_ms[type] > 60000;
+    pthread_mutex_unlock(&d->mu);
+    if (stale) {
+        mpavs_rpc *rpc = agg_pool_get(&d->avs);
+        char e[256];
+        if (rpc && !read_committee(d, rpc, type, e, sizeof e)) dlog(DLOG_WARN, "committee_refresh", "error=\"%s\"", e);
+        agg_pool_put(&d->avs, rpc);
+    }
+    pthread_mutex_lock(&d->mu);
+    *nq = d->ncommittee_quorums[type];
+    memcpy(quorums, d->committee_quorums[type], *nq);
+    pthread_mutex_unlock(&d->mu);
+    return *nq > 0;
+}
+
+bool agg_keys_refresh(agg_daemon *d) {
+    mpavs_rpc *rpc = agg_pool_get(&d->avs);
+    if (!rpc) return false;
+    mpavs_rpc_error e = {0};
+    uint64_t head = 0;
+    bool ok = mpavs_rpc_block_number(rpc, &head, &e) == MPAVS_RPC_OK;
+    pthread_mutex_lock(&d->keys_mu);
+    uint64_t from = d->keys_scanned_to ? d->keys_scanned_to + 1 : d->cfg.scan_start_block;
+    pthread_mutex_unlock(&d->keys_mu);
+    mpavs_registry_pubkey *found = NULL;
+    size_t nfound = 0;
+    if (ok && from <= head) {
+        int r = mpavs_registry_scan_pubkeys(rpc, &found, &nfound, &e, d->bls_apk_registry.bytes, from, head, 5000);
+        if (r) {
+            dlog(DLOG_WARN, "pubkey_scan_failed", "from=%llu to=%llu error=\"%s: %s\"", (unsigned long long)from,
+                 (unsigned long long)head, mpavs_registry_strerror(r), e.message);
+            ok = false;
+        }
+    }
+    if (ok && from <= head) {
+        if (!agg_store_pubkeys_save(d->store, found, nfound, head)) ok = false;
+    }
+    if (ok) {
+        pthread_mutex_lock(&d->keys_mu);
+        if (nfound) {
+            mpavs_registry_pubkey *k = realloc(d->keys, (d->nkeys + nfound) * sizeof *k);
+            if (k) {
+                memcpy(k + d->nkeys, found, nfound * sizeof *k);
+                d->keys = k;
+                d->nkeys += nfound;
+            } else {
+                ok = false;
+            }
+        }
+        if (ok && head > d->keys_scanned_to) d->keys_scanned_to = head;
+        d->keys_refreshed_ms = agg_now_ms();
+        pthread_mutex_unlock(&d->keys_mu);
+        if (nfound)
+            dlog(DLOG_INFO, "pubkeys_indexed", "new=%zu total=%zu scanned_to=%llu", nfound, d->nkeys,
+                 (unsigned long long)head);
+    }
+    free(found);
+    mpavs_rpc_error_clear(&e);
+    agg_pool_put(&d->avs, rpc);
+    return ok;
+}
+
+size_t agg_keys_join(agg_daemon *d, mpavs_agg_operator *ops, const mpavs_registry_operator *st, size_t n) {
+    size_t missing = 0;
+    pthread_mutex_lock(&d->keys_mu);
+    int r = mpavs_registry_join(ops, &missing, st, n, d->keys, d->nkeys);
+    pthread_mutex_unlock(&d->keys_mu);
+    return r ? missing + 1 : 0;
+}
+
+/* The cache entry of an operator (live_mu held); created empty when absent. */
+static agg_live *live_entry(agg_daemon *d, const uint8_t id[32]) {
+    for (size_t i = 0; i < d->nlive; i++)
+        if (!memcmp(d->live[i].operator_id, id, 32)) return &d->live[i];
+    if (d->nlive == d->live_cap) {
+        size_t cap = d->live_cap ? 2 * d->live_cap : 64;
+        agg_live *l = realloc(d->live, cap * sizeof *l);
+        if (!l) return NULL;
+        d->live = l;
+        d->live_cap = cap;
+    }
+    agg_live *e = &d->live[d->nlive++];
+    memset(e, 0, sizeof *e);
+    memcpy(e->operator_id, id, 32);
+    return e;
+}
+
+static uint64_t u256_low64(const mpavs_u256 *w) { return w->w[1] || w->w[2] || w->w[3] ? UINT64_MAX : w->w[0]; }
+
+/* Read one layer's proof for the key into (*prover, *valid_until). */
+static bool read_layer(agg_daemon *d, size_t li, const uint8_t id[32], mpavs_address *prover, uint64_t *valid_until) {
+    mpavs_rpc *rpc = agg_pool_get(&d->layers[li]);
+    if (!rpc) return false;
+    mpavs_rpc_error e = {0};
+    mpavs_abi_value *v = NULL;
+    mpavs_abi_signature *s = NULL;
+    const mpavs_address *to = &d->cfg.layers[li].address;
+    bool ok = true;
+    uint64_t now = agg_now_ms();
+    if (now - d->validity_checked_ms[li] > 60000) {
+        if (agg_call(rpc, &v, &s, &e, to, "attestValiditySeconds()(uint256)", NULL, 0, NULL) == 0) {
+            d->validity_s[li] = u256_low64(&v->items[0].word);
+            d->validity_checked_ms[li] = now;
+        } else {
+            ok = false;
+        }
+        mpavs_abi_value_free(v);
+        mpavs_abi_signature_free(s);
+        v = NULL;
+        s = NULL;
+    }
+    uint64_t time_s = 0;
+    if (ok && agg_call(rpc, &v, &s, &e, to, "attestedProvers(bytes32)((bytes32,bytes32),uint256)", id, 32, NULL) == 0)
+        time_s = u256_low64(&v->items[1].word);
+    else
+        ok = false;
+    mpavs_abi_value_free(v);
+    mpavs_abi_signature_free(s);
+    v = NULL;
+    s = NULL;
+    if (ok && agg_call(rpc, &v, &s, &e, to, "attestedProverAddr(bytes32)(address)", id, 32, NULL) == 0)
+        memcpy(prover->bytes, v->items[0].fixed, 20);
+    else
+        ok = false;
+    mpavs_abi_value_free(v);
+    mpavs_abi_signature_free(s);
+    if (!ok) dlog(DLOG_WARN, "liveness_read_failed", "layer=%zu error=\"%s\"", li, e.message);
+    uint64_t vs = d->validity_s[li];
+    *valid_until = time_s ? (time_s + vs < time_s ? UINT64_MAX : time_s + vs) : 0;
+    mpavs_rpc_error_clear(&e);
+    agg_pool_put(&d->layers[li], rpc);
+    return ok;
+}
+
+bool agg_liveness(agg_daemon *d, bool *live, bool *match, const uint8_t operator_id[32], const uint8_t pk_x[32],
+                  const uint8_t pk_y[32], const mpavs_address *prover) {
+    (void)pk_x;
+    (void)pk_y; /* the verifier's key is keccak256(x ‖ y) = the operator id */
+    *live = *match = false;
+    uint64_t now_ms = agg_now_ms(), now_s = now_ms / 1000;
+    pthread_mutex_lock(&d->live_mu);
+    agg_live *e = live_entry(d, operator_id);
+    bool fresh = false;
+    if (e && e->checked_ms) {
+        for (size_t i = 0; i < d->cfg.nlayers; i++) {
+            if (e->valid_until[i] > now_s) {
+                *live = true;
+                if (!memcmp(e->prover[i].bytes, prover->bytes, 20)) *match = true;
+            }
+        }
+        /* a cached match is final until expiry; a miss is re-read at most every 2 s */
+        fresh = *match || now_ms - e->checked_ms < 2000;
+    }
+    pthread_mutex_unlock(&d->live_mu);
+    if (!e) return false;
+    if (fresh) return true;
+    agg_live got;
+    memset(&got, 0, sizeof got);
+    bool any = false;
+    for (size_t i = 0; i < d->cfg.nlayers; i++)
+        if (read_layer(d, i, operator_id, &got.prover[i], &got.valid_until[i])) any = true;
+    if (!any) return false;
+    *live = *match = false;
+    pthread_mutex_lock(&d->live_mu);
+    e = live_entry(d, operator_id);
+    if (e) {
+        memcpy(e->prover, got.prover, sizeof got.prover);
+        memcpy(e->valid_until, got.valid_until, sizeof got.valid_until);
+        e->checked_ms = now_ms;
+    }
+    for (size_t i = 0; i < d->cfg.nlayers; i++)
+        if (got.valid_until[i] > now_s) {
+            *live = true;
+            if (!memcmp(got.prover[i].bytes, prover->bytes, 20)) *match = true;
+        }
+    pthread_mutex_unlock(&d->live_mu);
+    return true;
+}

@@ -1,0 +1,73 @@
+/*
+ * daemons/aggregator/config.h — the aggregator's configuration file.
+ *
+ * JSON with the reference aggregator's field names (upstream spec §1.8.2), matched
+ * case-insensitively as Go's encoding/json does, plus the mpavs extensions of
+ * docs/protocol.md. Every problem is reported at once.
+ */
+#ifndef MPAVS_AGG_CONFIG_H
+#define MPAVS_AGG_CONFIG_H
+
+#include "common/log.h"
+#include "mpavs/ecdsa.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define AGG_MAX_LAYERS 8
+#define AGG_MAX_SOURCES 8
+#define AGG_MAX_FILTER 8
+
+/** One TEELivenessVerifier deployment whose liveness proofs are accepted. */
+typedef struct {
+    mpavs_address address;
+    char rpc_url[512];
+} agg_layer;
+
+/** A type-3 task source: a task every `interval` blocks of chain `chain_id`. */
+typedef struct {
+    uint64_t chain_id, interval, confirmations;
+    char rpc_url[512];
+} agg_chain_source;
+
+/** A Scroll (1) or Linea (2) L1 task source (TaskFetcher entry). */
+typedef struct {
+    int identifier;
+    char endpoint[512], prover[512];
+    mpavs_address addresses[AGG_MAX_FILTER];
+    size_t naddresses;
+    uint8_t topics[AGG_MAX_FILTER][32]; /* topic0 alternatives */
+    size_t ntopics;
+    uint64_t preset_start_block, scan_interval_s;
+} agg_l1_source;
+
+typedef struct {
+    char listen[256], metrics_listen[256];
+    uint8_t ecdsa_key[32];
+    char eth_url[512];
+    mpavs_address service_manager, registry_coordinator, operator_state_retriever;
+    agg_layer layers[AGG_MAX_LAYERS];
+    size_t nlayers;
+    uint64_t scan_start_block, threshold, expiry_s, min_wait_s;
+    uint64_t gen_sampling, exec_sampling, linea_max_block;
+    agg_chain_source chains[AGG_MAX_SOURCES];
+    size_t nchains;
+    agg_l1_source l1[AGG_MAX_SOURCES];
+    size_t nl1;
+    char db_path[1024];
+    dlog_level log_level;
+    char warnings[2048]; /* unknown keys etc., one per line */
+} agg_config;
+
+/**
+ * Load and check path. Out: *c (secrets inside: agg_config_wipe when done), errors (every
+ * problem, one per line). Returns true when usable.
+ */
+bool agg_config_load(agg_config *c, const char *path, char *errors, size_t errcap);
+/** Wipe the secret key. */
+void agg_config_wipe(agg_config *c);
+/** A complete template (JSON text, static). */
+const char *agg_config_template(void);
+
+#endif

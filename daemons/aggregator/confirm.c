@@ -1,0 +1,325 @@
+/*
+ * daemons/aggregator/confirm.c — the confirmation thread.
+ *
+ * Picks tasks whose digest meets every quorum's threshold (and whose MinWaitSecs passed),
+ * builds NonSignerStakesAndSignature (getCheckSignaturesIndices, quorum APKs at the reference
+ * block) and sends confirmState with the transaction sender (nonce tracking, fee bumps,
+ * receipt wait). A task is confirmed at most once: its status is CONFIRMING in the database
+ * before anything is sent, and a task that may have been sent before (a retry, or a restart
+ * found it CONFIRMING) is first looked up on chain: once our account has no pending
+ * transaction, a StateConfirmed event with the same committee, metadata and state since the
+ * reference block means it is done. Transient failures are retried with backoff until the
+ * task expires; a revert fails the task (the reason is logged and stored).
+ */
+#include "aggregator/daemon.h"
+
+#include "common/log.h"
+#include "mpavs/abi.h"
+#include "mpavs/devnet.h"
+#include "mpavs/hex.h"
+#include "mpavs/sender.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* What the thread copies out of a task to work on it without the lock. */
+typedef struct {
+    int type;
+    uint64_t id, ref_block, created_ms;
+    uint8_t digest[32];
+    uint8_t *metadata, *state;
+    size_t metadata_len, state_len;
+    uint8_t quorums[MPAVS_AGG_MAX_QUORUMS], thresholds[MPAVS_AGG_MAX_QUORUMS];
+    size_t nq;
+    mpavs_agg_outcome out;
+    char *signers, *non_signers;
+    int attempts;
+} job;
+
+static void job_clear(job *j) {
+    free(j->metadata);
+    free(j->state);
+    free(j->signers);
+    free(j->non_signers);
+    mpavs_agg_outcome_clear(&j->out);
+    memset(j, 0, sizeof *j);
+}
+
+/* JSON array of 0x operator ids. */
+static char *ids_json(const uint8_t (*ids)[32], size_t n) {
+    char *s = malloc(n * 69 + 3);
+    if (!s) return NULL;
+    size_t k = 0;
+    s[k++] = '[';
+    for (size_t i = 0; i < n; i++) {
+        if (i) s[k++] = ',';
+        s[k++] = '"';
+        if (mpavs_hex_encode(s + k, 67, ids[i], 32, true)) {
+            free(s);
+            return NULL;
+        }
+        k += 66;
+        s[k++] = '"';
+    }
+    s[k++] = ']';
+    s[k] = 0;
+    return s;
+}
+
+/* Pick the next task to confirm and copy it into *j (d->mu held). Returns the task or NULL. */
+static agg_task *pick(agg_daemon *d, job *j, uint64_t now) {
+    for (agg_task *t = d->tasks; t; t = t->next) {
+        if (t->status != TASK_OPEN || t->sending) continue;
+        if (now > t->created_ms + d->cfg.expiry_s * 1000) {
+            t->status = TASK_EXPIRED;
+            agg_store_task_status(d->store, t->type, t->id, TASK_EXPIRED, "expired before reaching the threshold");
+            dlog(DLOG_WARN, "task_expired", "type=%d id=%" PRIu64 " signers=%zu operators=%zu", t->type, t->id,
+                 t->nsigners, t->noperators);
+            continue;
+        }
+        if (!t->confirm_at_ms || t->confirm_at_ms > now || t->retry_at_ms > now || !t->agg) continue;
+        size_t met_idx = SIZE_MAX, nmet = 0;
+        for (size_t i = 0; i < t->ndigests; i++) {
+            bool met = false;
+            size_t ns = 0;
+            if (mpavs_agg_status(t->agg, &met, &ns, NULL, NULL, t->digests[i].digest) == MPAVS_AGG_OK && met) {
+                nmet++;
+                met_idx = i;
+            }
+        }
+        if (nmet != 1) {
+            if (nmet > 1) {
+                t->status = TASK_FAILED;
+                agg_store_task_status(d->store, t->type, t->id, TASK_FAILED,
+                                      "several digests meet the threshold: none is confirmed");
+                dlog(DLOG_ERROR, "task_ambiguous", "type=%d id=%" PRIu64 " digests_meeting=%zu", t->type, t->id, nmet);
+            }
+            continue;
+        }
+        memset(j, 0, sizeof *j);
+        agg_digest *g = &t->digests[met_idx];
+        if (mpavs_agg_outcome_build(t->agg, &j->out, g->digest) != MPAVS_AGG_OK) continue;
+        j->type = t->type;
+        j->id = t->id;
+        j->ref_block = t->ref_block;
+        j->created_ms = t->created_ms;
+        memcpy(j->digest, g->digest, 32);
+        j->state = malloc(g->state_len ? g->state_len : 1);
+        j->metadata = malloc(g->metadata_len ? g->metadata_len : 1);
+        j->state_len = g->state_len;
+        j->nq = t->nq;
+        memcpy(j->quorums, t->quorums, t->nq);
+        memcpy(j->thresholds, t->thresholds, t->nq);
+        j->attempts = t->attempts;
+        size_t ns = 0;
+        uint8_t(*sid)[32] = malloc((t->nsigners ? t->nsigners : 1) * 32);
+        for (size_t i = 0; sid && i < t->nsigners; i++)
+            if (t->signers[i].digest_idx == met_idx) memcpy(sid[ns++], t->signers[i].operator_id, 32);
+        j->signers = sid ? ids_json((const uint8_t(*)[32])sid, ns) : NULL;
+        free(sid);
+        j->non_signers = ids_json((const uint8_t(*)[32])j->out.non_signer_ids, j->out.n_non_signers);
+        if (!j->state || !j->metadata || !j->signers || !j->non_signers) {
+            job_clear(j);
+            continue;
+        }
+        memcpy(j->state, g->state, g->state_len);
+        memcpy(j->metadata, g->metadata, g->metadata_len);
+        j->metadata_len = g->metadata_len;
+        return t;
+    }
+    return NULL;
+}
+
+/* Was this state confirmed on chain since the reference block? Out: *found, tx/block. */
+static bool find_confirmation(mpavs_rpc *rpc, agg_daemon *d, const job *j, bool *found, uint8_t tx[32],
+                              uint64_t *block) {
+    *found = false;
+    uint8_t topic0[32], topic1[32] = {0};
+    if (mpavs_abi_event_topic(topic0, "StateConfirmed(uint256,bytes,bytes)")) return false;
+    for (int i = 0; i < 8; i++) topic1[31 - i] = (uint8_t)((uint64_t)j->type >> (8 * i));
+    char from[24];
+    mpavs_rpc_tag_number(from, j->ref_block);
+    const uint8_t(*addr)[20] = (const uint8_t(*)[20])d->cfg.service_manager.bytes;
+    mpavs_rpc_filter f = {.from_block = from, .to_block = "latest", .addresses = addr, .naddresses = 1,
+                          .topics = {topic0, topic1}, .ntopics = 2};
+    mpavs_rpc_log *logs = NULL;
+    size_t n = 0;
+    mpavs_rpc_error e = {0};
+    if (mpavs_rpc_get_logs(rpc, &logs, &n, &e, &f)) {
+        dlog(DLOG_WARN, "confirm_lookup_failed", "error=\"%s\"", e.message);
+        mpavs_rpc_error_clear(&e);
+        return false;
+    }
+    mpavs_abi_type *ty = NULL;
+    if (mpavs_abi_type_parse(&ty, "(bytes,bytes)")) {
+        mpavs_rpc_logs_free(logs, n);
+        return false;
+    }
+    for (size_t i = 0; i < n && !*found; i++) {
+        mpavs_abi_value *v = NULL;
+        if (mpavs_abi_decode(&v, ty, logs[i].data, logs[i].data_len)) continue;
+        if (v->items[0].len == j->metadata_len && !memcmp(v->items[0].data, j->metadata, j->metadata_len) &&
+            v->items[1].len == j->state_len && !memcmp(v->items[1].data, j->state, j->state_len)) {
+            *found = true;
+            memcpy(tx, logs[i].tx_hash, 32);
+            *block = logs[i].block_number;
+        }
+        mpavs_abi_value_free(v);
+    }
+    mpavs_abi_type_free(ty);
+    mpavs_rpc_logs_free(logs, n);
+    return true;
+}
+
+/* Wait (bounded) until the confirmer account has no pending transaction. */
+static bool wait_no_pending(mpavs_rpc *rpc, agg_daemon *d, const mpavs_address *me) {
+    for (int i = 0; i < 120 && !d->stop; i++) {
+        uint64_t latest = 0, pending = 0;
+        mpavs_rpc_error e = {0};
+        bool ok = !mpavs_rpc_get_transaction_count(rpc, &latest, &e, me->bytes, "latest") &&
+                  !mpavs_rpc_get_transaction_count(rpc, &pending, &e, me->bytes, "pending");
+        mpavs_rpc_error_clear(&e);
+        if (ok && pending <= latest) return true;
+        struct timespec ts = {0, 500000000L};
+        nanosleep(&ts, NULL);
+    }
+    return false;
+}
+
+static void finish(agg_daemon *d, job *j, const uint8_t tx[32], uint64_t block, uint64_t gas) {
+    agg_task_row row = {.type = j->type, .id = j->id, .confirm_block = block, .gas_used = gas,
+                        .confirmed_ms = agg_now_ms(), .signers = j->signers, .non_signers = j->non_signers};
+    memcpy(row.digest, j->digest, 32);
+    memcpy(row.tx_hash, tx, 32);
+    bool stored = agg_store_task_confirmed(d->store, &row);
+    uint64_t lat = row.confirmed_ms - j->created_ms;
+    pthread_mutex_lock(&d->mu);
+    agg_task *t = agg_task_find(d, j->type, j->id);
+    if (t) {
+        t->status = TASK_CONFIRMED;
+        t->sending = false;
+    }
+    pthread_mutex_unlock(&d->mu);
+    agg_bump(&d->m_confirmed, 1);
+    __atomic_store_n(&d->m_last_confirm_latency_ms, lat, __ATOMIC_RELAXED);
+    agg_bump(&d->m_confirm_latency_sum_ms, lat);
+    char th[67], dg[67];
+    if (mpavs_hex_encode(th, sizeof th, tx, 32, true)) {
+    }
+    if (mpavs_hex_encode(dg, sizeof dg, j->digest, 32, true)) {
+    }
+    dlog(DLOG_INFO, "state_confirmed",
+         "type=%d id=%" PRIu64 " digest=%s tx=%s block=%" PRIu64 " gas=%" PRIu64 " non_signers=%zu latency_ms=%" PRIu64
+         "%s",
+         j->type, j->id, dg, th, block, gas, j->out.n_non_signers, lat, stored ? "" : " stored=false");
+}
+
+static void retry_later(agg_daemon *d, job *j, const char *why, bool fatal) {
+    pthread_mutex_lock(&d->mu);
+    agg_task *t = agg_task_find(d, j->type, j->id);
+    if (t) {
+        t->sending = false;
+        t->attempts++;
+        if (fatal) {
+            t->status = TASK_FAILED;
+        } else {
+            uint64_t back = 1000ull << (t->attempts < 5 ? t->attempts : 5);
+            t->retry_at_ms = agg_now_ms() + back;
+        }
+    }
+    pthread_mutex_unlock(&d->mu);
+    if (fatal) agg_store_task_status(d->store, j->type, j->id, TASK_FAILED, why);
+    agg_bump(&d->m_confirm_failures, 1);
+    char q[600];
+    dlog(fatal ? DLOG_ERROR : DLOG_WARN, fatal ? "confirm_failed" : "confirm_retry", "type=%d id=%" PRIu64 " error=%s",
+         j->type, j->id, dlog_quote(q, sizeof q, why));
+}
+
+static void confirm_one(agg_daemon *d, mpavs_devnet_ctx *ctx, const mpavs_devnet_deployment *dep, job *j) {
+    uint8_t tx[32];
+    uint64_t block = 0;
+    if (j->attempts > 0) {
+        bool found = false;
+        if (!wait_no_pending(ctx->rpc, d, mpavs_sender_address(ctx->sender)) ||
+            !find_confirmation(ctx->rpc, d, j, &found, tx, &block)) {
+            retry_later(d, j, "cannot tell whether an earlier attempt was mined", false);
+            return;
+        }
+        if (found) {
+            dlog(DLOG_INFO, "confirm_found_on_chain", "type=%d id=%" PRIu64, j->type, j->id);
+            finish(d, j, tx, block, 0);
+            return;
+        }
+    }
+    agg_store_task_status(d->store, j->type, j->id, TASK_CONFIRMING, NULL);
+    mpavs_devnet_state_header h = {.committee_id = (uint64_t)j->type, .metadata = j->metadata,
+                                   .metadata_len = j->metadata_len, .state = j->state, .state_len = j->state_len,
+                                   .quorum_numbers = j->quorums, .thresholds = j->thresholds, .nquorums = j->nq,
+                                   .reference_block_number = (uint32_t)j->ref_block};
+    uint64_t gas = 0;
+    ctx->error[0] = 0;
+    int r = mpavs_devnet_confirm_state(ctx, dep, &h, j->out.non_signer_pks, j->out.n_non_signers, &j->out.apk_g2,
+                                       &j->out.sigma, &gas);
+    if (r == MPAVS_DEVNET_OK) finish(d, j, ctx->tx_hash, ctx->block_number, gas);
+    else retry_later(d, j, ctx->error, r == MPAVS_DEVNET_ERR_REVERTED || r == MPAVS_DEVNET_ERR_ARG);
+}
+
+void *agg_confirm_thread(void *arg) {
+    agg_daemon *d = arg;
+    mpavs_rpc_options ro = {.timeout_ms = 10000};
+    mpavs_rpc *rpc = mpavs_rpc_create(d->cfg.eth_url, &ro);
+    mpavs_sender *sender = NULL;
+    mpavs_devnet_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    mpavs_devnet_deployment dep;
+    memset(&dep, 0, sizeof dep);
+    dep.chain_id = d->avs_chain_id;
+    dep.registry_coordinator = d->cfg.registry_coordinator;
+    dep.operator_state_retriever = d->cfg.operator_state_retriever;
+    dep.service_manager = d->cfg.service_manager;
+    dep.bls_apk_registry = d->bls_apk_registry;
+    dep.stake_registry = d->stake_registry;
+    mpavs_sender_options so = {.chain_id = d->avs_chain_id, .attempt_timeout_ms = 12000, .deadline_ms = 60000,
+                               .poll_interval_ms = 100, .cancel = (const volatile int *)&d->stop};
+    while (!d->stop) {
+        if (!sender) {
+            mpavs_rpc_error e = {0};
+            if (rpc && mpavs_sender_create(&sender, &e, rpc, d->cfg.ecdsa_key, &so) != MPAVS_SENDER_OK) {
+                dlog(DLOG_WARN, "sender_unavailable", "error=\"%s\"", e.message);
+                sender = NULL;
+            }
+            mpavs_rpc_error_clear(&e);
+            if (!sender) {
+                struct timespec ts = {1, 0};
+                nanosleep(&ts, NULL);
+                continue;
+            }
+            ctx.rpc = rpc;
+            ctx.sender = sender;
+        }
+        job j;
+        pthread_mutex_lock(&d->mu);
+        agg_task *t = pick(d, &j, agg_now_ms());
+        if (t) t->sending = true;
+        else {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_nsec += 100000000L;
+            if (ts.tv_nsec >= 1000000000L) {
+                ts.tv_sec++;
+                ts.tv_nsec -= 1000000000L;
+            }
+            pthread_cond_timedwait(&d->confirm_cv, &d->mu, &ts);
+        }
+        pthread_mutex_unlock(&d->mu);
+        if (!t) continue;
+        confirm_one(d, &ctx, &dep, &j);
+        job_clear(&j);
+    }
+    mpavs_sender_destroy(sender);
+    mpavs_rpc_destroy(rpc);
+    return NULL;
+}

@@ -1,0 +1,241 @@
+/*
+ * daemons/aggregator/daemon.h — the aggregator's process state, shared by its modules.
+ *
+ *   chain.c     RPC client pools, contract calls, the BLS key index, the liveness cache
+ *   tasks.c     the task table: creation, long-poll distribution, per-task operator state
+ *   verify.c    batched BLS verification (leader/follower: whoever arrives first verifies all
+ *               waiting signatures with one batch check)
+ *   admit.c     aggregator_submitTask admission, aggregation and persistence
+ *   confirm.c   the confirmation thread (confirmState through the transaction sender)
+ *   source.c    task sources (type 3: a task every Interval blocks of a chain; Scroll/Linea)
+ *   api.c       JSON-RPC methods and the Prometheus text
+ *
+ * Locking: d->mu guards the task table and every task's aggregation; it is never held across
+ * RPC calls or signature checks. The store, pools, key index and liveness cache have their own
+ * locks. Lock order: d->mu before keys_mu / live_mu.
+ */
+#ifndef MPAVS_AGG_DAEMON_H
+#define MPAVS_AGG_DAEMON_H
+
+#include "aggregator/config.h"
+#include "aggregator/store.h"
+#include "common/jsonrpc_server.h"
+
+#include "mpavs/abi.h"
+#include "mpavs/aggregate.h"
+#include "mpavs/ecdsa.h"
+#include "mpavs/registry.h"
+#include "mpavs/rpc.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define AGG_VERSION "mpavs-aggregator/0.1.0"
+#define AGG_MAX_TYPES 4 /* task types 1..3 */
+#define AGG_POOL_MAX 16
+
+/* submitTask rejection reasons (docs/protocol.md); index into metrics and error codes. */
+enum {
+    REJ_INVALID_PARAMS = 0,
+    REJ_UNKNOWN_TASK,
+    REJ_BAD_QUORUMS,
+    REJ_NOT_REGISTERED,
+    REJ_INVALID_SIGNATURE,
+    REJ_NOT_LIVE,
+    REJ_PROVER_MISMATCH,
+    REJ_DUPLICATE,
+    REJ_CONFLICT,
+    REJ_SAMPLED_OUT,
+    REJ_UNAVAILABLE,
+    REJ_COUNT
+};
+extern const char *const agg_reject_names[REJ_COUNT];
+extern const long agg_reject_codes[REJ_COUNT];
+
+/** A pool of JSON-RPC clients for one URL (mpavs_rpc is single-threaded). */
+typedef struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    char url[512];
+    mpavs_rpc *free_list[AGG_POOL_MAX];
+    size_t nfree, created;
+    long timeout_ms;
+} agg_pool;
+
+void agg_pool_init(agg_pool *p, const char *url, long timeout_ms);
+mpavs_rpc *agg_pool_get(agg_pool *p);
+void agg_pool_put(agg_pool *p, mpavs_rpc *c);
+void agg_pool_destroy(agg_pool *p);
+
+/** One digest signed for a task. */
+typedef struct {
+    uint8_t digest[32];
+    uint8_t *state, *metadata; /* the StateHeader fields its signers signed */
+    size_t state_len, metadata_len;
+    uint64_t first_ms;
+} agg_digest;
+
+/** A signer of a task: which digest it signed. */
+typedef struct {
+    uint8_t operator_id[32];
+    uint32_t digest_idx;
+} agg_signer;
+
+typedef struct agg_task {
+    int type;
+    uint64_t id, ref_block, created_ms;
+    char *ext;
+    uint8_t *metadata; /* expected metadata (type 3), NULL when any is accepted (1, 2) */
+    size_t metadata_len;
+    int status; /* TASK_* of store.h */
+    /* operator state at the reference block, loaded at the first submission */
+    int load; /* 0 not loaded, 1 loading, 2 ready, 3 failed */
+    uint64_t load_retry_ms;
+    char load_error[256];
+    uint8_t quorums[MPAVS_AGG_MAX_QUORUMS], thresholds[MPAVS_AGG_MAX_QUORUMS];
+    size_t nq;
+    mpavs_agg *agg;
+    size_t noperators;
+    agg_digest *digests;
+    size_t ndigests;
+    agg_signer *signers;
+    size_t nsigners, signers_cap;
+    /* confirmation */
+    uint64_t confirm_at_ms, retry_at_ms;
+    int attempts;
+    bool sending;
+    struct agg_task *next;
+} agg_task;
+
+/** A liveness proof seen on one attestation layer. */
+typedef struct {
+    uint8_t operator_id[32];
+    mpavs_address prover[AGG_MAX_LAYERS];
+    uint64_t valid_until[AGG_MAX_LAYERS]; /* unix seconds */
+    uint64_t checked_ms;
+} agg_live;
+
+typedef struct {
+    agg_config cfg;
+    agg_store *store;
+    mpavs_ecdsa_ctx *ecdsa;
+
+    pthread_mutex_t mu;
+    pthread_cond_t task_cv;    /* a new task (wakes long polls) */
+    pthread_cond_t confirm_cv; /* something to confirm */
+    agg_task *tasks;
+    agg_task *latest[AGG_MAX_TYPES];
+    size_t ntasks;
+
+    agg_pool avs;                     /* AVS chain */
+    agg_pool layers[AGG_MAX_LAYERS];  /* attestation layers */
+    uint64_t avs_chain_id;
+    mpavs_address bls_apk_registry, stake_registry;
+    uint8_t committee_quorums[AGG_MAX_TYPES][MPAVS_AGG_MAX_QUORUMS];
+    size_t ncommittee_quorums[AGG_MAX_TYPES];
+    uint64_t committee_checked_ms[AGG_MAX_TYPES];
+
+    pthread_mutex_t keys_mu;
+    mpavs_registry_pubkey *keys;
+    size_t nkeys;
+    uint64_t keys_scanned_to;
+    uint64_t keys_refreshed_ms;
+
+    pthread_mutex_t live_mu;
+    agg_live *live;
+    size_t nlive, live_cap;
+    uint64_t validity_s[AGG_MAX_LAYERS];
+    uint64_t validity_checked_ms[AGG_MAX_LAYERS];
+
+    /* metrics (atomics) */
+    uint64_t m_admitted, m_rejected[REJ_COUNT], m_confirmed, m_confirm_failures, m_tasks_created[AGG_MAX_TYPES];
+    uint64_t m_fetch[AGG_MAX_TYPES][2], m_last_confirm_latency_ms, m_confirm_latency_sum_ms, m_batches,
+        m_batch_sigs;
+
+    volatile int stop;
+    drpc_server *server, *metrics_server;
+} agg_daemon;
+
+uint64_t agg_now_ms(void);
+void agg_bump(uint64_t *c, uint64_t by);
+
+/* chain.c */
+/**
+ * eth_call to `to` of "f(in)(out)" with already encoded argument words args/len (may be
+ * NULL/0) at tag (NULL = latest). Out: *ret, *sig (free both). Returns an mpavs_rpc code or
+ * -1 for a decode error (err->message says why).
+ */
+int agg_call(mpavs_rpc *rpc, mpavs_abi_value **ret, mpavs_abi_signature **sig, mpavs_rpc_error *err,
+             const mpavs_address *to, const char *signature, const uint8_t *args, size_t len, const char *tag);
+/** Read registry addresses, chain id and the committees. Out: err text. */
+bool agg_chain_init(agg_daemon *d, char *err, size_t cap);
+/** Quorums bound to committee `type` (refreshed every 60 s). Returns false when unknown. */
+bool agg_committee_quorums(agg_daemon *d, int type, uint8_t *quorums, size_t *nq);
+/** Scan new NewPubkeyRegistration logs up to the head and save them. Returns false on RPC failure. */
+bool agg_keys_refresh(agg_daemon *d);
+/** Join an operator state with the key index. Out: ops. Returns 0, or the index+1 of an operator without key. */
+size_t agg_keys_join(agg_daemon *d, mpavs_agg_operator *ops, const mpavs_registry_operator *st, size_t n);
+/**
+ * Liveness of an operator's key with the prover address its PoE recovered to.
+ * Out: *live (some layer has a valid proof), *match (valid and attested for `prover`).
+ * Returns false when no layer could be asked.
+ */
+bool agg_liveness(agg_daemon *d, bool *live, bool *match, const uint8_t operator_id[32], const uint8_t pk_x[32],
+                  const uint8_t pk_y[32], const mpavs_address *prover);
+
+/* tasks.c */
+/** Create a task (persisted, wakes long polls). ext is copied. Returns false on a database error. */
+bool agg_task_create(agg_daemon *d, int type, uint64_t id, uint64_t ref_block, const char *ext,
+                     const uint8_t *metadata, size_t metadata_len);
+/** Restore tasks and their admitted signatures from the store. */
+bool agg_tasks_restore(agg_daemon *d);
+/** Find a task (d->mu held). */
+agg_task *agg_task_find(agg_daemon *d, int type, uint64_t id);
+/** Find a task by its expected metadata (d->mu held). */
+agg_task *agg_task_find_metadata(agg_daemon *d, int type, const uint8_t *metadata, size_t len);
+/**
+ * Make sure t's operator state is loaded (d->mu held on entry and exit; released while
+ * loading). Returns true when ready; else *why explains.
+ */
+bool agg_task_ready(agg_daemon *d, agg_task *t, const char **why);
+/** Long poll for the next task of a type after prev_id. Returns the FetchTaskResp JSON. */
+json_t *agg_task_fetch(agg_daemon *d, uint64_t prev_id, uint64_t type, uint64_t wait_s, bool with_context);
+/** Forget confirmed/expired tasks beyond the newest `keep` (d->mu held). */
+void agg_tasks_prune(agg_daemon *d, size_t keep);
+/** Free every task. */
+void agg_tasks_free(agg_daemon *d);
+/**
+ * Add an already verified signature to t's aggregation (d->mu held) and schedule a
+ * confirmation when its digest meets every threshold. Returns an MPAVS_AGG_* code.
+ */
+int agg_task_add_signature(agg_daemon *d, agg_task *t, bool *added, const uint8_t digest[32],
+                           const uint8_t operator_id[32], const mpavs_bn254_g1 *sig, const uint8_t *metadata,
+                           size_t metadata_len, const uint8_t *state, size_t state_len, uint64_t now_ms);
+
+/* verify.c */
+/** Verify one BLS signature, batched with whatever other threads are verifying. Out: *ok. */
+void agg_verify(bool *ok, const uint8_t digest[32], const mpavs_bn254_g2 *pk, const mpavs_bn254_g1 *sig);
+
+/* admit.c */
+/**
+ * Admit one submitTask request (JSON text of params[0]). Returns REJ_COUNT when admitted,
+ * else a REJ_* reason with msg filled.
+ */
+int agg_admit(agg_daemon *d, const char *json, size_t len, char *msg, size_t msgcap);
+
+/* confirm.c */
+void *agg_confirm_thread(void *arg);
+
+/* source.c */
+void *agg_chain_source_thread(void *arg);
+typedef struct {
+    agg_daemon *d;
+    size_t index;
+} agg_source_arg;
+
+/* api.c */
+json_t *agg_rpc_handler(void *user, const char *method, json_t *params, drpc_error *err);
+char *agg_metrics_text(void *user, const char **content_type);
+
+#endif

@@ -1,0 +1,202 @@
+/*
+ * mpavs-aggregator — creates tasks, admits attested operators' signatures, aggregates them per
+ * digest until every quorum's stake threshold holds and confirms the state on chain.
+ * Wire-compatible with the reference aggregator (upstream spec §2.1–2.4); see docs/protocol.md
+ * and docs/aggregator.md.
+ */
+#include "aggregator/daemon.h"
+
+#include "common/log.h"
+#include "common/signals.h"
+
+#include <curl/curl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void usage(FILE *f) {
+    fputs("NAME\n"
+          "    mpavs-aggregator - the multi-prover AVS aggregator\n\n"
+          "SYNOPSIS\n"
+          "    mpavs-aggregator --config FILE [--log-level LEVEL]\n"
+          "    mpavs-aggregator --check-config FILE\n"
+          "    mpavs-aggregator --print-config-template\n"
+          "    mpavs-aggregator --version\n\n"
+          "DESCRIPTION\n"
+          "    Serves aggregator_fetchTask, aggregator_submitTask and aggregator_submitMetrics\n"
+          "    (JSON-RPC 2.0 over HTTP, the reference aggregator's wire format) on ListenAddr.\n"
+          "    Creates tasks from its sources (ChainTasks: a chain-state task every Interval\n"
+          "    blocks; TaskFetcher: Scroll/Linea L1 logs), admits a signature only from an\n"
+          "    operator registered at the task's reference block, with a valid BLS signature, a\n"
+          "    valid liveness proof and a PoE signed by the prover attested for its key;\n"
+          "    aggregates per digest until every quorum reaches Threshold percent of its stake and\n"
+          "    sends confirmState once per task. Tasks, admitted signatures and confirmations\n"
+          "    are kept in SQLite (DatabasePath) and survive restarts. Prometheus text on\n"
+          "    EigenMetricsIpPortAddress.\n\n"
+          "OPTIONS\n"
+          "    --config FILE             run with this configuration (JSON; docs/protocol.md)\n"
+          "    --check-config FILE       check a configuration, report every problem, exit 0 or 2\n"
+          "    --print-config-template   print a configuration template\n"
+          "    --log-level LEVEL         debug, info, warn or error (overrides LogLevel)\n\n"
+          "ENVIRONMENT\n"
+          "    MPAVS_AGGREGATOR_ECDSA_KEY   the state confirmer's key (overrides the file)\n\n"
+          "EXIT STATUS\n"
+          "    0 after SIGTERM/SIGINT, 1 on a start-up failure, 2 on a configuration problem.\n",
+          f);
+}
+
+/* Go-style ":port" listens on every interface. */
+static void listen_addr(char *out, size_t cap, const char *in) {
+    if (in[0] == ':') snprintf(out, cap, "0.0.0.0%s", in);
+    else snprintf(out, cap, "%s", in);
+}
+
+static json_t *no_methods(void *user, const char *method, json_t *params, drpc_error *err) {
+    (void)user;
+    (void)params;
+    return drpc_fail(err, DRPC_METHOD_NOT_FOUND, "the method %s does not exist/is not available", method);
+}
+
+static bool load(agg_config *c, const char *path) {
+    char errors[4096];
+    bool ok = agg_config_load(c, path, errors, sizeof errors);
+    if (c->warnings[0]) fprintf(stderr, "%s: warnings:\n%s", path, c->warnings);
+    if (!ok) fprintf(stderr, "%s: configuration problems:\n%s", path, errors);
+    return ok;
+}
+
+int main(int argc, char **argv) {
+    const char *config = NULL, *check = NULL, *level = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--config") && i + 1 < argc) config = argv[++i];
+        else if (!strcmp(argv[i], "--check-config") && i + 1 < argc) check = argv[++i];
+        else if (!strcmp(argv[i], "--log-level") && i + 1 < argc) level = argv[++i];
+        else if (!strcmp(argv[i], "-c") && i + 1 < argc) config = argv[++i]; /* the reference's flag */
+        else if (!strcmp(argv[i], "--print-config-template")) {
+            fputs(agg_config_template(), stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "--version") || !strcmp(argv[i], "-v")) {
+            puts(AGG_VERSION);
+            return 0;
+        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage(stdout);
+            return 0;
+        } else {
+            fprintf(stderr, "mpavs-aggregator: unknown argument %s\n\n", argv[i]);
+            usage(stderr);
+            return 2;
+        }
+    }
+    static agg_daemon d;
+    if (check) {
+        bool ok = load(&d.cfg, check);
+        agg_config_wipe(&d.cfg);
+        if (ok) printf("%s: OK\n", check);
+        return ok ? 0 : 2;
+    }
+    if (!config) {
+        usage(stderr);
+        return 2;
+    }
+    if (!load(&d.cfg, config)) return 2;
+    dlog_level lvl = d.cfg.log_level;
+    if (level && !dlog_parse_level(level, &lvl)) {
+        fprintf(stderr, "mpavs-aggregator: --log-level: debug, info, warn or error\n");
+        return 2;
+    }
+    dlog_set_level(lvl);
+    if (!dsig_install()) return 1;
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+
+    int rc = 1;
+    char err[512];
+    pthread_mutex_init(&d.mu, NULL);
+    pthread_mutex_init(&d.keys_mu, NULL);
+    pthread_mutex_init(&d.live_mu, NULL);
+    pthread_cond_init(&d.task_cv, NULL);
+    pthread_cond_init(&d.confirm_cv, NULL);
+    d.ecdsa = mpavs_ecdsa_ctx_create();
+    d.store = agg_store_open(d.cfg.db_path, err, sizeof err);
+    if (!d.store || !d.ecdsa) {
+        dlog(DLOG_ERROR, "start_failed", "error=\"database: %s\"", d.store ? "" : err);
+        goto out;
+    }
+    agg_pool_init(&d.avs, d.cfg.eth_url, 10000);
+    for (size_t i = 0; i < d.cfg.nlayers; i++) agg_pool_init(&d.layers[i], d.cfg.layers[i].rpc_url, 10000);
+    for (long back = 500; !agg_chain_init(&d, err, sizeof err);) {
+        dlog(DLOG_WARN, "chain_not_ready", "error=\"%s\" retry_ms=%ld", err, back);
+        if (dsig_wait(back)) goto out_pools;
+        back = back < 10000 ? back * 2 : 10000;
+    }
+    agg_store_pubkeys_load(d.store, &d.keys, &d.nkeys);
+    d.keys_scanned_to = agg_store_meta_get(d.store, "pubkeys_scanned_to", 0);
+    if (!agg_keys_refresh(&d)) dlog(DLOG_WARN, "pubkey_scan_incomplete", "keys=%zu", d.nkeys);
+    if (!agg_tasks_restore(&d)) goto out_pools;
+
+    char listen[300], mlisten[300];
+    listen_addr(listen, sizeof listen, d.cfg.listen);
+    drpc_options o = {.listen = listen, .max_body = 4u << 20, .max_batch = 8, .max_depth = 64, .threads = 32,
+                      .conn_timeout_s = 60, .handler = agg_rpc_handler, .user = &d};
+    d.server = drpc_start(&o, err, sizeof err);
+    if (!d.server) {
+        dlog(DLOG_ERROR, "start_failed", "error=\"ListenAddr %s: %s\"", listen, err);
+        goto out_pools;
+    }
+    if (d.cfg.metrics_listen[0]) {
+        listen_addr(mlisten, sizeof mlisten, d.cfg.metrics_listen);
+        drpc_options mo = {.listen = mlisten, .threads = 2, .handler = no_methods, .get_handler = agg_metrics_text,
+                           .user = &d};
+        d.metrics_server = drpc_start(&mo, err, sizeof err);
+        if (!d.metrics_server) {
+            dlog(DLOG_ERROR, "start_failed", "error=\"EigenMetricsIpPortAddress %s: %s\"", mlisten, err);
+            goto out_server;
+        }
+    }
+    pthread_t confirmer, sources[2 * AGG_MAX_SOURCES];
+    agg_source_arg sargs[2 * AGG_MAX_SOURCES];
+    size_t nsources = d.cfg.nchains + d.cfg.nl1;
+    pthread_create(&confirmer, NULL, agg_confirm_thread, &d);
+    for (size_t i = 0; i < nsources; i++) {
+        sargs[i] = (agg_source_arg){&d, i};
+        pthread_create(&sources[i], NULL, agg_chain_source_thread, &sargs[i]);
+    }
+    char am[43];
+    mpavs_address signer;
+    mpavs_ecdsa_seckey_to_address(d.ecdsa, &signer, d.cfg.ecdsa_key) == MPAVS_ECDSA_OK
+        ? mpavs_address_to_checksum(am, &signer)
+        : (void)snprintf(am, sizeof am, "?");
+    dlog(DLOG_INFO, "listening",
+         "addr=127.0.0.1:%d metrics_port=%d chain_id=%" PRIu64 " confirmer=%s threshold=%" PRIu64 " keys=%zu",
+         drpc_port(d.server), d.metrics_server ? drpc_port(d.metrics_server) : 0, d.avs_chain_id, am,
+         d.cfg.threshold, d.nkeys);
+    while (!dsig_wait(10000)) agg_keys_refresh(&d); /* new registrations every 10 s */
+    dlog(DLOG_INFO, "stopping", "signal=%d", dsig_signal());
+    d.stop = 1;
+    pthread_mutex_lock(&d.mu);
+    pthread_cond_broadcast(&d.task_cv);
+    pthread_cond_broadcast(&d.confirm_cv);
+    pthread_mutex_unlock(&d.mu);
+    drpc_stop(d.metrics_server);
+    drpc_stop(d.server);
+    d.server = NULL;
+    pthread_join(confirmer, NULL);
+    for (size_t i = 0; i < nsources; i++) pthread_join(sources[i], NULL);
+    rc = 0;
+out_server:
+    drpc_stop(d.server);
+out_pools:
+    agg_pool_destroy(&d.avs);
+    for (size_t i = 0; i < d.cfg.nlayers; i++) agg_pool_destroy(&d.layers[i]);
+out:
+    agg_tasks_free(&d);
+    free(d.keys);
+    free(d.live);
+    agg_store_close(d.store);
+    mpavs_ecdsa_ctx_destroy(d.ecdsa);
+    agg_config_wipe(&d.cfg);
+    curl_global_cleanup();
+    dlog(DLOG_INFO, "stopped", "code=%d", rc);
+    return rc;
+}

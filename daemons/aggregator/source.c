@@ -1,0 +1,198 @@
+/*
+ * daemons/aggregator/source.c — task sources.
+ *
+ * Type 3 (chain state): a task for block N of the configured chain whenever the chain's head
+ * minus Confirmations reaches a multiple N of Interval newer than the last task (slow starts
+ * skip to the newest N, as the reference's "latest task only" distribution does).
+ * Types 1/2 (Scroll CommitBatch, Linea DataFinalized on L1): the library's log follower
+ * (mpavs/tasksrc.h) with the scan position persisted, so tasks emitted while the aggregator was
+ * down are still created (the reference lost them).
+ * The reference block of every task is the AVS chain head − 1 at creation.
+ */
+#include "aggregator/daemon.h"
+
+#include "common/log.h"
+#include "common/signals.h"
+#include "mpavs/avs.h"
+#include "mpavs/hex.h"
+#include "mpavs/tasksrc.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void nap(agg_daemon *d, long ms) {
+    while (ms > 0 && !d->stop) {
+        long step = ms > 100 ? 100 : ms;
+        struct timespec ts = {0, step * 1000000L};
+        nanosleep(&ts, NULL);
+        ms -= step;
+    }
+}
+
+/* AVS head − 1. */
+static bool reference_block(agg_daemon *d, uint64_t *out) {
+    mpavs_rpc *rpc = agg_pool_get(&d->avs);
+    if (!rpc) return false;
+    uint64_t head = 0;
+    mpavs_rpc_error e = {0};
+    bool ok = mpavs_rpc_block_number(rpc, &head, &e) == MPAVS_RPC_OK && head > 0;
+    if (!ok) dlog(DLOG_WARN, "avs_head_failed", "error=\"%s\"", e.message);
+    mpavs_rpc_error_clear(&e);
+    agg_pool_put(&d->avs, rpc);
+    *out = head - 1;
+    return ok;
+}
+
+static void *chain_source(agg_daemon *d, const agg_chain_source *src) {
+    mpavs_rpc_options o = {.timeout_ms = 5000, .max_retries = 1};
+    mpavs_rpc *rpc = mpavs_rpc_create(src->rpc_url, &o);
+    if (!rpc) {
+        dlog(DLOG_ERROR, "chain_source_failed", "url=%s error=\"unusable URL\"", src->rpc_url);
+        return NULL;
+    }
+    char key[64];
+    snprintf(key, sizeof key, "chain_task_last_%" PRIu64, src->chain_id);
+    uint64_t last = agg_store_meta_get(d->store, key, 0);
+    bool checked = false;
+    long backoff = 500;
+    while (!d->stop) {
+        mpavs_rpc_error e = {0};
+        uint64_t head = 0, cid = 0;
+        if (!checked) {
+            if (mpavs_rpc_chain_id(rpc, &cid, &e) == MPAVS_RPC_OK) {
+                if (cid != src->chain_id) {
+                    dlog(DLOG_ERROR, "chain_source_wrong_chain", "url=%s expected=%" PRIu64 " got=%" PRIu64,
+                         src->rpc_url, src->chain_id, cid);
+                    mpavs_rpc_error_clear(&e);
+                    nap(d, 10000);
+                    continue;
+                }
+                checked = true;
+            }
+        }
+        if (!checked || mpavs_rpc_block_number(rpc, &head, &e) != MPAVS_RPC_OK) {
+            dlog(DLOG_WARN, "chain_source_rpc", "url=%s error=\"%s\"", src->rpc_url, e.message);
+            mpavs_rpc_error_clear(&e);
+            nap(d, backoff);
+            backoff = backoff < 8000 ? backoff * 2 : 8000;
+            continue;
+        }
+        backoff = 500;
+        if (head >= src->confirmations) {
+            uint64_t target = head - src->confirmations;
+            uint64_t n = target - target % src->interval;
+            uint64_t ref = 0;
+            if (n > last && n > 0 && reference_block(d, &ref)) {
+                uint8_t meta[32];
+                mpavs_avs_chain_task_metadata(meta, src->chain_id, n);
+                char ext[256];
+                snprintf(ext, sizeof ext,
+                         "{\"chain_id\":%" PRIu64 ",\"block_number\":%" PRIu64 ",\"start_block\":\"0x%" PRIx64
+                         "\",\"end_block\":\"0x%" PRIx64 "\",\"reference_block_number\":%" PRIu64 "}",
+                         src->chain_id, n, n, n, ref);
+                if (agg_task_create(d, MPAVS_TASK_CHAIN_STATE, n, ref, ext, meta, 32)) {
+                    last = n;
+                    agg_store_meta_set(d->store, key, last);
+                }
+            }
+        }
+        nap(d, 200);
+    }
+    mpavs_rpc_destroy(rpc);
+    return NULL;
+}
+
+static void *l1_source(agg_daemon *d, const agg_l1_source *src) {
+    mpavs_rpc_options o = {.timeout_ms = 10000, .max_retries = 1};
+    mpavs_rpc *rpc = mpavs_rpc_create(src->endpoint, &o);
+    if (!rpc) return NULL;
+    mpavs_tasksrc_follower_options fo;
+    mpavs_tasksrc_follower_options_init(&fo);
+    uint8_t def_topic[32];
+    if (src->identifier == MPAVS_TASK_SCROLL) mpavs_tasksrc_scroll_commit_topic(def_topic);
+    else mpavs_tasksrc_linea_finalized_topic(def_topic);
+    uint8_t addrs[AGG_MAX_FILTER][20];
+    for (size_t i = 0; i < src->naddresses; i++) memcpy(addrs[i], src->addresses[i].bytes, 20);
+    fo.addresses = (const uint8_t(*)[20])addrs;
+    fo.naddresses = src->naddresses;
+    fo.topics[0] = src->ntopics ? src->topics[0] : def_topic;
+    fo.ntopics = 1;
+    char key[64];
+    snprintf(key, sizeof key, "l1_next_%d", src->identifier);
+    mpavs_tasksrc_follower *f = NULL;
+    if (mpavs_tasksrc_follower_create(&f, rpc, &fo)) {
+        mpavs_rpc_destroy(rpc);
+        return NULL;
+    }
+    uint64_t next = agg_store_meta_get(d->store, key, 0);
+    if (!next) {
+        uint64_t head = 0;
+        mpavs_rpc_error e = {0};
+        while (!d->stop && mpavs_rpc_block_number(rpc, &head, &e) != MPAVS_RPC_OK) nap(d, 4000);
+        mpavs_rpc_error_clear(&e);
+        next = src->preset_start_block && src->preset_start_block + 5 <= head ? src->preset_start_block
+                                                                              : (head > 5 ? head - 5 : 0);
+    }
+    mpavs_tasksrc_follower_set_next(f, next);
+    mpavs_rpc_log cached;
+    memset(&cached, 0, sizeof cached);
+    bool have_cached = false;
+    while (!d->stop) {
+        mpavs_rpc_log *logs = NULL;
+        size_t n = 0;
+        mpavs_tasksrc_error e = {0};
+        uint64_t before = mpavs_tasksrc_follower_next(f);
+        if (mpavs_tasksrc_follower_poll(f, &logs, &n, &e) != MPAVS_TASKSRC_OK) {
+            dlog(DLOG_WARN, "l1_source_poll", "type=%d error=\"%s\"", src->identifier, e.message);
+            mpavs_tasksrc_error_clear(&e);
+            nap(d, 4000);
+            continue;
+        }
+        for (size_t i = 0; i < n && !d->stop; i++) {
+            uint64_t ref = 0;
+            if (!reference_block(d, &ref)) {
+                mpavs_tasksrc_follower_set_next(f, logs[i].block_number); /* retry from this log */
+                break;
+            }
+            mpavs_tasksrc_task task;
+            memset(&task, 0, sizeof task);
+            int r;
+            if (src->identifier == MPAVS_TASK_SCROLL) {
+                uint64_t idx = 0;
+                r = mpavs_tasksrc_scroll_batch_index(&idx, &e, &logs[i]);
+                if (!r && !mpavs_tasksrc_scroll_gen_sampling_ok(idx, d->cfg.gen_sampling)) continue;
+                if (!r) r = mpavs_tasksrc_scroll_task(rpc, &task, &e, &logs[i], ref);
+            } else {
+                r = mpavs_tasksrc_linea_task_from_log(rpc, &task, &e, have_cached ? &cached : NULL, &logs[i],
+                                                      src->preset_start_block, d->cfg.linea_max_block, ref);
+                mpavs_tasksrc_log_clear(&cached);
+                have_cached = mpavs_tasksrc_log_copy(&cached, &logs[i]) == MPAVS_TASKSRC_OK;
+            }
+            if (r) {
+                dlog(DLOG_WARN, "l1_task_skipped", "type=%d block=%" PRIu64 " error=\"%s\"", src->identifier,
+                     logs[i].block_number, e.message);
+                mpavs_tasksrc_error_clear(&e);
+                continue;
+            }
+            agg_task_create(d, src->identifier, task.task_id, ref, task.ext_json, NULL, 0);
+            mpavs_tasksrc_task_clear(&task);
+        }
+        mpavs_rpc_logs_free(logs, n);
+        uint64_t after = mpavs_tasksrc_follower_next(f);
+        if (after != before) agg_store_meta_set(d->store, key, after);
+        else nap(d, (long)src->scan_interval_s * 1000);
+    }
+    mpavs_tasksrc_log_clear(&cached);
+    mpavs_tasksrc_follower_destroy(f);
+    mpavs_rpc_destroy(rpc);
+    return NULL;
+}
+
+void *agg_chain_source_thread(void *arg) {
+    agg_source_arg *a = arg;
+    if (a->index < a->d->cfg.nchains) return chain_source(a->d, &a->d->cfg.chains[a->index]);
+    return l1_source(a->d, &a->d->cfg.l1[a->index - a->d->cfg.nchains]);
+}

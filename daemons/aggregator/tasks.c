@@ -1,0 +1,355 @@
+/* daemons/aggregator/tasks.c — the task table: creation, restore, long polls, per-task state. */
+#include "aggregator/daemon.h"
+
+#include "common/log.h"
+#include "mpavs/hex.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+agg_task *agg_task_find(agg_daemon *d, int type, uint64_t id) {
+    for (agg_task *t = d->tasks; t; t = t->next)
+        if (t->type == type && t->id == id) return t;
+    return NULL;
+}
+
+agg_task *agg_task_find_metadata(agg_daemon *d, int type, const uint8_t *metadata, size_t len) {
+    for (agg_task *t = d->tasks; t; t = t->next)
+        if (t->type == type && t->metadata && t->metadata_len == len && !memcmp(t->metadata, metadata, len)) return t;
+    return NULL;
+}
+
+static void task_free(agg_task *t) {
+    if (!t) return;
+    mpavs_agg_destroy(t->agg);
+    for (size_t i = 0; i < t->ndigests; i++) {
+        free(t->digests[i].state);
+        free(t->digests[i].metadata);
+    }
+    free(t->digests);
+    free(t->signers);
+    free(t->ext);
+    free(t->metadata);
+    free(t);
+}
+
+/* Insert t into the table (d->mu held). */
+static void task_link(agg_daemon *d, agg_task *t) {
+    t->next = d->tasks;
+    d->tasks = t;
+    d->ntasks++;
+    if (t->type >= 1 && t->type < AGG_MAX_TYPES && (!d->latest[t->type] || d->latest[t->type]->id < t->id))
+        d->latest[t->type] = t;
+}
+
+static agg_task *task_new(int type, uint64_t id, uint64_t ref_block, uint64_t created_ms, const char *ext,
+                          const uint8_t *metadata, size_t metadata_len) {
+    agg_task *t = calloc(1, sizeof *t);
+    if (!t) return NULL;
+    t->type = type;
+    t->id = id;
+    t->ref_block = ref_block;
+    t->created_ms = created_ms;
+    t->ext = strdup(ext ? ext : "null");
+    if (metadata_len) {
+        t->metadata = malloc(metadata_len);
+        if (t->metadata) memcpy(t->metadata, metadata, metadata_len);
+        t->metadata_len = metadata_len;
+    }
+    if (!t->ext || (metadata_len && !t->metadata)) {
+        task_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+bool agg_task_create(agg_daemon *d, int type, uint64_t id, uint64_t ref_block, const char *ext,
+                     const uint8_t *metadata, size_t metadata_len) {
+    pthread_mutex_lock(&d->mu);
+    bool exists = agg_task_find(d, type, id) != NULL;
+    pthread_mutex_unlock(&d->mu);
+    if (exists) return true;
+    uint64_t now = agg_now_ms();
+    agg_task_row row = {.type = type, .id = id, .ref_block = ref_block, .created_ms = now, .ext = (char *)ext,
+                        .metadata = (uint8_t *)metadata, .metadata_len = metadata_len, .status = TASK_OPEN};
+    if (!agg_store_task_insert(d->store, &row)) return false;
+    agg_task *t = task_new(type, id, ref_block, now, ext, metadata, metadata_len);
+    if (!t) return false;
+    pthread_mutex_lock(&d->mu);
+    task_link(d, t);
+    agg_tasks_prune(d, 256);
+    pthread_cond_broadcast(&d->task_cv);
+    pthread_mutex_unlock(&d->mu);
+    agg_bump(&d->m_tasks_created[type < AGG_MAX_TYPES ? type : 0], 1);
+    dlog(DLOG_INFO, "task_created", "type=%d id=%" PRIu64 " reference_block=%" PRIu64, type, id, ref_block);
+    return true;
+}
+
+static void restore_one(void *user, const agg_task_row *r) {
+    agg_daemon *d = user;
+    if (agg_task_find(d, r->type, r->id)) return;
+    agg_task *t = task_new(r->type, r->id, r->ref_block, r->created_ms, r->ext, r->metadata, r->metadata_len);
+    if (!t) return;
+    t->status = r->status == TASK_CONFIRMING ? TASK_OPEN : r->status; /* re-checked on chain before any send */
+    if (r->status == TASK_CONFIRMING) t->attempts = 1;                /* marks "a send may have happened" */
+    task_link(d, t);
+}
+
+bool agg_tasks_restore(agg_daemon *d) {
+    pthread_mutex_lock(&d->mu);
+    bool ok = agg_store_load_tasks(d->store, restore_one, d, agg_now_ms() - 3600 * 1000);
+    size_t open = 0;
+    for (agg_task *t = d->tasks; t; t = t->next) open += t->status == TASK_OPEN;
+    pthread_mutex_unlock(&d->mu);
+    dlog(DLOG_INFO, "tasks_restored", "tasks=%zu open=%zu", d->ntasks, open);
+    return ok;
+}
+
+void agg_tasks_prune(agg_daemon *d, size_t keep) {
+    if (d->ntasks <= keep) return;
+    /* tasks are linked newest first: drop finished ones after the first `keep` */
+    size_t i = 0;
+    for (agg_task **pp = &d->tasks; *pp;) {
+        agg_task *t = *pp;
+        bool latest = t->type >= 1 && t->type < AGG_MAX_TYPES && d->latest[t->type] == t;
+        if (i++ >= keep && !latest && (t->status == TASK_CONFIRMED || t->status == TASK_FAILED ||
+                                       t->status == TASK_EXPIRED) && !t->sending) {
+            *pp = t->next;
+            task_free(t);
+            d->ntasks--;
+        } else {
+            pp = &t->next;
+        }
+    }
+}
+
+void agg_tasks_free(agg_daemon *d) {
+    while (d->tasks) {
+        agg_task *t = d->tasks;
+        d->tasks = t->next;
+        task_free(t);
+    }
+    memset(d->latest, 0, sizeof d->latest);
+    d->ntasks = 0;
+}
+
+/* Digest index in t, appending it (with a copy of its state) when new. Returns -1 on OOM. */
+static long digest_index(agg_task *t, const uint8_t digest[32], const uint8_t *metadata, size_t metadata_len,
+                         const uint8_t *state, size_t state_len, uint64_t now_ms, bool *created) {
+    *created = false;
+    for (size_t i = 0; i < t->ndigests; i++)
+        if (!memcmp(t->digests[i].digest, digest, 32)) return (long)i;
+    agg_digest *g = realloc(t->digests, (t->ndigests + 1) * sizeof *g);
+    if (!g) return -1;
+    t->digests = g;
+    agg_digest *e = &g[t->ndigests];
+    memset(e, 0, sizeof *e);
+    memcpy(e->digest, digest, 32);
+    e->state = malloc(state_len ? state_len : 1);
+    e->metadata = malloc(metadata_len ? metadata_len : 1);
+    if (!e->state || !e->metadata) {
+        free(e->state);
+        free(e->metadata);
+        return -1;
+    }
+    if (state_len) memcpy(e->state, state, state_len);
+    if (metadata_len) memcpy(e->metadata, metadata, metadata_len);
+    e->state_len = state_len;
+    e->metadata_len = metadata_len;
+    e->first_ms = now_ms;
+    *created = true;
+    return (long)t->ndigests++;
+}
+
+int agg_task_add_signature(agg_daemon *d, agg_task *t, bool *added, const uint8_t digest[32],
+                           const uint8_t operator_id[32], const mpavs_bn254_g1 *sig, const uint8_t *metadata,
+                           size_t metadata_len, const uint8_t *state, size_t state_len, uint64_t now_ms) {
+    *added = false;
+    bool created;
+    long di = digest_index(t, digest, metadata, metadata_len, state, state_len, now_ms, &created);
+    if (di < 0) return MPAVS_AGG_ERR_NOMEM;
+    int r = mpavs_agg_add(t->agg, added, digest, operator_id, sig);
+    if (r || !*added) return r;
+    if (t->nsigners == t->signers_cap) {
+        size_t cap = t->signers_cap ? 2 * t->signers_cap : 16;
+        agg_signer *s = realloc(t->signers, cap * sizeof *s);
+        if (!s) return MPAVS_AGG_ERR_NOMEM;
+        t->signers = s;
+        t->signers_cap = cap;
+    }
+    memcpy(t->signers[t->nsigners].operator_id, operator_id, 32);
+    t->signers[t->nsigners++].digest_idx = (uint32_t)di;
+    if (created && t->ndigests > 1) {
+        char a[67], b[67];
+        if (mpavs_hex_encode(a, sizeof a, t->digests[0].digest, 32, true)) {
+        }
+        if (mpavs_hex_encode(b, sizeof b, digest, 32, true)) {
+        }
+        char op[67];
+        if (mpavs_hex_encode(op, sizeof op, operator_id, 32, true)) {
+        }
+        dlog(DLOG_WARN, "digest_disagreement", "type=%d id=%" PRIu64 " operator=%s digest=%s first_digest=%s", t->type,
+             t->id, op, b, a);
+    }
+    bool met = false;
+    size_t nsig = 0;
+    if (mpavs_agg_status(t->agg, &met, &nsig, NULL, NULL, digest) == MPAVS_AGG_OK && met && t->status == TASK_OPEN &&
+        !t->confirm_at_ms) {
+        uint64_t at = t->created_ms + d->cfg.min_wait_s * 1000;
+        t->confirm_at_ms = at > now_ms ? at : now_ms;
+        pthread_cond_broadcast(&d->confirm_cv);
+    }
+    return MPAVS_AGG_OK;
+}
+
+/* Replay the stored signatures of t into its fresh aggregation (d->mu held). */
+typedef struct {
+    agg_daemon *d;
+    agg_task *t;
+    size_t n;
+} replay_ctx;
+
+static void replay_one(void *user, const agg_sig_row *r) {
+    replay_ctx *c = user;
+    mpavs_bn254_g1 sig;
+    if (mpavs_bn254_g1_decode(&sig, r->sig)) return;
+    bool added;
+    if (agg_task_add_signature(c->d, c->t, &added, r->digest, r->operator_id, &sig, r->metadata, r->metadata_len,
+                               r->state, r->state_len, r->admitted_ms) == MPAVS_AGG_OK && added)
+        c->n++;
+}
+
+/* Load the operator state of t (d->mu NOT held). Out: *agg, *nops, t->quorums; err. */
+static bool load_state(agg_daemon *d, agg_task *t, mpavs_agg **agg, size_t *nops, uint8_t *quorums, size_t *nq,
+                       char *err, size_t cap) {
+    if (!agg_committee_quorums(d, t->type, quorums, nq)) {
+        snprintf(err, cap, "committee %d has no quorums on chain", t->type);
+        return false;
+    }
+    mpavs_rpc *rpc = agg_pool_get(&d->avs);
+    if (!rpc) {
+        snprintf(err, cap, "no RPC client");
+        return false;
+    }
+    mpavs_registry_operator *st = NULL;
+    size_t n = 0;
+    mpavs_rpc_error e = {0};
+    int r = mpavs_registry_operator_state(rpc, &st, &n, &e, d->cfg.operator_state_retriever.bytes,
+                                          d->cfg.registry_coordinator.bytes, quorums, *nq, (uint32_t)t->ref_block);
+    agg_pool_put(&d->avs, rpc);
+    if (r) {
+        snprintf(err, cap, "operator state at block %" PRIu64 ": %s (%.160s)", t->ref_block,
+                 mpavs_registry_strerror(r), e.message);
+        mpavs_rpc_error_clear(&e);
+        return false;
+    }
+    mpavs_agg_operator *ops = calloc(n ? n : 1, sizeof *ops);
+    bool ok = ops != NULL;
+    if (ok && agg_keys_join(d, ops, st, n)) {
+        agg_keys_refresh(d);
+        size_t miss = agg_keys_join(d, ops, st, n);
+        if (miss) {
+            snprintf(err, cap, "operator %zu of the state has no registered BLS key", miss - 1);
+            ok = false;
+        }
+    }
+    uint8_t th[MPAVS_AGG_MAX_QUORUMS];
+    for (size_t i = 0; i < *nq; i++) th[i] = (uint8_t)d->cfg.threshold;
+    if (ok && n == 0) {
+        snprintf(err, cap, "no operator in quorums at block %" PRIu64, t->ref_block);
+        ok = false;
+    }
+    if (ok && (r = mpavs_agg_create(agg, quorums, th, *nq, ops, n))) {
+        snprintf(err, cap, "aggregation: %s", mpavs_agg_strerror(r));
+        ok = false;
+    }
+    *nops = n;
+    free(ops);
+    free(st);
+    return ok;
+}
+
+bool agg_task_ready(agg_daemon *d, agg_task *t, const char **why) {
+    for (;;) {
+        if (t->load == 2) return true;
+        if (t->load == 3 && agg_now_ms() < t->load_retry_ms) {
+            *why = t->load_error;
+            return false;
+        }
+        if (t->load != 1) break;
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_sec += 1;
+        pthread_cond_timedwait(&d->task_cv, &d->mu, &ts);
+        if (d->stop) {
+            *why = "shutting down";
+            return false;
+        }
+    }
+    t->load = 1;
+    pthread_mutex_unlock(&d->mu);
+    mpavs_agg *agg = NULL;
+    size_t nops = 0, nq = 0;
+    uint8_t quorums[MPAVS_AGG_MAX_QUORUMS];
+    char err[256] = "";
+    bool ok = load_state(d, t, &agg, &nops, quorums, &nq, err, sizeof err);
+    pthread_mutex_lock(&d->mu);
+    if (ok) {
+        t->agg = agg;
+        t->noperators = nops;
+        memcpy(t->quorums, quorums, nq);
+        for (size_t i = 0; i < nq; i++) t->thresholds[i] = (uint8_t)d->cfg.threshold;
+        t->nq = nq;
+        t->load = 2;
+        replay_ctx rc = {d, t, 0};
+        agg_store_load_sigs(d->store, t->type, t->id, replay_one, &rc);
+        dlog(DLOG_INFO, "task_state_loaded", "type=%d id=%" PRIu64 " operators=%zu quorums=%zu replayed=%zu", t->type,
+             t->id, nops, nq, rc.n);
+    } else {
+        t->load = 3;
+        t->load_retry_ms = agg_now_ms() + 2000;
+        snprintf(t->load_error, sizeof t->load_error, "%s", err);
+        dlog(DLOG_WARN, "task_state_failed", "type=%d id=%" PRIu64 " error=\"%s\"", t->type, t->id, err);
+        *why = t->load_error;
+    }
+    pthread_cond_broadcast(&d->task_cv);
+    return ok;
+}
+
+json_t *agg_task_fetch(agg_daemon *d, uint64_t prev_id, uint64_t type, uint64_t wait_s, bool with_context) {
+    if (wait_s > 30) wait_s = 30;
+    if (type >= 1 && type < AGG_MAX_TYPES) agg_bump(&d->m_fetch[type][with_context ? 1 : 0], 1);
+    struct timespec end;
+    clock_gettime(CLOCK_REALTIME, &end);
+    end.tv_sec += (time_t)wait_s;
+    pthread_mutex_lock(&d->mu);
+    json_t *res = NULL;
+    for (;;) {
+        agg_task *t = type >= 1 && type < AGG_MAX_TYPES ? d->latest[type] : NULL;
+        if (t && t->id > prev_id) {
+            json_error_t je;
+            json_t *ext = json_loads(t->ext, JSON_DECODE_ANY, &je);
+            res = json_pack("{s:b,s:I,s:I,s:o}", "ok", 1, "task_id", (json_int_t)t->id, "task_type",
+                            (json_int_t)t->type, "ext", ext ? ext : json_null());
+            break;
+        }
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        if (d->stop || now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec)) break;
+        struct timespec step = now;
+        step.tv_nsec += 500000000L;
+        if (step.tv_nsec >= 1000000000L) {
+            step.tv_sec++;
+            step.tv_nsec -= 1000000000L;
+        }
+        if (step.tv_sec > end.tv_sec || (step.tv_sec == end.tv_sec && step.tv_nsec > end.tv_nsec)) step = end;
+        pthread_cond_timedwait(&d->task_cv, &d->mu, &step);
+    }
+    pthread_mutex_unlock(&d->mu);
+    if (!res) res = json_pack("{s:b,s:i,s:i,s:n}", "ok", 0, "task_id", 0, "task_type", 0, "ext");
+    return res;
+}
