@@ -1,4 +1,5 @@
-/* mpavs devnet deploy | register-operator — deploy the devnet contract stack and onboard operators. */
+/* mpavs devnet deploy | register-operator | add-pck | status — the devnet contract stack: deploy, onboard
+ * operators, register PCK keys, and the on-chain view (operators, stakes, liveness, confirmed states). */
 #include "cli.h"
 #include "commands.h"
 #include "devnet_up.h"
@@ -225,12 +226,167 @@ static int add_pck(int argc, char **argv) {
     return rc;
 }
 
+static const char STATUS_HELP[] =
+    "NAME\n    mpavs devnet status - the on-chain view of a devnet deployment\n\n"
+    "SYNOPSIS\n    mpavs devnet status [--deployment FILE] [--rpc-url URL] [--from-block N] [--last N]\n\n"
+    "DESCRIPTION\n"
+    "    Reads the chain and prints `key: value` lines and one line per item:\n"
+    "      chain_id, rpc_url, block, block_time, service_manager;\n"
+    "      operators: how many operators ever registered (RegistryCoordinator OperatorRegistered\n"
+    "      events), then one line each: `operator ADDR id OPERATOR_ID registered_block N status\n"
+    "      registered|deregistered quorums BITMAP [stake_quorum_Q STAKE]... liveness_valid_until T\n"
+    "      live true|false prover ADDR` (liveness from the deployment's TEELivenessVerifier);\n"
+    "      confirmed_states: how many StateConfirmed events the service manager emitted, then the\n"
+    "      last --last of them: `state committee ID block N tx HASH metadata 0x.. state 0x..`.\n\n"
+    "OPTIONS\n"
+    "  --deployment FILE     deployment JSON (default .devnet/deployment.json)\n"
+    "  --rpc-url URL         node (default: the deployment's rpcUrl)\n"
+    "  --from-block N        first block to scan for events (default 0)\n"
+    "  --last N              how many confirmed states to list (default 10; 0: all)\n\n"
+    "EXAMPLES\n"
+    "    mpavs devnet status\n"
+    "    mpavs devnet status --deployment /tmp/deployment.json --rpc-url http://127.0.0.1:8545\n";
+
+static void print_hex_inline(const uint8_t *b, size_t n) {
+    fputs("0x", stdout);
+    for (size_t i = 0; i < n; i++) printf("%02x", b[i]);
+}
+
+static bool same_operator(const mpavs_devnet_registration *x, const mpavs_devnet_registration *y) {
+    return memcmp(x->operator_addr.bytes, y->operator_addr.bytes, 20) == 0;
+}
+
+/* One line per distinct registered operator (latest standing and liveness). Returns an exit code. */
+static int status_operators(mpavs_devnet_ctx *c, const mpavs_devnet_deployment *d, uint64_t from) {
+    mpavs_devnet_registration *regs = NULL;
+    size_t n = 0;
+    if (mpavs_devnet_registrations(c, d, &regs, &n, from)) return cli_error("devnet status: %s", c->error);
+    size_t distinct = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool later = false; /* each operator once, at its latest registration */
+        for (size_t j = i + 1; j < n && !later; j++) later = same_operator(&regs[j], &regs[i]);
+        distinct += !later;
+    }
+    printf("operators: %zu\n", distinct);
+    mpavs_devnet_standing *st = calloc(1, sizeof *st);
+    int rc = st ? 0 : cli_error("devnet status: out of memory");
+    for (size_t i = 0; !rc && i < n; i++) {
+        bool later = false;
+        for (size_t j = i + 1; j < n && !later; j++) later = same_operator(&regs[j], &regs[i]);
+        if (later) continue;
+        mpavs_devnet_liveness lv;
+        if (mpavs_devnet_operator_status(c, d, st, &regs[i].operator_addr) ||
+            mpavs_devnet_liveness_status(c, &lv, &d->tee_liveness_verifier, regs[i].operator_id)) {
+            rc = cli_error("devnet status: %s", c->error);
+            break;
+        }
+        char a[43], bm[80], p[43];
+        mpavs_address_to_checksum(a, &regs[i].operator_addr);
+        mpavs_address_to_checksum(p, &lv.prover);
+        (void)mpavs_u256_to_hex(bm, sizeof bm, &st->quorum_bitmap);
+        printf("operator %s id ", a);
+        print_hex_inline(regs[i].operator_id, 32);
+        printf(" registered_block %llu status %s quorums %s", (unsigned long long)regs[i].block_number,
+               st->avs_status == 1 ? "registered" : "deregistered", bm);
+        for (unsigned q = 0; q < st->quorum_count; q++)
+            if (mpavs_u256_bit(&st->quorum_bitmap, q)) {
+                char v[80];
+                (void)mpavs_u256_to_dec(v, sizeof v, &st->stake[q]);
+                printf(" stake_quorum_%u %s", q, v);
+            }
+        printf(" liveness_valid_until %llu live %s prover %s\n", (unsigned long long)lv.valid_until,
+               lv.live ? "true" : "false", p);
+    }
+    free(st);
+    free(regs);
+    return rc;
+}
+
+/* The count of StateConfirmed events and the last `last` of them. Returns an exit code. */
+static int status_confirmations(mpavs_devnet_ctx *c, const mpavs_devnet_deployment *d, uint64_t from, size_t last) {
+    mpavs_devnet_confirmation *cs = NULL;
+    size_t n = 0;
+    if (mpavs_devnet_confirmations(c, d, &cs, &n, from)) return cli_error("devnet status: %s", c->error);
+    printf("confirmed_states: %zu\n", n);
+    for (size_t i = last && n > last ? n - last : 0; i < n; i++) {
+        printf("state committee %llu block %llu tx ", (unsigned long long)cs[i].committee_id,
+               (unsigned long long)cs[i].block_number);
+        print_hex_inline(cs[i].tx_hash, 32);
+        fputs(" metadata ", stdout);
+        print_hex_inline(cs[i].metadata, cs[i].metadata_len);
+        fputs(" state ", stdout);
+        print_hex_inline(cs[i].state, cs[i].state_len);
+        putchar('\n');
+    }
+    mpavs_devnet_confirmations_free(cs, n);
+    return 0;
+}
+
+/* A decimal/hex option below 2^bits into *out (unchanged when absent). Returns 0 or 2. */
+static int parse_count(uint64_t *out, const char *s, unsigned bits, const char *what) {
+    if (!s) return 0;
+    mpavs_u256 v;
+    if (mpavs_u256_parse(&v, s, strlen(s)) || mpavs_u256_bits(&v) > bits)
+        return cli_usage_error("devnet status: %s: expected a number", what);
+    *out = v.w[0];
+    return 0;
+}
+
+static int status(int argc, char **argv) {
+    if (cli_wants_help(argc, argv)) return fputs(STATUS_HELP, stdout), 0;
+    cli_args a;
+    if (!cli_args_init(&a, argc, argv)) return 2;
+    const char *dep = cli_opt(&a, "deployment"), *url = cli_opt(&a, "rpc-url");
+    uint64_t from = 0, last = 10;
+    int rc = parse_count(&from, cli_opt(&a, "from-block"), 63, "--from-block");
+    if (!rc) rc = parse_count(&last, cli_opt(&a, "last"), 31, "--last");
+    char *pos[1];
+    if (rc || cli_positionals(&a, pos, 1) != 0) return 2;
+    if (!dep) dep = ".devnet/deployment.json";
+    mpavs_devnet_deployment d;
+    char err[600], rpc_url[2048];
+    if (mpavs_devnet_deployment_load(&d, dep, err, sizeof err)) return cli_error("devnet status: %s", err);
+    if (url) snprintf(rpc_url, sizeof rpc_url, "%s", url);
+    else if (mpavs_devnet_deployment_string(rpc_url, sizeof rpc_url, dep, "rpcUrl"))
+        return cli_usage_error("devnet status: %s has no rpcUrl: give --rpc-url", dep);
+    mpavs_devnet_ctx c;
+    memset(&c, 0, sizeof c); /* no sender: read-only */
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (!(c.rpc = mpavs_rpc_create(rpc_url, NULL))) return cli_usage_error("devnet status: unusable RPC URL %s", rpc_url);
+    mpavs_rpc_error e = {0};
+    mpavs_rpc_block b = {0};
+    bool found = false;
+    uint64_t cid = 0;
+    int r = mpavs_rpc_chain_id(c.rpc, &cid, &e);
+    if (!r) r = mpavs_rpc_get_block_by_number(c.rpc, &b, &found, &e, "latest");
+    if (r || !found)
+        rc = cli_error("devnet status: %s: %s (%s)", rpc_url, r ? mpavs_rpc_strerror(r) : "no latest block", e.message);
+    else if (cid != d.chain_id)
+        rc = cli_error("devnet status: %s is chain %llu but %s is for chain %llu", rpc_url, (unsigned long long)cid, dep,
+                       (unsigned long long)d.chain_id);
+    mpavs_rpc_error_clear(&e);
+    if (!rc) {
+        char sm[43];
+        mpavs_address_to_checksum(sm, &d.service_manager);
+        printf("chain_id: %llu\nrpc_url: %s\nblock: %llu\nblock_time: %llu\nservice_manager: %s\n",
+               (unsigned long long)cid, rpc_url, (unsigned long long)b.number, (unsigned long long)b.timestamp, sm);
+        rc = status_operators(&c, &d, from);
+    }
+    if (!rc) rc = status_confirmations(&c, &d, from, (size_t)last);
+    mpavs_rpc_block_clear(&b);
+    mpavs_rpc_destroy(c.rpc);
+    return rc;
+}
+
+/* The subcommand table: one line per subcommand (others live in their own files, e.g. `up`). */
+static const cli_command DEVNET_SUB[] = {
+    {"deploy", "deploy the devnet contract stack and write deployment.json", deploy},
+    {"register-operator", "register, deposit and opt an operator into quorum 0", register_operator},
+    {"add-pck", "register a quote's PCK key with the on-chain quote verifier", add_pck},
+    {"status", "on-chain view: operators, stakes, liveness, confirmed states", status},
+    {"up", "run the whole system on local chains (make devnet)", cmd_devnet_up},
+};
+
 int cmd_devnet(int argc, char **argv) {
-    static const cli_command SUB[] = {
-        {"deploy", "deploy the devnet contract stack and write deployment.json", deploy},
-        {"register-operator", "register, deposit and opt an operator into quorum 0", register_operator},
-        {"add-pck", "register a quote's PCK key with the on-chain quote verifier", add_pck},
-        {"up", "run the whole system on local chains (make devnet)", cmd_devnet_up},
-    };
-    return cli_dispatch("mpavs devnet", SUB, sizeof SUB / sizeof SUB[0], argc, argv);
+    return cli_dispatch("mpavs devnet", DEVNET_SUB, sizeof DEVNET_SUB / sizeof DEVNET_SUB[0], argc, argv);
 }

@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# tests/integration/operator_cli.sh — `mpavs operator …` and `mpavs devnet status` against a real
+# anvil (--hardfork osaka) with the devnet stack deployed by `mpavs devnet deploy`: key files
+# (0600, no overwrite, wrong password, HOME default), register, deposit, PoA refusal, opt-in,
+# status (checked against `cast call`), opt-out, the confirmation prompt, chain-id mismatch.
+# Ends with "N passed, N failed"; exit status non-zero on any failure.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+ANVIL=$ROOT/.tools/bin/anvil
+CAST=$ROOT/.tools/bin/cast
+FORGE=$ROOT/.tools/bin/forge
+MPAVS=$ROOT/build/mpavs
+WORK=$(mktemp -d)
+ANVIL_PID=
+PASS=0
+FAIL=0
+cleanup() {
+  [ -n "$ANVIL_PID" ] && kill "$ANVIL_PID" 2>/dev/null && wait "$ANVIL_PID" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+ok() { PASS=$((PASS + 1)); echo "ok   $1"; }
+ko() { FAIL=$((FAIL + 1)); echo "FAIL $1"; }
+# check NAME EXPECTED ACTUAL
+check() { if [ "$2" = "$3" ]; then ok "$1"; else ko "$1 (expected '$2', got '$3')"; fi; }
+finish() { echo "$PASS passed, $FAIL failed"; [ "$FAIL" -eq 0 ]; exit $?; }
+abort() { ko "$1"; finish; }
+# field FILE KEY: the value of a "key: value" line
+field() { sed -n "s/^$2: //p" "$1" | head -1; }
+lower() { tr 'A-F' 'a-f'; }
+
+for t in "$ANVIL" "$CAST" "$FORGE" "$MPAVS"; do
+  [ -x "$t" ] || { echo "operator_cli: $t missing (run scripts/setup and make)"; echo "0 passed, 1 failed"; exit 1; }
+done
+(cd "$ROOT/contracts" && "$FORGE" build --offline >"$WORK/build.log" 2>&1) \
+  || { tail -20 "$WORK/build.log"; echo "0 passed, 1 failed"; exit 1; }
+
+PORT=
+for _ in $(seq 1 50); do
+  p=$(( (RANDOM % 30000) + 20000 ))
+  if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then PORT=$p; break; fi
+done
+[ -n "$PORT" ] || abort "no free port"
+"$ANVIL" --port "$PORT" --hardfork osaka --silent >"$WORK/anvil.log" 2>&1 &
+ANVIL_PID=$!
+URL=http://127.0.0.1:$PORT
+for _ in $(seq 1 100); do
+  "$CAST" chain-id --rpc-url "$URL" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+DEPLOYER=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80   # anvil account 0
+OPKEY=0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d      # anvil account 1
+OPADDR=0x70997970C51812dc3A010C7d01b50e0d17dc79C8
+ATTKEY=0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a     # anvil account 2
+ATTADDR=0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC
+
+cd "$WORK" || abort "cd"
+"$MPAVS" devnet deploy --rpc-url "$URL" --private-key "$DEPLOYER" --artifacts "$ROOT/contracts/out" --out raw.json >deploy.log 2>&1 \
+  || { cat deploy.log; abort "devnet deploy"; }
+# the orchestrator's format: the deployment plus rpcUrl, l2RpcUrl, l2ChainId (extra keys must be accepted)
+mkdir -p .devnet
+jq --arg u "$URL" '. + {rpcUrl: $u, l2RpcUrl: $u, l2ChainId: 31337}' raw.json >.devnet/deployment.json
+DEP=$WORK/.devnet/deployment.json
+RC=$(jq -r .registryCoordinator "$DEP")
+SM=$(jq -r .serviceManager "$DEP")
+DM=$(jq -r .delegationManager "$DEP")
+SR=$(jq -r .stakeRegistry "$DEP")
+TOKEN=$(jq -r .token "$DEP")
+STRATEGY=$(jq -r .strategy "$DEP")
+ok "devnet deployed"
+
+# ---------------- keys ----------------
+KD=$WORK/keys
+export MPAVS_KEY_PASSWORD=correct-horse
+K="--keys-dir $KD --insecure-scrypt"
+"$MPAVS" operator keys import --key-type ecdsa $K op "$OPKEY" >imp.out 2>&1
+check "keys import ecdsa address" "$OPADDR" "$(field imp.out address)"
+"$MPAVS" operator keys create --key-type bls $K op >bls.out 2>&1
+BLSID=$(field bls.out operator_id)
+[ ${#BLSID} -eq 66 ] && ok "keys create bls prints operator_id" || ko "keys create bls: $(cat bls.out)"
+check "key file modes 0600" "600 600" "$(stat -c %a "$KD/op.ecdsa.key.json") $(stat -c %a "$KD/op.bls.key.json")"
+check "key directory mode 0700" "700" "$(stat -c %a "$KD")"
+before=$(sha256sum "$KD/op.bls.key.json")
+if "$MPAVS" operator keys create --key-type bls $K op >ow.out 2>&1; then ko "overwrite refused"; else
+  grep -q "refusing to overwrite" ow.out && ok "overwrite refused" || ko "overwrite message: $(cat ow.out)"; fi
+check "file unchanged after refusal" "$before" "$(sha256sum "$KD/op.bls.key.json")"
+if "$MPAVS" operator keys import --key-type ecdsa $K op "$ATTKEY" >/dev/null 2>&1; then ko "import overwrite refused"; else ok "import overwrite refused"; fi
+echo "$ATTKEY" | "$MPAVS" operator keys import --key-type ecdsa $K att - >att.out 2>&1
+check "keys import from stdin" "$ATTADDR" "$(field att.out address)"
+"$MPAVS" operator keys create --key-type ecdsa $K spare >/dev/null 2>&1 || ko "keys create ecdsa"
+"$MPAVS" operator keys list --keys-dir "$KD" >list.out 2>&1
+check "keys list count" "4" "$(wc -l <list.out)"
+grep -q "^op	ecdsa	address $OPADDR	" list.out && ok "keys list ecdsa line" || ko "keys list: $(cat list.out)"
+grep -q "^op	bls	operatorId $BLSID	" list.out && ok "keys list bls line" || ko "keys list: $(cat list.out)"
+mkdir -p "$WORK/home/.eigenlayer" && cp -a "$KD" "$WORK/home/.eigenlayer/operator_keys"
+check "keys list defaults to \$HOME" "4" "$(HOME=$WORK/home "$MPAVS" operator keys list | wc -l)"
+"$MPAVS" operator keys show --keys-dir "$KD" op >show.out 2>&1 || ko "keys show"
+check "keys show address" "$OPADDR" "$(field show.out address)"
+check "keys show operator_id" "$BLSID" "$(field show.out operator_id)"
+grep -qi "private\|secret\|${OPKEY#0x}" show.out && ko "keys show leaks a secret" || ok "keys show prints public parts only"
+G1X=$(field show.out g1_x)
+check "keys show g1 matches create" "$(field bls.out g1_x)" "$G1X"
+if MPAVS_KEY_PASSWORD=wrong "$MPAVS" operator keys show --keys-dir "$KD" --key-type bls op >wp.out 2>&1; then ko "wrong password"; else
+  grep -q "wrong password" wp.out && ok "wrong password refused" || ko "wrong password message: $(cat wp.out)"; fi
+printf 'correct-horse\n' >pw.txt
+env -u MPAVS_KEY_PASSWORD "$MPAVS" operator keys show --keys-dir "$KD" --key-type ecdsa --password-file pw.txt op >pf.out 2>&1
+check "--password-file" "$OPADDR" "$(field pf.out address)"
+# setsid: no controlling terminal, so no prompt can be shown
+if env -u MPAVS_KEY_PASSWORD setsid -w "$MPAVS" operator keys show --keys-dir "$KD" op </dev/null >np.out 2>&1; then ko "no password without a terminal"; else
+  grep -q "no password" np.out && ok "no password without a terminal" || ko "no-password message: $(cat np.out)"; fi
+
+# ---------------- chain ----------------
+"$CAST" send --rpc-url "$URL" --private-key "$DEPLOYER" "$TOKEN" "transfer(address,uint256)" "$OPADDR" 10000000000000000000 >/dev/null \
+  || abort "fund the operator with test tokens"
+NET="--network devnet --deployment $DEP --keys-dir $KD --key op"
+# wrong chain for a preset
+if "$MPAVS" operator register --network holesky --rpc-url "$URL" --keys-dir "$KD" --key op --yes >hm.out 2>&1; then ko "chain mismatch refused"; else
+  grep -q "is chain 31337 but --network holesky is chain 17000" hm.out && ok "chain mismatch refused" || ko "chain mismatch: $(cat hm.out)"; fi
+# refusal at the prompt
+echo n | "$MPAVS" operator register $NET >reg0.out 2>reg0.err
+rc=$?
+check "register refused at the prompt (exit 1)" "1" "$rc"
+grep -q "aborted" reg0.err && grep -q "registerAsOperator((address,address,uint32),string)" reg0.out && grep -q "^from: $OPADDR" reg0.out \
+  && grep -q "chain id 31337" reg0.out && ok "plan printed before the prompt" || ko "plan: $(cat reg0.out reg0.err)"
+"$MPAVS" operator register $NET </dev/null >reg1.out 2>&1
+check "register refused on EOF" "1" "$?"
+check "still not an operator" "false" "$("$CAST" call --rpc-url "$URL" "$DM" "isOperator(address)(bool)" "$OPADDR")"
+"$MPAVS" operator register $NET --yes >reg.out 2>&1 || ko "register: $(cat reg.out)"
+check "registered (cast isOperator)" "true" "$("$CAST" call --rpc-url "$URL" "$DM" "isOperator(address)(bool)" "$OPADDR")"
+"$MPAVS" operator register $NET --yes >reg2.out 2>&1 && grep -q "already" reg2.out && ok "register is idempotent" || ko "register again: $(cat reg2.out)"
+
+# deposit
+if "$MPAVS" operator deposit $NET --amount 1.5 --yes >/dev/null 2>&1; then ko "fractional amount without --decimals refused"; else ok "fractional amount without --decimals refused"; fi
+"$MPAVS" operator deposit $NET --amount 2.5 --decimals token --yes >dep.out 2>&1 || ko "deposit: $(cat dep.out)"
+grep -q "approve(address,uint256)" dep.out && grep -q "depositIntoStrategy(address,address,uint256)" dep.out && ok "deposit plan" || ko "deposit plan: $(cat dep.out)"
+SHARES=$("$CAST" call --rpc-url "$URL" "$DM" "operatorShares(address,address)(uint256)" "$OPADDR" "$STRATEGY" | awk '{print $1}')
+check "operator shares (cast)" "2500000000000000000" "$SHARES"
+check "deposit prints shares" "$SHARES" "$(field dep.out operator_shares)"
+"$MPAVS" operator deposit $NET --check >chk.out 2>&1
+check "deposit --check" "$SHARES" "$(field chk.out operator_shares)"
+
+# PoA: enabled and not whitelisted → opt-in refused before sending
+"$CAST" send --rpc-url "$URL" --private-key "$DEPLOYER" "$SM" "enablePoA()" >/dev/null || ko "enablePoA"
+if "$MPAVS" operator opt-in $NET --yes >poa.out 2>&1; then ko "PoA refusal"; else
+  grep -q "PoA whitelist" poa.out && ok "opt-in refused when not whitelisted" || ko "PoA message: $(cat poa.out)"; fi
+"$CAST" send --rpc-url "$URL" --private-key "$DEPLOYER" "$SM" "whitelistOperator(address)" "$OPADDR" >/dev/null || ko "whitelistOperator"
+
+# opt-in
+"$MPAVS" operator opt-in $NET --quorums 0 --socket "op.example:9000" --yes >oi.out 2>&1 || ko "opt-in: $(cat oi.out)"
+CHAIN_ID=$("$CAST" call --rpc-url "$URL" "$RC" "getOperatorId(address)(bytes32)" "$OPADDR")
+check "opt-in operator id (cast)" "$BLSID" "$CHAIN_ID"
+check "opt-in prints operator id" "$BLSID" "$(field oi.out operator_id)"
+check "registered with the AVS (cast)" "1" "$("$CAST" call --rpc-url "$URL" "$RC" "getOperatorStatus(address)(uint8)" "$OPADDR")"
+
+# status against cast
+"$MPAVS" operator status $NET --attestation-address "$ATTADDR" >st.out 2>&1 || ko "status: $(cat st.out)"
+check "status operator" "$OPADDR" "$(field st.out operator)"
+check "status eigenlayer_operator" "true" "$(field st.out eigenlayer_operator)"
+check "status avs_status" "registered" "$(field st.out avs_status)"
+check "status operator_id" "$CHAIN_ID" "$(field st.out operator_id)"
+BM=$("$CAST" call --rpc-url "$URL" "$RC" "getCurrentQuorumBitmap(bytes32)(uint192)" "$CHAIN_ID")
+check "status quorum_bitmap (cast)" "$(printf '0x%x' "$BM")" "$(field st.out quorum_bitmap)"
+STAKE=$("$CAST" call --rpc-url "$URL" "$SR" "getCurrentStake(bytes32,uint8)(uint96)" "$CHAIN_ID" 0 | awk '{print $1}')
+check "status stake_quorum_0 (cast)" "$STAKE" "$(field st.out stake_quorum_0)"
+[ "$STAKE" != "0" ] && ok "stake is non-zero" || ko "stake is zero"
+check "status poa_enabled" "true" "$(field st.out poa_enabled)"
+check "status whitelisted" "true" "$(field st.out whitelisted)"
+LV=$(jq -r .teeLivenessVerifier "$DEP")
+check "status liveness_verifier" "$LV" "$(field st.out liveness_verifier)"
+VALID=$("$CAST" call --rpc-url "$URL" "$LV" "attestValiditySeconds()(uint256)" | awk '{print $1}')
+check "status attest_validity_seconds (cast)" "$VALID" "$(field st.out attest_validity_seconds)"
+check "status never attested" "0 false" "$(field st.out liveness_valid_until) $(field st.out live)"
+check "status attested_prover" "0x0000000000000000000000000000000000000000" "$(field st.out attested_prover)"
+check "status attestation balance (cast)" "$("$CAST" balance --rpc-url "$URL" "$ATTADDR")" "$(field st.out attestation_balance_wei)"
+printf '%s\n' "${ATTKEY#0x}" >att.hex
+"$MPAVS" operator status $NET --attestation-key-file att.hex >st2.out 2>&1
+check "status --attestation-key-file" "$ATTADDR" "$(field st2.out attestation_account)"
+"$MPAVS" operator status --network devnet --deployment "$DEP" --operator "$OPADDR" >st3.out 2>&1
+check "status --operator without key files" "$CHAIN_ID" "$(field st3.out operator_id)"
+if "$MPAVS" operator status --network devnet --deployment "$DEP" --rpc-url http://127.0.0.1:1 --operator "$OPADDR" >/dev/null 2>&1; then
+  ko "status fails on an unreachable RPC"; else ok "status fails on an unreachable RPC"; fi
+# default deployment path (.devnet/deployment.json in the working directory) and its rpcUrl
+"$MPAVS" operator status --network devnet --operator "$OPADDR" >st4.out 2>&1
+check "default deployment file and rpcUrl" "registered" "$(field st4.out avs_status)"
+
+# devnet status
+"$MPAVS" devnet status --deployment "$DEP" >ds.out 2>&1 || ko "devnet status: $(cat ds.out)"
+grep -q "^operator $OPADDR id $CHAIN_ID .*status registered" ds.out && ok "devnet status lists the operator" || ko "devnet status: $(cat ds.out)"
+check "devnet status operators" "1" "$(field ds.out operators)"
+check "devnet status confirmed_states" "0" "$(field ds.out confirmed_states)"
+
+# opt-out, answering y at the prompt
+echo y | "$MPAVS" operator opt-out $NET --quorums 0 >oo.out 2>&1 || ko "opt-out: $(cat oo.out)"
+check "deregistered (cast)" "2" "$("$CAST" call --rpc-url "$URL" "$RC" "getOperatorStatus(address)(uint8)" "$OPADDR")"
+"$MPAVS" operator status $NET >st5.out 2>&1
+check "status after opt-out" "deregistered 0x0" "$(field st5.out avs_status) $(field st5.out quorum_bitmap)"
+"$MPAVS" devnet status --deployment "$DEP" >ds2.out 2>&1
+grep -q "^operator $OPADDR .*status deregistered" ds2.out && ok "devnet status after opt-out" || ko "devnet status: $(cat ds2.out)"
+
+# usage errors
+"$MPAVS" operator opt-in $NET --quorums 0,x --yes >/dev/null 2>&1
+check "bad --quorums is a usage error" "2" "$?"
+"$MPAVS" operator register --keys-dir "$KD" >/dev/null 2>&1
+check "missing --network is a usage error" "2" "$?"
+for c in "keys create" "keys import" "keys list" "keys show" register deposit opt-in opt-out status; do
+  # shellcheck disable=SC2086
+  h=$("$MPAVS" operator $c --help)
+  for s in NAME SYNOPSIS DESCRIPTION OPTIONS EXAMPLES; do
+    echo "$h" | grep -q "^$s" || { ko "help of operator $c lacks $s"; continue 2; }
+  done
+  ok "operator $c --help is man-style"
+done
+finish
