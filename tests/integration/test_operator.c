@@ -1,0 +1,639 @@
+/*
+ * Integration test of mpavs-operator on real processes: anvil (--hardfork osaka, the devnet stack
+ * deployed with a short attestValiditySeconds), a real build/mpavs-prover with devnet
+ * attestation, and build/mpavs-operator. Covers the command line and configuration (template,
+ * every problem at once, the reference operator.json accepted case-insensitively, presets never
+ * overriding an explicit TEELivenessVerifier), refusal of an unregistered operator, liveness
+ * submitted and renewed on chain, the node API (prover Down/Up), metrics, retries against a
+ * closed aggregator port without busy looping, a type-3 task signed and submitted to a stand-in
+ * aggregator (and not signed twice after a restart), and SIGTERM.
+ */
+#include "anvil.h"
+#include "harness.h"
+#include "proc.h"
+
+#include "mpavs/avs.h"
+#include "mpavs/bls.h"
+#include "mpavs/dcap.h"
+#include "mpavs/devnet.h"
+#include "mpavs/hex.h"
+#include "mpavs/keystore.h"
+#include "mpavs/wire.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define VALIDITY_S 36 /* renewal margin = 12 s: renewed every ~24 s */
+
+static harness_anvil anvil;
+static mpavs_rpc *rpc;
+static mpavs_devnet_ctx dep, opc;
+static mpavs_devnet_deployment D;
+static char tmpdir[128], prover_url[64], keyfile[256], unreg_keyfile[256];
+static int prover_port;
+static harness_proc prover, operator_p;
+static uint8_t bls_sk[32], pk_xy[64];
+static mpavs_address enclave;
+static bool ready;
+
+static const char OP_KEY[] = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";  /* anvil 1 */
+static const char ATT_KEY[] = "5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";   /* anvil 2, no 0x */
+
+static bool open_ctx(mpavs_devnet_ctx *c, const char *hexkey) {
+    uint8_t key[32];
+    memset(c, 0, sizeof *c);
+    c->rpc = rpc;
+    mpavs_sender_options o = {.poll_interval_ms = 20};
+    bool ok = harness_unhex(key, 32, hexkey) == 32 && mpavs_sender_create(&c->sender, NULL, rpc, key, &o) == 0;
+    mpavs_wipe(key, sizeof key);
+    return ok;
+}
+
+/* ---- HTTP helpers ---- */
+
+typedef struct {
+    char *s;
+    size_t n;
+} text;
+
+static size_t on_body(char *p, size_t sz, size_t n, void *u) {
+    text *t = u;
+    char *ns = realloc(t->s, t->n + sz * n + 1);
+    if (!ns) return 0;
+    t->s = ns;
+    memcpy(t->s + t->n, p, sz * n);
+    t->n += sz * n;
+    t->s[t->n] = 0;
+    return sz * n;
+}
+
+/* GET url; returns the status (0 on failure); *body malloc'd (may be NULL). */
+static long http_get(const char *url, char **body) {
+    text t = {0};
+    CURL *h = curl_easy_init();
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 5000L);
+    long status = 0;
+    if (curl_easy_perform(h) == CURLE_OK) curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(h);
+    if (body) *body = t.s;
+    else free(t.s);
+    return status;
+}
+
+static long jsonrpc(const char *url, const char *method, const char *params, json_t **result) {
+    mpavs_rpc_options o = {.timeout_ms = 20000, .max_retries = 0};
+    mpavs_rpc *c = mpavs_rpc_create(url, &o);
+    char *res = NULL;
+    mpavs_rpc_error e = {0};
+    int r = mpavs_rpc_call(c, &res, &e, method, params);
+    mpavs_rpc_destroy(c);
+    long code = r == MPAVS_RPC_ERR_RPC ? e.code : r;
+    mpavs_rpc_error_clear(&e);
+    *result = res ? json_loads(res, JSON_DECODE_ANY, NULL) : NULL;
+    free(res);
+    return code;
+}
+
+/* ---- processes ---- */
+
+static bool start_prover(void) {
+    char cfg[256], logp[256], gh[67];
+    mpavs_rpc_block g = {0};
+    bool found = false;
+    if (mpavs_rpc_get_block_by_number(rpc, &g, &found, NULL, "0x0") || !found) return false;
+    if (mpavs_hex_encode(gh, sizeof gh, g.hash, 32, true)) return false;
+    mpavs_rpc_block_clear(&g);
+    snprintf(cfg, sizeof cfg, "%s/prover.json", tmpdir);
+    snprintf(logp, sizeof logp, "%s/prover.log", tmpdir);
+    FILE *f = fopen(cfg, "w");
+    if (!f) return false;
+    fprintf(f, "{\"listen\":\"127.0.0.1:%d\",\"attestation\":{\"provider\":\"devnet\",\"devnet_ca_dir\":\"%s/ca\"},"
+               "\"chain\":{\"rpc_url\":\"%s\",\"chain_id\":31337,\"checkpoint_number\":0,\"checkpoint_hash\":\"%s\"}}\n",
+            prover_port, tmpdir, anvil.url, gh);
+    fclose(f);
+    const char *argv[] = {"build/mpavs-prover", "--config", cfg, NULL};
+    return harness_proc_start(&prover, argv, NULL, logp) && harness_proc_wait_port(&prover, prover_port, 10000);
+}
+
+/* Learn the enclave address from a quote; register the devnet PCK key on chain (once). */
+static bool learn_enclave(bool add_pck) {
+    json_t *r = NULL;
+    char p[160] = "[\"0x";
+    for (int i = 0; i < 64; i++) strcat(p, "00");
+    strcat(p, "\"]");
+    if (jsonrpc(prover_url, "generateAttestationReport", p, &r) != 0 || !json_is_string(r)) return false;
+    const char *s = json_string_value(r);
+    size_t cap = strlen(s) / 2, ql = 0;
+    uint8_t *q = malloc(cap);
+    bool ok = q && mpavs_hex_decode(q, cap, &ql, s, strlen(s)) == 0;
+    mpavs_dcap_quote dq;
+    if (ok) ok = mpavs_dcap_quote_parse(&dq, q, ql) == 0;
+    if (ok) memcpy(enclave.bytes, mpavs_dcap_report_data(&dq) + 12, 20);
+    if (ok && add_pck) ok = mpavs_devnet_add_pck_key_from_quote(&dep, &D, q, ql) == 0;
+    free(q);
+    json_decref(r);
+    return ok;
+}
+
+static char opcfg[256], oplog[256], metrics_url[64], nodeapi_url[64], agg_url[64], state_path[256];
+
+static void write_config(const char *path, const char *key, const char *aggregator, int mport, int nport) {
+    char rc[43], tlv[43];
+    mpavs_address_to_checksum(rc, &D.registry_coordinator);
+    mpavs_address_to_checksum(tlv, &D.tee_liveness_verifier);
+    FILE *f = fopen(path, "w");
+    if (!f) return;
+    fprintf(f, "{\"ProverURL\":\"%s\",\"AggregatorURL\":\"%s\",\"BlsKeyFile\":\"%s\",\"BlsKeyPassword\":\"pw\","
+               "\"EthRpcUrl\":\"%s\",\"AttestationLayerRpcURL\":\"%s\",\"AttestationLayerEcdsaKey\":\"%s\","
+               "\"RegistryCoordinatorAddress\":\"%s\",\"TEELivenessVerifierAddress\":\"%s\","
+               "\"EigenMetricsIpPortAddress\":\"127.0.0.1:%d\",\"NodeApiIpPortAddress\":\"127.0.0.1:%d\","
+               "\"QuorumTaskTypes\":{\"0\":3},\"StateFile\":\"%s\",\"LogLevel\":\"debug\",\"FetchTaskMaxWaitSecs\":3}\n",
+            prover_url, aggregator, key, anvil.url, anvil.url, ATT_KEY, rc, tlv, mport, nport, state_path);
+    fclose(f);
+}
+
+static bool start_operator(const char *aggregator) {
+    int mport = harness_free_port(), nport = harness_free_port();
+    snprintf(metrics_url, sizeof metrics_url, "http://127.0.0.1:%d", mport);
+    snprintf(nodeapi_url, sizeof nodeapi_url, "http://127.0.0.1:%d", nport);
+    write_config(opcfg, keyfile, aggregator, mport, nport);
+    const char *argv[] = {"build/mpavs-operator", "--config", opcfg, NULL};
+    return harness_proc_start(&operator_p, argv, NULL, oplog) && harness_proc_wait_port(&operator_p, nport, 10000);
+}
+
+static int run(const char *cmd) {
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static const char *bin(void) {
+    static char b[600];
+    const char *root = getenv("MPAVS_ROOT");
+    snprintf(b, sizeof b, "%s/build/mpavs-operator", root ? root : ".");
+    return b;
+}
+
+static size_t count_in_file(const char *path, const char *needle) {
+    size_t n = 0, len = 0;
+    unsigned char *t = harness_read_file(path, &len);
+    for (const char *p = t ? (const char *)t : ""; (p = strstr(p, needle)) != NULL; p++) n++;
+    free(t);
+    return n;
+}
+
+/* ---- tests ---- */
+
+TEST(command_line_and_config) {
+    char cmd[1400], out[256], path[256];
+    snprintf(out, sizeof out, "%s/cli.out", tmpdir);
+    snprintf(cmd, sizeof cmd, "'%s' --help > '%s' 2>&1", bin(), out);
+    CHECK_EQ_INT(run(cmd), 0);
+    CHECK_EQ_INT(count_in_file(out, "SYNOPSIS"), 1);
+    CHECK_EQ_INT(count_in_file(out, "EXIT STATUS"), 1);
+    snprintf(cmd, sizeof cmd, "'%s' --version > '%s' 2>&1", bin(), out);
+    CHECK_EQ_INT(run(cmd), 0);
+    snprintf(cmd, sizeof cmd, "'%s' --bogus >/dev/null 2>&1", bin());
+    CHECK_EQ_INT(run(cmd), 2);
+    /* the template is valid JSON */
+    snprintf(path, sizeof path, "%s/template.json", tmpdir);
+    snprintf(cmd, sizeof cmd, "'%s' --print-config-template > '%s'", bin(), path);
+    CHECK_EQ_INT(run(cmd), 0);
+    json_t *t = json_load_file(path, JSON_REJECT_DUPLICATES, NULL);
+    CHECK(json_is_object(t) && json_object_get(t, "ProverURL") && json_object_get(t, "QuorumTaskTypes"));
+    json_decref(t);
+    /* many problems, all reported, exit 2 */
+    snprintf(path, sizeof path, "%s/bad.json", tmpdir);
+    FILE *f = fopen(path, "w");
+    REQUIRE(f);
+    fputs("{\"proverurl\":\"ftp://x\",\"AggregatorURL\":7,\"ETHRPCURL\":\"\",\"BlsKeyFile\":\"/nonexistent/k.json\","
+          "\"AttestationLayerEcdsaKey\":\"0x1234\",\"RegistryCoordinatorAddress\":\"0x12\","
+          "\"TEELivenessVerifierAddress\":\"nope\",\"EigenMetricsIpPortAddress\":\"1.2.3:x\","
+          "\"NodeApiIpPortAddress\":\"host\",\"QuorumTaskTypes\":{\"0\":9,\"z\":1},\"LogLevel\":\"loud\","
+          "\"FetchTaskMaxWaitSecs\":0,\"Typo\":1}", f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "'%s' --check-config '%s' > '%s' 2>&1", bin(), path, out);
+    CHECK_EQ_INT(run(cmd), 2);
+    static const char *const want[] = {"ProverURL", "AggregatorURL", "EthRpcUrl", "BlsKeyFile",
+                                       "AttestationLayerEcdsaKey", "RegistryCoordinatorAddress",
+                                       "TEELivenessVerifierAddress", "EigenMetricsIpPortAddress",
+                                       "NodeApiIpPortAddress", "QuorumTaskTypes.0", "LogLevel",
+                                       "FetchTaskMaxWaitSecs", "key=\"Typo\""};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        if (count_in_file(out, want[i]) == 0) fprintf(stderr, "  missing in --check-config output: %s\n", want[i]);
+        CHECK(count_in_file(out, want[i]) > 0);
+    }
+    CHECK(count_in_file(out, "13 configuration problems") == 1 || count_in_file(out, "configuration problems") == 1);
+}
+
+TEST(reference_config_accepted) {
+    REQUIRE(ready);
+    char path[256], out[256], cmd[1200], rc[43], tlv[43];
+    mpavs_address_to_checksum(rc, &D.registry_coordinator);
+    mpavs_address_to_checksum(tlv, &D.tee_liveness_verifier);
+    snprintf(path, sizeof path, "%s/reference.json", tmpdir);
+    snprintf(out, sizeof out, "%s/reference.out", tmpdir);
+    FILE *f = fopen(path, "w");
+    REQUIRE(f);
+    /* upstream §1.8.1 mainnet example, addresses, URLs and the key file replaced */
+    fprintf(f, "{\"BlsKeyFile\":\"%s\",\"BlsKeyPassword\":\"pw\",\"ProverURL\":\"%s\",\"ETHRpcURL\":\"%s\","
+               "\"AggregatorURL\":\"http://127.0.0.1:1\",\"EigenMetricsIpPortAddress\":\"0.0.0.0:15682\","
+               "\"NodeApiIpPortAddress\":\"0.0.0.0:15693\",\"AttestationLayerProfile\":\"automata\","
+               "\"AttestationLayerRpcURL\":\"%s\",\"AttestationLayerEcdsaKey\":\"%s\","
+               "\"RegistryCoordinatorAddress\":\"%s\",\"TEELivenessVerifierAddress\":\"%s\"}",
+            keyfile, prover_url, anvil.url, anvil.url, ATT_KEY, rc, tlv);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "'%s' --check-config '%s' > '%s' 2>&1", bin(), path, out);
+    CHECK_EQ_INT(run(cmd), 0);
+    CHECK(count_in_file(out, "configuration is valid") == 1);
+    CHECK(count_in_file(out, "unknown_key") == 0);
+    /* a preset RegistryCoordinator with another TEELivenessVerifier: kept, with a warning */
+    f = fopen(path, "w");
+    REQUIRE(f);
+    fprintf(f, "{\"BlsKeyFile\":\"%s\",\"ProverURL\":\"%s\",\"EthRpcUrl\":\"%s\",\"AggregatorURL\":\"%s\","
+               "\"EigenMetricsIpPortAddress\":\":15682\",\"AttestationLayerProfile\":\"automata\","
+               "\"AttestationLayerEcdsaKey\":\"0x%s\",\"RegistryCoordinatorAddress\":"
+               "\"0x414696E4F7f06273973E89bfD3499e8666D63Bd4\",\"TEELivenessVerifierAddress\":\"%s\"}",
+            keyfile, prover_url, anvil.url, prover_url, ATT_KEY, tlv);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "'%s' --check-config '%s' > '%s' 2>&1", bin(), path, out);
+    CHECK_EQ_INT(run(cmd), 0);
+    CHECK(count_in_file(out, "keeping the configured address") == 1);
+    CHECK(count_in_file(out, "preset mainnet") == 1);
+}
+
+TEST(unregistered_operator_refused) {
+    REQUIRE(ready);
+    char cfg[256], out[256], cmd[1200];
+    snprintf(cfg, sizeof cfg, "%s/unreg.json", tmpdir);
+    snprintf(out, sizeof out, "%s/unreg.out", tmpdir);
+    write_config(cfg, unreg_keyfile, "http://127.0.0.1:1", harness_free_port(), harness_free_port());
+    long long t0 = harness_now_ms();
+    snprintf(cmd, sizeof cmd, "timeout 30 '%s' --config '%s' > '%s' 2>&1", bin(), cfg, out);
+    CHECK_EQ_INT(run(cmd), 1);
+    CHECK(count_in_file(out, "is not registered") > 0);
+    CHECK(count_in_file(out, "mpavs operator opt-in") > 0);
+    printf("  unregistered operator refused in %lld ms\n", harness_now_ms() - t0);
+}
+
+static bool live_on_chain(void) {
+    bool ok = false;
+    return mpavs_devnet_liveness_valid(&dep, &D, &ok, pk_xy, &enclave) == 0 && ok;
+}
+
+static bool wait_for(bool (*cond)(void), long ms) {
+    for (long long end = harness_now_ms() + ms; harness_now_ms() < end;) {
+        if (cond()) return true;
+        harness_sleep_ms(250);
+    }
+    return cond();
+}
+
+static long svc_status(const char *id) {
+    char url[160];
+    snprintf(url, sizeof url, "%s/eigen/node/services/%s/health", nodeapi_url, id);
+    return http_get(url, NULL);
+}
+
+static double metric(const char *name) {
+    char url[100], *b = NULL;
+    snprintf(url, sizeof url, "%s/metrics", metrics_url);
+    double v = -1;
+    if (http_get(url, &b) == 200 && b) {
+        const char *p = b;
+        size_t nl = strlen(name);
+        while ((p = strstr(p, name)) != NULL) {
+            if ((p == b || p[-1] == '\n') && (p[nl] == ' ' || p[nl] == '{')) {
+                const char *sp = strchr(p, ' ');
+                if (sp) v = strtod(sp + 1, NULL);
+                break;
+            }
+            p++;
+        }
+    }
+    free(b);
+    return v;
+}
+
+static bool prover_down(void) { return svc_status("prover") == 503; }
+static bool prover_up(void) { return svc_status("prover") == 200; }
+static bool renewed(void) { return metric("mpavs_operator_liveness_submissions_total") >= 2; }
+
+TEST(liveness_node_api_metrics) {
+    REQUIRE(ready);
+    snprintf(agg_url, sizeof agg_url, "http://127.0.0.1:%d", harness_free_port()); /* closed */
+    long long t0 = harness_now_ms();
+    REQUIRE(start_operator(agg_url));
+    CHECK(wait_for(live_on_chain, 40000));
+    printf("  liveness valid on chain %lld ms after start\n", harness_now_ms() - t0);
+
+    char url[160], *b = NULL;
+    snprintf(url, sizeof url, "%s/eigen/node", nodeapi_url);
+    CHECK_EQ_INT(http_get(url, &b), 200);
+    json_t *j = b ? json_loads(b, 0, NULL) : NULL;
+    CHECK_STREQ(json_string_value(json_object_get(j, "spec_version")), "v0.0.1");
+    CHECK_STREQ(json_string_value(json_object_get(j, "node_name")), "MultiProverAVS_31337");
+    CHECK(json_is_string(json_object_get(j, "node_version")));
+    json_decref(j);
+    free(b);
+    snprintf(url, sizeof url, "%s/eigen/node/services", nodeapi_url);
+    CHECK_EQ_INT(http_get(url, &b), 200);
+    j = b ? json_loads(b, 0, NULL) : NULL;
+    CHECK_EQ_INT(json_array_size(json_object_get(j, "services")), 5);
+    json_decref(j);
+    free(b);
+    CHECK_EQ_INT(svc_status("liveness"), 200);
+    CHECK_EQ_INT(svc_status("avs-chain-rpc"), 200);
+    CHECK_EQ_INT(svc_status("nope"), 404);
+    snprintf(url, sizeof url, "%s/eigen/node/health", nodeapi_url);
+    long h = http_get(url, NULL);
+    CHECK(h == 206 || h == 503); /* the aggregator is down: not fully healthy */
+    snprintf(url, sizeof url, "%s/eigen/node", nodeapi_url);
+    CHECK(1);
+
+    /* metrics with observed values */
+    CHECK(metric("avs_operator_liveness_ts_gauge") > 1.6e9);
+    CHECK(metric("avs_operator_next_attestation_ts_gauge") > metric("avs_operator_liveness_ts_gauge"));
+    CHECK(metric("avs_operator_gen_report_ms_gauge") >= 0);
+    CHECK(metric("avs_operator_attestation_acc_balance_gauge") > 1000);
+    CHECK(metric("avs_operator_last_attestation_cost_gauge") > 0);
+    CHECK(metric("eigen_registered_stakes") > 0);
+    CHECK(metric("eigen_rpc_request_total") > 0);
+    CHECK(metric("eigen_performance_score") == 100);
+    snprintf(url, sizeof url, "%s/proverMetrics", metrics_url);
+    CHECK_EQ_INT(http_get(url, &b), 200);
+    CHECK(b && strstr(b, "mpavs_prover_quotes_total") != NULL);
+    free(b);
+
+    /* renewal before expiry (validity VALIDITY_S) */
+    t0 = harness_now_ms();
+    CHECK(wait_for(renewed, 3000L * VALIDITY_S / 2 * 1000 / 1000));
+    printf("  liveness renewed (validity %d s) after %lld ms\n", VALIDITY_S, harness_now_ms() - t0);
+    CHECK(live_on_chain());
+
+    /* prover stopped: Down; restarted (new enclave key): Up and re-attested */
+    harness_proc_stop(&prover, SIGTERM, 3000);
+    CHECK(wait_for(prover_down, 15000));
+    snprintf(url, sizeof url, "%s/eigen/node/health", nodeapi_url);
+    CHECK_EQ_INT(http_get(url, NULL), 503);
+    REQUIRE(start_prover());
+    CHECK(wait_for(prover_up, 15000));
+    REQUIRE(learn_enclave(false));
+    CHECK(wait_for(live_on_chain, 40000));
+    printf("  prover restart: Down, Up and liveness re-attested for the new enclave\n");
+
+    /* closed aggregator: retried with backoff, not busy looping */
+    size_t fails = count_in_file(oplog, "event=fetch_task_failed");
+    long long ran = harness_now_ms() - t0;
+    printf("  fetch retries against a closed aggregator port: %zu in %lld s\n", fails, ran / 1000);
+    CHECK(fails >= 1 && fails <= 12);
+    CHECK(count_in_file(oplog, "BlsKeyPassword") == 0 && count_in_file(oplog, ATT_KEY) == 0);
+
+    char st[256];
+    snprintf(st, sizeof st, "/proc/%d/status", (int)operator_p.pid);
+    size_t n = 0;
+    unsigned char *s = harness_read_file(st, &n);
+    const char *rss = s ? strstr((char *)s, "VmRSS:") : NULL;
+    if (rss) printf("  operator %.*s\n", (int)(strchr(rss, '\n') - rss), rss);
+    free(s);
+
+    int status = harness_proc_stop(&operator_p, SIGTERM, 5000);
+    long ms = harness_proc_last_stop_ms();
+    printf("  SIGTERM → exit in %ld ms\n", ms);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(ms < 3000);
+}
+
+/* ---- a stand-in aggregator: one type-3 task, records the submission ---- */
+
+static struct {
+    pthread_mutex_t lock;
+    uint64_t task_id, ref;
+    int fetches, submits;
+    char *submitted; /* the TaskRequest JSON */
+} agg = {PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0, NULL};
+
+typedef struct {
+    char *b;
+    size_t n;
+} upload;
+
+static enum MHD_Result agg_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                   const char *version, const char *data, size_t *size, void **con) {
+    upload *u = *con;
+    if (!u) {
+        *con = calloc(1, sizeof(upload));
+        return *con ? MHD_YES : MHD_NO;
+    }
+    if (*size) {
+        char *nb = realloc(u->b, u->n + *size + 1);
+        if (!nb) return MHD_NO;
+        u->b = nb;
+        memcpy(u->b + u->n, data, *size);
+        u->n += *size;
+        u->b[u->n] = 0;
+        *size = 0;
+        return MHD_YES;
+    }
+    json_t *req = u->b ? json_loads(u->b, 0, NULL) : NULL;
+    const char *m = json_string_value(json_object_get(req, "method"));
+    json_t *id = json_object_get(req, "id"), *res = json_null();
+    pthread_mutex_lock(&agg.lock);
+    if (m && strcmp(m, "aggregator_fetchTask") == 0) {
+        agg.fetches++;
+        json_t *p = json_array_get(json_object_get(req, "params"), 0);
+        uint64_t prev = (uint64_t)json_integer_value(json_object_get(p, "prev_task_id"));
+        if (prev < agg.task_id) {
+            char sb[24];
+            snprintf(sb, sizeof sb, "0x%llx", (unsigned long long)agg.task_id);
+            res = json_pack("{s:b,s:I,s:i,s:{s:i,s:I,s:s,s:s,s:I}}", "ok", 1, "task_id", (json_int_t)agg.task_id,
+                            "task_type", 3, "ext", "chain_id", 31337, "block_number", (json_int_t)agg.task_id,
+                            "start_block", sb, "end_block", sb, "reference_block_number", (json_int_t)agg.ref);
+        } else {
+            res = json_pack("{s:b,s:i,s:i,s:n}", "ok", 0, "task_id", 0, "task_type", 0, "ext");
+        }
+    } else if (m && strcmp(m, "aggregator_submitTask") == 0) {
+        agg.submits++;
+        free(agg.submitted);
+        agg.submitted = json_dumps(json_array_get(json_object_get(req, "params"), 0), JSON_COMPACT);
+    }
+    pthread_mutex_unlock(&agg.lock);
+    json_t *rep = json_pack("{s:s,s:O,s:o}", "jsonrpc", "2.0", "id", id ? id : json_null(), "result", res);
+    char *txt = json_dumps(rep, JSON_COMPACT);
+    json_decref(rep);
+    json_decref(req);
+    free(u->b);
+    free(u);
+    *con = NULL;
+    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(txt), txt, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(r, "Content-Type", "application/json");
+    enum MHD_Result ret = MHD_queue_response(c, 200, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static bool submitted(void) {
+    pthread_mutex_lock(&agg.lock);
+    bool s = agg.submits > 0;
+    pthread_mutex_unlock(&agg.lock);
+    return s;
+}
+
+TEST(type3_task_signed_and_submitted) {
+    REQUIRE(ready);
+    int port = harness_free_port();
+    struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, (uint16_t)port, NULL, NULL, agg_request,
+                                            NULL, MHD_OPTION_END);
+    REQUIRE(d);
+    uint64_t head = 0;
+    REQUIRE(mpavs_rpc_block_number(rpc, &head, NULL) == 0);
+    agg.task_id = head - 1;
+    agg.ref = head - 1;
+    snprintf(agg_url, sizeof agg_url, "http://127.0.0.1:%d", port);
+    REQUIRE(start_operator(agg_url));
+    CHECK(wait_for(submitted, 60000));
+    pthread_mutex_lock(&agg.lock);
+    char *sub = agg.submitted ? strdup(agg.submitted) : NULL;
+    pthread_mutex_unlock(&agg.lock);
+    mpavs_wire_task_request tr;
+    char msg[200];
+    REQUIRE(sub && mpavs_wire_parse_task_request(&tr, msg, sizeof msg, sub, strlen(sub)) == MPAVS_WIRE_OK);
+    CHECK_EQ_INT(tr.identifier, 3);
+    CHECK_EQ_INT(tr.reference_block, agg.ref);
+    CHECK(tr.quorum_numbers_len == 1 && tr.quorum_numbers[0] == 0);
+    uint8_t meta[32];
+    mpavs_avs_chain_task_metadata(meta, 31337, agg.task_id);
+    CHECK(tr.metadata_len == 32 && memcmp(tr.metadata, meta, 32) == 0);
+    mpavs_rpc_block b = {0};
+    bool found = false;
+    char tag[24];
+    REQUIRE(mpavs_rpc_get_block_by_number(rpc, &b, &found, NULL, mpavs_rpc_tag_number(tag, agg.task_id)) == 0);
+    CHECK(tr.state_len == 64 && memcmp(tr.state, b.hash, 32) == 0 && memcmp(tr.state + 32, b.state_root, 32) == 0);
+    mpavs_rpc_block_clear(&b);
+    /* the BLS signature verifies over the digest */
+    mpavs_avs_state_header h = {.committee_id = 3, .metadata = tr.metadata, .metadata_len = tr.metadata_len,
+                                .state = tr.state, .state_len = tr.state_len,
+                                .reference_block = tr.reference_block};
+    uint8_t dg[32], sxy[64];
+    REQUIRE(mpavs_avs_state_digest(dg, &h) == 0);
+    memcpy(sxy, tr.sig_x, 32);
+    memcpy(sxy + 32, tr.sig_y, 32);
+    mpavs_bn254_g1 sig;
+    mpavs_bn254_g2 pk2;
+    bool ok = false;
+    REQUIRE(mpavs_bn254_g1_decode(&sig, sxy) == 0 && mpavs_bls_pubkey_g2(&pk2, bls_sk) == 0);
+    CHECK(mpavs_bls_verify(&ok, &pk2, dg, &sig) == 0 && ok);
+    CHECK_EQ_INT(tr.prover_signature_len, 65);
+    mpavs_wire_task_request_clear(&tr);
+    free(sub);
+    CHECK(count_in_file(state_path, "\"3\":") == 1);
+
+    /* restarted with the same state file, and an aggregator that resends the same task: not signed again */
+    harness_proc_stop(&operator_p, SIGTERM, 5000);
+    pthread_mutex_lock(&agg.lock);
+    agg.submits = 0;
+    pthread_mutex_unlock(&agg.lock);
+    REQUIRE(start_operator(agg_url));
+    harness_sleep_ms(8000);
+    CHECK(!submitted());
+    int fetches;
+    pthread_mutex_lock(&agg.lock);
+    fetches = agg.fetches;
+    pthread_mutex_unlock(&agg.lock);
+    printf("  stand-in aggregator: %d fetches in total (3 s long polls)\n", fetches);
+    harness_proc_stop(&operator_p, SIGTERM, 5000);
+    MHD_stop_daemon(d);
+}
+
+static bool setup(void) {
+    if (system("cd \"${MPAVS_ROOT:-.}/contracts\" && ../.tools/bin/forge build --offline >/dev/null 2>&1") != 0)
+        fprintf(stderr, "forge build failed\n");
+    char dir[200];
+    snprintf(dir, sizeof dir, "%s/ca", tmpdir);
+    if (mpavs_dcap_devnet_create(dir, (int64_t)time(NULL), false) != MPAVS_DCAP_OK) return false;
+    static const char *const args[] = {"--hardfork", "osaka", NULL};
+    if (!harness_anvil_start(&anvil, args)) return false;
+    rpc = mpavs_rpc_create(anvil.url, NULL);
+    if (!open_ctx(&dep, ANVIL_KEY0) || !open_ctx(&opc, OP_KEY)) return false;
+    mpavs_devnet_deploy_options opt = {.artifacts_dir = harness_path("contracts/out"),
+                                       .attest_validity_seconds = VALIDITY_S};
+    if (mpavs_devnet_deploy(&dep, &D, &opt)) {
+        fprintf(stderr, "deploy: %s\n", dep.error);
+        return false;
+    }
+    prover_port = harness_free_port();
+    snprintf(prover_url, sizeof prover_url, "http://127.0.0.1:%d", prover_port);
+    if (!start_prover() || !learn_enclave(true)) return false;
+    /* the operator: EigenLayer operator, deposit, opt in to quorum 0 with a fresh BLS key */
+    mpavs_bn254_g1 pk;
+    if (mpavs_bls_keygen(bls_sk) || mpavs_bls_pubkey_g1(&pk, bls_sk)) return false;
+    mpavs_bn254_g1_encode(pk_xy, &pk);
+    mpavs_u256 amount = mpavs_u256_from_u64(2000000000000000000ull);
+    const mpavs_address *me = mpavs_sender_address(opc.sender);
+    uint8_t opkey[32], salt[32] = {1};
+    static const uint8_t q0[1] = {0};
+    if (harness_unhex(opkey, 32, OP_KEY) != 32 || mpavs_devnet_token_transfer(&dep, &D, me, &amount) ||
+        mpavs_devnet_register_as_operator(&opc, &D) || mpavs_devnet_deposit(&opc, &D, &amount) ||
+        mpavs_devnet_opt_in(&opc, &D, opkey, bls_sk, q0, 1, "test", salt, (uint64_t)time(NULL) + 3600)) {
+        fprintf(stderr, "onboarding: %s / %s\n", dep.error, opc.error);
+        return false;
+    }
+    /* key files (cheap scrypt) */
+    mpavs_keystore_options ko = {.scrypt_n = 16, .pubkey = "E([0,0])"};
+    char *json = NULL;
+    snprintf(keyfile, sizeof keyfile, "%s/operator.bls.key.json", tmpdir);
+    if (mpavs_keystore_encrypt(&json, bls_sk, 32, "pw", 2, &ko) || mpavs_keystore_write_file(keyfile, json)) return false;
+    free(json);
+    uint8_t other[32];
+    if (mpavs_bls_keygen(other)) return false;
+    snprintf(unreg_keyfile, sizeof unreg_keyfile, "%s/unregistered.bls.key.json", tmpdir);
+    if (mpavs_keystore_encrypt(&json, other, 32, "pw", 2, &ko) || mpavs_keystore_write_file(unreg_keyfile, json))
+        return false;
+    free(json);
+    mpavs_wipe(other, sizeof other);
+    snprintf(opcfg, sizeof opcfg, "%s/operator.json", tmpdir);
+    snprintf(oplog, sizeof oplog, "%s/operator.log", tmpdir);
+    snprintf(state_path, sizeof state_path, "%s/operator-state.json", tmpdir);
+    return true;
+}
+
+int main(void) {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/mpavs-operator-test-XXXXXX");
+    if (!mkdtemp(tmpdir)) return 1;
+    harness_children_hook();
+    RUN(command_line_and_config);
+    ready = setup();
+    if (!ready) fprintf(stderr, "setup failed (logs in %s)\n", tmpdir);
+    RUN(reference_config_accepted);
+    RUN(unregistered_operator_refused);
+    RUN(liveness_node_api_metrics);
+    RUN(type3_task_signed_and_submitted);
+    harness_proc_stop(&operator_p, SIGKILL, 1000);
+    harness_proc_stop(&prover, SIGKILL, 1000);
+    mpavs_sender_destroy(dep.sender);
+    mpavs_sender_destroy(opc.sender);
+    mpavs_rpc_destroy(rpc);
+    harness_anvil_stop(&anvil);
+    curl_global_cleanup();
+    int rc = harness_summary();
+    if (rc == 0) {
+        char cmd[200];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+        if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
+    } else {
+        fprintf(stderr, "logs kept in %s\n", tmpdir);
+    }
+    return rc;
+}
