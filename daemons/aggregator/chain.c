@@ -273,6 +273,14 @@ static bool read_layer(agg_daemon *d, size_t li, const uint8_t id[32], mpavs_add
     const mpavs_address *to = &d->cfg.layers[li].address;
     bool ok = true;
     uint64_t now = agg_now_ms();
+    mpavs_rpc_block blk;
+    bool found = false;
+    if (mpavs_rpc_get_block_by_number(rpc, &blk, &found, &e, "latest") == MPAVS_RPC_OK && found) {
+        /* liveness is judged by block.timestamp: follow the layer's clock, not ours */
+        __atomic_store_n(&d->layer_clock_offset_s[li], (int64_t)blk.timestamp - (int64_t)(now / 1000),
+                         __ATOMIC_RELAXED);
+        mpavs_rpc_block_clear(&blk);
+    }
     if (now - d->validity_checked_ms[li] > 60000) {
         if (agg_call(rpc, &v, &s, &e, to, "attestValiditySeconds()(uint256)", NULL, 0, NULL) == 0) {
             d->validity_s[li] = u256_low64(&v->items[0].word);
@@ -313,13 +321,17 @@ bool agg_liveness(agg_daemon *d, bool *live, bool *match, const uint8_t operator
     (void)pk_x;
     (void)pk_y; /* the verifier's key is keccak256(x ‖ y) = the operator id */
     *live = *match = false;
-    uint64_t now_ms = agg_now_ms(), now_s = now_ms / 1000;
+    uint64_t now_ms = agg_now_ms();
+    uint64_t chain_now[AGG_MAX_LAYERS];
+    for (size_t i = 0; i < d->cfg.nlayers; i++)
+        chain_now[i] = (uint64_t)((int64_t)(now_ms / 1000) +
+                                  __atomic_load_n(&d->layer_clock_offset_s[i], __ATOMIC_RELAXED));
     pthread_mutex_lock(&d->live_mu);
     agg_live *e = live_entry(d, operator_id);
     bool fresh = false;
     if (e && e->checked_ms) {
         for (size_t i = 0; i < d->cfg.nlayers; i++) {
-            if (e->valid_until[i] > now_s) {
+            if (e->valid_until[i] > chain_now[i]) {
                 *live = true;
                 if (!memcmp(e->prover[i].bytes, prover->bytes, 20)) *match = true;
             }
@@ -345,7 +357,7 @@ bool agg_liveness(agg_daemon *d, bool *live, bool *match, const uint8_t operator
         e->checked_ms = now_ms;
     }
     for (size_t i = 0; i < d->cfg.nlayers; i++)
-        if (got.valid_until[i] > now_s) {
+        if (got.valid_until[i] > chain_now[i]) {
             *live = true;
             if (!memcmp(got.prover[i].bytes, prover->bytes, 20)) *match = true;
         }

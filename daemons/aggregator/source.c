@@ -166,10 +166,23 @@ static void *l1_source(agg_daemon *d, const agg_l1_source *src) {
                 if (!r && !mpavs_tasksrc_scroll_gen_sampling_ok(idx, d->cfg.gen_sampling)) continue;
                 if (!r) r = mpavs_tasksrc_scroll_task(rpc, &task, &e, &logs[i], ref);
             } else {
-                r = mpavs_tasksrc_linea_task_from_log(rpc, &task, &e, have_cached ? &cached : NULL, &logs[i],
-                                                      src->preset_start_block, d->cfg.linea_max_block, ref);
-                mpavs_tasksrc_log_clear(&cached);
-                have_cached = mpavs_tasksrc_log_copy(&cached, &logs[i]) == MPAVS_TASKSRC_OK;
+                /* bound the look-back: the preset start, or 10,000 blocks before this log */
+                uint64_t lb = logs[i].block_number > 10000 ? logs[i].block_number - 10000 : 0;
+                if (src->preset_start_block > lb) lb = src->preset_start_block;
+                r = mpavs_tasksrc_linea_task_from_log(rpc, &task, &e, have_cached ? &cached : NULL, &logs[i], lb,
+                                                      d->cfg.linea_max_block, ref);
+                if (r != MPAVS_TASKSRC_ERR_RPC) {
+                    mpavs_tasksrc_log_clear(&cached);
+                    have_cached = mpavs_tasksrc_log_copy(&cached, &logs[i]) == MPAVS_TASKSRC_OK;
+                }
+            }
+            if (r == MPAVS_TASKSRC_ERR_RPC) { /* transient: retry from this log (tasks are deduplicated by id) */
+                dlog(DLOG_WARN, "l1_task_retry", "type=%d block=%" PRIu64 " error=\"%s\"", src->identifier,
+                     logs[i].block_number, e.message);
+                mpavs_tasksrc_error_clear(&e);
+                mpavs_tasksrc_follower_set_next(f, logs[i].block_number);
+                nap(d, 4000);
+                break;
             }
             if (r) {
                 dlog(DLOG_WARN, "l1_task_skipped", "type=%d block=%" PRIu64 " error=\"%s\"", src->identifier,
