@@ -391,40 +391,6 @@ static int write_key(const char *dir, const char *name, bool bls, const uint8_t 
     return rc;
 }
 
-/* The options and positionals shared by create and import. Returns 0 or an exit code. */
-static int keys_common(cli_args *a, char *dir, size_t cap, int *bls, const char **pwfile, bool *weak) {
-    *bls = key_type(cli_opt(a, "key-type"), true);
-    if (*bls == 2) return 2;
-    *pwfile = cli_opt(a, "password-file");
-    *weak = cli_flag(a, "insecure-scrypt");
-    return keys_dir(dir, cap, cli_opt(a, "keys-dir"));
-}
-
-static int keys_create(int argc, char **argv) {
-    if (cli_wants_help(argc, argv)) return fputs(KEYS_CREATE_HELP, stdout), 0;
-    cli_args a;
-    if (!cli_args_init(&a, argc, argv)) return 2;
-    char dir[4096], *pos[2];
-    int bls;
-    const char *pwf;
-    bool weak;
-    int rc = keys_common(&a, dir, sizeof dir, &bls, &pwf, &weak);
-    if (rc) return rc;
-    int n = cli_positionals(&a, pos, 2);
-    if (n < 0) return 2;
-    if (n != 1 || !valid_name(pos[0]))
-        return cli_usage_error("operator keys create: expected one NAME of letters, digits, '.', '_', '-'");
-    uint8_t sk[32];
-    mpavs_ecdsa_ctx *ec = bls ? NULL : mpavs_ecdsa_ctx_create();
-    if (bls ? mpavs_bls_keygen(sk) != MPAVS_BLS_OK : (!ec || mpavs_ecdsa_seckey_generate(ec, sk) != MPAVS_ECDSA_OK))
-        rc = cli_error("operator keys create: no randomness from the OS");
-    else
-        rc = write_key(dir, pos[0], bls, sk, pwf, weak);
-    mpavs_wipe(sk, sizeof sk);
-    mpavs_ecdsa_ctx_destroy(ec);
-    return rc;
-}
-
 /* Parse an imported secret: ECDSA 0x + 64 hex digits (a valid key); BLS hex or decimal in [1, r). */
 static int parse_import_secret(uint8_t sk[32], bool bls, char *text) {
     size_t n = strlen(text);
@@ -453,31 +419,46 @@ static int parse_import_secret(uint8_t sk[32], bool bls, char *text) {
     return rc;
 }
 
-static int keys_import(int argc, char **argv) {
-    if (cli_wants_help(argc, argv)) return fputs(KEYS_IMPORT_HELP, stdout), 0;
+/* keys create (import false) and keys import (import true). */
+static int keys_add(int argc, char **argv, bool import) {
+    const char *cmd = import ? "import" : "create";
+    if (cli_wants_help(argc, argv)) return fputs(import ? KEYS_IMPORT_HELP : KEYS_CREATE_HELP, stdout), 0;
     cli_args a;
     if (!cli_args_init(&a, argc, argv)) return 2;
     char dir[4096], *pos[3];
-    int bls;
-    const char *pwf;
-    bool weak;
-    int rc = keys_common(&a, dir, sizeof dir, &bls, &pwf, &weak);
+    int bls = key_type(cli_opt(&a, "key-type"), true);
+    if (bls == 2) return 2;
+    const char *pwf = cli_opt(&a, "password-file");
+    bool weak = cli_flag(&a, "insecure-scrypt");
+    int rc = keys_dir(dir, sizeof dir, cli_opt(&a, "keys-dir"));
     if (rc) return rc;
     int n = cli_positionals(&a, pos, 3);
     if (n < 0) return 2;
-    if (n != 2 || !valid_name(pos[0])) return cli_usage_error("operator keys import: expected NAME 0xSECRET (or -)");
-    char *text = !strcmp(pos[1], "-") ? cli_read_secret_file("-") : strdup(pos[1]);
-    if (!text) return 1;
-    if (!strcmp(pos[1], "-") && pwf && !strcmp(pwf, "-"))
-        rc = cli_usage_error("operator keys import: the secret and the password cannot both come from stdin");
+    if (n != (import ? 2 : 1) || !valid_name(pos[0]))
+        return cli_usage_error("operator keys %s: expected NAME%s (letters, digits, '.', '_', '-')", cmd,
+                               import ? " 0xSECRET|-" : "");
     uint8_t sk[32];
-    if (!rc && !(rc = parse_import_secret(sk, bls, text))) {
-        rc = write_key(dir, pos[0], bls, sk, pwf, weak);
-        mpavs_wipe(sk, sizeof sk);
+    if (import) {
+        bool from_stdin = !strcmp(pos[1], "-");
+        if (from_stdin && pwf && !strcmp(pwf, "-"))
+            return cli_usage_error("operator keys import: the secret and the password cannot both come from stdin");
+        char *text = from_stdin ? cli_read_secret_file("-") : strdup(pos[1]);
+        if (!text) return 1;
+        rc = parse_import_secret(sk, bls, text);
+        free_secret(text);
+    } else {
+        mpavs_ecdsa_ctx *ec = bls ? NULL : mpavs_ecdsa_ctx_create();
+        if (bls ? mpavs_bls_keygen(sk) != MPAVS_BLS_OK : (!ec || mpavs_ecdsa_seckey_generate(ec, sk) != MPAVS_ECDSA_OK))
+            rc = cli_error("operator keys create: no randomness from the OS");
+        mpavs_ecdsa_ctx_destroy(ec);
     }
-    free_secret(text);
+    if (!rc) rc = write_key(dir, pos[0], bls, sk, pwf, weak);
+    mpavs_wipe(sk, sizeof sk);
     return rc;
 }
+
+static int keys_create(int argc, char **argv) { return keys_add(argc, argv, false); }
+static int keys_import(int argc, char **argv) { return keys_add(argc, argv, true); }
 
 /* ---------------- keys list / show ---------------- */
 
@@ -854,47 +835,84 @@ static int confirm(const net_cfg *n, const mpavs_address *from, const tx_plan *t
 
 static void u256_dec(char out[80], const mpavs_u256 *v) { (void)mpavs_u256_to_dec(out, 80, v); }
 
+/* ---------------- the scaffold of every sending command ---------------- */
+
+/* One sending command's state: options, the decrypted signer key, the connection. */
+typedef struct {
+    const char *cmd; /* "register", … (for messages) */
+    cli_args a;
+    net_cfg n;
+    signer_opts s;
+    mpavs_devnet_ctx c;
+    bool connected;
+    uint8_t sk[32];
+    mpavs_address me;
+    mpavs_devnet_standing st; /* the operator's standing when connected */
+} tx_cmd;
+
+/* --help, then the network and signer options. Returns -1 to go on, else an exit code. */
+static int tx_begin(tx_cmd *t, const char *cmd, int argc, char **argv, const char *help) {
+    memset(t, 0, sizeof *t);
+    t->cmd = cmd;
+    if (cli_wants_help(argc, argv)) return fputs(help, stdout), 0;
+    if (!cli_args_init(&t->a, argc, argv)) return 2;
+    int rc = net_parse(&t->a, &t->n);
+    if (!rc) rc = signer_parse(&t->a, &t->s);
+    return rc ? rc : -1;
+}
+
+/*
+ * After the command's own options: no positionals, decrypt the signer's key, connect, read the
+ * operator's standing (and require an EigenLayer operator when need_operator). Returns 0 or an
+ * exit code.
+ */
+static int tx_connect(tx_cmd *t, bool need_operator) {
+    char *pos[1];
+    if (cli_positionals(&t->a, pos, 1) != 0) return cli_usage_error("operator %s: unexpected argument", t->cmd);
+    int rc = signer_load(t->sk, &t->me, &t->s);
+    if (rc || (rc = net_connect(&t->c, &t->n, t->sk))) return rc;
+    t->connected = true;
+    if (mpavs_devnet_operator_status(&t->c, &t->n.d, &t->st, &t->me)) return cli_error("operator %s: %s", t->cmd, t->c.error);
+    if (need_operator && !t->st.is_operator)
+        return cli_error("operator %s: the account is not an EigenLayer operator: run `mpavs operator register` first",
+                         t->cmd);
+    return 0;
+}
+
+/* Report the context's error for a failed library call. Returns 1. */
+static int tx_fail(tx_cmd *t) { return cli_error("operator %s: %s", t->cmd, t->c.error); }
+
+/* Close and wipe. Returns rc. */
+static int tx_end(tx_cmd *t, int rc) {
+    if (t->connected) net_close(&t->c);
+    mpavs_wipe(t->sk, sizeof t->sk);
+    return rc;
+}
+
 /* ---------------- register ---------------- */
 
 static int op_register(int argc, char **argv) {
-    if (cli_wants_help(argc, argv)) return fputs(REGISTER_HELP, stdout), 0;
-    cli_args a;
-    if (!cli_args_init(&a, argc, argv)) return 2;
-    net_cfg n;
-    signer_opts s;
-    char *pos[1];
-    int rc = net_parse(&a, &n);
-    if (!rc) rc = signer_parse(&a, &s);
-    if (rc) return rc;
-    if (cli_positionals(&a, pos, 1) != 0) return cli_usage_error("operator register: unexpected argument");
-    uint8_t sk[32];
-    mpavs_address me;
-    if ((rc = signer_load(sk, &me, &s))) return rc;
-    mpavs_devnet_ctx c;
-    if ((rc = net_connect(&c, &n, sk))) goto out;
-    mpavs_devnet_standing st;
-    if (mpavs_devnet_operator_status(&c, &n.d, &st, &me)) {
-        rc = cli_error("operator register: %s", c.error);
-    } else if (st.is_operator) {
+    tx_cmd t;
+    int rc = tx_begin(&t, "register", argc, argv, REGISTER_HELP);
+    if (rc >= 0) return rc;
+    if ((rc = tx_connect(&t, false))) return tx_end(&t, rc);
+    if (t.st.is_operator) {
         printf("already an EigenLayer operator: nothing to do\n");
-    } else {
-        char f[43], args[300];
-        mpavs_address_to_checksum(f, &me);
-        snprintf(args, sizeof args,
-                 "    earningsReceiver = %s\n    delegationApprover = 0x0000000000000000000000000000000000000000\n"
-                 "    stakerOptOutWindowBlocks = 0\n    metadataURI = \"\"\n",
-                 f);
-        tx_plan t = {"DelegationManager", &n.d.delegation_manager,
-                     "registerAsOperator((address,address,uint32),string)", args};
-        if ((rc = confirm(&n, &me, &t, 1, s.yes))) goto close;
-        if (mpavs_devnet_register_as_operator(&c, &n.d)) rc = cli_error("operator register: %s", c.error);
-        else printf("registered as an EigenLayer operator (gas used %llu)\n", (unsigned long long)c.gas_used);
+        return tx_end(&t, 0);
     }
-close:
-    net_close(&c);
-out:
-    mpavs_wipe(sk, sizeof sk);
-    return rc;
+    char f[43], args[300];
+    mpavs_address_to_checksum(f, &t.me);
+    snprintf(args, sizeof args,
+             "    earningsReceiver = %s\n    delegationApprover = 0x0000000000000000000000000000000000000000\n"
+             "    stakerOptOutWindowBlocks = 0\n    metadataURI = \"\"\n",
+             f);
+    tx_plan p = {"DelegationManager", &t.n.d.delegation_manager, "registerAsOperator((address,address,uint32),string)",
+                 args};
+    if (!(rc = confirm(&t.n, &t.me, &p, 1, t.s.yes))) {
+        if (mpavs_devnet_register_as_operator(&t.c, &t.n.d)) rc = tx_fail(&t);
+        else printf("registered as an EigenLayer operator (gas used %llu)\n", (unsigned long long)t.c.gas_used);
+    }
+    return tx_end(&t, rc);
 }
 
 /* ---------------- deposit ---------------- */
@@ -929,83 +947,59 @@ static int parse_amount(mpavs_u256 *out, const char *s, int decimals) {
     return 0;
 }
 
+/* --decimals: a number 0..36 (*d), "token" (*d = -2) or absent (*d = -1). Returns 0 or 2. */
+static int parse_decimals(int *d, const char *s) {
+    *d = -1;
+    if (!s) return 0;
+    if (!strcmp(s, "token")) return *d = -2, 0;
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*s == 0 || *end || v < 0 || v > 36) return cli_usage_error("operator deposit: --decimals: 0..36 or token");
+    *d = (int)v;
+    return 0;
+}
+
 static int op_deposit(int argc, char **argv) {
-    if (cli_wants_help(argc, argv)) return fputs(DEPOSIT_HELP, stdout), 0;
-    cli_args a;
-    if (!cli_args_init(&a, argc, argv)) return 2;
-    net_cfg n;
-    signer_opts s;
-    char *pos[1];
-    int rc = net_parse(&a, &n);
-    if (!rc) rc = signer_parse(&a, &s);
-    if (rc) return rc;
-    const char *amt = cli_opt(&a, "amount"), *dec = cli_opt(&a, "decimals"), *strat = cli_opt(&a, "strategy");
-    bool check = cli_flag(&a, "check");
-    if (cli_positionals(&a, pos, 1) != 0) return cli_usage_error("operator deposit: unexpected argument");
+    tx_cmd t;
+    int rc = tx_begin(&t, "deposit", argc, argv, DEPOSIT_HELP);
+    if (rc >= 0) return rc;
+    const char *amt = cli_opt(&t.a, "amount"), *strat = cli_opt(&t.a, "strategy");
+    bool check = cli_flag(&t.a, "check");
+    int decimals;
+    if ((rc = parse_decimals(&decimals, cli_opt(&t.a, "decimals")))) return rc;
     if (!amt && !check) return cli_usage_error("operator deposit: --amount N is required");
     if (strat) {
-        if ((rc = parse_addr_opt(&n.d.strategy, "strategy", strat))) return rc;
-        n.have_strategy = true;
+        if ((rc = parse_addr_opt(&t.n.d.strategy, "strategy", strat))) return rc;
+        t.n.have_strategy = true;
     }
-    if (!n.have_strategy) return cli_usage_error("operator deposit: --strategy ADDR is required for --network %s", n.network);
-    int decimals = -1;
-    if (dec && strcmp(dec, "token") != 0) {
-        char *end;
-        long v = strtol(dec, &end, 10);
-        if (*dec == 0 || *end || v < 0 || v > 36) return cli_usage_error("operator deposit: --decimals: 0..36 or token");
-        decimals = (int)v;
-    }
+    if (!t.n.have_strategy) return cli_usage_error("operator deposit: --strategy ADDR is required for --network %s", t.n.network);
     mpavs_u256 amount = mpavs_u256_from_u64(0);
-    if (amt && decimals >= 0 && (rc = parse_amount(&amount, amt, decimals))) return rc;
-    if (amt && !dec && (rc = parse_amount(&amount, amt, -1))) return rc;
-    uint8_t sk[32];
-    mpavs_address me;
-    if ((rc = signer_load(sk, &me, &s))) return rc;
-    mpavs_devnet_ctx c;
-    if ((rc = net_connect(&c, &n, sk))) goto out;
-    mpavs_devnet_standing st;
+    if (amt && decimals != -2 && (rc = parse_amount(&amount, amt, decimals))) return rc;
+    if ((rc = tx_connect(&t, true))) return tx_end(&t, rc);
     uint8_t tokdec = 0;
-    if (mpavs_devnet_operator_status(&c, &n.d, &st, &me) ||
-        mpavs_devnet_strategy_token(&c, &n.d.token, &tokdec, &n.d.strategy)) {
-        rc = cli_error("operator deposit: %s", c.error);
-        goto close;
-    }
-    if (!st.is_operator) {
-        rc = cli_error("operator deposit: the account is not an EigenLayer operator: run `mpavs operator register` first");
-        goto close;
-    }
-    if (amt && dec && !strcmp(dec, "token") && (rc = parse_amount(&amount, amt, tokdec))) goto close;
+    if (mpavs_devnet_strategy_token(&t.c, &t.n.d.token, &tokdec, &t.n.d.strategy)) return tx_end(&t, tx_fail(&t));
+    if (amt && decimals == -2 && (rc = parse_amount(&amount, amt, tokdec))) return tx_end(&t, rc);
     if (!check) {
-        char sm[43], st_[43], tk[43], am[80], a1[300], a2[400];
-        mpavs_address_to_checksum(sm, &n.d.strategy_manager);
-        mpavs_address_to_checksum(st_, &n.d.strategy);
-        mpavs_address_to_checksum(tk, &n.d.token);
+        char sm[43], st[43], tk[43], am[80], a1[300], a2[400];
+        mpavs_address_to_checksum(sm, &t.n.d.strategy_manager);
+        mpavs_address_to_checksum(st, &t.n.d.strategy);
+        mpavs_address_to_checksum(tk, &t.n.d.token);
         u256_dec(am, &amount);
         snprintf(a1, sizeof a1, "    spender = %s (StrategyManager)\n    amount = %s\n", sm, am);
-        snprintf(a2, sizeof a2, "    strategy = %s\n    token = %s\n    amount = %s (token decimals %u)\n", st_, tk, am,
+        snprintf(a2, sizeof a2, "    strategy = %s\n    token = %s\n    amount = %s (token decimals %u)\n", st, tk, am,
                  tokdec);
-        tx_plan t[2] = {{"token", &n.d.token, "approve(address,uint256)", a1},
-                        {"StrategyManager", &n.d.strategy_manager, "depositIntoStrategy(address,address,uint256)", a2}};
-        if ((rc = confirm(&n, &me, t, 2, s.yes))) goto close;
-        if (mpavs_devnet_deposit_into(&c, &n.d, &n.d.strategy, &amount)) {
-            rc = cli_error("operator deposit: %s", c.error);
-            goto close;
-        }
+        tx_plan p[2] = {{"token", &t.n.d.token, "approve(address,uint256)", a1},
+                        {"StrategyManager", &t.n.d.strategy_manager, "depositIntoStrategy(address,address,uint256)", a2}};
+        if ((rc = confirm(&t.n, &t.me, p, 2, t.s.yes))) return tx_end(&t, rc);
+        if (mpavs_devnet_deposit_into(&t.c, &t.n.d, &t.n.d.strategy, &amount)) return tx_end(&t, tx_fail(&t));
         printf("deposited %s\n", am);
     }
     mpavs_u256 shares;
     char sh[80];
-    if (mpavs_devnet_operator_shares(&c, &n.d, &shares, &me, &n.d.strategy)) {
-        rc = cli_error("operator deposit: %s", c.error);
-    } else {
-        u256_dec(sh, &shares);
-        printf("operator_shares: %s\n", sh);
-    }
-close:
-    net_close(&c);
-out:
-    mpavs_wipe(sk, sizeof sk);
-    return rc;
+    if (mpavs_devnet_operator_shares(&t.c, &t.n.d, &shares, &t.me, &t.n.d.strategy)) return tx_end(&t, tx_fail(&t));
+    u256_dec(sh, &shares);
+    printf("operator_shares: %s\n", sh);
+    return tx_end(&t, 0);
 }
 
 /* ---------------- opt-in / opt-out ---------------- */
@@ -1036,19 +1030,41 @@ static void quorums_text(char *out, size_t cap, const uint8_t *q, int n) {
     for (int i = 0; i < n && l + 3 < cap; i++) l += (size_t)snprintf(out + l, cap - l, "%02x", q[i]);
 }
 
-static int op_opt_in(int argc, char **argv) {
-    if (cli_wants_help(argc, argv)) return fputs(OPTIN_HELP, stdout), 0;
-    cli_args a;
-    if (!cli_args_init(&a, argc, argv)) return 2;
-    net_cfg n;
-    signer_opts s;
-    char *pos[1];
-    int rc = net_parse(&a, &n);
-    if (!rc) rc = signer_parse(&a, &s);
+/* Decrypt the BLS key for opt-in (--bls-key-file, else <keys-dir>/<NAME>.bls.key.json). Returns 0 or an exit code. */
+static int load_opt_in_bls(uint8_t bsk[32], const tx_cmd *t, const char *file, const char *pwfile) {
+    char path[4096];
+    int rc = file ? copy_str(path, sizeof path, file, "--bls-key-file") : key_path(path, sizeof path, t->s.dir, t->s.name, true);
     if (rc) return rc;
-    const char *qs = cli_opt(&a, "quorums"), *sock = cli_opt(&a, "socket"), *vs = cli_opt(&a, "sig-valid-secs");
-    const char *bkf = cli_opt(&a, "bls-key-file"), *bpw = cli_opt(&a, "bls-password-file");
-    if (cli_positionals(&a, pos, 1) != 0) return cli_usage_error("operator opt-in: unexpected argument");
+    char *pw = get_password(pwfile ? pwfile : t->s.pwfile, path, false);
+    if (!pw) return 1;
+    rc = load_bls(bsk, path, pw);
+    free_secret(pw);
+    return rc;
+}
+
+/* The opt-in transaction as shown before sending. */
+static void opt_in_plan(char *args, size_t cap, const tx_cmd *t, const uint8_t bsk[32], const char *qt, const char *sock,
+                        uint64_t expiry) {
+    mpavs_bn254_g1 p1;
+    uint8_t id[32] = {0};
+    char sm[43], idt[80] = "?";
+    if (mpavs_bls_pubkey_g1(&p1, bsk) == MPAVS_BLS_OK) {
+        mpavs_bls_operator_id(id, &p1);
+        for (int i = 0; i < 32; i++) snprintf(idt + 2 * i, 3, "%02x", id[i]);
+    }
+    mpavs_address_to_checksum(sm, &t->n.d.service_manager);
+    snprintf(args, cap,
+             "    quorumNumbers = %s\n    socket = \"%s\"\n    pubkeyParams = BLS key of operatorId 0x%s with its proof"
+             " of possession\n    operatorSignature = AVSDirectory registration for avs %s, random salt, expiry %llu\n",
+             qt, sock, idt, sm, (unsigned long long)expiry);
+}
+
+static int op_opt_in(int argc, char **argv) {
+    tx_cmd t;
+    int rc = tx_begin(&t, "opt-in", argc, argv, OPTIN_HELP);
+    if (rc >= 0) return rc;
+    const char *qs = cli_opt(&t.a, "quorums"), *sock = cli_opt(&t.a, "socket"), *vs = cli_opt(&t.a, "sig-valid-secs");
+    const char *bkf = cli_opt(&t.a, "bls-key-file"), *bpw = cli_opt(&t.a, "bls-password-file");
     uint8_t q[MPAVS_DEVNET_MAX_QUORUMS];
     int nq = parse_quorums(q, qs ? qs : "0");
     if (nq < 0) return 2;
@@ -1061,117 +1077,57 @@ static int op_opt_in(int argc, char **argv) {
         if (!*vs || *end || v == 0 || v > 100000000ull) return cli_usage_error("operator opt-in: --sig-valid-secs: 1..1e8");
         valid = v;
     }
-    char bls_path[4096];
-    if (bkf) rc = copy_str(bls_path, sizeof bls_path, bkf, "--bls-key-file");
-    else rc = key_path(bls_path, sizeof bls_path, s.dir, s.name, true);
-    if (rc) return rc;
-    uint8_t sk[32], bsk[32], salt[32];
-    mpavs_address me;
-    if ((rc = signer_load(sk, &me, &s))) return rc;
-    char *pw = get_password(bpw ? bpw : s.pwfile, bls_path, false);
-    if (!pw) {
-        mpavs_wipe(sk, sizeof sk);
-        return 1;
-    }
-    rc = load_bls(bsk, bls_path, pw);
-    free_secret(pw);
-    if (rc) {
-        mpavs_wipe(sk, sizeof sk);
-        return rc;
-    }
-    mpavs_devnet_ctx c;
-    if ((rc = net_connect(&c, &n, sk))) goto out;
-    mpavs_devnet_standing st;
-    if (mpavs_devnet_operator_status(&c, &n.d, &st, &me)) {
-        rc = cli_error("operator opt-in: %s", c.error);
-        goto close;
-    }
-    if (!st.is_operator) {
-        rc = cli_error("operator opt-in: the account is not an EigenLayer operator: run `mpavs operator register` first");
-        goto close;
-    }
-    if (st.poa_enabled && !st.whitelisted) {
+    uint8_t bsk[32], salt[32];
+    if ((rc = load_opt_in_bls(bsk, &t, bkf, bpw))) return rc;
+    if ((rc = tx_connect(&t, true))) goto out;
+    if (t.st.poa_enabled && !t.st.whitelisted) {
         rc = cli_error("operator opt-in: the AVS's PoA whitelist is enabled and this operator is not on it (ask the AVS team)");
-        goto close;
+        goto out;
     }
     if (mpavs_random_bytes(salt, sizeof salt)) {
         rc = cli_error("operator opt-in: no randomness from the OS");
-        goto close;
+        goto out;
     }
     uint64_t expiry = (uint64_t)time(NULL) + valid;
-    {
-        mpavs_bn254_g1 p1;
-        uint8_t id[32];
-        char qt[400], args[1400], sm[43];
-        if (mpavs_bls_pubkey_g1(&p1, bsk)) {
-            rc = cli_error("operator opt-in: invalid BLS key");
-            goto close;
-        }
-        mpavs_bls_operator_id(id, &p1);
-        quorums_text(qt, sizeof qt, q, nq);
-        mpavs_address_to_checksum(sm, &n.d.service_manager);
-        int l = snprintf(args, sizeof args, "    quorumNumbers = %s\n    socket = \"%s\"\n    pubkeyParams = BLS key of operatorId 0x",
-                         qt, sock);
-        for (int i = 0; i < 32 && l > 0 && (size_t)l + 3 < sizeof args; i++) l += snprintf(args + l, sizeof args - (size_t)l, "%02x", id[i]);
-        if (l > 0 && (size_t)l < sizeof args)
-            snprintf(args + l, sizeof args - (size_t)l,
-                     " with its proof of possession\n    operatorSignature = AVSDirectory registration for avs %s,"
-                     " random salt, expiry %llu\n",
-                     sm, (unsigned long long)expiry);
-        tx_plan t = {"RegistryCoordinator", &n.d.registry_coordinator,
-                     "registerOperator(bytes,string,((uint256,uint256),(uint256,uint256),(uint256[2],uint256[2])),"
-                     "(bytes,bytes32,uint256))",
-                     args};
-        if ((rc = confirm(&n, &me, &t, 1, s.yes))) goto close;
-    }
+    char qt[400], args[1400];
+    quorums_text(qt, sizeof qt, q, nq);
+    opt_in_plan(args, sizeof args, &t, bsk, qt, sock, expiry);
+    tx_plan p = {"RegistryCoordinator", &t.n.d.registry_coordinator,
+                 "registerOperator(bytes,string,((uint256,uint256),(uint256,uint256),(uint256[2],uint256[2])),"
+                 "(bytes,bytes32,uint256))",
+                 args};
+    if ((rc = confirm(&t.n, &t.me, &p, 1, t.s.yes))) goto out;
     uint8_t id[32];
-    if (mpavs_devnet_opt_in(&c, &n.d, sk, bsk, q, (size_t)nq, sock, salt, expiry) ||
-        mpavs_devnet_operator_id(&c, &n.d, &me, id)) {
-        rc = cli_error("operator opt-in: %s", c.error);
+    if (mpavs_devnet_opt_in(&t.c, &t.n.d, t.sk, bsk, q, (size_t)nq, sock, salt, expiry) ||
+        mpavs_devnet_operator_id(&t.c, &t.n.d, &t.me, id)) {
+        rc = tx_fail(&t);
     } else {
-        printf("opted in (gas used %llu)\n", (unsigned long long)c.gas_used);
+        printf("opted in (gas used %llu)\n", (unsigned long long)t.c.gas_used);
         print_word("operator_id", id);
     }
-close:
-    net_close(&c);
 out:
-    mpavs_wipe(sk, sizeof sk);
     mpavs_wipe(bsk, sizeof bsk);
-    return rc;
+    return tx_end(&t, rc);
 }
 
 static int op_opt_out(int argc, char **argv) {
-    if (cli_wants_help(argc, argv)) return fputs(OPTOUT_HELP, stdout), 0;
-    cli_args a;
-    if (!cli_args_init(&a, argc, argv)) return 2;
-    net_cfg n;
-    signer_opts s;
-    char *pos[1];
-    int rc = net_parse(&a, &n);
-    if (!rc) rc = signer_parse(&a, &s);
-    if (rc) return rc;
-    const char *qs = cli_opt(&a, "quorums");
-    if (cli_positionals(&a, pos, 1) != 0) return cli_usage_error("operator opt-out: unexpected argument");
+    tx_cmd t;
+    int rc = tx_begin(&t, "opt-out", argc, argv, OPTOUT_HELP);
+    if (rc >= 0) return rc;
+    const char *qs = cli_opt(&t.a, "quorums");
     uint8_t q[MPAVS_DEVNET_MAX_QUORUMS];
     int nq = parse_quorums(q, qs ? qs : "0");
     if (nq < 0) return 2;
-    uint8_t sk[32];
-    mpavs_address me;
-    if ((rc = signer_load(sk, &me, &s))) return rc;
-    mpavs_devnet_ctx c;
-    if ((rc = net_connect(&c, &n, sk))) goto out;
+    if ((rc = tx_connect(&t, false))) return tx_end(&t, rc);
     char qt[400], args[500];
     quorums_text(qt, sizeof qt, q, nq);
     snprintf(args, sizeof args, "    quorumNumbers = %s\n", qt);
-    tx_plan t = {"RegistryCoordinator", &n.d.registry_coordinator, "deregisterOperator(bytes)", args};
-    if ((rc = confirm(&n, &me, &t, 1, s.yes))) goto close;
-    if (mpavs_devnet_opt_out(&c, &n.d, q, (size_t)nq)) rc = cli_error("operator opt-out: %s", c.error);
-    else printf("opted out of %s (gas used %llu)\n", qt, (unsigned long long)c.gas_used);
-close:
-    net_close(&c);
-out:
-    mpavs_wipe(sk, sizeof sk);
-    return rc;
+    tx_plan p = {"RegistryCoordinator", &t.n.d.registry_coordinator, "deregisterOperator(bytes)", args};
+    if (!(rc = confirm(&t.n, &t.me, &p, 1, t.s.yes))) {
+        if (mpavs_devnet_opt_out(&t.c, &t.n.d, q, (size_t)nq)) rc = tx_fail(&t);
+        else printf("opted out of %s (gas used %llu)\n", qt, (unsigned long long)t.c.gas_used);
+    }
+    return tx_end(&t, rc);
 }
 
 /* ---------------- status ---------------- */
