@@ -242,9 +242,15 @@ static void print_tail(const dv_proc *p) {
 
 /* Start an anvil on a free port (a few attempts: another program may take the port first). */
 static int start_anvil(run *r, const char *name, uint64_t chain_id, bool osaka, char *url_out) {
-    char anvil[DV_PATH + 32];
-    dv_fmt(anvil, sizeof anvil, "%s/.tools/bin/anvil", r->net.root);
-    if (!is_file(anvil, true)) dv_fmt(anvil, sizeof anvil, "anvil");
+    /* the platform binary itself rather than npm's node wrapper, so that PDEATHSIG reaches anvil */
+    char anvil[DV_PATH + 96], cfg_out[DV_PATH];
+    static const char *const CAND[] = {"node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil",
+                                       "node_modules/@foundry-rs/anvil-linux-arm64/bin/anvil", "bin/anvil"};
+    bool found = false;
+    for (size_t i = 0; i < sizeof CAND / sizeof CAND[0] && !found; i++)
+        found = dv_fmt(anvil, sizeof anvil, "%s/.tools/%s", r->net.root, CAND[i]) == 0 && is_file(anvil, true);
+    if (!found) dv_fmt(anvil, sizeof anvil, "anvil");
+    dv_fmt(cfg_out, sizeof cfg_out, "%s/%s.json", r->net.dir, name); /* accounts; also names DIR in ps */
     for (int attempt = 0; attempt < 4; attempt++) {
         int port = dv_free_port();
         char ps[16], cs[24];
@@ -261,6 +267,8 @@ static int start_anvil(run *r, const char *name, uint64_t chain_id, bool osaka, 
         argv[k++] = cs;
         argv[k++] = "--block-time";
         argv[k++] = "1";
+        argv[k++] = "--config-out";
+        argv[k++] = cfg_out;
         if (osaka) {
             argv[k++] = "--hardfork";
             argv[k++] = "osaka";

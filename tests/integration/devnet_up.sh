@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# tests/integration/devnet_up.sh — `mpavs devnet up` end to end (plain output):
+#   1. a shortened run (--until-confirmed 2 --duration 150 --no-view) exits 0, writes
+#      deployment.json with rpcUrl/l2RpcUrl/l2ChainId (still loadable by mpavs devnet tools),
+#      a log per process, and leaves no process behind;
+#   2. SIGINT during the run stops everything (exit 0);
+#   3. SIGKILL of the orchestrator: PDEATHSIG takes every child down with it.
+set -u
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$ROOT"
+MPAVS="$ROOT/build/mpavs"
+TMP=$(mktemp -d /tmp/mpavs-devnet-up.XXXXXX)
+PASS=0
+FAIL=0
+ok() { echo "ok - $*"; PASS=$((PASS + 1)); }
+bad() { echo "not ok - $*"; FAIL=$((FAIL + 1)); }
+check() { local what=$1; shift; if "$@" >/dev/null; then ok "$what"; else bad "$what"; fi; }
+
+# processes whose command line names a directory of ours (anvil: its --config-out file)
+left_in() { pgrep -f -- "$1" 2>/dev/null | grep -v "^$$\$" || true; }
+cleanup() {
+  local p
+  for p in $(left_in "$TMP"); do kill -9 "$p" 2>/dev/null; done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# wait_for FILE PATTERN SECONDS
+wait_for() {
+  local i
+  for ((i = 0; i < $3 * 10; i++)); do
+    grep -q -- "$2" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# ---- 1. a shortened run ----
+D="$TMP/run"
+start=$(date +%s)
+timeout 300 "$MPAVS" devnet up --dir "$D" --until-confirmed 2 --duration 150 --no-view >"$TMP/out.txt" 2>"$TMP/err.txt"
+rc=$?
+echo "run took $(($(date +%s) - start)) s, exit $rc"
+sed 's/^/  stderr| /' "$TMP/err.txt"
+sed 's/^/  stdout| /' "$TMP/out.txt" | head -60
+check "devnet up --until-confirmed 2 exits 0" [ "$rc" -eq 0 ]
+check "two states confirmed" [ "$(grep -c '^confirmed type=' "$TMP/out.txt")" -ge 2 ]
+check "first-confirmation time printed" grep -q 'first state confirmed after [0-9]* s' "$TMP/out.txt"
+J="$D/deployment.json"
+check "deployment.json has rpcUrl, l2RpcUrl, l2ChainId 31338" \
+  jq -e '(.rpcUrl | startswith("http://127.0.0.1:")) and (.l2RpcUrl | startswith("http://127.0.0.1:")) and .l2ChainId == 31338 and .chainId == 31337' "$J"
+check "deployment.json lists 4 operators" jq -e '.operators | length == 4' "$J"
+# mpavs_devnet_deployment_load accepts the extra keys: add-pck gets past loading (fails on the dead RPC URL)
+"$MPAVS" devnet add-pck --rpc-url http://127.0.0.1:9 --private-key 0x$(printf '%064x' 1) --deployment "$J" \
+  --devnet-ca "$D/devnet-ca" >/dev/null 2>"$TMP/load.txt"
+check "mpavs_devnet_deployment_load accepts deployment.json" bash -c "! grep -q 'missing or not' '$TMP/load.txt'"
+for p in anvil-avs anvil-l2 prover-1 prover-2 prover-3 prover-4 aggregator operator-1 operator-2 operator-3 operator-4; do
+  check "log of $p" [ -s "$D/logs/$p.log" ]
+done
+check "BLS key files are mode 0600" bash -c "[ \"\$(stat -c %a '$D/operators/op1/bls.key.json')\" = 600 ]"
+check "configs written" [ -s "$D/aggregator.json" -a -s "$D/operator-1.json" -a -s "$D/prover-1.json" ]
+check "no process left after the run" [ -z "$(left_in "$D")" ]
+
+# ---- 2. SIGINT stops everything ----
+D2="$TMP/int"
+"$MPAVS" devnet up --dir "$D2" --duration 120 --no-view >"$TMP/int.out" 2>"$TMP/int.err" &
+pid=$!
+if wait_for "$TMP/int.err" "watching for confirmed states" 90; then
+  check "processes are running before SIGINT" [ -n "$(left_in "$D2")" ]
+  kill -INT "$pid"
+  wait "$pid"
+  rc=$?
+  check "SIGINT: exit 0" [ "$rc" -eq 0 ]
+  check "SIGINT: no process left" [ -z "$(left_in "$D2")" ]
+else
+  bad "SIGINT run did not get ready"; tail -20 "$TMP/int.err"; kill -9 "$pid" 2>/dev/null
+fi
+
+# ---- 3. SIGKILL of the orchestrator: children die with it ----
+D3="$TMP/kill"
+"$MPAVS" devnet up --dir "$D3" --duration 120 --no-view >"$TMP/kill.out" 2>"$TMP/kill.err" &
+pid=$!
+if wait_for "$TMP/kill.err" "watching for confirmed states" 90; then
+  kill -9 "$pid"
+  wait "$pid" 2>/dev/null
+  sleep 2
+  check "SIGKILL: PDEATHSIG leaves no process" [ -z "$(left_in "$D3")" ]
+else
+  bad "SIGKILL run did not get ready"; tail -20 "$TMP/kill.err"; kill -9 "$pid" 2>/dev/null
+fi
+
+echo "devnet_up: $PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
