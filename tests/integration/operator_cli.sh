@@ -211,4 +211,11 @@ for c in "keys create" "keys import" "keys list" "keys show" register deposit op
   done
   ok "operator $c --help is man-style"
 done
+for c in deploy register-operator add-pck status; do
+  h=$("$MPAVS" devnet $c --help)
+  for s in NAME SYNOPSIS DESCRIPTION OPTIONS EXAMPLES; do
+    echo "$h" | grep -q "^$s" || { ko "help of devnet $c lacks $s"; continue 2; }
+  done
+  ok "devnet $c --help is man-style"
+done
 finish
