@@ -4,9 +4,9 @@
  * secrets from files or the environment, presets (never overriding an explicit
  * TEELivenessVerifierAddress), and every problem reported at once.
  */
-#include "operator/operator.h"
+#include "operator.h"
 
-#include "common/config.h"
+#include "../common/config.h"
 
 #include "mpavs/common.h"
 #include "mpavs/hex.h"

@@ -12,8 +12,8 @@
 #ifndef MPAVS_OPERATOR_H
 #define MPAVS_OPERATOR_H
 
-#include "common/http_get.h"
-#include "common/log.h"
+#include "../common/http_get.h"
+#include "../common/log.h"
 
 #include "mpavs/abi.h"
 #include "mpavs/bn254.h"
