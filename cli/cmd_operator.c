@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <time.h>
@@ -176,6 +177,9 @@ static const char STATUS_HELP[] =
     "  --operator ADDR       the operator (default: the address in <keys-dir>/<NAME>.ecdsa.key.json)\n"
     "  --key NAME            key name in --keys-dir (default " DEFAULT_KEY_NAME ")\n"
     "  --keys-dir DIR        key directory (default $HOME/.eigenlayer/operator_keys)\n"
+    "  --ecdsa-key-file F    read the operator address from F (default <keys-dir>/<NAME>.ecdsa.key.json)\n"
+    "  --bls-key-file F      BLS key file for the liveness id when not registered\n"
+    "                        (default <keys-dir>/<NAME>.bls.key.json)\n"
     "  --attestation-profile P  preset attestation layer (mainnet: optimism, automata; holesky: holesky,\n"
     "                        automata_test, automata_testnet; default the preset's)\n"
     "  --liveness-verifier ADDR  TEELivenessVerifier (overrides the profile / deployment)\n"
@@ -826,9 +830,8 @@ static int confirm(const net_cfg *n, const mpavs_address *from, const tx_plan *t
     fflush(stderr);
     char line[64];
     if (!fgets(line, sizeof line, stdin)) line[0] = 0;
-    if ((line[0] == 'y' || line[0] == 'Y') && (line[1] == '\n' || line[1] == 0 || !strcasecmp(line, "yes\n")))
-        return 0;
-    if (!strcasecmp(line, "yes\n") || !strcasecmp(line, "yes")) return 0;
+    line[strcspn(line, "\r\n")] = 0;
+    if (!strcasecmp(line, "y") || !strcasecmp(line, "yes")) return 0;
     fputs("aborted: nothing sent\n", stderr);
     return 1;
 }

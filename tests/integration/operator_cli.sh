@@ -180,6 +180,15 @@ check "status --attestation-key-file" "$ATTADDR" "$(field st2.out attestation_ac
 check "status --operator without key files" "$CHAIN_ID" "$(field st3.out operator_id)"
 if "$MPAVS" operator status --network devnet --deployment "$DEP" --rpc-url http://127.0.0.1:1 --operator "$OPADDR" >/dev/null 2>&1; then
   ko "status fails on an unreachable RPC"; else ok "status fails on an unreachable RPC"; fi
+# no --network: a RegistryCoordinator that is no preset's → every other address read from the chain
+"$MPAVS" operator status --registry-coordinator "$RC" --rpc-url "$URL" --operator "$OPADDR" >st6.out 2>&1 || ko "custom network: $(cat st6.out)"
+check "custom network name" "custom" "$(field st6.out network)"
+check "service manager resolved from the RegistryCoordinator" "$SM" "$(field st6.out service_manager)"
+check "custom network status (resolved stake registry, delegation manager)" "registered $STAKE true" \
+  "$(field st6.out avs_status) $(field st6.out stake_quorum_0) $(field st6.out eigenlayer_operator)"
+grep -q "^liveness: unknown" st6.out && ok "custom network without a liveness verifier" || ko "custom liveness: $(cat st6.out)"
+"$MPAVS" operator status --registry-coordinator "$RC" --rpc-url "$URL" --operator "$OPADDR" --liveness-verifier "$LV" >st7.out 2>&1
+check "--liveness-verifier override" "$LV $VALID" "$(field st7.out liveness_verifier) $(field st7.out attest_validity_seconds)"
 # default deployment path (.devnet/deployment.json in the working directory) and its rpcUrl
 "$MPAVS" operator status --network devnet --operator "$OPADDR" >st4.out 2>&1
 check "default deployment file and rpcUrl" "registered" "$(field st4.out avs_status)"
