@@ -212,19 +212,14 @@ grep -q "^operator $OPADDR .*status deregistered" ds2.out && ok "devnet status a
 check "bad --quorums is a usage error" "2" "$?"
 "$MPAVS" operator register --keys-dir "$KD" >/dev/null 2>&1
 check "missing --network is a usage error" "2" "$?"
-for c in "keys create" "keys import" "keys list" "keys show" register deposit opt-in opt-out status; do
+for c in "operator keys create" "operator keys import" "operator keys list" "operator keys show" "operator register" \
+         "operator deposit" "operator opt-in" "operator opt-out" "operator status" "devnet deploy" \
+         "devnet register-operator" "devnet add-pck" "devnet status"; do
   # shellcheck disable=SC2086
-  h=$("$MPAVS" operator $c --help)
+  h=$("$MPAVS" $c --help)
   for s in NAME SYNOPSIS DESCRIPTION OPTIONS EXAMPLES; do
-    echo "$h" | grep -q "^$s" || { ko "help of operator $c lacks $s"; continue 2; }
+    echo "$h" | grep -q "^$s" || { ko "help of $c lacks $s"; continue 2; }
   done
-  ok "operator $c --help is man-style"
-done
-for c in deploy register-operator add-pck status; do
-  h=$("$MPAVS" devnet $c --help)
-  for s in NAME SYNOPSIS DESCRIPTION OPTIONS EXAMPLES; do
-    echo "$h" | grep -q "^$s" || { ko "help of devnet $c lacks $s"; continue 2; }
-  done
-  ok "devnet $c --help is man-style"
+  ok "$c --help is man-style"
 done
 finish
