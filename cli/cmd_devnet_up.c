@@ -654,7 +654,7 @@ int cmd_devnet_up(int argc, char **argv) {
     size_t started = 0;
     for (size_t i = 0; i < r->nprocs; i++) started += r->procs[i].pid > 0;
     if (v.first_confirm_ms >= 0)
-        say("%" PRIu64 " states confirmed; first state confirmed after %lld s", v.nconfirmed,
+        say("%" PRIu64 " state%s confirmed; first state confirmed after %lld s", v.nconfirmed, v.nconfirmed == 1 ? "" : "s",
             (v.first_confirm_ms - r->t0 + 500) / 1000);
     else if (!rc)
         say("no state confirmed");

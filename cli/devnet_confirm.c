@@ -52,6 +52,16 @@ static void op_name(char *out, size_t cap, const dv_net *n, const char *id_hex) 
     snprintf(out, cap, "%.8s", id_hex ? id_hex : "?");
 }
 
+/* Index of a known operator id (n->nops when unknown). */
+static size_t op_index(const dv_net *n, const char *id_hex) {
+    uint8_t id[32];
+    if (id_hex && mpavs_hex_decode_exact(id, 32, id_hex) == MPAVS_HEX_OK)
+        for (size_t i = 0; i < n->nops; i++)
+            if (memcmp(id, n->ops[i].operator_id, 32) == 0) return i;
+    return n->nops;
+}
+
+/* "op1 op3 op4": known operators in their order, then unknown ids; "-" when none. */
 static void names(char *out, size_t cap, const dv_net *n, json_t *arr) {
     out[0] = 0;
     if (!json_is_array(arr)) {
@@ -60,13 +70,15 @@ static void names(char *out, size_t cap, const dv_net *n, json_t *arr) {
     }
     size_t i, len = 0;
     json_t *v;
-    json_array_foreach(arr, i, v) {
-        char one[24];
-        op_name(one, sizeof one, n, json_string_value(v));
-        int k = snprintf(out + len, cap - len, "%s%s", len ? " " : "", one);
-        if (k < 0 || (size_t)k >= cap - len) break;
-        len += (size_t)k;
-    }
+    for (size_t want = 0; want <= n->nops; want++) /* want == nops: the unknown ones */
+        json_array_foreach(arr, i, v) {
+            if (op_index(n, json_string_value(v)) != want) continue;
+            char one[24];
+            op_name(one, sizeof one, n, json_string_value(v));
+            int k = snprintf(out + len, cap - len, "%s%s", len ? " " : "", one);
+            if (k < 0 || (size_t)k >= cap - len) return;
+            len += (size_t)k;
+        }
     if (len == 0) snprintf(out, cap, "-");
 }
 

@@ -156,10 +156,10 @@ void dv_view_tick(dv_view *v, const dv_net *n, const dv_proc *procs, size_t npro
     line(&f, "proven chain  %s (chain %" PRIu64 ")", n->l2_url, n->l2_chain_id);
     line(&f, "state         %s   (deployment.json, logs/)", n->dir);
     if (v->first_confirm_ms >= 0)
-        line(&f, "confirmed     %" PRIu64 " states   first state confirmed after %lld s   source: %s", v->nconfirmed,
+        line(&f, "confirmed     %" PRIu64 "   first state confirmed after %lld s   source: %s", v->nconfirmed,
              (v->first_confirm_ms - v->t0_ms + 500) / 1000, v->source);
     else
-        line(&f, "confirmed     0 states   waiting for the first confirmation (%lld s)   source: %s", up, v->source);
+        line(&f, "confirmed     0   waiting for the first confirmation (%lld s)   source: %s", up, v->source);
     line(&f, "%s", "");
     line(&f, "\x1b[1m%-12s %-8s %-8s %-6s %s\x1b[0m", "PROCESS", "STATUS", "PID", "PORT", "LOG");
     for (size_t i = 0; i < nprocs; i++) {

@@ -67,6 +67,10 @@ D2="$TMP/int"
 pid=$!
 if wait_for "$TMP/int.err" "watching for confirmed states" 90; then
   check "processes are running before SIGINT" [ -n "$(left_in "$D2")" ]
+  # a child that dies is reported Down with the end of its log
+  pkill -9 -f -- "$D2/prover-2.json"
+  check "a killed prover is shown Down with its log tail" wait_for "$TMP/int.out" "process prover-2 Down (signal 9)" 5
+  check "its log tail is printed" grep -q '^  | ' "$TMP/int.out"
   kill -INT "$pid"
   wait "$pid"
   rc=$?

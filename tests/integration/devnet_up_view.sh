@@ -28,7 +28,7 @@ command -v tmux >/dev/null || { echo "not ok - tmux missing (scripts/setup insta
 
 D="$TMP/dn"
 tmux -f /dev/null new-session -d -s "$SESSION" -x 160 -y 50 \
-  "'$MPAVS' devnet up --dir '$D' --until-confirmed 1 --duration 150 2>'$TMP/err.txt'; echo \$? >'$TMP/exit'; sleep 30"
+  "'$MPAVS' devnet up --dir '$D' --until-confirmed 3 --duration 150 2>'$TMP/err.txt'; echo \$? >'$TMP/exit'; sleep 30"
 tmux pipe-pane -t "$SESSION" -o "cat >>'$TMP/raw'"
 
 screen() { tmux capture-pane -p -t "$SESSION" >"$TMP/screen" 2>/dev/null; }
@@ -74,10 +74,12 @@ check "redrawn in place (${homes} cursor-home frames)" [ "$homes" -ge 3 ]
 check "alternate screen used" grep -q $'\e\\[?1049h' "$TMP/raw"
 check "no scrollback (nothing appended)" [ "$(tmux display -p -t "$SESSION" '#{history_size}')" -eq 0 ]
 
-for ((i = 0; i < 200 && ! -f "$TMP/exit"; i++)); do sleep 1; done
-check "exit 0 after --until-confirmed 1" [ "$(cat "$TMP/exit" 2>/dev/null)" = 0 ]
+i=0
+while [ ! -f "$TMP/exit" ] && [ $i -lt 200 ]; do sleep 1; i=$((i + 1)); done
+check "exit 0 after --until-confirmed 3" [ "$(cat "$TMP/exit" 2>/dev/null)" = 0 ]
 check "screen restored after exit (alternate screen left)" grep -q $'\e\\[?1049l' "$TMP/raw"
-check "no process left" [ -z "$(pgrep -f -- "$D" 2>/dev/null)" ]
+# "$D/": the daemons' config files and anvil's --config-out (not the tmux shell running the command)
+check "no process left" [ -z "$(pgrep -f -- "$D/" 2>/dev/null)" ]
 
 echo "devnet_up_view: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
