@@ -273,14 +273,6 @@ static bool read_layer(agg_daemon *d, size_t li, const uint8_t id[32], mpavs_add
     const mpavs_address *to = &d->cfg.layers[li].address;
     bool ok = true;
     uint64_t now = agg_now_ms();
-    mpavs_rpc_block blk;
-    bool found = false;
-    if (mpavs_rpc_get_block_by_number(rpc, &blk, &found, &e, "latest") == MPAVS_RPC_OK && found) {
-        /* liveness is judged by block.timestamp: follow the layer's clock, not ours */
-        __atomic_store_n(&d->layer_clock_offset_s[li], (int64_t)blk.timestamp - (int64_t)(now / 1000),
-                         __ATOMIC_RELAXED);
-        mpavs_rpc_block_clear(&blk);
-    }
     if (now - d->validity_checked_ms[li] > 60000) {
         if (agg_call(rpc, &v, &s, &e, to, "attestValiditySeconds()(uint256)", NULL, 0, NULL) == 0) {
             d->validity_s[li] = u256_low64(&v->items[0].word);
@@ -316,12 +308,36 @@ static bool read_layer(agg_daemon *d, size_t li, const uint8_t id[32], mpavs_add
     return ok;
 }
 
+/* Liveness is judged by block.timestamp: follow each layer's clock (re-read every 5 s), not ours. */
+static void layer_clocks(agg_daemon *d, uint64_t now_ms) {
+    for (size_t li = 0; li < d->cfg.nlayers; li++) {
+        uint64_t last = __atomic_load_n(&d->layer_clock_checked_ms[li], __ATOMIC_RELAXED);
+        if (now_ms - last < 5000) continue;
+        if (!__atomic_compare_exchange_n(&d->layer_clock_checked_ms[li], &last, now_ms, false, __ATOMIC_RELAXED,
+                                         __ATOMIC_RELAXED))
+            continue; /* another thread refreshes it */
+        mpavs_rpc *rpc = agg_pool_get(&d->layers[li]);
+        if (!rpc) continue;
+        mpavs_rpc_block blk;
+        bool found = false;
+        mpavs_rpc_error e = {0};
+        if (mpavs_rpc_get_block_by_number(rpc, &blk, &found, &e, "latest") == MPAVS_RPC_OK && found) {
+            __atomic_store_n(&d->layer_clock_offset_s[li], (int64_t)blk.timestamp - (int64_t)(now_ms / 1000),
+                             __ATOMIC_RELAXED);
+            mpavs_rpc_block_clear(&blk);
+        }
+        mpavs_rpc_error_clear(&e);
+        agg_pool_put(&d->layers[li], rpc);
+    }
+}
+
 bool agg_liveness(agg_daemon *d, bool *live, bool *match, const uint8_t operator_id[32], const uint8_t pk_x[32],
                   const uint8_t pk_y[32], const mpavs_address *prover) {
     (void)pk_x;
     (void)pk_y; /* the verifier's key is keccak256(x ‖ y) = the operator id */
     *live = *match = false;
     uint64_t now_ms = agg_now_ms();
+    layer_clocks(d, now_ms);
     uint64_t chain_now[AGG_MAX_LAYERS];
     for (size_t i = 0; i < d->cfg.nlayers; i++)
         chain_now[i] = (uint64_t)((int64_t)(now_ms / 1000) +

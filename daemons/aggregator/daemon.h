@@ -148,6 +148,7 @@ typedef struct {
     uint64_t validity_s[AGG_MAX_LAYERS];
     uint64_t validity_checked_ms[AGG_MAX_LAYERS];
     int64_t layer_clock_offset_s[AGG_MAX_LAYERS]; /* latest block timestamp − wall clock, per layer */
+    uint64_t layer_clock_checked_ms[AGG_MAX_LAYERS];
 
     /* metrics (atomics) */
     uint64_t m_admitted, m_rejected[REJ_COUNT], m_confirmed, m_confirm_failures, m_tasks_created[AGG_MAX_TYPES];
