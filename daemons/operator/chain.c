@@ -322,7 +322,9 @@ bool op_startup_checks(op *o, char *msg, size_t cap) {
         char tv[43];
         mpavs_address_to_checksum(tv, &o->cfg.liveness_verifier);
         snprintf(msg, cap, "TEELivenessVerifierAddress %s is not a TEELivenessVerifier on the attestation chain %"
-                 PRIu64 " (%s): check it and AttestationLayerRpcURL", tv, o->att_chain_id, m);
+                 PRIu64 " (%s): check it and AttestationLayerRpcURL%s%s%s", tv, o->att_chain_id, m,
+                 o->cfg.preset_tlv[0] ? " (the preset profile's verifier is " : "", o->cfg.preset_tlv,
+                 o->cfg.preset_tlv[0] ? ")" : "");
         goto out;
     }
     static const mpavs_address zero;

@@ -1,7 +1,7 @@
 /*
  * daemons/operator/client.c — JSON-RPC 2.0 calls to the prover and the aggregator over libcurl,
- * cancellable: a progress callback aborts the transfer within ~100 ms of a stop request, so a
- * 30 s long poll never delays shutdown. Error objects keep their code, message and
+ * cancellable: a progress callback (called about once a second while idle) aborts the transfer
+ * when a stop is requested, so a 30 s long poll never delays shutdown by more than ~1 s. Error objects keep their code, message and
  * data.reason (the mpavs aggregator's rejection reason).
  */
 #include "operator/operator.h"

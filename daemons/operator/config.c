@@ -259,6 +259,7 @@ static void presets(dconf *c, op_config *cfg, bool has_osr, bool *has_tlv) {
     } else if (memcmp(&tlv, &cfg->liveness_verifier, sizeof tlv) != 0) {
         char mine[43];
         mpavs_address_to_checksum(mine, &cfg->liveness_verifier);
+        snprintf(cfg->preset_tlv, sizeof cfg->preset_tlv, "%s", pr->liveness_verifier);
         dlog(DLOG_WARN, "config_preset_conflict",
              "field=TEELivenessVerifierAddress configured=%s preset=%s profile=%s network=%s "
              "action=\"keeping the configured address\"", mine, pr->liveness_verifier, pr->name, p->network);

@@ -50,6 +50,7 @@ typedef struct {
     mpavs_u256 low_balance_wei;
     uint64_t fetch_wait_secs; /* max_wait_secs asked of the aggregator */
     const char *preset;       /* network of the matching preset, or NULL */
+    char preset_tlv[64];      /* the preset profile's TEELivenessVerifier when the configured one differs */
 } op_config;
 
 /* Print the JSON template. */
@@ -141,8 +142,8 @@ typedef struct {
 } op_rpc_err;
 
 /*
- * POST one JSON-RPC request to url. The call gives up after timeout_ms and within ~100 ms of a
- * stop request. Out: *result (new reference; JSON null allowed) or err. Returns true on a result.
+ * POST one JSON-RPC request to url. The call gives up after timeout_ms and within about a second
+ * of a stop request (curl's progress callback). Out: *result (new reference; JSON null allowed) or err. Returns true on a result.
  */
 bool op_jsonrpc(op *o, const char *url, const char *method, json_t *params, long timeout_ms, json_t **result,
                 op_rpc_err *err);

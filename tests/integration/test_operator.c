@@ -148,6 +148,7 @@ static bool learn_enclave(bool add_pck) {
 }
 
 static char opcfg[256], oplog[256], metrics_url[64], nodeapi_url[64], agg_url[64], state_path[256];
+static const char *cfg_prover_url = prover_url, *cfg_quorums = "{\"0\":3}";
 
 static void write_config(const char *path, const char *key, const char *aggregator, int mport, int nport) {
     char rc[43], tlv[43];
@@ -159,8 +160,9 @@ static void write_config(const char *path, const char *key, const char *aggregat
                "\"EthRpcUrl\":\"%s\",\"AttestationLayerRpcURL\":\"%s\",\"AttestationLayerEcdsaKey\":\"%s\","
                "\"RegistryCoordinatorAddress\":\"%s\",\"TEELivenessVerifierAddress\":\"%s\","
                "\"EigenMetricsIpPortAddress\":\"127.0.0.1:%d\",\"NodeApiIpPortAddress\":\"127.0.0.1:%d\","
-               "\"QuorumTaskTypes\":{\"0\":3},\"StateFile\":\"%s\",\"LogLevel\":\"debug\",\"FetchTaskMaxWaitSecs\":3}\n",
-            prover_url, aggregator, key, anvil.url, anvil.url, ATT_KEY, rc, tlv, mport, nport, state_path);
+               "\"QuorumTaskTypes\":%s,\"StateFile\":\"%s\",\"LogLevel\":\"debug\",\"FetchTaskMaxWaitSecs\":3}\n",
+            cfg_prover_url, aggregator, key, anvil.url, anvil.url, ATT_KEY, rc, tlv, mport, nport, cfg_quorums,
+            state_path);
     fclose(f);
 }
 
@@ -419,10 +421,11 @@ TEST(liveness_node_api_metrics) {
 
 static struct {
     pthread_mutex_t lock;
-    uint64_t task_id, ref;
+    uint64_t task_id, ref, type;
     int fetches, submits;
     char *submitted; /* the TaskRequest JSON */
-} agg = {PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0, NULL};
+    bool reject;     /* answer submissions with the mpavs aggregator's not_live error */
+} agg = {PTHREAD_MUTEX_INITIALIZER, 0, 0, 3, 0, 0, NULL, false};
 
 typedef struct {
     char *b;
@@ -454,7 +457,12 @@ static enum MHD_Result agg_request(void *cls, struct MHD_Connection *c, const ch
         agg.fetches++;
         json_t *p = json_array_get(json_object_get(req, "params"), 0);
         uint64_t prev = (uint64_t)json_integer_value(json_object_get(p, "prev_task_id"));
-        if (prev < agg.task_id) {
+        if (prev < agg.task_id && agg.type == 1) {
+            res = json_pack("{s:b,s:I,s:i,s:{s:s,s:s,s:s,s:s,s:I}}", "ok", 1, "task_id", (json_int_t)agg.task_id,
+                            "task_type", 1, "ext", "start_block", "0x964e2e", "end_block", "0x964e9f", "batch_data",
+                            "0x00c0ffee", "commit_tx", "0x" "1111111111111111111111111111111111111111111111111111111111111111",
+                            "reference_block_number", (json_int_t)agg.ref);
+        } else if (prev < agg.task_id) {
             char sb[24];
             snprintf(sb, sizeof sb, "0x%llx", (unsigned long long)agg.task_id);
             res = json_pack("{s:b,s:I,s:i,s:{s:i,s:I,s:s,s:s,s:I}}", "ok", 1, "task_id", (json_int_t)agg.task_id,
@@ -470,6 +478,12 @@ static enum MHD_Result agg_request(void *cls, struct MHD_Connection *c, const ch
     }
     pthread_mutex_unlock(&agg.lock);
     json_t *rep = json_pack("{s:s,s:O,s:o}", "jsonrpc", "2.0", "id", id ? id : json_null(), "result", res);
+    if (agg.reject && m && strcmp(m, "aggregator_submitTask") == 0) {
+        json_decref(rep);
+        rep = json_pack("{s:s,s:O,s:{s:i,s:s,s:{s:s}}}", "jsonrpc", "2.0", "id", id ? id : json_null(), "error",
+                        "code", -32005, "message", "no valid liveness proof for this operator", "data", "reason",
+                        "not_live");
+    }
     char *txt = json_dumps(rep, JSON_COMPACT);
     json_decref(rep);
     json_decref(req);
@@ -556,6 +570,169 @@ TEST(type3_task_signed_and_submitted) {
     MHD_stop_daemon(d);
 }
 
+/* ---- a Scroll (type 1) task through a stand-in prover: the reference path and Go's JSON bytes ---- */
+
+static const char VEC_META[] = "{\"batch_id\":326800,\"start_block\":9850414,\"end_block\":9850527}";
+static const char VEC_POE[] =
+    "{\"batch_hash\":\"0x9fc92b2699dcd97f0f22d81e13d316d76751de67bfbc3c6afd023b05ca930f37\","
+    "\"state_hash\":\"0xc0eff2fa84b7e0591d49994fed63d0ca9e69f77f9658caec93c7f452a18c0808\","
+    "\"prev_state_root\":\"0x02b0659557cbef26689ca30067bd17658b55db5555aeffeb60025ede53e7fefb\","
+    "\"new_state_root\":\"0x15277dcb70eabc3703a816f470f9b9f05aa4272d232ca6c7ced84d4874f5bb0e\","
+    "\"withdrawal_root\":\"0x0aaa5af01432a5037adc40237e9f88c1059de1c207fe1b5287a595cd94c729d3\","
+    "\"signature\":\"0x0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+    "000000000000000000000000000000000000000000\"}";
+
+static struct {
+    pthread_mutex_t lock;
+    int gen_context, try_lock, put_pob, prove;
+    bool saw_batch;
+} sp = {PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0, false};
+
+static char *forward_to_prover(const char *body) {
+    text t = {0};
+    CURL *h = curl_easy_init();
+    struct curl_slist *hd = curl_slist_append(NULL, "Content-Type: application/json");
+    curl_easy_setopt(h, CURLOPT_URL, prover_url);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 20000L);
+    CURLcode cr = curl_easy_perform(h);
+    curl_easy_cleanup(h);
+    curl_slist_free_all(hd);
+    if (cr != CURLE_OK) {
+        free(t.s);
+        return NULL;
+    }
+    return t.s;
+}
+
+static enum MHD_Result proxy_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                     const char *version, const char *data, size_t *size, void **con) {
+    upload *u = *con;
+    if (!u) {
+        *con = calloc(1, sizeof(upload));
+        return *con ? MHD_YES : MHD_NO;
+    }
+    if (*size) {
+        char *nb = realloc(u->b, u->n + *size + 1);
+        if (!nb) return MHD_NO;
+        u->b = nb;
+        memcpy(u->b + u->n, data, *size);
+        u->n += *size;
+        u->b[u->n] = 0;
+        *size = 0;
+        return MHD_YES;
+    }
+    json_t *req = u->b ? json_loads(u->b, 0, NULL) : NULL;
+    const char *m = json_string_value(json_object_get(req, "method"));
+    json_t *id = json_object_get(req, "id"), *res = NULL;
+    char *txt = NULL;
+    pthread_mutex_lock(&sp.lock);
+    if (m && strcmp(m, "prover_genContext") == 0) {
+        sp.gen_context++;
+        res = json_pack("{s:[],s:s,s:s}", "pob", "interning", "0x", "hash",
+                        "0x2222222222222222222222222222222222222222222222222222222222222222");
+    } else if (m && strcmp(m, "da_tryLock") == 0) {
+        res = json_string(sp.try_lock++ == 0 ? "Failed" : "Locked"); /* someone else first: retried */
+    } else if (m && strcmp(m, "da_putPob") == 0) {
+        sp.put_pob++;
+        res = json_null();
+    } else if (m && strcmp(m, "prover_proveTask") == 0) {
+        json_t *p = json_array_get(json_object_get(req, "params"), 0);
+        const char *bd = json_string_value(json_object_get(p, "batch"));
+        sp.saw_batch = bd && strcmp(bd, "0x00c0ffee") == 0;
+        if (sp.prove++ == 0) {
+            res = json_pack("{s:b}", "not_ready", 1);
+        } else {
+            json_t *poe = json_loads(VEC_POE, 0, NULL);
+            /* upper-case hex from the prover must come out lower-case (Go re-encodes) */
+            json_object_set_new(poe, "batch_hash",
+                                json_string("0x9FC92B2699DCD97F0F22D81E13D316D76751DE67BFBC3C6AFD023B05CA930F37"));
+            char sig[140] = "0x";
+            for (int i = 0; i < 65; i++) strcat(sig, "00");
+            res = json_pack("{s:b,s:i,s:i,s:i,s:o,s:s}", "not_ready", 0, "batch_id", 326800, "start_block", 9850414,
+                            "end_block", 9850527, "poe", poe, "poe_signature", sig);
+        }
+    }
+    pthread_mutex_unlock(&sp.lock);
+    if (res) {
+        json_t *rep = json_pack("{s:s,s:O,s:o}", "jsonrpc", "2.0", "id", id ? id : json_null(), "result", res);
+        txt = json_dumps(rep, JSON_COMPACT);
+        json_decref(rep);
+    } else {
+        txt = u->b ? forward_to_prover(u->b) : NULL;
+    }
+    json_decref(req);
+    free(u->b);
+    free(u);
+    *con = NULL;
+    if (!txt) txt = strdup("");
+    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(txt), txt, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(r, "Content-Type", "application/json");
+    enum MHD_Result ret = MHD_queue_response(c, 200, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+TEST(scroll_task_reference_path) {
+    REQUIRE(ready);
+    int aport = harness_free_port(), pport = harness_free_port();
+    struct MHD_Daemon *a = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, (uint16_t)aport, NULL, NULL, agg_request,
+                                            NULL, MHD_OPTION_END);
+    struct MHD_Daemon *p = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, (uint16_t)pport, NULL, NULL,
+                                            proxy_request, NULL, MHD_OPTION_END);
+    REQUIRE(a && p);
+    pthread_mutex_lock(&agg.lock);
+    agg.type = 1;
+    agg.task_id = 326800;
+    agg.ref = 20000000;
+    agg.submits = 0;
+    agg.reject = true;
+    pthread_mutex_unlock(&agg.lock);
+    static char purl[64];
+    snprintf(purl, sizeof purl, "http://127.0.0.1:%d", pport);
+    snprintf(agg_url, sizeof agg_url, "http://127.0.0.1:%d", aport);
+    cfg_prover_url = purl;
+    cfg_quorums = "{\"0\":1}";
+    REQUIRE(start_operator(agg_url));
+    CHECK(wait_for(submitted, 60000));
+    harness_proc_stop(&operator_p, SIGTERM, 5000);
+    cfg_prover_url = prover_url;
+    cfg_quorums = "{\"0\":3}";
+    pthread_mutex_lock(&agg.lock);
+    char *sub = agg.submitted ? strdup(agg.submitted) : NULL;
+    pthread_mutex_unlock(&agg.lock);
+    mpavs_wire_task_request tr;
+    char msg[200];
+    REQUIRE(sub && mpavs_wire_parse_task_request(&tr, msg, sizeof msg, sub, strlen(sub)) == MPAVS_WIRE_OK);
+    CHECK(strstr(sub, "\"identifier\":\"0x1\"") != NULL);
+    CHECK_EQ_INT(tr.identifier, 1);
+    CHECK(tr.metadata_len == strlen(VEC_META) && memcmp(tr.metadata, VEC_META, tr.metadata_len) == 0);
+    CHECK(tr.state_len == strlen(VEC_POE) && memcmp(tr.state, VEC_POE, tr.state_len) == 0);
+    /* the digest is the spec's vector (upstream §3.11) */
+    mpavs_avs_state_header h = {.committee_id = 1, .metadata = tr.metadata, .metadata_len = tr.metadata_len,
+                                .state = tr.state, .state_len = tr.state_len, .reference_block = tr.reference_block};
+    uint8_t dg[32];
+    REQUIRE(mpavs_avs_state_digest(dg, &h) == 0);
+    CHECK_STREQ(harness_hex(dg, 32), "3d35f95ee736d5b1a8e2208dc1d92519e469515038d64573fbd7a53adab940d5");
+    pthread_mutex_lock(&sp.lock);
+    CHECK_EQ_INT(sp.gen_context, 1);
+    /* the aggregator's rejection is shown with its reason, and not retried */
+    CHECK_EQ_INT(count_in_file(oplog, "event=task_rejected type=1 task_id=326800 code=-32005 reason=not_live"), 1);
+    CHECK_EQ_INT(agg.submits, 1);
+    CHECK(sp.try_lock >= 2);
+    CHECK_EQ_INT(sp.put_pob, 1);
+    CHECK(sp.prove >= 2); /* not_ready, then the PoE */
+    CHECK(sp.saw_batch);
+    pthread_mutex_unlock(&sp.lock);
+    mpavs_wire_task_request_clear(&tr);
+    free(sub);
+    MHD_stop_daemon(a);
+    MHD_stop_daemon(p);
+}
+
 static bool setup(void) {
     if (system("cd \"${MPAVS_ROOT:-.}/contracts\" && ../.tools/bin/forge build --offline >/dev/null 2>&1") != 0)
         fprintf(stderr, "forge build failed\n");
@@ -620,6 +797,7 @@ int main(void) {
     RUN(unregistered_operator_refused);
     RUN(liveness_node_api_metrics);
     RUN(type3_task_signed_and_submitted);
+    RUN(scroll_task_reference_path);
     harness_proc_stop(&operator_p, SIGKILL, 1000);
     harness_proc_stop(&prover, SIGKILL, 1000);
     mpavs_sender_destroy(dep.sender);
