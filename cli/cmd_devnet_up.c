@@ -50,7 +50,7 @@ static void on_winch(int sig) {
 
 static void usage(void) {
     puts("usage: mpavs devnet up [--dir DIR] [--operators N] [--duration SECONDS]\n"
-         "                       [--until-confirmed N] [--no-view]\n"
+         "                       [--until-confirmed N] [--no-view] [--from-logs]\n"
          "\n"
          "Runs the whole multi-prover AVS on two local anvil chains and shows each confirmed state.\n"
          "`make devnet` runs it after scripts/setup and the build.\n"
@@ -84,6 +84,8 @@ static void usage(void) {
          "  --until-confirmed N    stop with exit 0 after N confirmed states; exit 1 if --duration\n"
          "                         ends first\n"
          "  --no-view              plain lines even on a terminal\n"
+         "  --from-logs            read StateConfirmed logs even when the aggregator has\n"
+         "                         mpavs_confirmations (no signers or latency then)\n"
          "\n"
          "exit: 0 done (or stopped by a signal), 1 setup failed or --until-confirmed not reached,\n"
          "2 bad arguments.");
@@ -549,7 +551,7 @@ int cmd_devnet_up(int argc, char **argv) {
     if (!cli_args_init(&a, argc, argv)) return 2;
     const char *dir_opt = cli_opt(&a, "dir"), *nops_opt = cli_opt(&a, "operators");
     const char *dur_opt = cli_opt(&a, "duration"), *until_opt = cli_opt(&a, "until-confirmed");
-    bool no_view = cli_flag(&a, "no-view");
+    bool no_view = cli_flag(&a, "no-view"), from_logs = cli_flag(&a, "from-logs");
     char *pos[1];
     if (cli_positionals(&a, pos, 1) != 0) return 2;
     uint64_t nops = 4, duration = 0, until = 0;
@@ -594,7 +596,7 @@ int cmd_devnet_up(int argc, char **argv) {
     if (!rc && !g_stop) {
         char agg_url[48];
         dv_fmt(agg_url, sizeof agg_url, "http://127.0.0.1:%d", n->aggregator_port);
-        if (dv_watch_open(&w, n, agg_present ? agg_url : NULL)) rc = cli_error("devnet up: cannot create RPC clients");
+        if (dv_watch_open(&w, n, agg_present && !from_logs ? agg_url : NULL)) rc = cli_error("devnet up: cannot create RPC clients");
         else watching = true;
     }
     if (g_stop && !rc) rc = 0;

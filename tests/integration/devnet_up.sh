@@ -63,9 +63,12 @@ check "no process left after the run" [ -z "$(left_in "$D")" ]
 
 # ---- 2. SIGINT stops everything ----
 D2="$TMP/int"
-"$MPAVS" devnet up --dir "$D2" --duration 120 --no-view >"$TMP/int.out" 2>"$TMP/int.err" &
+"$MPAVS" devnet up --dir "$D2" --duration 120 --no-view --from-logs >"$TMP/int.out" 2>"$TMP/int.err" &
 pid=$!
 if wait_for "$TMP/int.err" "watching for confirmed states" 90; then
+  # the StateConfirmed-log source: type, proven block (looked up by hash on the proven chain), tx
+  check "StateConfirmed logs: a confirmation with its proven block" \
+    wait_for "$TMP/int.out" "^confirmed type=3 task=[1-9][0-9]* block=[1-9][0-9]* .*tx=0x[0-9a-f]\{64\}" 60
   check "processes are running before SIGINT" [ -n "$(left_in "$D2")" ]
   # a child that dies is reported Down with the end of its log
   pkill -9 -f -- "$D2/prover-2.json"
