@@ -458,6 +458,8 @@ static int setup_chains_and_contracts(run *r) {
     mpavs_sender_destroy(dep.sender);
     if (rc) return rc;
     if (dv_write_deployment(n, n->nops)) return 1;
+    /* one empty block: the first task's reference block (head - 1) then includes the last opt-in */
+    if (rpc_simple(r->avs, "AVS chain", "evm_mine", "[]")) return 1;
     /* back to one block per second (the --block-time the chain was started with) */
     return rpc_simple(r->avs, "AVS chain", "evm_setIntervalMining", "[1]");
 }
