@@ -147,6 +147,13 @@ bool world_up(world *w, const world_options *o) {
     for (size_t i = 0; i < w->nops; i++)
         if (!onboard(w, i, o && o->deposits ? o->deposits[i] : 1000000000000000000ull)) return false;
     snprintf(w->agg_db, sizeof w->agg_db, "%s/aggregator.db", w->dir);
+    /* two more AVS blocks, so that every reference block a task gets sees all registrations */
+    uint64_t h0 = 0, h = 0;
+    if (mpavs_rpc_block_number(w->rpc, &h0, &e)) return false;
+    for (int i = 0; i < 100 && h < h0 + 2; i++) {
+        harness_sleep_ms(100);
+        if (mpavs_rpc_block_number(w->rpc, &h, &e)) return false;
+    }
     return true;
 }
 

@@ -1,0 +1,333 @@
+/*
+ * End-to-end test of the whole multi-prover AVS on real processes: two anvils with 1-second
+ * blocks (the AVS chain, osaka, and the proven chain), the deployed contracts, four operators
+ * onboarded on chain, four mpavs-prover, four mpavs-operator and the mpavs-aggregator. Nothing
+ * is mocked: the operators attest their keys through their provers, fetch type-3 tasks, sign
+ * what their prover computed and the aggregator confirms on chain.
+ *
+ *   confirms         ≥ 3 states confirmed; StateConfirmed events carry committee 3, metadata
+ *                    keccak256(C ‖ N) and (blockHash, stateRoot) of the proven chain's block N;
+ *                    signer and non-signer sets partition the four operators
+ *   one_down         operator 4 stopped: still confirmed at 67 %, operator 4 a non-signer
+ *   two_down         operators 3 and 4 stopped: nothing confirmed and no transaction sent
+ *   wrong_state      operator 4's prover reads a forked chain: it signs another digest, is reported
+ *                    and is a non-signer of the confirmed states
+ *   crash_restart    threshold 100 %: three signatures admitted, the aggregator SIGKILLed, restarted
+ *                    on the same database, the fourth operator signs: the task confirms exactly
+ *                    once with all four signers (the first three came from the database)
+ */
+#include "harness.h"
+#include "world.h"
+
+#include "mpavs/avs.h"
+#include "mpavs/hex.h"
+
+#include <jansson.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+static world W;
+static bool up;
+static uint64_t seen_seq; /* confirmations already looked at */
+
+typedef struct {
+    uint64_t seq, task_id, latency_ms, confirm_block;
+    char signers[8][67], non_signers[8][67];
+    size_t nsigners, nnon;
+} conf;
+
+/* Confirmations with seq > since (up to max). */
+static size_t confirmations(conf *out, size_t max, uint64_t since) {
+    char params[64];
+    snprintf(params, sizeof params, "[{\"since\":%llu}]", (unsigned long long)since);
+    mpavs_rpc_error e = {0};
+    char *res = world_call(W.agg_url, "mpavs_confirmations", params, &e);
+    mpavs_rpc_error_clear(&e);
+    json_error_t je;
+    json_t *a = res ? json_loads(res, 0, &je) : NULL;
+    free(res);
+    size_t n = 0, i;
+    json_t *c;
+    json_array_foreach(a, i, c) {
+        if (n == max) break;
+        conf *x = &out[n++];
+        memset(x, 0, sizeof *x);
+        x->seq = (uint64_t)json_integer_value(json_object_get(c, "seq"));
+        x->task_id = (uint64_t)json_integer_value(json_object_get(c, "task_id"));
+        x->latency_ms = (uint64_t)json_integer_value(json_object_get(c, "latency_ms"));
+        x->confirm_block = (uint64_t)json_integer_value(json_object_get(c, "confirm_block"));
+        size_t k;
+        json_t *s;
+        json_array_foreach(json_object_get(c, "signers"), k, s) if (k < 8) snprintf(x->signers[x->nsigners++], 67, "%s",
+                                                                                     json_string_value(s));
+        json_array_foreach(json_object_get(c, "non_signers"), k, s) if (k < 8)
+            snprintf(x->non_signers[x->nnon++], 67, "%s", json_string_value(s));
+    }
+    json_decref(a);
+    return n;
+}
+
+/* Wait until `want` confirmations newer than seen_seq exist (or timeout). */
+static size_t wait_confirmations(conf *out, size_t want, long timeout_ms) {
+    long long end = harness_now_ms() + timeout_ms;
+    size_t n = 0;
+    while (harness_now_ms() < end) {
+        n = confirmations(out, want, seen_seq);
+        if (n >= want) break;
+        harness_sleep_ms(250);
+    }
+    if (n) seen_seq = out[n - 1].seq;
+    return n;
+}
+
+static const char *id_hex(size_t i) {
+    static char b[4][67];
+    static int k;
+    char *o = b[k++ & 3];
+    if (mpavs_hex_encode(o, 67, W.ops[i].id, 32, true)) o[0] = 0;
+    return o;
+}
+
+static bool in_set(char (*set)[67], size_t n, const char *id) {
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(set[i], id)) return true;
+    return false;
+}
+
+static uint64_t confirmer_nonce(void) {
+    uint64_t n = 0;
+    mpavs_rpc_error e = {0};
+    if (mpavs_rpc_get_transaction_count(W.rpc, &n, &e, W.dep.deployer.bytes, "pending")) n = UINT64_MAX;
+    mpavs_rpc_error_clear(&e);
+    return n;
+}
+
+static uint64_t l2_head(void) {
+    uint64_t h = 0;
+    mpavs_rpc_error e = {0};
+    if (mpavs_rpc_block_number(W.l2rpc, &h, &e)) h = 0;
+    mpavs_rpc_error_clear(&e);
+    return h;
+}
+
+TEST(bring_up) {
+    world_options o = {.operators = 4};
+    REQUIRE(world_up(&W, &o));
+    fprintf(stderr, "  world in %s\n", W.dir);
+    for (size_t i = 0; i < 4; i++) REQUIRE(world_start_prover(&W, i, NULL, NULL));
+    REQUIRE(world_start_aggregator(&W, 67, 3, NULL));
+    for (size_t i = 0; i < 4; i++) REQUIRE(world_start_operator(&W, i));
+    up = true;
+}
+
+TEST(confirms) {
+    REQUIRE(up);
+    conf c[8];
+    size_t n = wait_confirmations(c, 3, 120000);
+    CHECK(n >= 3);
+    uint64_t lat[8];
+    for (size_t i = 0; i < n; i++) {
+        /* signers ∪ non-signers = the four operators, disjoint, at least 3 signers (67 %) */
+        CHECK(c[i].nsigners >= 3 && c[i].nsigners + c[i].nnon == 4);
+        for (size_t k = 0; k < 4; k++)
+            CHECK(in_set(c[i].signers, c[i].nsigners, id_hex(k)) != in_set(c[i].non_signers, c[i].nnon, id_hex(k)));
+        lat[i] = c[i].latency_ms;
+        fprintf(stderr, "  task %llu confirmed in block %llu, latency %llu ms, %zu signers\n",
+                (unsigned long long)c[i].task_id, (unsigned long long)c[i].confirm_block,
+                (unsigned long long)c[i].latency_ms, c[i].nsigners);
+    }
+    for (size_t i = 1; i < n; i++) CHECK(c[i].task_id > c[i - 1].task_id);
+    /* on chain: the StateConfirmed events say what the proven chain says */
+    mpavs_devnet_confirmation *cs = NULL;
+    size_t ncs = 0;
+    REQUIRE(mpavs_devnet_confirmations(&W.deployer, &W.dep, &cs, &ncs, 0) == MPAVS_DEVNET_OK);
+    CHECK(ncs >= 3);
+    for (size_t i = 0; i < ncs; i++) {
+        CHECK_EQ_INT(cs[i].committee_id, 3);
+        bool matched = false;
+        for (size_t k = 0; k < n; k++) {
+            uint8_t meta[32];
+            mpavs_avs_chain_task_metadata(meta, 31338, c[k].task_id);
+            if (cs[i].metadata_len != 32 || memcmp(cs[i].metadata, meta, 32)) continue;
+            matched = true;
+            mpavs_rpc_block b;
+            bool found = false;
+            char tag[24];
+            mpavs_rpc_error e = {0};
+            mpavs_rpc_tag_number(tag, c[k].task_id);
+            REQUIRE(mpavs_rpc_get_block_by_number(W.l2rpc, &b, &found, &e, tag) == 0 && found);
+            CHECK(cs[i].state_len == 64 && !memcmp(cs[i].state, b.hash, 32) &&
+                  !memcmp(cs[i].state + 32, b.state_root, 32));
+            mpavs_rpc_block_clear(&b);
+        }
+        CHECK(matched || i >= n);
+    }
+    mpavs_devnet_confirmations_free(cs, ncs);
+    /* no task confirmed twice */
+    conf all[64];
+    size_t na = confirmations(all, 64, 0);
+    for (size_t i = 0; i < na; i++)
+        for (size_t k = i + 1; k < na; k++) CHECK(all[i].task_id != all[k].task_id);
+    (void)lat;
+}
+
+TEST(one_down) {
+    REQUIRE(up);
+    harness_proc_stop(&W.ops[3].op, SIGTERM, 5000);
+    conf c[8];
+    wait_confirmations(c, 8, 4000); /* drain what was in flight */
+    size_t n = wait_confirmations(c, 2, 60000);
+    CHECK(n >= 2);
+    for (size_t i = 0; i < n; i++) {
+        CHECK_EQ_INT(c[i].nsigners, 3);
+        CHECK(in_set(c[i].non_signers, c[i].nnon, id_hex(3)));
+    }
+}
+
+TEST(two_down) {
+    REQUIRE(up);
+    harness_proc_stop(&W.ops[2].op, SIGTERM, 5000);
+    conf c[8];
+    wait_confirmations(c, 8, 5000); /* in flight before the stop */
+    uint64_t nonce = confirmer_nonce(), h0 = l2_head();
+    harness_sleep_ms(12000); /* 4 tasks at Interval 3 */
+    CHECK(l2_head() >= h0 + 9);
+    CHECK_EQ_INT(confirmations(c, 8, seen_seq), 0);
+    CHECK_EQ_INT(confirmer_nonce(), nonce); /* no transaction sent */
+    REQUIRE(world_start_operator(&W, 2));
+}
+
+TEST(wrong_state) {
+    REQUIRE(up);
+    /* a fork of the proven chain that diverges: operator 4's prover reads it */
+    harness_anvil fork;
+    char fork_url[128];
+    snprintf(fork_url, sizeof fork_url, "%s", W.l2.url);
+    const char *args[] = {"--fork-url", fork_url, "--block-time", "1", "--chain-id", "31338", NULL};
+    REQUIRE(harness_anvil_start(&fork, args));
+    mpavs_rpc_error e = {0};
+    char *r = world_call(fork.url, "anvil_setBalance",
+                         "[\"0x00000000000000000000000000000000000000aa\",\"0x1234\"]", &e); /* diverge */
+    free(r);
+    harness_proc_stop(&W.ops[3].prover, SIGTERM, 5000);
+    REQUIRE(world_start_prover(&W, 3, fork.url, NULL));
+    REQUIRE(world_start_operator(&W, 3)); /* re-attests: its prover has a new enclave key */
+    conf c[8];
+    wait_confirmations(c, 8, 3000);
+    size_t n = wait_confirmations(c, 3, 90000);
+    CHECK(n >= 3);
+    for (size_t i = 0; i < n; i++) {
+        CHECK(in_set(c[i].non_signers, c[i].nnon, id_hex(3)));
+        CHECK_EQ_INT(c[i].nsigners, 3);
+    }
+    /* the aggregator reported the disagreement */
+    size_t len = 0;
+    char *log = (char *)harness_read_file(world_path(&W, "aggregator.log"), &len);
+    CHECK(log && strstr(log, "event=digest_disagreement") != NULL);
+    free(log);
+    /* back to the real chain */
+    harness_proc_stop(&W.ops[3].op, SIGTERM, 5000);
+    harness_proc_stop(&W.ops[3].prover, SIGTERM, 5000);
+    harness_anvil_stop(&fork);
+    REQUIRE(world_start_prover(&W, 3, NULL, NULL));
+    mpavs_rpc_error_clear(&e);
+}
+
+TEST(crash_restart) {
+    REQUIRE(up);
+    /* everything quiet, then threshold 100 % and a paused proven chain: one task only */
+    for (size_t i = 0; i < 4; i++) harness_proc_stop(&W.ops[i].op, SIGTERM, 5000);
+    harness_proc_stop(&W.agg, SIGTERM, 5000);
+    REQUIRE(world_start_aggregator(&W, 100, 3, NULL));
+    uint64_t h = l2_head();
+    while (l2_head() < h - h % 3 + 3) harness_sleep_ms(200); /* the next multiple of 3 appears */
+    harness_sleep_ms(600);
+    mpavs_rpc_error e = {0};
+    char *r = world_call(W.l2.url, "evm_setIntervalMining", "[0]", &e);
+    free(r);
+    /* the newest task */
+    r = world_call(W.agg_url, "aggregator_fetchTask",
+                   "[{\"prev_task_id\":0,\"task_type\":3,\"max_wait_secs\":10,\"with_context\":false}]", &e);
+    REQUIRE(r);
+    json_error_t je;
+    json_t *j = json_loads(r, 0, &je);
+    free(r);
+    uint64_t task = (uint64_t)json_integer_value(json_object_get(j, "task_id"));
+    json_decref(j);
+    REQUIRE(task > 0);
+    fprintf(stderr, "  task %llu\n", (unsigned long long)task);
+    for (size_t i = 0; i < 3; i++) REQUIRE(world_start_operator(&W, i));
+    /* three admitted (mpavs_status counts admissions since this start) */
+    long long end = harness_now_ms() + 60000;
+    long admitted = 0;
+    while (harness_now_ms() < end && admitted < 3) {
+        r = world_call(W.agg_url, "mpavs_status", "[]", &e);
+        json_t *s = r ? json_loads(r, 0, &je) : NULL;
+        admitted = (long)json_integer_value(json_object_get(s, "admitted"));
+        json_decref(s);
+        free(r);
+        harness_sleep_ms(200);
+    }
+    CHECK_EQ_INT(admitted, 3);
+    conf c[8];
+    CHECK_EQ_INT(confirmations(c, 8, seen_seq), 0);
+    /* crash */
+    int st = harness_proc_stop(&W.agg, SIGKILL, 1000);
+    CHECK(WIFSIGNALED(st));
+    REQUIRE(world_start_aggregator(&W, 100, 3, NULL));
+    REQUIRE(world_start_operator(&W, 3));
+    size_t n = wait_confirmations(c, 1, 60000);
+    CHECK_EQ_INT(n, 1);
+    if (n) {
+        CHECK_EQ_INT(c[0].task_id, task);
+        CHECK_EQ_INT(c[0].nsigners, 4);
+        CHECK_EQ_INT(c[0].nnon, 0);
+    }
+    /* exactly one StateConfirmed for that task */
+    uint8_t meta[32];
+    mpavs_avs_chain_task_metadata(meta, 31338, task);
+    mpavs_devnet_confirmation *cs = NULL;
+    size_t ncs = 0, same = 0;
+    REQUIRE(mpavs_devnet_confirmations(&W.deployer, &W.dep, &cs, &ncs, 0) == MPAVS_DEVNET_OK);
+    for (size_t i = 0; i < ncs; i++) same += cs[i].metadata_len == 32 && !memcmp(cs[i].metadata, meta, 32);
+    CHECK_EQ_INT(same, 1);
+    mpavs_devnet_confirmations_free(cs, ncs);
+    harness_sleep_ms(3000);
+    CHECK_EQ_INT(confirmations(c, 8, seen_seq), 0); /* nothing sent again */
+    r = world_call(W.l2.url, "evm_setIntervalMining", "[1]", &e);
+    free(r);
+    mpavs_rpc_error_clear(&e);
+}
+
+TEST(operators_stop_quickly) {
+    REQUIRE(up);
+    for (size_t i = 0; i < 4; i++) {
+        if (W.ops[i].op.pid <= 0) continue;
+        int st = harness_proc_stop(&W.ops[i].op, SIGTERM, 5000);
+        CHECK(WIFEXITED(st));
+        CHECK(harness_proc_last_stop_ms() < 3000);
+    }
+}
+
+int main(void) {
+    RUN(bring_up);
+    RUN(confirms);
+    RUN(one_down);
+    RUN(two_down);
+    RUN(wrong_state);
+    RUN(crash_restart);
+    RUN(operators_stop_quickly);
+    if (harness_failed_checks == 0 && !getenv("MPAVS_KEEP_LOGS")) {
+        world_down(&W);
+        char cmd[300];
+        snprintf(cmd, sizeof cmd, "rm -rf %s", W.dir);
+        if (system(cmd)) {
+        }
+    } else {
+        world_down(&W);
+        fprintf(stderr, "logs kept in %s\n", W.dir);
+    }
+    return harness_summary();
+}
