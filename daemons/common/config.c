@@ -1,6 +1,8 @@
 /* daemons/common/config.c — see config.h. */
 #include "config.h"
 
+#include "mpavs/common.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -49,6 +51,7 @@ bool dconf_load(dconf *c, const char *path) {
     }
     json_error_t je;
     c->root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+    mpavs_wipe(buf, len); /* config files may hold secrets */
     free(buf);
     if (!c->root) {
         dconf_error(c, "%s:%d:%d: %s", path, je.line, je.column, je.text);

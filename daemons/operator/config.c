@@ -127,6 +127,13 @@ static void wipe_json_string(dconf *c, const char *name) {
     if (json_is_string(v)) mpavs_wipe((char *)json_string_value(v), strlen(json_string_value(v)));
 }
 
+/* Wipe a secret environment value in place (also what /proc/<pid>/environ shows) and unset it. */
+static void wipe_env(const char *name) {
+    char *v = getenv(name);
+    if (v) mpavs_wipe(v, strlen(v));
+    unsetenv(name);
+}
+
 static void expand_home(dconf *c, const char *name, char *path, size_t cap) {
     if (strncmp(path, "~/", 2) != 0) return;
     const char *home = getenv("HOME");
@@ -149,6 +156,7 @@ static void secrets(dconf *c, op_config *cfg) {
     const char *pwfile = dconf_str(c, "BlsKeyPasswordFile", NULL, false);
     if (env) {
         copy_field(c, "MPAVS_BLS_KEY_PASSWORD", cfg->bls_password, sizeof cfg->bls_password, env);
+        wipe_env("MPAVS_BLS_KEY_PASSWORD");
     } else if (pwfile && *pwfile) {
         char p[1024];
         copy_field(c, "BlsKeyPasswordFile", p, sizeof p, pwfile);
@@ -168,6 +176,7 @@ static void secrets(dconf *c, op_config *cfg) {
     if (kenv) {
         src = "MPAVS_ATTESTATION_ECDSA_KEY";
         copy_field(c, src, key, sizeof key, kenv);
+        wipe_env(src);
     } else if (kfile && *kfile) {
         char p[1024];
         src = "AttestationLayerEcdsaKeyFile";

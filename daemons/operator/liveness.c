@@ -303,7 +303,7 @@ out:
     return ok;
 }
 
-/* Wait until unix time `until` (re-checking every RECHECK_S), a poke, or stop. Returns true on poke/recheck. */
+/* Wait until unix time until_s (at most RECHECK_S), a poke, or stop. */
 static void wait_until(op *o, int64_t until_s) {
     struct timespec dl;
     clock_gettime(CLOCK_REALTIME, &dl);
