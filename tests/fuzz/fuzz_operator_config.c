@@ -14,10 +14,13 @@
 #include <stdint.h>
 #include <unistd.h>
 
+static char path[64];
+static void cleanup(void) { unlink(path); }
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    static char path[64];
     if (!path[0]) {
+        atexit(cleanup);
         dlog_set_level(DLOG_ERROR);
         setenv("HOME", "/nonexistent", 1);
         unsetenv("MPAVS_BLS_KEY_PASSWORD");
