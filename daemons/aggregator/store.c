@@ -9,9 +9,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A caller of agg_store_sigs_insert waiting for its rows to be committed (group commit). */
+typedef struct sig_group_req {
+    const agg_sig_row *rows;
+    size_t n;
+    bool ok, done;
+    struct sig_group_req *next;
+} sig_group_req;
+
 struct agg_store {
     sqlite3 *db;
     pthread_mutex_t mu;
+    /* group commit of admitted signatures: queue (FIFO) and whether a leader is committing */
+    pthread_mutex_t gmu;
+    pthread_cond_t gcv;
+    sig_group_req *gq, *gq_tail;
+    bool gbusy;
 };
 
 static const char *SCHEMA =
@@ -52,6 +65,8 @@ agg_store *agg_store_open(const char *path, char *errbuf, size_t errcap) {
         return NULL;
     }
     pthread_mutex_init(&s->mu, NULL);
+    pthread_mutex_init(&s->gmu, NULL);
+    pthread_cond_init(&s->gcv, NULL);
     return s;
 }
 
@@ -59,6 +74,8 @@ void agg_store_close(agg_store *s) {
     if (!s) return;
     sqlite3_close(s->db);
     pthread_mutex_destroy(&s->mu);
+    pthread_mutex_destroy(&s->gmu);
+    pthread_cond_destroy(&s->gcv);
     free(s);
 }
 
@@ -165,27 +182,27 @@ void agg_task_row_clear(agg_task_row *t) {
     memset(t, 0, sizeof *t);
 }
 
-bool agg_store_sigs_insert(agg_store *s, const agg_sig_row *rows, size_t n) {
-    if (!n) return true;
-    pthread_mutex_lock(&s->mu);
+/* Insert the rows of every request of a group in one transaction (s->mu held). */
+static bool sigs_insert_txn(agg_store *s, const sig_group_req *reqs) {
     bool ok = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
     sqlite3_stmt *st = ok ? prep(s, "INSERT OR IGNORE INTO sigs(type,task_id,operator_id,digest,sig,prover_sig,"
                                     "state,metadata,admitted_ms) VALUES(?,?,?,?,?,?,?,?,?)")
                           : NULL;
-    for (size_t i = 0; ok && st && i < n; i++) {
-        const agg_sig_row *r = &rows[i];
-        sqlite3_reset(st);
-        sqlite3_bind_int(st, 1, r->type);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)r->task_id);
-        bind_blob(st, 3, r->operator_id, 32);
-        bind_blob(st, 4, r->digest, 32);
-        bind_blob(st, 5, r->sig, 64);
-        bind_blob(st, 6, r->prover_sig, 65);
-        bind_blob(st, 7, r->state ? r->state : (const uint8_t *)"", r->state_len);
-        bind_blob(st, 8, r->metadata ? r->metadata : (const uint8_t *)"", r->metadata_len);
-        sqlite3_bind_int64(st, 9, (sqlite3_int64)r->admitted_ms);
-        if (sqlite3_step(st) != SQLITE_DONE) ok = false;
-    }
+    for (const sig_group_req *q = reqs; ok && st && q; q = q->next)
+        for (size_t i = 0; ok && i < q->n; i++) {
+            const agg_sig_row *r = &q->rows[i];
+            sqlite3_reset(st);
+            sqlite3_bind_int(st, 1, r->type);
+            sqlite3_bind_int64(st, 2, (sqlite3_int64)r->task_id);
+            bind_blob(st, 3, r->operator_id, 32);
+            bind_blob(st, 4, r->digest, 32);
+            bind_blob(st, 5, r->sig, 64);
+            bind_blob(st, 6, r->prover_sig, 65);
+            bind_blob(st, 7, r->state ? r->state : (const uint8_t *)"", r->state_len);
+            bind_blob(st, 8, r->metadata ? r->metadata : (const uint8_t *)"", r->metadata_len);
+            sqlite3_bind_int64(st, 9, (sqlite3_int64)r->admitted_ms);
+            if (sqlite3_step(st) != SQLITE_DONE) ok = false;
+        }
     sqlite3_finalize(st);
     if (!st) ok = false;
     if (ok) ok = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
@@ -193,8 +210,64 @@ bool agg_store_sigs_insert(agg_store *s, const agg_sig_row *rows, size_t n) {
         db_error(s, "sigs_insert");
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     }
-    pthread_mutex_unlock(&s->mu);
     return ok;
+}
+
+/*
+ * Commit a group taken from the queue: one transaction (one fsync) for all of it; when that
+ * fails, each request in its own transaction, so one bad request fails alone.
+ */
+static void sigs_commit_group(agg_store *s, sig_group_req *reqs) {
+    pthread_mutex_lock(&s->mu);
+    bool ok = sigs_insert_txn(s, reqs);
+    for (sig_group_req *q = reqs; q; q = q->next) {
+        if (ok || !reqs->next) {
+            q->ok = ok;
+            continue;
+        }
+        sig_group_req *next = q->next;
+        q->next = NULL;
+        q->ok = sigs_insert_txn(s, q);
+        q->next = next;
+    }
+    pthread_mutex_unlock(&s->mu);
+}
+
+/*
+ * Group commit (leader/follower, as verify.c batches BLS checks): a caller queues its rows; if
+ * no commit is running it becomes the leader, takes every queued request and commits them in
+ * one transaction; callers arriving meanwhile wait for the next group. Every caller returns
+ * only after its own rows are committed (fsync'd), so admission still persists before it
+ * answers; a lone caller costs one transaction as before. Rows are committed in queue order.
+ */
+bool agg_store_sigs_insert(agg_store *s, const agg_sig_row *rows, size_t n) {
+    if (!n) return true;
+    sig_group_req me = {.rows = rows, .n = n};
+    pthread_mutex_lock(&s->gmu);
+    if (s->gq_tail) s->gq_tail->next = &me;
+    else s->gq = &me;
+    s->gq_tail = &me;
+    while (!me.done) {
+        if (s->gbusy) {
+            pthread_cond_wait(&s->gcv, &s->gmu);
+            continue;
+        }
+        s->gbusy = true;
+        sig_group_req *take = s->gq;
+        s->gq = s->gq_tail = NULL;
+        pthread_mutex_unlock(&s->gmu);
+        sigs_commit_group(s, take);
+        pthread_mutex_lock(&s->gmu);
+        for (sig_group_req *q = take; q;) {
+            sig_group_req *next = q->next; /* q's owner may return as soon as done is set and gmu released */
+            q->done = true;
+            q = next;
+        }
+        s->gbusy = false;
+        pthread_cond_broadcast(&s->gcv);
+    }
+    pthread_mutex_unlock(&s->gmu);
+    return me.ok;
 }
 
 static char *col_text(sqlite3_stmt *st, int i) {
