@@ -317,8 +317,22 @@ bool op_startup_checks(op *o, char *msg, size_t cap) {
     mpavs_address_to_checksum(cs, &o->operator_addr);
     dlog(DLOG_INFO, "registered", "operator=%s quorum_bitmap=0x%" PRIx64, cs, o->quorum_bitmap);
     mpavs_u256 validity;
-    if (!call_word(o, att, 1, &o->cfg.liveness_verifier, "attestValiditySeconds()(uint256)", NULL, &validity, NULL, m,
-                   sizeof m)) {
+    bool tlv_ok = call_word(o, att, 1, &o->cfg.liveness_verifier, "attestValiditySeconds()(uint256)", NULL, &validity,
+                            NULL, m, sizeof m);
+    mpavs_address preset_tlv;
+    if (!tlv_ok && o->cfg.preset_tlv[0] && mpavs_address_parse(&preset_tlv, o->cfg.preset_tlv) == MPAVS_ECDSA_OK &&
+        call_word(o, att, 1, &preset_tlv, "attestValiditySeconds()(uint256)", NULL, &validity, NULL, m, sizeof m)) {
+        /* The configured address is not a verifier there, the preset profile's is: use it, as the reference does
+         * (upstream's own example operator.json relies on it), but say so instead of replacing it silently. */
+        char tv[43];
+        mpavs_address_to_checksum(tv, &o->cfg.liveness_verifier);
+        dlog(DLOG_WARN, "config_preset_applied",
+             "field=TEELivenessVerifierAddress configured=%s used=%s reason=\"the configured address is not a "
+             "TEELivenessVerifier on the attestation chain; the preset profile's is\"", tv, o->cfg.preset_tlv);
+        o->cfg.liveness_verifier = preset_tlv;
+        tlv_ok = true;
+    }
+    if (!tlv_ok) {
         char tv[43];
         mpavs_address_to_checksum(tv, &o->cfg.liveness_verifier);
         snprintf(msg, cap, "TEELivenessVerifierAddress %s is not a TEELivenessVerifier on the attestation chain %"

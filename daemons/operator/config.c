@@ -271,7 +271,8 @@ static void presets(dconf *c, op_config *cfg, bool has_osr, bool *has_tlv) {
         snprintf(cfg->preset_tlv, sizeof cfg->preset_tlv, "%s", pr->liveness_verifier);
         dlog(DLOG_WARN, "config_preset_conflict",
              "field=TEELivenessVerifierAddress configured=%s preset=%s profile=%s network=%s "
-             "action=\"keeping the configured address\"", mine, pr->liveness_verifier, pr->name, p->network);
+             "action=\"keeping the configured address if it is a verifier on the attestation chain\"", mine,
+             pr->liveness_verifier, pr->name, p->network);
     }
     if (pr->rpc_url) {
         if (!cfg->att_rpc_url[0])

@@ -417,7 +417,10 @@ TEST(liveness_node_api_metrics) {
     CHECK(ms < 3000);
 }
 
-/* ---- a stand-in aggregator: one type-3 task, records the submission ---- */
+/* ---- a stand-in aggregator: one type-3 task, records the submission ----
+ * The real aggregator is exercised with real operators in test_e2e.c; this stand-in plays what a real
+ * one never does (re-serving an already signed task id after the operator restarts, answering with a
+ * fixed rejection), to check the operator's own defences and exact request bytes. */
 
 static struct {
     pthread_mutex_t lock;
