@@ -239,10 +239,8 @@ int agg_admit(agg_daemon *d, const char *json, size_t len, char *msg, size_t cap
     else if (ar) why = reject(msg, cap, REJ_UNAVAILABLE, "aggregation: %s", mpavs_agg_strerror(ar));
 out:;
     char op[67] = "", dg[67] = "";
-    if (mpavs_hex_encode(op, sizeof op, r.operator_id, 32, true)) {
-    }
-    if (mpavs_hex_encode(dg, sizeof dg, digest, 32, true)) {
-    }
+    if (mpavs_hex_encode(op, sizeof op, r.operator_id, 32, true)) op[0] = 0;
+    if (mpavs_hex_encode(dg, sizeof dg, digest, 32, true)) dg[0] = 0;
     if (why == REJ_COUNT) {
         agg_bump(&d->m_admitted, 1);
         dlog(DLOG_INFO, "admitted", "type=%d task=%" PRIu64 " operator=%s digest=%s", type, task_id, op, dg);

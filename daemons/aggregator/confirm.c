@@ -207,10 +207,8 @@ static void finish(agg_daemon *d, job *j, const uint8_t tx[32], uint64_t block, 
     __atomic_store_n(&d->m_last_confirm_latency_ms, lat, __ATOMIC_RELAXED);
     agg_bump(&d->m_confirm_latency_sum_ms, lat);
     char th[67], dg[67];
-    if (mpavs_hex_encode(th, sizeof th, tx, 32, true)) {
-    }
-    if (mpavs_hex_encode(dg, sizeof dg, j->digest, 32, true)) {
-    }
+    if (mpavs_hex_encode(th, sizeof th, tx, 32, true)) th[0] = 0;
+    if (mpavs_hex_encode(dg, sizeof dg, j->digest, 32, true)) dg[0] = 0;
     dlog(DLOG_INFO, "state_confirmed",
          "type=%d id=%" PRIu64 " digest=%s tx=%s block=%" PRIu64 " gas=%" PRIu64 " non_signers=%zu latency_ms=%" PRIu64
          "%s",

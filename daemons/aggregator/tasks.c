@@ -185,13 +185,10 @@ int agg_task_add_signature(agg_daemon *d, agg_task *t, bool *added, const uint8_
     t->signers[t->nsigners++].digest_idx = (uint32_t)di;
     if (created && t->ndigests > 1) {
         char a[67], b[67];
-        if (mpavs_hex_encode(a, sizeof a, t->digests[0].digest, 32, true)) {
-        }
-        if (mpavs_hex_encode(b, sizeof b, digest, 32, true)) {
-        }
+        if (mpavs_hex_encode(a, sizeof a, t->digests[0].digest, 32, true)) a[0] = 0;
+        if (mpavs_hex_encode(b, sizeof b, digest, 32, true)) b[0] = 0;
         char op[67];
-        if (mpavs_hex_encode(op, sizeof op, operator_id, 32, true)) {
-        }
+        if (mpavs_hex_encode(op, sizeof op, operator_id, 32, true)) op[0] = 0;
         dlog(DLOG_WARN, "digest_disagreement", "type=%d id=%" PRIu64 " operator=%s digest=%s first_digest=%s", t->type,
              t->id, op, b, a);
     }
