@@ -35,7 +35,11 @@ static int counted_batch(bool *ok, const uint8_t msg[32], const mpavs_bn254_g2 *
 }
 #define mpavs_bls_verify counted_verify
 #define mpavs_bls_batch_verify_same_msg counted_batch
+#ifdef BENCH_VERIFY_C /* a variant of verify.c to compare (-DBENCH_VERIFY_C='"path"') */
+#include BENCH_VERIFY_C
+#else
 #include "../daemons/aggregator/verify.c"
+#endif
 #undef mpavs_bls_verify
 #undef mpavs_bls_batch_verify_same_msg
 #include "../daemons/common/log.c"
@@ -622,6 +626,8 @@ int main(void) {
            "%.0f sig/s (BLS batch n=1000, 1 fsync per 1000)\n",
            1e9 / (cpu_path + c_single + c_ins1), 1e9 / (cpu_path + c_batch[5] + c_insb));
 
+    long rss_tasks0 = rss_kb();
+    uint64_t tasks0 = next_task_id;
     printf("\nadmission through agg_admit (wall clock, fresh task per run, %d signatures each)\n", NOPS);
     double ref = c_single > 0 ? 1e9 / c_single : 0;
     static const int THREADS[] = {1, 2, 4, 32};
@@ -634,9 +640,15 @@ int main(void) {
     }
     printf("  target: >= 20000 sig/s on 2 cores\n");
     long rss1 = rss_kb();
-    printf("\nresident memory of this process: %ld kB at start, %ld kB after %d tasks x %d operators admitted "
-           "(daemon state + bench's keys/requests)\n",
-           rss0, rss1, (int)(next_task_id - 1000), NOPS);
+    size_t ntasks = D.ntasks;
+    double per_task = (double)(rss1 - rss_tasks0) / (double)(next_task_id - tasks0);
+    printf("\nresident memory (VmRSS of this process): %.1f MB at start, %.1f MB with the %d operators' keys and one "
+           "prepared task, %.1f MB after %llu more tasks with %d signatures admitted each (%zu tasks in the table)\n",
+           rss0 / 1024.0, rss_tasks0 / 1024.0, NOPS, rss1 / 1024.0, (unsigned long long)(next_task_id - tasks0), NOPS,
+           ntasks);
+    printf("  per task with %d operators: %.2f MB (sizeof(mpavs_agg_operator) = %zu bytes: the operator state is "
+           "copied per task); the table keeps up to 256 tasks -> ~%.0f MB at 1,000 operators\n",
+           NOPS, per_task / 1024.0, sizeof(mpavs_agg_operator), per_task * 256 / 1024.0);
     free_task(ST);
     free(ST);
     for (size_t i = 0; i < NOPS; i++) mpavs_wire_task_request_clear(&PARSED[i]);
