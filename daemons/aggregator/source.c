@@ -108,31 +108,57 @@ static void *chain_source(agg_daemon *d, const agg_chain_source *src) {
 static void *l1_source(agg_daemon *d, const agg_l1_source *src) {
     mpavs_rpc_options o = {.timeout_ms = 10000, .max_retries = 1};
     mpavs_rpc *rpc = mpavs_rpc_create(src->endpoint, &o);
-    if (!rpc) return NULL;
+    if (!rpc) {
+        dlog(DLOG_ERROR, "l1_source_failed", "type=%d url=%s error=\"unusable URL\"", src->identifier, src->endpoint);
+        return NULL;
+    }
     mpavs_tasksrc_follower_options fo;
     mpavs_tasksrc_follower_options_init(&fo);
-    uint8_t def_topic[32];
-    if (src->identifier == MPAVS_TASK_SCROLL) mpavs_tasksrc_scroll_commit_topic(def_topic);
-    else mpavs_tasksrc_linea_finalized_topic(def_topic);
+    /*
+     * Only the type's own event can make a task (the builders check topic0), so the filter is
+     * always that event's topic. Configured Topics[0] alternatives are OR'd by the reference;
+     * using just the first one silently followed nothing when the event's topic was listed
+     * second, so instead: follow the event, and say so when the configuration does not list it.
+     */
+    uint8_t topic[32];
+    if (src->identifier == MPAVS_TASK_SCROLL) mpavs_tasksrc_scroll_commit_topic(topic);
+    else mpavs_tasksrc_linea_finalized_topic(topic);
+    bool listed = src->ntopics == 0;
+    for (size_t i = 0; i < src->ntopics; i++)
+        if (!memcmp(src->topics[i], topic, 32)) listed = true;
+    if (!listed) {
+        char th[67];
+        if (mpavs_hex_encode(th, sizeof th, topic, 32, true)) th[0] = 0;
+        dlog(DLOG_WARN, "l1_source_topics", "type=%d following=%s error=\"Topics[0] does not list the %s topic; no "
+             "other event can make a task\"", src->identifier, th,
+             src->identifier == MPAVS_TASK_SCROLL ? "CommitBatch" : "DataFinalized");
+    }
     uint8_t addrs[AGG_MAX_FILTER][20];
     for (size_t i = 0; i < src->naddresses; i++) memcpy(addrs[i], src->addresses[i].bytes, 20);
     fo.addresses = (const uint8_t(*)[20])addrs;
     fo.naddresses = src->naddresses;
-    fo.topics[0] = src->ntopics ? src->topics[0] : def_topic;
+    fo.topics[0] = topic;
     fo.ntopics = 1;
     char key[64];
     snprintf(key, sizeof key, "l1_next_%d", src->identifier);
     mpavs_tasksrc_follower *f = NULL;
     if (mpavs_tasksrc_follower_create(&f, rpc, &fo)) {
+        dlog(DLOG_ERROR, "l1_source_failed", "type=%d error=\"out of memory\"", src->identifier);
         mpavs_rpc_destroy(rpc);
         return NULL;
     }
     uint64_t next = agg_store_meta_get(d->store, key, 0);
     if (!next) {
         uint64_t head = 0;
-        mpavs_rpc_error e = {0};
-        while (!d->stop && mpavs_rpc_block_number(rpc, &head, &e) != MPAVS_RPC_OK) nap(d, 4000);
-        mpavs_rpc_error_clear(&e);
+        for (;;) {
+            mpavs_rpc_error e = {0};
+            bool ok = mpavs_rpc_block_number(rpc, &head, &e) == MPAVS_RPC_OK;
+            if (!ok) dlog(DLOG_WARN, "l1_source_rpc", "type=%d url=%s error=\"%s\"", src->identifier, src->endpoint,
+                          e.message);
+            mpavs_rpc_error_clear(&e);
+            if (ok || d->stop) break;
+            nap(d, 4000);
+        }
         next = src->preset_start_block && src->preset_start_block + 5 <= head ? src->preset_start_block
                                                                               : (head > 5 ? head - 5 : 0);
     }
@@ -152,18 +178,21 @@ static void *l1_source(agg_daemon *d, const agg_l1_source *src) {
             continue;
         }
         for (size_t i = 0; i < n && !d->stop; i++) {
+            mpavs_tasksrc_task task;
+            memset(&task, 0, sizeof task);
+            uint64_t idx = 0;
+            int r = MPAVS_TASKSRC_OK;
+            /* a batch GenTaskSampling skips needs no reference block (nor an AVS chain that answers) */
+            if (src->identifier == MPAVS_TASK_SCROLL) {
+                r = mpavs_tasksrc_scroll_batch_index(&idx, &e, &logs[i]);
+                if (!r && !mpavs_tasksrc_scroll_gen_sampling_ok(idx, d->cfg.gen_sampling)) continue;
+            }
             uint64_t ref = 0;
-            if (!reference_block(d, &ref)) {
+            if (!r && !reference_block(d, &ref)) {
                 mpavs_tasksrc_follower_set_next(f, logs[i].block_number); /* retry from this log */
                 break;
             }
-            mpavs_tasksrc_task task;
-            memset(&task, 0, sizeof task);
-            int r;
             if (src->identifier == MPAVS_TASK_SCROLL) {
-                uint64_t idx = 0;
-                r = mpavs_tasksrc_scroll_batch_index(&idx, &e, &logs[i]);
-                if (!r && !mpavs_tasksrc_scroll_gen_sampling_ok(idx, d->cfg.gen_sampling)) continue;
                 if (!r) r = mpavs_tasksrc_scroll_task(rpc, &task, &e, &logs[i], ref);
             } else {
                 /* bound the look-back: the preset start, or 10,000 blocks before this log */
