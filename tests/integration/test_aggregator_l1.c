@@ -442,14 +442,19 @@ out:
 
 /* ---- the world ---- */
 
+/* CommitBatch(uint256,bytes32) */
+static const char COMMIT_TOPIC[] = "0x2c32d4ae151744d0bf0b9464a3e897a1d17ed2f1af71f7c9a75f12ce0d28238f";
+
+/* The TaskFetcher part of the config. Scroll lists another topic0 alternative before CommitBatch's
+ * (the reference ORs them; only CommitBatch can make a task). */
 static char *extra_config(uint64_t start) {
     return fmt(",\"GenTaskSampling\":%d,\"ExecTaskSampling\":%d,\"LineaMaxBlock\":100,\"TaskFetcher\":["
                "{\"Identifier\":1,\"Endpoint\":\"%s\",\"Addresses\":[\"%s\"],\"PresetStartBlock\":%llu,"
-               "\"ScanIntervalSecs\":1},"
+               "\"ScanIntervalSecs\":1,\"Topics\":[[\"0x%064x\",\"%s\"]]},"
                "{\"Identifier\":2,\"Endpoint\":\"%s\",\"Addresses\":[\"%s\"],\"PresetStartBlock\":%llu,"
                "\"ScanIntervalSecs\":1}]",
-               GEN_SAMPLING, EXEC_SAMPLING, L1.url, standin_hex, (unsigned long long)start, L1.url, standin_hex,
-               (unsigned long long)start);
+               GEN_SAMPLING, EXEC_SAMPLING, L1.url, standin_hex, (unsigned long long)start, 0xdead, COMMIT_TOPIC,
+               L1.url, standin_hex, (unsigned long long)start);
 }
 
 static uint8_t *artifact_code(size_t *len, const char *rel) {
