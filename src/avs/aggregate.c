@@ -1,13 +1,17 @@
-/* Per-task BLS aggregation with stake thresholds as checkSignatures/confirmState judge them. */
+/*
+ * Per-task BLS aggregation with stake thresholds as checkSignatures/confirmState judge them.
+ * Adding a signature only records it and adds stakes (no curve arithmetic under the caller's
+ * lock); the aggregate signature and G2 key are summed in projective coordinates when an
+ * outcome is built.
+ */
 #include "mpavs/aggregate.h"
+#include "mpavs/bls.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct {
     uint8_t digest[32];
-    mpavs_bn254_g1 sigma;
-    mpavs_bn254_g2 apk_g2;
     mpavs_u256 signed_stake[MPAVS_AGG_MAX_QUORUMS];
     size_t signers;
 } digest_state;
@@ -19,6 +23,7 @@ struct mpavs_agg {
     mpavs_bn254_g1 apk[MPAVS_AGG_MAX_QUORUMS];
     mpavs_agg_operator *ops; /* sorted by operator id */
     long *signed_digest;     /* per operator: index into digests, or -1 */
+    mpavs_bn254_g1 *sigs;    /* per operator: its signature, when signed_digest >= 0 */
     digest_state *digests;
     size_t ndigests, cap;
 };
@@ -45,11 +50,6 @@ static void g1_infinity(mpavs_bn254_g1 *p) {
     p->infinity = 1;
 }
 
-static void g2_infinity(mpavs_bn254_g2 *p) {
-    memset(p, 0, sizeof *p);
-    p->infinity = 1;
-}
-
 int mpavs_agg_create(mpavs_agg **out, const uint8_t *quorum_numbers, const uint8_t *thresholds, size_t nq,
                      const mpavs_agg_operator *ops, size_t n) {
     *out = NULL;
@@ -67,7 +67,8 @@ int mpavs_agg_create(mpavs_agg **out, const uint8_t *quorum_numbers, const uint8
     memcpy(a->thresholds, thresholds, nq);
     a->ops = malloc((n ? n : 1) * sizeof *a->ops);
     a->signed_digest = malloc((n ? n : 1) * sizeof *a->signed_digest);
-    if (!a->ops || !a->signed_digest) {
+    a->sigs = malloc((n ? n : 1) * sizeof *a->sigs);
+    if (!a->ops || !a->signed_digest || !a->sigs) {
         mpavs_agg_destroy(a);
         return MPAVS_AGG_ERR_NOMEM;
     }
@@ -96,6 +97,7 @@ void mpavs_agg_destroy(mpavs_agg *a) {
     if (!a) return;
     free(a->ops);
     free(a->signed_digest);
+    free(a->sigs);
     free(a->digests);
     free(a);
 }
@@ -143,21 +145,15 @@ int mpavs_agg_add(mpavs_agg *a, bool *added, const uint8_t digest[32], const uin
         digest_state *d = &a->digests[a->ndigests];
         memset(d, 0, sizeof *d);
         memcpy(d->digest, digest, 32);
-        g1_infinity(&d->sigma);
-        g2_infinity(&d->apk_g2);
         di = (long)a->ndigests++;
     }
     digest_state *d = &a->digests[di];
     const mpavs_agg_operator *o = &a->ops[oi];
-    /* once per quorum, like the G1 apk that checkSignatures builds from quorum apks */
     for (size_t q = 0; q < a->nq; q++)
-        if (o->quorum_mask >> q & 1) {
-            mpavs_u256_add(&d->signed_stake[q], &d->signed_stake[q], &o->stake[q]);
-            mpavs_bn254_g1_add(&d->sigma, &d->sigma, sig);
-            mpavs_bn254_g2_add(&d->apk_g2, &d->apk_g2, &o->pk_g2);
-        }
+        if (o->quorum_mask >> q & 1) mpavs_u256_add(&d->signed_stake[q], &d->signed_stake[q], &o->stake[q]);
     d->signers++;
     a->signed_digest[oi] = di;
+    a->sigs[oi] = *sig;
     *added = true;
     return MPAVS_AGG_OK;
 }
@@ -208,14 +204,36 @@ int mpavs_agg_outcome_build(const mpavs_agg *a, mpavs_agg_outcome *o, const uint
         mpavs_agg_outcome_clear(o);
         return MPAVS_AGG_ERR_NOMEM;
     }
+    /* the signers' signatures and G2 keys, each once per task quorum it is in (like the G1 apk that
+     * checkSignatures builds from quorum apks) */
+    size_t m = 0;
+    for (size_t i = 0; i < a->n; i++)
+        if (a->signed_digest[i] == di) m += (size_t)__builtin_popcountll(a->ops[i].quorum_mask);
+    mpavs_bn254_g1 *s1 = malloc((m ? m : 1) * sizeof *s1);
+    mpavs_bn254_g2 *s2 = malloc((m ? m : 1) * sizeof *s2);
+    if (!s1 || !s2) {
+        free(s1);
+        free(s2);
+        mpavs_agg_outcome_clear(o);
+        return MPAVS_AGG_ERR_NOMEM;
+    }
+    size_t k = 0;
     /* operators are kept sorted by id, i.e. ascending as 256-bit big-endian integers */
     for (size_t i = 0; i < a->n; i++) {
-        if (a->signed_digest[i] == di) continue;
+        if (a->signed_digest[i] == di) {
+            for (int c = __builtin_popcountll(a->ops[i].quorum_mask); c > 0; c--, k++) {
+                s1[k] = a->sigs[i];
+                s2[k] = a->ops[i].pk_g2;
+            }
+            continue;
+        }
         memcpy(o->non_signer_ids[o->n_non_signers], a->ops[i].operator_id, 32);
         o->non_signer_pks[o->n_non_signers++] = a->ops[i].pk_g1;
     }
-    o->sigma = d->sigma;
-    o->apk_g2 = d->apk_g2;
+    mpavs_bls_aggregate_g1(&o->sigma, s1, k);
+    mpavs_bls_aggregate_g2(&o->apk_g2, s2, k);
+    free(s1);
+    free(s2);
     o->nquorums = a->nq;
     memcpy(o->quorum_apks, a->apk, a->nq * sizeof a->apk[0]);
     return MPAVS_AGG_OK;
