@@ -311,7 +311,7 @@ static double throughput(int nthreads, double *avg_batch) {
         memset(&a, 0, sizeof a);
         a.bt = bt;
         fresh_layer_clock();
-        pthread_t th[64];
+        pthread_t th[128];
         b0 = verify_stat_batches;
         s0 = verify_stat_sigs;
         dlog_set_level(DLOG_INFO);
@@ -630,7 +630,7 @@ int main(void) {
     uint64_t tasks0 = next_task_id;
     printf("\nadmission through agg_admit (wall clock, fresh task per run, %d signatures each)\n", NOPS);
     double ref = c_single > 0 ? 1e9 / c_single : 0;
-    static const int THREADS[] = {1, 2, 4, 32};
+    static const int THREADS[] = {1, 2, 4, 32, 128};
     for (size_t k = 0; k < sizeof THREADS / sizeof THREADS[0]; k++) {
         double avg = 0;
         double r = throughput(THREADS[k], &avg);

@@ -100,11 +100,16 @@ static bool has_quorum(const agg_task *t, uint8_t q) {
 }
 
 int agg_admit(agg_daemon *d, const char *json, size_t len, char *msg, size_t cap) {
+    agg_verify_enter();
     mpavs_wire_task_request r;
     char wmsg[256];
     int wr = mpavs_wire_parse_task_request(&r, wmsg, sizeof wmsg, json, len);
-    if (wr) return reject(msg, cap, REJ_INVALID_PARAMS, "invalid params: %s", wmsg);
+    if (wr) {
+        agg_verify_leave();
+        return reject(msg, cap, REJ_INVALID_PARAMS, "invalid params: %s", wmsg);
+    }
     int why = REJ_COUNT;
+    bool left = false; /* agg_verify_leave done */
     uint8_t digest[32], pd[32];
     mpavs_bn254_g1 sig, pk_g1;
     mpavs_bn254_g2 pk_g2;
@@ -210,6 +215,8 @@ int agg_admit(agg_daemon *d, const char *json, size_t len, char *msg, size_t cap
     }
     bool ok = false;
     agg_verify(&ok, digest, &pk_g2, &sig);
+    agg_verify_leave();
+    left = true;
     if (!ok) {
         why = reject(msg, cap, REJ_INVALID_SIGNATURE, "BLS signature invalid for the operator's key");
         goto out;
@@ -237,7 +244,8 @@ int agg_admit(agg_daemon *d, const char *json, size_t len, char *msg, size_t cap
     if (ar == MPAVS_AGG_ERR_CONFLICT) why = reject(msg, cap, REJ_CONFLICT, "this operator already signed another digest");
     else if (ar == MPAVS_AGG_OK && !added) why = reject(msg, cap, REJ_DUPLICATE, "already admitted");
     else if (ar) why = reject(msg, cap, REJ_UNAVAILABLE, "aggregation: %s", mpavs_agg_strerror(ar));
-out:;
+out:
+    if (!left) agg_verify_leave();
     char op[67] = "", dg[67] = "";
     if (mpavs_hex_encode(op, sizeof op, r.operator_id, 32, true)) op[0] = 0;
     if (mpavs_hex_encode(dg, sizeof dg, digest, 32, true)) dg[0] = 0;

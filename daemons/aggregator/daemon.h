@@ -216,6 +216,9 @@ int agg_task_add_signature(agg_daemon *d, agg_task *t, bool *added, const uint8_
                            size_t metadata_len, const uint8_t *state, size_t state_len, uint64_t now_ms);
 
 /* verify.c */
+/** An admission starts / ends (lets a verifying leader wait for signatures on their way). */
+void agg_verify_enter(void);
+void agg_verify_leave(void);
 /** Verify one BLS signature, batched with whatever other threads are verifying. Out: *ok. */
 void agg_verify(bool *ok, const uint8_t digest[32], const mpavs_bn254_g2 *pk, const mpavs_bn254_g1 *sig);
 

@@ -137,7 +137,7 @@ int main(int argc, char **argv) {
 
     char listen[300], mlisten[300];
     listen_addr(listen, sizeof listen, d.cfg.listen);
-    drpc_options o = {.listen = listen, .max_body = 4u << 20, .max_batch = 8, .max_depth = 64, .threads = 32,
+    drpc_options o = {.listen = listen, .max_body = 4u << 20, .max_batch = 8, .max_depth = 64, .threads = 128,
                       .conn_timeout_s = 60, .handler = agg_rpc_handler, .user = &d};
     d.server = drpc_start(&o, err, sizeof err);
     if (!d.server) {
