@@ -29,9 +29,9 @@
 
 const char *const agg_reject_names[REJ_COUNT] = {
     "invalid_params", "unknown_task",   "bad_quorums", "not_registered", "invalid_signature", "not_live",
-    "prover_mismatch", "duplicate",     "conflict",    "sampled_out",    "unavailable"};
+    "prover_mismatch", "duplicate",     "conflict",    "sampled_out",    "unavailable",       "late"};
 const long agg_reject_codes[REJ_COUNT] = {-32602, -32001, -32002, -32003, -32004, -32005,
-                                          -32006, -32007, -32008, -32009, -32010};
+                                          -32006, -32007, -32008, -32009, -32010, -32011};
 
 static int reject(char *msg, size_t cap, int why, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static int reject(char *msg, size_t cap, int why, const char *fmt, ...) {
@@ -135,8 +135,12 @@ int agg_admit(agg_daemon *d, const char *json, size_t len, char *msg, size_t cap
     if (t && r.reference_block != t->ref_block)
         why = reject(msg, cap, REJ_UNKNOWN_TASK, "reference block %" PRIu32 " is not the task's (%" PRIu64 ")",
                      r.reference_block, t->ref_block);
-    else if (t && t->status == TASK_EXPIRED)
-        why = reject(msg, cap, REJ_UNKNOWN_TASK, "task %d/%" PRIu64 " expired", t->type, t->id);
+    else if (t && (t->status == TASK_EXPIRED || t->status == TASK_FAILED))
+        why = reject(msg, cap, REJ_UNKNOWN_TASK, "task %d/%" PRIu64 " %s", t->type, t->id,
+                     t->status == TASK_EXPIRED ? "expired" : "failed");
+    else if (t && (t->status == TASK_CONFIRMED || t->sending))
+        why = reject(msg, cap, REJ_LATE, "task %d/%" PRIu64 " is already %s: the signature is not needed", t->type,
+                     t->id, t->status == TASK_CONFIRMED ? "confirmed" : "being confirmed");
     else if (t && !agg_task_ready(d, t, &load_why))
         why = reject(msg, cap, REJ_UNAVAILABLE, "cannot load the operator state: %s", load_why);
     if (why == REJ_COUNT && t) {

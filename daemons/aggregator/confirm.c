@@ -75,6 +75,7 @@ static agg_task *pick(agg_daemon *d, job *j, uint64_t now) {
         if (t->status != TASK_OPEN || t->sending) continue;
         if (now > t->created_ms + d->cfg.expiry_s * 1000) {
             t->status = TASK_EXPIRED;
+            agg_task_release_state(t);
             agg_store_task_status(d->store, t->type, t->id, TASK_EXPIRED, "expired before reaching the threshold");
             dlog(DLOG_WARN, "task_expired", "type=%d id=%" PRIu64 " signers=%zu operators=%zu", t->type, t->id,
                  t->nsigners, t->noperators);
@@ -93,6 +94,7 @@ static agg_task *pick(agg_daemon *d, job *j, uint64_t now) {
         if (nmet != 1) {
             if (nmet > 1) {
                 t->status = TASK_FAILED;
+                agg_task_release_state(t);
                 agg_store_task_status(d->store, t->type, t->id, TASK_FAILED,
                                       "several digests meet the threshold: none is confirmed");
                 dlog(DLOG_ERROR, "task_ambiguous", "type=%d id=%" PRIu64 " digests_meeting=%zu", t->type, t->id, nmet);
@@ -201,6 +203,7 @@ static void finish(agg_daemon *d, job *j, const uint8_t tx[32], uint64_t block, 
     if (t) {
         t->status = TASK_CONFIRMED;
         t->sending = false;
+        agg_task_release_state(t);
     }
     pthread_mutex_unlock(&d->mu);
     agg_bump(&d->m_confirmed, 1);
@@ -223,6 +226,7 @@ static void retry_later(agg_daemon *d, job *j, const char *why, bool fatal) {
         t->attempts++;
         if (fatal) {
             t->status = TASK_FAILED;
+            agg_task_release_state(t);
         } else {
             uint64_t back = 1000ull << (t->attempts < 5 ? t->attempts : 5);
             t->retry_at_ms = agg_now_ms() + back;
@@ -298,6 +302,7 @@ void *agg_confirm_thread(void *arg) {
             ctx.rpc = rpc;
             ctx.sender = sender;
         }
+        agg_tasks_reload(d);
         job j;
         pthread_mutex_lock(&d->mu);
         agg_task *t = pick(d, &j, agg_now_ms());

@@ -48,6 +48,7 @@ enum {
     REJ_CONFLICT,
     REJ_SAMPLED_OUT,
     REJ_UNAVAILABLE,
+    REJ_LATE,
     REJ_COUNT
 };
 extern const char *const agg_reject_names[REJ_COUNT];
@@ -105,6 +106,7 @@ typedef struct agg_task {
     uint64_t confirm_at_ms, retry_at_ms;
     int attempts;
     bool sending;
+    bool restored; /* restored open task whose stored signatures still need replaying */
     struct agg_task *next;
 } agg_task;
 
@@ -203,6 +205,14 @@ agg_task *agg_task_find_metadata(agg_daemon *d, int type, const uint8_t *metadat
 bool agg_task_ready(agg_daemon *d, agg_task *t, const char **why);
 /** Long poll for the next task of a type after prev_id. Returns the FetchTaskResp JSON. */
 json_t *agg_task_fetch(agg_daemon *d, uint64_t prev_id, uint64_t type, uint64_t wait_s, bool with_context);
+/**
+ * Load the operator state of restored open tasks and replay their stored signatures, so a task
+ * that reached its threshold before a crash is confirmed without waiting for another submission
+ * (d->mu NOT held; called by the confirmation thread).
+ */
+void agg_tasks_reload(agg_daemon *d);
+/** Release the operator state of a finished task (d->mu held): finished tasks admit nothing. */
+void agg_task_release_state(agg_task *t);
 /** Forget confirmed/expired tasks beyond the newest `keep` (d->mu held). */
 void agg_tasks_prune(agg_daemon *d, size_t keep);
 /** Free every task. */

@@ -115,7 +115,7 @@ static void bind_text(sqlite3_stmt *st, int i, const char *t) {
     else sqlite3_bind_null(st, i);
 }
 
-bool agg_store_task_insert(agg_store *s, const agg_task_row *t) {
+bool agg_store_task_insert(agg_store *s, const agg_task_row *t, bool *inserted) {
     pthread_mutex_lock(&s->mu);
     sqlite3_stmt *st = prep(s, "INSERT OR IGNORE INTO tasks(type,id,ref_block,created_ms,ext,metadata,status) "
                                "VALUES(?,?,?,?,?,?,?)");
@@ -129,6 +129,7 @@ bool agg_store_task_insert(agg_store *s, const agg_task_row *t) {
         sqlite3_bind_int(st, 7, t->status);
     }
     bool ok = run(s, st, "task_insert");
+    if (inserted) *inserted = ok && sqlite3_changes(s->db) > 0;
     pthread_mutex_unlock(&s->mu);
     return ok;
 }

@@ -50,8 +50,11 @@ typedef struct {
 agg_store *agg_store_open(const char *path, char *errbuf, size_t errcap);
 void agg_store_close(agg_store *s);
 
-/** Insert a new task (ignored when (type, id) exists). Returns false on a database error. */
-bool agg_store_task_insert(agg_store *s, const agg_task_row *t);
+/**
+ * Insert a new task (ignored when (type, id) exists). Out: *inserted (may be NULL): false when it
+ * existed. Returns false on a database error.
+ */
+bool agg_store_task_insert(agg_store *s, const agg_task_row *t, bool *inserted);
 /** Set a task's status (and error text, may be NULL). */
 bool agg_store_task_status(agg_store *s, int type, uint64_t id, int status, const char *error);
 /** Record a confirmation: status CONFIRMED, digest, tx, block, gas, time, signer sets; assigns seq. */

@@ -76,7 +76,9 @@ bool agg_task_create(agg_daemon *d, int type, uint64_t id, uint64_t ref_block, c
     uint64_t now = agg_now_ms();
     agg_task_row row = {.type = type, .id = id, .ref_block = ref_block, .created_ms = now, .ext = (char *)ext,
                         .metadata = (uint8_t *)metadata, .metadata_len = metadata_len, .status = TASK_OPEN};
-    if (!agg_store_task_insert(d->store, &row)) return false;
+    bool inserted = false;
+    if (!agg_store_task_insert(d->store, &row, &inserted)) return false;
+    if (!inserted) return true; /* created before (e.g. a re-delivered log of an old, finished task) */
     agg_task *t = task_new(type, id, ref_block, now, ext, metadata, metadata_len);
     if (!t) return false;
     pthread_mutex_lock(&d->mu);
@@ -96,6 +98,7 @@ static void restore_one(void *user, const agg_task_row *r) {
     if (!t) return;
     t->status = r->status == TASK_CONFIRMING ? TASK_OPEN : r->status; /* re-checked on chain before any send */
     if (r->status == TASK_CONFIRMING) t->attempts = 1;                /* marks "a send may have happened" */
+    t->restored = t->status == TASK_OPEN; /* its stored signatures are replayed by agg_tasks_reload */
     task_link(d, t);
 }
 
@@ -107,6 +110,26 @@ bool agg_tasks_restore(agg_daemon *d) {
     pthread_mutex_unlock(&d->mu);
     dlog(DLOG_INFO, "tasks_restored", "tasks=%zu open=%zu", d->ntasks, open);
     return ok;
+}
+
+void agg_task_release_state(agg_task *t) {
+    mpavs_agg_destroy(t->agg);
+    t->agg = NULL;
+    t->load = 0;
+}
+
+void agg_tasks_reload(agg_daemon *d) {
+    pthread_mutex_lock(&d->mu);
+    for (;;) {
+        agg_task *t = d->tasks;
+        while (t && !(t->restored && t->status == TASK_OPEN)) t = t->next;
+        if (!t || d->stop) break;
+        t->restored = false;
+        const char *why = NULL;
+        if (!agg_task_ready(d, t, &why) && t->load == 3) t->restored = true; /* retried on the next call */
+        if (t->load == 3) break;                                             /* chain not ready: later */
+    }
+    pthread_mutex_unlock(&d->mu);
 }
 
 void agg_tasks_prune(agg_daemon *d, size_t keep) {
