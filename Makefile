@@ -138,7 +138,7 @@ fuzz-build:
 	  EXTRA_CFLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" lib
 	@mkdir -p build/fuzz/bin
 	@set -e; for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
-	  clang -std=c11 -D_DEFAULT_SOURCE -O1 -g -Iinclude -Isrc $(PKG_CFLAGS) \
+	  clang -std=c11 -D_DEFAULT_SOURCE -O1 -g -Iinclude -Isrc -Idaemons $(PKG_CFLAGS) \
 	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $$f build/fuzz/libmpavs.a \
 	    $(LDLIBS_ALL) -o build/fuzz/bin/$$n; done
 fuzz: fuzz-build

@@ -10,14 +10,12 @@
  * the daemon would after its wait (agg_task_fetch with max_wait_secs 0); the others go to the
  * real handler unchanged. Production code is unchanged.
  *
- * The daemon's sources include "aggregator/daemon.h", which needs -Idaemons: without it (the
- * fuzz-build rule compiles with -Iinclude -Isrc) this file builds a placeholder that says so.
+ * The daemon's sources include "aggregator/daemon.h": the fuzz-build rule passes -Idaemons.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#if __has_include("aggregator/daemon.h")
 #include "../../daemons/aggregator/admit.c"
 #include "../../daemons/aggregator/api.c"
 #include "../../daemons/aggregator/chain.c"
@@ -110,16 +108,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
 }
 
-#else /* built without -Idaemons */
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    static int said;
-    if (!said++)
-        fprintf(stderr, "fuzz_aggregator_rpc: built without -Idaemons (Makefile fuzz-build rule): nothing is fuzzed\n");
-    (void)data;
-    (void)size;
-    return 0;
-}
-
-#endif
