@@ -64,51 +64,6 @@ static bool jhex(json_t *v, uint8_t *out, size_t n) {
 
 /* ---------- the operators' side, when mpavs-operator is not usable ---------- */
 
-/* Liveness proof of operator i through its prover's quote. */
-static bool prove_liveness(size_t i) {
-    world_op *op = &W.ops[i];
-    mpavs_devnet_ctx c;
-    memset(&c, 0, sizeof c);
-    c.rpc = W.rpc;
-    mpavs_rpc_error e = {0};
-    mpavs_sender_options so = {.poll_interval_ms = 50};
-    if (mpavs_sender_create(&c.sender, &e, W.rpc, op->ecdsa, &so)) return false;
-    mpavs_devnet_report_data rd;
-    memset(&rd, 0, sizeof rd);
-    mpavs_bn254_g1_encode(rd.pubkey_g1, &op->pk1);
-    mpavs_avs_prover_addr_hash(rd.prover_address_hash, op->prover_url);
-    bool ok = mpavs_devnet_reference_block(&c, &rd) == MPAVS_DEVNET_OK;
-    uint8_t h[32], user_data[64] = {0};
-    mpavs_avs_report_data_hash(h, rd.pubkey_g1, rd.pubkey_g1 + 32, rd.reference_block_number, rd.reference_block_hash,
-                               rd.prover_address_hash);
-    memcpy(user_data + 32, h, 32);
-    char params[200], hx[140];
-    if (mpavs_hex_encode(hx, sizeof hx, user_data, 64, true)) ok = false;
-    snprintf(params, sizeof params, "[\"%s\"]", hx);
-    char *res = ok ? world_call(op->prover_url, "generateAttestationReport", params, &e) : NULL;
-    uint8_t *quote = NULL;
-    size_t qlen = 0;
-    if (res) {
-        json_t *j = json_loads(res, JSON_DECODE_ANY, NULL);
-        const char *q = json_string_value(j);
-        size_t cap = q ? strlen(q) / 2 : 0;
-        quote = cap ? malloc(cap) : NULL;
-        if (!quote || mpavs_hex_decode(quote, cap, &qlen, q, strlen(q)) != MPAVS_HEX_OK) ok = false;
-        json_decref(j);
-    } else {
-        ok = false;
-    }
-    free(res);
-    if (ok && mpavs_devnet_submit_liveness(&c, &W.dep, &rd, quote, qlen)) {
-        printf("  liveness of operator %zu: %s\n", i + 1, c.error);
-        ok = false;
-    }
-    free(quote);
-    mpavs_rpc_error_clear(&e);
-    mpavs_sender_destroy(c.sender);
-    return ok;
-}
-
 typedef struct {
     uint64_t id, block, ref;
 } btask;
@@ -284,7 +239,7 @@ int main(void) {
         for (size_t i = 0; i < 4; i++)
             if (W.ops[i].op.pid > 0) harness_proc_stop(&W.ops[i].op, SIGTERM, 3000);
         for (size_t i = 0; i < 4; i++)
-            if (!prove_liveness(i)) printf("  operator %zu: no liveness proof\n", i + 1);
+            if (!world_attest(&W, i)) printf("  operator %zu: no liveness proof\n", i + 1);
     }
     printf("  operators: %s\n", real_ops ? "4 x build/mpavs-operator" : "driven by this bench (fetch, prove, sign, submit)");
 

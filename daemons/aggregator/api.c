@@ -2,6 +2,7 @@
 #include "aggregator/daemon.h"
 
 #include "common/log.h"
+#include "common/textbuf.h"
 #include "mpavs/hex.h"
 #include "mpavs/wire.h"
 
@@ -172,31 +173,7 @@ json_t *agg_rpc_handler(void *user, const char *method, json_t *params, drpc_err
 
 /* ---------------- Prometheus text ---------------- */
 
-typedef struct {
-    char *s;
-    size_t len, cap;
-} buf;
-
-static void bprintf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void bprintf(buf *b, const char *fmt, ...) {
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
-        va_end(ap);
-        if (n < 0) return;
-        if (b->s && b->len + (size_t)n < b->cap) {
-            b->len += (size_t)n;
-            return;
-        }
-        size_t cap = b->cap ? b->cap * 2 : 8192;
-        while (cap < b->len + (size_t)n + 1) cap *= 2;
-        char *s = realloc(b->s, cap);
-        if (!s) return;
-        b->s = s;
-        b->cap = cap;
-    }
-}
+typedef dbuf buf;
 
 static uint64_t ld(const uint64_t *x) { return __atomic_load_n(x, __ATOMIC_RELAXED); }
 
@@ -239,7 +216,7 @@ static void pushed_text(buf *b) {
             json_array_foreach(json_object_get(f, "metric"), m, mt) {
                 json_t *val = json_object_get(json_object_get(mt, "value") ? mt : json_object_get(mt, member), "value");
                 if (!json_is_number(val)) continue;
-                bprintf(b, "%s{", name);
+                dbuf_printf(b, "%s{", name);
                 size_t l;
                 json_t *lb;
                 json_array_foreach(json_object_get(mt, "label"), l, lb) {
@@ -248,9 +225,9 @@ static void pushed_text(buf *b) {
                     if (!metric_name_ok(ln) || !lv || !strcmp(ln, "operator")) continue;
                     char e[300];
                     esc(e, sizeof e, lv);
-                    bprintf(b, "%s=\"%s\",", ln, e);
+                    dbuf_printf(b, "%s=\"%s\",", ln, e);
                 }
-                bprintf(b, "operator=\"%s\"} %.17g\n", op, json_number_value(val));
+                dbuf_printf(b, "operator=\"%s\"} %.17g\n", op, json_number_value(val));
             }
         }
     }
@@ -262,27 +239,27 @@ char *agg_metrics_text(void *user, const char **content_type) {
     *content_type = "text/plain; version=0.0.4";
     buf b = {0};
     static const char *const TYPES[AGG_MAX_TYPES] = {"unknown", "scroll", "linea", "chain"};
-    bprintf(&b, "# HELP avs_aggregator_new_task_counter Tasks created, by type.\n"
+    dbuf_printf(&b, "# HELP avs_aggregator_new_task_counter Tasks created, by type.\n"
                 "# TYPE avs_aggregator_new_task_counter counter\n");
     for (int t = 1; t < AGG_MAX_TYPES; t++)
-        bprintf(&b, "avs_aggregator_new_task_counter{type=\"%s\"} %" PRIu64 "\n", TYPES[t], ld(&d->m_tasks_created[t]));
-    bprintf(&b, "# HELP avs_aggregator_fetch_task_counter aggregator_fetchTask calls, by type.\n"
+        dbuf_printf(&b, "avs_aggregator_new_task_counter{type=\"%s\"} %" PRIu64 "\n", TYPES[t], ld(&d->m_tasks_created[t]));
+    dbuf_printf(&b, "# HELP avs_aggregator_fetch_task_counter aggregator_fetchTask calls, by type.\n"
                 "# TYPE avs_aggregator_fetch_task_counter counter\n");
     for (int t = 1; t < AGG_MAX_TYPES; t++)
         for (int w = 0; w < 2; w++)
-            bprintf(&b, "avs_aggregator_fetch_task_counter{type=\"%s\",with_context=\"%s\"} %" PRIu64 "\n", TYPES[t],
+            dbuf_printf(&b, "avs_aggregator_fetch_task_counter{type=\"%s\",with_context=\"%s\"} %" PRIu64 "\n", TYPES[t],
                     w ? "true" : "false", ld(&d->m_fetch[t][w]));
-    bprintf(&b, "# HELP mpavs_aggregator_signatures_admitted_total Signatures admitted into an aggregation.\n"
+    dbuf_printf(&b, "# HELP mpavs_aggregator_signatures_admitted_total Signatures admitted into an aggregation.\n"
                 "# TYPE mpavs_aggregator_signatures_admitted_total counter\n"
                 "mpavs_aggregator_signatures_admitted_total %" PRIu64 "\n",
             ld(&d->m_admitted));
-    bprintf(&b, "# HELP mpavs_aggregator_signatures_rejected_total Submissions rejected, by reason.\n"
+    dbuf_printf(&b, "# HELP mpavs_aggregator_signatures_rejected_total Submissions rejected, by reason.\n"
                 "# TYPE mpavs_aggregator_signatures_rejected_total counter\n");
     for (int i = 0; i < REJ_COUNT; i++)
-        bprintf(&b, "mpavs_aggregator_signatures_rejected_total{reason=\"%s\"} %" PRIu64 "\n", agg_reject_names[i],
+        dbuf_printf(&b, "mpavs_aggregator_signatures_rejected_total{reason=\"%s\"} %" PRIu64 "\n", agg_reject_names[i],
                 ld(&d->m_rejected[i]));
     uint64_t conf = ld(&d->m_confirmed);
-    bprintf(&b,
+    dbuf_printf(&b,
             "# HELP mpavs_aggregator_confirmations_total States confirmed on chain.\n"
             "# TYPE mpavs_aggregator_confirmations_total counter\n"
             "mpavs_aggregator_confirmations_total %" PRIu64 "\n"
@@ -300,7 +277,7 @@ char *agg_metrics_text(void *user, const char **content_type) {
     pthread_mutex_lock(&d->mu);
     for (agg_task *t = d->tasks; t; t = t->next) pending += t->status == TASK_OPEN || t->status == TASK_CONFIRMING;
     pthread_mutex_unlock(&d->mu);
-    bprintf(&b,
+    dbuf_printf(&b,
             "# HELP mpavs_aggregator_pending_tasks Tasks neither confirmed, failed nor expired.\n"
             "# TYPE mpavs_aggregator_pending_tasks gauge\nmpavs_aggregator_pending_tasks %zu\n",
             pending);

@@ -7,45 +7,25 @@
  */
 #include "operator/operator.h"
 
+#include "common/textbuf.h"
+
 #include "mpavs/avs.h"
 #include "mpavs/hex.h"
 
 #include <curl/curl.h>
 #include <stddef.h>
+
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    char *s;
-    size_t len, cap;
-} buf;
-
-__attribute__((format(printf, 2, 3))) static void out(buf *b, const char *fmt, ...) {
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
-        va_end(ap);
-        if (n < 0) return;
-        if (b->s && b->len + (size_t)n < b->cap) {
-            b->len += (size_t)n;
-            return;
-        }
-        size_t cap = b->cap ? b->cap * 2 : 8192;
-        while (cap < b->len + (size_t)n + 1) cap *= 2;
-        char *ns = realloc(b->s, cap);
-        if (!ns) return;
-        b->s = ns;
-        b->cap = cap;
-    }
-}
+typedef dbuf buf;
 
 static const double BUCKETS[OP_RPC_BUCKETS] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
 
 static void head(buf *b, const char *name, const char *type, const char *help) {
-    out(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+    dbuf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
 char *op_metrics_text(op *o) {
@@ -59,7 +39,7 @@ char *op_metrics_text(op *o) {
     mpavs_avs_prover_addr_hash(h, o->cfg.prover_url);
     if (mpavs_hex_encode(ph, sizeof ph, h, 32, true)) ph[0] = 0;
     head(&b, "avs_operator_metadata_counter", "counter", "Operator metadata, incremented every 60 s.");
-    out(&b, "avs_operator_metadata_counter{avs_name=\"%s\",operator_addr=\"%s\",version=\"%s\",attestation_addr=\"%s\","
+    dbuf_printf(&b, "avs_operator_metadata_counter{avs_name=\"%s\",operator_addr=\"%s\",version=\"%s\",attestation_addr=\"%s\","
         "prover_url_hash=\"%s\",prover_version=\"%s\",task_fetch_with_context=\"%s\",scroll_with_context=\"%s\","
         "linea_with_context=\"%s\"} %" PRIu64 "\n", an, opaddr, OP_VERSION, att, ph, o->prover_version,
         o->prover_with_context ? "true" : "false",
@@ -85,7 +65,7 @@ char *op_metrics_text(op *o) {
     for (size_t q = 0; q < o->cfg.nqt; q++) {
         uint64_t t = o->cfg.qt[q].task_type;
         for (int wc = 0; wc < 2; wc++)
-            out(&b, "avs_operator_fetch_task_counter{avs_name=\"%s\",type=\"%s\",with_context=\"%s\"} %" PRIu64 "\n",
+            dbuf_printf(&b, "avs_operator_fetch_task_counter{avs_name=\"%s\",type=\"%s\",with_context=\"%s\"} %" PRIu64 "\n",
                 an, op_type_name(t), wc ? "true" : "false", o->tm[t - 1].fetch[wc]);
     }
     for (size_t f = 0; f < sizeof F / sizeof F[0]; f++) {
@@ -93,49 +73,49 @@ char *op_metrics_text(op *o) {
         for (size_t q = 0; q < o->cfg.nqt; q++) {
             uint64_t t = o->cfg.qt[q].task_type;
             uint64_t v = *(const uint64_t *)((const char *)&o->tm[t - 1] + F[f].off);
-            out(&b, "%s{avs_name=\"%s\",type=\"%s\"} %" PRIu64 "\n", F[f].name, an, op_type_name(t), v);
+            dbuf_printf(&b, "%s{avs_name=\"%s\",type=\"%s\"} %" PRIu64 "\n", F[f].name, an, op_type_name(t), v);
         }
     }
     head(&b, "avs_operator_gen_report_ms_gauge", "gauge", "Time of the latest attestation quote (ms).");
-    out(&b, "avs_operator_gen_report_ms_gauge{avs_name=\"%s\"} %" PRIu64 "\n", an, o->gen_report_ms);
+    dbuf_printf(&b, "avs_operator_gen_report_ms_gauge{avs_name=\"%s\"} %" PRIu64 "\n", an, o->gen_report_ms);
     head(&b, "avs_operator_liveness_ts_gauge", "gauge", "attestedProvers(operatorId).time.");
-    out(&b, "avs_operator_liveness_ts_gauge{avs_name=\"%s\"} %" PRIu64 "\n", an, o->liveness_ts);
+    dbuf_printf(&b, "avs_operator_liveness_ts_gauge{avs_name=\"%s\"} %" PRIu64 "\n", an, o->liveness_ts);
     head(&b, "avs_operator_next_attestation_ts_gauge", "gauge", "When the liveness proof expires (unix s).");
-    out(&b, "avs_operator_next_attestation_ts_gauge{avs_name=\"%s\"} %" PRIu64 "\n", an, o->next_attestation_ts);
+    dbuf_printf(&b, "avs_operator_next_attestation_ts_gauge{avs_name=\"%s\"} %" PRIu64 "\n", an, o->next_attestation_ts);
     head(&b, "avs_operator_last_attestation_cost_gauge", "gauge", "ETH cost of the latest liveness transaction.");
-    out(&b, "avs_operator_last_attestation_cost_gauge{avs_name=\"%s\"} %.9g\n", an, o->last_attestation_cost);
+    dbuf_printf(&b, "avs_operator_last_attestation_cost_gauge{avs_name=\"%s\"} %.9g\n", an, o->last_attestation_cost);
     head(&b, "avs_operator_attestation_acc_balance_gauge", "gauge", "Attestation account balance (ETH).");
-    out(&b, "avs_operator_attestation_acc_balance_gauge{avs_name=\"%s\"} %.9g\n", an, o->att_balance);
+    dbuf_printf(&b, "avs_operator_attestation_acc_balance_gauge{avs_name=\"%s\"} %.9g\n", an, o->att_balance);
     head(&b, "mpavs_operator_liveness_submissions_total", "counter", "Liveness proofs submitted.");
-    out(&b, "mpavs_operator_liveness_submissions_total %" PRIu64 "\n", o->liveness_submits);
+    dbuf_printf(&b, "mpavs_operator_liveness_submissions_total %" PRIu64 "\n", o->liveness_submits);
     head(&b, "mpavs_operator_live", "gauge", "1 when the liveness proof is valid for the current prover.");
-    out(&b, "mpavs_operator_live %d\n", o->live ? 1 : 0);
+    dbuf_printf(&b, "mpavs_operator_live %d\n", o->live ? 1 : 0);
     head(&b, "eigen_performance_score", "gauge", "The performance metric is a score between 0 and 100.");
-    out(&b, "eigen_performance_score{avs_name=\"%s\"} 100\n", an);
+    dbuf_printf(&b, "eigen_performance_score{avs_name=\"%s\"} 100\n", an);
     head(&b, "eigen_registered_stakes", "gauge", "Operator stake in each quorum (StakeRegistry.getCurrentStake).");
     for (size_t q = 0; q < o->cfg.nqt && o->stakes_known; q++) {
         if (!(o->quorum_bitmap >> o->cfg.qt[q].quorum & 1)) continue;
         char dec[80];
         mpavs_u256_to_dec(dec, sizeof dec, &o->stakes[q]);
-        out(&b, "eigen_registered_stakes{avs_name=\"%s\",quorum_number=\"%u\",quorum_name=\"%s\"} %s\n", an,
+        dbuf_printf(&b, "eigen_registered_stakes{avs_name=\"%s\",quorum_number=\"%u\",quorum_name=\"%s\"} %s\n", an,
             o->cfg.qt[q].quorum, op_type_name(o->cfg.qt[q].task_type), dec);
     }
     head(&b, "eigen_rpc_request_total", "counter", "Chain RPC requests made by the operator.");
     for (size_t i = 0; i < o->nrpc; i++)
-        out(&b, "eigen_rpc_request_total{avs_name=\"%s\",method=\"%s\",client_version=\"%s\"} %" PRIu64 "\n", an,
+        dbuf_printf(&b, "eigen_rpc_request_total{avs_name=\"%s\",method=\"%s\",client_version=\"%s\"} %" PRIu64 "\n", an,
             o->rpc[i].method, o->client_version[o->rpc[i].chain], o->rpc[i].count);
     head(&b, "eigen_rpc_request_duration_seconds", "histogram", "Duration of chain RPC requests.");
     for (size_t i = 0; i < o->nrpc; i++) {
         const op_rpc_stat *s = &o->rpc[i];
         const char *cv = o->client_version[s->chain];
         for (size_t k = 0; k < OP_RPC_BUCKETS; k++)
-            out(&b, "eigen_rpc_request_duration_seconds_bucket{avs_name=\"%s\",method=\"%s\",client_version=\"%s\","
+            dbuf_printf(&b, "eigen_rpc_request_duration_seconds_bucket{avs_name=\"%s\",method=\"%s\",client_version=\"%s\","
                 "le=\"%g\"} %" PRIu64 "\n", an, s->method, cv, BUCKETS[k], s->buckets[k]);
-        out(&b, "eigen_rpc_request_duration_seconds_bucket{avs_name=\"%s\",method=\"%s\",client_version=\"%s\","
+        dbuf_printf(&b, "eigen_rpc_request_duration_seconds_bucket{avs_name=\"%s\",method=\"%s\",client_version=\"%s\","
             "le=\"+Inf\"} %" PRIu64 "\n", an, s->method, cv, s->count);
-        out(&b, "eigen_rpc_request_duration_seconds_sum{avs_name=\"%s\",method=\"%s\",client_version=\"%s\"} %.6f\n",
+        dbuf_printf(&b, "eigen_rpc_request_duration_seconds_sum{avs_name=\"%s\",method=\"%s\",client_version=\"%s\"} %.6f\n",
             an, s->method, cv, s->sum);
-        out(&b, "eigen_rpc_request_duration_seconds_count{avs_name=\"%s\",method=\"%s\",client_version=\"%s\"} %"
+        dbuf_printf(&b, "eigen_rpc_request_duration_seconds_count{avs_name=\"%s\",method=\"%s\",client_version=\"%s\"} %"
             PRIu64 "\n", an, s->method, cv, s->count);
     }
     pthread_mutex_unlock(&o->lock);
@@ -153,7 +133,7 @@ static size_t on_data(char *p, size_t sz, size_t n, void *u) {
         f->too_large = true;
         return 0;
     }
-    out(&f->b, "%.*s", (int)(sz * n), p);
+    dbuf_printf(&f->b, "%.*s", (int)(sz * n), p);
     return sz * n;
 }
 

@@ -24,6 +24,7 @@
 #include "../../daemons/aggregator/verify.c"
 #include "../../daemons/common/jsonrpc_server.c"
 #include "../../daemons/common/log.c"
+#include "../../daemons/common/textbuf.c"
 
 static agg_daemon D;
 

@@ -130,56 +130,11 @@ static long submit(size_t i, size_t p, const task3 *t, int flags) {
     return c;
 }
 
-/* Liveness proof for operator i through its prover's quote (what mpavs-operator does). */
-static bool attest(size_t i) {
-    world_op *op = &W.ops[i];
-    mpavs_devnet_ctx c;
-    memset(&c, 0, sizeof c);
-    c.rpc = W.rpc;
-    mpavs_rpc_error e = {0};
-    mpavs_sender_options so = {.poll_interval_ms = 50};
-    if (mpavs_sender_create(&c.sender, &e, W.rpc, op->ecdsa, &so)) return false;
-    mpavs_devnet_report_data data;
-    memset(&data, 0, sizeof data);
-    mpavs_bn254_g1_encode(data.pubkey_g1, &op->pk1);
-    mpavs_avs_prover_addr_hash(data.prover_address_hash, op->prover_url);
-    bool ok = mpavs_devnet_reference_block(&c, &data) == MPAVS_DEVNET_OK;
-    uint8_t dh[32], user[64] = {0};
-    mpavs_avs_report_data_hash(dh, data.pubkey_g1, data.pubkey_g1 + 32, data.reference_block_number,
-                               data.reference_block_hash, data.prover_address_hash);
-    memcpy(user + 32, dh, 32);
-    char params[200] = "[\"";
-    if (mpavs_hex_encode(params + 2, 140, user, 64, true)) ok = false;
-    strcat(params, "\"]");
-    char *res = ok ? world_call(op->prover_url, "generateAttestationReport", params, &e) : NULL;
-    ok = res != NULL;
-    size_t qlen = 0;
-    uint8_t *quote = NULL;
-    if (ok) {
-        json_error_t je;
-        json_t *j = json_loads(res, JSON_DECODE_ANY, &je);
-        const char *hx = json_string_value(j);
-        quote = hx ? malloc(strlen(hx) / 2) : NULL;
-        ok = quote && mpavs_hex_decode(quote, strlen(hx) / 2, &qlen, hx, strlen(hx)) == MPAVS_HEX_OK;
-        json_decref(j);
-    }
-    free(res);
-    if (ok) {
-        int r = mpavs_devnet_submit_liveness(&c, &W.dep, &data, quote, qlen);
-        if (r) fprintf(stderr, "  liveness op%zu: %s\n", i + 1, c.error);
-        ok = r == 0;
-    }
-    free(quote);
-    mpavs_rpc_error_clear(&e);
-    mpavs_sender_destroy(c.sender);
-    return ok;
-}
-
 TEST(bring_up) {
     world_options o = {.operators = 4};
     REQUIRE(world_up(&W, &o));
     for (size_t i = 0; i < 4; i++) REQUIRE(world_start_prover(&W, i, NULL, NULL));
-    for (size_t i = 0; i < 3; i++) REQUIRE(attest(i)); /* operator 4 stays unattested */
+    for (size_t i = 0; i < 3; i++) REQUIRE(world_attest(&W, i)); /* operator 4 stays unattested */
     REQUIRE(world_start_aggregator(&W, 67, 3, NULL));
     up = true;
     fprintf(stderr, "  world in %s\n", W.dir);

@@ -33,11 +33,17 @@ bool harness_proc_start(harness_proc *p, const char *const *argv, const char *co
     harness_children_hook();
     snprintf(p->log, sizeof p->log, "%s", log_path ? log_path : "/dev/null");
     char bin[4096];
-    const char *root = getenv("MPAVS_ROOT");
-    if (argv[0][0] != '/' && root)
-        snprintf(bin, sizeof bin, "%s/%s", root, argv[0]);
+    const char *root = getenv("MPAVS_ROOT"), *dbuild = getenv("MPAVS_DAEMON_BUILD");
+    const char *prog = argv[0];
+    char swapped[1024];
+    if (dbuild && *dbuild && !strncmp(prog, "build/mpavs-", 12)) { /* e.g. the ASan+UBSan daemons */
+        snprintf(swapped, sizeof swapped, "%s/%s", dbuild, prog + 6);
+        prog = swapped;
+    }
+    if (prog[0] != '/' && root)
+        snprintf(bin, sizeof bin, "%s/%s", root, prog);
     else
-        snprintf(bin, sizeof bin, "%s", argv[0]);
+        snprintf(bin, sizeof bin, "%s", prog);
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) return false;

@@ -18,7 +18,8 @@ typedef struct {
 } harness_proc;
 
 /*
- * Start argv[0] (a path; "build/…" paths are resolved against MPAVS_ROOT) with argv
+ * Start argv[0] (a path; "build/…" paths are resolved against MPAVS_ROOT, and "build/mpavs-*"
+ * against MPAVS_DAEMON_BUILD instead of build/ when that is set, e.g. build/asan) with argv
  * (NULL-terminated) and extra environment entries env ("K=V", NULL-terminated, may be NULL).
  * Output is appended to log_path. Returns false when fork/exec failed.
  */

@@ -1,11 +1,13 @@
 #include "world.h"
 #include "harness.h"
 
+#include "mpavs/avs.h"
 #include "mpavs/bls.h"
 #include "mpavs/dcap.h"
 #include "mpavs/hex.h"
 
 #include <curl/curl.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,6 +257,51 @@ bool world_start_operator(world *w, size_t i) {
     const char *argv[] = {"build/mpavs-operator", "--config", cfg, NULL};
     if (!harness_proc_start(&op->op, argv, NULL, logp)) return false;
     return harness_proc_wait_port(&op->op, op->node_port, 60000);
+}
+
+/* Liveness proof for operator i through its prover's quote (what mpavs-operator does). */
+bool world_attest(world *w, size_t i) {
+    world_op *op = &w->ops[i];
+    mpavs_devnet_ctx c;
+    memset(&c, 0, sizeof c);
+    c.rpc = w->rpc;
+    mpavs_rpc_error e = {0};
+    mpavs_sender_options so = {.poll_interval_ms = 50};
+    if (mpavs_sender_create(&c.sender, &e, w->rpc, op->ecdsa, &so)) return false;
+    mpavs_devnet_report_data data;
+    memset(&data, 0, sizeof data);
+    mpavs_bn254_g1_encode(data.pubkey_g1, &op->pk1);
+    mpavs_avs_prover_addr_hash(data.prover_address_hash, op->prover_url);
+    bool ok = mpavs_devnet_reference_block(&c, &data) == MPAVS_DEVNET_OK;
+    uint8_t dh[32], user[64] = {0};
+    mpavs_avs_report_data_hash(dh, data.pubkey_g1, data.pubkey_g1 + 32, data.reference_block_number,
+                               data.reference_block_hash, data.prover_address_hash);
+    memcpy(user + 32, dh, 32);
+    char params[200] = "[\"";
+    if (mpavs_hex_encode(params + 2, 140, user, 64, true)) ok = false;
+    strcat(params, "\"]");
+    char *res = ok ? world_call(op->prover_url, "generateAttestationReport", params, &e) : NULL;
+    ok = res != NULL;
+    size_t qlen = 0;
+    uint8_t *quote = NULL;
+    if (ok) {
+        json_error_t je;
+        json_t *j = json_loads(res, JSON_DECODE_ANY, &je);
+        const char *hx = json_string_value(j);
+        quote = hx ? malloc(strlen(hx) / 2) : NULL;
+        ok = quote && mpavs_hex_decode(quote, strlen(hx) / 2, &qlen, hx, strlen(hx)) == MPAVS_HEX_OK;
+        json_decref(j);
+    }
+    free(res);
+    if (ok) {
+        int r = mpavs_devnet_submit_liveness(&c, &w->dep, &data, quote, qlen);
+        if (r) fprintf(stderr, "  liveness op%zu: %s\n", i + 1, c.error);
+        ok = r == 0;
+    }
+    free(quote);
+    mpavs_rpc_error_clear(&e);
+    mpavs_sender_destroy(c.sender);
+    return ok;
 }
 
 void world_down(world *w) {

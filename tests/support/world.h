@@ -72,6 +72,11 @@ bool world_start_prover(world *w, size_t i, const char *chain_url, const uint8_t
  * across restarts. Waits until it listens.
  */
 bool world_start_aggregator(world *w, unsigned threshold, unsigned interval, const char *extra);
+/**
+ * Submit a liveness proof for operator i through its prover's quote, as mpavs-operator does
+ * (ReportDataV2 on the AVS head's parent → generateAttestationReport → submitLivenessProofV2).
+ */
+bool world_attest(world *w, size_t i);
 /** Start operator i (its prover must run). Waits until its node API listens. */
 bool world_start_operator(world *w, size_t i);
 
