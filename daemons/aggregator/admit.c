@@ -138,9 +138,13 @@ int agg_admit(agg_daemon *d, const char *json, size_t len, char *msg, size_t cap
     else if (t && (t->status == TASK_EXPIRED || t->status == TASK_FAILED))
         why = reject(msg, cap, REJ_UNKNOWN_TASK, "task %d/%" PRIu64 " %s", t->type, t->id,
                      t->status == TASK_EXPIRED ? "expired" : "failed");
-    else if (t && (t->status == TASK_CONFIRMED || t->sending))
+    else if (t && (t->status == TASK_CONFIRMED || t->sending)) {
         why = reject(msg, cap, REJ_LATE, "task %d/%" PRIu64 " is already %s: the signature is not needed", t->type,
                      t->id, t->status == TASK_CONFIRMED ? "confirmed" : "being confirmed");
+        bool known = false;
+        for (size_t i = 0; i < t->ndigests && !known; i++) known = !memcmp(t->digests[i].digest, digest, 32);
+        if (!known) agg_report_disagreement(d, t, r.operator_id, digest, true); /* still worth knowing */
+    }
     else if (t && !agg_task_ready(d, t, &load_why))
         why = reject(msg, cap, REJ_UNAVAILABLE, "cannot load the operator state: %s", load_why);
     if (why == REJ_COUNT && t) {

@@ -258,6 +258,10 @@ char *agg_metrics_text(void *user, const char **content_type) {
     for (int i = 0; i < REJ_COUNT; i++)
         dbuf_printf(&b, "mpavs_aggregator_signatures_rejected_total{reason=\"%s\"} %" PRIu64 "\n", agg_reject_names[i],
                 ld(&d->m_rejected[i]));
+    dbuf_printf(&b, "# HELP mpavs_aggregator_digest_disagreements_total Operators that signed another digest than a "
+                    "task's first.\n# TYPE mpavs_aggregator_digest_disagreements_total counter\n"
+                    "mpavs_aggregator_digest_disagreements_total %" PRIu64 "\n",
+                ld(&d->m_disagreements));
     uint64_t conf = ld(&d->m_confirmed);
     dbuf_printf(&b,
             "# HELP mpavs_aggregator_confirmations_total States confirmed on chain.\n"

@@ -153,7 +153,7 @@ typedef struct {
     uint64_t layer_clock_checked_ms[AGG_MAX_LAYERS];
 
     /* metrics (atomics) */
-    uint64_t m_admitted, m_rejected[REJ_COUNT], m_confirmed, m_confirm_failures, m_tasks_created[AGG_MAX_TYPES];
+    uint64_t m_admitted, m_rejected[REJ_COUNT], m_disagreements, m_confirmed, m_confirm_failures, m_tasks_created[AGG_MAX_TYPES];
     uint64_t m_fetch[AGG_MAX_TYPES][2], m_last_confirm_latency_ms, m_confirm_latency_sum_ms, m_batches,
         m_batch_sigs;
 
@@ -211,6 +211,12 @@ json_t *agg_task_fetch(agg_daemon *d, uint64_t prev_id, uint64_t type, uint64_t 
  * (d->mu NOT held; called by the confirmation thread).
  */
 void agg_tasks_reload(agg_daemon *d);
+/**
+ * Report an operator that signed another digest than the task's first (d->mu held): a
+ * digest_disagreement warning and the disagreement counter. late: it came after the confirmation.
+ */
+void agg_report_disagreement(agg_daemon *d, const agg_task *t, const uint8_t operator_id[32],
+                             const uint8_t digest[32], bool late);
 /** Release the operator state of a finished task (d->mu held): finished tasks admit nothing. */
 void agg_task_release_state(agg_task *t);
 /** Forget confirmed/expired tasks beyond the newest `keep` (d->mu held). */

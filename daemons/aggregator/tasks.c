@@ -206,15 +206,7 @@ int agg_task_add_signature(agg_daemon *d, agg_task *t, bool *added, const uint8_
     }
     memcpy(t->signers[t->nsigners].operator_id, operator_id, 32);
     t->signers[t->nsigners++].digest_idx = (uint32_t)di;
-    if (created && t->ndigests > 1) {
-        char a[67], b[67];
-        if (mpavs_hex_encode(a, sizeof a, t->digests[0].digest, 32, true)) a[0] = 0;
-        if (mpavs_hex_encode(b, sizeof b, digest, 32, true)) b[0] = 0;
-        char op[67];
-        if (mpavs_hex_encode(op, sizeof op, operator_id, 32, true)) op[0] = 0;
-        dlog(DLOG_WARN, "digest_disagreement", "type=%d id=%" PRIu64 " operator=%s digest=%s first_digest=%s", t->type,
-             t->id, op, b, a);
-    }
+    if (created && t->ndigests > 1) agg_report_disagreement(d, t, operator_id, digest, false);
     bool met = false;
     size_t nsig = 0;
     if (mpavs_agg_status(t->agg, &met, &nsig, NULL, NULL, digest) == MPAVS_AGG_OK && met && t->status == TASK_OPEN &&
@@ -224,6 +216,17 @@ int agg_task_add_signature(agg_daemon *d, agg_task *t, bool *added, const uint8_
         pthread_cond_broadcast(&d->confirm_cv);
     }
     return MPAVS_AGG_OK;
+}
+
+void agg_report_disagreement(agg_daemon *d, const agg_task *t, const uint8_t operator_id[32],
+                             const uint8_t digest[32], bool late) {
+    char a[67] = "", b[67], op[67];
+    if (t->ndigests && mpavs_hex_encode(a, sizeof a, t->digests[0].digest, 32, true)) a[0] = 0;
+    if (mpavs_hex_encode(b, sizeof b, digest, 32, true)) b[0] = 0;
+    if (mpavs_hex_encode(op, sizeof op, operator_id, 32, true)) op[0] = 0;
+    agg_bump(&d->m_disagreements, 1);
+    dlog(DLOG_WARN, "digest_disagreement", "type=%d id=%" PRIu64 " operator=%s digest=%s first_digest=%s late=%s",
+         t->type, t->id, op, b, a, late ? "true" : "false");
 }
 
 /* Replay the stored signatures of t into its fresh aggregation (d->mu held). */
