@@ -162,3 +162,17 @@ void tasksrc_buf_hex(tasksrc_buf *b, const uint8_t *p, size_t n) {
     *o = 0;
     b->len += 2 * n + 4;
 }
+
+int tasksrc_buf_finish_ext(tasksrc_buf *b, mpavs_tasksrc_task *t) {
+    tasksrc_buf_raw(b, ",\"reference_block_number\":");
+    tasksrc_buf_u64(b, t->reference_block);
+    tasksrc_buf_raw(b, "}");
+    if (b->oom) {
+        free(b->s);
+        b->s = NULL;
+        return MPAVS_TASKSRC_ERR_NOMEM;
+    }
+    t->ext_json = b->s;
+    t->ext_json_len = b->len;
+    return MPAVS_TASKSRC_OK;
+}

@@ -39,16 +39,7 @@ static int linea_ext(mpavs_tasksrc_task *t) {
     tasksrc_buf_hex(&b, t->prev_final_state_root, 32);
     tasksrc_buf_raw(&b, ",\"final_state_root\":");
     tasksrc_buf_hex(&b, t->final_state_root, 32);
-    tasksrc_buf_raw(&b, ",\"reference_block_number\":");
-    tasksrc_buf_u64(&b, t->reference_block);
-    tasksrc_buf_raw(&b, "}");
-    if (b.oom) {
-        free(b.s);
-        return MPAVS_TASKSRC_ERR_NOMEM;
-    }
-    t->ext_json = b.s;
-    t->ext_json_len = b.len;
-    return MPAVS_TASKSRC_OK;
+    return tasksrc_buf_finish_ext(&b, t);
 }
 
 int mpavs_tasksrc_linea_task(mpavs_tasksrc_task *task, mpavs_tasksrc_error *err, const mpavs_rpc_log *prev,

@@ -103,16 +103,7 @@ static int scroll_ext(mpavs_tasksrc_task *t) {
     tasksrc_buf_hex(&b, t->batch_data, t->batch_data_len);
     tasksrc_buf_raw(&b, ",\"commit_tx\":");
     tasksrc_buf_hex(&b, t->commit_tx, 32);
-    tasksrc_buf_raw(&b, ",\"reference_block_number\":");
-    tasksrc_buf_u64(&b, t->reference_block);
-    tasksrc_buf_raw(&b, "}");
-    if (b.oom) {
-        free(b.s);
-        return MPAVS_TASKSRC_ERR_NOMEM;
-    }
-    t->ext_json = b.s;
-    t->ext_json_len = b.len;
-    return MPAVS_TASKSRC_OK;
+    return tasksrc_buf_finish_ext(&b, t);
 }
 
 int mpavs_tasksrc_scroll_task_from_calldata(mpavs_tasksrc_task *task, mpavs_tasksrc_error *err, uint64_t batch_index,

@@ -127,13 +127,11 @@ TEST(confirms) {
     conf c[8];
     size_t n = wait_confirmations(c, 3, 120000);
     CHECK(n >= 3);
-    uint64_t lat[8];
     for (size_t i = 0; i < n; i++) {
         /* signers ∪ non-signers = the four operators, disjoint, at least 3 signers (67 %) */
         CHECK(c[i].nsigners >= 3 && c[i].nsigners + c[i].nnon == 4);
         for (size_t k = 0; k < 4; k++)
             CHECK(in_set(c[i].signers, c[i].nsigners, id_hex(k)) != in_set(c[i].non_signers, c[i].nnon, id_hex(k)));
-        lat[i] = c[i].latency_ms;
         fprintf(stderr, "  task %llu confirmed in block %llu, latency %llu ms, %zu signers\n",
                 (unsigned long long)c[i].task_id, (unsigned long long)c[i].confirm_block,
                 (unsigned long long)c[i].latency_ms, c[i].nsigners);
@@ -170,7 +168,6 @@ TEST(confirms) {
     size_t na = confirmations(all, 64, 0);
     for (size_t i = 0; i < na; i++)
         for (size_t k = i + 1; k < na; k++) CHECK(all[i].task_id != all[k].task_id);
-    (void)lat;
 }
 
 TEST(one_down) {

@@ -46,24 +46,6 @@ static uint8_t *probe_bytecode(size_t *len) {
     return b;
 }
 
-/* calldata of sig with cast-syntax args */
-static uint8_t *calldata(size_t *len, const char *sigtext, const char **args, size_t n) {
-    mpavs_abi_signature *sig;
-    if (mpavs_abi_signature_parse(&sig, sigtext)) return NULL;
-    mpavs_abi_value *t = mpavs_abi_value_new(sig->inputs);
-    uint8_t *out = NULL;
-    for (size_t i = 0; i < n; i++) {
-        mpavs_abi_value *v;
-        if (mpavs_abi_value_parse(&v, sig->inputs->fields[i], args[i])) goto done;
-        mpavs_abi_value_move(&t->items[i], v);
-    }
-    if (mpavs_abi_encode_call(&out, len, sig, t)) out = NULL;
-done:
-    mpavs_abi_value_free(t);
-    mpavs_abi_signature_free(sig);
-    return out;
-}
-
 TEST(chain_basics) {
     uint64_t id = 0, bn = 99, nonce = 99;
     mpavs_rpc_error e = {0};
@@ -129,7 +111,7 @@ TEST(deploy_call_logs_reverts) {
                           ("[0x0100000000000000000000000000000000000000000000000000000000000000,"
                            "0x0200000000000000000000000000000000000000000000000000000000000000]")};
     size_t dl;
-    uint8_t *data = calldata(&dl, "set(uint256,string,bytes32[])", args, 3);
+    uint8_t *data = harness_calldata(&dl, "set(uint256,string,bytes32[])", args, 3);
     REQUIRE(data);
     CHECK_EQ_INT(mpavs_sender_send(s, &res, &e, probe.bytes, NULL, data, dl, 0, ERRORS, 1), MPAVS_SENDER_OK);
     CHECK(res.success);
@@ -170,7 +152,7 @@ TEST(deploy_call_logs_reverts) {
     /* value() == 7 through eth_call */
     uint8_t *ret;
     size_t rl;
-    data = calldata(&dl, "value()", NULL, 0);
+    data = harness_calldata(&dl, "value()", NULL, 0);
     mpavs_rpc_callmsg m = {.to = probe.bytes, .data = data, .data_len = dl};
     CHECK_EQ_INT(mpavs_rpc_eth_call(rpc, &ret, &rl, &e, &m, "latest"), MPAVS_RPC_OK);
     CHECK(rl == 32 && ret[31] == 7);
@@ -179,7 +161,7 @@ TEST(deploy_call_logs_reverts) {
 
     /* a custom-error revert: refused at estimation, with the decoded reason */
     const char *big[] = {"1000", "x", "[]"};
-    data = calldata(&dl, "set(uint256,string,bytes32[])", big, 3);
+    data = harness_calldata(&dl, "set(uint256,string,bytes32[])", big, 3);
     CHECK_EQ_INT(mpavs_sender_send(s, &res, &e, probe.bytes, NULL, data, dl, 0, ERRORS, 1), MPAVS_SENDER_ERR_REVERTS);
     CHECK_STREQ(res.revert_reason, "TooLarge(1000, 100)");
     /* the same with a fixed gas limit: mined, failed, reason recovered by replay */
@@ -191,7 +173,7 @@ TEST(deploy_call_logs_reverts) {
 
     /* Error(string) and Panic(uint256) through eth_call */
     const char *why[] = {"boom"};
-    data = calldata(&dl, "fail(string)", why, 1);
+    data = harness_calldata(&dl, "fail(string)", why, 1);
     m.data = data;
     m.data_len = dl;
     CHECK_EQ_INT(mpavs_rpc_eth_call(rpc, &ret, &rl, &e, &m, "latest"), MPAVS_RPC_ERR_RPC);
@@ -201,7 +183,7 @@ TEST(deploy_call_logs_reverts) {
     free(msg);
     free(data);
     const char *zero[] = {"1", "0"};
-    data = calldata(&dl, "div(uint256,uint256)", zero, 2);
+    data = harness_calldata(&dl, "div(uint256,uint256)", zero, 2);
     m.data = data;
     m.data_len = dl;
     CHECK_EQ_INT(mpavs_rpc_eth_call(rpc, &ret, &rl, &e, &m, "latest"), MPAVS_RPC_ERR_RPC);
@@ -215,7 +197,7 @@ TEST(deploy_call_logs_reverts) {
     const char *items[] = {"[(1,0x00000000000000000000000000000000000000aa,0x),(2,0x00000000000000000000000000000000000000bb,"
                            "0xdeadbeef)]",
                            "-300"};
-    data = calldata(&dl, "echo((uint256,address,bytes)[],int16)", items, 2);
+    data = harness_calldata(&dl, "echo((uint256,address,bytes)[],int16)", items, 2);
     REQUIRE(data);
     m.data = data;
     m.data_len = dl;
@@ -238,7 +220,7 @@ TEST(deploy_call_logs_reverts) {
     mpavs_sender *other;
     REQUIRE(mpavs_sender_create(&other, &e, rpc, key0, &opt) == MPAVS_SENDER_OK);
     const char *a2[] = {"9", "other", "[]"};
-    data = calldata(&dl, "set(uint256,string,bytes32[])", a2, 3);
+    data = harness_calldata(&dl, "set(uint256,string,bytes32[])", a2, 3);
     CHECK_EQ_INT(mpavs_sender_send(other, &res, &e, probe.bytes, NULL, data, dl, 0, NULL, 0), MPAVS_SENDER_OK);
     mpavs_sender_result_clear(&res);
     CHECK_EQ_INT(mpavs_sender_send(s, &res, &e, probe.bytes, NULL, data, dl, 0, NULL, 0), MPAVS_SENDER_OK);

@@ -78,24 +78,6 @@ static bool deploy(uint8_t out[20], const char *path) {
     return ok;
 }
 
-/* calldata of sig with cast-syntax args */
-static uint8_t *calldata(size_t *len, const char *sigtext, const char *const *args, size_t n) {
-    mpavs_abi_signature *sig;
-    if (mpavs_abi_signature_parse(&sig, sigtext)) return NULL;
-    mpavs_abi_value *t = mpavs_abi_value_new(sig->inputs);
-    uint8_t *out = NULL;
-    for (size_t i = 0; i < n; i++) {
-        mpavs_abi_value *v;
-        if (mpavs_abi_value_parse(&v, sig->inputs->fields[i], args[i])) goto done;
-        mpavs_abi_value_move(&t->items[i], v);
-    }
-    if (mpavs_abi_encode_call(&out, len, sig, t)) out = NULL;
-done:
-    mpavs_abi_value_free(t);
-    mpavs_abi_signature_free(sig);
-    return out;
-}
-
 /* send calldata to `to`; out: tx hash, block */
 static bool send_tx(uint8_t tx[32], uint64_t *block, const uint8_t to[20], const uint8_t *data, size_t len) {
     mpavs_sender_result res;
@@ -237,13 +219,13 @@ TEST(scroll_tasks) {
         scroll_case *c = &cs[i];
         if (c->forwarded) {
             const char *args[] = {sa, c->chunks};
-            c->data = calldata(&c->len, "forward(address,bytes[])", args, 2);
+            c->data = harness_calldata(&c->len, "forward(address,bytes[])", args, 2);
         } else if (c->blob) {
             const char *args[] = {"3", "0x00000000000000000001", c->chunks, "0x", "0xb10b"};
-            c->data = calldata(&c->len, "commitBatchWithBlobProof(uint8,bytes,bytes[],bytes,bytes)", args, 5);
+            c->data = harness_calldata(&c->len, "commitBatchWithBlobProof(uint8,bytes,bytes[],bytes,bytes)", args, 5);
         } else {
             const char *args[] = {"0", "0x00000000000000000001", c->chunks, "0x0102"};
-            c->data = calldata(&c->len, "commitBatch(uint8,bytes,bytes[],bytes)", args, 4);
+            c->data = harness_calldata(&c->len, "commitBatch(uint8,bytes,bytes[],bytes)", args, 4);
         }
         REQUIRE(c->data);
         REQUIRE(send_tx(c->tx, NULL, c->forwarded ? forwarder : standin, c->data, c->len));
@@ -380,7 +362,7 @@ static uint8_t *finalize_data(size_t *len, uint64_t last, int start_root, int fi
     snprintf(fr, sizeof fr, "%s", h);
     free(h);
     const char *args[] = {l, s, fr};
-    return calldata(len, "finalize(uint256,bytes32,bytes32)", args, 3);
+    return harness_calldata(len, "finalize(uint256,bytes32,bytes32)", args, 3);
 }
 
 static char *linea_ext(uint64_t start, uint64_t end, const uint8_t tx[32], const uint8_t ptx[32], int prev_root,
@@ -426,7 +408,7 @@ TEST(linea_tasks) {
         root(r, 5), h = hex0x(r, 32), snprintf(r5, sizeof r5, "%s", h), free(h);
         root(r, 6), h = hex0x(r, 32), snprintf(r6, sizeof r6, "%s", h), free(h);
         const char *args[] = {"1400", r4, r5, "1420", r6};
-        d = calldata(&len, "finalizeTwice(uint256,bytes32,bytes32,uint256,bytes32)", args, 5);
+        d = harness_calldata(&len, "finalizeTwice(uint256,bytes32,bytes32,uint256,bytes32)", args, 5);
         REQUIRE(send_tx(tx[4], NULL, standin, d, len));
         free(d);
     }

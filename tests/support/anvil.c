@@ -1,6 +1,8 @@
 #include "anvil.h"
 #include "harness.h"
 
+#include "mpavs/abi.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -132,4 +134,21 @@ void harness_anvil_stop(harness_anvil *a) {
 reaped:
     harness_child_forget(a->pid);
     a->pid = 0;
+}
+
+unsigned char *harness_calldata(size_t *len, const char *sigtext, const char *const *args, size_t n) {
+    mpavs_abi_signature *sig;
+    if (mpavs_abi_signature_parse(&sig, sigtext)) return NULL;
+    mpavs_abi_value *t = mpavs_abi_value_new(sig->inputs);
+    uint8_t *out = NULL;
+    for (size_t i = 0; t && i < n; i++) {
+        mpavs_abi_value *v;
+        if (mpavs_abi_value_parse(&v, sig->inputs->fields[i], args[i])) goto done;
+        mpavs_abi_value_move(&t->items[i], v);
+    }
+    if (!t || mpavs_abi_encode_call(&out, len, sig, t)) out = NULL;
+done:
+    mpavs_abi_value_free(t);
+    mpavs_abi_signature_free(sig);
+    return out;
 }

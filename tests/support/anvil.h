@@ -10,6 +10,7 @@
 #define MPAVS_TEST_ANVIL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 typedef struct {
@@ -26,6 +27,11 @@ typedef struct {
 bool harness_anvil_start(harness_anvil *a, const char *const *extra_args);
 /* Stop it (SIGTERM, then SIGKILL) and reap it. */
 void harness_anvil_stop(harness_anvil *a);
+/*
+ * Calldata of a function signature with n arguments in cast's syntax (mpavs_abi_value_parse).
+ * Out: *len. Returns malloc'd bytes, or NULL when the signature or an argument does not parse.
+ */
+unsigned char *harness_calldata(size_t *len, const char *sig, const char *const *args, size_t n);
 /* A free TCP port on 127.0.0.1 (bind to port 0 and read it back). */
 int harness_free_port(void);
 /* True when something accepts TCP connections on 127.0.0.1:port. */
