@@ -103,16 +103,16 @@ evm_pc_status evm_pc_modexp(evm_pc_result *res, mpavs_evm_fork fork, const uint8
         goto out;
     }
     res->gas_used = mpz_get_ui(gas);
+    if (mpz_sgn(mlen) == 0) { /* empty output whatever B and E are (they may be huge) */
+        st = evm_pc_output(res, NULL, 0);
+        goto out;
+    }
     if (mpz_cmp_ui(blen, MODEXP_MAX_OPERAND) > 0 || mpz_cmp_ui(elen, MODEXP_MAX_OPERAND) > 0 ||
         mpz_cmp_ui(mlen, MODEXP_MAX_OPERAND) > 0) {
         res->status = st = EVM_PC_NOMEM;
         goto out;
     }
     size_t bn = mpz_get_ui(blen), en = mpz_get_ui(elen), mn = mpz_get_ui(mlen);
-    if (mn == 0) {
-        st = evm_pc_output(res, NULL, 0);
-        goto out;
-    }
     mpz_set_ui(off, 96);
     read_operand(b, in, len, off, bn);
     mpz_add_ui(off, off, bn);
