@@ -290,8 +290,8 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_trie_verify_account_proof(
 
 /**
  * Verify a storage proof against an account's storage root: the proof must
- * show keccak256(slot) mapping to rlp(value) when value is non-zero, or
- * being absent when it is zero.
+ * show keccak256(slot) mapping to rlp(value), or, when value is zero, being
+ * absent (a stored rlp(0), which anvil_setStorageAt creates, also proves zero).
  * Out: *ok. In: storage_root, slot (32 bytes, big-endian), value, the proof nodes.
  * Returns as mpavs_trie_verify_account_proof (_ERR_VALUE for a stored value
  * that is not a canonical RLP integer of at most 32 bytes).
