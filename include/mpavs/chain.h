@@ -223,6 +223,49 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_chain_check_receipts(bool *ok, mpavs_chain
                                                            const mpavs_chain_header *h,
                                                            const mpavs_chain_receipt *r, size_t n);
 
+/* ---- block body commitments ---- */
+
+/** An EIP-4895 withdrawal. */
+typedef struct {
+    uint64_t index;
+    uint64_t validator_index;
+    uint8_t address[20];
+    uint64_t amount_gwei;
+} mpavs_chain_withdrawal;
+
+/**
+ * The withdrawals root: the ordered trie of rlp([index, validatorIndex, address, amount]).
+ * Out: root. Returns OK or _ERR_NOMEM.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_chain_withdrawals_root(uint8_t root[32], const mpavs_chain_withdrawal *w,
+                                                             size_t n);
+
+/** An EIP-7685 execution-layer request: its type byte and its data (may be empty). */
+typedef struct {
+    uint8_t type;
+    const uint8_t *data;
+    size_t data_len;
+} mpavs_chain_request;
+
+/**
+ * The requests hash of EIP-7685: sha256 of the concatenated sha256(type || data) of the requests
+ * whose data is not empty, in order (types ascending, as the block builds them).
+ * Out: hash (sha256 of the empty string for none). Returns OK or _ERR_NOMEM.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_chain_requests_hash(uint8_t hash[32], const mpavs_chain_request *r,
+                                                          size_t n);
+
+/**
+ * Compare the body commitments of h with the block's withdrawals w[0..nw) and, when h has a
+ * requests hash, the requests r[0..nr) the block produced: withdrawalsRoot, requestsHash.
+ * Out: *ok and *why (may be NULL) as for mpavs_chain_validate_header.
+ * Returns OK or _ERR_NOMEM.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_chain_check_body(bool *ok, mpavs_chain_refusal *why,
+                                                       const mpavs_chain_header *h,
+                                                       const mpavs_chain_withdrawal *w, size_t nw,
+                                                       const mpavs_chain_request *r, size_t nr);
+
 #ifdef __cplusplus
 }
 #endif

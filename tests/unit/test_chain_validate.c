@@ -103,6 +103,40 @@ static int exception_field(const char *ex) {
     return MPAVS_CHAIN_FIELD_NONE;
 }
 
+
+/* The block's withdrawals against the header's withdrawalsRoot: accepted, or refused naming it when
+ * the fixture expects INVALID_WITHDRAWALS_ROOT. Returns false when the JSON does not parse. */
+static int n_body_ok, n_body_refused;
+static bool check_withdrawals(const char *file, const char *name, size_t i, const mpavs_chain_header *h, json_t *ws,
+                              const char *ex) {
+    size_t n = json_array_size(ws), k;
+    mpavs_chain_withdrawal *w = calloc(n ? n : 1, sizeof *w);
+    if (!w) return false;
+    json_t *o;
+    bool parsed = true;
+    json_array_foreach(ws, k, o) {
+        parsed &= u64_field(&w[k].index, o, "index") && u64_field(&w[k].validator_index, o, "validatorIndex") &&
+                  hex_field(w[k].address, 20, o, "address") && u64_field(&w[k].amount_gwei, o, "amount");
+    }
+    bool want_refusal = ex && strstr(ex, "INVALID_WITHDRAWALS_ROOT");
+    bool ok = false;
+    mpavs_chain_refusal why;
+    char msg[300];
+    if (parsed && mpavs_chain_check_body(&ok, &why, h, w, n, NULL, 0) == MPAVS_CHAIN_OK) {
+        if (want_refusal && !ok && why.field == MPAVS_CHAIN_FIELD_WITHDRAWALS_ROOT) n_body_refused++;
+        else if (!want_refusal && ok) n_body_ok++;
+        else {
+            fprintf(stderr, "%s %s block %zu: withdrawals %s\n", file, name, i,
+                    ok ? "accepted, want a refusal" : mpavs_chain_refusal_format(msg, sizeof msg, &why));
+            CHECK(false);
+        }
+    } else {
+        CHECK(false);
+    }
+    free(w);
+    return parsed;
+}
+
 #define MAX_BLOCKS 512
 typedef struct {
     mpavs_chain_header h;
@@ -149,6 +183,12 @@ static void run_case(const char *file, const char *name, json_t *c) {
         const known_block *parent = &known[nk - 1];
         for (size_t k = 0; k < nk; k++)
             if (memcmp(known[k].hash, h.parent_hash, 32) == 0) parent = &known[k];
+        json_t *ws = ex ? json_object_get(json_object_get(b, "rlp_decoded"), "withdrawals")
+                        : json_object_get(b, "withdrawals");
+        if (ws && !check_withdrawals(file, name, i, &h, ws, ex)) {
+            fprintf(stderr, "%s %s block %zu: withdrawals do not parse\n", file, name, i);
+            CHECK(false);
+        }
         bool ok = false;
         mpavs_chain_refusal why;
         int r = mpavs_chain_validate_header(&ok, &why, &rules, &h, &parent->h, parent->hash);
@@ -221,21 +261,25 @@ static void walk(const char *dir, int depth) {
 TEST(blockchain_tests_valid) {
     char dir[1024];
     snprintf(dir, sizeof dir, "%s", harness_shared("vectors/ethtests/BlockchainTests/ValidBlocks"));
-    n_valid = n_refused = n_other_ok = n_skipped = 0;
+    n_valid = n_refused = n_other_ok = n_skipped = n_body_ok = n_body_refused = 0;
     walk(dir, 0);
-    printf("  ValidBlocks: %d headers accepted, %d skipped\n", n_valid, n_skipped);
+    printf("  ValidBlocks: %d headers accepted, %d skipped; withdrawals root: %d agree\n", n_valid, n_skipped,
+           n_body_ok);
+    CHECK(n_body_ok == n_valid);
     CHECK(n_valid >= 900); /* 902 in the fixture set of ../shared */
 }
 
 TEST(blockchain_tests_invalid) {
     char dir[1024];
     snprintf(dir, sizeof dir, "%s", harness_shared("vectors/ethtests/BlockchainTests/InvalidBlocks"));
-    n_valid = n_refused = n_other_ok = n_skipped = 0;
+    n_valid = n_refused = n_other_ok = n_skipped = n_body_ok = n_body_refused = 0;
     walk(dir, 0);
     printf("  InvalidBlocks: %d refused with the right field, %d invalid for non-header reasons pass the "
-           "header checks, %d earlier valid blocks accepted, %d skipped (RLP exceptions)\n",
-           n_refused, n_other_ok, n_valid, n_skipped);
+           "header checks, %d earlier valid blocks accepted, %d skipped (RLP exceptions); withdrawals root: "
+           "%d agree, %d refused as expected\n",
+           n_refused, n_other_ok, n_valid, n_skipped, n_body_ok, n_body_refused);
     CHECK(n_refused >= 90);
+    CHECK(n_body_refused == 2);
 }
 
 /* ---- hand-made cases ---- */
@@ -426,6 +470,29 @@ TEST(bloom_and_receipt) {
     CHECK(!ok && why.field == MPAVS_CHAIN_FIELD_GAS_USED);
 }
 
+TEST(requests_hash) {
+    uint8_t h[32];
+    /* no requests (or only empty ones): sha256 of the empty string (EIP-7685) */
+    CHECK_EQ_INT(mpavs_chain_requests_hash(h, NULL, 0), MPAVS_CHAIN_OK);
+    CHECK_STREQ(harness_hex(h, 32), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    mpavs_chain_request r[3] = {{0, NULL, 0}, {1, (const uint8_t *)"abc", 3}, {2, NULL, 0}};
+    CHECK_EQ_INT(mpavs_chain_requests_hash(h, r, 1), MPAVS_CHAIN_OK);
+    CHECK_STREQ(harness_hex(h, 32), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    /* one non-empty request: sha256(sha256(0x01 || "abc")), from the command line:
+     * printf '\x01abc' | openssl dgst -sha256 -binary | openssl dgst -sha256 */
+    CHECK_EQ_INT(mpavs_chain_requests_hash(h, r, 3), MPAVS_CHAIN_OK);
+    CHECK_STREQ(harness_hex(h, 32), "6354c995e8f977ed314ba27970157a1642455d467a15863483bcfff48dd1c30a");
+    mpavs_chain_header hd = {0};
+    hd.has_requests_hash = true;
+    memcpy(hd.requests_hash, h, 32);
+    bool ok = false;
+    mpavs_chain_refusal why;
+    CHECK_EQ_INT(mpavs_chain_check_body(&ok, &why, &hd, NULL, 0, r, 3), MPAVS_CHAIN_OK);
+    CHECK(ok);
+    CHECK_EQ_INT(mpavs_chain_check_body(&ok, &why, &hd, NULL, 0, r, 1), MPAVS_CHAIN_OK);
+    CHECK(!ok && why.field == MPAVS_CHAIN_FIELD_REQUESTS_HASH);
+}
+
 int main(void) {
     RUN(blockchain_tests_valid);
     RUN(blockchain_tests_invalid);
@@ -433,5 +500,6 @@ int main(void) {
     RUN(blob_gas_rules);
     RUN(gas_limit_bounds);
     RUN(bloom_and_receipt);
+    RUN(requests_hash);
     return harness_summary();
 }
