@@ -15,5 +15,6 @@ int cmd_wallet(int argc, char **argv); /* cmd_wallet.c */
 int cmd_tx(int argc, char **argv);     /* cmd_tx.c */
 int cmd_devnet(int argc, char **argv); /* cmd_devnet.c */
 int cmd_operator(int argc, char **argv); /* cmd_operator.c */
+int cmd_evm(int argc, char **argv);      /* cmd_evm.c */
 
 #endif

@@ -19,6 +19,7 @@ static const cli_command COMMANDS[] = {
     {"bls", "BN254 BLS keys, sign/verify, hash-to-g1, precompiles 0x06-0x08", cmd_bls},
     {"devnet", "deploy the devnet contract stack; onboard operators", cmd_devnet},
     {"operator", "operator keys, register, deposit, opt-in/out, status (mainnet, holesky, devnet)", cmd_operator},
+    {"evm", "EVM engine: statetest (Ethereum state test fixtures)", cmd_evm},
 };
 
 int main(int argc, char **argv) {
