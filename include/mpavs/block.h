@@ -15,7 +15,8 @@
  * The block hash is keccak256 of the header encoding.
  *
  * Block encoding: rlp([header, [tx, ...], [ommerHeader, ...], [withdrawal, ...]])
- * (the withdrawals list from Shanghai on). A legacy transaction is an RLP list
+ * (the withdrawals list from Shanghai on: present exactly when the header has
+ * a withdrawals root). A legacy transaction is an RLP list
  * in the transactions list; a typed one (EIP-2718) an RLP string holding
  * type ‖ payload.
  */
@@ -33,7 +34,8 @@ extern "C" {
 typedef enum {
     MPAVS_BLOCK_OK = 0,
     MPAVS_BLOCK_ERR_RLP,        /* malformed RLP (truncated, non-canonical, trailing bytes) */
-    MPAVS_BLOCK_ERR_FIELDS,     /* a header with fewer than 15 or more than 21 fields; a block not of 3 or 4 parts */
+    MPAVS_BLOCK_ERR_FIELDS,     /* a header with fewer than 15 or more than 21 fields; a block not of 3 or 4 parts,
+                                   or with a withdrawals list iff its header has no withdrawals root */
     MPAVS_BLOCK_ERR_FIELD,      /* a field of the wrong shape (hash not 32 bytes, integer with leading zero, too wide, list for string) */
     MPAVS_BLOCK_ERR_EXTRA_DATA, /* extraData longer than MPAVS_BLOCK_EXTRA_MAX bytes */
     MPAVS_BLOCK_ERR_OPTIONAL,   /* encode: an optional field set without every one before it */

@@ -29,6 +29,8 @@ static int decode_body(mpavs_block *b, const uint8_t *rlp, size_t len) {
     if (n < 3) return MPAVS_BLOCK_ERR_FIELDS;
     int r = chain_header_from_item(&b->header, &part[0]);
     if (r) return r;
+    /* a withdrawals list exactly when the header has a withdrawals root (Shanghai on) */
+    if (b->header.has_withdrawals_root != (n == 4)) return MPAVS_BLOCK_ERR_FIELDS;
     b->header_rlp = part[0].raw;
     b->header_rlp_len = part[0].raw_len;
 

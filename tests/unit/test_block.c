@@ -5,7 +5,8 @@
  * "hash" and equal the header built independently from the decoded
  * "blockHeader" fields; transaction count, transactions root, ommers
  * (count, hashes, ommers hash) and withdrawals (fields, root) must match the
- * fixture. Genesis headers (genesisRLP / genesisBlockHeader) likewise.
+ * fixture. Genesis headers (genesisRLP / genesisBlockHeader) likewise. InvalidBlocks: the
+ * blocks refused for their encoding must not decode, all others must.
  * Plus hostile and edge-case encodings.
  */
 #include "harness.h"
@@ -233,6 +234,110 @@ TEST(valid_blocks_fixtures) {
     CHECK_EQ_INT(t.genesis, 442);
 }
 
+/*
+ * InvalidBlocks: blocks refused for their encoding (RLP_STRUCTURES_ENCODING: malformed
+ * withdrawals; EXTRA_DATA_TOO_BIG) must not decode; every other block (invalid for what it
+ * does, which is for the validator to find) must decode with its header re-encoding exactly.
+ */
+typedef struct {
+    int refused_rlp, refused_extra, decoded, failed;
+} inv_tally;
+
+static void check_invalid_file(inv_tally *t, const char *path) {
+    json_t *j = json_load_file(path, 0, NULL);
+    if (!j) {
+        t->failed++;
+        return;
+    }
+    const char *name;
+    json_t *tc;
+    json_object_foreach(j, name, tc) {
+        size_t bi;
+        json_t *jb;
+        json_array_foreach(json_object_get(tc, "blocks"), bi, jb) {
+            const char *exc = json_string_value(json_object_get(jb, "expectException"));
+            const char *hex = json_string_value(json_object_get(jb, "rlp"));
+            if (!hex) continue;
+            size_t cap = strlen(hex) / 2 + 1;
+            uint8_t *raw = malloc(cap);
+            long n = harness_unhex(raw, cap, hex);
+            mpavs_block b;
+            int r = n < 0 ? MPAVS_BLOCK_ERR_RLP : mpavs_block_decode(&b, raw, (size_t)n);
+            bool rlp_bad = exc && strstr(exc, "RLP_STRUCTURES_ENCODING");
+            bool extra_bad = exc && strstr(exc, "EXTRA_DATA_TOO_BIG");
+            if (rlp_bad) {
+                if (r == MPAVS_BLOCK_OK) {
+                    t->failed++;
+                    fprintf(stderr, "  %s %s block %zu: malformed block decoded\n", path, name, bi);
+                } else {
+                    t->refused_rlp++;
+                }
+            } else if (extra_bad) {
+                if (r != MPAVS_BLOCK_ERR_EXTRA_DATA) {
+                    t->failed++;
+                    fprintf(stderr, "  %s %s block %zu: extraData: %s\n", path, name, bi, mpavs_block_strerror(r));
+                } else {
+                    t->refused_extra++;
+                }
+            } else if (r != MPAVS_BLOCK_OK) {
+                t->failed++;
+                fprintf(stderr, "  %s %s block %zu (%s): %s\n", path, name, bi, exc ? exc : "valid", mpavs_block_strerror(r));
+            } else {
+                uint8_t out[MPAVS_BLOCK_HEADER_MAX];
+                size_t ol;
+                if (mpavs_block_header_encode(out, sizeof out, &ol, &b.header) || ol != b.header_rlp_len ||
+                    memcmp(out, b.header_rlp, ol) != 0) {
+                    t->failed++;
+                    fprintf(stderr, "  %s %s block %zu: header re-encoding\n", path, name, bi);
+                } else {
+                    t->decoded++;
+                }
+            }
+            if (r == MPAVS_BLOCK_OK) mpavs_block_clear(&b);
+            free(raw);
+        }
+    }
+    json_decref(j);
+}
+
+static void walk_invalid(inv_tally *t, const char *dir) {
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *de;
+    char **names = NULL;
+    size_t n = 0;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.') continue;
+        names = realloc(names, (n + 1) * sizeof *names);
+        names[n++] = strdup(de->d_name);
+    }
+    closedir(d);
+    for (size_t i = 0; i < n; i++) {
+        char p[4096];
+        snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+        struct stat st;
+        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
+            walk_invalid(t, p);
+        else if (strstr(names[i], ".json"))
+            check_invalid_file(t, p);
+        free(names[i]);
+    }
+    free(names);
+}
+
+TEST(invalid_blocks_fixtures) {
+    inv_tally t = {0};
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", harness_shared("vectors/ethtests/BlockchainTests/InvalidBlocks"));
+    walk_invalid(&t, dir);
+    fprintf(stderr, "  InvalidBlocks: %d refused as malformed (RLP_STRUCTURES_ENCODING), %d for extraData, %d decoded, %d failed\n",
+            t.refused_rlp, t.refused_extra, t.decoded, t.failed);
+    CHECK_EQ_INT(t.failed, 0);
+    CHECK_EQ_INT(t.refused_rlp, 11);
+    CHECK_EQ_INT(t.refused_extra, 3);
+    CHECK(t.decoded > 200);
+}
+
 TEST(header_edges) {
     mpavs_block_header h;
     memset(&h, 0, sizeof h);
@@ -349,6 +454,7 @@ TEST(header_edges) {
 
 int main(void) {
     RUN(valid_blocks_fixtures);
+    RUN(invalid_blocks_fixtures);
     RUN(header_edges);
     return harness_summary();
 }
