@@ -10,7 +10,8 @@
  *  byte 0 odd: the rest is a list of operations (key length, key, value
  *    length, value: length 0 deletes) on a trie in memory; afterwards its
  *    root must equal the root of a fresh trie holding only the surviving
- *    pairs (inserted in reverse order), and every proof must verify.
+ *    pairs (inserted in reverse order), every pair must read back, and the
+ *    proofs of the first 16 keys must open witness tries that read them.
  */
 #include "mpavs/keccak.h"
 #include "mpavs/trie.h"
@@ -135,7 +136,8 @@ static void ops_mode(const uint8_t *d, size_t n) {
         size_t vl;
         if (mpavs_trie_get(t, &v, &vl, live[i].k, live[i].kl) || vl != live[i].vl || memcmp(v, live[i].v, vl))
             abort();
-        /* the proof of each key, as a store, opens a trie that reads it */
+        if (i >= 16) continue;
+        /* the proof of each of the first keys, as a store, opens a trie that reads it */
         mpavs_trie_store *s = mpavs_trie_store_create(0, 0);
         if (!s || mpavs_trie_prove(t, live[i].k, live[i].kl, proof_cb, s) != MPAVS_TRIE_OK) abort();
         mpavs_trie *o = mpavs_trie_open(s, a, 0);
