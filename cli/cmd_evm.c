@@ -4,6 +4,7 @@
 #include "evm_statetest.h"
 
 #include <stdio.h>
+#include <time.h>
 #include <string.h>
 
 static int cmd_evm_statetest(int argc, char **argv) {
@@ -38,7 +39,11 @@ static int cmd_evm_statetest(int argc, char **argv) {
         for (int i = 0; i < MPAVS_EVM_FORK_COUNT; i++) run.forks[i] = true;
     }
     bool ok = true;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     for (int i = 0; i < n; i++) ok &= statetest_path(&run, pos[i]);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     if (run.json) fputs(run.json_first ? "[]\n" : "]\n", stdout);
     size_t p = 0, f = 0, s = 0;
     for (int i = 0; i < MPAVS_EVM_FORK_COUNT; i++) {
@@ -47,6 +52,8 @@ static int cmd_evm_statetest(int argc, char **argv) {
             fprintf(stderr, "%s: %zu passed, %zu failed, %zu skipped\n", mpavs_evm_fork_name((mpavs_evm_fork)i),
                     run.passed[i], run.failed[i], run.skipped[i]);
     }
+    fprintf(stderr, "gas used: %llu in %.2f s (%.1f Mgas/s, including fixture parsing and state roots)\n",
+            (unsigned long long)run.gas, secs, secs > 0 ? (double)run.gas / secs / 1e6 : 0.0);
     for (size_t i = 0; i < run.n_skip_reasons; i++)
         fprintf(stderr, "skipped: %zu %s\n", run.skip_reasons[i].count, run.skip_reasons[i].reason);
     fprintf(run.json ? stderr : stdout, "%zu passed, %zu failed, %zu skipped\n", p, f, s);

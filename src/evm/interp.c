@@ -1,11 +1,11 @@
 /* src/evm/interp.c — the bytecode interpreter: one frame, every opcode with its exact gas. */
+#include "evm/arith.h"
 #include "evm/interp.h"
 #include "evm/precompile.h"
 
 #include "mpavs/keccak.h"
 #include "mpavs/rlp.h"
 
-#include <gmp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,33 +61,6 @@ static mpavs_u256 from_addr(const uint8_t a[20]) {
     return mpavs_u256_from_be32(b);
 }
 
-static void to_mpz(mpz_t z, const mpavs_u256 *a) { mpz_import(z, 4, -1, 8, 0, 0, a->w); }
-static void from_mpz(mpavs_u256 *r, const mpz_t z) {
-    memset(r, 0, sizeof *r);
-    size_t count = 0;
-    if (mpz_sizeinbase(z, 2) > 256) return; /* not reached: results are reduced */
-    mpz_export(r->w, &count, -1, 8, 0, 0, z);
-}
-
-static void op_modop(mpavs_u256 *r, const mpavs_u256 *a, const mpavs_u256 *b, const mpavs_u256 *n, bool mul) {
-    if (is_zero(n)) {
-        *r = u64v(0);
-        return;
-    }
-    mpz_t x, y, m;
-    mpz_inits(x, y, m, NULL);
-    to_mpz(x, a);
-    to_mpz(y, b);
-    to_mpz(m, n);
-    if (mul)
-        mpz_mul(x, x, y);
-    else
-        mpz_add(x, x, y);
-    mpz_mod(x, x, m);
-    from_mpz(r, x);
-    mpz_clears(x, y, m, NULL);
-}
-
 static void op_sdiv(mpavs_u256 *r, const mpavs_u256 *a, const mpavs_u256 *b, bool mod) {
     if (is_zero(b)) {
         *r = u64v(0);
@@ -97,10 +70,7 @@ static void op_sdiv(mpavs_u256 *r, const mpavs_u256 *a, const mpavs_u256 *b, boo
     mpavs_u256 x = *a, y = *b, q, m;
     if (na) mpavs_u256_neg(&x, &x);
     if (nb) mpavs_u256_neg(&y, &y);
-    if (mpavs_u256_divmod(&q, &m, &x, &y) != MPAVS_U256_OK) {
-        *r = u64v(0);
-        return;
-    }
+    ar_divmod(&q, &m, &x, &y);
     if (mod) {
         if (na) mpavs_u256_neg(&m, &m);
         *r = m;
@@ -114,8 +84,8 @@ static void op_exp(mpavs_u256 *r, const mpavs_u256 *base, const mpavs_u256 *e) {
     mpavs_u256 acc = u64v(1), b = *base;
     unsigned bits = mpavs_u256_bits(e);
     for (unsigned i = 0; i < bits; i++) {
-        if (mpavs_u256_bit(e, i)) mpavs_u256_mul(&acc, &acc, &b);
-        if (i + 1 < bits) mpavs_u256_mul(&b, &b, &b);
+        if ((e->w[i / 64] >> (i % 64)) & 1) ar_mul(&acc, &acc, &b);
+        if (i + 1 < bits) ar_mul(&b, &b, &b);
     }
     *r = acc;
 }
@@ -600,21 +570,21 @@ void evm_run_code(evm_ctx *ctx, evm_frame_result *res, const evm_msg *msg) {
         uint8_t op = pc < code_len ? code[pc] : 0x00;
         switch (op) {
         case 0x00: goto stop;
-        case 0x01: NEED(2); USE(3); mpavs_u256_add(&ARG(1), &ARG(0), &ARG(1)); f.sp--; break;
-        case 0x02: NEED(2); USE(5); mpavs_u256_mul(&ARG(1), &ARG(0), &ARG(1)); f.sp--; break;
-        case 0x03: NEED(2); USE(3); mpavs_u256_sub(&ARG(1), &ARG(0), &ARG(1)); f.sp--; break;
+        case 0x01: NEED(2); USE(3); ar_add(&ARG(1), &ARG(0), &ARG(1)); f.sp--; break;
+        case 0x02: NEED(2); USE(5); ar_mul(&ARG(1), &ARG(0), &ARG(1)); f.sp--; break;
+        case 0x03: NEED(2); USE(3); ar_sub(&ARG(1), &ARG(0), &ARG(1)); f.sp--; break;
         case 0x04: NEED(2); USE(5);
             if (is_zero(&ARG(1))) ARG(1) = u64v(0);
-            else if (mpavs_u256_divmod(&ARG(1), NULL, &ARG(0), &ARG(1)) != MPAVS_U256_OK) ARG(1) = u64v(0);
+            else ar_divmod(&ARG(1), NULL, &ARG(0), &ARG(1));
             f.sp--; break;
         case 0x05: NEED(2); USE(5); op_sdiv(&ARG(1), &ARG(0), &ARG(1), false); f.sp--; break;
         case 0x06: NEED(2); USE(5);
             if (is_zero(&ARG(1))) ARG(1) = u64v(0);
-            else if (mpavs_u256_divmod(NULL, &ARG(1), &ARG(0), &ARG(1)) != MPAVS_U256_OK) ARG(1) = u64v(0);
+            else ar_divmod(NULL, &ARG(1), &ARG(0), &ARG(1));
             f.sp--; break;
         case 0x07: NEED(2); USE(5); op_sdiv(&ARG(1), &ARG(0), &ARG(1), true); f.sp--; break;
-        case 0x08: NEED(3); USE(8); op_modop(&ARG(2), &ARG(0), &ARG(1), &ARG(2), false); f.sp -= 2; break;
-        case 0x09: NEED(3); USE(8); op_modop(&ARG(2), &ARG(0), &ARG(1), &ARG(2), true); f.sp -= 2; break;
+        case 0x08: NEED(3); USE(8); ar_modop(&ARG(2), &ARG(0), &ARG(1), &ARG(2), 0); f.sp -= 2; break;
+        case 0x09: NEED(3); USE(8); ar_modop(&ARG(2), &ARG(0), &ARG(1), &ARG(2), 1); f.sp -= 2; break;
         case 0x0a: {
             NEED(2);
             unsigned bytes = (mpavs_u256_bits(&ARG(1)) + 7) / 8;
@@ -895,12 +865,12 @@ void evm_run_code(evm_ctx *ctx, evm_frame_result *res, const evm_msg *msg) {
         case 0x78: case 0x79: case 0x7a: case 0x7b: case 0x7c: case 0x7d: case 0x7e: case 0x7f: {
             ROOM(1); USE(3);
             size_t n = op - 0x5f;
-            uint8_t b[32] = {0};
+            mpavs_u256 *t = &f.stack[f.sp++];
+            t->w[0] = t->w[1] = t->w[2] = t->w[3] = 0;
             for (size_t i = 0; i < n; i++) {
-                size_t p = pc + 1 + i;
-                b[32 - n + i] = p < code_len ? code[p] : 0;
+                size_t p = pc + 1 + i, bit = (n - 1 - i) * 8;
+                t->w[bit / 64] |= (uint64_t)(p < code_len ? code[p] : 0) << (bit % 64);
             }
-            f.stack[f.sp++] = mpavs_u256_from_be32(b);
             pc += n;
             break;
         }
