@@ -121,6 +121,16 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_chain_validate_header(bool *ok, mpavs_chai
                                                             const uint8_t parent_hash[32]);
 
 /**
+ * As mpavs_chain_validate_header, with the parent's hash computed from parent
+ * (mpavs_block_header_hash). Returns as mpavs_chain_validate_header, or _ERR_PARENT when the
+ * parent cannot be encoded (a field a fork needs is missing).
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_chain_validate_child(bool *ok, mpavs_chain_refusal *why,
+                                                           const mpavs_chain_rules *rules,
+                                                           const mpavs_chain_header *h,
+                                                           const mpavs_chain_header *parent);
+
+/**
  * The base fee of a child of parent (EIP-1559; a parent without base fee is taken as 0).
  * Out: *fee. Returns OK, _ERR_PARENT (gas limit below 2) or _ERR_OVERFLOW (above 2^256 - 1).
  */

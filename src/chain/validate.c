@@ -329,3 +329,12 @@ int mpavs_chain_validate_header(bool *ok, mpavs_chain_refusal *why, const mpavs_
     *ok = true;
     return MPAVS_CHAIN_OK;
 }
+
+int mpavs_chain_validate_child(bool *ok, mpavs_chain_refusal *why, const mpavs_chain_rules *rules,
+                               const mpavs_chain_header *h, const mpavs_chain_header *parent) {
+    MPAVS_REQUIRE(ok != NULL && parent != NULL);
+    uint8_t ph[32];
+    *ok = false;
+    if (mpavs_block_header_hash(ph, parent) != MPAVS_BLOCK_OK) return MPAVS_CHAIN_ERR_PARENT;
+    return mpavs_chain_validate_header(ok, why, rules, h, parent, ph);
+}

@@ -194,6 +194,11 @@ static void run_case(const char *file, const char *name, json_t *c) {
         bool ok = false;
         mpavs_chain_refusal why;
         int r = mpavs_chain_validate_header(&ok, &why, &rules, &h, &parent->h, parent->hash);
+        /* the same verdict with the parent's hash computed from it (src/chain/header.c) */
+        bool ok2 = !ok;
+        mpavs_chain_refusal why2;
+        CHECK_EQ_INT(mpavs_chain_validate_child(&ok2, &why2, &rules, &h, &parent->h), r);
+        CHECK(ok2 == ok && why2.field == why.field);
         char msg[300];
         if (r != MPAVS_CHAIN_OK) {
             fprintf(stderr, "%s %s block %zu: %s\n", file, name, i, mpavs_chain_strerror(r));
