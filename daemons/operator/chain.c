@@ -121,28 +121,29 @@ static bool call_word(op *o, mpavs_rpc *rpc, int chain, const mpavs_address *to,
 }
 
 static bool load_key(op *o, char *msg, size_t cap) {
-    char *text = NULL;
-    size_t len = 0;
-    if (mpavs_keystore_read_file(&text, &len, o->cfg.bls_key_file) != MPAVS_KEYSTORE_OK) {
+    char why[200] = "";
+    bool pub_matches = false;
+    int r = mpavs_keystore_bls_load(o->bls_sk, &pub_matches, why, sizeof why, o->cfg.bls_key_file,
+                                    o->cfg.bls_password, strlen(o->cfg.bls_password));
+    mpavs_wipe(o->cfg.bls_password, sizeof o->cfg.bls_password);
+    if (r == MPAVS_KEYSTORE_ERR_IO) {
         snprintf(msg, cap, "BlsKeyFile %s: cannot read it", o->cfg.bls_key_file);
         return false;
     }
-    size_t sl = 0;
-    int r = mpavs_keystore_decrypt(o->bls_sk, sizeof o->bls_sk, &sl, NULL, text, len, o->cfg.bls_password,
-                                   strlen(o->cfg.bls_password));
-    free(text);
-    mpavs_wipe(o->cfg.bls_password, sizeof o->cfg.bls_password);
     if (r == MPAVS_KEYSTORE_ERR_MAC) {
         snprintf(msg, cap, "BlsKeyFile %s: wrong password (set BlsKeyPassword, BlsKeyPasswordFile or "
                            "MPAVS_BLS_KEY_PASSWORD)", o->cfg.bls_key_file);
         return false;
     }
-    if (r || sl != 32 || mpavs_bls_pubkey_g1(&o->pk, o->bls_sk) != MPAVS_BLS_OK) {
+    if (r || mpavs_bls_pubkey_g1(&o->pk, o->bls_sk) != MPAVS_BLS_OK) {
         snprintf(msg, cap, "BlsKeyFile %s: not a usable eigensdk BLS key file (%s)", o->cfg.bls_key_file,
-                 r ? mpavs_keystore_strerror(r) : "not a 32-byte BN254 secret key");
+                 r ? why : "invalid secret key");
         mpavs_wipe(o->bls_sk, sizeof o->bls_sk);
         return false;
     }
+    if (!pub_matches)
+        dlog(DLOG_WARN, "bls_key_pubkey_mismatch", "file=%s note=\"the pubKey field does not name the key (ignored, "
+             "as eigensdk)\"", o->cfg.bls_key_file);
     mpavs_bn254_g1_encode(o->pk_xy, &o->pk);
     mpavs_bls_operator_id(o->operator_id, &o->pk);
     return true;

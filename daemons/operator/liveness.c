@@ -16,7 +16,7 @@
 #include "mpavs/avs.h"
 #include "mpavs/common.h"
 #include "mpavs/dcap.h"
-#include "mpavs/devnet.h"
+#include "mpavs/contracts.h"
 #include "mpavs/hex.h"
 #include "mpavs/sender.h"
 
@@ -31,8 +31,8 @@ typedef struct {
     op *o;
     mpavs_rpc *rpc;
     mpavs_sender *sender;
-    mpavs_devnet_ctx ctx;
-    mpavs_devnet_deployment dep; /* only tee_liveness_verifier is used */
+    mpavs_contracts_ctx ctx;
+    mpavs_contracts_deployment dep; /* only tee_liveness_verifier is used */
     int64_t last_low_warn;
 } live;
 
@@ -173,14 +173,14 @@ static bool get_quote(live *L, const uint8_t data_hash[32], uint8_t **quote, siz
 }
 
 /* Report data for the parent of the head; quote over it. */
-static bool fresh_quote(live *L, mpavs_devnet_report_data *data, uint8_t **quote, size_t *qlen, char *msg,
+static bool fresh_quote(live *L, mpavs_contracts_report_data *data, uint8_t **quote, size_t *qlen, char *msg,
                         size_t cap) {
     op *o = L->o;
     memset(data, 0, sizeof *data);
     memcpy(data->pubkey_g1, o->pk_xy, 64);
     mpavs_avs_prover_addr_hash(data->prover_address_hash, o->cfg.prover_url);
     double t0 = mono_ms();
-    int r = mpavs_devnet_reference_block(&L->ctx, data);
+    int r = mpavs_contracts_reference_block(&L->ctx, data);
     op_rpc_observe(o, "eth_getBlockByNumber", 1, (mono_ms() - t0) / 1e3, r == 0);
     if (r) {
         snprintf(msg, cap, "attestation chain: %s", L->ctx.error);
@@ -232,14 +232,14 @@ static bool read_chain(live *L, bool *valid, uint64_t *t, uint64_t *validity, ch
     return true;
 }
 
-static bool submit(live *L, const mpavs_devnet_report_data *data, const uint8_t *quote, size_t qlen, char *msg,
+static bool submit(live *L, const mpavs_contracts_report_data *data, const uint8_t *quote, size_t qlen, char *msg,
                    size_t cap) {
     op *o = L->o;
     mpavs_u256 before = {{0}}, after = {{0}};
     bool have_before = balance(L, &before);
     double t0 = mono_ms();
-    int r = mpavs_devnet_submit_liveness(&L->ctx, &L->dep, data, quote, qlen);
-    op_rpc_observe(o, "eth_sendRawTransaction", 1, (mono_ms() - t0) / 1e3, r != MPAVS_DEVNET_ERR_RPC);
+    int r = mpavs_contracts_submit_liveness(&L->ctx, &L->dep, data, quote, qlen);
+    op_rpc_observe(o, "eth_sendRawTransaction", 1, (mono_ms() - t0) / 1e3, r != MPAVS_CONTRACTS_ERR_RPC);
     if (r) {
         char cs[43];
         mpavs_address_to_checksum(cs, &o->att_addr);
@@ -266,7 +266,7 @@ static bool submit(live *L, const mpavs_devnet_report_data *data, const uint8_t 
 /* One cycle. Out: *wake_at (unix s) of the next renewal. */
 static bool cycle(live *L, int64_t *wake_at, char *msg, size_t cap) {
     op *o = L->o;
-    mpavs_devnet_report_data data;
+    mpavs_contracts_report_data data;
     uint8_t *quote = NULL;
     size_t qlen = 0;
     bool ok = false;
@@ -355,8 +355,14 @@ void *op_liveness_thread(void *arg) {
                 wait_ms(o, op_backoff_ms(attempt++, 1000, 300000));
                 continue;
             }
-            L.ctx.rpc = L.rpc;
-            L.ctx.sender = L.sender;
+            mpavs_contracts_clear(&L.ctx);
+            if (mpavs_contracts_init(&L.ctx, L.rpc, L.sender) != MPAVS_CONTRACTS_OK) {
+                dlog(DLOG_WARN, "liveness_error", "attempt=%u error=\"%s\"", attempt + 1, L.ctx.error);
+                mpavs_sender_destroy(L.sender);
+                L.sender = NULL;
+                wait_ms(o, op_backoff_ms(attempt++, 1000, 300000));
+                continue;
+            }
         }
         int64_t wake = 0;
         if (cycle(&L, &wake, msg, sizeof msg)) {
@@ -370,6 +376,7 @@ void *op_liveness_thread(void *arg) {
              dlog_quote(q, sizeof q, msg));
         wait_ms(o, delay);
     }
+    mpavs_contracts_clear(&L.ctx);
     mpavs_sender_destroy(L.sender);
     mpavs_rpc_destroy(L.rpc);
     return NULL;

@@ -29,6 +29,8 @@ const char *mpavs_keystore_strerror(int r) {
     case MPAVS_KEYSTORE_ERR_IO: return "keystore: cannot read or write the file";
     case MPAVS_KEYSTORE_ERR_EXISTS: return "keystore: file already exists";
     case MPAVS_KEYSTORE_ERR_SPACE: return "keystore: secret larger than the output buffer";
+    case MPAVS_KEYSTORE_ERR_NOT_BLS: return "keystore: not an eigensdk BLS key file";
+    case MPAVS_KEYSTORE_ERR_BAD_KEY: return "keystore: invalid BLS key";
     default: return "keystore: unknown error";
     }
 }

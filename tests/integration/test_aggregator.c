@@ -225,9 +225,9 @@ TEST(admission_and_confirmation) {
             json_integer_value(json_object_get(c, "gas_used")));
     json_decref(c);
     /* on chain: one StateConfirmed with committee 3 and the type-3 metadata/state */
-    mpavs_devnet_confirmation *cs = NULL;
+    mpavs_contracts_confirmation *cs = NULL;
     size_t n = 0;
-    REQUIRE(mpavs_devnet_confirmations(&W.deployer, &W.dep, &cs, &n, 0) == MPAVS_DEVNET_OK);
+    REQUIRE(mpavs_contracts_confirmations(&W.deployer, &W.dep, &cs, &n, 0) == MPAVS_DEVNET_OK);
     CHECK_EQ_INT(n, 1);
     if (n) {
         uint8_t meta[32];
@@ -242,7 +242,7 @@ TEST(admission_and_confirmation) {
         CHECK(cs[0].state_len == 64 && !memcmp(cs[0].state, b.hash, 32) && !memcmp(cs[0].state + 32, b.state_root, 32));
         mpavs_rpc_block_clear(&b);
     }
-    mpavs_devnet_confirmations_free(cs, n);
+    mpavs_contracts_confirmations_free(cs, n);
     /* a late signature is not needed: the task is confirmed once */
     CHECK_EQ_INT(submit(3, 3, &T1, GOOD), -32011);
     mpavs_rpc_error_clear(&e);

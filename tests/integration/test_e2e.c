@@ -138,9 +138,9 @@ TEST(confirms) {
     }
     for (size_t i = 1; i < n; i++) CHECK(c[i].task_id > c[i - 1].task_id);
     /* on chain: the StateConfirmed events say what the proven chain says */
-    mpavs_devnet_confirmation *cs = NULL;
+    mpavs_contracts_confirmation *cs = NULL;
     size_t ncs = 0;
-    REQUIRE(mpavs_devnet_confirmations(&W.deployer, &W.dep, &cs, &ncs, 0) == MPAVS_DEVNET_OK);
+    REQUIRE(mpavs_contracts_confirmations(&W.deployer, &W.dep, &cs, &ncs, 0) == MPAVS_DEVNET_OK);
     CHECK(ncs >= 3);
     for (size_t i = 0; i < ncs; i++) {
         CHECK_EQ_INT(cs[i].committee_id, 3);
@@ -162,7 +162,7 @@ TEST(confirms) {
         }
         CHECK(matched || i >= n);
     }
-    mpavs_devnet_confirmations_free(cs, ncs);
+    mpavs_contracts_confirmations_free(cs, ncs);
     /* no task confirmed twice */
     conf all[64];
     size_t na = confirmations(all, 64, 0);
@@ -285,12 +285,12 @@ TEST(crash_restart) {
     /* exactly one StateConfirmed for that task */
     uint8_t meta[32];
     mpavs_avs_chain_task_metadata(meta, 31338, task);
-    mpavs_devnet_confirmation *cs = NULL;
+    mpavs_contracts_confirmation *cs = NULL;
     size_t ncs = 0, same = 0;
-    REQUIRE(mpavs_devnet_confirmations(&W.deployer, &W.dep, &cs, &ncs, 0) == MPAVS_DEVNET_OK);
+    REQUIRE(mpavs_contracts_confirmations(&W.deployer, &W.dep, &cs, &ncs, 0) == MPAVS_DEVNET_OK);
     for (size_t i = 0; i < ncs; i++) same += cs[i].metadata_len == 32 && !memcmp(cs[i].metadata, meta, 32);
     CHECK_EQ_INT(same, 1);
-    mpavs_devnet_confirmations_free(cs, ncs);
+    mpavs_contracts_confirmations_free(cs, ncs);
     harness_sleep_ms(3000);
     CHECK_EQ_INT(confirmations(c, 8, seen_seq), 0); /* nothing sent again */
     r = world_call(W.l2.url, "evm_setIntervalMining", "[1]", &e);

@@ -36,8 +36,8 @@
 
 static harness_anvil anvil;
 static mpavs_rpc *rpc;
-static mpavs_devnet_ctx dep, opc;
-static mpavs_devnet_deployment D;
+static mpavs_contracts_ctx dep, opc;
+static mpavs_contracts_deployment D;
 static char tmpdir[128], prover_url[64], keyfile[256], unreg_keyfile[256];
 static int prover_port;
 static harness_proc prover, operator_p;
@@ -48,10 +48,9 @@ static bool ready;
 static const char OP_KEY[] = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";  /* anvil 1 */
 static const char ATT_KEY[] = "5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";   /* anvil 2, no 0x */
 
-static bool open_ctx(mpavs_devnet_ctx *c, const char *hexkey) {
+static bool open_ctx(mpavs_contracts_ctx *c, const char *hexkey) {
     uint8_t key[32];
-    memset(c, 0, sizeof *c);
-    c->rpc = rpc;
+    if (mpavs_contracts_init(c, rpc, NULL)) return false;
     mpavs_sender_options o = {.poll_interval_ms = 20};
     bool ok = harness_unhex(key, 32, hexkey) == 32 && mpavs_sender_create(&c->sender, NULL, rpc, key, &o) == 0;
     mpavs_wipe(key, sizeof key);
@@ -291,7 +290,7 @@ TEST(unregistered_operator_refused) {
 
 static bool live_on_chain(void) {
     bool ok = false;
-    return mpavs_devnet_liveness_valid(&dep, &D, &ok, pk_xy, &enclave) == 0 && ok;
+    return mpavs_contracts_liveness_valid(&dep, &D, &ok, pk_xy, &enclave) == 0 && ok;
 }
 
 static bool wait_for(bool (*cond)(void), long ms) {
@@ -764,8 +763,8 @@ static bool setup(void) {
     uint8_t opkey[32], salt[32] = {1};
     static const uint8_t q0[1] = {0};
     if (harness_unhex(opkey, 32, OP_KEY) != 32 || mpavs_devnet_token_transfer(&dep, &D, me, &amount) ||
-        mpavs_devnet_register_as_operator(&opc, &D) || mpavs_devnet_deposit(&opc, &D, &amount) ||
-        mpavs_devnet_opt_in(&opc, &D, opkey, bls_sk, q0, 1, "test", salt, (uint64_t)time(NULL) + 3600)) {
+        mpavs_contracts_register_as_operator(&opc, &D) || mpavs_contracts_deposit(&opc, &D, &amount) ||
+        mpavs_contracts_opt_in(&opc, &D, opkey, bls_sk, q0, 1, "test", salt, (uint64_t)time(NULL) + 3600)) {
         fprintf(stderr, "onboarding: %s / %s\n", dep.error, opc.error);
         return false;
     }
@@ -804,7 +803,9 @@ int main(void) {
     harness_proc_stop(&operator_p, SIGKILL, 1000);
     harness_proc_stop(&prover, SIGKILL, 1000);
     mpavs_sender_destroy(dep.sender);
+    mpavs_contracts_clear(&dep);
     mpavs_sender_destroy(opc.sender);
+    mpavs_contracts_clear(&opc);
     mpavs_rpc_destroy(rpc);
     harness_anvil_stop(&anvil);
     curl_global_cleanup();

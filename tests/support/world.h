@@ -37,8 +37,8 @@ typedef struct {
     char dir[200];
     harness_anvil avs, l2;
     mpavs_rpc *rpc, *l2rpc;
-    mpavs_devnet_ctx deployer;
-    mpavs_devnet_deployment dep;
+    mpavs_contracts_ctx deployer;
+    mpavs_contracts_deployment dep;
     uint8_t deployer_key[32];
     char ca_dir[260];
     uint8_t l2_genesis[32];
