@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const ct_errors[] = {
+const char *const ctr_errors[] = {
     /* MultiProverServiceManager */
     "NoPermission()", "NotWhitelisted()", "InvalidSender()", "InvalidQuorumParam()", "InvalidQuorum()",
     "InsufficientThreshold()", "ZeroAddr()", "ZeroId()", "CommitteeNotExist()", "CommitteeExist()",
@@ -19,7 +19,7 @@ const char *const ct_errors[] = {
     "INVALID_REPORT()", "INVALID_REPORT_DATA()", "REPORT_DATA_MISMATCH(bytes)", "DEBUG_ENCLAVE_NOT_ALLOWED()",
     "ENCLAVE_NOT_ALLOWED()", "TCB_STATUS_NOT_ALLOWED(uint8)", "UNSUPPORTED_OUTPUT_FORMAT()",
 };
-const size_t ct_nerrors = sizeof ct_errors / sizeof ct_errors[0];
+const size_t ctr_nerrors = sizeof ctr_errors / sizeof ctr_errors[0];
 
 const char *mpavs_contracts_strerror(int r) {
     switch (r) {
@@ -35,7 +35,7 @@ const char *mpavs_contracts_strerror(int r) {
     }
 }
 
-__attribute__((format(printf, 2, 0))) static void ct_vprintf(ct_str *b, const char *fmt, va_list ap) {
+__attribute__((format(printf, 2, 0))) static void ctr_vprintf(ctr_str *b, const char *fmt, va_list ap) {
     if (b->oom) return;
     va_list ap2;
     va_copy(ap2, ap);
@@ -60,16 +60,16 @@ __attribute__((format(printf, 2, 0))) static void ct_vprintf(ct_str *b, const ch
     b->len += (size_t)n;
 }
 
-void ct_printf(ct_str *b, const char *fmt, ...) {
+void ctr_printf(ctr_str *b, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    ct_vprintf(b, fmt, ap);
+    ctr_vprintf(b, fmt, ap);
     va_end(ap);
 }
 
-void ct_hex(ct_str *b, const uint8_t *p, size_t n) {
+void ctr_hex(ctr_str *b, const uint8_t *p, size_t n) {
     static const char digits[] = "0123456789abcdef";
-    ct_printf(b, "0x");
+    ctr_printf(b, "0x");
     char chunk[65];
     while (n) {
         size_t k = n < 32 ? n : 32;
@@ -78,26 +78,26 @@ void ct_hex(ct_str *b, const uint8_t *p, size_t n) {
             chunk[2 * i + 1] = digits[p[i] & 15];
         }
         chunk[2 * k] = 0;
-        ct_printf(b, "%s", chunk);
+        ctr_printf(b, "%s", chunk);
         p += k;
         n -= k;
     }
 }
 
-void ct_addr(ct_str *b, const mpavs_address *a) { ct_hex(b, a->bytes, 20); }
+void ctr_addr(ctr_str *b, const mpavs_address *a) { ctr_hex(b, a->bytes, 20); }
 
-void ct_u256(ct_str *b, const mpavs_u256 *v) {
+void ctr_u256(ctr_str *b, const mpavs_u256 *v) {
     char dec[80];
     mpavs_u256_to_dec(dec, sizeof dec, v);
-    ct_printf(b, "%s", dec);
+    ctr_printf(b, "%s", dec);
 }
 
-void ct_str_free(ct_str *b) {
+void ctr_str_free(ctr_str *b) {
     free(b->s);
     memset(b, 0, sizeof *b);
 }
 
-int ct_fail(mpavs_contracts_ctx *c, int code, const char *step, const char *fmt, ...) {
+int ctr_fail(mpavs_contracts_ctx *c, int code, const char *step, const char *fmt, ...) {
     int n = snprintf(c->error, sizeof c->error, "%s: ", step);
     if (n < 0 || (size_t)n >= sizeof c->error) return code;
     va_list ap;
@@ -109,15 +109,15 @@ int ct_fail(mpavs_contracts_ctx *c, int code, const char *step, const char *fmt,
     return code;
 }
 
-const mpavs_abi_signature *ct_signature(const mpavs_contracts_ctx *c, ct_sig id) {
-    MPAVS_REQUIRE(c->sigs && (unsigned)id < CT_NSIGS);
+const mpavs_abi_signature *ctr_signature(const mpavs_contracts_ctx *c, ctr_sig id) {
+    MPAVS_REQUIRE(c->sigs && (unsigned)id < CTR_NSIGS);
     return c->sigs->s[id];
 }
 
-static const char *const SIG_TEXT[CT_NSIGS] = {
-#define CT_TEXT(id, text) [id] = text,
-    CT_SIGNATURES(CT_TEXT)
-#undef CT_TEXT
+static const char *const SIG_TEXT[CTR_NSIGS] = {
+#define CTR_TEXT(id, text) [id] = text,
+    CTR_SIGNATURES(CTR_TEXT)
+#undef CTR_TEXT
 };
 
 int mpavs_contracts_init(mpavs_contracts_ctx *c, mpavs_rpc *rpc, mpavs_sender *sender) {
@@ -126,11 +126,11 @@ int mpavs_contracts_init(mpavs_contracts_ctx *c, mpavs_rpc *rpc, mpavs_sender *s
     c->rpc = rpc;
     c->sender = sender;
     c->sigs = calloc(1, sizeof *c->sigs);
-    if (!c->sigs) return ct_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "init", "out of memory");
-    for (size_t i = 0; i < CT_NSIGS; i++) {
+    if (!c->sigs) return ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "init", "out of memory");
+    for (size_t i = 0; i < CTR_NSIGS; i++) {
         int r = mpavs_abi_signature_parse(&c->sigs->s[i], SIG_TEXT[i]);
         /* the table is ours: only running out of memory can fail here */
-        if (r == MPAVS_ABI_ERR_NOMEM) return ct_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "init", "out of memory");
+        if (r == MPAVS_ABI_ERR_NOMEM) return ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "init", "out of memory");
         MPAVS_REQUIRE(r == MPAVS_ABI_OK);
     }
     return MPAVS_CONTRACTS_OK;
@@ -139,7 +139,7 @@ int mpavs_contracts_init(mpavs_contracts_ctx *c, mpavs_rpc *rpc, mpavs_sender *s
 void mpavs_contracts_clear(mpavs_contracts_ctx *c) {
     if (!c) return;
     if (c->sigs)
-        for (size_t i = 0; i < CT_NSIGS; i++) mpavs_abi_signature_free(c->sigs->s[i]);
+        for (size_t i = 0; i < CTR_NSIGS; i++) mpavs_abi_signature_free(c->sigs->s[i]);
     free(c->sigs);
     c->sigs = NULL;
 }
@@ -149,49 +149,49 @@ static int encode(mpavs_contracts_ctx *c, uint8_t **out, size_t *len, const mpav
                   const char *step) {
     mpavs_abi_value *v = NULL;
     int r = mpavs_abi_value_parse(&v, s->inputs, args ? args : "()");
-    if (r) return ct_fail(c, MPAVS_CONTRACTS_ERR_ARG, step, "bad arguments for %s (%s)", s->canonical, mpavs_abi_strerror(r));
+    if (r) return ctr_fail(c, MPAVS_CONTRACTS_ERR_ARG, step, "bad arguments for %s (%s)", s->canonical, mpavs_abi_strerror(r));
     r = mpavs_abi_encode_call(out, len, s, v);
     mpavs_abi_value_free(v);
-    if (r) return ct_fail(c, MPAVS_CONTRACTS_ERR_ARG, step, "cannot encode %s (%s)", s->canonical, mpavs_abi_strerror(r));
+    if (r) return ctr_fail(c, MPAVS_CONTRACTS_ERR_ARG, step, "cannot encode %s (%s)", s->canonical, mpavs_abi_strerror(r));
     return MPAVS_CONTRACTS_OK;
 }
 
-int ct_calldata(mpavs_contracts_ctx *c, uint8_t **out, size_t *len, ct_sig id, const char *args, const char *step) {
-    return encode(c, out, len, ct_signature(c, id), args, step);
+int ctr_calldata(mpavs_contracts_ctx *c, uint8_t **out, size_t *len, ctr_sig id, const char *args, const char *step) {
+    return encode(c, out, len, ctr_signature(c, id), args, step);
 }
 
-int ct_calldata_text(mpavs_contracts_ctx *c, uint8_t **out, size_t *len, const char *sig, const char *args,
+int ctr_calldata_text(mpavs_contracts_ctx *c, uint8_t **out, size_t *len, const char *sig, const char *args,
                      const char *step) {
     mpavs_abi_signature *s = NULL;
     int r = mpavs_abi_signature_parse(&s, sig);
-    if (r) return ct_fail(c, MPAVS_CONTRACTS_ERR_ARG, step, "bad signature %s (%s)", sig, mpavs_abi_strerror(r));
+    if (r) return ctr_fail(c, MPAVS_CONTRACTS_ERR_ARG, step, "bad signature %s (%s)", sig, mpavs_abi_strerror(r));
     r = encode(c, out, len, s, args, step);
     mpavs_abi_signature_free(s);
     return r;
 }
 
-int ct_send_raw(mpavs_contracts_ctx *c, const mpavs_address *to, const uint8_t *data, size_t len, const char *step,
+int ctr_send_raw(mpavs_contracts_ctx *c, const mpavs_address *to, const uint8_t *data, size_t len, const char *step,
                 mpavs_address *created, uint64_t *gas_used) {
     mpavs_sender_result res;
     mpavs_rpc_error err = {0};
-    int r = mpavs_sender_send(c->sender, &res, &err, to ? to->bytes : NULL, NULL, data, len, 0, ct_errors,
-                              ct_nerrors);
+    int r = mpavs_sender_send(c->sender, &res, &err, to ? to->bytes : NULL, NULL, data, len, 0, ctr_errors,
+                              ctr_nerrors);
     int code = MPAVS_CONTRACTS_OK;
     if (r == MPAVS_SENDER_ERR_REVERTS) {
-        code = ct_fail(c, MPAVS_CONTRACTS_ERR_REVERTED, step, "reverts: %s", res.revert_reason);
+        code = ctr_fail(c, MPAVS_CONTRACTS_ERR_REVERTED, step, "reverts: %s", res.revert_reason);
     } else if (r == MPAVS_SENDER_ERR_NOMEM) {
-        code = ct_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, step, "out of memory");
+        code = ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, step, "out of memory");
     } else if (r == MPAVS_SENDER_ERR_RPC) {
-        code = ct_fail(c, MPAVS_CONTRACTS_ERR_RPC, step, "%s (%s)", mpavs_sender_strerror(r), err.message);
+        code = ctr_fail(c, MPAVS_CONTRACTS_ERR_RPC, step, "%s (%s)", mpavs_sender_strerror(r), err.message);
     } else if (r != MPAVS_SENDER_OK) {
-        code = ct_fail(c, MPAVS_CONTRACTS_ERR_SEND, step, "%s (%s)", mpavs_sender_strerror(r), err.message);
+        code = ctr_fail(c, MPAVS_CONTRACTS_ERR_SEND, step, "%s (%s)", mpavs_sender_strerror(r), err.message);
     } else if (!res.success) {
-        code = ct_fail(c, MPAVS_CONTRACTS_ERR_REVERTED, step, "transaction failed: %s",
+        code = ctr_fail(c, MPAVS_CONTRACTS_ERR_REVERTED, step, "transaction failed: %s",
                        res.revert_reason[0] ? res.revert_reason : "no reason");
     } else {
         if (created) {
             if (!res.receipt.has_contract_address)
-                code = ct_fail(c, MPAVS_CONTRACTS_ERR_DECODE, step, "receipt without contract address");
+                code = ctr_fail(c, MPAVS_CONTRACTS_ERR_DECODE, step, "receipt without contract address");
             else
                 memcpy(created->bytes, res.receipt.contract_address, 20);
         }
@@ -207,30 +207,30 @@ int ct_send_raw(mpavs_contracts_ctx *c, const mpavs_address *to, const uint8_t *
     return code;
 }
 
-int ct_tx(mpavs_contracts_ctx *c, const mpavs_address *to, ct_sig id, const char *args, const char *step) {
+int ctr_tx(mpavs_contracts_ctx *c, const mpavs_address *to, ctr_sig id, const char *args, const char *step) {
     uint8_t *data = NULL;
     size_t len = 0;
-    int r = ct_calldata(c, &data, &len, id, args, step);
+    int r = ctr_calldata(c, &data, &len, id, args, step);
     if (r) return r;
-    r = ct_send_raw(c, to, data, len, step, NULL, NULL);
+    r = ctr_send_raw(c, to, data, len, step, NULL, NULL);
     free(data);
     return r;
 }
 
-int ct_tx_text(mpavs_contracts_ctx *c, const mpavs_address *to, const char *sig, const char *args, const char *step) {
+int ctr_tx_text(mpavs_contracts_ctx *c, const mpavs_address *to, const char *sig, const char *args, const char *step) {
     uint8_t *data = NULL;
     size_t len = 0;
-    int r = ct_calldata_text(c, &data, &len, sig, args, step);
+    int r = ctr_calldata_text(c, &data, &len, sig, args, step);
     if (r) return r;
-    r = ct_send_raw(c, to, data, len, step, NULL, NULL);
+    r = ctr_send_raw(c, to, data, len, step, NULL, NULL);
     free(data);
     return r;
 }
 
-int ct_call(mpavs_contracts_ctx *c, const mpavs_address *to, ct_sig id, const char *args, const char *tag,
+int ctr_call(mpavs_contracts_ctx *c, const mpavs_address *to, ctr_sig id, const char *args, const char *tag,
             mpavs_abi_value **ret, const char *step) {
     *ret = NULL;
-    const mpavs_abi_signature *s = ct_signature(c, id);
+    const mpavs_abi_signature *s = ctr_signature(c, id);
     MPAVS_REQUIRE(s->outputs);
     uint8_t *data = NULL, *out = NULL;
     size_t len = 0, olen = 0;
@@ -243,17 +243,17 @@ int ct_call(mpavs_contracts_ctx *c, const mpavs_address *to, ct_sig id, const ch
     free(data);
     if (r == MPAVS_RPC_ERR_RPC && err.data) {
         char *why = NULL;
-        if (mpavs_abi_decode_revert(&why, err.data, err.data_len, ct_errors, ct_nerrors) == MPAVS_ABI_OK)
-            r = ct_fail(c, MPAVS_CONTRACTS_ERR_REVERTED, step, "%s reverts: %s", s->canonical, why);
+        if (mpavs_abi_decode_revert(&why, err.data, err.data_len, ctr_errors, ctr_nerrors) == MPAVS_ABI_OK)
+            r = ctr_fail(c, MPAVS_CONTRACTS_ERR_REVERTED, step, "%s reverts: %s", s->canonical, why);
         else
-            r = ct_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, step, "out of memory");
+            r = ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, step, "out of memory");
         free(why);
     } else if (r) {
-        r = ct_fail(c, MPAVS_CONTRACTS_ERR_RPC, step, "eth_call %s: %s (%s)", s->canonical, mpavs_rpc_strerror(r),
+        r = ctr_fail(c, MPAVS_CONTRACTS_ERR_RPC, step, "eth_call %s: %s (%s)", s->canonical, mpavs_rpc_strerror(r),
                     err.message);
     } else {
         int d = mpavs_abi_decode(ret, s->outputs, out, olen);
-        r = d ? ct_fail(c, MPAVS_CONTRACTS_ERR_DECODE, step, "cannot decode %s output (%zu bytes: %s)", s->canonical,
+        r = d ? ctr_fail(c, MPAVS_CONTRACTS_ERR_DECODE, step, "cannot decode %s output (%zu bytes: %s)", s->canonical,
                         olen, mpavs_abi_strerror(d))
               : MPAVS_CONTRACTS_OK;
     }

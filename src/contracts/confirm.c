@@ -11,16 +11,16 @@
 #include <string.h>
 
 /* The StateHeader as a cast-syntax tuple for the confirmState calldata. */
-static void header_text(ct_str *b, const mpavs_contracts_state_header *h) {
-    ct_printf(b, "(%llu,", (unsigned long long)h->committee_id);
-    ct_hex(b, h->metadata, h->metadata_len);
-    ct_printf(b, ",");
-    ct_hex(b, h->state, h->state_len);
-    ct_printf(b, ",");
-    ct_hex(b, h->quorum_numbers, h->nquorums);
-    ct_printf(b, ",");
-    ct_hex(b, h->thresholds, h->nquorums);
-    ct_printf(b, ",%u)", (unsigned)h->reference_block_number);
+static void header_text(ctr_str *b, const mpavs_contracts_state_header *h) {
+    ctr_printf(b, "(%llu,", (unsigned long long)h->committee_id);
+    ctr_hex(b, h->metadata, h->metadata_len);
+    ctr_printf(b, ",");
+    ctr_hex(b, h->state, h->state_len);
+    ctr_printf(b, ",");
+    ctr_hex(b, h->quorum_numbers, h->nquorums);
+    ctr_printf(b, ",");
+    ctr_hex(b, h->thresholds, h->nquorums);
+    ctr_printf(b, ",%u)", (unsigned)h->reference_block_number);
 }
 
 int mpavs_contracts_state_digest(uint8_t out[32], const mpavs_contracts_state_header *h) {
@@ -35,17 +35,17 @@ int mpavs_contracts_state_digest(uint8_t out[32], const mpavs_contracts_state_he
 typedef struct {
     uint8_t id[32];
     const mpavs_bn254_g1 *pk;
-} ct_nonsigner;
+} ctr_nonsigner;
 
 static int by_id(const void *a, const void *b) {
-    return memcmp(((const ct_nonsigner *)a)->id, ((const ct_nonsigner *)b)->id, 32);
+    return memcmp(((const ctr_nonsigner *)a)->id, ((const ctr_nonsigner *)b)->id, 32);
 }
 
 /* Append the formatted value v (arrays of uint32 etc.). */
-static int value_text(ct_str *b, const mpavs_abi_value *v) {
+static int value_text(ctr_str *b, const mpavs_abi_value *v) {
     char *t = NULL;
     if (mpavs_abi_value_format(&t, v)) return -1;
-    ct_printf(b, "%s", t);
+    ctr_printf(b, "%s", t);
     free(t);
     return 0;
 }
@@ -56,122 +56,122 @@ int mpavs_contracts_confirm_state(mpavs_contracts_ctx *c, const mpavs_contracts_
                                uint64_t *gas_used) {
     const char *step = "confirmState";
     if (!h->nquorums || !h->quorum_numbers || !h->thresholds || (nnonsigners && !nonsigners))
-        return ct_fail(c, MPAVS_CONTRACTS_ERR_ARG, step, "need quorums and thresholds");
-    ct_nonsigner *ns = calloc(nnonsigners ? nnonsigners : 1, sizeof *ns);
-    if (!ns) return ct_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, step, "out of memory");
+        return ctr_fail(c, MPAVS_CONTRACTS_ERR_ARG, step, "need quorums and thresholds");
+    ctr_nonsigner *ns = calloc(nnonsigners ? nnonsigners : 1, sizeof *ns);
+    if (!ns) return ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, step, "out of memory");
     for (size_t i = 0; i < nnonsigners; i++) {
         mpavs_bls_operator_id(ns[i].id, &nonsigners[i]);
         ns[i].pk = &nonsigners[i];
     }
     qsort(ns, nnonsigners, sizeof *ns, by_id);
-    ct_str a = {0}, p = {0};
+    ctr_str a = {0}, p = {0};
     mpavs_abi_value *idx = NULL, *apk = NULL;
     int r;
     /* indices at the reference block */
-    ct_printf(&a, "(");
-    ct_addr(&a, &d->registry_coordinator);
-    ct_printf(&a, ",%u,", (unsigned)h->reference_block_number);
-    ct_hex(&a, h->quorum_numbers, h->nquorums);
-    ct_printf(&a, ",[");
+    ctr_printf(&a, "(");
+    ctr_addr(&a, &d->registry_coordinator);
+    ctr_printf(&a, ",%u,", (unsigned)h->reference_block_number);
+    ctr_hex(&a, h->quorum_numbers, h->nquorums);
+    ctr_printf(&a, ",[");
     for (size_t i = 0; i < nnonsigners; i++) {
-        if (i) ct_printf(&a, ",");
-        ct_hex(&a, ns[i].id, 32);
+        if (i) ctr_printf(&a, ",");
+        ctr_hex(&a, ns[i].id, 32);
     }
-    ct_printf(&a, "])");
+    ctr_printf(&a, "])");
     if (a.oom) {
-        r = ct_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, step, "out of memory");
+        r = ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, step, "out of memory");
         goto out;
     }
-    if ((r = ct_call(c, &d->operator_state_retriever,
-                     CT_CHECK_SIGNATURES_INDICES,
+    if ((r = ctr_call(c, &d->operator_state_retriever,
+                     CTR_CHECK_SIGNATURES_INDICES,
                      a.s, NULL, &idx, "getCheckSignaturesIndices")))
         goto out;
     const mpavs_abi_value *ix = &idx->items[0]; /* (bitmapIdx, apkIdx, totalIdx, stakeIdx[][]) */
     /* NonSignerStakesAndSignature */
-    ct_printf(&p, "(");
+    ctr_printf(&p, "(");
     if (value_text(&p, &ix->items[0])) goto nomem;
-    ct_printf(&p, ",[");
+    ctr_printf(&p, ",[");
     for (size_t i = 0; i < nnonsigners; i++) {
         uint8_t e[64];
         mpavs_bn254_g1_encode(e, ns[i].pk);
-        ct_printf(&p, "%s(", i ? "," : "");
-        ct_hex(&p, e, 32);
-        ct_printf(&p, ",");
-        ct_hex(&p, e + 32, 32);
-        ct_printf(&p, ")");
+        ctr_printf(&p, "%s(", i ? "," : "");
+        ctr_hex(&p, e, 32);
+        ctr_printf(&p, ",");
+        ctr_hex(&p, e + 32, 32);
+        ctr_printf(&p, ")");
     }
-    ct_printf(&p, "],[");
+    ctr_printf(&p, "],[");
     char tag[24];
     mpavs_rpc_tag_number(tag, h->reference_block_number);
     for (size_t q = 0; q < h->nquorums; q++) {
         a.len = 0;
-        ct_printf(&a, "(%u)", h->quorum_numbers[q]);
+        ctr_printf(&a, "(%u)", h->quorum_numbers[q]);
         if (a.oom) goto nomem;
-        if ((r = ct_call(c, &d->bls_apk_registry, CT_GET_APK, a.s, tag, &apk, "getApk")))
+        if ((r = ctr_call(c, &d->bls_apk_registry, CTR_GET_APK, a.s, tag, &apk, "getApk")))
             goto out;
         char dec[80];
         mpavs_u256_to_hex(dec, sizeof dec, &apk->items[0].items[0].word);
-        ct_printf(&p, "%s(%s,", q ? "," : "", dec);
+        ctr_printf(&p, "%s(%s,", q ? "," : "", dec);
         mpavs_u256_to_hex(dec, sizeof dec, &apk->items[0].items[1].word);
-        ct_printf(&p, "%s)", dec);
+        ctr_printf(&p, "%s)", dec);
         mpavs_abi_value_free(apk);
         apk = NULL;
     }
-    ct_printf(&p, "],");
+    ctr_printf(&p, "],");
     {
         uint8_t e[128];
         mpavs_bn254_g2_encode(e, apk_g2);
-        ct_printf(&p, "([");
-        ct_hex(&p, e, 32);
-        ct_printf(&p, ",");
-        ct_hex(&p, e + 32, 32);
-        ct_printf(&p, "],[");
-        ct_hex(&p, e + 64, 32);
-        ct_printf(&p, ",");
-        ct_hex(&p, e + 96, 32);
-        ct_printf(&p, "]),(");
+        ctr_printf(&p, "([");
+        ctr_hex(&p, e, 32);
+        ctr_printf(&p, ",");
+        ctr_hex(&p, e + 32, 32);
+        ctr_printf(&p, "],[");
+        ctr_hex(&p, e + 64, 32);
+        ctr_printf(&p, ",");
+        ctr_hex(&p, e + 96, 32);
+        ctr_printf(&p, "]),(");
         mpavs_bn254_g1_encode(e, sigma);
-        ct_hex(&p, e, 32);
-        ct_printf(&p, ",");
-        ct_hex(&p, e + 32, 32);
-        ct_printf(&p, "),");
+        ctr_hex(&p, e, 32);
+        ctr_printf(&p, ",");
+        ctr_hex(&p, e + 32, 32);
+        ctr_printf(&p, "),");
     }
     if (value_text(&p, &ix->items[1])) goto nomem;
-    ct_printf(&p, ",");
+    ctr_printf(&p, ",");
     if (value_text(&p, &ix->items[2])) goto nomem;
-    ct_printf(&p, ",");
+    ctr_printf(&p, ",");
     if (value_text(&p, &ix->items[3])) goto nomem;
-    ct_printf(&p, ")");
+    ctr_printf(&p, ")");
     /* confirmState(header, params) */
     a.len = 0;
-    ct_printf(&a, "(");
+    ctr_printf(&a, "(");
     header_text(&a, h);
-    ct_printf(&a, ",%s)", p.s ? p.s : "");
+    ctr_printf(&a, ",%s)", p.s ? p.s : "");
     if (a.oom || p.oom) goto nomem;
     {
         uint8_t *data = NULL;
         size_t len = 0;
-        r = ct_calldata(c, &data, &len,
-                        CT_CONFIRM_STATE,
+        r = ctr_calldata(c, &data, &len,
+                        CTR_CONFIRM_STATE,
                         a.s, step);
-        if (!r) r = ct_send_raw(c, &d->service_manager, data, len, step, NULL, gas_used);
+        if (!r) r = ctr_send_raw(c, &d->service_manager, data, len, step, NULL, gas_used);
         free(data);
     }
     goto out;
 nomem:
-    r = ct_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, step, "out of memory");
+    r = ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, step, "out of memory");
 out:
     mpavs_abi_value_free(idx);
     mpavs_abi_value_free(apk);
-    ct_str_free(&a);
-    ct_str_free(&p);
+    ctr_str_free(&a);
+    ctr_str_free(&p);
     free(ns);
     return r;
 }
 
 int mpavs_contracts_task_id(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, uint32_t *task_id) {
     mpavs_abi_value *ret = NULL;
-    int r = ct_call(c, &d->service_manager, CT_TASK_ID, NULL, NULL, &ret, "taskId");
+    int r = ctr_call(c, &d->service_manager, CTR_TASK_ID, NULL, NULL, &ret, "taskId");
     if (!r) *task_id = (uint32_t)ret->items[0].word.w[0];
     mpavs_abi_value_free(ret);
     return r;

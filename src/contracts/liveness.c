@@ -27,14 +27,14 @@ int mpavs_contracts_reference_block(mpavs_contracts_ctx *c, mpavs_contracts_repo
     mpavs_rpc_error err = {0};
     int r = mpavs_rpc_get_block_by_number(c->rpc, &head, &found, &err, "latest");
     if (r || !found) {
-        r = ct_fail(c, MPAVS_CONTRACTS_ERR_RPC, "reference block", "latest block: %s", r ? err.message : "not found");
+        r = ctr_fail(c, MPAVS_CONTRACTS_ERR_RPC, "reference block", "latest block: %s", r ? err.message : "not found");
         mpavs_rpc_error_clear(&err);
         return r;
     }
     r = mpavs_rpc_get_block_by_hash(c->rpc, &parent, &found, &err, head.parent_hash);
     mpavs_rpc_block_clear(&head);
     if (r || !found) {
-        r = ct_fail(c, MPAVS_CONTRACTS_ERR_RPC, "reference block", "parent block: %s", r ? err.message : "not found");
+        r = ctr_fail(c, MPAVS_CONTRACTS_ERR_RPC, "reference block", "parent block: %s", r ? err.message : "not found");
         mpavs_rpc_error_clear(&err);
         return r;
     }
@@ -46,42 +46,42 @@ int mpavs_contracts_reference_block(mpavs_contracts_ctx *c, mpavs_contracts_repo
 
 int mpavs_contracts_submit_liveness(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
                                  const mpavs_contracts_report_data *data, const uint8_t *quote, size_t len) {
-    ct_str a = {0};
-    ct_printf(&a, "(((");
-    ct_hex(&a, data->pubkey_g1, 32);
-    ct_printf(&a, ",");
-    ct_hex(&a, data->pubkey_g1 + 32, 32);
-    ct_printf(&a, "),%llu,", (unsigned long long)data->reference_block_number);
-    ct_hex(&a, data->reference_block_hash, 32);
-    ct_printf(&a, ",");
-    ct_hex(&a, data->prover_address_hash, 32);
-    ct_printf(&a, "),");
-    ct_hex(&a, quote, len);
-    ct_printf(&a, ")");
-    int r = a.oom ? ct_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "submitLivenessProofV2", "out of memory")
-                  : ct_tx(c, &d->tee_liveness_verifier,
-                          CT_SUBMIT_LIVENESS, a.s,
+    ctr_str a = {0};
+    ctr_printf(&a, "(((");
+    ctr_hex(&a, data->pubkey_g1, 32);
+    ctr_printf(&a, ",");
+    ctr_hex(&a, data->pubkey_g1 + 32, 32);
+    ctr_printf(&a, "),%llu,", (unsigned long long)data->reference_block_number);
+    ctr_hex(&a, data->reference_block_hash, 32);
+    ctr_printf(&a, ",");
+    ctr_hex(&a, data->prover_address_hash, 32);
+    ctr_printf(&a, "),");
+    ctr_hex(&a, quote, len);
+    ctr_printf(&a, ")");
+    int r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "submitLivenessProofV2", "out of memory")
+                  : ctr_tx(c, &d->tee_liveness_verifier,
+                          CTR_SUBMIT_LIVENESS, a.s,
                           "submitLivenessProofV2");
-    ct_str_free(&a);
+    ctr_str_free(&a);
     return r;
 }
 
 int mpavs_contracts_liveness_valid(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, bool *ok,
                                 const uint8_t pubkey_g1[64], const mpavs_address *prover) {
-    ct_str a = {0};
-    ct_printf(&a, "(");
-    ct_hex(&a, pubkey_g1, 32);
-    ct_printf(&a, ",");
-    ct_hex(&a, pubkey_g1 + 32, 32);
-    ct_printf(&a, ",");
-    ct_addr(&a, prover);
-    ct_printf(&a, ")");
+    ctr_str a = {0};
+    ctr_printf(&a, "(");
+    ctr_hex(&a, pubkey_g1, 32);
+    ctr_printf(&a, ",");
+    ctr_hex(&a, pubkey_g1 + 32, 32);
+    ctr_printf(&a, ",");
+    ctr_addr(&a, prover);
+    ctr_printf(&a, ")");
     mpavs_abi_value *ret = NULL;
     int r = a.oom ? MPAVS_CONTRACTS_ERR_NOMEM
-                  : ct_call(c, &d->tee_liveness_verifier, CT_VERIFY_LIVENESS, a.s,
+                  : ctr_call(c, &d->tee_liveness_verifier, CTR_VERIFY_LIVENESS, a.s,
                             NULL, &ret, "verifyLivenessProofV2");
     if (!r) *ok = !mpavs_u256_is_zero(&ret->items[0].word);
     mpavs_abi_value_free(ret);
-    ct_str_free(&a);
+    ctr_str_free(&a);
     return r;
 }

@@ -22,16 +22,16 @@ static bool addr_is_zero(const mpavs_address *a) {
 typedef struct {
     mpavs_u256 word;
     uint8_t fixed[32];
-} ct_word;
+} ctr_word;
 
 /* eth_call sig on `to` with args (NULL: none) and keep its first output. */
-static int call_word(mpavs_contracts_ctx *c, ct_word *w, const mpavs_address *to, ct_sig sig, const char *args,
+static int call_word(mpavs_contracts_ctx *c, ctr_word *w, const mpavs_address *to, ctr_sig sig, const char *args,
                      const char *step) {
     mpavs_abi_value *ret = NULL;
-    int r = ct_call(c, to, sig, args, NULL, &ret, step);
+    int r = ctr_call(c, to, sig, args, NULL, &ret, step);
     if (!r) {
         if (ret->n < 1) {
-            r = ct_fail(c, MPAVS_CONTRACTS_ERR_DECODE, step, "%s returned nothing", ct_signature(c, sig)->canonical);
+            r = ctr_fail(c, MPAVS_CONTRACTS_ERR_DECODE, step, "%s returned nothing", ctr_signature(c, sig)->canonical);
         } else {
             w->word = ret->items[0].word;
             memcpy(w->fixed, ret->items[0].fixed, 32);
@@ -42,29 +42,29 @@ static int call_word(mpavs_contracts_ctx *c, ct_word *w, const mpavs_address *to
 }
 
 /* "(0x<address>)" into b (reset first). */
-static void one_addr_arg(ct_str *b, const mpavs_address *a) {
+static void one_addr_arg(ctr_str *b, const mpavs_address *a) {
     b->len = 0;
-    ct_printf(b, "(");
-    ct_addr(b, a);
-    ct_printf(b, ")");
+    ctr_printf(b, "(");
+    ctr_addr(b, a);
+    ctr_printf(b, ")");
 }
 
 /* "(0x<32 bytes>)" into b (reset first). */
-static void one_b32_arg(ct_str *b, const uint8_t v[32]) {
+static void one_b32_arg(ctr_str *b, const uint8_t v[32]) {
     b->len = 0;
-    ct_printf(b, "(");
-    ct_hex(b, v, 32);
-    ct_printf(b, ")");
+    ctr_printf(b, "(");
+    ctr_hex(b, v, 32);
+    ctr_printf(b, ")");
 }
 
 int mpavs_contracts_resolve_addresses(mpavs_contracts_ctx *c, mpavs_contracts_deployment *d) {
     if (addr_is_zero(&d->registry_coordinator))
-        return ct_fail(c, MPAVS_CONTRACTS_ERR_ARG, "resolve", "no RegistryCoordinator address");
+        return ctr_fail(c, MPAVS_CONTRACTS_ERR_ARG, "resolve", "no RegistryCoordinator address");
     if (!d->chain_id) {
         mpavs_rpc_error e = {0};
         int rr = mpavs_rpc_chain_id(c->rpc, &d->chain_id, &e);
         if (rr) {
-            int code = ct_fail(c, MPAVS_CONTRACTS_ERR_RPC, "resolve", "eth_chainId: %s (%s)", mpavs_rpc_strerror(rr),
+            int code = ctr_fail(c, MPAVS_CONTRACTS_ERR_RPC, "resolve", "eth_chainId: %s (%s)", mpavs_rpc_strerror(rr),
                                e.message);
             mpavs_rpc_error_clear(&e);
             return code;
@@ -74,35 +74,35 @@ int mpavs_contracts_resolve_addresses(mpavs_contracts_ctx *c, mpavs_contracts_de
     const struct {
         mpavs_address *field;
         const mpavs_address *from;
-        ct_sig sig;
+        ctr_sig sig;
     } steps[] = {
-        {&d->service_manager, &d->registry_coordinator, CT_SERVICE_MANAGER},
-        {&d->stake_registry, &d->registry_coordinator, CT_STAKE_REGISTRY},
-        {&d->bls_apk_registry, &d->registry_coordinator, CT_BLS_APK_REGISTRY},
-        {&d->index_registry, &d->registry_coordinator, CT_INDEX_REGISTRY},
-        {&d->delegation_manager, &d->stake_registry, CT_DELEGATION},
-        {&d->strategy_manager, &d->delegation_manager, CT_STRATEGY_MANAGER},
-        {&d->avs_directory, &d->service_manager, CT_AVS_DIRECTORY},
+        {&d->service_manager, &d->registry_coordinator, CTR_SERVICE_MANAGER},
+        {&d->stake_registry, &d->registry_coordinator, CTR_STAKE_REGISTRY},
+        {&d->bls_apk_registry, &d->registry_coordinator, CTR_BLS_APK_REGISTRY},
+        {&d->index_registry, &d->registry_coordinator, CTR_INDEX_REGISTRY},
+        {&d->delegation_manager, &d->stake_registry, CTR_DELEGATION},
+        {&d->strategy_manager, &d->delegation_manager, CTR_STRATEGY_MANAGER},
+        {&d->avs_directory, &d->service_manager, CTR_AVS_DIRECTORY},
     };
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
         if (!addr_is_zero(steps[i].field)) continue;
-        ct_word w;
+        ctr_word w;
         int r = call_word(c, &w, steps[i].from, steps[i].sig, NULL, "resolve");
         if (r) return r;
         memcpy(steps[i].field->bytes, w.fixed, 20);
         if (addr_is_zero(steps[i].field))
-            return ct_fail(c, MPAVS_CONTRACTS_ERR_DECODE, "resolve", "%s returned the zero address", ct_signature(c, steps[i].sig)->canonical);
+            return ctr_fail(c, MPAVS_CONTRACTS_ERR_DECODE, "resolve", "%s returned the zero address", ctr_signature(c, steps[i].sig)->canonical);
     }
     return MPAVS_CONTRACTS_OK;
 }
 
 int mpavs_contracts_strategy_token(mpavs_contracts_ctx *c, mpavs_address *token, uint8_t *decimals,
                                 const mpavs_address *strategy) {
-    ct_word w;
-    int r = call_word(c, &w, strategy, CT_UNDERLYING_TOKEN, NULL, "underlyingToken");
+    ctr_word w;
+    int r = call_word(c, &w, strategy, CTR_UNDERLYING_TOKEN, NULL, "underlyingToken");
     if (r) return r;
     memcpy(token->bytes, w.fixed, 20);
-    if ((r = call_word(c, &w, token, CT_DECIMALS, NULL, "decimals"))) return r;
+    if ((r = call_word(c, &w, token, CTR_DECIMALS, NULL, "decimals"))) return r;
     *decimals = (uint8_t)w.word.w[0];
     return MPAVS_CONTRACTS_OK;
 }
@@ -121,91 +121,91 @@ int mpavs_contracts_deposit_into(mpavs_contracts_ctx *c, const mpavs_contracts_d
 
 int mpavs_contracts_operator_shares(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, mpavs_u256 *shares,
                                  const mpavs_address *operator_addr, const mpavs_address *strategy) {
-    ct_str a = {0};
-    ct_printf(&a, "(");
-    ct_addr(&a, operator_addr);
-    ct_printf(&a, ",");
-    ct_addr(&a, strategy);
-    ct_printf(&a, ")");
-    ct_word w;
-    int r = a.oom ? ct_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "operatorShares", "out of memory")
-                  : call_word(c, &w, &d->delegation_manager, CT_OPERATOR_SHARES, a.s,
+    ctr_str a = {0};
+    ctr_printf(&a, "(");
+    ctr_addr(&a, operator_addr);
+    ctr_printf(&a, ",");
+    ctr_addr(&a, strategy);
+    ctr_printf(&a, ")");
+    ctr_word w;
+    int r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "operatorShares", "out of memory")
+                  : call_word(c, &w, &d->delegation_manager, CTR_OPERATOR_SHARES, a.s,
                               "operatorShares");
     if (!r) *shares = w.word;
-    ct_str_free(&a);
+    ctr_str_free(&a);
     return r;
 }
 
 int mpavs_contracts_opt_out(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, const uint8_t *quorums,
                          size_t nquorums) {
-    if (!nquorums) return ct_fail(c, MPAVS_CONTRACTS_ERR_ARG, "opt-out", "no quorums");
-    ct_str a = {0};
-    ct_printf(&a, "(");
-    ct_hex(&a, quorums, nquorums);
-    ct_printf(&a, ")");
-    int r = a.oom ? ct_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "opt-out", "out of memory")
-                  : ct_tx(c, &d->registry_coordinator, CT_DEREGISTER_OPERATOR, a.s, "deregisterOperator");
-    ct_str_free(&a);
+    if (!nquorums) return ctr_fail(c, MPAVS_CONTRACTS_ERR_ARG, "opt-out", "no quorums");
+    ctr_str a = {0};
+    ctr_printf(&a, "(");
+    ctr_hex(&a, quorums, nquorums);
+    ctr_printf(&a, ")");
+    int r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "opt-out", "out of memory")
+                  : ctr_tx(c, &d->registry_coordinator, CTR_DEREGISTER_OPERATOR, a.s, "deregisterOperator");
+    ctr_str_free(&a);
     return r;
 }
 
 int mpavs_contracts_operator_status(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
                                  mpavs_contracts_standing *st, const mpavs_address *operator_addr) {
     memset(st, 0, sizeof *st);
-    ct_str a = {0};
-    ct_word w;
+    ctr_str a = {0};
+    ctr_word w;
     one_addr_arg(&a, operator_addr);
-    int r = a.oom ? ct_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "status", "out of memory") : MPAVS_CONTRACTS_OK;
-    if (!r && !(r = call_word(c, &w, &d->delegation_manager, CT_IS_OPERATOR, a.s, "isOperator")))
+    int r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "status", "out of memory") : MPAVS_CONTRACTS_OK;
+    if (!r && !(r = call_word(c, &w, &d->delegation_manager, CTR_IS_OPERATOR, a.s, "isOperator")))
         st->is_operator = !mpavs_u256_is_zero(&w.word);
-    if (!r && !(r = call_word(c, &w, &d->registry_coordinator, CT_GET_OPERATOR_STATUS, a.s,
+    if (!r && !(r = call_word(c, &w, &d->registry_coordinator, CTR_GET_OPERATOR_STATUS, a.s,
                               "getOperatorStatus")))
         st->avs_status = (uint8_t)w.word.w[0];
-    if (!r && !(r = call_word(c, &w, &d->service_manager, CT_IS_POA_ENABLED, NULL, "isPoAEnabled")))
+    if (!r && !(r = call_word(c, &w, &d->service_manager, CTR_IS_POA_ENABLED, NULL, "isPoAEnabled")))
         st->poa_enabled = !mpavs_u256_is_zero(&w.word);
-    if (!r && !(r = call_word(c, &w, &d->service_manager, CT_IS_WHITELISTED, a.s,
+    if (!r && !(r = call_word(c, &w, &d->service_manager, CTR_IS_WHITELISTED, a.s,
                               "isOperatorWhitelisted")))
         st->whitelisted = !mpavs_u256_is_zero(&w.word);
-    if (!r && !(r = call_word(c, &w, &d->registry_coordinator, CT_QUORUM_COUNT, NULL, "quorumCount")))
+    if (!r && !(r = call_word(c, &w, &d->registry_coordinator, CTR_QUORUM_COUNT, NULL, "quorumCount")))
         st->quorum_count = (uint8_t)w.word.w[0];
     if (!r) r = mpavs_contracts_operator_id(c, d, operator_addr, st->operator_id);
     static const uint8_t zero[32];
     if (!r && memcmp(st->operator_id, zero, 32) != 0) {
         one_b32_arg(&a, st->operator_id);
-        if (!(r = call_word(c, &w, &d->registry_coordinator, CT_QUORUM_BITMAP, a.s,
+        if (!(r = call_word(c, &w, &d->registry_coordinator, CTR_QUORUM_BITMAP, a.s,
                             "getCurrentQuorumBitmap")))
             st->quorum_bitmap = w.word;
         for (unsigned q = 0; !r && q < st->quorum_count && q < MPAVS_CONTRACTS_MAX_QUORUMS; q++)
             if (mpavs_u256_bit(&st->quorum_bitmap, q))
                 r = mpavs_contracts_current_stake(c, d, st->operator_id, (uint8_t)q, &st->stake[q]);
     }
-    ct_str_free(&a);
+    ctr_str_free(&a);
     return r;
 }
 
 int mpavs_contracts_liveness_status(mpavs_contracts_ctx *c, mpavs_contracts_liveness *lv, const mpavs_address *verifier,
                                  const uint8_t operator_id[32]) {
     memset(lv, 0, sizeof *lv);
-    ct_str a = {0};
+    ctr_str a = {0};
     one_b32_arg(&a, operator_id);
-    if (a.oom) return ct_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "liveness", "out of memory");
+    if (a.oom) return ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "liveness", "out of memory");
     mpavs_abi_value *ret = NULL;
-    int r = ct_call(c, verifier, CT_ATTESTED_PROVERS, a.s, NULL, &ret, "attestedProvers");
+    int r = ctr_call(c, verifier, CTR_ATTESTED_PROVERS, a.s, NULL, &ret, "attestedProvers");
     if (!r) {
         if (ret->n != 2 || mpavs_u256_bits(&ret->items[1].word) > 63)
-            r = ct_fail(c, MPAVS_CONTRACTS_ERR_DECODE, "attestedProvers", "unexpected output");
+            r = ctr_fail(c, MPAVS_CONTRACTS_ERR_DECODE, "attestedProvers", "unexpected output");
         else
             lv->attested_at = ret->items[1].word.w[0];
     }
     mpavs_abi_value_free(ret);
-    ct_word w;
-    if (!r && !(r = call_word(c, &w, verifier, CT_ATTEST_VALIDITY, NULL, "attestValiditySeconds"))) {
+    ctr_word w;
+    if (!r && !(r = call_word(c, &w, verifier, CTR_ATTEST_VALIDITY, NULL, "attestValiditySeconds"))) {
         if (mpavs_u256_bits(&w.word) > 62)
-            r = ct_fail(c, MPAVS_CONTRACTS_ERR_DECODE, "attestValiditySeconds", "value out of range");
+            r = ctr_fail(c, MPAVS_CONTRACTS_ERR_DECODE, "attestValiditySeconds", "value out of range");
         else
             lv->validity_seconds = w.word.w[0];
     }
-    if (!r && !(r = call_word(c, &w, verifier, CT_ATTESTED_PROVER_ADDR, a.s, "attestedProverAddr")))
+    if (!r && !(r = call_word(c, &w, verifier, CTR_ATTESTED_PROVER_ADDR, a.s, "attestedProverAddr")))
         memcpy(lv->prover.bytes, w.fixed, 20);
     if (!r) {
         mpavs_rpc_block b = {0};
@@ -213,7 +213,7 @@ int mpavs_contracts_liveness_status(mpavs_contracts_ctx *c, mpavs_contracts_live
         bool found = false;
         int rr = mpavs_rpc_get_block_by_number(c->rpc, &b, &found, &e, "latest");
         if (rr || !found)
-            r = ct_fail(c, MPAVS_CONTRACTS_ERR_RPC, "liveness", "latest block: %s (%s)",
+            r = ctr_fail(c, MPAVS_CONTRACTS_ERR_RPC, "liveness", "latest block: %s (%s)",
                         rr ? mpavs_rpc_strerror(rr) : "not found", e.message);
         else
             lv->now = b.timestamp;
@@ -224,7 +224,7 @@ int mpavs_contracts_liveness_status(mpavs_contracts_ctx *c, mpavs_contracts_live
         lv->valid_until = lv->attested_at + lv->validity_seconds;
         lv->live = lv->valid_until > lv->now;
     }
-    ct_str_free(&a);
+    ctr_str_free(&a);
     return r;
 }
 
@@ -232,7 +232,7 @@ int mpavs_contracts_liveness_status(mpavs_contracts_ctx *c, mpavs_contracts_live
 static int get_logs(mpavs_contracts_ctx *c, mpavs_rpc_log **logs, size_t *n, const mpavs_address *addr,
                     const char *event, uint64_t from_block, const char *step) {
     uint8_t topic[32];
-    if (mpavs_abi_event_topic(topic, event)) return ct_fail(c, MPAVS_CONTRACTS_ERR_ARG, step, "bad event %s", event);
+    if (mpavs_abi_event_topic(topic, event)) return ctr_fail(c, MPAVS_CONTRACTS_ERR_ARG, step, "bad event %s", event);
     char tag[24];
     mpavs_rpc_filter f = {.from_block = mpavs_rpc_tag_number(tag, from_block), .to_block = "latest",
                           .addresses = (const uint8_t (*)[20])addr->bytes, .naddresses = 1, .ntopics = 1};
@@ -240,7 +240,7 @@ static int get_logs(mpavs_contracts_ctx *c, mpavs_rpc_log **logs, size_t *n, con
     mpavs_rpc_error e = {0};
     int rr = mpavs_rpc_get_logs(c->rpc, logs, n, &e, &f);
     int r = MPAVS_CONTRACTS_OK;
-    if (rr) r = ct_fail(c, MPAVS_CONTRACTS_ERR_RPC, step, "eth_getLogs %s: %s (%s)", event, mpavs_rpc_strerror(rr), e.message);
+    if (rr) r = ctr_fail(c, MPAVS_CONTRACTS_ERR_RPC, step, "eth_getLogs %s: %s (%s)", event, mpavs_rpc_strerror(rr), e.message);
     mpavs_rpc_error_clear(&e);
     return r;
 }
@@ -255,10 +255,10 @@ int mpavs_contracts_registrations(mpavs_contracts_ctx *c, const mpavs_contracts_
                      "registrations");
     if (r) return r;
     mpavs_contracts_registration *out = nl ? calloc(nl, sizeof *out) : NULL;
-    if (nl && !out) r = ct_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "registrations", "out of memory");
+    if (nl && !out) r = ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "registrations", "out of memory");
     for (size_t i = 0; !r && i < nl; i++) {
         if (logs[i].ntopics != 3) {
-            r = ct_fail(c, MPAVS_CONTRACTS_ERR_DECODE, "registrations", "OperatorRegistered log with %zu topics",
+            r = ctr_fail(c, MPAVS_CONTRACTS_ERR_DECODE, "registrations", "OperatorRegistered log with %zu topics",
                         logs[i].ntopics);
             break;
         }
@@ -305,13 +305,13 @@ int mpavs_contracts_confirmations(mpavs_contracts_ctx *c, const mpavs_contracts_
     mpavs_abi_type *t = NULL;
     mpavs_contracts_confirmation *cs = nl ? calloc(nl, sizeof *cs) : NULL;
     if ((nl && !cs) || mpavs_abi_type_parse(&t, "(bytes,bytes)"))
-        r = ct_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "confirmations", "out of memory");
+        r = ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "confirmations", "out of memory");
     for (size_t i = 0; !r && i < nl; i++) {
         mpavs_abi_value *v = NULL;
         mpavs_u256 id = mpavs_u256_from_be32(logs[i].topics[1]);
         if (logs[i].ntopics != 2 || mpavs_abi_decode(&v, t, logs[i].data, logs[i].data_len) ||
             mpavs_u256_bits(&id) > 64) {
-            r = ct_fail(c, MPAVS_CONTRACTS_ERR_DECODE, "confirmations", "StateConfirmed log %zu does not decode", i);
+            r = ctr_fail(c, MPAVS_CONTRACTS_ERR_DECODE, "confirmations", "StateConfirmed log %zu does not decode", i);
             mpavs_abi_value_free(v);
             break;
         }
@@ -323,7 +323,7 @@ int mpavs_contracts_confirmations(mpavs_contracts_ctx *c, const mpavs_contracts_
         cs[i].block_number = logs[i].block_number;
         memcpy(cs[i].tx_hash, logs[i].tx_hash, 32);
         mpavs_abi_value_free(v);
-        if (!cs[i].metadata || !cs[i].state) r = ct_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "confirmations", "out of memory");
+        if (!cs[i].metadata || !cs[i].state) r = ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "confirmations", "out of memory");
     }
     mpavs_abi_type_free(t);
     mpavs_rpc_logs_free(logs, nl);

@@ -23,27 +23,27 @@ static int dv_artifact(mpavs_contracts_ctx *c, const char *dir, const char *file
                        size_t *len) {
     char path[4096];
     if (snprintf(path, sizeof path, "%s/%s.sol/%s.json", dir, file, name) >= (int)sizeof path)
-        return ct_fail(c, MPAVS_CONTRACTS_ERR_ARG, name, "artifact path too long");
+        return ctr_fail(c, MPAVS_CONTRACTS_ERR_ARG, name, "artifact path too long");
     json_error_t je;
     json_t *art = json_load_file(path, 0, &je);
     if (!art)
-        return ct_fail(c, MPAVS_DEVNET_ERR_ARTIFACT, name, "cannot read %s (%s; run forge build in contracts/)", path,
+        return ctr_fail(c, MPAVS_DEVNET_ERR_ARTIFACT, name, "cannot read %s (%s; run forge build in contracts/)", path,
                        je.text);
     const char *hex = json_string_value(json_object_get(json_object_get(art, "bytecode"), "object"));
     int r = MPAVS_CONTRACTS_OK;
     if (!hex || strlen(hex) < 4) {
-        r = ct_fail(c, MPAVS_DEVNET_ERR_ARTIFACT, name, "%s has no bytecode.object", path);
+        r = ctr_fail(c, MPAVS_DEVNET_ERR_ARTIFACT, name, "%s has no bytecode.object", path);
     } else if (strstr(hex, "__$")) {
-        r = ct_fail(c, MPAVS_DEVNET_ERR_ARTIFACT, name, "%s needs library linking (unsupported)", path);
+        r = ctr_fail(c, MPAVS_DEVNET_ERR_ARTIFACT, name, "%s needs library linking (unsupported)", path);
     } else {
         size_t cap = strlen(hex) / 2 + 1;
         *code = malloc(cap);
         if (!*code) {
-            r = ct_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, name, "out of memory");
+            r = ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, name, "out of memory");
         } else if (mpavs_hex_decode(*code, cap, len, hex, strlen(hex)) != MPAVS_HEX_OK || *len == 0) {
             free(*code);
             *code = NULL;
-            r = ct_fail(c, MPAVS_DEVNET_ERR_ARTIFACT, name, "%s: bytecode.object is not hex", path);
+            r = ctr_fail(c, MPAVS_DEVNET_ERR_ARTIFACT, name, "%s: bytecode.object is not hex", path);
         }
     }
     json_decref(art);
@@ -66,7 +66,7 @@ int dv_deploy(mpavs_contracts_ctx *c, const char *dir, const char *file, const c
         mpavs_abi_type_free(t);
         if (a) {
             free(code);
-            return ct_fail(c, MPAVS_CONTRACTS_ERR_ARG, name, "constructor arguments %s: %s", ctor_types,
+            return ctr_fail(c, MPAVS_CONTRACTS_ERR_ARG, name, "constructor arguments %s: %s", ctor_types,
                            mpavs_abi_strerror(a));
         }
     }
@@ -74,13 +74,13 @@ int dv_deploy(mpavs_contracts_ctx *c, const char *dir, const char *file, const c
     if (!init) {
         free(code);
         free(enc);
-        return ct_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, name, "out of memory");
+        return ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, name, "out of memory");
     }
     memcpy(init, code, clen);
     if (elen) memcpy(init + clen, enc, elen);
     char step[128];
     snprintf(step, sizeof step, "deploy %s", name);
-    r = ct_send_raw(c, NULL, init, clen + elen, step, addr, NULL);
+    r = ctr_send_raw(c, NULL, init, clen + elen, step, addr, NULL);
     free(init);
     free(code);
     free(enc);

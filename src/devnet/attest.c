@@ -36,15 +36,15 @@ int mpavs_devnet_add_pck_key_from_quote(mpavs_contracts_ctx *c, const mpavs_cont
                                         const uint8_t *quote, size_t len) {
     uint8_t xy[64];
     if (pck_pubkey(xy, quote, len))
-        return ct_fail(c, MPAVS_DEVNET_ERR_ARG, "addPckKey", "the quote carries no usable PCK certificate");
-    ct_str a = {0};
-    ct_printf(&a, "(");
-    ct_hex(&a, xy, 32);
-    ct_printf(&a, ",");
-    ct_hex(&a, xy + 32, 32);
-    ct_printf(&a, ",0x000000000000,0)");
-    int r = a.oom ? ct_fail(c, MPAVS_DEVNET_ERR_NOMEM, "addPckKey", "out of memory")
-                  : ct_tx_text(c, &d->quote_verifier, "addPckKey(bytes32,bytes32,bytes6,uint8)", a.s, "addPckKey");
-    ct_str_free(&a);
+        return ctr_fail(c, MPAVS_DEVNET_ERR_ARG, "addPckKey", "the quote carries no usable PCK certificate");
+    ctr_str a = {0};
+    ctr_printf(&a, "(");
+    ctr_hex(&a, xy, 32);
+    ctr_printf(&a, ",");
+    ctr_hex(&a, xy + 32, 32);
+    ctr_printf(&a, ",0x000000000000,0)");
+    int r = a.oom ? ctr_fail(c, MPAVS_DEVNET_ERR_NOMEM, "addPckKey", "out of memory")
+                  : ctr_tx_text(c, &d->quote_verifier, "addPckKey(bytes32,bytes32,bytes6,uint8)", a.s, "addPckKey");
+    ctr_str_free(&a);
     return r;
 }

@@ -1,6 +1,7 @@
 /* Web3 Secret Storage v3 and eigensdk BLS key files: scrypt/PBKDF2, AES-128-CTR, keccak MAC. */
 #include "mpavs/keystore.h"
 #include "keystore/scrypt.h"
+#include "util/ct.h"
 #include "mpavs/hex.h"
 #include "mpavs/keccak.h"
 
@@ -289,7 +290,9 @@ int mpavs_keystore_decrypt(uint8_t *secret, size_t cap, size_t *secret_len,
         goto out;
     }
     mac_of(mac, dk, ct, ctlen);
-    if (!mpavs_ct_memeq(mac, want, 32)) {
+    int mac_ok = mpavs_ct_memeq(mac, want, 32);
+    ct_declassify(&mac_ok, sizeof mac_ok); /* the password check's verdict is public */
+    if (!mac_ok) {
         ret = MPAVS_KEYSTORE_ERR_MAC;
         goto out;
     }

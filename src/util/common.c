@@ -1,5 +1,6 @@
 /* Process-free helpers shared by every module: abort, wipe, ct compare, randomness. */
 #include "mpavs/common.h"
+#include "util/ct.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -23,7 +24,7 @@ int mpavs_ct_memeq(const void *a, const void *b, size_t n) {
     const volatile unsigned char *x = a, *y = b;
     unsigned char d = 0;
     for (size_t i = 0; i < n; i++) d |= (unsigned char)(x[i] ^ y[i]);
-    return (int)((((unsigned)d) - 1u) >> 8) & 1;
+    return (int)(ct_mask_zero(d) & 1);
 }
 
 int mpavs_random_bytes(void *out, size_t n) {
