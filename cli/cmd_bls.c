@@ -320,11 +320,11 @@ static int bls_show(int argc, char **argv) {
     char *pw = cli_read_secret_file(pwf);
     if (!pw) return 2;
     uint8_t sk[32];
-    char why[200] = "";
-    int rc = mpavs_keystore_bls_load(sk, NULL, why, sizeof why, kp, pw, strlen(pw));
+    mpavs_error why = {0};
+    int rc = mpavs_keystore_bls_load(sk, NULL, &why, kp, pw, strlen(pw));
     mpavs_wipe(pw, strlen(pw));
     free(pw);
-    if (rc) return cli_error("show: %s: %s", kp, why);
+    if (rc) return cli_error("show: %s: %s", kp, why.message); /* keystore errors hold no data */
     print_pubkey(sk);
     mpavs_wipe(sk, sizeof sk);
     return 0;

@@ -29,17 +29,17 @@ static int open_ctx(mpavs_contracts_ctx *c, const char *cmd, const char *url, co
     curl_global_init(CURL_GLOBAL_DEFAULT);
     mpavs_rpc *rpc = mpavs_rpc_create(url, NULL);
     if (!rpc) return cli_usage_error("devnet %s: unusable --rpc-url %s", cmd, url);
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     mpavs_sender *sender = NULL;
     int r = mpavs_sender_create(&sender, &e, rpc, key, NULL);
     if (r) {
         cli_error("devnet %s: %s: %s (%s)", cmd, url, mpavs_sender_strerror(r), e.message);
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         mpavs_rpc_destroy(rpc);
         return r == MPAVS_SENDER_ERR_SIGN ? 2 : 1;
     }
     if (mpavs_contracts_init(c, rpc, sender)) {
-        cli_error("devnet %s: %s", cmd, c->error);
+        cli_error("devnet %s: %s", cmd, c->error.message);
         mpavs_contracts_clear(c);
         mpavs_sender_destroy(sender);
         mpavs_rpc_destroy(rpc);
@@ -88,7 +88,7 @@ static int register_pck(mpavs_contracts_ctx *c, const mpavs_contracts_deployment
     uint8_t *q = ca ? devnet_quote(cmd, ca, &qlen) : cli_read_file(quote_file, &qlen);
     if (!q) return ca ? 1 : cli_error("devnet %s: cannot read %s", cmd, quote_file);
     int rc = 0;
-    if (mpavs_devnet_add_pck_key_from_quote(c, d, q, qlen)) rc = cli_error("devnet %s: %s", cmd, c->error);
+    if (mpavs_devnet_add_pck_key_from_quote(c, d, q, qlen)) rc = cli_error("devnet %s: %s", cmd, c->error.message);
     free(q);
     return rc;
 }
@@ -145,7 +145,7 @@ static int deploy(int argc, char **argv) {
     mpavs_wipe(key, sizeof key);
     mpavs_contracts_deployment d;
     int r = mpavs_devnet_deploy(&c, &d, &opt);
-    if (r) rc = cli_error("devnet deploy: %s", c.error);
+    if (r) rc = cli_error("devnet deploy: %s", c.error.message);
     if (!rc && (r = mpavs_devnet_deployment_save(&d, out)))
         rc = cli_error("devnet deploy: cannot write %s: %s", out, mpavs_devnet_strerror(r));
     if (!rc) fprintf(stderr, "devnet stack deployed on chain %llu; addresses in %s\n", (unsigned long long)d.chain_id, out);
@@ -196,15 +196,15 @@ static int register_operator(int argc, char **argv) {
     if (amt && (mpavs_u256_parse(&amount, amt, strlen(amt)) || mpavs_u256_is_zero(&amount)))
         return cli_usage_error("devnet register-operator: --deposit: expected a positive integer");
     mpavs_contracts_deployment d;
-    char err[512];
-    if (mpavs_devnet_deployment_load(&d, dep, err, sizeof err)) return cli_error("devnet register-operator: %s", err);
+    mpavs_error err = {0};
+    if (mpavs_devnet_deployment_load(&d, &err, dep)) return cli_error("devnet register-operator: %s", err.message);
     mpavs_contracts_ctx c;
     if (funder) {
         if ((rc = open_ctx(&c, "register-operator", url, fkey))) return rc;
         mpavs_address to;
         mpavs_ecdsa_ctx *ec = mpavs_ecdsa_ctx_create();
         if (!ec || mpavs_ecdsa_seckey_to_address(ec, &to, key)) rc = cli_error("devnet register-operator: bad key");
-        else if (mpavs_devnet_token_transfer(&c, &d, &to, &amount)) rc = cli_error("devnet register-operator: %s", c.error);
+        else if (mpavs_devnet_token_transfer(&c, &d, &to, &amount)) rc = cli_error("devnet register-operator: %s", c.error.message);
         mpavs_ecdsa_ctx_destroy(ec);
         close_ctx(&c);
         if (rc) return rc;
@@ -217,7 +217,7 @@ static int register_operator(int argc, char **argv) {
              mpavs_contracts_opt_in(&c, &d, key, bls, q0, 1, sock ? sock : "devnet", salt,
                                  (uint64_t)time(NULL) + 3600) ||
              mpavs_contracts_operator_id(&c, &d, mpavs_sender_address(c.sender), id))
-        rc = cli_error("devnet register-operator: %s", c.error);
+        rc = cli_error("devnet register-operator: %s", c.error.message);
     else
         cli_print_hex(id, 32);
     mpavs_wipe(key, sizeof key);
@@ -259,8 +259,8 @@ static int add_pck(int argc, char **argv) {
     int rc = parse32(key, "add-pck", "private-key", keyhex);
     if (rc) return rc;
     mpavs_contracts_deployment d;
-    char err[512];
-    if (mpavs_devnet_deployment_load(&d, dep, err, sizeof err)) return cli_error("devnet add-pck: %s", err);
+    mpavs_error err = {0};
+    if (mpavs_devnet_deployment_load(&d, &err, dep)) return cli_error("devnet add-pck: %s", err.message);
     mpavs_contracts_ctx c;
     rc = open_ctx(&c, "add-pck", url, key);
     mpavs_wipe(key, sizeof key);
@@ -304,7 +304,7 @@ static bool same_operator(const mpavs_contracts_registration *x, const mpavs_con
 static int status_operators(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, uint64_t from) {
     mpavs_contracts_registration *regs = NULL;
     size_t n = 0;
-    if (mpavs_contracts_registrations(c, d, &regs, &n, from)) return cli_error("devnet status: %s", c->error);
+    if (mpavs_contracts_registrations(c, d, &regs, &n, from)) return cli_error("devnet status: %s", c->error.message);
     size_t distinct = 0;
     for (size_t i = 0; i < n; i++) {
         bool later = false; /* each operator once, at its latest registration */
@@ -321,7 +321,7 @@ static int status_operators(mpavs_contracts_ctx *c, const mpavs_contracts_deploy
         mpavs_contracts_liveness lv;
         if (mpavs_contracts_operator_status(c, d, st, &regs[i].operator_addr) ||
             mpavs_contracts_liveness_status(c, &lv, &d->tee_liveness_verifier, regs[i].operator_id)) {
-            rc = cli_error("devnet status: %s", c->error);
+            rc = cli_error("devnet status: %s", c->error.message);
             break;
         }
         char a[43], bm[80], p[43];
@@ -350,7 +350,7 @@ static int status_operators(mpavs_contracts_ctx *c, const mpavs_contracts_deploy
 static int status_confirmations(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, uint64_t from, size_t last) {
     mpavs_contracts_confirmation *cs = NULL;
     size_t n = 0;
-    if (mpavs_contracts_confirmations(c, d, &cs, &n, from)) return cli_error("devnet status: %s", c->error);
+    if (mpavs_contracts_confirmations(c, d, &cs, &n, from)) return cli_error("devnet status: %s", c->error.message);
     printf("confirmed_states: %zu\n", n);
     for (size_t i = last && n > last ? n - last : 0; i < n; i++) {
         printf("state committee %llu block %llu tx ", (unsigned long long)cs[i].committee_id,
@@ -388,8 +388,9 @@ static int status(int argc, char **argv) {
     if (rc || cli_positionals(&a, pos, 1) != 0) return 2;
     if (!dep) dep = ".devnet/deployment.json";
     mpavs_contracts_deployment d;
-    char err[600], rpc_url[2048];
-    if (mpavs_devnet_deployment_load(&d, dep, err, sizeof err)) return cli_error("devnet status: %s", err);
+    mpavs_error err = {0};
+    char rpc_url[2048];
+    if (mpavs_devnet_deployment_load(&d, &err, dep)) return cli_error("devnet status: %s", err.message);
     if (url) snprintf(rpc_url, sizeof rpc_url, "%s", url);
     else if (mpavs_devnet_deployment_string(rpc_url, sizeof rpc_url, dep, "rpcUrl"))
         return cli_usage_error("devnet status: %s has no rpcUrl: give --rpc-url", dep);
@@ -402,7 +403,7 @@ static int status(int argc, char **argv) {
         mpavs_rpc_destroy(rpc);
         return cli_error("devnet status: out of memory");
     }
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     mpavs_rpc_block b = {0};
     bool found = false;
     uint64_t cid = 0;
@@ -413,7 +414,7 @@ static int status(int argc, char **argv) {
     else if (cid != d.chain_id)
         rc = cli_error("devnet status: %s is chain %llu but %s is for chain %llu", rpc_url, (unsigned long long)cid, dep,
                        (unsigned long long)d.chain_id);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     if (!rc) {
         char sm[43];
         mpavs_address_to_checksum(sm, &d.service_manager);

@@ -565,11 +565,11 @@ static int load_ecdsa(uint8_t sk[32], mpavs_address *addr, const char *path, con
 
 /* Decrypt a BLS key file. Out: sk. Returns 0, or 1 after a message. */
 static int load_bls(uint8_t sk[32], const char *path, const char *pw) {
-    char err[200];
+    mpavs_error err = {0};
     bool match = false;
-    int r = mpavs_keystore_bls_load(sk, &match, err, sizeof err, path, pw, strlen(pw));
+    int r = mpavs_keystore_bls_load(sk, &match, &err, path, pw, strlen(pw));
     if (r == MPAVS_KEYSTORE_ERR_IO) return cli_error("operator: cannot read %s", path);
-    if (r) return cli_error("operator: %s: %s", path, err);
+    if (r) return cli_error("operator: %s: %s", path, err.message); /* err holds no data: nothing to clear */
     if (!match) fprintf(stderr, "mpavs: warning: %s: pubKey field does not match the key (ignored)\n", path);
     return 0;
 }
@@ -680,9 +680,9 @@ static int net_parse(cli_args *a, net_cfg *n) {
     if ((rc = copy_str(n->network, sizeof n->network, net, "--network"))) return rc;
     if (!strcmp(net, "devnet")) {
         const char *path = dep ? dep : DEFAULT_DEPLOYMENT;
-        char err[600];
-        if (mpavs_devnet_deployment_load(&n->d, path, err, sizeof err))
-            return cli_error("operator: --network devnet: %s (deploy with `mpavs devnet deploy` or give --deployment)", err);
+        mpavs_error err = {0}; /* devnet errors hold no data */
+        if (mpavs_devnet_deployment_load(&n->d, &err, path))
+            return cli_error("operator: --network devnet: %s (deploy with `mpavs devnet deploy` or give --deployment)", err.message);
         n->have_strategy = true;
         n->liveness_verifier = n->d.tee_liveness_verifier;
         n->have_liveness = true;
@@ -744,19 +744,19 @@ static int net_connect(mpavs_contracts_ctx *c, net_cfg *n, const uint8_t *key) {
         mpavs_rpc_destroy(rpc);
         return cli_error("operator: out of memory");
     }
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     uint64_t cid = 0;
     int rc = 0, r = mpavs_rpc_chain_id(c->rpc, &cid, &e);
     if (r) rc = cli_error("operator: %s: %s (%s)", n->rpc_url, mpavs_rpc_strerror(r), e.message);
     else if (n->d.chain_id && cid != n->d.chain_id)
         rc = cli_error("operator: %s is chain %llu but --network %s is chain %llu", n->rpc_url, (unsigned long long)cid,
                        n->network, (unsigned long long)n->d.chain_id);
-    mpavs_rpc_error_clear(&e);
-    if (!rc && mpavs_contracts_resolve_addresses(c, &n->d)) rc = cli_error("operator: %s", c->error);
+    mpavs_error_clear(&e);
+    if (!rc && mpavs_contracts_resolve_addresses(c, &n->d)) rc = cli_error("operator: %s", c->error.message);
     if (!rc && key) {
         r = mpavs_sender_create(&c->sender, &e, c->rpc, key, NULL);
         if (r) rc = cli_error("operator: %s: %s (%s)", n->rpc_url, mpavs_sender_strerror(r), e.message);
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
     }
     if (rc) {
         mpavs_rpc_destroy(c->rpc);
@@ -880,7 +880,7 @@ static int tx_connect(tx_cmd *t, bool need_operator) {
     int rc = signer_load(t->sk, &t->me, &t->s);
     if (rc || (rc = net_connect(&t->c, &t->n, t->sk))) return rc;
     t->connected = true;
-    if (mpavs_contracts_operator_status(&t->c, &t->n.d, &t->st, &t->me)) return cli_error("operator %s: %s", t->cmd, t->c.error);
+    if (mpavs_contracts_operator_status(&t->c, &t->n.d, &t->st, &t->me)) return cli_error("operator %s: %s", t->cmd, t->c.error.message);
     if (need_operator && !t->st.is_operator)
         return cli_error("operator %s: the account is not an EigenLayer operator: run `mpavs operator register` first",
                          t->cmd);
@@ -888,7 +888,7 @@ static int tx_connect(tx_cmd *t, bool need_operator) {
 }
 
 /* Report the context's error for a failed library call. Returns 1. */
-static int tx_fail(tx_cmd *t) { return cli_error("operator %s: %s", t->cmd, t->c.error); }
+static int tx_fail(tx_cmd *t) { return cli_error("operator %s: %s", t->cmd, t->c.error.message); }
 
 /* Close and wipe. Returns rc. */
 static int tx_end(tx_cmd *t, int rc) {
@@ -1233,7 +1233,7 @@ static int op_status(int argc, char **argv) {
         return cli_error("operator status: out of memory");
     }
     if (mpavs_contracts_operator_status(&c, &n.d, st, &me)) {
-        rc = cli_error("operator status: %s", c.error);
+        rc = cli_error("operator status: %s", c.error.message);
         goto close;
     }
     char bm[80];
@@ -1274,7 +1274,7 @@ static int op_status(int argc, char **argv) {
         mpavs_contracts_liveness lv;
         print_address("liveness_verifier", &n.liveness_verifier);
         if (mpavs_contracts_liveness_status(&ac, &lv, &n.liveness_verifier, id)) {
-            rc = cli_error("operator status: attestation layer: %s", ac.error);
+            rc = cli_error("operator status: attestation layer: %s", ac.error.message);
         } else {
             printf("attested_at: %llu\nattest_validity_seconds: %llu\nliveness_valid_until: %llu\nlive: %s\n",
                    (unsigned long long)lv.attested_at, (unsigned long long)lv.validity_seconds,
@@ -1286,7 +1286,7 @@ static int op_status(int argc, char **argv) {
     }
     if (!rc && have_att) {
         mpavs_u256 bal;
-        mpavs_rpc_error e = {0};
+        mpavs_error e = {0};
         int r = mpavs_rpc_get_balance(ac.rpc, &bal, &e, att.bytes, "latest");
         if (r) {
             rc = cli_error("operator status: eth_getBalance: %s (%s)", mpavs_rpc_strerror(r), e.message);
@@ -1296,7 +1296,7 @@ static int op_status(int argc, char **argv) {
             print_address("attestation_account", &att);
             printf("attestation_balance_wei: %s\n", v);
         }
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
     }
     if (other) mpavs_rpc_destroy(ac.rpc);
     mpavs_contracts_clear(&ac);

@@ -61,7 +61,7 @@ void agg_pool_destroy(agg_pool *p) {
     pthread_cond_destroy(&p->cv);
 }
 
-int agg_call(mpavs_rpc *rpc, mpavs_abi_value **ret, mpavs_abi_signature **sig, mpavs_rpc_error *err,
+int agg_call(mpavs_rpc *rpc, mpavs_abi_value **ret, mpavs_abi_signature **sig, mpavs_error *err,
              const mpavs_address *to, const char *signature, const uint8_t *args, size_t len, const char *tag) {
     *ret = NULL;
     *sig = NULL;
@@ -105,11 +105,11 @@ static bool get_address(mpavs_rpc *rpc, mpavs_address *out, const mpavs_address 
                         size_t cap) {
     mpavs_abi_value *v;
     mpavs_abi_signature *s;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     int r = agg_call(rpc, &v, &s, &e, to, sig, NULL, 0, NULL);
     if (r) {
         snprintf(err, cap, "%s: %s", sig, e.message);
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         return false;
     }
     memcpy(out->bytes, v->items[0].fixed, 20);
@@ -129,12 +129,12 @@ static bool read_committee(agg_daemon *d, mpavs_rpc *rpc, int type, char *err, s
     word_u64(arg, (uint64_t)type);
     mpavs_abi_value *v;
     mpavs_abi_signature *s;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     int r = agg_call(rpc, &v, &s, &e, &d->cfg.service_manager, "committees(uint256)(uint256,string,bytes,bytes)", arg,
                      32, NULL);
     if (r) {
         snprintf(err, cap, "committees(%d): %s", type, e.message);
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         return false;
     }
     const mpavs_abi_value *q = &v->items[3];
@@ -155,7 +155,7 @@ bool agg_chain_init(agg_daemon *d, char *err, size_t cap) {
         snprintf(err, cap, "EthHttpEndpoint: unusable URL %s", d->cfg.eth_url);
         return false;
     }
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     bool ok = true;
     if (mpavs_rpc_chain_id(rpc, &d->avs_chain_id, &e)) {
         snprintf(err, cap, "EthHttpEndpoint %s: eth_chainId: %s", d->cfg.eth_url, e.message);
@@ -166,7 +166,7 @@ bool agg_chain_init(agg_daemon *d, char *err, size_t cap) {
     ok = ok && get_address(rpc, &d->stake_registry, &d->cfg.registry_coordinator, "stakeRegistry()(address)", err,
                            cap);
     for (int t = 1; ok && t < AGG_MAX_TYPES; t++) ok = read_committee(d, rpc, t, err, cap);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     agg_pool_put(&d->avs, rpc);
     return ok;
 }
@@ -192,7 +192,7 @@ bool agg_committee_quorums(agg_daemon *d, int type, uint8_t *quorums, size_t *nq
 bool agg_keys_refresh(agg_daemon *d) {
     mpavs_rpc *rpc = agg_pool_get(&d->avs);
     if (!rpc) return false;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     uint64_t head = 0;
     bool ok = mpavs_rpc_block_number(rpc, &head, &e) == MPAVS_RPC_OK;
     pthread_mutex_lock(&d->keys_mu);
@@ -231,7 +231,7 @@ bool agg_keys_refresh(agg_daemon *d) {
                  (unsigned long long)head);
     }
     free(found);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     agg_pool_put(&d->avs, rpc);
     return ok;
 }
@@ -267,7 +267,7 @@ static uint64_t u256_low64(const mpavs_u256 *w) { return w->w[1] || w->w[2] || w
 static bool read_layer(agg_daemon *d, size_t li, const uint8_t id[32], mpavs_address *prover, uint64_t *valid_until) {
     mpavs_rpc *rpc = agg_pool_get(&d->layers[li]);
     if (!rpc) return false;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     mpavs_abi_value *v = NULL;
     mpavs_abi_signature *s = NULL;
     const mpavs_address *to = &d->cfg.layers[li].address;
@@ -303,7 +303,7 @@ static bool read_layer(agg_daemon *d, size_t li, const uint8_t id[32], mpavs_add
     if (!ok) dlog(DLOG_WARN, "liveness_read_failed", "layer=%zu error=\"%s\"", li, e.message);
     uint64_t vs = d->validity_s[li];
     *valid_until = time_s ? (time_s + vs < time_s ? UINT64_MAX : time_s + vs) : 0;
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     agg_pool_put(&d->layers[li], rpc);
     return ok;
 }
@@ -320,13 +320,13 @@ static void layer_clocks(agg_daemon *d, uint64_t now_ms) {
         if (!rpc) continue;
         mpavs_rpc_block blk;
         bool found = false;
-        mpavs_rpc_error e = {0};
+        mpavs_error e = {0};
         if (mpavs_rpc_get_block_by_number(rpc, &blk, &found, &e, "latest") == MPAVS_RPC_OK && found) {
             __atomic_store_n(&d->layer_clock_offset_s[li], (int64_t)blk.timestamp - (int64_t)(now_ms / 1000),
                              __ATOMIC_RELAXED);
             mpavs_rpc_block_clear(&blk);
         }
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         agg_pool_put(&d->layers[li], rpc);
     }
 }

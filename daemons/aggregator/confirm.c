@@ -149,10 +149,10 @@ static bool find_confirmation(mpavs_rpc *rpc, agg_daemon *d, const job *j, bool 
                           .topics = {topic0, topic1}, .ntopics = 2};
     mpavs_rpc_log *logs = NULL;
     size_t n = 0;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     if (mpavs_rpc_get_logs(rpc, &logs, &n, &e, &f)) {
         dlog(DLOG_WARN, "confirm_lookup_failed", "error=\"%s\"", e.message);
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         return false;
     }
     mpavs_abi_type *ty = NULL;
@@ -180,10 +180,10 @@ static bool find_confirmation(mpavs_rpc *rpc, agg_daemon *d, const job *j, bool 
 static bool wait_no_pending(mpavs_rpc *rpc, agg_daemon *d, const mpavs_address *me) {
     for (int i = 0; i < 120 && !d->stop; i++) {
         uint64_t latest = 0, pending = 0;
-        mpavs_rpc_error e = {0};
+        mpavs_error e = {0};
         bool ok = !mpavs_rpc_get_transaction_count(rpc, &latest, &e, me->bytes, "latest") &&
                   !mpavs_rpc_get_transaction_count(rpc, &pending, &e, me->bytes, "pending");
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         if (ok && pending <= latest) return true;
         struct timespec ts = {0, 500000000L};
         nanosleep(&ts, NULL);
@@ -262,11 +262,11 @@ static void confirm_one(agg_daemon *d, mpavs_contracts_ctx *ctx, const mpavs_con
                                    .quorum_numbers = j->quorums, .thresholds = j->thresholds, .nquorums = j->nq,
                                    .reference_block_number = (uint32_t)j->ref_block};
     uint64_t gas = 0;
-    ctx->error[0] = 0;
+    mpavs_error_clear(&ctx->error);
     int r = mpavs_contracts_confirm_state(ctx, dep, &h, j->out.non_signer_pks, j->out.n_non_signers, &j->out.apk_g2,
                                        &j->out.sigma, &gas);
     if (r == MPAVS_CONTRACTS_OK) finish(d, j, ctx->tx_hash, ctx->block_number, gas);
-    else retry_later(d, j, ctx->error, r == MPAVS_CONTRACTS_ERR_REVERTED || r == MPAVS_CONTRACTS_ERR_ARG);
+    else retry_later(d, j, ctx->error.message, r == MPAVS_CONTRACTS_ERR_REVERTED || r == MPAVS_CONTRACTS_ERR_ARG);
 }
 
 void *agg_confirm_thread(void *arg) {
@@ -288,12 +288,12 @@ void *agg_confirm_thread(void *arg) {
                                .poll_interval_ms = 100, .cancel = (const volatile int *)&d->stop};
     while (!d->stop) {
         if (!sender) {
-            mpavs_rpc_error e = {0};
+            mpavs_error e = {0};
             if (rpc && mpavs_sender_create(&sender, &e, rpc, d->cfg.ecdsa_key, &so) != MPAVS_SENDER_OK) {
                 dlog(DLOG_WARN, "sender_unavailable", "error=\"%s\"", e.message);
                 sender = NULL;
             }
-            mpavs_rpc_error_clear(&e);
+            mpavs_error_clear(&e);
             if (!sender) {
                 struct timespec ts = {1, 0};
                 nanosleep(&ts, NULL);
@@ -301,7 +301,7 @@ void *agg_confirm_thread(void *arg) {
             }
             mpavs_contracts_clear(&ctx);
             if (mpavs_contracts_init(&ctx, rpc, sender) != MPAVS_CONTRACTS_OK) {
-                dlog(DLOG_WARN, "sender_unavailable", "error=\"%s\"", ctx.error);
+                dlog(DLOG_WARN, "sender_unavailable", "error=\"%s\"", ctx.error.message);
                 mpavs_sender_destroy(sender);
                 sender = NULL;
                 continue;

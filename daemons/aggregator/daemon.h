@@ -170,7 +170,7 @@ void agg_bump(uint64_t *c, uint64_t by);
  * NULL/0) at tag (NULL = latest). Out: *ret, *sig (free both). Returns an mpavs_rpc code or
  * -1 for a decode error (err->message says why).
  */
-int agg_call(mpavs_rpc *rpc, mpavs_abi_value **ret, mpavs_abi_signature **sig, mpavs_rpc_error *err,
+int agg_call(mpavs_rpc *rpc, mpavs_abi_value **ret, mpavs_abi_signature **sig, mpavs_error *err,
              const mpavs_address *to, const char *signature, const uint8_t *args, size_t len, const char *tag);
 /** Read registry addresses, chain id and the committees. Out: err text. */
 bool agg_chain_init(agg_daemon *d, char *err, size_t cap);

@@ -64,13 +64,13 @@ bool op_call(op *o, mpavs_rpc *rpc, int chain, const mpavs_address *to, const ch
         goto out;
     }
     mpavs_rpc_callmsg m = {.to = to->bytes, .data = data, .data_len = len};
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     double t0 = now_s();
     int r = mpavs_rpc_eth_call(rpc, &out, &olen, &e, &m, "latest");
     op_rpc_observe(o, "eth_call", chain, now_s() - t0, r == MPAVS_RPC_OK || r == MPAVS_RPC_ERR_RPC);
     if (r) {
         snprintf(msg, cap, "%s: %s%s%s", s->canonical, mpavs_rpc_strerror(r), e.message[0] ? ": " : "", e.message);
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         goto out;
     }
     if (olen == 0) {
@@ -121,9 +121,9 @@ static bool call_word(op *o, mpavs_rpc *rpc, int chain, const mpavs_address *to,
 }
 
 static bool load_key(op *o, char *msg, size_t cap) {
-    char why[200] = "";
+    mpavs_error why = {0}; /* keystore errors hold no data: nothing to clear */
     bool pub_matches = false;
-    int r = mpavs_keystore_bls_load(o->bls_sk, &pub_matches, why, sizeof why, o->cfg.bls_key_file,
+    int r = mpavs_keystore_bls_load(o->bls_sk, &pub_matches, &why, o->cfg.bls_key_file,
                                     o->cfg.bls_password, strlen(o->cfg.bls_password));
     mpavs_wipe(o->cfg.bls_password, sizeof o->cfg.bls_password);
     if (r == MPAVS_KEYSTORE_ERR_IO) {
@@ -137,7 +137,7 @@ static bool load_key(op *o, char *msg, size_t cap) {
     }
     if (r || mpavs_bls_pubkey_g1(&o->pk, o->bls_sk) != MPAVS_BLS_OK) {
         snprintf(msg, cap, "BlsKeyFile %s: not a usable eigensdk BLS key file (%s)", o->cfg.bls_key_file,
-                 r ? why : "invalid secret key");
+                 r ? why.message : "invalid secret key");
         mpavs_wipe(o->bls_sk, sizeof o->bls_sk);
         return false;
     }
@@ -150,20 +150,20 @@ static bool load_key(op *o, char *msg, size_t cap) {
 }
 
 static bool chain_info(op *o, mpavs_rpc *rpc, int chain, const char *url, uint64_t *id, char *msg, size_t cap) {
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     int r = MPAVS_RPC_ERR_TRANSPORT;
     for (int attempt = 0; attempt < 5 && !o->stopping; attempt++) {
         double t0 = now_s();
         r = mpavs_rpc_chain_id(rpc, id, &e);
         op_rpc_observe(o, "eth_chainId", chain, now_s() - t0, r == 0);
         if (r != MPAVS_RPC_ERR_TRANSPORT) break;
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         op_sleep(o, 1000L << attempt);
     }
     if (r) {
         snprintf(msg, cap, "%s %s: eth_chainId failed (%s: %s): check the URL and that the node is running",
                  chain ? "AttestationLayerRpcURL" : "EthRpcUrl", url, mpavs_rpc_strerror(r), e.message);
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         return false;
     }
     char *res = NULL;
@@ -174,7 +174,7 @@ static bool chain_info(op *o, mpavs_rpc *rpc, int chain, const char *url, uint64
         json_decref(j);
         free(res);
     }
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     return true;
 }
 

@@ -91,11 +91,11 @@ static void set_live(op *o, bool v) {
 }
 
 static bool balance(live *L, mpavs_u256 *wei) {
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     double t0 = mono_ms();
     int r = mpavs_rpc_get_balance(L->rpc, wei, &e, L->o->att_addr.bytes, "latest");
     op_rpc_observe(L->o, "eth_getBalance", 1, (mono_ms() - t0) / 1e3, r == 0);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     if (r) return false;
     op *o = L->o;
     pthread_mutex_lock(&o->lock);
@@ -183,7 +183,7 @@ static bool fresh_quote(live *L, mpavs_contracts_report_data *data, uint8_t **qu
     int r = mpavs_contracts_reference_block(&L->ctx, data);
     op_rpc_observe(o, "eth_getBlockByNumber", 1, (mono_ms() - t0) / 1e3, r == 0);
     if (r) {
-        snprintf(msg, cap, "attestation chain: %s", L->ctx.error);
+        snprintf(msg, cap, "attestation chain: %s", L->ctx.error.message);
         return false;
     }
     uint8_t dh[32];
@@ -243,7 +243,7 @@ static bool submit(live *L, const mpavs_contracts_report_data *data, const uint8
     if (r) {
         char cs[43];
         mpavs_address_to_checksum(cs, &o->att_addr);
-        snprintf(msg, cap, "submitLivenessProofV2 failed: %s (account %s, balance %.6f ETH)", L->ctx.error, cs,
+        snprintf(msg, cap, "submitLivenessProofV2 failed: %s (account %s, balance %.6f ETH)", L->ctx.error.message, cs,
                  have_before ? wei_to_eth(&before) : -1.0);
         return false;
     }
@@ -344,20 +344,20 @@ void *op_liveness_thread(void *arg) {
     char msg[900];
     while (!o->stopping && L.rpc) {
         if (!L.sender) {
-            mpavs_rpc_error e = {0};
+            mpavs_error e = {0};
             mpavs_sender_options so = {.chain_id = o->att_chain_id, .poll_interval_ms = 500, .cancel = &o->stopping};
             int r = mpavs_sender_create(&L.sender, &e, L.rpc, o->cfg.att_key, &so);
             if (r) {
                 dlog(DLOG_WARN, "liveness_error", "attempt=%u error=\"transaction sender: %s %s\"", attempt + 1,
                      mpavs_sender_strerror(r), e.message);
-                mpavs_rpc_error_clear(&e);
+                mpavs_error_clear(&e);
                 set_live(o, false);
                 wait_ms(o, op_backoff_ms(attempt++, 1000, 300000));
                 continue;
             }
             mpavs_contracts_clear(&L.ctx);
             if (mpavs_contracts_init(&L.ctx, L.rpc, L.sender) != MPAVS_CONTRACTS_OK) {
-                dlog(DLOG_WARN, "liveness_error", "attempt=%u error=\"%s\"", attempt + 1, L.ctx.error);
+                dlog(DLOG_WARN, "liveness_error", "attempt=%u error=\"%s\"", attempt + 1, L.ctx.error.message);
                 mpavs_sender_destroy(L.sender);
                 L.sender = NULL;
                 wait_ms(o, op_backoff_ms(attempt++, 1000, 300000));

@@ -8,9 +8,10 @@
  *
  * Every call goes through a context (mpavs_contracts_init / mpavs_contracts_clear) holding a
  * JSON-RPC client and a transaction sender (both borrowed) and the call signatures, parsed once
- * by mpavs_contracts_init. On failure the functions return a code and write one line to
- * ctx->error: "<step>: <reason>" with revert reasons decoded against the contracts' custom
- * errors. A context must be used by one thread at a time (as its rpc and sender).
+ * by mpavs_contracts_init. On failure the functions return a code and fill ctx->error (an
+ * mpavs_error, module "contracts"): the same code, the message "<step>: <reason>" with revert
+ * reasons decoded against the contracts' custom errors and, when a node refused an eth_call,
+ * its JSON-RPC code and revert data. A context must be used by one thread at a time (as its rpc and sender).
  * Read-only functions accept a context without a sender (eth_call without "from").
  */
 #ifndef MPAVS_CONTRACTS_H
@@ -48,7 +49,7 @@ typedef struct mpavs_contracts_sigs mpavs_contracts_sigs;
 typedef struct {
     mpavs_rpc *rpc;
     mpavs_sender *sender;  /* NULL: read-only (eth_call without "from", no transactions) */
-    char error[640];       /* one line, set on failure */
+    mpavs_error error;     /* set on failure (released by mpavs_contracts_clear) */
     uint64_t gas_used;     /* gas used by the last mined transaction this context sent */
     uint8_t tx_hash[32];   /* hash of that transaction (also set when it was mined but failed) */
     uint64_t block_number; /* block it was mined in */
@@ -61,7 +62,7 @@ typedef struct {
  * Returns OK or ERR_NOMEM.
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_init(mpavs_contracts_ctx *c, mpavs_rpc *rpc, mpavs_sender *sender);
-/** Release what mpavs_contracts_init allocated (rpc and sender stay the caller's). NULL allowed. */
+/** Release what mpavs_contracts_init allocated and c->error (rpc and sender stay the caller's). NULL allowed. */
 MPAVS_API void mpavs_contracts_clear(mpavs_contracts_ctx *c);
 
 /** Addresses of a deployed stack (proxy addresses for proxied contracts). */

@@ -347,7 +347,7 @@ typedef struct mpavs_dcap_devnet mpavs_dcap_devnet;
  * revoke_pck: put the PCK leaf's serial in the PCK CRL (for negative tests).
  * Returns OK, ERR_IO, ERR_DEVNET, ERR_NOMEM.
  */
-MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_devnet_create(const char *dir, int64_t now,
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_devnet_generate(const char *dir, int64_t now,
                                                          bool revoke_pck);
 /** Load a devnet CA directory. Out: *out. Returns OK, ERR_IO, ERR_DEVNET, ERR_NOMEM. */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_devnet_load(mpavs_dcap_devnet **out, const char *dir);

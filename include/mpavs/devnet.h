@@ -79,11 +79,11 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_deployment_to_json(char **json, con
 /** Write mpavs_devnet_deployment_to_json's text to path. Returns OK, ERR_IO or ERR_NOMEM. */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_deployment_save(const mpavs_contracts_deployment *d, const char *path);
 /**
- * Read a deployment JSON file (every key above required). Out: *d; err (may be NULL, cap
- * errcap) names the missing or bad key. Returns OK, ERR_IO or ERR_DECODE.
+ * Read a deployment JSON file (every key above required). Out: *d; *err (may be NULL; module
+ * "devnet") names the missing or bad key. Returns OK, ERR_IO or ERR_DECODE.
  */
-MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_deployment_load(mpavs_contracts_deployment *d, const char *path,
-                                                             char *err, size_t errcap);
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_deployment_load(mpavs_contracts_deployment *d, mpavs_error *err,
+                                                             const char *path);
 
 /** TestToken.transfer(to, amount) from the sender (the deployer holds the supply). */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_token_transfer(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,

@@ -158,20 +158,20 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_keystore_bls_encrypt(char **json, const ui
  * Decrypt eigensdk key-file JSON into the BLS secret key (big-endian plaintext reduced mod r,
  * as eigensdk). The file's pubKey member must be present; *pub_matches tells whether it names
  * the key's G1 point (eigensdk ignores it: the keys are recomputed from sk).
- * Out: sk (zero on failure), *pub_matches (may be NULL); err (may be NULL, errcap bytes) gets a
- * one-line reason on failure. Returns OK, ERR_MAC (wrong password or corrupted file), ERR_NOT_BLS,
+ * Out: sk (zero on failure), *pub_matches (may be NULL); *err (may be NULL; module "keystore")
+ * gets the code and a one-line reason on failure. Returns OK, ERR_MAC (wrong password or corrupted file), ERR_NOT_BLS,
  * ERR_BAD_KEY (zero key), or an mpavs_keystore_decrypt error (ERR_JSON, ERR_FORMAT, ...).
  */
-MPAVS_API MPAVS_WARN_UNUSED int mpavs_keystore_bls_decrypt(uint8_t sk[32], bool *pub_matches, char *err,
-                                                           size_t errcap, const char *json, size_t len,
-                                                           const char *password, size_t password_len);
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_keystore_bls_decrypt(uint8_t sk[32], bool *pub_matches, mpavs_error *err,
+                                                           const char *json, size_t len, const char *password,
+                                                           size_t password_len);
 
 /**
  * Read the key file at path (mpavs_keystore_read_file) and decrypt it (mpavs_keystore_bls_decrypt).
  * Out: sk (zero on failure), *pub_matches (may be NULL), err (may be NULL) as there.
  * Returns ERR_IO (unreadable) or what mpavs_keystore_bls_decrypt returns.
  */
-MPAVS_API MPAVS_WARN_UNUSED int mpavs_keystore_bls_load(uint8_t sk[32], bool *pub_matches, char *err, size_t errcap,
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_keystore_bls_load(uint8_t sk[32], bool *pub_matches, mpavs_error *err,
                                                         const char *path, const char *password, size_t password_len);
 
 #ifdef __cplusplus

@@ -3,6 +3,7 @@
  * decoded reverts.
  */
 #include "contracts_internal.h"
+#include "util/error.h"
 
 #include "mpavs/hex.h"
 
@@ -98,15 +99,21 @@ void ctr_str_free(ctr_str *b) {
 }
 
 int ctr_fail(mpavs_contracts_ctx *c, int code, const char *step, const char *fmt, ...) {
-    int n = snprintf(c->error, sizeof c->error, "%s: ", step);
-    if (n < 0 || (size_t)n >= sizeof c->error) return code;
+    char msg[sizeof c->error.message];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(c->error + n, sizeof c->error - (size_t)n, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    for (char *p = c->error; *p; p++)
-        if (*p == '\n' || *p == '\r') *p = ' ';
-    return code;
+    return mpavs_error_set(&c->error, "contracts", code, "%s: %s", step, msg);
+}
+
+/* Keep the node's JSON-RPC code and revert data of e in c->error (after ctr_fail). */
+static void keep_rpc_detail(mpavs_contracts_ctx *c, mpavs_error *e) {
+    c->error.rpc_code = e->rpc_code;
+    c->error.data = e->data;
+    c->error.data_len = e->data_len;
+    e->data = NULL;
+    e->data_len = 0;
 }
 
 const mpavs_abi_signature *ctr_signature(const mpavs_contracts_ctx *c, ctr_sig id) {
@@ -142,6 +149,7 @@ void mpavs_contracts_clear(mpavs_contracts_ctx *c) {
         for (size_t i = 0; i < CTR_NSIGS; i++) mpavs_abi_signature_free(c->sigs->s[i]);
     free(c->sigs);
     c->sigs = NULL;
+    mpavs_error_clear(&c->error);
 }
 
 /* Calldata of s with args (text tuple). */
@@ -173,7 +181,7 @@ int ctr_calldata_text(mpavs_contracts_ctx *c, uint8_t **out, size_t *len, const 
 int ctr_send_raw(mpavs_contracts_ctx *c, const mpavs_address *to, const uint8_t *data, size_t len, const char *step,
                 mpavs_address *created, uint64_t *gas_used) {
     mpavs_sender_result res;
-    mpavs_rpc_error err = {0};
+    mpavs_error err = {0};
     int r = mpavs_sender_send(c->sender, &res, &err, to ? to->bytes : NULL, NULL, data, len, 0, ctr_errors,
                               ctr_nerrors);
     int code = MPAVS_CONTRACTS_OK;
@@ -183,8 +191,10 @@ int ctr_send_raw(mpavs_contracts_ctx *c, const mpavs_address *to, const uint8_t 
         code = ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, step, "out of memory");
     } else if (r == MPAVS_SENDER_ERR_RPC) {
         code = ctr_fail(c, MPAVS_CONTRACTS_ERR_RPC, step, "%s (%s)", mpavs_sender_strerror(r), err.message);
+        keep_rpc_detail(c, &err);
     } else if (r != MPAVS_SENDER_OK) {
         code = ctr_fail(c, MPAVS_CONTRACTS_ERR_SEND, step, "%s (%s)", mpavs_sender_strerror(r), err.message);
+        keep_rpc_detail(c, &err);
     } else if (!res.success) {
         code = ctr_fail(c, MPAVS_CONTRACTS_ERR_REVERTED, step, "transaction failed: %s",
                        res.revert_reason[0] ? res.revert_reason : "no reason");
@@ -203,7 +213,7 @@ int ctr_send_raw(mpavs_contracts_ctx *c, const mpavs_address *to, const uint8_t 
         c->block_number = res.block_number;
     }
     mpavs_sender_result_clear(&res);
-    mpavs_rpc_error_clear(&err);
+    mpavs_error_clear(&err);
     return code;
 }
 
@@ -238,7 +248,7 @@ int ctr_call(mpavs_contracts_ctx *c, const mpavs_address *to, ctr_sig id, const 
     if (r) return r;
     mpavs_rpc_callmsg m = {.from = c->sender ? mpavs_sender_address(c->sender)->bytes : NULL, .to = to->bytes, .data = data,
                            .data_len = len};
-    mpavs_rpc_error err = {0};
+    mpavs_error err = {0};
     r = mpavs_rpc_eth_call(c->rpc, &out, &olen, &err, &m, tag ? tag : "latest");
     free(data);
     if (r == MPAVS_RPC_ERR_RPC && err.data) {
@@ -248,9 +258,11 @@ int ctr_call(mpavs_contracts_ctx *c, const mpavs_address *to, ctr_sig id, const 
         else
             r = ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, step, "out of memory");
         free(why);
+        keep_rpc_detail(c, &err);
     } else if (r) {
         r = ctr_fail(c, MPAVS_CONTRACTS_ERR_RPC, step, "eth_call %s: %s (%s)", s->canonical, mpavs_rpc_strerror(r),
                     err.message);
+        keep_rpc_detail(c, &err);
     } else {
         int d = mpavs_abi_decode(ret, s->outputs, out, olen);
         r = d ? ctr_fail(c, MPAVS_CONTRACTS_ERR_DECODE, step, "cannot decode %s output (%zu bytes: %s)", s->canonical,
@@ -258,7 +270,7 @@ int ctr_call(mpavs_contracts_ctx *c, const mpavs_address *to, ctr_sig id, const 
               : MPAVS_CONTRACTS_OK;
     }
     free(out);
-    mpavs_rpc_error_clear(&err);
+    mpavs_error_clear(&err);
     return r;
 }
 

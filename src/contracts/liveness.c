@@ -24,18 +24,18 @@ void mpavs_contracts_liveness_report_data(uint8_t out[64], const mpavs_address *
 int mpavs_contracts_reference_block(mpavs_contracts_ctx *c, mpavs_contracts_report_data *data) {
     mpavs_rpc_block head, parent;
     bool found = false;
-    mpavs_rpc_error err = {0};
+    mpavs_error err = {0};
     int r = mpavs_rpc_get_block_by_number(c->rpc, &head, &found, &err, "latest");
     if (r || !found) {
         r = ctr_fail(c, MPAVS_CONTRACTS_ERR_RPC, "reference block", "latest block: %s", r ? err.message : "not found");
-        mpavs_rpc_error_clear(&err);
+        mpavs_error_clear(&err);
         return r;
     }
     r = mpavs_rpc_get_block_by_hash(c->rpc, &parent, &found, &err, head.parent_hash);
     mpavs_rpc_block_clear(&head);
     if (r || !found) {
         r = ctr_fail(c, MPAVS_CONTRACTS_ERR_RPC, "reference block", "parent block: %s", r ? err.message : "not found");
-        mpavs_rpc_error_clear(&err);
+        mpavs_error_clear(&err);
         return r;
     }
     data->reference_block_number = parent.number;

@@ -61,12 +61,12 @@ int mpavs_contracts_resolve_addresses(mpavs_contracts_ctx *c, mpavs_contracts_de
     if (addr_is_zero(&d->registry_coordinator))
         return ctr_fail(c, MPAVS_CONTRACTS_ERR_ARG, "resolve", "no RegistryCoordinator address");
     if (!d->chain_id) {
-        mpavs_rpc_error e = {0};
+        mpavs_error e = {0};
         int rr = mpavs_rpc_chain_id(c->rpc, &d->chain_id, &e);
         if (rr) {
             int code = ctr_fail(c, MPAVS_CONTRACTS_ERR_RPC, "resolve", "eth_chainId: %s (%s)", mpavs_rpc_strerror(rr),
                                e.message);
-            mpavs_rpc_error_clear(&e);
+            mpavs_error_clear(&e);
             return code;
         }
     }
@@ -209,7 +209,7 @@ int mpavs_contracts_liveness_status(mpavs_contracts_ctx *c, mpavs_contracts_live
         memcpy(lv->prover.bytes, w.fixed, 20);
     if (!r) {
         mpavs_rpc_block b = {0};
-        mpavs_rpc_error e = {0};
+        mpavs_error e = {0};
         bool found = false;
         int rr = mpavs_rpc_get_block_by_number(c->rpc, &b, &found, &e, "latest");
         if (rr || !found)
@@ -218,7 +218,7 @@ int mpavs_contracts_liveness_status(mpavs_contracts_ctx *c, mpavs_contracts_live
         else
             lv->now = b.timestamp;
         mpavs_rpc_block_clear(&b);
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
     }
     if (!r && lv->attested_at) {
         lv->valid_until = lv->attested_at + lv->validity_seconds;
@@ -237,11 +237,11 @@ static int get_logs(mpavs_contracts_ctx *c, mpavs_rpc_log **logs, size_t *n, con
     mpavs_rpc_filter f = {.from_block = mpavs_rpc_tag_number(tag, from_block), .to_block = "latest",
                           .addresses = (const uint8_t (*)[20])addr->bytes, .naddresses = 1, .ntopics = 1};
     f.topics[0] = topic;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     int rr = mpavs_rpc_get_logs(c->rpc, logs, n, &e, &f);
     int r = MPAVS_CONTRACTS_OK;
     if (rr) r = ctr_fail(c, MPAVS_CONTRACTS_ERR_RPC, step, "eth_getLogs %s: %s (%s)", event, mpavs_rpc_strerror(rr), e.message);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     return r;
 }
 

@@ -3,6 +3,7 @@
  * contracts/test/Fixture.sol) and read/write deployment.json.
  */
 #include "devnet_internal.h"
+#include "util/error.h"
 
 #include <jansson.h>
 #include <openssl/sha.h>
@@ -93,15 +94,15 @@ int mpavs_devnet_deploy(mpavs_contracts_ctx *c, mpavs_contracts_deployment *out,
     static const mpavs_devnet_deploy_options none = {0};
     if (!opt) opt = &none;
     memset(out, 0, sizeof *out);
-    c->error[0] = 0;
+    mpavs_error_clear(&c->error);
     dv_deployer x = {.c = c, .dir = opt->artifacts_dir ? opt->artifacts_dir : "contracts/out"};
     x.me = *mpavs_sender_address(c->sender);
     out->deployer = x.me;
-    mpavs_rpc_error err = {0};
+    mpavs_error err = {0};
     int r;
     if ((r = mpavs_rpc_chain_id(c->rpc, &out->chain_id, &err)) != MPAVS_RPC_OK) {
         r = ctr_fail(c, MPAVS_DEVNET_ERR_RPC, "chain id", "%s (%s)", mpavs_rpc_strerror(r), err.message);
-        mpavs_rpc_error_clear(&err);
+        mpavs_error_clear(&err);
         return r;
     }
     mpavs_u256 min_stake = opt->min_stake;
@@ -311,27 +312,26 @@ int mpavs_devnet_deployment_save(const mpavs_contracts_deployment *d, const char
     return ok ? MPAVS_DEVNET_OK : MPAVS_DEVNET_ERR_IO;
 }
 
-int mpavs_devnet_deployment_load(mpavs_contracts_deployment *d, const char *path, char *err, size_t errcap) {
+int mpavs_devnet_deployment_load(mpavs_contracts_deployment *d, mpavs_error *err, const char *path) {
     memset(d, 0, sizeof *d);
     json_error_t je;
     json_t *o = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
     if (!o) {
-        if (err) snprintf(err, errcap, "%s: %s", path, je.text);
-        return MPAVS_DEVNET_ERR_IO;
+        return mpavs_error_set(err, "devnet", MPAVS_DEVNET_ERR_IO, "%s: %s", path, je.text);
     }
     int r = MPAVS_DEVNET_OK;
     json_t *cid = json_object_get(o, "chainId");
     if (!json_is_integer(cid) || json_integer_value(cid) <= 0) {
-        if (err) snprintf(err, errcap, "%s: chainId missing or not a positive integer", path);
-        r = MPAVS_DEVNET_ERR_DECODE;
+        r = mpavs_error_set(err, "devnet", MPAVS_DEVNET_ERR_DECODE, "%s: chainId missing or not a positive integer",
+                            path);
         goto out;
     }
     d->chain_id = (uint64_t)json_integer_value(cid);
     for (size_t i = 0; i < NKEYS; i++) {
         const char *s = json_string_value(json_object_get(o, KEYS[i].key));
         if (!s || mpavs_address_parse((mpavs_address *)((char *)d + KEYS[i].off), s) != 0) {
-            if (err) snprintf(err, errcap, "%s: \"%s\" missing or not an address", path, KEYS[i].key);
-            r = MPAVS_DEVNET_ERR_DECODE;
+            r = mpavs_error_set(err, "devnet", MPAVS_DEVNET_ERR_DECODE, "%s: \"%s\" missing or not an address", path,
+                                KEYS[i].key);
             goto out;
         }
     }

@@ -6,6 +6,7 @@
 #include "mpavs/keystore.h"
 #include "mpavs/u256.h"
 #include "util/ct.h"
+#include "util/error.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,14 +81,13 @@ int mpavs_keystore_bls_encrypt(char **json, const uint8_t sk[32], const char *pa
     return mpavs_keystore_encrypt(json, sk, 32, password, password_len, &o);
 }
 
-/* Write reason to err (may be NULL) and return code. */
-static int fail(char *err, size_t errcap, int code, const char *reason) {
-    if (err && errcap) snprintf(err, errcap, "%s", reason);
-    return code;
+/* Fill err (may be NULL) with code and reason; returns code. */
+static int fail(mpavs_error *err, int code, const char *reason) {
+    return mpavs_error_set(err, "keystore", code, "%s", reason);
 }
 
-int mpavs_keystore_bls_decrypt(uint8_t sk[32], bool *pub_matches, char *err, size_t errcap, const char *json,
-                               size_t len, const char *password, size_t password_len) {
+int mpavs_keystore_bls_decrypt(uint8_t sk[32], bool *pub_matches, mpavs_error *err, const char *json, size_t len,
+                               const char *password, size_t password_len) {
     uint8_t secret[MPAVS_KEYSTORE_MAX_SECRET];
     size_t slen = 0;
     mpavs_keystore_info info = {0};
@@ -96,16 +96,16 @@ int mpavs_keystore_bls_decrypt(uint8_t sk[32], bool *pub_matches, char *err, siz
     if (pub_matches) *pub_matches = false;
     int r = mpavs_keystore_decrypt(secret, sizeof secret, &slen, &info, json, len, password, password_len);
     if (r) {
-        code = fail(err, errcap, r, r == MPAVS_KEYSTORE_ERR_MAC ? "wrong password (MAC mismatch)"
+        code = fail(err, r, r == MPAVS_KEYSTORE_ERR_MAC ? "wrong password (MAC mismatch)"
                                                                 : mpavs_keystore_strerror(r));
         goto out;
     }
     if (!info.pubkey || !info.pubkey[0]) {
-        code = fail(err, errcap, MPAVS_KEYSTORE_ERR_NOT_BLS, "no pubKey: not a BLS key file");
+        code = fail(err, MPAVS_KEYSTORE_ERR_NOT_BLS, "no pubKey: not a BLS key file");
         goto out;
     }
     if (slen > 32) {
-        code = fail(err, errcap, MPAVS_KEYSTORE_ERR_NOT_BLS, "secret longer than 32 bytes: not a BLS key file");
+        code = fail(err, MPAVS_KEYSTORE_ERR_NOT_BLS, "secret longer than 32 bytes: not a BLS key file");
         goto out;
     }
     memcpy(sk + 32 - slen, secret, slen); /* fr.Element.SetBytes: big-endian, reduced mod r */
@@ -115,7 +115,7 @@ int mpavs_keystore_bls_decrypt(uint8_t sk[32], bool *pub_matches, char *err, siz
     ct_declassify(&bad, sizeof bad); /* "the key is zero" is the file's public verdict */
     ct_declassify(&pk, sizeof pk);   /* a public key */
     if (bad) {
-        code = fail(err, errcap, MPAVS_KEYSTORE_ERR_BAD_KEY, "secret key is zero");
+        code = fail(err, MPAVS_KEYSTORE_ERR_BAD_KEY, "secret key is zero");
         goto out;
     }
     if (pub_matches)
@@ -127,15 +127,15 @@ out:
     return code;
 }
 
-int mpavs_keystore_bls_load(uint8_t sk[32], bool *pub_matches, char *err, size_t errcap, const char *path,
+int mpavs_keystore_bls_load(uint8_t sk[32], bool *pub_matches, mpavs_error *err, const char *path,
                             const char *password, size_t password_len) {
     char *text = NULL;
     size_t len = 0;
     memset(sk, 0, 32);
     if (pub_matches) *pub_matches = false;
     int r = mpavs_keystore_read_file(&text, &len, path);
-    if (r) return fail(err, errcap, r, "cannot read the file");
-    r = mpavs_keystore_bls_decrypt(sk, pub_matches, err, errcap, text, len, password, password_len);
+    if (r) return mpavs_error_set(err, "keystore", r, "%s: cannot read the file", path);
+    r = mpavs_keystore_bls_decrypt(sk, pub_matches, err, text, len, password, password_len);
     free(text);
     return r;
 }

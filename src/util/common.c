@@ -2,7 +2,10 @@
 #include "mpavs/common.h"
 #include "util/ct.h"
 
+#include "util/error.h"
+
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +21,26 @@ void mpavs_wipe(void *p, size_t n) {
     memset(p, 0, n);
     /* The asm barrier tells the compiler the zeroed memory is read. */
     __asm__ __volatile__("" : : "r"(p) : "memory");
+}
+
+void mpavs_error_clear(mpavs_error *err) {
+    if (!err) return;
+    free(err->data);
+    memset(err, 0, sizeof *err);
+}
+
+int mpavs_error_set(mpavs_error *err, const char *module, int code, const char *fmt, ...) {
+    if (!err) return code;
+    mpavs_error_clear(err);
+    err->code = code;
+    err->module = module;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    for (char *p = err->message; *p; p++)
+        if (*p == '\n' || *p == '\r') *p = ' ';
+    return code;
 }
 
 int mpavs_ct_memeq(const void *a, const void *b, size_t n) {

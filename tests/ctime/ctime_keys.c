@@ -105,12 +105,12 @@ static void bls_key_loading(void) {
     if (!json || !zjson) goto out;
     bool match = false;
     SECRET(pw, sizeof pw - 1);
-    int r = mpavs_keystore_bls_decrypt(got, &match, NULL, 0, json, strlen(json), pw, sizeof pw - 1);
+    int r = mpavs_keystore_bls_decrypt(got, &match, NULL, json, strlen(json), pw, sizeof pw - 1);
     PUBLIC(&r, sizeof r);
     PUBLIC(&match, sizeof match);
     PUBLIC(got, sizeof got);
     check(r == MPAVS_KEYSTORE_OK && match && memcmp(got, sk, 32) == 0, "bls: decrypts, pubKey matches");
-    r = mpavs_keystore_bls_decrypt(got, NULL, NULL, 0, zjson, strlen(zjson), pw, sizeof pw - 1);
+    r = mpavs_keystore_bls_decrypt(got, NULL, NULL, zjson, strlen(zjson), pw, sizeof pw - 1);
     PUBLIC(&r, sizeof r);
     check(r == MPAVS_KEYSTORE_ERR_BAD_KEY, "bls: zero key refused");
     /* the loader every caller uses, through a file */
@@ -120,7 +120,7 @@ static void bls_key_loading(void) {
         size_t n = strlen(json);
         check(write(fd, json, n) == (ssize_t)n, "write the key file");
         close(fd);
-        r = mpavs_keystore_bls_load(got, NULL, NULL, 0, path, pw, sizeof pw - 1);
+        r = mpavs_keystore_bls_load(got, NULL, NULL, path, pw, sizeof pw - 1);
         PUBLIC(&r, sizeof r);
         PUBLIC(got, sizeof got);
         check(r == MPAVS_KEYSTORE_OK && memcmp(got, sk, 32) == 0, "bls: mpavs_keystore_bls_load");

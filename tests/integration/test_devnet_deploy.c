@@ -48,26 +48,26 @@ static const uint64_t DEPOSIT[2] = {2000000000000000000ull, 3000000000000000000u
 #define OKC(ctx, expr)                                                                                                 \
     do {                                                                                                               \
         int _r = (expr);                                                                                               \
-        if (_r) fprintf(stderr, "  %s -> %s: %s\n", #expr, mpavs_devnet_strerror(_r), (ctx)->error);                 \
+        if (_r) fprintf(stderr, "  %s -> %s: %s\n", #expr, mpavs_devnet_strerror(_r), (ctx)->error.message);                 \
         CHECK_EQ_INT(_r, MPAVS_DEVNET_OK);                                                                             \
     } while (0)
 
 static bool open_ctx(mpavs_contracts_ctx *c, const uint8_t key[32]) {
     if (mpavs_contracts_init(c, rpc, NULL)) return false;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     mpavs_sender_options o = {.poll_interval_ms = 20};
     bool ok = mpavs_sender_create(&c->sender, &e, rpc, key, &o) == MPAVS_SENDER_OK;
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     return ok;
 }
 
 static bool has_code(const mpavs_address *a) {
     uint8_t *code = NULL;
     size_t len = 0;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     bool ok = mpavs_rpc_get_code(rpc, &code, &len, &e, a->bytes, "latest") == MPAVS_RPC_OK && len > 0;
     free(code);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     return ok;
 }
 
@@ -115,7 +115,7 @@ TEST(spec_vectors) {
 TEST(deploy_stack) {
     mpavs_devnet_deploy_options opt = {.artifacts_dir = harness_path("contracts/out")};
     int r = mpavs_devnet_deploy(&dep, &D, &opt);
-    if (r) fprintf(stderr, "  deploy: %s\n", dep.error);
+    if (r) fprintf(stderr, "  deploy: %s\n", dep.error.message);
     REQUIRE(r == MPAVS_DEVNET_OK);
     deployed = true;
     CHECK_EQ_INT(D.chain_id, 31337);
@@ -145,8 +145,8 @@ TEST(deploy_stack) {
     CHECK(json_integer_value(json_object_get(o, "chainId")) == 31337);
     json_decref(o);
     mpavs_contracts_deployment back;
-    char err[256];
-    CHECK_EQ_INT(mpavs_devnet_deployment_load(&back, path, err, sizeof err), MPAVS_DEVNET_OK);
+    mpavs_error err = {0};
+    CHECK_EQ_INT(mpavs_devnet_deployment_load(&back, &err, path), MPAVS_DEVNET_OK);
     CHECK(memcmp(&back, &D, sizeof D) == 0);
     /* a file missing a key is refused with its name */
     FILE *f = fopen(path, "w");
@@ -154,14 +154,15 @@ TEST(deploy_stack) {
         fputs("{\"chainId\": 31337}", f);
         fclose(f);
     }
-    CHECK_EQ_INT(mpavs_devnet_deployment_load(&back, path, err, sizeof err), MPAVS_DEVNET_ERR_DECODE);
-    CHECK(strstr(err, "\"deployer\"") != NULL);
+    CHECK_EQ_INT(mpavs_devnet_deployment_load(&back, &err, path), MPAVS_DEVNET_ERR_DECODE);
+    CHECK(strstr(err.message, "\"deployer\"") != NULL);
+    CHECK_EQ_INT(err.code, MPAVS_DEVNET_ERR_DECODE);
 
     /* a second initialisation is refused with a readable reason */
     mpavs_devnet_deploy_options bad = {.artifacts_dir = "/nonexistent"};
     mpavs_contracts_deployment tmp;
     CHECK_EQ_INT(mpavs_devnet_deploy(&dep, &tmp, &bad), MPAVS_DEVNET_ERR_ARTIFACT);
-    CHECK(strstr(dep.error, "PauserRegistry") != NULL);
+    CHECK(strstr(dep.error.message, "PauserRegistry") != NULL);
 }
 
 TEST(register_operators) {
@@ -183,7 +184,7 @@ TEST(register_operators) {
         static const uint8_t q0[1] = {0};
         int r = mpavs_contracts_opt_in(&op->c, &D, op->key, op->bls, q0, 1, "devnet-operator", salt,
                                     (uint64_t)time(NULL) + 3600);
-        if (r) fprintf(stderr, "  opt-in %d: %s\n", i, op->c.error);
+        if (r) fprintf(stderr, "  opt-in %d: %s\n", i, op->c.error.message);
         CHECK_EQ_INT(r, MPAVS_DEVNET_OK);
         uint8_t want[32], id[32];
         mpavs_bls_operator_id(want, &op->pk1);
@@ -200,7 +201,7 @@ TEST(register_operators) {
         r = mpavs_contracts_opt_in(&op->c, &D, op->key, op->bls, q0, 1, "devnet-operator", salt,
                                 (uint64_t)time(NULL) + 3600);
         CHECK_EQ_INT(r, MPAVS_DEVNET_ERR_REVERTED);
-        CHECK(strstr(op->c.error, "registerOperator") != NULL);
+        CHECK(strstr(op->c.error.message, "registerOperator") != NULL);
     }
     /* the ECDSA key must be the sender's */
     static const uint8_t q0[1] = {0};
@@ -220,7 +221,7 @@ TEST(liveness_proofs) {
     REQUIRE(deployed && ops[0].registered && ops[1].registered);
     char dir[200];
     snprintf(dir, sizeof dir, "%s/ca", tmpdir);
-    REQUIRE(mpavs_dcap_devnet_create(dir, (int64_t)time(NULL), false) == MPAVS_DCAP_OK);
+    REQUIRE(mpavs_dcap_devnet_generate(dir, (int64_t)time(NULL), false) == MPAVS_DCAP_OK);
     mpavs_dcap_devnet *ca = NULL;
     REQUIRE(mpavs_dcap_devnet_load(&ca, dir) == MPAVS_DCAP_OK);
     size_t cap = 16384, qlen = 0;
@@ -239,7 +240,7 @@ TEST(liveness_proofs) {
         if (i == 0) {
             /* before the PCK key is registered, the on-chain verifier refuses the quote */
             CHECK_EQ_INT(mpavs_contracts_submit_liveness(&op->c, &D, &data, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
-            CHECK(strstr(op->c.error, "INVALID_REPORT") != NULL);
+            CHECK(strstr(op->c.error.message, "INVALID_REPORT") != NULL);
             OKC(&dep, mpavs_devnet_add_pck_key_from_quote(&dep, &D, quote, qlen));
             OKC(&op->c, mpavs_contracts_reference_block(&op->c, &data));
             mpavs_contracts_liveness_report_data(rd, me, &data);
@@ -258,17 +259,17 @@ TEST(liveness_proofs) {
         CHECK(!ok);
         /* the same report again: replay refused */
         CHECK_EQ_INT(mpavs_contracts_submit_liveness(&op->c, &D, &data, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
-        CHECK(strstr(op->c.error, "report is already used") != NULL);
+        CHECK(strstr(op->c.error.message, "report is already used") != NULL);
         /* report data bound to other data: mismatch */
         mpavs_contracts_report_data other = data;
         other.prover_address_hash[0] ^= 1;
         REQUIRE(mpavs_dcap_devnet_quote(ca, quote, cap, &qlen, rd, NULL, NULL, false) == MPAVS_DCAP_OK);
         CHECK_EQ_INT(mpavs_contracts_submit_liveness(&op->c, &D, &other, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
-        CHECK(strstr(op->c.error, "REPORT_DATA_MISMATCH") != NULL);
+        CHECK(strstr(op->c.error.message, "REPORT_DATA_MISMATCH") != NULL);
         /* a debug enclave is refused by the AttestationVerifier */
         REQUIRE(mpavs_dcap_devnet_quote(ca, quote, cap, &qlen, rd, NULL, NULL, true) == MPAVS_DCAP_OK);
         CHECK_EQ_INT(mpavs_contracts_submit_liveness(&op->c, &D, &data, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
-        CHECK(strstr(op->c.error, "DEBUG_ENCLAVE_NOT_ALLOWED") != NULL);
+        CHECK(strstr(op->c.error.message, "DEBUG_ENCLAVE_NOT_ALLOWED") != NULL);
     }
     free(quote);
     mpavs_dcap_devnet_free(ca);
@@ -292,9 +293,9 @@ static void sign_state(const mpavs_contracts_state_header *h, unsigned mask, mpa
 
 static uint32_t ref_block(void) {
     uint64_t bn = 0;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     if (mpavs_rpc_block_number(rpc, &bn, &e) != MPAVS_RPC_OK) bn = 1;
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     return (uint32_t)bn; /* the head: confirmState is mined in the next block (automine) */
 }
 
@@ -341,7 +342,7 @@ TEST(confirm_state) {
     sign_state(&h, 1, &apk, &sigma);
     CHECK_EQ_INT(mpavs_contracts_confirm_state(&dep, &D, &h, &ops[1].pk1, 1, &apk, &sigma, NULL),
                  MPAVS_DEVNET_ERR_REVERTED);
-    CHECK(strstr(dep.error, "InsufficientThreshold") != NULL);
+    CHECK(strstr(dep.error.message, "InsufficientThreshold") != NULL);
     thr[0] = 30;
     sign_state(&h, 1, &apk, &sigma); /* thresholds are not part of the signed digest */
     OKC(&dep, mpavs_contracts_confirm_state(&dep, &D, &h, &ops[1].pk1, 1, &apk, &sigma, &gas));
@@ -356,18 +357,18 @@ TEST(confirm_state) {
     /* a signature by the wrong set is refused */
     sign_state(&h, 1, &apk, &sigma);
     CHECK_EQ_INT(mpavs_contracts_confirm_state(&dep, &D, &h, NULL, 0, &apk, &sigma, NULL), MPAVS_DEVNET_ERR_REVERTED);
-    CHECK(strstr(dep.error, "signature is invalid") != NULL);
+    CHECK(strstr(dep.error.message, "signature is invalid") != NULL);
     /* an unknown committee */
     h.committee_id = 4;
     sign_state(&h, 3, &apk, &sigma);
     CHECK_EQ_INT(mpavs_contracts_confirm_state(&dep, &D, &h, NULL, 0, &apk, &sigma, NULL), MPAVS_DEVNET_ERR_REVERTED);
-    CHECK(strstr(dep.error, "CommitteeNotExist") != NULL);
+    CHECK(strstr(dep.error.message, "CommitteeNotExist") != NULL);
     /* only the state confirmer may confirm */
     h.committee_id = 3;
     sign_state(&h, 3, &apk, &sigma);
     CHECK_EQ_INT(mpavs_contracts_confirm_state(&ops[0].c, &D, &h, NULL, 0, &apk, &sigma, NULL),
                  MPAVS_DEVNET_ERR_REVERTED);
-    CHECK(strstr(ops[0].c.error, "NoPermission") != NULL);
+    CHECK(strstr(ops[0].c.error.message, "NoPermission") != NULL);
 }
 
 /* A stack with an MRENCLAVE allow-list: only that enclave's quotes are accepted. */
@@ -397,7 +398,7 @@ TEST(enclave_allow_list) {
     REQUIRE(mpavs_dcap_devnet_quote(ca, quote, cap, &qlen, rd, bad, NULL, false) == MPAVS_DCAP_OK);
     OKC(&dep, mpavs_devnet_add_pck_key_from_quote(&dep, &d3, quote, qlen));
     CHECK_EQ_INT(mpavs_contracts_submit_liveness(&op->c, &d3, &data, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
-    CHECK(strstr(op->c.error, "ENCLAVE_NOT_ALLOWED") != NULL);
+    CHECK(strstr(op->c.error.message, "ENCLAVE_NOT_ALLOWED") != NULL);
     REQUIRE(mpavs_dcap_devnet_quote(ca, quote, cap, &qlen, rd, good, NULL, false) == MPAVS_DCAP_OK);
     OKC(&op->c, mpavs_contracts_submit_liveness(&op->c, &d3, &data, quote, qlen));
     /* a reference block older than maxBlockNumberDiff (5) is refused */
@@ -409,7 +410,7 @@ TEST(enclave_allow_list) {
     mpavs_contracts_liveness_report_data(rd, me, &old);
     REQUIRE(mpavs_dcap_devnet_quote(ca, quote, cap, &qlen, rd, good, NULL, false) == MPAVS_DCAP_OK);
     CHECK_EQ_INT(mpavs_contracts_submit_liveness(&op->c, &d3, &old, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
-    CHECK(strstr(op->c.error, "block number out-of-date") != NULL);
+    CHECK(strstr(op->c.error.message, "block number out-of-date") != NULL);
     free(quote);
     mpavs_dcap_devnet_free(ca);
 }
@@ -443,18 +444,18 @@ TEST(gas_table) {
         REQUIRE(open_ctx(&op->c, op->key));
         const mpavs_address *me = mpavs_sender_address(op->c.sender);
         mpavs_sender_result res;
-        mpavs_rpc_error e = {0};
+        mpavs_error e = {0};
         int r = mpavs_sender_send(dep.sender, &res, &e, me->bytes, &eth, NULL, 0, 21000, NULL, 0);
         CHECK(r == MPAVS_SENDER_OK && res.success);
         mpavs_sender_result_clear(&res);
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         uint8_t salt[32] = {0};
         salt[31] = (uint8_t)i;
         OKC(&dep, mpavs_devnet_token_transfer(&dep, &g, me, &amount));
         OKC(&op->c, mpavs_contracts_register_as_operator(&op->c, &g));
         OKC(&op->c, mpavs_contracts_deposit(&op->c, &g, &amount));
         r = mpavs_contracts_opt_in(&op->c, &g, op->key, op->bls, q0, 1, "gas", salt, (uint64_t)time(NULL) + 3600);
-        if (r) fprintf(stderr, "  opt-in %d: %s\n", i, op->c.error);
+        if (r) fprintf(stderr, "  opt-in %d: %s\n", i, op->c.error.message);
         REQUIRE(r == MPAVS_DEVNET_OK);
         registered = i + 1;
         if (registered != 1 && registered != 10 && registered != 50) continue;
@@ -519,8 +520,8 @@ TEST(cli_deploy_and_register) {
              "--devnet-ca '%s/ca' >'%s' 2>&1", bin, anvil.url, ANVIL_KEY0, out, art, tmpdir, log);
     CHECK_EQ_INT(sh(cmd), 0);
     mpavs_contracts_deployment d2;
-    char err[256];
-    REQUIRE(mpavs_devnet_deployment_load(&d2, out, err, sizeof err) == MPAVS_DEVNET_OK);
+    mpavs_error err = {0};
+    REQUIRE(mpavs_devnet_deployment_load(&d2, &err, out) == MPAVS_DEVNET_OK);
     CHECK(has_code(&d2.service_manager) && has_code(&d2.tee_liveness_verifier) && has_code(&d2.quote_verifier));
     CHECK(memcmp(d2.service_manager.bytes, D.service_manager.bytes, 20) != 0);
     /* the devnet CA's PCK key was registered */
@@ -539,7 +540,7 @@ TEST(cli_deploy_and_register) {
     free(lt);
     char ca2[200];
     snprintf(ca2, sizeof ca2, "%s/ca2", tmpdir);
-    REQUIRE(mpavs_dcap_devnet_create(ca2, (int64_t)time(NULL), false) == MPAVS_DCAP_OK);
+    REQUIRE(mpavs_dcap_devnet_generate(ca2, (int64_t)time(NULL), false) == MPAVS_DCAP_OK);
     snprintf(cmd, sizeof cmd, "'%s' devnet add-pck --rpc-url %s --private-key %s --deployment '%s' --devnet-ca '%s' "
              ">'%s' 2>&1", bin, anvil.url, ANVIL_KEY0, out, ca2, log);
     CHECK_EQ_INT(sh(cmd), 0);

@@ -95,11 +95,11 @@ static long jsonrpc(const char *url, const char *method, const char *params, jso
     mpavs_rpc_options o = {.timeout_ms = 20000, .max_retries = 0};
     mpavs_rpc *c = mpavs_rpc_create(url, &o);
     char *res = NULL;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     int r = mpavs_rpc_call(c, &res, &e, method, params);
     mpavs_rpc_destroy(c);
-    long code = r == MPAVS_RPC_ERR_RPC ? e.code : r;
-    mpavs_rpc_error_clear(&e);
+    long code = r == MPAVS_RPC_ERR_RPC ? e.rpc_code : r;
+    mpavs_error_clear(&e);
     *result = res ? json_loads(res, JSON_DECODE_ANY, NULL) : NULL;
     free(res);
     return code;
@@ -740,7 +740,7 @@ static bool setup(void) {
         fprintf(stderr, "forge build failed\n");
     char dir[200];
     snprintf(dir, sizeof dir, "%s/ca", tmpdir);
-    if (mpavs_dcap_devnet_create(dir, (int64_t)time(NULL), false) != MPAVS_DCAP_OK) return false;
+    if (mpavs_dcap_devnet_generate(dir, (int64_t)time(NULL), false) != MPAVS_DCAP_OK) return false;
     static const char *const args[] = {"--hardfork", "osaka", NULL};
     if (!harness_anvil_start(&anvil, args)) return false;
     rpc = mpavs_rpc_create(anvil.url, NULL);
@@ -748,7 +748,7 @@ static bool setup(void) {
     mpavs_devnet_deploy_options opt = {.artifacts_dir = harness_path("contracts/out"),
                                        .attest_validity_seconds = VALIDITY_S};
     if (mpavs_devnet_deploy(&dep, &D, &opt)) {
-        fprintf(stderr, "deploy: %s\n", dep.error);
+        fprintf(stderr, "deploy: %s\n", dep.error.message);
         return false;
     }
     prover_port = harness_free_port();
@@ -765,7 +765,7 @@ static bool setup(void) {
     if (harness_unhex(opkey, 32, OP_KEY) != 32 || mpavs_devnet_token_transfer(&dep, &D, me, &amount) ||
         mpavs_contracts_register_as_operator(&opc, &D) || mpavs_contracts_deposit(&opc, &D, &amount) ||
         mpavs_contracts_opt_in(&opc, &D, opkey, bls_sk, q0, 1, "test", salt, (uint64_t)time(NULL) + 3600)) {
-        fprintf(stderr, "onboarding: %s / %s\n", dep.error, opc.error);
+        fprintf(stderr, "onboarding: %s / %s\n", dep.error.message, opc.error.message);
         return false;
     }
     /* key files (cheap scrypt) */

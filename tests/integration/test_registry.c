@@ -38,10 +38,10 @@ static bool ready;
 
 static bool open_ctx(mpavs_contracts_ctx *c, const uint8_t key[32]) {
     if (mpavs_contracts_init(c, rpc, NULL)) return false;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     mpavs_sender_options o = {.poll_interval_ms = 20};
     bool ok = mpavs_sender_create(&c->sender, &e, rpc, key, &o) == MPAVS_SENDER_OK;
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     return ok;
 }
 
@@ -51,7 +51,7 @@ TEST(deploy_and_register) {
     REQUIRE(open_ctx(&dep, k0));
     mpavs_devnet_deploy_options opt = {.artifacts_dir = harness_path("contracts/out")};
     int r = mpavs_devnet_deploy(&dep, &D, &opt);
-    if (r) fprintf(stderr, "deploy: %s\n", dep.error);
+    if (r) fprintf(stderr, "deploy: %s\n", dep.error.message);
     REQUIRE(r == MPAVS_DEVNET_OK);
     for (int i = 0; i < NOPS; i++) {
         op_t *op = &ops[i];
@@ -67,7 +67,7 @@ TEST(deploy_and_register) {
         REQUIRE(mpavs_contracts_register_as_operator(&op->c, &D) == 0);
         REQUIRE(mpavs_contracts_deposit(&op->c, &D, &amount) == 0);
         r = mpavs_contracts_opt_in(&op->c, &D, op->key, op->bls, q0, 1, "op", salt, (uint64_t)time(NULL) + 3600);
-        if (r) fprintf(stderr, "opt-in %d: %s\n", i, op->c.error);
+        if (r) fprintf(stderr, "opt-in %d: %s\n", i, op->c.error.message);
         REQUIRE(r == MPAVS_DEVNET_OK);
     }
     ready = true;
@@ -89,7 +89,7 @@ TEST(state_keys_aggregate_confirm) {
     static const uint8_t q0[1] = {0};
     mpavs_registry_operator *st = NULL;
     size_t n = 0;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     REQUIRE(mpavs_registry_operator_state(rpc, &st, &n, &e, D.operator_state_retriever.bytes,
                                           D.registry_coordinator.bytes, q0, 1, ref) == MPAVS_REGISTRY_OK);
     CHECK_EQ_INT(n, NOPS);
@@ -159,7 +159,7 @@ TEST(state_keys_aggregate_confirm) {
     uint32_t before = 0, after = 0;
     REQUIRE(mpavs_contracts_task_id(&dep, &D, &before) == MPAVS_DEVNET_OK);
     int r = mpavs_contracts_confirm_state(&dep, &D, &h, o.non_signer_pks, o.n_non_signers, &o.apk_g2, &o.sigma, NULL);
-    if (r) fprintf(stderr, "confirmState: %s\n", dep.error);
+    if (r) fprintf(stderr, "confirmState: %s\n", dep.error.message);
     CHECK_EQ_INT(r, MPAVS_DEVNET_OK);
     REQUIRE(mpavs_contracts_task_id(&dep, &D, &after) == MPAVS_DEVNET_OK);
     CHECK_EQ_INT(after, before + 1);
@@ -167,7 +167,7 @@ TEST(state_keys_aggregate_confirm) {
     mpavs_agg_destroy(a);
     free(keys);
     free(st);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
 }
 
 static void word_hex(char *out, const uint8_t *w) {

@@ -39,7 +39,7 @@ static void hex0x(char *out, size_t cap, const uint8_t *b, size_t n) {
 
 static void addr_hex(char out[43], const mpavs_address *a) { mpavs_address_to_checksum(out, a); }
 
-char *world_call(const char *url, const char *method, const char *params, mpavs_rpc_error *err) {
+char *world_call(const char *url, const char *method, const char *params, mpavs_error *err) {
     mpavs_rpc_options o = {.timeout_ms = 40000, .max_retries = 0};
     mpavs_rpc *c = mpavs_rpc_create(url, &o);
     if (!c) return NULL;
@@ -51,10 +51,10 @@ char *world_call(const char *url, const char *method, const char *params, mpavs_
 
 static bool open_ctx(mpavs_contracts_ctx *c, mpavs_rpc *rpc, const uint8_t key[32]) {
     if (mpavs_contracts_init(c, rpc, NULL)) return false;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     mpavs_sender_options so = {.poll_interval_ms = 50};
     bool ok = mpavs_sender_create(&c->sender, &e, rpc, key, &so) == MPAVS_SENDER_OK;
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     return ok;
 }
 
@@ -62,7 +62,7 @@ static bool open_ctx(mpavs_contracts_ctx *c, mpavs_rpc *rpc, const uint8_t key[3
     do {                                                                                                               \
         int _r = (expr);                                                                                               \
         if (_r) {                                                                                                      \
-            fprintf(stderr, "world: %s: %s: %s\n", #expr, mpavs_devnet_strerror(_r), (ctx)->error);                 \
+            fprintf(stderr, "world: %s: %s: %s\n", #expr, mpavs_devnet_strerror(_r), (ctx)->error.message);                 \
             return false;                                                                                              \
         }                                                                                                              \
     } while (0)
@@ -77,7 +77,7 @@ static bool add_pck(world *w) {
     mpavs_dcap_devnet_free(ca);
     if (ok) {
         int r = mpavs_devnet_add_pck_key_from_quote(&w->deployer, &w->dep, q, qlen);
-        if (r) fprintf(stderr, "world: add_pck: %s\n", w->deployer.error);
+        if (r) fprintf(stderr, "world: add_pck: %s\n", w->deployer.error.message);
         ok = r == 0;
     }
     free(q);
@@ -134,12 +134,12 @@ bool world_up(world *w, const world_options *o) {
     w->l2rpc = mpavs_rpc_create(w->l2.url, &ro);
     mpavs_rpc_block b;
     bool found = false;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     if (mpavs_rpc_get_block_by_number(w->l2rpc, &b, &found, &e, "0x0") || !found) return false;
     memcpy(w->l2_genesis, b.hash, 32);
     mpavs_rpc_block_clear(&b);
     snprintf(w->ca_dir, sizeof w->ca_dir, "%s/ca", w->dir);
-    if (mpavs_dcap_devnet_create(w->ca_dir, (int64_t)time(NULL), false)) return false;
+    if (mpavs_dcap_devnet_generate(w->ca_dir, (int64_t)time(NULL), false)) return false;
     if (harness_unhex(w->deployer_key, 32, ANVIL_KEY0) != 32 || !open_ctx(&w->deployer, w->rpc, w->deployer_key))
         return false;
     mpavs_devnet_deploy_options dopt = {.artifacts_dir = harness_path("contracts/out"),
@@ -163,7 +163,7 @@ bool world_up(world *w, const world_options *o) {
 static bool wait_rpc(harness_proc *p, const char *url, const char *method, long ms) {
     long long end = harness_now_ms() + ms;
     while (harness_now_ms() < end) {
-        mpavs_rpc_error e = {0};
+        mpavs_error e = {0};
         mpavs_rpc_options o = {.timeout_ms = 1000, .max_retries = 0};
         mpavs_rpc *c = mpavs_rpc_create(url, &o);
         char *res = NULL;
@@ -171,7 +171,7 @@ static bool wait_rpc(harness_proc *p, const char *url, const char *method, long 
         mpavs_rpc_destroy(c);
         free(res);
         bool answered = r == MPAVS_RPC_OK || r == MPAVS_RPC_ERR_RPC;
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         if (answered) return true;
         if (!harness_proc_alive(p, NULL)) return false;
         harness_sleep_ms(100);
@@ -265,7 +265,7 @@ bool world_attest(world *w, size_t i) {
     world_op *op = &w->ops[i];
     mpavs_contracts_ctx c;
     if (mpavs_contracts_init(&c, w->rpc, NULL)) return false;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     mpavs_sender_options so = {.poll_interval_ms = 50};
     if (mpavs_sender_create(&c.sender, &e, w->rpc, op->ecdsa, &so)) return false;
     mpavs_contracts_report_data data;
@@ -295,11 +295,11 @@ bool world_attest(world *w, size_t i) {
     free(res);
     if (ok) {
         int r = mpavs_contracts_submit_liveness(&c, &w->dep, &data, quote, qlen);
-        if (r) fprintf(stderr, "  liveness op%zu: %s\n", i + 1, c.error);
+        if (r) fprintf(stderr, "  liveness op%zu: %s\n", i + 1, c.error.message);
         ok = r == 0;
     }
     free(quote);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     mpavs_sender_destroy(c.sender);
     mpavs_contracts_clear(&c);
     return ok;

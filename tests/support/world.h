@@ -81,7 +81,7 @@ bool world_attest(world *w, size_t i);
 bool world_start_operator(world *w, size_t i);
 
 /** A JSON-RPC call on url; returns the result text (malloc'd) or NULL with err filled. */
-char *world_call(const char *url, const char *method, const char *params, mpavs_rpc_error *err);
+char *world_call(const char *url, const char *method, const char *params, mpavs_error *err);
 /** The path of a file in the world's directory (static buffer). */
 const char *world_path(const world *w, const char *name);
 

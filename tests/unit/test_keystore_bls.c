@@ -14,8 +14,8 @@ TEST(eigensdk_file) {
     REQUIRE(json != NULL);
     uint8_t sk[32];
     bool match = false;
-    char err[200] = "";
-    CHECK_EQ_INT(mpavs_keystore_bls_decrypt(sk, &match, err, sizeof err, json, len, "fDUMDLmBROwlzzPXyIcy", 20),
+    mpavs_error err = {0};
+    CHECK_EQ_INT(mpavs_keystore_bls_decrypt(sk, &match, &err, json, len, "fDUMDLmBROwlzzPXyIcy", 20),
                  MPAVS_KEYSTORE_OK);
     CHECK(match);
     mpavs_bn254_g1 pk;
@@ -24,14 +24,26 @@ TEST(eigensdk_file) {
     REQUIRE(mpavs_keystore_bls_pubkey_text(text, sizeof text, &pk) == MPAVS_KEYSTORE_OK);
     CHECK(strstr(json, text) != NULL);
     /* wrong password */
-    CHECK_EQ_INT(mpavs_keystore_bls_decrypt(sk, &match, err, sizeof err, json, len, "fDUMDLmBROwlzzPXyIcz", 20),
+    CHECK_EQ_INT(mpavs_keystore_bls_decrypt(sk, &match, &err, json, len, "fDUMDLmBROwlzzPXyIcz", 20),
                  MPAVS_KEYSTORE_ERR_MAC);
+    /* the error detail names the module, the code and the reason */
+    CHECK_EQ_INT(err.code, MPAVS_KEYSTORE_ERR_MAC);
+    CHECK(err.module && strcmp(err.module, "keystore") == 0);
+    CHECK(strstr(err.message, "wrong password") != NULL);
     free(json);
     /* an ECDSA file is not a BLS key file */
     json = read_text("vectors/keystores/1.ecdsa.key.json", &len);
     REQUIRE(json != NULL);
-    CHECK_EQ_INT(mpavs_keystore_bls_decrypt(sk, NULL, err, sizeof err, json, len, "EnJuncq01CiVk9UbuBYl", 20),
+    CHECK_EQ_INT(mpavs_keystore_bls_decrypt(sk, NULL, &err, json, len, "EnJuncq01CiVk9UbuBYl", 20),
                  MPAVS_KEYSTORE_ERR_NOT_BLS);
+    CHECK_EQ_INT(err.code, MPAVS_KEYSTORE_ERR_NOT_BLS);
+    CHECK(strstr(err.message, "pubKey") != NULL);
+    mpavs_error_clear(&err);
+    CHECK(err.code == 0 && err.module == NULL && err.message[0] == 0);
+    /* one loader for files: an unreadable path is an I/O error naming the path */
+    uint8_t sk2[32];
+    CHECK_EQ_INT(mpavs_keystore_bls_load(sk2, NULL, &err, "/nonexistent/k.json", "pw", 2), MPAVS_KEYSTORE_ERR_IO);
+    CHECK(strstr(err.message, "/nonexistent/k.json") != NULL);
     free(json);
 }
 
@@ -60,7 +72,7 @@ TEST(encrypt_decrypt) {
     char *json = NULL;
     REQUIRE(mpavs_keystore_bls_encrypt(&json, sk, "pw", 2, 4096) == MPAVS_KEYSTORE_OK);
     bool match = false;
-    CHECK_EQ_INT(mpavs_keystore_bls_decrypt(back, &match, NULL, 0, json, strlen(json), "pw", 2), MPAVS_KEYSTORE_OK);
+    CHECK_EQ_INT(mpavs_keystore_bls_decrypt(back, &match, NULL, json, strlen(json), "pw", 2), MPAVS_KEYSTORE_OK);
     CHECK(match);
     CHECK_MEMEQ(back, sk, 32);
     free(json);
