@@ -1,8 +1,9 @@
 /*
  * The one error-detail type (mpavs_error, mpavs/common.h) as the modules fill it: the JSON-RPC
- * reply parser (code, module, node code, revert data), the task sources and the contracts layer.
+ * reply parser (code, module, node code, revert data), the task sources and DCAP collateral.
  */
 #include "harness.h"
+#include "mpavs/dcap.h"
 #include "mpavs/rpc.h"
 #include "mpavs/tasksrc.h"
 
@@ -57,9 +58,25 @@ TEST(tasksrc_error) {
     mpavs_error_clear(&e);
 }
 
+/* DCAP collateral: the code, module "dcap" and the parser's explanation. */
+TEST(dcap_error) {
+    mpavs_dcap_collateral *c = (mpavs_dcap_collateral *)1;
+    mpavs_error e = {0};
+    static const char bad[] = "[1,2]";
+    int r = mpavs_dcap_collateral_parse(&c, &e, bad, sizeof bad - 1);
+    CHECK_EQ_INT(r, MPAVS_DCAP_ERR_COLLATERAL_FORMAT);
+    CHECK(c == NULL);
+    CHECK_EQ_INT(e.code, r);
+    CHECK(e.module && strcmp(e.module, "dcap") == 0);
+    CHECK(strstr(e.message, "not a JSON object") != NULL);
+    mpavs_error_clear(&e);
+    CHECK_EQ_INT(mpavs_dcap_collateral_parse(&c, NULL, bad, sizeof bad - 1), MPAVS_DCAP_ERR_COLLATERAL_FORMAT);
+}
+
 int main(void) {
     RUN(rpc_error_object);
     RUN(rpc_bad_reply);
     RUN(tasksrc_error);
+    RUN(dcap_error);
     return harness_summary();
 }
