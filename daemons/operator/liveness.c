@@ -205,26 +205,22 @@ static bool read_chain(live *L, bool *valid, uint64_t *t, uint64_t *validity, ch
         mpavs_hex_encode(en, sizeof en, enclave.bytes, 20, true))
         return false;
     mpavs_abi_value *r = NULL;
-    mpavs_abi_signature *s = NULL;
     snprintf(args, sizeof args, "(%s,%s,%s)", x, y, en);
-    if (!op_call(o, L->rpc, 1, &o->cfg.liveness_verifier, "verifyLivenessProofV2(bytes32,bytes32,address)(bool)",
-                 args, &r, &s, msg, cap))
+    if (!op_call(o, L->rpc, 1, &o->cfg.liveness_verifier, OP_SIG_VERIFY_LIVENESS,
+                 args, &r, msg, cap))
         return false;
     *valid = !mpavs_u256_is_zero(&r->items[0].word);
     mpavs_abi_value_free(r);
-    mpavs_abi_signature_free(s);
     snprintf(args, sizeof args, "(%s)", idhex);
-    if (!op_call(o, L->rpc, 1, &o->cfg.liveness_verifier, "attestedProvers(bytes32)((bytes32,bytes32),uint256)", args,
-                 &r, &s, msg, cap))
+    if (!op_call(o, L->rpc, 1, &o->cfg.liveness_verifier, OP_SIG_ATTESTED_PROVERS, args,
+                 &r, msg, cap))
         return false;
     *t = r->items[1].word.w[0];
     mpavs_abi_value_free(r);
-    mpavs_abi_signature_free(s);
-    if (!op_call(o, L->rpc, 1, &o->cfg.liveness_verifier, "attestValiditySeconds()(uint256)", NULL, &r, &s, msg, cap))
+    if (!op_call(o, L->rpc, 1, &o->cfg.liveness_verifier, OP_SIG_ATTEST_VALIDITY, NULL, &r, msg, cap))
         return false;
     *validity = r->items[0].word.w[0];
     mpavs_abi_value_free(r);
-    mpavs_abi_signature_free(s);
     pthread_mutex_lock(&o->lock);
     o->liveness_ts = *t;
     o->next_attestation_ts = *t + *validity;
