@@ -81,10 +81,10 @@ typedef struct {
  * Returns OK or an error (already registered: ERR_REVERTED).
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_register_as_operator(mpavs_contracts_ctx *c,
-                                                                  const mpavs_contracts_deployment *d);
+                                                                     const mpavs_contracts_deployment *d);
 /** token.approve(strategyManager, amount) then StrategyManager.depositIntoStrategy(strategy, token, amount). */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_deposit(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
-                                                     const mpavs_u256 *amount);
+                                                        const mpavs_u256 *amount);
 
 /**
  * Opt the sender into quorums of the AVS: RegistryCoordinator.registerOperator(quorums, socket,
@@ -97,16 +97,16 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_deposit(mpavs_contracts_ctx *c, 
  * Returns OK, ERR_ARG, ERR_CRYPTO, ERR_RPC, ERR_REVERTED, ERR_SEND, ERR_DECODE or ERR_NOMEM.
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_opt_in(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
-                                                    const uint8_t ecdsa_sk[32], const uint8_t bls_sk[32],
-                                                    const uint8_t *quorums, size_t nquorums, const char *socket,
-                                                    const uint8_t salt[32], uint64_t expiry);
+                                                       const uint8_t ecdsa_sk[32], const uint8_t bls_sk[32],
+                                                       const uint8_t *quorums, size_t nquorums, const char *socket,
+                                                       const uint8_t salt[32], uint64_t expiry);
 
 /** RegistryCoordinator.getOperatorId(operator). Out: id (zero when unregistered). */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_operator_id(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
-                                                         const mpavs_address *operator_addr, uint8_t id[32]);
+                                                            const mpavs_address *operator_addr, uint8_t id[32]);
 /** StakeRegistry.getCurrentStake(id, quorum). Out: *stake. */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_current_stake(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
-                                                           const uint8_t id[32], uint8_t quorum, mpavs_u256 *stake);
+                                                              const uint8_t id[32], uint8_t quorum, mpavs_u256 *stake);
 
 /* ---------------- liveness (TEELivenessVerifier) ---------------- */
 
@@ -123,7 +123,7 @@ typedef struct {
  * keccak256(abi.encode(data)) (160 bytes: x, y, number, hash, proverAddressHash).
  */
 MPAVS_API void mpavs_contracts_liveness_report_data(uint8_t out[64], const mpavs_address *prover,
-                                                 const mpavs_contracts_report_data *data);
+                                                    const mpavs_contracts_report_data *data);
 /**
  * Fill data->reference_block_number/hash with the parent of the current head (as the
  * upstream operator does). Returns OK or ERR_RPC.
@@ -131,12 +131,12 @@ MPAVS_API void mpavs_contracts_liveness_report_data(uint8_t out[64], const mpavs
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_reference_block(mpavs_contracts_ctx *c, mpavs_contracts_report_data *data);
 /** TEELivenessVerifier.submitLivenessProofV2(data, quote) from the sender. */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_submit_liveness(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
-                                                             const mpavs_contracts_report_data *data,
-                                                             const uint8_t *quote, size_t len);
+                                                                const mpavs_contracts_report_data *data,
+                                                                const uint8_t *quote, size_t len);
 /** TEELivenessVerifier.verifyLivenessProofV2(x, y, prover). Out: *ok. */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_liveness_valid(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
-                                                            bool *ok, const uint8_t pubkey_g1[64],
-                                                            const mpavs_address *prover);
+                                                               bool *ok, const uint8_t pubkey_g1[64],
+                                                               const mpavs_address *prover);
 
 /* ---------------- state confirmation ---------------- */
 
@@ -170,14 +170,14 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_state_digest(uint8_t out[32], co
  * Returns OK, ERR_ARG, ERR_RPC, ERR_REVERTED, ERR_SEND, ERR_DECODE or ERR_NOMEM.
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_confirm_state(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
-                                                           const mpavs_contracts_state_header *h,
-                                                           const mpavs_bn254_g1 *nonsigners, size_t nnonsigners,
-                                                           const mpavs_bn254_g2 *apk_g2, const mpavs_bn254_g1 *sigma,
-                                                           uint64_t *gas_used);
+                                                              const mpavs_contracts_state_header *h,
+                                                              const mpavs_bn254_g1 *nonsigners, size_t nnonsigners,
+                                                              const mpavs_bn254_g2 *apk_g2, const mpavs_bn254_g1 *sigma,
+                                                              uint64_t *gas_used);
 
 /** MultiProverServiceManager.taskId(). Out: *task_id. */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_task_id(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
-                                                     uint32_t *task_id);
+                                                        uint32_t *task_id);
 
 /* ---------------- operator tooling on any network (mpavs operator, mpavs devnet status) ----------------
  *
@@ -201,7 +201,7 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_resolve_addresses(mpavs_contract
  * Out: *token, *decimals. Returns OK, ERR_RPC, ERR_REVERTED or ERR_DECODE.
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_strategy_token(mpavs_contracts_ctx *c, mpavs_address *token,
-                                                            uint8_t *decimals, const mpavs_address *strategy);
+                                                               uint8_t *decimals, const mpavs_address *strategy);
 
 /**
  * As mpavs_contracts_deposit, into strategy (NULL: d->strategy) with its underlying token read
@@ -209,19 +209,19 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_strategy_token(mpavs_contracts_c
  * StrategyManager.depositIntoStrategy(strategy, token, amount).
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_deposit_into(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
-                                                          const mpavs_address *strategy, const mpavs_u256 *amount);
+                                                             const mpavs_address *strategy, const mpavs_u256 *amount);
 
 /** DelegationManager.operatorShares(operator, strategy). Out: *shares. */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_operator_shares(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
-                                                             mpavs_u256 *shares, const mpavs_address *operator_addr,
-                                                             const mpavs_address *strategy);
+                                                                mpavs_u256 *shares, const mpavs_address *operator_addr,
+                                                                const mpavs_address *strategy);
 
 /**
  * RegistryCoordinator.deregisterOperator(quorums) from the sender (quorums ascending).
  * Returns OK, ERR_ARG (no quorums) or a send error (not registered: ERR_REVERTED).
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_opt_out(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
-                                                     const uint8_t *quorums, size_t nquorums);
+                                                        const uint8_t *quorums, size_t nquorums);
 
 /** Most quorums a RegistryCoordinator can have (its bitmaps are uint192). */
 #define MPAVS_CONTRACTS_MAX_QUORUMS 192
@@ -243,8 +243,8 @@ typedef struct {
  * Out: *st. Returns OK, ERR_RPC, ERR_REVERTED or ERR_DECODE.
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_operator_status(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
-                                                             mpavs_contracts_standing *st,
-                                                             const mpavs_address *operator_addr);
+                                                                mpavs_contracts_standing *st,
+                                                                const mpavs_address *operator_addr);
 
 /** What a TEELivenessVerifier records for one BLS key (mpavs_contracts_liveness_status). */
 typedef struct {
@@ -262,8 +262,8 @@ typedef struct {
  * the AVS chain). Out: *lv. Returns OK, ERR_RPC, ERR_REVERTED or ERR_DECODE.
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_liveness_status(mpavs_contracts_ctx *c, mpavs_contracts_liveness *lv,
-                                                             const mpavs_address *verifier,
-                                                             const uint8_t operator_id[32]);
+                                                                const mpavs_address *verifier,
+                                                                const uint8_t operator_id[32]);
 
 /** One RegistryCoordinator OperatorRegistered event. */
 typedef struct {
@@ -279,8 +279,8 @@ typedef struct {
  * Returns OK, ERR_RPC, ERR_DECODE or ERR_NOMEM.
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_registrations(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
-                                                           mpavs_contracts_registration **regs, size_t *n,
-                                                           uint64_t from_block);
+                                                              mpavs_contracts_registration **regs, size_t *n,
+                                                              uint64_t from_block);
 
 /** One MultiProverServiceManager StateConfirmed event. */
 typedef struct {
@@ -299,8 +299,8 @@ typedef struct {
  * Returns OK, ERR_RPC, ERR_DECODE or ERR_NOMEM.
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_confirmations(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
-                                                           mpavs_contracts_confirmation **out, size_t *n,
-                                                           uint64_t from_block);
+                                                              mpavs_contracts_confirmation **out, size_t *n,
+                                                              uint64_t from_block);
 /** Release what mpavs_contracts_confirmations returned (NULL allowed). */
 MPAVS_API void mpavs_contracts_confirmations_free(mpavs_contracts_confirmation *c, size_t n);
 

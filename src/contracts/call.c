@@ -169,7 +169,7 @@ int ctr_calldata(mpavs_contracts_ctx *c, uint8_t **out, size_t *len, ctr_sig id,
 }
 
 int ctr_calldata_text(mpavs_contracts_ctx *c, uint8_t **out, size_t *len, const char *sig, const char *args,
-                     const char *step) {
+                      const char *step) {
     mpavs_abi_signature *s = NULL;
     int r = mpavs_abi_signature_parse(&s, sig);
     if (r) return ctr_fail(c, MPAVS_CONTRACTS_ERR_ARG, step, "bad signature %s (%s)", sig, mpavs_abi_strerror(r));
@@ -179,7 +179,7 @@ int ctr_calldata_text(mpavs_contracts_ctx *c, uint8_t **out, size_t *len, const 
 }
 
 int ctr_send_raw(mpavs_contracts_ctx *c, const mpavs_address *to, const uint8_t *data, size_t len, const char *step,
-                mpavs_address *created, uint64_t *gas_used) {
+                 mpavs_address *created, uint64_t *gas_used) {
     mpavs_sender_result res;
     mpavs_error err = {0};
     int r = mpavs_sender_send(c->sender, &res, &err, to ? to->bytes : NULL, NULL, data, len, 0, ctr_errors,
@@ -238,7 +238,7 @@ int ctr_tx_text(mpavs_contracts_ctx *c, const mpavs_address *to, const char *sig
 }
 
 int ctr_call(mpavs_contracts_ctx *c, const mpavs_address *to, ctr_sig id, const char *args, const char *tag,
-            mpavs_abi_value **ret, const char *step) {
+             mpavs_abi_value **ret, const char *step) {
     *ret = NULL;
     const mpavs_abi_signature *s = ctr_signature(c, id);
     MPAVS_REQUIRE(s->outputs);

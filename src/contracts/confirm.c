@@ -51,9 +51,9 @@ static int value_text(ctr_str *b, const mpavs_abi_value *v) {
 }
 
 int mpavs_contracts_confirm_state(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
-                               const mpavs_contracts_state_header *h, const mpavs_bn254_g1 *nonsigners,
-                               size_t nnonsigners, const mpavs_bn254_g2 *apk_g2, const mpavs_bn254_g1 *sigma,
-                               uint64_t *gas_used) {
+                                  const mpavs_contracts_state_header *h, const mpavs_bn254_g1 *nonsigners,
+                                  size_t nnonsigners, const mpavs_bn254_g2 *apk_g2, const mpavs_bn254_g1 *sigma,
+                                  uint64_t *gas_used) {
     const char *step = "confirmState";
     if (!h->nquorums || !h->quorum_numbers || !h->thresholds || (nnonsigners && !nonsigners))
         return ctr_fail(c, MPAVS_CONTRACTS_ERR_ARG, step, "need quorums and thresholds");

@@ -10,7 +10,7 @@
 #include <string.h>
 
 void mpavs_contracts_liveness_report_data(uint8_t out[64], const mpavs_address *prover,
-                                       const mpavs_contracts_report_data *data) {
+                                          const mpavs_contracts_report_data *data) {
     uint8_t enc[160] = {0};
     memcpy(enc, data->pubkey_g1, 64);
     for (int i = 0; i < 8; i++) enc[95 - i] = (uint8_t)(data->reference_block_number >> (8 * i));
@@ -45,7 +45,7 @@ int mpavs_contracts_reference_block(mpavs_contracts_ctx *c, mpavs_contracts_repo
 }
 
 int mpavs_contracts_submit_liveness(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
-                                 const mpavs_contracts_report_data *data, const uint8_t *quote, size_t len) {
+                                    const mpavs_contracts_report_data *data, const uint8_t *quote, size_t len) {
     ctr_str a = {0};
     ctr_printf(&a, "(((");
     ctr_hex(&a, data->pubkey_g1, 32);
@@ -67,7 +67,7 @@ int mpavs_contracts_submit_liveness(mpavs_contracts_ctx *c, const mpavs_contract
 }
 
 int mpavs_contracts_liveness_valid(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, bool *ok,
-                                const uint8_t pubkey_g1[64], const mpavs_address *prover) {
+                                   const uint8_t pubkey_g1[64], const mpavs_address *prover) {
     ctr_str a = {0};
     ctr_printf(&a, "(");
     ctr_hex(&a, pubkey_g1, 32);

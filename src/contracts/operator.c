@@ -83,8 +83,8 @@ static int g1_from_value(mpavs_bn254_g1 *p, const mpavs_abi_value *t) {
 }
 
 int mpavs_contracts_opt_in(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, const uint8_t ecdsa_sk[32],
-                        const uint8_t bls_sk[32], const uint8_t *quorums, size_t nquorums, const char *socket,
-                        const uint8_t salt[32], uint64_t expiry) {
+                           const uint8_t bls_sk[32], const uint8_t *quorums, size_t nquorums, const char *socket,
+                           const uint8_t salt[32], uint64_t expiry) {
     const char *step = "opt-in";
     if (!nquorums || !socket || strchr(socket, '"') || strchr(socket, '\\'))
         return ctr_fail(c, MPAVS_CONTRACTS_ERR_ARG, step, "need quorums and a socket without quotes or backslashes");
@@ -175,7 +175,7 @@ out:
 }
 
 int mpavs_contracts_operator_id(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
-                             const mpavs_address *operator_addr, uint8_t id[32]) {
+                                const mpavs_address *operator_addr, uint8_t id[32]) {
     ctr_str a = {0};
     ctr_printf(&a, "(");
     ctr_addr(&a, operator_addr);
@@ -190,7 +190,7 @@ int mpavs_contracts_operator_id(mpavs_contracts_ctx *c, const mpavs_contracts_de
 }
 
 int mpavs_contracts_current_stake(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, const uint8_t id[32],
-                               uint8_t quorum, mpavs_u256 *stake) {
+                                  uint8_t quorum, mpavs_u256 *stake) {
     ctr_str a = {0};
     ctr_printf(&a, "(");
     ctr_hex(&a, id, 32);

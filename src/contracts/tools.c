@@ -97,7 +97,7 @@ int mpavs_contracts_resolve_addresses(mpavs_contracts_ctx *c, mpavs_contracts_de
 }
 
 int mpavs_contracts_strategy_token(mpavs_contracts_ctx *c, mpavs_address *token, uint8_t *decimals,
-                                const mpavs_address *strategy) {
+                                   const mpavs_address *strategy) {
     ctr_word w;
     int r = call_word(c, &w, strategy, CTR_UNDERLYING_TOKEN, NULL, "underlyingToken");
     if (r) return r;
@@ -108,7 +108,7 @@ int mpavs_contracts_strategy_token(mpavs_contracts_ctx *c, mpavs_address *token,
 }
 
 int mpavs_contracts_deposit_into(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, const mpavs_address *strategy,
-                              const mpavs_u256 *amount) {
+                                 const mpavs_u256 *amount) {
     mpavs_contracts_deployment e = *d;
     if (strategy) {
         uint8_t dec;
@@ -120,7 +120,7 @@ int mpavs_contracts_deposit_into(mpavs_contracts_ctx *c, const mpavs_contracts_d
 }
 
 int mpavs_contracts_operator_shares(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, mpavs_u256 *shares,
-                                 const mpavs_address *operator_addr, const mpavs_address *strategy) {
+                                    const mpavs_address *operator_addr, const mpavs_address *strategy) {
     ctr_str a = {0};
     ctr_printf(&a, "(");
     ctr_addr(&a, operator_addr);
@@ -137,7 +137,7 @@ int mpavs_contracts_operator_shares(mpavs_contracts_ctx *c, const mpavs_contract
 }
 
 int mpavs_contracts_opt_out(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, const uint8_t *quorums,
-                         size_t nquorums) {
+                            size_t nquorums) {
     if (!nquorums) return ctr_fail(c, MPAVS_CONTRACTS_ERR_ARG, "opt-out", "no quorums");
     ctr_str a = {0};
     ctr_printf(&a, "(");
@@ -150,7 +150,7 @@ int mpavs_contracts_opt_out(mpavs_contracts_ctx *c, const mpavs_contracts_deploy
 }
 
 int mpavs_contracts_operator_status(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
-                                 mpavs_contracts_standing *st, const mpavs_address *operator_addr) {
+                                    mpavs_contracts_standing *st, const mpavs_address *operator_addr) {
     memset(st, 0, sizeof *st);
     ctr_str a = {0};
     ctr_word w;
@@ -184,7 +184,7 @@ int mpavs_contracts_operator_status(mpavs_contracts_ctx *c, const mpavs_contract
 }
 
 int mpavs_contracts_liveness_status(mpavs_contracts_ctx *c, mpavs_contracts_liveness *lv, const mpavs_address *verifier,
-                                 const uint8_t operator_id[32]) {
+                                    const uint8_t operator_id[32]) {
     memset(lv, 0, sizeof *lv);
     ctr_str a = {0};
     one_b32_arg(&a, operator_id);
@@ -246,7 +246,7 @@ static int get_logs(mpavs_contracts_ctx *c, mpavs_rpc_log **logs, size_t *n, con
 }
 
 int mpavs_contracts_registrations(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
-                               mpavs_contracts_registration **regs, size_t *n, uint64_t from_block) {
+                                  mpavs_contracts_registration **regs, size_t *n, uint64_t from_block) {
     *regs = NULL;
     *n = 0;
     mpavs_rpc_log *logs = NULL;
@@ -294,7 +294,7 @@ static uint8_t *dup_bytes(const uint8_t *p, size_t n) {
 }
 
 int mpavs_contracts_confirmations(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
-                               mpavs_contracts_confirmation **out, size_t *n, uint64_t from_block) {
+                                  mpavs_contracts_confirmation **out, size_t *n, uint64_t from_block) {
     *out = NULL;
     *n = 0;
     mpavs_rpc_log *logs = NULL;
