@@ -179,7 +179,7 @@ install: all
 	install -m 755 $(SHARED_LIB) $(DESTDIR)$(PREFIX)/lib/libmpavs.so.$(VERSION)
 	ln -sf libmpavs.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libmpavs.so.0
 	ln -sf libmpavs.so.0 $(DESTDIR)$(PREFIX)/lib/libmpavs.so
-	install -m 644 include/mpavs/*.h $(DESTDIR)$(PREFIX)/include/mpavs/
+	install -m 644 $(filter-out include/mpavs/devnet.h,$(wildcard include/mpavs/*.h)) $(DESTDIR)$(PREFIX)/include/mpavs/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' libmpavs.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libmpavs.pc
 	install -m 755 $(CLI_BIN) $(DAEMON_BIN) $(DESTDIR)$(PREFIX)/bin/
 
