@@ -260,14 +260,14 @@ static bool load_state(agg_daemon *d, agg_task *t, mpavs_agg **agg, size_t *nops
     }
     mpavs_registry_operator *st = NULL;
     size_t n = 0;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     int r = mpavs_registry_operator_state(rpc, &st, &n, &e, d->cfg.operator_state_retriever.bytes,
                                           d->cfg.registry_coordinator.bytes, quorums, *nq, (uint32_t)t->ref_block);
     agg_pool_put(&d->avs, rpc);
     if (r) {
         snprintf(err, cap, "operator state at block %" PRIu64 ": %s (%.160s)", t->ref_block,
                  mpavs_registry_strerror(r), e.message);
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         return false;
     }
     mpavs_agg_operator *ops = calloc(n ? n : 1, sizeof *ops);
