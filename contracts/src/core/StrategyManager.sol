@@ -1,25 +1,34 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.12;
 
-import {IERC20, IStrategy, IDelegationManager, IStrategyManager} from "../interfaces/IEigen.sol";
+import {IERC20} from "../interfaces/IERC20.sol";
+import {IStrategy} from "../interfaces/IStrategy.sol";
+import {IDelegationManager} from "../interfaces/IDelegationManager.sol";
+import {IStrategyManager} from "../interfaces/IStrategyManager.sol";
 import {Initializable} from "../utils/Initializable.sol";
 import {Ownable} from "../utils/Ownable.sol";
 import {Pausable} from "../utils/Pausable.sol";
-import {IPauserRegistry} from "../utils/PauserRegistry.sol";
+import {IPauserRegistry} from "../interfaces/IPauserRegistry.sol";
 
+import {StrategyManagerStorage} from "./StrategyManagerStorage.sol";
 /// @title Deposits into whitelisted strategies; shares are credited to the staker's operator.
-contract StrategyManager is Initializable, Ownable, Pausable, IStrategyManager {
+contract StrategyManager is Initializable, Ownable, Pausable, StrategyManagerStorage {
+    /// @notice The caller is not the strategy whitelister.
+    error OnlyStrategyWhitelister();
+    /// @notice The strategy is not whitelisted for deposits.
+    error StrategyNotWhitelisted();
+    /// @notice The token transfer returned false.
+    error TransferFailed();
+    /// @notice The staker holds shares in 32 strategies already.
+    error MaxStrategiesExceeded();
+    /// @notice Array arguments that must have one entry each differ in length (or are empty).
+    error InputArrayLengthMismatch();
+
     uint8 internal constant PAUSED_DEPOSITS = 0;
 
     IDelegationManager public immutable delegation;
     address public immutable eigenPodManager;
     address public immutable slasher;
-
-    address public strategyWhitelister;
-    mapping(address => mapping(IStrategy => uint256)) public stakerStrategyShares;
-    mapping(address => IStrategy[]) public stakerStrategyList;
-    mapping(IStrategy => bool) public strategyIsWhitelistedForDeposit;
-    mapping(IStrategy => bool) public thirdPartyTransfersForbidden;
 
     event Deposit(address staker, IERC20 token, IStrategy strategy, uint256 shares);
     event StrategyWhitelisterChanged(address previousAddress, address newAddress);
@@ -44,7 +53,7 @@ contract StrategyManager is Initializable, Ownable, Pausable, IStrategyManager {
     }
 
     modifier onlyStrategyWhitelister() {
-        require(msg.sender == strategyWhitelister, "StrategyManager.onlyStrategyWhitelister: not the strategyWhitelister");
+        if (!(msg.sender == strategyWhitelister)) revert OnlyStrategyWhitelister();
         _;
     }
 
@@ -53,12 +62,12 @@ contract StrategyManager is Initializable, Ownable, Pausable, IStrategyManager {
         onlyWhenNotPaused(PAUSED_DEPOSITS)
         returns (uint256 shares)
     {
-        require(strategyIsWhitelistedForDeposit[strategy], "StrategyManager.onlyStrategiesWhitelistedForDeposit: strategy not whitelisted");
-        require(token.transferFrom(msg.sender, address(strategy), amount), "StrategyManager: token transfer failed");
+        if (!(strategyIsWhitelistedForDeposit[strategy])) revert StrategyNotWhitelisted();
+        if (!(token.transferFrom(msg.sender, address(strategy), amount))) revert TransferFailed();
         shares = strategy.deposit(token, amount);
         address staker = msg.sender;
         if (stakerStrategyShares[staker][strategy] == 0) {
-            require(stakerStrategyList[staker].length < 32, "StrategyManager._addShares: deposit would exceed MAX_STAKER_STRATEGY_LIST_LENGTH");
+            if (!(stakerStrategyList[staker].length < 32)) revert MaxStrategiesExceeded();
             stakerStrategyList[staker].push(strategy);
         }
         stakerStrategyShares[staker][strategy] += shares;
@@ -70,7 +79,7 @@ contract StrategyManager is Initializable, Ownable, Pausable, IStrategyManager {
         external
         onlyStrategyWhitelister
     {
-        require(strategies.length == thirdPartyForbidden.length, "StrategyManager.addStrategiesToDepositWhitelist: array lengths do not match");
+        if (!(strategies.length == thirdPartyForbidden.length)) revert InputArrayLengthMismatch();
         for (uint256 i = 0; i < strategies.length; i++) {
             if (!strategyIsWhitelistedForDeposit[strategies[i]]) {
                 strategyIsWhitelistedForDeposit[strategies[i]] = true;

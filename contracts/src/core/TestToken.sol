@@ -1,11 +1,18 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.12;
 
-import {IERC20} from "../interfaces/IEigen.sol";
+import {IERC20} from "../interfaces/IERC20.sol";
 
 /// @title Devnet ERC20 stake token. The initial supply goes to `holder`; anyone may mint
 ///        (devnet only: the token has no value).
 contract TestToken is IERC20 {
+    /// @notice The allowance is below the amount.
+    error ERC20InsufficientAllowance();
+    /// @notice Tokens cannot go to the zero address.
+    error ERC20InvalidReceiver();
+    /// @notice The balance is below the amount.
+    error ERC20InsufficientBalance();
+
     string public name;
     string public symbol;
     uint8 public constant decimals = 18;
@@ -37,7 +44,7 @@ contract TestToken is IERC20 {
     function transferFrom(address from, address to, uint256 amount) external returns (bool) {
         uint256 a = allowance[from][msg.sender];
         if (a != type(uint256).max) {
-            require(a >= amount, "ERC20: insufficient allowance");
+            if (!(a >= amount)) revert ERC20InsufficientAllowance();
             allowance[from][msg.sender] = a - amount;
         }
         _transfer(from, to, amount);
@@ -45,16 +52,16 @@ contract TestToken is IERC20 {
     }
 
     function _transfer(address from, address to, uint256 amount) internal {
-        require(to != address(0), "ERC20: transfer to the zero address");
+        if (!(to != address(0))) revert ERC20InvalidReceiver();
         uint256 b = balanceOf[from];
-        require(b >= amount, "ERC20: transfer amount exceeds balance");
+        if (!(b >= amount)) revert ERC20InsufficientBalance();
         balanceOf[from] = b - amount;
         balanceOf[to] += amount;
         emit Transfer(from, to, amount);
     }
 
     function _mint(address to, uint256 amount) internal {
-        require(to != address(0), "ERC20: mint to the zero address");
+        if (!(to != address(0))) revert ERC20InvalidReceiver();
         totalSupply += amount;
         balanceOf[to] += amount;
         emit Transfer(address(0), to, amount);

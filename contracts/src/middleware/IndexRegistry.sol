@@ -1,29 +1,30 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.12;
 
-import {IIndexRegistry, IRegistryCoordinator} from "../interfaces/IEigen.sol";
+import {IIndexRegistry} from "../interfaces/IIndexRegistry.sol";
+import {IRegistryCoordinator} from "../interfaces/IRegistryCoordinator.sol";
 import {Initializable} from "../utils/Initializable.sol";
 
+import {IndexRegistryStorage} from "./IndexRegistryStorage.sol";
 /// @title Ordered operator list per quorum with history; removal moves the last operator
 ///        into the freed index (swap-pop).
-contract IndexRegistry is Initializable, IIndexRegistry {
-    struct OperatorUpdate {
-        uint32 fromBlockNumber;
-        bytes32 operatorId;
-    }
+contract IndexRegistry is Initializable, IndexRegistryStorage {
+    /// @notice The caller is not the RegistryCoordinator.
+    error OnlyRegistryCoordinator();
+    /// @notice The quorum was not created.
+    error QuorumDoesNotExist();
+    /// @notice The quorum was created already.
+    error QuorumExists();
+    /// @notice No operator held that index at the block.
+    error OperatorIdDoesNotExist();
+    /// @notice The quorum did not exist at the block.
+    error QuorumDoesNotExistAtBlockNumber();
 
-    struct QuorumUpdate {
-        uint32 fromBlockNumber;
-        uint32 numOperators;
-    }
+
 
     bytes32 public constant OPERATOR_DOES_NOT_EXIST_ID = bytes32(0);
 
     address public immutable registryCoordinator;
-
-    mapping(uint8 => mapping(bytes32 => uint32)) public currentOperatorIndex;
-    mapping(uint8 => mapping(uint32 => OperatorUpdate[])) internal _indexHistory;
-    mapping(uint8 => QuorumUpdate[]) internal _operatorCountHistory;
 
     event QuorumIndexUpdate(bytes32 indexed operatorId, uint8 quorumNumber, uint32 newOperatorIndex);
 
@@ -33,7 +34,7 @@ contract IndexRegistry is Initializable, IIndexRegistry {
     }
 
     modifier onlyRegistryCoordinator() {
-        require(msg.sender == registryCoordinator, "IndexRegistry.onlyRegistryCoordinator: caller is not the registry coordinator");
+        if (!(msg.sender == registryCoordinator)) revert OnlyRegistryCoordinator();
         _;
     }
 
@@ -46,7 +47,7 @@ contract IndexRegistry is Initializable, IIndexRegistry {
         for (uint256 i = 0; i < quorumNumbers.length; i++) {
             uint8 q = uint8(quorumNumbers[i]);
             uint256 len = _operatorCountHistory[q].length;
-            require(len != 0, "IndexRegistry.registerOperator: quorum does not exist");
+            if (!(len != 0)) revert QuorumDoesNotExist();
             uint32 newCount = _operatorCountHistory[q][len - 1].numOperators + 1;
             _updateOperatorCountHistory(q, newCount);
             _assignOperatorToIndex(operatorId, q, newCount - 1);
@@ -58,7 +59,7 @@ contract IndexRegistry is Initializable, IIndexRegistry {
         for (uint256 i = 0; i < quorumNumbers.length; i++) {
             uint8 q = uint8(quorumNumbers[i]);
             uint256 len = _operatorCountHistory[q].length;
-            require(len != 0, "IndexRegistry.registerOperator: quorum does not exist");
+            if (!(len != 0)) revert QuorumDoesNotExist();
             uint32 index = currentOperatorIndex[q][operatorId];
             uint32 newCount = _operatorCountHistory[q][len - 1].numOperators - 1;
             _updateOperatorCountHistory(q, newCount);
@@ -69,7 +70,7 @@ contract IndexRegistry is Initializable, IIndexRegistry {
     }
 
     function initializeQuorum(uint8 quorumNumber) external onlyRegistryCoordinator {
-        require(_operatorCountHistory[quorumNumber].length == 0, "IndexRegistry.createQuorum: quorum already exists");
+        if (!(_operatorCountHistory[quorumNumber].length == 0)) revert QuorumExists();
         _operatorCountHistory[quorumNumber].push(QuorumUpdate(uint32(block.number), 0));
     }
 
@@ -109,7 +110,7 @@ contract IndexRegistry is Initializable, IIndexRegistry {
                     break;
                 }
             }
-            require(id != OPERATOR_DOES_NOT_EXIST_ID, "IndexRegistry._operatorIdForIndexAtBlockNumber: operator does not exist at the given block number");
+            if (!(id != OPERATOR_DOES_NOT_EXIST_ID)) revert OperatorIdDoesNotExist();
             list[i] = id;
         }
     }
@@ -119,7 +120,7 @@ contract IndexRegistry is Initializable, IIndexRegistry {
         for (uint256 j = h.length; j > 0; j--) {
             if (h[j - 1].fromBlockNumber <= blockNumber) return h[j - 1].numOperators;
         }
-        revert("IndexRegistry._operatorCountAtBlockNumber: quorum did not exist at given block number");
+        revert QuorumDoesNotExistAtBlockNumber();
     }
 
     function totalOperatorsForQuorum(uint8 quorumNumber) external view returns (uint32) {

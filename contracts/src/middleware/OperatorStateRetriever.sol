@@ -2,7 +2,10 @@
 pragma solidity ^0.8.12;
 
 import {BitmapUtils} from "../libraries/BitmapUtils.sol";
-import {IRegistryCoordinator, IStakeRegistry, IBLSApkRegistry, IIndexRegistry} from "../interfaces/IEigen.sol";
+import {IRegistryCoordinator} from "../interfaces/IRegistryCoordinator.sol";
+import {IStakeRegistry} from "../interfaces/IStakeRegistry.sol";
+import {IBLSApkRegistry} from "../interfaces/IBLSApkRegistry.sol";
+import {IIndexRegistry} from "../interfaces/IIndexRegistry.sol";
 
 /// @title Stateless views that assemble operator sets and checkSignatures indices.
 contract OperatorStateRetriever {

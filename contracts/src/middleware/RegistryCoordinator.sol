@@ -3,19 +3,56 @@ pragma solidity ^0.8.12;
 
 import {BN254} from "../libraries/BN254.sol";
 import {BitmapUtils} from "../libraries/BitmapUtils.sol";
-import {
-    ISignatureUtils, IServiceManager, IStakeRegistry, IStakeRegistryTypes, IBLSApkRegistry,
-    IBLSApkRegistryTypes, IIndexRegistry, IRegistryCoordinator
-} from "../interfaces/IEigen.sol";
+import {ISignatureUtils} from "../interfaces/ISignatureUtils.sol";
+import {IServiceManager} from "../interfaces/IServiceManager.sol";
+import {IStakeRegistry} from "../interfaces/IStakeRegistry.sol";
+import {IBLSApkRegistry} from "../interfaces/IBLSApkRegistry.sol";
+import {IIndexRegistry} from "../interfaces/IIndexRegistry.sol";
+import {IRegistryCoordinator} from "../interfaces/IRegistryCoordinator.sol";
 import {Initializable} from "../utils/Initializable.sol";
 import {Ownable} from "../utils/Ownable.sol";
 import {Pausable} from "../utils/Pausable.sol";
-import {IPauserRegistry} from "../utils/PauserRegistry.sol";
+import {IPauserRegistry} from "../interfaces/IPauserRegistry.sol";
 
+import {RegistryCoordinatorStorage} from "./RegistryCoordinatorStorage.sol";
 /// @title Operator registration across quorums; keeps the quorum bitmap history and drives the
 ///        BLS, stake and index registries. Churn (registerOperatorWithChurn) is not supported.
-contract RegistryCoordinator is Initializable, Ownable, Pausable, IRegistryCoordinator {
+contract RegistryCoordinator is Initializable, Ownable, Pausable, RegistryCoordinatorStorage {
     using BitmapUtils for *;
+
+    /// @notice Array arguments that must have one entry each differ in length.
+    error InputLengthMismatch();
+    /// @notice The caller is not the ejector.
+    error OnlyEjector();
+    /// @notice The quorum was not created.
+    error QuorumDoesNotExist();
+    /// @notice Registering would exceed a quorum's maxOperatorCount (churn is not supported).
+    error MaxOperatorCountReached();
+    /// @notice Quorum numbers that are not ordered, unique and existing.
+    error InvalidQuorums();
+    /// @notice updateOperatorsForQuorum must list every operator of the quorum.
+    error QuorumOperatorCountMismatch();
+    /// @notice The operator is not registered for that quorum.
+    error NotRegisteredForQuorum();
+    /// @notice Operators are not in strictly ascending address order.
+    error NotSorted();
+    /// @notice The operator is not registered.
+    error NotRegistered();
+    /// @notice No quorum given.
+    error BitmapEmpty();
+    /// @notice The operator is registered for one of the quorums already.
+    error AlreadyRegisteredForQuorums();
+    /// @notice 192 quorums exist already.
+    error MaxQuorumsReached();
+    /// @notice The operator has no quorum bitmap at that block.
+    error BitmapUpdateNotFound();
+    /// @notice The bitmap update at that index is younger than the block.
+    error BitmapUpdateIsAfterBlockNumber();
+    /// @notice A newer bitmap update than the one at that index applies at the block.
+    error NextBitmapUpdateIsBeforeBlockNumber();
+    /// @notice registerOperatorWithChurn: churn is not modelled by this devnet stack.
+    error ChurnNotSupported();
+
 
     bytes32 public constant OPERATOR_CHURN_APPROVAL_TYPEHASH = keccak256(
         "OperatorChurnApproval(address registeringOperator,bytes32 registeringOperatorId,OperatorKickParam[] operatorKickParams,bytes32 salt,uint256 expiry)OperatorKickParam(uint8 quorumNumber,address operator)"
@@ -32,16 +69,6 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, IRegistryCoord
     IStakeRegistry public immutable stakeRegistry;
     IBLSApkRegistry public immutable blsApkRegistry;
     IIndexRegistry public immutable indexRegistry;
-
-    uint8 public quorumCount;
-    mapping(uint8 => OperatorSetParam) internal _quorumParams;
-    mapping(bytes32 => QuorumBitmapUpdate[]) internal _operatorBitmapHistory;
-    mapping(address => OperatorInfo) internal _operatorInfo;
-    mapping(bytes32 => bool) public isChurnApproverSaltUsed;
-    mapping(uint8 => uint256) public quorumUpdateBlockNumber;
-    address[] public registries;
-    address public churnApprover;
-    address public ejector;
 
     event OperatorRegistered(address indexed operator, bytes32 indexed operatorId);
     event OperatorDeregistered(address indexed operator, bytes32 indexed operatorId);
@@ -67,10 +94,9 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, IRegistryCoord
         uint256 _initialPausedStatus,
         OperatorSetParam[] memory _operatorSetParams,
         uint96[] memory _minimumStakes,
-        IStakeRegistryTypes.StrategyParams[][] memory _strategyParams
+        IStakeRegistry.StrategyParams[][] memory _strategyParams
     ) external initializer {
-        require(_operatorSetParams.length == _minimumStakes.length && _minimumStakes.length == _strategyParams.length,
-            "RegistryCoordinator.initialize: input length mismatch");
+        if (!(_operatorSetParams.length == _minimumStakes.length && _minimumStakes.length == _strategyParams.length)) revert InputLengthMismatch();
         _transferOwnership(_initialOwner);
         _initializePauser(_pauserRegistry, _initialPausedStatus);
         _setChurnApprover(_churnApprover);
@@ -84,12 +110,12 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, IRegistryCoord
     }
 
     modifier onlyEjector() {
-        require(msg.sender == ejector, "RegistryCoordinator.onlyEjector: caller is not the ejector");
+        if (!(msg.sender == ejector)) revert OnlyEjector();
         _;
     }
 
     modifier quorumExists(uint8 q) {
-        require(q < quorumCount, "RegistryCoordinator.quorumExists: quorum does not exist");
+        if (!(q < quorumCount)) revert QuorumDoesNotExist();
         _;
     }
 
@@ -98,26 +124,25 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, IRegistryCoord
     function registerOperator(
         bytes calldata quorumNumbers,
         string calldata socket,
-        IBLSApkRegistryTypes.PubkeyRegistrationParams calldata params,
+        IBLSApkRegistry.PubkeyRegistrationParams calldata params,
         ISignatureUtils.SignatureWithSaltAndExpiry memory operatorSignature
     ) external onlyWhenNotPaused(PAUSED_REGISTER_OPERATOR) {
         bytes32 operatorId = _getOrCreateOperatorId(msg.sender, params);
         uint32[] memory numOperators = _registerOperator(msg.sender, operatorId, quorumNumbers, socket, operatorSignature);
         for (uint256 i = 0; i < quorumNumbers.length; i++) {
-            require(numOperators[i] <= _quorumParams[uint8(quorumNumbers[i])].maxOperatorCount,
-                "RegistryCoordinator.registerOperator: operator count exceeds maximum");
+            if (!(numOperators[i] <= _quorumParams[uint8(quorumNumbers[i])].maxOperatorCount)) revert MaxOperatorCountReached();
         }
     }
 
     function registerOperatorWithChurn(
         bytes calldata,
         string calldata,
-        IBLSApkRegistryTypes.PubkeyRegistrationParams calldata,
+        IBLSApkRegistry.PubkeyRegistrationParams calldata,
         OperatorKickParam[] calldata,
         ISignatureUtils.SignatureWithSaltAndExpiry memory,
         ISignatureUtils.SignatureWithSaltAndExpiry memory
     ) external view onlyWhenNotPaused(PAUSED_REGISTER_OPERATOR) {
-        revert("RegistryCoordinator.registerOperatorWithChurn: churn is not supported by this devnet stack");
+        revert ChurnNotSupported();
     }
 
     function deregisterOperator(bytes calldata quorumNumbers) external onlyWhenNotPaused(PAUSED_DEREGISTER_OPERATOR) {
@@ -138,20 +163,18 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, IRegistryCoord
         onlyWhenNotPaused(PAUSED_UPDATE_OPERATOR)
     {
         uint256 qbitmap = BitmapUtils.orderedBytesArrayToBitmap(quorumNumbers, quorumCount);
-        require(qbitmap != 0 || quorumNumbers.length == 0, "RegistryCoordinator.updateOperatorsForQuorum: invalid quorums");
-        require(operatorsPerQuorum.length == quorumNumbers.length, "RegistryCoordinator.updateOperatorsForQuorum: input length mismatch");
+        if (!(qbitmap != 0 || quorumNumbers.length == 0)) revert InvalidQuorums();
+        if (!(operatorsPerQuorum.length == quorumNumbers.length)) revert InputLengthMismatch();
         for (uint256 i = 0; i < quorumNumbers.length; i++) {
             uint8 q = uint8(quorumNumbers[i]);
             address[] calldata ops = operatorsPerQuorum[i];
-            require(ops.length == indexRegistry.totalOperatorsForQuorum(q),
-                "RegistryCoordinator.updateOperatorsForQuorum: number of updated operators does not match quorum total");
+            if (!(ops.length == indexRegistry.totalOperatorsForQuorum(q))) revert QuorumOperatorCountMismatch();
             address prev = address(0);
             for (uint256 j = 0; j < ops.length; j++) {
                 address op = ops[j];
                 OperatorInfo memory info = _operatorInfo[op];
-                require(BitmapUtils.isSet(_currentBitmap(info.operatorId), q),
-                    "RegistryCoordinator.updateOperatorsForQuorum: operator not in quorum");
-                require(op > prev, "RegistryCoordinator.updateOperatorsForQuorum: operators array must be sorted in ascending address order");
+                if (!(BitmapUtils.isSet(_currentBitmap(info.operatorId), q))) revert NotRegisteredForQuorum();
+                if (!(op > prev)) revert NotSorted();
                 prev = op;
                 _updateOperator(op, info, quorumNumbers[i:i + 1]);
             }
@@ -161,7 +184,7 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, IRegistryCoord
     }
 
     function updateSocket(string memory socket) external {
-        require(_operatorInfo[msg.sender].status == OperatorStatus.REGISTERED, "RegistryCoordinator.updateSocket: operator is not registered");
+        if (!(_operatorInfo[msg.sender].status == OperatorStatus.REGISTERED)) revert NotRegistered();
         emit OperatorSocketUpdate(_operatorInfo[msg.sender].operatorId, socket);
     }
 
@@ -171,7 +194,7 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, IRegistryCoord
 
     // ---- owner ----
 
-    function createQuorum(OperatorSetParam memory operatorSetParams, uint96 minimumStake, IStakeRegistryTypes.StrategyParams[] memory strategyParams)
+    function createQuorum(OperatorSetParam memory operatorSetParams, uint96 minimumStake, IStakeRegistry.StrategyParams[] memory strategyParams)
         external
         onlyOwner
     {
@@ -192,7 +215,7 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, IRegistryCoord
 
     // ---- internals ----
 
-    function _getOrCreateOperatorId(address operator, IBLSApkRegistryTypes.PubkeyRegistrationParams calldata params)
+    function _getOrCreateOperatorId(address operator, IBLSApkRegistry.PubkeyRegistrationParams calldata params)
         internal
         returns (bytes32 operatorId)
     {
@@ -211,8 +234,8 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, IRegistryCoord
     ) internal returns (uint32[] memory numOperators) {
         uint256 toAdd = BitmapUtils.orderedBytesArrayToBitmap(quorumNumbers, quorumCount);
         uint256 current = _currentBitmap(operatorId);
-        require(toAdd != 0, "RegistryCoordinator._registerOperator: bitmap cannot be 0");
-        require(toAdd & current == 0, "RegistryCoordinator._registerOperator: operator already registered for some quorums being registered for");
+        if (!(toAdd != 0)) revert BitmapEmpty();
+        if (!(toAdd & current == 0)) revert AlreadyRegisteredForQuorums();
         _updateOperatorBitmap(operatorId, uint192(current | toAdd));
         emit OperatorSocketUpdate(operatorId, socket);
         if (_operatorInfo[operator].status != OperatorStatus.REGISTERED) {
@@ -227,11 +250,11 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, IRegistryCoord
 
     function _deregisterOperator(address operator, bytes memory quorumNumbers) internal {
         OperatorInfo memory info = _operatorInfo[operator];
-        require(info.status == OperatorStatus.REGISTERED, "RegistryCoordinator._deregisterOperator: operator is not registered");
+        if (!(info.status == OperatorStatus.REGISTERED)) revert NotRegistered();
         uint256 toRemove = BitmapUtils.orderedBytesArrayToBitmap(quorumNumbers, quorumCount);
         uint256 current = _currentBitmap(info.operatorId);
-        require(toRemove != 0, "RegistryCoordinator._deregisterOperator: bitmap cannot be 0");
-        require(toRemove & current == toRemove, "RegistryCoordinator._deregisterOperator: operator is not registered for specified quorums");
+        if (!(toRemove != 0)) revert BitmapEmpty();
+        if (!(toRemove & current == toRemove)) revert NotRegisteredForQuorum();
         uint256 next = current & ~toRemove;
         _updateOperatorBitmap(info.operatorId, uint192(next));
         if (next == 0) {
@@ -265,9 +288,9 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, IRegistryCoord
         }
     }
 
-    function _createQuorum(OperatorSetParam memory p, uint96 minimumStake, IStakeRegistryTypes.StrategyParams[] memory strategyParams) internal {
+    function _createQuorum(OperatorSetParam memory p, uint96 minimumStake, IStakeRegistry.StrategyParams[] memory strategyParams) internal {
         uint8 prev = quorumCount;
-        require(prev < MAX_QUORUM_COUNT, "RegistryCoordinator.createQuorum: max quorums reached");
+        if (!(prev < MAX_QUORUM_COUNT)) revert MaxQuorumsReached();
         quorumCount = prev + 1;
         _setOperatorSetParams(prev, p);
         stakeRegistry.initializeQuorum(prev, minimumStake, strategyParams);
@@ -350,17 +373,15 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, IRegistryCoord
             QuorumBitmapUpdate[] storage h = _operatorBitmapHistory[operatorIds[i]];
             uint256 j = h.length;
             while (j > 0 && h[j - 1].updateBlockNumber > blockNumber) j--;
-            require(j > 0, "RegistryCoordinator.getQuorumBitmapIndexAtBlockNumber: no bitmap update found for operatorId at block number");
+            if (!(j > 0)) revert BitmapUpdateNotFound();
             indices[i] = uint32(j - 1);
         }
     }
 
     function getQuorumBitmapAtBlockNumberByIndex(bytes32 operatorId, uint32 blockNumber, uint256 index) external view returns (uint192) {
         QuorumBitmapUpdate memory u = _operatorBitmapHistory[operatorId][index];
-        require(u.updateBlockNumber <= blockNumber,
-            "RegistryCoordinator.getQuorumBitmapAtBlockNumberByIndex: quorumBitmapUpdate is from after blockNumber");
-        require(u.nextUpdateBlockNumber == 0 || u.nextUpdateBlockNumber > blockNumber,
-            "RegistryCoordinator.getQuorumBitmapAtBlockNumberByIndex: quorumBitmapUpdate is from before blockNumber");
+        if (!(u.updateBlockNumber <= blockNumber)) revert BitmapUpdateIsAfterBlockNumber();
+        if (!(u.nextUpdateBlockNumber == 0 || u.nextUpdateBlockNumber > blockNumber)) revert NextBitmapUpdateIsBeforeBlockNumber();
         return u.quorumBitmap;
     }
 

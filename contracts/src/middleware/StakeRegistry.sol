@@ -1,22 +1,47 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.12;
 
-import {IStrategy, IDelegationManager, IStakeRegistry, IRegistryCoordinator} from "../interfaces/IEigen.sol";
+import {IStrategy} from "../interfaces/IStrategy.sol";
+import {IDelegationManager} from "../interfaces/IDelegationManager.sol";
+import {IStakeRegistry} from "../interfaces/IStakeRegistry.sol";
+import {IRegistryCoordinator} from "../interfaces/IRegistryCoordinator.sol";
 import {Initializable} from "../utils/Initializable.sol";
 
+import {StakeRegistryStorage} from "./StakeRegistryStorage.sol";
 /// @title Operator and total stake per quorum, weighted by strategy multipliers, with history.
-contract StakeRegistry is Initializable, IStakeRegistry {
+contract StakeRegistry is Initializable, StakeRegistryStorage {
+    /// @notice The caller is not the RegistryCoordinator.
+    error OnlyRegistryCoordinator();
+    /// @notice The caller is not the RegistryCoordinator's owner.
+    error OnlyRegistryCoordinatorOwner();
+    /// @notice The quorum was not created.
+    error QuorumDoesNotExist();
+    /// @notice The operator's weighted stake is below the quorum's minimum.
+    error BelowMinimumStakeRequirement();
+    /// @notice The quorum was created already.
+    error QuorumAlreadyExists();
+    /// @notice An array argument is empty.
+    error InputArrayLengthZero();
+    /// @notice Array arguments that must have one entry each differ in length (or are empty).
+    error InputArrayLengthMismatch();
+    /// @notice A strategy is listed twice for the quorum.
+    error InputDuplicateStrategy();
+    /// @notice A strategy multiplier is zero.
+    error InputMultiplierZero();
+    /// @notice A weighted stake does not fit in uint96.
+    error WeightOverflow();
+    /// @notice The stake update at that index is younger than the block.
+    error InvalidBlockNumber();
+    /// @notice The quorum has no stake history at the block.
+    error EmptyStakeHistory();
+    /// @notice The operator has no stake update in the quorum at the block.
+    error StakeUpdateNotFound();
+
     uint256 public constant WEIGHTING_DIVISOR = 1e18;
     uint8 public constant MAX_WEIGHING_FUNCTION_LENGTH = 32;
 
     address public immutable registryCoordinator;
     IDelegationManager public immutable delegation;
-
-    mapping(uint8 => uint96) public minimumStakeForQuorum;
-    mapping(uint8 => StakeUpdate[]) internal _totalStakeHistory;
-    mapping(bytes32 => mapping(uint8 => StakeUpdate[])) internal operatorStakeHistory;
-    mapping(uint8 => StrategyParams[]) public strategyParams;
-    mapping(uint8 => IStrategy[]) public strategiesPerQuorum;
 
     event OperatorStakeUpdate(bytes32 indexed operatorId, uint8 quorumNumber, uint96 stake);
     event MinimumStakeForQuorumUpdated(uint8 indexed quorumNumber, uint96 minimumStake);
@@ -32,17 +57,17 @@ contract StakeRegistry is Initializable, IStakeRegistry {
     }
 
     modifier onlyRegistryCoordinator() {
-        require(msg.sender == registryCoordinator, "StakeRegistry.onlyRegistryCoordinator: caller is not the RegistryCoordinator");
+        if (!(msg.sender == registryCoordinator)) revert OnlyRegistryCoordinator();
         _;
     }
 
     modifier onlyCoordinatorOwner() {
-        require(msg.sender == IRegistryCoordinator(registryCoordinator).owner(), "StakeRegistry.onlyCoordinatorOwner: caller is not the owner of the registryCoordinator");
+        if (!(msg.sender == IRegistryCoordinator(registryCoordinator).owner())) revert OnlyRegistryCoordinatorOwner();
         _;
     }
 
     modifier quorumExists(uint8 q) {
-        require(_totalStakeHistory[q].length != 0, "StakeRegistry.quorumExists: quorum does not exist");
+        if (!(_totalStakeHistory[q].length != 0)) revert QuorumDoesNotExist();
         _;
     }
 
@@ -55,9 +80,9 @@ contract StakeRegistry is Initializable, IStakeRegistry {
         totalStakes = new uint96[](quorumNumbers.length);
         for (uint256 i = 0; i < quorumNumbers.length; i++) {
             uint8 q = uint8(quorumNumbers[i]);
-            require(_totalStakeHistory[q].length != 0, "StakeRegistry.registerOperator: quorum does not exist");
+            if (!(_totalStakeHistory[q].length != 0)) revert QuorumDoesNotExist();
             (uint96 weight, bool meets) = _weightOfOperatorForQuorum(q, operator);
-            require(meets, "StakeRegistry.registerOperator: Operator does not meet minimum stake requirement for quorum");
+            if (!(meets)) revert BelowMinimumStakeRequirement();
             int256 delta = _recordOperatorStakeUpdate(operatorId, q, weight);
             currentStakes[i] = weight;
             totalStakes[i] = _recordTotalStakeUpdate(q, delta);
@@ -67,7 +92,7 @@ contract StakeRegistry is Initializable, IStakeRegistry {
     function deregisterOperator(bytes32 operatorId, bytes calldata quorumNumbers) external onlyRegistryCoordinator {
         for (uint256 i = 0; i < quorumNumbers.length; i++) {
             uint8 q = uint8(quorumNumbers[i]);
-            require(_totalStakeHistory[q].length != 0, "StakeRegistry.deregisterOperator: quorum does not exist");
+            if (!(_totalStakeHistory[q].length != 0)) revert QuorumDoesNotExist();
             int256 delta = _recordOperatorStakeUpdate(operatorId, q, 0);
             _recordTotalStakeUpdate(q, delta);
         }
@@ -82,7 +107,7 @@ contract StakeRegistry is Initializable, IStakeRegistry {
     {
         for (uint256 i = 0; i < quorumNumbers.length; i++) {
             uint8 q = uint8(quorumNumbers[i]);
-            require(_totalStakeHistory[q].length != 0, "StakeRegistry.updateOperatorStake: quorum does not exist");
+            if (!(_totalStakeHistory[q].length != 0)) revert QuorumDoesNotExist();
             (uint96 weight, bool meets) = _weightOfOperatorForQuorum(q, operator);
             if (!meets) {
                 weight = 0;
@@ -97,7 +122,7 @@ contract StakeRegistry is Initializable, IStakeRegistry {
         external
         onlyRegistryCoordinator
     {
-        require(_totalStakeHistory[quorumNumber].length == 0, "StakeRegistry.initializeQuorum: quorum already exists");
+        if (!(_totalStakeHistory[quorumNumber].length == 0)) revert QuorumAlreadyExists();
         _addStrategyParams(quorumNumber, _strategyParams);
         _setMinimumStakeForQuorum(quorumNumber, minimumStake);
         _totalStakeHistory[quorumNumber].push(StakeUpdate(uint32(block.number), 0, 0));
@@ -113,7 +138,7 @@ contract StakeRegistry is Initializable, IStakeRegistry {
     }
 
     function removeStrategies(uint8 quorumNumber, uint256[] memory indicesToRemove) external onlyCoordinatorOwner quorumExists(quorumNumber) {
-        require(indicesToRemove.length > 0, "StakeRegistry.removeStrategies: no indices to remove provided");
+        if (!(indicesToRemove.length > 0)) revert InputArrayLengthZero();
         StrategyParams[] storage params = strategyParams[quorumNumber];
         IStrategy[] storage strats = strategiesPerQuorum[quorumNumber];
         for (uint256 i = indicesToRemove.length; i > 0; i--) {
@@ -132,7 +157,7 @@ contract StakeRegistry is Initializable, IStakeRegistry {
         onlyCoordinatorOwner
         quorumExists(quorumNumber)
     {
-        require(strategyIndices.length != 0 && strategyIndices.length == newMultipliers.length, "StakeRegistry.modifyStrategyParams: input length mismatch");
+        if (!(strategyIndices.length != 0 && strategyIndices.length == newMultipliers.length)) revert InputArrayLengthMismatch();
         for (uint256 i = 0; i < strategyIndices.length; i++) {
             StrategyParams storage p = strategyParams[quorumNumber][strategyIndices[i]];
             p.multiplier = newMultipliers[i];
@@ -146,14 +171,14 @@ contract StakeRegistry is Initializable, IStakeRegistry {
     }
 
     function _addStrategyParams(uint8 q, StrategyParams[] memory p) internal {
-        require(p.length > 0, "StakeRegistry._addStrategyParams: no strategies provided");
+        if (!(p.length > 0)) revert InputArrayLengthZero();
         uint256 existing = strategyParams[q].length;
-        require(existing + p.length <= MAX_WEIGHING_FUNCTION_LENGTH, "StakeRegistry._addStrategyParams: exceed MAX_WEIGHING_FUNCTION_LENGTH");
+        if (!(existing + p.length <= MAX_WEIGHING_FUNCTION_LENGTH)) revert InputArrayLengthMismatch();
         for (uint256 i = 0; i < p.length; i++) {
             for (uint256 j = 0; j < existing + i; j++) {
-                require(strategyParams[q][j].strategy != p[i].strategy, "StakeRegistry._addStrategyParams: cannot add same strategy 2x");
+                if (!(strategyParams[q][j].strategy != p[i].strategy)) revert InputDuplicateStrategy();
             }
-            require(p[i].multiplier > 0, "StakeRegistry._addStrategyParams: cannot add strategy with zero weight");
+            if (!(p[i].multiplier > 0)) revert InputMultiplierZero();
             strategyParams[q].push(p[i]);
             strategiesPerQuorum[q].push(p[i].strategy);
             emit StrategyAddedToQuorum(q, p[i].strategy);
@@ -206,15 +231,14 @@ contract StakeRegistry is Initializable, IStakeRegistry {
         for (uint256 i = 0; i < n; i++) {
             if (shares[i] > 0) w += shares[i] * p[i].multiplier / WEIGHTING_DIVISOR;
         }
-        require(w <= type(uint96).max, "StakeRegistry: weight overflows uint96");
+        if (!(w <= type(uint96).max)) revert WeightOverflow();
         weight = uint96(w);
         meets = weight >= minimumStakeForQuorum[q];
     }
 
     function _validAt(StakeUpdate memory u, uint32 blockNumber) internal pure {
-        require(blockNumber >= u.updateBlockNumber, "StakeRegistry._validateStakeUpdateAtBlockNumber: stakeUpdate is from after blockNumber");
-        require(u.nextUpdateBlockNumber == 0 || blockNumber < u.nextUpdateBlockNumber,
-            "StakeRegistry._validateStakeUpdateAtBlockNumber: there is a newer stakeUpdate available before blockNumber");
+        if (!(blockNumber >= u.updateBlockNumber)) revert InvalidBlockNumber();
+        if (!(u.nextUpdateBlockNumber == 0 || blockNumber < u.nextUpdateBlockNumber)) revert InvalidBlockNumber();
     }
 
     // ---- views ----
@@ -266,7 +290,7 @@ contract StakeRegistry is Initializable, IStakeRegistry {
         for (uint256 i = h.length; i > 0; i--) {
             if (h[i - 1].updateBlockNumber <= blockNumber) return uint32(i - 1);
         }
-        revert("StakeRegistry._getStakeUpdateIndexForOperatorAtBlockNumber: no stake update found for operatorId and quorumNumber at block number");
+        revert StakeUpdateNotFound();
     }
 
     function getStakeAtBlockNumberAndIndex(uint8 quorumNumber, uint32 blockNumber, bytes32 operatorId, uint256 index)
@@ -303,8 +327,7 @@ contract StakeRegistry is Initializable, IStakeRegistry {
         for (uint256 i = 0; i < quorumNumbers.length; i++) {
             uint8 q = uint8(quorumNumbers[i]);
             StakeUpdate[] storage h = _totalStakeHistory[q];
-            require(h.length != 0 && h[0].updateBlockNumber <= blockNumber,
-                "StakeRegistry.getTotalStakeIndicesAtBlockNumber: quorum has no stake history at blockNumber");
+            if (!(h.length != 0 && h[0].updateBlockNumber <= blockNumber)) revert EmptyStakeHistory();
             for (uint256 j = h.length; j > 0; j--) {
                 if (h[j - 1].updateBlockNumber <= blockNumber) {
                     indices[i] = uint32(j - 1);

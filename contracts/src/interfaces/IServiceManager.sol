@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.12;
+
+import {ISignatureUtils} from "./ISignatureUtils.sol";
+
+/// @title EigenLayer middleware ServiceManagerBase entry points called by the RegistryCoordinator.
+interface IServiceManager {
+    function registerOperatorToAVS(address operator, ISignatureUtils.SignatureWithSaltAndExpiry memory sig) external;
+    function deregisterOperatorFromAVS(address operator) external;
+}
