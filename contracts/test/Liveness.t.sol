@@ -164,6 +164,10 @@ contract LivenessTest is QuoteBuilder {
         bytes memory q = _quote(_reportData(prover, d), _defaults(), 0);
         assertTrue(!tlv.verifyLivenessProof(x, y), "not live before");
         uint256 g = gasleft();
+        vm.expectEmit(true, true, true, true, address(tlv));
+        emit ITEELivenessVerifier.LivenessProofSubmitted(
+            keccak256(abi.encode(x, y)), prover, x, y, keccak256(q), block.timestamp
+        );
         tlv.submitLivenessProofV2(d, q);
         emit log_named_uint("gas submitLivenessProofV2 (devnet verifier)", g - gasleft());
         assertTrue(tlv.verifyLivenessProof(x, y), "live");
@@ -228,10 +232,16 @@ contract LivenessTest is QuoteBuilder {
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, address(0xdead)));
         vm.prank(address(0xdead));
         tlv.changeMaxBlockNumberDiff(5);
+        vm.expectEmit(true, true, true, true, address(tlv));
+        emit ITEELivenessVerifier.MaxBlockNumberDiffUpdated(20, 5);
         tlv.changeMaxBlockNumberDiff(5);
         assertEq(tlv.maxBlockNumberDiff(), 5, "diff");
+        vm.expectEmit(true, true, true, true, address(tlv));
+        emit ITEELivenessVerifier.AttestValiditySecondsUpdated(3600, 10);
         tlv.changeAttestValiditySeconds(10);
         assertEq(tlv.attestValiditySeconds(), 10, "validity");
+        vm.expectEmit(true, true, true, true, address(tlv));
+        emit ITEELivenessVerifier.AttestationVerifierUpdated(address(av), address(0x77));
         tlv.changeAttestationImpl(address(0x77));
         assertEq(address(tlv.attestationVerifier()), address(0x77), "impl");
         vm.expectRevert(Initializable.InvalidInitialization.selector);

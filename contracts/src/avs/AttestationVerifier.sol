@@ -33,11 +33,17 @@ contract AttestationVerifier is IAttestationVerifier, Ownable {
     uint256 internal constant TD10_BODY = 584;
     uint256 internal constant TD15_BODY = 648;
 
+    /// @notice The DCAP verifier refused the quote.
     error INVALID_REPORT();
+    /// @notice The DCAP verifier's output is shorter than its layout needs.
     error INVALID_REPORT_DATA();
+    /// @notice A debug SGX enclave (ATTRIBUTES bit 1) or a debug TD (TDATTRIBUTES bit 0).
     error DEBUG_ENCLAVE_NOT_ALLOWED();
+    /// @notice The enforced allow-lists hold neither the MRENCLAVE nor the MRSIGNER (SGX), or not the MRTD (TDX).
     error ENCLAVE_NOT_ALLOWED();
+    /// @notice The quote's TCB status is not among the accepted ones.
     error TCB_STATUS_NOT_ALLOWED(uint8 tcbStatus);
+    /// @notice The DCAP verifier's output is in neither the v1.0 nor the v1.1 layout.
     error UNSUPPORTED_OUTPUT_FORMAT();
     /// @notice setMrTd with an MRTD that is not 48 bytes.
     error INVALID_MRTD_LENGTH(uint256 length);

@@ -9,8 +9,8 @@ import {Ownable} from "../utils/Ownable.sol";
 import {Pausable} from "../utils/Pausable.sol";
 import {IPauserRegistry} from "../interfaces/IPauserRegistry.sol";
 import {SigUtils} from "../utils/SigUtils.sol";
-
 import {AVSDirectoryStorage} from "./AVSDirectoryStorage.sol";
+
 /// @title Operator <-> AVS registration with the EigenLayer M2 EIP-712 operator signature
 ///        (domain "EigenLayer" without a version field).
 contract AVSDirectory is Initializable, Ownable, Pausable, AVSDirectoryStorage {
@@ -34,7 +34,9 @@ contract AVSDirectory is Initializable, Ownable, Pausable, AVSDirectoryStorage {
 
     IDelegationManager public immutable delegation;
 
+    /// @notice `avs` set its metadata URI.
     event AVSMetadataURIUpdated(address indexed avs, string metadataURI);
+    /// @notice `operator`'s registration with `avs` changed to `status`.
     event OperatorAVSRegistrationStatusUpdated(address indexed operator, address indexed avs, OperatorAVSRegistrationStatus status);
 
     constructor(IDelegationManager _delegation) {
@@ -42,6 +44,7 @@ contract AVSDirectory is Initializable, Ownable, Pausable, AVSDirectoryStorage {
         _disableInitializers();
     }
 
+    /// @notice Sets the owner and the pauser. Once, through the proxy.
     function initialize(address initialOwner, IPauserRegistry _pauserRegistry, uint256 initialPausedStatus) external initializer {
         _initializePauser(_pauserRegistry, initialPausedStatus);
         _cachedChainId = block.chainid;
@@ -69,21 +72,25 @@ contract AVSDirectory is Initializable, Ownable, Pausable, AVSDirectoryStorage {
         emit OperatorAVSRegistrationStatusUpdated(operator, msg.sender, OperatorAVSRegistrationStatus.REGISTERED);
     }
 
+    /// @notice Deregisters `operator` from the calling AVS.
     function deregisterOperatorFromAVS(address operator) external onlyWhenNotPaused(PAUSED_OPERATOR_REGISTER_DEREGISTER_TO_AVS) {
         if (!(avsOperatorStatus[msg.sender][operator] == OperatorAVSRegistrationStatus.REGISTERED)) revert OperatorNotRegisteredToAVS();
         avsOperatorStatus[msg.sender][operator] = OperatorAVSRegistrationStatus.UNREGISTERED;
         emit OperatorAVSRegistrationStatusUpdated(operator, msg.sender, OperatorAVSRegistrationStatus.UNREGISTERED);
     }
 
+    /// @notice Emits the calling AVS's metadata URI.
     function updateAVSMetadataURI(string calldata metadataURI) external {
         emit AVSMetadataURIUpdated(msg.sender, metadataURI);
     }
 
+    /// @notice Spends `salt` of the caller so that no signature using it can register.
     function cancelSalt(bytes32 salt) external {
         if (!(!operatorSaltIsSpent[msg.sender][salt])) revert SaltSpent();
         operatorSaltIsSpent[msg.sender][salt] = true;
     }
 
+    /// @notice The EIP-712 digest an operator signs to register with `avs` (domain "EigenLayer", no version).
     function calculateOperatorAVSRegistrationDigestHash(address operator, address avs, bytes32 salt, uint256 expiry)
         public
         view
@@ -93,6 +100,7 @@ contract AVSDirectory is Initializable, Ownable, Pausable, AVSDirectoryStorage {
         return keccak256(abi.encodePacked("\x19\x01", domainSeparator(), structHash));
     }
 
+    /// @notice This chain's EIP-712 domain separator.
     function domainSeparator() public view returns (bytes32) {
         if (block.chainid == _cachedChainId) return _cachedDomainSeparator;
         return _calculateDomainSeparator();

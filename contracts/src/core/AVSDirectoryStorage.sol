@@ -13,7 +13,9 @@ abstract contract AVSDirectoryStorage is IAVSDirectory {
 
     uint256 internal _cachedChainId;
     bytes32 internal _cachedDomainSeparator;
+    /// @notice AVS => operator => registration status.
     mapping(address => mapping(address => OperatorAVSRegistrationStatus)) public avsOperatorStatus;
+    /// @notice Operator => salt => whether it was used or cancelled.
     mapping(address => mapping(bytes32 => bool)) public operatorSaltIsSpent;
 
     /// @dev Reserved slots: a variable added above shrinks this gap by as many slots (4 used + 46 = 50).

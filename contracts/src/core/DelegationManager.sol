@@ -9,8 +9,8 @@ import {Initializable} from "../utils/Initializable.sol";
 import {Ownable} from "../utils/Ownable.sol";
 import {Pausable} from "../utils/Pausable.sol";
 import {IPauserRegistry} from "../interfaces/IPauserRegistry.sol";
-
 import {DelegationManagerStorage} from "./DelegationManagerStorage.sol";
+
 /// @title Operators and delegation (the subset of EigenLayer M2 an AVS devnet needs).
 /// @notice registerAsOperator self-delegates; deposits of a delegated staker increase the
 ///         operator's shares. Withdrawals/undelegation are not modelled.
@@ -42,12 +42,19 @@ contract DelegationManager is Initializable, Ownable, Pausable, DelegationManage
     address public immutable slasher;
     address public immutable eigenPodManager;
 
+    /// @notice An operator registered.
     event OperatorRegistered(address indexed operator, OperatorDetails operatorDetails);
+    /// @notice An operator's details changed.
     event OperatorDetailsModified(address indexed operator, OperatorDetails newOperatorDetails);
+    /// @notice An operator's metadata URI was set.
     event OperatorMetadataURIUpdated(address indexed operator, string metadataURI);
+    /// @notice `operator`'s delegated shares in `strategy` grew by `shares` (a deposit by `staker`).
     event OperatorSharesIncreased(address indexed operator, address staker, IStrategy strategy, uint256 shares);
+    /// @notice `staker` delegated to `operator`.
     event StakerDelegated(address indexed staker, address indexed operator);
+    /// @notice The minimum withdrawal delay (blocks) changed.
     event MinWithdrawalDelayBlocksSet(uint256 previousValue, uint256 newValue);
+    /// @notice A strategy's withdrawal delay (blocks) changed.
     event StrategyWithdrawalDelayBlocksSet(IStrategy strategy, uint256 previousValue, uint256 newValue);
 
     constructor(IStrategyManager _strategyManager, address _slasher, address _eigenPodManager) {
@@ -76,6 +83,7 @@ contract DelegationManager is Initializable, Ownable, Pausable, DelegationManage
         }
     }
 
+    /// @notice Registers the caller as an operator delegated to itself, with `details` and a metadata URI.
     function registerAsOperator(OperatorDetails calldata registeringOperatorDetails, string calldata metadataURI) external {
         if (!(delegatedTo[msg.sender] == address(0))) revert ActivelyDelegated();
         _setOperatorDetails(msg.sender, registeringOperatorDetails);
@@ -84,11 +92,13 @@ contract DelegationManager is Initializable, Ownable, Pausable, DelegationManage
         emit OperatorMetadataURIUpdated(msg.sender, metadataURI);
     }
 
+    /// @notice Replaces the caller's operator details (the opt-out window may only grow).
     function modifyOperatorDetails(OperatorDetails calldata newOperatorDetails) external {
         if (!(isOperator(msg.sender))) revert OperatorNotRegistered();
         _setOperatorDetails(msg.sender, newOperatorDetails);
     }
 
+    /// @notice Emits the caller's metadata URI. Operators only.
     function updateOperatorMetadataURI(string calldata metadataURI) external {
         if (!(isOperator(msg.sender))) revert OperatorNotRegistered();
         emit OperatorMetadataURIUpdated(msg.sender, metadataURI);
@@ -101,6 +111,7 @@ contract DelegationManager is Initializable, Ownable, Pausable, DelegationManage
         _delegate(msg.sender, operator);
     }
 
+    /// @notice Adds a deposit's shares to the staker's operator. StrategyManager only.
     function increaseDelegatedShares(address staker, IStrategy strategy, uint256 shares) external {
         if (!(msg.sender == address(strategyManager))) revert OnlyStrategyManagerOrEigenPodManager();
         address op = delegatedTo[staker];
@@ -110,6 +121,7 @@ contract DelegationManager is Initializable, Ownable, Pausable, DelegationManage
         }
     }
 
+    /// @notice Sets the minimum withdrawal delay (at most MAX_WITHDRAWAL_DELAY_BLOCKS). Owner only; emits MinWithdrawalDelayBlocksSet.
     function setMinWithdrawalDelayBlocks(uint256 newMinWithdrawalDelayBlocks) external onlyOwner {
         _setMinWithdrawalDelayBlocks(newMinWithdrawalDelayBlocks);
     }
@@ -139,30 +151,37 @@ contract DelegationManager is Initializable, Ownable, Pausable, DelegationManage
         }
     }
 
+    /// @notice Whether `operator` registered as an operator.
     function isOperator(address operator) public view returns (bool) {
         return operator != address(0) && delegatedTo[operator] == operator;
     }
 
+    /// @notice Whether `staker` is delegated.
     function isDelegated(address staker) external view returns (bool) {
         return delegatedTo[staker] != address(0);
     }
 
+    /// @notice `operator`'s details.
     function operatorDetails(address operator) external view returns (OperatorDetails memory) {
         return _operatorDetails[operator];
     }
 
+    /// @notice `operator`'s earnings receiver.
     function earningsReceiver(address operator) external view returns (address) {
         return _operatorDetails[operator].earningsReceiver;
     }
 
+    /// @notice `operator`'s delegation approver (always zero here).
     function delegationApprover(address operator) external view returns (address) {
         return _operatorDetails[operator].delegationApprover;
     }
 
+    /// @notice `operator`'s staker opt-out window (blocks).
     function stakerOptOutWindowBlocks(address operator) external view returns (uint256) {
         return _operatorDetails[operator].stakerOptOutWindowBlocks;
     }
 
+    /// @notice `operator`'s delegated shares in each of `strategies`.
     function getOperatorShares(address operator, IStrategy[] memory strategies) external view returns (uint256[] memory shares) {
         shares = new uint256[](strategies.length);
         for (uint256 i = 0; i < strategies.length; i++) shares[i] = operatorShares[operator][strategies[i]];

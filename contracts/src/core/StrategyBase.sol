@@ -6,8 +6,8 @@ import {IStrategy} from "../interfaces/IStrategy.sol";
 import {Initializable} from "../utils/Initializable.sol";
 import {Pausable} from "../utils/Pausable.sol";
 import {IPauserRegistry} from "../interfaces/IPauserRegistry.sol";
-
 import {StrategyBaseStorage} from "./StrategyBaseStorage.sol";
+
 /// @title Single-token strategy holding deposits made through the StrategyManager.
 /// @notice Share price uses a virtual offset of 1e3 shares / 1e3 tokens (as EigenLayer M2),
 ///         so the first deposit of n tokens mints n shares.
@@ -35,6 +35,7 @@ contract StrategyBase is Initializable, Pausable, StrategyBaseStorage {
         _disableInitializers();
     }
 
+    /// @notice Sets the underlying token and the pauser registry. Once, through the proxy.
     function initialize(IERC20 _underlyingToken, IPauserRegistry _pauserRegistry) public initializer {
         underlyingToken = _underlyingToken;
         _initializePauser(_pauserRegistry, 0);
@@ -73,18 +74,22 @@ contract StrategyBase is Initializable, Pausable, StrategyBaseStorage {
         if (!(underlyingToken.transfer(recipient, amount))) revert TransferFailed();
     }
 
+    /// @notice Tokens `shares` are worth now.
     function sharesToUnderlyingView(uint256 shares) public view returns (uint256) {
         return (underlyingToken.balanceOf(address(this)) + BALANCE_OFFSET) * shares / (totalShares + SHARES_OFFSET);
     }
 
+    /// @notice Tokens `shares` are worth now.
     function sharesToUnderlying(uint256 shares) external view returns (uint256) {
         return sharesToUnderlyingView(shares);
     }
 
+    /// @notice Shares `amount` tokens would buy now.
     function underlyingToSharesView(uint256 amount) public view returns (uint256) {
         return amount * (totalShares + SHARES_OFFSET) / (underlyingToken.balanceOf(address(this)) + BALANCE_OFFSET);
     }
 
+    /// @notice A one-line description of the strategy.
     function explanation() external pure returns (string memory) {
         return "Base Strategy implementation to inherit from for more complex implementations";
     }

@@ -9,8 +9,8 @@ import {Initializable} from "../utils/Initializable.sol";
 import {Ownable} from "../utils/Ownable.sol";
 import {Pausable} from "../utils/Pausable.sol";
 import {IPauserRegistry} from "../interfaces/IPauserRegistry.sol";
-
 import {StrategyManagerStorage} from "./StrategyManagerStorage.sol";
+
 /// @title Deposits into whitelisted strategies; shares are credited to the staker's operator.
 contract StrategyManager is Initializable, Ownable, Pausable, StrategyManagerStorage {
     /// @notice The caller is not the strategy whitelister.
@@ -30,10 +30,15 @@ contract StrategyManager is Initializable, Ownable, Pausable, StrategyManagerSto
     address public immutable eigenPodManager;
     address public immutable slasher;
 
+    /// @notice `staker` deposited `token` into `strategy` for `shares`.
     event Deposit(address staker, IERC20 token, IStrategy strategy, uint256 shares);
+    /// @notice The strategy whitelister changed.
     event StrategyWhitelisterChanged(address previousAddress, address newAddress);
+    /// @notice `strategy` accepts deposits.
     event StrategyAddedToDepositWhitelist(IStrategy strategy);
+    /// @notice `strategy` no longer accepts deposits.
     event StrategyRemovedFromDepositWhitelist(IStrategy strategy);
+    /// @notice Third-party transfers for `strategy` are forbidden (`value`) or not.
     event UpdatedThirdPartyTransfersForbidden(IStrategy strategy, bool value);
 
     constructor(IDelegationManager _delegation, address _eigenPodManager, address _slasher) {
@@ -43,6 +48,7 @@ contract StrategyManager is Initializable, Ownable, Pausable, StrategyManagerSto
         _disableInitializers();
     }
 
+    /// @notice Sets the owner, the strategy whitelister and the pauser. Once, through the proxy.
     function initialize(address initialOwner, address initialStrategyWhitelister, IPauserRegistry _pauserRegistry, uint256 initialPausedStatus)
         external
         initializer
@@ -57,6 +63,7 @@ contract StrategyManager is Initializable, Ownable, Pausable, StrategyManagerSto
         _;
     }
 
+    /// @notice Moves `amount` of `token` from the caller into a whitelisted strategy and credits the shares (also to the caller's operator). Not while deposits are paused.
     function depositIntoStrategy(IStrategy strategy, IERC20 token, uint256 amount)
         external
         onlyWhenNotPaused(PAUSED_DEPOSITS)
@@ -75,6 +82,7 @@ contract StrategyManager is Initializable, Ownable, Pausable, StrategyManagerSto
         delegation.increaseDelegatedShares(staker, strategy, shares);
     }
 
+    /// @notice Whitelists strategies for deposits (with their third-party-transfer flags). Strategy whitelister only.
     function addStrategiesToDepositWhitelist(IStrategy[] calldata strategies, bool[] calldata thirdPartyForbidden)
         external
         onlyStrategyWhitelister
@@ -90,6 +98,7 @@ contract StrategyManager is Initializable, Ownable, Pausable, StrategyManagerSto
         }
     }
 
+    /// @notice Takes strategies off the deposit whitelist. Strategy whitelister only.
     function removeStrategiesFromDepositWhitelist(IStrategy[] calldata strategies) external onlyStrategyWhitelister {
         for (uint256 i = 0; i < strategies.length; i++) {
             if (strategyIsWhitelistedForDeposit[strategies[i]]) {
@@ -99,6 +108,7 @@ contract StrategyManager is Initializable, Ownable, Pausable, StrategyManagerSto
         }
     }
 
+    /// @notice Replaces the strategy whitelister. Owner only; emits StrategyWhitelisterChanged.
     function setStrategyWhitelister(address newStrategyWhitelister) external onlyOwner {
         _setStrategyWhitelister(newStrategyWhitelister);
     }
@@ -108,10 +118,12 @@ contract StrategyManager is Initializable, Ownable, Pausable, StrategyManagerSto
         strategyWhitelister = a;
     }
 
+    /// @notice Number of strategies a staker holds shares in.
     function stakerStrategyListLength(address staker) external view returns (uint256) {
         return stakerStrategyList[staker].length;
     }
 
+    /// @notice A staker's strategies and shares.
     function getDeposits(address staker) external view returns (IStrategy[] memory strategies, uint256[] memory shares) {
         strategies = stakerStrategyList[staker];
         shares = new uint256[](strategies.length);

@@ -26,21 +26,25 @@ contract TestToken is IERC20 {
         _mint(holder, initialSupply);
     }
 
+    /// @notice Creates `amount` tokens for `to` (devnet: anyone may mint).
     function mint(address to, uint256 amount) external {
         _mint(to, amount);
     }
 
+    /// @notice Moves `amount` of the caller's tokens to `to`; returns true.
     function transfer(address to, uint256 amount) external returns (bool) {
         _transfer(msg.sender, to, amount);
         return true;
     }
 
+    /// @notice Lets `spender` move up to `amount` of the caller's tokens; returns true.
     function approve(address spender, uint256 amount) external returns (bool) {
         allowance[msg.sender][spender] = amount;
         emit Approval(msg.sender, spender, amount);
         return true;
     }
 
+    /// @notice Moves `amount` of `from`'s tokens to `to` within the caller's allowance; returns true.
     function transferFrom(address from, address to, uint256 amount) external returns (bool) {
         uint256 a = allowance[from][msg.sender];
         if (a != type(uint256).max) {

@@ -5,8 +5,8 @@ import {BN254} from "../libraries/BN254.sol";
 import {IBLSApkRegistry} from "../interfaces/IBLSApkRegistry.sol";
 import {IRegistryCoordinator} from "../interfaces/IRegistryCoordinator.sol";
 import {Initializable} from "../utils/Initializable.sol";
-
 import {BLSApkRegistryStorage} from "./BLSApkRegistryStorage.sol";
+
 /// @title Operator BLS keys (proof of possession checked) and per-quorum aggregate keys with history.
 contract BLSApkRegistry is Initializable, BLSApkRegistryStorage {
     using BN254 for BN254.G1Point;
@@ -39,8 +39,11 @@ contract BLSApkRegistry is Initializable, BLSApkRegistryStorage {
 
     address public immutable registryCoordinator;
 
+    /// @notice `operator` registered BLS key (pubkeyG1, pubkeyG2) (read by the aggregator's key index).
     event NewPubkeyRegistration(address indexed operator, BN254.G1Point pubkeyG1, BN254.G2Point pubkeyG2);
+    /// @notice The operator's key was added to the aggregate keys of `quorumNumbers`.
     event OperatorAddedToQuorums(address operator, bytes32 operatorId, bytes quorumNumbers);
+    /// @notice The operator's key was removed from the aggregate keys of `quorumNumbers`.
     event OperatorRemovedFromQuorums(address operator, bytes32 operatorId, bytes quorumNumbers);
 
     constructor(IRegistryCoordinator _registryCoordinator) {
@@ -53,18 +56,21 @@ contract BLSApkRegistry is Initializable, BLSApkRegistryStorage {
         _;
     }
 
+    /// @notice Adds the operator's key to the aggregate keys of `quorumNumbers`. RegistryCoordinator only.
     function registerOperator(address operator, bytes calldata quorumNumbers) external onlyRegistryCoordinator {
         (BN254.G1Point memory pk, bytes32 id) = getRegisteredPubkey(operator);
         _processQuorumApkUpdate(quorumNumbers, pk);
         emit OperatorAddedToQuorums(operator, id, quorumNumbers);
     }
 
+    /// @notice Removes the operator's key from the aggregate keys of `quorumNumbers`. RegistryCoordinator only.
     function deregisterOperator(address operator, bytes calldata quorumNumbers) external onlyRegistryCoordinator {
         (BN254.G1Point memory pk, bytes32 id) = getRegisteredPubkey(operator);
         _processQuorumApkUpdate(quorumNumbers, pk.negate());
         emit OperatorRemovedFromQuorums(operator, id, quorumNumbers);
     }
 
+    /// @notice Starts a quorum's aggregate-key history. RegistryCoordinator only.
     function initializeQuorum(uint8 quorumNumber) external onlyRegistryCoordinator {
         if (!(apkHistory[quorumNumber].length == 0)) revert QuorumAlreadyExists();
         apkHistory[quorumNumber].push(ApkUpdate(bytes24(0), uint32(block.number), 0));
@@ -129,12 +135,14 @@ contract BLSApkRegistry is Initializable, BLSApkRegistryStorage {
 
     // ---- views ----
 
+    /// @notice `operator`'s G1 key and its hash (reverts when none).
     function getRegisteredPubkey(address operator) public view returns (BN254.G1Point memory pk, bytes32 id) {
         pk = operatorToPubkey[operator];
         id = operatorToPubkeyHash[operator];
         if (!(id != bytes32(0))) revert OperatorNotRegistered();
     }
 
+    /// @notice For each quorum, the index of its aggregate-key update in force at `blockNumber`.
     function getApkIndicesAtBlockNumber(bytes calldata quorumNumbers, uint256 blockNumber) external view returns (uint32[] memory indices) {
         indices = new uint32[](quorumNumbers.length);
         for (uint256 i = 0; i < quorumNumbers.length; i++) {
@@ -146,14 +154,17 @@ contract BLSApkRegistry is Initializable, BLSApkRegistryStorage {
         }
     }
 
+    /// @notice A quorum's current aggregate key.
     function getApk(uint8 quorumNumber) external view returns (BN254.G1Point memory) {
         return currentApk[quorumNumber];
     }
 
+    /// @notice A quorum's aggregate-key update `index`.
     function getApkUpdateAtIndex(uint8 quorumNumber, uint256 index) external view returns (ApkUpdate memory) {
         return apkHistory[quorumNumber][index];
     }
 
+    /// @notice The 24-byte aggregate-key hash of update `index`, checked to be the one in force at `blockNumber`.
     function getApkHashAtBlockNumberAndIndex(uint8 quorumNumber, uint32 blockNumber, uint256 index) external view returns (bytes24) {
         ApkUpdate memory u = apkHistory[quorumNumber][index];
         if (!(blockNumber >= u.updateBlockNumber)) revert BlockNumberTooRecent();
@@ -161,14 +172,17 @@ contract BLSApkRegistry is Initializable, BLSApkRegistryStorage {
         return u.apkHash;
     }
 
+    /// @notice Number of a quorum's aggregate-key updates.
     function getApkHistoryLength(uint8 quorumNumber) external view returns (uint32) {
         return uint32(apkHistory[quorumNumber].length);
     }
 
+    /// @notice The operator that registered the key with this hash (zero: none).
     function getOperatorFromPubkeyHash(bytes32 pubkeyHash) external view returns (address) {
         return pubkeyHashToOperator[pubkeyHash];
     }
 
+    /// @notice `operator`'s id (its key hash; zero: none).
     function getOperatorId(address operator) external view returns (bytes32) {
         return operatorToPubkeyHash[operator];
     }

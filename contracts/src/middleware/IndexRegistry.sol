@@ -4,8 +4,8 @@ pragma solidity ^0.8.12;
 import {IIndexRegistry} from "../interfaces/IIndexRegistry.sol";
 import {IRegistryCoordinator} from "../interfaces/IRegistryCoordinator.sol";
 import {Initializable} from "../utils/Initializable.sol";
-
 import {IndexRegistryStorage} from "./IndexRegistryStorage.sol";
+
 /// @title Ordered operator list per quorum with history; removal moves the last operator
 ///        into the freed index (swap-pop).
 contract IndexRegistry is Initializable, IndexRegistryStorage {
@@ -26,6 +26,7 @@ contract IndexRegistry is Initializable, IndexRegistryStorage {
 
     address public immutable registryCoordinator;
 
+    /// @notice `operatorId` now holds index `newOperatorIndex` in `quorumNumber`.
     event QuorumIndexUpdate(bytes32 indexed operatorId, uint8 quorumNumber, uint32 newOperatorIndex);
 
     constructor(IRegistryCoordinator _registryCoordinator) {
@@ -38,6 +39,7 @@ contract IndexRegistry is Initializable, IndexRegistryStorage {
         _;
     }
 
+    /// @notice Appends the operator to each quorum; returns the new operator counts. RegistryCoordinator only.
     function registerOperator(bytes32 operatorId, bytes calldata quorumNumbers)
         external
         onlyRegistryCoordinator
@@ -55,6 +57,7 @@ contract IndexRegistry is Initializable, IndexRegistryStorage {
         }
     }
 
+    /// @notice Removes the operator from each quorum (the last operator takes its index). RegistryCoordinator only.
     function deregisterOperator(bytes32 operatorId, bytes calldata quorumNumbers) external onlyRegistryCoordinator {
         for (uint256 i = 0; i < quorumNumbers.length; i++) {
             uint8 q = uint8(quorumNumbers[i]);
@@ -69,6 +72,7 @@ contract IndexRegistry is Initializable, IndexRegistryStorage {
         }
     }
 
+    /// @notice Starts a quorum's count history. RegistryCoordinator only.
     function initializeQuorum(uint8 quorumNumber) external onlyRegistryCoordinator {
         if (!(_operatorCountHistory[quorumNumber].length == 0)) revert QuorumExists();
         _operatorCountHistory[quorumNumber].push(QuorumUpdate(uint32(block.number), 0));
@@ -98,6 +102,7 @@ contract IndexRegistry is Initializable, IndexRegistryStorage {
         return h.length == 0 ? OPERATOR_DOES_NOT_EXIST_ID : h[h.length - 1].operatorId;
     }
 
+    /// @notice A quorum's operator ids at `blockNumber`, by index.
     function getOperatorListAtBlockNumber(uint8 quorumNumber, uint32 blockNumber) external view returns (bytes32[] memory list) {
         uint32 n = _operatorCountAtBlockNumber(quorumNumber, blockNumber);
         list = new bytes32[](n);
@@ -123,24 +128,29 @@ contract IndexRegistry is Initializable, IndexRegistryStorage {
         revert QuorumDoesNotExistAtBlockNumber();
     }
 
+    /// @notice A quorum's current operator count.
     function totalOperatorsForQuorum(uint8 quorumNumber) external view returns (uint32) {
         QuorumUpdate[] storage h = _operatorCountHistory[quorumNumber];
         return h.length == 0 ? 0 : h[h.length - 1].numOperators;
     }
 
+    /// @notice A quorum's latest count update.
     function getLatestQuorumUpdate(uint8 quorumNumber) external view returns (QuorumUpdate memory) {
         QuorumUpdate[] storage h = _operatorCountHistory[quorumNumber];
         return h[h.length - 1];
     }
 
+    /// @notice A quorum's count update `index`.
     function getQuorumUpdateAtIndex(uint8 quorumNumber, uint32 quorumIndex) external view returns (QuorumUpdate memory) {
         return _operatorCountHistory[quorumNumber][quorumIndex];
     }
 
+    /// @notice Update `index` of the history of index `operatorIndex` in a quorum.
     function getOperatorUpdateAtIndex(uint8 quorumNumber, uint32 operatorIndex, uint32 arrayIndex) external view returns (OperatorUpdate memory) {
         return _indexHistory[quorumNumber][operatorIndex][arrayIndex];
     }
 
+    /// @notice The latest update of index `operatorIndex` in a quorum.
     function getLatestOperatorUpdate(uint8 quorumNumber, uint32 operatorIndex) external view returns (OperatorUpdate memory) {
         OperatorUpdate[] storage h = _indexHistory[quorumNumber][operatorIndex];
         return h[h.length - 1];

@@ -16,6 +16,7 @@ abstract contract IndexRegistryStorage is IIndexRegistry {
         uint32 numOperators;
     }
 
+    /// @notice Quorum => operator id => its current index.
     mapping(uint8 => mapping(bytes32 => uint32)) public currentOperatorIndex;
     mapping(uint8 => mapping(uint32 => OperatorUpdate[])) internal _indexHistory;
     mapping(uint8 => QuorumUpdate[]) internal _operatorCountHistory;

@@ -22,6 +22,7 @@ contract OperatorStateRetriever {
         uint32[][] nonSignerStakeIndices;
     }
 
+    /// @notice The operators (address, id, stake) of each quorum at `blockNumber` (the overload taking an operator id also returns its quorum bitmap).
     function getOperatorState(IRegistryCoordinator registryCoordinator, bytes32 operatorId, uint32 blockNumber)
         external
         view
@@ -34,6 +35,7 @@ contract OperatorStateRetriever {
         state = getOperatorState(registryCoordinator, BitmapUtils.bitmapToBytesArray(quorumBitmap), blockNumber);
     }
 
+    /// @notice The operators (address, id, stake) of each quorum at `blockNumber` (the overload taking an operator id also returns its quorum bitmap).
     function getOperatorState(IRegistryCoordinator registryCoordinator, bytes memory quorumNumbers, uint32 blockNumber)
         public
         view
@@ -53,6 +55,7 @@ contract OperatorStateRetriever {
         }
     }
 
+    /// @notice The history indices checkSignatures needs for these non-signers at `referenceBlockNumber`.
     function getCheckSignaturesIndices(
         IRegistryCoordinator registryCoordinator,
         uint32 referenceBlockNumber,
@@ -91,6 +94,7 @@ contract OperatorStateRetriever {
         }
     }
 
+    /// @notice Each operator's quorum bitmap at `blockNumber`.
     function getQuorumBitmapsAtBlockNumber(IRegistryCoordinator registryCoordinator, bytes32[] memory operatorIds, uint32 blockNumber)
         external
         view

@@ -13,8 +13,8 @@ import {Initializable} from "../utils/Initializable.sol";
 import {Ownable} from "../utils/Ownable.sol";
 import {Pausable} from "../utils/Pausable.sol";
 import {IPauserRegistry} from "../interfaces/IPauserRegistry.sol";
-
 import {RegistryCoordinatorStorage} from "./RegistryCoordinatorStorage.sol";
+
 /// @title Operator registration across quorums; keeps the quorum bitmap history and drives the
 ///        BLS, stake and index registries. Churn (registerOperatorWithChurn) is not supported.
 contract RegistryCoordinator is Initializable, Ownable, Pausable, RegistryCoordinatorStorage {
@@ -70,12 +70,19 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, RegistryCoordi
     IBLSApkRegistry public immutable blsApkRegistry;
     IIndexRegistry public immutable indexRegistry;
 
+    /// @notice An operator registered.
     event OperatorRegistered(address indexed operator, bytes32 indexed operatorId);
+    /// @notice `operator` deregistered from every quorum it was in.
     event OperatorDeregistered(address indexed operator, bytes32 indexed operatorId);
+    /// @notice A quorum's operator-set parameters changed.
     event OperatorSetParamsUpdated(uint8 indexed quorumNumber, OperatorSetParam operatorSetParams);
+    /// @notice The churn approver changed.
     event ChurnApproverUpdated(address prevChurnApprover, address newChurnApprover);
+    /// @notice The ejector changed.
     event EjectorUpdated(address prevEjector, address newEjector);
+    /// @notice `quorumNumber`'s stakes were all updated at `blocknumber` (updateOperatorsForQuorum).
     event QuorumBlockNumberUpdated(uint8 indexed quorumNumber, uint256 blocknumber);
+    /// @notice An operator's socket was set.
     event OperatorSocketUpdate(bytes32 indexed operatorId, string socket);
 
     constructor(IServiceManager _serviceManager, IStakeRegistry _stakeRegistry, IBLSApkRegistry _blsApkRegistry, IIndexRegistry _indexRegistry) {
@@ -121,6 +128,7 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, RegistryCoordi
 
     // ---- operator entry points ----
 
+    /// @notice Registers the caller for `quorumNumbers`: BLS key (registered on first use), stakes, indices and the AVS registration (checked operator signature). Not while paused.
     function registerOperator(
         bytes calldata quorumNumbers,
         string calldata socket,
@@ -145,10 +153,12 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, RegistryCoordi
         revert ChurnNotSupported();
     }
 
+    /// @notice Deregisters the caller from `quorumNumbers`. Not while paused.
     function deregisterOperator(bytes calldata quorumNumbers) external onlyWhenNotPaused(PAUSED_DEREGISTER_OPERATOR) {
         _deregisterOperator(msg.sender, quorumNumbers);
     }
 
+    /// @notice Updates the stakes of `operators` in every quorum they are in (deregistering those below the minimum). Not while paused.
     function updateOperators(address[] calldata operators) external onlyWhenNotPaused(PAUSED_UPDATE_OPERATOR) {
         for (uint256 i = 0; i < operators.length; i++) {
             OperatorInfo memory info = _operatorInfo[operators[i]];
@@ -158,6 +168,7 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, RegistryCoordi
         }
     }
 
+    /// @notice Updates the stakes of every operator of each quorum (operators sorted by address) and records the block. Not while paused.
     function updateOperatorsForQuorum(address[][] calldata operatorsPerQuorum, bytes calldata quorumNumbers)
         external
         onlyWhenNotPaused(PAUSED_UPDATE_OPERATOR)
@@ -183,17 +194,20 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, RegistryCoordi
         }
     }
 
+    /// @notice Emits the caller's new socket. Registered operators only.
     function updateSocket(string memory socket) external {
         if (!(_operatorInfo[msg.sender].status == OperatorStatus.REGISTERED)) revert NotRegistered();
         emit OperatorSocketUpdate(_operatorInfo[msg.sender].operatorId, socket);
     }
 
+    /// @notice Deregisters `operator` from `quorumNumbers`. Ejector only.
     function ejectOperator(address operator, bytes calldata quorumNumbers) external onlyEjector {
         _deregisterOperator(operator, quorumNumbers);
     }
 
     // ---- owner ----
 
+    /// @notice Creates a quorum with its operator-set parameters, minimum stake and strategies. Owner only.
     function createQuorum(OperatorSetParam memory operatorSetParams, uint96 minimumStake, IStakeRegistry.StrategyParams[] memory strategyParams)
         external
         onlyOwner
@@ -201,14 +215,17 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, RegistryCoordi
         _createQuorum(operatorSetParams, minimumStake, strategyParams);
     }
 
+    /// @notice Replaces a quorum's operator-set parameters. Owner only; emits OperatorSetParamsUpdated.
     function setOperatorSetParams(uint8 quorumNumber, OperatorSetParam memory operatorSetParams) external onlyOwner quorumExists(quorumNumber) {
         _setOperatorSetParams(quorumNumber, operatorSetParams);
     }
 
+    /// @notice Replaces the churn approver. Owner only; emits ChurnApproverUpdated.
     function setChurnApprover(address _churnApprover) external onlyOwner {
         _setChurnApprover(_churnApprover);
     }
 
+    /// @notice Replaces the ejector. Owner only; emits EjectorUpdated.
     function setEjector(address _ejector) external onlyOwner {
         _setEjector(_ejector);
     }
@@ -327,6 +344,7 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, RegistryCoordi
 
     // ---- views ----
 
+    /// @notice The G1 point an operator signs with its BLS key to prove possession (hashToG1 of its EIP-712 digest).
     function pubkeyRegistrationMessageHash(address operator) public view returns (BN254.G1Point memory) {
         return BN254.hashToG1(_hashTypedDataV4(keccak256(abi.encode(PUBKEY_REGISTRATION_TYPEHASH, operator))));
     }
@@ -343,30 +361,37 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, RegistryCoordi
         )));
     }
 
+    /// @notice A quorum's operator-set parameters.
     function getOperatorSetParams(uint8 quorumNumber) external view returns (OperatorSetParam memory) {
         return _quorumParams[quorumNumber];
     }
 
+    /// @notice `operator`'s id and status.
     function getOperator(address operator) external view returns (OperatorInfo memory) {
         return _operatorInfo[operator];
     }
 
+    /// @notice `operator`'s id (its key hash; zero: none).
     function getOperatorId(address operator) external view returns (bytes32) {
         return _operatorInfo[operator].operatorId;
     }
 
+    /// @notice The operator with this id.
     function getOperatorFromId(bytes32 operatorId) external view returns (address) {
         return blsApkRegistry.getOperatorFromPubkeyHash(operatorId);
     }
 
+    /// @notice `operator`'s status (0 never registered, 1 registered, 2 deregistered).
     function getOperatorStatus(address operator) external view returns (OperatorStatus) {
         return _operatorInfo[operator].status;
     }
 
+    /// @notice An operator's current quorum bitmap.
     function getCurrentQuorumBitmap(bytes32 operatorId) external view returns (uint192) {
         return _currentBitmap(operatorId);
     }
 
+    /// @notice For each operator id, the index of its bitmap update in force at `blockNumber`.
     function getQuorumBitmapIndicesAtBlockNumber(uint32 blockNumber, bytes32[] memory operatorIds) external view returns (uint32[] memory indices) {
         indices = new uint32[](operatorIds.length);
         for (uint256 i = 0; i < operatorIds.length; i++) {
@@ -378,6 +403,7 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, RegistryCoordi
         }
     }
 
+    /// @notice An operator's bitmap update `index`, checked to be the one in force at `blockNumber`.
     function getQuorumBitmapAtBlockNumberByIndex(bytes32 operatorId, uint32 blockNumber, uint256 index) external view returns (uint192) {
         QuorumBitmapUpdate memory u = _operatorBitmapHistory[operatorId][index];
         if (!(u.updateBlockNumber <= blockNumber)) revert BitmapUpdateIsAfterBlockNumber();
@@ -385,18 +411,22 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, RegistryCoordi
         return u.quorumBitmap;
     }
 
+    /// @notice An operator's bitmap update `index`.
     function getQuorumBitmapUpdateByIndex(bytes32 operatorId, uint256 index) external view returns (QuorumBitmapUpdate memory) {
         return _operatorBitmapHistory[operatorId][index];
     }
 
+    /// @notice Number of an operator's bitmap updates.
     function getQuorumBitmapHistoryLength(bytes32 operatorId) external view returns (uint256) {
         return _operatorBitmapHistory[operatorId].length;
     }
 
+    /// @notice Number of registries the coordinator drives (3).
     function numRegistries() external view returns (uint256) {
         return registries.length;
     }
 
+    /// @notice The owner.
     function owner() public view override(Ownable, IRegistryCoordinator) returns (address) {
         return Ownable.owner();
     }

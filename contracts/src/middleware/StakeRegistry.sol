@@ -6,8 +6,8 @@ import {IDelegationManager} from "../interfaces/IDelegationManager.sol";
 import {IStakeRegistry} from "../interfaces/IStakeRegistry.sol";
 import {IRegistryCoordinator} from "../interfaces/IRegistryCoordinator.sol";
 import {Initializable} from "../utils/Initializable.sol";
-
 import {StakeRegistryStorage} from "./StakeRegistryStorage.sol";
+
 /// @title Operator and total stake per quorum, weighted by strategy multipliers, with history.
 contract StakeRegistry is Initializable, StakeRegistryStorage {
     /// @notice The caller is not the RegistryCoordinator.
@@ -43,11 +43,17 @@ contract StakeRegistry is Initializable, StakeRegistryStorage {
     address public immutable registryCoordinator;
     IDelegationManager public immutable delegation;
 
+    /// @notice `operatorId`'s stake in `quorumNumber` is now `stake`.
     event OperatorStakeUpdate(bytes32 indexed operatorId, uint8 quorumNumber, uint96 stake);
+    /// @notice A quorum's minimum stake changed.
     event MinimumStakeForQuorumUpdated(uint8 indexed quorumNumber, uint96 minimumStake);
+    /// @notice A quorum was created.
     event QuorumCreated(uint8 indexed quorumNumber);
+    /// @notice A strategy was added to a quorum.
     event StrategyAddedToQuorum(uint8 indexed quorumNumber, IStrategy strategy);
+    /// @notice A strategy was removed from a quorum.
     event StrategyRemovedFromQuorum(uint8 indexed quorumNumber, IStrategy strategy);
+    /// @notice A strategy's multiplier in a quorum changed (0: removed).
     event StrategyMultiplierUpdated(uint8 indexed quorumNumber, IStrategy strategy, uint256 multiplier);
 
     constructor(IRegistryCoordinator _registryCoordinator, IDelegationManager _delegation) {
@@ -71,6 +77,7 @@ contract StakeRegistry is Initializable, StakeRegistryStorage {
         _;
     }
 
+    /// @notice Records the operator's stakes in `quorumNumbers` (each at least the minimum); returns its stakes and the quorums' totals. RegistryCoordinator only.
     function registerOperator(address operator, bytes32 operatorId, bytes calldata quorumNumbers)
         external
         onlyRegistryCoordinator
@@ -89,6 +96,7 @@ contract StakeRegistry is Initializable, StakeRegistryStorage {
         }
     }
 
+    /// @notice Zeroes the operator's stakes in `quorumNumbers`. RegistryCoordinator only.
     function deregisterOperator(bytes32 operatorId, bytes calldata quorumNumbers) external onlyRegistryCoordinator {
         for (uint256 i = 0; i < quorumNumbers.length; i++) {
             uint8 q = uint8(quorumNumbers[i]);
@@ -118,6 +126,7 @@ contract StakeRegistry is Initializable, StakeRegistryStorage {
         }
     }
 
+    /// @notice Creates a quorum's stake history with its minimum stake and strategies. RegistryCoordinator only.
     function initializeQuorum(uint8 quorumNumber, uint96 minimumStake, StrategyParams[] memory _strategyParams)
         external
         onlyRegistryCoordinator
@@ -129,14 +138,17 @@ contract StakeRegistry is Initializable, StakeRegistryStorage {
         emit QuorumCreated(quorumNumber);
     }
 
+    /// @notice Sets a quorum's minimum stake. RegistryCoordinator owner only; emits MinimumStakeForQuorumUpdated.
     function setMinimumStakeForQuorum(uint8 quorumNumber, uint96 minimumStake) external onlyCoordinatorOwner quorumExists(quorumNumber) {
         _setMinimumStakeForQuorum(quorumNumber, minimumStake);
     }
 
+    /// @notice Adds strategies (with multipliers) to a quorum. RegistryCoordinator owner only.
     function addStrategies(uint8 quorumNumber, StrategyParams[] memory _strategyParams) external onlyCoordinatorOwner quorumExists(quorumNumber) {
         _addStrategyParams(quorumNumber, _strategyParams);
     }
 
+    /// @notice Removes strategies (by index) from a quorum. RegistryCoordinator owner only.
     function removeStrategies(uint8 quorumNumber, uint256[] memory indicesToRemove) external onlyCoordinatorOwner quorumExists(quorumNumber) {
         if (!(indicesToRemove.length > 0)) revert InputArrayLengthZero();
         StrategyParams[] storage params = strategyParams[quorumNumber];
@@ -152,6 +164,7 @@ contract StakeRegistry is Initializable, StakeRegistryStorage {
         }
     }
 
+    /// @notice Changes strategies' multipliers in a quorum. RegistryCoordinator owner only.
     function modifyStrategyParams(uint8 quorumNumber, uint256[] calldata strategyIndices, uint96[] calldata newMultipliers)
         external
         onlyCoordinatorOwner
@@ -243,44 +256,54 @@ contract StakeRegistry is Initializable, StakeRegistryStorage {
 
     // ---- views ----
 
+    /// @notice `operator`'s weighted stake in a quorum now.
     function weightOfOperatorForQuorum(uint8 quorumNumber, address operator) external view quorumExists(quorumNumber) returns (uint96 w) {
         (w, ) = _weightOfOperatorForQuorum(quorumNumber, operator);
     }
 
+    /// @notice Number of strategies of a quorum.
     function strategyParamsLength(uint8 quorumNumber) external view returns (uint256) {
         return strategyParams[quorumNumber].length;
     }
 
+    /// @notice A quorum's strategy `index` and multiplier.
     function strategyParamsByIndex(uint8 quorumNumber, uint256 index) external view returns (StrategyParams memory) {
         return strategyParams[quorumNumber][index];
     }
 
+    /// @notice Number of an operator's stake updates in a quorum.
     function getStakeHistoryLength(bytes32 operatorId, uint8 quorumNumber) external view returns (uint256) {
         return operatorStakeHistory[operatorId][quorumNumber].length;
     }
 
+    /// @notice An operator's stake updates in a quorum.
     function getStakeHistory(bytes32 operatorId, uint8 quorumNumber) external view returns (StakeUpdate[] memory) {
         return operatorStakeHistory[operatorId][quorumNumber];
     }
 
+    /// @notice An operator's current stake in a quorum.
     function getCurrentStake(bytes32 operatorId, uint8 quorumNumber) external view returns (uint96) {
         StakeUpdate[] storage h = operatorStakeHistory[operatorId][quorumNumber];
         return h.length == 0 ? 0 : h[h.length - 1].stake;
     }
 
+    /// @notice An operator's latest stake update in a quorum.
     function getLatestStakeUpdate(bytes32 operatorId, uint8 quorumNumber) external view returns (StakeUpdate memory u) {
         StakeUpdate[] storage h = operatorStakeHistory[operatorId][quorumNumber];
         if (h.length != 0) u = h[h.length - 1];
     }
 
+    /// @notice An operator's stake update `index` in a quorum.
     function getStakeUpdateAtIndex(uint8 quorumNumber, bytes32 operatorId, uint256 index) external view returns (StakeUpdate memory) {
         return operatorStakeHistory[operatorId][quorumNumber][index];
     }
 
+    /// @notice An operator's stake in a quorum at `blockNumber`.
     function getStakeAtBlockNumber(bytes32 operatorId, uint8 quorumNumber, uint32 blockNumber) external view returns (uint96) {
         return operatorStakeHistory[operatorId][quorumNumber][_stakeIndexAt(operatorId, quorumNumber, blockNumber)].stake;
     }
 
+    /// @notice Index of an operator's stake update in force at `blockNumber`.
     function getStakeUpdateIndexAtBlockNumber(bytes32 operatorId, uint8 quorumNumber, uint32 blockNumber) external view returns (uint32) {
         return _stakeIndexAt(operatorId, quorumNumber, blockNumber);
     }
@@ -293,6 +316,7 @@ contract StakeRegistry is Initializable, StakeRegistryStorage {
         revert StakeUpdateNotFound();
     }
 
+    /// @notice An operator's stake update `index`, checked to be in force at `blockNumber`.
     function getStakeAtBlockNumberAndIndex(uint8 quorumNumber, uint32 blockNumber, bytes32 operatorId, uint256 index)
         external
         view
@@ -303,25 +327,30 @@ contract StakeRegistry is Initializable, StakeRegistryStorage {
         return u.stake;
     }
 
+    /// @notice Number of a quorum's total-stake updates (0: no such quorum).
     function getTotalStakeHistoryLength(uint8 quorumNumber) external view returns (uint256) {
         return _totalStakeHistory[quorumNumber].length;
     }
 
+    /// @notice A quorum's current total stake.
     function getCurrentTotalStake(uint8 quorumNumber) external view returns (uint96) {
         StakeUpdate[] storage h = _totalStakeHistory[quorumNumber];
         return h[h.length - 1].stake;
     }
 
+    /// @notice A quorum's total-stake update `index`.
     function getTotalStakeUpdateAtIndex(uint8 quorumNumber, uint256 index) external view returns (StakeUpdate memory) {
         return _totalStakeHistory[quorumNumber][index];
     }
 
+    /// @notice A quorum's total-stake update `index`, checked to be in force at `blockNumber`.
     function getTotalStakeAtBlockNumberFromIndex(uint8 quorumNumber, uint32 blockNumber, uint256 index) external view returns (uint96) {
         StakeUpdate memory u = _totalStakeHistory[quorumNumber][index];
         _validAt(u, blockNumber);
         return u.stake;
     }
 
+    /// @notice For each quorum, the index of its total-stake update in force at `blockNumber`.
     function getTotalStakeIndicesAtBlockNumber(uint32 blockNumber, bytes calldata quorumNumbers) external view returns (uint32[] memory indices) {
         indices = new uint32[](quorumNumbers.length);
         for (uint256 i = 0; i < quorumNumbers.length; i++) {
