@@ -90,6 +90,21 @@ contract SelectorsTest is TestBase {
         _eq(M(address(0)).initialize.selector, 0x7ac525a9, "initialize");
     }
 
+    /// @notice The events mpavs adds (not upstream): their signatures are part of the interface monitors read.
+    function test_addedEvents() external pure {
+        _ev(IM.PoAStatusUpdated.selector, keccak256("PoAStatusUpdated(bool)"), "PoAStatusUpdated");
+        _ev(IM.OperatorWhitelistUpdated.selector, keccak256("OperatorWhitelistUpdated(address,bool)"), "OperatorWhitelistUpdated");
+        _ev(IM.CommitteeUpdated.selector, keccak256("CommitteeUpdated(uint256,string,bytes,bytes)"), "CommitteeUpdated");
+        _ev(IM.CommitteeRemoved.selector, keccak256("CommitteeRemoved(uint256)"), "CommitteeRemoved");
+        _ev(IM.TEEQuorumAdded.selector, keccak256("TEEQuorumAdded(uint8,uint8)"), "TEEQuorumAdded");
+        _ev(IM.TEEQuorumRemoved.selector, keccak256("TEEQuorumRemoved(uint8)"), "TEEQuorumRemoved");
+        _ev(IT.LivenessProofSubmitted.selector,
+            keccak256("LivenessProofSubmitted(bytes32,address,bytes32,bytes32,bytes32,uint256)"), "LivenessProofSubmitted");
+        _ev(IT.AttestationVerifierUpdated.selector, keccak256("AttestationVerifierUpdated(address,address)"), "AttestationVerifierUpdated");
+        _ev(IT.MaxBlockNumberDiffUpdated.selector, keccak256("MaxBlockNumberDiffUpdated(uint256,uint256)"), "MaxBlockNumberDiffUpdated");
+        _ev(IT.AttestValiditySecondsUpdated.selector, keccak256("AttestValiditySecondsUpdated(uint256,uint256)"), "AttestValiditySecondsUpdated");
+    }
+
     function test_serviceManagerEventsAndErrors() external pure {
         _ev(IM.StateConfirmed.selector, 0xfa10e7f61e3e060beb2a9dab524d6d58b04c90b1ef9ca10367825cf50870e65d, "StateConfirmed");
         _ev(IM.StateConfirmerUpdated.selector, 0xec6e98ff4cc81b828fb5fdd40168f0959b59c3cd95c004ddc2aeb39d44352e98, "StateConfirmerUpdated");

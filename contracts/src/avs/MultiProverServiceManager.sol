@@ -18,8 +18,10 @@ import {MultiProverServiceManagerStorage} from "./MultiProverServiceManagerStora
 
 /// @title Multi-Prover AVS service manager (same external interface as Automata's):
 ///        TEE committees, PoA whitelist, and state confirmation by BLS aggregate signature.
-/// @notice Behind a Proxy. Storage, in order: Initializable (1 slot), Ownable (50), BLSSignatureChecker
-///         (50), Pausable (50), MultiProverServiceManagerStorage (50); each block ends in a gap.
+/// @notice Behind a Proxy. Storage (contracts/layout/MultiProverServiceManager.tsv): slots 0-49
+///         Initializable and Ownable (both initialisation fields and the owner share slot 0, then the
+///         owner's 49-slot gap), 50-99 BLSSignatureChecker, 100-149 Pausable, 150-199
+///         MultiProverServiceManagerStorage; each block ends in a gap.
 contract MultiProverServiceManager is
     Initializable,
     Ownable,

@@ -8,8 +8,9 @@ import {Ownable} from "../utils/Ownable.sol";
 import {TEELivenessVerifierStorage} from "./TEELivenessVerifierStorage.sol";
 
 /// @title Records that a TEE prover recently attested a BLS public key (same interface as Automata's).
-/// @notice Behind a Proxy. Storage, in order: Initializable (1 slot), Ownable (50),
-///         TEELivenessVerifierStorage (50); each block ends in a gap.
+/// @notice Behind a Proxy. Storage (contracts/layout/TEELivenessVerifier.tsv): slots 0-49 Initializable
+///         and Ownable (both initialisation fields and the owner share slot 0, then the owner's 49-slot
+///         gap), 50-99 TEELivenessVerifierStorage; each block ends in a gap.
 contract TEELivenessVerifier is Initializable, Ownable, TEELivenessVerifierStorage {
     constructor() {
         _disableInitializers();

@@ -2,7 +2,8 @@
 pragma solidity ^0.8.12;
 
 /// @title Single-owner access control (storage-based so it works behind a proxy).
-/// @notice Storage: `_owner` then a 49-slot gap (50 slots, as OpenZeppelin's OwnableUpgradeable).
+/// @notice Storage: `_owner` then a 49-slot gap (as OpenZeppelin's OwnableUpgradeable). After
+///         Initializable, `_owner` packs into Initializable's slot, so the two take 50 slots.
 abstract contract Ownable {
     address private _owner;
 
