@@ -26,8 +26,11 @@ contract SgxQuoteVerifier is IAttestation, Ownable {
     bytes16 internal constant INTEL_QE_VENDOR_ID = 0x939a7233f79c4ca9940a0db3957f0607;
     uint256 internal constant MAX_KEYS = 16;
 
+    /// @notice MRSIGNER of the accepted Quoting Enclave.
     bytes32 public qeMrSigner;
+    /// @notice ISVPRODID of the accepted Quoting Enclave.
     uint16 public qeIsvProdId;
+    /// @notice The fee getBp reports.
     uint16 public bp;
     PckKey[] internal _pckKeys;
 

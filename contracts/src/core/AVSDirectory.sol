@@ -26,12 +26,15 @@ contract AVSDirectory is Initializable, Ownable, Pausable, AVSDirectoryStorage {
     error OperatorNotRegisteredToAVS();
 
 
+    /// @notice EIP-712 domain type hash (EigenLayer M2: no version field).
     bytes32 public constant DOMAIN_TYPEHASH =
         keccak256("EIP712Domain(string name,uint256 chainId,address verifyingContract)");
+    /// @notice EIP-712 type hash of an operator-to-AVS registration.
     bytes32 public constant OPERATOR_AVS_REGISTRATION_TYPEHASH =
         keccak256("OperatorAVSRegistration(address operator,address avs,bytes32 salt,uint256 expiry)");
     uint8 internal constant PAUSED_OPERATOR_REGISTER_DEREGISTER_TO_AVS = 0;
 
+    /// @notice The DelegationManager.
     IDelegationManager public immutable delegation;
 
     /// @notice `avs` set its metadata URI.

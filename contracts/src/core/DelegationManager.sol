@@ -35,11 +35,16 @@ contract DelegationManager is Initializable, Ownable, Pausable, DelegationManage
     error StakerOptOutWindowBlocksCannotDecrease();
 
     uint8 internal constant PAUSED_NEW_DELEGATION = 0;
+    /// @notice Largest withdrawal delay (blocks).
     uint256 public constant MAX_WITHDRAWAL_DELAY_BLOCKS = 216000;
+    /// @notice Largest staker opt-out window (blocks).
     uint256 public constant MAX_STAKER_OPT_OUT_WINDOW_BLOCKS = 180 days / 12;
 
+    /// @notice The StrategyManager.
     IStrategyManager public immutable strategyManager;
+    /// @notice The Slasher (an EmptyContract on the devnet).
     address public immutable slasher;
+    /// @notice The EigenPodManager (an EmptyContract on the devnet).
     address public immutable eigenPodManager;
 
     /// @notice An operator registered.
@@ -64,6 +69,7 @@ contract DelegationManager is Initializable, Ownable, Pausable, DelegationManage
         _disableInitializers();
     }
 
+    /// @notice Sets the owner, the pauser, the minimum and per-strategy withdrawal delays. Once, through the proxy.
     function initialize(
         address initialOwner,
         IPauserRegistry _pauserRegistry,

@@ -28,6 +28,7 @@ contract StrategyBase is Initializable, Pausable, StrategyBaseStorage {
     uint8 internal constant PAUSED_DEPOSITS = 0;
     uint8 internal constant PAUSED_WITHDRAWALS = 1;
 
+    /// @notice The StrategyManager.
     address public immutable strategyManager;
 
     constructor(address _strategyManager) {

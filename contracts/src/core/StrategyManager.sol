@@ -26,8 +26,11 @@ contract StrategyManager is Initializable, Ownable, Pausable, StrategyManagerSto
 
     uint8 internal constant PAUSED_DEPOSITS = 0;
 
+    /// @notice The DelegationManager.
     IDelegationManager public immutable delegation;
+    /// @notice The EigenPodManager (an EmptyContract on the devnet).
     address public immutable eigenPodManager;
+    /// @notice The Slasher (an EmptyContract on the devnet).
     address public immutable slasher;
 
     /// @notice `staker` deposited `token` into `strategy` for `shares`.

@@ -13,11 +13,17 @@ contract TestToken is IERC20 {
     /// @notice The balance is below the amount.
     error ERC20InsufficientBalance();
 
+    /// @notice Token name.
     string public name;
+    /// @notice Token symbol.
     string public symbol;
+    /// @notice 18 decimals.
     uint8 public constant decimals = 18;
+    /// @notice Tokens in existence.
     uint256 public totalSupply;
+    /// @notice Account => balance.
     mapping(address => uint256) public balanceOf;
+    /// @notice Owner => spender => allowance.
     mapping(address => mapping(address => uint256)) public allowance;
 
     constructor(string memory _name, string memory _symbol, uint256 initialSupply, address holder) {

@@ -37,6 +37,7 @@ contract BLSApkRegistry is Initializable, BLSApkRegistryStorage {
 
     bytes32 internal constant ZERO_PK_HASH = hex"ad3228b676f7d3cd4284a5443f17f1962b36e491b30a40b2405849e597ba5fb5";
 
+    /// @notice The RegistryCoordinator (the only caller of the registries).
     address public immutable registryCoordinator;
 
     /// @notice `operator` registered BLS key (pubkeyG1, pubkeyG2) (read by the aggregator's key index).

@@ -21,9 +21,13 @@ contract BLSSignatureChecker is BLSSignatureCheckerStorage {
 
     uint256 internal constant PAIRING_EQUALITY_CHECK_GAS = 120000;
 
+    /// @notice The RegistryCoordinator (the only caller of the registries).
     IRegistryCoordinator public immutable registryCoordinator;
+    /// @notice The StakeRegistry.
     IStakeRegistry public immutable stakeRegistry;
+    /// @notice The BLSApkRegistry.
     IBLSApkRegistry public immutable blsApkRegistry;
+    /// @notice The DelegationManager.
     IDelegationManager public immutable delegation;
 
     constructor(IRegistryCoordinator _registryCoordinator) {

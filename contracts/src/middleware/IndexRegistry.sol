@@ -22,8 +22,10 @@ contract IndexRegistry is Initializable, IndexRegistryStorage {
 
 
 
+    /// @notice The operator id of an empty index.
     bytes32 public constant OPERATOR_DOES_NOT_EXIST_ID = bytes32(0);
 
+    /// @notice The RegistryCoordinator (the only caller of the registries).
     address public immutable registryCoordinator;
 
     /// @notice `operatorId` now holds index `newOperatorIndex` in `quorumNumber`.

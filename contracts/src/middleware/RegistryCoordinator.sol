@@ -54,9 +54,11 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, RegistryCoordi
     error ChurnNotSupported();
 
 
+    /// @notice EIP-712 type hash of a churn approval (churn is not supported; kept for interface identity).
     bytes32 public constant OPERATOR_CHURN_APPROVAL_TYPEHASH = keccak256(
         "OperatorChurnApproval(address registeringOperator,bytes32 registeringOperatorId,OperatorKickParam[] operatorKickParams,bytes32 salt,uint256 expiry)OperatorKickParam(uint8 quorumNumber,address operator)"
     );
+    /// @notice EIP-712 type hash of the BLS key registration message.
     bytes32 public constant PUBKEY_REGISTRATION_TYPEHASH = keccak256("BN254PubkeyRegistration(address operator)");
     bytes32 internal constant EIP712_DOMAIN_TYPEHASH =
         keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
@@ -65,9 +67,13 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, RegistryCoordi
     uint8 internal constant PAUSED_DEREGISTER_OPERATOR = 1;
     uint8 internal constant PAUSED_UPDATE_OPERATOR = 2;
 
+    /// @notice The AVS service manager operators register with.
     IServiceManager public immutable serviceManager;
+    /// @notice The StakeRegistry.
     IStakeRegistry public immutable stakeRegistry;
+    /// @notice The BLSApkRegistry.
     IBLSApkRegistry public immutable blsApkRegistry;
+    /// @notice The IndexRegistry.
     IIndexRegistry public immutable indexRegistry;
 
     /// @notice An operator registered.
@@ -93,6 +99,7 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, RegistryCoordi
         _disableInitializers();
     }
 
+    /// @notice Sets the owner, churn approver, ejector and pauser, and creates the initial quorums. Once, through the proxy.
     function initialize(
         address _initialOwner,
         address _churnApprover,
@@ -142,6 +149,7 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, RegistryCoordi
         }
     }
 
+    /// @notice Reverts (ChurnNotSupported): churn is not modelled by this devnet stack; the selector exists for interface identity.
     function registerOperatorWithChurn(
         bytes calldata,
         string calldata,
@@ -349,6 +357,7 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, RegistryCoordi
         return BN254.hashToG1(_hashTypedDataV4(keccak256(abi.encode(PUBKEY_REGISTRATION_TYPEHASH, operator))));
     }
 
+    /// @notice The EIP-712 digest a churn approver would sign (churn is not supported; kept for interface identity).
     function calculateOperatorChurnApprovalDigestHash(
         address registeringOperator,
         bytes32 registeringOperatorId,

@@ -37,10 +37,14 @@ contract StakeRegistry is Initializable, StakeRegistryStorage {
     /// @notice The operator has no stake update in the quorum at the block.
     error StakeUpdateNotFound();
 
+    /// @notice Multipliers are in units of 1e18.
     uint256 public constant WEIGHTING_DIVISOR = 1e18;
+    /// @notice At most this many strategies per quorum.
     uint8 public constant MAX_WEIGHING_FUNCTION_LENGTH = 32;
 
+    /// @notice The RegistryCoordinator (the only caller of the registries).
     address public immutable registryCoordinator;
+    /// @notice The DelegationManager.
     IDelegationManager public immutable delegation;
 
     /// @notice `operatorId`'s stake in `quorumNumber` is now `stake`.

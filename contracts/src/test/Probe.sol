@@ -10,12 +10,15 @@ contract Probe {
         bytes b;
     }
 
+    /// @notice div was called with a numerator above `limit`.
     error TooLarge(uint256 value, uint256 limit);
 
     /// @notice `who` set `value` (with a note and tags).
     event ValueSet(address indexed who, uint256 indexed value, string note, bytes32[] tags);
 
+    /// @notice The last value set.
     uint256 public value;
+    /// @notice div refuses numerators above this (TooLarge).
     uint256 public immutable limit;
 
     constructor(uint256 limit_) {

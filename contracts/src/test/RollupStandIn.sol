@@ -13,6 +13,7 @@ contract RollupStandIn {
         uint256 indexed lastBlockFinalized, bytes32 indexed startingRootHash, bytes32 indexed finalRootHash, bool withProof
     );
 
+    /// @notice Index of the last committed batch.
     uint256 public lastBatchIndex;
 
     function _commit(bytes calldata parentBatchHeader, bytes[] calldata chunks) internal {
@@ -26,6 +27,7 @@ contract RollupStandIn {
         _commit(parentBatchHeader, chunks);
     }
 
+    /// @notice Commits a batch (Scroll commitBatchWithBlobProof calldata) and emits CommitBatch.
     function commitBatchWithBlobProof(
         uint8,
         bytes calldata parentBatchHeader,
