@@ -1,17 +1,33 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.12;
 
+import {StrategyManager} from "../src/core/StrategyManager.sol";
+import {StakeRegistry} from "../src/middleware/StakeRegistry.sol";
+import {SigUtils} from "../src/utils/SigUtils.sol";
+import {RegistryCoordinator} from "../src/middleware/RegistryCoordinator.sol";
+import {Pausable} from "../src/utils/Pausable.sol";
+import {Ownable} from "../src/utils/Ownable.sol";
+import {Initializable} from "../src/utils/Initializable.sol";
+import {IndexRegistry} from "../src/middleware/IndexRegistry.sol";
+import {DelegationManager} from "../src/core/DelegationManager.sol";
+import {BLSApkRegistry} from "../src/middleware/BLSApkRegistry.sol";
+import {AVSDirectory} from "../src/core/AVSDirectory.sol";
+import {IBLSSignatureChecker} from "../src/interfaces/IBLSSignatureChecker.sol";
 import {Fixture, IProxyAdminOps} from "./Fixture.sol";
 import {G2} from "./G2.sol";
 import {BN254} from "../src/libraries/BN254.sol";
 import {BLSSignatureChecker} from "../src/middleware/BLSSignatureChecker.sol";
 import {OperatorStateRetriever} from "../src/middleware/OperatorStateRetriever.sol";
+import {IMultiProverServiceManager} from "../src/interfaces/IMultiProverServiceManager.sol";
 import {MultiProverServiceManager} from "../src/avs/MultiProverServiceManager.sol";
 import {StrategyBase} from "../src/core/StrategyBase.sol";
-import {
-    IERC20, IStrategy, IDelegationManager, IRegistryCoordinator, IRegistryCoordinatorTypes, IStakeRegistryTypes,
-    IBLSApkRegistryTypes, ISignatureUtils
-} from "../src/interfaces/IEigen.sol";
+import {IERC20} from "../src/interfaces/IERC20.sol";
+import {IStrategy} from "../src/interfaces/IStrategy.sol";
+import {IDelegationManager} from "../src/interfaces/IDelegationManager.sol";
+import {IRegistryCoordinator} from "../src/interfaces/IRegistryCoordinator.sol";
+import {IStakeRegistry} from "../src/interfaces/IStakeRegistry.sol";
+import {IBLSApkRegistry} from "../src/interfaces/IBLSApkRegistry.sol";
+import {ISignatureUtils} from "../src/interfaces/ISignatureUtils.sol";
 
 contract CoreTest is Fixture {
     // ---------------------------------------------------------------- core
@@ -24,7 +40,7 @@ contract CoreTest is Fixture {
         StrategyBase other = StrategyBase(_proxy());
         vm.startPrank(o.addr);
         token.approve(address(strategyManager), 10 ether);
-        vm.expectRevert(bytes("StrategyManager.onlyStrategiesWhitelistedForDeposit: strategy not whitelisted"));
+        vm.expectRevert(StrategyManager.StrategyNotWhitelisted.selector);
         strategyManager.depositIntoStrategy(IStrategy(address(other)), IERC20(address(token)), 1 ether);
         // deposit before registering: shares are credited once the operator self-delegates
         strategyManager.depositIntoStrategy(strategy, IERC20(address(token)), 2 ether);
@@ -32,14 +48,14 @@ contract CoreTest is Fixture {
         delegation.registerAsOperator(IDelegationManager.OperatorDetails(o.addr, address(0), 0), "uri");
         assertEq(delegation.operatorShares(o.addr, strategy), 2 ether, "operator shares include prior deposits");
         assertTrue(delegation.isOperator(o.addr), "isOperator");
-        vm.expectRevert(bytes("DelegationManager.registerAsOperator: operator has already registered"));
+        vm.expectRevert(DelegationManager.ActivelyDelegated.selector);
         delegation.registerAsOperator(IDelegationManager.OperatorDetails(o.addr, address(0), 0), "uri");
         // deposits after registration increase operator shares
         strategyManager.depositIntoStrategy(strategy, IERC20(address(token)), 3 ether);
         assertEq(delegation.operatorShares(o.addr, strategy), 5 ether, "operator shares after deposit");
-        vm.expectRevert(bytes("DelegationManager: onlyStrategyManagerOrEigenPodManager"));
+        vm.expectRevert(DelegationManager.OnlyStrategyManagerOrEigenPodManager.selector);
         delegation.increaseDelegatedShares(o.addr, strategy, 1);
-        vm.expectRevert(bytes("StrategyBase.onlyStrategyManager"));
+        vm.expectRevert(StrategyBase.OnlyStrategyManager.selector);
         strategy.deposit(IERC20(address(token)), 1);
         vm.stopPrank();
         // a staker delegating to the operator adds its shares
@@ -56,24 +72,24 @@ contract CoreTest is Fixture {
         // whitelister / owner gates
         IStrategy[] memory ss = new IStrategy[](1);
         ss[0] = strategy;
-        vm.expectRevert(bytes("StrategyManager.onlyStrategyWhitelister: not the strategyWhitelister"));
+        vm.expectRevert(StrategyManager.OnlyStrategyWhitelister.selector);
         vm.prank(o.addr);
         strategyManager.addStrategiesToDepositWhitelist(ss, new bool[](1));
-        vm.expectRevert(bytes("Ownable: caller is not the owner"));
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, o.addr));
         vm.prank(o.addr);
         delegation.setMinWithdrawalDelayBlocks(1);
         // pausing deposits (bit 0) through the pauser registry
         strategyManager.pause(1);
-        vm.expectRevert(bytes("Pausable: index is paused"));
+        vm.expectRevert(Pausable.CurrentlyPaused.selector);
         strategyManager.depositIntoStrategy(strategy, IERC20(address(token)), 1);
-        vm.expectRevert(bytes("Pausable.pause: invalid attempt to unpause functionality"));
+        vm.expectRevert(Pausable.InvalidNewPausedStatus.selector);
         strategyManager.pause(0);
-        vm.expectRevert(bytes("msg.sender is not permissioned as unpauser"));
+        vm.expectRevert(Pausable.OnlyUnpauser.selector);
         vm.prank(o.addr);
         strategyManager.unpause(0);
         strategyManager.unpause(0);
         // initializers are one-shot, implementations locked
-        vm.expectRevert(bytes("Initializable: contract is already initialized"));
+        vm.expectRevert(Initializable.InvalidInitialization.selector);
         strategyManager.initialize(address(this), address(this), pauserRegistry, 0);
     }
 
@@ -83,19 +99,19 @@ contract CoreTest is Fixture {
         fundAndDelegate(o, 1 ether);
         ISignatureUtils.SignatureWithSaltAndExpiry memory s = avsSignature(o, bytes32(uint256(9)));
         // the AVS is msg.sender: a signature for the service manager does not verify for another caller
-        vm.expectRevert(bytes("EIP1271SignatureUtils.checkSignature_EIP1271: signature not from signer"));
+        vm.expectRevert(SigUtils.SignatureNotFromSigner.selector);
         avsDirectory.registerOperatorToAVS(o.addr, s);
         vm.prank(address(sm));
         avsDirectory.registerOperatorToAVS(o.addr, s);
-        vm.expectRevert(bytes("AVSDirectory.registerOperatorToAVS: operator already registered"));
+        vm.expectRevert(AVSDirectory.OperatorAlreadyRegisteredToAVS.selector);
         vm.prank(address(sm));
         avsDirectory.registerOperatorToAVS(o.addr, s);
         vm.prank(address(sm));
         avsDirectory.deregisterOperatorFromAVS(o.addr);
-        vm.expectRevert(bytes("AVSDirectory.registerOperatorToAVS: salt already spent"));
+        vm.expectRevert(AVSDirectory.SaltSpent.selector);
         vm.prank(address(sm));
         avsDirectory.registerOperatorToAVS(o.addr, s);
-        vm.expectRevert(bytes("AVSDirectory.deregisterOperatorFromAVS: operator not registered"));
+        vm.expectRevert(AVSDirectory.OperatorNotRegisteredToAVS.selector);
         vm.prank(address(sm));
         avsDirectory.deregisterOperatorFromAVS(o.addr);
         // high-s signatures are rejected (EIP-2)
@@ -110,7 +126,7 @@ contract CoreTest is Fixture {
         }
         uint256 n = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141;
         s2.signature = abi.encodePacked(r, bytes32(n - uint256(ss)), v == 27 ? uint8(28) : uint8(27));
-        vm.expectRevert(bytes("ECDSA: invalid signature 's' value"));
+        vm.expectRevert(abi.encodeWithSelector(SigUtils.ECDSAInvalidSignatureS.selector, bytes32(n - uint256(ss))));
         vm.prank(address(sm));
         avsDirectory.registerOperatorToAVS(o.addr, s2);
         // EIP-2098 compact form of the original signature is accepted
@@ -132,38 +148,38 @@ contract CoreTest is Fixture {
     function test_registryAccessControl() external {
         deployStack(false);
         bytes memory q = hex"00";
-        vm.expectRevert(bytes("IndexRegistry.onlyRegistryCoordinator: caller is not the registry coordinator"));
+        vm.expectRevert(IndexRegistry.OnlyRegistryCoordinator.selector);
         indexRegistry.registerOperator(bytes32(uint256(1)), q);
-        vm.expectRevert(bytes("StakeRegistry.onlyRegistryCoordinator: caller is not the RegistryCoordinator"));
+        vm.expectRevert(StakeRegistry.OnlyRegistryCoordinator.selector);
         stakeRegistry.registerOperator(address(1), bytes32(uint256(1)), q);
-        vm.expectRevert(bytes("BLSApkRegistry.onlyRegistryCoordinator: caller is not the registry coordinator"));
+        vm.expectRevert(BLSApkRegistry.OnlyRegistryCoordinator.selector);
         blsApkRegistry.registerOperator(address(1), q);
-        vm.expectRevert(bytes("StakeRegistry.onlyCoordinatorOwner: caller is not the owner of the registryCoordinator"));
+        vm.expectRevert(StakeRegistry.OnlyRegistryCoordinatorOwner.selector);
         vm.prank(address(0xdead));
         stakeRegistry.setMinimumStakeForQuorum(0, 1);
         stakeRegistry.setMinimumStakeForQuorum(0, 2e16);
         assertEq(uint256(stakeRegistry.minimumStakeForQuorum(0)), 2e16, "min stake");
-        vm.expectRevert(bytes("StakeRegistry.quorumExists: quorum does not exist"));
+        vm.expectRevert(StakeRegistry.QuorumDoesNotExist.selector);
         stakeRegistry.setMinimumStakeForQuorum(5, 1);
-        vm.expectRevert(bytes("Ownable: caller is not the owner"));
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, address(0xdead)));
         vm.prank(address(0xdead));
-        rc.createQuorum(IRegistryCoordinatorTypes.OperatorSetParam(1, 0, 0), 0, new IStakeRegistryTypes.StrategyParams[](0));
-        vm.expectRevert(bytes("RegistryCoordinator.onlyEjector: caller is not the ejector"));
+        rc.createQuorum(IRegistryCoordinator.OperatorSetParam(1, 0, 0), 0, new IStakeRegistry.StrategyParams[](0));
+        vm.expectRevert(RegistryCoordinator.OnlyEjector.selector);
         vm.prank(address(0xdead));
         rc.ejectOperator(address(1), q);
-        vm.expectRevert(bytes("RegistryCoordinator.updateSocket: operator is not registered"));
+        vm.expectRevert(RegistryCoordinator.NotRegistered.selector);
         rc.updateSocket("x");
-        vm.expectRevert(bytes("RegistryCoordinator.registerOperatorWithChurn: churn is not supported by this devnet stack"));
-        rc.registerOperatorWithChurn(q, "", registrationParamsEmpty(), new IRegistryCoordinatorTypes.OperatorKickParam[](0),
+        vm.expectRevert(RegistryCoordinator.ChurnNotSupported.selector);
+        rc.registerOperatorWithChurn(q, "", registrationParamsEmpty(), new IRegistryCoordinator.OperatorKickParam[](0),
             ISignatureUtils.SignatureWithSaltAndExpiry("", 0, 0), ISignatureUtils.SignatureWithSaltAndExpiry("", 0, 0));
         assertEq(rc.numRegistries(), 3, "registries");
         // implementations behind the proxies cannot be initialised directly
-        vm.expectRevert(bytes("Initializable: contract is already initialized"));
+        vm.expectRevert(Initializable.InvalidInitialization.selector);
         rc.initialize(address(this), address(this), address(this), pauserRegistry, 0,
-            new IRegistryCoordinatorTypes.OperatorSetParam[](0), new uint96[](0), new IStakeRegistryTypes.StrategyParams[][](0));
+            new IRegistryCoordinator.OperatorSetParam[](0), new uint96[](0), new IStakeRegistry.StrategyParams[][](0));
     }
 
-    function registrationParamsEmpty() internal pure returns (IBLSApkRegistryTypes.PubkeyRegistrationParams memory p) {}
+    function registrationParamsEmpty() internal pure returns (IBLSApkRegistry.PubkeyRegistrationParams memory p) {}
 
     function test_updateOperatorsEjectAndMaxCount() external {
         deployStack(false);
@@ -188,15 +204,15 @@ contract CoreTest is Fixture {
         assertEq(uint256(stakeRegistry.getCurrentTotalStake(0)), 0, "no stake left");
         // operator count cap
         stakeRegistry.setMinimumStakeForQuorum(0, 0);
-        rc.setOperatorSetParams(0, IRegistryCoordinatorTypes.OperatorSetParam(1, 0, 0));
+        rc.setOperatorSetParams(0, IRegistryCoordinator.OperatorSetParam(1, 0, 0));
         vm.roll(12);
         ISignatureUtils.SignatureWithSaltAndExpiry memory s = avsSignature(a, bytes32(uint256(77)));
-        IBLSApkRegistryTypes.PubkeyRegistrationParams memory p;
+        IBLSApkRegistry.PubkeyRegistrationParams memory p;
         vm.prank(a.addr);
         rc.registerOperator(hex"00", "again", p, s); // key already registered: params ignored
         assertEq(uint256(rc.getOperatorStatus(a.addr)), 1, "a back");
         s = avsSignature(b, bytes32(uint256(78)));
-        vm.expectRevert(bytes("RegistryCoordinator.registerOperator: operator count exceeds maximum"));
+        vm.expectRevert(RegistryCoordinator.MaxOperatorCountReached.selector);
         vm.prank(b.addr);
         rc.registerOperator(hex"00", "again", p, s);
         vm.prank(a.addr);
@@ -214,11 +230,11 @@ contract CoreTest is Fixture {
     ///      counts each non-signer once per signing quorum, so the signers' apkG2/sigma are weighted too.
     function test_twoQuorums() external {
         deployStack(false);
-        IStakeRegistryTypes.StrategyParams[] memory sp = new IStakeRegistryTypes.StrategyParams[](1);
-        sp[0] = IStakeRegistryTypes.StrategyParams(strategy, 2 ether); // weight x2 in quorum 1
-        rc.createQuorum(IRegistryCoordinatorTypes.OperatorSetParam(10, 0, 0), MIN_STAKE, sp);
-        sm.addTEEQuorum(MultiProverServiceManager.TEEQuorum(MultiProverServiceManager.TEE.INTEL_SGX, 1));
-        sm.updateCommittee(MultiProverServiceManager.Committee(3, "two quorums", "", hex"0001"));
+        IStakeRegistry.StrategyParams[] memory sp = new IStakeRegistry.StrategyParams[](1);
+        sp[0] = IStakeRegistry.StrategyParams(strategy, 2 ether); // weight x2 in quorum 1
+        rc.createQuorum(IRegistryCoordinator.OperatorSetParam(10, 0, 0), MIN_STAKE, sp);
+        sm.addTEEQuorum(IMultiProverServiceManager.TEEQuorum(IMultiProverServiceManager.TEE.INTEL_SGX, 1));
+        sm.updateCommittee(IMultiProverServiceManager.Committee(3, "two quorums", "", hex"0001"));
         Run memory run;
         run.ops = new Op[](3);
         run.bitmaps = new uint256[](3);
@@ -229,7 +245,7 @@ contract CoreTest is Fixture {
         for (uint256 i = 0; i < 3; i++) {
             run.ops[i] = makeOp(0x5000 + i, 900001 + 31 * i);
             fundAndDelegate(run.ops[i], 1 ether);
-            IBLSApkRegistryTypes.PubkeyRegistrationParams memory p = registrationParams(run.ops[i]);
+            IBLSApkRegistry.PubkeyRegistrationParams memory p = registrationParams(run.ops[i]);
             ISignatureUtils.SignatureWithSaltAndExpiry memory s = avsSignature(run.ops[i], bytes32(i));
             vm.prank(run.ops[i].addr);
             rc.registerOperator(run.bitmaps[i] == 3 ? bytes(hex"0001") : bytes(hex"00"), "", p, s);
@@ -245,19 +261,19 @@ contract CoreTest is Fixture {
         _confirm2(run, signs, 55, hex"3232");
         signs[0] = true;
         signs[1] = false; // non-signer in quorum 0 only
-        (BLSSignatureChecker.QuorumStakeTotals memory t) = _confirm2(run, signs, 55, hex"4242");
+        (IBLSSignatureChecker.QuorumStakeTotals memory t) = _confirm2(run, signs, 55, hex"4242");
         assertEq(uint256(t.signedStakeForQuorum[0]), 2 ether, "q0 signed");
         assertEq(uint256(t.totalStakeForQuorum[0]), 3 ether, "q0 total");
         assertEq(uint256(t.signedStakeForQuorum[1]), 4 ether, "q1 signed");
         // unweighted aggregation (eigensdk-go style) fails when a signer is in two signing quorums
-        BLSSignatureChecker.NonSignerStakesAndSignature memory p2 = _params2(run, signs, 55, false);
-        MultiProverServiceManager.StateHeader memory h = _header2(55, hex"4242");
+        IBLSSignatureChecker.NonSignerStakesAndSignature memory p2 = _params2(run, signs, 55, false);
+        IMultiProverServiceManager.StateHeader memory h = _header2(55, hex"4242");
         bytes32 d = _digest2(h);
-        vm.expectRevert(bytes("BLSSignatureChecker.checkSignatures: signature is invalid"));
+        vm.expectRevert(IBLSSignatureChecker.InvalidBLSSignature.selector);
         sm.checkSignatures(d, h.quorumNumbers, 55, p2);
     }
 
-    function _header2(uint32 ref, bytes memory thresholds) internal pure returns (MultiProverServiceManager.StateHeader memory h) {
+    function _header2(uint32 ref, bytes memory thresholds) internal pure returns (IMultiProverServiceManager.StateHeader memory h) {
         h.committeeId = 3;
         h.metadata = "m";
         h.state = "s";
@@ -266,16 +282,16 @@ contract CoreTest is Fixture {
         h.referenceBlockNumber = ref;
     }
 
-    function _digest2(MultiProverServiceManager.StateHeader memory h) internal view returns (bytes32) {
-        return sm._hashReducedStateHeader(MultiProverServiceManager.ReducedStateHeader(h.committeeId, h.metadata, h.state, h.referenceBlockNumber));
+    function _digest2(IMultiProverServiceManager.StateHeader memory h) internal view returns (bytes32) {
+        return sm._hashReducedStateHeader(IMultiProverServiceManager.ReducedStateHeader(h.committeeId, h.metadata, h.state, h.referenceBlockNumber));
     }
 
     function _params2(Run memory run, bool[] memory signs, uint32 ref, bool weighted)
         internal
         view
-        returns (BLSSignatureChecker.NonSignerStakesAndSignature memory p)
+        returns (IBLSSignatureChecker.NonSignerStakesAndSignature memory p)
     {
-        MultiProverServiceManager.StateHeader memory h = _header2(ref, hex"0000");
+        IMultiProverServiceManager.StateHeader memory h = _header2(ref, hex"0000");
         uint256 n;
         for (uint256 i = 0; i < run.ops.length; i++) if (!signs[i]) n++;
         bytes32[] memory ids = new bytes32[](n);
@@ -312,10 +328,10 @@ contract CoreTest is Fixture {
 
     function _confirm2(Run memory run, bool[] memory signs, uint32 ref, bytes memory thresholds)
         internal
-        returns (BLSSignatureChecker.QuorumStakeTotals memory t)
+        returns (IBLSSignatureChecker.QuorumStakeTotals memory t)
     {
-        MultiProverServiceManager.StateHeader memory h = _header2(ref, thresholds);
-        BLSSignatureChecker.NonSignerStakesAndSignature memory p = _params2(run, signs, ref, true);
+        IMultiProverServiceManager.StateHeader memory h = _header2(ref, thresholds);
+        IBLSSignatureChecker.NonSignerStakesAndSignature memory p = _params2(run, signs, ref, true);
         (t, ) = sm.checkSignatures(_digest2(h), h.quorumNumbers, ref, p);
         vm.prank(address(this), address(this));
         sm.confirmState(h, p);

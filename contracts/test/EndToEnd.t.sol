@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.12;
 
+import {ITEELivenessVerifier} from "../src/interfaces/ITEELivenessVerifier.sol";
+import {IMultiProverServiceManager} from "../src/interfaces/IMultiProverServiceManager.sol";
+import {IBLSSignatureChecker} from "../src/interfaces/IBLSSignatureChecker.sol";
 import {Fixture} from "./Fixture.sol";
 import {QuoteBuilder} from "./Quotes.sol";
 import {Proxy} from "../src/utils/Proxy.sol";
@@ -11,7 +14,7 @@ import {MultiProverServiceManager} from "../src/avs/MultiProverServiceManager.so
 import {TEELivenessVerifier} from "../src/avs/TEELivenessVerifier.sol";
 import {AttestationVerifier} from "../src/avs/AttestationVerifier.sol";
 import {SgxQuoteVerifier} from "../src/avs/SgxQuoteVerifier.sol";
-import {IRegistryCoordinator} from "../src/interfaces/IEigen.sol";
+import {IRegistryCoordinator} from "../src/interfaces/IRegistryCoordinator.sol";
 
 interface IProxyUpgrade {
     function upgradeToAndCall(address impl, bytes calldata data) external;
@@ -44,8 +47,8 @@ contract EndToEndTest is Fixture, QuoteBuilder {
             sm.whitelistOperator(ops[i].addr);
             registerOp(ops[i]);
             // liveness: REPORTDATA = 0^12 || prover address || keccak256(abi.encode(ReportDataV2))
-            TEELivenessVerifier.ReportDataV2 memory d = TEELivenessVerifier.ReportDataV2(
-                TEELivenessVerifier.Pubkey(bytes32(ops[i].pk1.X), bytes32(ops[i].pk1.Y)),
+            ITEELivenessVerifier.ReportDataV2 memory d = ITEELivenessVerifier.ReportDataV2(
+                ITEELivenessVerifier.Pubkey(bytes32(ops[i].pk1.X), bytes32(ops[i].pk1.Y)),
                 block.number - 1, blockhash(block.number - 1), keccak256("MultiProverAVShttp://prover")
             );
             address prover = address(uint160(0xBEEF00 + i));
@@ -65,15 +68,15 @@ contract EndToEndTest is Fixture, QuoteBuilder {
             bool[] memory signs = new bool[](2);
             signs[0] = true;
             signs[1] = round == 0;
-            MultiProverServiceManager.StateHeader memory h;
+            IMultiProverServiceManager.StateHeader memory h;
             h.committeeId = 3;
             h.metadata = bytes('{"batch_id":7,"start_block":1,"end_block":2}');
             h.state = bytes('{"state_hash":"0x02"}');
             h.quorumNumbers = hex"00";
             h.quorumThresholdPercentages = round == 0 ? bytes(hex"42") : bytes(hex"32");
             h.referenceBlockNumber = ref;
-            bytes32 digest = sm._hashReducedStateHeader(MultiProverServiceManager.ReducedStateHeader(3, h.metadata, h.state, ref));
-            BLSSignatureChecker.NonSignerStakesAndSignature memory p;
+            bytes32 digest = sm._hashReducedStateHeader(IMultiProverServiceManager.ReducedStateHeader(3, h.metadata, h.state, ref));
+            IBLSSignatureChecker.NonSignerStakesAndSignature memory p;
             bytes32[] memory ids = new bytes32[](round == 0 ? 0 : 1);
             p.nonSignerPubkeys = new BN254.G1Point[](ids.length);
             if (round == 1) {

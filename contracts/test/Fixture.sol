@@ -5,7 +5,8 @@ import {TestBase} from "./Base.sol";
 import {G2} from "./G2.sol";
 import {BN254} from "../src/libraries/BN254.sol";
 import {Proxy, EmptyContract} from "../src/utils/Proxy.sol";
-import {PauserRegistry, IPauserRegistry} from "../src/utils/PauserRegistry.sol";
+import {PauserRegistry} from "../src/utils/PauserRegistry.sol";
+import {IPauserRegistry} from "../src/interfaces/IPauserRegistry.sol";
 import {TestToken} from "../src/core/TestToken.sol";
 import {StrategyBase} from "../src/core/StrategyBase.sol";
 import {StrategyManager} from "../src/core/StrategyManager.sol";
@@ -17,12 +18,19 @@ import {BLSApkRegistry} from "../src/middleware/BLSApkRegistry.sol";
 import {RegistryCoordinator} from "../src/middleware/RegistryCoordinator.sol";
 import {OperatorStateRetriever} from "../src/middleware/OperatorStateRetriever.sol";
 import {BLSSignatureChecker} from "../src/middleware/BLSSignatureChecker.sol";
+import {IMultiProverServiceManager} from "../src/interfaces/IMultiProverServiceManager.sol";
 import {MultiProverServiceManager} from "../src/avs/MultiProverServiceManager.sol";
-import {
-    IERC20, IStrategy, IDelegationManager, IStrategyManager, IAVSDirectory, IServiceManager, IStakeRegistry,
-    IStakeRegistryTypes, IBLSApkRegistry, IBLSApkRegistryTypes, IIndexRegistry, IRegistryCoordinator,
-    IRegistryCoordinatorTypes, ISignatureUtils
-} from "../src/interfaces/IEigen.sol";
+import {IERC20} from "../src/interfaces/IERC20.sol";
+import {IStrategy} from "../src/interfaces/IStrategy.sol";
+import {IDelegationManager} from "../src/interfaces/IDelegationManager.sol";
+import {IStrategyManager} from "../src/interfaces/IStrategyManager.sol";
+import {IAVSDirectory} from "../src/interfaces/IAVSDirectory.sol";
+import {IServiceManager} from "../src/interfaces/IServiceManager.sol";
+import {IStakeRegistry} from "../src/interfaces/IStakeRegistry.sol";
+import {IBLSApkRegistry} from "../src/interfaces/IBLSApkRegistry.sol";
+import {IIndexRegistry} from "../src/interfaces/IIndexRegistry.sol";
+import {IRegistryCoordinator} from "../src/interfaces/IRegistryCoordinator.sol";
+import {ISignatureUtils} from "../src/interfaces/ISignatureUtils.sol";
 
 interface IProxyAdminOps {
     function upgradeTo(address impl) external;
@@ -102,13 +110,13 @@ abstract contract Fixture is TestBase {
             address(new StakeRegistry(IRegistryCoordinator(address(rc)), IDelegationManager(address(delegation))))
         );
         sm = MultiProverServiceManager(_proxy());
-        IRegistryCoordinatorTypes.OperatorSetParam[] memory osp = new IRegistryCoordinatorTypes.OperatorSetParam[](1);
-        osp[0] = IRegistryCoordinatorTypes.OperatorSetParam(50, 11000, 200);
+        IRegistryCoordinator.OperatorSetParam[] memory osp = new IRegistryCoordinator.OperatorSetParam[](1);
+        osp[0] = IRegistryCoordinator.OperatorSetParam(50, 11000, 200);
         uint96[] memory mins = new uint96[](1);
         mins[0] = MIN_STAKE;
-        IStakeRegistryTypes.StrategyParams[][] memory sp = new IStakeRegistryTypes.StrategyParams[][](1);
-        sp[0] = new IStakeRegistryTypes.StrategyParams[](1);
-        sp[0][0] = IStakeRegistryTypes.StrategyParams(strategy, 1 ether);
+        IStakeRegistry.StrategyParams[][] memory sp = new IStakeRegistry.StrategyParams[][](1);
+        sp[0] = new IStakeRegistry.StrategyParams[](1);
+        sp[0][0] = IStakeRegistry.StrategyParams(strategy, 1 ether);
         IProxyAdminOps(address(rc)).upgradeToAndCall(
             address(new RegistryCoordinator(IServiceManager(address(sm)), IStakeRegistry(address(stakeRegistry)),
                 IBLSApkRegistry(address(blsApkRegistry)), IIndexRegistry(address(indexRegistry)))),
@@ -123,8 +131,8 @@ abstract contract Fixture is TestBase {
         );
         osr = new OperatorStateRetriever();
         // TEE quorum 0 (SGX) and committee 3 on it
-        sm.addTEEQuorum(MultiProverServiceManager.TEEQuorum(MultiProverServiceManager.TEE.INTEL_SGX, 0));
-        sm.addCommittee(MultiProverServiceManager.Committee(3, "devnet chain-state committee", "", hex"00"));
+        sm.addTEEQuorum(IMultiProverServiceManager.TEEQuorum(IMultiProverServiceManager.TEE.INTEL_SGX, 0));
+        sm.addCommittee(IMultiProverServiceManager.Committee(3, "devnet chain-state committee", "", hex"00"));
     }
 
     /// @dev Operator with BLS secret key sk; pkG2 = sk*G2 computed in Solidity (test-only G2 arithmetic).
@@ -146,7 +154,7 @@ abstract contract Fixture is TestBase {
         vm.stopPrank();
     }
 
-    function registrationParams(Op memory o) internal view returns (IBLSApkRegistryTypes.PubkeyRegistrationParams memory p) {
+    function registrationParams(Op memory o) internal view returns (IBLSApkRegistry.PubkeyRegistrationParams memory p) {
         BN254.G1Point memory h = rc.pubkeyRegistrationMessageHash(o.addr);
         p.pubkeyRegistrationSignature = BN254.scalar_mul(h, o.sk);
         p.pubkeyG1 = o.pk1;
@@ -161,7 +169,7 @@ abstract contract Fixture is TestBase {
     }
 
     function registerOp(Op memory o) internal {
-        IBLSApkRegistryTypes.PubkeyRegistrationParams memory p = registrationParams(o);
+        IBLSApkRegistry.PubkeyRegistrationParams memory p = registrationParams(o);
         ISignatureUtils.SignatureWithSaltAndExpiry memory s = avsSignature(o, keccak256(abi.encode(o.addr)));
         vm.prank(o.addr);
         rc.registerOperator(hex"00", "socket://op", p, s);

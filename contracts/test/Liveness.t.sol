@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.12;
 
+import {Ownable} from "../src/utils/Ownable.sol";
+import {Initializable} from "../src/utils/Initializable.sol";
+import {ITEELivenessVerifier} from "../src/interfaces/ITEELivenessVerifier.sol";
 import {TestBase} from "./Base.sol";
 import {QuoteBuilder} from "./Quotes.sol";
 import {Proxy} from "../src/utils/Proxy.sol";
 import {TEELivenessVerifier} from "../src/avs/TEELivenessVerifier.sol";
 import {AttestationVerifier} from "../src/avs/AttestationVerifier.sol";
 import {SgxQuoteVerifier} from "../src/avs/SgxQuoteVerifier.sol";
-import {IAttestation} from "../src/avs/IAttestation.sol";
+import {IAttestation} from "../src/interfaces/IAttestation.sol";
 
 interface IProxyOps {
     function upgradeToAndCall(address impl, bytes calldata data) external;
@@ -55,18 +58,18 @@ contract LivenessTest is QuoteBuilder {
         vm.warp(1_700_000_000);
     }
 
-    function _data(bytes32 x, bytes32 y, uint256 ref) internal view returns (TEELivenessVerifier.ReportDataV2 memory d) {
-        d.pubkey = TEELivenessVerifier.Pubkey(x, y);
+    function _data(bytes32 x, bytes32 y, uint256 ref) internal view returns (ITEELivenessVerifier.ReportDataV2 memory d) {
+        d.pubkey = ITEELivenessVerifier.Pubkey(x, y);
         d.referenceBlockNumber = ref;
         d.referenceBlockHash = blockhash(ref);
         d.proverAddressHash = keccak256("MultiProverAVShttps://prover");
     }
 
-    function _reportData(address prover, TEELivenessVerifier.ReportDataV2 memory d) internal pure returns (bytes memory) {
+    function _reportData(address prover, ITEELivenessVerifier.ReportDataV2 memory d) internal pure returns (bytes memory) {
         return abi.encodePacked(bytes12(0), prover, keccak256(abi.encode(d)));
     }
 
-    function submitExternal(TEELivenessVerifier.ReportDataV2 memory d, bytes memory q) external {
+    function submitExternal(ITEELivenessVerifier.ReportDataV2 memory d, bytes memory q) external {
         tlv.submitLivenessProofV2(d, q);
     }
 
@@ -74,8 +77,8 @@ contract LivenessTest is QuoteBuilder {
     function test_reportDataV2Vector() external pure {
         bytes32 pah = keccak256(abi.encodePacked("MultiProverAVS", "https://avs-prover-mainnet1.ata.network:18232"));
         assertEq(pah, 0x95dea5790936621cadc692ee87fa14f7f125b9fce6e4cf641c9c948f8b4f3540, "prover address hash");
-        TEELivenessVerifier.ReportDataV2 memory d = TEELivenessVerifier.ReportDataV2(
-            TEELivenessVerifier.Pubkey(
+        ITEELivenessVerifier.ReportDataV2 memory d = ITEELivenessVerifier.ReportDataV2(
+            ITEELivenessVerifier.Pubkey(
                 bytes32(uint256(7937519569820912844113330374444454164310055281456073671403549050007087076600)),
                 bytes32(uint256(12804341335595495802034722349306118345336669894914691938658439299591460059117))
             ),
@@ -144,7 +147,7 @@ contract LivenessTest is QuoteBuilder {
         av.verifyAttestation(bad);
         // key management
         (uint256 x, uint256 y) = vm.publicKeyP256(PCK_KEY);
-        vm.expectRevert(bytes("Ownable: caller is not the owner"));
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, address(0xdead)));
         vm.prank(address(0xdead));
         qv.addPckKey(bytes32(x), bytes32(y), 0, 0);
         qv.removePckKey(bytes32(x), bytes32(y));
@@ -157,10 +160,14 @@ contract LivenessTest is QuoteBuilder {
         bytes32 x = bytes32(uint256(11));
         bytes32 y = bytes32(uint256(22));
         address prover = address(0x1234);
-        TEELivenessVerifier.ReportDataV2 memory d = _data(x, y, block.number - 1);
+        ITEELivenessVerifier.ReportDataV2 memory d = _data(x, y, block.number - 1);
         bytes memory q = _quote(_reportData(prover, d), _defaults(), 0);
         assertTrue(!tlv.verifyLivenessProof(x, y), "not live before");
         uint256 g = gasleft();
+        vm.expectEmit(true, true, true, true, address(tlv));
+        emit ITEELivenessVerifier.LivenessProofSubmitted(
+            keccak256(abi.encode(x, y)), prover, x, y, keccak256(q), block.timestamp
+        );
         tlv.submitLivenessProofV2(d, q);
         emit log_named_uint("gas submitLivenessProofV2 (devnet verifier)", g - gasleft());
         assertTrue(tlv.verifyLivenessProof(x, y), "live");
@@ -175,33 +182,33 @@ contract LivenessTest is QuoteBuilder {
         assertTrue(!tlv.verifyLivenessProof(x, y), "expired");
         // replayed report
         vm.warp(block.timestamp + 1);
-        vm.expectRevert(bytes("report is already used"));
+        vm.expectRevert(ITEELivenessVerifier.ReportAlreadyUsed.selector);
         this.submitExternal(d, q);
     }
 
     function test_liveness_reverts() external {
         bytes32 x = bytes32(uint256(11));
         bytes32 y = bytes32(uint256(22));
-        TEELivenessVerifier.ReportDataV2 memory d = _data(x, y, block.number - 1);
+        ITEELivenessVerifier.ReportDataV2 memory d = _data(x, y, block.number - 1);
         bytes memory q = _quote(_reportData(address(1), d), _defaults(), 0);
         // report data mismatch: quote attests other data
-        TEELivenessVerifier.ReportDataV2 memory other = _data(x, bytes32(uint256(23)), block.number - 1);
+        ITEELivenessVerifier.ReportDataV2 memory other = _data(x, bytes32(uint256(23)), block.number - 1);
         bytes memory rd = _reportData(address(1), d);
-        vm.expectRevert(abi.encodeWithSelector(TEELivenessVerifier.REPORT_DATA_MISMATCH.selector, rd));
+        vm.expectRevert(abi.encodeWithSelector(ITEELivenessVerifier.REPORT_DATA_MISMATCH.selector, rd));
         this.submitExternal(other, q);
         // stale reference block
-        TEELivenessVerifier.ReportDataV2 memory old = _data(x, y, block.number - 20);
+        ITEELivenessVerifier.ReportDataV2 memory old = _data(x, y, block.number - 20);
         bytes memory qOld = _quote(_reportData(address(1), old), _defaults(), 0);
-        vm.expectRevert(bytes("block number out-of-date"));
+        vm.expectRevert(ITEELivenessVerifier.BlockNumberOutOfDate.selector);
         this.submitExternal(old, qOld);
         // future reference block
-        TEELivenessVerifier.ReportDataV2 memory fut = _data(x, y, block.number);
-        vm.expectRevert(bytes("invalid block number"));
+        ITEELivenessVerifier.ReportDataV2 memory fut = _data(x, y, block.number);
+        vm.expectRevert(ITEELivenessVerifier.InvalidBlockNumber.selector);
         this.submitExternal(fut, q);
         // wrong reference block hash
-        TEELivenessVerifier.ReportDataV2 memory wrongHash = _data(x, y, block.number - 2);
+        ITEELivenessVerifier.ReportDataV2 memory wrongHash = _data(x, y, block.number - 2);
         wrongHash.referenceBlockHash = keccak256("nope");
-        vm.expectRevert(bytes("block number mismatch"));
+        vm.expectRevert(ITEELivenessVerifier.BlockNumberMismatch.selector);
         this.submitExternal(wrongHash, q);
         // debug enclave
         QuoteOpts memory o = _defaults();
@@ -222,16 +229,22 @@ contract LivenessTest is QuoteBuilder {
         av.setMrSigner(MRSIGNER, true);
         this.submitExternal(d, q); // allowed by MRSIGNER instead
         // owner setters
-        vm.expectRevert(bytes("Ownable: caller is not the owner"));
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, address(0xdead)));
         vm.prank(address(0xdead));
         tlv.changeMaxBlockNumberDiff(5);
+        vm.expectEmit(true, true, true, true, address(tlv));
+        emit ITEELivenessVerifier.MaxBlockNumberDiffUpdated(20, 5);
         tlv.changeMaxBlockNumberDiff(5);
         assertEq(tlv.maxBlockNumberDiff(), 5, "diff");
+        vm.expectEmit(true, true, true, true, address(tlv));
+        emit ITEELivenessVerifier.AttestValiditySecondsUpdated(3600, 10);
         tlv.changeAttestValiditySeconds(10);
         assertEq(tlv.attestValiditySeconds(), 10, "validity");
+        vm.expectEmit(true, true, true, true, address(tlv));
+        emit ITEELivenessVerifier.AttestationVerifierUpdated(address(av), address(0x77));
         tlv.changeAttestationImpl(address(0x77));
         assertEq(address(tlv.attestationVerifier()), address(0x77), "impl");
-        vm.expectRevert(bytes("Initializable: contract is already initialized"));
+        vm.expectRevert(Initializable.InvalidInitialization.selector);
         tlv.initialize(address(this), address(av), 1, 1);
         tlv.reinitialize(2, address(this), address(av), 20, 3600);
         assertEq(tlv.maxBlockNumberDiff(), 20, "reinitialized");
@@ -301,7 +314,7 @@ contract LivenessTest is QuoteBuilder {
         assertTrue(!a.verifyMrSigner(bytes32(0)), "enforced");
         a.setAllowListEnforced(false);
         assertTrue(a.verifyMrSigner(bytes32(0)) && a.verifyMrEnclave(bytes32(0)), "not enforced");
-        vm.expectRevert(bytes("Ownable: caller is not the owner"));
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, address(0xdead)));
         vm.prank(address(0xdead));
         a.setAllowListEnforced(true);
     }

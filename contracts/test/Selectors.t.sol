@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.12;
 
+import {ITEELivenessVerifier as IT} from "../src/interfaces/ITEELivenessVerifier.sol";
+import {IMultiProverServiceManager as IM} from "../src/interfaces/IMultiProverServiceManager.sol";
+import {IBLSSignatureChecker} from "../src/interfaces/IBLSSignatureChecker.sol";
 import {TestBase} from "./Base.sol";
 import {MultiProverServiceManager as M} from "../src/avs/MultiProverServiceManager.sol";
 import {TEELivenessVerifier as T} from "../src/avs/TEELivenessVerifier.sol";
 import {AttestationVerifier as A} from "../src/avs/AttestationVerifier.sol";
-import {IAttestation} from "../src/avs/IAttestation.sol";
+import {IAttestation} from "../src/interfaces/IAttestation.sol";
 import {RegistryCoordinator as RC} from "../src/middleware/RegistryCoordinator.sol";
 import {BLSApkRegistry as B} from "../src/middleware/BLSApkRegistry.sol";
 import {StakeRegistry as S} from "../src/middleware/StakeRegistry.sol";
@@ -87,31 +90,46 @@ contract SelectorsTest is TestBase {
         _eq(M(address(0)).initialize.selector, 0x7ac525a9, "initialize");
     }
 
+    /// @notice The events mpavs adds (not upstream): their signatures are part of the interface monitors read.
+    function test_addedEvents() external pure {
+        _ev(IM.PoAStatusUpdated.selector, keccak256("PoAStatusUpdated(bool)"), "PoAStatusUpdated");
+        _ev(IM.OperatorWhitelistUpdated.selector, keccak256("OperatorWhitelistUpdated(address,bool)"), "OperatorWhitelistUpdated");
+        _ev(IM.CommitteeUpdated.selector, keccak256("CommitteeUpdated(uint256,string,bytes,bytes)"), "CommitteeUpdated");
+        _ev(IM.CommitteeRemoved.selector, keccak256("CommitteeRemoved(uint256)"), "CommitteeRemoved");
+        _ev(IM.TEEQuorumAdded.selector, keccak256("TEEQuorumAdded(uint8,uint8)"), "TEEQuorumAdded");
+        _ev(IM.TEEQuorumRemoved.selector, keccak256("TEEQuorumRemoved(uint8)"), "TEEQuorumRemoved");
+        _ev(IT.LivenessProofSubmitted.selector,
+            keccak256("LivenessProofSubmitted(bytes32,address,bytes32,bytes32,bytes32,uint256)"), "LivenessProofSubmitted");
+        _ev(IT.AttestationVerifierUpdated.selector, keccak256("AttestationVerifierUpdated(address,address)"), "AttestationVerifierUpdated");
+        _ev(IT.MaxBlockNumberDiffUpdated.selector, keccak256("MaxBlockNumberDiffUpdated(uint256,uint256)"), "MaxBlockNumberDiffUpdated");
+        _ev(IT.AttestValiditySecondsUpdated.selector, keccak256("AttestValiditySecondsUpdated(uint256,uint256)"), "AttestValiditySecondsUpdated");
+    }
+
     function test_serviceManagerEventsAndErrors() external pure {
-        _ev(M.StateConfirmed.selector, 0xfa10e7f61e3e060beb2a9dab524d6d58b04c90b1ef9ca10367825cf50870e65d, "StateConfirmed");
-        _ev(M.StateConfirmerUpdated.selector, 0xec6e98ff4cc81b828fb5fdd40168f0959b59c3cd95c004ddc2aeb39d44352e98, "StateConfirmerUpdated");
-        _ev(M.PoAManagerUpdated.selector, 0x24a5170be7563b6bf7dd80d648dd7f8971f3836fc77d85c9ce0923ee7365e31c, "PoAManagerUpdated");
-        _ev(M.CommitteeManagerUpdated.selector, 0xb0bb5f603e798b07a529de2cb13eee1f02b35628fe487e1b3cd99adf48e9a0b0, "CommitteeManagerUpdated");
-        _ev(BLSSignatureChecker.StaleStakesForbiddenUpdate.selector, 0x40e4ed880a29e0f6ddce307457fb75cddf4feef7d3ecb0301bfdf4976a0e2dfc, "StaleStakesForbiddenUpdate");
+        _ev(IM.StateConfirmed.selector, 0xfa10e7f61e3e060beb2a9dab524d6d58b04c90b1ef9ca10367825cf50870e65d, "StateConfirmed");
+        _ev(IM.StateConfirmerUpdated.selector, 0xec6e98ff4cc81b828fb5fdd40168f0959b59c3cd95c004ddc2aeb39d44352e98, "StateConfirmerUpdated");
+        _ev(IM.PoAManagerUpdated.selector, 0x24a5170be7563b6bf7dd80d648dd7f8971f3836fc77d85c9ce0923ee7365e31c, "PoAManagerUpdated");
+        _ev(IM.CommitteeManagerUpdated.selector, 0xb0bb5f603e798b07a529de2cb13eee1f02b35628fe487e1b3cd99adf48e9a0b0, "CommitteeManagerUpdated");
+        _ev(IBLSSignatureChecker.StaleStakesForbiddenUpdate.selector, 0x40e4ed880a29e0f6ddce307457fb75cddf4feef7d3ecb0301bfdf4976a0e2dfc, "StaleStakesForbiddenUpdate");
         _ev(Pausable.Paused.selector, 0xab40a374bc51de372200a8bc981af8c9ecdc08dfdaef0bb6e09f88f3c616ef3d, "Paused");
         _ev(Pausable.Unpaused.selector, 0x3582d1828e26bf56bd801502bc021ac0bc8afb57c826e4986b45593c8fad389c, "Unpaused");
         _ev(Pausable.PauserRegistrySet.selector, 0x6e9fcd539896fca60e8b0f01dd580233e48a6b0f7df013b89ba7f565869acdb6, "PauserRegistrySet");
         _ev(Ownable.OwnershipTransferred.selector, 0x8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e0, "OwnershipTransferred");
         _ev(Initializable.Initialized.selector, 0x7f26b83ff96e1f2b6a682f133852f6798a09c465da95921460cefb3847402498, "Initialized");
-        _eq(M.NoPermission.selector, 0x9d7b369d, "NoPermission");
-        _eq(M.NotWhitelisted.selector, 0x584a7938, "NotWhitelisted");
-        _eq(M.InvalidSender.selector, 0xddb5de5e, "InvalidSender");
-        _eq(M.InvalidQuorumParam.selector, 0xc9df75a5, "InvalidQuorumParam");
-        _eq(M.InvalidQuorum.selector, 0xd1735779, "InvalidQuorum");
-        _eq(M.InsufficientThreshold.selector, 0xe459c524, "InsufficientThreshold");
-        _eq(M.ZeroAddr.selector, 0xae9954c3, "ZeroAddr");
-        _eq(M.ZeroId.selector, 0xac8fb3c1, "ZeroId");
-        _eq(M.CommitteeNotExist.selector, 0x0a4c6a14, "CommitteeNotExist");
-        _eq(M.CommitteeExist.selector, 0x0064e793, "CommitteeExist");
-        _eq(M.TEEQuorumNotExist.selector, 0x40403daa, "TEEQuorumNotExist");
-        _eq(M.TEEQuorumExist.selector, 0x404565bc, "TEEQuorumExist");
-        _eq(M.TEEQuorumUsed.selector, 0x5e139506, "TEEQuorumUsed");
-        _eq(M.QuorumNotInitialized.selector, 0x8199c773, "QuorumNotInitialized");
+        _eq(IM.NoPermission.selector, 0x9d7b369d, "NoPermission");
+        _eq(IM.NotWhitelisted.selector, 0x584a7938, "NotWhitelisted");
+        _eq(IM.InvalidSender.selector, 0xddb5de5e, "InvalidSender");
+        _eq(IM.InvalidQuorumParam.selector, 0xc9df75a5, "InvalidQuorumParam");
+        _eq(IM.InvalidQuorum.selector, 0xd1735779, "InvalidQuorum");
+        _eq(IM.InsufficientThreshold.selector, 0xe459c524, "InsufficientThreshold");
+        _eq(IM.ZeroAddr.selector, 0xae9954c3, "ZeroAddr");
+        _eq(IM.ZeroId.selector, 0xac8fb3c1, "ZeroId");
+        _eq(IM.CommitteeNotExist.selector, 0x0a4c6a14, "CommitteeNotExist");
+        _eq(IM.CommitteeExist.selector, 0x0064e793, "CommitteeExist");
+        _eq(IM.TEEQuorumNotExist.selector, 0x40403daa, "TEEQuorumNotExist");
+        _eq(IM.TEEQuorumExist.selector, 0x404565bc, "TEEQuorumExist");
+        _eq(IM.TEEQuorumUsed.selector, 0x5e139506, "TEEQuorumUsed");
+        _eq(IM.QuorumNotInitialized.selector, 0x8199c773, "QuorumNotInitialized");
     }
 
     function test_livenessAndAttestationSelectors() external view {
@@ -133,9 +151,9 @@ contract SelectorsTest is TestBase {
         _eq(T(address(0)).attestedReports.selector, 0x74e1a553, "attestedReports");
         _eq(T(address(0)).attestValiditySeconds.selector, 0x95aa79ca, "attestValiditySeconds");
         _eq(T(address(0)).maxBlockNumberDiff.selector, 0xfeb1cb80, "maxBlockNumberDiff");
-        _eq(T.INVALID_REPORT.selector, 0xb0c0fe51, "INVALID_REPORT");
-        _eq(T.INVALID_REPORT_DATA.selector, 0xd0e356d5, "INVALID_REPORT_DATA");
-        _eq(T.REPORT_DATA_MISMATCH.selector, 0x50bb84ec, "REPORT_DATA_MISMATCH");
+        _eq(IT.INVALID_REPORT.selector, 0xb0c0fe51, "INVALID_REPORT");
+        _eq(IT.INVALID_REPORT_DATA.selector, 0xd0e356d5, "INVALID_REPORT_DATA");
+        _eq(IT.REPORT_DATA_MISMATCH.selector, 0x50bb84ec, "REPORT_DATA_MISMATCH");
         _eq(A(address(0)).verifyAttestation.selector, 0x769d87e7, "verifyAttestation");
         _eq(A(address(0)).verifyMrEnclave.selector, 0x18a98d6f, "A.verifyMrEnclave");
         _eq(A(address(0)).verifyMrSigner.selector, 0xc64b860f, "A.verifyMrSigner");

@@ -1,13 +1,26 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.12;
 
+import {StakeRegistry} from "../src/middleware/StakeRegistry.sol";
+import {SigUtils} from "../src/utils/SigUtils.sol";
+import {RegistryCoordinator} from "../src/middleware/RegistryCoordinator.sol";
+import {Pausable} from "../src/utils/Pausable.sol";
+import {Ownable} from "../src/utils/Ownable.sol";
+import {Initializable} from "../src/utils/Initializable.sol";
+import {BitmapUtils} from "../src/libraries/BitmapUtils.sol";
+import {BLSApkRegistry} from "../src/middleware/BLSApkRegistry.sol";
+import {AVSDirectory} from "../src/core/AVSDirectory.sol";
+import {IBLSSignatureChecker} from "../src/interfaces/IBLSSignatureChecker.sol";
 import {Fixture} from "./Fixture.sol";
 import {G2} from "./G2.sol";
 import {BN254} from "../src/libraries/BN254.sol";
 import {BLSSignatureChecker} from "../src/middleware/BLSSignatureChecker.sol";
 import {OperatorStateRetriever} from "../src/middleware/OperatorStateRetriever.sol";
+import {IMultiProverServiceManager} from "../src/interfaces/IMultiProverServiceManager.sol";
 import {MultiProverServiceManager} from "../src/avs/MultiProverServiceManager.sol";
-import {IRegistryCoordinator, IRegistryCoordinatorTypes, IBLSApkRegistryTypes, ISignatureUtils} from "../src/interfaces/IEigen.sol";
+import {IRegistryCoordinator} from "../src/interfaces/IRegistryCoordinator.sol";
+import {IBLSApkRegistry} from "../src/interfaces/IBLSApkRegistry.sol";
+import {ISignatureUtils} from "../src/interfaces/ISignatureUtils.sol";
 
 contract StackTest is Fixture {
     event log_named_uint(string key, uint256 val);
@@ -116,7 +129,7 @@ contract StackTest is Fixture {
             '"withdrawal_root":"0x0aaa5af01432a5037adc40237e9f88c1059de1c207fe1b5287a595cd94c729d3",',
             '"signature":"0x', zeros, '"}'
         );
-        bytes32 d = sm._hashReducedStateHeader(MultiProverServiceManager.ReducedStateHeader(1, metadata, state, 20000000));
+        bytes32 d = sm._hashReducedStateHeader(IMultiProverServiceManager.ReducedStateHeader(1, metadata, state, 20000000));
         assertEq(d, 0x3d35f95ee736d5b1a8e2208dc1d92519e469515038d64573fbd7a53adab940d5, "digest vector");
         BN254.G1Point memory h = BN254.hashToG1(d);
         assertEq(h.X, 5798204879598263480489482177114043932988165840780888618280673716181380383633, "H(digest).x");
@@ -187,7 +200,7 @@ contract StackTest is Fixture {
         assertEq(uint256(avsDirectory.avsOperatorStatus(address(sm), ops[0].addr)), 0, "avs deregistered");
         assertEq(uint256(stakeRegistry.getStakeAtBlockNumber(ops[0].id, 0, 20)), 0, "stake zero after");
         assertEq(uint256(stakeRegistry.getStakeAtBlockNumber(ops[0].id, 0, 19)), 1 ether, "stake before");
-        vm.expectRevert(bytes("RegistryCoordinator._deregisterOperator: operator is not registered"));
+        vm.expectRevert(RegistryCoordinator.NotRegistered.selector);
         vm.prank(ops[0].addr);
         rc.deregisterOperator(hex"00");
     }
@@ -195,65 +208,65 @@ contract StackTest is Fixture {
     function test_registerReverts() external {
         deployStack(true); // PoA on
         Op[] memory ops = _ops(2);
-        IBLSApkRegistryTypes.PubkeyRegistrationParams memory p = registrationParams(ops[0]);
+        IBLSApkRegistry.PubkeyRegistrationParams memory p = registrationParams(ops[0]);
         ISignatureUtils.SignatureWithSaltAndExpiry memory s = avsSignature(ops[0], bytes32(uint256(1)));
         // non-whitelisted operator under PoA
-        vm.expectRevert(MultiProverServiceManager.NotWhitelisted.selector);
+        vm.expectRevert(IMultiProverServiceManager.NotWhitelisted.selector);
         vm.prank(ops[0].addr);
         rc.registerOperator(hex"00", "", p, s);
         sm.whitelistOperator(ops[0].addr);
         // bad proof of possession (signature of another key)
-        IBLSApkRegistryTypes.PubkeyRegistrationParams memory bad = registrationParams(ops[0]);
+        IBLSApkRegistry.PubkeyRegistrationParams memory bad = registrationParams(ops[0]);
         bad.pubkeyRegistrationSignature = registrationParams(ops[1]).pubkeyRegistrationSignature;
-        vm.expectRevert(bytes("BLSApkRegistry.registerBLSPublicKey: either the G1 signature is wrong, or G1 and G2 private key do not match"));
+        vm.expectRevert(BLSApkRegistry.InvalidBLSSignatureOrPrivateKey.selector);
         vm.prank(ops[0].addr);
         rc.registerOperator(hex"00", "", bad, s);
         // AVS signature by the wrong key
         ISignatureUtils.SignatureWithSaltAndExpiry memory wrong = avsSignature(ops[1], bytes32(uint256(1)));
-        vm.expectRevert(bytes("EIP1271SignatureUtils.checkSignature_EIP1271: signature not from signer"));
+        vm.expectRevert(SigUtils.SignatureNotFromSigner.selector);
         vm.prank(ops[0].addr);
         rc.registerOperator(hex"00", "", p, wrong);
         // expired AVS signature
         vm.warp(block.timestamp + 7200);
-        vm.expectRevert(bytes("AVSDirectory.registerOperatorToAVS: operator signature expired"));
+        vm.expectRevert(AVSDirectory.SignatureExpired.selector);
         vm.prank(ops[0].addr);
         rc.registerOperator(hex"00", "", p, s);
         s = avsSignature(ops[0], bytes32(uint256(1)));
         // quorum that does not exist / unordered
-        vm.expectRevert(bytes("BitmapUtils.orderedBytesArrayToBitmap: bitmap exceeds max value"));
+        vm.expectRevert(BitmapUtils.BitmapValueTooLarge.selector);
         vm.prank(ops[0].addr);
         rc.registerOperator(hex"01", "", p, s);
         // below minimum stake
         Op memory poor = makeOp(0xBEEF, 424242);
         fundAndDelegate(poor, 1e15);
         sm.whitelistOperator(poor.addr);
-        IBLSApkRegistryTypes.PubkeyRegistrationParams memory pp = registrationParams(poor);
+        IBLSApkRegistry.PubkeyRegistrationParams memory pp = registrationParams(poor);
         ISignatureUtils.SignatureWithSaltAndExpiry memory ps = avsSignature(poor, bytes32(uint256(2)));
-        vm.expectRevert(bytes("StakeRegistry.registerOperator: Operator does not meet minimum stake requirement for quorum"));
+        vm.expectRevert(StakeRegistry.BelowMinimumStakeRequirement.selector);
         vm.prank(poor.addr);
         rc.registerOperator(hex"00", "", pp, ps);
         // success, then replay of the same salt/registration
         vm.prank(ops[0].addr);
         rc.registerOperator(hex"00", "", p, s);
-        vm.expectRevert(bytes("RegistryCoordinator._registerOperator: operator already registered for some quorums being registered for"));
+        vm.expectRevert(RegistryCoordinator.AlreadyRegisteredForQuorums.selector);
         vm.prank(ops[0].addr);
         rc.registerOperator(hex"00", "", p, s);
         // not an EigenLayer operator
         Op memory stranger = makeOp(0xCAFE, 777);
         sm.whitelistOperator(stranger.addr);
-        IBLSApkRegistryTypes.PubkeyRegistrationParams memory sp = registrationParams(stranger);
+        IBLSApkRegistry.PubkeyRegistrationParams memory sp = registrationParams(stranger);
         ISignatureUtils.SignatureWithSaltAndExpiry memory ss = avsSignature(stranger, bytes32(uint256(3)));
-        vm.expectRevert(bytes("AVSDirectory.registerOperatorToAVS: operator not registered to EigenLayer yet"));
+        vm.expectRevert(AVSDirectory.OperatorNotRegisteredToEigenLayer.selector);
         vm.prank(stranger.addr);
         rc.registerOperator(hex"00", "", sp, ss);
         // only the coordinator may call the service manager hooks
-        vm.expectRevert(bytes("ServiceManagerBase.onlyRegistryCoordinator: caller is not the registry coordinator"));
+        vm.expectRevert(IMultiProverServiceManager.OnlyRegistryCoordinator.selector);
         sm.registerOperatorToAVS(ops[1].addr, ss);
     }
 
     // ---------------------------------------------------------------- confirmState
 
-    function _header(uint32 ref, uint8 threshold) internal pure returns (MultiProverServiceManager.StateHeader memory h) {
+    function _header(uint32 ref, uint8 threshold) internal pure returns (IMultiProverServiceManager.StateHeader memory h) {
         h.committeeId = 3;
         h.metadata = bytes('{"batch_id":1,"start_block":10,"end_block":20}');
         h.state = bytes('{"state_hash":"0x01"}');
@@ -262,15 +275,15 @@ contract StackTest is Fixture {
         h.referenceBlockNumber = ref;
     }
 
-    function _digest(MultiProverServiceManager.StateHeader memory h) internal view returns (bytes32) {
-        return sm._hashReducedStateHeader(MultiProverServiceManager.ReducedStateHeader(h.committeeId, h.metadata, h.state, h.referenceBlockNumber));
+    function _digest(IMultiProverServiceManager.StateHeader memory h) internal view returns (bytes32) {
+        return sm._hashReducedStateHeader(IMultiProverServiceManager.ReducedStateHeader(h.committeeId, h.metadata, h.state, h.referenceBlockNumber));
     }
 
     /// @dev Builds the checkSignatures params the way the aggregator does (sorted non-signers, retriever indices).
-    function _params(Op[] memory ops, bool[] memory signs, MultiProverServiceManager.StateHeader memory h)
+    function _params(Op[] memory ops, bool[] memory signs, IMultiProverServiceManager.StateHeader memory h)
         internal
         view
-        returns (BLSSignatureChecker.NonSignerStakesAndSignature memory p)
+        returns (IBLSSignatureChecker.NonSignerStakesAndSignature memory p)
     {
         uint256 n;
         for (uint256 i = 0; i < ops.length; i++) if (!signs[i]) n++;
@@ -308,7 +321,7 @@ contract StackTest is Fixture {
         vm.roll(110);
     }
 
-    function _confirm(MultiProverServiceManager.StateHeader memory h, BLSSignatureChecker.NonSignerStakesAndSignature memory p)
+    function _confirm(IMultiProverServiceManager.StateHeader memory h, IBLSSignatureChecker.NonSignerStakesAndSignature memory p)
         internal
         returns (uint256 gasUsed)
     {
@@ -323,8 +336,8 @@ contract StackTest is Fixture {
         bool[] memory signs = new bool[](2);
         signs[0] = true;
         signs[1] = true;
-        MultiProverServiceManager.StateHeader memory h = _header(105, 66);
-        BLSSignatureChecker.NonSignerStakesAndSignature memory p = _params(ops, signs, h);
+        IMultiProverServiceManager.StateHeader memory h = _header(105, 66);
+        IBLSSignatureChecker.NonSignerStakesAndSignature memory p = _params(ops, signs, h);
         _confirm(h, p);
         assertEq(uint256(sm.taskId()), 1, "taskId");
         (, bytes32 rec) = sm.checkSignatures(_digest(h), h.quorumNumbers, h.referenceBlockNumber, p);
@@ -335,7 +348,7 @@ contract StackTest is Fixture {
         signs[1] = false;
         h = _header(105, 40);
         p = _params(ops, signs, h);
-        (BLSSignatureChecker.QuorumStakeTotals memory t, bytes32 rec2) =
+        (IBLSSignatureChecker.QuorumStakeTotals memory t, bytes32 rec2) =
             sm.checkSignatures(_digest(h), h.quorumNumbers, h.referenceBlockNumber, p);
         assertEq(uint256(t.signedStakeForQuorum[0]), 1 ether, "signed stake");
         assertEq(uint256(t.totalStakeForQuorum[0]), 2 ether + 1e16, "total stake");
@@ -346,11 +359,11 @@ contract StackTest is Fixture {
         // threshold not met
         h = _header(105, 50);
         p = _params(ops, signs, h);
-        vm.expectRevert(MultiProverServiceManager.InsufficientThreshold.selector);
+        vm.expectRevert(IMultiProverServiceManager.InsufficientThreshold.selector);
         this.confirmExternal(h, p);
     }
 
-    function confirmExternal(MultiProverServiceManager.StateHeader memory h, BLSSignatureChecker.NonSignerStakesAndSignature memory p) external {
+    function confirmExternal(IMultiProverServiceManager.StateHeader memory h, IBLSSignatureChecker.NonSignerStakesAndSignature memory p) external {
         require(msg.sender == address(this));
         vm.prank(address(this), address(this));
         sm.confirmState(h, p);
@@ -360,42 +373,42 @@ contract StackTest is Fixture {
         Op[] memory ops = _setup(3);
         bool[] memory signs = new bool[](3);
         signs[0] = true;
-        MultiProverServiceManager.StateHeader memory h = _header(105, 10);
-        BLSSignatureChecker.NonSignerStakesAndSignature memory p = _params(ops, signs, h);
+        IMultiProverServiceManager.StateHeader memory h = _header(105, 10);
+        IBLSSignatureChecker.NonSignerStakesAndSignature memory p = _params(ops, signs, h);
 
         // unsorted non-signers
-        BLSSignatureChecker.NonSignerStakesAndSignature memory q = _params(ops, signs, h);
+        IBLSSignatureChecker.NonSignerStakesAndSignature memory q = _params(ops, signs, h);
         (q.nonSignerPubkeys[0], q.nonSignerPubkeys[1]) = (q.nonSignerPubkeys[1], q.nonSignerPubkeys[0]);
-        vm.expectRevert(bytes("BLSSignatureChecker.checkSignatures: nonSignerPubkeys not sorted"));
+        vm.expectRevert(IBLSSignatureChecker.NonSignerPubkeysNotSorted.selector);
         this.confirmExternal(h, q);
 
         // wrong apk index: index 0 is the empty apk from quorum creation
         q = _params(ops, signs, h);
         q.quorumApkIndices[0] = 0;
-        vm.expectRevert(bytes("BLSApkRegistry._validateApkHashAtBlockNumber: not latest apk update"));
+        vm.expectRevert(BLSApkRegistry.BlockNumberNotLatest.selector);
         this.confirmExternal(h, q);
 
         // wrong apk
         q = _params(ops, signs, h);
         q.quorumApks[0] = ops[0].pk1;
-        vm.expectRevert(bytes("BLSSignatureChecker.checkSignatures: quorumApk hash in storage does not match provided quorum apk"));
+        vm.expectRevert(IBLSSignatureChecker.InvalidQuorumApkHash.selector);
         this.confirmExternal(h, q);
 
         // stale / future reference block
-        MultiProverServiceManager.StateHeader memory hf = _header(uint32(block.number), 10);
-        vm.expectRevert(bytes("BLSSignatureChecker.checkSignatures: invalid reference block"));
+        IMultiProverServiceManager.StateHeader memory hf = _header(uint32(block.number), 10);
+        vm.expectRevert(IBLSSignatureChecker.InvalidReferenceBlocknumber.selector);
         this.confirmExternal(hf, p);
 
         // reference block before the registrations: the non-signer has no bitmap then
-        MultiProverServiceManager.StateHeader memory hs = _header(50, 10);
-        vm.expectRevert(bytes("RegistryCoordinator.getQuorumBitmapAtBlockNumberByIndex: quorumBitmapUpdate is from after blockNumber"));
+        IMultiProverServiceManager.StateHeader memory hs = _header(50, 10);
+        vm.expectRevert(RegistryCoordinator.BitmapUpdateIsAfterBlockNumber.selector);
         this.confirmExternal(hs, p);
 
         // signature over another message
         q = _params(ops, signs, h);
-        MultiProverServiceManager.StateHeader memory h2 = _header(105, 10);
+        IMultiProverServiceManager.StateHeader memory h2 = _header(105, 10);
         h2.state = bytes("other");
-        vm.expectRevert(bytes("BLSSignatureChecker.checkSignatures: signature is invalid"));
+        vm.expectRevert(IBLSSignatureChecker.InvalidBLSSignature.selector);
         this.confirmExternal(h2, q);
 
         // wrong stake index count
@@ -405,26 +418,26 @@ contract StackTest is Fixture {
         this.confirmExternal(h, q);
 
         // committee / quorum checks
-        MultiProverServiceManager.StateHeader memory hc = _header(105, 10);
+        IMultiProverServiceManager.StateHeader memory hc = _header(105, 10);
         hc.committeeId = 9;
-        vm.expectRevert(MultiProverServiceManager.CommitteeNotExist.selector);
+        vm.expectRevert(IMultiProverServiceManager.CommitteeNotExist.selector);
         this.confirmExternal(hc, p);
         hc = _header(105, 10);
         hc.quorumThresholdPercentages = hex"0a0a";
-        vm.expectRevert(MultiProverServiceManager.InvalidQuorumParam.selector);
+        vm.expectRevert(IMultiProverServiceManager.InvalidQuorumParam.selector);
         this.confirmExternal(hc, p);
 
         // access: only the state confirmer, and only from an EOA (tx.origin == msg.sender)
-        vm.expectRevert(MultiProverServiceManager.NoPermission.selector);
+        vm.expectRevert(IMultiProverServiceManager.NoPermission.selector);
         vm.prank(address(0xdead), address(0xdead));
         sm.confirmState(h, p);
-        vm.expectRevert(MultiProverServiceManager.InvalidSender.selector);
+        vm.expectRevert(IMultiProverServiceManager.InvalidSender.selector);
         vm.prank(address(this), address(0xdead));
         sm.confirmState(h, p);
 
         // paused
         sm.pause(1);
-        vm.expectRevert(bytes("Pausable: index is paused"));
+        vm.expectRevert(Pausable.CurrentlyPaused.selector);
         this.confirmExternal(h, p);
         sm.unpause(0);
 
@@ -434,49 +447,73 @@ contract StackTest is Fixture {
 
     function test_committeeManagement() external {
         deployStack(false);
-        vm.expectRevert(MultiProverServiceManager.CommitteeExist.selector);
-        sm.addCommittee(MultiProverServiceManager.Committee(3, "", "", hex"00"));
-        vm.expectRevert(MultiProverServiceManager.ZeroId.selector);
-        sm.addCommittee(MultiProverServiceManager.Committee(0, "", "", hex"00"));
-        vm.expectRevert(MultiProverServiceManager.TEEQuorumUsed.selector);
-        sm.addCommittee(MultiProverServiceManager.Committee(4, "", "", hex"00"));
-        vm.expectRevert(MultiProverServiceManager.TEEQuorumNotExist.selector);
-        sm.addCommittee(MultiProverServiceManager.Committee(4, "", "", hex"01"));
-        vm.expectRevert(MultiProverServiceManager.TEEQuorumExist.selector);
-        sm.addTEEQuorum(MultiProverServiceManager.TEEQuorum(MultiProverServiceManager.TEE.INTEL_SGX, 0));
-        vm.expectRevert(MultiProverServiceManager.QuorumNotInitialized.selector);
-        sm.addTEEQuorum(MultiProverServiceManager.TEEQuorum(MultiProverServiceManager.TEE.INTEL_SGX, 1));
-        vm.expectRevert(MultiProverServiceManager.InvalidQuorumParam.selector);
-        sm.addTEEQuorum(MultiProverServiceManager.TEEQuorum(MultiProverServiceManager.TEE.NONE, 1));
-        vm.expectRevert(MultiProverServiceManager.TEEQuorumUsed.selector);
+        vm.expectRevert(IMultiProverServiceManager.CommitteeExist.selector);
+        sm.addCommittee(IMultiProverServiceManager.Committee(3, "", "", hex"00"));
+        vm.expectRevert(IMultiProverServiceManager.ZeroId.selector);
+        sm.addCommittee(IMultiProverServiceManager.Committee(0, "", "", hex"00"));
+        vm.expectRevert(IMultiProverServiceManager.TEEQuorumUsed.selector);
+        sm.addCommittee(IMultiProverServiceManager.Committee(4, "", "", hex"00"));
+        vm.expectRevert(IMultiProverServiceManager.TEEQuorumNotExist.selector);
+        sm.addCommittee(IMultiProverServiceManager.Committee(4, "", "", hex"01"));
+        vm.expectRevert(IMultiProverServiceManager.TEEQuorumExist.selector);
+        sm.addTEEQuorum(IMultiProverServiceManager.TEEQuorum(IMultiProverServiceManager.TEE.INTEL_SGX, 0));
+        vm.expectRevert(IMultiProverServiceManager.QuorumNotInitialized.selector);
+        sm.addTEEQuorum(IMultiProverServiceManager.TEEQuorum(IMultiProverServiceManager.TEE.INTEL_SGX, 1));
+        vm.expectRevert(IMultiProverServiceManager.InvalidQuorumParam.selector);
+        sm.addTEEQuorum(IMultiProverServiceManager.TEEQuorum(IMultiProverServiceManager.TEE.NONE, 1));
+        vm.expectRevert(IMultiProverServiceManager.TEEQuorumUsed.selector);
         sm.removeTEEQuorum(0);
-        sm.updateCommittee(MultiProverServiceManager.Committee(3, "renamed", "", hex"00"));
+        vm.expectEmit(true, true, true, true, address(sm));
+        emit IMultiProverServiceManager.CommitteeUpdated(3, "renamed", "", hex"00");
+        sm.updateCommittee(IMultiProverServiceManager.Committee(3, "renamed", "", hex"00"));
         assertEq(sm.quorumIdToCommitteeId(0), 3, "rebound");
+        vm.expectEmit(true, true, true, true, address(sm));
+        emit IMultiProverServiceManager.CommitteeRemoved(3);
         sm.removeCommittee(3);
         assertEq(sm.quorumIdToCommitteeId(0), 0, "unbound");
-        vm.expectRevert(MultiProverServiceManager.CommitteeNotExist.selector);
+        vm.expectRevert(IMultiProverServiceManager.CommitteeNotExist.selector);
         sm.removeCommittee(3);
+        vm.expectEmit(true, true, true, true, address(sm));
+        emit IMultiProverServiceManager.TEEQuorumRemoved(0);
         sm.removeTEEQuorum(0);
-        vm.expectRevert(MultiProverServiceManager.TEEQuorumNotExist.selector);
+        vm.expectRevert(IMultiProverServiceManager.TEEQuorumNotExist.selector);
         sm.removeTEEQuorum(0);
-        vm.expectRevert(MultiProverServiceManager.NoPermission.selector);
+        vm.expectRevert(IMultiProverServiceManager.NoPermission.selector);
         vm.prank(address(0xdead));
-        sm.addTEEQuorum(MultiProverServiceManager.TEEQuorum(MultiProverServiceManager.TEE.INTEL_SGX, 0));
-        vm.expectRevert(MultiProverServiceManager.ZeroAddr.selector);
+        sm.addTEEQuorum(IMultiProverServiceManager.TEEQuorum(IMultiProverServiceManager.TEE.INTEL_SGX, 0));
+        vm.expectRevert(IMultiProverServiceManager.ZeroAddr.selector);
         sm.setStateConfirmer(address(0));
-        vm.expectRevert(bytes("Ownable: caller is not the owner"));
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, address(0xdead)));
         vm.prank(address(0xdead));
         sm.setStateConfirmer(address(1));
-        vm.expectRevert(MultiProverServiceManager.NoPermission.selector);
+        vm.expectRevert(IMultiProverServiceManager.NoPermission.selector);
         vm.prank(address(0xdead));
         sm.enablePoA();
+        vm.expectEmit(true, true, true, true, address(sm));
+        emit IMultiProverServiceManager.PoAStatusUpdated(true);
         sm.enablePoA();
         assertTrue(sm.isPoAEnabled(), "poa");
+        vm.expectEmit(true, true, true, true, address(sm));
+        emit IMultiProverServiceManager.PoAStatusUpdated(false);
         sm.disablePoA();
         assertTrue(!sm.poaEnabled(), "poa off");
-        vm.expectRevert(bytes("Initializable: contract is already initialized"));
+        vm.expectEmit(true, true, true, true, address(sm));
+        emit IMultiProverServiceManager.OperatorWhitelistUpdated(address(0xabc), true);
+        sm.whitelistOperator(address(0xabc));
+        assertTrue(sm.isOperatorWhitelisted(address(0xabc)), "whitelisted");
+        vm.expectEmit(true, true, true, true, address(sm));
+        emit IMultiProverServiceManager.OperatorWhitelistUpdated(address(0xabc), false);
+        sm.blacklistOperator(address(0xabc));
+        assertTrue(!sm.isOperatorWhitelisted(address(0xabc)), "blacklisted");
+        vm.expectEmit(true, true, true, true, address(sm));
+        emit IMultiProverServiceManager.TEEQuorumAdded(0, IMultiProverServiceManager.TEE.INTEL_SGX);
+        sm.addTEEQuorum(IMultiProverServiceManager.TEEQuorum(IMultiProverServiceManager.TEE.INTEL_SGX, 0));
+        vm.expectEmit(true, true, true, true, address(sm));
+        emit IMultiProverServiceManager.CommitteeUpdated(7, "again", hex"01", hex"00");
+        sm.addCommittee(IMultiProverServiceManager.Committee(7, "again", hex"01", hex"00"));
+        vm.expectRevert(Initializable.InvalidInitialization.selector);
         sm.initialize(pauserRegistry, 0, address(this), address(this), address(this), address(this), false);
-        vm.expectRevert(bytes("BLSSignatureChecker.onlyCoordinatorOwner: caller is not the owner of the registryCoordinator"));
+        vm.expectRevert(IBLSSignatureChecker.OnlyRegistryCoordinatorOwner.selector);
         vm.prank(address(0xdead));
         sm.setStaleStakesForbidden(true);
         assertTrue(!sm.staleStakesForbidden(), "proxy storage starts false (upstream behaviour)");
@@ -488,13 +525,13 @@ contract StackTest is Fixture {
         signs[0] = true;
         signs[1] = true;
         sm.setStaleStakesForbidden(true);
-        MultiProverServiceManager.StateHeader memory h = _header(105, 66);
-        BLSSignatureChecker.NonSignerStakesAndSignature memory p = _params(ops, signs, h);
+        IMultiProverServiceManager.StateHeader memory h = _header(105, 66);
+        IBLSSignatureChecker.NonSignerStakesAndSignature memory p = _params(ops, signs, h);
         // quorumUpdateBlockNumber(0) = 0 and 0 + 50400 > 105 still holds; move far ahead
         vm.roll(60000);
         h = _header(59990, 66);
         p = _params(ops, signs, h);
-        vm.expectRevert(bytes("BLSSignatureChecker.checkSignatures: StakeRegistry updates must be within withdrawalDelayBlocks window"));
+        vm.expectRevert(IBLSSignatureChecker.StaleStakesForbidden.selector);
         this.confirmExternal(h, p);
         address[][] memory per = new address[][](1);
         per[0] = new address[](2);
@@ -512,8 +549,8 @@ contract StackTest is Fixture {
         Op[] memory ops = _setup(n);
         bool[] memory signs = new bool[](n);
         for (uint256 i = 0; i < n; i++) signs[i] = i >= nonSigners;
-        MultiProverServiceManager.StateHeader memory h = _header(105, 1);
-        BLSSignatureChecker.NonSignerStakesAndSignature memory p = _params(ops, signs, h);
+        IMultiProverServiceManager.StateHeader memory h = _header(105, 1);
+        IBLSSignatureChecker.NonSignerStakesAndSignature memory p = _params(ops, signs, h);
         uint256 g = _confirm(h, p);
         emit log_named_uint(string(abi.encodePacked("gas confirmState operators=", _u(n), " nonSigners=", _u(nonSigners))), g);
     }

@@ -12,13 +12,71 @@
 #include <string.h>
 
 const char *const ctr_errors[] = {
-    /* MultiProverServiceManager */
-    "NoPermission()", "NotWhitelisted()", "InvalidSender()", "InvalidQuorumParam()", "InvalidQuorum()",
-    "InsufficientThreshold()", "ZeroAddr()", "ZeroId()", "CommitteeNotExist()", "CommitteeExist()",
-    "TEEQuorumNotExist()", "TEEQuorumExist()", "TEEQuorumUsed()", "QuorumNotInitialized()",
-    /* TEELivenessVerifier, AttestationVerifier */
-    "INVALID_REPORT()", "INVALID_REPORT_DATA()", "REPORT_DATA_MISMATCH(bytes)", "DEBUG_ENCLAVE_NOT_ALLOWED()",
-    "ENCLAVE_NOT_ALLOWED()", "TCB_STATUS_NOT_ALLOWED(uint8)", "UNSUPPORTED_OUTPUT_FORMAT()",
+    /* custom errors of contracts/src (tests/integration/contracts_errors.sh checks that none is missing) */
+    /* IMultiProverServiceManager */
+    "OnlyRegistryCoordinator()", "CommitteeExist()", "CommitteeNotExist()", "InsufficientThreshold()",
+    "InvalidQuorum()", "InvalidQuorumParam()", "InvalidSender()", "NoPermission()", "NotWhitelisted()",
+    "QuorumNotInitialized()", "TEEQuorumExist()", "TEEQuorumNotExist()", "TEEQuorumUsed()", "ZeroAddr()",
+    "ZeroId()",
+    /* ITEELivenessVerifier */
+    "INVALID_REPORT()", "INVALID_REPORT_DATA()", "BlockNumberMismatch()", "BlockNumberOutOfDate()",
+    "InvalidBlockNumber()", "REPORT_DATA_MISMATCH(bytes)", "ReportAlreadyUsed()",
+    /* AttestationVerifier */
+    "DEBUG_ENCLAVE_NOT_ALLOWED()", "ENCLAVE_NOT_ALLOWED()", "INVALID_MRTD_LENGTH(uint256)",
+    "TCB_STATUS_NOT_ALLOWED(uint8)", "UNSUPPORTED_OUTPUT_FORMAT()",
+    /* SgxQuoteVerifier */
+    "PckKeyAlreadyRegistered()", "TooManyPckKeys()", "UnknownPckKey()",
+    /* IBLSSignatureChecker */
+    "InputArrayLengthMismatch()", "InputEmptyQuorumNumbers()", "InputNonSignerLengthMismatch()",
+    "InvalidBLSPairingKey()", "InvalidBLSSignature()", "InvalidQuorumApkHash()",
+    "InvalidReferenceBlocknumber()", "NonSignerPubkeysNotSorted()", "OnlyRegistryCoordinatorOwner()",
+    "StaleStakesForbidden()",
+    /* RegistryCoordinator */
+    "QuorumDoesNotExist()", "AlreadyRegisteredForQuorums()", "BitmapEmpty()",
+    "BitmapUpdateIsAfterBlockNumber()", "BitmapUpdateNotFound()", "ChurnNotSupported()",
+    "InputLengthMismatch()", "InvalidQuorums()", "MaxOperatorCountReached()", "MaxQuorumsReached()",
+    "NextBitmapUpdateIsBeforeBlockNumber()", "NotRegistered()", "NotRegisteredForQuorum()", "NotSorted()",
+    "OnlyEjector()", "QuorumOperatorCountMismatch()",
+    /* StakeRegistry */
+    "QuorumAlreadyExists()", "BelowMinimumStakeRequirement()", "EmptyStakeHistory()",
+    "InputArrayLengthZero()", "InputDuplicateStrategy()", "InputMultiplierZero()", "StakeUpdateNotFound()",
+    "WeightOverflow()",
+    /* BLSApkRegistry */
+    "BLSPubkeyAlreadyRegistered()", "BlockNumberBeforeFirstUpdate()", "BlockNumberNotLatest()",
+    "BlockNumberTooRecent()", "InvalidBLSSignatureOrPrivateKey()", "OperatorAlreadyRegistered()",
+    "OperatorNotRegistered()", "ZeroPubKey()",
+    /* IndexRegistry */
+    "OperatorIdDoesNotExist()", "QuorumDoesNotExistAtBlockNumber()", "QuorumExists()",
+    /* AVSDirectory */
+    "OperatorAlreadyRegisteredToAVS()", "OperatorNotRegisteredToAVS()", "OperatorNotRegisteredToEigenLayer()",
+    "SaltSpent()", "SignatureExpired()",
+    /* DelegationManager */
+    "ActivelyDelegated()", "DelegationApproverNotSupported()", "InputAddressZero()",
+    "OnlyStrategyManagerOrEigenPodManager()", "StakerOptOutWindowBlocksCannotDecrease()",
+    "StakerOptOutWindowBlocksExceedsMax()", "WithdrawalDelayExceedsMax()",
+    /* StrategyManager */
+    "TransferFailed()", "MaxStrategiesExceeded()", "OnlyStrategyWhitelister()", "StrategyNotWhitelisted()",
+    /* StrategyBase */
+    "NewSharesZero()", "OnlyStrategyManager()", "OnlyUnderlyingToken()",
+    "WithdrawalAmountExceedsTotalDeposits()",
+    /* TestToken */
+    "ERC20InsufficientAllowance()", "ERC20InsufficientBalance()", "ERC20InvalidReceiver()",
+    /* Ownable */
+    "OwnableInvalidOwner(address)", "OwnableUnauthorizedAccount(address)",
+    /* Initializable */
+    "InvalidInitialization()", "NotInitializing()",
+    /* Pausable */
+    "CurrentlyPaused()", "InvalidNewPausedStatus()", "InvalidPauserRegistry()", "OnlyPauser()",
+    "OnlyUnpauser()",
+    /* Proxy */
+    "ImplementationNotContract(address)", "NoImplementation()",
+    /* SigUtils */
+    "ECDSAInvalidSignature()", "ECDSAInvalidSignatureLength(uint256)", "ECDSAInvalidSignatureS(bytes32)",
+    "ECDSAInvalidSignatureV(uint8)", "ERC1271VerificationFailed()", "SignatureNotFromSigner()",
+    /* BN254 */
+    "ECAddFailed()", "ECMulFailed()", "ECPairingFailed()", "ExpModFailed()", "ScalarTooLarge()",
+    /* BitmapUtils */
+    "BitmapValueTooLarge()", "BytesArrayLengthTooLong()", "BytesArrayNotOrdered()",
 };
 const size_t ctr_nerrors = sizeof ctr_errors / sizeof ctr_errors[0];
 

@@ -4,91 +4,34 @@ pragma solidity ^0.8.12;
 import {BN254} from "../libraries/BN254.sol";
 import {BitmapUtils} from "../libraries/BitmapUtils.sol";
 import {BLSSignatureChecker} from "../middleware/BLSSignatureChecker.sol";
-import {
-    IAVSDirectory, IRegistryCoordinator, IStakeRegistry, IStrategy, ISignatureUtils, IServiceManager
-} from "../interfaces/IEigen.sol";
+import {IAVSDirectory} from "../interfaces/IAVSDirectory.sol";
+import {IRegistryCoordinator} from "../interfaces/IRegistryCoordinator.sol";
+import {IStakeRegistry} from "../interfaces/IStakeRegistry.sol";
+import {IStrategy} from "../interfaces/IStrategy.sol";
+import {ISignatureUtils} from "../interfaces/ISignatureUtils.sol";
 import {Initializable} from "../utils/Initializable.sol";
 import {Ownable} from "../utils/Ownable.sol";
 import {Pausable} from "../utils/Pausable.sol";
-import {IPauserRegistry} from "../utils/PauserRegistry.sol";
+import {IPauserRegistry} from "../interfaces/IPauserRegistry.sol";
+import {IMultiProverServiceManager} from "../interfaces/IMultiProverServiceManager.sol";
+import {MultiProverServiceManagerStorage} from "./MultiProverServiceManagerStorage.sol";
 
 /// @title Multi-Prover AVS service manager (same external interface as Automata's):
 ///        TEE committees, PoA whitelist, and state confirmation by BLS aggregate signature.
-contract MultiProverServiceManager is Initializable, Ownable, BLSSignatureChecker, Pausable, IServiceManager {
-    enum TEE {
-        NONE,
-        INTEL_SGX,
-        AWS_NITRO,
-        AMD_SEV,
-        ARM_TRUSTZONE
-    }
-
-    struct TEEQuorum {
-        TEE teeType;
-        uint8 quorumNumber;
-    }
-
-    struct Committee {
-        uint256 id;
-        string description;
-        bytes metadata;
-        bytes teeQuorumNumbers;
-    }
-
-    struct StateHeader {
-        uint256 committeeId;
-        bytes metadata;
-        bytes state;
-        bytes quorumNumbers;
-        bytes quorumThresholdPercentages;
-        uint32 referenceBlockNumber;
-    }
-
-    struct ReducedStateHeader {
-        uint256 committeeId;
-        bytes metadata;
-        bytes state;
-        uint32 referenceBlockNumber;
-    }
-
-    uint8 public constant PAUSED_SUBMIT_STATE = 0;
-    uint8 public constant PAUSED_OPERTOR_REGISTRATION = 1;
-    uint256 public constant THRESHOLD_DENOMINATOR = 100;
-
+/// @notice Behind a Proxy. Storage (contracts/layout/MultiProverServiceManager.tsv): slots 0-49
+///         Initializable and Ownable (both initialisation fields and the owner share slot 0, then the
+///         owner's 49-slot gap), 50-99 BLSSignatureChecker, 100-149 Pausable, 150-199
+///         MultiProverServiceManagerStorage; each block ends in a gap.
+contract MultiProverServiceManager is
+    Initializable,
+    Ownable,
+    BLSSignatureChecker,
+    Pausable,
+    MultiProverServiceManagerStorage
+{
     IAVSDirectory internal immutable _avsDirectory;
     IRegistryCoordinator internal immutable _registryCoordinator;
     IStakeRegistry internal immutable _stakeRegistry;
-
-    uint32 public taskId;
-    mapping(uint32 => bytes32) public taskIdToMetadataHash;
-    mapping(uint256 => Committee) public committees;
-    mapping(uint8 => TEEQuorum) public teeQuorums;
-    mapping(uint8 => uint256) public quorumIdToCommitteeId;
-    address public stateConfirmer;
-    address public poaManager;
-    address public committeeManager;
-    mapping(address => bool) internal operatorWhitelist;
-    bool public poaEnabled;
-
-    event StateConfirmed(uint256 indexed committeeId, bytes metadata, bytes state);
-    event StateConfirmerUpdated(address previousConfirmer, address currentConfirmer);
-    event PoAManagerUpdated(address previousPoaManager, address currentPoaManager);
-    event CommitteeManagerUpdated(address previousCommitteeManager, address currentCommitteeManager);
-
-    error NoPermission();
-    error NotWhitelisted();
-    error InvalidSender();
-    error InvalidQuorumParam();
-    error InvalidQuorum();
-    error InsufficientThreshold();
-    error ZeroAddr();
-    error ZeroId();
-    error CommitteeNotExist();
-    error CommitteeExist();
-    error TEEQuorumNotExist();
-    error TEEQuorumExist();
-    error TEEQuorumUsed();
-    error QuorumNotInitialized();
 
     constructor(IAVSDirectory __avsDirectory, IRegistryCoordinator __registryCoordinator, IStakeRegistry __stakeRegistry)
         BLSSignatureChecker(__registryCoordinator)
@@ -99,6 +42,8 @@ contract MultiProverServiceManager is Initializable, Ownable, BLSSignatureChecke
         _disableInitializers();
     }
 
+    /// @notice Sets the pauser registry and paused bits, the owner and the three roles (each not zero,
+    ///         each emitting its *Updated event) and the PoA switch. Once, through the proxy.
     function initialize(
         IPauserRegistry _pauserRegistry,
         uint256 _initialPausedStatus,
@@ -114,10 +59,11 @@ contract MultiProverServiceManager is Initializable, Ownable, BLSSignatureChecke
         _setPoAManager(_poaManager);
         _setCommitteeManager(_committeeManager);
         poaEnabled = _poaEnabled;
+        emit PoAStatusUpdated(_poaEnabled);
     }
 
     modifier onlyRegistryCoordinator() {
-        require(msg.sender == address(_registryCoordinator), "ServiceManagerBase.onlyRegistryCoordinator: caller is not the registry coordinator");
+        if (msg.sender != address(_registryCoordinator)) revert OnlyRegistryCoordinator();
         _;
     }
 
@@ -138,6 +84,7 @@ contract MultiProverServiceManager is Initializable, Ownable, BLSSignatureChecke
 
     // ---- state confirmation ----
 
+    /// @inheritdoc IMultiProverServiceManager
     function confirmState(StateHeader calldata stateHeader, NonSignerStakesAndSignature memory nonSignerStakesAndSignature)
         external
         onlyWhenNotPaused(PAUSED_SUBMIT_STATE)
@@ -171,28 +118,32 @@ contract MultiProverServiceManager is Initializable, Ownable, BLSSignatureChecke
         return keccak256(abi.encode(h));
     }
 
-    /// @notice The BLS message operators sign: keccak256(abi.encode(reducedStateHeader)).
+    /// @inheritdoc IMultiProverServiceManager
     function _hashReducedStateHeader(ReducedStateHeader memory reducedStateHeader) public pure returns (bytes32) {
         return keccak256(abi.encode(reducedStateHeader));
     }
 
     // ---- committees and TEE quorums ----
 
+    /// @inheritdoc IMultiProverServiceManager
     function addCommittee(Committee memory committee) external onlyCommitteeManager {
         if (committee.id == 0) revert ZeroId();
         if (committees[committee.id].id != 0) revert CommitteeExist();
         _bindCommittee(committee);
     }
 
+    /// @inheritdoc IMultiProverServiceManager
     function updateCommittee(Committee memory committee) external onlyCommitteeManager {
         if (committees[committee.id].id == 0 || committee.id == 0) revert CommitteeNotExist();
         _removeCommittee(committee.id);
         _bindCommittee(committee);
     }
 
+    /// @inheritdoc IMultiProverServiceManager
     function removeCommittee(uint256 committeeId) external onlyCommitteeManager {
         if (committees[committeeId].id == 0 || committeeId == 0) revert CommitteeNotExist();
         _removeCommittee(committeeId);
+        emit CommitteeRemoved(committeeId);
     }
 
     function _bindCommittee(Committee memory committee) internal {
@@ -203,6 +154,7 @@ contract MultiProverServiceManager is Initializable, Ownable, BLSSignatureChecke
             quorumIdToCommitteeId[q] = committee.id;
         }
         committees[committee.id] = committee;
+        emit CommitteeUpdated(committee.id, committee.description, committee.metadata, committee.teeQuorumNumbers);
     }
 
     function _removeCommittee(uint256 committeeId) internal {
@@ -211,29 +163,36 @@ contract MultiProverServiceManager is Initializable, Ownable, BLSSignatureChecke
         delete committees[committeeId];
     }
 
+    /// @inheritdoc IMultiProverServiceManager
     function addTEEQuorum(TEEQuorum memory teeQuorum) external onlyCommitteeManager {
         if (teeQuorums[teeQuorum.quorumNumber].teeType != TEE.NONE) revert TEEQuorumExist();
         if (teeQuorum.teeType == TEE.NONE) revert InvalidQuorumParam();
         if (_stakeRegistry.getTotalStakeHistoryLength(teeQuorum.quorumNumber) == 0) revert QuorumNotInitialized();
         teeQuorums[teeQuorum.quorumNumber] = teeQuorum;
+        emit TEEQuorumAdded(teeQuorum.quorumNumber, teeQuorum.teeType);
     }
 
+    /// @inheritdoc IMultiProverServiceManager
     function removeTEEQuorum(uint8 quorumNumber) external onlyCommitteeManager {
         if (teeQuorums[quorumNumber].teeType == TEE.NONE) revert TEEQuorumNotExist();
         if (quorumIdToCommitteeId[quorumNumber] != 0) revert TEEQuorumUsed();
         delete teeQuorums[quorumNumber];
+        emit TEEQuorumRemoved(quorumNumber);
     }
 
     // ---- roles ----
 
+    /// @inheritdoc IMultiProverServiceManager
     function setStateConfirmer(address confirmer) external onlyOwner {
         _setStateConfirmer(confirmer);
     }
 
+    /// @inheritdoc IMultiProverServiceManager
     function setPoAManager(address manager) external onlyOwner {
         _setPoAManager(manager);
     }
 
+    /// @inheritdoc IMultiProverServiceManager
     function setCommitteeManager(address manager) external onlyOwner {
         _setCommitteeManager(manager);
     }
@@ -258,34 +217,48 @@ contract MultiProverServiceManager is Initializable, Ownable, BLSSignatureChecke
 
     // ---- proof of authority ----
 
+    /// @inheritdoc IMultiProverServiceManager
     function enablePoA() external onlyPoAManager {
         poaEnabled = true;
+        emit PoAStatusUpdated(true);
     }
 
+    /// @inheritdoc IMultiProverServiceManager
     function disablePoA() external onlyPoAManager {
         poaEnabled = false;
+        emit PoAStatusUpdated(false);
     }
 
+    /// @inheritdoc IMultiProverServiceManager
     function whitelistOperator(address operator) external onlyPoAManager {
-        if (operator == address(0)) revert ZeroAddr();
-        operatorWhitelist[operator] = true;
+        _setWhitelisted(operator, true);
     }
 
+    /// @inheritdoc IMultiProverServiceManager
     function blacklistOperator(address operator) external onlyPoAManager {
-        if (operator == address(0)) revert ZeroAddr();
-        operatorWhitelist[operator] = false;
+        _setWhitelisted(operator, false);
     }
 
+    function _setWhitelisted(address operator, bool whitelisted) internal {
+        if (operator == address(0)) revert ZeroAddr();
+        operatorWhitelist[operator] = whitelisted;
+        emit OperatorWhitelistUpdated(operator, whitelisted);
+    }
+
+    /// @inheritdoc IMultiProverServiceManager
     function isPoAEnabled() external view returns (bool) {
         return poaEnabled;
     }
 
+    /// @inheritdoc IMultiProverServiceManager
     function isOperatorWhitelisted(address operator) external view returns (bool) {
         return operatorWhitelist[operator];
     }
 
     // ---- ServiceManagerBase ----
 
+    /// @notice Registers `operator` with the AVSDirectory (its signature checked there); refused when PoA
+    ///         is on and the operator is not whitelisted. RegistryCoordinator only; not while paused (bit 1).
     function registerOperatorToAVS(address operator, ISignatureUtils.SignatureWithSaltAndExpiry memory operatorSignature)
         external
         onlyWhenNotPaused(PAUSED_OPERTOR_REGISTRATION)
@@ -295,6 +268,7 @@ contract MultiProverServiceManager is Initializable, Ownable, BLSSignatureChecke
         _avsDirectory.registerOperatorToAVS(operator, operatorSignature);
     }
 
+    /// @notice Deregisters `operator` from the AVSDirectory. RegistryCoordinator only; not while paused (bit 1).
     function deregisterOperatorFromAVS(address operator)
         external
         onlyWhenNotPaused(PAUSED_OPERTOR_REGISTRATION)
@@ -303,19 +277,23 @@ contract MultiProverServiceManager is Initializable, Ownable, BLSSignatureChecke
         _avsDirectory.deregisterOperatorFromAVS(operator);
     }
 
+    /// @inheritdoc IMultiProverServiceManager
     function updateAVSMetadataURI(string memory metadataURI) external onlyOwner {
         _avsDirectory.updateAVSMetadataURI(metadataURI);
     }
 
+    /// @inheritdoc IMultiProverServiceManager
     function avsDirectory() external view returns (address) {
         return address(_avsDirectory);
     }
 
+    /// @inheritdoc IMultiProverServiceManager
     function getRestakeableStrategies() external view returns (address[] memory) {
         uint8 n = _registryCoordinator.quorumCount();
         return _strategiesOfQuorums(n == 0 ? 0 : (uint256(1) << n) - 1);
     }
 
+    /// @inheritdoc IMultiProverServiceManager
     function getOperatorRestakedStrategies(address operator) external view returns (address[] memory) {
         bytes32 id = _registryCoordinator.blsApkRegistry().getOperatorId(operator);
         return _strategiesOfQuorums(_registryCoordinator.getCurrentQuorumBitmap(id));

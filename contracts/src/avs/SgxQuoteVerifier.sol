@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.12;
 
-import {IAttestation} from "./IAttestation.sol";
+import {IAttestation} from "../interfaces/IAttestation.sol";
 import {Ownable} from "../utils/Ownable.sol";
 
 /// @title On-chain SGX DCAP v3 quote verifier for devnets and chains with the P-256 precompile
@@ -26,14 +26,29 @@ contract SgxQuoteVerifier is IAttestation, Ownable {
     bytes16 internal constant INTEL_QE_VENDOR_ID = 0x939a7233f79c4ca9940a0db3957f0607;
     uint256 internal constant MAX_KEYS = 16;
 
+    /// @notice MRSIGNER of the accepted Quoting Enclave.
     bytes32 public qeMrSigner;
+    /// @notice ISVPRODID of the accepted Quoting Enclave.
     uint16 public qeIsvProdId;
+    /// @notice The fee getBp reports.
     uint16 public bp;
     PckKey[] internal _pckKeys;
 
+    /// @notice The owner registered PCK key (x, y) with its FMSPC and TCB status.
     event PckKeyAdded(bytes32 x, bytes32 y, bytes6 fmspc, uint8 tcbStatus);
+    /// @notice The owner removed PCK key (x, y).
     event PckKeyRemoved(bytes32 x, bytes32 y);
+    /// @notice The accepted Quoting Enclave identity is now (mrSigner, isvProdId).
     event QeIdentitySet(bytes32 mrSigner, uint16 isvProdId);
+    /// @notice The fee (basis points of the verification gas) reported by getBp changed.
+    event BpSet(uint16 previousBp, uint16 newBp);
+
+    /// @notice MAX_KEYS PCK keys are registered already.
+    error TooManyPckKeys();
+    /// @notice This PCK key is registered already.
+    error PckKeyAlreadyRegistered();
+    /// @notice This PCK key is not registered.
+    error UnknownPckKey();
 
     constructor(bytes32 _qeMrSigner, uint16 _qeIsvProdId) {
         _transferOwnership(msg.sender);
@@ -42,26 +57,31 @@ contract SgxQuoteVerifier is IAttestation, Ownable {
         emit QeIdentitySet(_qeMrSigner, _qeIsvProdId);
     }
 
+    /// @notice Sets the accepted Quoting Enclave identity. Owner only; emits QeIdentitySet.
     function setQeIdentity(bytes32 mrSigner, uint16 isvProdId) external onlyOwner {
         qeMrSigner = mrSigner;
         qeIsvProdId = isvProdId;
         emit QeIdentitySet(mrSigner, isvProdId);
     }
 
+    /// @notice Sets the fee getBp reports (this verifier charges nothing itself). Owner only; emits BpSet.
     function setBp(uint16 _bp) external onlyOwner {
+        emit BpSet(bp, _bp);
         bp = _bp;
     }
 
-    /// @notice Registers a PCK leaf public key (raw x || y) that the owner verified off-chain.
+    /// @notice Registers a PCK leaf public key (raw x || y) that the owner verified off-chain (at most
+    ///         MAX_KEYS). Owner only; emits PckKeyAdded.
     function addPckKey(bytes32 x, bytes32 y, bytes6 fmspc, uint8 tcbStatus) external onlyOwner {
-        require(_pckKeys.length < MAX_KEYS, "SgxQuoteVerifier: too many PCK keys");
+        if (_pckKeys.length >= MAX_KEYS) revert TooManyPckKeys();
         for (uint256 i = 0; i < _pckKeys.length; i++) {
-            require(_pckKeys[i].x != x || _pckKeys[i].y != y, "SgxQuoteVerifier: PCK key already registered");
+            if (_pckKeys[i].x == x && _pckKeys[i].y == y) revert PckKeyAlreadyRegistered();
         }
         _pckKeys.push(PckKey(x, y, fmspc, tcbStatus));
         emit PckKeyAdded(x, y, fmspc, tcbStatus);
     }
 
+    /// @notice Removes a registered PCK key. Owner only; emits PckKeyRemoved.
     function removePckKey(bytes32 x, bytes32 y) external onlyOwner {
         uint256 n = _pckKeys.length;
         for (uint256 i = 0; i < n; i++) {
@@ -72,21 +92,25 @@ contract SgxQuoteVerifier is IAttestation, Ownable {
                 return;
             }
         }
-        revert("SgxQuoteVerifier: unknown PCK key");
+        revert UnknownPckKey();
     }
 
+    /// @notice Number of registered PCK keys.
     function pckKeyCount() external view returns (uint256) {
         return _pckKeys.length;
     }
 
+    /// @notice Registered PCK key `i` (0 <= i < pckKeyCount()).
     function pckKeyAt(uint256 i) external view returns (PckKey memory) {
         return _pckKeys[i];
     }
 
+    /// @inheritdoc IAttestation
     function getBp() external view returns (uint16) {
         return bp;
     }
 
+    /// @inheritdoc IAttestation
     function verifyAndAttestOnChain(bytes calldata quote) external payable returns (bool, bytes memory) {
         (bool ok, string memory reason, bytes memory output) = _verify(quote);
         if (!ok) return (false, bytes(reason));

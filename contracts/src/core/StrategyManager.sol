@@ -1,30 +1,47 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.12;
 
-import {IERC20, IStrategy, IDelegationManager, IStrategyManager} from "../interfaces/IEigen.sol";
+import {IERC20} from "../interfaces/IERC20.sol";
+import {IStrategy} from "../interfaces/IStrategy.sol";
+import {IDelegationManager} from "../interfaces/IDelegationManager.sol";
+import {IStrategyManager} from "../interfaces/IStrategyManager.sol";
 import {Initializable} from "../utils/Initializable.sol";
 import {Ownable} from "../utils/Ownable.sol";
 import {Pausable} from "../utils/Pausable.sol";
-import {IPauserRegistry} from "../utils/PauserRegistry.sol";
+import {IPauserRegistry} from "../interfaces/IPauserRegistry.sol";
+import {StrategyManagerStorage} from "./StrategyManagerStorage.sol";
 
 /// @title Deposits into whitelisted strategies; shares are credited to the staker's operator.
-contract StrategyManager is Initializable, Ownable, Pausable, IStrategyManager {
+contract StrategyManager is Initializable, Ownable, Pausable, StrategyManagerStorage {
+    /// @notice The caller is not the strategy whitelister.
+    error OnlyStrategyWhitelister();
+    /// @notice The strategy is not whitelisted for deposits.
+    error StrategyNotWhitelisted();
+    /// @notice The token transfer returned false.
+    error TransferFailed();
+    /// @notice The staker holds shares in 32 strategies already.
+    error MaxStrategiesExceeded();
+    /// @notice Array arguments that must have one entry each differ in length (or are empty).
+    error InputArrayLengthMismatch();
+
     uint8 internal constant PAUSED_DEPOSITS = 0;
 
+    /// @notice The DelegationManager.
     IDelegationManager public immutable delegation;
+    /// @notice The EigenPodManager (an EmptyContract on the devnet).
     address public immutable eigenPodManager;
+    /// @notice The Slasher (an EmptyContract on the devnet).
     address public immutable slasher;
 
-    address public strategyWhitelister;
-    mapping(address => mapping(IStrategy => uint256)) public stakerStrategyShares;
-    mapping(address => IStrategy[]) public stakerStrategyList;
-    mapping(IStrategy => bool) public strategyIsWhitelistedForDeposit;
-    mapping(IStrategy => bool) public thirdPartyTransfersForbidden;
-
+    /// @notice `staker` deposited `token` into `strategy` for `shares`.
     event Deposit(address staker, IERC20 token, IStrategy strategy, uint256 shares);
+    /// @notice The strategy whitelister changed.
     event StrategyWhitelisterChanged(address previousAddress, address newAddress);
+    /// @notice `strategy` accepts deposits.
     event StrategyAddedToDepositWhitelist(IStrategy strategy);
+    /// @notice `strategy` no longer accepts deposits.
     event StrategyRemovedFromDepositWhitelist(IStrategy strategy);
+    /// @notice Third-party transfers for `strategy` are forbidden (`value`) or not.
     event UpdatedThirdPartyTransfersForbidden(IStrategy strategy, bool value);
 
     constructor(IDelegationManager _delegation, address _eigenPodManager, address _slasher) {
@@ -34,6 +51,7 @@ contract StrategyManager is Initializable, Ownable, Pausable, IStrategyManager {
         _disableInitializers();
     }
 
+    /// @notice Sets the owner, the strategy whitelister and the pauser. Once, through the proxy.
     function initialize(address initialOwner, address initialStrategyWhitelister, IPauserRegistry _pauserRegistry, uint256 initialPausedStatus)
         external
         initializer
@@ -44,21 +62,22 @@ contract StrategyManager is Initializable, Ownable, Pausable, IStrategyManager {
     }
 
     modifier onlyStrategyWhitelister() {
-        require(msg.sender == strategyWhitelister, "StrategyManager.onlyStrategyWhitelister: not the strategyWhitelister");
+        if (!(msg.sender == strategyWhitelister)) revert OnlyStrategyWhitelister();
         _;
     }
 
+    /// @notice Moves `amount` of `token` from the caller into a whitelisted strategy and credits the shares (also to the caller's operator). Not while deposits are paused.
     function depositIntoStrategy(IStrategy strategy, IERC20 token, uint256 amount)
         external
         onlyWhenNotPaused(PAUSED_DEPOSITS)
         returns (uint256 shares)
     {
-        require(strategyIsWhitelistedForDeposit[strategy], "StrategyManager.onlyStrategiesWhitelistedForDeposit: strategy not whitelisted");
-        require(token.transferFrom(msg.sender, address(strategy), amount), "StrategyManager: token transfer failed");
+        if (!(strategyIsWhitelistedForDeposit[strategy])) revert StrategyNotWhitelisted();
+        if (!(token.transferFrom(msg.sender, address(strategy), amount))) revert TransferFailed();
         shares = strategy.deposit(token, amount);
         address staker = msg.sender;
         if (stakerStrategyShares[staker][strategy] == 0) {
-            require(stakerStrategyList[staker].length < 32, "StrategyManager._addShares: deposit would exceed MAX_STAKER_STRATEGY_LIST_LENGTH");
+            if (!(stakerStrategyList[staker].length < 32)) revert MaxStrategiesExceeded();
             stakerStrategyList[staker].push(strategy);
         }
         stakerStrategyShares[staker][strategy] += shares;
@@ -66,11 +85,12 @@ contract StrategyManager is Initializable, Ownable, Pausable, IStrategyManager {
         delegation.increaseDelegatedShares(staker, strategy, shares);
     }
 
+    /// @notice Whitelists strategies for deposits (with their third-party-transfer flags). Strategy whitelister only.
     function addStrategiesToDepositWhitelist(IStrategy[] calldata strategies, bool[] calldata thirdPartyForbidden)
         external
         onlyStrategyWhitelister
     {
-        require(strategies.length == thirdPartyForbidden.length, "StrategyManager.addStrategiesToDepositWhitelist: array lengths do not match");
+        if (!(strategies.length == thirdPartyForbidden.length)) revert InputArrayLengthMismatch();
         for (uint256 i = 0; i < strategies.length; i++) {
             if (!strategyIsWhitelistedForDeposit[strategies[i]]) {
                 strategyIsWhitelistedForDeposit[strategies[i]] = true;
@@ -81,6 +101,7 @@ contract StrategyManager is Initializable, Ownable, Pausable, IStrategyManager {
         }
     }
 
+    /// @notice Takes strategies off the deposit whitelist. Strategy whitelister only.
     function removeStrategiesFromDepositWhitelist(IStrategy[] calldata strategies) external onlyStrategyWhitelister {
         for (uint256 i = 0; i < strategies.length; i++) {
             if (strategyIsWhitelistedForDeposit[strategies[i]]) {
@@ -90,6 +111,7 @@ contract StrategyManager is Initializable, Ownable, Pausable, IStrategyManager {
         }
     }
 
+    /// @notice Replaces the strategy whitelister. Owner only; emits StrategyWhitelisterChanged.
     function setStrategyWhitelister(address newStrategyWhitelister) external onlyOwner {
         _setStrategyWhitelister(newStrategyWhitelister);
     }
@@ -99,10 +121,12 @@ contract StrategyManager is Initializable, Ownable, Pausable, IStrategyManager {
         strategyWhitelister = a;
     }
 
+    /// @notice Number of strategies a staker holds shares in.
     function stakerStrategyListLength(address staker) external view returns (uint256) {
         return stakerStrategyList[staker].length;
     }
 
+    /// @notice A staker's strategies and shares.
     function getDeposits(address staker) external view returns (IStrategy[] memory strategies, uint256[] memory shares) {
         strategies = stakerStrategyList[staker];
         shares = new uint256[](strategies.length);

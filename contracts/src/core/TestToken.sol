@@ -1,16 +1,29 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.12;
 
-import {IERC20} from "../interfaces/IEigen.sol";
+import {IERC20} from "../interfaces/IERC20.sol";
 
 /// @title Devnet ERC20 stake token. The initial supply goes to `holder`; anyone may mint
 ///        (devnet only: the token has no value).
 contract TestToken is IERC20 {
+    /// @notice The allowance is below the amount.
+    error ERC20InsufficientAllowance();
+    /// @notice Tokens cannot go to the zero address.
+    error ERC20InvalidReceiver();
+    /// @notice The balance is below the amount.
+    error ERC20InsufficientBalance();
+
+    /// @notice Token name.
     string public name;
+    /// @notice Token symbol.
     string public symbol;
+    /// @notice 18 decimals.
     uint8 public constant decimals = 18;
+    /// @notice Tokens in existence.
     uint256 public totalSupply;
+    /// @notice Account => balance.
     mapping(address => uint256) public balanceOf;
+    /// @notice Owner => spender => allowance.
     mapping(address => mapping(address => uint256)) public allowance;
 
     constructor(string memory _name, string memory _symbol, uint256 initialSupply, address holder) {
@@ -19,25 +32,29 @@ contract TestToken is IERC20 {
         _mint(holder, initialSupply);
     }
 
+    /// @notice Creates `amount` tokens for `to` (devnet: anyone may mint).
     function mint(address to, uint256 amount) external {
         _mint(to, amount);
     }
 
+    /// @notice Moves `amount` of the caller's tokens to `to`; returns true.
     function transfer(address to, uint256 amount) external returns (bool) {
         _transfer(msg.sender, to, amount);
         return true;
     }
 
+    /// @notice Lets `spender` move up to `amount` of the caller's tokens; returns true.
     function approve(address spender, uint256 amount) external returns (bool) {
         allowance[msg.sender][spender] = amount;
         emit Approval(msg.sender, spender, amount);
         return true;
     }
 
+    /// @notice Moves `amount` of `from`'s tokens to `to` within the caller's allowance; returns true.
     function transferFrom(address from, address to, uint256 amount) external returns (bool) {
         uint256 a = allowance[from][msg.sender];
         if (a != type(uint256).max) {
-            require(a >= amount, "ERC20: insufficient allowance");
+            if (!(a >= amount)) revert ERC20InsufficientAllowance();
             allowance[from][msg.sender] = a - amount;
         }
         _transfer(from, to, amount);
@@ -45,16 +62,16 @@ contract TestToken is IERC20 {
     }
 
     function _transfer(address from, address to, uint256 amount) internal {
-        require(to != address(0), "ERC20: transfer to the zero address");
+        if (!(to != address(0))) revert ERC20InvalidReceiver();
         uint256 b = balanceOf[from];
-        require(b >= amount, "ERC20: transfer amount exceeds balance");
+        if (!(b >= amount)) revert ERC20InsufficientBalance();
         balanceOf[from] = b - amount;
         balanceOf[to] += amount;
         emit Transfer(from, to, amount);
     }
 
     function _mint(address to, uint256 amount) internal {
-        require(to != address(0), "ERC20: mint to the zero address");
+        if (!(to != address(0))) revert ERC20InvalidReceiver();
         totalSupply += amount;
         balanceOf[to] += amount;
         emit Transfer(address(0), to, amount);

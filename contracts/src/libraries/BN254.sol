@@ -5,6 +5,17 @@ pragma solidity ^0.8.12;
 /// @notice G2 points keep EigenLayer's order: X = [imaginary, real], Y = [imaginary, real],
 ///         which is also the order the pairing precompile expects (EIP-197).
 library BN254 {
+    /// @notice The ecAdd precompile failed (a point not on the curve).
+    error ECAddFailed();
+    /// @notice The ecMul precompile failed (a point not on the curve).
+    error ECMulFailed();
+    /// @notice scalar_mul_tiny takes scalars below 512.
+    error ScalarTooLarge();
+    /// @notice The pairing precompile failed (a point not on the curve or not in the subgroup).
+    error ECPairingFailed();
+    /// @notice The modexp precompile failed.
+    error ExpModFailed();
+
     uint256 internal constant FP_MODULUS =
         21888242871839275222246405745257275088696311157297823662689037894645226208583;
     uint256 internal constant FR_MODULUS =
@@ -51,7 +62,7 @@ library BN254 {
         assembly {
             ok := staticcall(gas(), 0x06, input, 0x80, r, 0x40)
         }
-        require(ok, "BN254.plus: ecAdd failed");
+        if (!(ok)) revert ECAddFailed();
     }
 
     function scalar_mul(G1Point memory p, uint256 s) internal view returns (G1Point memory r) {
@@ -60,12 +71,12 @@ library BN254 {
         assembly {
             ok := staticcall(gas(), 0x07, input, 0x60, r, 0x40)
         }
-        require(ok, "BN254.scalar_mul: ecMul failed");
+        if (!(ok)) revert ECMulFailed();
     }
 
     /// @notice s * p for s < 512 by double-and-add (cheaper than ecMul for small s).
     function scalar_mul_tiny(G1Point memory p, uint16 s) internal view returns (G1Point memory) {
-        require(s < 512, "BN254.scalar_mul_tiny: scalar too large");
+        if (!(s < 512)) revert ScalarTooLarge();
         G1Point memory acc = G1Point(0, 0);
         if (s == 0) return acc;
         G1Point memory d = G1Point(p.X, p.Y);
@@ -84,7 +95,7 @@ library BN254 {
         returns (bool)
     {
         (bool ok, bool res) = safePairing(a1, a2, b1, b2, gasleft());
-        require(ok, "BN254.pairing: pairing precompile failed");
+        if (!(ok)) revert ECPairingFailed();
         return res;
     }
 
@@ -122,7 +133,7 @@ library BN254 {
         assembly {
             ok := staticcall(gas(), 0x05, input, 0xc0, out, 0x20)
         }
-        require(ok, "BN254.expMod: modexp failed");
+        if (!(ok)) revert ExpModFailed();
         r = out[0];
     }
 

@@ -3,19 +3,26 @@ pragma solidity ^0.8.12;
 
 /// @title Quorum bitmaps: quorum q is bit q of a uint256.
 library BitmapUtils {
+    /// @notice A quorum number at or above the bound (quorumCount).
+    error BitmapValueTooLarge();
+    /// @notice More than 256 quorum numbers.
+    error BytesArrayLengthTooLong();
+    /// @notice Quorum numbers not strictly ascending.
+    error BytesArrayNotOrdered();
+
     /// @notice Bitmap of strictly ascending quorum numbers, each below `bitUpperBound`.
     function orderedBytesArrayToBitmap(bytes memory arr, uint8 bitUpperBound) internal pure returns (uint256 bitmap) {
         bitmap = orderedBytesArrayToBitmap(arr);
         if (bitmap != 0) {
-            require((bitmap >> bitUpperBound) == 0, "BitmapUtils.orderedBytesArrayToBitmap: bitmap exceeds max value");
+            if (!((bitmap >> bitUpperBound) == 0)) revert BitmapValueTooLarge();
         }
     }
 
     function orderedBytesArrayToBitmap(bytes memory arr) internal pure returns (uint256 bitmap) {
-        require(arr.length <= 256, "BitmapUtils.orderedBytesArrayToBitmap: orderedBytesArray is too long");
+        if (!(arr.length <= 256)) revert BytesArrayLengthTooLong();
         for (uint256 i = 0; i < arr.length; i++) {
             uint256 bit = uint256(1) << uint8(arr[i]);
-            require(bit > bitmap, "BitmapUtils.orderedBytesArrayToBitmap: orderedBytesArray is not ordered");
+            if (!(bit > bitmap)) revert BytesArrayNotOrdered();
             bitmap |= bit;
         }
     }

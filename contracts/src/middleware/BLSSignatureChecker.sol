@@ -3,27 +3,16 @@ pragma solidity ^0.8.12;
 
 import {BN254} from "../libraries/BN254.sol";
 import {BitmapUtils} from "../libraries/BitmapUtils.sol";
-import {IRegistryCoordinator, IStakeRegistry, IBLSApkRegistry, IDelegationManager} from "../interfaces/IEigen.sol";
+import {IRegistryCoordinator} from "../interfaces/IRegistryCoordinator.sol";
+import {IStakeRegistry} from "../interfaces/IStakeRegistry.sol";
+import {IBLSApkRegistry} from "../interfaces/IBLSApkRegistry.sol";
+import {IDelegationManager} from "../interfaces/IDelegationManager.sol";
+import {IBLSSignatureChecker} from "../interfaces/IBLSSignatureChecker.sol";
+import {BLSSignatureCheckerStorage} from "./BLSSignatureCheckerStorage.sol";
 
 /// @title Aggregate BLS signature check over the registries' histories at a reference block.
-contract BLSSignatureChecker {
+contract BLSSignatureChecker is BLSSignatureCheckerStorage {
     using BN254 for BN254.G1Point;
-
-    struct NonSignerStakesAndSignature {
-        uint32[] nonSignerQuorumBitmapIndices;
-        BN254.G1Point[] nonSignerPubkeys;
-        BN254.G1Point[] quorumApks;
-        BN254.G2Point apkG2;
-        BN254.G1Point sigma;
-        uint32[] quorumApkIndices;
-        uint32[] totalStakeIndices;
-        uint32[][] nonSignerStakeIndices;
-    }
-
-    struct QuorumStakeTotals {
-        uint96[] signedStakeForQuorum;
-        uint96[] totalStakeForQuorum;
-    }
 
     struct NonSignerInfo {
         uint256[] quorumBitmaps;
@@ -32,14 +21,14 @@ contract BLSSignatureChecker {
 
     uint256 internal constant PAIRING_EQUALITY_CHECK_GAS = 120000;
 
+    /// @notice The RegistryCoordinator (the only caller of the registries).
     IRegistryCoordinator public immutable registryCoordinator;
+    /// @notice The StakeRegistry.
     IStakeRegistry public immutable stakeRegistry;
+    /// @notice The BLSApkRegistry.
     IBLSApkRegistry public immutable blsApkRegistry;
+    /// @notice The DelegationManager.
     IDelegationManager public immutable delegation;
-
-    bool public staleStakesForbidden;
-
-    event StaleStakesForbiddenUpdate(bool value);
 
     constructor(IRegistryCoordinator _registryCoordinator) {
         registryCoordinator = _registryCoordinator;
@@ -50,30 +39,30 @@ contract BLSSignatureChecker {
     }
 
     modifier onlyCoordinatorOwner() {
-        require(msg.sender == registryCoordinator.owner(), "BLSSignatureChecker.onlyCoordinatorOwner: caller is not the owner of the registryCoordinator");
+        if (msg.sender != registryCoordinator.owner()) revert OnlyRegistryCoordinatorOwner();
         _;
     }
 
+    /// @inheritdoc IBLSSignatureChecker
     function setStaleStakesForbidden(bool value) external onlyCoordinatorOwner {
         staleStakesForbidden = value;
         emit StaleStakesForbiddenUpdate(value);
     }
 
+    /// @inheritdoc IBLSSignatureChecker
     function checkSignatures(
         bytes32 msgHash,
         bytes calldata quorumNumbers,
         uint32 referenceBlockNumber,
         NonSignerStakesAndSignature memory params
     ) public view returns (QuorumStakeTotals memory totals, bytes32 signatoryRecordHash) {
-        require(quorumNumbers.length != 0, "BLSSignatureChecker.checkSignatures: empty quorum input");
-        require(
-            quorumNumbers.length == params.quorumApks.length && quorumNumbers.length == params.quorumApkIndices.length
-                && quorumNumbers.length == params.totalStakeIndices.length && quorumNumbers.length == params.nonSignerStakeIndices.length,
-            "BLSSignatureChecker.checkSignatures: input quorum length mismatch"
-        );
-        require(params.nonSignerPubkeys.length == params.nonSignerQuorumBitmapIndices.length,
-            "BLSSignatureChecker.checkSignatures: input nonsigner length mismatch");
-        require(referenceBlockNumber < uint32(block.number), "BLSSignatureChecker.checkSignatures: invalid reference block");
+        if (quorumNumbers.length == 0) revert InputEmptyQuorumNumbers();
+        if (quorumNumbers.length != params.quorumApks.length || quorumNumbers.length != params.quorumApkIndices.length
+            || quorumNumbers.length != params.totalStakeIndices.length || quorumNumbers.length != params.nonSignerStakeIndices.length) {
+            revert InputArrayLengthMismatch();
+        }
+        if (params.nonSignerPubkeys.length != params.nonSignerQuorumBitmapIndices.length) revert InputNonSignerLengthMismatch();
+        if (referenceBlockNumber >= uint32(block.number)) revert InvalidReferenceBlocknumber();
 
         BN254.G1Point memory apk = BN254.G1Point(0, 0);
         uint256 signingQuorumBitmap = BitmapUtils.orderedBytesArrayToBitmap(quorumNumbers, registryCoordinator.quorumCount());
@@ -83,8 +72,7 @@ contract BLSSignatureChecker {
         for (uint256 j = 0; j < params.nonSignerPubkeys.length; j++) {
             ns.pubkeyHashes[j] = params.nonSignerPubkeys[j].hashG1Point();
             if (j != 0) {
-                require(uint256(ns.pubkeyHashes[j]) > uint256(ns.pubkeyHashes[j - 1]),
-                    "BLSSignatureChecker.checkSignatures: nonSignerPubkeys not sorted");
+                if (uint256(ns.pubkeyHashes[j]) <= uint256(ns.pubkeyHashes[j - 1])) revert NonSignerPubkeysNotSorted();
             }
             ns.quorumBitmaps[j] = registryCoordinator.getQuorumBitmapAtBlockNumberByIndex(
                 ns.pubkeyHashes[j], referenceBlockNumber, params.nonSignerQuorumBitmapIndices[j]
@@ -103,8 +91,8 @@ contract BLSSignatureChecker {
 
         (bool pairingSuccessful, bool signatureIsValid) =
             trySignatureAndApkVerification(msgHash, apk, params.apkG2, params.sigma);
-        require(pairingSuccessful, "BLSSignatureChecker.checkSignatures: pairing precompile call failed");
-        require(signatureIsValid, "BLSSignatureChecker.checkSignatures: signature is invalid");
+        if (!pairingSuccessful) revert InvalidBLSPairingKey();
+        if (!signatureIsValid) revert InvalidBLSSignature();
 
         signatoryRecordHash = keccak256(abi.encodePacked(referenceBlockNumber, ns.pubkeyHashes));
     }
@@ -120,14 +108,14 @@ contract BLSSignatureChecker {
     ) internal view returns (BN254.G1Point memory) {
         uint8 q = uint8(quorumNumbers[i]);
         if (staleStakesForbidden) {
-            require(registryCoordinator.quorumUpdateBlockNumber(q) + delegation.minWithdrawalDelayBlocks() > referenceBlockNumber,
-                "BLSSignatureChecker.checkSignatures: StakeRegistry updates must be within withdrawalDelayBlocks window");
+            if (registryCoordinator.quorumUpdateBlockNumber(q) + delegation.minWithdrawalDelayBlocks() <= referenceBlockNumber) {
+                revert StaleStakesForbidden();
+            }
         }
-        require(
-            bytes24(params.quorumApks[i].hashG1Point())
-                == blsApkRegistry.getApkHashAtBlockNumberAndIndex(q, referenceBlockNumber, params.quorumApkIndices[i]),
-            "BLSSignatureChecker.checkSignatures: quorumApk hash in storage does not match provided quorum apk"
-        );
+        if (bytes24(params.quorumApks[i].hashG1Point())
+                != blsApkRegistry.getApkHashAtBlockNumberAndIndex(q, referenceBlockNumber, params.quorumApkIndices[i])) {
+            revert InvalidQuorumApkHash();
+        }
         uint96 total = stakeRegistry.getTotalStakeAtBlockNumberFromIndex(q, referenceBlockNumber, params.totalStakeIndices[i]);
         uint96 signed = total - _nonSignerStake(q, referenceBlockNumber, ns, params.nonSignerStakeIndices[i]);
         totals.totalStakeForQuorum[i] = total;
@@ -149,8 +137,7 @@ contract BLSSignatureChecker {
         }
     }
 
-    /// @notice One 2-pairing check of the signature and of apk (G1) vs apkG2:
-    ///         e(sigma + gamma*apk, -G2) * e(H(m) + gamma*G1, apkG2) == 1.
+    /// @inheritdoc IBLSSignatureChecker
     function trySignatureAndApkVerification(
         bytes32 msgHash,
         BN254.G1Point memory apk,

@@ -1,30 +1,34 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.12;
 
-import {IIndexRegistry, IRegistryCoordinator} from "../interfaces/IEigen.sol";
+import {IIndexRegistry} from "../interfaces/IIndexRegistry.sol";
+import {IRegistryCoordinator} from "../interfaces/IRegistryCoordinator.sol";
 import {Initializable} from "../utils/Initializable.sol";
+import {IndexRegistryStorage} from "./IndexRegistryStorage.sol";
 
 /// @title Ordered operator list per quorum with history; removal moves the last operator
 ///        into the freed index (swap-pop).
-contract IndexRegistry is Initializable, IIndexRegistry {
-    struct OperatorUpdate {
-        uint32 fromBlockNumber;
-        bytes32 operatorId;
-    }
+contract IndexRegistry is Initializable, IndexRegistryStorage {
+    /// @notice The caller is not the RegistryCoordinator.
+    error OnlyRegistryCoordinator();
+    /// @notice The quorum was not created.
+    error QuorumDoesNotExist();
+    /// @notice The quorum was created already.
+    error QuorumExists();
+    /// @notice No operator held that index at the block.
+    error OperatorIdDoesNotExist();
+    /// @notice The quorum did not exist at the block.
+    error QuorumDoesNotExistAtBlockNumber();
 
-    struct QuorumUpdate {
-        uint32 fromBlockNumber;
-        uint32 numOperators;
-    }
 
+
+    /// @notice The operator id of an empty index.
     bytes32 public constant OPERATOR_DOES_NOT_EXIST_ID = bytes32(0);
 
+    /// @notice The RegistryCoordinator (the only caller of the registries).
     address public immutable registryCoordinator;
 
-    mapping(uint8 => mapping(bytes32 => uint32)) public currentOperatorIndex;
-    mapping(uint8 => mapping(uint32 => OperatorUpdate[])) internal _indexHistory;
-    mapping(uint8 => QuorumUpdate[]) internal _operatorCountHistory;
-
+    /// @notice `operatorId` now holds index `newOperatorIndex` in `quorumNumber`.
     event QuorumIndexUpdate(bytes32 indexed operatorId, uint8 quorumNumber, uint32 newOperatorIndex);
 
     constructor(IRegistryCoordinator _registryCoordinator) {
@@ -33,10 +37,11 @@ contract IndexRegistry is Initializable, IIndexRegistry {
     }
 
     modifier onlyRegistryCoordinator() {
-        require(msg.sender == registryCoordinator, "IndexRegistry.onlyRegistryCoordinator: caller is not the registry coordinator");
+        if (!(msg.sender == registryCoordinator)) revert OnlyRegistryCoordinator();
         _;
     }
 
+    /// @notice Appends the operator to each quorum; returns the new operator counts. RegistryCoordinator only.
     function registerOperator(bytes32 operatorId, bytes calldata quorumNumbers)
         external
         onlyRegistryCoordinator
@@ -46,7 +51,7 @@ contract IndexRegistry is Initializable, IIndexRegistry {
         for (uint256 i = 0; i < quorumNumbers.length; i++) {
             uint8 q = uint8(quorumNumbers[i]);
             uint256 len = _operatorCountHistory[q].length;
-            require(len != 0, "IndexRegistry.registerOperator: quorum does not exist");
+            if (!(len != 0)) revert QuorumDoesNotExist();
             uint32 newCount = _operatorCountHistory[q][len - 1].numOperators + 1;
             _updateOperatorCountHistory(q, newCount);
             _assignOperatorToIndex(operatorId, q, newCount - 1);
@@ -54,11 +59,12 @@ contract IndexRegistry is Initializable, IIndexRegistry {
         }
     }
 
+    /// @notice Removes the operator from each quorum (the last operator takes its index). RegistryCoordinator only.
     function deregisterOperator(bytes32 operatorId, bytes calldata quorumNumbers) external onlyRegistryCoordinator {
         for (uint256 i = 0; i < quorumNumbers.length; i++) {
             uint8 q = uint8(quorumNumbers[i]);
             uint256 len = _operatorCountHistory[q].length;
-            require(len != 0, "IndexRegistry.registerOperator: quorum does not exist");
+            if (!(len != 0)) revert QuorumDoesNotExist();
             uint32 index = currentOperatorIndex[q][operatorId];
             uint32 newCount = _operatorCountHistory[q][len - 1].numOperators - 1;
             _updateOperatorCountHistory(q, newCount);
@@ -68,8 +74,9 @@ contract IndexRegistry is Initializable, IIndexRegistry {
         }
     }
 
+    /// @notice Starts a quorum's count history. RegistryCoordinator only.
     function initializeQuorum(uint8 quorumNumber) external onlyRegistryCoordinator {
-        require(_operatorCountHistory[quorumNumber].length == 0, "IndexRegistry.createQuorum: quorum already exists");
+        if (!(_operatorCountHistory[quorumNumber].length == 0)) revert QuorumExists();
         _operatorCountHistory[quorumNumber].push(QuorumUpdate(uint32(block.number), 0));
     }
 
@@ -97,6 +104,7 @@ contract IndexRegistry is Initializable, IIndexRegistry {
         return h.length == 0 ? OPERATOR_DOES_NOT_EXIST_ID : h[h.length - 1].operatorId;
     }
 
+    /// @notice A quorum's operator ids at `blockNumber`, by index.
     function getOperatorListAtBlockNumber(uint8 quorumNumber, uint32 blockNumber) external view returns (bytes32[] memory list) {
         uint32 n = _operatorCountAtBlockNumber(quorumNumber, blockNumber);
         list = new bytes32[](n);
@@ -109,7 +117,7 @@ contract IndexRegistry is Initializable, IIndexRegistry {
                     break;
                 }
             }
-            require(id != OPERATOR_DOES_NOT_EXIST_ID, "IndexRegistry._operatorIdForIndexAtBlockNumber: operator does not exist at the given block number");
+            if (!(id != OPERATOR_DOES_NOT_EXIST_ID)) revert OperatorIdDoesNotExist();
             list[i] = id;
         }
     }
@@ -119,27 +127,32 @@ contract IndexRegistry is Initializable, IIndexRegistry {
         for (uint256 j = h.length; j > 0; j--) {
             if (h[j - 1].fromBlockNumber <= blockNumber) return h[j - 1].numOperators;
         }
-        revert("IndexRegistry._operatorCountAtBlockNumber: quorum did not exist at given block number");
+        revert QuorumDoesNotExistAtBlockNumber();
     }
 
+    /// @notice A quorum's current operator count.
     function totalOperatorsForQuorum(uint8 quorumNumber) external view returns (uint32) {
         QuorumUpdate[] storage h = _operatorCountHistory[quorumNumber];
         return h.length == 0 ? 0 : h[h.length - 1].numOperators;
     }
 
+    /// @notice A quorum's latest count update.
     function getLatestQuorumUpdate(uint8 quorumNumber) external view returns (QuorumUpdate memory) {
         QuorumUpdate[] storage h = _operatorCountHistory[quorumNumber];
         return h[h.length - 1];
     }
 
+    /// @notice A quorum's count update `index`.
     function getQuorumUpdateAtIndex(uint8 quorumNumber, uint32 quorumIndex) external view returns (QuorumUpdate memory) {
         return _operatorCountHistory[quorumNumber][quorumIndex];
     }
 
+    /// @notice Update `index` of the history of index `operatorIndex` in a quorum.
     function getOperatorUpdateAtIndex(uint8 quorumNumber, uint32 operatorIndex, uint32 arrayIndex) external view returns (OperatorUpdate memory) {
         return _indexHistory[quorumNumber][operatorIndex][arrayIndex];
     }
 
+    /// @notice The latest update of index `operatorIndex` in a quorum.
     function getLatestOperatorUpdate(uint8 quorumNumber, uint32 operatorIndex) external view returns (OperatorUpdate memory) {
         OperatorUpdate[] storage h = _indexHistory[quorumNumber][operatorIndex];
         return h[h.length - 1];

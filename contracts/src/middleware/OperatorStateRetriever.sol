@@ -2,7 +2,10 @@
 pragma solidity ^0.8.12;
 
 import {BitmapUtils} from "../libraries/BitmapUtils.sol";
-import {IRegistryCoordinator, IStakeRegistry, IBLSApkRegistry, IIndexRegistry} from "../interfaces/IEigen.sol";
+import {IRegistryCoordinator} from "../interfaces/IRegistryCoordinator.sol";
+import {IStakeRegistry} from "../interfaces/IStakeRegistry.sol";
+import {IBLSApkRegistry} from "../interfaces/IBLSApkRegistry.sol";
+import {IIndexRegistry} from "../interfaces/IIndexRegistry.sol";
 
 /// @title Stateless views that assemble operator sets and checkSignatures indices.
 contract OperatorStateRetriever {
@@ -19,6 +22,7 @@ contract OperatorStateRetriever {
         uint32[][] nonSignerStakeIndices;
     }
 
+    /// @notice The operators (address, id, stake) of each quorum at `blockNumber` (the overload taking an operator id also returns its quorum bitmap).
     function getOperatorState(IRegistryCoordinator registryCoordinator, bytes32 operatorId, uint32 blockNumber)
         external
         view
@@ -31,6 +35,7 @@ contract OperatorStateRetriever {
         state = getOperatorState(registryCoordinator, BitmapUtils.bitmapToBytesArray(quorumBitmap), blockNumber);
     }
 
+    /// @notice The operators (address, id, stake) of each quorum at `blockNumber` (the overload taking an operator id also returns its quorum bitmap).
     function getOperatorState(IRegistryCoordinator registryCoordinator, bytes memory quorumNumbers, uint32 blockNumber)
         public
         view
@@ -50,6 +55,7 @@ contract OperatorStateRetriever {
         }
     }
 
+    /// @notice The history indices checkSignatures needs for these non-signers at `referenceBlockNumber`.
     function getCheckSignaturesIndices(
         IRegistryCoordinator registryCoordinator,
         uint32 referenceBlockNumber,
@@ -88,6 +94,7 @@ contract OperatorStateRetriever {
         }
     }
 
+    /// @notice Each operator's quorum bitmap at `blockNumber`.
     function getQuorumBitmapsAtBlockNumber(IRegistryCoordinator registryCoordinator, bytes32[] memory operatorIds, uint32 blockNumber)
         external
         view

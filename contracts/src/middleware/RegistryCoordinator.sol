@@ -3,23 +3,62 @@ pragma solidity ^0.8.12;
 
 import {BN254} from "../libraries/BN254.sol";
 import {BitmapUtils} from "../libraries/BitmapUtils.sol";
-import {
-    ISignatureUtils, IServiceManager, IStakeRegistry, IStakeRegistryTypes, IBLSApkRegistry,
-    IBLSApkRegistryTypes, IIndexRegistry, IRegistryCoordinator
-} from "../interfaces/IEigen.sol";
+import {ISignatureUtils} from "../interfaces/ISignatureUtils.sol";
+import {IServiceManager} from "../interfaces/IServiceManager.sol";
+import {IStakeRegistry} from "../interfaces/IStakeRegistry.sol";
+import {IBLSApkRegistry} from "../interfaces/IBLSApkRegistry.sol";
+import {IIndexRegistry} from "../interfaces/IIndexRegistry.sol";
+import {IRegistryCoordinator} from "../interfaces/IRegistryCoordinator.sol";
 import {Initializable} from "../utils/Initializable.sol";
 import {Ownable} from "../utils/Ownable.sol";
 import {Pausable} from "../utils/Pausable.sol";
-import {IPauserRegistry} from "../utils/PauserRegistry.sol";
+import {IPauserRegistry} from "../interfaces/IPauserRegistry.sol";
+import {RegistryCoordinatorStorage} from "./RegistryCoordinatorStorage.sol";
 
 /// @title Operator registration across quorums; keeps the quorum bitmap history and drives the
 ///        BLS, stake and index registries. Churn (registerOperatorWithChurn) is not supported.
-contract RegistryCoordinator is Initializable, Ownable, Pausable, IRegistryCoordinator {
+contract RegistryCoordinator is Initializable, Ownable, Pausable, RegistryCoordinatorStorage {
     using BitmapUtils for *;
 
+    /// @notice Array arguments that must have one entry each differ in length.
+    error InputLengthMismatch();
+    /// @notice The caller is not the ejector.
+    error OnlyEjector();
+    /// @notice The quorum was not created.
+    error QuorumDoesNotExist();
+    /// @notice Registering would exceed a quorum's maxOperatorCount (churn is not supported).
+    error MaxOperatorCountReached();
+    /// @notice Quorum numbers that are not ordered, unique and existing.
+    error InvalidQuorums();
+    /// @notice updateOperatorsForQuorum must list every operator of the quorum.
+    error QuorumOperatorCountMismatch();
+    /// @notice The operator is not registered for that quorum.
+    error NotRegisteredForQuorum();
+    /// @notice Operators are not in strictly ascending address order.
+    error NotSorted();
+    /// @notice The operator is not registered.
+    error NotRegistered();
+    /// @notice No quorum given.
+    error BitmapEmpty();
+    /// @notice The operator is registered for one of the quorums already.
+    error AlreadyRegisteredForQuorums();
+    /// @notice 192 quorums exist already.
+    error MaxQuorumsReached();
+    /// @notice The operator has no quorum bitmap at that block.
+    error BitmapUpdateNotFound();
+    /// @notice The bitmap update at that index is younger than the block.
+    error BitmapUpdateIsAfterBlockNumber();
+    /// @notice A newer bitmap update than the one at that index applies at the block.
+    error NextBitmapUpdateIsBeforeBlockNumber();
+    /// @notice registerOperatorWithChurn: churn is not modelled by this devnet stack.
+    error ChurnNotSupported();
+
+
+    /// @notice EIP-712 type hash of a churn approval (churn is not supported; kept for interface identity).
     bytes32 public constant OPERATOR_CHURN_APPROVAL_TYPEHASH = keccak256(
         "OperatorChurnApproval(address registeringOperator,bytes32 registeringOperatorId,OperatorKickParam[] operatorKickParams,bytes32 salt,uint256 expiry)OperatorKickParam(uint8 quorumNumber,address operator)"
     );
+    /// @notice EIP-712 type hash of the BLS key registration message.
     bytes32 public constant PUBKEY_REGISTRATION_TYPEHASH = keccak256("BN254PubkeyRegistration(address operator)");
     bytes32 internal constant EIP712_DOMAIN_TYPEHASH =
         keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
@@ -28,27 +67,28 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, IRegistryCoord
     uint8 internal constant PAUSED_DEREGISTER_OPERATOR = 1;
     uint8 internal constant PAUSED_UPDATE_OPERATOR = 2;
 
+    /// @notice The AVS service manager operators register with.
     IServiceManager public immutable serviceManager;
+    /// @notice The StakeRegistry.
     IStakeRegistry public immutable stakeRegistry;
+    /// @notice The BLSApkRegistry.
     IBLSApkRegistry public immutable blsApkRegistry;
+    /// @notice The IndexRegistry.
     IIndexRegistry public immutable indexRegistry;
 
-    uint8 public quorumCount;
-    mapping(uint8 => OperatorSetParam) internal _quorumParams;
-    mapping(bytes32 => QuorumBitmapUpdate[]) internal _operatorBitmapHistory;
-    mapping(address => OperatorInfo) internal _operatorInfo;
-    mapping(bytes32 => bool) public isChurnApproverSaltUsed;
-    mapping(uint8 => uint256) public quorumUpdateBlockNumber;
-    address[] public registries;
-    address public churnApprover;
-    address public ejector;
-
+    /// @notice An operator registered.
     event OperatorRegistered(address indexed operator, bytes32 indexed operatorId);
+    /// @notice `operator` deregistered from every quorum it was in.
     event OperatorDeregistered(address indexed operator, bytes32 indexed operatorId);
+    /// @notice A quorum's operator-set parameters changed.
     event OperatorSetParamsUpdated(uint8 indexed quorumNumber, OperatorSetParam operatorSetParams);
+    /// @notice The churn approver changed.
     event ChurnApproverUpdated(address prevChurnApprover, address newChurnApprover);
+    /// @notice The ejector changed.
     event EjectorUpdated(address prevEjector, address newEjector);
+    /// @notice `quorumNumber`'s stakes were all updated at `blocknumber` (updateOperatorsForQuorum).
     event QuorumBlockNumberUpdated(uint8 indexed quorumNumber, uint256 blocknumber);
+    /// @notice An operator's socket was set.
     event OperatorSocketUpdate(bytes32 indexed operatorId, string socket);
 
     constructor(IServiceManager _serviceManager, IStakeRegistry _stakeRegistry, IBLSApkRegistry _blsApkRegistry, IIndexRegistry _indexRegistry) {
@@ -59,6 +99,7 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, IRegistryCoord
         _disableInitializers();
     }
 
+    /// @notice Sets the owner, churn approver, ejector and pauser, and creates the initial quorums. Once, through the proxy.
     function initialize(
         address _initialOwner,
         address _churnApprover,
@@ -67,10 +108,9 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, IRegistryCoord
         uint256 _initialPausedStatus,
         OperatorSetParam[] memory _operatorSetParams,
         uint96[] memory _minimumStakes,
-        IStakeRegistryTypes.StrategyParams[][] memory _strategyParams
+        IStakeRegistry.StrategyParams[][] memory _strategyParams
     ) external initializer {
-        require(_operatorSetParams.length == _minimumStakes.length && _minimumStakes.length == _strategyParams.length,
-            "RegistryCoordinator.initialize: input length mismatch");
+        if (!(_operatorSetParams.length == _minimumStakes.length && _minimumStakes.length == _strategyParams.length)) revert InputLengthMismatch();
         _transferOwnership(_initialOwner);
         _initializePauser(_pauserRegistry, _initialPausedStatus);
         _setChurnApprover(_churnApprover);
@@ -84,46 +124,49 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, IRegistryCoord
     }
 
     modifier onlyEjector() {
-        require(msg.sender == ejector, "RegistryCoordinator.onlyEjector: caller is not the ejector");
+        if (!(msg.sender == ejector)) revert OnlyEjector();
         _;
     }
 
     modifier quorumExists(uint8 q) {
-        require(q < quorumCount, "RegistryCoordinator.quorumExists: quorum does not exist");
+        if (!(q < quorumCount)) revert QuorumDoesNotExist();
         _;
     }
 
     // ---- operator entry points ----
 
+    /// @notice Registers the caller for `quorumNumbers`: BLS key (registered on first use), stakes, indices and the AVS registration (checked operator signature). Not while paused.
     function registerOperator(
         bytes calldata quorumNumbers,
         string calldata socket,
-        IBLSApkRegistryTypes.PubkeyRegistrationParams calldata params,
+        IBLSApkRegistry.PubkeyRegistrationParams calldata params,
         ISignatureUtils.SignatureWithSaltAndExpiry memory operatorSignature
     ) external onlyWhenNotPaused(PAUSED_REGISTER_OPERATOR) {
         bytes32 operatorId = _getOrCreateOperatorId(msg.sender, params);
         uint32[] memory numOperators = _registerOperator(msg.sender, operatorId, quorumNumbers, socket, operatorSignature);
         for (uint256 i = 0; i < quorumNumbers.length; i++) {
-            require(numOperators[i] <= _quorumParams[uint8(quorumNumbers[i])].maxOperatorCount,
-                "RegistryCoordinator.registerOperator: operator count exceeds maximum");
+            if (!(numOperators[i] <= _quorumParams[uint8(quorumNumbers[i])].maxOperatorCount)) revert MaxOperatorCountReached();
         }
     }
 
+    /// @notice Reverts (ChurnNotSupported): churn is not modelled by this devnet stack; the selector exists for interface identity.
     function registerOperatorWithChurn(
         bytes calldata,
         string calldata,
-        IBLSApkRegistryTypes.PubkeyRegistrationParams calldata,
+        IBLSApkRegistry.PubkeyRegistrationParams calldata,
         OperatorKickParam[] calldata,
         ISignatureUtils.SignatureWithSaltAndExpiry memory,
         ISignatureUtils.SignatureWithSaltAndExpiry memory
     ) external view onlyWhenNotPaused(PAUSED_REGISTER_OPERATOR) {
-        revert("RegistryCoordinator.registerOperatorWithChurn: churn is not supported by this devnet stack");
+        revert ChurnNotSupported();
     }
 
+    /// @notice Deregisters the caller from `quorumNumbers`. Not while paused.
     function deregisterOperator(bytes calldata quorumNumbers) external onlyWhenNotPaused(PAUSED_DEREGISTER_OPERATOR) {
         _deregisterOperator(msg.sender, quorumNumbers);
     }
 
+    /// @notice Updates the stakes of `operators` in every quorum they are in (deregistering those below the minimum). Not while paused.
     function updateOperators(address[] calldata operators) external onlyWhenNotPaused(PAUSED_UPDATE_OPERATOR) {
         for (uint256 i = 0; i < operators.length; i++) {
             OperatorInfo memory info = _operatorInfo[operators[i]];
@@ -133,25 +176,24 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, IRegistryCoord
         }
     }
 
+    /// @notice Updates the stakes of every operator of each quorum (operators sorted by address) and records the block. Not while paused.
     function updateOperatorsForQuorum(address[][] calldata operatorsPerQuorum, bytes calldata quorumNumbers)
         external
         onlyWhenNotPaused(PAUSED_UPDATE_OPERATOR)
     {
         uint256 qbitmap = BitmapUtils.orderedBytesArrayToBitmap(quorumNumbers, quorumCount);
-        require(qbitmap != 0 || quorumNumbers.length == 0, "RegistryCoordinator.updateOperatorsForQuorum: invalid quorums");
-        require(operatorsPerQuorum.length == quorumNumbers.length, "RegistryCoordinator.updateOperatorsForQuorum: input length mismatch");
+        if (!(qbitmap != 0 || quorumNumbers.length == 0)) revert InvalidQuorums();
+        if (!(operatorsPerQuorum.length == quorumNumbers.length)) revert InputLengthMismatch();
         for (uint256 i = 0; i < quorumNumbers.length; i++) {
             uint8 q = uint8(quorumNumbers[i]);
             address[] calldata ops = operatorsPerQuorum[i];
-            require(ops.length == indexRegistry.totalOperatorsForQuorum(q),
-                "RegistryCoordinator.updateOperatorsForQuorum: number of updated operators does not match quorum total");
+            if (!(ops.length == indexRegistry.totalOperatorsForQuorum(q))) revert QuorumOperatorCountMismatch();
             address prev = address(0);
             for (uint256 j = 0; j < ops.length; j++) {
                 address op = ops[j];
                 OperatorInfo memory info = _operatorInfo[op];
-                require(BitmapUtils.isSet(_currentBitmap(info.operatorId), q),
-                    "RegistryCoordinator.updateOperatorsForQuorum: operator not in quorum");
-                require(op > prev, "RegistryCoordinator.updateOperatorsForQuorum: operators array must be sorted in ascending address order");
+                if (!(BitmapUtils.isSet(_currentBitmap(info.operatorId), q))) revert NotRegisteredForQuorum();
+                if (!(op > prev)) revert NotSorted();
                 prev = op;
                 _updateOperator(op, info, quorumNumbers[i:i + 1]);
             }
@@ -160,39 +202,45 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, IRegistryCoord
         }
     }
 
+    /// @notice Emits the caller's new socket. Registered operators only.
     function updateSocket(string memory socket) external {
-        require(_operatorInfo[msg.sender].status == OperatorStatus.REGISTERED, "RegistryCoordinator.updateSocket: operator is not registered");
+        if (!(_operatorInfo[msg.sender].status == OperatorStatus.REGISTERED)) revert NotRegistered();
         emit OperatorSocketUpdate(_operatorInfo[msg.sender].operatorId, socket);
     }
 
+    /// @notice Deregisters `operator` from `quorumNumbers`. Ejector only.
     function ejectOperator(address operator, bytes calldata quorumNumbers) external onlyEjector {
         _deregisterOperator(operator, quorumNumbers);
     }
 
     // ---- owner ----
 
-    function createQuorum(OperatorSetParam memory operatorSetParams, uint96 minimumStake, IStakeRegistryTypes.StrategyParams[] memory strategyParams)
+    /// @notice Creates a quorum with its operator-set parameters, minimum stake and strategies. Owner only.
+    function createQuorum(OperatorSetParam memory operatorSetParams, uint96 minimumStake, IStakeRegistry.StrategyParams[] memory strategyParams)
         external
         onlyOwner
     {
         _createQuorum(operatorSetParams, minimumStake, strategyParams);
     }
 
+    /// @notice Replaces a quorum's operator-set parameters. Owner only; emits OperatorSetParamsUpdated.
     function setOperatorSetParams(uint8 quorumNumber, OperatorSetParam memory operatorSetParams) external onlyOwner quorumExists(quorumNumber) {
         _setOperatorSetParams(quorumNumber, operatorSetParams);
     }
 
+    /// @notice Replaces the churn approver. Owner only; emits ChurnApproverUpdated.
     function setChurnApprover(address _churnApprover) external onlyOwner {
         _setChurnApprover(_churnApprover);
     }
 
+    /// @notice Replaces the ejector. Owner only; emits EjectorUpdated.
     function setEjector(address _ejector) external onlyOwner {
         _setEjector(_ejector);
     }
 
     // ---- internals ----
 
-    function _getOrCreateOperatorId(address operator, IBLSApkRegistryTypes.PubkeyRegistrationParams calldata params)
+    function _getOrCreateOperatorId(address operator, IBLSApkRegistry.PubkeyRegistrationParams calldata params)
         internal
         returns (bytes32 operatorId)
     {
@@ -211,8 +259,8 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, IRegistryCoord
     ) internal returns (uint32[] memory numOperators) {
         uint256 toAdd = BitmapUtils.orderedBytesArrayToBitmap(quorumNumbers, quorumCount);
         uint256 current = _currentBitmap(operatorId);
-        require(toAdd != 0, "RegistryCoordinator._registerOperator: bitmap cannot be 0");
-        require(toAdd & current == 0, "RegistryCoordinator._registerOperator: operator already registered for some quorums being registered for");
+        if (!(toAdd != 0)) revert BitmapEmpty();
+        if (!(toAdd & current == 0)) revert AlreadyRegisteredForQuorums();
         _updateOperatorBitmap(operatorId, uint192(current | toAdd));
         emit OperatorSocketUpdate(operatorId, socket);
         if (_operatorInfo[operator].status != OperatorStatus.REGISTERED) {
@@ -227,11 +275,11 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, IRegistryCoord
 
     function _deregisterOperator(address operator, bytes memory quorumNumbers) internal {
         OperatorInfo memory info = _operatorInfo[operator];
-        require(info.status == OperatorStatus.REGISTERED, "RegistryCoordinator._deregisterOperator: operator is not registered");
+        if (!(info.status == OperatorStatus.REGISTERED)) revert NotRegistered();
         uint256 toRemove = BitmapUtils.orderedBytesArrayToBitmap(quorumNumbers, quorumCount);
         uint256 current = _currentBitmap(info.operatorId);
-        require(toRemove != 0, "RegistryCoordinator._deregisterOperator: bitmap cannot be 0");
-        require(toRemove & current == toRemove, "RegistryCoordinator._deregisterOperator: operator is not registered for specified quorums");
+        if (!(toRemove != 0)) revert BitmapEmpty();
+        if (!(toRemove & current == toRemove)) revert NotRegisteredForQuorum();
         uint256 next = current & ~toRemove;
         _updateOperatorBitmap(info.operatorId, uint192(next));
         if (next == 0) {
@@ -265,9 +313,9 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, IRegistryCoord
         }
     }
 
-    function _createQuorum(OperatorSetParam memory p, uint96 minimumStake, IStakeRegistryTypes.StrategyParams[] memory strategyParams) internal {
+    function _createQuorum(OperatorSetParam memory p, uint96 minimumStake, IStakeRegistry.StrategyParams[] memory strategyParams) internal {
         uint8 prev = quorumCount;
-        require(prev < MAX_QUORUM_COUNT, "RegistryCoordinator.createQuorum: max quorums reached");
+        if (!(prev < MAX_QUORUM_COUNT)) revert MaxQuorumsReached();
         quorumCount = prev + 1;
         _setOperatorSetParams(prev, p);
         stakeRegistry.initializeQuorum(prev, minimumStake, strategyParams);
@@ -304,10 +352,12 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, IRegistryCoord
 
     // ---- views ----
 
+    /// @notice The G1 point an operator signs with its BLS key to prove possession (hashToG1 of its EIP-712 digest).
     function pubkeyRegistrationMessageHash(address operator) public view returns (BN254.G1Point memory) {
         return BN254.hashToG1(_hashTypedDataV4(keccak256(abi.encode(PUBKEY_REGISTRATION_TYPEHASH, operator))));
     }
 
+    /// @notice The EIP-712 digest a churn approver would sign (churn is not supported; kept for interface identity).
     function calculateOperatorChurnApprovalDigestHash(
         address registeringOperator,
         bytes32 registeringOperatorId,
@@ -320,62 +370,72 @@ contract RegistryCoordinator is Initializable, Ownable, Pausable, IRegistryCoord
         )));
     }
 
+    /// @notice A quorum's operator-set parameters.
     function getOperatorSetParams(uint8 quorumNumber) external view returns (OperatorSetParam memory) {
         return _quorumParams[quorumNumber];
     }
 
+    /// @notice `operator`'s id and status.
     function getOperator(address operator) external view returns (OperatorInfo memory) {
         return _operatorInfo[operator];
     }
 
+    /// @notice `operator`'s id (its key hash; zero: none).
     function getOperatorId(address operator) external view returns (bytes32) {
         return _operatorInfo[operator].operatorId;
     }
 
+    /// @notice The operator with this id.
     function getOperatorFromId(bytes32 operatorId) external view returns (address) {
         return blsApkRegistry.getOperatorFromPubkeyHash(operatorId);
     }
 
+    /// @notice `operator`'s status (0 never registered, 1 registered, 2 deregistered).
     function getOperatorStatus(address operator) external view returns (OperatorStatus) {
         return _operatorInfo[operator].status;
     }
 
+    /// @notice An operator's current quorum bitmap.
     function getCurrentQuorumBitmap(bytes32 operatorId) external view returns (uint192) {
         return _currentBitmap(operatorId);
     }
 
+    /// @notice For each operator id, the index of its bitmap update in force at `blockNumber`.
     function getQuorumBitmapIndicesAtBlockNumber(uint32 blockNumber, bytes32[] memory operatorIds) external view returns (uint32[] memory indices) {
         indices = new uint32[](operatorIds.length);
         for (uint256 i = 0; i < operatorIds.length; i++) {
             QuorumBitmapUpdate[] storage h = _operatorBitmapHistory[operatorIds[i]];
             uint256 j = h.length;
             while (j > 0 && h[j - 1].updateBlockNumber > blockNumber) j--;
-            require(j > 0, "RegistryCoordinator.getQuorumBitmapIndexAtBlockNumber: no bitmap update found for operatorId at block number");
+            if (!(j > 0)) revert BitmapUpdateNotFound();
             indices[i] = uint32(j - 1);
         }
     }
 
+    /// @notice An operator's bitmap update `index`, checked to be the one in force at `blockNumber`.
     function getQuorumBitmapAtBlockNumberByIndex(bytes32 operatorId, uint32 blockNumber, uint256 index) external view returns (uint192) {
         QuorumBitmapUpdate memory u = _operatorBitmapHistory[operatorId][index];
-        require(u.updateBlockNumber <= blockNumber,
-            "RegistryCoordinator.getQuorumBitmapAtBlockNumberByIndex: quorumBitmapUpdate is from after blockNumber");
-        require(u.nextUpdateBlockNumber == 0 || u.nextUpdateBlockNumber > blockNumber,
-            "RegistryCoordinator.getQuorumBitmapAtBlockNumberByIndex: quorumBitmapUpdate is from before blockNumber");
+        if (!(u.updateBlockNumber <= blockNumber)) revert BitmapUpdateIsAfterBlockNumber();
+        if (!(u.nextUpdateBlockNumber == 0 || u.nextUpdateBlockNumber > blockNumber)) revert NextBitmapUpdateIsBeforeBlockNumber();
         return u.quorumBitmap;
     }
 
+    /// @notice An operator's bitmap update `index`.
     function getQuorumBitmapUpdateByIndex(bytes32 operatorId, uint256 index) external view returns (QuorumBitmapUpdate memory) {
         return _operatorBitmapHistory[operatorId][index];
     }
 
+    /// @notice Number of an operator's bitmap updates.
     function getQuorumBitmapHistoryLength(bytes32 operatorId) external view returns (uint256) {
         return _operatorBitmapHistory[operatorId].length;
     }
 
+    /// @notice Number of registries the coordinator drives (3).
     function numRegistries() external view returns (uint256) {
         return registries.length;
     }
 
+    /// @notice The owner.
     function owner() public view override(Ownable, IRegistryCoordinator) returns (address) {
         return Ownable.owner();
     }

@@ -6,11 +6,14 @@ pragma solidity ^0.8.20;
 /// entry points whose calldata the aggregator decodes) and LineaRollup's DataFinalized.
 /// Nothing is validated: the test sends malformed chunks on purpose.
 contract RollupStandIn {
+    /// @notice A batch was committed (Scroll ScrollChain event).
     event CommitBatch(uint256 indexed batchIndex, bytes32 indexed batchHash);
+    /// @notice Blocks were finalized (Linea LineaRollup event).
     event DataFinalized(
         uint256 indexed lastBlockFinalized, bytes32 indexed startingRootHash, bytes32 indexed finalRootHash, bool withProof
     );
 
+    /// @notice Index of the last committed batch.
     uint256 public lastBatchIndex;
 
     function _commit(bytes calldata parentBatchHeader, bytes[] calldata chunks) internal {
@@ -19,10 +22,12 @@ contract RollupStandIn {
         emit CommitBatch(index, keccak256(abi.encode(parentBatchHeader, chunks)));
     }
 
+    /// @notice Commits a batch (Scroll commitBatch calldata) and emits CommitBatch.
     function commitBatch(uint8, bytes calldata parentBatchHeader, bytes[] calldata chunks, bytes calldata) external {
         _commit(parentBatchHeader, chunks);
     }
 
+    /// @notice Commits a batch (Scroll commitBatchWithBlobProof calldata) and emits CommitBatch.
     function commitBatchWithBlobProof(
         uint8,
         bytes calldata parentBatchHeader,
@@ -38,6 +43,7 @@ contract RollupStandIn {
         lastBatchIndex = index;
     }
 
+    /// @notice Emits DataFinalized for the blocks up to `lastBlock`.
     function finalize(uint256 lastBlock, bytes32 startRoot, bytes32 finalRoot) external {
         emit DataFinalized(lastBlock, startRoot, finalRoot, true);
     }
@@ -54,6 +60,7 @@ contract RollupStandIn {
 /// Calls a RollupStandIn's commitBatch from another contract (the commit transaction is then not
 /// a direct call to the contract that emits CommitBatch).
 contract CommitForwarder {
+    /// @notice Calls target.commitBatch from this contract (a commit sent through another contract).
     function forward(RollupStandIn target, bytes[] calldata chunks) external {
         target.commitBatch(0, "", chunks, "");
     }

@@ -6,6 +6,19 @@ pragma solidity ^0.8.12;
 library SigUtils {
     uint256 internal constant HALF_N = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0;
 
+    /// @notice The signature is neither 65 (r||s||v) nor 64 (EIP-2098) bytes long.
+    error ECDSAInvalidSignatureLength(uint256 length);
+    /// @notice s is in the upper half of the curve order (EIP-2).
+    error ECDSAInvalidSignatureS(bytes32 s);
+    /// @notice v is not 27 or 28.
+    error ECDSAInvalidSignatureV(uint8 v);
+    /// @notice ecrecover found no signer.
+    error ECDSAInvalidSignature();
+    /// @notice The recovered signer is not the expected one.
+    error SignatureNotFromSigner();
+    /// @notice The EIP-1271 signer contract did not approve the signature.
+    error ERC1271VerificationFailed();
+
     function recover(bytes32 digest, bytes memory sig) internal pure returns (address) {
         bytes32 r;
         bytes32 s;
@@ -25,12 +38,12 @@ library SigUtils {
             s = vs & bytes32(0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
             v = uint8((uint256(vs) >> 255) + 27);
         } else {
-            revert("ECDSA: invalid signature length");
+            revert ECDSAInvalidSignatureLength(sig.length);
         }
-        require(uint256(s) <= HALF_N, "ECDSA: invalid signature 's' value");
-        require(v == 27 || v == 28, "ECDSA: invalid signature 'v' value");
+        if (uint256(s) > HALF_N) revert ECDSAInvalidSignatureS(s);
+        if (v != 27 && v != 28) revert ECDSAInvalidSignatureV(v);
         address signer = ecrecover(digest, v, r, s);
-        require(signer != address(0), "ECDSA: invalid signature");
+        if (signer == address(0)) revert ECDSAInvalidSignature();
         return signer;
     }
 
@@ -39,11 +52,9 @@ library SigUtils {
         if (signer.code.length != 0) {
             (bool ok, bytes memory ret) =
                 signer.staticcall(abi.encodeWithSelector(0x1626ba7e, digest, sig));
-            require(ok && ret.length >= 32 && abi.decode(ret, (bytes4)) == 0x1626ba7e,
-                "EIP1271SignatureUtils.checkSignature_EIP1271: ERC1271 signature verification failed");
+            if (!ok || ret.length < 32 || abi.decode(ret, (bytes4)) != 0x1626ba7e) revert ERC1271VerificationFailed();
         } else {
-            require(recover(digest, sig) == signer,
-                "EIP1271SignatureUtils.checkSignature_EIP1271: signature not from signer");
+            if (recover(digest, sig) != signer) revert SignatureNotFromSigner();
         }
     }
 }
