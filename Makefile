@@ -5,6 +5,7 @@
 #   make check      unit tests only (fast inner loop)
 #   make bench      benchmarks (print medians and ratios; never fail)
 #   make sanitize   unit tests built with ASan+UBSan
+#   make tsan       the daemons' unit and integration tests under ThreadSanitizer
 #   make fuzz       every fuzz target for FUZZ_SECONDS each (default 20)
 #   make ctime      constant-time check of secret-key code under valgrind
 #   make install    PREFIX=/usr/local: library, headers, pkg-config file, binaries
@@ -54,7 +55,7 @@ TEST_BIN   := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 ITEST_BIN  := $(ITEST_SRC:tests/integration/%.c=$(BUILD)/itests/%)
 BENCH_BIN  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all lib test itest check bench sanitize sanitize-build fuzz fuzz-build ctime ctime-build install format clean setup contracts symbols
+.PHONY: all lib test itest check bench sanitize sanitize-build tsan tsan-build fuzz fuzz-build ctime ctime-build install format clean setup contracts symbols
 all: lib $(CLI_BIN) $(DAEMON_BIN)
 lib: $(STATIC_LIB) $(SHARED_LIB) $(BUILD)/libmpavs.pc
 
@@ -83,9 +84,10 @@ PCT := %
 $(BUILD)/mpavs-%: $$(patsubst $$(PCT).c,$(BUILD)/$$(PCT).o,$$(wildcard daemons/$$*/*.c)) $(DCOMMON_OBJ) $(STATIC_LIB)
 	$(CC) -o $@ $(filter %.o,$^) $(STATIC_LIB) $(LDLIBS_ALL)
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(HARNESS_OBJ) $(STATIC_LIB)
+# unit tests also reach the daemons' shared code (daemons/common)
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(HARNESS_OBJ) $(DCOMMON_OBJ) $(STATIC_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $< $(HARNESS_OBJ) $(STATIC_LIB) $(LDLIBS_ALL)
+	$(CC) -o $@ $< $(HARNESS_OBJ) $(DCOMMON_OBJ) $(STATIC_LIB) $(LDLIBS_ALL)
 
 $(BUILD)/itests/%: $(BUILD)/tests/integration/%.o $(HARNESS_OBJ) $(STATIC_LIB)
 	@mkdir -p $(dir $@)
@@ -131,6 +133,17 @@ sanitize-build:
 	  all $(TEST_SRC:tests/unit/%.c=build/asan/tests/%) $(ITEST_SRC:tests/integration/%.c=build/asan/itests/%)
 sanitize: sanitize-build
 	@bash tests/run sanitize
+
+# ThreadSanitizer (clang): the daemons, their unit tests (tests/unit/test_daemon_*) and the daemon
+# integration tests, which start the TSan daemons (MPAVS_DAEMON_BUILD=build/tsan); a report fails the run.
+TSAN_FLAGS  := -fsanitize=thread -fno-omit-frame-pointer
+TSAN_UNIT   := $(patsubst tests/unit/%.c,build/tsan/tests/%,$(filter tests/unit/test_daemon_%,$(TEST_SRC)))
+TSAN_ITESTS := test_prover test_operator test_aggregator test_aggregator_l1 test_e2e test_metrics
+tsan-build:
+	$(MAKE) BUILD=build/tsan CC=clang OPT=-O1 EXTRA_CFLAGS="$(TSAN_FLAGS)" EXTRA_LDFLAGS="$(TSAN_FLAGS)" \
+	  $(DAEMONS:%=build/tsan/mpavs-%) build/tsan/mpavs $(TSAN_UNIT) $(TSAN_ITESTS:%=build/tsan/itests/%)
+tsan: tsan-build
+	@TSAN_ITESTS="$(TSAN_ITESTS)" bash tests/run tsan
 
 FUZZ_SECONDS ?= 20
 fuzz-build:

@@ -43,6 +43,7 @@ static int counted_batch(bool *ok, const uint8_t msg[32], const mpavs_bn254_g2 *
 #undef mpavs_bls_verify
 #undef mpavs_bls_batch_verify_same_msg
 #include "../daemons/common/log.c"
+#include "../daemons/common/runtime.c"
 
 #include "mpavs/avs.h"
 #include "mpavs/bls.h"
@@ -146,8 +147,8 @@ static bool make_daemon(void) {
     pthread_mutex_init(&D.mu, NULL);
     pthread_mutex_init(&D.keys_mu, NULL);
     pthread_mutex_init(&D.live_mu, NULL);
-    pthread_cond_init(&D.task_cv, NULL);
-    pthread_cond_init(&D.confirm_cv, NULL);
+    drt_cond_init(&D.task_cv); /* tasks.c waits with monotonic deadlines */
+    drt_cond_init(&D.confirm_cv);
     D.ecdsa = mpavs_ecdsa_ctx_create();
     if (!D.ecdsa) return false;
     D.cfg.threshold = 67;

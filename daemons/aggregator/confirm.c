@@ -178,7 +178,7 @@ static bool find_confirmation(mpavs_rpc *rpc, agg_daemon *d, const job *j, bool 
 
 /* Wait (bounded) until the confirmer account has no pending transaction. */
 static bool wait_no_pending(mpavs_rpc *rpc, agg_daemon *d, const mpavs_address *me) {
-    for (int i = 0; i < 120 && !d->stop; i++) {
+    for (int i = 0; i < 120 && !drt_stopped(&d->stop); i++) {
         uint64_t latest = 0, pending = 0;
         mpavs_rpc_error e = {0};
         bool ok = !mpavs_rpc_get_transaction_count(rpc, &latest, &e, me->bytes, "latest") &&
@@ -207,8 +207,7 @@ static void finish(agg_daemon *d, job *j, const uint8_t tx[32], uint64_t block, 
     }
     pthread_mutex_unlock(&d->mu);
     agg_bump(&d->m_confirmed, 1);
-    __atomic_store_n(&d->m_last_confirm_latency_ms, lat, __ATOMIC_RELAXED);
-    agg_bump(&d->m_confirm_latency_sum_ms, lat);
+    agg_metrics_confirm_latency(d, lat);
     char th[67], dg[67];
     if (mpavs_hex_encode(th, sizeof th, tx, 32, true)) th[0] = 0;
     if (mpavs_hex_encode(dg, sizeof dg, j->digest, 32, true)) dg[0] = 0;
@@ -285,8 +284,8 @@ void *agg_confirm_thread(void *arg) {
     dep.bls_apk_registry = d->bls_apk_registry;
     dep.stake_registry = d->stake_registry;
     mpavs_sender_options so = {.chain_id = d->avs_chain_id, .attempt_timeout_ms = 12000, .deadline_ms = 60000,
-                               .poll_interval_ms = 100, .cancel = (const volatile int *)&d->stop};
-    while (!d->stop) {
+                               .poll_interval_ms = 100, .cancel = drt_stop_flag(&d->stop)};
+    while (!drt_stopped(&d->stop)) {
         if (!sender) {
             mpavs_rpc_error e = {0};
             if (rpc && mpavs_sender_create(&sender, &e, rpc, d->cfg.ecdsa_key, &so) != MPAVS_SENDER_OK) {
@@ -308,14 +307,7 @@ void *agg_confirm_thread(void *arg) {
         agg_task *t = pick(d, &j, agg_now_ms());
         if (t) t->sending = true;
         else {
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_nsec += 100000000L;
-            if (ts.tv_nsec >= 1000000000L) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000L;
-            }
-            pthread_cond_timedwait(&d->confirm_cv, &d->mu, &ts);
+            drt_cond_wait_ms(&d->confirm_cv, &d->mu, 100);
         }
         pthread_mutex_unlock(&d->mu);
         if (!t) continue;

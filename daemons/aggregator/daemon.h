@@ -8,7 +8,8 @@
  *   admit.c     aggregator_submitTask admission, aggregation and persistence
  *   confirm.c   the confirmation thread (confirmState through the transaction sender)
  *   source.c    task sources (type 3: a task every Interval blocks of a chain; Scroll/Linea)
- *   api.c       JSON-RPC methods and the Prometheus text
+ *   api.c       JSON-RPC methods
+ *   metrics.c   the Prometheus text (its own families and the operator-pushed ones)
  *
  * Locking: d->mu guards the task table and every task's aggregation; it is never held across
  * RPC calls or signature checks. The store, pools, key index and liveness cache have their own
@@ -20,6 +21,7 @@
 #include "aggregator/config.h"
 #include "aggregator/store.h"
 #include "common/jsonrpc_server.h"
+#include "common/runtime.h"
 
 #include "mpavs/abi.h"
 #include "mpavs/aggregate.h"
@@ -34,6 +36,7 @@
 #define AGG_VERSION "mpavs-aggregator/0.1.0"
 #define AGG_MAX_TYPES 4 /* task types 1..3 */
 #define AGG_POOL_MAX 16
+#define AGG_CONFIRM_BUCKETS 10 /* confirmation latency histogram bounds (metrics.c) */
 
 /* submitTask rejection reasons (docs/protocol.md); index into metrics and error codes. */
 enum {
@@ -124,8 +127,8 @@ typedef struct {
     mpavs_ecdsa_ctx *ecdsa;
 
     pthread_mutex_t mu;
-    pthread_cond_t task_cv;    /* a new task (wakes long polls) */
-    pthread_cond_t confirm_cv; /* something to confirm */
+    pthread_cond_t task_cv;    /* a new task (wakes long polls); CLOCK_MONOTONIC (drt_cond_init) */
+    pthread_cond_t confirm_cv; /* something to confirm; CLOCK_MONOTONIC */
     agg_task *tasks;
     agg_task *latest[AGG_MAX_TYPES];
     size_t ntasks;
@@ -156,8 +159,9 @@ typedef struct {
     uint64_t m_admitted, m_rejected[REJ_COUNT], m_disagreements, m_confirmed, m_confirm_failures, m_tasks_created[AGG_MAX_TYPES];
     uint64_t m_fetch[AGG_MAX_TYPES][2], m_last_confirm_latency_ms, m_confirm_latency_sum_ms, m_batches,
         m_batch_sigs;
+    uint64_t m_confirm_latency_hist[AGG_CONFIRM_BUCKETS + 1]; /* per bucket, not cumulative (metrics.c) */
 
-    volatile int stop;
+    drt_stop stop; /* the process's stop token (main.c; SIGTERM/SIGINT set it) */
     drpc_server *server, *metrics_server;
 } agg_daemon;
 
@@ -257,6 +261,11 @@ typedef struct {
 
 /* api.c */
 json_t *agg_rpc_handler(void *user, const char *method, json_t *params, drpc_error *err);
+
+/* metrics.c */
+/* The Prometheus text (a drpc get handler). */
 char *agg_metrics_text(void *user, const char **content_type);
+/* Count one confirmation that took ms from task creation to receipt. */
+void agg_metrics_confirm_latency(agg_daemon *d, uint64_t ms);
 
 #endif

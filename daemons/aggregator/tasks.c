@@ -123,7 +123,7 @@ void agg_tasks_reload(agg_daemon *d) {
     for (;;) {
         agg_task *t = d->tasks;
         while (t && !(t->restored && t->status == TASK_OPEN)) t = t->next;
-        if (!t || d->stop) break;
+        if (!t || drt_stopped(&d->stop)) break;
         t->restored = false;
         const char *why = NULL;
         if (!agg_task_ready(d, t, &why) && t->load == 3) t->restored = true; /* retried on the next call */
@@ -304,11 +304,8 @@ bool agg_task_ready(agg_daemon *d, agg_task *t, const char **why) {
             return false;
         }
         if (t->load != 1) break;
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_sec += 1;
-        pthread_cond_timedwait(&d->task_cv, &d->mu, &ts);
-        if (d->stop) {
+        drt_cond_wait_ms(&d->task_cv, &d->mu, 1000);
+        if (drt_stopped(&d->stop)) {
             *why = "shutting down";
             return false;
         }
@@ -347,8 +344,7 @@ json_t *agg_task_fetch(agg_daemon *d, uint64_t prev_id, uint64_t type, uint64_t 
     if (wait_s > 30) wait_s = 30;
     if (type >= 1 && type < AGG_MAX_TYPES) agg_bump(&d->m_fetch[type][with_context ? 1 : 0], 1);
     struct timespec end;
-    clock_gettime(CLOCK_REALTIME, &end);
-    end.tv_sec += (time_t)wait_s;
+    drt_deadline(&end, (long)wait_s * 1000);
     pthread_mutex_lock(&d->mu);
     json_t *res = NULL;
     for (;;) {
@@ -360,17 +356,11 @@ json_t *agg_task_fetch(agg_daemon *d, uint64_t prev_id, uint64_t type, uint64_t 
                             (json_int_t)t->type, "ext", ext ? ext : json_null());
             break;
         }
-        struct timespec now;
-        clock_gettime(CLOCK_REALTIME, &now);
-        if (d->stop || now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec)) break;
-        struct timespec step = now;
-        step.tv_nsec += 500000000L;
-        if (step.tv_nsec >= 1000000000L) {
-            step.tv_sec++;
-            step.tv_nsec -= 1000000000L;
-        }
+        if (drt_stopped(&d->stop) || drt_deadline_passed(&end)) break;
+        struct timespec step;
+        drt_deadline(&step, 500);
         if (step.tv_sec > end.tv_sec || (step.tv_sec == end.tv_sec && step.tv_nsec > end.tv_nsec)) step = end;
-        pthread_cond_timedwait(&d->task_cv, &d->mu, &step);
+        drt_cond_wait_until(&d->task_cv, &d->mu, &step);
     }
     pthread_mutex_unlock(&d->mu);
     if (!res) res = json_pack("{s:b,s:i,s:i,s:n}", "ok", 0, "task_id", 0, "task_type", 0, "ext");

@@ -14,6 +14,7 @@
 
 #include "../common/http_get.h"
 #include "../common/log.h"
+#include "../common/runtime.h"
 
 #include "mpavs/abi.h"
 #include "mpavs/bn254.h"
@@ -102,7 +103,7 @@ typedef struct op {
     mpavs_ecdsa_ctx *ecdsa;
     /* shared, under lock */
     pthread_mutex_t lock;
-    pthread_cond_t cond;    /* liveness changes, pokes, stop */
+    pthread_cond_t cond;    /* liveness changes, pokes, stop (CLOCK_MONOTONIC: drt_cond_init) */
     bool has_enclave;
     mpavs_address enclave;  /* the prover's enclave address from its last quote */
     bool live;              /* a valid liveness proof for (pk, enclave) on chain */
@@ -119,7 +120,7 @@ typedef struct op {
     size_t nrpc;
     /* atomics */
     int svc[SVC_COUNT];
-    volatile int stopping;
+    drt_stop *stop; /* the process's stop token (main.c; signals set it) */
 } op;
 
 /* Service status (atomic). */

@@ -36,11 +36,14 @@
  *   Failures: 15001 "proving failed: <reason>" (e.g. checkpoint hash mismatch, block not mined yet).
  *
  * GET on the same port answers the Prometheus text exposition (mpavs_prover_* counters).
- * The enclave key is generated at start and wiped at exit. SIGTERM/SIGINT stop within ~100 ms.
+ * The enclave key is generated at start and wiped at exit. SIGTERM/SIGINT stop within ~100 ms;
+ * SIGHUP is logged and ignored (daemons/common/signals.h).
  */
 #include "common/config.h"
 #include "common/jsonrpc_server.h"
 #include "common/log.h"
+#include "common/metrics.h"
+#include "common/runtime.h"
 #include "common/signals.h"
 #include "prover/attest.h"
 #include "prover/chain.h"
@@ -436,29 +439,22 @@ static json_t *handler(void *user, const char *method, json_t *params, drpc_erro
 /* GET (any path): Prometheus text exposition, as the reference prover's port answers GET. */
 static char *metrics(void *user, const char **content_type) {
     prover *p = user;
-    size_t cap = 4096, o = 0;
-    char *b = malloc(cap);
-    if (!b) return NULL;
-#define OUT(...)                                                                                                       \
-    do {                                                                                                               \
-        int k_ = snprintf(b + o, cap - o, __VA_ARGS__);                                                                \
-        if (k_ > 0 && (size_t)k_ < cap - o) o += (size_t)k_;                                                           \
-    } while (0)
-    OUT("# HELP mpavs_prover_requests_total JSON-RPC requests by method.\n# TYPE mpavs_prover_requests_total counter\n");
-    for (size_t i = 0; i < 7; i++)
-        OUT("mpavs_prover_requests_total{method=\"%s\"} %" PRIu64 "\n", METHODS[i], load(&p->m_requests[i]));
-    OUT("# HELP mpavs_prover_errors_total JSON-RPC requests answered with an error.\n"
-        "# TYPE mpavs_prover_errors_total counter\nmpavs_prover_errors_total %" PRIu64 "\n", load(&p->m_errors));
-    OUT("# TYPE mpavs_prover_quotes_total counter\nmpavs_prover_quotes_total{result=\"ok\"} %" PRIu64
-        "\nmpavs_prover_quotes_total{result=\"failed\"} %" PRIu64 "\n", load(&p->m_quotes), load(&p->m_quote_failures));
-    OUT("# TYPE mpavs_prover_proofs_total counter\nmpavs_prover_proofs_total{type=\"3\",result=\"ok\"} %" PRIu64
-        "\nmpavs_prover_proofs_total{type=\"3\",result=\"failed\"} %" PRIu64 "\n", load(&p->m_proofs),
-        load(&p->m_proof_failures));
-    OUT("# TYPE mpavs_prover_last_proved_block gauge\nmpavs_prover_last_proved_block %" PRIu64 "\n",
-        load(&p->m_last_block));
-#undef OUT
+    dmet w;
+    dmet_init(&w);
+    dmet_family(&w, "mpavs_prover_requests_total", DMET_COUNTER, "JSON-RPC requests by method.");
+    for (size_t i = 0; i < 7; i++) dmet_u64(&w, (dmet_label[]){{"method", METHODS[i]}}, 1, load(&p->m_requests[i]));
+    dmet_family(&w, "mpavs_prover_errors_total", DMET_COUNTER, "JSON-RPC requests answered with an error.");
+    dmet_u64(&w, NULL, 0, load(&p->m_errors));
+    dmet_family(&w, "mpavs_prover_quotes_total", DMET_COUNTER, "Attestation quotes generated, by result.");
+    dmet_u64(&w, (dmet_label[]){{"result", "ok"}}, 1, load(&p->m_quotes));
+    dmet_u64(&w, (dmet_label[]){{"result", "failed"}}, 1, load(&p->m_quote_failures));
+    dmet_family(&w, "mpavs_prover_proofs_total", DMET_COUNTER, "Task proofs (prover_proveTask), by type and result.");
+    dmet_u64(&w, (dmet_label[]){{"type", "3"}, {"result", "ok"}}, 2, load(&p->m_proofs));
+    dmet_u64(&w, (dmet_label[]){{"type", "3"}, {"result", "failed"}}, 2, load(&p->m_proof_failures));
+    dmet_family(&w, "mpavs_prover_last_proved_block", DMET_GAUGE, "Number of the latest block proved.");
+    dmet_u64(&w, NULL, 0, load(&p->m_last_block));
     *content_type = "text/plain; version=0.0.4; charset=utf-8";
-    return b;
+    return dmet_finish(&w);
 }
 
 /* ---- configuration ---- */
@@ -495,7 +491,8 @@ static void usage(FILE *f) {
           "tasks (type 3) natively; Scroll (1) and Linea (2) tasks go to external_prover URLs when set.\n"
           "attestation.provider: devnet (devnet_ca_dir from `mpavs attest devnet-ca`), gramine (dir, default\n"
           "/dev/attestation) or tdx (dir, default /sys/kernel/config/tsm/report).\n"
-          "Stops cleanly on SIGTERM/SIGINT.\n",
+          "Stops cleanly on SIGTERM/SIGINT. SIGHUP is logged (event=sighup_ignored) and otherwise ignored:\n"
+          "the configuration is read at start only.\n",
           f);
 }
 
@@ -511,38 +508,20 @@ static bool opt_hash(dconf *c, const char *path, uint8_t out[32], bool *present,
     return true;
 }
 
-typedef struct {
-    drpc_server *srv;
-    int done; /* accessed with __atomic builtins */
-} stopper;
-
-static void *stop_thread(void *arg) {
-    stopper *st = arg;
-    drpc_stop(st->srv);
-    __atomic_store_n(&st->done, 1, __ATOMIC_RELEASE);
+static void *stop_server(void *srv) {
+    drpc_stop(srv);
     return NULL;
 }
 
 /* Stop the server, waiting at most ms for running handlers. Returns false if they were still busy. */
 static bool stop_server_within(drpc_server *srv, long ms) {
-    static stopper st; /* outlives this call if the stop thread is left running */
-    st.srv = srv;
-    st.done = 0;
-    pthread_t t;
-    if (pthread_create(&t, NULL, stop_thread, &st) != 0) {
+    static drt_threads g; /* outlives this call if the stop thread is left running */
+    drt_threads_init(&g);
+    if (!drt_spawn(&g, "http_stop", stop_server, srv)) {
         drpc_stop(srv);
         return true;
     }
-    for (long waited = 0; waited < ms; waited += 10) {
-        if (__atomic_load_n(&st.done, __ATOMIC_ACQUIRE)) {
-            pthread_join(t, NULL);
-            return true;
-        }
-        struct timespec ts = {0, 10000000L};
-        nanosleep(&ts, NULL);
-    }
-    pthread_detach(t);
-    return false;
+    return drt_join(&g, ms) == 0;
 }
 
 static bool is_loopback(const char *listen) {
@@ -640,7 +619,8 @@ int main(int argc, char **argv) {
         return 2;
     }
     dlog_set_level(L);
-    if (!dsig_install()) {
+    static drt_stop stop; /* the process's stop token (signals.h) */
+    if (!drt_stop_init(&stop) || !dsig_install(&stop)) {
         fprintf(stderr, "mpavs-prover: cannot install signal handlers\n");
         dconf_free(&c);
         return 1;
@@ -695,7 +675,7 @@ int main(int argc, char **argv) {
     mpavs_address_to_checksum(addr, &p->address);
     dlog(DLOG_INFO, "listening", "listen=%s port=%d enclave_address=%s attestation=%s chain_id=%" PRIu64
          " checkpoint=%" PRIu64, p->listen, drpc_port(srv), addr, prov, p->chain_id, p->checkpoint_number);
-    while (!dsig_wait(1000)) {
+    while (!dsig_main_wait(&stop, "prover", 1000)) {
     }
     dlog(DLOG_INFO, "stopping", "signal=%d", dsig_signal());
     rc = 0;

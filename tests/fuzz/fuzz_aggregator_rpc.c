@@ -19,11 +19,14 @@
 #include "../../daemons/aggregator/admit.c"
 #include "../../daemons/aggregator/api.c"
 #include "../../daemons/aggregator/chain.c"
+#include "../../daemons/aggregator/metrics.c"
 #include "../../daemons/aggregator/store.c"
 #include "../../daemons/aggregator/tasks.c"
 #include "../../daemons/aggregator/verify.c"
 #include "../../daemons/common/jsonrpc_server.c"
 #include "../../daemons/common/log.c"
+#include "../../daemons/common/metrics.c"
+#include "../../daemons/common/runtime.c"
 #include "../../daemons/common/textbuf.c"
 
 static agg_daemon D;
@@ -33,8 +36,8 @@ static bool daemon_init(void) {
     pthread_mutex_init(&D.mu, NULL);
     pthread_mutex_init(&D.keys_mu, NULL);
     pthread_mutex_init(&D.live_mu, NULL);
-    pthread_cond_init(&D.task_cv, NULL);
-    pthread_cond_init(&D.confirm_cv, NULL);
+    drt_cond_init(&D.task_cv); /* tasks.c waits with monotonic deadlines */
+    drt_cond_init(&D.confirm_cv);
     D.ecdsa = mpavs_ecdsa_ctx_create();
     D.cfg.threshold = 67;
     D.cfg.expiry_s = 300;
