@@ -42,6 +42,8 @@ static void usage(FILE *f) {
           "    --config FILE             run with this configuration (JSON; docs/protocol.md)\n"
           "    --check-config FILE       check a configuration, report every problem, exit 0 or 2\n"
           "    --print-config-template   print a configuration template\n"
+          "    --print-config-reference  print the configuration fields (Markdown table; keys match\n"
+          "                              exactly, else ignoring case; unknown keys are warnings)\n"
           "    --log-level LEVEL         debug, info, warn or error (overrides LogLevel)\n\n"
           "ENVIRONMENT\n"
           "    MPAVS_AGGREGATOR_ECDSA_KEY   the state confirmer's key (overrides the file)\n\n"
@@ -82,7 +84,10 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--log-level") && i + 1 < argc) level = argv[++i];
         else if (!strcmp(argv[i], "-c") && i + 1 < argc) config = argv[++i]; /* the reference's flag */
         else if (!strcmp(argv[i], "--print-config-template")) {
-            fputs(agg_config_template(), stdout);
+            agg_config_template(stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "--print-config-reference")) {
+            dcf_print_reference(stdout, &agg_config_table);
             return 0;
         } else if (!strcmp(argv[i], "--version") || !strcmp(argv[i], "-v")) {
             puts(AGG_VERSION);

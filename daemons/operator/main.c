@@ -87,7 +87,7 @@ static void usage(FILE *f) {
           "SYNOPSIS\n"
           "    mpavs-operator --config FILE [--log-level LEVEL]\n"
           "    mpavs-operator --check-config FILE\n"
-          "    mpavs-operator --print-config-template | --version | --help\n\n"
+          "    mpavs-operator --print-config-template | --print-config-reference | --version | --help\n\n"
           "DESCRIPTION\n"
           "    Keeps the operator's BLS key attested on the attestation layer (TEELivenessVerifier\n"
           "    submitLivenessProofV2 with a quote from the TEE prover, renewed before it expires), long-polls\n"
@@ -98,11 +98,13 @@ static void usage(FILE *f) {
           "    --config FILE            run with this JSON configuration\n"
           "    --check-config FILE      validate FILE, print every problem, exit 0 or 2 (no network)\n"
           "    --print-config-template  print a configuration template (JSON)\n"
+          "    --print-config-reference print the configuration fields (Markdown table)\n"
           "    --log-level LEVEL        debug, info, warn or error (overrides LogLevel)\n"
           "    --version                print the version\n"
           "    --help                   this text\n\n"
           "CONFIGURATION\n"
-          "    The reference operator's operator.json works unchanged (keys match case-insensitively):\n"
+          "    The reference operator's operator.json works unchanged (keys match exactly, else ignoring\n"
+          "    case; unknown keys are warnings; --print-config-reference lists every field):\n"
           "    ProverURL, AggregatorURL, BlsKeyFile (~/ expanded), BlsKeyPassword, EthRpcUrl,\n"
           "    AttestationLayerRpcURL, AttestationLayerEcdsaKey (hex, 0x optional), AttestationLayerProfile,\n"
           "    RegistryCoordinatorAddress, OperatorStateRetrieverAddress, TEELivenessVerifierAddress,\n"
@@ -136,6 +138,9 @@ int main(int argc, char **argv) {
             return 0;
         } else if (strcmp(argv[i], "--print-config-template") == 0) {
             op_config_template(stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--print-config-reference") == 0) {
+            dcf_print_reference(stdout, &op_config_table);
             return 0;
         } else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
             cfg_path = argv[++i];

@@ -12,6 +12,7 @@
 #ifndef MPAVS_OPERATOR_H
 #define MPAVS_OPERATOR_H
 
+#include "../common/config_table.h"
 #include "../common/http_get.h"
 #include "../common/log.h"
 #include "../common/runtime.h"
@@ -54,11 +55,14 @@ typedef struct {
     char preset_tlv[64];      /* the preset profile's TEELivenessVerifier when the configured one differs */
 } op_config;
 
-/* Print the JSON template. */
+/* The configuration's field table (daemons/common/config_table.h: key rules, template, reference). */
+extern const dcf_table op_config_table;
+/* Print the JSON template (generated from the table). */
 void op_config_template(FILE *f);
 /*
  * Read and validate path. Out: *cfg; every problem is appended to errs (one per line) and
- * counted in *nerr; warnings (unknown keys, a kept TEELivenessVerifierAddress) are logged.
+ * counted in *nerr; warnings (unknown keys: printed on stderr; a kept TEELivenessVerifierAddress:
+ * logged).
  * Secrets come from the file, BlsKeyPasswordFile/AttestationLayerEcdsaKeyFile or the
  * environment. Returns true when there is no problem.
  */

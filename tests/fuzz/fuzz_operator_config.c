@@ -7,6 +7,7 @@
  * /dev/stdin would block.
  */
 #include "../../daemons/common/config.c"
+#include "../../daemons/common/config_table.c"
 #include "../../daemons/common/http_get.c"
 #include "../../daemons/common/log.c"
 #include "../../daemons/operator/config.c"
