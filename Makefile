@@ -143,7 +143,7 @@ tsan-build:
 	$(MAKE) BUILD=build/tsan CC=clang OPT=-O1 EXTRA_CFLAGS="$(TSAN_FLAGS)" EXTRA_LDFLAGS="$(TSAN_FLAGS)" \
 	  $(DAEMONS:%=build/tsan/mpavs-%) build/tsan/mpavs $(TSAN_UNIT) $(TSAN_ITESTS:%=build/tsan/itests/%)
 tsan: tsan-build
-	@TSAN_ITESTS="$(TSAN_ITESTS)" bash tests/run tsan
+	@bash tests/run tsan
 
 FUZZ_SECONDS ?= 20
 fuzz-build:
