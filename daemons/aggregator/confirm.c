@@ -308,13 +308,7 @@ void *agg_confirm_thread(void *arg) {
         agg_task *t = pick(d, &j, agg_now_ms());
         if (t) t->sending = true;
         else {
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_nsec += 100000000L;
-            if (ts.tv_nsec >= 1000000000L) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000L;
-            }
+            struct timespec ts = agg_deadline(100);
             pthread_cond_timedwait(&d->confirm_cv, &d->mu, &ts);
         }
         pthread_mutex_unlock(&d->mu);

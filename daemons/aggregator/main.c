@@ -112,11 +112,7 @@ int main(int argc, char **argv) {
 
     int rc = 1;
     char err[512];
-    pthread_mutex_init(&d.mu, NULL);
-    pthread_mutex_init(&d.keys_mu, NULL);
-    pthread_mutex_init(&d.live_mu, NULL);
-    pthread_cond_init(&d.task_cv, NULL);
-    pthread_cond_init(&d.confirm_cv, NULL);
+    agg_core_init(&d);
     d.ecdsa = mpavs_ecdsa_ctx_create();
     d.store = agg_store_open(d.cfg.db_path, err, sizeof err);
     if (!d.store || !d.ecdsa) {
@@ -134,6 +130,10 @@ int main(int argc, char **argv) {
     d.keys_scanned_to = agg_store_meta_get(d.store, "pubkeys_scanned_to", 0);
     if (!agg_keys_refresh(&d)) dlog(DLOG_WARN, "pubkey_scan_incomplete", "keys=%zu", d.nkeys);
     if (!agg_tasks_restore(&d)) goto out_pools;
+    if (!agg_core_start(&d, 0, true, err, sizeof err)) { /* verifier stage, state loader */
+        dlog(DLOG_ERROR, "start_failed", "error=\"%s\"", err);
+        goto out_pools;
+    }
 
     char listen[300], mlisten[300];
     listen_addr(listen, sizeof listen, d.cfg.listen);
@@ -186,6 +186,7 @@ int main(int argc, char **argv) {
     rc = 0;
 out_server:
     drpc_stop(d.server);
+    agg_core_stop(&d);
 out_pools:
     agg_pool_destroy(&d.avs);
     for (size_t i = 0; i < d.cfg.nlayers; i++) agg_pool_destroy(&d.layers[i]);
@@ -196,6 +197,7 @@ out:
     agg_store_close(d.store);
     mpavs_ecdsa_ctx_destroy(d.ecdsa);
     agg_config_wipe(&d.cfg);
+    agg_core_destroy(&d);
     curl_global_cleanup();
     dlog(DLOG_INFO, "stopped", "code=%d", rc);
     return rc;
