@@ -142,8 +142,15 @@ static bool make_daemon(void) {
         printf("  store: %s\n", err);
         return false;
     }
-    if (!agg_core_start(&D, 0, false, err, sizeof err)) { /* the verifier stage; tasks are loaded here */
-        printf("  core: %s\n", err);
+    /* the verifier stage as agg_core_start makes it (tasks are loaded here: no state loader);
+     * BENCH_AGG_WORKERS / _WINDOW_US / _SPLIT_MIN override its options (tuning) */
+    const char *w = getenv("BENCH_AGG_WORKERS"), *win = getenv("BENCH_AGG_WINDOW_US"),
+               *sm = getenv("BENCH_AGG_SPLIT_MIN");
+    agg_verifier_options vo = {.workers = w ? (size_t)atoi(w) : 0, .window_us = win ? (unsigned)atoi(win) : 0,
+                               .split_min = sm ? (size_t)atoi(sm) : 0, .commit = agg_admit_commit, .user = &D};
+    D.verifier = agg_verifier_create(&vo);
+    if (!D.verifier) {
+        printf("  cannot start the verifier stage\n");
         return false;
     }
     return true;

@@ -100,7 +100,9 @@ typedef struct agg_task {
     int status; /* TASK_* of store.h */
     /* operator state at the reference block, loaded at the first submission */
     int load; /* 0 not loaded, 1 loading, 2 ready, 3 failed */
-    uint64_t load_retry_ms;
+    uint64_t load_retry_ms; /* monotonic: the loader's next attempt after a failure */
+    uint64_t load_failed_ms; /* monotonic: the last failure */
+    unsigned load_failures; /* consecutive: the retry delay doubles, 2 s up to 64 s */
     char load_error[256];
     uint8_t quorums[MPAVS_AGG_MAX_QUORUMS], thresholds[MPAVS_AGG_MAX_QUORUMS];
     size_t nq;

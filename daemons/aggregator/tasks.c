@@ -299,13 +299,16 @@ bool agg_task_load(agg_daemon *d, agg_task *t) {
         for (size_t i = 0; i < nq; i++) t->thresholds[i] = (uint8_t)d->cfg.threshold;
         t->nq = nq;
         t->load = 2;
+        t->load_failures = 0;
         replay_ctx rc = {d, t, 0};
         agg_store_load_sigs(d->store, t->type, t->id, replay_one, &rc);
         dlog(DLOG_INFO, "task_state_loaded", "type=%d id=%" PRIu64 " operators=%zu quorums=%zu replayed=%zu", t->type,
              t->id, nops, nq, rc.n);
     } else {
         t->load = 3;
-        t->load_retry_ms = agg_mono_ms() + 2000;
+        t->load_failed_ms = agg_mono_ms();
+        t->load_retry_ms = agg_mono_ms() + (2000u << (t->load_failures < 5 ? t->load_failures : 5));
+        t->load_failures++;
         snprintf(t->load_error, sizeof t->load_error, "%s", err);
         dlog(DLOG_WARN, "task_state_failed", "type=%" PRIu64 " id=%" PRIu64 " error=\"%s\"", type, id, err);
     }
@@ -318,8 +321,8 @@ bool agg_task_ready(agg_daemon *d, agg_task *t, const char **why) {
     bool woke = false;
     for (;;) {
         if (t->load == 2) return true;
-        if (t->load == 3 && (agg_mono_ms() < t->load_retry_ms || woke)) {
-            *why = t->load_error;
+        if (t->load == 3 && (woke || agg_mono_ms() < t->load_failed_ms + 2000)) {
+            *why = t->load_error; /* failed less than 2 s ago: not retried for every submission */
             return false;
         }
         if (d->stop) {
@@ -331,7 +334,8 @@ bool agg_task_ready(agg_daemon *d, agg_task *t, const char **why) {
             return false;
         }
         if (!woke) {
-            pthread_cond_broadcast(&d->task_cv); /* the loader retries a failed load now */
+            if (t->load == 3) t->load_retry_ms = 0; /* a submission wants it: the loader retries now */
+            pthread_cond_broadcast(&d->task_cv);
             woke = true;
         }
         if (pthread_cond_timedwait(&d->task_cv, &d->mu, &end) == ETIMEDOUT && t->load != 2) {
