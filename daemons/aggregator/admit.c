@@ -159,8 +159,7 @@ void agg_admit_commit(void *user, agg_vjob **jobs, size_t n) {
 }
 
 int agg_admit(agg_daemon *d, const json_t *req, char *msg, size_t cap) {
-    agg_verifier_enter(d->verifier);
-    bool left = false; /* agg_verifier_leave (or _run) done */
+    bool left = true; /* no agg_verifier_enter pending (or agg_verifier_run done) */
     admission a;
     memset(&a, 0, sizeof a);
     mpavs_wire_task_request *r = &a.r;
@@ -169,10 +168,8 @@ int agg_admit(agg_daemon *d, const json_t *req, char *msg, size_t cap) {
     uint8_t *digest = a.digest, pd[32];
     mpavs_bn254_g1 pk_g1;
     mpavs_bn254_g2 pk_g2;
-    if (mpavs_wire_task_request_from_json(r, wmsg, sizeof wmsg, req)) { /* not counted, as before */
-        agg_verifier_leave(d->verifier);
+    if (mpavs_wire_task_request_from_json(r, wmsg, sizeof wmsg, req)) /* not counted, as before */
         return reject(msg, cap, REJ_INVALID_PARAMS, "invalid params: %s", wmsg);
-    }
     memcpy(a.sig_enc, r->sig_x, 32);
     memcpy(a.sig_enc + 32, r->sig_y, 32);
     a.type = (int)r->identifier;
@@ -238,6 +235,8 @@ int agg_admit(agg_daemon *d, const json_t *req, char *msg, size_t cap) {
     }
     pthread_mutex_unlock(&d->mu);
     if (why != REJ_COUNT) goto out;
+    agg_verifier_enter(d->verifier); /* on its way to the verifier: a gathering worker waits for it */
+    left = false;
 
     /* 5. PoE signer = attested prover, liveness valid */
     if (r->prover_signature_len != 65) {

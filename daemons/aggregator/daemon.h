@@ -309,6 +309,14 @@ int agg_admit(agg_daemon *d, const json_t *req, char *msg, size_t msgcap);
 void agg_admit_commit(void *user, agg_vjob **jobs, size_t n);
 
 /* confirm.c */
+enum { AGG_CONFIRM_WAIT = 0, AGG_CONFIRM_SEND, AGG_CONFIRM_EXPIRE, AGG_CONFIRM_AMBIGUOUS };
+/**
+ * What the confirmer does with t at now (wall-clock ms; d->mu held; no side effects): WAIT (not
+ * open, being sent, not yet due, backing off, or no digest meets every threshold), EXPIRE (older
+ * than ExpirySecs), AMBIGUOUS (several digests meet the thresholds: the task fails) or SEND
+ * (*digest_idx: the one digest meeting them).
+ */
+int agg_confirm_decide(const agg_daemon *d, const agg_task *t, uint64_t now, size_t *digest_idx);
 void *agg_confirm_thread(void *arg);
 
 /* source.c */

@@ -9,6 +9,12 @@
  * multi-scalar terms, so waiting for the signatures on their way (JSON and PoE checks take
  * ~60 us) makes the batch as large as the load allows; splitting it keeps both cores busy when
  * every admission waits for the stage.
+ *
+ * A checked batch goes to the committer thread, and the worker gathers the next one at once: the
+ * committer hands everything checked since its last commit to the commit callback (one
+ * transaction, one fsync, for one or more batches) and then wakes each job's waiter. So a worker
+ * never waits on the disk, and a slow fsync makes the next commit larger instead of queuing
+ * commits.
  */
 #include "aggregator/verify.h"
 
@@ -27,6 +33,10 @@ struct agg_verifier {
     pthread_cond_t gather_cv; /* the gathering worker: a job queued, an admission left (CLOCK_MONOTONIC) */
     pthread_cond_t work_cv;   /* idle workers: work to take */
     agg_vjob *head, *tail;
+    agg_vjob *chead, *ctail; /* checked, waiting for the committer */
+    pthread_cond_t commit_cv;
+    pthread_t committer;
+    bool committer_started, committer_stop;
     size_t queued, pending, idle;
     uint64_t head_arrival_ns;
     bool gathering, stop;
@@ -139,13 +149,60 @@ static void *worker(void *arg) {
         if (v->head) pthread_cond_signal(&v->work_cv);
         pthread_mutex_unlock(&v->mu);
         size_t groups = check_all(jobs, n);
-        if (v->o.commit) v->o.commit(v->o.user, jobs, n);
         pthread_mutex_lock(&v->mu);
         v->batches += groups;
         v->sigs += n;
-        for (size_t i = 0; i < n; i++) {
-            jobs[i]->done = true;
-            pthread_cond_signal(&jobs[i]->cv);
+        for (size_t i = 0; i < n; i++) { /* to the committer, in the batch's order */
+            jobs[i]->next = NULL;
+            if (v->ctail) v->ctail->next = jobs[i];
+            else v->chead = jobs[i];
+            v->ctail = jobs[i];
+        }
+        pthread_cond_signal(&v->commit_cv);
+    }
+    pthread_mutex_unlock(&v->mu);
+    free(jobs);
+    return NULL;
+}
+
+/* Commit everything checked (one callback per round), then wake each waiter. */
+static void *committer(void *arg) {
+    agg_verifier *v = arg;
+    size_t cap = 0;
+    agg_vjob **jobs = NULL;
+    pthread_mutex_lock(&v->mu);
+    for (;;) {
+        if (!v->chead) {
+            if (v->committer_stop) break;
+            pthread_cond_wait(&v->commit_cv, &v->mu);
+            continue;
+        }
+        agg_vjob *list = v->chead;
+        v->chead = v->ctail = NULL;
+        size_t n = 0;
+        for (agg_vjob *j = list; j; j = j->next) n++;
+        if (n > cap) {
+            agg_vjob **nj = realloc(jobs, n * sizeof *nj);
+            if (nj) {
+                jobs = nj;
+                cap = n;
+            }
+        }
+        pthread_mutex_unlock(&v->mu);
+        if (n <= cap) {
+            size_t k = 0;
+            for (agg_vjob *j = list; j; j = j->next) jobs[k++] = j;
+            if (v->o.commit) v->o.commit(v->o.user, jobs, n);
+        } else { /* out of memory: one job per callback */
+            for (agg_vjob *j = list; j; j = j->next)
+                if (v->o.commit) v->o.commit(v->o.user, &j, 1);
+        }
+        pthread_mutex_lock(&v->mu);
+        for (agg_vjob *j = list; j;) {
+            agg_vjob *nx = j->next;
+            j->done = true;
+            pthread_cond_signal(&j->cv);
+            j = nx;
         }
     }
     pthread_mutex_unlock(&v->mu);
@@ -171,7 +228,13 @@ agg_verifier *agg_verifier_create(const agg_verifier_options *o) {
     pthread_mutex_init(&v->mu, NULL);
     pthread_cond_init(&v->gather_cv, &ca);
     pthread_cond_init(&v->work_cv, NULL);
+    pthread_cond_init(&v->commit_cv, NULL);
     pthread_condattr_destroy(&ca);
+    if (pthread_create(&v->committer, NULL, committer, v) != 0) {
+        agg_verifier_destroy(v);
+        return NULL;
+    }
+    v->committer_started = true;
     for (size_t i = 0; i < v->o.workers; i++) {
         if (pthread_create(&v->threads[i], NULL, worker, v) != 0) break;
         v->nthreads++;
@@ -191,6 +254,12 @@ void agg_verifier_destroy(agg_verifier *v) {
     pthread_cond_broadcast(&v->gather_cv);
     pthread_mutex_unlock(&v->mu);
     for (size_t i = 0; i < v->nthreads; i++) pthread_join(v->threads[i], NULL);
+    pthread_mutex_lock(&v->mu);
+    v->committer_stop = true; /* after the workers: everything they checked is committed */
+    pthread_cond_signal(&v->commit_cv);
+    pthread_mutex_unlock(&v->mu);
+    if (v->committer_started) pthread_join(v->committer, NULL);
+    pthread_cond_destroy(&v->commit_cv);
     pthread_mutex_destroy(&v->mu);
     pthread_cond_destroy(&v->gather_cv);
     pthread_cond_destroy(&v->work_cv);

@@ -5,8 +5,9 @@
  * gathers the queued jobs for a short window (until every admission in progress has queued its
  * job, the window after the first job passed, or max_batch jobs are queued), checks them per
  * digest with one same-message batch (2 pairings for the whole group; bisection finds bad ones)
- * and hands the batch to the commit callback (the aggregator persists every valid row of the
- * batch in one transaction, one fsync, and counts them). A batch of at least split_min jobs is
+ * and passes the batch to the stage's committer thread, which hands everything checked since its
+ * last commit to the commit callback (the aggregator persists every valid row in one transaction,
+ * one fsync, and counts them) while the workers check the next batches. A batch of at least split_min jobs is
  * shared with the idle workers, so a large batch runs on every core. Each waiter is woken alone,
  * for its own result (a condition variable per job).
  *
@@ -39,8 +40,9 @@ typedef struct agg_vjob {
 } agg_vjob;
 
 /**
- * Called on a worker thread with every job of a checked batch (jobs[i]->ok set), before any of
- * their waiters is woken. n ≥ 1. Must not call back into the stage.
+ * Called on the committer thread with the jobs of one or more checked batches, in the order they
+ * were checked (jobs[i]->ok set), before any of their waiters is woken. n ≥ 1. Must not call back
+ * into the stage.
  */
 typedef void (*agg_verifier_commit)(void *user, agg_vjob **jobs, size_t n);
 

@@ -342,6 +342,50 @@ TEST(threshold_schedules_confirmation_and_restore_replays) {
     daemon_down(&d);
 }
 
+TEST(confirmer_decisions) {
+    agg_daemon d;
+    REQUIRE(daemon_up(&d, true));
+    d.cfg.threshold = 40; /* 2 of 5 equal stakes meet it: two digests can */
+    d.cfg.min_wait_s = 0;
+    REQUIRE(new_task(&d, 7));
+    REQUIRE(wait_loaded(&d, 7) == 2);
+    char msg[400];
+    size_t idx = 0;
+    uint64_t now = agg_now_ms();
+    pthread_mutex_lock(&d.mu);
+    agg_task *t = agg_task_find(&d, 3, 7);
+    REQUIRE(t != NULL);
+    CHECK_EQ_INT(agg_confirm_decide(&d, t, now, &idx), AGG_CONFIRM_WAIT); /* nothing signed */
+    pthread_mutex_unlock(&d.mu);
+    CHECK_EQ_INT(submit(&d, 0, OPTS(.block = 7), msg, sizeof msg), REJ_COUNT);
+    CHECK_EQ_INT(submit(&d, 1, OPTS(.block = 7, .state_byte = 9), msg, sizeof msg), REJ_COUNT); /* a 2nd digest */
+    pthread_mutex_lock(&d.mu);
+    CHECK_EQ_INT(agg_confirm_decide(&d, t, agg_now_ms(), &idx), AGG_CONFIRM_WAIT); /* 20 % each */
+    pthread_mutex_unlock(&d.mu);
+    CHECK_EQ_INT(submit(&d, 2, OPTS(.block = 7, .state_byte = 9), msg, sizeof msg), REJ_COUNT);
+    now = agg_now_ms();
+    pthread_mutex_lock(&d.mu);
+    CHECK(t->confirm_at_ms != 0 && t->ndigests == 2);
+    CHECK_EQ_INT(agg_confirm_decide(&d, t, now, &idx), AGG_CONFIRM_SEND);
+    CHECK_EQ_INT(idx, 1); /* the digest of operators 1 and 2 */
+    t->retry_at_ms = now + 5000;                                  /* backing off after a failed send */
+    CHECK_EQ_INT(agg_confirm_decide(&d, t, now, &idx), AGG_CONFIRM_WAIT);
+    CHECK_EQ_INT(agg_confirm_decide(&d, t, now + 6000, &idx), AGG_CONFIRM_SEND);
+    t->retry_at_ms = 0;
+    t->sending = true;
+    CHECK_EQ_INT(agg_confirm_decide(&d, t, now, &idx), AGG_CONFIRM_WAIT);
+    t->sending = false;
+    CHECK_EQ_INT(agg_confirm_decide(&d, t, t->created_ms + d.cfg.expiry_s * 1000 + 1, &idx), AGG_CONFIRM_EXPIRE);
+    pthread_mutex_unlock(&d.mu);
+    CHECK_EQ_INT(submit(&d, 3, OPTS(.block = 7), msg, sizeof msg), REJ_COUNT); /* digest 0 reaches 40 % too */
+    pthread_mutex_lock(&d.mu);
+    CHECK_EQ_INT(agg_confirm_decide(&d, t, agg_now_ms(), &idx), AGG_CONFIRM_AMBIGUOUS);
+    t->status = TASK_CONFIRMED;
+    CHECK_EQ_INT(agg_confirm_decide(&d, t, agg_now_ms(), &idx), AGG_CONFIRM_WAIT);
+    pthread_mutex_unlock(&d.mu);
+    daemon_down(&d);
+}
+
 /* ---- the verifier stage alone ---- */
 #define VJOBS 48
 static struct {
@@ -463,10 +507,12 @@ int main(void) {
     snprintf(DB, sizeof DB, "%s/agg.db", DIR_);
     static void (*const tests[])(void) = {loader_loads_state_at_creation, every_rejection_in_order,
                                           no_loader_no_chain_io_on_admission,
-                                          threshold_schedules_confirmation_and_restore_replays};
+                                          threshold_schedules_confirmation_and_restore_replays,
+                                          confirmer_decisions};
     static const char *const names[] = {"loader_loads_state_at_creation", "every_rejection_in_order",
                                         "no_loader_no_chain_io_on_admission",
-                                        "threshold_schedules_confirmation_and_restore_replays"};
+                                        "threshold_schedules_confirmation_and_restore_replays",
+                                        "confirmer_decisions"};
     for (size_t k = 0; k < sizeof tests / sizeof tests[0]; k++) {
         snprintf(DB, sizeof DB, "%s/agg%zu.db", DIR_, k); /* a fresh database per test */
         harness_run(names[k], tests[k]);
