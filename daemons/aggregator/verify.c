@@ -1,11 +1,13 @@
 /*
  * daemons/aggregator/verify.c — the verifier stage (verify.h).
  *
- * One mutex guards the FIFO queue and the counters. At most one worker gathers at a time (the
- * others wait for work): it waits on gather_cv until no admission is on its way (pending == 0),
- * max_batch jobs are queued or the window after the head job's arrival passed, then takes its
- * share — all of it, or 1/(idle+1) of a batch of at least split_min when other workers are idle —
- * and wakes an idle worker for the rest. The two pairings of a batch cost as much as ~60
+ * One mutex guards the FIFO queue and the counters. Work goes in rounds: a round starts when no
+ * batch is being checked; its one gatherer waits on gather_cv until no admission is on its way
+ * (pending == 0), max_batch jobs are queued or the window after the head job's arrival passed,
+ * then takes its share — all of it, or 1/(idle+1) of a batch of at least split_min when other
+ * workers are idle, who take the rest at once. Jobs that arrive while a batch is checked wait for
+ * the next round, so concurrent admissions merge into few large batches instead of many small
+ * ones. The two pairings of a batch cost as much as ~60
  * multi-scalar terms, so waiting for the signatures on their way (JSON and PoE checks take
  * ~60 us) makes the batch as large as the load allows; splitting it keeps both cores busy when
  * every admission waits for the stage.
@@ -39,8 +41,10 @@ struct agg_verifier {
     bool committer_started, committer_stop;
     size_t queued, pending, idle;
     uint64_t head_arrival_ns;
+    size_t verifying;               /* workers checking a batch: a new round starts when none is */
+    size_t split_rest, split_share; /* jobs of the round's batch left to helpers, and each one's share */
     bool gathering, stop;
-    uint64_t batches, sigs;
+    uint64_t batches, sigs, commits, commit_ns;
     pthread_t threads[MAX_WORKERS];
     size_t nthreads;
 };
@@ -112,18 +116,29 @@ static size_t check_all(agg_vjob **jobs, size_t n) {
     return groups;
 }
 
-/* Take this worker's share of the queue into jobs (mu held). Returns the count. */
-static size_t take(agg_verifier *v, agg_vjob **jobs) {
-    size_t n = v->queued < v->o.max_batch ? v->queued : v->o.max_batch;
-    if (n >= v->o.split_min && v->idle) n = (n + v->idle) / (v->idle + 1);
+/* Move n jobs from the queue's head into jobs (mu held). */
+static void pop(agg_verifier *v, agg_vjob **jobs, size_t n) {
     for (size_t i = 0; i < n; i++) {
         jobs[i] = v->head;
         v->head = v->head->next;
     }
     if (!v->head) v->tail = NULL;
     v->queued -= n;
-    v->head_arrival_ns = v->head ? mono_ns() - (uint64_t)v->o.window_us * 1000u : 0; /* the rest: no new window */
-    return n;
+}
+
+/* The gatherer takes the round's batch (mu held): all of it, or its share of a batch of at least
+ * split_min when workers are idle (they take the rest: split_rest). Returns its count. */
+static size_t take_round(agg_verifier *v, agg_vjob **jobs) {
+    size_t n = v->queued < v->o.max_batch ? v->queued : v->o.max_batch;
+    size_t mine = n;
+    if (n >= v->o.split_min && v->idle) {
+        mine = (n + v->idle) / (v->idle + 1);
+        v->split_rest = n - mine;
+        v->split_share = mine;
+    }
+    pop(v, jobs, mine);
+    if (v->head) v->head_arrival_ns = mono_ns(); /* what is left for the next round gets a new window */
+    return mine;
 }
 
 static void *worker(void *arg) {
@@ -131,25 +146,35 @@ static void *worker(void *arg) {
     agg_vjob **jobs = malloc(v->o.max_batch * sizeof *jobs);
     pthread_mutex_lock(&v->mu);
     for (;;) {
-        if (!v->head || v->gathering || !jobs) {
-            if (v->stop && (!v->head || !jobs)) break;
+        size_t n = 0;
+        if (jobs && v->split_rest && v->head) { /* help with the round's batch */
+            n = v->split_rest < v->split_share ? v->split_rest : v->split_share;
+            if (n > v->queued) n = v->queued;
+            pop(v, jobs, n);
+            v->split_rest -= n;
+            if (v->split_rest && v->head) pthread_cond_signal(&v->work_cv);
+        } else if (jobs && v->head && !v->gathering && !v->verifying) { /* a new round */
+            v->gathering = true;
+            uint64_t deadline = v->head_arrival_ns + (uint64_t)v->o.window_us * 1000u;
+            while (!v->stop && v->pending && v->queued < v->o.max_batch && mono_ns() < deadline) {
+                struct timespec ts = ts_of(deadline);
+                pthread_cond_timedwait(&v->gather_cv, &v->mu, &ts);
+            }
+            n = take_round(v, jobs);
+            v->gathering = false;
+            if (v->split_rest) pthread_cond_broadcast(&v->work_cv);
+        } else {
+            if (v->stop && (!v->head || !jobs) && !v->verifying) break;
             v->idle++;
             pthread_cond_wait(&v->work_cv, &v->mu);
             v->idle--;
             continue;
         }
-        v->gathering = true;
-        uint64_t deadline = v->head_arrival_ns + (uint64_t)v->o.window_us * 1000u;
-        while (!v->stop && v->pending && v->queued < v->o.max_batch && mono_ns() < deadline) {
-            struct timespec ts = ts_of(deadline);
-            pthread_cond_timedwait(&v->gather_cv, &v->mu, &ts);
-        }
-        size_t n = take(v, jobs);
-        v->gathering = false;
-        if (v->head) pthread_cond_signal(&v->work_cv);
+        v->verifying++;
         pthread_mutex_unlock(&v->mu);
         size_t groups = check_all(jobs, n);
         pthread_mutex_lock(&v->mu);
+        v->verifying--;
         v->batches += groups;
         v->sigs += n;
         for (size_t i = 0; i < n; i++) { /* to the committer, in the batch's order */
@@ -159,6 +184,7 @@ static void *worker(void *arg) {
             v->ctail = jobs[i];
         }
         pthread_cond_signal(&v->commit_cv);
+        if (!v->verifying) pthread_cond_broadcast(&v->work_cv); /* the next round may start (or stop) */
     }
     pthread_mutex_unlock(&v->mu);
     free(jobs);
@@ -189,6 +215,7 @@ static void *committer(void *arg) {
             }
         }
         pthread_mutex_unlock(&v->mu);
+        uint64_t t0 = mono_ns();
         if (n <= cap) {
             size_t k = 0;
             for (agg_vjob *j = list; j; j = j->next) jobs[k++] = j;
@@ -197,7 +224,10 @@ static void *committer(void *arg) {
             for (agg_vjob *j = list; j; j = j->next)
                 if (v->o.commit) v->o.commit(v->o.user, &j, 1);
         }
+        uint64_t took = mono_ns() - t0;
         pthread_mutex_lock(&v->mu);
+        v->commits++;
+        v->commit_ns += took;
         for (agg_vjob *j = list; j;) {
             agg_vjob *nx = j->next;
             j->done = true;
@@ -277,7 +307,7 @@ static void arrived(agg_verifier *v) {
     if (v->pending) v->pending--;
     if (v->gathering) {
         if (!v->pending || v->queued >= v->o.max_batch) pthread_cond_signal(&v->gather_cv);
-    } else if (v->head) {
+    } else if (v->head && !v->verifying) {
         pthread_cond_signal(&v->work_cv);
     }
 }
@@ -311,5 +341,12 @@ void agg_verifier_stats(agg_verifier *v, uint64_t *batches, uint64_t *sigs) {
     pthread_mutex_lock(&v->mu);
     *batches = v->batches;
     *sigs = v->sigs;
+    pthread_mutex_unlock(&v->mu);
+}
+
+void agg_verifier_commit_stats(agg_verifier *v, uint64_t *commits, uint64_t *commit_ns) {
+    pthread_mutex_lock(&v->mu);
+    *commits = v->commits;
+    *commit_ns = v->commit_ns;
     pthread_mutex_unlock(&v->mu);
 }

@@ -75,5 +75,7 @@ void agg_verifier_run(agg_verifier *v, agg_vjob *job);
 
 /** Counters since creation. Out: *batches (BLS batch checks, one per digest group), *sigs. */
 void agg_verifier_stats(agg_verifier *v, uint64_t *batches, uint64_t *sigs);
+/** Commit rounds since creation. Out: *commits (callbacks), *commit_ns (their total wall time). */
+void agg_verifier_commit_stats(agg_verifier *v, uint64_t *commits, uint64_t *commit_ns);
 
 #endif
