@@ -186,8 +186,8 @@ int main(int argc, char **argv) {
     rc = 0;
 out_server:
     drpc_stop(d.server);
-    agg_core_stop(&d);
 out_pools:
+    agg_core_stop(&d); /* after the servers: no admission in flight (a no-op when not started) */
     agg_pool_destroy(&d.avs);
     for (size_t i = 0; i < d.cfg.nlayers; i++) agg_pool_destroy(&d.layers[i]);
 out:

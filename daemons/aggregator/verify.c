@@ -131,7 +131,7 @@ static void pop(agg_verifier *v, agg_vjob **jobs, size_t n) {
 static size_t take_round(agg_verifier *v, agg_vjob **jobs) {
     size_t n = v->queued < v->o.max_batch ? v->queued : v->o.max_batch;
     size_t mine = n;
-    if (n >= v->o.split_min && v->idle) {
+    if (n >= v->o.split_min && v->idle && !v->pending) { /* nothing else to run meanwhile: use every core */
         mine = (n + v->idle) / (v->idle + 1);
         v->split_rest = n - mine;
         v->split_share = mine;
