@@ -34,11 +34,8 @@ static json_t *m_submit(agg_daemon *d, json_t *params, drpc_error *err) {
         err->data = json_pack("{s:s}", "reason", agg_reject_names[REJ_INVALID_PARAMS]);
         return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: expected [TaskRequest]");
     }
-    char *txt = param_text(params, 0);
-    if (!txt) return drpc_fail(err, DRPC_INTERNAL_ERROR, "out of memory");
     char msg[400];
-    int why = agg_admit(d, txt, strlen(txt), msg, sizeof msg);
-    free(txt);
+    int why = agg_admit(d, json_array_get(params, 0), msg, sizeof msg); /* the tree the server parsed */
     if (why == REJ_COUNT) return json_null();
     err->data = json_pack("{s:s}", "reason", agg_reject_names[why]);
     return drpc_fail(err, agg_reject_codes[why], "%s: %s", agg_reject_names[why], msg);

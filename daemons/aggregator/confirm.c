@@ -69,11 +69,30 @@ static char *ids_json(const uint8_t (*ids)[32], size_t n) {
     return s;
 }
 
+int agg_confirm_decide(const agg_daemon *d, const agg_task *t, uint64_t now, size_t *digest_idx) {
+    *digest_idx = SIZE_MAX;
+    if (t->status != TASK_OPEN || t->sending) return AGG_CONFIRM_WAIT;
+    if (now > t->created_ms + d->cfg.expiry_s * 1000) return AGG_CONFIRM_EXPIRE;
+    if (!t->confirm_at_ms || t->confirm_at_ms > now || t->retry_at_ms > now || !t->agg) return AGG_CONFIRM_WAIT;
+    size_t nmet = 0;
+    for (size_t i = 0; i < t->ndigests; i++) {
+        bool met = false;
+        size_t ns = 0;
+        if (mpavs_agg_status(t->agg, &met, &ns, NULL, NULL, t->digests[i].digest) == MPAVS_AGG_OK && met) {
+            nmet++;
+            *digest_idx = i;
+        }
+    }
+    if (nmet > 1) return AGG_CONFIRM_AMBIGUOUS;
+    return nmet == 1 ? AGG_CONFIRM_SEND : AGG_CONFIRM_WAIT;
+}
+
 /* Pick the next task to confirm and copy it into *j (d->mu held). Returns the task or NULL. */
 static agg_task *pick(agg_daemon *d, job *j, uint64_t now) {
     for (agg_task *t = d->tasks; t; t = t->next) {
-        if (t->status != TASK_OPEN || t->sending) continue;
-        if (now > t->created_ms + d->cfg.expiry_s * 1000) {
+        size_t met_idx = SIZE_MAX;
+        int what = agg_confirm_decide(d, t, now, &met_idx);
+        if (what == AGG_CONFIRM_EXPIRE) {
             t->status = TASK_EXPIRED;
             agg_task_release_state(t);
             agg_store_task_status(d->store, t->type, t->id, TASK_EXPIRED, "expired before reaching the threshold");
@@ -81,26 +100,15 @@ static agg_task *pick(agg_daemon *d, job *j, uint64_t now) {
                  t->nsigners, t->noperators);
             continue;
         }
-        if (!t->confirm_at_ms || t->confirm_at_ms > now || t->retry_at_ms > now || !t->agg) continue;
-        size_t met_idx = SIZE_MAX, nmet = 0;
-        for (size_t i = 0; i < t->ndigests; i++) {
-            bool met = false;
-            size_t ns = 0;
-            if (mpavs_agg_status(t->agg, &met, &ns, NULL, NULL, t->digests[i].digest) == MPAVS_AGG_OK && met) {
-                nmet++;
-                met_idx = i;
-            }
-        }
-        if (nmet != 1) {
-            if (nmet > 1) {
-                t->status = TASK_FAILED;
-                agg_task_release_state(t);
-                agg_store_task_status(d->store, t->type, t->id, TASK_FAILED,
-                                      "several digests meet the threshold: none is confirmed");
-                dlog(DLOG_ERROR, "task_ambiguous", "type=%d id=%" PRIu64 " digests_meeting=%zu", t->type, t->id, nmet);
-            }
+        if (what == AGG_CONFIRM_AMBIGUOUS) {
+            t->status = TASK_FAILED;
+            agg_task_release_state(t);
+            agg_store_task_status(d->store, t->type, t->id, TASK_FAILED,
+                                  "several digests meet the threshold: none is confirmed");
+            dlog(DLOG_ERROR, "task_ambiguous", "type=%d id=%" PRIu64 " digests=%zu", t->type, t->id, t->ndigests);
             continue;
         }
+        if (what != AGG_CONFIRM_SEND) continue;
         memset(j, 0, sizeof *j);
         agg_digest *g = &t->digests[met_idx];
         if (mpavs_agg_outcome_build(t->agg, &j->out, g->digest) != MPAVS_AGG_OK) continue;
@@ -307,7 +315,8 @@ void *agg_confirm_thread(void *arg) {
         agg_task *t = pick(d, &j, agg_now_ms());
         if (t) t->sending = true;
         else {
-            drt_cond_wait_ms(&d->confirm_cv, &d->mu, 100);
+            struct timespec ts = agg_deadline(100);
+            pthread_cond_timedwait(&d->confirm_cv, &d->mu, &ts);
         }
         pthread_mutex_unlock(&d->mu);
         if (!t) continue;

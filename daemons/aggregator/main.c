@@ -119,16 +119,12 @@ int main(int argc, char **argv) {
         return 2;
     }
     dlog_set_level(lvl);
-    if (!drt_stop_init(&d.stop) || !dsig_install(&d.stop)) return 1;
+    agg_core_init(&d); /* locks, monotonic condition variables, the stop token */
+    if (drt_stop_fd(&d.stop) < 0 || !dsig_install(&d.stop)) return 1;
     curl_global_init(CURL_GLOBAL_DEFAULT);
 
     int rc = 1;
     char err[512];
-    pthread_mutex_init(&d.mu, NULL);
-    pthread_mutex_init(&d.keys_mu, NULL);
-    pthread_mutex_init(&d.live_mu, NULL);
-    drt_cond_init(&d.task_cv);
-    drt_cond_init(&d.confirm_cv);
     static drt_threads threads;
     drt_threads_init(&threads);
     d.ecdsa = mpavs_ecdsa_ctx_create();
@@ -148,6 +144,10 @@ int main(int argc, char **argv) {
     d.keys_scanned_to = agg_store_meta_get(d.store, "pubkeys_scanned_to", 0);
     if (!agg_keys_refresh(&d)) dlog(DLOG_WARN, "pubkey_scan_incomplete", "keys=%zu", d.nkeys);
     if (!agg_tasks_restore(&d)) goto out_pools;
+    if (!agg_core_start(&d, 0, true, err, sizeof err)) { /* verifier stage, state loader */
+        dlog(DLOG_ERROR, "start_failed", "error=\"%s\"", err);
+        goto out_pools;
+    }
 
     char listen[300], mlisten[300];
     listen_addr(listen, sizeof listen, d.cfg.listen);
@@ -206,6 +206,7 @@ out_threads:
 out_server:
     drpc_stop(d.server);
 out_pools:
+    agg_core_stop(&d); /* after the servers: no admission in flight (a no-op when not started) */
     agg_pool_destroy(&d.avs);
     for (size_t i = 0; i < d.cfg.nlayers; i++) agg_pool_destroy(&d.layers[i]);
 out:
@@ -215,6 +216,7 @@ out:
     agg_store_close(d.store);
     mpavs_ecdsa_ctx_destroy(d.ecdsa);
     agg_config_wipe(&d.cfg);
+    agg_core_destroy(&d);
     curl_global_cleanup();
     dlog(DLOG_INFO, "stopped", "code=%d", rc);
     return rc;
