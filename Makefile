@@ -141,10 +141,10 @@ sanitize-build:
 sanitize: sanitize-build
 	@bash tests/run sanitize
 
-# ThreadSanitizer (clang): the daemons, their unit tests (tests/unit/test_daemon_*) and the daemon
+# ThreadSanitizer (clang): the daemons, their unit tests (tests/unit/test_daemon_*, test_agg_*) and the daemon
 # integration tests, which start the TSan daemons (MPAVS_DAEMON_BUILD=build/tsan); a report fails the run.
 TSAN_FLAGS  := -fsanitize=thread -fno-omit-frame-pointer
-TSAN_UNIT   := $(patsubst tests/unit/%.c,build/tsan/tests/%,$(filter tests/unit/test_daemon_%,$(TEST_SRC)))
+TSAN_UNIT   := $(patsubst tests/unit/%.c,build/tsan/tests/%,$(filter tests/unit/test_daemon_% tests/unit/test_agg_%,$(TEST_SRC)))
 TSAN_ITESTS := test_prover test_operator test_aggregator test_aggregator_l1 test_e2e test_metrics
 tsan-build:
 	$(MAKE) BUILD=build/tsan CC=clang OPT=-O1 EXTRA_CFLAGS="$(TSAN_FLAGS)" EXTRA_LDFLAGS="$(TSAN_FLAGS)" \

@@ -12,7 +12,8 @@ then checked for what a Prometheus server or a reader relies on:
     le="+Inf" equal to _count, and a _sum;
   - no family but a histogram named like a histogram's parts (…_sum, …_bucket), the mark of a
     hand-written latency sum.
-Prints one line per file and exits 1 if any file fails (0 otherwise).
+Prints one line per file ("ok" or "bad", not "FAIL": tests/run collects FAIL lines of test logs)
+and exits 1 if any file fails (0 otherwise).
 """
 import math
 import re
@@ -91,7 +92,7 @@ def main(paths):
             errs, nf, ns = check(fh.read())
         if errs:
             bad += 1
-            print("FAIL %s: %d problems" % (p, len(errs)))
+            print("bad  %s: %d problems" % (p, len(errs)))
             for e in errs[:40]:
                 print("  " + e)
         else:
