@@ -148,7 +148,7 @@ TSAN_UNIT   := $(patsubst tests/unit/%.c,build/tsan/tests/%,$(filter tests/unit/
 TSAN_ITESTS := test_prover test_operator test_aggregator test_aggregator_l1 test_e2e test_metrics
 tsan-build:
 	$(MAKE) BUILD=build/tsan CC=clang OPT=-O1 EXTRA_CFLAGS="$(TSAN_FLAGS)" EXTRA_LDFLAGS="$(TSAN_FLAGS)" \
-	  $(DAEMONS:%=build/tsan/mpavs-%) build/tsan/mpavs $(TSAN_UNIT) $(TSAN_ITESTS:%=build/tsan/itests/%)
+	  $(DAEMONS:%=build/tsan/mpavs-%) $(TSAN_UNIT) $(TSAN_ITESTS:%=build/tsan/itests/%)
 tsan: tsan-build
 	@bash tests/run tsan
 
