@@ -5,13 +5,15 @@
 #   make check      unit tests only (fast inner loop)
 #   make bench      benchmarks (print medians and ratios; never fail)
 #   make sanitize   unit tests built with ASan+UBSan
+#   make tsan       the daemons' unit and integration tests under ThreadSanitizer
 #   make fuzz       every fuzz target for FUZZ_SECONDS each (default 20)
 #   make ctime      constant-time check of secret-key code under valgrind
 #   make install    PREFIX=/usr/local: library, headers, pkg-config file, binaries
 #   make format     clang-format every C file
 #
 # Sources are found by layout: src/<module>/*.c is the library, cli/*.c the CLI,
-# daemons/<name>/*.c one daemon each (daemons/common/*.c is linked into every daemon), tests/unit/test_*.c one test binary each,
+# daemons/<name>/*.c one daemon each (its core: every file but main.c, in build/libmpavs-<name>.a; daemons/common/*.c
+# in build/libmpavs-common.a, linked into every daemon), tests/unit/test_*.c one test binary each,
 # bench/bench_*.c one benchmark each, tests/fuzz/fuzz_*.c one fuzz target each.
 
 VERSION   := 0.1.0
@@ -39,7 +41,9 @@ LIB_SRC    := $(sort $(filter-out src/devnet/%,$(wildcard src/*/*.c)))
 DEVNET_SRC := $(sort $(wildcard src/devnet/*.c))
 CLI_SRC    := $(sort $(wildcard cli/*.c))
 DAEMONS    := $(filter-out common,$(notdir $(patsubst %/,%,$(sort $(dir $(wildcard daemons/*/*.c))))))
-DCOMMON_OBJ:= $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard daemons/common/*.c)))
+# Daemon cores: build/libmpavs-<name>.a holds daemons/<name>/*.c except main.c (libmpavs-common.a holds
+# daemons/common/*.c); daemons, unit tests, benchmarks and fuzz targets link them (link order: DCORE_LIBS).
+DCORE_LIBS := $(DAEMONS:%=$(BUILD)/libmpavs-%.a) $(BUILD)/libmpavs-common.a
 TEST_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 ITEST_SRC  := $(sort $(wildcard tests/integration/test_*.c))
 BENCH_SRC  := $(sort $(wildcard bench/bench_*.c))
@@ -58,9 +62,10 @@ TEST_BIN   := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 ITEST_BIN  := $(ITEST_SRC:tests/integration/%.c=$(BUILD)/itests/%)
 BENCH_BIN  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: layers all lib test itest check bench sanitize sanitize-build fuzz fuzz-build ctime ctime-build install format clean setup contracts symbols
+.PHONY: layers all lib cores test itest check bench sanitize sanitize-build tsan tsan-build fuzz fuzz-build ctime ctime-build install format clean setup contracts symbols
 all: lib $(CLI_BIN) $(DAEMON_BIN)
 lib: $(STATIC_LIB) $(SHARED_LIB) $(BUILD)/libmpavs.pc $(DEVNET_LIB)
+cores: $(DCORE_LIBS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -88,20 +93,24 @@ $(CLI_BIN): $(CLI_OBJ) $(DEVNET_LIB) $(STATIC_LIB)
 .SECONDARY:
 .SECONDEXPANSION:
 PCT := %
-$(BUILD)/mpavs-%: $$(patsubst $$(PCT).c,$(BUILD)/$$(PCT).o,$$(wildcard daemons/$$*/*.c)) $(DCOMMON_OBJ) $(STATIC_LIB)
-	$(CC) -o $@ $(filter %.o,$^) $(STATIC_LIB) $(LDLIBS_ALL)
-
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(HARNESS_OBJ) $(DEVNET_LIB) $(STATIC_LIB)
+$(BUILD)/libmpavs-%.a: $$(patsubst $$(PCT).c,$(BUILD)/$$(PCT).o,$$(filter-out daemons/$$*/main.c,$$(wildcard daemons/$$*/*.c)))
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $< $(HARNESS_OBJ) $(DEVNET_LIB) $(STATIC_LIB) $(LDLIBS_ALL)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/mpavs-%: $(BUILD)/daemons/%/main.o $(BUILD)/libmpavs-%.a $(BUILD)/libmpavs-common.a $(STATIC_LIB)
+	$(CC) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(HARNESS_OBJ) $(DCORE_LIBS) $(DEVNET_LIB) $(STATIC_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $< $(HARNESS_OBJ) $(DCORE_LIBS) $(DEVNET_LIB) $(STATIC_LIB) $(LDLIBS_ALL)
 
 $(BUILD)/itests/%: $(BUILD)/tests/integration/%.o $(HARNESS_OBJ) $(DEVNET_LIB) $(STATIC_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $< $(HARNESS_OBJ) $(DEVNET_LIB) $(STATIC_LIB) $(LDLIBS_ALL)
 
-$(BUILD)/bench/%: $(BUILD)/bench/%.o $(DEVNET_LIB) $(STATIC_LIB)
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(DCORE_LIBS) $(DEVNET_LIB) $(STATIC_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $< $(DEVNET_LIB) $(STATIC_LIB) $(LDLIBS_ALL)
+	$(CC) -o $@ $< $(DCORE_LIBS) $(DEVNET_LIB) $(STATIC_LIB) $(LDLIBS_ALL)
 
 setup:
 	@bash scripts/setup
@@ -140,14 +149,26 @@ sanitize-build:
 sanitize: sanitize-build
 	@bash tests/run sanitize
 
+# ThreadSanitizer (clang): the daemons, their unit tests (tests/unit/test_daemon_*, test_agg_*) and the daemon
+# integration tests, which start the TSan daemons (MPAVS_DAEMON_BUILD=build/tsan); a report fails the run.
+TSAN_FLAGS  := -fsanitize=thread -fno-omit-frame-pointer
+TSAN_UNIT   := $(patsubst tests/unit/%.c,build/tsan/tests/%,$(filter tests/unit/test_daemon_% tests/unit/test_agg_%,$(TEST_SRC)))
+TSAN_ITESTS := test_prover test_operator test_aggregator test_aggregator_l1 test_e2e test_metrics
+tsan-build:
+	$(MAKE) BUILD=build/tsan CC=clang OPT=-O1 EXTRA_CFLAGS="$(TSAN_FLAGS)" EXTRA_LDFLAGS="$(TSAN_FLAGS)" \
+	  $(DAEMONS:%=build/tsan/mpavs-%) $(TSAN_UNIT) $(TSAN_ITESTS:%=build/tsan/itests/%)
+tsan: tsan-build
+	@bash tests/run tsan
+
 FUZZ_SECONDS ?= 20
 fuzz-build:
 	$(MAKE) BUILD=build/fuzz CC=clang OPT=-O1 \
-	  EXTRA_CFLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" lib
+	  EXTRA_CFLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" lib cores
 	@mkdir -p build/fuzz/bin
 	@set -e; for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  clang -std=c11 -D_DEFAULT_SOURCE -O1 -g -Iinclude -Isrc -Idaemons $(PKG_CFLAGS) \
-	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $$f build/fuzz/libmpavs.a \
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $$f \
+	    $(patsubst $(BUILD)/%,build/fuzz/%,$(DCORE_LIBS)) build/fuzz/libmpavs.a \
 	    $(LDLIBS_ALL) -o build/fuzz/bin/$$n; done
 fuzz: fuzz-build
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/run fuzz

@@ -1,49 +1,25 @@
 /*
  * bench/bench_aggregator.c — admission throughput of mpavs-aggregator with 1,000 registered
- * operators signing one type-3 task, in process (no chain, no HTTP).
+ * operators signing one type-3 task, in process (no chain, no HTTP), linked against the
+ * aggregator's core (build/libmpavs-aggregator.a).
  *
  * An agg_daemon is built in memory: a store on a temporary SQLite file (WAL, synchronous FULL
- * as in production), one attestation layer whose liveness cache is pre-filled for every
- * operator (valid far into the future, prover = the operator's enclave key address), and per
- * run one fresh type-3 task whose operator state is 1,000 synthetic operators with real BN254
- * keys (loaded directly: load = 2). Each run admits 1,000 real TaskRequest JSON texts (BLS
- * signed by the operator, PoE signed by its enclave secp256k1 key) through agg_admit() from 1,
- * 2, 4 (and 32, the HTTP server's thread count) threads. Prints signatures/second (median of
- * the runs, wall clock), the per-stage costs (CPU time, single thread) and the ratio against
- * one full BLS pairing verification per signature (mpavs_bls_verify). Never fails.
- *
- * The daemon's sources are compiled into this translation unit (the bench link rule links
- * only libmpavs.a).
+ * as in production), the verifier stage started as the daemon starts it (one worker per core),
+ * one attestation layer whose liveness cache is pre-filled for every operator (valid far into
+ * the future, prover = the operator's enclave key address), and per run one fresh type-3 task
+ * whose operator state is 1,000 synthetic operators with real BN254 keys (loaded directly:
+ * load = 2). Each run admits 1,000 real TaskRequest JSON texts (BLS signed by the operator, PoE
+ * signed by its enclave secp256k1 key) from 1, 2, 4, 32 and 128 threads (the HTTP server runs
+ * 128): each thread parses the text once with jansson, as the JSON-RPC server does, and passes
+ * the tree to agg_admit(). Prints signatures/second (median of the runs, wall clock), the p99
+ * admission latency, the per-stage costs (CPU time, single thread), the bound from the
+ * unavoidable per-signature work (JSON, PoE recovery, batched BLS, batched SQLite, on every core)
+ * and the ratio against it. Never fails.
  */
-#include "../daemons/aggregator/admit.c"
-#include "../daemons/aggregator/chain.c"
-#include "../daemons/aggregator/store.c"
-#include "../daemons/aggregator/tasks.c"
+#include "aggregator/daemon.h"
+#include "common/log.h"
 
-/* Count what verify.c's leader checks (batches and their sizes) without touching it. */
-static uint64_t verify_stat_batches, verify_stat_sigs;
-static int counted_verify(bool *ok, const mpavs_bn254_g2 *pk, const uint8_t msg[32], const mpavs_bn254_g1 *sig) {
-    __atomic_add_fetch(&verify_stat_batches, 1, __ATOMIC_RELAXED);
-    __atomic_add_fetch(&verify_stat_sigs, 1, __ATOMIC_RELAXED);
-    return mpavs_bls_verify(ok, pk, msg, sig);
-}
-static int counted_batch(bool *ok, const uint8_t msg[32], const mpavs_bn254_g2 *pks, const mpavs_bn254_g1 *sigs,
-                         size_t n) {
-    __atomic_add_fetch(&verify_stat_batches, 1, __ATOMIC_RELAXED);
-    __atomic_add_fetch(&verify_stat_sigs, n, __ATOMIC_RELAXED);
-    return mpavs_bls_batch_verify_same_msg(ok, msg, pks, sigs, n);
-}
-#define mpavs_bls_verify counted_verify
-#define mpavs_bls_batch_verify_same_msg counted_batch
-#ifdef BENCH_VERIFY_C /* a variant of verify.c to compare (-DBENCH_VERIFY_C='"path"') */
-#include BENCH_VERIFY_C
-#else
-#include "../daemons/aggregator/verify.c"
-#endif
-#undef mpavs_bls_verify
-#undef mpavs_bls_batch_verify_same_msg
-#include "../daemons/common/log.c"
-
+#include "mpavs/keccak.h"
 #include "mpavs/avs.h"
 #include "mpavs/bls.h"
 #include "mpavs/bn254.h"
@@ -71,6 +47,7 @@ typedef struct {
 } bop;
 
 static bop OPS[NOPS];
+static size_t NCORES = 1;
 static mpavs_agg_operator AOPS[NOPS];
 static agg_daemon D;
 static char DBDIR[256], DBPATH[300];
@@ -143,11 +120,7 @@ static bool make_operators(void) {
 
 static bool make_daemon(void) {
     memset(&D, 0, sizeof D);
-    pthread_mutex_init(&D.mu, NULL);
-    pthread_mutex_init(&D.keys_mu, NULL);
-    pthread_mutex_init(&D.live_mu, NULL);
-    pthread_cond_init(&D.task_cv, NULL);
-    pthread_cond_init(&D.confirm_cv, NULL);
+    agg_core_init(&D);
     D.ecdsa = mpavs_ecdsa_ctx_create();
     if (!D.ecdsa) return false;
     D.cfg.threshold = 67;
@@ -160,13 +133,25 @@ static bool make_daemon(void) {
     D.committee_quorums[3][0] = 0;
     D.ncommittee_quorums[3] = 1;
     D.committee_checked_ms[3] = UINT64_MAX / 2;
-    snprintf(DBDIR, sizeof DBDIR, "/tmp/mpavs-bench-agg-XXXXXX");
+    const char *base = getenv("BENCH_AGG_DB_DIR"); /* e.g. /dev/shm: the pipeline without the disk's fsync */
+    snprintf(DBDIR, sizeof DBDIR, "%s/mpavs-bench-agg-XXXXXX", base && *base ? base : "/tmp");
     if (!mkdtemp(DBDIR)) return false;
     snprintf(DBPATH, sizeof DBPATH, "%s/aggregator.db", DBDIR);
     char err[256];
     D.store = agg_store_open(DBPATH, err, sizeof err);
     if (!D.store) {
         printf("  store: %s\n", err);
+        return false;
+    }
+    /* the verifier stage as agg_core_start makes it (tasks are loaded here: no state loader);
+     * BENCH_AGG_WORKERS / _WINDOW_US / _SPLIT_MIN override its options (tuning) */
+    const char *w = getenv("BENCH_AGG_WORKERS"), *win = getenv("BENCH_AGG_WINDOW_US"),
+               *sm = getenv("BENCH_AGG_SPLIT_MIN");
+    agg_verifier_options vo = {.workers = w ? (size_t)atoi(w) : 0, .window_us = win ? (unsigned)atoi(win) : 0,
+                               .split_min = sm ? (size_t)atoi(sm) : 0, .commit = agg_admit_commit, .user = &D};
+    D.verifier = agg_verifier_create(&vo);
+    if (!D.verifier) {
+        printf("  cannot start the verifier stage\n");
         return false;
     }
     return true;
@@ -275,6 +260,7 @@ typedef struct {
     size_t admitted, rejected; /* atomic */
     int first_reject;
     char first_msg[400];
+    double latency_ns[NOPS]; /* per request: parse + agg_admit, wall clock */
 } admit_run;
 
 static void *admit_worker(void *arg) {
@@ -283,7 +269,11 @@ static void *admit_worker(void *arg) {
         size_t i = __atomic_fetch_add(&a->next, 1, __ATOMIC_RELAXED);
         if (i >= NOPS) break;
         char msg[400];
-        int why = agg_admit(&D, a->bt->json[i], a->bt->len[i], msg, sizeof msg);
+        double t0 = wall_ns();
+        json_t *req = json_loadb(a->bt->json[i], a->bt->len[i], 0, NULL); /* the server's one parse */
+        int why = req ? agg_admit(&D, req, msg, sizeof msg) : REJ_INVALID_PARAMS;
+        json_decref(req);
+        a->latency_ns[i] = wall_ns() - t0;
         if (why == REJ_COUNT) {
             __atomic_add_fetch(&a->admitted, 1, __ATOMIC_RELAXED);
         } else if (__atomic_add_fetch(&a->rejected, 1, __ATOMIC_RELAXED) == 1) {
@@ -303,10 +293,16 @@ static double process_cpu_ns(void) {
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-static double last_cores; /* CPU time / wall time of the last throughput() runs */
+static double last_cores;  /* CPU time / wall time of the last throughput() runs */
+static double last_p99_ns; /* median over the runs of the p99 admission latency */
+static double last_cpu_ns; /* process CPU time per admitted signature (all threads) */
+static double last_commit_rows, last_commit_ms; /* per commit round: rows, wall time (transaction + fsync) */
+
+static void verifier_stats(uint64_t *batches, uint64_t *sigs) { agg_verifier_stats(D.verifier, batches, sigs); }
 
 static double throughput(int nthreads, double *avg_batch) {
-    double rates[RUNS], cpu_sum = 0, wall_sum = 0;
+    double rates[RUNS], p99[RUNS], cpu_sum = 0, wall_sum = 0, admitted = 0;
+    uint64_t commits = 0, commit_ns = 0;
     uint64_t b0 = 0, s0 = 0, b1 = 0, s1 = 0;
     int ok_runs = 0;
     for (int r = 0; r < RUNS; r++) {
@@ -316,13 +312,14 @@ static double throughput(int nthreads, double *avg_batch) {
             free(bt);
             return 0;
         }
-        admit_run a;
+        static admit_run a;
         memset(&a, 0, sizeof a);
         a.bt = bt;
         fresh_layer_clock();
         pthread_t th[128];
-        b0 = verify_stat_batches;
-        s0 = verify_stat_sigs;
+        verifier_stats(&b0, &s0);
+        uint64_t k0, kns0;
+        agg_verifier_commit_stats(D.verifier, &k0, &kns0);
         dlog_set_level(DLOG_INFO);
         quiet_stderr(true);
         double t0 = wall_ns(), c0 = process_cpu_ns();
@@ -333,17 +330,29 @@ static double throughput(int nthreads, double *avg_batch) {
         wall_sum += dt;
         quiet_stderr(false);
         dlog_set_level(DLOG_WARN);
-        b1 += verify_stat_batches - b0;
-        s1 += verify_stat_sigs - s0;
+        uint64_t b2, s2, k2, kns2;
+        verifier_stats(&b2, &s2);
+        agg_verifier_commit_stats(D.verifier, &k2, &kns2);
+        commits += k2 - k0;
+        commit_ns += kns2 - kns0;
+        b1 += b2 - b0;
+        s1 += s2 - s0;
         if (a.admitted != NOPS)
             printf("  run %d: admitted %zu of %d (first rejection %s: %s)\n", r, a.admitted, NOPS,
                    a.rejected ? agg_reject_names[a.first_reject] : "-", a.first_msg);
+        qsort(a.latency_ns, NOPS, sizeof a.latency_ns[0], cmp_dbl);
+        p99[ok_runs] = a.latency_ns[NOPS * 99 / 100];
         rates[ok_runs++] = (double)a.admitted * 1e9 / dt;
+        admitted += (double)a.admitted;
         free_task(bt);
         free(bt);
     }
     *avg_batch = b1 ? (double)s1 / (double)b1 : 0;
     last_cores = wall_sum > 0 ? cpu_sum / wall_sum : 0;
+    last_cpu_ns = admitted > 0 ? cpu_sum / admitted : 0;
+    last_commit_rows = commits ? admitted / (double)commits : 0;
+    last_commit_ms = commits ? (double)commit_ns / (double)commits / 1e6 : 0;
+    last_p99_ns = median_of(p99, ok_runs);
     return median_of(rates, ok_runs);
 }
 
@@ -362,17 +371,46 @@ static double stage(stage_fn f) {
 
 static volatile uint64_t sink;
 
+/* The request's one parse: jansson (the JSON-RPC server) + the wire decode of the tree (agg_admit). */
 static double st_parse(void) {
     double t0 = cpu_ns();
     for (size_t i = 0; i < NOPS; i++) {
         mpavs_wire_task_request r;
         char m[128];
-        if (mpavs_wire_parse_task_request(&r, m, sizeof m, ST->json[i], ST->len[i]) == 0) {
+        json_t *j = json_loadb(ST->json[i], ST->len[i], 0, NULL);
+        if (j && mpavs_wire_task_request_from_json(&r, m, sizeof m, j) == 0) {
             sink += r.operator_id[0];
             mpavs_wire_task_request_clear(&r);
         }
+        json_decref(j);
     }
     return (cpu_ns() - t0) / NOPS;
+}
+
+/* What the server did before: jansson, then the wire parser on re-serialized text (parsed twice). */
+static double st_parse_twice(void) {
+    double t0 = cpu_ns();
+    for (size_t i = 0; i < NOPS; i++) {
+        mpavs_wire_task_request r;
+        char m[128];
+        json_t *j = json_loadb(ST->json[i], ST->len[i], 0, NULL);
+        char *txt = j ? json_dumps(j, JSON_COMPACT) : NULL;
+        if (txt && mpavs_wire_parse_task_request(&r, m, sizeof m, txt, strlen(txt)) == 0) {
+            sink += r.operator_id[0];
+            mpavs_wire_task_request_clear(&r);
+        }
+        free(txt);
+        json_decref(j);
+    }
+    return (cpu_ns() - t0) / NOPS;
+}
+
+/* The PoE digest of a type-3 submission (as admit.c computes it). */
+static void poe_digest(uint8_t out[32], const mpavs_wire_task_request *r) {
+    static const uint8_t zero[32];
+    uint8_t sh[32];
+    mpavs_keccak256(sh, r->state, 64);
+    mpavs_avs_poe_digest(out, r->metadata, sh, zero, r->state + 32, zero);
 }
 
 static double st_digest(void) {
@@ -394,7 +432,8 @@ static double st_poe(void) {
         uint8_t pd[32];
         mpavs_ecdsa_sig es;
         mpavs_address a;
-        if (poe_digest(pd, &PARSED[i]) && !mpavs_ecdsa_sig_parse(&es, PARSED[i].prover_signature) &&
+        poe_digest(pd, &PARSED[i]);
+        if (!mpavs_ecdsa_sig_parse(&es, PARSED[i].prover_signature) &&
             !mpavs_ecdsa_recover_address(D.ecdsa, &a, &es, pd))
             sink += a.bytes[0];
     }
@@ -514,14 +553,18 @@ static double st_agg_add(void) {
     btask *bt = ST;
     uint64_t id = next_task_id++;
     mpavs_agg *agg = NULL;
-    uint8_t q[1] = {0}, th[1] = {67};
+    uint8_t q[1] = {0}, th[1] = {67}, md[32];
     if (mpavs_agg_create(&agg, q, th, 1, AOPS, NOPS)) return 0;
-    agg_task *t = calloc(1, sizeof *t);
-    t->type = 3;
-    t->id = id;
+    mpavs_avs_chain_task_metadata(md, CHAIN_ID, id);
+    if (!agg_task_create(&D, 3, id, REF_BLOCK, "null", md, 32)) {
+        mpavs_agg_destroy(agg);
+        return 0;
+    }
+    pthread_mutex_lock(&D.mu);
+    agg_task *t = agg_task_find(&D, 3, id);
     t->agg = agg;
-    t->status = TASK_OPEN;
-    t->created_ms = agg_now_ms();
+    t->load = 2;
+    pthread_mutex_unlock(&D.mu);
     double t0 = cpu_ns();
     for (size_t i = 0; i < NOPS; i++) {
         bool added = false;
@@ -532,7 +575,10 @@ static double st_agg_add(void) {
         sink += (uint64_t)r + added;
     }
     double ns = (cpu_ns() - t0) / NOPS;
-    task_free(t);
+    pthread_mutex_lock(&D.mu);
+    t->status = TASK_CONFIRMED; /* finished: its state released, prunable */
+    agg_task_release_state(t);
+    pthread_mutex_unlock(&D.mu);
     return ns;
 }
 
@@ -573,6 +619,12 @@ static long rss_kb(void) {
 int main(void) {
     printf("aggregator admission: %d operators signing one type-3 task, %d runs per figure (median)\n", NOPS, RUNS);
     long rss0 = rss_kb();
+    long nc = sysconf(_SC_NPROCESSORS_ONLN);
+    NCORES = nc > 0 ? (size_t)nc : 1;
+    double la[3] = {0, 0, 0};
+    if (getloadavg(la, 3) == 3)
+        printf("  %zu cores online; load average %.2f %.2f %.2f at start (a shared machine: compare ratios)\n",
+               NCORES, la[0], la[1], la[2]);
     dlog_set_level(DLOG_WARN); /* set-up is quiet; the timed runs log at info into /dev/null as production would */
     if (!make_daemon()) {
         printf("  cannot build the in-memory daemon; skipped\n");
@@ -590,7 +642,9 @@ int main(void) {
     const char *only = getenv("BENCH_AGG_ONLY_THREADS"); /* profiling: just the threaded admission */
     if (only && atoi(only) > 0 && atoi(only) <= 128) {
         double avg = 0, r = throughput(atoi(only), &avg);
-        printf("  %d threads: %.0f sig/s, mean BLS batch %.2f, %.2f cores busy\n", atoi(only), r, avg, last_cores);
+        printf("  %d threads: %.0f sig/s, p99 latency %.2f ms, mean BLS batch %.2f, %.2f cores busy, %.1f us CPU/sig, "
+               "commits of %.1f rows in %.2f ms\n",
+               atoi(only), r, last_p99_ns / 1e6, avg, last_cores, last_cpu_ns / 1e3, last_commit_rows, last_commit_ms);
         return 0;
     }
     /* stage costs on one prepared task (its signatures not admitted) */
@@ -612,7 +666,7 @@ int main(void) {
         PKS[i] = OPS[i].pk2;
     }
     printf("\nper-stage cost per signature (one thread; CPU time unless marked wall)\n");
-    double c_parse = stage(st_parse), c_digest = stage(st_digest), c_poe = stage(st_poe),
+    double c_parse = stage(st_parse), c_parse2 = stage(st_parse_twice), c_digest = stage(st_digest), c_poe = stage(st_poe),
            c_live = stage(st_liveness), c_dec = stage(st_g1_decode), c_checks = stage(st_admit_checks);
     double c_single = stage(st_bls_single);
     static const size_t BATCHES[] = {2, 4, 8, 32, 128, 1000};
@@ -622,7 +676,8 @@ int main(void) {
         c_batch[k] = stage(st_bls_batch);
     }
     double c_ins1 = stage(st_insert_one), c_insb = stage(st_insert_batch), c_insc = stage(st_insert_concurrent), c_add = stage(st_agg_add);
-    row_ns("JSON parse (mpavs_wire_parse_task_request)", c_parse);
+    row_ns("JSON parse once (jansson + mpavs_wire_task_request_from_json)", c_parse);
+    row_ns("  (before: jansson, re-serialize, mpavs_wire_parse_task_request)", c_parse2);
     row_ns("StateHeader digest", c_digest);
     row_ns("task/quorum/operator/duplicate checks (1,000 signers)", c_checks);
     row_ns("PoE digest + secp256k1 recover", c_poe);
@@ -646,17 +701,26 @@ int main(void) {
 
     long rss_tasks0 = rss_kb();
     uint64_t tasks0 = next_task_id;
+    /* the bound: the work no design avoids (one parse, one PoE recovery, BLS in batches of 1,000,
+     * SQLite rows committed 1,000 per transaction) on every core */
+    double unavoidable = c_parse + c_poe + c_batch[5] + c_insb;
+    double bound = unavoidable > 0 ? (double)NCORES * 1e9 / unavoidable : 0;
+    printf("  bound: %zu cores / (parse %.1f + PoE %.1f + BLS batched %.1f + SQLite batched %.1f us) = %.0f sig/s\n",
+           NCORES, c_parse / 1e3, c_poe / 1e3, c_batch[5] / 1e3, c_insb / 1e3, bound);
     printf("\nadmission through agg_admit (wall clock, fresh task per run, %d signatures each)\n", NOPS);
-    double ref = c_single > 0 ? 1e9 / c_single : 0;
+    double ref = c_single > 0 ? 1e9 / c_single : 0, best = 0;
     static const int THREADS[] = {1, 2, 4, 32, 128};
     for (size_t k = 0; k < sizeof THREADS / sizeof THREADS[0]; k++) {
         double avg = 0;
         double r = throughput(THREADS[k], &avg);
-        printf("  %2d thread%s %9.0f sig/s   x%.2f vs one mpavs_bls_verify per signature (%.0f sig/s)   "
-               "mean BLS batch %.2f, %.2f cores busy\n",
-               THREADS[k], THREADS[k] == 1 ? " " : "s", r, ref > 0 ? r / ref : 0, ref, avg, last_cores);
+        printf("  %3d thread%s %7.0f sig/s  %.2f of the bound  p99 %6.2f ms  x%.1f vs one mpavs_bls_verify per "
+               "signature (%.0f/s)  mean BLS batch %.1f, %.2f cores busy, %.1f us CPU/sig, commits of %.1f rows in %.2f ms\n",
+               THREADS[k], THREADS[k] == 1 ? " " : "s", r, bound > 0 ? r / bound : 0, last_p99_ns / 1e6,
+               ref > 0 ? r / ref : 0, ref, avg, last_cores, last_cpu_ns / 1e3, last_commit_rows, last_commit_ms);
+        if (r > best) best = r;
     }
-    printf("  target: >= 20000 sig/s on 2 cores\n");
+    printf("  best %.0f sig/s = %.2f of the bound %.0f sig/s (target: >= 25000 sig/s and >= 0.80 of the bound on 2 "
+           "cores)\n", best, bound > 0 ? best / bound : 0, bound);
     long rss1 = rss_kb();
     size_t ntasks = D.ntasks;
     double per_task = (double)(rss1 - rss_tasks0) / (double)(next_task_id - tasks0);
@@ -674,12 +738,14 @@ int main(void) {
     free_task(ST);
     free(ST);
     for (size_t i = 0; i < NOPS; i++) mpavs_wire_task_request_clear(&PARSED[i]);
+    agg_core_stop(&D);
     agg_tasks_free(&D);
     agg_store_close(D.store);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", DBDIR);
     if (system(cmd)) {
     }
+    agg_core_destroy(&D);
     mpavs_ecdsa_ctx_destroy(D.ecdsa);
     return 0;
 }

@@ -9,8 +9,11 @@
  *   4. duplicate / conflicting digest of this operator for this task
  *   5. PoE: ProverSignature recovers, over the PoE digest, to the prover attested for this
  *      BLS key on a configured attestation layer whose liveness proof is valid
- *   6. BLS signature on the StateHeader digest against the operator's G2 key (batched)
- *   7. persist (SQLite, fsync'd) then count it in the task's aggregation
+ *   6. BLS signature on the StateHeader digest against the operator's G2 key, in the verifier
+ *      stage (verify.h: batched across concurrent admissions)
+ *   7. agg_admit_commit, on the verifier's thread for the whole batch: persist its valid rows in
+ *      one transaction (one fsync), then count them in their tasks' aggregations in the same order
+ *      (so the stored row and the counted signature of an operator are the same one)
  */
 #include "aggregator/daemon.h"
 
@@ -25,6 +28,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *const agg_reject_names[REJ_COUNT] = {
@@ -99,30 +103,81 @@ static bool has_quorum(const agg_task *t, uint8_t q) {
     return false;
 }
 
-int agg_admit(agg_daemon *d, const char *json, size_t len, char *msg, size_t cap) {
-    agg_verify_enter();
+/* One admission in flight: what the commit callback needs and what it answers. */
+typedef struct {
     mpavs_wire_task_request r;
-    char wmsg[256];
-    int wr = mpavs_wire_parse_task_request(&r, wmsg, sizeof wmsg, json, len);
-    if (wr) {
-        agg_verify_leave();
-        return reject(msg, cap, REJ_INVALID_PARAMS, "invalid params: %s", wmsg);
+    int type;
+    uint64_t task_id;
+    uint8_t digest[32], sig_enc[64];
+    mpavs_bn254_g1 sig;
+    /* set by agg_admit_commit */
+    int why;         /* REJ_COUNT: admitted */
+    int add_rc;      /* MPAVS_AGG_* of the aggregation add */
+    bool stored;
+} admission;
+
+void agg_admit_commit(void *user, agg_vjob **jobs, size_t n) {
+    agg_daemon *d = user;
+    agg_sig_row *rows = malloc(n * sizeof *rows);
+    size_t k = 0;
+    uint64_t now = agg_now_ms();
+    for (size_t i = 0; i < n; i++) {
+        admission *a = jobs[i]->user;
+        a->why = jobs[i]->ok ? REJ_COUNT : REJ_INVALID_SIGNATURE;
+        a->stored = false;
+        if (!jobs[i]->ok || !rows) continue;
+        agg_sig_row *row = &rows[k++];
+        *row = (agg_sig_row){.type = a->type, .task_id = a->task_id, .state = a->r.state, .state_len = a->r.state_len,
+                             .metadata = a->r.metadata, .metadata_len = a->r.metadata_len, .admitted_ms = now};
+        memcpy(row->operator_id, a->r.operator_id, 32);
+        memcpy(row->digest, a->digest, 32);
+        memcpy(row->sig, a->sig_enc, 64);
+        memcpy(row->prover_sig, a->r.prover_signature, 65);
     }
+    bool stored = rows && (k == 0 || agg_store_sigs_insert(d->store, rows, k));
+    free(rows);
+    pthread_mutex_lock(&d->mu);
+    for (size_t i = 0; i < n; i++) {
+        admission *a = jobs[i]->user;
+        if (a->why != REJ_COUNT) continue;
+        if (!stored) {
+            a->why = REJ_UNAVAILABLE;
+            continue;
+        }
+        a->stored = true;
+        agg_task *t = agg_task_find(d, a->type, a->task_id);
+        bool added = false;
+        a->add_rc = t && t->agg ? agg_task_add_signature(d, t, &added, a->digest, a->r.operator_id, &a->sig,
+                                                         a->r.metadata, a->r.metadata_len, a->r.state, a->r.state_len,
+                                                         now)
+                                : MPAVS_AGG_ERR_UNKNOWN_DIGEST;
+        if (a->add_rc == MPAVS_AGG_OK && !added) a->why = REJ_DUPLICATE;
+        else if (a->add_rc == MPAVS_AGG_ERR_CONFLICT) a->why = REJ_CONFLICT;
+        else if (a->add_rc) a->why = REJ_UNAVAILABLE;
+    }
+    pthread_mutex_unlock(&d->mu);
+}
+
+int agg_admit(agg_daemon *d, const json_t *req, char *msg, size_t cap) {
+    bool left = true; /* no agg_verifier_enter pending (or agg_verifier_run done) */
+    admission a;
+    memset(&a, 0, sizeof a);
+    mpavs_wire_task_request *r = &a.r;
+    char wmsg[256];
     int why = REJ_COUNT;
-    bool left = false; /* agg_verify_leave done */
-    uint8_t digest[32], pd[32];
-    mpavs_bn254_g1 sig, pk_g1;
+    uint8_t *digest = a.digest, pd[32];
+    mpavs_bn254_g1 pk_g1;
     mpavs_bn254_g2 pk_g2;
-    uint8_t sig_enc[64];
-    memcpy(sig_enc, r.sig_x, 32);
-    memcpy(sig_enc + 32, r.sig_y, 32);
-    int type = (int)r.identifier;
-    uint64_t task_id = 0;
-    mpavs_avs_state_header h = {.committee_id = r.identifier, .metadata = r.metadata, .metadata_len = r.metadata_len,
-                                .state = r.state, .state_len = r.state_len, .quorum_numbers = r.quorum_numbers,
-                                .quorum_numbers_len = r.quorum_numbers_len, .quorum_thresholds = r.quorum_thresholds,
-                                .quorum_thresholds_len = r.quorum_thresholds_len,
-                                .reference_block = r.reference_block};
+    if (mpavs_wire_task_request_from_json(r, wmsg, sizeof wmsg, req)) /* not counted, as before */
+        return reject(msg, cap, REJ_INVALID_PARAMS, "invalid params: %s", wmsg);
+    memcpy(a.sig_enc, r->sig_x, 32);
+    memcpy(a.sig_enc + 32, r->sig_y, 32);
+    a.type = (int)r->identifier;
+    mpavs_avs_state_header h = {.committee_id = r->identifier, .metadata = r->metadata, .metadata_len = r->metadata_len,
+                                .state = r->state, .state_len = r->state_len, .quorum_numbers = r->quorum_numbers,
+                                .quorum_numbers_len = r->quorum_numbers_len, .quorum_thresholds = r->quorum_thresholds,
+                                .quorum_thresholds_len = r->quorum_thresholds_len,
+                                .reference_block = r->reference_block};
     if (mpavs_avs_state_digest(digest, &h)) {
         why = reject(msg, cap, REJ_UNAVAILABLE, "out of memory");
         goto out;
@@ -130,11 +185,11 @@ int agg_admit(agg_daemon *d, const char *json, size_t len, char *msg, size_t cap
 
     /* 2–4 under the table lock */
     pthread_mutex_lock(&d->mu);
-    agg_task *t = find_task(d, &r, &why, msg, cap);
+    agg_task *t = find_task(d, r, &why, msg, cap);
     const char *load_why = NULL;
-    if (t && r.reference_block != t->ref_block)
+    if (t && r->reference_block != t->ref_block)
         why = reject(msg, cap, REJ_UNKNOWN_TASK, "reference block %" PRIu32 " is not the task's (%" PRIu64 ")",
-                     r.reference_block, t->ref_block);
+                     r->reference_block, t->ref_block);
     else if (t && (t->status == TASK_EXPIRED || t->status == TASK_FAILED))
         why = reject(msg, cap, REJ_UNKNOWN_TASK, "task %d/%" PRIu64 " %s", t->type, t->id,
                      t->status == TASK_EXPIRED ? "expired" : "failed");
@@ -143,31 +198,31 @@ int agg_admit(agg_daemon *d, const char *json, size_t len, char *msg, size_t cap
                      t->id, t->status == TASK_CONFIRMED ? "confirmed" : "being confirmed");
         bool known = false;
         for (size_t i = 0; i < t->ndigests && !known; i++) known = !memcmp(t->digests[i].digest, digest, 32);
-        if (!known) agg_report_disagreement(d, t, r.operator_id, digest, true); /* still worth knowing */
+        if (!known) agg_report_disagreement(d, t, r->operator_id, digest, true); /* still worth knowing */
     }
     else if (t && !agg_task_ready(d, t, &load_why))
         why = reject(msg, cap, REJ_UNAVAILABLE, "cannot load the operator state: %s", load_why);
     if (why == REJ_COUNT && t) {
-        task_id = t->id;
-        if (!r.quorum_numbers_len) why = reject(msg, cap, REJ_BAD_QUORUMS, "quorum_numbers is empty");
-        for (size_t i = 0; why == REJ_COUNT && i < r.quorum_numbers_len; i++) {
-            if (i && r.quorum_numbers[i] <= r.quorum_numbers[i - 1])
+        a.task_id = t->id;
+        if (!r->quorum_numbers_len) why = reject(msg, cap, REJ_BAD_QUORUMS, "quorum_numbers is empty");
+        for (size_t i = 0; why == REJ_COUNT && i < r->quorum_numbers_len; i++) {
+            if (i && r->quorum_numbers[i] <= r->quorum_numbers[i - 1])
                 why = reject(msg, cap, REJ_BAD_QUORUMS, "quorum_numbers must be strictly increasing");
-            else if (!has_quorum(t, r.quorum_numbers[i]))
-                why = reject(msg, cap, REJ_BAD_QUORUMS, "quorum %u is not bound to committee %d", r.quorum_numbers[i],
+            else if (!has_quorum(t, r->quorum_numbers[i]))
+                why = reject(msg, cap, REJ_BAD_QUORUMS, "quorum %u is not bound to committee %d", r->quorum_numbers[i],
                              t->type);
         }
     }
     if (why == REJ_COUNT && t) {
         const mpavs_agg_operator *op = NULL;
-        if (mpavs_agg_find(t->agg, &op, r.operator_id) != MPAVS_AGG_OK) {
+        if (mpavs_agg_find(t->agg, &op, r->operator_id) != MPAVS_AGG_OK) {
             why = reject(msg, cap, REJ_NOT_REGISTERED, "operator is not in the task's quorums at block %" PRIu64,
                          t->ref_block);
         } else {
             pk_g1 = op->pk_g1;
             pk_g2 = op->pk_g2;
             for (size_t i = 0; i < t->nsigners; i++)
-                if (!memcmp(t->signers[i].operator_id, r.operator_id, 32)) {
+                if (!memcmp(t->signers[i].operator_id, r->operator_id, 32)) {
                     if (!memcmp(t->digests[t->signers[i].digest_idx].digest, digest, 32))
                         why = reject(msg, cap, REJ_DUPLICATE, "this operator's signature on this digest was already "
                                                               "admitted");
@@ -180,27 +235,29 @@ int agg_admit(agg_daemon *d, const char *json, size_t len, char *msg, size_t cap
     }
     pthread_mutex_unlock(&d->mu);
     if (why != REJ_COUNT) goto out;
+    agg_verifier_enter(d->verifier); /* on its way to the verifier: a gathering worker waits for it */
+    left = false;
 
     /* 5. PoE signer = attested prover, liveness valid */
-    if (r.prover_signature_len != 65) {
+    if (r->prover_signature_len != 65) {
         why = reject(msg, cap, REJ_PROVER_MISMATCH, "ProverSignature must be 65 bytes, got %zu",
-                     r.prover_signature_len);
+                     r->prover_signature_len);
         goto out;
     }
-    if (!poe_digest(pd, &r)) {
+    if (!poe_digest(pd, r)) {
         why = reject(msg, cap, REJ_PROVER_MISMATCH, "the state carries no proof of execution");
         goto out;
     }
     mpavs_ecdsa_sig es;
     mpavs_address prover;
-    if (mpavs_ecdsa_sig_parse(&es, r.prover_signature) || mpavs_ecdsa_recover_address(d->ecdsa, &prover, &es, pd)) {
+    if (mpavs_ecdsa_sig_parse(&es, r->prover_signature) || mpavs_ecdsa_recover_address(d->ecdsa, &prover, &es, pd)) {
         why = reject(msg, cap, REJ_PROVER_MISMATCH, "ProverSignature does not recover");
         goto out;
     }
     uint8_t pk_enc[64];
     mpavs_bn254_g1_encode(pk_enc, &pk_g1);
     bool live = false, match = false;
-    if (!agg_liveness(d, &live, &match, r.operator_id, pk_enc, pk_enc + 32, &prover)) {
+    if (!agg_liveness(d, &live, &match, r->operator_id, pk_enc, pk_enc + 32, &prover)) {
         why = reject(msg, cap, REJ_UNAVAILABLE, "no attestation layer answered");
         goto out;
     }
@@ -209,63 +266,46 @@ int agg_admit(agg_daemon *d, const char *json, size_t len, char *msg, size_t cap
         goto out;
     }
     if (!match) {
-        char a[43];
-        mpavs_address_to_checksum(a, &prover);
+        char ad[43];
+        mpavs_address_to_checksum(ad, &prover);
         why = reject(msg, cap, REJ_PROVER_MISMATCH, "the PoE was signed by %s, not by the prover attested for this key",
-                     a);
+                     ad);
         goto out;
     }
 
-    /* 6. BLS */
-    if (mpavs_bn254_g1_decode(&sig, sig_enc) != MPAVS_BN254_OK) {
+    /* 6. BLS in the verifier stage; 7. persisted and counted with its batch (agg_admit_commit) */
+    if (mpavs_bn254_g1_decode(&a.sig, a.sig_enc) != MPAVS_BN254_OK) {
         why = reject(msg, cap, REJ_INVALID_SIGNATURE, "signature is not a point of G1");
         goto out;
     }
-    bool ok = false;
-    agg_verify(&ok, digest, &pk_g2, &sig);
-    agg_verify_leave();
+    agg_vjob job;
+    memset(&job, 0, sizeof job);
+    memcpy(job.digest, digest, 32);
+    job.pk = pk_g2;
+    job.sig = a.sig;
+    job.user = &a;
+    agg_verifier_run(d->verifier, &job);
     left = true;
-    if (!ok) {
-        why = reject(msg, cap, REJ_INVALID_SIGNATURE, "BLS signature invalid for the operator's key");
-        goto out;
-    }
-
-    /* 7. persist, then count */
-    uint64_t now = agg_now_ms();
-    agg_sig_row row = {.type = type, .task_id = task_id, .state = r.state, .state_len = r.state_len,
-                       .metadata = r.metadata, .metadata_len = r.metadata_len, .admitted_ms = now};
-    memcpy(row.operator_id, r.operator_id, 32);
-    memcpy(row.digest, digest, 32);
-    memcpy(row.sig, sig_enc, 64);
-    memcpy(row.prover_sig, r.prover_signature, 65);
-    if (!agg_store_sigs_insert(d->store, &row, 1)) {
-        why = reject(msg, cap, REJ_UNAVAILABLE, "database write failed");
-        goto out;
-    }
-    pthread_mutex_lock(&d->mu);
-    t = agg_task_find(d, type, task_id);
-    bool added = false;
-    int ar = t && t->agg ? agg_task_add_signature(d, t, &added, digest, r.operator_id, &sig, r.metadata, r.metadata_len,
-                                                r.state, r.state_len, now)
-                         : MPAVS_AGG_ERR_UNKNOWN_DIGEST;
-    pthread_mutex_unlock(&d->mu);
-    if (ar == MPAVS_AGG_ERR_CONFLICT) why = reject(msg, cap, REJ_CONFLICT, "this operator already signed another digest");
-    else if (ar == MPAVS_AGG_OK && !added) why = reject(msg, cap, REJ_DUPLICATE, "already admitted");
-    else if (ar) why = reject(msg, cap, REJ_UNAVAILABLE, "aggregation: %s", mpavs_agg_strerror(ar));
+    why = a.why;
+    if (why == REJ_INVALID_SIGNATURE) reject(msg, cap, why, "BLS signature invalid for the operator's key");
+    else if (why == REJ_UNAVAILABLE && !a.stored) reject(msg, cap, why, "database write failed");
+    else if (why == REJ_CONFLICT) reject(msg, cap, why, "this operator already signed another digest");
+    else if (why == REJ_DUPLICATE) reject(msg, cap, why, "already admitted");
+    else if (why == REJ_UNAVAILABLE) reject(msg, cap, why, "aggregation: %s", mpavs_agg_strerror(a.add_rc));
 out:
-    if (!left) agg_verify_leave();
+    if (!left) agg_verifier_leave(d->verifier);
     char op[67] = "", dg[67] = "";
-    if (mpavs_hex_encode(op, sizeof op, r.operator_id, 32, true)) op[0] = 0;
+    if (mpavs_hex_encode(op, sizeof op, r->operator_id, 32, true)) op[0] = 0;
     if (mpavs_hex_encode(dg, sizeof dg, digest, 32, true)) dg[0] = 0;
     if (why == REJ_COUNT) {
         agg_bump(&d->m_admitted, 1);
-        dlog(DLOG_INFO, "admitted", "type=%d task=%" PRIu64 " operator=%s digest=%s", type, task_id, op, dg);
+        dlog(DLOG_INFO, "admitted", "type=%d task=%" PRIu64 " operator=%s digest=%s", a.type, a.task_id, op, dg);
     } else {
         agg_bump(&d->m_rejected[why], 1);
         char q[300];
-        dlog(DLOG_INFO, "rejected", "reason=%s type=%d operator=%s message=%s", agg_reject_names[why], type, op,
+        dlog(DLOG_INFO, "rejected", "reason=%s type=%d operator=%s message=%s", agg_reject_names[why], a.type, op,
              dlog_quote(q, sizeof q, msg));
     }
-    mpavs_wire_task_request_clear(&r);
+    mpavs_wire_task_request_clear(r);
     return why;
 }

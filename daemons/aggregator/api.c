@@ -1,8 +1,8 @@
-/* daemons/aggregator/api.c — JSON-RPC methods (docs/protocol.md) and the Prometheus text. */
+/* daemons/aggregator/api.c — JSON-RPC methods (docs/protocol.md); the Prometheus text is metrics.c. */
 #include "aggregator/daemon.h"
+#include "aggregator/metrics.h"
 
 #include "common/log.h"
-#include "common/textbuf.h"
 #include "mpavs/hex.h"
 #include "mpavs/wire.h"
 
@@ -11,20 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define METRICS_MAX_OPERATORS 4096
-#define METRICS_MAX_FAMILIES 256
-#define METRICS_MAX_BYTES (256u << 10)
-
-/* Operator-pushed metric families (aggregator_submitMetrics), re-exported with an operator label. */
-typedef struct {
-    char *name;
-    json_t *families;
-} pushed;
-
-static pthread_mutex_t push_mu = PTHREAD_MUTEX_INITIALIZER;
-static pushed *pushes;
-static size_t npushes;
 
 static char *param_text(json_t *params, size_t i) {
     json_t *p = json_is_array(params) ? json_array_get(params, i) : NULL;
@@ -48,11 +34,8 @@ static json_t *m_submit(agg_daemon *d, json_t *params, drpc_error *err) {
         err->data = json_pack("{s:s}", "reason", agg_reject_names[REJ_INVALID_PARAMS]);
         return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: expected [TaskRequest]");
     }
-    char *txt = param_text(params, 0);
-    if (!txt) return drpc_fail(err, DRPC_INTERNAL_ERROR, "out of memory");
     char msg[400];
-    int why = agg_admit(d, txt, strlen(txt), msg, sizeof msg);
-    free(txt);
+    int why = agg_admit(d, json_array_get(params, 0), msg, sizeof msg); /* the tree the server parsed */
     if (why == REJ_COUNT) return json_null();
     err->data = json_pack("{s:s}", "reason", agg_reject_names[why]);
     return drpc_fail(err, agg_reject_codes[why], "%s: %s", agg_reject_names[why], msg);
@@ -65,33 +48,17 @@ static json_t *m_submit_metrics(agg_daemon *d, json_t *params, drpc_error *err) 
         return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: expected [{\"name\":…,\"metrics\":[…]}]");
     if (json_string_length(name) == 0 || json_string_length(name) > 128)
         return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: name must have 1..128 characters");
-    if (json_array_size(fams) > METRICS_MAX_FAMILIES)
+    if (json_array_size(fams) > AGG_METRICS_MAX_FAMILIES)
         return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: at most %d metric families",
-                         METRICS_MAX_FAMILIES);
+                         AGG_METRICS_MAX_FAMILIES);
     char *txt = json_dumps(fams, JSON_COMPACT);
     size_t sz = txt ? strlen(txt) : 0;
     free(txt);
-    if (sz > METRICS_MAX_BYTES)
-        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: metrics larger than %u bytes", METRICS_MAX_BYTES);
+    if (sz > AGG_METRICS_MAX_BYTES)
+        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: metrics larger than %u bytes", AGG_METRICS_MAX_BYTES);
     (void)d;
-    pthread_mutex_lock(&push_mu);
-    size_t i;
-    for (i = 0; i < npushes; i++)
-        if (!strcmp(pushes[i].name, json_string_value(name))) break;
-    if (i == npushes) {
-        pushed *p = npushes < METRICS_MAX_OPERATORS ? realloc(pushes, (npushes + 1) * sizeof *p) : NULL;
-        if (!p) {
-            pthread_mutex_unlock(&push_mu);
-            return drpc_fail(err, DRPC_SERVER_ERROR, "too many operators push metrics");
-        }
-        pushes = p;
-        pushes[npushes].name = strdup(json_string_value(name));
-        pushes[npushes].families = NULL;
-        npushes++;
-    }
-    json_decref(pushes[i].families);
-    pushes[i].families = json_incref(fams);
-    pthread_mutex_unlock(&push_mu);
+    if (!agg_metrics_push(json_string_value(name), fams))
+        return drpc_fail(err, DRPC_SERVER_ERROR, "too many operators push metrics");
     return json_null();
 }
 
@@ -169,122 +136,4 @@ json_t *agg_rpc_handler(void *user, const char *method, json_t *params, drpc_err
     if (!strcmp(method, "rpc_modules")) return json_pack("{s:s,s:s,s:s}", "aggregator", "1.0", "mpavs", "1.0", "rpc",
                                                          "1.0");
     return drpc_fail(err, DRPC_METHOD_NOT_FOUND, "the method %s does not exist/is not available", method);
-}
-
-/* ---------------- Prometheus text ---------------- */
-
-typedef dbuf buf;
-
-static uint64_t ld(const uint64_t *x) { return __atomic_load_n(x, __ATOMIC_RELAXED); }
-
-/* A label value escaped for the text format (\\, \", \n). */
-static void esc(char *out, size_t cap, const char *v) {
-    size_t k = 0;
-    for (; *v && k + 3 < cap; v++) {
-        if (*v == '\\' || *v == '"') out[k++] = '\\', out[k++] = *v;
-        else if (*v == '\n') out[k++] = '\\', out[k++] = 'n';
-        else out[k++] = *v;
-    }
-    out[k] = 0;
-}
-
-static bool metric_name_ok(const char *n) {
-    if (!n || !*n) return false;
-    for (const char *p = n; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_' || *p == ':' ||
-              (p != n && *p >= '0' && *p <= '9')))
-            return false;
-    return true;
-}
-
-/* Re-export pushed families (gauges, counters, untyped) with operator="<name>". */
-static void pushed_text(buf *b) {
-    pthread_mutex_lock(&push_mu);
-    for (size_t i = 0; i < npushes; i++) {
-        char op[300];
-        esc(op, sizeof op, pushes[i].name);
-        size_t k;
-        json_t *f;
-        json_array_foreach(pushes[i].families, k, f) {
-            const char *name = json_string_value(json_object_get(f, "name"));
-            if (!metric_name_ok(name) || (strncmp(name, "avs", 3) && strncmp(name, "eigen_", 6))) continue;
-            json_int_t type = json_integer_value(json_object_get(f, "type"));
-            const char *member = type == 0 ? "counter" : type == 1 ? "gauge" : type == 3 ? "untyped" : NULL;
-            if (!member) continue;
-            size_t m;
-            json_t *mt;
-            json_array_foreach(json_object_get(f, "metric"), m, mt) {
-                json_t *val = json_object_get(json_object_get(mt, "value") ? mt : json_object_get(mt, member), "value");
-                if (!json_is_number(val)) continue;
-                dbuf_printf(b, "%s{", name);
-                size_t l;
-                json_t *lb;
-                json_array_foreach(json_object_get(mt, "label"), l, lb) {
-                    const char *ln = json_string_value(json_object_get(lb, "name"));
-                    const char *lv = json_string_value(json_object_get(lb, "value"));
-                    if (!metric_name_ok(ln) || !lv || !strcmp(ln, "operator")) continue;
-                    char e[300];
-                    esc(e, sizeof e, lv);
-                    dbuf_printf(b, "%s=\"%s\",", ln, e);
-                }
-                dbuf_printf(b, "operator=\"%s\"} %.17g\n", op, json_number_value(val));
-            }
-        }
-    }
-    pthread_mutex_unlock(&push_mu);
-}
-
-char *agg_metrics_text(void *user, const char **content_type) {
-    agg_daemon *d = user;
-    *content_type = "text/plain; version=0.0.4";
-    buf b = {0};
-    static const char *const TYPES[AGG_MAX_TYPES] = {"unknown", "scroll", "linea", "chain"};
-    dbuf_printf(&b, "# HELP avs_aggregator_new_task_counter Tasks created, by type.\n"
-                "# TYPE avs_aggregator_new_task_counter counter\n");
-    for (int t = 1; t < AGG_MAX_TYPES; t++)
-        dbuf_printf(&b, "avs_aggregator_new_task_counter{type=\"%s\"} %" PRIu64 "\n", TYPES[t], ld(&d->m_tasks_created[t]));
-    dbuf_printf(&b, "# HELP avs_aggregator_fetch_task_counter aggregator_fetchTask calls, by type.\n"
-                "# TYPE avs_aggregator_fetch_task_counter counter\n");
-    for (int t = 1; t < AGG_MAX_TYPES; t++)
-        for (int w = 0; w < 2; w++)
-            dbuf_printf(&b, "avs_aggregator_fetch_task_counter{type=\"%s\",with_context=\"%s\"} %" PRIu64 "\n", TYPES[t],
-                    w ? "true" : "false", ld(&d->m_fetch[t][w]));
-    dbuf_printf(&b, "# HELP mpavs_aggregator_signatures_admitted_total Signatures admitted into an aggregation.\n"
-                "# TYPE mpavs_aggregator_signatures_admitted_total counter\n"
-                "mpavs_aggregator_signatures_admitted_total %" PRIu64 "\n",
-            ld(&d->m_admitted));
-    dbuf_printf(&b, "# HELP mpavs_aggregator_signatures_rejected_total Submissions rejected, by reason.\n"
-                "# TYPE mpavs_aggregator_signatures_rejected_total counter\n");
-    for (int i = 0; i < REJ_COUNT; i++)
-        dbuf_printf(&b, "mpavs_aggregator_signatures_rejected_total{reason=\"%s\"} %" PRIu64 "\n", agg_reject_names[i],
-                ld(&d->m_rejected[i]));
-    dbuf_printf(&b, "# HELP mpavs_aggregator_digest_disagreements_total Operators that signed another digest than a "
-                    "task's first.\n# TYPE mpavs_aggregator_digest_disagreements_total counter\n"
-                    "mpavs_aggregator_digest_disagreements_total %" PRIu64 "\n",
-                ld(&d->m_disagreements));
-    uint64_t conf = ld(&d->m_confirmed);
-    dbuf_printf(&b,
-            "# HELP mpavs_aggregator_confirmations_total States confirmed on chain.\n"
-            "# TYPE mpavs_aggregator_confirmations_total counter\n"
-            "mpavs_aggregator_confirmations_total %" PRIu64 "\n"
-            "# HELP mpavs_aggregator_confirm_failures_total Failed or retried confirmState attempts.\n"
-            "# TYPE mpavs_aggregator_confirm_failures_total counter\n"
-            "mpavs_aggregator_confirm_failures_total %" PRIu64 "\n"
-            "# HELP mpavs_aggregator_confirm_latency_ms Task creation to confirmState receipt, last confirmation.\n"
-            "# TYPE mpavs_aggregator_confirm_latency_ms gauge\n"
-            "mpavs_aggregator_confirm_latency_ms %" PRIu64 "\n"
-            "# HELP mpavs_aggregator_confirm_latency_ms_sum Sum of the confirmation latencies.\n"
-            "# TYPE mpavs_aggregator_confirm_latency_ms_sum counter\n"
-            "mpavs_aggregator_confirm_latency_ms_sum %" PRIu64 "\n",
-            conf, ld(&d->m_confirm_failures), ld(&d->m_last_confirm_latency_ms), ld(&d->m_confirm_latency_sum_ms));
-    size_t pending = 0;
-    pthread_mutex_lock(&d->mu);
-    for (agg_task *t = d->tasks; t; t = t->next) pending += t->status == TASK_OPEN || t->status == TASK_CONFIRMING;
-    pthread_mutex_unlock(&d->mu);
-    dbuf_printf(&b,
-            "# HELP mpavs_aggregator_pending_tasks Tasks neither confirmed, failed nor expired.\n"
-            "# TYPE mpavs_aggregator_pending_tasks gauge\nmpavs_aggregator_pending_tasks %zu\n",
-            pending);
-    pushed_text(&b);
-    return b.s;
 }

@@ -178,16 +178,43 @@ bool agg_chain_init(agg_daemon *d, char *err, size_t cap) {
     return ok;
 }
 
+static bool rpc_committee_quorums(agg_daemon *d, int type, uint8_t *quorums, size_t *nq, char *err, size_t cap) {
+    mpavs_rpc *rpc = agg_pool_get(&d->avs);
+    if (!rpc) {
+        snprintf(err, cap, "no RPC client");
+        return false;
+    }
+    bool ok = read_committee(d, rpc, type, err, cap);
+    agg_pool_put(&d->avs, rpc);
+    if (ok) {
+        pthread_mutex_lock(&d->mu);
+        *nq = d->ncommittee_quorums[type];
+        memcpy(quorums, d->committee_quorums[type], *nq);
+        pthread_mutex_unlock(&d->mu);
+    }
+    return ok;
+}
+
 bool agg_committee_quorums(agg_daemon *d, int type, uint8_t *quorums, size_t *nq) {
     if (type < 1 || type >= AGG_MAX_TYPES) return false;
     pthread_mutex_lock(&d->mu);
     bool stale = agg_now_ms() - d->committee_checked_ms[type] > 60000;
     pthread_mutex_unlock(&d->mu);
     if (stale) {
-        mpavs_rpc *rpc = agg_pool_get(&d->avs);
+        const agg_chain_ops *ch = d->chain ? d->chain : &agg_chain_rpc;
+        uint8_t q[MPAVS_AGG_MAX_QUORUMS];
+        size_t n = 0;
         char e[256];
-        if (rpc && !read_committee(d, rpc, type, e, sizeof e)) dlog(DLOG_WARN, "committee_refresh", "error=\"%s\"", e);
-        agg_pool_put(&d->avs, rpc);
+        if (ch->committee_quorums(d, type, q, &n, e, sizeof e)) {
+            pthread_mutex_lock(&d->mu);
+            n = n < MPAVS_AGG_MAX_QUORUMS ? n : MPAVS_AGG_MAX_QUORUMS;
+            memcpy(d->committee_quorums[type], q, n);
+            d->ncommittee_quorums[type] = n;
+            d->committee_checked_ms[type] = agg_now_ms();
+            pthread_mutex_unlock(&d->mu);
+        } else {
+            dlog(DLOG_WARN, "committee_refresh", "error=\"%s\"", e);
+        }
     }
     pthread_mutex_lock(&d->mu);
     *nq = d->ncommittee_quorums[type];
@@ -251,6 +278,48 @@ size_t agg_keys_join(agg_daemon *d, mpavs_agg_operator *ops, const mpavs_registr
     return r ? missing + 1 : 0;
 }
 
+static bool rpc_operator_state(agg_daemon *d, uint64_t block, const uint8_t *quorums, size_t nq,
+                               mpavs_agg_operator **out, size_t *nout, char *err, size_t cap) {
+    *out = NULL;
+    *nout = 0;
+    mpavs_rpc *rpc = agg_pool_get(&d->avs);
+    if (!rpc) {
+        snprintf(err, cap, "no RPC client");
+        return false;
+    }
+    mpavs_registry_operator *st = NULL;
+    size_t n = 0;
+    mpavs_error e = {0};
+    int r = mpavs_registry_operator_state(rpc, &st, &n, &e, d->cfg.operator_state_retriever.bytes,
+                                          d->cfg.registry_coordinator.bytes, quorums, nq, (uint32_t)block);
+    agg_pool_put(&d->avs, rpc);
+    if (r) {
+        snprintf(err, cap, "operator state at block %llu: %s (%.160s)", (unsigned long long)block,
+                 mpavs_registry_strerror(r), e.message);
+        mpavs_error_clear(&e);
+        return false;
+    }
+    mpavs_agg_operator *ops = calloc(n ? n : 1, sizeof *ops);
+    bool ok = ops != NULL;
+    if (!ok) snprintf(err, cap, "out of memory");
+    if (ok && agg_keys_join(d, ops, st, n)) {
+        agg_keys_refresh(d);
+        size_t miss = agg_keys_join(d, ops, st, n);
+        if (miss) {
+            snprintf(err, cap, "operator %zu of the state has no registered BLS key", miss - 1);
+            ok = false;
+        }
+    }
+    free(st);
+    if (!ok) {
+        free(ops);
+        return false;
+    }
+    *out = ops;
+    *nout = n;
+    return true;
+}
+
 /* The cache entry of an operator (live_mu held); created empty when absent. */
 static agg_live *live_entry(agg_daemon *d, const uint8_t id[32]) {
     for (size_t i = 0; i < d->nlive; i++)
@@ -270,8 +339,9 @@ static agg_live *live_entry(agg_daemon *d, const uint8_t id[32]) {
 
 static uint64_t u256_low64(const mpavs_u256 *w) { return w->w[1] || w->w[2] || w->w[3] ? UINT64_MAX : w->w[0]; }
 
-/* Read one layer's proof for the key into (*prover, *valid_until). */
-static bool read_layer(agg_daemon *d, size_t li, const uint8_t id[32], mpavs_address *prover, uint64_t *valid_until) {
+/* Attestation layer li's proof for the key over RPC (attestValiditySeconds re-read every 60 s). */
+static bool rpc_read_layer(agg_daemon *d, size_t li, const uint8_t id[32], mpavs_address *prover, uint64_t *time_s,
+                           uint64_t *validity_s) {
     mpavs_rpc *rpc = agg_pool_get(&d->layers[li]);
     if (!rpc) return false;
     mpavs_error e = {0};
@@ -279,19 +349,19 @@ static bool read_layer(agg_daemon *d, size_t li, const uint8_t id[32], mpavs_add
     const mpavs_address *to = &d->cfg.layers[li].address;
     bool ok = true;
     uint64_t now = agg_now_ms();
-    if (now - d->validity_checked_ms[li] > 60000) {
+    *time_s = 0;
+    if (now - __atomic_load_n(&d->validity_checked_ms[li], __ATOMIC_RELAXED) > 60000) {
         if (agg_call(rpc, &v, &e, to, AGG_SIG_ATTEST_VALIDITY, NULL, 0, NULL) == 0) {
-            d->validity_s[li] = u256_low64(&v->items[0].word);
-            d->validity_checked_ms[li] = now;
+            __atomic_store_n(&d->validity_s[li], u256_low64(&v->items[0].word), __ATOMIC_RELAXED);
+            __atomic_store_n(&d->validity_checked_ms[li], now, __ATOMIC_RELAXED);
         } else {
             ok = false;
         }
         mpavs_abi_value_free(v);
         v = NULL;
     }
-    uint64_t time_s = 0;
     if (ok && agg_call(rpc, &v, &e, to, AGG_SIG_ATTESTED_PROVERS, id, 32, NULL) == 0)
-        time_s = u256_low64(&v->items[1].word);
+        *time_s = u256_low64(&v->items[1].word);
     else
         ok = false;
     mpavs_abi_value_free(v);
@@ -302,12 +372,41 @@ static bool read_layer(agg_daemon *d, size_t li, const uint8_t id[32], mpavs_add
         ok = false;
     mpavs_abi_value_free(v);
     if (!ok) dlog(DLOG_WARN, "liveness_read_failed", "layer=%zu error=\"%s\"", li, e.message);
-    uint64_t vs = d->validity_s[li];
-    *valid_until = time_s ? (time_s + vs < time_s ? UINT64_MAX : time_s + vs) : 0;
+    *validity_s = __atomic_load_n(&d->validity_s[li], __ATOMIC_RELAXED);
     mpavs_error_clear(&e);
     agg_pool_put(&d->layers[li], rpc);
     return ok;
 }
+
+/* Read one layer's proof for the key through d->chain into (*prover, *valid_until). */
+static bool read_layer(agg_daemon *d, size_t li, const uint8_t id[32], mpavs_address *prover, uint64_t *valid_until) {
+    const agg_chain_ops *ch = d->chain ? d->chain : &agg_chain_rpc;
+    uint64_t time_s = 0, vs = 0;
+    bool ok = ch->read_layer(d, li, id, prover, &time_s, &vs);
+    *valid_until = ok && time_s ? (time_s + vs < time_s ? UINT64_MAX : time_s + vs) : 0;
+    return ok;
+}
+
+static bool rpc_layer_time(agg_daemon *d, size_t li, uint64_t *unix_s) {
+    mpavs_rpc *rpc = agg_pool_get(&d->layers[li]);
+    if (!rpc) return false;
+    mpavs_rpc_block blk;
+    bool found = false;
+    mpavs_error e = {0};
+    bool ok = mpavs_rpc_get_block_by_number(rpc, &blk, &found, &e, "latest") == MPAVS_RPC_OK && found;
+    if (ok) {
+        *unix_s = blk.timestamp;
+        mpavs_rpc_block_clear(&blk);
+    }
+    mpavs_error_clear(&e);
+    agg_pool_put(&d->layers[li], rpc);
+    return ok;
+}
+
+const agg_chain_ops agg_chain_rpc = {.committee_quorums = rpc_committee_quorums,
+                                     .operator_state = rpc_operator_state,
+                                     .read_layer = rpc_read_layer,
+                                     .layer_time = rpc_layer_time};
 
 /* Liveness is judged by block.timestamp: follow each layer's clock (re-read every 5 s), not ours. */
 static void layer_clocks(agg_daemon *d, uint64_t now_ms) {
@@ -317,18 +416,10 @@ static void layer_clocks(agg_daemon *d, uint64_t now_ms) {
         if (!__atomic_compare_exchange_n(&d->layer_clock_checked_ms[li], &last, now_ms, false, __ATOMIC_RELAXED,
                                          __ATOMIC_RELAXED))
             continue; /* another thread refreshes it */
-        mpavs_rpc *rpc = agg_pool_get(&d->layers[li]);
-        if (!rpc) continue;
-        mpavs_rpc_block blk;
-        bool found = false;
-        mpavs_error e = {0};
-        if (mpavs_rpc_get_block_by_number(rpc, &blk, &found, &e, "latest") == MPAVS_RPC_OK && found) {
-            __atomic_store_n(&d->layer_clock_offset_s[li], (int64_t)blk.timestamp - (int64_t)(now_ms / 1000),
-                             __ATOMIC_RELAXED);
-            mpavs_rpc_block_clear(&blk);
-        }
-        mpavs_error_clear(&e);
-        agg_pool_put(&d->layers[li], rpc);
+        const agg_chain_ops *ch = d->chain ? d->chain : &agg_chain_rpc;
+        uint64_t ts = 0;
+        if (ch->layer_time(d, li, &ts))
+            __atomic_store_n(&d->layer_clock_offset_s[li], (int64_t)ts - (int64_t)(now_ms / 1000), __ATOMIC_RELAXED);
     }
 }
 

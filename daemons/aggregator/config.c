@@ -2,6 +2,7 @@
 #include "aggregator/config.h"
 
 #include "common/config.h"
+#include "common/config_table.h"
 #include "mpavs/common.h"
 #include "mpavs/hex.h"
 
@@ -12,55 +13,59 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const TOP_KEYS[] = {
-    "ListenAddr", "TimeToExpirySecs", "MinWaitSecs", "EcdsaPrivateKey", "EcdsaPrivateKeyFile", "EthHttpEndpoint",
-    "EthWsEndpoint", "MultiProverContractAddress", "AttestationLayer", "AVSRegistryCoordinatorAddress",
-    "OperatorStateRetrieverAddress", "EigenMetricsIpPortAddress", "ScanStartBlock", "Threshold", "Sampling",
-    "GenTaskSampling", "ExecTaskSampling", "LineaMaxBlock", "OpenTelemetry", "TaskFetcher", "Simulation",
-    "DatabasePath", "ChainTasks", "LogLevel", NULL};
-static const char *const LAYER_KEYS[] = {"Version", "Address", "RpcUrl", NULL};
-static const char *const CHAIN_KEYS[] = {"ChainId", "RpcUrl", "Interval", "Confirmations", NULL};
-static const char *const FETCHER_KEYS[] = {"Identifier", "Prover",          "L2Endpoint",       "Endpoint", "Topics",
-                                           "Addresses",  "PresetStartBlock", "ScanIntervalSecs", NULL};
+/* The field table (daemons/common/config_table.h): the reference's fields keep their spelling. */
+static const dcf_field FIELDS[] = {
+    {"ListenAddr", DCF_STRING, true, NULL, "\"127.0.0.1:18545\"", "host:port (\":port\" listens on loopback)",
+     "Where the JSON-RPC API (docs/protocol.md) listens."},
+    {"EigenMetricsIpPortAddress", DCF_STRING, false, NULL, "\"127.0.0.1:15682\"", "host:port",
+     "Where the Prometheus text is served (none when absent)."},
+    {"EthHttpEndpoint", DCF_STRING, true, NULL, "\"http://127.0.0.1:8545\"", "an http(s) URL", "The AVS chain."},
+    {"EthWsEndpoint", DCF_ANY, false, NULL, NULL, NULL, "The reference's websocket endpoint; unused."},
+    {"EcdsaPrivateKey", DCF_STRING, false, NULL, NULL, "32 bytes hex; one of this, the file or MPAVS_AGGREGATOR_ECDSA_KEY",
+     "The state confirmer's key."},
+    {"EcdsaPrivateKeyFile", DCF_STRING, false, NULL, "\"/etc/mpavs/aggregator.key\"", NULL, "A file holding that key instead."},
+    {"MultiProverContractAddress", DCF_STRING, true, NULL, "\"0x0000000000000000000000000000000000000000\"", "an address", "The MultiProverServiceManager."},
+    {"AVSRegistryCoordinatorAddress", DCF_STRING, true, NULL, "\"0x0000000000000000000000000000000000000000\"", "an address", "The RegistryCoordinator."},
+    {"OperatorStateRetrieverAddress", DCF_STRING, true, NULL, "\"0x0000000000000000000000000000000000000000\"", "an address", "The OperatorStateRetriever."},
+    {"AttestationLayer", DCF_ARRAY, true, NULL,
+     "[{\"Version\": 2, \"Address\": \"0x0000000000000000000000000000000000000000\", \"RpcUrl\": \"http://127.0.0.1:8545\"}]", "1..AGG_MAX_LAYERS entries",
+     "The attestation layers whose TEELivenessVerifier attests operators."},
+    {"AttestationLayer[].Version", DCF_UINT, false, "2", NULL, NULL, "The verifier's interface version."},
+    {"AttestationLayer[].Address", DCF_STRING, true, NULL, NULL, "an address", "Its TEELivenessVerifier."},
+    {"AttestationLayer[].RpcUrl", DCF_STRING, false, "EthHttpEndpoint", NULL, "an http(s) URL", "Its chain."},
+    {"ScanStartBlock", DCF_UINT, false, "0", "0", NULL, "Where the scan of registered BLS keys starts."},
+    {"Threshold", DCF_UINT, false, "67", "67", "1..100", "Stake percentage every quorum must reach."},
+    {"TimeToExpirySecs", DCF_UINT, false, "600", "600", "0 means 600", "A task's lifetime."},
+    {"MinWaitSecs", DCF_UINT, false, "0", "0", NULL, "Wait at least this long before confirming (more signers)."},
+    {"Sampling", DCF_UINT, false, "2000", "2000", "0 means 2000", "Default of the two samplings below."},
+    {"GenTaskSampling", DCF_UINT, false, "Sampling", NULL, NULL, "Scroll/Linea: one task every this many blocks."},
+    {"ExecTaskSampling", DCF_UINT, false, "Sampling", NULL, NULL, "The reference's execution-task sampling."},
+    {"LineaMaxBlock", DCF_UINT, false, "100", NULL, "0 means 100", "Most Linea blocks per task."},
+    {"OpenTelemetry", DCF_ANY, false, NULL, NULL, NULL, "The reference's tracing settings; unused."},
+    {"Simulation", DCF_ANY, false, NULL, NULL, NULL, "The reference's simulation flag; unused."},
+    {"ChainTasks", DCF_ARRAY, false, NULL,
+     "[{\"ChainId\": 31338, \"RpcUrl\": \"http://127.0.0.1:8546\", \"Interval\": 5, \"Confirmations\": 0}]",
+     "at most one chain", "mpavs: type-3 tasks, one every Interval blocks of a chain."},
+    {"ChainTasks[].ChainId", DCF_UINT, true, NULL, NULL, NULL, "The chain's id."},
+    {"ChainTasks[].RpcUrl", DCF_STRING, true, NULL, NULL, "an http(s) URL", "Its JSON-RPC endpoint."},
+    {"ChainTasks[].Interval", DCF_UINT, false, "10", NULL, "≥ 1", "A task every this many blocks."},
+    {"ChainTasks[].Confirmations", DCF_UINT, false, "0", NULL, NULL, "Blocks a task's block must be deep."},
+    {"TaskFetcher", DCF_ARRAY, false, NULL, "[]", "at most AGG_MAX_SOURCES entries",
+     "Scroll (1) and Linea (2) tasks from L1 events (the reference's fetchers)."},
+    {"TaskFetcher[].Identifier", DCF_UINT, true, NULL, NULL, "1 (Scroll) or 2 (Linea), each once", "The task type."},
+    {"TaskFetcher[].Prover", DCF_STRING, false, "\"\"", NULL, NULL, "The reference's prover URL; unused."},
+    {"TaskFetcher[].L2Endpoint", DCF_ANY, false, NULL, NULL, NULL, "The reference's L2 endpoint; unused."},
+    {"TaskFetcher[].Endpoint", DCF_STRING, true, NULL, NULL, "an http(s) URL", "The L1 the rollup commits to."},
+    {"TaskFetcher[].Topics", DCF_ARRAY, false, NULL, NULL, "[[topic0, …]] 32-byte hashes", "Event topics (first position used)."},
+    {"TaskFetcher[].Addresses", DCF_ARRAY, true, NULL, NULL, "at least one address", "The rollup's contracts."},
+    {"TaskFetcher[].PresetStartBlock", DCF_UINT, false, "0", NULL, NULL, "Where the event scan starts."},
+    {"TaskFetcher[].ScanIntervalSecs", DCF_UINT, false, "12", NULL, NULL, "Seconds between scans."},
+    {"DatabasePath", DCF_STRING, false, "aggregator.db beside the config", "\"/var/lib/mpavs-aggregator/aggregator.db\"", NULL,
+     "mpavs: the SQLite database (tasks, signatures, confirmations)."},
+    {"LogLevel", DCF_STRING, false, "info", "\"info\"", "debug, info, warn or error", "mpavs: log threshold (--log-level overrides it)."},
+};
 
-static void warn(agg_config *c, const char *where, const char *key) {
-    size_t len = strlen(c->warnings);
-    if (len + 2 < sizeof c->warnings) {
-        snprintf(c->warnings + len, sizeof c->warnings - len - 1, "%s: unknown key \"%s\" ignored", where, key);
-        len = strlen(c->warnings);
-        c->warnings[len] = '\n';
-        c->warnings[len + 1] = 0;
-    }
-}
-
-/*
- * Rename the keys of obj to the spelling in known when they match case-insensitively (Go's
- * encoding/json rule: exact match first, then case-insensitive). Unknown keys get a warning.
- */
-static void canonicalize(agg_config *c, dconf *d, json_t *obj, const char *const *known, const char *where) {
-    if (!json_is_object(obj)) return;
-    const char *key;
-    json_t *val;
-    void *tmp;
-    json_object_foreach_safe(obj, tmp, key, val) {
-        const char *hit = NULL;
-        for (size_t i = 0; known[i]; i++)
-            if (!strcmp(key, known[i])) hit = known[i];
-        if (hit) continue;
-        for (size_t i = 0; known[i] && !hit; i++)
-            if (!strcasecmp(key, known[i])) hit = known[i];
-        if (!hit) {
-            warn(c, where, key);
-            continue;
-        }
-        if (json_object_get(obj, hit)) {
-            dconf_error(d, "%s: keys \"%s\" and \"%s\" name the same field", where, key, hit);
-            continue;
-        }
-        json_object_set(obj, hit, val);
-        json_object_del(obj, key);
-    }
-}
+const dcf_table agg_config_table = {"mpavs-aggregator", FIELDS, sizeof FIELDS / sizeof FIELDS[0]};
 
 static void addr_field(dconf *d, const char *path, mpavs_address *out, bool required) {
     const char *s = dconf_str(d, path, NULL, required);
@@ -175,7 +180,6 @@ static void load_layers(agg_config *c, dconf *d) {
             dconf_error(d, "%s: expected {Address, RpcUrl}", where);
             continue;
         }
-        canonicalize(c, d, v, LAYER_KEYS, where);
         const char *as = mstr(d, v, where, "Address", NULL, true);
         if (as && mpavs_address_parse(&c->layers[i].address, as))
             dconf_error(d, "%s.Address: not an address: \"%s\"", where, as);
@@ -205,7 +209,6 @@ static void load_chains(agg_config *c, dconf *d) {
             dconf_error(d, "%s: expected {ChainId, RpcUrl, Interval, Confirmations}", where);
             continue;
         }
-        canonicalize(c, d, v, CHAIN_KEYS, where);
         agg_chain_source *s = &c->chains[i];
         mu64(d, &s->chain_id, v, where, "ChainId", 0, true);
         mcopy(d, s->rpc_url, sizeof s->rpc_url, v, where, "RpcUrl", NULL, true);
@@ -239,7 +242,6 @@ static void load_fetchers(agg_config *c, dconf *d) {
             dconf_error(d, "%s: expected an object", where);
             continue;
         }
-        canonicalize(c, d, v, FETCHER_KEYS, where);
         agg_l1_source *s = &c->l1[i];
         uint64_t id = 0;
         mu64(d, &id, v, where, "Identifier", 0, true);
@@ -291,7 +293,7 @@ bool agg_config_load(agg_config *c, const char *path, char *errors, size_t errca
         dconf_free(&d);
         return false;
     }
-    canonicalize(c, &d, d.root, TOP_KEYS, path);
+    dcf_apply(&d, &agg_config_table, c->warnings, sizeof c->warnings);
     str_field(&d, "ListenAddr", c->listen, sizeof c->listen, NULL, true);
     str_field(&d, "EigenMetricsIpPortAddress", c->metrics_listen, sizeof c->metrics_listen, "", false);
     str_field(&d, "EthHttpEndpoint", c->eth_url, sizeof c->eth_url, NULL, true);
@@ -336,29 +338,4 @@ bool agg_config_load(agg_config *c, const char *path, char *errors, size_t errca
 
 void agg_config_wipe(agg_config *c) { mpavs_wipe(c->ecdsa_key, sizeof c->ecdsa_key); }
 
-const char *agg_config_template(void) {
-    return "{\n"
-           "  \"ListenAddr\": \"127.0.0.1:18545\",\n"
-           "  \"EigenMetricsIpPortAddress\": \"127.0.0.1:15682\",\n"
-           "  \"EthHttpEndpoint\": \"http://127.0.0.1:8545\",\n"
-           "  \"EcdsaPrivateKeyFile\": \"/etc/mpavs/aggregator.key\",\n"
-           "  \"MultiProverContractAddress\": \"0x0000000000000000000000000000000000000000\",\n"
-           "  \"AVSRegistryCoordinatorAddress\": \"0x0000000000000000000000000000000000000000\",\n"
-           "  \"OperatorStateRetrieverAddress\": \"0x0000000000000000000000000000000000000000\",\n"
-           "  \"AttestationLayer\": [\n"
-           "    {\"Version\": 2, \"Address\": \"0x0000000000000000000000000000000000000000\", \"RpcUrl\": "
-           "\"http://127.0.0.1:8545\"}\n"
-           "  ],\n"
-           "  \"ScanStartBlock\": 0,\n"
-           "  \"Threshold\": 67,\n"
-           "  \"TimeToExpirySecs\": 600,\n"
-           "  \"MinWaitSecs\": 0,\n"
-           "  \"Sampling\": 2000,\n"
-           "  \"ChainTasks\": [\n"
-           "    {\"ChainId\": 31338, \"RpcUrl\": \"http://127.0.0.1:8546\", \"Interval\": 5, \"Confirmations\": 0}\n"
-           "  ],\n"
-           "  \"TaskFetcher\": [],\n"
-           "  \"DatabasePath\": \"/var/lib/mpavs-aggregator/aggregator.db\",\n"
-           "  \"LogLevel\": \"info\"\n"
-           "}\n";
-}
+void agg_config_template(FILE *f) { dcf_print_template(f, &agg_config_table); }

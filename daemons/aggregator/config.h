@@ -8,6 +8,7 @@
 #ifndef MPAVS_AGG_CONFIG_H
 #define MPAVS_AGG_CONFIG_H
 
+#include "common/config_table.h"
 #include "common/log.h"
 #include "mpavs/ecdsa.h"
 
@@ -67,7 +68,9 @@ typedef struct {
 bool agg_config_load(agg_config *c, const char *path, char *errors, size_t errcap);
 /** Wipe the secret key. */
 void agg_config_wipe(agg_config *c);
-/** A complete template (JSON text, static). */
-const char *agg_config_template(void);
+/** The configuration's field table (daemons/common/config_table.h: key rules, template, reference). */
+extern const dcf_table agg_config_table;
+/** Print a complete template (JSON, generated from the table). */
+void agg_config_template(FILE *f);
 
 #endif

@@ -69,11 +69,30 @@ static char *ids_json(const uint8_t (*ids)[32], size_t n) {
     return s;
 }
 
+int agg_confirm_decide(const agg_daemon *d, const agg_task *t, uint64_t now, size_t *digest_idx) {
+    *digest_idx = SIZE_MAX;
+    if (t->status != TASK_OPEN || t->sending) return AGG_CONFIRM_WAIT;
+    if (now > t->created_ms + d->cfg.expiry_s * 1000) return AGG_CONFIRM_EXPIRE;
+    if (!t->confirm_at_ms || t->confirm_at_ms > now || t->retry_at_ms > now || !t->agg) return AGG_CONFIRM_WAIT;
+    size_t nmet = 0;
+    for (size_t i = 0; i < t->ndigests; i++) {
+        bool met = false;
+        size_t ns = 0;
+        if (mpavs_agg_status(t->agg, &met, &ns, NULL, NULL, t->digests[i].digest) == MPAVS_AGG_OK && met) {
+            nmet++;
+            *digest_idx = i;
+        }
+    }
+    if (nmet > 1) return AGG_CONFIRM_AMBIGUOUS;
+    return nmet == 1 ? AGG_CONFIRM_SEND : AGG_CONFIRM_WAIT;
+}
+
 /* Pick the next task to confirm and copy it into *j (d->mu held). Returns the task or NULL. */
 static agg_task *pick(agg_daemon *d, job *j, uint64_t now) {
     for (agg_task *t = d->tasks; t; t = t->next) {
-        if (t->status != TASK_OPEN || t->sending) continue;
-        if (now > t->created_ms + d->cfg.expiry_s * 1000) {
+        size_t met_idx = SIZE_MAX;
+        int what = agg_confirm_decide(d, t, now, &met_idx);
+        if (what == AGG_CONFIRM_EXPIRE) {
             t->status = TASK_EXPIRED;
             agg_task_release_state(t);
             agg_store_task_status(d->store, t->type, t->id, TASK_EXPIRED, "expired before reaching the threshold");
@@ -81,26 +100,15 @@ static agg_task *pick(agg_daemon *d, job *j, uint64_t now) {
                  t->nsigners, t->noperators);
             continue;
         }
-        if (!t->confirm_at_ms || t->confirm_at_ms > now || t->retry_at_ms > now || !t->agg) continue;
-        size_t met_idx = SIZE_MAX, nmet = 0;
-        for (size_t i = 0; i < t->ndigests; i++) {
-            bool met = false;
-            size_t ns = 0;
-            if (mpavs_agg_status(t->agg, &met, &ns, NULL, NULL, t->digests[i].digest) == MPAVS_AGG_OK && met) {
-                nmet++;
-                met_idx = i;
-            }
-        }
-        if (nmet != 1) {
-            if (nmet > 1) {
-                t->status = TASK_FAILED;
-                agg_task_release_state(t);
-                agg_store_task_status(d->store, t->type, t->id, TASK_FAILED,
-                                      "several digests meet the threshold: none is confirmed");
-                dlog(DLOG_ERROR, "task_ambiguous", "type=%d id=%" PRIu64 " digests_meeting=%zu", t->type, t->id, nmet);
-            }
+        if (what == AGG_CONFIRM_AMBIGUOUS) {
+            t->status = TASK_FAILED;
+            agg_task_release_state(t);
+            agg_store_task_status(d->store, t->type, t->id, TASK_FAILED,
+                                  "several digests meet the threshold: none is confirmed");
+            dlog(DLOG_ERROR, "task_ambiguous", "type=%d id=%" PRIu64 " digests=%zu", t->type, t->id, t->ndigests);
             continue;
         }
+        if (what != AGG_CONFIRM_SEND) continue;
         memset(j, 0, sizeof *j);
         agg_digest *g = &t->digests[met_idx];
         if (mpavs_agg_outcome_build(t->agg, &j->out, g->digest) != MPAVS_AGG_OK) continue;
@@ -178,7 +186,7 @@ static bool find_confirmation(mpavs_rpc *rpc, agg_daemon *d, const job *j, bool 
 
 /* Wait (bounded) until the confirmer account has no pending transaction. */
 static bool wait_no_pending(mpavs_rpc *rpc, agg_daemon *d, const mpavs_address *me) {
-    for (int i = 0; i < 120 && !d->stop; i++) {
+    for (int i = 0; i < 120 && !drt_stopped(&d->stop); i++) {
         uint64_t latest = 0, pending = 0;
         mpavs_error e = {0};
         bool ok = !mpavs_rpc_get_transaction_count(rpc, &latest, &e, me->bytes, "latest") &&
@@ -207,8 +215,7 @@ static void finish(agg_daemon *d, job *j, const uint8_t tx[32], uint64_t block, 
     }
     pthread_mutex_unlock(&d->mu);
     agg_bump(&d->m_confirmed, 1);
-    __atomic_store_n(&d->m_last_confirm_latency_ms, lat, __ATOMIC_RELAXED);
-    agg_bump(&d->m_confirm_latency_sum_ms, lat);
+    agg_metrics_confirm_latency(d, lat);
     char th[67], dg[67];
     if (mpavs_hex_encode(th, sizeof th, tx, 32, true)) th[0] = 0;
     if (mpavs_hex_encode(dg, sizeof dg, j->digest, 32, true)) dg[0] = 0;
@@ -285,8 +292,8 @@ void *agg_confirm_thread(void *arg) {
     dep.bls_apk_registry = d->bls_apk_registry;
     dep.stake_registry = d->stake_registry;
     mpavs_sender_options so = {.chain_id = d->avs_chain_id, .attempt_timeout_ms = 12000, .deadline_ms = 60000,
-                               .poll_interval_ms = 100, .cancel = (const volatile int *)&d->stop};
-    while (!d->stop) {
+                               .poll_interval_ms = 100, .cancel = drt_stop_flag(&d->stop)};
+    while (!drt_stopped(&d->stop)) {
         if (!sender) {
             mpavs_error e = {0};
             if (rpc && mpavs_sender_create(&sender, &e, rpc, d->cfg.ecdsa_key, &so) != MPAVS_SENDER_OK) {
@@ -313,13 +320,7 @@ void *agg_confirm_thread(void *arg) {
         agg_task *t = pick(d, &j, agg_now_ms());
         if (t) t->sending = true;
         else {
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_nsec += 100000000L;
-            if (ts.tv_nsec >= 1000000000L) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000L;
-            }
+            struct timespec ts = agg_deadline(100);
             pthread_cond_timedwait(&d->confirm_cv, &d->mu, &ts);
         }
         pthread_mutex_unlock(&d->mu);

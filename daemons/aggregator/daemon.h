@@ -1,14 +1,21 @@
 /*
  * daemons/aggregator/daemon.h — the aggregator's process state, shared by its modules.
  *
- *   chain.c     RPC client pools, contract calls, the BLS key index, the liveness cache
- *   tasks.c     the task table: creation, long-poll distribution, per-task operator state
- *   verify.c    batched BLS verification (leader/follower: whoever arrives first verifies all
- *               waiting signatures with one batch check)
- *   admit.c     aggregator_submitTask admission, aggregation and persistence
+ *   core.c      start/stop of the core's threads (verifier stage, state loader), monotonic waits
+ *   chain.c     chain access over RPC (agg_chain_rpc: pools, contract calls, the BLS key index),
+ *               the committee and liveness caches the core keeps in front of it
+ *   tasks.c     the task table: creation, long-poll distribution, the state loader
+ *   verify.c    the verifier stage (verify.h): batched BLS verification on its own threads
+ *   admit.c     aggregator_submitTask admission; the verifier's commit (persist + count a batch)
  *   confirm.c   the confirmation thread (confirmState through the transaction sender)
  *   source.c    task sources (type 3: a task every Interval blocks of a chain; Scroll/Linea)
- *   api.c       JSON-RPC methods and the Prometheus text
+ *   api.c       JSON-RPC methods
+ *   metrics.c   the Prometheus text (its own families and the operator-pushed ones)
+ *
+ * The core reaches the chains only through d->chain (agg_chain_ops; NULL = agg_chain_rpc), so
+ * unit tests run it against an in-memory chain. HTTP threads do no chain I/O for admission: the
+ * state loader thread loads a task's operator state when the task is created or restored, and
+ * admission waits for it (bounded: AGG_STATE_WAIT_MS).
  *
  * Locking: d->mu guards the task table and every task's aggregation; it is never held across
  * RPC calls or signature checks. The store, pools, key index and liveness cache have their own
@@ -19,7 +26,9 @@
 
 #include "aggregator/config.h"
 #include "aggregator/store.h"
+#include "aggregator/verify.h"
 #include "common/jsonrpc_server.h"
+#include "common/runtime.h"
 
 #include "mpavs/abi.h"
 #include "mpavs/aggregate.h"
@@ -34,6 +43,8 @@
 #define AGG_VERSION "mpavs-aggregator/0.1.0"
 #define AGG_MAX_TYPES 4 /* task types 1..3 */
 #define AGG_POOL_MAX 16
+#define AGG_CONFIRM_BUCKETS 10 /* confirmation latency histogram bounds (metrics.c) */
+#define AGG_STATE_WAIT_MS 2000 /* longest an admission waits for the state loader */
 
 /* submitTask rejection reasons (docs/protocol.md); index into metrics and error codes. */
 enum {
@@ -92,7 +103,9 @@ typedef struct agg_task {
     int status; /* TASK_* of store.h */
     /* operator state at the reference block, loaded at the first submission */
     int load; /* 0 not loaded, 1 loading, 2 ready, 3 failed */
-    uint64_t load_retry_ms;
+    uint64_t load_retry_ms; /* monotonic: the loader's next attempt after a failure */
+    uint64_t load_failed_ms; /* monotonic: the last failure */
+    unsigned load_failures; /* consecutive: the retry delay doubles, 2 s up to 64 s */
     char load_error[256];
     uint8_t quorums[MPAVS_AGG_MAX_QUORUMS], thresholds[MPAVS_AGG_MAX_QUORUMS];
     size_t nq;
@@ -118,14 +131,41 @@ typedef struct {
     uint64_t checked_ms;
 } agg_live;
 
+typedef struct agg_daemon agg_daemon;
+
+/**
+ * What the core asks of the chains. chain.c implements it over JSON-RPC (agg_chain_rpc); unit
+ * tests pass their own. Every function may block on I/O and is called without d->mu held.
+ */
 typedef struct {
+    /** committees(type).teeQuorumNumbers. Out: quorums (≤ MPAVS_AGG_MAX_QUORUMS), *nq, err. */
+    bool (*committee_quorums)(agg_daemon *d, int type, uint8_t *quorums, size_t *nq, char *err, size_t cap);
+    /**
+     * The operators of quorums at block, joined with their BLS keys. Out: *ops (malloc'd,
+     * caller frees), *n, err. Returns false when the state or a key cannot be read.
+     */
+    bool (*operator_state)(agg_daemon *d, uint64_t block, const uint8_t *quorums, size_t nq, mpavs_agg_operator **ops,
+                           size_t *n, char *err, size_t cap);
+    /** Attestation layer li's proof for an operator id. Out: *prover, *time_s (0 = none), *validity_s. */
+    bool (*read_layer)(agg_daemon *d, size_t li, const uint8_t operator_id[32], mpavs_address *prover,
+                       uint64_t *time_s, uint64_t *validity_s);
+    /** Attestation layer li's latest block timestamp. Out: *unix_s. */
+    bool (*layer_time)(agg_daemon *d, size_t li, uint64_t *unix_s);
+} agg_chain_ops;
+
+/** Chain access over the daemon's RPC pools (chain.c). */
+extern const agg_chain_ops agg_chain_rpc;
+
+struct agg_daemon {
     agg_config cfg;
+    const agg_chain_ops *chain; /* NULL: agg_chain_rpc */
+    void *chain_user;           /* for a test's chain */
     agg_store *store;
     mpavs_ecdsa_ctx *ecdsa;
 
     pthread_mutex_t mu;
-    pthread_cond_t task_cv;    /* a new task (wakes long polls) */
-    pthread_cond_t confirm_cv; /* something to confirm */
+    pthread_cond_t task_cv;    /* a new task (wakes long polls); CLOCK_MONOTONIC (drt_cond_init) */
+    pthread_cond_t confirm_cv; /* something to confirm; CLOCK_MONOTONIC */
     agg_task *tasks;
     agg_task *latest[AGG_MAX_TYPES];
     size_t ntasks;
@@ -156,10 +196,33 @@ typedef struct {
     uint64_t m_admitted, m_rejected[REJ_COUNT], m_disagreements, m_confirmed, m_confirm_failures, m_tasks_created[AGG_MAX_TYPES];
     uint64_t m_fetch[AGG_MAX_TYPES][2], m_last_confirm_latency_ms, m_confirm_latency_sum_ms, m_batches,
         m_batch_sigs;
+    uint64_t m_confirm_latency_hist[AGG_CONFIRM_BUCKETS + 1]; /* per bucket, not cumulative (metrics.c) */
 
-    volatile int stop;
+    drt_stop stop; /* the process's stop token (main.c; SIGTERM/SIGINT set it) */
     drpc_server *server, *metrics_server;
-} agg_daemon;
+
+    /* core threads (core.c) */
+    agg_verifier *verifier;
+    pthread_t loader;
+    bool loader_running;
+};
+
+/* core.c */
+/** Initialize d's locks and condition variables (CLOCK_MONOTONIC). Call once, before anything else. */
+void agg_core_init(agg_daemon *d);
+/**
+ * Start the verifier stage (verifier_workers threads, 0 = one per core) and, with loader, the state
+ * loader thread. Out: err. Returns false when a thread cannot start.
+ */
+bool agg_core_start(agg_daemon *d, size_t verifier_workers, bool loader, char *err, size_t cap);
+/** Stop the core's threads (d->stop is set and waiters woken first). Safe to call twice. */
+void agg_core_stop(agg_daemon *d);
+/** Destroy what agg_core_init made. */
+void agg_core_destroy(agg_daemon *d);
+/** An absolute CLOCK_MONOTONIC deadline ms from now, for d's condition variables. */
+struct timespec agg_deadline(long ms);
+/** Monotonic milliseconds (for intervals; agg_now_ms is wall-clock time). */
+uint64_t agg_mono_ms(void);
 
 uint64_t agg_now_ms(void);
 void agg_bump(uint64_t *c, uint64_t by);
@@ -185,7 +248,7 @@ int agg_call(mpavs_rpc *rpc, mpavs_abi_value **ret, mpavs_error *err, const mpav
              const uint8_t *args, size_t len, const char *tag);
 /** Read registry addresses, chain id and the committees. Out: err text. */
 bool agg_chain_init(agg_daemon *d, char *err, size_t cap);
-/** Quorums bound to committee `type` (refreshed every 60 s). Returns false when unknown. */
+/** Quorums bound to committee `type` (cached, refreshed every 60 s through d->chain). Returns false when unknown. */
 bool agg_committee_quorums(agg_daemon *d, int type, uint8_t *quorums, size_t *nq);
 /** Scan new NewPubkeyRegistration logs up to the head and save them. Returns false on RPC failure. */
 bool agg_keys_refresh(agg_daemon *d);
@@ -210,16 +273,24 @@ agg_task *agg_task_find(agg_daemon *d, int type, uint64_t id);
 /** Find a task by its expected metadata (d->mu held). */
 agg_task *agg_task_find_metadata(agg_daemon *d, int type, const uint8_t *metadata, size_t len);
 /**
- * Make sure t's operator state is loaded (d->mu held on entry and exit; released while
- * loading). Returns true when ready; else *why explains.
+ * Wait (d->mu held; at most AGG_STATE_WAIT_MS, released meanwhile) until the state loader has
+ * loaded t's operator state. Returns true when ready; else *why explains (loading failed, still
+ * loading, or no loader). No chain I/O on the caller's thread.
  */
 bool agg_task_ready(agg_daemon *d, agg_task *t, const char **why);
+/**
+ * Load t's operator state through d->chain and replay its stored signatures (d->mu held; released
+ * during the I/O). Used by the state loader; returns true when t is ready.
+ */
+bool agg_task_load(agg_daemon *d, agg_task *t);
+/** The state loader thread: loads every open task whose state is not loaded (arg: agg_daemon). */
+void *agg_loader_thread(void *arg);
 /** Long poll for the next task of a type after prev_id. Returns the FetchTaskResp JSON. */
 json_t *agg_task_fetch(agg_daemon *d, uint64_t prev_id, uint64_t type, uint64_t wait_s, bool with_context);
 /**
- * Load the operator state of restored open tasks and replay their stored signatures, so a task
- * that reached its threshold before a crash is confirmed without waiting for another submission
- * (d->mu NOT held; called by the confirmation thread).
+ * Have the state loader load restored open tasks (their stored signatures are replayed), so a
+ * task that reached its threshold before a crash is confirmed without another submission
+ * (d->mu NOT held; called by the confirmation thread). Without a loader thread, loads inline.
  */
 void agg_tasks_reload(agg_daemon *d);
 /**
@@ -242,21 +313,25 @@ int agg_task_add_signature(agg_daemon *d, agg_task *t, bool *added, const uint8_
                            const uint8_t operator_id[32], const mpavs_bn254_g1 *sig, const uint8_t *metadata,
                            size_t metadata_len, const uint8_t *state, size_t state_len, uint64_t now_ms);
 
-/* verify.c */
-/** An admission starts / ends (lets a verifying leader wait for signatures on their way). */
-void agg_verify_enter(void);
-void agg_verify_leave(void);
-/** Verify one BLS signature, batched with whatever other threads are verifying. Out: *ok. */
-void agg_verify(bool *ok, const uint8_t digest[32], const mpavs_bn254_g2 *pk, const mpavs_bn254_g1 *sig);
-
 /* admit.c */
 /**
- * Admit one submitTask request (JSON text of params[0]). Returns REJ_COUNT when admitted,
- * else a REJ_* reason with msg filled.
+ * Admit one submitTask request: req is params[0] as the JSON-RPC server parsed it (not parsed
+ * again). Needs agg_core_start's verifier. Returns REJ_COUNT when admitted, else a REJ_* reason
+ * with msg filled.
  */
-int agg_admit(agg_daemon *d, const char *json, size_t len, char *msg, size_t msgcap);
+int agg_admit(agg_daemon *d, const json_t *req, char *msg, size_t msgcap);
+/** The verifier's commit callback (user = the daemon): persist the batch's valid rows, count them. */
+void agg_admit_commit(void *user, agg_vjob **jobs, size_t n);
 
 /* confirm.c */
+enum { AGG_CONFIRM_WAIT = 0, AGG_CONFIRM_SEND, AGG_CONFIRM_EXPIRE, AGG_CONFIRM_AMBIGUOUS };
+/**
+ * What the confirmer does with t at now (wall-clock ms; d->mu held; no side effects): WAIT (not
+ * open, being sent, not yet due, backing off, or no digest meets every threshold), EXPIRE (older
+ * than ExpirySecs), AMBIGUOUS (several digests meet the thresholds: the task fails) or SEND
+ * (*digest_idx: the one digest meeting them).
+ */
+int agg_confirm_decide(const agg_daemon *d, const agg_task *t, uint64_t now, size_t *digest_idx);
 void *agg_confirm_thread(void *arg);
 
 /* source.c */
@@ -268,6 +343,11 @@ typedef struct {
 
 /* api.c */
 json_t *agg_rpc_handler(void *user, const char *method, json_t *params, drpc_error *err);
+
+/* metrics.c */
+/* The Prometheus text (a drpc get handler). */
 char *agg_metrics_text(void *user, const char **content_type);
+/* Count one confirmation that took ms from task creation to receipt. */
+void agg_metrics_confirm_latency(agg_daemon *d, uint64_t ms);
 
 #endif

@@ -7,7 +7,10 @@
 #include "aggregator/daemon.h"
 
 #include "common/log.h"
+#include "common/runtime.h"
 #include "common/signals.h"
+
+#include <unistd.h>
 
 #include <curl/curl.h>
 #include <inttypes.h>
@@ -39,9 +42,15 @@ static void usage(FILE *f) {
           "    --config FILE             run with this configuration (JSON; docs/protocol.md)\n"
           "    --check-config FILE       check a configuration, report every problem, exit 0 or 2\n"
           "    --print-config-template   print a configuration template\n"
+          "    --print-config-reference  print the configuration fields (Markdown table; keys match\n"
+          "                              exactly, else ignoring case; unknown keys are warnings)\n"
           "    --log-level LEVEL         debug, info, warn or error (overrides LogLevel)\n\n"
           "ENVIRONMENT\n"
           "    MPAVS_AGGREGATOR_ECDSA_KEY   the state confirmer's key (overrides the file)\n\n"
+          "SIGNALS\n"
+          "    SIGTERM, SIGINT   stop: long polls end, threads are joined (at most 5 s), the key is wiped\n"
+          "    SIGHUP            logged (event=sighup_ignored) and otherwise ignored: the configuration\n"
+          "                      is read at start only; restart to apply a change\n\n"
           "EXIT STATUS\n"
           "    0 after SIGTERM/SIGINT, 1 on a start-up failure, 2 on a configuration problem.\n",
           f);
@@ -75,7 +84,10 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--log-level") && i + 1 < argc) level = argv[++i];
         else if (!strcmp(argv[i], "-c") && i + 1 < argc) config = argv[++i]; /* the reference's flag */
         else if (!strcmp(argv[i], "--print-config-template")) {
-            fputs(agg_config_template(), stdout);
+            agg_config_template(stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "--print-config-reference")) {
+            dcf_print_reference(stdout, &agg_config_table);
             return 0;
         } else if (!strcmp(argv[i], "--version") || !strcmp(argv[i], "-v")) {
             puts(AGG_VERSION);
@@ -107,16 +119,14 @@ int main(int argc, char **argv) {
         return 2;
     }
     dlog_set_level(lvl);
-    if (!dsig_install()) return 1;
+    agg_core_init(&d); /* locks, monotonic condition variables, the stop token */
+    if (drt_stop_fd(&d.stop) < 0 || !dsig_install(&d.stop)) return 1;
     curl_global_init(CURL_GLOBAL_DEFAULT);
 
     int rc = 1;
     char err[512];
-    pthread_mutex_init(&d.mu, NULL);
-    pthread_mutex_init(&d.keys_mu, NULL);
-    pthread_mutex_init(&d.live_mu, NULL);
-    pthread_cond_init(&d.task_cv, NULL);
-    pthread_cond_init(&d.confirm_cv, NULL);
+    static drt_threads threads;
+    drt_threads_init(&threads);
     d.ecdsa = mpavs_ecdsa_ctx_create();
     d.store = agg_store_open(d.cfg.db_path, err, sizeof err);
     if (!d.store || !d.ecdsa) {
@@ -127,13 +137,17 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < d.cfg.nlayers; i++) agg_pool_init(&d.layers[i], d.cfg.layers[i].rpc_url, 10000);
     for (long back = 500; !agg_chain_init(&d, err, sizeof err);) {
         dlog(DLOG_WARN, "chain_not_ready", "error=\"%s\" retry_ms=%ld", err, back);
-        if (dsig_wait(back)) goto out_pools;
+        if (drt_stop_sleep(&d.stop, back)) goto out_pools;
         back = back < 10000 ? back * 2 : 10000;
     }
     agg_store_pubkeys_load(d.store, &d.keys, &d.nkeys);
     d.keys_scanned_to = agg_store_meta_get(d.store, "pubkeys_scanned_to", 0);
     if (!agg_keys_refresh(&d)) dlog(DLOG_WARN, "pubkey_scan_incomplete", "keys=%zu", d.nkeys);
     if (!agg_tasks_restore(&d)) goto out_pools;
+    if (!agg_core_start(&d, 0, true, err, sizeof err)) { /* verifier stage, state loader */
+        dlog(DLOG_ERROR, "start_failed", "error=\"%s\"", err);
+        goto out_pools;
+    }
 
     char listen[300], mlisten[300];
     listen_addr(listen, sizeof listen, d.cfg.listen);
@@ -154,13 +168,12 @@ int main(int argc, char **argv) {
             goto out_server;
         }
     }
-    pthread_t confirmer, sources[2 * AGG_MAX_SOURCES];
-    agg_source_arg sargs[2 * AGG_MAX_SOURCES];
+    static agg_source_arg sargs[2 * AGG_MAX_SOURCES];
     size_t nsources = d.cfg.nchains + d.cfg.nl1;
-    pthread_create(&confirmer, NULL, agg_confirm_thread, &d);
+    if (!drt_spawn(&threads, "confirmer", agg_confirm_thread, &d)) goto out_threads;
     for (size_t i = 0; i < nsources; i++) {
         sargs[i] = (agg_source_arg){&d, i};
-        pthread_create(&sources[i], NULL, agg_chain_source_thread, &sargs[i]);
+        if (!drt_spawn(&threads, "task_source", agg_chain_source_thread, &sargs[i])) goto out_threads;
     }
     char am[43];
     mpavs_address signer;
@@ -171,22 +184,29 @@ int main(int argc, char **argv) {
          "addr=127.0.0.1:%d metrics_port=%d chain_id=%" PRIu64 " confirmer=%s threshold=%" PRIu64 " keys=%zu",
          drpc_port(d.server), d.metrics_server ? drpc_port(d.metrics_server) : 0, d.avs_chain_id, am,
          d.cfg.threshold, d.nkeys);
-    while (!dsig_wait(10000)) agg_keys_refresh(&d); /* new registrations every 10 s */
+    while (!dsig_main_wait(&d.stop, "aggregator", 10000)) agg_keys_refresh(&d); /* new registrations every 10 s */
     dlog(DLOG_INFO, "stopping", "signal=%d", dsig_signal());
-    d.stop = 1;
+    rc = 0;
+out_threads:
+    drt_stop_request(&d.stop);
     pthread_mutex_lock(&d.mu);
-    pthread_cond_broadcast(&d.task_cv);
+    pthread_cond_broadcast(&d.task_cv); /* waits on the condvars re-check the token */
     pthread_cond_broadcast(&d.confirm_cv);
     pthread_mutex_unlock(&d.mu);
     drpc_stop(d.metrics_server);
     drpc_stop(d.server);
     d.server = NULL;
-    pthread_join(confirmer, NULL);
-    for (size_t i = 0; i < nsources; i++) pthread_join(sources[i], NULL);
-    rc = 0;
+    size_t busy = drt_join(&threads, 5000);
+    if (busy) { /* a thread is stuck in a chain RPC: wipe the key, do not wait */
+        agg_config_wipe(&d.cfg);
+        dlog(DLOG_WARN, "stopped", "busy_threads=%zu code=%d", busy, rc);
+        _exit(rc);
+    }
+    drt_threads_destroy(&threads);
 out_server:
     drpc_stop(d.server);
 out_pools:
+    agg_core_stop(&d); /* after the servers: no admission in flight (a no-op when not started) */
     agg_pool_destroy(&d.avs);
     for (size_t i = 0; i < d.cfg.nlayers; i++) agg_pool_destroy(&d.layers[i]);
 out:
@@ -196,6 +216,7 @@ out:
     agg_store_close(d.store);
     mpavs_ecdsa_ctx_destroy(d.ecdsa);
     agg_config_wipe(&d.cfg);
+    agg_core_destroy(&d);
     curl_global_cleanup();
     dlog(DLOG_INFO, "stopped", "code=%d", rc);
     return rc;

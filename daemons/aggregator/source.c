@@ -23,14 +23,7 @@
 #include <string.h>
 #include <time.h>
 
-static void nap(agg_daemon *d, long ms) {
-    while (ms > 0 && !d->stop) {
-        long step = ms > 100 ? 100 : ms;
-        struct timespec ts = {0, step * 1000000L};
-        nanosleep(&ts, NULL);
-        ms -= step;
-    }
-}
+static void nap(agg_daemon *d, long ms) { drt_stop_sleep(&d->stop, ms); }
 
 /* AVS head − 1. */
 static bool reference_block(agg_daemon *d, uint64_t *out) {
@@ -58,7 +51,7 @@ static void *chain_source(agg_daemon *d, const agg_chain_source *src) {
     uint64_t last = agg_store_meta_get(d->store, key, 0);
     bool checked = false;
     long backoff = 500;
-    while (!d->stop) {
+    while (!drt_stopped(&d->stop)) {
         mpavs_error e = {0};
         uint64_t head = 0, cid = 0;
         if (!checked) {
@@ -156,7 +149,7 @@ static void *l1_source(agg_daemon *d, const agg_l1_source *src) {
             if (!ok) dlog(DLOG_WARN, "l1_source_rpc", "type=%d url=%s error=\"%s\"", src->identifier, src->endpoint,
                           e.message);
             mpavs_error_clear(&e);
-            if (ok || d->stop) break;
+            if (ok || drt_stopped(&d->stop)) break;
             nap(d, 4000);
         }
         next = src->preset_start_block && src->preset_start_block + 5 <= head ? src->preset_start_block
@@ -166,7 +159,7 @@ static void *l1_source(agg_daemon *d, const agg_l1_source *src) {
     mpavs_rpc_log cached;
     memset(&cached, 0, sizeof cached);
     bool have_cached = false;
-    while (!d->stop) {
+    while (!drt_stopped(&d->stop)) {
         mpavs_rpc_log *logs = NULL;
         size_t n = 0;
         mpavs_error e = {0};
@@ -177,7 +170,7 @@ static void *l1_source(agg_daemon *d, const agg_l1_source *src) {
             nap(d, 4000);
             continue;
         }
-        for (size_t i = 0; i < n && !d->stop; i++) {
+        for (size_t i = 0; i < n && !drt_stopped(&d->stop); i++) {
             mpavs_tasksrc_task task;
             memset(&task, 0, sizeof task);
             uint64_t idx = 0;

@@ -1,4 +1,4 @@
-/* daemons/aggregator/tasks.c — the task table: creation, restore, long polls, per-task state. */
+/* daemons/aggregator/tasks.c — the task table: creation, restore, long polls, the state loader. */
 #include "aggregator/daemon.h"
 
 #include "common/log.h"
@@ -120,15 +120,17 @@ void agg_task_release_state(agg_task *t) {
 
 void agg_tasks_reload(agg_daemon *d) {
     pthread_mutex_lock(&d->mu);
-    for (;;) {
-        agg_task *t = d->tasks;
-        while (t && !(t->restored && t->status == TASK_OPEN)) t = t->next;
-        if (!t || d->stop) break;
-        t->restored = false;
-        const char *why = NULL;
-        if (!agg_task_ready(d, t, &why) && t->load == 3) t->restored = true; /* retried on the next call */
-        if (t->load == 3) break;                                             /* chain not ready: later */
+    if (d->loader_running) {
+        pthread_cond_broadcast(&d->task_cv); /* the loader picks restored tasks up */
+        pthread_mutex_unlock(&d->mu);
+        return;
     }
+    for (agg_task *t = d->tasks; t && !drt_stopped(&d->stop); t = t->next)
+        if (t->restored && t->status == TASK_OPEN && t->load == 0) {
+            t->restored = false;
+            if (!agg_task_load(d, t)) break; /* chain not ready: later */
+            t = d->tasks;                    /* the table may have changed while unlocked */
+        }
     pthread_mutex_unlock(&d->mu);
 }
 
@@ -140,7 +142,7 @@ void agg_tasks_prune(agg_daemon *d, size_t keep) {
         agg_task *t = *pp;
         bool latest = t->type >= 1 && t->type < AGG_MAX_TYPES && d->latest[t->type] == t;
         if (i++ >= keep && !latest && (t->status == TASK_CONFIRMED || t->status == TASK_FAILED ||
-                                       t->status == TASK_EXPIRED) && !t->sending) {
+                                       t->status == TASK_EXPIRED) && !t->sending && t->load != 1) {
             *pp = t->next;
             task_free(t);
             d->ntasks--;
@@ -246,74 +248,39 @@ static void replay_one(void *user, const agg_sig_row *r) {
         c->n++;
 }
 
-/* Load the operator state of t (d->mu NOT held). Out: *agg, *nops, t->quorums; err. */
-static bool load_state(agg_daemon *d, agg_task *t, mpavs_agg **agg, size_t *nops, uint8_t *quorums, size_t *nq,
+/* Load the operator state of t through d->chain (d->mu NOT held). Out: *agg, *nops, quorums; err. */
+static bool load_state(agg_daemon *d, const agg_task *t, mpavs_agg **agg, size_t *nops, uint8_t *quorums, size_t *nq,
                        char *err, size_t cap) {
     if (!agg_committee_quorums(d, t->type, quorums, nq)) {
         snprintf(err, cap, "committee %d has no quorums on chain", t->type);
         return false;
     }
-    mpavs_rpc *rpc = agg_pool_get(&d->avs);
-    if (!rpc) {
-        snprintf(err, cap, "no RPC client");
-        return false;
-    }
-    mpavs_registry_operator *st = NULL;
+    const agg_chain_ops *ch = d->chain ? d->chain : &agg_chain_rpc;
+    mpavs_agg_operator *ops = NULL;
     size_t n = 0;
-    mpavs_error e = {0};
-    int r = mpavs_registry_operator_state(rpc, &st, &n, &e, d->cfg.operator_state_retriever.bytes,
-                                          d->cfg.registry_coordinator.bytes, quorums, *nq, (uint32_t)t->ref_block);
-    agg_pool_put(&d->avs, rpc);
-    if (r) {
-        snprintf(err, cap, "operator state at block %" PRIu64 ": %s (%.160s)", t->ref_block,
-                 mpavs_registry_strerror(r), e.message);
-        mpavs_error_clear(&e);
+    if (!ch->operator_state(d, t->ref_block, quorums, *nq, &ops, &n, err, cap)) {
+        free(ops);
         return false;
     }
-    mpavs_agg_operator *ops = calloc(n ? n : 1, sizeof *ops);
-    bool ok = ops != NULL;
-    if (ok && agg_keys_join(d, ops, st, n)) {
-        agg_keys_refresh(d);
-        size_t miss = agg_keys_join(d, ops, st, n);
-        if (miss) {
-            snprintf(err, cap, "operator %zu of the state has no registered BLS key", miss - 1);
-            ok = false;
-        }
-    }
+    bool ok = true;
     uint8_t th[MPAVS_AGG_MAX_QUORUMS];
     for (size_t i = 0; i < *nq; i++) th[i] = (uint8_t)d->cfg.threshold;
-    if (ok && n == 0) {
+    int r;
+    if (n == 0) {
         snprintf(err, cap, "no operator in quorums at block %" PRIu64, t->ref_block);
         ok = false;
-    }
-    if (ok && (r = mpavs_agg_create(agg, quorums, th, *nq, ops, n))) {
+    } else if ((r = mpavs_agg_create(agg, quorums, th, *nq, ops, n))) {
         snprintf(err, cap, "aggregation: %s", mpavs_agg_strerror(r));
         ok = false;
     }
     *nops = n;
     free(ops);
-    free(st);
     return ok;
 }
 
-bool agg_task_ready(agg_daemon *d, agg_task *t, const char **why) {
-    for (;;) {
-        if (t->load == 2) return true;
-        if (t->load == 3 && agg_now_ms() < t->load_retry_ms) {
-            *why = t->load_error;
-            return false;
-        }
-        if (t->load != 1) break;
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_sec += 1;
-        pthread_cond_timedwait(&d->task_cv, &d->mu, &ts);
-        if (d->stop) {
-            *why = "shutting down";
-            return false;
-        }
-    }
+bool agg_task_load(agg_daemon *d, agg_task *t) {
     t->load = 1;
+    uint64_t type = (uint64_t)t->type, id = t->id;
     pthread_mutex_unlock(&d->mu);
     mpavs_agg *agg = NULL;
     size_t nops = 0, nq = 0;
@@ -321,34 +288,92 @@ bool agg_task_ready(agg_daemon *d, agg_task *t, const char **why) {
     char err[256] = "";
     bool ok = load_state(d, t, &agg, &nops, quorums, &nq, err, sizeof err);
     pthread_mutex_lock(&d->mu);
-    if (ok) {
+    /* t stays linked while load == 1 (agg_tasks_prune skips it) */
+    if (ok && t->status != TASK_OPEN) { /* finished meanwhile: it admits nothing */
+        mpavs_agg_destroy(agg);
+        t->load = 0;
+    } else if (ok) {
         t->agg = agg;
         t->noperators = nops;
         memcpy(t->quorums, quorums, nq);
         for (size_t i = 0; i < nq; i++) t->thresholds[i] = (uint8_t)d->cfg.threshold;
         t->nq = nq;
         t->load = 2;
+        t->load_failures = 0;
         replay_ctx rc = {d, t, 0};
         agg_store_load_sigs(d->store, t->type, t->id, replay_one, &rc);
         dlog(DLOG_INFO, "task_state_loaded", "type=%d id=%" PRIu64 " operators=%zu quorums=%zu replayed=%zu", t->type,
              t->id, nops, nq, rc.n);
     } else {
         t->load = 3;
-        t->load_retry_ms = agg_now_ms() + 2000;
+        t->load_failed_ms = agg_mono_ms();
+        t->load_retry_ms = agg_mono_ms() + (2000u << (t->load_failures < 5 ? t->load_failures : 5));
+        t->load_failures++;
         snprintf(t->load_error, sizeof t->load_error, "%s", err);
-        dlog(DLOG_WARN, "task_state_failed", "type=%d id=%" PRIu64 " error=\"%s\"", t->type, t->id, err);
-        *why = t->load_error;
+        dlog(DLOG_WARN, "task_state_failed", "type=%" PRIu64 " id=%" PRIu64 " error=\"%s\"", type, id, err);
     }
     pthread_cond_broadcast(&d->task_cv);
     return ok;
 }
 
+bool agg_task_ready(agg_daemon *d, agg_task *t, const char **why) {
+    struct timespec end = agg_deadline(AGG_STATE_WAIT_MS);
+    bool woke = false;
+    for (;;) {
+        if (t->load == 2) return true;
+        if (t->load == 3 && (woke || agg_mono_ms() < t->load_failed_ms + 2000)) {
+            *why = t->load_error; /* failed less than 2 s ago: not retried for every submission */
+            return false;
+        }
+        if (drt_stopped(&d->stop)) {
+            *why = "shutting down";
+            return false;
+        }
+        if (!d->loader_running) {
+            *why = "the state loader is not running";
+            return false;
+        }
+        if (!woke) {
+            if (t->load == 3) t->load_retry_ms = 0; /* a submission wants it: the loader retries now */
+            pthread_cond_broadcast(&d->task_cv);
+            woke = true;
+        }
+        if (pthread_cond_timedwait(&d->task_cv, &d->mu, &end) == ETIMEDOUT && t->load != 2) {
+            *why = t->load == 3 ? t->load_error : "the operator state is still loading";
+            return false;
+        }
+    }
+}
+
+/* The next open task whose state should be loaded now (d->mu held), or NULL. */
+static agg_task *to_load(agg_daemon *d, uint64_t now) {
+    for (agg_task *t = d->tasks; t; t = t->next)
+        if (t->status == TASK_OPEN && !t->sending && (t->load == 0 || (t->load == 3 && now >= t->load_retry_ms)))
+            return t;
+    return NULL;
+}
+
+void *agg_loader_thread(void *arg) {
+    agg_daemon *d = arg;
+    pthread_mutex_lock(&d->mu);
+    while (!drt_stopped(&d->stop)) {
+        agg_task *t = to_load(d, agg_mono_ms());
+        if (t) {
+            t->restored = false;
+            agg_task_load(d, t);
+            continue;
+        }
+        struct timespec ts = agg_deadline(500);
+        pthread_cond_timedwait(&d->task_cv, &d->mu, &ts);
+    }
+    pthread_mutex_unlock(&d->mu);
+    return NULL;
+}
+
 json_t *agg_task_fetch(agg_daemon *d, uint64_t prev_id, uint64_t type, uint64_t wait_s, bool with_context) {
     if (wait_s > 30) wait_s = 30;
     if (type >= 1 && type < AGG_MAX_TYPES) agg_bump(&d->m_fetch[type][with_context ? 1 : 0], 1);
-    struct timespec end;
-    clock_gettime(CLOCK_REALTIME, &end);
-    end.tv_sec += (time_t)wait_s;
+    struct timespec end = agg_deadline((long)wait_s * 1000);
     pthread_mutex_lock(&d->mu);
     json_t *res = NULL;
     for (;;) {
@@ -361,8 +386,8 @@ json_t *agg_task_fetch(agg_daemon *d, uint64_t prev_id, uint64_t type, uint64_t 
             break;
         }
         struct timespec now;
-        clock_gettime(CLOCK_REALTIME, &now);
-        if (d->stop || now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec)) break;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (drt_stopped(&d->stop) || now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec)) break;
         struct timespec step = now;
         step.tv_nsec += 500000000L;
         if (step.tv_nsec >= 1000000000L) {

@@ -11,16 +11,33 @@
 #include <string.h>
 #include <strings.h>
 
+/* The field a message is about: its text up to the first ": " (the path), or "" when it has none. */
+static size_t field_len(const char *msg, size_t n) {
+    for (size_t i = 0; i + 1 < n; i++)
+        if (msg[i] == ':' && msg[i + 1] == ' ') return i;
+    return 0;
+}
+
 void dconf_error(dconf *c, const char *fmt, ...) {
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    /* one problem per field: a second message about a field already reported is left out */
+    size_t fl = field_len(msg, strlen(msg));
+    for (const char *line = c->errors; fl && *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t ll = nl ? (size_t)(nl - line) : strlen(line);
+        if (field_len(line, ll) == fl && !memcmp(line, msg, fl)) return;
+        line = nl ? nl + 1 : line + ll;
+    }
     c->nerrors++;
     if (c->nerrors > DCONF_MAX_ERRORS) return;
     size_t len = strlen(c->errors);
     if (len + 2 >= sizeof c->errors) return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(c->errors + len, sizeof c->errors - len - 1, fmt, ap);
-    va_end(ap);
-    if (n < 0) return;
+    snprintf(c->errors + len, sizeof c->errors - len - 1, "%s", msg);
     len = strlen(c->errors);
     c->errors[len] = '\n';
     c->errors[len + 1] = 0;

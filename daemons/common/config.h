@@ -36,7 +36,10 @@ void dconf_set_nocase(dconf *c, bool on);
 json_t *dconf_member(const dconf *c, json_t *obj, const char *key);
 /** Release the parsed document. */
 void dconf_free(dconf *c);
-/** Record a problem (printf format). */
+/**
+ * Record a problem (printf format, "<field path>: <what is wrong>"). One problem per field: a
+ * message about a field already reported (same text before the first ": ") is left out.
+ */
 void dconf_error(dconf *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /** True when at least one problem was recorded. */
 bool dconf_failed(const dconf *c);

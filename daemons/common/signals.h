@@ -1,24 +1,33 @@
 /*
- * daemons/common/signals.h — stop flag set by SIGTERM/SIGINT.
+ * daemons/common/signals.h — signal handling of the daemons: handlers that only set the stop
+ * token (runtime.h) or count a SIGHUP; the main loop does the rest (redis's rule).
  *
- * dsig_install() installs handlers that only set a sig_atomic_t flag (async-signal-safe) and
- * ignores SIGPIPE. The main loop polls dsig_stop_requested() (e.g. every 100 ms) and shuts
- * down cleanly. dsig_wait() sleeps until a stop is requested or the timeout passes.
+ *   SIGTERM, SIGINT  drt_stop_request(token): every thread sees the stop, sleeps wake at once
+ *   SIGHUP           counted; the main loop calls dsig_hup() and logs `event=sighup_ignored`
+ *                    (no daemon reloads its configuration: restart it to apply a change).
+ *                    Before dsig_install, SIGHUP's default action would kill the process.
+ *   SIGPIPE          ignored (a closed peer is a write error, not a crash)
  */
 #ifndef MPAVS_DAEMON_SIGNALS_H
 #define MPAVS_DAEMON_SIGNALS_H
 
+#include "common/runtime.h"
+
 #include <stdbool.h>
 
-/** Install the SIGTERM/SIGINT handlers and ignore SIGPIPE. Returns false if sigaction failed. */
-bool dsig_install(void);
-/** True once SIGTERM or SIGINT arrived (or dsig_request_stop was called). */
-bool dsig_stop_requested(void);
-/** Request a stop from code (same effect as a signal). */
-void dsig_request_stop(void);
-/** The signal that requested the stop (0 if none or requested from code). */
+/**
+ * Install the handlers for the process's one stop token (which must outlive every handler
+ * call: main's). Returns false if sigaction failed.
+ */
+bool dsig_install(drt_stop *token);
+/** The signal that set the token (0 if none, or if code set it). */
 int dsig_signal(void);
-/** Sleep up to timeout_ms, waking within 50 ms of a stop request. Returns dsig_stop_requested(). */
-bool dsig_wait(long timeout_ms);
+/** SIGHUPs received since the last call (0 if none). */
+unsigned dsig_hup(void);
+/**
+ * The main loop's wait: sleep up to ms on the token, and log every SIGHUP received as
+ * `event=sighup_ignored daemon=<name>`. Returns drt_stopped(token).
+ */
+bool dsig_main_wait(drt_stop *token, const char *daemon, long ms);
 
 #endif

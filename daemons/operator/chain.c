@@ -173,7 +173,7 @@ static bool load_key(op *o, char *msg, size_t cap) {
 static bool chain_info(op *o, mpavs_rpc *rpc, int chain, const char *url, uint64_t *id, char *msg, size_t cap) {
     mpavs_error e = {0};
     int r = MPAVS_RPC_ERR_TRANSPORT;
-    for (int attempt = 0; attempt < 5 && !o->stopping; attempt++) {
+    for (int attempt = 0; attempt < 5 && !drt_stopped(o->stop); attempt++) {
         double t0 = now_s();
         r = mpavs_rpc_chain_id(rpc, id, &e);
         op_rpc_observe(o, "eth_chainId", chain, now_s() - t0, r == 0);

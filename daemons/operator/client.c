@@ -6,7 +6,6 @@
  */
 #include "operator/operator.h"
 
-#include "common/signals.h"
 
 #include <curl/curl.h>
 #include <stdlib.h>
@@ -43,7 +42,7 @@ static size_t on_data(char *p, size_t sz, size_t n, void *u) {
 
 static int on_progress(void *u, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un) {
     op *o = u;
-    return (o->stopping || dsig_stop_requested()) ? 1 : 0;
+    return drt_stopped(o->stop) ? 1 : 0;
 }
 
 static bool fail(op_rpc_err *e, bool transport, long code, const char *msg) {

@@ -7,6 +7,7 @@
 #include "operator.h"
 
 #include "../common/config.h"
+#include "../common/config_table.h"
 
 #include "mpavs/common.h"
 #include "mpavs/hex.h"
@@ -18,38 +19,45 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const KNOWN[] = {
-    "ProverURL", "AggregatorURL", "Identifier", "BlsKeyFile", "BlsKeyPassword", "BlsKeyPasswordFile", "EthRpcUrl",
-    "AttestationLayerProfile", "AttestationLayerEcdsaKey", "AttestationLayerEcdsaKeyFile", "AttestationLayerRpcURL",
-    "RegistryCoordinatorAddress", "OperatorStateRetrieverAddress", "TEELivenessVerifierAddress",
-    "EigenMetricsIpPortAddress", "NodeApiIpPortAddress", "QuorumTaskTypes", "StateFile", "LogLevel",
-    "AttestationLowBalanceWei", "FetchTaskMaxWaitSecs", NULL};
+/* The field table (daemons/common/config_table.h): the reference's fields keep their spelling. */
+static const dcf_field FIELDS[] = {
+    {"ProverURL", DCF_STRING, true, NULL, "\"http://127.0.0.1:18232\"", "an http(s) URL", "The operator's TEE prover (mpavs-prover)."},
+    {"AggregatorURL", DCF_STRING, true, NULL, "\"http://127.0.0.1:8090\"", "an http(s) URL", "The aggregator's JSON-RPC endpoint."},
+    {"Identifier", DCF_ANY, false, NULL, NULL, NULL, "The reference's operator label; ignored."},
+    {"BlsKeyFile", DCF_STRING, true, NULL, "\"~/.eigenlayer/operator_keys/operator.bls.key.json\"", "readable; `~/` expanded",
+     "The eigensdk BLS key file."},
+    {"BlsKeyPassword", DCF_STRING, false, "\"\"", "\"\"", NULL, "Its password (MPAVS_BLS_KEY_PASSWORD overrides it)."},
+    {"BlsKeyPasswordFile", DCF_STRING, false, NULL, "null", NULL, "mpavs: a file holding the password instead."},
+    {"EthRpcUrl", DCF_STRING, true, NULL, "\"http://127.0.0.1:8545\"", "an http(s) URL", "The AVS chain (EigenLayer contracts)."},
+    {"AttestationLayerProfile", DCF_STRING, false, "\"\"", "\"\"", "a preset profile (e.g. automata) or empty",
+     "Which attestation layer of a preset network."},
+    {"AttestationLayerEcdsaKey", DCF_STRING, false, NULL, "\"\"", "32 bytes hex (0x optional); or the file, or MPAVS_ATTESTATION_ECDSA_KEY",
+     "The attestation-layer account's key (pays liveness transactions)."},
+    {"AttestationLayerEcdsaKeyFile", DCF_STRING, false, NULL, "null", NULL, "mpavs: a file holding that key instead."},
+    {"AttestationLayerRpcURL", DCF_STRING, false, "the profile's URL, else EthRpcUrl", "\"http://127.0.0.1:8545\"", "an http(s) URL",
+     "The attestation chain."},
+    {"RegistryCoordinatorAddress", DCF_STRING, true, NULL, "\"0x0000000000000000000000000000000000000000\"", "an address",
+     "The AVS's RegistryCoordinator (a preset's fills the next two)."},
+    {"OperatorStateRetrieverAddress", DCF_STRING, false, "the preset's", "\"0x0000000000000000000000000000000000000000\"",
+     "an address", "The OperatorStateRetriever."},
+    {"TEELivenessVerifierAddress", DCF_STRING, false, "the preset profile's", "\"0x0000000000000000000000000000000000000000\"",
+     "an address; required without a preset", "The TEELivenessVerifier on the attestation chain."},
+    {"EigenMetricsIpPortAddress", DCF_STRING, true, NULL, "\"127.0.0.1:15682\"", "host:port",
+     "Where /metrics and /proverMetrics listen."},
+    {"NodeApiIpPortAddress", DCF_STRING, false, ":15692", "\":15692\"", "host:port", "Where the EigenLayer node API listens."},
+    {"QuorumTaskTypes", DCF_OBJECT, false, "{\"0\":1,\"1\":2}", "{\"0\": 1, \"1\": 2}", "quorum number → task type 1..3",
+     "mpavs: which task type each quorum signs (devnet: {\"0\":3})."},
+    {"StateFile", DCF_STRING, false, "operator-state.json beside the config", "null", NULL,
+     "mpavs: the last signed task id per type (never signs one ≤ it)."},
+    {"LogLevel", DCF_STRING, false, "info", "\"info\"", "debug, info, warn or error", "mpavs: log threshold (--log-level overrides it)."},
+    {"AttestationLowBalanceWei", DCF_ANY, false, "10000000000000000", "\"10000000000000000\"", "wei, a number or a decimal string",
+     "mpavs: warn when the attestation account holds less."},
+    {"FetchTaskMaxWaitSecs", DCF_UINT, false, "30", "30", "1..100", "mpavs: the long-poll wait asked of the aggregator."},
+};
 
-void op_config_template(FILE *f) {
-    fputs("{\n"
-          "  \"ProverURL\": \"http://127.0.0.1:18232\",\n"
-          "  \"AggregatorURL\": \"http://127.0.0.1:8090\",\n"
-          "  \"BlsKeyFile\": \"~/.eigenlayer/operator_keys/operator.bls.key.json\",\n"
-          "  \"BlsKeyPassword\": \"\",\n"
-          "  \"BlsKeyPasswordFile\": null,\n"
-          "  \"EthRpcUrl\": \"http://127.0.0.1:8545\",\n"
-          "  \"AttestationLayerProfile\": \"\",\n"
-          "  \"AttestationLayerRpcURL\": \"http://127.0.0.1:8545\",\n"
-          "  \"AttestationLayerEcdsaKey\": \"\",\n"
-          "  \"AttestationLayerEcdsaKeyFile\": null,\n"
-          "  \"RegistryCoordinatorAddress\": \"0x0000000000000000000000000000000000000000\",\n"
-          "  \"OperatorStateRetrieverAddress\": \"0x0000000000000000000000000000000000000000\",\n"
-          "  \"TEELivenessVerifierAddress\": \"0x0000000000000000000000000000000000000000\",\n"
-          "  \"EigenMetricsIpPortAddress\": \"127.0.0.1:15682\",\n"
-          "  \"NodeApiIpPortAddress\": \":15692\",\n"
-          "  \"QuorumTaskTypes\": {\"0\": 1, \"1\": 2},\n"
-          "  \"StateFile\": null,\n"
-          "  \"LogLevel\": \"info\",\n"
-          "  \"AttestationLowBalanceWei\": \"10000000000000000\",\n"
-          "  \"FetchTaskMaxWaitSecs\": 30\n"
-          "}\n",
-          f);
-}
+const dcf_table op_config_table = {"mpavs-operator", FIELDS, sizeof FIELDS / sizeof FIELDS[0]};
+
+void op_config_template(FILE *f) { dcf_print_template(f, &op_config_table); }
 
 /* Copy s into out (cap) or record that it is too long. */
 static void copy_field(dconf *c, const char *name, char *out, size_t cap, const char *s) {
@@ -298,13 +306,9 @@ bool op_config_load(op_config *cfg, const char *path, const char *level_override
     bool loaded = dconf_load(&c, path);
     if (loaded) {
         dconf_set_nocase(&c, true);
-        const char *k;
-        json_t *v;
-        json_object_foreach(c.root, k, v) {
-            bool known = false;
-            for (const char *const *n = KNOWN; *n && !known; n++) known = strcasecmp(*n, k) == 0;
-            if (!known) dlog(DLOG_WARN, "config_unknown_key", "key=\"%.80s\" action=ignored", k);
-        }
+        char warnings[1024];
+        size_t nw = dcf_apply(&c, &op_config_table, warnings, sizeof warnings);
+        if (nw) fprintf(stderr, "mpavs-operator: %s: %zu warning%s:\n%s", path, nw, nw == 1 ? "" : "s", warnings);
         url_field(&c, "ProverURL", cfg->prover_url, sizeof cfg->prover_url, true);
         url_field(&c, "AggregatorURL", cfg->aggregator_url, sizeof cfg->aggregator_url, true);
         url_field(&c, "EthRpcUrl", cfg->eth_rpc_url, sizeof cfg->eth_rpc_url, true);

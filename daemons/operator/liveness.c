@@ -64,17 +64,11 @@ void op_liveness_poke(op *o) {
 
 bool op_wait_live(op *o, const mpavs_address *enclave, long ms) {
     struct timespec dl;
-    clock_gettime(CLOCK_REALTIME, &dl);
-    dl.tv_sec += ms / 1000;
-    dl.tv_nsec += (ms % 1000) * 1000000L;
-    if (dl.tv_nsec >= 1000000000L) {
-        dl.tv_sec++;
-        dl.tv_nsec -= 1000000000L;
-    }
+    drt_deadline(&dl, ms);
     pthread_mutex_lock(&o->lock);
     for (;;) {
         bool ok = o->live && (!enclave || (o->has_enclave && memcmp(&o->enclave, enclave, sizeof *enclave) == 0));
-        if (ok || o->stopping || pthread_cond_timedwait(&o->cond, &o->lock, &dl) != 0) {
+        if (ok || drt_stopped(o->stop) || drt_cond_wait_until(&o->cond, &o->lock, &dl) != 0) {
             ok = o->live && (!enclave || (o->has_enclave && memcmp(&o->enclave, enclave, sizeof *enclave) == 0));
             pthread_mutex_unlock(&o->lock);
             return ok;
@@ -301,30 +295,22 @@ out:
 
 /* Wait until unix time until_s (at most RECHECK_S), a poke, or stop. */
 static void wait_until(op *o, int64_t until_s) {
-    struct timespec dl;
-    clock_gettime(CLOCK_REALTIME, &dl);
-    int64_t now = (int64_t)dl.tv_sec;
-    int64_t step = until_s - now;
+    int64_t step = until_s - (int64_t)time(NULL); /* a unix time (the chain's), waited for on the monotonic clock */
     if (step > RECHECK_S) step = RECHECK_S;
     if (step < 0) step = 0;
-    dl.tv_sec += step;
+    struct timespec dl;
+    drt_deadline(&dl, (long)step * 1000);
     pthread_mutex_lock(&o->lock);
-    while (!o->stopping && !o->poke_liveness && pthread_cond_timedwait(&o->cond, &o->lock, &dl) == 0) {
+    while (!drt_stopped(o->stop) && !o->poke_liveness && drt_cond_wait_until(&o->cond, &o->lock, &dl) == 0) {
     }
     pthread_mutex_unlock(&o->lock);
 }
 
 static void wait_ms(op *o, long ms) {
     struct timespec dl;
-    clock_gettime(CLOCK_REALTIME, &dl);
-    dl.tv_sec += ms / 1000;
-    dl.tv_nsec += (ms % 1000) * 1000000L;
-    if (dl.tv_nsec >= 1000000000L) {
-        dl.tv_sec++;
-        dl.tv_nsec -= 1000000000L;
-    }
+    drt_deadline(&dl, ms);
     pthread_mutex_lock(&o->lock);
-    while (!o->stopping && !o->poke_liveness && pthread_cond_timedwait(&o->cond, &o->lock, &dl) == 0) {
+    while (!drt_stopped(o->stop) && !o->poke_liveness && drt_cond_wait_until(&o->cond, &o->lock, &dl) == 0) {
     }
     pthread_mutex_unlock(&o->lock);
 }
@@ -338,10 +324,10 @@ void *op_liveness_thread(void *arg) {
     L.dep.tee_liveness_verifier = o->cfg.liveness_verifier;
     unsigned attempt = 0;
     char msg[900];
-    while (!o->stopping && L.rpc) {
+    while (!drt_stopped(o->stop) && L.rpc) {
         if (!L.sender) {
             mpavs_error e = {0};
-            mpavs_sender_options so = {.chain_id = o->att_chain_id, .poll_interval_ms = 500, .cancel = &o->stopping};
+            mpavs_sender_options so = {.chain_id = o->att_chain_id, .poll_interval_ms = 500, .cancel = drt_stop_flag(o->stop)};
             int r = mpavs_sender_create(&L.sender, &e, L.rpc, o->cfg.att_key, &so);
             if (r) {
                 dlog(DLOG_WARN, "liveness_error", "attempt=%u error=\"transaction sender: %s %s\"", attempt + 1,

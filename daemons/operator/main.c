@@ -23,15 +23,7 @@
 void op_svc_set(op *o, int svc, op_svc_status s) { __atomic_store_n(&o->svc[svc], (int)s, __ATOMIC_RELAXED); }
 op_svc_status op_svc_get(op *o, int svc) { return (op_svc_status)__atomic_load_n(&o->svc[svc], __ATOMIC_RELAXED); }
 
-bool op_sleep(op *o, long ms) {
-    while (ms > 0 && !o->stopping) {
-        long step = ms < 100 ? ms : 100;
-        struct timespec ts = {0, step * 1000000L};
-        nanosleep(&ts, NULL);
-        ms -= step;
-    }
-    return o->stopping;
-}
+bool op_sleep(op *o, long ms) { return drt_stop_sleep(o->stop, ms); }
 
 long op_backoff_ms(unsigned attempt, long base_ms, long cap_ms) {
     long d = base_ms;
@@ -52,7 +44,7 @@ void *op_monitor_thread(void *arg) {
     op *o = arg;
     mpavs_rpc *avs = op_chain_client(o->cfg.eth_rpc_url), *att = op_chain_client(o->cfg.att_rpc_url);
     time_t last_minute = time(NULL), last_push = 0;
-    while (!o->stopping) {
+    while (!drt_stopped(o->stop)) {
         op_svc_status before = op_svc_get(o, SVC_PROVER);
         if (op_prover_metadata(o) && before == SVC_DOWN) {
             dlog(DLOG_INFO, "prover_back", "action=\"re-checking the liveness proof\"");
@@ -87,39 +79,6 @@ void *op_monitor_thread(void *arg) {
     return NULL;
 }
 
-/* ---------------- threads with a running count ---------------- */
-
-typedef struct {
-    void *(*fn)(void *);
-    void *arg;
-} thread_start;
-
-static int running; /* atomic */
-
-static void *thread_main(void *p) {
-    thread_start ts = *(thread_start *)p;
-    free(p);
-    ts.fn(ts.arg);
-    __atomic_sub_fetch(&running, 1, __ATOMIC_RELEASE);
-    return NULL;
-}
-
-static bool spawn(void *(*fn)(void *), void *arg) {
-    thread_start *ts = malloc(sizeof *ts);
-    if (!ts) return false;
-    ts->fn = fn;
-    ts->arg = arg;
-    pthread_t t;
-    __atomic_add_fetch(&running, 1, __ATOMIC_ACQUIRE);
-    if (pthread_create(&t, NULL, thread_main, ts) != 0) {
-        __atomic_sub_fetch(&running, 1, __ATOMIC_RELEASE);
-        free(ts);
-        return false;
-    }
-    pthread_detach(t);
-    return true;
-}
-
 /* ---------------- command line ---------------- */
 
 static void usage(FILE *f) {
@@ -128,7 +87,7 @@ static void usage(FILE *f) {
           "SYNOPSIS\n"
           "    mpavs-operator --config FILE [--log-level LEVEL]\n"
           "    mpavs-operator --check-config FILE\n"
-          "    mpavs-operator --print-config-template | --version | --help\n\n"
+          "    mpavs-operator --print-config-template | --print-config-reference | --version | --help\n\n"
           "DESCRIPTION\n"
           "    Keeps the operator's BLS key attested on the attestation layer (TEELivenessVerifier\n"
           "    submitLivenessProofV2 with a quote from the TEE prover, renewed before it expires), long-polls\n"
@@ -139,11 +98,13 @@ static void usage(FILE *f) {
           "    --config FILE            run with this JSON configuration\n"
           "    --check-config FILE      validate FILE, print every problem, exit 0 or 2 (no network)\n"
           "    --print-config-template  print a configuration template (JSON)\n"
+          "    --print-config-reference print the configuration fields (Markdown table)\n"
           "    --log-level LEVEL        debug, info, warn or error (overrides LogLevel)\n"
           "    --version                print the version\n"
           "    --help                   this text\n\n"
           "CONFIGURATION\n"
-          "    The reference operator's operator.json works unchanged (keys match case-insensitively):\n"
+          "    The reference operator's operator.json works unchanged (keys match exactly, else ignoring\n"
+          "    case; unknown keys are warnings; --print-config-reference lists every field):\n"
           "    ProverURL, AggregatorURL, BlsKeyFile (~/ expanded), BlsKeyPassword, EthRpcUrl,\n"
           "    AttestationLayerRpcURL, AttestationLayerEcdsaKey (hex, 0x optional), AttestationLayerProfile,\n"
           "    RegistryCoordinatorAddress, OperatorStateRetrieverAddress, TEELivenessVerifierAddress,\n"
@@ -158,7 +119,9 @@ static void usage(FILE *f) {
           "    MPAVS_BLS_KEY_PASSWORD        BLS key file password (overrides the config)\n"
           "    MPAVS_ATTESTATION_ECDSA_KEY   attestation-layer private key (overrides the config)\n\n"
           "SIGNALS\n"
-          "    SIGTERM, SIGINT   stop within a few seconds (long polls are cancelled); secrets are wiped\n\n"
+          "    SIGTERM, SIGINT   stop within a few seconds (long polls are cancelled); secrets are wiped\n"
+          "    SIGHUP            logged (event=sighup_ignored) and otherwise ignored: the configuration is\n"
+          "                      read at start only; restart to apply a change\n\n"
           "EXIT STATUS\n"
           "    0 stopped by a signal or config valid; 1 a start-up check failed; 2 bad arguments or config\n",
           f);
@@ -175,6 +138,9 @@ int main(int argc, char **argv) {
             return 0;
         } else if (strcmp(argv[i], "--print-config-template") == 0) {
             op_config_template(stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--print-config-reference") == 0) {
+            dcf_print_reference(stdout, &op_config_table);
             return 0;
         } else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
             cfg_path = argv[++i];
@@ -219,9 +185,14 @@ int main(int argc, char **argv) {
     char msg[1200], q[1300];
     dhttp_server *metrics = NULL, *nodeapi = NULL;
     static op_task_arg targs[OP_MAX_QUORUMS];
+    static drt_stop stop; /* the process's stop token */
+    static drt_threads threads;
+    drt_threads_init(&threads);
     pthread_mutex_init(&o->lock, NULL);
-    pthread_cond_init(&o->cond, NULL);
-    if (!dsig_install()) goto out;
+    drt_cond_init(&o->cond);
+    if (!drt_stop_init(&stop)) goto out;
+    o->stop = &stop;
+    if (!dsig_install(&stop)) goto out;
     o->ecdsa = mpavs_ecdsa_ctx_create();
     if (!o->ecdsa || mpavs_ecdsa_seckey_to_address(o->ecdsa, &o->att_addr, o->cfg.att_key) != MPAVS_ECDSA_OK) {
         fprintf(stderr, "mpavs-operator: AttestationLayerEcdsaKey: unusable key\n");
@@ -245,7 +216,7 @@ int main(int argc, char **argv) {
          "attestation_account=%s state_file=%s", OP_VERSION, o->cfg.metrics_addr, dhttp_port(metrics),
          o->cfg.nodeapi_addr, dhttp_port(nodeapi), acs, o->cfg.state_file);
     if (!op_startup_checks(o, msg, sizeof msg)) {
-        if (dsig_stop_requested()) {
+        if (drt_stopped(&stop)) {
             rc = 0;
             goto out;
         }
@@ -253,33 +224,31 @@ int main(int argc, char **argv) {
         fprintf(stderr, "mpavs-operator: %s\n", msg);
         goto out;
     }
-    if (!spawn(op_liveness_thread, o) || !spawn(op_monitor_thread, o)) goto out;
+    if (!drt_spawn(&threads, "liveness", op_liveness_thread, o) || !drt_spawn(&threads, "monitor", op_monitor_thread, o))
+        goto out;
     for (size_t i = 0; i < o->cfg.nqt; i++) {
         if (!(o->quorum_bitmap >> o->cfg.qt[i].quorum & 1)) continue;
         targs[i] = (op_task_arg){.o = o, .quorum = o->cfg.qt[i].quorum, .type = o->cfg.qt[i].task_type};
-        if (!spawn(op_task_thread, &targs[i])) goto out;
+        if (!drt_spawn(&threads, "tasks", op_task_thread, &targs[i])) goto out;
     }
     dlog(DLOG_INFO, "running", "avs_name=%s", o->avs_name);
-    while (!dsig_wait(200)) {
+    while (!dsig_main_wait(&stop, "operator", 1000)) {
     }
     dlog(DLOG_INFO, "stopping", "signal=%d", dsig_signal());
     rc = 0;
 out:
+    if (stop.fd >= 0) drt_stop_request(&stop);
     pthread_mutex_lock(&o->lock);
-    o->stopping = 1;
-    pthread_cond_broadcast(&o->cond);
+    pthread_cond_broadcast(&o->cond); /* waits on o->cond re-check the token */
     pthread_mutex_unlock(&o->lock);
-    for (int i = 0; i < 250 && __atomic_load_n(&running, __ATOMIC_ACQUIRE) > 0; i++) {
-        struct timespec ts = {0, 10000000L};
-        nanosleep(&ts, NULL);
-    }
-    bool busy = __atomic_load_n(&running, __ATOMIC_ACQUIRE) > 0;
+    size_t busy = drt_join(&threads, 2500);
     mpavs_wipe(o->bls_sk, sizeof o->bls_sk);
     op_config_wipe(&o->cfg);
     if (busy) { /* a thread is stuck in a chain RPC: secrets are wiped, do not wait */
-        dlog(DLOG_WARN, "stopped", "busy_threads=%d", __atomic_load_n(&running, __ATOMIC_ACQUIRE));
+        dlog(DLOG_WARN, "stopped", "busy_threads=%zu", busy);
         _exit(rc);
     }
+    drt_threads_destroy(&threads);
     dhttp_stop(metrics);
     dhttp_stop(nodeapi);
     mpavs_ecdsa_ctx_destroy(o->ecdsa);

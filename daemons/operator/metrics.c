@@ -7,6 +7,7 @@
  */
 #include "operator/operator.h"
 
+#include "common/metrics.h"
 #include "common/textbuf.h"
 
 #include "mpavs/avs.h"
@@ -23,13 +24,13 @@
 typedef dbuf buf;
 
 static const double BUCKETS[OP_RPC_BUCKETS] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+static const char *const CHAIN_LABEL[2] = {"avs", "attestation"};
 
-static void head(buf *b, const char *name, const char *type, const char *help) {
-    dbuf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
+#define L(...) ((const dmet_label[]){__VA_ARGS__}), (sizeof((const dmet_label[]){__VA_ARGS__}) / sizeof(dmet_label))
 
 char *op_metrics_text(op *o) {
-    buf b = {0};
+    dmet w;
+    dmet_init(&w);
     pthread_mutex_lock(&o->lock);
     const char *an = o->avs_name;
     char opaddr[43], att[43], ph[67] = "";
@@ -38,88 +39,88 @@ char *op_metrics_text(op *o) {
     uint8_t h[32];
     mpavs_avs_prover_addr_hash(h, o->cfg.prover_url);
     if (mpavs_hex_encode(ph, sizeof ph, h, 32, true)) ph[0] = 0;
-    head(&b, "avs_operator_metadata_counter", "counter", "Operator metadata, incremented every 60 s.");
-    dbuf_printf(&b, "avs_operator_metadata_counter{avs_name=\"%s\",operator_addr=\"%s\",version=\"%s\",attestation_addr=\"%s\","
-        "prover_url_hash=\"%s\",prover_version=\"%s\",task_fetch_with_context=\"%s\",scroll_with_context=\"%s\","
-        "linea_with_context=\"%s\"} %" PRIu64 "\n", an, opaddr, OP_VERSION, att, ph, o->prover_version,
-        o->prover_with_context ? "true" : "false",
-        (o->prover_twc_set[0] ? o->prover_twc[0] : o->prover_with_context) ? "true" : "false",
-        (o->prover_twc_set[1] ? o->prover_twc[1] : true) ? "true" : "false", o->metadata_counter);
+    dmet_family(&w, "avs_operator_metadata_counter", DMET_COUNTER, "Operator metadata, incremented every 60 s.");
+    dmet_u64(&w, L({"avs_name", an}, {"operator_addr", opaddr}, {"version", OP_VERSION}, {"attestation_addr", att},
+                   {"prover_url_hash", ph}, {"prover_version", o->prover_version},
+                   {"task_fetch_with_context", o->prover_with_context ? "true" : "false"},
+                   {"scroll_with_context",
+                    (o->prover_twc_set[0] ? o->prover_twc[0] : o->prover_with_context) ? "true" : "false"},
+                   {"linea_with_context", (o->prover_twc_set[1] ? o->prover_twc[1] : true) ? "true" : "false"}),
+             o->metadata_counter);
     static const struct {
-        const char *name, *type, *help;
+        const char *name;
+        dmet_type type;
+        const char *help;
         size_t off;
     } F[] = {
-        {"avs_operator_submit_task_counter", "counter", "Tasks submitted to the aggregator.",
+        {"avs_operator_submit_task_counter", DMET_COUNTER, "Tasks submitted to the aggregator.",
          offsetof(op_type_metrics, submit)},
-        {"avs_operator_latest_task_gauge", "gauge", "Latest task id received.", offsetof(op_type_metrics, latest_task)},
-        {"avs_operator_process_task_ms_gauge", "gauge", "Time to process the latest task (ms).",
+        {"avs_operator_latest_task_gauge", DMET_GAUGE, "Latest task id received.", offsetof(op_type_metrics, latest_task)},
+        {"avs_operator_process_task_ms_gauge", DMET_GAUGE, "Time to process the latest task (ms).",
          offsetof(op_type_metrics, process_ms)},
-        {"avs_operator_gen_poe_ms_gauge", "gauge", "Time the prover took for the latest task (ms).",
+        {"avs_operator_gen_poe_ms_gauge", DMET_GAUGE, "Time the prover took for the latest task (ms).",
          offsetof(op_type_metrics, gen_poe_ms)},
-        {"avs_operator_submit_task_ms_gauge", "gauge", "Time of the latest aggregator_submitTask (ms).",
+        {"avs_operator_submit_task_ms_gauge", DMET_GAUGE, "Time of the latest aggregator_submitTask (ms).",
          offsetof(op_type_metrics, submit_ms)},
-        {"mpavs_operator_submit_rejected_total", "counter", "Submissions the aggregator rejected.",
+        {"mpavs_operator_submit_rejected_total", DMET_COUNTER, "Submissions the aggregator rejected.",
          offsetof(op_type_metrics, rejected)},
     };
-    head(&b, "avs_operator_fetch_task_counter", "counter", "Tasks received from the aggregator.");
+    dmet_family(&w, "avs_operator_fetch_task_counter", DMET_COUNTER, "Tasks received from the aggregator.");
     for (size_t q = 0; q < o->cfg.nqt; q++) {
         uint64_t t = o->cfg.qt[q].task_type;
         for (int wc = 0; wc < 2; wc++)
-            dbuf_printf(&b, "avs_operator_fetch_task_counter{avs_name=\"%s\",type=\"%s\",with_context=\"%s\"} %" PRIu64 "\n",
-                an, op_type_name(t), wc ? "true" : "false", o->tm[t - 1].fetch[wc]);
+            dmet_u64(&w, L({"avs_name", an}, {"type", op_type_name(t)}, {"with_context", wc ? "true" : "false"}),
+                     o->tm[t - 1].fetch[wc]);
     }
     for (size_t f = 0; f < sizeof F / sizeof F[0]; f++) {
-        head(&b, F[f].name, F[f].type, F[f].help);
+        dmet_family(&w, F[f].name, F[f].type, F[f].help);
         for (size_t q = 0; q < o->cfg.nqt; q++) {
             uint64_t t = o->cfg.qt[q].task_type;
             uint64_t v = *(const uint64_t *)((const char *)&o->tm[t - 1] + F[f].off);
-            dbuf_printf(&b, "%s{avs_name=\"%s\",type=\"%s\"} %" PRIu64 "\n", F[f].name, an, op_type_name(t), v);
+            dmet_u64(&w, L({"avs_name", an}, {"type", op_type_name(t)}), v);
         }
     }
-    head(&b, "avs_operator_gen_report_ms_gauge", "gauge", "Time of the latest attestation quote (ms).");
-    dbuf_printf(&b, "avs_operator_gen_report_ms_gauge{avs_name=\"%s\"} %" PRIu64 "\n", an, o->gen_report_ms);
-    head(&b, "avs_operator_liveness_ts_gauge", "gauge", "attestedProvers(operatorId).time.");
-    dbuf_printf(&b, "avs_operator_liveness_ts_gauge{avs_name=\"%s\"} %" PRIu64 "\n", an, o->liveness_ts);
-    head(&b, "avs_operator_next_attestation_ts_gauge", "gauge", "When the liveness proof expires (unix s).");
-    dbuf_printf(&b, "avs_operator_next_attestation_ts_gauge{avs_name=\"%s\"} %" PRIu64 "\n", an, o->next_attestation_ts);
-    head(&b, "avs_operator_last_attestation_cost_gauge", "gauge", "ETH cost of the latest liveness transaction.");
-    dbuf_printf(&b, "avs_operator_last_attestation_cost_gauge{avs_name=\"%s\"} %.9g\n", an, o->last_attestation_cost);
-    head(&b, "avs_operator_attestation_acc_balance_gauge", "gauge", "Attestation account balance (ETH).");
-    dbuf_printf(&b, "avs_operator_attestation_acc_balance_gauge{avs_name=\"%s\"} %.9g\n", an, o->att_balance);
-    head(&b, "mpavs_operator_liveness_submissions_total", "counter", "Liveness proofs submitted.");
-    dbuf_printf(&b, "mpavs_operator_liveness_submissions_total %" PRIu64 "\n", o->liveness_submits);
-    head(&b, "mpavs_operator_live", "gauge", "1 when the liveness proof is valid for the current prover.");
-    dbuf_printf(&b, "mpavs_operator_live %d\n", o->live ? 1 : 0);
-    head(&b, "eigen_performance_score", "gauge", "The performance metric is a score between 0 and 100.");
-    dbuf_printf(&b, "eigen_performance_score{avs_name=\"%s\"} 100\n", an);
-    head(&b, "eigen_registered_stakes", "gauge", "Operator stake in each quorum (StakeRegistry.getCurrentStake).");
+    dmet_family(&w, "avs_operator_gen_report_ms_gauge", DMET_GAUGE, "Time of the latest attestation quote (ms).");
+    dmet_u64(&w, L({"avs_name", an}), o->gen_report_ms);
+    dmet_family(&w, "avs_operator_liveness_ts_gauge", DMET_GAUGE, "attestedProvers(operatorId).time.");
+    dmet_u64(&w, L({"avs_name", an}), o->liveness_ts);
+    dmet_family(&w, "avs_operator_next_attestation_ts_gauge", DMET_GAUGE, "When the liveness proof expires (unix s).");
+    dmet_u64(&w, L({"avs_name", an}), o->next_attestation_ts);
+    dmet_family(&w, "avs_operator_last_attestation_cost_gauge", DMET_GAUGE, "ETH cost of the latest liveness transaction.");
+    dmet_value(&w, L({"avs_name", an}), o->last_attestation_cost);
+    dmet_family(&w, "avs_operator_attestation_acc_balance_gauge", DMET_GAUGE, "Attestation account balance (ETH).");
+    dmet_value(&w, L({"avs_name", an}), o->att_balance);
+    dmet_family(&w, "mpavs_operator_liveness_submissions_total", DMET_COUNTER, "Liveness proofs submitted.");
+    dmet_u64(&w, NULL, 0, o->liveness_submits);
+    dmet_family(&w, "mpavs_operator_live", DMET_GAUGE, "1 when the liveness proof is valid for the current prover.");
+    dmet_u64(&w, NULL, 0, o->live ? 1 : 0);
+    dmet_family(&w, "eigen_performance_score", DMET_GAUGE, "The performance metric is a score between 0 and 100.");
+    dmet_u64(&w, L({"avs_name", an}), 100);
+    dmet_family(&w, "eigen_registered_stakes", DMET_GAUGE, "Operator stake in each quorum (StakeRegistry.getCurrentStake).");
     for (size_t q = 0; q < o->cfg.nqt && o->stakes_known; q++) {
         if (!(o->quorum_bitmap >> o->cfg.qt[q].quorum & 1)) continue;
-        char dec[80];
+        char dec[80], qn[8];
         mpavs_u256_to_dec(dec, sizeof dec, &o->stakes[q]);
-        dbuf_printf(&b, "eigen_registered_stakes{avs_name=\"%s\",quorum_number=\"%u\",quorum_name=\"%s\"} %s\n", an,
-            o->cfg.qt[q].quorum, op_type_name(o->cfg.qt[q].task_type), dec);
+        snprintf(qn, sizeof qn, "%u", o->cfg.qt[q].quorum);
+        dmet_decimal(&w, L({"avs_name", an}, {"quorum_number", qn}, {"quorum_name", op_type_name(o->cfg.qt[q].task_type)}),
+                     dec);
     }
-    head(&b, "eigen_rpc_request_total", "counter", "Chain RPC requests made by the operator.");
+    /* the operator has two chain clients (the AVS chain and the attestation chain): `chain` tells them apart */
+    dmet_family(&w, "eigen_rpc_request_total", DMET_COUNTER, "Chain RPC requests made by the operator.");
     for (size_t i = 0; i < o->nrpc; i++)
-        dbuf_printf(&b, "eigen_rpc_request_total{avs_name=\"%s\",method=\"%s\",client_version=\"%s\"} %" PRIu64 "\n", an,
-            o->rpc[i].method, o->client_version[o->rpc[i].chain], o->rpc[i].count);
-    head(&b, "eigen_rpc_request_duration_seconds", "histogram", "Duration of chain RPC requests.");
+        dmet_u64(&w, L({"avs_name", an}, {"method", o->rpc[i].method}, {"client_version", o->client_version[o->rpc[i].chain]},
+                       {"chain", CHAIN_LABEL[o->rpc[i].chain & 1]}),
+                 o->rpc[i].count);
+    dmet_family(&w, "eigen_rpc_request_duration_seconds", DMET_HISTOGRAM, "Duration of chain RPC requests.");
     for (size_t i = 0; i < o->nrpc; i++) {
         const op_rpc_stat *s = &o->rpc[i];
-        const char *cv = o->client_version[s->chain];
-        for (size_t k = 0; k < OP_RPC_BUCKETS; k++)
-            dbuf_printf(&b, "eigen_rpc_request_duration_seconds_bucket{avs_name=\"%s\",method=\"%s\",client_version=\"%s\","
-                "le=\"%g\"} %" PRIu64 "\n", an, s->method, cv, BUCKETS[k], s->buckets[k]);
-        dbuf_printf(&b, "eigen_rpc_request_duration_seconds_bucket{avs_name=\"%s\",method=\"%s\",client_version=\"%s\","
-            "le=\"+Inf\"} %" PRIu64 "\n", an, s->method, cv, s->count);
-        dbuf_printf(&b, "eigen_rpc_request_duration_seconds_sum{avs_name=\"%s\",method=\"%s\",client_version=\"%s\"} %.6f\n",
-            an, s->method, cv, s->sum);
-        dbuf_printf(&b, "eigen_rpc_request_duration_seconds_count{avs_name=\"%s\",method=\"%s\",client_version=\"%s\"} %"
-            PRIu64 "\n", an, s->method, cv, s->count);
+        dmet_histogram(&w, L({"avs_name", an}, {"method", s->method}, {"client_version", o->client_version[s->chain]},
+                             {"chain", CHAIN_LABEL[s->chain & 1]}),
+                       BUCKETS, s->buckets, OP_RPC_BUCKETS, s->count, s->sum);
     }
     pthread_mutex_unlock(&o->lock);
-    return b.s;
+    if (w.dropped) dlog(DLOG_WARN, "metrics_dropped", "series=%zu", w.dropped);
+    return dmet_finish(&w);
 }
 
 typedef struct {
@@ -181,10 +182,29 @@ void op_metrics_http(void *user, const char *path, dhttp_reply *r) {
     }
 }
 
-/* Parse our own exposition into client_model JSON families (avs*, eigen_*), §2.4. */
+/* A label value of the text format, unescaped in place (\\, \", \n); returns the character after its closing quote. */
+static char *unescape_value(char *v) {
+    char *out = v;
+    for (char *p = v; *p; p++) {
+        if (*p == '"') {
+            *out = 0;
+            return p + 1;
+        }
+        if (*p == '\\' && p[1]) {
+            p++;
+            *out++ = *p == 'n' ? '\n' : *p;
+        } else {
+            *out++ = *p;
+        }
+    }
+    return NULL;
+}
+
+/* Parse our own exposition into client_model JSON families (avs*, eigen_*; counters and gauges), §2.4. */
 static json_t *families(const char *text) {
     json_t *fams = json_array(), *cur = NULL;
     int type = 3;
+    char help[512] = "";
     const char *p = text;
     while (p && *p) {
         const char *nl = strchr(p, '\n');
@@ -195,13 +215,24 @@ static json_t *families(const char *text) {
         line[n] = 0;
         p = nl ? nl + 1 : NULL;
         char name[200], t[32];
+        int hl = 0;
+        if (sscanf(line, "# HELP %199s %n", name, &hl) == 1 && hl > 0) {
+            size_t k = 0; /* unescape \\ and \n */
+            for (const char *c = line + hl; *c && k + 1 < sizeof help; c++) {
+                if (*c == '\\' && c[1]) c++, help[k++] = *c == 'n' ? '\n' : *c;
+                else help[k++] = *c;
+            }
+            help[k] = 0;
+            continue;
+        }
         if (sscanf(line, "# TYPE %199s %31s", name, t) == 2) {
             cur = NULL;
             type = strcmp(t, "counter") == 0 ? 0 : strcmp(t, "gauge") == 0 ? 1 : 3;
-            if ((strncmp(name, "avs", 3) == 0 || strncmp(name, "eigen_", 6) == 0) && strcmp(t, "histogram") != 0) {
-                cur = json_pack("{s:s,s:i,s:[]}", "name", name, "type", type, "metric");
+            if ((strncmp(name, "avs", 3) == 0 || strncmp(name, "eigen_", 6) == 0) && type != 3) {
+                cur = json_pack("{s:s,s:s,s:i,s:[]}", "name", name, "help", help, "type", type, "metric");
                 json_array_append_new(fams, cur);
             }
+            help[0] = 0;
             continue;
         }
         if (!cur || line[0] == '#' || !line[0]) continue;
@@ -213,20 +244,18 @@ static json_t *families(const char *text) {
         char *lb = strchr(line, '{');
         if (lb) {
             char *q = lb + 1;
-            while (*q && *q != '}') {
+            while (q && *q && *q != '}') {
                 char *eq = strchr(q, '=');
                 if (!eq || eq[1] != '"') break;
-                char *end = strchr(eq + 2, '"');
-                if (!end) break;
                 *eq = 0;
-                *end = 0;
-                json_array_append_new(labels, json_pack("{s:s,s:s}", "name", q, "value", eq + 2));
-                q = end + 1;
+                char *val = eq + 2, *next = unescape_value(val);
+                if (!next) break;
+                json_array_append_new(labels, json_pack("{s:s,s:s}", "name", q, "value", val));
+                q = next;
                 if (*q == ',') q++;
             }
         }
-        json_t *m = json_pack("{s:o,s:{s:f}}", "label", labels, type == 0 ? "counter" : type == 1 ? "gauge" : "untyped",
-                              "value", v);
+        json_t *m = json_pack("{s:o,s:{s:f}}", "label", labels, type == 0 ? "counter" : "gauge", "value", v);
         json_array_append_new(json_object_get(cur, "metric"), m);
     }
     return fams;

@@ -12,8 +12,10 @@
 #ifndef MPAVS_OPERATOR_H
 #define MPAVS_OPERATOR_H
 
+#include "../common/config_table.h"
 #include "../common/http_get.h"
 #include "../common/log.h"
+#include "../common/runtime.h"
 
 #include "mpavs/abi.h"
 #include "mpavs/bn254.h"
@@ -53,11 +55,14 @@ typedef struct {
     char preset_tlv[64];      /* the preset profile's TEELivenessVerifier when the configured one differs */
 } op_config;
 
-/* Print the JSON template. */
+/* The configuration's field table (daemons/common/config_table.h: key rules, template, reference). */
+extern const dcf_table op_config_table;
+/* Print the JSON template (generated from the table). */
 void op_config_template(FILE *f);
 /*
  * Read and validate path. Out: *cfg; every problem is appended to errs (one per line) and
- * counted in *nerr; warnings (unknown keys, a kept TEELivenessVerifierAddress) are logged.
+ * counted in *nerr; warnings (unknown keys: printed on stderr; a kept TEELivenessVerifierAddress:
+ * logged).
  * Secrets come from the file, BlsKeyPasswordFile/AttestationLayerEcdsaKeyFile or the
  * environment. Returns true when there is no problem.
  */
@@ -102,7 +107,7 @@ typedef struct op {
     mpavs_ecdsa_ctx *ecdsa;
     /* shared, under lock */
     pthread_mutex_t lock;
-    pthread_cond_t cond;    /* liveness changes, pokes, stop */
+    pthread_cond_t cond;    /* liveness changes, pokes, stop (CLOCK_MONOTONIC: drt_cond_init) */
     bool has_enclave;
     mpavs_address enclave;  /* the prover's enclave address from its last quote */
     bool live;              /* a valid liveness proof for (pk, enclave) on chain */
@@ -119,7 +124,7 @@ typedef struct op {
     size_t nrpc;
     /* atomics */
     int svc[SVC_COUNT];
-    volatile int stopping;
+    drt_stop *stop; /* the process's stop token (main.c; signals set it) */
 } op;
 
 /* Service status (atomic). */

@@ -55,7 +55,7 @@ static bool with_context(op *o, uint64_t type) {
 json_t *op_prove_retry(op *o, json_t *params, long deadline_ms, char *msg, size_t cap);
 json_t *op_prove_retry(op *o, json_t *params, long deadline_ms, char *msg, size_t cap) {
     double t_end = mono_ms() + (double)deadline_ms;
-    for (unsigned attempt = 0; !o->stopping; attempt++) {
+    for (unsigned attempt = 0; !drt_stopped(o->stop); attempt++) {
         json_t *res = NULL;
         op_rpc_err e;
         if (op_jsonrpc(o, o->cfg.prover_url, "prover_proveTask", params, 60000, &res, &e)) {
@@ -149,7 +149,7 @@ static void submit(op *o, uint64_t type, uint64_t id, const mpavs_wire_task_requ
     json_t *tr = json_loads(json, 0, NULL);
     free(json);
     json_t *params = tr ? json_pack("[o]", tr) : NULL;
-    for (unsigned attempt = 0; params && attempt < SUBMIT_ATTEMPTS && !o->stopping; attempt++) {
+    for (unsigned attempt = 0; params && attempt < SUBMIT_ATTEMPTS && !drt_stopped(o->stop); attempt++) {
         json_t *res = NULL;
         op_rpc_err e;
         double t0 = mono_ms();
@@ -263,7 +263,7 @@ void *op_task_thread(void *arg) {
     bool said_waiting = false;
     dlog(DLOG_INFO, "task_loop", "type=%" PRIu64 " (%s) quorum=%u prev_task_id=%" PRIu64, a->type,
          op_type_name(a->type), a->quorum, prev);
-    while (!o->stopping) {
+    while (!drt_stopped(o->stop)) {
         if (!op_wait_live(o, NULL, 1000)) {
             if (!said_waiting) dlog(DLOG_INFO, "task_loop_waiting", "type=%" PRIu64 " reason=\"no valid liveness "
                                     "proof yet\"", a->type);
@@ -282,7 +282,7 @@ void *op_task_thread(void *arg) {
                              (long)(o->cfg.fetch_wait_secs + 15) * 1000, &res, &e);
         json_decref(params);
         if (!ok) {
-            if (o->stopping) break;
+            if (drt_stopped(o->stop)) break;
             if (e.transport) op_svc_set(o, SVC_AGGREGATOR, SVC_DOWN);
             long d = op_backoff_ms(fails++, 1000, 60000);
             char q[600];

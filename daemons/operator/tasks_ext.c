@@ -58,7 +58,7 @@ static json_t *call(op *o, const char *method, json_t *params, long timeout_ms, 
 /* Make sure the prover's DA holds the PoB of ctx. */
 static bool put_pob(op *o, json_t *ctx, char *msg, size_t cap) {
     const char *hash = json_string_value(json_object_get(ctx, "hash"));
-    for (int attempt = 0; attempt < 6 && !o->stopping; attempt++) {
+    for (int attempt = 0; attempt < 6 && !drt_stopped(o->stop); attempt++) {
         json_t *r = call(o, "da_tryLock", json_pack("[s]", hash), 30000, msg, cap);
         const char *s = json_string_value(r);
         if (s && strcmp(s, "Exist") == 0) {

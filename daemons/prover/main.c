@@ -36,11 +36,15 @@
  *   Failures: 15001 "proving failed: <reason>" (e.g. checkpoint hash mismatch, block not mined yet).
  *
  * GET on the same port answers the Prometheus text exposition (mpavs_prover_* counters).
- * The enclave key is generated at start and wiped at exit. SIGTERM/SIGINT stop within ~100 ms.
+ * The enclave key is generated at start and wiped at exit. SIGTERM/SIGINT stop within ~100 ms;
+ * SIGHUP is logged and ignored (daemons/common/signals.h).
  */
 #include "common/config.h"
+#include "prover/config.h"
 #include "common/jsonrpc_server.h"
 #include "common/log.h"
+#include "common/metrics.h"
+#include "common/runtime.h"
 #include "common/signals.h"
 #include "prover/attest.h"
 #include "prover/chain.h"
@@ -60,7 +64,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PROVER_VERSION "mpavs-prover/0.1.0"
 #define ERR_MISSING_BATCH 14001
 #define ERR_REPORT_DATA 14002
 #define ERR_QUOTE 14003
@@ -436,66 +439,39 @@ static json_t *handler(void *user, const char *method, json_t *params, drpc_erro
 /* GET (any path): Prometheus text exposition, as the reference prover's port answers GET. */
 static char *metrics(void *user, const char **content_type) {
     prover *p = user;
-    size_t cap = 4096, o = 0;
-    char *b = malloc(cap);
-    if (!b) return NULL;
-#define OUT(...)                                                                                                       \
-    do {                                                                                                               \
-        int k_ = snprintf(b + o, cap - o, __VA_ARGS__);                                                                \
-        if (k_ > 0 && (size_t)k_ < cap - o) o += (size_t)k_;                                                           \
-    } while (0)
-    OUT("# HELP mpavs_prover_requests_total JSON-RPC requests by method.\n# TYPE mpavs_prover_requests_total counter\n");
-    for (size_t i = 0; i < 7; i++)
-        OUT("mpavs_prover_requests_total{method=\"%s\"} %" PRIu64 "\n", METHODS[i], load(&p->m_requests[i]));
-    OUT("# HELP mpavs_prover_errors_total JSON-RPC requests answered with an error.\n"
-        "# TYPE mpavs_prover_errors_total counter\nmpavs_prover_errors_total %" PRIu64 "\n", load(&p->m_errors));
-    OUT("# TYPE mpavs_prover_quotes_total counter\nmpavs_prover_quotes_total{result=\"ok\"} %" PRIu64
-        "\nmpavs_prover_quotes_total{result=\"failed\"} %" PRIu64 "\n", load(&p->m_quotes), load(&p->m_quote_failures));
-    OUT("# TYPE mpavs_prover_proofs_total counter\nmpavs_prover_proofs_total{type=\"3\",result=\"ok\"} %" PRIu64
-        "\nmpavs_prover_proofs_total{type=\"3\",result=\"failed\"} %" PRIu64 "\n", load(&p->m_proofs),
-        load(&p->m_proof_failures));
-    OUT("# TYPE mpavs_prover_last_proved_block gauge\nmpavs_prover_last_proved_block %" PRIu64 "\n",
-        load(&p->m_last_block));
-#undef OUT
+    dmet w;
+    dmet_init(&w);
+    dmet_family(&w, "mpavs_prover_requests_total", DMET_COUNTER, "JSON-RPC requests by method.");
+    for (size_t i = 0; i < 7; i++) dmet_u64(&w, (dmet_label[]){{"method", METHODS[i]}}, 1, load(&p->m_requests[i]));
+    dmet_family(&w, "mpavs_prover_errors_total", DMET_COUNTER, "JSON-RPC requests answered with an error.");
+    dmet_u64(&w, NULL, 0, load(&p->m_errors));
+    dmet_family(&w, "mpavs_prover_quotes_total", DMET_COUNTER, "Attestation quotes generated, by result.");
+    dmet_u64(&w, (dmet_label[]){{"result", "ok"}}, 1, load(&p->m_quotes));
+    dmet_u64(&w, (dmet_label[]){{"result", "failed"}}, 1, load(&p->m_quote_failures));
+    dmet_family(&w, "mpavs_prover_proofs_total", DMET_COUNTER, "Task proofs (prover_proveTask), by type and result.");
+    dmet_u64(&w, (dmet_label[]){{"type", "3"}, {"result", "ok"}}, 2, load(&p->m_proofs));
+    dmet_u64(&w, (dmet_label[]){{"type", "3"}, {"result", "failed"}}, 2, load(&p->m_proof_failures));
+    dmet_family(&w, "mpavs_prover_last_proved_block", DMET_GAUGE, "Number of the latest block proved.");
+    dmet_u64(&w, NULL, 0, load(&p->m_last_block));
     *content_type = "text/plain; version=0.0.4; charset=utf-8";
-    return b;
+    return dmet_finish(&w);
 }
 
 /* ---- configuration ---- */
 
-static const char TEMPLATE[] =
-    "{\n"
-    "  \"listen\": \"127.0.0.1:18232\",\n"
-    "  \"log_level\": \"info\",\n"
-    "  \"version\": \"" PROVER_VERSION "\",\n"
-    "  \"server\": {\"body_limit\": 4194304, \"workers\": 4, \"max_batch\": 8},\n"
-    "  \"attestation\": {\n"
-    "    \"provider\": \"devnet\",\n"
-    "    \"devnet_ca_dir\": \"./devnet-ca\",\n"
-    "    \"mr_enclave\": null,\n"
-    "    \"mr_signer\": null,\n"
-    "    \"debug\": false,\n"
-    "    \"dir\": null\n"
-    "  },\n"
-    "  \"chain\": {\n"
-    "    \"rpc_url\": \"http://127.0.0.1:8545\",\n"
-    "    \"chain_id\": 31337,\n"
-    "    \"checkpoint_number\": 0,\n"
-    "    \"checkpoint_hash\": \"0x<32-byte hash of the checkpoint block>\",\n"
-    "    \"max_headers\": 100000\n"
-    "  },\n"
-    "  \"external_prover\": {\"scroll\": null, \"linea\": null}\n"
-    "}\n";
-
 static void usage(FILE *f) {
     fputs("usage: mpavs-prover --config FILE [--log-level LEVEL]\n"
-          "       mpavs-prover --print-config-template | --help\n\n"
+          "       mpavs-prover --check-config FILE\n"
+          "       mpavs-prover --print-config-template | --print-config-reference | --help\n\n"
           "Serves the TEE prover JSON-RPC API (prover_metadata, generateAttestationReport, prover_genContext,\n"
           "prover_proveTask, da_tryLock, da_putPob) on the configured loopback address. Proves chain-state\n"
           "tasks (type 3) natively; Scroll (1) and Linea (2) tasks go to external_prover URLs when set.\n"
           "attestation.provider: devnet (devnet_ca_dir from `mpavs attest devnet-ca`), gramine (dir, default\n"
           "/dev/attestation) or tdx (dir, default /sys/kernel/config/tsm/report).\n"
-          "Stops cleanly on SIGTERM/SIGINT.\n",
+          "Configuration keys match exactly, else ignoring case; unknown keys are warnings. --check-config\n"
+          "reports every problem and exits 0 or 2; --print-config-reference prints the field table.\n"
+          "Stops cleanly on SIGTERM/SIGINT. SIGHUP is logged (event=sighup_ignored) and otherwise ignored:\n"
+          "the configuration is read at start only.\n",
           f);
 }
 
@@ -511,38 +487,20 @@ static bool opt_hash(dconf *c, const char *path, uint8_t out[32], bool *present,
     return true;
 }
 
-typedef struct {
-    drpc_server *srv;
-    int done; /* accessed with __atomic builtins */
-} stopper;
-
-static void *stop_thread(void *arg) {
-    stopper *st = arg;
-    drpc_stop(st->srv);
-    __atomic_store_n(&st->done, 1, __ATOMIC_RELEASE);
+static void *stop_server(void *srv) {
+    drpc_stop(srv);
     return NULL;
 }
 
 /* Stop the server, waiting at most ms for running handlers. Returns false if they were still busy. */
 static bool stop_server_within(drpc_server *srv, long ms) {
-    static stopper st; /* outlives this call if the stop thread is left running */
-    st.srv = srv;
-    st.done = 0;
-    pthread_t t;
-    if (pthread_create(&t, NULL, stop_thread, &st) != 0) {
+    static drt_threads g; /* outlives this call if the stop thread is left running */
+    drt_threads_init(&g);
+    if (!drt_spawn(&g, "http_stop", stop_server, srv)) {
         drpc_stop(srv);
         return true;
     }
-    for (long waited = 0; waited < ms; waited += 10) {
-        if (__atomic_load_n(&st.done, __ATOMIC_ACQUIRE)) {
-            pthread_join(t, NULL);
-            return true;
-        }
-        struct timespec ts = {0, 10000000L};
-        nanosleep(&ts, NULL);
-    }
-    pthread_detach(t);
-    return false;
+    return drt_join(&g, ms) == 0;
 }
 
 static bool is_loopback(const char *listen) {
@@ -551,15 +509,22 @@ static bool is_loopback(const char *listen) {
 
 int main(int argc, char **argv) {
     const char *cfg_path = NULL, *level_arg = NULL;
+    bool check_only = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
             return 0;
         } else if (strcmp(argv[i], "--print-config-template") == 0) {
-            fputs(TEMPLATE, stdout);
+            dcf_print_template(stdout, &prover_config);
+            return 0;
+        } else if (strcmp(argv[i], "--print-config-reference") == 0) {
+            dcf_print_reference(stdout, &prover_config);
             return 0;
         } else if ((strcmp(argv[i], "--config") == 0 || strcmp(argv[i], "-c") == 0) && i + 1 < argc) {
             cfg_path = argv[++i];
+        } else if (strcmp(argv[i], "--check-config") == 0 && i + 1 < argc) {
+            cfg_path = argv[++i];
+            check_only = true;
         } else if (strcmp(argv[i], "--log-level") == 0 && i + 1 < argc) {
             level_arg = argv[++i];
         } else {
@@ -579,17 +544,8 @@ int main(int argc, char **argv) {
         fprintf(stderr, "mpavs-prover: config: %s", c.errors);
         return 2;
     }
-    static const char *const TOP[] = {"listen", "log_level", "version", "server", "attestation", "chain",
-                                      "external_prover", NULL};
-    static const char *const SRV[] = {"body_limit", "workers", "max_batch", NULL};
-    static const char *const ATT[] = {"provider", "devnet_ca_dir", "mr_enclave", "mr_signer", "debug", "dir", NULL};
-    static const char *const CH[] = {"rpc_url", "chain_id", "checkpoint_number", "checkpoint_hash", "max_headers", NULL};
-    static const char *const EXT[] = {"scroll", "linea", NULL};
-    dconf_check_keys(&c, NULL, TOP);
-    dconf_check_keys(&c, "server", SRV);
-    dconf_check_keys(&c, "attestation", ATT);
-    dconf_check_keys(&c, "chain", CH);
-    dconf_check_keys(&c, "external_prover", EXT);
+    static char warnings[2048];
+    size_t nwarn = dcf_apply(&c, &prover_config, warnings, sizeof warnings);
 
     p->listen = dconf_str(&c, "listen", "127.0.0.1:18232", false);
     if (!is_loopback(p->listen))
@@ -607,7 +563,7 @@ int main(int argc, char **argv) {
     if (max_batch < 1 || max_batch > 1000) dconf_error(&c, "server.max_batch: must be 1..1000");
 
     attest_kind kind = ATTEST_DEVNET;
-    const char *prov = dconf_str(&c, "attestation.provider", NULL, true);
+    const char *prov = dconf_str(&c, "attestation.provider", NULL, false); /* required: the table */
     bool kind_ok = prov && attest_kind_parse(prov, &kind);
     if (prov && !kind_ok) dconf_error(&c, "attestation.provider: expected devnet, gramine or tdx");
     const char *ca_dir = dconf_str(&c, "attestation.devnet_ca_dir", NULL, false);
@@ -622,25 +578,32 @@ int main(int argc, char **argv) {
     p->has_chain = dconf_get(&c, "chain") != NULL;
     if (p->has_chain) {
         bool present;
-        p->rpc_url = dconf_str(&c, "chain.rpc_url", NULL, true);
+        p->rpc_url = dconf_str(&c, "chain.rpc_url", NULL, false); /* required members: the table */
         if (p->rpc_url && strncmp(p->rpc_url, "http://", 7) != 0 && strncmp(p->rpc_url, "https://", 8) != 0)
             dconf_error(&c, "chain.rpc_url: expected an http:// or https:// URL");
-        dconf_u64(&c, "chain.chain_id", &p->chain_id, 0, true);
-        dconf_u64(&c, "chain.checkpoint_number", &p->checkpoint_number, 0, true);
-        opt_hash(&c, "chain.checkpoint_hash", p->checkpoint_hash, &present, true);
+        dconf_u64(&c, "chain.chain_id", &p->chain_id, 0, false);
+        dconf_u64(&c, "chain.checkpoint_number", &p->checkpoint_number, 0, false);
+        opt_hash(&c, "chain.checkpoint_hash", p->checkpoint_hash, &present, false);
         dconf_u64(&c, "chain.max_headers", &p->max_headers, 100000, false);
         if (p->max_headers == 0) dconf_error(&c, "chain.max_headers: must be ≥ 1");
     }
     p->scroll_url = dconf_str(&c, "external_prover.scroll", NULL, false);
     p->linea_url = dconf_str(&c, "external_prover.linea", NULL, false);
+    if (nwarn) fprintf(stderr, "mpavs-prover: %s: %zu warning%s:\n%s", cfg_path, nwarn, nwarn == 1 ? "" : "s", warnings);
     if (dconf_failed(&c)) {
         fprintf(stderr, "mpavs-prover: %s: %zu configuration problem%s:\n%s", cfg_path, c.nerrors,
                 c.nerrors == 1 ? "" : "s", c.errors);
         dconf_free(&c);
         return 2;
     }
+    if (check_only) {
+        printf("%s: configuration is valid%s\n", cfg_path, nwarn ? " (with warnings)" : "");
+        dconf_free(&c);
+        return 0;
+    }
     dlog_set_level(L);
-    if (!dsig_install()) {
+    static drt_stop stop; /* the process's stop token (signals.h) */
+    if (!drt_stop_init(&stop) || !dsig_install(&stop)) {
         fprintf(stderr, "mpavs-prover: cannot install signal handlers\n");
         dconf_free(&c);
         return 1;
@@ -695,7 +658,7 @@ int main(int argc, char **argv) {
     mpavs_address_to_checksum(addr, &p->address);
     dlog(DLOG_INFO, "listening", "listen=%s port=%d enclave_address=%s attestation=%s chain_id=%" PRIu64
          " checkpoint=%" PRIu64, p->listen, drpc_port(srv), addr, prov, p->chain_id, p->checkpoint_number);
-    while (!dsig_wait(1000)) {
+    while (!dsig_main_wait(&stop, "prover", 1000)) {
     }
     dlog(DLOG_INFO, "stopping", "signal=%d", dsig_signal());
     rc = 0;

@@ -46,7 +46,8 @@ typedef struct {
     unsigned bump_pct;           /* fee increase per re-send (>= 10 for replacement): 25 */
     int max_bumps;               /* re-sends with higher fees: 3 */
     mpavs_u256 max_fee_cap;      /* never offer more than this per gas (zero: no cap) */
-    const volatile int *cancel;  /* optional: stop waiting when it becomes non-zero */
+    const volatile int *cancel;  /* optional: stop waiting when it becomes non-zero (read with an atomic load:
+                                    set it with __atomic_store_n or an atomic exchange from another thread) */
 } mpavs_sender_options;
 
 typedef struct mpavs_sender mpavs_sender;

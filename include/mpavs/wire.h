@@ -64,6 +64,18 @@ MPAVS_API void mpavs_wire_task_request_clear(mpavs_wire_task_request *r);
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_wire_parse_task_request(mpavs_wire_task_request *out, char *msg, size_t msgcap,
                                                               const char *json, size_t len);
 
+struct json_t; /* jansson's tree type (<jansson.h>); only a pointer crosses this API */
+
+/**
+ * Decode one TaskRequest object from an already parsed jansson tree, so a JSON-RPC server that
+ * parsed the request body passes params[0] down instead of re-serializing and re-parsing it.
+ * Same checks, fields and result codes as mpavs_wire_parse_task_request (a tree that is not an
+ * object is _ERR_JSON). In: tree (not modified, not retained; NULL is _ERR_JSON).
+ * Out: *out (clear with mpavs_wire_task_request_clear; zeroed on error), msg.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_wire_task_request_from_json(mpavs_wire_task_request *out, char *msg,
+                                                                  size_t msgcap, const struct json_t *tree);
+
 /**
  * Encode a TaskRequest exactly as the reference Go operator does.
  * Out: *json (malloc'd, NUL-terminated). Returns MPAVS_WIRE_OK or _ERR_NOMEM.

@@ -210,6 +210,16 @@ static int parse_operator_id(errbuf *e, mpavs_wire_task_request *r, const json_t
     return MPAVS_WIRE_OK;
 }
 
+/* The fields of a TaskRequest object (out zeroed by the caller; cleared here on error). */
+static int task_request_fields(errbuf *e, mpavs_wire_task_request *out, const json_t *root) {
+    int rc;
+    if (!(rc = parse_task(e, out, get_ci(root, "Task"))) && !(rc = parse_signature(e, out, get_ci(root, "Signature"))) &&
+        !(rc = parse_operator_id(e, out, get_ci(root, "OperatorId"))))
+        rc = get_bytes(e, root, "ProverSignature", &out->prover_signature, &out->prover_signature_len);
+    if (rc) mpavs_wire_task_request_clear(out);
+    return rc;
+}
+
 int mpavs_wire_parse_task_request(mpavs_wire_task_request *out, char *msg, size_t msgcap, const char *json,
                                   size_t len) {
     errbuf e = {msg, msgcap};
@@ -218,12 +228,18 @@ int mpavs_wire_parse_task_request(mpavs_wire_task_request *out, char *msg, size_
     json_t *root;
     int rc = parse_root(&root, &e, json, len);
     if (rc) return rc;
-    if (!(rc = parse_task(&e, out, get_ci(root, "Task"))) && !(rc = parse_signature(&e, out, get_ci(root, "Signature"))) &&
-        !(rc = parse_operator_id(&e, out, get_ci(root, "OperatorId"))))
-        rc = get_bytes(&e, root, "ProverSignature", &out->prover_signature, &out->prover_signature_len);
+    rc = task_request_fields(&e, out, root);
     json_decref(root);
-    if (rc) mpavs_wire_task_request_clear(out);
     return rc;
+}
+
+int mpavs_wire_task_request_from_json(mpavs_wire_task_request *out, char *msg, size_t msgcap,
+                                      const struct json_t *tree) {
+    errbuf e = {msg, msgcap};
+    memset(out, 0, sizeof *out);
+    if (msgcap) msg[0] = 0;
+    if (!json_is_object(tree)) return fail(&e, MPAVS_WIRE_ERR_JSON, "expected a JSON object");
+    return task_request_fields(&e, out, tree);
 }
 
 int mpavs_wire_parse_fetch_request(mpavs_wire_fetch_request *out, char *msg, size_t msgcap, const char *json,

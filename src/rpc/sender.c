@@ -188,7 +188,7 @@ static int wait_mined(mpavs_sender *s, mpavs_sender_result *res, uint8_t (*sent)
                 return 1;
             }
         }
-        if (s->opt.cancel && *s->opt.cancel) return -1;
+        if (s->opt.cancel && __atomic_load_n(s->opt.cancel, __ATOMIC_ACQUIRE)) return -1;
         if (now_ms() >= until) return 0;
         sleep_ms(s->opt.poll_interval_ms);
     }

@@ -8,33 +8,25 @@
  *
  * aggregator_fetchTask long-polls up to 30 s: a request that would wait is answered here as
  * the daemon would after its wait (agg_task_fetch with max_wait_secs 0); the others go to the
- * real handler unchanged. Production code is unchanged.
- *
- * The daemon's sources include "aggregator/daemon.h": the fuzz-build rule passes -Idaemons.
+ * real handler unchanged. Production code is unchanged: the target links the aggregator's core
+ * (build/fuzz/libmpavs-aggregator.a) and the daemons' common code.
  */
+#include "aggregator/daemon.h"
+#include "common/jsonrpc_server.h"
+#include "common/log.h"
+
+#include "mpavs/wire.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-
-#include "../../daemons/aggregator/admit.c"
-#include "../../daemons/aggregator/api.c"
-#include "../../daemons/aggregator/chain.c"
-#include "../../daemons/aggregator/store.c"
-#include "../../daemons/aggregator/tasks.c"
-#include "../../daemons/aggregator/verify.c"
-#include "../../daemons/common/jsonrpc_server.c"
-#include "../../daemons/common/log.c"
-#include "../../daemons/common/textbuf.c"
+#include <string.h>
 
 static agg_daemon D;
 
 static bool daemon_init(void) {
     dlog_set_level(DLOG_ERROR);
-    pthread_mutex_init(&D.mu, NULL);
-    pthread_mutex_init(&D.keys_mu, NULL);
-    pthread_mutex_init(&D.live_mu, NULL);
-    pthread_cond_init(&D.task_cv, NULL);
-    pthread_cond_init(&D.confirm_cv, NULL);
+    agg_core_init(&D);
     D.ecdsa = mpavs_ecdsa_ctx_create();
     D.cfg.threshold = 67;
     D.cfg.expiry_s = 300;
@@ -51,6 +43,10 @@ static bool daemon_init(void) {
         fprintf(stderr, "fuzz_aggregator_rpc: cannot build the daemon: %s\n", D.store ? "ecdsa context" : err);
         return false;
     }
+    if (!agg_core_start(&D, 1, false, err, sizeof err)) { /* the verifier stage admission hands jobs to */
+        fprintf(stderr, "fuzz_aggregator_rpc: %s\n", err);
+        return false;
+    }
     return true;
 }
 
@@ -58,7 +54,8 @@ static bool daemon_init(void) {
 static json_t *fuzz_handler(void *user, const char *method, json_t *params, drpc_error *err) {
     agg_daemon *d = user;
     if (!strcmp(method, "aggregator_fetchTask")) {
-        char *txt = param_text(params, 0);
+        json_t *p = json_is_array(params) ? json_array_get(params, 0) : NULL;
+        char *txt = p ? json_dumps(p, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
         mpavs_wire_fetch_request fr;
         char msg[256];
         bool waits = txt && mpavs_wire_parse_fetch_request(&fr, msg, sizeof msg, txt, strlen(txt)) == 0 &&

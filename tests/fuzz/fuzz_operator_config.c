@@ -6,12 +6,16 @@
  * Inputs naming secret files (…PasswordFile, …EcdsaKeyFile) are skipped: reading a path such as
  * /dev/stdin would block.
  */
-#include "../../daemons/common/config.c"
-#include "../../daemons/common/http_get.c"
-#include "../../daemons/common/log.c"
-#include "../../daemons/operator/config.c"
+#include "common/http_get.h"
+#include "common/log.h"
+#include "operator/operator.h"
 
+#include <netinet/in.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 static char path[64];

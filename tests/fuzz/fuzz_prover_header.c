@@ -3,9 +3,11 @@
  * JSON block objects → field decoding, RLP re-encoding, keccak comparison. Must never crash;
  * an accepted header must re-encode to RLP that hashes to its "hash".
  */
-#include "../../daemons/prover/chain.c"
+#include "prover/chain.h"
 
 #include "mpavs/keccak.h"
+
+#include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

@@ -3,10 +3,11 @@
  * drpc_handle_body): depth pre-scan, parse, batch and request-shape checks, error replies.
  * Every reply must be valid JSON; the handler echoes params or fails depending on the method.
  */
-#include "../../daemons/common/jsonrpc_server.c"
-#include "../../daemons/common/log.c"
+#include "common/jsonrpc_server.h"
+#include "common/log.h"
 
 #include <stdint.h>
+#include <string.h>
 
 static json_t *echo(void *user, const char *method, json_t *params, drpc_error *err) {
     (void)user;

@@ -45,11 +45,11 @@ static char blob_file[3][256];
 
 static json_t *call_json(const char *method, const char *params) {
     char *res = NULL;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     int r = mpavs_rpc_call(rpc, &res, &e, method, params);
     if (r != MPAVS_RPC_OK) {
         fprintf(stderr, "%s: %s %s\n", method, mpavs_rpc_strerror(r), e.message);
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         free(res);
         return NULL;
     }

@@ -89,12 +89,12 @@ static bool anvil_run(bool *ok, uint64_t *gas_used, uint8_t **out, size_t *out_l
     mpavs_rpc_callmsg m = {.to = PROBE_ADDR, .data = data, .data_len = dl, .gas = 16000000};
     uint8_t *ret = NULL;
     size_t rl = 0;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     int r = mpavs_rpc_eth_call(rpc, &ret, &rl, &e, &m, "latest");
     free(data);
     if (r != MPAVS_RPC_OK || rl < 64) {
         fprintf(stderr, "eth_call failed: %s (%zu bytes)\n", mpavs_rpc_strerror(r), rl);
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         free(ret);
         return false;
     }
@@ -457,7 +457,7 @@ static void run_fork(const char *name, mpavs_evm_fork fork, int scale) {
         if (*c != ' ') code[k++] = *c;
     code[k] = 0;
     snprintf(params, sizeof params, "[\"0x%s\",\"%s\"]", harness_hex(PROBE_ADDR, 20), code);
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     if (!rpc || mpavs_rpc_call(rpc, &res, &e, "anvil_setCode", params) != MPAVS_RPC_OK) {
         fprintf(stderr, "anvil_setCode failed\n");
         n_fail++;
@@ -487,7 +487,7 @@ static void run_fork(const char *name, mpavs_evm_fork fork, int scale) {
         }
     }
     free(res);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     mpavs_rpc_destroy(rpc);
     rpc = NULL;
     harness_anvil_stop(&anvil);

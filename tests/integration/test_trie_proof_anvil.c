@@ -31,11 +31,11 @@ static char block_tag[32];
 
 static char *call(const char *method, const char *params) {
     char *res = NULL;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     int r = mpavs_rpc_call(rpc, &res, &e, method, params);
     if (r != MPAVS_RPC_OK) {
         fprintf(stderr, "  %s %s: %s\n", method, params, e.message);
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         return NULL;
     }
     return res;
@@ -249,7 +249,7 @@ TEST(get_proof_anvil) {
 
     mpavs_rpc_block b;
     bool found = false;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     REQUIRE(mpavs_rpc_get_block_by_number(rpc, &b, &found, &e, "latest") == MPAVS_RPC_OK && found);
     memcpy(state_root, b.state_root, 32);
     snprintf(block_tag, sizeof block_tag, "0x%llx", (unsigned long long)b.number);

@@ -47,10 +47,10 @@ static char *run(const char *cmd) {
 
 static char *call(const char *method, const char *params) {
     char *res = NULL;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     if (mpavs_rpc_call(rpc, &res, &e, method, params) != MPAVS_RPC_OK) {
         fprintf(stderr, "  %s: %s\n", method, e.message);
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         return NULL;
     }
     return res;
