@@ -34,7 +34,10 @@ CFLAGS_ALL = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(OPT) -g -fPI
              -fvisibility=hidden -Iinclude -Isrc -Idaemons -Itests/support $(WARN) $(PKG_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lgmp -lpthread -lm $(EXTRA_LDFLAGS) $(LDFLAGS)
 
-LIB_SRC    := $(sort $(wildcard src/*/*.c))
+# src/devnet/ is its own library (libmpavs-devnet.a: deployment and devnet tooling), linked by the
+# CLI and the tests only; `make layers` checks that no daemon references it.
+LIB_SRC    := $(sort $(filter-out src/devnet/%,$(wildcard src/*/*.c)))
+DEVNET_SRC := $(sort $(wildcard src/devnet/*.c))
 CLI_SRC    := $(sort $(wildcard cli/*.c))
 DAEMONS    := $(filter-out common,$(notdir $(patsubst %/,%,$(sort $(dir $(wildcard daemons/*/*.c))))))
 # Daemon cores: build/libmpavs-<name>.a holds daemons/<name>/*.c except main.c (libmpavs-common.a holds
@@ -50,6 +53,7 @@ LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ    := $(CLI_SRC:%.c=$(BUILD)/%.o)
 HARNESS_OBJ:= $(HARNESS:%.c=$(BUILD)/%.o)
 STATIC_LIB := $(BUILD)/libmpavs.a
+DEVNET_LIB := $(BUILD)/libmpavs-devnet.a
 SHARED_LIB := $(BUILD)/libmpavs.so
 CLI_BIN    := $(BUILD)/mpavs
 DAEMON_BIN := $(DAEMONS:%=$(BUILD)/mpavs-%)
@@ -57,9 +61,9 @@ TEST_BIN   := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 ITEST_BIN  := $(ITEST_SRC:tests/integration/%.c=$(BUILD)/itests/%)
 BENCH_BIN  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all lib cores test itest check bench sanitize sanitize-build fuzz fuzz-build ctime ctime-build install format clean setup contracts symbols
+.PHONY: layers all lib cores test itest check bench sanitize sanitize-build fuzz fuzz-build ctime ctime-build install format clean setup contracts symbols
 all: lib $(CLI_BIN) $(DAEMON_BIN)
-lib: $(STATIC_LIB) $(SHARED_LIB) $(BUILD)/libmpavs.pc
+lib: $(STATIC_LIB) $(SHARED_LIB) $(BUILD)/libmpavs.pc $(DEVNET_LIB)
 cores: $(DCORE_LIBS)
 
 $(BUILD)/%.o: %.c
@@ -70,6 +74,10 @@ $(STATIC_LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
+$(DEVNET_LIB): $(DEVNET_SRC:%.c=$(BUILD)/%.o)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
 $(SHARED_LIB): $(LIB_OBJ)
 	$(CC) -shared -Wl,-soname,libmpavs.so.0 -o $@ $^ $(LDLIBS_ALL)
 
@@ -77,8 +85,8 @@ $(BUILD)/libmpavs.pc: libmpavs.pc.in Makefile
 	@mkdir -p $(dir $@)
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
 
-$(CLI_BIN): $(CLI_OBJ) $(STATIC_LIB)
-	$(CC) -o $@ $(CLI_OBJ) $(STATIC_LIB) $(LDLIBS_ALL)
+$(CLI_BIN): $(CLI_OBJ) $(DEVNET_LIB) $(STATIC_LIB)
+	$(CC) -o $@ $(CLI_OBJ) $(DEVNET_LIB) $(STATIC_LIB) $(LDLIBS_ALL)
 
 # keep object files of test and bench binaries (they are intermediates otherwise)
 .SECONDARY:
@@ -91,17 +99,17 @@ $(BUILD)/libmpavs-%.a: $$(patsubst $$(PCT).c,$(BUILD)/$$(PCT).o,$$(filter-out da
 $(BUILD)/mpavs-%: $(BUILD)/daemons/%/main.o $(BUILD)/libmpavs-%.a $(BUILD)/libmpavs-common.a $(STATIC_LIB)
 	$(CC) -o $@ $^ $(LDLIBS_ALL)
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(HARNESS_OBJ) $(DCORE_LIBS) $(STATIC_LIB)
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(HARNESS_OBJ) $(DCORE_LIBS) $(DEVNET_LIB) $(STATIC_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $< $(HARNESS_OBJ) $(DCORE_LIBS) $(STATIC_LIB) $(LDLIBS_ALL)
+	$(CC) -o $@ $< $(HARNESS_OBJ) $(DCORE_LIBS) $(DEVNET_LIB) $(STATIC_LIB) $(LDLIBS_ALL)
 
-$(BUILD)/itests/%: $(BUILD)/tests/integration/%.o $(HARNESS_OBJ) $(STATIC_LIB)
+$(BUILD)/itests/%: $(BUILD)/tests/integration/%.o $(HARNESS_OBJ) $(DEVNET_LIB) $(STATIC_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $< $(HARNESS_OBJ) $(STATIC_LIB) $(LDLIBS_ALL)
+	$(CC) -o $@ $< $(HARNESS_OBJ) $(DEVNET_LIB) $(STATIC_LIB) $(LDLIBS_ALL)
 
-$(BUILD)/bench/%: $(BUILD)/bench/%.o $(DCORE_LIBS) $(STATIC_LIB)
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(DCORE_LIBS) $(DEVNET_LIB) $(STATIC_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $< $(DCORE_LIBS) $(STATIC_LIB) $(LDLIBS_ALL)
+	$(CC) -o $@ $< $(DCORE_LIBS) $(DEVNET_LIB) $(STATIC_LIB) $(LDLIBS_ALL)
 
 setup:
 	@bash scripts/setup
@@ -166,13 +174,21 @@ symbols: $(SHARED_LIB)
 	 if [ -n "$$bad" ]; then echo "libmpavs.so exports non-mpavs_ symbols:"; echo "$$bad"; exit 1; fi; \
 	 echo "libmpavs.so exports $$(nm -D --defined-only $(SHARED_LIB) | grep -c ' mpavs_') mpavs_ symbols only"
 
+# Layering: no daemon object or binary references a mpavs_devnet_ symbol (devnet tooling stays in
+# libmpavs-devnet.a, which only the CLI and the tests link), and libmpavs.a holds none.
+layers: $(DAEMON_BIN) $(STATIC_LIB)
+	@bad=$$(for f in $(DAEMON_BIN) $(patsubst %.c,$(BUILD)/%.o,$(wildcard daemons/*/*.c)) $(STATIC_LIB); do \
+	   nm -A "$$f" 2>/dev/null | grep -E ' [A-Za-z] mpavs_devnet_' ; done); \
+	 if [ -n "$$bad" ]; then echo "layers: daemons or libmpavs reference devnet symbols:"; echo "$$bad"; exit 1; fi; \
+	 echo "layers: $(words $(DAEMON_BIN)) daemons and libmpavs.a reference no mpavs_devnet_ symbol"
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/mpavs $(DESTDIR)$(PREFIX)/bin
 	install -m 644 $(STATIC_LIB) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(SHARED_LIB) $(DESTDIR)$(PREFIX)/lib/libmpavs.so.$(VERSION)
 	ln -sf libmpavs.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libmpavs.so.0
 	ln -sf libmpavs.so.0 $(DESTDIR)$(PREFIX)/lib/libmpavs.so
-	install -m 644 include/mpavs/*.h $(DESTDIR)$(PREFIX)/include/mpavs/
+	install -m 644 $(filter-out include/mpavs/devnet.h,$(wildcard include/mpavs/*.h)) $(DESTDIR)$(PREFIX)/include/mpavs/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' libmpavs.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libmpavs.pc
 	install -m 755 $(CLI_BIN) $(DAEMON_BIN) $(DESTDIR)$(PREFIX)/bin/
 

@@ -94,7 +94,7 @@ static void b_checks_only(ctx_t *c, int n) {
 static void b_coll_parse(ctx_t *c, int n) {
     for (int i = 0; i < n; i++) {
         mpavs_dcap_collateral *p = NULL;
-        if (mpavs_dcap_collateral_parse(&p, NULL, 0, c->c, c->cl)) c->failures++;
+        if (mpavs_dcap_collateral_parse(&p, NULL, c->c, c->cl)) c->failures++;
         mpavs_dcap_collateral_free(p);
     }
 }
@@ -169,7 +169,7 @@ int main(void) {
         return 0;
     }
     if (mpavs_dcap_verifier_create(&c.cold, NULL, 0, false) || mpavs_dcap_verifier_create(&c.warm, NULL, 0, true) ||
-        mpavs_dcap_collateral_parse(&c.parsed, NULL, 0, c.c, c.cl)) {
+        mpavs_dcap_collateral_parse(&c.parsed, NULL, c.c, c.cl)) {
         printf("bench_dcap: setup failed\n");
         return 0;
     }

@@ -73,9 +73,9 @@ static bool fetch_task(btask *t, uint64_t prev, unsigned wait) {
     snprintf(params, sizeof params,
              "[{\"prev_task_id\":%llu,\"task_type\":3,\"max_wait_secs\":%u,\"with_context\":false}]",
              (unsigned long long)prev, wait);
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     char *res = world_call(W.agg_url, "aggregator_fetchTask", params, &e);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     json_t *j = res ? json_loads(res, 0, NULL) : NULL;
     free(res);
     bool ok = j && json_is_true(json_object_get(j, "ok"));
@@ -94,9 +94,9 @@ static char *task_request(size_t i, const btask *t) {
     char params[128];
     snprintf(params, sizeof params, "[{\"task_type\":3,\"start\":%llu,\"end\":%llu}]", (unsigned long long)t->block,
              (unsigned long long)t->block);
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     char *res = world_call(W.ops[i].prover_url, "prover_proveTask", params, &e);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     json_t *j = res ? json_loads(res, 0, NULL) : NULL;
     free(res);
     uint8_t meta[32], state[64], psig[65];
@@ -130,10 +130,10 @@ static bool submit_request(const char *json) {
     char *params = malloc(n + 3);
     if (!params) return false;
     snprintf(params, n + 3, "[%s]", json);
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     char *res = world_call(W.agg_url, "aggregator_submitTask", params, &e);
     free(params);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     bool ok = res != NULL;
     free(res);
     return ok;
@@ -150,9 +150,9 @@ typedef struct {
 static uint64_t read_confirmations(conf *out, size_t *n, size_t max, uint64_t since) {
     char params[64];
     snprintf(params, sizeof params, "[{\"since\":%llu}]", (unsigned long long)since);
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     char *res = world_call(W.agg_url, "mpavs_confirmations", params, &e);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     json_t *a = res ? json_loads(res, 0, NULL) : NULL;
     free(res);
     size_t i;

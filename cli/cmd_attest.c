@@ -33,7 +33,7 @@ static int devnet_ca(int argc, char **argv) {
         if (!*ns || *end || v < 0) return cli_usage_error("attest devnet-ca: --now: expected unix seconds");
         now = v;
     }
-    int r = mpavs_dcap_devnet_create(out, now, revoke);
+    int r = mpavs_dcap_devnet_generate(out, now, revoke);
     if (r) return cli_error("attest devnet-ca: %s: %s", out, mpavs_dcap_strerror(r));
     fprintf(stderr, "DEVNET ONLY attestation hierarchy written to %s (not Intel; not for production)\n", out);
     return 0;

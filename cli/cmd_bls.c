@@ -317,43 +317,14 @@ static int bls_show(int argc, char **argv) {
     char *pos[1];
     if (cli_positionals(&a, pos, 1) != 0) return cli_usage_error("show: unexpected argument");
     if (!kp || !pwf) return cli_usage_error("show: --key FILE and --password-file F are required");
-    char *text = NULL;
-    size_t tlen = 0;
-    int rc = mpavs_keystore_read_file(&text, &tlen, kp);
-    if (rc != MPAVS_KEYSTORE_OK) return cli_error("show: %s: %s", kp, mpavs_keystore_strerror(rc));
     char *pw = cli_read_secret_file(pwf);
-    if (!pw) {
-        free(text);
-        return 2;
-    }
-    uint8_t secret[MPAVS_KEYSTORE_MAX_SECRET], sk[32];
-    size_t slen = 0;
-    mpavs_keystore_info info;
-    memset(&info, 0, sizeof info);
-    rc = mpavs_keystore_decrypt(secret, sizeof secret, &slen, &info, text, tlen, pw, strlen(pw));
+    if (!pw) return 2;
+    uint8_t sk[32];
+    mpavs_error why = {0};
+    int rc = mpavs_keystore_bls_load(sk, NULL, &why, kp, pw, strlen(pw));
     mpavs_wipe(pw, strlen(pw));
     free(pw);
-    free(text);
-    if (rc != MPAVS_KEYSTORE_OK) return cli_error("show: %s: %s", kp, mpavs_keystore_strerror(rc));
-    bool has_pub = info.pubkey && info.pubkey[0];
-    mpavs_keystore_info_clear(&info);
-    if (!has_pub) {
-        mpavs_wipe(secret, sizeof secret);
-        return cli_error("show: %s: no pubKey field: not a BLS key file", kp);
-    }
-    if (slen > 32) {
-        mpavs_wipe(secret, sizeof secret);
-        return cli_error("show: %s: secret is %zu bytes, expected at most 32", kp, slen);
-    }
-    /* fr.Element.SetBytes: big-endian, reduced mod r */
-    memset(sk, 0, sizeof sk);
-    memcpy(sk + 32 - slen, secret, slen);
-    mpavs_wipe(secret, sizeof secret);
-    mpavs_bn254_scalar_reduce(sk, sk);
-    if (mpavs_bls_sk_check(sk) != MPAVS_BLS_OK) {
-        mpavs_wipe(sk, sizeof sk);
-        return cli_error("show: %s: secret key is zero", kp);
-    }
+    if (rc) return cli_error("show: %s: %s", kp, why.message); /* keystore errors hold no data */
     print_pubkey(sk);
     mpavs_wipe(sk, sizeof sk);
     return 0;

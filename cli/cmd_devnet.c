@@ -24,26 +24,34 @@ static int parse32(uint8_t out[32], const char *cmd, const char *what, const cha
 }
 
 /* Open rpc + sender for --rpc-url/--private-key. Returns 0, or an exit code. */
-static int open_ctx(mpavs_devnet_ctx *c, const char *cmd, const char *url, const uint8_t key[32]) {
+static int open_ctx(mpavs_contracts_ctx *c, const char *cmd, const char *url, const uint8_t key[32]) {
     memset(c, 0, sizeof *c);
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    c->rpc = mpavs_rpc_create(url, NULL);
-    if (!c->rpc) return cli_usage_error("devnet %s: unusable --rpc-url %s", cmd, url);
-    mpavs_rpc_error e = {0};
-    int r = mpavs_sender_create(&c->sender, &e, c->rpc, key, NULL);
+    mpavs_rpc *rpc = mpavs_rpc_create(url, NULL);
+    if (!rpc) return cli_usage_error("devnet %s: unusable --rpc-url %s", cmd, url);
+    mpavs_error e = {0};
+    mpavs_sender *sender = NULL;
+    int r = mpavs_sender_create(&sender, &e, rpc, key, NULL);
     if (r) {
         cli_error("devnet %s: %s: %s (%s)", cmd, url, mpavs_sender_strerror(r), e.message);
-        mpavs_rpc_error_clear(&e);
-        mpavs_rpc_destroy(c->rpc);
-        c->rpc = NULL;
+        mpavs_error_clear(&e);
+        mpavs_rpc_destroy(rpc);
         return r == MPAVS_SENDER_ERR_SIGN ? 2 : 1;
+    }
+    if (mpavs_contracts_init(c, rpc, sender)) {
+        cli_error("devnet %s: %s", cmd, c->error.message);
+        mpavs_contracts_clear(c);
+        mpavs_sender_destroy(sender);
+        mpavs_rpc_destroy(rpc);
+        return 1;
     }
     return 0;
 }
 
-static void close_ctx(mpavs_devnet_ctx *c) {
+static void close_ctx(mpavs_contracts_ctx *c) {
     mpavs_sender_destroy(c->sender);
     mpavs_rpc_destroy(c->rpc);
+    mpavs_contracts_clear(c);
 }
 
 /* Make a throwaway quote from a devnet CA directory (it carries the PCK certificate). */
@@ -74,13 +82,13 @@ static uint8_t *devnet_quote(const char *cmd, const char *dir, size_t *qlen) {
 }
 
 /* Register the PCK key carried by a quote file or a devnet CA's quote. Returns an exit code. */
-static int register_pck(mpavs_devnet_ctx *c, const mpavs_devnet_deployment *d, const char *cmd, const char *ca,
+static int register_pck(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, const char *cmd, const char *ca,
                         const char *quote_file) {
     size_t qlen = 0;
     uint8_t *q = ca ? devnet_quote(cmd, ca, &qlen) : cli_read_file(quote_file, &qlen);
     if (!q) return ca ? 1 : cli_error("devnet %s: cannot read %s", cmd, quote_file);
     int rc = 0;
-    if (mpavs_devnet_add_pck_key_from_quote(c, d, q, qlen)) rc = cli_error("devnet %s: %s", cmd, c->error);
+    if (mpavs_devnet_add_pck_key_from_quote(c, d, q, qlen)) rc = cli_error("devnet %s: %s", cmd, c->error.message);
     free(q);
     return rc;
 }
@@ -132,12 +140,12 @@ static int deploy(int argc, char **argv) {
         if ((rc = parse32(mr, "deploy", "mrenclave", mre))) return rc;
         opt.mr_enclave = mr;
     }
-    mpavs_devnet_ctx c;
+    mpavs_contracts_ctx c;
     if ((rc = open_ctx(&c, "deploy", url, key))) return rc;
     mpavs_wipe(key, sizeof key);
-    mpavs_devnet_deployment d;
+    mpavs_contracts_deployment d;
     int r = mpavs_devnet_deploy(&c, &d, &opt);
-    if (r) rc = cli_error("devnet deploy: %s", c.error);
+    if (r) rc = cli_error("devnet deploy: %s", c.error.message);
     if (!rc && (r = mpavs_devnet_deployment_save(&d, out)))
         rc = cli_error("devnet deploy: cannot write %s: %s", out, mpavs_devnet_strerror(r));
     if (!rc) fprintf(stderr, "devnet stack deployed on chain %llu; addresses in %s\n", (unsigned long long)d.chain_id, out);
@@ -187,16 +195,16 @@ static int register_operator(int argc, char **argv) {
     mpavs_u256 amount = mpavs_u256_from_u64(1000000000000000000ull);
     if (amt && (mpavs_u256_parse(&amount, amt, strlen(amt)) || mpavs_u256_is_zero(&amount)))
         return cli_usage_error("devnet register-operator: --deposit: expected a positive integer");
-    mpavs_devnet_deployment d;
-    char err[512];
-    if (mpavs_devnet_deployment_load(&d, dep, err, sizeof err)) return cli_error("devnet register-operator: %s", err);
-    mpavs_devnet_ctx c;
+    mpavs_contracts_deployment d;
+    mpavs_error err = {0};
+    if (mpavs_devnet_deployment_load(&d, &err, dep)) return cli_error("devnet register-operator: %s", err.message);
+    mpavs_contracts_ctx c;
     if (funder) {
         if ((rc = open_ctx(&c, "register-operator", url, fkey))) return rc;
         mpavs_address to;
         mpavs_ecdsa_ctx *ec = mpavs_ecdsa_ctx_create();
         if (!ec || mpavs_ecdsa_seckey_to_address(ec, &to, key)) rc = cli_error("devnet register-operator: bad key");
-        else if (mpavs_devnet_token_transfer(&c, &d, &to, &amount)) rc = cli_error("devnet register-operator: %s", c.error);
+        else if (mpavs_devnet_token_transfer(&c, &d, &to, &amount)) rc = cli_error("devnet register-operator: %s", c.error.message);
         mpavs_ecdsa_ctx_destroy(ec);
         close_ctx(&c);
         if (rc) return rc;
@@ -205,11 +213,11 @@ static int register_operator(int argc, char **argv) {
     uint8_t salt[32], id[32];
     static const uint8_t q0[1] = {0};
     if (mpavs_random_bytes(salt, sizeof salt)) rc = cli_error("devnet register-operator: no randomness");
-    else if (mpavs_devnet_register_as_operator(&c, &d) || mpavs_devnet_deposit(&c, &d, &amount) ||
-             mpavs_devnet_opt_in(&c, &d, key, bls, q0, 1, sock ? sock : "devnet", salt,
+    else if (mpavs_contracts_register_as_operator(&c, &d) || mpavs_contracts_deposit(&c, &d, &amount) ||
+             mpavs_contracts_opt_in(&c, &d, key, bls, q0, 1, sock ? sock : "devnet", salt,
                                  (uint64_t)time(NULL) + 3600) ||
-             mpavs_devnet_operator_id(&c, &d, mpavs_sender_address(c.sender), id))
-        rc = cli_error("devnet register-operator: %s", c.error);
+             mpavs_contracts_operator_id(&c, &d, mpavs_sender_address(c.sender), id))
+        rc = cli_error("devnet register-operator: %s", c.error.message);
     else
         cli_print_hex(id, 32);
     mpavs_wipe(key, sizeof key);
@@ -250,10 +258,10 @@ static int add_pck(int argc, char **argv) {
     uint8_t key[32];
     int rc = parse32(key, "add-pck", "private-key", keyhex);
     if (rc) return rc;
-    mpavs_devnet_deployment d;
-    char err[512];
-    if (mpavs_devnet_deployment_load(&d, dep, err, sizeof err)) return cli_error("devnet add-pck: %s", err);
-    mpavs_devnet_ctx c;
+    mpavs_contracts_deployment d;
+    mpavs_error err = {0};
+    if (mpavs_devnet_deployment_load(&d, &err, dep)) return cli_error("devnet add-pck: %s", err.message);
+    mpavs_contracts_ctx c;
     rc = open_ctx(&c, "add-pck", url, key);
     mpavs_wipe(key, sizeof key);
     if (rc) return rc;
@@ -288,15 +296,15 @@ static void print_hex_inline(const uint8_t *b, size_t n) {
     for (size_t i = 0; i < n; i++) printf("%02x", b[i]);
 }
 
-static bool same_operator(const mpavs_devnet_registration *x, const mpavs_devnet_registration *y) {
+static bool same_operator(const mpavs_contracts_registration *x, const mpavs_contracts_registration *y) {
     return memcmp(x->operator_addr.bytes, y->operator_addr.bytes, 20) == 0;
 }
 
 /* One line per distinct registered operator (latest standing and liveness). Returns an exit code. */
-static int status_operators(mpavs_devnet_ctx *c, const mpavs_devnet_deployment *d, uint64_t from) {
-    mpavs_devnet_registration *regs = NULL;
+static int status_operators(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, uint64_t from) {
+    mpavs_contracts_registration *regs = NULL;
     size_t n = 0;
-    if (mpavs_devnet_registrations(c, d, &regs, &n, from)) return cli_error("devnet status: %s", c->error);
+    if (mpavs_contracts_registrations(c, d, &regs, &n, from)) return cli_error("devnet status: %s", c->error.message);
     size_t distinct = 0;
     for (size_t i = 0; i < n; i++) {
         bool later = false; /* each operator once, at its latest registration */
@@ -304,16 +312,16 @@ static int status_operators(mpavs_devnet_ctx *c, const mpavs_devnet_deployment *
         distinct += !later;
     }
     printf("operators: %zu\n", distinct);
-    mpavs_devnet_standing *st = calloc(1, sizeof *st);
+    mpavs_contracts_standing *st = calloc(1, sizeof *st);
     int rc = st ? 0 : cli_error("devnet status: out of memory");
     for (size_t i = 0; !rc && i < n; i++) {
         bool later = false;
         for (size_t j = i + 1; j < n && !later; j++) later = same_operator(&regs[j], &regs[i]);
         if (later) continue;
-        mpavs_devnet_liveness lv;
-        if (mpavs_devnet_operator_status(c, d, st, &regs[i].operator_addr) ||
-            mpavs_devnet_liveness_status(c, &lv, &d->tee_liveness_verifier, regs[i].operator_id)) {
-            rc = cli_error("devnet status: %s", c->error);
+        mpavs_contracts_liveness lv;
+        if (mpavs_contracts_operator_status(c, d, st, &regs[i].operator_addr) ||
+            mpavs_contracts_liveness_status(c, &lv, &d->tee_liveness_verifier, regs[i].operator_id)) {
+            rc = cli_error("devnet status: %s", c->error.message);
             break;
         }
         char a[43], bm[80], p[43];
@@ -339,10 +347,10 @@ static int status_operators(mpavs_devnet_ctx *c, const mpavs_devnet_deployment *
 }
 
 /* The count of StateConfirmed events and the last `last` of them. Returns an exit code. */
-static int status_confirmations(mpavs_devnet_ctx *c, const mpavs_devnet_deployment *d, uint64_t from, size_t last) {
-    mpavs_devnet_confirmation *cs = NULL;
+static int status_confirmations(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, uint64_t from, size_t last) {
+    mpavs_contracts_confirmation *cs = NULL;
     size_t n = 0;
-    if (mpavs_devnet_confirmations(c, d, &cs, &n, from)) return cli_error("devnet status: %s", c->error);
+    if (mpavs_contracts_confirmations(c, d, &cs, &n, from)) return cli_error("devnet status: %s", c->error.message);
     printf("confirmed_states: %zu\n", n);
     for (size_t i = last && n > last ? n - last : 0; i < n; i++) {
         printf("state committee %llu block %llu tx ", (unsigned long long)cs[i].committee_id,
@@ -354,7 +362,7 @@ static int status_confirmations(mpavs_devnet_ctx *c, const mpavs_devnet_deployme
         print_hex_inline(cs[i].state, cs[i].state_len);
         putchar('\n');
     }
-    mpavs_devnet_confirmations_free(cs, n);
+    mpavs_contracts_confirmations_free(cs, n);
     return 0;
 }
 
@@ -379,17 +387,23 @@ static int status(int argc, char **argv) {
     char *pos[1];
     if (rc || cli_positionals(&a, pos, 1) != 0) return 2;
     if (!dep) dep = ".devnet/deployment.json";
-    mpavs_devnet_deployment d;
-    char err[600], rpc_url[2048];
-    if (mpavs_devnet_deployment_load(&d, dep, err, sizeof err)) return cli_error("devnet status: %s", err);
+    mpavs_contracts_deployment d;
+    mpavs_error err = {0};
+    char rpc_url[2048];
+    if (mpavs_devnet_deployment_load(&d, &err, dep)) return cli_error("devnet status: %s", err.message);
     if (url) snprintf(rpc_url, sizeof rpc_url, "%s", url);
     else if (mpavs_devnet_deployment_string(rpc_url, sizeof rpc_url, dep, "rpcUrl"))
         return cli_usage_error("devnet status: %s has no rpcUrl: give --rpc-url", dep);
-    mpavs_devnet_ctx c;
-    memset(&c, 0, sizeof c); /* no sender: read-only */
+    mpavs_contracts_ctx c;
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    if (!(c.rpc = mpavs_rpc_create(rpc_url, NULL))) return cli_usage_error("devnet status: unusable RPC URL %s", rpc_url);
-    mpavs_rpc_error e = {0};
+    mpavs_rpc *rpc = mpavs_rpc_create(rpc_url, NULL);
+    if (!rpc) return cli_usage_error("devnet status: unusable RPC URL %s", rpc_url);
+    if (mpavs_contracts_init(&c, rpc, NULL)) { /* no sender: read-only */
+        mpavs_contracts_clear(&c);
+        mpavs_rpc_destroy(rpc);
+        return cli_error("devnet status: out of memory");
+    }
+    mpavs_error e = {0};
     mpavs_rpc_block b = {0};
     bool found = false;
     uint64_t cid = 0;
@@ -400,7 +414,7 @@ static int status(int argc, char **argv) {
     else if (cid != d.chain_id)
         rc = cli_error("devnet status: %s is chain %llu but %s is for chain %llu", rpc_url, (unsigned long long)cid, dep,
                        (unsigned long long)d.chain_id);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     if (!rc) {
         char sm[43];
         mpavs_address_to_checksum(sm, &d.service_manager);
@@ -411,6 +425,7 @@ static int status(int argc, char **argv) {
     if (!rc) rc = status_confirmations(&c, &d, from, (size_t)last);
     mpavs_rpc_block_clear(&b);
     mpavs_rpc_destroy(c.rpc);
+    mpavs_contracts_clear(&c);
     return rc;
 }
 

@@ -295,33 +295,44 @@ static int start_anvil(run *r, const char *name, uint64_t chain_id, bool osaka, 
 
 static int rpc_simple(mpavs_rpc *c, const char *what, const char *method, const char *params) {
     char *res = NULL;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     int rc = mpavs_rpc_call(c, &res, &e, method, params);
     free(res);
     if (rc) {
         cli_error("devnet up: %s: %s: %s (%s)", what, method, mpavs_rpc_strerror(rc), e.message);
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         return 1;
     }
     return 0;
 }
 
-static int open_ctx(mpavs_devnet_ctx *c, mpavs_rpc *rpc, const uint8_t sk[32], const char *who) {
+/* Release what open_ctx made (the rpc client stays the caller's). */
+static void close_ctx(mpavs_contracts_ctx *c) {
+    mpavs_sender_destroy(c->sender);
+    mpavs_contracts_clear(c);
+}
+
+static int open_ctx(mpavs_contracts_ctx *c, mpavs_rpc *rpc, const uint8_t sk[32], const char *who) {
     memset(c, 0, sizeof *c);
-    c->rpc = rpc;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     mpavs_sender_options so = {.cancel = &g_cancel};
-    int rc = mpavs_sender_create(&c->sender, &e, rpc, sk, &so);
+    mpavs_sender *sender = NULL;
+    int rc = mpavs_sender_create(&sender, &e, rpc, sk, &so);
     if (rc) {
         cli_error("devnet up: %s: sender: %s (%s)", who, mpavs_sender_strerror(rc), e.message);
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
+        return 1;
+    }
+    if (mpavs_contracts_init(c, rpc, sender)) {
+        cli_error("devnet up: %s: %s", who, c->error.message);
+        close_ctx(c);
         return 1;
     }
     return 0;
 }
 
 /* Register the devnet CA's PCK key with the on-chain quote verifier (from a throwaway quote). */
-static int register_pck(mpavs_devnet_ctx *c, const dv_net *n) {
+static int register_pck(mpavs_contracts_ctx *c, const dv_net *n) {
     mpavs_dcap_devnet *ca = NULL;
     int rc = mpavs_dcap_devnet_load(&ca, n->ca_dir);
     if (rc) return cli_error("devnet up: devnet CA %s: %s", n->ca_dir, mpavs_dcap_strerror(rc));
@@ -333,7 +344,7 @@ static int register_pck(mpavs_devnet_ctx *c, const dv_net *n) {
     mpavs_dcap_devnet_free(ca);
     int out = 0;
     if (rc || !q) out = cli_error("devnet up: devnet CA quote: %s", mpavs_dcap_strerror(rc ? rc : MPAVS_DCAP_ERR_NOMEM));
-    else if (mpavs_devnet_add_pck_key_from_quote(c, &n->dep, q, need)) out = cli_error("devnet up: %s", c->error);
+    else if (mpavs_devnet_add_pck_key_from_quote(c, &n->dep, q, need)) out = cli_error("devnet up: %s", c->error.message);
     free(q);
     return out;
 }
@@ -350,7 +361,7 @@ static int pubkey_text(char *out, size_t cap, const mpavs_bn254_g1 *pk) {
 }
 
 /* Create operator i's keys and files, fund it and onboard it. */
-static int onboard(run *r, mpavs_devnet_ctx *deployer, size_t i) {
+static int onboard(run *r, mpavs_contracts_ctx *deployer, size_t i) {
     dv_net *n = &r->net;
     dv_operator *op = &n->ops[i];
     dv_fmt(op->name, sizeof op->name, "op%zu", i + 1);
@@ -380,8 +391,8 @@ static int onboard(run *r, mpavs_devnet_ctx *deployer, size_t i) {
     if (rpc_simple(r->avs, op->name, "anvil_setBalance", params)) return 1;
     mpavs_u256 stake = mpavs_u256_from_u64(1000000000000000000ull); /* 1 token each: equal stakes */
     if (mpavs_devnet_token_transfer(deployer, &n->dep, &op->address, &stake))
-        return cli_error("devnet up: %s: %s", op->name, deployer->error);
-    mpavs_devnet_ctx c;
+        return cli_error("devnet up: %s: %s", op->name, deployer->error.message);
+    mpavs_contracts_ctx c;
     if (open_ctx(&c, r->avs, op->ecdsa_sk, op->name)) return 1;
     uint8_t salt[32], id[32];
     static const uint8_t q0[1] = {0};
@@ -389,13 +400,13 @@ static int onboard(run *r, mpavs_devnet_ctx *deployer, size_t i) {
     dv_fmt(socket, sizeof socket, "devnet-%s", op->name);
     int rc = 0;
     if (mpavs_random_bytes(salt, sizeof salt)) rc = cli_error("devnet up: no randomness");
-    else if (mpavs_devnet_register_as_operator(&c, &n->dep) || mpavs_devnet_deposit(&c, &n->dep, &stake) ||
-             mpavs_devnet_opt_in(&c, &n->dep, op->ecdsa_sk, op->bls_sk, q0, 1, socket, salt, (uint64_t)time(NULL) + 3600) ||
-             mpavs_devnet_operator_id(&c, &n->dep, &op->address, id))
-        rc = cli_error("devnet up: %s: %s", op->name, c.error);
+    else if (mpavs_contracts_register_as_operator(&c, &n->dep) || mpavs_contracts_deposit(&c, &n->dep, &stake) ||
+             mpavs_contracts_opt_in(&c, &n->dep, op->ecdsa_sk, op->bls_sk, q0, 1, socket, salt, (uint64_t)time(NULL) + 3600) ||
+             mpavs_contracts_operator_id(&c, &n->dep, &op->address, id))
+        rc = cli_error("devnet up: %s: %s", op->name, c.error.message);
     else if (memcmp(id, op->operator_id, 32) != 0)
         rc = cli_error("devnet up: %s: the registry's operator id differs from keccak256(G1 key)", op->name);
-    mpavs_sender_destroy(c.sender);
+    close_ctx(&c);
     return rc;
 }
 
@@ -410,12 +421,12 @@ static int setup_chains_and_contracts(run *r) {
     r->avs = mpavs_rpc_create(n->avs_url, &ro);
     r->l2 = mpavs_rpc_create(n->l2_url, &ro);
     if (!r->avs || !r->l2) return cli_error("devnet up: cannot create RPC clients");
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     mpavs_rpc_block g = {0};
     bool found = false;
     if (mpavs_rpc_chain_id(r->avs, &n->avs_chain_id, &e) || mpavs_rpc_chain_id(r->l2, &n->l2_chain_id, &e) ||
         mpavs_rpc_get_block_by_number(r->l2, &g, &found, &e, "0x0") || !found) {
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         return cli_error("devnet up: the chains do not answer: %s", e.message);
     }
     memcpy(n->l2_genesis_hash, g.hash, 32);
@@ -427,12 +438,12 @@ static int setup_chains_and_contracts(run *r) {
     if (rpc_simple(r->avs, "AVS chain", "evm_setAutomine", "[true]")) return 1;
 
     dv_fmt(n->ca_dir, sizeof n->ca_dir, "%s/devnet-ca", n->dir);
-    int dr = mpavs_dcap_devnet_create(n->ca_dir, (int64_t)time(NULL), false);
+    int dr = mpavs_dcap_devnet_generate(n->ca_dir, (int64_t)time(NULL), false);
     if (dr) return cli_error("devnet up: devnet CA %s: %s", n->ca_dir, mpavs_dcap_strerror(dr));
     say("DEVNET ONLY attestation CA in %s", n->ca_dir);
 
     if (mpavs_hex_decode_exact(n->deployer_sk, 32, ANVIL_KEY0)) return cli_error("devnet up: bad dev key");
-    mpavs_devnet_ctx dep;
+    mpavs_contracts_ctx dep;
     if (open_ctx(&dep, r->avs, n->deployer_sk, "deployer")) return 1;
     rc = 0;
     char art[DV_PATH + 32];
@@ -440,10 +451,10 @@ static int setup_chains_and_contracts(run *r) {
     mpavs_devnet_deploy_options opt = {.artifacts_dir = art};
     long long t = dv_now_ms();
     if (mpavs_rpc_block_number(r->avs, &n->avs_start_block, &e)) {
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         rc = cli_error("devnet up: AVS chain: eth_blockNumber failed");
     } else if (mpavs_devnet_deploy(&dep, &n->dep, &opt)) {
-        rc = cli_error("devnet up: deploy: %s%s", dep.error,
+        rc = cli_error("devnet up: deploy: %s%s", dep.error.message,
                        is_dir(art) ? "" : " (no contracts/out: run `make contracts` or `make devnet`)");
     } else if (dv_write_deployment(n, 0)) {
         rc = 1;
@@ -455,7 +466,7 @@ static int setup_chains_and_contracts(run *r) {
         if (g_stop) rc = 1;
         else if (!(rc = onboard(r, &dep, i))) say("operator %s onboarded (%s)", n->ops[i].name, "quorum 0");
     }
-    mpavs_sender_destroy(dep.sender);
+    close_ctx(&dep);
     if (rc) return rc;
     if (dv_write_deployment(n, n->nops)) return 1;
     /* one empty block: the first task's reference block (head - 1) then includes the last opt-in */

@@ -366,7 +366,7 @@ static int write_key(const char *dir, const char *name, bool bls, const uint8_t 
     mpavs_address addr;
     uint32_t n = weak ? 4096 : 0;
     if (bls) {
-        if (mpavs_devnet_bls_key_encrypt(&json, sk, pw, strlen(pw), n)) rc = cli_error("operator keys: cannot encrypt the key");
+        if (mpavs_keystore_bls_encrypt(&json, sk, pw, strlen(pw), n)) rc = cli_error("operator keys: cannot encrypt the key");
     } else {
         ec = mpavs_ecdsa_ctx_create();
         mpavs_keystore_options o = {.scrypt_n = n, .has_address = true};
@@ -477,7 +477,7 @@ static void file_identity(char *out, size_t cap, const char *path, bool bls) {
     const char *s = json_string_value(json_object_get(o, bls ? "pubKey" : "address"));
     mpavs_bn254_g1 pk;
     mpavs_address ad;
-    if (s && bls && mpavs_devnet_bls_pubkey_parse(&pk, s) == 0) {
+    if (s && bls && mpavs_keystore_bls_pubkey_parse(&pk, s) == 0) {
         uint8_t id[32];
         mpavs_bls_operator_id(id, &pk);
         char *p = out + snprintf(out, cap, "operatorId 0x");
@@ -565,14 +565,11 @@ static int load_ecdsa(uint8_t sk[32], mpavs_address *addr, const char *path, con
 
 /* Decrypt a BLS key file. Out: sk. Returns 0, or 1 after a message. */
 static int load_bls(uint8_t sk[32], const char *path, const char *pw) {
-    char *json = NULL;
-    size_t jl = 0;
-    if (mpavs_keystore_read_file(&json, &jl, path)) return cli_error("operator: cannot read %s", path);
-    char err[200];
+    mpavs_error err = {0};
     bool match = false;
-    int r = mpavs_devnet_bls_key_decrypt(sk, &match, err, sizeof err, json, jl, pw, strlen(pw));
-    free(json);
-    if (r) return cli_error("operator: %s: %s", path, err);
+    int r = mpavs_keystore_bls_load(sk, &match, &err, path, pw, strlen(pw));
+    if (r == MPAVS_KEYSTORE_ERR_IO) return cli_error("operator: cannot read %s", path);
+    if (r) return cli_error("operator: %s: %s", path, err.message); /* err holds no data: nothing to clear */
     if (!match) fprintf(stderr, "mpavs: warning: %s: pubKey field does not match the key (ignored)\n", path);
     return 0;
 }
@@ -635,7 +632,7 @@ static int cmd_keys(int argc, char **argv) {
 typedef struct {
     char network[32];
     const mpavs_preset *preset;  /* mainnet/holesky, else NULL */
-    mpavs_devnet_deployment d;   /* addresses (zeros resolved from the chain) */
+    mpavs_contracts_deployment d;   /* addresses (zeros resolved from the chain) */
     bool have_strategy;          /* d.strategy is meaningful (devnet or --strategy) */
     char rpc_url[2048];
     mpavs_address liveness_verifier;
@@ -664,12 +661,12 @@ static int net_parse(cli_args *a, net_cfg *n) {
         const char *opt;
         size_t off;
     } addrs[] = {
-        {"registry-coordinator", offsetof(mpavs_devnet_deployment, registry_coordinator)},
-        {"service-manager", offsetof(mpavs_devnet_deployment, service_manager)},
-        {"stake-registry", offsetof(mpavs_devnet_deployment, stake_registry)},
-        {"delegation-manager", offsetof(mpavs_devnet_deployment, delegation_manager)},
-        {"avs-directory", offsetof(mpavs_devnet_deployment, avs_directory)},
-        {"strategy-manager", offsetof(mpavs_devnet_deployment, strategy_manager)},
+        {"registry-coordinator", offsetof(mpavs_contracts_deployment, registry_coordinator)},
+        {"service-manager", offsetof(mpavs_contracts_deployment, service_manager)},
+        {"stake-registry", offsetof(mpavs_contracts_deployment, stake_registry)},
+        {"delegation-manager", offsetof(mpavs_contracts_deployment, delegation_manager)},
+        {"avs-directory", offsetof(mpavs_contracts_deployment, avs_directory)},
+        {"strategy-manager", offsetof(mpavs_contracts_deployment, strategy_manager)},
     };
     const char *vals[sizeof addrs / sizeof addrs[0]];
     for (size_t i = 0; i < sizeof addrs / sizeof addrs[0]; i++) vals[i] = cli_opt(a, addrs[i].opt);
@@ -683,9 +680,9 @@ static int net_parse(cli_args *a, net_cfg *n) {
     if ((rc = copy_str(n->network, sizeof n->network, net, "--network"))) return rc;
     if (!strcmp(net, "devnet")) {
         const char *path = dep ? dep : DEFAULT_DEPLOYMENT;
-        char err[600];
-        if (mpavs_devnet_deployment_load(&n->d, path, err, sizeof err))
-            return cli_error("operator: --network devnet: %s (deploy with `mpavs devnet deploy` or give --deployment)", err);
+        mpavs_error err = {0}; /* devnet errors hold no data */
+        if (mpavs_devnet_deployment_load(&n->d, &err, path))
+            return cli_error("operator: --network devnet: %s (deploy with `mpavs devnet deploy` or give --deployment)", err.message);
         n->have_strategy = true;
         n->liveness_verifier = n->d.tee_liveness_verifier;
         n->have_liveness = true;
@@ -737,36 +734,44 @@ static int net_parse(cli_args *a, net_cfg *n) {
  * Connect: rpc on n->rpc_url, check the chain id against the preset/deployment, resolve missing
  * addresses, and (with key) a sender for that key. Returns 0 or an exit code (ctx then closed).
  */
-static int net_connect(mpavs_devnet_ctx *c, net_cfg *n, const uint8_t *key) {
+static int net_connect(mpavs_contracts_ctx *c, net_cfg *n, const uint8_t *key) {
     memset(c, 0, sizeof *c);
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    if (!(c->rpc = mpavs_rpc_create(n->rpc_url, NULL))) return cli_usage_error("operator: unusable --rpc-url %s", n->rpc_url);
-    mpavs_rpc_error e = {0};
+    mpavs_rpc *rpc = mpavs_rpc_create(n->rpc_url, NULL);
+    if (!rpc) return cli_usage_error("operator: unusable --rpc-url %s", n->rpc_url);
+    if (mpavs_contracts_init(c, rpc, NULL)) { /* the sender is set below when there is a key */
+        mpavs_contracts_clear(c);
+        mpavs_rpc_destroy(rpc);
+        return cli_error("operator: out of memory");
+    }
+    mpavs_error e = {0};
     uint64_t cid = 0;
     int rc = 0, r = mpavs_rpc_chain_id(c->rpc, &cid, &e);
     if (r) rc = cli_error("operator: %s: %s (%s)", n->rpc_url, mpavs_rpc_strerror(r), e.message);
     else if (n->d.chain_id && cid != n->d.chain_id)
         rc = cli_error("operator: %s is chain %llu but --network %s is chain %llu", n->rpc_url, (unsigned long long)cid,
                        n->network, (unsigned long long)n->d.chain_id);
-    mpavs_rpc_error_clear(&e);
-    if (!rc && mpavs_devnet_resolve_addresses(c, &n->d)) rc = cli_error("operator: %s", c->error);
+    mpavs_error_clear(&e);
+    if (!rc && mpavs_contracts_resolve_addresses(c, &n->d)) rc = cli_error("operator: %s", c->error.message);
     if (!rc && key) {
         r = mpavs_sender_create(&c->sender, &e, c->rpc, key, NULL);
         if (r) rc = cli_error("operator: %s: %s (%s)", n->rpc_url, mpavs_sender_strerror(r), e.message);
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
     }
     if (rc) {
         mpavs_rpc_destroy(c->rpc);
         c->rpc = NULL;
+        mpavs_contracts_clear(c);
     }
     return rc;
 }
 
-static void net_close(mpavs_devnet_ctx *c) {
+static void net_close(mpavs_contracts_ctx *c) {
     mpavs_sender_destroy(c->sender);
     mpavs_rpc_destroy(c->rpc);
     c->sender = NULL;
     c->rpc = NULL;
+    mpavs_contracts_clear(c);
 }
 
 /* ---------------- signer (the operator's ECDSA key) ---------------- */
@@ -846,11 +851,11 @@ typedef struct {
     cli_args a;
     net_cfg n;
     signer_opts s;
-    mpavs_devnet_ctx c;
+    mpavs_contracts_ctx c;
     bool connected;
     uint8_t sk[32];
     mpavs_address me;
-    mpavs_devnet_standing st; /* the operator's standing when connected */
+    mpavs_contracts_standing st; /* the operator's standing when connected */
 } tx_cmd;
 
 /* --help, then the network and signer options. Returns -1 to go on, else an exit code. */
@@ -875,7 +880,7 @@ static int tx_connect(tx_cmd *t, bool need_operator) {
     int rc = signer_load(t->sk, &t->me, &t->s);
     if (rc || (rc = net_connect(&t->c, &t->n, t->sk))) return rc;
     t->connected = true;
-    if (mpavs_devnet_operator_status(&t->c, &t->n.d, &t->st, &t->me)) return cli_error("operator %s: %s", t->cmd, t->c.error);
+    if (mpavs_contracts_operator_status(&t->c, &t->n.d, &t->st, &t->me)) return cli_error("operator %s: %s", t->cmd, t->c.error.message);
     if (need_operator && !t->st.is_operator)
         return cli_error("operator %s: the account is not an EigenLayer operator: run `mpavs operator register` first",
                          t->cmd);
@@ -883,7 +888,7 @@ static int tx_connect(tx_cmd *t, bool need_operator) {
 }
 
 /* Report the context's error for a failed library call. Returns 1. */
-static int tx_fail(tx_cmd *t) { return cli_error("operator %s: %s", t->cmd, t->c.error); }
+static int tx_fail(tx_cmd *t) { return cli_error("operator %s: %s", t->cmd, t->c.error.message); }
 
 /* Close and wipe. Returns rc. */
 static int tx_end(tx_cmd *t, int rc) {
@@ -912,7 +917,7 @@ static int op_register(int argc, char **argv) {
     tx_plan p = {"DelegationManager", &t.n.d.delegation_manager, "registerAsOperator((address,address,uint32),string)",
                  args};
     if (!(rc = confirm(&t.n, &t.me, &p, 1, t.s.yes))) {
-        if (mpavs_devnet_register_as_operator(&t.c, &t.n.d)) rc = tx_fail(&t);
+        if (mpavs_contracts_register_as_operator(&t.c, &t.n.d)) rc = tx_fail(&t);
         else printf("registered as an EigenLayer operator (gas used %llu)\n", (unsigned long long)t.c.gas_used);
     }
     return tx_end(&t, rc);
@@ -980,7 +985,7 @@ static int op_deposit(int argc, char **argv) {
     if (amt && decimals != -2 && (rc = parse_amount(&amount, amt, decimals))) return rc;
     if ((rc = tx_connect(&t, true))) return tx_end(&t, rc);
     uint8_t tokdec = 0;
-    if (mpavs_devnet_strategy_token(&t.c, &t.n.d.token, &tokdec, &t.n.d.strategy)) return tx_end(&t, tx_fail(&t));
+    if (mpavs_contracts_strategy_token(&t.c, &t.n.d.token, &tokdec, &t.n.d.strategy)) return tx_end(&t, tx_fail(&t));
     if (amt && decimals == -2 && (rc = parse_amount(&amount, amt, tokdec))) return tx_end(&t, rc);
     if (!check) {
         char sm[43], st[43], tk[43], am[80], a1[300], a2[400];
@@ -994,12 +999,12 @@ static int op_deposit(int argc, char **argv) {
         tx_plan p[2] = {{"token", &t.n.d.token, "approve(address,uint256)", a1},
                         {"StrategyManager", &t.n.d.strategy_manager, "depositIntoStrategy(address,address,uint256)", a2}};
         if ((rc = confirm(&t.n, &t.me, p, 2, t.s.yes))) return tx_end(&t, rc);
-        if (mpavs_devnet_deposit_into(&t.c, &t.n.d, &t.n.d.strategy, &amount)) return tx_end(&t, tx_fail(&t));
+        if (mpavs_contracts_deposit_into(&t.c, &t.n.d, &t.n.d.strategy, &amount)) return tx_end(&t, tx_fail(&t));
         printf("deposited %s\n", am);
     }
     mpavs_u256 shares;
     char sh[80];
-    if (mpavs_devnet_operator_shares(&t.c, &t.n.d, &shares, &t.me, &t.n.d.strategy)) return tx_end(&t, tx_fail(&t));
+    if (mpavs_contracts_operator_shares(&t.c, &t.n.d, &shares, &t.me, &t.n.d.strategy)) return tx_end(&t, tx_fail(&t));
     u256_dec(sh, &shares);
     printf("operator_shares: %s\n", sh);
     return tx_end(&t, 0);
@@ -1008,13 +1013,13 @@ static int op_deposit(int argc, char **argv) {
 /* ---------------- opt-in / opt-out ---------------- */
 
 /* "0,1" → ascending distinct quorum numbers. Returns the count, or -1 after a usage error. */
-static int parse_quorums(uint8_t q[MPAVS_DEVNET_MAX_QUORUMS], const char *s) {
-    bool seen[MPAVS_DEVNET_MAX_QUORUMS] = {false};
+static int parse_quorums(uint8_t q[MPAVS_CONTRACTS_MAX_QUORUMS], const char *s) {
+    bool seen[MPAVS_CONTRACTS_MAX_QUORUMS] = {false};
     const char *p = s;
     while (*p) {
         char *end;
         long v = strtol(p, &end, 10);
-        if (end == p || v < 0 || v >= MPAVS_DEVNET_MAX_QUORUMS || (*end && *end != ',')) {
+        if (end == p || v < 0 || v >= MPAVS_CONTRACTS_MAX_QUORUMS || (*end && *end != ',')) {
             cli_usage_error("operator: --quorums: expected comma-separated numbers 0..191, got '%s'", s);
             return -1;
         }
@@ -1022,7 +1027,7 @@ static int parse_quorums(uint8_t q[MPAVS_DEVNET_MAX_QUORUMS], const char *s) {
         p = *end ? end + 1 : end;
     }
     int n = 0;
-    for (int i = 0; i < MPAVS_DEVNET_MAX_QUORUMS; i++)
+    for (int i = 0; i < MPAVS_CONTRACTS_MAX_QUORUMS; i++)
         if (seen[i]) q[n++] = (uint8_t)i;
     if (!n) cli_usage_error("operator: --quorums: no quorum given");
     return n ? n : -1;
@@ -1068,7 +1073,7 @@ static int op_opt_in(int argc, char **argv) {
     if (rc >= 0) return rc;
     const char *qs = cli_opt(&t.a, "quorums"), *sock = cli_opt(&t.a, "socket"), *vs = cli_opt(&t.a, "sig-valid-secs");
     const char *bkf = cli_opt(&t.a, "bls-key-file"), *bpw = cli_opt(&t.a, "bls-password-file");
-    uint8_t q[MPAVS_DEVNET_MAX_QUORUMS];
+    uint8_t q[MPAVS_CONTRACTS_MAX_QUORUMS];
     int nq = parse_quorums(q, qs ? qs : "0");
     if (nq < 0) return 2;
     if (!sock) sock = "Not Needed";
@@ -1101,8 +1106,8 @@ static int op_opt_in(int argc, char **argv) {
                  args};
     if ((rc = confirm(&t.n, &t.me, &p, 1, t.s.yes))) goto out;
     uint8_t id[32];
-    if (mpavs_devnet_opt_in(&t.c, &t.n.d, t.sk, bsk, q, (size_t)nq, sock, salt, expiry) ||
-        mpavs_devnet_operator_id(&t.c, &t.n.d, &t.me, id)) {
+    if (mpavs_contracts_opt_in(&t.c, &t.n.d, t.sk, bsk, q, (size_t)nq, sock, salt, expiry) ||
+        mpavs_contracts_operator_id(&t.c, &t.n.d, &t.me, id)) {
         rc = tx_fail(&t);
     } else {
         printf("opted in (gas used %llu)\n", (unsigned long long)t.c.gas_used);
@@ -1118,7 +1123,7 @@ static int op_opt_out(int argc, char **argv) {
     int rc = tx_begin(&t, "opt-out", argc, argv, OPTOUT_HELP);
     if (rc >= 0) return rc;
     const char *qs = cli_opt(&t.a, "quorums");
-    uint8_t q[MPAVS_DEVNET_MAX_QUORUMS];
+    uint8_t q[MPAVS_CONTRACTS_MAX_QUORUMS];
     int nq = parse_quorums(q, qs ? qs : "0");
     if (nq < 0) return 2;
     if ((rc = tx_connect(&t, false))) return tx_end(&t, rc);
@@ -1127,7 +1132,7 @@ static int op_opt_out(int argc, char **argv) {
     snprintf(args, sizeof args, "    quorumNumbers = %s\n", qt);
     tx_plan p = {"RegistryCoordinator", &t.n.d.registry_coordinator, "deregisterOperator(bytes)", args};
     if (!(rc = confirm(&t.n, &t.me, &p, 1, t.s.yes))) {
-        if (mpavs_devnet_opt_out(&t.c, &t.n.d, q, (size_t)nq)) rc = tx_fail(&t);
+        if (mpavs_contracts_opt_out(&t.c, &t.n.d, q, (size_t)nq)) rc = tx_fail(&t);
         else printf("opted out of %s (gas used %llu)\n", qt, (unsigned long long)t.c.gas_used);
     }
     return tx_end(&t, rc);
@@ -1154,7 +1159,7 @@ static bool file_operator_id(uint8_t id[32], const char *path) {
     if (!o) return false;
     const char *s = json_string_value(json_object_get(o, "pubKey"));
     mpavs_bn254_g1 pk;
-    bool ok = s && mpavs_devnet_bls_pubkey_parse(&pk, s) == 0;
+    bool ok = s && mpavs_keystore_bls_pubkey_parse(&pk, s) == 0;
     if (ok) mpavs_bls_operator_id(id, &pk);
     json_decref(o);
     return ok;
@@ -1220,15 +1225,15 @@ static int op_status(int argc, char **argv) {
     if (!(bkf ? copy_str(path, sizeof path, bkf, "--bls-key-file") : key_path(path, sizeof path, dir, name, true)))
         have_file_id = file_operator_id(file_id, path);
 
-    mpavs_devnet_ctx c;
+    mpavs_contracts_ctx c;
     if ((rc = net_connect(&c, &n, NULL))) return rc;
-    mpavs_devnet_standing *st = calloc(1, sizeof *st);
+    mpavs_contracts_standing *st = calloc(1, sizeof *st);
     if (!st) {
         net_close(&c);
         return cli_error("operator status: out of memory");
     }
-    if (mpavs_devnet_operator_status(&c, &n.d, st, &me)) {
-        rc = cli_error("operator status: %s", c.error);
+    if (mpavs_contracts_operator_status(&c, &n.d, st, &me)) {
+        rc = cli_error("operator status: %s", c.error.message);
         goto close;
     }
     char bm[80];
@@ -1250,20 +1255,26 @@ static int op_status(int argc, char **argv) {
     static const uint8_t zero[32];
     const uint8_t *id = memcmp(st->operator_id, zero, 32) ? st->operator_id : have_file_id ? file_id : NULL;
     /* the attestation layer may be another chain */
-    mpavs_devnet_ctx ac = {0};
+    mpavs_contracts_ctx ac = {0};
     bool other = n.att_rpc_url[0] && strcmp(n.att_rpc_url, n.rpc_url) != 0;
-    ac.rpc = other ? mpavs_rpc_create(n.att_rpc_url, NULL) : c.rpc;
-    if (!ac.rpc) {
+    mpavs_rpc *arpc = other ? mpavs_rpc_create(n.att_rpc_url, NULL) : c.rpc;
+    if (!arpc) {
         rc = cli_error("operator status: unusable attestation RPC URL %s", n.att_rpc_url);
+        goto close;
+    }
+    if (mpavs_contracts_init(&ac, arpc, NULL)) {
+        mpavs_contracts_clear(&ac);
+        if (other) mpavs_rpc_destroy(arpc);
+        rc = cli_error("operator status: out of memory");
         goto close;
     }
     if (n.profile[0]) printf("attestation_profile: %s\n", n.profile);
     printf("attestation_rpc_url: %s\n", other ? n.att_rpc_url : n.rpc_url);
     if (n.have_liveness && id) {
-        mpavs_devnet_liveness lv;
+        mpavs_contracts_liveness lv;
         print_address("liveness_verifier", &n.liveness_verifier);
-        if (mpavs_devnet_liveness_status(&ac, &lv, &n.liveness_verifier, id)) {
-            rc = cli_error("operator status: attestation layer: %s", ac.error);
+        if (mpavs_contracts_liveness_status(&ac, &lv, &n.liveness_verifier, id)) {
+            rc = cli_error("operator status: attestation layer: %s", ac.error.message);
         } else {
             printf("attested_at: %llu\nattest_validity_seconds: %llu\nliveness_valid_until: %llu\nlive: %s\n",
                    (unsigned long long)lv.attested_at, (unsigned long long)lv.validity_seconds,
@@ -1275,7 +1286,7 @@ static int op_status(int argc, char **argv) {
     }
     if (!rc && have_att) {
         mpavs_u256 bal;
-        mpavs_rpc_error e = {0};
+        mpavs_error e = {0};
         int r = mpavs_rpc_get_balance(ac.rpc, &bal, &e, att.bytes, "latest");
         if (r) {
             rc = cli_error("operator status: eth_getBalance: %s (%s)", mpavs_rpc_strerror(r), e.message);
@@ -1285,9 +1296,10 @@ static int op_status(int argc, char **argv) {
             print_address("attestation_account", &att);
             printf("attestation_balance_wei: %s\n", v);
         }
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
     }
     if (other) mpavs_rpc_destroy(ac.rpc);
+    mpavs_contracts_clear(&ac);
 close:
     free(st);
     net_close(&c);

@@ -386,12 +386,13 @@ static int quote_collateral(int argc, char **argv) {
     unsigned char *p = q ? cli_read_file(pf, &pl) : NULL, *r = p ? cli_read_file(rf, &rl) : NULL;
     unsigned char *s = (r && sf) ? cli_read_file(sf, &sl) : NULL, *c = (r && cf) ? cli_read_file(cf, &cl) : NULL;
     int rc = 2;
-    char *json = NULL, detail[256];
+    char *json = NULL;
+    mpavs_error detail = {0}; /* dcap errors hold no data */
     if (!t || !q || !p || !r || (sf && !s) || (cf && !c)) goto out;
-    int e = mpavs_dcap_collateral_assemble(&json, detail, sizeof detail, (const char *)t, tl, (const char *)q, ql,
+    int e = mpavs_dcap_collateral_assemble(&json, &detail, (const char *)t, tl, (const char *)q, ql,
                                            p, pl, r, rl, (const char *)s, (const char *)c);
     if (e) {
-        rc = cli_error("quote collateral: %s: %s", mpavs_dcap_strerror(e), detail);
+        rc = cli_error("quote collateral: %s: %s", mpavs_dcap_strerror(e), detail.message);
         goto out;
     }
     FILE *f = fopen(of, "wb");

@@ -30,8 +30,8 @@ static mpavs_rpc *open_rpc(cli_args *a) {
     return c;
 }
 
-static int rpc_failure(const char *what, int r, const mpavs_rpc_error *e) {
-    if (r == MPAVS_RPC_ERR_RPC) return cli_error("%s: node error %ld: %s", what, e->code, e->message);
+static int rpc_failure(const char *what, int r, const mpavs_error *e) {
+    if (r == MPAVS_RPC_ERR_RPC) return cli_error("%s: node error %ld: %s", what, e->rpc_code, e->message);
     return cli_error("%s: %s: %s", what, mpavs_rpc_strerror(r), e->message);
 }
 
@@ -60,14 +60,14 @@ int cmd_rpc(int argc, char **argv) {
     char *ptext = json_dumps(params, JSON_COMPACT);
     json_decref(params);
     char *result = NULL;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     int r = mpavs_rpc_call(c, &result, &e, pos[0], ptext);
     int rc = 0;
     if (r) rc = rpc_failure("rpc", r, &e);
     else puts(result);
     free(result);
     free(ptext);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     mpavs_rpc_destroy(c);
     return rc;
 }
@@ -147,7 +147,7 @@ int cmd_call(int argc, char **argv) {
     uint8_t *data = NULL, *ret = NULL;
     size_t len = 0, rl = 0;
     mpavs_address to, fa;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     if (n < 2) {
         rc = n < 0 ? 2 : cli_usage_error("call: expected TO and SIG");
         goto out;
@@ -170,7 +170,7 @@ out:
     free(ret);
     free(data);
     mpavs_abi_signature_free(sig);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     mpavs_rpc_destroy(c);
     return rc;
 }
@@ -205,7 +205,7 @@ int cmd_send(int argc, char **argv) {
     size_t len = 0;
     mpavs_abi_signature *sig = NULL;
     mpavs_sender *s = NULL;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     mpavs_address to;
     mpavs_u256 value = {{0}}, gas = {{0}};
     mpavs_sender_result res;
@@ -252,7 +252,7 @@ out:
     mpavs_sender_destroy(s);
     free(data);
     mpavs_abi_signature_free(sig);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     mpavs_rpc_destroy(c);
     return rc;
 }

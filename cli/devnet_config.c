@@ -90,7 +90,7 @@ int dv_write_aggregator_config(char *path, const dv_net *n) {
     hostport(metrics, sizeof metrics, n->aggregator_metrics_port);
     key_hex(key, n->deployer_sk);
     dv_fmt(db, sizeof db, "%s/aggregator.db", n->dir);
-    const mpavs_devnet_deployment *d = &n->dep;
+    const mpavs_contracts_deployment *d = &n->dep;
     json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:[{s:i, s:s, s:s}], s:s, s:I, s:I, s:I, s:I,"
                           " s:[{s:I, s:s, s:I}], s:s, s:s}",
                           "ListenAddr", listen, "EcdsaPrivateKey", key, "EthHttpEndpoint", n->avs_url,
@@ -119,7 +119,7 @@ int dv_write_operator_config(char *path, const dv_net *n, size_t i) {
     hostport(api, sizeof api, op->node_api_port);
     key_hex(key, op->ecdsa_sk);
     dv_fmt(state, sizeof state, "%s/state.json", op->dir);
-    const mpavs_devnet_deployment *d = &n->dep;
+    const mpavs_contracts_deployment *d = &n->dep;
     json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:i}, s:s, s:s}",
                           "ProverURL", prover, "AggregatorURL", agg, "BlsKeyFile", op->bls_key_file,
                           "BlsKeyPassword", op->password, "EthRpcUrl", n->avs_url,

@@ -97,17 +97,17 @@ static void str(char *out, size_t cap, json_t *o, const char *key) {
 static int poll_aggregator(dv_watch *w, const dv_net *n, dv_confirm *out, size_t cap, size_t *nout) {
     char params[64], *res = NULL;
     snprintf(params, sizeof params, "[{\"since\":%" PRIu64 "}]", w->since);
-    mpavs_rpc_error err = {0};
+    mpavs_error err = {0};
     int r = mpavs_rpc_call(w->agg, &res, &err, "mpavs_confirmations", params);
-    if (r == MPAVS_RPC_ERR_RPC && err.code == -32601) {
+    if (r == MPAVS_RPC_ERR_RPC && err.rpc_code == -32601) {
         w->source = DV_SRC_LOGS; /* an aggregator without the mpavs method */
-        mpavs_rpc_error_clear(&err);
+        mpavs_error_clear(&err);
         return 0;
     }
     if (r) {
         snprintf(w->last_error, sizeof w->last_error, "mpavs_confirmations: %s: %.100s", mpavs_rpc_strerror(r),
                  err.message);
-        mpavs_rpc_error_clear(&err);
+        mpavs_error_clear(&err);
         return -1;
     }
     json_t *root = json_loads(res, 0, NULL);
@@ -159,12 +159,12 @@ static bool decode_two_bytes(const uint8_t *data, size_t len, const uint8_t **a,
 }
 
 static int poll_logs(dv_watch *w, const dv_net *n, dv_confirm *out, size_t cap, size_t *nout) {
-    mpavs_rpc_error err = {0};
+    mpavs_error err = {0};
     uint64_t head;
     int r = mpavs_rpc_block_number(w->avs, &head, &err);
     if (r) {
         snprintf(w->last_error, sizeof w->last_error, "AVS chain: eth_blockNumber: %s", mpavs_rpc_strerror(r));
-        mpavs_rpc_error_clear(&err);
+        mpavs_error_clear(&err);
         return -1;
     }
     if (head < w->next_block) return 0;
@@ -184,7 +184,7 @@ static int poll_logs(dv_watch *w, const dv_net *n, dv_confirm *out, size_t cap, 
     r = mpavs_rpc_get_logs(w->avs, &logs, &nlogs, &err, &f);
     if (r) {
         snprintf(w->last_error, sizeof w->last_error, "AVS chain: eth_getLogs: %s", mpavs_rpc_strerror(r));
-        mpavs_rpc_error_clear(&err);
+        mpavs_error_clear(&err);
         return -1;
     }
     size_t i = 0;
@@ -203,7 +203,7 @@ static int poll_logs(dv_watch *w, const dv_net *n, dv_confirm *out, size_t cap, 
             if (mpavs_rpc_get_block_by_hash(w->l2, &b, &found, &err, state) == MPAVS_RPC_OK && found)
                 d->block = d->task_id = b.number;
             mpavs_rpc_block_clear(&b);
-            mpavs_rpc_error_clear(&err);
+            mpavs_error_clear(&err);
         }
         snprintf(d->digest, sizeof d->digest, "?");
         if (mpavs_hex_encode(d->tx_hash, sizeof d->tx_hash, lg->tx_hash, 32, true) != MPAVS_HEX_OK) d->tx_hash[0] = 0;

@@ -90,7 +90,7 @@ typedef struct {
     uint64_t avs_chain_id, l2_chain_id;
     uint8_t l2_genesis_hash[32];
     uint64_t avs_start_block; /* AVS block when the contracts were deployed (log scans start here) */
-    mpavs_devnet_deployment dep;
+    mpavs_contracts_deployment dep;
     uint8_t deployer_sk[32]; /* anvil dev account 0: deployer, state confirmer, aggregator */
     char dir[DV_PATH];       /* state directory (absolute) */
     char root[DV_PATH];      /* repository root (absolute) */

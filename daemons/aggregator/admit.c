@@ -57,9 +57,9 @@ static bool poe_digest(uint8_t out[32], const mpavs_wire_task_request *r) {
         return true;
     }
     mpavs_tasksrc_poe poe;
-    mpavs_tasksrc_error e = {0};
+    mpavs_error e = {0};
     int pr = mpavs_tasksrc_poe_parse(&poe, &e, r->state, r->state_len);
-    mpavs_tasksrc_error_clear(&e);
+    mpavs_error_clear(&e);
     if (pr != MPAVS_TASKSRC_OK) return false;
     mpavs_avs_poe_digest(out, poe.batch_hash, poe.state_hash, poe.prev_state_root, poe.new_state_root,
                          poe.withdrawal_root);
@@ -76,9 +76,9 @@ static agg_task *find_task(agg_daemon *d, const mpavs_wire_task_request *r, int 
     }
     if (r->identifier == MPAVS_TASK_SCROLL || r->identifier == MPAVS_TASK_LINEA) {
         mpavs_tasksrc_scroll_metadata m;
-        mpavs_tasksrc_error e = {0};
+        mpavs_error e = {0};
         int pr = mpavs_tasksrc_scroll_metadata_parse(&m, &e, r->metadata, r->metadata_len);
-        mpavs_tasksrc_error_clear(&e);
+        mpavs_error_clear(&e);
         if (pr != MPAVS_TASKSRC_OK) {
             *why = reject(msg, cap, REJ_UNKNOWN_TASK, "metadata is not the {batch_id,start_block,end_block} JSON");
             return NULL;

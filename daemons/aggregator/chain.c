@@ -5,6 +5,7 @@
 #include "mpavs/abi.h"
 #include "mpavs/bls.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,21 +62,37 @@ void agg_pool_destroy(agg_pool *p) {
     pthread_cond_destroy(&p->cv);
 }
 
-int agg_call(mpavs_rpc *rpc, mpavs_abi_value **ret, mpavs_abi_signature **sig, mpavs_rpc_error *err,
-             const mpavs_address *to, const char *signature, const uint8_t *args, size_t len, const char *tag) {
+static const char *const CALL_SIG_TEXT[AGG_NSIGS] = {
+    [AGG_SIG_COMMITTEES] = "committees(uint256)(uint256,string,bytes,bytes)",
+    [AGG_SIG_BLS_APK_REGISTRY] = "blsApkRegistry()(address)",
+    [AGG_SIG_STAKE_REGISTRY] = "stakeRegistry()(address)",
+    [AGG_SIG_ATTEST_VALIDITY] = "attestValiditySeconds()(uint256)",
+    [AGG_SIG_ATTESTED_PROVERS] = "attestedProvers(bytes32)((bytes32,bytes32),uint256)",
+    [AGG_SIG_ATTESTED_PROVER_ADDR] = "attestedProverAddr(bytes32)(address)",
+};
+
+/* Parsed once (pthread_once) and kept for the life of the process; read-only afterwards. */
+static mpavs_abi_signature *call_sigs[AGG_NSIGS];
+static bool call_sigs_ok;
+static pthread_once_t call_sigs_once = PTHREAD_ONCE_INIT;
+
+static void parse_call_sigs(void) {
+    for (size_t i = 0; i < AGG_NSIGS; i++)
+        if (mpavs_abi_signature_parse(&call_sigs[i], CALL_SIG_TEXT[i]) || !call_sigs[i]->outputs) return;
+    call_sigs_ok = true;
+}
+
+int agg_call(mpavs_rpc *rpc, mpavs_abi_value **ret, mpavs_error *err, const mpavs_address *to, agg_sig sig,
+             const uint8_t *args, size_t len, const char *tag) {
     *ret = NULL;
-    *sig = NULL;
-    mpavs_abi_signature *s = NULL;
-    if (mpavs_abi_signature_parse(&s, signature) || !s->outputs) {
-        mpavs_abi_signature_free(s);
-        snprintf(err->message, sizeof err->message, "bad signature %s", signature);
+    pthread_once(&call_sigs_once, parse_call_sigs);
+    if (!call_sigs_ok || (unsigned)sig >= AGG_NSIGS) {
+        snprintf(err->message, sizeof err->message, "cannot parse the call signatures (out of memory?)");
         return -1;
     }
+    const mpavs_abi_signature *s = call_sigs[sig];
     uint8_t *data = malloc(4 + len);
-    if (!data) {
-        mpavs_abi_signature_free(s);
-        return MPAVS_RPC_ERR_NOMEM;
-    }
+    if (!data) return MPAVS_RPC_ERR_NOMEM;
     mpavs_abi_signature_selector(data, s);
     if (len) memcpy(data + 4, args, len);
     mpavs_rpc_callmsg m = {.to = to->bytes, .data = data, .data_len = 4 + len};
@@ -83,38 +100,31 @@ int agg_call(mpavs_rpc *rpc, mpavs_abi_value **ret, mpavs_abi_signature **sig, m
     size_t olen = 0;
     int r = mpavs_rpc_eth_call(rpc, &out, &olen, err, &m, tag);
     free(data);
-    if (r) {
-        mpavs_abi_signature_free(s);
-        return r;
-    }
+    if (r) return r;
     mpavs_abi_value *v = NULL;
     int dr = mpavs_abi_decode(&v, s->outputs, out, olen);
     free(out);
     if (dr) {
-        snprintf(err->message, sizeof err->message, "%s: %s", signature, mpavs_abi_strerror(dr));
-        mpavs_abi_signature_free(s);
+        snprintf(err->message, sizeof err->message, "%s: %s", s->canonical, mpavs_abi_strerror(dr));
         return -1;
     }
     *ret = v;
-    *sig = s;
     return 0;
 }
 
 /* An address returned by a no-argument getter. */
-static bool get_address(mpavs_rpc *rpc, mpavs_address *out, const mpavs_address *to, const char *sig, char *err,
+static bool get_address(mpavs_rpc *rpc, mpavs_address *out, const mpavs_address *to, agg_sig sig, char *err,
                         size_t cap) {
     mpavs_abi_value *v;
-    mpavs_abi_signature *s;
-    mpavs_rpc_error e = {0};
-    int r = agg_call(rpc, &v, &s, &e, to, sig, NULL, 0, NULL);
+    mpavs_error e = {0};
+    int r = agg_call(rpc, &v, &e, to, sig, NULL, 0, NULL);
     if (r) {
-        snprintf(err, cap, "%s: %s", sig, e.message);
-        mpavs_rpc_error_clear(&e);
+        snprintf(err, cap, "%s: %s", CALL_SIG_TEXT[sig], e.message);
+        mpavs_error_clear(&e);
         return false;
     }
     memcpy(out->bytes, v->items[0].fixed, 20);
     mpavs_abi_value_free(v);
-    mpavs_abi_signature_free(s);
     return true;
 }
 
@@ -128,13 +138,11 @@ static bool read_committee(agg_daemon *d, mpavs_rpc *rpc, int type, char *err, s
     uint8_t arg[32];
     word_u64(arg, (uint64_t)type);
     mpavs_abi_value *v;
-    mpavs_abi_signature *s;
-    mpavs_rpc_error e = {0};
-    int r = agg_call(rpc, &v, &s, &e, &d->cfg.service_manager, "committees(uint256)(uint256,string,bytes,bytes)", arg,
-                     32, NULL);
+    mpavs_error e = {0};
+    int r = agg_call(rpc, &v, &e, &d->cfg.service_manager, AGG_SIG_COMMITTEES, arg, 32, NULL);
     if (r) {
         snprintf(err, cap, "committees(%d): %s", type, e.message);
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         return false;
     }
     const mpavs_abi_value *q = &v->items[3];
@@ -145,7 +153,6 @@ static bool read_committee(agg_daemon *d, mpavs_rpc *rpc, int type, char *err, s
     d->committee_checked_ms[type] = agg_now_ms();
     pthread_mutex_unlock(&d->mu);
     mpavs_abi_value_free(v);
-    mpavs_abi_signature_free(s);
     return true;
 }
 
@@ -155,18 +162,18 @@ bool agg_chain_init(agg_daemon *d, char *err, size_t cap) {
         snprintf(err, cap, "EthHttpEndpoint: unusable URL %s", d->cfg.eth_url);
         return false;
     }
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     bool ok = true;
     if (mpavs_rpc_chain_id(rpc, &d->avs_chain_id, &e)) {
         snprintf(err, cap, "EthHttpEndpoint %s: eth_chainId: %s", d->cfg.eth_url, e.message);
         ok = false;
     }
-    ok = ok && get_address(rpc, &d->bls_apk_registry, &d->cfg.registry_coordinator, "blsApkRegistry()(address)", err,
+    ok = ok && get_address(rpc, &d->bls_apk_registry, &d->cfg.registry_coordinator, AGG_SIG_BLS_APK_REGISTRY, err,
                            cap);
-    ok = ok && get_address(rpc, &d->stake_registry, &d->cfg.registry_coordinator, "stakeRegistry()(address)", err,
+    ok = ok && get_address(rpc, &d->stake_registry, &d->cfg.registry_coordinator, AGG_SIG_STAKE_REGISTRY, err,
                            cap);
     for (int t = 1; ok && t < AGG_MAX_TYPES; t++) ok = read_committee(d, rpc, t, err, cap);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     agg_pool_put(&d->avs, rpc);
     return ok;
 }
@@ -219,7 +226,7 @@ bool agg_committee_quorums(agg_daemon *d, int type, uint8_t *quorums, size_t *nq
 bool agg_keys_refresh(agg_daemon *d) {
     mpavs_rpc *rpc = agg_pool_get(&d->avs);
     if (!rpc) return false;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     uint64_t head = 0;
     bool ok = mpavs_rpc_block_number(rpc, &head, &e) == MPAVS_RPC_OK;
     pthread_mutex_lock(&d->keys_mu);
@@ -258,7 +265,7 @@ bool agg_keys_refresh(agg_daemon *d) {
                  (unsigned long long)head);
     }
     free(found);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     agg_pool_put(&d->avs, rpc);
     return ok;
 }
@@ -282,14 +289,14 @@ static bool rpc_operator_state(agg_daemon *d, uint64_t block, const uint8_t *quo
     }
     mpavs_registry_operator *st = NULL;
     size_t n = 0;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     int r = mpavs_registry_operator_state(rpc, &st, &n, &e, d->cfg.operator_state_retriever.bytes,
                                           d->cfg.registry_coordinator.bytes, quorums, nq, (uint32_t)block);
     agg_pool_put(&d->avs, rpc);
     if (r) {
         snprintf(err, cap, "operator state at block %llu: %s (%.160s)", (unsigned long long)block,
                  mpavs_registry_strerror(r), e.message);
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         return false;
     }
     mpavs_agg_operator *ops = calloc(n ? n : 1, sizeof *ops);
@@ -337,42 +344,36 @@ static bool rpc_read_layer(agg_daemon *d, size_t li, const uint8_t id[32], mpavs
                            uint64_t *validity_s) {
     mpavs_rpc *rpc = agg_pool_get(&d->layers[li]);
     if (!rpc) return false;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     mpavs_abi_value *v = NULL;
-    mpavs_abi_signature *s = NULL;
     const mpavs_address *to = &d->cfg.layers[li].address;
     bool ok = true;
     uint64_t now = agg_now_ms();
     *time_s = 0;
     if (now - __atomic_load_n(&d->validity_checked_ms[li], __ATOMIC_RELAXED) > 60000) {
-        if (agg_call(rpc, &v, &s, &e, to, "attestValiditySeconds()(uint256)", NULL, 0, NULL) == 0) {
+        if (agg_call(rpc, &v, &e, to, AGG_SIG_ATTEST_VALIDITY, NULL, 0, NULL) == 0) {
             __atomic_store_n(&d->validity_s[li], u256_low64(&v->items[0].word), __ATOMIC_RELAXED);
             __atomic_store_n(&d->validity_checked_ms[li], now, __ATOMIC_RELAXED);
         } else {
             ok = false;
         }
         mpavs_abi_value_free(v);
-        mpavs_abi_signature_free(s);
         v = NULL;
-        s = NULL;
     }
-    if (ok && agg_call(rpc, &v, &s, &e, to, "attestedProvers(bytes32)((bytes32,bytes32),uint256)", id, 32, NULL) == 0)
+    if (ok && agg_call(rpc, &v, &e, to, AGG_SIG_ATTESTED_PROVERS, id, 32, NULL) == 0)
         *time_s = u256_low64(&v->items[1].word);
     else
         ok = false;
     mpavs_abi_value_free(v);
-    mpavs_abi_signature_free(s);
     v = NULL;
-    s = NULL;
-    if (ok && agg_call(rpc, &v, &s, &e, to, "attestedProverAddr(bytes32)(address)", id, 32, NULL) == 0)
+    if (ok && agg_call(rpc, &v, &e, to, AGG_SIG_ATTESTED_PROVER_ADDR, id, 32, NULL) == 0)
         memcpy(prover->bytes, v->items[0].fixed, 20);
     else
         ok = false;
     mpavs_abi_value_free(v);
-    mpavs_abi_signature_free(s);
     if (!ok) dlog(DLOG_WARN, "liveness_read_failed", "layer=%zu error=\"%s\"", li, e.message);
     *validity_s = __atomic_load_n(&d->validity_s[li], __ATOMIC_RELAXED);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     agg_pool_put(&d->layers[li], rpc);
     return ok;
 }
@@ -391,13 +392,13 @@ static bool rpc_layer_time(agg_daemon *d, size_t li, uint64_t *unix_s) {
     if (!rpc) return false;
     mpavs_rpc_block blk;
     bool found = false;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     bool ok = mpavs_rpc_get_block_by_number(rpc, &blk, &found, &e, "latest") == MPAVS_RPC_OK && found;
     if (ok) {
         *unix_s = blk.timestamp;
         mpavs_rpc_block_clear(&blk);
     }
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     agg_pool_put(&d->layers[li], rpc);
     return ok;
 }

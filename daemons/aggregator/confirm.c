@@ -15,7 +15,7 @@
 
 #include "common/log.h"
 #include "mpavs/abi.h"
-#include "mpavs/devnet.h"
+#include "mpavs/contracts.h"
 #include "mpavs/hex.h"
 #include "mpavs/sender.h"
 
@@ -157,10 +157,10 @@ static bool find_confirmation(mpavs_rpc *rpc, agg_daemon *d, const job *j, bool 
                           .topics = {topic0, topic1}, .ntopics = 2};
     mpavs_rpc_log *logs = NULL;
     size_t n = 0;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     if (mpavs_rpc_get_logs(rpc, &logs, &n, &e, &f)) {
         dlog(DLOG_WARN, "confirm_lookup_failed", "error=\"%s\"", e.message);
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         return false;
     }
     mpavs_abi_type *ty = NULL;
@@ -188,10 +188,10 @@ static bool find_confirmation(mpavs_rpc *rpc, agg_daemon *d, const job *j, bool 
 static bool wait_no_pending(mpavs_rpc *rpc, agg_daemon *d, const mpavs_address *me) {
     for (int i = 0; i < 120 && !d->stop; i++) {
         uint64_t latest = 0, pending = 0;
-        mpavs_rpc_error e = {0};
+        mpavs_error e = {0};
         bool ok = !mpavs_rpc_get_transaction_count(rpc, &latest, &e, me->bytes, "latest") &&
                   !mpavs_rpc_get_transaction_count(rpc, &pending, &e, me->bytes, "pending");
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         if (ok && pending <= latest) return true;
         struct timespec ts = {0, 500000000L};
         nanosleep(&ts, NULL);
@@ -248,7 +248,7 @@ static void retry_later(agg_daemon *d, job *j, const char *why, bool fatal) {
          j->type, j->id, dlog_quote(q, sizeof q, why));
 }
 
-static void confirm_one(agg_daemon *d, mpavs_devnet_ctx *ctx, const mpavs_devnet_deployment *dep, job *j) {
+static void confirm_one(agg_daemon *d, mpavs_contracts_ctx *ctx, const mpavs_contracts_deployment *dep, job *j) {
     uint8_t tx[32];
     uint64_t block = 0;
     if (j->attempts > 0) {
@@ -265,16 +265,16 @@ static void confirm_one(agg_daemon *d, mpavs_devnet_ctx *ctx, const mpavs_devnet
         }
     }
     agg_store_task_status(d->store, j->type, j->id, TASK_CONFIRMING, NULL);
-    mpavs_devnet_state_header h = {.committee_id = (uint64_t)j->type, .metadata = j->metadata,
+    mpavs_contracts_state_header h = {.committee_id = (uint64_t)j->type, .metadata = j->metadata,
                                    .metadata_len = j->metadata_len, .state = j->state, .state_len = j->state_len,
                                    .quorum_numbers = j->quorums, .thresholds = j->thresholds, .nquorums = j->nq,
                                    .reference_block_number = (uint32_t)j->ref_block};
     uint64_t gas = 0;
-    ctx->error[0] = 0;
-    int r = mpavs_devnet_confirm_state(ctx, dep, &h, j->out.non_signer_pks, j->out.n_non_signers, &j->out.apk_g2,
+    mpavs_error_clear(&ctx->error);
+    int r = mpavs_contracts_confirm_state(ctx, dep, &h, j->out.non_signer_pks, j->out.n_non_signers, &j->out.apk_g2,
                                        &j->out.sigma, &gas);
-    if (r == MPAVS_DEVNET_OK) finish(d, j, ctx->tx_hash, ctx->block_number, gas);
-    else retry_later(d, j, ctx->error, r == MPAVS_DEVNET_ERR_REVERTED || r == MPAVS_DEVNET_ERR_ARG);
+    if (r == MPAVS_CONTRACTS_OK) finish(d, j, ctx->tx_hash, ctx->block_number, gas);
+    else retry_later(d, j, ctx->error.message, r == MPAVS_CONTRACTS_ERR_REVERTED || r == MPAVS_CONTRACTS_ERR_ARG);
 }
 
 void *agg_confirm_thread(void *arg) {
@@ -282,9 +282,9 @@ void *agg_confirm_thread(void *arg) {
     mpavs_rpc_options ro = {.timeout_ms = 10000};
     mpavs_rpc *rpc = mpavs_rpc_create(d->cfg.eth_url, &ro);
     mpavs_sender *sender = NULL;
-    mpavs_devnet_ctx ctx;
+    mpavs_contracts_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
-    mpavs_devnet_deployment dep;
+    mpavs_contracts_deployment dep;
     memset(&dep, 0, sizeof dep);
     dep.chain_id = d->avs_chain_id;
     dep.registry_coordinator = d->cfg.registry_coordinator;
@@ -296,19 +296,24 @@ void *agg_confirm_thread(void *arg) {
                                .poll_interval_ms = 100, .cancel = (const volatile int *)&d->stop};
     while (!d->stop) {
         if (!sender) {
-            mpavs_rpc_error e = {0};
+            mpavs_error e = {0};
             if (rpc && mpavs_sender_create(&sender, &e, rpc, d->cfg.ecdsa_key, &so) != MPAVS_SENDER_OK) {
                 dlog(DLOG_WARN, "sender_unavailable", "error=\"%s\"", e.message);
                 sender = NULL;
             }
-            mpavs_rpc_error_clear(&e);
+            mpavs_error_clear(&e);
             if (!sender) {
                 struct timespec ts = {1, 0};
                 nanosleep(&ts, NULL);
                 continue;
             }
-            ctx.rpc = rpc;
-            ctx.sender = sender;
+            mpavs_contracts_clear(&ctx);
+            if (mpavs_contracts_init(&ctx, rpc, sender) != MPAVS_CONTRACTS_OK) {
+                dlog(DLOG_WARN, "sender_unavailable", "error=\"%s\"", ctx.error.message);
+                mpavs_sender_destroy(sender);
+                sender = NULL;
+                continue;
+            }
         }
         agg_tasks_reload(d);
         job j;
@@ -324,6 +329,7 @@ void *agg_confirm_thread(void *arg) {
         confirm_one(d, &ctx, &dep, &j);
         job_clear(&j);
     }
+    mpavs_contracts_clear(&ctx);
     mpavs_sender_destroy(sender);
     mpavs_rpc_destroy(rpc);
     return NULL;

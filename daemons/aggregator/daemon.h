@@ -226,13 +226,24 @@ uint64_t agg_now_ms(void);
 void agg_bump(uint64_t *c, uint64_t by);
 
 /* chain.c */
+/** The eth_call signatures the aggregator uses; agg_call parses them once per process. */
+typedef enum {
+    AGG_SIG_COMMITTEES,           /* committees(uint256)(uint256,string,bytes,bytes) */
+    AGG_SIG_BLS_APK_REGISTRY,     /* blsApkRegistry()(address) */
+    AGG_SIG_STAKE_REGISTRY,       /* stakeRegistry()(address) */
+    AGG_SIG_ATTEST_VALIDITY,      /* attestValiditySeconds()(uint256) */
+    AGG_SIG_ATTESTED_PROVERS,     /* attestedProvers(bytes32)((bytes32,bytes32),uint256) */
+    AGG_SIG_ATTESTED_PROVER_ADDR, /* attestedProverAddr(bytes32)(address) */
+    AGG_NSIGS
+} agg_sig;
+
 /**
- * eth_call to `to` of "f(in)(out)" with already encoded argument words args/len (may be
- * NULL/0) at tag (NULL = latest). Out: *ret, *sig (free both). Returns an mpavs_rpc code or
- * -1 for a decode error (err->message says why).
+ * eth_call to `to` of the pre-parsed signature sig with already encoded argument words
+ * args/len (may be NULL/0) at tag (NULL = latest). Out: *ret (mpavs_abi_value_free). Returns an
+ * mpavs_rpc code or -1 for a decode error (err->message says why).
  */
-int agg_call(mpavs_rpc *rpc, mpavs_abi_value **ret, mpavs_abi_signature **sig, mpavs_rpc_error *err,
-             const mpavs_address *to, const char *signature, const uint8_t *args, size_t len, const char *tag);
+int agg_call(mpavs_rpc *rpc, mpavs_abi_value **ret, mpavs_error *err, const mpavs_address *to, agg_sig sig,
+             const uint8_t *args, size_t len, const char *tag);
 /** Read registry addresses, chain id and the committees. Out: err text. */
 bool agg_chain_init(agg_daemon *d, char *err, size_t cap);
 /** Quorums bound to committee `type` (cached, refreshed every 60 s through d->chain). Returns false when unknown. */

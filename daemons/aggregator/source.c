@@ -37,10 +37,10 @@ static bool reference_block(agg_daemon *d, uint64_t *out) {
     mpavs_rpc *rpc = agg_pool_get(&d->avs);
     if (!rpc) return false;
     uint64_t head = 0;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     bool ok = mpavs_rpc_block_number(rpc, &head, &e) == MPAVS_RPC_OK && head > 0;
     if (!ok) dlog(DLOG_WARN, "avs_head_failed", "error=\"%s\"", e.message);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     agg_pool_put(&d->avs, rpc);
     *out = head - 1;
     return ok;
@@ -59,14 +59,14 @@ static void *chain_source(agg_daemon *d, const agg_chain_source *src) {
     bool checked = false;
     long backoff = 500;
     while (!d->stop) {
-        mpavs_rpc_error e = {0};
+        mpavs_error e = {0};
         uint64_t head = 0, cid = 0;
         if (!checked) {
             if (mpavs_rpc_chain_id(rpc, &cid, &e) == MPAVS_RPC_OK) {
                 if (cid != src->chain_id) {
                     dlog(DLOG_ERROR, "chain_source_wrong_chain", "url=%s expected=%" PRIu64 " got=%" PRIu64,
                          src->rpc_url, src->chain_id, cid);
-                    mpavs_rpc_error_clear(&e);
+                    mpavs_error_clear(&e);
                     nap(d, 10000);
                     continue;
                 }
@@ -75,7 +75,7 @@ static void *chain_source(agg_daemon *d, const agg_chain_source *src) {
         }
         if (!checked || mpavs_rpc_block_number(rpc, &head, &e) != MPAVS_RPC_OK) {
             dlog(DLOG_WARN, "chain_source_rpc", "url=%s error=\"%s\"", src->rpc_url, e.message);
-            mpavs_rpc_error_clear(&e);
+            mpavs_error_clear(&e);
             nap(d, backoff);
             backoff = backoff < 8000 ? backoff * 2 : 8000;
             continue;
@@ -151,11 +151,11 @@ static void *l1_source(agg_daemon *d, const agg_l1_source *src) {
     if (!next) {
         uint64_t head = 0;
         for (;;) {
-            mpavs_rpc_error e = {0};
+            mpavs_error e = {0};
             bool ok = mpavs_rpc_block_number(rpc, &head, &e) == MPAVS_RPC_OK;
             if (!ok) dlog(DLOG_WARN, "l1_source_rpc", "type=%d url=%s error=\"%s\"", src->identifier, src->endpoint,
                           e.message);
-            mpavs_rpc_error_clear(&e);
+            mpavs_error_clear(&e);
             if (ok || d->stop) break;
             nap(d, 4000);
         }
@@ -169,11 +169,11 @@ static void *l1_source(agg_daemon *d, const agg_l1_source *src) {
     while (!d->stop) {
         mpavs_rpc_log *logs = NULL;
         size_t n = 0;
-        mpavs_tasksrc_error e = {0};
+        mpavs_error e = {0};
         uint64_t before = mpavs_tasksrc_follower_next(f);
         if (mpavs_tasksrc_follower_poll(f, &logs, &n, &e) != MPAVS_TASKSRC_OK) {
             dlog(DLOG_WARN, "l1_source_poll", "type=%d error=\"%s\"", src->identifier, e.message);
-            mpavs_tasksrc_error_clear(&e);
+            mpavs_error_clear(&e);
             nap(d, 4000);
             continue;
         }
@@ -208,7 +208,7 @@ static void *l1_source(agg_daemon *d, const agg_l1_source *src) {
             if (r == MPAVS_TASKSRC_ERR_RPC) { /* transient: retry from this log (tasks are deduplicated by id) */
                 dlog(DLOG_WARN, "l1_task_retry", "type=%d block=%" PRIu64 " error=\"%s\"", src->identifier,
                      logs[i].block_number, e.message);
-                mpavs_tasksrc_error_clear(&e);
+                mpavs_error_clear(&e);
                 mpavs_tasksrc_follower_set_next(f, logs[i].block_number);
                 nap(d, 4000);
                 break;
@@ -216,7 +216,7 @@ static void *l1_source(agg_daemon *d, const agg_l1_source *src) {
             if (r) {
                 dlog(DLOG_WARN, "l1_task_skipped", "type=%d block=%" PRIu64 " error=\"%s\"", src->identifier,
                      logs[i].block_number, e.message);
-                mpavs_tasksrc_error_clear(&e);
+                mpavs_error_clear(&e);
                 continue;
             }
             agg_task_create(d, src->identifier, task.task_id, ref, task.ext_json, NULL, 0);

@@ -11,6 +11,7 @@
 #include "mpavs/keystore.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -49,28 +50,55 @@ mpavs_rpc *op_chain_client(const char *url) {
     return mpavs_rpc_create(url, &opt);
 }
 
-bool op_call(op *o, mpavs_rpc *rpc, int chain, const mpavs_address *to, const char *sig, const char *args,
-             mpavs_abi_value **ret, mpavs_abi_signature **sig_out, char *msg, size_t cap) {
+static const char *const CALL_SIG_TEXT[OP_NSIGS] = {
+    [OP_SIG_BLS_APK_REGISTRY] = "blsApkRegistry()(address)",
+    [OP_SIG_STAKE_REGISTRY] = "stakeRegistry()(address)",
+    [OP_SIG_OPERATOR_FROM_PUBKEY] = "getOperatorFromPubkeyHash(bytes32)(address)",
+    [OP_SIG_OPERATOR_STATUS] = "getOperatorStatus(address)(uint8)",
+    [OP_SIG_OPERATOR_ID] = "getOperatorId(address)(bytes32)",
+    [OP_SIG_QUORUM_BITMAP] = "getCurrentQuorumBitmap(bytes32)(uint192)",
+    [OP_SIG_CURRENT_STAKE] = "getCurrentStake(bytes32,uint8)(uint96)",
+    [OP_SIG_ATTEST_VALIDITY] = "attestValiditySeconds()(uint256)",
+    [OP_SIG_VERIFY_LIVENESS] = "verifyLivenessProofV2(bytes32,bytes32,address)(bool)",
+    [OP_SIG_ATTESTED_PROVERS] = "attestedProvers(bytes32)((bytes32,bytes32),uint256)",
+};
+
+/* Parsed once (pthread_once) and kept for the life of the process; read-only afterwards. */
+static mpavs_abi_signature *call_sigs[OP_NSIGS];
+static bool call_sigs_ok;
+static pthread_once_t call_sigs_once = PTHREAD_ONCE_INIT;
+
+static void parse_call_sigs(void) {
+    for (size_t i = 0; i < OP_NSIGS; i++)
+        if (mpavs_abi_signature_parse(&call_sigs[i], CALL_SIG_TEXT[i]) || !call_sigs[i]->outputs) return;
+    call_sigs_ok = true;
+}
+
+bool op_call(op *o, mpavs_rpc *rpc, int chain, const mpavs_address *to, op_sig sig, const char *args,
+             mpavs_abi_value **ret, char *msg, size_t cap) {
     *ret = NULL;
-    *sig_out = NULL;
-    mpavs_abi_signature *s = NULL;
+    pthread_once(&call_sigs_once, parse_call_sigs);
+    if (!call_sigs_ok || (unsigned)sig >= OP_NSIGS) {
+        snprintf(msg, cap, "cannot parse the call signatures (out of memory?)");
+        return false;
+    }
+    const mpavs_abi_signature *s = call_sigs[sig];
     mpavs_abi_value *v = NULL;
     uint8_t *data = NULL, *out = NULL;
     size_t len = 0, olen = 0;
     bool ok = false;
-    if (mpavs_abi_signature_parse(&s, sig) || !s->outputs || mpavs_abi_value_parse(&v, s->inputs, args ? args : "()") ||
-        mpavs_abi_encode_call(&data, &len, s, v)) {
-        snprintf(msg, cap, "%s: cannot encode the call", sig);
+    if (mpavs_abi_value_parse(&v, s->inputs, args ? args : "()") || mpavs_abi_encode_call(&data, &len, s, v)) {
+        snprintf(msg, cap, "%s: cannot encode the call", s->canonical);
         goto out;
     }
     mpavs_rpc_callmsg m = {.to = to->bytes, .data = data, .data_len = len};
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     double t0 = now_s();
     int r = mpavs_rpc_eth_call(rpc, &out, &olen, &e, &m, "latest");
     op_rpc_observe(o, "eth_call", chain, now_s() - t0, r == MPAVS_RPC_OK || r == MPAVS_RPC_ERR_RPC);
     if (r) {
         snprintf(msg, cap, "%s: %s%s%s", s->canonical, mpavs_rpc_strerror(r), e.message[0] ? ": " : "", e.message);
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         goto out;
     }
     if (olen == 0) {
@@ -81,12 +109,9 @@ bool op_call(op *o, mpavs_rpc *rpc, int chain, const mpavs_address *to, const ch
         snprintf(msg, cap, "%s: the result does not decode (wrong contract at that address?)", s->canonical);
         goto out;
     }
-    *sig_out = s;
-    s = NULL;
     ok = true;
 out:
     mpavs_abi_value_free(v);
-    mpavs_abi_signature_free(s);
     free(data);
     free(out);
     return ok;
@@ -97,72 +122,69 @@ static void addr_arg(char out[44], const mpavs_address *a) {
 }
 
 /* One-output call returning an address / a word / 32 bytes. */
-static bool call_addr(op *o, mpavs_rpc *rpc, int chain, const mpavs_address *to, const char *sig, const char *args,
+static bool call_addr(op *o, mpavs_rpc *rpc, int chain, const mpavs_address *to, op_sig sig, const char *args,
                       mpavs_address *out, char *msg, size_t cap) {
     mpavs_abi_value *r;
-    mpavs_abi_signature *s;
-    if (!op_call(o, rpc, chain, to, sig, args, &r, &s, msg, cap)) return false;
+    if (!op_call(o, rpc, chain, to, sig, args, &r, msg, cap)) return false;
     memcpy(out->bytes, r->items[0].fixed, 20);
     mpavs_abi_value_free(r);
-    mpavs_abi_signature_free(s);
     return true;
 }
 
-static bool call_word(op *o, mpavs_rpc *rpc, int chain, const mpavs_address *to, const char *sig, const char *args,
+static bool call_word(op *o, mpavs_rpc *rpc, int chain, const mpavs_address *to, op_sig sig, const char *args,
                       mpavs_u256 *out, uint8_t fixed[32], char *msg, size_t cap) {
     mpavs_abi_value *r;
-    mpavs_abi_signature *s;
-    if (!op_call(o, rpc, chain, to, sig, args, &r, &s, msg, cap)) return false;
+    if (!op_call(o, rpc, chain, to, sig, args, &r, msg, cap)) return false;
     if (out) *out = r->items[0].word;
     if (fixed) memcpy(fixed, r->items[0].fixed, 32);
     mpavs_abi_value_free(r);
-    mpavs_abi_signature_free(s);
     return true;
 }
 
 static bool load_key(op *o, char *msg, size_t cap) {
-    char *text = NULL;
-    size_t len = 0;
-    if (mpavs_keystore_read_file(&text, &len, o->cfg.bls_key_file) != MPAVS_KEYSTORE_OK) {
+    mpavs_error why = {0}; /* keystore errors hold no data: nothing to clear */
+    bool pub_matches = false;
+    int r = mpavs_keystore_bls_load(o->bls_sk, &pub_matches, &why, o->cfg.bls_key_file,
+                                    o->cfg.bls_password, strlen(o->cfg.bls_password));
+    mpavs_wipe(o->cfg.bls_password, sizeof o->cfg.bls_password);
+    if (r == MPAVS_KEYSTORE_ERR_IO) {
         snprintf(msg, cap, "BlsKeyFile %s: cannot read it", o->cfg.bls_key_file);
         return false;
     }
-    size_t sl = 0;
-    int r = mpavs_keystore_decrypt(o->bls_sk, sizeof o->bls_sk, &sl, NULL, text, len, o->cfg.bls_password,
-                                   strlen(o->cfg.bls_password));
-    free(text);
-    mpavs_wipe(o->cfg.bls_password, sizeof o->cfg.bls_password);
     if (r == MPAVS_KEYSTORE_ERR_MAC) {
         snprintf(msg, cap, "BlsKeyFile %s: wrong password (set BlsKeyPassword, BlsKeyPasswordFile or "
                            "MPAVS_BLS_KEY_PASSWORD)", o->cfg.bls_key_file);
         return false;
     }
-    if (r || sl != 32 || mpavs_bls_pubkey_g1(&o->pk, o->bls_sk) != MPAVS_BLS_OK) {
+    if (r || mpavs_bls_pubkey_g1(&o->pk, o->bls_sk) != MPAVS_BLS_OK) {
         snprintf(msg, cap, "BlsKeyFile %s: not a usable eigensdk BLS key file (%s)", o->cfg.bls_key_file,
-                 r ? mpavs_keystore_strerror(r) : "not a 32-byte BN254 secret key");
+                 r ? why.message : "invalid secret key");
         mpavs_wipe(o->bls_sk, sizeof o->bls_sk);
         return false;
     }
+    if (!pub_matches)
+        dlog(DLOG_WARN, "bls_key_pubkey_mismatch", "file=%s note=\"the pubKey field does not name the key (ignored, "
+             "as eigensdk)\"", o->cfg.bls_key_file);
     mpavs_bn254_g1_encode(o->pk_xy, &o->pk);
     mpavs_bls_operator_id(o->operator_id, &o->pk);
     return true;
 }
 
 static bool chain_info(op *o, mpavs_rpc *rpc, int chain, const char *url, uint64_t *id, char *msg, size_t cap) {
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     int r = MPAVS_RPC_ERR_TRANSPORT;
     for (int attempt = 0; attempt < 5 && !o->stopping; attempt++) {
         double t0 = now_s();
         r = mpavs_rpc_chain_id(rpc, id, &e);
         op_rpc_observe(o, "eth_chainId", chain, now_s() - t0, r == 0);
         if (r != MPAVS_RPC_ERR_TRANSPORT) break;
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         op_sleep(o, 1000L << attempt);
     }
     if (r) {
         snprintf(msg, cap, "%s %s: eth_chainId failed (%s: %s): check the URL and that the node is running",
                  chain ? "AttestationLayerRpcURL" : "EthRpcUrl", url, mpavs_rpc_strerror(r), e.message);
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         return false;
     }
     char *res = NULL;
@@ -173,7 +195,7 @@ static bool chain_info(op *o, mpavs_rpc *rpc, int chain, const char *url, uint64
         json_decref(j);
         free(res);
     }
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     return true;
 }
 
@@ -182,15 +204,15 @@ static bool check_registration(op *o, mpavs_rpc *avs, char *msg, size_t cap) {
     addr_arg(rc, &o->cfg.registry_coordinator);
     if (mpavs_hex_encode(idhex, sizeof idhex, o->operator_id, 32, true)) return false;
     const mpavs_address *RC = &o->cfg.registry_coordinator;
-    if (!call_addr(o, avs, 0, RC, "blsApkRegistry()(address)", NULL, &o->bls_apk_registry, m, sizeof m) ||
-        !call_addr(o, avs, 0, RC, "stakeRegistry()(address)", NULL, &o->stake_registry, m, sizeof m)) {
+    if (!call_addr(o, avs, 0, RC, OP_SIG_BLS_APK_REGISTRY, NULL, &o->bls_apk_registry, m, sizeof m) ||
+        !call_addr(o, avs, 0, RC, OP_SIG_STAKE_REGISTRY, NULL, &o->stake_registry, m, sizeof m)) {
         snprintf(msg, cap, "RegistryCoordinatorAddress %s is not a RegistryCoordinator on chain %" PRIu64 " (%s): "
                  "check the address and EthRpcUrl", rc, o->avs_chain_id, m);
         return false;
     }
     char args[80];
     snprintf(args, sizeof args, "(%s)", idhex);
-    if (!call_addr(o, avs, 0, &o->bls_apk_registry, "getOperatorFromPubkeyHash(bytes32)(address)", args,
+    if (!call_addr(o, avs, 0, &o->bls_apk_registry, OP_SIG_OPERATOR_FROM_PUBKEY, args,
                    &o->operator_addr, m, sizeof m)) {
         snprintf(msg, cap, "BLSApkRegistry.getOperatorFromPubkeyHash: %s", m);
         return false;
@@ -208,8 +230,8 @@ static bool check_registration(op *o, mpavs_rpc *avs, char *msg, size_t cap) {
     snprintf(args, sizeof args, "(%s)", a);
     mpavs_u256 st;
     uint8_t id[32];
-    if (!call_word(o, avs, 0, RC, "getOperatorStatus(address)(uint8)", args, &st, NULL, m, sizeof m) ||
-        !call_word(o, avs, 0, RC, "getOperatorId(address)(bytes32)", args, NULL, id, m, sizeof m)) {
+    if (!call_word(o, avs, 0, RC, OP_SIG_OPERATOR_STATUS, args, &st, NULL, m, sizeof m) ||
+        !call_word(o, avs, 0, RC, OP_SIG_OPERATOR_ID, args, NULL, id, m, sizeof m)) {
         snprintf(msg, cap, "RegistryCoordinator: %s", m);
         return false;
     }
@@ -227,7 +249,7 @@ static bool check_registration(op *o, mpavs_rpc *avs, char *msg, size_t cap) {
     }
     snprintf(args, sizeof args, "(%s)", idhex);
     mpavs_u256 bm;
-    if (!call_word(o, avs, 0, RC, "getCurrentQuorumBitmap(bytes32)(uint192)", args, &bm, NULL, m, sizeof m)) {
+    if (!call_word(o, avs, 0, RC, OP_SIG_QUORUM_BITMAP, args, &bm, NULL, m, sizeof m)) {
         snprintf(msg, cap, "RegistryCoordinator: %s", m);
         return false;
     }
@@ -317,11 +339,11 @@ bool op_startup_checks(op *o, char *msg, size_t cap) {
     mpavs_address_to_checksum(cs, &o->operator_addr);
     dlog(DLOG_INFO, "registered", "operator=%s quorum_bitmap=0x%" PRIx64, cs, o->quorum_bitmap);
     mpavs_u256 validity;
-    bool tlv_ok = call_word(o, att, 1, &o->cfg.liveness_verifier, "attestValiditySeconds()(uint256)", NULL, &validity,
+    bool tlv_ok = call_word(o, att, 1, &o->cfg.liveness_verifier, OP_SIG_ATTEST_VALIDITY, NULL, &validity,
                             NULL, m, sizeof m);
     mpavs_address preset_tlv;
     if (!tlv_ok && o->cfg.preset_tlv[0] && mpavs_address_parse(&preset_tlv, o->cfg.preset_tlv) == MPAVS_ECDSA_OK &&
-        call_word(o, att, 1, &preset_tlv, "attestValiditySeconds()(uint256)", NULL, &validity, NULL, m, sizeof m)) {
+        call_word(o, att, 1, &preset_tlv, OP_SIG_ATTEST_VALIDITY, NULL, &validity, NULL, m, sizeof m)) {
         /* The configured address is not a verifier there, the preset profile's is: use it, as the reference does
          * (upstream's own example operator.json relies on it), but say so instead of replacing it silently. */
         char tv[43];
@@ -370,7 +392,7 @@ void op_refresh_stakes(op *o, mpavs_rpc *avs) {
     for (size_t i = 0; i < o->cfg.nqt && ok; i++) {
         if (!(o->quorum_bitmap >> o->cfg.qt[i].quorum & 1)) continue;
         snprintf(args, sizeof args, "(%s,%u)", idhex, o->cfg.qt[i].quorum);
-        ok = call_word(o, avs, 0, &o->stake_registry, "getCurrentStake(bytes32,uint8)(uint96)", args, &stakes[i],
+        ok = call_word(o, avs, 0, &o->stake_registry, OP_SIG_CURRENT_STAKE, args, &stakes[i],
                        NULL, m, sizeof m);
     }
     if (!ok) {

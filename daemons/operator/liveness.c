@@ -16,7 +16,7 @@
 #include "mpavs/avs.h"
 #include "mpavs/common.h"
 #include "mpavs/dcap.h"
-#include "mpavs/devnet.h"
+#include "mpavs/contracts.h"
 #include "mpavs/hex.h"
 #include "mpavs/sender.h"
 
@@ -31,8 +31,8 @@ typedef struct {
     op *o;
     mpavs_rpc *rpc;
     mpavs_sender *sender;
-    mpavs_devnet_ctx ctx;
-    mpavs_devnet_deployment dep; /* only tee_liveness_verifier is used */
+    mpavs_contracts_ctx ctx;
+    mpavs_contracts_deployment dep; /* only tee_liveness_verifier is used */
     int64_t last_low_warn;
 } live;
 
@@ -91,11 +91,11 @@ static void set_live(op *o, bool v) {
 }
 
 static bool balance(live *L, mpavs_u256 *wei) {
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     double t0 = mono_ms();
     int r = mpavs_rpc_get_balance(L->rpc, wei, &e, L->o->att_addr.bytes, "latest");
     op_rpc_observe(L->o, "eth_getBalance", 1, (mono_ms() - t0) / 1e3, r == 0);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     if (r) return false;
     op *o = L->o;
     pthread_mutex_lock(&o->lock);
@@ -173,17 +173,17 @@ static bool get_quote(live *L, const uint8_t data_hash[32], uint8_t **quote, siz
 }
 
 /* Report data for the parent of the head; quote over it. */
-static bool fresh_quote(live *L, mpavs_devnet_report_data *data, uint8_t **quote, size_t *qlen, char *msg,
+static bool fresh_quote(live *L, mpavs_contracts_report_data *data, uint8_t **quote, size_t *qlen, char *msg,
                         size_t cap) {
     op *o = L->o;
     memset(data, 0, sizeof *data);
     memcpy(data->pubkey_g1, o->pk_xy, 64);
     mpavs_avs_prover_addr_hash(data->prover_address_hash, o->cfg.prover_url);
     double t0 = mono_ms();
-    int r = mpavs_devnet_reference_block(&L->ctx, data);
+    int r = mpavs_contracts_reference_block(&L->ctx, data);
     op_rpc_observe(o, "eth_getBlockByNumber", 1, (mono_ms() - t0) / 1e3, r == 0);
     if (r) {
-        snprintf(msg, cap, "attestation chain: %s", L->ctx.error);
+        snprintf(msg, cap, "attestation chain: %s", L->ctx.error.message);
         return false;
     }
     uint8_t dh[32];
@@ -205,26 +205,22 @@ static bool read_chain(live *L, bool *valid, uint64_t *t, uint64_t *validity, ch
         mpavs_hex_encode(en, sizeof en, enclave.bytes, 20, true))
         return false;
     mpavs_abi_value *r = NULL;
-    mpavs_abi_signature *s = NULL;
     snprintf(args, sizeof args, "(%s,%s,%s)", x, y, en);
-    if (!op_call(o, L->rpc, 1, &o->cfg.liveness_verifier, "verifyLivenessProofV2(bytes32,bytes32,address)(bool)",
-                 args, &r, &s, msg, cap))
+    if (!op_call(o, L->rpc, 1, &o->cfg.liveness_verifier, OP_SIG_VERIFY_LIVENESS,
+                 args, &r, msg, cap))
         return false;
     *valid = !mpavs_u256_is_zero(&r->items[0].word);
     mpavs_abi_value_free(r);
-    mpavs_abi_signature_free(s);
     snprintf(args, sizeof args, "(%s)", idhex);
-    if (!op_call(o, L->rpc, 1, &o->cfg.liveness_verifier, "attestedProvers(bytes32)((bytes32,bytes32),uint256)", args,
-                 &r, &s, msg, cap))
+    if (!op_call(o, L->rpc, 1, &o->cfg.liveness_verifier, OP_SIG_ATTESTED_PROVERS, args,
+                 &r, msg, cap))
         return false;
     *t = r->items[1].word.w[0];
     mpavs_abi_value_free(r);
-    mpavs_abi_signature_free(s);
-    if (!op_call(o, L->rpc, 1, &o->cfg.liveness_verifier, "attestValiditySeconds()(uint256)", NULL, &r, &s, msg, cap))
+    if (!op_call(o, L->rpc, 1, &o->cfg.liveness_verifier, OP_SIG_ATTEST_VALIDITY, NULL, &r, msg, cap))
         return false;
     *validity = r->items[0].word.w[0];
     mpavs_abi_value_free(r);
-    mpavs_abi_signature_free(s);
     pthread_mutex_lock(&o->lock);
     o->liveness_ts = *t;
     o->next_attestation_ts = *t + *validity;
@@ -232,18 +228,18 @@ static bool read_chain(live *L, bool *valid, uint64_t *t, uint64_t *validity, ch
     return true;
 }
 
-static bool submit(live *L, const mpavs_devnet_report_data *data, const uint8_t *quote, size_t qlen, char *msg,
+static bool submit(live *L, const mpavs_contracts_report_data *data, const uint8_t *quote, size_t qlen, char *msg,
                    size_t cap) {
     op *o = L->o;
     mpavs_u256 before = {{0}}, after = {{0}};
     bool have_before = balance(L, &before);
     double t0 = mono_ms();
-    int r = mpavs_devnet_submit_liveness(&L->ctx, &L->dep, data, quote, qlen);
-    op_rpc_observe(o, "eth_sendRawTransaction", 1, (mono_ms() - t0) / 1e3, r != MPAVS_DEVNET_ERR_RPC);
+    int r = mpavs_contracts_submit_liveness(&L->ctx, &L->dep, data, quote, qlen);
+    op_rpc_observe(o, "eth_sendRawTransaction", 1, (mono_ms() - t0) / 1e3, r != MPAVS_CONTRACTS_ERR_RPC);
     if (r) {
         char cs[43];
         mpavs_address_to_checksum(cs, &o->att_addr);
-        snprintf(msg, cap, "submitLivenessProofV2 failed: %s (account %s, balance %.6f ETH)", L->ctx.error, cs,
+        snprintf(msg, cap, "submitLivenessProofV2 failed: %s (account %s, balance %.6f ETH)", L->ctx.error.message, cs,
                  have_before ? wei_to_eth(&before) : -1.0);
         return false;
     }
@@ -266,7 +262,7 @@ static bool submit(live *L, const mpavs_devnet_report_data *data, const uint8_t 
 /* One cycle. Out: *wake_at (unix s) of the next renewal. */
 static bool cycle(live *L, int64_t *wake_at, char *msg, size_t cap) {
     op *o = L->o;
-    mpavs_devnet_report_data data;
+    mpavs_contracts_report_data data;
     uint8_t *quote = NULL;
     size_t qlen = 0;
     bool ok = false;
@@ -344,19 +340,25 @@ void *op_liveness_thread(void *arg) {
     char msg[900];
     while (!o->stopping && L.rpc) {
         if (!L.sender) {
-            mpavs_rpc_error e = {0};
+            mpavs_error e = {0};
             mpavs_sender_options so = {.chain_id = o->att_chain_id, .poll_interval_ms = 500, .cancel = &o->stopping};
             int r = mpavs_sender_create(&L.sender, &e, L.rpc, o->cfg.att_key, &so);
             if (r) {
                 dlog(DLOG_WARN, "liveness_error", "attempt=%u error=\"transaction sender: %s %s\"", attempt + 1,
                      mpavs_sender_strerror(r), e.message);
-                mpavs_rpc_error_clear(&e);
+                mpavs_error_clear(&e);
                 set_live(o, false);
                 wait_ms(o, op_backoff_ms(attempt++, 1000, 300000));
                 continue;
             }
-            L.ctx.rpc = L.rpc;
-            L.ctx.sender = L.sender;
+            mpavs_contracts_clear(&L.ctx);
+            if (mpavs_contracts_init(&L.ctx, L.rpc, L.sender) != MPAVS_CONTRACTS_OK) {
+                dlog(DLOG_WARN, "liveness_error", "attempt=%u error=\"%s\"", attempt + 1, L.ctx.error.message);
+                mpavs_sender_destroy(L.sender);
+                L.sender = NULL;
+                wait_ms(o, op_backoff_ms(attempt++, 1000, 300000));
+                continue;
+            }
         }
         int64_t wake = 0;
         if (cycle(&L, &wake, msg, sizeof msg)) {
@@ -370,6 +372,7 @@ void *op_liveness_thread(void *arg) {
              dlog_quote(q, sizeof q, msg));
         wait_ms(o, delay);
     }
+    mpavs_contracts_clear(&L.ctx);
     mpavs_sender_destroy(L.sender);
     mpavs_rpc_destroy(L.rpc);
     return NULL;

@@ -152,13 +152,28 @@ bool op_jsonrpc(op *o, const char *url, const char *method, json_t *params, long
 
 /* A client for url with short timeouts (AVS or attestation chain). */
 mpavs_rpc *op_chain_client(const char *url);
+/* The eth_call signatures the operator uses; op_call parses them once per process. */
+typedef enum {
+    OP_SIG_BLS_APK_REGISTRY,        /* blsApkRegistry()(address) */
+    OP_SIG_STAKE_REGISTRY,          /* stakeRegistry()(address) */
+    OP_SIG_OPERATOR_FROM_PUBKEY,    /* getOperatorFromPubkeyHash(bytes32)(address) */
+    OP_SIG_OPERATOR_STATUS,         /* getOperatorStatus(address)(uint8) */
+    OP_SIG_OPERATOR_ID,             /* getOperatorId(address)(bytes32) */
+    OP_SIG_QUORUM_BITMAP,           /* getCurrentQuorumBitmap(bytes32)(uint192) */
+    OP_SIG_CURRENT_STAKE,           /* getCurrentStake(bytes32,uint8)(uint96) */
+    OP_SIG_ATTEST_VALIDITY,         /* attestValiditySeconds()(uint256) */
+    OP_SIG_VERIFY_LIVENESS,         /* verifyLivenessProofV2(bytes32,bytes32,address)(bool) */
+    OP_SIG_ATTESTED_PROVERS,        /* attestedProvers(bytes32)((bytes32,bytes32),uint256) */
+    OP_NSIGS
+} op_sig;
+
 /*
- * eth_call of sig "f(in)(out)" with cast-syntax args on `to`, recorded in the RPC metrics of
- * chain (0 AVS, 1 attestation). Out: *ret (release with mpavs_abi_value_free) and *sig_out
- * (release with mpavs_abi_signature_free); msg on failure. Returns true on success.
+ * eth_call of the pre-parsed signature sig with cast-syntax args on `to`, recorded in the RPC
+ * metrics of chain (0 AVS, 1 attestation). Out: *ret (release with mpavs_abi_value_free); msg on
+ * failure. Returns true on success.
  */
-bool op_call(op *o, mpavs_rpc *rpc, int chain, const mpavs_address *to, const char *sig, const char *args,
-             mpavs_abi_value **ret, mpavs_abi_signature **sig_out, char *msg, size_t cap);
+bool op_call(op *o, mpavs_rpc *rpc, int chain, const mpavs_address *to, op_sig sig, const char *args,
+             mpavs_abi_value **ret, char *msg, size_t cap);
 /* Record one chain RPC (metrics): method, chain, duration, success. */
 void op_rpc_observe(op *o, const char *method, int chain, double seconds, bool ok);
 /* Start-up checks: registration, ids, quorums, chain ids, prover. Returns false with msg set. */

@@ -167,7 +167,7 @@ bool chain_fetch_header(mpavs_rpc *rpc, chain_header *h, uint64_t n, const uint8
                         size_t errcap) {
     mpavs_rpc_block blk;
     memset(&blk, 0, sizeof blk);
-    mpavs_rpc_error e;
+    mpavs_error e;
     memset(&e, 0, sizeof e);
     bool found = false;
     char tag[24];
@@ -175,7 +175,7 @@ bool chain_fetch_header(mpavs_rpc *rpc, chain_header *h, uint64_t n, const uint8
                     : mpavs_rpc_get_block_by_number(rpc, &blk, &found, &e, mpavs_rpc_tag_number(tag, n));
     if (r) {
         snprintf(err, errcap, "chain RPC: %s: %s", mpavs_rpc_strerror(r), e.message);
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         return false;
     }
     if (!found) {

@@ -136,19 +136,19 @@ static json_t *forward(const char *url, const char *method, json_t *params, drpc
     if (!c) return drpc_fail(err, DRPC_INTERNAL_ERROR, "external prover: bad URL");
     char *p = json_dumps(params, JSON_COMPACT);
     char *res = NULL;
-    mpavs_rpc_error e;
+    mpavs_error e;
     memset(&e, 0, sizeof e);
     int r = p ? mpavs_rpc_call(c, &res, &e, method, p) : MPAVS_RPC_ERR_NOMEM;
     free(p);
     mpavs_rpc_destroy(c);
     if (r == MPAVS_RPC_ERR_RPC) {
-        drpc_fail(err, e.code, "%s", e.message);
-        mpavs_rpc_error_clear(&e);
+        drpc_fail(err, e.rpc_code, "%s", e.message);
+        mpavs_error_clear(&e);
         return NULL;
     }
     if (r) {
         drpc_fail(err, DRPC_SERVER_ERROR, "external prover: %s: %s", mpavs_rpc_strerror(r), e.message);
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         return NULL;
     }
     json_error_t je;
@@ -310,10 +310,10 @@ static json_t *prove_chain(prover *p, uint64_t n, drpc_error *err) {
     bool ok = true;
     if (!p->chain_id_checked) {
         uint64_t id = 0;
-        mpavs_rpc_error re;
+        mpavs_error re;
         memset(&re, 0, sizeof re);
         int r = mpavs_rpc_chain_id(p->chain, &id, &re);
-        mpavs_rpc_error_clear(&re);
+        mpavs_error_clear(&re);
         if (r) {
             snprintf(e, sizeof e, "chain RPC: eth_chainId: %s", mpavs_rpc_strerror(r));
             ok = false;
@@ -326,10 +326,10 @@ static json_t *prove_chain(prover *p, uint64_t n, drpc_error *err) {
     }
     if (ok) {
         uint64_t head = 0;
-        mpavs_rpc_error re;
+        mpavs_error re;
         memset(&re, 0, sizeof re);
         int r = mpavs_rpc_block_number(p->chain, &head, &re);
-        mpavs_rpc_error_clear(&re);
+        mpavs_error_clear(&re);
         if (r) {
             snprintf(e, sizeof e, "chain RPC: eth_blockNumber: %s", mpavs_rpc_strerror(r));
             ok = false;

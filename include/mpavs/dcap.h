@@ -185,11 +185,10 @@ typedef struct mpavs_dcap_collateral mpavs_dcap_collateral;
  * whose certification data is not a PEM chain, e.g. type 1 PPID). Certificates, CRLs, TCB info
  * and QE identity are parsed (not verified). Out: *out (NULL on failure; free with mpavs_dcap_collateral_free).
  * In: json, len. Returns MPAVS_DCAP_OK, ERR_COLLATERAL_FORMAT, ERR_CRL_INVALID,
- * ERR_TCB_INFO_FORMAT, ERR_QE_IDENTITY_FORMAT or ERR_NOMEM. detail (may be NULL, detail_cap
- * bytes) receives a one-line explanation on failure.
+ * ERR_TCB_INFO_FORMAT, ERR_QE_IDENTITY_FORMAT or ERR_NOMEM. *err (may be NULL; module "dcap")
+ * receives the code and a one-line explanation on failure.
  */
-MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_collateral_parse(mpavs_dcap_collateral **out,
-                                                            char *detail, size_t detail_cap,
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_collateral_parse(mpavs_dcap_collateral **out, mpavs_error *err,
                                                             const char *json, size_t len);
 /** Free collateral (NULL allowed). */
 MPAVS_API void mpavs_dcap_collateral_free(mpavs_dcap_collateral *c);
@@ -210,10 +209,10 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_pcs_signed_span(size_t *start, size_t
  * chains are PEM. tcb_signing_chain / pck_crl_issuer_chain may be NULL: then the Intel
  * production ones embedded in the library are used (TCB signing 2025 + root; PCK Platform
  * or Processor CA chosen by the CRL issuer). Out: *json (malloc'd NUL-terminated; free()).
- * Returns MPAVS_DCAP_OK or an error code; detail gets a message.
+ * Returns MPAVS_DCAP_OK or an error code; *err (may be NULL; module "dcap") gets the code and a message.
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_collateral_assemble(
-    char **json, char *detail, size_t detail_cap, const char *tcb_info_file, size_t tcb_info_len,
+    char **json, mpavs_error *err, const char *tcb_info_file, size_t tcb_info_len,
     const char *qe_identity_file, size_t qe_identity_len, const uint8_t *pck_crl, size_t pck_crl_len,
     const uint8_t *root_ca_crl, size_t root_ca_crl_len, const char *tcb_signing_chain,
     const char *pck_crl_issuer_chain);
@@ -284,12 +283,11 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_verify_json(mpavs_dcap_verifier *v, b
  * TCB info and PCK CRL issuer; a newer issue for the same key (higher tcbEvaluationDataNumber,
  * then later issueDate) replaces the older one. The collateral's signatures are checked on the
  * next verification that uses it (and cached for its validity window). In: json, len.
- * detail gets a message on failure. Returns OK, a collateral_* / crl_* / tcb_info_* /
+ * *err (may be NULL) gets the code and a message on failure. Returns OK, a collateral_* / crl_* / tcb_info_* /
  * qe_identity_* parse code, or ERR_NOMEM.
  */
-MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_verifier_add_collateral(mpavs_dcap_verifier *v, char *detail,
-                                                                   size_t detail_cap, const char *json,
-                                                                   size_t len);
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_verifier_add_collateral(mpavs_dcap_verifier *v, mpavs_error *err,
+                                                                   const char *json, size_t len);
 
 /**
  * Verify a quote with the stored collateral of its platform: the FMSPC comes from the quote's
@@ -347,7 +345,7 @@ typedef struct mpavs_dcap_devnet mpavs_dcap_devnet;
  * revoke_pck: put the PCK leaf's serial in the PCK CRL (for negative tests).
  * Returns OK, ERR_IO, ERR_DEVNET, ERR_NOMEM.
  */
-MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_devnet_create(const char *dir, int64_t now,
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_devnet_generate(const char *dir, int64_t now,
                                                          bool revoke_pck);
 /** Load a devnet CA directory. Out: *out. Returns OK, ERR_IO, ERR_DEVNET, ERR_NOMEM. */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_devnet_load(mpavs_dcap_devnet **out, const char *dir);

@@ -82,7 +82,7 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_ecdsa_seckey_generate(const mpavs_ecdsa_ct
  * Public key of a secret key. Out: pub. In: seckey.
  * Returns MPAVS_ECDSA_OK or MPAVS_ECDSA_ERR_SECKEY.
  */
-MPAVS_API MPAVS_WARN_UNUSED int mpavs_ecdsa_pubkey_create(const mpavs_ecdsa_ctx *ctx,
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_ecdsa_pubkey_from_seckey(const mpavs_ecdsa_ctx *ctx,
                                                           mpavs_ecdsa_pubkey *pub,
                                                           const uint8_t seckey[32]);
 

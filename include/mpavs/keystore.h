@@ -15,6 +15,7 @@
 #ifndef MPAVS_KEYSTORE_H
 #define MPAVS_KEYSTORE_H
 
+#include "mpavs/bn254.h"
 #include "mpavs/common.h"
 
 #ifdef __cplusplus
@@ -33,6 +34,8 @@ typedef enum {
     MPAVS_KEYSTORE_ERR_IO,          /* cannot read or write the file */
     MPAVS_KEYSTORE_ERR_EXISTS,      /* the output file already exists */
     MPAVS_KEYSTORE_ERR_SPACE,       /* the secret does not fit the output buffer */
+    MPAVS_KEYSTORE_ERR_NOT_BLS,     /* not an eigensdk BLS key file (no pubKey, secret over 32 bytes) */
+    MPAVS_KEYSTORE_ERR_BAD_KEY,     /* the BLS secret key is zero mod r, or a pubKey text is not a G1 point */
 } mpavs_keystore_result;
 
 /** Name of a result value. Never NULL. */
@@ -120,6 +123,56 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_keystore_read_file(char **text, size_t *le
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_keystore_filename(char *out, size_t cap,
                                                         const uint8_t address[20], int64_t t);
+
+/* ---------------- eigensdk BLS key files (src/keystore/bls_keyfile.c) ----------------
+ *
+ * An eigensdk BLS key file is a v3 keystore whose secret is the BN254 scalar (big-endian, at
+ * most 32 bytes, reduced mod r as gnark's fr.Element.SetBytes does) with a "pubKey" member
+ * holding the G1 public key as gnark prints it. These functions are the one loader every caller
+ * (the CLI, the operator daemon, the tests) uses, so a file gets one verdict everywhere.
+ */
+
+/**
+ * The eigensdk "pubKey" text of a G1 point: "E([x,y])" with x and y in decimal as gnark's
+ * fp.Element.Text(10) prints them (a value v with p - v <= 65535 prints as "-(p - v)").
+ * Out: out (cap >= 200). Returns OK or ERR_SPACE (cap too small).
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_keystore_bls_pubkey_text(char *out, size_t cap, const mpavs_bn254_g1 *pk);
+
+/**
+ * Parse an eigensdk "pubKey" text ("E([x,y])", decimal, "-k" meaning p - k) into a point on
+ * the curve. Out: *pk. Returns OK or ERR_BAD_KEY.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_keystore_bls_pubkey_parse(mpavs_bn254_g1 *pk, const char *text);
+
+/**
+ * Encrypt a BLS secret key into eigensdk key-file JSON ({"pubKey": ..., "crypto": ...}, scrypt
+ * with n = scrypt_n or the default when 0, r = 8, p = 1). Out: *json (malloc'd; free()).
+ * Returns OK, ERR_BAD_KEY (zero or invalid key), ERR_PARAMS (bad scrypt n), ERR_RANDOM or
+ * ERR_CRYPTO.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_keystore_bls_encrypt(char **json, const uint8_t sk[32], const char *password,
+                                                           size_t password_len, uint32_t scrypt_n);
+
+/**
+ * Decrypt eigensdk key-file JSON into the BLS secret key (big-endian plaintext reduced mod r,
+ * as eigensdk). The file's pubKey member must be present; *pub_matches tells whether it names
+ * the key's G1 point (eigensdk ignores it: the keys are recomputed from sk).
+ * Out: sk (zero on failure), *pub_matches (may be NULL); *err (may be NULL; module "keystore")
+ * gets the code and a one-line reason on failure. Returns OK, ERR_MAC (wrong password or corrupted file), ERR_NOT_BLS,
+ * ERR_BAD_KEY (zero key), or an mpavs_keystore_decrypt error (ERR_JSON, ERR_FORMAT, ...).
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_keystore_bls_decrypt(uint8_t sk[32], bool *pub_matches, mpavs_error *err,
+                                                           const char *json, size_t len, const char *password,
+                                                           size_t password_len);
+
+/**
+ * Read the key file at path (mpavs_keystore_read_file) and decrypt it (mpavs_keystore_bls_decrypt).
+ * Out: sk (zero on failure), *pub_matches (may be NULL), err (may be NULL) as there.
+ * Returns ERR_IO (unreadable) or what mpavs_keystore_bls_decrypt returns.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_keystore_bls_load(uint8_t sk[32], bool *pub_matches, mpavs_error *err,
+                                                        const char *path, const char *password, size_t password_len);
 
 #ifdef __cplusplus
 }

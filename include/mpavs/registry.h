@@ -44,7 +44,7 @@ typedef struct {
  * Returns MPAVS_REGISTRY_OK, _ERR_RPC, _ERR_DECODE, _ERR_ARG or _ERR_NOMEM.
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_registry_operator_state(mpavs_rpc *rpc, mpavs_registry_operator **ops, size_t *n,
-                                                              mpavs_rpc_error *err, const uint8_t retriever[20],
+                                                              mpavs_error *err, const uint8_t retriever[20],
                                                               const uint8_t coordinator[20], const uint8_t *quorums,
                                                               size_t nq, uint32_t block);
 
@@ -64,7 +64,7 @@ typedef struct {
  * *n = 0 to start), *n. Returns OK, _ERR_RPC, _ERR_DECODE or _ERR_NOMEM.
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_registry_scan_pubkeys(mpavs_rpc *rpc, mpavs_registry_pubkey **keys, size_t *n,
-                                                            mpavs_rpc_error *err, const uint8_t bls_apk_registry[20],
+                                                            mpavs_error *err, const uint8_t bls_apk_registry[20],
                                                             uint64_t from_block, uint64_t to_block, uint64_t window);
 
 /**

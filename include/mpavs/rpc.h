@@ -6,7 +6,7 @@
  * that fail in transport (connection refused or reset, timeout, empty reply)
  * are retried with exponential backoff; HTTP errors, malformed replies and
  * JSON-RPC error objects are not retried. A JSON-RPC error is returned as
- * MPAVS_RPC_ERR_RPC with its code, message and revert data in mpavs_rpc_error.
+ * MPAVS_RPC_ERR_RPC with its code, message and revert data in mpavs_error.
  *
  * Applications should call curl_global_init() once at start-up (libcurl
  * initialises itself lazily otherwise, which is not thread-safe).
@@ -36,16 +36,11 @@ typedef enum {
 /** Name of a result value. Never NULL. */
 MPAVS_API const char *mpavs_rpc_strerror(int r);
 
-/** Details of a failed call. Filled on every error; zeroed on success. */
-typedef struct {
-    long code;           /* JSON-RPC error code, or HTTP status for _ERR_HTTP */
-    char message[512];   /* JSON-RPC error message, or what went wrong */
-    uint8_t *data;       /* revert data from error.data (hex string), malloc'd, or NULL */
-    size_t data_len;
-} mpavs_rpc_error;
-
-/** Release err->data (safe to call on a zeroed or already released error). */
-MPAVS_API void mpavs_rpc_error_clear(mpavs_rpc_error *err);
+/*
+ * Failed calls fill the caller's mpavs_error (mpavs/common.h): code = the mpavs_rpc_result,
+ * module "rpc", message, rpc_code = the JSON-RPC error code (or the HTTP status for _ERR_HTTP),
+ * data = the revert data of error.data. It is zeroed on success.
+ */
 
 /** Client options; zero fields take the defaults shown. */
 typedef struct {
@@ -74,7 +69,7 @@ MPAVS_API void mpavs_rpc_set_timeout(mpavs_rpc *c, long timeout_ms);
  * result); err (may be NULL) on failure.
  * Returns MPAVS_RPC_OK or an error code.
  */
-MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_call(mpavs_rpc *c, char **result_json, mpavs_rpc_error *err,
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_call(mpavs_rpc *c, char **result_json, mpavs_error *err,
                                                const char *method, const char *params_json);
 
 /**
@@ -83,7 +78,7 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_call(mpavs_rpc *c, char **result_json,
  * either result or error. Out: *result_json (malloc'd) or err.
  * Returns MPAVS_RPC_OK, _ERR_PARSE, _ERR_RPC or _ERR_NOMEM.
  */
-MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_parse_reply(char **result_json, mpavs_rpc_error *err, uint64_t expect_id,
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_parse_reply(char **result_json, mpavs_error *err, uint64_t expect_id,
                                                       const char *body, size_t len);
 
 /* ---- typed helpers (block tags are "latest", "pending", "safe", "finalized",
@@ -93,22 +88,22 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_parse_reply(char **result_json, mpavs_
 MPAVS_API char *mpavs_rpc_tag_number(char out[24], uint64_t n);
 
 /** eth_chainId. Out: *chain_id. */
-MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_chain_id(mpavs_rpc *c, uint64_t *chain_id, mpavs_rpc_error *err);
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_chain_id(mpavs_rpc *c, uint64_t *chain_id, mpavs_error *err);
 /** eth_blockNumber. Out: *number. */
-MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_block_number(mpavs_rpc *c, uint64_t *number, mpavs_rpc_error *err);
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_block_number(mpavs_rpc *c, uint64_t *number, mpavs_error *err);
 /** eth_getBalance(addr, tag). Out: *wei. */
-MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_get_balance(mpavs_rpc *c, mpavs_u256 *wei, mpavs_rpc_error *err,
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_get_balance(mpavs_rpc *c, mpavs_u256 *wei, mpavs_error *err,
                                                       const uint8_t addr[20], const char *tag);
 /** eth_getTransactionCount(addr, tag). Out: *nonce. */
-MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_get_transaction_count(mpavs_rpc *c, uint64_t *nonce, mpavs_rpc_error *err,
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_get_transaction_count(mpavs_rpc *c, uint64_t *nonce, mpavs_error *err,
                                                                 const uint8_t addr[20], const char *tag);
 /** eth_getCode(addr, tag). Out: *code (malloc'd, may be empty), *len. */
-MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_get_code(mpavs_rpc *c, uint8_t **code, size_t *len, mpavs_rpc_error *err,
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_get_code(mpavs_rpc *c, uint8_t **code, size_t *len, mpavs_error *err,
                                                    const uint8_t addr[20], const char *tag);
 /** eth_gasPrice. Out: *wei. */
-MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_gas_price(mpavs_rpc *c, mpavs_u256 *wei, mpavs_rpc_error *err);
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_gas_price(mpavs_rpc *c, mpavs_u256 *wei, mpavs_error *err);
 /** eth_maxPriorityFeePerGas. Out: *wei. */
-MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_max_priority_fee(mpavs_rpc *c, mpavs_u256 *wei, mpavs_rpc_error *err);
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_max_priority_fee(mpavs_rpc *c, mpavs_u256 *wei, mpavs_error *err);
 
 /** A message for eth_call / eth_estimateGas. Unset fields are omitted. */
 typedef struct {
@@ -124,13 +119,13 @@ typedef struct {
  * eth_call(msg, tag). Out: *ret (malloc'd), *len. A revert is
  * MPAVS_RPC_ERR_RPC with the revert data in err->data.
  */
-MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_eth_call(mpavs_rpc *c, uint8_t **ret, size_t *len, mpavs_rpc_error *err,
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_eth_call(mpavs_rpc *c, uint8_t **ret, size_t *len, mpavs_error *err,
                                                    const mpavs_rpc_callmsg *msg, const char *tag);
 /** eth_estimateGas(msg). Out: *gas. A revert is _ERR_RPC with data as for eth_call. */
-MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_estimate_gas(mpavs_rpc *c, uint64_t *gas, mpavs_rpc_error *err,
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_estimate_gas(mpavs_rpc *c, uint64_t *gas, mpavs_error *err,
                                                        const mpavs_rpc_callmsg *msg);
 /** eth_sendRawTransaction(raw). Out: hash (32 bytes). */
-MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_send_raw_transaction(mpavs_rpc *c, uint8_t hash[32], mpavs_rpc_error *err,
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_send_raw_transaction(mpavs_rpc *c, uint8_t hash[32], mpavs_error *err,
                                                                const uint8_t *raw, size_t len);
 
 /** A block header as returned by eth_getBlockBy* (transactions as hashes). */
@@ -146,10 +141,10 @@ typedef struct {
 MPAVS_API void mpavs_rpc_block_clear(mpavs_rpc_block *b);
 /** eth_getBlockByNumber(tag, false). Out: *b, *found (false: null result, b untouched). */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_get_block_by_number(mpavs_rpc *c, mpavs_rpc_block *b, bool *found,
-                                                              mpavs_rpc_error *err, const char *tag);
+                                                              mpavs_error *err, const char *tag);
 /** eth_getBlockByHash(hash, false). Out: *b, *found. */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_get_block_by_hash(mpavs_rpc *c, mpavs_rpc_block *b, bool *found,
-                                                            mpavs_rpc_error *err, const uint8_t hash[32]);
+                                                            mpavs_error *err, const uint8_t hash[32]);
 
 /** One event log. */
 typedef struct {
@@ -182,7 +177,7 @@ typedef struct {
 MPAVS_API void mpavs_rpc_receipt_clear(mpavs_rpc_receipt *r);
 /** eth_getTransactionReceipt(hash). Out: *r and *found (false while pending/unknown). */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_get_transaction_receipt(mpavs_rpc *c, mpavs_rpc_receipt *r, bool *found,
-                                                                  mpavs_rpc_error *err, const uint8_t hash[32]);
+                                                                  mpavs_error *err, const uint8_t hash[32]);
 
 /** A transaction as returned by eth_getTransactionByHash (the fields the library needs). */
 typedef struct {
@@ -205,7 +200,7 @@ MPAVS_API void mpavs_rpc_transaction_clear(mpavs_rpc_transaction *tx);
  * and *found (false: null result, tx zeroed).
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_get_transaction_by_hash(mpavs_rpc *c, mpavs_rpc_transaction *tx, bool *found,
-                                                                  mpavs_rpc_error *err, const uint8_t hash[32]);
+                                                                  mpavs_error *err, const uint8_t hash[32]);
 
 /** A log filter for eth_getLogs: topic slots may be NULL (wildcard). */
 typedef struct {
@@ -217,7 +212,7 @@ typedef struct {
 } mpavs_rpc_filter;
 
 /** eth_getLogs(filter). Out: *logs (release with mpavs_rpc_logs_free), *n. */
-MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_get_logs(mpavs_rpc *c, mpavs_rpc_log **logs, size_t *n, mpavs_rpc_error *err,
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_get_logs(mpavs_rpc *c, mpavs_rpc_log **logs, size_t *n, mpavs_error *err,
                                                    const mpavs_rpc_filter *f);
 
 /**
@@ -226,7 +221,7 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_get_logs(mpavs_rpc *c, mpavs_rpc_log *
  * of the given reward percentile; zero when the node reports no rewards).
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_rpc_fee_history(mpavs_rpc *c, mpavs_u256 *base_fee_next, mpavs_u256 *priority_fee,
-                                                      mpavs_rpc_error *err, unsigned blocks, double percentile);
+                                                      mpavs_error *err, unsigned blocks, double percentile);
 
 #ifdef __cplusplus
 }

@@ -57,7 +57,7 @@ typedef struct mpavs_sender mpavs_sender;
  * Out: *out. err (may be NULL) explains an RPC failure.
  * Returns MPAVS_SENDER_OK, _ERR_SIGN (bad key), _ERR_RPC or _ERR_NOMEM.
  */
-MPAVS_API MPAVS_WARN_UNUSED int mpavs_sender_create(mpavs_sender **out, mpavs_rpc_error *err, mpavs_rpc *rpc,
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_sender_create(mpavs_sender **out, mpavs_error *err, mpavs_rpc *rpc,
                                                     const uint8_t seckey[32], const mpavs_sender_options *opt);
 /** Destroy a sender (NULL allowed); its key is wiped. */
 MPAVS_API void mpavs_sender_destroy(mpavs_sender *s);
@@ -86,7 +86,7 @@ MPAVS_API void mpavs_sender_result_clear(mpavs_sender_result *res);
  * Returns MPAVS_SENDER_OK when mined (then res->success tells the status)
  * or an error code.
  */
-MPAVS_API MPAVS_WARN_UNUSED int mpavs_sender_send(mpavs_sender *s, mpavs_sender_result *res, mpavs_rpc_error *err,
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_sender_send(mpavs_sender *s, mpavs_sender_result *res, mpavs_error *err,
                                                   const uint8_t *to, const mpavs_u256 *value, const uint8_t *data,
                                                   size_t len, uint64_t gas_limit, const char *const *errors,
                                                   size_t nerrors);

@@ -26,10 +26,11 @@
  * error result, not a crash; the scan offset can be persisted.
  *
  * Errors: every function that can fail returns a mpavs_tasksrc_result and,
- * when err is not NULL, fills err->message with what was expected and what
- * came; err->rpc holds the RPC details for MPAVS_TASKSRC_ERR_RPC. err must
- * start zeroed (`mpavs_tasksrc_error e = {0};`); a later error replaces the
- * previous one; release it with mpavs_tasksrc_error_clear. On success err is
+ * when err is not NULL, fills the mpavs_error (mpavs/common.h): code, module
+ * "tasksrc", message with what was expected and what came, and for
+ * MPAVS_TASKSRC_ERR_RPC the node's rpc_code and data. err must
+ * start zeroed (`mpavs_error e = {0};`); a later error replaces the
+ * previous one; release it with mpavs_error_clear. On success err is
  * left as it was. On failure outputs are zeroed/empty.
  */
 #ifndef MPAVS_TASKSRC_H
@@ -62,14 +63,6 @@ typedef enum {
 /** Name of a result value. Never NULL. */
 MPAVS_API const char *mpavs_tasksrc_strerror(int r);
 
-/** Details of a failure. */
-typedef struct {
-    char message[256];   /* what went wrong (empty on success) */
-    mpavs_rpc_error rpc; /* for MPAVS_TASKSRC_ERR_RPC: the RPC error (owns rpc.data) */
-} mpavs_tasksrc_error;
-
-/** Release err->rpc.data and empty the message (safe on a zeroed error). */
-MPAVS_API void mpavs_tasksrc_error_clear(mpavs_tasksrc_error *err);
 
 /** Task types (StateHeader identifier / committee id). */
 #define MPAVS_TASKSRC_TYPE_SCROLL 1
@@ -148,7 +141,7 @@ MPAVS_API void mpavs_tasksrc_follower_set_next(mpavs_tasksrc_follower *f, uint64
  * Returns MPAVS_TASKSRC_OK, _ERR_RPC or _ERR_NOMEM; on error next is unchanged.
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_tasksrc_follower_poll(mpavs_tasksrc_follower *f, mpavs_rpc_log **logs, size_t *n,
-                                                           mpavs_tasksrc_error *err);
+                                                           mpavs_error *err);
 
 /* ------------------------------------------------------------------------ */
 /* Tasks                                                                     */
@@ -189,7 +182,7 @@ MPAVS_API bool mpavs_tasksrc_scroll_gen_sampling_ok(uint64_t batch_index, uint64
  * topics, topic0 is the CommitBatch topic and the index fits in 64 bits.
  * Out: *batch_index, err. Returns MPAVS_TASKSRC_OK or _ERR_LOG.
  */
-MPAVS_API MPAVS_WARN_UNUSED int mpavs_tasksrc_scroll_batch_index(uint64_t *batch_index, mpavs_tasksrc_error *err,
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_tasksrc_scroll_batch_index(uint64_t *batch_index, mpavs_error *err,
                                                                 const mpavs_rpc_log *log);
 
 /**
@@ -207,7 +200,7 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_tasksrc_scroll_batch_index(uint64_t *batch
  * Returns MPAVS_TASKSRC_OK, _ERR_SELECTOR, _ERR_CALLDATA, _ERR_CHUNK or _ERR_NOMEM.
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_tasksrc_scroll_block_range(uint64_t *start, uint64_t *end,
-                                                                mpavs_tasksrc_error *err, const uint8_t *calldata,
+                                                                mpavs_error *err, const uint8_t *calldata,
                                                                 size_t len);
 
 /**
@@ -219,7 +212,7 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_tasksrc_scroll_block_range(uint64_t *start
  * Returns as mpavs_tasksrc_scroll_block_range.
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_tasksrc_scroll_task_from_calldata(mpavs_tasksrc_task *task,
-                                                                       mpavs_tasksrc_error *err, uint64_t batch_index,
+                                                                       mpavs_error *err, uint64_t batch_index,
                                                                        const uint8_t commit_tx[32],
                                                                        const uint8_t *calldata, size_t len,
                                                                        uint64_t reference_block);
@@ -236,7 +229,7 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_tasksrc_scroll_task_from_calldata(mpavs_ta
  * or an error of mpavs_tasksrc_scroll_block_range.
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_tasksrc_scroll_task(mpavs_rpc *rpc, mpavs_tasksrc_task *task,
-                                                         mpavs_tasksrc_error *err, const mpavs_rpc_log *log,
+                                                         mpavs_error *err, const mpavs_rpc_log *log,
                                                          uint64_t reference_block);
 
 /** The Scroll `metadata` of a submission: Go {batch_id omitempty, start_block, end_block} (uint64 each). */
@@ -257,7 +250,7 @@ typedef struct {
  * Returns MPAVS_TASKSRC_OK, _ERR_JSON or _ERR_FIELD.
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_tasksrc_scroll_metadata_parse(mpavs_tasksrc_scroll_metadata *out,
-                                                                   mpavs_tasksrc_error *err, const uint8_t *json,
+                                                                   mpavs_error *err, const uint8_t *json,
                                                                    size_t len);
 
 /**
@@ -296,7 +289,7 @@ typedef struct {
  * Out: *out (zeroed on error), err. In: json, len.
  * Returns MPAVS_TASKSRC_OK, _ERR_JSON or _ERR_FIELD.
  */
-MPAVS_API MPAVS_WARN_UNUSED int mpavs_tasksrc_poe_parse(mpavs_tasksrc_poe *out, mpavs_tasksrc_error *err,
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_tasksrc_poe_parse(mpavs_tasksrc_poe *out, mpavs_error *err,
                                                        const uint8_t *json, size_t len);
 
 /* ---- Linea (type 2) ---- */
@@ -319,7 +312,7 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_tasksrc_poe_parse(mpavs_tasksrc_poe *out, 
  * Out: *task (zeroed on error), err. In: prev, log, max_blocks, reference_block.
  * Returns MPAVS_TASKSRC_OK, _ERR_LOG, _ERR_NOT_SEQUENTIAL, _ERR_RANGE or _ERR_NOMEM.
  */
-MPAVS_API MPAVS_WARN_UNUSED int mpavs_tasksrc_linea_task(mpavs_tasksrc_task *task, mpavs_tasksrc_error *err,
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_tasksrc_linea_task(mpavs_tasksrc_task *task, mpavs_error *err,
                                                         const mpavs_rpc_log *prev, const mpavs_rpc_log *log,
                                                         uint64_t max_blocks, uint64_t reference_block);
 
@@ -336,7 +329,7 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_tasksrc_linea_task(mpavs_tasksrc_task *tas
  * _ERR_LOG, _ERR_RPC or _ERR_NOMEM.
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_tasksrc_linea_lookback(mpavs_rpc *rpc, mpavs_rpc_log *prev,
-                                                            mpavs_tasksrc_error *err, const mpavs_rpc_log *log,
+                                                            mpavs_error *err, const mpavs_rpc_log *log,
                                                             uint64_t min_block);
 
 /**
@@ -348,7 +341,7 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_tasksrc_linea_lookback(mpavs_rpc *rpc, mpa
  * Out: *task, err. Returns as mpavs_tasksrc_linea_lookback and mpavs_tasksrc_linea_task.
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_tasksrc_linea_task_from_log(mpavs_rpc *rpc, mpavs_tasksrc_task *task,
-                                                                 mpavs_tasksrc_error *err,
+                                                                 mpavs_error *err,
                                                                  const mpavs_rpc_log *cached,
                                                                  const mpavs_rpc_log *log, uint64_t min_block,
                                                                  uint64_t max_blocks, uint64_t reference_block);

@@ -8,6 +8,7 @@
 #include "bn254/internal.h"
 #include "mpavs/bls.h"
 #include "mpavs/keccak.h"
+#include "util/ct.h"
 
 const char *mpavs_bls_strerror(int r) {
     switch (r) {
@@ -24,18 +25,18 @@ const char *mpavs_bls_strerror(int r) {
 static uint64_t sk_valid_mask(const uint8_t sk[32]) {
     uint64_t acc = 0;
     for (int i = 0; i < 32; i++) acc |= sk[i];
-    uint64_t nonzero = (acc | (0 - acc)) >> 63;
     uint64_t below = (uint64_t)mpavs_bn254_scalar_is_valid(sk);
-    return 0 - (nonzero & below);
+    return ct_mask_nonzero(acc) & ct_mask_from_bit(below);
 }
 
 /* k = valid ? sk : 1, constant time (so invalid keys cost the same work). */
 static void sk_select(uint8_t k[32], const uint8_t sk[32], uint64_t mask) {
-    uint8_t m = (uint8_t)mask;
+    uint8_t m = (uint8_t)ct_launder(mask);
     for (int i = 0; i < 32; i++) k[i] = (uint8_t)((sk[i] & m) | ((i == 31) & ~m));
 }
 
 static void g1_mask_invalid(mpavs_bn254_g1 *p, uint64_t mask) {
+    mask = ct_launder(mask);
     for (int i = 0; i < 4; i++) {
         p->x.l[i] &= mask;
         p->y.l[i] &= mask;
@@ -44,6 +45,7 @@ static void g1_mask_invalid(mpavs_bn254_g1 *p, uint64_t mask) {
 }
 
 static void g2_mask_invalid(mpavs_bn254_g2 *p, uint64_t mask) {
+    mask = ct_launder(mask);
     for (int i = 0; i < 4; i++) {
         p->x.c0.l[i] &= mask;
         p->x.c1.l[i] &= mask;
@@ -53,7 +55,7 @@ static void g2_mask_invalid(mpavs_bn254_g2 *p, uint64_t mask) {
     p->infinity = (uint8_t)((p->infinity & mask) | (~mask & 1));
 }
 
-static int sk_result(uint64_t mask) { return (int)((uint64_t)MPAVS_BLS_ERR_SECRET_KEY & ~mask); }
+static int sk_result(uint64_t mask) { return (int)((uint64_t)MPAVS_BLS_ERR_SECRET_KEY & ~ct_launder(mask)); }
 
 int mpavs_bls_sk_check(const uint8_t sk[32]) {
     MPAVS_REQUIRE(sk);

@@ -1,5 +1,6 @@
 /* DCAP collateral: QuoteCollateralV3 JSON, TCB info v2/v3, QE identity v2, PCS signed spans. */
 #include "dcap_internal.h"
+#include "util/error.h"
 
 #include <openssl/pem.h>
 #include <stdio.h>
@@ -408,8 +409,8 @@ static const char *jstr(json_t *o, const char *key, size_t *len) {
     return json_string_value(v);
 }
 
-int mpavs_dcap_collateral_parse(mpavs_dcap_collateral **out, char *detail, size_t detail_cap,
-                                const char *json, size_t len) {
+int dcap_collateral_parse(mpavs_dcap_collateral **out, char *detail, size_t detail_cap, const char *json,
+                          size_t len) {
     MPAVS_REQUIRE(out != NULL);
     MPAVS_REQUIRE(json != NULL || len == 0);
     *out = NULL;
@@ -629,7 +630,7 @@ static char *concat2(const char *a, const char *b) {
     return r;
 }
 
-int mpavs_dcap_collateral_assemble(char **json, char *detail, size_t detail_cap,
+static int collateral_assemble(char **json, char *detail, size_t detail_cap,
                                    const char *tcb_info_file, size_t tcb_info_len,
                                    const char *qe_identity_file, size_t qe_identity_len,
                                    const uint8_t *pck_crl, size_t pck_crl_len,
@@ -717,4 +718,26 @@ out:
     free(pck_hex);
     free(root_hex);
     return r;
+}
+
+/* The public form of a failure: err gets code, module "dcap" and the detail (or the code's name). */
+static int fail_detail(mpavs_error *err, int r, const char *detail) {
+    if (r == MPAVS_DCAP_OK) return r;
+    return mpavs_error_set(err, "dcap", r, "%s", detail[0] ? detail : mpavs_dcap_strerror(r));
+}
+
+int mpavs_dcap_collateral_parse(mpavs_dcap_collateral **out, mpavs_error *err, const char *json, size_t len) {
+    char detail[sizeof err->message] = "";
+    return fail_detail(err, dcap_collateral_parse(out, detail, sizeof detail, json, len), detail);
+}
+
+int mpavs_dcap_collateral_assemble(char **json, mpavs_error *err, const char *tcb_info_file, size_t tcb_info_len,
+                                   const char *qe_identity_file, size_t qe_identity_len, const uint8_t *pck_crl,
+                                   size_t pck_crl_len, const uint8_t *root_ca_crl, size_t root_ca_crl_len,
+                                   const char *tcb_signing_chain, const char *pck_crl_issuer_chain) {
+    char detail[sizeof err->message] = "";
+    int r = collateral_assemble(json, detail, sizeof detail, tcb_info_file, tcb_info_len, qe_identity_file,
+                                qe_identity_len, pck_crl, pck_crl_len, root_ca_crl, root_ca_crl_len, tcb_signing_chain,
+                                pck_crl_issuer_chain);
+    return fail_detail(err, r, detail);
 }

@@ -36,6 +36,8 @@ X509_CRL *dcap_crl_any(const uint8_t *data, size_t len);
 /* Certificate CN contains needle. */
 bool dcap_cn_contains(X509_NAME *n, const char *needle);
 void dcap_detail(char *d, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* mpavs_dcap_collateral_parse with the detail in a caller buffer (d may be NULL). */
+int dcap_collateral_parse(mpavs_dcap_collateral **out, char *detail, size_t detail_cap, const char *json, size_t len);
 
 
 /* ---- DER views (der.c) ---- */

@@ -363,7 +363,7 @@ static const char README[] =
     "Quotes made with `mpavs attest sim-quote` verify only with --root-ca root.der of this\n"
     "directory; they are rejected with Intel's SGX Root CA. Private keys are stored in clear.\n";
 
-int mpavs_dcap_devnet_create(const char *dir, int64_t now, bool revoke_pck) {
+int mpavs_dcap_devnet_generate(const char *dir, int64_t now, bool revoke_pck) {
     MPAVS_REQUIRE(dir != NULL);
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) return MPAVS_DCAP_ERR_IO;
     int r = MPAVS_DCAP_ERR_DEVNET;

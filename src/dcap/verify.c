@@ -881,7 +881,7 @@ int mpavs_dcap_verify_json(mpavs_dcap_verifier *v, bool *ok, mpavs_dcap_verdict 
             }
     }
     if (!c) {
-        int r = mpavs_dcap_collateral_parse(&c, vd->detail, sizeof vd->detail, coll_json, coll_len);
+        int r = dcap_collateral_parse(&c, vd->detail, sizeof vd->detail, coll_json, coll_len);
         if (r != MPAVS_DCAP_OK) return finish(ok, vd, r);
         if (v->cache) {
             json_entry *e = &v->jsons[v->json_next++ % CACHE_N];
@@ -955,11 +955,10 @@ int mpavs_dcap_policy_check(bool *ok, mpavs_dcap_verdict *vd, const mpavs_dcap_p
 
 /* ---------------- collateral store keyed by TEE / FMSPC / CA ---------------- */
 
-int mpavs_dcap_verifier_add_collateral(mpavs_dcap_verifier *v, char *detail, size_t detail_cap, const char *json,
-                                       size_t len) {
+int mpavs_dcap_verifier_add_collateral(mpavs_dcap_verifier *v, mpavs_error *err, const char *json, size_t len) {
     MPAVS_REQUIRE(v && (json || len == 0));
     mpavs_dcap_collateral *c = NULL;
-    int r = mpavs_dcap_collateral_parse(&c, detail, detail_cap, json, len);
+    int r = mpavs_dcap_collateral_parse(&c, err, json, len);
     if (r) return r;
     bool processor = dcap_name_cn_contains(c->pck_crl.issuer, "Processor");
     store_entry *slot = NULL, *free_slot = NULL;

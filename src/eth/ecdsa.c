@@ -76,7 +76,7 @@ int mpavs_ecdsa_seckey_generate(const mpavs_ecdsa_ctx *ctx, uint8_t seckey[32]) 
     return MPAVS_ECDSA_ERR_RANDOM; /* 64 keys >= n in a row: the RNG is broken */
 }
 
-int mpavs_ecdsa_pubkey_create(const mpavs_ecdsa_ctx *ctx, mpavs_ecdsa_pubkey *pub,
+int mpavs_ecdsa_pubkey_from_seckey(const mpavs_ecdsa_ctx *ctx, mpavs_ecdsa_pubkey *pub,
                               const uint8_t seckey[32]) {
     MPAVS_REQUIRE(ctx != NULL && pub != NULL && seckey != NULL);
     memset(pub, 0, sizeof *pub);
@@ -102,7 +102,7 @@ int mpavs_ecdsa_seckey_to_address(const mpavs_ecdsa_ctx *ctx, mpavs_address *add
                                   const uint8_t seckey[32]) {
     MPAVS_REQUIRE(addr != NULL);
     mpavs_ecdsa_pubkey pub;
-    int r = mpavs_ecdsa_pubkey_create(ctx, &pub, seckey);
+    int r = mpavs_ecdsa_pubkey_from_seckey(ctx, &pub, seckey);
     if (r) {
         memset(addr, 0, sizeof *addr);
         return r;

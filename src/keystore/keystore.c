@@ -1,6 +1,7 @@
 /* Web3 Secret Storage v3 and eigensdk BLS key files: scrypt/PBKDF2, AES-128-CTR, keccak MAC. */
 #include "mpavs/keystore.h"
 #include "keystore/scrypt.h"
+#include "util/ct.h"
 #include "mpavs/hex.h"
 #include "mpavs/keccak.h"
 
@@ -29,6 +30,8 @@ const char *mpavs_keystore_strerror(int r) {
     case MPAVS_KEYSTORE_ERR_IO: return "keystore: cannot read or write the file";
     case MPAVS_KEYSTORE_ERR_EXISTS: return "keystore: file already exists";
     case MPAVS_KEYSTORE_ERR_SPACE: return "keystore: secret larger than the output buffer";
+    case MPAVS_KEYSTORE_ERR_NOT_BLS: return "keystore: not an eigensdk BLS key file";
+    case MPAVS_KEYSTORE_ERR_BAD_KEY: return "keystore: invalid BLS key";
     default: return "keystore: unknown error";
     }
 }
@@ -287,7 +290,9 @@ int mpavs_keystore_decrypt(uint8_t *secret, size_t cap, size_t *secret_len,
         goto out;
     }
     mac_of(mac, dk, ct, ctlen);
-    if (!mpavs_ct_memeq(mac, want, 32)) {
+    int mac_ok = mpavs_ct_memeq(mac, want, 32);
+    ct_declassify(&mac_ok, sizeof mac_ok); /* the password check's verdict is public */
+    if (!mac_ok) {
         ret = MPAVS_KEYSTORE_ERR_MAC;
         goto out;
     }

@@ -33,16 +33,12 @@ const char *mpavs_rpc_strerror(int r) {
     }
 }
 
-void mpavs_rpc_error_clear(mpavs_rpc_error *err) {
-    if (!err) return;
-    free(err->data);
-    memset(err, 0, sizeof *err);
-}
-
-int rpc_fail(mpavs_rpc_error *err, int code, long num, const char *fmt, ...) {
+int rpc_fail(mpavs_error *err, int code, long num, const char *fmt, ...) {
     if (err) {
-        mpavs_rpc_error_clear(err);
-        err->code = num;
+        mpavs_error_clear(err);
+        err->code = code;
+        err->module = "rpc";
+        err->rpc_code = num;
         va_list ap;
         va_start(ap, fmt);
         vsnprintf(err->message, sizeof err->message, fmt, ap);
@@ -133,7 +129,7 @@ static void sleep_ms(long ms) {
 }
 
 /* POST body and return the HTTP reply body; retries transport errors. */
-static int post(mpavs_rpc *c, reply_buf *reply, mpavs_rpc_error *err, const char *body, size_t len) {
+static int post(mpavs_rpc *c, reply_buf *reply, mpavs_error *err, const char *body, size_t len) {
     long backoff = c->opt.backoff_ms;
     for (int attempt = 0;; attempt++) {
         reply->len = 0;
@@ -170,7 +166,7 @@ static int post(mpavs_rpc *c, reply_buf *reply, mpavs_rpc_error *err, const char
 }
 
 /* Pull hex revert data out of error.data (a string, or an object with a data string). */
-static void take_error_data(mpavs_rpc_error *err, json_t *data) {
+static void take_error_data(mpavs_error *err, json_t *data) {
     if (json_is_object(data)) data = json_object_get(data, "data");
     if (!json_is_string(data)) return;
     const char *s = json_string_value(data);
@@ -186,7 +182,7 @@ static void take_error_data(mpavs_rpc_error *err, json_t *data) {
 }
 
 /* Parse a reply body; on success *result holds a new reference to the result. */
-static int parse_reply(json_t **result, mpavs_rpc_error *err, uint64_t expect_id, const char *body, size_t len) {
+static int parse_reply(json_t **result, mpavs_error *err, uint64_t expect_id, const char *body, size_t len) {
     *result = NULL;
     json_error_t je;
     json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
@@ -209,13 +205,13 @@ static int parse_reply(json_t **result, mpavs_rpc_error *err, uint64_t expect_id
     } else {
         *result = json_incref(res);
         r = MPAVS_RPC_OK;
-        if (err) mpavs_rpc_error_clear(err);
+        if (err) mpavs_error_clear(err);
     }
     json_decref(root);
     return r;
 }
 
-int mpavs_rpc_parse_reply(char **result_json, mpavs_rpc_error *err, uint64_t expect_id, const char *body, size_t len) {
+int mpavs_rpc_parse_reply(char **result_json, mpavs_error *err, uint64_t expect_id, const char *body, size_t len) {
     *result_json = NULL;
     json_t *res;
     int r = parse_reply(&res, err, expect_id, body, len);
@@ -225,7 +221,7 @@ int mpavs_rpc_parse_reply(char **result_json, mpavs_rpc_error *err, uint64_t exp
     return *result_json ? MPAVS_RPC_OK : rpc_fail(err, MPAVS_RPC_ERR_NOMEM, 0, "out of memory");
 }
 
-int mpavs_rpc_call(mpavs_rpc *c, char **result_json, mpavs_rpc_error *err, const char *method,
+int mpavs_rpc_call(mpavs_rpc *c, char **result_json, mpavs_error *err, const char *method,
                    const char *params_json) {
     *result_json = NULL;
     json_error_t je;
@@ -242,7 +238,7 @@ int mpavs_rpc_call(mpavs_rpc *c, char **result_json, mpavs_rpc_error *err, const
     return *result_json ? MPAVS_RPC_OK : rpc_fail(err, MPAVS_RPC_ERR_NOMEM, 0, "out of memory");
 }
 
-int rpc_call_json(mpavs_rpc *c, json_t **result, mpavs_rpc_error *err, const char *method, json_t *params) {
+int rpc_call_json(mpavs_rpc *c, json_t **result, mpavs_error *err, const char *method, json_t *params) {
     *result = NULL;
     if (!params) return rpc_fail(err, MPAVS_RPC_ERR_NOMEM, 0, "out of memory");
     uint64_t id = c->next_id++;

@@ -65,12 +65,12 @@ char *mpavs_rpc_tag_number(char out[24], uint64_t n) {
 
 /* ---- calls ---- */
 
-static int bad_result(mpavs_rpc_error *err, const char *method, json_t *res) {
+static int bad_result(mpavs_error *err, const char *method, json_t *res) {
     json_decref(res);
     return rpc_fail(err, MPAVS_RPC_ERR_RESULT, 0, "%s: unexpected result", method);
 }
 
-static int call_u256(mpavs_rpc *c, mpavs_u256 *out, mpavs_rpc_error *err, const char *method, json_t *params) {
+static int call_u256(mpavs_rpc *c, mpavs_u256 *out, mpavs_error *err, const char *method, json_t *params) {
     json_t *res;
     int r = rpc_call_json(c, &res, err, method, params);
     if (r) return r;
@@ -79,7 +79,7 @@ static int call_u256(mpavs_rpc *c, mpavs_u256 *out, mpavs_rpc_error *err, const 
     return MPAVS_RPC_OK;
 }
 
-static int call_u64(mpavs_rpc *c, uint64_t *out, mpavs_rpc_error *err, const char *method, json_t *params) {
+static int call_u64(mpavs_rpc *c, uint64_t *out, mpavs_error *err, const char *method, json_t *params) {
     mpavs_u256 w;
     int r = call_u256(c, &w, err, method, params);
     if (r) return r;
@@ -88,19 +88,19 @@ static int call_u64(mpavs_rpc *c, uint64_t *out, mpavs_rpc_error *err, const cha
     return MPAVS_RPC_OK;
 }
 
-int mpavs_rpc_chain_id(mpavs_rpc *c, uint64_t *chain_id, mpavs_rpc_error *err) {
+int mpavs_rpc_chain_id(mpavs_rpc *c, uint64_t *chain_id, mpavs_error *err) {
     return call_u64(c, chain_id, err, "eth_chainId", json_array());
 }
 
-int mpavs_rpc_block_number(mpavs_rpc *c, uint64_t *number, mpavs_rpc_error *err) {
+int mpavs_rpc_block_number(mpavs_rpc *c, uint64_t *number, mpavs_error *err) {
     return call_u64(c, number, err, "eth_blockNumber", json_array());
 }
 
-int mpavs_rpc_gas_price(mpavs_rpc *c, mpavs_u256 *wei, mpavs_rpc_error *err) {
+int mpavs_rpc_gas_price(mpavs_rpc *c, mpavs_u256 *wei, mpavs_error *err) {
     return call_u256(c, wei, err, "eth_gasPrice", json_array());
 }
 
-int mpavs_rpc_max_priority_fee(mpavs_rpc *c, mpavs_u256 *wei, mpavs_rpc_error *err) {
+int mpavs_rpc_max_priority_fee(mpavs_rpc *c, mpavs_u256 *wei, mpavs_error *err) {
     return call_u256(c, wei, err, "eth_maxPriorityFeePerGas", json_array());
 }
 
@@ -108,17 +108,17 @@ static json_t *addr_tag_params(const uint8_t addr[20], const char *tag) {
     return json_pack("[o,s]", rpc_json_hex(addr, 20), tag ? tag : "latest");
 }
 
-int mpavs_rpc_get_balance(mpavs_rpc *c, mpavs_u256 *wei, mpavs_rpc_error *err, const uint8_t addr[20],
+int mpavs_rpc_get_balance(mpavs_rpc *c, mpavs_u256 *wei, mpavs_error *err, const uint8_t addr[20],
                           const char *tag) {
     return call_u256(c, wei, err, "eth_getBalance", addr_tag_params(addr, tag));
 }
 
-int mpavs_rpc_get_transaction_count(mpavs_rpc *c, uint64_t *nonce, mpavs_rpc_error *err, const uint8_t addr[20],
+int mpavs_rpc_get_transaction_count(mpavs_rpc *c, uint64_t *nonce, mpavs_error *err, const uint8_t addr[20],
                                     const char *tag) {
     return call_u64(c, nonce, err, "eth_getTransactionCount", addr_tag_params(addr, tag));
 }
 
-static int call_bytes(mpavs_rpc *c, uint8_t **out, size_t *len, mpavs_rpc_error *err, const char *method,
+static int call_bytes(mpavs_rpc *c, uint8_t **out, size_t *len, mpavs_error *err, const char *method,
                       json_t *params) {
     json_t *res;
     *out = NULL;
@@ -130,7 +130,7 @@ static int call_bytes(mpavs_rpc *c, uint8_t **out, size_t *len, mpavs_rpc_error 
     return MPAVS_RPC_OK;
 }
 
-int mpavs_rpc_get_code(mpavs_rpc *c, uint8_t **code, size_t *len, mpavs_rpc_error *err, const uint8_t addr[20],
+int mpavs_rpc_get_code(mpavs_rpc *c, uint8_t **code, size_t *len, mpavs_error *err, const uint8_t addr[20],
                        const char *tag) {
     return call_bytes(c, code, len, err, "eth_getCode", addr_tag_params(addr, tag));
 }
@@ -149,16 +149,16 @@ static json_t *callmsg_json(const mpavs_rpc_callmsg *m) {
     return o;
 }
 
-int mpavs_rpc_eth_call(mpavs_rpc *c, uint8_t **ret, size_t *len, mpavs_rpc_error *err, const mpavs_rpc_callmsg *msg,
+int mpavs_rpc_eth_call(mpavs_rpc *c, uint8_t **ret, size_t *len, mpavs_error *err, const mpavs_rpc_callmsg *msg,
                        const char *tag) {
     return call_bytes(c, ret, len, err, "eth_call", json_pack("[o,s]", callmsg_json(msg), tag ? tag : "latest"));
 }
 
-int mpavs_rpc_estimate_gas(mpavs_rpc *c, uint64_t *gas, mpavs_rpc_error *err, const mpavs_rpc_callmsg *msg) {
+int mpavs_rpc_estimate_gas(mpavs_rpc *c, uint64_t *gas, mpavs_error *err, const mpavs_rpc_callmsg *msg) {
     return call_u64(c, gas, err, "eth_estimateGas", json_pack("[o]", callmsg_json(msg)));
 }
 
-int mpavs_rpc_send_raw_transaction(mpavs_rpc *c, uint8_t hash[32], mpavs_rpc_error *err, const uint8_t *raw,
+int mpavs_rpc_send_raw_transaction(mpavs_rpc *c, uint8_t hash[32], mpavs_error *err, const uint8_t *raw,
                                    size_t len) {
     json_t *res;
     int r = rpc_call_json(c, &res, err, "eth_sendRawTransaction", json_pack("[o]", rpc_json_hex(raw, len)));
@@ -175,7 +175,7 @@ void mpavs_rpc_block_clear(mpavs_rpc_block *b) {
     b->json = NULL;
 }
 
-static int parse_block(mpavs_rpc_block *b, bool *found, mpavs_rpc_error *err, json_t *res, const char *method) {
+static int parse_block(mpavs_rpc_block *b, bool *found, mpavs_error *err, json_t *res, const char *method) {
     if (json_is_null(res)) {
         *found = false;
         json_decref(res);
@@ -202,14 +202,14 @@ static int parse_block(mpavs_rpc_block *b, bool *found, mpavs_rpc_error *err, js
     return MPAVS_RPC_OK;
 }
 
-int mpavs_rpc_get_block_by_number(mpavs_rpc *c, mpavs_rpc_block *b, bool *found, mpavs_rpc_error *err,
+int mpavs_rpc_get_block_by_number(mpavs_rpc *c, mpavs_rpc_block *b, bool *found, mpavs_error *err,
                                   const char *tag) {
     json_t *res;
     int r = rpc_call_json(c, &res, err, "eth_getBlockByNumber", json_pack("[s,b]", tag ? tag : "latest", 0));
     return r ? r : parse_block(b, found, err, res, "eth_getBlockByNumber");
 }
 
-int mpavs_rpc_get_block_by_hash(mpavs_rpc *c, mpavs_rpc_block *b, bool *found, mpavs_rpc_error *err,
+int mpavs_rpc_get_block_by_hash(mpavs_rpc *c, mpavs_rpc_block *b, bool *found, mpavs_error *err,
                                 const uint8_t hash[32]) {
     json_t *res;
     int r = rpc_call_json(c, &res, err, "eth_getBlockByHash", json_pack("[o,b]", rpc_json_hex(hash, 32), 0));
@@ -267,7 +267,7 @@ void mpavs_rpc_receipt_clear(mpavs_rpc_receipt *r) {
     r->nlogs = 0;
 }
 
-int mpavs_rpc_get_transaction_receipt(mpavs_rpc *c, mpavs_rpc_receipt *rc, bool *found, mpavs_rpc_error *err,
+int mpavs_rpc_get_transaction_receipt(mpavs_rpc *c, mpavs_rpc_receipt *rc, bool *found, mpavs_error *err,
                                       const uint8_t hash[32]) {
     json_t *res;
     int r = rpc_call_json(c, &res, err, "eth_getTransactionReceipt", json_pack("[o]", rpc_json_hex(hash, 32)));
@@ -298,7 +298,7 @@ int mpavs_rpc_get_transaction_receipt(mpavs_rpc *c, mpavs_rpc_receipt *rc, bool 
     return MPAVS_RPC_OK;
 }
 
-int mpavs_rpc_get_logs(mpavs_rpc *c, mpavs_rpc_log **logs, size_t *n, mpavs_rpc_error *err,
+int mpavs_rpc_get_logs(mpavs_rpc *c, mpavs_rpc_log **logs, size_t *n, mpavs_error *err,
                        const mpavs_rpc_filter *f) {
     *logs = NULL;
     *n = 0;
@@ -328,7 +328,7 @@ int mpavs_rpc_get_logs(mpavs_rpc *c, mpavs_rpc_log **logs, size_t *n, mpavs_rpc_
 
 static int cmp_u256(const void *a, const void *b) { return mpavs_u256_cmp(a, b); }
 
-int mpavs_rpc_fee_history(mpavs_rpc *c, mpavs_u256 *base_fee_next, mpavs_u256 *priority_fee, mpavs_rpc_error *err,
+int mpavs_rpc_fee_history(mpavs_rpc *c, mpavs_u256 *base_fee_next, mpavs_u256 *priority_fee, mpavs_error *err,
                           unsigned blocks, double percentile) {
     json_t *res;
     int r = rpc_call_json(c, &res, err, "eth_feeHistory", json_pack("[I,s,[f]]", (json_int_t)blocks, "latest", percentile));
@@ -365,7 +365,7 @@ void mpavs_rpc_transaction_clear(mpavs_rpc_transaction *tx) {
     memset(tx, 0, sizeof *tx);
 }
 
-int mpavs_rpc_get_transaction_by_hash(mpavs_rpc *c, mpavs_rpc_transaction *tx, bool *found, mpavs_rpc_error *err,
+int mpavs_rpc_get_transaction_by_hash(mpavs_rpc *c, mpavs_rpc_transaction *tx, bool *found, mpavs_error *err,
                                       const uint8_t hash[32]) {
     json_t *res;
     memset(tx, 0, sizeof *tx);

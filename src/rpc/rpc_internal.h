@@ -7,10 +7,10 @@
 #include <jansson.h>
 
 /* Fill err (if not NULL) with num and a formatted message; returns code. */
-int rpc_fail(mpavs_rpc_error *err, int code, long num, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int rpc_fail(mpavs_error *err, int code, long num, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Call method with params (a JSON array; the reference is stolen). *result: new reference. */
-int rpc_call_json(mpavs_rpc *c, json_t **result, mpavs_rpc_error *err, const char *method, json_t *params);
+int rpc_call_json(mpavs_rpc *c, json_t **result, mpavs_error *err, const char *method, json_t *params);
 
 /* JSON helpers for Ethereum quantities and data. Each returns true on success. */
 bool rpc_json_u64(const json_t *v, uint64_t *out);

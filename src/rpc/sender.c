@@ -46,7 +46,7 @@ static void sleep_ms(long ms) {
     nanosleep(&ts, NULL);
 }
 
-int mpavs_sender_create(mpavs_sender **out, mpavs_rpc_error *err, mpavs_rpc *rpc, const uint8_t seckey[32],
+int mpavs_sender_create(mpavs_sender **out, mpavs_error *err, mpavs_rpc *rpc, const uint8_t seckey[32],
                         const mpavs_sender_options *opt) {
     *out = NULL;
     mpavs_sender *s = calloc(1, sizeof *s);
@@ -117,7 +117,7 @@ static void cap_fee(mpavs_u256 *fee, const mpavs_u256 *cap) {
 }
 
 /* Initial EIP-1559 fees: tip = median reward (at least 1 gwei... or the node's suggestion), max = 2*base + tip. */
-static int price(mpavs_sender *s, mpavs_u256 *max_fee, mpavs_u256 *tip, mpavs_rpc_error *err) {
+static int price(mpavs_sender *s, mpavs_u256 *max_fee, mpavs_u256 *tip, mpavs_error *err) {
     mpavs_u256 base;
     if (mpavs_rpc_fee_history(s->rpc, &base, tip, err, 5, 50.0) != MPAVS_RPC_OK) return MPAVS_SENDER_ERR_RPC;
     if (mpavs_u256_is_zero(tip)) {
@@ -133,10 +133,10 @@ static int price(mpavs_sender *s, mpavs_u256 *max_fee, mpavs_u256 *tip, mpavs_rp
     return MPAVS_SENDER_OK;
 }
 
-static bool msg_has(const mpavs_rpc_error *e, const char *needle) { return strstr(e->message, needle) != NULL; }
+static bool msg_has(const mpavs_error *e, const char *needle) { return strstr(e->message, needle) != NULL; }
 
 /* Sign and submit tx; sets hash. Handles "already known" as success. */
-static int submit(mpavs_sender *s, mpavs_tx *tx, uint8_t hash[32], mpavs_rpc_error *err) {
+static int submit(mpavs_sender *s, mpavs_tx *tx, uint8_t hash[32], mpavs_error *err) {
     if (mpavs_tx_sign(s->ecdsa, tx, s->key) != MPAVS_TX_OK) return MPAVS_SENDER_ERR_SIGN;
     size_t cap = mpavs_tx_encoded_size_max(tx), len;
     uint8_t *raw = malloc(cap);
@@ -163,7 +163,7 @@ static void replay_revert(mpavs_sender *s, mpavs_sender_result *res, const mpavs
                            .data_len = tx->data_len, .value = &tx->value, .gas = tx->gas_limit};
     char tag[24];
     mpavs_rpc_tag_number(tag, res->block_number);
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     uint8_t *ret = NULL;
     size_t rl;
     if (mpavs_rpc_eth_call(s->rpc, &ret, &rl, &e, &m, tag) == MPAVS_RPC_ERR_RPC)
@@ -171,12 +171,12 @@ static void replay_revert(mpavs_sender *s, mpavs_sender_result *res, const mpavs
     else
         snprintf(res->revert_reason, sizeof res->revert_reason, "reverted (out of gas or state changed)");
     free(ret);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
 }
 
 /* Poll receipts of every hash sent so far until one is mined or until `until`. */
 static int wait_mined(mpavs_sender *s, mpavs_sender_result *res, uint8_t (*sent)[32], int nsent, long until,
-                      mpavs_rpc_error *err) {
+                      mpavs_error *err) {
     for (;;) {
         for (int i = nsent - 1; i >= 0; i--) {
             bool found = false;
@@ -194,11 +194,11 @@ static int wait_mined(mpavs_sender *s, mpavs_sender_result *res, uint8_t (*sent)
     }
 }
 
-int mpavs_sender_send(mpavs_sender *s, mpavs_sender_result *res, mpavs_rpc_error *err, const uint8_t *to,
+int mpavs_sender_send(mpavs_sender *s, mpavs_sender_result *res, mpavs_error *err, const uint8_t *to,
                       const mpavs_u256 *value, const uint8_t *data, size_t len, uint64_t gas_limit,
                       const char *const *errors, size_t nerrors) {
     memset(res, 0, sizeof *res);
-    mpavs_rpc_error local = {0};
+    mpavs_error local = {0};
     if (!err) err = &local;
     int r;
     long deadline = now_ms() + s->opt.deadline_ms;
@@ -293,6 +293,6 @@ int mpavs_sender_send(mpavs_sender *s, mpavs_sender_result *res, mpavs_rpc_error
     if (!res->success) replay_revert(s, res, &tx, errors, nerrors);
     r = MPAVS_SENDER_OK;
 out:
-    mpavs_rpc_error_clear(&local);
+    mpavs_error_clear(&local);
     return r;
 }

@@ -9,8 +9,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     mpavs_dcap_collateral *c = NULL;
-    char detail[128];
-    if (mpavs_dcap_collateral_parse(&c, detail, sizeof detail, (const char *)data, size) == MPAVS_DCAP_OK)
+    mpavs_error detail = {0};
+    if (mpavs_dcap_collateral_parse(&c, &detail, (const char *)data, size) == MPAVS_DCAP_OK)
         mpavs_dcap_collateral_free(c);
     size_t s, l;
     uint8_t sig[64];

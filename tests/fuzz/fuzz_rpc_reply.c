@@ -9,11 +9,11 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     char *res = NULL;
-    mpavs_rpc_error err = {0};
+    mpavs_error err = {0};
     int r = mpavs_rpc_parse_reply(&res, &err, 1, (const char *)data, size);
     if (r == MPAVS_RPC_OK && !res) abort();
     if (r != MPAVS_RPC_OK && (res || !err.message[0])) abort();
     free(res);
-    mpavs_rpc_error_clear(&err);
+    mpavs_error_clear(&err);
     return 0;
 }

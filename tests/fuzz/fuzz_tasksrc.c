@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uint8_t sel = data[0];
     data++;
     size--;
-    mpavs_tasksrc_error e = {0};
+    mpavs_error e = {0};
     switch (sel % 3) {
     case 0: {
         mpavs_tasksrc_scroll_metadata m, m2;
@@ -51,6 +51,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         break;
     }
     }
-    mpavs_tasksrc_error_clear(&e);
+    mpavs_error_clear(&e);
     return 0;
 }

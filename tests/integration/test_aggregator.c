@@ -40,9 +40,9 @@ static bool fetch(task3 *t, uint64_t prev, unsigned wait) {
     char params[160];
     snprintf(params, sizeof params, "[{\"prev_task_id\":%llu,\"task_type\":3,\"max_wait_secs\":%u,\"with_context\":false}]",
              (unsigned long long)prev, wait);
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     char *res = world_call(W.agg_url, "aggregator_fetchTask", params, &e);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     if (!res) return false;
     json_error_t je;
     json_t *j = json_loads(res, 0, &je);
@@ -66,10 +66,10 @@ static char *submission(size_t i, size_t p, const task3 *t, int flags) {
     char params[128];
     snprintf(params, sizeof params, "[{\"task_type\":3,\"start\":%llu,\"end\":%llu}]", (unsigned long long)t->block,
              (unsigned long long)t->block);
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     char *res = world_call(W.ops[p].prover_url, "prover_proveTask", params, &e);
     if (!res) fprintf(stderr, "  prover_proveTask: %s\n", e.message);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     if (!res) return NULL;
     json_error_t je;
     json_t *j = json_loads(res, 0, &je);
@@ -111,14 +111,14 @@ static long submit_json(const char *json, char *msg, size_t cap) {
     size_t n = strlen(json);
     char *params = malloc(n + 3);
     snprintf(params, n + 3, "[%s]", json);
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     char *res = world_call(W.agg_url, "aggregator_submitTask", params, &e);
     free(params);
-    long code = res ? 0 : (e.code ? e.code : -1);
+    long code = res ? 0 : (e.rpc_code ? e.rpc_code : -1);
     if (msg) snprintf(msg, cap, "%s", res ? res : e.message);
     if (!res) fprintf(stderr, "  submitTask -> %ld %s\n", code, e.message);
     free(res);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     return code;
 }
 
@@ -196,7 +196,7 @@ TEST(admission_and_confirmation) {
     CHECK_EQ_INT(submit(1, 1, &T1, WRONG_REF), -32001); /* not the task's reference block */
     CHECK_EQ_INT(submit(1, 1, &T1, WRONG_META), -32001);
     /* nothing confirmed yet: 1 of 4 signed */
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     char *res = world_call(W.agg_url, "mpavs_confirmations", "[{\"since\":0}]", &e);
     CHECK(res && strcmp(res, "[]") == 0);
     free(res);
@@ -225,9 +225,9 @@ TEST(admission_and_confirmation) {
             json_integer_value(json_object_get(c, "gas_used")));
     json_decref(c);
     /* on chain: one StateConfirmed with committee 3 and the type-3 metadata/state */
-    mpavs_devnet_confirmation *cs = NULL;
+    mpavs_contracts_confirmation *cs = NULL;
     size_t n = 0;
-    REQUIRE(mpavs_devnet_confirmations(&W.deployer, &W.dep, &cs, &n, 0) == MPAVS_DEVNET_OK);
+    REQUIRE(mpavs_contracts_confirmations(&W.deployer, &W.dep, &cs, &n, 0) == MPAVS_DEVNET_OK);
     CHECK_EQ_INT(n, 1);
     if (n) {
         uint8_t meta[32];
@@ -242,10 +242,10 @@ TEST(admission_and_confirmation) {
         CHECK(cs[0].state_len == 64 && !memcmp(cs[0].state, b.hash, 32) && !memcmp(cs[0].state + 32, b.state_root, 32));
         mpavs_rpc_block_clear(&b);
     }
-    mpavs_devnet_confirmations_free(cs, n);
+    mpavs_contracts_confirmations_free(cs, n);
     /* a late signature is not needed: the task is confirmed once */
     CHECK_EQ_INT(submit(3, 3, &T1, GOOD), -32011);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
 }
 
 TEST(reference_go_request) {
@@ -364,7 +364,7 @@ TEST(hostile_input) {
     CHECK(r && strstr(r, "-32600") != NULL);
     free(r);
     /* still up */
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     char *s = world_call(W.agg_url, "mpavs_status", "[]", &e);
     CHECK(s != NULL);
     free(s);
@@ -396,7 +396,7 @@ TEST(metrics_and_restart) {
     fprintf(stderr, "  SIGTERM → exit in %ld ms\n", harness_proc_last_stop_ms());
     CHECK(harness_proc_last_stop_ms() < 3000);
     REQUIRE(world_start_aggregator(&W, 67, 3, NULL));
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     char *res = world_call(W.agg_url, "mpavs_confirmations", "[{\"since\":0}]", &e);
     json_error_t je;
     json_t *a = res ? json_loads(res, 0, &je) : NULL;
@@ -410,7 +410,7 @@ TEST(metrics_and_restart) {
 TEST(expired_liveness) {
     REQUIRE(up);
     /* jump the AVS chain's clock past attestValiditySeconds (3600): every proof expires */
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     char *r = world_call(W.avs.url, "evm_increaseTime", "[7200]", &e);
     free(r);
     r = world_call(W.avs.url, "evm_mine", "[]", &e);
@@ -419,7 +419,7 @@ TEST(expired_liveness) {
     REQUIRE(fetch(&t2, T1.id, 30));
     harness_sleep_ms(5500); /* the aggregator re-reads the layer's clock every 5 s */
     CHECK_EQ_INT(submit(1, 1, &t2, GOOD), -32005);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
 }
 
 int main(void) {

@@ -98,7 +98,7 @@ static uint8_t *encode_call(size_t *len, const char *signature, const char *args
 static bool transact(mpavs_sender *s, const uint8_t *to, const uint8_t *data, size_t len, uint8_t tx[32],
                      uint64_t *block, uint8_t created[20]) {
     mpavs_sender_result res;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     bool ok = mpavs_sender_send(s, &res, &e, to, NULL, data, len, to ? 1000000 : 0, NULL, 0) == MPAVS_SENDER_OK &&
               res.success;
     if (!ok) fprintf(stderr, "  transaction failed: %s %s\n", e.message, res.revert_reason);
@@ -109,7 +109,7 @@ static bool transact(mpavs_sender *s, const uint8_t *to, const uint8_t *data, si
         if (ok) memcpy(created, res.receipt.contract_address, 20);
     }
     mpavs_sender_result_clear(&res);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     return ok;
 }
 
@@ -425,14 +425,14 @@ static long submit_l1(uint64_t type, uint64_t batch, uint64_t start, uint64_t en
     if (mpavs_wire_format_task_request(&json, &r)) goto out;
     char *params = fmt("[%s]", json);
     free(json);
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     char *res = world_call(W.agg_url, "aggregator_submitTask", params, &e);
     free(params);
-    code = res ? 0 : (e.code ? e.code : -1);
+    code = res ? 0 : (e.rpc_code ? e.rpc_code : -1);
     if (!res) fprintf(stderr, "  submit type %llu batch %llu -> %ld %s\n", (unsigned long long)type,
                       (unsigned long long)batch, code, e.message);
     free(res);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
 out:
     mpavs_ecdsa_ctx_destroy(ctx);
     free(meta);
@@ -478,7 +478,7 @@ TEST(bring_up) {
     mpavs_rpc_options ro = {.timeout_ms = 10000};
     l1rpc = mpavs_rpc_create(L1.url, &ro);
     REQUIRE(l1rpc);
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     mpavs_sender_options so = {.poll_interval_ms = 20};
     REQUIRE(mpavs_sender_create(&l1send, &e, l1rpc, W.deployer_key, &so) == MPAVS_SENDER_OK);
     size_t len = 0;

@@ -25,8 +25,8 @@
 
 static harness_anvil anvil;
 static mpavs_rpc *rpc;
-static mpavs_devnet_ctx dep; /* deployer context */
-static mpavs_devnet_deployment D;
+static mpavs_contracts_ctx dep; /* deployer context */
+static mpavs_contracts_deployment D;
 static bool deployed;
 static char tmpdir[128];
 
@@ -35,7 +35,7 @@ static const char *const OP_KEYS[2] = {"0x59c6995e998f97a5a0044966f0945389dc9e86
                                        "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"};
 typedef struct {
     uint8_t key[32], bls[32];
-    mpavs_devnet_ctx c;
+    mpavs_contracts_ctx c;
     mpavs_bn254_g1 pk1;
     mpavs_bn254_g2 pk2;
     uint8_t id[32];
@@ -48,27 +48,26 @@ static const uint64_t DEPOSIT[2] = {2000000000000000000ull, 3000000000000000000u
 #define OKC(ctx, expr)                                                                                                 \
     do {                                                                                                               \
         int _r = (expr);                                                                                               \
-        if (_r) fprintf(stderr, "  %s -> %s: %s\n", #expr, mpavs_devnet_strerror(_r), (ctx)->error);                 \
+        if (_r) fprintf(stderr, "  %s -> %s: %s\n", #expr, mpavs_devnet_strerror(_r), (ctx)->error.message);                 \
         CHECK_EQ_INT(_r, MPAVS_DEVNET_OK);                                                                             \
     } while (0)
 
-static bool open_ctx(mpavs_devnet_ctx *c, const uint8_t key[32]) {
-    memset(c, 0, sizeof *c);
-    c->rpc = rpc;
-    mpavs_rpc_error e = {0};
+static bool open_ctx(mpavs_contracts_ctx *c, const uint8_t key[32]) {
+    if (mpavs_contracts_init(c, rpc, NULL)) return false;
+    mpavs_error e = {0};
     mpavs_sender_options o = {.poll_interval_ms = 20};
     bool ok = mpavs_sender_create(&c->sender, &e, rpc, key, &o) == MPAVS_SENDER_OK;
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     return ok;
 }
 
 static bool has_code(const mpavs_address *a) {
     uint8_t *code = NULL;
     size_t len = 0;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     bool ok = mpavs_rpc_get_code(rpc, &code, &len, &e, a->bytes, "latest") == MPAVS_RPC_OK && len > 0;
     free(code);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     return ok;
 }
 
@@ -84,15 +83,15 @@ TEST(spec_vectors) {
         "000000000000000000000000000000000000000000\"}";
     static const char meta[] = "{\"batch_id\":326800,\"start_block\":9850414,\"end_block\":9850527}";
     static const uint8_t q0[1] = {0}, thr[1] = {0x42};
-    mpavs_devnet_state_header h = {.committee_id = 1, .metadata = (const uint8_t *)meta,
+    mpavs_contracts_state_header h = {.committee_id = 1, .metadata = (const uint8_t *)meta,
                                    .metadata_len = sizeof meta - 1, .state = (const uint8_t *)poe,
                                    .state_len = sizeof poe - 1, .quorum_numbers = q0, .thresholds = thr,
                                    .nquorums = 1, .reference_block_number = 20000000};
     uint8_t dg[32];
-    CHECK_EQ_INT(mpavs_devnet_state_digest(dg, &h), MPAVS_DEVNET_OK);
+    CHECK_EQ_INT(mpavs_contracts_state_digest(dg, &h), MPAVS_DEVNET_OK);
     CHECK_STREQ(harness_hex(dg, 32), "3d35f95ee736d5b1a8e2208dc1d92519e469515038d64573fbd7a53adab940d5");
 
-    mpavs_devnet_report_data rd;
+    mpavs_contracts_report_data rd;
     memset(&rd, 0, sizeof rd);
     REQUIRE(harness_unhex(rd.pubkey_g1, 64, "118c7a14188755cb285f38c9a3416340925c49b322fecd8ac879256bfd25d4f8"
                                             "1c4f00185ffac2a999df2683fa5a886a964d908c95488b3f76f574f7fb3b77ed") == 64);
@@ -107,7 +106,7 @@ TEST(spec_vectors) {
     mpavs_address prover;
     memset(prover.bytes, 0xAB, 20);
     uint8_t out[64], zero[12] = {0};
-    mpavs_devnet_liveness_report_data(out, &prover, &rd);
+    mpavs_contracts_liveness_report_data(out, &prover, &rd);
     CHECK_MEMEQ(out, zero, 12);
     CHECK_MEMEQ(out + 12, prover.bytes, 20);
     CHECK_STREQ(harness_hex(out + 32, 32), "babd973905dc8317d416835b2bbe11e177fdba0039258843af08a2a1dc352d47");
@@ -116,7 +115,7 @@ TEST(spec_vectors) {
 TEST(deploy_stack) {
     mpavs_devnet_deploy_options opt = {.artifacts_dir = harness_path("contracts/out")};
     int r = mpavs_devnet_deploy(&dep, &D, &opt);
-    if (r) fprintf(stderr, "  deploy: %s\n", dep.error);
+    if (r) fprintf(stderr, "  deploy: %s\n", dep.error.message);
     REQUIRE(r == MPAVS_DEVNET_OK);
     deployed = true;
     CHECK_EQ_INT(D.chain_id, 31337);
@@ -145,9 +144,9 @@ TEST(deploy_stack) {
     }
     CHECK(json_integer_value(json_object_get(o, "chainId")) == 31337);
     json_decref(o);
-    mpavs_devnet_deployment back;
-    char err[256];
-    CHECK_EQ_INT(mpavs_devnet_deployment_load(&back, path, err, sizeof err), MPAVS_DEVNET_OK);
+    mpavs_contracts_deployment back;
+    mpavs_error err = {0};
+    CHECK_EQ_INT(mpavs_devnet_deployment_load(&back, &err, path), MPAVS_DEVNET_OK);
     CHECK(memcmp(&back, &D, sizeof D) == 0);
     /* a file missing a key is refused with its name */
     FILE *f = fopen(path, "w");
@@ -155,14 +154,15 @@ TEST(deploy_stack) {
         fputs("{\"chainId\": 31337}", f);
         fclose(f);
     }
-    CHECK_EQ_INT(mpavs_devnet_deployment_load(&back, path, err, sizeof err), MPAVS_DEVNET_ERR_DECODE);
-    CHECK(strstr(err, "\"deployer\"") != NULL);
+    CHECK_EQ_INT(mpavs_devnet_deployment_load(&back, &err, path), MPAVS_DEVNET_ERR_DECODE);
+    CHECK(strstr(err.message, "\"deployer\"") != NULL);
+    CHECK_EQ_INT(err.code, MPAVS_DEVNET_ERR_DECODE);
 
     /* a second initialisation is refused with a readable reason */
     mpavs_devnet_deploy_options bad = {.artifacts_dir = "/nonexistent"};
-    mpavs_devnet_deployment tmp;
+    mpavs_contracts_deployment tmp;
     CHECK_EQ_INT(mpavs_devnet_deploy(&dep, &tmp, &bad), MPAVS_DEVNET_ERR_ARTIFACT);
-    CHECK(strstr(dep.error, "PauserRegistry") != NULL);
+    CHECK(strstr(dep.error.message, "PauserRegistry") != NULL);
 }
 
 TEST(register_operators) {
@@ -177,36 +177,36 @@ TEST(register_operators) {
         const mpavs_address *me = mpavs_sender_address(op->c.sender);
         mpavs_u256 amount = mpavs_u256_from_u64(DEPOSIT[i]);
         OKC(&dep, mpavs_devnet_token_transfer(&dep, &D, me, &amount));
-        OKC(&op->c, mpavs_devnet_register_as_operator(&op->c, &D));
-        OKC(&op->c, mpavs_devnet_deposit(&op->c, &D, &amount));
+        OKC(&op->c, mpavs_contracts_register_as_operator(&op->c, &D));
+        OKC(&op->c, mpavs_contracts_deposit(&op->c, &D, &amount));
         uint8_t salt[32] = {0};
         salt[0] = (uint8_t)(i + 1);
         static const uint8_t q0[1] = {0};
-        int r = mpavs_devnet_opt_in(&op->c, &D, op->key, op->bls, q0, 1, "devnet-operator", salt,
+        int r = mpavs_contracts_opt_in(&op->c, &D, op->key, op->bls, q0, 1, "devnet-operator", salt,
                                     (uint64_t)time(NULL) + 3600);
-        if (r) fprintf(stderr, "  opt-in %d: %s\n", i, op->c.error);
+        if (r) fprintf(stderr, "  opt-in %d: %s\n", i, op->c.error.message);
         CHECK_EQ_INT(r, MPAVS_DEVNET_OK);
         uint8_t want[32], id[32];
         mpavs_bls_operator_id(want, &op->pk1);
-        OKC(&op->c, mpavs_devnet_operator_id(&op->c, &D, me, id));
+        OKC(&op->c, mpavs_contracts_operator_id(&op->c, &D, me, id));
         CHECK_MEMEQ(id, want, 32);
         memcpy(op->id, want, 32);
         mpavs_u256 stake;
-        OKC(&op->c, mpavs_devnet_current_stake(&op->c, &D, want, 0, &stake));
+        OKC(&op->c, mpavs_contracts_current_stake(&op->c, &D, want, 0, &stake));
         CHECK(mpavs_u256_cmp(&stake, &amount) == 0);
         op->registered = r == MPAVS_DEVNET_OK && memcmp(id, want, 32) == 0;
         if (r == MPAVS_DEVNET_OK) fprintf(stderr, "  registerOperator: %llu gas\n", (unsigned long long)op->c.gas_used);
         /* registering again is refused with the contract's reason */
         salt[1] = 1;
-        r = mpavs_devnet_opt_in(&op->c, &D, op->key, op->bls, q0, 1, "devnet-operator", salt,
+        r = mpavs_contracts_opt_in(&op->c, &D, op->key, op->bls, q0, 1, "devnet-operator", salt,
                                 (uint64_t)time(NULL) + 3600);
         CHECK_EQ_INT(r, MPAVS_DEVNET_ERR_REVERTED);
-        CHECK(strstr(op->c.error, "registerOperator") != NULL);
+        CHECK(strstr(op->c.error.message, "registerOperator") != NULL);
     }
     /* the ECDSA key must be the sender's */
     static const uint8_t q0[1] = {0};
     uint8_t salt[32] = {9};
-    CHECK_EQ_INT(mpavs_devnet_opt_in(&ops[0].c, &D, ops[1].key, ops[0].bls, q0, 1, "x", salt, 1),
+    CHECK_EQ_INT(mpavs_contracts_opt_in(&ops[0].c, &D, ops[1].key, ops[0].bls, q0, 1, "x", salt, 1),
                  MPAVS_DEVNET_ERR_ARG);
 }
 
@@ -221,7 +221,7 @@ TEST(liveness_proofs) {
     REQUIRE(deployed && ops[0].registered && ops[1].registered);
     char dir[200];
     snprintf(dir, sizeof dir, "%s/ca", tmpdir);
-    REQUIRE(mpavs_dcap_devnet_create(dir, (int64_t)time(NULL), false) == MPAVS_DCAP_OK);
+    REQUIRE(mpavs_dcap_devnet_generate(dir, (int64_t)time(NULL), false) == MPAVS_DCAP_OK);
     mpavs_dcap_devnet *ca = NULL;
     REQUIRE(mpavs_dcap_devnet_load(&ca, dir) == MPAVS_DCAP_OK);
     size_t cap = 16384, qlen = 0;
@@ -230,55 +230,55 @@ TEST(liveness_proofs) {
     for (int i = 0; i < 2; i++) {
         operator_t *op = &ops[i];
         const mpavs_address *me = mpavs_sender_address(op->c.sender);
-        mpavs_devnet_report_data data;
+        mpavs_contracts_report_data data;
         memset(&data, 0, sizeof data);
         mpavs_bn254_g1_encode(data.pubkey_g1, &op->pk1);
         prover_addr_hash(data.prover_address_hash, "http://127.0.0.1:18232");
-        OKC(&op->c, mpavs_devnet_reference_block(&op->c, &data));
-        mpavs_devnet_liveness_report_data(rd, me, &data);
+        OKC(&op->c, mpavs_contracts_reference_block(&op->c, &data));
+        mpavs_contracts_liveness_report_data(rd, me, &data);
         REQUIRE(mpavs_dcap_devnet_quote(ca, quote, cap, &qlen, rd, NULL, NULL, false) == MPAVS_DCAP_OK);
         if (i == 0) {
             /* before the PCK key is registered, the on-chain verifier refuses the quote */
-            CHECK_EQ_INT(mpavs_devnet_submit_liveness(&op->c, &D, &data, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
-            CHECK(strstr(op->c.error, "INVALID_REPORT") != NULL);
+            CHECK_EQ_INT(mpavs_contracts_submit_liveness(&op->c, &D, &data, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
+            CHECK(strstr(op->c.error.message, "INVALID_REPORT") != NULL);
             OKC(&dep, mpavs_devnet_add_pck_key_from_quote(&dep, &D, quote, qlen));
-            OKC(&op->c, mpavs_devnet_reference_block(&op->c, &data));
-            mpavs_devnet_liveness_report_data(rd, me, &data);
+            OKC(&op->c, mpavs_contracts_reference_block(&op->c, &data));
+            mpavs_contracts_liveness_report_data(rd, me, &data);
             REQUIRE(mpavs_dcap_devnet_quote(ca, quote, cap, &qlen, rd, NULL, NULL, false) == MPAVS_DCAP_OK);
         }
         bool ok = true;
-        OKC(&op->c, mpavs_devnet_liveness_valid(&op->c, &D, &ok, data.pubkey_g1, me));
+        OKC(&op->c, mpavs_contracts_liveness_valid(&op->c, &D, &ok, data.pubkey_g1, me));
         CHECK(!ok);
-        OKC(&op->c, mpavs_devnet_submit_liveness(&op->c, &D, &data, quote, qlen));
+        OKC(&op->c, mpavs_contracts_submit_liveness(&op->c, &D, &data, quote, qlen));
         fprintf(stderr, "  submitLivenessProofV2 (devnet SgxQuoteVerifier): %llu gas\n",
                 (unsigned long long)op->c.gas_used);
-        OKC(&op->c, mpavs_devnet_liveness_valid(&op->c, &D, &ok, data.pubkey_g1, me));
+        OKC(&op->c, mpavs_contracts_liveness_valid(&op->c, &D, &ok, data.pubkey_g1, me));
         CHECK(ok);
         /* bound to the prover address */
-        OKC(&op->c, mpavs_devnet_liveness_valid(&op->c, &D, &ok, data.pubkey_g1, &D.deployer));
+        OKC(&op->c, mpavs_contracts_liveness_valid(&op->c, &D, &ok, data.pubkey_g1, &D.deployer));
         CHECK(!ok);
         /* the same report again: replay refused */
-        CHECK_EQ_INT(mpavs_devnet_submit_liveness(&op->c, &D, &data, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
-        CHECK(strstr(op->c.error, "report is already used") != NULL);
+        CHECK_EQ_INT(mpavs_contracts_submit_liveness(&op->c, &D, &data, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
+        CHECK(strstr(op->c.error.message, "report is already used") != NULL);
         /* report data bound to other data: mismatch */
-        mpavs_devnet_report_data other = data;
+        mpavs_contracts_report_data other = data;
         other.prover_address_hash[0] ^= 1;
         REQUIRE(mpavs_dcap_devnet_quote(ca, quote, cap, &qlen, rd, NULL, NULL, false) == MPAVS_DCAP_OK);
-        CHECK_EQ_INT(mpavs_devnet_submit_liveness(&op->c, &D, &other, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
-        CHECK(strstr(op->c.error, "REPORT_DATA_MISMATCH") != NULL);
+        CHECK_EQ_INT(mpavs_contracts_submit_liveness(&op->c, &D, &other, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
+        CHECK(strstr(op->c.error.message, "REPORT_DATA_MISMATCH") != NULL);
         /* a debug enclave is refused by the AttestationVerifier */
         REQUIRE(mpavs_dcap_devnet_quote(ca, quote, cap, &qlen, rd, NULL, NULL, true) == MPAVS_DCAP_OK);
-        CHECK_EQ_INT(mpavs_devnet_submit_liveness(&op->c, &D, &data, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
-        CHECK(strstr(op->c.error, "DEBUG_ENCLAVE_NOT_ALLOWED") != NULL);
+        CHECK_EQ_INT(mpavs_contracts_submit_liveness(&op->c, &D, &data, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
+        CHECK(strstr(op->c.error.message, "DEBUG_ENCLAVE_NOT_ALLOWED") != NULL);
     }
     free(quote);
     mpavs_dcap_devnet_free(ca);
 }
 
 /* Sign h's digest with the operators in mask; aggregate. */
-static void sign_state(const mpavs_devnet_state_header *h, unsigned mask, mpavs_bn254_g2 *apk, mpavs_bn254_g1 *sigma) {
+static void sign_state(const mpavs_contracts_state_header *h, unsigned mask, mpavs_bn254_g2 *apk, mpavs_bn254_g1 *sigma) {
     uint8_t msg[32];
-    REQUIRE(mpavs_devnet_state_digest(msg, h) == MPAVS_DEVNET_OK);
+    REQUIRE(mpavs_contracts_state_digest(msg, h) == MPAVS_DEVNET_OK);
     mpavs_bn254_g1 sigs[2];
     mpavs_bn254_g2 pks[2];
     size_t n = 0;
@@ -293,9 +293,9 @@ static void sign_state(const mpavs_devnet_state_header *h, unsigned mask, mpavs_
 
 static uint32_t ref_block(void) {
     uint64_t bn = 0;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     if (mpavs_rpc_block_number(rpc, &bn, &e) != MPAVS_RPC_OK) bn = 1;
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     return (uint32_t)bn; /* the head: confirmState is mined in the next block (automine) */
 }
 
@@ -305,12 +305,12 @@ TEST(confirm_state) {
     static const uint8_t state[] = "{\"new_state_root\":\"0x01\"}";
     static const uint8_t q0[1] = {0};
     uint8_t thr[1] = {66};
-    mpavs_devnet_state_header h = {.committee_id = 3, .metadata = meta, .metadata_len = sizeof meta - 1,
+    mpavs_contracts_state_header h = {.committee_id = 3, .metadata = meta, .metadata_len = sizeof meta - 1,
                                    .state = state, .state_len = sizeof state - 1, .quorum_numbers = q0,
                                    .thresholds = thr, .nquorums = 1, .reference_block_number = ref_block()};
     /* the local digest equals the contract's _hashReducedStateHeader */
     uint8_t local[32];
-    REQUIRE(mpavs_devnet_state_digest(local, &h) == MPAVS_DEVNET_OK);
+    REQUIRE(mpavs_contracts_state_digest(local, &h) == MPAVS_DEVNET_OK);
     char cmd[1024], addr[43];
     mpavs_address_to_checksum(addr, &D.service_manager);
     {
@@ -325,50 +325,50 @@ TEST(confirm_state) {
         CHECK_EQ_INT(system(cmd), 0);
     }
     uint32_t task0 = 99, task = 99;
-    OKC(&dep, mpavs_devnet_task_id(&dep, &D, &task0));
+    OKC(&dep, mpavs_contracts_task_id(&dep, &D, &task0));
     mpavs_bn254_g2 apk;
     mpavs_bn254_g1 sigma;
     uint64_t gas = 0;
 
     /* all signers */
     sign_state(&h, 3, &apk, &sigma);
-    OKC(&dep, mpavs_devnet_confirm_state(&dep, &D, &h, NULL, 0, &apk, &sigma, &gas));
-    OKC(&dep, mpavs_devnet_task_id(&dep, &D, &task));
+    OKC(&dep, mpavs_contracts_confirm_state(&dep, &D, &h, NULL, 0, &apk, &sigma, &gas));
+    OKC(&dep, mpavs_contracts_task_id(&dep, &D, &task));
     CHECK_EQ_INT(task, task0 + 1);
     fprintf(stderr, "  confirmState, 2 signers: %llu gas\n", (unsigned long long)gas);
 
     /* operator 1 (3/5 of the stake) does not sign: 40% signed passes 30%, fails 66% */
     h.reference_block_number = ref_block();
     sign_state(&h, 1, &apk, &sigma);
-    CHECK_EQ_INT(mpavs_devnet_confirm_state(&dep, &D, &h, &ops[1].pk1, 1, &apk, &sigma, NULL),
+    CHECK_EQ_INT(mpavs_contracts_confirm_state(&dep, &D, &h, &ops[1].pk1, 1, &apk, &sigma, NULL),
                  MPAVS_DEVNET_ERR_REVERTED);
-    CHECK(strstr(dep.error, "InsufficientThreshold") != NULL);
+    CHECK(strstr(dep.error.message, "InsufficientThreshold") != NULL);
     thr[0] = 30;
     sign_state(&h, 1, &apk, &sigma); /* thresholds are not part of the signed digest */
-    OKC(&dep, mpavs_devnet_confirm_state(&dep, &D, &h, &ops[1].pk1, 1, &apk, &sigma, &gas));
-    OKC(&dep, mpavs_devnet_task_id(&dep, &D, &task));
+    OKC(&dep, mpavs_contracts_confirm_state(&dep, &D, &h, &ops[1].pk1, 1, &apk, &sigma, &gas));
+    OKC(&dep, mpavs_contracts_task_id(&dep, &D, &task));
     CHECK_EQ_INT(task, task0 + 2);
     fprintf(stderr, "  confirmState, 1 signer + 1 non-signer: %llu gas\n", (unsigned long long)gas);
 
     /* operator 0 does not sign, both listed non-signers in either order is sorted by the library */
     sign_state(&h, 2, &apk, &sigma);
-    OKC(&dep, mpavs_devnet_confirm_state(&dep, &D, &h, &ops[0].pk1, 1, &apk, &sigma, NULL));
+    OKC(&dep, mpavs_contracts_confirm_state(&dep, &D, &h, &ops[0].pk1, 1, &apk, &sigma, NULL));
 
     /* a signature by the wrong set is refused */
     sign_state(&h, 1, &apk, &sigma);
-    CHECK_EQ_INT(mpavs_devnet_confirm_state(&dep, &D, &h, NULL, 0, &apk, &sigma, NULL), MPAVS_DEVNET_ERR_REVERTED);
-    CHECK(strstr(dep.error, "signature is invalid") != NULL);
+    CHECK_EQ_INT(mpavs_contracts_confirm_state(&dep, &D, &h, NULL, 0, &apk, &sigma, NULL), MPAVS_DEVNET_ERR_REVERTED);
+    CHECK(strstr(dep.error.message, "signature is invalid") != NULL);
     /* an unknown committee */
     h.committee_id = 4;
     sign_state(&h, 3, &apk, &sigma);
-    CHECK_EQ_INT(mpavs_devnet_confirm_state(&dep, &D, &h, NULL, 0, &apk, &sigma, NULL), MPAVS_DEVNET_ERR_REVERTED);
-    CHECK(strstr(dep.error, "CommitteeNotExist") != NULL);
+    CHECK_EQ_INT(mpavs_contracts_confirm_state(&dep, &D, &h, NULL, 0, &apk, &sigma, NULL), MPAVS_DEVNET_ERR_REVERTED);
+    CHECK(strstr(dep.error.message, "CommitteeNotExist") != NULL);
     /* only the state confirmer may confirm */
     h.committee_id = 3;
     sign_state(&h, 3, &apk, &sigma);
-    CHECK_EQ_INT(mpavs_devnet_confirm_state(&ops[0].c, &D, &h, NULL, 0, &apk, &sigma, NULL),
+    CHECK_EQ_INT(mpavs_contracts_confirm_state(&ops[0].c, &D, &h, NULL, 0, &apk, &sigma, NULL),
                  MPAVS_DEVNET_ERR_REVERTED);
-    CHECK(strstr(ops[0].c.error, "NoPermission") != NULL);
+    CHECK(strstr(ops[0].c.error.message, "NoPermission") != NULL);
 }
 
 /* A stack with an MRENCLAVE allow-list: only that enclave's quotes are accepted. */
@@ -379,7 +379,7 @@ TEST(enclave_allow_list) {
     memset(bad, 0x5A, 32);
     mpavs_devnet_deploy_options opt = {.artifacts_dir = harness_path("contracts/out"), .mr_enclave = good,
                                        .max_block_number_diff = 5};
-    mpavs_devnet_deployment d3;
+    mpavs_contracts_deployment d3;
     OKC(&dep, mpavs_devnet_deploy(&dep, &d3, &opt));
     char dir[200];
     snprintf(dir, sizeof dir, "%s/ca", tmpdir);
@@ -390,27 +390,27 @@ TEST(enclave_allow_list) {
     REQUIRE(quote);
     operator_t *op = &ops[0];
     const mpavs_address *me = mpavs_sender_address(op->c.sender);
-    mpavs_devnet_report_data data;
+    mpavs_contracts_report_data data;
     memset(&data, 0, sizeof data);
     mpavs_bn254_g1_encode(data.pubkey_g1, &op->pk1);
-    OKC(&op->c, mpavs_devnet_reference_block(&op->c, &data));
-    mpavs_devnet_liveness_report_data(rd, me, &data);
+    OKC(&op->c, mpavs_contracts_reference_block(&op->c, &data));
+    mpavs_contracts_liveness_report_data(rd, me, &data);
     REQUIRE(mpavs_dcap_devnet_quote(ca, quote, cap, &qlen, rd, bad, NULL, false) == MPAVS_DCAP_OK);
     OKC(&dep, mpavs_devnet_add_pck_key_from_quote(&dep, &d3, quote, qlen));
-    CHECK_EQ_INT(mpavs_devnet_submit_liveness(&op->c, &d3, &data, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
-    CHECK(strstr(op->c.error, "ENCLAVE_NOT_ALLOWED") != NULL);
+    CHECK_EQ_INT(mpavs_contracts_submit_liveness(&op->c, &d3, &data, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
+    CHECK(strstr(op->c.error.message, "ENCLAVE_NOT_ALLOWED") != NULL);
     REQUIRE(mpavs_dcap_devnet_quote(ca, quote, cap, &qlen, rd, good, NULL, false) == MPAVS_DCAP_OK);
-    OKC(&op->c, mpavs_devnet_submit_liveness(&op->c, &d3, &data, quote, qlen));
+    OKC(&op->c, mpavs_contracts_submit_liveness(&op->c, &d3, &data, quote, qlen));
     /* a reference block older than maxBlockNumberDiff (5) is refused */
-    mpavs_devnet_report_data old = data;
+    mpavs_contracts_report_data old = data;
     for (int i = 0; i < 6; i++) {
         mpavs_u256 one = mpavs_u256_from_u64(1);
         OKC(&dep, mpavs_devnet_token_transfer(&dep, &d3, &D.deployer, &one));
     }
-    mpavs_devnet_liveness_report_data(rd, me, &old);
+    mpavs_contracts_liveness_report_data(rd, me, &old);
     REQUIRE(mpavs_dcap_devnet_quote(ca, quote, cap, &qlen, rd, good, NULL, false) == MPAVS_DCAP_OK);
-    CHECK_EQ_INT(mpavs_devnet_submit_liveness(&op->c, &d3, &old, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
-    CHECK(strstr(op->c.error, "block number out-of-date") != NULL);
+    CHECK_EQ_INT(mpavs_contracts_submit_liveness(&op->c, &d3, &old, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
+    CHECK(strstr(op->c.error.message, "block number out-of-date") != NULL);
     free(quote);
     mpavs_dcap_devnet_free(ca);
 }
@@ -421,7 +421,7 @@ TEST(enclave_allow_list) {
 TEST(gas_table) {
     REQUIRE(deployed);
     mpavs_devnet_deploy_options opt = {.artifacts_dir = harness_path("contracts/out")};
-    mpavs_devnet_deployment g;
+    mpavs_contracts_deployment g;
     OKC(&dep, mpavs_devnet_deploy(&dep, &g, &opt));
     operator_t *go = calloc(GAS_OPS, sizeof *go);
     mpavs_bn254_g1 *sigs = calloc(GAS_OPS, sizeof *sigs), *nonsigners = calloc(GAS_OPS, sizeof *nonsigners);
@@ -444,29 +444,29 @@ TEST(gas_table) {
         REQUIRE(open_ctx(&op->c, op->key));
         const mpavs_address *me = mpavs_sender_address(op->c.sender);
         mpavs_sender_result res;
-        mpavs_rpc_error e = {0};
+        mpavs_error e = {0};
         int r = mpavs_sender_send(dep.sender, &res, &e, me->bytes, &eth, NULL, 0, 21000, NULL, 0);
         CHECK(r == MPAVS_SENDER_OK && res.success);
         mpavs_sender_result_clear(&res);
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         uint8_t salt[32] = {0};
         salt[31] = (uint8_t)i;
         OKC(&dep, mpavs_devnet_token_transfer(&dep, &g, me, &amount));
-        OKC(&op->c, mpavs_devnet_register_as_operator(&op->c, &g));
-        OKC(&op->c, mpavs_devnet_deposit(&op->c, &g, &amount));
-        r = mpavs_devnet_opt_in(&op->c, &g, op->key, op->bls, q0, 1, "gas", salt, (uint64_t)time(NULL) + 3600);
-        if (r) fprintf(stderr, "  opt-in %d: %s\n", i, op->c.error);
+        OKC(&op->c, mpavs_contracts_register_as_operator(&op->c, &g));
+        OKC(&op->c, mpavs_contracts_deposit(&op->c, &g, &amount));
+        r = mpavs_contracts_opt_in(&op->c, &g, op->key, op->bls, q0, 1, "gas", salt, (uint64_t)time(NULL) + 3600);
+        if (r) fprintf(stderr, "  opt-in %d: %s\n", i, op->c.error.message);
         REQUIRE(r == MPAVS_DEVNET_OK);
         registered = i + 1;
         if (registered != 1 && registered != 10 && registered != 50) continue;
         for (int pass = 0; pass < 2; pass++) {
             int nn = pass ? registered / 10 : 0; /* non-signers: the first nn operators */
             if (pass && nn == 0) continue;
-            mpavs_devnet_state_header h = {.committee_id = 3, .metadata = meta, .metadata_len = sizeof meta - 1,
+            mpavs_contracts_state_header h = {.committee_id = 3, .metadata = meta, .metadata_len = sizeof meta - 1,
                                            .state = state, .state_len = sizeof state - 1, .quorum_numbers = q0,
                                            .thresholds = thr, .nquorums = 1, .reference_block_number = ref_block()};
             uint8_t msg[32];
-            REQUIRE(mpavs_devnet_state_digest(msg, &h) == MPAVS_DEVNET_OK);
+            REQUIRE(mpavs_contracts_state_digest(msg, &h) == MPAVS_DEVNET_OK);
             size_t ns = 0, nsig = 0;
             for (int k = 0; k < registered; k++) {
                 if (k < nn) {
@@ -481,7 +481,7 @@ TEST(gas_table) {
             mpavs_bls_aggregate_g1(&sigma, sigs, nsig);
             mpavs_bls_aggregate_g2(&apk, pks, nsig);
             uint64_t gas = 0;
-            OKC(&dep, mpavs_devnet_confirm_state(&dep, &g, &h, nonsigners, ns, &apk, &sigma, &gas));
+            OKC(&dep, mpavs_contracts_confirm_state(&dep, &g, &h, nonsigners, ns, &apk, &sigma, &gas));
             fprintf(stderr, "  gas: confirmState %2d operators, %d non-signers: %llu\n", registered, nn,
                     (unsigned long long)gas);
         }
@@ -489,6 +489,7 @@ TEST(gas_table) {
     CHECK_EQ_INT(registered, GAS_OPS);
     for (int i = 0; i < GAS_OPS; i++) {
         mpavs_sender_destroy(go[i].c.sender);
+        mpavs_contracts_clear(&go[i].c);
         mpavs_wipe(go[i].bls, 32);
     }
     free(go);
@@ -518,9 +519,9 @@ TEST(cli_deploy_and_register) {
     snprintf(cmd, sizeof cmd, "'%s' devnet deploy --rpc-url %s --private-key %s --out '%s' --artifacts '%s' "
              "--devnet-ca '%s/ca' >'%s' 2>&1", bin, anvil.url, ANVIL_KEY0, out, art, tmpdir, log);
     CHECK_EQ_INT(sh(cmd), 0);
-    mpavs_devnet_deployment d2;
-    char err[256];
-    REQUIRE(mpavs_devnet_deployment_load(&d2, out, err, sizeof err) == MPAVS_DEVNET_OK);
+    mpavs_contracts_deployment d2;
+    mpavs_error err = {0};
+    REQUIRE(mpavs_devnet_deployment_load(&d2, &err, out) == MPAVS_DEVNET_OK);
     CHECK(has_code(&d2.service_manager) && has_code(&d2.tee_liveness_verifier) && has_code(&d2.quote_verifier));
     CHECK(memcmp(d2.service_manager.bytes, D.service_manager.bytes, 20) != 0);
     /* the devnet CA's PCK key was registered */
@@ -539,7 +540,7 @@ TEST(cli_deploy_and_register) {
     free(lt);
     char ca2[200];
     snprintf(ca2, sizeof ca2, "%s/ca2", tmpdir);
-    REQUIRE(mpavs_dcap_devnet_create(ca2, (int64_t)time(NULL), false) == MPAVS_DCAP_OK);
+    REQUIRE(mpavs_dcap_devnet_generate(ca2, (int64_t)time(NULL), false) == MPAVS_DCAP_OK);
     snprintf(cmd, sizeof cmd, "'%s' devnet add-pck --rpc-url %s --private-key %s --deployment '%s' --devnet-ca '%s' "
              ">'%s' 2>&1", bin, anvil.url, ANVIL_KEY0, out, ca2, log);
     CHECK_EQ_INT(sh(cmd), 0);
@@ -604,9 +605,11 @@ int main(void) {
     if (getenv("MPAVS_DEVNET_GAS")) RUN(gas_table); /* ~45 s: 300 transactions */
     for (int i = 0; i < 2; i++) {
         mpavs_sender_destroy(ops[i].c.sender);
+        mpavs_contracts_clear(&ops[i].c);
         mpavs_wipe(ops[i].bls, 32);
     }
     mpavs_sender_destroy(dep.sender);
+    mpavs_contracts_clear(&dep);
     mpavs_rpc_destroy(rpc);
     harness_anvil_stop(&anvil);
     char cmd[200];

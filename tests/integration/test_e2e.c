@@ -42,9 +42,9 @@ typedef struct {
 static size_t confirmations(conf *out, size_t max, uint64_t since) {
     char params[64];
     snprintf(params, sizeof params, "[{\"since\":%llu}]", (unsigned long long)since);
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     char *res = world_call(W.agg_url, "mpavs_confirmations", params, &e);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     json_error_t je;
     json_t *a = res ? json_loads(res, 0, &je) : NULL;
     free(res);
@@ -98,17 +98,17 @@ static bool in_set(char (*set)[67], size_t n, const char *id) {
 
 static uint64_t confirmer_nonce(void) {
     uint64_t n = 0;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     if (mpavs_rpc_get_transaction_count(W.rpc, &n, &e, W.dep.deployer.bytes, "pending")) n = UINT64_MAX;
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     return n;
 }
 
 static uint64_t l2_head(void) {
     uint64_t h = 0;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     if (mpavs_rpc_block_number(W.l2rpc, &h, &e)) h = 0;
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     return h;
 }
 
@@ -138,9 +138,9 @@ TEST(confirms) {
     }
     for (size_t i = 1; i < n; i++) CHECK(c[i].task_id > c[i - 1].task_id);
     /* on chain: the StateConfirmed events say what the proven chain says */
-    mpavs_devnet_confirmation *cs = NULL;
+    mpavs_contracts_confirmation *cs = NULL;
     size_t ncs = 0;
-    REQUIRE(mpavs_devnet_confirmations(&W.deployer, &W.dep, &cs, &ncs, 0) == MPAVS_DEVNET_OK);
+    REQUIRE(mpavs_contracts_confirmations(&W.deployer, &W.dep, &cs, &ncs, 0) == MPAVS_DEVNET_OK);
     CHECK(ncs >= 3);
     for (size_t i = 0; i < ncs; i++) {
         CHECK_EQ_INT(cs[i].committee_id, 3);
@@ -153,7 +153,7 @@ TEST(confirms) {
             mpavs_rpc_block b;
             bool found = false;
             char tag[24];
-            mpavs_rpc_error e = {0};
+            mpavs_error e = {0};
             mpavs_rpc_tag_number(tag, c[k].task_id);
             REQUIRE(mpavs_rpc_get_block_by_number(W.l2rpc, &b, &found, &e, tag) == 0 && found);
             CHECK(cs[i].state_len == 64 && !memcmp(cs[i].state, b.hash, 32) &&
@@ -162,7 +162,7 @@ TEST(confirms) {
         }
         CHECK(matched || i >= n);
     }
-    mpavs_devnet_confirmations_free(cs, ncs);
+    mpavs_contracts_confirmations_free(cs, ncs);
     /* no task confirmed twice */
     conf all[64];
     size_t na = confirmations(all, 64, 0);
@@ -204,7 +204,7 @@ TEST(wrong_state) {
     snprintf(fork_url, sizeof fork_url, "%s", W.l2.url);
     const char *args[] = {"--fork-url", fork_url, "--block-time", "1", "--chain-id", "31338", NULL};
     REQUIRE(harness_anvil_start(&fork, args));
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     char *r = world_call(fork.url, "anvil_setBalance",
                          "[\"0x00000000000000000000000000000000000000aa\",\"0x1234\"]", &e); /* diverge */
     free(r);
@@ -229,7 +229,7 @@ TEST(wrong_state) {
     harness_proc_stop(&W.ops[3].prover, SIGTERM, 5000);
     harness_anvil_stop(&fork);
     REQUIRE(world_start_prover(&W, 3, NULL, NULL));
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
 }
 
 TEST(crash_restart) {
@@ -241,7 +241,7 @@ TEST(crash_restart) {
     uint64_t h = l2_head();
     while (l2_head() < h - h % 3 + 3) harness_sleep_ms(200); /* the next multiple of 3 appears */
     harness_sleep_ms(600);
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     char *r = world_call(W.l2.url, "evm_setIntervalMining", "[0]", &e);
     free(r);
     /* the newest task */
@@ -285,17 +285,17 @@ TEST(crash_restart) {
     /* exactly one StateConfirmed for that task */
     uint8_t meta[32];
     mpavs_avs_chain_task_metadata(meta, 31338, task);
-    mpavs_devnet_confirmation *cs = NULL;
+    mpavs_contracts_confirmation *cs = NULL;
     size_t ncs = 0, same = 0;
-    REQUIRE(mpavs_devnet_confirmations(&W.deployer, &W.dep, &cs, &ncs, 0) == MPAVS_DEVNET_OK);
+    REQUIRE(mpavs_contracts_confirmations(&W.deployer, &W.dep, &cs, &ncs, 0) == MPAVS_DEVNET_OK);
     for (size_t i = 0; i < ncs; i++) same += cs[i].metadata_len == 32 && !memcmp(cs[i].metadata, meta, 32);
     CHECK_EQ_INT(same, 1);
-    mpavs_devnet_confirmations_free(cs, ncs);
+    mpavs_contracts_confirmations_free(cs, ncs);
     harness_sleep_ms(3000);
     CHECK_EQ_INT(confirmations(c, 8, seen_seq), 0); /* nothing sent again */
     r = world_call(W.l2.url, "evm_setIntervalMining", "[1]", &e);
     free(r);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
 }
 
 TEST(operators_stop_quickly) {

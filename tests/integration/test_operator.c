@@ -36,8 +36,8 @@
 
 static harness_anvil anvil;
 static mpavs_rpc *rpc;
-static mpavs_devnet_ctx dep, opc;
-static mpavs_devnet_deployment D;
+static mpavs_contracts_ctx dep, opc;
+static mpavs_contracts_deployment D;
 static char tmpdir[128], prover_url[64], keyfile[256], unreg_keyfile[256];
 static int prover_port;
 static harness_proc prover, operator_p;
@@ -48,10 +48,9 @@ static bool ready;
 static const char OP_KEY[] = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";  /* anvil 1 */
 static const char ATT_KEY[] = "5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";   /* anvil 2, no 0x */
 
-static bool open_ctx(mpavs_devnet_ctx *c, const char *hexkey) {
+static bool open_ctx(mpavs_contracts_ctx *c, const char *hexkey) {
     uint8_t key[32];
-    memset(c, 0, sizeof *c);
-    c->rpc = rpc;
+    if (mpavs_contracts_init(c, rpc, NULL)) return false;
     mpavs_sender_options o = {.poll_interval_ms = 20};
     bool ok = harness_unhex(key, 32, hexkey) == 32 && mpavs_sender_create(&c->sender, NULL, rpc, key, &o) == 0;
     mpavs_wipe(key, sizeof key);
@@ -96,11 +95,11 @@ static long jsonrpc(const char *url, const char *method, const char *params, jso
     mpavs_rpc_options o = {.timeout_ms = 20000, .max_retries = 0};
     mpavs_rpc *c = mpavs_rpc_create(url, &o);
     char *res = NULL;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     int r = mpavs_rpc_call(c, &res, &e, method, params);
     mpavs_rpc_destroy(c);
-    long code = r == MPAVS_RPC_ERR_RPC ? e.code : r;
-    mpavs_rpc_error_clear(&e);
+    long code = r == MPAVS_RPC_ERR_RPC ? e.rpc_code : r;
+    mpavs_error_clear(&e);
     *result = res ? json_loads(res, JSON_DECODE_ANY, NULL) : NULL;
     free(res);
     return code;
@@ -291,7 +290,7 @@ TEST(unregistered_operator_refused) {
 
 static bool live_on_chain(void) {
     bool ok = false;
-    return mpavs_devnet_liveness_valid(&dep, &D, &ok, pk_xy, &enclave) == 0 && ok;
+    return mpavs_contracts_liveness_valid(&dep, &D, &ok, pk_xy, &enclave) == 0 && ok;
 }
 
 static bool wait_for(bool (*cond)(void), long ms) {
@@ -741,7 +740,7 @@ static bool setup(void) {
         fprintf(stderr, "forge build failed\n");
     char dir[200];
     snprintf(dir, sizeof dir, "%s/ca", tmpdir);
-    if (mpavs_dcap_devnet_create(dir, (int64_t)time(NULL), false) != MPAVS_DCAP_OK) return false;
+    if (mpavs_dcap_devnet_generate(dir, (int64_t)time(NULL), false) != MPAVS_DCAP_OK) return false;
     static const char *const args[] = {"--hardfork", "osaka", NULL};
     if (!harness_anvil_start(&anvil, args)) return false;
     rpc = mpavs_rpc_create(anvil.url, NULL);
@@ -749,7 +748,7 @@ static bool setup(void) {
     mpavs_devnet_deploy_options opt = {.artifacts_dir = harness_path("contracts/out"),
                                        .attest_validity_seconds = VALIDITY_S};
     if (mpavs_devnet_deploy(&dep, &D, &opt)) {
-        fprintf(stderr, "deploy: %s\n", dep.error);
+        fprintf(stderr, "deploy: %s\n", dep.error.message);
         return false;
     }
     prover_port = harness_free_port();
@@ -764,9 +763,9 @@ static bool setup(void) {
     uint8_t opkey[32], salt[32] = {1};
     static const uint8_t q0[1] = {0};
     if (harness_unhex(opkey, 32, OP_KEY) != 32 || mpavs_devnet_token_transfer(&dep, &D, me, &amount) ||
-        mpavs_devnet_register_as_operator(&opc, &D) || mpavs_devnet_deposit(&opc, &D, &amount) ||
-        mpavs_devnet_opt_in(&opc, &D, opkey, bls_sk, q0, 1, "test", salt, (uint64_t)time(NULL) + 3600)) {
-        fprintf(stderr, "onboarding: %s / %s\n", dep.error, opc.error);
+        mpavs_contracts_register_as_operator(&opc, &D) || mpavs_contracts_deposit(&opc, &D, &amount) ||
+        mpavs_contracts_opt_in(&opc, &D, opkey, bls_sk, q0, 1, "test", salt, (uint64_t)time(NULL) + 3600)) {
+        fprintf(stderr, "onboarding: %s / %s\n", dep.error.message, opc.error.message);
         return false;
     }
     /* key files (cheap scrypt) */
@@ -804,7 +803,9 @@ int main(void) {
     harness_proc_stop(&operator_p, SIGKILL, 1000);
     harness_proc_stop(&prover, SIGKILL, 1000);
     mpavs_sender_destroy(dep.sender);
+    mpavs_contracts_clear(&dep);
     mpavs_sender_destroy(opc.sender);
+    mpavs_contracts_clear(&opc);
     mpavs_rpc_destroy(rpc);
     harness_anvil_stop(&anvil);
     curl_global_cleanup();

@@ -104,13 +104,13 @@ static bool start_prover(prover_proc *pp, const char *name, const char *chain_ur
         mpavs_rpc *c = mpavs_rpc_create(pp->url, &o);
         for (int i = 0; i < 100 && c; i++) {
             char *res = NULL;
-            mpavs_rpc_error e = {0};
+            mpavs_error e = {0};
             if (mpavs_rpc_call(c, &res, &e, "prover_metadata", "[]") == MPAVS_RPC_OK) {
                 free(res);
                 mpavs_rpc_destroy(c);
                 return true;
             }
-            mpavs_rpc_error_clear(&e);
+            mpavs_error_clear(&e);
             int st;
             if (waitpid(pid, &st, WNOHANG) == pid) {
                 pp->pid = 0;
@@ -131,13 +131,13 @@ static bool start_prover(prover_proc *pp, const char *name, const char *chain_ur
 /* JSON-RPC call; returns the parsed result (or NULL with *code / msg set). */
 static json_t *call(mpavs_rpc *c, const char *method, const char *params, long *code, char *msg, size_t cap) {
     char *res = NULL;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     int r = mpavs_rpc_call(c, &res, &e, method, params);
     *code = 0;
     if (r) {
-        *code = r == MPAVS_RPC_ERR_RPC ? e.code : -1;
+        *code = r == MPAVS_RPC_ERR_RPC ? e.rpc_code : -1;
         snprintf(msg, cap, "%s", e.message);
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         return NULL;
     }
     json_t *j = json_loads(res, JSON_DECODE_ANY, NULL);
@@ -249,9 +249,9 @@ TEST(attestation_report) {
 
 static void chain_rpc(const char *method, const char *params) {
     char *res = NULL;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     if (mpavs_rpc_call(chain, &res, &e, method, params) == MPAVS_RPC_OK) free(res);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
 }
 
 /* Prove block n and check everything against anvil. */
@@ -374,14 +374,14 @@ TEST(hardforks) {
         mpavs_rpc_block g = {0}, b = {0};
         bool found = false;
         char *res = NULL;
-        mpavs_rpc_error e = {0};
+        mpavs_error e = {0};
         bool ok = mpavs_rpc_get_block_by_number(c2, &g, &found, NULL, "0x0") == 0 && found;
         if (mpavs_rpc_call(c2, &res, &e, "eth_sendTransaction",
                            "[{\"from\":\"" ANVIL_ADDR0 "\",\"to\":\"0x00000000000000000000000000000000000000aa\",\"value\":\"0x1\"}]") == 0)
             free(res);
         res = NULL;
         if (mpavs_rpc_call(c2, &res, &e, "anvil_mine", "[\"0x3\"]") == 0) free(res);
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         prover_proc pf = {0};
         ok = ok && start_prover(&pf, FORKS[f], a2.url, g.hash);
         CHECK(ok);
@@ -757,7 +757,7 @@ int main(void) {
     if (!mkdtemp(tmpdir)) return 1;
     char dir[200];
     snprintf(dir, sizeof dir, "%s/ca", tmpdir);
-    if (mpavs_dcap_devnet_create(dir, (int64_t)time(NULL), false) != MPAVS_DCAP_OK ||
+    if (mpavs_dcap_devnet_generate(dir, (int64_t)time(NULL), false) != MPAVS_DCAP_OK ||
         !harness_anvil_start(&anvil, NULL)) {
         fprintf(stderr, "could not create the devnet CA or start anvil\n");
         printf("0 passed, 1 failed\n");

@@ -25,24 +25,23 @@ static const uint64_t ETH = 1000000000000000000ull;
 
 static harness_anvil anvil;
 static mpavs_rpc *rpc;
-static mpavs_devnet_ctx dep;
-static mpavs_devnet_deployment D;
+static mpavs_contracts_ctx dep;
+static mpavs_contracts_deployment D;
 
 typedef struct {
     uint8_t key[32], bls[32], id[32];
-    mpavs_devnet_ctx c;
+    mpavs_contracts_ctx c;
     mpavs_bn254_g1 pk1;
 } op_t;
 static op_t ops[NOPS];
 static bool ready;
 
-static bool open_ctx(mpavs_devnet_ctx *c, const uint8_t key[32]) {
-    memset(c, 0, sizeof *c);
-    c->rpc = rpc;
-    mpavs_rpc_error e = {0};
+static bool open_ctx(mpavs_contracts_ctx *c, const uint8_t key[32]) {
+    if (mpavs_contracts_init(c, rpc, NULL)) return false;
+    mpavs_error e = {0};
     mpavs_sender_options o = {.poll_interval_ms = 20};
     bool ok = mpavs_sender_create(&c->sender, &e, rpc, key, &o) == MPAVS_SENDER_OK;
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     return ok;
 }
 
@@ -52,7 +51,7 @@ TEST(deploy_and_register) {
     REQUIRE(open_ctx(&dep, k0));
     mpavs_devnet_deploy_options opt = {.artifacts_dir = harness_path("contracts/out")};
     int r = mpavs_devnet_deploy(&dep, &D, &opt);
-    if (r) fprintf(stderr, "deploy: %s\n", dep.error);
+    if (r) fprintf(stderr, "deploy: %s\n", dep.error.message);
     REQUIRE(r == MPAVS_DEVNET_OK);
     for (int i = 0; i < NOPS; i++) {
         op_t *op = &ops[i];
@@ -65,10 +64,10 @@ TEST(deploy_and_register) {
         uint8_t salt[32] = {(uint8_t)(i + 1)};
         static const uint8_t q0[1] = {0};
         REQUIRE(mpavs_devnet_token_transfer(&dep, &D, me, &amount) == 0);
-        REQUIRE(mpavs_devnet_register_as_operator(&op->c, &D) == 0);
-        REQUIRE(mpavs_devnet_deposit(&op->c, &D, &amount) == 0);
-        r = mpavs_devnet_opt_in(&op->c, &D, op->key, op->bls, q0, 1, "op", salt, (uint64_t)time(NULL) + 3600);
-        if (r) fprintf(stderr, "opt-in %d: %s\n", i, op->c.error);
+        REQUIRE(mpavs_contracts_register_as_operator(&op->c, &D) == 0);
+        REQUIRE(mpavs_contracts_deposit(&op->c, &D, &amount) == 0);
+        r = mpavs_contracts_opt_in(&op->c, &D, op->key, op->bls, q0, 1, "op", salt, (uint64_t)time(NULL) + 3600);
+        if (r) fprintf(stderr, "opt-in %d: %s\n", i, op->c.error.message);
         REQUIRE(r == MPAVS_DEVNET_OK);
     }
     ready = true;
@@ -90,7 +89,7 @@ TEST(state_keys_aggregate_confirm) {
     static const uint8_t q0[1] = {0};
     mpavs_registry_operator *st = NULL;
     size_t n = 0;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     REQUIRE(mpavs_registry_operator_state(rpc, &st, &n, &e, D.operator_state_retriever.bytes,
                                           D.registry_coordinator.bytes, q0, 1, ref) == MPAVS_REGISTRY_OK);
     CHECK_EQ_INT(n, NOPS);
@@ -130,11 +129,11 @@ TEST(state_keys_aggregate_confirm) {
     /* aggregate: stakes 2, 3, 4 of 9 ETH; threshold 60%: ops 0+1 (55%) fall short, ops 1+2 (77%) reach it */
     static const uint8_t meta[] = "chain 31337 block 1", state[64] = {7};
     uint8_t thr = 60;
-    mpavs_devnet_state_header h = {.committee_id = 3, .metadata = meta, .metadata_len = sizeof meta - 1,
+    mpavs_contracts_state_header h = {.committee_id = 3, .metadata = meta, .metadata_len = sizeof meta - 1,
                                    .state = state, .state_len = 64, .quorum_numbers = q0, .thresholds = &thr,
                                    .nquorums = 1, .reference_block_number = ref};
     uint8_t digest[32];
-    REQUIRE(mpavs_devnet_state_digest(digest, &h) == MPAVS_DEVNET_OK);
+    REQUIRE(mpavs_contracts_state_digest(digest, &h) == MPAVS_DEVNET_OK);
     mpavs_agg *a;
     REQUIRE(mpavs_agg_create(&a, q0, &thr, 1, agg_ops, n) == MPAVS_AGG_OK);
     bool added, met;
@@ -158,17 +157,17 @@ TEST(state_keys_aggregate_confirm) {
     REQUIRE(mpavs_agg_outcome_build(a, &o, digest) == MPAVS_AGG_OK);
     CHECK_EQ_INT(o.n_non_signers, 1);
     uint32_t before = 0, after = 0;
-    REQUIRE(mpavs_devnet_task_id(&dep, &D, &before) == MPAVS_DEVNET_OK);
-    int r = mpavs_devnet_confirm_state(&dep, &D, &h, o.non_signer_pks, o.n_non_signers, &o.apk_g2, &o.sigma, NULL);
-    if (r) fprintf(stderr, "confirmState: %s\n", dep.error);
+    REQUIRE(mpavs_contracts_task_id(&dep, &D, &before) == MPAVS_DEVNET_OK);
+    int r = mpavs_contracts_confirm_state(&dep, &D, &h, o.non_signer_pks, o.n_non_signers, &o.apk_g2, &o.sigma, NULL);
+    if (r) fprintf(stderr, "confirmState: %s\n", dep.error.message);
     CHECK_EQ_INT(r, MPAVS_DEVNET_OK);
-    REQUIRE(mpavs_devnet_task_id(&dep, &D, &after) == MPAVS_DEVNET_OK);
+    REQUIRE(mpavs_contracts_task_id(&dep, &D, &after) == MPAVS_DEVNET_OK);
     CHECK_EQ_INT(after, before + 1);
     mpavs_agg_outcome_clear(&o);
     mpavs_agg_destroy(a);
     free(keys);
     free(st);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
 }
 
 static void word_hex(char *out, const uint8_t *w) {
@@ -261,8 +260,12 @@ int main(void) {
     RUN(deploy_and_register);
     RUN(state_keys_aggregate_confirm);
     RUN(gamma_check_matches_contract);
-    for (int i = 0; i < NOPS; i++) mpavs_sender_destroy(ops[i].c.sender);
+    for (int i = 0; i < NOPS; i++) {
+        mpavs_sender_destroy(ops[i].c.sender);
+        mpavs_contracts_clear(&ops[i].c);
+    }
     mpavs_sender_destroy(dep.sender);
+    mpavs_contracts_clear(&dep);
     mpavs_rpc_destroy(rpc);
     harness_anvil_stop(&anvil);
     curl_global_cleanup();

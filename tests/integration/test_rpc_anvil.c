@@ -48,7 +48,7 @@ static uint8_t *probe_bytecode(size_t *len) {
 
 TEST(chain_basics) {
     uint64_t id = 0, bn = 99, nonce = 99;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     CHECK_EQ_INT(mpavs_rpc_chain_id(rpc, &id, &e), MPAVS_RPC_OK);
     CHECK_EQ_INT(id, 31337);
     CHECK_EQ_INT(mpavs_rpc_block_number(rpc, &bn, &e), MPAVS_RPC_OK);
@@ -74,9 +74,9 @@ TEST(chain_basics) {
     /* an unknown method is a JSON-RPC error with its code */
     char *res = NULL;
     CHECK_EQ_INT(mpavs_rpc_call(rpc, &res, &e, "eth_noSuchMethod", "[]"), MPAVS_RPC_ERR_RPC);
-    CHECK(e.code == -32601 || e.code == -32600 || e.code == -32602);
+    CHECK(e.rpc_code == -32601 || e.rpc_code == -32600 || e.rpc_code == -32602);
     CHECK_EQ_INT(mpavs_rpc_call(rpc, &res, &e, "eth_chainId", "{}"), MPAVS_RPC_ERR_ARG);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     mpavs_u256 base, tip;
     CHECK_EQ_INT(mpavs_rpc_fee_history(rpc, &base, &tip, &e, 4, 50.0), MPAVS_RPC_OK);
     CHECK(!mpavs_u256_is_zero(&base));
@@ -92,7 +92,7 @@ TEST(deploy_call_logs_reverts) {
     memset(init + blen, 0, 32);
     init[blen + 31] = 100;
     mpavs_sender *s;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     mpavs_sender_options opt = {.poll_interval_ms = 50};
     REQUIRE(mpavs_sender_create(&s, &e, rpc, key0, &opt) == MPAVS_SENDER_OK);
     mpavs_sender_result res;
@@ -229,7 +229,7 @@ TEST(deploy_call_logs_reverts) {
     free(data);
     mpavs_sender_destroy(other);
     mpavs_sender_destroy(s);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     free(init);
     free(bc);
 }
@@ -259,7 +259,7 @@ TEST(stuck_transaction_is_bumped) {
     REQUIRE(harness_anvil_start(&a2, args));
     mpavs_rpc *c = mpavs_rpc_create(a2.url, NULL);
     mpavs_sender *s;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     mpavs_sender_options opt = {.poll_interval_ms = 50, .attempt_timeout_ms = 700, .deadline_ms = 20000};
     REQUIRE(mpavs_sender_create(&s, &e, c, key0, &opt) == MPAVS_SENDER_OK);
     pthread_t th;
@@ -286,7 +286,7 @@ TEST(stuck_transaction_is_bumped) {
     mpavs_sender_destroy(q);
     mpavs_sender_destroy(s);
     mpavs_rpc_destroy(c);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     harness_anvil_stop(&a2);
 }
 
@@ -334,7 +334,7 @@ static int start_bad(bad_server *b, pthread_t *th, char url[64]) {
     return pthread_create(th, NULL, serve, b);
 }
 
-static int call_bad(const char *reply, size_t len, long timeout_ms, mpavs_rpc_error *e) {
+static int call_bad(const char *reply, size_t len, long timeout_ms, mpavs_error *e) {
     bad_server b = {.reply = reply, .reply_len = len};
     pthread_t th;
     char url[64];
@@ -357,12 +357,12 @@ static size_t http_ok(char out[512], const char *body) {
 }
 
 TEST(hostile_peers) {
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     static const char garbage[] = "HTTP/1.1 200 OK\r\nContent-Length: 11\r\nConnection: close\r\n\r\nhello world";
     CHECK_EQ_INT(call_bad(garbage, sizeof garbage - 1, 2000, &e), MPAVS_RPC_ERR_PARSE);
     static const char err500[] = "HTTP/1.1 500 Oops\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
     CHECK_EQ_INT(call_bad(err500, sizeof err500 - 1, 2000, &e), MPAVS_RPC_ERR_HTTP);
-    CHECK_EQ_INT(e.code, 500);
+    CHECK_EQ_INT(e.rpc_code, 500);
     char resp[512];
     CHECK_EQ_INT(call_bad(resp, http_ok(resp, "{\"jsonrpc\":\"2.0\",\"id\":99,\"result\":\"0x1\"}"), 2000, &e),
                  MPAVS_RPC_ERR_PARSE);
@@ -377,7 +377,7 @@ TEST(hostile_peers) {
                                               "reverted\",\"data\":\"0x08c379a0\"}}"),
                           2000, &e),
                  MPAVS_RPC_ERR_RPC);
-    CHECK(e.code == 3 && e.data_len == 4 && e.data[0] == 0x08);
+    CHECK(e.rpc_code == 3 && e.data_len == 4 && e.data[0] == 0x08);
     /* 2 MiB reply with a 1 MiB limit */
     size_t big = 2u << 20;
     char *huge = malloc(big + 200);
@@ -402,7 +402,7 @@ TEST(hostile_peers) {
     CHECK(strstr(e.message, "3 attempts") != NULL);
     mpavs_rpc_destroy(c);
     CHECK(mpavs_rpc_create("ftp://x", NULL) == NULL);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
 }
 
 int main(void) {

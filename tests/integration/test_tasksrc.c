@@ -68,12 +68,12 @@ static bool deploy(uint8_t out[20], const char *path) {
     uint8_t *bc = artifact(&len, path);
     if (!bc) return false;
     mpavs_sender_result res;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     bool ok = mpavs_sender_send(sender, &res, &e, NULL, NULL, bc, len, 0, NULL, 0) == MPAVS_SENDER_OK && res.success &&
               res.receipt.has_contract_address;
     if (ok) memcpy(out, res.receipt.contract_address, 20);
     mpavs_sender_result_clear(&res);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     free(bc);
     return ok;
 }
@@ -81,14 +81,14 @@ static bool deploy(uint8_t out[20], const char *path) {
 /* send calldata to `to`; out: tx hash, block */
 static bool send_tx(uint8_t tx[32], uint64_t *block, const uint8_t to[20], const uint8_t *data, size_t len) {
     mpavs_sender_result res;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     bool ok = mpavs_sender_send(sender, &res, &e, to, NULL, data, len, 500000, NULL, 0) == MPAVS_SENDER_OK && res.success;
     if (ok) {
         memcpy(tx, res.tx_hash, 32);
         if (block) *block = res.block_number;
     }
     mpavs_sender_result_clear(&res);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     return ok;
 }
 
@@ -131,10 +131,10 @@ static mpavs_rpc_log *drain(mpavs_tasksrc_follower *f, size_t *n, int *polls) {
         uint64_t before = mpavs_tasksrc_follower_next(f);
         mpavs_rpc_log *logs;
         size_t k;
-        mpavs_tasksrc_error e = {0};
+        mpavs_error e = {0};
         if (mpavs_tasksrc_follower_poll(f, &logs, &k, &e) != MPAVS_TASKSRC_OK) {
             fprintf(stderr, "poll: %s\n", e.message);
-            mpavs_tasksrc_error_clear(&e);
+            mpavs_error_clear(&e);
             break;
         }
         (*polls)++;
@@ -282,7 +282,7 @@ TEST(scroll_tasks) {
         scroll_case *c = &cs[i];
         CHECK_MEMEQ(logs[i].tx_hash, c->tx, 32);
         uint64_t idx = 0;
-        mpavs_tasksrc_error e = {0};
+        mpavs_error e = {0};
         CHECK_EQ_INT(mpavs_tasksrc_scroll_batch_index(&idx, &e, &logs[i]), MPAVS_TASKSRC_OK);
         CHECK_EQ_INT(idx, i + 1);
         mpavs_tasksrc_task t;
@@ -310,12 +310,12 @@ TEST(scroll_tasks) {
             CHECK(t.ext_json == NULL && t.batch_data == NULL && e.message[0]);
         }
         mpavs_tasksrc_task_clear(&t);
-        mpavs_tasksrc_error_clear(&e);
+        mpavs_error_clear(&e);
     }
     /* the single-block case in exact text: start = end = 0xc8 */
     {
         mpavs_tasksrc_task t;
-        mpavs_tasksrc_error e = {0};
+        mpavs_error e = {0};
         REQUIRE(mpavs_tasksrc_scroll_task(rpc, &t, &e, &logs[1], 7) == MPAVS_TASKSRC_OK);
         static const char head_text[] = "{\"start_block\":\"0xc8\",\"end_block\":\"0xc8\",\"batch_data\":\"0x";
         CHECK(!strncmp(t.ext_json, head_text, sizeof head_text - 1));
@@ -327,13 +327,13 @@ TEST(scroll_tasks) {
         mpavs_rpc_log fake = logs[0];
         memset(fake.tx_hash, 0xee, 32);
         mpavs_tasksrc_task t;
-        mpavs_tasksrc_error e = {0};
+        mpavs_error e = {0};
         CHECK_EQ_INT(mpavs_tasksrc_scroll_task(rpc, &t, &e, &fake, 1), MPAVS_TASKSRC_ERR_TX_NOT_FOUND);
         /* a log of another event */
         fake = logs[0];
         fake.topics[0][0] ^= 1;
         CHECK_EQ_INT(mpavs_tasksrc_scroll_task(rpc, &t, &e, &fake, 1), MPAVS_TASKSRC_ERR_LOG);
-        mpavs_tasksrc_error_clear(&e);
+        mpavs_error_clear(&e);
     }
     /* GenTaskSampling over the batch indexes */
     CHECK(mpavs_tasksrc_scroll_gen_sampling_ok(2, 2) && !mpavs_tasksrc_scroll_gen_sampling_ok(3, 2));
@@ -438,7 +438,7 @@ TEST(linea_tasks) {
     for (size_t i = 0; i < n; i++) CHECK_MEMEQ(logs[i].tx_hash, ltx[i], 32);
 
     uint64_t ref = head() - 1;
-    mpavs_tasksrc_error e = {0};
+    mpavs_error e = {0};
     mpavs_tasksrc_task t;
     mpavs_rpc_log cached = {0};
     bool have = false;
@@ -496,7 +496,7 @@ TEST(linea_tasks) {
     mpavs_rpc_log other = logs[2];
     other.ntopics = 3;
     CHECK_EQ_INT(mpavs_tasksrc_linea_task(&t, &e, &logs[1], &other, 100, ref), MPAVS_TASKSRC_ERR_LOG);
-    mpavs_tasksrc_error_clear(&e);
+    mpavs_error_clear(&e);
     for (int i = 0; i < 7; i++) free(exp[i]);
     mpavs_rpc_logs_free(logs, n);
 }
@@ -515,11 +515,11 @@ TEST(rpc_failures_keep_next) {
     REQUIRE(mpavs_tasksrc_follower_create(&f, dead, &o) == MPAVS_TASKSRC_OK);
     mpavs_rpc_log *logs = (mpavs_rpc_log *)1;
     size_t n = 9;
-    mpavs_tasksrc_error e = {0};
+    mpavs_error e = {0};
     CHECK_EQ_INT(mpavs_tasksrc_follower_poll(f, &logs, &n, &e), MPAVS_TASKSRC_ERR_RPC);
     CHECK(logs == NULL && n == 0);
     CHECK_EQ_INT(mpavs_tasksrc_follower_next(f), 42);
-    CHECK_EQ_INT(e.rpc.code, 0);
+    CHECK_EQ_INT(e.rpc_code, 0);
     CHECK(strstr(e.message, "eth_blockNumber") != NULL);
     /* Scroll and Linea builders report the RPC failure too */
     mpavs_rpc_log l = {0};
@@ -531,7 +531,7 @@ TEST(rpc_failures_keep_next) {
     l.ntopics = 4;
     l.block_number = 10;
     CHECK_EQ_INT(mpavs_tasksrc_linea_task_from_log(dead, &t, &e, NULL, &l, 0, 100, 1), MPAVS_TASKSRC_ERR_RPC);
-    mpavs_tasksrc_error_clear(&e);
+    mpavs_error_clear(&e);
     mpavs_tasksrc_follower_destroy(f);
     mpavs_rpc_destroy(dead);
     /* head below the confirmations: nothing to read, next unchanged */
@@ -553,7 +553,7 @@ int main(void) {
         return 1;
     }
     rpc = mpavs_rpc_create(anvil.url, NULL);
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     mpavs_sender_options so = {.poll_interval_ms = 20};
     if (harness_unhex(key0, 32, ANVIL_KEY0) != 32 || mpavs_sender_create(&sender, &e, rpc, key0, &so) != 0 ||
         !deploy(standin, "contracts/out/RollupStandIn.sol/RollupStandIn.json") ||

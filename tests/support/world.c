@@ -5,6 +5,7 @@
 #include "mpavs/bls.h"
 #include "mpavs/dcap.h"
 #include "mpavs/hex.h"
+#include "mpavs/keystore.h"
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -38,7 +39,7 @@ static void hex0x(char *out, size_t cap, const uint8_t *b, size_t n) {
 
 static void addr_hex(char out[43], const mpavs_address *a) { mpavs_address_to_checksum(out, a); }
 
-char *world_call(const char *url, const char *method, const char *params, mpavs_rpc_error *err) {
+char *world_call(const char *url, const char *method, const char *params, mpavs_error *err) {
     mpavs_rpc_options o = {.timeout_ms = 40000, .max_retries = 0};
     mpavs_rpc *c = mpavs_rpc_create(url, &o);
     if (!c) return NULL;
@@ -48,13 +49,12 @@ char *world_call(const char *url, const char *method, const char *params, mpavs_
     return res;
 }
 
-static bool open_ctx(mpavs_devnet_ctx *c, mpavs_rpc *rpc, const uint8_t key[32]) {
-    memset(c, 0, sizeof *c);
-    c->rpc = rpc;
-    mpavs_rpc_error e = {0};
+static bool open_ctx(mpavs_contracts_ctx *c, mpavs_rpc *rpc, const uint8_t key[32]) {
+    if (mpavs_contracts_init(c, rpc, NULL)) return false;
+    mpavs_error e = {0};
     mpavs_sender_options so = {.poll_interval_ms = 50};
     bool ok = mpavs_sender_create(&c->sender, &e, rpc, key, &so) == MPAVS_SENDER_OK;
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     return ok;
 }
 
@@ -62,7 +62,7 @@ static bool open_ctx(mpavs_devnet_ctx *c, mpavs_rpc *rpc, const uint8_t key[32])
     do {                                                                                                               \
         int _r = (expr);                                                                                               \
         if (_r) {                                                                                                      \
-            fprintf(stderr, "world: %s: %s: %s\n", #expr, mpavs_devnet_strerror(_r), (ctx)->error);                 \
+            fprintf(stderr, "world: %s: %s: %s\n", #expr, mpavs_devnet_strerror(_r), (ctx)->error.message);                 \
             return false;                                                                                              \
         }                                                                                                              \
     } while (0)
@@ -77,7 +77,7 @@ static bool add_pck(world *w) {
     mpavs_dcap_devnet_free(ca);
     if (ok) {
         int r = mpavs_devnet_add_pck_key_from_quote(&w->deployer, &w->dep, q, qlen);
-        if (r) fprintf(stderr, "world: add_pck: %s\n", w->deployer.error);
+        if (r) fprintf(stderr, "world: add_pck: %s\n", w->deployer.error.message);
         ok = r == 0;
     }
     free(q);
@@ -90,21 +90,22 @@ static bool onboard(world *w, size_t i, uint64_t deposit) {
     if (mpavs_bls_keygen(op->bls) || mpavs_bls_pubkey_g1(&op->pk1, op->bls) || mpavs_bls_pubkey_g2(&op->pk2, op->bls))
         return false;
     mpavs_bls_operator_id(op->id, &op->pk1);
-    mpavs_devnet_ctx c;
+    mpavs_contracts_ctx c;
     if (!open_ctx(&c, w->rpc, op->ecdsa)) return false;
     op->addr = *mpavs_sender_address(c.sender);
     mpavs_u256 amount = mpavs_u256_from_u64(deposit);
     STEP(&w->deployer, mpavs_devnet_token_transfer(&w->deployer, &w->dep, &op->addr, &amount));
-    STEP(&c, mpavs_devnet_register_as_operator(&c, &w->dep));
-    STEP(&c, mpavs_devnet_deposit(&c, &w->dep, &amount));
+    STEP(&c, mpavs_contracts_register_as_operator(&c, &w->dep));
+    STEP(&c, mpavs_contracts_deposit(&c, &w->dep, &amount));
     uint8_t salt[32], q0[1] = {0};
     for (int k = 0; k < 32; k++) salt[k] = (uint8_t)(rand() & 0xff);
-    STEP(&c, mpavs_devnet_opt_in(&c, &w->dep, op->ecdsa, op->bls, q0, 1, "mpavs-e2e", salt,
+    STEP(&c, mpavs_contracts_opt_in(&c, &w->dep, op->ecdsa, op->bls, q0, 1, "mpavs-e2e", salt,
                                  (uint64_t)time(NULL) + 3600));
     mpavs_sender_destroy(c.sender);
+    mpavs_contracts_clear(&c);
     /* eigensdk key file (cheap scrypt for tests) */
     char *json = NULL;
-    if (mpavs_devnet_bls_key_encrypt(&json, op->bls, "e2e-password", 12, 1024)) return false;
+    if (mpavs_keystore_bls_encrypt(&json, op->bls, "e2e-password", 12, 1024)) return false;
     snprintf(op->bls_file, sizeof op->bls_file, "%s/op%zu.bls.key.json", w->dir, i + 1);
     FILE *f = fopen(op->bls_file, "w");
     bool ok = f && fputs(json, f) >= 0;
@@ -133,12 +134,12 @@ bool world_up(world *w, const world_options *o) {
     w->l2rpc = mpavs_rpc_create(w->l2.url, &ro);
     mpavs_rpc_block b;
     bool found = false;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     if (mpavs_rpc_get_block_by_number(w->l2rpc, &b, &found, &e, "0x0") || !found) return false;
     memcpy(w->l2_genesis, b.hash, 32);
     mpavs_rpc_block_clear(&b);
     snprintf(w->ca_dir, sizeof w->ca_dir, "%s/ca", w->dir);
-    if (mpavs_dcap_devnet_create(w->ca_dir, (int64_t)time(NULL), false)) return false;
+    if (mpavs_dcap_devnet_generate(w->ca_dir, (int64_t)time(NULL), false)) return false;
     if (harness_unhex(w->deployer_key, 32, ANVIL_KEY0) != 32 || !open_ctx(&w->deployer, w->rpc, w->deployer_key))
         return false;
     mpavs_devnet_deploy_options dopt = {.artifacts_dir = harness_path("contracts/out"),
@@ -162,7 +163,7 @@ bool world_up(world *w, const world_options *o) {
 static bool wait_rpc(harness_proc *p, const char *url, const char *method, long ms) {
     long long end = harness_now_ms() + ms;
     while (harness_now_ms() < end) {
-        mpavs_rpc_error e = {0};
+        mpavs_error e = {0};
         mpavs_rpc_options o = {.timeout_ms = 1000, .max_retries = 0};
         mpavs_rpc *c = mpavs_rpc_create(url, &o);
         char *res = NULL;
@@ -170,7 +171,7 @@ static bool wait_rpc(harness_proc *p, const char *url, const char *method, long 
         mpavs_rpc_destroy(c);
         free(res);
         bool answered = r == MPAVS_RPC_OK || r == MPAVS_RPC_ERR_RPC;
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         if (answered) return true;
         if (!harness_proc_alive(p, NULL)) return false;
         harness_sleep_ms(100);
@@ -262,17 +263,16 @@ bool world_start_operator(world *w, size_t i) {
 /* Liveness proof for operator i through its prover's quote (what mpavs-operator does). */
 bool world_attest(world *w, size_t i) {
     world_op *op = &w->ops[i];
-    mpavs_devnet_ctx c;
-    memset(&c, 0, sizeof c);
-    c.rpc = w->rpc;
-    mpavs_rpc_error e = {0};
+    mpavs_contracts_ctx c;
+    if (mpavs_contracts_init(&c, w->rpc, NULL)) return false;
+    mpavs_error e = {0};
     mpavs_sender_options so = {.poll_interval_ms = 50};
     if (mpavs_sender_create(&c.sender, &e, w->rpc, op->ecdsa, &so)) return false;
-    mpavs_devnet_report_data data;
+    mpavs_contracts_report_data data;
     memset(&data, 0, sizeof data);
     mpavs_bn254_g1_encode(data.pubkey_g1, &op->pk1);
     mpavs_avs_prover_addr_hash(data.prover_address_hash, op->prover_url);
-    bool ok = mpavs_devnet_reference_block(&c, &data) == MPAVS_DEVNET_OK;
+    bool ok = mpavs_contracts_reference_block(&c, &data) == MPAVS_DEVNET_OK;
     uint8_t dh[32], user[64] = {0};
     mpavs_avs_report_data_hash(dh, data.pubkey_g1, data.pubkey_g1 + 32, data.reference_block_number,
                                data.reference_block_hash, data.prover_address_hash);
@@ -294,13 +294,14 @@ bool world_attest(world *w, size_t i) {
     }
     free(res);
     if (ok) {
-        int r = mpavs_devnet_submit_liveness(&c, &w->dep, &data, quote, qlen);
-        if (r) fprintf(stderr, "  liveness op%zu: %s\n", i + 1, c.error);
+        int r = mpavs_contracts_submit_liveness(&c, &w->dep, &data, quote, qlen);
+        if (r) fprintf(stderr, "  liveness op%zu: %s\n", i + 1, c.error.message);
         ok = r == 0;
     }
     free(quote);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     mpavs_sender_destroy(c.sender);
+    mpavs_contracts_clear(&c);
     return ok;
 }
 
@@ -311,6 +312,7 @@ void world_down(world *w) {
     }
     harness_proc_stop(&w->agg, 15, 5000);
     mpavs_sender_destroy(w->deployer.sender);
+    mpavs_contracts_clear(&w->deployer);
     w->deployer.sender = NULL;
     mpavs_rpc_destroy(w->rpc);
     mpavs_rpc_destroy(w->l2rpc);

@@ -37,8 +37,8 @@ typedef struct {
     char dir[200];
     harness_anvil avs, l2;
     mpavs_rpc *rpc, *l2rpc;
-    mpavs_devnet_ctx deployer;
-    mpavs_devnet_deployment dep;
+    mpavs_contracts_ctx deployer;
+    mpavs_contracts_deployment dep;
     uint8_t deployer_key[32];
     char ca_dir[260];
     uint8_t l2_genesis[32];
@@ -81,7 +81,7 @@ bool world_attest(world *w, size_t i);
 bool world_start_operator(world *w, size_t i);
 
 /** A JSON-RPC call on url; returns the result text (malloc'd) or NULL with err filled. */
-char *world_call(const char *url, const char *method, const char *params, mpavs_rpc_error *err);
+char *world_call(const char *url, const char *method, const char *params, mpavs_error *err);
 /** The path of a file in the world's directory (static buffer). */
 const char *world_path(const world *w, const char *name);
 

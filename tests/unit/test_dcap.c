@@ -550,8 +550,9 @@ TEST(collateral_store_by_fmspc_and_ca) {
         size_t cl;
         unsigned char *c = rd(VECS[order[k]].dir, "collateral.dcapqvl.json", &cl);
         REQUIRE(c);
-        char detail[192];
-        CHECK_EQ_INT(mpavs_dcap_verifier_add_collateral(v, detail, sizeof detail, (char *)c, cl), 0);
+        mpavs_error detail = {0};
+        CHECK_EQ_INT(mpavs_dcap_verifier_add_collateral(v, &detail, (char *)c, cl), 0);
+        CHECK(detail.code == 0 && detail.message[0] == 0);
         free(c);
     }
     for (size_t i = 0; i < sizeof VECS / sizeof VECS[0]; i++) {

@@ -178,7 +178,7 @@ int main(void) {
     snprintf(g_dir, sizeof g_dir, "/tmp/mpavs-devnet-XXXXXX");
     snprintf(g_rev, sizeof g_rev, "/tmp/mpavs-devnet-rev-XXXXXX");
     if (!mkdtemp(g_dir) || !mkdtemp(g_rev)) return 1;
-    if (mpavs_dcap_devnet_create(g_dir, NOW, false) != 0 || mpavs_dcap_devnet_create(g_rev, NOW, true) != 0) {
+    if (mpavs_dcap_devnet_generate(g_dir, NOW, false) != 0 || mpavs_dcap_devnet_generate(g_rev, NOW, true) != 0) {
         fprintf(stderr, "devnet create failed\n");
         rm_dir(g_dir);
         rm_dir(g_rev);

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 
 static int meta(mpavs_tasksrc_scroll_metadata *m, const char *s) {
-    mpavs_tasksrc_error e = {0};
+    mpavs_error e = {0};
     return mpavs_tasksrc_scroll_metadata_parse(m, &e, (const uint8_t *)s, strlen(s));
 }
 
@@ -83,7 +83,7 @@ TEST(metadata_hostile) {
     for (size_t i = 0; i < depth; i++) deep[k++] = '[';
     for (size_t i = 0; i < depth; i++) deep[k++] = ']';
     deep[k++] = '}';
-    mpavs_tasksrc_error e = {0};
+    mpavs_error e = {0};
     CHECK_EQ_INT(mpavs_tasksrc_scroll_metadata_parse(&m, &e, (const uint8_t *)deep, k), MPAVS_TASKSRC_ERR_JSON);
     CHECK(strstr(e.message, "nesting") != NULL);
     /* 62 levels inside the object are fine */
@@ -132,7 +132,7 @@ static const char POE[] =
     "000000000000000000000000000000000000000000000000000000000000000001\"}";
 
 static int poe(mpavs_tasksrc_poe *p, const char *s) {
-    mpavs_tasksrc_error e = {0};
+    mpavs_error e = {0};
     return mpavs_tasksrc_poe_parse(p, &e, (const uint8_t *)s, strlen(s));
 }
 
@@ -198,7 +198,7 @@ TEST(poe_parse) {
     size_t k = strlen(huge);
     memset(huge + k, 'a', big);
     strcpy(huge + k + big, "\"}");
-    mpavs_tasksrc_error e = {0};
+    mpavs_error e = {0};
     CHECK_EQ_INT(mpavs_tasksrc_poe_parse(&p, &e, (const uint8_t *)huge, strlen(huge)), MPAVS_TASKSRC_ERR_FIELD);
     CHECK(strstr(e.message, "batch_hash") != NULL);
     free(huge);
@@ -242,7 +242,7 @@ TEST(scroll_chunks) {
     uint8_t *cd = commit(&len, chunks, false);
     REQUIRE(cd);
     uint64_t s, e;
-    mpavs_tasksrc_error err = {0};
+    mpavs_error err = {0};
     CHECK_EQ_INT(mpavs_tasksrc_scroll_block_range(&s, &e, &err, cd, len), MPAVS_TASKSRC_OK);
     CHECK(s == 0x1122334455667788ull && e == s);
     uint8_t tx[32];
@@ -297,7 +297,7 @@ TEST(linea_rules) {
     mpavs_tasksrc_scroll_commit_topic(topic);
     CHECK_STREQ(harness_hex(topic, 32), "2c32d4ae151744d0bf0b9464a3e897a1d17ed2f1af71f7c9a75f12ce0d28238f");
     mpavs_tasksrc_task t;
-    mpavs_tasksrc_error e = {0};
+    mpavs_error e = {0};
     mpavs_rpc_log a = flog(100, 0, 1, 10, 0), b = flog(200, 1, 2, 11, 0);
     /* exactly max_blocks blocks: not clamped; one more: clamped to the last max_blocks */
     CHECK_EQ_INT(mpavs_tasksrc_linea_task(&t, &e, &a, &b, 100, 3), MPAVS_TASKSRC_OK);

@@ -44,7 +44,7 @@ static mpavs_registry_operator *slot(mpavs_registry_operator *ops, size_t *n, co
     return &ops[(*n)++];
 }
 
-int mpavs_registry_operator_state(mpavs_rpc *rpc, mpavs_registry_operator **ops, size_t *n, mpavs_rpc_error *err,
+int mpavs_registry_operator_state(mpavs_rpc *rpc, mpavs_registry_operator **ops, size_t *n, mpavs_error *err,
                                   const uint8_t retriever[20], const uint8_t coordinator[20], const uint8_t *quorums,
                                   size_t nq, uint32_t block) {
     *ops = NULL;
@@ -108,7 +108,7 @@ static int decode_key(mpavs_registry_pubkey *k, const mpavs_rpc_log *l) {
     return MPAVS_REGISTRY_OK;
 }
 
-int mpavs_registry_scan_pubkeys(mpavs_rpc *rpc, mpavs_registry_pubkey **keys, size_t *n, mpavs_rpc_error *err,
+int mpavs_registry_scan_pubkeys(mpavs_rpc *rpc, mpavs_registry_pubkey **keys, size_t *n, mpavs_error *err,
                                 const uint8_t bls_apk_registry[20], uint64_t from_block, uint64_t to_block,
                                 uint64_t window) {
     uint8_t topic0[32];

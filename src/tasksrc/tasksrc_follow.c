@@ -75,12 +75,12 @@ static int log_order(const void *a, const void *b) {
 }
 
 int mpavs_tasksrc_follower_poll(mpavs_tasksrc_follower *f, mpavs_rpc_log **logs, size_t *n,
-                                mpavs_tasksrc_error *err) {
+                                mpavs_error *err) {
     MPAVS_REQUIRE(f && logs && n);
     *logs = NULL;
     *n = 0;
     uint64_t head;
-    mpavs_rpc_error re = {0};
+    mpavs_error re = {0};
     int r = mpavs_rpc_block_number(f->rpc, &head, &re);
     if (r) return tasksrc_fail_rpc(err, &re, r, "eth_blockNumber");
     if (head < f->confirmations || f->next > head - f->confirmations) return MPAVS_TASKSRC_OK; /* caught up */

@@ -1,5 +1,6 @@
 /* Task sources: results, errors, logs, tasks and the ext JSON text buffer. */
 #include "tasksrc_internal.h"
+#include "util/error.h"
 
 #include "mpavs/keccak.h"
 
@@ -28,32 +29,29 @@ const char *mpavs_tasksrc_strerror(int r) {
     }
 }
 
-void mpavs_tasksrc_error_clear(mpavs_tasksrc_error *err) {
-    if (!err) return;
-    mpavs_rpc_error_clear(&err->rpc);
-    memset(err, 0, sizeof *err);
-}
-
-int tasksrc_fail(mpavs_tasksrc_error *err, int code, const char *fmt, ...) {
+int tasksrc_fail(mpavs_error *err, int code, const char *fmt, ...) {
     if (err) {
+        char msg[sizeof err->message];
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(err->message, sizeof err->message, fmt, ap);
+        vsnprintf(msg, sizeof msg, fmt, ap);
         va_end(ap);
+        (void)mpavs_error_set(err, "tasksrc", code, "%s", msg);
     }
     return code;
 }
 
-int tasksrc_fail_rpc(mpavs_tasksrc_error *err, mpavs_rpc_error *re, int rpc_code, const char *what) {
-    if (!err) {
-        mpavs_rpc_error_clear(re);
-        return MPAVS_TASKSRC_ERR_RPC;
+int tasksrc_fail_rpc(mpavs_error *err, mpavs_error *re, int rpc_code, const char *what) {
+    if (err) {
+        (void)mpavs_error_set(err, "tasksrc", MPAVS_TASKSRC_ERR_RPC, "%s: %s: %s", what, mpavs_rpc_strerror(rpc_code),
+                              re->message);
+        err->rpc_code = re->rpc_code; /* the node's code and data stay available */
+        err->data = re->data;
+        err->data_len = re->data_len;
+        re->data = NULL;
     }
-    mpavs_rpc_error_clear(&err->rpc);
-    err->rpc = *re;
-    memset(re, 0, sizeof *re);
-    return tasksrc_fail(err, MPAVS_TASKSRC_ERR_RPC, "%s: %s: %s", what, mpavs_rpc_strerror(rpc_code),
-                        err->rpc.message);
+    mpavs_error_clear(re);
+    return MPAVS_TASKSRC_ERR_RPC;
 }
 
 void mpavs_tasksrc_scroll_commit_topic(uint8_t out[32]) {

@@ -13,7 +13,7 @@ static const char *const COMMIT_SIGS[] = {
     "commitBatchWithBlobProof(uint8,bytes,bytes[],bytes,bytes)",
 };
 
-int mpavs_tasksrc_scroll_batch_index(uint64_t *batch_index, mpavs_tasksrc_error *err, const mpavs_rpc_log *log) {
+int mpavs_tasksrc_scroll_batch_index(uint64_t *batch_index, mpavs_error *err, const mpavs_rpc_log *log) {
     MPAVS_REQUIRE(batch_index && log);
     *batch_index = 0;
     uint8_t topic[32];
@@ -27,7 +27,7 @@ int mpavs_tasksrc_scroll_batch_index(uint64_t *batch_index, mpavs_tasksrc_error 
 }
 
 /* Walk the chunks (a bytes[] value). */
-static int chunks_range(uint64_t *start, uint64_t *end, mpavs_tasksrc_error *err, const mpavs_abi_value *chunks) {
+static int chunks_range(uint64_t *start, uint64_t *end, mpavs_error *err, const mpavs_abi_value *chunks) {
     if (chunks->n == 0) return tasksrc_fail(err, MPAVS_TASKSRC_ERR_CHUNK, "batch has no chunks");
     bool any = false;
     uint64_t first = 0, last = 0;
@@ -59,7 +59,7 @@ static int chunks_range(uint64_t *start, uint64_t *end, mpavs_tasksrc_error *err
     return MPAVS_TASKSRC_OK;
 }
 
-int mpavs_tasksrc_scroll_block_range(uint64_t *start, uint64_t *end, mpavs_tasksrc_error *err,
+int mpavs_tasksrc_scroll_block_range(uint64_t *start, uint64_t *end, mpavs_error *err,
                                      const uint8_t *calldata, size_t len) {
     MPAVS_REQUIRE(start && end && (calldata || !len));
     *start = *end = 0;
@@ -106,7 +106,7 @@ static int scroll_ext(mpavs_tasksrc_task *t) {
     return tasksrc_buf_finish_ext(&b, t);
 }
 
-int mpavs_tasksrc_scroll_task_from_calldata(mpavs_tasksrc_task *task, mpavs_tasksrc_error *err, uint64_t batch_index,
+int mpavs_tasksrc_scroll_task_from_calldata(mpavs_tasksrc_task *task, mpavs_error *err, uint64_t batch_index,
                                             const uint8_t commit_tx[32], const uint8_t *calldata, size_t len,
                                             uint64_t reference_block) {
     MPAVS_REQUIRE(task && commit_tx && (calldata || !len));
@@ -131,7 +131,7 @@ int mpavs_tasksrc_scroll_task_from_calldata(mpavs_tasksrc_task *task, mpavs_task
     return MPAVS_TASKSRC_OK;
 }
 
-int mpavs_tasksrc_scroll_task(mpavs_rpc *rpc, mpavs_tasksrc_task *task, mpavs_tasksrc_error *err,
+int mpavs_tasksrc_scroll_task(mpavs_rpc *rpc, mpavs_tasksrc_task *task, mpavs_error *err,
                               const mpavs_rpc_log *log, uint64_t reference_block) {
     MPAVS_REQUIRE(rpc && task && log);
     memset(task, 0, sizeof *task);
@@ -139,7 +139,7 @@ int mpavs_tasksrc_scroll_task(mpavs_rpc *rpc, mpavs_tasksrc_task *task, mpavs_ta
     int r = mpavs_tasksrc_scroll_batch_index(&index, err, log);
     if (r) return r;
     mpavs_rpc_transaction tx;
-    mpavs_rpc_error re = {0};
+    mpavs_error re = {0};
     bool found = false;
     r = mpavs_rpc_get_transaction_by_hash(rpc, &tx, &found, &re, log->tx_hash);
     if (r) return tasksrc_fail_rpc(err, &re, r, "eth_getTransactionByHash");

@@ -13,7 +13,7 @@ static int log_cmp(const mpavs_rpc_log *a, const mpavs_rpc_log *b) {
     return 0;
 }
 
-static int check_finalized(uint64_t *last_block, mpavs_tasksrc_error *err, const mpavs_rpc_log *l, const char *which) {
+static int check_finalized(uint64_t *last_block, mpavs_error *err, const mpavs_rpc_log *l, const char *which) {
     uint8_t topic[32];
     mpavs_tasksrc_linea_finalized_topic(topic);
     if (l->ntopics != 4 || memcmp(l->topics[0], topic, 32))
@@ -42,7 +42,7 @@ static int linea_ext(mpavs_tasksrc_task *t) {
     return tasksrc_buf_finish_ext(&b, t);
 }
 
-int mpavs_tasksrc_linea_task(mpavs_tasksrc_task *task, mpavs_tasksrc_error *err, const mpavs_rpc_log *prev,
+int mpavs_tasksrc_linea_task(mpavs_tasksrc_task *task, mpavs_error *err, const mpavs_rpc_log *prev,
                              const mpavs_rpc_log *log, uint64_t max_blocks, uint64_t reference_block) {
     MPAVS_REQUIRE(task && prev && log);
     memset(task, 0, sizeof *task);
@@ -85,7 +85,7 @@ int mpavs_tasksrc_linea_task(mpavs_tasksrc_task *task, mpavs_tasksrc_error *err,
     return MPAVS_TASKSRC_OK;
 }
 
-int mpavs_tasksrc_linea_lookback(mpavs_rpc *rpc, mpavs_rpc_log *prev, mpavs_tasksrc_error *err,
+int mpavs_tasksrc_linea_lookback(mpavs_rpc *rpc, mpavs_rpc_log *prev, mpavs_error *err,
                                  const mpavs_rpc_log *log, uint64_t min_block) {
     MPAVS_REQUIRE(rpc && prev && log);
     memset(prev, 0, sizeof *prev);
@@ -105,7 +105,7 @@ int mpavs_tasksrc_linea_lookback(mpavs_rpc *rpc, mpavs_rpc_log *prev, mpavs_task
         };
         mpavs_rpc_log *logs = NULL;
         size_t n = 0;
-        mpavs_rpc_error re = {0};
+        mpavs_error re = {0};
         int r = mpavs_rpc_get_logs(rpc, &logs, &n, &re, &f);
         if (r) return tasksrc_fail_rpc(err, &re, r, "look-back eth_getLogs");
         const mpavs_rpc_log *best = NULL;
@@ -132,7 +132,7 @@ int mpavs_tasksrc_linea_lookback(mpavs_rpc *rpc, mpavs_rpc_log *prev, mpavs_task
                         (unsigned long long)min_block);
 }
 
-int mpavs_tasksrc_linea_task_from_log(mpavs_rpc *rpc, mpavs_tasksrc_task *task, mpavs_tasksrc_error *err,
+int mpavs_tasksrc_linea_task_from_log(mpavs_rpc *rpc, mpavs_tasksrc_task *task, mpavs_error *err,
                                       const mpavs_rpc_log *cached, const mpavs_rpc_log *log, uint64_t min_block,
                                       uint64_t max_blocks, uint64_t reference_block) {
     MPAVS_REQUIRE(rpc && task && log);

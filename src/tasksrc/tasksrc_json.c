@@ -339,7 +339,7 @@ static bool parse_hex_field(jscan *j, jfield *f, field_error *fe) {
 }
 
 /* Parse a JSON object into fields with Go's rules. Returns a result; message in err. */
-static int parse_object(mpavs_tasksrc_error *err, const char *what, const uint8_t *json, size_t len, jfield *fields,
+static int parse_object(mpavs_error *err, const char *what, const uint8_t *json, size_t len, jfield *fields,
                         size_t nfields) {
     jscan j = {.p = json, .end = json + len, .start = json};
     field_error fe = {0};
@@ -407,7 +407,7 @@ static int parse_object(mpavs_tasksrc_error *err, const char *what, const uint8_
     return MPAVS_TASKSRC_OK;
 }
 
-int mpavs_tasksrc_scroll_metadata_parse(mpavs_tasksrc_scroll_metadata *out, mpavs_tasksrc_error *err,
+int mpavs_tasksrc_scroll_metadata_parse(mpavs_tasksrc_scroll_metadata *out, mpavs_error *err,
                                         const uint8_t *json, size_t len) {
     MPAVS_REQUIRE(out && (json || !len));
     mpavs_tasksrc_scroll_metadata m = {0};
@@ -449,7 +449,7 @@ bool mpavs_tasksrc_scroll_gen_sampling_ok(uint64_t batch_index, uint64_t samplin
     return sampling == 0 || batch_index % sampling == 0;
 }
 
-int mpavs_tasksrc_poe_parse(mpavs_tasksrc_poe *out, mpavs_tasksrc_error *err, const uint8_t *json, size_t len) {
+int mpavs_tasksrc_poe_parse(mpavs_tasksrc_poe *out, mpavs_error *err, const uint8_t *json, size_t len) {
     MPAVS_REQUIRE(out && (json || !len));
     mpavs_tasksrc_poe p;
     memset(&p, 0, sizeof p);

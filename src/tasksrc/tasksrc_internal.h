@@ -5,10 +5,10 @@
 #include "mpavs/tasksrc.h"
 
 /* Fill err->message (if err) with a formatted message; returns code. */
-int tasksrc_fail(mpavs_tasksrc_error *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int tasksrc_fail(mpavs_error *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Turn an RPC failure into MPAVS_TASKSRC_ERR_RPC, moving *re into err->rpc (or clearing it). */
-int tasksrc_fail_rpc(mpavs_tasksrc_error *err, mpavs_rpc_error *re, int rpc_code, const char *what);
+int tasksrc_fail_rpc(mpavs_error *err, mpavs_error *re, int rpc_code, const char *what);
 
 /* A growable NUL-terminated text buffer for the ext JSON. */
 typedef struct {

@@ -1,0 +1,310 @@
+/*
+ * mpavs/contracts.h — the calls production code makes to the AVS contracts (the reference
+ * Multi-Prover AVS and the EigenLayer core/middleware it sits on), on any network: state
+ * confirmation (MultiProverServiceManager.confirmState), liveness submission and status
+ * (TEELivenessVerifier), registry reads, operator registration, deposit, opt-in and opt-out.
+ * Deployment of a devnet stack is in mpavs/devnet.h (a separate library, libmpavs-devnet.a);
+ * the registry state an aggregator works from is in mpavs/registry.h.
+ *
+ * Every call goes through a context (mpavs_contracts_init / mpavs_contracts_clear) holding a
+ * JSON-RPC client and a transaction sender (both borrowed) and the call signatures, parsed once
+ * by mpavs_contracts_init. On failure the functions return a code and fill ctx->error (an
+ * mpavs_error, module "contracts"): the same code, the message "<step>: <reason>" with revert
+ * reasons decoded against the contracts' custom errors and, when a node refused an eth_call,
+ * its JSON-RPC code and revert data. A context must be used by one thread at a time (as its rpc and sender).
+ * Read-only functions accept a context without a sender (eth_call without "from").
+ */
+#ifndef MPAVS_CONTRACTS_H
+#define MPAVS_CONTRACTS_H
+
+#include "mpavs/bn254.h"
+#include "mpavs/common.h"
+#include "mpavs/ecdsa.h"
+#include "mpavs/rpc.h"
+#include "mpavs/sender.h"
+#include "mpavs/u256.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+    MPAVS_CONTRACTS_OK = 0,
+    MPAVS_CONTRACTS_ERR_ARG = 1,      /* an argument is unusable */
+    MPAVS_CONTRACTS_ERR_RPC = 3,      /* the node could not be used */
+    MPAVS_CONTRACTS_ERR_REVERTED = 4, /* a transaction or call reverted (reason in ctx->error) */
+    MPAVS_CONTRACTS_ERR_SEND = 5,     /* a transaction could not be sent or was not mined */
+    MPAVS_CONTRACTS_ERR_DECODE = 6,   /* a contract returned data of an unexpected shape */
+    MPAVS_CONTRACTS_ERR_CRYPTO = 7,   /* a key is invalid or signing failed */
+    MPAVS_CONTRACTS_ERR_NOMEM = 9,
+} mpavs_contracts_result;
+
+/** Name of a result value. Never NULL. */
+MPAVS_API const char *mpavs_contracts_strerror(int r);
+
+/** The call signatures of a context, parsed once (internal). */
+typedef struct mpavs_contracts_sigs mpavs_contracts_sigs;
+
+/** A context: rpc and sender are borrowed (the sender's account sends every transaction). */
+typedef struct {
+    mpavs_rpc *rpc;
+    mpavs_sender *sender;  /* NULL: read-only (eth_call without "from", no transactions) */
+    mpavs_error error;     /* set on failure (released by mpavs_contracts_clear) */
+    uint64_t gas_used;     /* gas used by the last mined transaction this context sent */
+    uint8_t tx_hash[32];   /* hash of that transaction (also set when it was mined but failed) */
+    uint64_t block_number; /* block it was mined in */
+    mpavs_contracts_sigs *sigs; /* owned: set by mpavs_contracts_init */
+} mpavs_contracts_ctx;
+
+/**
+ * Initialise a caller-owned context: borrow rpc (required) and sender (may be NULL), parse every
+ * call signature once. Out: *c (release with mpavs_contracts_clear, also after a failure).
+ * Returns OK or ERR_NOMEM.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_init(mpavs_contracts_ctx *c, mpavs_rpc *rpc, mpavs_sender *sender);
+/** Release what mpavs_contracts_init allocated and c->error (rpc and sender stay the caller's). NULL allowed. */
+MPAVS_API void mpavs_contracts_clear(mpavs_contracts_ctx *c);
+
+/** Addresses of a deployed stack (proxy addresses for proxied contracts). */
+typedef struct {
+    uint64_t chain_id;
+    mpavs_address deployer, pauser_registry, delegation_manager, strategy_manager, avs_directory, strategy,
+        token, registry_coordinator, bls_apk_registry, stake_registry, index_registry,
+        operator_state_retriever, service_manager, tee_liveness_verifier, attestation_verifier,
+        quote_verifier;
+} mpavs_contracts_deployment;
+
+/* ---------------- operator onboarding (the sender is the operator) ---------------- */
+
+/**
+ * DelegationManager.registerAsOperator((earningsReceiver = sender, approver 0, window 0), "").
+ * Returns OK or an error (already registered: ERR_REVERTED).
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_register_as_operator(mpavs_contracts_ctx *c,
+                                                                     const mpavs_contracts_deployment *d);
+/** token.approve(strategyManager, amount) then StrategyManager.depositIntoStrategy(strategy, token, amount). */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_deposit(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                                                        const mpavs_u256 *amount);
+
+/**
+ * Opt the sender into quorums of the AVS: RegistryCoordinator.registerOperator(quorums, socket,
+ * PubkeyRegistrationParams, SignatureWithSaltAndExpiry). The proof of possession signs
+ * pubkeyRegistrationMessageHash(sender) read from the chain (checked against the local
+ * computation) with bls_sk; the AVSDirectory signature signs
+ * calculateOperatorAVSRegistrationDigestHash(sender, serviceManager, salt, expiry) read from
+ * the chain with ecdsa_sk (which must be the sender's key).
+ * In: quorums/nquorums (quorum numbers, ascending), socket, salt (32 bytes), expiry (unix s).
+ * Returns OK, ERR_ARG, ERR_CRYPTO, ERR_RPC, ERR_REVERTED, ERR_SEND, ERR_DECODE or ERR_NOMEM.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_opt_in(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                                                       const uint8_t ecdsa_sk[32], const uint8_t bls_sk[32],
+                                                       const uint8_t *quorums, size_t nquorums, const char *socket,
+                                                       const uint8_t salt[32], uint64_t expiry);
+
+/** RegistryCoordinator.getOperatorId(operator). Out: id (zero when unregistered). */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_operator_id(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                                                            const mpavs_address *operator_addr, uint8_t id[32]);
+/** StakeRegistry.getCurrentStake(id, quorum). Out: *stake. */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_current_stake(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                                                              const uint8_t id[32], uint8_t quorum, mpavs_u256 *stake);
+
+/* ---------------- liveness (TEELivenessVerifier) ---------------- */
+
+/** The TEELivenessVerifier.ReportDataV2 fields. pubkey_g1 is x || y (64 bytes). */
+typedef struct {
+    uint8_t pubkey_g1[64];
+    uint64_t reference_block_number;
+    uint8_t reference_block_hash[32];
+    uint8_t prover_address_hash[32];
+} mpavs_contracts_report_data;
+
+/**
+ * The 64-byte REPORTDATA submitLivenessProofV2 expects: 0^12 || prover (20 bytes) ||
+ * keccak256(abi.encode(data)) (160 bytes: x, y, number, hash, proverAddressHash).
+ */
+MPAVS_API void mpavs_contracts_liveness_report_data(uint8_t out[64], const mpavs_address *prover,
+                                                    const mpavs_contracts_report_data *data);
+/**
+ * Fill data->reference_block_number/hash with the parent of the current head (as the
+ * upstream operator does). Returns OK or ERR_RPC.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_reference_block(mpavs_contracts_ctx *c, mpavs_contracts_report_data *data);
+/** TEELivenessVerifier.submitLivenessProofV2(data, quote) from the sender. */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_submit_liveness(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                                                                const mpavs_contracts_report_data *data,
+                                                                const uint8_t *quote, size_t len);
+/** TEELivenessVerifier.verifyLivenessProofV2(x, y, prover). Out: *ok. */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_liveness_valid(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                                                               bool *ok, const uint8_t pubkey_g1[64],
+                                                               const mpavs_address *prover);
+
+/* ---------------- state confirmation ---------------- */
+
+/** MultiProverServiceManager.StateHeader; quorum numbers/thresholds are parallel byte arrays. */
+typedef struct {
+    uint64_t committee_id;
+    const uint8_t *metadata;
+    size_t metadata_len;
+    const uint8_t *state;
+    size_t state_len;
+    const uint8_t *quorum_numbers;
+    const uint8_t *thresholds; /* percentages */
+    size_t nquorums;
+    uint32_t reference_block_number;
+} mpavs_contracts_state_header;
+
+/**
+ * The BLS message: keccak256(abi.encode(ReducedStateHeader(committeeId, metadata, state,
+ * referenceBlockNumber))) (= _hashReducedStateHeader). Returns OK or ERR_NOMEM.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_state_digest(uint8_t out[32], const mpavs_contracts_state_header *h);
+
+/**
+ * Confirm a state: reads getCheckSignaturesIndices(registryCoordinator, refBlock, quorums,
+ * sorted non-signer ids) from the OperatorStateRetriever and each quorum's APK at refBlock
+ * from the BLSApkRegistry, builds NonSignerStakesAndSignature (non-signers sorted by operator
+ * id) and sends confirmState from the sender (the state confirmer).
+ * In: h, nonsigners/nnonsigners (G1 public keys of the registered operators that did not
+ * sign, any order), apk_g2 (sum of the signers' G2 keys), sigma (sum of their signatures
+ * on mpavs_contracts_state_digest(h)). Out: *gas_used (may be NULL).
+ * Returns OK, ERR_ARG, ERR_RPC, ERR_REVERTED, ERR_SEND, ERR_DECODE or ERR_NOMEM.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_confirm_state(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                                                              const mpavs_contracts_state_header *h,
+                                                              const mpavs_bn254_g1 *nonsigners, size_t nnonsigners,
+                                                              const mpavs_bn254_g2 *apk_g2, const mpavs_bn254_g1 *sigma,
+                                                              uint64_t *gas_used);
+
+/** MultiProverServiceManager.taskId(). Out: *task_id. */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_task_id(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                                                        uint32_t *task_id);
+
+/* ---------------- operator tooling on any network (mpavs operator, mpavs devnet status) ----------------
+ *
+ * A mpavs_contracts_deployment may be filled from mpavs/presets.h and completed from the chain
+ * with mpavs_contracts_resolve_addresses.
+ */
+
+/**
+ * Complete d from the chain, starting from d->registry_coordinator (required): every zero
+ * address among service_manager, stake_registry, bls_apk_registry, index_registry (the
+ * RegistryCoordinator's getters), delegation_manager (StakeRegistry.delegation()),
+ * strategy_manager (DelegationManager.strategyManager()) and avs_directory
+ * (serviceManager.avsDirectory()) is read; non-zero addresses are kept (explicit values win).
+ * chain_id is set from eth_chainId when zero. The other fields are left as they are.
+ * Returns OK, ERR_ARG (no registry coordinator), ERR_RPC, ERR_REVERTED or ERR_DECODE.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_resolve_addresses(mpavs_contracts_ctx *c, mpavs_contracts_deployment *d);
+
+/**
+ * A strategy's IStrategy.underlyingToken() and that token's ERC20 decimals().
+ * Out: *token, *decimals. Returns OK, ERR_RPC, ERR_REVERTED or ERR_DECODE.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_strategy_token(mpavs_contracts_ctx *c, mpavs_address *token,
+                                                               uint8_t *decimals, const mpavs_address *strategy);
+
+/**
+ * As mpavs_contracts_deposit, into strategy (NULL: d->strategy) with its underlying token read
+ * from the chain: token.approve(strategyManager, amount), then
+ * StrategyManager.depositIntoStrategy(strategy, token, amount).
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_deposit_into(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                                                             const mpavs_address *strategy, const mpavs_u256 *amount);
+
+/** DelegationManager.operatorShares(operator, strategy). Out: *shares. */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_operator_shares(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                                                                mpavs_u256 *shares, const mpavs_address *operator_addr,
+                                                                const mpavs_address *strategy);
+
+/**
+ * RegistryCoordinator.deregisterOperator(quorums) from the sender (quorums ascending).
+ * Returns OK, ERR_ARG (no quorums) or a send error (not registered: ERR_REVERTED).
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_opt_out(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                                                        const uint8_t *quorums, size_t nquorums);
+
+/** Most quorums a RegistryCoordinator can have (its bitmaps are uint192). */
+#define MPAVS_CONTRACTS_MAX_QUORUMS 192
+
+/** An operator's standing with EigenLayer and the AVS (mpavs_contracts_operator_status). */
+typedef struct {
+    bool is_operator;         /* DelegationManager.isOperator */
+    uint8_t avs_status;       /* RegistryCoordinator.getOperatorStatus: 0 never, 1 registered, 2 deregistered */
+    uint8_t operator_id[32];  /* RegistryCoordinator.getOperatorId (zero if never registered) */
+    mpavs_u256 quorum_bitmap; /* getCurrentQuorumBitmap(operator_id) (zero without an id) */
+    uint8_t quorum_count;     /* RegistryCoordinator.quorumCount */
+    mpavs_u256 stake[MPAVS_CONTRACTS_MAX_QUORUMS]; /* getCurrentStake(id, q) for q < quorum_count in the bitmap; else 0 */
+    bool poa_enabled;         /* serviceManager.isPoAEnabled() */
+    bool whitelisted;         /* serviceManager.isOperatorWhitelisted(operator) */
+} mpavs_contracts_standing;
+
+/**
+ * Read an operator's standing (every field of mpavs_contracts_standing) at the latest block.
+ * Out: *st. Returns OK, ERR_RPC, ERR_REVERTED or ERR_DECODE.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_operator_status(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                                                                mpavs_contracts_standing *st,
+                                                                const mpavs_address *operator_addr);
+
+/** What a TEELivenessVerifier records for one BLS key (mpavs_contracts_liveness_status). */
+typedef struct {
+    uint64_t attested_at;      /* attestedProvers(id).time (unix s); 0 = never attested */
+    uint64_t validity_seconds; /* attestValiditySeconds */
+    uint64_t valid_until;      /* attested_at + validity_seconds; 0 when never attested */
+    mpavs_address prover;      /* attestedProverAddr(id): the prover's enclave address */
+    uint64_t now;              /* timestamp of the latest block of that chain */
+    bool live;                 /* valid_until > now (the contract's verifyLivenessProof) */
+} mpavs_contracts_liveness;
+
+/**
+ * Read the liveness record of operator_id (= keccak256(G1.x || G1.y), the verifier's key) from
+ * the TEELivenessVerifier at verifier on c's chain (the attestation layer, which may differ from
+ * the AVS chain). Out: *lv. Returns OK, ERR_RPC, ERR_REVERTED or ERR_DECODE.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_liveness_status(mpavs_contracts_ctx *c, mpavs_contracts_liveness *lv,
+                                                                const mpavs_address *verifier,
+                                                                const uint8_t operator_id[32]);
+
+/** One RegistryCoordinator OperatorRegistered event. */
+typedef struct {
+    mpavs_address operator_addr;
+    uint8_t operator_id[32];
+    uint64_t block_number;
+    uint8_t tx_hash[32];
+} mpavs_contracts_registration;
+
+/**
+ * The OperatorRegistered events of d->registry_coordinator from from_block to the latest block,
+ * in chain order (one per registerOperator call). Out: *regs (malloc'd; free()), *n.
+ * Returns OK, ERR_RPC, ERR_DECODE or ERR_NOMEM.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_registrations(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                                                              mpavs_contracts_registration **regs, size_t *n,
+                                                              uint64_t from_block);
+
+/** One MultiProverServiceManager StateConfirmed event. */
+typedef struct {
+    uint64_t committee_id;
+    uint8_t *metadata; /* malloc'd */
+    size_t metadata_len;
+    uint8_t *state; /* malloc'd */
+    size_t state_len;
+    uint64_t block_number;
+    uint8_t tx_hash[32];
+} mpavs_contracts_confirmation;
+
+/**
+ * The StateConfirmed events of d->service_manager from from_block to the latest block, in
+ * chain order. Out: *out (release with mpavs_contracts_confirmations_free), *n.
+ * Returns OK, ERR_RPC, ERR_DECODE or ERR_NOMEM.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_confirmations(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                                                              mpavs_contracts_confirmation **out, size_t *n,
+                                                              uint64_t from_block);
+/** Release what mpavs_contracts_confirmations returned (NULL allowed). */
+MPAVS_API void mpavs_contracts_confirmations_free(mpavs_contracts_confirmation *c, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

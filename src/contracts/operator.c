@@ -1,0 +1,205 @@
+/*
+ * src/contracts/operator.c — operator onboarding (EigenLayer operator, deposit, AVS opt-in with
+ * BLS proof of possession and AVSDirectory signature) and simple registry reads.
+ */
+#include "contracts_internal.h"
+
+#include "mpavs/bls.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Append a G1 point as "(0xX,0xY)". */
+static void g1_text(ctr_str *b, const mpavs_bn254_g1 *p) {
+    uint8_t e[64];
+    mpavs_bn254_g1_encode(e, p);
+    ctr_printf(b, "(");
+    ctr_hex(b, e, 32);
+    ctr_printf(b, ",");
+    ctr_hex(b, e + 32, 32);
+    ctr_printf(b, ")");
+}
+
+/* Append a G2 point as "([X0,X1],[Y0,Y1])" in Solidity (EVM precompile) order. */
+static void g2_text(ctr_str *b, const mpavs_bn254_g2 *p) {
+    uint8_t e[128];
+    mpavs_bn254_g2_encode(e, p);
+    ctr_printf(b, "([");
+    ctr_hex(b, e, 32);
+    ctr_printf(b, ",");
+    ctr_hex(b, e + 32, 32);
+    ctr_printf(b, "],[");
+    ctr_hex(b, e + 64, 32);
+    ctr_printf(b, ",");
+    ctr_hex(b, e + 96, 32);
+    ctr_printf(b, "])");
+}
+
+int mpavs_contracts_register_as_operator(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d) {
+    ctr_str a = {0};
+    ctr_printf(&a, "((");
+    ctr_addr(&a, mpavs_sender_address(c->sender));
+    ctr_printf(&a, ",0x0000000000000000000000000000000000000000,0),\"\")");
+    int r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "registerAsOperator", "out of memory")
+                  : ctr_tx(c, &d->delegation_manager, CTR_REGISTER_AS_OPERATOR, a.s,
+                          "registerAsOperator");
+    ctr_str_free(&a);
+    return r;
+}
+
+int mpavs_contracts_deposit(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, const mpavs_u256 *amount) {
+    ctr_str a = {0};
+    ctr_printf(&a, "(");
+    ctr_addr(&a, &d->strategy_manager);
+    ctr_printf(&a, ",");
+    ctr_u256(&a, amount);
+    ctr_printf(&a, ")");
+    int r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "deposit", "out of memory")
+                  : ctr_tx(c, &d->token, CTR_APPROVE, a.s, "approve");
+    if (!r) {
+        a.len = 0;
+        ctr_printf(&a, "(");
+        ctr_addr(&a, &d->strategy);
+        ctr_printf(&a, ",");
+        ctr_addr(&a, &d->token);
+        ctr_printf(&a, ",");
+        ctr_u256(&a, amount);
+        ctr_printf(&a, ")");
+        r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "deposit", "out of memory")
+                  : ctr_tx(c, &d->strategy_manager, CTR_DEPOSIT_INTO_STRATEGY, a.s,
+                          "depositIntoStrategy");
+    }
+    ctr_str_free(&a);
+    return r;
+}
+
+/* Read a G1 point returned as (uint256,uint256) in ret->items[0]. */
+static int g1_from_value(mpavs_bn254_g1 *p, const mpavs_abi_value *t) {
+    if (!t || t->n != 2) return -1;
+    uint8_t e[64];
+    mpavs_u256_to_be32(e, &t->items[0].word);
+    mpavs_u256_to_be32(e + 32, &t->items[1].word);
+    return mpavs_bn254_g1_decode(p, e) == 0 ? 0 : -1;
+}
+
+int mpavs_contracts_opt_in(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, const uint8_t ecdsa_sk[32],
+                           const uint8_t bls_sk[32], const uint8_t *quorums, size_t nquorums, const char *socket,
+                           const uint8_t salt[32], uint64_t expiry) {
+    const char *step = "opt-in";
+    if (!nquorums || !socket || strchr(socket, '"') || strchr(socket, '\\'))
+        return ctr_fail(c, MPAVS_CONTRACTS_ERR_ARG, step, "need quorums and a socket without quotes or backslashes");
+    const mpavs_address *me = mpavs_sender_address(c->sender);
+    mpavs_ecdsa_ctx *ec = mpavs_ecdsa_ctx_create();
+    if (!ec) return ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, step, "no ECDSA context");
+    mpavs_address who;
+    int r = MPAVS_CONTRACTS_OK;
+    mpavs_abi_value *ret = NULL;
+    ctr_str a = {0};
+    mpavs_bn254_g1 h, local, pop, pk1;
+    mpavs_bn254_g2 pk2;
+    if (mpavs_ecdsa_seckey_to_address(ec, &who, ecdsa_sk) || memcmp(who.bytes, me->bytes, 20) != 0) {
+        r = ctr_fail(c, MPAVS_CONTRACTS_ERR_ARG, step, "the ECDSA key is not the sender's");
+        goto out;
+    }
+    if (mpavs_bls_pubkey_g1(&pk1, bls_sk) || mpavs_bls_pubkey_g2(&pk2, bls_sk)) {
+        r = ctr_fail(c, MPAVS_CONTRACTS_ERR_CRYPTO, step, "invalid BLS secret key");
+        goto out;
+    }
+    /* proof of possession over the on-chain registration message */
+    ctr_printf(&a, "(");
+    ctr_addr(&a, me);
+    ctr_printf(&a, ")");
+    if ((r = ctr_call(c, &d->registry_coordinator, CTR_PUBKEY_REGISTRATION_HASH, a.s,
+                     NULL, &ret, "pubkeyRegistrationMessageHash")))
+        goto out;
+    if (g1_from_value(&h, &ret->items[0])) {
+        r = ctr_fail(c, MPAVS_CONTRACTS_ERR_DECODE, step, "pubkeyRegistrationMessageHash is not a G1 point");
+        goto out;
+    }
+    mpavs_bls_registration_message(&local, d->chain_id, d->registry_coordinator.bytes, me->bytes);
+    if (!mpavs_bn254_g1_eq(&h, &local)) {
+        r = ctr_fail(c, MPAVS_CONTRACTS_ERR_DECODE, step, "on-chain registration message differs from the local one");
+        goto out;
+    }
+    if (mpavs_bls_sign_hashed(&pop, bls_sk, &h)) {
+        r = ctr_fail(c, MPAVS_CONTRACTS_ERR_CRYPTO, step, "BLS signing failed");
+        goto out;
+    }
+    mpavs_abi_value_free(ret);
+    ret = NULL;
+    /* AVSDirectory registration digest signed with the operator's ECDSA key */
+    a.len = 0;
+    ctr_printf(&a, "(");
+    ctr_addr(&a, me);
+    ctr_printf(&a, ",");
+    ctr_addr(&a, &d->service_manager);
+    ctr_printf(&a, ",");
+    ctr_hex(&a, salt, 32);
+    ctr_printf(&a, ",%llu)", (unsigned long long)expiry);
+    if ((r = ctr_call(c, &d->avs_directory,
+                     CTR_OPERATOR_AVS_DIGEST, a.s,
+                     NULL, &ret, "calculateOperatorAVSRegistrationDigestHash")))
+        goto out;
+    mpavs_ecdsa_sig es;
+    uint8_t es65[65];
+    if (mpavs_ecdsa_sign(ec, &es, ret->items[0].fixed, ecdsa_sk)) {
+        r = ctr_fail(c, MPAVS_CONTRACTS_ERR_CRYPTO, step, "ECDSA signing failed");
+        goto out;
+    }
+    mpavs_ecdsa_sig_serialize(es65, &es);
+    /* registerOperator(quorums, socket, (pop, pk1, pk2), (sig, salt, expiry)) */
+    a.len = 0;
+    ctr_printf(&a, "(");
+    ctr_hex(&a, quorums, nquorums);
+    ctr_printf(&a, ",\"%s\",(", socket);
+    g1_text(&a, &pop);
+    ctr_printf(&a, ",");
+    g1_text(&a, &pk1);
+    ctr_printf(&a, ",");
+    g2_text(&a, &pk2);
+    ctr_printf(&a, "),(");
+    ctr_hex(&a, es65, 65);
+    ctr_printf(&a, ",");
+    ctr_hex(&a, salt, 32);
+    ctr_printf(&a, ",%llu))", (unsigned long long)expiry);
+    r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, step, "out of memory")
+              : ctr_tx(c, &d->registry_coordinator,
+                      CTR_REGISTER_OPERATOR,
+                      a.s, "registerOperator");
+out:
+    mpavs_wipe(&pop, sizeof pop);
+    mpavs_abi_value_free(ret);
+    ctr_str_free(&a);
+    mpavs_ecdsa_ctx_destroy(ec);
+    return r;
+}
+
+int mpavs_contracts_operator_id(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                                const mpavs_address *operator_addr, uint8_t id[32]) {
+    ctr_str a = {0};
+    ctr_printf(&a, "(");
+    ctr_addr(&a, operator_addr);
+    ctr_printf(&a, ")");
+    mpavs_abi_value *ret = NULL;
+    int r = a.oom ? MPAVS_CONTRACTS_ERR_NOMEM
+                  : ctr_call(c, &d->registry_coordinator, CTR_GET_OPERATOR_ID, a.s, NULL, &ret, "getOperatorId");
+    if (!r) memcpy(id, ret->items[0].fixed, 32);
+    mpavs_abi_value_free(ret);
+    ctr_str_free(&a);
+    return r;
+}
+
+int mpavs_contracts_current_stake(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, const uint8_t id[32],
+                                  uint8_t quorum, mpavs_u256 *stake) {
+    ctr_str a = {0};
+    ctr_printf(&a, "(");
+    ctr_hex(&a, id, 32);
+    ctr_printf(&a, ",%u)", quorum);
+    mpavs_abi_value *ret = NULL;
+    int r = a.oom ? MPAVS_CONTRACTS_ERR_NOMEM
+                  : ctr_call(c, &d->stake_registry, CTR_GET_CURRENT_STAKE, a.s, NULL, &ret, "getCurrentStake");
+    if (!r) *stake = ret->items[0].word;
+    mpavs_abi_value_free(ret);
+    ctr_str_free(&a);
+    return r;
+}
