@@ -645,6 +645,13 @@ int main(void) {
         printf("  %d threads: %.0f sig/s, p99 latency %.2f ms, mean BLS batch %.2f, %.2f cores busy, %.1f us CPU/sig, "
                "commits of %.1f rows in %.2f ms\n",
                atoi(only), r, last_p99_ns / 1e6, avg, last_cores, last_cpu_ns / 1e3, last_commit_rows, last_commit_ms);
+        agg_verifier_destroy(D.verifier);
+        D.verifier = NULL;
+        agg_tasks_free(&D);
+        agg_store_close(D.store);
+        char rm[600];
+        snprintf(rm, sizeof rm, "rm -rf '%s'", DBDIR);
+        if (system(rm) != 0) printf("  cannot remove %s\n", DBDIR);
         return 0;
     }
     /* stage costs on one prepared task (its signatures not admitted) */

@@ -409,10 +409,10 @@ const agg_chain_ops agg_chain_rpc = {.committee_quorums = rpc_committee_quorums,
                                      .layer_time = rpc_layer_time};
 
 /* Liveness is judged by block.timestamp: follow each layer's clock (re-read every 5 s), not ours. */
-static void layer_clocks(agg_daemon *d, uint64_t now_ms) {
+static void layer_clocks(agg_daemon *d, uint64_t now_ms, uint64_t max_age_ms) {
     for (size_t li = 0; li < d->cfg.nlayers; li++) {
         uint64_t last = __atomic_load_n(&d->layer_clock_checked_ms[li], __ATOMIC_RELAXED);
-        if (now_ms - last < 5000) continue;
+        if (now_ms - last < max_age_ms) continue;
         if (!__atomic_compare_exchange_n(&d->layer_clock_checked_ms[li], &last, now_ms, false, __ATOMIC_RELAXED,
                                          __ATOMIC_RELAXED))
             continue; /* another thread refreshes it */
@@ -429,7 +429,7 @@ bool agg_liveness(agg_daemon *d, bool *live, bool *match, const uint8_t operator
     (void)pk_y; /* the verifier's key is keccak256(x ‖ y) = the operator id */
     *live = *match = false;
     uint64_t now_ms = agg_now_ms();
-    layer_clocks(d, now_ms);
+    layer_clocks(d, now_ms, 5000);
     uint64_t chain_now[AGG_MAX_LAYERS];
     for (size_t i = 0; i < d->cfg.nlayers; i++)
         chain_now[i] = (uint64_t)((int64_t)(now_ms / 1000) +
@@ -444,8 +444,9 @@ bool agg_liveness(agg_daemon *d, bool *live, bool *match, const uint8_t operator
                 if (!memcmp(e->prover[i].bytes, prover->bytes, 20)) *match = true;
             }
         }
-        /* a cached match is final until expiry; a miss is re-read at most every 2 s */
-        fresh = *match || now_ms - e->checked_ms < 2000;
+        /* a cached match is final until expiry; a miss is re-read at most every 2 s, and always once
+         * when the loader's prefetch read it (the proof may have been renewed since) */
+        fresh = *match || (!e->prefetched && now_ms - e->checked_ms < 2000);
     }
     pthread_mutex_unlock(&d->live_mu);
     if (!e) return false;
@@ -463,6 +464,7 @@ bool agg_liveness(agg_daemon *d, bool *live, bool *match, const uint8_t operator
         memcpy(e->prover, got.prover, sizeof got.prover);
         memcpy(e->valid_until, got.valid_until, sizeof got.valid_until);
         e->checked_ms = now_ms;
+        e->prefetched = false;
     }
     for (size_t i = 0; i < d->cfg.nlayers; i++)
         if (got.valid_until[i] > chain_now[i]) {
@@ -471,4 +473,41 @@ bool agg_liveness(agg_daemon *d, bool *live, bool *match, const uint8_t operator
         }
     pthread_mutex_unlock(&d->live_mu);
     return true;
+}
+
+void agg_layer_clocks_refresh(agg_daemon *d) { layer_clocks(d, agg_now_ms(), 4000); }
+
+size_t agg_liveness_prefetch(agg_daemon *d, const uint8_t (*ids)[32], size_t n) {
+    size_t read = 0;
+    for (size_t k = 0; k < n && !drt_stopped(&d->stop); k++) {
+        uint64_t now_ms = agg_now_ms();
+        uint64_t chain_now[AGG_MAX_LAYERS];
+        for (size_t i = 0; i < d->cfg.nlayers; i++)
+            chain_now[i] = (uint64_t)((int64_t)(now_ms / 1000) +
+                                      __atomic_load_n(&d->layer_clock_offset_s[i], __ATOMIC_RELAXED));
+        bool need = true;
+        pthread_mutex_lock(&d->live_mu);
+        agg_live *e = live_entry(d, ids[k]);
+        if (e && e->checked_ms)
+            for (size_t i = 0; i < d->cfg.nlayers && need; i++) need = e->valid_until[i] <= chain_now[i];
+        pthread_mutex_unlock(&d->live_mu);
+        if (!e || !need) continue; /* a valid proof is cached: admission needs no read */
+        agg_live got;
+        memset(&got, 0, sizeof got);
+        bool any = false;
+        for (size_t i = 0; i < d->cfg.nlayers; i++)
+            if (read_layer(d, i, ids[k], &got.prover[i], &got.valid_until[i])) any = true;
+        if (!any) break; /* no layer answers: admission reads what it needs */
+        read++;
+        pthread_mutex_lock(&d->live_mu);
+        e = live_entry(d, ids[k]);
+        if (e) {
+            memcpy(e->prover, got.prover, sizeof got.prover);
+            memcpy(e->valid_until, got.valid_until, sizeof got.valid_until);
+            e->checked_ms = now_ms;
+            e->prefetched = true;
+        }
+        pthread_mutex_unlock(&d->live_mu);
+    }
+    return read;
 }

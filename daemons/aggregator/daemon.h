@@ -14,8 +14,9 @@
  *
  * The core reaches the chains only through d->chain (agg_chain_ops; NULL = agg_chain_rpc), so
  * unit tests run it against an in-memory chain. HTTP threads do no chain I/O for admission: the
- * state loader thread loads a task's operator state when the task is created or restored, and
- * admission waits for it (bounded: AGG_STATE_WAIT_MS).
+ * state loader thread loads a task's operator state when the task is created or restored (then
+ * its operators' liveness proofs, and it keeps the layer clocks fresh), and admission waits for
+ * it (bounded: AGG_STATE_WAIT_MS); only a liveness cache miss (a proof renewed since) reads a layer.
  *
  * Locking: d->mu guards the task table and every task's aggregation; it is never held across
  * RPC calls or signature checks. The store, pools, key index and liveness cache have their own
@@ -129,6 +130,7 @@ typedef struct {
     mpavs_address prover[AGG_MAX_LAYERS];
     uint64_t valid_until[AGG_MAX_LAYERS]; /* unix seconds */
     uint64_t checked_ms;
+    bool prefetched; /* read by the loader, not yet re-read by an admission */
 } agg_live;
 
 typedef struct agg_daemon agg_daemon;
@@ -261,6 +263,15 @@ size_t agg_keys_join(agg_daemon *d, mpavs_agg_operator *ops, const mpavs_registr
  */
 bool agg_liveness(agg_daemon *d, bool *live, bool *match, const uint8_t operator_id[32], const uint8_t pk_x[32],
                   const uint8_t pk_y[32], const mpavs_address *prover);
+
+/** Re-read the attestation layers' clocks when older than 4 s (the loader keeps them fresh for admission). */
+void agg_layer_clocks_refresh(agg_daemon *d);
+/**
+ * Read the liveness proofs of operators without a valid cached proof into the liveness cache
+ * (d->mu NOT held; the state loader calls it for a task's operators, so admission finds them
+ * cached). Returns the number of operators read.
+ */
+size_t agg_liveness_prefetch(agg_daemon *d, const uint8_t (*ids)[32], size_t n);
 
 /* tasks.c */
 /** Create a task (persisted, wakes long polls). ext is copied. Returns false on a database error. */

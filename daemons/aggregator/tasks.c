@@ -248,9 +248,11 @@ static void replay_one(void *user, const agg_sig_row *r) {
         c->n++;
 }
 
-/* Load the operator state of t through d->chain (d->mu NOT held). Out: *agg, *nops, quorums; err. */
+/* Load the operator state of t through d->chain (d->mu NOT held). Out: *agg, *nops, quorums, *ids (the
+ * operator ids, malloc'd; may be NULL); err. */
 static bool load_state(agg_daemon *d, const agg_task *t, mpavs_agg **agg, size_t *nops, uint8_t *quorums, size_t *nq,
-                       char *err, size_t cap) {
+                       uint8_t (**ids)[32], char *err, size_t cap) {
+    *ids = NULL;
     if (!agg_committee_quorums(d, t->type, quorums, nq)) {
         snprintf(err, cap, "committee %d has no quorums on chain", t->type);
         return false;
@@ -273,12 +275,15 @@ static bool load_state(agg_daemon *d, const agg_task *t, mpavs_agg **agg, size_t
         snprintf(err, cap, "aggregation: %s", mpavs_agg_strerror(r));
         ok = false;
     }
+    if (ok && (*ids = malloc(n * sizeof **ids)))
+        for (size_t i = 0; i < n; i++) memcpy((*ids)[i], ops[i].operator_id, 32);
     *nops = n;
     free(ops);
     return ok;
 }
 
-bool agg_task_load(agg_daemon *d, agg_task *t) {
+/* agg_task_load; out: the operator ids of a loaded state (*ids malloc'd, or NULL). */
+static bool load_task(agg_daemon *d, agg_task *t, uint8_t (**ids)[32], size_t *nids) {
     t->load = 1;
     uint64_t type = (uint64_t)t->type, id = t->id;
     pthread_mutex_unlock(&d->mu);
@@ -286,7 +291,8 @@ bool agg_task_load(agg_daemon *d, agg_task *t) {
     size_t nops = 0, nq = 0;
     uint8_t quorums[MPAVS_AGG_MAX_QUORUMS];
     char err[256] = "";
-    bool ok = load_state(d, t, &agg, &nops, quorums, &nq, err, sizeof err);
+    bool ok = load_state(d, t, &agg, &nops, quorums, &nq, ids, err, sizeof err);
+    *nids = *ids ? nops : 0;
     pthread_mutex_lock(&d->mu);
     /* t stays linked while load == 1 (agg_tasks_prune skips it) */
     if (ok && t->status != TASK_OPEN) { /* finished meanwhile: it admits nothing */
@@ -313,6 +319,14 @@ bool agg_task_load(agg_daemon *d, agg_task *t) {
         dlog(DLOG_WARN, "task_state_failed", "type=%" PRIu64 " id=%" PRIu64 " error=\"%s\"", type, id, err);
     }
     pthread_cond_broadcast(&d->task_cv);
+    return ok;
+}
+
+bool agg_task_load(agg_daemon *d, agg_task *t) {
+    uint8_t(*ids)[32] = NULL;
+    size_t n = 0;
+    bool ok = load_task(d, t, &ids, &n);
+    free(ids);
     return ok;
 }
 
@@ -357,10 +371,22 @@ void *agg_loader_thread(void *arg) {
     agg_daemon *d = arg;
     pthread_mutex_lock(&d->mu);
     while (!drt_stopped(&d->stop)) {
+        pthread_mutex_unlock(&d->mu);
+        agg_layer_clocks_refresh(d); /* admission finds the layer clocks fresh */
+        pthread_mutex_lock(&d->mu);
         agg_task *t = to_load(d, agg_mono_ms());
         if (t) {
             t->restored = false;
-            agg_task_load(d, t);
+            uint8_t(*ids)[32] = NULL;
+            size_t n = 0;
+            bool ok = load_task(d, t, &ids, &n);
+            if (ok && n) { /* then the task's operators' liveness proofs, so admission finds them cached */
+                pthread_mutex_unlock(&d->mu);
+                size_t read = agg_liveness_prefetch(d, (const uint8_t(*)[32])ids, n);
+                if (read) dlog(DLOG_DEBUG, "liveness_prefetched", "operators=%zu read=%zu", n, read);
+                pthread_mutex_lock(&d->mu);
+            }
+            free(ids);
             continue;
         }
         struct timespec ts = agg_deadline(500);

@@ -40,6 +40,7 @@ static struct {
     uint64_t state_block;
     bool state_fails;
     uint64_t not_live_mask; /* operators whose layer has no proof */
+    int reattested[NOPS];   /* KEY(k): the operator's prover is now enclave key k */
 } CH;
 
 static bool f_committee(agg_daemon *d, int type, uint8_t *quorums, size_t *nq, char *err, size_t cap) {
@@ -71,7 +72,7 @@ static bool f_layer(agg_daemon *d, size_t li, const uint8_t id[32], mpavs_addres
     *validity_s = 3600;
     for (size_t i = 0; i < NOPS; i++)
         if (!memcmp(OPS[i].op.operator_id, id, 32)) {
-            *prover = OPS[i].prover;
+            *prover = CH.reattested[i] ? OPS[CH.reattested[i] - 1].prover : OPS[i].prover;
             if (!(CH.not_live_mask >> i & 1)) *time_s = (uint64_t)time(NULL);
         }
     return true;
@@ -206,14 +207,25 @@ TEST(loader_loads_state_at_creation) {
     agg_daemon d;
     REQUIRE(daemon_up(&d, true));
     CH.state_calls = 0;
+    CH.layer_calls = 0;
     REQUIRE(new_task(&d, 7));
     CHECK_EQ_INT(wait_loaded(&d, 7), 2); /* before any submission */
     CHECK_EQ_INT(CH.state_calls, 1);
     CHECK_EQ_INT(CH.state_block, REF_BLOCK);
+    for (int i = 0; i < 300 && __atomic_load_n(&CH.layer_calls, __ATOMIC_RELAXED) < NOPS; i++) usleep(10000);
+    CHECK_EQ_INT(CH.layer_calls, NOPS); /* the loader read every operator's liveness proof once */
+    int time_calls = CH.time_calls;
     char msg[400];
     CHECK_EQ_INT(submit(&d, 0, OPTS(.block = 7), msg, sizeof msg), REJ_COUNT);
-    CHECK_EQ_INT(CH.state_calls, 1); /* admission itself loads nothing */
-    CHECK_EQ_INT(stored_rows(&d, 7), 1);
+    CHECK_EQ_INT(CH.state_calls, 1); /* admission itself reads nothing from the chain */
+    CHECK_EQ_INT(CH.layer_calls, NOPS);
+    CHECK_EQ_INT(CH.time_calls, time_calls);
+    /* operator 1's prover re-attested after the prefetch: the cached miss is re-read once, admitted */
+    CH.reattested[1] = KEY(2);
+    CHECK_EQ_INT(submit(&d, 1, OPTS(.block = 7, .prover = KEY(2)), msg, sizeof msg), REJ_COUNT);
+    CHECK_EQ_INT(CH.layer_calls, NOPS + 1);
+    CH.reattested[1] = 0;
+    CHECK_EQ_INT(stored_rows(&d, 7), 2);
     daemon_down(&d);
 }
 
