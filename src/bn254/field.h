@@ -189,7 +189,7 @@ BN_INLINE void fp_mul_portable(fp *r, const fp *a, const fp *b) {
 }
 
 #if MPAVS_BN254_ADX
-BN_INLINE void fp_mul(fp *r, const fp *a, const fp *b) { bn_adx_mont_mul(r->l, a->l, b->l, FP_P.l); }
+BN_INLINE void fp_mul(fp *r, const fp *a, const fp *b) { bn_adx_mont_mul(r->l, a->l, b->l); }
 #else
 #define fp_mul fp_mul_portable
 #endif
@@ -323,7 +323,7 @@ BN_INLINE void fp_mont_reduce_portable(fp *r, const uint64_t tin[8]) {
 
 #if MPAVS_BN254_ADX
 BN_INLINE void bn_mul_wide(uint64_t t[8], const uint64_t a[4], const uint64_t b[4]) { bn_adx_mul_wide(t, a, b); }
-BN_INLINE void fp_mont_reduce(fp *r, const uint64_t t[8]) { bn_adx_mont_reduce(r->l, t, FP_P.l); }
+BN_INLINE void fp_mont_reduce(fp *r, const uint64_t t[8]) { bn_adx_mont_reduce(r->l, t); }
 #else
 #define bn_mul_wide bn_mul_wide_portable
 #define fp_mont_reduce fp_mont_reduce_portable

@@ -76,7 +76,9 @@ void bn_g2_mul_ct(g2p *r, const g2p *a, const uint64_t k[4]);
 void bn_g2_mul_var(g2p *r, const g2p *a, const uint64_t k[4]);
 int bn_g2_is_inf(const g2p *a);
 int bn_g2_on_curve_affine(const fp2 *x, const fp2 *y);
-int bn_g2_in_subgroup(const mpavs_bn254_g2 *a);
+int bn_g2_in_subgroup(const mpavs_bn254_g2 *a);              /* psi-based test (public data) */
+int bn_g2_in_subgroup_by_order_var(const mpavs_bn254_g2 *a); /* [r]Q = O, the reference */
+void bn_g2_psi(g2p *r, const g2p *a);                         /* untwist-Frobenius-twist */
 void bn_g2_sum_var(g2p *r, const mpavs_bn254_g2 *pts, size_t n);
 
 /* Scalars: 32-byte big-endian <-> 4 little-endian limbs. */

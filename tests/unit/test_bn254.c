@@ -288,6 +288,114 @@ TEST(g2_group) {
     }
 }
 
+/* sqrt in Fp (p = 3 mod 4); returns 0 if v is not a square. */
+static int fp_sqrt_t(fp *r, const fp *v) {
+    static const uint64_t E[4] = BN_SQRT_EXP;
+    fp t, s;
+    fp_pow(&t, v, E);
+    fp_sqr(&s, &t);
+    *r = t;
+    return fp_eq(&s, v);
+}
+
+/* sqrt in Fp2 = Fp[i]/(i^2 + 1) through the norm; returns 0 if a is not a square. */
+static int fp2_sqrt_t(fp2 *r, const fp2 *a) {
+    fp n, s, t, half, two;
+    fp_sqr(&n, &a->c0);
+    fp_sqr(&t, &a->c1);
+    fp_add(&n, &n, &t);
+    if (!fp_sqrt_t(&s, &n)) return 0;
+    fp_set_u64(&two, 2);
+    fp_inv(&half, &two);
+    fp_add(&t, &a->c0, &s);
+    fp_mul(&t, &t, &half);
+    if (!fp_sqrt_t(&r->c0, &t)) {
+        fp_sub(&t, &a->c0, &s);
+        fp_mul(&t, &t, &half);
+        if (!fp_sqrt_t(&r->c0, &t)) return 0;
+    }
+    if (fp_is_zero(&r->c0)) return 0; /* a1 = 0 and -a0 a square: not needed by the tests */
+    fp_add(&t, &r->c0, &r->c0);
+    fp_inv(&t, &t);
+    fp_mul(&r->c1, &a->c1, &t);
+    fp2 chk;
+    fp2_sqr(&chk, r);
+    return fp2_eq(&chk, a);
+}
+
+/* A random point of the twist E'(Fp2) (almost surely outside G2). */
+static void rnd_twist_point(mpavs_bn254_g2 *q) {
+    static const fp2 B = BN_G2_B;
+    memset(q, 0, sizeof *q);
+    for (;;) {
+        fp2 x, rhs, y;
+        rnd_fp(&x.c0);
+        rnd_fp(&x.c1);
+        fp2_sqr(&rhs, &x);
+        fp2_mul(&rhs, &rhs, &x);
+        fp2_add(&rhs, &rhs, &B);
+        if (!fp2_sqrt_t(&y, &rhs)) continue;
+        q->x = x;
+        q->y = y;
+        return;
+    }
+}
+
+TEST(g2_subgroup_check) {
+    /* The psi test against the definition ([r]Q = O) on: random twist points (outside G2),
+     * points of the cofactor torsion ([r]P), G2 points ([h]P, h = 2p - r the twist cofactor)
+     * and multiples of the generator; decode rejects exactly the points outside G2. */
+    static const uint64_t R[4] = BN_R_LIMBS;
+    uint64_t h[4], p2[4];
+    bn_add4(p2, FP_P.l, FP_P.l);
+    bn_sub4(h, p2, R);
+    int outside = 0, inside = 0;
+    for (int i = 0; i < 40; i++) {
+        mpavs_bn254_g2 q, qa;
+        g2p t;
+        uint8_t enc[128];
+        rnd_twist_point(&q);
+        REQUIRE(bn_g2_on_curve_affine(&q.x, &q.y));
+        int want = bn_g2_in_subgroup_by_order_var(&q);
+        CHECK_EQ_INT(bn_g2_in_subgroup(&q), want);
+        outside += !want;
+        mpavs_bn254_g2_encode(enc, &q);
+        CHECK_EQ_INT(mpavs_bn254_g2_decode(&qa, enc), want ? MPAVS_BN254_OK : MPAVS_BN254_ERR_NOT_IN_SUBGROUP);
+        /* [r]P: in the cofactor torsion, outside G2 unless infinity */
+        bn_g2_from_affine(&t, &q);
+        bn_g2_mul_var(&t, &t, R);
+        bn_g2_to_affine(&qa, &t);
+        if (!qa.infinity) {
+            CHECK_EQ_INT(bn_g2_in_subgroup_by_order_var(&qa), 0);
+            CHECK_EQ_INT(bn_g2_in_subgroup(&qa), 0);
+        }
+        /* [h]P is in G2 */
+        bn_g2_from_affine(&t, &q);
+        bn_g2_mul_var(&t, &t, h);
+        bn_g2_to_affine(&qa, &t);
+        CHECK_EQ_INT(bn_g2_in_subgroup_by_order_var(&qa), 1);
+        CHECK_EQ_INT(bn_g2_in_subgroup(&qa), 1);
+        inside++;
+        mpavs_bn254_g2_encode(enc, &qa);
+        CHECK_EQ_INT(mpavs_bn254_g2_decode(&q, enc), MPAVS_BN254_OK);
+    }
+    CHECK(outside >= 39); /* random twist points are outside G2 with probability 1 - 1/h */
+    CHECK_EQ_INT(inside, 40);
+    /* psi acts on G2 as multiplication by p (mod r): psi(G) = [p mod r]G */
+    mpavs_bn254_g2 g, pg;
+    g2p tg, tp;
+    mpavs_bn254_g2_generator(&g);
+    bn_g2_from_affine(&tg, &g);
+    bn_g2_psi(&tp, &tg);
+    bn_g2_to_affine(&pg, &tp);
+    uint64_t pmr[4];
+    bn_sub4(pmr, FP_P.l, R); /* p - r < r */
+    mpavs_bn254_g2 want;
+    bn_g2_mul_var(&tg, &tg, pmr);
+    bn_g2_to_affine(&want, &tg);
+    CHECK(mpavs_bn254_g2_eq(&pg, &want));
+}
+
 TEST(pairing_bilinear) {
     mpavs_bn254_g1 g1, a1;
     mpavs_bn254_g2 g2, b2;
@@ -401,6 +509,7 @@ int main(void) {
     RUN(fp2_fp6_fp12);
     RUN(g1_group);
     RUN(g2_group);
+    RUN(g2_subgroup_check);
     RUN(pairing_bilinear);
     RUN(msm);
     return harness_summary();
