@@ -208,11 +208,15 @@ static inline void fp_pow(fp *r, const fp *a, const uint64_t e[4]) {
     *r = acc;
 }
 
-/* r = 1/a (0 for a = 0), Fermat, constant time. */
-static inline void fp_inv(fp *r, const fp *a) {
+/* r = 1/a (0 for a = 0) by Fermat (a^(p-2)), constant time: the reference for the tests. */
+static inline void fp_inv_fermat(fp *r, const fp *a) {
     static const uint64_t E[4] = BN_PM2;
     fp_pow(r, a, E);
 }
+
+/* r = 1/a (0 for a = 0) by safegcd, constant time (src/bn254/inv.c). */
+void bn_fp_inv_safegcd(fp *r, const fp *a);
+static inline void fp_inv(fp *r, const fp *a) { bn_fp_inv_safegcd(r, a); }
 
 /* Convert a canonical integer (limbs) to Montgomery form and back. */
 BN_INLINE void fp_to_mont(fp *r, const fp *a) { fp_mul(r, a, &FP_R2); }

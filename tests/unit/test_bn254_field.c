@@ -238,10 +238,25 @@ TEST(inverse_vs_gmp) {
     mpz_t a, want, got;
     mpz_inits(a, want, got, NULL);
     int bad = 0;
-    for (int i = 0; i < 600; i++) {
+    for (int i = 0; i < 2000; i++) {
         fp x, r, plain;
         pick(x.l, i < NEDGE ? i : NEDGE + i, P);
-        fp_inv(&r, &x); /* of the Montgomery value x R: (x R)^-1 R = x^-1 R^... compare plainly */
+        if (i >= 1000 && i < 1300) { /* sparse values: 2^k, 2^k - 1, p - 2^k (long divstep runs) */
+            mpz_t z;
+            mpz_init_set_ui(z, 0);
+            int k = (i - 1000) % 254;
+            if ((i - 1000) / 254 == 0) mpz_setbit(z, (mp_bitcnt_t)k);
+            else {
+                mpz_setbit(z, (mp_bitcnt_t)k);
+                mpz_sub(z, P, z);
+            }
+            from_mpz(x.l, 4, z);
+            mpz_clear(z);
+        }
+        fp_inv(&r, &x); /* Montgomery in and out: compare the plain values */
+        fp f;
+        fp_inv_fermat(&f, &x);
+        if (!fp_eq(&f, &r)) bad++;
         fp_from_mont(&plain, &x);
         to_mpz(a, plain.l, 4);
         if (mpz_sgn(a) == 0) {
