@@ -144,7 +144,7 @@ void mpavs_bn254_g1_mul(mpavs_bn254_g1 *out, const mpavs_bn254_g1 *p, const uint
     g1p t;
     bn_scalar_from_be(s, k);
     bn_g1_from_affine(&t, p);
-    bn_g1_mul_ct(&t, &t, s);
+    bn_g1_mul_glv_ct(&t, &t, s);
     bn_g1_to_affine(out, &t);
     mpavs_wipe(s, sizeof s);
 }
@@ -155,7 +155,7 @@ void mpavs_bn254_g1_mul_var(mpavs_bn254_g1 *out, const mpavs_bn254_g1 *p, const 
     g1p t;
     bn_scalar_from_be(s, k);
     bn_g1_from_affine(&t, p);
-    bn_g1_mul_var(&t, &t, s);
+    bn_g1_mul_glv_var(&t, &t, s);
     bn_g1_to_affine(out, &t);
 }
 

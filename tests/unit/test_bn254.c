@@ -258,6 +258,73 @@ TEST(g1_group) {
     CHECK(mpavs_bn254_g1_decode(&a, enc) == MPAVS_BN254_ERR_NOT_CANONICAL);
 }
 
+TEST(g1_glv) {
+    /* phi(G) = [lambda]G; GLV split recombines to k mod r; the GLV multiplications (constant
+     * time and variable time) agree with the plain double-and-add on edge and random scalars */
+    static const uint64_t R[4] = BN_R_LIMBS;
+    mpavs_bn254_g1 g, a, b;
+    g1p tg, t1, t2;
+    mpavs_bn254_g1_generator(&g);
+    bn_g1_from_affine(&tg, &g);
+    bn_g1_phi(&t1, &tg);
+    bn_g1_mul_var(&t2, &tg, BN_GLV_LAMBDA);
+    bn_g1_to_affine(&a, &t1);
+    bn_g1_to_affine(&b, &t2);
+    CHECK(mpavs_bn254_g1_eq(&a, &b));
+    uint64_t edges[][4] = {
+        {0, 0, 0, 0}, {1, 0, 0, 0}, {2, 0, 0, 0}, {R[0] - 1, R[1], R[2], R[3]}, {R[0], R[1], R[2], R[3]},
+        {R[0] + 1, R[1], R[2], R[3]}, {~0ULL, ~0ULL, ~0ULL, ~0ULL}, {0, 0, 0, 1ULL << 63},
+        {BN_GLV_LAMBDA[0], BN_GLV_LAMBDA[1], BN_GLV_LAMBDA[2], 0}, {0, 0, 1, 0}, {0, 1ULL << 63, 0, 0},
+    };
+    int n_edges = (int)(sizeof edges / sizeof edges[0]);
+    mpavs_bn254_g1 p;
+    uint8_t ks[32];
+    rnd_scalar(ks);
+    mpavs_bn254_g1_mul_var(&p, &g, ks); /* a random base point too */
+    for (int i = 0; i < n_edges + 60; i++) {
+        uint64_t k[4], k1[4], k2[4], n1, n2, km[4];
+        if (i < n_edges)
+            memcpy(k, edges[i], sizeof k);
+        else
+            for (int j = 0; j < 4; j++) k[j] = rnd64() >> (i % 3 == 0 ? 0 : (i % 64));
+        bn_glv_split(k1, k2, &n1, &n2, k);
+        CHECK(k1[2] == 0 && k1[3] == 0 && (k1[1] >> 63) == 0); /* |k1|, |k2| < 2^127 */
+        CHECK(k2[2] == 0 && k2[3] == 0 && (k2[1] >> 63) == 0);
+        bn_scalar_mod_r(km, k);
+        const mpavs_bn254_g1 *base = (i & 1) ? &p : &g;
+        g1p tb, want, got;
+        bn_g1_from_affine(&tb, base);
+        bn_g1_mul_ct(&want, &tb, k);
+        bn_g1_to_affine(&a, &want);
+        bn_g1_mul_glv_ct(&got, &tb, k);
+        bn_g1_to_affine(&b, &got);
+        CHECK(mpavs_bn254_g1_eq(&a, &b));
+        bn_g1_mul_glv_var(&got, &tb, k);
+        bn_g1_to_affine(&b, &got);
+        CHECK(mpavs_bn254_g1_eq(&a, &b));
+        /* k1 + k2 lambda = k (mod r), checked on the group: [k1]B + [k2]phi(B) = [k]B */
+        g1p x1, x2;
+        bn_g1_mul_var(&x1, &tb, k1);
+        if (n1) bn_g1_neg(&x1, &x1);
+        bn_g1_phi(&x2, &tb);
+        bn_g1_mul_var(&x2, &x2, k2);
+        if (n2) bn_g1_neg(&x2, &x2);
+        bn_g1_add(&x1, &x1, &x2);
+        bn_g1_to_affine(&b, &x1);
+        CHECK(mpavs_bn254_g1_eq(&a, &b));
+        bn_g1_mul_var(&x1, &tb, km);
+        bn_g1_to_affine(&b, &x1);
+        CHECK(mpavs_bn254_g1_eq(&a, &b));
+    }
+    /* infinity as the base */
+    mpavs_bn254_g1 inf = {0};
+    inf.infinity = 1;
+    mpavs_bn254_g1_mul(&a, &inf, ks);
+    CHECK(a.infinity);
+    mpavs_bn254_g1_mul_var(&a, &inf, ks);
+    CHECK(a.infinity);
+}
+
 TEST(g2_group) {
     mpavs_bn254_g2 g, a, b, c;
     uint8_t k1[32], k2[32], enc[128];
@@ -508,6 +575,7 @@ int main(void) {
     RUN(fp2_mul_xi_edges);
     RUN(fp2_fp6_fp12);
     RUN(g1_group);
+    RUN(g1_glv);
     RUN(g2_group);
     RUN(g2_subgroup_check);
     RUN(pairing_bilinear);
