@@ -10,6 +10,9 @@
  * the curve parameters (extended Euclid on (r, lambda)); the unit tests check
  * phi(P) = [lambda]P and the decomposition on random and edge scalars.
  *
+ * G2 uses the same split with -psi^2 (eigenvalue lambda on G2, see bn_g2_endo): a 2-dimensional
+ * GLS decomposition.
+ *
  * bn_g1_mul_glv_ct: constant time in k (fixed 4-bit windows over 128 bits of both halves,
  * masked table reads, signs applied by masked negation). bn_g1_mul_glv_var: public scalars.
  */
@@ -87,97 +90,41 @@ void bn_glv_split(uint64_t k1[4], uint64_t k2[4], uint64_t *neg1, uint64_t *neg2
     mpavs_wipe(s2, sizeof s2);
 }
 
-/* r = flag ? -r : r (flag 0 or 1), constant time. */
-static void g1p_cneg(g1p *r, uint64_t flag) {
-    fp n;
-    fp_neg(&n, &r->y);
-    fp_cmov(&r->y, &n, flag);
+/* -psi^2 on G2: psi^2(x, y) = (x cx2, y cy2) with cx2, cy2 in Fp; on G2 psi^2 = [p^2 mod r] and
+ * -(p^2) = lambda (mod r), so -psi^2 has the eigenvalue lambda of phi on G1. */
+static const fp2 PSI2_CX = BN_TW_X2;
+static const fp2 PSI2_CY = BN_TW_Y2;
+
+void bn_g2_endo(g2p *r, const g2p *a) {
+    fp2_mul_fp(&r->x, &a->x, &PSI2_CX.c0);
+    fp2_mul_fp(&r->y, &a->y, &PSI2_CY.c0);
+    fp2_neg(&r->y, &r->y);
+    r->z = a->z;
 }
 
-/* sel = tab[idx] for idx in 0..15, reading every entry. */
-static void g1p_select(g1p *sel, const g1p tab[16], uint64_t idx) {
-    *sel = tab[0];
-    for (uint64_t i = 1; i < 16; i++) {
-        uint64_t d = idx ^ i;
-        uint64_t eq = ((d | (0 - d)) >> 63) ^ 1;
-        fp_cmov(&sel->x, &tab[i].x, eq);
-        fp_cmov(&sel->y, &tab[i].y, eq);
-        fp_cmov(&sel->z, &tab[i].z, eq);
-    }
-}
+static void fp_set_one_glv(fp *r) { *r = FP_ONE; }
 
-typedef struct {
-    g1p t1[16], t2[16], acc, sel;
-    uint64_t k1[4], k2[4], n1, n2;
-} glv_scratch;
+#define PT g1p
+#define FE fp
+#define FE_NEG fp_neg
+#define FE_CMOV fp_cmov
+#define FE_SET_ONE fp_set_one_glv
+#define ENDO bn_g1_phi
+#define FN(name) bn_g1_##name
+#include "bn254/glv_tmpl.h"
+#undef PT
+#undef FE
+#undef FE_NEG
+#undef FE_CMOV
+#undef FE_SET_ONE
+#undef ENDO
+#undef FN
 
-void bn_g1_mul_glv_ct(g1p *r, const g1p *a, const uint64_t k[4]) {
-    glv_scratch s;
-    bn_glv_split(s.k1, s.k2, &s.n1, &s.n2, k);
-    /* t1[i] = i (+-a), t2[i] = phi(t1[i]) with the sign of k2 */
-    g1p base = *a;
-    g1p_cneg(&base, s.n1);
-    memset(&s.t1[0], 0, sizeof s.t1[0]);
-    s.t1[0].y = FP_ONE; /* infinity (0:1:0) */
-    s.t1[1] = base;
-    for (int i = 2; i < 16; i++) {
-        if (i & 1)
-            bn_g1_add(&s.t1[i], &s.t1[i - 1], &base);
-        else
-            bn_g1_dbl(&s.t1[i], &s.t1[i / 2]);
-    }
-    for (int i = 0; i < 16; i++) {
-        bn_g1_phi(&s.t2[i], &s.t1[i]);
-        g1p_cneg(&s.t2[i], s.n1 ^ s.n2);
-    }
-    s.acc = s.t1[0];
-    for (int w = 31; w >= 0; w--) {
-        bn_g1_dbl(&s.acc, &s.acc);
-        bn_g1_dbl(&s.acc, &s.acc);
-        bn_g1_dbl(&s.acc, &s.acc);
-        bn_g1_dbl(&s.acc, &s.acc);
-        g1p_select(&s.sel, s.t1, (s.k1[w / 16] >> (4 * (w % 16))) & 15);
-        bn_g1_add(&s.acc, &s.acc, &s.sel);
-        g1p_select(&s.sel, s.t2, (s.k2[w / 16] >> (4 * (w % 16))) & 15);
-        bn_g1_add(&s.acc, &s.acc, &s.sel);
-    }
-    *r = s.acc;
-    mpavs_wipe(&s, sizeof s);
-    mpavs_wipe(&base, sizeof base);
-}
-
-/* Variable time (public k): both halves by interleaved width-4 windows of the 128-bit halves. */
-void bn_g1_mul_glv_var(g1p *r, const g1p *a, const uint64_t k[4]) {
-    uint64_t k1[4], k2[4], n1, n2;
-    bn_glv_split(k1, k2, &n1, &n2, k);
-    g1p t1[16], t2[16], acc;
-    g1p base = *a;
-    if (n1) bn_g1_neg(&base, &base);
-    memset(&t1[0], 0, sizeof t1[0]);
-    t1[0].y = FP_ONE;
-    t1[1] = base;
-    for (int i = 2; i < 16; i++) {
-        if (i & 1)
-            bn_g1_add(&t1[i], &t1[i - 1], &base);
-        else
-            bn_g1_dbl(&t1[i], &t1[i / 2]);
-    }
-    for (int i = 0; i < 16; i++) {
-        bn_g1_phi(&t2[i], &t1[i]);
-        if (n1 ^ n2) bn_g1_neg(&t2[i], &t2[i]);
-    }
-    acc = t1[0];
-    int started = 0;
-    for (int w = 31; w >= 0; w--) {
-        if (started) {
-            bn_g1_dbl(&acc, &acc);
-            bn_g1_dbl(&acc, &acc);
-            bn_g1_dbl(&acc, &acc);
-            bn_g1_dbl(&acc, &acc);
-        }
-        uint64_t d1 = (k1[w / 16] >> (4 * (w % 16))) & 15, d2 = (k2[w / 16] >> (4 * (w % 16))) & 15;
-        if (d1) bn_g1_add(&acc, &acc, &t1[d1]), started = 1;
-        if (d2) bn_g1_add(&acc, &acc, &t2[d2]), started = 1;
-    }
-    *r = acc;
-}
+#define PT g2p
+#define FE fp2
+#define FE_NEG fp2_neg
+#define FE_CMOV fp2_cmov
+#define FE_SET_ONE fp2_set_one
+#define ENDO bn_g2_endo
+#define FN(name) bn_g2_##name
+#include "bn254/glv_tmpl.h"

@@ -75,6 +75,10 @@ void bn_scalar_mod_r(uint64_t out[4], const uint64_t k[4]);
 void bn_glv_split(uint64_t k1[4], uint64_t k2[4], uint64_t *neg1, uint64_t *neg2, const uint64_t k[4]);
 void bn_g1_mul_glv_ct(g1p *r, const g1p *a, const uint64_t k[4]);  /* secret k */
 void bn_g1_mul_glv_var(g1p *r, const g1p *a, const uint64_t k[4]); /* public k */
+/* The same on G2 with -psi^2 (eigenvalue lambda on G2) as the endomorphism. */
+void bn_g2_endo(g2p *r, const g2p *a);
+void bn_g2_mul_glv_ct(g2p *r, const g2p *a, const uint64_t k[4]);
+void bn_g2_mul_glv_var(g2p *r, const g2p *a, const uint64_t k[4]);
 
 void bn_g2_from_affine(g2p *r, const mpavs_bn254_g2 *a);
 void bn_g2_to_affine(mpavs_bn254_g2 *r, const g2p *a);
