@@ -333,9 +333,10 @@ BN_INLINE void fp_mont_reduce(fp *r, const uint64_t t[8]) { bn_adx_mont_reduce(r
 #define fp_mont_reduce fp_mont_reduce_portable
 #endif
 
-/* r = a - b over 8 limbs; returns the borrow. */
-BN_INLINE uint64_t bn_sub8(uint64_t r[8], const uint64_t a[8], const uint64_t b[8]) {
+/* r = a - b over 8 limbs; returns the borrow. Portable C. */
+BN_INLINE uint64_t bn_sub8_portable(uint64_t r[8], const uint64_t a[8], const uint64_t b[8]) {
     uint64_t bw = 0;
+#pragma GCC unroll 8
     for (int i = 0; i < 8; i++) {
         u128 d = (u128)a[i] - b[i] - bw;
         r[i] = (uint64_t)d;
@@ -343,6 +344,19 @@ BN_INLINE uint64_t bn_sub8(uint64_t r[8], const uint64_t a[8], const uint64_t b[
     }
     return bw;
 }
+
+#if MPAVS_BN254_CARRY_INTRIN
+BN_INLINE uint64_t bn_sub8(uint64_t r[8], const uint64_t a[8], const uint64_t b[8]) {
+    unsigned long long x[8];
+    unsigned char c = 0;
+#pragma GCC unroll 8
+    for (int i = 0; i < 8; i++) c = _subborrow_u64(c, a[i], b[i], &x[i]);
+    memcpy(r, x, sizeof x);
+    return c;
+}
+#else
+#define bn_sub8 bn_sub8_portable
+#endif
 
 /*
  * Karatsuba with lazy reduction: the three products are kept double width and only the two

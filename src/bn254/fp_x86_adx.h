@@ -42,11 +42,11 @@
     "adoxq %%r14, " T4 "\n\t"                                                                             \
     "adcxq %%rax, " T4 "\n\t"
 
-/* One Montgomery reduction step: m = T0 * (-p^-1) mod 2^64; T0..T4 += m p (T4 zero on entry
+/* One Montgomery reduction step: m = T0 * (-p^-1) mod 2^64 (IMUL: flags are free here); T0..T4 += m p (T4 zero on entry
  * or small); afterwards T0 = 0 and the value (T1..T4) is the step's result shifted by 64. */
 #define BN_ADX_REDSTEP(T0, T1, T2, T3, T4)                                                                \
     "movq " T0 ", %%rdx\n\t"                                                                              \
-    "mulxq %[pinv], %%rdx, %%r14\n\t"                                                                     \
+    "imulq %[pinv], %%rdx\n\t"                                                                            \
     "xorl %%eax, %%eax\n\t"                                                                               \
     "mulxq %[p0], %%r13, %%r14\n\t"                                                                       \
     "adcxq %%r13, " T0 "\n\t"                                                                             \

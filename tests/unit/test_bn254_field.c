@@ -167,6 +167,13 @@ TEST(add_sub_vs_portable) {
         c1 = bn_sub4(r1, x, y);
         c2 = bn_sub4_portable(r2, x, y);
         if (c1 != c2 || memcmp(r1, r2, sizeof r1)) bad++;
+        uint64_t w1[8], w2[8], s1[8], s2[8];
+        bn_mul_wide(w1, x, y);
+        bn_mul_wide(w2, y, x);
+        w2[i % 8] ^= rnd64();
+        c1 = bn_sub8(s1, w1, w2);
+        c2 = bn_sub8_portable(s2, w1, w2);
+        if (c1 != c2 || memcmp(s1, s2, sizeof s1)) bad++;
     }
     CHECK_EQ_INT(bad, 0);
     /* reduced field operations against GMP on inputs < p */
