@@ -107,12 +107,16 @@ static const uint64_t BN_ADX_PINV = BN_P_INV;
 /* r = a b / 2^256 mod p (CIOS). a, b < 2p; r < p. r may alias a or b. */
 static inline __attribute__((always_inline)) void bn_adx_mont_mul(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
     BN_ADX_UNUSED_DECL
-    __asm__("xorl %%r8d, %%r8d\n\t"
-            "xorl %%r9d, %%r9d\n\t"
-            "xorl %%r10d, %%r10d\n\t"
-            "xorl %%r11d, %%r11d\n\t"
-            "xorl %%r12d, %%r12d\n\t"
-            BN_ADX_MULROW("0(%[b])", "%%r8", "%%r9", "%%r10", "%%r11", "%%r12")
+    __asm__(/* row 0 into zero limbs: plain products, one ADD/ADC chain */
+            "movq 0(%[b]), %%rdx\n\t"
+            "mulxq 0(%[a]), %%r8, %%r9\n\t"
+            "mulxq 8(%[a]), %%r13, %%r10\n\t"
+            "addq %%r13, %%r9\n\t"
+            "mulxq 16(%[a]), %%r13, %%r11\n\t"
+            "adcq %%r13, %%r10\n\t"
+            "mulxq 24(%[a]), %%r13, %%r12\n\t"
+            "adcq %%r13, %%r11\n\t"
+            "adcq $0, %%r12\n\t"
             BN_ADX_REDSTEP("%%r8", "%%r9", "%%r10", "%%r11", "%%r12")
             BN_ADX_MULROW("8(%[b])", "%%r9", "%%r10", "%%r11", "%%r12", "%%r8")
             BN_ADX_REDSTEP("%%r9", "%%r10", "%%r11", "%%r12", "%%r8")
