@@ -142,9 +142,16 @@ BN_INLINE int fp_eq(const fp *a, const fp *b) {
     return (int)(((d | (0 - d)) >> 63) ^ 1);
 }
 
+/* v unchanged, but opaque to the optimiser: a mask derived from a secret flag cannot be turned
+ * back into a branch (blst's launder). */
+BN_INLINE uint64_t bn_launder(uint64_t v) {
+    __asm__("" : "+r"(v));
+    return v;
+}
+
 /* r = flag ? a : r, flag in {0,1}, constant time. */
 BN_INLINE void fp_cmov(fp *r, const fp *a, uint64_t flag) {
-    uint64_t mask = 0 - flag;
+    uint64_t mask = bn_launder(0 - flag);
     for (int i = 0; i < 4; i++) r->l[i] ^= mask & (r->l[i] ^ a->l[i]);
 }
 

@@ -16,7 +16,7 @@ static void FN(select)(PT *sel, const PT tab[16], uint64_t idx) {
     *sel = tab[0];
     for (uint64_t i = 1; i < 16; i++) {
         uint64_t d = idx ^ i;
-        uint64_t eq = ((d | (0 - d)) >> 63) ^ 1;
+        uint64_t eq = bn_launder(((d | (0 - d)) >> 63) ^ 1);
         FE_CMOV(&sel->x, &tab[i].x, eq);
         FE_CMOV(&sel->y, &tab[i].y, eq);
         FE_CMOV(&sel->z, &tab[i].z, eq);
