@@ -6,6 +6,7 @@
 #   make bench      benchmarks (print medians and ratios; never fail)
 #   make sanitize   unit tests built with ASan+UBSan
 #   make tsan       the daemons' unit and integration tests under ThreadSanitizer
+#   make portable   the BN254/BLS unit tests built with the portable field arithmetic (MPAVS_PORTABLE=1)
 #   make fuzz       every fuzz target for FUZZ_SECONDS each (default 20)
 #   make ctime      constant-time check of secret-key code under valgrind
 #   make install    PREFIX=/usr/local: library, headers, pkg-config file, binaries
@@ -29,10 +30,24 @@ PKGS      := openssl libsecp256k1 libcurl jansson libmicrohttpd sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
+# Field arithmetic of src/bn254 (chosen at build time, see src/bn254/field.h): the x86-64
+# MULX/ADCX/ADOX path needs a compiler targeting BMI2+ADX. We add -mbmi2 -madx only when the
+# compiler emits x86-64 code and the machine building (and running the tests) has both flags
+# in /proc/cpuinfo. MPAVS_PORTABLE=1 builds the portable C path instead (for other CPUs or
+# to test it); ARCH_CFLAGS="..." overrides the choice (e.g. for a cross build).
+ifndef ARCH_CFLAGS
+ifeq ($(MPAVS_PORTABLE),1)
+ARCH_CFLAGS := -DMPAVS_PORTABLE
+else
+ARCH_CFLAGS := $(shell $(CC) -dumpmachine 2>/dev/null | grep -q '^x86_64' && grep -qw bmi2 /proc/cpuinfo 2>/dev/null \
+                 && grep -qw adx /proc/cpuinfo && echo -mbmi2 -madx)
+endif
+endif
+
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
              -Wformat=2 -Wvla -Wno-unused-parameter $(WERROR)
 CFLAGS_ALL = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(OPT) -g -fPIC \
-             -fvisibility=hidden -Iinclude -Isrc -Idaemons -Itests/support $(WARN) $(PKG_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS)
+             -fvisibility=hidden -Iinclude -Isrc -Idaemons -Itests/support $(WARN) $(ARCH_CFLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lgmp -lpthread -lm $(EXTRA_LDFLAGS) $(LDFLAGS)
 
 # src/devnet/ is its own library (libmpavs-devnet.a: deployment and devnet tooling), linked by the
@@ -62,7 +77,7 @@ TEST_BIN   := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 ITEST_BIN  := $(ITEST_SRC:tests/integration/%.c=$(BUILD)/itests/%)
 BENCH_BIN  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: layers all lib cores test itest check bench sanitize sanitize-build tsan tsan-build fuzz fuzz-build ctime ctime-build install format clean setup contracts symbols
+.PHONY: layers all lib cores test itest check bench portable portable-build sanitize sanitize-build tsan tsan-build fuzz fuzz-build ctime ctime-build install format clean setup contracts symbols
 all: lib $(CLI_BIN) $(DAEMON_BIN)
 lib: $(STATIC_LIB) $(SHARED_LIB) $(BUILD)/libmpavs.pc $(DEVNET_LIB)
 cores: $(DCORE_LIBS)
@@ -160,13 +175,21 @@ tsan-build:
 tsan: tsan-build
 	@bash tests/run tsan
 
+# The BN254/BLS tests once more with the portable C field arithmetic (MPAVS_PORTABLE=1):
+# `make test` runs them too, so both paths of src/bn254/field.h stay tested.
+PORTABLE_TESTS := test_bn254 test_bn254_field test_bls
+portable-build:
+	$(MAKE) BUILD=build/portable MPAVS_PORTABLE=1 ARCH_CFLAGS=-DMPAVS_PORTABLE $(PORTABLE_TESTS:%=build/portable/tests/%)
+portable: portable-build
+	@bash tests/run portable
+
 FUZZ_SECONDS ?= 20
 fuzz-build:
 	$(MAKE) BUILD=build/fuzz CC=clang OPT=-O1 \
 	  EXTRA_CFLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" lib cores
 	@mkdir -p build/fuzz/bin
 	@set -e; for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
-	  clang -std=c11 -D_DEFAULT_SOURCE -O1 -g -Iinclude -Isrc -Idaemons $(PKG_CFLAGS) \
+	  clang -std=c11 -D_DEFAULT_SOURCE -O1 -g -Iinclude -Isrc -Idaemons $(ARCH_CFLAGS) $(PKG_CFLAGS) \
 	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $$f \
 	    $(patsubst $(BUILD)/%,build/fuzz/%,$(DCORE_LIBS)) build/fuzz/libmpavs.a \
 	    $(LDLIBS_ALL) -o build/fuzz/bin/$$n; done

@@ -144,7 +144,7 @@ void mpavs_bn254_g1_mul(mpavs_bn254_g1 *out, const mpavs_bn254_g1 *p, const uint
     g1p t;
     bn_scalar_from_be(s, k);
     bn_g1_from_affine(&t, p);
-    bn_g1_mul_ct(&t, &t, s);
+    bn_g1_mul_glv_ct(&t, &t, s);
     bn_g1_to_affine(out, &t);
     mpavs_wipe(s, sizeof s);
 }
@@ -155,7 +155,7 @@ void mpavs_bn254_g1_mul_var(mpavs_bn254_g1 *out, const mpavs_bn254_g1 *p, const 
     g1p t;
     bn_scalar_from_be(s, k);
     bn_g1_from_affine(&t, p);
-    bn_g1_mul_var(&t, &t, s);
+    bn_g1_mul_glv_var(&t, &t, s);
     bn_g1_to_affine(out, &t);
 }
 
@@ -165,7 +165,7 @@ void mpavs_bn254_g2_mul(mpavs_bn254_g2 *out, const mpavs_bn254_g2 *q, const uint
     g2p t;
     bn_scalar_from_be(s, k);
     bn_g2_from_affine(&t, q);
-    bn_g2_mul_ct(&t, &t, s);
+    bn_g2_mul_glv_ct(&t, &t, s);
     bn_g2_to_affine(out, &t);
     mpavs_wipe(s, sizeof s);
 }
@@ -176,7 +176,7 @@ void mpavs_bn254_g2_mul_var(mpavs_bn254_g2 *out, const mpavs_bn254_g2 *q, const 
     g2p t;
     bn_scalar_from_be(s, k);
     bn_g2_from_affine(&t, q);
-    bn_g2_mul_var(&t, &t, s);
+    bn_g2_mul_glv_var(&t, &t, s);
     bn_g2_to_affine(out, &t);
 }
 

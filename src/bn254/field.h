@@ -10,6 +10,28 @@
 #include "bn254/consts.h"
 #include "mpavs/bn254.h"
 
+/*
+ * Build-time choice of the arithmetic (no run-time dispatch): the x86-64 MULX/ADCX/ADOX
+ * assembly of fp_x86_adx.h when the compiler targets a CPU with BMI2 and ADX (the Makefile
+ * adds -mbmi2 -madx when the build machine has both; -march=native does too) and the
+ * portable C below otherwise, or always with -DMPAVS_PORTABLE (`make MPAVS_PORTABLE=1`).
+ * The portable functions are compiled in every build (tests compare the two paths).
+ */
+#if defined(__x86_64__) && defined(__BMI2__) && defined(__ADX__) && !defined(MPAVS_PORTABLE)
+#define MPAVS_BN254_ADX 1
+#include "bn254/fp_x86_adx.h"
+#else
+#define MPAVS_BN254_ADX 0
+#endif
+#if defined(__x86_64__) && !defined(MPAVS_PORTABLE)
+#include <x86intrin.h>
+#define MPAVS_BN254_CARRY_INTRIN 1
+#else
+#define MPAVS_BN254_CARRY_INTRIN 0
+#endif
+/* Hot small helpers are forced inline (the compiler otherwise keeps some Fp2 ones out of line). */
+#define BN_INLINE static inline __attribute__((always_inline))
+
 typedef mpavs_bn254_fp fp;
 typedef mpavs_bn254_fp2 fp2;
 typedef unsigned __int128 u128;
@@ -20,8 +42,8 @@ static const fp FP_R2 = {BN_R2};
 
 #define FP_PINV BN_P_INV
 
-/* r = a - b over 4 limbs; returns the borrow (0 or 1). */
-static inline uint64_t bn_sub4(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
+/* r = a - b over 4 limbs; returns the borrow (0 or 1). Portable C. */
+BN_INLINE uint64_t bn_sub4_portable(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
     u128 d;
     d = (u128)a[0] - b[0];
     r[0] = (uint64_t)d;
@@ -34,8 +56,8 @@ static inline uint64_t bn_sub4(uint64_t r[4], const uint64_t a[4], const uint64_
     return (uint64_t)(d >> 64) & 1;
 }
 
-/* r = a + b over 4 limbs; returns the carry. */
-static inline uint64_t bn_add4(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
+/* r = a + b over 4 limbs; returns the carry. Portable C. */
+BN_INLINE uint64_t bn_add4_portable(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
     u128 s;
     s = (u128)a[0] + b[0];
     r[0] = (uint64_t)s;
@@ -48,8 +70,33 @@ static inline uint64_t bn_add4(uint64_t r[4], const uint64_t a[4], const uint64_
     return (uint64_t)(s >> 64);
 }
 
+#if MPAVS_BN254_CARRY_INTRIN
+/* The same with the add-with-carry / subtract-with-borrow intrinsics (ADC/SBB chains). */
+BN_INLINE uint64_t bn_sub4(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
+    unsigned long long x0, x1, x2, x3;
+    unsigned char c = _subborrow_u64(0, a[0], b[0], &x0);
+    c = _subborrow_u64(c, a[1], b[1], &x1);
+    c = _subborrow_u64(c, a[2], b[2], &x2);
+    c = _subborrow_u64(c, a[3], b[3], &x3);
+    r[0] = x0, r[1] = x1, r[2] = x2, r[3] = x3;
+    return c;
+}
+BN_INLINE uint64_t bn_add4(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
+    unsigned long long x0, x1, x2, x3;
+    unsigned char c = _addcarry_u64(0, a[0], b[0], &x0);
+    c = _addcarry_u64(c, a[1], b[1], &x1);
+    c = _addcarry_u64(c, a[2], b[2], &x2);
+    c = _addcarry_u64(c, a[3], b[3], &x3);
+    r[0] = x0, r[1] = x1, r[2] = x2, r[3] = x3;
+    return c;
+}
+#else
+#define bn_sub4 bn_sub4_portable
+#define bn_add4 bn_add4_portable
+#endif
+
 /* If t >= p then t -= p (t < 2p). */
-static inline void fp_reduce_once(fp *r, const uint64_t t[4]) {
+BN_INLINE void fp_reduce_once(fp *r, const uint64_t t[4]) {
     uint64_t s[4];
     uint64_t borrow = bn_sub4(s, t, FP_P.l);
     uint64_t mask = 0 - borrow; /* all ones: keep t */
@@ -59,15 +106,15 @@ static inline void fp_reduce_once(fp *r, const uint64_t t[4]) {
     r->l[3] = (t[3] & mask) | (s[3] & ~mask);
 }
 
-static inline void fp_add(fp *r, const fp *a, const fp *b) {
+BN_INLINE void fp_add(fp *r, const fp *a, const fp *b) {
     uint64_t t[4];
     bn_add4(t, a->l, b->l); /* < 2p < 2^255: no carry */
     fp_reduce_once(r, t);
 }
 
-static inline void fp_dbl(fp *r, const fp *a) { fp_add(r, a, a); }
+BN_INLINE void fp_dbl(fp *r, const fp *a) { fp_add(r, a, a); }
 
-static inline void fp_sub(fp *r, const fp *a, const fp *b) {
+BN_INLINE void fp_sub(fp *r, const fp *a, const fp *b) {
     uint64_t t[4], q[4];
     uint64_t mask = 0 - bn_sub4(t, a->l, b->l);
     q[0] = FP_P.l[0] & mask;
@@ -77,12 +124,12 @@ static inline void fp_sub(fp *r, const fp *a, const fp *b) {
     bn_add4(r->l, t, q);
 }
 
-static inline int fp_is_zero(const fp *a) {
+BN_INLINE int fp_is_zero(const fp *a) {
     uint64_t z = a->l[0] | a->l[1] | a->l[2] | a->l[3];
     return (int)(((z | (0 - z)) >> 63) ^ 1);
 }
 
-static inline void fp_neg(fp *r, const fp *a) {
+BN_INLINE void fp_neg(fp *r, const fp *a) {
     uint64_t t[4];
     uint64_t z = a->l[0] | a->l[1] | a->l[2] | a->l[3];
     uint64_t mask = 0 - ((z | (0 - z)) >> 63); /* all ones if a != 0 */
@@ -90,20 +137,27 @@ static inline void fp_neg(fp *r, const fp *a) {
     for (int i = 0; i < 4; i++) r->l[i] = t[i] & mask;
 }
 
-static inline int fp_eq(const fp *a, const fp *b) {
+BN_INLINE int fp_eq(const fp *a, const fp *b) {
     uint64_t d = (a->l[0] ^ b->l[0]) | (a->l[1] ^ b->l[1]) | (a->l[2] ^ b->l[2]) | (a->l[3] ^ b->l[3]);
     return (int)(((d | (0 - d)) >> 63) ^ 1);
 }
 
+/* v unchanged, but opaque to the optimiser: a mask derived from a secret flag cannot be turned
+ * back into a branch (blst's launder). */
+BN_INLINE uint64_t bn_launder(uint64_t v) {
+    __asm__("" : "+r"(v));
+    return v;
+}
+
 /* r = flag ? a : r, flag in {0,1}, constant time. */
-static inline void fp_cmov(fp *r, const fp *a, uint64_t flag) {
-    uint64_t mask = 0 - flag;
+BN_INLINE void fp_cmov(fp *r, const fp *a, uint64_t flag) {
+    uint64_t mask = bn_launder(0 - flag);
     for (int i = 0; i < 4; i++) r->l[i] ^= mask & (r->l[i] ^ a->l[i]);
 }
 
 /* Montgomery multiplication, CIOS without the extra carry word (valid because the top
- * limb of p is below 2^62). Inputs < p, output < p. */
-static inline void fp_mul(fp *r, const fp *a, const fp *b) {
+ * limb of p is below 2^62). Inputs < 2p, output < p. Portable C. */
+BN_INLINE void fp_mul_portable(fp *r, const fp *a, const fp *b) {
     const uint64_t P0 = FP_P.l[0], P1 = FP_P.l[1], P2 = FP_P.l[2], P3 = FP_P.l[3];
     uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
     const uint64_t a0 = a->l[0], a1 = a->l[1], a2 = a->l[2], a3 = a->l[3];
@@ -141,7 +195,13 @@ static inline void fp_mul(fp *r, const fp *a, const fp *b) {
     fp_reduce_once(r, t);
 }
 
-static inline void fp_sqr(fp *r, const fp *a) { fp_mul(r, a, a); }
+#if MPAVS_BN254_ADX
+BN_INLINE void fp_mul(fp *r, const fp *a, const fp *b) { bn_adx_mont_mul(r->l, a->l, b->l); }
+#else
+#define fp_mul fp_mul_portable
+#endif
+
+BN_INLINE void fp_sqr(fp *r, const fp *a) { fp_mul(r, a, a); }
 
 /* r = a^e for a public exponent e (4 limbs), constant time in a. */
 static inline void fp_pow(fp *r, const fp *a, const uint64_t e[4]) {
@@ -155,15 +215,19 @@ static inline void fp_pow(fp *r, const fp *a, const uint64_t e[4]) {
     *r = acc;
 }
 
-/* r = 1/a (0 for a = 0), Fermat, constant time. */
-static inline void fp_inv(fp *r, const fp *a) {
+/* r = 1/a (0 for a = 0) by Fermat (a^(p-2)), constant time: the reference for the tests. */
+static inline void fp_inv_fermat(fp *r, const fp *a) {
     static const uint64_t E[4] = BN_PM2;
     fp_pow(r, a, E);
 }
 
+/* r = 1/a (0 for a = 0) by safegcd, constant time (src/bn254/inv.c). */
+void bn_fp_inv_safegcd(fp *r, const fp *a);
+static inline void fp_inv(fp *r, const fp *a) { bn_fp_inv_safegcd(r, a); }
+
 /* Convert a canonical integer (limbs) to Montgomery form and back. */
-static inline void fp_to_mont(fp *r, const fp *a) { fp_mul(r, a, &FP_R2); }
-static inline void fp_from_mont(fp *r, const fp *a) {
+BN_INLINE void fp_to_mont(fp *r, const fp *a) { fp_mul(r, a, &FP_R2); }
+BN_INLINE void fp_from_mont(fp *r, const fp *a) {
     static const fp ONE_PLAIN = {{1, 0, 0, 0}};
     fp_mul(r, a, &ONE_PLAIN);
 }
@@ -196,41 +260,41 @@ static inline void fp_set_u64(fp *r, uint64_t v) {
 
 /* ---- Fp2 ---- */
 
-static inline void fp2_add(fp2 *r, const fp2 *a, const fp2 *b) {
+BN_INLINE void fp2_add(fp2 *r, const fp2 *a, const fp2 *b) {
     fp_add(&r->c0, &a->c0, &b->c0);
     fp_add(&r->c1, &a->c1, &b->c1);
 }
-static inline void fp2_sub(fp2 *r, const fp2 *a, const fp2 *b) {
+BN_INLINE void fp2_sub(fp2 *r, const fp2 *a, const fp2 *b) {
     fp_sub(&r->c0, &a->c0, &b->c0);
     fp_sub(&r->c1, &a->c1, &b->c1);
 }
-static inline void fp2_dbl(fp2 *r, const fp2 *a) { fp2_add(r, a, a); }
-static inline void fp2_neg(fp2 *r, const fp2 *a) {
+BN_INLINE void fp2_dbl(fp2 *r, const fp2 *a) { fp2_add(r, a, a); }
+BN_INLINE void fp2_neg(fp2 *r, const fp2 *a) {
     fp_neg(&r->c0, &a->c0);
     fp_neg(&r->c1, &a->c1);
 }
-static inline void fp2_conj(fp2 *r, const fp2 *a) {
+BN_INLINE void fp2_conj(fp2 *r, const fp2 *a) {
     r->c0 = a->c0;
     fp_neg(&r->c1, &a->c1);
 }
-static inline int fp2_is_zero(const fp2 *a) { return fp_is_zero(&a->c0) & fp_is_zero(&a->c1); }
-static inline int fp2_eq(const fp2 *a, const fp2 *b) { return fp_eq(&a->c0, &b->c0) & fp_eq(&a->c1, &b->c1); }
-static inline void fp2_cmov(fp2 *r, const fp2 *a, uint64_t flag) {
+BN_INLINE int fp2_is_zero(const fp2 *a) { return fp_is_zero(&a->c0) & fp_is_zero(&a->c1); }
+BN_INLINE int fp2_eq(const fp2 *a, const fp2 *b) { return fp_eq(&a->c0, &b->c0) & fp_eq(&a->c1, &b->c1); }
+BN_INLINE void fp2_cmov(fp2 *r, const fp2 *a, uint64_t flag) {
     fp_cmov(&r->c0, &a->c0, flag);
     fp_cmov(&r->c1, &a->c1, flag);
 }
-static inline void fp2_set_zero(fp2 *r) { memset(r, 0, sizeof *r); }
-static inline void fp2_set_one(fp2 *r) {
+BN_INLINE void fp2_set_zero(fp2 *r) { memset(r, 0, sizeof *r); }
+BN_INLINE void fp2_set_one(fp2 *r) {
     r->c0 = FP_ONE;
     memset(&r->c1, 0, sizeof r->c1);
 }
 
 /* r = a + b without the final reduction (r < 2p): only as an input of fp_mul, which
  * accepts factors below 2p (its result (a b + m p) / 2^256 < 4p^2/2^256 + p < 2p). */
-static inline void fp_add_lazy(fp *r, const fp *a, const fp *b) { bn_add4(r->l, a->l, b->l); }
+BN_INLINE void fp_add_lazy(fp *r, const fp *a, const fp *b) { bn_add4(r->l, a->l, b->l); }
 
-/* t = a * b as 8 limbs (schoolbook; a, b < 2^256). */
-static inline void bn_mul_wide(uint64_t t[8], const uint64_t a[4], const uint64_t b[4]) {
+/* t = a * b as 8 limbs (schoolbook; a, b < 2^256). Portable C. */
+BN_INLINE void bn_mul_wide_portable(uint64_t t[8], const uint64_t a[4], const uint64_t b[4]) {
     for (int i = 0; i < 8; i++) t[i] = 0;
 #pragma GCC unroll 4
     for (int i = 0; i < 4; i++) {
@@ -247,8 +311,8 @@ static inline void bn_mul_wide(uint64_t t[8], const uint64_t a[4], const uint64_
 
 /* r = t / 2^256 mod p for t < p 2^256 (Montgomery reduction of a double-width value). The
  * intermediate t + sum m_i p 2^(64 i) < 2p 2^256 < 2^511 fits in 8 limbs, and the quotient is
- * below 2p, so one conditional subtraction gives r < p. */
-static inline void fp_mont_reduce(fp *r, const uint64_t tin[8]) {
+ * below 2p, so one conditional subtraction gives r < p. Portable C. */
+BN_INLINE void fp_mont_reduce_portable(fp *r, const uint64_t tin[8]) {
     uint64_t t[8];
     memcpy(t, tin, sizeof t);
     uint64_t hc = 0;
@@ -268,9 +332,18 @@ static inline void fp_mont_reduce(fp *r, const uint64_t tin[8]) {
     fp_reduce_once(r, t + 4);
 }
 
-/* r = a - b over 8 limbs; returns the borrow. */
-static inline uint64_t bn_sub8(uint64_t r[8], const uint64_t a[8], const uint64_t b[8]) {
+#if MPAVS_BN254_ADX
+BN_INLINE void bn_mul_wide(uint64_t t[8], const uint64_t a[4], const uint64_t b[4]) { bn_adx_mul_wide(t, a, b); }
+BN_INLINE void fp_mont_reduce(fp *r, const uint64_t t[8]) { bn_adx_mont_reduce(r->l, t); }
+#else
+#define bn_mul_wide bn_mul_wide_portable
+#define fp_mont_reduce fp_mont_reduce_portable
+#endif
+
+/* r = a - b over 8 limbs; returns the borrow. Portable C. */
+BN_INLINE uint64_t bn_sub8_portable(uint64_t r[8], const uint64_t a[8], const uint64_t b[8]) {
     uint64_t bw = 0;
+#pragma GCC unroll 8
     for (int i = 0; i < 8; i++) {
         u128 d = (u128)a[i] - b[i] - bw;
         r[i] = (uint64_t)d;
@@ -279,13 +352,26 @@ static inline uint64_t bn_sub8(uint64_t r[8], const uint64_t a[8], const uint64_
     return bw;
 }
 
+#if MPAVS_BN254_CARRY_INTRIN
+BN_INLINE uint64_t bn_sub8(uint64_t r[8], const uint64_t a[8], const uint64_t b[8]) {
+    unsigned long long x[8];
+    unsigned char c = 0;
+#pragma GCC unroll 8
+    for (int i = 0; i < 8; i++) c = _subborrow_u64(c, a[i], b[i], &x[i]);
+    memcpy(r, x, sizeof x);
+    return c;
+}
+#else
+#define bn_sub8 bn_sub8_portable
+#endif
+
 /*
  * Karatsuba with lazy reduction: the three products are kept double width and only the two
  * results are reduced. c0 = a0 b0 - a1 b1 lies in (-p^2, p^2); when negative p 2^256 is added
  * (constant time, by mask), giving [0, p 2^256). c1 = (a0 + a1)(b0 + b1) - a0 b0 - a1 b1
  * = a0 b1 + a1 b0 < 2 p^2 < p 2^256 (p < 2^254). Inputs must be fully reduced (< p).
  */
-static inline void fp2_mul(fp2 *r, const fp2 *a, const fp2 *b) {
+BN_INLINE void fp2_mul_lazy_wide(fp2 *r, const fp2 *a, const fp2 *b) {
     uint64_t v0[8], v1[8], s[8], d[8], sa[4], sb[4], q[4];
     bn_mul_wide(v0, a->c0.l, b->c0.l);
     bn_mul_wide(v1, a->c1.l, b->c1.l);
@@ -301,7 +387,31 @@ static inline void fp2_mul(fp2 *r, const fp2 *a, const fp2 *b) {
     fp_mont_reduce(&r->c1, s);
 }
 
-static inline void fp2_sqr(fp2 *r, const fp2 *a) {
+/*
+ * Karatsuba on Montgomery products: v0 = a0 b0, v1 = a1 b1, s = (a0 + a1)(b0 + b1) with the
+ * sums unreduced (< 2p, which fp_mul accepts); c0 = v0 - v1, c1 = s - v0 - v1. With the
+ * MULX/ADX assembly this is fewer instructions than the double-width variant above (whose
+ * 8-limb intermediates go through memory); the portable build keeps the double-width one.
+ */
+BN_INLINE void fp2_mul_karatsuba(fp2 *r, const fp2 *a, const fp2 *b) {
+    fp v0, v1, sa, sb, s;
+    fp_mul(&v0, &a->c0, &b->c0);
+    fp_mul(&v1, &a->c1, &b->c1);
+    fp_add_lazy(&sa, &a->c0, &a->c1);
+    fp_add_lazy(&sb, &b->c0, &b->c1);
+    fp_mul(&s, &sa, &sb);
+    fp_sub(&r->c0, &v0, &v1);
+    fp_sub(&s, &s, &v0);
+    fp_sub(&r->c1, &s, &v1);
+}
+
+#if MPAVS_BN254_ADX
+#define fp2_mul fp2_mul_karatsuba
+#else
+#define fp2_mul fp2_mul_lazy_wide
+#endif
+
+BN_INLINE void fp2_sqr(fp2 *r, const fp2 *a) {
     fp s, d, m, na1;
     fp_add_lazy(&s, &a->c0, &a->c1);
     bn_sub4(na1.l, FP_P.l, a->c1.l);
@@ -312,7 +422,7 @@ static inline void fp2_sqr(fp2 *r, const fp2 *a) {
 }
 
 /* r = a * s for s in Fp. */
-static inline void fp2_mul_fp(fp2 *r, const fp2 *a, const fp *s) {
+BN_INLINE void fp2_mul_fp(fp2 *r, const fp2 *a, const fp *s) {
     fp_mul(&r->c0, &a->c0, s);
     fp_mul(&r->c1, &a->c1, s);
 }
@@ -322,7 +432,7 @@ static inline void fp2_mul_fp(fp2 *r, const fp2 *a, const fp *s) {
  * M = floor(2^64 / ((p >> 200) + 1)) never exceeds floor(t / p) and falls short of it
  * by at most 1, so t - q p < 2p and one conditional subtraction finishes.
  */
-static inline void fp_reduce_small(fp *r, const uint64_t t[5]) {
+BN_INLINE void fp_reduce_small(fp *r, const uint64_t t[5]) {
     const uint64_t M = 0x54a;
     uint64_t top = (t[3] >> 8) | (t[4] << 56);
     uint64_t q = (uint64_t)(((u128)top * M) >> 64);
@@ -340,7 +450,7 @@ static inline void fp_reduce_small(fp *r, const uint64_t t[5]) {
 }
 
 /* t = 9 a + b as 5 limbs. */
-static inline void mul9_add(uint64_t t[5], const uint64_t a[4], const uint64_t b[4]) {
+BN_INLINE void mul9_add(uint64_t t[5], const uint64_t a[4], const uint64_t b[4]) {
     u128 x;
     x = (u128)a[0] * 9 + b[0];
     t[0] = (uint64_t)x;
@@ -354,7 +464,7 @@ static inline void mul9_add(uint64_t t[5], const uint64_t a[4], const uint64_t b
 }
 
 /* r = a * (9 + i) = (9 a0 - a1) + (9 a1 + a0) i. */
-static inline void fp2_mul_xi(fp2 *r, const fp2 *a) {
+BN_INLINE void fp2_mul_xi(fp2 *r, const fp2 *a) {
     uint64_t t0[5], t1[5], na1[4];
     bn_sub4(na1, FP_P.l, a->c1.l); /* p - a1 in [1, p] */
     mul9_add(t0, a->c0.l, na1);    /* < 10p */

@@ -67,6 +67,19 @@ int bn_g1_is_inf(const g1p *a);
 int bn_g1_on_curve_affine(const fp *x, const fp *y);
 void bn_g1_sum_var(g1p *r, const mpavs_bn254_g1 *pts, size_t n);
 
+/* GLV on G1 (glv.c): phi(x, y) = (beta x, y) = [lambda](x, y); k = k1 + k2 lambda mod r with
+ * k1 = (-1)^neg1 |k1|, k2 = (-1)^neg2 |k2|, |k1|, |k2| < 2^127 (constant time). */
+extern const uint64_t BN_GLV_LAMBDA[4];
+void bn_g1_phi(g1p *r, const g1p *a);
+void bn_scalar_mod_r(uint64_t out[4], const uint64_t k[4]);
+void bn_glv_split(uint64_t k1[4], uint64_t k2[4], uint64_t *neg1, uint64_t *neg2, const uint64_t k[4]);
+void bn_g1_mul_glv_ct(g1p *r, const g1p *a, const uint64_t k[4]);  /* secret k */
+void bn_g1_mul_glv_var(g1p *r, const g1p *a, const uint64_t k[4]); /* public k */
+/* The same on G2 with -psi^2 (eigenvalue lambda on G2) as the endomorphism. */
+void bn_g2_endo(g2p *r, const g2p *a);
+void bn_g2_mul_glv_ct(g2p *r, const g2p *a, const uint64_t k[4]);
+void bn_g2_mul_glv_var(g2p *r, const g2p *a, const uint64_t k[4]);
+
 void bn_g2_from_affine(g2p *r, const mpavs_bn254_g2 *a);
 void bn_g2_to_affine(mpavs_bn254_g2 *r, const g2p *a);
 void bn_g2_add(g2p *r, const g2p *a, const g2p *b);
@@ -76,7 +89,9 @@ void bn_g2_mul_ct(g2p *r, const g2p *a, const uint64_t k[4]);
 void bn_g2_mul_var(g2p *r, const g2p *a, const uint64_t k[4]);
 int bn_g2_is_inf(const g2p *a);
 int bn_g2_on_curve_affine(const fp2 *x, const fp2 *y);
-int bn_g2_in_subgroup(const mpavs_bn254_g2 *a);
+int bn_g2_in_subgroup(const mpavs_bn254_g2 *a);              /* psi-based test (public data) */
+int bn_g2_in_subgroup_by_order_var(const mpavs_bn254_g2 *a); /* [r]Q = O, the reference */
+void bn_g2_psi(g2p *r, const g2p *a);                         /* untwist-Frobenius-twist */
 void bn_g2_sum_var(g2p *r, const mpavs_bn254_g2 *pts, size_t n);
 
 /* Scalars: 32-byte big-endian <-> 4 little-endian limbs. */

@@ -258,6 +258,113 @@ TEST(g1_group) {
     CHECK(mpavs_bn254_g1_decode(&a, enc) == MPAVS_BN254_ERR_NOT_CANONICAL);
 }
 
+TEST(g1_glv) {
+    /* phi(G) = [lambda]G; GLV split recombines to k mod r; the GLV multiplications (constant
+     * time and variable time) agree with the plain double-and-add on edge and random scalars */
+    static const uint64_t R[4] = BN_R_LIMBS;
+    mpavs_bn254_g1 g, a, b;
+    g1p tg, t1, t2;
+    mpavs_bn254_g1_generator(&g);
+    bn_g1_from_affine(&tg, &g);
+    bn_g1_phi(&t1, &tg);
+    bn_g1_mul_var(&t2, &tg, BN_GLV_LAMBDA);
+    bn_g1_to_affine(&a, &t1);
+    bn_g1_to_affine(&b, &t2);
+    CHECK(mpavs_bn254_g1_eq(&a, &b));
+    uint64_t edges[][4] = {
+        {0, 0, 0, 0}, {1, 0, 0, 0}, {2, 0, 0, 0}, {R[0] - 1, R[1], R[2], R[3]}, {R[0], R[1], R[2], R[3]},
+        {R[0] + 1, R[1], R[2], R[3]}, {~0ULL, ~0ULL, ~0ULL, ~0ULL}, {0, 0, 0, 1ULL << 63},
+        {BN_GLV_LAMBDA[0], BN_GLV_LAMBDA[1], BN_GLV_LAMBDA[2], 0}, {0, 0, 1, 0}, {0, 1ULL << 63, 0, 0},
+    };
+    int n_edges = (int)(sizeof edges / sizeof edges[0]);
+    mpavs_bn254_g1 p;
+    uint8_t ks[32];
+    rnd_scalar(ks);
+    mpavs_bn254_g1_mul_var(&p, &g, ks); /* a random base point too */
+    for (int i = 0; i < n_edges + 60; i++) {
+        uint64_t k[4], k1[4], k2[4], n1, n2, km[4];
+        if (i < n_edges)
+            memcpy(k, edges[i], sizeof k);
+        else
+            for (int j = 0; j < 4; j++) k[j] = rnd64() >> (i % 3 == 0 ? 0 : (i % 64));
+        bn_glv_split(k1, k2, &n1, &n2, k);
+        CHECK(k1[2] == 0 && k1[3] == 0 && (k1[1] >> 63) == 0); /* |k1|, |k2| < 2^127 */
+        CHECK(k2[2] == 0 && k2[3] == 0 && (k2[1] >> 63) == 0);
+        bn_scalar_mod_r(km, k);
+        const mpavs_bn254_g1 *base = (i & 1) ? &p : &g;
+        g1p tb, want, got;
+        bn_g1_from_affine(&tb, base);
+        bn_g1_mul_ct(&want, &tb, k);
+        bn_g1_to_affine(&a, &want);
+        bn_g1_mul_glv_ct(&got, &tb, k);
+        bn_g1_to_affine(&b, &got);
+        CHECK(mpavs_bn254_g1_eq(&a, &b));
+        bn_g1_mul_glv_var(&got, &tb, k);
+        bn_g1_to_affine(&b, &got);
+        CHECK(mpavs_bn254_g1_eq(&a, &b));
+        /* k1 + k2 lambda = k (mod r), checked on the group: [k1]B + [k2]phi(B) = [k]B */
+        g1p x1, x2;
+        bn_g1_mul_var(&x1, &tb, k1);
+        if (n1) bn_g1_neg(&x1, &x1);
+        bn_g1_phi(&x2, &tb);
+        bn_g1_mul_var(&x2, &x2, k2);
+        if (n2) bn_g1_neg(&x2, &x2);
+        bn_g1_add(&x1, &x1, &x2);
+        bn_g1_to_affine(&b, &x1);
+        CHECK(mpavs_bn254_g1_eq(&a, &b));
+        bn_g1_mul_var(&x1, &tb, km);
+        bn_g1_to_affine(&b, &x1);
+        CHECK(mpavs_bn254_g1_eq(&a, &b));
+    }
+    /* infinity as the base */
+    mpavs_bn254_g1 inf = {0};
+    inf.infinity = 1;
+    mpavs_bn254_g1_mul(&a, &inf, ks);
+    CHECK(a.infinity);
+    mpavs_bn254_g1_mul_var(&a, &inf, ks);
+    CHECK(a.infinity);
+}
+
+TEST(g2_gls) {
+    /* -psi^2(G2) = [lambda]G2, and the 2-dimensional GLS multiplications agree with the plain
+     * double-and-add on edge and random scalars and base points */
+    static const uint64_t R[4] = BN_R_LIMBS;
+    mpavs_bn254_g2 g, a, b, p;
+    g2p tg, t1, t2;
+    mpavs_bn254_g2_generator(&g);
+    bn_g2_from_affine(&tg, &g);
+    bn_g2_endo(&t1, &tg);
+    bn_g2_mul_var(&t2, &tg, BN_GLV_LAMBDA);
+    bn_g2_to_affine(&a, &t1);
+    bn_g2_to_affine(&b, &t2);
+    CHECK(mpavs_bn254_g2_eq(&a, &b));
+    uint8_t ks[32];
+    rnd_scalar(ks);
+    mpavs_bn254_g2_mul_var(&p, &g, ks);
+    uint64_t edges[][4] = {
+        {0, 0, 0, 0}, {1, 0, 0, 0}, {R[0] - 1, R[1], R[2], R[3]}, {R[0], R[1], R[2], R[3]},
+        {R[0] + 1, R[1], R[2], R[3]}, {~0ULL, ~0ULL, ~0ULL, ~0ULL}, {BN_GLV_LAMBDA[0], BN_GLV_LAMBDA[1], BN_GLV_LAMBDA[2], 0},
+    };
+    int n_edges = (int)(sizeof edges / sizeof edges[0]);
+    for (int i = 0; i < n_edges + 20; i++) {
+        uint64_t k[4];
+        if (i < n_edges)
+            memcpy(k, edges[i], sizeof k);
+        else
+            for (int j = 0; j < 4; j++) k[j] = rnd64() >> (i % 3 == 0 ? 0 : (i % 64));
+        g2p tb, want, got;
+        bn_g2_from_affine(&tb, (i & 1) ? &p : &g);
+        bn_g2_mul_ct(&want, &tb, k);
+        bn_g2_to_affine(&a, &want);
+        bn_g2_mul_glv_ct(&got, &tb, k);
+        bn_g2_to_affine(&b, &got);
+        CHECK(mpavs_bn254_g2_eq(&a, &b));
+        bn_g2_mul_glv_var(&got, &tb, k);
+        bn_g2_to_affine(&b, &got);
+        CHECK(mpavs_bn254_g2_eq(&a, &b));
+    }
+}
+
 TEST(g2_group) {
     mpavs_bn254_g2 g, a, b, c;
     uint8_t k1[32], k2[32], enc[128];
@@ -286,6 +393,114 @@ TEST(g2_group) {
         mpavs_bn254_g2_encode(enc, &c);
         CHECK(mpavs_bn254_g2_decode(&b, enc) == MPAVS_BN254_OK);
     }
+}
+
+/* sqrt in Fp (p = 3 mod 4); returns 0 if v is not a square. */
+static int fp_sqrt_t(fp *r, const fp *v) {
+    static const uint64_t E[4] = BN_SQRT_EXP;
+    fp t, s;
+    fp_pow(&t, v, E);
+    fp_sqr(&s, &t);
+    *r = t;
+    return fp_eq(&s, v);
+}
+
+/* sqrt in Fp2 = Fp[i]/(i^2 + 1) through the norm; returns 0 if a is not a square. */
+static int fp2_sqrt_t(fp2 *r, const fp2 *a) {
+    fp n, s, t, half, two;
+    fp_sqr(&n, &a->c0);
+    fp_sqr(&t, &a->c1);
+    fp_add(&n, &n, &t);
+    if (!fp_sqrt_t(&s, &n)) return 0;
+    fp_set_u64(&two, 2);
+    fp_inv(&half, &two);
+    fp_add(&t, &a->c0, &s);
+    fp_mul(&t, &t, &half);
+    if (!fp_sqrt_t(&r->c0, &t)) {
+        fp_sub(&t, &a->c0, &s);
+        fp_mul(&t, &t, &half);
+        if (!fp_sqrt_t(&r->c0, &t)) return 0;
+    }
+    if (fp_is_zero(&r->c0)) return 0; /* a1 = 0 and -a0 a square: not needed by the tests */
+    fp_add(&t, &r->c0, &r->c0);
+    fp_inv(&t, &t);
+    fp_mul(&r->c1, &a->c1, &t);
+    fp2 chk;
+    fp2_sqr(&chk, r);
+    return fp2_eq(&chk, a);
+}
+
+/* A random point of the twist E'(Fp2) (almost surely outside G2). */
+static void rnd_twist_point(mpavs_bn254_g2 *q) {
+    static const fp2 B = BN_G2_B;
+    memset(q, 0, sizeof *q);
+    for (;;) {
+        fp2 x, rhs, y;
+        rnd_fp(&x.c0);
+        rnd_fp(&x.c1);
+        fp2_sqr(&rhs, &x);
+        fp2_mul(&rhs, &rhs, &x);
+        fp2_add(&rhs, &rhs, &B);
+        if (!fp2_sqrt_t(&y, &rhs)) continue;
+        q->x = x;
+        q->y = y;
+        return;
+    }
+}
+
+TEST(g2_subgroup_check) {
+    /* The psi test against the definition ([r]Q = O) on: random twist points (outside G2),
+     * points of the cofactor torsion ([r]P), G2 points ([h]P, h = 2p - r the twist cofactor)
+     * and multiples of the generator; decode rejects exactly the points outside G2. */
+    static const uint64_t R[4] = BN_R_LIMBS;
+    uint64_t h[4], p2[4];
+    bn_add4(p2, FP_P.l, FP_P.l);
+    bn_sub4(h, p2, R);
+    int outside = 0, inside = 0;
+    for (int i = 0; i < 40; i++) {
+        mpavs_bn254_g2 q, qa;
+        g2p t;
+        uint8_t enc[128];
+        rnd_twist_point(&q);
+        REQUIRE(bn_g2_on_curve_affine(&q.x, &q.y));
+        int want = bn_g2_in_subgroup_by_order_var(&q);
+        CHECK_EQ_INT(bn_g2_in_subgroup(&q), want);
+        outside += !want;
+        mpavs_bn254_g2_encode(enc, &q);
+        CHECK_EQ_INT(mpavs_bn254_g2_decode(&qa, enc), want ? MPAVS_BN254_OK : MPAVS_BN254_ERR_NOT_IN_SUBGROUP);
+        /* [r]P: in the cofactor torsion, outside G2 unless infinity */
+        bn_g2_from_affine(&t, &q);
+        bn_g2_mul_var(&t, &t, R);
+        bn_g2_to_affine(&qa, &t);
+        if (!qa.infinity) {
+            CHECK_EQ_INT(bn_g2_in_subgroup_by_order_var(&qa), 0);
+            CHECK_EQ_INT(bn_g2_in_subgroup(&qa), 0);
+        }
+        /* [h]P is in G2 */
+        bn_g2_from_affine(&t, &q);
+        bn_g2_mul_var(&t, &t, h);
+        bn_g2_to_affine(&qa, &t);
+        CHECK_EQ_INT(bn_g2_in_subgroup_by_order_var(&qa), 1);
+        CHECK_EQ_INT(bn_g2_in_subgroup(&qa), 1);
+        inside++;
+        mpavs_bn254_g2_encode(enc, &qa);
+        CHECK_EQ_INT(mpavs_bn254_g2_decode(&q, enc), MPAVS_BN254_OK);
+    }
+    CHECK(outside >= 39); /* random twist points are outside G2 with probability 1 - 1/h */
+    CHECK_EQ_INT(inside, 40);
+    /* psi acts on G2 as multiplication by p (mod r): psi(G) = [p mod r]G */
+    mpavs_bn254_g2 g, pg;
+    g2p tg, tp;
+    mpavs_bn254_g2_generator(&g);
+    bn_g2_from_affine(&tg, &g);
+    bn_g2_psi(&tp, &tg);
+    bn_g2_to_affine(&pg, &tp);
+    uint64_t pmr[4];
+    bn_sub4(pmr, FP_P.l, R); /* p - r < r */
+    mpavs_bn254_g2 want;
+    bn_g2_mul_var(&tg, &tg, pmr);
+    bn_g2_to_affine(&want, &tg);
+    CHECK(mpavs_bn254_g2_eq(&pg, &want));
 }
 
 TEST(pairing_bilinear) {
@@ -400,7 +615,10 @@ int main(void) {
     RUN(fp2_mul_xi_edges);
     RUN(fp2_fp6_fp12);
     RUN(g1_group);
+    RUN(g1_glv);
+    RUN(g2_gls);
     RUN(g2_group);
+    RUN(g2_subgroup_check);
     RUN(pairing_bilinear);
     RUN(msm);
     return harness_summary();

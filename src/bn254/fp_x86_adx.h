@@ -1,0 +1,185 @@
+/*
+ * src/bn254/fp_x86_adx.h — internal: Fp Montgomery arithmetic for x86-64 with BMI2 (MULX) and
+ * ADX (ADCX/ADOX), as inline assembly. Included by field.h only when the compiler targets such
+ * a CPU (__BMI2__ and __ADX__ defined, i.e. -mbmi2 -madx or a -march that has them) and
+ * MPAVS_PORTABLE is not defined: the choice is made at build time, never at run time.
+ *
+ * The asm addresses memory through its pointer operands; the arrays it reads and writes are
+ * also named as memory operands (so the compiler knows, without a "memory" clobber). r15, rbx
+ * and rbp are left alone so that sanitizer and frame-pointer builds have registers to spare.
+ *
+ * Every routine is straight-line code (no branch, no secret-dependent address): the final
+ * conditional subtraction uses CMOV. Two carry chains run at once: ADCX adds the low halves
+ * of the MULX products (CF), ADOX the high halves into the next limb (OF).
+ *
+ * Bounds (p < 2^254, so 4p < 2^256): with a, b < 2p the Montgomery product
+ * (a b + m p) / 2^256 < 4p^2 / 2^256 + p < 2p, so one conditional subtraction of p gives a
+ * result < p when the result is < 2p; every intermediate fits in five limbs, hence the last
+ * ADCX/ADOX of a row never carries out.
+ */
+#ifndef MPAVS_BN254_FP_X86_ADX_H
+#define MPAVS_BN254_FP_X86_ADX_H
+
+#include <stdint.h>
+
+#include "bn254/consts.h"
+
+/* One row of a b: T0..T4 += a * b_i (T4 is zero on entry; rdx = b_i; rax = 0 after xor). */
+#define BN_ADX_MULROW(BI, T0, T1, T2, T3, T4)                                                             \
+    "movq " BI ", %%rdx\n\t"                                                                              \
+    "xorl %%eax, %%eax\n\t"                                                                               \
+    "mulxq 0(%[a]), %%r13, %%r14\n\t"                                                                     \
+    "adcxq %%r13, " T0 "\n\t"                                                                             \
+    "adoxq %%r14, " T1 "\n\t"                                                                             \
+    "mulxq 8(%[a]), %%r13, %%r14\n\t"                                                                     \
+    "adcxq %%r13, " T1 "\n\t"                                                                             \
+    "adoxq %%r14, " T2 "\n\t"                                                                             \
+    "mulxq 16(%[a]), %%r13, %%r14\n\t"                                                                    \
+    "adcxq %%r13, " T2 "\n\t"                                                                             \
+    "adoxq %%r14, " T3 "\n\t"                                                                             \
+    "mulxq 24(%[a]), %%r13, %%r14\n\t"                                                                    \
+    "adcxq %%r13, " T3 "\n\t"                                                                             \
+    "adoxq %%r14, " T4 "\n\t"                                                                             \
+    "adcxq %%rax, " T4 "\n\t"
+
+/* One Montgomery reduction step: m = T0 * (-p^-1) mod 2^64 (IMUL: flags are free here); T0..T4 += m p (T4 zero on entry
+ * or small); afterwards T0 = 0 and the value (T1..T4) is the step's result shifted by 64. */
+#define BN_ADX_REDSTEP(T0, T1, T2, T3, T4)                                                                \
+    "movq " T0 ", %%rdx\n\t"                                                                              \
+    "imulq %[pinv], %%rdx\n\t"                                                                            \
+    "xorl %%eax, %%eax\n\t"                                                                               \
+    "mulxq %[p0], %%r13, %%r14\n\t"                                                                       \
+    "adcxq %%r13, " T0 "\n\t"                                                                             \
+    "adoxq %%r14, " T1 "\n\t"                                                                             \
+    "mulxq %[p1], %%r13, %%r14\n\t"                                                                       \
+    "adcxq %%r13, " T1 "\n\t"                                                                             \
+    "adoxq %%r14, " T2 "\n\t"                                                                             \
+    "mulxq %[p2], %%r13, %%r14\n\t"                                                                       \
+    "adcxq %%r13, " T2 "\n\t"                                                                             \
+    "adoxq %%r14, " T3 "\n\t"                                                                             \
+    "mulxq %[p3], %%r13, %%r14\n\t"                                                                       \
+    "adcxq %%r13, " T3 "\n\t"                                                                             \
+    "adoxq %%r14, " T4 "\n\t"                                                                             \
+    "adcxq %%rax, " T4 "\n\t"
+
+/* (R0..R3) minus p when it is >= p, stored to r[0..3] (scratch r13, r14, rax, rdx). */
+#define BN_ADX_FINAL_SUB_STORE(R0, R1, R2, R3)                                                            \
+    "movq " R0 ", %%r13\n\t"                                                                              \
+    "subq %[p0], %%r13\n\t"                                                                               \
+    "movq " R1 ", %%r14\n\t"                                                                              \
+    "sbbq %[p1], %%r14\n\t"                                                                               \
+    "movq " R2 ", %%rax\n\t"                                                                              \
+    "sbbq %[p2], %%rax\n\t"                                                                               \
+    "movq " R3 ", %%rdx\n\t"                                                                              \
+    "sbbq %[p3], %%rdx\n\t"                                                                               \
+    "cmovcq " R0 ", %%r13\n\t"                                                                            \
+    "cmovcq " R1 ", %%r14\n\t"                                                                            \
+    "cmovcq " R2 ", %%rax\n\t"                                                                            \
+    "cmovcq " R3 ", %%rdx\n\t"                                                                            \
+    "movq %%r13, 0(%[r])\n\t"                                                                             \
+    "movq %%r14, 8(%[r])\n\t"                                                                             \
+    "movq %%rax, 16(%[r])\n\t"                                                                            \
+    "movq %%rdx, 24(%[r])\n\t"
+
+#define BN_ADX_P_OPERANDS(P, PINV)                                                                        \
+    [p0] "m"((P)[0]), [p1] "m"((P)[1]), [p2] "m"((P)[2]), [p3] "m"((P)[3]), [pinv] "m"(PINV)
+
+/* The arrays an asm block reads (IN) and writes (OUT) are named as memory operands when
+ * optimizing, so the compiler keeps everything else in registers. Without optimization each
+ * such operand would take a register of its own, more than x86-64 has left: there the block
+ * names a stack dummy and clobbers "memory" instead (same semantics, slower code). */
+#ifdef __OPTIMIZE__
+#define BN_ADX_OUT(ptr, n) "=m"(*(uint64_t(*)[n])(ptr))
+#define BN_ADX_IN(ptr, n) "m"(*(const uint64_t(*)[n])(ptr))
+#define BN_ADX_MEM "cc"
+#define BN_ADX_UNUSED_DECL
+#else
+#define BN_ADX_UNUSED_DECL uint64_t bn_adx_unused;
+#define BN_ADX_OUT(ptr, n) "=m"(bn_adx_unused)
+#define BN_ADX_IN(ptr, n) "i"(0)
+#define BN_ADX_MEM "memory"
+#endif
+
+/* p and -p^-1 mod 2^64 as static data (rip-relative memory operands, no register needed). */
+static const uint64_t BN_ADX_P[4] = BN_P_LIMBS;
+static const uint64_t BN_ADX_PINV = BN_P_INV;
+
+/* r = a b / 2^256 mod p (CIOS). a, b < 2p; r < p. r may alias a or b. */
+static inline __attribute__((always_inline)) void bn_adx_mont_mul(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
+    BN_ADX_UNUSED_DECL
+    __asm__(/* row 0 into zero limbs: plain products, one ADD/ADC chain */
+            "movq 0(%[b]), %%rdx\n\t"
+            "mulxq 0(%[a]), %%r8, %%r9\n\t"
+            "mulxq 8(%[a]), %%r13, %%r10\n\t"
+            "addq %%r13, %%r9\n\t"
+            "mulxq 16(%[a]), %%r13, %%r11\n\t"
+            "adcq %%r13, %%r10\n\t"
+            "mulxq 24(%[a]), %%r13, %%r12\n\t"
+            "adcq %%r13, %%r11\n\t"
+            "adcq $0, %%r12\n\t"
+            BN_ADX_REDSTEP("%%r8", "%%r9", "%%r10", "%%r11", "%%r12")
+            BN_ADX_MULROW("8(%[b])", "%%r9", "%%r10", "%%r11", "%%r12", "%%r8")
+            BN_ADX_REDSTEP("%%r9", "%%r10", "%%r11", "%%r12", "%%r8")
+            BN_ADX_MULROW("16(%[b])", "%%r10", "%%r11", "%%r12", "%%r8", "%%r9")
+            BN_ADX_REDSTEP("%%r10", "%%r11", "%%r12", "%%r8", "%%r9")
+            BN_ADX_MULROW("24(%[b])", "%%r11", "%%r12", "%%r8", "%%r9", "%%r10")
+            BN_ADX_REDSTEP("%%r11", "%%r12", "%%r8", "%%r9", "%%r10")
+            BN_ADX_FINAL_SUB_STORE("%%r12", "%%r8", "%%r9", "%%r10")
+            : BN_ADX_OUT(r, 4)
+            : [r] "r"(r), [a] "r"(a), [b] "r"(b), BN_ADX_IN(a, 4), BN_ADX_IN(b, 4), BN_ADX_P_OPERANDS(BN_ADX_P, BN_ADX_PINV)
+            : "rax", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "cc", BN_ADX_MEM);
+}
+
+/* t = a b as 8 limbs (a, b < 2^256). t must not alias a or b. */
+static inline __attribute__((always_inline)) void bn_adx_mul_wide(uint64_t t[8], const uint64_t a[4], const uint64_t b[4]) {
+    BN_ADX_UNUSED_DECL
+    __asm__("xorl %%r8d, %%r8d\n\t"
+            "xorl %%r9d, %%r9d\n\t"
+            "xorl %%r10d, %%r10d\n\t"
+            "xorl %%r11d, %%r11d\n\t"
+            "xorl %%r12d, %%r12d\n\t"
+            BN_ADX_MULROW("0(%[b])", "%%r8", "%%r9", "%%r10", "%%r11", "%%r12")
+            "movq %%r8, 0(%[t])\n\t"
+            "xorl %%r8d, %%r8d\n\t"
+            BN_ADX_MULROW("8(%[b])", "%%r9", "%%r10", "%%r11", "%%r12", "%%r8")
+            "movq %%r9, 8(%[t])\n\t"
+            "xorl %%r9d, %%r9d\n\t"
+            BN_ADX_MULROW("16(%[b])", "%%r10", "%%r11", "%%r12", "%%r8", "%%r9")
+            "movq %%r10, 16(%[t])\n\t"
+            "xorl %%r10d, %%r10d\n\t"
+            BN_ADX_MULROW("24(%[b])", "%%r11", "%%r12", "%%r8", "%%r9", "%%r10")
+            "movq %%r11, 24(%[t])\n\t"
+            "movq %%r12, 32(%[t])\n\t"
+            "movq %%r8, 40(%[t])\n\t"
+            "movq %%r9, 48(%[t])\n\t"
+            "movq %%r10, 56(%[t])\n\t"
+            : BN_ADX_OUT(t, 8)
+            : [t] "r"(t), [a] "r"(a), [b] "r"(b), BN_ADX_IN(a, 4), BN_ADX_IN(b, 4)
+            : "rax", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "cc", BN_ADX_MEM);
+}
+
+/* r = t / 2^256 mod p for t < p 2^256 (then (t + m p) / 2^256 < 2p). The low half is reduced
+ * in four steps ((t_lo + m p) / 2^256 <= p fits in four limbs), then the high half is added
+ * (the sum is the same (t + m p) / 2^256 < 2p: no carry out). */
+static inline __attribute__((always_inline)) void bn_adx_mont_reduce(uint64_t r[4], const uint64_t t[8]) {
+    BN_ADX_UNUSED_DECL
+    __asm__("movq 0(%[t]), %%r8\n\t"
+            "movq 8(%[t]), %%r9\n\t"
+            "movq 16(%[t]), %%r10\n\t"
+            "movq 24(%[t]), %%r11\n\t"
+            "xorl %%r12d, %%r12d\n\t"
+            BN_ADX_REDSTEP("%%r8", "%%r9", "%%r10", "%%r11", "%%r12")
+            BN_ADX_REDSTEP("%%r9", "%%r10", "%%r11", "%%r12", "%%r8")
+            BN_ADX_REDSTEP("%%r10", "%%r11", "%%r12", "%%r8", "%%r9")
+            BN_ADX_REDSTEP("%%r11", "%%r12", "%%r8", "%%r9", "%%r10")
+            "addq 32(%[t]), %%r12\n\t"
+            "adcq 40(%[t]), %%r8\n\t"
+            "adcq 48(%[t]), %%r9\n\t"
+            "adcq 56(%[t]), %%r10\n\t"
+            BN_ADX_FINAL_SUB_STORE("%%r12", "%%r8", "%%r9", "%%r10")
+            : BN_ADX_OUT(r, 4)
+            : [r] "r"(r), [t] "r"(t), BN_ADX_IN(t, 8), BN_ADX_P_OPERANDS(BN_ADX_P, BN_ADX_PINV)
+            : "rax", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "cc", BN_ADX_MEM);
+}
+
+#endif
