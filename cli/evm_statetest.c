@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #define MAX_LIST 4096 /* most access list entries, keys, blobs or authorizations read */
 
@@ -372,7 +373,11 @@ static void run_case(statetest_run *run, const mpavs_ecdsa_ctx *ecdsa, json_t *t
             report(run, id, fork, false, NULL, expected, "out of memory");
             goto out;
         }
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
         r = mpavs_evm_execute_tx(st, &res, &blk, &t.tx);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        run->exec_seconds += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     }
     if (r == MPAVS_EVM_ERR_UNSUPPORTED_PRECOMPILE) {
         char reason[64];
