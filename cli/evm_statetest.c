@@ -70,6 +70,7 @@ static bool j_word(json_t *j, uint8_t out[32]) {
 /* ---- pre-state ---------------------------------------------------------------------------- */
 
 static bool load_pre(mpavs_evm_memstate *ms, json_t *pre) {
+    if (!json_is_object(pre)) return false;
     const char *key;
     json_t *acct;
     json_object_foreach(pre, key, acct) {
@@ -78,7 +79,7 @@ static bool load_pre(mpavs_evm_memstate *ms, json_t *pre) {
         uint64_t nonce;
         uint8_t *code = NULL;
         size_t code_len = 0;
-        if (mpavs_hex_decode_exact(addr, 20, key) != MPAVS_HEX_OK || !j_u256(json_object_get(acct, "balance"), &bal) ||
+        if (!json_is_object(acct) || mpavs_hex_decode_exact(addr, 20, key) != MPAVS_HEX_OK || !j_u256(json_object_get(acct, "balance"), &bal) ||
             !j_u64(json_object_get(acct, "nonce"), &nonce) || !j_hex(json_object_get(acct, "code"), &code, &code_len))
             return false;
         int r = mpavs_evm_memstate_set_account(ms, addr, nonce, &bal, code, code_len);
