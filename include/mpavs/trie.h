@@ -72,7 +72,8 @@ MPAVS_API const char *mpavs_trie_strerror(int r);
 #define MPAVS_TRIE_SECURE 1u
 
 /** keccak256(rlp("")): the root of the empty trie (0x56e81f…b421). */
-MPAVS_API extern const uint8_t MPAVS_TRIE_EMPTY_ROOT[32];
+MPAVS_API extern const uint8_t mpavs_trie_empty_root[32];
+#define MPAVS_TRIE_EMPTY_ROOT mpavs_trie_empty_root
 
 /* ------------------------------------------------------------------------ */
 /* Node store                                                                */
@@ -257,8 +258,9 @@ typedef struct {
 /** Largest encoding of an account (mpavs_trie_account_encode). */
 #define MPAVS_TRIE_ACCOUNT_MAX 110
 
-/** keccak256(""): the code hash of an account without code. */
-MPAVS_API extern const uint8_t MPAVS_TRIE_EMPTY_CODE_HASH[32];
+/** keccak256(""): the code hash of an account without code (0xc5d246…a470). */
+MPAVS_API extern const uint8_t mpavs_trie_empty_code_hash[32];
+#define MPAVS_TRIE_EMPTY_CODE_HASH mpavs_trie_empty_code_hash
 
 /** An absent account as eth_getProof states it: zero nonce and balance, empty storage root and code hash. */
 MPAVS_API void mpavs_trie_account_empty(mpavs_trie_account *a);

@@ -286,6 +286,19 @@ TEST(delete_edge_cases) {
     mpavs_trie_destroy(u);
 }
 
+TEST(constants) {
+    uint8_t h[32];
+    const uint8_t empty_string = 0x80;
+    mpavs_keccak256(h, &empty_string, 1);
+    CHECK_MEMEQ(h, MPAVS_TRIE_EMPTY_ROOT, 32);
+    mpavs_keccak256(h, NULL, 0);
+    CHECK_MEMEQ(h, MPAVS_TRIE_EMPTY_CODE_HASH, 32);
+    mpavs_trie *t = mpavs_trie_create(MPAVS_TRIE_SECURE);
+    CHECK(mpavs_trie_root(t, h) == 0);
+    CHECK_MEMEQ(h, MPAVS_TRIE_EMPTY_ROOT, 32);
+    mpavs_trie_destroy(t);
+}
+
 TEST(ordered_root) {
     uint8_t root[32];
     CHECK(mpavs_trie_ordered_root(root, NULL, NULL, 0) == 0);
@@ -585,6 +598,7 @@ int main(void) {
     RUN(trietests_nextprev);
     RUN(delete_edge_cases);
     RUN(delete_collapse_random);
+    RUN(constants);
     RUN(ordered_root);
     RUN(store_backed_trie);
     RUN(open_missing_root);

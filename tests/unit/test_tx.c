@@ -242,8 +242,10 @@ TEST(hostile) {
         int err;
     } bad[] = {
         {"", MPAVS_TX_ERR_RLP},
-        {"01c0", MPAVS_TX_ERR_TYPE},   /* EIP-2930 not supported */
-        {"03c0", MPAVS_TX_ERR_TYPE},   /* blob tx */
+        {"01c0", MPAVS_TX_ERR_FIELDS}, /* EIP-2930 with no fields */
+        {"03c0", MPAVS_TX_ERR_FIELDS}, /* blob tx with no fields */
+        {"04c0", MPAVS_TX_ERR_FIELDS}, /* set-code tx with no fields */
+        {"05c0", MPAVS_TX_ERR_TYPE},   /* no type 5 */
         {"7fc0", MPAVS_TX_ERR_TYPE},
         {"83646f67", MPAVS_TX_ERR_RLP},
         {"c0", MPAVS_TX_ERR_FIELDS},
