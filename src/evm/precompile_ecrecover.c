@@ -25,7 +25,7 @@ evm_pc_status evm_pc_ecrecover(evm_pc_result *res, mpavs_evm_fork fork, const ui
                                uint64_t gas_limit) {
     if (!evm_pc_charge(res, 3000, gas_limit)) return res->status;
     uint8_t buf[128] = {0};
-    memcpy(buf, in, len < sizeof buf ? len : sizeof buf);
+    if (len) memcpy(buf, in, len < sizeof buf ? len : sizeof buf);
     const uint8_t *hash = buf, *v = buf + 32, *rs = buf + 64;
     for (int i = 0; i < 31; i++)
         if (v[i]) return evm_pc_output(res, NULL, 0);
