@@ -38,6 +38,17 @@
  *   parent hash into slot (N-1) % 8191 of 0x0000F908…2935) and that write
  *   appears in no transaction trace: the history account and that slot are
  *   added to the touched keys, and mpavs_witness_post_root applies the write.
+ *   Two more anvil quirks: its genesis header carries the empty state root
+ *   although eth_getProof at block 0 shows the funded dev accounts (block 1
+ *   cannot be checked from it), a storage slot set to zero is not deleted
+ *   from the storage trie but stored as rlp(0), so storage tries never
+ *   collapse on anvil, and a CREATE2 child self-destructed in its creating
+ *   transaction stays as an empty account (MPAVS_WITNESS_ANVIL_RULES). Acquisition
+ *   still makes the witness complete for Ethereum's rule: it computes the
+ *   post-state root with deletions and fetches every sibling node that
+ *   needs. A branch sibling named only by hash is reached by proving, at
+ *   N-1, a key whose keccak256 starts with the branch's path (found by a
+ *   bounded search: paths of at most 6 nibbles).
  *
  * Everything is bounded by mpavs_witness_limits; each exceeded bound is its
  * own error. No process-global state; a witness is used by one thread at a
@@ -215,16 +226,31 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_witness_read_slot(mpavs_witness *w, mpavs_
                                                         const uint8_t slot[32]);
 
 /**
+ * Flag for mpavs_witness_post_root: anvil's state rules (foundry 1.x), found
+ * by re-computing its stateRoots in tests/integration/test_witness_anvil.c,
+ * where they differ from Ethereum's:
+ *  - a slot set to zero stays in the storage trie with the value rlp(0)
+ *    (0x80) instead of being deleted (storage tries never shrink);
+ *  - an account created and self-destructed in the same transaction (it
+ *    appears in no diffMode trace) stays in the account trie as an empty
+ *    account: with this flag, every touched account absent before the block
+ *    and untouched by the recorded changes is written as an empty account.
+ */
+#define MPAVS_WITNESS_ANVIL_RULES 1u
+
+/**
  * Apply the recorded state changes (diffMode) to the state at
  * parent_state_root through the witness tries and compute the new state
  * root; when the EIP-2935 history contract has code in the parent state,
  * its slot (N-1) % 8191 is first set to the parent hash (header N-1 must be
  * in the witness). No EVM runs: this shows the witness suffices for the
- * state-root computation. Out: root. In/out: w.
+ * state-root computation. flags: 0 (Ethereum's rules) or
+ * MPAVS_WITNESS_ANVIL_RULES. Out: root. In/out: w.
  * Returns _OK, _MISSING_NODE (message names the node), _ERR_ACCOUNT or _ERR_NOMEM.
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_witness_post_root(mpavs_witness *w, uint8_t root[32],
-                                                        const uint8_t parent_state_root[32]);
+                                                        const uint8_t parent_state_root[32],
+                                                        unsigned flags);
 
 #ifdef __cplusplus
 }

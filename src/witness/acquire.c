@@ -485,7 +485,7 @@ static int fetch_siblings(acq *a, uint64_t n, const uint8_t parent_root[32]) {
     mpavs_trie_store_size(w->cand, &cands, NULL);
     for (size_t round = 0; round <= cands + w->nchanges; round++) {
         uint8_t root[32];
-        r = mpavs_witness_post_root(w, root, parent_root);
+        r = mpavs_witness_post_root(w, root, parent_root, 0);
         if (r != MPAVS_WITNESS_MISSING_NODE) return r;
         const uint8_t *p;
         size_t l;

@@ -154,7 +154,8 @@ static post_acct *post_get(mpavs_witness *w, int *r, post_set *ps, mpavs_trie *s
     return pa;
 }
 
-static int post_slot(mpavs_witness *w, post_acct *pa, const uint8_t slot[32], const mpavs_u256 *value) {
+static int post_slot(mpavs_witness *w, post_acct *pa, const uint8_t slot[32], const mpavs_u256 *value,
+                     unsigned flags) {
     if (!pa->storage) {
         pa->storage = mpavs_trie_open(w->store, pa->acct.storage_root, MPAVS_TRIE_SECURE);
         if (!pa->storage) return wit_fail(w, MPAVS_WITNESS_ERR_NOMEM, "out of memory");
@@ -164,7 +165,7 @@ static int post_slot(mpavs_witness *w, post_acct *pa, const uint8_t slot[32], co
     size_t el = 0;
     mpavs_u256 zero = {{0}};
     int r;
-    if (mpavs_u256_cmp(value, &zero) == 0) {
+    if (mpavs_u256_cmp(value, &zero) == 0 && !(flags & MPAVS_WITNESS_ANVIL_RULES)) {
         r = mpavs_trie_delete(pa->storage, slot, 32);
     } else {
         mpavs_rlp_writer wr;
@@ -186,7 +187,9 @@ static int post_slot(mpavs_witness *w, post_acct *pa, const uint8_t slot[32], co
     return 0;
 }
 
-int mpavs_witness_post_root(mpavs_witness *w, uint8_t root[32], const uint8_t parent_state_root[32]) {
+int mpavs_witness_post_root(mpavs_witness *w, uint8_t root[32], const uint8_t parent_state_root[32],
+                            unsigned flags) {
+    MPAVS_REQUIRE((flags & ~MPAVS_WITNESS_ANVIL_RULES) == 0);
     MPAVS_REQUIRE(w && root && parent_state_root);
     w->msg[0] = 0;
     w->miss_key_len = 0;
@@ -210,7 +213,7 @@ int mpavs_witness_post_root(mpavs_witness *w, uint8_t root[32], const uint8_t pa
                 goto out;
             }
             mpavs_u256 v = mpavs_u256_from_be32(ph);
-            if ((r = post_slot(w, pa, slot, &v))) goto out;
+            if ((r = post_slot(w, pa, slot, &v, flags))) goto out;
         }
     }
     for (size_t i = 0; i < w->nchanges; i++) {
@@ -233,10 +236,18 @@ int mpavs_witness_post_root(mpavs_witness *w, uint8_t root[32], const uint8_t pa
         case CHG_CODE: pa->exists = true, memcpy(pa->acct.code_hash, c->code_hash, 32); break;
         case CHG_SLOT:
             pa->exists = true;
-            if ((r = post_slot(w, pa, c->slot, &c->value))) goto out;
+            if ((r = post_slot(w, pa, c->slot, &c->value, flags))) goto out;
             break;
         }
     }
+    if (flags & MPAVS_WITNESS_ANVIL_RULES) /* touched, absent, unchanged: anvil keeps it as an empty account */
+        for (size_t i = 0; i < w->naccts; i++) {
+            size_t k = 0;
+            while (k < ps.n && memcmp(ps.v[k].address.bytes, w->accts[i].address.bytes, 20)) k++;
+            if (k < ps.n) continue;
+            if (!(pa = post_get(w, &r, &ps, st, &w->accts[i].address))) goto out;
+            pa->exists = true;
+        }
     for (size_t i = 0; i < ps.n; i++) {
         pa = &ps.v[i];
         if (pa->storage && (r = mpavs_trie_root(pa->storage, pa->acct.storage_root))) {
