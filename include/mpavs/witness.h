@@ -162,6 +162,20 @@ MPAVS_API bool mpavs_witness_block(const mpavs_witness *w, const uint8_t **rlp, 
 /** Number of state changes recorded from a diffMode trace. */
 MPAVS_API size_t mpavs_witness_change_count(const mpavs_witness *w);
 
+/** What a witness holds and what its acquisition cost. */
+typedef struct {
+    size_t nodes, bytes;          /* trie nodes in the store (sibling candidates not counted) and all bytes charged */
+    size_t codes, headers, accounts, slots, changes;
+    size_t rpc_calls;             /* calls made by mpavs_witness_acquire */
+    long rpc_ms;                  /* their wall time */
+    size_t siblings_from_post;    /* nodes a deletion needed, recovered from post-state proofs */
+    size_t siblings_searched;     /* branch nodes a deletion needed, reached by a key search and a proof */
+    bool execution_witness;       /* the state came from debug_executionWitness */
+} mpavs_witness_stats;
+
+/** Out: st. In: w. */
+MPAVS_API void mpavs_witness_get_stats(const mpavs_witness *w, mpavs_witness_stats *st);
+
 /* ---- parsers (pure: no RPC; exposed for the sources, tests and fuzzing) ---- */
 
 /**

@@ -38,6 +38,8 @@ static int call(acq *a, char **text, const char *method, const char *params) {
     mpavs_rpc_set_timeout(a->rpc, left);
     mpavs_rpc_error e = {0};
     int r = mpavs_rpc_call(a->rpc, text, &e, method, params);
+    w->rpc_calls++;
+    w->rpc_ms = elapsed_ms(a);
     int wr = 0;
     if (r == MPAVS_RPC_OK) return 0;
     if (elapsed_ms(a) >= w->lim.max_rpc_ms)
@@ -491,6 +493,7 @@ static int fetch_siblings(acq *a, uint64_t n, const uint8_t parent_root[32]) {
         size_t l;
         if (mpavs_trie_store_get(w->cand, &p, &l, w->missing)) {
             if ((r = mpavs_witness_add_node(w, p, l))) return r;
+            w->siblings_from_post++;
             continue;
         }
         /* a branch child only named by hash: prove a key that passes through it */
@@ -515,6 +518,7 @@ static int fetch_siblings(acq *a, uint64_t n, const uint8_t parent_root[32]) {
             memcpy(w->msg, keep, sizeof keep);
             return MPAVS_WITNESS_MISSING_NODE;
         }
+        w->siblings_searched++;
     }
     return MPAVS_WITNESS_MISSING_NODE;
 }
@@ -573,6 +577,7 @@ int mpavs_witness_acquire(mpavs_witness *w, mpavs_rpc *rpc, uint64_t number) {
     if (r == 0) {
         r = mpavs_witness_parse_execution_witness(w, text, strlen(text));
         free(text);
+        w->execution_witness = true;
         return r;
     }
     if (r != MPAVS_WITNESS_ERR_UNSUPPORTED) return r;

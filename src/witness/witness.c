@@ -390,3 +390,15 @@ int wit_add_sibling_candidates(mpavs_witness *w, const uint8_t *rlp, size_t len)
     }
     return 0;
 }
+
+void mpavs_witness_get_stats(const mpavs_witness *w, mpavs_witness_stats *st) {
+    MPAVS_REQUIRE(w && st);
+    memset(st, 0, sizeof *st);
+    mpavs_trie_store_size(w->store, &st->nodes, NULL);
+    st->bytes = w->bytes;
+    st->codes = w->ncodes, st->headers = w->nheaders, st->accounts = w->naccts;
+    st->slots = w->nslots, st->changes = w->nchanges;
+    st->rpc_calls = w->rpc_calls, st->rpc_ms = w->rpc_ms;
+    st->siblings_from_post = w->siblings_from_post, st->siblings_searched = w->siblings_searched;
+    st->execution_witness = w->execution_witness;
+}

@@ -50,6 +50,9 @@ struct mpavs_witness {
     uint8_t miss_key[32];
     size_t miss_key_len;
     mpavs_address miss_addr; /* the account whose storage trie missed (slot keys) */
+    size_t rpc_calls, siblings_from_post, siblings_searched;
+    long rpc_ms;
+    bool execution_witness;
     char msg[512];
     char hexbuf[2 * 64 + 1];
 };
