@@ -18,7 +18,11 @@
  * touched account after a block whose root differs.
  * A witness rebuilt as debug_executionWitness JSON from anvil's proofs parses
  * and checks; with one node altered or dropped it is refused with "missing
- * trie node 0x…"; each limit set low is refused with its own error.
+ * trie node 0x…"; each limit set low is refused with its own error. A lying
+ * node (a JSON-RPC proxy in this test, in front of anvil) that alters an
+ * account-proof node, leaves one out, alters code, a raw transaction or a
+ * header, or answers a trace of 3000 made-up accounts is refused with the
+ * matching error.
  */
 #include "anvil.h"
 #include "harness.h"
@@ -28,7 +32,12 @@
 #include "mpavs/rpc.h"
 #include "mpavs/witness.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <time.h>
@@ -467,6 +476,179 @@ TEST(limits_refused) {
     CHECK_EQ_INT(r, MPAVS_WITNESS_ERR_LIMIT_BYTES);
 }
 
+
+/* ---- a lying node: a JSON-RPC proxy to anvil that alters one kind of answer ---- */
+
+enum { LIE_PROOF_NODE, LIE_ROOT_NODE, LIE_DROP_NODE, LIE_CODE, LIE_RAW_TX, LIE_HEADER, LIE_HUGE_TRACE };
+static int lie_mode;
+static int proxy_fd;
+static volatile int proxy_stop;
+
+/* Alter the result of method per lie_mode. Returns the new result (owned by the caller) or res. */
+static json_t *lie(const char *method, json_t *res) {
+    if (lie_mode == LIE_PROOF_NODE && !strcmp(method, "eth_getProof")) {
+        json_t *ap = json_object_get(res, "accountProof");
+        size_t n = json_array_size(ap);
+        if (n) { /* flip the last hex digit of the last node: it no longer hashes to its reference */
+            char *c = strdup(json_string_value(json_array_get(ap, n - 1)));
+            c[strlen(c) - 1] = c[strlen(c) - 1] == '0' ? '1' : '0';
+            json_array_set_new(ap, n - 1, json_string(c));
+            free(c);
+        }
+    } else if (lie_mode == LIE_ROOT_NODE && !strcmp(method, "eth_getProof")) {
+        json_t *ap = json_object_get(res, "accountProof");
+        if (json_array_size(ap)) { /* a digit inside the 9th child reference of the root branch: still a valid node */
+            char *c = strdup(json_string_value(json_array_get(ap, 0)));
+            size_t at = 2 + 2 * (3 + 8 * 33 + 10);
+            if (strlen(c) > at) c[at] = c[at] == '0' ? '1' : '0';
+            json_array_set_new(ap, 0, json_string(c));
+            free(c);
+        }
+    } else if (lie_mode == LIE_DROP_NODE && !strcmp(method, "eth_getProof")) {
+        json_t *ap = json_object_get(res, "accountProof");
+        if (json_array_size(ap) > 1) json_array_remove(ap, 1);
+    } else if (lie_mode == LIE_CODE && !strcmp(method, "eth_getCode")) {
+        const char *c = json_string_value(res);
+        if (c && strlen(c) > 4) {
+            char *d = strdup(c);
+            d[2] = d[2] == 'f' ? '0' : 'f';
+            json_t *o = json_string(d);
+            free(d);
+            return o;
+        }
+    } else if (lie_mode == LIE_RAW_TX && !strcmp(method, "eth_getRawTransactionByHash")) {
+        const char *c = json_string_value(res);
+        if (c && strlen(c) > 10) {
+            char *d = strdup(c);
+            d[strlen(d) - 1] = d[strlen(d) - 1] == '0' ? '1' : '0';
+            json_t *o = json_string(d);
+            free(d);
+            return o;
+        }
+    } else if (lie_mode == LIE_HEADER && !strcmp(method, "eth_getBlockByNumber")) {
+        json_object_set_new(res, "stateRoot", json_string("0x1111111111111111111111111111111111111111111111111111111111111111"));
+    } else if (lie_mode == LIE_HUGE_TRACE && !strcmp(method, "debug_traceBlockByNumber")) {
+        /* many made-up accounts in one trace */
+        json_t *arr = json_array(), *r0 = json_object();
+        for (unsigned i = 0; i < 3000; i++) {
+            char a[43];
+            snprintf(a, sizeof a, "0x%040x", i + 1000);
+            json_object_set_new(r0, a, json_pack("{s:s}", "balance", "0x1"));
+        }
+        json_array_append_new(arr, json_pack("{s:s,s:o}", "txHash", "0x00", "result", r0));
+        return arr;
+    }
+    return res;
+}
+
+static void *proxy_main(void *arg) {
+    (void)arg;
+    mpavs_rpc *up = mpavs_rpc_create(anvil.url, NULL);
+    while (!proxy_stop) {
+        int c = accept(proxy_fd, NULL, NULL);
+        if (c < 0) continue;
+        char *buf = malloc(1 << 20);
+        size_t got = 0;
+        long clen = -1;
+        char *body = NULL;
+        while (got < (1 << 20) - 1) {
+            ssize_t k = read(c, buf + got, (1 << 20) - 1 - got);
+            if (k <= 0) break;
+            got += (size_t)k;
+            buf[got] = 0;
+            char *e = strstr(buf, "\r\n\r\n");
+            if (e && clen < 0) {
+                char *cl = strstr(buf, "Content-Length:");
+                if (!cl) cl = strstr(buf, "content-length:");
+                clen = cl ? atol(cl + 15) : 0;
+                body = e + 4;
+            }
+            if (body && (long)(got - (size_t)(body - buf)) >= clen) break;
+        }
+        json_t *req = body ? json_loadb(body, (size_t)clen, 0, NULL) : NULL;
+        const char *method = json_string_value(json_object_get(req, "method"));
+        char *params = json_dumps(json_object_get(req, "params"), JSON_COMPACT | JSON_ENCODE_ANY);
+        char *res = NULL;
+        mpavs_rpc_error e = {0};
+        json_t *reply;
+        if (method && mpavs_rpc_call(up, &res, &e, method, params) == MPAVS_RPC_OK) {
+            json_t *rj = json_loads(res, JSON_DECODE_ANY, NULL), *l = lie(method, rj);
+            if (l != rj) json_decref(rj);
+            reply = json_pack("{s:s,s:O,s:o}", "jsonrpc", "2.0", "id", json_object_get(req, "id"), "result", l);
+        } else {
+            reply = json_pack("{s:s,s:O,s:{s:i,s:s}}", "jsonrpc", "2.0", "id", json_object_get(req, "id"), "error", "code",
+                              (int)e.code, "message", e.message);
+        }
+        mpavs_rpc_error_clear(&e);
+        free(res);
+        free(params);
+        char *out = json_dumps(reply, JSON_COMPACT);
+        char hdr[128];
+        int hl = snprintf(hdr, sizeof hdr, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n", strlen(out));
+        if (write(c, hdr, (size_t)hl) < 0 || write(c, out, strlen(out)) < 0) { /* the client went away */ }
+        free(out);
+        json_decref(reply);
+        json_decref(req);
+        free(buf);
+        close(c);
+    }
+    mpavs_rpc_destroy(up);
+    return NULL;
+}
+
+TEST(lying_node_refused) {
+    proxy_fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    int one = 1;
+    setsockopt(proxy_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    REQUIRE(bind(proxy_fd, (struct sockaddr *)&sa, sizeof sa) == 0 && listen(proxy_fd, 16) == 0);
+    socklen_t sl = sizeof sa;
+    REQUIRE(getsockname(proxy_fd, (struct sockaddr *)&sa, &sl) == 0);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", ntohs(sa.sin_port));
+    struct timeval tv = {0, 200000};
+    setsockopt(proxy_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    pthread_t th;
+    REQUIRE(pthread_create(&th, NULL, proxy_main, NULL) == 0);
+    mpavs_rpc_options o = {.max_retries = 0};
+    mpavs_rpc *liar = mpavs_rpc_create(url, &o);
+    struct {
+        int mode;
+        const char *what;
+        int want1, want2; /* from acquire, or from the check after a successful acquire */
+    } cases[] = {
+        {LIE_PROOF_NODE, "altered account-proof node", MPAVS_WITNESS_MISSING_NODE, MPAVS_WITNESS_ERR_NODE},
+        {LIE_ROOT_NODE, "state root node with an altered child reference", MPAVS_WITNESS_MISSING_NODE, MPAVS_WITNESS_MISSING_NODE},
+        {LIE_DROP_NODE, "account-proof node left out", MPAVS_WITNESS_MISSING_NODE, MPAVS_WITNESS_MISSING_NODE},
+        {LIE_CODE, "altered code", MPAVS_WITNESS_ERR_HASH, MPAVS_WITNESS_ERR_HASH},
+        {LIE_RAW_TX, "altered raw transaction", MPAVS_WITNESS_ERR_HASH, MPAVS_WITNESS_ERR_HASH},
+        {LIE_HEADER, "forged header stateRoot", MPAVS_WITNESS_ERR_HASH, MPAVS_WITNESS_ERR_HASH},
+        {LIE_HUGE_TRACE, "trace of 3000 accounts (limit 1000)", MPAVS_WITNESS_ERR_LIMIT_ACCOUNTS, MPAVS_WITNESS_ERR_LIMIT_ACCOUNTS},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        lie_mode = cases[i].mode;
+        mpavs_witness_limits l;
+        mpavs_witness_limits_default(&l);
+        l.max_accounts = 1000;
+        mpavs_witness *w = mpavs_witness_create(&l);
+        uint64_t n = blocks[2]; /* deploy-time code is fetched in blocks after the deployment */
+        int r = mpavs_witness_acquire(w, liar, n);
+        const char *stage = "acquire";
+        if (r == 0) {
+            r = mpavs_witness_check(w, mpavs_witness_header(w, n - 1)->state_root);
+            stage = "check";
+        }
+        fprintf(stderr, "  %s: refused at %s: %s (%s)\n", cases[i].what, stage, mpavs_witness_strerror(r), mpavs_witness_message(w));
+        CHECK(r == cases[i].want1 || r == cases[i].want2);
+        if (r == MPAVS_WITNESS_MISSING_NODE) CHECK(strncmp(mpavs_witness_message(w), "missing trie node 0x", 20) == 0);
+        mpavs_witness_destroy(w);
+    }
+    proxy_stop = 1;
+    pthread_join(th, NULL);
+    close(proxy_fd);
+    mpavs_rpc_destroy(liar);
+}
+
 int main(void) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const char *args[] = {"--hardfork", "prague", "--no-mining", NULL};
@@ -480,6 +662,7 @@ int main(void) {
     RUN(witness_per_block);
     RUN(execution_witness_parser);
     RUN(limits_refused);
+    RUN(lying_node_refused);
     mpavs_rpc_destroy(rpc);
     harness_anvil_stop(&anvil);
     curl_global_cleanup();
