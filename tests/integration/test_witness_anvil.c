@@ -394,6 +394,13 @@ TEST(execution_witness_parser) {
     REQUIRE(block_state_root(proot, n - 1));
     size_t nn;
     char *js = build_exec_witness(n, -1, 0, &nn);
+    const char *seed = getenv("WITNESS_SEED_OUT"); /* a fuzz seed: mode byte 0, then the JSON */
+    FILE *sf = seed ? fopen(seed, "wb") : NULL;
+    if (sf) {
+        fputc(0, sf);
+        fputs(js, sf);
+        fclose(sf);
+    }
     mpavs_witness *w = mpavs_witness_create(NULL);
     CHECK_EQ_INT(mpavs_witness_parse_execution_witness(w, js, strlen(js)), 0);
     CHECK_EQ_INT(mpavs_witness_check(w, proot), 0);
