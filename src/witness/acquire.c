@@ -429,12 +429,15 @@ static bool locate(const mpavs_witness *w, uint8_t prefix[64], size_t *plen, con
 /*
  * A key (32-byte slot or 20-byte address) whose keccak256 starts with the
  * nibbles prefix: its parent-state proof passes through the node hanging
- * there. Bounded: prefixes of at most SEARCH_MAX_NIBBLES nibbles.
+ * there. Bounded: prefixes of at most SEARCH_MAX_NIBBLES nibbles, at most
+ * SEARCH_MAX_TRIES hashes (a 6-nibble prefix is found with probability
+ * ~63%), and the acquisition's time budget.
  */
-static bool search_key(uint8_t *key, size_t key_len, const uint8_t *prefix, size_t plen) {
+static bool search_key(const acq *a, uint8_t *key, size_t key_len, const uint8_t *prefix, size_t plen) {
     if (plen > SEARCH_MAX_NIBBLES) return false;
     memset(key, 0, key_len);
     for (uint32_t c = 0; c < SEARCH_MAX_TRIES; c++) {
+        if ((c & 0xffff) == 0xffff && elapsed_ms(a) >= a->w->lim.max_rpc_ms) return false; /* the time budget covers it */
         key[0] = 0xa5; /* away from the small slots contracts use */
         for (int i = 0; i < 4; i++) key[key_len - 1 - i] = (uint8_t)(c >> (8 * i));
         uint8_t h[32];
@@ -503,7 +506,7 @@ static int fetch_siblings(acq *a, uint64_t n, const uint8_t parent_root[32]) {
         memcpy(keep, w->msg, sizeof keep);
         if (!w->miss_key_len) return r;
         mpavs_keccak256(hk, w->miss_key, w->miss_key_len);
-        if (!locate(w, prefix, &plen, w->miss_root, hk, w->missing) || !search_key(key, w->miss_key_len, prefix, plen))
+        if (!locate(w, prefix, &plen, w->miss_root, hk, w->missing) || !search_key(a, key, w->miss_key_len, prefix, plen))
             return r;
         if (w->miss_key_len == 32) {
             mpavs_address addr = w->miss_addr;
