@@ -206,11 +206,17 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_witness_parse_prestate(mpavs_witness *w, c
 
 /**
  * Acquire the witness of block number (> 0) from a node: block N (rebuilt
- * and checked, see the top), the ancestor headers N-1 down to
- * max(0, N - max_headers) checked by hash and linked, then the state from
- * source 1 or, when the node lacks it, source 2. Calls share the
- * max_rpc_ms budget (each call's timeout is set to what remains). w must be
- * empty. In/out: w, rpc.
+ * and checked, see the top; blocks with ommers are refused as _ERR_PARSE),
+ * the ancestor headers N-1 down to max(0, N-256) checked by hash and linked
+ * by parentHash (more than max_headers of them: _ERR_LIMIT_HEADERS), then
+ * the state from source 1 or, when the node lacks it (-32601), source 2.
+ * With source 2 the witness is completed for Ethereum's state rules by
+ * computing the post-state root once (mpavs_witness_post_root, flags 0) and
+ * fetching each node it misses; a node that cannot be found is
+ * _MISSING_NODE. Calls share the max_rpc_ms budget (each call's timeout is
+ * set to what remains). The caller then checks the witness against the
+ * parent state root it trusts (mpavs_witness_check): acquisition uses the
+ * node's header N-1 only to find the nodes. w must be empty. In/out: w, rpc.
  * Returns _OK or the first error (see mpavs_witness_message).
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_witness_acquire(mpavs_witness *w, mpavs_rpc *rpc, uint64_t number);

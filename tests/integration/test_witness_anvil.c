@@ -658,7 +658,8 @@ TEST(lying_node_refused) {
 
 int main(void) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    const char *args[] = {"--hardfork", "prague", "--no-mining", NULL};
+    const char *fork = getenv("WITNESS_HARDFORK"); /* prague by default; osaka also passes */
+    const char *args[] = {"--hardfork", fork ? fork : "prague", "--no-mining", NULL};
     if (!harness_anvil_start(&anvil, args)) {
         fprintf(stderr, "could not start anvil\n");
         printf("0 passed, 1 failed\n");
