@@ -36,7 +36,7 @@ static int call(acq *a, char **text, const char *method, const char *params) {
         return wit_fail(w, MPAVS_WITNESS_ERR_LIMIT_TIME, "RPC time budget of %ld ms spent before %s",
                         w->lim.max_rpc_ms, method);
     mpavs_rpc_set_timeout(a->rpc, left);
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     int r = mpavs_rpc_call(a->rpc, text, &e, method, params);
     w->rpc_calls++;
     w->rpc_ms = elapsed_ms(a);
@@ -45,7 +45,7 @@ static int call(acq *a, char **text, const char *method, const char *params) {
     if (elapsed_ms(a) >= w->lim.max_rpc_ms)
         wr = wit_fail(w, MPAVS_WITNESS_ERR_LIMIT_TIME, "RPC time budget of %ld ms spent in %s",
                       w->lim.max_rpc_ms, method);
-    else if (r == MPAVS_RPC_ERR_RPC && (e.code == -32601 || e.code == -32602))
+    else if (r == MPAVS_RPC_ERR_RPC && (e.rpc_code == -32601 || e.rpc_code == -32602))
         wr = wit_fail(w, MPAVS_WITNESS_ERR_UNSUPPORTED, "%s: %s", method, e.message);
     else if (r == MPAVS_RPC_ERR_TOO_LARGE)
         wr = wit_fail(w, MPAVS_WITNESS_ERR_LIMIT_BYTES, "%s: reply too large", method);
@@ -53,7 +53,7 @@ static int call(acq *a, char **text, const char *method, const char *params) {
         wr = wit_fail(w, MPAVS_WITNESS_ERR_NOMEM, "out of memory");
     else
         wr = wit_fail(w, MPAVS_WITNESS_ERR_RPC, "%s: %s: %s", method, mpavs_rpc_strerror(r), e.message);
-    mpavs_rpc_error_clear(&e);
+    mpavs_error_clear(&e);
     return wr;
 }
 

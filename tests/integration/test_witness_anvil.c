@@ -56,11 +56,11 @@ static mpavs_rpc *rpc;
 
 static char *call(const char *method, const char *params) {
     char *res = NULL;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     int r = mpavs_rpc_call(rpc, &res, &e, method, params);
     if (r != MPAVS_RPC_OK) {
         fprintf(stderr, "  %s %s: %s\n", method, params, e.message);
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         return NULL;
     }
     return res;
@@ -576,7 +576,7 @@ static void *proxy_main(void *arg) {
         const char *method = json_string_value(json_object_get(req, "method"));
         char *params = json_dumps(json_object_get(req, "params"), JSON_COMPACT | JSON_ENCODE_ANY);
         char *res = NULL;
-        mpavs_rpc_error e = {0};
+        mpavs_error e = {0};
         json_t *reply;
         if (method && mpavs_rpc_call(up, &res, &e, method, params) == MPAVS_RPC_OK) {
             json_t *rj = json_loads(res, JSON_DECODE_ANY, NULL), *l = lie(method, rj);
@@ -584,9 +584,9 @@ static void *proxy_main(void *arg) {
             reply = json_pack("{s:s,s:O,s:o}", "jsonrpc", "2.0", "id", json_object_get(req, "id"), "result", l);
         } else {
             reply = json_pack("{s:s,s:O,s:{s:i,s:s}}", "jsonrpc", "2.0", "id", json_object_get(req, "id"), "error", "code",
-                              (int)e.code, "message", e.message);
+                              (int)e.rpc_code, "message", e.message);
         }
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         free(res);
         free(params);
         char *out = json_dumps(reply, JSON_COMPACT);
