@@ -680,11 +680,15 @@ static enum MHD_Result proxy_request(void *cls, struct MHD_Connection *c, const 
 
 TEST(scroll_task_reference_path) {
     REQUIRE(ready);
-    int aport = harness_free_port(), pport = harness_free_port();
-    struct MHD_Daemon *a = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, (uint16_t)aport, NULL, NULL, agg_request,
-                                            NULL, MHD_OPTION_END);
-    struct MHD_Daemon *p = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, (uint16_t)pport, NULL, NULL,
-                                            proxy_request, NULL, MHD_OPTION_END);
+    /* a free port can be taken by a parallel test between the probe and the bind: try a few */
+    int aport = 0, pport = 0;
+    struct MHD_Daemon *a = NULL, *p = NULL;
+    for (int attempt = 0; attempt < 5 && !a; attempt++)
+        a = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, (uint16_t)(aport = harness_free_port()), NULL, NULL,
+                             agg_request, NULL, MHD_OPTION_END);
+    for (int attempt = 0; attempt < 5 && !p; attempt++)
+        p = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, (uint16_t)(pport = harness_free_port()), NULL, NULL,
+                             proxy_request, NULL, MHD_OPTION_END);
     REQUIRE(a && p);
     pthread_mutex_lock(&agg.lock);
     agg.type = 1;
