@@ -17,7 +17,10 @@ const char *const dv_errors[] = {
     "OnlyRegistryCoordinator()", "CommitteeExist()", "CommitteeNotExist()", "InsufficientThreshold()",
     "InvalidQuorum()", "InvalidQuorumParam()", "InvalidSender()", "NoPermission()", "NotWhitelisted()",
     "QuorumNotInitialized()", "TEEQuorumExist()", "TEEQuorumNotExist()", "TEEQuorumUsed()", "ZeroAddr()",
-    "ZeroId()",
+    "ZeroId()", "QuorumsMismatch()", "ThresholdBelowMinimum(uint8,uint8,uint8)", "InvalidThreshold()",
+    "StateAlreadyConfirmed()", "SequenceMismatch()",
+    /* RollupBridge (contracts/src/examples) */
+    "StateNotConfirmed(uint256)", "StateMismatch(uint256)",
     /* ITEELivenessVerifier */
     "INVALID_REPORT()", "INVALID_REPORT_DATA()", "BlockNumberMismatch()", "BlockNumberOutOfDate()",
     "InvalidBlockNumber()", "REPORT_DATA_MISMATCH(bytes)", "ReportAlreadyUsed()",
