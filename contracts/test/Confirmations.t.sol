@@ -176,7 +176,7 @@ contract ConfirmationsTest is ConfirmFixture {
         vm.expectEmit(true, true, true, true, address(sm));
         emit IM.StateConfirmed(3, bytes("m1"), bytes("s1"));
         vm.expectEmit(true, true, true, true, address(sm));
-        emit IM.ConfirmedStateRecorded(3, keccak256("m1"), 0, 0, true, bytes("s1"));
+        emit IM.ConfirmedStateRecorded(3, keccak256("m1"), 0, 0, true);
         this.confirmExternal(h, p);
 
         IM.ConfirmedState memory c = sm.getConfirmedState(3, bytes("m1"));
@@ -185,11 +185,9 @@ contract ConfirmationsTest is ConfirmFixture {
         assertEq(uint256(c.taskId), 0, "task id");
         assertEq(uint256(c.referenceBlockNumber), 105, "reference block");
         assertEq(c.sequence, 0, "unordered: sequence 0");
-        assertEq(sm.getConfirmedStateByHash(3, keccak256("m1")).state, bytes("s1"), "by hash");
         (bytes32 mh, IM.ConfirmedState memory l) = sm.latestConfirmedState(3);
         assertEq(mh, keccak256("m1"), "latest hash");
         assertEq(l.state, bytes("s1"), "latest state");
-        assertEq(sm.latestMetadataHash(3), keccak256("m1"), "latestMetadataHash");
 
         // Ordering.NONE: the latest is the last confirmed; a sequence is refused (it would be unsigned)
         h = _with(bytes("m0"), bytes("s0"), 66);
@@ -223,14 +221,14 @@ contract ConfirmationsTest is ConfirmFixture {
         vm.expectRevert(IM.SequenceMismatch.selector);
         this.confirmSeqExternal(h20, 21, p20); // not the metadata's block
         vm.expectEmit(true, true, true, true, address(sm));
-        emit IM.ConfirmedStateRecorded(3, keccak256(_blockMeta(20)), 0, 20, true, h20.state);
+        emit IM.ConfirmedStateRecorded(3, keccak256(_blockMeta(20)), 0, 20, true);
         this.confirmSeqExternal(h20, 20, p20);
 
         // an older block is kept (readable by metadata) but does not become the latest
         IM.StateHeader memory h10 = _with(_blockMeta(10), abi.encode(bytes32("h10"), bytes32("r10")), 66);
         IBLSSignatureChecker.NonSignerStakesAndSignature memory p10 = _params(ops, _signs(2, 2), h10);
         vm.expectEmit(true, true, true, true, address(sm));
-        emit IM.ConfirmedStateRecorded(3, keccak256(_blockMeta(10)), 1, 10, false, h10.state);
+        emit IM.ConfirmedStateRecorded(3, keccak256(_blockMeta(10)), 1, 10, false);
         this.confirmSeqExternal(h10, 10, p10);
         (bytes32 mh, IM.ConfirmedState memory l) = sm.latestConfirmedState(3);
         assertEq(mh, keccak256(_blockMeta(20)), "latest stays at block 20");
@@ -242,27 +240,5 @@ contract ConfirmationsTest is ConfirmFixture {
         (, l) = sm.latestConfirmedState(3);
         assertEq(l.sequence, 30, "latest moves forward");
         assertEq(uint256(l.taskId), 2, "task id 2");
-    }
-
-    /// @notice Ordering.METADATA_PREFIX: the sequence is the metadata's first 32 bytes (signed); confirmState works.
-    function test_monotonicMetadataPrefix() external {
-        Op[] memory ops = _setup(2);
-        sm.setCommitteeOrdering(3, IM.Ordering.METADATA_PREFIX, 0);
-        IM.StateHeader memory hs = _with(hex"0102", bytes("short"), 66);
-        IBLSSignatureChecker.NonSignerStakesAndSignature memory ps = _params(ops, _signs(2, 2), hs);
-        vm.expectRevert(IM.SequenceMismatch.selector);
-        this.confirmExternal(hs, ps);
-
-        IM.StateHeader memory h5 = _with(abi.encode(uint256(5), "batch five"), bytes("s5"), 66);
-        IBLSSignatureChecker.NonSignerStakesAndSignature memory p5 = _params(ops, _signs(2, 2), h5);
-        vm.expectRevert(IM.SequenceMismatch.selector);
-        this.confirmSeqExternal(h5, 6, p5);
-        this.confirmExternal(h5, p5);
-        IM.StateHeader memory h3 = _with(abi.encode(uint256(3), "batch three"), bytes("s3"), 66);
-        this.confirmSeqExternal(h3, 3, _params(ops, _signs(2, 2), h3));
-        (, IM.ConfirmedState memory l) = sm.latestConfirmedState(3);
-        assertEq(l.sequence, 5, "latest stays at 5");
-        assertEq(l.state, bytes("s5"), "latest state");
-        assertEq(sm.getConfirmedState(3, h3.metadata).sequence, 3, "3 readable");
     }
 }

@@ -113,14 +113,12 @@ contract SelectorsTest is TestBase {
         _eq(M(address(0)).minimumThresholdPercentage.selector, 0x4aa6d332, "minimumThresholdPercentage");
         _eq(M(address(0)).setCommitteeOrdering.selector, 0x741ff156, "setCommitteeOrdering");
         _eq(M(address(0)).getConfirmedState.selector, 0x9b9d412e, "getConfirmedState");
-        _eq(M(address(0)).getConfirmedStateByHash.selector, 0xb4c2cf93, "getConfirmedStateByHash");
         _eq(M(address(0)).latestConfirmedState.selector, 0x0d3c6003, "latestConfirmedState");
         _eq(M(address(0)).committeeOrdering.selector, 0xf85083b8, "committeeOrdering");
-        _eq(M(address(0)).latestMetadataHash.selector, 0x6b9f8d7f, "latestMetadataHash");
         _eq(M(address(0)).DEFAULT_MINIMUM_THRESHOLD_PERCENTAGE.selector, 0x574c7cfa, "DEFAULT_MINIMUM_THRESHOLD_PERCENTAGE");
         _ev(IM.MinimumThresholdUpdated.selector, 0x8ca6aa5db4cf2a4baf4afd6b17a876fa7ebc453ce06faebc3e2c56e35254213c, "MinimumThresholdUpdated");
         _ev(IM.CommitteeOrderingUpdated.selector, 0xe83bdc50870ef06b3939fea080dcd9d0f5c40d7240331ef994b6d89ddcd4cde9, "CommitteeOrderingUpdated");
-        _ev(IM.ConfirmedStateRecorded.selector, 0x073a919dc72046b2dc0cadcf6e156ab13aa7b7a78cc3512e26ce05a8d3b0fc4b, "ConfirmedStateRecorded");
+        _ev(IM.ConfirmedStateRecorded.selector, 0x74b203f54a5174473b8113b8b3f65618612f56baf50e550a94933dbe5e9947f1, "ConfirmedStateRecorded");
         _eq(IM.QuorumsMismatch.selector, 0x1331068f, "QuorumsMismatch");
         _eq(IM.ThresholdBelowMinimum.selector, 0x997564ad, "ThresholdBelowMinimum");
         _eq(IM.InvalidThreshold.selector, 0xaabd5a09, "InvalidThreshold");

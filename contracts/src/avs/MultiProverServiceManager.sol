@@ -87,10 +87,8 @@ contract MultiProverServiceManager is
     /// @inheritdoc IMultiProverServiceManager
     function confirmState(StateHeader calldata stateHeader, NonSignerStakesAndSignature memory nonSignerStakesAndSignature)
         external
-        onlyWhenNotPaused(PAUSED_SUBMIT_STATE)
-        onlyStateConfirmer
     {
-        _confirm(stateHeader, _sequenceOf(stateHeader, 0, false), nonSignerStakesAndSignature);
+        _confirm(stateHeader, 0, false, nonSignerStakesAndSignature);
     }
 
     /// @inheritdoc IMultiProverServiceManager
@@ -98,11 +96,17 @@ contract MultiProverServiceManager is
         StateHeader calldata stateHeader,
         uint256 sequence,
         NonSignerStakesAndSignature memory nonSignerStakesAndSignature
-    ) external onlyWhenNotPaused(PAUSED_SUBMIT_STATE) onlyStateConfirmer {
-        _confirm(stateHeader, _sequenceOf(stateHeader, sequence, true), nonSignerStakesAndSignature);
+    ) external {
+        _confirm(stateHeader, sequence, true, nonSignerStakesAndSignature);
     }
 
-    function _confirm(StateHeader calldata stateHeader, uint256 sequence, NonSignerStakesAndSignature memory params) internal {
+    /// @dev Both entry points: not while PAUSED_SUBMIT_STATE is paused, state confirmer only, from an EOA.
+    function _confirm(StateHeader calldata stateHeader, uint256 given, bool hasGiven, NonSignerStakesAndSignature memory params)
+        internal
+        onlyWhenNotPaused(PAUSED_SUBMIT_STATE)
+        onlyStateConfirmer
+    {
+        uint256 sequence = _sequenceOf(stateHeader, given, hasGiven);
         if (tx.origin != msg.sender) revert InvalidSender();
         _checkQuorums(stateHeader);
         bytes32 metadataHash = keccak256(stateHeader.metadata);
@@ -151,18 +155,12 @@ contract MultiProverServiceManager is
 
     /// @dev The sequence of a confirmation by its committee's ordering rule (see IMultiProverServiceManager.Ordering).
     function _sequenceOf(StateHeader calldata h, uint256 given, bool hasGiven) internal view returns (uint256) {
-        CommitteeOrdering memory o = committeeOrdering[h.committeeId];
+        CommitteeOrdering storage o = committeeOrdering[h.committeeId];
         if (o.ordering == Ordering.CHAIN_BLOCK) {
             if (!hasGiven || h.metadata.length != 32 || bytes32(h.metadata) != keccak256(abi.encodePacked(o.chainId, given))) {
                 revert SequenceMismatch();
             }
             return given;
-        }
-        if (o.ordering == Ordering.METADATA_PREFIX) {
-            if (h.metadata.length < 32) revert SequenceMismatch();
-            uint256 s = uint256(bytes32(h.metadata[:32]));
-            if (hasGiven && s != given) revert SequenceMismatch();
-            return s;
         }
         if (hasGiven) revert SequenceMismatch(); // unordered: a sequence would be unsigned and meaningless
         return 0;
@@ -178,11 +176,11 @@ contract MultiProverServiceManager is
         s.taskId = id;
         s.referenceBlockNumber = h.referenceBlockNumber;
         s.sequence = sequence;
-        bytes32 last = latestMetadataHash[cid];
+        bytes32 last = _latestMetadataHash[cid];
         bool latest = last == bytes32(0) || committeeOrdering[cid].ordering == Ordering.NONE
             || sequence > _confirmedStates[cid][last].sequence;
-        if (latest) latestMetadataHash[cid] = metadataHash;
-        emit ConfirmedStateRecorded(cid, metadataHash, id, sequence, latest, h.state);
+        if (latest) _latestMetadataHash[cid] = metadataHash;
+        emit ConfirmedStateRecorded(cid, metadataHash, id, sequence, latest);
     }
 
     // ---- confirmed states (consumer API) ----
@@ -193,13 +191,8 @@ contract MultiProverServiceManager is
     }
 
     /// @inheritdoc IMultiProverServiceManager
-    function getConfirmedStateByHash(uint256 committeeId, bytes32 metadataHash) external view returns (ConfirmedState memory) {
-        return _confirmedStates[committeeId][metadataHash];
-    }
-
-    /// @inheritdoc IMultiProverServiceManager
     function latestConfirmedState(uint256 committeeId) external view returns (bytes32 metadataHash, ConfirmedState memory) {
-        metadataHash = latestMetadataHash[committeeId];
+        metadataHash = _latestMetadataHash[committeeId];
         return (metadataHash, _confirmedStates[committeeId][metadataHash]);
     }
 
@@ -207,7 +200,7 @@ contract MultiProverServiceManager is
 
     /// @inheritdoc IMultiProverServiceManager
     function setMinimumThreshold(uint256 committeeId, uint8 quorumNumber, uint8 percentage) external onlyOwner {
-        if (committees[committeeId].id == 0 || committeeId == 0) revert CommitteeNotExist();
+        _requireCommittee(committeeId);
         if (quorumIdToCommitteeId[quorumNumber] != committeeId || percentage == 0 || percentage > THRESHOLD_DENOMINATOR) {
             revert InvalidThreshold();
         }
@@ -227,7 +220,7 @@ contract MultiProverServiceManager is
 
     /// @inheritdoc IMultiProverServiceManager
     function setCommitteeOrdering(uint256 committeeId, Ordering ordering, uint256 chainId) external onlyOwner {
-        if (committees[committeeId].id == 0 || committeeId == 0) revert CommitteeNotExist();
+        _requireCommittee(committeeId);
         committeeOrdering[committeeId] = CommitteeOrdering(ordering, chainId);
         emit CommitteeOrderingUpdated(committeeId, ordering, chainId);
     }
@@ -252,7 +245,7 @@ contract MultiProverServiceManager is
 
     /// @inheritdoc IMultiProverServiceManager
     function updateCommittee(Committee memory committee) external onlyCommitteeManager {
-        if (committees[committee.id].id == 0 || committee.id == 0) revert CommitteeNotExist();
+        _requireCommittee(committee.id);
         bytes memory old = committees[committee.id].teeQuorumNumbers;
         _removeCommittee(committee.id);
         _bindCommittee(committee);
@@ -264,11 +257,15 @@ contract MultiProverServiceManager is
 
     /// @inheritdoc IMultiProverServiceManager
     function removeCommittee(uint256 committeeId) external onlyCommitteeManager {
-        if (committees[committeeId].id == 0 || committeeId == 0) revert CommitteeNotExist();
+        _requireCommittee(committeeId);
         bytes memory qs = committees[committeeId].teeQuorumNumbers;
         for (uint256 i = 0; i < qs.length; i++) delete _minimumThresholds[committeeId][uint8(qs[i])];
         _removeCommittee(committeeId);
         emit CommitteeRemoved(committeeId);
+    }
+
+    function _requireCommittee(uint256 committeeId) internal view {
+        if (committees[committeeId].id == 0 || committeeId == 0) revert CommitteeNotExist();
     }
 
     function _bindCommittee(Committee memory committee) internal {

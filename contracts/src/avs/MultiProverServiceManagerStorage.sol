@@ -42,8 +42,8 @@ abstract contract MultiProverServiceManagerStorage is IMultiProverServiceManager
     mapping(uint256 => CommitteeOrdering) public committeeOrdering;
     /// @dev Committee id => keccak256(metadata) => the confirmed state.
     mapping(uint256 => mapping(bytes32 => ConfirmedState)) internal _confirmedStates;
-    /// @notice Committee id => keccak256(metadata) of its latest confirmed state (0: none).
-    mapping(uint256 => bytes32) public latestMetadataHash;
+    /// @dev Committee id => keccak256(metadata) of its latest confirmed state (0: none); read with latestConfirmedState.
+    mapping(uint256 => bytes32) internal _latestMetadataHash;
 
     /// @dev Reserved slots: a variable added above shrinks this gap by as many slots (14 used + 36 = 50).
     uint256[36] private __GAP;

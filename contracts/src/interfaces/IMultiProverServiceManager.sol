@@ -52,14 +52,12 @@ interface IMultiProverServiceManager is IServiceManager {
     }
 
     /// @notice How a committee orders its confirmations, i.e. which one latestConfirmedState returns (mpavs).
-    ///         NONE: the most recently confirmed one (may go backwards). METADATA_PREFIX: the one with the
-    ///         highest sequence, read from the first 32 bytes of the metadata (big-endian uint256).
-    ///         CHAIN_BLOCK: the one with the highest block number N of a type-3 committee, whose metadata is
+    ///         NONE: the most recently confirmed one (may go backwards). CHAIN_BLOCK: the one with the
+    ///         highest block number N of a type-3 committee, whose metadata is
     ///         keccak256(abi.encodePacked(uint256 chainId, uint256 N)); N is passed to
-    ///         confirmStateWithSequence and checked against the (signed) metadata.
+    ///         confirmStateWithSequence and checked against the (signed) metadata. Values are appended only.
     enum Ordering {
         NONE,
-        METADATA_PREFIX,
         CHAIN_BLOCK
     }
 
@@ -108,9 +106,9 @@ interface IMultiProverServiceManager is IServiceManager {
     event CommitteeOrderingUpdated(uint256 indexed committeeId, Ordering ordering, uint256 chainId);
     /// @notice A confirmed state was recorded for (committeeId, metadataHash = keccak256(metadata)) as task
     ///         `taskId` with its sequence (0 under Ordering.NONE); `latest`: it is now latestConfirmedState.
-    ///         Emitted right after StateConfirmed (mpavs).
+    ///         Emitted right after StateConfirmed, which carries the metadata and state (mpavs).
     event ConfirmedStateRecorded(
-        uint256 indexed committeeId, bytes32 indexed metadataHash, uint32 indexed taskId, uint256 sequence, bool latest, bytes state
+        uint256 indexed committeeId, bytes32 indexed metadataHash, uint32 indexed taskId, uint256 sequence, bool latest
     );
 
     /// @notice The caller lacks the role the function needs (state confirmer, PoA manager, committee manager).
@@ -149,8 +147,8 @@ interface IMultiProverServiceManager is IServiceManager {
     error InvalidThreshold();
     /// @notice A state was confirmed already for this (committee, metadata) (mpavs).
     error StateAlreadyConfirmed();
-    /// @notice The sequence does not follow the committee's ordering rule: missing under CHAIN_BLOCK, not the
-    ///         metadata's, or given under NONE (mpavs).
+    /// @notice The sequence does not follow the committee's ordering rule: missing or not the metadata's block
+    ///         under CHAIN_BLOCK, or given under NONE (mpavs).
     error SequenceMismatch();
     /// @notice registerOperatorToAVS / deregisterOperatorFromAVS from another caller than the RegistryCoordinator.
     error OnlyRegistryCoordinator();
@@ -167,8 +165,8 @@ interface IMultiProverServiceManager is IServiceManager {
     ) external;
 
     /// @notice confirmState with the sequence (block number N) of a CHAIN_BLOCK committee, checked against the
-    ///         signed metadata = keccak256(abi.encodePacked(chainId, N)); for a METADATA_PREFIX committee it must
-    ///         equal the metadata's. Same checks, roles and pause bit as confirmState (mpavs).
+    ///         signed metadata = keccak256(abi.encodePacked(chainId, N)). Same checks, roles and pause bit as
+    ///         confirmState (mpavs).
     function confirmStateWithSequence(
         StateHeader calldata stateHeader,
         uint256 sequence,
@@ -189,9 +187,6 @@ interface IMultiProverServiceManager is IServiceManager {
 
     /// @notice The state confirmed for (committeeId, metadata); blockNumber 0 when none (mpavs).
     function getConfirmedState(uint256 committeeId, bytes calldata metadata) external view returns (ConfirmedState memory);
-
-    /// @notice The state confirmed for (committeeId, metadataHash = keccak256(metadata)); blockNumber 0 when none (mpavs).
-    function getConfirmedStateByHash(uint256 committeeId, bytes32 metadataHash) external view returns (ConfirmedState memory);
 
     /// @notice The latest confirmed state of committee `committeeId` by its ordering rule, and its metadata hash
     ///         (0 and an empty record when none) (mpavs).
