@@ -97,7 +97,7 @@ static int deploy(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
         fputs("NAME\n    mpavs devnet deploy - deploy the devnet contract stack\n\n"
               "SYNOPSIS\n    mpavs devnet deploy --rpc-url URL --private-key 0xKEY --out deployment.json\n"
-              "                        [--artifacts contracts/out] [--min-stake WEI] [--poa]\n"
+              "                        [--artifacts contracts/out] [--min-stake WEI] [--min-threshold PCT] [--poa]\n"
               "                        [--mrenclave 0xMRENCLAVE] [--devnet-ca DIR]\n\n"
               "DESCRIPTION\n"
               "    Deploys the devnet stack from forge artifacts (run `forge build` in contracts/ first):\n"
@@ -112,6 +112,8 @@ static int deploy(int argc, char **argv) {
               "  --out FILE            where to write the deployment JSON\n"
               "  --artifacts DIR       forge output (default contracts/out)\n"
               "  --min-stake WEI       quorum 0 minimum stake (default 1e16)\n"
+              "  --min-threshold PCT   committee 3's minimum stake threshold, percent (default 50): confirmState\n"
+              "                        refuses a StateHeader whose threshold is lower\n"
               "  --poa                 enable the PoA whitelist\n"
               "  --mrenclave 0xM       allow-list this MRENCLAVE (default: allow-list disabled)\n"
               "  --devnet-ca DIR       also register the PCK key of this devnet CA (`mpavs attest devnet-ca`)\n\n"
@@ -124,7 +126,7 @@ static int deploy(int argc, char **argv) {
     if (!cli_args_init(&a, argc, argv)) return 2;
     const char *url = cli_opt(&a, "rpc-url"), *keyhex = cli_opt(&a, "private-key"), *out = cli_opt(&a, "out");
     const char *art = cli_opt(&a, "artifacts"), *ms = cli_opt(&a, "min-stake"), *mre = cli_opt(&a, "mrenclave");
-    const char *ca = cli_opt(&a, "devnet-ca");
+    const char *ca = cli_opt(&a, "devnet-ca"), *mt = cli_opt(&a, "min-threshold");
     bool poa = cli_flag(&a, "poa");
     char *pos[1];
     if (cli_positionals(&a, pos, 1) != 0) return 2;
@@ -136,6 +138,12 @@ static int deploy(int argc, char **argv) {
     mpavs_devnet_deploy_options opt = {.artifacts_dir = art, .poa_enabled = poa};
     if (ms && (mpavs_u256_parse(&opt.min_stake, ms, strlen(ms)) || mpavs_u256_is_zero(&opt.min_stake)))
         return cli_usage_error("devnet deploy: --min-stake: expected a positive integer");
+    if (mt) {
+        char *end = NULL;
+        unsigned long v = strtoul(mt, &end, 10);
+        if (!*mt || *end || v < 1 || v > 100) return cli_usage_error("devnet deploy: --min-threshold: expected a percentage in 1..100");
+        opt.min_threshold = (uint8_t)v;
+    }
     if (mre) {
         if ((rc = parse32(mr, "deploy", "mrenclave", mre))) return rc;
         opt.mr_enclave = mr;

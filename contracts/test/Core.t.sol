@@ -273,9 +273,12 @@ contract CoreTest is Fixture {
         sm.checkSignatures(d, h.quorumNumbers, 55, p2);
     }
 
-    function _header2(uint32 ref, bytes memory thresholds) internal pure returns (IMultiProverServiceManager.StateHeader memory h) {
+    /// @dev metadata of the next _confirm2 (a (committee, metadata) is confirmed only once)
+    bytes internal _meta2 = "m";
+
+    function _header2(uint32 ref, bytes memory thresholds) internal view returns (IMultiProverServiceManager.StateHeader memory h) {
         h.committeeId = 3;
-        h.metadata = "m";
+        h.metadata = _meta2;
         h.state = "s";
         h.quorumNumbers = hex"0001";
         h.quorumThresholdPercentages = thresholds;
@@ -335,5 +338,6 @@ contract CoreTest is Fixture {
         (t, ) = sm.checkSignatures(_digest2(h), h.quorumNumbers, ref, p);
         vm.prank(address(this), address(this));
         sm.confirmState(h, p);
+        _meta2 = abi.encodePacked(_meta2, "+");
     }
 }

@@ -70,7 +70,7 @@ contract EndToEndTest is Fixture, QuoteBuilder {
             signs[1] = round == 0;
             IMultiProverServiceManager.StateHeader memory h;
             h.committeeId = 3;
-            h.metadata = bytes('{"batch_id":7,"start_block":1,"end_block":2}');
+            h.metadata = round == 0 ? bytes('{"batch_id":7,"start_block":1,"end_block":2}') : bytes('{"batch_id":8,"start_block":3,"end_block":4}');
             h.state = bytes('{"state_hash":"0x02"}');
             h.quorumNumbers = hex"00";
             h.quorumThresholdPercentages = round == 0 ? bytes(hex"42") : bytes(hex"32");
@@ -101,5 +101,7 @@ contract EndToEndTest is Fixture, QuoteBuilder {
             sm.confirmState(h, p);
         }
         assertEq(uint256(sm.taskId()), 2, "two confirmations");
+        (, IMultiProverServiceManager.ConfirmedState memory latest) = sm.latestConfirmedState(3);
+        assertEq(uint256(latest.taskId), 1, "latest = the second confirmation");
     }
 }

@@ -105,6 +105,27 @@ contract SelectorsTest is TestBase {
         _ev(IT.AttestValiditySecondsUpdated.selector, keccak256("AttestValiditySecondsUpdated(uint256,uint256)"), "AttestValiditySecondsUpdated");
     }
 
+    /// @notice What mpavs adds for on-chain thresholds and the consumer API (issues #17, #15): selectors,
+    ///         event topics and errors (values from `cast sig` / `cast keccak`); the reference's are unchanged above.
+    function test_thresholdAndConsumerInterface() external view {
+        _eq(M(address(0)).confirmStateWithSequence.selector, 0xc00e29d8, "confirmStateWithSequence");
+        _eq(M(address(0)).setMinimumThreshold.selector, 0xe8d1fe2f, "setMinimumThreshold");
+        _eq(M(address(0)).minimumThresholdPercentage.selector, 0x4aa6d332, "minimumThresholdPercentage");
+        _eq(M(address(0)).setCommitteeOrdering.selector, 0x741ff156, "setCommitteeOrdering");
+        _eq(M(address(0)).getConfirmedState.selector, 0x9b9d412e, "getConfirmedState");
+        _eq(M(address(0)).latestConfirmedState.selector, 0x0d3c6003, "latestConfirmedState");
+        _eq(M(address(0)).committeeOrdering.selector, 0xf85083b8, "committeeOrdering");
+        _eq(M(address(0)).DEFAULT_MINIMUM_THRESHOLD_PERCENTAGE.selector, 0x574c7cfa, "DEFAULT_MINIMUM_THRESHOLD_PERCENTAGE");
+        _ev(IM.MinimumThresholdUpdated.selector, 0x8ca6aa5db4cf2a4baf4afd6b17a876fa7ebc453ce06faebc3e2c56e35254213c, "MinimumThresholdUpdated");
+        _ev(IM.CommitteeOrderingUpdated.selector, 0xe83bdc50870ef06b3939fea080dcd9d0f5c40d7240331ef994b6d89ddcd4cde9, "CommitteeOrderingUpdated");
+        _ev(IM.ConfirmedStateRecorded.selector, 0x74b203f54a5174473b8113b8b3f65618612f56baf50e550a94933dbe5e9947f1, "ConfirmedStateRecorded");
+        _eq(IM.QuorumsMismatch.selector, 0x1331068f, "QuorumsMismatch");
+        _eq(IM.ThresholdBelowMinimum.selector, 0x997564ad, "ThresholdBelowMinimum");
+        _eq(IM.InvalidThreshold.selector, 0xaabd5a09, "InvalidThreshold");
+        _eq(IM.StateAlreadyConfirmed.selector, 0x51047042, "StateAlreadyConfirmed");
+        _eq(IM.SequenceMismatch.selector, 0x6535a222, "SequenceMismatch");
+    }
+
     function test_serviceManagerEventsAndErrors() external pure {
         _ev(IM.StateConfirmed.selector, 0xfa10e7f61e3e060beb2a9dab524d6d58b04c90b1ef9ca10367825cf50870e65d, "StateConfirmed");
         _ev(IM.StateConfirmerUpdated.selector, 0xec6e98ff4cc81b828fb5fdd40168f0959b59c3cd95c004ddc2aeb39d44352e98, "StateConfirmerUpdated");

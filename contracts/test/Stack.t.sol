@@ -11,7 +11,7 @@ import {BitmapUtils} from "../src/libraries/BitmapUtils.sol";
 import {BLSApkRegistry} from "../src/middleware/BLSApkRegistry.sol";
 import {AVSDirectory} from "../src/core/AVSDirectory.sol";
 import {IBLSSignatureChecker} from "../src/interfaces/IBLSSignatureChecker.sol";
-import {Fixture} from "./Fixture.sol";
+import {ConfirmFixture} from "./Confirm.sol";
 import {G2} from "./G2.sol";
 import {BN254} from "../src/libraries/BN254.sol";
 import {BLSSignatureChecker} from "../src/middleware/BLSSignatureChecker.sol";
@@ -22,7 +22,7 @@ import {IRegistryCoordinator} from "../src/interfaces/IRegistryCoordinator.sol";
 import {IBLSApkRegistry} from "../src/interfaces/IBLSApkRegistry.sol";
 import {ISignatureUtils} from "../src/interfaces/ISignatureUtils.sol";
 
-contract StackTest is Fixture {
+contract StackTest is ConfirmFixture {
     event log_named_uint(string key, uint256 val);
 
     // ---------------------------------------------------------------- vectors (spec §2.2, §3, §7)
@@ -136,14 +136,6 @@ contract StackTest is Fixture {
     }
 
     // ---------------------------------------------------------------- registration
-
-    function _ops(uint256 n) internal returns (Op[] memory ops) {
-        ops = new Op[](n);
-        for (uint256 i = 0; i < n; i++) {
-            ops[i] = makeOp(0xA000 + i, 1000003 + 7919 * i);
-            fundAndDelegate(ops[i], 1 ether + i * 1e16);
-        }
-    }
 
     function test_registerOperators() external {
         deployStack(false);
@@ -266,71 +258,6 @@ contract StackTest is Fixture {
 
     // ---------------------------------------------------------------- confirmState
 
-    function _header(uint32 ref, uint8 threshold) internal pure returns (IMultiProverServiceManager.StateHeader memory h) {
-        h.committeeId = 3;
-        h.metadata = bytes('{"batch_id":1,"start_block":10,"end_block":20}');
-        h.state = bytes('{"state_hash":"0x01"}');
-        h.quorumNumbers = hex"00";
-        h.quorumThresholdPercentages = abi.encodePacked(threshold);
-        h.referenceBlockNumber = ref;
-    }
-
-    function _digest(IMultiProverServiceManager.StateHeader memory h) internal view returns (bytes32) {
-        return sm._hashReducedStateHeader(IMultiProverServiceManager.ReducedStateHeader(h.committeeId, h.metadata, h.state, h.referenceBlockNumber));
-    }
-
-    /// @dev Builds the checkSignatures params the way the aggregator does (sorted non-signers, retriever indices).
-    function _params(Op[] memory ops, bool[] memory signs, IMultiProverServiceManager.StateHeader memory h)
-        internal
-        view
-        returns (IBLSSignatureChecker.NonSignerStakesAndSignature memory p)
-    {
-        uint256 n;
-        for (uint256 i = 0; i < ops.length; i++) if (!signs[i]) n++;
-        bytes32[] memory ids = new bytes32[](n);
-        p.nonSignerPubkeys = new BN254.G1Point[](n);
-        uint256 k;
-        for (uint256 i = 0; i < ops.length; i++) {
-            if (signs[i]) continue;
-            // insertion sort by operatorId
-            uint256 j = k++;
-            while (j > 0 && uint256(ids[j - 1]) > uint256(ops[i].id)) {
-                ids[j] = ids[j - 1];
-                p.nonSignerPubkeys[j] = p.nonSignerPubkeys[j - 1];
-                j--;
-            }
-            ids[j] = ops[i].id;
-            p.nonSignerPubkeys[j] = ops[i].pk1;
-        }
-        OperatorStateRetriever.CheckSignaturesIndices memory idx =
-            osr.getCheckSignaturesIndices(IRegistryCoordinator(address(rc)), h.referenceBlockNumber, h.quorumNumbers, ids);
-        p.nonSignerQuorumBitmapIndices = idx.nonSignerQuorumBitmapIndices;
-        p.quorumApkIndices = idx.quorumApkIndices;
-        p.totalStakeIndices = idx.totalStakeIndices;
-        p.nonSignerStakeIndices = idx.nonSignerStakeIndices;
-        p.quorumApks = new BN254.G1Point[](1);
-        p.quorumApks[0] = blsApkRegistry.getApk(0);
-        (p.apkG2, p.sigma) = signAll(ops, signs, _digest(h));
-    }
-
-    function _setup(uint256 n) internal returns (Op[] memory ops) {
-        deployStack(false);
-        ops = _ops(n);
-        vm.roll(100);
-        for (uint256 i = 0; i < n; i++) registerOp(ops[i]);
-        vm.roll(110);
-    }
-
-    function _confirm(IMultiProverServiceManager.StateHeader memory h, IBLSSignatureChecker.NonSignerStakesAndSignature memory p)
-        internal
-        returns (uint256 gasUsed)
-    {
-        vm.prank(address(this), address(this));
-        uint256 g = gasleft();
-        sm.confirmState(h, p);
-        gasUsed = g - gasleft();
-    }
-
     function test_confirmState_allSignersAndOneNonSigner() external {
         Op[] memory ops = _setup(2);
         bool[] memory signs = new bool[](2);
@@ -361,12 +288,6 @@ contract StackTest is Fixture {
         p = _params(ops, signs, h);
         vm.expectRevert(IMultiProverServiceManager.InsufficientThreshold.selector);
         this.confirmExternal(h, p);
-    }
-
-    function confirmExternal(IMultiProverServiceManager.StateHeader memory h, IBLSSignatureChecker.NonSignerStakesAndSignature memory p) external {
-        require(msg.sender == address(this));
-        vm.prank(address(this), address(this));
-        sm.confirmState(h, p);
     }
 
     function test_confirmState_reverts() external {

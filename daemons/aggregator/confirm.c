@@ -272,8 +272,23 @@ static void confirm_one(agg_daemon *d, mpavs_contracts_ctx *ctx, const mpavs_con
     mpavs_error_clear(&ctx->error);
     int r = mpavs_contracts_confirm_state(ctx, dep, &h, j->out.non_signer_pks, j->out.n_non_signers, &j->out.apk_g2,
                                        &j->out.sigma, &gas);
-    if (r == MPAVS_CONTRACTS_OK) finish(d, j, ctx->tx_hash, ctx->block_number, gas);
-    else retry_later(d, j, ctx->error.message, r == MPAVS_CONTRACTS_ERR_REVERTED || r == MPAVS_CONTRACTS_ERR_ARG);
+    if (r == MPAVS_CONTRACTS_OK) {
+        finish(d, j, ctx->tx_hash, ctx->block_number, gas);
+        return;
+    }
+    if (r == MPAVS_CONTRACTS_ERR_REVERTED && strstr(ctx->error.message, "StateAlreadyConfirmed")) {
+        /* the contract confirms a (committee, metadata) once: by an earlier attempt of ours (e.g. before a
+           restart) or another confirmer; the same state found on chain counts as this task's confirmation */
+        bool found = false;
+        if (find_confirmation(ctx->rpc, d, j, &found, tx, &block) && found) {
+            dlog(DLOG_INFO, "confirm_found_on_chain", "type=%d id=%" PRIu64 " reason=already_confirmed", j->type, j->id);
+            finish(d, j, tx, block, 0);
+            return;
+        }
+        retry_later(d, j, "another state is confirmed on chain for this metadata (StateAlreadyConfirmed)", true);
+        return;
+    }
+    retry_later(d, j, ctx->error.message, r == MPAVS_CONTRACTS_ERR_REVERTED || r == MPAVS_CONTRACTS_ERR_ARG);
 }
 
 void *agg_confirm_thread(void *arg) {

@@ -13,7 +13,8 @@
  * RegistryCoordinator (initialised with quorum 0: OperatorSetParam(50, 11000, 200), the
  * minimum stake, [(strategy, 1e18)]); MultiProverServiceManager proxy (owner, state
  * confirmer, PoA and committee manager = the deployer); OperatorStateRetriever; TEE quorum
- * {INTEL_SGX, 0} and committee 3 on quorum 0; SgxQuoteVerifier (QE identity of the devnet
+ * {INTEL_SGX, 0} and committee 3 on quorum 0 (minimum threshold min_threshold, default 50 %:
+ * confirmState refuses lower thresholds); SgxQuoteVerifier (QE identity of the devnet
  * QE unless overridden), AttestationVerifier over it, TEELivenessVerifier proxy.
  *
  * Notes: no artifact needs library linking (BN254/BitmapUtils are internal libraries); an
@@ -58,6 +59,7 @@ typedef struct {
     const uint8_t *qe_mr_signer;      /* 32 bytes, or NULL: the devnet QE's MRSIGNER (ISVPRODID 1) */
     uint16_t qe_isv_prod_id;          /* used with qe_mr_signer */
     const uint8_t *mr_enclave;        /* 32 bytes to allow-list, or NULL: allow-list disabled */
+    uint8_t min_threshold;            /* committee 3 / quorum 0 minimum threshold percent (1..100): 50 */
 } mpavs_devnet_deploy_options;
 
 /**

@@ -77,6 +77,8 @@ const char *const ctr_errors[] = {
     "ECAddFailed()", "ECMulFailed()", "ECPairingFailed()", "ExpModFailed()", "ScalarTooLarge()",
     /* BitmapUtils */
     "BitmapValueTooLarge()", "BytesArrayLengthTooLong()", "BytesArrayNotOrdered()",
+    /* confirmation thresholds, consumer API (contracts2) */
+    "InvalidThreshold()", "QuorumsMismatch()", "SequenceMismatch()", "StateAlreadyConfirmed()", "StateMismatch(uint256)", "StateNotConfirmed(uint256)", "ThresholdBelowMinimum(uint8,uint8,uint8)",
 };
 const size_t ctr_nerrors = sizeof ctr_errors / sizeof ctr_errors[0];
 

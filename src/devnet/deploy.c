@@ -109,6 +109,9 @@ int mpavs_devnet_deploy(mpavs_contracts_ctx *c, mpavs_contracts_deployment *out,
     if (mpavs_u256_is_zero(&min_stake)) min_stake = mpavs_u256_from_u64(10000000000000000ull); /* 0.01 ether */
     uint64_t max_diff = opt->max_block_number_diff ? opt->max_block_number_diff : 100;
     uint64_t validity = opt->attest_validity_seconds ? opt->attest_validity_seconds : 3600;
+    unsigned min_threshold = opt->min_threshold ? opt->min_threshold : 50;
+    if (min_threshold > 100)
+        return ctr_fail(c, MPAVS_DEVNET_ERR_ARG, "options", "min_threshold %u: expected a percentage in 1..100", min_threshold);
     mpavs_address impl;
 
     /* PauserRegistry([me], me), EmptyContract */
@@ -210,6 +213,13 @@ int mpavs_devnet_deploy(mpavs_contracts_ctx *c, mpavs_contracts_deployment *out,
     TRY(ctr_tx_text(c, &out->service_manager, "addTEEQuorum((uint8,uint8))", "((1,0))", "addTEEQuorum"));
     TRY(ctr_tx_text(c, &out->service_manager, "addCommittee((uint256,string,bytes,bytes))",
               "((3,\"devnet chain-state committee\",0x,0x00))", "addCommittee"));
+    /* confirmState refuses thresholds below the committee's stored minimum (addCommittee set the
+       contract's default, 50); stated explicitly so the deployment says what it accepts */
+    {
+        char th[32];
+        snprintf(th, sizeof th, "(3,0,%u)", min_threshold);
+        TRY(ctr_tx_text(c, &out->service_manager, "setMinimumThreshold(uint256,uint8,uint8)", th, "setMinimumThreshold"));
+    }
 
     /* attestation: SgxQuoteVerifier -> AttestationVerifier -> TEELivenessVerifier proxy */
     uint8_t mrs[32];

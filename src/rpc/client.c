@@ -185,7 +185,7 @@ static void take_error_data(mpavs_error *err, json_t *data) {
 static int parse_reply(json_t **result, mpavs_error *err, uint64_t expect_id, const char *body, size_t len) {
     *result = NULL;
     json_error_t je;
-    json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+    json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je); /* anvil quotes revert data with NULs in messages */
     if (!root) return rpc_fail(err, MPAVS_RPC_ERR_PARSE, 0, "reply is not JSON: %s", je.text);
     int r;
     json_t *ver = json_object_get(root, "jsonrpc"), *id = json_object_get(root, "id");

@@ -113,7 +113,8 @@ TEST(spec_vectors) {
 }
 
 TEST(deploy_stack) {
-    mpavs_devnet_deploy_options opt = {.artifacts_dir = harness_path("contracts/out")};
+    /* minimum threshold 30 %: confirm_state shows a 30 % confirmation passing and 29 % refused */
+    mpavs_devnet_deploy_options opt = {.artifacts_dir = harness_path("contracts/out"), .min_threshold = 30};
     int r = mpavs_devnet_deploy(&dep, &D, &opt);
     if (r) fprintf(stderr, "  deploy: %s\n", dep.error.message);
     REQUIRE(r == MPAVS_DEVNET_OK);
@@ -301,7 +302,8 @@ static uint32_t ref_block(void) {
 
 TEST(confirm_state) {
     REQUIRE(deployed && ops[0].registered && ops[1].registered);
-    static const uint8_t meta[] = "{\"batch_id\":1,\"start_block\":10,\"end_block\":20}";
+    /* a (committee, metadata) is confirmed once: each confirmation below gets its own batch id */
+    uint8_t meta[] = "{\"batch_id\":1,\"start_block\":10,\"end_block\":20}";
     static const uint8_t state[] = "{\"new_state_root\":\"0x01\"}";
     static const uint8_t q0[1] = {0};
     uint8_t thr[1] = {66};
@@ -337,12 +339,44 @@ TEST(confirm_state) {
     CHECK_EQ_INT(task, task0 + 1);
     fprintf(stderr, "  confirmState, 2 signers: %llu gas\n", (unsigned long long)gas);
 
-    /* operator 1 (3/5 of the stake) does not sign: 40% signed passes 30%, fails 66% */
+    /* the same (committee, metadata) again is refused, and the contract keeps the state it confirmed */
+    CHECK_EQ_INT(mpavs_contracts_confirm_state(&dep, &D, &h, NULL, 0, &apk, &sigma, NULL), MPAVS_DEVNET_ERR_REVERTED);
+    CHECK(strstr(dep.error.message, "StateAlreadyConfirmed") != NULL);
+    {
+        char mh[200];
+        snprintf(mh, sizeof mh, "%s", harness_hex(meta, sizeof meta - 1));
+        snprintf(cmd, sizeof cmd, "'%s/.tools/bin/cast' call -r %s %s 'getConfirmedState(uint256,bytes)((bytes,uint32,"
+                 "uint32,uint32,uint256))' 3 0x%s 2>/dev/null | grep -q 0x%s",
+                 getenv("MPAVS_ROOT") ? getenv("MPAVS_ROOT") : ".", anvil.url, addr, mh,
+                 harness_hex(state, sizeof state - 1));
+        CHECK_EQ_INT(system(cmd), 0);
+    }
+
+    /* attack 6 of issue #17: everybody a non-signer, threshold 0 (the empty aggregate verifies) */
+    meta[12] = '2';
     h.reference_block_number = ref_block();
+    thr[0] = 0;
+    {
+        mpavs_bn254_g1 both[2] = {ops[0].pk1, ops[1].pk1};
+        sign_state(&h, 0, &apk, &sigma);
+        CHECK_EQ_INT(mpavs_contracts_confirm_state(&dep, &D, &h, both, 2, &apk, &sigma, NULL), MPAVS_DEVNET_ERR_REVERTED);
+        if (!strstr(dep.error.message, "ThresholdBelowMinimum")) fprintf(stderr, "  error: %s\n", dep.error.message);
+        CHECK(strstr(dep.error.message, "ThresholdBelowMinimum") != NULL);
+        thr[0] = 30; /* at the minimum: nobody signed, so no stake */
+        CHECK_EQ_INT(mpavs_contracts_confirm_state(&dep, &D, &h, both, 2, &apk, &sigma, NULL), MPAVS_DEVNET_ERR_REVERTED);
+        CHECK(strstr(dep.error.message, "InsufficientThreshold") != NULL);
+    }
+    thr[0] = 66;
+
+    /* operator 1 (3/5 of the stake) does not sign: 40% signed passes 30%, fails 66%; 29% is below the minimum */
     sign_state(&h, 1, &apk, &sigma);
     CHECK_EQ_INT(mpavs_contracts_confirm_state(&dep, &D, &h, &ops[1].pk1, 1, &apk, &sigma, NULL),
                  MPAVS_DEVNET_ERR_REVERTED);
     CHECK(strstr(dep.error.message, "InsufficientThreshold") != NULL);
+    thr[0] = 29;
+    CHECK_EQ_INT(mpavs_contracts_confirm_state(&dep, &D, &h, &ops[1].pk1, 1, &apk, &sigma, NULL),
+                 MPAVS_DEVNET_ERR_REVERTED);
+    CHECK(strstr(dep.error.message, "ThresholdBelowMinimum") != NULL);
     thr[0] = 30;
     sign_state(&h, 1, &apk, &sigma); /* thresholds are not part of the signed digest */
     OKC(&dep, mpavs_contracts_confirm_state(&dep, &D, &h, &ops[1].pk1, 1, &apk, &sigma, &gas));
@@ -351,10 +385,12 @@ TEST(confirm_state) {
     fprintf(stderr, "  confirmState, 1 signer + 1 non-signer: %llu gas\n", (unsigned long long)gas);
 
     /* operator 0 does not sign, both listed non-signers in either order is sorted by the library */
+    meta[12] = '3';
     sign_state(&h, 2, &apk, &sigma);
     OKC(&dep, mpavs_contracts_confirm_state(&dep, &D, &h, &ops[0].pk1, 1, &apk, &sigma, NULL));
 
     /* a signature by the wrong set is refused */
+    meta[12] = '4';
     sign_state(&h, 1, &apk, &sigma);
     CHECK_EQ_INT(mpavs_contracts_confirm_state(&dep, &D, &h, NULL, 0, &apk, &sigma, NULL), MPAVS_DEVNET_ERR_REVERTED);
     CHECK(strstr(dep.error.message, "InvalidBLSSignature()") != NULL);
@@ -427,7 +463,7 @@ TEST(gas_table) {
     mpavs_bn254_g1 *sigs = calloc(GAS_OPS, sizeof *sigs), *nonsigners = calloc(GAS_OPS, sizeof *nonsigners);
     mpavs_bn254_g2 *pks = calloc(GAS_OPS, sizeof *pks);
     REQUIRE(go && sigs && nonsigners && pks);
-    static const uint8_t meta[] = "{\"batch_id\":7,\"start_block\":1,\"end_block\":2}";
+    uint8_t meta[] = "{\"batch_id\":0,\"start_block\":1,\"end_block\":2}"; /* batch id per confirmation */
     static const uint8_t state[] = "{\"new_state_root\":\"0x02\"}";
     static const uint8_t q0[1] = {0};
     uint8_t thr[1] = {50};
@@ -462,6 +498,7 @@ TEST(gas_table) {
         for (int pass = 0; pass < 2; pass++) {
             int nn = pass ? registered / 10 : 0; /* non-signers: the first nn operators */
             if (pass && nn == 0) continue;
+            meta[12]++;
             mpavs_contracts_state_header h = {.committee_id = 3, .metadata = meta, .metadata_len = sizeof meta - 1,
                                            .state = state, .state_len = sizeof state - 1, .quorum_numbers = q0,
                                            .thresholds = thr, .nquorums = 1, .reference_block_number = ref_block()};

@@ -87,31 +87,142 @@ contract MultiProverServiceManager is
     /// @inheritdoc IMultiProverServiceManager
     function confirmState(StateHeader calldata stateHeader, NonSignerStakesAndSignature memory nonSignerStakesAndSignature)
         external
+    {
+        _confirm(stateHeader, 0, false, nonSignerStakesAndSignature);
+    }
+
+    /// @inheritdoc IMultiProverServiceManager
+    function confirmStateWithSequence(
+        StateHeader calldata stateHeader,
+        uint256 sequence,
+        NonSignerStakesAndSignature memory nonSignerStakesAndSignature
+    ) external {
+        _confirm(stateHeader, sequence, true, nonSignerStakesAndSignature);
+    }
+
+    /// @dev Both entry points: not while PAUSED_SUBMIT_STATE is paused, state confirmer only, from an EOA.
+    function _confirm(StateHeader calldata stateHeader, uint256 given, bool hasGiven, NonSignerStakesAndSignature memory params)
+        internal
         onlyWhenNotPaused(PAUSED_SUBMIT_STATE)
         onlyStateConfirmer
     {
+        uint256 sequence = _sequenceOf(stateHeader, given, hasGiven);
         if (tx.origin != msg.sender) revert InvalidSender();
-        if (stateHeader.quorumNumbers.length != stateHeader.quorumThresholdPercentages.length) revert InvalidQuorumParam();
-        if (committees[stateHeader.committeeId].id == 0) revert CommitteeNotExist();
-        for (uint256 i = 0; i < stateHeader.quorumNumbers.length; i++) {
-            if (quorumIdToCommitteeId[uint8(stateHeader.quorumNumbers[i])] != stateHeader.committeeId) revert InvalidQuorum();
-        }
-        bytes32 msgHash = _hashReducedStateHeader(ReducedStateHeader(
-            stateHeader.committeeId, stateHeader.metadata, stateHeader.state, stateHeader.referenceBlockNumber
-        ));
-        (QuorumStakeTotals memory totals, bytes32 signatoryRecordHash) = checkSignatures(
-            msgHash, stateHeader.quorumNumbers, stateHeader.referenceBlockNumber, nonSignerStakesAndSignature
-        );
-        for (uint256 i = 0; i < stateHeader.quorumNumbers.length; i++) {
-            if (uint256(totals.signedStakeForQuorum[i]) * THRESHOLD_DENOMINATOR
-                < uint256(totals.totalStakeForQuorum[i]) * uint8(stateHeader.quorumThresholdPercentages[i])) {
-                revert InsufficientThreshold();
-            }
-        }
+        _checkQuorums(stateHeader);
+        bytes32 metadataHash = keccak256(stateHeader.metadata);
+        if (_confirmedStates[stateHeader.committeeId][metadataHash].blockNumber != 0) revert StateAlreadyConfirmed();
+        bytes32 signatoryRecordHash = _checkStake(stateHeader, params);
         uint32 id = taskId;
         taskIdToMetadataHash[id] = keccak256(abi.encodePacked(_hashStateHeader(stateHeader), signatoryRecordHash, uint32(block.number)));
         taskId = id + 1;
         emit StateConfirmed(stateHeader.committeeId, stateHeader.metadata, stateHeader.state);
+        _record(stateHeader, metadataHash, id, sequence);
+    }
+
+    /// @dev Quorums and thresholds of equal length; the header's quorums exactly the committee's (each bound to
+    ///      it, none twice, as many as it has), each threshold at least the quorum's minimum.
+    function _checkQuorums(StateHeader calldata h) internal view {
+        uint256 cid = h.committeeId;
+        if (h.quorumNumbers.length != h.quorumThresholdPercentages.length) revert InvalidQuorumParam();
+        if (committees[cid].id == 0) revert CommitteeNotExist();
+        if (h.quorumNumbers.length != committees[cid].teeQuorumNumbers.length) revert QuorumsMismatch();
+        uint256 seen;
+        for (uint256 i = 0; i < h.quorumNumbers.length; i++) {
+            uint8 q = uint8(h.quorumNumbers[i]);
+            if (quorumIdToCommitteeId[q] != cid) revert InvalidQuorum();
+            if (seen & (uint256(1) << q) != 0) revert QuorumsMismatch();
+            seen |= uint256(1) << q;
+            uint8 t = uint8(h.quorumThresholdPercentages[i]);
+            uint8 m = _minimumThreshold(cid, q);
+            if (t < m) revert ThresholdBelowMinimum(q, t, m);
+        }
+    }
+
+    /// @dev Verifies the aggregate signature; each quorum's signed stake non-zero and at least its threshold.
+    function _checkStake(StateHeader calldata h, NonSignerStakesAndSignature memory params) internal view returns (bytes32) {
+        bytes32 msgHash = _hashReducedStateHeader(ReducedStateHeader(h.committeeId, h.metadata, h.state, h.referenceBlockNumber));
+        (QuorumStakeTotals memory totals, bytes32 signatoryRecordHash) =
+            checkSignatures(msgHash, h.quorumNumbers, h.referenceBlockNumber, params);
+        for (uint256 i = 0; i < h.quorumNumbers.length; i++) {
+            uint256 signed = totals.signedStakeForQuorum[i];
+            if (signed == 0
+                || signed * THRESHOLD_DENOMINATOR < uint256(totals.totalStakeForQuorum[i]) * uint8(h.quorumThresholdPercentages[i])) {
+                revert InsufficientThreshold();
+            }
+        }
+        return signatoryRecordHash;
+    }
+
+    /// @dev The sequence of a confirmation by its committee's ordering rule (see IMultiProverServiceManager.Ordering).
+    function _sequenceOf(StateHeader calldata h, uint256 given, bool hasGiven) internal view returns (uint256) {
+        CommitteeOrdering storage o = committeeOrdering[h.committeeId];
+        if (o.ordering == Ordering.CHAIN_BLOCK) {
+            if (!hasGiven || h.metadata.length != 32 || bytes32(h.metadata) != keccak256(abi.encodePacked(o.chainId, given))) {
+                revert SequenceMismatch();
+            }
+            return given;
+        }
+        if (hasGiven) revert SequenceMismatch(); // unordered: a sequence would be unsigned and meaningless
+        return 0;
+    }
+
+    /// @dev Keeps the confirmed state; it becomes the latest unless the committee is ordered and the latest
+    ///      has an equal or higher sequence.
+    function _record(StateHeader calldata h, bytes32 metadataHash, uint32 id, uint256 sequence) internal {
+        uint256 cid = h.committeeId;
+        ConfirmedState storage s = _confirmedStates[cid][metadataHash];
+        s.state = h.state;
+        s.blockNumber = uint32(block.number);
+        s.taskId = id;
+        s.referenceBlockNumber = h.referenceBlockNumber;
+        s.sequence = sequence;
+        bytes32 last = _latestMetadataHash[cid];
+        bool latest = last == bytes32(0) || committeeOrdering[cid].ordering == Ordering.NONE
+            || sequence > _confirmedStates[cid][last].sequence;
+        if (latest) _latestMetadataHash[cid] = metadataHash;
+        emit ConfirmedStateRecorded(cid, metadataHash, id, sequence, latest);
+    }
+
+    // ---- confirmed states (consumer API) ----
+
+    /// @inheritdoc IMultiProverServiceManager
+    function getConfirmedState(uint256 committeeId, bytes calldata metadata) external view returns (ConfirmedState memory) {
+        return _confirmedStates[committeeId][keccak256(metadata)];
+    }
+
+    /// @inheritdoc IMultiProverServiceManager
+    function latestConfirmedState(uint256 committeeId) external view returns (bytes32 metadataHash, ConfirmedState memory) {
+        metadataHash = _latestMetadataHash[committeeId];
+        return (metadataHash, _confirmedStates[committeeId][metadataHash]);
+    }
+
+    // ---- thresholds and ordering ----
+
+    /// @inheritdoc IMultiProverServiceManager
+    function setMinimumThreshold(uint256 committeeId, uint8 quorumNumber, uint8 percentage) external onlyOwner {
+        _requireCommittee(committeeId);
+        if (quorumIdToCommitteeId[quorumNumber] != committeeId || percentage == 0 || percentage > THRESHOLD_DENOMINATOR) {
+            revert InvalidThreshold();
+        }
+        emit MinimumThresholdUpdated(committeeId, quorumNumber, _minimumThreshold(committeeId, quorumNumber), percentage);
+        _minimumThresholds[committeeId][quorumNumber] = percentage;
+    }
+
+    /// @inheritdoc IMultiProverServiceManager
+    function minimumThresholdPercentage(uint256 committeeId, uint8 quorumNumber) external view returns (uint8) {
+        return _minimumThreshold(committeeId, quorumNumber);
+    }
+
+    function _minimumThreshold(uint256 committeeId, uint8 quorumNumber) internal view returns (uint8) {
+        uint8 m = _minimumThresholds[committeeId][quorumNumber];
+        return m == 0 ? DEFAULT_MINIMUM_THRESHOLD_PERCENTAGE : m;
+    }
+
+    /// @inheritdoc IMultiProverServiceManager
+    function setCommitteeOrdering(uint256 committeeId, Ordering ordering, uint256 chainId) external onlyOwner {
+        _requireCommittee(committeeId);
+        committeeOrdering[committeeId] = CommitteeOrdering(ordering, chainId);
+        emit CommitteeOrderingUpdated(committeeId, ordering, chainId);
     }
 
     function _hashStateHeader(StateHeader calldata h) internal pure returns (bytes32) {
@@ -134,16 +245,27 @@ contract MultiProverServiceManager is
 
     /// @inheritdoc IMultiProverServiceManager
     function updateCommittee(Committee memory committee) external onlyCommitteeManager {
-        if (committees[committee.id].id == 0 || committee.id == 0) revert CommitteeNotExist();
+        _requireCommittee(committee.id);
+        bytes memory old = committees[committee.id].teeQuorumNumbers;
         _removeCommittee(committee.id);
         _bindCommittee(committee);
+        // quorums the committee no longer has lose their minimum; the ones it keeps keep theirs
+        for (uint256 i = 0; i < old.length; i++) {
+            if (quorumIdToCommitteeId[uint8(old[i])] != committee.id) delete _minimumThresholds[committee.id][uint8(old[i])];
+        }
     }
 
     /// @inheritdoc IMultiProverServiceManager
     function removeCommittee(uint256 committeeId) external onlyCommitteeManager {
-        if (committees[committeeId].id == 0 || committeeId == 0) revert CommitteeNotExist();
+        _requireCommittee(committeeId);
+        bytes memory qs = committees[committeeId].teeQuorumNumbers;
+        for (uint256 i = 0; i < qs.length; i++) delete _minimumThresholds[committeeId][uint8(qs[i])];
         _removeCommittee(committeeId);
         emit CommitteeRemoved(committeeId);
+    }
+
+    function _requireCommittee(uint256 committeeId) internal view {
+        if (committees[committeeId].id == 0 || committeeId == 0) revert CommitteeNotExist();
     }
 
     function _bindCommittee(Committee memory committee) internal {
@@ -155,6 +277,13 @@ contract MultiProverServiceManager is
         }
         committees[committee.id] = committee;
         emit CommitteeUpdated(committee.id, committee.description, committee.metadata, committee.teeQuorumNumbers);
+        for (uint256 i = 0; i < committee.teeQuorumNumbers.length; i++) {
+            uint8 q = uint8(committee.teeQuorumNumbers[i]);
+            if (_minimumThresholds[committee.id][q] == 0) {
+                _minimumThresholds[committee.id][q] = DEFAULT_MINIMUM_THRESHOLD_PERCENTAGE;
+                emit MinimumThresholdUpdated(committee.id, q, 0, DEFAULT_MINIMUM_THRESHOLD_PERCENTAGE);
+            }
+        }
     }
 
     function _removeCommittee(uint256 committeeId) internal {

@@ -13,6 +13,9 @@ abstract contract MultiProverServiceManagerStorage is IMultiProverServiceManager
     uint8 public constant PAUSED_OPERTOR_REGISTRATION = 1;
     /// @notice Thresholds are percentages.
     uint256 public constant THRESHOLD_DENOMINATOR = 100;
+    /// @notice Minimum threshold percentage of a quorum bound to a committee until the owner sets another
+    ///         (a majority of the quorum's stake; also what a quorum bound before this field existed gets).
+    uint8 public constant DEFAULT_MINIMUM_THRESHOLD_PERCENTAGE = 50;
 
     /// @notice Number of confirmed states; the next confirmation's task id.
     uint32 public taskId;
@@ -33,7 +36,15 @@ abstract contract MultiProverServiceManagerStorage is IMultiProverServiceManager
     mapping(address => bool) internal operatorWhitelist;
     /// @notice Whether only whitelisted operators may register.
     bool public poaEnabled;
+    /// @dev Committee id => quorum number => minimum threshold percentage (0: DEFAULT_MINIMUM_THRESHOLD_PERCENTAGE).
+    mapping(uint256 => mapping(uint8 => uint8)) internal _minimumThresholds;
+    /// @notice Committee id => its ordering rule for latestConfirmedState.
+    mapping(uint256 => CommitteeOrdering) public committeeOrdering;
+    /// @dev Committee id => keccak256(metadata) => the confirmed state.
+    mapping(uint256 => mapping(bytes32 => ConfirmedState)) internal _confirmedStates;
+    /// @dev Committee id => keccak256(metadata) of its latest confirmed state (0: none); read with latestConfirmedState.
+    mapping(uint256 => bytes32) internal _latestMetadataHash;
 
-    /// @dev Reserved slots: a variable added above shrinks this gap by as many slots (10 used + 40 = 50).
-    uint256[40] private __GAP;
+    /// @dev Reserved slots: a variable added above shrinks this gap by as many slots (14 used + 36 = 50).
+    uint256[36] private __GAP;
 }

@@ -51,6 +51,32 @@ interface IMultiProverServiceManager is IServiceManager {
         uint32 referenceBlockNumber;
     }
 
+    /// @notice How a committee orders its confirmations, i.e. which one latestConfirmedState returns (mpavs).
+    ///         NONE: the most recently confirmed one (may go backwards). CHAIN_BLOCK: the one with the
+    ///         highest block number N of a type-3 committee, whose metadata is
+    ///         keccak256(abi.encodePacked(uint256 chainId, uint256 N)); N is passed to
+    ///         confirmStateWithSequence and checked against the (signed) metadata. Values are appended only.
+    enum Ordering {
+        NONE,
+        CHAIN_BLOCK
+    }
+
+    /// @notice A committee's ordering rule and, for CHAIN_BLOCK, the proven chain's id (mpavs).
+    struct CommitteeOrdering {
+        Ordering ordering;
+        uint256 chainId;
+    }
+
+    /// @notice A confirmed state as the contract keeps it per (committee, keccak256(metadata)) (mpavs).
+    ///         blockNumber 0: nothing confirmed for that metadata.
+    struct ConfirmedState {
+        bytes state;
+        uint32 blockNumber;
+        uint32 taskId;
+        uint32 referenceBlockNumber;
+        uint256 sequence;
+    }
+
     /// @notice A state was confirmed for `committeeId` (emitted once per confirmState).
     event StateConfirmed(uint256 indexed committeeId, bytes metadata, bytes state);
     /// @notice The account allowed to call confirmState changed.
@@ -71,6 +97,19 @@ interface IMultiProverServiceManager is IServiceManager {
     event TEEQuorumAdded(uint8 indexed quorumNumber, TEE teeType);
     /// @notice Quorum `quorumNumber` is no longer a TEE quorum.
     event TEEQuorumRemoved(uint8 indexed quorumNumber);
+
+    /// @notice The owner set the minimum threshold (percent of the quorum's stake) that confirmState
+    ///         accepts for `quorumNumber` of committee `committeeId`; also emitted with the default when
+    ///         a committee binds a quorum that has none (mpavs).
+    event MinimumThresholdUpdated(uint256 indexed committeeId, uint8 indexed quorumNumber, uint8 previousPercentage, uint8 currentPercentage);
+    /// @notice The owner set committee `committeeId`'s ordering rule (mpavs).
+    event CommitteeOrderingUpdated(uint256 indexed committeeId, Ordering ordering, uint256 chainId);
+    /// @notice A confirmed state was recorded for (committeeId, metadataHash = keccak256(metadata)) as task
+    ///         `taskId` with its sequence (0 under Ordering.NONE); `latest`: it is now latestConfirmedState.
+    ///         Emitted right after StateConfirmed, which carries the metadata and state (mpavs).
+    event ConfirmedStateRecorded(
+        uint256 indexed committeeId, bytes32 indexed metadataHash, uint32 indexed taskId, uint256 sequence, bool latest
+    );
 
     /// @notice The caller lacks the role the function needs (state confirmer, PoA manager, committee manager).
     error NoPermission();
@@ -100,17 +139,58 @@ interface IMultiProverServiceManager is IServiceManager {
     error TEEQuorumUsed();
     /// @notice The restaking quorum has no stake history (not created in the StakeRegistry).
     error QuorumNotInitialized();
+    /// @notice The header's quorums are not exactly the committee's (one missing or one twice) (mpavs).
+    error QuorumsMismatch();
+    /// @notice The header's threshold for `quorumNumber` is below the stored minimum (mpavs).
+    error ThresholdBelowMinimum(uint8 quorumNumber, uint8 threshold, uint8 minimum);
+    /// @notice A minimum threshold outside 1..100, or for a quorum not bound to the committee (mpavs).
+    error InvalidThreshold();
+    /// @notice A state was confirmed already for this (committee, metadata) (mpavs).
+    error StateAlreadyConfirmed();
+    /// @notice The sequence does not follow the committee's ordering rule: missing or not the metadata's block
+    ///         under CHAIN_BLOCK, or given under NONE (mpavs).
+    error SequenceMismatch();
     /// @notice registerOperatorToAVS / deregisterOperatorFromAVS from another caller than the RegistryCoordinator.
     error OnlyRegistryCoordinator();
 
-    /// @notice Confirms `stateHeader`: checks its quorums belong to its committee, verifies the aggregate BLS
-    ///         signature over keccak256(abi.encode(ReducedStateHeader)) at the reference block, checks each
-    ///         quorum's signed stake against its threshold, records the task and emits StateConfirmed.
-    ///         State confirmer only (an EOA); not while PAUSED_SUBMIT_STATE is paused.
+    /// @notice Confirms `stateHeader`: checks its quorums are exactly its committee's, each threshold at least
+    ///         the stored minimum, and that nothing was confirmed for (committee, metadata) yet; verifies the
+    ///         aggregate BLS signature over keccak256(abi.encode(ReducedStateHeader)) at the reference block,
+    ///         checks each quorum's signed stake is non-zero and reaches its threshold, records the task and the
+    ///         state and emits StateConfirmed then ConfirmedStateRecorded. State confirmer only (an EOA); not
+    ///         while PAUSED_SUBMIT_STATE is paused; a CHAIN_BLOCK committee needs confirmStateWithSequence.
     function confirmState(
         StateHeader calldata stateHeader,
         IBLSSignatureChecker.NonSignerStakesAndSignature memory nonSignerStakesAndSignature
     ) external;
+
+    /// @notice confirmState with the sequence (block number N) of a CHAIN_BLOCK committee, checked against the
+    ///         signed metadata = keccak256(abi.encodePacked(chainId, N)). Same checks, roles and pause bit as
+    ///         confirmState (mpavs).
+    function confirmStateWithSequence(
+        StateHeader calldata stateHeader,
+        uint256 sequence,
+        IBLSSignatureChecker.NonSignerStakesAndSignature memory nonSignerStakesAndSignature
+    ) external;
+
+    /// @notice Sets the minimum threshold percentage (1..100) confirmState accepts for quorum `quorumNumber` of
+    ///         committee `committeeId` (the quorum bound to it). Owner only; emits MinimumThresholdUpdated (mpavs).
+    function setMinimumThreshold(uint256 committeeId, uint8 quorumNumber, uint8 percentage) external;
+
+    /// @notice The minimum threshold percentage confirmState accepts for a quorum of a committee (the default,
+    ///         DEFAULT_MINIMUM_THRESHOLD_PERCENTAGE, where none was stored) (mpavs).
+    function minimumThresholdPercentage(uint256 committeeId, uint8 quorumNumber) external view returns (uint8);
+
+    /// @notice Sets committee `committeeId`'s ordering rule (chainId used by CHAIN_BLOCK only). Applies to later
+    ///         confirmations. Owner only; emits CommitteeOrderingUpdated (mpavs).
+    function setCommitteeOrdering(uint256 committeeId, Ordering ordering, uint256 chainId) external;
+
+    /// @notice The state confirmed for (committeeId, metadata); blockNumber 0 when none (mpavs).
+    function getConfirmedState(uint256 committeeId, bytes calldata metadata) external view returns (ConfirmedState memory);
+
+    /// @notice The latest confirmed state of committee `committeeId` by its ordering rule, and its metadata hash
+    ///         (0 and an empty record when none) (mpavs).
+    function latestConfirmedState(uint256 committeeId) external view returns (bytes32 metadataHash, ConfirmedState memory);
 
     /// @notice The BLS message operators sign for a header: keccak256(abi.encode(reducedStateHeader)).
     function _hashReducedStateHeader(ReducedStateHeader memory reducedStateHeader) external pure returns (bytes32);
