@@ -1,6 +1,6 @@
 /*
  * mpavs operator keys|register|deposit|opt-in|opt-out|status — operator onboarding on mainnet,
- * Holesky or the devnet, following eigenlayer-cli's conventions (key files in
+ * Hoodi, Sepolia, a custom network or the devnet, following eigenlayer-cli's conventions (key files in
  * ~/.eigenlayer/operator_keys, NAME.bls.key.json / NAME.ecdsa.key.json) and the reference's
  * oprtool (opt-in, opt-out, deposit). Chain work is done by src/devnet/ (mpavs/devnet.h) on a
  * deployment description filled from mpavs/presets.h, a devnet deployment file or flags.
@@ -40,9 +40,14 @@
     "                        on the terminal without echo)\n"
 
 #define NETWORK_OPTS                                                                                               \
-    "  --network NAME        mainnet, holesky (built-in presets) or devnet (--deployment)\n"                       \
-    "  --deployment FILE     devnet deployment JSON (default " DEFAULT_DEPLOYMENT ")\n"                            \
-    "  --rpc-url URL         AVS chain RPC (default: the preset's, or the deployment's rpcUrl)\n"                 \
+    "  --network NAME        mainnet, hoodi, sepolia (built-in presets: EigenLayer core addresses; the AVS's\n"    \
+    "                        on mainnet only), devnet (--deployment, default " DEFAULT_DEPLOYMENT "), or\n"        \
+    "                        custom (--deployment FILE or --registry-coordinator). holesky was shut down in 2025\n"\
+    "  --deployment FILE     the AVS's deployment JSON (keys as the devnet's: registryCoordinator required,\n"     \
+    "                        serviceManager, stakeRegistry, delegationManager, strategy, teeLivenessVerifier, ...,\n"\
+    "                        chainId, rpcUrl optional); required on hoodi and sepolia\n"                           \
+    "  --rpc-url URL         AVS chain RPC (default: env ETH_RPC_URL, else the deployment's rpcUrl, else the\n"    \
+    "                        preset's public endpoint)\n"                                                           \
     "  --registry-coordinator, --service-manager, --stake-registry, --delegation-manager,\n"                       \
     "  --avs-directory, --strategy-manager ADDR\n"                                                                 \
     "                        override an address (missing ones are read from the RegistryCoordinator)\n"
@@ -51,7 +56,15 @@
     "  --key NAME            key name in --keys-dir (default " DEFAULT_KEY_NAME ")\n"                              \
     "  --ecdsa-key-file F    operator ECDSA key file (default <keys-dir>/<NAME>.ecdsa.key.json)\n"               \
     KEYDIR_OPTS                                                                                                    \
-    "  --yes                 do not ask before sending\n"
+    "  --yes                 do not ask before sending\n"                                                         \
+    "  --dry-run             simulate every transaction (eth_estimateGas, eth_call), print the plan, send nothing\n"\
+    "  --gas-limit N         never use a larger gas limit (default estimate + 25%; env ETH_GAS_LIMIT)\n"           \
+    "  --max-fee-per-gas F   never pay more per gas, fee bumps included (wei, or e.g. 20gwei; env ETH_GAS_PRICE)\n"\
+    "  --max-priority-fee-per-gas F  never tip more per gas (env ETH_PRIORITY_GAS_PRICE)\n"                      \
+    "  --legacy              send type-0 transactions priced from eth_gasPrice (capped by --max-fee-per-gas)\n"   \
+    "                        Every transaction is simulated first: the plan shows its estimated gas and maximum\n" \
+    "                        cost; each sent transaction's hash is printed. ETH_FROM, when set, must be the key's\n"\
+    "                        address.\n"
 
 static const char KEYS_CREATE_HELP[] =
     "NAME\n    mpavs operator keys create - generate an operator key file\n\n"
@@ -114,24 +127,31 @@ static const char REGISTER_HELP[] =
     "    when the account already is an operator. Shows what it sends and asks `Proceed? [y/N]`\n"
     "    (answer read from standard input) unless --yes.\n\n"
     "OPTIONS\n" NETWORK_OPTS SIGNER_OPTS "\n"
-    "EXAMPLES\n    mpavs operator register --network holesky\n";
+    "EXAMPLES\n    mpavs operator register --network hoodi --deployment avs-hoodi.json --dry-run\n"
+    "    mpavs operator register --network mainnet --max-fee-per-gas 30gwei\n";
 
 static const char DEPOSIT_HELP[] =
     "NAME\n    mpavs operator deposit - restake tokens into an EigenLayer strategy\n\n"
-    "SYNOPSIS\n    mpavs operator deposit --network NAME --amount N [--decimals D|token] [--strategy ADDR]\n"
-    "                           [--check] [network options] [signer options]\n\n"
+    "SYNOPSIS\n    mpavs operator deposit --network NAME --amount N [--wei] [--strategy ADDR] [network options]\n"
+    "                           [signer options]\n"
+    "    mpavs operator deposit --network NAME --check [--operator ADDR] [--strategy ADDR] [network options]\n\n"
     "DESCRIPTION\n"
-    "    Requires the account to be an operator, then sends token.approve(StrategyManager, amount)\n"
-    "    and StrategyManager.depositIntoStrategy(strategy, token, amount), token being the\n"
-    "    strategy's underlyingToken(). Prints DelegationManager.operatorShares(operator, strategy).\n\n"
+    "    Requires the account to be an operator. Reads the strategy's underlyingToken(), its decimals(),\n"
+    "    the account's balance and its allowance for the StrategyManager; refuses before sending anything\n"
+    "    when the balance is below the amount. Sends token.approve(StrategyManager, amount) only when the\n"
+    "    allowance does not cover the amount, then StrategyManager.depositIntoStrategy(strategy, token,\n"
+    "    amount). Prints DelegationManager.operatorShares(operator, strategy). --check only prints the\n"
+    "    shares and needs no password (the operator from --operator, ETH_FROM or the key file's address).\n\n"
     "OPTIONS\n"
-    "  --amount N            amount in the token's smallest unit, or a decimal number with --decimals\n"
-    "  --decimals D|token    scale --amount by 10^D (\"token\": the token's decimals())\n"
-    "  --strategy ADDR       strategy (required on mainnet/holesky; devnet: the test-token strategy)\n"
-    "  --check               only print the operator's shares\n" NETWORK_OPTS SIGNER_OPTS "\n"
+    "  --amount N            amount in token units (\"2.5\"; scaled by the token's decimals read from chain)\n"
+    "  --wei                 --amount is in the token's smallest unit\n"
+    "  --strategy ADDR       strategy (required on mainnet, hoodi, sepolia unless the deployment file has one;\n"
+    "                        devnet: the test-token strategy)\n"
+    "  --check               only print the operator's shares (read-only)\n"
+    "  --operator ADDR       with --check: the operator\n" NETWORK_OPTS SIGNER_OPTS "\n"
     "EXAMPLES\n"
-    "    mpavs operator deposit --network holesky --strategy 0x7D704507b76571a51d9caE8AdDAbBFd0ba0e63d3 \\\n"
-    "        --amount 0.5 --decimals token\n";
+    "    mpavs operator deposit --network hoodi --deployment avs-hoodi.json --strategy 0x... --amount 32\n"
+    "    mpavs operator deposit --network mainnet --strategy 0x... --amount 1000000000000000000 --wei --dry-run\n";
 
 static const char OPTIN_HELP[] =
     "NAME\n    mpavs operator opt-in - register the operator with the AVS in some quorums\n\n"
@@ -150,7 +170,7 @@ static const char OPTIN_HELP[] =
     "  --sig-valid-secs S    validity of the AVSDirectory signature (default 1000000)\n"
     "  --bls-key-file F      BLS key file (default <keys-dir>/<NAME>.bls.key.json)\n"
     "  --bls-password-file F its password (default: as the ECDSA key's)\n" NETWORK_OPTS SIGNER_OPTS "\n"
-    "EXAMPLES\n    mpavs operator opt-in --network holesky --quorums 0\n";
+    "EXAMPLES\n    mpavs operator opt-in --network hoodi --deployment avs-hoodi.json --quorums 0\n";
 
 static const char OPTOUT_HELP[] =
     "NAME\n    mpavs operator opt-out - deregister the operator from AVS quorums\n\n"
@@ -158,7 +178,7 @@ static const char OPTOUT_HELP[] =
     "DESCRIPTION\n    Sends RegistryCoordinator.deregisterOperator(quorumNumbers) from the operator's key.\n\n"
     "OPTIONS\n"
     "  --quorums LIST        comma-separated quorum numbers (default 0)\n" NETWORK_OPTS SIGNER_OPTS "\n"
-    "EXAMPLES\n    mpavs operator opt-out --network holesky --quorums 0\n";
+    "EXAMPLES\n    mpavs operator opt-out --network hoodi --deployment avs-hoodi.json --quorums 0\n";
 
 static const char STATUS_HELP[] =
     "NAME\n    mpavs operator status - an operator's registration, stake and liveness\n\n"
@@ -174,20 +194,21 @@ static const char STATUS_HELP[] =
     "    attestation_balance_wei. No password is needed: the operator's address comes from --operator\n"
     "    or the ECDSA key file's address field, the BLS key id from the chain or the BLS key file.\n\n"
     "OPTIONS\n"
-    "  --operator ADDR       the operator (default: the address in <keys-dir>/<NAME>.ecdsa.key.json)\n"
+    "  --operator ADDR       the operator (default: env ETH_FROM, else the address in\n"
+    "                        <keys-dir>/<NAME>.ecdsa.key.json)\n"
     "  --key NAME            key name in --keys-dir (default " DEFAULT_KEY_NAME ")\n"
     "  --keys-dir DIR        key directory (default $HOME/.eigenlayer/operator_keys)\n"
     "  --ecdsa-key-file F    read the operator address from F (default <keys-dir>/<NAME>.ecdsa.key.json)\n"
     "  --bls-key-file F      BLS key file for the liveness id when not registered\n"
     "                        (default <keys-dir>/<NAME>.bls.key.json)\n"
-    "  --attestation-profile P  preset attestation layer (mainnet: optimism, automata; holesky: holesky,\n"
-    "                        automata_test, automata_testnet; default the preset's)\n"
+    "  --attestation-profile P  preset attestation layer (mainnet: optimism (default), automata)\n"
     "  --liveness-verifier ADDR  TEELivenessVerifier (overrides the profile / deployment)\n"
     "  --attestation-rpc-url URL  attestation chain RPC (default the profile's, else --rpc-url)\n"
     "  --attestation-address ADDR  account paying liveness transactions\n"
     "  --attestation-key-file F    file holding that account's hex private key (AttestationLayerEcdsaKeyFile)\n"
     NETWORK_OPTS "\n"
-    "EXAMPLES\n    mpavs operator status --network holesky --operator 0x...\n";
+    "EXAMPLES\n    mpavs operator status --network mainnet --operator 0x...\n"
+    "    ETH_RPC_URL=https://... mpavs operator status --network hoodi --deployment avs-hoodi.json\n";
 
 /* ---------------- key files ---------------- */
 
@@ -631,7 +652,7 @@ static int cmd_keys(int argc, char **argv) {
 /* Where the AVS lives and how to reach it. */
 typedef struct {
     char network[32];
-    const mpavs_preset *preset;  /* mainnet/holesky, else NULL */
+    const mpavs_preset *preset;  /* mainnet/hoodi/sepolia, else NULL */
     mpavs_contracts_deployment d;   /* addresses (zeros resolved from the chain) */
     bool have_strategy;          /* d.strategy is meaningful (devnet or --strategy) */
     char rpc_url[2048];
@@ -652,11 +673,116 @@ static int copy_str(char *out, size_t cap, const char *v, const char *what) {
     return 0;
 }
 
-/* Fill n from --network & co (consumed from a). Returns 0 or an exit code. */
+/* Parse one preset address (checked by tests/unit/test_presets.c); NULL leaves out as it is. */
+static int preset_addr(mpavs_address *out, const char *v) { return v ? mpavs_address_parse(out, v) : 0; }
+
+/* Fill n's AVS and EigenLayer addresses from preset p (profile prof). Returns 0 or an exit code. */
+static int net_from_preset(net_cfg *n, const mpavs_preset *p, const char *prof) {
+    int rc = 0;
+    n->d.chain_id = p->chain_id;
+    rc |= preset_addr(&n->d.registry_coordinator, p->registry_coordinator);
+    rc |= preset_addr(&n->d.operator_state_retriever, p->operator_state_retriever);
+    rc |= preset_addr(&n->d.service_manager, p->service_manager);
+    rc |= preset_addr(&n->d.stake_registry, p->stake_registry);
+    rc |= preset_addr(&n->d.bls_apk_registry, p->bls_apk_registry);
+    rc |= preset_addr(&n->d.index_registry, p->index_registry);
+    rc |= preset_addr(&n->d.avs_directory, p->avs_directory);
+    rc |= preset_addr(&n->d.delegation_manager, p->delegation_manager);
+    rc |= preset_addr(&n->d.strategy_manager, p->strategy_manager);
+    if (rc) return cli_error("operator: preset %s holds a bad address", p->network);
+    if (!p->nprofiles) {
+        if (prof) return cli_usage_error("operator: --network %s has no attestation profiles: give --liveness-verifier", p->network);
+        return 0;
+    }
+    const mpavs_preset_profile *pr = mpavs_preset_profile(p, prof);
+    if (!pr) return cli_usage_error("operator: preset %s has no attestation profile '%s'", p->network, prof);
+    if (mpavs_address_parse(&n->liveness_verifier, pr->liveness_verifier))
+        return cli_error("operator: preset profile %s holds a bad address", pr->name);
+    n->have_liveness = true;
+    snprintf(n->profile, sizeof n->profile, "%s", pr->name);
+    if (pr->rpc_url) snprintf(n->att_rpc_url, sizeof n->att_rpc_url, "%s", pr->rpc_url);
+    return 0;
+}
+
+/*
+ * An AVS deployment file for a real network (--network hoodi|sepolia|mainnet|custom
+ * --deployment FILE): a JSON object with the devnet deployment's key names, only
+ * registryCoordinator required; every address present overrides the preset's (missing ones are
+ * read from the RegistryCoordinator); chainId, when present, must match the preset's; rpcUrl and
+ * attestationRpcUrl are defaults for --rpc-url and --attestation-rpc-url.
+ */
+static int net_from_file(net_cfg *n, const char *path) {
+    static const struct {
+        const char *key;
+        size_t off;
+    } keys[] = {
+        {"registryCoordinator", offsetof(mpavs_contracts_deployment, registry_coordinator)},
+        {"serviceManager", offsetof(mpavs_contracts_deployment, service_manager)},
+        {"stakeRegistry", offsetof(mpavs_contracts_deployment, stake_registry)},
+        {"blsApkRegistry", offsetof(mpavs_contracts_deployment, bls_apk_registry)},
+        {"indexRegistry", offsetof(mpavs_contracts_deployment, index_registry)},
+        {"operatorStateRetriever", offsetof(mpavs_contracts_deployment, operator_state_retriever)},
+        {"delegationManager", offsetof(mpavs_contracts_deployment, delegation_manager)},
+        {"strategyManager", offsetof(mpavs_contracts_deployment, strategy_manager)},
+        {"avsDirectory", offsetof(mpavs_contracts_deployment, avs_directory)},
+        {"strategy", offsetof(mpavs_contracts_deployment, strategy)},
+        {"token", offsetof(mpavs_contracts_deployment, token)},
+        {"teeLivenessVerifier", offsetof(mpavs_contracts_deployment, tee_liveness_verifier)},
+    };
+    json_error_t je;
+    json_t *o = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+    if (!o) return cli_error("operator: --deployment %s: %s", path, je.text);
+    int rc = 0;
+    if (!json_is_object(o) || !json_is_string(json_object_get(o, "registryCoordinator"))) {
+        rc = cli_error("operator: --deployment %s: no \"registryCoordinator\" address", path);
+        goto out;
+    }
+    json_t *cid = json_object_get(o, "chainId");
+    if (cid) {
+        if (!json_is_integer(cid) || json_integer_value(cid) <= 0) {
+            rc = cli_error("operator: --deployment %s: chainId is not a positive integer", path);
+            goto out;
+        }
+        uint64_t v = (uint64_t)json_integer_value(cid);
+        if (n->d.chain_id && v != n->d.chain_id) {
+            rc = cli_error("operator: --deployment %s is for chain %llu but --network %s is chain %llu", path,
+                           (unsigned long long)v, n->network, (unsigned long long)n->d.chain_id);
+            goto out;
+        }
+        n->d.chain_id = v;
+    }
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        json_t *v = json_object_get(o, keys[i].key);
+        if (!v) continue;
+        const char *t = json_string_value(v);
+        if (!t || mpavs_address_parse((mpavs_address *)((char *)&n->d + keys[i].off), t)) {
+            rc = cli_error("operator: --deployment %s: \"%s\" is not an address", path, keys[i].key);
+            goto out;
+        }
+        if (!strcmp(keys[i].key, "strategy")) n->have_strategy = true;
+        if (!strcmp(keys[i].key, "teeLivenessVerifier")) {
+            n->liveness_verifier = n->d.tee_liveness_verifier;
+            n->have_liveness = true;
+        }
+    }
+    const char *u = json_string_value(json_object_get(o, "rpcUrl"));
+    if (u) snprintf(n->rpc_url, sizeof n->rpc_url, "%s", u);
+    u = json_string_value(json_object_get(o, "attestationRpcUrl"));
+    if (u) snprintf(n->att_rpc_url, sizeof n->att_rpc_url, "%s", u);
+out:
+    json_decref(o);
+    return rc;
+}
+
+/*
+ * Fill n from --network & co (consumed from a). Precedence, lowest first: the preset, the
+ * deployment file, the environment (ETH_RPC_URL), the flags. Returns 0 or an exit code.
+ */
 static int net_parse(cli_args *a, net_cfg *n) {
     memset(n, 0, sizeof *n);
     const char *net = cli_opt(a, "network"), *dep = cli_opt(a, "deployment"), *url = cli_opt(a, "rpc-url");
     const char *prof = cli_opt(a, "attestation-profile"), *aurl = cli_opt(a, "attestation-rpc-url");
+    if (!url && getenv("ETH_RPC_URL") && *getenv("ETH_RPC_URL")) url = getenv("ETH_RPC_URL");
     static const struct {
         const char *opt;
         size_t off;
@@ -676,7 +802,8 @@ static int net_parse(cli_args *a, net_cfg *n) {
         n->preset = mpavs_preset_by_registry_coordinator(vals[0]);
         net = n->preset ? n->preset->network : "custom";
     }
-    if (!net) return cli_usage_error("operator: --network mainnet|holesky|devnet is required (try --help)");
+    if (!net) return cli_usage_error("operator: --network mainnet|hoodi|sepolia|devnet|custom is required (try --help)");
+    if (mpavs_preset_retired(net)) return cli_usage_error("operator: --network %s: %s", net, mpavs_preset_retired(net));
     if ((rc = copy_str(n->network, sizeof n->network, net, "--network"))) return rc;
     if (!strcmp(net, "devnet")) {
         const char *path = dep ? dep : DEFAULT_DEPLOYMENT;
@@ -692,33 +819,22 @@ static int net_parse(cli_args *a, net_cfg *n) {
         }
     } else if (strcmp(net, "custom") != 0) {
         if (!n->preset && !(n->preset = mpavs_preset_by_network(net)))
-            return cli_usage_error("operator: unknown --network '%s' (mainnet, holesky, devnet)", net);
-        const mpavs_preset *p = n->preset;
-        n->d.chain_id = p->chain_id;
-        /* preset strings are checked by tests/unit/test_presets.c */
-        rc |= mpavs_address_parse(&n->d.registry_coordinator, p->registry_coordinator);
-        rc |= mpavs_address_parse(&n->d.operator_state_retriever, p->operator_state_retriever);
-        rc |= mpavs_address_parse(&n->d.service_manager, p->service_manager);
-        rc |= mpavs_address_parse(&n->d.stake_registry, p->stake_registry);
-        rc |= mpavs_address_parse(&n->d.bls_apk_registry, p->bls_apk_registry);
-        rc |= mpavs_address_parse(&n->d.index_registry, p->index_registry);
-        if (p->avs_directory) rc |= mpavs_address_parse(&n->d.avs_directory, p->avs_directory);
-        if (p->delegation_manager) rc |= mpavs_address_parse(&n->d.delegation_manager, p->delegation_manager);
-        if (rc) return cli_error("operator: preset %s holds a bad address", p->network);
-        const mpavs_preset_profile *pr = mpavs_preset_profile(p, prof);
-        if (!pr) return cli_usage_error("operator: preset %s has no attestation profile '%s'", p->network, prof);
-        if ((rc = mpavs_address_parse(&n->liveness_verifier, pr->liveness_verifier)))
-            return cli_error("operator: preset profile %s holds a bad address", pr->name);
-        n->have_liveness = true;
-        snprintf(n->profile, sizeof n->profile, "%s", pr->name);
-        if (pr->rpc_url) snprintf(n->att_rpc_url, sizeof n->att_rpc_url, "%s", pr->rpc_url);
-        if (!url) snprintf(n->rpc_url, sizeof n->rpc_url, "%s", p->eth_rpc_url);
-    } else if (!vals[0]) {
-        return cli_usage_error("operator: --network custom needs --registry-coordinator and --rpc-url");
+            return cli_usage_error("operator: unknown --network '%s' (mainnet, hoodi, sepolia, devnet, custom)", net);
+        if ((rc = net_from_preset(n, n->preset, prof))) return rc;
+        snprintf(n->rpc_url, sizeof n->rpc_url, "%s", n->preset->eth_rpc_url);
+        if (dep && (rc = net_from_file(n, dep))) return rc;
+        if (!n->preset->registry_coordinator && !dep && !vals[0])
+            return cli_usage_error("operator: no Multi-Prover AVS deployment on %s is public: give --deployment FILE "
+                                   "(the AVS team's addresses) or --registry-coordinator ADDR",
+                                   net);
+    } else {
+        if (dep && (rc = net_from_file(n, dep))) return rc;
+        if (!dep && !vals[0])
+            return cli_usage_error("operator: --network custom needs --deployment FILE or --registry-coordinator ADDR");
     }
-    if (prof && !n->preset) return cli_usage_error("operator: --attestation-profile needs --network mainnet|holesky");
+    if (prof && !n->preset) return cli_usage_error("operator: --attestation-profile needs --network mainnet");
     if (url && (rc = copy_str(n->rpc_url, sizeof n->rpc_url, url, "--rpc-url"))) return rc;
-    if (!n->rpc_url[0]) return cli_usage_error("operator: --rpc-url URL is required for --network %s", net);
+    if (!n->rpc_url[0]) return cli_usage_error("operator: --rpc-url URL (or ETH_RPC_URL) is required for --network %s", net);
     if (aurl && (rc = copy_str(n->att_rpc_url, sizeof n->att_rpc_url, aurl, "--attestation-rpc-url"))) return rc;
     for (size_t i = 0; i < sizeof addrs / sizeof addrs[0]; i++)
         if (vals[i] && (rc = parse_addr_opt((mpavs_address *)((char *)&n->d + addrs[i].off), addrs[i].opt, vals[i])))
@@ -734,7 +850,7 @@ static int net_parse(cli_args *a, net_cfg *n) {
  * Connect: rpc on n->rpc_url, check the chain id against the preset/deployment, resolve missing
  * addresses, and (with key) a sender for that key. Returns 0 or an exit code (ctx then closed).
  */
-static int net_connect(mpavs_contracts_ctx *c, net_cfg *n, const uint8_t *key) {
+static int net_connect(mpavs_contracts_ctx *c, net_cfg *n, const uint8_t *key, const mpavs_sender_options *so) {
     memset(c, 0, sizeof *c);
     curl_global_init(CURL_GLOBAL_DEFAULT);
     mpavs_rpc *rpc = mpavs_rpc_create(n->rpc_url, NULL);
@@ -754,7 +870,7 @@ static int net_connect(mpavs_contracts_ctx *c, net_cfg *n, const uint8_t *key) {
     mpavs_error_clear(&e);
     if (!rc && mpavs_contracts_resolve_addresses(c, &n->d)) rc = cli_error("operator: %s", c->error.message);
     if (!rc && key) {
-        r = mpavs_sender_create(&c->sender, &e, c->rpc, key, NULL);
+        r = mpavs_sender_create(&c->sender, &e, c->rpc, key, so);
         if (r) rc = cli_error("operator: %s: %s (%s)", n->rpc_url, mpavs_sender_strerror(r), e.message);
         mpavs_error_clear(&e);
     }
@@ -806,7 +922,81 @@ static int signer_load(uint8_t sk[32], mpavs_address *addr, const signer_opts *s
     return rc;
 }
 
-/* ---------------- confirmation ---------------- */
+/* ---------------- amounts ---------------- */
+
+static void u256_dec(char out[80], const mpavs_u256 *v) { (void)mpavs_u256_to_dec(out, 80, v); }
+
+/* v / 10^decimals as a decimal number without trailing zeros ("2.5", "0", "1000"). */
+static void fmt_units(char out[100], const mpavs_u256 *v, int decimals) {
+    char d[80];
+    u256_dec(d, v);
+    size_t n = strlen(d);
+    if (decimals <= 0) {
+        snprintf(out, 100, "%s", d);
+        return;
+    }
+    char pad[160];
+    size_t z = n <= (size_t)decimals ? (size_t)decimals + 1 - n : 0;
+    memset(pad, '0', z);
+    memcpy(pad + z, d, n + 1);
+    n += z;
+    size_t ip = n - (size_t)decimals;
+    size_t end = n;
+    while (end > ip && pad[end - 1] == '0') end--;
+    if (end == ip) snprintf(out, 100, "%.*s", (int)ip, pad);
+    else snprintf(out, 100, "%.*s.%.*s", (int)ip, pad, (int)(end - ip), pad + ip);
+}
+
+/*
+ * A decimal number s ("2.5", "32") scaled by 10^decimals into *out (decimals 0: an integer).
+ * what names the option in messages. Returns 0 or 2.
+ */
+static int parse_units(mpavs_u256 *out, const char *s, int decimals, const char *what, bool allow_zero) {
+    char digits[160];
+    size_t nd = 0, nfrac = 0;
+    bool dot = false;
+    for (const char *p = s; *p; p++) {
+        if (*p == '.' && !dot && decimals > 0) {
+            dot = true;
+            continue;
+        }
+        if (*p < '0' || *p > '9' || nd + 1 >= 100)
+            return cli_usage_error("operator: %s: expected a %s number, got '%s'", what, decimals ? "decimal" : "whole", s);
+        if (dot) nfrac++;
+        digits[nd++] = *p;
+    }
+    if (!nd || (int)nfrac > decimals)
+        return cli_usage_error("operator: %s: at most %d decimal places, got '%s'", what, decimals, s);
+    for (int i = (int)nfrac; i < decimals; i++) digits[nd++] = '0';
+    digits[nd] = 0;
+    size_t z = 0;
+    while (z + 1 < nd && digits[z] == '0') z++;
+    if (mpavs_u256_parse(out, digits + z, nd - z) || (!allow_zero && mpavs_u256_is_zero(out)))
+        return cli_usage_error("operator: %s: must be %sand fit 256 bits, got '%s'", what, allow_zero ? "" : "positive ", s);
+    return 0;
+}
+
+/* A fee per gas: wei ("1500000000"), or with a unit ("1.5gwei", "20wei"). Returns 0 or 2. */
+static int parse_fee(mpavs_u256 *out, const char *s, const char *what) {
+    size_t n = strlen(s);
+    if (n > 4 && !strcasecmp(s + n - 4, "gwei")) {
+        char t[100];
+        if (n - 4 >= sizeof t) return cli_usage_error("operator: %s: too long", what);
+        memcpy(t, s, n - 4);
+        t[n - 4] = 0;
+        return parse_units(out, t, 9, what, true);
+    }
+    if (n > 3 && !strcasecmp(s + n - 3, "wei")) {
+        char t[100];
+        if (n - 3 >= sizeof t) return cli_usage_error("operator: %s: too long", what);
+        memcpy(t, s, n - 3);
+        t[n - 3] = 0;
+        return parse_units(out, t, 0, what, true);
+    }
+    return parse_units(out, s, 0, what, true);
+}
+
+/* ---------------- the scaffold of every sending command ---------------- */
 
 /* One transaction to show before sending. */
 typedef struct {
@@ -816,34 +1006,7 @@ typedef struct {
     const char *args; /* human-readable arguments, one per line, each "    name = value" */
 } tx_plan;
 
-/*
- * Print what will be sent (to stdout) and, unless yes, ask "Proceed? [y/N]" reading the
- * answer from standard input. Returns 0 to proceed, 1 when refused.
- */
-static int confirm(const net_cfg *n, const mpavs_address *from, const tx_plan *txs, size_t ntx, bool yes) {
-    char f[43];
-    mpavs_address_to_checksum(f, from);
-    printf("network: %s (chain id %llu, %s)\nfrom: %s\n", n->network, (unsigned long long)n->d.chain_id, n->rpc_url, f);
-    for (size_t i = 0; i < ntx; i++) {
-        char t[43];
-        mpavs_address_to_checksum(t, txs[i].to);
-        printf("transaction %zu: %s %s\n  %s\n%s", i + 1, txs[i].contract, t, txs[i].function, txs[i].args);
-    }
-    fflush(stdout);
-    if (yes) return 0;
-    fputs("Proceed? [y/N] ", stderr);
-    fflush(stderr);
-    char line[64];
-    if (!fgets(line, sizeof line, stdin)) line[0] = 0;
-    line[strcspn(line, "\r\n")] = 0;
-    if (!strcasecmp(line, "y") || !strcasecmp(line, "yes")) return 0;
-    fputs("aborted: nothing sent\n", stderr);
-    return 1;
-}
-
-static void u256_dec(char out[80], const mpavs_u256 *v) { (void)mpavs_u256_to_dec(out, 80, v); }
-
-/* ---------------- the scaffold of every sending command ---------------- */
+#define MAX_SIMULATED 8
 
 /* One sending command's state: options, the decrypted signer key, the connection. */
 typedef struct {
@@ -851,6 +1014,12 @@ typedef struct {
     cli_args a;
     net_cfg n;
     signer_opts s;
+    mpavs_sender_options so; /* fee and gas caps, legacy; the observer */
+    bool dry_run;
+    bool simulating;         /* the preview pass of tx_run */
+    mpavs_sender_event ev[MAX_SIMULATED]; /* the preview pass's simulations */
+    size_t nev;
+    int nsent;
     mpavs_contracts_ctx c;
     bool connected;
     uint8_t sk[32];
@@ -858,7 +1027,70 @@ typedef struct {
     mpavs_contracts_standing st; /* the operator's standing when connected */
 } tx_cmd;
 
-/* --help, then the network and signer options. Returns -1 to go on, else an exit code. */
+static void print_hash(const char *label, const uint8_t h[32]) {
+    printf("%s0x", label);
+    for (int i = 0; i < 32; i++) printf("%02x", h[i]);
+}
+
+/* The sender's observer: keep simulations for the preview, print every broadcast at once. */
+static void tx_observe(void *arg, const mpavs_sender_event *ev) {
+    tx_cmd *t = arg;
+    if (ev->kind == MPAVS_SENDER_EVENT_SIMULATED) {
+        if (t->nev < MAX_SIMULATED) t->ev[t->nev++] = *ev;
+        return;
+    }
+    t->nsent++;
+    print_hash("transaction sent: ", ev->tx_hash);
+    if (ev->bump) printf(" (nonce %llu, fee bump %d)\n", (unsigned long long)ev->nonce, ev->bump);
+    else printf(" (nonce %llu)\n", (unsigned long long)ev->nonce);
+    fflush(stdout);
+}
+
+/* A whole-number option or environment variable into *v (0 when absent). Returns 0 or 2. */
+static int parse_u64_opt(uint64_t *v, const char *what, const char *s) {
+    *v = 0;
+    if (!s) return 0;
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(s, &end, 10);
+    if (!*s || *end || errno || x == 0 || *s == '-') return cli_usage_error("operator: %s: expected a positive integer, got '%s'", what, s);
+    *v = x;
+    return 0;
+}
+
+/* An option, else the Foundry-style environment variable env (ignored when empty). */
+static const char *opt_or_env(cli_args *a, const char *opt, const char *env, const char **what) {
+    const char *v = cli_opt(a, opt);
+    *what = opt;
+    if (v) return v;
+    v = getenv(env);
+    if (v && *v) {
+        *what = env;
+        return v;
+    }
+    return NULL;
+}
+
+/* --gas-limit, --max-fee-per-gas, --max-priority-fee-per-gas, --legacy, --dry-run. Returns 0 or 2. */
+static int tx_opts_parse(tx_cmd *t) {
+    const char *w1, *w2, *w3;
+    const char *gl = opt_or_env(&t->a, "gas-limit", "ETH_GAS_LIMIT", &w1);
+    const char *mf = opt_or_env(&t->a, "max-fee-per-gas", "ETH_GAS_PRICE", &w2);
+    const char *pf = opt_or_env(&t->a, "max-priority-fee-per-gas", "ETH_PRIORITY_GAS_PRICE", &w3);
+    int rc = parse_u64_opt(&t->so.gas_limit_cap, w1, gl);
+    if (!rc && mf) rc = parse_fee(&t->so.max_fee_cap, mf, w2);
+    if (!rc && pf) rc = parse_fee(&t->so.max_priority_fee_cap, pf, w3);
+    if (rc) return rc;
+    if (mf && mpavs_u256_is_zero(&t->so.max_fee_cap)) return cli_usage_error("operator: %s must be positive", w2);
+    t->so.legacy = cli_flag(&t->a, "legacy");
+    if (t->so.legacy && pf) return cli_usage_error("operator: --legacy transactions have no priority fee (%s)", w3);
+    t->dry_run = cli_flag(&t->a, "dry-run");
+    t->so.observer = tx_observe;
+    t->so.observer_arg = t;
+    return 0;
+}
+
+/* --help, then the network, signer and transaction options. Returns -1 to go on, else an exit code. */
 static int tx_begin(tx_cmd *t, const char *cmd, int argc, char **argv, const char *help) {
     memset(t, 0, sizeof *t);
     t->cmd = cmd;
@@ -866,7 +1098,22 @@ static int tx_begin(tx_cmd *t, const char *cmd, int argc, char **argv, const cha
     if (!cli_args_init(&t->a, argc, argv)) return 2;
     int rc = net_parse(&t->a, &t->n);
     if (!rc) rc = signer_parse(&t->a, &t->s);
+    if (!rc) rc = tx_opts_parse(t);
     return rc ? rc : -1;
+}
+
+/* ETH_FROM, when set, must be the signer's address. Returns 0 or 2. */
+static int check_eth_from(const mpavs_address *me) {
+    const char *f = getenv("ETH_FROM");
+    if (!f || !*f) return 0;
+    mpavs_address a;
+    if (mpavs_address_parse(&a, f)) return cli_usage_error("operator: ETH_FROM is not an address: '%s'", f);
+    if (memcmp(a.bytes, me->bytes, 20) != 0) {
+        char k[43];
+        mpavs_address_to_checksum(k, me);
+        return cli_usage_error("operator: ETH_FROM is %s but the ECDSA key is %s (unset ETH_FROM or pick the key with --key)", f, k);
+    }
+    return 0;
 }
 
 /*
@@ -878,11 +1125,11 @@ static int tx_connect(tx_cmd *t, bool need_operator) {
     char *pos[1];
     if (cli_positionals(&t->a, pos, 1) != 0) return cli_usage_error("operator %s: unexpected argument", t->cmd);
     int rc = signer_load(t->sk, &t->me, &t->s);
-    if (rc || (rc = net_connect(&t->c, &t->n, t->sk))) return rc;
+    if (rc || (rc = check_eth_from(&t->me)) || (rc = net_connect(&t->c, &t->n, t->sk, &t->so))) return rc;
     t->connected = true;
     if (mpavs_contracts_operator_status(&t->c, &t->n.d, &t->st, &t->me)) return cli_error("operator %s: %s", t->cmd, t->c.error.message);
     if (need_operator && !t->st.is_operator)
-        return cli_error("operator %s: the account is not an EigenLayer operator: run `mpavs operator register` first",
+        return cli_error("operator %s: the account is not an EigenLayer operator: run `mpavs operator register` first; nothing sent",
                          t->cmd);
     return 0;
 }
@@ -897,7 +1144,86 @@ static int tx_end(tx_cmd *t, int rc) {
     return rc;
 }
 
+/* "1.5 gwei" */
+static void fmt_gwei(char out[100], const mpavs_u256 *wei) {
+    char u[100];
+    fmt_units(u, wei, 9);
+    snprintf(out, 100, "%.90s gwei", u);
+}
+
+/* The preview: network, sender, each transaction with its simulated gas and fees. */
+static void print_plan(const tx_cmd *t, const tx_plan *txs, size_t ntx) {
+    char f[43];
+    mpavs_address_to_checksum(f, &t->me);
+    printf("network: %s (chain id %llu, %s)\nfrom: %s\n", t->n.network, (unsigned long long)t->n.d.chain_id,
+           t->n.rpc_url, f);
+    for (size_t i = 0; i < ntx; i++) {
+        char to[43];
+        mpavs_address_to_checksum(to, txs[i].to);
+        printf("transaction %zu: %s %s\n  %s\n%s", i + 1, txs[i].contract, to, txs[i].function, txs[i].args);
+        if (i >= t->nev) {
+            printf("  estimated gas: not simulated (it depends on transaction %zu being mined)\n", i);
+            continue;
+        }
+        const mpavs_sender_event *e = &t->ev[i];
+        char a[100], b[100], c[100], w[80];
+        mpavs_u256 cost, lim = mpavs_u256_from_u64(e->gas_limit);
+        mpavs_u256_mul(&cost, &lim, &e->max_fee_per_gas);
+        fmt_gwei(a, &e->max_fee_per_gas);
+        fmt_gwei(b, &e->max_priority_fee_per_gas);
+        fmt_units(c, &cost, 18);
+        u256_dec(w, &cost);
+        printf("  estimated gas: %llu (gas limit %llu)\n", (unsigned long long)e->gas_estimate,
+               (unsigned long long)e->gas_limit);
+        if (e->legacy) printf("  gas price: %s (legacy transaction)\n", a);
+        else printf("  max fee per gas: %s, max priority fee per gas: %s\n", a, b);
+        printf("  max cost: %s ETH (%s wei)\n", c, w);
+    }
+    fflush(stdout);
+}
+
+/* Ask "Proceed? [y/N]" on stderr, reading standard input. Returns 0 to proceed, 1 when refused. */
+static int ask_proceed(void) {
+    fputs("Proceed? [y/N] ", stderr);
+    fflush(stderr);
+    char line[64];
+    if (!fgets(line, sizeof line, stdin)) line[0] = 0;
+    line[strcspn(line, "\r\n")] = 0;
+    if (!strcasecmp(line, "y") || !strcasecmp(line, "yes")) return 0;
+    fputs("aborted: nothing sent\n", stderr);
+    return 1;
+}
+
+/* The command's transactions (run twice: simulated for the preview, then for real). Returns 0 or 1. */
+typedef int (*tx_fn)(tx_cmd *t, void *arg);
+
+/*
+ * Simulate run (every transaction estimated and eth_call'd, nothing sent), print the plan with
+ * gas and cost, stop there with --dry-run, else ask (unless --yes) and run it for real; each
+ * broadcast's hash is printed as it is sent. Returns 0 when sent, -1 after a dry run, else an
+ * exit code (nothing sent when the simulation failed or the answer was no).
+ */
+static int tx_run(tx_cmd *t, const tx_plan *p, size_t np, tx_fn run, void *arg) {
+    t->nev = 0;
+    t->simulating = true;
+    mpavs_sender_set_simulate(t->c.sender, true);
+    int r = run(t, arg);
+    mpavs_sender_set_simulate(t->c.sender, false);
+    t->simulating = false;
+    print_plan(t, p, np);
+    if (r) return cli_error("operator %s: the simulation fails, nothing sent: %s", t->cmd, t->c.error.message);
+    if (t->dry_run) {
+        printf("dry run: simulated with eth_call, nothing sent\n");
+        return -1;
+    }
+    if (!t->s.yes && ask_proceed()) return 1;
+    if (run(t, arg)) return tx_fail(t);
+    return 0;
+}
+
 /* ---------------- register ---------------- */
+
+static int reg_run(tx_cmd *t, void *arg) { return mpavs_contracts_register_as_operator(&t->c, &t->n.d) ? 1 : 0; }
 
 static int op_register(int argc, char **argv) {
     tx_cmd t;
@@ -916,54 +1242,41 @@ static int op_register(int argc, char **argv) {
              f);
     tx_plan p = {"DelegationManager", &t.n.d.delegation_manager, "registerAsOperator((address,address,uint32),string)",
                  args};
-    if (!(rc = confirm(&t.n, &t.me, &p, 1, t.s.yes))) {
-        if (mpavs_contracts_register_as_operator(&t.c, &t.n.d)) rc = tx_fail(&t);
-        else printf("registered as an EigenLayer operator (gas used %llu)\n", (unsigned long long)t.c.gas_used);
-    }
-    return tx_end(&t, rc);
+    rc = tx_run(&t, &p, 1, reg_run, NULL);
+    if (!rc) printf("registered as an EigenLayer operator (gas used %llu)\n", (unsigned long long)t.c.gas_used);
+    return tx_end(&t, rc < 0 ? 0 : rc);
 }
 
 /* ---------------- deposit ---------------- */
 
-/* --amount with 10^decimals scaling (decimals < 0: none). Returns 0 or 2. */
-static int parse_amount(mpavs_u256 *out, const char *s, int decimals) {
-    if (decimals < 0) {
-        if (mpavs_u256_parse(out, s, strlen(s)) || mpavs_u256_is_zero(out))
-            return cli_usage_error("operator deposit: --amount: expected a positive integer (or give --decimals)");
-        return 0;
-    }
-    char digits[160];
-    size_t nd = 0, nfrac = 0;
-    bool dot = false;
-    for (const char *p = s; *p; p++) {
-        if (*p == '.' && !dot) {
-            dot = true;
-            continue;
-        }
-        if (*p < '0' || *p > '9' || nd + 1 >= 100) return cli_usage_error("operator deposit: --amount: expected a decimal number");
-        if (dot) nfrac++;
-        digits[nd++] = *p;
-    }
-    if (!nd || (int)nfrac > decimals)
-        return cli_usage_error("operator deposit: --amount: at most %d decimal places", decimals);
-    for (int i = (int)nfrac; i < decimals; i++) digits[nd++] = '0';
-    digits[nd] = 0;
-    size_t z = 0;
-    while (z + 1 < nd && digits[z] == '0') z++;
-    if (mpavs_u256_parse(out, digits + z, nd - z) || mpavs_u256_is_zero(out))
-        return cli_usage_error("operator deposit: --amount: must be positive and fit 256 bits");
-    return 0;
+typedef struct {
+    mpavs_u256 amount;
+    bool approve; /* the allowance does not cover amount */
+} deposit_arg;
+
+static int dep_run(tx_cmd *t, void *arg) {
+    const deposit_arg *d = arg;
+    if (d->approve && mpavs_contracts_approve(&t->c, &t->n.d.token, &t->n.d.strategy_manager, &d->amount)) return 1;
+    if (d->approve && t->simulating) return 0; /* the deposit needs the approval mined first */
+    return mpavs_contracts_deposit_approved(&t->c, &t->n.d, &t->n.d.strategy, &t->n.d.token, &d->amount) ? 1 : 0;
 }
 
-/* --decimals: a number 0..36 (*d), "token" (*d = -2) or absent (*d = -1). Returns 0 or 2. */
-static int parse_decimals(int *d, const char *s) {
-    *d = -1;
-    if (!s) return 0;
-    if (!strcmp(s, "token")) return *d = -2, 0;
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (*s == 0 || *end || v < 0 || v > 36) return cli_usage_error("operator deposit: --decimals: 0..36 or token");
-    *d = (int)v;
+/* The operator for a read-only command: --operator, else ETH_FROM, else the ECDSA key file's address field. */
+static int read_only_operator(mpavs_address *me, cli_args *a, const char *key_file);
+
+static int deposit_check(tx_cmd *t) {
+    char *pos[1];
+    int rc = read_only_operator(&t->me, &t->a, t->s.ecdsa_path);
+    if (rc) return rc;
+    if (cli_positionals(&t->a, pos, 1) != 0) return cli_usage_error("operator deposit: unexpected argument");
+    if ((rc = net_connect(&t->c, &t->n, NULL, NULL))) return rc;
+    t->connected = true;
+    mpavs_u256 shares;
+    char sh[80];
+    if (mpavs_contracts_operator_shares(&t->c, &t->n.d, &shares, &t->me, &t->n.d.strategy)) return tx_fail(t);
+    u256_dec(sh, &shares);
+    print_address("operator", &t->me);
+    printf("operator_shares: %s\n", sh);
     return 0;
 }
 
@@ -972,36 +1285,46 @@ static int op_deposit(int argc, char **argv) {
     int rc = tx_begin(&t, "deposit", argc, argv, DEPOSIT_HELP);
     if (rc >= 0) return rc;
     const char *amt = cli_opt(&t.a, "amount"), *strat = cli_opt(&t.a, "strategy");
-    bool check = cli_flag(&t.a, "check");
-    int decimals;
-    if ((rc = parse_decimals(&decimals, cli_opt(&t.a, "decimals")))) return rc;
+    bool check = cli_flag(&t.a, "check"), wei = cli_flag(&t.a, "wei");
     if (!amt && !check) return cli_usage_error("operator deposit: --amount N is required");
     if (strat) {
         if ((rc = parse_addr_opt(&t.n.d.strategy, "strategy", strat))) return rc;
         t.n.have_strategy = true;
     }
     if (!t.n.have_strategy) return cli_usage_error("operator deposit: --strategy ADDR is required for --network %s", t.n.network);
-    mpavs_u256 amount = mpavs_u256_from_u64(0);
-    if (amt && decimals != -2 && (rc = parse_amount(&amount, amt, decimals))) return rc;
+    if (check) return tx_end(&t, deposit_check(&t));
+    deposit_arg d;
+    if (wei && (rc = parse_units(&d.amount, amt, 0, "--amount (with --wei)", false))) return rc;
     if ((rc = tx_connect(&t, true))) return tx_end(&t, rc);
     uint8_t tokdec = 0;
     if (mpavs_contracts_strategy_token(&t.c, &t.n.d.token, &tokdec, &t.n.d.strategy)) return tx_end(&t, tx_fail(&t));
-    if (amt && decimals == -2 && (rc = parse_amount(&amount, amt, tokdec))) return tx_end(&t, rc);
-    if (!check) {
-        char sm[43], st[43], tk[43], am[80], a1[300], a2[400];
-        mpavs_address_to_checksum(sm, &t.n.d.strategy_manager);
-        mpavs_address_to_checksum(st, &t.n.d.strategy);
-        mpavs_address_to_checksum(tk, &t.n.d.token);
-        u256_dec(am, &amount);
-        snprintf(a1, sizeof a1, "    spender = %s (StrategyManager)\n    amount = %s\n", sm, am);
-        snprintf(a2, sizeof a2, "    strategy = %s\n    token = %s\n    amount = %s (token decimals %u)\n", st, tk, am,
-                 tokdec);
-        tx_plan p[2] = {{"token", &t.n.d.token, "approve(address,uint256)", a1},
-                        {"StrategyManager", &t.n.d.strategy_manager, "depositIntoStrategy(address,address,uint256)", a2}};
-        if ((rc = confirm(&t.n, &t.me, p, 2, t.s.yes))) return tx_end(&t, rc);
-        if (mpavs_contracts_deposit_into(&t.c, &t.n.d, &t.n.d.strategy, &amount)) return tx_end(&t, tx_fail(&t));
-        printf("deposited %s\n", am);
-    }
+    if (!wei && (rc = parse_units(&d.amount, amt, tokdec, "--amount", false))) return tx_end(&t, rc);
+    /* pre-checks: nothing is sent unless the balance covers the amount; approve only what is missing */
+    mpavs_u256 bal, allow;
+    if (mpavs_contracts_token_funds(&t.c, &bal, &allow, &t.n.d.token, &t.me, &t.n.d.strategy_manager))
+        return tx_end(&t, tx_fail(&t));
+    char am[100], amw[80], bl[100], al[100];
+    fmt_units(am, &d.amount, tokdec);
+    u256_dec(amw, &d.amount);
+    fmt_units(bl, &bal, tokdec);
+    fmt_units(al, &allow, tokdec);
+    if (mpavs_u256_cmp(&bal, &d.amount) < 0)
+        return tx_end(&t, cli_error("operator deposit: the token balance %s is below the amount %s; nothing sent", bl, am));
+    d.approve = mpavs_u256_cmp(&allow, &d.amount) < 0;
+    char sm[43], st[43], tk[43], a1[400], a2[500];
+    mpavs_address_to_checksum(sm, &t.n.d.strategy_manager);
+    mpavs_address_to_checksum(st, &t.n.d.strategy);
+    mpavs_address_to_checksum(tk, &t.n.d.token);
+    printf("token: %s (decimals %u)\nbalance: %s\nallowance: %s%s\n", tk, tokdec, bl, al,
+           d.approve ? " (below the amount: approve first)" : " (covers the amount: no approve)");
+    snprintf(a1, sizeof a1, "    spender = %s (StrategyManager)\n    amount = %s (%s token units)\n", sm, amw, am);
+    snprintf(a2, sizeof a2, "    strategy = %s\n    token = %s\n    amount = %s (%s token units, decimals %u)\n", st, tk,
+             amw, am, tokdec);
+    tx_plan p[2] = {{"token", &t.n.d.token, "approve(address,uint256)", a1},
+                    {"StrategyManager", &t.n.d.strategy_manager, "depositIntoStrategy(address,address,uint256)", a2}};
+    rc = d.approve ? tx_run(&t, p, 2, dep_run, &d) : tx_run(&t, p + 1, 1, dep_run, &d);
+    if (rc) return tx_end(&t, rc < 0 ? 0 : rc);
+    printf("deposited %s (%s wei)\n", am, amw);
     mpavs_u256 shares;
     char sh[80];
     if (mpavs_contracts_operator_shares(&t.c, &t.n.d, &shares, &t.me, &t.n.d.strategy)) return tx_end(&t, tx_fail(&t));
@@ -1067,6 +1390,29 @@ static void opt_in_plan(char *args, size_t cap, const tx_cmd *t, const uint8_t b
              qt, sock, idt, sm, (unsigned long long)expiry);
 }
 
+typedef struct {
+    const uint8_t *bsk, *q;
+    int nq;
+    const char *sock;
+    const uint8_t *salt;
+    uint64_t expiry;
+} opt_in_arg;
+
+static int opt_in_run(tx_cmd *t, void *arg) {
+    const opt_in_arg *o = arg;
+    return mpavs_contracts_opt_in(&t->c, &t->n.d, t->sk, o->bsk, o->q, (size_t)o->nq, o->sock, o->salt, o->expiry) ? 1 : 0;
+}
+
+typedef struct {
+    const uint8_t *q;
+    int nq;
+} opt_out_arg;
+
+static int opt_out_run(tx_cmd *t, void *arg) {
+    const opt_out_arg *o = arg;
+    return mpavs_contracts_opt_out(&t->c, &t->n.d, o->q, (size_t)o->nq) ? 1 : 0;
+}
+
 static int op_opt_in(int argc, char **argv) {
     tx_cmd t;
     int rc = tx_begin(&t, "opt-in", argc, argv, OPTIN_HELP);
@@ -1085,13 +1431,23 @@ static int op_opt_in(int argc, char **argv) {
         if (!*vs || *end || v == 0 || v > 100000000ull) return cli_usage_error("operator opt-in: --sig-valid-secs: 1..1e8");
         valid = v;
     }
-    uint8_t bsk[32], salt[32];
+    uint8_t bsk[32], salt[32], id[32];
     if ((rc = load_opt_in_bls(bsk, &t, bkf, bpw))) return rc;
     if ((rc = tx_connect(&t, true))) goto out;
     if (t.st.poa_enabled && !t.st.whitelisted) {
-        rc = cli_error("operator opt-in: the AVS's PoA whitelist is enabled and this operator is not on it (ask the AVS team)");
+        rc = cli_error("operator opt-in: the AVS's PoA whitelist is enabled and this operator is not on it (ask the AVS team); nothing sent");
         goto out;
     }
+    for (int i = 0; i < nq; i++)
+        if (q[i] < t.st.quorum_count && mpavs_u256_bit(&t.st.quorum_bitmap, q[i])) {
+            rc = cli_error("operator opt-in: already registered in quorum %u; nothing sent", q[i]);
+            goto out;
+        }
+    for (int i = 0; i < nq; i++)
+        if (q[i] >= t.st.quorum_count) {
+            rc = cli_error("operator opt-in: quorum %u does not exist (the AVS has %u); nothing sent", q[i], t.st.quorum_count);
+            goto out;
+        }
     if (mpavs_random_bytes(salt, sizeof salt)) {
         rc = cli_error("operator opt-in: no randomness from the OS");
         goto out;
@@ -1104,10 +1460,11 @@ static int op_opt_in(int argc, char **argv) {
                  "registerOperator(bytes,string,((uint256,uint256),(uint256,uint256),(uint256[2],uint256[2])),"
                  "(bytes,bytes32,uint256))",
                  args};
-    if ((rc = confirm(&t.n, &t.me, &p, 1, t.s.yes))) goto out;
-    uint8_t id[32];
-    if (mpavs_contracts_opt_in(&t.c, &t.n.d, t.sk, bsk, q, (size_t)nq, sock, salt, expiry) ||
-        mpavs_contracts_operator_id(&t.c, &t.n.d, &t.me, id)) {
+    opt_in_arg oa = {bsk, q, nq, sock, salt, expiry};
+    rc = tx_run(&t, &p, 1, opt_in_run, &oa);
+    if (rc < 0) rc = 0;
+    else if (rc) goto out;
+    else if (mpavs_contracts_operator_id(&t.c, &t.n.d, &t.me, id)) {
         rc = tx_fail(&t);
     } else {
         printf("opted in (gas used %llu)\n", (unsigned long long)t.c.gas_used);
@@ -1131,11 +1488,13 @@ static int op_opt_out(int argc, char **argv) {
     quorums_text(qt, sizeof qt, q, nq);
     snprintf(args, sizeof args, "    quorumNumbers = %s\n", qt);
     tx_plan p = {"RegistryCoordinator", &t.n.d.registry_coordinator, "deregisterOperator(bytes)", args};
-    if (!(rc = confirm(&t.n, &t.me, &p, 1, t.s.yes))) {
-        if (mpavs_contracts_opt_out(&t.c, &t.n.d, q, (size_t)nq)) rc = tx_fail(&t);
-        else printf("opted out of %s (gas used %llu)\n", qt, (unsigned long long)t.c.gas_used);
-    }
-    return tx_end(&t, rc);
+    for (int i = 0; i < nq; i++)
+        if (q[i] >= t.st.quorum_count || !mpavs_u256_bit(&t.st.quorum_bitmap, q[i]))
+            return tx_end(&t, cli_error("operator opt-out: not registered in quorum %u; nothing sent", q[i]));
+    opt_out_arg oa = {q, nq};
+    rc = tx_run(&t, &p, 1, opt_out_run, &oa);
+    if (!rc) printf("opted out of %s (gas used %llu)\n", qt, (unsigned long long)t.c.gas_used);
+    return tx_end(&t, rc < 0 ? 0 : rc);
 }
 
 /* ---------------- status ---------------- */
@@ -1193,6 +1552,13 @@ static int attestation_account(mpavs_address *addr, bool *have, const char *addr
     return rc;
 }
 
+static int read_only_operator(mpavs_address *me, cli_args *a, const char *key_file) {
+    const char *opa = cli_opt(a, "operator"), *ef = getenv("ETH_FROM");
+    if (opa) return parse_addr_opt(me, "operator", opa);
+    if (ef && *ef) return mpavs_address_parse(me, ef) ? cli_usage_error("operator: ETH_FROM is not an address: '%s'", ef) : 0;
+    return file_address(me, key_file);
+}
+
 static const char *avs_status_name(uint8_t s) {
     return s == 0 ? "never" : s == 1 ? "registered" : s == 2 ? "deregistered" : "unknown";
 }
@@ -1215,7 +1581,9 @@ static int op_status(int argc, char **argv) {
     mpavs_address me, att;
     bool have_att;
     char path[4096];
+    const char *ef = getenv("ETH_FROM");
     if (opa) rc = parse_addr_opt(&me, "operator", opa);
+    else if (ef && *ef && !ekf) rc = mpavs_address_parse(&me, ef) ? cli_usage_error("operator status: ETH_FROM is not an address") : 0;
     else if (!(rc = ekf ? copy_str(path, sizeof path, ekf, "--ecdsa-key-file") : key_path(path, sizeof path, dir, name, false)))
         rc = file_address(&me, path);
     if (!rc) rc = attestation_account(&att, &have_att, aa, akf);
@@ -1226,7 +1594,7 @@ static int op_status(int argc, char **argv) {
         have_file_id = file_operator_id(file_id, path);
 
     mpavs_contracts_ctx c;
-    if ((rc = net_connect(&c, &n, NULL))) return rc;
+    if ((rc = net_connect(&c, &n, NULL, NULL))) return rc;
     mpavs_contracts_standing *st = calloc(1, sizeof *st);
     if (!st) {
         net_close(&c);

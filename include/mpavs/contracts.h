@@ -211,6 +211,25 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_strategy_token(mpavs_contracts_c
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_deposit_into(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
                                                              const mpavs_address *strategy, const mpavs_u256 *amount);
 
+/**
+ * A token's balanceOf(owner) and allowance(owner, spender), for checks before a deposit.
+ * Out: *balance, *allowance. Returns OK, ERR_RPC, ERR_REVERTED or ERR_DECODE.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_token_funds(mpavs_contracts_ctx *c, mpavs_u256 *balance,
+                                                            mpavs_u256 *allowance, const mpavs_address *token,
+                                                            const mpavs_address *owner, const mpavs_address *spender);
+/** token.approve(spender, amount) from the sender. */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_approve(mpavs_contracts_ctx *c, const mpavs_address *token,
+                                                        const mpavs_address *spender, const mpavs_u256 *amount);
+/**
+ * StrategyManager(d->strategy_manager).depositIntoStrategy(strategy, token, amount) alone, for a
+ * sender whose allowance already covers amount (see mpavs_contracts_token_funds).
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_deposit_approved(mpavs_contracts_ctx *c,
+                                                                 const mpavs_contracts_deployment *d,
+                                                                 const mpavs_address *strategy,
+                                                                 const mpavs_address *token, const mpavs_u256 *amount);
+
 /** DelegationManager.operatorShares(operator, strategy). Out: *shares. */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_operator_shares(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
                                                                 mpavs_u256 *shares, const mpavs_address *operator_addr,
