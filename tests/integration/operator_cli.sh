@@ -114,9 +114,31 @@ if env -u MPAVS_KEY_PASSWORD setsid -w "$MPAVS" operator keys show --keys-dir "$
 "$CAST" send --rpc-url "$URL" --private-key "$DEPLOYER" "$TOKEN" "transfer(address,uint256)" "$OPADDR" 10000000000000000000 >/dev/null \
   || abort "fund the operator with test tokens"
 NET="--network devnet --deployment $DEP --keys-dir $KD --key op"
-# wrong chain for a preset
-if "$MPAVS" operator register --network holesky --rpc-url "$URL" --keys-dir "$KD" --key op --yes >hm.out 2>&1; then ko "chain mismatch refused"; else
-  grep -q "is chain 31337 but --network holesky is chain 17000" hm.out && ok "chain mismatch refused" || ko "chain mismatch: $(cat hm.out)"; fi
+# networks: holesky retired, hoodi/sepolia need the AVS's deployment file, chain ids checked
+"$MPAVS" operator status --network holesky --rpc-url "$URL" --operator "$OPADDR" >ho.out 2>&1
+check "holesky refused (usage error)" "2" "$?"
+grep -q "shut down in 2025" ho.out && grep -q "hoodi" ho.out && grep -q "sepolia" ho.out && ok "holesky message says where to go" || ko "holesky: $(cat ho.out)"
+"$MPAVS" operator status --network hoodi --rpc-url "$URL" --operator "$OPADDR" >hd.out 2>&1
+check "hoodi without a deployment file (usage error)" "2" "$?"
+grep -q -- "--deployment FILE" hd.out && ok "hoodi asks for the AVS deployment file" || ko "hoodi: $(cat hd.out)"
+if "$MPAVS" operator register --network sepolia --registry-coordinator "$RC" --rpc-url "$URL" --keys-dir "$KD" --key op --yes >hm.out 2>&1; then ko "chain mismatch refused"; else
+  grep -q "is chain 31337 but --network sepolia is chain 11155111" hm.out && ok "chain mismatch refused" || ko "chain mismatch: $(cat hm.out)"; fi
+if "$MPAVS" operator status --network hoodi --deployment "$DEP" --operator "$OPADDR" >hf.out 2>&1; then ko "deployment file of another chain refused"; else
+  grep -q "is for chain 31337 but --network hoodi is chain 560048" hf.out && ok "deployment file of another chain refused" || ko "hoodi file: $(cat hf.out)"; fi
+# ETH_RPC_URL: used without --rpc-url, and it wins over the deployment file's rpcUrl
+ETH_RPC_URL=$URL "$MPAVS" operator status --network custom --registry-coordinator "$RC" --operator "$OPADDR" >er.out 2>&1
+check "ETH_RPC_URL used (custom network)" "$URL never" "$(field er.out attestation_rpc_url) $(field er.out avs_status)"
+jq '.rpcUrl = "http://127.0.0.1:1"' "$DEP" >deadrpc.json
+ETH_RPC_URL=$URL "$MPAVS" operator status --network custom --deployment deadrpc.json --operator "$OPADDR" >er2.out 2>&1
+check "ETH_RPC_URL wins over the deployment's rpcUrl" "never" "$(field er2.out avs_status)"
+"$MPAVS" operator status --network custom --deployment deadrpc.json --operator "$OPADDR" >/dev/null 2>&1
+check "without ETH_RPC_URL the deployment's rpcUrl is used (unreachable)" "1" "$?"
+nonce() { "$CAST" nonce --rpc-url "$URL" "$OPADDR"; }
+# txf HASH FIELD: a field of a mined transaction (eth_getTransactionByHash) in decimal
+txf() { "$CAST" to-dec "$("$CAST" tx --rpc-url "$URL" "$1" --json | jq -r ".$2")"; }
+# sent transactions: "transaction sent: 0x…" lines
+# (anywhere on a line: the prompt on stderr has no newline)
+sent_hashes() { grep -o 'transaction sent: 0x[0-9a-f]\{64\}' "$1" | sed 's/^transaction sent: //'; }
 # refusal at the prompt
 echo n | "$MPAVS" operator register $NET >reg0.out 2>reg0.err
 rc=$?
@@ -126,19 +148,66 @@ grep -q "aborted" reg0.err && grep -q "registerAsOperator((address,address,uint3
 "$MPAVS" operator register $NET </dev/null >reg1.out 2>&1
 check "register refused on EOF" "1" "$?"
 check "still not an operator" "false" "$("$CAST" call --rpc-url "$URL" "$DM" "isOperator(address)(bool)" "$OPADDR")"
-"$MPAVS" operator register $NET --yes >reg.out 2>&1 || ko "register: $(cat reg.out)"
+# dry run: the plan with gas, nothing sent
+N0=$(nonce)
+"$MPAVS" operator register $NET --dry-run >dry.out 2>&1 || ko "register --dry-run: $(cat dry.out)"
+grep -q "^  estimated gas: [1-9][0-9]* (gas limit [1-9]" dry.out && grep -q "^  max cost: .* ETH (" dry.out \
+  && grep -q "^dry run: simulated with eth_call, nothing sent" dry.out && ok "dry run prints gas and cost" || ko "dry run: $(cat dry.out)"
+check "dry run sends nothing (nonce unchanged)" "$N0" "$(nonce)"
+check "dry run: still not an operator" "false" "$("$CAST" call --rpc-url "$URL" "$DM" "isOperator(address)(bool)" "$OPADDR")"
+# ETH_FROM must be the key's address
+ETH_FROM=$ATTADDR "$MPAVS" operator register $NET --yes >ef.out 2>&1
+check "ETH_FROM of another account refused (usage error)" "2" "$?"
+check "ETH_FROM refusal sends nothing" "$N0" "$(nonce)"
+# a gas limit cap below the estimate: refused before sending
+"$MPAVS" operator register $NET --gas-limit 21000 --yes >gc.out 2>&1
+check "gas estimate above --gas-limit refused" "1" "$?"
+grep -q "exceeds the gas limit cap 21000" gc.out && ok "gas cap message" || ko "gas cap: $(cat gc.out)"
+check "gas cap refusal sends nothing" "$N0" "$(nonce)"
+# fee caps respected by the mined transaction
+BASE=$("$CAST" basefee --rpc-url "$URL")
+MAXFEE=$(( BASE * 3 / 2 + 1000 ))
+"$MPAVS" operator register $NET --yes --gas-limit 400000 --max-fee-per-gas "${MAXFEE}wei" --max-priority-fee-per-gas 0.000001gwei >reg.out 2>&1 \
+  || ko "register: $(cat reg.out)"
+H=$(sent_hashes reg.out | tail -1)
+[ ${#H} -eq 66 ] && ok "register prints the transaction hash" || ko "register hash: $(cat reg.out)"
+check "mined maxFeePerGas = the cap" "$MAXFEE" "$(txf "$H" maxFeePerGas)"
+check "mined maxPriorityFeePerGas = the cap" "1000" "$(txf "$H" maxPriorityFeePerGas)"
+G=$(txf "$H" gas)
+[ "$G" -le 400000 ] && ok "mined gas limit within --gas-limit ($G)" || ko "gas limit $G > 400000"
+check "register transaction from the operator" "$(echo "$OPADDR" | lower)" "$("$CAST" tx --rpc-url "$URL" "$H" from | lower)"
 check "registered (cast isOperator)" "true" "$("$CAST" call --rpc-url "$URL" "$DM" "isOperator(address)(bool)" "$OPADDR")"
 "$MPAVS" operator register $NET --yes >reg2.out 2>&1 && grep -q "already" reg2.out && ok "register is idempotent" || ko "register again: $(cat reg2.out)"
 
-# deposit
-if "$MPAVS" operator deposit $NET --amount 1.5 --yes >/dev/null 2>&1; then ko "fractional amount without --decimals refused"; else ok "fractional amount without --decimals refused"; fi
-"$MPAVS" operator deposit $NET --amount 2.5 --decimals token --yes >dep.out 2>&1 || ko "deposit: $(cat dep.out)"
+# deposit: token units by default, --wei raw, balance checked before anything is sent
+"$MPAVS" operator deposit $NET --amount 1.5 --wei --yes >/dev/null 2>&1
+check "fractional amount with --wei refused (usage error)" "2" "$?"
+N1=$(nonce)
+"$MPAVS" operator deposit $NET --amount 11 --yes >big.out 2>&1
+check "deposit above the balance refused" "1" "$?"
+grep -q "balance 10 is below the amount 11; nothing sent" big.out && ok "balance pre-check message (token units)" || ko "balance check: $(cat big.out)"
+check "balance refusal sends nothing (nonce unchanged)" "$N1" "$(nonce)"
+check "no allowance left behind" "0" "$("$CAST" call --rpc-url "$URL" "$TOKEN" "allowance(address,address)(uint256)" "$OPADDR" "$(jq -r .strategyManager "$DEP")" | awk '{print $1}')"
+"$MPAVS" operator deposit $NET --amount 2 --dry-run >ddry.out 2>&1 || ko "deposit --dry-run: $(cat ddry.out)"
+check "deposit dry run sends nothing" "$N1" "$(nonce)"
+grep -q "not simulated (it depends on transaction 1" ddry.out && ok "deposit dry run: the deposit waits for the approve" || ko "deposit dry run: $(cat ddry.out)"
+"$MPAVS" operator deposit $NET --amount 2.5 --yes >dep.out 2>&1 || ko "deposit: $(cat dep.out)"
 grep -q "approve(address,uint256)" dep.out && grep -q "depositIntoStrategy(address,address,uint256)" dep.out && ok "deposit plan" || ko "deposit plan: $(cat dep.out)"
+check "deposit prints two transaction hashes" "2" "$(sent_hashes dep.out | wc -l)"
+grep -q "amount = 2500000000000000000 (2.5 token units, decimals 18)" dep.out && ok "deposit amount in token units" || ko "deposit amount: $(cat dep.out)"
 SHARES=$("$CAST" call --rpc-url "$URL" "$DM" "operatorShares(address,address)(uint256)" "$OPADDR" "$STRATEGY" | awk '{print $1}')
 check "operator shares (cast)" "2500000000000000000" "$SHARES"
 check "deposit prints shares" "$SHARES" "$(field dep.out operator_shares)"
-"$MPAVS" operator deposit $NET --check >chk.out 2>&1
-check "deposit --check" "$SHARES" "$(field chk.out operator_shares)"
+env -u MPAVS_KEY_PASSWORD setsid -w "$MPAVS" operator deposit $NET --check </dev/null >chk.out 2>&1
+check "deposit --check (no password needed)" "$SHARES" "$(field chk.out operator_shares)"
+# an allowance that already covers the amount: no approve
+SMGR=$(jq -r .strategyManager "$DEP")
+"$CAST" send --rpc-url "$URL" --private-key "$OPKEY" "$TOKEN" "approve(address,uint256)" "$SMGR" 1000000000000000000 >/dev/null || ko "cast approve"
+"$MPAVS" operator deposit $NET --amount 1000000000000000000 --wei --yes >dep2.out 2>&1 || ko "deposit with allowance: $(cat dep2.out)"
+check "no approve when the allowance covers the amount (one transaction)" "1" "$(sent_hashes dep2.out | wc -l)"
+grep -q "approve(address,uint256)" dep2.out && ko "deposit plan shows an approve" || ok "deposit plan without approve"
+SHARES=$("$CAST" call --rpc-url "$URL" "$DM" "operatorShares(address,address)(uint256)" "$OPADDR" "$STRATEGY" | awk '{print $1}')
+check "shares after both deposits (cast)" "3500000000000000000" "$SHARES"
 
 # PoA: enabled and not whitelisted → opt-in refused before sending
 "$CAST" send --rpc-url "$URL" --private-key "$DEPLOYER" "$SM" "enablePoA()" >/dev/null || ko "enablePoA"
@@ -147,7 +216,15 @@ if "$MPAVS" operator opt-in $NET --yes >poa.out 2>&1; then ko "PoA refusal"; els
 "$CAST" send --rpc-url "$URL" --private-key "$DEPLOYER" "$SM" "whitelistOperator(address)" "$OPADDR" >/dev/null || ko "whitelistOperator"
 
 # opt-in
+"$MPAVS" operator opt-in $NET --quorums 0 --socket "op.example:9000" --dry-run >oid.out 2>&1 || ko "opt-in --dry-run: $(cat oid.out)"
+check "opt-in dry run: not registered (cast)" "0" "$("$CAST" call --rpc-url "$URL" "$RC" "getOperatorStatus(address)(uint8)" "$OPADDR")"
+grep -q "^  estimated gas: [1-9]" oid.out && ok "opt-in dry run estimates gas" || ko "opt-in dry run: $(cat oid.out)"
 "$MPAVS" operator opt-in $NET --quorums 0 --socket "op.example:9000" --yes >oi.out 2>&1 || ko "opt-in: $(cat oi.out)"
+check "opt-in prints its transaction hash" "1" "$(sent_hashes oi.out | wc -l)"
+N2=$(nonce)
+"$MPAVS" operator opt-in $NET --quorums 0 --yes >oi2.out 2>&1
+grep -q "already registered in quorum 0; nothing sent" oi2.out && ok "opt-in again refused before sending" || ko "opt-in again: $(cat oi2.out)"
+check "opt-in refusal sends nothing" "$N2" "$(nonce)"
 CHAIN_ID=$("$CAST" call --rpc-url "$URL" "$RC" "getOperatorId(address)(bytes32)" "$OPADDR")
 check "opt-in operator id (cast)" "$BLSID" "$CHAIN_ID"
 check "opt-in prints operator id" "$BLSID" "$(field oi.out operator_id)"
@@ -199,8 +276,13 @@ grep -q "^operator $OPADDR id $CHAIN_ID .*status registered" ds.out && ok "devne
 check "devnet status operators" "1" "$(field ds.out operators)"
 check "devnet status confirmed_states" "0" "$(field ds.out confirmed_states)"
 
-# opt-out, answering y at the prompt
-echo y | "$MPAVS" operator opt-out $NET --quorums 0 >oo.out 2>&1 || ko "opt-out: $(cat oo.out)"
+# opt-out, answering y at the prompt, as a legacy transaction with a gas price cap
+GP=$("$CAST" gas-price --rpc-url "$URL")
+echo y | "$MPAVS" operator opt-out $NET --quorums 0 --legacy --max-fee-per-gas "$GP" >oo.out 2>&1 || ko "opt-out: $(cat oo.out)"
+H=$(sent_hashes oo.out | tail -1)
+check "opt-out --legacy: type 0 transaction" "0" "$(txf "$H" type)"
+GPM=$(txf "$H" gasPrice)
+[ -n "$GPM" ] && [ "$GPM" -le "$GP" ] && ok "opt-out --legacy: gas price $GPM within the cap $GP" || ko "legacy gas price '$GPM' > $GP"
 check "deregistered (cast)" "2" "$("$CAST" call --rpc-url "$URL" "$RC" "getOperatorStatus(address)(uint8)" "$OPADDR")"
 "$MPAVS" operator status $NET >st5.out 2>&1
 check "status after opt-out" "deregistered 0x0" "$(field st5.out avs_status) $(field st5.out quorum_bitmap)"
