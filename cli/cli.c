@@ -66,6 +66,13 @@ bool cli_args_init(cli_args *a, int argc, char **argv) {
     return true;
 }
 
+const char *cli_rpc_url(cli_args *a) {
+    const char *u = cli_opt(a, "rpc-url");
+    if (u) return u;
+    u = getenv("ETH_RPC_URL");
+    return u && *u ? u : NULL;
+}
+
 const char *cli_opt(cli_args *a, const char *name) {
     size_t nl = strlen(name);
     for (int i = 1; i < a->argc; i++) {

@@ -52,6 +52,11 @@ bool cli_args_init(cli_args *a, int argc, char **argv);
  * consumed, or NULL when absent.
  */
 const char *cli_opt(cli_args *a, const char *name);
+/**
+ * "--rpc-url URL", else the environment variable ETH_RPC_URL (Foundry's convention; ignored
+ * when empty), else NULL. Every command that takes --rpc-url reads it through this.
+ */
+const char *cli_rpc_url(cli_args *a);
 /** True if flag "--name" is present; marks it consumed. */
 bool cli_flag(cli_args *a, const char *name);
 /**

@@ -107,7 +107,7 @@ static int deploy(int argc, char **argv) {
               "    (devnet QE identity), AttestationVerifier and TEELivenessVerifier. Writes every address to\n"
               "    --out as JSON. On-chain quotes need the P-256 precompile (anvil --hardfork osaka).\n\n"
               "OPTIONS\n"
-              "  --rpc-url URL         the node\n"
+              "  --rpc-url URL         the node (default: env ETH_RPC_URL)\n"
               "  --private-key 0xKEY   the deployer (holds the test-token supply)\n"
               "  --out FILE            where to write the deployment JSON\n"
               "  --artifacts DIR       forge output (default contracts/out)\n"
@@ -122,13 +122,13 @@ static int deploy(int argc, char **argv) {
     }
     cli_args a;
     if (!cli_args_init(&a, argc, argv)) return 2;
-    const char *url = cli_opt(&a, "rpc-url"), *keyhex = cli_opt(&a, "private-key"), *out = cli_opt(&a, "out");
+    const char *url = cli_rpc_url(&a), *keyhex = cli_opt(&a, "private-key"), *out = cli_opt(&a, "out");
     const char *art = cli_opt(&a, "artifacts"), *ms = cli_opt(&a, "min-stake"), *mre = cli_opt(&a, "mrenclave");
     const char *ca = cli_opt(&a, "devnet-ca");
     bool poa = cli_flag(&a, "poa");
     char *pos[1];
     if (cli_positionals(&a, pos, 1) != 0) return 2;
-    if (!url) return cli_usage_error("devnet deploy: --rpc-url URL is required");
+    if (!url) return cli_usage_error("devnet deploy: --rpc-url URL (or ETH_RPC_URL) is required");
     if (!out) return cli_usage_error("devnet deploy: --out FILE is required");
     uint8_t key[32], mr[32];
     int rc = parse32(key, "deploy", "private-key", keyhex);
@@ -167,7 +167,7 @@ static int register_operator(int argc, char **argv) {
               "    operator id (keccak256 of the G1 key). Keys on the command line: devnet only; for key files\n"
               "    and prompts use `mpavs operator`.\n\n"
               "OPTIONS\n"
-              "  --rpc-url URL, --deployment FILE   the node and the deployment JSON\n"
+              "  --rpc-url URL, --deployment FILE   the node (default: env ETH_RPC_URL) and the deployment JSON\n"
               "  --private-key 0xKEY   the operator's account\n"
               "  --bls-key 0xSECRET    the operator's BLS secret key\n"
               "  --deposit WEI         tokens to fund and deposit (default 1e18)\n"
@@ -181,7 +181,7 @@ static int register_operator(int argc, char **argv) {
     }
     cli_args a;
     if (!cli_args_init(&a, argc, argv)) return 2;
-    const char *url = cli_opt(&a, "rpc-url"), *dep = cli_opt(&a, "deployment"), *keyhex = cli_opt(&a, "private-key");
+    const char *url = cli_rpc_url(&a), *dep = cli_opt(&a, "deployment"), *keyhex = cli_opt(&a, "private-key");
     const char *blshex = cli_opt(&a, "bls-key"), *amt = cli_opt(&a, "deposit"), *funder = cli_opt(&a, "funder-key");
     const char *sock = cli_opt(&a, "socket");
     char *pos[1];
@@ -237,7 +237,7 @@ static int add_pck(int argc, char **argv) {
               "    certification data of an SGX v3 quote (--quote, raw bytes) or of a quote made by the devnet\n"
               "    CA in DIR. Verify a real quote's PCK chain off-chain first (`mpavs quote verify`).\n\n"
               "OPTIONS\n"
-              "  --rpc-url URL, --deployment FILE   the node and the deployment JSON\n"
+              "  --rpc-url URL, --deployment FILE   the node (default: env ETH_RPC_URL) and the deployment JSON\n"
               "  --private-key 0xKEY   the verifier's owner (the deployer)\n"
               "  --devnet-ca DIR       a devnet CA directory (`mpavs attest devnet-ca`)\n"
               "  --quote FILE          a raw quote file\n\n"
@@ -249,7 +249,7 @@ static int add_pck(int argc, char **argv) {
     }
     cli_args a;
     if (!cli_args_init(&a, argc, argv)) return 2;
-    const char *url = cli_opt(&a, "rpc-url"), *dep = cli_opt(&a, "deployment"), *keyhex = cli_opt(&a, "private-key");
+    const char *url = cli_rpc_url(&a), *dep = cli_opt(&a, "deployment"), *keyhex = cli_opt(&a, "private-key");
     const char *ca = cli_opt(&a, "devnet-ca"), *qf = cli_opt(&a, "quote");
     char *pos[1];
     if (cli_positionals(&a, pos, 1) != 0) return 2;
@@ -284,7 +284,7 @@ static const char STATUS_HELP[] =
     "      last --last of them: `state committee ID block N tx HASH metadata 0x.. state 0x..`.\n\n"
     "OPTIONS\n"
     "  --deployment FILE     deployment JSON (default .devnet/deployment.json)\n"
-    "  --rpc-url URL         node (default: the deployment's rpcUrl)\n"
+    "  --rpc-url URL         node (default: env ETH_RPC_URL, else the deployment's rpcUrl)\n"
     "  --from-block N        first block to scan for events (default 0)\n"
     "  --last N              how many confirmed states to list (default 10; 0: all)\n\n"
     "EXAMPLES\n"
@@ -380,7 +380,7 @@ static int status(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) return fputs(STATUS_HELP, stdout), 0;
     cli_args a;
     if (!cli_args_init(&a, argc, argv)) return 2;
-    const char *dep = cli_opt(&a, "deployment"), *url = cli_opt(&a, "rpc-url");
+    const char *dep = cli_opt(&a, "deployment"), *url = cli_rpc_url(&a);
     uint64_t from = 0, last = 10;
     int rc = parse_count(&from, cli_opt(&a, "from-block"), 63, "--from-block");
     if (!rc) rc = parse_count(&last, cli_opt(&a, "last"), 31, "--last");

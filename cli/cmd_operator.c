@@ -31,6 +31,7 @@
 
 #define DEFAULT_DEPLOYMENT ".devnet/deployment.json"
 #define DEFAULT_KEY_NAME "operator"
+#define MIN_PASSWORD_LEN 8
 
 /* ---------------- help texts ---------------- */
 
@@ -78,7 +79,8 @@ static const char KEYS_CREATE_HELP[] =
     "    lost BLS key means re-registering the operator.\n\n"
     "OPTIONS\n"
     "  --key-type TYPE       bls or ecdsa\n" KEYDIR_OPTS
-    "  --insecure-scrypt     scrypt n = 2^12 instead of 2^18 (tests only)\n\n"
+    "  --insecure-scrypt     scrypt n = 2^12 instead of 2^18 (tests only)\n"
+    "  --allow-short-password  accept a password of fewer than 8 characters (refused by default)\n\n"
     "EXAMPLES\n"
     "    mpavs operator keys create --key-type ecdsa operator\n"
     "    mpavs operator keys create --key-type bls operator\n";
@@ -92,18 +94,20 @@ static const char KEYS_IMPORT_HELP[] =
     "    [1, r). \"-\" reads the secret from standard input (keeps it out of the shell history).\n\n"
     "OPTIONS\n"
     "  --key-type TYPE       bls or ecdsa\n" KEYDIR_OPTS
-    "  --insecure-scrypt     scrypt n = 2^12 (tests only)\n\n"
+    "  --insecure-scrypt     scrypt n = 2^12 (tests only)\n"
+    "  --allow-short-password  accept a password of fewer than 8 characters (refused by default)\n\n"
     "EXAMPLES\n"
     "    echo 0x<64 hex digits> | mpavs operator keys import --key-type ecdsa operator -\n";
 
 static const char KEYS_LIST_HELP[] =
     "NAME\n    mpavs operator keys list - list the operator key files\n\n"
-    "SYNOPSIS\n    mpavs operator keys list [--keys-dir DIR]\n\n"
+    "SYNOPSIS\n    mpavs operator keys list [--keys-dir DIR] [--json]\n\n"
     "DESCRIPTION\n"
     "    One line per key file in the directory: name, type, public identity (ECDSA address from the\n"
     "    file's address field; BLS operatorId from its pubKey field), path. Needs no password.\n\n"
     "OPTIONS\n"
-    "  --keys-dir DIR        key directory (default $HOME/.eigenlayer/operator_keys)\n\n"
+    "  --keys-dir DIR        key directory (default $HOME/.eigenlayer/operator_keys)\n"
+    "  --json                a JSON array of {name, type, address | operator_id, path}\n\n"
     "EXAMPLES\n    mpavs operator keys list\n";
 
 static const char KEYS_SHOW_HELP[] =
@@ -184,7 +188,7 @@ static const char STATUS_HELP[] =
     "NAME\n    mpavs operator status - an operator's registration, stake and liveness\n\n"
     "SYNOPSIS\n    mpavs operator status --network NAME [--operator ADDR | --key NAME] [--attestation-profile P]\n"
     "                          [--liveness-verifier ADDR] [--attestation-rpc-url URL]\n"
-    "                          [--attestation-address ADDR | --attestation-key-file F] [network options]\n\n"
+    "                          [--attestation-address ADDR | --attestation-key-file F] [--json] [network options]\n\n"
     "DESCRIPTION\n"
     "    Prints one `key: value` line each: network, chain_id, operator, eigenlayer_operator,\n"
     "    avs_status (never/registered/deregistered), operator_id, quorum_bitmap, stake_quorum_<q> for\n"
@@ -206,6 +210,8 @@ static const char STATUS_HELP[] =
     "  --attestation-rpc-url URL  attestation chain RPC (default the profile's, else --rpc-url)\n"
     "  --attestation-address ADDR  account paying liveness transactions\n"
     "  --attestation-key-file F    file holding that account's hex private key (AttestationLayerEcdsaKeyFile)\n"
+    "  --json                one JSON object with the same keys (booleans and small numbers typed; big\n"
+    "                        numbers, addresses and hashes as strings)\n"
     NETWORK_OPTS "\n"
     "EXAMPLES\n    mpavs operator status --network mainnet --operator 0x...\n"
     "    ETH_RPC_URL=https://... mpavs operator status --network hoodi --deployment avs-hoodi.json\n";
@@ -374,7 +380,7 @@ static int print_bls_public(const uint8_t sk[32]) {
 
 /* Encrypt and write a key (sk: 32 bytes) to its file; prints the public parts and the path. */
 static int write_key(const char *dir, const char *name, bool bls, const uint8_t sk[32], const char *pwfile,
-                     bool weak) {
+                     bool weak, bool short_ok) {
     char path[4096];
     int rc = key_path(path, sizeof path, dir, name, bls);
     if (rc) return rc;
@@ -382,6 +388,11 @@ static int write_key(const char *dir, const char *name, bool bls, const uint8_t 
     if ((rc = make_dirs(dir))) return rc;
     char *pw = get_password(pwfile, path, true);
     if (!pw) return 1;
+    if (!short_ok && strlen(pw) < MIN_PASSWORD_LEN) {
+        free_secret(pw);
+        return cli_error("operator keys: the password has fewer than %d characters: choose a longer one "
+                         "(--allow-short-password to accept it anyway); nothing written", MIN_PASSWORD_LEN);
+    }
     char *json = NULL;
     mpavs_ecdsa_ctx *ec = NULL;
     mpavs_address addr;
@@ -454,7 +465,7 @@ static int keys_add(int argc, char **argv, bool import) {
     int bls = key_type(cli_opt(&a, "key-type"), true);
     if (bls == 2) return 2;
     const char *pwf = cli_opt(&a, "password-file");
-    bool weak = cli_flag(&a, "insecure-scrypt");
+    bool weak = cli_flag(&a, "insecure-scrypt"), short_ok = cli_flag(&a, "allow-short-password");
     int rc = keys_dir(dir, sizeof dir, cli_opt(&a, "keys-dir"));
     if (rc) return rc;
     int n = cli_positionals(&a, pos, 3);
@@ -477,7 +488,7 @@ static int keys_add(int argc, char **argv, bool import) {
             rc = cli_error("operator keys create: no randomness from the OS");
         mpavs_ecdsa_ctx_destroy(ec);
     }
-    if (!rc) rc = write_key(dir, pos[0], bls, sk, pwf, weak);
+    if (!rc) rc = write_key(dir, pos[0], bls, sk, pwf, weak, short_ok);
     mpavs_wipe(sk, sizeof sk);
     return rc;
 }
@@ -516,14 +527,16 @@ static int keys_list(int argc, char **argv) {
     cli_args a;
     if (!cli_args_init(&a, argc, argv)) return 2;
     char dir[4096], *pos[1];
+    bool js = cli_flag(&a, "json");
     int rc = keys_dir(dir, sizeof dir, cli_opt(&a, "keys-dir"));
     if (rc) return rc;
     if (cli_positionals(&a, pos, 1) != 0) return cli_usage_error("operator keys list: unexpected argument");
     DIR *dh = opendir(dir);
     if (!dh) {
-        if (errno == ENOENT) return 0; /* no keys yet */
+        if (errno == ENOENT) return js ? (puts("[]"), 0) : 0; /* no keys yet */
         return cli_error("operator keys list: %s: %s", dir, strerror(errno));
     }
+    json_t *arr = js ? json_array() : NULL;
     char **names = NULL;
     size_t n = 0, cap = 0;
     struct dirent *e;
@@ -549,10 +562,26 @@ static int keys_list(int argc, char **argv) {
         char path[8300], id[120];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         file_identity(id, sizeof id, path, bls);
-        printf("%.*s\t%s\t%s\t%s\n", (int)(l - (bls ? 13 : 15)), names[i], bls ? "bls" : "ecdsa", id, path);
+        if (arr) {
+            json_t *o = json_object();
+            const char *sp = strchr(id, ' ');
+            json_object_set_new(o, "name", json_stringn(names[i], l - (bls ? 13 : 15)));
+            json_object_set_new(o, "type", json_string(bls ? "bls" : "ecdsa"));
+            json_object_set_new(o, bls ? "operator_id" : "address", sp ? json_string(sp + 1) : json_null());
+            json_object_set_new(o, "path", json_string(path));
+            json_array_append_new(arr, o);
+        } else {
+            printf("%.*s\t%s\t%s\t%s\n", (int)(l - (bls ? 13 : 15)), names[i], bls ? "bls" : "ecdsa", id, path);
+        }
         free(names[i]);
     }
     free(names);
+    if (arr) {
+        char *t = json_dumps(arr, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (t) puts(t);
+        free(t);
+        json_decref(arr);
+    }
     return rc;
 }
 
@@ -780,9 +809,8 @@ out:
  */
 static int net_parse(cli_args *a, net_cfg *n) {
     memset(n, 0, sizeof *n);
-    const char *net = cli_opt(a, "network"), *dep = cli_opt(a, "deployment"), *url = cli_opt(a, "rpc-url");
+    const char *net = cli_opt(a, "network"), *dep = cli_opt(a, "deployment"), *url = cli_rpc_url(a);
     const char *prof = cli_opt(a, "attestation-profile"), *aurl = cli_opt(a, "attestation-rpc-url");
-    if (!url && getenv("ETH_RPC_URL") && *getenv("ETH_RPC_URL")) url = getenv("ETH_RPC_URL");
     static const struct {
         const char *opt;
         size_t off;
@@ -1563,6 +1591,42 @@ static const char *avs_status_name(uint8_t s) {
     return s == 0 ? "never" : s == 1 ? "registered" : s == 2 ? "deregistered" : "unknown";
 }
 
+/* ---------------- output: "key: value" lines, or one JSON object with --json ---------------- */
+
+static void out_str(json_t *j, const char *k, const char *v) {
+    if (j) json_object_set_new(j, k, json_string(v));
+    else printf("%s: %s\n", k, v);
+}
+
+static void out_bool(json_t *j, const char *k, bool v) {
+    if (j) json_object_set_new(j, k, json_boolean(v));
+    else printf("%s: %s\n", k, v ? "true" : "false");
+}
+
+static void out_u64(json_t *j, const char *k, uint64_t v) {
+    if (j) json_object_set_new(j, k, json_integer((json_int_t)v));
+    else printf("%s: %llu\n", k, (unsigned long long)v);
+}
+
+static void out_addr(json_t *j, const char *k, const mpavs_address *a) {
+    char t[43];
+    mpavs_address_to_checksum(t, a);
+    out_str(j, k, t);
+}
+
+static void out_word(json_t *j, const char *k, const uint8_t w[32]) {
+    char t[67] = "0x";
+    for (int i = 0; i < 32; i++) snprintf(t + 2 + 2 * i, 3, "%02x", w[i]);
+    out_str(j, k, t);
+}
+
+/* Print j (one line) to stdout. */
+static void out_json(json_t *j) {
+    char *t = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (t) puts(t);
+    free(t);
+}
+
 static int op_status(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) return fputs(STATUS_HELP, stdout), 0;
     cli_args a;
@@ -1573,6 +1637,7 @@ static int op_status(int argc, char **argv) {
     const char *opa = cli_opt(&a, "operator"), *name = cli_opt(&a, "key"), *ekf = cli_opt(&a, "ecdsa-key-file");
     const char *bkf = cli_opt(&a, "bls-key-file"), *aa = cli_opt(&a, "attestation-address");
     const char *akf = cli_opt(&a, "attestation-key-file");
+    bool js = cli_flag(&a, "json");
     char dir[4096], *pos[1];
     if ((rc = keys_dir(dir, sizeof dir, cli_opt(&a, "keys-dir")))) return rc;
     if (cli_positionals(&a, pos, 1) != 0) return cli_usage_error("operator status: unexpected argument");
@@ -1594,7 +1659,12 @@ static int op_status(int argc, char **argv) {
         have_file_id = file_operator_id(file_id, path);
 
     mpavs_contracts_ctx c;
-    if ((rc = net_connect(&c, &n, NULL, NULL))) return rc;
+    json_t *j = js ? json_object() : NULL;
+    if (js && !j) return cli_error("operator status: out of memory");
+    if ((rc = net_connect(&c, &n, NULL, NULL))) {
+        json_decref(j);
+        return rc;
+    }
     mpavs_contracts_standing *st = calloc(1, sizeof *st);
     if (!st) {
         net_close(&c);
@@ -1605,21 +1675,25 @@ static int op_status(int argc, char **argv) {
         goto close;
     }
     char bm[80];
-    printf("network: %s\nchain_id: %llu\n", n.network, (unsigned long long)n.d.chain_id);
-    print_address("operator", &me);
-    print_address("registry_coordinator", &n.d.registry_coordinator);
-    print_address("service_manager", &n.d.service_manager);
-    printf("eigenlayer_operator: %s\navs_status: %s\n", st->is_operator ? "true" : "false", avs_status_name(st->avs_status));
-    print_word("operator_id", st->operator_id);
+    out_str(j, "network", n.network);
+    out_u64(j, "chain_id", n.d.chain_id);
+    out_addr(j, "operator", &me);
+    out_addr(j, "registry_coordinator", &n.d.registry_coordinator);
+    out_addr(j, "service_manager", &n.d.service_manager);
+    out_bool(j, "eigenlayer_operator", st->is_operator);
+    out_str(j, "avs_status", avs_status_name(st->avs_status));
+    out_word(j, "operator_id", st->operator_id);
     (void)mpavs_u256_to_hex(bm, sizeof bm, &st->quorum_bitmap);
-    printf("quorum_bitmap: %s\n", bm);
+    out_str(j, "quorum_bitmap", bm);
     for (unsigned q = 0; q < st->quorum_count; q++)
         if (mpavs_u256_bit(&st->quorum_bitmap, q)) {
-            char v[80];
+            char v[80], k[40];
             u256_dec(v, &st->stake[q]);
-            printf("stake_quorum_%u: %s\n", q, v);
+            snprintf(k, sizeof k, "stake_quorum_%u", q);
+            out_str(j, k, v);
         }
-    printf("poa_enabled: %s\nwhitelisted: %s\n", st->poa_enabled ? "true" : "false", st->whitelisted ? "true" : "false");
+    out_bool(j, "poa_enabled", st->poa_enabled);
+    out_bool(j, "whitelisted", st->whitelisted);
     static const uint8_t zero[32];
     const uint8_t *id = memcmp(st->operator_id, zero, 32) ? st->operator_id : have_file_id ? file_id : NULL;
     /* the attestation layer may be another chain */
@@ -1636,21 +1710,24 @@ static int op_status(int argc, char **argv) {
         rc = cli_error("operator status: out of memory");
         goto close;
     }
-    if (n.profile[0]) printf("attestation_profile: %s\n", n.profile);
-    printf("attestation_rpc_url: %s\n", other ? n.att_rpc_url : n.rpc_url);
+    if (n.profile[0]) out_str(j, "attestation_profile", n.profile);
+    out_str(j, "attestation_rpc_url", other ? n.att_rpc_url : n.rpc_url);
     if (n.have_liveness && id) {
         mpavs_contracts_liveness lv;
-        print_address("liveness_verifier", &n.liveness_verifier);
+        out_addr(j, "liveness_verifier", &n.liveness_verifier);
         if (mpavs_contracts_liveness_status(&ac, &lv, &n.liveness_verifier, id)) {
             rc = cli_error("operator status: attestation layer: %s", ac.error.message);
         } else {
-            printf("attested_at: %llu\nattest_validity_seconds: %llu\nliveness_valid_until: %llu\nlive: %s\n",
-                   (unsigned long long)lv.attested_at, (unsigned long long)lv.validity_seconds,
-                   (unsigned long long)lv.valid_until, lv.live ? "true" : "false");
-            print_address("attested_prover", &lv.prover);
+            out_u64(j, "attested_at", lv.attested_at);
+            out_u64(j, "attest_validity_seconds", lv.validity_seconds);
+            out_u64(j, "liveness_valid_until", lv.valid_until);
+            out_bool(j, "live", lv.live);
+            out_addr(j, "attested_prover", &lv.prover);
         }
     } else {
-        printf("liveness: unknown (%s)\n", id ? "no TEELivenessVerifier: give --liveness-verifier" : "no operator id: not registered and no BLS key file");
+        char why[160];
+        snprintf(why, sizeof why, "unknown (%s)", id ? "no TEELivenessVerifier: give --liveness-verifier" : "no operator id: not registered and no BLS key file");
+        out_str(j, "liveness", why);
     }
     if (!rc && have_att) {
         mpavs_u256 bal;
@@ -1661,14 +1738,16 @@ static int op_status(int argc, char **argv) {
         } else {
             char v[80];
             u256_dec(v, &bal);
-            print_address("attestation_account", &att);
-            printf("attestation_balance_wei: %s\n", v);
+            out_addr(j, "attestation_account", &att);
+            out_str(j, "attestation_balance_wei", v);
         }
         mpavs_error_clear(&e);
     }
     if (other) mpavs_rpc_destroy(ac.rpc);
     mpavs_contracts_clear(&ac);
 close:
+    if (j && !rc) out_json(j);
+    json_decref(j);
     free(st);
     net_close(&c);
     return rc;

@@ -18,8 +18,7 @@
 #define MAX_ERRORS 32
 
 static mpavs_rpc *open_rpc(cli_args *a) {
-    const char *url = cli_opt(a, "rpc-url");
-    if (!url) url = getenv("ETH_RPC_URL");
+    const char *url = cli_rpc_url(a);
     if (!url) {
         cli_usage_error("%s: --rpc-url URL is required (or set ETH_RPC_URL)", a->argv[0]);
         return NULL;

@@ -89,10 +89,22 @@ if "$MPAVS" operator keys import --key-type ecdsa $K op "$ATTKEY" >/dev/null 2>&
 echo "$ATTKEY" | "$MPAVS" operator keys import --key-type ecdsa $K att - >att.out 2>&1
 check "keys import from stdin" "$ATTADDR" "$(field att.out address)"
 "$MPAVS" operator keys create --key-type ecdsa $K spare >/dev/null 2>&1 || ko "keys create ecdsa"
+# passwords: at least 8 characters unless --allow-short-password
+MPAVS_KEY_PASSWORD=abc "$MPAVS" operator keys create --key-type ecdsa $K short >sp.out 2>&1
+check "short password refused" "1" "$?"
+grep -q "fewer than 8 characters" sp.out && [ ! -e "$KD/short.ecdsa.key.json" ] && ok "short password: message, no file" || ko "short password: $(cat sp.out)"
+MPAVS_KEY_PASSWORD= "$MPAVS" operator keys create --key-type bls $K short >/dev/null 2>&1
+check "empty password refused" "1" "$?"
+MPAVS_KEY_PASSWORD=abc "$MPAVS" operator keys create --key-type ecdsa $K --allow-short-password short >/dev/null 2>&1
+check "--allow-short-password accepts it" "0" "$?"
+rm -f "$KD/short.ecdsa.key.json"
 "$MPAVS" operator keys list --keys-dir "$KD" >list.out 2>&1
 check "keys list count" "4" "$(wc -l <list.out)"
 grep -q "^op	ecdsa	address $OPADDR	" list.out && ok "keys list ecdsa line" || ko "keys list: $(cat list.out)"
 grep -q "^op	bls	operatorId $BLSID	" list.out && ok "keys list bls line" || ko "keys list: $(cat list.out)"
+"$MPAVS" operator keys list --keys-dir "$KD" --json >listj.out 2>&1
+check "keys list --json parses (ecdsa address, bls operator_id)" "4 $OPADDR $BLSID" \
+  "$(jq -r 'length' listj.out) $(jq -r '.[] | select(.name=="op" and .type=="ecdsa") | .address' listj.out) $(jq -r '.[] | select(.name=="op" and .type=="bls") | .operator_id' listj.out)"
 mkdir -p "$WORK/home/.eigenlayer" && cp -a "$KD" "$WORK/home/.eigenlayer/operator_keys"
 check "keys list defaults to \$HOME" "4" "$(HOME=$WORK/home "$MPAVS" operator keys list | wc -l)"
 "$MPAVS" operator keys show --keys-dir "$KD" op >show.out 2>&1 || ko "keys show"
@@ -250,6 +262,9 @@ check "status attest_validity_seconds (cast)" "$VALID" "$(field st.out attest_va
 check "status never attested" "0 false" "$(field st.out liveness_valid_until) $(field st.out live)"
 check "status attested_prover" "0x0000000000000000000000000000000000000000" "$(field st.out attested_prover)"
 check "status attestation balance (cast)" "$("$CAST" balance --rpc-url "$URL" "$ATTADDR")" "$(field st.out attestation_balance_wei)"
+"$MPAVS" operator status $NET --attestation-address "$ATTADDR" --json >stj.out 2>&1 || ko "status --json: $(cat stj.out)"
+check "status --json parses and agrees" "registered true $CHAIN_ID $STAKE false 31337" \
+  "$(jq -r '"\(.avs_status) \(.eigenlayer_operator) \(.operator_id) \(.stake_quorum_0) \(.live) \(.chain_id)"' stj.out)"
 printf '%s\n' "${ATTKEY#0x}" >att.hex
 "$MPAVS" operator status $NET --attestation-key-file att.hex >st2.out 2>&1
 check "status --attestation-key-file" "$ATTADDR" "$(field st2.out attestation_account)"
@@ -275,6 +290,8 @@ check "default deployment file and rpcUrl" "registered" "$(field st4.out avs_sta
 grep -q "^operator $OPADDR id $CHAIN_ID .*status registered" ds.out && ok "devnet status lists the operator" || ko "devnet status: $(cat ds.out)"
 check "devnet status operators" "1" "$(field ds.out operators)"
 check "devnet status confirmed_states" "0" "$(field ds.out confirmed_states)"
+ETH_RPC_URL=$URL "$MPAVS" devnet status --deployment deadrpc.json >ds3.out 2>&1
+check "devnet status: ETH_RPC_URL wins over the deployment's rpcUrl" "1" "$(field ds3.out operators)"
 
 # opt-out, answering y at the prompt, as a legacy transaction with a gas price cap
 GP=$("$CAST" gas-price --rpc-url "$URL")
