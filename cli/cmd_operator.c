@@ -112,15 +112,30 @@ static const char KEYS_LIST_HELP[] =
 
 static const char KEYS_SHOW_HELP[] =
     "NAME\n    mpavs operator keys show - decrypt a key file and print its public parts\n\n"
-    "SYNOPSIS\n    mpavs operator keys show [--key-type bls|ecdsa] [--keys-dir DIR] [--password-file F] NAME\n\n"
+    "SYNOPSIS\n    mpavs operator keys show [--key-type bls|ecdsa] [--keys-dir DIR] [--password-file F] [--json] NAME\n\n"
     "DESCRIPTION\n"
     "    Decrypts NAME.ecdsa.key.json and/or NAME.bls.key.json (both when --key-type is absent and\n"
     "    both exist) and prints public parts only: the ECDSA address; the BLS G1 key (x, y), G2 key\n"
     "    (x.im, x.re, y.im, y.re) and operatorId = keccak256(G1.x || G1.y). Secrets are never printed.\n"
     "    Exit 1 on a wrong password.\n\n"
     "OPTIONS\n"
-    "  --key-type TYPE       only this file\n" KEYDIR_OPTS "\n"
+    "  --key-type TYPE       only this file\n"
+    "  --json                a JSON array with one object per file (the same keys)\n" KEYDIR_OPTS "\n"
     "EXAMPLES\n    MPAVS_KEY_PASSWORD=... mpavs operator keys show operator\n";
+
+static const char KEYS_EXPORT_HELP[] =
+    "NAME\n    mpavs operator keys export - decrypt a key file and print its private key\n\n"
+    "SYNOPSIS\n    mpavs operator keys export --key-type bls|ecdsa [--keys-dir DIR] [--password-file F] [--yes] NAME\n\n"
+    "DESCRIPTION\n"
+    "    Prints the secret of NAME.ecdsa.key.json (0x + 64 hex digits) or NAME.bls.key.json (0x + 64 hex\n"
+    "    digits, the BN254 scalar) on standard output, after a warning on standard error and the\n"
+    "    question `Print the private key? [y/N]` (answer read from standard input; --yes skips it).\n"
+    "    Anyone who sees the output controls the key: print it only to move it into another key store.\n"
+    "    `keys import` reads it back.\n\n"
+    "OPTIONS\n"
+    "  --key-type TYPE       bls or ecdsa\n" KEYDIR_OPTS
+    "  --yes                 do not ask (the warning is still printed)\n\n"
+    "EXAMPLES\n    mpavs operator keys export --key-type ecdsa operator\n";
 
 static const char REGISTER_HELP[] =
     "NAME\n    mpavs operator register - register the key's account as an EigenLayer operator\n\n"
@@ -345,6 +360,42 @@ static void free_secret(char *s) {
     free(s);
 }
 
+/* ---------------- output: "key: value" lines, or one JSON object with --json ---------------- */
+
+static void out_str(json_t *j, const char *k, const char *v) {
+    if (j) json_object_set_new(j, k, json_string(v));
+    else printf("%s: %s\n", k, v);
+}
+
+static void out_bool(json_t *j, const char *k, bool v) {
+    if (j) json_object_set_new(j, k, json_boolean(v));
+    else printf("%s: %s\n", k, v ? "true" : "false");
+}
+
+static void out_u64(json_t *j, const char *k, uint64_t v) {
+    if (j) json_object_set_new(j, k, json_integer((json_int_t)v));
+    else printf("%s: %llu\n", k, (unsigned long long)v);
+}
+
+static void out_addr(json_t *j, const char *k, const mpavs_address *a) {
+    char t[43];
+    mpavs_address_to_checksum(t, a);
+    out_str(j, k, t);
+}
+
+static void out_word(json_t *j, const char *k, const uint8_t w[32]) {
+    char t[67] = "0x";
+    for (int i = 0; i < 32; i++) snprintf(t + 2 + 2 * i, 3, "%02x", w[i]);
+    out_str(j, k, t);
+}
+
+/* Print j (one line) to stdout. */
+static void out_json(json_t *j) {
+    char *t = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (t) puts(t);
+    free(t);
+}
+
 /* ---------------- printing public parts ---------------- */
 
 static void print_word(const char *label, const uint8_t w[32]) {
@@ -359,8 +410,8 @@ static void print_address(const char *label, const mpavs_address *a) {
     printf("%s: %s\n", label, s);
 }
 
-/* G1 x, y, G2 x.im, x.re, y.im, y.re and operatorId of a BLS secret key. */
-static int print_bls_public(const uint8_t sk[32]) {
+/* G1 x, y, G2 x.im, x.re, y.im, y.re and operatorId of a BLS secret key (into j when not NULL). */
+static int out_bls_public(json_t *j, const uint8_t sk[32]) {
     mpavs_bn254_g1 p1;
     mpavs_bn254_g2 p2;
     uint8_t e1[64], e2[128], id[32];
@@ -369,12 +420,14 @@ static int print_bls_public(const uint8_t sk[32]) {
     mpavs_bn254_g2_encode(e2, &p2);
     mpavs_bls_operator_id(id, &p1);
     static const char *const labels[] = {"g1_x", "g1_y", "g2_x_im", "g2_x_re", "g2_y_im", "g2_y_re"};
-    print_word(labels[0], e1);
-    print_word(labels[1], e1 + 32);
-    for (int i = 0; i < 4; i++) print_word(labels[2 + i], e2 + 32 * i);
-    print_word("operator_id", id);
+    out_word(j, labels[0], e1);
+    out_word(j, labels[1], e1 + 32);
+    for (int i = 0; i < 4; i++) out_word(j, labels[2 + i], e2 + 32 * i);
+    out_word(j, "operator_id", id);
     return 0;
 }
+
+static int print_bls_public(const uint8_t sk[32]) { return out_bls_public(NULL, sk); }
 
 /* ---------------- keys create / import ---------------- */
 
@@ -624,7 +677,7 @@ static int load_bls(uint8_t sk[32], const char *path, const char *pw) {
     return 0;
 }
 
-static int show_one(const char *path, bool bls, const char *pwf) {
+static int show_one(const char *path, bool bls, const char *pwf, json_t *arr) {
     char *pw = get_password(pwf, path, false);
     if (!pw) return 1;
     uint8_t sk[32];
@@ -632,9 +685,12 @@ static int show_one(const char *path, bool bls, const char *pwf) {
     int rc = bls ? load_bls(sk, path, pw) : load_ecdsa(sk, &addr, path, pw);
     free_secret(pw);
     if (rc) return rc;
-    printf("type: %s\npath: %s\n", bls ? "bls" : "ecdsa", path);
-    if (bls) rc = print_bls_public(sk);
-    else print_address("address", &addr);
+    json_t *j = arr ? json_object() : NULL;
+    out_str(j, "type", bls ? "bls" : "ecdsa");
+    out_str(j, "path", path);
+    if (bls) rc = out_bls_public(j, sk);
+    else out_addr(j, "address", &addr);
+    if (j) json_array_append_new(arr, j);
     mpavs_wipe(sk, sizeof sk);
     return rc;
 }
@@ -647,23 +703,77 @@ static int keys_show(int argc, char **argv) {
     int t = key_type(cli_opt(&a, "key-type"), false);
     if (t == 2) return 2;
     const char *pwf = cli_opt(&a, "password-file");
+    bool js = cli_flag(&a, "json");
     int rc = keys_dir(dir, sizeof dir, cli_opt(&a, "keys-dir"));
     if (rc) return rc;
     int n = cli_positionals(&a, pos, 2);
     if (n < 0) return 2;
     if (n != 1 || !valid_name(pos[0])) return cli_usage_error("operator keys show: expected one NAME");
+    json_t *arr = js ? json_array() : NULL;
     int shown = 0;
     for (int bls = 0; bls <= 1 && !rc; bls++) {
         if (t >= 0 && t != bls) continue;
         char path[4096];
         if ((rc = key_path(path, sizeof path, dir, pos[0], bls))) break;
         if (access(path, F_OK) != 0) continue;
-        if (shown) putchar('\n');
-        rc = show_one(path, bls, pwf);
+        if (shown && !arr) putchar('\n');
+        rc = show_one(path, bls, pwf, arr);
         shown++;
     }
     if (!rc && !shown) rc = cli_error("operator keys show: no key named %s in %s", pos[0], dir);
+    if (!rc && arr) out_json(arr);
+    json_decref(arr);
     return rc;
+}
+
+static int keys_export(int argc, char **argv) {
+    if (cli_wants_help(argc, argv)) return fputs(KEYS_EXPORT_HELP, stdout), 0;
+    cli_args a;
+    if (!cli_args_init(&a, argc, argv)) return 2;
+    char dir[4096], path[4096], *pos[2];
+    int bls = key_type(cli_opt(&a, "key-type"), true);
+    if (bls == 2) return 2;
+    const char *pwf = cli_opt(&a, "password-file");
+    bool yes = cli_flag(&a, "yes");
+    int rc = keys_dir(dir, sizeof dir, cli_opt(&a, "keys-dir"));
+    if (rc) return rc;
+    int n = cli_positionals(&a, pos, 2);
+    if (n < 0) return 2;
+    if (n != 1 || !valid_name(pos[0])) return cli_usage_error("operator keys export: expected one NAME");
+    if (!yes && pwf && !strcmp(pwf, "-"))
+        return cli_usage_error("operator keys export: the password comes from stdin, so the confirmation cannot: give --yes");
+    if ((rc = key_path(path, sizeof path, dir, pos[0], bls))) return rc;
+    if (access(path, F_OK) != 0) return cli_error("operator keys export: no %s", path);
+    fprintf(stderr,
+            "WARNING: this prints the %s private key of %s in plain text. Anyone who sees it (terminal\n"
+            "scrollback, shell logs, screen sharing) controls the key%s. Print it only to move it into\n"
+            "another key store.\n",
+            bls ? "BLS" : "ECDSA", path, bls ? " and can sign for the operator" : " and the operator's account");
+    if (!yes) {
+        fputs("Print the private key? [y/N] ", stderr);
+        fflush(stderr);
+        char line[64];
+        if (!fgets(line, sizeof line, stdin)) line[0] = 0;
+        line[strcspn(line, "\r\n")] = 0;
+        if (strcasecmp(line, "y") && strcasecmp(line, "yes")) {
+            fputs("aborted: nothing printed\n", stderr);
+            return 1;
+        }
+    }
+    char *pw = get_password(pwf, path, false);
+    if (!pw) return 1;
+    uint8_t sk[32];
+    mpavs_address addr;
+    rc = bls ? load_bls(sk, path, pw) : load_ecdsa(sk, &addr, path, pw);
+    free_secret(pw);
+    if (rc) return rc;
+    char hex[67] = "0x";
+    for (int i = 0; i < 32; i++) snprintf(hex + 2 + 2 * i, 3, "%02x", sk[i]);
+    puts(hex);
+    fflush(stdout);
+    mpavs_wipe(hex, sizeof hex);
+    mpavs_wipe(sk, sizeof sk);
+    return 0;
 }
 
 static int cmd_keys(int argc, char **argv) {
@@ -672,6 +782,7 @@ static int cmd_keys(int argc, char **argv) {
         {"import", "encrypt an existing secret into a key file", keys_import},
         {"list", "list the key files", keys_list},
         {"show", "decrypt a key file and print its public parts", keys_show},
+        {"export", "decrypt a key file and print its private key (with a warning)", keys_export},
     };
     return cli_dispatch("mpavs operator keys", KEYS, sizeof KEYS / sizeof KEYS[0], argc, argv);
 }
@@ -1589,42 +1700,6 @@ static int read_only_operator(mpavs_address *me, cli_args *a, const char *key_fi
 
 static const char *avs_status_name(uint8_t s) {
     return s == 0 ? "never" : s == 1 ? "registered" : s == 2 ? "deregistered" : "unknown";
-}
-
-/* ---------------- output: "key: value" lines, or one JSON object with --json ---------------- */
-
-static void out_str(json_t *j, const char *k, const char *v) {
-    if (j) json_object_set_new(j, k, json_string(v));
-    else printf("%s: %s\n", k, v);
-}
-
-static void out_bool(json_t *j, const char *k, bool v) {
-    if (j) json_object_set_new(j, k, json_boolean(v));
-    else printf("%s: %s\n", k, v ? "true" : "false");
-}
-
-static void out_u64(json_t *j, const char *k, uint64_t v) {
-    if (j) json_object_set_new(j, k, json_integer((json_int_t)v));
-    else printf("%s: %llu\n", k, (unsigned long long)v);
-}
-
-static void out_addr(json_t *j, const char *k, const mpavs_address *a) {
-    char t[43];
-    mpavs_address_to_checksum(t, a);
-    out_str(j, k, t);
-}
-
-static void out_word(json_t *j, const char *k, const uint8_t w[32]) {
-    char t[67] = "0x";
-    for (int i = 0; i < 32; i++) snprintf(t + 2 + 2 * i, 3, "%02x", w[i]);
-    out_str(j, k, t);
-}
-
-/* Print j (one line) to stdout. */
-static void out_json(json_t *j) {
-    char *t = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    if (t) puts(t);
-    free(t);
 }
 
 static int op_status(int argc, char **argv) {

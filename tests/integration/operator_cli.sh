@@ -110,11 +110,23 @@ check "keys list defaults to \$HOME" "4" "$(HOME=$WORK/home "$MPAVS" operator ke
 "$MPAVS" operator keys show --keys-dir "$KD" op >show.out 2>&1 || ko "keys show"
 check "keys show address" "$OPADDR" "$(field show.out address)"
 check "keys show operator_id" "$BLSID" "$(field show.out operator_id)"
+"$MPAVS" operator keys show --keys-dir "$KD" --json op >showj.out 2>&1
+check "keys show --json parses" "2 $OPADDR $BLSID" "$(jq -r '"\(length) \(.[0].address) \(.[1].operator_id)"' showj.out)"
 grep -qi "private\|secret\|${OPKEY#0x}" show.out && ko "keys show leaks a secret" || ok "keys show prints public parts only"
 G1X=$(field show.out g1_x)
 check "keys show g1 matches create" "$(field bls.out g1_x)" "$G1X"
 if MPAVS_KEY_PASSWORD=wrong "$MPAVS" operator keys show --keys-dir "$KD" --key-type bls op >wp.out 2>&1; then ko "wrong password"; else
   grep -q "wrong password" wp.out && ok "wrong password refused" || ko "wrong password message: $(cat wp.out)"; fi
+# keys export: warning, confirmation, the secret that import reads back
+echo n | "$MPAVS" operator keys export --key-type ecdsa --keys-dir "$KD" op >ex0.out 2>ex0.err
+check "keys export refused at the prompt" "1 0" "$? $(wc -c <ex0.out)"
+grep -q "WARNING" ex0.err && ok "keys export warns" || ko "keys export warning: $(cat ex0.err)"
+echo y | "$MPAVS" operator keys export --key-type ecdsa --keys-dir "$KD" op >ex1.out 2>ex1.err
+check "keys export ecdsa prints the secret" "$OPKEY" "$(cat ex1.out)"
+"$MPAVS" operator keys export --key-type bls --keys-dir "$KD" --yes op >ex2.out 2>ex2.err
+"$MPAVS" operator keys import --key-type bls $K reimported "$(cat ex2.out)" >ex3.out 2>&1
+check "keys export bls round-trips through import" "$BLSID" "$(field ex3.out operator_id)"
+rm -f "$KD/reimported.bls.key.json"
 printf 'correct-horse\n' >pw.txt
 env -u MPAVS_KEY_PASSWORD "$MPAVS" operator keys show --keys-dir "$KD" --key-type ecdsa --password-file pw.txt op >pf.out 2>&1
 check "--password-file" "$OPADDR" "$(field pf.out address)"
@@ -290,6 +302,9 @@ check "default deployment file and rpcUrl" "registered" "$(field st4.out avs_sta
 grep -q "^operator $OPADDR id $CHAIN_ID .*status registered" ds.out && ok "devnet status lists the operator" || ko "devnet status: $(cat ds.out)"
 check "devnet status operators" "1" "$(field ds.out operators)"
 check "devnet status confirmed_states" "0" "$(field ds.out confirmed_states)"
+"$MPAVS" devnet status --deployment "$DEP" --json >dsj.out 2>&1
+check "devnet status --json parses" "1 $OPADDR $CHAIN_ID registered 0" \
+  "$(jq -r '"\(.operators) \(.operator_list[0].operator) \(.operator_list[0].id) \(.operator_list[0].status) \(.confirmed_states)"' dsj.out)"
 ETH_RPC_URL=$URL "$MPAVS" devnet status --deployment deadrpc.json >ds3.out 2>&1
 check "devnet status: ETH_RPC_URL wins over the deployment's rpcUrl" "1" "$(field ds3.out operators)"
 
@@ -311,7 +326,7 @@ grep -q "^operator $OPADDR .*status deregistered" ds2.out && ok "devnet status a
 check "bad --quorums is a usage error" "2" "$?"
 "$MPAVS" operator register --keys-dir "$KD" >/dev/null 2>&1
 check "missing --network is a usage error" "2" "$?"
-for c in "operator keys create" "operator keys import" "operator keys list" "operator keys show" "operator register" \
+for c in "operator keys create" "operator keys import" "operator keys list" "operator keys show" "operator keys export" "operator register" \
          "operator deposit" "operator opt-in" "operator opt-out" "operator status" "devnet deploy" \
          "devnet register-operator" "devnet add-pck" "devnet status"; do
   # shellcheck disable=SC2086
