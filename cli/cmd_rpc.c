@@ -1,5 +1,6 @@
 /* mpavs rpc | call | send — talk to a node over JSON-RPC. */
 #include "cli.h"
+#include "mpavs/contracts.h"
 #include "commands.h"
 
 #include "mpavs/abi.h"
@@ -15,7 +16,7 @@
 #include <string.h>
 
 #define MAX_ARGS 256
-#define MAX_ERRORS 32
+#define MAX_ERRORS 96
 
 static mpavs_rpc *open_rpc(cli_args *a) {
     const char *url = cli_rpc_url(a);
@@ -117,11 +118,13 @@ static int print_return(const mpavs_abi_signature *sig, const uint8_t *ret, size
     return 0;
 }
 
-/* Collect every --error SIG given (custom errors to decode reverts). */
+/* Collect every --error SIG given, then the project's contracts' errors (to decode reverts). */
 static size_t collect_errors(cli_args *a, const char **errs) {
-    size_t n = 0;
+    size_t n = 0, np;
     const char *e;
-    while (n < MAX_ERRORS && (e = cli_opt(a, "error")) != NULL) errs[n++] = e;
+    while (n < MAX_ERRORS - 32 && (e = cli_opt(a, "error")) != NULL) errs[n++] = e;
+    const char *const *own = mpavs_contracts_error_signatures(&np);
+    for (size_t i = 0; i < np && n < MAX_ERRORS; i++) errs[n++] = own[i];
     return n;
 }
 

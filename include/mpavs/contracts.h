@@ -42,6 +42,13 @@ typedef enum {
 /** Name of a result value. Never NULL. */
 MPAVS_API const char *mpavs_contracts_strerror(int r);
 
+/**
+ * The custom error signatures every AVS contract of this project defines ("NoPermission()",
+ * "TCB_STATUS_NOT_ALLOWED(uint8)", ...), as mpavs_abi_decode_revert takes them.
+ * Out: *n (the count). Returns a static array.
+ */
+MPAVS_API const char *const *mpavs_contracts_error_signatures(size_t *n);
+
 /** The call signatures of a context, parsed once (internal). */
 typedef struct mpavs_contracts_sigs mpavs_contracts_sigs;
 

@@ -321,6 +321,10 @@ check "status after opt-out" "deregistered 0x0" "$(field st5.out avs_status) $(f
 "$MPAVS" devnet status --deployment "$DEP" >ds2.out 2>&1
 grep -q "^operator $OPADDR .*status deregistered" ds2.out && ok "devnet status after opt-out" || ko "devnet status: $(cat ds2.out)"
 
+# reverts decoded with the project's own errors (mpavs call from a non-PoA-manager)
+"$MPAVS" call --rpc-url "$URL" --from "$OPADDR" "$SM" "enablePoA()" >np.out 2>&1
+grep -q "call reverted: NoPermission()" np.out && ok "mpavs call decodes NoPermission()" || ko "revert decoding: $(cat np.out)"
+
 # usage errors
 "$MPAVS" operator opt-in $NET --quorums 0,x --yes >/dev/null 2>&1
 check "bad --quorums is a usage error" "2" "$?"
