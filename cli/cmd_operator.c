@@ -1086,55 +1086,6 @@ static void fmt_units(char out[100], const mpavs_u256 *v, int decimals) {
     else snprintf(out, 100, "%.*s.%.*s", (int)ip, pad, (int)(end - ip), pad + ip);
 }
 
-/*
- * A decimal number s ("2.5", "32") scaled by 10^decimals into *out (decimals 0: an integer).
- * what names the option in messages. Returns 0 or 2.
- */
-static int parse_units(mpavs_u256 *out, const char *s, int decimals, const char *what, bool allow_zero) {
-    char digits[160];
-    size_t nd = 0, nfrac = 0;
-    bool dot = false;
-    for (const char *p = s; *p; p++) {
-        if (*p == '.' && !dot && decimals > 0) {
-            dot = true;
-            continue;
-        }
-        if (*p < '0' || *p > '9' || nd + 1 >= 100)
-            return cli_usage_error("operator: %s: expected a %s number, got '%s'", what, decimals ? "decimal" : "whole", s);
-        if (dot) nfrac++;
-        digits[nd++] = *p;
-    }
-    if (!nd || (int)nfrac > decimals)
-        return cli_usage_error("operator: %s: at most %d decimal places, got '%s'", what, decimals, s);
-    for (int i = (int)nfrac; i < decimals; i++) digits[nd++] = '0';
-    digits[nd] = 0;
-    size_t z = 0;
-    while (z + 1 < nd && digits[z] == '0') z++;
-    if (mpavs_u256_parse(out, digits + z, nd - z) || (!allow_zero && mpavs_u256_is_zero(out)))
-        return cli_usage_error("operator: %s: must be %sand fit 256 bits, got '%s'", what, allow_zero ? "" : "positive ", s);
-    return 0;
-}
-
-/* A fee per gas: wei ("1500000000"), or with a unit ("1.5gwei", "20wei"). Returns 0 or 2. */
-static int parse_fee(mpavs_u256 *out, const char *s, const char *what) {
-    size_t n = strlen(s);
-    if (n > 4 && !strcasecmp(s + n - 4, "gwei")) {
-        char t[100];
-        if (n - 4 >= sizeof t) return cli_usage_error("operator: %s: too long", what);
-        memcpy(t, s, n - 4);
-        t[n - 4] = 0;
-        return parse_units(out, t, 9, what, true);
-    }
-    if (n > 3 && !strcasecmp(s + n - 3, "wei")) {
-        char t[100];
-        if (n - 3 >= sizeof t) return cli_usage_error("operator: %s: too long", what);
-        memcpy(t, s, n - 3);
-        t[n - 3] = 0;
-        return parse_units(out, t, 0, what, true);
-    }
-    return parse_units(out, s, 0, what, true);
-}
-
 /* ---------------- the scaffold of every sending command ---------------- */
 
 /* One transaction to show before sending. */
@@ -1217,8 +1168,8 @@ static int tx_opts_parse(tx_cmd *t) {
     const char *mf = opt_or_env(&t->a, "max-fee-per-gas", "ETH_GAS_PRICE", &w2);
     const char *pf = opt_or_env(&t->a, "max-priority-fee-per-gas", "ETH_PRIORITY_GAS_PRICE", &w3);
     int rc = parse_u64_opt(&t->so.gas_limit_cap, w1, gl);
-    if (!rc && mf) rc = parse_fee(&t->so.max_fee_cap, mf, w2);
-    if (!rc && pf) rc = parse_fee(&t->so.max_priority_fee_cap, pf, w3);
+    if (!rc && mf) rc = cli_parse_fee(&t->so.max_fee_cap, mf, w2);
+    if (!rc && pf) rc = cli_parse_fee(&t->so.max_priority_fee_cap, pf, w3);
     if (rc) return rc;
     if (mf && mpavs_u256_is_zero(&t->so.max_fee_cap)) return cli_usage_error("operator: %s must be positive", w2);
     t->so.legacy = cli_flag(&t->a, "legacy");
@@ -1433,11 +1384,11 @@ static int op_deposit(int argc, char **argv) {
     if (!t.n.have_strategy) return cli_usage_error("operator deposit: --strategy ADDR is required for --network %s", t.n.network);
     if (check) return tx_end(&t, deposit_check(&t));
     deposit_arg d;
-    if (wei && (rc = parse_units(&d.amount, amt, 0, "--amount (with --wei)", false))) return rc;
+    if (wei && (rc = cli_parse_units(&d.amount, amt, 0, "--amount (with --wei)", false))) return rc;
     if ((rc = tx_connect(&t, true))) return tx_end(&t, rc);
     uint8_t tokdec = 0;
     if (mpavs_contracts_strategy_token(&t.c, &t.n.d.token, &tokdec, &t.n.d.strategy)) return tx_end(&t, tx_fail(&t));
-    if (!wei && (rc = parse_units(&d.amount, amt, tokdec, "--amount", false))) return tx_end(&t, rc);
+    if (!wei && (rc = cli_parse_units(&d.amount, amt, tokdec, "--amount", false))) return tx_end(&t, rc);
     /* pre-checks: nothing is sent unless the balance covers the amount; approve only what is missing */
     mpavs_u256 bal, allow;
     if (mpavs_contracts_token_funds(&t.c, &bal, &allow, &t.n.d.token, &t.me, &t.n.d.strategy_manager))

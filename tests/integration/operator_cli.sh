@@ -325,6 +325,17 @@ grep -q "^operator $OPADDR .*status deregistered" ds2.out && ok "devnet status a
 "$MPAVS" call --rpc-url "$URL" --from "$OPADDR" "$SM" "enablePoA()" >np.out 2>&1
 grep -q "call reverted: NoPermission()" np.out && ok "mpavs call decodes NoPermission()" || ko "revert decoding: $(cat np.out)"
 
+# mpavs send: --dry-run sends nothing, --legacy and the fee cap in the mined transaction
+N3=$("$CAST" nonce --rpc-url "$URL" "$ATTADDR")
+"$MPAVS" send --rpc-url "$URL" --private-key "$ATTKEY" --dry-run "$TOKEN" "approve(address,uint256)" "$OPADDR" 5 >sd.out 2>&1
+grep -q "^dry run: nothing sent" sd.out && grep -q "^gasEstimate [1-9]" sd.out && ok "send --dry-run prints the estimate" || ko "send --dry-run: $(cat sd.out)"
+check "send --dry-run sends nothing" "$N3" "$("$CAST" nonce --rpc-url "$URL" "$ATTADDR")"
+GP=$("$CAST" gas-price --rpc-url "$URL")
+ETH_RPC_URL=$URL "$MPAVS" send --private-key "$ATTKEY" --legacy --max-fee-per-gas "${GP}wei" "$TOKEN" "approve(address,uint256)" "$OPADDR" 5 >sl.out 2>&1 || ko "send --legacy: $(cat sl.out)"
+H=$(sed -n 's/^transactionHash //p' sl.out)
+GPM=$(txf "$H" gasPrice)
+[ "$(txf "$H" type)" = "0" ] && [ -n "$GPM" ] && [ "$GPM" -le "$GP" ] && ok "send --legacy (ETH_RPC_URL): type 0 within the gas price cap" || ko "send --legacy: $(cat sl.out)"
+
 # usage errors
 "$MPAVS" operator opt-in $NET --quorums 0,x --yes >/dev/null 2>&1
 check "bad --quorums is a usage error" "2" "$?"
