@@ -1242,7 +1242,7 @@ static void fmt_gwei(char out[100], const mpavs_u256 *wei) {
 }
 
 /* The preview: network, sender, each transaction with its simulated gas and fees. */
-static void print_plan(const tx_cmd *t, const tx_plan *txs, size_t ntx) {
+static void print_plan(const tx_cmd *t, const tx_plan *txs, size_t ntx, bool failed) {
     char f[43];
     mpavs_address_to_checksum(f, &t->me);
     printf("network: %s (chain id %llu, %s)\nfrom: %s\n", t->n.network, (unsigned long long)t->n.d.chain_id,
@@ -1252,7 +1252,9 @@ static void print_plan(const tx_cmd *t, const tx_plan *txs, size_t ntx) {
         mpavs_address_to_checksum(to, txs[i].to);
         printf("transaction %zu: %s %s\n  %s\n%s", i + 1, txs[i].contract, to, txs[i].function, txs[i].args);
         if (i >= t->nev) {
-            printf("  estimated gas: not simulated (it depends on transaction %zu being mined)\n", i);
+            if (failed && i == t->nev) printf("  estimated gas: none (the simulation fails)\n");
+            else if (failed) printf("  estimated gas: not simulated\n");
+            else printf("  estimated gas: not simulated (it depends on transaction %zu being mined)\n", i);
             continue;
         }
         const mpavs_sender_event *e = &t->ev[i];
@@ -1300,7 +1302,7 @@ static int tx_run(tx_cmd *t, const tx_plan *p, size_t np, tx_fn run, void *arg) 
     int r = run(t, arg);
     mpavs_sender_set_simulate(t->c.sender, false);
     t->simulating = false;
-    print_plan(t, p, np);
+    print_plan(t, p, np, r != 0);
     if (r) return cli_error("operator %s: the simulation fails, nothing sent: %s", t->cmd, t->c.error.message);
     if (t->dry_run) {
         printf("dry run: simulated with eth_call, nothing sent\n");

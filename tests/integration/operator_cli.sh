@@ -321,6 +321,16 @@ check "status after opt-out" "deregistered 0x0" "$(field st5.out avs_status) $(f
 "$MPAVS" devnet status --deployment "$DEP" >ds2.out 2>&1
 grep -q "^operator $OPADDR .*status deregistered" ds2.out && ok "devnet status after opt-out" || ko "devnet status: $(cat ds2.out)"
 
+# a transaction that would revert: the simulation stops the command, decoded, nothing sent
+"$MPAVS" operator register --network devnet --deployment "$DEP" --keys-dir "$KD" --key att --yes >ar.out 2>&1 || ko "register att: $(cat ar.out)"
+"$CAST" send --rpc-url "$URL" --private-key "$DEPLOYER" "$SM" "whitelistOperator(address)" "$ATTADDR" >/dev/null || ko "whitelist att"
+N4=$("$CAST" nonce --rpc-url "$URL" "$ATTADDR")
+"$MPAVS" operator opt-in --network devnet --deployment "$DEP" --keys-dir "$KD" --key att --bls-key-file "$KD/op.bls.key.json" --yes >sf.out 2>&1
+check "opt-in that would revert: exit 1" "1" "$?"
+grep -q "the simulation fails, nothing sent: .*\(minimum stake\|already registered\)" sf.out && grep -q "estimated gas: none (the simulation fails)" sf.out \
+  && ok "simulation failure decoded before sending" || ko "simulation failure: $(cat sf.out)"
+check "failed simulation sends nothing (nonce unchanged)" "$N4" "$("$CAST" nonce --rpc-url "$URL" "$ATTADDR")"
+
 # reverts decoded with the project's own errors (mpavs call from a non-PoA-manager)
 "$MPAVS" call --rpc-url "$URL" --from "$OPADDR" "$SM" "enablePoA()" >np.out 2>&1
 grep -q "call reverted: NoPermission()" np.out && ok "mpavs call decodes NoPermission()" || ko "revert decoding: $(cat np.out)"
