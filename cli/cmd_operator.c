@@ -1781,6 +1781,81 @@ close:
     return rc;
 }
 
+static const char NETWORKS_HELP[] =
+    "NAME\n    mpavs operator networks - the built-in network presets\n\n"
+    "SYNOPSIS\n    mpavs operator networks [--json] [NAME]\n\n"
+    "DESCRIPTION\n"
+    "    Prints each preset (or NAME's): network, chain_id, eth_rpc_url, EigenLayer core\n"
+    "    (delegation_manager, strategy_manager, avs_directory, allocation_manager, rewards_coordinator,\n"
+    "    permission_controller), DCAP attestation (dcap_attestation, pccs_router), the Multi-Prover AVS\n"
+    "    where a deployment is public (registry_coordinator, service_manager, ...; else avs: none, give\n"
+    "    --deployment FILE) and the attestation profiles. Retired names (holesky) say where to go.\n"
+    "    Reads no chain.\n\n"
+    "OPTIONS\n"
+    "  --json                a JSON array of objects with the same keys\n\n"
+    "EXAMPLES\n    mpavs operator networks hoodi\n";
+
+static void out_opt(json_t *j, const char *k, const char *v) {
+    if (v) out_str(j, k, v);
+}
+
+static int op_networks(int argc, char **argv) {
+    if (cli_wants_help(argc, argv)) return fputs(NETWORKS_HELP, stdout), 0;
+    cli_args a;
+    if (!cli_args_init(&a, argc, argv)) return 2;
+    bool js = cli_flag(&a, "json");
+    char *pos[2];
+    int n = cli_positionals(&a, pos, 2);
+    if (n < 0 || n > 1) return cli_usage_error("operator networks: at most one NAME");
+    if (n == 1 && mpavs_preset_retired(pos[0])) return cli_usage_error("operator networks: %s", mpavs_preset_retired(pos[0]));
+    if (n == 1 && !mpavs_preset_by_network(pos[0]))
+        return cli_usage_error("operator networks: unknown network '%s' (mainnet, hoodi, sepolia)", pos[0]);
+    json_t *arr = js ? json_array() : NULL;
+    bool first = true;
+    for (size_t i = 0; i < mpavs_preset_count(); i++) {
+        const mpavs_preset *p = mpavs_preset_at(i);
+        if (n == 1 && strcasecmp(p->network, pos[0]) != 0) continue;
+        json_t *j = arr ? json_object() : NULL;
+        if (!arr && !first) putchar('\n');
+        first = false;
+        out_str(j, "network", p->network);
+        out_u64(j, "chain_id", p->chain_id);
+        out_str(j, "eth_rpc_url", p->eth_rpc_url);
+        out_str(j, "delegation_manager", p->delegation_manager);
+        out_str(j, "strategy_manager", p->strategy_manager);
+        out_str(j, "avs_directory", p->avs_directory);
+        out_str(j, "allocation_manager", p->allocation_manager);
+        out_str(j, "rewards_coordinator", p->rewards_coordinator);
+        out_str(j, "permission_controller", p->permission_controller);
+        out_str(j, "dcap_attestation", p->dcap_attestation);
+        out_str(j, "pccs_router", p->pccs_router);
+        if (p->registry_coordinator) {
+            out_str(j, "registry_coordinator", p->registry_coordinator);
+            out_opt(j, "operator_state_retriever", p->operator_state_retriever);
+            out_opt(j, "service_manager", p->service_manager);
+            out_opt(j, "stake_registry", p->stake_registry);
+            out_opt(j, "bls_apk_registry", p->bls_apk_registry);
+            out_opt(j, "index_registry", p->index_registry);
+        } else {
+            out_str(j, "avs", "none published: give --deployment FILE");
+        }
+        for (size_t k = 0; k < p->nprofiles; k++) {
+            char key[96];
+            snprintf(key, sizeof key, "attestation_profile_%s", p->profiles[k].name);
+            out_str(j, key, p->profiles[k].liveness_verifier);
+        }
+        if (p->default_profile) out_str(j, "default_attestation_profile", p->default_profile);
+        if (j) json_array_append_new(arr, j);
+    }
+    if (arr) {
+        out_json(arr);
+        json_decref(arr);
+    } else if (n == 0) {
+        printf("\nholesky: %s\n", mpavs_preset_retired("holesky"));
+    }
+    return 0;
+}
+
 int cmd_operator(int argc, char **argv) {
     static const cli_command SUB[] = {
         {"keys", "create, import, list, show operator key files", cmd_keys},
@@ -1789,6 +1864,7 @@ int cmd_operator(int argc, char **argv) {
         {"opt-in", "register with the AVS in quorums (BLS proof of possession)", op_opt_in},
         {"opt-out", "deregister from AVS quorums", op_opt_out},
         {"status", "registration, stake, PoA, liveness and attestation balance", op_status},
+        {"networks", "the built-in network presets (mainnet, hoodi, sepolia)", op_networks},
     };
     return cli_dispatch("mpavs operator", SUB, sizeof SUB / sizeof SUB[0], argc, argv);
 }

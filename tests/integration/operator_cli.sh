@@ -70,6 +70,25 @@ TOKEN=$(jq -r .token "$DEP")
 STRATEGY=$(jq -r .strategy "$DEP")
 ok "devnet deployed"
 
+# ---------------- networks (no chain) ----------------
+NETMD=$ROOT/../shared/spec/networks.md
+[ -r "$NETMD" ] || NETMD=$ROOT/tests/vectors/networks/networks.md
+for net in mainnet hoodi sepolia; do
+  "$MPAVS" operator networks --json "$net" >net.json 2>&1 || { ko "networks $net: $(cat net.json)"; continue; }
+  bad=
+  for k in delegation_manager strategy_manager avs_directory allocation_manager rewards_coordinator permission_controller dcap_attestation pccs_router; do
+    v=$(jq -r ".[0].$k" net.json | lower)
+    grep -qi "$v" "$NETMD" || bad="$bad $k=$v"
+  done
+  [ -z "$bad" ] && ok "preset $net resolves: its EigenLayer and DCAP addresses are networks.md's" || ko "preset $net:$bad"
+done
+check "chain ids of the presets" "1 560048 11155111" "$("$MPAVS" operator networks --json | jq -r '[.[].chain_id] | join(" ")')"
+check "mainnet preset holds the AVS (networks.md)" "yes" "$(grep -qi "$(jq -r '.[0].registry_coordinator' <("$MPAVS" operator networks --json mainnet))" "$NETMD" && echo yes)"
+check "hoodi preset has no AVS deployment" "none published: give --deployment FILE" "$("$MPAVS" operator networks --json hoodi | jq -r '.[0].avs')"
+"$MPAVS" operator networks holesky >nh.out 2>&1
+check "networks holesky: retired (usage error)" "2" "$?"
+grep -q "shut down in 2025" nh.out && ok "networks holesky says it was shut down" || ko "networks holesky: $(cat nh.out)"
+
 # ---------------- keys ----------------
 KD=$WORK/keys
 export MPAVS_KEY_PASSWORD=correct-horse
@@ -352,7 +371,7 @@ check "bad --quorums is a usage error" "2" "$?"
 "$MPAVS" operator register --keys-dir "$KD" >/dev/null 2>&1
 check "missing --network is a usage error" "2" "$?"
 for c in "operator keys create" "operator keys import" "operator keys list" "operator keys show" "operator keys export" "operator register" \
-         "operator deposit" "operator opt-in" "operator opt-out" "operator status" "devnet deploy" \
+         "operator deposit" "operator opt-in" "operator opt-out" "operator status" "operator networks" "devnet deploy" \
          "devnet register-operator" "devnet add-pck" "devnet status"; do
   # shellcheck disable=SC2086
   h=$("$MPAVS" $c --help)
