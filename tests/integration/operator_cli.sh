@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # tests/integration/operator_cli.sh — `mpavs operator …` and `mpavs devnet status` against a real
 # anvil (--hardfork osaka) with the devnet stack deployed by `mpavs devnet deploy`: key files
-# (0600, no overwrite, wrong password, HOME default), register, deposit, PoA refusal, opt-in,
-# status (checked against `cast call`), opt-out, the confirmation prompt, chain-id mismatch.
+# (0600, no overwrite, wrong password, HOME default, minimum length, export), the network presets
+# (against networks.md; holesky retired; hoodi with a deployment file on a chain of Hoodi's id),
+# ETH_RPC_URL/ETH_FROM, register, deposit (token units, balance/allowance pre-checks), PoA
+# refusal, opt-in, status (checked against `cast call`), opt-out, the confirmation prompt,
+# chain-id mismatch, --dry-run (nonce unchanged), fee/gas caps and --legacy read back from the
+# mined transactions, failed simulations, --json outputs parsed with jq.
 # Ends with "N passed, N failed"; exit status non-zero on any failure.
 set -uo pipefail
 
@@ -15,8 +19,10 @@ WORK=$(mktemp -d)
 ANVIL_PID=
 PASS=0
 FAIL=0
+ANVIL2_PID=
 cleanup() {
   [ -n "$ANVIL_PID" ] && kill "$ANVIL_PID" 2>/dev/null && wait "$ANVIL_PID" 2>/dev/null
+  [ -n "$ANVIL2_PID" ] && kill "$ANVIL2_PID" 2>/dev/null && wait "$ANVIL2_PID" 2>/dev/null
   rm -rf "$WORK"
 }
 trap cleanup EXIT INT TERM
@@ -339,6 +345,30 @@ check "deregistered (cast)" "2" "$("$CAST" call --rpc-url "$URL" "$RC" "getOpera
 check "status after opt-out" "deregistered 0x0" "$(field st5.out avs_status) $(field st5.out quorum_bitmap)"
 "$MPAVS" devnet status --deployment "$DEP" >ds2.out 2>&1
 grep -q "^operator $OPADDR .*status deregistered" ds2.out && ok "devnet status after opt-out" || ko "devnet status: $(cat ds2.out)"
+
+# --network hoodi with the AVS's deployment file, on a chain with Hoodi's chain id
+HPORT=
+for _ in $(seq 1 50); do
+  p=$(( (RANDOM % 30000) + 20000 ))
+  if [ "$p" != "$PORT" ] && ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then HPORT=$p; break; fi
+done
+"$ANVIL" --port "$HPORT" --hardfork osaka --chain-id 560048 --silent >"$WORK/anvil2.log" 2>&1 &
+ANVIL2_PID=$!
+HURL=http://127.0.0.1:$HPORT
+for _ in $(seq 1 100); do "$CAST" chain-id --rpc-url "$HURL" >/dev/null 2>&1 && break; sleep 0.1; done
+if "$MPAVS" devnet deploy --rpc-url "$HURL" --private-key "$DEPLOYER" --artifacts "$ROOT/contracts/out" --out hraw.json >hdeploy.log 2>&1; then
+  jq --arg u "$HURL" '{chainId, registryCoordinator, teeLivenessVerifier, strategy, delegationManager, rpcUrl: $u}' hraw.json >avs-hoodi.json
+  "$MPAVS" operator status --network hoodi --deployment avs-hoodi.json --operator "$OPADDR" >hs.out 2>&1 || ko "hoodi status: $(cat hs.out)"
+  check "--network hoodi --deployment FILE: status" "hoodi 560048 never $(jq -r .serviceManager hraw.json)" \
+    "$(field hs.out network) $(field hs.out chain_id) $(field hs.out avs_status) $(field hs.out service_manager)"
+  HN=$("$CAST" nonce --rpc-url "$HURL" "$OPADDR")
+  "$MPAVS" operator register --network hoodi --deployment avs-hoodi.json --keys-dir "$KD" --key op --dry-run >hr.out 2>&1 || ko "hoodi register --dry-run: $(cat hr.out)"
+  grep -q "^network: hoodi (chain id 560048, $HURL)" hr.out && grep -q "^  estimated gas: [1-9]" hr.out && ok "hoodi register --dry-run plan" || ko "hoodi plan: $(cat hr.out)"
+  check "hoodi dry run sends nothing" "$HN" "$("$CAST" nonce --rpc-url "$HURL" "$OPADDR")"
+else
+  ko "devnet deploy on a 560048 chain: $(tail -5 hdeploy.log)"
+fi
+kill "$ANVIL2_PID" 2>/dev/null; wait "$ANVIL2_PID" 2>/dev/null; ANVIL2_PID=
 
 # a transaction that would revert: the simulation stops the command, decoded, nothing sent
 "$MPAVS" operator register --network devnet --deployment "$DEP" --keys-dir "$KD" --key att --yes >ar.out 2>&1 || ko "register att: $(cat ar.out)"
