@@ -139,15 +139,23 @@ static const char KEYS_EXPORT_HELP[] =
 
 static const char REGISTER_HELP[] =
     "NAME\n    mpavs operator register - register the key's account as an EigenLayer operator\n\n"
-    "SYNOPSIS\n    mpavs operator register --network NAME [network options] [signer options]\n\n"
+    "SYNOPSIS\n    mpavs operator register --network NAME [operator.yaml] [--earnings-receiver ADDR]\n"
+    "                            [--delegation-approver ADDR] [--staker-opt-out-window-blocks N]\n"
+    "                            [--metadata-uri URL] [network options] [signer options]\n\n"
     "DESCRIPTION\n"
-    "    Sends DelegationManager.registerAsOperator((earningsReceiver = operator, delegationApprover =\n"
-    "    0, stakerOptOutWindowBlocks = 0), metadataURI \"\") from the operator's ECDSA key. Does nothing\n"
-    "    when the account already is an operator. Shows what it sends and asks `Proceed? [y/N]`\n"
-    "    (answer read from standard input) unless --yes.\n\n"
-    "OPTIONS\n" NETWORK_OPTS SIGNER_OPTS "\n"
-    "EXAMPLES\n    mpavs operator register --network hoodi --deployment avs-hoodi.json --dry-run\n"
-    "    mpavs operator register --network mainnet --max-fee-per-gas 30gwei\n";
+    "    Sends DelegationManager.registerAsOperator((earningsReceiver, delegationApprover,\n"
+    "    stakerOptOutWindowBlocks), metadataURI) from the operator's ECDSA key. The fields come from\n"
+    "    eigenlayer-cli's operator.yaml when given (operator.address, which must be the key's;\n"
+    "    operator.earnings_address; operator.delegation_approver_address;\n"
+    "    operator.staker_opt_out_window_blocks; operator.metadata_url; chain_id, which must be the\n"
+    "    network's; allocation_delay is not used by this DelegationManager), then from the flags;\n"
+    "    defaults: earnings to the operator, no approver, window 0, no metadata URI. Does nothing when\n"
+    "    the account already is an operator.\n\n"
+    "OPTIONS\n"
+    "  --earnings-receiver ADDR, --delegation-approver ADDR, --staker-opt-out-window-blocks N,\n"
+    "  --metadata-uri URL    override operator.yaml's fields\n" NETWORK_OPTS SIGNER_OPTS "\n"
+    "EXAMPLES\n    mpavs operator register --network hoodi --deployment avs-hoodi.json operator.yaml --dry-run\n"
+    "    mpavs operator register --network mainnet operator.yaml --max-fee-per-gas 30gwei\n";
 
 static const char DEPOSIT_HELP[] =
     "NAME\n    mpavs operator deposit - restake tokens into an EigenLayer strategy\n\n"
@@ -1107,6 +1115,7 @@ typedef struct {
     mpavs_sender_options so; /* fee and gas caps, legacy; the observer */
     bool dry_run;
     bool simulating;         /* the preview pass of tx_run */
+    bool positionals_checked; /* the command took its own positional arguments */
     mpavs_sender_event ev[MAX_SIMULATED]; /* the preview pass's simulations */
     size_t nev;
     int nsent;
@@ -1213,7 +1222,8 @@ static int check_eth_from(const mpavs_address *me) {
  */
 static int tx_connect(tx_cmd *t, bool need_operator) {
     char *pos[1];
-    if (cli_positionals(&t->a, pos, 1) != 0) return cli_usage_error("operator %s: unexpected argument", t->cmd);
+    if (!t->positionals_checked && cli_positionals(&t->a, pos, 1) != 0)
+        return cli_usage_error("operator %s: unexpected argument", t->cmd);
     int rc = signer_load(t->sk, &t->me, &t->s);
     if (rc || (rc = check_eth_from(&t->me)) || (rc = net_connect(&t->c, &t->n, t->sk, &t->so))) return rc;
     t->connected = true;
@@ -1315,26 +1325,140 @@ static int tx_run(tx_cmd *t, const tx_plan *p, size_t np, tx_fn run, void *arg) 
 
 /* ---------------- register ---------------- */
 
-static int reg_run(tx_cmd *t, void *arg) { return mpavs_contracts_register_as_operator(&t->c, &t->n.d) ? 1 : 0; }
+static int reg_run(tx_cmd *t, void *arg) {
+    return mpavs_contracts_register_operator_details(&t->c, &t->n.d, arg) ? 1 : 0;
+}
+
+/* The registration's fields as read from operator.yaml and the flags. */
+typedef struct {
+    mpavs_contracts_operator_details od;
+    char uri[1100];
+    bool have_address;
+    mpavs_address address; /* operator.address */
+    uint64_t chain_id;     /* chain_id (0: absent) */
+} reg_fields;
+
+/* Trim spaces, a trailing comment and surrounding quotes of a YAML scalar in place. */
+static char *yaml_scalar(char *v) {
+    while (*v == ' ' || *v == '\t') v++;
+    if (*v == '"' || *v == '\'') {
+        char q = *v++, *e = strchr(v, q);
+        if (e) *e = 0;
+        return v;
+    }
+    char *h = strstr(v, " #");
+    if (h) *h = 0;
+    size_t n = strlen(v);
+    while (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r')) v[--n] = 0;
+    return v;
+}
+
+/*
+ * eigenlayer-cli's operator.yaml: "key: value" lines, the operator's fields indented under
+ * "operator:" (a flat file of the same keys is accepted too). Returns 0 or an exit code.
+ */
+static int read_operator_yaml(reg_fields *f, const char *path) {
+    FILE *fp = fopen(path, "r");
+    if (!fp) return cli_error("operator register: cannot read %s: %s", path, strerror(errno));
+    char line[2048];
+    int rc = 0, ln = 0;
+    while (!rc && fgets(line, sizeof line, fp)) {
+        ln++;
+        line[strcspn(line, "\n")] = 0;
+        char *k = line;
+        while (*k == ' ' || *k == '\t') k++;
+        if (!*k || *k == '#') continue;
+        char *colon = strchr(k, ':');
+        if (!colon) {
+            rc = cli_usage_error("operator register: %s:%d: expected \"key: value\"", path, ln);
+            break;
+        }
+        *colon = 0;
+        char *v = yaml_scalar(colon + 1);
+        if (!*v) continue; /* "operator:" and empty values */
+        mpavs_address *dst = !strcmp(k, "address") ? &f->address
+                             : !strcmp(k, "earnings_address") || !strcmp(k, "earnings_receiver_address") ? &f->od.earnings_receiver
+                             : !strcmp(k, "delegation_approver_address") ? &f->od.delegation_approver
+                                                                           : NULL;
+        if (dst) {
+            if (mpavs_address_parse(dst, v)) rc = cli_usage_error("operator register: %s:%d: %s is not an address", path, ln, k);
+            if (dst == &f->address) f->have_address = true;
+        } else if (!strcmp(k, "staker_opt_out_window_blocks") || !strcmp(k, "chain_id")) {
+            char *end;
+            errno = 0;
+            unsigned long long x = strtoull(v, &end, 10);
+            bool win = k[0] == 's';
+            if (*end || errno || *v == '-' || (win && x > UINT32_MAX))
+                rc = cli_usage_error("operator register: %s:%d: %s: expected a number", path, ln, k);
+            else if (win) f->od.staker_opt_out_window_blocks = (uint32_t)x;
+            else f->chain_id = x;
+        } else if (!strcmp(k, "metadata_url")) {
+            rc = copy_str(f->uri, sizeof f->uri, v, "metadata_url");
+        }
+    }
+    fclose(fp);
+    return rc;
+}
 
 static int op_register(int argc, char **argv) {
     tx_cmd t;
     int rc = tx_begin(&t, "register", argc, argv, REGISTER_HELP);
     if (rc >= 0) return rc;
+    reg_fields f;
+    memset(&f, 0, sizeof f);
+    const char *er = cli_opt(&t.a, "earnings-receiver"), *da = cli_opt(&t.a, "delegation-approver");
+    const char *win = cli_opt(&t.a, "staker-opt-out-window-blocks"), *mu = cli_opt(&t.a, "metadata-uri");
+    char *pos[2];
+    int np = cli_positionals(&t.a, pos, 2);
+    if (np < 0 || np > 1) return cli_usage_error("operator register: at most one operator.yaml");
+    bool have_er = false;
+    if (np == 1) {
+        if ((rc = read_operator_yaml(&f, pos[0]))) return rc;
+        static const uint8_t zero[20];
+        have_er = memcmp(f.od.earnings_receiver.bytes, zero, 20) != 0;
+    }
+    if (er) {
+        if ((rc = parse_addr_opt(&f.od.earnings_receiver, "earnings-receiver", er))) return rc;
+        have_er = true;
+    }
+    if (da && (rc = parse_addr_opt(&f.od.delegation_approver, "delegation-approver", da))) return rc;
+    if (win) {
+        uint64_t w;
+        if ((rc = parse_u64_opt(&w, "--staker-opt-out-window-blocks", win))) return rc;
+        if (w > UINT32_MAX) return cli_usage_error("operator register: --staker-opt-out-window-blocks: at most 2^32-1");
+        f.od.staker_opt_out_window_blocks = (uint32_t)w;
+    }
+    if (mu && (rc = copy_str(f.uri, sizeof f.uri, mu, "--metadata-uri"))) return rc;
+    if (strchr(f.uri, '"') || strchr(f.uri, '\\'))
+        return cli_usage_error("operator register: the metadata URI must not contain '\"' or '\\'");
+    f.od.metadata_uri = f.uri;
+    if (f.chain_id && t.n.d.chain_id && f.chain_id != t.n.d.chain_id)
+        return cli_usage_error("operator register: %s is for chain %llu but --network %s is chain %llu", pos[0],
+                               (unsigned long long)f.chain_id, t.n.network, (unsigned long long)t.n.d.chain_id);
+    t.positionals_checked = true;
     if ((rc = tx_connect(&t, false))) return tx_end(&t, rc);
+    if (f.have_address && memcmp(f.address.bytes, t.me.bytes, 20) != 0) {
+        char x[43], y[43];
+        mpavs_address_to_checksum(x, &f.address);
+        mpavs_address_to_checksum(y, &t.me);
+        return tx_end(&t, cli_usage_error("operator register: %s names operator.address %s but the ECDSA key is %s; nothing sent",
+                                          pos[0], x, y));
+    }
+    if (!have_er) f.od.earnings_receiver = t.me;
     if (t.st.is_operator) {
         printf("already an EigenLayer operator: nothing to do\n");
         return tx_end(&t, 0);
     }
-    char f[43], args[300];
-    mpavs_address_to_checksum(f, &t.me);
+    char e1[43], e2[43], args[1400];
+    mpavs_address_to_checksum(e1, &f.od.earnings_receiver);
+    mpavs_address_to_checksum(e2, &f.od.delegation_approver);
     snprintf(args, sizeof args,
-             "    earningsReceiver = %s\n    delegationApprover = 0x0000000000000000000000000000000000000000\n"
-             "    stakerOptOutWindowBlocks = 0\n    metadataURI = \"\"\n",
-             f);
+             "    earningsReceiver = %s\n    delegationApprover = %s\n    stakerOptOutWindowBlocks = %u\n"
+             "    metadataURI = \"%s\"\n",
+             e1, e2, (unsigned)f.od.staker_opt_out_window_blocks, f.uri);
     tx_plan p = {"DelegationManager", &t.n.d.delegation_manager, "registerAsOperator((address,address,uint32),string)",
                  args};
-    rc = tx_run(&t, &p, 1, reg_run, NULL);
+    rc = tx_run(&t, &p, 1, reg_run, &f.od);
     if (!rc) printf("registered as an EigenLayer operator (gas used %llu)\n", (unsigned long long)t.c.gas_used);
     return tx_end(&t, rc < 0 ? 0 : rc);
 }

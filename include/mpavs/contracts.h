@@ -89,6 +89,23 @@ typedef struct {
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_register_as_operator(mpavs_contracts_ctx *c,
                                                                      const mpavs_contracts_deployment *d);
+/** DelegationManager.OperatorDetails and the metadata URI of a registration (eigenlayer-cli's operator.yaml). */
+typedef struct {
+    mpavs_address earnings_receiver;
+    mpavs_address delegation_approver;     /* zero: anyone may delegate */
+    uint32_t staker_opt_out_window_blocks;
+    const char *metadata_uri;              /* "" or NULL: none; no '"' or '\\', at most 1024 bytes */
+} mpavs_contracts_operator_details;
+
+/**
+ * DelegationManager.registerAsOperator((earningsReceiver, delegationApprover,
+ * stakerOptOutWindowBlocks), metadataURI) from the sender.
+ * Returns OK, ERR_ARG (an unusable metadata URI) or a send error (already registered: ERR_REVERTED).
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_register_operator_details(mpavs_contracts_ctx *c,
+                                                                          const mpavs_contracts_deployment *d,
+                                                                          const mpavs_contracts_operator_details *od);
+
 /** token.approve(strategyManager, amount) then StrategyManager.depositIntoStrategy(strategy, token, amount). */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_deposit(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
                                                         const mpavs_u256 *amount);

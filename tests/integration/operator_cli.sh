@@ -213,11 +213,38 @@ check "ETH_FROM refusal sends nothing" "$N0" "$(nonce)"
 check "gas estimate above --gas-limit refused" "1" "$?"
 grep -q "exceeds the gas limit cap 21000" gc.out && ok "gas cap message" || ko "gas cap: $(cat gc.out)"
 check "gas cap refusal sends nothing" "$N0" "$(nonce)"
+# operator.yaml (eigenlayer-cli's fields); another address or chain is refused before sending
+META=https://example.com/mpavs-op/metadata.json
+cat >operator.yaml <<YAML
+operator:
+  address: $OPADDR
+  earnings_address: $ATTADDR          # earnings go elsewhere
+  delegation_approver_address: "$ATTADDR"
+  staker_opt_out_window_blocks: 50400
+  metadata_url: "$META"
+  allocation_delay: 1200
+el_delegation_manager_address: $DM
+chain_id: 31337
+signer_type: local_keystore
+YAML
+sed "s/address: $OPADDR/address: $ATTADDR/" operator.yaml >other.yaml
+"$MPAVS" operator register $NET other.yaml --yes >oy.out 2>&1
+check "operator.yaml of another address refused (usage error)" "2" "$?"
+grep -q "names operator.address $ATTADDR but the ECDSA key is $OPADDR; nothing sent" oy.out && ok "operator.yaml address message" || ko "operator.yaml address: $(cat oy.out)"
+sed "s/chain_id: 31337/chain_id: 560048/" operator.yaml >chain.yaml
+"$MPAVS" operator register $NET chain.yaml --yes >oc.out 2>&1
+check "operator.yaml of another chain refused (usage error)" "2" "$?"
+check "operator.yaml refusals send nothing" "$N0" "$(nonce)"
 # fee caps respected by the mined transaction
 BASE=$("$CAST" basefee --rpc-url "$URL")
 MAXFEE=$(( BASE * 3 / 2 + 1000 ))
-"$MPAVS" operator register $NET --yes --gas-limit 400000 --max-fee-per-gas "${MAXFEE}wei" --max-priority-fee-per-gas 0.000001gwei >reg.out 2>&1 \
+"$MPAVS" operator register $NET operator.yaml --yes --gas-limit 400000 --max-fee-per-gas "${MAXFEE}wei" --max-priority-fee-per-gas 0.000001gwei >reg.out 2>&1 \
   || ko "register: $(cat reg.out)"
+check "operator.yaml fields read back (operatorDetails)" "($ATTADDR, $ATTADDR, 50400)" \
+  "$("$CAST" call --rpc-url "$URL" "$DM" "operatorDetails(address)((address,address,uint32))" "$OPADDR" | sed 's/ \[[^]]*\]//')"
+RH=$(grep -o 'transaction sent: 0x[0-9a-f]\{64\}' reg.out | tail -1 | sed 's/^transaction sent: //')
+META_HEX=$(printf '%s' "$META" | od -An -tx1 | tr -d ' \n')
+"$CAST" tx --rpc-url "$URL" "$RH" input | grep -q "$META_HEX" && ok "metadata URI sent in registerAsOperator" || ko "metadata URI not in the transaction"
 H=$(sent_hashes reg.out | tail -1)
 [ ${#H} -eq 66 ] && ok "register prints the transaction hash" || ko "register hash: $(cat reg.out)"
 check "mined maxFeePerGas = the cap" "$MAXFEE" "$(txf "$H" maxFeePerGas)"
