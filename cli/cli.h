@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mpavs/u256.h"
+
 /** One entry of a command table: name, one-line summary, handler. */
 typedef struct cli_command {
     const char *name;
@@ -52,6 +54,19 @@ bool cli_args_init(cli_args *a, int argc, char **argv);
  * consumed, or NULL when absent.
  */
 const char *cli_opt(cli_args *a, const char *name);
+/**
+ * "--rpc-url URL", else the environment variable ETH_RPC_URL (Foundry's convention; ignored
+ * when empty), else NULL. Every command that takes --rpc-url reads it through this.
+ */
+const char *cli_rpc_url(cli_args *a);
+/**
+ * A decimal number s ("2.5", "32") scaled by 10^decimals into *out (decimals 0: a whole
+ * number); zero refused unless allow_zero. what names the option in messages.
+ * Returns 0, or 2 after a usage message.
+ */
+int cli_parse_units(mpavs_u256 *out, const char *s, int decimals, const char *what, bool allow_zero);
+/** A fee per gas: wei ("1500000000") or with a unit ("1.5gwei", "20wei"). Returns 0 or 2. */
+int cli_parse_fee(mpavs_u256 *out, const char *s, const char *what);
 /** True if flag "--name" is present; marks it consumed. */
 bool cli_flag(cli_args *a, const char *name);
 /**

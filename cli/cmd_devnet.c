@@ -10,6 +10,7 @@
 #include "mpavs/hex.h"
 
 #include <curl/curl.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,7 +108,7 @@ static int deploy(int argc, char **argv) {
               "    (devnet QE identity), AttestationVerifier and TEELivenessVerifier. Writes every address to\n"
               "    --out as JSON. On-chain quotes need the P-256 precompile (anvil --hardfork osaka).\n\n"
               "OPTIONS\n"
-              "  --rpc-url URL         the node\n"
+              "  --rpc-url URL         the node (default: env ETH_RPC_URL)\n"
               "  --private-key 0xKEY   the deployer (holds the test-token supply)\n"
               "  --out FILE            where to write the deployment JSON\n"
               "  --artifacts DIR       forge output (default contracts/out)\n"
@@ -124,13 +125,13 @@ static int deploy(int argc, char **argv) {
     }
     cli_args a;
     if (!cli_args_init(&a, argc, argv)) return 2;
-    const char *url = cli_opt(&a, "rpc-url"), *keyhex = cli_opt(&a, "private-key"), *out = cli_opt(&a, "out");
+    const char *url = cli_rpc_url(&a), *keyhex = cli_opt(&a, "private-key"), *out = cli_opt(&a, "out");
     const char *art = cli_opt(&a, "artifacts"), *ms = cli_opt(&a, "min-stake"), *mre = cli_opt(&a, "mrenclave");
     const char *ca = cli_opt(&a, "devnet-ca"), *mt = cli_opt(&a, "min-threshold");
     bool poa = cli_flag(&a, "poa");
     char *pos[1];
     if (cli_positionals(&a, pos, 1) != 0) return 2;
-    if (!url) return cli_usage_error("devnet deploy: --rpc-url URL is required");
+    if (!url) return cli_usage_error("devnet deploy: --rpc-url URL (or ETH_RPC_URL) is required");
     if (!out) return cli_usage_error("devnet deploy: --out FILE is required");
     uint8_t key[32], mr[32];
     int rc = parse32(key, "deploy", "private-key", keyhex);
@@ -175,7 +176,7 @@ static int register_operator(int argc, char **argv) {
               "    operator id (keccak256 of the G1 key). Keys on the command line: devnet only; for key files\n"
               "    and prompts use `mpavs operator`.\n\n"
               "OPTIONS\n"
-              "  --rpc-url URL, --deployment FILE   the node and the deployment JSON\n"
+              "  --rpc-url URL, --deployment FILE   the node (default: env ETH_RPC_URL) and the deployment JSON\n"
               "  --private-key 0xKEY   the operator's account\n"
               "  --bls-key 0xSECRET    the operator's BLS secret key\n"
               "  --deposit WEI         tokens to fund and deposit (default 1e18)\n"
@@ -189,7 +190,7 @@ static int register_operator(int argc, char **argv) {
     }
     cli_args a;
     if (!cli_args_init(&a, argc, argv)) return 2;
-    const char *url = cli_opt(&a, "rpc-url"), *dep = cli_opt(&a, "deployment"), *keyhex = cli_opt(&a, "private-key");
+    const char *url = cli_rpc_url(&a), *dep = cli_opt(&a, "deployment"), *keyhex = cli_opt(&a, "private-key");
     const char *blshex = cli_opt(&a, "bls-key"), *amt = cli_opt(&a, "deposit"), *funder = cli_opt(&a, "funder-key");
     const char *sock = cli_opt(&a, "socket");
     char *pos[1];
@@ -245,7 +246,7 @@ static int add_pck(int argc, char **argv) {
               "    certification data of an SGX v3 quote (--quote, raw bytes) or of a quote made by the devnet\n"
               "    CA in DIR. Verify a real quote's PCK chain off-chain first (`mpavs quote verify`).\n\n"
               "OPTIONS\n"
-              "  --rpc-url URL, --deployment FILE   the node and the deployment JSON\n"
+              "  --rpc-url URL, --deployment FILE   the node (default: env ETH_RPC_URL) and the deployment JSON\n"
               "  --private-key 0xKEY   the verifier's owner (the deployer)\n"
               "  --devnet-ca DIR       a devnet CA directory (`mpavs attest devnet-ca`)\n"
               "  --quote FILE          a raw quote file\n\n"
@@ -257,7 +258,7 @@ static int add_pck(int argc, char **argv) {
     }
     cli_args a;
     if (!cli_args_init(&a, argc, argv)) return 2;
-    const char *url = cli_opt(&a, "rpc-url"), *dep = cli_opt(&a, "deployment"), *keyhex = cli_opt(&a, "private-key");
+    const char *url = cli_rpc_url(&a), *dep = cli_opt(&a, "deployment"), *keyhex = cli_opt(&a, "private-key");
     const char *ca = cli_opt(&a, "devnet-ca"), *qf = cli_opt(&a, "quote");
     char *pos[1];
     if (cli_positionals(&a, pos, 1) != 0) return 2;
@@ -280,7 +281,7 @@ static int add_pck(int argc, char **argv) {
 
 static const char STATUS_HELP[] =
     "NAME\n    mpavs devnet status - the on-chain view of a devnet deployment\n\n"
-    "SYNOPSIS\n    mpavs devnet status [--deployment FILE] [--rpc-url URL] [--from-block N] [--last N]\n\n"
+    "SYNOPSIS\n    mpavs devnet status [--deployment FILE] [--rpc-url URL] [--from-block N] [--last N] [--json]\n\n"
     "DESCRIPTION\n"
     "    Reads the chain and prints `key: value` lines and one line per item:\n"
     "      chain_id, rpc_url, block, block_time, service_manager;\n"
@@ -292,9 +293,12 @@ static const char STATUS_HELP[] =
     "      last --last of them: `state committee ID block N tx HASH metadata 0x.. state 0x..`.\n\n"
     "OPTIONS\n"
     "  --deployment FILE     deployment JSON (default .devnet/deployment.json)\n"
-    "  --rpc-url URL         node (default: the deployment's rpcUrl)\n"
+    "  --rpc-url URL         node (default: env ETH_RPC_URL, else the deployment's rpcUrl)\n"
     "  --from-block N        first block to scan for events (default 0)\n"
-    "  --last N              how many confirmed states to list (default 10; 0: all)\n\n"
+    "  --last N              how many confirmed states to list (default 10; 0: all)\n"
+    "  --json                one JSON object: the keys above, \"operators\" (a count) and \"operator_list\"\n"
+    "                        (objects with the line's fields; stakes under \"stake\" by quorum), \"confirmed_states\"\n"
+    "                        and \"states\"\n\n"
     "EXAMPLES\n"
     "    mpavs devnet status\n"
     "    mpavs devnet status --deployment /tmp/deployment.json --rpc-url http://127.0.0.1:8545\n";
@@ -308,8 +312,24 @@ static bool same_operator(const mpavs_contracts_registration *x, const mpavs_con
     return memcmp(x->operator_addr.bytes, y->operator_addr.bytes, 20) == 0;
 }
 
-/* One line per distinct registered operator (latest standing and liveness). Returns an exit code. */
-static int status_operators(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, uint64_t from) {
+/* "0x" + hex of b[0..n) as a JSON string (NULL when out of memory). */
+static json_t *json_hex(const uint8_t *b, size_t n) {
+    char *t = malloc(2 * n + 3);
+    if (!t) return NULL;
+    t[0] = '0';
+    t[1] = 'x';
+    for (size_t i = 0; i < n; i++) snprintf(t + 2 + 2 * i, 3, "%02x", b[i]);
+    if (!n) t[2] = 0;
+    json_t *v = json_string(t);
+    free(t);
+    return v;
+}
+
+/*
+ * One line per distinct registered operator (latest standing and liveness), or with j their
+ * objects in j.operator_list. Returns an exit code.
+ */
+static int status_operators(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, uint64_t from, json_t *out) {
     mpavs_contracts_registration *regs = NULL;
     size_t n = 0;
     if (mpavs_contracts_registrations(c, d, &regs, &n, from)) return cli_error("devnet status: %s", c->error.message);
@@ -319,7 +339,13 @@ static int status_operators(mpavs_contracts_ctx *c, const mpavs_contracts_deploy
         for (size_t j = i + 1; j < n && !later; j++) later = same_operator(&regs[j], &regs[i]);
         distinct += !later;
     }
-    printf("operators: %zu\n", distinct);
+    json_t *list = NULL;
+    if (out) {
+        json_object_set_new(out, "operators", json_integer((json_int_t)distinct));
+        json_object_set_new(out, "operator_list", list = json_array());
+    } else {
+        printf("operators: %zu\n", distinct);
+    }
     mpavs_contracts_standing *st = calloc(1, sizeof *st);
     int rc = st ? 0 : cli_error("devnet status: out of memory");
     for (size_t i = 0; !rc && i < n; i++) {
@@ -336,6 +362,27 @@ static int status_operators(mpavs_contracts_ctx *c, const mpavs_contracts_deploy
         mpavs_address_to_checksum(a, &regs[i].operator_addr);
         mpavs_address_to_checksum(p, &lv.prover);
         (void)mpavs_u256_to_hex(bm, sizeof bm, &st->quorum_bitmap);
+        if (list) {
+            json_t *o = json_object(), *stk = json_object();
+            json_object_set_new(o, "operator", json_string(a));
+            json_object_set_new(o, "id", json_hex(regs[i].operator_id, 32));
+            json_object_set_new(o, "registered_block", json_integer((json_int_t)regs[i].block_number));
+            json_object_set_new(o, "status", json_string(st->avs_status == 1 ? "registered" : "deregistered"));
+            json_object_set_new(o, "quorums", json_string(bm));
+            for (unsigned q = 0; q < st->quorum_count; q++)
+                if (mpavs_u256_bit(&st->quorum_bitmap, q)) {
+                    char v[80], k[8];
+                    (void)mpavs_u256_to_dec(v, sizeof v, &st->stake[q]);
+                    snprintf(k, sizeof k, "%u", q);
+                    json_object_set_new(stk, k, json_string(v));
+                }
+            json_object_set_new(o, "stake", stk);
+            json_object_set_new(o, "liveness_valid_until", json_integer((json_int_t)lv.valid_until));
+            json_object_set_new(o, "live", json_boolean(lv.live));
+            json_object_set_new(o, "prover", json_string(p));
+            json_array_append_new(list, o);
+            continue;
+        }
         printf("operator %s id ", a);
         print_hex_inline(regs[i].operator_id, 32);
         printf(" registered_block %llu status %s quorums %s", (unsigned long long)regs[i].block_number,
@@ -355,12 +402,29 @@ static int status_operators(mpavs_contracts_ctx *c, const mpavs_contracts_deploy
 }
 
 /* The count of StateConfirmed events and the last `last` of them. Returns an exit code. */
-static int status_confirmations(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, uint64_t from, size_t last) {
+static int status_confirmations(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, uint64_t from, size_t last,
+                                json_t *j) {
     mpavs_contracts_confirmation *cs = NULL;
     size_t n = 0;
     if (mpavs_contracts_confirmations(c, d, &cs, &n, from)) return cli_error("devnet status: %s", c->error.message);
-    printf("confirmed_states: %zu\n", n);
+    json_t *list = NULL;
+    if (j) {
+        json_object_set_new(j, "confirmed_states", json_integer((json_int_t)n));
+        json_object_set_new(j, "states", list = json_array());
+    } else {
+        printf("confirmed_states: %zu\n", n);
+    }
     for (size_t i = last && n > last ? n - last : 0; i < n; i++) {
+        if (list) {
+            json_t *o = json_object();
+            json_object_set_new(o, "committee", json_integer((json_int_t)cs[i].committee_id));
+            json_object_set_new(o, "block", json_integer((json_int_t)cs[i].block_number));
+            json_object_set_new(o, "tx", json_hex(cs[i].tx_hash, 32));
+            json_object_set_new(o, "metadata", json_hex(cs[i].metadata, cs[i].metadata_len));
+            json_object_set_new(o, "state", json_hex(cs[i].state, cs[i].state_len));
+            json_array_append_new(list, o);
+            continue;
+        }
         printf("state committee %llu block %llu tx ", (unsigned long long)cs[i].committee_id,
                (unsigned long long)cs[i].block_number);
         print_hex_inline(cs[i].tx_hash, 32);
@@ -388,7 +452,8 @@ static int status(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) return fputs(STATUS_HELP, stdout), 0;
     cli_args a;
     if (!cli_args_init(&a, argc, argv)) return 2;
-    const char *dep = cli_opt(&a, "deployment"), *url = cli_opt(&a, "rpc-url");
+    const char *dep = cli_opt(&a, "deployment"), *url = cli_rpc_url(&a);
+    bool js = cli_flag(&a, "json");
     uint64_t from = 0, last = 10;
     int rc = parse_count(&from, cli_opt(&a, "from-block"), 63, "--from-block");
     if (!rc) rc = parse_count(&last, cli_opt(&a, "last"), 31, "--last");
@@ -423,14 +488,31 @@ static int status(int argc, char **argv) {
         rc = cli_error("devnet status: %s is chain %llu but %s is for chain %llu", rpc_url, (unsigned long long)cid, dep,
                        (unsigned long long)d.chain_id);
     mpavs_error_clear(&e);
+    json_t *j = NULL;
     if (!rc) {
         char sm[43];
         mpavs_address_to_checksum(sm, &d.service_manager);
-        printf("chain_id: %llu\nrpc_url: %s\nblock: %llu\nblock_time: %llu\nservice_manager: %s\n",
-               (unsigned long long)cid, rpc_url, (unsigned long long)b.number, (unsigned long long)b.timestamp, sm);
-        rc = status_operators(&c, &d, from);
+        if (js) {
+            j = json_object();
+            json_object_set_new(j, "chain_id", json_integer((json_int_t)cid));
+            json_object_set_new(j, "rpc_url", json_string(rpc_url));
+            json_object_set_new(j, "block", json_integer((json_int_t)b.number));
+            json_object_set_new(j, "block_time", json_integer((json_int_t)b.timestamp));
+            json_object_set_new(j, "service_manager", json_string(sm));
+        } else {
+            printf("chain_id: %llu\nrpc_url: %s\nblock: %llu\nblock_time: %llu\nservice_manager: %s\n",
+                   (unsigned long long)cid, rpc_url, (unsigned long long)b.number, (unsigned long long)b.timestamp, sm);
+        }
+        rc = status_operators(&c, &d, from, j);
     }
-    if (!rc) rc = status_confirmations(&c, &d, from, (size_t)last);
+    if (!rc) rc = status_confirmations(&c, &d, from, (size_t)last, j);
+    if (!rc && j) {
+        char *t = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (t) puts(t);
+        else rc = cli_error("devnet status: out of memory");
+        free(t);
+    }
+    json_decref(j);
     mpavs_rpc_block_clear(&b);
     mpavs_rpc_destroy(c.rpc);
     mpavs_contracts_clear(&c);

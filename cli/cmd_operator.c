@@ -1,6 +1,6 @@
 /*
  * mpavs operator keys|register|deposit|opt-in|opt-out|status — operator onboarding on mainnet,
- * Holesky or the devnet, following eigenlayer-cli's conventions (key files in
+ * Hoodi, Sepolia, a custom network or the devnet, following eigenlayer-cli's conventions (key files in
  * ~/.eigenlayer/operator_keys, NAME.bls.key.json / NAME.ecdsa.key.json) and the reference's
  * oprtool (opt-in, opt-out, deposit). Chain work is done by src/devnet/ (mpavs/devnet.h) on a
  * deployment description filled from mpavs/presets.h, a devnet deployment file or flags.
@@ -31,6 +31,7 @@
 
 #define DEFAULT_DEPLOYMENT ".devnet/deployment.json"
 #define DEFAULT_KEY_NAME "operator"
+#define MIN_PASSWORD_LEN 8
 
 /* ---------------- help texts ---------------- */
 
@@ -40,9 +41,14 @@
     "                        on the terminal without echo)\n"
 
 #define NETWORK_OPTS                                                                                               \
-    "  --network NAME        mainnet, holesky (built-in presets) or devnet (--deployment)\n"                       \
-    "  --deployment FILE     devnet deployment JSON (default " DEFAULT_DEPLOYMENT ")\n"                            \
-    "  --rpc-url URL         AVS chain RPC (default: the preset's, or the deployment's rpcUrl)\n"                 \
+    "  --network NAME        mainnet, hoodi, sepolia (built-in presets: EigenLayer core addresses; the AVS's\n"    \
+    "                        on mainnet only), devnet (--deployment, default " DEFAULT_DEPLOYMENT "), or\n"        \
+    "                        custom (--deployment FILE or --registry-coordinator). holesky was shut down in 2025\n"\
+    "  --deployment FILE     the AVS's deployment JSON (keys as the devnet's: registryCoordinator required,\n"     \
+    "                        serviceManager, stakeRegistry, delegationManager, strategy, teeLivenessVerifier, ...,\n"\
+    "                        chainId, rpcUrl optional); required on hoodi and sepolia\n"                           \
+    "  --rpc-url URL         AVS chain RPC (default: env ETH_RPC_URL, else the deployment's rpcUrl, else the\n"    \
+    "                        preset's public endpoint)\n"                                                           \
     "  --registry-coordinator, --service-manager, --stake-registry, --delegation-manager,\n"                       \
     "  --avs-directory, --strategy-manager ADDR\n"                                                                 \
     "                        override an address (missing ones are read from the RegistryCoordinator)\n"
@@ -51,7 +57,15 @@
     "  --key NAME            key name in --keys-dir (default " DEFAULT_KEY_NAME ")\n"                              \
     "  --ecdsa-key-file F    operator ECDSA key file (default <keys-dir>/<NAME>.ecdsa.key.json)\n"               \
     KEYDIR_OPTS                                                                                                    \
-    "  --yes                 do not ask before sending\n"
+    "  --yes                 do not ask before sending\n"                                                         \
+    "  --dry-run             simulate every transaction (eth_estimateGas, eth_call), print the plan, send nothing\n"\
+    "  --gas-limit N         never use a larger gas limit (default estimate + 25%; env ETH_GAS_LIMIT)\n"           \
+    "  --max-fee-per-gas F   never pay more per gas, fee bumps included (wei, or e.g. 20gwei; env ETH_GAS_PRICE)\n"\
+    "  --max-priority-fee-per-gas F  never tip more per gas (env ETH_PRIORITY_GAS_PRICE)\n"                      \
+    "  --legacy              send type-0 transactions priced from eth_gasPrice (capped by --max-fee-per-gas)\n"   \
+    "                        Every transaction is simulated first: the plan shows its estimated gas and maximum\n" \
+    "                        cost; each sent transaction's hash is printed. ETH_FROM, when set, must be the key's\n"\
+    "                        address.\n"
 
 static const char KEYS_CREATE_HELP[] =
     "NAME\n    mpavs operator keys create - generate an operator key file\n\n"
@@ -65,7 +79,8 @@ static const char KEYS_CREATE_HELP[] =
     "    lost BLS key means re-registering the operator.\n\n"
     "OPTIONS\n"
     "  --key-type TYPE       bls or ecdsa\n" KEYDIR_OPTS
-    "  --insecure-scrypt     scrypt n = 2^12 instead of 2^18 (tests only)\n\n"
+    "  --insecure-scrypt     scrypt n = 2^12 instead of 2^18 (tests only)\n"
+    "  --allow-short-password  accept a password of fewer than 8 characters (refused by default)\n\n"
     "EXAMPLES\n"
     "    mpavs operator keys create --key-type ecdsa operator\n"
     "    mpavs operator keys create --key-type bls operator\n";
@@ -79,59 +94,91 @@ static const char KEYS_IMPORT_HELP[] =
     "    [1, r). \"-\" reads the secret from standard input (keeps it out of the shell history).\n\n"
     "OPTIONS\n"
     "  --key-type TYPE       bls or ecdsa\n" KEYDIR_OPTS
-    "  --insecure-scrypt     scrypt n = 2^12 (tests only)\n\n"
+    "  --insecure-scrypt     scrypt n = 2^12 (tests only)\n"
+    "  --allow-short-password  accept a password of fewer than 8 characters (refused by default)\n\n"
     "EXAMPLES\n"
     "    echo 0x<64 hex digits> | mpavs operator keys import --key-type ecdsa operator -\n";
 
 static const char KEYS_LIST_HELP[] =
     "NAME\n    mpavs operator keys list - list the operator key files\n\n"
-    "SYNOPSIS\n    mpavs operator keys list [--keys-dir DIR]\n\n"
+    "SYNOPSIS\n    mpavs operator keys list [--keys-dir DIR] [--json]\n\n"
     "DESCRIPTION\n"
     "    One line per key file in the directory: name, type, public identity (ECDSA address from the\n"
     "    file's address field; BLS operatorId from its pubKey field), path. Needs no password.\n\n"
     "OPTIONS\n"
-    "  --keys-dir DIR        key directory (default $HOME/.eigenlayer/operator_keys)\n\n"
+    "  --keys-dir DIR        key directory (default $HOME/.eigenlayer/operator_keys)\n"
+    "  --json                a JSON array of {name, type, address | operator_id, path}\n\n"
     "EXAMPLES\n    mpavs operator keys list\n";
 
 static const char KEYS_SHOW_HELP[] =
     "NAME\n    mpavs operator keys show - decrypt a key file and print its public parts\n\n"
-    "SYNOPSIS\n    mpavs operator keys show [--key-type bls|ecdsa] [--keys-dir DIR] [--password-file F] NAME\n\n"
+    "SYNOPSIS\n    mpavs operator keys show [--key-type bls|ecdsa] [--keys-dir DIR] [--password-file F] [--json] NAME\n\n"
     "DESCRIPTION\n"
     "    Decrypts NAME.ecdsa.key.json and/or NAME.bls.key.json (both when --key-type is absent and\n"
     "    both exist) and prints public parts only: the ECDSA address; the BLS G1 key (x, y), G2 key\n"
     "    (x.im, x.re, y.im, y.re) and operatorId = keccak256(G1.x || G1.y). Secrets are never printed.\n"
     "    Exit 1 on a wrong password.\n\n"
     "OPTIONS\n"
-    "  --key-type TYPE       only this file\n" KEYDIR_OPTS "\n"
+    "  --key-type TYPE       only this file\n"
+    "  --json                a JSON array with one object per file (the same keys)\n" KEYDIR_OPTS "\n"
     "EXAMPLES\n    MPAVS_KEY_PASSWORD=... mpavs operator keys show operator\n";
+
+static const char KEYS_EXPORT_HELP[] =
+    "NAME\n    mpavs operator keys export - decrypt a key file and print its private key\n\n"
+    "SYNOPSIS\n    mpavs operator keys export --key-type bls|ecdsa [--keys-dir DIR] [--password-file F] [--yes] NAME\n\n"
+    "DESCRIPTION\n"
+    "    Prints the secret of NAME.ecdsa.key.json (0x + 64 hex digits) or NAME.bls.key.json (0x + 64 hex\n"
+    "    digits, the BN254 scalar) on standard output, after a warning on standard error and the\n"
+    "    question `Print the private key? [y/N]` (answer read from standard input; --yes skips it).\n"
+    "    Anyone who sees the output controls the key: print it only to move it into another key store.\n"
+    "    `keys import` reads it back.\n\n"
+    "OPTIONS\n"
+    "  --key-type TYPE       bls or ecdsa\n" KEYDIR_OPTS
+    "  --yes                 do not ask (the warning is still printed)\n\n"
+    "EXAMPLES\n    mpavs operator keys export --key-type ecdsa operator\n";
 
 static const char REGISTER_HELP[] =
     "NAME\n    mpavs operator register - register the key's account as an EigenLayer operator\n\n"
-    "SYNOPSIS\n    mpavs operator register --network NAME [network options] [signer options]\n\n"
+    "SYNOPSIS\n    mpavs operator register --network NAME [operator.yaml] [--earnings-receiver ADDR]\n"
+    "                            [--delegation-approver ADDR] [--staker-opt-out-window-blocks N]\n"
+    "                            [--metadata-uri URL] [network options] [signer options]\n\n"
     "DESCRIPTION\n"
-    "    Sends DelegationManager.registerAsOperator((earningsReceiver = operator, delegationApprover =\n"
-    "    0, stakerOptOutWindowBlocks = 0), metadataURI \"\") from the operator's ECDSA key. Does nothing\n"
-    "    when the account already is an operator. Shows what it sends and asks `Proceed? [y/N]`\n"
-    "    (answer read from standard input) unless --yes.\n\n"
-    "OPTIONS\n" NETWORK_OPTS SIGNER_OPTS "\n"
-    "EXAMPLES\n    mpavs operator register --network holesky\n";
+    "    Sends DelegationManager.registerAsOperator((earningsReceiver, delegationApprover,\n"
+    "    stakerOptOutWindowBlocks), metadataURI) from the operator's ECDSA key. The fields come from\n"
+    "    eigenlayer-cli's operator.yaml when given (operator.address, which must be the key's;\n"
+    "    operator.earnings_address; operator.delegation_approver_address;\n"
+    "    operator.staker_opt_out_window_blocks; operator.metadata_url; chain_id, which must be the\n"
+    "    network's; allocation_delay is not used by this DelegationManager), then from the flags;\n"
+    "    defaults: earnings to the operator, no approver, window 0, no metadata URI. Does nothing when\n"
+    "    the account already is an operator.\n\n"
+    "OPTIONS\n"
+    "  --earnings-receiver ADDR, --delegation-approver ADDR, --staker-opt-out-window-blocks N,\n"
+    "  --metadata-uri URL    override operator.yaml's fields\n" NETWORK_OPTS SIGNER_OPTS "\n"
+    "EXAMPLES\n    mpavs operator register --network hoodi --deployment avs-hoodi.json operator.yaml --dry-run\n"
+    "    mpavs operator register --network mainnet operator.yaml --max-fee-per-gas 30gwei\n";
 
 static const char DEPOSIT_HELP[] =
     "NAME\n    mpavs operator deposit - restake tokens into an EigenLayer strategy\n\n"
-    "SYNOPSIS\n    mpavs operator deposit --network NAME --amount N [--decimals D|token] [--strategy ADDR]\n"
-    "                           [--check] [network options] [signer options]\n\n"
+    "SYNOPSIS\n    mpavs operator deposit --network NAME --amount N [--wei] [--strategy ADDR] [network options]\n"
+    "                           [signer options]\n"
+    "    mpavs operator deposit --network NAME --check [--operator ADDR] [--strategy ADDR] [network options]\n\n"
     "DESCRIPTION\n"
-    "    Requires the account to be an operator, then sends token.approve(StrategyManager, amount)\n"
-    "    and StrategyManager.depositIntoStrategy(strategy, token, amount), token being the\n"
-    "    strategy's underlyingToken(). Prints DelegationManager.operatorShares(operator, strategy).\n\n"
+    "    Requires the account to be an operator. Reads the strategy's underlyingToken(), its decimals(),\n"
+    "    the account's balance and its allowance for the StrategyManager; refuses before sending anything\n"
+    "    when the balance is below the amount. Sends token.approve(StrategyManager, amount) only when the\n"
+    "    allowance does not cover the amount, then StrategyManager.depositIntoStrategy(strategy, token,\n"
+    "    amount). Prints DelegationManager.operatorShares(operator, strategy). --check only prints the\n"
+    "    shares and needs no password (the operator from --operator, ETH_FROM or the key file's address).\n\n"
     "OPTIONS\n"
-    "  --amount N            amount in the token's smallest unit, or a decimal number with --decimals\n"
-    "  --decimals D|token    scale --amount by 10^D (\"token\": the token's decimals())\n"
-    "  --strategy ADDR       strategy (required on mainnet/holesky; devnet: the test-token strategy)\n"
-    "  --check               only print the operator's shares\n" NETWORK_OPTS SIGNER_OPTS "\n"
+    "  --amount N            amount in token units (\"2.5\"; scaled by the token's decimals read from chain)\n"
+    "  --wei                 --amount is in the token's smallest unit\n"
+    "  --strategy ADDR       strategy (required on mainnet, hoodi, sepolia unless the deployment file has one;\n"
+    "                        devnet: the test-token strategy)\n"
+    "  --check               only print the operator's shares (read-only)\n"
+    "  --operator ADDR       with --check: the operator\n" NETWORK_OPTS SIGNER_OPTS "\n"
     "EXAMPLES\n"
-    "    mpavs operator deposit --network holesky --strategy 0x7D704507b76571a51d9caE8AdDAbBFd0ba0e63d3 \\\n"
-    "        --amount 0.5 --decimals token\n";
+    "    mpavs operator deposit --network hoodi --deployment avs-hoodi.json --strategy 0x... --amount 32\n"
+    "    mpavs operator deposit --network mainnet --strategy 0x... --amount 1000000000000000000 --wei --dry-run\n";
 
 static const char OPTIN_HELP[] =
     "NAME\n    mpavs operator opt-in - register the operator with the AVS in some quorums\n\n"
@@ -150,7 +197,7 @@ static const char OPTIN_HELP[] =
     "  --sig-valid-secs S    validity of the AVSDirectory signature (default 1000000)\n"
     "  --bls-key-file F      BLS key file (default <keys-dir>/<NAME>.bls.key.json)\n"
     "  --bls-password-file F its password (default: as the ECDSA key's)\n" NETWORK_OPTS SIGNER_OPTS "\n"
-    "EXAMPLES\n    mpavs operator opt-in --network holesky --quorums 0\n";
+    "EXAMPLES\n    mpavs operator opt-in --network hoodi --deployment avs-hoodi.json --quorums 0\n";
 
 static const char OPTOUT_HELP[] =
     "NAME\n    mpavs operator opt-out - deregister the operator from AVS quorums\n\n"
@@ -158,13 +205,13 @@ static const char OPTOUT_HELP[] =
     "DESCRIPTION\n    Sends RegistryCoordinator.deregisterOperator(quorumNumbers) from the operator's key.\n\n"
     "OPTIONS\n"
     "  --quorums LIST        comma-separated quorum numbers (default 0)\n" NETWORK_OPTS SIGNER_OPTS "\n"
-    "EXAMPLES\n    mpavs operator opt-out --network holesky --quorums 0\n";
+    "EXAMPLES\n    mpavs operator opt-out --network hoodi --deployment avs-hoodi.json --quorums 0\n";
 
 static const char STATUS_HELP[] =
     "NAME\n    mpavs operator status - an operator's registration, stake and liveness\n\n"
     "SYNOPSIS\n    mpavs operator status --network NAME [--operator ADDR | --key NAME] [--attestation-profile P]\n"
     "                          [--liveness-verifier ADDR] [--attestation-rpc-url URL]\n"
-    "                          [--attestation-address ADDR | --attestation-key-file F] [network options]\n\n"
+    "                          [--attestation-address ADDR | --attestation-key-file F] [--json] [network options]\n\n"
     "DESCRIPTION\n"
     "    Prints one `key: value` line each: network, chain_id, operator, eigenlayer_operator,\n"
     "    avs_status (never/registered/deregistered), operator_id, quorum_bitmap, stake_quorum_<q> for\n"
@@ -174,20 +221,23 @@ static const char STATUS_HELP[] =
     "    attestation_balance_wei. No password is needed: the operator's address comes from --operator\n"
     "    or the ECDSA key file's address field, the BLS key id from the chain or the BLS key file.\n\n"
     "OPTIONS\n"
-    "  --operator ADDR       the operator (default: the address in <keys-dir>/<NAME>.ecdsa.key.json)\n"
+    "  --operator ADDR       the operator (default: env ETH_FROM, else the address in\n"
+    "                        <keys-dir>/<NAME>.ecdsa.key.json)\n"
     "  --key NAME            key name in --keys-dir (default " DEFAULT_KEY_NAME ")\n"
     "  --keys-dir DIR        key directory (default $HOME/.eigenlayer/operator_keys)\n"
     "  --ecdsa-key-file F    read the operator address from F (default <keys-dir>/<NAME>.ecdsa.key.json)\n"
     "  --bls-key-file F      BLS key file for the liveness id when not registered\n"
     "                        (default <keys-dir>/<NAME>.bls.key.json)\n"
-    "  --attestation-profile P  preset attestation layer (mainnet: optimism, automata; holesky: holesky,\n"
-    "                        automata_test, automata_testnet; default the preset's)\n"
+    "  --attestation-profile P  preset attestation layer (mainnet: optimism (default), automata)\n"
     "  --liveness-verifier ADDR  TEELivenessVerifier (overrides the profile / deployment)\n"
     "  --attestation-rpc-url URL  attestation chain RPC (default the profile's, else --rpc-url)\n"
     "  --attestation-address ADDR  account paying liveness transactions\n"
     "  --attestation-key-file F    file holding that account's hex private key (AttestationLayerEcdsaKeyFile)\n"
+    "  --json                one JSON object with the same keys (booleans and small numbers typed; big\n"
+    "                        numbers, addresses and hashes as strings)\n"
     NETWORK_OPTS "\n"
-    "EXAMPLES\n    mpavs operator status --network holesky --operator 0x...\n";
+    "EXAMPLES\n    mpavs operator status --network mainnet --operator 0x...\n"
+    "    ETH_RPC_URL=https://... mpavs operator status --network hoodi --deployment avs-hoodi.json\n";
 
 /* ---------------- key files ---------------- */
 
@@ -318,6 +368,42 @@ static void free_secret(char *s) {
     free(s);
 }
 
+/* ---------------- output: "key: value" lines, or one JSON object with --json ---------------- */
+
+static void out_str(json_t *j, const char *k, const char *v) {
+    if (j) json_object_set_new(j, k, json_string(v));
+    else printf("%s: %s\n", k, v);
+}
+
+static void out_bool(json_t *j, const char *k, bool v) {
+    if (j) json_object_set_new(j, k, json_boolean(v));
+    else printf("%s: %s\n", k, v ? "true" : "false");
+}
+
+static void out_u64(json_t *j, const char *k, uint64_t v) {
+    if (j) json_object_set_new(j, k, json_integer((json_int_t)v));
+    else printf("%s: %llu\n", k, (unsigned long long)v);
+}
+
+static void out_addr(json_t *j, const char *k, const mpavs_address *a) {
+    char t[43];
+    mpavs_address_to_checksum(t, a);
+    out_str(j, k, t);
+}
+
+static void out_word(json_t *j, const char *k, const uint8_t w[32]) {
+    char t[67] = "0x";
+    for (int i = 0; i < 32; i++) snprintf(t + 2 + 2 * i, 3, "%02x", w[i]);
+    out_str(j, k, t);
+}
+
+/* Print j (one line) to stdout. */
+static void out_json(json_t *j) {
+    char *t = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (t) puts(t);
+    free(t);
+}
+
 /* ---------------- printing public parts ---------------- */
 
 static void print_word(const char *label, const uint8_t w[32]) {
@@ -332,8 +418,8 @@ static void print_address(const char *label, const mpavs_address *a) {
     printf("%s: %s\n", label, s);
 }
 
-/* G1 x, y, G2 x.im, x.re, y.im, y.re and operatorId of a BLS secret key. */
-static int print_bls_public(const uint8_t sk[32]) {
+/* G1 x, y, G2 x.im, x.re, y.im, y.re and operatorId of a BLS secret key (into j when not NULL). */
+static int out_bls_public(json_t *j, const uint8_t sk[32]) {
     mpavs_bn254_g1 p1;
     mpavs_bn254_g2 p2;
     uint8_t e1[64], e2[128], id[32];
@@ -342,18 +428,20 @@ static int print_bls_public(const uint8_t sk[32]) {
     mpavs_bn254_g2_encode(e2, &p2);
     mpavs_bls_operator_id(id, &p1);
     static const char *const labels[] = {"g1_x", "g1_y", "g2_x_im", "g2_x_re", "g2_y_im", "g2_y_re"};
-    print_word(labels[0], e1);
-    print_word(labels[1], e1 + 32);
-    for (int i = 0; i < 4; i++) print_word(labels[2 + i], e2 + 32 * i);
-    print_word("operator_id", id);
+    out_word(j, labels[0], e1);
+    out_word(j, labels[1], e1 + 32);
+    for (int i = 0; i < 4; i++) out_word(j, labels[2 + i], e2 + 32 * i);
+    out_word(j, "operator_id", id);
     return 0;
 }
+
+static int print_bls_public(const uint8_t sk[32]) { return out_bls_public(NULL, sk); }
 
 /* ---------------- keys create / import ---------------- */
 
 /* Encrypt and write a key (sk: 32 bytes) to its file; prints the public parts and the path. */
 static int write_key(const char *dir, const char *name, bool bls, const uint8_t sk[32], const char *pwfile,
-                     bool weak) {
+                     bool weak, bool short_ok) {
     char path[4096];
     int rc = key_path(path, sizeof path, dir, name, bls);
     if (rc) return rc;
@@ -361,6 +449,11 @@ static int write_key(const char *dir, const char *name, bool bls, const uint8_t 
     if ((rc = make_dirs(dir))) return rc;
     char *pw = get_password(pwfile, path, true);
     if (!pw) return 1;
+    if (!short_ok && strlen(pw) < MIN_PASSWORD_LEN) {
+        free_secret(pw);
+        return cli_error("operator keys: the password has fewer than %d characters: choose a longer one "
+                         "(--allow-short-password to accept it anyway); nothing written", MIN_PASSWORD_LEN);
+    }
     char *json = NULL;
     mpavs_ecdsa_ctx *ec = NULL;
     mpavs_address addr;
@@ -433,7 +526,7 @@ static int keys_add(int argc, char **argv, bool import) {
     int bls = key_type(cli_opt(&a, "key-type"), true);
     if (bls == 2) return 2;
     const char *pwf = cli_opt(&a, "password-file");
-    bool weak = cli_flag(&a, "insecure-scrypt");
+    bool weak = cli_flag(&a, "insecure-scrypt"), short_ok = cli_flag(&a, "allow-short-password");
     int rc = keys_dir(dir, sizeof dir, cli_opt(&a, "keys-dir"));
     if (rc) return rc;
     int n = cli_positionals(&a, pos, 3);
@@ -456,7 +549,7 @@ static int keys_add(int argc, char **argv, bool import) {
             rc = cli_error("operator keys create: no randomness from the OS");
         mpavs_ecdsa_ctx_destroy(ec);
     }
-    if (!rc) rc = write_key(dir, pos[0], bls, sk, pwf, weak);
+    if (!rc) rc = write_key(dir, pos[0], bls, sk, pwf, weak, short_ok);
     mpavs_wipe(sk, sizeof sk);
     return rc;
 }
@@ -495,14 +588,16 @@ static int keys_list(int argc, char **argv) {
     cli_args a;
     if (!cli_args_init(&a, argc, argv)) return 2;
     char dir[4096], *pos[1];
+    bool js = cli_flag(&a, "json");
     int rc = keys_dir(dir, sizeof dir, cli_opt(&a, "keys-dir"));
     if (rc) return rc;
     if (cli_positionals(&a, pos, 1) != 0) return cli_usage_error("operator keys list: unexpected argument");
     DIR *dh = opendir(dir);
     if (!dh) {
-        if (errno == ENOENT) return 0; /* no keys yet */
+        if (errno == ENOENT) return js ? (puts("[]"), 0) : 0; /* no keys yet */
         return cli_error("operator keys list: %s: %s", dir, strerror(errno));
     }
+    json_t *arr = js ? json_array() : NULL;
     char **names = NULL;
     size_t n = 0, cap = 0;
     struct dirent *e;
@@ -528,10 +623,26 @@ static int keys_list(int argc, char **argv) {
         char path[8300], id[120];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         file_identity(id, sizeof id, path, bls);
-        printf("%.*s\t%s\t%s\t%s\n", (int)(l - (bls ? 13 : 15)), names[i], bls ? "bls" : "ecdsa", id, path);
+        if (arr) {
+            json_t *o = json_object();
+            const char *sp = strchr(id, ' ');
+            json_object_set_new(o, "name", json_stringn(names[i], l - (bls ? 13 : 15)));
+            json_object_set_new(o, "type", json_string(bls ? "bls" : "ecdsa"));
+            json_object_set_new(o, bls ? "operator_id" : "address", sp ? json_string(sp + 1) : json_null());
+            json_object_set_new(o, "path", json_string(path));
+            json_array_append_new(arr, o);
+        } else {
+            printf("%.*s\t%s\t%s\t%s\n", (int)(l - (bls ? 13 : 15)), names[i], bls ? "bls" : "ecdsa", id, path);
+        }
         free(names[i]);
     }
     free(names);
+    if (arr) {
+        char *t = json_dumps(arr, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (t) puts(t);
+        free(t);
+        json_decref(arr);
+    }
     return rc;
 }
 
@@ -574,7 +685,7 @@ static int load_bls(uint8_t sk[32], const char *path, const char *pw) {
     return 0;
 }
 
-static int show_one(const char *path, bool bls, const char *pwf) {
+static int show_one(const char *path, bool bls, const char *pwf, json_t *arr) {
     char *pw = get_password(pwf, path, false);
     if (!pw) return 1;
     uint8_t sk[32];
@@ -582,9 +693,12 @@ static int show_one(const char *path, bool bls, const char *pwf) {
     int rc = bls ? load_bls(sk, path, pw) : load_ecdsa(sk, &addr, path, pw);
     free_secret(pw);
     if (rc) return rc;
-    printf("type: %s\npath: %s\n", bls ? "bls" : "ecdsa", path);
-    if (bls) rc = print_bls_public(sk);
-    else print_address("address", &addr);
+    json_t *j = arr ? json_object() : NULL;
+    out_str(j, "type", bls ? "bls" : "ecdsa");
+    out_str(j, "path", path);
+    if (bls) rc = out_bls_public(j, sk);
+    else out_addr(j, "address", &addr);
+    if (j) json_array_append_new(arr, j);
     mpavs_wipe(sk, sizeof sk);
     return rc;
 }
@@ -597,23 +711,77 @@ static int keys_show(int argc, char **argv) {
     int t = key_type(cli_opt(&a, "key-type"), false);
     if (t == 2) return 2;
     const char *pwf = cli_opt(&a, "password-file");
+    bool js = cli_flag(&a, "json");
     int rc = keys_dir(dir, sizeof dir, cli_opt(&a, "keys-dir"));
     if (rc) return rc;
     int n = cli_positionals(&a, pos, 2);
     if (n < 0) return 2;
     if (n != 1 || !valid_name(pos[0])) return cli_usage_error("operator keys show: expected one NAME");
+    json_t *arr = js ? json_array() : NULL;
     int shown = 0;
     for (int bls = 0; bls <= 1 && !rc; bls++) {
         if (t >= 0 && t != bls) continue;
         char path[4096];
         if ((rc = key_path(path, sizeof path, dir, pos[0], bls))) break;
         if (access(path, F_OK) != 0) continue;
-        if (shown) putchar('\n');
-        rc = show_one(path, bls, pwf);
+        if (shown && !arr) putchar('\n');
+        rc = show_one(path, bls, pwf, arr);
         shown++;
     }
     if (!rc && !shown) rc = cli_error("operator keys show: no key named %s in %s", pos[0], dir);
+    if (!rc && arr) out_json(arr);
+    json_decref(arr);
     return rc;
+}
+
+static int keys_export(int argc, char **argv) {
+    if (cli_wants_help(argc, argv)) return fputs(KEYS_EXPORT_HELP, stdout), 0;
+    cli_args a;
+    if (!cli_args_init(&a, argc, argv)) return 2;
+    char dir[4096], path[4096], *pos[2];
+    int bls = key_type(cli_opt(&a, "key-type"), true);
+    if (bls == 2) return 2;
+    const char *pwf = cli_opt(&a, "password-file");
+    bool yes = cli_flag(&a, "yes");
+    int rc = keys_dir(dir, sizeof dir, cli_opt(&a, "keys-dir"));
+    if (rc) return rc;
+    int n = cli_positionals(&a, pos, 2);
+    if (n < 0) return 2;
+    if (n != 1 || !valid_name(pos[0])) return cli_usage_error("operator keys export: expected one NAME");
+    if (!yes && pwf && !strcmp(pwf, "-"))
+        return cli_usage_error("operator keys export: the password comes from stdin, so the confirmation cannot: give --yes");
+    if ((rc = key_path(path, sizeof path, dir, pos[0], bls))) return rc;
+    if (access(path, F_OK) != 0) return cli_error("operator keys export: no %s", path);
+    fprintf(stderr,
+            "WARNING: this prints the %s private key of %s in plain text. Anyone who sees it (terminal\n"
+            "scrollback, shell logs, screen sharing) controls the key%s. Print it only to move it into\n"
+            "another key store.\n",
+            bls ? "BLS" : "ECDSA", path, bls ? " and can sign for the operator" : " and the operator's account");
+    if (!yes) {
+        fputs("Print the private key? [y/N] ", stderr);
+        fflush(stderr);
+        char line[64];
+        if (!fgets(line, sizeof line, stdin)) line[0] = 0;
+        line[strcspn(line, "\r\n")] = 0;
+        if (strcasecmp(line, "y") && strcasecmp(line, "yes")) {
+            fputs("aborted: nothing printed\n", stderr);
+            return 1;
+        }
+    }
+    char *pw = get_password(pwf, path, false);
+    if (!pw) return 1;
+    uint8_t sk[32];
+    mpavs_address addr;
+    rc = bls ? load_bls(sk, path, pw) : load_ecdsa(sk, &addr, path, pw);
+    free_secret(pw);
+    if (rc) return rc;
+    char hex[67] = "0x";
+    for (int i = 0; i < 32; i++) snprintf(hex + 2 + 2 * i, 3, "%02x", sk[i]);
+    puts(hex);
+    fflush(stdout);
+    mpavs_wipe(hex, sizeof hex);
+    mpavs_wipe(sk, sizeof sk);
+    return 0;
 }
 
 static int cmd_keys(int argc, char **argv) {
@@ -622,6 +790,7 @@ static int cmd_keys(int argc, char **argv) {
         {"import", "encrypt an existing secret into a key file", keys_import},
         {"list", "list the key files", keys_list},
         {"show", "decrypt a key file and print its public parts", keys_show},
+        {"export", "decrypt a key file and print its private key (with a warning)", keys_export},
     };
     return cli_dispatch("mpavs operator keys", KEYS, sizeof KEYS / sizeof KEYS[0], argc, argv);
 }
@@ -631,7 +800,7 @@ static int cmd_keys(int argc, char **argv) {
 /* Where the AVS lives and how to reach it. */
 typedef struct {
     char network[32];
-    const mpavs_preset *preset;  /* mainnet/holesky, else NULL */
+    const mpavs_preset *preset;  /* mainnet/hoodi/sepolia, else NULL */
     mpavs_contracts_deployment d;   /* addresses (zeros resolved from the chain) */
     bool have_strategy;          /* d.strategy is meaningful (devnet or --strategy) */
     char rpc_url[2048];
@@ -652,10 +821,114 @@ static int copy_str(char *out, size_t cap, const char *v, const char *what) {
     return 0;
 }
 
-/* Fill n from --network & co (consumed from a). Returns 0 or an exit code. */
+/* Parse one preset address (checked by tests/unit/test_presets.c); NULL leaves out as it is. */
+static int preset_addr(mpavs_address *out, const char *v) { return v ? mpavs_address_parse(out, v) : 0; }
+
+/* Fill n's AVS and EigenLayer addresses from preset p (profile prof). Returns 0 or an exit code. */
+static int net_from_preset(net_cfg *n, const mpavs_preset *p, const char *prof) {
+    int rc = 0;
+    n->d.chain_id = p->chain_id;
+    rc |= preset_addr(&n->d.registry_coordinator, p->registry_coordinator);
+    rc |= preset_addr(&n->d.operator_state_retriever, p->operator_state_retriever);
+    rc |= preset_addr(&n->d.service_manager, p->service_manager);
+    rc |= preset_addr(&n->d.stake_registry, p->stake_registry);
+    rc |= preset_addr(&n->d.bls_apk_registry, p->bls_apk_registry);
+    rc |= preset_addr(&n->d.index_registry, p->index_registry);
+    rc |= preset_addr(&n->d.avs_directory, p->avs_directory);
+    rc |= preset_addr(&n->d.delegation_manager, p->delegation_manager);
+    rc |= preset_addr(&n->d.strategy_manager, p->strategy_manager);
+    if (rc) return cli_error("operator: preset %s holds a bad address", p->network);
+    if (!p->nprofiles) {
+        if (prof) return cli_usage_error("operator: --network %s has no attestation profiles: give --liveness-verifier", p->network);
+        return 0;
+    }
+    const mpavs_preset_profile *pr = mpavs_preset_profile(p, prof);
+    if (!pr) return cli_usage_error("operator: preset %s has no attestation profile '%s'", p->network, prof);
+    if (mpavs_address_parse(&n->liveness_verifier, pr->liveness_verifier))
+        return cli_error("operator: preset profile %s holds a bad address", pr->name);
+    n->have_liveness = true;
+    snprintf(n->profile, sizeof n->profile, "%s", pr->name);
+    if (pr->rpc_url) snprintf(n->att_rpc_url, sizeof n->att_rpc_url, "%s", pr->rpc_url);
+    return 0;
+}
+
+/*
+ * An AVS deployment file for a real network (--network hoodi|sepolia|mainnet|custom
+ * --deployment FILE): a JSON object with the devnet deployment's key names, only
+ * registryCoordinator required; every address present overrides the preset's (missing ones are
+ * read from the RegistryCoordinator); chainId, when present, must match the preset's; rpcUrl and
+ * attestationRpcUrl are defaults for --rpc-url and --attestation-rpc-url.
+ */
+static int net_from_file(net_cfg *n, const char *path) {
+    static const struct {
+        const char *key;
+        size_t off;
+    } keys[] = {
+        {"registryCoordinator", offsetof(mpavs_contracts_deployment, registry_coordinator)},
+        {"serviceManager", offsetof(mpavs_contracts_deployment, service_manager)},
+        {"stakeRegistry", offsetof(mpavs_contracts_deployment, stake_registry)},
+        {"blsApkRegistry", offsetof(mpavs_contracts_deployment, bls_apk_registry)},
+        {"indexRegistry", offsetof(mpavs_contracts_deployment, index_registry)},
+        {"operatorStateRetriever", offsetof(mpavs_contracts_deployment, operator_state_retriever)},
+        {"delegationManager", offsetof(mpavs_contracts_deployment, delegation_manager)},
+        {"strategyManager", offsetof(mpavs_contracts_deployment, strategy_manager)},
+        {"avsDirectory", offsetof(mpavs_contracts_deployment, avs_directory)},
+        {"strategy", offsetof(mpavs_contracts_deployment, strategy)},
+        {"token", offsetof(mpavs_contracts_deployment, token)},
+        {"teeLivenessVerifier", offsetof(mpavs_contracts_deployment, tee_liveness_verifier)},
+    };
+    json_error_t je;
+    json_t *o = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+    if (!o) return cli_error("operator: --deployment %s: %s", path, je.text);
+    int rc = 0;
+    if (!json_is_object(o) || !json_is_string(json_object_get(o, "registryCoordinator"))) {
+        rc = cli_error("operator: --deployment %s: no \"registryCoordinator\" address", path);
+        goto out;
+    }
+    json_t *cid = json_object_get(o, "chainId");
+    if (cid) {
+        if (!json_is_integer(cid) || json_integer_value(cid) <= 0) {
+            rc = cli_error("operator: --deployment %s: chainId is not a positive integer", path);
+            goto out;
+        }
+        uint64_t v = (uint64_t)json_integer_value(cid);
+        if (n->d.chain_id && v != n->d.chain_id) {
+            rc = cli_error("operator: --deployment %s is for chain %llu but --network %s is chain %llu", path,
+                           (unsigned long long)v, n->network, (unsigned long long)n->d.chain_id);
+            goto out;
+        }
+        n->d.chain_id = v;
+    }
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        json_t *v = json_object_get(o, keys[i].key);
+        if (!v) continue;
+        const char *t = json_string_value(v);
+        if (!t || mpavs_address_parse((mpavs_address *)((char *)&n->d + keys[i].off), t)) {
+            rc = cli_error("operator: --deployment %s: \"%s\" is not an address", path, keys[i].key);
+            goto out;
+        }
+        if (!strcmp(keys[i].key, "strategy")) n->have_strategy = true;
+        if (!strcmp(keys[i].key, "teeLivenessVerifier")) {
+            n->liveness_verifier = n->d.tee_liveness_verifier;
+            n->have_liveness = true;
+        }
+    }
+    const char *u = json_string_value(json_object_get(o, "rpcUrl"));
+    if (u) snprintf(n->rpc_url, sizeof n->rpc_url, "%s", u);
+    u = json_string_value(json_object_get(o, "attestationRpcUrl"));
+    if (u) snprintf(n->att_rpc_url, sizeof n->att_rpc_url, "%s", u);
+out:
+    json_decref(o);
+    return rc;
+}
+
+/*
+ * Fill n from --network & co (consumed from a). Precedence, lowest first: the preset, the
+ * deployment file, the environment (ETH_RPC_URL), the flags. Returns 0 or an exit code.
+ */
 static int net_parse(cli_args *a, net_cfg *n) {
     memset(n, 0, sizeof *n);
-    const char *net = cli_opt(a, "network"), *dep = cli_opt(a, "deployment"), *url = cli_opt(a, "rpc-url");
+    const char *net = cli_opt(a, "network"), *dep = cli_opt(a, "deployment"), *url = cli_rpc_url(a);
     const char *prof = cli_opt(a, "attestation-profile"), *aurl = cli_opt(a, "attestation-rpc-url");
     static const struct {
         const char *opt;
@@ -676,7 +949,8 @@ static int net_parse(cli_args *a, net_cfg *n) {
         n->preset = mpavs_preset_by_registry_coordinator(vals[0]);
         net = n->preset ? n->preset->network : "custom";
     }
-    if (!net) return cli_usage_error("operator: --network mainnet|holesky|devnet is required (try --help)");
+    if (!net) return cli_usage_error("operator: --network mainnet|hoodi|sepolia|devnet|custom is required (try --help)");
+    if (mpavs_preset_retired(net)) return cli_usage_error("operator: --network %s: %s", net, mpavs_preset_retired(net));
     if ((rc = copy_str(n->network, sizeof n->network, net, "--network"))) return rc;
     if (!strcmp(net, "devnet")) {
         const char *path = dep ? dep : DEFAULT_DEPLOYMENT;
@@ -692,33 +966,22 @@ static int net_parse(cli_args *a, net_cfg *n) {
         }
     } else if (strcmp(net, "custom") != 0) {
         if (!n->preset && !(n->preset = mpavs_preset_by_network(net)))
-            return cli_usage_error("operator: unknown --network '%s' (mainnet, holesky, devnet)", net);
-        const mpavs_preset *p = n->preset;
-        n->d.chain_id = p->chain_id;
-        /* preset strings are checked by tests/unit/test_presets.c */
-        rc |= mpavs_address_parse(&n->d.registry_coordinator, p->registry_coordinator);
-        rc |= mpavs_address_parse(&n->d.operator_state_retriever, p->operator_state_retriever);
-        rc |= mpavs_address_parse(&n->d.service_manager, p->service_manager);
-        rc |= mpavs_address_parse(&n->d.stake_registry, p->stake_registry);
-        rc |= mpavs_address_parse(&n->d.bls_apk_registry, p->bls_apk_registry);
-        rc |= mpavs_address_parse(&n->d.index_registry, p->index_registry);
-        if (p->avs_directory) rc |= mpavs_address_parse(&n->d.avs_directory, p->avs_directory);
-        if (p->delegation_manager) rc |= mpavs_address_parse(&n->d.delegation_manager, p->delegation_manager);
-        if (rc) return cli_error("operator: preset %s holds a bad address", p->network);
-        const mpavs_preset_profile *pr = mpavs_preset_profile(p, prof);
-        if (!pr) return cli_usage_error("operator: preset %s has no attestation profile '%s'", p->network, prof);
-        if ((rc = mpavs_address_parse(&n->liveness_verifier, pr->liveness_verifier)))
-            return cli_error("operator: preset profile %s holds a bad address", pr->name);
-        n->have_liveness = true;
-        snprintf(n->profile, sizeof n->profile, "%s", pr->name);
-        if (pr->rpc_url) snprintf(n->att_rpc_url, sizeof n->att_rpc_url, "%s", pr->rpc_url);
-        if (!url) snprintf(n->rpc_url, sizeof n->rpc_url, "%s", p->eth_rpc_url);
-    } else if (!vals[0]) {
-        return cli_usage_error("operator: --network custom needs --registry-coordinator and --rpc-url");
+            return cli_usage_error("operator: unknown --network '%s' (mainnet, hoodi, sepolia, devnet, custom)", net);
+        if ((rc = net_from_preset(n, n->preset, prof))) return rc;
+        snprintf(n->rpc_url, sizeof n->rpc_url, "%s", n->preset->eth_rpc_url);
+        if (dep && (rc = net_from_file(n, dep))) return rc;
+        if (!n->preset->registry_coordinator && !dep && !vals[0])
+            return cli_usage_error("operator: no Multi-Prover AVS deployment on %s is public: give --deployment FILE "
+                                   "(the AVS team's addresses) or --registry-coordinator ADDR",
+                                   net);
+    } else {
+        if (dep && (rc = net_from_file(n, dep))) return rc;
+        if (!dep && !vals[0])
+            return cli_usage_error("operator: --network custom needs --deployment FILE or --registry-coordinator ADDR");
     }
-    if (prof && !n->preset) return cli_usage_error("operator: --attestation-profile needs --network mainnet|holesky");
+    if (prof && !n->preset) return cli_usage_error("operator: --attestation-profile needs --network mainnet");
     if (url && (rc = copy_str(n->rpc_url, sizeof n->rpc_url, url, "--rpc-url"))) return rc;
-    if (!n->rpc_url[0]) return cli_usage_error("operator: --rpc-url URL is required for --network %s", net);
+    if (!n->rpc_url[0]) return cli_usage_error("operator: --rpc-url URL (or ETH_RPC_URL) is required for --network %s", net);
     if (aurl && (rc = copy_str(n->att_rpc_url, sizeof n->att_rpc_url, aurl, "--attestation-rpc-url"))) return rc;
     for (size_t i = 0; i < sizeof addrs / sizeof addrs[0]; i++)
         if (vals[i] && (rc = parse_addr_opt((mpavs_address *)((char *)&n->d + addrs[i].off), addrs[i].opt, vals[i])))
@@ -734,7 +997,7 @@ static int net_parse(cli_args *a, net_cfg *n) {
  * Connect: rpc on n->rpc_url, check the chain id against the preset/deployment, resolve missing
  * addresses, and (with key) a sender for that key. Returns 0 or an exit code (ctx then closed).
  */
-static int net_connect(mpavs_contracts_ctx *c, net_cfg *n, const uint8_t *key) {
+static int net_connect(mpavs_contracts_ctx *c, net_cfg *n, const uint8_t *key, const mpavs_sender_options *so) {
     memset(c, 0, sizeof *c);
     curl_global_init(CURL_GLOBAL_DEFAULT);
     mpavs_rpc *rpc = mpavs_rpc_create(n->rpc_url, NULL);
@@ -754,7 +1017,7 @@ static int net_connect(mpavs_contracts_ctx *c, net_cfg *n, const uint8_t *key) {
     mpavs_error_clear(&e);
     if (!rc && mpavs_contracts_resolve_addresses(c, &n->d)) rc = cli_error("operator: %s", c->error.message);
     if (!rc && key) {
-        r = mpavs_sender_create(&c->sender, &e, c->rpc, key, NULL);
+        r = mpavs_sender_create(&c->sender, &e, c->rpc, key, so);
         if (r) rc = cli_error("operator: %s: %s (%s)", n->rpc_url, mpavs_sender_strerror(r), e.message);
         mpavs_error_clear(&e);
     }
@@ -806,7 +1069,32 @@ static int signer_load(uint8_t sk[32], mpavs_address *addr, const signer_opts *s
     return rc;
 }
 
-/* ---------------- confirmation ---------------- */
+/* ---------------- amounts ---------------- */
+
+static void u256_dec(char out[80], const mpavs_u256 *v) { (void)mpavs_u256_to_dec(out, 80, v); }
+
+/* v / 10^decimals as a decimal number without trailing zeros ("2.5", "0", "1000"). */
+static void fmt_units(char out[100], const mpavs_u256 *v, int decimals) {
+    char d[80];
+    u256_dec(d, v);
+    size_t n = strlen(d);
+    if (decimals <= 0) {
+        snprintf(out, 100, "%s", d);
+        return;
+    }
+    char pad[160];
+    size_t z = n <= (size_t)decimals ? (size_t)decimals + 1 - n : 0;
+    memset(pad, '0', z);
+    memcpy(pad + z, d, n + 1);
+    n += z;
+    size_t ip = n - (size_t)decimals;
+    size_t end = n;
+    while (end > ip && pad[end - 1] == '0') end--;
+    if (end == ip) snprintf(out, 100, "%.*s", (int)ip, pad);
+    else snprintf(out, 100, "%.*s.%.*s", (int)ip, pad, (int)(end - ip), pad + ip);
+}
+
+/* ---------------- the scaffold of every sending command ---------------- */
 
 /* One transaction to show before sending. */
 typedef struct {
@@ -816,34 +1104,7 @@ typedef struct {
     const char *args; /* human-readable arguments, one per line, each "    name = value" */
 } tx_plan;
 
-/*
- * Print what will be sent (to stdout) and, unless yes, ask "Proceed? [y/N]" reading the
- * answer from standard input. Returns 0 to proceed, 1 when refused.
- */
-static int confirm(const net_cfg *n, const mpavs_address *from, const tx_plan *txs, size_t ntx, bool yes) {
-    char f[43];
-    mpavs_address_to_checksum(f, from);
-    printf("network: %s (chain id %llu, %s)\nfrom: %s\n", n->network, (unsigned long long)n->d.chain_id, n->rpc_url, f);
-    for (size_t i = 0; i < ntx; i++) {
-        char t[43];
-        mpavs_address_to_checksum(t, txs[i].to);
-        printf("transaction %zu: %s %s\n  %s\n%s", i + 1, txs[i].contract, t, txs[i].function, txs[i].args);
-    }
-    fflush(stdout);
-    if (yes) return 0;
-    fputs("Proceed? [y/N] ", stderr);
-    fflush(stderr);
-    char line[64];
-    if (!fgets(line, sizeof line, stdin)) line[0] = 0;
-    line[strcspn(line, "\r\n")] = 0;
-    if (!strcasecmp(line, "y") || !strcasecmp(line, "yes")) return 0;
-    fputs("aborted: nothing sent\n", stderr);
-    return 1;
-}
-
-static void u256_dec(char out[80], const mpavs_u256 *v) { (void)mpavs_u256_to_dec(out, 80, v); }
-
-/* ---------------- the scaffold of every sending command ---------------- */
+#define MAX_SIMULATED 8
 
 /* One sending command's state: options, the decrypted signer key, the connection. */
 typedef struct {
@@ -851,6 +1112,13 @@ typedef struct {
     cli_args a;
     net_cfg n;
     signer_opts s;
+    mpavs_sender_options so; /* fee and gas caps, legacy; the observer */
+    bool dry_run;
+    bool simulating;         /* the preview pass of tx_run */
+    bool positionals_checked; /* the command took its own positional arguments */
+    mpavs_sender_event ev[MAX_SIMULATED]; /* the preview pass's simulations */
+    size_t nev;
+    int nsent;
     mpavs_contracts_ctx c;
     bool connected;
     uint8_t sk[32];
@@ -858,7 +1126,70 @@ typedef struct {
     mpavs_contracts_standing st; /* the operator's standing when connected */
 } tx_cmd;
 
-/* --help, then the network and signer options. Returns -1 to go on, else an exit code. */
+static void print_hash(const char *label, const uint8_t h[32]) {
+    printf("%s0x", label);
+    for (int i = 0; i < 32; i++) printf("%02x", h[i]);
+}
+
+/* The sender's observer: keep simulations for the preview, print every broadcast at once. */
+static void tx_observe(void *arg, const mpavs_sender_event *ev) {
+    tx_cmd *t = arg;
+    if (ev->kind == MPAVS_SENDER_EVENT_SIMULATED) {
+        if (t->nev < MAX_SIMULATED) t->ev[t->nev++] = *ev;
+        return;
+    }
+    t->nsent++;
+    print_hash("transaction sent: ", ev->tx_hash);
+    if (ev->bump) printf(" (nonce %llu, fee bump %d)\n", (unsigned long long)ev->nonce, ev->bump);
+    else printf(" (nonce %llu)\n", (unsigned long long)ev->nonce);
+    fflush(stdout);
+}
+
+/* A whole-number option or environment variable into *v (0 when absent). Returns 0 or 2. */
+static int parse_u64_opt(uint64_t *v, const char *what, const char *s) {
+    *v = 0;
+    if (!s) return 0;
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(s, &end, 10);
+    if (!*s || *end || errno || x == 0 || *s == '-') return cli_usage_error("operator: %s: expected a positive integer, got '%s'", what, s);
+    *v = x;
+    return 0;
+}
+
+/* An option, else the Foundry-style environment variable env (ignored when empty). */
+static const char *opt_or_env(cli_args *a, const char *opt, const char *env, const char **what) {
+    const char *v = cli_opt(a, opt);
+    *what = opt;
+    if (v) return v;
+    v = getenv(env);
+    if (v && *v) {
+        *what = env;
+        return v;
+    }
+    return NULL;
+}
+
+/* --gas-limit, --max-fee-per-gas, --max-priority-fee-per-gas, --legacy, --dry-run. Returns 0 or 2. */
+static int tx_opts_parse(tx_cmd *t) {
+    const char *w1, *w2, *w3;
+    const char *gl = opt_or_env(&t->a, "gas-limit", "ETH_GAS_LIMIT", &w1);
+    const char *mf = opt_or_env(&t->a, "max-fee-per-gas", "ETH_GAS_PRICE", &w2);
+    const char *pf = opt_or_env(&t->a, "max-priority-fee-per-gas", "ETH_PRIORITY_GAS_PRICE", &w3);
+    int rc = parse_u64_opt(&t->so.gas_limit_cap, w1, gl);
+    if (!rc && mf) rc = cli_parse_fee(&t->so.max_fee_cap, mf, w2);
+    if (!rc && pf) rc = cli_parse_fee(&t->so.max_priority_fee_cap, pf, w3);
+    if (rc) return rc;
+    if (mf && mpavs_u256_is_zero(&t->so.max_fee_cap)) return cli_usage_error("operator: %s must be positive", w2);
+    t->so.legacy = cli_flag(&t->a, "legacy");
+    if (t->so.legacy && pf) return cli_usage_error("operator: --legacy transactions have no priority fee (%s)", w3);
+    t->dry_run = cli_flag(&t->a, "dry-run");
+    t->so.observer = tx_observe;
+    t->so.observer_arg = t;
+    return 0;
+}
+
+/* --help, then the network, signer and transaction options. Returns -1 to go on, else an exit code. */
 static int tx_begin(tx_cmd *t, const char *cmd, int argc, char **argv, const char *help) {
     memset(t, 0, sizeof *t);
     t->cmd = cmd;
@@ -866,7 +1197,22 @@ static int tx_begin(tx_cmd *t, const char *cmd, int argc, char **argv, const cha
     if (!cli_args_init(&t->a, argc, argv)) return 2;
     int rc = net_parse(&t->a, &t->n);
     if (!rc) rc = signer_parse(&t->a, &t->s);
+    if (!rc) rc = tx_opts_parse(t);
     return rc ? rc : -1;
+}
+
+/* ETH_FROM, when set, must be the signer's address. Returns 0 or 2. */
+static int check_eth_from(const mpavs_address *me) {
+    const char *f = getenv("ETH_FROM");
+    if (!f || !*f) return 0;
+    mpavs_address a;
+    if (mpavs_address_parse(&a, f)) return cli_usage_error("operator: ETH_FROM is not an address: '%s'", f);
+    if (memcmp(a.bytes, me->bytes, 20) != 0) {
+        char k[43];
+        mpavs_address_to_checksum(k, me);
+        return cli_usage_error("operator: ETH_FROM is %s but the ECDSA key is %s (unset ETH_FROM or pick the key with --key)", f, k);
+    }
+    return 0;
 }
 
 /*
@@ -876,13 +1222,14 @@ static int tx_begin(tx_cmd *t, const char *cmd, int argc, char **argv, const cha
  */
 static int tx_connect(tx_cmd *t, bool need_operator) {
     char *pos[1];
-    if (cli_positionals(&t->a, pos, 1) != 0) return cli_usage_error("operator %s: unexpected argument", t->cmd);
+    if (!t->positionals_checked && cli_positionals(&t->a, pos, 1) != 0)
+        return cli_usage_error("operator %s: unexpected argument", t->cmd);
     int rc = signer_load(t->sk, &t->me, &t->s);
-    if (rc || (rc = net_connect(&t->c, &t->n, t->sk))) return rc;
+    if (rc || (rc = check_eth_from(&t->me)) || (rc = net_connect(&t->c, &t->n, t->sk, &t->so))) return rc;
     t->connected = true;
     if (mpavs_contracts_operator_status(&t->c, &t->n.d, &t->st, &t->me)) return cli_error("operator %s: %s", t->cmd, t->c.error.message);
     if (need_operator && !t->st.is_operator)
-        return cli_error("operator %s: the account is not an EigenLayer operator: run `mpavs operator register` first",
+        return cli_error("operator %s: the account is not an EigenLayer operator: run `mpavs operator register` first; nothing sent",
                          t->cmd);
     return 0;
 }
@@ -897,73 +1244,255 @@ static int tx_end(tx_cmd *t, int rc) {
     return rc;
 }
 
+/* "1.5 gwei" */
+static void fmt_gwei(char out[100], const mpavs_u256 *wei) {
+    char u[100];
+    fmt_units(u, wei, 9);
+    snprintf(out, 100, "%.90s gwei", u);
+}
+
+/* The preview: network, sender, each transaction with its simulated gas and fees. */
+static void print_plan(const tx_cmd *t, const tx_plan *txs, size_t ntx, bool failed) {
+    char f[43];
+    mpavs_address_to_checksum(f, &t->me);
+    printf("network: %s (chain id %llu, %s)\nfrom: %s\n", t->n.network, (unsigned long long)t->n.d.chain_id,
+           t->n.rpc_url, f);
+    for (size_t i = 0; i < ntx; i++) {
+        char to[43];
+        mpavs_address_to_checksum(to, txs[i].to);
+        printf("transaction %zu: %s %s\n  %s\n%s", i + 1, txs[i].contract, to, txs[i].function, txs[i].args);
+        if (i >= t->nev) {
+            if (failed && i == t->nev) printf("  estimated gas: none (the simulation fails)\n");
+            else if (failed) printf("  estimated gas: not simulated\n");
+            else printf("  estimated gas: not simulated (it depends on transaction %zu being mined)\n", i);
+            continue;
+        }
+        const mpavs_sender_event *e = &t->ev[i];
+        char a[100], b[100], c[100], w[80];
+        mpavs_u256 cost, lim = mpavs_u256_from_u64(e->gas_limit);
+        mpavs_u256_mul(&cost, &lim, &e->max_fee_per_gas);
+        fmt_gwei(a, &e->max_fee_per_gas);
+        fmt_gwei(b, &e->max_priority_fee_per_gas);
+        fmt_units(c, &cost, 18);
+        u256_dec(w, &cost);
+        printf("  estimated gas: %llu (gas limit %llu)\n", (unsigned long long)e->gas_estimate,
+               (unsigned long long)e->gas_limit);
+        if (e->legacy) printf("  gas price: %s (legacy transaction)\n", a);
+        else printf("  max fee per gas: %s, max priority fee per gas: %s\n", a, b);
+        printf("  max cost: %s ETH (%s wei)\n", c, w);
+    }
+    fflush(stdout);
+}
+
+/* Ask "Proceed? [y/N]" on stderr, reading standard input. Returns 0 to proceed, 1 when refused. */
+static int ask_proceed(void) {
+    fputs("Proceed? [y/N] ", stderr);
+    fflush(stderr);
+    char line[64];
+    if (!fgets(line, sizeof line, stdin)) line[0] = 0;
+    line[strcspn(line, "\r\n")] = 0;
+    if (!strcasecmp(line, "y") || !strcasecmp(line, "yes")) return 0;
+    fputs("aborted: nothing sent\n", stderr);
+    return 1;
+}
+
+/* The command's transactions (run twice: simulated for the preview, then for real). Returns 0 or 1. */
+typedef int (*tx_fn)(tx_cmd *t, void *arg);
+
+/*
+ * Simulate run (every transaction estimated and eth_call'd, nothing sent), print the plan with
+ * gas and cost, stop there with --dry-run, else ask (unless --yes) and run it for real; each
+ * broadcast's hash is printed as it is sent. Returns 0 when sent, -1 after a dry run, else an
+ * exit code (nothing sent when the simulation failed or the answer was no).
+ */
+static int tx_run(tx_cmd *t, const tx_plan *p, size_t np, tx_fn run, void *arg) {
+    t->nev = 0;
+    t->simulating = true;
+    mpavs_sender_set_simulate(t->c.sender, true);
+    int r = run(t, arg);
+    mpavs_sender_set_simulate(t->c.sender, false);
+    t->simulating = false;
+    print_plan(t, p, np, r != 0);
+    if (r) return cli_error("operator %s: the simulation fails, nothing sent: %s", t->cmd, t->c.error.message);
+    if (t->dry_run) {
+        printf("dry run: simulated with eth_call, nothing sent\n");
+        return -1;
+    }
+    if (!t->s.yes && ask_proceed()) return 1;
+    if (run(t, arg)) return tx_fail(t);
+    return 0;
+}
+
 /* ---------------- register ---------------- */
+
+static int reg_run(tx_cmd *t, void *arg) {
+    return mpavs_contracts_register_operator_details(&t->c, &t->n.d, arg) ? 1 : 0;
+}
+
+/* The registration's fields as read from operator.yaml and the flags. */
+typedef struct {
+    mpavs_contracts_operator_details od;
+    char uri[1100];
+    bool have_address;
+    mpavs_address address; /* operator.address */
+    uint64_t chain_id;     /* chain_id (0: absent) */
+} reg_fields;
+
+/* Trim spaces, a trailing comment and surrounding quotes of a YAML scalar in place. */
+static char *yaml_scalar(char *v) {
+    while (*v == ' ' || *v == '\t') v++;
+    if (*v == '"' || *v == '\'') {
+        char q = *v++, *e = strchr(v, q);
+        if (e) *e = 0;
+        return v;
+    }
+    char *h = strstr(v, " #");
+    if (h) *h = 0;
+    size_t n = strlen(v);
+    while (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r')) v[--n] = 0;
+    return v;
+}
+
+/*
+ * eigenlayer-cli's operator.yaml: "key: value" lines, the operator's fields indented under
+ * "operator:" (a flat file of the same keys is accepted too). Returns 0 or an exit code.
+ */
+static int read_operator_yaml(reg_fields *f, const char *path) {
+    FILE *fp = fopen(path, "r");
+    if (!fp) return cli_error("operator register: cannot read %s: %s", path, strerror(errno));
+    char line[2048];
+    int rc = 0, ln = 0;
+    while (!rc && fgets(line, sizeof line, fp)) {
+        ln++;
+        line[strcspn(line, "\n")] = 0;
+        char *k = line;
+        while (*k == ' ' || *k == '\t') k++;
+        if (!*k || *k == '#') continue;
+        char *colon = strchr(k, ':');
+        if (!colon) {
+            rc = cli_usage_error("operator register: %s:%d: expected \"key: value\"", path, ln);
+            break;
+        }
+        *colon = 0;
+        char *v = yaml_scalar(colon + 1);
+        if (!*v) continue; /* "operator:" and empty values */
+        mpavs_address *dst = !strcmp(k, "address") ? &f->address
+                             : !strcmp(k, "earnings_address") || !strcmp(k, "earnings_receiver_address") ? &f->od.earnings_receiver
+                             : !strcmp(k, "delegation_approver_address") ? &f->od.delegation_approver
+                                                                           : NULL;
+        if (dst) {
+            if (mpavs_address_parse(dst, v)) rc = cli_usage_error("operator register: %s:%d: %s is not an address", path, ln, k);
+            if (dst == &f->address) f->have_address = true;
+        } else if (!strcmp(k, "staker_opt_out_window_blocks") || !strcmp(k, "chain_id")) {
+            char *end;
+            errno = 0;
+            unsigned long long x = strtoull(v, &end, 10);
+            bool win = k[0] == 's';
+            if (*end || errno || *v == '-' || (win && x > UINT32_MAX))
+                rc = cli_usage_error("operator register: %s:%d: %s: expected a number", path, ln, k);
+            else if (win) f->od.staker_opt_out_window_blocks = (uint32_t)x;
+            else f->chain_id = x;
+        } else if (!strcmp(k, "metadata_url")) {
+            rc = copy_str(f->uri, sizeof f->uri, v, "metadata_url");
+        }
+    }
+    fclose(fp);
+    return rc;
+}
 
 static int op_register(int argc, char **argv) {
     tx_cmd t;
     int rc = tx_begin(&t, "register", argc, argv, REGISTER_HELP);
     if (rc >= 0) return rc;
+    reg_fields f;
+    memset(&f, 0, sizeof f);
+    const char *er = cli_opt(&t.a, "earnings-receiver"), *da = cli_opt(&t.a, "delegation-approver");
+    const char *win = cli_opt(&t.a, "staker-opt-out-window-blocks"), *mu = cli_opt(&t.a, "metadata-uri");
+    char *pos[2];
+    int np = cli_positionals(&t.a, pos, 2);
+    if (np < 0 || np > 1) return cli_usage_error("operator register: at most one operator.yaml");
+    bool have_er = false;
+    if (np == 1) {
+        if ((rc = read_operator_yaml(&f, pos[0]))) return rc;
+        static const uint8_t zero[20];
+        have_er = memcmp(f.od.earnings_receiver.bytes, zero, 20) != 0;
+    }
+    if (er) {
+        if ((rc = parse_addr_opt(&f.od.earnings_receiver, "earnings-receiver", er))) return rc;
+        have_er = true;
+    }
+    if (da && (rc = parse_addr_opt(&f.od.delegation_approver, "delegation-approver", da))) return rc;
+    if (win) {
+        uint64_t w;
+        if ((rc = parse_u64_opt(&w, "--staker-opt-out-window-blocks", win))) return rc;
+        if (w > UINT32_MAX) return cli_usage_error("operator register: --staker-opt-out-window-blocks: at most 2^32-1");
+        f.od.staker_opt_out_window_blocks = (uint32_t)w;
+    }
+    if (mu && (rc = copy_str(f.uri, sizeof f.uri, mu, "--metadata-uri"))) return rc;
+    if (strchr(f.uri, '"') || strchr(f.uri, '\\'))
+        return cli_usage_error("operator register: the metadata URI must not contain '\"' or '\\'");
+    f.od.metadata_uri = f.uri;
+    if (f.chain_id && t.n.d.chain_id && f.chain_id != t.n.d.chain_id)
+        return cli_usage_error("operator register: %s is for chain %llu but --network %s is chain %llu", pos[0],
+                               (unsigned long long)f.chain_id, t.n.network, (unsigned long long)t.n.d.chain_id);
+    t.positionals_checked = true;
     if ((rc = tx_connect(&t, false))) return tx_end(&t, rc);
+    if (f.have_address && memcmp(f.address.bytes, t.me.bytes, 20) != 0) {
+        char x[43], y[43];
+        mpavs_address_to_checksum(x, &f.address);
+        mpavs_address_to_checksum(y, &t.me);
+        return tx_end(&t, cli_usage_error("operator register: %s names operator.address %s but the ECDSA key is %s; nothing sent",
+                                          pos[0], x, y));
+    }
+    if (!have_er) f.od.earnings_receiver = t.me;
     if (t.st.is_operator) {
         printf("already an EigenLayer operator: nothing to do\n");
         return tx_end(&t, 0);
     }
-    char f[43], args[300];
-    mpavs_address_to_checksum(f, &t.me);
+    char e1[43], e2[43], args[1400];
+    mpavs_address_to_checksum(e1, &f.od.earnings_receiver);
+    mpavs_address_to_checksum(e2, &f.od.delegation_approver);
     snprintf(args, sizeof args,
-             "    earningsReceiver = %s\n    delegationApprover = 0x0000000000000000000000000000000000000000\n"
-             "    stakerOptOutWindowBlocks = 0\n    metadataURI = \"\"\n",
-             f);
+             "    earningsReceiver = %s\n    delegationApprover = %s\n    stakerOptOutWindowBlocks = %u\n"
+             "    metadataURI = \"%s\"\n",
+             e1, e2, (unsigned)f.od.staker_opt_out_window_blocks, f.uri);
     tx_plan p = {"DelegationManager", &t.n.d.delegation_manager, "registerAsOperator((address,address,uint32),string)",
                  args};
-    if (!(rc = confirm(&t.n, &t.me, &p, 1, t.s.yes))) {
-        if (mpavs_contracts_register_as_operator(&t.c, &t.n.d)) rc = tx_fail(&t);
-        else printf("registered as an EigenLayer operator (gas used %llu)\n", (unsigned long long)t.c.gas_used);
-    }
-    return tx_end(&t, rc);
+    rc = tx_run(&t, &p, 1, reg_run, &f.od);
+    if (!rc) printf("registered as an EigenLayer operator (gas used %llu)\n", (unsigned long long)t.c.gas_used);
+    return tx_end(&t, rc < 0 ? 0 : rc);
 }
 
 /* ---------------- deposit ---------------- */
 
-/* --amount with 10^decimals scaling (decimals < 0: none). Returns 0 or 2. */
-static int parse_amount(mpavs_u256 *out, const char *s, int decimals) {
-    if (decimals < 0) {
-        if (mpavs_u256_parse(out, s, strlen(s)) || mpavs_u256_is_zero(out))
-            return cli_usage_error("operator deposit: --amount: expected a positive integer (or give --decimals)");
-        return 0;
-    }
-    char digits[160];
-    size_t nd = 0, nfrac = 0;
-    bool dot = false;
-    for (const char *p = s; *p; p++) {
-        if (*p == '.' && !dot) {
-            dot = true;
-            continue;
-        }
-        if (*p < '0' || *p > '9' || nd + 1 >= 100) return cli_usage_error("operator deposit: --amount: expected a decimal number");
-        if (dot) nfrac++;
-        digits[nd++] = *p;
-    }
-    if (!nd || (int)nfrac > decimals)
-        return cli_usage_error("operator deposit: --amount: at most %d decimal places", decimals);
-    for (int i = (int)nfrac; i < decimals; i++) digits[nd++] = '0';
-    digits[nd] = 0;
-    size_t z = 0;
-    while (z + 1 < nd && digits[z] == '0') z++;
-    if (mpavs_u256_parse(out, digits + z, nd - z) || mpavs_u256_is_zero(out))
-        return cli_usage_error("operator deposit: --amount: must be positive and fit 256 bits");
-    return 0;
+typedef struct {
+    mpavs_u256 amount;
+    bool approve; /* the allowance does not cover amount */
+} deposit_arg;
+
+static int dep_run(tx_cmd *t, void *arg) {
+    const deposit_arg *d = arg;
+    if (d->approve && mpavs_contracts_approve(&t->c, &t->n.d.token, &t->n.d.strategy_manager, &d->amount)) return 1;
+    if (d->approve && t->simulating) return 0; /* the deposit needs the approval mined first */
+    return mpavs_contracts_deposit_approved(&t->c, &t->n.d, &t->n.d.strategy, &t->n.d.token, &d->amount) ? 1 : 0;
 }
 
-/* --decimals: a number 0..36 (*d), "token" (*d = -2) or absent (*d = -1). Returns 0 or 2. */
-static int parse_decimals(int *d, const char *s) {
-    *d = -1;
-    if (!s) return 0;
-    if (!strcmp(s, "token")) return *d = -2, 0;
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (*s == 0 || *end || v < 0 || v > 36) return cli_usage_error("operator deposit: --decimals: 0..36 or token");
-    *d = (int)v;
+/* The operator for a read-only command: --operator, else ETH_FROM, else the ECDSA key file's address field. */
+static int read_only_operator(mpavs_address *me, cli_args *a, const char *key_file);
+
+static int deposit_check(tx_cmd *t) {
+    char *pos[1];
+    int rc = read_only_operator(&t->me, &t->a, t->s.ecdsa_path);
+    if (rc) return rc;
+    if (cli_positionals(&t->a, pos, 1) != 0) return cli_usage_error("operator deposit: unexpected argument");
+    if ((rc = net_connect(&t->c, &t->n, NULL, NULL))) return rc;
+    t->connected = true;
+    mpavs_u256 shares;
+    char sh[80];
+    if (mpavs_contracts_operator_shares(&t->c, &t->n.d, &shares, &t->me, &t->n.d.strategy)) return tx_fail(t);
+    u256_dec(sh, &shares);
+    print_address("operator", &t->me);
+    printf("operator_shares: %s\n", sh);
     return 0;
 }
 
@@ -972,36 +1501,46 @@ static int op_deposit(int argc, char **argv) {
     int rc = tx_begin(&t, "deposit", argc, argv, DEPOSIT_HELP);
     if (rc >= 0) return rc;
     const char *amt = cli_opt(&t.a, "amount"), *strat = cli_opt(&t.a, "strategy");
-    bool check = cli_flag(&t.a, "check");
-    int decimals;
-    if ((rc = parse_decimals(&decimals, cli_opt(&t.a, "decimals")))) return rc;
+    bool check = cli_flag(&t.a, "check"), wei = cli_flag(&t.a, "wei");
     if (!amt && !check) return cli_usage_error("operator deposit: --amount N is required");
     if (strat) {
         if ((rc = parse_addr_opt(&t.n.d.strategy, "strategy", strat))) return rc;
         t.n.have_strategy = true;
     }
     if (!t.n.have_strategy) return cli_usage_error("operator deposit: --strategy ADDR is required for --network %s", t.n.network);
-    mpavs_u256 amount = mpavs_u256_from_u64(0);
-    if (amt && decimals != -2 && (rc = parse_amount(&amount, amt, decimals))) return rc;
+    if (check) return tx_end(&t, deposit_check(&t));
+    deposit_arg d;
+    if (wei && (rc = cli_parse_units(&d.amount, amt, 0, "--amount (with --wei)", false))) return rc;
     if ((rc = tx_connect(&t, true))) return tx_end(&t, rc);
     uint8_t tokdec = 0;
     if (mpavs_contracts_strategy_token(&t.c, &t.n.d.token, &tokdec, &t.n.d.strategy)) return tx_end(&t, tx_fail(&t));
-    if (amt && decimals == -2 && (rc = parse_amount(&amount, amt, tokdec))) return tx_end(&t, rc);
-    if (!check) {
-        char sm[43], st[43], tk[43], am[80], a1[300], a2[400];
-        mpavs_address_to_checksum(sm, &t.n.d.strategy_manager);
-        mpavs_address_to_checksum(st, &t.n.d.strategy);
-        mpavs_address_to_checksum(tk, &t.n.d.token);
-        u256_dec(am, &amount);
-        snprintf(a1, sizeof a1, "    spender = %s (StrategyManager)\n    amount = %s\n", sm, am);
-        snprintf(a2, sizeof a2, "    strategy = %s\n    token = %s\n    amount = %s (token decimals %u)\n", st, tk, am,
-                 tokdec);
-        tx_plan p[2] = {{"token", &t.n.d.token, "approve(address,uint256)", a1},
-                        {"StrategyManager", &t.n.d.strategy_manager, "depositIntoStrategy(address,address,uint256)", a2}};
-        if ((rc = confirm(&t.n, &t.me, p, 2, t.s.yes))) return tx_end(&t, rc);
-        if (mpavs_contracts_deposit_into(&t.c, &t.n.d, &t.n.d.strategy, &amount)) return tx_end(&t, tx_fail(&t));
-        printf("deposited %s\n", am);
-    }
+    if (!wei && (rc = cli_parse_units(&d.amount, amt, tokdec, "--amount", false))) return tx_end(&t, rc);
+    /* pre-checks: nothing is sent unless the balance covers the amount; approve only what is missing */
+    mpavs_u256 bal, allow;
+    if (mpavs_contracts_token_funds(&t.c, &bal, &allow, &t.n.d.token, &t.me, &t.n.d.strategy_manager))
+        return tx_end(&t, tx_fail(&t));
+    char am[100], amw[80], bl[100], al[100];
+    fmt_units(am, &d.amount, tokdec);
+    u256_dec(amw, &d.amount);
+    fmt_units(bl, &bal, tokdec);
+    fmt_units(al, &allow, tokdec);
+    if (mpavs_u256_cmp(&bal, &d.amount) < 0)
+        return tx_end(&t, cli_error("operator deposit: the token balance %s is below the amount %s; nothing sent", bl, am));
+    d.approve = mpavs_u256_cmp(&allow, &d.amount) < 0;
+    char sm[43], st[43], tk[43], a1[400], a2[500];
+    mpavs_address_to_checksum(sm, &t.n.d.strategy_manager);
+    mpavs_address_to_checksum(st, &t.n.d.strategy);
+    mpavs_address_to_checksum(tk, &t.n.d.token);
+    printf("token: %s (decimals %u)\nbalance: %s\nallowance: %s%s\n", tk, tokdec, bl, al,
+           d.approve ? " (below the amount: approve first)" : " (covers the amount: no approve)");
+    snprintf(a1, sizeof a1, "    spender = %s (StrategyManager)\n    amount = %s (%s token units)\n", sm, amw, am);
+    snprintf(a2, sizeof a2, "    strategy = %s\n    token = %s\n    amount = %s (%s token units, decimals %u)\n", st, tk,
+             amw, am, tokdec);
+    tx_plan p[2] = {{"token", &t.n.d.token, "approve(address,uint256)", a1},
+                    {"StrategyManager", &t.n.d.strategy_manager, "depositIntoStrategy(address,address,uint256)", a2}};
+    rc = d.approve ? tx_run(&t, p, 2, dep_run, &d) : tx_run(&t, p + 1, 1, dep_run, &d);
+    if (rc) return tx_end(&t, rc < 0 ? 0 : rc);
+    printf("deposited %s (%s wei)\n", am, amw);
     mpavs_u256 shares;
     char sh[80];
     if (mpavs_contracts_operator_shares(&t.c, &t.n.d, &shares, &t.me, &t.n.d.strategy)) return tx_end(&t, tx_fail(&t));
@@ -1067,6 +1606,29 @@ static void opt_in_plan(char *args, size_t cap, const tx_cmd *t, const uint8_t b
              qt, sock, idt, sm, (unsigned long long)expiry);
 }
 
+typedef struct {
+    const uint8_t *bsk, *q;
+    int nq;
+    const char *sock;
+    const uint8_t *salt;
+    uint64_t expiry;
+} opt_in_arg;
+
+static int opt_in_run(tx_cmd *t, void *arg) {
+    const opt_in_arg *o = arg;
+    return mpavs_contracts_opt_in(&t->c, &t->n.d, t->sk, o->bsk, o->q, (size_t)o->nq, o->sock, o->salt, o->expiry) ? 1 : 0;
+}
+
+typedef struct {
+    const uint8_t *q;
+    int nq;
+} opt_out_arg;
+
+static int opt_out_run(tx_cmd *t, void *arg) {
+    const opt_out_arg *o = arg;
+    return mpavs_contracts_opt_out(&t->c, &t->n.d, o->q, (size_t)o->nq) ? 1 : 0;
+}
+
 static int op_opt_in(int argc, char **argv) {
     tx_cmd t;
     int rc = tx_begin(&t, "opt-in", argc, argv, OPTIN_HELP);
@@ -1085,13 +1647,23 @@ static int op_opt_in(int argc, char **argv) {
         if (!*vs || *end || v == 0 || v > 100000000ull) return cli_usage_error("operator opt-in: --sig-valid-secs: 1..1e8");
         valid = v;
     }
-    uint8_t bsk[32], salt[32];
+    uint8_t bsk[32], salt[32], id[32];
     if ((rc = load_opt_in_bls(bsk, &t, bkf, bpw))) return rc;
     if ((rc = tx_connect(&t, true))) goto out;
     if (t.st.poa_enabled && !t.st.whitelisted) {
-        rc = cli_error("operator opt-in: the AVS's PoA whitelist is enabled and this operator is not on it (ask the AVS team)");
+        rc = cli_error("operator opt-in: the AVS's PoA whitelist is enabled and this operator is not on it (ask the AVS team); nothing sent");
         goto out;
     }
+    for (int i = 0; i < nq; i++)
+        if (q[i] < t.st.quorum_count && mpavs_u256_bit(&t.st.quorum_bitmap, q[i])) {
+            rc = cli_error("operator opt-in: already registered in quorum %u; nothing sent", q[i]);
+            goto out;
+        }
+    for (int i = 0; i < nq; i++)
+        if (q[i] >= t.st.quorum_count) {
+            rc = cli_error("operator opt-in: quorum %u does not exist (the AVS has %u); nothing sent", q[i], t.st.quorum_count);
+            goto out;
+        }
     if (mpavs_random_bytes(salt, sizeof salt)) {
         rc = cli_error("operator opt-in: no randomness from the OS");
         goto out;
@@ -1104,10 +1676,11 @@ static int op_opt_in(int argc, char **argv) {
                  "registerOperator(bytes,string,((uint256,uint256),(uint256,uint256),(uint256[2],uint256[2])),"
                  "(bytes,bytes32,uint256))",
                  args};
-    if ((rc = confirm(&t.n, &t.me, &p, 1, t.s.yes))) goto out;
-    uint8_t id[32];
-    if (mpavs_contracts_opt_in(&t.c, &t.n.d, t.sk, bsk, q, (size_t)nq, sock, salt, expiry) ||
-        mpavs_contracts_operator_id(&t.c, &t.n.d, &t.me, id)) {
+    opt_in_arg oa = {bsk, q, nq, sock, salt, expiry};
+    rc = tx_run(&t, &p, 1, opt_in_run, &oa);
+    if (rc < 0) rc = 0;
+    else if (rc) goto out;
+    else if (mpavs_contracts_operator_id(&t.c, &t.n.d, &t.me, id)) {
         rc = tx_fail(&t);
     } else {
         printf("opted in (gas used %llu)\n", (unsigned long long)t.c.gas_used);
@@ -1131,11 +1704,13 @@ static int op_opt_out(int argc, char **argv) {
     quorums_text(qt, sizeof qt, q, nq);
     snprintf(args, sizeof args, "    quorumNumbers = %s\n", qt);
     tx_plan p = {"RegistryCoordinator", &t.n.d.registry_coordinator, "deregisterOperator(bytes)", args};
-    if (!(rc = confirm(&t.n, &t.me, &p, 1, t.s.yes))) {
-        if (mpavs_contracts_opt_out(&t.c, &t.n.d, q, (size_t)nq)) rc = tx_fail(&t);
-        else printf("opted out of %s (gas used %llu)\n", qt, (unsigned long long)t.c.gas_used);
-    }
-    return tx_end(&t, rc);
+    for (int i = 0; i < nq; i++)
+        if (q[i] >= t.st.quorum_count || !mpavs_u256_bit(&t.st.quorum_bitmap, q[i]))
+            return tx_end(&t, cli_error("operator opt-out: not registered in quorum %u; nothing sent", q[i]));
+    opt_out_arg oa = {q, nq};
+    rc = tx_run(&t, &p, 1, opt_out_run, &oa);
+    if (!rc) printf("opted out of %s (gas used %llu)\n", qt, (unsigned long long)t.c.gas_used);
+    return tx_end(&t, rc < 0 ? 0 : rc);
 }
 
 /* ---------------- status ---------------- */
@@ -1193,6 +1768,13 @@ static int attestation_account(mpavs_address *addr, bool *have, const char *addr
     return rc;
 }
 
+static int read_only_operator(mpavs_address *me, cli_args *a, const char *key_file) {
+    const char *opa = cli_opt(a, "operator"), *ef = getenv("ETH_FROM");
+    if (opa) return parse_addr_opt(me, "operator", opa);
+    if (ef && *ef) return mpavs_address_parse(me, ef) ? cli_usage_error("operator: ETH_FROM is not an address: '%s'", ef) : 0;
+    return file_address(me, key_file);
+}
+
 static const char *avs_status_name(uint8_t s) {
     return s == 0 ? "never" : s == 1 ? "registered" : s == 2 ? "deregistered" : "unknown";
 }
@@ -1207,6 +1789,7 @@ static int op_status(int argc, char **argv) {
     const char *opa = cli_opt(&a, "operator"), *name = cli_opt(&a, "key"), *ekf = cli_opt(&a, "ecdsa-key-file");
     const char *bkf = cli_opt(&a, "bls-key-file"), *aa = cli_opt(&a, "attestation-address");
     const char *akf = cli_opt(&a, "attestation-key-file");
+    bool js = cli_flag(&a, "json");
     char dir[4096], *pos[1];
     if ((rc = keys_dir(dir, sizeof dir, cli_opt(&a, "keys-dir")))) return rc;
     if (cli_positionals(&a, pos, 1) != 0) return cli_usage_error("operator status: unexpected argument");
@@ -1215,7 +1798,9 @@ static int op_status(int argc, char **argv) {
     mpavs_address me, att;
     bool have_att;
     char path[4096];
+    const char *ef = getenv("ETH_FROM");
     if (opa) rc = parse_addr_opt(&me, "operator", opa);
+    else if (ef && *ef && !ekf) rc = mpavs_address_parse(&me, ef) ? cli_usage_error("operator status: ETH_FROM is not an address") : 0;
     else if (!(rc = ekf ? copy_str(path, sizeof path, ekf, "--ecdsa-key-file") : key_path(path, sizeof path, dir, name, false)))
         rc = file_address(&me, path);
     if (!rc) rc = attestation_account(&att, &have_att, aa, akf);
@@ -1226,7 +1811,12 @@ static int op_status(int argc, char **argv) {
         have_file_id = file_operator_id(file_id, path);
 
     mpavs_contracts_ctx c;
-    if ((rc = net_connect(&c, &n, NULL))) return rc;
+    json_t *j = js ? json_object() : NULL;
+    if (js && !j) return cli_error("operator status: out of memory");
+    if ((rc = net_connect(&c, &n, NULL, NULL))) {
+        json_decref(j);
+        return rc;
+    }
     mpavs_contracts_standing *st = calloc(1, sizeof *st);
     if (!st) {
         net_close(&c);
@@ -1237,21 +1827,25 @@ static int op_status(int argc, char **argv) {
         goto close;
     }
     char bm[80];
-    printf("network: %s\nchain_id: %llu\n", n.network, (unsigned long long)n.d.chain_id);
-    print_address("operator", &me);
-    print_address("registry_coordinator", &n.d.registry_coordinator);
-    print_address("service_manager", &n.d.service_manager);
-    printf("eigenlayer_operator: %s\navs_status: %s\n", st->is_operator ? "true" : "false", avs_status_name(st->avs_status));
-    print_word("operator_id", st->operator_id);
+    out_str(j, "network", n.network);
+    out_u64(j, "chain_id", n.d.chain_id);
+    out_addr(j, "operator", &me);
+    out_addr(j, "registry_coordinator", &n.d.registry_coordinator);
+    out_addr(j, "service_manager", &n.d.service_manager);
+    out_bool(j, "eigenlayer_operator", st->is_operator);
+    out_str(j, "avs_status", avs_status_name(st->avs_status));
+    out_word(j, "operator_id", st->operator_id);
     (void)mpavs_u256_to_hex(bm, sizeof bm, &st->quorum_bitmap);
-    printf("quorum_bitmap: %s\n", bm);
+    out_str(j, "quorum_bitmap", bm);
     for (unsigned q = 0; q < st->quorum_count; q++)
         if (mpavs_u256_bit(&st->quorum_bitmap, q)) {
-            char v[80];
+            char v[80], k[40];
             u256_dec(v, &st->stake[q]);
-            printf("stake_quorum_%u: %s\n", q, v);
+            snprintf(k, sizeof k, "stake_quorum_%u", q);
+            out_str(j, k, v);
         }
-    printf("poa_enabled: %s\nwhitelisted: %s\n", st->poa_enabled ? "true" : "false", st->whitelisted ? "true" : "false");
+    out_bool(j, "poa_enabled", st->poa_enabled);
+    out_bool(j, "whitelisted", st->whitelisted);
     static const uint8_t zero[32];
     const uint8_t *id = memcmp(st->operator_id, zero, 32) ? st->operator_id : have_file_id ? file_id : NULL;
     /* the attestation layer may be another chain */
@@ -1268,21 +1862,24 @@ static int op_status(int argc, char **argv) {
         rc = cli_error("operator status: out of memory");
         goto close;
     }
-    if (n.profile[0]) printf("attestation_profile: %s\n", n.profile);
-    printf("attestation_rpc_url: %s\n", other ? n.att_rpc_url : n.rpc_url);
+    if (n.profile[0]) out_str(j, "attestation_profile", n.profile);
+    out_str(j, "attestation_rpc_url", other ? n.att_rpc_url : n.rpc_url);
     if (n.have_liveness && id) {
         mpavs_contracts_liveness lv;
-        print_address("liveness_verifier", &n.liveness_verifier);
+        out_addr(j, "liveness_verifier", &n.liveness_verifier);
         if (mpavs_contracts_liveness_status(&ac, &lv, &n.liveness_verifier, id)) {
             rc = cli_error("operator status: attestation layer: %s", ac.error.message);
         } else {
-            printf("attested_at: %llu\nattest_validity_seconds: %llu\nliveness_valid_until: %llu\nlive: %s\n",
-                   (unsigned long long)lv.attested_at, (unsigned long long)lv.validity_seconds,
-                   (unsigned long long)lv.valid_until, lv.live ? "true" : "false");
-            print_address("attested_prover", &lv.prover);
+            out_u64(j, "attested_at", lv.attested_at);
+            out_u64(j, "attest_validity_seconds", lv.validity_seconds);
+            out_u64(j, "liveness_valid_until", lv.valid_until);
+            out_bool(j, "live", lv.live);
+            out_addr(j, "attested_prover", &lv.prover);
         }
     } else {
-        printf("liveness: unknown (%s)\n", id ? "no TEELivenessVerifier: give --liveness-verifier" : "no operator id: not registered and no BLS key file");
+        char why[160];
+        snprintf(why, sizeof why, "unknown (%s)", id ? "no TEELivenessVerifier: give --liveness-verifier" : "no operator id: not registered and no BLS key file");
+        out_str(j, "liveness", why);
     }
     if (!rc && have_att) {
         mpavs_u256 bal;
@@ -1293,17 +1890,94 @@ static int op_status(int argc, char **argv) {
         } else {
             char v[80];
             u256_dec(v, &bal);
-            print_address("attestation_account", &att);
-            printf("attestation_balance_wei: %s\n", v);
+            out_addr(j, "attestation_account", &att);
+            out_str(j, "attestation_balance_wei", v);
         }
         mpavs_error_clear(&e);
     }
     if (other) mpavs_rpc_destroy(ac.rpc);
     mpavs_contracts_clear(&ac);
 close:
+    if (j && !rc) out_json(j);
+    json_decref(j);
     free(st);
     net_close(&c);
     return rc;
+}
+
+static const char NETWORKS_HELP[] =
+    "NAME\n    mpavs operator networks - the built-in network presets\n\n"
+    "SYNOPSIS\n    mpavs operator networks [--json] [NAME]\n\n"
+    "DESCRIPTION\n"
+    "    Prints each preset (or NAME's): network, chain_id, eth_rpc_url, EigenLayer core\n"
+    "    (delegation_manager, strategy_manager, avs_directory, allocation_manager, rewards_coordinator,\n"
+    "    permission_controller), DCAP attestation (dcap_attestation, pccs_router), the Multi-Prover AVS\n"
+    "    where a deployment is public (registry_coordinator, service_manager, ...; else avs: none, give\n"
+    "    --deployment FILE) and the attestation profiles. Retired names (holesky) say where to go.\n"
+    "    Reads no chain.\n\n"
+    "OPTIONS\n"
+    "  --json                a JSON array of objects with the same keys\n\n"
+    "EXAMPLES\n    mpavs operator networks hoodi\n";
+
+static void out_opt(json_t *j, const char *k, const char *v) {
+    if (v) out_str(j, k, v);
+}
+
+static int op_networks(int argc, char **argv) {
+    if (cli_wants_help(argc, argv)) return fputs(NETWORKS_HELP, stdout), 0;
+    cli_args a;
+    if (!cli_args_init(&a, argc, argv)) return 2;
+    bool js = cli_flag(&a, "json");
+    char *pos[2];
+    int n = cli_positionals(&a, pos, 2);
+    if (n < 0 || n > 1) return cli_usage_error("operator networks: at most one NAME");
+    if (n == 1 && mpavs_preset_retired(pos[0])) return cli_usage_error("operator networks: %s", mpavs_preset_retired(pos[0]));
+    if (n == 1 && !mpavs_preset_by_network(pos[0]))
+        return cli_usage_error("operator networks: unknown network '%s' (mainnet, hoodi, sepolia)", pos[0]);
+    json_t *arr = js ? json_array() : NULL;
+    bool first = true;
+    for (size_t i = 0; i < mpavs_preset_count(); i++) {
+        const mpavs_preset *p = mpavs_preset_at(i);
+        if (n == 1 && strcasecmp(p->network, pos[0]) != 0) continue;
+        json_t *j = arr ? json_object() : NULL;
+        if (!arr && !first) putchar('\n');
+        first = false;
+        out_str(j, "network", p->network);
+        out_u64(j, "chain_id", p->chain_id);
+        out_str(j, "eth_rpc_url", p->eth_rpc_url);
+        out_str(j, "delegation_manager", p->delegation_manager);
+        out_str(j, "strategy_manager", p->strategy_manager);
+        out_str(j, "avs_directory", p->avs_directory);
+        out_str(j, "allocation_manager", p->allocation_manager);
+        out_str(j, "rewards_coordinator", p->rewards_coordinator);
+        out_str(j, "permission_controller", p->permission_controller);
+        out_str(j, "dcap_attestation", p->dcap_attestation);
+        out_str(j, "pccs_router", p->pccs_router);
+        if (p->registry_coordinator) {
+            out_str(j, "registry_coordinator", p->registry_coordinator);
+            out_opt(j, "operator_state_retriever", p->operator_state_retriever);
+            out_opt(j, "service_manager", p->service_manager);
+            out_opt(j, "stake_registry", p->stake_registry);
+            out_opt(j, "bls_apk_registry", p->bls_apk_registry);
+            out_opt(j, "index_registry", p->index_registry);
+        } else {
+            out_str(j, "avs", "none published: give --deployment FILE");
+        }
+        for (size_t k = 0; k < p->nprofiles; k++) {
+            char key[96];
+            snprintf(key, sizeof key, "attestation_profile_%s", p->profiles[k].name);
+            out_str(j, key, p->profiles[k].liveness_verifier);
+        }
+        if (p->default_profile) out_str(j, "default_attestation_profile", p->default_profile);
+        if (j) json_array_append_new(arr, j);
+    }
+    if (arr) {
+        out_json(arr);
+        json_decref(arr);
+    } else if (n == 0) {
+        printf("\nholesky: %s\n", mpavs_preset_retired("holesky"));
+    }
+    return 0;
 }
 
 int cmd_operator(int argc, char **argv) {
@@ -1314,6 +1988,7 @@ int cmd_operator(int argc, char **argv) {
         {"opt-in", "register with the AVS in quorums (BLS proof of possession)", op_opt_in},
         {"opt-out", "deregister from AVS quorums", op_opt_out},
         {"status", "registration, stake, PoA, liveness and attestation balance", op_status},
+        {"networks", "the built-in network presets (mainnet, hoodi, sepolia)", op_networks},
     };
     return cli_dispatch("mpavs operator", SUB, sizeof SUB / sizeof SUB[0], argc, argv);
 }

@@ -1,5 +1,6 @@
 /* mpavs rpc | call | send — talk to a node over JSON-RPC. */
 #include "cli.h"
+#include "mpavs/contracts.h"
 #include "commands.h"
 
 #include "mpavs/abi.h"
@@ -15,11 +16,10 @@
 #include <string.h>
 
 #define MAX_ARGS 256
-#define MAX_ERRORS 32
+#define MAX_ERRORS 96
 
 static mpavs_rpc *open_rpc(cli_args *a) {
-    const char *url = cli_opt(a, "rpc-url");
-    if (!url) url = getenv("ETH_RPC_URL");
+    const char *url = cli_rpc_url(a);
     if (!url) {
         cli_usage_error("%s: --rpc-url URL is required (or set ETH_RPC_URL)", a->argv[0]);
         return NULL;
@@ -118,11 +118,13 @@ static int print_return(const mpavs_abi_signature *sig, const uint8_t *ret, size
     return 0;
 }
 
-/* Collect every --error SIG given (custom errors to decode reverts). */
+/* Collect every --error SIG given, then the project's contracts' errors (to decode reverts). */
 static size_t collect_errors(cli_args *a, const char **errs) {
-    size_t n = 0;
+    size_t n = 0, np;
     const char *e;
-    while (n < MAX_ERRORS && (e = cli_opt(a, "error")) != NULL) errs[n++] = e;
+    while (n < MAX_ERRORS - 32 && (e = cli_opt(a, "error")) != NULL) errs[n++] = e;
+    const char *const *own = mpavs_contracts_error_signatures(&np);
+    for (size_t i = 0; i < np && n < MAX_ERRORS; i++) errs[n++] = own[i];
     return n;
 }
 
@@ -182,14 +184,25 @@ static int read_key(uint8_t key[32], const char *hex) {
     return 0;
 }
 
+/* The sender's observer for `send`: keep the simulation (for --dry-run). */
+static void keep_event(void *arg, const mpavs_sender_event *ev) {
+    if (ev->kind == MPAVS_SENDER_EVENT_SIMULATED) *(mpavs_sender_event *)arg = *ev;
+}
+
 int cmd_send(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
         puts("usage: mpavs send --rpc-url URL --private-key 0xKEY [--value WEI] [--gas-limit N]\n"
+             "                  [--max-fee-per-gas F] [--max-priority-fee-per-gas F] [--legacy] [--dry-run]\n"
              "                  [--error SIG]... TO SIG [ARG...]\n\n"
              "Signs and sends an EIP-1559 transaction calling SIG on TO, waits for the receipt and\n"
              "prints: transactionHash, status (1 success / 0 failed), gasUsed, blockNumber, and the\n"
-             "decoded revert reason on failure (exit 1). Fees from eth_feeHistory; the gas estimate\n"
-             "gets 25% headroom; a stuck transaction is re-sent with higher fees.");
+             "decoded revert reason on failure (exit 1; the project's contract errors are known, --error\n"
+             "adds others). Fees from eth_feeHistory, never above --max-fee-per-gas /\n"
+             "--max-priority-fee-per-gas (wei, or e.g. 20gwei; env ETH_GAS_PRICE, ETH_PRIORITY_GAS_PRICE);\n"
+             "--legacy sends a type-0 transaction priced from eth_gasPrice. The gas estimate gets 25%\n"
+             "headroom; a stuck transaction is re-sent with higher fees. --dry-run estimates and\n"
+             "eth_calls it, prints gasEstimate, gasLimit and maxFeePerGas, and sends nothing.\n"
+             "--rpc-url defaults to env ETH_RPC_URL.");
         return 0;
     }
     cli_args a;
@@ -197,6 +210,12 @@ int cmd_send(int argc, char **argv) {
     mpavs_rpc *c = open_rpc(&a);
     if (!c) return 2;
     const char *keyhex = cli_opt(&a, "private-key"), *value_s = cli_opt(&a, "value"), *gas_s = cli_opt(&a, "gas-limit");
+    const char *mf = cli_opt(&a, "max-fee-per-gas"), *pf = cli_opt(&a, "max-priority-fee-per-gas");
+    if (!mf && getenv("ETH_GAS_PRICE") && *getenv("ETH_GAS_PRICE")) mf = getenv("ETH_GAS_PRICE");
+    if (!pf && getenv("ETH_PRIORITY_GAS_PRICE") && *getenv("ETH_PRIORITY_GAS_PRICE")) pf = getenv("ETH_PRIORITY_GAS_PRICE");
+    mpavs_sender_event sim = {0};
+    mpavs_sender_options so = {.legacy = cli_flag(&a, "legacy"), .simulate = cli_flag(&a, "dry-run"),
+                               .observer = keep_event, .observer_arg = &sim};
     const char *errs[MAX_ERRORS];
     size_t nerr = collect_errors(&a, errs);
     char *pos[MAX_ARGS];
@@ -223,8 +242,11 @@ int cmd_send(int argc, char **argv) {
         rc = cli_usage_error("send: --gas-limit must be an integer");
         goto out;
     }
+    if ((mf && (rc = cli_parse_fee(&so.max_fee_cap, mf, "send: --max-fee-per-gas"))) ||
+        (pf && (rc = cli_parse_fee(&so.max_priority_fee_cap, pf, "send: --max-priority-fee-per-gas"))))
+        goto out;
     if ((rc = calldata_for(&sig, &data, &len, pos + 1, n - 1))) goto out;
-    int r = mpavs_sender_create(&s, &e, c, key, NULL);
+    int r = mpavs_sender_create(&s, &e, c, key, &so);
     if (r) {
         rc = cli_error("send: %s: %s", mpavs_sender_strerror(r), e.message);
         goto out;
@@ -236,6 +258,13 @@ int cmd_send(int argc, char **argv) {
     }
     if (r) {
         rc = cli_error("send: %s: %s", mpavs_sender_strerror(r), e.message);
+        goto out;
+    }
+    if (res.simulated) {
+        char fee[80];
+        (void)mpavs_u256_to_dec(fee, sizeof fee, &sim.max_fee_per_gas);
+        printf("gasEstimate %llu\ngasLimit %llu\n%s %s\ndry run: nothing sent\n", (unsigned long long)sim.gas_estimate,
+               (unsigned long long)sim.gas_limit, sim.legacy ? "gasPrice" : "maxFeePerGas", fee);
         goto out;
     }
     printf("transactionHash 0x");

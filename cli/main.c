@@ -18,7 +18,7 @@ static const cli_command COMMANDS[] = {
     {"attest", "DEVNET ONLY attestation hierarchy and simulated SGX quotes", cmd_attest},
     {"bls", "BN254 BLS keys, sign/verify, hash-to-g1, precompiles 0x06-0x08", cmd_bls},
     {"devnet", "deploy the devnet contract stack; onboard operators", cmd_devnet},
-    {"operator", "operator keys, register, deposit, opt-in/out, status (mainnet, holesky, devnet)", cmd_operator},
+    {"operator", "operator keys, register, deposit, opt-in/out, status (mainnet, hoodi, sepolia, custom, devnet)", cmd_operator},
     {"evm", "EVM engine: statetest (Ethereum state test fixtures)", cmd_evm},
 };
 

@@ -42,6 +42,13 @@ typedef enum {
 /** Name of a result value. Never NULL. */
 MPAVS_API const char *mpavs_contracts_strerror(int r);
 
+/**
+ * The custom error signatures every AVS contract of this project defines ("NoPermission()",
+ * "TCB_STATUS_NOT_ALLOWED(uint8)", ...), as mpavs_abi_decode_revert takes them.
+ * Out: *n (the count). Returns a static array.
+ */
+MPAVS_API const char *const *mpavs_contracts_error_signatures(size_t *n);
+
 /** The call signatures of a context, parsed once (internal). */
 typedef struct mpavs_contracts_sigs mpavs_contracts_sigs;
 
@@ -82,6 +89,23 @@ typedef struct {
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_register_as_operator(mpavs_contracts_ctx *c,
                                                                      const mpavs_contracts_deployment *d);
+/** DelegationManager.OperatorDetails and the metadata URI of a registration (eigenlayer-cli's operator.yaml). */
+typedef struct {
+    mpavs_address earnings_receiver;
+    mpavs_address delegation_approver;     /* zero: anyone may delegate */
+    uint32_t staker_opt_out_window_blocks;
+    const char *metadata_uri;              /* "" or NULL: none; no '"' or '\\', at most 1024 bytes */
+} mpavs_contracts_operator_details;
+
+/**
+ * DelegationManager.registerAsOperator((earningsReceiver, delegationApprover,
+ * stakerOptOutWindowBlocks), metadataURI) from the sender.
+ * Returns OK, ERR_ARG (an unusable metadata URI) or a send error (already registered: ERR_REVERTED).
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_register_operator_details(mpavs_contracts_ctx *c,
+                                                                          const mpavs_contracts_deployment *d,
+                                                                          const mpavs_contracts_operator_details *od);
+
 /** token.approve(strategyManager, amount) then StrategyManager.depositIntoStrategy(strategy, token, amount). */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_deposit(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
                                                         const mpavs_u256 *amount);
@@ -210,6 +234,25 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_strategy_token(mpavs_contracts_c
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_deposit_into(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
                                                              const mpavs_address *strategy, const mpavs_u256 *amount);
+
+/**
+ * A token's balanceOf(owner) and allowance(owner, spender), for checks before a deposit.
+ * Out: *balance, *allowance. Returns OK, ERR_RPC, ERR_REVERTED or ERR_DECODE.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_token_funds(mpavs_contracts_ctx *c, mpavs_u256 *balance,
+                                                            mpavs_u256 *allowance, const mpavs_address *token,
+                                                            const mpavs_address *owner, const mpavs_address *spender);
+/** token.approve(spender, amount) from the sender. */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_approve(mpavs_contracts_ctx *c, const mpavs_address *token,
+                                                        const mpavs_address *spender, const mpavs_u256 *amount);
+/**
+ * StrategyManager(d->strategy_manager).depositIntoStrategy(strategy, token, amount) alone, for a
+ * sender whose allowance already covers amount (see mpavs_contracts_token_funds).
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_deposit_approved(mpavs_contracts_ctx *c,
+                                                                 const mpavs_contracts_deployment *d,
+                                                                 const mpavs_address *strategy,
+                                                                 const mpavs_address *token, const mpavs_u256 *amount);
 
 /** DelegationManager.operatorShares(operator, strategy). Out: *shares. */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_operator_shares(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,

@@ -1,16 +1,18 @@
 /*
- * mpavs/presets.h — built-in network presets: the addresses of the Multi-Prover AVS
- * deployments on Ethereum mainnet and Holesky, their attestation-layer profiles and the
- * service URLs of the reference operator-setup examples.
+ * mpavs/presets.h — built-in network presets: Ethereum mainnet, Hoodi and Sepolia.
  *
- * Values come from the reference system (upstream utils/params.go, contracts/script/output
- * and multiprover-avs-operator-setup; ../shared/spec/upstream.md §1.8.3 and §5.6). Every
- * address is an EIP-55 checksummed "0x" string (tests/unit/test_presets.c checks them).
+ * Each preset holds EigenLayer's core contracts on that network (eigenlayer-contracts README
+ * @ f84a51510, 2026-05; ../shared/spec/networks.md, checked against it by
+ * tests/unit/test_presets.c through the vendored copy tests/vectors/networks/networks.md), the
+ * Automata DCAP attestation entrypoint and PCCSRouter (automata-dcap-attestation @ 2df31aa),
+ * and, where a deployment of the Multi-Prover AVS is public (mainnet only), its addresses and
+ * attestation-layer profiles (upstream utils/params.go; upstream.md §1.8.3 and §5.6). On Hoodi
+ * and Sepolia the AVS addresses are NULL: they come from a deployment file (mpavs operator
+ * --deployment FILE) or flags.
  *
- * Mainnet's EigenLayer AVSDirectory and DelegationManager are not part of the reference's
- * recorded outputs, so they are NULL here: pass them explicitly (mpavs operator
- * --avs-directory/--delegation-manager) or read AVSDirectory from the service manager
- * (MultiProverServiceManager.avsDirectory()). Holesky's come from eigenlayer_holesky_deploy.json.
+ * Holesky was shut down in 2025 (its AVS addresses are dead): it is no preset, and
+ * mpavs_preset_retired("holesky") says where to go instead. Every address is an EIP-55
+ * checksummed "0x" string (tests/unit/test_presets.c checks them).
  *
  * The tables are constant data: nothing here allocates or holds state; returned pointers
  * stay valid for the life of the process.
@@ -26,40 +28,53 @@ extern "C" {
 
 /** An attestation layer: where an operator's liveness proofs go (TEELivenessVerifier). */
 typedef struct {
-    const char *name;              /* profile name, e.g. "holesky", "automata" */
+    const char *name;              /* profile name, e.g. "optimism", "automata" */
     const char *liveness_verifier; /* TEELivenessVerifier proxy address */
     const char *rpc_url;           /* RPC URL of the attestation chain; NULL = none (use the AVS chain's) */
 } mpavs_preset_profile;
 
 /** One network's preset. Strings are never NULL unless documented. */
 typedef struct {
-    const char *network;  /* "mainnet", "holesky" */
-    uint64_t chain_id;    /* 1, 17000 */
+    const char *network;  /* "mainnet", "hoodi", "sepolia" */
+    uint64_t chain_id;    /* 1, 560048, 11155111 */
+    /* the Multi-Prover AVS (EIP-55 0x strings); all NULL where no deployment is public */
     const char *registry_coordinator, *operator_state_retriever, *service_manager, *stake_registry,
-        *bls_apk_registry, *index_registry; /* EIP-55 0x strings */
-    const char *avs_directory, *delegation_manager; /* NULL when unknown (mainnet) */
-    const char *default_profile;                    /* name of one of profiles[] */
+        *bls_apk_registry, *index_registry;
+    /* EigenLayer core (never NULL) */
+    const char *delegation_manager, *strategy_manager, *avs_directory, *allocation_manager, *rewards_coordinator,
+        *permission_controller;
+    /* Automata DCAP attestation (never NULL): AutomataDcapAttestationFee entrypoint, PCCSRouter */
+    const char *dcap_attestation, *pccs_router;
+    const char *default_profile;                    /* name of one of profiles[]; NULL when nprofiles is 0 */
     const mpavs_preset_profile *profiles;
     size_t nprofiles;
-    const char *prover_url, *aggregator_url, *eth_rpc_url; /* the reference operator-setup examples */
+    const char *prover_url, *aggregator_url; /* the reference operator-setup examples; NULL when none */
+    const char *eth_rpc_url;                 /* a public RPC endpoint (never NULL) */
     const char *quorum_task_types; /* JSON text, "{\"0\":1,\"1\":2}" for both */
 } mpavs_preset;
 
 /**
- * The preset of a network by name ("mainnet", "holesky"; ASCII case-insensitive).
- * Returns NULL if the name is unknown (or NULL).
+ * The preset of a network by name ("mainnet", "hoodi", "sepolia"; ASCII case-insensitive).
+ * Returns NULL if the name is unknown (or NULL), retired names included.
  */
 MPAVS_API const mpavs_preset *mpavs_preset_by_network(const char *network);
 
 /**
+ * Why a retired network name ("holesky", case-insensitive) is no preset any more and which
+ * networks to use instead (one line). Returns NULL if network is not a retired name (or NULL).
+ */
+MPAVS_API const char *mpavs_preset_retired(const char *network);
+
+/**
  * The preset whose RegistryCoordinator is addr: "0x" optional, hex digits compared
- * case-insensitively (no checksum check). Returns NULL if no preset matches (or addr is NULL).
+ * case-insensitively (no checksum check); presets without an AVS deployment never match.
+ * Returns NULL if no preset matches (or addr is NULL).
  */
 MPAVS_API const mpavs_preset *mpavs_preset_by_registry_coordinator(const char *addr);
 
 /**
  * A profile of preset p by name (case-insensitive); NULL or "" selects p->default_profile.
- * Returns NULL if p has no profile of that name. p must not be NULL.
+ * Returns NULL if p has no profile of that name (or no profiles at all). p must not be NULL.
  *
  * C gives a typedef and a function one namespace, so the type mpavs_preset_profile and a
  * function of the same name cannot coexist: the function is mpavs_preset_profile_get and the

@@ -82,6 +82,11 @@ const char *const ctr_errors[] = {
 };
 const size_t ctr_nerrors = sizeof ctr_errors / sizeof ctr_errors[0];
 
+const char *const *mpavs_contracts_error_signatures(size_t *n) {
+    *n = ctr_nerrors;
+    return ctr_errors;
+}
+
 const char *mpavs_contracts_strerror(int r) {
     switch (r) {
     case MPAVS_CONTRACTS_OK: return "ok";

@@ -26,6 +26,8 @@
     X(CTR_STRATEGY_MANAGER, "strategyManager()(address)")                                                              \
     X(CTR_UNDERLYING_TOKEN, "underlyingToken()(address)")                                                              \
     X(CTR_DECIMALS, "decimals()(uint8)")                                                                               \
+    X(CTR_BALANCE_OF, "balanceOf(address)(uint256)")                                                                   \
+    X(CTR_ALLOWANCE, "allowance(address,address)(uint256)")                                                            \
     X(CTR_OPERATOR_AVS_DIGEST,                                                                                          \
       "calculateOperatorAVSRegistrationDigestHash(address,address,bytes32,uint256)(bytes32)")                          \
     /* RegistryCoordinator, StakeRegistry, BLSApkRegistry, OperatorStateRetriever */                                  \

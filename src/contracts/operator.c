@@ -35,6 +35,24 @@ static void g2_text(ctr_str *b, const mpavs_bn254_g2 *p) {
     ctr_printf(b, "])");
 }
 
+int mpavs_contracts_register_operator_details(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                                              const mpavs_contracts_operator_details *od) {
+    const char *uri = od->metadata_uri ? od->metadata_uri : "";
+    if (strlen(uri) > 1024 || strchr(uri, '"') || strchr(uri, '\\'))
+        return ctr_fail(c, MPAVS_CONTRACTS_ERR_ARG, "registerAsOperator",
+                        "metadata URI: at most 1024 bytes, without '\"' or '\\'");
+    ctr_str a = {0};
+    ctr_printf(&a, "((");
+    ctr_addr(&a, &od->earnings_receiver);
+    ctr_printf(&a, ",");
+    ctr_addr(&a, &od->delegation_approver);
+    ctr_printf(&a, ",%u),\"%s\")", (unsigned)od->staker_opt_out_window_blocks, uri);
+    int r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "registerAsOperator", "out of memory")
+                  : ctr_tx(c, &d->delegation_manager, CTR_REGISTER_AS_OPERATOR, a.s, "registerAsOperator");
+    ctr_str_free(&a);
+    return r;
+}
+
 int mpavs_contracts_register_as_operator(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d) {
     ctr_str a = {0};
     ctr_printf(&a, "((");

@@ -107,6 +107,60 @@ int mpavs_contracts_strategy_token(mpavs_contracts_ctx *c, mpavs_address *token,
     return MPAVS_CONTRACTS_OK;
 }
 
+int mpavs_contracts_token_funds(mpavs_contracts_ctx *c, mpavs_u256 *balance, mpavs_u256 *allowance,
+                                const mpavs_address *token, const mpavs_address *owner, const mpavs_address *spender) {
+    ctr_str a = {0};
+    ctr_word w;
+    one_addr_arg(&a, owner);
+    int r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "balanceOf", "out of memory")
+                  : call_word(c, &w, token, CTR_BALANCE_OF, a.s, "balanceOf");
+    if (!r) {
+        *balance = w.word;
+        a.len = 0;
+        ctr_printf(&a, "(");
+        ctr_addr(&a, owner);
+        ctr_printf(&a, ",");
+        ctr_addr(&a, spender);
+        ctr_printf(&a, ")");
+        r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "allowance", "out of memory")
+                  : call_word(c, &w, token, CTR_ALLOWANCE, a.s, "allowance");
+        if (!r) *allowance = w.word;
+    }
+    ctr_str_free(&a);
+    return r;
+}
+
+int mpavs_contracts_approve(mpavs_contracts_ctx *c, const mpavs_address *token, const mpavs_address *spender,
+                            const mpavs_u256 *amount) {
+    ctr_str a = {0};
+    ctr_printf(&a, "(");
+    ctr_addr(&a, spender);
+    ctr_printf(&a, ",");
+    ctr_u256(&a, amount);
+    ctr_printf(&a, ")");
+    int r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "approve", "out of memory")
+                  : ctr_tx(c, token, CTR_APPROVE, a.s, "approve");
+    ctr_str_free(&a);
+    return r;
+}
+
+int mpavs_contracts_deposit_approved(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                                     const mpavs_address *strategy, const mpavs_address *token,
+                                     const mpavs_u256 *amount) {
+    ctr_str a = {0};
+    ctr_printf(&a, "(");
+    ctr_addr(&a, strategy);
+    ctr_printf(&a, ",");
+    ctr_addr(&a, token);
+    ctr_printf(&a, ",");
+    ctr_u256(&a, amount);
+    ctr_printf(&a, ")");
+    int r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "depositIntoStrategy", "out of memory")
+                  : ctr_tx(c, &d->strategy_manager, CTR_DEPOSIT_INTO_STRATEGY, a.s, "depositIntoStrategy");
+    ctr_str_free(&a);
+    return r;
+}
+
 int mpavs_contracts_deposit_into(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, const mpavs_address *strategy,
                                  const mpavs_u256 *amount) {
     mpavs_contracts_deployment e = *d;

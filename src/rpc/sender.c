@@ -31,6 +31,7 @@ const char *mpavs_sender_strerror(int r) {
     case MPAVS_SENDER_ERR_CANCELLED: return "cancelled";
     case MPAVS_SENDER_ERR_SIGN: return "could not sign the transaction";
     case MPAVS_SENDER_ERR_NOMEM: return "out of memory";
+    case MPAVS_SENDER_ERR_GAS_CAP: return "gas estimate above the gas limit cap";
     default: return "unknown sender error";
     }
 }
@@ -87,6 +88,8 @@ void mpavs_sender_destroy(mpavs_sender *s) {
 
 const mpavs_address *mpavs_sender_address(const mpavs_sender *s) { return &s->addr; }
 
+void mpavs_sender_set_simulate(mpavs_sender *s, bool simulate) { s->opt.simulate = simulate; }
+
 void mpavs_sender_result_clear(mpavs_sender_result *res) { mpavs_rpc_receipt_clear(&res->receipt); }
 
 static void explain_revert(char *out, size_t cap, const uint8_t *data, size_t len, const char *msg,
@@ -116,6 +119,24 @@ static void cap_fee(mpavs_u256 *fee, const mpavs_u256 *cap) {
     if (!mpavs_u256_is_zero(cap) && mpavs_u256_cmp(fee, cap) > 0) *fee = *cap;
 }
 
+/* Cap both fees of tx as the options say (tip never above the max fee). */
+static void cap_fees(const mpavs_sender *s, mpavs_tx *tx) {
+    if (tx->type == MPAVS_TX_TYPE_LEGACY) {
+        cap_fee(&tx->gas_price, &s->opt.max_fee_cap);
+        return;
+    }
+    cap_fee(&tx->max_fee_per_gas, &s->opt.max_fee_cap);
+    cap_fee(&tx->max_priority_fee_per_gas, &s->opt.max_priority_fee_cap);
+    cap_fee(&tx->max_priority_fee_per_gas, &tx->max_fee_per_gas);
+}
+
+/* Legacy: eth_gasPrice. */
+static int price_legacy(mpavs_sender *s, mpavs_tx *tx, mpavs_error *err) {
+    if (mpavs_rpc_gas_price(s->rpc, &tx->gas_price, err) != MPAVS_RPC_OK) return MPAVS_SENDER_ERR_RPC;
+    cap_fees(s, tx);
+    return MPAVS_SENDER_OK;
+}
+
 /* Initial EIP-1559 fees: tip = median reward (at least 1 gwei... or the node's suggestion), max = 2*base + tip. */
 static int price(mpavs_sender *s, mpavs_u256 *max_fee, mpavs_u256 *tip, mpavs_error *err) {
     mpavs_u256 base;
@@ -129,6 +150,7 @@ static int price(mpavs_sender *s, mpavs_u256 *max_fee, mpavs_u256 *tip, mpavs_er
     mpavs_u256_mul(max_fee, &base, &two);
     mpavs_u256_add(max_fee, max_fee, tip);
     cap_fee(max_fee, &s->opt.max_fee_cap);
+    cap_fee(tip, &s->opt.max_priority_fee_cap);
     cap_fee(tip, max_fee);
     return MPAVS_SENDER_OK;
 }
@@ -174,6 +196,39 @@ static void replay_revert(mpavs_sender *s, mpavs_sender_result *res, const mpavs
     mpavs_error_clear(&e);
 }
 
+/* Tell the observer about tx (kind SIMULATED or SENT). */
+static void observe(const mpavs_sender *s, mpavs_sender_event_kind kind, const mpavs_tx *tx, uint64_t estimate,
+                    const uint8_t *hash, int bump_no) {
+    if (!s->opt.observer) return;
+    mpavs_sender_event ev = {.kind = kind, .to = tx->has_to ? tx->to.bytes : NULL, .nonce = tx->nonce,
+                             .gas_estimate = estimate, .gas_limit = tx->gas_limit,
+                             .legacy = tx->type == MPAVS_TX_TYPE_LEGACY, .bump = bump_no};
+    if (ev.legacy) ev.max_fee_per_gas = ev.max_priority_fee_per_gas = tx->gas_price;
+    else {
+        ev.max_fee_per_gas = tx->max_fee_per_gas;
+        ev.max_priority_fee_per_gas = tx->max_priority_fee_per_gas;
+    }
+    if (hash) memcpy(ev.tx_hash, hash, 32);
+    s->opt.observer(s->opt.observer_arg, &ev);
+}
+
+/* Dry run: eth_call the transaction at the latest block. Returns OK or ERR_REVERTS / ERR_RPC. */
+static int simulate(mpavs_sender *s, mpavs_sender_result *res, mpavs_error *err, const mpavs_tx *tx,
+                    const char *const *errors, size_t nerrors) {
+    mpavs_rpc_callmsg m = {.from = s->addr.bytes, .to = tx->has_to ? tx->to.bytes : NULL, .data = tx->data,
+                           .data_len = tx->data_len, .value = &tx->value, .gas = tx->gas_limit};
+    uint8_t *ret = NULL;
+    size_t rl;
+    int r = mpavs_rpc_eth_call(s->rpc, &ret, &rl, err, &m, "latest");
+    free(ret);
+    if (r == MPAVS_RPC_ERR_RPC) {
+        explain_revert(res->revert_reason, sizeof res->revert_reason, err->data, err->data_len, err->message, errors,
+                       nerrors);
+        return MPAVS_SENDER_ERR_REVERTS;
+    }
+    return r ? MPAVS_SENDER_ERR_RPC : MPAVS_SENDER_OK;
+}
+
 /* Poll receipts of every hash sent so far until one is mined or until `until`. */
 static int wait_mined(mpavs_sender *s, mpavs_sender_result *res, uint8_t (*sent)[32], int nsent, long until,
                       mpavs_error *err) {
@@ -203,7 +258,8 @@ int mpavs_sender_send(mpavs_sender *s, mpavs_sender_result *res, mpavs_error *er
     int r;
     long deadline = now_ms() + s->opt.deadline_ms;
     mpavs_tx tx;
-    mpavs_tx_init(&tx, MPAVS_TX_TYPE_EIP1559);
+    uint64_t est = 0;
+    mpavs_tx_init(&tx, s->opt.legacy ? MPAVS_TX_TYPE_LEGACY : MPAVS_TX_TYPE_EIP1559);
     tx.chain_id = s->opt.chain_id;
     if (to) {
         tx.has_to = true;
@@ -213,7 +269,6 @@ int mpavs_sender_send(mpavs_sender *s, mpavs_sender_result *res, mpavs_error *er
     tx.data = len ? data : NULL;
     tx.data_len = len;
     if (!gas_limit) {
-        uint64_t est;
         mpavs_rpc_callmsg m = {.from = s->addr.bytes, .to = to, .data = data, .data_len = len, .value = value};
         r = mpavs_rpc_estimate_gas(s->rpc, &est, err, &m);
         if (r == MPAVS_RPC_ERR_RPC) {
@@ -226,11 +281,28 @@ int mpavs_sender_send(mpavs_sender *s, mpavs_sender_result *res, mpavs_error *er
             r = MPAVS_SENDER_ERR_RPC;
             goto out;
         }
+        if (s->opt.gas_limit_cap && est > s->opt.gas_limit_cap) {
+            err->code = MPAVS_SENDER_ERR_GAS_CAP;
+            err->module = "sender";
+            snprintf(err->message, sizeof err->message, "gas estimate %llu exceeds the gas limit cap %llu",
+                     (unsigned long long)est, (unsigned long long)s->opt.gas_limit_cap);
+            r = MPAVS_SENDER_ERR_GAS_CAP;
+            goto out;
+        }
         gas_limit = est + est * s->opt.gas_headroom_pct / 100;
     }
+    if (s->opt.gas_limit_cap && gas_limit > s->opt.gas_limit_cap) gas_limit = s->opt.gas_limit_cap;
     tx.gas_limit = gas_limit;
     res->gas_limit = gas_limit;
-    if ((r = price(s, &tx.max_fee_per_gas, &tx.max_priority_fee_per_gas, err)) != MPAVS_SENDER_OK) goto out;
+    r = tx.type == MPAVS_TX_TYPE_LEGACY ? price_legacy(s, &tx, err)
+                                        : price(s, &tx.max_fee_per_gas, &tx.max_priority_fee_per_gas, err);
+    if (r != MPAVS_SENDER_OK) goto out;
+    if (s->opt.simulate) {
+        if ((r = simulate(s, res, err, &tx, errors, nerrors)) != MPAVS_SENDER_OK) goto out;
+        res->simulated = res->success = true;
+        observe(s, MPAVS_SENDER_EVENT_SIMULATED, &tx, est, NULL, 0);
+        goto out;
+    }
 
     uint8_t sent[MAX_SENT][32];
     int nsent = 0;
@@ -256,6 +328,7 @@ int mpavs_sender_send(mpavs_sender *s, mpavs_sender_result *res, mpavs_error *er
         break;
     }
     nsent = 1;
+    observe(s, MPAVS_SENDER_EVENT_SENT, &tx, est, sent[0], 0);
     res->nonce = tx.nonce;
     memcpy(res->tx_hash, sent[0], 32);
     for (;;) {
@@ -273,14 +346,17 @@ int mpavs_sender_send(mpavs_sender *s, mpavs_sender_result *res, mpavs_error *er
             goto out;
         }
         /* stuck: same nonce, higher fees */
-        bump(&tx.max_priority_fee_per_gas, &tx.max_priority_fee_per_gas, s->opt.bump_pct);
-        bump(&tx.max_fee_per_gas, &tx.max_fee_per_gas, s->opt.bump_pct);
-        cap_fee(&tx.max_fee_per_gas, &s->opt.max_fee_cap);
-        cap_fee(&tx.max_priority_fee_per_gas, &tx.max_fee_per_gas);
+        if (tx.type == MPAVS_TX_TYPE_LEGACY) bump(&tx.gas_price, &tx.gas_price, s->opt.bump_pct);
+        else {
+            bump(&tx.max_priority_fee_per_gas, &tx.max_priority_fee_per_gas, s->opt.bump_pct);
+            bump(&tx.max_fee_per_gas, &tx.max_fee_per_gas, s->opt.bump_pct);
+        }
+        cap_fees(s, &tx);
         res->bumps++;
         r = submit(s, &tx, sent[nsent], err);
         if (r == MPAVS_SENDER_ERR_REJECTED && msg_has(err, "nonce too low")) continue; /* an earlier one was mined */
         if (r == MPAVS_SENDER_OK) {
+            observe(s, MPAVS_SENDER_EVENT_SENT, &tx, est, sent[nsent], res->bumps);
             memcpy(res->tx_hash, sent[nsent], 32);
             nsent++;
         } else if (r != MPAVS_SENDER_ERR_REJECTED && r != MPAVS_SENDER_ERR_RPC)
