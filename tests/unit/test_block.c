@@ -357,7 +357,7 @@ TEST(header_edges) {
         CHECK(mpavs_block_header_decode(&d, buf, len) == 0);
         CHECK(d.has_base_fee == h.has_base_fee && d.has_requests_hash == h.has_requests_hash);
         mpavs_rlp_item it;
-        size_t count;
+        size_t count = 0;
         CHECK(mpavs_rlp_decode(&it, buf, len) == 0 && mpavs_rlp_list_count(&count, &it) == 0);
         CHECK_EQ_INT(count, fields);
         /* one byte less: truncated */
