@@ -106,15 +106,14 @@ BN_INLINE void fp_reduce_once(fp *r, const uint64_t t[4]) {
     r->l[3] = (t[3] & mask) | (s[3] & ~mask);
 }
 
-BN_INLINE void fp_add(fp *r, const fp *a, const fp *b) {
+BN_INLINE void fp_add_portable(fp *r, const fp *a, const fp *b) {
     uint64_t t[4];
     bn_add4(t, a->l, b->l); /* < 2p < 2^255: no carry */
     fp_reduce_once(r, t);
 }
 
-BN_INLINE void fp_dbl(fp *r, const fp *a) { fp_add(r, a, a); }
 
-BN_INLINE void fp_sub(fp *r, const fp *a, const fp *b) {
+BN_INLINE void fp_sub_portable(fp *r, const fp *a, const fp *b) {
     uint64_t t[4], q[4];
     uint64_t mask = 0 - bn_sub4(t, a->l, b->l);
     q[0] = FP_P.l[0] & mask;
@@ -123,6 +122,18 @@ BN_INLINE void fp_sub(fp *r, const fp *a, const fp *b) {
     q[3] = FP_P.l[3] & mask;
     bn_add4(r->l, t, q);
 }
+
+/* With the assembly, add and sub are one asm block each (loads, carry chain, CMOV or masked
+ * correction, stores): the C versions cost twice the instructions through the masks. */
+#if MPAVS_BN254_ADX
+BN_INLINE void fp_add(fp *r, const fp *a, const fp *b) { bn_adx_fp_add(r->l, a->l, b->l); }
+BN_INLINE void fp_sub(fp *r, const fp *a, const fp *b) { bn_adx_fp_sub(r->l, a->l, b->l); }
+#else
+#define fp_add fp_add_portable
+#define fp_sub fp_sub_portable
+#endif
+
+BN_INLINE void fp_dbl(fp *r, const fp *a) { fp_add(r, a, a); }
 
 BN_INLINE int fp_is_zero(const fp *a) {
     uint64_t z = a->l[0] | a->l[1] | a->l[2] | a->l[3];

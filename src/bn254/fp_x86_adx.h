@@ -182,4 +182,55 @@ static inline __attribute__((always_inline)) void bn_adx_mont_reduce(uint64_t r[
             : "rax", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "cc", BN_ADX_MEM);
 }
 
+/* r = a + b, minus p when the sum is >= p (a + b < 2p; the carry out of 2^256 is dropped, as
+ * in the portable fp_add). CMOV selects, no branch. r may alias a or b. */
+static inline __attribute__((always_inline)) void bn_adx_fp_add(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
+    BN_ADX_UNUSED_DECL
+    __asm__("movq 0(%[a]), %%r8\n\t"
+            "movq 8(%[a]), %%r9\n\t"
+            "movq 16(%[a]), %%r10\n\t"
+            "movq 24(%[a]), %%r11\n\t"
+            "addq 0(%[b]), %%r8\n\t"
+            "adcq 8(%[b]), %%r9\n\t"
+            "adcq 16(%[b]), %%r10\n\t"
+            "adcq 24(%[b]), %%r11\n\t"
+            BN_ADX_FINAL_SUB_STORE("%%r8", "%%r9", "%%r10", "%%r11")
+            : BN_ADX_OUT(r, 4)
+            : [r] "r"(r), [a] "r"(a), [b] "r"(b), BN_ADX_IN(a, 4), BN_ADX_IN(b, 4), BN_ADX_P_OPERANDS(BN_ADX_P, BN_ADX_PINV)
+            : "rax", "rdx", "r8", "r9", "r10", "r11", "r13", "r14", "cc", BN_ADX_MEM);
+}
+
+/* r = a - b, plus p when it borrows (the borrow becomes an all-ones mask by SBB; no branch).
+ * r may alias a or b. */
+static inline __attribute__((always_inline)) void bn_adx_fp_sub(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
+    BN_ADX_UNUSED_DECL
+    __asm__("movq 0(%[a]), %%r8\n\t"
+            "movq 8(%[a]), %%r9\n\t"
+            "movq 16(%[a]), %%r10\n\t"
+            "movq 24(%[a]), %%r11\n\t"
+            "subq 0(%[b]), %%r8\n\t"
+            "sbbq 8(%[b]), %%r9\n\t"
+            "sbbq 16(%[b]), %%r10\n\t"
+            "sbbq 24(%[b]), %%r11\n\t"
+            "sbbq %%rax, %%rax\n\t"
+            "movq %[p0], %%r13\n\t"
+            "andq %%rax, %%r13\n\t"
+            "movq %[p1], %%r14\n\t"
+            "andq %%rax, %%r14\n\t"
+            "movq %[p2], %%rdx\n\t"
+            "andq %%rax, %%rdx\n\t"
+            "andq %[p3], %%rax\n\t"
+            "addq %%r13, %%r8\n\t"
+            "adcq %%r14, %%r9\n\t"
+            "adcq %%rdx, %%r10\n\t"
+            "adcq %%rax, %%r11\n\t"
+            "movq %%r8, 0(%[r])\n\t"
+            "movq %%r9, 8(%[r])\n\t"
+            "movq %%r10, 16(%[r])\n\t"
+            "movq %%r11, 24(%[r])\n\t"
+            : BN_ADX_OUT(r, 4)
+            : [r] "r"(r), [a] "r"(a), [b] "r"(b), BN_ADX_IN(a, 4), BN_ADX_IN(b, 4), BN_ADX_P_OPERANDS(BN_ADX_P, BN_ADX_PINV)
+            : "rax", "rdx", "r8", "r9", "r10", "r11", "r13", "r14", "cc", BN_ADX_MEM);
+}
+
 #endif
