@@ -235,6 +235,9 @@ static inline void fp_inv_fermat(fp *r, const fp *a) {
 /* r = 1/a (0 for a = 0) by safegcd, constant time (src/bn254/inv.c). */
 void bn_fp_inv_safegcd(fp *r, const fp *a);
 static inline void fp_inv(fp *r, const fp *a) { bn_fp_inv_safegcd(r, a); }
+/* r = 1/a (0 for a = 0), variable time (src/bn254/inv.c): only for public values. */
+void bn_fp_inv_var(fp *r, const fp *a);
+static inline void fp_inv_var(fp *r, const fp *a) { bn_fp_inv_var(r, a); }
 
 /* Convert a canonical integer (limbs) to Montgomery form and back. */
 BN_INLINE void fp_to_mont(fp *r, const fp *a) { fp_mul(r, a, &FP_R2); }
@@ -490,6 +493,18 @@ static inline void fp2_inv(fp2 *r, const fp2 *a) {
     fp_sqr(&t, &a->c1);
     fp_add(&n, &n, &t);
     fp_inv(&n, &n);
+    fp_mul(&r->c0, &a->c0, &n);
+    fp_mul(&t, &a->c1, &n);
+    fp_neg(&r->c1, &t);
+}
+
+/* The same with the variable-time Fp inverse: only for public values. */
+static inline void fp2_inv_var(fp2 *r, const fp2 *a) {
+    fp n, t;
+    fp_sqr(&n, &a->c0);
+    fp_sqr(&t, &a->c1);
+    fp_add(&n, &n, &t);
+    fp_inv_var(&n, &n);
     fp_mul(&r->c0, &a->c0, &n);
     fp_mul(&t, &a->c1, &n);
     fp_neg(&r->c1, &t);
