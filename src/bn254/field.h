@@ -477,8 +477,8 @@ BN_INLINE void mul9_add(uint64_t t[5], const uint64_t a[4], const uint64_t b[4])
     t[4] = (uint64_t)(x >> 64);
 }
 
-/* r = a * (9 + i) = (9 a0 - a1) + (9 a1 + a0) i. */
-BN_INLINE void fp2_mul_xi(fp2 *r, const fp2 *a) {
+/* r = a * (9 + i) = (9 a0 - a1) + (9 a1 + a0) i. Portable C. */
+BN_INLINE void fp2_mul_xi_portable(fp2 *r, const fp2 *a) {
     uint64_t t0[5], t1[5], na1[4];
     bn_sub4(na1, FP_P.l, a->c1.l); /* p - a1 in [1, p] */
     mul9_add(t0, a->c0.l, na1);    /* < 10p */
@@ -486,6 +486,19 @@ BN_INLINE void fp2_mul_xi(fp2 *r, const fp2 *a) {
     fp_reduce_small(&r->c0, t0);
     fp_reduce_small(&r->c1, t1);
 }
+
+#if MPAVS_BN254_ADX
+/* The same, each coefficient in one asm block (a may alias r: both inputs are read first). */
+BN_INLINE void fp2_mul_xi(fp2 *r, const fp2 *a) {
+    fp na1, c0;
+    bn_sub4(na1.l, FP_P.l, a->c1.l); /* p - a1 in [1, p] */
+    bn_adx_mul9_add_reduce(c0.l, a->c0.l, na1.l);
+    bn_adx_mul9_add_reduce(r->c1.l, a->c1.l, a->c0.l);
+    r->c0 = c0;
+}
+#else
+#define fp2_mul_xi fp2_mul_xi_portable
+#endif
 
 static inline void fp2_inv(fp2 *r, const fp2 *a) {
     fp n, t;
