@@ -173,14 +173,14 @@ void mpavs_bls_aggregate_g1(mpavs_bn254_g1 *out, const mpavs_bn254_g1 *pts, size
     MPAVS_REQUIRE(out && (pts || n == 0));
     g1p acc;
     bn_g1_sum_var(&acc, pts, n);
-    bn_g1_to_affine(out, &acc);
+    bn_g1_to_affine_var(out, &acc);
 }
 
 void mpavs_bls_aggregate_g2(mpavs_bn254_g2 *out, const mpavs_bn254_g2 *pts, size_t n) {
     MPAVS_REQUIRE(out && (pts || n == 0));
     g2p acc;
     bn_g2_sum_var(&acc, pts, n);
-    bn_g2_to_affine(out, &acc);
+    bn_g2_to_affine_var(out, &acc);
 }
 
 void mpavs_bls_apk_gamma(uint8_t gamma[32], const uint8_t msg[32], const mpavs_bn254_g1 *apk,
@@ -322,7 +322,7 @@ static int batch_core(bool *ok, const uint8_t msg[32], const uint8_t (*msgs)[32]
             mpavs_bls_hash_to_g1(&h, msgs[j]);
             bn_g1_from_affine(&t, &h);
             bn_g1_mul_var(&t, &t, &k[4 * i]);
-            bn_g1_to_affine(&ps[i], &t);
+            bn_g1_to_affine_var(&ps[i], &t);
         }
         mpavs_bn254_g1_neg(&ps[m], &s);
         mpavs_bn254_g2_generator(&qs[m]);

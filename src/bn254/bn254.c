@@ -156,7 +156,7 @@ void mpavs_bn254_g1_mul_var(mpavs_bn254_g1 *out, const mpavs_bn254_g1 *p, const 
     bn_scalar_from_be(s, k);
     bn_g1_from_affine(&t, p);
     bn_g1_mul_glv_var(&t, &t, s);
-    bn_g1_to_affine(out, &t);
+    bn_g1_to_affine_var(out, &t);
 }
 
 void mpavs_bn254_g2_mul(mpavs_bn254_g2 *out, const mpavs_bn254_g2 *q, const uint8_t k[32]) {
@@ -177,7 +177,7 @@ void mpavs_bn254_g2_mul_var(mpavs_bn254_g2 *out, const mpavs_bn254_g2 *q, const 
     bn_scalar_from_be(s, k);
     bn_g2_from_affine(&t, q);
     bn_g2_mul_glv_var(&t, &t, s);
-    bn_g2_to_affine(out, &t);
+    bn_g2_to_affine_var(out, &t);
 }
 
 /* Copy len bytes of in into a zero-padded buffer of n bytes (surplus ignored). */

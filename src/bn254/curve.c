@@ -63,6 +63,7 @@ static const fp G1_B3 = {BN_G1_B3};
 #define FE_SQR fp_sqr
 #define FE_NEG fp_neg
 #define FE_INV fp_inv
+#define FE_INV_VAR fp_inv_var
 #define FE_CMOV fp_cmov
 #define FE_EQ fp_eq
 #define FE_IS_ZERO fp_is_zero
@@ -81,6 +82,7 @@ static const fp G1_B3 = {BN_G1_B3};
 #undef FE_SQR
 #undef FE_NEG
 #undef FE_INV
+#undef FE_INV_VAR
 #undef FE_CMOV
 #undef FE_EQ
 #undef FE_IS_ZERO
@@ -103,6 +105,7 @@ static const fp2 G2_B3 = BN_G2_B3;
 #define FE_SQR fp2_sqr
 #define FE_NEG fp2_neg
 #define FE_INV fp2_inv
+#define FE_INV_VAR fp2_inv_var
 #define FE_CMOV fp2_cmov
 #define FE_EQ fp2_eq
 #define FE_IS_ZERO fp2_is_zero
@@ -179,7 +182,7 @@ void mpavs_bn254_g1_msm_var(mpavs_bn254_g1 *out, const mpavs_bn254_g1 *p, const 
     MPAVS_REQUIRE(out && (p || n == 0) && (k || n == 0) && bits <= 256);
     g1p r;
     bn_g1_msm(&r, p, k, n, bits ? bits : 1);
-    bn_g1_to_affine(out, &r);
+    bn_g1_to_affine_var(out, &r);
 }
 
 void mpavs_bn254_g2_msm_var(mpavs_bn254_g2 *out, const mpavs_bn254_g2 *q, const uint64_t *k, size_t n,
@@ -187,5 +190,5 @@ void mpavs_bn254_g2_msm_var(mpavs_bn254_g2 *out, const mpavs_bn254_g2 *q, const 
     MPAVS_REQUIRE(out && (q || n == 0) && (k || n == 0) && bits <= 256);
     g2p r;
     bn_g2_msm(&r, q, k, n, bits ? bits : 1);
-    bn_g2_to_affine(out, &r);
+    bn_g2_to_affine_var(out, &r);
 }

@@ -40,6 +40,17 @@ void FN(to_affine)(AFF *r, const PT *a) {
     r->infinity = (uint8_t)inf; /* zi = 0 for infinity, so x = y = 0 */
 }
 
+/* The same with the variable-time inverse: only for public points (verification inputs,
+ * aggregates, results of the _var multiplications). */
+void FN(to_affine_var)(AFF *r, const PT *a) {
+    FE zi;
+    int inf = FN(is_inf)(a);
+    FE_INV_VAR(&zi, &a->z);
+    FE_MUL(&r->x, &a->x, &zi);
+    FE_MUL(&r->y, &a->y, &zi);
+    r->infinity = (uint8_t)inf;
+}
+
 void FN(neg)(PT *r, const PT *a) {
     r->x = a->x;
     FE_NEG(&r->y, &a->y);

@@ -106,15 +106,14 @@ BN_INLINE void fp_reduce_once(fp *r, const uint64_t t[4]) {
     r->l[3] = (t[3] & mask) | (s[3] & ~mask);
 }
 
-BN_INLINE void fp_add(fp *r, const fp *a, const fp *b) {
+BN_INLINE void fp_add_portable(fp *r, const fp *a, const fp *b) {
     uint64_t t[4];
     bn_add4(t, a->l, b->l); /* < 2p < 2^255: no carry */
     fp_reduce_once(r, t);
 }
 
-BN_INLINE void fp_dbl(fp *r, const fp *a) { fp_add(r, a, a); }
 
-BN_INLINE void fp_sub(fp *r, const fp *a, const fp *b) {
+BN_INLINE void fp_sub_portable(fp *r, const fp *a, const fp *b) {
     uint64_t t[4], q[4];
     uint64_t mask = 0 - bn_sub4(t, a->l, b->l);
     q[0] = FP_P.l[0] & mask;
@@ -123,6 +122,18 @@ BN_INLINE void fp_sub(fp *r, const fp *a, const fp *b) {
     q[3] = FP_P.l[3] & mask;
     bn_add4(r->l, t, q);
 }
+
+/* With the assembly, add and sub are one asm block each (loads, carry chain, CMOV or masked
+ * correction, stores): the C versions cost twice the instructions through the masks. */
+#if MPAVS_BN254_ADX
+BN_INLINE void fp_add(fp *r, const fp *a, const fp *b) { bn_adx_fp_add(r->l, a->l, b->l); }
+BN_INLINE void fp_sub(fp *r, const fp *a, const fp *b) { bn_adx_fp_sub(r->l, a->l, b->l); }
+#else
+#define fp_add fp_add_portable
+#define fp_sub fp_sub_portable
+#endif
+
+BN_INLINE void fp_dbl(fp *r, const fp *a) { fp_add(r, a, a); }
 
 BN_INLINE int fp_is_zero(const fp *a) {
     uint64_t z = a->l[0] | a->l[1] | a->l[2] | a->l[3];
@@ -224,6 +235,9 @@ static inline void fp_inv_fermat(fp *r, const fp *a) {
 /* r = 1/a (0 for a = 0) by safegcd, constant time (src/bn254/inv.c). */
 void bn_fp_inv_safegcd(fp *r, const fp *a);
 static inline void fp_inv(fp *r, const fp *a) { bn_fp_inv_safegcd(r, a); }
+/* r = 1/a (0 for a = 0), variable time (src/bn254/inv.c): only for public values. */
+void bn_fp_inv_var(fp *r, const fp *a);
+static inline void fp_inv_var(fp *r, const fp *a) { bn_fp_inv_var(r, a); }
 
 /* Convert a canonical integer (limbs) to Montgomery form and back. */
 BN_INLINE void fp_to_mont(fp *r, const fp *a) { fp_mul(r, a, &FP_R2); }
@@ -463,8 +477,8 @@ BN_INLINE void mul9_add(uint64_t t[5], const uint64_t a[4], const uint64_t b[4])
     t[4] = (uint64_t)(x >> 64);
 }
 
-/* r = a * (9 + i) = (9 a0 - a1) + (9 a1 + a0) i. */
-BN_INLINE void fp2_mul_xi(fp2 *r, const fp2 *a) {
+/* r = a * (9 + i) = (9 a0 - a1) + (9 a1 + a0) i. Portable C. */
+BN_INLINE void fp2_mul_xi_portable(fp2 *r, const fp2 *a) {
     uint64_t t0[5], t1[5], na1[4];
     bn_sub4(na1, FP_P.l, a->c1.l); /* p - a1 in [1, p] */
     mul9_add(t0, a->c0.l, na1);    /* < 10p */
@@ -473,12 +487,37 @@ BN_INLINE void fp2_mul_xi(fp2 *r, const fp2 *a) {
     fp_reduce_small(&r->c1, t1);
 }
 
+#if MPAVS_BN254_ADX
+/* The same, each coefficient in one asm block (a may alias r: both inputs are read first). */
+BN_INLINE void fp2_mul_xi(fp2 *r, const fp2 *a) {
+    fp na1, c0;
+    bn_sub4(na1.l, FP_P.l, a->c1.l); /* p - a1 in [1, p] */
+    bn_adx_mul9_add_reduce(c0.l, a->c0.l, na1.l);
+    bn_adx_mul9_add_reduce(r->c1.l, a->c1.l, a->c0.l);
+    r->c0 = c0;
+}
+#else
+#define fp2_mul_xi fp2_mul_xi_portable
+#endif
+
 static inline void fp2_inv(fp2 *r, const fp2 *a) {
     fp n, t;
     fp_sqr(&n, &a->c0);
     fp_sqr(&t, &a->c1);
     fp_add(&n, &n, &t);
     fp_inv(&n, &n);
+    fp_mul(&r->c0, &a->c0, &n);
+    fp_mul(&t, &a->c1, &n);
+    fp_neg(&r->c1, &t);
+}
+
+/* The same with the variable-time Fp inverse: only for public values. */
+static inline void fp2_inv_var(fp2 *r, const fp2 *a) {
+    fp n, t;
+    fp_sqr(&n, &a->c0);
+    fp_sqr(&t, &a->c1);
+    fp_add(&n, &n, &t);
+    fp_inv_var(&n, &n);
     fp_mul(&r->c0, &a->c0, &n);
     fp_mul(&t, &a->c1, &n);
     fp_neg(&r->c1, &t);

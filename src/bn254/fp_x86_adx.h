@@ -182,4 +182,97 @@ static inline __attribute__((always_inline)) void bn_adx_mont_reduce(uint64_t r[
             : "rax", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "cc", BN_ADX_MEM);
 }
 
+/* r = a + b, minus p when the sum is >= p (a + b < 2p; the carry out of 2^256 is dropped, as
+ * in the portable fp_add). CMOV selects, no branch. r may alias a or b. */
+static inline __attribute__((always_inline)) void bn_adx_fp_add(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
+    BN_ADX_UNUSED_DECL
+    __asm__("movq 0(%[a]), %%r8\n\t"
+            "movq 8(%[a]), %%r9\n\t"
+            "movq 16(%[a]), %%r10\n\t"
+            "movq 24(%[a]), %%r11\n\t"
+            "addq 0(%[b]), %%r8\n\t"
+            "adcq 8(%[b]), %%r9\n\t"
+            "adcq 16(%[b]), %%r10\n\t"
+            "adcq 24(%[b]), %%r11\n\t"
+            BN_ADX_FINAL_SUB_STORE("%%r8", "%%r9", "%%r10", "%%r11")
+            : BN_ADX_OUT(r, 4)
+            : [r] "r"(r), [a] "r"(a), [b] "r"(b), BN_ADX_IN(a, 4), BN_ADX_IN(b, 4), BN_ADX_P_OPERANDS(BN_ADX_P, BN_ADX_PINV)
+            : "rax", "rdx", "r8", "r9", "r10", "r11", "r13", "r14", "cc", BN_ADX_MEM);
+}
+
+/* r = a - b, plus p when it borrows (the borrow becomes an all-ones mask by SBB; no branch).
+ * r may alias a or b. */
+static inline __attribute__((always_inline)) void bn_adx_fp_sub(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
+    BN_ADX_UNUSED_DECL
+    __asm__("movq 0(%[a]), %%r8\n\t"
+            "movq 8(%[a]), %%r9\n\t"
+            "movq 16(%[a]), %%r10\n\t"
+            "movq 24(%[a]), %%r11\n\t"
+            "subq 0(%[b]), %%r8\n\t"
+            "sbbq 8(%[b]), %%r9\n\t"
+            "sbbq 16(%[b]), %%r10\n\t"
+            "sbbq 24(%[b]), %%r11\n\t"
+            "sbbq %%rax, %%rax\n\t"
+            "movq %[p0], %%r13\n\t"
+            "andq %%rax, %%r13\n\t"
+            "movq %[p1], %%r14\n\t"
+            "andq %%rax, %%r14\n\t"
+            "movq %[p2], %%rdx\n\t"
+            "andq %%rax, %%rdx\n\t"
+            "andq %[p3], %%rax\n\t"
+            "addq %%r13, %%r8\n\t"
+            "adcq %%r14, %%r9\n\t"
+            "adcq %%rdx, %%r10\n\t"
+            "adcq %%rax, %%r11\n\t"
+            "movq %%r8, 0(%[r])\n\t"
+            "movq %%r9, 8(%[r])\n\t"
+            "movq %%r10, 16(%[r])\n\t"
+            "movq %%r11, 24(%[r])\n\t"
+            : BN_ADX_OUT(r, 4)
+            : [r] "r"(r), [a] "r"(a), [b] "r"(b), BN_ADX_IN(a, 4), BN_ADX_IN(b, 4), BN_ADX_P_OPERANDS(BN_ADX_P, BN_ADX_PINV)
+            : "rax", "rdx", "r8", "r9", "r10", "r11", "r13", "r14", "cc", BN_ADX_MEM);
+}
+
+/* r = (9 x + y) mod p for x < p, y <= p (one coefficient of the multiplication by xi = 9 + i):
+ * t = 9 x + y < 10p in five limbs, q = floor((t >> 200) * 0x54a / 2^64) (as fp_reduce_small
+ * in field.h: q <= floor(t / p) <= q + 1), t - q p < 2p in four limbs, one CMOV subtraction. */
+static inline __attribute__((always_inline)) void bn_adx_mul9_add_reduce(uint64_t r[4], const uint64_t x[4], const uint64_t y[4]) {
+    BN_ADX_UNUSED_DECL
+    __asm__("movl $9, %%edx\n\t"
+            "mulxq 0(%[x]), %%r8, %%r9\n\t"
+            "mulxq 8(%[x]), %%rax, %%r10\n\t"
+            "addq %%rax, %%r9\n\t"
+            "mulxq 16(%[x]), %%rax, %%r11\n\t"
+            "adcq %%rax, %%r10\n\t"
+            "mulxq 24(%[x]), %%rax, %%r12\n\t"
+            "adcq %%rax, %%r11\n\t"
+            "adcq $0, %%r12\n\t"
+            "addq 0(%[y]), %%r8\n\t"
+            "adcq 8(%[y]), %%r9\n\t"
+            "adcq 16(%[y]), %%r10\n\t"
+            "adcq 24(%[y]), %%r11\n\t"
+            "adcq $0, %%r12\n\t"
+            /* q = high half of ((t >> 200) mod 2^64) * 0x54a */
+            "movq %%r11, %%rdx\n\t"
+            "shrdq $8, %%r12, %%rdx\n\t"
+            "movl $0x54a, %%eax\n\t"
+            "mulxq %%rax, %%rax, %%rdx\n\t"
+            /* q p, low four limbs (the fifth cancels) */
+            "mulxq %[p0], %%r12, %%r13\n\t"
+            "mulxq %[p1], %%rax, %%r14\n\t"
+            "addq %%r13, %%rax\n\t"
+            "mulxq %[p2], %%r13, %%rcx\n\t"
+            "adcq %%r14, %%r13\n\t"
+            "mulxq %[p3], %%r14, %%rdx\n\t"
+            "adcq %%rcx, %%r14\n\t"
+            "subq %%r12, %%r8\n\t"
+            "sbbq %%rax, %%r9\n\t"
+            "sbbq %%r13, %%r10\n\t"
+            "sbbq %%r14, %%r11\n\t"
+            BN_ADX_FINAL_SUB_STORE("%%r8", "%%r9", "%%r10", "%%r11")
+            : BN_ADX_OUT(r, 4)
+            : [r] "r"(r), [x] "r"(x), [y] "r"(y), BN_ADX_IN(x, 4), BN_ADX_IN(y, 4), BN_ADX_P_OPERANDS(BN_ADX_P, BN_ADX_PINV)
+            : "rax", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "cc", BN_ADX_MEM);
+}
+
 #endif

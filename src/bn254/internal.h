@@ -58,6 +58,7 @@ void bn_pairing(fp12 *r, const mpavs_bn254_g1 *p, const mpavs_bn254_g2 *q);
 /* Curve arithmetic (projective, complete formulas). */
 void bn_g1_from_affine(g1p *r, const mpavs_bn254_g1 *a);
 void bn_g1_to_affine(mpavs_bn254_g1 *r, const g1p *a);
+void bn_g1_to_affine_var(mpavs_bn254_g1 *r, const g1p *a); /* public points only */
 void bn_g1_add(g1p *r, const g1p *a, const g1p *b);
 void bn_g1_dbl(g1p *r, const g1p *a);
 void bn_g1_neg(g1p *r, const g1p *a);
@@ -82,6 +83,7 @@ void bn_g2_mul_glv_var(g2p *r, const g2p *a, const uint64_t k[4]);
 
 void bn_g2_from_affine(g2p *r, const mpavs_bn254_g2 *a);
 void bn_g2_to_affine(mpavs_bn254_g2 *r, const g2p *a);
+void bn_g2_to_affine_var(mpavs_bn254_g2 *r, const g2p *a); /* public points only */
 void bn_g2_add(g2p *r, const g2p *a, const g2p *b);
 void bn_g2_dbl(g2p *r, const g2p *a);
 void bn_g2_neg(g2p *r, const g2p *a);

@@ -172,3 +172,64 @@ void bn_fp_inv_safegcd(fp *r, const fp *a) {
     mpavs_wipe(&inv, sizeof inv);
     mpavs_wipe(&neg, sizeof neg);
 }
+
+/*
+ * Variable-time inversion for public inputs (`_var`): the same representation, matrices and
+ * updates, but the divsteps of a batch take time that depends on the data, and the loop stops
+ * as soon as g = 0 instead of running the worst-case count. Here the original divstep is used
+ * (delta starts at 1): each run of even g is done at once (count trailing zeros), each odd g
+ * costs one addition (with the swap first when delta > 0). The transition matrix keeps the
+ * invariant 2^k (f, g) = (u f0 + v g0, q f0 + r g0) after k steps, as above, so update_fg and
+ * update_de apply unchanged.
+ */
+static int64_t divsteps_62_var(int64_t delta, uint64_t f, uint64_t g, trans *t) {
+    uint64_t u = 1, v = 0, q = 0, r = 1;
+    int i = 62;
+    for (;;) {
+        int zeros = __builtin_ctzll(g | (~0ULL << i)); /* the sentinel bit stops at i steps */
+        g >>= zeros;
+        u <<= zeros;
+        v <<= zeros;
+        delta += zeros;
+        i -= zeros;
+        if (i == 0) break;
+        /* f and g odd: one step's addition; its halving is the next run of zeros (g + f is even) */
+        if (delta > 0) {
+            uint64_t x;
+            delta = -delta;
+            x = f, f = g, g = 0 - x;
+            x = u, u = q, q = 0 - x;
+            x = v, v = r, r = 0 - x;
+        }
+        g += f;
+        q += u;
+        r += v;
+    }
+    t->u = (int64_t)u;
+    t->v = (int64_t)v;
+    t->q = (int64_t)q;
+    t->r = (int64_t)r;
+    return delta;
+}
+
+static int s62_is_zero(const s62 *a) { return (a->v[0] | a->v[1] | a->v[2] | a->v[3] | a->v[4]) == 0; }
+
+void bn_fp_inv_var(fp *r, const fp *a) {
+    s62 f = P62, g, d = {{0}}, e = {{1, 0, 0, 0, 0}};
+    trans t;
+    int64_t delta = 1;
+    to_s62(&g, a->l);
+    /* at most 12 batches (Bernstein-Yang: fewer than 741 original divsteps for 256-bit inputs);
+     * the bound only guards the loop, g reaches 0 before it */
+    for (int i = 0; i < 16 && !s62_is_zero(&g); i++) {
+        delta = divsteps_62_var(delta, (uint64_t)f.v[0] | ((uint64_t)f.v[1] << 62), (uint64_t)g.v[0] | ((uint64_t)g.v[1] << 62),
+                                &t);
+        update_fg(&f, &g, &t);
+        update_de(&d, &e, &t);
+    }
+    /* g = 0 and f = +-1 (f = p, d = 0 when a = 0): a^-1 = f d */
+    fp inv;
+    from_s62(inv.l, &d);
+    if (f.v[4] < 0) fp_neg(&inv, &inv);
+    fp_mul(r, &inv, &R3);
+}

@@ -3,7 +3,7 @@
  * selected) against the portable C path and against GMP. The input gives two 256-bit values
  * (64 bytes, zero padded); they are brought into each routine's input range:
  * fp_mul both below 2p, bn_mul_wide any 256-bit values, fp_mont_reduce t = a b mod p 2^256,
- * fp_inv below p.
+ * fp_inv and fp_inv_var below p; fp_add, fp_sub and fp2_mul_xi on values below p.
  */
 #include <gmp.h>
 #include <stdlib.h>
@@ -85,6 +85,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         fp_mul(&r2, &r1, &fa);
         if (!fp_eq(&r2, &FP_ONE)) abort();
     }
+    fp_inv_var(&r2, &fa); /* the variable-time inverse gives the same value */
+    if (!fp_eq(&r1, &r2)) abort();
+
+    /* add, sub, multiplication by xi on a, b < p: fast path against portable C */
+    mpz_mod(b, b, p);
+    from_mpz(fb.l, 4, b);
+    fp_add(&r1, &fa, &fb);
+    fp_add_portable(&r2, &fa, &fb);
+    if (memcmp(&r1, &r2, sizeof r1)) abort();
+    fp_sub(&r1, &fa, &fb);
+    fp_sub_portable(&r2, &fa, &fb);
+    if (memcmp(&r1, &r2, sizeof r1)) abort();
+    fp2 e = {fa, fb}, x1, x2;
+    fp2_mul_xi(&x1, &e);
+    fp2_mul_xi_portable(&x2, &e);
+    if (memcmp(&x1, &x2, sizeof x1)) abort();
     mpz_clears(a, b, p, p2, big, t, want, got, rinv, NULL);
     return 0;
 }
