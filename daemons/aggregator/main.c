@@ -11,6 +11,7 @@
 #include "common/signals.h"
 
 #include <unistd.h>
+#include <sys/resource.h>
 
 #include <curl/curl.h>
 #include <inttypes.h>
@@ -60,6 +61,14 @@ static void usage(FILE *f) {
 static void listen_addr(char *out, size_t cap, const char *in) {
     if (in[0] == ':') snprintf(out, cap, "0.0.0.0%s", in);
     else snprintf(out, cap, "%s", in);
+}
+
+/* Raise the soft descriptor limit to at least want (up to the hard limit). */
+static void raise_nofile(rlim_t want) {
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want) return;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0) dlog(DLOG_WARN, "nofile", "error=\"cannot raise the descriptor limit\"");
 }
 
 static json_t *no_methods(void *user, const char *method, json_t *params, drpc_error *err) {
@@ -151,8 +160,12 @@ int main(int argc, char **argv) {
 
     char listen[300], mlisten[300];
     listen_addr(listen, sizeof listen, d.cfg.listen);
+    /* long polls are parked (longpoll.c), so connections are cheap: 4096 in all, 64 per client
+       address, headers within 10 s and bodies within 30 s (issue #17) */
+    raise_nofile(4096 + 512);
     drpc_options o = {.listen = listen, .max_body = 4u << 20, .max_batch = 8, .max_depth = 64, .threads = 128,
-                      .conn_timeout_s = 60, .handler = agg_rpc_handler, .user = &d};
+                      .conn_timeout_s = 60, .max_conns = 4096, .max_conns_per_ip = 64, .header_timeout_s = 10,
+                      .body_timeout_s = 30, .max_nodes = 100000, .handler = agg_rpc_handler, .user = &d};
     d.server = drpc_start(&o, err, sizeof err);
     if (!d.server) {
         dlog(DLOG_ERROR, "start_failed", "error=\"ListenAddr %s: %s\"", listen, err);
@@ -194,9 +207,7 @@ out_threads:
     pthread_cond_broadcast(&d.confirm_cv);
     pthread_mutex_unlock(&d.mu);
     drpc_stop(d.metrics_server);
-    drpc_stop(d.server);
-    d.server = NULL;
-    size_t busy = drt_join(&threads, 5000);
+    size_t busy = drt_join(&threads, 5000); /* before the server stops: a task source may drpc_wake() it */
     if (busy) { /* a thread is stuck in a chain RPC: wipe the key, do not wait */
         agg_config_wipe(&d.cfg);
         dlog(DLOG_WARN, "stopped", "busy_threads=%zu code=%d", busy, rc);
