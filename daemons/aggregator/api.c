@@ -52,14 +52,10 @@ static json_t *m_submit_metrics(agg_daemon *d, json_t *params, drpc_error *err) 
     if (json_array_size(fams) > AGG_METRICS_MAX_FAMILIES)
         return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: at most %d metric families",
                          AGG_METRICS_MAX_FAMILIES);
-    char *txt = json_dumps(fams, JSON_COMPACT);
-    size_t sz = txt ? strlen(txt) : 0;
-    free(txt);
-    if (sz > AGG_METRICS_MAX_BYTES)
-        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: metrics larger than %u bytes", AGG_METRICS_MAX_BYTES);
     (void)d;
-    if (!agg_metrics_push(json_string_value(name), fams))
-        return drpc_fail(err, DRPC_SERVER_ERROR, "too many operators push metrics");
+    char why[160];
+    if (!agg_metrics_push(json_string_value(name), fams, why, sizeof why)) /* bounded there (metrics.h) */
+        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: %s", why);
     return json_null();
 }
 
