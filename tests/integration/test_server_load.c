@@ -6,7 +6,8 @@
  * slow connections open, a task is still fetched, signed and confirmed within its usual latency,
  * that the aggregator holds no thread per long poll and its resident memory stays bounded,
  * that one address is held to its connection limit, and that the operator's node API and the
- * prover still answer under 300 slow connections. Figures go to stderr.
+ * prover still answer under 300 slow connections, and that aggregator_submitMetrics under 300
+ * names of 51 KB pushes holds bounded memory. Figures go to stderr.
  */
 #include "harness.h"
 #include "loadgen.h"
@@ -273,11 +274,63 @@ TEST(operator_node_api_and_prover) {
     loadgen_stop(gc);
 }
 
+/* Attack 2: aggregator_submitMetrics under many names with large pushes holds bounded memory. */
+TEST(submit_metrics_bounded) {
+    REQUIRE(up);
+    pid_t pid = W.agg.pid;
+    size_t cap = 1u << 20, k = 0;
+    char *fam = malloc(cap);
+    REQUIRE(fam);
+    k += (size_t)sprintf(fam + k, "[{\"name\":\"avs_load\",\"help\":\"h\",\"type\":1,\"metric\":[");
+    for (int i = 0; i < 900; i++)
+        k += (size_t)sprintf(fam + k, "%s{\"label\":[{\"name\":\"l\",\"value\":\"v%04d\"}],\"gauge\":{\"value\":1}}",
+                             i ? "," : "", i);
+    k += (size_t)sprintf(fam + k, "]}]");
+    char *params = malloc(k + 200);
+    long rss0 = loadgen_rss_kb(pid);
+    int accepted = 0, refused = 0;
+    for (int n = 0; n < 300; n++) {
+        sprintf(params, "[{\"name\":\"load%04d\",\"metrics\":%s}]", n, fam);
+        mpavs_error e = {0};
+        char *r = world_call(W.agg_url, "aggregator_submitMetrics", params, &e);
+        if (r) accepted++;
+        else if (e.rpc_code == -32602) refused++;
+        free(r);
+        mpavs_error_clear(&e);
+    }
+    /* one push of more than 64 KiB */
+    k = (size_t)sprintf(fam, "[{\"name\":\"avs_big\",\"help\":\"h\",\"type\":1,\"metric\":[");
+    for (int i = 0; i < 1000; i++)
+        k += (size_t)sprintf(fam + k, "%s{\"label\":[{\"name\":\"long_label_name\",\"value\":\"v%04d\"}],\"gauge\":{\"value\":1}}",
+                             i ? "," : "", i);
+    sprintf(fam + k, "]}]");
+    params = realloc(params, strlen(fam) + 200);
+    sprintf(params, "[{\"name\":\"big\",\"metrics\":%s}]", fam);
+    mpavs_error e = {0};
+    char *r = world_call(W.agg_url, "aggregator_submitMetrics", params, &e);
+    CHECK(!r && e.rpc_code == -32602);
+    free(r);
+    mpavs_error_clear(&e);
+    free(params);
+    free(fam);
+    long rss1 = loadgen_rss_kb(pid);
+    long long ms = 0;
+    char url[80];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/metrics", W.agg_metrics_port);
+    long code = get_ms(url, &ms);
+    fprintf(stderr, "  300 pushes of 51 KB: %d kept, %d refused; rss %ld -> %ld KiB; scrape %ld in %lld ms\n", accepted,
+            refused, rss0, rss1, code, ms);
+    CHECK(accepted >= 1 && accepted < 100 && refused == 300 - accepted);
+    CHECK(rss1 - rss0 < 64 * 1024);
+    CHECK_EQ_INT(code, 200);
+}
+
 int main(void) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     RUN(bring_up);
     RUN(aggregator_long_polls_and_slowloris);
     RUN(aggregator_per_address_limit);
+    RUN(submit_metrics_bounded);
     RUN(operator_node_api_and_prover);
     world_down(&W);
     curl_global_cleanup();
