@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 /* Per-request state (MHD's con_cls). */
 typedef struct upload {
@@ -40,7 +41,8 @@ struct drpc_server {
     pthread_mutex_t pmu; /* the parked list */
     upload *parked;
     size_t nparked;
-    bool closed; /* stopping: nothing is parked any more */
+    size_t sending; /* answered by the parker, reply not yet sent (on_completed) */
+    bool closed;    /* stopping: nothing is parked any more */
 };
 
 json_t *drpc_park(drpc_error *err, unsigned long ms) {
@@ -263,6 +265,7 @@ static void park_tick(void *user) {
         s->parked = u;
     }
     s->nparked -= nans;
+    s->sending += nans;
     pthread_mutex_unlock(&s->pmu);
 }
 
@@ -395,6 +398,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
     drpc_server *s = cls;
     upload *u = *con_cls;
     if (u && u != (void *)1) {
+        if (u->answered) {
+            pthread_mutex_lock(&s->pmu);
+            s->sending--;
+            pthread_mutex_unlock(&s->pmu);
+        }
         size_t peak = u->peak > u->len ? u->peak : u->len;
         json_decref(u->req);
         free(u->reply);
@@ -466,7 +474,9 @@ drpc_server *drpc_start(const drpc_options *opt, char *errbuf, size_t errcap) {
     s->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
                                   MHD_ALLOW_SUSPEND_RESUME,
                               0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                              MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, maxc,
+                              /* one thread: no pool (the option would be ignored with a warning) */
+                              threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_CONNECTION_LIMIT,
+                              threads > 1 ? threads : maxc, MHD_OPTION_CONNECTION_LIMIT, maxc,
                               MHD_OPTION_PER_IP_CONNECTION_LIMIT, perip, MHD_OPTION_CONNECTION_TIMEOUT, timeout,
                               MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
                               dguard_notify, s->guard, MHD_OPTION_END);
@@ -503,6 +513,15 @@ void drpc_stop(drpc_server *s) {
     s->closed = true; /* nothing is parked from now on */
     pthread_mutex_unlock(&s->pmu);
     park_tick(s); /* answers and resumes every parked call (they may not park again) */
+    for (int i = 0; i < 200; i++) { /* give the answers up to 2 s to go out */
+        pthread_mutex_lock(&s->pmu);
+        size_t left = s->sending + s->nparked;
+        pthread_mutex_unlock(&s->pmu);
+        if (!left) break;
+        if (s->nparked) park_tick(s);
+        struct timespec ts = {0, 10000000L};
+        nanosleep(&ts, NULL);
+    }
     MHD_stop_daemon(s->mhd);
     dguard_destroy(s->guard); /* its last tick finds nothing parked */
     pthread_mutex_destroy(&s->pmu);
