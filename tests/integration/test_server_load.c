@@ -325,12 +325,41 @@ TEST(submit_metrics_bounded) {
     CHECK_EQ_INT(code, 200);
 }
 
+/* Attack 2 (second half): 4 MiB bodies leave no lasting resident memory. */
+TEST(large_bodies_returned) {
+    REQUIRE(up);
+    pid_t pid = W.agg.pid;
+    size_t n = (size_t)3 << 20;
+    char *p = malloc(n + 8);
+    REQUIRE(p);
+    p[0] = '[';
+    p[1] = '"';
+    memset(p + 2, 'a', n);
+    strcpy(p + 2 + n, "\"]");
+    long rss0 = loadgen_rss_kb(pid);
+    int ok = 0;
+    for (int i = 0; i < 16; i++) { /* on different pool threads: each worker's arena would keep its share */
+        mpavs_error e = {0};
+        char *r = world_call(W.agg_url, "mpavs_status", p, &e);
+        ok += r != NULL;
+        free(r);
+        mpavs_error_clear(&e);
+    }
+    free(p);
+    harness_sleep_ms(500);
+    long rss1 = loadgen_rss_kb(pid);
+    fprintf(stderr, "  16 bodies of 3 MiB: %d answered; rss %ld -> %ld KiB\n", ok, rss0, rss1);
+    CHECK_EQ_INT(ok, 16);
+    CHECK(rss1 - rss0 < 32 * 1024);
+}
+
 int main(void) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     RUN(bring_up);
     RUN(aggregator_long_polls_and_slowloris);
     RUN(aggregator_per_address_limit);
     RUN(submit_metrics_bounded);
+    RUN(large_bodies_returned);
     RUN(operator_node_api_and_prover);
     world_down(&W);
     curl_global_cleanup();
