@@ -5,6 +5,7 @@
 #include "common/metrics.h"
 
 #include <inttypes.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,7 +173,9 @@ static void pushed_text(dmet *w) {
     pthread_mutex_unlock(&push_mu);
     json_decref(order);
     json_decref(byname);
+    bool any = json_array_size(trees) > 0;
     json_decref(trees);
+    if (any) malloc_trim(0); /* the parsed pushes' heap back to the system */
 }
 
 char *agg_metrics_text(void *user, const char **content_type) {

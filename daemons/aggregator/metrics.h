@@ -22,7 +22,7 @@
 #define AGG_METRICS_MAX_FAMILIES 256       /* per push */
 #define AGG_METRICS_MAX_SERIES 1024        /* samples per push */
 #define AGG_METRICS_MAX_BYTES (64u << 10)  /* compact JSON text per push */
-#define AGG_METRICS_MAX_TOTAL (4u << 20)   /* all pushes together */
+#define AGG_METRICS_MAX_TOTAL (2u << 20)   /* all pushes together (a scrape parses them: ~20x at its peak) */
 
 /**
  * Keep the families (client_model JSON, validated for shape and size by the caller) an operator
