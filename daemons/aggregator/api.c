@@ -1,5 +1,6 @@
 /* daemons/aggregator/api.c — JSON-RPC methods (docs/protocol.md); the Prometheus text is metrics.c. */
 #include "aggregator/daemon.h"
+#include "aggregator/longpoll.h"
 #include "aggregator/metrics.h"
 
 #include "common/log.h"
@@ -25,7 +26,7 @@ static json_t *m_fetch(agg_daemon *d, json_t *params, drpc_error *err) {
     int r = mpavs_wire_parse_fetch_request(&fr, msg, sizeof msg, txt, strlen(txt));
     free(txt);
     if (r) return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: %s", msg);
-    return agg_task_fetch(d, fr.prev_task_id, fr.task_type, fr.max_wait_secs, fr.with_context);
+    return agg_fetch_longpoll(d, &fr, err); /* parks instead of holding a thread (longpoll.c) */
 }
 
 static json_t *m_submit(agg_daemon *d, json_t *params, drpc_error *err) {
@@ -51,14 +52,10 @@ static json_t *m_submit_metrics(agg_daemon *d, json_t *params, drpc_error *err) 
     if (json_array_size(fams) > AGG_METRICS_MAX_FAMILIES)
         return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: at most %d metric families",
                          AGG_METRICS_MAX_FAMILIES);
-    char *txt = json_dumps(fams, JSON_COMPACT);
-    size_t sz = txt ? strlen(txt) : 0;
-    free(txt);
-    if (sz > AGG_METRICS_MAX_BYTES)
-        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: metrics larger than %u bytes", AGG_METRICS_MAX_BYTES);
     (void)d;
-    if (!agg_metrics_push(json_string_value(name), fams))
-        return drpc_fail(err, DRPC_SERVER_ERROR, "too many operators push metrics");
+    char why[160];
+    if (!agg_metrics_push(json_string_value(name), fams, why, sizeof why)) /* bounded there (metrics.h) */
+        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: %s", why);
     return json_null();
 }
 

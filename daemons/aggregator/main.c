@@ -5,6 +5,7 @@
  * and docs/aggregator.md.
  */
 #include "aggregator/daemon.h"
+#include "aggregator/dbcheck.h"
 
 #include "common/log.h"
 #include "common/runtime.h"
@@ -23,7 +24,7 @@ static void usage(FILE *f) {
     fputs("NAME\n"
           "    mpavs-aggregator - the multi-prover AVS aggregator\n\n"
           "SYNOPSIS\n"
-          "    mpavs-aggregator --config FILE [--log-level LEVEL]\n"
+          "    mpavs-aggregator --config FILE [--log-level LEVEL] [--init] [--check-db]\n"
           "    mpavs-aggregator --check-config FILE\n"
           "    mpavs-aggregator --print-config-template\n"
           "    mpavs-aggregator --version\n\n"
@@ -44,7 +45,10 @@ static void usage(FILE *f) {
           "    --print-config-template   print a configuration template\n"
           "    --print-config-reference  print the configuration fields (Markdown table; keys match\n"
           "                              exactly, else ignoring case; unknown keys are warnings)\n"
-          "    --log-level LEVEL         debug, info, warn or error (overrides LogLevel)\n\n"
+          "    --log-level LEVEL         debug, info, warn or error (overrides LogLevel)\n"
+          "    --init                    create an empty database even where DatabasePath.created says\n"
+          "                              one existed (after a restore failed; the history is lost)\n"
+          "    --check-db                run SQLite's integrity_check at start (default: quick_check)\n\n"
           "ENVIRONMENT\n"
           "    MPAVS_AGGREGATOR_ECDSA_KEY   the state confirmer's key (overrides the file)\n\n"
           "SIGNALS\n"
@@ -78,8 +82,11 @@ static bool load(agg_config *c, const char *path) {
 
 int main(int argc, char **argv) {
     const char *config = NULL, *check = NULL, *level = NULL;
+    bool init = false, check_db = false;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--config") && i + 1 < argc) config = argv[++i];
+        else if (!strcmp(argv[i], "--init")) init = true;
+        else if (!strcmp(argv[i], "--check-db")) check_db = true;
         else if (!strcmp(argv[i], "--check-config") && i + 1 < argc) check = argv[++i];
         else if (!strcmp(argv[i], "--log-level") && i + 1 < argc) level = argv[++i];
         else if (!strcmp(argv[i], "-c") && i + 1 < argc) config = argv[++i]; /* the reference's flag */
@@ -128,9 +135,19 @@ int main(int argc, char **argv) {
     static drt_threads threads;
     drt_threads_init(&threads);
     d.ecdsa = mpavs_ecdsa_ctx_create();
+    char dberr[1600], dbq[1700];
+    if (!agg_db_precheck(d.cfg.db_path, init, check_db, dberr, sizeof dberr)) { /* issue #17.6 (dbcheck.c) */
+        dlog(DLOG_ERROR, "start_failed", "error=%s", dlog_quote(dbq, sizeof dbq, dberr));
+        fprintf(stderr, "mpavs-aggregator: %s\n", dberr);
+        goto out;
+    }
     d.store = agg_store_open(d.cfg.db_path, err, sizeof err);
     if (!d.store || !d.ecdsa) {
         dlog(DLOG_ERROR, "start_failed", "error=\"database: %s\"", d.store ? "" : err);
+        goto out;
+    }
+    if (!agg_db_mark(d.cfg.db_path, dberr, sizeof dberr)) {
+        dlog(DLOG_ERROR, "start_failed", "error=%s", dlog_quote(dbq, sizeof dbq, dberr));
         goto out;
     }
     agg_pool_init(&d.avs, d.cfg.eth_url, 10000);
@@ -151,8 +168,12 @@ int main(int argc, char **argv) {
 
     char listen[300], mlisten[300];
     listen_addr(listen, sizeof listen, d.cfg.listen);
+    /* long polls are parked (longpoll.c), so connections are cheap: 4096 in all, 64 per client
+       address, headers within 10 s and bodies within 30 s (issue #17); the descriptor limit is
+       the service's (contrib/systemd: LimitNOFILE=16384) */
     drpc_options o = {.listen = listen, .max_body = 4u << 20, .max_batch = 8, .max_depth = 64, .threads = 128,
-                      .conn_timeout_s = 60, .handler = agg_rpc_handler, .user = &d};
+                      .conn_timeout_s = 60, .max_conns = 4096, .max_conns_per_ip = 64, .header_timeout_s = 10,
+                      .body_timeout_s = 30, .max_nodes = 100000, .handler = agg_rpc_handler, .user = &d};
     d.server = drpc_start(&o, err, sizeof err);
     if (!d.server) {
         dlog(DLOG_ERROR, "start_failed", "error=\"ListenAddr %s: %s\"", listen, err);
@@ -194,9 +215,7 @@ out_threads:
     pthread_cond_broadcast(&d.confirm_cv);
     pthread_mutex_unlock(&d.mu);
     drpc_stop(d.metrics_server);
-    drpc_stop(d.server);
-    d.server = NULL;
-    size_t busy = drt_join(&threads, 5000);
+    size_t busy = drt_join(&threads, 5000); /* before the server stops: a task source may drpc_wake() it */
     if (busy) { /* a thread is stuck in a chain RPC: wipe the key, do not wait */
         agg_config_wipe(&d.cfg);
         dlog(DLOG_WARN, "stopped", "busy_threads=%zu code=%d", busy, rc);

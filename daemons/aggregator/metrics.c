@@ -5,40 +5,66 @@
 #include "common/metrics.h"
 
 #include <inttypes.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Operator-pushed metric families (aggregator_submitMetrics), by operator name. */
+/* Operator-pushed metric families (aggregator_submitMetrics), by operator name, as compact JSON text. */
 typedef struct {
     char *name;
-    json_t *families;
+    char *text;
+    size_t len;
 } pushed;
 
 static pthread_mutex_t push_mu = PTHREAD_MUTEX_INITIALIZER;
 static pushed *pushes;
-static size_t npushes;
+static size_t npushes, push_total;
 
-bool agg_metrics_push(const char *name, json_t *families) {
+bool agg_metrics_push(const char *name, json_t *families, char *why, size_t cap) {
+    size_t series = 0, k;
+    json_t *f;
+    json_array_foreach(families, k, f) series += json_array_size(json_object_get(f, "metric"));
+    if (series > AGG_METRICS_MAX_SERIES) {
+        snprintf(why, cap, "at most %d samples per push (got %zu)", AGG_METRICS_MAX_SERIES, series);
+        return false;
+    }
+    char *text = json_dumps(families, JSON_COMPACT);
+    size_t len = text ? strlen(text) : 0;
+    if (!text || len > AGG_METRICS_MAX_BYTES) {
+        snprintf(why, cap, text ? "metrics larger than %u bytes" : "out of memory", AGG_METRICS_MAX_BYTES);
+        free(text);
+        return false;
+    }
     pthread_mutex_lock(&push_mu);
     size_t i;
     for (i = 0; i < npushes; i++)
         if (!strcmp(pushes[i].name, name)) break;
+    size_t old = i < npushes ? pushes[i].len : 0;
+    if (push_total - old + len > AGG_METRICS_MAX_TOTAL) {
+        pthread_mutex_unlock(&push_mu);
+        snprintf(why, cap, "the pushed metrics would pass %u bytes in all", AGG_METRICS_MAX_TOTAL);
+        free(text);
+        return false;
+    }
     if (i == npushes) {
         pushed *p = npushes < AGG_METRICS_MAX_OPERATORS ? realloc(pushes, (npushes + 1) * sizeof *p) : NULL;
         char *n = p ? strdup(name) : NULL;
         if (!n) {
             if (p) pushes = p;
             pthread_mutex_unlock(&push_mu);
+            snprintf(why, cap, "too many operators push metrics (at most %d names)", AGG_METRICS_MAX_OPERATORS);
+            free(text);
             return false;
         }
         pushes = p;
-        pushes[npushes].name = n;
-        pushes[npushes].families = NULL;
+        pushes[npushes] = (pushed){n, NULL, 0};
         npushes++;
     }
-    json_decref(pushes[i].families);
-    pushes[i].families = json_incref(families);
+    free(pushes[i].text);
+    pushes[i].text = text;
+    pushes[i].len = len;
+    push_total = push_total - old + len;
     pthread_mutex_unlock(&push_mu);
     return true;
 }
@@ -102,12 +128,15 @@ static void pushed_samples(dmet *w, json_t *f, dmet_type type, const char *op) {
  * dropped (the writer refuses them).
  */
 static void pushed_text(dmet *w) {
-    json_t *order = json_array(), *byname = json_object();
+    json_t *order = json_array(), *byname = json_object(), *trees = json_array();
     pthread_mutex_lock(&push_mu);
-    for (size_t i = 0; i < npushes && order && byname; i++) {
+    for (size_t i = 0; i < npushes && order && byname && trees; i++) {
         size_t k;
         json_t *f;
-        json_array_foreach(pushes[i].families, k, f) {
+        json_error_t je;
+        json_t *fams = json_loadb(pushes[i].text, pushes[i].len, 0, &je); /* freed with trees, after the text is written */
+        json_array_append_new(trees, fams ? fams : json_array());
+        json_array_foreach(fams, k, f) {
             const char *name = json_string_value(json_object_get(f, "name"));
             dmet_type type = pushed_type(f);
             if (!pushed_name_ok(name) || type == (dmet_type)-1) continue;
@@ -144,6 +173,9 @@ static void pushed_text(dmet *w) {
     pthread_mutex_unlock(&push_mu);
     json_decref(order);
     json_decref(byname);
+    bool any = json_array_size(trees) > 0;
+    json_decref(trees);
+    if (any) malloc_trim(0); /* the parsed pushes' heap back to the system */
 }
 
 char *agg_metrics_text(void *user, const char **content_type) {

@@ -86,6 +86,7 @@ bool agg_task_create(agg_daemon *d, int type, uint64_t id, uint64_t ref_block, c
     agg_tasks_prune(d, 256);
     pthread_cond_broadcast(&d->task_cv);
     pthread_mutex_unlock(&d->mu);
+    drpc_wake(d->server); /* parked long polls (longpoll.c) */
     agg_bump(&d->m_tasks_created[type < AGG_MAX_TYPES ? type : 0], 1);
     dlog(DLOG_INFO, "task_created", "type=%d id=%" PRIu64 " reference_block=%" PRIu64, type, id, ref_block);
     return true;

@@ -1,6 +1,8 @@
 /* daemons/common/http_get.c — see http_get.h. */
 #include "http_get.h"
 
+#include "http_guard.h"
+
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <stdio.h>
@@ -9,6 +11,7 @@
 
 struct dhttp_server {
     struct MHD_Daemon *mhd;
+    dguard *guard;
     dhttp_options opt;
     int port;
 };
@@ -61,12 +64,19 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, dhttp_reply *r) {
     return ret;
 }
 
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe) {
+    dhttp_server *s = cls;
+    *con_cls = NULL;
+    dguard_phase(s->guard, c, DGUARD_HEADERS); /* the next request's headers, if any */
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size, void **con_cls) {
     dhttp_server *s = cls;
     static int first;
     if (*con_cls == NULL) { /* headers only so far */
         *con_cls = &first;
+        dguard_phase(s->guard, c, DGUARD_BODY);
         return MHD_YES;
     }
     dhttp_reply r = {.status = 200};
@@ -101,12 +111,22 @@ dhttp_server *dhttp_start(const dhttp_options *opt, char *err, size_t errcap) {
     }
     s->opt = *opt;
     unsigned threads = opt->threads ? opt->threads : 2;
+    unsigned maxc = opt->max_conns ? opt->max_conns : 1024;
+    unsigned perip = opt->max_conns_per_ip ? opt->max_conns_per_ip : 16;
+    if (!(s->guard = dguard_create(opt->header_timeout_s, 10, NULL, NULL, 250))) {
+        snprintf(err, errcap, "out of memory");
+        free(s);
+        return NULL;
+    }
     s->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
                               on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                              MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
-                              MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10, MHD_OPTION_END);
+                              MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, maxc,
+                              MHD_OPTION_PER_IP_CONNECTION_LIMIT, perip, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
+                              MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
+                              dguard_notify, s->guard, MHD_OPTION_END);
     if (!s->mhd) {
         snprintf(err, errcap, "cannot listen on %s (address in use or not available)", opt->listen);
+        dguard_destroy(s->guard);
         free(s);
         return NULL;
     }
@@ -117,8 +137,11 @@ dhttp_server *dhttp_start(const dhttp_options *opt, char *err, size_t errcap) {
 
 int dhttp_port(const dhttp_server *s) { return s->port; }
 
+unsigned long dhttp_reaped(const dhttp_server *s) { return (unsigned long)dguard_reaped(s->guard); }
+
 void dhttp_stop(dhttp_server *s) {
     if (!s) return;
     MHD_stop_daemon(s->mhd);
+    dguard_destroy(s->guard);
     free(s);
 }

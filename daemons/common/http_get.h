@@ -6,6 +6,11 @@
  * 405 with an Allow header; request bodies are refused (413). The handler runs on one of the
  * server's threads and must be thread-safe.
  *
+ * Limits (issue #17): at most max_conns connections (default 1024) and max_conns_per_ip from one
+ * IPv4 address (default 16); headers complete within header_timeout_s (default 10 s) of the
+ * connection's start or its previous request's end, whatever the client's pace (http_guard.h);
+ * idle keep-alive connections close after 10 s.
+ *
  * Listen addresses are Go-style "host:port": an empty host or 0.0.0.0 means every IPv4
  * interface (":15692"), "localhost" means 127.0.0.1, otherwise an IPv4 literal; port 0 picks a
  * free port (see dhttp_port).
@@ -31,6 +36,9 @@ typedef void (*dhttp_handler)(void *user, const char *path, dhttp_reply *out);
 typedef struct {
     const char *listen; /* "host:port" as above */
     unsigned threads;   /* default 2 */
+    unsigned max_conns;        /* default 1024 */
+    unsigned max_conns_per_ip; /* default 16 */
+    unsigned header_timeout_s; /* default 10 */
     dhttp_handler handler;
     void *user;
 } dhttp_options;
@@ -41,6 +49,8 @@ typedef struct dhttp_server dhttp_server;
 bool dhttp_parse_listen(const char *listen, struct sockaddr_in *sa, char *err, size_t errcap);
 /** Start serving. Out: err (why it failed). Returns the server or NULL. */
 dhttp_server *dhttp_start(const dhttp_options *opt, char *err, size_t errcap);
+/** Connections shut down by the header deadline so far. */
+unsigned long dhttp_reaped(const dhttp_server *s);
 /** The bound TCP port. */
 int dhttp_port(const dhttp_server *s);
 /** Stop and free (NULL allowed). */

@@ -1,9 +1,12 @@
 /* daemons/common/jsonrpc_server.c — see jsonrpc_server.h. */
 #include "jsonrpc_server.h"
 
+#include "http_guard.h"
 #include "log.h"
 
 #include <arpa/inet.h>
+#include <malloc.h>
+#include <pthread.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -11,20 +14,58 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
-struct drpc_server {
-    struct MHD_Daemon *mhd;
-    drpc_options opt;
-    int port;
-};
-
-/* Per-connection upload state. */
-typedef struct {
+/* Per-request state (MHD's con_cls). */
+typedef struct upload {
     char *buf;
     size_t len, cap;
     size_t discarded; /* bytes read and dropped after the limit was passed */
+    size_t peak;      /* largest body seen (malloc_trim after a large one) */
     bool too_large;
+    /* a parked long poll */
+    struct upload *pnext;
+    struct MHD_Connection *conn;
+    json_t *req;                  /* the parsed request, re-run by the parker */
+    uint64_t parked_at, deadline; /* monotonic ms */
+    bool answered;                /* reply/status hold the answer; the next call sends it */
+    char *reply;
+    int status;
 } upload;
+
+struct drpc_server {
+    struct MHD_Daemon *mhd;
+    dguard *guard;
+    drpc_options opt;
+    int port;
+    pthread_mutex_t pmu; /* the parked list */
+    upload *parked;
+    size_t nparked;
+    size_t sending; /* answered by the parker, reply not yet sent (on_completed) */
+    bool closed;    /* stopping: nothing is parked any more */
+};
+
+json_t *drpc_park(drpc_error *err, unsigned long ms) {
+    err->park_ms = ms ? ms : 1;
+    return NULL;
+}
+
+size_t drpc_json_nodes(const char *s, size_t len, size_t limit) {
+    size_t n = 1;
+    bool in_str = false, esc = false;
+    for (size_t i = 0; i < len && n <= limit; i++) {
+        char ch = s[i];
+        if (in_str) {
+            if (esc) esc = false;
+            else if (ch == '\\') esc = true;
+            else if (ch == '"') in_str = false;
+            continue;
+        }
+        if (ch == '"') in_str = true;
+        else if (ch == ',' || ch == ':' || ch == '[' || ch == '{') n++;
+    }
+    return n;
+}
 
 json_t *drpc_fail(drpc_error *err, long code, const char *fmt, ...) {
     err->code = code;
@@ -64,8 +105,12 @@ static json_t *error_obj(json_t *id, long code, const char *msg, json_t *data) {
     return json_pack("{s:s,s:O,s:o}", "jsonrpc", "2.0", "id", id ? id : json_null(), "error", e);
 }
 
-/* One request object → reply object (new ref) or NULL for a notification. */
-static json_t *handle_one(const drpc_options *opt, json_t *req) {
+/*
+ * One request object → reply object (new ref) or NULL for a notification. park: NULL when the
+ * call may not park; else in: *park_ms how long it has been parked (ULONG_MAX: may not park any
+ * more), out: *park_ms > 0 when the handler parked it (NULL returned).
+ */
+static json_t *handle_one(const drpc_options *opt, json_t *req, unsigned long *park) {
     if (!json_is_object(req)) return error_obj(NULL, DRPC_INVALID_REQUEST, "invalid request: not an object", NULL);
     json_t *id = json_object_get(req, "id");
     if (id && !json_is_string(id) && !json_is_integer(id) && !json_is_null(id) && !json_is_real(id))
@@ -84,8 +129,18 @@ static json_t *handle_one(const drpc_options *opt, json_t *req) {
         return id ? error_obj(id, DRPC_INVALID_PARAMS, "invalid params: expected an array or object", NULL) : NULL;
     drpc_error err;
     memset(&err, 0, sizeof err);
+    if (park && id) { /* a notification has nobody waiting for it: never parked */
+        err.may_park = *park != (unsigned long)-1;
+        err.parked_ms = err.may_park ? *park : 0;
+    }
     json_t *res = opt->handler(opt->user, json_string_value(m), params, &err);
     json_decref(owned);
+    if (park) *park = 0;
+    if (!res && err.may_park && err.park_ms) {
+        json_decref(err.data);
+        *park = err.park_ms;
+        return NULL;
+    }
     if (!id) {
         json_decref(res);
         json_decref(err.data);
@@ -110,12 +165,21 @@ static char *dump(json_t *j) {
     return s;
 }
 
-int drpc_handle_body(const drpc_options *opt, const char *body, size_t len, char **reply) {
+/* As drpc_handle_body; parked: NULL (never park) or out: the parked request (new ref) and *park_ms. */
+static int handle_body(const drpc_options *opt, const char *body, size_t len, char **reply, json_t **parked,
+                       unsigned long *park_ms) {
     *reply = NULL;
     int maxd = opt->max_depth > 0 ? opt->max_depth : 64;
     size_t maxb = opt->max_batch ? opt->max_batch : 8;
+    size_t maxn = opt->max_nodes ? opt->max_nodes : 100000;
     if (drpc_json_depth(body, len, maxd) > maxd) {
         *reply = dump(error_obj(NULL, DRPC_INVALID_REQUEST, "invalid request: JSON nested too deeply", NULL));
+        return 200;
+    }
+    if (drpc_json_nodes(body, len, maxn) > maxn) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "invalid request: more than %zu JSON values", maxn);
+        *reply = dump(error_obj(NULL, DRPC_INVALID_REQUEST, msg, NULL));
         return 200;
     }
     json_error_t je;
@@ -137,7 +201,7 @@ int drpc_handle_body(const drpc_options *opt, const char *body, size_t len, char
         }
         json_t *out = json_array();
         for (size_t i = 0; i < n; i++) {
-            json_t *r = handle_one(opt, json_array_get(doc, i));
+            json_t *r = handle_one(opt, json_array_get(doc, i), NULL);
             if (r) json_array_append_new(out, r);
         }
         json_decref(doc);
@@ -148,11 +212,61 @@ int drpc_handle_body(const drpc_options *opt, const char *body, size_t len, char
         *reply = dump(out);
         return *reply ? 200 : 500;
     }
-    json_t *r = handle_one(opt, doc);
+    unsigned long pk = 0;
+    json_t *r = handle_one(opt, doc, parked ? &pk : NULL);
+    if (!r && pk) {
+        *parked = doc;
+        *park_ms = pk;
+        return 0;
+    }
     json_decref(doc);
     if (!r) return 200;
     *reply = dump(r);
     return *reply ? 200 : 500;
+}
+
+int drpc_handle_body(const drpc_options *opt, const char *body, size_t len, char **reply) {
+    return handle_body(opt, body, len, reply, NULL, NULL);
+}
+
+/* The guard thread's tick: re-run every parked call; resume those that answered. */
+static void park_tick(void *user) {
+    drpc_server *s = user;
+    pthread_mutex_lock(&s->pmu);
+    upload *list = s->parked;
+    s->parked = NULL;
+    bool closing = s->closed;
+    pthread_mutex_unlock(&s->pmu);
+    upload *keep = NULL;
+    size_t nans = 0;
+    uint64_t now = dguard_now_ms();
+    for (upload *u = list, *n; u; u = n) {
+        n = u->pnext;
+        unsigned long pk = closing || now >= u->deadline ? (unsigned long)-1 : (unsigned long)(now - u->parked_at);
+        if (pk == 0) pk = 1;
+        json_t *r = handle_one(&s->opt, u->req, &pk);
+        if (!r && pk) { /* still nothing to say */
+            u->pnext = keep;
+            keep = u;
+            continue;
+        }
+        json_decref(u->req);
+        u->req = NULL;
+        u->reply = r ? dump(r) : NULL;
+        u->status = r && !u->reply ? 500 : 200;
+        u->answered = true;
+        nans++;
+        MHD_resume_connection(u->conn);
+    }
+    pthread_mutex_lock(&s->pmu);
+    for (upload *u = keep, *n; u; u = n) {
+        n = u->pnext;
+        u->pnext = s->parked;
+        s->parked = u;
+    }
+    s->nparked -= nans;
+    s->sending += nans;
+    pthread_mutex_unlock(&s->pmu);
 }
 
 static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, char *body, const char *ctype) {
@@ -188,6 +302,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                                   const char *version, const char *data, size_t *data_size, void **con_cls) {
     drpc_server *s = cls;
     size_t max_body = s->opt.max_body ? s->opt.max_body : (size_t)4 << 20;
+    if (*con_cls == NULL) dguard_phase(s->guard, c, DGUARD_BODY); /* headers complete */
     if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) {
         if (*con_cls == NULL) {
             *con_cls = (void *)1;
@@ -243,18 +358,60 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     if (u->too_large) return respond_text(c, 413, "content length too large\n");
+    if (u->answered) { /* resumed: the parker's answer */
+        char *reply = u->reply;
+        u->reply = NULL;
+        return respond(c, (unsigned)u->status, reply, "application/json");
+    }
     char *reply = NULL;
-    int status = drpc_handle_body(&s->opt, u->buf ? u->buf : "", u->len, &reply);
+    json_t *preq = NULL;
+    unsigned long pms = 0;
+    int status = handle_body(&s->opt, u->buf ? u->buf : "", u->len, &reply, &preq, &pms);
+    if (u->len > u->peak) u->peak = u->len;
+    free(u->buf); /* the body is not kept while the call is parked or the reply is sent */
+    u->buf = NULL;
+    u->len = u->cap = 0;
+    if (preq) {
+        u->req = preq;
+        u->conn = c;
+        u->parked_at = dguard_now_ms();
+        u->deadline = u->parked_at + pms;
+        pthread_mutex_lock(&s->pmu);
+        if (s->closed) {
+            pthread_mutex_unlock(&s->pmu);
+            json_decref(u->req);
+            u->req = NULL;
+            return respond_text(c, 503, "shutting down\n");
+        }
+        dguard_phase(s->guard, c, DGUARD_PARKED);
+        MHD_suspend_connection(c);
+        u->pnext = s->parked;
+        s->parked = u;
+        s->nparked++;
+        pthread_mutex_unlock(&s->pmu);
+        return MHD_YES;
+    }
     return respond(c, (unsigned)status, reply, "application/json");
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe) {
+    drpc_server *s = cls;
     upload *u = *con_cls;
     if (u && u != (void *)1) {
+        if (u->answered) {
+            pthread_mutex_lock(&s->pmu);
+            s->sending--;
+            pthread_mutex_unlock(&s->pmu);
+        }
+        size_t peak = u->peak > u->len ? u->peak : u->len;
+        json_decref(u->req);
+        free(u->reply);
         free(u->buf);
         free(u);
+        if (peak > ((size_t)256 << 10)) malloc_trim(0); /* give a large body's heap back */
     }
     *con_cls = NULL;
+    dguard_phase(s->guard, c, DGUARD_HEADERS); /* the next request's headers, if any */
 }
 
 static bool parse_listen(const char *listen, struct sockaddr_in *sa, char *err, size_t cap) {
@@ -301,15 +458,32 @@ drpc_server *drpc_start(const drpc_options *opt, char *errbuf, size_t errcap) {
         return NULL;
     }
     s->opt = *opt;
+    pthread_mutex_init(&s->pmu, NULL);
     unsigned threads = opt->threads ? opt->threads : 4;
     unsigned timeout = opt->conn_timeout_s ? opt->conn_timeout_s : 30;
-    s->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-                              on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                              MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)256,
-                              MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-                              s, MHD_OPTION_END);
+    unsigned maxc = opt->max_conns ? opt->max_conns : 1024;
+    unsigned perip = opt->max_conns_per_ip ? opt->max_conns_per_ip : 64;
+    if (maxc < threads) maxc = threads; /* libmicrohttpd splits the limit over its pool threads */
+    s->guard = dguard_create(opt->header_timeout_s, opt->body_timeout_s, park_tick, s, 250);
+    if (!s->guard) {
+        snprintf(errbuf, errcap, "out of memory");
+        pthread_mutex_destroy(&s->pmu);
+        free(s);
+        return NULL;
+    }
+    s->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+                                  MHD_ALLOW_SUSPEND_RESUME,
+                              0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                              /* one thread: no pool (the option would be ignored with a warning) */
+                              threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_CONNECTION_LIMIT,
+                              threads > 1 ? threads : maxc, MHD_OPTION_CONNECTION_LIMIT, maxc,
+                              MHD_OPTION_PER_IP_CONNECTION_LIMIT, perip, MHD_OPTION_CONNECTION_TIMEOUT, timeout,
+                              MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
+                              dguard_notify, s->guard, MHD_OPTION_END);
     if (!s->mhd) {
         snprintf(errbuf, errcap, "cannot listen on %s (address in use or not available)", opt->listen);
+        dguard_destroy(s->guard);
+        pthread_mutex_destroy(&s->pmu);
         free(s);
         return NULL;
     }
@@ -320,8 +494,36 @@ drpc_server *drpc_start(const drpc_options *opt, char *errbuf, size_t errcap) {
 
 int drpc_port(const drpc_server *s) { return s->port; }
 
+void drpc_wake(drpc_server *s) {
+    if (s) dguard_wake(s->guard);
+}
+
+unsigned long drpc_reaped(const drpc_server *s) { return (unsigned long)dguard_reaped(s->guard); }
+
+size_t drpc_parked(drpc_server *s) {
+    pthread_mutex_lock(&s->pmu);
+    size_t n = s->nparked;
+    pthread_mutex_unlock(&s->pmu);
+    return n;
+}
+
 void drpc_stop(drpc_server *s) {
     if (!s) return;
+    pthread_mutex_lock(&s->pmu);
+    s->closed = true; /* nothing is parked from now on */
+    pthread_mutex_unlock(&s->pmu);
+    park_tick(s); /* answers and resumes every parked call (they may not park again) */
+    for (int i = 0; i < 200; i++) { /* give the answers up to 2 s to go out */
+        pthread_mutex_lock(&s->pmu);
+        size_t left = s->sending + s->nparked;
+        pthread_mutex_unlock(&s->pmu);
+        if (!left) break;
+        if (s->nparked) park_tick(s);
+        struct timespec ts = {0, 10000000L};
+        nanosleep(&ts, NULL);
+    }
     MHD_stop_daemon(s->mhd);
+    dguard_destroy(s->guard); /* its last tick finds nothing parked */
+    pthread_mutex_destroy(&s->pmu);
     free(s);
 }

@@ -12,6 +12,22 @@
  * batches of 1..max_batch requests (empty or larger → one -32600 error); a notification (no
  * "id") gets no reply; a batch of notifications gets an empty 200 reply.
  * The handler runs on one of the server's threads (threads ≥ 1): it must be thread-safe.
+ *
+ * Limits (issue #17): at most max_conns connections (default 1024) and max_conns_per_ip from one
+ * IPv4 address (default 64; libmicrohttpd refuses more); headers must be complete header_timeout_s
+ * after a connection opens or its previous request ends (default 10 s) and the body
+ * body_timeout_s after the headers (default 30 s), whatever the client's pace (http_guard.h);
+ * the parsed tree is bounded by max_depth and max_nodes (counted on the raw text before
+ * parsing, default 100000 values). After a body larger than 256 KiB the server returns free
+ * heap to the system (malloc_trim).
+ *
+ * Long polls hold no thread: a handler called with err->may_park set (a single request, not in
+ * a batch) that has nothing to answer yet returns drpc_park(err, ms). The server then suspends
+ * the connection (MHD_suspend_connection) and calls the handler again, with err->parked_ms
+ * saying how long it has waited, from its one guard thread every 250 ms or at once after
+ * drpc_wake(); when the handler answers, or when ms have passed (the last call has may_park
+ * false and must answer), the connection is resumed with the answer. Idle long polls thus cost
+ * a list entry, not a thread.
  */
 #ifndef MPAVS_DAEMON_JSONRPC_SERVER_H
 #define MPAVS_DAEMON_JSONRPC_SERVER_H
@@ -32,7 +48,13 @@ typedef struct {
     long code;          /* JSON-RPC error code */
     char message[512];  /* human-readable reason */
     json_t *data;       /* optional "data" member (the server takes the reference), or NULL */
+    bool may_park;          /* in: the handler may return drpc_park() */
+    unsigned long parked_ms; /* in: how long this call has been parked (0 on the first call) */
+    unsigned long park_ms;   /* out: set by drpc_park() */
 } drpc_error;
+
+/** Park the call for at most ms milliseconds (only when err->may_park). Returns NULL. */
+json_t *drpc_park(drpc_error *err, unsigned long ms);
 
 /** Fill err (printf format). Returns NULL so handlers can `return drpc_fail(...)`. */
 json_t *drpc_fail(drpc_error *err, long code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -54,6 +76,11 @@ typedef struct {
     int max_depth;           /* default 64 */
     unsigned threads;        /* worker threads, default 4 */
     unsigned conn_timeout_s; /* idle connection timeout, default 30 */
+    unsigned max_conns;        /* default 1024 */
+    unsigned max_conns_per_ip; /* default 64 */
+    unsigned header_timeout_s; /* default 10 */
+    unsigned body_timeout_s;   /* default 30 */
+    size_t max_nodes;          /* default 100000 */
     drpc_handler handler;
     drpc_get_handler get_handler; /* may be NULL */
     void *user;
@@ -68,7 +95,13 @@ typedef struct drpc_server drpc_server;
 drpc_server *drpc_start(const drpc_options *opt, char *errbuf, size_t errcap);
 /** The bound TCP port. */
 int drpc_port(const drpc_server *s);
-/** Stop (waits for running handlers) and free. NULL allowed. */
+/** Re-run parked calls now (a long poll may have its answer). Thread-safe, takes no handler lock. NULL allowed. */
+void drpc_wake(drpc_server *s);
+/** Connections shut down by the read deadlines so far. */
+unsigned long drpc_reaped(const drpc_server *s);
+/** Parked calls right now. */
+size_t drpc_parked(drpc_server *s);
+/** Stop (answers parked calls, waits for running handlers) and free. NULL allowed. */
 void drpc_stop(drpc_server *s);
 
 /**
@@ -79,5 +112,10 @@ int drpc_handle_body(const drpc_options *opt, const char *body, size_t len, char
 
 /** Maximum nesting depth of JSON text (outside strings). Stops counting past limit+1. */
 int drpc_json_depth(const char *s, size_t len, int limit);
+/**
+ * An upper bound of the number of values in JSON text: 1 + the commas, colons and opening
+ * brackets outside strings. Stops counting past limit.
+ */
+size_t drpc_json_nodes(const char *s, size_t len, size_t limit);
 
 #endif

@@ -8,6 +8,16 @@
  * record the task id in the state file (never sign an id ≤ the recorded one) → BLS sign →
  * aggregator_submitTask, whose answer (null or a JSON-RPC error with data.reason) is logged.
  * Failures back off exponentially; an empty long poll that returns early waits 1 s.
+ *
+ * Nothing the aggregator answers can stop the loop (issue #17.5): an answer is taken as the
+ * next task only if it is plausible (task_fits): its id is at most OP_TASK_ID_MAX (2^48; ids
+ * are block numbers or batch indexes) and at most OP_TASK_ID_AHEAD past the last task taken
+ * once one was, and a type-3 task's ext names block task_id with a uint32 reference block. An
+ * answer that is not (a task id far ahead, one that contradicts itself, one not after the last
+ * one) is ignored with a warning and the cursor (prev_task_id) stays where it was, so a single
+ * hostile answer cannot move it past every real task. A task that fits but is not signed (its
+ * proof failed) moves the cursor only if it is at most OP_TASK_ID_UNPROVED_JUMP past the last
+ * one taken (and one was); else the cursor stays and the next fetch comes after a back-off.
  */
 #include "operator/operator.h"
 
@@ -24,6 +34,9 @@
 #include <time.h>
 
 #define PROVE_DEADLINE_MS 120000
+#define OP_TASK_ID_MAX (1ull << 48)
+#define OP_TASK_ID_AHEAD 10000000ull /* type 3 at one block a second: 115 days; batches: far more */
+#define OP_TASK_ID_UNPROVED_JUMP 4096u
 #define SUBMIT_ATTEMPTS 4
 
 static double mono_ms(void) {
@@ -181,7 +194,9 @@ static void submit(op *o, uint64_t type, uint64_t id, const mpavs_wire_task_requ
     json_decref(params);
 }
 
-static void process(op *o, uint8_t quorum, uint64_t type, uint64_t id, json_t *task) {
+/* Prove, sign and submit one task. Returns whether it was signed (its id recorded). */
+static bool process(op *o, uint8_t quorum, uint64_t type, uint64_t id, json_t *task) {
+    bool signed_ = false;
     op_type_metrics *tm = &o->tm[type - 1];
     double t0 = mono_ms();
     uint8_t meta3[32], state3[64], sig[65];
@@ -216,6 +231,7 @@ static void process(op *o, uint8_t quorum, uint64_t type, uint64_t id, json_t *t
                                 .reference_block = (uint32_t)ref};
     if (mpavs_avs_state_digest(digest, &h)) goto out;
     if (!op_state_record(o, type, id)) goto out; /* logged there; never sign what we cannot remember */
+    signed_ = true;
     mpavs_bn254_g1 s;
     if (mpavs_bls_sign(&s, o->bls_sk, digest) != MPAVS_BLS_OK) goto out;
     uint8_t sxy[64];
@@ -250,6 +266,31 @@ out:
     pthread_mutex_lock(&o->lock);
     tm->process_ms = (uint64_t)(mono_ms() - t0);
     pthread_mutex_unlock(&o->lock);
+    return signed_;
+}
+
+/* Whether a fetch answer's task id can be real (see the file comment). Out: why (when not). */
+static bool task_fits(uint64_t type, uint64_t id, uint64_t prev, json_t *res, char *why, size_t cap) {
+    if (id > OP_TASK_ID_MAX) {
+        snprintf(why, cap, "task id above %llu: no aggregator can have created it", (unsigned long long)OP_TASK_ID_MAX);
+        return false;
+    }
+    if (prev && id - prev > OP_TASK_ID_AHEAD) {
+        snprintf(why, cap, "task id %llu past the last one (%" PRIu64 "): not plausible",
+                 (unsigned long long)(id - prev), prev);
+        return false;
+    }
+    json_t *ext = json_object_get(res, "ext");
+    uint64_t bn = 0, ref = 0;
+    if (type == 3 && (!get_u64(json_object_get(ext, "block_number"), &bn) || bn != id)) {
+        snprintf(why, cap, "ext.block_number contradicts task_id");
+        return false;
+    }
+    if (!get_u64(json_object_get(ext, "reference_block_number"), &ref) || ref > UINT32_MAX) {
+        snprintf(why, cap, "ext lacks a uint32 reference_block_number");
+        return false;
+    }
+    return true;
 }
 
 void *op_task_thread(void *arg) {
@@ -259,7 +300,7 @@ void *op_task_thread(void *arg) {
     pthread_mutex_lock(&o->lock);
     uint64_t prev = o->last_signed[a->type];
     pthread_mutex_unlock(&o->lock);
-    unsigned fails = 0;
+    unsigned fails = 0, unsigned_fails = 0;
     bool said_waiting = false;
     dlog(DLOG_INFO, "task_loop", "type=%" PRIu64 " (%s) quorum=%u prev_task_id=%" PRIu64, a->type,
          op_type_name(a->type), a->quorum, prev);
@@ -304,6 +345,12 @@ void *op_task_thread(void *arg) {
             dlog(DLOG_WARN, "task_ignored", "type=%" PRIu64 " task_id=%" PRIu64 " reason=\"not after %" PRIu64
                  " (already seen or signed)\"", a->type, id, prev);
             have = false;
+        } else if (have) {
+            char why[160];
+            if (!task_fits(a->type, id, prev, res, why, sizeof why)) {
+                dlog(DLOG_WARN, "task_ignored", "type=%" PRIu64 " task_id=%" PRIu64 " reason=\"%s\"", a->type, id, why);
+                have = false;
+            }
         }
         if (!have) {
             json_decref(res);
@@ -311,14 +358,27 @@ void *op_task_thread(void *arg) {
             if (el < 1000) op_sleep(o, (long)(1000 - el)); /* no busy loop on an impatient server */
             continue;
         }
+        uint64_t before = prev;
         prev = id;
         pthread_mutex_lock(&o->lock);
         tm->fetch[wc ? 1 : 0]++;
         tm->latest_task = id;
         pthread_mutex_unlock(&o->lock);
         dlog(DLOG_INFO, "task_received", "type=%" PRIu64 " task_id=%" PRIu64, a->type, id);
-        process(o, a->quorum, a->type, id, res);
+        bool done = process(o, a->quorum, a->type, id, res);
         json_decref(res);
+        if (done) {
+            unsigned_fails = 0;
+        } else if (before == 0 || id - before > OP_TASK_ID_UNPROVED_JUMP) {
+            /* a task that could not be proved moves the cursor only a short way: a made-up id far
+               ahead (or any, before the first signed task) would otherwise hide every real task */
+            prev = before;
+            long d = op_backoff_ms(unsigned_fails++, 1000, 30000);
+            dlog(DLOG_WARN, "task_cursor_kept", "type=%" PRIu64 " task_id=%" PRIu64 " prev_task_id=%" PRIu64
+                 " retry_in_ms=%ld reason=\"not signed, and too far past the last task to skip to\"",
+                 a->type, id, before, d);
+            op_sleep(o, d);
+        }
     }
     return NULL;
 }

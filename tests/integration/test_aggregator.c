@@ -22,6 +22,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static world W;
@@ -341,7 +342,7 @@ TEST(hostile_input) {
         CHECK_EQ_INT(got, cases[i].code);
         free(r);
     }
-    /* a huge OperatorId array */
+    /* a huge OperatorId array: more JSON values than the server's bound (100000), refused before parsing */
     size_t n = 200000;
     char *arr = malloc(n * 2 + 400);
     k = (size_t)sprintf(arr, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"aggregator_submitTask\",\"params\":[{\"OperatorId\":[");
@@ -352,7 +353,7 @@ TEST(hostile_input) {
     k--;
     k += (size_t)sprintf(arr + k, "]}]}");
     CHECK_EQ_INT(http_post(arr, k, &r), 200);
-    CHECK_EQ_INT(rpc_error_code(r), -32602);
+    CHECK_EQ_INT(rpc_error_code(r), -32600);
     free(r);
     free(arr);
     /* a batch larger than 8 */
@@ -422,6 +423,86 @@ TEST(expired_liveness) {
     mpavs_error_clear(&e);
 }
 
+/* Run the aggregator on the world's config with extra arguments for at most secs; its output goes to out. */
+static int run_agg(const char *extra, int secs, const char *out) {
+    char cmd[1400];
+    snprintf(cmd, sizeof cmd, "timeout %d %s/build/mpavs-aggregator --config %s %s > %s 2>&1", secs,
+             getenv("MPAVS_ROOT"), world_path(&W, "aggregator.json"), extra, out);
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static bool copy_file(const char *from, const char *to) {
+    size_t n = 0;
+    unsigned char *b = harness_read_file(from, &n);
+    FILE *f = b ? fopen(to, "wb") : NULL;
+    bool ok = f && fwrite(b, 1, n, f) == n;
+    if (f) ok = fclose(f) == 0 && ok;
+    free(b);
+    return ok;
+}
+
+static void rm_db(void) {
+    char p[400];
+    unlink(W.agg_db);
+    snprintf(p, sizeof p, "%s-wal", W.agg_db);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", W.agg_db);
+    unlink(p);
+}
+
+/* Issue #17.6: a corrupted database and a deleted one are refused with what to do; --init creates one. */
+TEST(storage_checks) {
+    REQUIRE(up);
+    REQUIRE(harness_proc_stop(&W.agg, SIGTERM, 10000) == 0);
+    char marker[400], bak[400], out[400];
+    snprintf(marker, sizeof marker, "%s.created", W.agg_db);
+    snprintf(bak, sizeof bak, "%s.bak", W.agg_db);
+    snprintf(out, sizeof out, "%s", world_path(&W, "dbcheck.out"));
+    CHECK(access(marker, F_OK) == 0);
+    REQUIRE(copy_file(W.agg_db, bak));
+    /* the intact database passes integrity_check (--check-db): the aggregator starts (stopped by timeout) */
+    CHECK_EQ_INT(run_agg("--check-db", 4, out), 124);
+    /* a page in the middle of the file overwritten */
+    size_t n = 0;
+    unsigned char *b = harness_read_file(W.agg_db, &n);
+    REQUIRE(b && n >= 3 * 4096);
+    size_t off = (n / 4096 / 2) * 4096;
+    memset(b + off, 0x5a, 4096);
+    FILE *f = fopen(W.agg_db, "wb");
+    REQUIRE(f && fwrite(b, 1, n, f) == n);
+    fclose(f);
+    free(b);
+    fprintf(stderr, "  corrupted bytes %zu..%zu of %zu\n", off, off + 4096, n);
+    CHECK_EQ_INT(run_agg("", 20, out), 1);
+    unsigned char *o = harness_read_file(out, &n);
+    CHECK(o && strstr((char *)o, "quick_check") && strstr((char *)o, "restore the file from a backup"));
+    if (o) fprintf(stderr, "  %.*s\n", (int)(n > 300 ? 300 : n), (char *)o);
+    free(o);
+    /* deleted: refused, since the marker says one existed */
+    rm_db();
+    CHECK_EQ_INT(run_agg("", 20, out), 1);
+    o = harness_read_file(out, &n);
+    CHECK(o && strstr((char *)o, "is missing") && strstr((char *)o, "--init"));
+    free(o);
+    CHECK(access(W.agg_db, F_OK) != 0); /* and nothing was created */
+    /* --init creates an empty one (the aggregator then runs until the timeout stops it) */
+    CHECK_EQ_INT(run_agg("--init", 6, out), 124);
+    CHECK(access(W.agg_db, F_OK) == 0);
+    /* the backup back in place: the world's aggregator starts again on its history */
+    rm_db();
+    REQUIRE(copy_file(bak, W.agg_db));
+    REQUIRE(world_start_aggregator(&W, 67, 3, NULL));
+    mpavs_error e = {0};
+    char *res = world_call(W.agg_url, "mpavs_confirmations", "[{\"since\":0}]", &e);
+    json_error_t je;
+    json_t *a = res ? json_loads(res, 0, &je) : NULL;
+    CHECK(a && json_array_size(a) >= 1);
+    json_decref(a);
+    free(res);
+    mpavs_error_clear(&e);
+}
+
 int main(void) {
     RUN(bring_up);
     RUN(config_checks);
@@ -430,6 +511,7 @@ int main(void) {
     RUN(hostile_input);
     RUN(metrics_and_restart);
     RUN(expired_liveness);
+    RUN(storage_checks);
     world_down(&W);
     return harness_summary();
 }

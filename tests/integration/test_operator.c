@@ -427,7 +427,8 @@ static struct {
     int fetches, submits;
     char *submitted; /* the TaskRequest JSON */
     bool reject;     /* answer submissions with the mpavs aggregator's not_live error */
-} agg = {PTHREAD_MUTEX_INITIALIZER, 0, 0, 3, 0, 0, NULL, false};
+    int poison;      /* hostile answers to send first: 2 = task id 2^62, then 1 = ext contradicting task_id */
+} agg = {PTHREAD_MUTEX_INITIALIZER, 0, 0, 3, 0, 0, NULL, false, 0};
 
 typedef struct {
     char *b;
@@ -459,7 +460,13 @@ static enum MHD_Result agg_request(void *cls, struct MHD_Connection *c, const ch
         agg.fetches++;
         json_t *p = json_array_get(json_object_get(req, "params"), 0);
         uint64_t prev = (uint64_t)json_integer_value(json_object_get(p, "prev_task_id"));
-        if (prev < agg.task_id && agg.type == 1) {
+        if (agg.poison > 0) { /* issue #17.5: one answer must not stop the operator */
+            uint64_t pid = agg.poison == 2 ? 1ull << 62 : agg.task_id + 5, bn = agg.poison == 2 ? pid : agg.task_id;
+            res = json_pack("{s:b,s:I,s:i,s:{s:i,s:I,s:s,s:s,s:I}}", "ok", 1, "task_id", (json_int_t)pid, "task_type",
+                            3, "ext", "chain_id", 31337, "block_number", (json_int_t)bn, "start_block", "0x1",
+                            "end_block", "0x1", "reference_block_number", (json_int_t)agg.ref);
+            agg.poison--;
+        } else if (prev < agg.task_id && agg.type == 1) {
             res = json_pack("{s:b,s:I,s:i,s:{s:s,s:s,s:s,s:s,s:I}}", "ok", 1, "task_id", (json_int_t)agg.task_id,
                             "task_type", 1, "ext", "start_block", "0x964e2e", "end_block", "0x964e9f", "batch_data",
                             "0x00c0ffee", "commit_tx", "0x" "1111111111111111111111111111111111111111111111111111111111111111",
@@ -568,6 +575,49 @@ TEST(type3_task_signed_and_submitted) {
     fetches = agg.fetches;
     pthread_mutex_unlock(&agg.lock);
     printf("  stand-in aggregator: %d fetches in total (3 s long polls)\n", fetches);
+    harness_proc_stop(&operator_p, SIGTERM, 5000);
+    MHD_stop_daemon(d);
+}
+
+/* A stand-in aggregator whose first answers are hostile: task id 2^62, then a type-3 task whose ext
+ * names another block than its id. The operator ignores both and signs the real task after them. */
+TEST(poisoned_task_ids) {
+    REQUIRE(ready);
+    int port = harness_free_port();
+    struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, (uint16_t)port, NULL, NULL, agg_request,
+                                            NULL, MHD_OPTION_END);
+    REQUIRE(d);
+    json_t *r = NULL;
+    for (int i = 0; i < 3; i++) { /* a block after the one signed before */
+        jsonrpc(anvil.url, "evm_mine", "[]", &r);
+        json_decref(r);
+    }
+    uint64_t head = 0;
+    REQUIRE(mpavs_rpc_block_number(rpc, &head, NULL) == 0);
+    pthread_mutex_lock(&agg.lock);
+    agg.type = 3;
+    agg.task_id = head - 1;
+    agg.ref = head - 1;
+    agg.submits = 0;
+    agg.poison = 2;
+    pthread_mutex_unlock(&agg.lock);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
+    REQUIRE(start_operator(url));
+    CHECK(wait_for(submitted, 60000));
+    pthread_mutex_lock(&agg.lock);
+    char *sub = agg.submitted ? strdup(agg.submitted) : NULL;
+    CHECK_EQ_INT(agg.poison, 0);
+    pthread_mutex_unlock(&agg.lock);
+    mpavs_wire_task_request tr;
+    char msg[200];
+    REQUIRE(sub && mpavs_wire_parse_task_request(&tr, msg, sizeof msg, sub, strlen(sub)) == MPAVS_WIRE_OK);
+    uint8_t meta[32];
+    mpavs_avs_chain_task_metadata(meta, 31337, head - 1);
+    CHECK(tr.metadata_len == 32 && memcmp(tr.metadata, meta, 32) == 0); /* the real task was signed */
+    mpavs_wire_task_request_clear(&tr);
+    free(sub);
+    CHECK(count_in_file(oplog, "task_ignored") >= 2);
     harness_proc_stop(&operator_p, SIGTERM, 5000);
     MHD_stop_daemon(d);
 }
@@ -803,6 +853,7 @@ int main(void) {
     RUN(unregistered_operator_refused);
     RUN(liveness_node_api_metrics);
     RUN(type3_task_signed_and_submitted);
+    RUN(poisoned_task_ids);
     RUN(scroll_task_reference_path);
     harness_proc_stop(&operator_p, SIGKILL, 1000);
     harness_proc_stop(&prover, SIGKILL, 1000);

@@ -1,0 +1,178 @@
+/*
+ * Unit tests of daemons/common/jsonrpc_server.c's hardening (issue #17): the JSON value bound,
+ * parked long polls (a pool of one thread serves 40 parked calls and still answers others; a
+ * wake answers them at once; a deadline answers them without the handler's help; a stop answers
+ * the rest) and the header deadline (a connection that never completes its headers is closed).
+ */
+#include "harness.h"
+
+#include "common/jsonrpc_server.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static int released; /* __atomic */
+
+static json_t *handler(void *user, const char *method, json_t *params, drpc_error *err) {
+    if (!strcmp(method, "ping")) return json_string("pong");
+    if (!strcmp(method, "wait")) {
+        if (__atomic_load_n(&released, __ATOMIC_RELAXED)) return json_string("released");
+        if (err->may_park) return drpc_park(err, 3000);
+        return json_string("timeout");
+    }
+    return drpc_fail(err, DRPC_METHOD_NOT_FOUND, "no %s", method);
+}
+
+static long long now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+typedef struct {
+    int port;
+    const char *method;
+    char reply[256];
+    long long ms;
+} call;
+
+static size_t sink(char *p, size_t sz, size_t n, void *u) {
+    call *c = u;
+    size_t l = strlen(c->reply), k = sz * n;
+    if (l + k < sizeof c->reply) {
+        memcpy(c->reply + l, p, k);
+        c->reply[l + k] = 0;
+    }
+    return sz * n;
+}
+
+static void *do_call(void *arg) {
+    call *c = arg;
+    char url[64], body[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/", c->port);
+    snprintf(body, sizeof body, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"%s\",\"params\":[]}", c->method);
+    CURL *h = curl_easy_init();
+    struct curl_slist *hd = curl_slist_append(NULL, "Content-Type: application/json");
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, 20L);
+    long long t0 = now_ms();
+    curl_easy_perform(h);
+    c->ms = now_ms() - t0;
+    curl_slist_free_all(hd);
+    curl_easy_cleanup(h);
+    return NULL;
+}
+
+TEST(json_nodes) {
+    CHECK_EQ_INT(drpc_json_nodes("1", 1, 100), 1);
+    CHECK_EQ_INT(drpc_json_nodes("[1,2,3]", 7, 100), 4);
+    CHECK_EQ_INT(drpc_json_nodes("{\"a\":1}", 7, 100), 3);
+    CHECK_EQ_INT(drpc_json_nodes("\"a,b:[{\"", 9, 100), 1); /* inside a string */
+    CHECK_EQ_INT(drpc_json_nodes("\"\\\",\"", 5, 100), 1);   /* an escaped quote */
+    CHECK(drpc_json_nodes("[1,1,1,1,1,1,1,1,1,1,1]", 23, 5) > 5);
+    drpc_options o = {.handler = handler, .max_nodes = 10};
+    char *reply = NULL;
+    const char *big = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":[1,2,3,4,5,6,7,8]}";
+    CHECK_EQ_INT(drpc_handle_body(&o, big, strlen(big), &reply), 200);
+    CHECK(reply && strstr(reply, "-32600") && strstr(reply, "more than 10 JSON values"));
+    free(reply);
+}
+
+#define N 40
+
+TEST(parked_long_polls) {
+    char err[200];
+    drpc_options o = {.listen = "127.0.0.1:0", .threads = 1, .handler = handler};
+    drpc_server *s = drpc_start(&o, err, sizeof err);
+    REQUIRE(s);
+    int port = drpc_port(s);
+    static call c[N + 2];
+    pthread_t t[N + 2];
+    __atomic_store_n(&released, 0, __ATOMIC_RELAXED);
+    for (int i = 0; i < N; i++) {
+        c[i] = (call){.port = port, .method = "wait"};
+        pthread_create(&t[i], NULL, do_call, &c[i]);
+    }
+    for (int k = 0; k < 100 && drpc_parked(s) < N; k++) usleep(20000);
+    CHECK_EQ_INT(drpc_parked(s), N);
+    /* the one worker thread is free: another call answers at once */
+    c[N] = (call){.port = port, .method = "ping"};
+    do_call(&c[N]);
+    CHECK(strstr(c[N].reply, "pong") != NULL);
+    CHECK(c[N].ms < 500);
+    /* a wake answers them all */
+    long long t0 = now_ms();
+    __atomic_store_n(&released, 1, __ATOMIC_RELAXED);
+    drpc_wake(s);
+    for (int i = 0; i < N; i++) pthread_join(t[i], NULL);
+    long long woke = now_ms() - t0;
+    int ok = 0;
+    for (int i = 0; i < N; i++) ok += strstr(c[i].reply, "\"released\"") != NULL;
+    CHECK_EQ_INT(ok, N);
+    CHECK(woke < 1000);
+    CHECK_EQ_INT(drpc_parked(s), 0);
+    /* the deadline: answered by the handler's last call (may_park false) after ~3 s */
+    __atomic_store_n(&released, 0, __ATOMIC_RELAXED);
+    c[N + 1] = (call){.port = port, .method = "wait"};
+    do_call(&c[N + 1]);
+    CHECK(strstr(c[N + 1].reply, "\"timeout\"") != NULL);
+    CHECK(c[N + 1].ms >= 2900 && c[N + 1].ms < 4500);
+    /* a stop answers what is parked */
+    for (int i = 0; i < 4; i++) {
+        c[i] = (call){.port = port, .method = "wait"};
+        pthread_create(&t[i], NULL, do_call, &c[i]);
+    }
+    for (int k = 0; k < 100 && drpc_parked(s) < 4; k++) usleep(20000);
+    CHECK_EQ_INT(drpc_parked(s), 4);
+    drpc_stop(s);
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        CHECK(strstr(c[i].reply, "\"timeout\"") != NULL);
+    }
+}
+
+TEST(header_deadline) {
+    char err[200];
+    drpc_options o = {.listen = "127.0.0.1:0", .threads = 1, .header_timeout_s = 1, .handler = handler};
+    drpc_server *s = drpc_start(&o, err, sizeof err);
+    REQUIRE(s);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)drpc_port(s))};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(connect(fd, (struct sockaddr *)&a, sizeof a) == 0);
+    long long t0 = now_ms();
+    const char *req = "POST / HTTP/1.1\r\nHost: x\r\n";
+    bool closed = false;
+    for (size_t i = 0; !closed && now_ms() - t0 < 4000; i++) { /* one byte every 100 ms: never idle */
+        if (send(fd, req + i % strlen(req), 1, MSG_NOSIGNAL) != 1) closed = true;
+        char b[64];
+        if (recv(fd, b, sizeof b, MSG_DONTWAIT) == 0) closed = true;
+        usleep(100000);
+    }
+    long long ms = now_ms() - t0;
+    close(fd);
+    CHECK(closed);
+    CHECK(ms >= 900 && ms < 2500);
+    CHECK(drpc_reaped(s) >= 1);
+    drpc_stop(s);
+}
+
+int main(void) {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    RUN(json_nodes);
+    RUN(parked_long_polls);
+    RUN(header_deadline);
+    curl_global_cleanup();
+    return harness_summary();
+}
