@@ -10,6 +10,8 @@
 #include "common/runtime.h"
 #include "common/signals.h"
 
+#include "mpavs/version.h"
+
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -25,8 +27,7 @@ static void usage(FILE *f) {
           "SYNOPSIS\n"
           "    mpavs-aggregator --config FILE [--log-level LEVEL]\n"
           "    mpavs-aggregator --check-config FILE\n"
-          "    mpavs-aggregator --print-config-template\n"
-          "    mpavs-aggregator --version\n\n"
+          "    mpavs-aggregator --print-config-template | --print-config-reference | --version | --help\n\n"
           "DESCRIPTION\n"
           "    Serves aggregator_fetchTask, aggregator_submitTask and aggregator_submitMetrics\n"
           "    (JSON-RPC 2.0 over HTTP, the reference aggregator's wire format) on ListenAddr.\n"
@@ -44,7 +45,9 @@ static void usage(FILE *f) {
           "    --print-config-template   print a configuration template\n"
           "    --print-config-reference  print the configuration fields (Markdown table; keys match\n"
           "                              exactly, else ignoring case; unknown keys are warnings)\n"
-          "    --log-level LEVEL         debug, info, warn or error (overrides LogLevel)\n\n"
+          "    --log-level LEVEL         debug, info, warn or error (overrides LogLevel)\n"
+          "    --version, -v             print the version\n"
+          "    --help, -h                this text\n\n"
           "ENVIRONMENT\n"
           "    MPAVS_AGGREGATOR_ECDSA_KEY   the state confirmer's key (overrides the file)\n\n"
           "SIGNALS\n"
@@ -90,7 +93,7 @@ int main(int argc, char **argv) {
             dcf_print_reference(stdout, &agg_config_table);
             return 0;
         } else if (!strcmp(argv[i], "--version") || !strcmp(argv[i], "-v")) {
-            puts(AGG_VERSION);
+            puts(MPAVS_VERSION_LINE("mpavs-aggregator"));
             return 0;
         } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage(stdout);

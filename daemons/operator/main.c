@@ -10,6 +10,7 @@
 #include "common/signals.h"
 
 #include "mpavs/common.h"
+#include "mpavs/version.h"
 
 #include <curl/curl.h>
 #include <inttypes.h>
@@ -134,7 +135,7 @@ int main(int argc, char **argv) {
             usage(stdout);
             return 0;
         } else if (strcmp(argv[i], "--version") == 0) {
-            printf("mpavs-operator %s\n", OP_VERSION);
+            puts(MPAVS_VERSION_LINE("mpavs-operator"));
             return 0;
         } else if (strcmp(argv[i], "--print-config-template") == 0) {
             op_config_template(stdout);
