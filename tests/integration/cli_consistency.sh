@@ -47,6 +47,15 @@ for prog in mpavs mpavs-prover mpavs-operator mpavs-aggregator; do
     rc=$?
     [ $rc -eq 2 ] && ok "$prog unknown option exits 2" || ko "$prog unknown option exits $rc"
 done
+# the commands this project's help format already covers (man-style like the binaries)
+for sub in "devnet up"; do
+    help=$("$B/mpavs" $sub --help 2>/dev/null)
+    rc=$?
+    order=$(printf '%s\n' "$help" | grep -E '^(NAME|SYNOPSIS|DESCRIPTION|OPTIONS|EXIT STATUS)$' | tr '\n' ',')
+    [ $rc -eq 0 ] && [ "$order" = "NAME,SYNOPSIS,DESCRIPTION,OPTIONS,EXIT STATUS," ] && ok "mpavs $sub --help sections" ||
+        ko "mpavs $sub --help (rc $rc): '$order'"
+    printf '%s\n' "$help" | grep -qE "^    mpavs $sub - " && ok "mpavs $sub NAME line" || ko "mpavs $sub NAME line"
+done
 uniq=$(printf '%s\n' "${releases[@]}" | sort -u | wc -l)
 [ "$uniq" -eq 1 ] && ok "one release in every --version (${releases[0]:-})" || ko "releases differ: ${releases[*]}"
 want=$(sed -n 's/^VERSION *:= *//p' "$ROOT/Makefile")
