@@ -71,10 +71,12 @@ static json_t *no_methods(void *user, const char *method, json_t *params, drpc_e
     return drpc_fail(err, DRPC_METHOD_NOT_FOUND, "the method %s does not exist/is not available", method);
 }
 
-static bool load(agg_config *c, const char *path) {
+/* check: --check-config. Warnings are a list for a person when checking or failing, else key=value log lines. */
+static bool load(agg_config *c, const char *path, bool check) {
     char errors[4096];
     bool ok = agg_config_load(c, path, errors, sizeof errors);
-    if (c->warnings[0]) fprintf(stderr, "%s: warnings:\n%s", path, c->warnings);
+    if (c->warnings[0] && (check || !ok)) fprintf(stderr, "%s: warnings:\n%s", path, c->warnings);
+    else if (c->warnings[0]) dlog_lines(DLOG_WARN, "config_warning", path, c->warnings);
     if (!ok) fprintf(stderr, "%s: configuration problems:\n%s", path, errors);
     return ok;
 }
@@ -106,7 +108,7 @@ int main(int argc, char **argv) {
     }
     static agg_daemon d;
     if (check) {
-        bool ok = load(&d.cfg, check);
+        bool ok = load(&d.cfg, check, true);
         agg_config_wipe(&d.cfg);
         if (ok) printf("%s: OK\n", check);
         return ok ? 0 : 2;
@@ -115,7 +117,7 @@ int main(int argc, char **argv) {
         usage(stderr);
         return 2;
     }
-    if (!load(&d.cfg, config)) return 2;
+    if (!load(&d.cfg, config, false)) return 2;
     dlog_level lvl = d.cfg.log_level;
     if (level && !dlog_parse_level(level, &lvl)) {
         fprintf(stderr, "mpavs-aggregator: --log-level: debug, info, warn or error\n");

@@ -307,9 +307,7 @@ bool op_config_load(op_config *cfg, const char *path, const char *level_override
     bool loaded = dconf_load(&c, path);
     if (loaded) {
         dconf_set_nocase(&c, true);
-        char warnings[1024];
-        size_t nw = dcf_apply(&c, &op_config_table, warnings, sizeof warnings);
-        if (nw) fprintf(stderr, "mpavs-operator: %s: %zu warning%s:\n%s", path, nw, nw == 1 ? "" : "s", warnings);
+        cfg->nwarn = dcf_apply(&c, &op_config_table, cfg->warnings, sizeof cfg->warnings);
         url_field(&c, "ProverURL", cfg->prover_url, sizeof cfg->prover_url, true);
         url_field(&c, "AggregatorURL", cfg->aggregator_url, sizeof cfg->aggregator_url, true);
         url_field(&c, "EthRpcUrl", cfg->eth_rpc_url, sizeof cfg->eth_rpc_url, true);

@@ -306,13 +306,18 @@ int main(int argc, char **argv) {
     o->config_path = path;
     static char errs[4096];
     size_t nerr = 0;
-    if (!op_config_load(&o->cfg, path, level_arg, errs, sizeof errs, &nerr)) {
+    bool loaded = op_config_load(&o->cfg, path, level_arg, errs, sizeof errs, &nerr);
+    if (o->cfg.nwarn && (check_path || !loaded)) /* for a person; a running daemon logs them key=value */
+        fprintf(stderr, "mpavs-operator: %s: %zu warning%s:\n%s", path, o->cfg.nwarn, o->cfg.nwarn == 1 ? "" : "s",
+                o->cfg.warnings);
+    if (!loaded) {
         fprintf(stderr, "mpavs-operator: %s: %zu configuration problem%s:\n%s", path, nerr, nerr == 1 ? "" : "s",
                 errs);
         return 2;
     }
     if (check_path) return check_config(o, path, offline);
     dlog_set_level(o->cfg.level);
+    dlog_lines(DLOG_WARN, "config_warning", path, o->cfg.warnings);
     curl_global_init(CURL_GLOBAL_DEFAULT);
     int rc = 1;
     char msg[1200], q[1300];

@@ -53,6 +53,8 @@ typedef struct {
     uint64_t fetch_wait_secs; /* max_wait_secs asked of the aggregator */
     const char *preset;       /* network of the matching preset, or NULL */
     char preset_tlv[64];      /* the preset profile's TEELivenessVerifier when the configured one differs */
+    char warnings[1024]; /* configuration warnings, one per line (main.c prints or logs them) */
+    size_t nwarn;
 } op_config;
 
 /* The configuration's field table (daemons/common/config_table.h: key rules, template, reference). */

@@ -610,7 +610,10 @@ int main(int argc, char **argv) {
     }
     p->scroll_url = dconf_str(&c, "external_prover.scroll", NULL, false);
     p->linea_url = dconf_str(&c, "external_prover.linea", NULL, false);
-    if (nwarn) fprintf(stderr, "mpavs-prover: %s: %zu warning%s:\n%s", cfg_path, nwarn, nwarn == 1 ? "" : "s", warnings);
+    if (nwarn && (check_only || dconf_failed(&c)))
+        fprintf(stderr, "mpavs-prover: %s: %zu warning%s:\n%s", cfg_path, nwarn, nwarn == 1 ? "" : "s", warnings);
+    else if (nwarn)
+        dlog_lines(DLOG_WARN, "config_warning", cfg_path, warnings);
     if (dconf_failed(&c)) {
         fprintf(stderr, "mpavs-prover: %s: %zu configuration problem%s:\n%s", cfg_path, c.nerrors,
                 c.nerrors == 1 ? "" : "s", c.errors);
