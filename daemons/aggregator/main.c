@@ -110,7 +110,7 @@ int main(int argc, char **argv) {
     if (check) {
         bool ok = load(&d.cfg, check, true);
         agg_config_wipe(&d.cfg);
-        if (ok) printf("%s: OK\n", check);
+        if (ok) printf("%s: configuration is valid%s\n", check, d.cfg.warnings[0] ? " (with warnings)" : "");
         return ok ? 0 : 2;
     }
     if (!config) {
