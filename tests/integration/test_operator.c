@@ -803,6 +803,18 @@ TEST(rpc_unreachable_at_start_warned) {
     cfg_rpc_url = url;
     write_config(cfg, keyfile, "http://127.0.0.1:1", harness_free_port(), harness_free_port());
     cfg_rpc_url = NULL;
+    { /* and an unknown key: a running daemon logs the warning as a key=value line */
+        size_t len = 0;
+        char *t = (char *)harness_read_file(cfg, &len);
+        char *end = t ? strrchr(t, '}') : NULL;
+        REQUIRE(end);
+        *end = 0;
+        FILE *f = fopen(cfg, "w");
+        REQUIRE(f);
+        fprintf(f, "%s,\"Typo\":1}\n", t);
+        fclose(f);
+        free(t);
+    }
     harness_proc p = {0};
     const char *argv[] = {"build/mpavs-operator", "--config", cfg, NULL};
     REQUIRE(harness_proc_start(&p, argv, NULL, logp));
@@ -812,6 +824,8 @@ TEST(rpc_unreachable_at_start_warned) {
     long long ms2 = wait_log(logp, "attempt=2 attempts=5", 0, 5000);
     CHECK(ms2 >= 0);
     CHECK(count_in_file(logp, "SECRETKEY") == 0); /* the URL's path (API keys) is not logged */
+    CHECK(count_in_file(logp, "level=warn event=config_warning file=\"") == 1);
+    CHECK(count_in_file(logp, "problem=\"unknown key \\\"Typo\\\" ignored\"") == 1);
     printf("  unreachable EthRpcUrl at start: first warning after %lld ms, second after %lld ms more\n", ms, ms2);
     harness_proc_stop(&p, SIGTERM, 5000);
 }
