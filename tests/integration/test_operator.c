@@ -6,7 +6,11 @@
  * overriding an explicit TEELivenessVerifier), refusal of an unregistered operator, liveness
  * submitted and renewed on chain, the node API (prover Down/Up), metrics, retries against a
  * closed aggregator port without busy looping, a type-3 task signed and submitted to a stand-in
- * aggregator (and not signed twice after a restart), and SIGTERM.
+ * aggregator (and not signed twice after a restart), and SIGTERM. Observability (issue 16): a warning
+ * within 10 s when the prover or the RPC node stops under a running operator, one per failed
+ * eth_chainId attempt at start-up (no URL path logged), --check-config decrypting the BLS key (wrong
+ * password: exit 2, and the daemon too), checking every endpoint unless --offline, loopback listen
+ * defaults, configuration warnings of a running daemon as key=value lines.
  */
 #include "anvil.h"
 #include "harness.h"
