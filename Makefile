@@ -59,6 +59,9 @@ DAEMONS    := $(filter-out common,$(notdir $(patsubst %/,%,$(sort $(dir $(wildca
 # Daemon cores: build/libmpavs-<name>.a holds daemons/<name>/*.c except main.c (libmpavs-common.a holds
 # daemons/common/*.c); daemons, unit tests, benchmarks and fuzz targets link them (link order: DCORE_LIBS).
 DCORE_LIBS := $(DAEMONS:%=$(BUILD)/libmpavs-%.a) $(BUILD)/libmpavs-common.a
+# --version of every binary (include/mpavs/version.h): the build id is git describe at build time.
+BUILD_ID  := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+$(BUILD)/cli/main.o $(DAEMONS:%=$(BUILD)/daemons/%/main.o): CFLAGS_ALL += -DMPAVS_BUILD_ID='"$(BUILD_ID)"'
 TEST_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 ITEST_SRC  := $(sort $(wildcard tests/integration/test_*.c))
 BENCH_SRC  := $(sort $(wildcard bench/bench_*.c))

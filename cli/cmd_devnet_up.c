@@ -27,6 +27,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +36,11 @@
 /* anvil's dev account 0 (public test key): deployer, state confirmer and aggregator */
 static const char ANVIL_KEY0[] = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 static const char MARKER[] = ".mpavs-devnet";
+/* DIR/.mpavs-devnet.lock: flock()ed by the running `devnet up` for its whole life, and holding its pid
+ * (emptied at a clean exit). The kernel drops the flock when the owner dies, so a lock whose pid is
+ * gone is stale and taken over; a held one refuses the second start. Never wiped with the directory. */
+static const char LOCK[] = ".mpavs-devnet.lock";
+static int g_lock_fd = -1;
 
 /* Signal flags: the handlers only set these; the main loop acts (CLI-owned state). */
 static volatile sig_atomic_t g_stop, g_winch;
@@ -49,46 +56,54 @@ static void on_winch(int sig) {
 }
 
 static void usage(void) {
-    puts("usage: mpavs devnet up [--dir DIR] [--operators N] [--duration SECONDS]\n"
-         "                       [--until-confirmed N] [--no-view] [--from-logs]\n"
+    puts("NAME\n"
+         "    mpavs devnet up - run the whole multi-prover AVS on two local chains\n"
          "\n"
-         "Runs the whole multi-prover AVS on two local anvil chains and shows each confirmed state.\n"
-         "`make devnet` runs it after scripts/setup and the build.\n"
+         "SYNOPSIS\n"
+         "    mpavs devnet up [--dir DIR] [--operators N] [--duration SECONDS]\n"
+         "                    [--until-confirmed N] [--no-view] [--from-logs]\n"
          "\n"
-         "  1. Wipes and recreates DIR (default: .devnet at the repository root; a non-empty DIR is\n"
-         "     only wiped if an earlier `devnet up` made it).\n"
-         "  2. Starts the AVS chain (anvil --hardfork osaka --block-time 1 --chain-id 31337: the P-256\n"
-         "     precompile verifies quotes on chain) and the proven chain (--block-time 1 --chain-id\n"
-         "     31338) on free loopback ports.\n"
-         "  3. Creates a DEVNET ONLY attestation CA (DIR/devnet-ca), deploys the contracts\n"
-         "     (DIR/deployment.json, with rpcUrl, l2RpcUrl, l2ChainId) and registers the CA's PCK key.\n"
-         "  4. Creates N operators (fresh ECDSA keys funded on the AVS chain, fresh BLS keys in\n"
-         "     eigensdk key files DIR/operators/opK/bls.key.json, mode 0600) and onboards each: test\n"
-         "     tokens, registerAsOperator, deposit, opt-in to quorum 0.\n"
-         "  5. Starts N mpavs-prover (devnet attestation, proving the proven chain from its genesis),\n"
-         "     mpavs-aggregator (type-3 tasks every 5 blocks of chain 31338, threshold 67%) and N\n"
-         "     mpavs-operator (quorum 0 serves task type 3), each with a config file in DIR and its\n"
-         "     output in DIR/logs/<process>.log.\n"
-         "  6. Shows every confirmed state (type, task, proven block, digest, signers and non-signers\n"
-         "     as op1..opN, confirm tx, latency from task creation) from the aggregator's\n"
-         "     mpavs_confirmations method (else the StateConfirmed logs), and how long the first took.\n"
-         "     On a terminal the view updates in place; otherwise (or with --no-view) plain lines.\n"
-         "     A process that dies is shown Down with the end of its log.\n"
+         "DESCRIPTION\n"
+         "    Runs the whole multi-prover AVS on two local anvil chains and shows each confirmed state.\n"
+         "    `make devnet` runs it after scripts/setup and the build.\n"
          "\n"
-         "Ctrl-C or SIGTERM stops every process (SIGTERM, then SIGKILL); children also die with it.\n"
+         "      1. Locks DIR (default: .devnet at the repository root; DIR/.mpavs-devnet.lock holds the\n"
+         "         running devnet's pid: a second `devnet up` on the same DIR is refused, a lock whose pid is\n"
+         "         no longer running is taken over), then wipes and recreates it (a non-empty DIR is only\n"
+         "         wiped if an earlier `devnet up` made it: DIR/.mpavs-devnet).\n"
+         "      2. Starts the AVS chain (anvil --hardfork osaka --block-time 1 --chain-id 31337: the P-256\n"
+         "         precompile verifies quotes on chain) and the proven chain (--block-time 1 --chain-id\n"
+         "         31338) on free loopback ports.\n"
+         "      3. Creates a DEVNET ONLY attestation CA (DIR/devnet-ca), deploys the contracts\n"
+         "         (DIR/deployment.json, with rpcUrl, l2RpcUrl, l2ChainId) and registers the CA's PCK key.\n"
+         "      4. Creates N operators (fresh ECDSA keys funded on the AVS chain, fresh BLS keys in\n"
+         "         eigensdk key files DIR/operators/opK/bls.key.json, mode 0600) and onboards each: test\n"
+         "         tokens, registerAsOperator, deposit, opt-in to quorum 0.\n"
+         "      5. Starts N mpavs-prover (devnet attestation, proving the proven chain from its genesis),\n"
+         "         mpavs-aggregator (type-3 tasks every 5 blocks of chain 31338, threshold 67%) and N\n"
+         "         mpavs-operator (quorum 0 serves task type 3), each with a config file in DIR and its\n"
+         "         output in DIR/logs/<process>.log.\n"
+         "      6. Shows every confirmed state (type, task, proven block, digest, signers and non-signers\n"
+         "         as op1..opN, confirm tx, latency from task creation) from the aggregator's\n"
+         "         mpavs_confirmations method (else the StateConfirmed logs), and how long the first took.\n"
+         "         On a terminal the view updates in place; otherwise (or with --no-view) plain lines.\n"
+         "         A process that dies is shown Down with the end of its log.\n"
          "\n"
-         "options:\n"
-         "  --dir DIR              state directory (default <repo>/.devnet)\n"
-         "  --operators N          number of operators and provers, 1..16 (default 4)\n"
-         "  --duration SECONDS     stop after this long (counted from the start)\n"
-         "  --until-confirmed N    stop with exit 0 after N confirmed states; exit 1 if --duration\n"
-         "                         ends first\n"
-         "  --no-view              plain lines even on a terminal\n"
-         "  --from-logs            read StateConfirmed logs even when the aggregator has\n"
-         "                         mpavs_confirmations (no signers or latency then)\n"
+         "    Ctrl-C or SIGTERM stops every process (SIGTERM, then SIGKILL); children also die with it.\n"
          "\n"
-         "exit: 0 done (or stopped by a signal), 1 setup failed or --until-confirmed not reached,\n"
-         "2 bad arguments.");
+         "OPTIONS\n"
+         "      --dir DIR              state directory (default <repo>/.devnet)\n"
+         "      --operators N          number of operators and provers, 1..16 (default 4)\n"
+         "      --duration SECONDS     stop after this long (counted from the start)\n"
+         "      --until-confirmed N    stop with exit 0 after N confirmed states; exit 1 if --duration\n"
+         "                             ends first\n"
+         "      --no-view              plain lines even on a terminal\n"
+         "      --from-logs            read StateConfirmed logs even when the aggregator has\n"
+         "                             mpavs_confirmations (no signers or latency then)\n"
+         "\n"
+         "EXIT STATUS\n"
+         "    0 done (or stopped by a signal); 1 setup failed, --until-confirmed not reached, a devnet is\n"
+         "    already running in DIR, or DIR is not empty and was not made by `devnet up`; 2 bad arguments");
 }
 
 /* ---------------- small helpers ---------------- */
@@ -131,26 +146,90 @@ static int rm_tree(const char *path) {
     return rmdir(path) == 0 ? r : -1;
 }
 
+/* Empty but for the lock file? */
 static bool dir_empty(const char *path) {
     DIR *d = opendir(path);
     if (!d) return false;
     struct dirent *e;
     bool empty = true;
-    while (empty && (e = readdir(d)) != NULL) empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+    while (empty && (e = readdir(d)) != NULL)
+        empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, LOCK);
     closedir(d);
     return empty;
 }
 
-/* Wipe and recreate dir (refusing to wipe a non-empty directory that is not a devnet's). */
+/* Remove everything in dir but the lock file. Returns 0 or -1. */
+static int wipe_contents(const char *dir) {
+    DIR *d = opendir(dir);
+    if (!d) return -1;
+    struct dirent *e;
+    int r = 0;
+    while ((e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, LOCK)) continue;
+        char sub[DV_PATH * 2];
+        dv_fmt(sub, sizeof sub, "%s/%s", dir, e->d_name);
+        if (rm_tree(sub) != 0) r = -1;
+    }
+    closedir(d);
+    return r;
+}
+
+/*
+ * Take DIR's lock (DIR exists): refuse when a running `devnet up` holds it, take over a stale one
+ * (its pid not running), then write our pid. Returns 0 or an exit code (message printed).
+ */
+static int take_lock(const char *dir) {
+    char path[DV_PATH + 32], buf[32] = {0};
+    dv_fmt(path, sizeof path, "%s/%s", dir, LOCK);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) return cli_error("devnet up: cannot open the lock file %s: %s", path, strerror(errno));
+    ssize_t got = pread(fd, buf, sizeof buf - 1, 0);
+    long owner = got > 0 ? strtol(buf, NULL, 10) : 0;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        close(fd);
+        if (e == EWOULDBLOCK)
+            return cli_error("devnet up: a devnet is already running in %s (pid %ld, lock %s): stop it first "
+                             "(Ctrl-C in its terminal, or kill %ld), or use another --dir", dir, owner, path, owner);
+        return cli_error("devnet up: cannot lock %s: %s", path, strerror(e));
+    }
+    if (owner > 0 && owner != (long)getpid())
+        say("stale lock of pid %ld (not running) in %s: taken over", owner, path);
+    char mine[32];
+    int len = snprintf(mine, sizeof mine, "%ld\n", (long)getpid());
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, mine, (size_t)len, 0) != len) {
+        close(fd);
+        return cli_error("devnet up: cannot write the lock file %s: %s", path, strerror(errno));
+    }
+    g_lock_fd = fd; /* held until exit (O_CLOEXEC: the children do not inherit it) */
+    return 0;
+}
+
+/* At a clean end: empty the lock file (no owner); the flock goes with the process. */
+static void release_lock(void) {
+    if (g_lock_fd < 0) return;
+    if (ftruncate(g_lock_fd, 0) != 0) { /* a stale pid is detected at the next start anyway */
+    }
+    close(g_lock_fd);
+    g_lock_fd = -1;
+}
+
+/*
+ * Lock, wipe and recreate dir. A non-empty directory without the marker (not made by `devnet up`)
+ * is never touched; a directory some running `devnet up` holds is refused before anything is wiped.
+ */
 static int prepare_dir(const char *dir) {
     char marker[DV_PATH + 32];
     dv_fmt(marker, sizeof marker, "%s/%s", dir, MARKER);
-    if (is_dir(dir) && !dir_empty(dir)) {
-        if (!is_file(marker, false))
-            return cli_error("devnet up: %s is not empty and was not made by `devnet up`; not wiping it", dir);
-        if (rm_tree(dir) != 0) return cli_error("devnet up: cannot wipe %s: %s", dir, strerror(errno));
-    }
-    static const char *const SUB[] = {"", "/logs", "/operators"};
+    if (is_dir(dir) && !dir_empty(dir) && !is_file(marker, false))
+        return cli_error("devnet up: %s is not empty and was not made by `devnet up` (no %s in it); not wiping "
+                         "it: pick an empty or new --dir", dir, MARKER);
+    if (!is_dir(dir) && mkdir(dir, 0700) != 0)
+        return cli_error("devnet up: cannot create %s: %s", dir, strerror(errno));
+    int rc = take_lock(dir);
+    if (rc) return rc;
+    if (wipe_contents(dir) != 0) return cli_error("devnet up: cannot wipe %s: %s", dir, strerror(errno));
+    static const char *const SUB[] = {"/logs", "/operators"};
     for (size_t i = 0; i < sizeof SUB / sizeof SUB[0]; i++) {
         char p[DV_PATH + 16];
         dv_fmt(p, sizeof p, "%s%s", dir, SUB[i]);
@@ -685,5 +764,6 @@ int cmd_devnet_up(int argc, char **argv) {
     mpavs_rpc_destroy(r->l2);
     mpavs_ecdsa_ctx_destroy(r->ec);
     curl_global_cleanup();
+    release_lock();
     return rc;
 }

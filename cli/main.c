@@ -2,6 +2,8 @@
 #include "cli.h"
 #include "commands.h"
 
+#include "mpavs/version.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -22,10 +24,35 @@ static const cli_command COMMANDS[] = {
     {"evm", "EVM engine: statetest (Ethereum state test fixtures)", cmd_evm},
 };
 
+static void usage(FILE *f) {
+    fputs("NAME\n"
+          "    mpavs - the multi-prover AVS command-line tool\n\n"
+          "SYNOPSIS\n"
+          "    mpavs <command> [options]\n"
+          "    mpavs <command> --help\n"
+          "    mpavs --version | --help\n\n"
+          "DESCRIPTION\n"
+          "    Keys, transactions, contract calls, DCAP quotes and BLS for the multi-prover AVS; operator\n"
+          "    onboarding (mpavs operator) and a whole local AVS (mpavs devnet up). Commands:\n",
+          f);
+    for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
+        fprintf(f, "      %-12s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
+    fputs("\nOPTIONS\n"
+          "    --help      this text (every command takes --help too)\n"
+          "    --version   print the version: mpavs <version> (libmpavs <version>, <build id>)\n\n"
+          "EXIT STATUS\n"
+          "    0 success; 1 runtime failure (a node, a file, a transaction); 2 usage or configuration error\n",
+          f);
+}
+
 int main(int argc, char **argv) {
     if (argc >= 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version"))) {
-        puts("mpavs 0.1.0");
+        puts(MPAVS_VERSION_LINE("mpavs"));
         return 0;
+    }
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
     }
     return cli_dispatch("mpavs", COMMANDS, sizeof COMMANDS / sizeof COMMANDS[0], argc, argv);
 }

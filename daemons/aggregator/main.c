@@ -11,6 +11,8 @@
 #include "common/runtime.h"
 #include "common/signals.h"
 
+#include "mpavs/version.h"
+
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -26,8 +28,7 @@ static void usage(FILE *f) {
           "SYNOPSIS\n"
           "    mpavs-aggregator --config FILE [--log-level LEVEL] [--init] [--check-db]\n"
           "    mpavs-aggregator --check-config FILE\n"
-          "    mpavs-aggregator --print-config-template\n"
-          "    mpavs-aggregator --version\n\n"
+          "    mpavs-aggregator --print-config-template | --print-config-reference | --version | --help\n\n"
           "DESCRIPTION\n"
           "    Serves aggregator_fetchTask, aggregator_submitTask and aggregator_submitMetrics\n"
           "    (JSON-RPC 2.0 over HTTP, the reference aggregator's wire format) on ListenAddr.\n"
@@ -48,7 +49,9 @@ static void usage(FILE *f) {
           "    --log-level LEVEL         debug, info, warn or error (overrides LogLevel)\n"
           "    --init                    create an empty database even where DatabasePath.created says\n"
           "                              one existed (after a restore failed; the history is lost)\n"
-          "    --check-db                run SQLite's integrity_check at start (default: quick_check)\n\n"
+          "    --check-db                run SQLite's integrity_check at start (default: quick_check)\n"
+          "    --version, -v             print the version\n"
+          "    --help, -h                this text\n\n"
           "ENVIRONMENT\n"
           "    MPAVS_AGGREGATOR_ECDSA_KEY   the state confirmer's key (overrides the file)\n\n"
           "SIGNALS\n"
@@ -72,10 +75,12 @@ static json_t *no_methods(void *user, const char *method, json_t *params, drpc_e
     return drpc_fail(err, DRPC_METHOD_NOT_FOUND, "the method %s does not exist/is not available", method);
 }
 
-static bool load(agg_config *c, const char *path) {
+/* check: --check-config. Warnings are a list for a person when checking or failing, else key=value log lines. */
+static bool load(agg_config *c, const char *path, bool check) {
     char errors[4096];
     bool ok = agg_config_load(c, path, errors, sizeof errors);
-    if (c->warnings[0]) fprintf(stderr, "%s: warnings:\n%s", path, c->warnings);
+    if (c->warnings[0] && (check || !ok)) fprintf(stderr, "%s: warnings:\n%s", path, c->warnings);
+    else if (c->warnings[0]) dlog_lines(DLOG_WARN, "config_warning", path, c->warnings);
     if (!ok) fprintf(stderr, "%s: configuration problems:\n%s", path, errors);
     return ok;
 }
@@ -97,7 +102,7 @@ int main(int argc, char **argv) {
             dcf_print_reference(stdout, &agg_config_table);
             return 0;
         } else if (!strcmp(argv[i], "--version") || !strcmp(argv[i], "-v")) {
-            puts(AGG_VERSION);
+            puts(MPAVS_VERSION_LINE("mpavs-aggregator"));
             return 0;
         } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage(stdout);
@@ -110,16 +115,16 @@ int main(int argc, char **argv) {
     }
     static agg_daemon d;
     if (check) {
-        bool ok = load(&d.cfg, check);
+        bool ok = load(&d.cfg, check, true);
         agg_config_wipe(&d.cfg);
-        if (ok) printf("%s: OK\n", check);
+        if (ok) printf("%s: configuration is valid%s\n", check, d.cfg.warnings[0] ? " (with warnings)" : "");
         return ok ? 0 : 2;
     }
     if (!config) {
         usage(stderr);
         return 2;
     }
-    if (!load(&d.cfg, config)) return 2;
+    if (!load(&d.cfg, config, false)) return 2;
     dlog_level lvl = d.cfg.log_level;
     if (level && !dlog_parse_level(level, &lvl)) {
         fprintf(stderr, "mpavs-aggregator: --log-level: debug, info, warn or error\n");

@@ -78,3 +78,22 @@ const char *dlog_quote(char *out, size_t cap, const char *value) {
     out[o] = 0;
     return out;
 }
+
+void dlog_lines(dlog_level lvl, const char *event, const char *file, const char *text) {
+    char line[1024], q[1100], fq[600];
+    dlog_quote(fq, sizeof fq, file);
+    for (const char *p = text ? text : ""; *p;) {
+        size_t n = strcspn(p, "\n");
+        const char *s = p;
+        while (s < p + n && *s == ' ') s++;
+        size_t m = (size_t)(p + n - s);
+        if (m) {
+            if (m >= sizeof line) m = sizeof line - 1;
+            memcpy(line, s, m);
+            line[m] = 0;
+            dlog(lvl, event, "file=%s problem=%s", fq, dlog_quote(q, sizeof q, line));
+        }
+        p += n;
+        if (*p == '\n') p++;
+    }
+}

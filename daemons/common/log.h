@@ -24,6 +24,11 @@ bool dlog_parse_level(const char *s, dlog_level *lvl);
 void dlog(dlog_level lvl, const char *event, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /**
+ * Log each non-empty line of text (leading spaces dropped) as one event with fields
+ * file=<file> problem="<line>" (configuration warnings at start-up, one line per problem).
+ */
+void dlog_lines(dlog_level lvl, const char *event, const char *file, const char *text);
+/**
  * Quote a value for a key=value field: "..." with \" \\ and control characters escaped,
  * truncated to fit. Out: out (cap bytes, NUL-terminated). Returns out.
  */

@@ -50,6 +50,39 @@ mpavs_rpc *op_chain_client(const char *url) {
     return mpavs_rpc_create(url, &opt);
 }
 
+void op_url_redacted(char *out, size_t cap, const char *url) {
+    const char *p = url ? url : "";
+    const char *sep = strstr(p, "://");
+    int scheme = sep ? (int)(sep - p) + 3 : 0;
+    const char *host = p + scheme;
+    size_t n = strcspn(host, "/?#");
+    const char *at = memchr(host, '@', n); /* user:password@host */
+    if (at) {
+        n -= (size_t)(at + 1 - host);
+        host = at + 1;
+    }
+    snprintf(out, cap, "%.*s%.*s%s", scheme, p, (int)n, host, host[n] && strcmp(host + n, "/") ? "/..." : "");
+}
+
+void op_url_scrub(char *text, size_t cap, const char *url) {
+    if (!url || !*url) return;
+    char where[200], out[1024];
+    op_url_redacted(where, sizeof where, url);
+    size_t ul = strlen(url), o = 0;
+    for (const char *p = text; *p && o + 1 < sizeof out;) {
+        if (strncmp(p, url, ul) == 0) {
+            int n = snprintf(out + o, sizeof out - o, "%s", where);
+            o += n > 0 ? (size_t)n : 0;
+            if (o >= sizeof out) o = sizeof out - 1;
+            p += ul;
+        } else {
+            out[o++] = *p++;
+        }
+    }
+    out[o] = 0;
+    snprintf(text, cap, "%s", out);
+}
+
 static const char *const CALL_SIG_TEXT[OP_NSIGS] = {
     [OP_SIG_BLS_APK_REGISTRY] = "blsApkRegistry()(address)",
     [OP_SIG_STAKE_REGISTRY] = "stakeRegistry()(address)",
@@ -141,7 +174,7 @@ static bool call_word(op *o, mpavs_rpc *rpc, int chain, const mpavs_address *to,
     return true;
 }
 
-static bool load_key(op *o, char *msg, size_t cap) {
+bool op_load_key(op *o, char *msg, size_t cap) {
     mpavs_error why = {0}; /* keystore errors hold no data: nothing to clear */
     bool pub_matches = false;
     int r = mpavs_keystore_bls_load(o->bls_sk, &pub_matches, &why, o->cfg.bls_key_file,
@@ -173,17 +206,28 @@ static bool load_key(op *o, char *msg, size_t cap) {
 static bool chain_info(op *o, mpavs_rpc *rpc, int chain, const char *url, uint64_t *id, char *msg, size_t cap) {
     mpavs_error e = {0};
     int r = MPAVS_RPC_ERR_TRANSPORT;
-    for (int attempt = 0; attempt < 5 && !drt_stopped(o->stop); attempt++) {
+    const char *field = chain ? "AttestationLayerRpcURL" : "EthRpcUrl";
+    char where[200], q[600];
+    op_url_redacted(where, sizeof where, url);
+    for (int attempt = 0; attempt < OP_STARTUP_RPC_ATTEMPTS && !drt_stopped(o->stop); attempt++) {
         double t0 = now_s();
         r = mpavs_rpc_chain_id(rpc, id, &e);
         op_rpc_observe(o, "eth_chainId", chain, now_s() - t0, r == 0);
         if (r != MPAVS_RPC_ERR_TRANSPORT) break;
-        mpavs_error_clear(&e);
-        op_sleep(o, 1000L << attempt);
+        op_url_scrub(e.message, sizeof e.message, url);
+        if (attempt + 1 < OP_STARTUP_RPC_ATTEMPTS) {
+            long wait = 1000L << attempt;
+            dlog(DLOG_WARN, "rpc_unreachable", "field=%s url=%s attempt=%d attempts=%d retry_in_ms=%ld error=%s "
+                 "action=\"start the node or fix %s; the operator exits after the last attempt\"", field, where,
+                 attempt + 1, OP_STARTUP_RPC_ATTEMPTS, wait, dlog_quote(q, sizeof q, e.message), field);
+            mpavs_error_clear(&e);
+            op_sleep(o, wait);
+        }
     }
     if (r) {
-        snprintf(msg, cap, "%s %s: eth_chainId failed (%s: %s): check the URL and that the node is running",
-                 chain ? "AttestationLayerRpcURL" : "EthRpcUrl", url, mpavs_rpc_strerror(r), e.message);
+        op_url_scrub(e.message, sizeof e.message, url);
+        snprintf(msg, cap, "%s %s: eth_chainId failed after %d attempts (%s: %s): check the URL and that the node "
+                 "is running", field, where, OP_STARTUP_RPC_ATTEMPTS, mpavs_rpc_strerror(r), e.message);
         mpavs_error_clear(&e);
         return false;
     }
@@ -315,7 +359,6 @@ bool op_prover_metadata(op *o) {
 }
 
 bool op_startup_checks(op *o, char *msg, size_t cap) {
-    if (!load_key(o, msg, cap)) return false;
     char idhex[67];
     if (mpavs_hex_encode(idhex, sizeof idhex, o->operator_id, 32, true)) return false;
     dlog(DLOG_INFO, "bls_key", "file=%s operator_id=%s", o->cfg.bls_key_file, idhex);

@@ -42,9 +42,10 @@ static const dcf_field FIELDS[] = {
      "an address", "The OperatorStateRetriever."},
     {"TEELivenessVerifierAddress", DCF_STRING, false, "the preset profile's", "\"0x0000000000000000000000000000000000000000\"",
      "an address; required without a preset", "The TEELivenessVerifier on the attestation chain."},
-    {"EigenMetricsIpPortAddress", DCF_STRING, true, NULL, "\"127.0.0.1:15682\"", "host:port",
-     "Where /metrics and /proverMetrics listen."},
-    {"NodeApiIpPortAddress", DCF_STRING, false, ":15692", "\":15692\"", "host:port", "Where the EigenLayer node API listens."},
+    {"EigenMetricsIpPortAddress", DCF_STRING, false, "127.0.0.1:9090", "\"127.0.0.1:9090\"", "host:port",
+     "Where /metrics and /proverMetrics listen (loopback unless set; \":PORT\" or 0.0.0.0 is every interface)."},
+    {"NodeApiIpPortAddress", DCF_STRING, false, "127.0.0.1:15692", "\"127.0.0.1:15692\"", "host:port",
+     "Where the EigenLayer node API listens (loopback unless set)."},
     {"QuorumTaskTypes", DCF_OBJECT, false, "{\"0\":1,\"1\":2}", "{\"0\": 1, \"1\": 2}", "quorum number → task type 1..3",
      "mpavs: which task type each quorum signs (devnet: {\"0\":3})."},
     {"StateFile", DCF_STRING, false, "operator-state.json beside the config", "null", NULL,
@@ -306,9 +307,7 @@ bool op_config_load(op_config *cfg, const char *path, const char *level_override
     bool loaded = dconf_load(&c, path);
     if (loaded) {
         dconf_set_nocase(&c, true);
-        char warnings[1024];
-        size_t nw = dcf_apply(&c, &op_config_table, warnings, sizeof warnings);
-        if (nw) fprintf(stderr, "mpavs-operator: %s: %zu warning%s:\n%s", path, nw, nw == 1 ? "" : "s", warnings);
+        cfg->nwarn = dcf_apply(&c, &op_config_table, cfg->warnings, sizeof cfg->warnings);
         url_field(&c, "ProverURL", cfg->prover_url, sizeof cfg->prover_url, true);
         url_field(&c, "AggregatorURL", cfg->aggregator_url, sizeof cfg->aggregator_url, true);
         url_field(&c, "EthRpcUrl", cfg->eth_rpc_url, sizeof cfg->eth_rpc_url, true);
@@ -337,11 +336,11 @@ bool op_config_load(op_config *cfg, const char *path, const char *level_override
                    dconf_str(&c, "EigenMetricsIpPortAddress", "", false));
         copy_field(&c, "NodeApiIpPortAddress", cfg->nodeapi_addr, sizeof cfg->nodeapi_addr,
                    dconf_str(&c, "NodeApiIpPortAddress", "", false));
-        if (!cfg->nodeapi_addr[0]) snprintf(cfg->nodeapi_addr, sizeof cfg->nodeapi_addr, ":15692");
+        if (!cfg->nodeapi_addr[0]) snprintf(cfg->nodeapi_addr, sizeof cfg->nodeapi_addr, "127.0.0.1:15692");
+        if (!cfg->metrics_addr[0]) snprintf(cfg->metrics_addr, sizeof cfg->metrics_addr, "127.0.0.1:9090");
         struct sockaddr_in sa;
         char e[200];
-        if (!cfg->metrics_addr[0]) dconf_error(&c, "EigenMetricsIpPortAddress: required (host:port for /metrics)");
-        else if (!dhttp_parse_listen(cfg->metrics_addr, &sa, e, sizeof e)) dconf_error(&c, "EigenMetricsIpPortAddress: %s", e);
+        if (!dhttp_parse_listen(cfg->metrics_addr, &sa, e, sizeof e)) dconf_error(&c, "EigenMetricsIpPortAddress: %s", e);
         if (!dhttp_parse_listen(cfg->nodeapi_addr, &sa, e, sizeof e)) dconf_error(&c, "NodeApiIpPortAddress: %s", e);
         const mpavs_preset *pp = cfg->preset ? mpavs_preset_by_network(cfg->preset) : NULL;
         quorum_task_types(&c, cfg, pp ? pp->quorum_task_types : "{\"0\":1,\"1\":2}");

@@ -330,6 +330,7 @@ void *op_liveness_thread(void *arg) {
             mpavs_sender_options so = {.chain_id = o->att_chain_id, .poll_interval_ms = 500, .cancel = drt_stop_flag(o->stop)};
             int r = mpavs_sender_create(&L.sender, &e, L.rpc, o->cfg.att_key, &so);
             if (r) {
+                op_url_scrub(e.message, sizeof e.message, o->cfg.att_rpc_url);
                 dlog(DLOG_WARN, "liveness_error", "attempt=%u error=\"transaction sender: %s %s\"", attempt + 1,
                      mpavs_sender_strerror(r), e.message);
                 mpavs_error_clear(&e);
@@ -354,8 +355,11 @@ void *op_liveness_thread(void *arg) {
         }
         char q[1000];
         long delay = op_backoff_ms(attempt++, 1000, 300000);
-        dlog(DLOG_WARN, "liveness_error", "attempt=%u retry_in_ms=%ld error=%s", attempt, delay,
-             dlog_quote(q, sizeof q, msg));
+        op_url_scrub(msg, sizeof msg, o->cfg.att_rpc_url);
+        op_url_scrub(msg, sizeof msg, o->cfg.prover_url);
+        dlog(DLOG_WARN, "liveness_error", "attempt=%u retry_in_ms=%ld error=%s action=\"no task is signed without a "
+             "valid liveness proof: fix what the error names (prover, AttestationLayerRpcURL, the attestation "
+             "account's balance, TEELivenessVerifierAddress)\"", attempt, delay, dlog_quote(q, sizeof q, msg));
         wait_ms(o, delay);
     }
     mpavs_contracts_clear(&L.ctx);

@@ -10,6 +10,7 @@
 #include "common/signals.h"
 
 #include "mpavs/common.h"
+#include "mpavs/version.h"
 
 #include <curl/curl.h>
 #include <inttypes.h>
@@ -40,25 +41,58 @@ const char *op_type_name(uint64_t type) {
 
 /* ---------------- monitor thread ---------------- */
 
+/*
+ * Every OP_MONITOR_MS: the prover (prover_metadata) and both chains (eth_blockNumber). A failure
+ * that stops work is a warning at once (the first failed check) and again every
+ * OP_MONITOR_REPEAT checks while it lasts, with the failure count and what to do; recovery is an
+ * info line with how many checks failed.
+ */
+#define OP_MONITOR_MS 5000
+#define OP_MONITOR_REPEAT 12 /* a minute */
+
 void *op_monitor_thread(void *arg) {
     op *o = arg;
     mpavs_rpc *avs = op_chain_client(o->cfg.eth_rpc_url), *att = op_chain_client(o->cfg.att_rpc_url);
     time_t last_minute = time(NULL), last_push = 0;
+    unsigned prover_fail = 0, rpc_fail[2] = {0, 0};
+    char where[200], q[600];
     while (!drt_stopped(o->stop)) {
-        op_svc_status before = op_svc_get(o, SVC_PROVER);
-        if (op_prover_metadata(o) && before == SVC_DOWN) {
-            dlog(DLOG_INFO, "prover_back", "action=\"re-checking the liveness proof\"");
+        bool prover_ok = op_prover_metadata(o);
+        if (drt_stopped(o->stop)) break;
+        op_url_redacted(where, sizeof where, o->cfg.prover_url);
+        if (prover_ok && prover_fail) {
+            dlog(DLOG_INFO, "prover_back", "url=%s failed_checks=%u action=\"re-checking the liveness proof\"", where,
+                 prover_fail);
             op_liveness_poke(o);
+        } else if (!prover_ok && prover_fail++ % OP_MONITOR_REPEAT == 0) {
+            dlog(DLOG_WARN, "prover_unreachable", "url=%s failed_checks=%u down_for_s=%u action=\"no task is proved "
+                 "and the liveness proof is not renewed until it answers: start mpavs-prover (systemctl start "
+                 "mpavs-prover) or fix ProverURL\"", where, prover_fail, (prover_fail - 1) * (OP_MONITOR_MS / 1000));
         }
+        if (prover_ok) prover_fail = 0;
         mpavs_rpc *c[2] = {avs, att};
+        static const char *const FIELD[2] = {"EthRpcUrl", "AttestationLayerRpcURL"};
         for (int i = 0; i < 2; i++) {
             uint64_t n;
+            mpavs_error e = {0};
             struct timespec t0, t1;
             clock_gettime(CLOCK_MONOTONIC, &t0);
-            int r = c[i] ? mpavs_rpc_block_number(c[i], &n, NULL) : MPAVS_RPC_ERR_ARG;
+            int r = c[i] ? mpavs_rpc_block_number(c[i], &n, &e) : MPAVS_RPC_ERR_ARG;
             clock_gettime(CLOCK_MONOTONIC, &t1);
             op_rpc_observe(o, "eth_blockNumber", i,
                            (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, r == 0);
+            op_url_redacted(where, sizeof where, i ? o->cfg.att_rpc_url : o->cfg.eth_rpc_url);
+            op_url_scrub(e.message, sizeof e.message, i ? o->cfg.att_rpc_url : o->cfg.eth_rpc_url);
+            if (r == 0 && rpc_fail[i]) {
+                dlog(DLOG_INFO, "rpc_back", "field=%s url=%s failed_checks=%u", FIELD[i], where, rpc_fail[i]);
+            } else if (r && !drt_stopped(o->stop) && rpc_fail[i]++ % OP_MONITOR_REPEAT == 0) {
+                dlog(DLOG_WARN, "rpc_unreachable", "field=%s url=%s failed_checks=%u retries=%u error=%s action=\"%s "
+                     "until it answers: start the node or fix %s\"", FIELD[i], where, rpc_fail[i], rpc_fail[i] - 1,
+                     dlog_quote(q, sizeof q, e.message[0] ? e.message : mpavs_rpc_strerror(r)),
+                     i ? "the liveness proof cannot be renewed" : "registration and stakes are not read", FIELD[i]);
+            }
+            if (r == 0) rpc_fail[i] = 0;
+            mpavs_error_clear(&e);
         }
         time_t now = time(NULL);
         if (now - last_minute >= 60) {
@@ -72,11 +106,103 @@ void *op_monitor_thread(void *arg) {
             last_push = now;
             op_submit_metrics(o);
         }
-        op_sleep(o, 5000);
+        op_sleep(o, OP_MONITOR_MS);
     }
     mpavs_rpc_destroy(avs);
     mpavs_rpc_destroy(att);
     return NULL;
+}
+
+/* ---------------- --check-config ---------------- */
+
+/* A listen address on every interface (Go-style ":PORT" or 0.0.0.0). */
+static bool op_listen_is_public(const char *addr) {
+    return addr[0] == ':' || strncmp(addr, "0.0.0.0:", 8) == 0;
+}
+
+/* One endpoint: "ok" or "unreachable" on stdout. Returns reachable. */
+static bool check_chain(const char *field, const char *url) {
+    char where[200];
+    op_url_redacted(where, sizeof where, url);
+    mpavs_rpc *rpc = op_chain_client(url);
+    uint64_t id = 0;
+    mpavs_error e = {0};
+    int r = rpc ? mpavs_rpc_chain_id(rpc, &id, &e) : MPAVS_RPC_ERR_ARG;
+    op_url_scrub(e.message, sizeof e.message, url);
+    if (r == 0) printf("  ok           %-24s %s (chain id %" PRIu64 ")\n", field, where, id);
+    else printf("  unreachable  %-24s %s: %s%s%s\n", field, where, mpavs_rpc_strerror(r), e.message[0] ? ": " : "",
+                e.message);
+    mpavs_error_clear(&e);
+    mpavs_rpc_destroy(rpc);
+    return r == 0;
+}
+
+/* A JSON-RPC server answers (a method error still proves it is there). */
+static bool check_jsonrpc(op *o, const char *field, const char *url, const char *method) {
+    char where[200];
+    op_url_redacted(where, sizeof where, url);
+    json_t *res = NULL;
+    op_rpc_err e;
+    memset(&e, 0, sizeof e);
+    bool ok = op_jsonrpc(o, url, method, NULL, 5000, &res, &e) || !e.transport;
+    op_url_scrub(e.message, sizeof e.message, url);
+    json_decref(res);
+    if (ok) printf("  ok           %-24s %s\n", field, where);
+    else printf("  unreachable  %-24s %s: %s\n", field, where, e.message);
+    return ok;
+}
+
+/*
+ * --check-config after the configuration parsed: the attestation key is a valid secp256k1 key and
+ * the BLS key file decrypts with the configured password (exit 2 otherwise: restarting cannot help),
+ * then, unless offline, every endpoint answers (exit 1 otherwise).
+ */
+static int check_config(op *o, const char *path, bool offline) {
+    char msg[1200];
+    int rc = 2;
+    static drt_stop stop;
+    if (!drt_stop_init(&stop)) return 1;
+    o->stop = &stop;
+    o->ecdsa = mpavs_ecdsa_ctx_create();
+    if (!o->ecdsa || mpavs_ecdsa_seckey_to_address(o->ecdsa, &o->att_addr, o->cfg.att_key) != MPAVS_ECDSA_OK) {
+        fprintf(stderr, "mpavs-operator: %s: AttestationLayerEcdsaKey: not a valid secp256k1 private key\n", path);
+        goto out;
+    }
+    if (!op_load_key(o, msg, sizeof msg)) {
+        fprintf(stderr, "mpavs-operator: %s: %s\n", path, msg);
+        goto out;
+    }
+    mpavs_wipe(o->bls_sk, sizeof o->bls_sk);
+    printf("%s: configuration is valid (%zu quorum%s mapped%s%s; BLS key file decrypts, attestation key usable)\n",
+           path, o->cfg.nqt, o->cfg.nqt == 1 ? "" : "s", o->cfg.preset ? ", preset " : "",
+           o->cfg.preset ? o->cfg.preset : "");
+    printf("listen: metrics %s%s, node API %s%s\n", o->cfg.metrics_addr,
+           op_listen_is_public(o->cfg.metrics_addr) ? " (every interface)" : "", o->cfg.nodeapi_addr,
+           op_listen_is_public(o->cfg.nodeapi_addr) ? " (every interface)" : "");
+    rc = 0;
+    if (offline) {
+        printf("endpoints: not checked (--offline)\n");
+        goto out;
+    }
+    printf("endpoints:\n");
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    bool ok = check_chain("EthRpcUrl", o->cfg.eth_rpc_url);
+    ok &= check_chain("AttestationLayerRpcURL", o->cfg.att_rpc_url);
+    ok &= check_jsonrpc(o, "ProverURL", o->cfg.prover_url, "prover_metadata");
+    ok &= check_jsonrpc(o, "AggregatorURL", o->cfg.aggregator_url, "mpavs_status");
+    curl_global_cleanup();
+    if (!ok) {
+        fprintf(stderr, "mpavs-operator: %s: an endpoint is unreachable (start it or fix the URL; --offline skips "
+                "these checks)\n", path);
+        rc = 1;
+    }
+out:
+    mpavs_wipe(o->bls_sk, sizeof o->bls_sk);
+    op_config_wipe(&o->cfg);
+    mpavs_ecdsa_ctx_destroy(o->ecdsa);
+    o->ecdsa = NULL;
+    drt_stop_destroy(&stop);
+    return rc;
 }
 
 /* ---------------- command line ---------------- */
@@ -86,7 +212,7 @@ static void usage(FILE *f) {
           "    mpavs-operator - Multi-Prover AVS operator daemon (liveness, tasks, metrics, node API)\n\n"
           "SYNOPSIS\n"
           "    mpavs-operator --config FILE [--log-level LEVEL]\n"
-          "    mpavs-operator --check-config FILE\n"
+          "    mpavs-operator --check-config FILE [--offline]\n"
           "    mpavs-operator --print-config-template | --print-config-reference | --version | --help\n\n"
           "DESCRIPTION\n"
           "    Keeps the operator's BLS key attested on the attestation layer (TEELivenessVerifier\n"
@@ -96,7 +222,10 @@ static void usage(FILE *f) {
           "    Prometheus metrics (/metrics, /proverMetrics) and the EigenLayer node API (/eigen/node...).\n\n"
           "OPTIONS\n"
           "    --config FILE            run with this JSON configuration\n"
-          "    --check-config FILE      validate FILE, print every problem, exit 0 or 2 (no network)\n"
+          "    --check-config FILE      validate FILE (every problem printed), decrypt the BLS key file with\n"
+          "                             the configured password, check the attestation key, then check that\n"
+          "                             EthRpcUrl, AttestationLayerRpcURL, ProverURL and AggregatorURL answer\n"
+          "    --offline                with --check-config: skip the endpoint checks (no network)\n"
           "    --print-config-template  print a configuration template (JSON)\n"
           "    --print-config-reference print the configuration fields (Markdown table)\n"
           "    --log-level LEVEL        debug, info, warn or error (overrides LogLevel)\n"
@@ -108,7 +237,8 @@ static void usage(FILE *f) {
           "    ProverURL, AggregatorURL, BlsKeyFile (~/ expanded), BlsKeyPassword, EthRpcUrl,\n"
           "    AttestationLayerRpcURL, AttestationLayerEcdsaKey (hex, 0x optional), AttestationLayerProfile,\n"
           "    RegistryCoordinatorAddress, OperatorStateRetrieverAddress, TEELivenessVerifierAddress,\n"
-          "    EigenMetricsIpPortAddress, NodeApiIpPortAddress (default :15692); Identifier is ignored.\n"
+          "    EigenMetricsIpPortAddress (default 127.0.0.1:9090), NodeApiIpPortAddress (default\n"
+          "    127.0.0.1:15692; both loopback unless set, \":PORT\" is every interface); Identifier is ignored.\n"
           "    mpavs extensions: BlsKeyPasswordFile, AttestationLayerEcdsaKeyFile, QuorumTaskTypes\n"
           "    (default {\"0\":1,\"1\":2}), StateFile (default operator-state.json beside the config),\n"
           "    LogLevel, AttestationLowBalanceWei (default 10^16), FetchTaskMaxWaitSecs (default 30).\n"
@@ -123,18 +253,24 @@ static void usage(FILE *f) {
           "    SIGHUP            logged (event=sighup_ignored) and otherwise ignored: the configuration is\n"
           "                      read at start only; restart to apply a change\n\n"
           "EXIT STATUS\n"
-          "    0 stopped by a signal or config valid; 1 a start-up check failed; 2 bad arguments or config\n",
+          "    0  stopped by a signal, or --check-config passed\n"
+          "    1  runtime failure: a chain, prover or aggregator check failed at start-up (or, with\n"
+          "       --check-config, an endpoint is unreachable); systemd restarts it\n"
+          "    2  bad arguments or configuration, including a BLS key file that does not decrypt with the\n"
+          "       configured password or an unusable attestation key: restarting cannot help\n"
+          "       (the contrib/ unit has RestartPreventExitStatus=2)\n",
           f);
 }
 
 int main(int argc, char **argv) {
     const char *cfg_path = NULL, *check_path = NULL, *level_arg = NULL;
+    bool offline = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
             return 0;
         } else if (strcmp(argv[i], "--version") == 0) {
-            printf("mpavs-operator %s\n", OP_VERSION);
+            puts(MPAVS_VERSION_LINE("mpavs-operator"));
             return 0;
         } else if (strcmp(argv[i], "--print-config-template") == 0) {
             op_config_template(stdout);
@@ -148,6 +284,8 @@ int main(int argc, char **argv) {
             check_path = argv[++i];
         } else if (strcmp(argv[i], "--log-level") == 0 && i + 1 < argc) {
             level_arg = argv[++i];
+        } else if (strcmp(argv[i], "--offline") == 0) {
+            offline = true;
         } else {
             fprintf(stderr, "mpavs-operator: unknown or incomplete argument: %s (see --help)\n", argv[i]);
             return 2;
@@ -168,18 +306,18 @@ int main(int argc, char **argv) {
     o->config_path = path;
     static char errs[4096];
     size_t nerr = 0;
-    if (!op_config_load(&o->cfg, path, level_arg, errs, sizeof errs, &nerr)) {
+    bool loaded = op_config_load(&o->cfg, path, level_arg, errs, sizeof errs, &nerr);
+    if (o->cfg.nwarn && (check_path || !loaded)) /* for a person; a running daemon logs them key=value */
+        fprintf(stderr, "mpavs-operator: %s: %zu warning%s:\n%s", path, o->cfg.nwarn, o->cfg.nwarn == 1 ? "" : "s",
+                o->cfg.warnings);
+    if (!loaded) {
         fprintf(stderr, "mpavs-operator: %s: %zu configuration problem%s:\n%s", path, nerr, nerr == 1 ? "" : "s",
                 errs);
         return 2;
     }
-    if (check_path) {
-        printf("%s: configuration is valid (%zu quorum%s mapped%s%s)\n", path, o->cfg.nqt, o->cfg.nqt == 1 ? "" : "s",
-               o->cfg.preset ? ", preset " : "", o->cfg.preset ? o->cfg.preset : "");
-        op_config_wipe(&o->cfg);
-        return 0;
-    }
+    if (check_path) return check_config(o, path, offline);
     dlog_set_level(o->cfg.level);
+    dlog_lines(DLOG_WARN, "config_warning", path, o->cfg.warnings);
     curl_global_init(CURL_GLOBAL_DEFAULT);
     int rc = 1;
     char msg[1200], q[1300];
@@ -195,7 +333,17 @@ int main(int argc, char **argv) {
     if (!dsig_install(&stop)) goto out;
     o->ecdsa = mpavs_ecdsa_ctx_create();
     if (!o->ecdsa || mpavs_ecdsa_seckey_to_address(o->ecdsa, &o->att_addr, o->cfg.att_key) != MPAVS_ECDSA_OK) {
-        fprintf(stderr, "mpavs-operator: AttestationLayerEcdsaKey: unusable key\n");
+        dlog(DLOG_ERROR, "config_invalid", "field=AttestationLayerEcdsaKey error=\"not a valid secp256k1 private "
+             "key\" action=\"fix the key; restarting cannot help\"");
+        fprintf(stderr, "mpavs-operator: AttestationLayerEcdsaKey: not a valid secp256k1 private key\n");
+        rc = 2;
+        goto out;
+    }
+    if (!op_load_key(o, msg, sizeof msg)) { /* a configuration problem: exit 2, no restart loop */
+        dlog(DLOG_ERROR, "config_invalid", "field=BlsKeyFile error=%s action=\"fix the file or its password; "
+             "restarting cannot help\"", dlog_quote(q, sizeof q, msg));
+        fprintf(stderr, "mpavs-operator: %s\n", msg);
+        rc = 2;
         goto out;
     }
     if (!op_state_load(o, msg, sizeof msg)) {
@@ -209,6 +357,12 @@ int main(int argc, char **argv) {
         dlog(DLOG_ERROR, "startup_failed", "error=%s", dlog_quote(q, sizeof q, msg));
         fprintf(stderr, "mpavs-operator: %s\n", msg);
         goto out;
+    }
+    for (int i = 0; i < 2; i++) {
+        const char *a = i ? o->cfg.nodeapi_addr : o->cfg.metrics_addr;
+        if (op_listen_is_public(a))
+            dlog(DLOG_WARN, "listen_public", "field=%s addr=%s note=\"reachable on every interface: firewall the "
+                 "port or set 127.0.0.1:PORT\"", i ? "NodeApiIpPortAddress" : "EigenMetricsIpPortAddress", a);
     }
     char acs[43];
     mpavs_address_to_checksum(acs, &o->att_addr);

@@ -53,6 +53,8 @@ typedef struct {
     uint64_t fetch_wait_secs; /* max_wait_secs asked of the aggregator */
     const char *preset;       /* network of the matching preset, or NULL */
     char preset_tlv[64];      /* the preset profile's TEELivenessVerifier when the configured one differs */
+    char warnings[1024]; /* configuration warnings, one per line (main.c prints or logs them) */
+    size_t nwarn;
 } op_config;
 
 /* The configuration's field table (daemons/common/config_table.h: key rules, template, reference). */
@@ -157,6 +159,12 @@ bool op_jsonrpc(op *o, const char *url, const char *method, json_t *params, long
 
 /* A client for url with short timeouts (AVS or attestation chain). */
 mpavs_rpc *op_chain_client(const char *url);
+/* eth_chainId attempts at start-up before giving up (1+2+4+8 s between them; each failure is a warning). */
+#define OP_STARTUP_RPC_ATTEMPTS 5
+/* url for a log line: scheme://host[:port], without credentials, path or query (API keys live there). */
+void op_url_redacted(char *out, size_t cap, const char *url);
+/* Replace every occurrence of url in text (cap bytes) with op_url_redacted's form. */
+void op_url_scrub(char *text, size_t cap, const char *url);
 /* The eth_call signatures the operator uses; op_call parses them once per process. */
 typedef enum {
     OP_SIG_BLS_APK_REGISTRY,        /* blsApkRegistry()(address) */
@@ -181,7 +189,12 @@ bool op_call(op *o, mpavs_rpc *rpc, int chain, const mpavs_address *to, op_sig s
              mpavs_abi_value **ret, char *msg, size_t cap);
 /* Record one chain RPC (metrics): method, chain, duration, success. */
 void op_rpc_observe(op *o, const char *method, int chain, double seconds, bool ok);
-/* Start-up checks: registration, ids, quorums, chain ids, prover. Returns false with msg set. */
+/*
+ * Decrypt BlsKeyFile with the configured password into o->bls_sk and derive the public key and
+ * operator id; the password is wiped. Returns false with msg set (a configuration problem).
+ */
+bool op_load_key(op *o, char *msg, size_t cap);
+/* Start-up checks (after op_load_key): registration, ids, quorums, chain ids, prover. Returns false with msg set. */
 bool op_startup_checks(op *o, char *msg, size_t cap);
 /* Refresh the stakes of the operator's quorums (metrics). */
 void op_refresh_stakes(op *o, mpavs_rpc *avs);

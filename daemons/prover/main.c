@@ -55,6 +55,7 @@
 #include "mpavs/hex.h"
 #include "mpavs/keccak.h"
 #include "mpavs/rpc.h"
+#include "mpavs/version.h"
 
 #include <inttypes.h>
 #include <pthread.h>
@@ -460,18 +461,35 @@ static char *metrics(void *user, const char **content_type) {
 /* ---- configuration ---- */
 
 static void usage(FILE *f) {
-    fputs("usage: mpavs-prover --config FILE [--log-level LEVEL]\n"
-          "       mpavs-prover --check-config FILE\n"
-          "       mpavs-prover --print-config-template | --print-config-reference | --help\n\n"
-          "Serves the TEE prover JSON-RPC API (prover_metadata, generateAttestationReport, prover_genContext,\n"
-          "prover_proveTask, da_tryLock, da_putPob) on the configured loopback address. Proves chain-state\n"
-          "tasks (type 3) natively; Scroll (1) and Linea (2) tasks go to external_prover URLs when set.\n"
-          "attestation.provider: devnet (devnet_ca_dir from `mpavs attest devnet-ca`), gramine (dir, default\n"
-          "/dev/attestation) or tdx (dir, default /sys/kernel/config/tsm/report).\n"
-          "Configuration keys match exactly, else ignoring case; unknown keys are warnings. --check-config\n"
-          "reports every problem and exits 0 or 2; --print-config-reference prints the field table.\n"
-          "Stops cleanly on SIGTERM/SIGINT. SIGHUP is logged (event=sighup_ignored) and otherwise ignored:\n"
-          "the configuration is read at start only.\n",
+    fputs("NAME\n"
+          "    mpavs-prover - the multi-prover AVS reference TEE prover\n\n"
+          "SYNOPSIS\n"
+          "    mpavs-prover --config FILE [--log-level LEVEL]\n"
+          "    mpavs-prover --check-config FILE\n"
+          "    mpavs-prover --print-config-template | --print-config-reference | --version | --help\n\n"
+          "DESCRIPTION\n"
+          "    Serves the TEE prover JSON-RPC API (prover_metadata, generateAttestationReport,\n"
+          "    prover_genContext, prover_proveTask, da_tryLock, da_putPob) on the configured loopback\n"
+          "    address. Proves chain-state tasks (type 3) natively; Scroll (1) and Linea (2) tasks go to\n"
+          "    external_prover URLs when set. attestation.provider: devnet (devnet_ca_dir from\n"
+          "    `mpavs attest devnet-ca`), gramine (dir, default /dev/attestation) or tdx (dir, default\n"
+          "    /sys/kernel/config/tsm/report). Configuration keys match exactly, else ignoring case;\n"
+          "    unknown keys are warnings.\n\n"
+          "OPTIONS\n"
+          "    --config FILE, -c FILE   run with this JSON configuration\n"
+          "    --check-config FILE      validate FILE, print every problem, exit 0 or 2\n"
+          "    --print-config-template  print a configuration template (JSON)\n"
+          "    --print-config-reference print the configuration fields (Markdown table)\n"
+          "    --log-level LEVEL        debug, info, warn or error (overrides the config)\n"
+          "    --version                print the version\n"
+          "    --help                   this text\n\n"
+          "SIGNALS\n"
+          "    SIGTERM, SIGINT   stop cleanly\n"
+          "    SIGHUP            logged (event=sighup_ignored) and otherwise ignored: the configuration is\n"
+          "                      read at start only; restart to apply a change\n\n"
+          "EXIT STATUS\n"
+          "    0 stopped by a signal or configuration valid; 1 runtime failure (start-up, attestation\n"
+          "    provider, listen address); 2 bad arguments or configuration\n",
           f);
 }
 
@@ -513,6 +531,9 @@ int main(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--version") == 0) {
+            puts(MPAVS_VERSION_LINE("mpavs-prover"));
             return 0;
         } else if (strcmp(argv[i], "--print-config-template") == 0) {
             dcf_print_template(stdout, &prover_config);
@@ -589,7 +610,10 @@ int main(int argc, char **argv) {
     }
     p->scroll_url = dconf_str(&c, "external_prover.scroll", NULL, false);
     p->linea_url = dconf_str(&c, "external_prover.linea", NULL, false);
-    if (nwarn) fprintf(stderr, "mpavs-prover: %s: %zu warning%s:\n%s", cfg_path, nwarn, nwarn == 1 ? "" : "s", warnings);
+    if (nwarn && (check_only || dconf_failed(&c)))
+        fprintf(stderr, "mpavs-prover: %s: %zu warning%s:\n%s", cfg_path, nwarn, nwarn == 1 ? "" : "s", warnings);
+    else if (nwarn)
+        dlog_lines(DLOG_WARN, "config_warning", cfg_path, warnings);
     if (dconf_failed(&c)) {
         fprintf(stderr, "mpavs-prover: %s: %zu configuration problem%s:\n%s", cfg_path, c.nerrors,
                 c.nerrors == 1 ? "" : "s", c.errors);

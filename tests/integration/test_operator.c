@@ -6,7 +6,11 @@
  * overriding an explicit TEELivenessVerifier), refusal of an unregistered operator, liveness
  * submitted and renewed on chain, the node API (prover Down/Up), metrics, retries against a
  * closed aggregator port without busy looping, a type-3 task signed and submitted to a stand-in
- * aggregator (and not signed twice after a restart), and SIGTERM.
+ * aggregator (and not signed twice after a restart), and SIGTERM. Observability (issue 16): a warning
+ * within 10 s when the prover or the RPC node stops under a running operator, one per failed
+ * eth_chainId attempt at start-up (no URL path logged), --check-config decrypting the BLS key (wrong
+ * password: exit 2, and the daemon too), checking every endpoint unless --offline, loopback listen
+ * defaults, configuration warnings of a running daemon as key=value lines.
  */
 #include "anvil.h"
 #include "harness.h"
@@ -147,7 +151,7 @@ static bool learn_enclave(bool add_pck) {
 }
 
 static char opcfg[256], oplog[256], metrics_url[64], nodeapi_url[64], agg_url[64], state_path[256];
-static const char *cfg_prover_url = prover_url, *cfg_quorums = "{\"0\":3}";
+static const char *cfg_prover_url = prover_url, *cfg_quorums = "{\"0\":3}", *cfg_rpc_url; /* NULL: anvil's */
 
 static void write_config(const char *path, const char *key, const char *aggregator, int mport, int nport) {
     char rc[43], tlv[43];
@@ -158,10 +162,12 @@ static void write_config(const char *path, const char *key, const char *aggregat
     fprintf(f, "{\"ProverURL\":\"%s\",\"AggregatorURL\":\"%s\",\"BlsKeyFile\":\"%s\",\"BlsKeyPassword\":\"pw\","
                "\"EthRpcUrl\":\"%s\",\"AttestationLayerRpcURL\":\"%s\",\"AttestationLayerEcdsaKey\":\"%s\","
                "\"RegistryCoordinatorAddress\":\"%s\",\"TEELivenessVerifierAddress\":\"%s\","
-               "\"EigenMetricsIpPortAddress\":\"127.0.0.1:%d\",\"NodeApiIpPortAddress\":\"127.0.0.1:%d\","
+               "%s%.0d%s%s%.0d%s"
                "\"QuorumTaskTypes\":%s,\"StateFile\":\"%s\",\"LogLevel\":\"debug\",\"FetchTaskMaxWaitSecs\":3}\n",
-            cfg_prover_url, aggregator, key, anvil.url, anvil.url, ATT_KEY, rc, tlv, mport, nport, cfg_quorums,
-            state_path);
+            cfg_prover_url, aggregator, key, cfg_rpc_url ? cfg_rpc_url : anvil.url, anvil.url, ATT_KEY, rc, tlv,
+            mport ? "\"EigenMetricsIpPortAddress\":\"127.0.0.1:" : "", mport, mport ? "\"," : "",
+            nport ? "\"NodeApiIpPortAddress\":\"127.0.0.1:" : "", nport, nport ? "\"," : "", cfg_quorums,
+            state_path); /* mport, nport 0: the field is left out (the defaults) */
     fclose(f);
 }
 
@@ -193,6 +199,17 @@ static size_t count_in_file(const char *path, const char *needle) {
     free(t);
     return n;
 }
+
+/* Wait until the count of needle in path exceeds before, at most ms. Returns the elapsed ms, or -1. */
+static long long wait_log(const char *path, const char *needle, size_t before, long ms) {
+    long long t0 = harness_now_ms();
+    while (harness_now_ms() - t0 < ms) {
+        if (count_in_file(path, needle) > before) return harness_now_ms() - t0;
+        harness_sleep_ms(100);
+    }
+    return count_in_file(path, needle) > before ? harness_now_ms() - t0 : -1;
+}
+
 
 /* ---- tests ---- */
 
@@ -255,20 +272,20 @@ TEST(reference_config_accepted) {
                "\"RegistryCoordinatorAddress\":\"%s\",\"TEELivenessVerifierAddress\":\"%s\"}",
             keyfile, prover_url, anvil.url, anvil.url, ATT_KEY, rc, tlv);
     fclose(f);
-    snprintf(cmd, sizeof cmd, "'%s' --check-config '%s' > '%s' 2>&1", bin(), path, out);
+    snprintf(cmd, sizeof cmd, "'%s' --check-config '%s' --offline > '%s' 2>&1", bin(), path, out);
     CHECK_EQ_INT(run(cmd), 0);
     CHECK(count_in_file(out, "configuration is valid") == 1);
     CHECK(count_in_file(out, "unknown key") == 0);
     /* a preset RegistryCoordinator with another TEELivenessVerifier: kept, with a warning */
     f = fopen(path, "w");
     REQUIRE(f);
-    fprintf(f, "{\"BlsKeyFile\":\"%s\",\"ProverURL\":\"%s\",\"EthRpcUrl\":\"%s\",\"AggregatorURL\":\"%s\","
+    fprintf(f, "{\"BlsKeyFile\":\"%s\",\"BlsKeyPassword\":\"pw\",\"ProverURL\":\"%s\",\"EthRpcUrl\":\"%s\",\"AggregatorURL\":\"%s\","
                "\"EigenMetricsIpPortAddress\":\":15682\",\"AttestationLayerProfile\":\"automata\","
                "\"AttestationLayerEcdsaKey\":\"0x%s\",\"RegistryCoordinatorAddress\":"
                "\"0x414696E4F7f06273973E89bfD3499e8666D63Bd4\",\"TEELivenessVerifierAddress\":\"%s\"}",
             keyfile, prover_url, anvil.url, prover_url, ATT_KEY, tlv);
     fclose(f);
-    snprintf(cmd, sizeof cmd, "'%s' --check-config '%s' > '%s' 2>&1", bin(), path, out);
+    snprintf(cmd, sizeof cmd, "'%s' --check-config '%s' --offline > '%s' 2>&1", bin(), path, out);
     CHECK_EQ_INT(run(cmd), 0);
     CHECK(count_in_file(out, "keeping the configured address") == 1);
     CHECK(count_in_file(out, "preset mainnet") == 1);
@@ -384,7 +401,12 @@ TEST(liveness_node_api_metrics) {
     CHECK(live_on_chain());
 
     /* prover stopped: Down; restarted (new enclave key): Up and re-attested */
+    size_t warned = count_in_file(oplog, "level=warn event=prover_unreachable");
     harness_proc_stop(&prover, SIGTERM, 3000);
+    long long warn_ms = wait_log(oplog, "level=warn event=prover_unreachable", warned, 10000);
+    CHECK(warn_ms >= 0 && warn_ms <= 10000);
+    CHECK(count_in_file(oplog, "action=\"no task is proved and the liveness proof is not renewed") > warned);
+    printf("  prover stopped: operator warned after %lld ms (bound 10000)\n", warn_ms);
     CHECK(wait_for(prover_down, 15000));
     snprintf(url, sizeof url, "%s/eigen/node/health", nodeapi_url);
     CHECK_EQ_INT(http_get(url, NULL), 503);
@@ -513,11 +535,20 @@ static bool submitted(void) {
     return s;
 }
 
+/* Start a stand-in HTTP server on a free loopback port. A port probed as free can be taken by a
+ * parallel test before the bind, so a few ports are tried. */
+static struct MHD_Daemon *standin_start(MHD_AccessHandlerCallback handler, int *port) {
+    struct MHD_Daemon *d = NULL;
+    for (int attempt = 0; attempt < 8 && !d; attempt++)
+        d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, (uint16_t)(*port = harness_free_port()), NULL, NULL,
+                             handler, NULL, MHD_OPTION_END);
+    return d;
+}
+
 TEST(type3_task_signed_and_submitted) {
     REQUIRE(ready);
-    int port = harness_free_port();
-    struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, (uint16_t)port, NULL, NULL, agg_request,
-                                            NULL, MHD_OPTION_END);
+    int port = 0;
+    struct MHD_Daemon *d = standin_start(agg_request, &port);
     REQUIRE(d);
     uint64_t head = 0;
     REQUIRE(mpavs_rpc_block_number(rpc, &head, NULL) == 0);
@@ -583,9 +614,8 @@ TEST(type3_task_signed_and_submitted) {
  * names another block than its id. The operator ignores both and signs the real task after them. */
 TEST(poisoned_task_ids) {
     REQUIRE(ready);
-    int port = harness_free_port();
-    struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, (uint16_t)port, NULL, NULL, agg_request,
-                                            NULL, MHD_OPTION_END);
+    int port = 0;
+    struct MHD_Daemon *d = standin_start(agg_request, &port);
     REQUIRE(d);
     json_t *r = NULL;
     for (int i = 0; i < 3; i++) { /* a block after the one signed before */
@@ -732,13 +762,7 @@ TEST(scroll_task_reference_path) {
     REQUIRE(ready);
     /* a free port can be taken by a parallel test between the probe and the bind: try a few */
     int aport = 0, pport = 0;
-    struct MHD_Daemon *a = NULL, *p = NULL;
-    for (int attempt = 0; attempt < 5 && !a; attempt++)
-        a = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, (uint16_t)(aport = harness_free_port()), NULL, NULL,
-                             agg_request, NULL, MHD_OPTION_END);
-    for (int attempt = 0; attempt < 5 && !p; attempt++)
-        p = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, (uint16_t)(pport = harness_free_port()), NULL, NULL,
-                             proxy_request, NULL, MHD_OPTION_END);
+    struct MHD_Daemon *a = standin_start(agg_request, &aport), *p = standin_start(proxy_request, &pport);
     REQUIRE(a && p);
     pthread_mutex_lock(&agg.lock);
     agg.type = 1;
@@ -787,6 +811,99 @@ TEST(scroll_task_reference_path) {
     free(sub);
     MHD_stop_daemon(a);
     MHD_stop_daemon(p);
+}
+
+
+/* --check-config decrypts the BLS key (wrong password: exit 2), checks every endpoint unless --offline,
+ * and the listen defaults are loopback; the daemon itself exits 2 on a wrong password (no restart loop). */
+TEST(check_config_keys_endpoints_defaults) {
+    REQUIRE(ready);
+    char cfg[256], out[256], cmd[1400];
+    snprintf(cfg, sizeof cfg, "%s/check.json", tmpdir);
+    snprintf(out, sizeof out, "%s/check.out", tmpdir);
+    write_config(cfg, keyfile, prover_url, 0, 0); /* the prover's URL answers JSON-RPC: "reachable" */
+    snprintf(cmd, sizeof cmd, "'%s' --check-config '%s' > '%s' 2>&1", bin(), cfg, out);
+    CHECK_EQ_INT(run(cmd), 0);
+    CHECK(count_in_file(out, "BLS key file decrypts") == 1);
+    CHECK_EQ_INT(count_in_file(out, "  ok  "), 4);
+    CHECK(count_in_file(out, "listen: metrics 127.0.0.1:9090, node API 127.0.0.1:15692\n") == 1);
+    CHECK(count_in_file(out, "every interface") == 0);
+    /* wrong BLS password (the environment overrides the file's): exit 2, says which file and what to set */
+    snprintf(cmd, sizeof cmd, "MPAVS_BLS_KEY_PASSWORD=not-the-password '%s' --check-config '%s' --offline > '%s' 2>&1",
+             bin(), cfg, out);
+    CHECK_EQ_INT(run(cmd), 2);
+    CHECK(count_in_file(out, "operator.bls.key.json: wrong password (set BlsKeyPassword") == 1);
+    CHECK(count_in_file(out, "configuration is valid") == 0);
+    /* ... and the daemon exits 2 at once, before any network */
+    long long t0 = harness_now_ms();
+    snprintf(cmd, sizeof cmd, "MPAVS_BLS_KEY_PASSWORD=not-the-password timeout 20 '%s' --config '%s' > '%s' 2>&1",
+             bin(), cfg, out);
+    CHECK_EQ_INT(run(cmd), 2);
+    CHECK(count_in_file(out, "level=error event=config_invalid field=BlsKeyFile") == 1);
+    printf("  wrong BLS password: --check-config and the daemon exit 2 (daemon in %lld ms)\n", harness_now_ms() - t0);
+    /* a closed aggregator: unreachable (exit 1); --offline does not look */
+    write_config(cfg, keyfile, "http://127.0.0.1:1", 0, 0);
+    snprintf(cmd, sizeof cmd, "'%s' --check-config '%s' > '%s' 2>&1", bin(), cfg, out);
+    CHECK_EQ_INT(run(cmd), 1);
+    CHECK(count_in_file(out, "unreachable  AggregatorURL") == 1);
+    CHECK_EQ_INT(count_in_file(out, "  ok  "), 3);
+    snprintf(cmd, sizeof cmd, "'%s' --check-config '%s' --offline > '%s' 2>&1", bin(), cfg, out);
+    CHECK_EQ_INT(run(cmd), 0);
+    CHECK(count_in_file(out, "endpoints: not checked (--offline)") == 1);
+    CHECK(count_in_file(out, "  ok  ") == 0 && count_in_file(out, "unreachable") == 0);
+}
+
+/* An RPC endpoint that does not answer at start: a warning per attempt with the count, within seconds. */
+TEST(rpc_unreachable_at_start_warned) {
+    REQUIRE(ready);
+    char cfg[256], logp[256], url[64];
+    snprintf(cfg, sizeof cfg, "%s/norpc.json", tmpdir);
+    snprintf(logp, sizeof logp, "%s/norpc.log", tmpdir);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/v2/SECRETKEY", harness_free_port());
+    cfg_rpc_url = url;
+    write_config(cfg, keyfile, "http://127.0.0.1:1", harness_free_port(), harness_free_port());
+    cfg_rpc_url = NULL;
+    { /* and an unknown key: a running daemon logs the warning as a key=value line */
+        size_t len = 0;
+        char *t = (char *)harness_read_file(cfg, &len);
+        char *end = t ? strrchr(t, '}') : NULL;
+        REQUIRE(end);
+        *end = 0;
+        FILE *f = fopen(cfg, "w");
+        REQUIRE(f);
+        fprintf(f, "%s,\"Typo\":1}\n", t);
+        fclose(f);
+        free(t);
+    }
+    harness_proc p = {0};
+    const char *argv[] = {"build/mpavs-operator", "--config", cfg, NULL};
+    REQUIRE(harness_proc_start(&p, argv, NULL, logp));
+    long long ms = wait_log(logp, "level=warn event=rpc_unreachable field=EthRpcUrl", 0, 5000);
+    CHECK(ms >= 0 && ms <= 5000);
+    CHECK(count_in_file(logp, "attempt=1 attempts=5 retry_in_ms=1000") == 1);
+    long long ms2 = wait_log(logp, "attempt=2 attempts=5", 0, 5000);
+    CHECK(ms2 >= 0);
+    CHECK(count_in_file(logp, "SECRETKEY") == 0); /* the URL's path (API keys) is not logged */
+    CHECK(count_in_file(logp, "level=warn event=config_warning file=\"") == 1);
+    CHECK(count_in_file(logp, "problem=\"unknown key \\\"Typo\\\" ignored\"") == 1);
+    printf("  unreachable EthRpcUrl at start: first warning after %lld ms, second after %lld ms more\n", ms, ms2);
+    harness_proc_stop(&p, SIGTERM, 5000);
+}
+
+/* The RPC node stops under a running operator: a warning within its time bound. Runs last (stops anvil). */
+TEST(rpc_stopped_warned) {
+    REQUIRE(ready);
+    snprintf(agg_url, sizeof agg_url, "http://127.0.0.1:%d", harness_free_port()); /* closed */
+    size_t running = count_in_file(oplog, "event=running");
+    REQUIRE(start_operator(agg_url));
+    REQUIRE(wait_log(oplog, "event=running", running, 30000) >= 0);
+    size_t before = count_in_file(oplog, "level=warn event=rpc_unreachable field=EthRpcUrl");
+    harness_anvil_stop(&anvil);
+    long long ms = wait_log(oplog, "level=warn event=rpc_unreachable field=EthRpcUrl", before, 10000);
+    CHECK(ms >= 0 && ms <= 10000);
+    CHECK(count_in_file(oplog, "failed_checks=1 retries=0") >= 1);
+    printf("  RPC node stopped: operator warned after %lld ms (bound 10000)\n", ms);
+    harness_proc_stop(&operator_p, SIGTERM, 5000);
 }
 
 static bool setup(void) {
@@ -855,6 +972,9 @@ int main(void) {
     RUN(type3_task_signed_and_submitted);
     RUN(poisoned_task_ids);
     RUN(scroll_task_reference_path);
+    RUN(check_config_keys_endpoints_defaults);
+    RUN(rpc_unreachable_at_start_warned);
+    RUN(rpc_stopped_warned);
     harness_proc_stop(&operator_p, SIGKILL, 1000);
     harness_proc_stop(&prover, SIGKILL, 1000);
     mpavs_sender_destroy(dep.sender);

@@ -493,7 +493,9 @@ TEST(cli_and_config_errors) {
     char out[256], cfg[256];
     snprintf(out, sizeof out, "%s/cli.out", tmpdir);
     CHECK_EQ_INT(run_cli(out, "--help", NULL), 0);
-    CHECK(file_has(out, "usage: mpavs-prover"));
+    CHECK(file_has(out, "    mpavs-prover --config FILE") && file_has(out, "EXIT STATUS"));
+    CHECK_EQ_INT(run_cli(out, "--version", NULL), 0);
+    CHECK(file_has(out, "mpavs-prover 0.1.0 (libmpavs 0.1.0, "));
     CHECK_EQ_INT(run_cli(out, "--print-config-template", NULL), 0);
     json_t *t = json_load_file(out, 0, NULL);
     CHECK(json_is_object(t) && json_is_object(json_object_get(t, "attestation")));
