@@ -403,7 +403,7 @@ kill "$ANVIL2_PID" 2>/dev/null; wait "$ANVIL2_PID" 2>/dev/null; ANVIL2_PID=
 N4=$("$CAST" nonce --rpc-url "$URL" "$ATTADDR")
 "$MPAVS" operator opt-in --network devnet --deployment "$DEP" --keys-dir "$KD" --key att --bls-key-file "$KD/op.bls.key.json" --yes >sf.out 2>&1
 check "opt-in that would revert: exit 1" "1" "$?"
-grep -q "the simulation fails, nothing sent: .*\(minimum stake\|already registered\)" sf.out && grep -q "estimated gas: none (the simulation fails)" sf.out \
+grep -qi "the simulation fails, nothing sent: .*\(minimum stake\|MinimumStake\|already registered\|AlreadyRegistered\)" sf.out && grep -q "estimated gas: none (the simulation fails)" sf.out \
   && ok "simulation failure decoded before sending" || ko "simulation failure: $(cat sf.out)"
 check "failed simulation sends nothing (nonce unchanged)" "$N4" "$("$CAST" nonce --rpc-url "$URL" "$ATTADDR")"
 
