@@ -63,14 +63,15 @@ static int cmd_evm_statetest(int argc, char **argv) {
 
 static int cmd_evm_blocktest(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        puts("usage: mpavs evm blocktest [--json] PATH...\n\n"
+        puts("usage: mpavs evm blocktest [--json] [--refusals] PATH...\n\n"
              "Runs Ethereum blockchain test fixtures (files, or directories recursively): the genesis state\n"
              "from `pre` (its header hash checked), each block imported from its RLP (blocks with\n"
              "expectException must be refused), the head compared with lastblockhash and its state with\n"
              "postState/postStateHash. Prints one line per failing case, or with --json one geth-style object\n"
              "per case, then `N passed, N failed, N skipped` (skipped: a network whose rules are not\n"
-             "implemented, or a block calling a precompile libmpavs has no engine for). Exit status 0 only\n"
-             "when nothing failed.");
+             "implemented, or a block calling a precompile libmpavs has no engine for). --refusals also prints\n"
+             "each expected refusal: REFUSED NAME NETWORK block N (EXPECTED EXCEPTION): REASON. Exit status 0\n"
+             "only when nothing failed.");
         return 0;
     }
     cli_args a;
@@ -80,6 +81,7 @@ static int cmd_evm_blocktest(int argc, char **argv) {
     run.out = stdout;
     run.json_first = true;
     run.json = cli_flag(&a, "json");
+    run.refusals = cli_flag(&a, "refusals");
     char *pos[CLI_MAX_ARGS];
     int n = cli_positionals(&a, pos, CLI_MAX_ARGS);
     if (n < 0) return 2;

@@ -171,6 +171,7 @@ typedef struct {
     chain_tree tree;
     mpavs_evm_memstate *head_ms; /* the state after node head_state (NULL: to rebuild) */
     size_t head_state;
+    const char *name, *net;
     char err[320];
     bool unprovable;
     char unprovable_reason[96];
@@ -230,13 +231,21 @@ static bool tree_add(chain_tree *tr, const chain_node *n) {
  * Import block j of the test. Returns 1 when the outcome is as the fixture says (accepted, or
  * refused with expectException), 0 with t->err set when not, -1 when the block is unprovable.
  */
+static void show_refusal(const test_ctx *t, size_t j, const char *exc, const char *reason) {
+    if (t->run->refusals && !t->run->json)
+        fprintf(t->run->out, "REFUSED %s %s block %zu (%s): %s\n", t->name, t->net, j, exc ? exc : "?", reason);
+}
+
 static int import_block(test_ctx *t, size_t j, json_t *jb, size_t *head) {
     bool expect_invalid = json_object_get(jb, "expectException") != NULL;
     const char *exc = json_string_value(json_object_get(jb, "expectException"));
     uint8_t *rlp = NULL;
     size_t len = 0;
     if (!j_hex(json_object_get(jb, "rlp"), &rlp, &len)) {
-        if (expect_invalid) return 1; /* an "rlp" that is not even hex is refused */
+        if (expect_invalid) {
+            show_refusal(t, j, exc, "rlp: not hex");
+            return 1; /* an "rlp" that is not even hex is refused */
+        }
         snprintf(t->err, sizeof t->err, "block %zu: rlp is not hex", j);
         return 0;
     }
@@ -244,7 +253,12 @@ static int import_block(test_ctx *t, size_t j, json_t *jb, size_t *head) {
     int r = mpavs_block_decode(&b, rlp, len);
     if (r != MPAVS_BLOCK_OK) {
         free(rlp);
-        if (expect_invalid) return 1;
+        if (expect_invalid) {
+            char m[96];
+            snprintf(m, sizeof m, "decoder: %s", mpavs_block_strerror(r));
+            show_refusal(t, j, exc, m);
+            return 1;
+        }
         snprintf(t->err, sizeof t->err, "block %zu: refused by the decoder: %s", j, mpavs_block_strerror(r));
         return 0;
     }
@@ -255,6 +269,7 @@ static int import_block(test_ctx *t, size_t j, json_t *jb, size_t *head) {
     if (parent == SIZE_MAX) {
         ret = expect_invalid;
         if (!ret) snprintf(t->err, sizeof t->err, "block %zu: unknown parent", j);
+        else show_refusal(t, j, exc, "parentHash: unknown parent");
         goto out;
     }
     if (!t->head_ms || t->head_state != parent) {
@@ -304,10 +319,10 @@ static int import_block(test_ctx *t, size_t j, json_t *jb, size_t *head) {
         if (!ret) snprintf(t->err, sizeof t->err, "block %zu: accepted, expected exception %s", j, exc ? exc : "?");
     } else if (r == MPAVS_BLOCKEXEC_INVALID) {
         ret = expect_invalid;
-        if (!ret) {
-            char buf[256];
-            snprintf(t->err, sizeof t->err, "block %zu: refused: %s", j, mpavs_blockexec_refusal_format(buf, sizeof buf, &why));
-        }
+        char buf[256];
+        mpavs_blockexec_refusal_format(buf, sizeof buf, &why);
+        if (!ret) snprintf(t->err, sizeof t->err, "block %zu: refused: %s", j, buf);
+        else show_refusal(t, j, exc, buf);
     } else {
         snprintf(t->err, sizeof t->err, "block %zu: %s", j, mpavs_blockexec_strerror(r));
         ret = 0;
@@ -371,6 +386,8 @@ static void run_test(blocktest_run *run, const mpavs_ecdsa_ctx *ecdsa, const cha
     t.run = run;
     t.ecdsa = ecdsa;
     t.pre = json_object_get(test, "pre");
+    t.name = name;
+    t.net = net;
     mpavs_evm_schedule sched;
     if (!network_schedule(&sched, net)) {
         char reason[96];

@@ -13,6 +13,7 @@
 typedef struct {
     bool json;       /* geth-style JSON objects instead of failure lines */
     bool json_first; /* no JSON object printed yet */
+    bool refusals;   /* print each expected refusal with its reason (REFUSED lines) */
     FILE *out;
     size_t passed, failed, skipped;
     size_t blocks;   /* blocks executed (valid and refused) */

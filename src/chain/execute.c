@@ -491,24 +491,6 @@ int mpavs_blockexec_execute(mpavs_blockexec_refusal *why, mpavs_blockexec_stats 
             ret = refuse_hash(why, "sha3Uncles", hash, h->ommers_hash, 32);
             goto out;
         }
-        if (mpavs_block_transactions_root(hash, b) != MPAVS_BLOCK_OK) {
-            ret = MPAVS_BLOCKEXEC_ERR_NOMEM;
-            goto out;
-        }
-        if (memcmp(hash, h->transactions_root, 32)) {
-            ret = refuse_hash(why, "transactionsRoot", hash, h->transactions_root, 32);
-            goto out;
-        }
-        if (h->has_withdrawals_root) {
-            if (mpavs_block_withdrawals_root(hash, b) != MPAVS_BLOCK_OK) {
-                ret = MPAVS_BLOCKEXEC_ERR_NOMEM;
-                goto out;
-            }
-            if (memcmp(hash, h->withdrawals_root, 32)) {
-                ret = refuse_hash(why, "withdrawalsRoot", hash, h->withdrawals_root, 32);
-                goto out;
-            }
-        }
     }
 
     /* the environment the transactions see */
@@ -601,6 +583,26 @@ int mpavs_blockexec_execute(mpavs_blockexec_refusal *why, mpavs_blockexec_stats 
                 ret = refuse_u64(why, "gasUsed", stats.gas_used, h->gas_used);
             else
                 ret = refuse(why, MPAVS_BLOCKEXEC_INVALID, mpavs_chain_field_name(cr.field), cr.expected, cr.actual);
+            goto out;
+        }
+    }
+    /* the body's roots (after execution, as the execution-specs order the checks: a block with an
+       invalid transaction is refused for that transaction) */
+    if (mpavs_block_transactions_root(hash, b) != MPAVS_BLOCK_OK) {
+        ret = MPAVS_BLOCKEXEC_ERR_NOMEM;
+        goto out;
+    }
+    if (memcmp(hash, h->transactions_root, 32)) {
+        ret = refuse_hash(why, "transactionsRoot", hash, h->transactions_root, 32);
+        goto out;
+    }
+    if (h->has_withdrawals_root) {
+        if (mpavs_block_withdrawals_root(hash, b) != MPAVS_BLOCK_OK) {
+            ret = MPAVS_BLOCKEXEC_ERR_NOMEM;
+            goto out;
+        }
+        if (memcmp(hash, h->withdrawals_root, 32)) {
+            ret = refuse_hash(why, "withdrawalsRoot", hash, h->withdrawals_root, 32);
             goto out;
         }
     }
