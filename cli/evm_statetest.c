@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #define MAX_LIST 4096 /* most access list entries, keys, blobs or authorizations read */
 
@@ -69,6 +70,7 @@ static bool j_word(json_t *j, uint8_t out[32]) {
 /* ---- pre-state ---------------------------------------------------------------------------- */
 
 static bool load_pre(mpavs_evm_memstate *ms, json_t *pre) {
+    if (!json_is_object(pre)) return false;
     const char *key;
     json_t *acct;
     json_object_foreach(pre, key, acct) {
@@ -77,7 +79,7 @@ static bool load_pre(mpavs_evm_memstate *ms, json_t *pre) {
         uint64_t nonce;
         uint8_t *code = NULL;
         size_t code_len = 0;
-        if (mpavs_hex_decode_exact(addr, 20, key) != MPAVS_HEX_OK || !j_u256(json_object_get(acct, "balance"), &bal) ||
+        if (!json_is_object(acct) || mpavs_hex_decode_exact(addr, 20, key) != MPAVS_HEX_OK || !j_u256(json_object_get(acct, "balance"), &bal) ||
             !j_u64(json_object_get(acct, "nonce"), &nonce) || !j_hex(json_object_get(acct, "code"), &code, &code_len))
             return false;
         int r = mpavs_evm_memstate_set_account(ms, addr, nonce, &bal, code, code_len);
@@ -372,7 +374,11 @@ static void run_case(statetest_run *run, const mpavs_ecdsa_ctx *ecdsa, json_t *t
             report(run, id, fork, false, NULL, expected, "out of memory");
             goto out;
         }
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
         r = mpavs_evm_execute_tx(st, &res, &blk, &t.tx);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        run->exec_seconds += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     }
     if (r == MPAVS_EVM_ERR_UNSUPPORTED_PRECOMPILE) {
         char reason[64];

@@ -23,7 +23,8 @@ typedef struct {
         size_t count;
     } skip_reasons[STATETEST_MAX_SKIP_REASONS];
     size_t n_skip_reasons;
-    uint64_t gas; /* gas used by the transactions run (for throughput figures) */
+    uint64_t gas;        /* gas used by the transactions run (for throughput figures) */
+    double exec_seconds; /* time spent in mpavs_evm_execute_tx */
 } statetest_run;
 
 /** Run every test of one fixture file; results are added to *run. */

@@ -7,12 +7,13 @@
  * mpavs_chain_receipts_root). A check that finds a difference reports it as a refusal naming
  * the header field (its JSON-RPC name, e.g. "gasLimit") with the expected and the actual value.
  *
- * The header is given as mpavs_chain_header, the consensus fields of a post-Merge header; the
- * decoder of RLP headers fills it (a field a fork does not have is flagged absent).
+ * Headers are mpavs_block_header (include/mpavs/block.h, decoded by mpavs_block_header_decode;
+ * a field a fork does not have is flagged absent); mpavs_chain_header is the same type.
  */
 #ifndef MPAVS_CHAIN_H
 #define MPAVS_CHAIN_H
 
+#include "mpavs/block.h"
 #include "mpavs/common.h"
 #include "mpavs/evm.h"
 #include "mpavs/u256.h"
@@ -53,6 +54,7 @@ typedef enum {
     MPAVS_CHAIN_FIELD_REQUESTS_HASH,
     MPAVS_CHAIN_FIELD_LOGS_BLOOM,
     MPAVS_CHAIN_FIELD_RECEIPTS_ROOT,
+    MPAVS_CHAIN_FIELD_TRANSACTIONS_ROOT,
 } mpavs_chain_field;
 
 /** The JSON-RPC name of a field ("gasLimit", "excessBlobGas", ...). Never NULL. */
@@ -74,36 +76,8 @@ typedef struct {
  */
 MPAVS_API char *mpavs_chain_refusal_format(char *buf, size_t cap, const mpavs_chain_refusal *why);
 
-/** The consensus fields of a post-Merge block header. */
-typedef struct {
-    uint8_t parent_hash[32];
-    uint8_t ommers_hash[32];
-    uint8_t coinbase[20];
-    uint8_t state_root[32];
-    uint8_t transactions_root[32];
-    uint8_t receipts_root[32];
-    uint8_t logs_bloom[256];
-    mpavs_u256 difficulty;
-    uint64_t number;
-    uint64_t gas_limit;
-    uint64_t gas_used;
-    uint64_t timestamp;
-    size_t extra_data_len;  /**< the full length (may exceed 32 in an invalid header) */
-    uint8_t extra_data[32]; /**< its first min(32, extra_data_len) bytes */
-    uint8_t mix_hash[32];   /**< prevRandao */
-    uint8_t nonce[8];
-    bool has_base_fee; /**< London */
-    mpavs_u256 base_fee;
-    bool has_withdrawals_root; /**< Shanghai */
-    uint8_t withdrawals_root[32];
-    bool has_blob_gas; /**< Cancun: blob_gas_used and excess_blob_gas */
-    uint64_t blob_gas_used;
-    uint64_t excess_blob_gas;
-    bool has_parent_beacon_root; /**< Cancun */
-    uint8_t parent_beacon_root[32];
-    bool has_requests_hash; /**< Prague */
-    uint8_t requests_hash[32];
-} mpavs_chain_header;
+/** Headers are evm-trie's mpavs_block_header (include/mpavs/block.h). */
+typedef mpavs_block_header mpavs_chain_header;
 
 /** Gas per blob (EIP-4844) and the blob base cost of EIP-7918 (Osaka). */
 #define MPAVS_CHAIN_GAS_PER_BLOB 131072u
@@ -129,7 +103,7 @@ typedef struct {
 } mpavs_chain_rules;
 
 /**
- * Validate header h against its parent (whose block hash, keccak of its RLP, is parent_hash):
+ * Validate header h against its parent (whose block hash, mpavs_block_header_hash, is parent_hash):
  * parentHash, number = parent + 1, timestamp > parent's, gasLimit within
  * (parent - parent/1024, parent + parent/1024), >= 5000 and <= 2^63 - 1, gasUsed <= gasLimit,
  * extraData <= 32 bytes, ommersHash = keccak(rlp([])), difficulty 0, nonce 0, baseFee as EIP-1559
@@ -145,6 +119,16 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_chain_validate_header(bool *ok, mpavs_chai
                                                             const mpavs_chain_header *h,
                                                             const mpavs_chain_header *parent,
                                                             const uint8_t parent_hash[32]);
+
+/**
+ * As mpavs_chain_validate_header, with the parent's hash computed from parent
+ * (mpavs_block_header_hash). Returns as mpavs_chain_validate_header, or _ERR_PARENT when the
+ * parent cannot be encoded (a field a fork needs is missing).
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_chain_validate_child(bool *ok, mpavs_chain_refusal *why,
+                                                           const mpavs_chain_rules *rules,
+                                                           const mpavs_chain_header *h,
+                                                           const mpavs_chain_header *parent);
 
 /**
  * The base fee of a child of parent (EIP-1559; a parent without base fee is taken as 0).
@@ -225,21 +209,6 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_chain_check_receipts(bool *ok, mpavs_chain
 
 /* ---- block body commitments ---- */
 
-/** An EIP-4895 withdrawal. */
-typedef struct {
-    uint64_t index;
-    uint64_t validator_index;
-    uint8_t address[20];
-    uint64_t amount_gwei;
-} mpavs_chain_withdrawal;
-
-/**
- * The withdrawals root: the ordered trie of rlp([index, validatorIndex, address, amount]).
- * Out: root. Returns OK or _ERR_NOMEM.
- */
-MPAVS_API MPAVS_WARN_UNUSED int mpavs_chain_withdrawals_root(uint8_t root[32], const mpavs_chain_withdrawal *w,
-                                                             size_t n);
-
 /** An EIP-7685 execution-layer request: its type byte and its data (may be empty). */
 typedef struct {
     uint8_t type;
@@ -256,14 +225,14 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_chain_requests_hash(uint8_t hash[32], cons
                                                           size_t n);
 
 /**
- * Compare the body commitments of h with the block's withdrawals w[0..nw) and, when h has a
- * requests hash, the requests r[0..nr) the block produced: withdrawalsRoot, requestsHash.
+ * Compare the commitments of block b's header with its body and the requests its execution
+ * produced: transactionsRoot, sha3Uncles (the ommers list), withdrawalsRoot (a header with a
+ * withdrawals root needs the withdrawals list, and one without must have none) and, when the
+ * header has a requests hash, requestsHash over r[0..nr).
  * Out: *ok and *why (may be NULL) as for mpavs_chain_validate_header.
  * Returns OK or _ERR_NOMEM.
  */
-MPAVS_API MPAVS_WARN_UNUSED int mpavs_chain_check_body(bool *ok, mpavs_chain_refusal *why,
-                                                       const mpavs_chain_header *h,
-                                                       const mpavs_chain_withdrawal *w, size_t nw,
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_chain_check_body(bool *ok, mpavs_chain_refusal *why, const mpavs_block *b,
                                                        const mpavs_chain_request *r, size_t nr);
 
 #ifdef __cplusplus

@@ -256,6 +256,8 @@ MPAVS_API void mpavs_evm_state_destroy(mpavs_evm_state *st);
  * Returns MPAVS_EVM_OK when the transaction was included (res->status says how it ended), a
  * MPAVS_EVM_ERR_TX_* value when it is invalid (st unchanged), MPAVS_EVM_ERR_UNSUPPORTED_PRECOMPILE
  * (st must be discarded), MPAVS_EVM_ERR_SOURCE or MPAVS_EVM_ERR_NOMEM (st must be discarded).
+ * Nested calls recurse in C: the 1024 call depth levels need about 1.5 MiB of stack. Memory is
+ * bounded by the gas (EVM memory is paid quadratically) and the journal by the state changes.
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_evm_execute_tx(mpavs_evm_state *st, mpavs_evm_tx_result *res,
                                                      const mpavs_evm_block *block, const mpavs_evm_tx *tx);

@@ -56,6 +56,7 @@ const char *mpavs_chain_field_name(mpavs_chain_field f) {
     case MPAVS_CHAIN_FIELD_REQUESTS_HASH: return "requestsHash";
     case MPAVS_CHAIN_FIELD_LOGS_BLOOM: return "logsBloom";
     case MPAVS_CHAIN_FIELD_RECEIPTS_ROOT: return "receiptsRoot";
+    case MPAVS_CHAIN_FIELD_TRANSACTIONS_ROOT: return "transactionsRoot";
     }
     return "unknown";
 }
@@ -104,7 +105,7 @@ int mpavs_chain_expected_base_fee(mpavs_u256 *fee, const mpavs_chain_header *par
     if (target == 0) return MPAVS_CHAIN_ERR_PARENT;
     mpz_t base, delta;
     mpz_inits(base, delta, NULL);
-    if (parent->has_base_fee) mpz_from_u256(base, &parent->base_fee);
+    if (parent->has_base_fee) mpz_from_u256(base, &parent->base_fee_per_gas);
     uint64_t used = parent->gas_used;
     if (used > target) {
         mpz_set_u64(delta, used - target);
@@ -184,7 +185,7 @@ int mpavs_chain_expected_excess_blob_gas(uint64_t *excess, const mpavs_chain_rul
         /* EIP-7918: while execution costs more than the blobs, excess grows only by the used share */
         mpz_t lhs, rhs, cap;
         mpz_inits(lhs, rhs, cap, NULL);
-        if (parent->has_base_fee) mpz_from_u256(lhs, &parent->base_fee);
+        if (parent->has_base_fee) mpz_from_u256(lhs, &parent->base_fee_per_gas);
         mpz_mul_ui(lhs, lhs, MPAVS_CHAIN_BLOB_BASE_COST);
         mpz_setbit(cap, 300); /* above any BLOB_BASE_COST * base fee (< 2^269) */
         fake_exponential(rhs, p_excess, rules->blob.update_fraction, cap);
@@ -293,20 +294,20 @@ int mpavs_chain_validate_header(bool *ok, mpavs_chain_refusal *why, const mpavs_
         return MPAVS_CHAIN_OK;
     }
 
-    /* the fields of the fork: all of ours have base fee, withdrawals, blobs and the beacon root */
+    /* the fields of the fork: all of ours have base fee, withdrawals, blob gas and the beacon root
+     * (one flag: block.h decodes Cancun's three fields together) */
     bool prague = rules->fork >= MPAVS_EVM_PRAGUE;
     if (!presence(why, MPAVS_CHAIN_FIELD_BASE_FEE, h->has_base_fee, true) ||
         !presence(why, MPAVS_CHAIN_FIELD_WITHDRAWALS_ROOT, h->has_withdrawals_root, true) ||
         !presence(why, MPAVS_CHAIN_FIELD_BLOB_GAS_USED, h->has_blob_gas, true) ||
-        !presence(why, MPAVS_CHAIN_FIELD_PARENT_BEACON_ROOT, h->has_parent_beacon_root, true) ||
         !presence(why, MPAVS_CHAIN_FIELD_REQUESTS_HASH, h->has_requests_hash, prague))
         return MPAVS_CHAIN_OK;
 
     mpavs_u256 fee;
     int r = mpavs_chain_expected_base_fee(&fee, parent);
     if (r != MPAVS_CHAIN_OK) return r;
-    if (mpavs_u256_cmp(&fee, &h->base_fee) != 0) {
-        if (mpavs_u256_to_dec(e, sizeof e, &fee) != 0 || mpavs_u256_to_dec(a, sizeof a, &h->base_fee) != 0)
+    if (mpavs_u256_cmp(&fee, &h->base_fee_per_gas) != 0) {
+        if (mpavs_u256_to_dec(e, sizeof e, &fee) != 0 || mpavs_u256_to_dec(a, sizeof a, &h->base_fee_per_gas) != 0)
             snprintf(a, sizeof a, "?");
         refuse(why, MPAVS_CHAIN_FIELD_BASE_FEE, a, "%s", e);
         return MPAVS_CHAIN_OK;
@@ -327,4 +328,13 @@ int mpavs_chain_validate_header(bool *ok, mpavs_chain_refusal *why, const mpavs_
     }
     *ok = true;
     return MPAVS_CHAIN_OK;
+}
+
+int mpavs_chain_validate_child(bool *ok, mpavs_chain_refusal *why, const mpavs_chain_rules *rules,
+                               const mpavs_chain_header *h, const mpavs_chain_header *parent) {
+    MPAVS_REQUIRE(ok != NULL && parent != NULL);
+    uint8_t ph[32];
+    *ok = false;
+    if (mpavs_block_header_hash(ph, parent) != MPAVS_BLOCK_OK) return MPAVS_CHAIN_ERR_PARENT;
+    return mpavs_chain_validate_header(ok, why, rules, h, parent, ph);
 }

@@ -1,44 +1,14 @@
-/* Body commitments of a header: the EIP-4895 withdrawals root and the EIP-7685 requests hash. */
+/*
+ * Body commitments of a header: transactions root, ommers hash and EIP-4895 withdrawals root
+ * (computed by src/chain/block.c from the decoded body) and the EIP-7685 requests hash.
+ */
 #include "mpavs/chain.h"
 #include "mpavs/hex.h"
-#include "mpavs/rlp.h"
-#include "mpavs/trie.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* rlp([index, validatorIndex, address, amount]) is at most 3 + 9 + 9 + 21 + 9 bytes. */
-#define WITHDRAWAL_RLP_MAX 64
-
-int mpavs_chain_withdrawals_root(uint8_t root[32], const mpavs_chain_withdrawal *w, size_t n) {
-    MPAVS_REQUIRE(root != NULL && (w != NULL || n == 0));
-    int ret = MPAVS_CHAIN_ERR_NOMEM;
-    uint8_t *buf = malloc((n ? n : 1) * WITHDRAWAL_RLP_MAX);
-    const uint8_t **items = calloc(n ? n : 1, sizeof *items);
-    size_t *lens = calloc(n ? n : 1, sizeof *lens);
-    if (!buf || !items || !lens) goto out;
-    for (size_t i = 0; i < n; i++) {
-        mpavs_rlp_writer wr;
-        size_t mark;
-        mpavs_rlp_writer_init(&wr, buf + i * WITHDRAWAL_RLP_MAX, WITHDRAWAL_RLP_MAX);
-        mpavs_rlp_list_begin(&wr, &mark);
-        mpavs_rlp_put_u64(&wr, w[i].index);
-        mpavs_rlp_put_u64(&wr, w[i].validator_index);
-        mpavs_rlp_put_bytes(&wr, w[i].address, 20);
-        mpavs_rlp_put_u64(&wr, w[i].amount_gwei);
-        mpavs_rlp_list_end(&wr, mark);
-        if (mpavs_rlp_writer_finish(&wr, &lens[i]) != MPAVS_RLP_OK) goto out; /* cannot happen: bounded */
-        items[i] = buf + i * WITHDRAWAL_RLP_MAX;
-    }
-    if (mpavs_trie_ordered_root(root, items, lens, n) == MPAVS_TRIE_OK) ret = MPAVS_CHAIN_OK;
-out:
-    free(buf);
-    free(items);
-    free(lens);
-    return ret;
-}
 
 int mpavs_chain_requests_hash(uint8_t hash[32], const mpavs_chain_request *r, size_t n) {
     MPAVS_REQUIRE(hash != NULL && (r != NULL || n == 0));
@@ -71,26 +41,38 @@ static void refuse_hash(mpavs_chain_refusal *why, mpavs_chain_field f, const uin
         snprintf(why->actual, sizeof why->actual, "?");
 }
 
-int mpavs_chain_check_body(bool *ok, mpavs_chain_refusal *why, const mpavs_chain_header *h,
-                           const mpavs_chain_withdrawal *w, size_t nw, const mpavs_chain_request *r, size_t nr) {
-    MPAVS_REQUIRE(ok != NULL && h != NULL && (w != NULL || nw == 0) && (r != NULL || nr == 0));
+int mpavs_chain_check_body(bool *ok, mpavs_chain_refusal *why, const mpavs_block *b, const mpavs_chain_request *r,
+                           size_t nr) {
+    MPAVS_REQUIRE(ok != NULL && b != NULL && (r != NULL || nr == 0));
     mpavs_chain_refusal scratch;
     if (!why) why = &scratch;
     memset(why, 0, sizeof *why);
     *ok = false;
+    const mpavs_block_header *h = &b->header;
     uint8_t x[32];
+    if (mpavs_block_transactions_root(x, b) != MPAVS_BLOCK_OK) return MPAVS_CHAIN_ERR_NOMEM;
+    if (memcmp(x, h->transactions_root, 32) != 0) {
+        refuse_hash(why, MPAVS_CHAIN_FIELD_TRANSACTIONS_ROOT, x, h->transactions_root);
+        return MPAVS_CHAIN_OK;
+    }
+    mpavs_block_ommers_hash(x, b);
+    if (memcmp(x, h->ommers_hash, 32) != 0) {
+        refuse_hash(why, MPAVS_CHAIN_FIELD_OMMERS_HASH, x, h->ommers_hash);
+        return MPAVS_CHAIN_OK;
+    }
+    if (h->has_withdrawals_root != b->has_withdrawals) {
+        why->field = MPAVS_CHAIN_FIELD_WITHDRAWALS_ROOT;
+        snprintf(why->expected, sizeof why->expected, "%s", b->has_withdrawals ? "present (the body has withdrawals)"
+                                                                                : "absent (the body has none)");
+        snprintf(why->actual, sizeof why->actual, "%s", h->has_withdrawals_root ? "present" : "absent");
+        return MPAVS_CHAIN_OK;
+    }
     if (h->has_withdrawals_root) {
-        int ret = mpavs_chain_withdrawals_root(x, w, nw);
-        if (ret != MPAVS_CHAIN_OK) return ret;
+        if (mpavs_block_withdrawals_root(x, b) != MPAVS_BLOCK_OK) return MPAVS_CHAIN_ERR_NOMEM;
         if (memcmp(x, h->withdrawals_root, 32) != 0) {
             refuse_hash(why, MPAVS_CHAIN_FIELD_WITHDRAWALS_ROOT, x, h->withdrawals_root);
             return MPAVS_CHAIN_OK;
         }
-    } else if (nw > 0) {
-        why->field = MPAVS_CHAIN_FIELD_WITHDRAWALS_ROOT;
-        snprintf(why->expected, sizeof why->expected, "present (the block has withdrawals)");
-        snprintf(why->actual, sizeof why->actual, "absent");
-        return MPAVS_CHAIN_OK;
     }
     if (h->has_requests_hash) {
         int ret = mpavs_chain_requests_hash(x, r, nr);

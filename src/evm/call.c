@@ -37,8 +37,9 @@ static void fatal_from_state(evm_ctx *ctx) {
 static void run_precompile(evm_ctx *ctx, evm_frame_result *res, const evm_msg *msg) {
     evm_pc_result pc;
     memset(&pc, 0, sizeof pc);
-    evm_pc_status s = evm_precompile_run(&pc, ctx->fork, msg->code_address, msg->data, msg->data_len,
-                                         (uint64_t)msg->gas);
+    static const uint8_t empty[1] = {0}; /* never pass NULL, even for empty input */
+    evm_pc_status s = evm_precompile_run(&pc, ctx->fork, msg->code_address, msg->data ? msg->data : empty,
+                                         msg->data_len, (uint64_t)msg->gas);
     if (s == EVM_PC_SUCCESS && pc.gas_used <= (uint64_t)msg->gas) {
         res->status = EVM_FRAME_SUCCESS;
         res->gas_left = msg->gas - (int64_t)pc.gas_used;

@@ -8,7 +8,8 @@ void evm_map_init(evm_map *m, size_t key_len, size_t val_len) {
     memset(m, 0, sizeof *m);
     m->key_len = key_len;
     m->val_len = val_len;
-    m->entry_len = (1 + key_len + val_len + 7) & ~(size_t)7;
+    m->val_off = (1 + key_len + 7) & ~(size_t)7;
+    m->entry_len = (m->val_off + val_len + 7) & ~(size_t)7;
 }
 
 void evm_map_free(evm_map *m) {
@@ -53,7 +54,7 @@ void *evm_map_get(const evm_map *m, const void *key) {
     if (!m->cap) return NULL;
     bool found;
     uint8_t *e = find(m, key, &found);
-    return found ? e + 1 + m->key_len : NULL;
+    return found ? e + m->val_off : NULL;
 }
 
 static bool grow(evm_map *m) {
@@ -83,10 +84,10 @@ void *evm_map_put(evm_map *m, const void *key, bool *inserted) {
     if (!found) {
         e[0] = 1;
         memcpy(e + 1, key, m->key_len);
-        memset(e + 1 + m->key_len, 0, m->val_len);
+        memset(e + m->val_off, 0, m->val_len);
         m->count++;
     }
-    return e + 1 + m->key_len;
+    return e + m->val_off;
 }
 
 bool evm_map_next(const evm_map *m, size_t *pos, const uint8_t **key, void **val) {
@@ -94,7 +95,7 @@ bool evm_map_next(const evm_map *m, size_t *pos, const uint8_t **key, void **val
         uint8_t *e = m->slots + (*pos)++ * m->entry_len;
         if (e[0]) {
             *key = e + 1;
-            *val = e + 1 + m->key_len;
+            *val = e + m->val_off;
             return true;
         }
     }

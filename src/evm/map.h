@@ -10,10 +10,10 @@
 #include <stdint.h>
 
 typedef struct {
-    uint8_t *slots;   /* cap entries of [used byte][key][value] */
+    uint8_t *slots;   /* cap entries of [used byte][key][pad][value], values 8-byte aligned */
     size_t cap;       /* power of two (0 when empty) */
     size_t count;
-    size_t key_len, val_len, entry_len;
+    size_t key_len, val_len, val_off, entry_len;
 } evm_map;
 
 /** An empty map for keys of key_len bytes and values of val_len bytes. */

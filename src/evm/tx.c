@@ -79,7 +79,8 @@ static int apply_authorizations(evm_ctx *ctx, int64_t *refund) {
         if (!a || !evm_mark_warm(st, a) || !evm_state_code(st, a)) return fail_state(st);
         if (a->code_len && !evm_delegation_target(NULL, a->code, a->code_len)) continue;
         if (a->nonce != au->nonce) continue;
-        if (evm_account_alive(a)) *refund += G_AUTH_EMPTY - G_AUTH_BASE;
+        /* the authority is already in the state: the intrinsic new-account part is refunded */
+        if (a->exists) *refund += G_AUTH_EMPTY - G_AUTH_BASE;
         static const uint8_t zero[20] = {0};
         uint8_t designator[23] = {0xef, 0x01, 0x00};
         memcpy(designator + 3, au->address, 20);

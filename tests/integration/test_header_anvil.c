@@ -83,23 +83,22 @@ static bool header_of(mpavs_chain_header *h, uint8_t hash[32], uint64_t number) 
     const char *bf = json_string_value(json_object_get(b, "baseFeePerGas"));
     const char *df = json_string_value(json_object_get(b, "difficulty"));
     bool ok = xl >= 0 && bf && df && hexf(hash, 32, b, "hash") && hexf(h->parent_hash, 32, b, "parentHash") &&
-              hexf(h->ommers_hash, 32, b, "sha3Uncles") && hexf(h->coinbase, 20, b, "miner") &&
+              hexf(h->ommers_hash, 32, b, "sha3Uncles") && hexf(h->coinbase.bytes, 20, b, "miner") &&
               hexf(h->state_root, 32, b, "stateRoot") && hexf(h->transactions_root, 32, b, "transactionsRoot") &&
               hexf(h->receipts_root, 32, b, "receiptsRoot") && hexf(h->logs_bloom, 256, b, "logsBloom") &&
               u64f(&h->number, b, "number") && u64f(&h->gas_limit, b, "gasLimit") &&
               u64f(&h->gas_used, b, "gasUsed") && u64f(&h->timestamp, b, "timestamp") &&
               hexf(h->mix_hash, 32, b, "mixHash") && hexf(h->nonce, 8, b, "nonce") &&
-              mpavs_u256_parse(&h->base_fee, bf, strlen(bf)) == MPAVS_U256_OK &&
+              mpavs_u256_parse(&h->base_fee_per_gas, bf, strlen(bf)) == MPAVS_U256_OK &&
               mpavs_u256_parse(&h->difficulty, df, strlen(df)) == MPAVS_U256_OK &&
               hexf(h->withdrawals_root, 32, b, "withdrawalsRoot") && u64f(&h->blob_gas_used, b, "blobGasUsed") &&
               u64f(&h->excess_blob_gas, b, "excessBlobGas") &&
-              hexf(h->parent_beacon_root, 32, b, "parentBeaconBlockRoot") &&
+              hexf(h->parent_beacon_block_root, 32, b, "parentBeaconBlockRoot") &&
               hexf(h->requests_hash, 32, b, "requestsHash");
     if (ok) {
         h->extra_data_len = (size_t)xl;
         memcpy(h->extra_data, extra, xl < 32 ? (size_t)xl : 32);
-        h->has_base_fee = h->has_withdrawals_root = h->has_blob_gas = h->has_parent_beacon_root =
-            h->has_requests_hash = true;
+        h->has_base_fee = h->has_withdrawals_root = h->has_blob_gas = h->has_requests_hash = true;
     }
     json_decref(b);
     return ok;
@@ -182,7 +181,7 @@ TEST(headers_against_anvil) {
         if (getenv("HDR_VERBOSE"))
             fprintf(stderr, "block %llu: gasUsed %llu baseFee %llu blobGasUsed %llu excessBlobGas %llu\n",
                     (unsigned long long)h.number, (unsigned long long)h.gas_used,
-                    (unsigned long long)h.base_fee.w[0], (unsigned long long)h.blob_gas_used,
+                    (unsigned long long)h.base_fee_per_gas.w[0], (unsigned long long)h.blob_gas_used,
                     (unsigned long long)h.excess_blob_gas);
         if (h.number == 1) { /* anvil keeps the genesis base fee in block 1: start from it */
             parent = h;
@@ -209,7 +208,7 @@ TEST(headers_against_anvil) {
         n_reserve += x_prague != x_osaka;
 
         mpavs_chain_header m = h;
-        m.base_fee.w[0] ^= 1;
+        m.base_fee_per_gas.w[0] ^= 1;
         refused_as(&osaka, &m, &parent, ph, MPAVS_CHAIN_FIELD_BASE_FEE);
         m = h;
         m.excess_blob_gas = x_osaka + MPAVS_CHAIN_GAS_PER_BLOB;

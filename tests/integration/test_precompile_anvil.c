@@ -69,7 +69,7 @@ static mpavs_rpc *rpc;
 static mpavs_evm_fork cur_fork;
 static const char *cur_fork_name;
 static int n_pass, n_fail, n_skip;
-static int per_pc_pass[0x101];
+static int per_pc_pass[0x101], per_pc_output[0x101];
 
 static void addr_of(uint8_t a[20], unsigned pc) {
     memset(a, 0, 20);
@@ -139,6 +139,7 @@ static uint64_t compare_at(unsigned pc, const uint8_t *in, size_t len, uint64_t 
     if (same) {
         n_pass++;
         per_pc_pass[pc]++;
+        per_pc_output[pc] += ok && out_len > 0; /* agreeing calls with a non-empty output */
     } else {
         n_fail++;
         report("", pc, in, len, gas);
@@ -462,6 +463,7 @@ static void run_fork(const char *name, mpavs_evm_fork fork, int scale) {
         n_fail++;
     } else {
         memset(per_pc_pass, 0, sizeof per_pc_pass);
+        memset(per_pc_output, 0, sizeof per_pc_output);
         cases_ecrecover(40 * scale);
         cases_lengths(0x02, 40 * scale);
         cases_lengths(0x03, 40 * scale);
@@ -476,8 +478,13 @@ static void run_fork(const char *name, mpavs_evm_fork fork, int scale) {
         printf("%s:", name);
         static const unsigned pcs[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 0x100};
         for (size_t i = 0; i < sizeof pcs / sizeof pcs[0]; i++)
-            printf(" 0x%02x=%d", pcs[i], per_pc_pass[pcs[i]]);
-        printf(" (agreeing calls per precompile)\n");
+            printf(" 0x%02x=%d/%d", pcs[i], per_pc_pass[pcs[i]], per_pc_output[pcs[i]]);
+        printf(" (agreeing calls / of which successes with an output, per precompile)\n");
+        /* the inputs must reach the interesting paths: a recovered signer, a valid P-256 signature */
+        if (per_pc_output[1] < 10 || (fork >= MPAVS_EVM_OSAKA && per_pc_output[0x100] < 10)) {
+            fprintf(stderr, "too few successful ecrecover / p256verify calls\n");
+            n_fail++;
+        }
     }
     free(res);
     mpavs_rpc_error_clear(&e);

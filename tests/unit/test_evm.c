@@ -374,9 +374,28 @@ TEST(eip7702_delegation) {
     mpavs_evm_account a;
     CHECK(account_of(&w, &a, AUTHORITY));
     CHECK_EQ_INT(a.nonce, 1);
-    /* intrinsic 21000 + 25000 per authorization; SSTORE 22100 + 2 pushes; the authority existed
-     * but was empty, so no 12500 refund; the refund cap then does not apply */
-    CHECK_EQ_INT(w.res.gas_used, 21000 + 25000 + 6 + 22100);
+    /* intrinsic 21000 + 25000 per authorization; SSTORE 22100 + 2 pushes; the authority was in
+     * the state, so 25000 - 12500 is refunded (within the cap of a fifth of the gas used) */
+    uint64_t used = 21000 + 25000 + 6 + 22100;
+    CHECK_EQ_INT(w.res.gas_refunded, 12500);
+    CHECK_EQ_INT(w.res.gas_used, used - 12500);
+    /* a second authorization with the old nonce 0 is skipped (nonce now 1): no code change, and
+     * a new authority address that is not in the state gets no refund */
+    static const uint8_t FRESH[20] = {0x40, [19] = 0x04};
+    mpavs_evm_authorization au2[2];
+    au2[0] = au;
+    au2[1] = au;
+    memcpy(au2[1].authority, FRESH, 20);
+    w.tx.auths = au2;
+    w.tx.n_auths = 2;
+    w.tx.nonce = 1;
+    run(&w);
+    CHECK_EQ_INT(w.r, MPAVS_EVM_OK);
+    CHECK(account_of(&w, &a, AUTHORITY));
+    CHECK_EQ_INT(a.nonce, 1);
+    CHECK(account_of(&w, &a, FRESH));
+    CHECK_EQ_INT(a.nonce, 1);
+    CHECK_EQ_INT(w.res.gas_refunded, 0);
     world_free(&w);
 }
 
