@@ -24,8 +24,8 @@
  * and the actual value. A block that calls a precompile libmpavs has no engine for (BLS12-381,
  * KZG point evaluation) is MPAVS_BLOCKEXEC_UNPROVABLE: its outcome is unknown, not invalid.
  *
- * The header type is mpavs_block_header (mpavs/block.h); the header rules of mpavs/chain.h are
- * applied through a field-by-field conversion (mpavs_blockexec_chain_header).
+ * The header type is mpavs_block_header (mpavs/block.h), which is also mpavs/chain.h's
+ * mpavs_chain_header.
  */
 #ifndef MPAVS_BLOCKEXEC_H
 #define MPAVS_BLOCKEXEC_H
@@ -110,9 +110,6 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_blockexec_execute(mpavs_blockexec_refusal 
                                                         const mpavs_block_header *parent, const mpavs_block *b,
                                                         const mpavs_blockexec_state *state,
                                                         mpavs_evm_blockhash_fn blockhash, void *blockhash_ctx);
-
-/** The mpavs/chain.h view of a header (same fields; the Cancun beacon root flag from has_blob_gas). Out: out. */
-MPAVS_API void mpavs_blockexec_chain_header(mpavs_chain_header *out, const mpavs_block_header *h);
 
 #ifdef __cplusplus
 }

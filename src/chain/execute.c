@@ -60,37 +60,6 @@ void mpavs_blockexec_chain_init(mpavs_blockexec_chain *chain, uint64_t chain_id,
     memcpy(chain->deposit_contract, MAINNET_DEPOSIT_CONTRACT, 20);
 }
 
-void mpavs_blockexec_chain_header(mpavs_chain_header *o, const mpavs_block_header *h) {
-    memset(o, 0, sizeof *o);
-    memcpy(o->parent_hash, h->parent_hash, 32);
-    memcpy(o->ommers_hash, h->ommers_hash, 32);
-    memcpy(o->coinbase, h->coinbase.bytes, 20);
-    memcpy(o->state_root, h->state_root, 32);
-    memcpy(o->transactions_root, h->transactions_root, 32);
-    memcpy(o->receipts_root, h->receipts_root, 32);
-    memcpy(o->logs_bloom, h->logs_bloom, 256);
-    o->difficulty = h->difficulty;
-    o->number = h->number;
-    o->gas_limit = h->gas_limit;
-    o->gas_used = h->gas_used;
-    o->timestamp = h->timestamp;
-    o->extra_data_len = h->extra_data_len;
-    memcpy(o->extra_data, h->extra_data, h->extra_data_len < 32 ? h->extra_data_len : 32);
-    memcpy(o->mix_hash, h->mix_hash, 32);
-    memcpy(o->nonce, h->nonce, 8);
-    o->has_base_fee = h->has_base_fee;
-    o->base_fee = h->base_fee_per_gas;
-    o->has_withdrawals_root = h->has_withdrawals_root;
-    memcpy(o->withdrawals_root, h->withdrawals_root, 32);
-    o->has_blob_gas = h->has_blob_gas;
-    o->blob_gas_used = h->blob_gas_used;
-    o->excess_blob_gas = h->excess_blob_gas;
-    o->has_parent_beacon_root = h->has_blob_gas;
-    memcpy(o->parent_beacon_root, h->parent_beacon_block_root, 32);
-    o->has_requests_hash = h->has_requests_hash;
-    memcpy(o->requests_hash, h->requests_hash, 32);
-}
-
 /* ---- refusals ---------------------------------------------------------------------------- */
 
 static int refuse(mpavs_blockexec_refusal *why, int kind, const char *field, const char *expected, const char *actual) {
@@ -461,9 +430,6 @@ int mpavs_blockexec_execute(mpavs_blockexec_refusal *why, mpavs_blockexec_stats 
         mpavs_chain_rules rules;
         rules.fork = fork;
         mpavs_chain_blob_params_default(&rules.blob, fork);
-        mpavs_chain_header ch, cp;
-        mpavs_blockexec_chain_header(&ch, h);
-        mpavs_blockexec_chain_header(&cp, parent);
         uint8_t parent_hash[32];
         if (mpavs_block_header_hash(parent_hash, parent) != MPAVS_BLOCK_OK) {
             ret = refuse(why, MPAVS_BLOCKEXEC_INVALID, "parentHash", "a parent header that encodes",
@@ -472,7 +438,7 @@ int mpavs_blockexec_execute(mpavs_blockexec_refusal *why, mpavs_blockexec_stats 
         }
         bool ok = false;
         mpavs_chain_refusal cr;
-        int r = mpavs_chain_validate_header(&ok, &cr, &rules, &ch, &cp, parent_hash);
+        int r = mpavs_chain_validate_header(&ok, &cr, &rules, h, parent, parent_hash);
         if (r != MPAVS_CHAIN_OK) {
             ret = refuse(why, MPAVS_BLOCKEXEC_INVALID, "parentHash", "a parent that can have children",
                          mpavs_chain_strerror(r));
@@ -566,11 +532,9 @@ int mpavs_blockexec_execute(mpavs_blockexec_refusal *why, mpavs_blockexec_stats 
 
     /* 6. the results against the header */
     {
-        mpavs_chain_header ch;
-        mpavs_blockexec_chain_header(&ch, h);
         bool ok = false;
         mpavs_chain_refusal cr;
-        int r = mpavs_chain_check_receipts(&ok, &cr, &ch, x.receipts, x.n);
+        int r = mpavs_chain_check_receipts(&ok, &cr, h, x.receipts, x.n);
         if (r != MPAVS_CHAIN_OK) {
             ret = r == MPAVS_CHAIN_ERR_NOMEM ? MPAVS_BLOCKEXEC_ERR_NOMEM
                                              : refuse(why, MPAVS_BLOCKEXEC_INVALID, "receiptsRoot",

@@ -64,9 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     h->difficulty = mpavs_u256_from_u64(0);
     memset(h->nonce, 0, 8);
     h->has_base_fee = true;
-    mpavs_chain_header cp;
-    mpavs_blockexec_chain_header(&cp, &parent);
-    if (mpavs_chain_expected_base_fee(&h->base_fee_per_gas, &cp) != MPAVS_CHAIN_OK) abort();
+    if (mpavs_chain_expected_base_fee(&h->base_fee_per_gas, &parent) != MPAVS_CHAIN_OK) abort();
     h->has_withdrawals_root = b.has_withdrawals;
     h->has_blob_gas = true;
     h->blob_gas_used = (h->blob_gas_used % 7) * 131072;
