@@ -194,10 +194,10 @@ static int exec_on(test_ctx *t, mpavs_blockexec_refusal *why, mpavs_blockexec_st
 /* A fresh state: the pre-state with the blocks from the genesis to node `to` re-executed. */
 static mpavs_evm_memstate *state_at(test_ctx *t, size_t to) {
     mpavs_evm_memstate *ms = mpavs_evm_memstate_create();
-    if (!ms || !load_state(ms, t->pre)) goto fail;
-    size_t path[512], n = 0;
+    size_t *path = malloc(t->tree.n * sizeof *path), n = 0;
+    if (!ms || !path || !load_state(ms, t->pre)) goto fail;
     for (size_t i = to; i != 0; i = t->tree.nodes[i].parent) {
-        if (n == sizeof path / sizeof path[0]) goto fail;
+        if (n == t->tree.n) goto fail; /* parents always come first: a cycle cannot happen */
         path[n++] = i;
     }
     while (n--) {
@@ -209,8 +209,10 @@ static mpavs_evm_memstate *state_at(test_ctx *t, size_t to) {
         mpavs_block_clear(&b);
         if (r != MPAVS_BLOCKEXEC_OK) goto fail;
     }
+    free(path);
     return ms;
 fail:
+    free(path);
     mpavs_evm_memstate_destroy(ms);
     return NULL;
 }
