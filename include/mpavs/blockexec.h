@@ -85,11 +85,15 @@ typedef struct {
     void *root_ctx;
 } mpavs_blockexec_state;
 
-/** What executing a block produced (for reports): gas and blob gas used, transactions run. */
+/** What executing a block produced (for reports): gas and blob gas used, transactions run, the roots. */
 typedef struct {
     uint64_t gas_used;
     uint64_t blob_gas_used;
     size_t tx_count;
+    bool has_receipts;      /**< every transaction ran: the next three fields are valid */
+    uint8_t logs_bloom[256];
+    uint8_t receipts_root[32];
+    uint8_t requests_hash[32]; /**< Prague: the EIP-7685 requests hash of the block's requests */
     uint8_t state_root[32]; /**< valid when the sink was written (OK, or INVALID on stateRoot) */
     bool sink_written;      /**< the changes were handed to the sink (the state then holds them) */
 } mpavs_blockexec_stats;

@@ -530,6 +530,12 @@ int mpavs_blockexec_execute(mpavs_blockexec_refusal *why, mpavs_blockexec_stats 
         }
     }
 
+    /* what the execution gives, for the caller's reports */
+    for (size_t i = 0; i < x.n; i++)
+        for (size_t k = 0; k < 256; k++) stats.logs_bloom[k] |= x.receipts[i].bloom[k];
+    if (mpavs_chain_receipts_root(stats.receipts_root, x.receipts, x.n) == MPAVS_CHAIN_OK) stats.has_receipts = true;
+    if (fork >= MPAVS_EVM_PRAGUE) memcpy(stats.requests_hash, requests_hash, 32);
+
     /* 6. the results against the header */
     {
         bool ok = false;

@@ -5,17 +5,22 @@
  * stateRoot, blobGasUsed, transactionsRoot, parentHash) is refused naming that field, the value
  * the execution gives (the fixture's original) as expected and the altered one as actual, and the
  * state is untouched unless the refusal is stateRoot. Under Prague rules a transaction calling
- * the BLS12-381 precompile 0x0b makes the block unprovable (not invalid), and a block on a state
- * without the EIP-7002 contract is invalid.
+ * the BLS12-381 precompile 0x0b makes the block unprovable (not invalid), a block on a state
+ * without the EIP-7002 contract is invalid, a DepositEvent log of the deposit contract becomes the
+ * EIP-6110 request whose EIP-7685 hash is computed here with OpenSSL (a log of another layout is
+ * refused), and a type-4 transaction installs 0xef0100 || address at its authority (EIP-7702).
  */
 #include "harness.h"
 
 #include "mpavs/blockexec.h"
 #include "mpavs/hex.h"
+#include "mpavs/keccak.h"
+#include "mpavs/rlp.h"
 #include "mpavs/tx.h"
 
 #include <inttypes.h>
 #include <jansson.h>
+#include <openssl/sha.h>
 #include <stdlib.h>
 
 typedef struct {
@@ -146,6 +151,8 @@ TEST(fixture_blocks_accepted) {
         CHECK_EQ_INT(st.gas_used, f.block.header.gas_used);
         CHECK_EQ_INT(st.blob_gas_used, f.block.header.blob_gas_used);
         CHECK_EQ_INT(st.tx_count, f.block.tx_count);
+        CHECK(st.has_receipts && !memcmp(st.receipts_root, f.block.header.receipts_root, 32) &&
+              !memcmp(st.logs_bloom, f.block.header.logs_bloom, 256));
         CHECK_STREQ(why.field, "");
         uint8_t root[32];
         CHECK(mpavs_evm_memstate_root(root, ms) == MPAVS_EVM_OK && !memcmp(root, f.block.header.state_root, 32));
@@ -299,6 +306,208 @@ TEST(prague_requires_the_request_contracts) {
     CHECK_STREQ(why.actual, "no code at the system contract");
 }
 
+
+/* ---- Prague blocks with the request contracts (stubs returning no requests) -------------- */
+
+static const uint8_t WITHDRAWAL_ADDR[20] = {0x00, 0x00, 0x09, 0x61, 0xEf, 0x48, 0x0E, 0xb5, 0x5e, 0x80,
+                                            0xD1, 0x9a, 0xd8, 0x35, 0x79, 0xA6, 0x4c, 0x00, 0x70, 0x02};
+static const uint8_t CONSOLIDATION_ADDR[20] = {0x00, 0x00, 0xBB, 0xdD, 0xc7, 0xCE, 0x48, 0x86, 0x42, 0xfb,
+                                               0x57, 0x9F, 0x8B, 0x00, 0xf3, 0xa5, 0x90, 0x00, 0x72, 0x51};
+static const uint8_t DEPOSIT_ADDR[20] = {0x00, 0x00, 0x00, 0x00, 0x21, 0x9a, 0xb5, 0x40, 0x35, 0x6c,
+                                         0xBB, 0x83, 0x9C, 0xbe, 0x05, 0x30, 0x3d, 0x77, 0x05, 0xFa};
+
+typedef struct {
+    fixture f;
+    mpavs_evm_memstate *ms;
+    mpavs_ecdsa_ctx *ecdsa;
+    uint8_t sk[32];
+    mpavs_address from;
+    uint8_t raw[2048];
+    size_t raw_len;
+} prague_env;
+
+static bool prague_env_init(prague_env *e) {
+    memset(e, 0, sizeof *e);
+    if (!load_fixture(&e->f, LOG1)) return false;
+    e->ms = pre_state(&e->f);
+    e->ecdsa = mpavs_ecdsa_ctx_create();
+    mpavs_u256 rich = mpavs_u256_from_u64(UINT64_MAX), zero = mpavs_u256_from_u64(0);
+    static const uint8_t empty_return[] = {0x60, 0x00, 0x60, 0x00, 0xf3};
+    return e->ms && e->ecdsa && !mpavs_ecdsa_seckey_generate(e->ecdsa, e->sk) &&
+           !mpavs_ecdsa_seckey_to_address(e->ecdsa, &e->from, e->sk) &&
+           !mpavs_evm_memstate_set_account(e->ms, e->from.bytes, 0, &rich, NULL, 0) &&
+           !mpavs_evm_memstate_set_account(e->ms, WITHDRAWAL_ADDR, 1, &zero, empty_return, sizeof empty_return) &&
+           !mpavs_evm_memstate_set_account(e->ms, CONSOLIDATION_ADDR, 1, &zero, empty_return, sizeof empty_return);
+}
+
+static void prague_env_free(prague_env *e) {
+    mpavs_ecdsa_ctx_destroy(e->ecdsa);
+    mpavs_evm_memstate_destroy(e->ms);
+    free_fixture(&e->f);
+}
+
+/* Sign tx (chain 1, gas and fees set here) into e->raw. */
+static bool prague_sign(prague_env *e, mpavs_tx *tx) {
+    tx->chain_id = 1;
+    tx->gas_limit = 300000;
+    tx->max_fee_per_gas = mpavs_u256_from_u64(1000000000000ull);
+    tx->max_priority_fee_per_gas = mpavs_u256_from_u64(1);
+    return !mpavs_tx_sign(e->ecdsa, tx, e->sk) && !mpavs_tx_serialize(e->raw, sizeof e->raw, &e->raw_len, tx);
+}
+
+/*
+ * Execute the Prague child of the fixture genesis with e->raw as its one transaction. Its gasUsed,
+ * logsBloom and receiptsRoot are taken from a first execution (the receipts are not what these
+ * tests check; the fixture tests do), so the refusal is about the requests or the state root.
+ */
+static int prague_exec(prague_env *e, mpavs_blockexec_refusal *why, mpavs_blockexec_stats *st,
+                       const uint8_t requests_hash[32]) {
+    mpavs_block b = e->f.block;
+    mpavs_block_tx one = {e->raw, e->raw_len};
+    b.txs = &one;
+    b.tx_count = 1;
+    b.header.has_requests_hash = true;
+    memcpy(b.header.requests_hash, requests_hash, 32);
+    if (mpavs_block_transactions_root(b.header.transactions_root, &b) != MPAVS_BLOCK_OK) return -1;
+    /* the first pass refuses before the sink (gasUsed), so the state is unchanged */
+    int r = execute(why, st, e->ms, MPAVS_EVM_PRAGUE, &e->f.genesis.header, &b);
+    if (r != MPAVS_BLOCKEXEC_INVALID || strcmp(why->field, "gasUsed") || !st->has_receipts) return r;
+    b.header.gas_used = st->gas_used;
+    memcpy(b.header.logs_bloom, st->logs_bloom, 256);
+    memcpy(b.header.receipts_root, st->receipts_root, 32);
+    return execute(why, st, e->ms, MPAVS_EVM_PRAGUE, &e->f.genesis.header, &b);
+}
+
+/* The 576-byte DepositEvent data (EIP-6110 / the deposit contract's ABI) of fields filled with
+   0x11.., 0x22.., ...; req gets 0x00 || pubkey || credentials || amount || signature || index. */
+static void deposit_data(uint8_t d[576], uint8_t req[193]) {
+    static const unsigned offs[5] = {160, 256, 320, 384, 512}, sizes[5] = {48, 32, 8, 96, 8};
+    memset(d, 0, 576);
+    req[0] = 0x00;
+    size_t o = 1;
+    for (int i = 0; i < 5; i++) {
+        d[32 * i + 30] = (uint8_t)(offs[i] >> 8), d[32 * i + 31] = (uint8_t)offs[i];
+        d[offs[i] + 30] = (uint8_t)(sizes[i] >> 8), d[offs[i] + 31] = (uint8_t)sizes[i];
+        memset(d + offs[i] + 32, 0x11 * (i + 1), sizes[i]);
+        memset(req + o, 0x11 * (i + 1), sizes[i]);
+        o += sizes[i];
+    }
+}
+
+/* Code that emits LOG1(topic, data) and stops. */
+static size_t log_emitter(uint8_t *code, const uint8_t topic[32], const uint8_t *data, size_t len) {
+    size_t n = 0;
+    code[n++] = 0x61, code[n++] = (uint8_t)(len >> 8), code[n++] = (uint8_t)len; /* size */
+    code[n++] = 0x61, code[n++] = 0, code[n++] = 49;                             /* offset in code */
+    code[n++] = 0x60, code[n++] = 0;                                             /* memory 0 */
+    code[n++] = 0x39;                                                            /* CODECOPY */
+    code[n++] = 0x7f;
+    memcpy(code + n, topic, 32);
+    n += 32;
+    code[n++] = 0x61, code[n++] = (uint8_t)(len >> 8), code[n++] = (uint8_t)len;
+    code[n++] = 0x60, code[n++] = 0;
+    code[n++] = 0xa1, code[n++] = 0x00; /* LOG1, STOP */
+    memcpy(code + n, data, len);
+    return n + len;
+}
+
+TEST(prague_deposit_requests) {
+    for (int bad = 0; bad < 2; bad++) {
+        prague_env e;
+        REQUIRE(prague_env_init(&e));
+        uint8_t d[576], req[193], topic[32], code[700];
+        deposit_data(d, req);
+        if (bad) d[31] = 161; /* the pubkey offset off by one */
+        mpavs_keccak256(topic, "DepositEvent(bytes,bytes,bytes,bytes,bytes)", strlen("DepositEvent(bytes,bytes,bytes,bytes,bytes)"));
+        size_t cl = log_emitter(code, topic, d, sizeof d);
+        mpavs_u256 zero = mpavs_u256_from_u64(0);
+        REQUIRE(!mpavs_evm_memstate_set_account(e.ms, DEPOSIT_ADDR, 1, &zero, code, cl));
+        mpavs_tx tx;
+        mpavs_tx_init(&tx, MPAVS_TX_TYPE_EIP1559);
+        tx.has_to = true;
+        memcpy(tx.to.bytes, DEPOSIT_ADDR, 20);
+        REQUIRE(prague_sign(&e, &tx));
+        uint8_t inner[32], want[32];
+        SHA256(req, sizeof req, inner); /* EIP-7685: sha256 over sha256(type || data) per request */
+        SHA256(inner, 32, want);
+        mpavs_blockexec_refusal why;
+        mpavs_blockexec_stats st;
+        int r = prague_exec(&e, &why, &st, want);
+        CHECK_EQ_INT(r, MPAVS_BLOCKEXEC_INVALID);
+        if (!bad) {
+            /* the requests agree; only the state root (unknown to this test) differs */
+            CHECK_STREQ(why.field, "stateRoot");
+            /* a header without the deposit: refused naming requestsHash with our hash as expected */
+            prague_env_free(&e);
+            REQUIRE(prague_env_init(&e));
+            REQUIRE(!mpavs_evm_memstate_set_account(e.ms, DEPOSIT_ADDR, 1, &zero, code, cl));
+            REQUIRE(prague_sign(&e, &tx));
+            uint8_t none[32];
+            SHA256((const unsigned char *)"", 0, none);
+            r = prague_exec(&e, &why, &st, none);
+            CHECK_EQ_INT(r, MPAVS_BLOCKEXEC_INVALID);
+            CHECK_STREQ(why.field, "requestsHash");
+            CHECK_STREQ(why.expected, hex32(want, 32));
+        } else {
+            CHECK_STREQ(why.field, "transactions[0].logs[0]");
+        }
+        prague_env_free(&e);
+    }
+}
+
+TEST(prague_set_code_transaction) {
+    prague_env e;
+    REQUIRE(prague_env_init(&e));
+    /* the authority: a fresh key delegating to 0x..c0de (nonce 0, chain 1) */
+    uint8_t ask[32];
+    mpavs_address authority;
+    REQUIRE(!mpavs_ecdsa_seckey_generate(e.ecdsa, ask) && !mpavs_ecdsa_seckey_to_address(e.ecdsa, &authority, ask));
+    mpavs_tx_authorization au;
+    memset(&au, 0, sizeof au);
+    au.chain_id = mpavs_u256_from_u64(1);
+    au.address.bytes[18] = 0xc0, au.address.bytes[19] = 0xde;
+    REQUIRE(mpavs_tx_authorization_sign(e.ecdsa, &au, ask) == MPAVS_TX_OK);
+    uint8_t tup[MPAVS_TX_AUTHORIZATION_MAX], list[MPAVS_TX_AUTHORIZATION_MAX + 9];
+    size_t tl = mpavs_tx_authorization_encode(tup, &au), ll, mark;
+    mpavs_rlp_writer w;
+    mpavs_rlp_writer_init(&w, list, sizeof list);
+    mpavs_rlp_list_begin(&w, &mark);
+    mpavs_rlp_put_raw(&w, tup, tl);
+    mpavs_rlp_list_end(&w, mark);
+    REQUIRE(mpavs_rlp_writer_finish(&w, &ll) == MPAVS_RLP_OK);
+    mpavs_tx tx;
+    mpavs_tx_init(&tx, MPAVS_TX_TYPE_EIP7702);
+    tx.has_to = true;
+    memset(tx.to.bytes, 0x42, 20);
+    tx.authorization_list_rlp = list;
+    tx.authorization_list_rlp_len = ll;
+    tx.authorization_count = 1;
+    REQUIRE(prague_sign(&e, &tx));
+    uint8_t none[32];
+    SHA256((const unsigned char *)"", 0, none);
+    mpavs_blockexec_refusal why;
+    mpavs_blockexec_stats st;
+    int r = prague_exec(&e, &why, &st, none);
+    CHECK_EQ_INT(r, MPAVS_BLOCKEXEC_INVALID);
+    CHECK_STREQ(why.field, "stateRoot");
+    REQUIRE(st.sink_written);
+    /* EIP-7702: the authority's code is 0xef0100 || address and its nonce 1 */
+    mpavs_evm_source src;
+    mpavs_evm_memstate_source(&src, e.ms);
+    mpavs_evm_account acct;
+    bool exists = false;
+    REQUIRE(src.account(src.ctx, &acct, &exists, authority.bytes) == 0);
+    CHECK(exists);
+    CHECK_EQ_INT(acct.nonce, 1);
+    const uint8_t *code = NULL;
+    size_t cl = 0;
+    REQUIRE(src.code(src.ctx, &code, &cl, acct.code_hash) == 0);
+    uint8_t want[23] = {0xef, 0x01, 0x00};
+    memcpy(want + 3, au.address.bytes, 20);
+    CHECK(cl == 23 && !memcmp(code, want, 23));
+    prague_env_free(&e);
+}
+
 TEST(names) {
     CHECK(strstr(mpavs_blockexec_strerror(MPAVS_BLOCKEXEC_UNPROVABLE), "unprovable") != NULL);
     CHECK(strstr(mpavs_blockexec_strerror(12345), "unknown") != NULL);
@@ -309,6 +518,8 @@ int main(void) {
     RUN(altered_fields_refused_by_name);
     RUN(prague_unsupported_precompile_is_unprovable);
     RUN(prague_requires_the_request_contracts);
+    RUN(prague_deposit_requests);
+    RUN(prague_set_code_transaction);
     RUN(names);
     return harness_summary();
 }
