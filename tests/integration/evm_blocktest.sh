@@ -8,8 +8,9 @@
 #   2. each refusal of an expectException block must name a field of the fixture's exception
 #      (TransactionException.* -> transactions[i], INVALID_STATE_ROOT -> stateRoot, ...): a block
 #      refused for another reason than the one the fixture was filled for is a failure too.
-#   3. negative controls: an altered postState, a removed expectException, an added one and an
-#      altered genesis hash must each make `mpavs evm blocktest` fail.
+#   3. negative controls: an altered postState, lastblockhash or genesis hash, a removed
+#      expectException, an added one and the chain run under CancunToPragueAtTime15k must each
+#      make `mpavs evm blocktest` fail.
 # Prints pass/fail/skip counts per directory and ends with "N passed, N failed". A few seconds.
 set -uo pipefail
 
@@ -125,6 +126,9 @@ control "lastblockhash altered" "$V" 'map_values(.lastblockhash = "0x" + ("00" *
 control "genesis hash altered" "$V" 'map_values(.genesisBlockHeader.hash = "0x" + ("11" * 32))'
 control "expectException removed" "$I" 'map_values(.blocks |= map(del(.expectException)))'
 control "expectException added to a valid block" "$V" 'map_values(.blocks[0].expectException = "BlockException.INVALID_STATE_ROOT")'
+# the fork schedule is applied: the same Cancun chain under CancunToPragueAtTime15k (its blocks are
+# all past 15000) must be refused (Prague headers need a requests hash)
+control "network CancunToPragueAtTime15k" "$V" 'map_values(.network = "CancunToPragueAtTime15k")'
 echo "negative controls: $controls, of which $control_bad did not fail"
 
 elapsed=$(( $(date +%s) - start ))
