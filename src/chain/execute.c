@@ -116,6 +116,7 @@ typedef struct {
     uint8_t (*blob_hashes)[32];
     mpavs_evm_authorization *auths;
     mpavs_tx_authorization *tuples;
+    bool nomem; /* an allocation failed (not a malformed transaction) */
 } exec_tx;
 
 static void exec_tx_free(exec_tx *t) {
@@ -132,7 +133,10 @@ static bool load_access_list(exec_tx *t, const mpavs_tx *tx) {
     if (!tx->access_list_rlp || tx->access_list_addresses == 0) return true;
     t->access = calloc(tx->access_list_addresses, sizeof *t->access);
     t->keys = tx->access_list_keys ? calloc(tx->access_list_keys, sizeof *t->keys) : NULL;
-    if (!t->access || (tx->access_list_keys && !t->keys)) return false;
+    if (!t->access || (tx->access_list_keys && !t->keys)) {
+        t->nomem = true;
+        return false;
+    }
     mpavs_rlp_item list, entry, addr, keys, key;
     mpavs_rlp_iter it, kit, eit;
     size_t na = 0, nk = 0;
@@ -183,7 +187,7 @@ static int build_tx(exec_tx *t, const char **msg, const mpavs_ecdsa_ctx *ecdsa, 
     e->data_len = tx->data_len;
     if (!load_access_list(t, tx)) {
         *msg = "a well-formed access list";
-        return t->access ? 1 : -1;
+        return t->nomem ? -1 : 1;
     }
     if (tx->type == MPAVS_TX_TYPE_EIP4844) {
         e->max_fee_per_blob_gas = tx->max_fee_per_blob_gas;
