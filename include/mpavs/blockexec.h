@@ -3,9 +3,9 @@
  * parent, checked against its header field by field.
  *
  * mpavs_blockexec_execute does, in the execution-specs' order:
- *   1. the header against its parent (mpavs_chain_validate_header under the fork the schedule
- *      gives the block), the ommers hash and the empty ommers list, the transactions and
- *      withdrawals roots of the body;
+ *   1. from Osaka the encoding at most 8 MiB (EIP-7934, refused as "size"); the header against
+ *      its parent (mpavs_chain_validate_header under the fork the schedule
+ *      gives the block), the ommers hash and the empty ommers list;
  *   2. the pre-block system calls: EIP-4788 (the parent beacon block root into
  *      0x000F3df6D732807Ef1319fB7B8bB8522d0Beac02) and, from Prague, EIP-2935 (the parent hash
  *      into 0x0000F90827F1C53a10cb7A02335B175320002935): a call from the system address
@@ -16,8 +16,10 @@
  *   4. the withdrawals (gwei credited as wei);
  *   5. from Prague the EIP-7685 requests: EIP-6110 deposit logs of the deposit contract, the
  *      EIP-7002 and EIP-7251 system calls (whose contracts must have code and must not fail);
- *   6. the comparison with the header: gasUsed, blobGasUsed, logsBloom, receiptsRoot,
- *      requestsHash, then (after handing the changes to the state's sink) stateRoot.
+ *   6. the comparison with the header: gasUsed, logsBloom, receiptsRoot, transactionsRoot,
+ *      withdrawalsRoot, blobGasUsed, requestsHash, then (after handing the changes to the state's
+ *      sink) stateRoot. (The body's roots are compared after execution, as in the
+ *      execution-specs, so a block with an invalid transaction is refused for that transaction.)
  *
  * A refused block is reported as MPAVS_BLOCKEXEC_INVALID with an mpavs_blockexec_refusal that
  * names the field (JSON-RPC name: "gasUsed", "stateRoot", "transactions[3]", …) with the expected
@@ -90,6 +92,7 @@ typedef struct {
     uint64_t gas_used;
     uint64_t blob_gas_used;
     size_t tx_count;
+    size_t rlp_size;        /**< the length of the block's encoding */
     bool has_receipts;      /**< every transaction ran: the next three fields are valid */
     uint8_t logs_bloom[256];
     uint8_t receipts_root[32];

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #define GAS_PER_BLOB 131072u
+#define MAX_RLP_BLOCK_SIZE 8388608u /* EIP-7934 (Osaka): 10 MiB less a 2 MiB margin for the beacon block */
 
 static const uint8_t BEACON_ROOTS_ADDRESS[20] = {0x00, 0x0F, 0x3d, 0xf6, 0xD7, 0x32, 0x80, 0x7E, 0xf1, 0x31,
                                                  0x9f, 0xB7, 0xB8, 0xbB, 0x85, 0x22, 0xd0, 0xBe, 0xac, 0x02};
@@ -410,6 +411,24 @@ static int collect_deposits(exec_block *x, mpavs_blockexec_refusal *why, const m
     return MPAVS_BLOCKEXEC_OK;
 }
 
+/* The length of the block's encoding, from its parts (as mpavs_block_decode found them). */
+static size_t block_rlp_size(const mpavs_block *b) {
+    uint8_t hdr[9];
+    size_t txs = 0;
+    for (size_t i = 0; i < b->tx_count; i++) {
+        const mpavs_block_tx *t = &b->txs[i];
+        txs += t->len && t->raw[0] >= 0xc0 ? t->len : mpavs_rlp_bytes_size(t->raw, t->len);
+    }
+    size_t payload = b->header_rlp_len + mpavs_rlp_encode_header(hdr, true, txs) + txs + b->ommers_rlp_len;
+    if (b->has_withdrawals) {
+        size_t ws = 0;
+        uint8_t w[MPAVS_WITHDRAWAL_MAX];
+        for (size_t i = 0; i < b->withdrawal_count; i++) ws += mpavs_withdrawal_encode(w, &b->withdrawals[i]);
+        payload += mpavs_rlp_encode_header(hdr, true, ws) + ws;
+    }
+    return mpavs_rlp_encode_header(hdr, true, payload) + payload;
+}
+
 int mpavs_blockexec_execute(mpavs_blockexec_refusal *why, mpavs_blockexec_stats *stats_out,
                             const mpavs_ecdsa_ctx *ecdsa, const mpavs_blockexec_chain *chain,
                             const mpavs_block_header *parent, const mpavs_block *b,
@@ -428,6 +447,14 @@ int mpavs_blockexec_execute(mpavs_blockexec_refusal *why, mpavs_blockexec_stats 
     mpavs_evm_fork fork;
     if (mpavs_evm_fork_at(&fork, &chain->schedule, h->number, h->timestamp) != MPAVS_EVM_OK) {
         ret = MPAVS_BLOCKEXEC_ERR_FORK;
+        goto out;
+    }
+    stats.rlp_size = block_rlp_size(b);
+    if (fork >= MPAVS_EVM_OSAKA && stats.rlp_size > MAX_RLP_BLOCK_SIZE) {
+        char e[64], a[32];
+        snprintf(e, sizeof e, "<= %u bytes (EIP-7934)", MAX_RLP_BLOCK_SIZE);
+        snprintf(a, sizeof a, "%zu bytes", stats.rlp_size);
+        ret = refuse(why, MPAVS_BLOCKEXEC_INVALID, "size", e, a);
         goto out;
     }
     {

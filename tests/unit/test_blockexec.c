@@ -27,6 +27,7 @@ typedef struct {
     json_t *json;
     json_t *test;
     uint8_t *grlp, *brlp;
+    size_t brlp_len;
     mpavs_block genesis, block;
 } fixture;
 
@@ -61,6 +62,7 @@ static bool load_fixture(fixture *f, const char *rel) {
     size_t gl, bl;
     f->grlp = unhex_alloc(json_object_get(f->test, "genesisRLP"), &gl);
     f->brlp = unhex_alloc(json_object_get(json_array_get(json_object_get(f->test, "blocks"), 0), "rlp"), &bl);
+    f->brlp_len = bl;
     return f->grlp && f->brlp && mpavs_block_decode(&f->genesis, f->grlp, gl) == MPAVS_BLOCK_OK &&
            mpavs_block_decode(&f->block, f->brlp, bl) == MPAVS_BLOCK_OK;
 }
@@ -151,6 +153,7 @@ TEST(fixture_blocks_accepted) {
         CHECK_EQ_INT(st.gas_used, f.block.header.gas_used);
         CHECK_EQ_INT(st.blob_gas_used, f.block.header.blob_gas_used);
         CHECK_EQ_INT(st.tx_count, f.block.tx_count);
+        CHECK_EQ_INT(st.rlp_size, f.brlp_len);
         CHECK(st.has_receipts && !memcmp(st.receipts_root, f.block.header.receipts_root, 32) &&
               !memcmp(st.logs_bloom, f.block.header.logs_bloom, 256));
         CHECK_STREQ(why.field, "");
@@ -508,6 +511,49 @@ TEST(prague_set_code_transaction) {
     prague_env_free(&e);
 }
 
+TEST(osaka_block_size_limit) {
+    /* EIP-7934: a block whose encoding exceeds 8 MiB is refused under Osaka, not under Prague */
+    for (int osaka = 0; osaka < 2; osaka++) {
+        prague_env e;
+        REQUIRE(prague_env_init(&e));
+        size_t n = 8388608;
+        uint8_t *big = calloc(n, 1);
+        REQUIRE(big);
+        mpavs_tx tx;
+        mpavs_tx_init(&tx, MPAVS_TX_TYPE_EIP1559);
+        tx.has_to = true;
+        memset(tx.to.bytes, 0x42, 20);
+        tx.data = big;
+        tx.data_len = n;
+        tx.chain_id = 1;
+        tx.gas_limit = 30000000;
+        tx.max_fee_per_gas = mpavs_u256_from_u64(1000);
+        tx.max_priority_fee_per_gas = mpavs_u256_from_u64(1);
+        size_t cap = mpavs_tx_encoded_size_max(&tx), len = 0;
+        uint8_t *raw = malloc(cap);
+        REQUIRE(raw && !mpavs_tx_sign(e.ecdsa, &tx, e.sk) && !mpavs_tx_serialize(raw, cap, &len, &tx));
+        mpavs_block b = e.f.block;
+        mpavs_block_tx one = {raw, len};
+        b.txs = &one;
+        b.tx_count = 1;
+        b.header.has_requests_hash = true;
+        REQUIRE(mpavs_block_transactions_root(b.header.transactions_root, &b) == MPAVS_BLOCK_OK);
+        mpavs_blockexec_refusal why;
+        mpavs_blockexec_stats st;
+        int r = execute(&why, &st, e.ms, osaka ? MPAVS_EVM_OSAKA : MPAVS_EVM_PRAGUE, &e.f.genesis.header, &b);
+        CHECK_EQ_INT(r, MPAVS_BLOCKEXEC_INVALID);
+        if (osaka) {
+            CHECK_STREQ(why.field, "size");
+            CHECK(st.rlp_size > 8388608 && st.rlp_size < 8388608 + 2048);
+        } else {
+            CHECK(strcmp(why.field, "size") != 0); /* refused later, for its calldata gas */
+        }
+        free(raw);
+        free(big);
+        prague_env_free(&e);
+    }
+}
+
 TEST(names) {
     CHECK(strstr(mpavs_blockexec_strerror(MPAVS_BLOCKEXEC_UNPROVABLE), "unprovable") != NULL);
     CHECK(strstr(mpavs_blockexec_strerror(12345), "unknown") != NULL);
@@ -520,6 +566,7 @@ int main(void) {
     RUN(prague_requires_the_request_contracts);
     RUN(prague_deposit_requests);
     RUN(prague_set_code_transaction);
+    RUN(osaka_block_size_limit);
     RUN(names);
     return harness_summary();
 }
