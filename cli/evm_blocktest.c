@@ -507,21 +507,23 @@ void blocktest_file(blocktest_run *run, const char *path) {
     json_error_t jerr;
     json_t *root = json_load_file(path, 0, &jerr);
     if (!json_is_object(root)) {
-        fprintf(stderr, "mpavs: %s: not a blockchain test file (%s line %d)\n", path, jerr.text, jerr.line);
-        run->failed++;
+        char msg[256];
+        snprintf(msg, sizeof msg, "not a blockchain test file (%s line %d)", jerr.text, jerr.line);
+        report(run, path, "-", 0, msg);
         json_decref(root);
         return;
     }
     mpavs_ecdsa_ctx *ecdsa = mpavs_ecdsa_ctx_create();
     if (!ecdsa) {
         json_decref(root);
-        run->failed++;
+        report(run, path, "-", 0, "out of memory");
         return;
     }
     const char *name;
     json_t *test;
     json_object_foreach(root, name, test) {
         if (json_is_object(test)) run_test(run, ecdsa, name, test);
+        else report(run, name, "-", 0, "a test that is not a JSON object");
     }
     mpavs_ecdsa_ctx_destroy(ecdsa);
     json_decref(root);
