@@ -231,7 +231,8 @@ static int cmd_evm_blocktest(int argc, char **argv) {
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     if (run.json) fputs(run.json_first ? "[]\n" : "\n]\n", stdout);
-    fprintf(stderr, "blocks executed: %zu in %.2f s\n", run.blocks, secs);
+    fprintf(stderr, "blocks executed: %zu (gas used by the accepted ones %llu) in %.2f s, %.2f s of it in block execution\n",
+            run.blocks, (unsigned long long)run.gas, secs, run.exec_seconds);
     for (size_t i = 0; i < run.n_skip_reasons; i++)
         fprintf(stderr, "skipped: %zu %s\n", run.skip_reasons[i].count, run.skip_reasons[i].reason);
     fprintf(run.json ? stderr : stdout, "%zu passed, %zu failed, %zu skipped\n", run.passed, run.failed, run.skipped);

@@ -286,8 +286,13 @@ static int import_block(test_ctx *t, size_t j, json_t *jb, size_t *head) {
     }
     mpavs_blockexec_refusal why;
     mpavs_blockexec_stats stats;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     r = exec_on(t, &why, &stats, t->head_ms, parent, &b);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    t->run->exec_seconds += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     t->run->blocks++;
+    if (r == MPAVS_BLOCKEXEC_OK) t->run->gas += stats.gas_used;
     if (r != MPAVS_BLOCKEXEC_ERR_FORK && stats.rlp_size != len) { /* the EIP-7934 size against the bytes */
         snprintf(t->err, sizeof t->err, "block %zu: encoding size computed as %zu, the block has %zu bytes", j,
                  stats.rlp_size, len);

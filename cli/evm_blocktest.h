@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #define BLOCKTEST_MAX_SKIP_REASONS 16
 
@@ -17,6 +18,8 @@ typedef struct {
     FILE *out;
     size_t passed, failed, skipped;
     size_t blocks;   /* blocks executed (valid and refused) */
+    uint64_t gas;    /* gas used by the accepted blocks */
+    double exec_seconds; /* time in mpavs_blockexec_execute for the imported blocks */
     struct {
         char reason[96];
         size_t count;
