@@ -443,7 +443,7 @@ int mpavs_blockexec_execute(mpavs_blockexec_refusal *why, mpavs_blockexec_stats 
     int ret;
     uint8_t hash[32];
 
-    /* 1. the header against its parent, the body against the header */
+    /* 1. the block size (Osaka), the header against its parent, no ommers */
     mpavs_evm_fork fork;
     if (mpavs_evm_fork_at(&fork, &chain->schedule, h->number, h->timestamp) != MPAVS_EVM_OK) {
         ret = MPAVS_BLOCKEXEC_ERR_FORK;
