@@ -98,11 +98,13 @@ static bool parse_u64_opt(uint64_t *v, const char *s) {
 static int cmd_evm_run(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
         puts("usage: mpavs evm run --code HEX [--input HEX] [--gas N] [--value N] [--fork NAME]\n"
-             "                    [--sender ADDR] [--to ADDR] [--basefee N]\n\n"
+             "                    [--sender ADDR] [--to ADDR] [--basefee N] [--auth-self]\n\n"
              "Runs one transaction (type 2, from --sender with ample balance) to the account --to holding\n"
              "--code, as geth's `evm run` does, and prints one JSON object: status, gasUsed (after refund\n"
              "and the EIP-7623 floor), output and the target's written storage slots. Default fork Osaka,\n"
-             "gas 10000000.");
+             "gas 10000000. --auth-self makes it an EIP-7702 transaction whose sender (an existing\n"
+             "account) authorizes delegation to --to (chain 31337, nonce + 1) and calls itself: the code\n"
+             "runs in the sender's account, whose storage is printed.");
         return 0;
     }
     cli_args a;
@@ -110,6 +112,7 @@ static int cmd_evm_run(int argc, char **argv) {
     const char *code_hex = cli_opt(&a, "code"), *input_hex = cli_opt(&a, "input"), *gas_s = cli_opt(&a, "gas");
     const char *value_s = cli_opt(&a, "value"), *fork_s = cli_opt(&a, "fork"), *sender_s = cli_opt(&a, "sender");
     const char *to_s = cli_opt(&a, "to"), *basefee_s = cli_opt(&a, "basefee");
+    bool self_delegate = cli_flag(&a, "auth-self");
     char *pos[1];
     if (cli_positionals(&a, pos, 1) != 0) return cli_usage_error("evm run: no positional arguments");
     if (!code_hex) return cli_usage_error("evm run: --code HEX is required");
@@ -161,6 +164,19 @@ static int cmd_evm_run(int argc, char **argv) {
     tx.type = 2;
     memcpy(tx.sender, sender, 20);
     memcpy(tx.to, to, 20);
+    mpavs_evm_authorization auth;
+    if (self_delegate) {
+        memset(&auth, 0, sizeof auth);
+        auth.chain_id = mpavs_u256_from_u64(blk.chain_id);
+        memcpy(auth.address, to, 20);
+        auth.nonce = 1;
+        auth.authority_valid = true;
+        memcpy(auth.authority, sender, 20);
+        tx.type = 4;
+        tx.auths = &auth;
+        tx.n_auths = 1;
+        memcpy(tx.to, sender, 20);
+    }
     tx.gas_limit = gas;
     tx.max_fee = mpavs_u256_from_u64(basefee * 2 + 1);
     tx.max_priority_fee = mpavs_u256_from_u64(1);
@@ -180,7 +196,7 @@ static int cmd_evm_run(int argc, char **argv) {
             json_object_set_new(o, "output", json_string(out_hex));
         free(out_hex);
         run_sink_ctx sc;
-        memcpy(sc.target, to, 20);
+        memcpy(sc.target, self_delegate ? sender : to, 20);
         sc.storage = json_object();
         mpavs_evm_sink sink = {&sc, run_sink_account, run_sink_storage};
         if (mpavs_evm_state_commit(st, &sink) == MPAVS_EVM_OK) rc = 0;
