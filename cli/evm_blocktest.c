@@ -409,7 +409,14 @@ static void run_test(blocktest_run *run, const mpavs_ecdsa_ctx *ecdsa, const cha
         report(run, name, net, -1, reason);
         return;
     }
-    mpavs_blockexec_chain_init(&t.chain, 1, &sched);
+    /* the chain id: the fixture's config.chainid when it has one (newer fixtures), else mainnet's */
+    uint64_t chain_id = 1;
+    json_t *cid = json_object_get(json_object_get(test, "config"), "chainid");
+    if (cid && !j_u64(cid, &chain_id)) {
+        report(run, name, net, 0, "malformed config.chainid");
+        return;
+    }
+    mpavs_blockexec_chain_init(&t.chain, chain_id, &sched);
     uint8_t *grlp = NULL;
     size_t glen = 0;
     int outcome = 0;

@@ -9,8 +9,8 @@
 #      (TransactionException.* -> transactions[i], INVALID_STATE_ROOT -> stateRoot, ...): a block
 #      refused for another reason than the one the fixture was filled for is a failure too.
 #   3. negative controls: an altered postState, lastblockhash or genesis hash, a removed
-#      expectException, an added one and the chain run under CancunToPragueAtTime15k must each
-#      make `mpavs evm blocktest` fail.
+#      expectException, an added one, the chain run under CancunToPragueAtTime15k and a chain with
+#      config.chainid 5 must each make `mpavs evm blocktest` fail.
 # Prints pass/fail/skip counts per directory and ends with "N passed, N failed". A few seconds.
 set -uo pipefail
 
@@ -129,6 +129,9 @@ control "expectException added to a valid block" "$V" 'map_values(.blocks[0].exp
 # the fork schedule is applied: the same Cancun chain under CancunToPragueAtTime15k (its blocks are
 # all past 15000) must be refused (Prague headers need a requests hash)
 control "network CancunToPragueAtTime15k" "$V" 'map_values(.network = "CancunToPragueAtTime15k")'
+# config.chainid is applied: typed transactions signed for chain 1 are refused on chain 5
+control "config.chainid 5" "$VEC/BlockchainTests/ValidBlocks/bcEIP4844-blobtransactions/blockWithAllTransactionTypes.json" \
+  'map_values(.config = {"chainid": "0x05"})'
 echo "negative controls: $controls, of which $control_bad did not fail"
 
 elapsed=$(( $(date +%s) - start ))
