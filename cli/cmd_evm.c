@@ -1,6 +1,7 @@
 /* mpavs evm — the EVM engine: statetest (Ethereum state test fixtures, geth `evm statetest` conventions). */
 #include "cli.h"
 #include "commands.h"
+#include "evm_blocktest.h"
 #include "evm_statetest.h"
 
 #include "mpavs/hex.h"
@@ -214,7 +215,48 @@ out:
     return rc;
 }
 
+static int cmd_evm_blocktest(int argc, char **argv) {
+    if (cli_wants_help(argc, argv)) {
+        puts("usage: mpavs evm blocktest [--json] [--refusals] PATH...\n\n"
+             "Runs Ethereum blockchain test fixtures (files, or directories recursively): the genesis state\n"
+             "from `pre` (its header hash checked), each block imported from its RLP (blocks with\n"
+             "expectException must be refused), the head compared with lastblockhash and its state with\n"
+             "postState/postStateHash. Prints one line per failing case, or with --json one geth-style object\n"
+             "per case, then `N passed, N failed, N skipped` (skipped: a network whose rules are not\n"
+             "implemented, or a block calling a precompile libmpavs has no engine for). --refusals also prints\n"
+             "each expected refusal: REFUSED NAME NETWORK block N (EXPECTED EXCEPTION): REASON. Exit status 0\n"
+             "only when nothing failed.");
+        return 0;
+    }
+    cli_args a;
+    if (!cli_args_init(&a, argc, argv)) return 2;
+    blocktest_run run;
+    memset(&run, 0, sizeof run);
+    run.out = stdout;
+    run.json_first = true;
+    run.json = cli_flag(&a, "json");
+    run.refusals = cli_flag(&a, "refusals");
+    char *pos[CLI_MAX_ARGS];
+    int n = cli_positionals(&a, pos, CLI_MAX_ARGS);
+    if (n < 0) return 2;
+    if (n == 0) return cli_usage_error("evm blocktest: expected at least one PATH");
+    bool ok = true;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int i = 0; i < n; i++) ok &= blocktest_path(&run, pos[i]);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    if (run.json) fputs(run.json_first ? "[]\n" : "\n]\n", stdout);
+    fprintf(stderr, "blocks executed: %zu (gas used by the accepted ones %llu) in %.2f s, %.2f s of it in block execution\n",
+            run.blocks, (unsigned long long)run.gas, secs, run.exec_seconds);
+    for (size_t i = 0; i < run.n_skip_reasons; i++)
+        fprintf(stderr, "skipped: %zu %s\n", run.skip_reasons[i].count, run.skip_reasons[i].reason);
+    fprintf(run.json ? stderr : stdout, "%zu passed, %zu failed, %zu skipped\n", run.passed, run.failed, run.skipped);
+    return ok && run.failed == 0 ? 0 : 1;
+}
+
 static const cli_command EVM_COMMANDS[] = {
+    {"blocktest", "run Ethereum blockchain test fixtures (geth evm blocktest conventions)", cmd_evm_blocktest},
     {"run", "run one transaction against given code, print status, gas used and storage (geth evm run)", cmd_evm_run},
     {"statetest", "run Ethereum state test fixtures (geth evm statetest conventions)", cmd_evm_statetest},
 };
