@@ -36,11 +36,11 @@ static harness_anvil anvil;
 
 static json_t *call_json(const char *method, const char *params) {
     char *res = NULL;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     int r = mpavs_rpc_call(rpc, &res, &e, method, params);
     if (r != MPAVS_RPC_OK) {
         fprintf(stderr, "%s: %s %s\n", method, mpavs_rpc_strerror(r), e.message);
-        mpavs_rpc_error_clear(&e);
+        mpavs_error_clear(&e);
         free(res);
         return NULL;
     }
@@ -98,7 +98,7 @@ TEST(history_contract_on_anvil_and_here) {
     REQUIRE(rpc != NULL);
     uint8_t *code = NULL;
     size_t code_len = 0;
-    mpavs_rpc_error e = {0};
+    mpavs_error e = {0};
     REQUIRE(mpavs_rpc_get_code(rpc, &code, &code_len, &e, HISTORY_ADDR, "latest") == MPAVS_RPC_OK);
     REQUIRE(code_len > 0);
 
