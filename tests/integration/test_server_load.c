@@ -26,6 +26,18 @@
 static world W;
 static bool up;
 
+/* The daemons under test come from another build (MPAVS_DAEMON_BUILD: ASan+UBSan or TSan): their
+ * allocators keep freed memory in quarantine and add shadow memory, so resident-memory bounds are
+ * printed but not checked there (the release daemons of the plain integration pass check them). */
+static bool rss_checked(void) {
+    const char *b = getenv("MPAVS_DAEMON_BUILD");
+    if (b && *b) {
+        fprintf(stderr, "  (resident-memory bound not checked: sanitizer daemons from %s)\n", b);
+        return false;
+    }
+    return true;
+}
+
 typedef struct {
     uint64_t id, block, ref;
 } task3;
@@ -218,7 +230,7 @@ TEST(aggregator_long_polls_and_slowloris) {
     harness_sleep_ms(2000);
     long rss3 = loadgen_rss_kb(pid);
     fprintf(stderr, "  after the load: rss %ld KiB, threads %ld\n", rss3, loadgen_threads(pid));
-    CHECK(rss1 >= 0 && rss1 < rss0 + 256 * 1024 && rss2 < rss0 + 256 * 1024);
+    if (rss_checked()) CHECK(rss1 >= 0 && rss1 < rss0 + 256 * 1024 && rss2 < rss0 + 256 * 1024);
     CHECK(status_ms() >= 0);
 }
 
@@ -321,7 +333,7 @@ TEST(submit_metrics_bounded) {
     fprintf(stderr, "  300 pushes of 51 KB: %d kept, %d refused; rss %ld -> %ld KiB; scrape %ld in %lld ms\n", accepted,
             refused, rss0, rss1, code, ms);
     CHECK(accepted >= 1 && accepted < 100 && refused == 300 - accepted);
-    CHECK(rss1 - rss0 < 64 * 1024);
+    if (rss_checked()) CHECK(rss1 - rss0 < 64 * 1024);
     CHECK_EQ_INT(code, 200);
 }
 
@@ -350,7 +362,7 @@ TEST(large_bodies_returned) {
     long rss1 = loadgen_rss_kb(pid);
     fprintf(stderr, "  16 bodies of 3 MiB: %d answered; rss %ld -> %ld KiB\n", ok, rss0, rss1);
     CHECK_EQ_INT(ok, 16);
-    CHECK(rss1 - rss0 < 32 * 1024);
+    if (rss_checked()) CHECK(rss1 - rss0 < 32 * 1024);
 }
 
 int main(void) {
