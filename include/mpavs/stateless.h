@@ -66,7 +66,7 @@ typedef struct {
 /**
  * A preset by name: "mainnet" (chain 1), "sepolia" (11155111), "hoodi" (560048) with their
  * Cancun, Prague and Osaka activation times, and "anvil" (31337, every fork from genesis,
- * anvil's state rules). Out: cfg. Returns MPAVS_OK, or MPAVS_ERR_INVALID for another name.
+ * anvil's state rules). Out: cfg. Returns 0, or -1 for another name (cfg untouched).
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_stateless_preset(mpavs_stateless_config *cfg, const char *name);
 
