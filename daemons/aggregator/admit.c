@@ -303,7 +303,9 @@ out:
     } else {
         agg_bump(&d->m_rejected[why], 1);
         char q[300];
-        dlog(DLOG_INFO, "rejected", "reason=%s type=%d operator=%s message=%s", agg_reject_names[why], a.type, op,
+        /* a flood costs at most 10 lines per reason per 10 s, then one rejected_summary line */
+        dlog(dratelog_admit(&d->rejlog, (size_t)why, msg) ? DLOG_INFO : DLOG_DEBUG, "rejected",
+             "reason=%s type=%d operator=%s message=%s", agg_reject_names[why], a.type, op,
              dlog_quote(q, sizeof q, msg));
     }
     mpavs_wire_task_request_clear(r);

@@ -34,6 +34,8 @@ void agg_core_init(agg_daemon *d) {
     pthread_cond_init(&d->task_cv, &ca);
     pthread_cond_init(&d->confirm_cv, &ca);
     pthread_condattr_destroy(&ca);
+    /* out of memory leaves it empty: every rejection is then logged */
+    (void)dratelog_init(&d->rejlog, agg_reject_names, REJ_COUNT, 10000, 10, DLOG_INFO, "rejected_summary");
 }
 
 bool agg_core_start(agg_daemon *d, size_t verifier_workers, bool loader, char *err, size_t cap) {
@@ -68,6 +70,7 @@ void agg_core_stop(agg_daemon *d) {
 }
 
 void agg_core_destroy(agg_daemon *d) {
+    dratelog_clear(&d->rejlog);
     pthread_mutex_destroy(&d->mu);
     pthread_mutex_destroy(&d->keys_mu);
     pthread_mutex_destroy(&d->live_mu);

@@ -29,6 +29,7 @@
 #include "aggregator/store.h"
 #include "aggregator/verify.h"
 #include "common/jsonrpc_server.h"
+#include "common/ratelog.h"
 #include "common/runtime.h"
 
 #include "mpavs/abi.h"
@@ -199,6 +200,8 @@ struct agg_daemon {
     uint64_t m_fetch[AGG_MAX_TYPES][2], m_last_confirm_latency_ms, m_confirm_latency_sum_ms, m_batches,
         m_batch_sigs;
     uint64_t m_confirm_latency_hist[AGG_CONFIRM_BUCKETS + 1]; /* per bucket, not cumulative (metrics.c) */
+
+    dratelog rejlog; /* rejected submissions: at most 10 lines per reason per 10 s, then a summary */
 
     drt_stop stop; /* the process's stop token (main.c; SIGTERM/SIGINT set it) */
     drpc_server *server, *metrics_server;

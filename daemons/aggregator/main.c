@@ -210,7 +210,10 @@ int main(int argc, char **argv) {
          "addr=127.0.0.1:%d metrics_port=%d chain_id=%" PRIu64 " confirmer=%s threshold=%" PRIu64 " keys=%zu",
          drpc_port(d.server), d.metrics_server ? drpc_port(d.metrics_server) : 0, d.avs_chain_id, am,
          d.cfg.threshold, d.nkeys);
-    while (!dsig_main_wait(&d.stop, "aggregator", 10000)) agg_keys_refresh(&d); /* new registrations every 10 s */
+    while (!dsig_main_wait(&d.stop, "aggregator", 10000)) { /* every 10 s: */
+        agg_keys_refresh(&d);            /* new registrations */
+        dratelog_flush(&d.rejlog, false); /* the rejection summaries of a flood that stopped */
+    }
     dlog(DLOG_INFO, "stopping", "signal=%d", dsig_signal());
     rc = 0;
 out_threads:
