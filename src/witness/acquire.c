@@ -526,6 +526,35 @@ static int fetch_siblings(acq *a, uint64_t n, const uint8_t parent_root[32]) {
     return MPAVS_WITNESS_MISSING_NODE;
 }
 
+/* Accounts an EVM execution of the block reads that no transaction trace names: the coinbase, the
+   withdrawal recipients and the system contracts (EIP-4788, 7002, 7251; present or proved absent). */
+static int touch_exec(mpavs_witness *w, const mpavs_address *a) {
+    size_t before = w->naccts, idx;
+    int r = wit_account(w, &idx, a);
+    if (!r && w->naccts > before) w->accts[idx].exec_only = true;
+    return r;
+}
+
+static int touch_exec_keys(mpavs_witness *w) {
+    static const uint8_t sys[3][20] = {
+        {0x00, 0x0F, 0x3d, 0xf6, 0xD7, 0x32, 0x80, 0x7E, 0xf1, 0x31, 0x9f, 0xB7, 0xB8, 0xbB, 0x85, 0x22, 0xd0, 0xBe, 0xac, 0x02},
+        {0x00, 0x00, 0x09, 0x61, 0xEf, 0x48, 0x0E, 0xb5, 0x5e, 0x80, 0xD1, 0x9a, 0xd8, 0x35, 0x79, 0xA6, 0x4c, 0x00, 0x70, 0x02},
+        {0x00, 0x00, 0xBB, 0xdD, 0xc7, 0xCE, 0x48, 0x86, 0x42, 0xfb, 0x57, 0x9F, 0x8B, 0x00, 0xf3, 0xa5, 0x90, 0x00, 0x72, 0x51},
+    };
+    int r;
+    for (int i = 0; i < 3; i++) {
+        mpavs_address a;
+        memcpy(a.bytes, sys[i], 20);
+        if ((r = touch_exec(w, &a))) return r;
+    }
+    mpavs_block b;
+    if (mpavs_block_decode(&b, w->block_rlp, w->block_len)) return wit_fail(w, MPAVS_WITNESS_ERR_PARSE, "block does not decode");
+    r = touch_exec(w, &b.header.coinbase);
+    for (size_t i = 0; !r && i < b.withdrawal_count; i++) r = touch_exec(w, &b.withdrawals[i].address);
+    mpavs_block_clear(&b);
+    return r;
+}
+
 static int state_from_traces(acq *a, uint64_t n) {
     mpavs_witness *w = a->w;
     char tag[24], params[160], *text;
@@ -548,6 +577,7 @@ static int state_from_traces(acq *a, uint64_t n) {
     for (int i = 0; i < 8; i++) slot[31 - i] = (uint8_t)(s >> (8 * i));
     wit_history_address(&ha);
     if ((r = mpavs_witness_touch_slot(w, &ha, slot))) return r;
+    if ((r = touch_exec_keys(w))) return r;
     size_t naccts = w->naccts;
     for (size_t i = 0; i < naccts; i++) {
         wit_acct *ac = &w->accts[i];

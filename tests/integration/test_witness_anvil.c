@@ -26,18 +26,14 @@
  */
 #include "anvil.h"
 #include "harness.h"
+#include "rpcproxy.h"
 
 #include "mpavs/hex.h"
 #include "mpavs/keccak.h"
 #include "mpavs/rpc.h"
 #include "mpavs/witness.h"
 
-#include <arpa/inet.h>
 #include <curl/curl.h>
-#include <netinet/in.h>
-#include <pthread.h>
-#include <sys/socket.h>
-#include <unistd.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <time.h>
@@ -488,11 +484,10 @@ TEST(limits_refused) {
 
 enum { LIE_PROOF_NODE, LIE_ROOT_NODE, LIE_DROP_NODE, LIE_CODE, LIE_RAW_TX, LIE_HEADER, LIE_HUGE_TRACE };
 static int lie_mode;
-static int proxy_fd;
-static volatile int proxy_stop;
 
 /* Alter the result of method per lie_mode. Returns the new result (owned by the caller) or res. */
-static json_t *lie(const char *method, json_t *res) {
+static json_t *lie(void *arg, const char *method, const json_t *params, json_t *res) {
+    (void)arg, (void)params;
     if (lie_mode == LIE_PROOF_NODE && !strcmp(method, "eth_getProof")) {
         json_t *ap = json_object_get(res, "accountProof");
         size_t n = json_array_size(ap);
@@ -548,75 +543,10 @@ static json_t *lie(const char *method, json_t *res) {
     return res;
 }
 
-static void *proxy_main(void *arg) {
-    (void)arg;
-    mpavs_rpc *up = mpavs_rpc_create(anvil.url, NULL);
-    while (!proxy_stop) {
-        int c = accept(proxy_fd, NULL, NULL);
-        if (c < 0) continue;
-        char *buf = malloc(1 << 20);
-        size_t got = 0;
-        long clen = -1;
-        char *body = NULL;
-        while (got < (1 << 20) - 1) {
-            ssize_t k = read(c, buf + got, (1 << 20) - 1 - got);
-            if (k <= 0) break;
-            got += (size_t)k;
-            buf[got] = 0;
-            char *e = strstr(buf, "\r\n\r\n");
-            if (e && clen < 0) {
-                char *cl = strstr(buf, "Content-Length:");
-                if (!cl) cl = strstr(buf, "content-length:");
-                clen = cl ? atol(cl + 15) : 0;
-                body = e + 4;
-            }
-            if (body && (long)(got - (size_t)(body - buf)) >= clen) break;
-        }
-        json_t *req = body ? json_loadb(body, (size_t)clen, 0, NULL) : NULL;
-        const char *method = json_string_value(json_object_get(req, "method"));
-        char *params = json_dumps(json_object_get(req, "params"), JSON_COMPACT | JSON_ENCODE_ANY);
-        char *res = NULL;
-        mpavs_error e = {0};
-        json_t *reply;
-        if (method && mpavs_rpc_call(up, &res, &e, method, params) == MPAVS_RPC_OK) {
-            json_t *rj = json_loads(res, JSON_DECODE_ANY, NULL), *l = lie(method, rj);
-            if (l != rj) json_decref(rj);
-            reply = json_pack("{s:s,s:O,s:o}", "jsonrpc", "2.0", "id", json_object_get(req, "id"), "result", l);
-        } else {
-            reply = json_pack("{s:s,s:O,s:{s:i,s:s}}", "jsonrpc", "2.0", "id", json_object_get(req, "id"), "error", "code",
-                              (int)e.rpc_code, "message", e.message);
-        }
-        mpavs_error_clear(&e);
-        free(res);
-        free(params);
-        char *out = json_dumps(reply, JSON_COMPACT);
-        char hdr[128];
-        int hl = snprintf(hdr, sizeof hdr, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n", strlen(out));
-        if (write(c, hdr, (size_t)hl) < 0 || write(c, out, strlen(out)) < 0) { /* the client went away */ }
-        free(out);
-        json_decref(reply);
-        json_decref(req);
-        free(buf);
-        close(c);
-    }
-    mpavs_rpc_destroy(up);
-    return NULL;
-}
-
 TEST(lying_node_refused) {
-    proxy_fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    int one = 1;
-    setsockopt(proxy_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    REQUIRE(bind(proxy_fd, (struct sockaddr *)&sa, sizeof sa) == 0 && listen(proxy_fd, 16) == 0);
-    socklen_t sl = sizeof sa;
-    REQUIRE(getsockname(proxy_fd, (struct sockaddr *)&sa, &sl) == 0);
-    char url[64];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", ntohs(sa.sin_port));
-    struct timeval tv = {0, 200000};
-    setsockopt(proxy_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    pthread_t th;
-    REQUIRE(pthread_create(&th, NULL, proxy_main, NULL) == 0);
+    rpcproxy *proxy = rpcproxy_start(anvil.url, lie, NULL);
+    REQUIRE(proxy);
+    const char *url = rpcproxy_url(proxy);
     mpavs_rpc_options o = {.max_retries = 0};
     mpavs_rpc *liar = mpavs_rpc_create(url, &o);
     struct {
@@ -650,9 +580,7 @@ TEST(lying_node_refused) {
         if (r == MPAVS_WITNESS_MISSING_NODE) CHECK(strncmp(mpavs_witness_message(w), "missing trie node 0x", 20) == 0);
         mpavs_witness_destroy(w);
     }
-    proxy_stop = 1;
-    pthread_join(th, NULL);
-    close(proxy_fd);
+    rpcproxy_stop(proxy);
     mpavs_rpc_destroy(liar);
 }
 
