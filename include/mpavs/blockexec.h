@@ -79,6 +79,8 @@ typedef struct {
  * block (anvil deploys neither contract).
  */
 #define MPAVS_BLOCKEXEC_OPTIONAL_REQUEST_CONTRACTS 2u
+/** Flag: a block may have its parent's timestamp (anvil mines several blocks in one second). */
+#define MPAVS_BLOCKEXEC_EQUAL_TIMESTAMP 4u
 
 /** Set chain to mainnet's deposit contract with the given id and schedule. Out: chain. */
 MPAVS_API void mpavs_blockexec_chain_init(mpavs_blockexec_chain *chain, uint64_t chain_id,

@@ -461,7 +461,9 @@ int mpavs_blockexec_execute(mpavs_blockexec_refusal *why, mpavs_blockexec_stats 
     }
     {
         mpavs_chain_rules rules;
+        memset(&rules, 0, sizeof rules);
         rules.fork = fork;
+        rules.equal_timestamp = (chain->flags & MPAVS_BLOCKEXEC_EQUAL_TIMESTAMP) != 0;
         mpavs_chain_blob_params_default(&rules.blob, fork);
         uint8_t parent_hash[32];
         if (mpavs_block_header_hash(parent_hash, parent) != MPAVS_BLOCK_OK) {

@@ -68,7 +68,8 @@ int mpavs_stateless_preset(mpavs_stateless_config *cfg, const char *name) {
         memset(cfg, 0, sizeof *cfg);
         mpavs_blockexec_chain_init(&cfg->chain, p->chain_id, &s);
         if (p->anvil) {
-            cfg->chain.flags = MPAVS_BLOCKEXEC_NO_TX_GAS_CAP | MPAVS_BLOCKEXEC_OPTIONAL_REQUEST_CONTRACTS;
+            cfg->chain.flags = MPAVS_BLOCKEXEC_NO_TX_GAS_CAP | MPAVS_BLOCKEXEC_OPTIONAL_REQUEST_CONTRACTS |
+                               MPAVS_BLOCKEXEC_EQUAL_TIMESTAMP;
             cfg->witness_flags = MPAVS_WITNESS_ANVIL_RULES;
         }
         return 0;
@@ -286,7 +287,16 @@ static int sink_storage(void *ctx, const uint8_t addr[20], const uint8_t key[32]
     if (!a || open_storage(c, a)) return 1;
     static const uint8_t zero[32];
     int r;
-    if (!memcmp(value, zero, 32) && !(c->flags & MPAVS_WITNESS_ANVIL_RULES)) {
+    bool to_zero = !memcmp(value, zero, 32);
+    if (to_zero && (c->flags & MPAVS_WITNESS_ANVIL_RULES)) {
+        /* anvil keeps a slot that changed to zero as rlp(0); a slot that was absent (or zero)
+           and is zero again did not change (a write undone by a revert, or a reset) */
+        const uint8_t *v;
+        size_t vl;
+        if ((r = mpavs_trie_get(a->storage, &v, &vl, key, 32))) return trie_fail(c, a->storage, r, "reading", addr, key);
+        if (!v || (vl == 1 && v[0] == 0x80)) return 0;
+    }
+    if (to_zero && !(c->flags & MPAVS_WITNESS_ANVIL_RULES)) {
         r = mpavs_trie_delete(a->storage, key, 32);
     } else {
         uint8_t enc[40];

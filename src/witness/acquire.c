@@ -5,6 +5,7 @@
 #include "mpavs/hex.h"
 #include "mpavs/keccak.h"
 #include "mpavs/rlp.h"
+#include "mpavs/tx.h"
 #include "witness_internal.h"
 
 #include <jansson.h>
@@ -535,6 +536,27 @@ static int touch_exec(mpavs_witness *w, const mpavs_address *a) {
     return r;
 }
 
+/* The accounts and slots of a transaction's access list (the EVM warms them, reading them). */
+static int touch_access_list(mpavs_witness *w, const mpavs_block_tx *btx) {
+    mpavs_tx tx;
+    if (mpavs_tx_parse(&tx, btx->raw, btx->len) || !tx.access_list_rlp) return 0; /* the execution refuses it */
+    mpavs_rlp_item list, e, addr, keys, k;
+    mpavs_rlp_iter it, ki, ei;
+    if (mpavs_rlp_decode(&list, tx.access_list_rlp, tx.access_list_rlp_len) || mpavs_rlp_iter_init(&it, &list)) return 0;
+    int r = 0;
+    while (!r && mpavs_rlp_next(&it, &e) == MPAVS_RLP_OK) {
+        if (mpavs_rlp_iter_init(&ei, &e) || mpavs_rlp_next(&ei, &addr) || addr.is_list || addr.len != 20 ||
+            mpavs_rlp_next(&ei, &keys) || mpavs_rlp_iter_init(&ki, &keys))
+            return 0;
+        mpavs_address a;
+        memcpy(a.bytes, addr.p, 20);
+        if ((r = touch_exec(w, &a))) break;
+        while (!r && mpavs_rlp_next(&ki, &k) == MPAVS_RLP_OK)
+            if (!k.is_list && k.len == 32) r = mpavs_witness_touch_slot(w, &a, k.p);
+    }
+    return r;
+}
+
 static int touch_exec_keys(mpavs_witness *w) {
     static const uint8_t sys[3][20] = {
         {0x00, 0x0F, 0x3d, 0xf6, 0xD7, 0x32, 0x80, 0x7E, 0xf1, 0x31, 0x9f, 0xB7, 0xB8, 0xbB, 0x85, 0x22, 0xd0, 0xBe, 0xac, 0x02},
@@ -547,10 +569,18 @@ static int touch_exec_keys(mpavs_witness *w) {
         memcpy(a.bytes, sys[i], 20);
         if ((r = touch_exec(w, &a))) return r;
     }
+    /* the precompiles (the EVM warms them, reading their accounts): 0x01..0x11 and 0x100 */
+    for (unsigned p = 1; p <= 0x100; p = p == 0x11 ? 0x100 : p + 1) {
+        mpavs_address a;
+        memset(a.bytes, 0, 20);
+        a.bytes[18] = (uint8_t)(p >> 8), a.bytes[19] = (uint8_t)p;
+        if ((r = touch_exec(w, &a))) return r;
+    }
     mpavs_block b;
     if (mpavs_block_decode(&b, w->block_rlp, w->block_len)) return wit_fail(w, MPAVS_WITNESS_ERR_PARSE, "block does not decode");
     r = touch_exec(w, &b.header.coinbase);
     for (size_t i = 0; !r && i < b.withdrawal_count; i++) r = touch_exec(w, &b.withdrawals[i].address);
+    for (size_t i = 0; !r && i < b.tx_count; i++) r = touch_access_list(w, &b.txs[i]);
     mpavs_block_clear(&b);
     return r;
 }

@@ -1,0 +1,415 @@
+/*
+ * Stateless block verification (mpavs/stateless.h) of a real anvil chain (default hardfork,
+ * Osaka on foundry 1.7, --no-mining, blocks mined by evm_mine) under the "anvil" preset.
+ *
+ * Workload: transactions of types 0 (legacy), 1 (EIP-2930 with an access list), 2 (EIP-1559),
+ * 4 (EIP-7702 set-code, sent with cast) and 3 (EIP-4844 with a blob, sent with cast; the test
+ * says when anvil refuses it); deployments; 24 storage writes, then deletions of all of them;
+ * a CREATE2 child self-destructed in its constructor; transactions into the precompiles
+ * ecrecover, sha256, modexp, bn254 add/mul/pairing and p256verify; a reverting transaction, an
+ * out-of-gas transaction, and a call that runs a reverting and an out-of-gas inner call.
+ * Every block from 2 on is re-executed from a trusted parent (block 1's hash, as anvil gives it;
+ * then each verified block): each must verify with the computed root equal to anvil's
+ * stateRoot. (Block 1 cannot be: anvil's genesis header carries the empty state root although
+ * its dev accounts are funded, see mpavs/witness.h.)
+ * A lying node (tests/support/rpcproxy) that forges a stateRoot (with a consistent header hash),
+ * alters a raw transaction, a storage-proof node or a code is refused every time.
+ */
+#include "anvil.h"
+#include "harness.h"
+#include "rpcproxy.h"
+
+#include "mpavs/hex.h"
+#include "mpavs/keccak.h"
+#include "mpavs/rpc.h"
+#include "mpavs/stateless.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MUST(cond)                                                                                 \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #cond);                            \
+            abort();                                                                               \
+        }                                                                                          \
+    } while (0)
+
+static harness_anvil anvil;
+static mpavs_rpc *rpc;
+static mpavs_ecdsa_ctx *ecdsa;
+static mpavs_stateless_config cfg;
+
+static char *call(const char *method, const char *params) {
+    char *res = NULL;
+    mpavs_error e = {0};
+    int r = mpavs_rpc_call(rpc, &res, &e, method, params);
+    if (r != MPAVS_RPC_OK) {
+        fprintf(stderr, "  %s %.200s: %s\n", method, params, e.message);
+        mpavs_error_clear(&e);
+        return NULL;
+    }
+    return res;
+}
+
+static json_t *call_json(const char *method, const char *params) {
+    char *r = call(method, params);
+    if (!r) return NULL;
+    json_t *j = json_loads(r, JSON_DECODE_ANY, NULL);
+    free(r);
+    return j;
+}
+
+static const char *dev[3] = {"0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
+                             "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc"};
+/* anvil's dev keys 3 and 4 (for the transactions cast signs) */
+static const char *KEY3 = "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6";
+static const char *KEY4 = "0x47e179ec197488593b187f80a8eb0da3a3ee0c28bd2cf38b42ef2f9f8b6cb5bb";
+
+/* eth_sendTransaction from an unlocked dev account; extra: more JSON members (",\"type\":\"0x0\"…"). */
+static bool send_tx(int from, const char *to, const char *gas, const char *data, const char *extra) {
+    char p[8192];
+    snprintf(p, sizeof p, "[{\"from\":\"%s\"%s%s%s,\"value\":\"0x1\",\"gas\":\"%s\"%s%s%s%s}]", dev[from],
+             to ? ",\"to\":\"" : "", to ? to : "", to ? "\"" : "", gas ? gas : "0x100000", data ? ",\"input\":\"" : "",
+             data ? data : "", data ? "\"" : "", extra ? extra : "");
+    char *r = call("eth_sendTransaction", p);
+    free(r);
+    return r != NULL;
+}
+
+static uint64_t mine(void) {
+    free(call("evm_mine", "[]"));
+    json_t *j = call_json("eth_blockNumber", "[]");
+    MUST(j);
+    uint64_t n = strtoull(json_string_value(j) + 2, NULL, 16);
+    json_decref(j);
+    return n;
+}
+
+/* The address of the contract created by dev account `from` at nonce (< 128). */
+static void create_addr(char out[43], int from, uint64_t nonce) {
+    uint8_t buf[32], h[32];
+    size_t o = 0;
+    buf[o++] = 0xd6, buf[o++] = 0x94;
+    MUST(mpavs_hex_decode_exact(buf + o, 20, dev[from]) == 0);
+    o += 20;
+    buf[o++] = nonce == 0 ? 0x80 : (uint8_t)nonce;
+    mpavs_keccak256(h, buf, o);
+    snprintf(out, 43, "0x%s", harness_hex(h + 12, 20));
+}
+
+/* Deploy runtime code rt (hex, < 256 bytes) from dev 0. */
+static void deploy(const char *rt) {
+    char init[1024];
+    snprintf(init, sizeof init, "0x60%02zx600c60003960%02zx6000f3%s", strlen(rt) / 2, strlen(rt) / 2, rt);
+    MUST(send_tx(0, NULL, NULL, init, NULL));
+}
+
+/* cast send (signed by key, not waiting for a receipt). Returns true when cast accepted it. */
+static bool cast_send(const char *key, const char *opts, const char *to, const char *sig_args) {
+    char cmd[2048];
+    const char *root = getenv("MPAVS_ROOT");
+    snprintf(cmd, sizeof cmd, "%s/.tools/bin/cast send --async --rpc-url %s --private-key %s %s %s %s >/dev/null 2>/tmp/stateless_cast.%d",
+             root ? root : ".", anvil.url, key, opts, to, sig_args ? sig_args : "", (int)getpid());
+    int rc = system(cmd);
+    if (rc) {
+        char path[64];
+        snprintf(path, sizeof path, "/tmp/stateless_cast.%d", (int)getpid());
+        size_t l;
+        unsigned char *err = harness_read_file(path, &l);
+        fprintf(stderr, "  cast send %s: %s\n", opts, err ? (char *)err : "");
+        free(err);
+    }
+    return rc == 0;
+}
+
+static char S[43], F[43], R[43], L[43], N[43];
+static bool blob_sent, setcode_sent;
+static uint64_t head, churn_block;
+
+static void sdata(char out[140], unsigned slot, unsigned value) { snprintf(out, 140, "0x%064x%064x", slot, value); }
+
+static void workload(void) {
+    mine(); /* block 1: empty (its parent, genesis, has the empty state root) */
+    /* S: SSTORE(cd[0], cd[32]); F: CREATE2(value, initcode 0x33ff, salt cd[0]) then CALL(cd[32], cd[64..128]);
+       R: SSTORE(0, 1) then REVERT; L: an endless loop; N: SSTORE(0, NUMBER), CALL(R), CALL(L with 30000 gas) */
+    create_addr(S, 0, 0), create_addr(F, 0, 1), create_addr(R, 0, 2), create_addr(L, 0, 3), create_addr(N, 0, 4);
+    deploy("6020356000355500");
+    deploy("6133ff600052600035600260" "1e34f5506040604060003760006000604060006000602035" "5af15000");
+    deploy("600160005560006000fd");
+    deploy("5b600056");
+    char n_rt[400];
+    snprintf(n_rt, sizeof n_rt, "436000556000600060006000600073%s5af1506000600060006000600073%s617530f15000", R + 2, L + 2);
+    deploy(n_rt);
+    MUST(send_tx(1, "0x00000000000000000000000000000000000a11ce", "0x5208", NULL, ",\"type\":\"0x0\",\"gasPrice\":\"0x77359400\""));
+    MUST(send_tx(2, "0x00000000000000000000000000000000000b0b00", "0x8000", NULL,
+                 ",\"type\":\"0x1\",\"gasPrice\":\"0x77359400\",\"accessList\":[{\"address\":\"0x00000000000000000000000000000000000b0b00\","
+                 "\"storageKeys\":[\"0x0000000000000000000000000000000000000000000000000000000000000001\"]}]"));
+    mine();
+    char d[140], al[400];
+    for (unsigned s = 1; s <= 24; s++) {
+        sdata(d, s, s * 1000 + 7);
+        MUST(send_tx(0, S, NULL, d, NULL));
+    }
+    sdata(d, 30, 5);
+    snprintf(al, sizeof al, ",\"type\":\"0x1\",\"gasPrice\":\"0x77359400\",\"accessList\":[{\"address\":\"%s\",\"storageKeys\":"
+             "[\"0x%064x\",\"0x%064x\"]}]", S, 30u, 31u);
+    MUST(send_tx(1, S, NULL, d, al));
+    sdata(d, 31, 6);
+    MUST(send_tx(1, S, NULL, d, ",\"type\":\"0x0\",\"gasPrice\":\"0x77359400\""));
+    /* precompiles: ecrecover, sha256, modexp (2^3 mod 5), bn254 add (zero points), mul, pairing (empty: true), p256verify */
+    static const struct { const char *to, *data; } pc[] = {
+        {"0x0000000000000000000000000000000000000001",
+         "0x456e9aea5e197a1f1af7a3e85a3212fa4049a3ba34c2289b4c860fc0b0c64ef3000000000000000000000000000000000000000000000000000000000000001c"
+         "9242685bf161793cc25603c231bc2f568eb630ea16aa137d2664ac80388256084f8ae3bd7535248d0bd448298cc2e2071e56992d0774dc340c368ae950852ada"},
+        {"0x0000000000000000000000000000000000000002", "0x616263"},
+        {"0x0000000000000000000000000000000000000005",
+         "0x000000000000000000000000000000000000000000000000000000000000000100000000000000000000000000000000000000000000000000000000000000"
+         "010000000000000000000000000000000000000000000000000000000000000001020305"},
+        {"0x0000000000000000000000000000000000000006", "0x" "00"},
+        {"0x0000000000000000000000000000000000000007",
+         "0x000000000000000000000000000000000000000000000000000000000000000100000000000000000000000000000000000000000000000000000000000000"
+         "020000000000000000000000000000000000000000000000000000000000000003"},
+        {"0x0000000000000000000000000000000000000008", NULL},
+        {"0x0000000000000000000000000000000000000100", "0x0102"},
+    };
+    for (size_t i = 0; i < sizeof pc / sizeof pc[0]; i++) MUST(send_tx(2, pc[i].to, "0x200000", pc[i].data, NULL));
+    churn_block = mine();
+    for (unsigned s = 1; s <= 20; s++) {
+        sdata(d, s, 0);
+        MUST(send_tx(0, S, NULL, d, NULL));
+    }
+    char fd[400];
+    snprintf(fd, sizeof fd, "0x%064x000000000000000000000000%s%064x%064x", 1u, S + 2, 100u, 77u);
+    MUST(send_tx(1, F, NULL, fd, NULL));               /* CREATE2 + self-destruct, then a slot write */
+    MUST(send_tx(1, N, "0x80000", NULL, NULL));        /* inner revert, inner out of gas */
+    MUST(send_tx(2, R, "0x10000", NULL, NULL));        /* a reverting transaction */
+    MUST(send_tx(2, L, "0x10000", NULL, NULL));        /* an out-of-gas transaction */
+    mine();
+    for (unsigned s = 21; s <= 24; s++) {
+        sdata(d, s, 0);
+        MUST(send_tx(0, S, NULL, d, NULL));
+    }
+    snprintf(fd, sizeof fd, "0x%064x000000000000000000000000%s%064x%064x", 2u, S + 2, 30u, 0u);
+    MUST(send_tx(2, F, NULL, fd, NULL));
+    /* EIP-7702: dev 3 delegates to S (signing the authorization itself) and writes a slot of its own */
+    setcode_sent = cast_send(KEY3, "--auth", S, NULL);
+    if (!setcode_sent) fprintf(stderr, "  note: anvil refused the EIP-7702 transaction\n");
+    mine();
+    if (setcode_sent) {
+        sdata(d, 9, 99);
+        char opt[200];
+        snprintf(opt, sizeof opt, "%s", "");
+        (void)opt;
+        MUST(send_tx(0, "0x90f79bf6eb2c4f870365e785982e1f101e93b906", NULL, d, NULL)); /* dev 3, now running S */
+    }
+    /* EIP-4844: one blob from dev 4 */
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/stateless_blob.%d", (int)getpid());
+    FILE *f = fopen(path, "w");
+    MUST(f);
+    fputs("stateless verification blob", f);
+    fclose(f);
+    char opts[128];
+    snprintf(opts, sizeof opts, "--blob --path %s", path);
+    blob_sent = cast_send(KEY4, opts, "0x00000000000000000000000000000000000b0b00", NULL);
+    if (!blob_sent) fprintf(stderr, "  note: anvil refused the EIP-4844 transaction\n");
+    remove(path);
+    mine();
+    head = mine(); /* empty */
+}
+
+static bool block_json_field(uint8_t out[32], uint64_t n, const char *field) {
+    char p[64];
+    snprintf(p, sizeof p, "[\"0x%llx\",false]", (unsigned long long)n);
+    json_t *j = call_json("eth_getBlockByNumber", p);
+    const char *s = json_string_value(json_object_get(j, field));
+    bool ok = s && mpavs_hex_decode_exact(out, 32, s) == 0;
+    json_decref(j);
+    return ok;
+}
+
+/* The trusted anchor: block n's header (from a witness) checked against anvil's hash. */
+static bool anchor(mpavs_block_header *h, uint8_t hash[32], uint64_t n) {
+    mpavs_witness *w = mpavs_witness_create(NULL);
+    bool ok = mpavs_witness_acquire(w, rpc, n + 1) == 0 && mpavs_witness_header(w, n);
+    if (ok) *h = *mpavs_witness_header(w, n);
+    mpavs_witness_destroy(w);
+    uint8_t mine_[32];
+    return ok && block_json_field(hash, n, "hash") && mpavs_block_header_hash(mine_, h) == 0 && !memcmp(mine_, hash, 32);
+}
+
+static mpavs_block_header headers[64];
+static uint8_t hashes[64][32];
+
+TEST(every_block_verified) {
+    REQUIRE(head < 64);
+    REQUIRE(anchor(&headers[1], hashes[1], 1));
+    size_t txs = 0;
+    double ms = 0, fetch = 0;
+    for (uint64_t n = 2; n <= head; n++) {
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        mpavs_witness *w = mpavs_witness_create(NULL);
+        int r = mpavs_witness_acquire(w, rpc, n);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double fms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+        if (r) fprintf(stderr, "  block %llu: witness: %s: %s\n", (unsigned long long)n, mpavs_witness_strerror(r), mpavs_witness_message(w));
+        CHECK_EQ_INT(r, 0);
+        mpavs_stateless_outcome o;
+        int v = r ? -1 : mpavs_stateless_verify(&o, &cfg, ecdsa, &headers[n - 1], hashes[n - 1], w);
+        mpavs_witness_destroy(w);
+        if (r) break;
+        uint8_t want[32];
+        REQUIRE(block_json_field(want, n, "stateRoot"));
+        fprintf(stderr, "  block %llu: %s%s%s txs=%zu gas=%llu root %s (witness %.0f ms, execution %.1f ms)\n",
+                (unsigned long long)n, mpavs_stateless_strerror(v), v ? ": " : "", o.message, o.stats.tx_count,
+                (unsigned long long)o.stats.gas_used,
+                o.state_root_computed && !memcmp(o.state_root, want, 32) ? "= anvil's" : "DIFFERS", fms, o.exec_ms);
+        CHECK_EQ_INT(v, MPAVS_STATELESS_OK);
+        CHECK(o.state_root_computed && !memcmp(o.state_root, want, 32));
+        if (v) break;
+        headers[n] = o.header;
+        memcpy(hashes[n], o.block_hash, 32);
+        txs += o.stats.tx_count, ms += o.exec_ms, fetch += fms;
+    }
+    fprintf(stderr, "  %llu blocks, %zu transactions verified (blob tx %s, set-code tx %s); %.1f ms execution, %.0f ms witness per block\n",
+            (unsigned long long)head - 1, txs, blob_sent ? "included" : "refused by anvil", setcode_sent ? "included" : "refused by anvil",
+            ms / (double)(head - 1), fetch / (double)(head - 1));
+}
+
+/* ---- a lying node ---- */
+
+enum { LIE_STATE_ROOT, LIE_RAW_TX, LIE_STORAGE_PROOF, LIE_CODE };
+static int lie_mode;
+static uint64_t lie_block;
+static char forged_root[67], forged_hash[67];
+
+static void flip_last(json_t *arr, size_t i) {
+    char *c = strdup(json_string_value(json_array_get(arr, i)));
+    size_t l = strlen(c);
+    c[l - 1] = c[l - 1] == '0' ? '1' : '0';
+    json_array_set_new(arr, i, json_string(c));
+    free(c);
+}
+
+static json_t *lie(void *arg, const char *method, const json_t *params, json_t *res) {
+    (void)arg;
+    if (lie_mode == LIE_STATE_ROOT && !strcmp(method, "eth_getBlockByNumber")) {
+        const char *n = json_string_value(json_array_get(params, 0));
+        if (n && strtoull(n + 2, NULL, 16) == lie_block) {
+            json_object_set_new(res, "stateRoot", json_string(forged_root));
+            json_object_set_new(res, "hash", json_string(forged_hash));
+        }
+    } else if (lie_mode == LIE_RAW_TX && !strcmp(method, "eth_getRawTransactionByHash")) {
+        json_t *a = json_array();
+        json_array_append(a, res);
+        flip_last(a, 0);
+        json_t *o = json_incref(json_array_get(a, 0));
+        json_decref(a);
+        return o;
+    } else if (lie_mode == LIE_STORAGE_PROOF && !strcmp(method, "eth_getProof")) {
+        json_t *sp = json_object_get(res, "storageProof"), *e;
+        size_t i;
+        json_array_foreach(sp, i, e) {
+            json_t *pr = json_object_get(e, "proof");
+            if (json_array_size(pr)) flip_last(pr, json_array_size(pr) - 1);
+            json_object_set_new(e, "value", json_string("0x1234"));
+        }
+    } else if (lie_mode == LIE_CODE && !strcmp(method, "eth_getCode")) {
+        const char *c = json_string_value(res);
+        if (c && strlen(c) > 4) {
+            char *d = strdup(c);
+            d[2] = d[2] == 'f' ? '0' : 'f';
+            json_t *o = json_string(d);
+            free(d);
+            return o;
+        }
+    }
+    return res;
+}
+
+TEST(lying_node_refused) {
+    uint64_t n = churn_block + 1; /* reads and deletes slots, calls deployed code */
+    lie_block = n;
+    REQUIRE(headers[n - 1].number == n - 1);
+    /* the forged header: anvil's with another stateRoot, and its hash recomputed */
+    mpavs_witness *hw = mpavs_witness_create(NULL);
+    REQUIRE(mpavs_witness_acquire(hw, rpc, n) == 0);
+    const uint8_t *rlp;
+    size_t len;
+    REQUIRE(mpavs_witness_block(hw, &rlp, &len, NULL));
+    mpavs_block b;
+    REQUIRE(mpavs_block_decode(&b, rlp, len) == 0);
+    mpavs_block_header fh = b.header;
+    mpavs_block_clear(&b);
+    mpavs_witness_destroy(hw);
+    memset(fh.state_root, 0x11, 32);
+    uint8_t fhash[32];
+    REQUIRE(mpavs_block_header_hash(fhash, &fh) == 0);
+    snprintf(forged_root, sizeof forged_root, "0x%s", harness_hex(fh.state_root, 32));
+    snprintf(forged_hash, sizeof forged_hash, "0x%s", harness_hex(fhash, 32));
+
+    rpcproxy *proxy = rpcproxy_start(anvil.url, lie, NULL);
+    REQUIRE(proxy);
+    mpavs_rpc_options ro = {.max_retries = 0};
+    mpavs_rpc *liar = mpavs_rpc_create(rpcproxy_url(proxy), &ro);
+    static const struct { int mode; const char *what; } cases[] = {
+        {LIE_STATE_ROOT, "forged stateRoot with a consistent header hash"},
+        {LIE_RAW_TX, "altered raw transaction"},
+        {LIE_STORAGE_PROOF, "altered storage-proof value and leaf"},
+        {LIE_CODE, "altered code"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        lie_mode = cases[i].mode;
+        mpavs_witness *w = mpavs_witness_create(NULL);
+        int r = mpavs_witness_acquire(w, liar, n);
+        if (r) {
+            fprintf(stderr, "  %s: refused at witness acquisition: %s (%s)\n", cases[i].what, mpavs_witness_strerror(r),
+                    mpavs_witness_message(w));
+        } else {
+            mpavs_stateless_outcome o;
+            int v = mpavs_stateless_verify(&o, &cfg, ecdsa, &headers[n - 1], hashes[n - 1], w);
+            fprintf(stderr, "  %s: refused by the verifier: %s (%s)\n", cases[i].what, mpavs_stateless_strerror(v), o.message);
+            CHECK(v != MPAVS_STATELESS_OK);
+            if (cases[i].mode == LIE_STATE_ROOT) CHECK_EQ_INT(v, MPAVS_STATELESS_STATE_ROOT_MISMATCH);
+        }
+        mpavs_witness_destroy(w);
+    }
+    rpcproxy_stop(proxy);
+    mpavs_rpc_destroy(liar);
+}
+
+TEST(presets) {
+    mpavs_stateless_config c;
+    for (const char *const *p = mpavs_stateless_preset_names(); *p; p++) CHECK_EQ_INT(mpavs_stateless_preset(&c, *p), 0);
+    CHECK_EQ_INT(mpavs_stateless_preset(&c, "mainnet"), 0);
+    CHECK(c.chain.chain_id == 1 && c.witness_flags == 0 && c.chain.flags == 0);
+    CHECK(mpavs_stateless_preset(&c, "nope") == -1);
+    CHECK_STREQ(mpavs_stateless_strerror(MPAVS_STATELESS_MISSING_NODE), "missing_witness_node");
+}
+
+int main(void) {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    const char *args[] = {"--no-mining", NULL};
+    if (!harness_anvil_start(&anvil, args)) {
+        fprintf(stderr, "could not start anvil\n");
+        printf("0 passed, 1 failed\n");
+        return 1;
+    }
+    rpc = mpavs_rpc_create(anvil.url, NULL);
+    ecdsa = mpavs_ecdsa_ctx_create();
+    MUST(mpavs_stateless_preset(&cfg, "anvil") == 0);
+    workload();
+    RUN(presets);
+    RUN(every_block_verified);
+    RUN(lying_node_refused);
+    mpavs_ecdsa_ctx_destroy(ecdsa);
+    mpavs_rpc_destroy(rpc);
+    harness_anvil_stop(&anvil);
+    curl_global_cleanup();
+    return harness_summary();
+}
