@@ -288,14 +288,7 @@ static int sink_storage(void *ctx, const uint8_t addr[20], const uint8_t key[32]
     static const uint8_t zero[32];
     int r;
     bool to_zero = !memcmp(value, zero, 32);
-    if (to_zero && (c->flags & MPAVS_WITNESS_ANVIL_RULES)) {
-        /* anvil keeps a slot that changed to zero as rlp(0); a slot that was absent (or zero)
-           and is zero again did not change (a write undone by a revert, or a reset) */
-        const uint8_t *v;
-        size_t vl;
-        if ((r = mpavs_trie_get(a->storage, &v, &vl, key, 32))) return trie_fail(c, a->storage, r, "reading", addr, key);
-        if (!v || (vl == 1 && v[0] == 0x80)) return 0;
-    }
+    /* anvil keeps every slot a transaction wrote (and did not revert) with its value, zero as rlp(0) */
     if (to_zero && !(c->flags & MPAVS_WITNESS_ANVIL_RULES)) {
         r = mpavs_trie_delete(a->storage, key, 32);
     } else {

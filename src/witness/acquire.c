@@ -129,6 +129,18 @@ static int header_from_json(mpavs_witness *w, mpavs_block_header *h, uint8_t has
     return 0;
 }
 
+/* A blob transaction in its network form (anvil serves it so), 0x03 || rlp([tx, (version,) blobs,
+   commitments, proofs]), becomes the form a block holds, 0x03 || tx (in place). */
+static void strip_blob_sidecar(uint8_t *raw, size_t *len) {
+    mpavs_rlp_item outer, inner;
+    mpavs_rlp_iter it;
+    if (*len < 2 || raw[0] != 0x03 || mpavs_rlp_decode_item(&outer, raw + 1, *len - 1) || !outer.is_list ||
+        outer.raw_len != *len - 1 || mpavs_rlp_iter_init(&it, &outer) || mpavs_rlp_next(&it, &inner) || !inner.is_list)
+        return;
+    memmove(raw + 1, inner.raw, inner.raw_len);
+    *len = 1 + inner.raw_len;
+}
+
 static int get_block_json(acq *a, json_t **b, uint64_t n, bool full) {
     char tag[24], params[64];
     snprintf(params, sizeof params, "[\"%s\",%s]", mpavs_rpc_tag_number(tag, n), full ? "true" : "false");
@@ -184,6 +196,7 @@ static int fetch_block(acq *a, uint64_t n, uint8_t parent_hash[32]) {
             r = wit_fail(w, MPAVS_WITNESS_ERR_PARSE, "eth_getRawTransactionByHash: malformed");
             goto done;
         }
+        strip_blob_sidecar(raws[i], &lens[i]);
         mpavs_keccak256(got, raws[i], lens[i]);
         if (memcmp(got, th, 32)) {
             r = wit_fail(w, MPAVS_WITNESS_ERR_HASH, "transaction %zu of block %llu does not hash to its hash", i,
