@@ -79,9 +79,9 @@ static int chain_verify(int argc, char **argv) {
     }
     cli_args a;
     if (!cli_args_init(&a, argc, argv)) return 2;
-    const char *url = cli_rpc_url(&a), *from_s = cli_opt(&a, "--from"), *to_s = cli_opt(&a, "--to"),
-               *trusted_s = cli_opt(&a, "--trusted-hash"), *preset = cli_opt(&a, "--preset");
-    bool json = cli_flag(&a, "--json");
+    const char *url = cli_rpc_url(&a), *from_s = cli_opt(&a, "from"), *to_s = cli_opt(&a, "to"),
+               *trusted_s = cli_opt(&a, "trusted-hash"), *preset = cli_opt(&a, "preset");
+    bool json = cli_flag(&a, "json");
     char *pos[1];
     if (cli_positionals(&a, pos, 1) != 0) return cli_usage_error("chain verify: no positional arguments");
     if (!url) return cli_usage_error("chain verify: --rpc-url URL is required (or set ETH_RPC_URL)");
@@ -152,11 +152,10 @@ static int chain_verify(int argc, char **argv) {
             const mpavs_block_header *h = mpavs_witness_header(w, n - 1);
             uint8_t hh[32];
             if (!h || mpavs_block_header_hash(hh, h) || memcmp(hh, trusted, 32)) {
-                char t[67];
+                char t[67], m[160];
                 hex0x(t, trusted, 32);
-                report_refusal(json, n, mpavs_stateless_strerror(MPAVS_STATELESS_PARENT_MISMATCH), "");
-                fprintf(stderr, "chain verify: the node's header %llu does not hash to the trusted %s\n",
-                        (unsigned long long)(n - 1), t);
+                snprintf(m, sizeof m, "the node's header %llu does not hash to the trusted %s", (unsigned long long)(n - 1), t);
+                report_refusal(json, n, mpavs_stateless_strerror(MPAVS_STATELESS_PARENT_MISMATCH), m);
                 break;
             }
             parent = *h;

@@ -28,6 +28,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define MUST(cond)                                                                                 \
@@ -430,6 +431,45 @@ TEST(lying_node_refused) {
     mpavs_rpc_destroy(liar);
 }
 
+/* Run `mpavs chain verify` against url; out: its last stdout line. Returns its exit status. */
+static int chain_verify(const char *url, uint64_t from, uint64_t to, const uint8_t trusted[32], char last[256]) {
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s chain verify --rpc-url %s --from %llu --to %llu --trusted-hash 0x%s 2>&1", harness_path("build/mpavs"),
+             url, (unsigned long long)from, (unsigned long long)to, harness_hex(trusted, 32));
+    FILE *f = popen(cmd, "r");
+    if (!f) return -1;
+    char line[512];
+    last[0] = 0;
+    while (fgets(line, sizeof line, f)) {
+        fprintf(stderr, "    | %s", line);
+        memcpy(last, line, 255);
+        last[255] = 0;
+    }
+    int st = pclose(f);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+TEST(chain_verify_cli) {
+    char last[256], want[64];
+    int rc = chain_verify(anvil.url, 2, head, hashes[1], last);
+    snprintf(want, sizeof want, "verified %llu of %llu blocks\n", (unsigned long long)head - 1, (unsigned long long)head - 1);
+    CHECK_EQ_INT(rc, 0);
+    CHECK_STREQ(last, want);
+    /* a wrong anchor: block 2's parent is not this hash */
+    uint8_t wrong[32];
+    memset(wrong, 0x22, 32);
+    CHECK(chain_verify(anvil.url, 2, 3, wrong, last) != 0);
+    /* the forging node: block churn_block + 1 has a forged stateRoot with a consistent hash */
+    lie_mode = LIE_STATE_ROOT;
+    rpcproxy *proxy = rpcproxy_start(anvil.url, lie, NULL);
+    REQUIRE(proxy);
+    rc = chain_verify(rpcproxy_url(proxy), 2, head, hashes[1], last);
+    rpcproxy_stop(proxy);
+    CHECK(rc == 1);
+    snprintf(want, sizeof want, "verified %llu of %llu blocks\n", (unsigned long long)(churn_block - 1), (unsigned long long)head - 1);
+    CHECK_STREQ(last, want);
+}
+
 TEST(presets) {
     mpavs_stateless_config c;
     for (const char *const *p = mpavs_stateless_preset_names(); *p; p++) CHECK_EQ_INT(mpavs_stateless_preset(&c, *p), 0);
@@ -454,6 +494,7 @@ int main(void) {
     RUN(presets);
     RUN(every_block_verified);
     RUN(lying_node_refused);
+    RUN(chain_verify_cli);
     mpavs_ecdsa_ctx_destroy(ecdsa);
     mpavs_rpc_destroy(rpc);
     harness_anvil_stop(&anvil);
