@@ -14,6 +14,7 @@
  */
 #include "../tests/support/anvil.c"
 #include "../tests/support/harness.c"
+#include "../tests/support/proc.c"
 
 #include "mpavs/keccak.h"
 #include "mpavs/rpc.h"
@@ -25,7 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 
 static mpavs_rpc *rpc;
 static const char *DEV0 = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
@@ -47,11 +47,6 @@ static bool send_tx(const char *to, const char *data, const char *gas) {
     return rpc_ok("eth_sendTransaction", p);
 }
 
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 static int cmp_d(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
@@ -107,10 +102,10 @@ typedef struct {
 
 static bool measure(block_figures *f, const mpavs_stateless_config *cfg, const mpavs_ecdsa_ctx *ecdsa, uint64_t n,
                     mpavs_block_header *parent, uint8_t parent_hash[32]) {
-    double t0 = now_ms();
+    long long t0 = harness_now_ms();
     mpavs_witness *w = mpavs_witness_create(NULL);
     int r = mpavs_witness_acquire(w, rpc, n);
-    f->fetch_ms = now_ms() - t0;
+    f->fetch_ms = (double)(harness_now_ms() - t0);
     if (r) {
         printf("  block %llu: witness: %s: %s\n", (unsigned long long)n, mpavs_witness_strerror(r), mpavs_witness_message(w));
         mpavs_witness_destroy(w);

@@ -16,6 +16,7 @@
  * alters a raw transaction, a storage-proof node or a code is refused every time.
  */
 #include "anvil.h"
+#include "anvil_rpc.h"
 #include "harness.h"
 #include "rpcproxy.h"
 
@@ -31,38 +32,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define MUST(cond)                                                                                 \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #cond);                            \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
-
 static harness_anvil anvil;
 static mpavs_rpc *rpc;
 static mpavs_ecdsa_ctx *ecdsa;
 static mpavs_stateless_config cfg;
-
-static char *call(const char *method, const char *params) {
-    char *res = NULL;
-    mpavs_error e = {0};
-    int r = mpavs_rpc_call(rpc, &res, &e, method, params);
-    if (r != MPAVS_RPC_OK) {
-        fprintf(stderr, "  %s %.200s: %s\n", method, params, e.message);
-        mpavs_error_clear(&e);
-        return NULL;
-    }
-    return res;
-}
-
-static json_t *call_json(const char *method, const char *params) {
-    char *r = call(method, params);
-    if (!r) return NULL;
-    json_t *j = json_loads(r, JSON_DECODE_ANY, NULL);
-    free(r);
-    return j;
-}
 
 static const char *dev[3] = {"0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
                              "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc"};
@@ -76,31 +49,12 @@ static bool send_tx(int from, const char *to, const char *gas, const char *data,
     snprintf(p, sizeof p, "[{\"from\":\"%s\"%s%s%s,\"value\":\"0x1\",\"gas\":\"%s\"%s%s%s%s}]", dev[from],
              to ? ",\"to\":\"" : "", to ? to : "", to ? "\"" : "", gas ? gas : "0x100000", data ? ",\"input\":\"" : "",
              data ? data : "", data ? "\"" : "", extra ? extra : "");
-    char *r = call("eth_sendTransaction", p);
+    char *r = anvil_call(rpc, "eth_sendTransaction", p);
     free(r);
     return r != NULL;
 }
 
-static uint64_t mine(void) {
-    free(call("evm_mine", "[]"));
-    json_t *j = call_json("eth_blockNumber", "[]");
-    MUST(j);
-    uint64_t n = strtoull(json_string_value(j) + 2, NULL, 16);
-    json_decref(j);
-    return n;
-}
 
-/* The address of the contract created by dev account `from` at nonce (< 128). */
-static void create_addr(char out[43], int from, uint64_t nonce) {
-    uint8_t buf[32], h[32];
-    size_t o = 0;
-    buf[o++] = 0xd6, buf[o++] = 0x94;
-    MUST(mpavs_hex_decode_exact(buf + o, 20, dev[from]) == 0);
-    o += 20;
-    buf[o++] = nonce == 0 ? 0x80 : (uint8_t)nonce;
-    mpavs_keccak256(h, buf, o);
-    snprintf(out, 43, "0x%s", harness_hex(h + 12, 20));
-}
 
 /* Deploy runtime code rt (hex, < 256 bytes) from dev 0. */
 static void deploy(const char *rt) {
@@ -134,10 +88,11 @@ static uint64_t head, churn_block, blob_block;
 static void sdata(char out[140], unsigned slot, unsigned value) { snprintf(out, 140, "0x%064x%064x", slot, value); }
 
 static void workload(void) {
-    mine(); /* block 1: empty (its parent, genesis, has the empty state root) */
+    anvil_mine(rpc); /* block 1: empty (its parent, genesis, has the empty state root) */
     /* S: SSTORE(cd[0], cd[32]); F: CREATE2(value, initcode 0x33ff, salt cd[0]) then CALL(cd[32], cd[64..128]);
        R: SSTORE(0, 1) then REVERT; L: an endless loop; N: SSTORE(0, NUMBER), CALL(R), CALL(L with 30000 gas) */
-    create_addr(S, 0, 0), create_addr(F, 0, 1), create_addr(R, 0, 2), create_addr(L, 0, 3), create_addr(N, 0, 4);
+    char *addrs[] = {S, F, R, L, N};
+    for (int i = 0; i < 5; i++) anvil_create_address(addrs[i], dev[0], (uint64_t)i);
     deploy("6020356000355500");
     deploy("6133ff600052600035600260" "1e34f5506040604060003760006000604060006000602035" "5af15000");
     deploy("600160005560006000fd");
@@ -149,7 +104,7 @@ static void workload(void) {
     MUST(send_tx(2, "0x00000000000000000000000000000000000b0b00", "0x8000", NULL,
                  ",\"type\":\"0x1\",\"gasPrice\":\"0x77359400\",\"accessList\":[{\"address\":\"0x00000000000000000000000000000000000b0b00\","
                  "\"storageKeys\":[\"0x0000000000000000000000000000000000000000000000000000000000000001\"]}]"));
-    mine();
+    anvil_mine(rpc);
     char d[140], al[400];
     for (unsigned s = 1; s <= 24; s++) {
         sdata(d, s, s * 1000 + 7);
@@ -178,7 +133,7 @@ static void workload(void) {
         {"0x0000000000000000000000000000000000000100", "0x0102"},
     };
     for (size_t i = 0; i < sizeof pc / sizeof pc[0]; i++) MUST(send_tx(2, pc[i].to, "0x200000", pc[i].data, NULL));
-    churn_block = mine();
+    churn_block = anvil_mine(rpc);
     for (unsigned s = 1; s <= 20; s++) {
         sdata(d, s, 0);
         MUST(send_tx(0, S, NULL, d, NULL));
@@ -189,7 +144,7 @@ static void workload(void) {
     MUST(send_tx(1, N, "0x80000", NULL, NULL));        /* inner revert, inner out of gas */
     MUST(send_tx(2, R, "0x10000", NULL, NULL));        /* a reverting transaction */
     MUST(send_tx(2, L, "0x10000", NULL, NULL));        /* an out-of-gas transaction */
-    mine();
+    anvil_mine(rpc);
     for (unsigned s = 21; s <= 24; s++) {
         sdata(d, s, 0);
         MUST(send_tx(0, S, NULL, d, NULL));
@@ -201,13 +156,13 @@ static void workload(void) {
     snprintf(auth, sizeof auth, "--gas-limit 200000 --auth %s", S);
     setcode_sent = cast_send(KEY3, auth, "0x90f79bf6eb2c4f870365e785982e1f101e93b906", NULL);
     if (!setcode_sent) fprintf(stderr, "  note: anvil refused the EIP-7702 transaction\n");
-    mine();
+    anvil_mine(rpc);
     if (setcode_sent) {
         sdata(d, 9, 99);
         MUST(send_tx(0, "0x90f79bf6eb2c4f870365e785982e1f101e93b906", NULL, d, NULL)); /* dev 3, now running S */
     }
-    mine();
-    head = mine(); /* empty */
+    anvil_mine(rpc);
+    head = anvil_mine(rpc); /* empty */
     /* EIP-4844: one blob from dev 1 */
     char path[64];
     snprintf(path, sizeof path, "/tmp/stateless_blob.%d", (int)getpid());
@@ -220,13 +175,13 @@ static void workload(void) {
     blob_sent = cast_send(KEY1, opts, "0x00000000000000000000000000000000000b0b00", NULL);
     if (!blob_sent) fprintf(stderr, "  note: anvil refused the EIP-4844 transaction\n");
     remove(path);
-    blob_block = mine();
+    blob_block = anvil_mine(rpc);
 }
 
 static bool block_json_field(uint8_t out[32], uint64_t n, const char *field) {
     char p[64];
     snprintf(p, sizeof p, "[\"0x%llx\",false]", (unsigned long long)n);
-    json_t *j = call_json("eth_getBlockByNumber", p);
+    json_t *j = anvil_call_json(rpc, "eth_getBlockByNumber", p);
     const char *s = json_string_value(json_object_get(j, field));
     bool ok = s && mpavs_hex_decode_exact(out, 32, s) == 0;
     json_decref(j);
@@ -247,7 +202,7 @@ static bool anchor(mpavs_block_header *h, uint8_t hash[32], uint64_t n) {
 static void count_types(size_t types[5], uint64_t n) {
     char p[64];
     snprintf(p, sizeof p, "[\"0x%llx\",true]", (unsigned long long)n);
-    json_t *j = call_json("eth_getBlockByNumber", p), *tx;
+    json_t *j = anvil_call_json(rpc, "eth_getBlockByNumber", p), *tx;
     size_t i;
     json_array_foreach(json_object_get(j, "transactions"), i, tx) {
         const char *t = json_string_value(json_object_get(tx, "type"));
@@ -284,7 +239,7 @@ TEST(every_block_verified) {
                 mpavs_witness_account_at(w, &a, &sl, &ns, i);
                 char p[200];
                 snprintf(p, sizeof p, "[\"0x%s\",[],\"0x%llx\"]", harness_hex(a.bytes, 20), (unsigned long long)n);
-                json_t *j = call_json("eth_getProof", p);
+                json_t *j = anvil_call_json(rpc, "eth_getProof", p);
                 fprintf(stderr, "ANVIL %s nonce=%s bal=%s sroot=%s code=%s\n", json_string_value(json_object_get(j, "address")),
                         json_string_value(json_object_get(j, "nonce")), json_string_value(json_object_get(j, "balance")),
                         json_string_value(json_object_get(j, "storageHash")), json_string_value(json_object_get(j, "codeHash")));
