@@ -291,13 +291,6 @@ static int lie_mode;
 static uint64_t lie_block;
 static char forged_root[67], forged_hash[67];
 
-static void flip_last(json_t *arr, size_t i) {
-    char *c = strdup(json_string_value(json_array_get(arr, i)));
-    size_t l = strlen(c);
-    c[l - 1] = c[l - 1] == '0' ? '1' : '0';
-    json_array_set_new(arr, i, json_string(c));
-    free(c);
-}
 
 static json_t *lie(void *arg, const char *method, const json_t *params, json_t *res) {
     (void)arg;
@@ -308,29 +301,21 @@ static json_t *lie(void *arg, const char *method, const json_t *params, json_t *
             json_object_set_new(res, "hash", json_string(forged_hash));
         }
     } else if (lie_mode == LIE_RAW_TX && !strcmp(method, "eth_getRawTransactionByHash")) {
-        json_t *a = json_array();
-        json_array_append(a, res);
-        flip_last(a, 0);
-        json_t *o = json_incref(json_array_get(a, 0));
-        json_decref(a);
-        return o;
+        json_t *o = rpcproxy_flip_digit(res, -1);
+        if (o) return o;
     } else if (lie_mode == LIE_STORAGE_PROOF && !strcmp(method, "eth_getProof")) {
         json_t *sp = json_object_get(res, "storageProof"), *e;
         size_t i;
         json_array_foreach(sp, i, e) {
             json_t *pr = json_object_get(e, "proof");
-            if (json_array_size(pr)) flip_last(pr, json_array_size(pr) - 1);
+            size_t np = json_array_size(pr);
+            json_t *o = np ? rpcproxy_flip_digit(json_array_get(pr, np - 1), -1) : NULL;
+            if (o) json_array_set_new(pr, np - 1, o);
             json_object_set_new(e, "value", json_string("0x1234"));
         }
     } else if (lie_mode == LIE_CODE && !strcmp(method, "eth_getCode")) {
-        const char *c = json_string_value(res);
-        if (c && strlen(c) > 4) {
-            char *d = strdup(c);
-            d[2] = d[2] == 'f' ? '0' : 'f';
-            json_t *o = json_string(d);
-            free(d);
-            return o;
-        }
+        json_t *o = rpcproxy_flip_digit(res, 2);
+        if (o) return o;
     }
     return res;
 }

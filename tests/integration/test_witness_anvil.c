@@ -459,23 +459,11 @@ static json_t *lie(void *arg, const char *method, const json_t *params, json_t *
         json_t *ap = json_object_get(res, "accountProof");
         if (json_array_size(ap) > 1) json_array_remove(ap, 1);
     } else if (lie_mode == LIE_CODE && !strcmp(method, "eth_getCode")) {
-        const char *c = json_string_value(res);
-        if (c && strlen(c) > 4) {
-            char *d = strdup(c);
-            d[2] = d[2] == 'f' ? '0' : 'f';
-            json_t *o = json_string(d);
-            free(d);
-            return o;
-        }
+        json_t *o = rpcproxy_flip_digit(res, 2);
+        if (o) return o;
     } else if (lie_mode == LIE_RAW_TX && !strcmp(method, "eth_getRawTransactionByHash")) {
-        const char *c = json_string_value(res);
-        if (c && strlen(c) > 10) {
-            char *d = strdup(c);
-            d[strlen(d) - 1] = d[strlen(d) - 1] == '0' ? '1' : '0';
-            json_t *o = json_string(d);
-            free(d);
-            return o;
-        }
+        json_t *o = rpcproxy_flip_digit(res, -1);
+        if (o) return o;
     } else if (lie_mode == LIE_HEADER && !strcmp(method, "eth_getBlockByNumber")) {
         json_object_set_new(res, "stateRoot", json_string("0x1111111111111111111111111111111111111111111111111111111111111111"));
     } else if (lie_mode == LIE_HUGE_TRACE && !strcmp(method, "debug_traceBlockByNumber")) {

@@ -109,6 +109,20 @@ rpcproxy *rpcproxy_start(const char *upstream_url, rpcproxy_lie_fn lie, void *ar
 
 const char *rpcproxy_url(const rpcproxy *p) { return p->url; }
 
+json_t *rpcproxy_flip_digit(const json_t *s, long at) {
+    const char *c = json_string_value(s);
+    size_t l = c ? strlen(c) : 0;
+    if (l <= 4) return NULL;
+    size_t i = at < 0 ? l - (size_t)(-at) : (size_t)at;
+    if (i >= l) return NULL;
+    char *d = strdup(c);
+    if (!d) return NULL;
+    d[i] = d[i] == '0' ? '1' : '0';
+    json_t *o = json_string(d);
+    free(d);
+    return o;
+}
+
 void rpcproxy_stop(rpcproxy *p) {
     if (!p) return;
     p->stop = 1;

@@ -17,6 +17,9 @@ typedef struct rpcproxy rpcproxy;
 rpcproxy *rpcproxy_start(const char *upstream_url, rpcproxy_lie_fn lie, void *arg);
 /* Its URL ("http://127.0.0.1:PORT"). */
 const char *rpcproxy_url(const rpcproxy *p);
+/* A lie: a copy of the hex string s with the digit at index at (from the end when at < 0) changed.
+   Returns a new JSON string, or NULL when s is not a string of more than 4 characters. */
+json_t *rpcproxy_flip_digit(const json_t *s, long at);
 /* Stop the proxy thread and free it (NULL allowed). */
 void rpcproxy_stop(rpcproxy *p);
 
