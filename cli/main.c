@@ -22,6 +22,7 @@ static const cli_command COMMANDS[] = {
     {"devnet", "deploy the devnet contract stack; onboard operators", cmd_devnet},
     {"operator", "operator keys, register, deposit, opt-in/out, status (mainnet, hoodi, sepolia, custom, devnet)", cmd_operator},
     {"evm", "EVM engine: statetest (Ethereum state test fixtures)", cmd_evm},
+    {"chain", "chain verify: re-execute blocks statelessly from a trusted block hash", cmd_chain},
 };
 
 static void usage(FILE *f) {

@@ -69,7 +69,18 @@ typedef struct {
     uint64_t chain_id;
     mpavs_evm_schedule schedule;
     uint8_t deposit_contract[20]; /**< EIP-6110 deposit contract (mainnet 0x00000000219ab540356cBB839Cbe05303d7705Fa) */
+    unsigned flags;               /**< 0 (Ethereum's rules) or MPAVS_BLOCKEXEC_* below (development chains) */
 } mpavs_blockexec_chain;
+
+/** Flag: Osaka's EIP-7825 transaction gas cap is off (anvil without --enable-tx-gas-limit). */
+#define MPAVS_BLOCKEXEC_NO_TX_GAS_CAP 1u
+/**
+ * Flag: an EIP-7002/7251 request contract without code yields no requests instead of refusing the
+ * block (anvil deploys neither contract).
+ */
+#define MPAVS_BLOCKEXEC_OPTIONAL_REQUEST_CONTRACTS 2u
+/** Flag: a block may have its parent's timestamp (anvil mines several blocks in one second). */
+#define MPAVS_BLOCKEXEC_EQUAL_TIMESTAMP 4u
 
 /** Set chain to mainnet's deposit contract with the given id and schedule. Out: chain. */
 MPAVS_API void mpavs_blockexec_chain_init(mpavs_blockexec_chain *chain, uint64_t chain_id,

@@ -100,6 +100,7 @@ MPAVS_API void mpavs_chain_blob_params_default(mpavs_chain_blob_params *p, mpavs
 typedef struct {
     mpavs_evm_fork fork;
     mpavs_chain_blob_params blob;
+    bool equal_timestamp; /**< a child may have its parent's timestamp (anvil mines several blocks a second) */
 } mpavs_chain_rules;
 
 /**

@@ -145,6 +145,7 @@ typedef struct {
     uint64_t chain_id;
     mpavs_evm_blockhash_fn blockhash; /**< NULL: BLOCKHASH answers zero */
     void *blockhash_ctx;
+    bool no_tx_gas_cap;       /**< skip Osaka's EIP-7825 per-transaction gas cap (anvil's default) */
 } mpavs_evm_block;
 
 /** One access list entry (EIP-2930). */

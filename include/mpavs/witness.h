@@ -253,8 +253,10 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_witness_read_slot(mpavs_witness *w, mpavs_
  *    (0x80) instead of being deleted (storage tries never shrink);
  *  - an account created and self-destructed in the same transaction (it
  *    appears in no diffMode trace) stays in the account trie as an empty
- *    account: with this flag, every touched account absent before the block
- *    and untouched by the recorded changes is written as an empty account.
+ *    account: with this flag, every account a trace names that is absent before
+ *    the block and untouched by the recorded changes is written as an empty account
+ *    (accounts touched only for an EVM execution, e.g. the coinbase, the
+ *    precompiles, the system contracts and access-list entries, are not).
  */
 #define MPAVS_WITNESS_ANVIL_RULES 1u
 

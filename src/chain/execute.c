@@ -284,9 +284,11 @@ static void exec_block_free(exec_block *x) {
     mpavs_evm_state_destroy(x->st);
 }
 
-/* Run a system call; required: its contract must have code and must not fail (EIP-7002/7251). */
+/* Run a system call; required: its contract must have code and must not fail (EIP-7002/7251);
+   SYS_IF_CODE: it must not fail when it has code (MPAVS_BLOCKEXEC_OPTIONAL_REQUEST_CONTRACTS). */
+#define SYS_IF_CODE 2
 static int system_call(exec_block *x, mpavs_blockexec_refusal *why, const mpavs_evm_block *env, const char *name,
-                       const uint8_t target[20], const uint8_t *data, size_t len, bool required, uint8_t **out,
+                       const uint8_t target[20], const uint8_t *data, size_t len, int required, uint8_t **out,
                        size_t *out_len) {
     blockexec_sys_status s;
     uint8_t pc[20], *o = NULL;
@@ -294,7 +296,7 @@ static int system_call(exec_block *x, mpavs_blockexec_refusal *why, const mpavs_
     int r = blockexec_system_call(x->st, &s, &o, &ol, pc, env, target, data, len);
     if (r == MPAVS_EVM_ERR_UNSUPPORTED_PRECOMPILE) return refuse_unprovable(why, name, pc);
     if (r) return from_evm(r);
-    if (required && s != BLOCKEXEC_SYS_RAN) {
+    if (required && s != BLOCKEXEC_SYS_RAN && !(required == SYS_IF_CODE && s == BLOCKEXEC_SYS_NO_CODE)) {
         free(o);
         return refuse(why, MPAVS_BLOCKEXEC_INVALID, name, "a system contract that has code and succeeds",
                       s == BLOCKEXEC_SYS_NO_CODE ? "no code at the system contract" : "the system call failed");
@@ -459,7 +461,9 @@ int mpavs_blockexec_execute(mpavs_blockexec_refusal *why, mpavs_blockexec_stats 
     }
     {
         mpavs_chain_rules rules;
+        memset(&rules, 0, sizeof rules);
         rules.fork = fork;
+        rules.equal_timestamp = (chain->flags & MPAVS_BLOCKEXEC_EQUAL_TIMESTAMP) != 0;
         mpavs_chain_blob_params_default(&rules.blob, fork);
         uint8_t parent_hash[32];
         if (mpavs_block_header_hash(parent_hash, parent) != MPAVS_BLOCK_OK) {
@@ -504,6 +508,7 @@ int mpavs_blockexec_execute(mpavs_blockexec_refusal *why, mpavs_blockexec_stats 
     env.chain_id = chain->chain_id;
     env.blockhash = blockhash;
     env.blockhash_ctx = blockhash_ctx;
+    env.no_tx_gas_cap = (chain->flags & MPAVS_BLOCKEXEC_NO_TX_GAS_CAP) != 0;
     mpavs_chain_blob_params bp;
     mpavs_chain_blob_params_default(&bp, fork);
     uint64_t max_blob_gas = bp.max * GAS_PER_BLOB;
@@ -545,12 +550,13 @@ int mpavs_blockexec_execute(mpavs_blockexec_refusal *why, mpavs_blockexec_stats 
     /* 5. EIP-7685 requests (Prague) */
     uint8_t requests_hash[32];
     if (fork >= MPAVS_EVM_PRAGUE) {
+        int required = chain->flags & MPAVS_BLOCKEXEC_OPTIONAL_REQUEST_CONTRACTS ? SYS_IF_CODE : 1;
         if ((ret = collect_deposits(&x, why, chain))) goto out;
         if ((ret = system_call(&x, why, &env, "requestsHash (EIP-7002 system call)", WITHDRAWAL_REQUEST_ADDRESS, NULL,
-                               0, true, &x.sys_out[0], &x.sys_len[0])))
+                               0, required, &x.sys_out[0], &x.sys_len[0])))
             goto out;
         if ((ret = system_call(&x, why, &env, "requestsHash (EIP-7251 system call)", CONSOLIDATION_REQUEST_ADDRESS,
-                               NULL, 0, true, &x.sys_out[1], &x.sys_len[1])))
+                               NULL, 0, required, &x.sys_out[1], &x.sys_len[1])))
             goto out;
         mpavs_chain_request rq[3] = {{0, x.deposits, x.deposits_len},
                                      {1, x.sys_out[0], x.sys_len[0]},

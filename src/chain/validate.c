@@ -259,7 +259,7 @@ int mpavs_chain_validate_header(bool *ok, mpavs_chain_refusal *why, const mpavs_
                parent->number + 1);
         return MPAVS_CHAIN_OK;
     }
-    if (h->timestamp <= parent->timestamp) {
+    if (h->timestamp < parent->timestamp || (h->timestamp == parent->timestamp && !rules->equal_timestamp)) {
         refuse(why, MPAVS_CHAIN_FIELD_TIMESTAMP, u64s(a, h->timestamp), "> %" PRIu64 " (the parent's)",
                parent->timestamp);
         return MPAVS_CHAIN_OK;

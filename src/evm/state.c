@@ -223,6 +223,7 @@ bool evm_set_storage(mpavs_evm_state *st, evm_account *a, const uint8_t key[32],
     s = evm_map_get(&a->slots, key);
     s->cur = *v;
     s->dirty = true;
+    s->writes++;
     a->dirty = true;
     return true;
 }
@@ -332,7 +333,7 @@ void evm_snapshot_revert(mpavs_evm_state *st, evm_snapshot snap) {
         case J_EXISTS: a->exists = false; break;
         case J_STORAGE: {
             evm_slot *s = evm_map_get(&a->slots, e->key);
-            if (s) s->cur = e->u;
+            if (s) s->cur = e->u, s->writes--;
             break;
         }
         case J_TSTORE: {
@@ -429,7 +430,7 @@ int mpavs_evm_state_commit(const mpavs_evm_state *st, const mpavs_evm_sink *sink
         void *sv;
         while (evm_map_next(&a->slots, &sp, &sk, &sv)) {
             evm_slot *s = sv;
-            if (!s->dirty) continue;
+            if (!s->dirty || !s->writes) continue; /* every write reverted: the value is the source's */
             uint8_t val[32];
             mpavs_u256_to_be32(val, &s->cur);
             if (sink->storage(sink->ctx, a->addr, sk, val)) return MPAVS_EVM_ERR_SOURCE;

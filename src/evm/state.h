@@ -16,6 +16,7 @@ typedef struct {
     mpavs_u256 orig; /* value at the start of the transaction (EIP-2200) */
     bool warm;       /* in the transaction's accessed storage keys (EIP-2929) */
     bool dirty;      /* written since the state was created */
+    uint32_t writes; /* writes not undone by a revert (0: every write was reverted, cur is the source's) */
 } evm_slot;
 
 typedef struct {

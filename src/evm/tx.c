@@ -99,7 +99,7 @@ static int validate(const mpavs_evm_block *b, const mpavs_evm_tx *tx, mpavs_u256
     uint64_t intrinsic;
     mpavs_evm_intrinsic_gas(&intrinsic, floor, fork, tx);
     if (tx->gas_limit < intrinsic || tx->gas_limit < *floor) return MPAVS_EVM_ERR_TX_INTRINSIC_GAS;
-    if (fork >= MPAVS_EVM_OSAKA && tx->gas_limit > OSAKA_TX_GAS_CAP) return MPAVS_EVM_ERR_TX_GAS_LIMIT;
+    if (fork >= MPAVS_EVM_OSAKA && !b->no_tx_gas_cap && tx->gas_limit > OSAKA_TX_GAS_CAP) return MPAVS_EVM_ERR_TX_GAS_LIMIT;
     if (tx->gas_limit > b->gas_limit) return MPAVS_EVM_ERR_TX_GAS_LIMIT;
     if (tx->is_create && tx->data_len > EVM_MAX_INITCODE_SIZE) return MPAVS_EVM_ERR_TX_INITCODE_SIZE;
     mpavs_u256 fee_cap;

@@ -5,6 +5,7 @@
 #include "mpavs/hex.h"
 #include "mpavs/keccak.h"
 #include "mpavs/rlp.h"
+#include "mpavs/tx.h"
 #include "witness_internal.h"
 
 #include <jansson.h>
@@ -128,6 +129,18 @@ static int header_from_json(mpavs_witness *w, mpavs_block_header *h, uint8_t has
     return 0;
 }
 
+/* A blob transaction in its network form (anvil serves it so), 0x03 || rlp([tx, (version,) blobs,
+   commitments, proofs]), becomes the form a block holds, 0x03 || tx (in place). */
+static void strip_blob_sidecar(uint8_t *raw, size_t *len) {
+    mpavs_rlp_item outer, inner;
+    mpavs_rlp_iter it;
+    if (*len < 2 || raw[0] != 0x03 || mpavs_rlp_decode_item(&outer, raw + 1, *len - 1) || !outer.is_list ||
+        outer.raw_len != *len - 1 || mpavs_rlp_iter_init(&it, &outer) || mpavs_rlp_next(&it, &inner) || !inner.is_list)
+        return;
+    memmove(raw + 1, inner.raw, inner.raw_len);
+    *len = 1 + inner.raw_len;
+}
+
 static int get_block_json(acq *a, json_t **b, uint64_t n, bool full) {
     char tag[24], params[64];
     snprintf(params, sizeof params, "[\"%s\",%s]", mpavs_rpc_tag_number(tag, n), full ? "true" : "false");
@@ -183,6 +196,7 @@ static int fetch_block(acq *a, uint64_t n, uint8_t parent_hash[32]) {
             r = wit_fail(w, MPAVS_WITNESS_ERR_PARSE, "eth_getRawTransactionByHash: malformed");
             goto done;
         }
+        strip_blob_sidecar(raws[i], &lens[i]);
         mpavs_keccak256(got, raws[i], lens[i]);
         if (memcmp(got, th, 32)) {
             r = wit_fail(w, MPAVS_WITNESS_ERR_HASH, "transaction %zu of block %llu does not hash to its hash", i,
@@ -526,6 +540,64 @@ static int fetch_siblings(acq *a, uint64_t n, const uint8_t parent_root[32]) {
     return MPAVS_WITNESS_MISSING_NODE;
 }
 
+/* Accounts an EVM execution of the block reads that no transaction trace names: the coinbase, the
+   withdrawal recipients and the system contracts (EIP-4788, 7002, 7251; present or proved absent). */
+static int touch_exec(mpavs_witness *w, const mpavs_address *a) {
+    size_t before = w->naccts, idx;
+    int r = wit_account(w, &idx, a);
+    if (!r && w->naccts > before) w->accts[idx].exec_only = true;
+    return r;
+}
+
+/* The accounts and slots of a transaction's access list (the EVM warms them, reading them). */
+static int touch_access_list(mpavs_witness *w, const mpavs_block_tx *btx) {
+    mpavs_tx tx;
+    if (mpavs_tx_parse(&tx, btx->raw, btx->len) || !tx.access_list_rlp) return 0; /* the execution refuses it */
+    mpavs_rlp_item list, e, addr, keys, k;
+    mpavs_rlp_iter it, ki, ei;
+    if (mpavs_rlp_decode(&list, tx.access_list_rlp, tx.access_list_rlp_len) || mpavs_rlp_iter_init(&it, &list)) return 0;
+    int r = 0;
+    while (!r && mpavs_rlp_next(&it, &e) == MPAVS_RLP_OK) {
+        if (mpavs_rlp_iter_init(&ei, &e) || mpavs_rlp_next(&ei, &addr) || addr.is_list || addr.len != 20 ||
+            mpavs_rlp_next(&ei, &keys) || mpavs_rlp_iter_init(&ki, &keys))
+            return 0;
+        mpavs_address a;
+        memcpy(a.bytes, addr.p, 20);
+        if ((r = touch_exec(w, &a))) break;
+        while (!r && mpavs_rlp_next(&ki, &k) == MPAVS_RLP_OK)
+            if (!k.is_list && k.len == 32) r = mpavs_witness_touch_slot(w, &a, k.p);
+    }
+    return r;
+}
+
+static int touch_exec_keys(mpavs_witness *w) {
+    static const uint8_t sys[3][20] = {
+        {0x00, 0x0F, 0x3d, 0xf6, 0xD7, 0x32, 0x80, 0x7E, 0xf1, 0x31, 0x9f, 0xB7, 0xB8, 0xbB, 0x85, 0x22, 0xd0, 0xBe, 0xac, 0x02},
+        {0x00, 0x00, 0x09, 0x61, 0xEf, 0x48, 0x0E, 0xb5, 0x5e, 0x80, 0xD1, 0x9a, 0xd8, 0x35, 0x79, 0xA6, 0x4c, 0x00, 0x70, 0x02},
+        {0x00, 0x00, 0xBB, 0xdD, 0xc7, 0xCE, 0x48, 0x86, 0x42, 0xfb, 0x57, 0x9F, 0x8B, 0x00, 0xf3, 0xa5, 0x90, 0x00, 0x72, 0x51},
+    };
+    int r;
+    for (int i = 0; i < 3; i++) {
+        mpavs_address a;
+        memcpy(a.bytes, sys[i], 20);
+        if ((r = touch_exec(w, &a))) return r;
+    }
+    /* the precompiles (the EVM warms them, reading their accounts): 0x01..0x11 and 0x100 */
+    for (unsigned p = 1; p <= 0x100; p = p == 0x11 ? 0x100 : p + 1) {
+        mpavs_address a;
+        memset(a.bytes, 0, 20);
+        a.bytes[18] = (uint8_t)(p >> 8), a.bytes[19] = (uint8_t)p;
+        if ((r = touch_exec(w, &a))) return r;
+    }
+    mpavs_block b;
+    if (mpavs_block_decode(&b, w->block_rlp, w->block_len)) return wit_fail(w, MPAVS_WITNESS_ERR_PARSE, "block does not decode");
+    r = touch_exec(w, &b.header.coinbase);
+    for (size_t i = 0; !r && i < b.withdrawal_count; i++) r = touch_exec(w, &b.withdrawals[i].address);
+    for (size_t i = 0; !r && i < b.tx_count; i++) r = touch_access_list(w, &b.txs[i]);
+    mpavs_block_clear(&b);
+    return r;
+}
+
 static int state_from_traces(acq *a, uint64_t n) {
     mpavs_witness *w = a->w;
     char tag[24], params[160], *text;
@@ -548,6 +620,7 @@ static int state_from_traces(acq *a, uint64_t n) {
     for (int i = 0; i < 8; i++) slot[31 - i] = (uint8_t)(s >> (8 * i));
     wit_history_address(&ha);
     if ((r = mpavs_witness_touch_slot(w, &ha, slot))) return r;
+    if ((r = touch_exec_keys(w))) return r;
     size_t naccts = w->naccts;
     for (size_t i = 0; i < naccts; i++) {
         wit_acct *ac = &w->accts[i];

@@ -242,6 +242,7 @@ int mpavs_witness_post_root(mpavs_witness *w, uint8_t root[32], const uint8_t pa
     }
     if (flags & MPAVS_WITNESS_ANVIL_RULES) /* touched, absent, unchanged: anvil keeps it as an empty account */
         for (size_t i = 0; i < w->naccts; i++) {
+            if (w->accts[i].exec_only) continue;
             size_t k = 0;
             while (k < ps.n && memcmp(ps.v[k].address.bytes, w->accts[i].address.bytes, 20)) k++;
             if (k < ps.n) continue;

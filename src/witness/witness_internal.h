@@ -15,6 +15,7 @@ typedef struct {
     mpavs_address address;
     uint8_t (*slots)[32];
     size_t nslots, capslots;
+    bool exec_only; /* touched only for an EVM execution (no trace names it): not a state change */
 } wit_acct;
 
 /* One recorded state change (diffMode), in transaction order. */

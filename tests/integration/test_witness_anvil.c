@@ -25,54 +25,22 @@
  * matching error.
  */
 #include "anvil.h"
+#include "anvil_rpc.h"
 #include "harness.h"
+#include "rpcproxy.h"
 
 #include "mpavs/hex.h"
 #include "mpavs/keccak.h"
 #include "mpavs/rpc.h"
 #include "mpavs/witness.h"
 
-#include <arpa/inet.h>
 #include <curl/curl.h>
-#include <netinet/in.h>
-#include <pthread.h>
-#include <sys/socket.h>
-#include <unistd.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <time.h>
 
-/* For helpers that return values: a failed precondition ends the test binary (anvil is stopped at exit). */
-#define MUST(cond)                                                                                 \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #cond);                            \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
-
 static harness_anvil anvil;
 static mpavs_rpc *rpc;
-
-static char *call(const char *method, const char *params) {
-    char *res = NULL;
-    mpavs_error e = {0};
-    int r = mpavs_rpc_call(rpc, &res, &e, method, params);
-    if (r != MPAVS_RPC_OK) {
-        fprintf(stderr, "  %s %s: %s\n", method, params, e.message);
-        mpavs_error_clear(&e);
-        return NULL;
-    }
-    return res;
-}
-
-static json_t *call_json(const char *method, const char *params) {
-    char *r = call(method, params);
-    if (!r) return NULL;
-    json_t *j = json_loads(r, JSON_DECODE_ANY, NULL);
-    free(r);
-    return j;
-}
 
 static const char *dev[3] = {"0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
                              "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc"};
@@ -83,35 +51,12 @@ static void send_tx(int from, const char *to, const char *value, const char *dat
     snprintf(p, sizeof p, "[{\"from\":\"%s\"%s%s%s,\"value\":\"%s\",\"gas\":\"0x100000\"%s%s%s}]", dev[from],
              to ? ",\"to\":\"" : "", to ? to : "", to ? "\"" : "", value, data ? ",\"input\":\"" : "",
              data ? data : "", data ? "\"" : "");
-    char *r = call("eth_sendTransaction", p);
+    char *r = anvil_call(rpc, "eth_sendTransaction", p);
     REQUIRE(r);
     free(r);
 }
 
-static uint64_t mine(void) {
-    free(call("evm_mine", "[]"));
-    if (getenv("WITNESS_DUMP")) fprintf(stderr, "mined\n");
-    json_t *j = call_json("eth_blockNumber", "[]");
-    uint64_t n = strtoull(json_string_value(j) + 2, NULL, 16);
-    json_decref(j);
-    return n;
-}
 
-/* The address of the contract created by dev account `from` at nonce. */
-static void create_addr(char out[43], int from, uint64_t nonce) {
-    char p[160];
-    snprintf(p, sizeof p, "[\"%s\",\"0x%llx\"]", dev[from], (unsigned long long)nonce);
-    (void)p;
-    /* rlp([sender, nonce]) for nonce < 128 */
-    uint8_t buf[32], h[32];
-    size_t o = 0;
-    buf[o++] = 0xd6, buf[o++] = 0x94;
-    MUST(mpavs_hex_decode_exact(buf + o, 20, dev[from]) == 0);
-    o += 20;
-    buf[o++] = nonce == 0 ? 0x80 : (uint8_t)nonce;
-    mpavs_keccak256(h, buf, o);
-    snprintf(out, 43, "0x%s", harness_hex(h + 12, 20));
-}
 
 static char store_addr[43], factory_addr[43];
 
@@ -126,7 +71,7 @@ static size_t nblocks;
 static void workload(void) {
     /* anvil's genesis header carries the empty state root although the dev accounts are funded, so
        block 1 (whose parent is genesis) cannot be checked: it stays empty and the workload starts at 2 */
-    mine();
+    anvil_mine(rpc);
     /* storage contract: SSTORE(cd[0], cd[32]); factory: CREATE2(value, initcode 0x33ff, salt cd[0]) then
        CALL(cd[32], calldata cd[64..128]) */
     const char *store_rt = "6020356000355500";
@@ -138,16 +83,16 @@ static void workload(void) {
     send_tx(0, NULL, "0x0", init);
     send_tx(1, "0x00000000000000000000000000000000000a11ce", "0x1234", NULL);
     send_tx(1, "0x00000000000000000000000000000000000b0b00", "0x5678", NULL);
-    create_addr(store_addr, 0, 0);
-    create_addr(factory_addr, 0, 1);
-    blocks[nblocks++] = mine();
+    anvil_create_address(store_addr, dev[0], 0);
+    anvil_create_address(factory_addr, dev[0], 1);
+    blocks[nblocks++] = anvil_mine(rpc);
     char d[140];
     for (unsigned s = 1; s <= 24; s++) {
         sdata(d, s, s * 1000 + 7);
         send_tx(0, store_addr, "0x0", d);
     }
     send_tx(2, "0x00000000000000000000000000000000000a11ce", "0x1", NULL);
-    blocks[nblocks++] = mine();
+    blocks[nblocks++] = anvil_mine(rpc);
     for (unsigned s = 1; s <= 20; s++) {
         sdata(d, s, 0);
         send_tx(0, store_addr, "0x0", d);
@@ -155,7 +100,7 @@ static void workload(void) {
     char fd[400];
     snprintf(fd, sizeof fd, "0x%064x000000000000000000000000%s%064x%064x", 1u, store_addr + 2, 100u, 77u);
     send_tx(1, factory_addr, "0x3039", fd);
-    blocks[nblocks++] = mine();
+    blocks[nblocks++] = anvil_mine(rpc);
     for (unsigned s = 21; s <= 24; s++) {
         sdata(d, s, 0);
         send_tx(0, store_addr, "0x0", d);
@@ -163,8 +108,8 @@ static void workload(void) {
     snprintf(fd, sizeof fd, "0x%064x000000000000000000000000%s%064x%064x", 2u, store_addr + 2, 100u, 0u);
     send_tx(2, factory_addr, "0x10", fd);
     send_tx(2, "0x00000000000000000000000000000000000b0b00", "0x0", NULL);
-    blocks[nblocks++] = mine();
-    blocks[nblocks++] = mine(); /* empty */
+    blocks[nblocks++] = anvil_mine(rpc);
+    blocks[nblocks++] = anvil_mine(rpc); /* empty */
 }
 
 static bool hex32(uint8_t out[32], const json_t *j) {
@@ -190,7 +135,7 @@ static size_t compare_state(mpavs_witness *w, const uint8_t root[32], uint64_t p
         CHECK_EQ_INT(mpavs_witness_read_account(w, &acct, &ex, root, &a), 0);
         char p[200];
         snprintf(p, sizeof p, "[\"0x%s\",[],\"0x%llx\"]", harness_hex(a.bytes, 20), (unsigned long long)parent);
-        json_t *j = call_json("eth_getProof", p);
+        json_t *j = anvil_call_json(rpc, "eth_getProof", p);
         MUST(j);
         mpavs_u256 bal, nonce;
         uint8_t sh[32], ch[32];
@@ -212,7 +157,7 @@ static size_t compare_state(mpavs_witness *w, const uint8_t root[32], uint64_t p
             char ah[41];
             snprintf(ah, sizeof ah, "%s", harness_hex(a.bytes, 20));
             snprintf(p, sizeof p, "[\"0x%s\",\"0x%s\",\"0x%llx\"]", ah, harness_hex(slots[k], 32), (unsigned long long)parent);
-            j = call_json("eth_getStorageAt", p);
+            j = anvil_call_json(rpc, "eth_getStorageAt", p);
             CHECK(j && qty(&want, j));
             CHECK(mpavs_u256_cmp(&v, &want) == 0);
             if (mpavs_u256_cmp(&v, &want)) fprintf(stderr, "    %s: anvil %llx witness %llx\n", p, (unsigned long long)want.w[0], (unsigned long long)v.w[0]);
@@ -232,7 +177,7 @@ static const mpavs_block_header *parent_of(mpavs_witness *w, uint64_t n) {
 static bool block_state_root(uint8_t out[32], uint64_t n) {
     char p[64];
     snprintf(p, sizeof p, "[\"0x%llx\",false]", (unsigned long long)n);
-    json_t *j = call_json("eth_getBlockByNumber", p);
+    json_t *j = anvil_call_json(rpc, "eth_getBlockByNumber", p);
     bool ok = j && hex32(out, json_object_get(j, "stateRoot"));
     json_decref(j);
     return ok;
@@ -279,7 +224,7 @@ TEST(witness_per_block) {
                 size_t ns;
                 mpavs_witness_account_at(w, &a, &sl, &ns, i);
                 snprintf(p, sizeof p, "[\"0x%s\",[],\"0x%llx\"]", harness_hex(a.bytes, 20), (unsigned long long)n);
-                json_t *j = call_json("eth_getProof", p);
+                json_t *j = anvil_call_json(rpc, "eth_getProof", p);
                 {
                     const uint8_t *nodes[64];
                     size_t lens[64], nn = 0, ii;
@@ -341,7 +286,7 @@ static char *build_exec_witness(uint64_t n, long alter, int alter_mode, size_t *
             json_array_append_new(keys, json_sprintf("0x%s", harness_hex(slots[k], 32)));
         }
         snprintf(p + o, sizeof p - o, "],\"0x%llx\"]", (unsigned long long)(n - 1));
-        json_t *j = call_json("eth_getProof", p);
+        json_t *j = anvil_call_json(rpc, "eth_getProof", p);
         MUST(j);
         json_t *lists[101];
         size_t nl = 0;
@@ -488,11 +433,10 @@ TEST(limits_refused) {
 
 enum { LIE_PROOF_NODE, LIE_ROOT_NODE, LIE_DROP_NODE, LIE_CODE, LIE_RAW_TX, LIE_HEADER, LIE_HUGE_TRACE };
 static int lie_mode;
-static int proxy_fd;
-static volatile int proxy_stop;
 
 /* Alter the result of method per lie_mode. Returns the new result (owned by the caller) or res. */
-static json_t *lie(const char *method, json_t *res) {
+static json_t *lie(void *arg, const char *method, const json_t *params, json_t *res) {
+    (void)arg, (void)params;
     if (lie_mode == LIE_PROOF_NODE && !strcmp(method, "eth_getProof")) {
         json_t *ap = json_object_get(res, "accountProof");
         size_t n = json_array_size(ap);
@@ -515,23 +459,11 @@ static json_t *lie(const char *method, json_t *res) {
         json_t *ap = json_object_get(res, "accountProof");
         if (json_array_size(ap) > 1) json_array_remove(ap, 1);
     } else if (lie_mode == LIE_CODE && !strcmp(method, "eth_getCode")) {
-        const char *c = json_string_value(res);
-        if (c && strlen(c) > 4) {
-            char *d = strdup(c);
-            d[2] = d[2] == 'f' ? '0' : 'f';
-            json_t *o = json_string(d);
-            free(d);
-            return o;
-        }
+        json_t *o = rpcproxy_flip_digit(res, 2);
+        if (o) return o;
     } else if (lie_mode == LIE_RAW_TX && !strcmp(method, "eth_getRawTransactionByHash")) {
-        const char *c = json_string_value(res);
-        if (c && strlen(c) > 10) {
-            char *d = strdup(c);
-            d[strlen(d) - 1] = d[strlen(d) - 1] == '0' ? '1' : '0';
-            json_t *o = json_string(d);
-            free(d);
-            return o;
-        }
+        json_t *o = rpcproxy_flip_digit(res, -1);
+        if (o) return o;
     } else if (lie_mode == LIE_HEADER && !strcmp(method, "eth_getBlockByNumber")) {
         json_object_set_new(res, "stateRoot", json_string("0x1111111111111111111111111111111111111111111111111111111111111111"));
     } else if (lie_mode == LIE_HUGE_TRACE && !strcmp(method, "debug_traceBlockByNumber")) {
@@ -548,75 +480,10 @@ static json_t *lie(const char *method, json_t *res) {
     return res;
 }
 
-static void *proxy_main(void *arg) {
-    (void)arg;
-    mpavs_rpc *up = mpavs_rpc_create(anvil.url, NULL);
-    while (!proxy_stop) {
-        int c = accept(proxy_fd, NULL, NULL);
-        if (c < 0) continue;
-        char *buf = malloc(1 << 20);
-        size_t got = 0;
-        long clen = -1;
-        char *body = NULL;
-        while (got < (1 << 20) - 1) {
-            ssize_t k = read(c, buf + got, (1 << 20) - 1 - got);
-            if (k <= 0) break;
-            got += (size_t)k;
-            buf[got] = 0;
-            char *e = strstr(buf, "\r\n\r\n");
-            if (e && clen < 0) {
-                char *cl = strstr(buf, "Content-Length:");
-                if (!cl) cl = strstr(buf, "content-length:");
-                clen = cl ? atol(cl + 15) : 0;
-                body = e + 4;
-            }
-            if (body && (long)(got - (size_t)(body - buf)) >= clen) break;
-        }
-        json_t *req = body ? json_loadb(body, (size_t)clen, 0, NULL) : NULL;
-        const char *method = json_string_value(json_object_get(req, "method"));
-        char *params = json_dumps(json_object_get(req, "params"), JSON_COMPACT | JSON_ENCODE_ANY);
-        char *res = NULL;
-        mpavs_error e = {0};
-        json_t *reply;
-        if (method && mpavs_rpc_call(up, &res, &e, method, params) == MPAVS_RPC_OK) {
-            json_t *rj = json_loads(res, JSON_DECODE_ANY, NULL), *l = lie(method, rj);
-            if (l != rj) json_decref(rj);
-            reply = json_pack("{s:s,s:O,s:o}", "jsonrpc", "2.0", "id", json_object_get(req, "id"), "result", l);
-        } else {
-            reply = json_pack("{s:s,s:O,s:{s:i,s:s}}", "jsonrpc", "2.0", "id", json_object_get(req, "id"), "error", "code",
-                              (int)e.rpc_code, "message", e.message);
-        }
-        mpavs_error_clear(&e);
-        free(res);
-        free(params);
-        char *out = json_dumps(reply, JSON_COMPACT);
-        char hdr[128];
-        int hl = snprintf(hdr, sizeof hdr, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n", strlen(out));
-        if (write(c, hdr, (size_t)hl) < 0 || write(c, out, strlen(out)) < 0) { /* the client went away */ }
-        free(out);
-        json_decref(reply);
-        json_decref(req);
-        free(buf);
-        close(c);
-    }
-    mpavs_rpc_destroy(up);
-    return NULL;
-}
-
 TEST(lying_node_refused) {
-    proxy_fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    int one = 1;
-    setsockopt(proxy_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    REQUIRE(bind(proxy_fd, (struct sockaddr *)&sa, sizeof sa) == 0 && listen(proxy_fd, 16) == 0);
-    socklen_t sl = sizeof sa;
-    REQUIRE(getsockname(proxy_fd, (struct sockaddr *)&sa, &sl) == 0);
-    char url[64];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", ntohs(sa.sin_port));
-    struct timeval tv = {0, 200000};
-    setsockopt(proxy_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    pthread_t th;
-    REQUIRE(pthread_create(&th, NULL, proxy_main, NULL) == 0);
+    rpcproxy *proxy = rpcproxy_start(anvil.url, lie, NULL);
+    REQUIRE(proxy);
+    const char *url = rpcproxy_url(proxy);
     mpavs_rpc_options o = {.max_retries = 0};
     mpavs_rpc *liar = mpavs_rpc_create(url, &o);
     struct {
@@ -650,9 +517,7 @@ TEST(lying_node_refused) {
         if (r == MPAVS_WITNESS_MISSING_NODE) CHECK(strncmp(mpavs_witness_message(w), "missing trie node 0x", 20) == 0);
         mpavs_witness_destroy(w);
     }
-    proxy_stop = 1;
-    pthread_join(th, NULL);
-    close(proxy_fd);
+    rpcproxy_stop(proxy);
     mpavs_rpc_destroy(liar);
 }
 

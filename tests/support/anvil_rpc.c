@@ -1,0 +1,48 @@
+/* JSON-RPC helpers for tests against anvil (anvil_rpc.h). */
+#include "anvil_rpc.h"
+
+#include "harness.h"
+
+#include "mpavs/hex.h"
+#include "mpavs/keccak.h"
+
+char *anvil_call(mpavs_rpc *rpc, const char *method, const char *params) {
+    char *res = NULL;
+    mpavs_error e = {0};
+    int r = mpavs_rpc_call(rpc, &res, &e, method, params);
+    if (r != MPAVS_RPC_OK) {
+        fprintf(stderr, "  %s %.200s: %s\n", method, params, e.message);
+        mpavs_error_clear(&e);
+        return NULL;
+    }
+    return res;
+}
+
+json_t *anvil_call_json(mpavs_rpc *rpc, const char *method, const char *params) {
+    char *r = anvil_call(rpc, method, params);
+    if (!r) return NULL;
+    json_t *j = json_loads(r, JSON_DECODE_ANY, NULL);
+    free(r);
+    return j;
+}
+
+uint64_t anvil_mine(mpavs_rpc *rpc) {
+    free(anvil_call(rpc, "evm_mine", "[]"));
+    json_t *j = anvil_call_json(rpc, "eth_blockNumber", "[]");
+    MUST(j && json_string_value(j));
+    uint64_t n = strtoull(json_string_value(j) + 2, NULL, 16);
+    json_decref(j);
+    return n;
+}
+
+void anvil_create_address(char out[43], const char *sender, uint64_t nonce) {
+    /* rlp([sender, nonce]) for nonce < 128 */
+    uint8_t buf[32], h[32];
+    size_t o = 0;
+    buf[o++] = 0xd6, buf[o++] = 0x94;
+    MUST(nonce < 128 && mpavs_hex_decode_exact(buf + o, 20, sender) == 0);
+    o += 20;
+    buf[o++] = nonce == 0 ? 0x80 : (uint8_t)nonce;
+    mpavs_keccak256(h, buf, o);
+    snprintf(out, 43, "0x%s", harness_hex(h + 12, 20));
+}

@@ -1,0 +1,33 @@
+/*
+ * JSON-RPC helpers for tests against anvil: calls that print what failed, mining, and the
+ * address a CREATE from a dev account makes.
+ */
+#ifndef MPAVS_TEST_ANVIL_RPC_H
+#define MPAVS_TEST_ANVIL_RPC_H
+
+#include "mpavs/rpc.h"
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* For helpers that return values: a failed precondition ends the test binary (anvil is stopped at exit). */
+#define MUST(cond)                                                                                 \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #cond);                            \
+            abort();                                                                               \
+        }                                                                                          \
+    } while (0)
+
+/* method(params): the result text (malloc'd), or NULL after a line on stderr. */
+char *anvil_call(mpavs_rpc *rpc, const char *method, const char *params);
+/* The same, parsed (any JSON value), or NULL. */
+json_t *anvil_call_json(mpavs_rpc *rpc, const char *method, const char *params);
+/* evm_mine, then the new head's number (aborts when anvil does not answer). */
+uint64_t anvil_mine(mpavs_rpc *rpc);
+/* The address (0x-hex, lowercase) of the contract sender (0x-hex) creates at nonce (< 128). */
+void anvil_create_address(char out[43], const char *sender, uint64_t nonce);
+
+#endif
