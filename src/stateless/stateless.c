@@ -116,6 +116,7 @@ static char *hexs(char *out, const uint8_t *b, size_t n) {
     return out;
 }
 
+static int fail(sl_ctx *c, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int fail(sl_ctx *c, int err, const char *fmt, ...) {
     if (c->err) return 1; /* keep the first failure */
     c->err = err;
@@ -350,6 +351,7 @@ static void ctx_free(sl_ctx *c) {
 
 /* ---- the verification ---- */
 
+static int outcome(mpavs_stateless_outcome *out, int r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int outcome(mpavs_stateless_outcome *out, int r, const char *fmt, ...) {
     if (fmt) {
         va_list ap;
