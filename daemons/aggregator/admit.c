@@ -165,6 +165,10 @@ int agg_admit(agg_daemon *d, const json_t *req, char *msg, size_t cap) {
     mpavs_wire_task_request *r = &a.r;
     char wmsg[256];
     int why = REJ_COUNT;
+    bool late = false;      /* the task is confirmed (or being confirmed) and the digest is not its */
+    int late_type = 0;      /* its identity, to find it again for the disagreement report */
+    uint64_t late_id = 0;
+    char late_msg[160] = "";
     uint8_t *digest = a.digest, pd[32];
     mpavs_bn254_g1 pk_g1;
     mpavs_bn254_g2 pk_g2;
@@ -194,11 +198,17 @@ int agg_admit(agg_daemon *d, const json_t *req, char *msg, size_t cap) {
         why = reject(msg, cap, REJ_UNKNOWN_TASK, "task %d/%" PRIu64 " %s", t->type, t->id,
                      t->status == TASK_EXPIRED ? "expired" : "failed");
     else if (t && (t->status == TASK_CONFIRMED || t->sending)) {
-        why = reject(msg, cap, REJ_LATE, "task %d/%" PRIu64 " is already %s: the signature is not needed", t->type,
-                     t->id, t->status == TASK_CONFIRMED ? "confirmed" : "being confirmed");
         bool known = false;
         for (size_t i = 0; i < t->ndigests && !known; i++) known = !memcmp(t->digests[i].digest, digest, 32);
-        if (!known) agg_report_disagreement(d, t, r->operator_id, digest, true); /* still worth knowing */
+        late = true;
+        snprintf(late_msg, sizeof late_msg, "task %d/%" PRIu64 " is already %s: the signature is not needed",
+                 t->type, t->id, t->status == TASK_CONFIRMED ? "confirmed" : "being confirmed");
+        /* a late signature on another digest is worth knowing, but only once it has passed every
+           check below (registration, PoE, liveness, BLS): anyone can name an honest operator */
+        if (known || t->load != 2 || !t->agg) /* nothing to report, or no operator state to check it with */
+            why = reject(msg, cap, REJ_LATE, "%s", late_msg);
+        late_type = t->type;
+        late_id = t->id;
     }
     else if (t && !agg_task_ready(d, t, &load_why))
         why = reject(msg, cap, REJ_UNAVAILABLE, "cannot load the operator state: %s", load_why);
@@ -235,8 +245,10 @@ int agg_admit(agg_daemon *d, const json_t *req, char *msg, size_t cap) {
     }
     pthread_mutex_unlock(&d->mu);
     if (why != REJ_COUNT) goto out;
-    agg_verifier_enter(d->verifier); /* on its way to the verifier: a gathering worker waits for it */
-    left = false;
+    if (!late) {
+        agg_verifier_enter(d->verifier); /* on its way to the verifier: a gathering worker waits for it */
+        left = false;
+    }
 
     /* 5. PoE signer = attested prover, liveness valid */
     if (r->prover_signature_len != 65) {
@@ -276,6 +288,19 @@ int agg_admit(agg_daemon *d, const json_t *req, char *msg, size_t cap) {
     /* 6. BLS in the verifier stage; 7. persisted and counted with its batch (agg_admit_commit) */
     if (mpavs_bn254_g1_decode(&a.sig, a.sig_enc) != MPAVS_BN254_OK) {
         why = reject(msg, cap, REJ_INVALID_SIGNATURE, "signature is not a point of G1");
+        goto out;
+    }
+    if (late) { /* every check passed but the aggregate is closed: verify alone, record, refuse */
+        bool ok = false;
+        if (mpavs_bls_verify(&ok, &pk_g2, digest, &a.sig) != MPAVS_BLS_OK || !ok) {
+            why = reject(msg, cap, REJ_INVALID_SIGNATURE, "BLS signature invalid for the operator's key");
+            goto out;
+        }
+        pthread_mutex_lock(&d->mu);
+        const agg_task *lt = agg_task_find(d, late_type, late_id);
+        if (lt) agg_report_disagreement(d, lt, r->operator_id, digest, true);
+        pthread_mutex_unlock(&d->mu);
+        why = reject(msg, cap, REJ_LATE, "%s", late_msg);
         goto out;
     }
     agg_vjob job;

@@ -279,6 +279,17 @@ TEST(every_rejection_in_order) {
     t->status = TASK_CONFIRMED;
     pthread_mutex_unlock(&d.mu);
     CHECK_EQ_INT(submit(&d, 1, OPTS(.block = 7), msg, sizeof msg), REJ_LATE);
+    CHECK(d.m_disagreements == 0); /* the confirmed digest: nothing to report */
+    /* late junk naming operator 1 on another digest (bad BLS, bad PoE): refused, no disagreement
+       counted against it (#17: a disagreement only after every check) */
+    CHECK_EQ_INT(submit(&d, 1, OPTS(.state_byte = 9, .signer = KEY(2)), msg, sizeof msg), REJ_INVALID_SIGNATURE);
+    CHECK_EQ_INT(submit(&d, 1, OPTS(.state_byte = 9, .prover = KEY(2)), msg, sizeof msg), REJ_PROVER_MISMATCH);
+    CHECK_EQ_INT(submit(&d, NOPS, OPTS(.state_byte = 9), msg, sizeof msg), REJ_NOT_REGISTERED);
+    CHECK(d.m_disagreements == 0);
+    /* a late signature by operator 1 itself on another digest: refused as late, and recorded */
+    CHECK_EQ_INT(submit(&d, 1, OPTS(.state_byte = 9), msg, sizeof msg), REJ_LATE);
+    CHECK(d.m_disagreements == 1);
+    CHECK_EQ_INT(stored_rows(&d, 7), 1); /* never added to the closed aggregate */
     /* unavailable: the operator state of a new task cannot be read */
     CH.state_fails = true;
     REQUIRE(new_task(&d, 11));
