@@ -47,6 +47,7 @@
 #define AGG_POOL_MAX 16
 #define AGG_CONFIRM_BUCKETS 10 /* confirmation latency histogram bounds (metrics.c) */
 #define AGG_STATE_WAIT_MS 2000 /* longest an admission waits for the state loader */
+#define AGG_LATE_CHECK_MS 60000 /* a confirmed task keeps its operator state this long, to check late signatures */
 
 /* submitTask rejection reasons (docs/protocol.md); index into metrics and error codes. */
 enum {
@@ -121,6 +122,7 @@ typedef struct agg_task {
     uint64_t confirm_at_ms, retry_at_ms;
     int attempts;
     bool sending;
+    uint64_t late_until_ms; /* monotonic: a confirmed task's operator state is released then (AGG_LATE_CHECK_MS) */
     bool restored; /* restored open task whose stored signatures still need replaying */
     struct agg_task *next;
 } agg_task;
