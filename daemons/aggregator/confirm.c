@@ -309,6 +309,7 @@ void *agg_confirm_thread(void *arg) {
     dep.stake_registry = d->stake_registry;
     mpavs_sender_options so = {.chain_id = d->avs_chain_id, .attempt_timeout_ms = 12000, .deadline_ms = 60000,
                                .poll_interval_ms = 100, .cancel = drt_stop_flag(&d->stop)};
+    dtx_caps_apply(&d->cfg.tx, &so);
     while (!drt_stopped(&d->stop)) {
         if (!sender) {
             mpavs_error e = {0};

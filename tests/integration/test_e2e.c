@@ -34,6 +34,7 @@ static uint64_t seen_seq; /* confirmations already looked at */
 
 typedef struct {
     uint64_t seq, task_id, latency_ms, confirm_block;
+    char tx_hash[67];
     char signers[8][67], non_signers[8][67];
     size_t nsigners, nnon;
 } conf;
@@ -58,6 +59,8 @@ static size_t confirmations(conf *out, size_t max, uint64_t since) {
         x->task_id = (uint64_t)json_integer_value(json_object_get(c, "task_id"));
         x->latency_ms = (uint64_t)json_integer_value(json_object_get(c, "latency_ms"));
         x->confirm_block = (uint64_t)json_integer_value(json_object_get(c, "confirm_block"));
+        const char *th = json_string_value(json_object_get(c, "tx_hash"));
+        snprintf(x->tx_hash, sizeof x->tx_hash, "%s", th ? th : "");
         size_t k;
         json_t *s;
         json_array_foreach(json_object_get(c, "signers"), k, s) if (k < 8) snprintf(x->signers[x->nsigners++], 67, "%s",
@@ -112,12 +115,38 @@ static uint64_t l2_head(void) {
     return h;
 }
 
+/* Caps on the aggregator's confirmState transactions (below what it offers uncapped on anvil). */
+#define AGG_TX_CAPS ",\"Transactions\":{\"MaxFeePerGas\":\"2.000000003gwei\",\"MaxPriorityFeePerGas\":\"1000007wei\"}"
+#define CAP_FEE 2000000003ull
+#define CAP_TIP 1000007ull
+
+/* A mined transaction's fee fields (eth_getTransactionByHash). */
+static bool tx_fees(const char *hash, uint64_t *max_fee, uint64_t *max_tip) {
+    char params[96];
+    snprintf(params, sizeof params, "[\"%s\"]", hash);
+    mpavs_error e = {0};
+    char *res = world_call(W.avs.url, "eth_getTransactionByHash", params, &e);
+    mpavs_error_clear(&e);
+    json_error_t je;
+    json_t *t = res ? json_loads(res, 0, &je) : NULL;
+    free(res);
+    const char *f = json_string_value(json_object_get(t, "maxFeePerGas"));
+    const char *p = json_string_value(json_object_get(t, "maxPriorityFeePerGas"));
+    bool ok = f && p;
+    if (ok) {
+        *max_fee = strtoull(f, NULL, 16);
+        *max_tip = strtoull(p, NULL, 16);
+    }
+    json_decref(t);
+    return ok;
+}
+
 TEST(bring_up) {
     world_options o = {.operators = 4};
     REQUIRE(world_up(&W, &o));
     fprintf(stderr, "  world in %s\n", W.dir);
     for (size_t i = 0; i < 4; i++) REQUIRE(world_start_prover(&W, i, NULL, NULL));
-    REQUIRE(world_start_aggregator(&W, 67, 3, NULL));
+    REQUIRE(world_start_aggregator(&W, 67, 3, AGG_TX_CAPS));
     for (size_t i = 0; i < 4; i++) REQUIRE(world_start_operator(&W, i));
     up = true;
 }
@@ -137,6 +166,15 @@ TEST(confirms) {
                 (unsigned long long)c[i].latency_ms, c[i].nsigners);
     }
     for (size_t i = 1; i < n; i++) CHECK(c[i].task_id > c[i - 1].task_id);
+    /* the configured caps hold in the mined confirmState transactions */
+    for (size_t i = 0; i < n; i++) {
+        uint64_t fee = 0, tip = 0;
+        CHECK(tx_fees(c[i].tx_hash, &fee, &tip));
+        fprintf(stderr, "  tx %.10s… maxFeePerGas %llu maxPriorityFeePerGas %llu\n", c[i].tx_hash,
+                (unsigned long long)fee, (unsigned long long)tip);
+        CHECK(fee <= CAP_FEE && tip <= CAP_TIP);
+        CHECK(tip == CAP_TIP); /* anvil's suggested tip is larger: the cap is what bounds it */
+    }
     /* on chain: the StateConfirmed events say what the proven chain says */
     mpavs_contracts_confirmation *cs = NULL;
     size_t ncs = 0;
