@@ -82,18 +82,50 @@ static void add_confirmation(void *user, const agg_task_row *t) {
     if (!o) return;
     json_object_set_new(o, "tx_hash", hexj(t->tx_hash, 32));
     json_object_set_new(o, "metadata", t->metadata ? hexj(t->metadata, t->metadata_len) : json_null());
+    json_object_set_new(o, "state", t->state ? hexj(t->state, t->state_len) : json_null());
     json_array_append_new(arr, o);
 }
 
+/* mpavs_confirmations [{"since":N, "type":T, "metadata":"0x…", "latest":true, "limit":L}] (every member optional). */
 static json_t *m_confirmations(agg_daemon *d, json_t *params, drpc_error *err) {
+    static const char USAGE[] = "invalid params: expected [{\"since\":N,\"type\":T,\"metadata\":\"0x…\","
+                                "\"latest\":bool,\"limit\":1..100}] (each optional)";
     json_t *o = json_is_array(params) ? json_array_get(params, 0) : NULL;
-    json_t *since = o ? json_object_get(o, "since") : NULL;
-    if (o && !json_is_object(o)) return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: expected [{\"since\":N}]");
+    if (o && !json_is_object(o)) return drpc_fail(err, DRPC_INVALID_PARAMS, "%s", USAGE);
+    json_t *since = json_object_get(o, "since"), *type = json_object_get(o, "type"), *meta = json_object_get(o, "metadata"),
+           *latest = json_object_get(o, "latest"), *limit = json_object_get(o, "limit");
+    const char *k;
+    json_t *v;
+    json_object_foreach(o, k, v) if (strcmp(k, "since") && strcmp(k, "type") && strcmp(k, "metadata") &&
+                                     strcmp(k, "latest") && strcmp(k, "limit"))
+        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: unknown member \"%s\"", k);
     if (since && (!json_is_integer(since) || json_integer_value(since) < 0))
         return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: since must be a non-negative integer");
+    if (type && (!json_is_integer(type) || json_integer_value(type) < 1 || json_integer_value(type) >= AGG_MAX_TYPES))
+        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: type must be 1..%d", AGG_MAX_TYPES - 1);
+    if (latest && !json_is_boolean(latest))
+        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: latest must be true or false");
+    if (limit && (!json_is_integer(limit) || json_integer_value(limit) < 1 || json_integer_value(limit) > 100))
+        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: limit must be 1..100");
+    uint8_t mbuf[4096];
+    size_t mlen = 0;
+    if (meta) {
+        const char *m = json_string_value(meta);
+        size_t n = m ? strlen(m) : 0;
+        if (!m || n < 2 || m[0] != '0' || (m[1] != 'x' && m[1] != 'X') || (n - 2) % 2 || (n - 2) / 2 > sizeof mbuf ||
+            mpavs_hex_decode_exact(mbuf, (n - 2) / 2, m))
+            return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: metadata must be 0x-hex of at most %zu bytes",
+                             sizeof mbuf);
+        mlen = (n - 2) / 2;
+    }
+    agg_confirm_query q = {.since = since ? (uint64_t)json_integer_value(since) : 0,
+                           .max = limit ? (size_t)json_integer_value(limit) : 100,
+                           .type = type ? (int)json_integer_value(type) : 0,
+                           .metadata = meta ? mbuf : NULL,
+                           .metadata_len = mlen,
+                           .latest = json_is_true(latest)};
     json_t *arr = json_array();
-    if (!agg_store_confirmations(d->store, since ? (uint64_t)json_integer_value(since) : 0, 100, add_confirmation,
-                                 arr)) {
+    if (!agg_store_confirmations(d->store, &q, add_confirmation, arr)) {
         json_decref(arr);
         return drpc_fail(err, DRPC_SERVER_ERROR, "database read failed");
     }

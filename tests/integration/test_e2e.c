@@ -39,16 +39,22 @@ typedef struct {
     size_t nsigners, nnon;
 } conf;
 
+/* A JSON-RPC call to url whose result is JSON (NULL on any error). */
+static json_t *call_json(const char *url, const char *method, const char *params) {
+    mpavs_error e = {0};
+    char *res = world_call(url, method, params, &e);
+    mpavs_error_clear(&e);
+    json_error_t je;
+    json_t *j = res ? json_loads(res, JSON_DECODE_ANY, &je) : NULL;
+    free(res);
+    return j;
+}
+
 /* Confirmations with seq > since (up to max). */
 static size_t confirmations(conf *out, size_t max, uint64_t since) {
     char params[64];
     snprintf(params, sizeof params, "[{\"since\":%llu}]", (unsigned long long)since);
-    mpavs_error e = {0};
-    char *res = world_call(W.agg_url, "mpavs_confirmations", params, &e);
-    mpavs_error_clear(&e);
-    json_error_t je;
-    json_t *a = res ? json_loads(res, 0, &je) : NULL;
-    free(res);
+    json_t *a = call_json(W.agg_url, "mpavs_confirmations", params);
     size_t n = 0, i;
     json_t *c;
     json_array_foreach(a, i, c) {
@@ -124,12 +130,7 @@ static uint64_t l2_head(void) {
 static bool tx_fees(const char *hash, uint64_t *max_fee, uint64_t *max_tip) {
     char params[96];
     snprintf(params, sizeof params, "[\"%s\"]", hash);
-    mpavs_error e = {0};
-    char *res = world_call(W.avs.url, "eth_getTransactionByHash", params, &e);
-    mpavs_error_clear(&e);
-    json_error_t je;
-    json_t *t = res ? json_loads(res, 0, &je) : NULL;
-    free(res);
+    json_t *t = call_json(W.avs.url, "eth_getTransactionByHash", params);
     const char *f = json_string_value(json_object_get(t, "maxFeePerGas"));
     const char *p = json_string_value(json_object_get(t, "maxPriorityFeePerGas"));
     bool ok = f && p;
@@ -201,6 +202,41 @@ TEST(confirms) {
         CHECK(matched || i >= n);
     }
     mpavs_contracts_confirmations_free(cs, ncs);
+    /* mpavs_confirmations filters: by metadata (exactly that task, with its state), the latest of a type */
+    {
+        uint8_t meta[32];
+        mpavs_avs_chain_task_metadata(meta, 31338, c[0].task_id);
+        char params[160], mh[67];
+        REQUIRE(mpavs_hex_encode(mh, sizeof mh, meta, 32, true) == 0);
+        snprintf(params, sizeof params, "[{\"metadata\":\"%s\"}]", mh);
+        mpavs_error e = {0};
+        json_t *a = call_json(W.agg_url, "mpavs_confirmations", params);
+        CHECK_EQ_INT(json_array_size(a), 1);
+        json_t *x = json_array_get(a, 0);
+        CHECK_EQ_INT(json_integer_value(json_object_get(x, "task_id")), (long long)c[0].task_id);
+        CHECK_STREQ(json_string_value(json_object_get(x, "metadata")), mh);
+        const char *st = json_string_value(json_object_get(x, "state"));
+        mpavs_rpc_block b;
+        bool found = false;
+        char tag[24], want[131];
+        mpavs_rpc_tag_number(tag, c[0].task_id);
+        REQUIRE(mpavs_rpc_get_block_by_number(W.l2rpc, &b, &found, &e, tag) == 0 && found);
+        uint8_t both[64];
+        memcpy(both, b.hash, 32);
+        memcpy(both + 32, b.state_root, 32);
+        REQUIRE(mpavs_hex_encode(want, sizeof want, both, 64, true) == 0);
+        CHECK(st && !strcmp(st, want)); /* the state: the proven block's hash and state root */
+        mpavs_rpc_block_clear(&b);
+        json_decref(a);
+        a = call_json(W.agg_url, "mpavs_confirmations", "[{\"type\":3,\"latest\":true}]");
+        CHECK_EQ_INT(json_array_size(a), 1);
+        CHECK(json_integer_value(json_object_get(json_array_get(a, 0), "task_id")) >= (long long)c[n - 1].task_id);
+        json_decref(a);
+        char *res = world_call(W.agg_url, "mpavs_confirmations", "[{\"type\":9}]", &e);
+        CHECK(res == NULL && e.message && strstr(e.message, "type must be"));
+        free(res);
+        mpavs_error_clear(&e);
+    }
     /* no task confirmed twice */
     conf all[64];
     size_t na = confirmations(all, 64, 0);
