@@ -1,7 +1,6 @@
 /* daemons/aggregator/api.c — JSON-RPC methods (docs/protocol.md); the Prometheus text is metrics.c. */
 #include "aggregator/daemon.h"
 #include "aggregator/longpoll.h"
-#include "aggregator/metrics.h"
 
 #include "common/log.h"
 #include "mpavs/hex.h"
@@ -43,20 +42,12 @@ static json_t *m_submit(agg_daemon *d, json_t *params, drpc_error *err) {
 }
 
 static json_t *m_submit_metrics(agg_daemon *d, json_t *params, drpc_error *err) {
-    json_t *o = json_is_array(params) ? json_array_get(params, 0) : NULL;
-    json_t *name = json_object_get(o, "name"), *fams = json_object_get(o, "metrics");
-    if (!json_is_string(name) || !json_is_array(fams))
-        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: expected [{\"name\":…,\"metrics\":[…]}]");
-    if (json_string_length(name) == 0 || json_string_length(name) > 128)
-        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: name must have 1..128 characters");
-    if (json_array_size(fams) > AGG_METRICS_MAX_FAMILIES)
-        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: at most %d metric families",
-                         AGG_METRICS_MAX_FAMILIES);
-    (void)d;
-    char why[160];
-    if (!agg_metrics_push(json_string_value(name), fams, why, sizeof why)) /* bounded there (metrics.h) */
-        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: %s", why);
-    return json_null();
+    char msg[400];
+    int why = agg_metrics_submit(d, json_is_array(params) ? json_array_get(params, 0) : NULL, msg, sizeof msg);
+    if (why == PUSH_REFUSED_COUNT) return json_null();
+    err->data = json_pack("{s:s}", "reason", agg_push_refused_names[why]);
+    bool invalid = agg_push_refused_codes[why] == DRPC_INVALID_PARAMS; /* as the reference words its refusals */
+    return drpc_fail(err, agg_push_refused_codes[why], "%s: %s", invalid ? "invalid params" : agg_push_refused_names[why], msg);
 }
 
 static json_t *hexj(const uint8_t *b, size_t n) {

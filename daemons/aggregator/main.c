@@ -213,6 +213,7 @@ int main(int argc, char **argv) {
     while (!dsig_main_wait(&d.stop, "aggregator", 10000)) { /* every 10 s: */
         agg_keys_refresh(&d);            /* new registrations */
         dratelog_flush(&d.rejlog, false); /* the rejection summaries of a flood that stopped */
+        dratelog_flush(&d.pushlog, false);
     }
     dlog(DLOG_INFO, "stopping", "signal=%d", dsig_signal());
     rc = 0;
