@@ -408,7 +408,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
         free(u->reply);
         free(u->buf);
         free(u);
-        if (peak > ((size_t)256 << 10)) malloc_trim(0); /* give a large body's heap back */
+        if (peak > ((size_t)32 << 10)) malloc_trim(0); /* give a large body's heap (its tree: ~20x) back */
     }
     *con_cls = NULL;
     dguard_phase(s->guard, c, DGUARD_HEADERS); /* the next request's headers, if any */

@@ -18,8 +18,9 @@
  * after a connection opens or its previous request ends (default 10 s) and the body
  * body_timeout_s after the headers (default 30 s), whatever the client's pace (http_guard.h);
  * the parsed tree is bounded by max_depth and max_nodes (counted on the raw text before
- * parsing, default 100000 values). After a body larger than 256 KiB the server returns free
- * heap to the system (malloc_trim).
+ * parsing, default 100000 values). After a body larger than 32 KiB (its parsed tree takes about
+ * 20 times that, in the arena of whichever worker thread ran it) the server returns free heap to
+ * the system (malloc_trim).
  *
  * Long polls hold no thread: a handler called with err->may_park set (a single request, not in
  * a batch) that has nothing to answer yet returns drpc_park(err, ms). The server then suspends
