@@ -114,6 +114,10 @@ static json_t *m_status(agg_daemon *d) {
                      (json_int_t)__atomic_load_n(&d->m_admitted, __ATOMIC_RELAXED), "rejected", rej);
 }
 
+const char *const agg_rpc_methods[AGG_RPC_NMETHODS] = {"aggregator_fetchTask", "aggregator_submitTask",
+                                                     "aggregator_submitMetrics", "mpavs_confirmations",
+                                                     "mpavs_status", "rpc_modules"};
+
 json_t *agg_rpc_handler(void *user, const char *method, json_t *params, drpc_error *err) {
     agg_daemon *d = user;
     if (!strcmp(method, "aggregator_fetchTask")) return m_fetch(d, params, err);
@@ -123,5 +127,5 @@ json_t *agg_rpc_handler(void *user, const char *method, json_t *params, drpc_err
     if (!strcmp(method, "mpavs_status")) return m_status(d);
     if (!strcmp(method, "rpc_modules")) return json_pack("{s:s,s:s,s:s}", "aggregator", "1.0", "mpavs", "1.0", "rpc",
                                                          "1.0");
-    return drpc_fail(err, DRPC_METHOD_NOT_FOUND, "the method %s does not exist/is not available", method);
+    return drpc_fail(err, DRPC_METHOD_NOT_FOUND, DRPC_METHOD_NOT_FOUND_FMT, method); /* none of agg_rpc_methods */
 }

@@ -382,7 +382,11 @@ typedef struct {
 } agg_source_arg;
 
 /* api.c */
+/** The JSON-RPC handler; every method not in agg_rpc_methods gets -32601 (DRPC_METHOD_NOT_FOUND_FMT). */
 json_t *agg_rpc_handler(void *user, const char *method, json_t *params, drpc_error *err);
+#define AGG_RPC_NMETHODS 6
+/** The methods agg_rpc_handler serves (drpc_options.methods: unknown ones are refused before parsing). */
+extern const char *const agg_rpc_methods[AGG_RPC_NMETHODS];
 
 /* metrics.c */
 /* The Prometheus text (a drpc get handler). */
