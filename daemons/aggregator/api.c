@@ -1,7 +1,6 @@
 /* daemons/aggregator/api.c — JSON-RPC methods (docs/protocol.md); the Prometheus text is metrics.c. */
 #include "aggregator/daemon.h"
 #include "aggregator/longpoll.h"
-#include "aggregator/metrics.h"
 
 #include "common/log.h"
 #include "mpavs/hex.h"
@@ -43,20 +42,12 @@ static json_t *m_submit(agg_daemon *d, json_t *params, drpc_error *err) {
 }
 
 static json_t *m_submit_metrics(agg_daemon *d, json_t *params, drpc_error *err) {
-    json_t *o = json_is_array(params) ? json_array_get(params, 0) : NULL;
-    json_t *name = json_object_get(o, "name"), *fams = json_object_get(o, "metrics");
-    if (!json_is_string(name) || !json_is_array(fams))
-        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: expected [{\"name\":…,\"metrics\":[…]}]");
-    if (json_string_length(name) == 0 || json_string_length(name) > 128)
-        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: name must have 1..128 characters");
-    if (json_array_size(fams) > AGG_METRICS_MAX_FAMILIES)
-        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: at most %d metric families",
-                         AGG_METRICS_MAX_FAMILIES);
-    (void)d;
-    char why[160];
-    if (!agg_metrics_push(json_string_value(name), fams, why, sizeof why)) /* bounded there (metrics.h) */
-        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: %s", why);
-    return json_null();
+    char msg[400];
+    int why = agg_metrics_submit(d, json_is_array(params) ? json_array_get(params, 0) : NULL, msg, sizeof msg);
+    if (why == PUSH_REFUSED_COUNT) return json_null();
+    err->data = json_pack("{s:s}", "reason", agg_push_refused_names[why]);
+    bool invalid = agg_push_refused_codes[why] == DRPC_INVALID_PARAMS; /* as the reference words its refusals */
+    return drpc_fail(err, agg_push_refused_codes[why], "%s: %s", invalid ? "invalid params" : agg_push_refused_names[why], msg);
 }
 
 static json_t *hexj(const uint8_t *b, size_t n) {
@@ -155,6 +146,10 @@ static json_t *m_status(agg_daemon *d) {
                      (json_int_t)__atomic_load_n(&d->m_admitted, __ATOMIC_RELAXED), "rejected", rej);
 }
 
+const char *const agg_rpc_methods[AGG_RPC_NMETHODS] = {"aggregator_fetchTask", "aggregator_submitTask",
+                                                     "aggregator_submitMetrics", "mpavs_confirmations",
+                                                     "mpavs_status", "rpc_modules"};
+
 json_t *agg_rpc_handler(void *user, const char *method, json_t *params, drpc_error *err) {
     agg_daemon *d = user;
     if (!strcmp(method, "aggregator_fetchTask")) return m_fetch(d, params, err);
@@ -164,5 +159,5 @@ json_t *agg_rpc_handler(void *user, const char *method, json_t *params, drpc_err
     if (!strcmp(method, "mpavs_status")) return m_status(d);
     if (!strcmp(method, "rpc_modules")) return json_pack("{s:s,s:s,s:s}", "aggregator", "1.0", "mpavs", "1.0", "rpc",
                                                          "1.0");
-    return drpc_fail(err, DRPC_METHOD_NOT_FOUND, "the method %s does not exist/is not available", method);
+    return drpc_fail(err, DRPC_METHOD_NOT_FOUND, DRPC_METHOD_NOT_FOUND_FMT, method); /* none of agg_rpc_methods */
 }
