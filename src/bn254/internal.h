@@ -76,10 +76,6 @@ void bn_scalar_mod_r(uint64_t out[4], const uint64_t k[4]);
 void bn_glv_split(uint64_t k1[4], uint64_t k2[4], uint64_t *neg1, uint64_t *neg2, const uint64_t k[4]);
 void bn_g1_mul_glv_ct(g1p *r, const g1p *a, const uint64_t k[4]);  /* secret k */
 void bn_g1_mul_glv_var(g1p *r, const g1p *a, const uint64_t k[4]); /* public k */
-/* The same on G2 with -psi^2 (eigenvalue lambda on G2) as the endomorphism. */
-void bn_g2_endo(g2p *r, const g2p *a);
-void bn_g2_mul_glv_ct(g2p *r, const g2p *a, const uint64_t k[4]);
-void bn_g2_mul_glv_var(g2p *r, const g2p *a, const uint64_t k[4]);
 /* 4-dimensional GLS on G2 (gls4.c): psi = [lambda] on G2, lambda = 6u^2 = p mod r;
  * k = sum (-1)^neg_j mag_j lambda^j mod r with mag_j < 2^65 (constant time). */
 extern const uint64_t BN_GLS_LAMBDA[4];

@@ -328,46 +328,6 @@ TEST(g1_glv) {
     CHECK(a.infinity);
 }
 
-TEST(g2_gls) {
-    /* -psi^2(G2) = [lambda]G2, and the 2-dimensional GLS multiplications agree with the plain
-     * double-and-add on edge and random scalars and base points */
-    static const uint64_t R[4] = BN_R_LIMBS;
-    mpavs_bn254_g2 g, a, b, p;
-    g2p tg, t1, t2;
-    mpavs_bn254_g2_generator(&g);
-    bn_g2_from_affine(&tg, &g);
-    bn_g2_endo(&t1, &tg);
-    bn_g2_mul_var(&t2, &tg, BN_GLV_LAMBDA);
-    bn_g2_to_affine(&a, &t1);
-    bn_g2_to_affine(&b, &t2);
-    CHECK(mpavs_bn254_g2_eq(&a, &b));
-    uint8_t ks[32];
-    rnd_scalar(ks);
-    mpavs_bn254_g2_mul_var(&p, &g, ks);
-    uint64_t edges[][4] = {
-        {0, 0, 0, 0}, {1, 0, 0, 0}, {R[0] - 1, R[1], R[2], R[3]}, {R[0], R[1], R[2], R[3]},
-        {R[0] + 1, R[1], R[2], R[3]}, {~0ULL, ~0ULL, ~0ULL, ~0ULL}, {BN_GLV_LAMBDA[0], BN_GLV_LAMBDA[1], BN_GLV_LAMBDA[2], 0},
-    };
-    int n_edges = (int)(sizeof edges / sizeof edges[0]);
-    for (int i = 0; i < n_edges + 20; i++) {
-        uint64_t k[4];
-        if (i < n_edges)
-            memcpy(k, edges[i], sizeof k);
-        else
-            for (int j = 0; j < 4; j++) k[j] = rnd64() >> (i % 3 == 0 ? 0 : (i % 64));
-        g2p tb, want, got;
-        bn_g2_from_affine(&tb, (i & 1) ? &p : &g);
-        bn_g2_mul_ct(&want, &tb, k);
-        bn_g2_to_affine(&a, &want);
-        bn_g2_mul_glv_ct(&got, &tb, k);
-        bn_g2_to_affine(&b, &got);
-        CHECK(mpavs_bn254_g2_eq(&a, &b));
-        bn_g2_mul_glv_var(&got, &tb, k);
-        bn_g2_to_affine(&b, &got);
-        CHECK(mpavs_bn254_g2_eq(&a, &b));
-    }
-}
-
 TEST(g2_gls4) {
     /* psi = [lambda] on G2 (against the plain fixed-window multiplication); the 4-dimensional
      * split k = sum (-1)^neg_j mag_j lambda^j mod r (checked with GMP) with mag_j < 2^65, and the
@@ -697,7 +657,6 @@ int main(void) {
     RUN(fp2_fp6_fp12);
     RUN(g1_group);
     RUN(g1_glv);
-    RUN(g2_gls);
     RUN(g2_gls4);
     RUN(g2_group);
     RUN(g2_subgroup_check);
