@@ -2,15 +2,15 @@
  * src/bn254/gls4.c — G2 scalar multiplication by the 4-dimensional GLS decomposition.
  *
  * psi (bn_g2_psi) acts on G2 as [lambda], lambda = p mod r = 6u^2. A scalar k is split as
- * k = k0 + k1 lambda + k2 lambda^2 + k3 lambda^3 (mod r) with |k0| < 2^64.5, |k1| < 2^63.3,
- * |k2| < 2^64.1, |k3| < 2^63.7 by Babai rounding on the short basis (in u) of the lattice
+ * k = k0 + k1 lambda + k2 lambda^2 + k3 lambda^3 (mod r) with |k0| < 2^63.92, |k1| < 2^62.7,
+ * |k2| < 2^63.43, |k3| < 2^63.11 by Babai rounding on the short basis (in u) of the lattice
  * L = {v : v0 + v1 lambda + v2 lambda^2 + v3 lambda^3 = 0 mod r}; tests/vectors/bn254/gen_gls4.py
  * derives the constants and checks the bounds, the unit tests check the split.
  *
  * Constant time (bn_g2_mul_gls_ct): the sign-aligned regular recoding of Faz-Hernandez, Longa
  * and Sanchez ("Efficient and secure algorithms for GLV-based scalar multiplication", 2014,
  * w = 1): with P_j = +-psi^j(P) carrying the sign of k_j and m_0 = |k0| made odd (m_0 + 1 when
- * even, P_0 subtracted at the end), every one of the L = 66 digit columns is s_i T[u_i] with
+ * even, P_0 subtracted at the end), every one of the L = 65 digit columns is s_i T[u_i] with
  * s_i = +-1 and T[u] = P_0 + u_1 P_1 + u_2 P_2 + u_3 P_3: one doubling and one addition per
  * column, an 8-point table read with masks.
  *
@@ -19,8 +19,9 @@
  * the addition of column i the accumulator is [2c] and the addend [+-t] in the coordinates
  * (P_0..P_3), with |c|_inf <= 2^(L-1-i) - 1, c_0 odd and |t|_inf = 1, t_0 = 1. Equal points
  * (or opposite, or an accumulator at infinity) need a nonzero vector 2c -+ t (or c) in L, whose
- * inf-norm is at least 2^62.37 (gen_gls4.py); so the incomplete formulas are safe while
- * L - i <= 62, and the last GLS_TAIL = 4 columns use the complete projective formulas.
+ * inf-norm is at least 2u + 1 > 2^63.1 (the exact minimum, enumerated by gen_gls4.py); so the
+ * incomplete formulas are safe while L - i <= 63, and the last GLS_TAIL = 2 columns use the
+ * complete projective formulas. The table sums (coefficients 0 or 1) are safe the same way.
  *
  * bn_g2_mul_gls_var (public scalars): the same split, then interleaved width-5 NAFs of the four
  * sub-scalars over one table of odd multiples and its psi images, Jacobian arithmetic with the
@@ -28,8 +29,8 @@
  */
 #include "bn254/internal.h"
 
-#define GLS_L 66   /* digit columns: m_0 < 2^66 odd, m_j <= 2^65 */
-#define GLS_TAIL 4 /* columns done with complete formulas */
+#define GLS_L 65   /* digit columns: m_0 <= 2^64 (odd), m_j < 2^64 */
+#define GLS_TAIL 2 /* columns done with complete formulas */
 
 #define GU ((u128)BN_U)
 /* The lattice basis b_i (rows); entries mod 2^128 (two's complement). */
@@ -39,12 +40,12 @@ static const u128 BASIS[4][4] = {
     {GU + 1, GU, GU, 0 - 2 * GU},
     {2 * GU + 1, 0 - GU, 0 - (GU + 1), 0 - GU},
 };
-/* G_i = floor(2^256 alpha_i) with (1, 0, 0, 0) = sum alpha_i b_i. */
+/* G_i = floor(2^320 alpha_i) with (1, 0, 0, 0) = sum alpha_i b_i. */
 static const uint64_t GLS_G[4][4] = {
-    {0x2dff291532e42728ULL, 0x55b4ca7ba3e5577fULL, 0x9e80318ab0d92b95ULL, 0},
-    {0x46f4bda995d51bb1ULL, 0x08e5da66fc7184aeULL, 0x9e80318ab0d92b93ULL, 0},
-    {0xd91d232ec7e0b3d7ULL, 0x0000000000000002ULL, 0, 0},
-    {0xc170977dcef3cd3fULL, 0x55b4ca7ba3e5577dULL, 0x9e80318ab0d92b95ULL, 0},
+    {0x353ccca0e558c73bULL, 0x2dff291532e42728ULL, 0x55b4ca7ba3e5577fULL, 0x9e80318ab0d92b95ULL},
+    {0x7d1fff2e5ce18e26ULL, 0x46f4bda995d51bb1ULL, 0x08e5da66fc7184aeULL, 0x9e80318ab0d92b93ULL},
+    {0x6eb9c714773a6ef2ULL, 0xd91d232ec7e0b3d7ULL, 0x0000000000000002ULL, 0},
+    {0x23038c29bb8bb4ffULL, 0xc170977dcef3cd3fULL, 0x55b4ca7ba3e5577dULL, 0x9e80318ab0d92b95ULL},
 };
 const uint64_t BN_GLS_LAMBDA[4] = {0xf83e9682e87cfd46ULL, 0x6f4d8248eeb859fbULL, 0, 0};
 
@@ -54,10 +55,11 @@ void bn_gls4_split(u128 mag[4], uint64_t neg[4], const uint64_t kin[4]) {
     bn_scalar_mod_r(k, kin);
     for (int i = 0; i < 4; i++) {
         bn_mul_wide(w, k, GLS_G[i]);
-        /* round: + 2^255 carries into limb 4 exactly when bit 255 is set */
-        c[i] = (((u128)w[5] << 64) | w[4]) + (w[3] >> 63);
+        /* c_i = round(k G_i / 2^320) mod 2^128: + 2^319 carries into limb 5 exactly when bit
+         * 319 is set */
+        c[i] = (((u128)w[6] << 64) | w[5]) + (w[4] >> 63);
     }
-    /* k_j = [j = 0] k - sum_i c_i b_ij, exact mod 2^128 since |k_j| < 2^65 */
+    /* k_j = [j = 0] k - sum_i c_i b_ij, exact mod 2^128 since |k_j| < 2^64 */
     v[0] = ((u128)k[1] << 64) | k[0];
     v[1] = v[2] = v[3] = 0;
     for (int j = 0; j < 4; j++)
@@ -149,10 +151,10 @@ static void jac_to_proj(g2p *r, const g2j *p) {
     r->y = p->y;
 }
 
-/* Projective points with non-zero Z -> affine, one inversion for all (Montgomery's trick).
- * inv selects the constant-time or the variable-time inverse. */
-static void batch_affine(g2a *out, const g2p *in, int n, int var) {
-    fp2 pre[16], acc, t;
+/* Jacobian points with non-zero Z -> affine (X/Z^2, Y/Z^3), one inversion for all (Montgomery's
+ * trick); var selects the variable-time inverse (public points only). */
+static void batch_affine(g2a *out, const g2j *in, int n, int var) {
+    fp2 pre[8], acc, t, t2;
     pre[0] = in[0].z;
     for (int i = 1; i < n; i++) fp2_mul(&pre[i], &pre[i - 1], &in[i].z);
     if (var)
@@ -166,12 +168,27 @@ static void batch_affine(g2a *out, const g2p *in, int n, int var) {
         } else {
             t = acc;
         }
-        fp2_mul(&out[i].x, &in[i].x, &t);
-        fp2_mul(&out[i].y, &in[i].y, &t);
+        fp2_sqr(&t2, &t);
+        fp2_mul(&out[i].x, &in[i].x, &t2);
+        fp2_mul(&t2, &t2, &t);
+        fp2_mul(&out[i].y, &in[i].y, &t2);
     }
     mpavs_wipe(pre, sizeof pre);
     mpavs_wipe(&acc, sizeof acc);
     mpavs_wipe(&t, sizeof t);
+    mpavs_wipe(&t2, sizeof t2);
+}
+
+static const fp2 GLS_PSI_CX = BN_TW_X1;
+static const fp2 GLS_PSI_CY = BN_TW_Y1;
+
+/* psi on an affine point: (conj(x) cx, conj(y) cy). */
+static void psi_affine(g2a *r, const g2a *a) {
+    fp2 t;
+    fp2_conj(&t, &a->x);
+    fp2_mul(&r->x, &t, &GLS_PSI_CX);
+    fp2_conj(&t, &a->y);
+    fp2_mul(&r->y, &t, &GLS_PSI_CY);
 }
 
 /* sel = sign ? -tab[idx] : tab[idx] (idx in 0..7, sign in {0, 1}), reading every entry. */
@@ -201,36 +218,39 @@ typedef struct {
     u128 m[4];
     uint64_t neg[4], even, inf;
     uint8_t sgn[GLS_L], idx[GLS_L];
-    g2p base, pj[4], tp[8], acc, t;
-    g2a ta[8], sel;
-    g2j jacc;
+    g2a pj[4], ta[8], sel, gen;
+    g2j tj[8], jacc;
+    g2p acc, t;
     fp2 n;
 } gls_scratch;
 
-void bn_g2_mul_gls_ct(g2p *r, const g2p *a, const uint64_t k[4]) {
+void bn_g2_mul_gls_ct(g2p *r, const mpavs_bn254_g2 *a, const uint64_t k[4]) {
     gls_scratch s;
     bn_gls4_split(s.m, s.neg, k);
     /* the point at infinity is replaced by the generator, and the result by infinity */
-    s.inf = (uint64_t)bn_g2_is_inf(a);
-    s.base = *a;
-    s.t.x = GLS_GEN_X;
-    s.t.y = GLS_GEN_Y;
-    fp2_set_one(&s.t.z);
-    g2p_cmov(&s.base, &s.t, s.inf);
+    s.inf = (uint64_t)(a->infinity != 0);
+    s.pj[0].x = a->x;
+    s.pj[0].y = a->y;
+    s.gen.x = GLS_GEN_X;
+    s.gen.y = GLS_GEN_Y;
+    fp2_cmov(&s.pj[0].x, &s.gen.x, s.inf);
+    fp2_cmov(&s.pj[0].y, &s.gen.y, s.inf);
     /* P_j = (-1)^neg_j psi^j(P) */
-    s.pj[0] = s.base;
-    for (int j = 1; j < 4; j++) bn_g2_psi(&s.pj[j], &s.pj[j - 1]);
+    for (int j = 1; j < 4; j++) psi_affine(&s.pj[j], &s.pj[j - 1]);
     for (int j = 0; j < 4; j++) {
         fp2_neg(&s.n, &s.pj[j].y);
         fp2_cmov(&s.pj[j].y, &s.n, s.neg[j]);
     }
-    /* T[u] = P_0 + sum u_j P_j (complete additions; none is infinity: |coefficients| = 1) */
-    s.tp[0] = s.pj[0];
+    /* T[u] = P_0 + sum u_j P_j, by mixed additions T[u] = T[u - 2^h] + P_(h+1) (h the top bit of
+     * u): the coefficient vectors differ by at most 1, so no exceptional case (see the top) */
+    s.tj[0].x = s.pj[0].x;
+    s.tj[0].y = s.pj[0].y;
+    fp2_set_one(&s.tj[0].z);
     for (int u = 1; u < 8; u++) {
         int hi = u >= 4 ? 2 : u >= 2 ? 1 : 0;
-        bn_g2_add(&s.tp[u], &s.tp[u ^ (1 << hi)], &s.pj[hi + 1]);
+        jac_madd(&s.tj[u], &s.tj[u ^ (1 << hi)], &s.pj[hi + 1]);
     }
-    batch_affine(s.ta, s.tp, 8, 0);
+    batch_affine(s.ta, s.tj, 8, 0);
     /* recoding: m_0 odd; column i has sign s_i = 2 bit_(i+1)(m_0) - 1 (top column +1) and
      * u_i from the low bits of m_1..m_3, each then updated to (m_j - s_i bit_0(m_j)) / 2 */
     s.even = (uint64_t)(s.m[0] & 1) ^ 1;
@@ -256,16 +276,17 @@ void bn_g2_mul_gls_ct(g2p *r, const g2p *a, const uint64_t k[4]) {
         jac_madd(&s.jacc, &s.jacc, &s.sel);
     }
     jac_to_proj(&s.acc, &s.jacc);
+    fp2_set_one(&s.t.z);
     for (int i = GLS_TAIL - 1; i >= 0; i--) {
         bn_g2_dbl(&s.acc, &s.acc);
         select_affine(&s.sel, s.ta, s.idx[i], s.sgn[i]);
         s.t.x = s.sel.x;
         s.t.y = s.sel.y;
-        fp2_set_one(&s.t.z);
         bn_g2_add(&s.acc, &s.acc, &s.t);
     }
     /* m_0 was made odd: subtract P_0 once if it was even */
-    bn_g2_neg(&s.t, &s.pj[0]);
+    s.t.x = s.pj[0].x;
+    fp2_neg(&s.t.y, &s.pj[0].y);
     bn_g2_add(&s.t, &s.acc, &s.t);
     g2p_cmov(&s.acc, &s.t, s.even);
     memset(&s.t, 0, sizeof s.t);
@@ -322,16 +343,14 @@ static int wnaf5_u128(int8_t naf[68], u128 m) {
     return len;
 }
 
-static const fp2 GLS_PSI_CX = BN_TW_X1;
-static const fp2 GLS_PSI_CY = BN_TW_Y1;
-
-void bn_g2_mul_gls_var(g2p *r, const g2p *a, const uint64_t k[4]) {
+void bn_g2_mul_gls_var(g2p *r, const mpavs_bn254_g2 *a, const uint64_t k[4]) {
     u128 m[4];
     uint64_t neg[4];
     int8_t naf[4][68];
     int len[4], top = 0;
-    if (bn_g2_is_inf(a)) {
-        *r = *a;
+    if (a->infinity) {
+        memset(r, 0, sizeof *r);
+        fp2_set_one(&r->y);
         return;
     }
     bn_gls4_split(m, neg, k);
@@ -339,21 +358,18 @@ void bn_g2_mul_gls_var(g2p *r, const g2p *a, const uint64_t k[4]) {
         len[j] = wnaf5_u128(naf[j], m[j]);
         if (len[j] > top) top = len[j];
     }
-    /* tab[0][i] = (2i + 1) P, tab[j][i] = (-1)^neg_j psi^j(tab[0][i]) (affine psi) */
-    g2p tp[8], p2;
+    /* tab[0][i] = (2i + 1) P, tab[j][i] = (-1)^neg_j psi^j(tab[0][i]) */
+    g2j tj[8], p2;
     g2a tab[4][8];
-    tp[0] = *a;
-    bn_g2_dbl(&p2, a);
-    for (int i = 1; i < 8; i++) bn_g2_add(&tp[i], &tp[i - 1], &p2);
-    batch_affine(tab[0], tp, 8, 1);
+    tj[0].x = a->x;
+    tj[0].y = a->y;
+    fp2_set_one(&tj[0].z);
+    jac_dbl(&p2, &tj[0]);
+    batch_affine(&tab[0][0], &p2, 1, 1);
+    for (int i = 1; i < 8; i++) jac_madd_var(&tj[i], &tj[i - 1], &tab[0][0]); /* (2i+1)P != +-2P */
+    batch_affine(tab[0], tj, 8, 1);
     for (int j = 1; j < 4; j++)
-        for (int i = 0; i < 8; i++) {
-            fp2 t;
-            fp2_conj(&t, &tab[j - 1][i].x);
-            fp2_mul(&tab[j][i].x, &t, &GLS_PSI_CX);
-            fp2_conj(&t, &tab[j - 1][i].y);
-            fp2_mul(&tab[j][i].y, &t, &GLS_PSI_CY);
-        }
+        for (int i = 0; i < 8; i++) psi_affine(&tab[j][i], &tab[j - 1][i]);
     for (int j = 0; j < 4; j++)
         if (neg[j])
             for (int i = 0; i < 8; i++) fp2_neg(&tab[j][i].y, &tab[j][i].y);

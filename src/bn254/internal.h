@@ -77,11 +77,12 @@ void bn_glv_split(uint64_t k1[4], uint64_t k2[4], uint64_t *neg1, uint64_t *neg2
 void bn_g1_mul_glv_ct(g1p *r, const g1p *a, const uint64_t k[4]);  /* secret k */
 void bn_g1_mul_glv_var(g1p *r, const g1p *a, const uint64_t k[4]); /* public k */
 /* 4-dimensional GLS on G2 (gls4.c): psi = [lambda] on G2, lambda = 6u^2 = p mod r;
- * k = sum (-1)^neg_j mag_j lambda^j mod r with mag_j < 2^65 (constant time). */
+ * k = sum (-1)^neg_j mag_j lambda^j mod r with mag_j < 2^64 (constant time). The point is an
+ * affine point of G2 (a decoded or computed value, so of order r) or infinity. */
 extern const uint64_t BN_GLS_LAMBDA[4];
 void bn_gls4_split(u128 mag[4], uint64_t neg[4], const uint64_t k[4]);
-void bn_g2_mul_gls_ct(g2p *r, const g2p *a, const uint64_t k[4]);  /* secret k */
-void bn_g2_mul_gls_var(g2p *r, const g2p *a, const uint64_t k[4]); /* public k */
+void bn_g2_mul_gls_ct(g2p *r, const mpavs_bn254_g2 *a, const uint64_t k[4]);  /* secret k */
+void bn_g2_mul_gls_var(g2p *r, const mpavs_bn254_g2 *a, const uint64_t k[4]); /* public k */
 
 void bn_g2_from_affine(g2p *r, const mpavs_bn254_g2 *a);
 void bn_g2_to_affine(mpavs_bn254_g2 *r, const g2p *a);

@@ -36,11 +36,13 @@ for c in range(4):
 Binv = [row[4:] for row in M]
 alpha = Binv[0]  # (k, 0, 0, 0) = sum (k alpha_i) b_i
 assert all(a > 0 for a in alpha)
-# c_i = floor((k G_i + 2^255) / 2^256), G_i = floor(2^256 alpha_i): |c_i - k alpha_i| < 1/2 + k/2^256 < 3/4
-G = [math.floor(a * 2**256) for a in alpha]
-bound = [F(3, 4) * sum(abs(B[i][j]) for i in range(4)) for j in range(4)]
+# c_i = floor((k G_i + 2^319) / 2^320), G_i = floor(2^320 alpha_i) < 2^256:
+# |c_i - k alpha_i| <= 1/2 + k/2^320 < 1/2 + 2^-66, so |k_j| <= (1/2 + 2^-66) sum_i |b_ij|
+G = [math.floor(a * 2**320) for a in alpha]
+assert all(g < 2**256 for g in G)
+bound = [(F(1, 2) + F(1, 2**66)) * sum(abs(B[i][j]) for i in range(4)) for j in range(4)]
 print("|k_j| < 2^%s" % ", 2^".join("%.3f" % math.log2(b) for b in bound))
-assert all(b < 2**65 for b in bound)
+assert all(b < 2**64 for b in bound)
 # any nonzero v in L has |v|_inf >= 1 / max_i sum_j |Binv_ji| (x = v B^-1 is a nonzero integer vector)
 vmin = 1 / max(sum(abs(Binv[j][i]) for j in range(4)) for i in range(4))
 print("nonzero v in L: |v|_inf >= 2^%.3f" % math.log2(vmin))
@@ -48,7 +50,7 @@ assert vmin > 2**62
 
 def split(k):
     k %= r
-    c = [(k * g + 2**255) >> 256 for g in G]
+    c = [(k * g + 2**319) >> 320 for g in G]
     return [(k if j == 0 else 0) - sum(c[i] * B[i][j] for i in range(4)) for j in range(4)]
 for k in [0, 1, r - 1, lam, lam**2 % r, lam**3 % r] + [random.randrange(r) for _ in range(20000)]:
     v = split(k)
@@ -58,3 +60,18 @@ for k in [0, 1, r - 1, lam, lam**2 % r, lam**3 % r] + [random.randrange(r) for _
 def limbs(x): return "{" + ", ".join("0x%016xULL" % ((x >> (64 * i)) & (2**64 - 1)) for i in range(4)) + "}"
 print("lambda =", limbs(lam))
 for i, g in enumerate(G): print("G%d =" % i, limbs(g))
+
+# The exact minimum of |v|_inf over nonzero v in L: every v with |v|_inf < T has integer
+# coordinates x = v B^-1 with |x_i| < T * colsum_i; enumerate them for T = 2^64.
+import itertools
+T = 2**64
+cs = [sum(abs(Binv[j][i]) for j in range(4)) for i in range(4)]
+rng = [range(-math.floor(T * c), math.floor(T * c) + 1) for c in cs]
+best = None
+for x in itertools.product(*rng):
+    if any(x):
+        v = [sum(x[i] * B[i][j] for i in range(4)) for j in range(4)]
+        m = max(abs(t) for t in v)
+        if best is None or m < best: best = m
+print("exact min |v|_inf over nonzero v in L: 2^%.3f" % math.log2(best))
+assert best > 2**63  # GLS_TAIL = 2 in gls4.c relies on this (with GLS_L = 65)
