@@ -154,29 +154,45 @@ static void jac_to_proj(g2p *r, const g2j *p) {
 /* Jacobian points with non-zero Z -> affine (X/Z^2, Y/Z^3), one inversion for all (Montgomery's
  * trick); var selects the variable-time inverse (public points only). */
 static void batch_affine(g2a *out, const g2j *in, int n, int var) {
-    fp2 pre[8], acc, t, t2;
+    /* the operands of the field arithmetic are copied to locals first: with indexed addresses
+     * the MULX asm would need more registers than an unoptimised or sanitizer build has */
+    fp2 pre[8], acc, t, t2, a, b;
     pre[0] = in[0].z;
-    for (int i = 1; i < n; i++) fp2_mul(&pre[i], &pre[i - 1], &in[i].z);
+    for (int i = 1; i < n; i++) {
+        a = pre[i - 1];
+        b = in[i].z;
+        fp2_mul(&t, &a, &b);
+        pre[i] = t;
+    }
+    a = pre[n - 1];
     if (var)
-        fp2_inv_var(&acc, &pre[n - 1]);
+        fp2_inv_var(&acc, &a);
     else
-        fp2_inv(&acc, &pre[n - 1]);
+        fp2_inv(&acc, &a);
     for (int i = n - 1; i >= 0; i--) {
         if (i > 0) {
-            fp2_mul(&t, &acc, &pre[i - 1]); /* 1 / z_i */
-            fp2_mul(&acc, &acc, &in[i].z);
+            a = pre[i - 1];
+            fp2_mul(&t, &acc, &a); /* 1 / z_i */
+            b = in[i].z;
+            fp2_mul(&acc, &acc, &b);
         } else {
             t = acc;
         }
         fp2_sqr(&t2, &t);
-        fp2_mul(&out[i].x, &in[i].x, &t2);
+        a = in[i].x;
+        fp2_mul(&b, &a, &t2);
+        out[i].x = b;
         fp2_mul(&t2, &t2, &t);
-        fp2_mul(&out[i].y, &in[i].y, &t2);
+        a = in[i].y;
+        fp2_mul(&b, &a, &t2);
+        out[i].y = b;
     }
     mpavs_wipe(pre, sizeof pre);
     mpavs_wipe(&acc, sizeof acc);
     mpavs_wipe(&t, sizeof t);
     mpavs_wipe(&t2, sizeof t2);
+    mpavs_wipe(&a, sizeof a);
+    mpavs_wipe(&b, sizeof b);
 }
 
 static const fp2 GLS_PSI_CX = BN_TW_X1;
