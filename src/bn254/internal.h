@@ -45,6 +45,7 @@ void bn_fp12_inv(fp12 *r, const fp12 *a);
 void bn_fp12_conj(fp12 *r, const fp12 *a);
 void bn_fp12_frob(fp12 *r, const fp12 *a, int k); /* a^(p^k), k in 1..3 */
 void bn_fp12_mul_line(fp12 *f, const bn_line *l);
+void bn_fp12_mul_lines(fp12 *f, const bn_line *l, const bn_line *m); /* f *= l m */
 void bn_fp12_cyclo_sqr(fp12 *r, const fp12 *a);
 void bn_fp12_pow_var(fp12 *r, const fp12 *a, const uint64_t *e, size_t nlimbs); /* generic, public e */
 void bn_final_exp(fp12 *r, const fp12 *f);
