@@ -2,11 +2,12 @@
  * src/bn254/inv.c — constant-time inversion in Fp by Bernstein–Yang safegcd ("Fast
  * constant-time gcd computation and modular inversion", 2019), with the half-delta divstep
  * that libsecp256k1's documentation analyses (delta starts at 1/2; 590 steps suffice for
- * 256-bit inputs). We run 10 batches of 62 = 620 steps.
+ * 256-bit inputs). We run 10 batches of 60 = 600 steps.
  *
  * Numbers are held in "signed62" form: five int64 limbs, value = sum v[i] 2^(62 i), limbs 0..3
- * in [0, 2^62) once normalised and the top limb signed. A batch of 62 divsteps is computed on
- * the low 64 bits of f and g only, giving the transition matrix (u v; q r) with
+ * in [0, 2^62) once normalised and the top limb signed. A batch of 60 divsteps is computed on
+ * the low 64 bits of f and g only (two halves of 30 with the matrix rows packed two to a word,
+ * see divsteps_30), giving the transition matrix (u v; q r), scaled by 4, with
  * 2^62 (f', g') = (u f + v g, q f + r g) and |u| + |v|, |q| + |r| <= 2^62; the matrix is then
  * applied to the full f, g and to d, e (f = d x, g = e x mod p), where the division by 2^62 is
  * made exact mod p by adding a multiple of p. Every step is branch-free and every loop has a
@@ -31,35 +32,63 @@ _Static_assert(((0x3c208c16d87cfd47ULL * 0x382df87d1b799c77ULL) & 0x3fffffffffff
 static const fp R3 = {{0xb1cd6dafda1530dfULL, 0x62f210e6a7283db6ULL, 0xef7f0b0c0ada0afbULL, 0x20fd6e902d592544ULL}};
 
 /*
- * 62 half-delta divsteps on the low 64 bits of f (odd) and g. zeta = -(delta + 1/2) is an
- * integer (delta > 0 iff zeta < 0); it starts at -1. One step, without branches:
+ * 30 half-delta divsteps on the low 64 bits of f (odd) and g, the matrix rows packed: uv holds
+ * u + v 2^32 and qr holds q + r 2^32 (two's complement, mod 2^64). Every operation on them is
+ * linear (add, negate, double), and after at most 30 steps |u|, |v|, |q|, |r| <= 2^30, so both
+ * halves are recovered exactly (unpack). zeta = -(delta + 1/2) is an integer (delta > 0 iff
+ * zeta < 0). One step, without branches:
  *   odd g:          g <- g + f, or g - f when delta > 0 (and the q, r row likewise)
  *   delta > 0, odd: then f <- f + g (= the old g), u, v likewise: the swap
  *   always:         g <- g / 2 (u, v doubled instead: 2^i f_i = u f + v g), zeta updated.
- * The chain through g is four operations long per step.
+ * k divsteps depend on the low k bits of f and g only, and g loses one valid bit per step, so
+ * the f and g left after 30 steps still carry 34 valid bits: enough for the next 30.
  */
-static int64_t divsteps_62(int64_t zeta, uint64_t f, uint64_t g, trans *t) {
-    uint64_t u = 1, v = 0, q = 0, r = 1; /* two's complement in uint64 */
-    for (int i = 0; i < 62; i++) {
+static int64_t divsteps_30(int64_t zeta, uint64_t *fp_, uint64_t *gp, uint64_t *uvp, uint64_t *qrp) {
+    uint64_t f = *fp_, g = *gp, uv = 1, qr = (uint64_t)1 << 32;
+    for (int i = 0; i < 30; i++) {
         uint64_t pos = (uint64_t)(zeta >> 63); /* all ones when delta > 0 */
         uint64_t odd = 0 - (g & 1);
-        uint64_t x = (f ^ pos) - pos, y = (u ^ pos) - pos, z = (v ^ pos) - pos;
+        uint64_t x = (f ^ pos) - pos, y = (uv ^ pos) - pos;
         g += x & odd;
-        q += y & odd;
-        r += z & odd;
+        qr += y & odd;
         uint64_t sw = pos & odd;
         zeta = (int64_t)(((uint64_t)zeta ^ sw) - 1);
         f += g & sw;
-        u += q & sw;
-        v += r & sw;
+        uv += qr & sw;
         g >>= 1;
-        u <<= 1;
-        v <<= 1;
+        uv <<= 1;
     }
-    t->u = (int64_t)u;
-    t->v = (int64_t)v;
-    t->q = (int64_t)q;
-    t->r = (int64_t)r;
+    *fp_ = f;
+    *gp = g;
+    *uvp = uv;
+    *qrp = qr;
+    return zeta;
+}
+
+/* (a, b) from a + b 2^32 (mod 2^64) with |a|, |b| <= 2^30. */
+static void unpack(int64_t *a, int64_t *b, uint64_t w) {
+    *a = (int64_t)(int32_t)(uint32_t)w;
+    *b = (int64_t)(w - (uint64_t)*a) >> 32;
+}
+
+/*
+ * 60 divsteps as two packed halves; the product M2 M1 of their matrices has
+ * |u| + |v|, |q| + |r| <= 2^60 and 2^60 (f', g') = M2 M1 (f, g). It is returned times 4, so that
+ * the updates below, which divide by 2^62, apply it unchanged.
+ */
+static int64_t divsteps_60(int64_t zeta, uint64_t f, uint64_t g, trans *t) {
+    uint64_t uv, qr;
+    int64_t u1, v1, q1, r1, u2, v2, q2, r2;
+    zeta = divsteps_30(zeta, &f, &g, &uv, &qr);
+    unpack(&u1, &v1, uv);
+    unpack(&q1, &r1, qr);
+    zeta = divsteps_30(zeta, &f, &g, &uv, &qr);
+    unpack(&u2, &v2, uv);
+    unpack(&q2, &r2, qr);
+    t->u = 4 * (u2 * u1 + v2 * q1);
+    t->v = 4 * (u2 * v1 + v2 * r1);
+    t->q = 4 * (q2 * u1 + r2 * q1);
+    t->r = 4 * (q2 * v1 + r2 * r1);
     return zeta;
 }
 
@@ -153,7 +182,7 @@ void bn_fp_inv_safegcd(fp *r, const fp *a) {
     int64_t zeta = -1; /* delta = 1/2 */
     to_s62(&g, a->l); /* the plain integer a (= x R for the Montgomery value x) */
     for (int i = 0; i < 10; i++) {
-        zeta = divsteps_62(zeta, (uint64_t)f.v[0] | ((uint64_t)f.v[1] << 62), (uint64_t)g.v[0] | ((uint64_t)g.v[1] << 62),
+        zeta = divsteps_60(zeta, (uint64_t)f.v[0] | ((uint64_t)f.v[1] << 62), (uint64_t)g.v[0] | ((uint64_t)g.v[1] << 62),
                          &t);
         update_fg(&f, &g, &t);
         update_de(&d, &e, &t);
