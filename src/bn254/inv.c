@@ -121,27 +121,26 @@ static void s62_cadd_p(s62 *a, int64_t mask) {
     a->v[4] += (P62.v[4] & mask) + c;
 }
 
-/* a in (-p, 2p) -> [0, p). */
+/* a in (-2p, p) -> [0, p): p added once or twice, by the sign. */
 static void s62_normalize(s62 *a) {
-    s62_cadd_p(a, a->v[4] >> 63); /* now [0, 2p) */
-    s62 t;
-    int64_t c = 0;
-    for (int i = 0; i < 4; i++) {
-        int64_t s = a->v[i] - P62.v[i] + c;
-        t.v[i] = (int64_t)((uint64_t)s & M62);
-        c = s >> 62;
-    }
-    t.v[4] = a->v[4] - P62.v[4] + c;
-    int64_t keep = t.v[4] >> 63; /* all ones when a < p */
-    for (int i = 0; i < 5; i++) a->v[i] = (a->v[i] & keep) | (t.v[i] & ~keep);
+    s62_cadd_p(a, a->v[4] >> 63); /* now (-p, p) */
+    s62_cadd_p(a, a->v[4] >> 63);
 }
 
-/* (d, e) <- (u d + v e, q d + r e) / 2^62 mod p, for d, e in [0, p); results in [0, p). */
+/*
+ * (d, e) <- (u d + v e, q d + r e) / 2^62 mod p for d, e in (-2p, p); the results are in
+ * (-2p, p) again, so they are normalised only once, at the end (libsecp256k1's
+ * modinv64_update_de and the range argument of its safegcd_implementation.md): md starts as
+ * u [d < 0] + v [e < 0] and is then lowered by less than 2^62 so that u d + v e + md p is a
+ * multiple of 2^62.
+ */
 static void update_de(s62 *d, s62 *e, const trans *t) {
-    /* low limb of u d + v e, and md with md p + (u d + v e) = 0 mod 2^62 */
+    int64_t sd = d->v[4] >> 63, se = e->v[4] >> 63;
+    int64_t md = (t->u & sd) + (t->v & se), me = (t->q & sd) + (t->r & se);
     uint64_t ld = (uint64_t)t->u * (uint64_t)d->v[0] + (uint64_t)t->v * (uint64_t)e->v[0];
     uint64_t le = (uint64_t)t->q * (uint64_t)d->v[0] + (uint64_t)t->r * (uint64_t)e->v[0];
-    int64_t md = (int64_t)((0 - ld * PINV62) & M62), me = (int64_t)((0 - le * PINV62) & M62);
+    md -= (int64_t)((PINV62 * ld + (uint64_t)md) & M62);
+    me -= (int64_t)((PINV62 * le + (uint64_t)me) & M62);
     __int128 cd = (__int128)t->u * d->v[0] + (__int128)t->v * e->v[0] + (__int128)md * P62.v[0];
     __int128 ce = (__int128)t->q * d->v[0] + (__int128)t->r * e->v[0] + (__int128)me * P62.v[0];
     cd >>= 62;
@@ -156,9 +155,6 @@ static void update_de(s62 *d, s62 *e, const trans *t) {
     }
     d->v[4] = (int64_t)cd;
     e->v[4] = (int64_t)ce;
-    /* |u d + v e| < 2^62 p and 0 <= md p < 2^62 p: the quotient lies in (-p, 2p) */
-    s62_normalize(d);
-    s62_normalize(e);
 }
 
 static void to_s62(s62 *r, const uint64_t l[4]) {
@@ -189,6 +185,7 @@ void bn_fp_inv_safegcd(fp *r, const fp *a) {
     }
     /* now g = 0 and f = +-1 (or f = p, d = 0 when a = 0): a^-1 = f d */
     fp inv, neg;
+    s62_normalize(&d);
     from_s62(inv.l, &d);
     fp_neg(&neg, &inv);
     fp_cmov(&inv, &neg, (uint64_t)f.v[4] >> 63);
@@ -258,6 +255,7 @@ void bn_fp_inv_var(fp *r, const fp *a) {
     }
     /* g = 0 and f = +-1 (f = p, d = 0 when a = 0): a^-1 = f d */
     fp inv;
+    s62_normalize(&d);
     from_s62(inv.l, &d);
     if (f.v[4] < 0) fp_neg(&inv, &inv);
     fp_mul(r, &inv, &R3);
