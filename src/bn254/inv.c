@@ -45,6 +45,7 @@ static const fp R3 = {{0xb1cd6dafda1530dfULL, 0x62f210e6a7283db6ULL, 0xef7f0b0c0
  */
 static int64_t divsteps_30(int64_t zeta, uint64_t *fp_, uint64_t *gp, uint64_t *uvp, uint64_t *qrp) {
     uint64_t f = *fp_, g = *gp, uv = 1, qr = (uint64_t)1 << 32;
+#pragma GCC unroll 30
     for (int i = 0; i < 30; i++) {
         uint64_t pos = (uint64_t)(zeta >> 63); /* all ones when delta > 0 */
         uint64_t odd = 0 - (g & 1);
