@@ -210,46 +210,20 @@ void cli_print_hex(const uint8_t *b, size_t n) {
  * what names the option in messages. Returns 0 or 2.
  */
 int cli_parse_units(mpavs_u256 *out, const char *s, int decimals, const char *what, bool allow_zero) {
-    char digits[160];
-    size_t nd = 0, nfrac = 0;
-    bool dot = false;
-    for (const char *p = s; *p; p++) {
-        if (*p == '.' && !dot && decimals > 0) {
-            dot = true;
-            continue;
-        }
-        if (*p < '0' || *p > '9' || nd + 1 >= 100)
-            return cli_usage_error("%s: expected a %s number, got '%s'", what, decimals ? "decimal" : "whole", s);
-        if (dot) nfrac++;
-        digits[nd++] = *p;
-    }
-    if (!nd || (int)nfrac > decimals)
-        return cli_usage_error("%s: at most %d decimal places, got '%s'", what, decimals, s);
-    for (int i = (int)nfrac; i < decimals; i++) digits[nd++] = '0';
-    digits[nd] = 0;
-    size_t z = 0;
-    while (z + 1 < nd && digits[z] == '0') z++;
-    if (mpavs_u256_parse(out, digits + z, nd - z) || (!allow_zero && mpavs_u256_is_zero(out)))
+    int r = decimals >= 0 && decimals <= 77 ? mpavs_u256_parse_units(out, s, (unsigned)decimals) : MPAVS_U256_ERR_SYNTAX;
+    if (r == MPAVS_U256_ERR_SYNTAX)
+        return cli_usage_error("%s: expected a %s number with at most %d decimal places, got '%s'", what,
+                               decimals ? "decimal" : "whole", decimals, s);
+    if (r || (!allow_zero && mpavs_u256_is_zero(out)))
         return cli_usage_error("%s: must be %sand fit 256 bits, got '%s'", what, allow_zero ? "" : "positive ", s);
     return 0;
 }
 
 /* A fee per gas: wei ("1500000000"), or with a unit ("1.5gwei", "20wei"). Returns 0 or 2. */
 int cli_parse_fee(mpavs_u256 *out, const char *s, const char *what) {
-    size_t n = strlen(s);
-    if (n > 4 && !strcasecmp(s + n - 4, "gwei")) {
-        char t[100];
-        if (n - 4 >= sizeof t) return cli_usage_error("%s: too long", what);
-        memcpy(t, s, n - 4);
-        t[n - 4] = 0;
-        return cli_parse_units(out, t, 9, what, true);
-    }
-    if (n > 3 && !strcasecmp(s + n - 3, "wei")) {
-        char t[100];
-        if (n - 3 >= sizeof t) return cli_usage_error("%s: too long", what);
-        memcpy(t, s, n - 3);
-        t[n - 3] = 0;
-        return cli_parse_units(out, t, 0, what, true);
-    }
-    return cli_parse_units(out, s, 0, what, true);
+    int r = mpavs_u256_parse_fee(out, s);
+    if (r == MPAVS_U256_ERR_SYNTAX)
+        return cli_usage_error("%s: expected wei, or a number with a unit (20gwei, 1.5gwei, 7wei), got '%s'", what, s);
+    if (r) return cli_usage_error("%s: must fit 256 bits, got '%s'", what, s);
+    return 0;
 }

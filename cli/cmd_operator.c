@@ -7,6 +7,7 @@
  */
 #include "cli.h"
 #include "commands.h"
+#include "netcfg.h"
 
 #include "mpavs/bls.h"
 #include "mpavs/devnet.h"
@@ -29,7 +30,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define DEFAULT_DEPLOYMENT ".devnet/deployment.json"
 #define DEFAULT_KEY_NAME "operator"
 #define MIN_PASSWORD_LEN 8
 
@@ -39,19 +39,6 @@
     "  --keys-dir DIR        key directory (default $HOME/.eigenlayer/operator_keys)\n"                            \
     "  --password-file F     read the key password from F (else env MPAVS_KEY_PASSWORD, else a prompt\n"          \
     "                        on the terminal without echo)\n"
-
-#define NETWORK_OPTS                                                                                               \
-    "  --network NAME        mainnet, hoodi, sepolia (built-in presets: EigenLayer core addresses; the AVS's\n"    \
-    "                        on mainnet only), devnet (--deployment, default " DEFAULT_DEPLOYMENT "), or\n"        \
-    "                        custom (--deployment FILE or --registry-coordinator). holesky was shut down in 2025\n"\
-    "  --deployment FILE     the AVS's deployment JSON (keys as the devnet's: registryCoordinator required,\n"     \
-    "                        serviceManager, stakeRegistry, delegationManager, strategy, teeLivenessVerifier, ...,\n"\
-    "                        chainId, rpcUrl optional); required on hoodi and sepolia\n"                           \
-    "  --rpc-url URL         AVS chain RPC (default: env ETH_RPC_URL, else the deployment's rpcUrl, else the\n"    \
-    "                        preset's public endpoint)\n"                                                           \
-    "  --registry-coordinator, --service-manager, --stake-registry, --delegation-manager,\n"                       \
-    "  --avs-directory, --strategy-manager ADDR\n"                                                                 \
-    "                        override an address (missing ones are read from the RegistryCoordinator)\n"
 
 #define SIGNER_OPTS                                                                                                \
     "  --key NAME            key name in --keys-dir (default " DEFAULT_KEY_NAME ")\n"                              \
@@ -795,246 +782,14 @@ static int cmd_keys(int argc, char **argv) {
     return cli_dispatch("mpavs operator keys", KEYS, sizeof KEYS / sizeof KEYS[0], argc, argv);
 }
 
-/* ---------------- networks ---------------- */
-
-/* Where the AVS lives and how to reach it. */
-typedef struct {
-    char network[32];
-    const mpavs_preset *preset;  /* mainnet/hoodi/sepolia, else NULL */
-    mpavs_contracts_deployment d;   /* addresses (zeros resolved from the chain) */
-    bool have_strategy;          /* d.strategy is meaningful (devnet or --strategy) */
-    char rpc_url[2048];
-    mpavs_address liveness_verifier;
-    bool have_liveness;
-    char att_rpc_url[2048];      /* "" = rpc_url */
-    char profile[64];
-} net_cfg;
+/* ---------------- networks: cli/netcfg.h ---------------- */
 
 static int parse_addr_opt(mpavs_address *out, const char *name, const char *v) {
-    if (mpavs_address_parse(out, v) != MPAVS_ECDSA_OK)
-        return cli_usage_error("operator: --%s: expected an address (0x + 40 hex digits, valid EIP-55 if mixed case)", name);
-    return 0;
+    return cli_address_opt("operator", out, name, v);
 }
 
 static int copy_str(char *out, size_t cap, const char *v, const char *what) {
-    if ((size_t)snprintf(out, cap, "%s", v) >= cap) return cli_usage_error("operator: %s too long", what);
-    return 0;
-}
-
-/* Parse one preset address (checked by tests/unit/test_presets.c); NULL leaves out as it is. */
-static int preset_addr(mpavs_address *out, const char *v) { return v ? mpavs_address_parse(out, v) : 0; }
-
-/* Fill n's AVS and EigenLayer addresses from preset p (profile prof). Returns 0 or an exit code. */
-static int net_from_preset(net_cfg *n, const mpavs_preset *p, const char *prof) {
-    int rc = 0;
-    n->d.chain_id = p->chain_id;
-    rc |= preset_addr(&n->d.registry_coordinator, p->registry_coordinator);
-    rc |= preset_addr(&n->d.operator_state_retriever, p->operator_state_retriever);
-    rc |= preset_addr(&n->d.service_manager, p->service_manager);
-    rc |= preset_addr(&n->d.stake_registry, p->stake_registry);
-    rc |= preset_addr(&n->d.bls_apk_registry, p->bls_apk_registry);
-    rc |= preset_addr(&n->d.index_registry, p->index_registry);
-    rc |= preset_addr(&n->d.avs_directory, p->avs_directory);
-    rc |= preset_addr(&n->d.delegation_manager, p->delegation_manager);
-    rc |= preset_addr(&n->d.strategy_manager, p->strategy_manager);
-    if (rc) return cli_error("operator: preset %s holds a bad address", p->network);
-    if (!p->nprofiles) {
-        if (prof) return cli_usage_error("operator: --network %s has no attestation profiles: give --liveness-verifier", p->network);
-        return 0;
-    }
-    const mpavs_preset_profile *pr = mpavs_preset_profile(p, prof);
-    if (!pr) return cli_usage_error("operator: preset %s has no attestation profile '%s'", p->network, prof);
-    if (mpavs_address_parse(&n->liveness_verifier, pr->liveness_verifier))
-        return cli_error("operator: preset profile %s holds a bad address", pr->name);
-    n->have_liveness = true;
-    snprintf(n->profile, sizeof n->profile, "%s", pr->name);
-    if (pr->rpc_url) snprintf(n->att_rpc_url, sizeof n->att_rpc_url, "%s", pr->rpc_url);
-    return 0;
-}
-
-/*
- * An AVS deployment file for a real network (--network hoodi|sepolia|mainnet|custom
- * --deployment FILE): a JSON object with the devnet deployment's key names, only
- * registryCoordinator required; every address present overrides the preset's (missing ones are
- * read from the RegistryCoordinator); chainId, when present, must match the preset's; rpcUrl and
- * attestationRpcUrl are defaults for --rpc-url and --attestation-rpc-url.
- */
-static int net_from_file(net_cfg *n, const char *path) {
-    static const struct {
-        const char *key;
-        size_t off;
-    } keys[] = {
-        {"registryCoordinator", offsetof(mpavs_contracts_deployment, registry_coordinator)},
-        {"serviceManager", offsetof(mpavs_contracts_deployment, service_manager)},
-        {"stakeRegistry", offsetof(mpavs_contracts_deployment, stake_registry)},
-        {"blsApkRegistry", offsetof(mpavs_contracts_deployment, bls_apk_registry)},
-        {"indexRegistry", offsetof(mpavs_contracts_deployment, index_registry)},
-        {"operatorStateRetriever", offsetof(mpavs_contracts_deployment, operator_state_retriever)},
-        {"delegationManager", offsetof(mpavs_contracts_deployment, delegation_manager)},
-        {"strategyManager", offsetof(mpavs_contracts_deployment, strategy_manager)},
-        {"avsDirectory", offsetof(mpavs_contracts_deployment, avs_directory)},
-        {"strategy", offsetof(mpavs_contracts_deployment, strategy)},
-        {"token", offsetof(mpavs_contracts_deployment, token)},
-        {"teeLivenessVerifier", offsetof(mpavs_contracts_deployment, tee_liveness_verifier)},
-    };
-    json_error_t je;
-    json_t *o = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-    if (!o) return cli_error("operator: --deployment %s: %s", path, je.text);
-    int rc = 0;
-    if (!json_is_object(o) || !json_is_string(json_object_get(o, "registryCoordinator"))) {
-        rc = cli_error("operator: --deployment %s: no \"registryCoordinator\" address", path);
-        goto out;
-    }
-    json_t *cid = json_object_get(o, "chainId");
-    if (cid) {
-        if (!json_is_integer(cid) || json_integer_value(cid) <= 0) {
-            rc = cli_error("operator: --deployment %s: chainId is not a positive integer", path);
-            goto out;
-        }
-        uint64_t v = (uint64_t)json_integer_value(cid);
-        if (n->d.chain_id && v != n->d.chain_id) {
-            rc = cli_error("operator: --deployment %s is for chain %llu but --network %s is chain %llu", path,
-                           (unsigned long long)v, n->network, (unsigned long long)n->d.chain_id);
-            goto out;
-        }
-        n->d.chain_id = v;
-    }
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        json_t *v = json_object_get(o, keys[i].key);
-        if (!v) continue;
-        const char *t = json_string_value(v);
-        if (!t || mpavs_address_parse((mpavs_address *)((char *)&n->d + keys[i].off), t)) {
-            rc = cli_error("operator: --deployment %s: \"%s\" is not an address", path, keys[i].key);
-            goto out;
-        }
-        if (!strcmp(keys[i].key, "strategy")) n->have_strategy = true;
-        if (!strcmp(keys[i].key, "teeLivenessVerifier")) {
-            n->liveness_verifier = n->d.tee_liveness_verifier;
-            n->have_liveness = true;
-        }
-    }
-    const char *u = json_string_value(json_object_get(o, "rpcUrl"));
-    if (u) snprintf(n->rpc_url, sizeof n->rpc_url, "%s", u);
-    u = json_string_value(json_object_get(o, "attestationRpcUrl"));
-    if (u) snprintf(n->att_rpc_url, sizeof n->att_rpc_url, "%s", u);
-out:
-    json_decref(o);
-    return rc;
-}
-
-/*
- * Fill n from --network & co (consumed from a). Precedence, lowest first: the preset, the
- * deployment file, the environment (ETH_RPC_URL), the flags. Returns 0 or an exit code.
- */
-static int net_parse(cli_args *a, net_cfg *n) {
-    memset(n, 0, sizeof *n);
-    const char *net = cli_opt(a, "network"), *dep = cli_opt(a, "deployment"), *url = cli_rpc_url(a);
-    const char *prof = cli_opt(a, "attestation-profile"), *aurl = cli_opt(a, "attestation-rpc-url");
-    static const struct {
-        const char *opt;
-        size_t off;
-    } addrs[] = {
-        {"registry-coordinator", offsetof(mpavs_contracts_deployment, registry_coordinator)},
-        {"service-manager", offsetof(mpavs_contracts_deployment, service_manager)},
-        {"stake-registry", offsetof(mpavs_contracts_deployment, stake_registry)},
-        {"delegation-manager", offsetof(mpavs_contracts_deployment, delegation_manager)},
-        {"avs-directory", offsetof(mpavs_contracts_deployment, avs_directory)},
-        {"strategy-manager", offsetof(mpavs_contracts_deployment, strategy_manager)},
-    };
-    const char *vals[sizeof addrs / sizeof addrs[0]];
-    for (size_t i = 0; i < sizeof addrs / sizeof addrs[0]; i++) vals[i] = cli_opt(a, addrs[i].opt);
-    const char *lv = cli_opt(a, "liveness-verifier");
-    int rc = 0;
-    if (!net && vals[0]) {
-        n->preset = mpavs_preset_by_registry_coordinator(vals[0]);
-        net = n->preset ? n->preset->network : "custom";
-    }
-    if (!net) return cli_usage_error("operator: --network mainnet|hoodi|sepolia|devnet|custom is required (try --help)");
-    if (mpavs_preset_retired(net)) return cli_usage_error("operator: --network %s: %s", net, mpavs_preset_retired(net));
-    if ((rc = copy_str(n->network, sizeof n->network, net, "--network"))) return rc;
-    if (!strcmp(net, "devnet")) {
-        const char *path = dep ? dep : DEFAULT_DEPLOYMENT;
-        mpavs_error err = {0}; /* devnet errors hold no data */
-        if (mpavs_devnet_deployment_load(&n->d, &err, path))
-            return cli_error("operator: --network devnet: %s (deploy with `mpavs devnet deploy` or give --deployment)", err.message);
-        n->have_strategy = true;
-        n->liveness_verifier = n->d.tee_liveness_verifier;
-        n->have_liveness = true;
-        if (!url) {
-            int r = mpavs_devnet_deployment_string(n->rpc_url, sizeof n->rpc_url, path, "rpcUrl");
-            if (r) return cli_usage_error("operator: %s has no rpcUrl: give --rpc-url", path);
-        }
-    } else if (strcmp(net, "custom") != 0) {
-        if (!n->preset && !(n->preset = mpavs_preset_by_network(net)))
-            return cli_usage_error("operator: unknown --network '%s' (mainnet, hoodi, sepolia, devnet, custom)", net);
-        if ((rc = net_from_preset(n, n->preset, prof))) return rc;
-        snprintf(n->rpc_url, sizeof n->rpc_url, "%s", n->preset->eth_rpc_url);
-        if (dep && (rc = net_from_file(n, dep))) return rc;
-        if (!n->preset->registry_coordinator && !dep && !vals[0])
-            return cli_usage_error("operator: no Multi-Prover AVS deployment on %s is public: give --deployment FILE "
-                                   "(the AVS team's addresses) or --registry-coordinator ADDR",
-                                   net);
-    } else {
-        if (dep && (rc = net_from_file(n, dep))) return rc;
-        if (!dep && !vals[0])
-            return cli_usage_error("operator: --network custom needs --deployment FILE or --registry-coordinator ADDR");
-    }
-    if (prof && !n->preset) return cli_usage_error("operator: --attestation-profile needs --network mainnet");
-    if (url && (rc = copy_str(n->rpc_url, sizeof n->rpc_url, url, "--rpc-url"))) return rc;
-    if (!n->rpc_url[0]) return cli_usage_error("operator: --rpc-url URL (or ETH_RPC_URL) is required for --network %s", net);
-    if (aurl && (rc = copy_str(n->att_rpc_url, sizeof n->att_rpc_url, aurl, "--attestation-rpc-url"))) return rc;
-    for (size_t i = 0; i < sizeof addrs / sizeof addrs[0]; i++)
-        if (vals[i] && (rc = parse_addr_opt((mpavs_address *)((char *)&n->d + addrs[i].off), addrs[i].opt, vals[i])))
-            return rc;
-    if (lv) {
-        if ((rc = parse_addr_opt(&n->liveness_verifier, "liveness-verifier", lv))) return rc;
-        n->have_liveness = true;
-    }
-    return 0;
-}
-
-/*
- * Connect: rpc on n->rpc_url, check the chain id against the preset/deployment, resolve missing
- * addresses, and (with key) a sender for that key. Returns 0 or an exit code (ctx then closed).
- */
-static int net_connect(mpavs_contracts_ctx *c, net_cfg *n, const uint8_t *key, const mpavs_sender_options *so) {
-    memset(c, 0, sizeof *c);
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    mpavs_rpc *rpc = mpavs_rpc_create(n->rpc_url, NULL);
-    if (!rpc) return cli_usage_error("operator: unusable --rpc-url %s", n->rpc_url);
-    if (mpavs_contracts_init(c, rpc, NULL)) { /* the sender is set below when there is a key */
-        mpavs_contracts_clear(c);
-        mpavs_rpc_destroy(rpc);
-        return cli_error("operator: out of memory");
-    }
-    mpavs_error e = {0};
-    uint64_t cid = 0;
-    int rc = 0, r = mpavs_rpc_chain_id(c->rpc, &cid, &e);
-    if (r) rc = cli_error("operator: %s: %s (%s)", n->rpc_url, mpavs_rpc_strerror(r), e.message);
-    else if (n->d.chain_id && cid != n->d.chain_id)
-        rc = cli_error("operator: %s is chain %llu but --network %s is chain %llu", n->rpc_url, (unsigned long long)cid,
-                       n->network, (unsigned long long)n->d.chain_id);
-    mpavs_error_clear(&e);
-    if (!rc && mpavs_contracts_resolve_addresses(c, &n->d)) rc = cli_error("operator: %s", c->error.message);
-    if (!rc && key) {
-        r = mpavs_sender_create(&c->sender, &e, c->rpc, key, so);
-        if (r) rc = cli_error("operator: %s: %s (%s)", n->rpc_url, mpavs_sender_strerror(r), e.message);
-        mpavs_error_clear(&e);
-    }
-    if (rc) {
-        mpavs_rpc_destroy(c->rpc);
-        c->rpc = NULL;
-        mpavs_contracts_clear(c);
-    }
-    return rc;
-}
-
-static void net_close(mpavs_contracts_ctx *c) {
-    mpavs_sender_destroy(c->sender);
-    mpavs_rpc_destroy(c->rpc);
-    c->sender = NULL;
-    c->rpc = NULL;
-    mpavs_contracts_clear(c);
+    return cli_copy_opt("operator", out, cap, v, what);
 }
 
 /* ---------------- signer (the operator's ECDSA key) ---------------- */
@@ -1195,7 +950,7 @@ static int tx_begin(tx_cmd *t, const char *cmd, int argc, char **argv, const cha
     t->cmd = cmd;
     if (cli_wants_help(argc, argv)) return fputs(help, stdout), 0;
     if (!cli_args_init(&t->a, argc, argv)) return 2;
-    int rc = net_parse(&t->a, &t->n);
+    int rc = net_parse(&t->a, &t->n, "operator");
     if (!rc) rc = signer_parse(&t->a, &t->s);
     if (!rc) rc = tx_opts_parse(t);
     return rc ? rc : -1;
@@ -1784,7 +1539,7 @@ static int op_status(int argc, char **argv) {
     cli_args a;
     if (!cli_args_init(&a, argc, argv)) return 2;
     net_cfg n;
-    int rc = net_parse(&a, &n);
+    int rc = net_parse(&a, &n, "operator");
     if (rc) return rc;
     const char *opa = cli_opt(&a, "operator"), *name = cli_opt(&a, "key"), *ekf = cli_opt(&a, "ecdsa-key-file");
     const char *bkf = cli_opt(&a, "bls-key-file"), *aa = cli_opt(&a, "attestation-address");

@@ -17,5 +17,6 @@ int cmd_devnet(int argc, char **argv); /* cmd_devnet.c */
 int cmd_operator(int argc, char **argv); /* cmd_operator.c */
 int cmd_evm(int argc, char **argv);      /* cmd_evm.c */
 int cmd_chain(int argc, char **argv);    /* cmd_chain.c */
+int cmd_state(int argc, char **argv);    /* cmd_state.c */
 
 #endif

@@ -23,6 +23,7 @@ static const cli_command COMMANDS[] = {
     {"operator", "operator keys, register, deposit, opt-in/out, status (mainnet, hoodi, sepolia, custom, devnet)", cmd_operator},
     {"evm", "EVM engine: statetest (Ethereum state test fixtures)", cmd_evm},
     {"chain", "chain verify: re-execute blocks statelessly from a trusted block hash", cmd_chain},
+    {"state", "state get / watch: the states the AVS confirmed (the consumer API)", cmd_state},
 };
 
 static void usage(FILE *f) {

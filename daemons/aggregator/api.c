@@ -1,7 +1,6 @@
 /* daemons/aggregator/api.c — JSON-RPC methods (docs/protocol.md); the Prometheus text is metrics.c. */
 #include "aggregator/daemon.h"
 #include "aggregator/longpoll.h"
-#include "aggregator/metrics.h"
 
 #include "common/log.h"
 #include "mpavs/hex.h"
@@ -43,20 +42,12 @@ static json_t *m_submit(agg_daemon *d, json_t *params, drpc_error *err) {
 }
 
 static json_t *m_submit_metrics(agg_daemon *d, json_t *params, drpc_error *err) {
-    json_t *o = json_is_array(params) ? json_array_get(params, 0) : NULL;
-    json_t *name = json_object_get(o, "name"), *fams = json_object_get(o, "metrics");
-    if (!json_is_string(name) || !json_is_array(fams))
-        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: expected [{\"name\":…,\"metrics\":[…]}]");
-    if (json_string_length(name) == 0 || json_string_length(name) > 128)
-        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: name must have 1..128 characters");
-    if (json_array_size(fams) > AGG_METRICS_MAX_FAMILIES)
-        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: at most %d metric families",
-                         AGG_METRICS_MAX_FAMILIES);
-    (void)d;
-    char why[160];
-    if (!agg_metrics_push(json_string_value(name), fams, why, sizeof why)) /* bounded there (metrics.h) */
-        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: %s", why);
-    return json_null();
+    char msg[400];
+    int why = agg_metrics_submit(d, json_is_array(params) ? json_array_get(params, 0) : NULL, msg, sizeof msg);
+    if (why == PUSH_REFUSED_COUNT) return json_null();
+    err->data = json_pack("{s:s}", "reason", agg_push_refused_names[why]);
+    bool invalid = agg_push_refused_codes[why] == DRPC_INVALID_PARAMS; /* as the reference words its refusals */
+    return drpc_fail(err, agg_push_refused_codes[why], "%s: %s", invalid ? "invalid params" : agg_push_refused_names[why], msg);
 }
 
 static json_t *hexj(const uint8_t *b, size_t n) {
@@ -82,18 +73,50 @@ static void add_confirmation(void *user, const agg_task_row *t) {
     if (!o) return;
     json_object_set_new(o, "tx_hash", hexj(t->tx_hash, 32));
     json_object_set_new(o, "metadata", t->metadata ? hexj(t->metadata, t->metadata_len) : json_null());
+    json_object_set_new(o, "state", t->state ? hexj(t->state, t->state_len) : json_null());
     json_array_append_new(arr, o);
 }
 
+/* mpavs_confirmations [{"since":N, "type":T, "metadata":"0x…", "latest":true, "limit":L}] (every member optional). */
 static json_t *m_confirmations(agg_daemon *d, json_t *params, drpc_error *err) {
+    static const char USAGE[] = "invalid params: expected [{\"since\":N,\"type\":T,\"metadata\":\"0x…\","
+                                "\"latest\":bool,\"limit\":1..100}] (each optional)";
     json_t *o = json_is_array(params) ? json_array_get(params, 0) : NULL;
-    json_t *since = o ? json_object_get(o, "since") : NULL;
-    if (o && !json_is_object(o)) return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: expected [{\"since\":N}]");
+    if (o && !json_is_object(o)) return drpc_fail(err, DRPC_INVALID_PARAMS, "%s", USAGE);
+    json_t *since = json_object_get(o, "since"), *type = json_object_get(o, "type"), *meta = json_object_get(o, "metadata"),
+           *latest = json_object_get(o, "latest"), *limit = json_object_get(o, "limit");
+    const char *k;
+    json_t *v;
+    json_object_foreach(o, k, v) if (strcmp(k, "since") && strcmp(k, "type") && strcmp(k, "metadata") &&
+                                     strcmp(k, "latest") && strcmp(k, "limit"))
+        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: unknown member \"%s\"", k);
     if (since && (!json_is_integer(since) || json_integer_value(since) < 0))
         return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: since must be a non-negative integer");
+    if (type && (!json_is_integer(type) || json_integer_value(type) < 1 || json_integer_value(type) >= AGG_MAX_TYPES))
+        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: type must be 1..%d", AGG_MAX_TYPES - 1);
+    if (latest && !json_is_boolean(latest))
+        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: latest must be true or false");
+    if (limit && (!json_is_integer(limit) || json_integer_value(limit) < 1 || json_integer_value(limit) > 100))
+        return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: limit must be 1..100");
+    uint8_t mbuf[4096];
+    size_t mlen = 0;
+    if (meta) {
+        const char *m = json_string_value(meta);
+        size_t n = m ? strlen(m) : 0;
+        if (!m || n < 2 || m[0] != '0' || (m[1] != 'x' && m[1] != 'X') || (n - 2) % 2 || (n - 2) / 2 > sizeof mbuf ||
+            mpavs_hex_decode_exact(mbuf, (n - 2) / 2, m))
+            return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: metadata must be 0x-hex of at most %zu bytes",
+                             sizeof mbuf);
+        mlen = (n - 2) / 2;
+    }
+    agg_confirm_query q = {.since = since ? (uint64_t)json_integer_value(since) : 0,
+                           .max = limit ? (size_t)json_integer_value(limit) : 100,
+                           .type = type ? (int)json_integer_value(type) : 0,
+                           .metadata = meta ? mbuf : NULL,
+                           .metadata_len = mlen,
+                           .latest = json_is_true(latest)};
     json_t *arr = json_array();
-    if (!agg_store_confirmations(d->store, since ? (uint64_t)json_integer_value(since) : 0, 100, add_confirmation,
-                                 arr)) {
+    if (!agg_store_confirmations(d->store, &q, add_confirmation, arr)) {
         json_decref(arr);
         return drpc_fail(err, DRPC_SERVER_ERROR, "database read failed");
     }
@@ -123,6 +146,10 @@ static json_t *m_status(agg_daemon *d) {
                      (json_int_t)__atomic_load_n(&d->m_admitted, __ATOMIC_RELAXED), "rejected", rej);
 }
 
+const char *const agg_rpc_methods[AGG_RPC_NMETHODS] = {"aggregator_fetchTask", "aggregator_submitTask",
+                                                     "aggregator_submitMetrics", "mpavs_confirmations",
+                                                     "mpavs_status", "rpc_modules"};
+
 json_t *agg_rpc_handler(void *user, const char *method, json_t *params, drpc_error *err) {
     agg_daemon *d = user;
     if (!strcmp(method, "aggregator_fetchTask")) return m_fetch(d, params, err);
@@ -132,5 +159,5 @@ json_t *agg_rpc_handler(void *user, const char *method, json_t *params, drpc_err
     if (!strcmp(method, "mpavs_status")) return m_status(d);
     if (!strcmp(method, "rpc_modules")) return json_pack("{s:s,s:s,s:s}", "aggregator", "1.0", "mpavs", "1.0", "rpc",
                                                          "1.0");
-    return drpc_fail(err, DRPC_METHOD_NOT_FOUND, "the method %s does not exist/is not available", method);
+    return drpc_fail(err, DRPC_METHOD_NOT_FOUND, DRPC_METHOD_NOT_FOUND_FMT, method); /* none of agg_rpc_methods */
 }

@@ -63,6 +63,7 @@ static const dcf_field FIELDS[] = {
     {"DatabasePath", DCF_STRING, false, "aggregator.db beside the config", "\"/var/lib/mpavs-aggregator/aggregator.db\"", NULL,
      "mpavs: the SQLite database (tasks, signatures, confirmations)."},
     {"LogLevel", DCF_STRING, false, "info", "\"info\"", "debug, info, warn or error", "mpavs: log threshold (--log-level overrides it)."},
+    DTX_CAPS_FIELDS,
 };
 
 const dcf_table agg_config_table = {"mpavs-aggregator", FIELDS, sizeof FIELDS / sizeof FIELDS[0]};
@@ -309,6 +310,7 @@ bool agg_config_load(agg_config *c, const char *path, char *errors, size_t errca
     dconf_u64(&d, "TimeToExpirySecs", &c->expiry_s, 600, false);
     if (!c->expiry_s) c->expiry_s = 600; /* the reference expires at once with 0: never useful */
     dconf_u64(&d, "MinWaitSecs", &c->min_wait_s, 0, false);
+    dtx_caps_load(&c->tx, &d);
     uint64_t sampling = 0;
     dconf_u64(&d, "Sampling", &sampling, 2000, false);
     if (!sampling) sampling = 2000;

@@ -10,6 +10,7 @@
 
 #include "common/config_table.h"
 #include "common/log.h"
+#include "common/txcaps.h"
 #include "mpavs/ecdsa.h"
 
 #include <stdbool.h>
@@ -57,6 +58,7 @@ typedef struct {
     agg_l1_source l1[AGG_MAX_SOURCES];
     size_t nl1;
     char db_path[1024];
+    dtx_caps tx; /* Transactions: caps on the confirmState transactions */
     dlog_level log_level;
     char warnings[2048]; /* unknown keys etc., one per line */
 } agg_config;

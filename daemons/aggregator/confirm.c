@@ -90,6 +90,7 @@ int agg_confirm_decide(const agg_daemon *d, const agg_task *t, uint64_t now, siz
 /* Pick the next task to confirm and copy it into *j (d->mu held). Returns the task or NULL. */
 static agg_task *pick(agg_daemon *d, job *j, uint64_t now) {
     for (agg_task *t = d->tasks; t; t = t->next) {
+        if (t->status == TASK_CONFIRMED && t->agg && now >= t->late_until_ms) agg_task_release_state(t);
         size_t met_idx = SIZE_MAX;
         int what = agg_confirm_decide(d, t, now, &met_idx);
         if (what == AGG_CONFIRM_EXPIRE) {
@@ -208,10 +209,10 @@ static void finish(agg_daemon *d, job *j, const uint8_t tx[32], uint64_t block, 
     uint64_t lat = row.confirmed_ms - j->created_ms;
     pthread_mutex_lock(&d->mu);
     agg_task *t = agg_task_find(d, j->type, j->id);
-    if (t) {
+    if (t) { /* the operator state stays a while: a late signature on another digest is checked with it */
         t->status = TASK_CONFIRMED;
         t->sending = false;
-        agg_task_release_state(t);
+        t->late_until_ms = agg_now_ms() + AGG_LATE_CHECK_MS;
     }
     pthread_mutex_unlock(&d->mu);
     agg_bump(&d->m_confirmed, 1);
@@ -308,6 +309,7 @@ void *agg_confirm_thread(void *arg) {
     dep.stake_registry = d->stake_registry;
     mpavs_sender_options so = {.chain_id = d->avs_chain_id, .attempt_timeout_ms = 12000, .deadline_ms = 60000,
                                .poll_interval_ms = 100, .cancel = drt_stop_flag(&d->stop)};
+    dtx_caps_apply(&d->cfg.tx, &so);
     while (!drt_stopped(&d->stop)) {
         if (!sender) {
             mpavs_error e = {0};

@@ -1,5 +1,6 @@
 /* daemons/aggregator/core.c — the core's locks, threads (verifier stage, state loader) and monotonic waits. */
 #include "aggregator/daemon.h"
+#include "aggregator/pushstore.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -36,6 +37,9 @@ void agg_core_init(agg_daemon *d) {
     pthread_condattr_destroy(&ca);
     /* out of memory leaves it empty: every rejection is then logged */
     (void)dratelog_init(&d->rejlog, agg_reject_names, REJ_COUNT, 10000, 10, DLOG_INFO, "rejected_summary");
+    (void)dratelog_init(&d->pushlog, agg_push_refused_names, PUSH_REFUSED_COUNT, 10000, 10, DLOG_INFO,
+                        "metrics_push_refused_summary");
+    d->pushes = agg_pushstore_create(); /* NULL without memory: pushes are then refused */
 }
 
 bool agg_core_start(agg_daemon *d, size_t verifier_workers, bool loader, char *err, size_t cap) {
@@ -71,6 +75,9 @@ void agg_core_stop(agg_daemon *d) {
 
 void agg_core_destroy(agg_daemon *d) {
     dratelog_clear(&d->rejlog);
+    dratelog_clear(&d->pushlog);
+    agg_pushstore_destroy(d->pushes);
+    d->pushes = NULL;
     pthread_mutex_destroy(&d->mu);
     pthread_mutex_destroy(&d->keys_mu);
     pthread_mutex_destroy(&d->live_mu);

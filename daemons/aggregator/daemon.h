@@ -10,6 +10,7 @@
  *   confirm.c   the confirmation thread (confirmState through the transaction sender)
  *   source.c    task sources (type 3: a task every Interval blocks of a chain; Scroll/Linea)
  *   api.c       JSON-RPC methods
+ *   push.c      aggregator_submitMetrics: the signed push of a registered operator (pushstore.h keeps it)
  *   metrics.c   the Prometheus text (its own families and the operator-pushed ones)
  *
  * The core reaches the chains only through d->chain (agg_chain_ops; NULL = agg_chain_rpc), so
@@ -47,6 +48,7 @@
 #define AGG_POOL_MAX 16
 #define AGG_CONFIRM_BUCKETS 10 /* confirmation latency histogram bounds (metrics.c) */
 #define AGG_STATE_WAIT_MS 2000 /* longest an admission waits for the state loader */
+#define AGG_LATE_CHECK_MS 60000 /* a confirmed task keeps its operator state this long, to check late signatures */
 
 /* submitTask rejection reasons (docs/protocol.md); index into metrics and error codes. */
 enum {
@@ -66,6 +68,26 @@ enum {
 };
 extern const char *const agg_reject_names[REJ_COUNT];
 extern const long agg_reject_codes[REJ_COUNT];
+
+/* aggregator_submitMetrics refusal reasons (push.c, docs/aggregator.md §4); index into metrics and codes. */
+enum {
+    PUSH_INVALID_PARAMS = 0, /* not [{"name":…,"metrics":[…],…}], or a field of the wrong type */
+    PUSH_UNSIGNED,           /* no "timestamp"/"signature" (a reference operator) */
+    PUSH_BAD_NAME,           /* the name is not "0x<40 hex>" or "0x<40 hex>_<suffix>" */
+    PUSH_STALE,              /* timestamp more than AGG_PUSH_WINDOW_S from the aggregator's clock */
+    PUSH_REPLAY,             /* timestamp not newer than the last push accepted from that operator */
+    PUSH_NOT_REGISTERED,     /* no BLS key registered for the address (the key index) */
+    PUSH_BAD_SIGNATURE,      /* not a G1 point, or not the registered key's signature of the digest */
+    PUSH_TOO_LARGE,          /* more families, samples or bytes than one operator may push */
+    PUSH_FULL,               /* the store holds AGG_METRICS_MAX_OPERATORS operators or AGG_METRICS_MAX_TOTAL bytes */
+    PUSH_UNAVAILABLE,        /* out of memory */
+    PUSH_REFUSED_COUNT
+};
+extern const char *const agg_push_refused_names[PUSH_REFUSED_COUNT];
+extern const long agg_push_refused_codes[PUSH_REFUSED_COUNT];
+#define AGG_PUSH_WINDOW_S 300 /* a push's timestamp may differ this much from the aggregator's clock */
+
+typedef struct agg_pushstore agg_pushstore;
 
 /** A pool of JSON-RPC clients for one URL (mpavs_rpc is single-threaded). */
 typedef struct {
@@ -121,6 +143,7 @@ typedef struct agg_task {
     uint64_t confirm_at_ms, retry_at_ms;
     int attempts;
     bool sending;
+    uint64_t late_until_ms; /* monotonic: a confirmed task's operator state is released then (AGG_LATE_CHECK_MS) */
     bool restored; /* restored open task whose stored signatures still need replaying */
     struct agg_task *next;
 } agg_task;
@@ -202,6 +225,11 @@ struct agg_daemon {
     uint64_t m_confirm_latency_hist[AGG_CONFIRM_BUCKETS + 1]; /* per bucket, not cumulative (metrics.c) */
 
     dratelog rejlog; /* rejected submissions: at most 10 lines per reason per 10 s, then a summary */
+
+    /* aggregator_submitMetrics (push.c): the pushes kept (NULL without memory: every push is refused) */
+    agg_pushstore *pushes;
+    uint64_t m_push_accepted, m_push_refused[PUSH_REFUSED_COUNT]; /* atomics */
+    dratelog pushlog; /* refused pushes: at most 10 lines per reason per 10 s, then a summary */
 
     drt_stop stop; /* the process's stop token (main.c; SIGTERM/SIGINT set it) */
     drpc_server *server, *metrics_server;
@@ -356,12 +384,26 @@ typedef struct {
 } agg_source_arg;
 
 /* api.c */
+/** The JSON-RPC handler; every method not in agg_rpc_methods gets -32601 (DRPC_METHOD_NOT_FOUND_FMT). */
 json_t *agg_rpc_handler(void *user, const char *method, json_t *params, drpc_error *err);
+#define AGG_RPC_NMETHODS 6
+/** The methods agg_rpc_handler serves (drpc_options.methods: unknown ones are refused before parsing). */
+extern const char *const agg_rpc_methods[AGG_RPC_NMETHODS];
 
 /* metrics.c */
 /* The Prometheus text (a drpc get handler). */
 char *agg_metrics_text(void *user, const char **content_type);
 /* Count one confirmation that took ms from task creation to receipt. */
 void agg_metrics_confirm_latency(agg_daemon *d, uint64_t ms);
+
+/* push.c */
+/**
+ * aggregator_submitMetrics: req is params[0] as the server parsed it. Keeps the push when it is
+ * signed (mpavs_avs_metrics_push_digest) by the BLS key registered for the address in its name,
+ * timely, newer than that operator's last push and within the limits (pushstore.h); cheap checks
+ * first, the pairing last. Counts and logs (rate-limited) every refusal. Returns
+ * PUSH_REFUSED_COUNT when kept, else a PUSH_* reason with msg filled.
+ */
+int agg_metrics_submit(agg_daemon *d, const json_t *req, char *msg, size_t cap);
 
 #endif

@@ -72,7 +72,7 @@ static void listen_addr(char *out, size_t cap, const char *in) {
 static json_t *no_methods(void *user, const char *method, json_t *params, drpc_error *err) {
     (void)user;
     (void)params;
-    return drpc_fail(err, DRPC_METHOD_NOT_FOUND, "the method %s does not exist/is not available", method);
+    return drpc_fail(err, DRPC_METHOD_NOT_FOUND, DRPC_METHOD_NOT_FOUND_FMT, method);
 }
 
 /* check: --check-config. Warnings are a list for a person when checking or failing, else key=value log lines. */
@@ -178,7 +178,8 @@ int main(int argc, char **argv) {
        the service's (contrib/systemd: LimitNOFILE=16384) */
     drpc_options o = {.listen = listen, .max_body = 4u << 20, .max_batch = 8, .max_depth = 64, .threads = 128,
                       .conn_timeout_s = 60, .max_conns = 4096, .max_conns_per_ip = 64, .header_timeout_s = 10,
-                      .body_timeout_s = 30, .max_nodes = 100000, .handler = agg_rpc_handler, .user = &d};
+                      .body_timeout_s = 30, .max_nodes = 100000, .handler = agg_rpc_handler,
+                      .methods = agg_rpc_methods, .nmethods = AGG_RPC_NMETHODS, .user = &d};
     d.server = drpc_start(&o, err, sizeof err);
     if (!d.server) {
         dlog(DLOG_ERROR, "start_failed", "error=\"ListenAddr %s: %s\"", listen, err);
@@ -186,8 +187,9 @@ int main(int argc, char **argv) {
     }
     if (d.cfg.metrics_listen[0]) {
         listen_addr(mlisten, sizeof mlisten, d.cfg.metrics_listen);
-        drpc_options mo = {.listen = mlisten, .threads = 2, .handler = no_methods, .get_handler = agg_metrics_text,
-                           .user = &d};
+        static const char *const none[1] = {""}; /* listed, none served: every method refused unparsed */
+        drpc_options mo = {.listen = mlisten, .threads = 2, .handler = no_methods, .methods = none, .nmethods = 0,
+                           .get_handler = agg_metrics_text, .user = &d};
         d.metrics_server = drpc_start(&mo, err, sizeof err);
         if (!d.metrics_server) {
             dlog(DLOG_ERROR, "start_failed", "error=\"EigenMetricsIpPortAddress %s: %s\"", mlisten, err);
@@ -213,6 +215,7 @@ int main(int argc, char **argv) {
     while (!dsig_main_wait(&d.stop, "aggregator", 10000)) { /* every 10 s: */
         agg_keys_refresh(&d);            /* new registrations */
         dratelog_flush(&d.rejlog, false); /* the rejection summaries of a flood that stopped */
+        dratelog_flush(&d.pushlog, false);
     }
     dlog(DLOG_INFO, "stopping", "signal=%d", dsig_signal());
     rc = 0;

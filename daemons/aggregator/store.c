@@ -180,6 +180,7 @@ void agg_task_row_clear(agg_task_row *t) {
     free(t->signers);
     free(t->non_signers);
     free(t->error);
+    free(t->state);
     memset(t, 0, sizeof *t);
 }
 
@@ -335,17 +336,49 @@ bool agg_store_load_tasks(agg_store *s, void (*fn)(void *user, const agg_task_ro
     return ok;
 }
 
-bool agg_store_confirmations(agg_store *s, uint64_t since, size_t max, void (*fn)(void *user, const agg_task_row *t),
+/* A confirmed task's signature on its digest: where its state and metadata are kept. */
+#define CONFIRMED_SIG(col)                                                                                          \
+    "(SELECT " col " FROM sigs WHERE sigs.type=tasks.type AND sigs.task_id=tasks.id AND sigs.digest=tasks.digest "   \
+    "LIMIT 1)"
+/* TASK_COLS with the confirmed metadata in place of the expected one, then the confirmed state. */
+#define CONFIRM_COLS                                                                                                \
+    "type,id,ref_block,created_ms,ext,COALESCE(metadata," CONFIRMED_SIG("metadata") "),status,digest,tx_hash,"        \
+    "confirm_block,gas_used,confirmed_ms,seq,signers,non_signers,error," CONFIRMED_SIG("state")
+
+bool agg_store_confirmations(agg_store *s, const agg_confirm_query *q, void (*fn)(void *user, const agg_task_row *t),
                              void *user) {
     pthread_mutex_lock(&s->mu);
-    sqlite3_stmt *st = prep(s, "SELECT " TASK_COLS " FROM tasks WHERE status=2 AND seq > ? ORDER BY seq LIMIT ?");
+    sqlite3_stmt *st = prep(s, q->latest ? "SELECT * FROM (SELECT " CONFIRM_COLS " FROM tasks WHERE status=2 AND "
+                                           "seq > ?1 AND (?2 = 0 OR type = ?2) AND (?3 IS NULL OR COALESCE(metadata, "
+                                           CONFIRMED_SIG("metadata") ") = ?3) ORDER BY seq DESC LIMIT 1)"
+                                         : "SELECT " CONFIRM_COLS " FROM tasks WHERE status=2 AND seq > ?1 AND (?2 = 0 "
+                                           "OR type = ?2) AND (?3 IS NULL OR COALESCE(metadata, "
+                                           CONFIRMED_SIG("metadata") ") = ?3) ORDER BY seq LIMIT ?4");
+    int rc = SQLITE_DONE;
     if (st) {
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)q->since);
+        sqlite3_bind_int(st, 2, q->type);
+        if (q->metadata) sqlite3_bind_blob(st, 3, q->metadata_len ? (const void *)q->metadata : "", (int)q->metadata_len,
+                                           SQLITE_TRANSIENT);
+        else sqlite3_bind_null(st, 3);
+        if (!q->latest) sqlite3_bind_int64(st, 4, (sqlite3_int64)q->max);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            agg_task_row t;
+            read_task(st, &t);
+            int sl = sqlite3_column_bytes(st, 16);
+            const void *sv = sqlite3_column_blob(st, 16);
+            if (sv && sl > 0 && (t.state = malloc((size_t)sl))) {
+                memcpy(t.state, sv, (size_t)sl);
+                t.state_len = (size_t)sl;
+            }
+            fn(user, &t);
+            agg_task_row_clear(&t);
+        }
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE) db_error(s, "confirmations");
     }
-    bool ok = each_task(s, st, fn, user);
     pthread_mutex_unlock(&s->mu);
-    return ok;
+    return st && rc == SQLITE_DONE;
 }
 
 bool agg_store_task_counts(agg_store *s, uint64_t counts[5]) {

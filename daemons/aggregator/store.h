@@ -34,7 +34,19 @@ typedef struct {
     uint64_t confirm_block, gas_used, confirmed_ms, seq;
     char *signers, *non_signers; /* JSON arrays of 0x operator ids */
     char *error;
+    uint8_t *state; /* agg_store_confirmations only: the confirmed state (malloc'd) */
+    size_t state_len;
 } agg_task_row;
+
+/** Which confirmations agg_store_confirmations returns. */
+typedef struct {
+    uint64_t since;          /* seq > since */
+    size_t max;              /* at most this many */
+    int type;                /* 0: every type */
+    const uint8_t *metadata; /* NULL: any; else only the confirmation of this metadata */
+    size_t metadata_len;
+    bool latest;             /* only the newest one (highest seq) matching */
+} agg_confirm_query;
 
 /** An admitted signature. */
 typedef struct {
@@ -72,9 +84,10 @@ bool agg_store_load_tasks(agg_store *s, void (*fn)(void *user, const agg_task_ro
 bool agg_store_load_sigs(agg_store *s, int type, uint64_t id, void (*fn)(void *user, const agg_sig_row *r),
                          void *user);
 /**
- * Confirmed tasks with seq > since, oldest first, at most max. Calls fn per row.
+ * Confirmed tasks matching q, oldest first, each with the state and metadata it was confirmed
+ * with (metadata: the task's, else the one its signers signed). Calls fn per row.
  */
-bool agg_store_confirmations(agg_store *s, uint64_t since, size_t max, void (*fn)(void *user, const agg_task_row *t),
+bool agg_store_confirmations(agg_store *s, const agg_confirm_query *q, void (*fn)(void *user, const agg_task_row *t),
                              void *user);
 /** Counts of tasks per status (array of 5). */
 bool agg_store_task_counts(agg_store *s, uint64_t counts[5]);

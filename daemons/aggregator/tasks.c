@@ -81,13 +81,13 @@ bool agg_task_create(agg_daemon *d, int type, uint64_t id, uint64_t ref_block, c
     if (!inserted) return true; /* created before (e.g. a re-delivered log of an old, finished task) */
     agg_task *t = task_new(type, id, ref_block, now, ext, metadata, metadata_len);
     if (!t) return false;
+    agg_bump(&d->m_tasks_created[type < AGG_MAX_TYPES ? type : 0], 1); /* counted before anyone can fetch it */
     pthread_mutex_lock(&d->mu);
     task_link(d, t);
     agg_tasks_prune(d, 256);
     pthread_cond_broadcast(&d->task_cv);
     pthread_mutex_unlock(&d->mu);
     drpc_wake(d->server); /* parked long polls (longpoll.c) */
-    agg_bump(&d->m_tasks_created[type < AGG_MAX_TYPES ? type : 0], 1);
     dlog(DLOG_INFO, "task_created", "type=%d id=%" PRIu64 " reference_block=%" PRIu64, type, id, ref_block);
     return true;
 }

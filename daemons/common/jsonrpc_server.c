@@ -2,6 +2,7 @@
 #include "jsonrpc_server.h"
 
 #include "http_guard.h"
+#include "jsonrpc_prescan.h"
 #include "log.h"
 
 #include <arpa/inet.h>
@@ -165,6 +166,53 @@ static char *dump(json_t *j) {
     return s;
 }
 
+/* A decoded small token (a member's value text), or NULL. */
+static json_t *token(const drpc_token *t) {
+    return t->text ? json_loadb(t->text, t->len, JSON_DECODE_ANY, NULL) : NULL;
+}
+
+/*
+ * A single request naming a method the daemon did not list, answered as handle_one and the
+ * handler would answer it, without parsing the body. Returns the HTTP status when answered (*reply
+ * set, NULL for a notification), 0 whenever the scan cannot be sure: the parser then decides.
+ */
+static int refuse_unknown(const drpc_options *opt, const char *body, size_t len, char **reply) {
+    drpc_prescan p;
+    if (!drpc_prescan_request(&p, body, len) || !p.method.text || !p.jsonrpc.text) return false;
+    json_t *m = token(&p.method), *ver = NULL, *id = NULL;
+    const char *ms = json_string_value(m);
+    bool answer = ms && json_string_length(m) > 0 && json_string_length(m) <= 128 && strlen(ms) == json_string_length(m);
+    for (size_t k = 0; answer && k < opt->nmethods; k++)
+        if (!strcmp(ms, opt->methods[k])) answer = false;
+    if (answer) {
+        ver = token(&p.jsonrpc);
+        answer = json_is_string(ver) && !strcmp(json_string_value(ver), "2.0");
+    }
+    if (answer && p.id.text) {
+        id = token(&p.id);
+        answer = json_is_string(id) || json_is_integer(id) || json_is_null(id) || json_is_real(id);
+    }
+    if (answer && p.params.text) {
+        char c = p.params.text[0];
+        answer = c == '[' || c == '{' || (p.params.len == 4 && !memcmp(p.params.text, "null", 4));
+    }
+    if (answer) {
+        *reply = NULL; /* a notification: no reply */
+        if (id) {
+            char msg[512], q[160];
+            snprintf(msg, sizeof msg, DRPC_METHOD_NOT_FOUND_FMT, ms);
+            dlog(DLOG_DEBUG, "rpc_error", "method=%s code=%d message=%s", ms, DRPC_METHOD_NOT_FOUND,
+                 dlog_quote(q, sizeof q, msg));
+            *reply = dump(error_obj(id, DRPC_METHOD_NOT_FOUND, msg, NULL));
+        }
+    }
+    int status = !answer ? 0 : id && !*reply ? 500 : 200;
+    json_decref(m);
+    json_decref(ver);
+    json_decref(id);
+    return status;
+}
+
 /* As drpc_handle_body; parked: NULL (never park) or out: the parked request (new ref) and *park_ms. */
 static int handle_body(const drpc_options *opt, const char *body, size_t len, char **reply, json_t **parked,
                        unsigned long *park_ms) {
@@ -182,6 +230,8 @@ static int handle_body(const drpc_options *opt, const char *body, size_t len, ch
         *reply = dump(error_obj(NULL, DRPC_INVALID_REQUEST, msg, NULL));
         return 200;
     }
+    int early = opt->methods ? refuse_unknown(opt, body, len, reply) : 0; /* no tree for an unknown method */
+    if (early) return early;
     json_error_t je;
     json_t *doc = json_loadb(body, len, JSON_DECODE_ANY, &je);
     if (!doc) {
@@ -408,7 +458,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
         free(u->reply);
         free(u->buf);
         free(u);
-        if (peak > ((size_t)256 << 10)) malloc_trim(0); /* give a large body's heap back */
+        if (peak > ((size_t)32 << 10)) malloc_trim(0); /* give a large body's heap (its tree: ~20x) back */
     }
     *con_cls = NULL;
     dguard_phase(s->guard, c, DGUARD_HEADERS); /* the next request's headers, if any */

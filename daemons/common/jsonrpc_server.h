@@ -18,8 +18,18 @@
  * after a connection opens or its previous request ends (default 10 s) and the body
  * body_timeout_s after the headers (default 30 s), whatever the client's pace (http_guard.h);
  * the parsed tree is bounded by max_depth and max_nodes (counted on the raw text before
- * parsing, default 100000 values). After a body larger than 256 KiB the server returns free
- * heap to the system (malloc_trim).
+ * parsing, default 100000 values). After a body larger than 32 KiB (its parsed tree takes about
+ * 20 times that, in the arena of whichever worker thread ran it) the server returns free heap to
+ * the system (malloc_trim).
+ *
+ * Unknown methods before parsing: a daemon that lists its methods (drpc_options.methods) has a
+ * single request whose top-level "method" is not among them answered -32601 with
+ * DRPC_METHOD_NOT_FOUND_FMT (as its handler would answer) without parsing the body
+ * (jsonrpc_prescan.h: one bounded pass, no tree). Only when the scan is sure: the body is one
+ * object, "jsonrpc" is "2.0", "id" (if any) a valid id, "params" (if any) an array, object or
+ * null, no top-level key escaped or repeated; anything else goes to the parser as before. For
+ * valid JSON the reply is the parser's; a body whose nested values are not valid JSON gets
+ * -32601 instead of -32700 when its method is unknown.
  *
  * Long polls hold no thread: a handler called with err->may_park set (a single request, not in
  * a batch) that has nothing to answer yet returns drpc_park(err, ms). The server then suspends
@@ -42,6 +52,9 @@
 #define DRPC_INVALID_PARAMS -32602
 #define DRPC_INTERNAL_ERROR -32603
 #define DRPC_SERVER_ERROR -32000
+
+/** The -32601 message for an unknown method (one %s: the method); listing handlers use it. */
+#define DRPC_METHOD_NOT_FOUND_FMT "the method %s does not exist/is not available"
 
 /** An error reply filled in by a handler. */
 typedef struct {
@@ -82,6 +95,11 @@ typedef struct {
     unsigned body_timeout_s;   /* default 30 */
     size_t max_nodes;          /* default 100000 */
     drpc_handler handler;
+    /* the handler's methods (nmethods of them; NULL: not listed). When listed, the handler must
+       answer every other method drpc_fail(err, DRPC_METHOD_NOT_FOUND, DRPC_METHOD_NOT_FOUND_FMT, method)
+       with no side effect: single requests naming one are answered so before parsing */
+    const char *const *methods;
+    size_t nmethods;
     drpc_get_handler get_handler; /* may be NULL */
     void *user;
 } drpc_options;

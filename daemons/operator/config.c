@@ -54,6 +54,7 @@ static const dcf_field FIELDS[] = {
     {"AttestationLowBalanceWei", DCF_ANY, false, "10000000000000000", "\"10000000000000000\"", "wei, a number or a decimal string",
      "mpavs: warn when the attestation account holds less."},
     {"FetchTaskMaxWaitSecs", DCF_UINT, false, "30", "30", "1..100", "mpavs: the long-poll wait asked of the aggregator."},
+    DTX_CAPS_FIELDS,
 };
 
 const dcf_table op_config_table = {"mpavs-operator", FIELDS, sizeof FIELDS / sizeof FIELDS[0]};
@@ -367,6 +368,7 @@ bool op_config_load(op_config *cfg, const char *path, const char *level_override
         dconf_u64(&c, "FetchTaskMaxWaitSecs", &cfg->fetch_wait_secs, 30, false);
         if (cfg->fetch_wait_secs < 1 || cfg->fetch_wait_secs > 100)
             dconf_error(&c, "FetchTaskMaxWaitSecs: must be 1..100 (the aggregator caps it at 30)");
+        dtx_caps_load(&cfg->tx, &c);
     }
     *nerr = c.nerrors;
     snprintf(errs, errcap, "%s", c.errors);

@@ -363,6 +363,7 @@ void *op_liveness_thread(void *arg) {
         if (!L.sender) {
             mpavs_error e = {0};
             mpavs_sender_options so = {.chain_id = o->att_chain_id, .poll_interval_ms = 500, .cancel = drt_stop_flag(o->stop)};
+            dtx_caps_apply(&o->cfg.tx, &so);
             int r = mpavs_sender_create(&L.sender, &e, L.rpc, o->cfg.att_key, &so);
             if (r) {
                 op_url_scrub(e.message, sizeof e.message, o->cfg.att_rpc_url);

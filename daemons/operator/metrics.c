@@ -11,6 +11,7 @@
 #include "common/textbuf.h"
 
 #include "mpavs/avs.h"
+#include "mpavs/bls.h"
 #include "mpavs/hex.h"
 
 #include <curl/curl.h>
@@ -20,6 +21,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef dbuf buf;
 
@@ -261,18 +263,42 @@ static json_t *families(const char *text) {
     return fams;
 }
 
+/*
+ * The signed push (docs/aggregator.md §4): the BLS key registered for operator_addr signs
+ * mpavs_avs_metrics_push_digest over the compact JSON text of the families, which is what the
+ * aggregator re-serialises with the same jansson call and stores.
+ */
 void op_submit_metrics(op *o) {
     char *text = op_metrics_text(o);
     if (!text) return;
     json_t *fams = families(text);
     free(text);
-    char name[80], cs[43];
+    char name[80], cs[43], sighex[131] = "";
     mpavs_address_to_checksum(cs, &o->operator_addr);
     snprintf(name, sizeof name, "%s_v%s", cs, OP_VERSION);
-    json_t *params = json_pack("[{s:s,s:o}]", "name", name, "metrics", fams), *res = NULL;
+    char *compact = fams ? json_dumps(fams, JSON_COMPACT) : NULL;
+    uint64_t ts = (uint64_t)time(NULL);
+    uint8_t digest[32], sb[64];
+    mpavs_bn254_g1 sig;
+    if (!compact) {
+        json_decref(fams);
+        return;
+    }
+    mpavs_avs_metrics_push_digest(digest, o->avs_chain_id, o->cfg.registry_coordinator.bytes, name, strlen(name), ts,
+                                  (const uint8_t *)compact, strlen(compact));
+    free(compact);
+    if (mpavs_bls_sign(&sig, o->bls_sk, digest) != MPAVS_BLS_OK) {
+        json_decref(fams);
+        return;
+    }
+    mpavs_bn254_g1_encode(sb, &sig);
+    if (mpavs_hex_encode(sighex, sizeof sighex, sb, 64, true)) sighex[0] = 0;
+    json_t *params = json_pack("[{s:s,s:o,s:I,s:s}]", "name", name, "metrics", fams, "timestamp", (json_int_t)ts,
+                               "signature", sighex),
+           *res = NULL;
     op_rpc_err e;
-    if (!op_jsonrpc(o, o->cfg.aggregator_url, "aggregator_submitMetrics", params, 10000, &res, &e))
-        dlog(DLOG_DEBUG, "submit_metrics_failed", "error=\"%s\"", e.message);
+    if (params && !op_jsonrpc(o, o->cfg.aggregator_url, "aggregator_submitMetrics", params, 10000, &res, &e))
+        dlog(DLOG_WARN, "submit_metrics_failed", "error=\"%s\"", e.message);
     json_decref(res);
     json_decref(params);
 }

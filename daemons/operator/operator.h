@@ -16,6 +16,7 @@
 #include "../common/http_get.h"
 #include "../common/log.h"
 #include "../common/runtime.h"
+#include "../common/txcaps.h"
 
 #include "mpavs/abi.h"
 #include "mpavs/bn254.h"
@@ -51,6 +52,7 @@ typedef struct {
     dlog_level level;
     mpavs_u256 low_balance_wei;
     uint64_t fetch_wait_secs; /* max_wait_secs asked of the aggregator */
+    dtx_caps tx;              /* Transactions: caps on the liveness transactions */
     const char *preset;       /* network of the matching preset, or NULL */
     char preset_tlv[64];      /* the preset profile's TEELivenessVerifier when the configured one differs */
     char warnings[1024]; /* configuration warnings, one per line (main.c prints or logs them) */

@@ -5,7 +5,8 @@
  * StateHeader digest (the BLS message and the aggregator's task key),
  * full StateHeader hash, ReportDataV2 hash and the 64-byte SGX REPORTDATA,
  * prover-address hash, PoE digest, signatory record hash, and the chain-state
- * task (type 3) metadata and state encodings.
+ * task (type 3) metadata and state encodings; and mpavs's own signed metrics push
+ * (aggregator_submitMetrics, not in the reference).
  */
 #ifndef MPAVS_AVS_H
 #define MPAVS_AVS_H
@@ -80,6 +81,26 @@ MPAVS_API void mpavs_avs_chain_task_metadata(uint8_t out[32], uint64_t chain_id,
 
 /** Chain-state task (type 3) state: abi.encode(bytes32 blockHash, bytes32 stateRoot) (64 bytes). */
 MPAVS_API void mpavs_avs_chain_task_state(uint8_t out[64], const uint8_t block_hash[32], const uint8_t state_root[32]);
+
+/** The domain tag of mpavs_avs_metrics_push_digest (22 bytes, no terminator hashed). */
+#define MPAVS_AVS_METRICS_PUSH_DOMAIN "mpavs.submitMetrics.v1"
+
+/**
+ * The message an operator signs with its registered BLS key (mpavs_bls_sign) for an
+ * aggregator_submitMetrics push (docs/aggregator.md §4):
+ *   keccak256("mpavs.submitMetrics.v1" ‖ uint256 chainId ‖ address registryCoordinator (20 bytes)
+ *             ‖ uint256 timestamp ‖ keccak256(name) ‖ keccak256(metrics))
+ * Every variable-length field is hashed, so no two inputs share an encoding.
+ * In: chain_id (the AVS chain), registry_coordinator (the AVS's RegistryCoordinator),
+ *     name/name_len (the push's "name", e.g. "0xAbC…_v0.1.0", as bytes), timestamp (unix seconds),
+ *     metrics/metrics_len (the compact JSON text of the "metrics" array as the aggregator stores
+ *     it: json_dumps(metrics, JSON_COMPACT) of jansson, which both sides run). metrics may be NULL when
+ *     metrics_len is 0.
+ * Out: out (32 bytes).
+ */
+MPAVS_API void mpavs_avs_metrics_push_digest(uint8_t out[32], uint64_t chain_id, const uint8_t registry_coordinator[20],
+                                             const char *name, size_t name_len, uint64_t timestamp,
+                                             const uint8_t *metrics, size_t metrics_len);
 
 #ifdef __cplusplus
 }

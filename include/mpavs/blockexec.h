@@ -64,13 +64,33 @@ typedef struct {
 /** Format a refusal as "FIELD: expected …, got …" into buf (cap bytes, NUL-terminated). Returns buf. */
 MPAVS_API char *mpavs_blockexec_refusal_format(char *buf, size_t cap, const mpavs_blockexec_refusal *why);
 
+/** Most blob-parameter-only (EIP-7892) forks a chain carries. */
+#define MPAVS_BLOCKEXEC_MAX_BPO 8
+
+/** A blob-parameter-only fork (EIP-7892): from timestamp `time` on, blocks use `blob`. */
+typedef struct {
+    uint64_t time;
+    mpavs_chain_blob_params blob;
+} mpavs_blockexec_bpo;
+
 /** The chain a block belongs to. */
 typedef struct {
     uint64_t chain_id;
     mpavs_evm_schedule schedule;
     uint8_t deposit_contract[20]; /**< EIP-6110 deposit contract (mainnet 0x00000000219ab540356cBB839Cbe05303d7705Fa) */
     unsigned flags;               /**< 0 (Ethereum's rules) or MPAVS_BLOCKEXEC_* below (development chains) */
+    /** BPO forks in increasing time order (after Osaka); nbpo = 0 keeps each fork's default schedule */
+    mpavs_blockexec_bpo bpo[MPAVS_BLOCKEXEC_MAX_BPO];
+    size_t nbpo;
 } mpavs_blockexec_chain;
+
+/**
+ * The blob schedule of a block of fork with the given timestamp on chain: the last BPO entry whose
+ * time has come when fork is Osaka or later, else the fork's default (mpavs_chain_blob_params_default).
+ * Out: *p.
+ */
+MPAVS_API void mpavs_blockexec_blob_params(mpavs_chain_blob_params *p, const mpavs_blockexec_chain *chain,
+                                           mpavs_evm_fork fork, uint64_t timestamp);
 
 /** Flag: Osaka's EIP-7825 transaction gas cap is off (anvil without --enable-tx-gas-limit). */
 #define MPAVS_BLOCKEXEC_NO_TX_GAS_CAP 1u

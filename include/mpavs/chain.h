@@ -92,7 +92,8 @@ typedef struct {
 
 /**
  * Out: *p = the mainnet blob schedule of fork: Cancun 3/6/3338477 (EIP-4844), Prague
- * 6/9/5007716 (EIP-7691), Osaka 6/9/5007716 (EIP-7892 keeps Prague's until a BPO fork).
+ * 6/9/5007716 (EIP-7691), Osaka 6/9/5007716 (EIP-7892 keeps Prague's until a BPO fork; the BPO
+ * forks of a chain are applied by mpavs_blockexec_blob_params).
  */
 MPAVS_API void mpavs_chain_blob_params_default(mpavs_chain_blob_params *p, mpavs_evm_fork fork);
 

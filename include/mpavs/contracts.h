@@ -402,8 +402,46 @@ typedef struct {
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_confirmations(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
                                                               mpavs_contracts_confirmation **out, size_t *n,
                                                               uint64_t from_block);
+/** As mpavs_contracts_confirmations for blocks from_block..to_block (UINT64_MAX: the latest). */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_confirmations_between(mpavs_contracts_ctx *c,
+                                                                      const mpavs_contracts_deployment *d,
+                                                                      mpavs_contracts_confirmation **out, size_t *n,
+                                                                      uint64_t from_block, uint64_t to_block);
 /** Release what mpavs_contracts_confirmations returned (NULL allowed). */
 MPAVS_API void mpavs_contracts_confirmations_free(mpavs_contracts_confirmation *c, size_t n);
+
+/** A confirmed state as the MultiProverServiceManager keeps it (the consumer API). */
+typedef struct {
+    bool found;                 /* false: nothing confirmed for that (committee, metadata) */
+    uint8_t metadata_hash[32];  /* keccak256 of the metadata */
+    uint8_t *state;             /* malloc'd (release with mpavs_contracts_confirmed_state_clear) */
+    size_t state_len;
+    uint32_t block_number;      /* the block confirmState was mined in */
+    uint32_t task_id;
+    uint32_t reference_block;   /* the AVS reference block the operators' stakes were taken at */
+    mpavs_u256 sequence;        /* ordered committees: the sequence (e.g. the proven block); else 0 */
+} mpavs_contracts_confirmed_state;
+
+/**
+ * getConfirmedState(committee, metadata) of d->service_manager at block tag (NULL: "latest").
+ * Out: *s (s->found false when none). Returns OK, ERR_RPC, ERR_REVERTED (a contract without the
+ * consumer API), ERR_DECODE or ERR_NOMEM.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_get_confirmed_state(mpavs_contracts_ctx *c,
+                                                                    const mpavs_contracts_deployment *d,
+                                                                    uint64_t committee, const uint8_t *metadata,
+                                                                    size_t metadata_len, const char *tag,
+                                                                    mpavs_contracts_confirmed_state *s);
+/**
+ * latestConfirmedState(committee): the committee's latest confirmation (for an ordered committee
+ * the highest sequence, which never goes backwards). Out: *s. Returns as above.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_latest_confirmed_state(mpavs_contracts_ctx *c,
+                                                                       const mpavs_contracts_deployment *d,
+                                                                       uint64_t committee, const char *tag,
+                                                                       mpavs_contracts_confirmed_state *s);
+/** Release s->state and zero *s (NULL allowed). */
+MPAVS_API void mpavs_contracts_confirmed_state_clear(mpavs_contracts_confirmed_state *s);
 
 #ifdef __cplusplus
 }

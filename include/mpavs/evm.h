@@ -236,6 +236,12 @@ MPAVS_API void mpavs_evm_intrinsic_gas(uint64_t *gas, uint64_t *floor, mpavs_evm
  */
 MPAVS_API void mpavs_evm_blob_base_fee(mpavs_u256 *fee, mpavs_evm_fork fork, uint64_t excess_blob_gas);
 
+/**
+ * Blob base fee for excess_blob_gas with an explicit update fraction (> 0; a BPO fork's
+ * baseFeeUpdateFraction, EIP-7892). Out: *fee (saturates at 2^256 - 1).
+ */
+MPAVS_API void mpavs_evm_blob_base_fee_fraction(mpavs_u256 *fee, uint64_t update_fraction, uint64_t excess_blob_gas);
+
 /** Largest number of blobs one transaction may carry under fork. */
 MPAVS_API size_t mpavs_evm_max_blobs_per_tx(mpavs_evm_fork fork);
 

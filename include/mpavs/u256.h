@@ -49,6 +49,18 @@ MPAVS_API void mpavs_u256_to_be_min(uint8_t out[32], size_t *len, const mpavs_u2
  * Returns MPAVS_U256_OK, _ERR_SYNTAX or _ERR_OVERFLOW.
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_u256_parse(mpavs_u256 *out, const char *s, size_t len);
+/**
+ * Parse a decimal amount in units of 10^decimals (0..77): "1.5" with decimals 9 is
+ * 1500000000. At most `decimals` digits after the one optional '.', at least one digit; no sign,
+ * exponent or spaces. Out: *out. Returns MPAVS_U256_OK, _ERR_SYNTAX (also: too many decimals)
+ * or _ERR_OVERFLOW.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_u256_parse_units(mpavs_u256 *out, const char *s, unsigned decimals);
+/**
+ * Parse a fee per gas as wei: "1500000000", "1500000000wei", "1.5gwei" (suffix in any case, up to
+ * 9 decimals with gwei). Out: *out. Returns as mpavs_u256_parse_units.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_u256_parse_fee(mpavs_u256 *out, const char *s);
 /** Decimal text of a, NUL-terminated. out needs 79 bytes. Returns OK or _ERR_SPACE. */
 MPAVS_API int mpavs_u256_to_dec(char *out, size_t cap, const mpavs_u256 *a);
 /** "0x"-prefixed minimal lowercase hex ("0x0" for zero). out needs 67 bytes. */

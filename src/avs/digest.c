@@ -128,3 +128,22 @@ void mpavs_avs_chain_task_state(uint8_t out[64], const uint8_t block_hash[32], c
     memcpy(out, block_hash, 32);
     memcpy(out + 32, state_root, 32);
 }
+
+void mpavs_avs_metrics_push_digest(uint8_t out[32], uint64_t chain_id, const uint8_t registry_coordinator[20],
+                                   const char *name, size_t name_len, uint64_t timestamp, const uint8_t *metrics,
+                                   size_t metrics_len) {
+    uint8_t w[32], h[32];
+    mpavs_keccak_ctx c;
+    mpavs_keccak256_init(&c);
+    mpavs_keccak_update(&c, (const uint8_t *)MPAVS_AVS_METRICS_PUSH_DOMAIN, sizeof MPAVS_AVS_METRICS_PUSH_DOMAIN - 1);
+    put_word_u64(w, chain_id);
+    mpavs_keccak_update(&c, w, 32);
+    mpavs_keccak_update(&c, registry_coordinator, 20);
+    put_word_u64(w, timestamp);
+    mpavs_keccak_update(&c, w, 32);
+    mpavs_keccak256(h, (const uint8_t *)name, name_len);
+    mpavs_keccak_update(&c, h, 32);
+    mpavs_keccak256(h, metrics_len ? metrics : (const uint8_t *)"", metrics_len);
+    mpavs_keccak_update(&c, h, 32);
+    mpavs_keccak_final(&c, out);
+}

@@ -61,6 +61,15 @@ void mpavs_blockexec_chain_init(mpavs_blockexec_chain *chain, uint64_t chain_id,
     memcpy(chain->deposit_contract, MAINNET_DEPOSIT_CONTRACT, 20);
 }
 
+void mpavs_blockexec_blob_params(mpavs_chain_blob_params *p, const mpavs_blockexec_chain *chain, mpavs_evm_fork fork,
+                                 uint64_t timestamp) {
+    MPAVS_REQUIRE(p != NULL && chain != NULL);
+    mpavs_chain_blob_params_default(p, fork);
+    if (fork < MPAVS_EVM_OSAKA) return;
+    for (size_t i = 0; i < chain->nbpo && i < MPAVS_BLOCKEXEC_MAX_BPO; i++)
+        if (timestamp >= chain->bpo[i].time) *p = chain->bpo[i].blob;
+}
+
 /* ---- refusals ---------------------------------------------------------------------------- */
 
 static int refuse(mpavs_blockexec_refusal *why, int kind, const char *field, const char *expected, const char *actual) {
@@ -464,7 +473,7 @@ int mpavs_blockexec_execute(mpavs_blockexec_refusal *why, mpavs_blockexec_stats 
         memset(&rules, 0, sizeof rules);
         rules.fork = fork;
         rules.equal_timestamp = (chain->flags & MPAVS_BLOCKEXEC_EQUAL_TIMESTAMP) != 0;
-        mpavs_chain_blob_params_default(&rules.blob, fork);
+        mpavs_blockexec_blob_params(&rules.blob, chain, fork, h->timestamp);
         uint8_t parent_hash[32];
         if (mpavs_block_header_hash(parent_hash, parent) != MPAVS_BLOCK_OK) {
             ret = refuse(why, MPAVS_BLOCKEXEC_INVALID, "parentHash", "a parent header that encodes",
@@ -504,13 +513,13 @@ int mpavs_blockexec_execute(mpavs_blockexec_refusal *why, mpavs_blockexec_stats 
     env.gas_limit = h->gas_limit;
     env.base_fee = h->base_fee_per_gas;
     memcpy(env.prevrandao, h->mix_hash, 32);
-    mpavs_evm_blob_base_fee(&env.blob_base_fee, fork, h->excess_blob_gas);
+    mpavs_chain_blob_params bp;
+    mpavs_blockexec_blob_params(&bp, chain, fork, h->timestamp);
+    mpavs_evm_blob_base_fee_fraction(&env.blob_base_fee, bp.update_fraction, h->excess_blob_gas);
     env.chain_id = chain->chain_id;
     env.blockhash = blockhash;
     env.blockhash_ctx = blockhash_ctx;
     env.no_tx_gas_cap = (chain->flags & MPAVS_BLOCKEXEC_NO_TX_GAS_CAP) != 0;
-    mpavs_chain_blob_params bp;
-    mpavs_chain_blob_params_default(&bp, fork);
     uint64_t max_blob_gas = bp.max * GAS_PER_BLOB;
 
     x.st = mpavs_evm_state_create(&state->source);

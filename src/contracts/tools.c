@@ -283,12 +283,13 @@ int mpavs_contracts_liveness_status(mpavs_contracts_ctx *c, mpavs_contracts_live
 }
 
 /* eth_getLogs of one contract and event from from_block to latest. */
-static int get_logs(mpavs_contracts_ctx *c, mpavs_rpc_log **logs, size_t *n, const mpavs_address *addr,
-                    const char *event, uint64_t from_block, const char *step) {
+static int get_logs_to(mpavs_contracts_ctx *c, mpavs_rpc_log **logs, size_t *n, const mpavs_address *addr,
+                       const char *event, uint64_t from_block, uint64_t to_block, const char *step) {
     uint8_t topic[32];
     if (mpavs_abi_event_topic(topic, event)) return ctr_fail(c, MPAVS_CONTRACTS_ERR_ARG, step, "bad event %s", event);
-    char tag[24];
-    mpavs_rpc_filter f = {.from_block = mpavs_rpc_tag_number(tag, from_block), .to_block = "latest",
+    char tag[24], tag2[24];
+    mpavs_rpc_filter f = {.from_block = mpavs_rpc_tag_number(tag, from_block),
+                          .to_block = to_block == UINT64_MAX ? "latest" : mpavs_rpc_tag_number(tag2, to_block),
                           .addresses = (const uint8_t (*)[20])addr->bytes, .naddresses = 1, .ntopics = 1};
     f.topics[0] = topic;
     mpavs_error e = {0};
@@ -297,6 +298,11 @@ static int get_logs(mpavs_contracts_ctx *c, mpavs_rpc_log **logs, size_t *n, con
     if (rr) r = ctr_fail(c, MPAVS_CONTRACTS_ERR_RPC, step, "eth_getLogs %s: %s (%s)", event, mpavs_rpc_strerror(rr), e.message);
     mpavs_error_clear(&e);
     return r;
+}
+
+static int get_logs(mpavs_contracts_ctx *c, mpavs_rpc_log **logs, size_t *n, const mpavs_address *addr,
+                    const char *event, uint64_t from_block, const char *step) {
+    return get_logs_to(c, logs, n, addr, event, from_block, UINT64_MAX, step);
 }
 
 int mpavs_contracts_registrations(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
@@ -349,12 +355,18 @@ static uint8_t *dup_bytes(const uint8_t *p, size_t n) {
 
 int mpavs_contracts_confirmations(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
                                   mpavs_contracts_confirmation **out, size_t *n, uint64_t from_block) {
+    return mpavs_contracts_confirmations_between(c, d, out, n, from_block, UINT64_MAX);
+}
+
+int mpavs_contracts_confirmations_between(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                                          mpavs_contracts_confirmation **out, size_t *n, uint64_t from_block,
+                                          uint64_t to_block) {
     *out = NULL;
     *n = 0;
     mpavs_rpc_log *logs = NULL;
     size_t nl = 0;
-    int r = get_logs(c, &logs, &nl, &d->service_manager, "StateConfirmed(uint256,bytes,bytes)", from_block,
-                     "confirmations");
+    int r = get_logs_to(c, &logs, &nl, &d->service_manager, "StateConfirmed(uint256,bytes,bytes)", from_block,
+                        to_block, "confirmations");
     if (r) return r;
     mpavs_abi_type *t = NULL;
     mpavs_contracts_confirmation *cs = nl ? calloc(nl, sizeof *cs) : NULL;

@@ -2,6 +2,7 @@
 #include "mpavs/u256.h"
 
 #include <string.h>
+#include <strings.h>
 
 typedef unsigned __int128 u128;
 
@@ -189,6 +190,41 @@ int mpavs_u256_parse(mpavs_u256 *out, const char *s, size_t len) {
     }
     *out = r;
     return MPAVS_U256_OK;
+}
+
+int mpavs_u256_parse_units(mpavs_u256 *out, const char *s, unsigned decimals) {
+    MPAVS_REQUIRE(out != NULL && s != NULL && decimals <= 77);
+    mpavs_u256 r = {{0}};
+    size_t nd = 0, nfrac = 0;
+    bool dot = false;
+    for (const char *p = s; *p; p++) {
+        if (*p == '.' && !dot && decimals > 0) {
+            dot = true;
+            continue;
+        }
+        if (*p < '0' || *p > '9') return MPAVS_U256_ERR_SYNTAX;
+        if (dot && ++nfrac > decimals) return MPAVS_U256_ERR_SYNTAX;
+        if (!muladd_small(&r, 10, (uint64_t)(*p - '0'))) return MPAVS_U256_ERR_OVERFLOW;
+        nd++;
+    }
+    if (!nd) return MPAVS_U256_ERR_SYNTAX;
+    for (size_t i = nfrac; i < decimals; i++)
+        if (!muladd_small(&r, 10, 0)) return MPAVS_U256_ERR_OVERFLOW;
+    *out = r;
+    return MPAVS_U256_OK;
+}
+
+int mpavs_u256_parse_fee(mpavs_u256 *out, const char *s) {
+    MPAVS_REQUIRE(out != NULL && s != NULL);
+    size_t n = strlen(s);
+    unsigned dec = 0;
+    if (n > 4 && !strncasecmp(s + n - 4, "gwei", 4)) n -= 4, dec = 9;
+    else if (n > 3 && !strncasecmp(s + n - 3, "wei", 3)) n -= 3;
+    char t[100];
+    if (n >= sizeof t) return MPAVS_U256_ERR_SYNTAX;
+    memcpy(t, s, n);
+    t[n] = 0;
+    return mpavs_u256_parse_units(out, t, dec);
 }
 
 int mpavs_u256_to_dec(char *out, size_t cap, const mpavs_u256 *a) {

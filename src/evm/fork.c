@@ -38,7 +38,11 @@ size_t mpavs_evm_max_blobs_per_tx(mpavs_evm_fork fork) {
 }
 
 void mpavs_evm_blob_base_fee(mpavs_u256 *fee, mpavs_evm_fork fork, uint64_t excess) {
-    uint64_t fraction = fork == MPAVS_EVM_CANCUN ? 3338477 : 5007716;
+    mpavs_evm_blob_base_fee_fraction(fee, fork == MPAVS_EVM_CANCUN ? 3338477 : 5007716, excess);
+}
+
+void mpavs_evm_blob_base_fee_fraction(mpavs_u256 *fee, uint64_t fraction, uint64_t excess) {
+    MPAVS_REQUIRE(fee != NULL && fraction > 0);
     /* e^178 > 2^256: beyond that the fee does not fit and saturates */
     if (excess / fraction >= 178) {
         for (int i = 0; i < 4; i++) fee->w[i] = UINT64_MAX;

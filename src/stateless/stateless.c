@@ -39,16 +39,21 @@ typedef struct {
     const char *name;
     uint64_t chain_id;
     uint64_t cancun, prague, osaka;
+    uint64_t bpo1, bpo2; /* 0: none */
     bool anvil;
 } preset;
 
-/* Activation times: the chains' genesis configs (cancunTime, pragueTime, osakaTime). */
+/* Activation times: the chains' genesis configs (cancunTime, pragueTime, osakaTime, bpo1Time,
+   bpo2Time). The BPO forks (EIP-7892) change only the blob schedule. */
 static const preset presets[] = {
-    {"mainnet", 1, 1710338135, 1746612311, 1764798551, false},
-    {"sepolia", 11155111, 1706655072, 1741159776, 1760427360, false},
-    {"hoodi", 560048, 0, 1742999832, 1761677592, false},
-    {"anvil", 31337, 0, 0, 0, true},
+    {"mainnet", 1, 1710338135, 1746612311, 1764798551, 1765290071, 1767747671, false},
+    {"sepolia", 11155111, 1706655072, 1741159776, 1760427360, 1761017184, 1761607008, false},
+    {"hoodi", 560048, 0, 1742999832, 1761677592, 1762365720, 1762955544, false},
+    {"anvil", 31337, 0, 0, 0, 0, 0, true},
 };
+
+/* The blob schedules of BPO1 and BPO2 (the chains' blobSchedule.bpo1 / .bpo2). */
+static const mpavs_chain_blob_params BPO1 = {10, 15, 8346193}, BPO2 = {14, 21, 11684671};
 
 static const char *const preset_names[] = {"mainnet", "sepolia", "hoodi", "anvil", NULL};
 
@@ -67,6 +72,8 @@ int mpavs_stateless_preset(mpavs_stateless_config *cfg, const char *name) {
         s.time[MPAVS_EVM_OSAKA] = p->osaka;
         memset(cfg, 0, sizeof *cfg);
         mpavs_blockexec_chain_init(&cfg->chain, p->chain_id, &s);
+        if (p->bpo1) cfg->chain.bpo[cfg->chain.nbpo++] = (mpavs_blockexec_bpo){p->bpo1, BPO1};
+        if (p->bpo2) cfg->chain.bpo[cfg->chain.nbpo++] = (mpavs_blockexec_bpo){p->bpo2, BPO2};
         if (p->anvil) {
             cfg->chain.flags = MPAVS_BLOCKEXEC_NO_TX_GAS_CAP | MPAVS_BLOCKEXEC_OPTIONAL_REQUEST_CONTRACTS |
                                MPAVS_BLOCKEXEC_EQUAL_TIMESTAMP;

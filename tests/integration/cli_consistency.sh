@@ -48,7 +48,7 @@ for prog in mpavs mpavs-prover mpavs-operator mpavs-aggregator; do
     [ $rc -eq 2 ] && ok "$prog unknown option exits 2" || ko "$prog unknown option exits $rc"
 done
 # the commands this project's help format already covers (man-style like the binaries)
-for sub in "devnet up"; do
+for sub in "devnet up" "state get" "state watch"; do
     help=$("$B/mpavs" $sub --help 2>/dev/null)
     rc=$?
     order=$(printf '%s\n' "$help" | grep -E '^(NAME|SYNOPSIS|DESCRIPTION|OPTIONS|EXIT STATUS)$' | tr '\n' ',')

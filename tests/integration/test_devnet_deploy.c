@@ -560,6 +560,131 @@ TEST(confirm_state) {
     CHECK(strstr(ops[0].c.error.message, "NoPermission") != NULL);
 }
 
+/* The CLI path of the build under test (BUILD=build/asan for the sanitizer run). */
+static void cli_bin(char *bin, size_t cap) {
+    const char *b = getenv("BUILD");
+    snprintf(bin, cap, "%s", harness_path(b && *b ? b : "build"));
+    strncat(bin, "/mpavs", cap - strlen(bin) - 1);
+    if (access(bin, X_OK) != 0) snprintf(bin, cap, "%s", harness_path("build/mpavs"));
+}
+
+/* Run cmd, its stdout into out (cap bytes, trailing newline kept). Returns the exit status (-1: not run). */
+static int run_out(const char *cmd, char *out, size_t cap) {
+    FILE *p = popen(cmd, "r");
+    if (!p) return -1;
+    size_t n = fread(out, 1, cap - 1, p);
+    out[n] = 0;
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* mpavs state get / watch read what confirm_state confirmed; cast reads the same views (the oracle). */
+TEST(state_cli) {
+    REQUIRE(deployed);
+    char bin[300], net[400], cmd[2048], out[8192], ref[4096], rc_addr[43], sm[43];
+    cli_bin(bin, sizeof bin);
+    REQUIRE(access(bin, X_OK) == 0);
+    mpavs_address_to_checksum(rc_addr, &D.registry_coordinator);
+    mpavs_address_to_checksum(sm, &D.service_manager);
+    snprintf(net, sizeof net, "--network custom --registry-coordinator %s --rpc-url %s", rc_addr, anvil.url);
+    const char *root = getenv("MPAVS_ROOT") ? getenv("MPAVS_ROOT") : ".";
+    static const char meta1[] = "{\"batch_id\":1,\"start_block\":10,\"end_block\":20}";
+    static const char meta3[] = "{\"batch_id\":3,\"start_block\":10,\"end_block\":20}";
+    static const char state[] = "{\"new_state_root\":\"0x01\"}";
+    char m1[200], m3[200], st[100];
+    snprintf(m1, sizeof m1, "%s", harness_hex((const unsigned char *)meta1, sizeof meta1 - 1));
+    snprintf(m3, sizeof m3, "%s", harness_hex((const unsigned char *)meta3, sizeof meta3 - 1));
+    snprintf(st, sizeof st, "%s", harness_hex((const unsigned char *)state, sizeof state - 1));
+
+    /* by metadata: every field equals what cast decodes from getConfirmedState */
+    snprintf(cmd, sizeof cmd, "'%s' state get %s --committee 3 --metadata 0x%s --json", bin, net, m1);
+    CHECK_EQ_INT(run_out(cmd, out, sizeof out), 0);
+    json_error_t je;
+    json_t *j = json_loads(out, 0, &je);
+    REQUIRE(j != NULL);
+    CHECK(json_is_true(json_object_get(j, "found")));
+    char want_state[120];
+    snprintf(want_state, sizeof want_state, "0x%s", st);
+    CHECK_STREQ(json_string_value(json_object_get(j, "state")), want_state);
+    char expect[4096];
+    snprintf(expect, sizeof expect, "(0x%s, %lld, %lld, %lld, %s)\n", st,
+             (long long)json_integer_value(json_object_get(j, "confirmed_block")),
+             (long long)json_integer_value(json_object_get(j, "task_id")),
+             (long long)json_integer_value(json_object_get(j, "reference_block")),
+             json_string_value(json_object_get(j, "sequence")));
+    json_decref(j);
+    snprintf(cmd, sizeof cmd, "'%s/.tools/bin/cast' call -r %s %s 'getConfirmedState(uint256,bytes)((bytes,uint32,"
+             "uint32,uint32,uint256))' 3 0x%s 2>/dev/null", root, anvil.url, sm, m1);
+    CHECK_EQ_INT(run_out(cmd, ref, sizeof ref), 0);
+    CHECK_STREQ(ref, expect);
+
+    /* the latest: batch 3, the last one confirmed (committee 3 is unordered here) */
+    snprintf(cmd, sizeof cmd, "'%s' state get %s --committee 3 --latest --json", bin, net);
+    CHECK_EQ_INT(run_out(cmd, out, sizeof out), 0);
+    j = json_loads(out, 0, &je);
+    REQUIRE(j != NULL);
+    uint8_t h3[32];
+    mpavs_keccak256(h3, (const uint8_t *)meta3, sizeof meta3 - 1);
+    char want_hash[67];
+    snprintf(want_hash, sizeof want_hash, "0x%s", harness_hex(h3, 32));
+    CHECK_STREQ(json_string_value(json_object_get(j, "metadata_hash")), want_hash);
+    json_decref(j);
+    snprintf(cmd, sizeof cmd, "'%s/.tools/bin/cast' call -r %s %s 'latestConfirmedState(uint256)(bytes32,(bytes,"
+             "uint32,uint32,uint32,uint256))' 3 2>/dev/null | head -1", root, anvil.url, sm);
+    CHECK_EQ_INT(run_out(cmd, ref, sizeof ref), 0);
+    snprintf(expect, sizeof expect, "%s\n", want_hash);
+    CHECK_STREQ(ref, expect);
+
+    /* the plain text form names the fields */
+    snprintf(cmd, sizeof cmd, "'%s' state get %s --committee 3 --metadata 0x%s", bin, net, m3);
+    CHECK_EQ_INT(run_out(cmd, out, sizeof out), 0);
+    CHECK(strstr(out, "committee 3\n") && strstr(out, "metadata_hash ") && strstr(out, "task_id ") &&
+          strstr(out, "confirmed_block "));
+
+    /* nothing confirmed: exit 1; a chain-state metadata nobody confirmed likewise */
+    snprintf(cmd, sizeof cmd, "'%s' state get %s --committee 3 --metadata 0x00 2>/dev/null", bin, net);
+    CHECK_EQ_INT(run_out(cmd, out, sizeof out), 1);
+    snprintf(cmd, sizeof cmd, "'%s' state get %s --committee 3 --chain-block 31338 5 --json 2>/dev/null", bin, net);
+    CHECK_EQ_INT(run_out(cmd, out, sizeof out), 1);
+    CHECK(strstr(out, "\"found\":false") != NULL);
+    /* usage errors: exit 2 */
+    snprintf(cmd, sizeof cmd, "'%s' state get %s --committee 3 --latest --metadata 0x00 2>/dev/null", bin, net);
+    CHECK_EQ_INT(run_out(cmd, out, sizeof out), 2);
+    snprintf(cmd, sizeof cmd, "'%s' state get %s 2>/dev/null", bin, net);
+    CHECK_EQ_INT(run_out(cmd, out, sizeof out), 2);
+
+    /* watch from block 0: the three confirmations of committee 3, in chain order, then stop */
+    snprintf(cmd, sizeof cmd, "timeout 30 '%s' state watch %s --committee 3 --from-block 0 --count 3 --json --interval 1",
+             bin, net);
+    CHECK_EQ_INT(run_out(cmd, out, sizeof out), 0);
+    const char *want_meta[3] = {"1", "2", "3"};
+    const char *line = out;
+    uint64_t last_block = 0;
+    for (int i = 0; i < 3; i++) {
+        const char *nl = strchr(line, '\n');
+        REQUIRE(nl != NULL);
+        char buf[4096];
+        size_t len = (size_t)(nl - line) < sizeof buf - 1 ? (size_t)(nl - line) : sizeof buf - 1;
+        memcpy(buf, line, len);
+        buf[len] = 0;
+        json_t *e = json_loads(buf, 0, &je);
+        REQUIRE(e != NULL);
+        char mm[sizeof meta1];
+        memcpy(mm, meta1, sizeof meta1);
+        mm[12] = want_meta[i][0];
+        char wm[200];
+        snprintf(wm, sizeof wm, "0x%s", harness_hex((const unsigned char *)mm, sizeof mm - 1));
+        CHECK_STREQ(json_string_value(json_object_get(e, "metadata")), wm);
+        CHECK_EQ_INT(json_integer_value(json_object_get(e, "committee")), 3);
+        uint64_t blk = (uint64_t)json_integer_value(json_object_get(e, "block"));
+        CHECK(blk > last_block);
+        last_block = blk;
+        json_decref(e);
+        line = nl + 1;
+    }
+    CHECK(*line == 0);
+}
+
 /* A stack with an MRENCLAVE allow-list: only that enclave's quotes are accepted. */
 TEST(enclave_allow_list) {
     REQUIRE(deployed && ops[0].registered);
@@ -793,6 +918,7 @@ int main(void) {
     RUN(liveness_proofs);
     RUN(liveness_rebinding_attack);
     RUN(confirm_state);
+    RUN(state_cli);
     RUN(enclave_allow_list);
     RUN(cli_deploy_and_register);
     if (getenv("MPAVS_DEVNET_GAS")) RUN(gas_table); /* ~45 s: 300 transactions */

@@ -34,20 +34,27 @@ static uint64_t seen_seq; /* confirmations already looked at */
 
 typedef struct {
     uint64_t seq, task_id, latency_ms, confirm_block;
+    char tx_hash[67];
     char signers[8][67], non_signers[8][67];
     size_t nsigners, nnon;
 } conf;
+
+/* A JSON-RPC call to url whose result is JSON (NULL on any error). */
+static json_t *call_json(const char *url, const char *method, const char *params) {
+    mpavs_error e = {0};
+    char *res = world_call(url, method, params, &e);
+    mpavs_error_clear(&e);
+    json_error_t je;
+    json_t *j = res ? json_loads(res, JSON_DECODE_ANY, &je) : NULL;
+    free(res);
+    return j;
+}
 
 /* Confirmations with seq > since (up to max). */
 static size_t confirmations(conf *out, size_t max, uint64_t since) {
     char params[64];
     snprintf(params, sizeof params, "[{\"since\":%llu}]", (unsigned long long)since);
-    mpavs_error e = {0};
-    char *res = world_call(W.agg_url, "mpavs_confirmations", params, &e);
-    mpavs_error_clear(&e);
-    json_error_t je;
-    json_t *a = res ? json_loads(res, 0, &je) : NULL;
-    free(res);
+    json_t *a = call_json(W.agg_url, "mpavs_confirmations", params);
     size_t n = 0, i;
     json_t *c;
     json_array_foreach(a, i, c) {
@@ -58,6 +65,8 @@ static size_t confirmations(conf *out, size_t max, uint64_t since) {
         x->task_id = (uint64_t)json_integer_value(json_object_get(c, "task_id"));
         x->latency_ms = (uint64_t)json_integer_value(json_object_get(c, "latency_ms"));
         x->confirm_block = (uint64_t)json_integer_value(json_object_get(c, "confirm_block"));
+        const char *th = json_string_value(json_object_get(c, "tx_hash"));
+        snprintf(x->tx_hash, sizeof x->tx_hash, "%s", th ? th : "");
         size_t k;
         json_t *s;
         json_array_foreach(json_object_get(c, "signers"), k, s) if (k < 8) snprintf(x->signers[x->nsigners++], 67, "%s",
@@ -112,12 +121,33 @@ static uint64_t l2_head(void) {
     return h;
 }
 
+/* Caps on the aggregator's confirmState transactions (below what it offers uncapped on anvil). */
+#define AGG_TX_CAPS ",\"Transactions\":{\"MaxFeePerGas\":\"2.000000003gwei\",\"MaxPriorityFeePerGas\":\"1000007wei\"}"
+#define CAP_FEE 2000000003ull
+#define CAP_TIP 1000007ull
+
+/* A mined transaction's fee fields (eth_getTransactionByHash). */
+static bool tx_fees(const char *hash, uint64_t *max_fee, uint64_t *max_tip) {
+    char params[96];
+    snprintf(params, sizeof params, "[\"%s\"]", hash);
+    json_t *t = call_json(W.avs.url, "eth_getTransactionByHash", params);
+    const char *f = json_string_value(json_object_get(t, "maxFeePerGas"));
+    const char *p = json_string_value(json_object_get(t, "maxPriorityFeePerGas"));
+    bool ok = f && p;
+    if (ok) {
+        *max_fee = strtoull(f, NULL, 16);
+        *max_tip = strtoull(p, NULL, 16);
+    }
+    json_decref(t);
+    return ok;
+}
+
 TEST(bring_up) {
     world_options o = {.operators = 4};
     REQUIRE(world_up(&W, &o));
     fprintf(stderr, "  world in %s\n", W.dir);
     for (size_t i = 0; i < 4; i++) REQUIRE(world_start_prover(&W, i, NULL, NULL));
-    REQUIRE(world_start_aggregator(&W, 67, 3, NULL));
+    REQUIRE(world_start_aggregator(&W, 67, 3, AGG_TX_CAPS));
     for (size_t i = 0; i < 4; i++) REQUIRE(world_start_operator(&W, i));
     up = true;
 }
@@ -137,6 +167,15 @@ TEST(confirms) {
                 (unsigned long long)c[i].latency_ms, c[i].nsigners);
     }
     for (size_t i = 1; i < n; i++) CHECK(c[i].task_id > c[i - 1].task_id);
+    /* the configured caps hold in the mined confirmState transactions */
+    for (size_t i = 0; i < n; i++) {
+        uint64_t fee = 0, tip = 0;
+        CHECK(tx_fees(c[i].tx_hash, &fee, &tip));
+        fprintf(stderr, "  tx %.10s… maxFeePerGas %llu maxPriorityFeePerGas %llu\n", c[i].tx_hash,
+                (unsigned long long)fee, (unsigned long long)tip);
+        CHECK(fee <= CAP_FEE && tip <= CAP_TIP);
+        CHECK(tip == CAP_TIP); /* anvil's suggested tip is larger: the cap is what bounds it */
+    }
     /* on chain: the StateConfirmed events say what the proven chain says */
     mpavs_contracts_confirmation *cs = NULL;
     size_t ncs = 0;
@@ -163,6 +202,41 @@ TEST(confirms) {
         CHECK(matched || i >= n);
     }
     mpavs_contracts_confirmations_free(cs, ncs);
+    /* mpavs_confirmations filters: by metadata (exactly that task, with its state), the latest of a type */
+    {
+        uint8_t meta[32];
+        mpavs_avs_chain_task_metadata(meta, 31338, c[0].task_id);
+        char params[160], mh[67];
+        REQUIRE(mpavs_hex_encode(mh, sizeof mh, meta, 32, true) == 0);
+        snprintf(params, sizeof params, "[{\"metadata\":\"%s\"}]", mh);
+        mpavs_error e = {0};
+        json_t *a = call_json(W.agg_url, "mpavs_confirmations", params);
+        CHECK_EQ_INT(json_array_size(a), 1);
+        json_t *x = json_array_get(a, 0);
+        CHECK_EQ_INT(json_integer_value(json_object_get(x, "task_id")), (long long)c[0].task_id);
+        CHECK_STREQ(json_string_value(json_object_get(x, "metadata")), mh);
+        const char *st = json_string_value(json_object_get(x, "state"));
+        mpavs_rpc_block b;
+        bool found = false;
+        char tag[24], want[131];
+        mpavs_rpc_tag_number(tag, c[0].task_id);
+        REQUIRE(mpavs_rpc_get_block_by_number(W.l2rpc, &b, &found, &e, tag) == 0 && found);
+        uint8_t both[64];
+        memcpy(both, b.hash, 32);
+        memcpy(both + 32, b.state_root, 32);
+        REQUIRE(mpavs_hex_encode(want, sizeof want, both, 64, true) == 0);
+        CHECK(st && !strcmp(st, want)); /* the state: the proven block's hash and state root */
+        mpavs_rpc_block_clear(&b);
+        json_decref(a);
+        a = call_json(W.agg_url, "mpavs_confirmations", "[{\"type\":3,\"latest\":true}]");
+        CHECK_EQ_INT(json_array_size(a), 1);
+        CHECK(json_integer_value(json_object_get(json_array_get(a, 0), "task_id")) >= (long long)c[n - 1].task_id);
+        json_decref(a);
+        char *res = world_call(W.agg_url, "mpavs_confirmations", "[{\"type\":9}]", &e);
+        CHECK(res == NULL && e.message && strstr(e.message, "type must be"));
+        free(res);
+        mpavs_error_clear(&e);
+    }
     /* no task confirmed twice */
     conf all[64];
     size_t na = confirmations(all, 64, 0);

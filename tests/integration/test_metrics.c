@@ -13,23 +13,34 @@
  *                    series (chain="avs"/"attestation"), the pushed families are merged (one
  *                    # TYPE each, a sample per operator), the confirmation latency is a histogram
  *                    in seconds
- *   hostile_push     aggregator_submitMetrics with colliding names, bad labels, duplicate
- *                    samples, negative counters and conflicting types: the exposition stays valid
+ *   hostile_push     aggregator_submitMetrics (signed by the operators' keys) with colliding
+ *                    names, bad labels, duplicate samples, negative counters and conflicting
+ *                    types: the exposition stays valid
+ *   push_authentication  only pushes signed by a registered operator's BLS key are kept: an
+ *                    unsigned, a wrongly signed, a replayed and an oversized push are refused and
+ *                    change nothing exported; a flood under many names keeps VmRSS bounded
  *   sighup_then_sigterm  SIGHUP is logged and ignored by the prover, the operator and the
  *                    aggregator (daemons/common/signals.h); SIGTERM then stops each with status 0
  *
  * About 60 s (deployment, attestation and one confirmation on 1-second blocks).
  */
 #include "harness.h"
+#include "loadgen.h"
 #include "world.h"
+
+#include "mpavs/avs.h"
+#include "mpavs/bls.h"
+#include "mpavs/hex.h"
 
 #include <curl/curl.h>
 #include <jansson.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static world W;
@@ -112,6 +123,76 @@ static char *agg_metrics(void) {
     char url[64];
     snprintf(url, sizeof url, "http://127.0.0.1:%d/metrics", W.agg_metrics_port);
     return http_get(url);
+}
+
+/* "<checksummed address of operator i>_v0.1.0", the name mpavs-operator pushes under. */
+static void op_name(char *out, size_t cap, size_t i) {
+    char cs[43];
+    mpavs_address_to_checksum(cs, &W.ops[i].addr);
+    snprintf(out, cap, "%s_v0.1.0", cs);
+}
+
+/* Strictly increasing unix seconds (each signed push of an operator must be newer than its last). */
+static uint64_t next_ts(void) {
+    static uint64_t last;
+    uint64_t t = (uint64_t)time(NULL) + 2; /* after the operators' own pushes of this second */
+    return last = t > last ? t : last + 1;
+}
+
+/*
+ * The params text [{name, metrics, timestamp, signature}] of a push of metrics (JSON text of the
+ * families) signed with the BLS key sk as mpavs-operator signs (docs/aggregator.md §4); sk NULL:
+ * the reference's unsigned [{name, metrics}]. malloc'd.
+ */
+static char *push_params(const char *name, const char *metrics, uint64_t ts, const uint8_t *sk) {
+    json_t *fams = json_loads(metrics, 0, NULL);
+    if (!fams) return NULL;
+    json_t *p = json_pack("{s:s,s:o}", "name", name, "metrics", fams);
+    if (sk) {
+        char *text = json_dumps(fams, JSON_COMPACT), hex[131] = "";
+        uint8_t digest[32], sb[64];
+        mpavs_avs_metrics_push_digest(digest, W.dep.chain_id, W.dep.registry_coordinator.bytes, name, strlen(name), ts,
+                                      (const uint8_t *)text, text ? strlen(text) : 0);
+        free(text);
+        mpavs_bn254_g1 sig;
+        if (mpavs_bls_sign(&sig, sk, digest) == MPAVS_BLS_OK) {
+            mpavs_bn254_g1_encode(sb, &sig);
+            if (mpavs_hex_encode(hex, sizeof hex, sb, 64, true)) hex[0] = 0;
+        }
+        json_object_set_new(p, "timestamp", json_integer((json_int_t)ts));
+        json_object_set_new(p, "signature", json_string(hex));
+    }
+    json_t *arr = json_pack("[o]", p);
+    char *out = arr ? json_dumps(arr, JSON_COMPACT) : NULL;
+    json_decref(arr);
+    return out;
+}
+
+/* Does hay contain the text of fmt, ...? */
+static bool has(const char *hay, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool has(const char *hay, const char *fmt, ...) {
+    char needle[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(needle, sizeof needle, fmt, ap);
+    va_end(ap);
+    return hay && strstr(hay, needle) != NULL;
+}
+
+/* The lines of an exposition with an operator label (the re-exported pushes), malloc'd. */
+static char *pushed_lines(const char *text) {
+    size_t n = text ? strlen(text) : 0, k = 0;
+    char *out = malloc(n + 1);
+    if (!out) return NULL;
+    for (const char *p = text; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p + 1) : strlen(p);
+        const char *op = strstr(p, "operator=\"");
+        if (op && op < p + len) memcpy(out + k, p, len), k += len;
+        p += len;
+    }
+    out[k] = 0;
+    return out;
 }
 
 TEST(checker_rejects) {
@@ -220,7 +301,7 @@ TEST(hostile_push) {
     static const char *const pushes[] = {
         /* a name the aggregator uses itself, a histogram type, bad names and labels, duplicates,
            a negative counter, an "le" label, too many labels, a help with a newline */
-        "[{\"name\":\"evil\",\"metrics\":["
+        "["
         "{\"name\":\"avs_aggregator_new_task_counter\",\"type\":0,\"metric\":[{\"label\":[],\"counter\":{\"value\":9}}]},"
         "{\"name\":\"avs_hist\",\"type\":4,\"metric\":[{\"label\":[],\"gauge\":{\"value\":1}}]},"
         "{\"name\":\"avs bad\",\"type\":1,\"metric\":[{\"label\":[],\"gauge\":{\"value\":1}}]},"
@@ -240,38 +321,172 @@ TEST(hostile_push) {
         "\"l\",\"value\":\"1\"},{\"name\":\"m\",\"value\":\"1\"},{\"name\":\"n\",\"value\":\"1\"},{\"name\":\"o\","
         "\"value\":\"1\"},{\"name\":\"p\",\"value\":\"1\"},{\"name\":\"r\",\"value\":\"1\"}],\"gauge\":{\"value\":1}}]},"
         "{\"name\":\"avs_conflict\",\"type\":1,\"metric\":[{\"label\":[],\"gauge\":{\"value\":1}}]},"
-        "{\"name\":\"avs_x_bucket\",\"type\":1,\"metric\":[{\"label\":[],\"gauge\":{\"value\":1}}]}]}]",
+        "{\"name\":\"avs_x_bucket\",\"type\":1,\"metric\":[{\"label\":[],\"gauge\":{\"value\":1}}]}]",
         /* the same family name with another type from a second operator, and a label "operator" */
-        "[{\"name\":\"evil2\",\"metrics\":["
+        "["
         "{\"name\":\"avs_conflict\",\"type\":0,\"metric\":[{\"label\":[],\"counter\":{\"value\":1}}]},"
         "{\"name\":\"avs_dup\",\"type\":1,\"metric\":[{\"label\":[{\"name\":\"a\",\"value\":\"1\"},"
-        "{\"name\":\"operator\",\"value\":\"evil\"}],\"gauge\":{\"value\":5}}]}]}]",
+        "{\"name\":\"operator\",\"value\":\"evil\"}],\"gauge\":{\"value\":5}}]}]",
     };
+    /* signed by the two operators' registered keys (an unsigned push is refused: push_authentication) */
+    char ev[80], ev2[80];
+    op_name(ev, sizeof ev, 0);
+    op_name(ev2, sizeof ev2, 1);
     for (size_t i = 0; i < 2; i++) {
         mpavs_error e = {0};
-        char *r = world_call(W.agg_url, "aggregator_submitMetrics", pushes[i], &e);
+        char *params = push_params(i ? ev2 : ev, pushes[i], (uint64_t)time(NULL) + 1, W.ops[i].bls);
+        char *r = params ? world_call(W.agg_url, "aggregator_submitMetrics", params, &e) : NULL;
         CHECK(r != NULL);
         if (!r) fprintf(stderr, "  push %zu: %s\n", i, e.message);
         free(r);
+        free(params);
         mpavs_error_clear(&e);
     }
     char *a = agg_metrics();
     REQUIRE(a);
     CHECK_EQ_INT(count(a, "# TYPE avs_aggregator_new_task_counter counter\n"), 1);
     CHECK(strstr(a, "avs_aggregator_new_task_counter{operator=") == NULL);
-    CHECK(strstr(a, "avs_dup{a=\"1\",operator=\"evil\"} 1\n") != NULL);
-    CHECK(strstr(a, "avs_dup{a=\"1\",operator=\"evil2\"} 5\n") != NULL); /* the pushed "operator" label is replaced */
-    CHECK(strstr(a, "avs_dup{q=\"x\\\"y\\\\z\\n\",operator=\"evil\"} 4\n") != NULL);
+    CHECK(has(a, "avs_dup{a=\"1\",operator=\"%s\"} 1\n", ev));
+    CHECK(has(a, "avs_dup{a=\"1\",operator=\"%s\"} 5\n", ev2)); /* the pushed "operator" label is replaced */
+    CHECK(has(a, "avs_dup{q=\"x\\\"y\\\\z\\n\",operator=\"%s\"} 4\n", ev));
     CHECK(strstr(a, "# HELP avs_dup two\\nlines\n") != NULL);
     CHECK(strstr(a, "# TYPE avs_conflict gauge\n") != NULL);
     CHECK(strstr(a, "avs_hist") == NULL); /* a histogram push is not re-exported */
     CHECK(strstr(a, "\navs_many") == NULL);                 /* more labels than the writer takes */
-    CHECK(strstr(a, "\navs_neg{operator=\"evil\"}") == NULL); /* a negative counter */
-    CHECK(strstr(a, "\navs_neg{le=\"1\",operator=\"evil\"} 1\n") != NULL); /* "le" is only reserved in histograms */
+    CHECK(!has(a, "\navs_neg{operator=\"%s\"}", ev)); /* a negative counter */
+    CHECK(has(a, "\navs_neg{le=\"1\",operator=\"%s\"} 1\n", ev)); /* "le" is only reserved in histograms */
     CHECK(strstr(a, "avs_x_bucket") == NULL);                /* named like a histogram's part */
-    CHECK(strstr(a, "avs_conflict{operator=\"evil2\"}") == NULL);
+    CHECK(!has(a, "avs_conflict{operator=\"%s\"}", ev2));
     CHECK_EQ_INT(prom_check(save("aggregator-hostile.prom", a)), 0);
     free(a);
+    CHECK(harness_proc_alive(&W.agg, NULL));
+}
+
+/* Families of n gauge samples, each label value pad characters long (JSON text, malloc'd). */
+static char *families_text(const char *family, size_t n, size_t pad) {
+    size_t cap = 200 + n * (pad + 80), k = 0;
+    char *s = malloc(cap);
+    if (!s) return NULL;
+    k += (size_t)snprintf(s + k, cap - k, "[{\"name\":\"%s\",\"help\":\"h\",\"type\":1,\"metric\":[", family);
+    for (size_t i = 0; i < n; i++)
+        k += (size_t)snprintf(s + k, cap - k, "%s{\"label\":[{\"name\":\"l\",\"value\":\"%0*zu\"}],\"gauge\":{\"value\":1}}",
+                              i ? "," : "", (int)pad, i);
+    snprintf(s + k, cap - k, "]}]");
+    return s;
+}
+
+/* Push params; returns 0 when accepted, else the JSON-RPC error code (message into msg). */
+static long push_code(const char *params, char *msg, size_t cap) {
+    mpavs_error e = {0};
+    char *r = params ? world_call(W.agg_url, "aggregator_submitMetrics", params, &e) : NULL;
+    long code = r ? 0 : e.rpc_code ? e.rpc_code : -1;
+    if (msg) snprintf(msg, cap, "%s", r ? "" : e.message);
+    free(r);
+    mpavs_error_clear(&e);
+    return code;
+}
+
+/*
+ * Item 3 of issue #17: only a push signed by a registered operator's BLS key is kept. Unsigned,
+ * signed by the other operator's key, signed by an unregistered key, replayed and oversized
+ * pushes are refused (-32020 / -32602) and change nothing exported; a flood of pushes under many
+ * names (unregistered addresses) and of pushes naming a registered operator with a stranger's key
+ * leaves the aggregator's resident memory bounded.
+ */
+TEST(push_authentication) {
+    REQUIRE(up);
+    char n0[80], msg[600];
+    op_name(n0, sizeof n0, 0);
+    const char *probe = "[{\"name\":\"avs_auth_probe\",\"help\":\"P.\",\"type\":1,\"metric\":[{\"label\":[],\"gauge\":{\"value\":7}}]}]";
+    const char *probe2 = "[{\"name\":\"avs_auth_probe\",\"help\":\"P.\",\"type\":1,\"metric\":[{\"label\":[],\"gauge\":{\"value\":8}}]}]";
+    char *good = push_params(n0, probe, next_ts(), W.ops[0].bls);
+    CHECK_EQ_INT(push_code(good, msg, sizeof msg), 0);
+    char *a = agg_metrics();
+    REQUIRE(a);
+    CHECK(has(a, "avs_auth_probe{operator=\"%s\"} 7\n", n0));
+    char *before = pushed_lines(a);
+    free(a);
+
+    uint8_t stranger[32];
+    REQUIRE(mpavs_bls_keygen(stranger) == MPAVS_BLS_OK);
+    char *big = families_text("avs_auth_probe", 1000, 60); /* ~90 KiB, ≤ 1024 samples */
+    struct {
+        const char *what;
+        char *params;
+        long code;
+        const char *word;
+    } bad[] = {
+        {"unsigned (a reference operator)", push_params(n0, probe2, 0, NULL), -32020, "unsigned"},
+        {"signed by the other operator's key", push_params(n0, probe2, next_ts(), W.ops[1].bls), -32020, "bad_signature"},
+        {"signed by an unregistered key", push_params(n0, probe2, next_ts(), stranger), -32020, "bad_signature"},
+        {"replayed", strdup(good), -32020, "replay"},
+        {"oversized", push_params(n0, big, next_ts(), W.ops[0].bls), -32602, "metrics larger than 65536 bytes"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        long code = push_code(bad[i].params, msg, sizeof msg);
+        fprintf(stderr, "  %s: %ld %s\n", bad[i].what, code, msg);
+        CHECK_EQ_INT(code, bad[i].code);
+        CHECK(strstr(msg, bad[i].word) != NULL);
+        free(bad[i].params);
+    }
+    free(big);
+    a = agg_metrics();
+    REQUIRE(a);
+    char *after = pushed_lines(a);
+    CHECK_STREQ(after, before); /* nothing refused changed the export */
+    CHECK(strstr(a, "mpavs_aggregator_metrics_push_refused_total{reason=\"unsigned\"} 1\n") != NULL);
+    CHECK(strstr(a, "mpavs_aggregator_metrics_push_refused_total{reason=\"bad_signature\"} 2\n") != NULL);
+    CHECK(strstr(a, "mpavs_aggregator_metrics_push_refused_total{reason=\"replay\"} 1\n") != NULL);
+    CHECK(strstr(a, "mpavs_aggregator_metrics_push_refused_total{reason=\"too_large\"} 1\n") != NULL);
+    free(a);
+    free(after);
+
+    /* the flood: 300 names (fresh addresses, each push signed by its own fresh key) with ~51 KB
+       of families, then 100 pushes naming operator 0 signed by a stranger (a pairing each) */
+    pid_t pid = W.agg.pid;
+    char *fam = families_text("avs_load", 900, 4);
+    REQUIRE(fam);
+    long rss0 = loadgen_rss_kb(pid);
+    long long t0 = harness_now_ms();
+    size_t unreg = 0, badsig = 0;
+    for (int i = 0; i < 300; i++) {
+        uint8_t sk[32], addr[20];
+        char hex[43], name[80];
+        REQUIRE(mpavs_bls_keygen(sk) == MPAVS_BLS_OK);
+        for (int b = 0; b < 20; b++) addr[b] = sk[b]; /* an address nobody registered */
+        if (mpavs_hex_encode(hex, sizeof hex, addr, 20, true)) hex[0] = 0;
+        snprintf(name, sizeof name, "%s_v0.1.0", hex);
+        char *p = push_params(name, fam, (uint64_t)time(NULL), sk);
+        unreg += push_code(p, msg, sizeof msg) == -32020 && strstr(msg, "not_registered");
+        free(p);
+    }
+    long long t1 = harness_now_ms();
+    uint64_t ts = next_ts(); /* newer than operator 0's last push: refused for the signature, not as a replay */
+    for (int i = 0; i < 100; i++) {
+        char *p = push_params(n0, fam, ts, stranger);
+        badsig += push_code(p, msg, sizeof msg) == -32020 && strstr(msg, "bad_signature");
+        free(p);
+    }
+    long long t2 = harness_now_ms();
+    long rss1 = loadgen_rss_kb(pid);
+    free(fam);
+    fprintf(stderr, "  flood: 300 unregistered names refused %zu (%lld ms), 100 bad signatures refused %zu (%lld ms); "
+                    "VmRSS %ld -> %ld KiB\n",
+            unreg, t1 - t0, badsig, t2 - t1, rss0, rss1);
+    CHECK_EQ_INT(unreg, 300);
+    CHECK_EQ_INT(badsig, 100);
+    const char *b = getenv("MPAVS_DAEMON_BUILD");
+    if (!(b && *b)) CHECK(rss1 - rss0 < 16 * 1024); /* sanitizer daemons keep freed memory in quarantine */
+    a = agg_metrics();
+    REQUIRE(a);
+    after = pushed_lines(a);
+    CHECK_STREQ(after, before);
+    CHECK(strstr(a, "mpavs_aggregator_metrics_push_operators 2\n") != NULL);
+    free(a);
+    free(after);
+    free(before);
+    free(good);
+    mpavs_wipe(stranger, 32);
     CHECK(harness_proc_alive(&W.agg, NULL));
 }
 
@@ -316,6 +531,7 @@ int main(void) {
     RUN(bring_up);
     RUN(daemons_conform);
     RUN(hostile_push);
+    RUN(push_authentication);
     RUN(sighup_then_sigterm);
     world_down(&W);
     return harness_summary();

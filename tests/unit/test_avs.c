@@ -2,6 +2,8 @@
 #include "harness.h"
 #include "mpavs/abi.h"
 #include "mpavs/avs.h"
+#include "mpavs/bls.h"
+#include "mpavs/hex.h"
 #include "mpavs/keccak.h"
 
 #include <stdlib.h>
@@ -123,10 +125,64 @@ TEST(poe_and_records) {
     CHECK_MEMEQ(out, want, 32);
 }
 
+/*
+ * The signed metrics push (aggregator_submitMetrics): a known answer computed with cast
+ * (keccak of from-utf8(domain) ‖ to-uint256(chainId) ‖ registryCoordinator ‖ to-uint256(ts) ‖
+ * keccak(from-utf8(name)) ‖ keccak(from-utf8(metrics))), then a BLS sign/verify round trip and
+ * every field tampered with.
+ */
+TEST(metrics_push_envelope) {
+    static const char NAME[] = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8_v0.1.0";
+    static const char METRICS[] = "[{\"name\":\"avs_x\",\"help\":\"h\",\"type\":1,\"metric\":[{\"label\":[],"
+                                  "\"gauge\":{\"value\":1.0}}]}]";
+    uint8_t rc[20], want[32], out[32];
+    REQUIRE(mpavs_hex_decode_exact(rc, 20, "5FbDB2315678afecb367f032d93F642f64180aa3") == MPAVS_HEX_OK);
+    REQUIRE(mpavs_hex_decode_exact(want, 32, "9faf7868908b08dba6618e888b064005040896deb78fe942555a66fd5c33c856") ==
+            MPAVS_HEX_OK);
+    const uint8_t *m = (const uint8_t *)METRICS;
+    size_t nl = strlen(NAME), ml = strlen(METRICS);
+    mpavs_avs_metrics_push_digest(out, 31337, rc, NAME, nl, 1764000000, m, ml);
+    CHECK_MEMEQ(out, want, 32);
+
+    uint8_t sk[32], other[32];
+    REQUIRE(mpavs_bls_keygen(sk) == MPAVS_BLS_OK && mpavs_bls_keygen(other) == MPAVS_BLS_OK);
+    mpavs_bn254_g2 pk, pk_other;
+    REQUIRE(mpavs_bls_pubkey_g2(&pk, sk) == MPAVS_BLS_OK && mpavs_bls_pubkey_g2(&pk_other, other) == MPAVS_BLS_OK);
+    mpavs_bn254_g1 sig;
+    REQUIRE(mpavs_bls_sign(&sig, sk, out) == MPAVS_BLS_OK);
+    bool ok = false;
+    CHECK(mpavs_bls_verify(&ok, &pk, out, &sig) == MPAVS_BLS_OK && ok);
+    CHECK(mpavs_bls_verify(&ok, &pk_other, out, &sig) == MPAVS_BLS_OK && !ok); /* another operator's key */
+    /* each field changed: another digest, the signature no longer verifies */
+    char name2[sizeof NAME];
+    memcpy(name2, NAME, sizeof NAME);
+    name2[nl - 1] = '1';
+    char metrics2[sizeof METRICS];
+    memcpy(metrics2, METRICS, sizeof METRICS);
+    metrics2[ml - 8] = '2'; /* value 1.0 -> 2.0 */
+    uint8_t rc2[20];
+    memcpy(rc2, rc, 20);
+    rc2[19] ^= 1;
+    uint8_t t[6][32];
+    mpavs_avs_metrics_push_digest(t[0], 31338, rc, NAME, nl, 1764000000, m, ml);
+    mpavs_avs_metrics_push_digest(t[1], 31337, rc2, NAME, nl, 1764000000, m, ml);
+    mpavs_avs_metrics_push_digest(t[2], 31337, rc, name2, nl, 1764000000, m, ml);
+    mpavs_avs_metrics_push_digest(t[3], 31337, rc, NAME, nl, 1764000001, m, ml);
+    mpavs_avs_metrics_push_digest(t[4], 31337, rc, NAME, nl, 1764000000, (const uint8_t *)metrics2, ml);
+    mpavs_avs_metrics_push_digest(t[5], 31337, rc, NAME, nl - 1, 1764000000, m, ml);
+    for (int i = 0; i < 6; i++) {
+        CHECK(memcmp(t[i], out, 32) != 0);
+        CHECK(mpavs_bls_verify(&ok, &pk, t[i], &sig) == MPAVS_BLS_OK && !ok);
+    }
+    mpavs_wipe(sk, 32);
+    mpavs_wipe(other, 32);
+}
+
 int main(void) {
     RUN(state_digest_vector);
     RUN(digest_matches_abi_encoder);
     RUN(report_data_vector);
     RUN(poe_and_records);
+    RUN(metrics_push_envelope);
     return harness_summary();
 }

@@ -16,6 +16,7 @@
 #include "mpavs/hex.h"
 #include "mpavs/keccak.h"
 #include "mpavs/rlp.h"
+#include "mpavs/stateless.h"
 #include "mpavs/tx.h"
 
 #include <inttypes.h>
@@ -559,6 +560,44 @@ TEST(names) {
     CHECK(strstr(mpavs_blockexec_strerror(12345), "unknown") != NULL);
 }
 
+/* EIP-7892: the mainnet preset's blob schedule moves at BPO1 and BPO2, never before Osaka. */
+TEST(bpo_blob_schedules) {
+    mpavs_stateless_config cfg;
+    REQUIRE(mpavs_stateless_preset(&cfg, "mainnet") == 0);
+    const mpavs_blockexec_chain *c = &cfg.chain;
+    REQUIRE(c->nbpo == 2);
+    const struct {
+        mpavs_evm_fork fork;
+        uint64_t time, target, max, fraction;
+    } cases[] = {
+        {MPAVS_EVM_PRAGUE, 1765290071, 6, 9, 5007716}, /* a BPO time without Osaka: Prague's */
+        {MPAVS_EVM_OSAKA, 1764798551, 6, 9, 5007716},  /* Osaka activation */
+        {MPAVS_EVM_OSAKA, 1765290070, 6, 9, 5007716},  /* a second before BPO1 */
+        {MPAVS_EVM_OSAKA, 1765290071, 10, 15, 8346193}, /* BPO1 */
+        {MPAVS_EVM_OSAKA, 1767747670, 10, 15, 8346193},
+        {MPAVS_EVM_OSAKA, 1767747671, 14, 21, 11684671}, /* BPO2 */
+        {MPAVS_EVM_OSAKA, 1796256000, 14, 21, 11684671}, /* 2026-12 */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        mpavs_chain_blob_params p;
+        mpavs_blockexec_blob_params(&p, c, cases[i].fork, cases[i].time);
+        CHECK_EQ_INT(p.target, cases[i].target);
+        CHECK_EQ_INT(p.max, cases[i].max);
+        CHECK_EQ_INT(p.update_fraction, cases[i].fraction);
+    }
+    REQUIRE(mpavs_stateless_preset(&cfg, "anvil") == 0);
+    CHECK_EQ_INT(cfg.chain.nbpo, 0);
+    /* the explicit-fraction fee agrees with the per-fork one, and BPO2's is lower for one excess */
+    mpavs_u256 a, b, f2;
+    mpavs_evm_blob_base_fee(&a, MPAVS_EVM_PRAGUE, 40000000);
+    mpavs_evm_blob_base_fee_fraction(&b, 5007716, 40000000);
+    CHECK(!memcmp(&a, &b, sizeof a));
+    mpavs_evm_blob_base_fee_fraction(&f2, 11684671, 40000000);
+    /* EIP-4844's fake_exponential(1, 40000000, fraction), run in Python: 2944 and 30 */
+    CHECK(a.w[0] == 2944 && a.w[1] == 0 && a.w[2] == 0 && a.w[3] == 0);
+    CHECK(f2.w[0] == 30 && f2.w[1] == 0 && f2.w[2] == 0 && f2.w[3] == 0);
+}
+
 int main(void) {
     RUN(fixture_blocks_accepted);
     RUN(altered_fields_refused_by_name);
@@ -568,5 +607,6 @@ int main(void) {
     RUN(prague_set_code_transaction);
     RUN(osaka_block_size_limit);
     RUN(names);
+    RUN(bpo_blob_schedules);
     return harness_summary();
 }

@@ -121,9 +121,66 @@ TEST(u256_roundtrip_random) {
     }
 }
 
+/* Amounts in units and fees per gas: the text an operator writes in a config or on the command line. */
+TEST(u256_units_and_fees) {
+    const struct {
+        const char *s;
+        unsigned dec;
+        int rc;
+        const char *dec_text;
+    } u[] = {
+        {"1.5", 9, MPAVS_U256_OK, "1500000000"},  {"0.000000001", 9, MPAVS_U256_OK, "1"},
+        {"32", 18, MPAVS_U256_OK, "32000000000000000000"}, {"7", 0, MPAVS_U256_OK, "7"},
+        {"1.", 9, MPAVS_U256_OK, "1000000000"},   {".5", 1, MPAVS_U256_OK, "5"},
+        {"0.0000000001", 9, MPAVS_U256_ERR_SYNTAX, NULL}, {"1.5", 0, MPAVS_U256_ERR_SYNTAX, NULL},
+        {"", 9, MPAVS_U256_ERR_SYNTAX, NULL},     {".", 9, MPAVS_U256_ERR_SYNTAX, NULL},
+        {"1.2.3", 9, MPAVS_U256_ERR_SYNTAX, NULL}, {"-1", 0, MPAVS_U256_ERR_SYNTAX, NULL},
+        {" 1", 0, MPAVS_U256_ERR_SYNTAX, NULL},   {"1e9", 0, MPAVS_U256_ERR_SYNTAX, NULL},
+        {"115792089237316195423570985008687907853269984665640564039457584007913129639935", 0, MPAVS_U256_OK,
+         "115792089237316195423570985008687907853269984665640564039457584007913129639935"},
+        {"115792089237316195423570985008687907853269984665640564039457584007913129639936", 0,
+         MPAVS_U256_ERR_OVERFLOW, NULL},
+        {"115792089237316195423570985008687907853269984665640564039458", 18, MPAVS_U256_ERR_OVERFLOW, NULL},
+        {"115792089237316195423570985008687907853269984665640564039457", 18, MPAVS_U256_OK,
+         "115792089237316195423570985008687907853269984665640564039457000000000000000000"},
+    };
+    for (size_t i = 0; i < sizeof u / sizeof u[0]; i++) {
+        mpavs_u256 v;
+        char t[80];
+        int rc = mpavs_u256_parse_units(&v, u[i].s, u[i].dec);
+        CHECK_EQ_INT(rc, u[i].rc);
+        if (rc == MPAVS_U256_OK && u[i].dec_text) {
+            REQUIRE(mpavs_u256_to_dec(t, sizeof t, &v) == MPAVS_U256_OK);
+            CHECK_STREQ(t, u[i].dec_text);
+        }
+    }
+    const struct {
+        const char *s;
+        int rc;
+        const char *wei;
+    } f[] = {
+        {"1500000000", MPAVS_U256_OK, "1500000000"}, {"1.5gwei", MPAVS_U256_OK, "1500000000"},
+        {"20GWei", MPAVS_U256_OK, "20000000000"},     {"7wei", MPAVS_U256_OK, "7"},
+        {"1.5wei", MPAVS_U256_ERR_SYNTAX, NULL},      {"gwei", MPAVS_U256_ERR_SYNTAX, NULL},
+        {"1 gwei", MPAVS_U256_ERR_SYNTAX, NULL},      {"0x10", MPAVS_U256_ERR_SYNTAX, NULL},
+        {"3eth", MPAVS_U256_ERR_SYNTAX, NULL},
+    };
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+        mpavs_u256 v;
+        char t[80];
+        int rc = mpavs_u256_parse_fee(&v, f[i].s);
+        CHECK_EQ_INT(rc, f[i].rc);
+        if (rc == MPAVS_U256_OK) {
+            REQUIRE(mpavs_u256_to_dec(t, sizeof t, &v) == MPAVS_U256_OK);
+            CHECK_STREQ(t, f[i].wei);
+        }
+    }
+}
+
 int main(void) {
     RUN(hex_codec);
     RUN(u256_parse_print);
+    RUN(u256_units_and_fees);
     RUN(u256_arith);
     RUN(u256_roundtrip_random);
     return harness_summary();

@@ -8,6 +8,7 @@
 #include "harness.h"
 
 #include "common/config_table.h"
+#include "common/txcaps.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -120,9 +121,52 @@ TEST(template_and_reference) {
     CHECK(dcf_find(&T, "server.nope") == NULL);
 }
 
+/* The shared Transactions section: caps parsed into the sender's options, bad values named. */
+static const dcf_field TXF[] = {DTX_CAPS_FIELDS};
+static const dcf_table TXT = {"mpavs-test", TXF, sizeof TXF / sizeof TXF[0]};
+
+TEST(transaction_caps) {
+    dconf c;
+    dtx_caps caps;
+    REQUIRE(load(&c, "{\"transactions\":{\"MaxFeePerGas\":\"1.5gwei\",\"MaxPriorityFeePerGas\":\"7wei\","
+                     "\"GasLimit\":300000,\"Legacy\":true}}"));
+    dcf_apply(&c, &TXT, NULL, 0);
+    dtx_caps_load(&caps, &c);
+    CHECK_EQ_INT(c.nerrors, 0);
+    mpavs_sender_options so = {.chain_id = 5};
+    dtx_caps_apply(&caps, &so);
+    CHECK(so.max_fee_cap.w[0] == 1500000000ull && so.max_fee_cap.w[1] == 0);
+    CHECK(so.max_priority_fee_cap.w[0] == 7 && so.gas_limit_cap == 300000 && so.legacy && so.chain_id == 5);
+    dconf_free(&c);
+    /* absent: no caps */
+    REQUIRE(load(&c, "{}"));
+    dcf_apply(&c, &TXT, NULL, 0);
+    dtx_caps_load(&caps, &c);
+    CHECK(c.nerrors == 0 && mpavs_u256_is_zero(&caps.max_fee) && mpavs_u256_is_zero(&caps.max_tip) &&
+          !caps.gas_limit && !caps.legacy);
+    dconf_free(&c);
+    /* every problem named */
+    REQUIRE(load(&c, "{\"Transactions\":{\"MaxFeePerGas\":\"1 gwei\",\"MaxPriorityFeePerGas\":\"0\","
+                     "\"GasLimit\":20000}}"));
+    dcf_apply(&c, &TXT, NULL, 0);
+    dtx_caps_load(&caps, &c);
+    CHECK_STREQ(c.errors, "Transactions.MaxFeePerGas: expected wei, or a number with a unit (\"50gwei\", "
+                          "\"1.5gwei\"), got \"1 gwei\"\n"
+                          "Transactions.MaxPriorityFeePerGas: a cap of zero can never be met (leave it empty for no "
+                          "cap)\n"
+                          "Transactions.GasLimit: 0 (no cap) or at least 21000\n");
+    dconf_free(&c);
+    REQUIRE(load(&c, "{\"Transactions\":{\"MaxFeePerGas\":\"1gwei\",\"MaxPriorityFeePerGas\":\"2gwei\"}}"));
+    dcf_apply(&c, &TXT, NULL, 0);
+    dtx_caps_load(&caps, &c);
+    CHECK_STREQ(c.errors, "Transactions.MaxPriorityFeePerGas: above MaxFeePerGas\n");
+    dconf_free(&c);
+}
+
 int main(void) {
     RUN(case_rule_and_unknown_keys);
     RUN(errors_once_per_field);
     RUN(template_and_reference);
+    RUN(transaction_caps);
     return harness_summary();
 }

@@ -2,7 +2,9 @@
  * Unit tests of daemons/common/jsonrpc_server.c's hardening (issue #17): the JSON value bound,
  * parked long polls (a pool of one thread serves 40 parked calls and still answers others; a
  * wake answers them at once; a deadline answers them without the handler's help; a stop answers
- * the rest) and the header deadline (a connection that never completes its headers is closed).
+ * the rest), the header deadline (a connection that never completes its headers is closed) and
+ * the unknown-method pre-scan (the same replies as the parser for valid JSON, the handler not
+ * called, no tree built).
  */
 #include "harness.h"
 
@@ -168,9 +170,68 @@ TEST(header_deadline) {
     drpc_stop(s);
 }
 
+static int listed_calls; /* __atomic */
+
+static json_t *listed(void *user, const char *method, json_t *params, drpc_error *err) {
+    __atomic_add_fetch(&listed_calls, 1, __ATOMIC_RELAXED);
+    if (!strcmp(method, "ping")) return json_string("pong");
+    return drpc_fail(err, DRPC_METHOD_NOT_FOUND, DRPC_METHOD_NOT_FOUND_FMT, method);
+}
+
+TEST(unknown_method_before_parse) {
+    static const char *const M[] = {"ping"};
+    drpc_options a = {.handler = listed, .methods = M, .nmethods = 1}, b = {.handler = listed};
+    static const struct {
+        const char *body;
+        bool scanned; /* answered by the pre-scan: the handler is not called */
+    } C[] = {
+        {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"nope\",\"params\":[]}", true},
+        {"{\"jsonrpc\":\"2.0\",\"id\":\"x\",\"method\":\"nope\"}", true},
+        {"{\"jsonrpc\":\"2.0\",\"method\":\"nope\",\"params\":[1]}", true}, /* a notification: no reply */
+        {"{\"jsonrpc\":\"2.0\",\"id\":null,\"method\":\"nope\",\"params\":{\"a\":[1,{\"b\":\"}\\\"]\"}]}}", true},
+        {"{\"id\":1.5,\"method\":\"nope\",\"jsonrpc\":\"2.0\"}", true},
+        {" \n{ \"jsonrpc\" : \"2.0\" , \"id\" : -3e2 , \"method\" : \"n\\u006fpe\" , \"params\" : null } \r\n", true},
+        {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":[]}", false},   /* listed */
+        {"{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"nope\"}", false},                 /* -32600 */
+        {"{\"jsonrpc\":\"2.0\",\"id\":[1],\"method\":\"nope\"}", false},               /* bad id */
+        {"{\"jsonrpc\":\"2.0\",\"id\":true,\"method\":\"nope\"}", false},              /* bad id */
+        {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"nope\",\"params\":5}", false},    /* -32602 */
+        {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"nope\",\"method\":\"ping\"}", false}, /* the last one wins */
+        {"{\"jsonrpc\":\"2.0\",\"id\":1,\"m\\u0065thod\":\"nope\"}", false},            /* an escaped key */
+        {"[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"nope\"}]", false},               /* a batch */
+        {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"\"}", false},                     /* -32600 */
+        {"{\"jsonrpc\":\"2.0\",\"id\":1}", false},
+        {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"nope\"} x", false},               /* -32700 */
+    };
+    for (size_t i = 0; i < sizeof C / sizeof C[0]; i++) {
+        char *ra = NULL, *rb = NULL;
+        int before = __atomic_load_n(&listed_calls, __ATOMIC_RELAXED);
+        int sa = drpc_handle_body(&a, C[i].body, strlen(C[i].body), &ra);
+        int mid = __atomic_load_n(&listed_calls, __ATOMIC_RELAXED);
+        int sb = drpc_handle_body(&b, C[i].body, strlen(C[i].body), &rb);
+        CHECK_EQ_INT(sa, sb);
+        CHECK_STREQ(ra ? ra : "(none)", rb ? rb : "(none)");
+        if (C[i].scanned) CHECK_EQ_INT(mid - before, 0);
+        if (i == 0) CHECK_STREQ(ra, "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32601,\"message\":\"the method nope does "
+                                    "not exist/is not available\"}}");
+        free(ra);
+        free(rb);
+    }
+    /* the body is not parsed: invalid JSON inside params is not seen (the parser says -32700) */
+    const char *bad = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"nope\",\"params\":[tru, {\"a\"}]}";
+    char *ra = NULL, *rb = NULL;
+    drpc_handle_body(&a, bad, strlen(bad), &ra);
+    drpc_handle_body(&b, bad, strlen(bad), &rb);
+    CHECK(ra && strstr(ra, "\"code\":-32601") && strstr(ra, "\"id\":7"));
+    CHECK(rb && strstr(rb, "\"code\":-32700"));
+    free(ra);
+    free(rb);
+}
+
 int main(void) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     RUN(json_nodes);
+    RUN(unknown_method_before_parse);
     RUN(parked_long_polls);
     RUN(header_deadline);
     curl_global_cleanup();
