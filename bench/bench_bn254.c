@@ -224,8 +224,8 @@ int main(void) {
     report("G1 mul (constant time, GLV)", g1m);
     report("G1 mul_var (GLV, 4-bit windows)", run(b_g1_mul_var, &x, 200));
     double g2m = run(b_g2_mul, &x, 60);
-    report("G2 mul (constant time, GLS)", g2m);
-    report("G2 mul_var (GLS, 4-bit windows)", run(b_g2_mul_var, &x, 60));
+    report("G2 mul (constant time, 4-dim GLS)", g2m);
+    report("G2 mul_var (4-dim GLS, wNAF5)", run(b_g2_mul_var, &x, 60));
     report("G2 decode (incl. psi subgroup check)", run(b_g2_decode, &x, 60));
     report("hashToG1", run(b_hash, &x, 500));
     report("BLS sign", run(b_sign, &x, 200));

@@ -53,7 +53,8 @@ contract EndToEndTest is Fixture, QuoteBuilder {
             );
             address prover = address(uint160(0xBEEF00 + i));
             bytes memory q = _quote(abi.encodePacked(bytes12(0), prover, keccak256(abi.encode(d))), _defaults(), bytes32(i));
-            tlv.submitLivenessProofV2(d, q);
+            // authorized by the operator's BLS key: sk * hashToG1(livenessAuthorizationDigest(d, prover))
+            tlv.submitLivenessProofV3(d, q, ops[i].pk2, BN254.scalar_mul(tlv.livenessAuthorizationMessageHash(d, prover), ops[i].sk));
             assertTrue(tlv.verifyLivenessProof(bytes32(ops[i].pk1.X), bytes32(ops[i].pk1.Y)), "live");
             assertTrue(tlv.verifyLivenessProofV2(bytes32(ops[i].pk1.X), bytes32(ops[i].pk1.Y), prover), "live v2");
             // prover key = operatorId

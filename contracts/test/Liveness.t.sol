@@ -11,6 +11,8 @@ import {TEELivenessVerifier} from "../src/avs/TEELivenessVerifier.sol";
 import {AttestationVerifier} from "../src/avs/AttestationVerifier.sol";
 import {SgxQuoteVerifier} from "../src/avs/SgxQuoteVerifier.sol";
 import {IAttestation} from "../src/interfaces/IAttestation.sol";
+import {BN254} from "../src/libraries/BN254.sol";
+import {G2} from "./G2.sol";
 
 interface IProxyOps {
     function upgradeToAndCall(address impl, bytes calldata data) external;
@@ -71,6 +73,79 @@ contract LivenessTest is QuoteBuilder {
 
     function submitExternal(ITEELivenessVerifier.ReportDataV2 memory d, bytes memory q) external {
         tlv.submitLivenessProofV2(d, q);
+    }
+
+    function submitV3External(
+        ITEELivenessVerifier.ReportDataV2 memory d,
+        bytes memory q,
+        BN254.G2Point memory pk2,
+        BN254.G1Point memory sig
+    ) external {
+        tlv.submitLivenessProofV3(d, q, pk2, sig);
+    }
+
+    /// @dev submitLivenessProofV3 reverts with `err` (arguments evaluated before the expectation is set).
+    function _refusedV3(
+        ITEELivenessVerifier.ReportDataV2 memory d,
+        bytes memory q,
+        BN254.G2Point memory pk2,
+        BN254.G1Point memory sig,
+        bytes memory err
+    ) internal {
+        vm.expectRevert(err);
+        this.submitV3External(d, q, pk2, sig);
+    }
+
+    /// @dev As _refusedV3 with k's authorization of prover address(1).
+    function _refusedFor(Key memory k, ITEELivenessVerifier.ReportDataV2 memory d, bytes memory q, bytes memory err)
+        internal
+    {
+        _refusedV3(d, q, k.pk2, _auth(k, d, address(1)), err);
+    }
+
+    function _invalid() internal pure returns (bytes memory) {
+        return abi.encodeWithSelector(ITEELivenessVerifier.InvalidLivenessAuthorization.selector);
+    }
+
+    /// @dev A BLS key: sk, sk*G1, sk*G2.
+    struct Key {
+        uint256 sk;
+        BN254.G1Point pk1;
+        BN254.G2Point pk2;
+    }
+
+    function _key(uint256 sk) internal view returns (Key memory k) {
+        k.sk = sk;
+        k.pk1 = BN254.scalar_mul(BN254.generatorG1(), sk);
+        k.pk2 = G2.mul(BN254.generatorG2(), sk);
+    }
+
+    function _dataFor(Key memory k, uint256 ref) internal view returns (ITEELivenessVerifier.ReportDataV2 memory) {
+        return _data(bytes32(k.pk1.X), bytes32(k.pk1.Y), ref);
+    }
+
+    /// @dev The authorization digest written out independently of the contract.
+    function _digest(uint256 chainId, address verifier, address prover, ITEELivenessVerifier.ReportDataV2 memory d)
+        internal
+        pure
+        returns (bytes32)
+    {
+        bytes32 tag = keccak256("MpavsLivenessAuthorization(uint256 chainId,address verifier,address prover,bytes32 reportDataHash)");
+        return keccak256(abi.encode(tag, chainId, verifier, prover, keccak256(abi.encode(d))));
+    }
+
+    /// @dev sk * hashToG1(digest) for this chain and tlv.
+    function _auth(Key memory k, ITEELivenessVerifier.ReportDataV2 memory d, address prover)
+        internal
+        view
+        returns (BN254.G1Point memory)
+    {
+        return BN254.scalar_mul(BN254.hashToG1(_digest(block.chainid, address(tlv), prover, d)), k.sk);
+    }
+
+    /// @dev A quote from enclave `prover` over d (nonce varies the quote bytes).
+    function _q(address prover, ITEELivenessVerifier.ReportDataV2 memory d, uint256 nonce) internal pure returns (bytes memory) {
+        return _quote(_reportData(prover, d), _defaults(), bytes32(nonce));
     }
 
     /// @dev upstream.md §3.5/§3.11: ProverAddrHash and the ReportDataV2 hash the quote must carry.
@@ -157,77 +232,183 @@ contract LivenessTest is QuoteBuilder {
     // ------------------------------------------------------------ liveness
 
     function test_liveness_happyPath() external {
-        bytes32 x = bytes32(uint256(11));
-        bytes32 y = bytes32(uint256(22));
+        Key memory k = _key(0xC0FFEE);
+        bytes32 x = bytes32(k.pk1.X);
+        bytes32 y = bytes32(k.pk1.Y);
         address prover = address(0x1234);
-        ITEELivenessVerifier.ReportDataV2 memory d = _data(x, y, block.number - 1);
-        bytes memory q = _quote(_reportData(prover, d), _defaults(), 0);
+        ITEELivenessVerifier.ReportDataV2 memory d = _dataFor(k, block.number - 1);
+        bytes memory q = _q(prover, d, 0);
+        BN254.G1Point memory sig = _auth(k, d, prover);
         assertTrue(!tlv.verifyLivenessProof(x, y), "not live before");
+        bytes32 key = keccak256(abi.encode(x, y));
         uint256 g = gasleft();
         vm.expectEmit(true, true, true, true, address(tlv));
-        emit ITEELivenessVerifier.LivenessProofSubmitted(
-            keccak256(abi.encode(x, y)), prover, x, y, keccak256(q), block.timestamp
-        );
-        tlv.submitLivenessProofV2(d, q);
-        emit log_named_uint("gas submitLivenessProofV2 (devnet verifier)", g - gasleft());
+        emit ITEELivenessVerifier.LivenessProofAuthorized(key, prover, _digest(block.chainid, address(tlv), prover, d));
+        vm.expectEmit(true, true, true, true, address(tlv));
+        emit ITEELivenessVerifier.LivenessProofSubmitted(key, prover, x, y, keccak256(q), block.timestamp);
+        tlv.submitLivenessProofV3(d, q, k.pk2, sig);
+        emit log_named_uint("gas submitLivenessProofV3 (devnet verifier)", g - gasleft());
         assertTrue(tlv.verifyLivenessProof(x, y), "live");
         assertTrue(tlv.verifyLivenessProofV2(x, y, prover), "live v2");
         assertTrue(!tlv.verifyLivenessProofV2(x, y, address(0x9999)), "wrong prover");
-        bytes32 key = keccak256(abi.encode(x, y));
         assertEq(tlv.attestedProverAddr(key), prover, "prover address");
         (, uint256 t) = tlv.attestedProvers(key);
         assertEq(t, block.timestamp, "time");
         assertTrue(tlv.attestedReports(keccak256(q)), "report marked used");
+        assertTrue(tlv.livenessAuthorizationUsed(_digest(block.chainid, address(tlv), prover, d)), "authorization used");
         vm.warp(block.timestamp + 3600);
         assertTrue(!tlv.verifyLivenessProof(x, y), "expired");
         // replayed report
         vm.warp(block.timestamp + 1);
-        vm.expectRevert(ITEELivenessVerifier.ReportAlreadyUsed.selector);
+        _refusedV3(d, q, k.pk2, sig, abi.encodeWithSelector(ITEELivenessVerifier.ReportAlreadyUsed.selector));
+    }
+
+    /// @dev The views clients use: the version (detection) and the message, against the independent formula.
+    function test_liveness_authorizationViews() external view {
+        assertEq(tlv.livenessAuthorizationVersion(), 1, "version");
+        Key memory k = _key(7);
+        ITEELivenessVerifier.ReportDataV2 memory d = _dataFor(k, block.number - 1);
+        bytes32 dg = _digest(block.chainid, address(tlv), address(0xAB), d);
+        assertEq(tlv.livenessAuthorizationDigest(d, address(0xAB)), dg, "digest");
+        BN254.G1Point memory h = tlv.livenessAuthorizationMessageHash(d, address(0xAB));
+        BN254.G1Point memory want = BN254.hashToG1(dg);
+        assertEq(h.X, want.X, "H.x");
+        assertEq(h.Y, want.Y, "H.y");
+        assertTrue(tlv.livenessAuthorizationDigest(d, address(0xAC)) != dg, "prover bound");
+    }
+
+    address internal constant VICTIM_PROVER = address(0x1111);
+    address internal constant ATTACKER_PROVER = address(0xBAD);
+
+    /// @dev Every way an attacker could try to bind victim's key to ATTACKER_PROVER with its quote aq over d.
+    function _rebindAttempts(
+        Key memory victim,
+        Key memory attacker,
+        ITEELivenessVerifier.ReportDataV2 memory d,
+        bytes memory aq
+    ) internal {
+        // 1. the unauthorized V2 path (today's attack): refused
+        vm.expectRevert(ITEELivenessVerifier.LivenessAuthorizationRequired.selector);
+        this.submitExternal(d, aq);
+        // 2. V3 signed by the attacker's key (with the attacker's G2 key)
+        _refusedV3(d, aq, attacker.pk2, _auth(attacker, d, ATTACKER_PROVER), _invalid());
+        // 3. V3 with the victim's G2 key and a signature by another key
+        _refusedV3(d, aq, victim.pk2, _auth(attacker, d, ATTACKER_PROVER), _invalid());
+        // 4. the victim's signature for its own prover, with the attacker's quote
+        _refusedV3(d, aq, victim.pk2, _auth(victim, d, VICTIM_PROVER), _invalid());
+        // 5. a victim signature for the attacker's prover made for another chain or another verifier
+        BN254.G1Point memory otherChain = BN254.scalar_mul(
+            BN254.hashToG1(_digest(block.chainid + 1, address(tlv), ATTACKER_PROVER, d)), victim.sk);
+        _refusedV3(d, aq, victim.pk2, otherChain, _invalid());
+        BN254.G1Point memory otherVerifier = BN254.scalar_mul(
+            BN254.hashToG1(_digest(block.chainid, address(0xC0DE), ATTACKER_PROVER, d)), victim.sk);
+        _refusedV3(d, aq, victim.pk2, otherVerifier, _invalid());
+        // 6. a signature over another ReportDataV2 (the previous reference block)
+        ITEELivenessVerifier.ReportDataV2 memory old = _dataFor(victim, block.number - 2);
+        _refusedV3(d, aq, victim.pk2, _auth(victim, old, ATTACKER_PROVER), _invalid());
+        // 7. G1 key and G2 key of different secrets: even a valid signature by the G1 key is refused
+        //    when the G2 key is another secret's (the gamma check)
+        _refusedV3(d, aq, attacker.pk2, _auth(victim, d, ATTACKER_PROVER), _invalid());
+        // 8. the zero key with zero signature and zero G2 key (the pairing equation holds trivially)
+        ITEELivenessVerifier.ReportDataV2 memory z = _data(bytes32(0), bytes32(0), block.number - 1);
+        _refusedV3(z, _q(ATTACKER_PROVER, z, 3), BN254.G2Point([uint256(0), 0], [uint256(0), 0]),
+            BN254.G1Point(0, 0), _invalid());
+        // 9. a G2 point off the curve: the pairing precompile fails, refused the same way
+        BN254.G2Point memory bad = BN254.G2Point(victim.pk2.X, [addmod(victim.pk2.Y[0], 1, BN254.FP_MODULUS), victim.pk2.Y[1]]);
+        _refusedV3(d, aq, bad, _auth(victim, d, VICTIM_PROVER), _invalid());
+
+    }
+
+    /// @dev Issue #17 item 1: an attacker re-binds a victim's key to the attacker's own enclave. Every form
+    ///      of the attack is refused and the victim stays live with its own prover.
+    function test_liveness_rebindingAttackRefused() external {
+        Key memory victim = _key(0x51C71E);
+        Key memory attacker = _key(0xA77AC4);
+        bytes32 vx = bytes32(victim.pk1.X);
+        bytes32 vy = bytes32(victim.pk1.Y);
+        ITEELivenessVerifier.ReportDataV2 memory d = _dataFor(victim, block.number - 1);
+        BN254.G1Point memory vsig = _auth(victim, d, VICTIM_PROVER);
+        tlv.submitLivenessProofV3(d, _q(VICTIM_PROVER, d, 1), victim.pk2, vsig);
+        assertTrue(tlv.verifyLivenessProofV2(vx, vy, VICTIM_PROVER), "victim live");
+        vm.roll(block.number + 1);
+        d = _dataFor(victim, block.number - 1);
+        bytes memory aq = _q(ATTACKER_PROVER, d, 2); // the attacker's enclave attests the victim's key
+
+        _rebindAttempts(victim, attacker, d, aq);
+
+        assertTrue(tlv.verifyLivenessProofV2(vx, vy, VICTIM_PROVER), "victim still live with its prover");
+        assertTrue(!tlv.verifyLivenessProofV2(vx, vy, ATTACKER_PROVER), "never bound to the attacker");
+        assertEq(tlv.attestedProverAddr(keccak256(abi.encode(vx, vy))), VICTIM_PROVER, "binding unchanged");
+
+        // the owner of the key may move it to another prover (signed for that prover)
+        address newProver = address(0x2222);
+        tlv.submitLivenessProofV3(d, _q(newProver, d, 4), victim.pk2, _auth(victim, d, newProver));
+        assertTrue(tlv.verifyLivenessProofV2(vx, vy, newProver), "moved by its owner");
+    }
+
+    /// @dev An accepted authorization cannot be used again, even with a fresh quote from the same enclave.
+    function test_liveness_authorizationReplayRefused() external {
+        Key memory k = _key(0xAB12);
+        address prover = address(0x3333);
+        ITEELivenessVerifier.ReportDataV2 memory d = _dataFor(k, block.number - 1);
+        BN254.G1Point memory sig = _auth(k, d, prover);
+        tlv.submitLivenessProofV3(d, _q(prover, d, 1), k.pk2, sig);
+        bytes memory q2 = _q(prover, d, 2);
+        _refusedV3(d, q2, k.pk2, sig, abi.encodeWithSelector(ITEELivenessVerifier.LivenessAuthorizationAlreadyUsed.selector));
+        // a new reference block needs a new signature
+        vm.roll(block.number + 1);
+        ITEELivenessVerifier.ReportDataV2 memory d2 = _dataFor(k, block.number - 1);
+        _refusedV3(d2, _q(prover, d2, 3), k.pk2, sig, _invalid());
+        tlv.submitLivenessProofV3(d2, _q(prover, d2, 3), k.pk2, _auth(k, d2, prover));
+    }
+
+    /// @dev V2 is refused for a key that was never bound too (no unauthorized first binding either).
+    function test_liveness_v2RefusedForNewKey() external {
+        Key memory k = _key(0x5EED);
+        ITEELivenessVerifier.ReportDataV2 memory d = _dataFor(k, block.number - 1);
+        bytes memory q = _q(address(0x4444), d, 0);
+        vm.expectRevert(ITEELivenessVerifier.LivenessAuthorizationRequired.selector);
         this.submitExternal(d, q);
+        assertTrue(!tlv.verifyLivenessProof(bytes32(k.pk1.X), bytes32(k.pk1.Y)), "not live");
     }
 
     function test_liveness_reverts() external {
-        bytes32 x = bytes32(uint256(11));
-        bytes32 y = bytes32(uint256(22));
-        ITEELivenessVerifier.ReportDataV2 memory d = _data(x, y, block.number - 1);
+        Key memory k = _key(0xBEEF);
+        ITEELivenessVerifier.ReportDataV2 memory d = _dataFor(k, block.number - 1);
         bytes memory q = _quote(_reportData(address(1), d), _defaults(), 0);
-        // report data mismatch: quote attests other data
-        ITEELivenessVerifier.ReportDataV2 memory other = _data(x, bytes32(uint256(23)), block.number - 1);
-        bytes memory rd = _reportData(address(1), d);
-        vm.expectRevert(abi.encodeWithSelector(ITEELivenessVerifier.REPORT_DATA_MISMATCH.selector, rd));
-        this.submitExternal(other, q);
-        // stale reference block
-        ITEELivenessVerifier.ReportDataV2 memory old = _data(x, y, block.number - 20);
-        bytes memory qOld = _quote(_reportData(address(1), old), _defaults(), 0);
-        vm.expectRevert(ITEELivenessVerifier.BlockNumberOutOfDate.selector);
-        this.submitExternal(old, qOld);
-        // future reference block
-        ITEELivenessVerifier.ReportDataV2 memory fut = _data(x, y, block.number);
-        vm.expectRevert(ITEELivenessVerifier.InvalidBlockNumber.selector);
-        this.submitExternal(fut, q);
-        // wrong reference block hash
-        ITEELivenessVerifier.ReportDataV2 memory wrongHash = _data(x, y, block.number - 2);
-        wrongHash.referenceBlockHash = keccak256("nope");
-        vm.expectRevert(ITEELivenessVerifier.BlockNumberMismatch.selector);
-        this.submitExternal(wrongHash, q);
-        // debug enclave
-        QuoteOpts memory o = _defaults();
-        o.attributes = 0x07;
-        bytes memory qDebug = _quote(_reportData(address(1), d), o, 0);
-        vm.expectRevert(AttestationVerifier.DEBUG_ENCLAVE_NOT_ALLOWED.selector);
-        this.submitExternal(d, qDebug);
-        // unknown PCK key
-        o = _defaults();
-        o.pckKey = 0xBAD;
-        bytes memory qUnknown = _quote(_reportData(address(1), d), o, 0);
-        vm.expectRevert(AttestationVerifier.INVALID_REPORT.selector);
-        this.submitExternal(d, qUnknown);
+        {
+            // report data mismatch: quote attests other data
+            ITEELivenessVerifier.ReportDataV2 memory other = _data(bytes32(k.pk1.X), bytes32(uint256(23)), block.number - 1);
+            bytes memory rd = _reportData(address(1), d);
+            _refusedFor(k, other, q, abi.encodeWithSelector(ITEELivenessVerifier.REPORT_DATA_MISMATCH.selector, rd));
+            // stale reference block
+            ITEELivenessVerifier.ReportDataV2 memory old = _dataFor(k, block.number - 20);
+            bytes memory qOld = _quote(_reportData(address(1), old), _defaults(), 0);
+            _refusedFor(k, old, qOld, abi.encodeWithSelector(ITEELivenessVerifier.BlockNumberOutOfDate.selector));
+            // future reference block
+            ITEELivenessVerifier.ReportDataV2 memory fut = _dataFor(k, block.number);
+            _refusedFor(k, fut, q, abi.encodeWithSelector(ITEELivenessVerifier.InvalidBlockNumber.selector));
+            // wrong reference block hash
+            ITEELivenessVerifier.ReportDataV2 memory wrongHash = _dataFor(k, block.number - 2);
+            wrongHash.referenceBlockHash = keccak256("nope");
+            _refusedFor(k, wrongHash, q, abi.encodeWithSelector(ITEELivenessVerifier.BlockNumberMismatch.selector));
+            // debug enclave
+            QuoteOpts memory o = _defaults();
+            o.attributes = 0x07;
+            bytes memory qDebug = _quote(_reportData(address(1), d), o, 0);
+            _refusedFor(k, d, qDebug, abi.encodeWithSelector(AttestationVerifier.DEBUG_ENCLAVE_NOT_ALLOWED.selector));
+            // unknown PCK key
+            o = _defaults();
+            o.pckKey = 0xBAD;
+            bytes memory qUnknown = _quote(_reportData(address(1), d), o, 0);
+            _refusedFor(k, d, qUnknown, abi.encodeWithSelector(AttestationVerifier.INVALID_REPORT.selector));
+        }
         // enclave not on the allow-list
         av.setMrEnclave(MRENCLAVE, false);
-        vm.expectRevert(AttestationVerifier.ENCLAVE_NOT_ALLOWED.selector);
-        this.submitExternal(d, q);
+        _refusedFor(k, d, q, abi.encodeWithSelector(AttestationVerifier.ENCLAVE_NOT_ALLOWED.selector));
         av.setMrSigner(MRSIGNER, true);
-        this.submitExternal(d, q); // allowed by MRSIGNER instead
+        BN254.G1Point memory sig = _auth(k, d, address(1));
+        this.submitV3External(d, q, k.pk2, sig); // allowed by MRSIGNER instead
         // owner setters
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, address(0xdead)));
         vm.prank(address(0xdead));

@@ -172,6 +172,14 @@ contract SelectorsTest is TestBase {
         _eq(T(address(0)).attestedReports.selector, 0x74e1a553, "attestedReports");
         _eq(T(address(0)).attestValiditySeconds.selector, 0x95aa79ca, "attestValiditySeconds");
         _eq(T(address(0)).maxBlockNumberDiff.selector, 0xfeb1cb80, "maxBlockNumberDiff");
+        // ours (issue #17 item 1): the signatures the C library encodes (src/contracts/contracts_internal.h)
+        _eq(T(address(0)).submitLivenessProofV3.selector, bytes4(keccak256(
+            "submitLivenessProofV3(((bytes32,bytes32),uint256,bytes32,bytes32),bytes,(uint256[2],uint256[2]),(uint256,uint256))")),
+            "submitLivenessProofV3");
+        _eq(T(address(0)).livenessAuthorizationVersion.selector, bytes4(keccak256("livenessAuthorizationVersion()")),
+            "livenessAuthorizationVersion");
+        _eq(T(address(0)).livenessAuthorizationDigest.selector, bytes4(keccak256(
+            "livenessAuthorizationDigest(((bytes32,bytes32),uint256,bytes32,bytes32),address)")), "livenessAuthorizationDigest");
         _eq(IT.INVALID_REPORT.selector, 0xb0c0fe51, "INVALID_REPORT");
         _eq(IT.INVALID_REPORT_DATA.selector, 0xd0e356d5, "INVALID_REPORT_DATA");
         _eq(IT.REPORT_DATA_MISMATCH.selector, 0x50bb84ec, "REPORT_DATA_MISMATCH");

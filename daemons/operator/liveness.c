@@ -5,8 +5,11 @@
  * is unknown or a re-check was requested; read verifyLivenessProofV2(x, y, enclave),
  * attestedProvers(operatorId).time and attestValiditySeconds; when not live or within the
  * renewal margin of expiry, build ReportDataV2 on the parent of the attestation chain's head,
- * get a quote over 0^32 ‖ dataHash, check that its REPORTDATA carries dataHash, and send
- * submitLivenessProofV2 with the attestation key (library sender: nonce, fees, receipt).
+ * get a quote over 0^32 ‖ dataHash, check that its REPORTDATA carries dataHash, and send it with
+ * the attestation key (library sender: nonce, fees, receipt): submitLivenessProofV3, signed by the
+ * operator's BLS key for the quote's enclave address, where the verifier has it (this project's;
+ * detected once per verifier with livenessAuthorizationVersion(), a revert meaning Automata's
+ * deployed verifiers), else submitLivenessProofV2.
  * Renewal margin = max(validity/10, 300 s), at most validity/3 (short devnet validities).
  * Errors back off exponentially (1 s … 5 min, jittered); between cycles the proof is
  * re-verified every 30 s (one eth_call).
@@ -32,8 +35,10 @@ typedef struct {
     mpavs_rpc *rpc;
     mpavs_sender *sender;
     mpavs_contracts_ctx ctx;
-    mpavs_contracts_deployment dep; /* only tee_liveness_verifier is used */
+    mpavs_contracts_deployment dep; /* only tee_liveness_verifier and chain_id are used */
     int64_t last_low_warn;
+    bool auth_known;       /* auth_version was read from this verifier */
+    uint64_t auth_version; /* 0: V2 only (reference verifier); >= 1: submitLivenessProofV3 */
 } live;
 
 static double mono_ms(void) {
@@ -222,19 +227,48 @@ static bool read_chain(live *L, bool *valid, uint64_t *t, uint64_t *validity, ch
     return true;
 }
 
+/* The submission form of the verifier, read once (livenessAuthorizationVersion). */
+static bool detect_form(live *L, char *msg, size_t cap) {
+    if (L->auth_known) return true;
+    op *o = L->o;
+    double t0 = mono_ms();
+    int r = mpavs_contracts_liveness_auth_version(&L->ctx, &L->dep, &L->auth_version);
+    op_rpc_observe(o, "eth_call", 1, (mono_ms() - t0) / 1e3, r == 0);
+    if (r) {
+        snprintf(msg, cap, "attestation chain: %s", L->ctx.error.message);
+        return false;
+    }
+    L->auth_known = true;
+    char cs[43];
+    mpavs_address_to_checksum(cs, &o->cfg.liveness_verifier);
+    dlog(DLOG_INFO, "liveness_form", "verifier=%s authorization_version=%" PRIu64 " submit=%s", cs, L->auth_version,
+         L->auth_version >= MPAVS_CONTRACTS_LIVENESS_AUTH_V1 ? "submitLivenessProofV3" : "submitLivenessProofV2");
+    return true;
+}
+
 static bool submit(live *L, const mpavs_contracts_report_data *data, const uint8_t *quote, size_t qlen, char *msg,
                    size_t cap) {
     op *o = L->o;
+    if (!detect_form(L, msg, cap)) return false;
+    mpavs_address enclave;
+    pthread_mutex_lock(&o->lock);
+    enclave = o->enclave; /* learned from this quote's REPORTDATA by get_quote */
+    pthread_mutex_unlock(&o->lock);
+    const char *fn = L->auth_version >= MPAVS_CONTRACTS_LIVENESS_AUTH_V1 ? "submitLivenessProofV3"
+                                                                         : "submitLivenessProofV2";
     mpavs_u256 before = {{0}}, after = {{0}};
     bool have_before = balance(L, &before);
     double t0 = mono_ms();
-    int r = mpavs_contracts_submit_liveness(&L->ctx, &L->dep, data, quote, qlen);
+    int r = mpavs_contracts_submit_liveness_auto(&L->ctx, &L->dep, L->auth_version, data, quote, qlen, &enclave,
+                                                 o->bls_sk);
     op_rpc_observe(o, "eth_sendRawTransaction", 1, (mono_ms() - t0) / 1e3, r != MPAVS_CONTRACTS_ERR_RPC);
     if (r) {
         char cs[43];
         mpavs_address_to_checksum(cs, &o->att_addr);
-        snprintf(msg, cap, "submitLivenessProofV2 failed: %s (account %s, balance %.6f ETH)", L->ctx.error.message, cs,
+        snprintf(msg, cap, "%s failed: %s (account %s, balance %.6f ETH)", fn, L->ctx.error.message, cs,
                  have_before ? wei_to_eth(&before) : -1.0);
+        /* the verifier was upgraded to the authorized form since it was read: read it again */
+        if (strstr(L->ctx.error.message, "LivenessAuthorizationRequired")) L->auth_known = false;
         return false;
     }
     if (have_before && balance(L, &after)) {
@@ -248,8 +282,8 @@ static bool submit(live *L, const mpavs_contracts_report_data *data, const uint8
     pthread_mutex_lock(&o->lock);
     o->liveness_submits++;
     pthread_mutex_unlock(&o->lock);
-    dlog(DLOG_INFO, "liveness_submitted", "reference_block=%" PRIu64 " gas_used=%" PRIu64 " quote_bytes=%zu",
-         data->reference_block_number, L->ctx.gas_used, qlen);
+    dlog(DLOG_INFO, "liveness_submitted", "call=%s reference_block=%" PRIu64 " gas_used=%" PRIu64 " quote_bytes=%zu",
+         fn, data->reference_block_number, L->ctx.gas_used, qlen);
     return true;
 }
 
@@ -276,7 +310,7 @@ static bool cycle(live *L, int64_t *wake_at, char *msg, size_t cap) {
         if (!quote && !fresh_quote(L, &data, &quote, &qlen, msg, cap)) goto out;
         if (!submit(L, &data, quote, qlen, msg, cap) || !read_chain(L, &valid, &t, &validity, msg, cap)) goto out;
         if (!valid) {
-            snprintf(msg, cap, "submitLivenessProofV2 was mined but verifyLivenessProofV2 still says false");
+            snprintf(msg, cap, "the liveness proof was mined but verifyLivenessProofV2 still says false");
             goto out;
         }
         expiry = (int64_t)(t + validity);
@@ -322,6 +356,7 @@ void *op_liveness_thread(void *arg) {
     L.o = o;
     L.rpc = op_chain_client(o->cfg.att_rpc_url);
     L.dep.tee_liveness_verifier = o->cfg.liveness_verifier;
+    L.dep.chain_id = o->att_chain_id; /* the authorization digest binds the attestation chain */
     unsigned attempt = 0;
     char msg[900];
     while (!drt_stopped(o->stop) && L.rpc) {

@@ -153,7 +153,11 @@ MPAVS_API void mpavs_contracts_liveness_report_data(uint8_t out[64], const mpavs
  * upstream operator does). Returns OK or ERR_RPC.
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_reference_block(mpavs_contracts_ctx *c, mpavs_contracts_report_data *data);
-/** TEELivenessVerifier.submitLivenessProofV2(data, quote) from the sender. */
+/**
+ * TEELivenessVerifier.submitLivenessProofV2(data, quote) from the sender: the only submission of
+ * Automata's deployed verifiers (anyone may bind any key there). This project's verifier refuses
+ * it (LivenessAuthorizationRequired): use mpavs_contracts_submit_liveness_auto or _authorized.
+ */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_submit_liveness(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
                                                                 const mpavs_contracts_report_data *data,
                                                                 const uint8_t *quote, size_t len);
@@ -161,6 +165,60 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_submit_liveness(mpavs_contracts_
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_liveness_valid(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
                                                                bool *ok, const uint8_t pubkey_g1[64],
                                                                const mpavs_address *prover);
+
+/*
+ * Authorized liveness (issue #17 item 1). With V2 anyone can submit a quote from their own enclave
+ * naming another operator's key and so re-bind that key to their prover. submitLivenessProofV3
+ * takes, besides data and quote, the key's G2 public key and a BLS signature by the key over
+ *   digest = keccak256(abi.encode(keccak256("MpavsLivenessAuthorization(uint256 chainId,address
+ *            verifier,address prover,bytes32 reportDataHash)"), chainId, verifier, prover,
+ *            keccak256(abi.encode(data))))
+ * hashed to G1 as BN254.hashToG1, checked with BLSApkRegistry's G1/G2 possession equation.
+ */
+
+/** The liveness authorization version livenessAuthorizationVersion() reports; 0 = V2 only (reference). */
+#define MPAVS_CONTRACTS_LIVENESS_AUTH_V1 1
+
+/**
+ * The authorization digest above for chain_id, the verifier (proxy) address, the prover (enclave)
+ * address of the quote's REPORTDATA and data. Out: out (32 bytes).
+ */
+MPAVS_API void mpavs_contracts_liveness_auth_digest(uint8_t out[32], uint64_t chain_id, const mpavs_address *verifier,
+                                                    const mpavs_address *prover,
+                                                    const mpavs_contracts_report_data *data);
+
+/**
+ * Which submission d->tee_liveness_verifier has: eth_call livenessAuthorizationVersion(). A revert
+ * (Automata's verifiers have no such function) or a return shorter than one word (no code) gives
+ * *version = 0 (V2 only); otherwise the returned word (1: submitLivenessProofV3). Out: *version.
+ * Returns OK, or ERR_RPC when the node could not answer (*version unchanged: ask again later).
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_liveness_auth_version(mpavs_contracts_ctx *c,
+                                                                      const mpavs_contracts_deployment *d,
+                                                                      uint64_t *version);
+
+/**
+ * TEELivenessVerifier.submitLivenessProofV3(data, quote, pkG2, sig) from the sender, with
+ * sig = bls_sk * hashToG1(mpavs_contracts_liveness_auth_digest(d->chain_id,
+ * d->tee_liveness_verifier, prover, data)) and pkG2 = bls_sk * G2 (constant time in bls_sk; the
+ * signature is checked locally before sending and the scratch wiped). prover must be the enclave
+ * address of the quote's REPORTDATA [12..32). In: d->chain_id (non-zero).
+ * Returns OK, ERR_ARG (chain id 0, or bls_sk's G1 key is not data->pubkey_g1), ERR_CRYPTO (invalid
+ * secret key) or a send error (ERR_REVERTED with the decoded reason, ERR_SEND, ERR_RPC, ERR_NOMEM).
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_submit_liveness_authorized(
+    mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, const mpavs_contracts_report_data *data,
+    const uint8_t *quote, size_t len, const mpavs_address *prover, const uint8_t bls_sk[32]);
+
+/**
+ * Submit through the form `version` names (from mpavs_contracts_liveness_auth_version):
+ * >= MPAVS_CONTRACTS_LIVENESS_AUTH_V1 → mpavs_contracts_submit_liveness_authorized, 0 →
+ * mpavs_contracts_submit_liveness (a reference verifier). Same returns as those.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_submit_liveness_auto(
+    mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, uint64_t version,
+    const mpavs_contracts_report_data *data, const uint8_t *quote, size_t len, const mpavs_address *prover,
+    const uint8_t bls_sk[32]);
 
 /* ---------------- state confirmation ---------------- */
 

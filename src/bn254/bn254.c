@@ -164,8 +164,7 @@ void mpavs_bn254_g2_mul(mpavs_bn254_g2 *out, const mpavs_bn254_g2 *q, const uint
     uint64_t s[4];
     g2p t;
     bn_scalar_from_be(s, k);
-    bn_g2_from_affine(&t, q);
-    bn_g2_mul_glv_ct(&t, &t, s);
+    bn_g2_mul_gls_ct(&t, q, s);
     bn_g2_to_affine(out, &t);
     mpavs_wipe(s, sizeof s);
 }
@@ -175,8 +174,7 @@ void mpavs_bn254_g2_mul_var(mpavs_bn254_g2 *out, const mpavs_bn254_g2 *q, const 
     uint64_t s[4];
     g2p t;
     bn_scalar_from_be(s, k);
-    bn_g2_from_affine(&t, q);
-    bn_g2_mul_glv_var(&t, &t, s);
+    bn_g2_mul_gls_var(&t, q, s);
     bn_g2_to_affine_var(out, &t);
 }
 

@@ -10,8 +10,7 @@
  * the curve parameters (extended Euclid on (r, lambda)); the unit tests check
  * phi(P) = [lambda]P and the decomposition on random and edge scalars.
  *
- * G2 uses the same split with -psi^2 (eigenvalue lambda on G2, see bn_g2_endo): a 2-dimensional
- * GLS decomposition.
+ * (G2 uses a 4-dimensional decomposition with psi instead: gls4.c.)
  *
  * bn_g1_mul_glv_ct: constant time in k (fixed 4-bit windows over 128 bits of both halves,
  * masked table reads, signs applied by masked negation). bn_g1_mul_glv_var: public scalars.
@@ -90,18 +89,6 @@ void bn_glv_split(uint64_t k1[4], uint64_t k2[4], uint64_t *neg1, uint64_t *neg2
     mpavs_wipe(s2, sizeof s2);
 }
 
-/* -psi^2 on G2: psi^2(x, y) = (x cx2, y cy2) with cx2, cy2 in Fp; on G2 psi^2 = [p^2 mod r] and
- * -(p^2) = lambda (mod r), so -psi^2 has the eigenvalue lambda of phi on G1. */
-static const fp2 PSI2_CX = BN_TW_X2;
-static const fp2 PSI2_CY = BN_TW_Y2;
-
-void bn_g2_endo(g2p *r, const g2p *a) {
-    fp2_mul_fp(&r->x, &a->x, &PSI2_CX.c0);
-    fp2_mul_fp(&r->y, &a->y, &PSI2_CY.c0);
-    fp2_neg(&r->y, &r->y);
-    r->z = a->z;
-}
-
 static void fp_set_one_glv(fp *r) { *r = FP_ONE; }
 
 #define PT g1p
@@ -111,20 +98,4 @@ static void fp_set_one_glv(fp *r) { *r = FP_ONE; }
 #define FE_SET_ONE fp_set_one_glv
 #define ENDO bn_g1_phi
 #define FN(name) bn_g1_##name
-#include "bn254/glv_tmpl.h"
-#undef PT
-#undef FE
-#undef FE_NEG
-#undef FE_CMOV
-#undef FE_SET_ONE
-#undef ENDO
-#undef FN
-
-#define PT g2p
-#define FE fp2
-#define FE_NEG fp2_neg
-#define FE_CMOV fp2_cmov
-#define FE_SET_ONE fp2_set_one
-#define ENDO bn_g2_endo
-#define FN(name) bn_g2_##name
 #include "bn254/glv_tmpl.h"

@@ -1,5 +1,5 @@
 /*
- * src/bn254/glv_tmpl.h — GLV multiplication shared by G1 and G2, included twice by glv.c with
+ * src/bn254/glv_tmpl.h — 2-dimensional GLV multiplication, included by glv.c for G1 with
  * PT (projective type), FE (field type), FE_NEG, FE_CMOV, FE_SET_ONE, ENDO (the endomorphism
  * with eigenvalue lambda on the group) and FN(name) defined. k = k1 + k2 lambda (bn_glv_split).
  */

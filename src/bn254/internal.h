@@ -45,6 +45,7 @@ void bn_fp12_inv(fp12 *r, const fp12 *a);
 void bn_fp12_conj(fp12 *r, const fp12 *a);
 void bn_fp12_frob(fp12 *r, const fp12 *a, int k); /* a^(p^k), k in 1..3 */
 void bn_fp12_mul_line(fp12 *f, const bn_line *l);
+void bn_fp12_mul_lines(fp12 *f, const bn_line *l, const bn_line *m); /* f *= l m */
 void bn_fp12_cyclo_sqr(fp12 *r, const fp12 *a);
 void bn_fp12_pow_var(fp12 *r, const fp12 *a, const uint64_t *e, size_t nlimbs); /* generic, public e */
 void bn_final_exp(fp12 *r, const fp12 *f);
@@ -76,10 +77,13 @@ void bn_scalar_mod_r(uint64_t out[4], const uint64_t k[4]);
 void bn_glv_split(uint64_t k1[4], uint64_t k2[4], uint64_t *neg1, uint64_t *neg2, const uint64_t k[4]);
 void bn_g1_mul_glv_ct(g1p *r, const g1p *a, const uint64_t k[4]);  /* secret k */
 void bn_g1_mul_glv_var(g1p *r, const g1p *a, const uint64_t k[4]); /* public k */
-/* The same on G2 with -psi^2 (eigenvalue lambda on G2) as the endomorphism. */
-void bn_g2_endo(g2p *r, const g2p *a);
-void bn_g2_mul_glv_ct(g2p *r, const g2p *a, const uint64_t k[4]);
-void bn_g2_mul_glv_var(g2p *r, const g2p *a, const uint64_t k[4]);
+/* 4-dimensional GLS on G2 (gls4.c): psi = [lambda] on G2, lambda = 6u^2 = p mod r;
+ * k = sum (-1)^neg_j mag_j lambda^j mod r with mag_j < 2^64 (constant time). The point is an
+ * affine point of G2 (a decoded or computed value, so of order r) or infinity. */
+extern const uint64_t BN_GLS_LAMBDA[4];
+void bn_gls4_split(u128 mag[4], uint64_t neg[4], const uint64_t k[4]);
+void bn_g2_mul_gls_ct(g2p *r, const mpavs_bn254_g2 *a, const uint64_t k[4]);  /* secret k */
+void bn_g2_mul_gls_var(g2p *r, const mpavs_bn254_g2 *a, const uint64_t k[4]); /* public k */
 
 void bn_g2_from_affine(g2p *r, const mpavs_bn254_g2 *a);
 void bn_g2_to_affine(mpavs_bn254_g2 *r, const g2p *a);

@@ -2,11 +2,12 @@
  * src/bn254/inv.c — constant-time inversion in Fp by Bernstein–Yang safegcd ("Fast
  * constant-time gcd computation and modular inversion", 2019), with the half-delta divstep
  * that libsecp256k1's documentation analyses (delta starts at 1/2; 590 steps suffice for
- * 256-bit inputs). We run 10 batches of 62 = 620 steps.
+ * 256-bit inputs). We run 10 batches of 60 = 600 steps.
  *
  * Numbers are held in "signed62" form: five int64 limbs, value = sum v[i] 2^(62 i), limbs 0..3
- * in [0, 2^62) once normalised and the top limb signed. A batch of 62 divsteps is computed on
- * the low 64 bits of f and g only, giving the transition matrix (u v; q r) with
+ * in [0, 2^62) once normalised and the top limb signed. A batch of 60 divsteps is computed on
+ * the low 64 bits of f and g only (two halves of 30 with the matrix rows packed two to a word,
+ * see divsteps_30), giving the transition matrix (u v; q r), scaled by 4, with
  * 2^62 (f', g') = (u f + v g, q f + r g) and |u| + |v|, |q| + |r| <= 2^62; the matrix is then
  * applied to the full f, g and to d, e (f = d x, g = e x mod p), where the division by 2^62 is
  * made exact mod p by adding a multiple of p. Every step is branch-free and every loop has a
@@ -31,35 +32,64 @@ _Static_assert(((0x3c208c16d87cfd47ULL * 0x382df87d1b799c77ULL) & 0x3fffffffffff
 static const fp R3 = {{0xb1cd6dafda1530dfULL, 0x62f210e6a7283db6ULL, 0xef7f0b0c0ada0afbULL, 0x20fd6e902d592544ULL}};
 
 /*
- * 62 half-delta divsteps on the low 64 bits of f (odd) and g. zeta = -(delta + 1/2) is an
- * integer (delta > 0 iff zeta < 0); it starts at -1. One step, without branches:
+ * 30 half-delta divsteps on the low 64 bits of f (odd) and g, the matrix rows packed: uv holds
+ * u + v 2^32 and qr holds q + r 2^32 (two's complement, mod 2^64). Every operation on them is
+ * linear (add, negate, double), and after at most 30 steps |u|, |v|, |q|, |r| <= 2^30, so both
+ * halves are recovered exactly (unpack). zeta = -(delta + 1/2) is an integer (delta > 0 iff
+ * zeta < 0). One step, without branches:
  *   odd g:          g <- g + f, or g - f when delta > 0 (and the q, r row likewise)
  *   delta > 0, odd: then f <- f + g (= the old g), u, v likewise: the swap
  *   always:         g <- g / 2 (u, v doubled instead: 2^i f_i = u f + v g), zeta updated.
- * The chain through g is four operations long per step.
+ * k divsteps depend on the low k bits of f and g only, and g loses one valid bit per step, so
+ * the f and g left after 30 steps still carry 34 valid bits: enough for the next 30.
  */
-static int64_t divsteps_62(int64_t zeta, uint64_t f, uint64_t g, trans *t) {
-    uint64_t u = 1, v = 0, q = 0, r = 1; /* two's complement in uint64 */
-    for (int i = 0; i < 62; i++) {
+static int64_t divsteps_30(int64_t zeta, uint64_t *fp_, uint64_t *gp, uint64_t *uvp, uint64_t *qrp) {
+    uint64_t f = *fp_, g = *gp, uv = 1, qr = (uint64_t)1 << 32;
+#pragma GCC unroll 30
+    for (int i = 0; i < 30; i++) {
         uint64_t pos = (uint64_t)(zeta >> 63); /* all ones when delta > 0 */
         uint64_t odd = 0 - (g & 1);
-        uint64_t x = (f ^ pos) - pos, y = (u ^ pos) - pos, z = (v ^ pos) - pos;
+        uint64_t x = (f ^ pos) - pos, y = (uv ^ pos) - pos;
         g += x & odd;
-        q += y & odd;
-        r += z & odd;
+        qr += y & odd;
         uint64_t sw = pos & odd;
         zeta = (int64_t)(((uint64_t)zeta ^ sw) - 1);
         f += g & sw;
-        u += q & sw;
-        v += r & sw;
+        uv += qr & sw;
         g >>= 1;
-        u <<= 1;
-        v <<= 1;
+        uv <<= 1;
     }
-    t->u = (int64_t)u;
-    t->v = (int64_t)v;
-    t->q = (int64_t)q;
-    t->r = (int64_t)r;
+    *fp_ = f;
+    *gp = g;
+    *uvp = uv;
+    *qrp = qr;
+    return zeta;
+}
+
+/* (a, b) from a + b 2^32 (mod 2^64) with |a|, |b| <= 2^30. */
+static void unpack(int64_t *a, int64_t *b, uint64_t w) {
+    *a = (int64_t)(int32_t)(uint32_t)w;
+    *b = (int64_t)(w - (uint64_t)*a) >> 32;
+}
+
+/*
+ * 60 divsteps as two packed halves; the product M2 M1 of their matrices has
+ * |u| + |v|, |q| + |r| <= 2^60 and 2^60 (f', g') = M2 M1 (f, g). It is returned times 4, so that
+ * the updates below, which divide by 2^62, apply it unchanged.
+ */
+static int64_t divsteps_60(int64_t zeta, uint64_t f, uint64_t g, trans *t) {
+    uint64_t uv, qr;
+    int64_t u1, v1, q1, r1, u2, v2, q2, r2;
+    zeta = divsteps_30(zeta, &f, &g, &uv, &qr);
+    unpack(&u1, &v1, uv);
+    unpack(&q1, &r1, qr);
+    zeta = divsteps_30(zeta, &f, &g, &uv, &qr);
+    unpack(&u2, &v2, uv);
+    unpack(&q2, &r2, qr);
+    t->u = 4 * (u2 * u1 + v2 * q1);
+    t->v = 4 * (u2 * v1 + v2 * r1);
+    t->q = 4 * (q2 * u1 + r2 * q1);
+    t->r = 4 * (q2 * v1 + r2 * r1);
     return zeta;
 }
 
@@ -92,27 +122,26 @@ static void s62_cadd_p(s62 *a, int64_t mask) {
     a->v[4] += (P62.v[4] & mask) + c;
 }
 
-/* a in (-p, 2p) -> [0, p). */
+/* a in (-2p, p) -> [0, p): p added once or twice, by the sign. */
 static void s62_normalize(s62 *a) {
-    s62_cadd_p(a, a->v[4] >> 63); /* now [0, 2p) */
-    s62 t;
-    int64_t c = 0;
-    for (int i = 0; i < 4; i++) {
-        int64_t s = a->v[i] - P62.v[i] + c;
-        t.v[i] = (int64_t)((uint64_t)s & M62);
-        c = s >> 62;
-    }
-    t.v[4] = a->v[4] - P62.v[4] + c;
-    int64_t keep = t.v[4] >> 63; /* all ones when a < p */
-    for (int i = 0; i < 5; i++) a->v[i] = (a->v[i] & keep) | (t.v[i] & ~keep);
+    s62_cadd_p(a, a->v[4] >> 63); /* now (-p, p) */
+    s62_cadd_p(a, a->v[4] >> 63);
 }
 
-/* (d, e) <- (u d + v e, q d + r e) / 2^62 mod p, for d, e in [0, p); results in [0, p). */
+/*
+ * (d, e) <- (u d + v e, q d + r e) / 2^62 mod p for d, e in (-2p, p); the results are in
+ * (-2p, p) again, so they are normalised only once, at the end (libsecp256k1's
+ * modinv64_update_de and the range argument of its safegcd_implementation.md): md starts as
+ * u [d < 0] + v [e < 0] and is then lowered by less than 2^62 so that u d + v e + md p is a
+ * multiple of 2^62.
+ */
 static void update_de(s62 *d, s62 *e, const trans *t) {
-    /* low limb of u d + v e, and md with md p + (u d + v e) = 0 mod 2^62 */
+    int64_t sd = d->v[4] >> 63, se = e->v[4] >> 63;
+    int64_t md = (t->u & sd) + (t->v & se), me = (t->q & sd) + (t->r & se);
     uint64_t ld = (uint64_t)t->u * (uint64_t)d->v[0] + (uint64_t)t->v * (uint64_t)e->v[0];
     uint64_t le = (uint64_t)t->q * (uint64_t)d->v[0] + (uint64_t)t->r * (uint64_t)e->v[0];
-    int64_t md = (int64_t)((0 - ld * PINV62) & M62), me = (int64_t)((0 - le * PINV62) & M62);
+    md -= (int64_t)((PINV62 * ld + (uint64_t)md) & M62);
+    me -= (int64_t)((PINV62 * le + (uint64_t)me) & M62);
     __int128 cd = (__int128)t->u * d->v[0] + (__int128)t->v * e->v[0] + (__int128)md * P62.v[0];
     __int128 ce = (__int128)t->q * d->v[0] + (__int128)t->r * e->v[0] + (__int128)me * P62.v[0];
     cd >>= 62;
@@ -127,9 +156,6 @@ static void update_de(s62 *d, s62 *e, const trans *t) {
     }
     d->v[4] = (int64_t)cd;
     e->v[4] = (int64_t)ce;
-    /* |u d + v e| < 2^62 p and 0 <= md p < 2^62 p: the quotient lies in (-p, 2p) */
-    s62_normalize(d);
-    s62_normalize(e);
 }
 
 static void to_s62(s62 *r, const uint64_t l[4]) {
@@ -153,13 +179,14 @@ void bn_fp_inv_safegcd(fp *r, const fp *a) {
     int64_t zeta = -1; /* delta = 1/2 */
     to_s62(&g, a->l); /* the plain integer a (= x R for the Montgomery value x) */
     for (int i = 0; i < 10; i++) {
-        zeta = divsteps_62(zeta, (uint64_t)f.v[0] | ((uint64_t)f.v[1] << 62), (uint64_t)g.v[0] | ((uint64_t)g.v[1] << 62),
+        zeta = divsteps_60(zeta, (uint64_t)f.v[0] | ((uint64_t)f.v[1] << 62), (uint64_t)g.v[0] | ((uint64_t)g.v[1] << 62),
                          &t);
         update_fg(&f, &g, &t);
         update_de(&d, &e, &t);
     }
     /* now g = 0 and f = +-1 (or f = p, d = 0 when a = 0): a^-1 = f d */
     fp inv, neg;
+    s62_normalize(&d);
     from_s62(inv.l, &d);
     fp_neg(&neg, &inv);
     fp_cmov(&inv, &neg, (uint64_t)f.v[4] >> 63);
@@ -229,6 +256,7 @@ void bn_fp_inv_var(fp *r, const fp *a) {
     }
     /* g = 0 and f = +-1 (f = p, d = 0 when a = 0): a^-1 = f d */
     fp inv;
+    s62_normalize(&d);
     from_s62(inv.l, &d);
     if (f.v[4] < 0) fp_neg(&inv, &inv);
     fp_mul(r, &inv, &R3);

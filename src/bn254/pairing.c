@@ -108,39 +108,46 @@ static void add_step(pair_state *s, bn_line *l, const fp2 *qx, const fp2 *qy) {
 
 #define CHUNK CHUNK_PAIRS
 
+/* f *= the product of n lines, two at a time (bn_fp12_mul_lines). */
+static void mul_lines(fp12 *f, const bn_line *ls, size_t n) {
+    size_t i = 0;
+    for (; i + 1 < n; i += 2) bn_fp12_mul_lines(f, &ls[i], &ls[i + 1]);
+    if (i < n) bn_fp12_mul_line(f, &ls[i]);
+}
+
 static void miller_chunk(fp12 *f, pair_state *st, size_t n) {
-    bn_line l;
+    bn_line ls[2 * CHUNK]; /* the lines of one iteration, multiplied into f together */
+    size_t nl;
     int k = 0; /* index into G2_LINES */
     bn_fp12_set_one(f);
     for (size_t j = 0; j < n; j++)
         if (!st[j].fixed) bn_g2_from_affine(&st[j].t, &(mpavs_bn254_g2){st[j].qx, st[j].qy, 0});
     for (int i = 1; i < BN_ATE_NAF_LEN; i++) {
         if (i > 1) bn_fp12_sqr(f, f);
+        nl = 0;
         for (size_t j = 0; j < n; j++) {
             if (st[j].fixed)
-                fixed_line(&st[j], &l, k);
+                fixed_line(&st[j], &ls[nl++], k);
             else
-                dbl_step(&st[j], &l);
-            bn_fp12_mul_line(f, &l);
+                dbl_step(&st[j], &ls[nl++]);
         }
         k++;
         if (ATE_NAF[i] != 0) {
             for (size_t j = 0; j < n; j++) {
                 if (st[j].fixed)
-                    fixed_line(&st[j], &l, k);
+                    fixed_line(&st[j], &ls[nl++], k);
                 else
-                    add_step(&st[j], &l, &st[j].qx, ATE_NAF[i] > 0 ? &st[j].qy : &st[j].nqy);
-                bn_fp12_mul_line(f, &l);
+                    add_step(&st[j], &ls[nl++], &st[j].qx, ATE_NAF[i] > 0 ? &st[j].qy : &st[j].nqy);
             }
             k++;
         }
+        mul_lines(f, ls, nl);
     }
+    nl = 0;
     for (size_t j = 0; j < n; j++) {
         if (st[j].fixed) {
-            fixed_line(&st[j], &l, k);
-            bn_fp12_mul_line(f, &l);
-            fixed_line(&st[j], &l, k + 1);
-            bn_fp12_mul_line(f, &l);
+            fixed_line(&st[j], &ls[nl++], k);
+            fixed_line(&st[j], &ls[nl++], k + 1);
             continue;
         }
         fp2 x1, y1, x2, y2;
@@ -152,11 +159,10 @@ static void miller_chunk(fp12 *f, pair_state *st, size_t n) {
         fp2_mul(&x2, &st[j].qx, &TW_X2);
         fp2_mul(&y2, &st[j].qy, &TW_Y2);
         fp2_neg(&y2, &y2);
-        add_step(&st[j], &l, &x1, &y1);
-        bn_fp12_mul_line(f, &l);
-        add_step(&st[j], &l, &x2, &y2);
-        bn_fp12_mul_line(f, &l);
+        add_step(&st[j], &ls[nl++], &x1, &y1);
+        add_step(&st[j], &ls[nl++], &x2, &y2);
     }
+    mul_lines(f, ls, nl);
 }
 
 void bn_miller_loop(fp12 *f, const mpavs_bn254_g1 *p, const mpavs_bn254_g2 *q, size_t n) {

@@ -20,7 +20,8 @@ const char *const ctr_errors[] = {
     "ZeroId()",
     /* ITEELivenessVerifier */
     "INVALID_REPORT()", "INVALID_REPORT_DATA()", "BlockNumberMismatch()", "BlockNumberOutOfDate()",
-    "InvalidBlockNumber()", "REPORT_DATA_MISMATCH(bytes)", "ReportAlreadyUsed()",
+    "InvalidBlockNumber()", "REPORT_DATA_MISMATCH(bytes)", "ReportAlreadyUsed()", "LivenessAuthorizationRequired()",
+    "InvalidLivenessAuthorization()", "LivenessAuthorizationAlreadyUsed()",
     /* AttestationVerifier */
     "DEBUG_ENCLAVE_NOT_ALLOWED()", "ENCLAVE_NOT_ALLOWED()", "INVALID_MRTD_LENGTH(uint256)",
     "TCB_STATUS_NOT_ALLOWED(uint8)", "UNSUPPORTED_OUTPUT_FORMAT()",
@@ -156,6 +157,32 @@ void ctr_u256(ctr_str *b, const mpavs_u256 *v) {
     char dec[80];
     mpavs_u256_to_dec(dec, sizeof dec, v);
     ctr_printf(b, "%s", dec);
+}
+
+/* Append a G1 point as "(0xX,0xY)". */
+void ctr_g1(ctr_str *b, const mpavs_bn254_g1 *p) {
+    uint8_t e[64];
+    mpavs_bn254_g1_encode(e, p);
+    ctr_printf(b, "(");
+    ctr_hex(b, e, 32);
+    ctr_printf(b, ",");
+    ctr_hex(b, e + 32, 32);
+    ctr_printf(b, ")");
+}
+
+/* Append a G2 point as "([X0,X1],[Y0,Y1])" in Solidity (EVM precompile) order. */
+void ctr_g2(ctr_str *b, const mpavs_bn254_g2 *p) {
+    uint8_t e[128];
+    mpavs_bn254_g2_encode(e, p);
+    ctr_printf(b, "([");
+    ctr_hex(b, e, 32);
+    ctr_printf(b, ",");
+    ctr_hex(b, e + 32, 32);
+    ctr_printf(b, "],[");
+    ctr_hex(b, e + 64, 32);
+    ctr_printf(b, ",");
+    ctr_hex(b, e + 96, 32);
+    ctr_printf(b, "])");
 }
 
 void ctr_str_free(ctr_str *b) {

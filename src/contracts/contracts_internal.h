@@ -59,6 +59,11 @@
     X(CTR_IS_WHITELISTED, "isOperatorWhitelisted(address)(bool)")                                                      \
     /* TEELivenessVerifier */                                                                                          \
     X(CTR_SUBMIT_LIVENESS, "submitLivenessProofV2(((bytes32,bytes32),uint256,bytes32,bytes32),bytes)")                 \
+    X(CTR_SUBMIT_LIVENESS_V3, "submitLivenessProofV3(((bytes32,bytes32),uint256,bytes32,bytes32),bytes,"                \
+                             "(uint256[2],uint256[2]),(uint256,uint256))")                                              \
+    X(CTR_LIVENESS_AUTH_VERSION, "livenessAuthorizationVersion()(uint256)")                                            \
+    X(CTR_LIVENESS_AUTH_DIGEST, "livenessAuthorizationDigest(((bytes32,bytes32),uint256,bytes32,bytes32),address)"     \
+                               "(bytes32)")                                                                             \
     X(CTR_VERIFY_LIVENESS, "verifyLivenessProofV2(bytes32,bytes32,address)(bool)")                                     \
     X(CTR_ATTESTED_PROVERS, "attestedProvers(bytes32)((bytes32,bytes32),uint256)")                                     \
     X(CTR_ATTESTED_PROVER_ADDR, "attestedProverAddr(bytes32)(address)")                                                \
@@ -96,6 +101,10 @@ void ctr_addr(ctr_str *b, const mpavs_address *a);
 void ctr_u256(ctr_str *b, const mpavs_u256 *v);
 /* Release the buffer. */
 void ctr_str_free(ctr_str *b);
+/* Append a G1 point as "(X,Y)" (0x hex words). */
+void ctr_g1(ctr_str *b, const mpavs_bn254_g1 *p);
+/* Append a G2 point as "([X0,X1],[Y0,Y1])" in Solidity (EVM precompile) order. */
+void ctr_g2(ctr_str *b, const mpavs_bn254_g2 *p);
 
 /* Write "step: message" to c->error and return code. */
 int ctr_fail(mpavs_contracts_ctx *c, int code, const char *step, const char *fmt, ...)

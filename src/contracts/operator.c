@@ -9,32 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Append a G1 point as "(0xX,0xY)". */
-static void g1_text(ctr_str *b, const mpavs_bn254_g1 *p) {
-    uint8_t e[64];
-    mpavs_bn254_g1_encode(e, p);
-    ctr_printf(b, "(");
-    ctr_hex(b, e, 32);
-    ctr_printf(b, ",");
-    ctr_hex(b, e + 32, 32);
-    ctr_printf(b, ")");
-}
-
-/* Append a G2 point as "([X0,X1],[Y0,Y1])" in Solidity (EVM precompile) order. */
-static void g2_text(ctr_str *b, const mpavs_bn254_g2 *p) {
-    uint8_t e[128];
-    mpavs_bn254_g2_encode(e, p);
-    ctr_printf(b, "([");
-    ctr_hex(b, e, 32);
-    ctr_printf(b, ",");
-    ctr_hex(b, e + 32, 32);
-    ctr_printf(b, "],[");
-    ctr_hex(b, e + 64, 32);
-    ctr_printf(b, ",");
-    ctr_hex(b, e + 96, 32);
-    ctr_printf(b, "])");
-}
-
 int mpavs_contracts_register_operator_details(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
                                               const mpavs_contracts_operator_details *od) {
     const char *uri = od->metadata_uri ? od->metadata_uri : "";
@@ -170,11 +144,11 @@ int mpavs_contracts_opt_in(mpavs_contracts_ctx *c, const mpavs_contracts_deploym
     ctr_printf(&a, "(");
     ctr_hex(&a, quorums, nquorums);
     ctr_printf(&a, ",\"%s\",(", socket);
-    g1_text(&a, &pop);
+    ctr_g1(&a, &pop);
     ctr_printf(&a, ",");
-    g1_text(&a, &pk1);
+    ctr_g1(&a, &pk1);
     ctr_printf(&a, ",");
-    g2_text(&a, &pk2);
+    ctr_g2(&a, &pk2);
     ctr_printf(&a, "),(");
     ctr_hex(&a, es65, 65);
     ctr_printf(&a, ",");

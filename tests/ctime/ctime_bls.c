@@ -35,6 +35,11 @@ int main(void) {
         mpavs_bn254_g1 g;
         mpavs_bn254_g1_generator(&g);
         mpavs_bn254_g1_mul(&g, &g, k);
+        /* G2 (4-dimensional GLS): on the generator, then on a point that is itself secret */
+        mpavs_bn254_g2 q2, q2b;
+        mpavs_bn254_g2_generator(&q2);
+        mpavs_bn254_g2_mul(&q2, &q2, k);
+        mpavs_bn254_g2_mul(&q2b, &q2, k);
         mpavs_bn254_scalar_reduce(k, k);
         PUBLIC(sk, sizeof sk);
         PUBLIC(k, sizeof k);
@@ -48,6 +53,13 @@ int main(void) {
         PUBLIC(&sig, sizeof sig);
         PUBLIC(&h, sizeof h);
         PUBLIC(&g, sizeof g);
+        PUBLIC(&q2, sizeof q2);
+        PUBLIC(&q2b, sizeof q2b);
+        {
+            mpavs_bn254_g2 w;
+            mpavs_bn254_g2_mul_var(&w, &q2, k);
+            if (!mpavs_bn254_g2_eq(&w, &q2b)) failures++;
+        }
         int want = round == 2 ? MPAVS_BLS_ERR_SECRET_KEY : MPAVS_BLS_OK;
         if (r1 != want || r2 != want || r3 != want || r4 != want || r5 != want) failures++;
         if (round == 2 && !(p1.infinity && p2.infinity && sig.infinity)) failures++;

@@ -5,9 +5,13 @@
  * submit liveness proofs with devnet quotes through SgxQuoteVerifier/AttestationVerifier; sign
  * states with the BLS keys and confirm them on-chain (all signers, one non-signer, and the
  * revert paths: threshold not met, bad signature, replayed report, report data mismatch).
+ * Liveness re-binding (issue #17 item 1): V2 refused, V3 only with the key's BLS authorization of
+ * the quote's prover; an attacker's re-binding attempts with another operator's key revert.
  */
 #include "anvil.h"
 #include "harness.h"
+
+#include "contracts/contracts_internal.h"
 
 #include "mpavs/bls.h"
 #include "mpavs/dcap.h"
@@ -218,6 +222,51 @@ static void prover_addr_hash(uint8_t out[32], const char *url) {
     mpavs_keccak256(out, buf, (size_t)n);
 }
 
+/* submitLivenessProofV3 with a chosen G2 key and signature: anything anyone can send. */
+static int submit_v3_raw(mpavs_contracts_ctx *c, const mpavs_contracts_report_data *data, const uint8_t *quote,
+                         size_t qlen, const mpavs_bn254_g2 *pk2, const mpavs_bn254_g1 *sig) {
+    ctr_str a = {0};
+    ctr_printf(&a, "(((");
+    ctr_hex(&a, data->pubkey_g1, 32);
+    ctr_printf(&a, ",");
+    ctr_hex(&a, data->pubkey_g1 + 32, 32);
+    ctr_printf(&a, "),%llu,", (unsigned long long)data->reference_block_number);
+    ctr_hex(&a, data->reference_block_hash, 32);
+    ctr_printf(&a, ",");
+    ctr_hex(&a, data->prover_address_hash, 32);
+    ctr_printf(&a, "),");
+    ctr_hex(&a, quote, qlen);
+    ctr_printf(&a, ",");
+    ctr_g2(&a, pk2);
+    ctr_printf(&a, ",");
+    ctr_g1(&a, sig);
+    ctr_printf(&a, ")");
+    int r = ctr_tx(c, &D.tee_liveness_verifier, CTR_SUBMIT_LIVENESS_V3, a.s, "submitLivenessProofV3");
+    ctr_str_free(&a);
+    return r;
+}
+
+/* sk * hashToG1(authorization digest for chain_id, D's verifier, prover, data). */
+static void sign_auth(mpavs_bn254_g1 *sig, const uint8_t sk[32], uint64_t chain_id, const mpavs_address *prover,
+                      const mpavs_contracts_report_data *data) {
+    uint8_t dg[32];
+    mpavs_contracts_liveness_auth_digest(dg, chain_id, &D.tee_liveness_verifier, prover, data);
+    REQUIRE(mpavs_bls_sign(sig, sk, dg) == MPAVS_BLS_OK);
+}
+
+/* ReportDataV2 for key pk on the head's parent, and a devnet quote whose REPORTDATA names prover. */
+static void fresh_report(mpavs_contracts_ctx *c, mpavs_dcap_devnet *ca, mpavs_contracts_report_data *data,
+                         const mpavs_bn254_g1 *pk, const mpavs_address *prover, uint8_t *quote, size_t cap,
+                         size_t *qlen, const uint8_t *mr_signer) {
+    uint8_t rd[64];
+    memset(data, 0, sizeof *data);
+    mpavs_bn254_g1_encode(data->pubkey_g1, pk);
+    prover_addr_hash(data->prover_address_hash, "http://127.0.0.1:18232");
+    OKC(c, mpavs_contracts_reference_block(c, data));
+    mpavs_contracts_liveness_report_data(rd, prover, data);
+    REQUIRE(mpavs_dcap_devnet_quote(ca, quote, cap, qlen, rd, NULL, mr_signer, false) == MPAVS_DCAP_OK);
+}
+
 TEST(liveness_proofs) {
     REQUIRE(deployed && ops[0].registered && ops[1].registered);
     char dir[200];
@@ -228,30 +277,65 @@ TEST(liveness_proofs) {
     size_t cap = 16384, qlen = 0;
     uint8_t *quote = malloc(cap), rd[64];
     REQUIRE(quote);
+    /* detection: this project's verifier has the authorized form; a contract without the function
+     * (the AttestationVerifier: revert) and an account without code (empty return) read as 0 */
+    uint64_t v = 99;
+    OKC(&dep, mpavs_contracts_liveness_auth_version(&dep, &D, &v));
+    CHECK_EQ_INT((int)v, MPAVS_CONTRACTS_LIVENESS_AUTH_V1);
+    mpavs_contracts_deployment ref = D;
+    ref.tee_liveness_verifier = D.attestation_verifier;
+    v = 99;
+    OKC(&dep, mpavs_contracts_liveness_auth_version(&dep, &ref, &v));
+    CHECK_EQ_INT((int)v, 0);
+    ref.tee_liveness_verifier = D.deployer;
+    v = 99;
+    OKC(&dep, mpavs_contracts_liveness_auth_version(&dep, &ref, &v));
+    CHECK_EQ_INT((int)v, 0);
     for (int i = 0; i < 2; i++) {
         operator_t *op = &ops[i];
         const mpavs_address *me = mpavs_sender_address(op->c.sender);
         mpavs_contracts_report_data data;
-        memset(&data, 0, sizeof data);
-        mpavs_bn254_g1_encode(data.pubkey_g1, &op->pk1);
-        prover_addr_hash(data.prover_address_hash, "http://127.0.0.1:18232");
-        OKC(&op->c, mpavs_contracts_reference_block(&op->c, &data));
-        mpavs_contracts_liveness_report_data(rd, me, &data);
-        REQUIRE(mpavs_dcap_devnet_quote(ca, quote, cap, &qlen, rd, NULL, NULL, false) == MPAVS_DCAP_OK);
+        fresh_report(&op->c, ca, &data, &op->pk1, me, quote, cap, &qlen, NULL);
         if (i == 0) {
             /* before the PCK key is registered, the on-chain verifier refuses the quote */
-            CHECK_EQ_INT(mpavs_contracts_submit_liveness(&op->c, &D, &data, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
+            CHECK_EQ_INT(mpavs_contracts_submit_liveness_authorized(&op->c, &D, &data, quote, qlen, me, op->bls),
+                         MPAVS_DEVNET_ERR_REVERTED);
             CHECK(strstr(op->c.error.message, "INVALID_REPORT") != NULL);
             OKC(&dep, mpavs_devnet_add_pck_key_from_quote(&dep, &D, quote, qlen));
-            OKC(&op->c, mpavs_contracts_reference_block(&op->c, &data));
-            mpavs_contracts_liveness_report_data(rd, me, &data);
-            REQUIRE(mpavs_dcap_devnet_quote(ca, quote, cap, &qlen, rd, NULL, NULL, false) == MPAVS_DCAP_OK);
+            fresh_report(&op->c, ca, &data, &op->pk1, me, quote, cap, &qlen, NULL);
+            /* the digest the library signs is the contract's (livenessAuthorizationDigest) */
+            uint8_t local[32];
+            mpavs_contracts_liveness_auth_digest(local, D.chain_id, &D.tee_liveness_verifier, me, &data);
+            ctr_str a = {0};
+            ctr_printf(&a, "(((");
+            ctr_hex(&a, data.pubkey_g1, 32);
+            ctr_printf(&a, ",");
+            ctr_hex(&a, data.pubkey_g1 + 32, 32);
+            ctr_printf(&a, "),%llu,", (unsigned long long)data.reference_block_number);
+            ctr_hex(&a, data.reference_block_hash, 32);
+            ctr_printf(&a, ",");
+            ctr_hex(&a, data.prover_address_hash, 32);
+            ctr_printf(&a, "),");
+            ctr_addr(&a, me);
+            ctr_printf(&a, ")");
+            mpavs_abi_value *ret = NULL;
+            OKC(&dep, ctr_call(&dep, &D.tee_liveness_verifier, CTR_LIVENESS_AUTH_DIGEST, a.s, NULL, &ret, "digest"));
+            if (ret) CHECK_MEMEQ(ret->items[0].fixed, local, 32);
+            mpavs_abi_value_free(ret);
+            ctr_str_free(&a);
         }
         bool ok = true;
         OKC(&op->c, mpavs_contracts_liveness_valid(&op->c, &D, &ok, data.pubkey_g1, me));
         CHECK(!ok);
-        OKC(&op->c, mpavs_contracts_submit_liveness(&op->c, &D, &data, quote, qlen));
-        fprintf(stderr, "  submitLivenessProofV2 (devnet SgxQuoteVerifier): %llu gas\n",
+        /* the unauthorized V2 submission is refused, even for a key never bound */
+        CHECK_EQ_INT(mpavs_contracts_submit_liveness(&op->c, &D, &data, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
+        CHECK(strstr(op->c.error.message, "LivenessAuthorizationRequired()") != NULL);
+        /* signing with another key than the report data's is refused locally */
+        CHECK_EQ_INT(mpavs_contracts_submit_liveness_authorized(&op->c, &D, &data, quote, qlen, me, ops[1 - i].bls),
+                     MPAVS_DEVNET_ERR_ARG);
+        OKC(&op->c, mpavs_contracts_submit_liveness_auto(&op->c, &D, MPAVS_CONTRACTS_LIVENESS_AUTH_V1, &data, quote,
+                                                         qlen, me, op->bls));
+        fprintf(stderr, "  submitLivenessProofV3 (devnet SgxQuoteVerifier): %llu gas\n",
                 (unsigned long long)op->c.gas_used);
         OKC(&op->c, mpavs_contracts_liveness_valid(&op->c, &D, &ok, data.pubkey_g1, me));
         CHECK(ok);
@@ -259,19 +343,88 @@ TEST(liveness_proofs) {
         OKC(&op->c, mpavs_contracts_liveness_valid(&op->c, &D, &ok, data.pubkey_g1, &D.deployer));
         CHECK(!ok);
         /* the same report again: replay refused */
-        CHECK_EQ_INT(mpavs_contracts_submit_liveness(&op->c, &D, &data, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
+        CHECK_EQ_INT(mpavs_contracts_submit_liveness_authorized(&op->c, &D, &data, quote, qlen, me, op->bls),
+                     MPAVS_DEVNET_ERR_REVERTED);
         CHECK(strstr(op->c.error.message, "ReportAlreadyUsed()") != NULL);
         /* report data bound to other data: mismatch */
         mpavs_contracts_report_data other = data;
         other.prover_address_hash[0] ^= 1;
+        mpavs_contracts_liveness_report_data(rd, me, &data);
         REQUIRE(mpavs_dcap_devnet_quote(ca, quote, cap, &qlen, rd, NULL, NULL, false) == MPAVS_DCAP_OK);
-        CHECK_EQ_INT(mpavs_contracts_submit_liveness(&op->c, &D, &other, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
+        CHECK_EQ_INT(mpavs_contracts_submit_liveness_authorized(&op->c, &D, &other, quote, qlen, me, op->bls),
+                     MPAVS_DEVNET_ERR_REVERTED);
         CHECK(strstr(op->c.error.message, "REPORT_DATA_MISMATCH") != NULL);
         /* a debug enclave is refused by the AttestationVerifier */
         REQUIRE(mpavs_dcap_devnet_quote(ca, quote, cap, &qlen, rd, NULL, NULL, true) == MPAVS_DCAP_OK);
-        CHECK_EQ_INT(mpavs_contracts_submit_liveness(&op->c, &D, &data, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
+        CHECK_EQ_INT(mpavs_contracts_submit_liveness_authorized(&op->c, &D, &data, quote, qlen, me, op->bls),
+                     MPAVS_DEVNET_ERR_REVERTED);
         CHECK(strstr(op->c.error.message, "DEBUG_ENCLAVE_NOT_ALLOWED") != NULL);
     }
+    free(quote);
+    mpavs_dcap_devnet_free(ca);
+}
+
+/* Issue #17 item 1 on a real chain: ops[1] (the attacker, its own account as its "enclave") tries to
+ * bind ops[0]'s key to itself; every attempt reverts and ops[0] stays live with its own prover. */
+TEST(liveness_rebinding_attack) {
+    REQUIRE(deployed && ops[0].registered && ops[1].registered);
+    char dir[200];
+    snprintf(dir, sizeof dir, "%s/ca", tmpdir);
+    mpavs_dcap_devnet *ca = NULL;
+    REQUIRE(mpavs_dcap_devnet_load(&ca, dir) == MPAVS_DCAP_OK);
+    size_t cap = 16384, qlen = 0;
+    uint8_t *quote = malloc(cap);
+    REQUIRE(quote);
+    operator_t *victim = &ops[0], *att = &ops[1];
+    const mpavs_address *vprover = mpavs_sender_address(victim->c.sender);
+    const mpavs_address *aprover = mpavs_sender_address(att->c.sender);
+    uint8_t vpk[64];
+    mpavs_bn254_g1_encode(vpk, &victim->pk1);
+    bool ok = false;
+    OKC(&dep, mpavs_contracts_liveness_valid(&dep, &D, &ok, vpk, vprover));
+    CHECK(ok); /* bound by liveness_proofs */
+    mpavs_contracts_report_data data;
+    fresh_report(&att->c, ca, &data, &victim->pk1, aprover, quote, cap, &qlen, NULL);
+    mpavs_bn254_g1 sig;
+    /* 1. today's attack: submitLivenessProofV2 with the victim's key and the attacker's quote */
+    CHECK_EQ_INT(mpavs_contracts_submit_liveness(&att->c, &D, &data, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
+    CHECK(strstr(att->c.error.message, "LivenessAuthorizationRequired()") != NULL);
+    /* 2. V3 signed by the attacker's key with the attacker's G2 key */
+    sign_auth(&sig, att->bls, D.chain_id, aprover, &data);
+    CHECK_EQ_INT(submit_v3_raw(&att->c, &data, quote, qlen, &att->pk2, &sig), MPAVS_DEVNET_ERR_REVERTED);
+    CHECK(strstr(att->c.error.message, "InvalidLivenessAuthorization()") != NULL);
+    /* 3. the attacker's signature with the victim's G2 key */
+    CHECK_EQ_INT(submit_v3_raw(&att->c, &data, quote, qlen, &victim->pk2, &sig), MPAVS_DEVNET_ERR_REVERTED);
+    CHECK(strstr(att->c.error.message, "InvalidLivenessAuthorization()") != NULL);
+    /* 4. a victim signature for the victim's own prover (as the victim publishes) with the attacker's quote */
+    sign_auth(&sig, victim->bls, D.chain_id, vprover, &data);
+    CHECK_EQ_INT(submit_v3_raw(&att->c, &data, quote, qlen, &victim->pk2, &sig), MPAVS_DEVNET_ERR_REVERTED);
+    CHECK(strstr(att->c.error.message, "InvalidLivenessAuthorization()") != NULL);
+    /* 5. a victim signature for the attacker's prover made for another chain */
+    sign_auth(&sig, victim->bls, D.chain_id + 1, aprover, &data);
+    CHECK_EQ_INT(submit_v3_raw(&att->c, &data, quote, qlen, &victim->pk2, &sig), MPAVS_DEVNET_ERR_REVERTED);
+    CHECK(strstr(att->c.error.message, "InvalidLivenessAuthorization()") != NULL);
+    /* 6. G1 and G2 keys of different secrets, with a valid G1 signature */
+    sign_auth(&sig, victim->bls, D.chain_id, aprover, &data);
+    CHECK_EQ_INT(submit_v3_raw(&att->c, &data, quote, qlen, &att->pk2, &sig), MPAVS_DEVNET_ERR_REVERTED);
+    CHECK(strstr(att->c.error.message, "InvalidLivenessAuthorization()") != NULL);
+    /* the victim is still live with its own prover, never with the attacker's */
+    OKC(&dep, mpavs_contracts_liveness_valid(&dep, &D, &ok, vpk, vprover));
+    CHECK(ok);
+    OKC(&dep, mpavs_contracts_liveness_valid(&dep, &D, &ok, vpk, aprover));
+    CHECK(!ok);
+    /* 7. an accepted authorization is not accepted twice, even with another quote over the same data */
+    fresh_report(&victim->c, ca, &data, &victim->pk1, vprover, quote, cap, &qlen, NULL);
+    sign_auth(&sig, victim->bls, D.chain_id, vprover, &data);
+    OKC(&victim->c, submit_v3_raw(&victim->c, &data, quote, qlen, &victim->pk2, &sig));
+    uint8_t rd[64], mrs[32];
+    memset(mrs, 0x42, 32);
+    mpavs_contracts_liveness_report_data(rd, vprover, &data);
+    REQUIRE(mpavs_dcap_devnet_quote(ca, quote, cap, &qlen, rd, NULL, mrs, false) == MPAVS_DCAP_OK);
+    CHECK_EQ_INT(submit_v3_raw(&att->c, &data, quote, qlen, &victim->pk2, &sig), MPAVS_DEVNET_ERR_REVERTED);
+    CHECK(strstr(att->c.error.message, "LivenessAuthorizationAlreadyUsed()") != NULL);
+    OKC(&dep, mpavs_contracts_liveness_valid(&dep, &D, &ok, vpk, vprover));
+    CHECK(ok);
     free(quote);
     mpavs_dcap_devnet_free(ca);
 }
@@ -558,10 +711,11 @@ TEST(enclave_allow_list) {
     mpavs_contracts_liveness_report_data(rd, me, &data);
     REQUIRE(mpavs_dcap_devnet_quote(ca, quote, cap, &qlen, rd, bad, NULL, false) == MPAVS_DCAP_OK);
     OKC(&dep, mpavs_devnet_add_pck_key_from_quote(&dep, &d3, quote, qlen));
-    CHECK_EQ_INT(mpavs_contracts_submit_liveness(&op->c, &d3, &data, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
+    CHECK_EQ_INT(mpavs_contracts_submit_liveness_authorized(&op->c, &d3, &data, quote, qlen, me, op->bls),
+                 MPAVS_DEVNET_ERR_REVERTED);
     CHECK(strstr(op->c.error.message, "ENCLAVE_NOT_ALLOWED") != NULL);
     REQUIRE(mpavs_dcap_devnet_quote(ca, quote, cap, &qlen, rd, good, NULL, false) == MPAVS_DCAP_OK);
-    OKC(&op->c, mpavs_contracts_submit_liveness(&op->c, &d3, &data, quote, qlen));
+    OKC(&op->c, mpavs_contracts_submit_liveness_authorized(&op->c, &d3, &data, quote, qlen, me, op->bls));
     /* a reference block older than maxBlockNumberDiff (5) is refused */
     mpavs_contracts_report_data old = data;
     for (int i = 0; i < 6; i++) {
@@ -570,7 +724,8 @@ TEST(enclave_allow_list) {
     }
     mpavs_contracts_liveness_report_data(rd, me, &old);
     REQUIRE(mpavs_dcap_devnet_quote(ca, quote, cap, &qlen, rd, good, NULL, false) == MPAVS_DCAP_OK);
-    CHECK_EQ_INT(mpavs_contracts_submit_liveness(&op->c, &d3, &old, quote, qlen), MPAVS_DEVNET_ERR_REVERTED);
+    CHECK_EQ_INT(mpavs_contracts_submit_liveness_authorized(&op->c, &d3, &old, quote, qlen, me, op->bls),
+                 MPAVS_DEVNET_ERR_REVERTED);
     CHECK(strstr(op->c.error.message, "BlockNumberOutOfDate()") != NULL);
     free(quote);
     mpavs_dcap_devnet_free(ca);
@@ -761,6 +916,7 @@ int main(void) {
     RUN(deploy_stack);
     RUN(register_operators);
     RUN(liveness_proofs);
+    RUN(liveness_rebinding_attack);
     RUN(confirm_state);
     RUN(state_cli);
     RUN(enclave_allow_list);

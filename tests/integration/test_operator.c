@@ -10,12 +10,16 @@
  * within 10 s when the prover or the RPC node stops under a running operator, one per failed
  * eth_chainId attempt at start-up (no URL path logged), --check-config decrypting the BLS key (wrong
  * password: exit 2, and the daemon too), checking every endpoint unless --offline, loopback listen
- * defaults, configuration warnings of a running daemon as key=value lines.
+ * defaults, configuration warnings of a running daemon as key=value lines. Liveness re-binding
+ * (issue #17 item 1): the daemon detects submitLivenessProofV3 and uses it; an attacker's V2 and
+ * forged V3 submissions (sent with cast) naming the operator's key revert, and the operator stays
+ * live with its own enclave.
  */
 #include "anvil.h"
 #include "harness.h"
 #include "proc.h"
 
+#include "mpavs/abi.h"
 #include "mpavs/avs.h"
 #include "mpavs/bls.h"
 #include "mpavs/dcap.h"
@@ -349,6 +353,66 @@ static bool prover_up(void) { return svc_status("prover") == 200; }
 static bool live_svc(void) { return svc_status("liveness") == 200; }
 static bool renewed(void) { return metric("mpavs_operator_liveness_submissions_total") >= 2; }
 
+/* An attacker (the deployer account, its address as its "enclave") tries to bind the running operator's
+ * key to itself with a devnet quote naming that key: V2 through the library, V3 with the attacker's own
+ * BLS key through cast (an independent ABI encoder). Both must revert. */
+static void rebinding_attempts(void) {
+    char dir[200];
+    snprintf(dir, sizeof dir, "%s/ca", tmpdir);
+    mpavs_dcap_devnet *ca = NULL;
+    REQUIRE(mpavs_dcap_devnet_load(&ca, dir) == MPAVS_DCAP_OK);
+    const mpavs_address *attacker = mpavs_sender_address(dep.sender);
+    mpavs_contracts_report_data data;
+    memset(&data, 0, sizeof data);
+    memcpy(data.pubkey_g1, pk_xy, 64);
+    mpavs_avs_prover_addr_hash(data.prover_address_hash, prover_url);
+    size_t cap = 16384, qlen = 0;
+    uint8_t *quote = malloc(cap), rd[64];
+    REQUIRE(quote);
+    CHECK_EQ_INT(mpavs_contracts_reference_block(&dep, &data), 0);
+    mpavs_contracts_liveness_report_data(rd, attacker, &data);
+    CHECK_EQ_INT(mpavs_dcap_devnet_quote(ca, quote, cap, &qlen, rd, NULL, NULL, false), MPAVS_DCAP_OK);
+    CHECK_EQ_INT(mpavs_contracts_submit_liveness(&dep, &D, &data, quote, qlen), MPAVS_CONTRACTS_ERR_REVERTED);
+    CHECK(strstr(dep.error.message, "LivenessAuthorizationRequired()") != NULL);
+    /* V3 signed by the attacker's own key over the attacker's prover */
+    uint8_t sk[32], dg[32], g2[128], g1[64];
+    REQUIRE(mpavs_bls_keygen(sk) == MPAVS_BLS_OK);
+    mpavs_bn254_g2 pk2;
+    mpavs_bn254_g1 sig;
+    REQUIRE(mpavs_bls_pubkey_g2(&pk2, sk) == MPAVS_BLS_OK);
+    mpavs_contracts_liveness_auth_digest(dg, D.chain_id, &D.tee_liveness_verifier, attacker, &data);
+    REQUIRE(mpavs_bls_sign(&sig, sk, dg) == MPAVS_BLS_OK);
+    mpavs_bn254_g2_encode(g2, &pk2);
+    mpavs_bn254_g1_encode(g1, &sig);
+    char h[12][67], tlv[43], out[256], sel[11];
+    const uint8_t *words[12] = {pk_xy, pk_xy + 32, data.reference_block_hash, data.prover_address_hash,
+                                g2, g2 + 32, g2 + 64, g2 + 96, g1, g1 + 32};
+    for (int i = 0; i < 10; i++) REQUIRE(mpavs_hex_encode(h[i], sizeof h[i], words[i], 32, true) == 0);
+    mpavs_address_to_checksum(tlv, &D.tee_liveness_verifier);
+    size_t qhex = 2 * qlen + 3;
+    char *qh = malloc(qhex), *cmd = malloc(qhex + 2000);
+    REQUIRE(qh && cmd);
+    REQUIRE(mpavs_hex_encode(qh, qhex, quote, qlen, true) == 0);
+    snprintf(out, sizeof out, "%s/cast_v3.out", tmpdir);
+    snprintf(cmd, qhex + 2000,
+             "cast send --rpc-url %s --private-key %s %s "
+             "'submitLivenessProofV3(((bytes32,bytes32),uint256,bytes32,bytes32),bytes,(uint256[2],uint256[2]),"
+             "(uint256,uint256))' '((%s,%s),%llu,%s,%s)' %s '([%s,%s],[%s,%s])' '(%s,%s)' >%s 2>&1",
+             anvil.url, ANVIL_KEY0, tlv, h[0], h[1], (unsigned long long)data.reference_block_number, h[2], h[3], qh,
+             h[4], h[5], h[6], h[7], h[8], h[9], out);
+    CHECK(run(cmd) >= 0); /* this cast exits 0 even when the estimate reverts: the output tells */
+    uint8_t s4[4];
+    REQUIRE(mpavs_abi_selector(s4, "InvalidLivenessAuthorization()") == 0);
+    REQUIRE(mpavs_hex_encode(sel, sizeof sel, s4, 4, true) == 0);
+    CHECK(count_in_file(out, "execution reverted") == 1);
+    CHECK(count_in_file(out, sel) >= 1); /* cast prints the revert data: the error's selector */
+    mpavs_wipe(sk, sizeof sk);
+    free(qh);
+    free(cmd);
+    free(quote);
+    mpavs_dcap_devnet_free(ca);
+}
+
 TEST(liveness_node_api_metrics) {
     REQUIRE(ready);
     snprintf(agg_url, sizeof agg_url, "http://127.0.0.1:%d", harness_free_port()); /* closed */
@@ -357,6 +421,15 @@ TEST(liveness_node_api_metrics) {
     CHECK(wait_for(live_on_chain, 40000));
     printf("  liveness valid on chain %lld ms after start\n", harness_now_ms() - t0);
     CHECK(wait_for(live_svc, 10000)); /* the operator's view follows its receipt and re-read */
+    /* the verifier's form was detected and the authorized submission used */
+    CHECK(count_in_file(oplog, "event=liveness_form") == 1);
+    CHECK(count_in_file(oplog, "authorization_version=1 submit=submitLivenessProofV3") == 1);
+    CHECK(count_in_file(oplog, "event=liveness_submitted call=submitLivenessProofV3") >= 1);
+    /* an attacker's re-binding attempts revert; the operator stays live with its own enclave */
+    rebinding_attempts();
+    CHECK(live_on_chain());
+    CHECK_EQ_INT(svc_status("liveness"), 200);
+    printf("  re-binding by an attacker refused (V2 and forged V3); still live with its enclave\n");
 
     char url[160], *b = NULL;
     snprintf(url, sizeof url, "%s/eigen/node", nodeapi_url);

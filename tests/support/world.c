@@ -293,8 +293,15 @@ bool world_attest(world *w, size_t i) {
         json_decref(j);
     }
     free(res);
+    mpavs_dcap_quote pq;
+    mpavs_address enclave = {{0}};
+    if (ok && mpavs_dcap_quote_parse(&pq, quote, qlen) == MPAVS_DCAP_OK)
+        memcpy(enclave.bytes, mpavs_dcap_report_data(&pq) + 12, 20); /* REPORTDATA: 0^12 ‖ enclave ‖ hash */
+    else
+        ok = false;
     if (ok) {
-        int r = mpavs_contracts_submit_liveness(&c, &w->dep, &data, quote, qlen);
+        /* the devnet's verifier has the authorized form: the operator's BLS key signs for the enclave */
+        int r = mpavs_contracts_submit_liveness_authorized(&c, &w->dep, &data, quote, qlen, &enclave, op->bls);
         if (r) fprintf(stderr, "  liveness op%zu: %s\n", i + 1, c.error.message);
         ok = r == 0;
     }

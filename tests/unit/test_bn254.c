@@ -1,4 +1,5 @@
 /* tests/unit/test_bn254.c — BN254 fields, curves and pairing (internal and public API). */
+#include <gmp.h>
 #include <stdlib.h>
 
 #include "bn254/internal.h"
@@ -327,44 +328,83 @@ TEST(g1_glv) {
     CHECK(a.infinity);
 }
 
-TEST(g2_gls) {
-    /* -psi^2(G2) = [lambda]G2, and the 2-dimensional GLS multiplications agree with the plain
-     * double-and-add on edge and random scalars and base points */
+TEST(g2_gls4) {
+    /* psi = [lambda] on G2 (against the plain fixed-window multiplication); the 4-dimensional
+     * split k = sum (-1)^neg_j mag_j lambda^j mod r (checked with GMP) with mag_j < 2^64, and the
+     * constant-time and variable-time GLS multiplications equal the plain one on edge and random
+     * scalars and base points (including infinity) */
     static const uint64_t R[4] = BN_R_LIMBS;
     mpavs_bn254_g2 g, a, b, p;
     g2p tg, t1, t2;
     mpavs_bn254_g2_generator(&g);
     bn_g2_from_affine(&tg, &g);
-    bn_g2_endo(&t1, &tg);
-    bn_g2_mul_var(&t2, &tg, BN_GLV_LAMBDA);
+    bn_g2_psi(&t1, &tg);
+    bn_g2_mul_ct(&t2, &tg, BN_GLS_LAMBDA);
     bn_g2_to_affine(&a, &t1);
     bn_g2_to_affine(&b, &t2);
     CHECK(mpavs_bn254_g2_eq(&a, &b));
     uint8_t ks[32];
     rnd_scalar(ks);
     mpavs_bn254_g2_mul_var(&p, &g, ks);
+    mpz_t zr, zl, zk, acc, term;
+    mpz_inits(zr, zl, zk, acc, term, NULL);
+    mpz_import(zr, 4, -1, 8, 0, 0, R);
+    mpz_import(zl, 4, -1, 8, 0, 0, BN_GLS_LAMBDA);
+    uint64_t lam2[4], lam3[4];
+    mpz_mul(term, zl, zl);
+    mpz_mod(term, term, zr);
+    memset(lam2, 0, sizeof lam2);
+    mpz_export(lam2, NULL, -1, 8, 0, 0, term);
+    mpz_mul(term, term, zl);
+    mpz_mod(term, term, zr);
+    memset(lam3, 0, sizeof lam3);
+    mpz_export(lam3, NULL, -1, 8, 0, 0, term);
     uint64_t edges[][4] = {
-        {0, 0, 0, 0}, {1, 0, 0, 0}, {R[0] - 1, R[1], R[2], R[3]}, {R[0], R[1], R[2], R[3]},
-        {R[0] + 1, R[1], R[2], R[3]}, {~0ULL, ~0ULL, ~0ULL, ~0ULL}, {BN_GLV_LAMBDA[0], BN_GLV_LAMBDA[1], BN_GLV_LAMBDA[2], 0},
+        {0, 0, 0, 0}, {1, 0, 0, 0}, {2, 0, 0, 0}, {R[0] - 1, R[1], R[2], R[3]}, {R[0], R[1], R[2], R[3]},
+        {R[0] + 1, R[1], R[2], R[3]}, {~0ULL, ~0ULL, ~0ULL, ~0ULL}, {~0ULL, ~0ULL, 0, 0}, {0, 0, 1, 0},
+        {BN_GLS_LAMBDA[0], BN_GLS_LAMBDA[1], 0, 0}, {lam2[0], lam2[1], lam2[2], lam2[3]},
+        {lam3[0], lam3[1], lam3[2], lam3[3]}, {BN_U, 0, 0, 0}, {2 * BN_U + 1, 0, 0, 0},
     };
     int n_edges = (int)(sizeof edges / sizeof edges[0]);
-    for (int i = 0; i < n_edges + 20; i++) {
+    for (int i = 0; i < n_edges + 400; i++) {
         uint64_t k[4];
         if (i < n_edges)
             memcpy(k, edges[i], sizeof k);
         else
             for (int j = 0; j < 4; j++) k[j] = rnd64() >> (i % 3 == 0 ? 0 : (i % 64));
+        u128 mag[4];
+        uint64_t neg[4];
+        bn_gls4_split(mag, neg, k);
+        mpz_set_ui(acc, 0);
+        for (int j = 3; j >= 0; j--) {
+            uint64_t ml[2] = {(uint64_t)mag[j], (uint64_t)(mag[j] >> 64)};
+            CHECK(ml[1] == 0); /* < 2^64 */
+            mpz_mul(acc, acc, zl);
+            mpz_import(term, 2, -1, 8, 0, 0, ml);
+            if (neg[j]) mpz_neg(term, term);
+            mpz_add(acc, acc, term);
+        }
+        mpz_import(zk, 4, -1, 8, 0, 0, k);
+        mpz_sub(acc, acc, zk);
+        CHECK(mpz_divisible_p(acc, zr));
+        if (i >= n_edges + 40) continue; /* the point multiplications on fewer scalars */
         g2p tb, want, got;
-        bn_g2_from_affine(&tb, (i & 1) ? &p : &g);
+        mpavs_bn254_g2 base = (i & 1) ? p : g;
+        if (i == 3) {
+            memset(&base, 0, sizeof base);
+            base.infinity = 1;
+        }
+        bn_g2_from_affine(&tb, &base);
         bn_g2_mul_ct(&want, &tb, k);
         bn_g2_to_affine(&a, &want);
-        bn_g2_mul_glv_ct(&got, &tb, k);
+        bn_g2_mul_gls_ct(&got, &base, k);
         bn_g2_to_affine(&b, &got);
         CHECK(mpavs_bn254_g2_eq(&a, &b));
-        bn_g2_mul_glv_var(&got, &tb, k);
+        bn_g2_mul_gls_var(&got, &base, k);
         bn_g2_to_affine(&b, &got);
         CHECK(mpavs_bn254_g2_eq(&a, &b));
     }
+    mpz_clears(zr, zl, zk, acc, term, NULL);
 }
 
 TEST(g2_group) {
@@ -618,7 +658,7 @@ int main(void) {
     RUN(fp2_fp6_fp12);
     RUN(g1_group);
     RUN(g1_glv);
-    RUN(g2_gls);
+    RUN(g2_gls4);
     RUN(g2_group);
     RUN(g2_subgroup_check);
     RUN(pairing_bilinear);

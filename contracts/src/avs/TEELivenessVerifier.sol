@@ -2,12 +2,14 @@
 pragma solidity ^0.8.12;
 
 import {IAttestationVerifier} from "../interfaces/IAttestationVerifier.sol";
+import {BN254} from "../libraries/BN254.sol";
 import {ITEELivenessVerifier} from "../interfaces/ITEELivenessVerifier.sol";
 import {Initializable} from "../utils/Initializable.sol";
 import {Ownable} from "../utils/Ownable.sol";
 import {TEELivenessVerifierStorage} from "./TEELivenessVerifierStorage.sol";
 
-/// @title Records that a TEE prover recently attested a BLS public key (same interface as Automata's).
+/// @title Records that a TEE prover recently attested a BLS public key (Automata's interface, plus
+///        submitLivenessProofV3: only the key's owner can choose the prover its key is bound to).
 /// @notice Behind a Proxy. Storage (contracts/layout/TEELivenessVerifier.tsv): slots 0-49 Initializable
 ///         and Ownable (both initialisation fields and the owner share slot 0, then the owner's 49-slot
 ///         gap), 50-99 TEELivenessVerifierStorage; each block ends in a gap.
@@ -79,15 +81,83 @@ contract TEELivenessVerifier is Initializable, Ownable, TEELivenessVerifierStora
         return attestationVerifier.verifyMrSigner(_mrsigner);
     }
 
+    /// @notice Tag of the liveness authorization message (livenessAuthorizationDigest).
+    bytes32 public constant LIVENESS_AUTHORIZATION_TYPEHASH =
+        keccak256("MpavsLivenessAuthorization(uint256 chainId,address verifier,address prover,bytes32 reportDataHash)");
+
     /// @inheritdoc ITEELivenessVerifier
-    function submitLivenessProofV2(ReportDataV2 calldata _data, bytes calldata _report) public payable {
+    /// @dev Always reverts: without the key's signature anyone could re-bind another operator's key to
+    ///      their own enclave (quote from any allowed enclave, the victim's public key in ReportDataV2) and
+    ///      make the aggregator reject the victim as prover_mismatch. Accepting V2 for keys never bound
+    ///      would still let anyone mark a key live that its owner never attested, so it is refused too.
+    function submitLivenessProofV2(ReportDataV2 calldata, bytes calldata) public payable {
+        revert LivenessAuthorizationRequired();
+    }
+
+    /// @inheritdoc ITEELivenessVerifier
+    function submitLivenessProofV3(
+        ReportDataV2 calldata _data,
+        bytes calldata _report,
+        BN254.G2Point calldata _pubkeyG2,
+        BN254.G1Point calldata _authSig
+    ) public payable {
+        (address prover, bytes32 reportHash) = _verifyReport(_data, _report);
+        bytes32 digest = _authorizationDigest(_data, prover);
+        if (livenessAuthorizationUsed[digest]) revert LivenessAuthorizationAlreadyUsed();
+        BN254.G1Point memory pk1 = BN254.G1Point(uint256(_data.pubkey.x), uint256(_data.pubkey.y));
+        if (!_checkAuthorization(_authSig, pk1, _pubkeyG2, BN254.hashToG1(digest))) revert InvalidLivenessAuthorization();
+        livenessAuthorizationUsed[digest] = true;
+
+        bytes32 proverKey = keccak256(abi.encode(_data.pubkey.x, _data.pubkey.y));
+        attestedProvers[proverKey] = Prover(_data.pubkey, block.timestamp);
+        attestedProverAddr[proverKey] = prover;
+        attestedReports[reportHash] = true;
+        emit LivenessProofAuthorized(proverKey, prover, digest);
+        emit LivenessProofSubmitted(proverKey, prover, _data.pubkey.x, _data.pubkey.y, reportHash, block.timestamp);
+    }
+
+    /// @dev Gas for the 2-pair pairing check (113000 since EIP-1108; BLSSignatureChecker's cap), so that an
+    ///      invalid G2 point costs no more than a valid one.
+    uint256 internal constant PAIRING_GAS = 120000;
+
+    /// @inheritdoc ITEELivenessVerifier
+    function livenessAuthorizationVersion() external pure returns (uint256) {
+        return 1;
+    }
+
+    /// @inheritdoc ITEELivenessVerifier
+    function livenessAuthorizationDigest(ReportDataV2 calldata _data, address _prover) external view returns (bytes32) {
+        return _authorizationDigest(_data, _prover);
+    }
+
+    /// @inheritdoc ITEELivenessVerifier
+    function livenessAuthorizationMessageHash(ReportDataV2 calldata _data, address _prover)
+        external
+        view
+        returns (BN254.G1Point memory)
+    {
+        return BN254.hashToG1(_authorizationDigest(_data, _prover));
+    }
+
+    function _authorizationDigest(ReportDataV2 calldata _data, address _prover) internal view returns (bytes32) {
+        return keccak256(
+            abi.encode(LIVENESS_AUTHORIZATION_TYPEHASH, block.chainid, address(this), _prover, keccak256(abi.encode(_data)))
+        );
+    }
+
+    /// @dev The reference block, the quote (through the attestation verifier, forwarding msg.value) and its
+    ///      REPORTDATA = 0^12 || prover || keccak256(abi.encode(data)). Returns the prover and keccak256(quote).
+    function _verifyReport(ReportDataV2 calldata _data, bytes calldata _report)
+        internal
+        returns (address prover, bytes32 reportHash)
+    {
         if (_data.referenceBlockNumber >= block.number) revert InvalidBlockNumber();
         if (block.number - _data.referenceBlockNumber >= maxBlockNumberDiff) revert BlockNumberOutOfDate();
         if (blockhash(_data.referenceBlockNumber) != _data.referenceBlockHash) revert BlockNumberMismatch();
 
         bytes32 dataHash = keccak256(abi.encode(_data));
         bytes memory reportData = attestationVerifier.verifyAttestation{value: msg.value}(_report);
-        bytes32 reportHash = keccak256(_report);
+        reportHash = keccak256(_report);
         if (attestedReports[reportHash]) revert ReportAlreadyUsed();
         if (reportData.length != 64) revert INVALID_REPORT_DATA();
         bytes32 proverBytes;
@@ -97,13 +167,32 @@ contract TEELivenessVerifier is Initializable, Ownable, TEELivenessVerifierStora
             reportDataHash := mload(add(reportData, 0x40))
         }
         if (reportDataHash != dataHash) revert REPORT_DATA_MISMATCH(reportData);
+        prover = address(uint160(uint256(proverBytes)));
+    }
 
-        bytes32 proverKey = keccak256(abi.encode(_data.pubkey.x, _data.pubkey.y));
-        address prover = address(uint160(uint256(proverBytes)));
-        attestedProvers[proverKey] = Prover(_data.pubkey, block.timestamp);
-        attestedProverAddr[proverKey] = prover;
-        attestedReports[reportHash] = true;
-        emit LivenessProofSubmitted(proverKey, prover, _data.pubkey.x, _data.pubkey.y, reportHash, block.timestamp);
+    /// @dev BLSApkRegistry's possession check on the authorization message h: with
+    ///      gamma = keccak256(sig, pk1, pk2, h) mod r, e(sig + gamma*pk1, -G2) * e(h + gamma*G1, pk2) == 1, which
+    ///      holds (but for negligible probability) only if sig = sk*h, pk1 = sk*G1 and pk2 = sk*G2 for one sk.
+    ///      The zero key is refused (with pk2 = 0 and sig = 0 the equation holds for any h).
+    function _checkAuthorization(
+        BN254.G1Point calldata sig,
+        BN254.G1Point memory pk1,
+        BN254.G2Point calldata pk2,
+        BN254.G1Point memory h
+    ) internal view returns (bool) {
+        if (pk1.X == 0 && pk1.Y == 0) return false;
+        uint256 gamma = uint256(keccak256(abi.encodePacked(
+            sig.X, sig.Y, pk1.X, pk1.Y, pk2.X[0], pk2.X[1], pk2.Y[0], pk2.Y[1], h.X, h.Y
+        ))) % BN254.FR_MODULUS;
+        BN254.G1Point memory s = BN254.G1Point(sig.X, sig.Y);
+        (bool ok, bool valid) = BN254.safePairing(
+            BN254.plus(s, BN254.scalar_mul(pk1, gamma)),
+            BN254.negGeneratorG2(),
+            BN254.plus(h, BN254.scalar_mul(BN254.generatorG1(), gamma)),
+            pk2,
+            PAIRING_GAS
+        );
+        return ok && valid;
     }
 
     /// @inheritdoc ITEELivenessVerifier

@@ -20,7 +20,9 @@ abstract contract TEELivenessVerifierStorage is ITEELivenessVerifier {
     uint256 public maxBlockNumberDiff;
     /// @notice keccak256(abi.encode(x, y)) => the enclave address of the key's last liveness proof.
     mapping(bytes32 => address) public attestedProverAddr;
+    /// @notice livenessAuthorizationDigest => whether submitLivenessProofV3 accepted that authorization already.
+    mapping(bytes32 => bool) public livenessAuthorizationUsed;
 
-    /// @dev Reserved slots: a variable added above shrinks this gap by as many slots (6 used + 44 = 50).
-    uint256[44] private __GAP;
+    /// @dev Reserved slots: a variable added above shrinks this gap by as many slots (7 used + 43 = 50).
+    uint256[43] private __GAP;
 }

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.12;
 
+import {BN254} from "../libraries/BN254.sol";
+
 /// @title TEE liveness: records that a TEE prover recently attested an operator's BLS public key
 ///        (the external interface of Automata's TEELivenessVerifier, plus events for every liveness
-///        submission and every owner change).
+///        submission and every owner change, plus the authorized submission submitLivenessProofV3:
+///        the key's owner signs, with that BLS key, which prover may attest it).
 interface ITEELivenessVerifier {
     /// @notice A BLS G1 public key (affine coordinates).
     struct Pubkey {
@@ -31,6 +34,9 @@ interface ITEELivenessVerifier {
     event LivenessProofSubmitted(
         bytes32 indexed pubkeyHash, address indexed prover, bytes32 pubkeyX, bytes32 pubkeyY, bytes32 reportHash, uint256 time
     );
+    /// @notice The owner of the key (hash `pubkeyHash`) authorized enclave `prover` to attest it: a BLS
+    ///         signature by the key over `authorizationDigest` (see livenessAuthorizationDigest) was checked.
+    event LivenessProofAuthorized(bytes32 indexed pubkeyHash, address indexed prover, bytes32 authorizationDigest);
     /// @notice The attestation verifier changed.
     event AttestationVerifierUpdated(address previousVerifier, address newVerifier);
     /// @notice The largest age, in blocks, of a report's reference block changed.
@@ -52,6 +58,14 @@ interface ITEELivenessVerifier {
     error BlockNumberMismatch();
     /// @notice This quote was submitted before.
     error ReportAlreadyUsed();
+    /// @notice submitLivenessProofV2 is refused here: anyone could bind someone else's key to their own
+    ///         prover with it. Use submitLivenessProofV3 (signed by the key).
+    error LivenessAuthorizationRequired();
+    /// @notice The BLS authorization does not verify: not a signature by data.pubkey over
+    ///         livenessAuthorizationDigest(data, prover), or pubkeyG2 is not the same secret as data.pubkey.
+    error InvalidLivenessAuthorization();
+    /// @notice This authorization (same chain, verifier, prover and ReportDataV2) was accepted before.
+    error LivenessAuthorizationAlreadyUsed();
 
     /// @notice Sets the owner, the attestation verifier, maxBlockNumberDiff and attestValiditySeconds. Once,
     ///         through the proxy; emits the three *Updated events.
@@ -86,7 +100,35 @@ interface ITEELivenessVerifier {
     ///         whose REPORTDATA is 0^12 ‖ prover address ‖ keccak256(abi.encode(data)), with data's reference
     ///         block recent and its hash the chain's; marks data.pubkey live as of now, bound to that prover
     ///         address; emits LivenessProofSubmitted. Anyone may submit; each quote once.
+    ///         On this contract it always reverts with LivenessAuthorizationRequired (the selector stays for
+    ///         ABI compatibility with Automata's deployed verifiers, where it is the only submission).
     function submitLivenessProofV2(ReportDataV2 calldata data, bytes calldata report) external payable;
+
+    /// @notice As submitLivenessProofV2, and only with the key owner's authorization: `authSig` =
+    ///         sk * hashToG1(livenessAuthorizationDigest(data, prover)) with prover the address in the
+    ///         quote's REPORTDATA, checked together with pubkeyG2 = sk * G2 for the same sk as
+    ///         data.pubkey (BLSApkRegistry's proof-of-possession check). Each authorization once.
+    ///         Emits LivenessProofAuthorized and LivenessProofSubmitted.
+    function submitLivenessProofV3(
+        ReportDataV2 calldata data,
+        bytes calldata report,
+        BN254.G2Point calldata pubkeyG2,
+        BN254.G1Point calldata authSig
+    ) external payable;
+
+    /// @notice 1: this contract has submitLivenessProofV3 and refuses unauthorized V2 submissions. (Automata's
+    ///         verifiers have no such function: a call reverts, which clients read as "V2 only".)
+    function livenessAuthorizationVersion() external pure returns (uint256);
+
+    /// @notice What a key signs to authorize `prover` for `data`: keccak256(abi.encode(
+    ///         LIVENESS_AUTHORIZATION_TYPEHASH, block.chainid, address(this), prover, keccak256(abi.encode(data)))).
+    function livenessAuthorizationDigest(ReportDataV2 calldata data, address prover) external view returns (bytes32);
+
+    /// @notice hashToG1(livenessAuthorizationDigest(data, prover)), the point the key multiplies.
+    function livenessAuthorizationMessageHash(ReportDataV2 calldata data, address prover)
+        external
+        view
+        returns (BN254.G1Point memory);
 
     /// @notice Whether key (x, y) has a liveness proof younger than attestValiditySeconds.
     function verifyLivenessProof(bytes32 pubkeyX, bytes32 pubkeyY) external view returns (bool);
