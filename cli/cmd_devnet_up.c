@@ -80,7 +80,7 @@ static void usage(void) {
          "         eigensdk key files DIR/operators/opK/bls.key.json, mode 0600) and onboards each: test\n"
          "         tokens, registerAsOperator, deposit, opt-in to quorum 0.\n"
          "      5. Starts N mpavs-prover (devnet attestation, preset anvil, re-executing every block of the\n"
-         "         proven chain from its head at that moment),\n"
+         "         proven chain after its block 1),\n"
          "         mpavs-aggregator (type-3 tasks every 5 blocks of chain 31338, threshold 67%) and N\n"
          "         mpavs-operator (quorum 0 serves task type 3), each with a config file in DIR and its\n"
          "         output in DIR/logs/<process>.log.\n"
@@ -574,8 +574,9 @@ static int start_daemons(run *r, bool *agg_present) {
 
     dv_fmt(bin, sizeof bin, "%s/mpavs-prover", r->exe_dir);
     if (!is_file(bin, true)) return cli_error("devnet up: %s is missing (run make)", bin);
-    /* the provers' checkpoint: the proven chain's head now (block 1 at least: anvil's genesis
-       header carries the empty state root, so no block can be re-executed from it) */
+    /* the provers' checkpoint: the proven chain's block 1 (anvil's genesis header carries the empty
+       state root, so no block can be re-executed from it; any later block would refuse the first
+       tasks, which the aggregator may create for blocks mined before the provers started) */
     mpavs_error e = {0};
     mpavs_rpc_block ck = {0};
     bool found = false;
@@ -588,11 +589,11 @@ static int start_daemons(run *r, bool *agg_present) {
         if (head == 0) dv_sleep_ms(100);
     }
     char tag[24];
-    if (head == 0 || mpavs_rpc_get_block_by_number(r->l2, &ck, &found, &e, mpavs_rpc_tag_number(tag, head)) || !found) {
+    if (head == 0 || mpavs_rpc_get_block_by_number(r->l2, &ck, &found, &e, mpavs_rpc_tag_number(tag, 1)) || !found) {
         mpavs_error_clear(&e);
-        return cli_error("devnet up: no block %" PRIu64 " on the proven chain", head);
+        return cli_error("devnet up: no block 1 on the proven chain");
     }
-    n->l2_checkpoint_number = head;
+    n->l2_checkpoint_number = 1;
     memcpy(n->l2_checkpoint_hash, ck.hash, 32);
     mpavs_rpc_block_clear(&ck);
     size_t first_prover = r->nprocs;

@@ -88,7 +88,7 @@ typedef struct {
 typedef struct {
     char avs_url[64], l2_url[64];
     uint64_t avs_chain_id, l2_chain_id;
-    uint64_t l2_checkpoint_number; /* the provers' checkpoint: the proven chain's head when they start (≥ 1) */
+    uint64_t l2_checkpoint_number; /* the provers' checkpoint: the proven chain's block 1 */
     uint8_t l2_checkpoint_hash[32];
     uint64_t avs_start_block; /* AVS block when the contracts were deployed (log scans start here) */
     mpavs_contracts_deployment dep;

@@ -523,7 +523,7 @@ bool pchain_prove(pchain *c, uint64_t n, pchain_block *b, char *msg, size_t cap)
         }
         if (n <= k->checkpoint_number) {
             snprintf(msg, cap, "block %" PRIu64 " refused: it is not after the checkpoint %" PRIu64
-                     " (chain.checkpoint_number), whose state is trusted, not computed", n, k->checkpoint_number);
+                     " (chain.checkpoint_number), whose state is trusted, not computed: skip", n, k->checkpoint_number);
             break;
         }
         if (ring_get(c, n, b)) {
@@ -562,7 +562,7 @@ bool pchain_prove(pchain *c, uint64_t n, pchain_block *b, char *msg, size_t cap)
         if (n - k->checkpoint_number > k->max_headers) {
             snprintf(msg, cap, "block %" PRIu64 " refused: it is older than the blocks kept (%" PRIu64 "..%" PRIu64
                      ", chain.ring_size %zu) and %" PRIu64 " blocks after the checkpoint %" PRIu64
-                     " (chain.max_headers %" PRIu64 "): move the checkpoint forward", n, c->ring_first,
+                     " (chain.max_headers %" PRIu64 "): move the checkpoint forward; skip", n, c->ring_first,
                      c->ring_first + c->ring_count - 1, k->ring_size, n - k->checkpoint_number, k->checkpoint_number,
                      k->max_headers);
             old = false;

@@ -22,7 +22,9 @@
  *                         stopped) in the caller's thread, one such task at a time, at most
  *                         max_headers blocks after the checkpoint; progress is kept when
  *                         task_wait_ms runs out, so asking again continues.
- * A result is only ever a state root this process computed.
+ * The two refusals no retry can change (N ≤ checkpoint, N too old to re-execute) end in "skip", the
+ * reference operator's word for "skip this task". A result is only ever a state root this process
+ * computed.
  *
  * Threads: the follower, and the HTTP workers calling pchain_prove / pchain_metrics. One mutex
  * (mu) guards the ring, the follower's status and the metrics; a monotonic condition variable

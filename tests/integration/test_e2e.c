@@ -226,6 +226,11 @@ TEST(wrong_state) {
                    "\"value\":\"0x1234\"}]", &e); /* diverge */
     free(r);
     mpavs_error_clear(&e);
+    char mine[48]; /* as many blocks as the proven chain (and a few more): its tasks' blocks exist there too */
+    snprintf(mine, sizeof mine, "[\"0x%llx\"]", (unsigned long long)l2_head() + 5);
+    r = world_call(other.url, "anvil_mine", mine, &e);
+    free(r);
+    mpavs_error_clear(&e);
     harness_proc_stop(&W.ops[3].prover, SIGTERM, 5000);
     REQUIRE(world_start_prover(&W, 3, other.url, 1, ck));
     REQUIRE(world_start_operator(&W, 3)); /* re-attests: its prover has a new enclave key */
