@@ -217,7 +217,7 @@ int main(void) {
     }
     printf("  world in %s\n", W.dir);
     for (size_t i = 0; i < 4; i++)
-        if (!world_start_prover(&W, i, NULL, NULL)) {
+        if (!world_start_prover(&W, i, NULL, 0, NULL)) {
             printf("  prover %zu does not start (%s); skipped\n", i + 1, W.ops[i].prover.log);
             world_down(&W);
             return 0;

@@ -39,16 +39,6 @@ static json_t *rpc_json(mpavs_rpc *c, const char *method, const char *params) {
     return j;
 }
 
-static const char *preset_of_chain(uint64_t id) {
-    switch (id) {
-    case 1: return "mainnet";
-    case 11155111: return "sepolia";
-    case 560048: return "hoodi";
-    case 31337: return "anvil";
-    default: return NULL;
-    }
-}
-
 /* 0x-hex of a 32-byte hash into out[67]. */
 static void hex0x(char out[67], const uint8_t *b, size_t n) {
     if (mpavs_hex_encode(out, 67, b, n, true)) out[0] = 0;
@@ -74,7 +64,7 @@ static int chain_verify(int argc, char **argv) {
              "Each block's parent is the block verified before it. Prints one line per block,\n"
              "  block N verified: txs=T gas=G state_root=0x... (Xms)   or   block N refused: REASON: MESSAGE\n"
              "and `verified K of M blocks`; stops at the first refusal. Exit status 0 only when every block\n"
-             "verified. --preset: mainnet, sepolia, hoodi, anvil (default: from eth_chainId).");
+             "verified. --preset: mainnet, sepolia, hoodi, anvil (default: from eth_chainId; anvil takes any chain id).");
         return 0;
     }
     cli_args a;
@@ -96,14 +86,14 @@ static int chain_verify(int argc, char **argv) {
     if (!c) return cli_usage_error("chain verify: unusable RPC URL '%s'", url);
     int rc = 1;
     mpavs_ecdsa_ctx *ecdsa = NULL;
-    mpavs_witness *w = NULL;
+    mpavs_stateless_cursor *cur = NULL;
+    uint64_t id = 0;
+    json_t *jid = rpc_json(c, "eth_chainId", "[]");
+    bool id_ok = jid && parse_u64(&id, json_string_value(jid));
+    json_decref(jid);
+    if (!id_ok) goto out;
     if (!preset) {
-        json_t *j = rpc_json(c, "eth_chainId", "[]");
-        uint64_t id = 0;
-        bool ok = j && parse_u64(&id, json_string_value(j));
-        json_decref(j);
-        if (!ok) goto out;
-        preset = preset_of_chain(id);
+        preset = mpavs_stateless_preset_for_chain(id);
         if (!preset) {
             rc = cli_usage_error("chain verify: chain id %llu has no preset: give --preset NAME", (unsigned long long)id);
             goto out;
@@ -112,6 +102,13 @@ static int chain_verify(int argc, char **argv) {
     mpavs_stateless_config cfg;
     if (mpavs_stateless_preset(&cfg, preset)) {
         rc = cli_usage_error("chain verify: unknown preset %s (mainnet, sepolia, hoodi, anvil)", preset);
+        goto out;
+    }
+    if (!strcmp(preset, "anvil")) {
+        cfg.chain.chain_id = id; /* anvil --chain-id */
+    } else if (cfg.chain.chain_id != id) {
+        rc = cli_usage_error("chain verify: the node's chain id is %llu, preset %s is chain %llu", (unsigned long long)id,
+                             preset, (unsigned long long)cfg.chain.chain_id);
         goto out;
     }
     if (!trusted_s) {
@@ -129,42 +126,16 @@ static int chain_verify(int argc, char **argv) {
                 (unsigned long long)(from - 1));
     }
     ecdsa = mpavs_ecdsa_ctx_create();
-    if (!ecdsa) goto out;
-    mpavs_block_header parent;
-    uint8_t parent_hash[32];
-    memcpy(parent_hash, trusted, 32);
-    bool have_parent = false, tty = isatty(2);
+    cur = mpavs_stateless_cursor_create(from - 1, trusted);
+    if (!ecdsa || !cur) goto out;
+    bool tty = isatty(2);
     uint64_t total = to - from + 1, verified = 0;
     for (uint64_t n = from; n <= to; n++) {
         if (tty) fprintf(stderr, "\r[%llu/%llu] block %llu ", (unsigned long long)(n - from + 1), (unsigned long long)total,
                          (unsigned long long)n);
-        w = mpavs_witness_create(NULL);
-        if (!w) break;
-        int r = mpavs_witness_acquire(w, c, n);
-        if (tty) fputs("\r\033[K", stderr);
-        if (r) {
-            char reason[64];
-            snprintf(reason, sizeof reason, "witness (%s)", mpavs_witness_strerror(r));
-            report_refusal(json, n, reason, mpavs_witness_message(w));
-            break;
-        }
-        if (!have_parent) { /* the anchor: the witness's header n-1, which must hash to the trusted hash */
-            const mpavs_block_header *h = mpavs_witness_header(w, n - 1);
-            uint8_t hh[32];
-            if (!h || mpavs_block_header_hash(hh, h) || memcmp(hh, trusted, 32)) {
-                char t[67], m[160];
-                hex0x(t, trusted, 32);
-                snprintf(m, sizeof m, "the node's header %llu does not hash to the trusted %s", (unsigned long long)(n - 1), t);
-                report_refusal(json, n, mpavs_stateless_strerror(MPAVS_STATELESS_PARENT_MISMATCH), m);
-                break;
-            }
-            parent = *h;
-            have_parent = true;
-        }
         mpavs_stateless_outcome o;
-        int v = mpavs_stateless_verify(&o, &cfg, ecdsa, &parent, parent_hash, w);
-        mpavs_witness_destroy(w);
-        w = NULL;
+        int v = mpavs_stateless_cursor_next(cur, &o, c, &cfg, ecdsa, NULL);
+        if (tty) fputs("\r\033[K", stderr);
         if (v != MPAVS_STATELESS_OK) {
             report_refusal(json, n, mpavs_stateless_strerror(v), o.message);
             break;
@@ -174,9 +145,9 @@ static int chain_verify(int argc, char **argv) {
         if (json) {
             char bh[67];
             hex0x(bh, o.block_hash, 32);
-            json_t *jo = json_pack("{s:I,s:b,s:I,s:I,s:s,s:s,s:f}", "block", (json_int_t)n, "verified", 1, "txs",
+            json_t *jo = json_pack("{s:I,s:b,s:I,s:I,s:s,s:s,s:f,s:f}", "block", (json_int_t)n, "verified", 1, "txs",
                                    (json_int_t)o.stats.tx_count, "gas", (json_int_t)o.stats.gas_used, "state_root", root,
-                                   "hash", bh, "ms", o.exec_ms);
+                                   "hash", bh, "ms", o.exec_ms, "witness_ms", o.fetch_ms);
             char *t = json_dumps(jo, JSON_COMPACT);
             puts(t);
             free(t);
@@ -186,14 +157,12 @@ static int chain_verify(int argc, char **argv) {
                    (unsigned long long)o.stats.gas_used, root, o.exec_ms);
         }
         fflush(stdout);
-        parent = o.header;
-        memcpy(parent_hash, o.block_hash, 32);
         verified++;
     }
     printf("verified %llu of %llu blocks\n", (unsigned long long)verified, (unsigned long long)total);
     rc = verified == total ? 0 : 1;
 out:
-    mpavs_witness_destroy(w);
+    mpavs_stateless_cursor_destroy(cur);
     mpavs_ecdsa_ctx_destroy(ecdsa);
     mpavs_rpc_destroy(c);
     return rc;

@@ -79,7 +79,8 @@ static void usage(void) {
          "      4. Creates N operators (fresh ECDSA keys funded on the AVS chain, fresh BLS keys in\n"
          "         eigensdk key files DIR/operators/opK/bls.key.json, mode 0600) and onboards each: test\n"
          "         tokens, registerAsOperator, deposit, opt-in to quorum 0.\n"
-         "      5. Starts N mpavs-prover (devnet attestation, proving the proven chain from its genesis),\n"
+         "      5. Starts N mpavs-prover (devnet attestation, preset anvil, re-executing every block of the\n"
+         "         proven chain after its block 1),\n"
          "         mpavs-aggregator (type-3 tasks every 5 blocks of chain 31338, threshold 67%) and N\n"
          "         mpavs-operator (quorum 0 serves task type 3), each with a config file in DIR and its\n"
          "         output in DIR/logs/<process>.log.\n"
@@ -501,15 +502,10 @@ static int setup_chains_and_contracts(run *r) {
     r->l2 = mpavs_rpc_create(n->l2_url, &ro);
     if (!r->avs || !r->l2) return cli_error("devnet up: cannot create RPC clients");
     mpavs_error e = {0};
-    mpavs_rpc_block g = {0};
-    bool found = false;
-    if (mpavs_rpc_chain_id(r->avs, &n->avs_chain_id, &e) || mpavs_rpc_chain_id(r->l2, &n->l2_chain_id, &e) ||
-        mpavs_rpc_get_block_by_number(r->l2, &g, &found, &e, "0x0") || !found) {
+    if (mpavs_rpc_chain_id(r->avs, &n->avs_chain_id, &e) || mpavs_rpc_chain_id(r->l2, &n->l2_chain_id, &e)) {
         mpavs_error_clear(&e);
         return cli_error("devnet up: the chains do not answer: %s", e.message);
     }
-    memcpy(n->l2_genesis_hash, g.hash, 32);
-    mpavs_rpc_block_clear(&g);
     say("AVS chain %s (chain %" PRIu64 "), proven chain %s (chain %" PRIu64 ")", n->avs_url, n->avs_chain_id,
         n->l2_url, n->l2_chain_id);
 
@@ -578,6 +574,28 @@ static int start_daemons(run *r, bool *agg_present) {
 
     dv_fmt(bin, sizeof bin, "%s/mpavs-prover", r->exe_dir);
     if (!is_file(bin, true)) return cli_error("devnet up: %s is missing (run make)", bin);
+    /* the provers' checkpoint: the proven chain's block 1 (anvil's genesis header carries the empty
+       state root, so no block can be re-executed from it; any later block would refuse the first
+       tasks, which the aggregator may create for blocks mined before the provers started) */
+    mpavs_error e = {0};
+    mpavs_rpc_block ck = {0};
+    bool found = false;
+    uint64_t head = 0;
+    for (int i = 0; i < 100 && !g_stop && head == 0; i++) {
+        if (mpavs_rpc_block_number(r->l2, &head, &e)) {
+            mpavs_error_clear(&e);
+            return cli_error("devnet up: the proven chain does not answer");
+        }
+        if (head == 0) dv_sleep_ms(100);
+    }
+    char tag[24];
+    if (head == 0 || mpavs_rpc_get_block_by_number(r->l2, &ck, &found, &e, mpavs_rpc_tag_number(tag, 1)) || !found) {
+        mpavs_error_clear(&e);
+        return cli_error("devnet up: no block 1 on the proven chain");
+    }
+    n->l2_checkpoint_number = 1;
+    memcpy(n->l2_checkpoint_hash, ck.hash, 32);
+    mpavs_rpc_block_clear(&ck);
     size_t first_prover = r->nprocs;
     for (size_t i = 0; i < n->nops; i++) {
         char name[32];

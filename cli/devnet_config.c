@@ -72,14 +72,15 @@ static void key_hex(char out[65], const uint8_t sk[32]) {
 
 int dv_write_prover_config(char *path, const dv_net *n, size_t i) {
     dv_fmt(path, DV_PATH, "%s/prover-%zu.json", n->dir, i + 1);
-    char listen[32], genesis[67];
+    char listen[32], ck[67];
     hostport(listen, sizeof listen, n->prover_ports[i]);
-    if (mpavs_hex_encode(genesis, sizeof genesis, n->l2_genesis_hash, 32, true) != MPAVS_HEX_OK) return -1;
-    json_t *o = json_pack("{s:s, s:s, s:{s:s, s:s, s:b}, s:{s:s, s:I, s:I, s:s}}",
+    if (mpavs_hex_encode(ck, sizeof ck, n->l2_checkpoint_hash, 32, true) != MPAVS_HEX_OK) return -1;
+    /* the proven chain is an anvil: its fork schedule and state rules (daemons/prover/README.md) */
+    json_t *o = json_pack("{s:s, s:s, s:{s:s, s:s, s:b}, s:{s:s, s:I, s:s, s:I, s:s}}",
                           "listen", listen, "log_level", "info",
                           "attestation", "provider", "devnet", "devnet_ca_dir", n->ca_dir, "debug", 0,
-                          "chain", "rpc_url", n->l2_url, "chain_id", (json_int_t)n->l2_chain_id,
-                          "checkpoint_number", (json_int_t)0, "checkpoint_hash", genesis);
+                          "chain", "rpc_url", n->l2_url, "chain_id", (json_int_t)n->l2_chain_id, "preset", "anvil",
+                          "checkpoint_number", (json_int_t)n->l2_checkpoint_number, "checkpoint_hash", ck);
     return dump(path, o);
 }
 

@@ -88,7 +88,8 @@ typedef struct {
 typedef struct {
     char avs_url[64], l2_url[64];
     uint64_t avs_chain_id, l2_chain_id;
-    uint8_t l2_genesis_hash[32];
+    uint64_t l2_checkpoint_number; /* the provers' checkpoint: the proven chain's block 1 */
+    uint8_t l2_checkpoint_hash[32];
     uint64_t avs_start_block; /* AVS block when the contracts were deployed (log scans start here) */
     mpavs_contracts_deployment dep;
     uint8_t deployer_sk[32]; /* anvil dev account 0: deployer, state confirmer, aggregator */

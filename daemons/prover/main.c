@@ -15,17 +15,18 @@
  *
  * Task type 3 (chain state) in prover_proveTask:
  *   params: {"task_type": 3, "start": N, "end": N (optional; must equal start when present)}
- *   The chain is the one at chain.rpc_url with chain id chain.chain_id (checked). Block N's header
- *   is verified from a trusted anchor: the last block this process proved if it is ≤ N, else the
- *   configured checkpoint (chain.checkpoint_number / chain.checkpoint_hash); every header is
- *   re-encoded to RLP and must hash to its "hash", and parent hashes must link.
+ *   The chain is the one at chain.rpc_url with chain id chain.chain_id (checked). A follower thread
+ *   (prover/chain.h) re-executes every block statelessly (mpavs/stateless.h) from the configured
+ *   checkpoint (chain.checkpoint_number / chain.checkpoint_hash) up to the node's head minus
+ *   chain.confirmations, each on a witness fetched from the node, and keeps the verified blocks;
+ *   block N's answer is the state root it computed, never one it was told.
  *   metadata = keccak256(abi.encodePacked(uint256 chainId, uint256 N))
  *   state    = abi.encode(bytes32 blockHash, bytes32 stateRoot) of block N
  *   PoeResponse: batch_id = start_block = end_block = N and
  *     poe.batch_hash      = metadata
  *     poe.state_hash      = keccak256(state)
  *     poe.prev_state_root = 0 (a type-3 task proves one block's state, not a transition)
- *     poe.new_state_root  = stateRoot of block N
+ *     poe.new_state_root  = the computed state root of block N
  *     poe.withdrawal_root = 0
  *   so the PoE is a function of the StateHeader alone (docs/protocol.md) and the aggregator can
  *   check poe_signature from the submitted metadata and state.
@@ -33,7 +34,9 @@
  *                     (r ‖ s ‖ v, v = recid + 27)
  *   plus extra members (ignored by Go clients): "chain_id", "block_hash", "state_root",
  *   "metadata" (0x, 32 B) and "state" (0x, 64 B).
- *   Failures: 15001 "proving failed: <reason>" (e.g. checkpoint hash mismatch, block not mined yet).
+ *   Failures: 15001 "block N refused: <reason>: <why>" (a verification refusal, reasons as in
+ *   mpavs_stateless_strerror, or checkpoint_mismatch / chain_id_mismatch) or "block N is not
+ *   mined / confirmed / verified yet …" (ask again); nothing is signed.
  *
  * GET on the same port answers the Prometheus text exposition (mpavs_prover_* counters).
  * The enclave key is generated at start and wiped at exit. SIGTERM/SIGINT stop within ~100 ms;
@@ -55,6 +58,7 @@
 #include "mpavs/hex.h"
 #include "mpavs/keccak.h"
 #include "mpavs/rpc.h"
+#include "mpavs/stateless.h"
 #include "mpavs/version.h"
 
 #include <inttypes.h>
@@ -62,6 +66,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -84,21 +89,16 @@ typedef struct {
 
 typedef struct {
     /* config */
-    const char *listen, *version, *rpc_url, *scroll_url, *linea_url;
-    uint64_t chain_id, checkpoint_number, max_headers;
-    uint8_t checkpoint_hash[32];
+    const char *listen, *version, *scroll_url, *linea_url;
+    pchain_config chain_cfg;
     bool has_chain;
     /* state */
     mpavs_ecdsa_ctx *ecdsa;
     uint8_t seckey[32];
     mpavs_address address;
     attester *att;
-    pthread_mutex_t att_lock, prove_lock, da_lock;
-    mpavs_rpc *chain;
-    bool chain_id_checked;
-    bool has_last;
-    uint64_t last_number;
-    uint8_t last_hash[32];
+    pthread_mutex_t att_lock, da_lock;
+    pchain *chain;
     da_slot da[DA_SLOTS];
     /* metrics (updated with __atomic builtins) */
     uint64_t m_requests[7], m_errors, m_quotes, m_quote_failures, m_proofs, m_proof_failures, m_last_block;
@@ -308,66 +308,19 @@ static json_t *m_put_pob(prover *p, json_t *params, drpc_error *err) {
 
 static json_t *prove_chain(prover *p, uint64_t n, drpc_error *err) {
     if (!p->has_chain) return drpc_fail(err, ERR_UNKNOWN_TASK, "task type 3 is not configured (no chain section): skip");
-    char e[512];
-    chain_header h, parent;
-    pthread_mutex_lock(&p->prove_lock);
-    bool ok = true;
-    if (!p->chain_id_checked) {
-        uint64_t id = 0;
-        mpavs_error re;
-        memset(&re, 0, sizeof re);
-        int r = mpavs_rpc_chain_id(p->chain, &id, &re);
-        mpavs_error_clear(&re);
-        if (r) {
-            snprintf(e, sizeof e, "chain RPC: eth_chainId: %s", mpavs_rpc_strerror(r));
-            ok = false;
-        } else if (id != p->chain_id) {
-            snprintf(e, sizeof e, "chain id mismatch: config says %" PRIu64 ", node says %" PRIu64, p->chain_id, id);
-            ok = false;
-        } else {
-            p->chain_id_checked = true;
-        }
-    }
-    if (ok) {
-        uint64_t head = 0;
-        mpavs_error re;
-        memset(&re, 0, sizeof re);
-        int r = mpavs_rpc_block_number(p->chain, &head, &re);
-        mpavs_error_clear(&re);
-        if (r) {
-            snprintf(e, sizeof e, "chain RPC: eth_blockNumber: %s", mpavs_rpc_strerror(r));
-            ok = false;
-        } else if (n > head) {
-            snprintf(e, sizeof e, "block %" PRIu64 " is not mined yet (chain head %" PRIu64 ")", n, head);
-            ok = false;
-        }
-    }
-    if (ok) {
-        bool from_last = p->has_last && p->last_number <= n;
-        ok = chain_verify_range(p->chain, from_last ? p->last_number : p->checkpoint_number,
-                                from_last ? p->last_hash : p->checkpoint_hash, n, p->max_headers, &h, &parent, e,
-                                sizeof e);
-        if (!ok && from_last) {
-            dlog(DLOG_WARN, "anchor_fallback", "block=%" PRIu64 " error=\"%s\"", n, e);
-            ok = chain_verify_range(p->chain, p->checkpoint_number, p->checkpoint_hash, n, p->max_headers, &h,
-                                    &parent, e, sizeof e);
-        }
-        if (ok && (!p->has_last || n > p->last_number)) {
-            p->has_last = true;
-            p->last_number = n;
-            memcpy(p->last_hash, h.hash, 32);
-        }
-    }
-    pthread_mutex_unlock(&p->prove_lock);
+    char e[600];
+    pchain_block h;
+    bool ok = pchain_prove(p->chain, n, &h, e, sizeof e);
     bump(ok ? &p->m_proofs : &p->m_proof_failures);
-    if (ok) __atomic_store_n(&p->m_last_block, n, __ATOMIC_RELAXED);
     if (!ok) {
-        dlog(DLOG_WARN, "prove_failed", "type=3 block=%" PRIu64 " error=\"%s\"", n, e);
-        return drpc_fail(err, ERR_PROVE, "proving failed: %s", e);
+        char q[700];
+        dlog(DLOG_WARN, "prove_failed", "type=3 block=%" PRIu64 " error=%s", n, dlog_quote(q, sizeof q, e));
+        return drpc_fail(err, ERR_PROVE, "%s", e);
     }
+    __atomic_store_n(&p->m_last_block, n, __ATOMIC_RELAXED);
     uint8_t meta[32], state[64], state_hash[32], digest[32], sig65[65];
     static const uint8_t zero[32];
-    mpavs_avs_chain_task_metadata(meta, p->chain_id, n);
+    mpavs_avs_chain_task_metadata(meta, p->chain_cfg.chain_id, n);
     mpavs_avs_chain_task_state(state, h.hash, h.state_root);
     mpavs_keccak256(state_hash, state, 64);
     const uint8_t *prev_root = zero, *wroot = zero; /* docs/protocol.md: type-3 PoE = f(StateHeader) */
@@ -381,14 +334,17 @@ static json_t *prove_chain(prover *p, uint64_t n, drpc_error *err) {
                             hexj(h.state_root, 32), "withdrawal_root", hexj(wroot, 32), "signature", hexj(sig65, 65));
     json_t *res = poe ? json_pack("{s:b,s:I,s:I,s:I,s:o,s:o,s:I,s:o,s:o,s:o,s:o}", "not_ready", 0, "batch_id",
                                   (json_int_t)n, "start_block", (json_int_t)n, "end_block", (json_int_t)n, "poe", poe,
-                                  "poe_signature", hexj(sig65, 65), "chain_id", (json_int_t)p->chain_id, "block_hash",
+                                  "poe_signature", hexj(sig65, 65), "chain_id", (json_int_t)p->chain_cfg.chain_id, "block_hash",
                                   hexj(h.hash, 32), "state_root", hexj(h.state_root, 32), "metadata", hexj(meta, 32),
                                   "state", hexj(state, 64))
                       : NULL;
     if (!res) return drpc_fail(err, DRPC_INTERNAL_ERROR, "out of memory");
     char bh[67];
     hex0x(bh, sizeof bh, h.hash, 32);
-    dlog(DLOG_INFO, "proved", "type=3 chain_id=%" PRIu64 " block=%" PRIu64 " block_hash=%s", p->chain_id, n, bh);
+    char sr[67];
+    hex0x(sr, sizeof sr, h.state_root, 32);
+    dlog(DLOG_INFO, "proved", "type=3 chain_id=%" PRIu64 " block=%" PRIu64 " block_hash=%s state_root=%s",
+         p->chain_cfg.chain_id, n, bh, sr);
     return res;
 }
 
@@ -454,6 +410,7 @@ static char *metrics(void *user, const char **content_type) {
     dmet_u64(&w, (dmet_label[]){{"type", "3"}, {"result", "failed"}}, 2, load(&p->m_proof_failures));
     dmet_family(&w, "mpavs_prover_last_proved_block", DMET_GAUGE, "Number of the latest block proved.");
     dmet_u64(&w, NULL, 0, load(&p->m_last_block));
+    if (p->chain) pchain_metrics(p->chain, &w);
     *content_type = "text/plain; version=0.0.4; charset=utf-8";
     return dmet_finish(&w);
 }
@@ -470,7 +427,10 @@ static void usage(FILE *f) {
           "DESCRIPTION\n"
           "    Serves the TEE prover JSON-RPC API (prover_metadata, generateAttestationReport,\n"
           "    prover_genContext, prover_proveTask, da_tryLock, da_putPob) on the configured loopback\n"
-          "    address. Proves chain-state tasks (type 3) natively; Scroll (1) and Linea (2) tasks go to\n"
+          "    address. Proves chain-state tasks (type 3) natively: a follower thread re-executes every\n"
+          "    block of chain.rpc_url after chain.checkpoint_* on witnesses from the node (chain.preset\n"
+          "    gives the fork schedule) and only the state roots it computed are signed; refused blocks\n"
+          "    are error 15001 \"block N refused: REASON\". Scroll (1) and Linea (2) tasks go to\n"
           "    external_prover URLs when set. attestation.provider: devnet (devnet_ca_dir from\n"
           "    `mpavs attest devnet-ca`), gramine (dir, default /dev/attestation) or tdx (dir, default\n"
           "    /sys/kernel/config/tsm/report). Configuration keys match exactly, else ignoring case;\n"
@@ -503,6 +463,81 @@ static bool opt_hash(dconf *c, const char *path, uint8_t out[32], bool *present,
     }
     *present = true;
     return true;
+}
+
+/* Fork names before Cancun (anvil --hardfork): no block of theirs can be executed. */
+static const char *const PRE_CANCUN[] = {"frontier", "homestead", "dao", "tangerine", "spuriousdragon", "byzantium",
+                                         "constantinople", "petersburg", "istanbul", "muirglacier", "berlin", "london",
+                                         "arrowglacier", "grayglacier", "paris", "merge", "shanghai", NULL};
+
+/* chain.hardfork: every fork up to it active from genesis (anvil's schedule). Returns false if unknown. */
+static bool set_hardfork(mpavs_evm_schedule *s, const char *name) {
+    memset(s, 0, sizeof *s);
+    mpavs_evm_fork f;
+    if (mpavs_evm_fork_parse(&f, name) == MPAVS_EVM_OK) {
+        for (int i = 0; i <= (int)f; i++) s->active[i] = true;
+        return true;
+    }
+    for (size_t i = 0; PRE_CANCUN[i]; i++)
+        if (!strcasecmp(name, PRE_CANCUN[i])) return true; /* nothing active: every block unsupported_fork */
+    return false;
+}
+
+static void read_chain_config(dconf *c, pchain_config *k, uint64_t workers) {
+    bool present;
+    memset(k, 0, sizeof *k);
+    k->rpc_url = dconf_str(c, "chain.rpc_url", NULL, false); /* required members: the table */
+    if (k->rpc_url && strncmp(k->rpc_url, "http://", 7) != 0 && strncmp(k->rpc_url, "https://", 8) != 0)
+        dconf_error(c, "chain.rpc_url: expected an http:// or https:// URL");
+    bool has_id = dconf_get(c, "chain.chain_id") != NULL && dconf_u64(c, "chain.chain_id", &k->chain_id, 0, false);
+    dconf_u64(c, "chain.checkpoint_number", &k->checkpoint_number, 0, false);
+    opt_hash(c, "chain.checkpoint_hash", k->checkpoint_hash, &present, false);
+    dconf_u64(c, "chain.max_headers", &k->max_headers, 100000, false);
+    if (k->max_headers == 0) dconf_error(c, "chain.max_headers: must be ≥ 1");
+    /* the preset: the fork schedule and the state rules */
+    const char *preset = dconf_str(c, "chain.preset", NULL, false);
+    if (!preset && has_id) {
+        preset = mpavs_stateless_preset_for_chain(k->chain_id);
+        if (!preset)
+            dconf_error(c, "chain.preset: required for chain id %" PRIu64 " (mainnet, sepolia, hoodi or anvil)", k->chain_id);
+    }
+    k->preset = preset;
+    if (preset && mpavs_stateless_preset(&k->exec, preset)) {
+        dconf_error(c, "chain.preset: expected mainnet, sepolia, hoodi or anvil (not %s)", preset);
+        preset = NULL;
+    }
+    bool anvil = preset && !strcmp(preset, "anvil");
+    if (preset && has_id && !anvil && k->exec.chain.chain_id != k->chain_id)
+        dconf_error(c, "chain.preset: %s is chain %" PRIu64 ", but chain.chain_id is %" PRIu64, preset,
+                    k->exec.chain.chain_id, k->chain_id);
+    if (anvil) k->exec.chain.chain_id = k->chain_id; /* anvil --chain-id */
+    if (anvil && k->checkpoint_number == 0)
+        dconf_error(c, "chain.checkpoint_number: anvil's genesis header carries the empty state root although its dev "
+                       "accounts are funded, so block 1 cannot be re-executed from it: use block 1 or later");
+    const char *hf = dconf_str(c, "chain.hardfork", NULL, false);
+    if (hf && preset && !anvil) dconf_error(c, "chain.hardfork: only with the anvil preset (%s has its schedule)", preset);
+    else if (hf && !set_hardfork(&k->exec.chain.schedule, hf))
+        dconf_error(c, "chain.hardfork: unknown fork %s (cancun, prague, osaka, or an earlier one)", hf);
+    uint64_t v;
+    dconf_u64(c, "chain.confirmations", &k->confirmations, anvil ? 0 : 12, false);
+    if (k->confirmations > 10000) dconf_error(c, "chain.confirmations: must be ≤ 10000");
+    dconf_u64(c, "chain.ring_size", &v, 8192, false);
+    if (v < 16 || v > 1000000) dconf_error(c, "chain.ring_size: must be 16..1000000");
+    k->ring_size = (size_t)v;
+    dconf_u64(c, "chain.task_wait_ms", &v, 20000, false);
+    if (v > 600000) dconf_error(c, "chain.task_wait_ms: must be ≤ 600000");
+    k->task_wait_ms = (long)v;
+    k->max_waiters = workers > 1 ? (size_t)workers - 1 : 1;
+    mpavs_witness_limits_default(&k->lim);
+    dconf_u64(c, "chain.witness.max_nodes", &v, 1000000, false);
+    if (v < 1000 || v > 100000000) dconf_error(c, "chain.witness.max_nodes: must be 1000..100000000");
+    k->lim.max_nodes = (size_t)v;
+    dconf_u64(c, "chain.witness.max_bytes", &v, 256u << 20, false);
+    if (v < (1u << 20) || v > (4ull << 30)) dconf_error(c, "chain.witness.max_bytes: must be 1 MiB..4 GiB");
+    k->lim.max_bytes = (size_t)v;
+    dconf_u64(c, "chain.witness.fetch_timeout_ms", &v, 120000, false);
+    if (v < 100 || v > 600000) dconf_error(c, "chain.witness.fetch_timeout_ms: must be 100..600000");
+    k->lim.max_rpc_ms = (long)v;
 }
 
 static void *stop_server(void *srv) {
@@ -597,17 +632,7 @@ int main(int argc, char **argv) {
     dconf_bool(&c, "attestation.debug", &debug, false);
 
     p->has_chain = dconf_get(&c, "chain") != NULL;
-    if (p->has_chain) {
-        bool present;
-        p->rpc_url = dconf_str(&c, "chain.rpc_url", NULL, false); /* required members: the table */
-        if (p->rpc_url && strncmp(p->rpc_url, "http://", 7) != 0 && strncmp(p->rpc_url, "https://", 8) != 0)
-            dconf_error(&c, "chain.rpc_url: expected an http:// or https:// URL");
-        dconf_u64(&c, "chain.chain_id", &p->chain_id, 0, false);
-        dconf_u64(&c, "chain.checkpoint_number", &p->checkpoint_number, 0, false);
-        opt_hash(&c, "chain.checkpoint_hash", p->checkpoint_hash, &present, false);
-        dconf_u64(&c, "chain.max_headers", &p->max_headers, 100000, false);
-        if (p->max_headers == 0) dconf_error(&c, "chain.max_headers: must be ≥ 1");
-    }
+    if (p->has_chain) read_chain_config(&c, &p->chain_cfg, workers);
     p->scroll_url = dconf_str(&c, "external_prover.scroll", NULL, false);
     p->linea_url = dconf_str(&c, "external_prover.linea", NULL, false);
     if (nwarn && (check_only || dconf_failed(&c)))
@@ -637,7 +662,6 @@ int main(int argc, char **argv) {
     char err[600];
     drpc_server *srv = NULL;
     pthread_mutex_init(&p->att_lock, NULL);
-    pthread_mutex_init(&p->prove_lock, NULL);
     pthread_mutex_init(&p->da_lock, NULL);
     p->ecdsa = mpavs_ecdsa_ctx_create();
     if (!p->ecdsa || mpavs_ecdsa_seckey_generate(p->ecdsa, p->seckey) != MPAVS_ECDSA_OK ||
@@ -653,15 +677,10 @@ int main(int argc, char **argv) {
         fprintf(stderr, "mpavs-prover: %s\n", err);
         goto out;
     }
-    if (p->has_chain) {
-        mpavs_rpc_options o;
-        memset(&o, 0, sizeof o);
-        o.timeout_ms = 10000;
-        p->chain = mpavs_rpc_create(p->rpc_url, &o);
-        if (!p->chain) {
-            fprintf(stderr, "mpavs-prover: chain.rpc_url: unusable URL\n");
-            goto out;
-        }
+    if (p->has_chain && !(p->chain = pchain_start(&p->chain_cfg, &stop, p->ecdsa, err, sizeof err))) {
+        dlog(DLOG_ERROR, "startup_failed", "error=\"%s\"", err);
+        fprintf(stderr, "mpavs-prover: %s\n", err);
+        goto out;
     }
     drpc_options so;
     memset(&so, 0, sizeof so);
@@ -681,27 +700,36 @@ int main(int argc, char **argv) {
     char addr[43];
     mpavs_address_to_checksum(addr, &p->address);
     dlog(DLOG_INFO, "listening", "listen=%s port=%d enclave_address=%s attestation=%s chain_id=%" PRIu64
-         " checkpoint=%" PRIu64, p->listen, drpc_port(srv), addr, prov, p->chain_id, p->checkpoint_number);
+         " checkpoint=%" PRIu64, p->listen, drpc_port(srv), addr, prov, p->chain_cfg.chain_id,
+         p->chain_cfg.checkpoint_number);
     while (!dsig_main_wait(&stop, "prover", 1000)) {
     }
     dlog(DLOG_INFO, "stopping", "signal=%d", dsig_signal());
     rc = 0;
-    if (!stop_server_within(srv, 900)) {
-        /* a handler is stuck (e.g. on a hung chain RPC): do not wait for it */
+    pchain_wake(p->chain); /* the tasks waiting for the follower return */
+    bool busy = !stop_server_within(srv, 500);
+    if (busy || pchain_stop(p->chain, 350)) {
+        /* a handler or the follower is stuck (e.g. on a hung chain RPC): do not wait for it */
         mpavs_wipe(p->seckey, sizeof p->seckey);
-        dlog(DLOG_WARN, "stopped", "busy_handlers=1");
+        dlog(DLOG_WARN, "stopped", "busy_handlers=%d", busy);
         _exit(0);
     }
     srv = NULL;
 out:
     drpc_stop(srv);
+    if (p->chain) {
+        drt_stop_request(&stop);
+        if (pchain_stop(p->chain, 1000)) {
+            mpavs_wipe(p->seckey, sizeof p->seckey);
+            _exit(rc);
+        }
+    }
+    pchain_free(p->chain);
     mpavs_wipe(p->seckey, sizeof p->seckey);
     attest_close(p->att);
-    mpavs_rpc_destroy(p->chain);
     mpavs_ecdsa_ctx_destroy(p->ecdsa);
     for (size_t i = 0; i < DA_SLOTS; i++) free(p->da[i].data);
     pthread_mutex_destroy(&p->att_lock);
-    pthread_mutex_destroy(&p->prove_lock);
     pthread_mutex_destroy(&p->da_lock);
     dconf_free(&c);
     dlog(DLOG_INFO, "stopped", NULL);

@@ -216,7 +216,10 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_witness_parse_prestate(mpavs_witness *w, c
  * _MISSING_NODE. Calls share the max_rpc_ms budget (each call's timeout is
  * set to what remains). The caller then checks the witness against the
  * parent state root it trusts (mpavs_witness_check): acquisition uses the
- * node's header N-1 only to find the nodes. w must be empty. In/out: w, rpc.
+ * node's header N-1 only to find the nodes. w must hold no block and no
+ * touched key; ancestor headers it already holds (mpavs_witness_add_header,
+ * e.g. from the witness of an earlier block) are not fetched again but must
+ * link by parentHash like fetched ones (else _ERR_CHAIN). In/out: w, rpc.
  * Returns _OK or the first error (see mpavs_witness_message).
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_witness_acquire(mpavs_witness *w, mpavs_rpc *rpc, uint64_t number);

@@ -29,6 +29,8 @@ const char *mpavs_stateless_strerror(int r) {
     case MPAVS_STATELESS_INVALID_BLOCK: return "invalid_block";
     case MPAVS_STATELESS_STATE_ROOT_MISMATCH: return "state_root_mismatch";
     case MPAVS_STATELESS_NOMEM: return "out_of_memory";
+    case MPAVS_STATELESS_WITNESS_UNAVAILABLE: return "witness_unavailable";
+    case MPAVS_STATELESS_WITNESS_TOO_LARGE: return "witness_too_large";
     default: return "unknown";
     }
 }
@@ -58,6 +60,12 @@ static const mpavs_chain_blob_params BPO1 = {10, 15, 8346193}, BPO2 = {14, 21, 1
 static const char *const preset_names[] = {"mainnet", "sepolia", "hoodi", "anvil", NULL};
 
 const char *const *mpavs_stateless_preset_names(void) { return preset_names; }
+
+const char *mpavs_stateless_preset_for_chain(uint64_t chain_id) {
+    for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)
+        if (presets[i].chain_id == chain_id) return presets[i].name;
+    return NULL;
+}
 
 int mpavs_stateless_preset(mpavs_stateless_config *cfg, const char *name) {
     MPAVS_REQUIRE(cfg && name);
@@ -500,5 +508,131 @@ freectx:
     ctx_free(&c);
 done:
     mpavs_block_clear(&b);
+    return ret;
+}
+
+/* ---- the cursor ---- */
+
+#define CURSOR_HEADERS 256 /* BLOCKHASH's reach: the ancestors a witness holds */
+
+struct mpavs_stateless_cursor {
+    uint64_t number;    /* the trusted (or last verified) block */
+    uint8_t hash[32];
+    bool has_header;    /* hdr[number % CURSOR_HEADERS] is its header */
+    bool have[CURSOR_HEADERS];
+    mpavs_block_header hdr[CURSOR_HEADERS]; /* verified header k at k % CURSOR_HEADERS */
+};
+
+mpavs_stateless_cursor *mpavs_stateless_cursor_create(uint64_t number, const uint8_t hash[32]) {
+    MPAVS_REQUIRE(hash);
+    mpavs_stateless_cursor *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->number = number;
+    memcpy(c->hash, hash, 32);
+    return c;
+}
+
+void mpavs_stateless_cursor_destroy(mpavs_stateless_cursor *c) { free(c); }
+
+void mpavs_stateless_cursor_head(const mpavs_stateless_cursor *c, uint64_t *number, uint8_t hash[32]) {
+    MPAVS_REQUIRE(c);
+    if (number) *number = c->number;
+    if (hash) memcpy(hash, c->hash, 32);
+}
+
+static const mpavs_block_header *cursor_header(const mpavs_stateless_cursor *c, uint64_t k) {
+    size_t i = (size_t)(k % CURSOR_HEADERS);
+    return c->have[i] && c->hdr[i].number == k ? &c->hdr[i] : NULL;
+}
+
+static int from_witness(int r) {
+    switch (r) {
+    case MPAVS_WITNESS_ERR_RPC:
+    case MPAVS_WITNESS_ERR_UNSUPPORTED:
+    case MPAVS_WITNESS_ERR_LIMIT_TIME: return MPAVS_STATELESS_WITNESS_UNAVAILABLE;
+    case MPAVS_WITNESS_ERR_CHAIN: return MPAVS_STATELESS_CHAIN_MISMATCH;
+    case MPAVS_WITNESS_MISSING_NODE: return MPAVS_STATELESS_MISSING_NODE;
+    case MPAVS_WITNESS_MISSING_CODE: return MPAVS_STATELESS_MISSING_CODE;
+    case MPAVS_WITNESS_ERR_ACCOUNT: return MPAVS_STATELESS_BAD_ACCOUNT;
+    case MPAVS_WITNESS_ERR_LIMIT_NODES:
+    case MPAVS_WITNESS_ERR_LIMIT_BYTES:
+    case MPAVS_WITNESS_ERR_LIMIT_ACCOUNTS:
+    case MPAVS_WITNESS_ERR_LIMIT_SLOTS:
+    case MPAVS_WITNESS_ERR_LIMIT_HEADERS: return MPAVS_STATELESS_WITNESS_TOO_LARGE;
+    case MPAVS_WITNESS_ERR_NOMEM: return MPAVS_STATELESS_NOMEM;
+    default: return MPAVS_STATELESS_MALFORMED_WITNESS; /* _ERR_PARSE, _ERR_NODE, _ERR_HASH */
+    }
+}
+
+int mpavs_stateless_cursor_next(mpavs_stateless_cursor *c, mpavs_stateless_outcome *out, mpavs_rpc *rpc,
+                                const mpavs_stateless_config *cfg, const mpavs_ecdsa_ctx *ecdsa,
+                                const mpavs_witness_limits *lim) {
+    MPAVS_REQUIRE(c && out && rpc && cfg && ecdsa);
+    memset(out, 0, sizeof *out);
+    uint64_t n = c->number + 1;
+    out->number = n;
+    bool any_fork = false;
+    for (int f = 0; f < MPAVS_EVM_FORK_COUNT; f++) any_fork |= cfg->chain.schedule.active[f];
+    if (!any_fork) /* nothing to fetch a witness for */
+        return outcome(out, MPAVS_STATELESS_UNSUPPORTED_FORK, "no supported fork (Cancun or later) in the chain's schedule");
+    mpavs_witness *w = mpavs_witness_create(lim);
+    if (!w) return outcome(out, MPAVS_STATELESS_NOMEM, "out of memory");
+    int ret, r = 0;
+    /* the headers already verified: the witness need not fetch them */
+    if (c->has_header)
+        for (uint64_t k = c->number, i = 0; i < CURSOR_HEADERS && !r; i++, k--) {
+            const mpavs_block_header *h = cursor_header(c, k);
+            uint8_t enc[MPAVS_BLOCK_HEADER_MAX];
+            size_t el;
+            if (!h) break;
+            if (mpavs_block_header_encode(enc, sizeof enc, &el, h) == MPAVS_BLOCK_OK) r = mpavs_witness_add_header(w, enc, el);
+            if (k == 0) break;
+        }
+    double t0 = now_ms();
+    if (!r) r = mpavs_witness_acquire(w, rpc, n);
+    double fetch_ms = now_ms() - t0;
+    mpavs_witness_stats st;
+    mpavs_witness_get_stats(w, &st);
+    if (r) {
+        ret = outcome(out, from_witness(r), "%s", mpavs_witness_message(w));
+        out->witness_error = r;
+        goto done;
+    }
+    mpavs_block_header parent;
+    if (c->has_header) {
+        parent = *cursor_header(c, c->number);
+    } else {
+        const mpavs_block_header *h = mpavs_witness_header(w, c->number);
+        uint8_t hh[32];
+        char t[65];
+        if (!h || mpavs_block_header_hash(hh, h) || memcmp(hh, c->hash, 32)) {
+            ret = outcome(out, MPAVS_STATELESS_PARENT_MISMATCH, "the node's header %llu does not hash to the trusted 0x%s",
+                          (unsigned long long)c->number, hexs(t, c->hash, 32));
+            goto done;
+        }
+        parent = *h;
+    }
+    ret = mpavs_stateless_verify(out, cfg, ecdsa, &parent, c->hash, w);
+    if (ret == MPAVS_STATELESS_OK) {
+        /* the witness's ancestors link to the trusted parent (acquisition linked them to block n,
+           whose parent the verification checked): keep them with block n */
+        for (uint64_t k = c->number, i = 0; i + 1 < CURSOR_HEADERS; i++, k--) {
+            const mpavs_block_header *h = mpavs_witness_header(w, k);
+            if (!h) break;
+            c->hdr[k % CURSOR_HEADERS] = *h;
+            c->have[k % CURSOR_HEADERS] = true;
+            if (k == 0) break;
+        }
+        c->hdr[n % CURSOR_HEADERS] = out->header;
+        c->have[n % CURSOR_HEADERS] = true;
+        c->number = n;
+        memcpy(c->hash, out->block_hash, 32);
+        c->has_header = true;
+    }
+done:
+    out->number = n;
+    out->fetch_ms = fetch_ms;
+    out->witness = st;
+    mpavs_witness_destroy(w);
     return ret;
 }

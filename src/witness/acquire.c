@@ -282,13 +282,23 @@ done:
     return r;
 }
 
-/* Ancestors N-1 .. max(0, N-256), linked by parentHash from block N. */
+/* Ancestors N-1 .. max(0, N-256), linked by parentHash from block N. A header the witness already
+   holds (added by the caller) is not fetched again; it must link like a fetched one. */
 static int fetch_headers(acq *a, uint64_t n, const uint8_t parent_hash[32]) {
     mpavs_witness *w = a->w;
     uint8_t want[32];
     memcpy(want, parent_hash, 32);
     uint64_t lo = n > BLOCKHASH_WINDOW ? n - BLOCKHASH_WINDOW : 0;
     for (uint64_t k = n; k-- > lo;) {
+        const mpavs_block_header *held = mpavs_witness_header(w, k);
+        if (held) {
+            uint8_t hh[32];
+            if (mpavs_block_header_hash(hh, held) || memcmp(hh, want, 32))
+                return wit_fail(w, MPAVS_WITNESS_ERR_CHAIN, "header %llu held is not the parent of block %llu",
+                                (unsigned long long)k, (unsigned long long)k + 1);
+            memcpy(want, held->parent_hash, 32);
+            continue;
+        }
         json_t *b;
         int r = get_block_json(a, &b, k, false);
         if (r) return r;

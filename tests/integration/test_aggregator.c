@@ -134,7 +134,7 @@ static long submit(size_t i, size_t p, const task3 *t, int flags) {
 TEST(bring_up) {
     world_options o = {.operators = 4};
     REQUIRE(world_up(&W, &o));
-    for (size_t i = 0; i < 4; i++) REQUIRE(world_start_prover(&W, i, NULL, NULL));
+    for (size_t i = 0; i < 4; i++) REQUIRE(world_start_prover(&W, i, NULL, 0, NULL));
     for (size_t i = 0; i < 3; i++) REQUIRE(world_attest(&W, i)); /* operator 4 stays unattested */
     REQUIRE(world_start_aggregator(&W, 67, 3, NULL));
     up = true;

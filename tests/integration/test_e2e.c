@@ -10,8 +10,9 @@
  *                    signer and non-signer sets partition the four operators
  *   one_down         operator 4 stopped: still confirmed at 67 %, operator 4 a non-signer
  *   two_down         operators 3 and 4 stopped: nothing confirmed and no transaction sent
- *   wrong_state      operator 4's prover reads a forked chain: it signs another digest, is reported
- *                    and is a non-signer of the confirmed states
+ *   wrong_state      operator 4's prover reads another chain with the same chain id (a wrong node):
+ *                    it verifies that chain's blocks and signs their state, another digest; it is
+ *                    reported and is a non-signer of the confirmed states
  *   crash_restart    threshold 100 %: three signatures admitted, the aggregator SIGKILLed, restarted
  *                    on the same database, the fourth operator signs: the task confirms exactly
  *                    once with all four signers (the first three came from the database)
@@ -146,7 +147,7 @@ TEST(bring_up) {
     world_options o = {.operators = 4};
     REQUIRE(world_up(&W, &o));
     fprintf(stderr, "  world in %s\n", W.dir);
-    for (size_t i = 0; i < 4; i++) REQUIRE(world_start_prover(&W, i, NULL, NULL));
+    for (size_t i = 0; i < 4; i++) REQUIRE(world_start_prover(&W, i, NULL, 0, NULL));
     REQUIRE(world_start_aggregator(&W, 67, 3, AGG_TX_CAPS));
     for (size_t i = 0; i < 4; i++) REQUIRE(world_start_operator(&W, i));
     up = true;
@@ -272,18 +273,40 @@ TEST(two_down) {
 
 TEST(wrong_state) {
     REQUIRE(up);
-    /* a fork of the proven chain that diverges: operator 4's prover reads it */
-    harness_anvil fork;
-    char fork_url[128];
-    snprintf(fork_url, sizeof fork_url, "%s", W.l2.url);
-    const char *args[] = {"--fork-url", fork_url, "--block-time", "1", "--chain-id", "31338", NULL};
-    REQUIRE(harness_anvil_start(&fork, args));
+    /* another chain with the proven chain's id: operator 4's prover reads it. (Not an anvil
+       --fork-url of the proven chain: a forked anvil's blocks do not re-execute, e.g. their
+       difficulty is not 0, so its prover would refuse them rather than sign another state.) */
+    harness_anvil other;
+    const char *args[] = {"--block-time", "1", "--chain-id", "31338", NULL};
+    REQUIRE(harness_anvil_start(&other, args));
     mpavs_error e = {0};
-    char *r = world_call(fork.url, "anvil_setBalance",
-                         "[\"0x00000000000000000000000000000000000000aa\",\"0x1234\"]", &e); /* diverge */
+    char *r = NULL, *b1 = NULL;
+    for (int i = 0; i < 50; i++) { /* block 1 (the checkpoint) comes within a second */
+        b1 = world_call(other.url, "eth_getBlockByNumber", "[\"0x1\",false]", &e);
+        mpavs_error_clear(&e);
+        if (b1 && strcmp(b1, "null") != 0) break;
+        free(b1);
+        b1 = NULL;
+        harness_sleep_ms(100);
+    }
+    json_t *bj = b1 ? json_loads(b1, 0, NULL) : NULL;
+    free(b1);
+    uint8_t ck[32];
+    bool have_ck = json_is_object(bj) && harness_unhex(ck, 32, json_string_value(json_object_get(bj, "hash"))) == 32;
+    json_decref(bj);
+    REQUIRE(have_ck);
+    r = world_call(other.url, "eth_sendTransaction",
+                   "[{\"from\":\"0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266\",\"to\":\"0x00000000000000000000000000000000000000aa\","
+                   "\"value\":\"0x1234\"}]", &e); /* diverge */
     free(r);
+    mpavs_error_clear(&e);
+    char mine[48]; /* as many blocks as the proven chain (and a few more): its tasks' blocks exist there too */
+    snprintf(mine, sizeof mine, "[\"0x%llx\"]", (unsigned long long)l2_head() + 5);
+    r = world_call(other.url, "anvil_mine", mine, &e);
+    free(r);
+    mpavs_error_clear(&e);
     harness_proc_stop(&W.ops[3].prover, SIGTERM, 5000);
-    REQUIRE(world_start_prover(&W, 3, fork.url, NULL));
+    REQUIRE(world_start_prover(&W, 3, other.url, 1, ck));
     REQUIRE(world_start_operator(&W, 3)); /* re-attests: its prover has a new enclave key */
     conf c[8];
     wait_confirmations(c, 8, 3000);
@@ -301,8 +324,8 @@ TEST(wrong_state) {
     /* back to the real chain */
     harness_proc_stop(&W.ops[3].op, SIGTERM, 5000);
     harness_proc_stop(&W.ops[3].prover, SIGTERM, 5000);
-    harness_anvil_stop(&fork);
-    REQUIRE(world_start_prover(&W, 3, NULL, NULL));
+    harness_anvil_stop(&other);
+    REQUIRE(world_start_prover(&W, 3, NULL, 0, NULL));
     mpavs_error_clear(&e);
 }
 

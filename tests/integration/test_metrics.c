@@ -234,7 +234,7 @@ TEST(bring_up) {
     world_options o = {.operators = 2};
     REQUIRE(world_up(&W, &o));
     fprintf(stderr, "  world in %s\n", W.dir);
-    for (size_t i = 0; i < 2; i++) REQUIRE(world_start_prover(&W, i, NULL, NULL));
+    for (size_t i = 0; i < 2; i++) REQUIRE(world_start_prover(&W, i, NULL, 0, NULL));
     REQUIRE(world_start_aggregator(&W, 100, 3, NULL));
     for (size_t i = 0; i < 2; i++) REQUIRE(world_start_operator(&W, i));
     long long end = harness_now_ms() + 150000;

@@ -115,11 +115,22 @@ static long jsonrpc(const char *url, const char *method, const char *params, jso
 
 /* ---- processes ---- */
 
+/* The prover re-executes every block after its checkpoint: the chain's head when it starts (after
+   the devnet deployment; block 1 at least, anvil's genesis has the empty state root). */
 static bool start_prover(void) {
     char cfg[256], logp[256], gh[67];
     mpavs_rpc_block g = {0};
     bool found = false;
-    if (mpavs_rpc_get_block_by_number(rpc, &g, &found, NULL, "0x0") || !found) return false;
+    uint64_t head = 0;
+    if (mpavs_rpc_block_number(rpc, &head, NULL)) return false;
+    if (head == 0) {
+        json_t *r = NULL;
+        jsonrpc(anvil.url, "evm_mine", "[]", &r);
+        json_decref(r);
+        head = 1;
+    }
+    char tag[24];
+    if (mpavs_rpc_get_block_by_number(rpc, &g, &found, NULL, mpavs_rpc_tag_number(tag, head)) || !found) return false;
     if (mpavs_hex_encode(gh, sizeof gh, g.hash, 32, true)) return false;
     mpavs_rpc_block_clear(&g);
     snprintf(cfg, sizeof cfg, "%s/prover.json", tmpdir);
@@ -127,8 +138,8 @@ static bool start_prover(void) {
     FILE *f = fopen(cfg, "w");
     if (!f) return false;
     fprintf(f, "{\"listen\":\"127.0.0.1:%d\",\"attestation\":{\"provider\":\"devnet\",\"devnet_ca_dir\":\"%s/ca\"},"
-               "\"chain\":{\"rpc_url\":\"%s\",\"chain_id\":31337,\"checkpoint_number\":0,\"checkpoint_hash\":\"%s\"}}\n",
-            prover_port, tmpdir, anvil.url, gh);
+               "\"chain\":{\"rpc_url\":\"%s\",\"chain_id\":31337,\"checkpoint_number\":%llu,\"checkpoint_hash\":\"%s\"}}\n",
+            prover_port, tmpdir, anvil.url, (unsigned long long)head, gh);
     fclose(f);
     const char *argv[] = {"build/mpavs-prover", "--config", cfg, NULL};
     return harness_proc_start(&prover, argv, NULL, logp) && harness_proc_wait_port(&prover, prover_port, 10000);
@@ -623,6 +634,11 @@ TEST(type3_task_signed_and_submitted) {
     int port = 0;
     struct MHD_Daemon *d = standin_start(agg_request, &port);
     REQUIRE(d);
+    for (int i = 0; i < 2; i++) { /* the task's block comes after the prover's checkpoint (its start's head) */
+        json_t *r = NULL;
+        jsonrpc(anvil.url, "evm_mine", "[]", &r);
+        json_decref(r);
+    }
     uint64_t head = 0;
     REQUIRE(mpavs_rpc_block_number(rpc, &head, NULL) == 0);
     agg.task_id = head - 1;

@@ -1,11 +1,21 @@
 /*
  * Integration test of mpavs-prover: a real anvil (the proven chain) and the real daemon
- * (build/mpavs-prover, fork/exec with a generated config and a devnet CA on a free port; killed at
- * exit, on signals, and by PR_SET_PDEATHSIG if this process dies). Talks to it with the library's
- * JSON-RPC client and with raw HTTP for hostile input.
+ * (build/mpavs-prover, or $MPAVS_DAEMON_BUILD/mpavs-prover, fork/exec with a generated config and a
+ * devnet CA on a free port; killed at exit, on signals, and by PR_SET_PDEATHSIG if this process
+ * dies). Talks to it with the library's JSON-RPC client and with raw HTTP for hostile input.
+ *
+ * Type-3 tasks: the prover re-executes every block from the checkpoint (block 1: anvil's genesis
+ * carries the empty state root) under a workload of transfers and a contract's storage writes and
+ * deletions; each answer must be anvil's state root with a valid PoE, old blocks (before the kept
+ * ring of 16) are re-executed from the checkpoint, after an anvil_reorg the new canonical root is
+ * answered (event=reanchor); behind a lying node (tests/support/rpcproxy: forged stateRoot with a
+ * consistent hash, altered raw transaction, altered code) the block is refused with 15001 and
+ * nothing is signed.
  */
 #include "anvil.h"
+#include "anvil_rpc.h"
 #include "harness.h"
+#include "rpcproxy.h"
 
 #include "mpavs/avs.h"
 #include "mpavs/dcap.h"
@@ -13,11 +23,13 @@
 #include "mpavs/hex.h"
 #include "mpavs/keccak.h"
 #include "mpavs/rpc.h"
+#include "mpavs/witness.h"
 
 #include <curl/curl.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -37,7 +49,8 @@ static prover_proc prover, bad_prover;
 static mpavs_rpc *rpc;
 static mpavs_address enclave; /* learned from the quote's REPORTDATA */
 static bool have_enclave;
-static uint8_t genesis_hash[32];
+static uint64_t ckpt_number; /* the checkpoint: block 1 */
+static uint8_t ckpt_hash[32];
 
 static void kill_provers(void) {
     prover_proc *ps[2] = {&prover, &bad_prover};
@@ -66,16 +79,24 @@ static void hex32(char out[67], const uint8_t b[32]) {
     if (mpavs_hex_encode(out, 67, b, 32, true)) out[0] = 0;
 }
 
-/* Write a config and start the daemon; wait until it answers prover_metadata. */
+/* The daemon's binary: $MPAVS_DAEMON_BUILD/mpavs-prover (e.g. build/tsan) or build/mpavs-prover. */
+static void prover_bin(char *out, size_t cap) {
+    const char *root = getenv("MPAVS_ROOT"), *dbuild = getenv("MPAVS_DAEMON_BUILD");
+    snprintf(out, cap, "%s/%s/mpavs-prover", root ? root : ".", dbuild && *dbuild ? dbuild : "build");
+}
+
+/* Write a config and start the daemon; wait until it answers prover_metadata. extra: more members
+   of the "chain" object (",\"hardfork\":\"london\"", or NULL). */
 static char attest_override[512]; /* the "attestation" object to use instead of devnet, when set */
 
-static bool start_prover(prover_proc *pp, const char *name, const char *chain_url, const uint8_t checkpoint_hash[32]) {
+static bool start_prover(prover_proc *pp, const char *name, const char *chain_url, uint64_t ck_number,
+                         const uint8_t ck_hash[32], const char *extra) {
     char cfg[256], ch[67], logp[256], att[600];
     snprintf(att, sizeof att, "{\"provider\":\"devnet\",\"devnet_ca_dir\":\"%s/ca\"}", tmpdir);
     if (attest_override[0]) snprintf(att, sizeof att, "%s", attest_override);
     snprintf(cfg, sizeof cfg, "%s/%s.json", tmpdir, name);
     snprintf(logp, sizeof logp, "%s/%s.log", tmpdir, name);
-    hex32(ch, checkpoint_hash);
+    hex32(ch, ck_hash);
     for (int attempt = 0; attempt < 3; attempt++) {
         pp->port = harness_free_port();
         FILE *f = fopen(cfg, "w");
@@ -83,12 +104,11 @@ static bool start_prover(prover_proc *pp, const char *name, const char *chain_ur
         fprintf(f,
                 "{\"listen\":\"127.0.0.1:%d\",\"log_level\":\"debug\",\"server\":{\"body_limit\":1048576},"
                 "\"attestation\":%s,"
-                "\"chain\":{\"rpc_url\":\"%s\",\"chain_id\":31337,\"checkpoint_number\":0,\"checkpoint_hash\":\"%s\"}}\n",
-                pp->port, att, chain_url, ch);
+                "\"chain\":{\"rpc_url\":\"%s\",\"chain_id\":31337,\"checkpoint_number\":%llu,\"checkpoint_hash\":\"%s\"%s}}\n",
+                pp->port, att, chain_url, (unsigned long long)ck_number, ch, extra ? extra : "");
         fclose(f);
         char bin[4096];
-        const char *root = getenv("MPAVS_ROOT");
-        snprintf(bin, sizeof bin, "%s/build/mpavs-prover", root ? root : ".");
+        prover_bin(bin, sizeof bin);
         pid_t pid = fork();
         if (pid == 0) {
             prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -319,95 +339,6 @@ static void check_prove(uint64_t n) {
     json_decref(j);
 }
 
-TEST(prove_chain_state) {
-    /* some state changes and some empty blocks */
-    for (int i = 0; i < 3; i++) {
-        chain_rpc("eth_sendTransaction", "[{\"from\":\"" ANVIL_ADDR0 "\",\"to\":\"0x00000000000000000000000000000000000000aa\",\"value\":\"0x1\"}]");
-        chain_rpc("evm_mine", "[]");
-    }
-    for (int i = 0; i < 7; i++) chain_rpc("evm_mine", "[]");
-    uint64_t head = 0;
-    REQUIRE(mpavs_rpc_block_number(chain, &head, NULL) == 0);
-    CHECK(head >= 10);
-    check_prove(5);    /* from the checkpoint (genesis) */
-    check_prove(9);    /* from the last proved block */
-    check_prove(2);    /* before the last proved block: from the checkpoint again */
-    check_prove(head); /* the head */
-    check_prove(0);    /* the checkpoint itself */
-    long code;
-    char msg[512];
-    char params[96];
-    snprintf(params, sizeof params, "[{\"task_type\":3,\"start\":%llu}]", (unsigned long long)head + 100);
-    CHECK(call(rpc, "prover_proveTask", params, &code, msg, sizeof msg) == NULL);
-    CHECK_EQ_INT(code, 15001);
-    CHECK(strstr(msg, "not mined yet") != NULL);
-    CHECK(call(rpc, "prover_proveTask", "[{\"task_type\":3,\"start\":3,\"end\":4}]", &code, msg, sizeof msg) == NULL);
-    CHECK_EQ_INT(code, -32602);
-}
-
-TEST(wrong_checkpoint_refused) {
-    uint8_t wrong[32];
-    memcpy(wrong, genesis_hash, 32);
-    wrong[31] ^= 1;
-    REQUIRE(start_prover(&bad_prover, "bad", anvil.url, wrong));
-    mpavs_rpc *c = mpavs_rpc_create(bad_prover.url, NULL);
-    long code;
-    char msg[512];
-    CHECK(call(c, "prover_proveTask", "[{\"task_type\":3,\"start\":4}]", &code, msg, sizeof msg) == NULL);
-    CHECK_EQ_INT(code, 15001);
-    CHECK(strstr(msg, "checkpoint hash mismatch") != NULL);
-    printf("  wrong checkpoint: %s\n", msg);
-    mpavs_rpc_destroy(c);
-    kill(bad_prover.pid, SIGTERM);
-    waitpid(bad_prover.pid, NULL, 0);
-    bad_prover.pid = 0;
-}
-
-/* Header RLP across hardforks: anvil --hardfork X, prove a block with a transaction in it. */
-TEST(hardforks) {
-    static const char *const FORKS[] = {"london", "shanghai", "cancun", "osaka"};
-    for (size_t f = 0; f < sizeof FORKS / sizeof FORKS[0]; f++) {
-        harness_anvil a2;
-        const char *args[] = {"--hardfork", FORKS[f], NULL};
-        REQUIRE(harness_anvil_start(&a2, args));
-        mpavs_rpc *c2 = mpavs_rpc_create(a2.url, NULL);
-        mpavs_rpc_block g = {0}, b = {0};
-        bool found = false;
-        char *res = NULL;
-        mpavs_error e = {0};
-        bool ok = mpavs_rpc_get_block_by_number(c2, &g, &found, NULL, "0x0") == 0 && found;
-        if (mpavs_rpc_call(c2, &res, &e, "eth_sendTransaction",
-                           "[{\"from\":\"" ANVIL_ADDR0 "\",\"to\":\"0x00000000000000000000000000000000000000aa\",\"value\":\"0x1\"}]") == 0)
-            free(res);
-        res = NULL;
-        if (mpavs_rpc_call(c2, &res, &e, "anvil_mine", "[\"0x3\"]") == 0) free(res);
-        mpavs_error_clear(&e);
-        prover_proc pf = {0};
-        ok = ok && start_prover(&pf, FORKS[f], a2.url, g.hash);
-        CHECK(ok);
-        if (ok) {
-            mpavs_rpc *pc = mpavs_rpc_create(pf.url, NULL);
-            long code;
-            char msg[512];
-            json_t *j = call(pc, "prover_proveTask", "[{\"task_type\":3,\"start\":3}]", &code, msg, sizeof msg);
-            if (!j) fprintf(stderr, "  %s: %ld %s\n", FORKS[f], code, msg);
-            uint8_t st[64];
-            CHECK(j && jhex(json_object_get(j, "state"), st, 64));
-            CHECK(mpavs_rpc_get_block_by_number(c2, &b, &found, NULL, "0x3") == 0 && found);
-            if (j) CHECK_MEMEQ(st, b.hash, 32);
-            printf("  %s: block 3 proved\n", FORKS[f]);
-            json_decref(j);
-            mpavs_rpc_destroy(pc);
-            kill(pf.pid, SIGTERM);
-            waitpid(pf.pid, NULL, 0);
-        }
-        mpavs_rpc_block_clear(&g);
-        mpavs_rpc_block_clear(&b);
-        mpavs_rpc_destroy(c2);
-        harness_anvil_stop(&a2);
-    }
-}
-
 static bool file_has(const char *path, const char *needle) {
     size_t n = 0;
     unsigned char *b = harness_read_file(path, &n);
@@ -416,16 +347,366 @@ static bool file_has(const char *path, const char *needle) {
     return ok;
 }
 
+/* Block n's field (0x-hex, 32 bytes) as anvil reports it now. */
+static bool block_field(uint8_t out[32], mpavs_rpc *c, uint64_t n, const char *field) {
+    char p[64];
+    snprintf(p, sizeof p, "[\"0x%llx\",false]", (unsigned long long)n);
+    json_t *j = anvil_call_json(c, "eth_getBlockByNumber", p);
+    bool ok = jhex(json_object_get(j, field), out, 32);
+    json_decref(j);
+    return ok;
+}
+
+/* A task for block n that must fail with 15001; out: its message. */
+static void check_refused(mpavs_rpc *c, uint64_t n, const char *needle, char *msg, size_t cap) {
+    char params[96];
+    snprintf(params, sizeof params, "[{\"task_type\":3,\"start\":%llu}]", (unsigned long long)n);
+    long code = 0;
+    json_t *j = call(c, "prover_proveTask", params, &code, msg, cap);
+    CHECK(j == NULL);
+    json_decref(j);
+    CHECK_EQ_INT(code, 15001);
+    if (needle && !strstr(msg, needle)) fprintf(stderr, "  block %llu: \"%s\" lacks \"%s\"\n", (unsigned long long)n, msg, needle);
+    CHECK(!needle || strstr(msg, needle) != NULL);
+}
+
+/* The prover's metrics text (malloc'd) from url. */
+static char *metrics_of(const char *url) {
+    CURL *h = curl_easy_init();
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, f);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 5000L);
+    CURLcode r = curl_easy_perform(h);
+    curl_easy_cleanup(h);
+    fclose(f);
+    if (r != CURLE_OK) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* The value of one sample ("name{labels}") in a metrics text, or -1. */
+static double metric(const char *text, const char *sample) {
+    size_t n = strlen(sample);
+    for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+        if (!strncmp(p, sample, n) && p[n] == ' ') return strtod(p + n + 1, NULL);
+    return -1;
+}
+
+static uint64_t write_block, delete_block; /* the workload's storage writes and deletions */
+static char S[43];                          /* SSTORE(cd[0], cd[32]) */
+
+static void sdata(char out[140], unsigned slot, unsigned value) { snprintf(out, 140, "0x%064x%064x", slot, value); }
+
+/* Transfers, a contract with storage writes, then deletions of most of them, in batched blocks. */
+static void workload(void) {
+    json_t *j = anvil_call_json(chain, "eth_getTransactionCount", "[\"" ANVIL_ADDR0 "\",\"latest\"]");
+    MUST(json_string_value(j));
+    uint64_t nonce = strtoull(json_string_value(j) + 2, NULL, 16);
+    json_decref(j);
+    anvil_create_address(S, "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", nonce);
+    free(anvil_call(chain, "evm_setAutomine", "[false]"));
+    anvil_deploy(chain, ANVIL_ADDR0, "6020356000355500");
+    for (int i = 0; i < 3; i++) MUST(anvil_send(chain, ANVIL_ADDR0, "0x00000000000000000000000000000000000000aa", "0x5208", NULL, NULL));
+    MUST(anvil_send(chain, "0x70997970c51812dc3a010c7d01b50e0d17dc79c8", "0x00000000000000000000000000000000000a11ce", "0x5208",
+                    NULL, ",\"type\":\"0x0\",\"gasPrice\":\"0x77359400\""));
+    anvil_mine(chain);
+    char d[140];
+    for (unsigned k = 1; k <= 8; k++) {
+        sdata(d, k, k * 1000 + 7);
+        MUST(anvil_send(chain, ANVIL_ADDR0, S, NULL, d, NULL));
+    }
+    write_block = anvil_mine(chain);
+    for (unsigned k = 1; k <= 6; k++) {
+        sdata(d, k, 0);
+        MUST(anvil_send(chain, ANVIL_ADDR0, S, NULL, d, NULL));
+    }
+    MUST(anvil_send(chain, "0x70997970c51812dc3a010c7d01b50e0d17dc79c8", S, NULL, NULL, NULL)); /* reads slot 0 */
+    delete_block = anvil_mine(chain);
+    free(anvil_call(chain, "evm_setAutomine", "[true]"));
+}
+
+TEST(prove_chain_state) {
+    workload();
+    for (int i = 0; i < 3; i++) { /* automine: one transaction per block */
+        chain_rpc("eth_sendTransaction", "[{\"from\":\"" ANVIL_ADDR0 "\",\"to\":\"0x00000000000000000000000000000000000000aa\",\"value\":\"0x1\"}]");
+    }
+    for (int i = 0; i < 4; i++) chain_rpc("evm_mine", "[]");
+    uint64_t head = 0;
+    REQUIRE(mpavs_rpc_block_number(chain, &head, NULL) == 0);
+    CHECK(head >= 10);
+    check_prove(write_block);  /* storage writes */
+    check_prove(delete_block); /* storage deletions */
+    check_prove(2);
+    check_prove(head); /* the head */
+    long code;
+    char msg[512];
+    check_refused(rpc, 1, "not after the checkpoint", msg, sizeof msg); /* the checkpoint's state is configured */
+    CHECK(strstr(msg, ": skip") != NULL);                                /* no retry changes it */
+    check_refused(rpc, 0, "not after the checkpoint", msg, sizeof msg);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    check_refused(rpc, head + 100, "not mined yet", msg, sizeof msg);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    CHECK(t1.tv_sec - t0.tv_sec < 5); /* a block not mined waits 2 s, not task_wait_ms */
+    CHECK(call(rpc, "prover_proveTask", "[{\"task_type\":3,\"start\":3,\"end\":4}]", &code, msg, sizeof msg) == NULL);
+    CHECK_EQ_INT(code, -32602);
+
+    /* old blocks: the prover keeps 16 (ring_size) and re-executes at most 40 after the checkpoint (max_headers) */
+    chain_rpc("anvil_mine", "[\"0x3c\"]");
+    REQUIRE(mpavs_rpc_block_number(chain, &head, NULL) == 0);
+    check_prove(head); /* the follower caught up: blocks head-15..head kept */
+    check_prove(delete_block); /* older than the kept ones: re-executed from the checkpoint */
+    check_prove(delete_block + 3); /* continued from there */
+    check_prove(write_block);      /* before it: from the checkpoint again */
+    check_refused(rpc, ckpt_number + 45, "move the checkpoint forward", msg, sizeof msg);
+    printf("  old block: %s\n", msg);
+    char *m = metrics_of(prover.url);
+    CHECK(m && metric(m, "mpavs_prover_blocks_executed_total") >= (double)(head - ckpt_number));
+    CHECK(m && metric(m, "mpavs_prover_gas_executed_total") > 21000 * 5);
+    CHECK(m && metric(m, "mpavs_prover_verified_head") == (double)head);
+    CHECK(m && metric(m, "mpavs_prover_refusals_total{reason=\"state_root_mismatch\"}") == 0);
+    CHECK(m && strstr(m, "# TYPE mpavs_prover_block_exec_seconds histogram") && strstr(m, "mpavs_prover_block_exec_seconds_count "));
+    CHECK(m && strstr(m, "# HELP mpavs_prover_refusals_total "));
+    if (m) printf("  %.0f blocks executed, %.0f gas, %.0f gas/s of execution\n", metric(m, "mpavs_prover_blocks_executed_total"),
+                  metric(m, "mpavs_prover_gas_executed_total"), metric(m, "mpavs_prover_gas_per_second"));
+    free(m);
+}
+
+/* A reorg replaces the last blocks: the prover answers the new canonical roots. */
+TEST(reorg_reanchor) {
+    /* anvil_reorg mines its first block with the base fee the old head's child would have had, not
+       the EIP-1559 successor of its real parent's (a block the verifier refuses: baseFeePerGas); at
+       the floor empty blocks reach (7 wei, after ~75 of them from the workload's fee) both agree */
+    chain_rpc("anvil_mine", "[\"0x64\"]");
+    uint64_t head = 0;
+    REQUIRE(mpavs_rpc_block_number(chain, &head, NULL) == 0);
+    check_prove(head);
+    uint8_t old_hash[32], now_hash[32];
+    REQUIRE(block_field(old_hash, chain, head - 1, "hash"));
+    char p[512];
+    snprintf(p, sizeof p, "[3,[[{\"from\":\"%s\",\"to\":\"%s\",\"value\":\"0x5\",\"input\":\"0x%064x%064x\",\"gas\":\"0x20000\"},1]]]",
+             ANVIL_ADDR0, S, 40u, 77u);
+    char *r = anvil_call(chain, "anvil_reorg", p);
+    CHECK(r != NULL);
+    free(r);
+    REQUIRE(block_field(now_hash, chain, head - 1, "hash"));
+    CHECK(memcmp(old_hash, now_hash, 32) != 0);
+    char logp[256];
+    snprintf(logp, sizeof logp, "%s/prover.log", tmpdir);
+    bool seen = false;
+    for (int i = 0; i < 100 && !(seen = file_has(logp, "event=reanchor")); i++) sleep_ms(100);
+    CHECK(seen);
+    check_prove(head - 1); /* the reorged block: its new root */
+    chain_rpc("evm_mine", "[]");
+    chain_rpc("evm_mine", "[]");
+    check_prove(head + 2); /* a block after the reorg */
+    char *m = metrics_of(prover.url);
+    CHECK(m && metric(m, "mpavs_prover_reanchors_total") >= 1);
+    free(m);
+}
+
+/* ---- a lying node ---- */
+
+enum { LIE_STATE_ROOT, LIE_RAW_TX, LIE_CODE };
+static int lie_mode;
+static uint64_t lie_block;
+static char forged_root[67], forged_hash[67], lie_tx[67];
+
+static json_t *lie(void *arg, const char *method, const json_t *params, json_t *res) {
+    (void)arg;
+    const char *p0 = json_string_value(json_array_get(params, 0)), *p1 = json_string_value(json_array_get(params, 1));
+    if (lie_mode == LIE_STATE_ROOT && !strcmp(method, "eth_getBlockByNumber")) {
+        if (p0 && strtoull(p0 + 2, NULL, 16) == lie_block && json_is_object(res)) {
+            json_object_set_new(res, "stateRoot", json_string(forged_root));
+            json_object_set_new(res, "hash", json_string(forged_hash));
+        }
+    } else if (lie_mode == LIE_RAW_TX && !strcmp(method, "eth_getRawTransactionByHash")) {
+        if (p0 && !strcasecmp(p0, lie_tx)) {
+            json_t *o = rpcproxy_flip_digit(res, -1);
+            if (o) return o;
+        }
+    } else if (lie_mode == LIE_CODE && !strcmp(method, "eth_getCode")) {
+        if (p1 && strtoull(p1 + 2, NULL, 16) == lie_block - 1) {
+            json_t *o = rpcproxy_flip_digit(res, 2);
+            if (o) return o;
+        }
+    }
+    return res;
+}
+
+/* The forged header of block n: anvil's with another stateRoot, its hash recomputed. */
+static bool forge_header(uint64_t n) {
+    mpavs_witness *w = mpavs_witness_create(NULL);
+    const uint8_t *rlp;
+    size_t len;
+    mpavs_block b;
+    bool ok = w && mpavs_witness_acquire(w, chain, n) == 0 && mpavs_witness_block(w, &rlp, &len, NULL) &&
+              mpavs_block_decode(&b, rlp, len) == 0;
+    if (ok) {
+        mpavs_block_header fh = b.header;
+        mpavs_block_clear(&b);
+        memset(fh.state_root, 0x11, 32);
+        uint8_t fhash[32];
+        ok = mpavs_block_header_hash(fhash, &fh) == 0;
+        snprintf(forged_root, sizeof forged_root, "0x%s", harness_hex(fh.state_root, 32));
+        snprintf(forged_hash, sizeof forged_hash, "0x%s", harness_hex(fhash, 32));
+    }
+    mpavs_witness_destroy(w);
+    return ok;
+}
+
+TEST(lying_node_refused) {
+    /* a fresh chain: an empty block (the checkpoint), a deployment, then a block calling it */
+    harness_anvil a3;
+    REQUIRE(harness_anvil_start(&a3, NULL));
+    mpavs_rpc *c3 = mpavs_rpc_create(a3.url, NULL);
+    uint8_t ck[32];
+    uint64_t ckn = anvil_mine(c3);
+    REQUIRE(block_field(ck, c3, ckn, "hash"));
+    char s3[43], d[140];
+    anvil_create_address(s3, "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", 0);
+    anvil_deploy(c3, ANVIL_ADDR0, "6020356000355500");
+    sdata(d, 5, 55);
+    MUST(anvil_send(c3, ANVIL_ADDR0, s3, NULL, d, NULL));
+    lie_block = anvil_mine(c3) - 1; /* the block of the call (automine); then one empty block */
+    mpavs_rpc *save = chain;
+    chain = c3;
+    REQUIRE(forge_header(lie_block));
+    char bp[64];
+    snprintf(bp, sizeof bp, "[\"0x%llx\",false]", (unsigned long long)lie_block);
+    json_t *bj = anvil_call_json(c3, "eth_getBlockByNumber", bp);
+    const char *t0 = json_string_value(json_array_get(json_object_get(bj, "transactions"), 0));
+    snprintf(lie_tx, sizeof lie_tx, "%s", t0 ? t0 : "");
+    json_decref(bj);
+    REQUIRE(lie_tx[0]);
+    static const struct {
+        int mode;
+        const char *what, *reason;
+    } cases[] = {
+        {LIE_STATE_ROOT, "forged stateRoot with a consistent header hash", "state_root_mismatch"},
+        {LIE_RAW_TX, "altered raw transaction", "malformed_witness"},
+        {LIE_CODE, "altered code", "malformed_witness"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        lie_mode = cases[i].mode; /* before the proxy thread starts */
+        rpcproxy *proxy = rpcproxy_start(a3.url, lie, NULL);
+        REQUIRE(proxy);
+        prover_proc pl = {0};
+        char name[32];
+        snprintf(name, sizeof name, "liar%zu", i);
+        CHECK(start_prover(&pl, name, rpcproxy_url(proxy), ckn, ck, NULL));
+        if (pl.pid > 0) {
+            mpavs_rpc *pc = mpavs_rpc_create(pl.url, NULL);
+            char msg[600], want[64];
+            snprintf(want, sizeof want, "block %llu refused: %s", (unsigned long long)lie_block, cases[i].reason);
+            check_refused(pc, lie_block, want, msg, sizeof msg);
+            printf("  %s: %s\n", cases[i].what, msg);
+            snprintf(want, sizeof want, "block %llu refused: block %llu refused", (unsigned long long)lie_block + 1,
+                     (unsigned long long)lie_block);
+            check_refused(pc, lie_block + 1, want, msg, sizeof msg); /* nothing after it either */
+            char *m = metrics_of(pl.url), sample[96];
+            snprintf(sample, sizeof sample, "mpavs_prover_refusals_total{reason=\"%s\"}", cases[i].reason);
+            CHECK(m && metric(m, sample) == 1); /* once, however often the follower retried */
+            CHECK(m && metric(m, "mpavs_prover_proofs_total{type=\"3\",result=\"ok\"}") == 0); /* nothing signed */
+            CHECK(m && metric(m, "mpavs_prover_verified_head") == (double)lie_block - 1);
+            free(m);
+            char logp[300], ev[96];
+            snprintf(logp, sizeof logp, "%s/liar%zu.log", tmpdir, i);
+            snprintf(ev, sizeof ev, "event=block_refused block=%llu reason=%s", (unsigned long long)lie_block, cases[i].reason);
+            CHECK(file_has(logp, ev));
+            CHECK(!file_has(logp, "event=proved"));
+            mpavs_rpc_destroy(pc);
+            kill(pl.pid, SIGTERM);
+            int st = 0;
+            waitpid(pl.pid, &st, 0);
+            CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+        }
+        rpcproxy_stop(proxy);
+    }
+    chain = save;
+    mpavs_rpc_destroy(c3);
+    harness_anvil_stop(&a3);
+}
+
+TEST(wrong_checkpoint_refused) {
+    uint8_t wrong[32];
+    memcpy(wrong, ckpt_hash, 32);
+    wrong[31] ^= 1;
+    REQUIRE(start_prover(&bad_prover, "bad", anvil.url, ckpt_number, wrong, NULL));
+    mpavs_rpc *c = mpavs_rpc_create(bad_prover.url, NULL);
+    char msg[512];
+    check_refused(c, 4, "checkpoint_mismatch: checkpoint hash mismatch", msg, sizeof msg);
+    printf("  wrong checkpoint: %s\n", msg);
+    mpavs_rpc_destroy(c);
+    kill(bad_prover.pid, SIGTERM);
+    waitpid(bad_prover.pid, NULL, 0);
+    bad_prover.pid = 0;
+}
+
+/* Across hardforks: anvil --hardfork X and chain.hardfork X, a block with a transaction in it is
+   re-executed (Cancun on), or refused as unsupported_fork (before Cancun). */
+TEST(hardforks) {
+    static const char *const FORKS[] = {"london", "shanghai", "cancun", "prague", "osaka"};
+    for (size_t f = 0; f < sizeof FORKS / sizeof FORKS[0]; f++) {
+        bool supported = f >= 2;
+        harness_anvil a2;
+        const char *args[] = {"--hardfork", FORKS[f], NULL};
+        REQUIRE(harness_anvil_start(&a2, args));
+        mpavs_rpc *c2 = mpavs_rpc_create(a2.url, NULL);
+        uint8_t ck[32], root[32];
+        uint64_t ckn = anvil_mine(c2);
+        bool ok = block_field(ck, c2, ckn, "hash") &&
+                  anvil_send(c2, ANVIL_ADDR0, "0x00000000000000000000000000000000000000aa", "0x5208", NULL, NULL);
+        free(anvil_call(c2, "anvil_mine", "[\"0x2\"]"));
+        prover_proc pf = {0};
+        char extra[64];
+        snprintf(extra, sizeof extra, ",\"hardfork\":\"%s\"", FORKS[f]);
+        ok = ok && start_prover(&pf, FORKS[f], a2.url, ckn, ck, extra);
+        CHECK(ok);
+        if (ok) {
+            mpavs_rpc *pc = mpavs_rpc_create(pf.url, NULL);
+            long code;
+            char msg[512];
+            char params[64];
+            snprintf(params, sizeof params, "[{\"task_type\":3,\"start\":%llu}]", (unsigned long long)ckn + 1);
+            json_t *j = call(pc, "prover_proveTask", params, &code, msg, sizeof msg);
+            if (supported) {
+                if (!j) fprintf(stderr, "  %s: %ld %s\n", FORKS[f], code, msg);
+                uint8_t st[64];
+                CHECK(j && jhex(json_object_get(j, "state"), st, 64));
+                CHECK(block_field(root, c2, ckn + 1, "stateRoot"));
+                if (j) CHECK_MEMEQ(st + 32, root, 32);
+                printf("  %s: block %llu re-executed\n", FORKS[f], (unsigned long long)ckn + 1);
+            } else {
+                CHECK(j == NULL && code == 15001 && strstr(msg, "unsupported_fork"));
+                printf("  %s: %s\n", FORKS[f], msg);
+            }
+            json_decref(j);
+            mpavs_rpc_destroy(pc);
+            kill(pf.pid, SIGTERM);
+            waitpid(pf.pid, NULL, 0);
+        }
+        mpavs_rpc_destroy(c2);
+        harness_anvil_stop(&a2);
+    }
+}
+
+
 /* gramine / tdx: clear start-up errors without the device files; gramine's file protocol on a stand-in dir. */
 TEST(tee_providers) {
     prover_proc pf = {0};
     char logp[256];
     snprintf(attest_override, sizeof attest_override, "{\"provider\":\"gramine\",\"dir\":\"%s/no-such-dir\"}", tmpdir);
-    CHECK(!start_prover(&pf, "gramine_missing", anvil.url, genesis_hash));
+    CHECK(!start_prover(&pf, "gramine_missing", anvil.url, ckpt_number, ckpt_hash, NULL));
     snprintf(logp, sizeof logp, "%s/gramine_missing.log", tmpdir);
     CHECK(file_has(logp, "gramine attestation:") && file_has(logp, "user_report_data"));
     snprintf(attest_override, sizeof attest_override, "{\"provider\":\"tdx\",\"dir\":\"%s/no-such-tsm\"}", tmpdir);
-    CHECK(!start_prover(&pf, "tdx_missing", anvil.url, genesis_hash));
+    CHECK(!start_prover(&pf, "tdx_missing", anvil.url, ckpt_number, ckpt_hash, NULL));
     snprintf(logp, sizeof logp, "%s/tdx_missing.log", tmpdir);
     CHECK(file_has(logp, "tdx attestation:") && file_has(logp, "configfs-tsm"));
 
@@ -443,7 +724,7 @@ TEST(tee_providers) {
     fputs("QUOTE", f);
     fclose(f);
     snprintf(attest_override, sizeof attest_override, "{\"provider\":\"gramine\",\"dir\":\"%s\"}", dir);
-    bool up = start_prover(&pf, "gramine_standin", anvil.url, genesis_hash);
+    bool up = start_prover(&pf, "gramine_standin", anvil.url, ckpt_number, ckpt_hash, NULL);
     attest_override[0] = 0;
     REQUIRE(up);
     mpavs_rpc *c = mpavs_rpc_create(pf.url, NULL);
@@ -471,7 +752,8 @@ TEST(tee_providers) {
 static int run_cli(const char *out, const char *a1, const char *a2) {
     char bin[4096];
     const char *root = getenv("MPAVS_ROOT");
-    snprintf(bin, sizeof bin, "%s/build/mpavs-prover", root ? root : ".");
+    (void)root;
+    prover_bin(bin, sizeof bin);
     pid_t pid = fork();
     if (pid == 0) {
         prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -524,6 +806,45 @@ TEST(cli_and_config_errors) {
         if (!has) fprintf(stderr, "  missing: %s\n", MSGS[i]);
         CHECK(has);
     }
+    /* the chain's presets and checks */
+    snprintf(cfg, sizeof cfg, "%s/bad-chain.json", tmpdir);
+    f = fopen(cfg, "w");
+    REQUIRE(f);
+    fputs("{\"attestation\":{\"provider\":\"devnet\",\"devnet_ca_dir\":\"/nonexistent\"},\"chain\":{\"rpc_url\":\"http://127.0.0.1:1\","
+          "\"chain_id\":31337,\"preset\":\"mainnet\",\"hardfork\":\"cancun\",\"checkpoint_number\":0,\"checkpoint_hash\":"
+          "\"0x1111111111111111111111111111111111111111111111111111111111111111\",\"ring_size\":2,"
+          "\"witness\":{\"max_bytes\":5}}}",
+          f);
+    fclose(f);
+    CHECK_EQ_INT(run_cli(out, "--check-config", cfg), 2);
+    static const char *const CHAIN_MSGS[] = {"chain.preset: mainnet is chain 1, but chain.chain_id is 31337",
+                                             "chain.hardfork: only with the anvil preset", "chain.ring_size",
+                                             "chain.witness.max_bytes", "4 configuration problems"};
+    for (size_t i = 0; i < sizeof CHAIN_MSGS / sizeof CHAIN_MSGS[0]; i++) {
+        bool has = file_has(out, CHAIN_MSGS[i]);
+        if (!has) fprintf(stderr, "  missing: %s\n", CHAIN_MSGS[i]);
+        CHECK(has);
+    }
+    f = fopen(cfg, "w");
+    REQUIRE(f);
+    fputs("{\"attestation\":{\"provider\":\"devnet\",\"devnet_ca_dir\":\"/nonexistent\"},\"chain\":{\"rpc_url\":\"http://127.0.0.1:1\","
+          "\"chain_id\":31338,\"preset\":\"anvil\",\"hardfork\":\"bogus\",\"checkpoint_number\":0,\"checkpoint_hash\":"
+          "\"0x1111111111111111111111111111111111111111111111111111111111111111\"}}",
+          f);
+    fclose(f);
+    CHECK_EQ_INT(run_cli(out, "--check-config", cfg), 2);
+    CHECK(file_has(out, "chain.checkpoint_number: anvil's genesis header carries the empty state root"));
+    CHECK(file_has(out, "chain.hardfork: unknown fork bogus"));
+    CHECK(file_has(out, "2 configuration problems"));
+    f = fopen(cfg, "w");
+    REQUIRE(f);
+    fputs("{\"attestation\":{\"provider\":\"devnet\",\"devnet_ca_dir\":\"/nonexistent\"},\"chain\":{\"rpc_url\":\"http://127.0.0.1:1\","
+          "\"chain_id\":777,\"checkpoint_number\":5,\"checkpoint_hash\":"
+          "\"0x1111111111111111111111111111111111111111111111111111111111111111\"}}",
+          f);
+    fclose(f);
+    CHECK_EQ_INT(run_cli(out, "--check-config", cfg), 2);
+    CHECK(file_has(out, "chain.preset: required for chain id 777"));
     snprintf(cfg, sizeof cfg, "%s/garbage-config.json", tmpdir);
     f = fopen(cfg, "w");
     REQUIRE(f);
@@ -771,12 +1092,9 @@ int main(void) {
     signal(SIGTERM, on_signal);
     signal(SIGABRT, on_signal);
     chain = mpavs_rpc_create(anvil.url, NULL);
-    mpavs_rpc_block g = {0};
-    bool found = false;
-    if (mpavs_rpc_get_block_by_number(chain, &g, &found, NULL, "0x0") != 0 || !found) return 1;
-    memcpy(genesis_hash, g.hash, 32);
-    mpavs_rpc_block_clear(&g);
-    if (!start_prover(&prover, "prover", anvil.url, genesis_hash)) {
+    ckpt_number = anvil_mine(chain); /* block 1: anvil's genesis has the empty state root */
+    if (!block_field(ckpt_hash, chain, ckpt_number, "hash")) return 1;
+    if (!start_prover(&prover, "prover", anvil.url, ckpt_number, ckpt_hash, ",\"ring_size\":16,\"max_headers\":40")) {
         fprintf(stderr, "could not start build/mpavs-prover (see %s/prover.log)\n", tmpdir);
         printf("0 passed, 1 failed\n");
         return 1;
@@ -786,6 +1104,8 @@ int main(void) {
     RUN(metadata);
     RUN(attestation_report);
     RUN(prove_chain_state);
+    RUN(reorg_reanchor);
+    RUN(lying_node_refused);
     RUN(wrong_checkpoint_refused);
     RUN(hardforks);
     RUN(tee_providers);

@@ -43,25 +43,13 @@ static const char *dev[3] = {"0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", "0x70
 static const char *KEY3 = "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6";
 static const char *KEY1 = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 
-/* eth_sendTransaction from an unlocked dev account; extra: more JSON members (",\"type\":\"0x0\"…"). */
+/* eth_sendTransaction from dev account `from` (anvil_send). */
 static bool send_tx(int from, const char *to, const char *gas, const char *data, const char *extra) {
-    char p[8192];
-    snprintf(p, sizeof p, "[{\"from\":\"%s\"%s%s%s,\"value\":\"0x1\",\"gas\":\"%s\"%s%s%s%s}]", dev[from],
-             to ? ",\"to\":\"" : "", to ? to : "", to ? "\"" : "", gas ? gas : "0x100000", data ? ",\"input\":\"" : "",
-             data ? data : "", data ? "\"" : "", extra ? extra : "");
-    char *r = anvil_call(rpc, "eth_sendTransaction", p);
-    free(r);
-    return r != NULL;
+    return anvil_send(rpc, dev[from], to, gas, data, extra);
 }
-
-
 
 /* Deploy runtime code rt (hex, < 256 bytes) from dev 0. */
-static void deploy(const char *rt) {
-    char init[1024];
-    snprintf(init, sizeof init, "0x60%02zx600c60003960%02zx6000f3%s", strlen(rt) / 2, strlen(rt) / 2, rt);
-    MUST(send_tx(0, NULL, NULL, init, NULL));
-}
+static void deploy(const char *rt) { anvil_deploy(rpc, dev[0], rt); }
 
 /* cast send (signed by key, not waiting for a receipt). Returns true when cast accepted it. */
 static bool cast_send(const char *key, const char *opts, const char *to, const char *sig_args) {

@@ -35,6 +35,24 @@ uint64_t anvil_mine(mpavs_rpc *rpc) {
     return n;
 }
 
+bool anvil_send(mpavs_rpc *rpc, const char *from, const char *to, const char *gas, const char *data, const char *extra) {
+    char p[8192];
+    snprintf(p, sizeof p, "[{\"from\":\"%s\"%s%s%s,\"value\":\"0x1\",\"gas\":\"%s\"%s%s%s%s}]", from,
+             to ? ",\"to\":\"" : "", to ? to : "", to ? "\"" : "", gas ? gas : "0x100000", data ? ",\"input\":\"" : "",
+             data ? data : "", data ? "\"" : "", extra ? extra : "");
+    char *r = anvil_call(rpc, "eth_sendTransaction", p);
+    free(r);
+    return r != NULL;
+}
+
+void anvil_deploy(mpavs_rpc *rpc, const char *from, const char *rt) {
+    char init[1024];
+    size_t n = strlen(rt) / 2;
+    MUST(n < 256);
+    snprintf(init, sizeof init, "0x60%02zx600c60003960%02zx6000f3%s", n, n, rt);
+    MUST(anvil_send(rpc, from, NULL, NULL, init, NULL));
+}
+
 void anvil_create_address(char out[43], const char *sender, uint64_t nonce) {
     /* rlp([sender, nonce]) for nonce < 128 */
     uint8_t buf[32], h[32];

@@ -18,7 +18,7 @@ struct rpcproxy {
     rpcproxy_lie_fn lie;
     void *arg;
     int fd;
-    volatile int stop;
+    int stop; /* __atomic builtins */
     pthread_t th;
 };
 
@@ -75,7 +75,7 @@ static void serve(rpcproxy *p, mpavs_rpc *up, int c) {
 static void *proxy_main(void *arg) {
     rpcproxy *p = arg;
     mpavs_rpc *up = mpavs_rpc_create(p->upstream, NULL);
-    while (!p->stop) {
+    while (!__atomic_load_n(&p->stop, __ATOMIC_ACQUIRE)) {
         int c = accept(p->fd, NULL, NULL);
         if (c < 0) continue;
         serve(p, up, c);
@@ -125,7 +125,7 @@ json_t *rpcproxy_flip_digit(const json_t *s, long at) {
 
 void rpcproxy_stop(rpcproxy *p) {
     if (!p) return;
-    p->stop = 1;
+    __atomic_store_n(&p->stop, 1, __ATOMIC_RELEASE);
     pthread_join(p->th, NULL);
     close(p->fd);
     free(p);

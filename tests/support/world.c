@@ -135,8 +135,13 @@ bool world_up(world *w, const world_options *o) {
     mpavs_rpc_block b;
     bool found = false;
     mpavs_error e = {0};
-    if (mpavs_rpc_get_block_by_number(w->l2rpc, &b, &found, &e, "0x0") || !found) return false;
-    memcpy(w->l2_genesis, b.hash, 32);
+    for (int i = 0; i < 50 && !found; i++) { /* block 1 comes within a second (--block-time 1) */
+        if (mpavs_rpc_get_block_by_number(w->l2rpc, &b, &found, &e, "0x1")) return false;
+        if (!found) harness_sleep_ms(100);
+    }
+    if (!found) return false;
+    w->l2_checkpoint_number = 1;
+    memcpy(w->l2_checkpoint, b.hash, 32);
     mpavs_rpc_block_clear(&b);
     snprintf(w->ca_dir, sizeof w->ca_dir, "%s/ca", w->dir);
     if (mpavs_dcap_devnet_generate(w->ca_dir, (int64_t)time(NULL), false)) return false;
@@ -179,20 +184,22 @@ static bool wait_rpc(harness_proc *p, const char *url, const char *method, long 
     return false;
 }
 
-bool world_start_prover(world *w, size_t i, const char *chain_url, const uint8_t checkpoint[32]) {
+bool world_start_prover(world *w, size_t i, const char *chain_url, uint64_t checkpoint_number,
+                        const uint8_t checkpoint[32]) {
     world_op *op = &w->ops[i];
     char cfg[300], logp[300], ch[67];
     snprintf(cfg, sizeof cfg, "%s/prover%zu.json", w->dir, i + 1);
     snprintf(logp, sizeof logp, "%s/prover%zu.log", w->dir, i + 1);
-    hex0x(ch, sizeof ch, checkpoint ? checkpoint : w->l2_genesis, 32);
+    hex0x(ch, sizeof ch, checkpoint ? checkpoint : w->l2_checkpoint, 32);
+    if (!checkpoint) checkpoint_number = w->l2_checkpoint_number;
     if (!op->prover_port) op->prover_port = harness_free_port();
     FILE *f = fopen(cfg, "w");
     if (!f) return false;
     fprintf(f,
             "{\"listen\":\"127.0.0.1:%d\",\"log_level\":\"info\",\"attestation\":{\"provider\":\"devnet\","
-            "\"devnet_ca_dir\":\"%s\"},\"chain\":{\"rpc_url\":\"%s\",\"chain_id\":31338,\"checkpoint_number\":0,"
-            "\"checkpoint_hash\":\"%s\"}}\n",
-            op->prover_port, w->ca_dir, chain_url ? chain_url : w->l2.url, ch);
+            "\"devnet_ca_dir\":\"%s\"},\"chain\":{\"rpc_url\":\"%s\",\"chain_id\":31338,\"preset\":\"anvil\","
+            "\"checkpoint_number\":%llu,\"checkpoint_hash\":\"%s\"}}\n",
+            op->prover_port, w->ca_dir, chain_url ? chain_url : w->l2.url, (unsigned long long)checkpoint_number, ch);
     fclose(f);
     snprintf(op->prover_url, sizeof op->prover_url, "http://127.0.0.1:%d", op->prover_port);
     const char *argv[] = {"build/mpavs-prover", "--config", cfg, NULL};

@@ -41,7 +41,8 @@ typedef struct {
     mpavs_contracts_deployment dep;
     uint8_t deployer_key[32];
     char ca_dir[260];
-    uint8_t l2_genesis[32];
+    uint64_t l2_checkpoint_number; /* the provers' checkpoint: L2 block 1 (anvil's genesis has the empty state root) */
+    uint8_t l2_checkpoint[32];
     size_t nops;
     world_op ops[WORLD_MAX_OPS];
     harness_proc agg;
@@ -62,10 +63,11 @@ bool world_up(world *w, const world_options *o);
 void world_down(world *w);
 
 /**
- * Start operator i's prover against chain_url (NULL: the world's L2) with that chain's genesis
- * as checkpoint (checkpoint NULL: the world's L2 genesis). Waits until it answers.
+ * Start operator i's prover against chain_url (NULL: the world's L2) with block checkpoint_number
+ * of hash checkpoint as checkpoint (checkpoint NULL: the world's, L2 block 1). Waits until it answers.
  */
-bool world_start_prover(world *w, size_t i, const char *chain_url, const uint8_t checkpoint[32]);
+bool world_start_prover(world *w, size_t i, const char *chain_url, uint64_t checkpoint_number,
+                        const uint8_t checkpoint[32]);
 /**
  * Start the aggregator (Threshold threshold %, a type-3 task every interval L2 blocks); extra
  * is appended to the JSON object (e.g. ",\"MinWaitSecs\":2") or NULL. Keeps the same database
