@@ -139,7 +139,9 @@ static json_t *m_status(agg_daemon *d) {
             json_object_set_new(last, k, json_integer((json_int_t)d->latest[t]->id));
         }
     pthread_mutex_unlock(&d->mu);
-    return json_pack("{s:s,s:I,s:I,s:I,s:I,s:o,s:I,s:o}", "version", AGG_VERSION, "tasks_pending",
+    int cs = __atomic_load_n(&d->confirmer_state, __ATOMIC_ACQUIRE);
+    return json_pack("{s:s,s:o,s:I,s:I,s:I,s:I,s:o,s:I,s:o}", "version", AGG_VERSION, "state_confirmer",
+                     cs < 0 ? json_null() : json_boolean(cs == 1), "tasks_pending",
                      (json_int_t)(counts[TASK_OPEN] + counts[TASK_CONFIRMING]), "tasks_confirmed",
                      (json_int_t)counts[TASK_CONFIRMED], "tasks_failed", (json_int_t)counts[TASK_FAILED],
                      "tasks_expired", (json_int_t)counts[TASK_EXPIRED], "last_task", last, "admitted",

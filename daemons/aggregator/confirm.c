@@ -248,7 +248,8 @@ static void retry_later(agg_daemon *d, job *j, const char *why, bool fatal) {
          j->type, j->id, dlog_quote(q, sizeof q, why));
 }
 
-static void confirm_one(agg_daemon *d, mpavs_contracts_ctx *ctx, const mpavs_contracts_deployment *dep, job *j) {
+/* Confirm j's state. Returns true when confirmState reverted NoPermission (the task is retried, not failed). */
+static bool confirm_one(agg_daemon *d, mpavs_contracts_ctx *ctx, const mpavs_contracts_deployment *dep, job *j) {
     uint8_t tx[32];
     uint64_t block = 0;
     if (j->attempts > 0) {
@@ -256,12 +257,12 @@ static void confirm_one(agg_daemon *d, mpavs_contracts_ctx *ctx, const mpavs_con
         if (!wait_no_pending(ctx->rpc, d, mpavs_sender_address(ctx->sender)) ||
             !find_confirmation(ctx->rpc, d, j, &found, tx, &block)) {
             retry_later(d, j, "cannot tell whether an earlier attempt was mined", false);
-            return;
+            return false;
         }
         if (found) {
             dlog(DLOG_INFO, "confirm_found_on_chain", "type=%d id=%" PRIu64, j->type, j->id);
             finish(d, j, tx, block, 0);
-            return;
+            return false;
         }
     }
     agg_store_task_status(d->store, j->type, j->id, TASK_CONFIRMING, NULL);
@@ -275,7 +276,7 @@ static void confirm_one(agg_daemon *d, mpavs_contracts_ctx *ctx, const mpavs_con
                                        &j->out.sigma, &gas);
     if (r == MPAVS_CONTRACTS_OK) {
         finish(d, j, ctx->tx_hash, ctx->block_number, gas);
-        return;
+        return false;
     }
     if (r == MPAVS_CONTRACTS_ERR_REVERTED && strstr(ctx->error.message, "StateAlreadyConfirmed")) {
         /* the contract confirms a (committee, metadata) once: by an earlier attempt of ours (e.g. before a
@@ -284,12 +285,48 @@ static void confirm_one(agg_daemon *d, mpavs_contracts_ctx *ctx, const mpavs_con
         if (find_confirmation(ctx->rpc, d, j, &found, tx, &block) && found) {
             dlog(DLOG_INFO, "confirm_found_on_chain", "type=%d id=%" PRIu64 " reason=already_confirmed", j->type, j->id);
             finish(d, j, tx, block, 0);
-            return;
+            return false;
         }
         retry_later(d, j, "another state is confirmed on chain for this metadata (StateAlreadyConfirmed)", true);
-        return;
+        return false;
+    }
+    if (r == MPAVS_CONTRACTS_ERR_REVERTED && strstr(ctx->error.message, "NoPermission")) {
+        /* our key is not (or no longer) the state confirmer: not this task's fault */
+        __atomic_store_n(&d->confirmer_state, -1, __ATOMIC_RELEASE);
+        retry_later(d, j, "confirmState reverted NoPermission: this key is not the state confirmer", false);
+        return true;
     }
     retry_later(d, j, ctx->error.message, r == MPAVS_CONTRACTS_ERR_REVERTED || r == MPAVS_CONTRACTS_ERR_ARG);
+    return false;
+}
+
+#define CONFIRMER_RECHECK_MS 60000   /* while it is the confirmer */
+#define CONFIRMER_RETRY_MS 10000     /* while it is not, or the read failed */
+
+/*
+ * Read stateConfirmer() and compare it with our account; log a change (an error saying what to
+ * do when it is not ours). Sets d->confirmer_state. Returns the state (-1: could not read).
+ */
+static int check_confirmer(agg_daemon *d, mpavs_contracts_ctx *ctx, const mpavs_contracts_deployment *dep) {
+    mpavs_address on_chain;
+    const mpavs_address *me = mpavs_sender_address(ctx->sender);
+    int before = __atomic_load_n(&d->confirmer_state, __ATOMIC_RELAXED);
+    if (mpavs_contracts_state_confirmer(ctx, dep, &on_chain)) {
+        dlog(DLOG_WARN, "state_confirmer_unknown", "error=\"%s\"", ctx->error.message);
+        return -1;
+    }
+    int now = memcmp(on_chain.bytes, me->bytes, 20) == 0;
+    char a[43], b[43];
+    mpavs_address_to_checksum(a, me);
+    mpavs_address_to_checksum(b, &on_chain);
+    __atomic_store_n(&d->confirmer_state, now, __ATOMIC_RELEASE);
+    if (now && before != 1) dlog(DLOG_INFO, "state_confirmer_ok", "account=%s", a);
+    if (!now && before != 0)
+        dlog(DLOG_ERROR, "not_state_confirmer",
+             "account=%s state_confirmer=%s what=\"confirmState would revert NoPermission: nothing is sent until the "
+             "contract's owner calls setStateConfirmer(%s) or this aggregator gets the confirmer's key\"",
+             a, b, a);
+    return now;
 }
 
 void *agg_confirm_thread(void *arg) {
@@ -307,6 +344,7 @@ void *agg_confirm_thread(void *arg) {
     dep.service_manager = d->cfg.service_manager;
     dep.bls_apk_registry = d->bls_apk_registry;
     dep.stake_registry = d->stake_registry;
+    uint64_t confirmer_next_ms = 0; /* when stateConfirmer() is read next */
     mpavs_sender_options so = {.chain_id = d->avs_chain_id, .attempt_timeout_ms = 12000, .deadline_ms = 60000,
                                .poll_interval_ms = 100, .cancel = drt_stop_flag(&d->stop)};
     dtx_caps_apply(&d->cfg.tx, &so);
@@ -331,6 +369,16 @@ void *agg_confirm_thread(void *arg) {
                 continue;
             }
         }
+        uint64_t now_ms = agg_now_ms();
+        if (now_ms >= confirmer_next_ms) {
+            int st = check_confirmer(d, &ctx, &dep);
+            confirmer_next_ms = now_ms + (st == 1 ? CONFIRMER_RECHECK_MS : CONFIRMER_RETRY_MS);
+        }
+        if (__atomic_load_n(&d->confirmer_state, __ATOMIC_ACQUIRE) == 0) { /* would revert: wait (tasks may expire) */
+            struct timespec ts = {0, 200000000L};
+            nanosleep(&ts, NULL);
+            continue;
+        }
         agg_tasks_reload(d);
         job j;
         pthread_mutex_lock(&d->mu);
@@ -342,7 +390,7 @@ void *agg_confirm_thread(void *arg) {
         }
         pthread_mutex_unlock(&d->mu);
         if (!t) continue;
-        confirm_one(d, &ctx, &dep, &j);
+        if (confirm_one(d, &ctx, &dep, &j)) confirmer_next_ms = 0; /* NoPermission: read the confirmer again now */
         job_clear(&j);
     }
     mpavs_contracts_clear(&ctx);

@@ -224,6 +224,9 @@ struct agg_daemon {
         m_batch_sigs;
     uint64_t m_confirm_latency_hist[AGG_CONFIRM_BUCKETS + 1]; /* per bucket, not cumulative (metrics.c) */
 
+    /* is this aggregator's key the contract's stateConfirmer? (confirm.c; atomic: -1 not known yet, 0 no, 1 yes) */
+    int confirmer_state;
+
     dratelog rejlog; /* rejected submissions: at most 10 lines per reason per 10 s, then a summary */
 
     /* aggregator_submitMetrics (push.c): the pushes kept (NULL without memory: every push is refused) */

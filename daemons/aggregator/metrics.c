@@ -53,6 +53,9 @@ char *agg_metrics_text(void *user, const char **content_type) {
     dmet_u64(&w, NULL, 0, ld(&d->m_disagreements));
     dmet_family(&w, "mpavs_aggregator_confirmations_total", DMET_COUNTER, "States confirmed on chain.");
     dmet_u64(&w, NULL, 0, ld(&d->m_confirmed));
+    dmet_family(&w, "mpavs_aggregator_state_confirmer", DMET_GAUGE,
+                "1 when this aggregator's key is the contract's stateConfirmer, 0 when not (nothing is sent), -1 not read yet.");
+    dmet_value(&w, NULL, 0, (double)__atomic_load_n(&d->confirmer_state, __ATOMIC_ACQUIRE));
     dmet_family(&w, "mpavs_aggregator_confirm_failures_total", DMET_COUNTER, "Failed or retried confirmState attempts.");
     dmet_u64(&w, NULL, 0, ld(&d->m_confirm_failures));
     dmet_family(&w, "mpavs_aggregator_last_confirm_latency_seconds", DMET_GAUGE,

@@ -257,6 +257,10 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_confirm_state(mpavs_contracts_ct
                                                               const mpavs_bn254_g2 *apk_g2, const mpavs_bn254_g1 *sigma,
                                                               uint64_t *gas_used);
 
+/** The account the MultiProverServiceManager lets call confirmState (stateConfirmer()). Out: *confirmer. */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_state_confirmer(mpavs_contracts_ctx *c,
+                                                                const mpavs_contracts_deployment *d,
+                                                                mpavs_address *confirmer);
 /** MultiProverServiceManager.taskId(). Out: *task_id. */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_task_id(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
                                                         uint32_t *task_id);

@@ -169,6 +169,15 @@ out:
     return r;
 }
 
+int mpavs_contracts_state_confirmer(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                                    mpavs_address *confirmer) {
+    mpavs_abi_value *ret = NULL;
+    int r = ctr_call(c, &d->service_manager, CTR_STATE_CONFIRMER, NULL, NULL, &ret, "stateConfirmer");
+    if (!r) memcpy(confirmer->bytes, ret->items[0].fixed, 20);
+    mpavs_abi_value_free(ret);
+    return r;
+}
+
 int mpavs_contracts_task_id(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, uint32_t *task_id) {
     mpavs_abi_value *ret = NULL;
     int r = ctr_call(c, &d->service_manager, CTR_TASK_ID, NULL, NULL, &ret, "taskId");

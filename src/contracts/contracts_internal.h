@@ -52,6 +52,7 @@
     X(CTR_CONFIRM_STATE, "confirmState((uint256,bytes,bytes,bytes,bytes,uint32),(uint32[],(uint256,uint256)[],"        \
                         "(uint256,uint256)[],(uint256[2],uint256[2]),(uint256,uint256),uint32[],uint32[],uint32[][]))")  \
     X(CTR_TASK_ID, "taskId()(uint32)")                                                                                 \
+    X(CTR_STATE_CONFIRMER, "stateConfirmer()(address)")                                                               \
     X(CTR_GET_CONFIRMED_STATE, "getConfirmedState(uint256,bytes)((bytes,uint32,uint32,uint32,uint256))")              \
     X(CTR_LATEST_CONFIRMED_STATE, "latestConfirmedState(uint256)(bytes32,(bytes,uint32,uint32,uint32,uint256))")       \
     X(CTR_AVS_DIRECTORY, "avsDirectory()(address)")                                                                    \

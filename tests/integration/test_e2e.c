@@ -329,6 +329,77 @@ TEST(wrong_state) {
     mpavs_error_clear(&e);
 }
 
+/* Does the aggregator's log hold "event=NAME" (after byte offset from)? */
+static bool log_has(const char *event, size_t from) {
+    size_t len = 0;
+    char *log = (char *)harness_read_file(world_path(&W, "aggregator.log"), &len);
+    char pat[96];
+    snprintf(pat, sizeof pat, "event=%s ", event);
+    bool yes = log && len > from && strstr(log + from, pat) != NULL;
+    free(log);
+    return yes;
+}
+
+static size_t log_size(void) {
+    size_t len = 0;
+    free(harness_read_file(world_path(&W, "aggregator.log"), &len));
+    return len;
+}
+
+/* setStateConfirmer(who) by the owner (the deployer), with cast. */
+static bool set_confirmer(const char *who) {
+    char cmd[1024], sm[43];
+    mpavs_address_to_checksum(sm, &W.dep.service_manager);
+    snprintf(cmd, sizeof cmd, "'%s/.tools/bin/cast' send -r %s --private-key 0x%s %s 'setStateConfirmer(address)' %s "
+             ">/dev/null 2>&1", getenv("MPAVS_ROOT") ? getenv("MPAVS_ROOT") : ".", W.avs.url,
+             harness_hex(W.deployer_key, 32), sm, who);
+    return system(cmd) == 0;
+}
+
+static json_t *status_field(const char *k) {
+    json_t *s = call_json(W.agg_url, "mpavs_status", "[]");
+    json_t *v = json_incref(json_object_get(s, k));
+    json_decref(s);
+    return v;
+}
+
+/* The owner moved the state-confirmer role away: the aggregator says so at start, sends nothing, and
+   resumes when the role comes back (issue #15 item 4). The owner is the aggregator's own account
+   here, so the role is moved while the aggregator is stopped (no nonce race with its sends). */
+TEST(confirmer_changed) {
+    REQUIRE(up);
+    json_t *v = status_field("state_confirmer");
+    CHECK(json_is_true(v));
+    json_decref(v);
+    harness_proc_stop(&W.agg, SIGTERM, 5000);
+    REQUIRE(set_confirmer("0x000000000000000000000000000000000000dEaD"));
+    size_t from = log_size();
+    REQUIRE(world_start_aggregator(&W, 67, 3, AGG_TX_CAPS));
+    long long end = harness_now_ms() + 20000;
+    while (harness_now_ms() < end && !log_has("not_state_confirmer", from)) harness_sleep_ms(250);
+    CHECK(log_has("not_state_confirmer", from));
+    v = status_field("state_confirmer");
+    CHECK(json_is_false(v));
+    json_decref(v);
+    uint64_t nonce = confirmer_nonce();
+    harness_sleep_ms(7000); /* two tasks at Interval 3, signed by the operators: nothing sent */
+    CHECK_EQ_INT(confirmer_nonce(), nonce);
+    char me[43];
+    mpavs_address_to_checksum(me, &W.dep.deployer);
+    from = log_size();
+    REQUIRE(set_confirmer(me));
+    end = harness_now_ms() + 20000;
+    while (harness_now_ms() < end && !log_has("state_confirmer_ok", from)) harness_sleep_ms(250);
+    CHECK(log_has("state_confirmer_ok", from));
+    conf c[8];
+    wait_confirmations(c, 8, 500); /* anything older */
+    size_t n = wait_confirmations(c, 1, 60000);
+    CHECK(n >= 1);
+    v = status_field("state_confirmer");
+    CHECK(json_is_true(v));
+    json_decref(v);
+}
+
 TEST(crash_restart) {
     REQUIRE(up);
     /* everything quiet, then threshold 100 % and a paused proven chain: one task only */
@@ -422,6 +493,7 @@ int main(void) {
     RUN(one_down);
     RUN(two_down);
     RUN(wrong_state);
+    RUN(confirmer_changed);
     RUN(crash_restart);
     RUN(operators_stop_quickly);
     RUN(aggregator_stops_cleanly);
