@@ -404,6 +404,12 @@ TEST(crash_restart) {
     REQUIRE(up);
     /* everything quiet, then threshold 100 % and a paused proven chain: one task only */
     for (size_t i = 0; i < 4; i++) harness_proc_stop(&W.ops[i].op, SIGTERM, 5000);
+    /* tasks signed before the operators stopped (confirmer_changed leaves signed, unsent ones) are
+       confirmed first: wait until no confirmation has come for 6 s */
+    conf c[8];
+    long long quiet_end = harness_now_ms() + 90000;
+    while (harness_now_ms() < quiet_end && wait_confirmations(c, 8, 6000) > 0) {
+    }
     harness_proc_stop(&W.agg, SIGTERM, 5000);
     REQUIRE(world_start_aggregator(&W, 100, 3, NULL));
     uint64_t h = l2_head();
@@ -436,7 +442,6 @@ TEST(crash_restart) {
         harness_sleep_ms(200);
     }
     CHECK_EQ_INT(admitted, 3);
-    conf c[8];
     CHECK_EQ_INT(confirmations(c, 8, seen_seq), 0);
     /* crash */
     int st = harness_proc_stop(&W.agg, SIGKILL, 1000);
