@@ -218,7 +218,7 @@ static void load_chains(agg_config *c, dconf *d) {
             break;
         }
         if (!json_is_object(v)) {
-            dconf_error(d, "%s: expected {ChainId, RpcUrl, Interval, Confirmations}", where);
+            dconf_error(d, "%s: expected {ChainId, RpcUrl, Interval, Finality, Confirmations}", where);
             continue;
         }
         agg_chain_source *s = &c->chains[i];

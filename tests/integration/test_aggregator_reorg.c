@@ -14,6 +14,7 @@
  */
 #include "anvil_rpc.h"
 #include "harness.h"
+#include "rpcproxy.h"
 #include "world.h"
 
 #include "mpavs/avs.h"
@@ -255,6 +256,14 @@ TEST(bring_up) {
     fprintf(stderr, "  world in %s\n", W.dir);
 }
 
+/* The proxy's lie: no finalized block (a null result). */
+static json_t *no_finalized(void *arg, const char *method, const json_t *params, json_t *res) {
+    (void)arg;
+    const char *tag = json_string_value(json_array_get(params, 0));
+    if (!strcmp(method, "eth_getBlockByNumber") && tag && !strcmp(tag, "finalized")) return json_null();
+    return res;
+}
+
 /* Task heights and reference blocks honour "finalized" (anvil: head − 64) and "depth". */
 TEST(finality_heights) {
     REQUIRE(up);
@@ -298,6 +307,37 @@ TEST(finality_heights) {
             (unsigned long long)a0, (unsigned long long)a1);
     CHECK(d.block % 3 == 0 && d.block + 5 <= h1 && d.block + 5 + 3 > h0);
     CHECK(d.ref + 4 <= a1 && d.ref + 4 >= a0);
+
+    /* "finalized" on a node without a finalized block (null, as a pre-merge node): head − Confirmations */
+    rpcproxy *px = rpcproxy_start(W.l2.url, no_finalized, NULL);
+    REQUIRE(px);
+    char l2url[sizeof W.l2.url];
+    memcpy(l2url, W.l2.url, sizeof l2url);
+    snprintf(W.l2.url, sizeof W.l2.url, "%s", rpcproxy_url(px)); /* the aggregator's ChainTasks RpcUrl */
+    from = log_size();
+    h0 = head_of(W.l2rpc);
+    bool started = restart(67, ",\"Finality\":\"finalized\",\"Confirmations\":7", NULL);
+    memcpy(W.l2.url, l2url, sizeof l2url);
+    task3 f;
+    bool got = started && fetch(&f, last_task, 20); /* one this run makes */
+    h1 = head_of(W.l2rpc);
+    CHECK(started && got);
+    if (got) {
+        fprintf(stderr, "  no finalized block: task %llu (L2 head %llu..%llu)\n", (unsigned long long)f.block,
+                (unsigned long long)h0, (unsigned long long)h1);
+        CHECK(f.block % 3 == 0 && f.block + 7 <= h1 && f.block + 7 + 3 + 2 > h1);
+    }
+    log = NULL;
+    for (int k = 0; k < 50; k++) {
+        free(log);
+        log = log_since(from);
+        if (log && strstr(log, "rule=depth")) break;
+        harness_sleep_ms(100);
+    }
+    CHECK(log && strstr(log, "event=chain_source_final_block") && strstr(log, "rule=depth"));
+    free(log);
+    harness_proc_stop(&W.agg, SIGTERM, 5000); /* before its node goes */
+    rpcproxy_stop(px);
 }
 
 /*
