@@ -171,7 +171,7 @@ sanitize: sanitize-build
 # integration tests, which start the TSan daemons (MPAVS_DAEMON_BUILD=build/tsan); a report fails the run.
 TSAN_FLAGS  := -fsanitize=thread -fno-omit-frame-pointer
 TSAN_UNIT   := $(patsubst tests/unit/%.c,build/tsan/tests/%,$(filter tests/unit/test_daemon_% tests/unit/test_agg_%,$(TEST_SRC)))
-TSAN_ITESTS := test_prover test_operator test_aggregator test_aggregator_l1 test_e2e test_metrics
+TSAN_ITESTS := test_prover test_operator test_aggregator test_aggregator_l1 test_aggregator_reorg test_e2e test_metrics
 tsan-build:
 	$(MAKE) BUILD=build/tsan CC=clang OPT=-O1 EXTRA_CFLAGS="$(TSAN_FLAGS)" EXTRA_LDFLAGS="$(TSAN_FLAGS)" \
 	  $(DAEMONS:%=build/tsan/mpavs-%) $(TSAN_UNIT) $(TSAN_ITESTS:%=build/tsan/itests/%)

@@ -74,28 +74,37 @@ void agg_canon_report_state(agg_daemon *d, uint64_t block, const uint8_t *state,
          block, block, sh, sr, ch, cr, block);
 }
 
-#define SCAN_MAX 64 /* signatures checked per call; the rest wait for the next */
+#define SCAN_MAX 64         /* signatures checked per call; the rest wait for the next */
+#define SCAN_BACKOFF_MS 10000 /* after a block could not be read: the confirmer is not held up by a dead node */
 
 typedef struct {
     uint64_t id;
+    size_t signer; /* index in the task's signers */
     uint8_t operator_id[32], digest[32], state[64];
     size_t state_len;
 } scan_item;
 
+/* Mark t's signers up to and including it->signer checked (d->mu held). */
+static void mark_checked(agg_daemon *d, const scan_item *it) {
+    agg_task *t = agg_task_find(d, MPAVS_TASK_CHAIN_STATE, it->id);
+    if (t && t->canon_checked <= it->signer) t->canon_checked = it->signer + 1;
+}
+
 void agg_canon_scan(agg_daemon *d, mpavs_rpc *rpc) {
-    if (!rpc) return;
+    if (!rpc || agg_mono_ms() < d->canon_scan_after_ms) return;
     scan_item *items = malloc(SCAN_MAX * sizeof *items);
     if (!items) return;
     size_t n = 0;
     pthread_mutex_lock(&d->mu);
     for (agg_task *t = d->tasks; t && n < SCAN_MAX; t = t->next) {
         if (t->type != MPAVS_TASK_CHAIN_STATE) continue;
-        for (; t->canon_checked < t->nsigners && n < SCAN_MAX; t->canon_checked++) {
-            const agg_signer *s = &t->signers[t->canon_checked];
+        for (size_t k = t->canon_checked; k < t->nsigners && n < SCAN_MAX; k++) {
+            const agg_signer *s = &t->signers[k];
             if (s->digest_idx >= t->ndigests) continue;
             const agg_digest *g = &t->digests[s->digest_idx];
             scan_item *it = &items[n++];
             it->id = t->id;
+            it->signer = k;
             memcpy(it->operator_id, s->operator_id, 32);
             memcpy(it->digest, g->digest, 32);
             it->state_len = g->state_len <= 64 ? g->state_len : 65; /* 65: too long, never canonical */
@@ -103,26 +112,32 @@ void agg_canon_scan(agg_daemon *d, mpavs_rpc *rpc) {
         }
     }
     pthread_mutex_unlock(&d->mu);
-    for (size_t i = 0; i < n; i++) {
+    size_t done = 0;
+    for (; done < n; done++) {
+        const scan_item *it = &items[done];
         uint8_t hash[32], root[32];
         char why[300];
-        int c = agg_canon_check(rpc, items[i].id, items[i].state, items[i].state_len, hash, root, why, sizeof why);
-        if (c == AGG_CANON_UNKNOWN) {
-            dlog(DLOG_DEBUG, "canonical_check_skipped", "type=3 id=%" PRIu64 " error=\"%s\"", items[i].id, why);
-            continue;
+        int c = agg_canon_check(rpc, it->id, it->state, it->state_len, hash, root, why, sizeof why);
+        if (c == AGG_CANON_UNKNOWN) { /* this one and the rest: again after the backoff */
+            dlog(DLOG_DEBUG, "canonical_check_skipped", "type=3 id=%" PRIu64 " error=\"%s\"", it->id, why);
+            d->canon_scan_after_ms = agg_mono_ms() + SCAN_BACKOFF_MS;
+            break;
         }
         if (c == AGG_CANON_YES) continue;
         char op[67], dg[67], sh[67], sr[67], ch[67], cr[67];
-        hex32(op, items[i].operator_id);
-        hex32(dg, items[i].digest);
-        signed_values(sh, sr, items[i].state, items[i].state_len);
+        hex32(op, it->operator_id);
+        hex32(dg, it->digest);
+        signed_values(sh, sr, it->state, it->state_len);
         hex32(ch, hash);
         hex32(cr, root);
         agg_bump(&d->m_non_canonical_sigs, 1);
         dlog(DLOG_WARN, "non_canonical_signature",
              "type=3 id=%" PRIu64 " operator=%s digest=%s signed_hash=%s signed_state_root=%s canonical_hash=%s "
              "canonical_state_root=%s",
-             items[i].id, op, dg, sh, sr, ch, cr);
+             it->id, op, dg, sh, sr, ch, cr);
     }
+    pthread_mutex_lock(&d->mu);
+    for (size_t i = 0; i < done; i++) mark_checked(d, &items[i]);
+    pthread_mutex_unlock(&d->mu);
     free(items);
 }

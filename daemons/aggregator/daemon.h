@@ -228,6 +228,7 @@ struct agg_daemon {
         m_batch_sigs;
     uint64_t m_confirm_latency_hist[AGG_CONFIRM_BUCKETS + 1]; /* per bucket, not cumulative (metrics.c) */
     uint64_t m_non_canonical, m_non_canonical_sigs; /* canon.c: states refused, signatures seen for orphaned blocks */
+    uint64_t canon_scan_after_ms; /* canon.c (the confirmation thread only): monotonic, no scan before */
 
     /* is this aggregator's key the contract's stateConfirmer? (confirm.c; atomic: -1 not known yet, 0 no, 1 yes) */
     int confirmer_state;
@@ -402,7 +403,8 @@ void agg_canon_report_state(agg_daemon *d, uint64_t block, const uint8_t *state,
 /**
  * Check the signatures admitted for type-3 tasks since the last call against the canonical chain
  * (d->mu NOT held): each one for a block that is not canonical is logged (non_canonical_signature)
- * and counted. Called by the confirmation thread.
+ * and counted, once. When a block cannot be read, the rest wait 10 s (d->canon_scan_after_ms).
+ * Called by the confirmation thread only.
  */
 void agg_canon_scan(agg_daemon *d, mpavs_rpc *rpc);
 

@@ -200,6 +200,7 @@ static void *l1_source(agg_daemon *d, const agg_l1_source *src) {
             uint64_t ref = 0;
             if (!r && !reference_block(d, &ref)) {
                 mpavs_tasksrc_follower_set_next(f, logs[i].block_number); /* retry from this log */
+                nap(d, 1000); /* the AVS chain does not answer, or has no final block yet */
                 break;
             }
             if (src->identifier == MPAVS_TASK_SCROLL) {

@@ -396,7 +396,10 @@ TEST(l2_reorg_after_signing) {
     REQUIRE(up);
     long from = log_size();
     REQUIRE(restart(100, NULL, NULL)); /* every operator's signature is needed */
-    CHECK_EQ_INT(metric("mpavs_aggregator_non_canonical_total"), 0);
+    long long m0 = -1;
+    for (int k = 0; k < 50 && (m0 = metric("mpavs_aggregator_non_canonical_total")) < 0; k++)
+        harness_sleep_ms(100); /* the metrics server starts after the API */
+    CHECK_EQ_INT(m0, 0);
     task3 t;
     REQUIRE(fetch(&t, last_task, 20));
     char *s[3];
