@@ -174,7 +174,7 @@ sanitize: sanitize-build
 # by the plain and ASan+UBSan builds).
 TSAN_FLAGS  := -fsanitize=thread -fno-omit-frame-pointer
 TSAN_UNIT   := $(patsubst tests/unit/%.c,build/tsan/tests/%,$(filter tests/unit/test_daemon_% tests/unit/test_agg_%,$(TEST_SRC)))
-TSAN_ITESTS := test_prover test_operator test_aggregator test_aggregator_l1 test_e2e test_metrics
+TSAN_ITESTS := test_prover test_operator test_aggregator test_aggregator_l1 test_aggregator_reorg test_e2e test_metrics
 tsan-build:
 	$(MAKE) BUILD=build/tsan CC=clang OPT=-O1 MPAVS_PORTABLE=1 ARCH_CFLAGS=-DMPAVS_PORTABLE \
 	  EXTRA_CFLAGS="$(TSAN_FLAGS)" EXTRA_LDFLAGS="$(TSAN_FLAGS)" \

@@ -92,8 +92,10 @@ int dv_write_aggregator_config(char *path, const dv_net *n) {
     key_hex(key, n->deployer_sk);
     dv_fmt(db, sizeof db, "%s/aggregator.db", n->dir);
     const mpavs_contracts_deployment *d = &n->dep;
+    /* anvil answers `finalized` with head − 64: the devnet takes blocks at the head (depth 0) and the
+       AVS head's parent as reference block, to stay fast (a devnet has no reorgs of its own) */
     json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:[{s:i, s:s, s:s}], s:s, s:I, s:I, s:I, s:I,"
-                          " s:[{s:I, s:s, s:I}], s:s, s:s}",
+                          " s:[{s:I, s:s, s:I, s:s, s:I}], s:s, s:I, s:s, s:s}",
                           "ListenAddr", listen, "EcdsaPrivateKey", key, "EthHttpEndpoint", n->avs_url,
                           "MultiProverContractAddress", addr(sm, &d->service_manager),
                           "AVSRegistryCoordinatorAddress", addr(rc, &d->registry_coordinator),
@@ -104,7 +106,8 @@ int dv_write_aggregator_config(char *path, const dv_net *n) {
                           "Threshold", (json_int_t)67, "TimeToExpirySecs", (json_int_t)60,
                           "MinWaitSecs", (json_int_t)0,
                           "ChainTasks", "ChainId", (json_int_t)n->l2_chain_id, "RpcUrl", n->l2_url,
-                          "Interval", (json_int_t)5,
+                          "Interval", (json_int_t)5, "Finality", "depth", "Confirmations", (json_int_t)0,
+                          "ReferenceFinality", "depth", "ReferenceConfirmations", (json_int_t)1,
                           "DatabasePath", db, "LogLevel", "info");
     mpavs_wipe(key, sizeof key);
     return dump(path, o);

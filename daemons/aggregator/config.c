@@ -1,5 +1,6 @@
 /* daemons/aggregator/config.c — see config.h. */
 #include "aggregator/config.h"
+#include "aggregator/finality.h"
 
 #include "common/config.h"
 #include "common/config_table.h"
@@ -44,12 +45,22 @@ static const dcf_field FIELDS[] = {
     {"OpenTelemetry", DCF_ANY, false, NULL, NULL, NULL, "The reference's tracing settings; unused."},
     {"Simulation", DCF_ANY, false, NULL, NULL, NULL, "The reference's simulation flag; unused."},
     {"ChainTasks", DCF_ARRAY, false, NULL,
-     "[{\"ChainId\": 31338, \"RpcUrl\": \"http://127.0.0.1:8546\", \"Interval\": 5, \"Confirmations\": 0}]",
+     "[{\"ChainId\": 31338, \"RpcUrl\": \"http://127.0.0.1:8546\", \"Interval\": 5, \"Finality\": \"finalized\", "
+     "\"Confirmations\": 12}]",
      "at most one chain", "mpavs: type-3 tasks, one every Interval blocks of a chain."},
     {"ChainTasks[].ChainId", DCF_UINT, true, NULL, NULL, NULL, "The chain's id."},
     {"ChainTasks[].RpcUrl", DCF_STRING, true, NULL, NULL, "an http(s) URL", "Its JSON-RPC endpoint."},
     {"ChainTasks[].Interval", DCF_UINT, false, "10", NULL, "≥ 1", "A task every this many blocks."},
-    {"ChainTasks[].Confirmations", DCF_UINT, false, "0", NULL, NULL, "Blocks a task's block must be deep."},
+    {"ChainTasks[].Finality", DCF_STRING, false, "finalized", NULL, "finalized or depth",
+     "Which blocks get a task: the node's `finalized` block (head − Confirmations where the node has none), or "
+     "head − Confirmations."},
+    {"ChainTasks[].Confirmations", DCF_UINT, false, "64 on chains 1, 11155111, 560048; else 12", NULL,
+     "0 only on a devnet (warned)", "How deep a task's block must be under the depth rule."},
+    {"ReferenceFinality", DCF_STRING, false, "finalized", "\"finalized\"", "finalized or depth",
+     "mpavs: every task's reference block (stake lookups): the AVS chain's `finalized` block (head − "
+     "ReferenceConfirmations where the node has none), or head − ReferenceConfirmations."},
+    {"ReferenceConfirmations", DCF_UINT, false, "64 on chains 1, 11155111, 560048; else 12", "12", "≥ 1",
+     "mpavs: how deep the reference block is under the depth rule (confirmState needs it below the block)."},
     {"TaskFetcher", DCF_ARRAY, false, NULL, "[]", "at most AGG_MAX_SOURCES entries",
      "Scroll (1) and Linea (2) tasks from L1 events (the reference's fetchers)."},
     {"TaskFetcher[].Identifier", DCF_UINT, true, NULL, NULL, "1 (Scroll) or 2 (Linea), each once", "The task type."},
@@ -207,14 +218,24 @@ static void load_chains(agg_config *c, dconf *d) {
             break;
         }
         if (!json_is_object(v)) {
-            dconf_error(d, "%s: expected {ChainId, RpcUrl, Interval, Confirmations}", where);
+            dconf_error(d, "%s: expected {ChainId, RpcUrl, Interval, Finality, Confirmations}", where);
             continue;
         }
         agg_chain_source *s = &c->chains[i];
         mu64(d, &s->chain_id, v, where, "ChainId", 0, true);
         mcopy(d, s->rpc_url, sizeof s->rpc_url, v, where, "RpcUrl", NULL, true);
         mu64(d, &s->interval, v, where, "Interval", 10, false);
-        mu64(d, &s->confirmations, v, where, "Confirmations", 0, false);
+        mu64(d, &s->confirmations, v, where, "Confirmations", agg_finality_preset_depth(s->chain_id), false);
+        const char *fin = mstr(d, v, where, "Finality", "finalized", false);
+        if (fin && !agg_finality_parse(&s->finality, fin))
+            dconf_error(d, "%s.Finality: \"finalized\" or \"depth\", not \"%s\"", where, fin);
+        if (s->confirmations == 0) {
+            size_t k = strlen(c->warnings);
+            snprintf(c->warnings + k, sizeof c->warnings - k,
+                     "%s.Confirmations: 0 makes tasks for blocks at the head%s: a devnet setting (a reorg can orphan "
+                     "a task's block)\n", where, s->finality == AGG_FINALITY_FINALIZED ? " where the node has no "
+                     "finalized block" : "");
+        }
         if (s->interval == 0) dconf_error(d, "%s.Interval: must be at least 1 block", where);
         for (size_t j = 0; j < i; j++)
             if (c->chains[j].chain_id == s->chain_id && s->chain_id)
@@ -320,6 +341,15 @@ bool agg_config_load(agg_config *c, const char *path, char *errors, size_t errca
     if (!c->exec_sampling) c->exec_sampling = sampling;
     dconf_u64(&d, "LineaMaxBlock", &c->linea_max_block, 100, false);
     if (!c->linea_max_block) c->linea_max_block = 100;
+    const char *rf = dconf_str(&d, "ReferenceFinality", "finalized", false);
+    if (rf && !agg_finality_parse(&c->ref_finality, rf))
+        dconf_error(&d, "ReferenceFinality: \"finalized\" or \"depth\", not \"%s\"", rf);
+    json_t *rc = dconf_get(&d, "ReferenceConfirmations");
+    if (rc && !json_is_null(rc)) {
+        dconf_u64(&d, "ReferenceConfirmations", &c->ref_confirmations, 0, false);
+        if (!c->ref_confirmations)
+            dconf_error(&d, "ReferenceConfirmations: at least 1 (confirmState needs the reference block below its own)");
+    }
     load_chains(c, &d);
     load_fetchers(c, &d);
     if (!c->nchains && !c->nl1) dconf_error(&d, "no task source: configure ChainTasks and/or TaskFetcher");

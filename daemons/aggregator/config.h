@@ -27,9 +27,13 @@ typedef struct {
     char rpc_url[512];
 } agg_layer;
 
-/** A type-3 task source: a task every `interval` blocks of chain `chain_id`. */
+/**
+ * A type-3 task source: a task every `interval` blocks of chain `chain_id`, for blocks final by
+ * `finality` (finality.h: the node's `finalized` block, else head − confirmations).
+ */
 typedef struct {
-    uint64_t chain_id, interval, confirmations;
+    uint64_t chain_id, interval, confirmations; /* confirmations: the preset's (finality.h) unless set */
+    int finality;                               /* AGG_FINALITY_* */
     char rpc_url[512];
 } agg_chain_source;
 
@@ -53,6 +57,10 @@ typedef struct {
     size_t nlayers;
     uint64_t scan_start_block, threshold, expiry_s, min_wait_s;
     uint64_t gen_sampling, exec_sampling, linea_max_block;
+    /* the reference block of every task (finality.h): ReferenceFinality, ReferenceConfirmations
+       (0 = not set: the AVS chain's preset depth, resolved once its chain id is known) */
+    int ref_finality;
+    uint64_t ref_confirmations;
     agg_chain_source chains[AGG_MAX_SOURCES];
     size_t nchains;
     agg_l1_source l1[AGG_MAX_SOURCES];

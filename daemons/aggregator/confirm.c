@@ -9,12 +9,15 @@
  * found it CONFIRMING) is first looked up on chain: once our account has no pending
  * transaction, a StateConfirmed event with the same committee, metadata and state since the
  * reference block means it is done. Transient failures are retried with backoff until the
- * task expires; a revert fails the task (the reason is logged and stored).
+ * task expires; a revert fails the task (the reason is logged and stored). Before every attempt
+ * at a type-3 state, the proven chain's block N is read again (canon.c): when its hash or state
+ * root is no longer the signed one, nothing is sent and the task fails (non_canonical_state).
  */
 #include "aggregator/daemon.h"
 
 #include "common/log.h"
 #include "mpavs/abi.h"
+#include "mpavs/avs.h"
 #include "mpavs/contracts.h"
 #include "mpavs/hex.h"
 #include "mpavs/sender.h"
@@ -248,8 +251,27 @@ static void retry_later(agg_daemon *d, job *j, const char *why, bool fatal) {
          j->type, j->id, dlog_quote(q, sizeof q, why));
 }
 
-/* Confirm j's state. Returns true when confirmState reverted NoPermission (the task is retried, not failed). */
-static bool confirm_one(agg_daemon *d, mpavs_contracts_ctx *ctx, const mpavs_contracts_deployment *dep, job *j) {
+/* A type-3 state whose block is no longer canonical: never sent, the task fails (its height gets no new task). */
+static void fail_non_canonical(agg_daemon *d, job *j, const uint8_t hash[32], const uint8_t root[32]) {
+    agg_canon_report_state(d, j->id, j->state, j->state_len, hash, root);
+    pthread_mutex_lock(&d->mu);
+    agg_task *t = agg_task_find(d, j->type, j->id);
+    if (t) {
+        t->sending = false;
+        t->status = TASK_FAILED;
+        agg_task_release_state(t);
+    }
+    pthread_mutex_unlock(&d->mu);
+    agg_store_task_status(d->store, j->type, j->id, TASK_FAILED,
+                          "non_canonical_state: the proven chain's block is no longer the one signed (reorg)");
+}
+
+/*
+ * Confirm j's state (proven: a client of the type-3 chain, NULL without one). Returns true when
+ * confirmState reverted NoPermission (the task is retried, not failed).
+ */
+static bool confirm_one(agg_daemon *d, mpavs_contracts_ctx *ctx, const mpavs_contracts_deployment *dep,
+                        mpavs_rpc *proven, job *j) {
     uint8_t tx[32];
     uint64_t block = 0;
     if (j->attempts > 0) {
@@ -262,6 +284,19 @@ static bool confirm_one(agg_daemon *d, mpavs_contracts_ctx *ctx, const mpavs_con
         if (found) {
             dlog(DLOG_INFO, "confirm_found_on_chain", "type=%d id=%" PRIu64, j->type, j->id);
             finish(d, j, tx, block, 0);
+            return false;
+        }
+    }
+    if (j->type == MPAVS_TASK_CHAIN_STATE) { /* right before each send: is block N still the one signed? */
+        uint8_t ch[32], cr[32];
+        char why[300];
+        int c = agg_canon_check(proven, j->id, j->state, j->state_len, ch, cr, why, sizeof why);
+        if (c == AGG_CANON_NO) {
+            fail_non_canonical(d, j, ch, cr);
+            return false;
+        }
+        if (c != AGG_CANON_YES) {
+            retry_later(d, j, why, false);
             return false;
         }
     }
@@ -333,6 +368,8 @@ void *agg_confirm_thread(void *arg) {
     agg_daemon *d = arg;
     mpavs_rpc_options ro = {.timeout_ms = 10000};
     mpavs_rpc *rpc = mpavs_rpc_create(d->cfg.eth_url, &ro);
+    mpavs_rpc_options po = {.timeout_ms = 5000, .max_retries = 1};
+    mpavs_rpc *proven = d->cfg.nchains ? mpavs_rpc_create(d->cfg.chains[0].rpc_url, &po) : NULL;
     mpavs_sender *sender = NULL;
     mpavs_contracts_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
@@ -380,6 +417,7 @@ void *agg_confirm_thread(void *arg) {
             continue;
         }
         agg_tasks_reload(d);
+        agg_canon_scan(d, proven); /* signatures for blocks that are not canonical: reported */
         job j;
         pthread_mutex_lock(&d->mu);
         agg_task *t = pick(d, &j, agg_now_ms());
@@ -390,11 +428,12 @@ void *agg_confirm_thread(void *arg) {
         }
         pthread_mutex_unlock(&d->mu);
         if (!t) continue;
-        if (confirm_one(d, &ctx, &dep, &j)) confirmer_next_ms = 0; /* NoPermission: read the confirmer again now */
+        if (confirm_one(d, &ctx, &dep, proven, &j)) confirmer_next_ms = 0; /* NoPermission: read the confirmer again now */
         job_clear(&j);
     }
     mpavs_contracts_clear(&ctx);
     mpavs_sender_destroy(sender);
+    mpavs_rpc_destroy(proven);
     mpavs_rpc_destroy(rpc);
     return NULL;
 }

@@ -8,6 +8,8 @@
  *   verify.c    the verifier stage (verify.h): batched BLS verification on its own threads
  *   admit.c     aggregator_submitTask admission; the verifier's commit (persist + count a batch)
  *   confirm.c   the confirmation thread (confirmState through the transaction sender)
+ *   canon.c     type-3 states against the proven chain's canonical blocks (before confirming; signatures)
+ *   finality.c  which blocks are final (finality.h): type-3 task heights, reference blocks
  *   source.c    task sources (type 3: a task every Interval blocks of a chain; Scroll/Linea)
  *   api.c       JSON-RPC methods
  *   push.c      aggregator_submitMetrics: the signed push of a registered operator (pushstore.h keeps it)
@@ -145,6 +147,7 @@ typedef struct agg_task {
     bool sending;
     uint64_t late_until_ms; /* monotonic: a confirmed task's operator state is released then (AGG_LATE_CHECK_MS) */
     bool restored; /* restored open task whose stored signatures still need replaying */
+    size_t canon_checked; /* type 3: signers[0..canon_checked) were checked against the canonical chain (canon.c) */
     struct agg_task *next;
 } agg_task;
 
@@ -199,6 +202,7 @@ struct agg_daemon {
     agg_pool avs;                     /* AVS chain */
     agg_pool layers[AGG_MAX_LAYERS];  /* attestation layers */
     uint64_t avs_chain_id;
+    uint64_t ref_depth; /* ReferenceConfirmations, or the AVS chain's preset depth (main.c, after agg_chain_init) */
     mpavs_address bls_apk_registry, stake_registry;
     uint8_t committee_quorums[AGG_MAX_TYPES][MPAVS_AGG_MAX_QUORUMS];
     size_t ncommittee_quorums[AGG_MAX_TYPES];
@@ -223,6 +227,8 @@ struct agg_daemon {
     uint64_t m_fetch[AGG_MAX_TYPES][2], m_last_confirm_latency_ms, m_confirm_latency_sum_ms, m_batches,
         m_batch_sigs;
     uint64_t m_confirm_latency_hist[AGG_CONFIRM_BUCKETS + 1]; /* per bucket, not cumulative (metrics.c) */
+    uint64_t m_non_canonical, m_non_canonical_sigs; /* canon.c: states refused, signatures seen for orphaned blocks */
+    uint64_t canon_scan_after_ms; /* canon.c (the confirmation thread only): monotonic, no scan before */
 
     /* is this aggregator's key the contract's stateConfirmer? (confirm.c; atomic: -1 not known yet, 0 no, 1 yes) */
     int confirmer_state;
@@ -378,6 +384,29 @@ enum { AGG_CONFIRM_WAIT = 0, AGG_CONFIRM_SEND, AGG_CONFIRM_EXPIRE, AGG_CONFIRM_A
  */
 int agg_confirm_decide(const agg_daemon *d, const agg_task *t, uint64_t now, size_t *digest_idx);
 void *agg_confirm_thread(void *arg);
+
+/* canon.c */
+enum { AGG_CANON_YES = 0, AGG_CANON_NO, AGG_CANON_UNKNOWN };
+/**
+ * Is a type-3 state (abi.encode(blockHash, stateRoot)) of block `block` the proven chain's
+ * canonical block now? rpc: a client of ChainTasks[0] (NULL: unknown). Out: hash/state_root of
+ * the canonical block (zero when unknown), why (for UNKNOWN). Returns AGG_CANON_*. No lock held.
+ */
+int agg_canon_check(mpavs_rpc *rpc, uint64_t block, const uint8_t *state, size_t state_len, uint8_t hash[32],
+                    uint8_t state_root[32], char *why, size_t cap);
+/**
+ * Log (non_canonical_state) and count a type-3 state refused because block `block` is no longer
+ * the one signed; both values are in the line.
+ */
+void agg_canon_report_state(agg_daemon *d, uint64_t block, const uint8_t *state, size_t state_len,
+                            const uint8_t hash[32], const uint8_t state_root[32]);
+/**
+ * Check the signatures admitted for type-3 tasks since the last call against the canonical chain
+ * (d->mu NOT held): each one for a block that is not canonical is logged (non_canonical_signature)
+ * and counted, once. When a block cannot be read, the rest wait 10 s (d->canon_scan_after_ms).
+ * Called by the confirmation thread only.
+ */
+void agg_canon_scan(agg_daemon *d, mpavs_rpc *rpc);
 
 /* source.c */
 void *agg_chain_source_thread(void *arg);

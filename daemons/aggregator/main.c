@@ -6,6 +6,7 @@
  */
 #include "aggregator/daemon.h"
 #include "aggregator/dbcheck.h"
+#include "aggregator/finality.h"
 
 #include "common/log.h"
 #include "common/runtime.h"
@@ -162,6 +163,9 @@ int main(int argc, char **argv) {
         if (drt_stop_sleep(&d.stop, back)) goto out_pools;
         back = back < 10000 ? back * 2 : 10000;
     }
+    d.ref_depth = d.cfg.ref_confirmations ? d.cfg.ref_confirmations : agg_finality_preset_depth(d.avs_chain_id);
+    dlog(DLOG_INFO, "reference_finality", "chain_id=%" PRIu64 " mode=%s depth=%" PRIu64, d.avs_chain_id,
+         agg_finality_name(d.cfg.ref_finality), d.ref_depth);
     agg_store_pubkeys_load(d.store, &d.keys, &d.nkeys);
     d.keys_scanned_to = agg_store_meta_get(d.store, "pubkeys_scanned_to", 0);
     if (!agg_keys_refresh(&d)) dlog(DLOG_WARN, "pubkey_scan_incomplete", "keys=%zu", d.nkeys);

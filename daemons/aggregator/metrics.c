@@ -58,6 +58,12 @@ char *agg_metrics_text(void *user, const char **content_type) {
     dmet_value(&w, NULL, 0, (double)__atomic_load_n(&d->confirmer_state, __ATOMIC_ACQUIRE));
     dmet_family(&w, "mpavs_aggregator_confirm_failures_total", DMET_COUNTER, "Failed or retried confirmState attempts.");
     dmet_u64(&w, NULL, 0, ld(&d->m_confirm_failures));
+    dmet_family(&w, "mpavs_aggregator_non_canonical_total", DMET_COUNTER,
+                "Type-3 states not confirmed: the proven chain's block is no longer the one signed (a reorg).");
+    dmet_u64(&w, NULL, 0, ld(&d->m_non_canonical));
+    dmet_family(&w, "mpavs_aggregator_non_canonical_signatures_total", DMET_COUNTER,
+                "Type-3 signatures admitted for a block that is not the proven chain's canonical one.");
+    dmet_u64(&w, NULL, 0, ld(&d->m_non_canonical_sigs));
     dmet_family(&w, "mpavs_aggregator_last_confirm_latency_seconds", DMET_GAUGE,
                 "Task creation to confirmState receipt, of the last confirmation.");
     dmet_value(&w, NULL, 0, (double)ld(&d->m_last_confirm_latency_ms) / 1000.0);

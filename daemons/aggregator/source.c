@@ -1,15 +1,18 @@
 /*
  * daemons/aggregator/source.c — task sources.
  *
- * Type 3 (chain state): a task for block N of the configured chain whenever the chain's head
- * minus Confirmations reaches a multiple N of Interval newer than the last task (slow starts
- * skip to the newest N, as the reference's "latest task only" distribution does).
+ * Type 3 (chain state): a task for block N of the configured chain whenever the chain's newest
+ * final block (finality.h: the node's `finalized` block, else head − Confirmations) reaches a
+ * multiple N of Interval newer than the last task (slow starts skip to the newest N, as the
+ * reference's "latest task only" distribution does).
  * Types 1/2 (Scroll CommitBatch, Linea DataFinalized on L1): the library's log follower
  * (mpavs/tasksrc.h) with the scan position persisted, so tasks emitted while the aggregator was
  * down are still created (the reference lost them).
- * The reference block of every task is the AVS chain head − 1 at creation.
+ * The reference block of every task is the AVS chain's final block at creation
+ * (ReferenceFinality / ReferenceConfirmations, always below the head).
  */
 #include "aggregator/daemon.h"
+#include "aggregator/finality.h"
 
 #include "common/log.h"
 #include "common/signals.h"
@@ -25,18 +28,21 @@
 
 static void nap(agg_daemon *d, long ms) { drt_stop_sleep(&d->stop, ms); }
 
-/* AVS head − 1. */
+/* The AVS chain's final block (below its head): ReferenceFinality, ReferenceConfirmations. */
 static bool reference_block(agg_daemon *d, uint64_t *out) {
+    *out = 0;
     mpavs_rpc *rpc = agg_pool_get(&d->avs);
     if (!rpc) return false;
-    uint64_t head = 0;
+    agg_finality_read_result fr;
     mpavs_error e = {0};
-    bool ok = mpavs_rpc_block_number(rpc, &head, &e) == MPAVS_RPC_OK && head > 0;
+    bool ok = agg_finality_read(rpc, &fr, &e, d->cfg.ref_finality, d->ref_depth, 1) == MPAVS_RPC_OK;
     if (!ok) dlog(DLOG_WARN, "avs_head_failed", "error=\"%s\"", e.message);
+    else if (!fr.ready)
+        dlog(DLOG_DEBUG, "reference_not_ready", "head=%" PRIu64 " depth=%" PRIu64, fr.head, d->ref_depth);
     mpavs_error_clear(&e);
     agg_pool_put(&d->avs, rpc);
-    *out = head - 1;
-    return ok;
+    *out = fr.final_block;
+    return ok && fr.ready;
 }
 
 static void *chain_source(agg_daemon *d, const agg_chain_source *src) {
@@ -51,6 +57,10 @@ static void *chain_source(agg_daemon *d, const agg_chain_source *src) {
     uint64_t last = agg_store_meta_get(d->store, key, 0);
     bool checked = false;
     long backoff = 500;
+    int how = -1; /* 1: the node's finalized block, 0: head − Confirmations (logged when it changes) */
+    dlog(src->finality == AGG_FINALITY_DEPTH && !src->confirmations ? DLOG_WARN : DLOG_INFO, "chain_source_finality",
+         "chain_id=%" PRIu64 " mode=%s confirmations=%" PRIu64 "%s", src->chain_id, agg_finality_name(src->finality),
+         src->confirmations, src->confirmations ? "" : " what=\"0 is a devnet setting: a reorg can orphan a task's block\"");
     while (!drt_stopped(&d->stop)) {
         mpavs_error e = {0};
         uint64_t head = 0, cid = 0;
@@ -66,7 +76,8 @@ static void *chain_source(agg_daemon *d, const agg_chain_source *src) {
                 checked = true;
             }
         }
-        if (!checked || mpavs_rpc_block_number(rpc, &head, &e) != MPAVS_RPC_OK) {
+        agg_finality_read_result fr = {0};
+        if (!checked || agg_finality_read(rpc, &fr, &e, src->finality, src->confirmations, 0) != MPAVS_RPC_OK) {
             dlog(DLOG_WARN, "chain_source_rpc", "url=%s error=\"%s\"", src->rpc_url, e.message);
             mpavs_error_clear(&e);
             nap(d, backoff);
@@ -74,8 +85,14 @@ static void *chain_source(agg_daemon *d, const agg_chain_source *src) {
             continue;
         }
         backoff = 500;
-        if (head >= src->confirmations) {
-            uint64_t target = head - src->confirmations;
+        head = fr.head;
+        if (fr.ready && (int)fr.used_finalized != how) {
+            how = fr.used_finalized;
+            dlog(DLOG_INFO, "chain_source_final_block", "chain_id=%" PRIu64 " rule=%s head=%" PRIu64 " final=%" PRIu64,
+                 src->chain_id, how ? "finalized" : "depth", head, fr.final_block);
+        }
+        if (fr.ready) {
+            uint64_t target = fr.final_block;
             uint64_t n = target - target % src->interval;
             uint64_t ref = 0;
             if (n > last && n > 0 && reference_block(d, &ref)) {
@@ -183,6 +200,7 @@ static void *l1_source(agg_daemon *d, const agg_l1_source *src) {
             uint64_t ref = 0;
             if (!r && !reference_block(d, &ref)) {
                 mpavs_tasksrc_follower_set_next(f, logs[i].block_number); /* retry from this log */
+                nap(d, 1000); /* the AVS chain does not answer, or has no final block yet */
                 break;
             }
             if (src->identifier == MPAVS_TASK_SCROLL) {

@@ -225,10 +225,12 @@ bool world_start_aggregator(world *w, unsigned threshold, unsigned interval, con
             "\"%s\",\"EcdsaPrivateKey\":\"%s\",\"MultiProverContractAddress\":\"%s\","
             "\"AVSRegistryCoordinatorAddress\":\"%s\",\"OperatorStateRetrieverAddress\":\"%s\","
             "\"AttestationLayer\":[{\"Version\":2,\"Address\":\"%s\",\"RpcUrl\":\"%s\"}],\"Threshold\":%u,"
-            "\"TimeToExpirySecs\":120,\"ChainTasks\":[{\"ChainId\":31338,\"RpcUrl\":\"%s\",\"Interval\":%u}],"
-            "\"DatabasePath\":\"%s\",\"LogLevel\":\"debug\"%s}\n",
+            "\"TimeToExpirySecs\":120,\"ChainTasks\":[{\"ChainId\":31338,\"RpcUrl\":\"%s\",\"Interval\":%u%s}],"
+            "\"DatabasePath\":\"%s\",\"LogLevel\":\"debug\"%s%s}\n",
             w->agg_port, w->agg_metrics_port, w->avs.url, key + 2, sm, rc, osr, tlv, w->avs.url, threshold, w->l2.url,
-            interval, w->agg_db, extra ? extra : "");
+            interval, w->agg_chain_finality ? w->agg_chain_finality : ",\"Finality\":\"depth\",\"Confirmations\":0",
+            w->agg_db, w->agg_ref_finality ? w->agg_ref_finality : ",\"ReferenceFinality\":\"depth\",\"ReferenceConfirmations\":1",
+            extra ? extra : "");
     fclose(f);
     chmod(cfg, 0600);
     snprintf(w->agg_url, sizeof w->agg_url, "http://127.0.0.1:%d", w->agg_port);

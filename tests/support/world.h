@@ -48,6 +48,10 @@ typedef struct {
     harness_proc agg;
     int agg_port, agg_metrics_port;
     char agg_url[64], agg_db[300];
+    /* JSON members for the aggregator's ChainTasks[0] and its top level (finality); NULL: the devnet's
+       fast settings, ",\"Finality\":\"depth\",\"Confirmations\":0" and
+       ",\"ReferenceFinality\":\"depth\",\"ReferenceConfirmations\":1" */
+    const char *agg_chain_finality, *agg_ref_finality;
 } world;
 
 /** Options for world_up; zero fields take the defaults shown. */
