@@ -36,7 +36,7 @@ DOC=${OPERATOR_DOC:-$ROOT/docs/operator.md}
 ANVIL=$ROOT/.tools/bin/anvil
 CAST=$ROOT/.tools/bin/cast
 FORGE=$ROOT/.tools/bin/forge
-MPAVS=$ROOT/build/mpavs
+MPAVS=${MPAVS_BIN:-$ROOT/build/mpavs}   # MPAVS_BIN: another build (e.g. build/asan/mpavs)
 WORK=$(mktemp -d)
 ANVIL_PID=
 PASS=0
@@ -155,7 +155,7 @@ export HOME=$WORK/home MPAVS_KEY_PASSWORD=correct-horse-battery
 export STRATEGY ECDSA_SECRET=0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6   # anvil account 3
 STRATEGY=$(jq -r .strategy raw.json)
 unset ETH_RPC_URL ETH_FROM ETH_GAS_LIMIT ETH_GAS_PRICE ETH_PRIORITY_GAS_PRICE
-export PATH=$ROOT/build:$ROOT/.tools/bin:$PATH
+export PATH=$(dirname "$MPAVS"):$ROOT/build:$ROOT/.tools/bin:$PATH
 printf 'y\n' >yes.txt
 ETC=$WORK/etc/mpavs/
 OPADDR=
