@@ -216,7 +216,7 @@ mpavs_skipped=$(cut -f1 <<<"$SKIP" | grep -c '^mpavs ')
 # the document's results, read back from the chain
 check() { if [ "$2" = "$3" ]; then ok "$1"; else ko "$1 (expected '$2', got '$3')"; fi; }
 if [ -n "$OPADDR" ]; then
-  check "the operator is registered with the AVS (cast)" "1" "$("$CAST" call --rpc-url "$URL" "$RC" "getOperatorStatus(address)(uint8)" "$OPADDR")"
+  check "the operator left the AVS (§13; cast)" "2" "$("$CAST" call --rpc-url "$URL" "$RC" "getOperatorStatus(address)(uint8)" "$OPADDR")"
   check "operatorDetails after the document's update (cast)" "($OPADDR, 0x0000000000000000000000000000000000000000, 100800)" \
     "$("$CAST" call --rpc-url "$URL" "$(jq -r .delegationManager raw.json)" "operatorDetails(address)((address,address,uint32))" "$OPADDR" | sed 's/ \[[^]]*\]//')"
 fi
@@ -248,8 +248,9 @@ trouble "minimum stake" tr2.out "operator opt-in: the simulation fails, nothing 
 # another operator's BLS key
 "$MPAVS" operator opt-in $OPT --key t4 --bls-key-file "$HOME/.eigenlayer/operator_keys/operator.bls.key.json" --quorums 0 --yes >tr4.out 2>&1
 trouble "pubkey already registered" tr4.out "operator opt-in: the simulation fails, nothing sent: registerOperator: reverts: BLSPubkeyAlreadyRegistered()"
-# the quorum full: at most 1 operator (the document's operator is in it; the devnet's opted out)
-"$CAST" send --rpc-url "$URL" --private-key "$DEPLOYER" "$RC" "setOperatorSetParams(uint8,(uint32,uint16,uint16))" 0 "(1,0,0)" >/dev/null 2>&1 || ko "setOperatorSetParams"
+# the quorum full: at most as many operators as it has (the document's operators opted out: none)
+n=$("$CAST" call --rpc-url "$URL" "$(jq -r .indexRegistry raw.json)" "totalOperatorsForQuorum(uint8)(uint32)" 0 | awk '{print $1}')
+"$CAST" send --rpc-url "$URL" --private-key "$DEPLOYER" "$RC" "setOperatorSetParams(uint8,(uint32,uint16,uint16))" 0 "(${n:-x},0,0)" >/dev/null 2>&1 || ko "setOperatorSetParams ($n)"
 "$MPAVS" operator opt-in $OPT --key t4 --quorums 0 --yes >tr5.out 2>&1
 trouble "quorum full" tr5.out "operator opt-in: the simulation fails, nothing sent: registerOperator: reverts: MaxOperatorCountReached()"
 # nothing of it was sent: t4 is still not registered with the AVS
