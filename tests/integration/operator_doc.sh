@@ -25,7 +25,8 @@
 #   * the steps the document leaves to the reader are done by the test between sections: funding the
 #     operator (§3), the AVS team's PoA whitelisting (§6), the password file of §7 and the copy into
 #     /etc/mpavs that §7's `install -o mpavs` does;
-#   * operator.yaml is the document's ```yaml block with its 0x<…> placeholders filled in.
+#   * operator.yaml is the document's ```yaml block with its 0x<…> placeholders filled in; the
+#     /etc/mpavs/operator.json of §9 is the document's example (its paths under the test's directory).
 # Commands that cannot run here are listed in SKIP with the reason; a listed command the document no
 # longer has fails the test (the list cannot go stale).
 # Ends with "N passed, N failed"; exit status non-zero on any failure.
@@ -68,6 +69,7 @@ sudo systemctl enable --now mpavs-prover mpavs-operator	root (systemd); the daem
 journalctl -u mpavs-operator -f          # key=value log lines	follows a systemd journal forever
 curl -s 127.0.0.1:15682/metrics | grep -E 'mpavs_operator_live|avs_operator'	needs the running daemon; test_metrics and test_operator check its endpoints
 curl -si 127.0.0.1:15692/eigen/node/health | head -1	needs the running daemon; test_operator checks the node API
+mpavs-operator --check-config /etc/mpavs/operator.json             # and every endpoint it names	the example's endpoints are mainnet's (no internet here); test_operator checks the endpoint checks
 EOF
 )
 
@@ -76,18 +78,20 @@ EOF
 # kind than sh/json/yaml prints "BADFENCE<TAB>LINE<TAB>TAG" and the yaml block of operator.yaml goes
 # to $WORK/operator.yaml.in.
 extract() {
-  awk -v yaml="$WORK/operator.yaml.in" '
+  awk -v yaml="$WORK/operator.yaml.in" -v jdir="$WORK" '
     /^## / { sec = substr($0, 4) }
     /^```/ {
       if (!inb) {
         tag = substr($0, 4); inb = 1; start = NR
         if (tag != "sh" && tag != "json" && tag != "yaml") printf "BADFENCE\t%d\t%s\n", NR, tag
         if (tag == "yaml" && !seen_yaml) { seen_yaml = 1; to_yaml = 1 }
+        if (tag == "json") njson++
         next
       }
       inb = 0; to_yaml = 0; next
     }
     inb && to_yaml { print > yaml; next }
+    inb && tag == "json" { print > (jdir "/block" njson ".json"); next }
     inb && tag == "sh" {
       line = $0
       if (cont != "") { t = $0; sub(/^ +/, "", t); line = cont " " t }
@@ -121,7 +125,7 @@ grep -q "Ethereum mainnet" "$WORK/intro.txt" && grep -q "Hoodi" "$WORK/intro.txt
 first=$(cut -f3- "$WORK/commands.tsv" | grep -o -- '--network [a-z]*' | head -1)
 case "$first" in "--network mainnet" | "--network hoodi") ok "the first network command is for $first" ;; *) ko "first network command: '$first'" ;; esac
 
-for t in "$ANVIL" "$CAST" "$FORGE" "$MPAVS" "$ROOT/build/mpavs-prover"; do
+for t in "$ANVIL" "$CAST" "$FORGE" "$MPAVS" "$ROOT/build/mpavs-prover" "$ROOT/build/mpavs-operator"; do
   [ -x "$t" ] || abort "$t missing (run scripts/setup and make)"
 done
 (cd "$ROOT/contracts" && "$FORGE" build --offline >"$WORK/build.log" 2>&1) || { tail -20 "$WORK/build.log"; abort "forge build"; }
@@ -176,6 +180,18 @@ hook() {
       "$CAST" send --rpc-url "$URL" --private-key "$DEPLOYER" "$SM" "enablePoA()" >/dev/null &&
         "$CAST" send --rpc-url "$URL" --private-key "$DEPLOYER" "$SM" "whitelistOperator(address)" "$OPADDR" >/dev/null &&
         ok "PoA enabled, the operator whitelisted (the AVS team's step of §6)" || ko "PoA whitelisting" ;;
+    "9. Operator configuration")
+      # the document's example operator.json, its paths moved under the test's directory and the
+      # OP mainnet RPC placeholder filled in; the BLS key and its password where it says
+      local ex
+      ex=$(grep -l '"ProverURL"' block*.json | head -1)
+      [ -n "$ex" ] || { ko "no example operator.json in the document"; return; }
+      mkdir -p var/lib/mpavs-operator/keys
+      cp "$HOME/.eigenlayer/operator_keys/operator.bls.key.json" var/lib/mpavs-operator/keys/
+      printf '%s\n' "$MPAVS_KEY_PASSWORD" >"$ETC/bls.password" && chmod 600 "$ETC/bls.password"
+      sed -e "s|/etc/mpavs/|$ETC|g" -e "s|/var/lib/mpavs-operator/|$WORK/var/lib/mpavs-operator/|g" \
+        -e 's|https://<an OP mainnet RPC>|https://op-mainnet.example|' "$ex" >"$ETC/operator.json"
+      grep -q '<' "$ETC/operator.json" && ko "the example operator.json keeps a placeholder: $(grep '<' "$ETC/operator.json")" ;;
     "7. The attestation-layer account")
       printf 'attestation-password\n' >pw && chmod 600 pw ;;
     "The devnet")
@@ -200,12 +216,14 @@ while IFS=$'\t' read -r ln sec cmd; do
   if [[ "$cmd" =~ \#\ exit\ ([0-9]+)(:\ (.*))?$ ]]; then want=${BASH_REMATCH[1]}; text=${BASH_REMATCH[3]}; fi
   run=${cmd//--network mainnet/--network hoodi --deployment avs-hoodi.json}
   run=${run//\/etc\/mpavs\//$ETC}
+  t1=$(date +%s%N)
   bash -c "$run" <yes.txt >out.last 2>&1
   rc=$?
+  ms=$(( ($(date +%s%N) - t1) / 1000000 ))
   RUN=$((RUN + 1))
   if [ "$rc" -ne "$want" ]; then ko "docs/operator.md:$ln exit $rc (expected $want): $cmd"; sed 's/^/    /' out.last | tail -15
   elif [ -n "$text" ] && ! grep -qF -- "$text" out.last; then ko "docs/operator.md:$ln does not print '$text': $cmd"; sed 's/^/    /' out.last | tail -15
-  else ok "docs/operator.md:$ln: $cmd"; fi
+  else ok "docs/operator.md:$ln: $cmd (${ms} ms)"; fi
   after "$cmd"
 done <"$WORK/commands.tsv"
 echo "ran $RUN commands of the document, skipped $SKIPPED (listed), in $(( $(date +%s) - T0 )) s"
