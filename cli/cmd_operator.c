@@ -1,5 +1,5 @@
 /*
- * mpavs operator keys|register|deposit|opt-in|opt-out|status — operator onboarding on mainnet,
+ * mpavs operator keys|register|update|deposit|opt-in|opt-out|status — operator onboarding on mainnet,
  * Hoodi, Sepolia, a custom network or the devnet, following eigenlayer-cli's conventions (key files in
  * ~/.eigenlayer/operator_keys, NAME.bls.key.json / NAME.ecdsa.key.json) and the reference's
  * oprtool (opt-in, opt-out, deposit). Chain work is done by src/devnet/ (mpavs/devnet.h) on a
@@ -143,6 +143,26 @@ static const char REGISTER_HELP[] =
     "  --metadata-uri URL    override operator.yaml's fields\n" NETWORK_OPTS SIGNER_OPTS "\n"
     "EXAMPLES\n    mpavs operator register --network hoodi --deployment avs-hoodi.json operator.yaml --dry-run\n"
     "    mpavs operator register --network mainnet operator.yaml --max-fee-per-gas 30gwei\n";
+
+static const char UPDATE_HELP[] =
+    "NAME\n    mpavs operator update - change a registered EigenLayer operator's details and metadata URI\n\n"
+    "SYNOPSIS\n    mpavs operator update --network NAME [operator.yaml] [--earnings-receiver ADDR]\n"
+    "                          [--delegation-approver ADDR] [--staker-opt-out-window-blocks N]\n"
+    "                          [--metadata-uri URL] [network options] [signer options]\n\n"
+    "DESCRIPTION\n"
+    "    Reads DelegationManager.operatorDetails(operator) from the chain, applies the fields given\n"
+    "    (operator.yaml as for register, then the flags; fields not given keep their value) and sends\n"
+    "    only what changed: DelegationManager.modifyOperatorDetails((earningsReceiver,\n"
+    "    delegationApprover, stakerOptOutWindowBlocks)) when a detail differs, and\n"
+    "    DelegationManager.updateOperatorMetadataURI(metadataURI) when a metadata URI is given (the\n"
+    "    contract only emits the URI, so it cannot be compared). The staker opt-out window can only\n"
+    "    grow: a smaller one is refused before sending. The account must be an EigenLayer operator\n"
+    "    (mpavs operator register). Nothing changed: nothing is sent (exit 0).\n\n"
+    "OPTIONS\n"
+    "  --earnings-receiver ADDR, --delegation-approver ADDR, --staker-opt-out-window-blocks N,\n"
+    "  --metadata-uri URL    override operator.yaml's fields\n" NETWORK_OPTS SIGNER_OPTS "\n"
+    "EXAMPLES\n    mpavs operator update --network mainnet operator.yaml --dry-run\n"
+    "    mpavs operator update --network hoodi --deployment avs-hoodi.json --metadata-uri https://example.com/op.json\n";
 
 static const char DEPOSIT_HELP[] =
     "NAME\n    mpavs operator deposit - restake tokens into an EigenLayer strategy\n\n"
@@ -1080,17 +1100,15 @@ static int tx_run(tx_cmd *t, const tx_plan *p, size_t np, tx_fn run, void *arg) 
 
 /* ---------------- register ---------------- */
 
-static int reg_run(tx_cmd *t, void *arg) {
-    return mpavs_contracts_register_operator_details(&t->c, &t->n.d, arg) ? 1 : 0;
-}
-
-/* The registration's fields as read from operator.yaml and the flags. */
+/* The operator's details as read from operator.yaml and the flags (register, update). */
 typedef struct {
     mpavs_contracts_operator_details od;
     char uri[1100];
     bool have_address;
     mpavs_address address; /* operator.address */
     uint64_t chain_id;     /* chain_id (0: absent) */
+    const char *yaml;      /* the operator.yaml given, or NULL */
+    bool have_er, have_da, have_win, have_uri; /* which fields the file or a flag set */
 } reg_fields;
 
 /* Trim spaces, a trailing comment and surrounding quotes of a YAML scalar in place. */
@@ -1112,9 +1130,9 @@ static char *yaml_scalar(char *v) {
  * eigenlayer-cli's operator.yaml: "key: value" lines, the operator's fields indented under
  * "operator:" (a flat file of the same keys is accepted too). Returns 0 or an exit code.
  */
-static int read_operator_yaml(reg_fields *f, const char *path) {
+static int read_operator_yaml(reg_fields *f, const char *cmd, const char *path) {
     FILE *fp = fopen(path, "r");
-    if (!fp) return cli_error("operator register: cannot read %s: %s", path, strerror(errno));
+    if (!fp) return cli_error("operator %s: cannot read %s: %s", cmd, path, strerror(errno));
     char line[2048];
     int rc = 0, ln = 0;
     while (!rc && fgets(line, sizeof line, fp)) {
@@ -1125,34 +1143,108 @@ static int read_operator_yaml(reg_fields *f, const char *path) {
         if (!*k || *k == '#') continue;
         char *colon = strchr(k, ':');
         if (!colon) {
-            rc = cli_usage_error("operator register: %s:%d: expected \"key: value\"", path, ln);
+            rc = cli_usage_error("operator %s: %s:%d: expected \"key: value\"", cmd, path, ln);
             break;
         }
         *colon = 0;
         char *v = yaml_scalar(colon + 1);
         if (!*v) continue; /* "operator:" and empty values */
-        mpavs_address *dst = !strcmp(k, "address") ? &f->address
-                             : !strcmp(k, "earnings_address") || !strcmp(k, "earnings_receiver_address") ? &f->od.earnings_receiver
+        bool er = !strcmp(k, "earnings_address") || !strcmp(k, "earnings_receiver_address");
+        mpavs_address *dst = !strcmp(k, "address")                    ? &f->address
+                             : er                                     ? &f->od.earnings_receiver
                              : !strcmp(k, "delegation_approver_address") ? &f->od.delegation_approver
-                                                                           : NULL;
+                                                                         : NULL;
         if (dst) {
-            if (mpavs_address_parse(dst, v)) rc = cli_usage_error("operator register: %s:%d: %s is not an address", path, ln, k);
+            if (mpavs_address_parse(dst, v)) rc = cli_usage_error("operator %s: %s:%d: %s is not an address", cmd, path, ln, k);
             if (dst == &f->address) f->have_address = true;
+            else if (er) f->have_er = true;
+            else f->have_da = true;
         } else if (!strcmp(k, "staker_opt_out_window_blocks") || !strcmp(k, "chain_id")) {
             char *end;
             errno = 0;
             unsigned long long x = strtoull(v, &end, 10);
             bool win = k[0] == 's';
             if (*end || errno || *v == '-' || (win && x > UINT32_MAX))
-                rc = cli_usage_error("operator register: %s:%d: %s: expected a number", path, ln, k);
-            else if (win) f->od.staker_opt_out_window_blocks = (uint32_t)x;
+                rc = cli_usage_error("operator %s: %s:%d: %s: expected a number", cmd, path, ln, k);
+            else if (win) f->od.staker_opt_out_window_blocks = (uint32_t)x, f->have_win = true;
             else f->chain_id = x;
         } else if (!strcmp(k, "metadata_url")) {
             rc = copy_str(f->uri, sizeof f->uri, v, "metadata_url");
+            f->have_uri = true;
         }
     }
     fclose(fp);
     return rc;
+}
+
+/*
+ * The details of register and update: the optional operator.yaml (the one positional argument),
+ * then --earnings-receiver, --delegation-approver, --staker-opt-out-window-blocks and
+ * --metadata-uri over it; its chain_id must be the network's. Out: *f. Returns 0 or an exit code.
+ */
+static int reg_fields_parse(tx_cmd *t, reg_fields *f) {
+    memset(f, 0, sizeof *f);
+    const char *er = cli_opt(&t->a, "earnings-receiver"), *da = cli_opt(&t->a, "delegation-approver");
+    const char *win = cli_opt(&t->a, "staker-opt-out-window-blocks"), *mu = cli_opt(&t->a, "metadata-uri");
+    char *pos[2];
+    int rc, np = cli_positionals(&t->a, pos, 2);
+    if (np < 0 || np > 1) return cli_usage_error("operator %s: at most one operator.yaml", t->cmd);
+    t->positionals_checked = true;
+    if (np == 1 && (rc = read_operator_yaml(f, t->cmd, pos[0]))) return rc;
+    f->yaml = np == 1 ? pos[0] : NULL;
+    if (er && (rc = parse_addr_opt(&f->od.earnings_receiver, "earnings-receiver", er))) return rc;
+    if (da && (rc = parse_addr_opt(&f->od.delegation_approver, "delegation-approver", da))) return rc;
+    if (win) {
+        uint64_t w;
+        if ((rc = parse_u64_opt(&w, "--staker-opt-out-window-blocks", win))) return rc;
+        if (w > UINT32_MAX) return cli_usage_error("operator %s: --staker-opt-out-window-blocks: at most 2^32-1", t->cmd);
+        f->od.staker_opt_out_window_blocks = (uint32_t)w;
+    }
+    if (mu && (rc = copy_str(f->uri, sizeof f->uri, mu, "--metadata-uri"))) return rc;
+    f->have_er |= er != NULL;
+    f->have_da |= da != NULL;
+    f->have_win |= win != NULL;
+    f->have_uri |= mu != NULL;
+    if (strchr(f->uri, '"') || strchr(f->uri, '\\'))
+        return cli_usage_error("operator %s: the metadata URI must not contain '\"' or '\\'", t->cmd);
+    f->od.metadata_uri = f->uri;
+    if (f->chain_id && t->n.d.chain_id && f->chain_id != t->n.d.chain_id)
+        return cli_usage_error("operator %s: %s is for chain %llu but --network %s is chain %llu", t->cmd, f->yaml,
+                               (unsigned long long)f->chain_id, t->n.network, (unsigned long long)t->n.d.chain_id);
+    return 0;
+}
+
+/* After tx_connect: operator.address, when the file names one, must be the key's. Returns 0 or 2. */
+static int reg_fields_check_address(const tx_cmd *t, const reg_fields *f) {
+    if (!f->have_address || !memcmp(f->address.bytes, t->me.bytes, 20)) return 0;
+    char x[43], y[43];
+    mpavs_address_to_checksum(x, &f->address);
+    mpavs_address_to_checksum(y, &t->me);
+    return cli_usage_error("operator %s: %s names operator.address %s but the ECDSA key is %s; nothing sent", t->cmd,
+                           f->yaml, x, y);
+}
+
+/* "    name = value" plan lines of a details tuple; was (may be NULL) adds each field's current value. */
+static void details_args(char *out, size_t cap, const mpavs_contracts_operator_details *od,
+                         const mpavs_contracts_operator_details *was) {
+    char e1[43], e2[43], w1[43], w2[43];
+    mpavs_address_to_checksum(e1, &od->earnings_receiver);
+    mpavs_address_to_checksum(e2, &od->delegation_approver);
+    if (!was) {
+        snprintf(out, cap, "    earningsReceiver = %s\n    delegationApprover = %s\n    stakerOptOutWindowBlocks = %u\n", e1,
+                 e2, (unsigned)od->staker_opt_out_window_blocks);
+        return;
+    }
+    mpavs_address_to_checksum(w1, &was->earnings_receiver);
+    mpavs_address_to_checksum(w2, &was->delegation_approver);
+    snprintf(out, cap,
+             "    earningsReceiver = %s (now %s)\n    delegationApprover = %s (now %s)\n"
+             "    stakerOptOutWindowBlocks = %u (now %u)\n",
+             e1, w1, e2, w2, (unsigned)od->staker_opt_out_window_blocks, (unsigned)was->staker_opt_out_window_blocks);
+}
+
+static int reg_run(tx_cmd *t, void *arg) {
+    return mpavs_contracts_register_operator_details(&t->c, &t->n.d, arg) ? 1 : 0;
 }
 
 static int op_register(int argc, char **argv) {
@@ -1160,61 +1252,72 @@ static int op_register(int argc, char **argv) {
     int rc = tx_begin(&t, "register", argc, argv, REGISTER_HELP);
     if (rc >= 0) return rc;
     reg_fields f;
-    memset(&f, 0, sizeof f);
-    const char *er = cli_opt(&t.a, "earnings-receiver"), *da = cli_opt(&t.a, "delegation-approver");
-    const char *win = cli_opt(&t.a, "staker-opt-out-window-blocks"), *mu = cli_opt(&t.a, "metadata-uri");
-    char *pos[2];
-    int np = cli_positionals(&t.a, pos, 2);
-    if (np < 0 || np > 1) return cli_usage_error("operator register: at most one operator.yaml");
-    bool have_er = false;
-    if (np == 1) {
-        if ((rc = read_operator_yaml(&f, pos[0]))) return rc;
-        static const uint8_t zero[20];
-        have_er = memcmp(f.od.earnings_receiver.bytes, zero, 20) != 0;
-    }
-    if (er) {
-        if ((rc = parse_addr_opt(&f.od.earnings_receiver, "earnings-receiver", er))) return rc;
-        have_er = true;
-    }
-    if (da && (rc = parse_addr_opt(&f.od.delegation_approver, "delegation-approver", da))) return rc;
-    if (win) {
-        uint64_t w;
-        if ((rc = parse_u64_opt(&w, "--staker-opt-out-window-blocks", win))) return rc;
-        if (w > UINT32_MAX) return cli_usage_error("operator register: --staker-opt-out-window-blocks: at most 2^32-1");
-        f.od.staker_opt_out_window_blocks = (uint32_t)w;
-    }
-    if (mu && (rc = copy_str(f.uri, sizeof f.uri, mu, "--metadata-uri"))) return rc;
-    if (strchr(f.uri, '"') || strchr(f.uri, '\\'))
-        return cli_usage_error("operator register: the metadata URI must not contain '\"' or '\\'");
-    f.od.metadata_uri = f.uri;
-    if (f.chain_id && t.n.d.chain_id && f.chain_id != t.n.d.chain_id)
-        return cli_usage_error("operator register: %s is for chain %llu but --network %s is chain %llu", pos[0],
-                               (unsigned long long)f.chain_id, t.n.network, (unsigned long long)t.n.d.chain_id);
-    t.positionals_checked = true;
-    if ((rc = tx_connect(&t, false))) return tx_end(&t, rc);
-    if (f.have_address && memcmp(f.address.bytes, t.me.bytes, 20) != 0) {
-        char x[43], y[43];
-        mpavs_address_to_checksum(x, &f.address);
-        mpavs_address_to_checksum(y, &t.me);
-        return tx_end(&t, cli_usage_error("operator register: %s names operator.address %s but the ECDSA key is %s; nothing sent",
-                                          pos[0], x, y));
-    }
-    if (!have_er) f.od.earnings_receiver = t.me;
+    if ((rc = reg_fields_parse(&t, &f))) return rc;
+    if ((rc = tx_connect(&t, false)) || (rc = reg_fields_check_address(&t, &f))) return tx_end(&t, rc);
+    if (!f.have_er) f.od.earnings_receiver = t.me;
     if (t.st.is_operator) {
-        printf("already an EigenLayer operator: nothing to do\n");
+        printf("already an EigenLayer operator: nothing to do (`mpavs operator update` changes its details)\n");
         return tx_end(&t, 0);
     }
-    char e1[43], e2[43], args[1400];
-    mpavs_address_to_checksum(e1, &f.od.earnings_receiver);
-    mpavs_address_to_checksum(e2, &f.od.delegation_approver);
-    snprintf(args, sizeof args,
-             "    earningsReceiver = %s\n    delegationApprover = %s\n    stakerOptOutWindowBlocks = %u\n"
-             "    metadataURI = \"%s\"\n",
-             e1, e2, (unsigned)f.od.staker_opt_out_window_blocks, f.uri);
+    char args[1400];
+    details_args(args, sizeof args, &f.od, NULL);
+    size_t n = strlen(args);
+    snprintf(args + n, sizeof args - n, "    metadataURI = \"%s\"\n", f.uri);
     tx_plan p = {"DelegationManager", &t.n.d.delegation_manager, "registerAsOperator((address,address,uint32),string)",
                  args};
     rc = tx_run(&t, &p, 1, reg_run, &f.od);
     if (!rc) printf("registered as an EigenLayer operator (gas used %llu)\n", (unsigned long long)t.c.gas_used);
+    return tx_end(&t, rc < 0 ? 0 : rc);
+}
+
+/* ---------------- update ---------------- */
+
+typedef struct {
+    const mpavs_contracts_operator_details *od; /* NULL: the details are unchanged */
+    const char *uri;                            /* NULL: no metadata URI to send */
+} update_arg;
+
+static int update_run(tx_cmd *t, void *arg) {
+    const update_arg *u = arg;
+    if (u->od && mpavs_contracts_modify_operator_details(&t->c, &t->n.d, u->od)) return 1;
+    return u->uri && mpavs_contracts_update_operator_metadata_uri(&t->c, &t->n.d, u->uri) ? 1 : 0;
+}
+
+static int op_update(int argc, char **argv) {
+    tx_cmd t;
+    int rc = tx_begin(&t, "update", argc, argv, UPDATE_HELP);
+    if (rc >= 0) return rc;
+    reg_fields f;
+    if ((rc = reg_fields_parse(&t, &f))) return rc;
+    if (!f.have_er && !f.have_da && !f.have_win && !f.have_uri)
+        return cli_usage_error("operator update: nothing to update: give operator.yaml or a field option (try --help)");
+    if ((rc = tx_connect(&t, true)) || (rc = reg_fields_check_address(&t, &f))) return tx_end(&t, rc);
+    mpavs_contracts_operator_details cur, nd;
+    if (mpavs_contracts_get_operator_details(&t.c, &t.n.d, &t.me, &cur)) return tx_end(&t, tx_fail(&t));
+    nd = cur;
+    if (f.have_er) nd.earnings_receiver = f.od.earnings_receiver;
+    if (f.have_da) nd.delegation_approver = f.od.delegation_approver;
+    if (f.have_win) nd.staker_opt_out_window_blocks = f.od.staker_opt_out_window_blocks;
+    if (nd.staker_opt_out_window_blocks < cur.staker_opt_out_window_blocks)
+        return tx_end(&t, cli_error("operator update: the staker opt-out window can only grow (it is %u blocks, asked %u); nothing sent",
+                                    (unsigned)cur.staker_opt_out_window_blocks, (unsigned)nd.staker_opt_out_window_blocks));
+    bool details = memcmp(nd.earnings_receiver.bytes, cur.earnings_receiver.bytes, 20) ||
+                   memcmp(nd.delegation_approver.bytes, cur.delegation_approver.bytes, 20) ||
+                   nd.staker_opt_out_window_blocks != cur.staker_opt_out_window_blocks;
+    if (!details && !f.have_uri) {
+        printf("the operator details are unchanged: nothing to do\n");
+        return tx_end(&t, 0);
+    }
+    char a1[1400], a2[1200];
+    details_args(a1, sizeof a1, &nd, &cur);
+    snprintf(a2, sizeof a2, "    metadataURI = \"%s\"\n", f.uri);
+    tx_plan p[2], *q = p;
+    if (details)
+        *q++ = (tx_plan){"DelegationManager", &t.n.d.delegation_manager, "modifyOperatorDetails((address,address,uint32))", a1};
+    if (f.have_uri) *q++ = (tx_plan){"DelegationManager", &t.n.d.delegation_manager, "updateOperatorMetadataURI(string)", a2};
+    update_arg u = {details ? &nd : NULL, f.have_uri ? f.uri : NULL};
+    rc = tx_run(&t, p, (size_t)(q - p), update_run, &u);
+    if (!rc) printf("operator details updated (%d transaction%s)\n", t.nsent, t.nsent == 1 ? "" : "s");
     return tx_end(&t, rc < 0 ? 0 : rc);
 }
 
@@ -1739,6 +1842,7 @@ int cmd_operator(int argc, char **argv) {
     static const cli_command SUB[] = {
         {"keys", "create, import, list, show operator key files", cmd_keys},
         {"register", "register as an EigenLayer operator (DelegationManager)", op_register},
+        {"update", "change the operator's details and metadata URI (DelegationManager)", op_update},
         {"deposit", "restake tokens into a strategy (StrategyManager)", op_deposit},
         {"opt-in", "register with the AVS in quorums (BLS proof of possession)", op_opt_in},
         {"opt-out", "deregister from AVS quorums", op_opt_out},

@@ -16,7 +16,8 @@
 #include <string.h>
 
 #define MAX_ARGS 256
-#define MAX_ERRORS 96
+#define MAX_USER_ERRORS 32 /* --error SIG options */
+#define MAX_ERRORS 512     /* those and the project's contracts' errors (checked in collect_errors) */
 
 static mpavs_rpc *open_rpc(cli_args *a) {
     const char *url = cli_rpc_url(a);
@@ -122,8 +123,11 @@ static int print_return(const mpavs_abi_signature *sig, const uint8_t *ret, size
 static size_t collect_errors(cli_args *a, const char **errs) {
     size_t n = 0, np;
     const char *e;
-    while (n < MAX_ERRORS - 32 && (e = cli_opt(a, "error")) != NULL) errs[n++] = e;
+    while (n < MAX_USER_ERRORS && (e = cli_opt(a, "error")) != NULL) errs[n++] = e;
     const char *const *own = mpavs_contracts_error_signatures(&np);
+    if (np > MAX_ERRORS - MAX_USER_ERRORS) /* never silently decode fewer than every project error */
+        fprintf(stderr, "mpavs: %zu project errors exceed the decoding table (%d): raise MAX_ERRORS\n", np,
+                MAX_ERRORS - MAX_USER_ERRORS);
     for (size_t i = 0; i < np && n < MAX_ERRORS; i++) errs[n++] = own[i];
     return n;
 }

@@ -106,6 +106,30 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_register_operator_details(mpavs_
                                                                           const mpavs_contracts_deployment *d,
                                                                           const mpavs_contracts_operator_details *od);
 
+/**
+ * DelegationManager.operatorDetails(operator) at the latest block. Out: *od (metadata_uri NULL: the
+ * DelegationManager only emits the URI, it does not store it). Returns OK, ERR_RPC, ERR_REVERTED or ERR_DECODE.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_get_operator_details(mpavs_contracts_ctx *c,
+                                                                     const mpavs_contracts_deployment *d,
+                                                                     const mpavs_address *operator_addr,
+                                                                     mpavs_contracts_operator_details *od);
+/**
+ * DelegationManager.modifyOperatorDetails((earningsReceiver, delegationApprover,
+ * stakerOptOutWindowBlocks)) from the sender (od->metadata_uri is not used; the window may only grow).
+ * Returns OK, ERR_NOMEM or a send error (not an operator: ERR_REVERTED).
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_modify_operator_details(mpavs_contracts_ctx *c,
+                                                                        const mpavs_contracts_deployment *d,
+                                                                        const mpavs_contracts_operator_details *od);
+/**
+ * DelegationManager.updateOperatorMetadataURI(uri) from the sender (uri: no '"' or '\\', at most
+ * 1024 bytes). Returns OK, ERR_ARG, ERR_NOMEM or a send error (not an operator: ERR_REVERTED).
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_update_operator_metadata_uri(mpavs_contracts_ctx *c,
+                                                                             const mpavs_contracts_deployment *d,
+                                                                             const char *uri);
+
 /** token.approve(strategyManager, amount) then StrategyManager.depositIntoStrategy(strategy, token, amount). */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_deposit(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
                                                         const mpavs_u256 *amount);

@@ -78,6 +78,9 @@ const char *const ctr_errors[] = {
     "ECAddFailed()", "ECMulFailed()", "ECPairingFailed()", "ExpModFailed()", "ScalarTooLarge()",
     /* BitmapUtils */
     "BitmapValueTooLarge()", "BytesArrayLengthTooLong()", "BytesArrayNotOrdered()",
+    /* Automata's DCAP attestation with a fee (FeeManagerBase: the mainnet verifiers' attestation; the fee,
+       a share of the attestation's gas cost, is paid as the liveness transaction's value) */
+    "Insufficient_Funds()", "BP_Not_Valid()", "Withdrawal_Failed()",
     /* confirmation thresholds, consumer API (contracts2) */
     "InvalidThreshold()", "QuorumsMismatch()", "SequenceMismatch()", "StateAlreadyConfirmed()", "StateMismatch(uint256)", "StateNotConfirmed(uint256)", "ThresholdBelowMinimum(uint8,uint8,uint8)",
 };

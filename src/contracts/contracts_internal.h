@@ -19,6 +19,9 @@
 #define CTR_SIGNATURES(X)                                                                                              \
     /* DelegationManager, StrategyManager, ERC20, IStrategy */                                                        \
     X(CTR_REGISTER_AS_OPERATOR, "registerAsOperator((address,address,uint32),string)")                                 \
+    X(CTR_MODIFY_OPERATOR_DETAILS, "modifyOperatorDetails((address,address,uint32))")                                \
+    X(CTR_UPDATE_OPERATOR_METADATA_URI, "updateOperatorMetadataURI(string)")                                           \
+    X(CTR_OPERATOR_DETAILS, "operatorDetails(address)((address,address,uint32))")                                      \
     X(CTR_APPROVE, "approve(address,uint256)")                                                                         \
     X(CTR_DEPOSIT_INTO_STRATEGY, "depositIntoStrategy(address,address,uint256)")                                       \
     X(CTR_IS_OPERATOR, "isOperator(address)(bool)")                                                                    \

@@ -9,20 +9,79 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Append "(earningsReceiver,delegationApprover,window)" of od. */
+static void details_tuple(ctr_str *a, const mpavs_contracts_operator_details *od) {
+    ctr_printf(a, "(");
+    ctr_addr(a, &od->earnings_receiver);
+    ctr_printf(a, ",");
+    ctr_addr(a, &od->delegation_approver);
+    ctr_printf(a, ",%u)", (unsigned)od->staker_opt_out_window_blocks);
+}
+
+/* A metadata URI the text argument syntax carries: at most 1024 bytes, no '"' or '\\'. */
+static bool uri_ok(const char *uri) { return strlen(uri) <= 1024 && !strchr(uri, '"') && !strchr(uri, '\\'); }
+
 int mpavs_contracts_register_operator_details(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
                                               const mpavs_contracts_operator_details *od) {
     const char *uri = od->metadata_uri ? od->metadata_uri : "";
-    if (strlen(uri) > 1024 || strchr(uri, '"') || strchr(uri, '\\'))
+    if (!uri_ok(uri))
         return ctr_fail(c, MPAVS_CONTRACTS_ERR_ARG, "registerAsOperator",
                         "metadata URI: at most 1024 bytes, without '\"' or '\\'");
     ctr_str a = {0};
-    ctr_printf(&a, "((");
-    ctr_addr(&a, &od->earnings_receiver);
-    ctr_printf(&a, ",");
-    ctr_addr(&a, &od->delegation_approver);
-    ctr_printf(&a, ",%u),\"%s\")", (unsigned)od->staker_opt_out_window_blocks, uri);
+    ctr_printf(&a, "(");
+    details_tuple(&a, od);
+    ctr_printf(&a, ",\"%s\")", uri);
     int r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "registerAsOperator", "out of memory")
                   : ctr_tx(c, &d->delegation_manager, CTR_REGISTER_AS_OPERATOR, a.s, "registerAsOperator");
+    ctr_str_free(&a);
+    return r;
+}
+
+int mpavs_contracts_get_operator_details(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                                         const mpavs_address *operator_addr, mpavs_contracts_operator_details *od) {
+    memset(od, 0, sizeof *od);
+    ctr_str a = {0};
+    ctr_printf(&a, "(");
+    ctr_addr(&a, operator_addr);
+    ctr_printf(&a, ")");
+    mpavs_abi_value *ret = NULL;
+    int r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "operatorDetails", "out of memory")
+                  : ctr_call(c, &d->delegation_manager, CTR_OPERATOR_DETAILS, a.s, NULL, &ret, "operatorDetails");
+    ctr_str_free(&a);
+    if (r) return r;
+    const mpavs_abi_value *t = ret->n == 1 ? &ret->items[0] : NULL;
+    if (!t || t->n != 3 || mpavs_u256_bits(&t->items[2].word) > 32) {
+        r = ctr_fail(c, MPAVS_CONTRACTS_ERR_DECODE, "operatorDetails", "unexpected output");
+    } else {
+        memcpy(od->earnings_receiver.bytes, t->items[0].fixed, 20);
+        memcpy(od->delegation_approver.bytes, t->items[1].fixed, 20);
+        od->staker_opt_out_window_blocks = (uint32_t)t->items[2].word.w[0];
+    }
+    mpavs_abi_value_free(ret);
+    return r;
+}
+
+int mpavs_contracts_modify_operator_details(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                                            const mpavs_contracts_operator_details *od) {
+    ctr_str a = {0};
+    ctr_printf(&a, "(");
+    details_tuple(&a, od);
+    ctr_printf(&a, ")");
+    int r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "modifyOperatorDetails", "out of memory")
+                  : ctr_tx(c, &d->delegation_manager, CTR_MODIFY_OPERATOR_DETAILS, a.s, "modifyOperatorDetails");
+    ctr_str_free(&a);
+    return r;
+}
+
+int mpavs_contracts_update_operator_metadata_uri(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                                                 const char *uri) {
+    if (!uri || !uri_ok(uri))
+        return ctr_fail(c, MPAVS_CONTRACTS_ERR_ARG, "updateOperatorMetadataURI",
+                        "metadata URI: at most 1024 bytes, without '\"' or '\\'");
+    ctr_str a = {0};
+    ctr_printf(&a, "(\"%s\")", uri);
+    int r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "updateOperatorMetadataURI", "out of memory")
+                  : ctr_tx(c, &d->delegation_manager, CTR_UPDATE_OPERATOR_METADATA_URI, a.s, "updateOperatorMetadataURI");
     ctr_str_free(&a);
     return r;
 }

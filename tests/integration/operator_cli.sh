@@ -3,7 +3,7 @@
 # anvil (--hardfork osaka) with the devnet stack deployed by `mpavs devnet deploy`: key files
 # (0600, no overwrite, wrong password, HOME default, minimum length, export), the network presets
 # (against networks.md; holesky retired; hoodi with a deployment file on a chain of Hoodi's id),
-# ETH_RPC_URL/ETH_FROM, register, deposit (token units, balance/allowance pre-checks), PoA
+# ETH_RPC_URL/ETH_FROM, register, update (only what changed, read back), deposit (token units, balance/allowance pre-checks), PoA
 # refusal, opt-in, status (checked against `cast call`), opt-out, the confirmation prompt,
 # chain-id mismatch, --dry-run (nonce unchanged), fee/gas caps and --legacy read back from the
 # mined transactions, failed simulations, --json outputs parsed with jq.
@@ -14,7 +14,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 ANVIL=$ROOT/.tools/bin/anvil
 CAST=$ROOT/.tools/bin/cast
 FORGE=$ROOT/.tools/bin/forge
-MPAVS=$ROOT/build/mpavs
+MPAVS=${MPAVS_BIN:-$ROOT/build/mpavs}   # MPAVS_BIN: another build (e.g. build/asan/mpavs)
 WORK=$(mktemp -d)
 ANVIL_PID=
 PASS=0
@@ -255,6 +255,42 @@ check "register transaction from the operator" "$(echo "$OPADDR" | lower)" "$("$
 check "registered (cast isOperator)" "true" "$("$CAST" call --rpc-url "$URL" "$DM" "isOperator(address)(bool)" "$OPADDR")"
 "$MPAVS" operator register $NET --yes >reg2.out 2>&1 && grep -q "already" reg2.out && ok "register is idempotent" || ko "register again: $(cat reg2.out)"
 
+# update: reads operatorDetails, sends only what changed
+details() { "$CAST" call --rpc-url "$URL" "$DM" "operatorDetails(address)((address,address,uint32))" "$OPADDR" | sed 's/ \[[^]]*\]//'; }
+"$MPAVS" operator update $NET --yes >up0.out 2>&1
+check "update without fields is a usage error" "2" "$?"
+"$MPAVS" operator update --network devnet --deployment "$DEP" --keys-dir "$KD" --key att --metadata-uri https://x.example --yes >up1.out 2>&1
+check "update of a non-operator refused" "1" "$?"
+grep -q "not an EigenLayer operator: run \`mpavs operator register\` first; nothing sent" up1.out && ok "update: not-an-operator message" || ko "update non-operator: $(cat up1.out)"
+N5=$(nonce)
+"$MPAVS" operator update $NET --earnings-receiver "$ATTADDR" --delegation-approver "$ATTADDR" --staker-opt-out-window-blocks 50400 --yes >up2.out 2>&1
+check "update with the current values: nothing sent" "0 $N5" "$? $(nonce)"
+grep -q "^the operator details are unchanged: nothing to do" up2.out && ok "update: unchanged message" || ko "update unchanged: $(cat up2.out)"
+"$MPAVS" operator update $NET --staker-opt-out-window-blocks 100 --yes >up3.out 2>&1
+check "update: a smaller opt-out window refused before sending" "1 $N5" "$? $(nonce)"
+grep -q "can only grow (it is 50400 blocks, asked 100); nothing sent" up3.out && ok "update: window message" || ko "update window: $(cat up3.out)"
+"$MPAVS" operator update $NET --earnings-receiver "$OPADDR" --staker-opt-out-window-blocks 60000 --dry-run >up4.out 2>&1 || ko "update --dry-run: $(cat up4.out)"
+check "update --dry-run sends nothing" "$N5" "$(nonce)"
+grep -q "^    earningsReceiver = $OPADDR (now $ATTADDR)" up4.out && grep -q "^    stakerOptOutWindowBlocks = 60000 (now 50400)" up4.out \
+  && grep -q "^  estimated gas: [1-9]" up4.out && ! grep -q updateOperatorMetadataURI up4.out && ok "update plan: details only, new and current values" || ko "update plan: $(cat up4.out)"
+"$MPAVS" operator update $NET --earnings-receiver "$OPADDR" --staker-opt-out-window-blocks 60000 --yes >up5.out 2>&1 || ko "update: $(cat up5.out)"
+check "update: one transaction (modifyOperatorDetails)" "1" "$(sent_hashes up5.out | wc -l)"
+check "update read back (operatorDetails)" "($OPADDR, $ATTADDR, 60000)" "$(details)"
+# operator.yaml: its details (earnings to ATTADDR again, window 50400 < 60000) — the window is refused
+"$MPAVS" operator update $NET operator.yaml --yes >up6.out 2>&1
+check "update operator.yaml with a smaller window refused" "1" "$?"
+sed "s/50400/70000/" operator.yaml >grow.yaml
+"$MPAVS" operator update $NET grow.yaml --metadata-uri https://mpavs.example/op2.json --yes >up7.out 2>&1 || ko "update operator.yaml: $(cat up7.out)"
+check "update operator.yaml: details and URI (two transactions)" "2" "$(sent_hashes up7.out | wc -l)"
+check "update operator.yaml read back" "($ATTADDR, $ATTADDR, 70000)" "$(details)"
+UH=$(sent_hashes up7.out | tail -1)
+"$CAST" tx --rpc-url "$URL" "$UH" input | grep -q "$(printf '%s' https://mpavs.example/op2.json | od -An -tx1 | tr -d ' \n')" \
+  && check "updateOperatorMetadataURI sent (selector)" "$("$CAST" sig "updateOperatorMetadataURI(string)")" "$("$CAST" tx --rpc-url "$URL" "$UH" input | cut -c1-10)" \
+  || ko "update: the metadata URI is not in the last transaction"
+"$MPAVS" operator update $NET --metadata-uri https://mpavs.example/op3.json --yes >up8.out 2>&1 || ko "update uri: $(cat up8.out)"
+check "update of the URI alone: one transaction" "1" "$(sent_hashes up8.out | wc -l)"
+grep -q modifyOperatorDetails up8.out && ko "update URI plan shows modifyOperatorDetails" || ok "update URI plan without modifyOperatorDetails"
+
 # deposit: token units by default, --wei raw, balance checked before anything is sent
 "$MPAVS" operator deposit $NET --amount 1.5 --wei --yes >/dev/null 2>&1
 check "fractional amount with --wei refused (usage error)" "2" "$?"
@@ -427,7 +463,7 @@ GPM=$(txf "$H" gasPrice)
 check "bad --quorums is a usage error" "2" "$?"
 "$MPAVS" operator register --keys-dir "$KD" >/dev/null 2>&1
 check "missing --network is a usage error" "2" "$?"
-for c in "operator keys create" "operator keys import" "operator keys list" "operator keys show" "operator keys export" "operator register" \
+for c in "operator keys create" "operator keys import" "operator keys list" "operator keys show" "operator keys export" "operator register" "operator update" \
          "operator deposit" "operator opt-in" "operator opt-out" "operator status" "operator networks" "devnet deploy" \
          "devnet register-operator" "devnet add-pck" "devnet status"; do
   # shellcheck disable=SC2086
