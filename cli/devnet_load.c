@@ -39,7 +39,20 @@ int dv_load_start(dv_load *l, const dv_net *n, unsigned rate) {
         return -1;
     }
     l->t0_ms = dv_now_ms();
-    return 0;
+    /* DIR/load.json: who sends and where the workload's contracts are (for tests and users) */
+    mpavs_devnet_load_stats st;
+    mpavs_devnet_load_get_stats(l->gen, &st);
+    char a[4][43], path[DV_PATH + 16], text[512];
+    mpavs_address_to_checksum(a[0], &st.sender);
+    mpavs_address_to_checksum(a[1], &st.store);
+    mpavs_address_to_checksum(a[2], &st.forwarder);
+    mpavs_address_to_checksum(a[3], &st.factory);
+    dv_fmt(path, sizeof path, "%s/load.json", n->dir);
+    dv_fmt(text, sizeof text,
+           "{\"rate\": %u, \"sender\": \"%s\", \"firstNonce\": %" PRIu64 ", \"store\": \"%s\", \"forwarder\": \"%s\", "
+           "\"factory\": \"%s\"}",
+           rate, a[0], st.next_nonce, a[1], a[2], a[3]);
+    return dv_write_private(path, text) ? -1 : 0;
 }
 
 void dv_load_tick(dv_load *l, long long now_ms) {
