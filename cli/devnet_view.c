@@ -203,8 +203,8 @@ void dv_view_tick(dv_view *v, const dv_net *n, const dv_proc *procs, size_t npro
              p->log, st);
     }
     line(&f, "%s", "");
-    line(&f, "\x1b[1m%-4s %-8s %-8s %-5s %-8s %-14s %-16s %-12s %-14s %s\x1b[0m", "TYPE", "TASK", "BLOCK", "TXS", "GAS",
-         "DIGEST", "SIGNERS", "NON-SIGNERS", "TX", "LATENCY");
+    line(&f, "\x1b[1m%-4s %-8s %-8s %-5s %-8s %-21s %-14s %-16s %-12s %s\x1b[0m", "TYPE", "TASK", "BLOCK", "TXS", "GAS",
+         "LATENCY", "DIGEST", "SIGNERS", "NON-SIGNERS", "TX");
     int notice_lines = 0;
     for (const char *s = v->notice; *s; s++) notice_lines += *s == '\n';
     if (v->notice[0]) notice_lines += 2;
@@ -221,8 +221,8 @@ void dv_view_tick(dv_view *v, const dv_net *n, const dv_proc *procs, size_t npro
         gas_text(gas, sizeof gas, c);
         if (c->l2_known) snprintf(txs, sizeof txs, "%" PRIu64, c->l2_txs);
         else snprintf(txs, sizeof txs, "?");
-        line(&f, "%-4" PRIu64 " %-8" PRIu64 " %-8" PRIu64 " %-5s %-8s %-14s %-16s %-12s %-14s %s", c->task_type,
-             c->task_id, c->block, txs, gas, dg, c->signers, c->non_signers, tx, lat);
+        line(&f, "%-4" PRIu64 " %-8" PRIu64 " %-8" PRIu64 " %-5s %-8s %-21s %-14s %-16s %-12s %s", c->task_type,
+             c->task_id, c->block, txs, gas, lat, dg, c->signers, c->non_signers, tx);
     }
     if (v->notice[0]) {
         line(&f, "%s", "");
