@@ -128,7 +128,8 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_deployment_string(char *out, size_t
  * the store's runtime, a forwarder call writing a new store slot, a deletion (write of zero) of
  * the oldest live slot, a CREATE2 of the same init code through the factory (salt: the step), a
  * transfer to the account this cycle's first transfer funded, an overwrite of the newest live slot.
- * Values and accounts derive from the step number (no randomness). No threads: the caller
+ * Values and accounts derive from the step number (no randomness); no transaction is a zero-value
+ * call to an account that does not exist (docs/blockexec.md: open on anvil). No threads: the caller
  * paces mpavs_devnet_load_send. One generator per thread.
  */
 typedef struct mpavs_devnet_load mpavs_devnet_load;
