@@ -791,10 +791,11 @@ int cmd_devnet_up(int argc, char **argv) {
         dv_load_text(t, sizeof t, &L);
         say("load: %s", t);
     }
-    if (v.nconfirmed)
-        say("proven: %" PRIu64 " transactions, %" PRIu64 " gas in the confirmed ranges; latency max %lld AVS blocks, "
-            "%" PRIu64 " confirmation%s over %d", v.l2_txs, v.l2_gas, v.max_latency_blocks, v.over_latency,
-            v.over_latency == 1 ? "" : "s", DV_LATENCY_BLOCKS);
+    if (v.nconfirmed) {
+        char sum[200];
+        dv_view_summary(sum, sizeof sum, &v);
+        say("proven: %s", sum);
+    }
     dv_load_stop(&L);
     if (g_stop) say("stopping (signal %d)", (int)g_stop);
     dv_proc_stop_all(r->procs, r->nprocs, 5000);

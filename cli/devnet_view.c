@@ -23,7 +23,7 @@ void dv_view_init(dv_view *v, bool tty, long long t0_ms) {
     v->rows = 24;
     v->cols = 100;
     v->source = "mpavs_confirmations";
-    v->max_latency_blocks = -1;
+    v->max_latency_blocks = v->max_latency_later = -1;
     if (tty) dv_view_resize(v);
 }
 
@@ -79,6 +79,7 @@ void dv_view_confirm(dv_view *v, const dv_confirm *c) {
         v->l2_gas += c->l2_gas;
     }
     if (c->latency_blocks > v->max_latency_blocks) v->max_latency_blocks = c->latency_blocks;
+    if (!first && c->latency_blocks > v->max_latency_later) v->max_latency_later = c->latency_blocks;
     if (c->latency_blocks > DV_LATENCY_BLOCKS) v->over_latency++;
     if (v->tty) return;
     char lat[32], l2[96], lb[24];
@@ -95,6 +96,16 @@ void dv_view_confirm(dv_view *v, const dv_confirm *c) {
            c->task_type, c->task_id, c->block, c->digest, c->signers, c->non_signers, c->tx_hash, lat, lb, l2);
     if (first) printf("first state confirmed after %lld s\n", (v->first_confirm_ms - v->t0_ms + 500) / 1000);
     fflush(stdout);
+}
+
+void dv_view_summary(char *out, size_t cap, const dv_view *v) {
+    char all[24] = "?", later[24] = "?";
+    if (v->max_latency_blocks >= 0) snprintf(all, sizeof all, "%lld", v->max_latency_blocks);
+    if (v->max_latency_later >= 0) snprintf(later, sizeof later, "%lld", v->max_latency_later);
+    snprintf(out, cap,
+             "%" PRIu64 " transactions, %" PRIu64 " gas in the confirmed ranges; latency max %s AVS blocks (after the "
+             "first: %s), %" PRIu64 " over %d",
+             v->l2_txs, v->l2_gas, all, later, v->over_latency, DV_LATENCY_BLOCKS);
 }
 
 void dv_view_proc_down(dv_view *v, const dv_proc *p) {
@@ -189,9 +200,11 @@ void dv_view_tick(dv_view *v, const dv_net *n, const dv_proc *procs, size_t npro
     char load[400] = "off";
     if (v->load) dv_load_text(load, sizeof load, v->load);
     line(&f, "load          %s", load);
-    if (v->nconfirmed)
-        line(&f, "proven        %" PRIu64 " txs, %" PRIu64 " gas in the confirmed ranges   latency max %lld AVS blocks, "
-             "%" PRIu64 " over %d", v->l2_txs, v->l2_gas, v->max_latency_blocks, v->over_latency, DV_LATENCY_BLOCKS);
+    if (v->nconfirmed) {
+        char sum[200];
+        dv_view_summary(sum, sizeof sum, v);
+        line(&f, "proven        %s", sum);
+    }
     line(&f, "%s", "");
     line(&f, "\x1b[1m%-12s %-8s %-8s %-6s %s\x1b[0m", "PROCESS", "STATUS", "PID", "PORT", "LOG");
     for (size_t i = 0; i < nprocs; i++) {

@@ -129,6 +129,7 @@ grep '^confirmed' "$TMP/out.txt" | sed -e 's/digest=0x[0-9a-f]* //' -e 's/tx=0x[
 check "SIGINT: exit 0" [ "$rc" -eq 0 ]
 check "the summary reports the load and the latency" \
   bash -c "grep -q 'load: 4 tx/s from 0xa0Ee7A14..: [1-9][0-9]* sent' '$TMP/err.txt' && grep -q 'proven: [1-9][0-9]* transactions, [1-9][0-9]* gas' '$TMP/err.txt'"
+check "the summary: latency after the first within 2 AVS blocks" grep -Eq 'latency max [0-9]+ AVS blocks \(after the first: [0-2]\)' "$TMP/err.txt"
 check "no transaction refused" grep -q ' 0 refused' "$TMP/err.txt"
 check "no process left after the run" [ -z "$(left_in "$D")" ]
 
