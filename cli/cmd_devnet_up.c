@@ -62,6 +62,7 @@ static void usage(void) {
          "SYNOPSIS\n"
          "    mpavs devnet up [--dir DIR] [--operators N] [--duration SECONDS]\n"
          "                    [--until-confirmed N] [--no-view] [--from-logs]\n"
+         "                    [--no-load] [--load-rate TX_PER_SECOND]\n"
          "\n"
          "DESCRIPTION\n"
          "    Runs the whole multi-prover AVS on two local anvil chains and shows each confirmed state.\n"
@@ -84,9 +85,17 @@ static void usage(void) {
          "         mpavs-aggregator (type-3 tasks every 5 blocks of chain 31338, threshold 67%) and N\n"
          "         mpavs-operator (quorum 0 serves task type 3), each with a config file in DIR and its\n"
          "         output in DIR/logs/<process>.log.\n"
-         "      6. Shows every confirmed state (type, task, proven block, digest, signers and non-signers\n"
-         "         as op1..opN, confirm tx, latency from task creation) from the aggregator's\n"
-         "         mpavs_confirmations method (else the StateConfirmed logs), and how long the first took.\n"
+         "      6. Sends traffic on the proven chain (unless --no-load) from anvil dev account 9\n"
+         "         (0xa0Ee7A142d267C1f36714E4a8F75612F20a79720; nothing else sends there), --load-rate\n"
+         "         transactions per second: plain transfers, contract deployments (CREATE and CREATE2),\n"
+         "         storage writes and deletions, calls into a contract that calls another; so the provers\n"
+         "         execute non-empty blocks (the sender and the workload's contracts: DIR/load.json).\n"
+         "      7. Shows every confirmed state (type, task, proven block, the transactions and gas of the\n"
+         "         proven blocks since the previous confirmed one, digest, signers and non-signers as\n"
+         "         op1..opN, confirm tx, latency from task creation in ms and in AVS blocks, marked late\n"
+         "         above 2; the first confirmation also waits for the operators' first liveness proofs)\n"
+         "         from the aggregator's mpavs_confirmations method (else the StateConfirmed logs, without\n"
+         "         latency), and how long the first took; at the end the load and a latency summary.\n"
          "         On a terminal the view updates in place; otherwise (or with --no-view) plain lines.\n"
          "         A process that dies is shown Down with the end of its log.\n"
          "\n"
@@ -101,6 +110,11 @@ static void usage(void) {
          "      --no-view              plain lines even on a terminal\n"
          "      --from-logs            read StateConfirmed logs even when the aggregator has\n"
          "                             mpavs_confirmations (no signers or latency then)\n"
+         "      --no-load              no traffic on the proven chain (empty blocks)\n"
+         "      --load-rate N          transactions per second on the proven chain, 1..200 (default 4;\n"
+         "                             on 2 shared cores 4 provers keep within 2 AVS blocks up to about\n"
+         "                             10 tx/s: above it anvil's witnesses (prestate traces) come too\n"
+         "                             slowly and the latency grows without bound)\n"
          "\n"
          "EXIT STATUS\n"
          "    0 done (or stopped by a signal); 1 setup failed, --until-confirmed not reached, a devnet is\n"
@@ -661,11 +675,14 @@ int cmd_devnet_up(int argc, char **argv) {
     if (!cli_args_init(&a, argc, argv)) return 2;
     const char *dir_opt = cli_opt(&a, "dir"), *nops_opt = cli_opt(&a, "operators");
     const char *dur_opt = cli_opt(&a, "duration"), *until_opt = cli_opt(&a, "until-confirmed");
-    bool no_view = cli_flag(&a, "no-view"), from_logs = cli_flag(&a, "from-logs");
+    bool no_view = cli_flag(&a, "no-view"), from_logs = cli_flag(&a, "from-logs"), no_load = cli_flag(&a, "no-load");
+    const char *rate_opt = cli_opt(&a, "load-rate");
     char *pos[1];
     if (cli_positionals(&a, pos, 1) != 0) return 2;
-    uint64_t nops = 4, duration = 0, until = 0;
+    uint64_t nops = 4, duration = 0, until = 0, load_rate = 4;
     int rc;
+    if (rate_opt && (rc = parse_u64(&load_rate, "load-rate", rate_opt, 1, 200))) return rc;
+    if (rate_opt && no_load) return cli_usage_error("devnet up: --load-rate and --no-load exclude each other");
     if (nops_opt && (rc = parse_u64(&nops, "operators", nops_opt, 1, DV_MAX_OPERATORS))) return rc;
     if (dur_opt && (rc = parse_u64(&duration, "duration", dur_opt, 1, 365ull * 86400))) return rc;
     if (until_opt && (rc = parse_u64(&until, "until-confirmed", until_opt, 1, 1000000))) return rc;
@@ -701,6 +718,8 @@ int cmd_devnet_up(int argc, char **argv) {
     bool watching = false;
     dv_view v;
     dv_view_init(&v, !no_view && isatty(STDOUT_FILENO), r->t0);
+    static dv_load L; /* CLI-owned */
+    memset(&L, 0, sizeof L);
     rc = r->ec ? setup_chains_and_contracts(r) : cli_error("devnet up: no ECDSA context");
     if (!rc && !g_stop) rc = start_daemons(r, &agg_present);
     if (!rc && !g_stop) {
@@ -708,6 +727,15 @@ int cmd_devnet_up(int argc, char **argv) {
         dv_fmt(agg_url, sizeof agg_url, "http://127.0.0.1:%d", n->aggregator_port);
         if (dv_watch_open(&w, n, agg_present && !from_logs ? agg_url : NULL)) rc = cli_error("devnet up: cannot create RPC clients");
         else watching = true;
+    }
+    if (!rc && !g_stop && !no_load) {
+        if (dv_load_start(&L, n, (unsigned)load_rate)) rc = 1;
+        else {
+            char t[400];
+            dv_load_text(t, sizeof t, &L);
+            say("load on the proven chain: %s", t);
+            v.load = &L;
+        }
     }
     if (g_stop) rc = 0; /* stopped by a signal during setup: not a failure */
     bool reached = false;
@@ -753,6 +781,7 @@ int cmd_devnet_up(int argc, char **argv) {
                     break;
                 }
             }
+            dv_load_tick(&L, dv_now_ms());
             dv_view_tick(&v, n, r->procs, r->nprocs, false);
             dv_sleep_ms(100);
         }
@@ -761,6 +790,17 @@ int cmd_devnet_up(int argc, char **argv) {
         if (until && !reached && !g_stop) rc = 1;
     }
     if (watching) dv_watch_close(&w);
+    if (L.gen) {
+        char t[400];
+        dv_load_text(t, sizeof t, &L);
+        say("load: %s", t);
+    }
+    if (v.nconfirmed) {
+        char sum[200];
+        dv_view_summary(sum, sizeof sum, &v);
+        say("proven: %s", sum);
+    }
+    dv_load_stop(&L);
     if (g_stop) say("stopping (signal %d)", (int)g_stop);
     dv_proc_stop_all(r->procs, r->nprocs, 5000);
     size_t started = 0;

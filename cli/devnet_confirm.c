@@ -26,6 +26,7 @@ int dv_watch_open(dv_watch *w, const dv_net *n, const char *agg_url) {
     w->agg = agg_url ? mpavs_rpc_create(agg_url, &fast) : NULL;
     w->source = agg_url ? DV_SRC_AGGREGATOR : DV_SRC_LOGS;
     w->next_block = n->avs_start_block;
+    w->last_block = n->l2_checkpoint_number;
     if (!w->avs || !w->l2 || (agg_url && !w->agg)) {
         dv_watch_close(w);
         return -1;
@@ -130,6 +131,10 @@ static int poll_aggregator(dv_watch *w, const dv_net *n, dv_confirm *out, size_t
         json_t *lat = json_object_get(c, "latency_ms");
         d->latency_ms = json_is_integer(lat) ? (long long)json_integer_value(lat) : -1;
         d->confirm_block = num(c, "confirm_block");
+        d->reference_block = num(c, "reference_block");
+        d->latency_blocks = d->confirm_block > d->reference_block && json_is_integer(json_object_get(c, "reference_block"))
+                                ? (long long)(d->confirm_block - d->reference_block - 1)
+                                : -1;
         if (d->seq > w->since) w->since = d->seq;
     }
     json_decref(root);
@@ -210,6 +215,7 @@ static int poll_logs(dv_watch *w, const dv_net *n, dv_confirm *out, size_t cap, 
         snprintf(d->signers, sizeof d->signers, "?");
         snprintf(d->non_signers, sizeof d->non_signers, "?");
         d->latency_ms = -1;
+        d->latency_blocks = -1;
         d->confirm_block = lg->block_number;
     }
     /* a range holds at most 200 blocks (40 type-3 tasks at Interval 5), so out (64) does not fill */
@@ -218,9 +224,41 @@ static int poll_logs(dv_watch *w, const dv_net *n, dv_confirm *out, size_t cap, 
     return 0;
 }
 
+/* The proven blocks d covers: (w->last_block, d->block], or d->block alone when it is not above the
+ * last one (a confirmation out of order). Their transactions and gasUsed from the chain's headers. */
+static void l2_range(dv_watch *w, dv_confirm *d) {
+    if (d->block == 0) return;
+    uint64_t from = d->block > w->last_block ? w->last_block : d->block - 1;
+    if (d->block - from > 1000) from = d->block - 1000; /* bounded: the view's figure, not an audit */
+    d->range_from = from;
+    d->l2_known = true;
+    for (uint64_t b = from + 1; b <= d->block && d->l2_known; b++) {
+        mpavs_rpc_block blk = {0};
+        bool found = false;
+        mpavs_error err = {0};
+        char tag[24];
+        if (mpavs_rpc_get_block_by_number(w->l2, &blk, &found, &err, mpavs_rpc_tag_number(tag, b)) || !found) {
+            d->l2_known = false;
+        } else {
+            d->l2_gas += blk.gas_used;
+            json_t *o = json_loads(blk.json, 0, NULL);
+            json_t *txs = json_object_get(o, "transactions");
+            if (json_is_array(txs)) d->l2_txs += json_array_size(txs);
+            else d->l2_known = false;
+            json_decref(o);
+        }
+        mpavs_rpc_block_clear(&blk);
+        mpavs_error_clear(&err);
+    }
+    if (d->block > w->last_block) w->last_block = d->block;
+}
+
 int dv_watch_poll(dv_watch *w, const dv_net *n, bool agg_up, dv_confirm *out, size_t cap, size_t *nout) {
     *nout = 0;
     w->last_error[0] = 0;
-    if (w->source == DV_SRC_AGGREGATOR) return agg_up ? poll_aggregator(w, n, out, cap, nout) : 0;
-    return poll_logs(w, n, out, cap, nout);
+    int r = 0;
+    if (w->source == DV_SRC_AGGREGATOR) r = agg_up ? poll_aggregator(w, n, out, cap, nout) : 0;
+    else r = poll_logs(w, n, out, cap, nout);
+    for (size_t i = 0; i < *nout; i++) l2_range(w, &out[i]);
+    return r;
 }

@@ -6,6 +6,7 @@
  *   devnet_config.c    the daemons' configuration files (every field name in one place)
  *   devnet_confirm.c   confirmed states: the aggregator's mpavs_confirmations, or StateConfirmed logs
  *   devnet_view.c      the live terminal view (ANSI, in place) and the plain line output
+ *   devnet_load.c      the proven chain's load (mpavs_devnet_load_*, paced from the main loop)
  *
  * This is CLI code: the orchestrator's state lives in one dv_state owned by cmd_devnet_up().
  */
@@ -123,6 +124,14 @@ typedef struct {
     char signers[160], non_signers[160];     /* "op1 op2 op3", or "?" */
     long long latency_ms;                     /* -1 when unknown */
     uint64_t confirm_block;
+    uint64_t reference_block;                 /* 0 when unknown */
+    long long latency_blocks;                 /* confirm_block - (reference_block + 1): AVS blocks from the
+                                                 task's creation (at AVS head reference_block + 1); -1 unknown */
+    /* the proven blocks this confirmation covers, (from, block] (from: the previous confirmed block, or the
+       provers' checkpoint), as the proven chain's headers say: what the provers executed for it */
+    uint64_t range_from;
+    uint64_t l2_txs, l2_gas;
+    bool l2_known;                            /* false: the headers could not be read */
 } dv_confirm;
 
 typedef enum { DV_SRC_AGGREGATOR, DV_SRC_LOGS } dv_source;
@@ -133,6 +142,7 @@ typedef struct {
     uint64_t since;            /* last seq seen (aggregator) */
     uint64_t next_block;       /* next AVS block to scan (logs) */
     uint64_t log_seq;
+    uint64_t last_block;       /* highest proven block confirmed so far (starts at the checkpoint) */
     char last_error[160];
 } dv_watch;
 
@@ -144,6 +154,26 @@ void dv_watch_close(dv_watch *w);
  * agg_up: whether the aggregator process runs (while it is down nothing is asked of it).
  * Returns 0 (also when nothing is new) or -1 (w->last_error says why; try again later). */
 int dv_watch_poll(dv_watch *w, const dv_net *n, bool agg_up, dv_confirm *out, size_t cap, size_t *nout);
+
+/* ---------------- load (devnet_load.c) ---------------- */
+
+typedef struct {
+    mpavs_devnet_load *gen;    /* NULL: no load (--no-load, or it could not start) */
+    mpavs_rpc *rpc;            /* owned: the proven chain */
+    unsigned rate;             /* transactions per second */
+    long long t0_ms;           /* when it started */
+    long long pause_until_ms;  /* after a refusal: wait 1 s */
+    char last_error[200];
+} dv_load;
+
+/* Start the load on the proven chain from anvil dev account 9 (no other devnet process sends on
+ * that chain; dev account 0 sends on the AVS chain only). Returns 0 or -1 (message on stderr). */
+int dv_load_start(dv_load *l, const dv_net *n, unsigned rate);
+/* Send what is due at now_ms (rate × elapsed, at most one second's worth at once). */
+void dv_load_tick(dv_load *l, long long now_ms);
+/* One line: "4 tx/s from 0x…: 120 sent (transfer 30, …), 0 refused". */
+void dv_load_text(char *out, size_t cap, const dv_load *l);
+void dv_load_stop(dv_load *l);
 
 /* ---------------- view (devnet_view.c) ---------------- */
 
@@ -160,7 +190,15 @@ typedef struct {
     size_t head, nrecent;
     char notice[2048];    /* last death report (tty view) */
     const char *source;   /* "mpavs_confirmations" or "StateConfirmed logs" */
+    const dv_load *load;  /* NULL: none */
+    uint64_t l2_txs, l2_gas;        /* totals over the confirmed ranges */
+    long long max_latency_blocks;   /* -1 until known */
+    long long max_latency_later;    /* the same over the confirmations after the first (startup) */
+    uint64_t over_latency;          /* confirmations later than DV_LATENCY_BLOCKS */
 } dv_view;
+
+/* The latency budget from task creation to confirmState, in AVS blocks (issue #13). */
+#define DV_LATENCY_BLOCKS 2
 
 void dv_view_init(dv_view *v, bool tty, long long t0_ms);
 /* Enter the alternate screen (tty) or print the plain header. */
@@ -173,6 +211,9 @@ void dv_view_proc_down(dv_view *v, const dv_proc *p);
 void dv_view_resize(dv_view *v);
 /* Redraw if something changed and 500 ms passed since the last frame (tty only). */
 void dv_view_tick(dv_view *v, const dv_net *n, const dv_proc *procs, size_t nprocs, bool force);
+/* "464 transactions, 19487776 gas in the confirmed ranges; latency max 2 AVS blocks (after the first: 2),
+ * 0 over 2" (latency "?" when unknown). */
+void dv_view_summary(char *out, size_t cap, const dv_view *v);
 /* Leave the alternate screen and restore the cursor. */
 void dv_view_end(dv_view *v);
 

@@ -23,6 +23,7 @@ void dv_view_init(dv_view *v, bool tty, long long t0_ms) {
     v->rows = 24;
     v->cols = 100;
     v->source = "mpavs_confirmations";
+    v->max_latency_blocks = v->max_latency_later = -1;
     if (tty) dv_view_resize(v);
 }
 
@@ -51,9 +52,18 @@ static void short_hex(char *out, size_t cap, const char *h) {
     else snprintf(out, cap, "%.6s..%s", h, h + n - 4);
 }
 
-static void latency_text(char *out, size_t cap, long long ms) {
+static void latency_text(char *out, size_t cap, long long ms, long long blocks) {
     if (ms < 0) snprintf(out, cap, "-");
-    else snprintf(out, cap, "%lld ms", ms);
+    else if (blocks < 0) snprintf(out, cap, "%lld ms", ms);
+    else snprintf(out, cap, "%lld ms %lld blk%s", ms, blocks, blocks > DV_LATENCY_BLOCKS ? " (late)" : "");
+}
+
+/* "1.23M" */
+static void gas_text(char *out, size_t cap, const dv_confirm *c) {
+    if (!c->l2_known) snprintf(out, cap, "?");
+    else if (c->l2_gas >= 1000000) snprintf(out, cap, "%.2fM", (double)c->l2_gas / 1e6);
+    else if (c->l2_gas >= 1000) snprintf(out, cap, "%.1fk", (double)c->l2_gas / 1e3);
+    else snprintf(out, cap, "%" PRIu64, c->l2_gas);
 }
 
 void dv_view_confirm(dv_view *v, const dv_confirm *c) {
@@ -64,14 +74,38 @@ void dv_view_confirm(dv_view *v, const dv_confirm *c) {
     v->dirty = true;
     bool first = v->first_confirm_ms < 0;
     if (first) v->first_confirm_ms = dv_now_ms();
+    if (c->l2_known) {
+        v->l2_txs += c->l2_txs;
+        v->l2_gas += c->l2_gas;
+    }
+    if (c->latency_blocks > v->max_latency_blocks) v->max_latency_blocks = c->latency_blocks;
+    if (!first && c->latency_blocks > v->max_latency_later) v->max_latency_later = c->latency_blocks;
+    if (c->latency_blocks > DV_LATENCY_BLOCKS) v->over_latency++;
     if (v->tty) return;
-    char lat[32];
-    latency_text(lat, sizeof lat, c->latency_ms);
+    char lat[32], l2[96], lb[24];
+    if (c->latency_ms < 0) snprintf(lat, sizeof lat, "-");
+    else snprintf(lat, sizeof lat, "%lldms", c->latency_ms);
+    if (c->latency_blocks < 0) snprintf(lb, sizeof lb, "-");
+    else snprintf(lb, sizeof lb, "%lld", c->latency_blocks);
+    if (c->l2_known)
+        snprintf(l2, sizeof l2, "l2_blocks=%" PRIu64 "..%" PRIu64 " l2_txs=%" PRIu64 " gas=%" PRIu64, c->range_from + 1,
+                 c->block, c->l2_txs, c->l2_gas);
+    else snprintf(l2, sizeof l2, "l2_blocks=? l2_txs=? gas=?");
     printf("confirmed type=%" PRIu64 " task=%" PRIu64 " block=%" PRIu64 " digest=%s signers=%s non_signers=%s "
-           "tx=%s latency=%s\n",
-           c->task_type, c->task_id, c->block, c->digest, c->signers, c->non_signers, c->tx_hash, lat);
+           "tx=%s latency=%s latency_blocks=%s %s\n",
+           c->task_type, c->task_id, c->block, c->digest, c->signers, c->non_signers, c->tx_hash, lat, lb, l2);
     if (first) printf("first state confirmed after %lld s\n", (v->first_confirm_ms - v->t0_ms + 500) / 1000);
     fflush(stdout);
+}
+
+void dv_view_summary(char *out, size_t cap, const dv_view *v) {
+    char all[24] = "?", later[24] = "?";
+    if (v->max_latency_blocks >= 0) snprintf(all, sizeof all, "%lld", v->max_latency_blocks);
+    if (v->max_latency_later >= 0) snprintf(later, sizeof later, "%lld", v->max_latency_later);
+    snprintf(out, cap,
+             "%" PRIu64 " transactions, %" PRIu64 " gas in the confirmed ranges; latency max %s AVS blocks (after the "
+             "first: %s), %" PRIu64 " over %d",
+             v->l2_txs, v->l2_gas, all, later, v->over_latency, DV_LATENCY_BLOCKS);
 }
 
 void dv_view_proc_down(dv_view *v, const dv_proc *p) {
@@ -105,6 +139,9 @@ void dv_view_begin(dv_view *v, const dv_net *n, const dv_proc *procs, size_t npr
     printf("devnet up: AVS chain %s (chain %" PRIu64 "), proven chain %s (chain %" PRIu64 ")\n", n->avs_url,
            n->avs_chain_id, n->l2_url, n->l2_chain_id);
     printf("devnet up: state in %s (deployment.json, logs/), confirmations from %s\n", n->dir, v->source);
+    char load[400];
+    if (v->load) dv_load_text(load, sizeof load, v->load);
+    printf("devnet up: load on the proven chain: %s\n", v->load ? load : "off");
     for (size_t i = 0; i < nprocs; i++) {
         const dv_proc *p = &procs[i];
         printf("process %-12s %-6s pid=%d port=%d log=%s\n", p->name, status_name(p->status), (int)p->pid, p->port,
@@ -160,6 +197,14 @@ void dv_view_tick(dv_view *v, const dv_net *n, const dv_proc *procs, size_t npro
              (v->first_confirm_ms - v->t0_ms + 500) / 1000, v->source);
     else
         line(&f, "confirmed     0   waiting for the first confirmation (%lld s)   source: %s", up, v->source);
+    char load[400] = "off";
+    if (v->load) dv_load_text(load, sizeof load, v->load);
+    line(&f, "load          %s", load);
+    if (v->nconfirmed) {
+        char sum[200];
+        dv_view_summary(sum, sizeof sum, v);
+        line(&f, "proven        %s", sum);
+    }
     line(&f, "%s", "");
     line(&f, "\x1b[1m%-12s %-8s %-8s %-6s %s\x1b[0m", "PROCESS", "STATUS", "PID", "PORT", "LOG");
     for (size_t i = 0; i < nprocs; i++) {
@@ -171,8 +216,8 @@ void dv_view_tick(dv_view *v, const dv_net *n, const dv_proc *procs, size_t npro
              p->log, st);
     }
     line(&f, "%s", "");
-    line(&f, "\x1b[1m%-4s %-8s %-8s %-14s %-16s %-12s %-14s %s\x1b[0m", "TYPE", "TASK", "BLOCK", "DIGEST", "SIGNERS",
-         "NON-SIGNERS", "TX", "LATENCY");
+    line(&f, "\x1b[1m%-4s %-8s %-8s %-5s %-8s %-21s %-14s %-16s %-12s %s\x1b[0m", "TYPE", "TASK", "BLOCK", "TXS", "GAS",
+         "LATENCY", "DIGEST", "SIGNERS", "NON-SIGNERS", "TX");
     int notice_lines = 0;
     for (const char *s = v->notice; *s; s++) notice_lines += *s == '\n';
     if (v->notice[0]) notice_lines += 2;
@@ -182,12 +227,15 @@ void dv_view_tick(dv_view *v, const dv_net *n, const dv_proc *procs, size_t npro
     if (show == 0) line(&f, "(none yet)");
     for (size_t k = 0; k < show; k++) {
         const dv_confirm *c = &v->recent[(v->head + DV_KEEP_CONFIRMS - 1 - k) % DV_KEEP_CONFIRMS];
-        char dg[24], tx[24], lat[32];
+        char dg[24], tx[24], lat[64], gas[24], txs[24];
         short_hex(dg, sizeof dg, c->digest);
         short_hex(tx, sizeof tx, c->tx_hash);
-        latency_text(lat, sizeof lat, c->latency_ms);
-        line(&f, "%-4" PRIu64 " %-8" PRIu64 " %-8" PRIu64 " %-14s %-16s %-12s %-14s %s", c->task_type, c->task_id,
-             c->block, dg, c->signers, c->non_signers, tx, lat);
+        latency_text(lat, sizeof lat, c->latency_ms, c->latency_blocks);
+        gas_text(gas, sizeof gas, c);
+        if (c->l2_known) snprintf(txs, sizeof txs, "%" PRIu64, c->l2_txs);
+        else snprintf(txs, sizeof txs, "?");
+        line(&f, "%-4" PRIu64 " %-8" PRIu64 " %-8" PRIu64 " %-5s %-8s %-21s %-14s %-16s %-12s %s", c->task_type,
+             c->task_id, c->block, txs, gas, lat, dg, c->signers, c->non_signers, tx);
     }
     if (v->notice[0]) {
         line(&f, "%s", "");

@@ -4,7 +4,8 @@
  * deploy the mpavs devnet contract stack from forge artifacts (EigenLayer-compatible core +
  * middleware, MultiProverServiceManager, TEELivenessVerifier with the on-chain SGX quote
  * verifier), read and write deployment files, fund operators with the test token and register
- * PCK keys. Every call takes a mpavs_contracts_ctx (see mpavs/contracts.h for its rules).
+ * PCK keys (every call of those takes a mpavs_contracts_ctx, see mpavs/contracts.h for its rules),
+ * and a transaction load generator for the proven chain (mpavs_devnet_load_*, at the end).
  *
  * Deployment order and parameters follow contracts/test/Fixture.sol (the Solidity test
  * fixture): PauserRegistry, EmptyContract, proxies (contracts/src/utils/Proxy.sol, admin =
@@ -110,6 +111,84 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_add_pck_key_from_quote(mpavs_contra
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_deployment_string(char *out, size_t cap, const char *path,
                                                                const char *key);
+
+/* ---------------- load generator ---------------- */
+
+/*
+ * A workload for a devnet's proven chain (what `mpavs devnet up` sends to its L2 anvil, so that
+ * the provers execute non-empty blocks): signed EIP-1559 transactions from one account whose
+ * nonces it keeps itself (the account must send nothing else meanwhile; a refused transaction
+ * re-reads the pending nonce). The first three transactions deploy its contracts by CREATE:
+ *   store      runtime 0x6020356000355500: SSTORE(calldata[0], calldata[32]);
+ *   forwarder  CALL(calldata[0] as address, calldata[32..]) with all gas: a call into a contract
+ *              that calls another;
+ *   factory    CREATE2(0, calldata[32..] as init code, salt calldata[0]).
+ * Then it repeats eight kinds in a fixed order: a transfer of 1 gwei to a new account, a write
+ * of a new store slot, a CREATE of a contract whose constructor writes slot 0 and which returns
+ * the store's runtime, a forwarder call writing a new store slot, a deletion (write of zero) of
+ * the oldest live slot, a CREATE2 of the same init code through the factory (salt: the step), a
+ * transfer to the account this cycle's first transfer funded, an overwrite of the newest live slot.
+ * Values and accounts derive from the step number (no randomness); no transaction is a zero-value
+ * call to an account that does not exist (docs/blockexec.md: open on anvil). No threads: the caller
+ * paces mpavs_devnet_load_send. One generator per thread.
+ */
+typedef struct mpavs_devnet_load mpavs_devnet_load;
+
+/** Transaction kinds, for mpavs_devnet_load_stats.by_kind. */
+typedef enum {
+    MPAVS_DEVNET_LOAD_TRANSFER = 0, /* value transfer to an account without code */
+    MPAVS_DEVNET_LOAD_CREATE,       /* contract creation transaction (the three setup ones included) */
+    MPAVS_DEVNET_LOAD_CREATE2,      /* factory call creating a contract with CREATE2 */
+    MPAVS_DEVNET_LOAD_STORE,        /* store call writing a non-zero value (new slot or overwrite) */
+    MPAVS_DEVNET_LOAD_DELETE,       /* store call writing zero over a live slot */
+    MPAVS_DEVNET_LOAD_CALL,         /* forwarder call into the store (contract to contract) */
+    MPAVS_DEVNET_LOAD_KINDS
+} mpavs_devnet_load_kind;
+
+/** Name of a kind ("transfer", "create", "create2", "store", "delete", "call"); "?" when out of range. */
+MPAVS_API const char *mpavs_devnet_load_kind_name(int kind);
+
+/** Options; zero fields take the defaults shown. */
+typedef struct {
+    uint64_t chain_id;            /* 0: eth_chainId */
+    mpavs_u256 max_fee_per_gas;   /* 20 gwei */
+    mpavs_u256 max_priority_fee;  /* 1 gwei */
+} mpavs_devnet_load_options;
+
+/** What a generator sent so far. */
+typedef struct {
+    uint64_t sent;                              /* transactions the node accepted */
+    uint64_t by_kind[MPAVS_DEVNET_LOAD_KINDS];  /* of those, per kind */
+    uint64_t refused;                           /* eth_sendRawTransaction errors */
+    uint64_t next_nonce;                        /* nonce of the next transaction */
+    mpavs_address sender, store, forwarder, factory;
+} mpavs_devnet_load_stats;
+
+/**
+ * Create a generator sending from seckey's account through rpc (borrowed: it must outlive the
+ * generator; use it from one thread). Reads the chain id (unless given) and the account's
+ * pending nonce, from which the contracts' addresses follow. Out: *out (NULL on failure), *err
+ * (may be NULL). Returns OK, ERR_ARG (NULL rpc or out, invalid seckey), ERR_RPC, ERR_CRYPTO or
+ * ERR_NOMEM. Sends nothing.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_load_create(mpavs_devnet_load **out, mpavs_error *err, mpavs_rpc *rpc,
+                                                         const uint8_t seckey[32],
+                                                         const mpavs_devnet_load_options *opt);
+
+/**
+ * Sign and send the next n transactions of the workload (eth_sendRawTransaction; it does not
+ * wait for them to be mined). Out: *sent (may be NULL): how many the node accepted; *err.
+ * Stops at the first refusal, which counts in stats.refused and makes the generator re-read the
+ * pending nonce (the refused step is retried by the next call). Returns OK, ERR_RPC (refused or
+ * unreachable), ERR_CRYPTO or ERR_NOMEM.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_load_send(mpavs_devnet_load *g, size_t *sent, mpavs_error *err, size_t n);
+
+/** Copy the counters. Out: *out. */
+MPAVS_API void mpavs_devnet_load_get_stats(const mpavs_devnet_load *g, mpavs_devnet_load_stats *out);
+
+/** Wipe the key and free (NULL allowed). */
+MPAVS_API void mpavs_devnet_load_destroy(mpavs_devnet_load *g);
 
 #ifdef __cplusplus
 }

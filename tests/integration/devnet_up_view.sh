@@ -63,12 +63,15 @@ screen
 check "resize redraws at the new width" bash -c "[ \$(awk '{ if (length > m) m = length } END { print m + 0 }' '$TMP/screen') -le 100 ] && grep -q '^PROCESS' '$TMP/screen'"
 
 saw_row=false
-wait_screen '^3 +[0-9]+ +[0-9]+ +0x' 150 && saw_row=true
+wait_screen '^3 +[0-9]+ +[0-9]+ +[0-9?]+ +[0-9.kM?]+ +[0-9]+ ms [0-9]+ blk.* 0x' 150 && saw_row=true
 cp "$TMP/screen" "$TMP/row.screen"
 echo "---- last screen:"; cat "$TMP/row.screen"
 echo "---- stderr:"; cat "$TMP/err.txt" 2>/dev/null
 check "a confirmation row" $saw_row
 check "first-confirmation time in the header" bash -c "$saw_row && grep -q 'first state confirmed after [0-9]* s' '$TMP/row.screen'"
+check "the load line in the header" grep -Eq '^load +4 tx/s from 0x' "$TMP/row.screen"
+check "a row: type, task, block, txs, gas, latency in ms and AVS blocks, digest" \
+  grep -Eq '^3 +[0-9]+ +[0-9]+ +[0-9]+ +[0-9.kM]+ +[0-9]+ ms [0-9]+ blk.* 0x[0-9a-f]{4}\.\.' "$TMP/row.screen"
 homes=$(grep -o $'\e\\[H' "$TMP/raw" 2>/dev/null | wc -l)
 check "redrawn in place (${homes} cursor-home frames)" [ "$homes" -ge 3 ]
 check "alternate screen used" grep -q $'\e\\[?1049h' "$TMP/raw"
