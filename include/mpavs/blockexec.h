@@ -109,6 +109,12 @@ MPAVS_API void mpavs_blockexec_blob_params(mpavs_chain_blob_params *p, const mpa
  * forms it holds. Without the flag such a block is refused (transactions[i]).
  */
 #define MPAVS_BLOCKEXEC_ANVIL_BLOB_TX_ROOT 8u
+/**
+ * Flag: anvil's account rule (foundry 1.7, whose state commit has no EIP-161 clearing): an account a
+ * transaction touched and left empty is kept, and a touched absent one (the target of a zero-value
+ * call or transfer, a coinbase paid no tip) becomes an empty account (mpavs_evm_block.keep_touched_empty).
+ */
+#define MPAVS_BLOCKEXEC_KEEP_TOUCHED_EMPTY 16u
 
 /** Set chain to mainnet's deposit contract with the given id and schedule. Out: chain. */
 MPAVS_API void mpavs_blockexec_chain_init(mpavs_blockexec_chain *chain, uint64_t chain_id,

@@ -540,6 +540,7 @@ int mpavs_blockexec_execute(mpavs_blockexec_refusal *why, mpavs_blockexec_stats 
     env.blockhash = blockhash;
     env.blockhash_ctx = blockhash_ctx;
     env.no_tx_gas_cap = (chain->flags & MPAVS_BLOCKEXEC_NO_TX_GAS_CAP) != 0;
+    env.keep_touched_empty = (chain->flags & MPAVS_BLOCKEXEC_KEEP_TOUCHED_EMPTY) != 0;
     uint64_t max_blob_gas = bp.max * GAS_PER_BLOB;
 
     x.st = mpavs_evm_state_create(&state->source);

@@ -60,7 +60,7 @@ int blockexec_system_call(mpavs_evm_state *st, blockexec_sys_status *status, uin
         if (ctx.fatal == MPAVS_EVM_ERR_UNSUPPORTED_PRECOMPILE) memcpy(unsupported, ctx.unsupported, 20);
         return ctx.fatal;
     }
-    evm_state_end_tx(st, NULL, NULL, true);
+    evm_state_end_tx(st, NULL, NULL, EVM_EMPTY_DELETE);
     if (st->err) {
         free(fr.out);
         return st->err;

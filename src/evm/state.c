@@ -376,14 +376,18 @@ static void delete_account(evm_account *a) {
     a->dirty = true;
 }
 
-void evm_state_end_tx(mpavs_evm_state *st, mpavs_evm_log **logs, size_t *n_logs, bool delete_empty) {
+void evm_state_end_tx(mpavs_evm_state *st, mpavs_evm_log **logs, size_t *n_logs, int empty) {
     size_t pos = 0;
     const uint8_t *k;
     void *v;
     while (evm_map_next(&st->accounts, &pos, &k, &v)) {
         evm_account *a = *(evm_account **)v;
-        if (a->destructed || (delete_empty && a->touched && a->exists && !evm_account_alive(a)))
+        if (a->destructed || (empty == EVM_EMPTY_DELETE && a->touched && a->exists && !evm_account_alive(a))) {
             delete_account(a);
+        } else if (empty == EVM_EMPTY_CREATE_TOUCHED && a->touched && !a->exists) {
+            a->exists = true; /* balance 0, nonce 0, no code, empty storage: as loaded absent */
+            a->dirty = true;
+        }
         a->warm = a->touched = a->created = a->destructed = false;
         size_t sp = 0;
         const uint8_t *sk;

@@ -98,12 +98,20 @@ evm_snapshot evm_snapshot_take(const mpavs_evm_state *st);
 /** Undo every change after snap. */
 void evm_snapshot_revert(mpavs_evm_state *st, evm_snapshot snap);
 
+/** What the end of a transaction does with the accounts it touched and left empty. */
+typedef enum {
+    EVM_EMPTY_KEEP = 0,           /* nothing (before EIP-161) */
+    EVM_EMPTY_DELETE = 1,         /* EIP-161: a touched empty account is deleted */
+    EVM_EMPTY_CREATE_TOUCHED = 2, /* anvil: a touched absent account becomes an empty account, none is deleted */
+} evm_empty_rule;
+
 /**
- * End of a transaction: delete the accounts in `destructed` and the touched empty ones, clear
- * the warm/touched/created flags, transient storage, the journal, and set every slot's original
- * value to its current one. Logs are moved out to *logs, *n_logs (when logs is NULL, dropped).
+ * End of a transaction: delete the accounts in `destructed`, apply `empty` (an evm_empty_rule) to
+ * the touched ones, clear the warm/touched/created flags, transient storage, the journal, and set
+ * every slot's original value to its current one. Logs are moved out to *logs, *n_logs (when logs
+ * is NULL, dropped).
  */
-void evm_state_end_tx(mpavs_evm_state *st, mpavs_evm_log **logs, size_t *n_logs, bool delete_empty);
+void evm_state_end_tx(mpavs_evm_state *st, mpavs_evm_log **logs, size_t *n_logs, int empty);
 /** Discard the journal without undoing it (e.g. after validity checks) — unused today. */
 
 #endif

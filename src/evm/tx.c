@@ -140,8 +140,8 @@ static int validate(const mpavs_evm_block *b, const mpavs_evm_tx *tx, mpavs_u256
     return MPAVS_EVM_OK;
 }
 
-static int take_logs(mpavs_evm_state *st, mpavs_evm_tx_result *res) {
-    evm_state_end_tx(st, &res->logs, &res->n_logs, true);
+static int take_logs(mpavs_evm_state *st, mpavs_evm_tx_result *res, const mpavs_evm_block *b) {
+    evm_state_end_tx(st, &res->logs, &res->n_logs, b->keep_touched_empty ? EVM_EMPTY_CREATE_TOUCHED : EVM_EMPTY_DELETE);
     return MPAVS_EVM_OK;
 }
 
@@ -298,7 +298,7 @@ int mpavs_evm_execute_tx(mpavs_evm_state *st, mpavs_evm_tx_result *res, const mp
     } else if (!evm_mark_touched(st, cb)) {
         return fail_state(st);
     }
-    return take_logs(st, res);
+    return take_logs(st, res, b);
 }
 
 int mpavs_evm_state_add_balance(mpavs_evm_state *st, const uint8_t addr[20], const mpavs_u256 *amount) {
@@ -308,6 +308,6 @@ int mpavs_evm_state_add_balance(mpavs_evm_state *st, const uint8_t addr[20], con
     mpavs_u256_add(&nb, &a->balance, amount);
     if (!evm_set_balance(st, a, &nb) || !evm_set_exists(st, a)) return fail_state(st);
     if (mpavs_u256_is_zero(amount) && !evm_mark_touched(st, a)) return fail_state(st);
-    evm_state_end_tx(st, NULL, NULL, true);
+    evm_state_end_tx(st, NULL, NULL, EVM_EMPTY_DELETE);
     return MPAVS_EVM_OK;
 }

@@ -5,7 +5,9 @@
  * Workload: transactions of types 0 (legacy), 1 (EIP-2930 with an access list), 2 (EIP-1559),
  * 4 (EIP-7702 set-code, sent with cast) and 3 (EIP-4844 with a blob, sent with cast: anvil's
  * transactionsRoot commits to it in its network form, sidecar included, see MPAVS_BLOCKEXEC_ANVIL_BLOB_TX_ROOT); deployments; 24 storage writes, then deletions of all of them;
- * a CREATE2 child self-destructed in its constructor; transactions into the precompiles
+ * a CREATE2 child self-destructed in its constructor; zero-value calls to accounts that do not
+ * exist (the blob transaction, a transfer, an inner CALL: anvil keeps them as empty accounts,
+ * MPAVS_BLOCKEXEC_KEEP_TOUCHED_EMPTY); transactions into the precompiles
  * ecrecover, sha256, modexp, bn254 add/mul/pairing and p256verify; a reverting transaction, an
  * out-of-gas transaction, and a call that runs a reverting and an out-of-gas inner call.
  * Every block from 2 on is re-executed from a trusted parent (block 1's hash, as anvil gives it;
@@ -39,9 +41,10 @@ static mpavs_stateless_config cfg;
 
 static const char *dev[3] = {"0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
                              "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc"};
-/* anvil's dev keys 1 and 3 (for the transactions cast signs) */
+/* anvil's dev keys 1, 3 and 4 (for the transactions cast signs) */
 static const char *KEY3 = "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6";
 static const char *KEY1 = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+static const char *KEY4 = "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a";
 
 /* eth_sendTransaction from dev account `from` (anvil_send). */
 static bool send_tx(int from, const char *to, const char *gas, const char *data, const char *extra) {
@@ -71,7 +74,7 @@ static bool cast_send(const char *key, const char *opts, const char *to, const c
 
 static char S[43], F[43], R[43], L[43], N[43];
 static bool blob_sent, setcode_sent;
-static uint64_t head, churn_block, blob_block;
+static uint64_t head, churn_block, blob_block, inner_call_block;
 
 static void sdata(char out[140], unsigned slot, unsigned value) { snprintf(out, 140, "0x%064x%064x", slot, value); }
 
@@ -139,6 +142,10 @@ static void workload(void) {
     }
     snprintf(fd, sizeof fd, "0x%064x000000000000000000000000%s%064x%064x", 2u, S + 2, 30u, 0u);
     MUST(send_tx(2, F, NULL, fd, NULL));
+    /* an inner zero-value call to an account that does not exist (anvil keeps it as an empty account) */
+    snprintf(fd, sizeof fd, "0x%064x000000000000000000000000%s%064x%064x", 3u, "00000000000000000000000000000000c0ffee00", 0u, 0u);
+    MUST(send_tx(2, F, NULL, fd, NULL));
+    inner_call_block = churn_block + 2;
     /* EIP-7702: dev 3 delegates to S (signing the authorization itself) and writes a slot of its own */
     char auth[80];
     snprintf(auth, sizeof auth, "--gas-limit 200000 --auth %s", S);
@@ -160,8 +167,9 @@ static void workload(void) {
     fclose(f);
     char opts[128];
     snprintf(opts, sizeof opts, "--gas-limit 100000 --blob --path %s", path);
-    blob_sent = cast_send(KEY1, opts, "0x00000000000000000000000000000000000b0b00", NULL);
+    blob_sent = cast_send(KEY1, opts, "0x000000000000000000000000000000000000b10b", NULL); /* to a new account, no value */
     if (!blob_sent) fprintf(stderr, "  note: anvil refused the EIP-4844 transaction\n");
+    MUST(cast_send(KEY4, "--gas-limit 30000", "0x00000000000000000000000000000000000f4e55", NULL)); /* zero value, new account */
     remove(path);
     blob_block = anvil_mine(rpc);
     head = anvil_mine(rpc); /* empty */
@@ -271,6 +279,20 @@ TEST(every_block_verified) {
             mpavs_stateless_strerror(bv), bo.message);
     CHECK(bv != MPAVS_STATELESS_OK && strstr(bo.message, "network form") != NULL);
     mpavs_witness_destroy(bw);
+    /* without anvil's account rule, the blocks with zero-value calls to new accounts give other roots */
+    eth = cfg;
+    eth.chain.flags &= ~MPAVS_BLOCKEXEC_KEEP_TOUCHED_EMPTY;
+    const uint64_t zero_value[2] = {inner_call_block, blob_block};
+    for (int k = 0; k < 2; k++) {
+        uint64_t n = zero_value[k];
+        bw = mpavs_witness_create(NULL);
+        REQUIRE(mpavs_witness_acquire(bw, rpc, n) == 0);
+        bv = mpavs_stateless_verify(&bo, &eth, ecdsa, &headers[n - 1], hashes[n - 1], bw);
+        fprintf(stderr, "  block %llu without MPAVS_BLOCKEXEC_KEEP_TOUCHED_EMPTY: %s\n", (unsigned long long)n,
+                mpavs_stateless_strerror(bv));
+        CHECK_EQ_INT(bv, MPAVS_STATELESS_STATE_ROOT_MISMATCH);
+        mpavs_witness_destroy(bw);
+    }
     fprintf(stderr, "  %llu blocks, %zu transactions verified (set-code tx %s); %.1f ms execution, %.0f ms witness per block\n",
             (unsigned long long)head - 1, txs, setcode_sent ? "included" : "refused by anvil",
             ms / (double)(head - 1), fetch / (double)(head - 1));
