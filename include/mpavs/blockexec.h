@@ -110,9 +110,11 @@ MPAVS_API void mpavs_blockexec_blob_params(mpavs_chain_blob_params *p, const mpa
  */
 #define MPAVS_BLOCKEXEC_ANVIL_BLOB_TX_ROOT 8u
 /**
- * Flag: anvil's account rule (foundry 1.7, whose state commit has no EIP-161 clearing): an account a
- * transaction touched and left empty is kept, and a touched absent one (the target of a zero-value
- * call or transfer, a coinbase paid no tip) becomes an empty account (mpavs_evm_block.keep_touched_empty).
+ * Flag: anvil's account rule (foundry 1.7, whose state commit has no EIP-161 clearing): an empty
+ * account a transaction touched is kept, and an absent one it accessed (the target of a zero-value
+ * call or transfer, the operand of BALANCE or EXTCODE*, also inside a reverted frame; not the
+ * accounts a transaction only warms: access list, precompiles) becomes an empty account
+ * (mpavs_evm_block.keep_touched_empty).
  */
 #define MPAVS_BLOCKEXEC_KEEP_TOUCHED_EMPTY 16u
 

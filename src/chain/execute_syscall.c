@@ -20,7 +20,7 @@ int blockexec_system_call(mpavs_evm_state *st, blockexec_sys_status *status, uin
     *out = NULL;
     *out_len = 0;
     memset(unsupported, 0, 20);
-    evm_account *a = evm_state_account(st, target);
+    evm_account *a = evm_state_account_quiet(st, target);
     if (!a || !evm_state_code(st, a)) return state_err(st);
     if (a->code_len == 0) return MPAVS_EVM_OK;
     if (!evm_mark_warm(st, a)) return state_err(st);

@@ -25,6 +25,7 @@ typedef struct {
     bool code_loaded;     /* code/code_len are valid for code_hash */
     bool storage_cleared; /* the source's storage no longer applies (account deleted) */
     bool warm, touched, created, destructed;
+    bool accessed;        /* loaded by the execution (not only warmed) in this transaction; never undone */
     bool dirty;           /* changed since the state was created (for commit) */
     uint64_t nonce;
     mpavs_u256 balance;
@@ -65,8 +66,10 @@ struct mpavs_evm_state {
     int err; /* sticky MPAVS_EVM_ERR_SOURCE / _NOMEM */
 };
 
-/** The account at addr (loaded from the source on first use), or NULL with st->err set. */
+/** The account at addr (loaded from the source on first use, marked accessed), or NULL with st->err set. */
 evm_account *evm_state_account(mpavs_evm_state *st, const uint8_t addr[20]);
+/** The same without marking it accessed: the sender, coinbase, precompiles and access list a transaction warms. */
+evm_account *evm_state_account_quiet(mpavs_evm_state *st, const uint8_t addr[20]);
 /** Make sure a->code is loaded. Returns false with st->err set on failure. */
 bool evm_state_code(mpavs_evm_state *st, evm_account *a);
 /** The slot of a at key (loaded on first use), or NULL with st->err set. Valid until the next slot load of a. */
@@ -102,7 +105,7 @@ void evm_snapshot_revert(mpavs_evm_state *st, evm_snapshot snap);
 typedef enum {
     EVM_EMPTY_KEEP = 0,           /* nothing (before EIP-161) */
     EVM_EMPTY_DELETE = 1,         /* EIP-161: a touched empty account is deleted */
-    EVM_EMPTY_CREATE_TOUCHED = 2, /* anvil: a touched absent account becomes an empty account, none is deleted */
+    EVM_EMPTY_CREATE_ACCESSED = 2, /* anvil: an accessed absent account becomes an empty account, none is deleted */
 } evm_empty_rule;
 
 /**

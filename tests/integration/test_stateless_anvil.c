@@ -5,8 +5,9 @@
  * Workload: transactions of types 0 (legacy), 1 (EIP-2930 with an access list), 2 (EIP-1559),
  * 4 (EIP-7702 set-code, sent with cast) and 3 (EIP-4844 with a blob, sent with cast: anvil's
  * transactionsRoot commits to it in its network form, sidecar included, see MPAVS_BLOCKEXEC_ANVIL_BLOB_TX_ROOT); deployments; 24 storage writes, then deletions of all of them;
- * a CREATE2 child self-destructed in its constructor; zero-value calls to accounts that do not
- * exist (the blob transaction, a transfer, an inner CALL: anvil keeps them as empty accounts,
+ * a CREATE2 child self-destructed in its constructor; accesses to accounts that do not exist
+ * (zero-value calls: the blob transaction, a transfer, an inner CALL; BALANCE, EXTCODESIZE and a
+ * CALL in a transaction that reverts: anvil keeps them all as empty accounts,
  * MPAVS_BLOCKEXEC_KEEP_TOUCHED_EMPTY); transactions into the precompiles
  * ecrecover, sha256, modexp, bn254 add/mul/pairing and p256verify; a reverting transaction, an
  * out-of-gas transaction, and a call that runs a reverting and an out-of-gas inner call.
@@ -72,7 +73,7 @@ static bool cast_send(const char *key, const char *opts, const char *to, const c
     return rc == 0;
 }
 
-static char S[43], F[43], R[43], L[43], N[43];
+static char S[43], F[43], R[43], L[43], N[43], P[43];
 static bool blob_sent, setcode_sent;
 static uint64_t head, churn_block, blob_block, inner_call_block;
 
@@ -82,8 +83,8 @@ static void workload(void) {
     anvil_mine(rpc); /* block 1: empty (its parent, genesis, has the empty state root) */
     /* S: SSTORE(cd[0], cd[32]); F: CREATE2(value, initcode 0x33ff, salt cd[0]) then CALL(cd[32], cd[64..128]);
        R: SSTORE(0, 1) then REVERT; L: an endless loop; N: SSTORE(0, NUMBER), CALL(R), CALL(L with 30000 gas) */
-    char *addrs[] = {S, F, R, L, N};
-    for (int i = 0; i < 5; i++) anvil_create_address(addrs[i], dev[0], (uint64_t)i);
+    char *addrs[] = {S, F, R, L, N, P};
+    for (int i = 0; i < 6; i++) anvil_create_address(addrs[i], dev[0], (uint64_t)i);
     deploy("6020356000355500");
     deploy("6133ff600052600035600260" "1e34f5506040604060003760006000604060006000602035" "5af15000");
     deploy("600160005560006000fd");
@@ -91,6 +92,9 @@ static void workload(void) {
     char n_rt[400];
     snprintf(n_rt, sizeof n_rt, "436000556000600060006000600073%s5af1506000600060006000600073%s617530f15000", R + 2, L + 2);
     deploy(n_rt);
+    /* P: BALANCE and EXTCODESIZE of two new accounts, a zero-value CALL to a third, then REVERT */
+    deploy("7300000000000000000000000000000000c0ffee01315073" "00000000000000000000000000000000c0ffee023b50"
+           "60006000600060006000" "7300000000000000000000000000000000c0ffee03" "5af15060006000fd");
     MUST(send_tx(1, "0x00000000000000000000000000000000000a11ce", "0x5208", NULL, ",\"type\":\"0x0\",\"gasPrice\":\"0x77359400\""));
     MUST(send_tx(2, "0x00000000000000000000000000000000000b0b00", "0x8000", NULL,
                  ",\"type\":\"0x1\",\"gasPrice\":\"0x77359400\",\"accessList\":[{\"address\":\"0x00000000000000000000000000000000000b0b00\","
@@ -145,6 +149,7 @@ static void workload(void) {
     /* an inner zero-value call to an account that does not exist (anvil keeps it as an empty account) */
     snprintf(fd, sizeof fd, "0x%064x000000000000000000000000%s%064x%064x", 3u, "00000000000000000000000000000000c0ffee00", 0u, 0u);
     MUST(send_tx(2, F, NULL, fd, NULL));
+    MUST(send_tx(1, P, "0x80000", NULL, NULL)); /* reverts: the accounts it accessed stay on anvil */
     inner_call_block = churn_block + 2;
     /* EIP-7702: dev 3 delegates to S (signing the authorization itself) and writes a slot of its own */
     char auth[80];
