@@ -101,6 +101,22 @@ MPAVS_API void mpavs_blockexec_blob_params(mpavs_chain_blob_params *p, const mpa
 #define MPAVS_BLOCKEXEC_OPTIONAL_REQUEST_CONTRACTS 2u
 /** Flag: a block may have its parent's timestamp (anvil mines several blocks in one second). */
 #define MPAVS_BLOCKEXEC_EQUAL_TIMESTAMP 4u
+/**
+ * Flag: a blob transaction may be held in the block in its network form (with its blobs,
+ * commitments and proofs, mpavs_tx_blob_network_body): anvil (foundry 1.7) computes its
+ * transactionsRoot over those encodings instead of the canonical ones, so a block whose header
+ * commits to them is executed from the canonical forms and its transactionsRoot checked over the
+ * forms it holds. Without the flag such a block is refused (transactions[i]).
+ */
+#define MPAVS_BLOCKEXEC_ANVIL_BLOB_TX_ROOT 8u
+/**
+ * Flag: anvil's account rule (foundry 1.7, whose state commit has no EIP-161 clearing): an empty
+ * account a transaction touched is kept, and an absent one it accessed (the target of a zero-value
+ * call or transfer, the operand of BALANCE or EXTCODE*, also inside a reverted frame; not the
+ * accounts a transaction only warms: access list, precompiles) becomes an empty account
+ * (mpavs_evm_block.keep_touched_empty).
+ */
+#define MPAVS_BLOCKEXEC_KEEP_TOUCHED_EMPTY 16u
 
 /** Set chain to mainnet's deposit contract with the given id and schedule. Out: chain. */
 MPAVS_API void mpavs_blockexec_chain_init(mpavs_blockexec_chain *chain, uint64_t chain_id,

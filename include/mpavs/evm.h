@@ -146,6 +146,9 @@ typedef struct {
     mpavs_evm_blockhash_fn blockhash; /**< NULL: BLOCKHASH answers zero */
     void *blockhash_ctx;
     bool no_tx_gas_cap;       /**< skip Osaka's EIP-7825 per-transaction gas cap (anvil's default) */
+    bool keep_touched_empty;  /**< anvil: no EIP-161 clearing; an absent account the execution accessed (a call
+                                   or transfer target, BALANCE / EXTCODE* operand, the coinbase; also in a
+                                   reverted frame) becomes an empty account at the end of the transaction */
 } mpavs_evm_block;
 
 /** One access list entry (EIP-2930). */

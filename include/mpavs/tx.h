@@ -169,6 +169,17 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_tx_sender(const mpavs_ecdsa_ctx *ctx, mpav
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_tx_blob_hash(uint8_t out[32], const mpavs_tx *tx, size_t i);
 
+/**
+ * Is raw a blob transaction in its network form (the form a node's pool gossips and
+ * eth_getRawTransactionByHash may serve): 0x03 ‖ rlp([tx_payload_body, blobs, commitments,
+ * proofs]) (EIP-4844) or 0x03 ‖ rlp([tx_payload_body, wrapper_version, blobs, commitments,
+ * cell_proofs]) (EIP-7594, Osaka)? Only the shape is checked: an outer list of 4 or 5 items
+ * whose first item is a list (the canonical form's first item, the chain id, is a string).
+ * The canonical form, the one a block holds and the transaction hash covers, is 0x03 ‖ body.
+ * Out: *body, *body_len (tx_payload_body's RLP, inside raw), when true. In: raw, len.
+ */
+MPAVS_API bool mpavs_tx_blob_network_body(const uint8_t **body, size_t *body_len, const uint8_t *raw, size_t len);
+
 /** An EIP-7702 authorization tuple. */
 typedef struct {
     mpavs_u256 chain_id;  /* 0: valid on every chain */

@@ -33,7 +33,13 @@
  *   eth_getRawTransactionByHash. The block RLP is therefore rebuilt from
  *   eth_getBlockByNumber (header fields, re-encoded and checked against the
  *   block hash) and the raw transactions (each checked against its hash;
- *   the transactions root is checked against the header). anvil runs the
+ *   the transactions root is checked against the header). anvil serves a
+ *   blob transaction in its network form (sidecar included; the hash is
+ *   checked on the canonical form) and, on foundry 1.7, its
+ *   transactionsRoot commits to that network form rather than to the
+ *   canonical one: the block is then kept with the network forms, as its
+ *   header commits to them (mpavs_blockexec refuses it unless
+ *   MPAVS_BLOCKEXEC_ANVIL_BLOB_TX_ROOT). anvil runs the
  *   EIP-2935 system call at the start of every Prague block (it writes the
  *   parent hash into slot (N-1) % 8191 of 0x0000F908…2935) and that write
  *   appears in no transaction trace: the history account and that slot are

@@ -135,3 +135,34 @@ void mpavs_block_ommers_hash(uint8_t hash[32], const mpavs_block *b) {
     else
         mpavs_keccak256(hash, &empty_list, 1);
 }
+
+int chain_block_canonical_view(mpavs_block *view, mpavs_block_tx **txs, uint8_t **buf, size_t *first,
+                               const mpavs_block *b) {
+    const uint8_t *body;
+    size_t bl, total = 0, n = 0;
+    for (size_t i = 0; i < b->tx_count; i++)
+        if (mpavs_tx_blob_network_body(&body, &bl, b->txs[i].raw, b->txs[i].len)) {
+            if (!n++) *first = i;
+            total += bl + 1;
+        }
+    if (!n) return 0;
+    *txs = malloc(b->tx_count * sizeof **txs);
+    *buf = malloc(total);
+    if (!*txs || !*buf) {
+        free(*txs), free(*buf);
+        *txs = NULL, *buf = NULL;
+        return -1;
+    }
+    uint8_t *p = *buf;
+    for (size_t i = 0; i < b->tx_count; i++) {
+        (*txs)[i] = b->txs[i];
+        if (!mpavs_tx_blob_network_body(&body, &bl, b->txs[i].raw, b->txs[i].len)) continue;
+        p[0] = MPAVS_TX_TYPE_EIP4844;
+        memcpy(p + 1, body, bl);
+        (*txs)[i].raw = p, (*txs)[i].len = bl + 1;
+        p += bl + 1;
+    }
+    *view = *b;
+    view->txs = *txs;
+    return 1;
+}

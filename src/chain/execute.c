@@ -6,6 +6,7 @@
  */
 #include "mpavs/blockexec.h"
 
+#include "chain/chain_internal.h"
 #include "chain/execute_internal.h"
 #include "mpavs/hex.h"
 #include "mpavs/keccak.h"
@@ -277,6 +278,8 @@ typedef struct {
     size_t deposits_len;
     uint8_t *sys_out[2];
     size_t sys_len[2];
+    mpavs_block_tx *view_txs; /* the canonical view of a block with network-form blob transactions */
+    uint8_t *view_buf;
 } exec_block;
 
 static void exec_block_free(exec_block *x) {
@@ -290,6 +293,8 @@ static void exec_block_free(exec_block *x) {
     free(x->deposits);
     free(x->sys_out[0]);
     free(x->sys_out[1]);
+    free(x->view_txs);
+    free(x->view_buf);
     mpavs_evm_state_destroy(x->st);
 }
 
@@ -460,6 +465,21 @@ int mpavs_blockexec_execute(mpavs_blockexec_refusal *why, mpavs_blockexec_stats 
         ret = MPAVS_BLOCKEXEC_ERR_FORK;
         goto out;
     }
+    /* blob transactions in their network form: anvil's transactionsRoot commits to them */
+    const mpavs_block *held = b; /* the transactions as the block holds them, for transactionsRoot */
+    mpavs_block view;
+    size_t net_at = 0;
+    int vr = chain_block_canonical_view(&view, &x.view_txs, &x.view_buf, &net_at, b);
+    if (vr < 0) {
+        ret = MPAVS_BLOCKEXEC_ERR_NOMEM;
+        goto out;
+    }
+    if (vr > 0 && !(chain->flags & MPAVS_BLOCKEXEC_ANVIL_BLOB_TX_ROOT)) {
+        ret = refuse_tx(why, net_at, "a blob transaction in its canonical form (no sidecar in a block)",
+                        "its network form with the sidecar (anvil's transactionsRoot)");
+        goto out;
+    }
+    if (vr > 0) b = &view;
     stats.rlp_size = block_rlp_size(b);
     if (fork >= MPAVS_EVM_OSAKA && stats.rlp_size > MAX_RLP_BLOCK_SIZE) {
         char e[64], a[32];
@@ -520,6 +540,7 @@ int mpavs_blockexec_execute(mpavs_blockexec_refusal *why, mpavs_blockexec_stats 
     env.blockhash = blockhash;
     env.blockhash_ctx = blockhash_ctx;
     env.no_tx_gas_cap = (chain->flags & MPAVS_BLOCKEXEC_NO_TX_GAS_CAP) != 0;
+    env.keep_touched_empty = (chain->flags & MPAVS_BLOCKEXEC_KEEP_TOUCHED_EMPTY) != 0;
     uint64_t max_blob_gas = bp.max * GAS_PER_BLOB;
 
     x.st = mpavs_evm_state_create(&state->source);
@@ -604,7 +625,7 @@ int mpavs_blockexec_execute(mpavs_blockexec_refusal *why, mpavs_blockexec_stats 
     }
     /* the body's roots (after execution, as the execution-specs order the checks: a block with an
        invalid transaction is refused for that transaction) */
-    if (mpavs_block_transactions_root(hash, b) != MPAVS_BLOCK_OK) {
+    if (mpavs_block_transactions_root(hash, held) != MPAVS_BLOCK_OK) {
         ret = MPAVS_BLOCKEXEC_ERR_NOMEM;
         goto out;
     }

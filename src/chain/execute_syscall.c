@@ -20,7 +20,7 @@ int blockexec_system_call(mpavs_evm_state *st, blockexec_sys_status *status, uin
     *out = NULL;
     *out_len = 0;
     memset(unsupported, 0, 20);
-    evm_account *a = evm_state_account(st, target);
+    evm_account *a = evm_state_account_quiet(st, target);
     if (!a || !evm_state_code(st, a)) return state_err(st);
     if (a->code_len == 0) return MPAVS_EVM_OK;
     if (!evm_mark_warm(st, a)) return state_err(st);
@@ -60,7 +60,7 @@ int blockexec_system_call(mpavs_evm_state *st, blockexec_sys_status *status, uin
         if (ctx.fatal == MPAVS_EVM_ERR_UNSUPPORTED_PRECOMPILE) memcpy(unsupported, ctx.unsupported, 20);
         return ctx.fatal;
     }
-    evm_state_end_tx(st, NULL, NULL, true);
+    evm_state_end_tx(st, NULL, NULL, EVM_EMPTY_DELETE);
     if (st->err) {
         free(fr.out);
         return st->err;

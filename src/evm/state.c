@@ -51,6 +51,12 @@ void mpavs_evm_state_destroy(mpavs_evm_state *st) {
 }
 
 evm_account *evm_state_account(mpavs_evm_state *st, const uint8_t addr[20]) {
+    evm_account *a = evm_state_account_quiet(st, addr);
+    if (a) a->accessed = true;
+    return a;
+}
+
+evm_account *evm_state_account_quiet(mpavs_evm_state *st, const uint8_t addr[20]) {
     evm_account **slot = evm_map_get(&st->accounts, addr);
     if (slot) return *slot;
     evm_account *a = calloc(1, sizeof *a);
@@ -376,15 +382,19 @@ static void delete_account(evm_account *a) {
     a->dirty = true;
 }
 
-void evm_state_end_tx(mpavs_evm_state *st, mpavs_evm_log **logs, size_t *n_logs, bool delete_empty) {
+void evm_state_end_tx(mpavs_evm_state *st, mpavs_evm_log **logs, size_t *n_logs, int empty) {
     size_t pos = 0;
     const uint8_t *k;
     void *v;
     while (evm_map_next(&st->accounts, &pos, &k, &v)) {
         evm_account *a = *(evm_account **)v;
-        if (a->destructed || (delete_empty && a->touched && a->exists && !evm_account_alive(a)))
+        if (a->destructed || (empty == EVM_EMPTY_DELETE && a->touched && a->exists && !evm_account_alive(a))) {
             delete_account(a);
-        a->warm = a->touched = a->created = a->destructed = false;
+        } else if (empty == EVM_EMPTY_CREATE_ACCESSED && a->accessed && !a->exists) {
+            a->exists = true; /* balance 0, nonce 0, no code, empty storage: as loaded absent */
+            a->dirty = true;
+        }
+        a->warm = a->touched = a->created = a->destructed = a->accessed = false;
         size_t sp = 0;
         const uint8_t *sk;
         void *sv;

@@ -25,6 +25,7 @@ typedef struct {
     bool code_loaded;     /* code/code_len are valid for code_hash */
     bool storage_cleared; /* the source's storage no longer applies (account deleted) */
     bool warm, touched, created, destructed;
+    bool accessed;        /* loaded by the execution (not only warmed) in this transaction; never undone */
     bool dirty;           /* changed since the state was created (for commit) */
     uint64_t nonce;
     mpavs_u256 balance;
@@ -65,8 +66,10 @@ struct mpavs_evm_state {
     int err; /* sticky MPAVS_EVM_ERR_SOURCE / _NOMEM */
 };
 
-/** The account at addr (loaded from the source on first use), or NULL with st->err set. */
+/** The account at addr (loaded from the source on first use, marked accessed), or NULL with st->err set. */
 evm_account *evm_state_account(mpavs_evm_state *st, const uint8_t addr[20]);
+/** The same without marking it accessed: the sender, coinbase, precompiles and access list a transaction warms. */
+evm_account *evm_state_account_quiet(mpavs_evm_state *st, const uint8_t addr[20]);
 /** Make sure a->code is loaded. Returns false with st->err set on failure. */
 bool evm_state_code(mpavs_evm_state *st, evm_account *a);
 /** The slot of a at key (loaded on first use), or NULL with st->err set. Valid until the next slot load of a. */
@@ -98,12 +101,20 @@ evm_snapshot evm_snapshot_take(const mpavs_evm_state *st);
 /** Undo every change after snap. */
 void evm_snapshot_revert(mpavs_evm_state *st, evm_snapshot snap);
 
+/** What the end of a transaction does with the accounts it touched and left empty. */
+typedef enum {
+    EVM_EMPTY_KEEP = 0,           /* nothing (before EIP-161) */
+    EVM_EMPTY_DELETE = 1,         /* EIP-161: a touched empty account is deleted */
+    EVM_EMPTY_CREATE_ACCESSED = 2, /* anvil: an accessed absent account becomes an empty account, none is deleted */
+} evm_empty_rule;
+
 /**
- * End of a transaction: delete the accounts in `destructed` and the touched empty ones, clear
- * the warm/touched/created flags, transient storage, the journal, and set every slot's original
- * value to its current one. Logs are moved out to *logs, *n_logs (when logs is NULL, dropped).
+ * End of a transaction: delete the accounts in `destructed`, apply `empty` (an evm_empty_rule) to
+ * the touched ones, clear the warm/touched/created flags, transient storage, the journal, and set
+ * every slot's original value to its current one. Logs are moved out to *logs, *n_logs (when logs
+ * is NULL, dropped).
  */
-void evm_state_end_tx(mpavs_evm_state *st, mpavs_evm_log **logs, size_t *n_logs, bool delete_empty);
+void evm_state_end_tx(mpavs_evm_state *st, mpavs_evm_log **logs, size_t *n_logs, int empty);
 /** Discard the journal without undoing it (e.g. after validity checks) — unused today. */
 
 #endif

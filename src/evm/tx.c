@@ -75,7 +75,7 @@ static int apply_authorizations(evm_ctx *ctx, int64_t *refund) {
         if (!mpavs_u256_is_zero(&au->chain_id) && mpavs_u256_cmp(&au->chain_id, &chain)) continue;
         if (au->nonce_overflow || au->nonce == UINT64_MAX) continue;
         if (!au->authority_valid) continue;
-        evm_account *a = evm_state_account(st, au->authority);
+        evm_account *a = evm_state_account_quiet(st, au->authority);
         if (!a || !evm_mark_warm(st, a) || !evm_state_code(st, a)) return fail_state(st);
         if (a->code_len && !evm_delegation_target(NULL, a->code, a->code_len)) continue;
         if (a->nonce != au->nonce) continue;
@@ -140,8 +140,8 @@ static int validate(const mpavs_evm_block *b, const mpavs_evm_tx *tx, mpavs_u256
     return MPAVS_EVM_OK;
 }
 
-static int take_logs(mpavs_evm_state *st, mpavs_evm_tx_result *res) {
-    evm_state_end_tx(st, &res->logs, &res->n_logs, true);
+static int take_logs(mpavs_evm_state *st, mpavs_evm_tx_result *res, const mpavs_evm_block *b) {
+    evm_state_end_tx(st, &res->logs, &res->n_logs, b->keep_touched_empty ? EVM_EMPTY_CREATE_ACCESSED : EVM_EMPTY_DELETE);
     return MPAVS_EVM_OK;
 }
 
@@ -152,7 +152,7 @@ int mpavs_evm_execute_tx(mpavs_evm_state *st, mpavs_evm_tx_result *res, const mp
     uint64_t floor;
     int r = validate(b, tx, &price, &max_cost, &floor);
     if (r) return r;
-    evm_account *sender = evm_state_account(st, tx->sender);
+    evm_account *sender = evm_state_account_quiet(st, tx->sender);
     if (!sender || !evm_state_code(st, sender)) return fail_state(st);
     if (sender->code_len && !evm_delegation_target(NULL, sender->code, sender->code_len))
         return MPAVS_EVM_ERR_TX_SENDER_CODE;
@@ -180,18 +180,18 @@ int mpavs_evm_execute_tx(mpavs_evm_state *st, mpavs_evm_tx_result *res, const mp
 
     /* access sets */
     if (!evm_mark_warm(st, sender)) return fail_state(st);
-    evm_account *cb = evm_state_account(st, b->coinbase);
+    evm_account *cb = evm_state_account_quiet(st, b->coinbase);
     if (!cb || !evm_mark_warm(st, cb)) return fail_state(st);
     for (size_t i = 0; i < sizeof PRECOMPILE_CANDIDATES / sizeof PRECOMPILE_CANDIDATES[0]; i++) {
         uint8_t a[20] = {0};
         a[18] = (uint8_t)(PRECOMPILE_CANDIDATES[i] >> 8);
         a[19] = (uint8_t)PRECOMPILE_CANDIDATES[i];
         if (!evm_precompile_exists(b->fork, a)) continue;
-        evm_account *pa = evm_state_account(st, a);
+        evm_account *pa = evm_state_account_quiet(st, a);
         if (!pa || !evm_mark_warm(st, pa)) return fail_state(st);
     }
     for (size_t i = 0; i < tx->n_access; i++) {
-        evm_account *a = evm_state_account(st, tx->access_list[i].address);
+        evm_account *a = evm_state_account_quiet(st, tx->access_list[i].address);
         if (!a || !evm_mark_warm(st, a)) return fail_state(st);
         for (size_t k = 0; k < tx->access_list[i].n_keys; k++)
             if (!evm_mark_slot_warm(st, a, tx->access_list[i].keys[k])) return fail_state(st);
@@ -298,7 +298,8 @@ int mpavs_evm_execute_tx(mpavs_evm_state *st, mpavs_evm_tx_result *res, const mp
     } else if (!evm_mark_touched(st, cb)) {
         return fail_state(st);
     }
-    return take_logs(st, res);
+    cb->accessed = true; /* paid (or touched): anvil keeps it */
+    return take_logs(st, res, b);
 }
 
 int mpavs_evm_state_add_balance(mpavs_evm_state *st, const uint8_t addr[20], const mpavs_u256 *amount) {
@@ -308,6 +309,6 @@ int mpavs_evm_state_add_balance(mpavs_evm_state *st, const uint8_t addr[20], con
     mpavs_u256_add(&nb, &a->balance, amount);
     if (!evm_set_balance(st, a, &nb) || !evm_set_exists(st, a)) return fail_state(st);
     if (mpavs_u256_is_zero(amount) && !evm_mark_touched(st, a)) return fail_state(st);
-    evm_state_end_tx(st, NULL, NULL, true);
+    evm_state_end_tx(st, NULL, NULL, EVM_EMPTY_DELETE);
     return MPAVS_EVM_OK;
 }

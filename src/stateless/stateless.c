@@ -84,7 +84,8 @@ int mpavs_stateless_preset(mpavs_stateless_config *cfg, const char *name) {
         if (p->bpo2) cfg->chain.bpo[cfg->chain.nbpo++] = (mpavs_blockexec_bpo){p->bpo2, BPO2};
         if (p->anvil) {
             cfg->chain.flags = MPAVS_BLOCKEXEC_NO_TX_GAS_CAP | MPAVS_BLOCKEXEC_OPTIONAL_REQUEST_CONTRACTS |
-                               MPAVS_BLOCKEXEC_EQUAL_TIMESTAMP;
+                               MPAVS_BLOCKEXEC_EQUAL_TIMESTAMP | MPAVS_BLOCKEXEC_ANVIL_BLOB_TX_ROOT |
+                               MPAVS_BLOCKEXEC_KEEP_TOUCHED_EMPTY;
             cfg->witness_flags = MPAVS_WITNESS_ANVIL_RULES;
         }
         return 0;

@@ -129,18 +129,6 @@ static int header_from_json(mpavs_witness *w, mpavs_block_header *h, uint8_t has
     return 0;
 }
 
-/* A blob transaction in its network form (anvil serves it so), 0x03 || rlp([tx, (version,) blobs,
-   commitments, proofs]), becomes the form a block holds, 0x03 || tx (in place). */
-static void strip_blob_sidecar(uint8_t *raw, size_t *len) {
-    mpavs_rlp_item outer, inner;
-    mpavs_rlp_iter it;
-    if (*len < 2 || raw[0] != 0x03 || mpavs_rlp_decode_item(&outer, raw + 1, *len - 1) || !outer.is_list ||
-        outer.raw_len != *len - 1 || mpavs_rlp_iter_init(&it, &outer) || mpavs_rlp_next(&it, &inner) || !inner.is_list)
-        return;
-    memmove(raw + 1, inner.raw, inner.raw_len);
-    *len = 1 + inner.raw_len;
-}
-
 static int get_block_json(acq *a, json_t **b, uint64_t n, bool full) {
     char tag[24], params[64];
     snprintf(params, sizeof params, "[\"%s\",%s]", mpavs_rpc_tag_number(tag, n), full ? "true" : "false");
@@ -153,7 +141,70 @@ static int get_block_json(acq *a, json_t **b, uint64_t n, bool full) {
     return 0;
 }
 
-/* Block N: header, raw transactions (eth_getRawTransactionByHash), withdrawals, as RLP. */
+/* The block's RLP from its header, transactions (raws[i] of lens[i] bytes) and withdrawals (JSON)
+   into out (cap bytes, enough). Out: *len. */
+static int encode_block(mpavs_witness *w, uint8_t *out, size_t cap, size_t *len, const mpavs_block_header *h,
+                        uint8_t *const *raws, const size_t *lens, size_t ntx, const json_t *wds) {
+    uint8_t hb[MPAVS_BLOCK_HEADER_MAX];
+    size_t hl, m0, m1;
+    if (mpavs_block_header_encode(hb, sizeof hb, &hl, h)) return wit_fail(w, MPAVS_WITNESS_ERR_PARSE, "header does not encode");
+    mpavs_rlp_writer wr;
+    mpavs_rlp_writer_init(&wr, out, cap);
+    mpavs_rlp_list_begin(&wr, &m0);
+    mpavs_rlp_put_raw(&wr, hb, hl);
+    mpavs_rlp_list_begin(&wr, &m1);
+    for (size_t i = 0; i < ntx; i++) {
+        if (raws[i][0] >= 0xc0) mpavs_rlp_put_raw(&wr, raws[i], lens[i]); /* legacy: the list itself */
+        else mpavs_rlp_put_bytes(&wr, raws[i], lens[i]);                  /* typed: a byte string */
+    }
+    mpavs_rlp_list_end(&wr, m1);
+    mpavs_rlp_list_begin(&wr, &m1);
+    mpavs_rlp_list_end(&wr, m1);
+    if (h->has_withdrawals_root) {
+        mpavs_rlp_list_begin(&wr, &m1);
+        size_t i;
+        json_t *e;
+        json_array_foreach(wds, i, e) {
+            mpavs_withdrawal wd;
+            mpavs_u256 amt;
+            if (!qty64(&wd.index, json_object_get(e, "index")) ||
+                !qty64(&wd.validator_index, json_object_get(e, "validatorIndex")) ||
+                !hexn(wd.address.bytes, 20, json_object_get(e, "address")) ||
+                !qty256(&amt, json_object_get(e, "amount")) || amt.w[1] || amt.w[2] || amt.w[3])
+                return wit_fail(w, MPAVS_WITNESS_ERR_PARSE, "block %llu: malformed withdrawal", (unsigned long long)h->number);
+            wd.amount_gwei = amt.w[0];
+            uint8_t we[MPAVS_WITHDRAWAL_MAX];
+            mpavs_rlp_put_raw(&wr, we, mpavs_withdrawal_encode(we, &wd));
+        }
+        mpavs_rlp_list_end(&wr, m1);
+    }
+    mpavs_rlp_list_end(&wr, m0);
+    if (mpavs_rlp_writer_finish(&wr, len)) return wit_fail(w, MPAVS_WITNESS_ERR_PARSE, "block does not encode");
+    return 0;
+}
+
+/* Does the block (out, len) decode, and do its transactions and withdrawals match its header's roots?
+   Out: *tx_ok (the transactions root matches). */
+static int check_roots(mpavs_witness *w, bool *ok, bool *tx_ok, const uint8_t *out, size_t len) {
+    mpavs_block blk;
+    uint8_t root[32];
+    if (mpavs_block_decode(&blk, out, len)) return wit_fail(w, MPAVS_WITNESS_ERR_PARSE, "rebuilt block does not decode");
+    *tx_ok = mpavs_block_transactions_root(root, &blk) == 0 && memcmp(root, blk.header.transactions_root, 32) == 0;
+    *ok = *tx_ok;
+    if (blk.has_withdrawals)
+        *ok = *ok && mpavs_block_withdrawals_root(root, &blk) == 0 && memcmp(root, blk.header.withdrawals_root, 32) == 0;
+    mpavs_block_clear(&blk);
+    return 0;
+}
+
+/*
+ * Block N: header, raw transactions (eth_getRawTransactionByHash), withdrawals, as RLP. A blob
+ * transaction served in its network form (anvil does) is hash-checked in its canonical form, the
+ * one a block holds. anvil's transactionsRoot commits to the network form instead (foundry 1.7: a
+ * trie of the pooled encodings, sidecar included): when the canonical forms do not give the
+ * header's root and the served forms do, the block is kept with the served forms, as the header
+ * commits to them; mpavs_blockexec refuses such a block unless MPAVS_BLOCKEXEC_ANVIL_BLOB_TX_ROOT.
+ */
 static int fetch_block(acq *a, uint64_t n, uint8_t parent_hash[32]) {
     mpavs_witness *w = a->w;
     json_t *b;
@@ -161,8 +212,8 @@ static int fetch_block(acq *a, uint64_t n, uint8_t parent_hash[32]) {
     if (r) return r;
     mpavs_block_header h;
     uint8_t hash[32];
-    uint8_t **raws = NULL;
-    size_t *lens = NULL, ntx = 0;
+    uint8_t **raws = NULL, **canon = NULL;
+    size_t *lens = NULL, *clens = NULL, ntx = 0, nnet = 0;
     uint8_t *out = NULL;
     if ((r = header_from_json(w, &h, hash, b))) goto done;
     const json_t *txs = json_object_get(b, "transactions"), *unc = json_object_get(b, "uncles");
@@ -173,7 +224,8 @@ static int fetch_block(acq *a, uint64_t n, uint8_t parent_hash[32]) {
     }
     ntx = json_array_size(txs);
     raws = calloc(ntx + 1, sizeof *raws), lens = calloc(ntx + 1, sizeof *lens);
-    if (!raws || !lens) {
+    canon = calloc(ntx + 1, sizeof *canon), clens = calloc(ntx + 1, sizeof *clens);
+    if (!raws || !lens || !canon || !clens) {
         r = wit_fail(w, MPAVS_WITNESS_ERR_NOMEM, "out of memory");
         goto done;
     }
@@ -196,8 +248,21 @@ static int fetch_block(acq *a, uint64_t n, uint8_t parent_hash[32]) {
             r = wit_fail(w, MPAVS_WITNESS_ERR_PARSE, "eth_getRawTransactionByHash: malformed");
             goto done;
         }
-        strip_blob_sidecar(raws[i], &lens[i]);
-        mpavs_keccak256(got, raws[i], lens[i]);
+        const uint8_t *body;
+        size_t bl;
+        if (mpavs_tx_blob_network_body(&body, &bl, raws[i], lens[i])) {
+            if (!(canon[i] = malloc(bl + 1))) {
+                r = wit_fail(w, MPAVS_WITNESS_ERR_NOMEM, "out of memory");
+                goto done;
+            }
+            canon[i][0] = MPAVS_TX_TYPE_EIP4844;
+            memcpy(canon[i] + 1, body, bl);
+            clens[i] = bl + 1;
+            nnet++;
+        } else {
+            canon[i] = raws[i], clens[i] = lens[i];
+        }
+        mpavs_keccak256(got, canon[i], clens[i]);
         if (memcmp(got, th, 32)) {
             r = wit_fail(w, MPAVS_WITNESS_ERR_HASH, "transaction %zu of block %llu does not hash to its hash", i,
                          (unsigned long long)n);
@@ -213,71 +278,34 @@ static int fetch_block(acq *a, uint64_t n, uint8_t parent_hash[32]) {
         r = wit_fail(w, MPAVS_WITNESS_ERR_NOMEM, "out of memory");
         goto done;
     }
-    uint8_t hb[MPAVS_BLOCK_HEADER_MAX];
-    size_t hl, m0, m1, len;
-    if (mpavs_block_header_encode(hb, sizeof hb, &hl, &h)) {
-        r = wit_fail(w, MPAVS_WITNESS_ERR_PARSE, "header does not encode");
+    size_t len;
+    bool ok = false, tx_ok = false;
+    if ((r = encode_block(w, out, total, &len, &h, canon, clens, ntx, wds)) || (r = check_roots(w, &ok, &tx_ok, out, len)))
         goto done;
-    }
-    mpavs_rlp_writer wr;
-    mpavs_rlp_writer_init(&wr, out, total);
-    mpavs_rlp_list_begin(&wr, &m0);
-    mpavs_rlp_put_raw(&wr, hb, hl);
-    mpavs_rlp_list_begin(&wr, &m1);
-    for (size_t i = 0; i < ntx; i++) {
-        if (raws[i][0] >= 0xc0) mpavs_rlp_put_raw(&wr, raws[i], lens[i]); /* legacy: the list itself */
-        else mpavs_rlp_put_bytes(&wr, raws[i], lens[i]);                  /* typed: a byte string */
-    }
-    mpavs_rlp_list_end(&wr, m1);
-    mpavs_rlp_list_begin(&wr, &m1);
-    mpavs_rlp_list_end(&wr, m1);
-    if (h.has_withdrawals_root) {
-        mpavs_rlp_list_begin(&wr, &m1);
-        size_t i;
-        json_t *e;
-        json_array_foreach(wds, i, e) {
-            mpavs_withdrawal wd;
-            mpavs_u256 amt;
-            if (!qty64(&wd.index, json_object_get(e, "index")) ||
-                !qty64(&wd.validator_index, json_object_get(e, "validatorIndex")) ||
-                !hexn(wd.address.bytes, 20, json_object_get(e, "address")) ||
-                !qty256(&amt, json_object_get(e, "amount")) || amt.w[1] || amt.w[2] || amt.w[3]) {
-                r = wit_fail(w, MPAVS_WITNESS_ERR_PARSE, "block %llu: malformed withdrawal", (unsigned long long)n);
-                goto done;
-            }
-            wd.amount_gwei = amt.w[0];
-            uint8_t we[MPAVS_WITHDRAWAL_MAX];
-            mpavs_rlp_put_raw(&wr, we, mpavs_withdrawal_encode(we, &wd));
+    if (!tx_ok && nnet) { /* anvil's root over the network forms */
+        if ((r = encode_block(w, out, total, &len, &h, raws, lens, ntx, wds)) || (r = check_roots(w, &ok, &tx_ok, out, len)))
+            goto done;
+        if (!tx_ok) {
+            r = wit_fail(w, MPAVS_WITNESS_ERR_HASH,
+                         "block %llu: transactions root mismatch (neither the canonical nor the network form of its "
+                         "%zu blob transaction(s) gives it)", (unsigned long long)n, nnet);
+            goto done;
         }
-        mpavs_rlp_list_end(&wr, m1);
     }
-    mpavs_rlp_list_end(&wr, m0);
-    if (mpavs_rlp_writer_finish(&wr, &len)) {
-        r = wit_fail(w, MPAVS_WITNESS_ERR_PARSE, "block does not encode");
-        goto done;
-    }
-    /* the rebuilt block must decode and match its header's roots */
-    mpavs_block blk;
-    uint8_t root[32];
-    if (mpavs_block_decode(&blk, out, len)) {
-        r = wit_fail(w, MPAVS_WITNESS_ERR_PARSE, "rebuilt block %llu does not decode", (unsigned long long)n);
-        goto done;
-    }
-    bool ok = mpavs_block_transactions_root(root, &blk) == 0 && memcmp(root, h.transactions_root, 32) == 0;
-    if (ok && blk.has_withdrawals)
-        ok = mpavs_block_withdrawals_root(root, &blk) == 0 && memcmp(root, h.withdrawals_root, 32) == 0;
-    mpavs_block_clear(&blk);
     if (!ok) {
-        r = wit_fail(w, MPAVS_WITNESS_ERR_HASH, "block %llu: transactions or withdrawals root mismatch",
-                     (unsigned long long)n);
+        r = wit_fail(w, MPAVS_WITNESS_ERR_HASH, "block %llu: %s root mismatch", (unsigned long long)n,
+                     tx_ok ? "withdrawals" : "transactions");
         goto done;
     }
     w->block_rlp = out, w->block_len = len, w->block_number = n;
     out = NULL;
     memcpy(parent_hash, h.parent_hash, 32);
 done:
-    for (size_t i = 0; raws && i < ntx; i++) free(raws[i]);
-    free(raws), free(lens), free(out);
+    for (size_t i = 0; raws && i < ntx; i++) {
+        if (canon && canon[i] != raws[i]) free(canon[i]);
+        free(raws[i]);
+    }
+    free(raws), free(lens), free(canon), free(clens), free(out);
     json_decref(b);
     return r;
 }
@@ -562,21 +590,34 @@ static int touch_exec(mpavs_witness *w, const mpavs_address *a) {
 /* The accounts and slots of a transaction's access list (the EVM warms them, reading them). */
 static int touch_access_list(mpavs_witness *w, const mpavs_block_tx *btx) {
     mpavs_tx tx;
-    if (mpavs_tx_parse(&tx, btx->raw, btx->len) || !tx.access_list_rlp) return 0; /* the execution refuses it */
+    const uint8_t *raw = btx->raw, *body;
+    size_t len = btx->len, bl;
+    uint8_t *canon = NULL; /* a blob transaction in its network form (anvil's blocks): its canonical form */
+    if (mpavs_tx_blob_network_body(&body, &bl, raw, len)) {
+        if (!(canon = malloc(bl + 1))) return wit_fail(w, MPAVS_WITNESS_ERR_NOMEM, "out of memory");
+        canon[0] = MPAVS_TX_TYPE_EIP4844;
+        memcpy(canon + 1, body, bl);
+        raw = canon, len = bl + 1;
+    }
     mpavs_rlp_item list, e, addr, keys, k;
     mpavs_rlp_iter it, ki, ei;
-    if (mpavs_rlp_decode(&list, tx.access_list_rlp, tx.access_list_rlp_len) || mpavs_rlp_iter_init(&it, &list)) return 0;
+    if (mpavs_tx_parse(&tx, raw, len) || !tx.access_list_rlp || /* the execution refuses it */
+        mpavs_rlp_decode(&list, tx.access_list_rlp, tx.access_list_rlp_len) || mpavs_rlp_iter_init(&it, &list)) {
+        free(canon);
+        return 0;
+    }
     int r = 0;
     while (!r && mpavs_rlp_next(&it, &e) == MPAVS_RLP_OK) {
         if (mpavs_rlp_iter_init(&ei, &e) || mpavs_rlp_next(&ei, &addr) || addr.is_list || addr.len != 20 ||
             mpavs_rlp_next(&ei, &keys) || mpavs_rlp_iter_init(&ki, &keys))
-            return 0;
+            break;
         mpavs_address a;
         memcpy(a.bytes, addr.p, 20);
         if ((r = touch_exec(w, &a))) break;
         while (!r && mpavs_rlp_next(&ki, &k) == MPAVS_RLP_OK)
             if (!k.is_list && k.len == 32) r = mpavs_witness_touch_slot(w, &a, k.p);
     }
+    free(canon);
     return r;
 }
 

@@ -83,6 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     s.active[MPAVS_EVM_PRAGUE] = prague;
     mpavs_blockexec_chain chain;
     mpavs_blockexec_chain_init(&chain, 1, &s);
+    if (data[0] & 2) chain.flags = MPAVS_BLOCKEXEC_ANVIL_BLOB_TX_ROOT | MPAVS_BLOCKEXEC_KEEP_TOUCHED_EMPTY; /* anvil's rules */
     mpavs_blockexec_state st;
     memset(&st, 0, sizeof st);
     mpavs_evm_memstate_source(&st.source, ms);

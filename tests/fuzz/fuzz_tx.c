@@ -4,7 +4,7 @@
  * hashes to keccak256 of them; sender recovery, the static validity rules,
  * blob hashes and authorizations (with their authorities) never crash and
  * agree with the counts the parser reported; authorizations re-encode to
- * the tuples of the list.
+ * the tuples of the list. mpavs_tx_blob_network_body finds, when it accepts, a list inside the input.
  */
 #include "mpavs/keccak.h"
 #include "mpavs/tx.h"
@@ -24,6 +24,10 @@ static mpavs_ecdsa_ctx *ctx;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!ctx && !(ctx = mpavs_ecdsa_ctx_create())) abort();
+    const uint8_t *body;
+    size_t bl;
+    if (mpavs_tx_blob_network_body(&body, &bl, data, size) && (body < data + 1 || bl == 0 || body + bl > data + size || body[0] < 0xc0))
+        abort(); /* the body is a list inside the input */
     mpavs_tx tx;
     if (mpavs_tx_parse(&tx, data, size) != MPAVS_TX_OK) return 0;
     size_t cap = mpavs_tx_encoded_size_max(&tx), len;

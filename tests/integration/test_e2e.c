@@ -13,10 +13,17 @@
  *   wrong_state      operator 4's prover reads another chain with the same chain id (a wrong node):
  *                    it verifies that chain's blocks and signs their state, another digest; it is
  *                    reported and is a non-signer of the confirmed states
+ *   forging_node     operator 4's prover reads the proven chain through a forging node (a JSON-RPC
+ *                    proxy): block T's stateRoot forged with a consistent header hash, then a raw
+ *                    transaction altered. Each time the prover refuses the block (15001, counted
+ *                    once in mpavs_prover_refusals_total), operator 4 signs nothing and is a
+ *                    non-signer of task T's confirmation, and every confirmation carries anvil's
+ *                    true (blockHash, stateRoot); no StateConfirmed event carries the forged ones
  *   crash_restart    threshold 100 %: three signatures admitted, the aggregator SIGKILLed, restarted
  *                    on the same database, the fourth operator signs: the task confirms exactly
  *                    once with all four signers (the first three came from the database)
  */
+#include "forgery.h"
 #include "harness.h"
 #include "world.h"
 
@@ -100,7 +107,7 @@ static const char *id_hex(size_t i) {
     return o;
 }
 
-static bool in_set(char (*set)[67], size_t n, const char *id) {
+static bool in_set(const char (*set)[67], size_t n, const char *id) {
     for (size_t i = 0; i < n; i++)
         if (!strcmp(set[i], id)) return true;
     return false;
@@ -346,6 +353,172 @@ static size_t log_size(void) {
     return len;
 }
 
+/* The L2's true (blockHash ‖ stateRoot) of block n, from anvil. */
+static bool l2_state(uint8_t st[64], uint64_t n) {
+    mpavs_rpc_block b;
+    bool found = false;
+    char tag[24];
+    mpavs_error e = {0};
+    mpavs_rpc_tag_number(tag, n);
+    bool ok = mpavs_rpc_get_block_by_number(W.l2rpc, &b, &found, &e, tag) == 0 && found;
+    mpavs_error_clear(&e);
+    if (ok) {
+        memcpy(st, b.hash, 32);
+        memcpy(st + 32, b.state_root, 32);
+        mpavs_rpc_block_clear(&b);
+    }
+    return ok;
+}
+
+/* The confirmed state of task n (mpavs_confirmations by metadata), 64 bytes. */
+static bool confirmed_state(uint8_t st[64], uint64_t task) {
+    uint8_t meta[32];
+    char params[160], mh[67];
+    mpavs_avs_chain_task_metadata(meta, 31338, task);
+    if (mpavs_hex_encode(mh, sizeof mh, meta, 32, true)) return false;
+    snprintf(params, sizeof params, "[{\"metadata\":\"%s\"}]", mh);
+    json_t *a = call_json(W.agg_url, "mpavs_confirmations", params);
+    const char *hx = json_string_value(json_object_get(json_array_get(a, 0), "state"));
+    bool ok = json_array_size(a) == 1 && hx && harness_unhex(st, 64, hx) == 64;
+    json_decref(a);
+    return ok;
+}
+
+static bool file_has(const char *name, const char *needle) {
+    size_t len = 0;
+    char *t = (char *)harness_read_file(world_path(&W, name), &len);
+    bool yes = t && strstr(t, needle) != NULL;
+    free(t);
+    return yes;
+}
+
+/*
+ * Operator 4's prover reads the L2 through forger f from checkpoint block ckn; the forger lies about
+ * block bad. The prover refuses block bad (reason, counted once) and signs nothing from it on; the
+ * first task at or after it is confirmed by the other three with operator 4 a non-signer, and every
+ * confirmation meanwhile carries the true (blockHash, stateRoot) of its block.
+ */
+static void behind_forger(forgery *f, uint64_t ckn, uint64_t bad, const char *reason) {
+    uint8_t ck[64];
+    REQUIRE(l2_state(ck, ckn));
+    size_t agg_from = log_size();
+    REQUIRE(world_start_prover(&W, 3, forgery_url(f), ckn, ck));
+    REQUIRE(world_start_operator(&W, 3));
+    uint64_t task = (bad + 2) / 3 * 3; /* tasks are every third block */
+    fprintf(stderr, "  checkpoint %llu, lie at block %llu, task %llu\n", (unsigned long long)ckn,
+            (unsigned long long)bad, (unsigned long long)task);
+    conf all[64], got[64];
+    size_t nall = 0;
+    const conf *at = NULL;
+    long long end = harness_now_ms() + 60000;
+    while (!at && harness_now_ms() < end) {
+        size_t n = confirmations(got, 64, seen_seq);
+        for (size_t i = 0; i < n && nall < 64; i++) {
+            all[nall] = got[i];
+            seen_seq = got[i].seq;
+            if (!at && got[i].task_id >= task) at = &all[nall];
+            nall++;
+        }
+        if (!at) harness_sleep_ms(250);
+    }
+    REQUIRE(at);
+    /* the refusal: counted once, the verified head stays below the lie */
+    char sample[96];
+    snprintf(sample, sizeof sample, "mpavs_prover_refusals_total{reason=\"%s\"}", reason);
+    end = harness_now_ms() + 20000;
+    while (harness_now_ms() < end && world_metric(W.ops[3].prover_url, sample) < 1) harness_sleep_ms(250);
+    CHECK(world_metric(W.ops[3].prover_url, sample) == 1);
+    CHECK(world_metric(W.ops[3].prover_url, "mpavs_prover_verified_head") == (double)bad - 1);
+    char ev[128];
+    snprintf(ev, sizeof ev, "event=block_refused block=%llu reason=%s", (unsigned long long)bad, reason);
+    CHECK(file_has("prover4.log", ev));
+    /* operator 4 asked and was refused (15001), and signed nothing for that task */
+    snprintf(ev, sizeof ev, "15001 block %llu refused", (unsigned long long)at->task_id);
+    end = harness_now_ms() + 15000;
+    while (harness_now_ms() < end && !file_has("operator4.log", ev)) harness_sleep_ms(250);
+    CHECK(file_has("operator4.log", ev));
+    snprintf(ev, sizeof ev, "event=task_signed type=3 task_id=%llu ", (unsigned long long)at->task_id);
+    CHECK(!file_has("operator4.log", ev));
+    fprintf(stderr, "  task %llu confirmed by %zu signers, operator 4 %s\n", (unsigned long long)at->task_id,
+            at->nsigners, in_set(at->non_signers, at->nnon, id_hex(3)) ? "a non-signer" : "A SIGNER");
+    CHECK(in_set(at->non_signers, at->nnon, id_hex(3)));
+    CHECK_EQ_INT(at->nsigners, 3);
+    /* every confirmation meanwhile: the true state of its block */
+    for (size_t i = 0; i < nall; i++) {
+        uint8_t want[64], st[64];
+        CHECK(l2_state(want, all[i].task_id) && confirmed_state(st, all[i].task_id));
+        CHECK(!memcmp(st, want, 64));
+        if (all[i].task_id >= task) CHECK(in_set(all[i].non_signers, all[i].nnon, id_hex(3)));
+    }
+    /* no signature with another state reached the aggregator */
+    CHECK(!log_has("digest_disagreement", agg_from));
+    harness_proc_stop(&W.ops[3].op, SIGTERM, 5000);
+    harness_proc_stop(&W.ops[3].prover, SIGTERM, 5000);
+}
+
+/* No StateConfirmed event on chain carries root as its stateRoot or hash as its blockHash. */
+static bool never_confirmed(const uint8_t root[32], const uint8_t hash[32]) {
+    mpavs_contracts_confirmation *cs = NULL;
+    size_t ncs = 0;
+    if (mpavs_contracts_confirmations(&W.deployer, &W.dep, &cs, &ncs, 0) != MPAVS_DEVNET_OK) return false;
+    bool never = ncs > 0;
+    for (size_t i = 0; i < ncs; i++)
+        if (cs[i].state_len != 64 || !memcmp(cs[i].state, hash, 32) || !memcmp(cs[i].state + 32, root, 32)) never = false;
+    mpavs_contracts_confirmations_free(cs, ncs);
+    return never;
+}
+
+/* Operator 4's prover behind a forging node (tests/support/forgery.h) of the proven chain itself:
+   a forged stateRoot with a consistent header hash, then an altered raw transaction. */
+TEST(forging_node) {
+    REQUIRE(up);
+    long long t0 = harness_now_ms();
+    harness_proc_stop(&W.ops[3].prover, SIGTERM, 5000); /* (its operator is stopped) */
+    /* 1. block T's stateRoot forged, its hash recomputed */
+    uint64_t ckn = l2_head(), bad = (ckn + 6) / 3 * 3;
+    forgery *f = forgery_start(W.l2.url, FORGERY_STATE_ROOT, bad, NULL);
+    REQUIRE(f);
+    behind_forger(f, ckn, bad, "state_root_mismatch");
+    forgery_stop(f);
+    uint8_t root[32], hash[32], real[64];
+    CHECK(forgery_forged(f, root, hash) && forgery_lies(f) >= 1);
+    CHECK(l2_state(real, bad) && memcmp(real + 32, root, 32) && memcmp(real, hash, 32));
+    CHECK(never_confirmed(root, hash));
+    forgery_free(f);
+    /* 2. a transaction of the proven chain altered */
+    ckn = l2_head();
+    mpavs_error e = {0};
+    char *r = world_call(W.l2.url, "eth_sendTransaction",
+                         "[{\"from\":\"0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266\",\"to\":\"0x00000000000000000000000000000000000000aa\","
+                         "\"value\":\"0x1234\"}]", &e);
+    mpavs_error_clear(&e);
+    json_t *hj = r ? json_loads(r, JSON_DECODE_ANY, NULL) : NULL;
+    free(r);
+    char tx[67];
+    snprintf(tx, sizeof tx, "%s", json_string_value(hj) ? json_string_value(hj) : "");
+    json_decref(hj);
+    REQUIRE(tx[0]);
+    uint64_t mined = 0;
+    char params[96];
+    snprintf(params, sizeof params, "[\"%s\"]", tx);
+    for (int i = 0; i < 50 && !mined; i++) {
+        json_t *rc = call_json(W.l2.url, "eth_getTransactionReceipt", params);
+        const char *bn = json_string_value(json_object_get(rc, "blockNumber"));
+        if (bn) mined = strtoull(bn, NULL, 16);
+        json_decref(rc);
+        if (!mined) harness_sleep_ms(100);
+    }
+    REQUIRE(mined > ckn);
+    f = forgery_start(W.l2.url, FORGERY_RAW_TX, 0, tx);
+    REQUIRE(f);
+    behind_forger(f, ckn, mined, "malformed_witness");
+    forgery_stop(f);
+    CHECK(forgery_lies(f) >= 1);
+    forgery_free(f);
+    REQUIRE(world_start_prover(&W, 3, NULL, 0, NULL)); /* back to the real chain */
+    fprintf(stderr, "  %.1f s\n", (double)(harness_now_ms() - t0) / 1000);
+}
+
 /* setStateConfirmer(who) by the owner (the deployer), with cast. */
 static bool set_confirmer(const char *who) {
     char cmd[1024], sm[43];
@@ -498,6 +671,7 @@ int main(void) {
     RUN(one_down);
     RUN(two_down);
     RUN(wrong_state);
+    RUN(forging_node);
     RUN(confirmer_changed);
     RUN(crash_restart);
     RUN(operators_stop_quickly);

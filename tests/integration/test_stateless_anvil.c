@@ -3,9 +3,12 @@
  * Osaka on foundry 1.7, --no-mining, blocks mined by evm_mine) under the "anvil" preset.
  *
  * Workload: transactions of types 0 (legacy), 1 (EIP-2930 with an access list), 2 (EIP-1559),
- * 4 (EIP-7702 set-code, sent with cast) and 3 (EIP-4844 with a blob, sent with cast; the test
- * says when anvil refuses it); deployments; 24 storage writes, then deletions of all of them;
- * a CREATE2 child self-destructed in its constructor; transactions into the precompiles
+ * 4 (EIP-7702 set-code, sent with cast) and 3 (EIP-4844 with a blob, sent with cast: anvil's
+ * transactionsRoot commits to it in its network form, sidecar included, see MPAVS_BLOCKEXEC_ANVIL_BLOB_TX_ROOT); deployments; 24 storage writes, then deletions of all of them;
+ * a CREATE2 child self-destructed in its constructor; accesses to accounts that do not exist
+ * (zero-value calls: the blob transaction, a transfer, an inner CALL; BALANCE, EXTCODESIZE and a
+ * CALL in a transaction that reverts: anvil keeps them all as empty accounts,
+ * MPAVS_BLOCKEXEC_KEEP_TOUCHED_EMPTY); transactions into the precompiles
  * ecrecover, sha256, modexp, bn254 add/mul/pairing and p256verify; a reverting transaction, an
  * out-of-gas transaction, and a call that runs a reverting and an out-of-gas inner call.
  * Every block from 2 on is re-executed from a trusted parent (block 1's hash, as anvil gives it;
@@ -39,9 +42,10 @@ static mpavs_stateless_config cfg;
 
 static const char *dev[3] = {"0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
                              "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc"};
-/* anvil's dev keys 1 and 3 (for the transactions cast signs) */
+/* anvil's dev keys 1, 3 and 4 (for the transactions cast signs) */
 static const char *KEY3 = "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6";
 static const char *KEY1 = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+static const char *KEY4 = "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a";
 
 /* eth_sendTransaction from dev account `from` (anvil_send). */
 static bool send_tx(int from, const char *to, const char *gas, const char *data, const char *extra) {
@@ -69,9 +73,9 @@ static bool cast_send(const char *key, const char *opts, const char *to, const c
     return rc == 0;
 }
 
-static char S[43], F[43], R[43], L[43], N[43];
+static char S[43], F[43], R[43], L[43], N[43], P[43];
 static bool blob_sent, setcode_sent;
-static uint64_t head, churn_block, blob_block;
+static uint64_t head, churn_block, blob_block, inner_call_block;
 
 static void sdata(char out[140], unsigned slot, unsigned value) { snprintf(out, 140, "0x%064x%064x", slot, value); }
 
@@ -79,8 +83,8 @@ static void workload(void) {
     anvil_mine(rpc); /* block 1: empty (its parent, genesis, has the empty state root) */
     /* S: SSTORE(cd[0], cd[32]); F: CREATE2(value, initcode 0x33ff, salt cd[0]) then CALL(cd[32], cd[64..128]);
        R: SSTORE(0, 1) then REVERT; L: an endless loop; N: SSTORE(0, NUMBER), CALL(R), CALL(L with 30000 gas) */
-    char *addrs[] = {S, F, R, L, N};
-    for (int i = 0; i < 5; i++) anvil_create_address(addrs[i], dev[0], (uint64_t)i);
+    char *addrs[] = {S, F, R, L, N, P};
+    for (int i = 0; i < 6; i++) anvil_create_address(addrs[i], dev[0], (uint64_t)i);
     deploy("6020356000355500");
     deploy("6133ff600052600035600260" "1e34f5506040604060003760006000604060006000602035" "5af15000");
     deploy("600160005560006000fd");
@@ -88,6 +92,9 @@ static void workload(void) {
     char n_rt[400];
     snprintf(n_rt, sizeof n_rt, "436000556000600060006000600073%s5af1506000600060006000600073%s617530f15000", R + 2, L + 2);
     deploy(n_rt);
+    /* P: BALANCE and EXTCODESIZE of two new accounts, a zero-value CALL to a third, then REVERT */
+    deploy("7300000000000000000000000000000000c0ffee01315073" "00000000000000000000000000000000c0ffee023b50"
+           "60006000600060006000" "7300000000000000000000000000000000c0ffee03" "5af15060006000fd");
     MUST(send_tx(1, "0x00000000000000000000000000000000000a11ce", "0x5208", NULL, ",\"type\":\"0x0\",\"gasPrice\":\"0x77359400\""));
     MUST(send_tx(2, "0x00000000000000000000000000000000000b0b00", "0x8000", NULL,
                  ",\"type\":\"0x1\",\"gasPrice\":\"0x77359400\",\"accessList\":[{\"address\":\"0x00000000000000000000000000000000000b0b00\","
@@ -139,6 +146,11 @@ static void workload(void) {
     }
     snprintf(fd, sizeof fd, "0x%064x000000000000000000000000%s%064x%064x", 2u, S + 2, 30u, 0u);
     MUST(send_tx(2, F, NULL, fd, NULL));
+    /* an inner zero-value call to an account that does not exist (anvil keeps it as an empty account) */
+    snprintf(fd, sizeof fd, "0x%064x000000000000000000000000%s%064x%064x", 3u, "00000000000000000000000000000000c0ffee00", 0u, 0u);
+    MUST(send_tx(2, F, NULL, fd, NULL));
+    MUST(send_tx(1, P, "0x80000", NULL, NULL)); /* reverts: the accounts it accessed stay on anvil */
+    inner_call_block = churn_block + 2;
     /* EIP-7702: dev 3 delegates to S (signing the authorization itself) and writes a slot of its own */
     char auth[80];
     snprintf(auth, sizeof auth, "--gas-limit 200000 --auth %s", S);
@@ -150,7 +162,7 @@ static void workload(void) {
         MUST(send_tx(0, "0x90f79bf6eb2c4f870365e785982e1f101e93b906", NULL, d, NULL)); /* dev 3, now running S */
     }
     anvil_mine(rpc);
-    head = anvil_mine(rpc); /* empty */
+    anvil_mine(rpc); /* empty */
     /* EIP-4844: one blob from dev 1 */
     char path[64];
     snprintf(path, sizeof path, "/tmp/stateless_blob.%d", (int)getpid());
@@ -160,10 +172,12 @@ static void workload(void) {
     fclose(f);
     char opts[128];
     snprintf(opts, sizeof opts, "--gas-limit 100000 --blob --path %s", path);
-    blob_sent = cast_send(KEY1, opts, "0x00000000000000000000000000000000000b0b00", NULL);
+    blob_sent = cast_send(KEY1, opts, "0x000000000000000000000000000000000000b10b", NULL); /* to a new account, no value */
     if (!blob_sent) fprintf(stderr, "  note: anvil refused the EIP-4844 transaction\n");
+    MUST(cast_send(KEY4, "--gas-limit 30000", "0x00000000000000000000000000000000000f4e55", NULL)); /* zero value, new account */
     remove(path);
     blob_block = anvil_mine(rpc);
+    head = anvil_mine(rpc); /* empty */
 }
 
 static bool block_json_field(uint8_t out[32], uint64_t n, const char *field) {
@@ -253,20 +267,37 @@ TEST(every_block_verified) {
             types[2], types[3], types[4]);
     CHECK(types[0] && types[1] && types[2]);
     CHECK(!setcode_sent || types[4] == 1);
-    /* the blob block: anvil's transactionsRoot does not commit to the canonical encoding of its blob
-       transaction (eth_getRawTransactionByHash gives the network form with the sidecar; without it the
-       hash matches but the root does not), so acquisition refuses it */
+    /* the blob block: anvil's transactionsRoot commits to its blob transaction in the network form
+       (with blobs, commitments and cell proofs), which the anvil preset accepts */
     size_t bt[5] = {0};
     count_types(bt, blob_block);
-    mpavs_witness *w = mpavs_witness_create(NULL);
-    int r = mpavs_witness_acquire(w, rpc, blob_block);
-    int v = -1;
-    mpavs_stateless_outcome o;
-    if (!r) v = mpavs_stateless_verify(&o, &cfg, ecdsa, &headers[head], hashes[head], w);
-    fprintf(stderr, "  blob block %llu (%zu blob transaction): %s: %s\n", (unsigned long long)blob_block, bt[3],
-            r ? mpavs_witness_strerror(r) : mpavs_stateless_strerror(v), r ? mpavs_witness_message(w) : o.message);
-    CHECK(!blob_sent || bt[3] == 1);
-    mpavs_witness_destroy(w);
+    CHECK_EQ_INT(bt[3], 1);
+    CHECK_EQ_INT(types[3], 1);
+    /* without the anvil flag, that block is refused for holding the network form */
+    mpavs_stateless_config eth = cfg;
+    eth.chain.flags &= ~MPAVS_BLOCKEXEC_ANVIL_BLOB_TX_ROOT;
+    mpavs_witness *bw = mpavs_witness_create(NULL);
+    REQUIRE(mpavs_witness_acquire(bw, rpc, blob_block) == 0);
+    mpavs_stateless_outcome bo;
+    int bv = mpavs_stateless_verify(&bo, &eth, ecdsa, &headers[blob_block - 1], hashes[blob_block - 1], bw);
+    fprintf(stderr, "  blob block %llu without MPAVS_BLOCKEXEC_ANVIL_BLOB_TX_ROOT: %s: %s\n", (unsigned long long)blob_block,
+            mpavs_stateless_strerror(bv), bo.message);
+    CHECK(bv != MPAVS_STATELESS_OK && strstr(bo.message, "network form") != NULL);
+    mpavs_witness_destroy(bw);
+    /* without anvil's account rule, the blocks with zero-value calls to new accounts give other roots */
+    eth = cfg;
+    eth.chain.flags &= ~MPAVS_BLOCKEXEC_KEEP_TOUCHED_EMPTY;
+    const uint64_t zero_value[2] = {inner_call_block, blob_block};
+    for (int k = 0; k < 2; k++) {
+        uint64_t n = zero_value[k];
+        bw = mpavs_witness_create(NULL);
+        REQUIRE(mpavs_witness_acquire(bw, rpc, n) == 0);
+        bv = mpavs_stateless_verify(&bo, &eth, ecdsa, &headers[n - 1], hashes[n - 1], bw);
+        fprintf(stderr, "  block %llu without MPAVS_BLOCKEXEC_KEEP_TOUCHED_EMPTY: %s\n", (unsigned long long)n,
+                mpavs_stateless_strerror(bv));
+        CHECK_EQ_INT(bv, MPAVS_STATELESS_STATE_ROOT_MISMATCH);
+        mpavs_witness_destroy(bw);
+    }
     fprintf(stderr, "  %llu blocks, %zu transactions verified (set-code tx %s); %.1f ms execution, %.0f ms witness per block\n",
             (unsigned long long)head - 1, txs, setcode_sent ? "included" : "refused by anvil",
             ms / (double)(head - 1), fetch / (double)(head - 1));

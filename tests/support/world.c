@@ -49,6 +49,32 @@ char *world_call(const char *url, const char *method, const char *params, mpavs_
     return res;
 }
 
+double world_metric(const char *url, const char *sample) {
+    CURL *h = curl_easy_init();
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = h ? open_memstream(&text, &len) : NULL;
+    if (!f) {
+        if (h) curl_easy_cleanup(h);
+        return -1;
+    }
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, f);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 5000L);
+    CURLcode r = curl_easy_perform(h);
+    curl_easy_cleanup(h);
+    fclose(f);
+    double v = -1;
+    size_t n = strlen(sample);
+    for (const char *p = r == CURLE_OK ? text : NULL; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+        if (!strncmp(p, sample, n) && p[n] == ' ') {
+            v = strtod(p + n + 1, NULL);
+            break;
+        }
+    free(text);
+    return v;
+}
+
 static bool open_ctx(mpavs_contracts_ctx *c, mpavs_rpc *rpc, const uint8_t key[32]) {
     if (mpavs_contracts_init(c, rpc, NULL)) return false;
     mpavs_error e = {0};

@@ -86,6 +86,8 @@ bool world_attest(world *w, size_t i);
 /** Start operator i (its prover must run). Waits until its node API listens. */
 bool world_start_operator(world *w, size_t i);
 
+/** The value of one sample ("name{labels}") of the Prometheus text a GET on url answers, or -1. */
+double world_metric(const char *url, const char *sample);
 /** A JSON-RPC call on url; returns the result text (malloc'd) or NULL with err filled. */
 char *world_call(const char *url, const char *method, const char *params, mpavs_error *err);
 /** The path of a file in the world's directory (static buffer). */

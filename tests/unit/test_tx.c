@@ -1,6 +1,7 @@
 /* Transactions: the EIP-155 example and type-2 transactions made by `cast mktx` (cast 1.7.1). */
 #include "harness.h"
 #include "mpavs/keccak.h"
+#include "mpavs/rlp.h"
 #include "mpavs/tx.h"
 
 #include <stdlib.h>
@@ -288,6 +289,63 @@ TEST(hostile) {
     CHECK_EQ_INT(mpavs_tx_sender(ctx, &a, &p), MPAVS_TX_ERR_SIGNATURE);
 }
 
+/* The network form of a blob transaction: 0x03 ‖ rlp([body, (1,) blobs, commitments, proofs]). */
+static size_t wrap(uint8_t *o, size_t cap, int type, bool body_list, size_t extra) {
+    mpavs_rlp_writer w;
+    size_t m, mb, ml;
+    o[0] = (uint8_t)type;
+    mpavs_rlp_writer_init(&w, o + 1, cap - 1);
+    mpavs_rlp_list_begin(&w, &m);
+    if (body_list) {
+        mpavs_rlp_list_begin(&w, &mb);
+        mpavs_rlp_put_u64(&w, 31337);
+        mpavs_rlp_put_u64(&w, 7);
+        mpavs_rlp_list_end(&w, mb);
+    } else {
+        mpavs_rlp_put_u64(&w, 31337);
+    }
+    for (size_t i = 0; i < extra; i++) {
+        if (i == 0 && extra == 4) {
+            mpavs_rlp_put_u64(&w, 1); /* wrapper version (EIP-7594) */
+            continue;
+        }
+        mpavs_rlp_list_begin(&w, &ml);
+        uint8_t blob[64] = {(uint8_t)i};
+        mpavs_rlp_put_bytes(&w, blob, sizeof blob);
+        mpavs_rlp_list_end(&w, ml);
+    }
+    mpavs_rlp_list_end(&w, m);
+    size_t len = 0;
+    if (mpavs_rlp_writer_finish(&w, &len)) return 0;
+    return len + 1;
+}
+
+TEST(blob_network_form) {
+    uint8_t b[1024];
+    const uint8_t *body = NULL;
+    size_t bl = 0, n;
+    static const uint8_t want[] = {0xc4, 0x82, 0x7a, 0x69, 0x07}; /* rlp([31337, 7]) */
+    for (size_t extra = 3; extra <= 4; extra++) { /* EIP-4844 and EIP-7594 wrappers */
+        n = wrap(b, sizeof b, 3, true, extra);
+        CHECK(mpavs_tx_blob_network_body(&body, &bl, b, n));
+        CHECK(bl == sizeof want && !memcmp(body, want, bl));
+        CHECK(!mpavs_tx_blob_network_body(&body, &bl, b, n - 1)); /* truncated */
+        uint8_t more[1025];
+        memcpy(more, b, n);
+        more[n] = 0x80;
+        CHECK(!mpavs_tx_blob_network_body(&body, &bl, more, n + 1)); /* trailing bytes */
+    }
+    n = wrap(b, sizeof b, 3, false, 3); /* the canonical form: its first item is the chain id */
+    CHECK(!mpavs_tx_blob_network_body(&body, &bl, b, n));
+    n = wrap(b, sizeof b, 3, true, 2); /* 3 items */
+    CHECK(!mpavs_tx_blob_network_body(&body, &bl, b, n));
+    n = wrap(b, sizeof b, 3, true, 5); /* 6 items */
+    CHECK(!mpavs_tx_blob_network_body(&body, &bl, b, n));
+    n = wrap(b, sizeof b, 2, true, 3); /* not type 3 */
+    CHECK(!mpavs_tx_blob_network_body(&body, &bl, b, n));
+    CHECK(!mpavs_tx_blob_network_body(&body, &bl, b, 1));
+}
+
 int main(void) {
     ctx = mpavs_ecdsa_ctx_create();
     if (!ctx) return 1;
@@ -298,6 +356,7 @@ int main(void) {
     RUN(type2_access_list);
     RUN(pre_eip155_and_random);
     RUN(hostile);
+    RUN(blob_network_form);
     mpavs_ecdsa_ctx_destroy(ctx);
     return harness_summary();
 }
