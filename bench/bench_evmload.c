@@ -10,7 +10,9 @@
  * Both engines execute the same bytecode, pre-state and EIP-1559 transactions (Cancun rules, sender
  * given: no signature recovery on either side); the gas totals and the state roots after the
  * workload are compared and a mismatch is flagged. Timed: the loop of transactions only (not the
- * pre-state, the commit or the root). Prints medians (mpavs 5 runs, ethereumjs 3 after a warm-up) and
+ * pre-state, the commit or the root); Mgas/s are per CPU second (the machine may be shared: mpavs
+ * the thread's CPU time, ethereumjs the process's, which includes node's GC and JIT threads), the
+ * wall time is printed too. Prints medians (mpavs 5 runs, ethereumjs 3 after a warm-up) and
  * the ratio mpavs/ethereumjs, and the issue #12 target of 300 Mgas/s on compute. Never fails.
  *
  * @ethereumjs/vm is looked up in $MPAVS_ETHEREUMJS, else .tools/ethereumjs (scripts/setup installs
@@ -69,7 +71,7 @@ typedef struct {
     uint64_t gas;
     size_t ok, failed, invalid;
     uint8_t root[32];
-    double ms[RUNS]; /* the first EJS_RUNS for ethereumjs */
+    double ms[RUNS], cpu_ms[RUNS]; /* wall and CPU time per run; the first EJS_RUNS for ethereumjs */
 } wl_result;
 
 static void *grow(void *p, size_t *cap, size_t n, size_t size, bool *bad) {
@@ -324,14 +326,14 @@ static void set_block(mpavs_evm_block *blk) {
     mpavs_evm_blob_base_fee(&blk->blob_base_fee, MPAVS_EVM_CANCUN, 0);
 }
 
-static double now_ms(void) {
+static double now_ms(clockid_t clock) {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(clock, &ts);
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 /* One run on a fresh in-memory pre-state. Returns false when the engine failed (not a tx outcome). */
-static bool mpavs_once(wl_result *res, double *ms, const workload *w) {
+static bool mpavs_once(wl_result *res, double *ms, double *cpu_ms, const workload *w) {
     bool ok = false;
     mpavs_evm_memstate *m = mpavs_evm_memstate_create();
     mpavs_evm_state *st = NULL;
@@ -349,7 +351,7 @@ static bool mpavs_once(wl_result *res, double *ms, const workload *w) {
     mpavs_evm_block blk;
     set_block(&blk);
     res->gas = 0, res->ok = res->failed = res->invalid = 0;
-    double t0 = now_ms();
+    double t0 = now_ms(CLOCK_MONOTONIC), c0 = now_ms(CLOCK_THREAD_CPUTIME_ID);
     for (size_t i = 0; i < w->n_tx; i++) {
         const wl_tx *t = &w->txs[i];
         mpavs_evm_tx tx;
@@ -373,7 +375,8 @@ static bool mpavs_once(wl_result *res, double *ms, const workload *w) {
         }
         mpavs_evm_tx_result_clear(&r);
     }
-    *ms = now_ms() - t0;
+    *cpu_ms = now_ms(CLOCK_THREAD_CPUTIME_ID) - c0;
+    *ms = now_ms(CLOCK_MONOTONIC) - t0;
     mpavs_evm_sink sink;
     mpavs_evm_memstate_sink(&sink, m);
     ok = mpavs_evm_state_commit(st, &sink) == MPAVS_EVM_OK && mpavs_evm_memstate_root(res->root, m) == MPAVS_EVM_OK;
@@ -463,9 +466,9 @@ static bool ethereumjs_run(wl_result *res, char version[32], const workload *w, 
     pclose(p);
     last[strcspn(last, "\n")] = 0;
     unsigned long long gas;
-    char rooth[80], ms[256];
-    if (sscanf(last, "ethereumjs version=%31s gas=%llu ok=%zu failed=%zu invalid=%zu root=%79s ms=%255s", version, &gas,
-               &res->ok, &res->failed, &res->invalid, rooth, ms) != 7 ||
+    char rooth[80], ms[256], cpu[256];
+    if (sscanf(last, "ethereumjs version=%31s gas=%llu ok=%zu failed=%zu invalid=%zu root=%79s ms=%255s cpu=%255s", version,
+               &gas, &res->ok, &res->failed, &res->invalid, rooth, ms, cpu) != 8 ||
         strlen(rooth) != 66) {
         printf("  %s\n", last[0] ? last : "ethereumjs: no output (is node installed?)");
         goto out;
@@ -476,10 +479,12 @@ static bool ethereumjs_run(wl_result *res, char version[32], const workload *w, 
         if (sscanf(rooth + 2 + 2 * i, "%2x", &b) != 1) goto out;
         res->root[i] = (uint8_t)b;
     }
-    char *s = ms;
+    char *s = ms, *c = cpu;
     for (int i = 0; i < EJS_RUNS; i++) {
         res->ms[i] = strtod(s, &s);
+        res->cpu_ms[i] = strtod(c, &c);
         if (*s == ',') s++;
+        if (*c == ',') c++;
     }
     ok = true;
 out:
@@ -507,15 +512,16 @@ static void bench_workload(workload *w, const char *root, const char *ejs_dir) {
     wl_result m;
     memset(&m, 0, sizeof m);
     for (int i = 0; i < RUNS; i++)
-        if (!mpavs_once(&m, &m.ms[i], w)) {
+        if (!mpavs_once(&m, &m.ms[i], &m.cpu_ms[i], w)) {
             printf("%-15s mpavs engine failure\n", w->name);
             return;
         }
-    double mms = median_ms(m.ms, RUNS), mmgas = (double)m.gas / mms / 1e3;
-    printf("%-15s %5zu txs (%zu ok, %zu failed, %zu invalid), %llu gas: mpavs %.1f Mgas/s, %.2f ms (median of %d; "
-           "min %.2f, max %.2f ms)\n",
-           w->name, w->n_tx, m.ok, m.failed, m.invalid, (unsigned long long)m.gas, mmgas, mms, RUNS, m.ms[0],
-           m.ms[RUNS - 1]);
+    double mms = median_ms(m.ms, RUNS), mcpu = median_ms(m.cpu_ms, RUNS);
+    double mmgas = mcpu > 0 ? (double)m.gas / mcpu / 1e3 : 0;
+    printf("%-15s %5zu txs (%zu ok, %zu failed, %zu invalid), %llu gas: mpavs %.1f Mgas/s, %.2f ms CPU (median of %d; "
+           "min %.2f, max %.2f); wall %.2f ms (%.1f Mgas/s)\n",
+           w->name, w->n_tx, m.ok, m.failed, m.invalid, (unsigned long long)m.gas, mmgas, mcpu, RUNS, m.cpu_ms[0],
+           m.cpu_ms[RUNS - 1], mms, mms > 0 ? (double)m.gas / mms / 1e3 : 0.0);
     if (strcmp(w->name, "compute-loop") == 0)
         printf("  target >= 300 Mgas/s on compute (issue #12): %.2fx of target\n", mmgas / 300.0);
     if (!ejs_dir) return;
@@ -523,11 +529,13 @@ static void bench_workload(workload *w, const char *root, const char *ejs_dir) {
     memset(&e, 0, sizeof e);
     char version[32] = "?";
     if (!ethereumjs_run(&e, version, w, root, ejs_dir)) return;
-    double ems = median_ms(e.ms, EJS_RUNS), emgas = ems > 0 ? (double)e.gas / ems / 1e3 : 0;
+    double ems = median_ms(e.ms, EJS_RUNS), ecpu = median_ms(e.cpu_ms, EJS_RUNS);
+    double emgas = ecpu > 0 ? (double)e.gas / ecpu / 1e3 : 0;
     bool same_gas = e.gas == m.gas && e.ok == m.ok && e.failed == m.failed && e.invalid == m.invalid;
     bool same_root = memcmp(e.root, m.root, 32) == 0;
-    printf("  ethereumjs %s: %.2f Mgas/s, %.1f ms (median of %d); gas %llu (%s), state root %s; mpavs/ethereumjs %.0fx\n",
-           version, emgas, ems, EJS_RUNS, (unsigned long long)e.gas,
+    printf("  ethereumjs %s: %.2f Mgas/s, %.1f ms CPU (median of %d; wall %.1f ms); gas %llu (%s), state root %s; "
+           "mpavs/ethereumjs %.0fx\n",
+           version, emgas, ecpu, EJS_RUNS, ems, (unsigned long long)e.gas,
            same_gas ? "same" : "MISMATCH with mpavs", same_root ? "same" : "MISMATCH", emgas > 0 ? mmgas / emgas : 0.0);
     if (!same_gas)
         printf("  MISMATCH: ethereumjs %zu ok, %zu failed, %zu invalid, %llu gas; mpavs %zu ok, %zu failed, %zu invalid, "

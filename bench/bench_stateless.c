@@ -8,7 +8,8 @@
  * deletions, 5 contract calls) and one large block (as many storage-writing transactions as
  * fit under anvil's gas limit, about 30 M gas). Prints medians; never fails: when anvil cannot
  * be started it says so. For the large block: the issue #12 target (a 30 M-gas block re-executed
- * from a prepared witness in <= 300 ms on one core) and the memory the verification adds to the
+ * from a prepared witness in <= 300 ms on one core; judged on the CPU time of the whole
+ * mpavs_stateless_verify call, sender recovery and state root included, as the machine may be shared) and the memory the verification adds to the
  * process (the RSS high-water mark, reset through /proc/self/clear_refs just before
  * mpavs_stateless_verify and after malloc_trim, minus the RSS then: the witness is already in
  * memory) next to the witness's size.
@@ -124,7 +125,7 @@ static bool reset_hwm(void) {
 }
 
 typedef struct {
-    double fetch_ms, exec_ms;
+    double fetch_ms, exec_ms, cpu_ms; /* cpu_ms: this thread's CPU time in mpavs_stateless_verify */
     long verify_kib; /* RSS added during mpavs_stateless_verify, -1 when unknown */
     size_t nodes, bytes, txs;
     uint64_t gas;
@@ -155,7 +156,11 @@ static bool measure(block_figures *f, const mpavs_stateless_config *cfg, const m
 #endif
     long rss0 = status_kib("VmRSS");
     bool hwm = rss0 >= 0 && reset_hwm();
+    struct timespec c0, c1;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
     f->result = mpavs_stateless_verify(&o, cfg, ecdsa, parent, parent_hash, w);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+    f->cpu_ms = (double)(c1.tv_sec - c0.tv_sec) * 1e3 + (double)(c1.tv_nsec - c0.tv_nsec) / 1e6;
     long peak = hwm ? status_kib("VmHWM") : -1;
     f->verify_kib = peak >= 0 ? peak - rss0 : -1;
     mpavs_witness_destroy(w);
@@ -209,11 +214,12 @@ int main(void) {
             printf("  devnet block median: witness fetch %.1f ms, execution %.2f ms, %.0f nodes, %.0f B\n",
                    median(fetch, k), median(exec, k), median(nodes, k), median(bytes, k));
         if (k == NDEV && measure(&f, &cfg, ecdsa, 3 + NDEV, &parent, ph)) {
-            printf("  large block: %zu txs, %llu gas: witness fetch %.0f ms (%zu nodes, %zu B), execution %.1f ms (%.0f Mgas/s)\n",
+            printf("  large block: %zu txs, %llu gas: witness fetch %.0f ms (%zu nodes, %zu B), execution %.1f ms (%.0f Mgas/s), "
+                   "verification %.1f ms CPU\n",
                    f.txs, (unsigned long long)f.gas, f.fetch_ms, f.nodes, f.bytes, f.exec_ms,
-                   f.exec_ms > 0 ? (double)f.gas / f.exec_ms / 1e3 : 0.0);
-            double ms30 = f.gas ? f.exec_ms * 30e6 / (double)f.gas : 0;
-            printf("  target <= 300 ms for a 30 M-gas block from a prepared witness, one core (issue #12): %.1f ms per 30 M gas, "
+                   f.exec_ms > 0 ? (double)f.gas / f.exec_ms / 1e3 : 0.0, f.cpu_ms);
+            double ms30 = f.gas ? f.cpu_ms * 30e6 / (double)f.gas : 0;
+            printf("  target <= 300 ms for a 30 M-gas block from a prepared witness, one core (issue #12): %.1f ms CPU per 30 M gas, "
                    "%.0f%% of the budget (%s)\n",
                    ms30, ms30 / 3.0, ms30 <= 300 ? "met" : "NOT met");
             if (f.verify_kib >= 0)

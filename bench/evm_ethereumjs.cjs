@@ -2,13 +2,14 @@
 // @ethereumjs/vm (runTx, Cancun rules) and prints one result line for the C bench to read:
 //
 //   ethereumjs gas=<total gasUsed> ok=<successful txs> failed=<reverted/halted> invalid=<rejected>
-//              root=<state root after the workload> ms=<t1>,<t2>,<t3>
+//              root=<state root after the workload> ms=<wall t1>,<t2>,<t3> cpu=<CPU c1>,<c2>,<c3>
 //
 // Usage: node bench/evm_ethereumjs.cjs <ethereumjs dir (holds node_modules/@ethereumjs)> <workload.json> <runs>
 // One untimed warm-up run (the JIT), then <runs> timed runs, each on a fresh state built from the
 // workload's pre-state. Only the loop of runTx calls is timed, inside one state checkpoint (as
 // runBlock does); building the pre-state, the final commit and the state root are not timed, as in
-// the mpavs bench. Senders are given (tx.getSenderAddress is overridden, no signature), as mpavs's
+// the mpavs bench; CPU time is the process's (process.cpuUsage: user + system, all of node's threads).
+// Senders are given (tx.getSenderAddress is overridden, no signature), as mpavs's
 // mpavs_evm_tx carries its sender: neither side times ECDSA recovery.
 // Exit status 2 with "ethereumjs: not installed" when the packages are absent.
 'use strict';
@@ -89,6 +90,7 @@ async function once() {
   const vm = await freshVM();
   let gas = 0n, ok = 0, failed = 0, invalid = 0;
   await vm.stateManager.checkpoint();
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (const tx of txs) {
     try {
@@ -101,22 +103,25 @@ async function once() {
     }
   }
   const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  const cpu = (c.user + c.system) / 1000;
   await vm.stateManager.commit();
   const root = bytesToHex(await vm.stateManager.getStateRoot());
-  return { gas, ok, failed, invalid, root, ms };
+  return { gas, ok, failed, invalid, root, ms, cpu };
 }
 
 (async () => {
   await once();
-  const times = [];
+  const times = [], cpus = [];
   let last;
   for (let i = 0; i < runs; i++) {
     last = await once();
     times.push(last.ms.toFixed(3));
+    cpus.push(last.cpu.toFixed(3));
   }
   console.log(
     `ethereumjs version=${ejs.version} gas=${last.gas} ok=${last.ok} failed=${last.failed} invalid=${last.invalid} ` +
-      `root=${last.root} ms=${times.join(',')}`,
+      `root=${last.root} ms=${times.join(',')} cpu=${cpus.join(',')}`,
   );
 })().catch((e) => {
   console.log('ethereumjs: error: ' + String(e && e.stack ? e.stack : e).split('\n').slice(0, 3).join(' | '));
