@@ -551,8 +551,8 @@ static void print_references(void) {
            "          ethereumjs, Solidity contracts): erc20.transfer 8.6 ms vs 3.656 s (ethereumjs/evmone 425x),\n"
            "          snailtracer 43 ms vs 135.1 s (3141x), whole suite 66 ms vs 146.3 s (2217x)\n"
            "  revm:   same evm-bench table: erc20.transfer 11.6 ms (ethereumjs/revm 315x), suite 84.8 ms (1.285x evmone)\n"
-           "  revm:   Reth ~1.2 Ggas/s of pure sequential execution (state preloaded, senders recovered, no state root;\n"
-           "          mainnet blocks, 16-core PC): Po, Qi Zhou, \"Achieving 10GigaGas/s EVM Execution with BAL and\n"
+           "  revm:   Reth ~1.2 Ggas/s in a pure-execution setting (state preloaded, senders recovered, no state root;\n"
+           "          16-core PC): Po, Qi Zhou, \"Achieving 10GigaGas/s EVM Execution with BAL and\n"
            "          Parallel Execution\", ethresear.ch/t/23632, which also cites Base's benchmarks: ~600 Mgas/s for\n"
            "          modern clients on commodity hardware\n"
            "  (compare the ratios mpavs/ethereumjs above with ethereumjs/evmone and ethereumjs/revm here)\n");
