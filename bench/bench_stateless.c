@@ -7,7 +7,12 @@
  * Blocks: 5 devnet-like blocks (20 value transfers to new accounts, 20 storage writes, 10 slot
  * deletions, 5 contract calls) and one large block (as many storage-writing transactions as
  * fit under anvil's gas limit, about 30 M gas). Prints medians; never fails: when anvil cannot
- * be started it says so.
+ * be started it says so. For the large block: the issue #12 target (a 30 M-gas block re-executed
+ * from a prepared witness in <= 300 ms on one core; judged on the CPU time of the whole
+ * mpavs_stateless_verify call, sender recovery and state root included, as the machine may be shared) and the memory the verification adds to the
+ * process (the RSS high-water mark, reset through /proc/self/clear_refs just before
+ * mpavs_stateless_verify and after malloc_trim, minus the RSS then: the witness is already in
+ * memory) next to the witness's size.
  *
  * The test support sources are compiled into this translation unit (the bench link rule links
  * only libmpavs.a).
@@ -21,6 +26,9 @@
 #include "mpavs/stateless.h"
 
 #include <curl/curl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,8 +101,32 @@ static bool large_block(void) {
     return ok && rpc_ok("evm_mine", "[]");
 }
 
+/* A "Name:   123 kB" field of /proc/self/status in KiB, or -1. */
+static long status_kib(const char *name) {
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long v = -1;
+    size_t n = strlen(name);
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, name, n) == 0 && line[n] == ':') {
+            v = strtol(line + n + 1, NULL, 10);
+            break;
+        }
+    if (f) fclose(f);
+    return v;
+}
+
+/* Resets VmHWM to the current RSS (Linux >= 4.0). Returns false when not possible. */
+static bool reset_hwm(void) {
+    FILE *f = fopen("/proc/self/clear_refs", "w");
+    if (!f) return false;
+    bool ok = fputs("5", f) >= 0;
+    return fclose(f) == 0 && ok;
+}
+
 typedef struct {
-    double fetch_ms, exec_ms;
+    double fetch_ms, exec_ms, cpu_ms; /* cpu_ms: this thread's CPU time in mpavs_stateless_verify */
+    long verify_kib; /* RSS added during mpavs_stateless_verify, -1 when unknown */
     size_t nodes, bytes, txs;
     uint64_t gas;
     int result;
@@ -103,7 +135,10 @@ typedef struct {
 static bool measure(block_figures *f, const mpavs_stateless_config *cfg, const mpavs_ecdsa_ctx *ecdsa, uint64_t n,
                     mpavs_block_header *parent, uint8_t parent_hash[32]) {
     long long t0 = harness_now_ms();
-    mpavs_witness *w = mpavs_witness_create(NULL);
+    mpavs_witness_limits lim;
+    mpavs_witness_limits_default(&lim);
+    lim.max_rpc_ms = 1200000; /* anvil traces a 690-transaction block slowly on a loaded machine; the time is printed */
+    mpavs_witness *w = mpavs_witness_create(&lim);
     int r = mpavs_witness_acquire(w, rpc, n);
     f->fetch_ms = (double)(harness_now_ms() - t0);
     if (r) {
@@ -119,7 +154,18 @@ static bool measure(block_figures *f, const mpavs_stateless_config *cfg, const m
     mpavs_witness_get_stats(w, &st);
     f->nodes = st.nodes, f->bytes = st.bytes;
     mpavs_stateless_outcome o;
+#ifdef __GLIBC__
+    malloc_trim(0); /* hand free heap pages back, so that reused chunks count again */
+#endif
+    long rss0 = status_kib("VmRSS");
+    bool hwm = rss0 >= 0 && reset_hwm();
+    struct timespec c0, c1;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
     f->result = mpavs_stateless_verify(&o, cfg, ecdsa, parent, parent_hash, w);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+    f->cpu_ms = (double)(c1.tv_sec - c0.tv_sec) * 1e3 + (double)(c1.tv_nsec - c0.tv_nsec) / 1e6;
+    long peak = hwm ? status_kib("VmHWM") : -1;
+    f->verify_kib = peak >= 0 ? peak - rss0 : -1;
     mpavs_witness_destroy(w);
     f->exec_ms = o.exec_ms, f->txs = o.stats.tx_count, f->gas = o.stats.gas_used;
     if (f->result) {
@@ -170,10 +216,21 @@ int main(void) {
         if (k)
             printf("  devnet block median: witness fetch %.1f ms, execution %.2f ms, %.0f nodes, %.0f B\n",
                    median(fetch, k), median(exec, k), median(nodes, k), median(bytes, k));
-        if (k == NDEV && measure(&f, &cfg, ecdsa, 3 + NDEV, &parent, ph))
-            printf("  large block: %zu txs, %llu gas: witness fetch %.0f ms (%zu nodes, %zu B), execution %.1f ms (%.0f Mgas/s)\n",
+        if (k == NDEV && measure(&f, &cfg, ecdsa, 3 + NDEV, &parent, ph)) {
+            printf("  large block: %zu txs, %llu gas: witness fetch %.0f ms (%zu nodes, %zu B), execution %.1f ms (%.0f Mgas/s), "
+                   "verification %.1f ms CPU\n",
                    f.txs, (unsigned long long)f.gas, f.fetch_ms, f.nodes, f.bytes, f.exec_ms,
-                   f.exec_ms > 0 ? (double)f.gas / f.exec_ms / 1e3 : 0.0);
+                   f.exec_ms > 0 ? (double)f.gas / f.exec_ms / 1e3 : 0.0, f.cpu_ms);
+            double ms30 = f.gas ? f.cpu_ms * 30e6 / (double)f.gas : 0;
+            printf("  target <= 300 ms for a 30 M-gas block from a prepared witness, one core (issue #12): %.1f ms CPU per 30 M gas, "
+                   "%.0f%% of the budget (%s)\n",
+                   ms30, ms30 / 3.0, ms30 <= 300 ? "met" : "NOT met");
+            if (f.verify_kib >= 0)
+                printf("  memory: verification added %ld KiB to the RSS high-water mark (%.1fx the witness's %zu KiB)\n",
+                       f.verify_kib, f.bytes ? (double)f.verify_kib * 1024 / (double)f.bytes : 0.0, f.bytes / 1024);
+            else
+                printf("  memory: /proc/self/clear_refs not available; see peak RSS\n");
+        }
     }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
