@@ -178,6 +178,11 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_liveness_valid(mpavs_contracts_c
 
 /** The liveness authorization version livenessAuthorizationVersion() reports; 0 = V2 only (reference). */
 #define MPAVS_CONTRACTS_LIVENESS_AUTH_V1 1
+/**
+ * Version 2: the verifier also has submitLivenessProofV4 (per-TEE-quorum policies, the quorum number
+ * bound in the authorization digest; contracts/README.md "TEE quorum policies"). V3 still works there.
+ */
+#define MPAVS_CONTRACTS_LIVENESS_AUTH_V2 2
 
 /**
  * The authorization digest above for chain_id, the verifier (proxy) address, the prover (enclave)
@@ -190,7 +195,8 @@ MPAVS_API void mpavs_contracts_liveness_auth_digest(uint8_t out[32], uint64_t ch
 /**
  * Which submission d->tee_liveness_verifier has: eth_call livenessAuthorizationVersion(). A revert
  * (Automata's verifiers have no such function) or a return shorter than one word (no code) gives
- * *version = 0 (V2 only); otherwise the returned word (1: submitLivenessProofV3). Out: *version.
+ * *version = 0 (V2 only); otherwise the returned word (1: submitLivenessProofV3; 2: also
+ * submitLivenessProofV4). Out: *version.
  * Returns OK, or ERR_RPC when the node could not answer (*version unchanged: ask again later).
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_liveness_auth_version(mpavs_contracts_ctx *c,

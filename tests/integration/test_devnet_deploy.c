@@ -281,7 +281,7 @@ TEST(liveness_proofs) {
      * (the AttestationVerifier: revert) and an account without code (empty return) read as 0 */
     uint64_t v = 99;
     OKC(&dep, mpavs_contracts_liveness_auth_version(&dep, &D, &v));
-    CHECK_EQ_INT((int)v, MPAVS_CONTRACTS_LIVENESS_AUTH_V1);
+    CHECK_EQ_INT((int)v, MPAVS_CONTRACTS_LIVENESS_AUTH_V2);
     mpavs_contracts_deployment ref = D;
     ref.tee_liveness_verifier = D.attestation_verifier;
     v = 99;

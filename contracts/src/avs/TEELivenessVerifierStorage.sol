@@ -23,6 +23,19 @@ abstract contract TEELivenessVerifierStorage is ITEELivenessVerifier {
     /// @notice livenessAuthorizationDigest => whether submitLivenessProofV3 accepted that authorization already.
     mapping(bytes32 => bool) public livenessAuthorizationUsed;
 
-    /// @dev Reserved slots: a variable added above shrinks this gap by as many slots (7 used + 43 = 50).
-    uint256[43] private __GAP;
+    /// @notice quorum number => its attestation policy (TEE type, accepted TCB statuses, epoch).
+    mapping(uint8 => QuorumPolicy) public quorumPolicies;
+    /// @notice quorum number => SGX MRENCLAVE => allowed.
+    mapping(uint8 => mapping(bytes32 => bool)) public quorumMrEnclaveAllowed;
+    /// @notice quorum number => SGX MRSIGNER => ISVPRODID => the signer rule.
+    mapping(uint8 => mapping(bytes32 => mapping(uint16 => SgxSignerRule))) public quorumSgxSigners;
+    /// @notice quorum number => TDX workload identity (tdIdentityHash) => allowed.
+    mapping(uint8 => mapping(bytes32 => bool)) public quorumTdIdentityAllowed;
+    /// @notice keccak256(abi.encode(x, y)) => the policy the key's last liveness proof was accepted under.
+    mapping(bytes32 => LivenessPolicyRecord) public livenessPolicyRecords;
+    /// @notice Whether submitLivenessProofV3 (no quorum) is refused and its proofs void.
+    bool public quorumPolicyRequired;
+
+    /// @dev Reserved slots: a variable added above shrinks this gap by as many slots (13 used + 37 = 50).
+    uint256[37] private __GAP;
 }
