@@ -148,6 +148,11 @@ contract PolicyTest is QuoteBuilder, TdBodies {
         r = abi.decode(ret, (IT.LivenessPolicyRecord)); // the getter's static 9-tuple is the struct's encoding
     }
 
+    /// @dev attestedProvers(key).time, what the aggregator and the operator read.
+    function _time(bytes32 key) internal view returns (uint256 t) {
+        (, t) = tlv.attestedProvers(key);
+    }
+
     function _err(bytes4 sel) internal pure returns (bytes memory) {
         return abi.encodeWithSelector(sel);
     }
@@ -249,8 +254,10 @@ contract PolicyTest is QuoteBuilder, TdBodies {
         tlv.setQuorumMrEnclave(QS, MRENCLAVE, false);
         assertTrue(!_live(k, prover) && !tlv.verifyLivenessProof(d.pubkey.x, d.pubkey.y), "revoked at once");
         assertTrue(!tlv.verifyLivenessProofV3(d.pubkey.x, d.pubkey.y, prover, QS), "revoked v3");
+        assertEq(_time(key), 0, "attestedProvers reads time 0 once revoked");
         tlv.setQuorumMrEnclave(QS, MRENCLAVE, true);
         assertTrue(_live(k, prover), "allowed again (same epoch)");
+        assertEq(_time(key), block.timestamp, "attestedProvers time back");
         // a TCB status no longer accepted voids it; a type change starts a new epoch (void even when changed back)
         tlv.setQuorumPolicy(QS, SGX, 2);
         assertTrue(!_live(k, prover), "status 0 no longer accepted");
@@ -425,6 +432,7 @@ contract PolicyTest is QuoteBuilder, TdBodies {
         tlv.invalidateLivenessProof(d.pubkey.x, d.pubkey.y, q);
         emit log_named_uint("gas invalidateLivenessProof (SGX, devnet verifier)", g - gasleft());
         assertTrue(!_live(k, prover) && !tlv.verifyLivenessProof(d.pubkey.x, d.pubkey.y), "void");
+        assertEq(_time(key), 0, "attestedProvers time 0 after invalidation");
         vm.expectRevert(_err(IT.NoBoundLivenessProof.selector));
         tlv.invalidateLivenessProof(d.pubkey.x, d.pubkey.y, q);
         // REVOKED (6) is never acceptable
@@ -455,6 +463,7 @@ contract PolicyTest is QuoteBuilder, TdBodies {
         assertTrue(!tlv.verifyLivenessProofV3(d.pubkey.x, d.pubkey.y, prover, QS), "bound to no quorum");
         tlv.setQuorumPolicyRequired(true);
         assertTrue(!_live(k, prover), "void while a quorum policy is required");
+        assertEq(_time(keccak256(abi.encode(k.pk1.X, k.pk1.Y))), 0, "attestedProvers time 0 while required");
         vm.roll(block.number + 1);
         d = _data(k);
         dig = keccak256(abi.encode(tag, block.chainid, address(tlv), prover, keccak256(abi.encode(d))));

@@ -165,7 +165,7 @@ contract TEELivenessVerifier is Initializable, Ownable, TEELivenessVerifierStora
         returns (bytes32 proverKey)
     {
         proverKey = keccak256(abi.encode(_data.pubkey.x, _data.pubkey.y));
-        attestedProvers[proverKey] = Prover(_data.pubkey, block.timestamp);
+        _attestedProvers[proverKey] = Prover(_data.pubkey, block.timestamp);
         attestedProverAddr[proverKey] = prover;
         attestedReports[reportHash] = true;
         emit LivenessProofAuthorized(proverKey, prover, digest);
@@ -198,12 +198,12 @@ contract TEELivenessVerifier is Initializable, Ownable, TEELivenessVerifierStora
     function invalidateLivenessProof(bytes32 pubkeyX, bytes32 pubkeyY, bytes calldata report) external payable {
         bytes32 key = keccak256(abi.encode(pubkeyX, pubkeyY));
         LivenessPolicyRecord memory r = livenessPolicyRecords[key];
-        if (r.kind == KIND_NONE || attestedProvers[key].time == 0) revert NoBoundLivenessProof();
+        if (r.kind == KIND_NONE || _attestedProvers[key].time == 0) revert NoBoundLivenessProof();
         if (keccak256(report) != r.reportHash) revert NotRecordedQuote();
         IAttestationVerifier.VerifiedQuote memory vq = attestationVerifier.verifyQuote{value: msg.value}(report);
         r.tcbStatus = vq.tcbStatus;
         if (_inPolicy(r)) revert LivenessProofInPolicy();
-        attestedProvers[key].time = 0;
+        _attestedProvers[key].time = 0;
         emit LivenessProofInvalidated(key, msg.sender, vq.tcbStatus);
     }
 
@@ -216,7 +216,7 @@ contract TEELivenessVerifier is Initializable, Ownable, TEELivenessVerifierStora
         bytes32 key = keccak256(abi.encode(pubkeyX, pubkeyY));
         LivenessPolicyRecord memory r = livenessPolicyRecords[key];
         return r.kind != KIND_NONE && r.quorumNumber == quorumNumber && attestedProverAddr[key] == proverKey
-            && attestedProvers[key].time + attestValiditySeconds > block.timestamp && _inPolicy(r);
+            && _attestedProvers[key].time + attestValiditySeconds > block.timestamp && _inPolicy(r);
     }
 
     /// @dev Gas for the 2-pair pairing check (113000 since EIP-1108; BLSSignatureChecker's cap), so that an
@@ -312,15 +312,22 @@ contract TEELivenessVerifier is Initializable, Ownable, TEELivenessVerifierStora
     }
 
     /// @inheritdoc ITEELivenessVerifier
+    function attestedProvers(bytes32 pubkeyHash) external view returns (Pubkey memory pubkey, uint256 time) {
+        Prover storage p = _attestedProvers[pubkeyHash];
+        pubkey = p.pubkey;
+        time = p.time != 0 && _policyHolds(pubkeyHash) ? p.time : 0;
+    }
+
+    /// @inheritdoc ITEELivenessVerifier
     function verifyLivenessProof(bytes32 pubkeyX, bytes32 pubkeyY) public view returns (bool) {
         bytes32 key = keccak256(abi.encode(pubkeyX, pubkeyY));
-        return attestedProvers[key].time + attestValiditySeconds > block.timestamp && _policyHolds(key);
+        return _attestedProvers[key].time + attestValiditySeconds > block.timestamp && _policyHolds(key);
     }
 
     /// @inheritdoc ITEELivenessVerifier
     function verifyLivenessProofV2(bytes32 pubkeyX, bytes32 pubkeyY, address proverKey) public view returns (bool) {
         bytes32 key = keccak256(abi.encode(pubkeyX, pubkeyY));
-        return attestedProvers[key].time + attestValiditySeconds > block.timestamp && attestedProverAddr[key] == proverKey
+        return _attestedProvers[key].time + attestValiditySeconds > block.timestamp && attestedProverAddr[key] == proverKey
             && _policyHolds(key);
     }
 

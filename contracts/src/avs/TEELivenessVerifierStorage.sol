@@ -9,8 +9,9 @@ import {IAttestationVerifier} from "../interfaces/IAttestationVerifier.sol";
 abstract contract TEELivenessVerifierStorage is ITEELivenessVerifier {
     /// @notice keccak256(quote) => whether that quote was accepted already.
     mapping(bytes32 => bool) public attestedReports;
-    /// @notice keccak256(abi.encode(x, y)) => the key's last accepted liveness proof.
-    mapping(bytes32 => Prover) public attestedProvers;
+    /// @dev keccak256(abi.encode(x, y)) => the key's last accepted liveness proof. Read through
+    ///      attestedProvers(key), which reports time 0 once the proof is out of its quorum's policy.
+    mapping(bytes32 => Prover) internal _attestedProvers;
     /// @notice How long a liveness proof stays valid (seconds). The 3600 here only sets the
     ///         implementation's own storage; a proxy gets its value from initialize.
     uint256 public attestValiditySeconds = 3600;

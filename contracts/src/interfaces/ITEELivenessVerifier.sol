@@ -272,6 +272,12 @@ interface ITEELivenessVerifier {
         view
         returns (bool);
 
+    /// @notice The last accepted liveness proof of the key with hash `pubkeyHash` = keccak256(abi.encode(x, y)):
+    ///         its key and the block timestamp of its submission, or time 0 when there is none, it was
+    ///         invalidated, or it is out of its quorum's policy (as verifyLivenessProof; upstream's public
+    ///         mapping getter, same selector and outputs, so clients reading the time see a revocation too).
+    function attestedProvers(bytes32 pubkeyHash) external view returns (Pubkey memory pubkey, uint256 time);
+
     /// @notice Whether key (x, y) has a liveness proof younger than attestValiditySeconds and, for a proof of
     ///         submitLivenessProofV4, still in its quorum's policy (same type and epoch, TCB status accepted,
     ///         its rule still allowing it); a proof of submitLivenessProofV3 is void while quorumPolicyRequired.
