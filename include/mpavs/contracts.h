@@ -217,6 +217,26 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_submit_liveness_authorized(
     const uint8_t *quote, size_t len, const mpavs_address *prover, const uint8_t bls_sk[32]);
 
 /**
+ * The quorum-bound authorization digest of submitLivenessProofV4 (contracts/README.md "TEE quorum
+ * policies"): keccak256(abi.encode(keccak256("MpavsLivenessAuthorizationV4(uint256 chainId,address
+ * verifier,address prover,bytes32 reportDataHash,uint8 quorumNumber)"), chain_id, verifier, prover,
+ * keccak256(abi.encode(data)), quorum)). Out: out (32 bytes).
+ */
+MPAVS_API void mpavs_contracts_liveness_auth_digest_v4(uint8_t out[32], uint64_t chain_id, const mpavs_address *verifier,
+                                                       const mpavs_address *prover,
+                                                       const mpavs_contracts_report_data *data, uint8_t quorum);
+
+/**
+ * As mpavs_contracts_submit_liveness_authorized, through submitLivenessProofV4 for TEE quorum
+ * `quorum` (verifiers with livenessAuthorizationVersion() >= MPAVS_CONTRACTS_LIVENESS_AUTH_V2): the
+ * signature is over mpavs_contracts_liveness_auth_digest_v4 and the quote must pass that quorum's
+ * policy on chain. Same returns.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_submit_liveness_quorum(
+    mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, const mpavs_contracts_report_data *data,
+    const uint8_t *quote, size_t len, const mpavs_address *prover, const uint8_t bls_sk[32], uint8_t quorum);
+
+/**
  * Submit through the form `version` names (from mpavs_contracts_liveness_auth_version):
  * >= MPAVS_CONTRACTS_LIVENESS_AUTH_V1 → mpavs_contracts_submit_liveness_authorized, 0 →
  * mpavs_contracts_submit_liveness (a reference verifier). Same returns as those.
