@@ -265,7 +265,7 @@ contract LivenessTest is QuoteBuilder {
 
     /// @dev The views clients use: the version (detection) and the message, against the independent formula.
     function test_liveness_authorizationViews() external view {
-        assertEq(tlv.livenessAuthorizationVersion(), 1, "version");
+        assertEq(tlv.livenessAuthorizationVersion(), 2, "version");
         Key memory k = _key(7);
         ITEELivenessVerifier.ReportDataV2 memory d = _dataFor(k, block.number - 1);
         bytes32 dg = _digest(block.chainid, address(tlv), address(0xAB), d);

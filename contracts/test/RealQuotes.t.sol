@@ -4,6 +4,8 @@ pragma solidity ^0.8.12;
 import {TestBase} from "./Base.sol";
 import {SgxQuoteVerifier} from "../src/avs/SgxQuoteVerifier.sol";
 import {AttestationVerifier} from "../src/avs/AttestationVerifier.sol";
+import {IAttestationVerifier} from "../src/interfaces/IAttestationVerifier.sol";
+import {MockDcap} from "./Liveness.t.sol";
 
 /// @notice Real Intel-signed SGX v3 quotes (shared/vectors/dcap: v04_automata_sgx_v3_aug2025/quote.bin and
 ///         quotes_only/oe_sgx_v3_fmspc00906ed50000.bin, a DEBUG enclave). The PCK leaf keys below were read
@@ -67,5 +69,29 @@ contract RealQuotesTest is TestBase {
         av.setAllowListEnforced(false);
         vm.expectRevert(AttestationVerifier.DEBUG_ENCLAVE_NOT_ALLOWED.selector);
         av.verifyAttestation(OE_DEBUG); // ... but a debug enclave
+    }
+
+    /// @dev verifyQuote's fields of the real v04 quote, from our on-chain verifier (v1.0 output) and from an
+    ///      Automata v1.1 output around the same body; the expected values are read from the quote bytes.
+    function test_realQuote_v04_verifyQuote_bothLayouts() external {
+        qv.addPckKey(V04_PCK_X, V04_PCK_Y, bytes6(0x00606a000000), 1);
+        AttestationVerifier av = new AttestationVerifier(address(qv));
+        IAttestationVerifier.VerifiedQuote memory a = av.verifyQuote(V04);
+        MockDcap m = new MockDcap();
+        m.set(true, abi.encodePacked(uint16(3), uint16(1), uint8(1), bytes6(0x00606a000000), _slice(V04, 48, 432)));
+        IAttestationVerifier.VerifiedQuote memory b = new AttestationVerifier(address(m)).verifyQuote("");
+        IAttestationVerifier.VerifiedQuote[2] memory both = [a, b];
+        for (uint256 i = 0; i < 2; i++) {
+            IAttestationVerifier.VerifiedQuote memory v = both[i];
+            assertTrue(v.teeType == 1 && v.tcbStatus == 1 && v.tdAttributes == 0 && v.tdIdentity == 0, "SGX, SW_HARDENING_NEEDED");
+            assertEq(v.mrEnclave, 0xa4f45c39dac622cb1dd32ddb35a52ec92db41d0fa88a1c911c49e59c534f61cd, "MRENCLAVE");
+            assertEq(v.mrSigner, 0x8f2dbc0f9c5d3378d596974b2deed1f93223cc49242899f83809bcc92546132c, "MRSIGNER");
+            assertTrue(v.isvProdId == 0 && v.isvSvn == 0, "ISVPRODID, ISVSVN");
+            assertEq(v.reportData, _slice(V04, 368, 432), "REPORTDATA");
+        }
+        // the global allow-list does not apply to verifyQuote (the per-quorum policy does), debug still refused
+        qv.addPckKey(OE_PCK_X, OE_PCK_Y, bytes6(0x00906ed50000), 0);
+        vm.expectRevert(AttestationVerifier.DEBUG_ENCLAVE_NOT_ALLOWED.selector);
+        av.verifyQuote(OE_DEBUG);
     }
 }

@@ -444,8 +444,9 @@ bool agg_liveness(agg_daemon *d, bool *live, bool *match, const uint8_t operator
                 if (!memcmp(e->prover[i].bytes, prover->bytes, 20)) *match = true;
             }
         }
-        /* a cached match is final until expiry; a miss is re-read at most every 2 s, and always once
-         * when the loader's prefetch read it (the proof may have been renewed since) */
+        /* a cached match stands until expiry or until the loader's prefetch re-reads it (after
+         * live_recheck_ms); a miss is re-read at most every 2 s, and always once when the loader's
+         * prefetch read it (the proof may have been renewed since) */
         fresh = *match || (!e->prefetched && now_ms - e->checked_ms < 2000);
     }
     pthread_mutex_unlock(&d->live_mu);
@@ -488,10 +489,14 @@ size_t agg_liveness_prefetch(agg_daemon *d, const uint8_t (*ids)[32], size_t n) 
         bool need = true;
         pthread_mutex_lock(&d->live_mu);
         agg_live *e = live_entry(d, ids[k]);
-        if (e && e->checked_ms)
+        if (e && e->checked_ms) {
             for (size_t i = 0; i < d->cfg.nlayers && need; i++) need = e->valid_until[i] <= chain_now[i];
+            /* a valid cached proof is re-read once it is live_recheck_ms old: it may have been voided on
+             * chain (policy revocation) before its expiry */
+            if (!need && now_ms - e->checked_ms >= __atomic_load_n(&d->live_recheck_ms, __ATOMIC_RELAXED)) need = true;
+        }
         pthread_mutex_unlock(&d->live_mu);
-        if (!e || !need) continue; /* a valid proof is cached: admission needs no read */
+        if (!e || !need) continue; /* a recent valid proof is cached: admission needs no read */
         agg_live got;
         memset(&got, 0, sizeof got);
         bool any = false;

@@ -30,6 +30,7 @@ void agg_core_init(agg_daemon *d) {
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     d->confirmer_state = -1; /* not read yet */
+    d->live_recheck_ms = AGG_LIVE_RECHECK_MS;
     pthread_mutex_init(&d->mu, NULL);
     pthread_mutex_init(&d->keys_mu, NULL);
     pthread_mutex_init(&d->live_mu, NULL);

@@ -151,6 +151,9 @@ typedef struct agg_task {
     struct agg_task *next;
 } agg_task;
 
+/** Default of agg_daemon.live_recheck_ms. */
+#define AGG_LIVE_RECHECK_MS 30000
+
 /** A liveness proof seen on one attestation layer. */
 typedef struct {
     uint8_t operator_id[32];
@@ -217,6 +220,10 @@ struct agg_daemon {
     pthread_mutex_t live_mu;
     agg_live *live;
     size_t nlive, live_cap;
+    /* a cached valid proof older than this is re-read by the next task's prefetch (agg_core_init sets
+     * AGG_LIVE_RECHECK_MS): a proof voided on chain before its expiry (TEE quorum policy revocation,
+     * invalidation; attestedProvers then reads time 0) stops being admitted within that long */
+    uint64_t live_recheck_ms;
     uint64_t validity_s[AGG_MAX_LAYERS];
     uint64_t validity_checked_ms[AGG_MAX_LAYERS];
     int64_t layer_clock_offset_s[AGG_MAX_LAYERS]; /* latest block timestamp − wall clock, per layer */

@@ -202,6 +202,11 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_liveness_valid(mpavs_contracts_c
 
 /** The liveness authorization version livenessAuthorizationVersion() reports; 0 = V2 only (reference). */
 #define MPAVS_CONTRACTS_LIVENESS_AUTH_V1 1
+/**
+ * Version 2: the verifier also has submitLivenessProofV4 (per-TEE-quorum policies, the quorum number
+ * bound in the authorization digest; contracts/README.md "TEE quorum policies"). V3 still works there.
+ */
+#define MPAVS_CONTRACTS_LIVENESS_AUTH_V2 2
 
 /**
  * The authorization digest above for chain_id, the verifier (proxy) address, the prover (enclave)
@@ -214,7 +219,8 @@ MPAVS_API void mpavs_contracts_liveness_auth_digest(uint8_t out[32], uint64_t ch
 /**
  * Which submission d->tee_liveness_verifier has: eth_call livenessAuthorizationVersion(). A revert
  * (Automata's verifiers have no such function) or a return shorter than one word (no code) gives
- * *version = 0 (V2 only); otherwise the returned word (1: submitLivenessProofV3). Out: *version.
+ * *version = 0 (V2 only); otherwise the returned word (1: submitLivenessProofV3; 2: also
+ * submitLivenessProofV4). Out: *version.
  * Returns OK, or ERR_RPC when the node could not answer (*version unchanged: ask again later).
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_liveness_auth_version(mpavs_contracts_ctx *c,
@@ -233,6 +239,26 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_liveness_auth_version(mpavs_cont
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_submit_liveness_authorized(
     mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, const mpavs_contracts_report_data *data,
     const uint8_t *quote, size_t len, const mpavs_address *prover, const uint8_t bls_sk[32]);
+
+/**
+ * The quorum-bound authorization digest of submitLivenessProofV4 (contracts/README.md "TEE quorum
+ * policies"): keccak256(abi.encode(keccak256("MpavsLivenessAuthorizationV4(uint256 chainId,address
+ * verifier,address prover,bytes32 reportDataHash,uint8 quorumNumber)"), chain_id, verifier, prover,
+ * keccak256(abi.encode(data)), quorum)). Out: out (32 bytes).
+ */
+MPAVS_API void mpavs_contracts_liveness_auth_digest_v4(uint8_t out[32], uint64_t chain_id, const mpavs_address *verifier,
+                                                       const mpavs_address *prover,
+                                                       const mpavs_contracts_report_data *data, uint8_t quorum);
+
+/**
+ * As mpavs_contracts_submit_liveness_authorized, through submitLivenessProofV4 for TEE quorum
+ * `quorum` (verifiers with livenessAuthorizationVersion() >= MPAVS_CONTRACTS_LIVENESS_AUTH_V2): the
+ * signature is over mpavs_contracts_liveness_auth_digest_v4 and the quote must pass that quorum's
+ * policy on chain. Same returns.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_submit_liveness_quorum(
+    mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, const mpavs_contracts_report_data *data,
+    const uint8_t *quote, size_t len, const mpavs_address *prover, const uint8_t bls_sk[32], uint8_t quorum);
 
 /**
  * Submit through the form `version` names (from mpavs_contracts_liveness_auth_version):

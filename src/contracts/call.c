@@ -22,6 +22,11 @@ const char *const ctr_errors[] = {
     "INVALID_REPORT()", "INVALID_REPORT_DATA()", "BlockNumberMismatch()", "BlockNumberOutOfDate()",
     "InvalidBlockNumber()", "REPORT_DATA_MISMATCH(bytes)", "ReportAlreadyUsed()", "LivenessAuthorizationRequired()",
     "InvalidLivenessAuthorization()", "LivenessAuthorizationAlreadyUsed()",
+    /* ITEELivenessVerifier: per-TEE-quorum policies (submitLivenessProofV4) */
+    "QuorumPolicyNotSet(uint8)", "InvalidQuorumPolicy()", "TeeTypeMismatch(uint8,uint8)",
+    "QuorumTcbStatusNotAllowed(uint8,uint8)", "MeasurementNotAllowed(uint8)", "TdAttributesNotAllowed(uint64)",
+    "QuorumPolicyRequired()", "NoBoundLivenessProof()", "NotRecordedQuote()", "LivenessProofInPolicy()",
+    "InvalidTdMeasurementLength()",
     /* AttestationVerifier */
     "DEBUG_ENCLAVE_NOT_ALLOWED()", "ENCLAVE_NOT_ALLOWED()", "INVALID_MRTD_LENGTH(uint256)",
     "TCB_STATUS_NOT_ALLOWED(uint8)", "UNSUPPORTED_OUTPUT_FORMAT()",

@@ -65,6 +65,8 @@
     X(CTR_SUBMIT_LIVENESS, "submitLivenessProofV2(((bytes32,bytes32),uint256,bytes32,bytes32),bytes)")                 \
     X(CTR_SUBMIT_LIVENESS_V3, "submitLivenessProofV3(((bytes32,bytes32),uint256,bytes32,bytes32),bytes,"                \
                              "(uint256[2],uint256[2]),(uint256,uint256))")                                              \
+    X(CTR_SUBMIT_LIVENESS_V4, "submitLivenessProofV4(((bytes32,bytes32),uint256,bytes32,bytes32),bytes,"                \
+                             "(uint256[2],uint256[2]),(uint256,uint256),uint8)")                                        \
     X(CTR_LIVENESS_AUTH_VERSION, "livenessAuthorizationVersion()(uint256)")                                            \
     X(CTR_LIVENESS_AUTH_DIGEST, "livenessAuthorizationDigest(((bytes32,bytes32),uint256,bytes32,bytes32),address)"     \
                                "(bytes32)")                                                                             \

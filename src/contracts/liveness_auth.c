@@ -1,7 +1,8 @@
 /*
  * src/contracts/liveness_auth.c — TEELivenessVerifier's authorized liveness submission
- * (submitLivenessProofV3): the authorization digest, the BLS signature by the operator's key,
- * and the detection of the form a deployed verifier has (livenessAuthorizationVersion).
+ * (submitLivenessProofV3, and submitLivenessProofV4 for a TEE quorum): the authorization digests,
+ * the BLS signature by the operator's key, and the detection of the form a deployed verifier has
+ * (livenessAuthorizationVersion).
  */
 #include "contracts_internal.h"
 
@@ -26,6 +27,26 @@ void mpavs_contracts_liveness_auth_digest(uint8_t out[32], uint64_t chain_id, co
     memcpy(enc + 96 + 12, prover->bytes, 20);
     mpavs_avs_report_data_hash(enc + 128, data->pubkey_g1, data->pubkey_g1 + 32, data->reference_block_number,
                                data->reference_block_hash, data->prover_address_hash);
+    mpavs_keccak256(out, enc, sizeof enc);
+}
+
+#define AUTH_TYPE_V4                                                                                                   \
+    "MpavsLivenessAuthorizationV4(uint256 chainId,address verifier,address prover,bytes32 reportDataHash,"           \
+    "uint8 quorumNumber)"
+
+void mpavs_contracts_liveness_auth_digest_v4(uint8_t out[32], uint64_t chain_id, const mpavs_address *verifier,
+                                             const mpavs_address *prover, const mpavs_contracts_report_data *data,
+                                             uint8_t quorum) {
+    MPAVS_REQUIRE(out && verifier && prover && data);
+    uint8_t enc[6 * 32];
+    memset(enc, 0, sizeof enc);
+    mpavs_keccak256(enc, AUTH_TYPE_V4, sizeof AUTH_TYPE_V4 - 1);
+    for (int i = 0; i < 8; i++) enc[63 - i] = (uint8_t)(chain_id >> (8 * i));
+    memcpy(enc + 64 + 12, verifier->bytes, 20);
+    memcpy(enc + 96 + 12, prover->bytes, 20);
+    mpavs_avs_report_data_hash(enc + 128, data->pubkey_g1, data->pubkey_g1 + 32, data->reference_block_number,
+                               data->reference_block_hash, data->prover_address_hash);
+    enc[191] = quorum;
     mpavs_keccak256(out, enc, sizeof enc);
 }
 
@@ -75,11 +96,12 @@ typedef struct {
     uint8_t pk1_enc[64];
 } auth_scratch;
 
-int mpavs_contracts_submit_liveness_authorized(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
-                                               const mpavs_contracts_report_data *data, const uint8_t *quote,
-                                               size_t len, const mpavs_address *prover, const uint8_t bls_sk[32]) {
-    MPAVS_REQUIRE(c && d && data && (quote || !len) && prover && bls_sk);
-    const char *step = "submitLivenessProofV3";
+/* submitLivenessProofV3 (quorum < 0) or submitLivenessProofV4 for quorum 0..255. */
+static int submit_authorized(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                             const mpavs_contracts_report_data *data, const uint8_t *quote, size_t len,
+                             const mpavs_address *prover, const uint8_t bls_sk[32], int quorum) {
+    MPAVS_REQUIRE(c && d && data && (quote || !len) && prover && bls_sk && quorum <= 255);
+    const char *step = quorum < 0 ? "submitLivenessProofV3" : "submitLivenessProofV4";
     auth_scratch s;
     memset(&s, 0, sizeof s);
     ctr_str a = {0};
@@ -98,7 +120,11 @@ int mpavs_contracts_submit_liveness_authorized(mpavs_contracts_ctx *c, const mpa
         goto out;
     }
     uint8_t digest[32];
-    mpavs_contracts_liveness_auth_digest(digest, d->chain_id, &d->tee_liveness_verifier, prover, data);
+    if (quorum < 0)
+        mpavs_contracts_liveness_auth_digest(digest, d->chain_id, &d->tee_liveness_verifier, prover, data);
+    else
+        mpavs_contracts_liveness_auth_digest_v4(digest, d->chain_id, &d->tee_liveness_verifier, prover, data,
+                                                (uint8_t)quorum);
     mpavs_bls_hash_to_g1(&s.h, digest);
     bool ok = false;
     if (mpavs_bls_sign_hashed(&s.sig, bls_sk, &s.h) || mpavs_bls_pop_verify(&ok, &s.sig, &s.pk1, &s.pk2, &s.h) ||
@@ -120,13 +146,27 @@ int mpavs_contracts_submit_liveness_authorized(mpavs_contracts_ctx *c, const mpa
     ctr_g2(&a, &s.pk2);
     ctr_printf(&a, ",");
     ctr_g1(&a, &s.sig);
+    if (quorum >= 0) ctr_printf(&a, ",%d", quorum);
     ctr_printf(&a, ")");
     r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, step, "out of memory")
-              : ctr_tx(c, &d->tee_liveness_verifier, CTR_SUBMIT_LIVENESS_V3, a.s, step);
+              : ctr_tx(c, &d->tee_liveness_verifier, quorum < 0 ? CTR_SUBMIT_LIVENESS_V3 : CTR_SUBMIT_LIVENESS_V4,
+                       a.s, step);
 out:
     mpavs_wipe(&s, sizeof s);
     ctr_str_free(&a);
     return r;
+}
+
+int mpavs_contracts_submit_liveness_authorized(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                                               const mpavs_contracts_report_data *data, const uint8_t *quote,
+                                               size_t len, const mpavs_address *prover, const uint8_t bls_sk[32]) {
+    return submit_authorized(c, d, data, quote, len, prover, bls_sk, -1);
+}
+
+int mpavs_contracts_submit_liveness_quorum(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                                           const mpavs_contracts_report_data *data, const uint8_t *quote, size_t len,
+                                           const mpavs_address *prover, const uint8_t bls_sk[32], uint8_t quorum) {
+    return submit_authorized(c, d, data, quote, len, prover, bls_sk, quorum);
 }
 
 int mpavs_contracts_submit_liveness_auto(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,

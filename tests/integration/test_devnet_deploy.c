@@ -281,7 +281,7 @@ TEST(liveness_proofs) {
      * (the AttestationVerifier: revert) and an account without code (empty return) read as 0 */
     uint64_t v = 99;
     OKC(&dep, mpavs_contracts_liveness_auth_version(&dep, &D, &v));
-    CHECK_EQ_INT((int)v, MPAVS_CONTRACTS_LIVENESS_AUTH_V1);
+    CHECK_EQ_INT((int)v, MPAVS_CONTRACTS_LIVENESS_AUTH_V2);
     mpavs_contracts_deployment ref = D;
     ref.tee_liveness_verifier = D.attestation_verifier;
     v = 99;
@@ -731,6 +731,85 @@ TEST(enclave_allow_list) {
     mpavs_dcap_devnet_free(ca);
 }
 
+/* setQuorumMrEnclave(quorum, mre, allowed) on verifier tlv, by the deployer. */
+static int set_quorum_mrenclave(const mpavs_address *tlv, int quorum, const uint8_t mre[32], bool allowed) {
+    ctr_str a = {0};
+    ctr_printf(&a, "(%d,", quorum);
+    ctr_hex(&a, mre, 32);
+    ctr_printf(&a, ",%s)", allowed ? "true" : "false");
+    int r = a.oom ? -1 : ctr_tx_text(&dep, tlv, "setQuorumMrEnclave(uint8,bytes32,bool)", a.s, "setQuorumMrEnclave");
+    ctr_str_free(&a);
+    return r;
+}
+
+/* Issue #15 items 1 and 6 on a real chain (fresh stack): submitLivenessProofV4 under quorum 0's SGX
+ * policy (the C digest must be the contract's, or the BLS check fails), an SGX quote refused by the TDX
+ * quorum 1, revocation seen at once through attestedProvers(id).time (what the aggregator and operator
+ * read) and verifyLivenessProofV2, and V3 refused once a quorum policy is required. */
+TEST(quorum_policy) {
+    REQUIRE(deployed && ops[0].registered);
+    mpavs_devnet_deploy_options opt = {.artifacts_dir = harness_path("contracts/out")};
+    mpavs_contracts_deployment d4;
+    OKC(&dep, mpavs_devnet_deploy(&dep, &d4, &opt));
+    uint64_t v = 0;
+    OKC(&dep, mpavs_contracts_liveness_auth_version(&dep, &d4, &v));
+    CHECK_EQ_INT((int)v, MPAVS_CONTRACTS_LIVENESS_AUTH_V2);
+    char dir[200];
+    snprintf(dir, sizeof dir, "%s/ca", tmpdir);
+    mpavs_dcap_devnet *ca = NULL;
+    REQUIRE(mpavs_dcap_devnet_load(&ca, dir) == MPAVS_DCAP_OK);
+    size_t cap = 16384, qlen = 0;
+    uint8_t *quote = malloc(cap), rd[64], mre[32];
+    REQUIRE(quote);
+    memset(mre, 0xC3, 32);
+    operator_t *op = &ops[0];
+    const mpavs_address *me = mpavs_sender_address(op->c.sender);
+    mpavs_contracts_report_data data;
+    memset(&data, 0, sizeof data);
+    mpavs_bn254_g1_encode(data.pubkey_g1, &op->pk1);
+    prover_addr_hash(data.prover_address_hash, "http://127.0.0.1:18232");
+    OKC(&op->c, mpavs_contracts_reference_block(&op->c, &data));
+    mpavs_contracts_liveness_report_data(rd, me, &data);
+    REQUIRE(mpavs_dcap_devnet_quote(ca, quote, cap, &qlen, rd, mre, NULL, false) == MPAVS_DCAP_OK);
+    OKC(&dep, mpavs_devnet_add_pck_key_from_quote(&dep, &d4, quote, qlen));
+    const mpavs_address *tlv = &d4.tee_liveness_verifier;
+    OKC(&dep, ctr_tx_text(&dep, tlv, "setQuorumPolicy(uint8,uint8,uint16)", "(0,1,1)", "setQuorumPolicy"));
+    OKC(&dep, ctr_tx_text(&dep, tlv, "setQuorumPolicy(uint8,uint8,uint16)", "(1,5,1)", "setQuorumPolicy"));
+    OKC(&dep, set_quorum_mrenclave(tlv, 0, mre, true));
+    /* the same MRENCLAVE listed for the TDX quorum does not admit an SGX quote there */
+    OKC(&dep, set_quorum_mrenclave(tlv, 1, mre, true));
+    CHECK_EQ_INT(mpavs_contracts_submit_liveness_quorum(&op->c, &d4, &data, quote, qlen, me, op->bls, 1),
+                 MPAVS_DEVNET_ERR_REVERTED);
+    CHECK(strstr(op->c.error.message, "TeeTypeMismatch(") != NULL);
+    CHECK_EQ_INT(mpavs_contracts_submit_liveness_quorum(&op->c, &d4, &data, quote, qlen, me, op->bls, 2),
+                 MPAVS_DEVNET_ERR_REVERTED);
+    CHECK(strstr(op->c.error.message, "QuorumPolicyNotSet(") != NULL);
+    OKC(&op->c, mpavs_contracts_submit_liveness_quorum(&op->c, &d4, &data, quote, qlen, me, op->bls, 0));
+    fprintf(stderr, "  submitLivenessProofV4 (devnet SgxQuoteVerifier): %llu gas\n", (unsigned long long)op->c.gas_used);
+    bool ok = false;
+    OKC(&op->c, mpavs_contracts_liveness_valid(&op->c, &d4, &ok, data.pubkey_g1, me));
+    CHECK(ok);
+    mpavs_contracts_liveness lv;
+    OKC(&op->c, mpavs_contracts_liveness_status(&op->c, &lv, tlv, op->id));
+    CHECK(lv.attested_at != 0 && lv.live);
+    /* revocation: the MRENCLAVE leaves quorum 0's policy */
+    OKC(&dep, set_quorum_mrenclave(tlv, 0, mre, false));
+    OKC(&op->c, mpavs_contracts_liveness_valid(&op->c, &d4, &ok, data.pubkey_g1, me));
+    CHECK(!ok);
+    OKC(&op->c, mpavs_contracts_liveness_status(&op->c, &lv, tlv, op->id));
+    CHECK(lv.attested_at == 0 && !lv.live);
+    /* V3 (no quorum) refused once a quorum policy is required */
+    OKC(&dep, ctr_tx_text(&dep, tlv, "setQuorumPolicyRequired(bool)", "(true)", "setQuorumPolicyRequired"));
+    OKC(&op->c, mpavs_contracts_reference_block(&op->c, &data));
+    mpavs_contracts_liveness_report_data(rd, me, &data);
+    REQUIRE(mpavs_dcap_devnet_quote(ca, quote, cap, &qlen, rd, mre, NULL, false) == MPAVS_DCAP_OK);
+    CHECK_EQ_INT(mpavs_contracts_submit_liveness_authorized(&op->c, &d4, &data, quote, qlen, me, op->bls),
+                 MPAVS_DEVNET_ERR_REVERTED);
+    CHECK(strstr(op->c.error.message, "QuorumPolicyRequired()") != NULL);
+    free(quote);
+    mpavs_dcap_devnet_free(ca);
+}
+
 /* Gas of confirmState with 1, 10 and 50 operators (0 and 10% non-signers) on a fresh stack.
  * Run with MPAVS_DEVNET_GAS=1 (not part of the default run: ~300 transactions). */
 #define GAS_OPS 50
@@ -920,6 +999,7 @@ int main(void) {
     RUN(confirm_state);
     RUN(state_cli);
     RUN(enclave_allow_list);
+    RUN(quorum_policy);
     RUN(cli_deploy_and_register);
     if (getenv("MPAVS_DEVNET_GAS")) RUN(gas_table); /* ~45 s: 300 transactions */
     for (int i = 0; i < 2; i++) {

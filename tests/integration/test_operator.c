@@ -434,7 +434,7 @@ TEST(liveness_node_api_metrics) {
     CHECK(wait_for(live_svc, 10000)); /* the operator's view follows its receipt and re-read */
     /* the verifier's form was detected and the authorized submission used */
     CHECK(count_in_file(oplog, "event=liveness_form") == 1);
-    CHECK(count_in_file(oplog, "authorization_version=1 submit=submitLivenessProofV3") == 1);
+    CHECK(count_in_file(oplog, "authorization_version=2 submit=submitLivenessProofV3") == 1);
     CHECK(count_in_file(oplog, "event=liveness_submitted call=submitLivenessProofV3") >= 1);
     /* an attacker's re-binding attempts revert; the operator stays live with its own enclave */
     rebinding_attempts();

@@ -229,6 +229,36 @@ TEST(loader_loads_state_at_creation) {
     daemon_down(&d);
 }
 
+/* Issue #15: a cached valid proof is re-read by a later task's prefetch once it is live_recheck_ms old,
+ * so a proof voided on chain before its expiry (TEE quorum policy revocation) stops being admitted. */
+TEST(prefetch_rechecks_cached_proofs) {
+    agg_daemon d;
+    REQUIRE(daemon_up(&d, true));
+    CHECK_EQ_INT((int)d.live_recheck_ms, AGG_LIVE_RECHECK_MS);
+    CH.layer_calls = 0;
+    REQUIRE(new_task(&d, 20));
+    CHECK_EQ_INT(wait_loaded(&d, 20), 2);
+    for (int i = 0; i < 300 && __atomic_load_n(&CH.layer_calls, __ATOMIC_RELAXED) < NOPS; i++) usleep(10000);
+    CHECK_EQ_INT(CH.layer_calls, NOPS);
+    /* a recent valid proof is not re-read */
+    REQUIRE(new_task(&d, 21));
+    CHECK_EQ_INT(wait_loaded(&d, 21), 2);
+    usleep(100000);
+    CHECK_EQ_INT(CH.layer_calls, NOPS);
+    /* operator 0's proof is voided on chain; with the recheck due, the next task's prefetch re-reads all */
+    CH.not_live_mask = 1u << 0;
+    __atomic_store_n(&d.live_recheck_ms, 0, __ATOMIC_RELAXED);
+    REQUIRE(new_task(&d, 22));
+    CHECK_EQ_INT(wait_loaded(&d, 22), 2);
+    for (int i = 0; i < 300 && __atomic_load_n(&CH.layer_calls, __ATOMIC_RELAXED) < 2 * NOPS; i++) usleep(10000);
+    CHECK_EQ_INT(CH.layer_calls, 2 * NOPS);
+    char msg[400];
+    CHECK_EQ_INT(submit(&d, 0, OPTS(.block = 22), msg, sizeof msg), REJ_NOT_LIVE);
+    CHECK_EQ_INT(submit(&d, 1, OPTS(.block = 22), msg, sizeof msg), REJ_COUNT);
+    CH.not_live_mask = 0;
+    daemon_down(&d);
+}
+
 TEST(every_rejection_in_order) {
     agg_daemon d;
     REQUIRE(daemon_up(&d, true));
@@ -540,6 +570,7 @@ int main(void) {
         snprintf(DB, sizeof DB, "%s/agg%zu.db", DIR_, k); /* a fresh database per test */
         harness_run(names[k], tests[k]);
     }
+    RUN(prefetch_rechecks_cached_proofs);
     RUN(verifier_batches_finds_bad_and_commits_once);
     RUN(wire_tree_decodes_as_text);
     char cmd[128];

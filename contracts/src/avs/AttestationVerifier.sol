@@ -120,11 +120,55 @@ contract AttestationVerifier is IAttestationVerifier, Ownable {
         return _checkOutput(output);
     }
 
-    /// @dev Returns the REPORTDATA after the layout, debug, TCB and allow-list checks.
-    function _checkOutput(bytes memory out) internal view returns (bytes memory reportData) {
+    /// @inheritdoc IAttestationVerifier
+    /// @dev Layout and debug checks only: the caller applies its policy to the returned fields.
+    function verifyQuote(bytes calldata report) external payable returns (VerifiedQuote memory q) {
+        (bool success, bytes memory out) = dcapAttestation.verifyAndAttestOnChain{value: msg.value}(report);
+        if (!success) revert INVALID_REPORT();
+        (uint16 bodyType, uint256 prefix, uint8 tcbStatus) = _layout(out);
+        q.tcbStatus = tcbStatus;
+        if (bodyType == 1) {
+            q.teeType = TEE_INTEL_SGX;
+            q.mrEnclave = _word(out, prefix + 64);
+            q.mrSigner = _word(out, prefix + 128);
+            q.isvProdId = uint16(uint8(out[prefix + 256])) | (uint16(uint8(out[prefix + 257])) << 8);
+            q.isvSvn = uint16(uint8(out[prefix + 258])) | (uint16(uint8(out[prefix + 259])) << 8);
+            q.reportData = _reportData(out, prefix + 320);
+        } else {
+            q.teeType = TEE_INTEL_TDX;
+            uint64 a;
+            for (uint64 i = 0; i < 8; i++) a |= uint64(uint8(out[prefix + 120 + i])) << (8 * i);
+            q.tdAttributes = a;
+            q.tdIdentity = _tdIdentity(out, prefix);
+            q.reportData = _reportData(out, prefix + 520);
+        }
+    }
+
+    /// @dev IMultiProverServiceManager.TEE values.
+    uint8 internal constant TEE_INTEL_SGX = 1;
+    uint8 internal constant TEE_INTEL_TDX = 5;
+
+    /// @dev keccak256(MRTD ‖ RTMR0 ‖ RTMR1 ‖ RTMR2 ‖ RTMR3 ‖ MRCONFIGID) of the TD report at `prefix`
+    ///      (MRTD at 136, MRCONFIGID at 184, RTMR0..3 at 328..519; TD1.0 and TD1.5 alike).
+    function _tdIdentity(bytes memory out, uint256 prefix) internal pure returns (bytes32 h) {
+        bytes memory buf = new bytes(288);
+        uint256 src = prefix + 136;
+        uint256 cfg = prefix + 184;
+        uint256 rtmr = prefix + 328;
+        assembly {
+            let o := add(out, 0x20)
+            let d := add(buf, 0x20)
+            mcopy(d, add(o, src), 48)
+            mcopy(add(d, 48), add(o, rtmr), 192)
+            mcopy(add(d, 240), add(o, cfg), 48)
+            h := keccak256(d, 288)
+        }
+    }
+
+    /// @dev The output's body type (1 SGX, 2 TD1.0, 3 TD1.5), prefix length and TCB status, after the layout,
+    ///      length and debug checks.
+    function _layout(bytes memory out) internal pure returns (uint16 bodyType, uint256 prefix, uint8 tcbStatus) {
         if (out.length < 13) revert INVALID_REPORT_DATA();
-        uint16 bodyType; // 1 SGX, 2 TD1.0, 3 TD1.5
-        uint256 prefix;
         uint16 second = (uint16(uint8(out[2])) << 8) | uint8(out[3]);
         if (second >= 1 && second <= 3) { // v1.1+: u16 quoteBodyType
             bodyType = second;
@@ -133,35 +177,43 @@ contract AttestationVerifier is IAttestationVerifier, Ownable {
             bodyType = 1;
             prefix = 13;
         } else if (second == 0x8100 && out[4] == 0 && out[5] == 0) { // v1.0: tee 0x81000000 = TDX
-            bodyType = 2; // TD1.0 and TD1.5 share every offset read below
+            bodyType = 2; // TD1.0 and TD1.5 share every offset read here
             prefix = 13;
         } else {
             revert UNSUPPORTED_OUTPUT_FORMAT();
         }
-        uint8 tcbStatus = uint8(out[prefix - 7]);
+        tcbStatus = uint8(out[prefix - 7]);
         uint256 bodyLen = bodyType == 1 ? SGX_BODY : (bodyType == 2 ? TD10_BODY : TD15_BODY);
         if (out.length < prefix + bodyLen) revert INVALID_REPORT_DATA();
-        if ((acceptedTcbStatuses >> tcbStatus) & 1 == 0) revert TCB_STATUS_NOT_ALLOWED(tcbStatus);
-
-        uint256 rdOff;
         if (bodyType == 1) {
             if (uint8(out[prefix + 48]) & 0x02 != 0) revert DEBUG_ENCLAVE_NOT_ALLOWED();
+        } else {
+            if (uint8(out[prefix + 120]) & 0x01 != 0) revert DEBUG_ENCLAVE_NOT_ALLOWED();
+        }
+    }
+
+    /// @dev Returns the REPORTDATA after the layout, debug, TCB and allow-list checks.
+    function _checkOutput(bytes memory out) internal view returns (bytes memory reportData) {
+        (uint16 bodyType, uint256 prefix, uint8 tcbStatus) = _layout(out);
+        if ((acceptedTcbStatuses >> tcbStatus) & 1 == 0) revert TCB_STATUS_NOT_ALLOWED(tcbStatus);
+        if (bodyType == 1) {
             if (allowListEnforced) {
                 bytes32 mrEnclave = _word(out, prefix + 64);
                 bytes32 mrSigner = _word(out, prefix + 128);
                 if (!allowedMrEnclave[mrEnclave] && !allowedMrSigner[mrSigner]) revert ENCLAVE_NOT_ALLOWED();
             }
-            rdOff = prefix + 320;
-        } else {
-            if (uint8(out[prefix + 120]) & 0x01 != 0) revert DEBUG_ENCLAVE_NOT_ALLOWED();
-            if (allowListEnforced) {
-                bytes32 h;
-                uint256 p = prefix + 136;
-                assembly { h := keccak256(add(add(out, 0x20), p), 48) }
-                if (!allowedMrTdHash[h]) revert ENCLAVE_NOT_ALLOWED();
-            }
-            rdOff = prefix + 520;
+            return _reportData(out, prefix + 320);
         }
+        if (allowListEnforced) {
+            bytes32 h;
+            uint256 p = prefix + 136;
+            assembly { h := keccak256(add(add(out, 0x20), p), 48) }
+            if (!allowedMrTdHash[h]) revert ENCLAVE_NOT_ALLOWED();
+        }
+        return _reportData(out, prefix + 520);
+    }
+
+    function _reportData(bytes memory out, uint256 rdOff) internal pure returns (bytes memory reportData) {
         reportData = new bytes(64);
         bytes32 a = _word(out, rdOff);
         bytes32 b = _word(out, rdOff + 32);

@@ -7,13 +7,15 @@ import {ITEELivenessVerifier} from "../interfaces/ITEELivenessVerifier.sol";
 import {Initializable} from "../utils/Initializable.sol";
 import {Ownable} from "../utils/Ownable.sol";
 import {TEELivenessVerifierStorage} from "./TEELivenessVerifierStorage.sol";
+import {TEEQuorumPolicy} from "./TEEQuorumPolicy.sol";
 
 /// @title Records that a TEE prover recently attested a BLS public key (Automata's interface, plus
-///        submitLivenessProofV3: only the key's owner can choose the prover its key is bound to).
+///        submitLivenessProofV3: only the key's owner can choose the prover its key is bound to, and
+///        submitLivenessProofV4: per-TEE-quorum attestation policies, TEEQuorumPolicy).
 /// @notice Behind a Proxy. Storage (contracts/layout/TEELivenessVerifier.tsv): slots 0-49 Initializable
 ///         and Ownable (both initialisation fields and the owner share slot 0, then the owner's 49-slot
 ///         gap), 50-99 TEELivenessVerifierStorage; each block ends in a gap.
-contract TEELivenessVerifier is Initializable, Ownable, TEELivenessVerifierStorage {
+contract TEELivenessVerifier is Initializable, Ownable, TEELivenessVerifierStorage, TEEQuorumPolicy {
     constructor() {
         _disableInitializers();
     }
@@ -101,19 +103,120 @@ contract TEELivenessVerifier is Initializable, Ownable, TEELivenessVerifierStora
         BN254.G2Point calldata _pubkeyG2,
         BN254.G1Point calldata _authSig
     ) public payable {
+        if (quorumPolicyRequired) revert QuorumPolicyRequired();
         (address prover, bytes32 reportHash) = _verifyReport(_data, _report);
         bytes32 digest = _authorizationDigest(_data, prover);
+        _authorize(_data, _pubkeyG2, _authSig, digest);
+        bytes32 proverKey = _record(_data, prover, reportHash, digest);
+        if (livenessPolicyRecords[proverKey].kind != KIND_NONE) delete livenessPolicyRecords[proverKey];
+    }
+
+    /// @notice Tag of the quorum-bound liveness authorization message (livenessAuthorizationDigestV4).
+    bytes32 public constant LIVENESS_AUTHORIZATION_V4_TYPEHASH = keccak256(
+        "MpavsLivenessAuthorizationV4(uint256 chainId,address verifier,address prover,bytes32 reportDataHash,uint8 quorumNumber)"
+    );
+
+    /// @inheritdoc ITEELivenessVerifier
+    function submitLivenessProofV4(
+        ReportDataV2 calldata _data,
+        bytes calldata _report,
+        BN254.G2Point calldata _pubkeyG2,
+        BN254.G1Point calldata _authSig,
+        uint8 _quorumNumber
+    ) public payable {
+        (address prover, LivenessPolicyRecord memory rec) = _verifyReportV4(_data, _report, _quorumNumber);
+        bytes32 digest = _authorizationDigestV4(_data, prover, _quorumNumber);
+        _authorize(_data, _pubkeyG2, _authSig, digest);
+        bytes32 proverKey = _record(_data, prover, rec.reportHash, digest);
+        livenessPolicyRecords[proverKey] = rec;
+        emit LivenessProofBound(proverKey, _quorumNumber, rec.kind, rec.identity, rec.tcbStatus);
+    }
+
+    /// @dev The reference block, the quote through verifyQuote (forwarding msg.value), its REPORTDATA and the
+    ///      quorum's policy. Returns the prover and the record the proof gets.
+    function _verifyReportV4(ReportDataV2 calldata _data, bytes calldata _report, uint8 _quorumNumber)
+        internal
+        returns (address prover, LivenessPolicyRecord memory rec)
+    {
+        _checkReference(_data);
+        IAttestationVerifier.VerifiedQuote memory vq = attestationVerifier.verifyQuote{value: msg.value}(_report);
+        bytes32 reportHash;
+        (prover, reportHash) = _proverOf(_data, _report, vq.reportData);
+        rec = _admit(_quorumNumber, vq, reportHash);
+    }
+
+    /// @dev The key's BLS authorization over `digest`, once.
+    function _authorize(
+        ReportDataV2 calldata _data,
+        BN254.G2Point calldata _pubkeyG2,
+        BN254.G1Point calldata _authSig,
+        bytes32 digest
+    ) internal {
         if (livenessAuthorizationUsed[digest]) revert LivenessAuthorizationAlreadyUsed();
         BN254.G1Point memory pk1 = BN254.G1Point(uint256(_data.pubkey.x), uint256(_data.pubkey.y));
         if (!_checkAuthorization(_authSig, pk1, _pubkeyG2, BN254.hashToG1(digest))) revert InvalidLivenessAuthorization();
         livenessAuthorizationUsed[digest] = true;
+    }
 
-        bytes32 proverKey = keccak256(abi.encode(_data.pubkey.x, _data.pubkey.y));
-        attestedProvers[proverKey] = Prover(_data.pubkey, block.timestamp);
+    /// @dev Marks data.pubkey live now, bound to `prover`, and the quote used; emits LivenessProofAuthorized and
+    ///      LivenessProofSubmitted. Returns keccak256(abi.encode(x, y)).
+    function _record(ReportDataV2 calldata _data, address prover, bytes32 reportHash, bytes32 digest)
+        internal
+        returns (bytes32 proverKey)
+    {
+        proverKey = keccak256(abi.encode(_data.pubkey.x, _data.pubkey.y));
+        _attestedProvers[proverKey] = Prover(_data.pubkey, block.timestamp);
         attestedProverAddr[proverKey] = prover;
         attestedReports[reportHash] = true;
         emit LivenessProofAuthorized(proverKey, prover, digest);
         emit LivenessProofSubmitted(proverKey, prover, _data.pubkey.x, _data.pubkey.y, reportHash, block.timestamp);
+    }
+
+    /// @inheritdoc ITEELivenessVerifier
+    function livenessAuthorizationDigestV4(ReportDataV2 calldata _data, address _prover, uint8 _quorumNumber)
+        external
+        view
+        returns (bytes32)
+    {
+        return _authorizationDigestV4(_data, _prover, _quorumNumber);
+    }
+
+    function _authorizationDigestV4(ReportDataV2 calldata _data, address _prover, uint8 _quorumNumber)
+        internal
+        view
+        returns (bytes32)
+    {
+        return keccak256(abi.encode(
+            LIVENESS_AUTHORIZATION_V4_TYPEHASH, block.chainid, address(this), _prover, keccak256(abi.encode(_data)), _quorumNumber
+        ));
+    }
+
+    /// @inheritdoc ITEELivenessVerifier
+    /// @dev Only the TCB status of a quote can change on re-verification (the body is the same bytes): the
+    ///      proof is voided when the quote, verified now, would not be admitted by the quorum's current policy.
+    ///      A verifier refusal (e.g. expired collateral) reverts here and voids nothing.
+    function invalidateLivenessProof(bytes32 pubkeyX, bytes32 pubkeyY, bytes calldata report) external payable {
+        bytes32 key = keccak256(abi.encode(pubkeyX, pubkeyY));
+        LivenessPolicyRecord memory r = livenessPolicyRecords[key];
+        if (r.kind == KIND_NONE || _attestedProvers[key].time == 0) revert NoBoundLivenessProof();
+        if (keccak256(report) != r.reportHash) revert NotRecordedQuote();
+        IAttestationVerifier.VerifiedQuote memory vq = attestationVerifier.verifyQuote{value: msg.value}(report);
+        r.tcbStatus = vq.tcbStatus;
+        if (_inPolicy(r)) revert LivenessProofInPolicy();
+        _attestedProvers[key].time = 0;
+        emit LivenessProofInvalidated(key, msg.sender, vq.tcbStatus);
+    }
+
+    /// @inheritdoc ITEELivenessVerifier
+    function verifyLivenessProofV3(bytes32 pubkeyX, bytes32 pubkeyY, address proverKey, uint8 quorumNumber)
+        external
+        view
+        returns (bool)
+    {
+        bytes32 key = keccak256(abi.encode(pubkeyX, pubkeyY));
+        LivenessPolicyRecord memory r = livenessPolicyRecords[key];
+        return r.kind != KIND_NONE && r.quorumNumber == quorumNumber && attestedProverAddr[key] == proverKey
+            && _attestedProvers[key].time + attestValiditySeconds > block.timestamp && _inPolicy(r);
     }
 
     /// @dev Gas for the 2-pair pairing check (113000 since EIP-1108; BLSSignatureChecker's cap), so that an
@@ -122,7 +225,7 @@ contract TEELivenessVerifier is Initializable, Ownable, TEELivenessVerifierStora
 
     /// @inheritdoc ITEELivenessVerifier
     function livenessAuthorizationVersion() external pure returns (uint256) {
-        return 1;
+        return 2;
     }
 
     /// @inheritdoc ITEELivenessVerifier
@@ -151,12 +254,25 @@ contract TEELivenessVerifier is Initializable, Ownable, TEELivenessVerifierStora
         internal
         returns (address prover, bytes32 reportHash)
     {
+        _checkReference(_data);
+        bytes memory reportData = attestationVerifier.verifyAttestation{value: msg.value}(_report);
+        (prover, reportHash) = _proverOf(_data, _report, reportData);
+    }
+
+    /// @dev The reference block is in the past, younger than maxBlockNumberDiff and its hash the chain's.
+    function _checkReference(ReportDataV2 calldata _data) internal view {
         if (_data.referenceBlockNumber >= block.number) revert InvalidBlockNumber();
         if (block.number - _data.referenceBlockNumber >= maxBlockNumberDiff) revert BlockNumberOutOfDate();
         if (blockhash(_data.referenceBlockNumber) != _data.referenceBlockHash) revert BlockNumberMismatch();
+    }
 
+    /// @dev The quote is new and its REPORTDATA = 0^12 || prover || keccak256(abi.encode(data)).
+    function _proverOf(ReportDataV2 calldata _data, bytes calldata _report, bytes memory reportData)
+        internal
+        view
+        returns (address prover, bytes32 reportHash)
+    {
         bytes32 dataHash = keccak256(abi.encode(_data));
-        bytes memory reportData = attestationVerifier.verifyAttestation{value: msg.value}(_report);
         reportHash = keccak256(_report);
         if (attestedReports[reportHash]) revert ReportAlreadyUsed();
         if (reportData.length != 64) revert INVALID_REPORT_DATA();
@@ -196,15 +312,23 @@ contract TEELivenessVerifier is Initializable, Ownable, TEELivenessVerifierStora
     }
 
     /// @inheritdoc ITEELivenessVerifier
+    function attestedProvers(bytes32 pubkeyHash) external view returns (Pubkey memory pubkey, uint256 time) {
+        Prover storage p = _attestedProvers[pubkeyHash];
+        pubkey = p.pubkey;
+        time = p.time != 0 && _policyHolds(pubkeyHash) ? p.time : 0;
+    }
+
+    /// @inheritdoc ITEELivenessVerifier
     function verifyLivenessProof(bytes32 pubkeyX, bytes32 pubkeyY) public view returns (bool) {
         bytes32 key = keccak256(abi.encode(pubkeyX, pubkeyY));
-        return attestedProvers[key].time + attestValiditySeconds > block.timestamp;
+        return _attestedProvers[key].time + attestValiditySeconds > block.timestamp && _policyHolds(key);
     }
 
     /// @inheritdoc ITEELivenessVerifier
     function verifyLivenessProofV2(bytes32 pubkeyX, bytes32 pubkeyY, address proverKey) public view returns (bool) {
         bytes32 key = keccak256(abi.encode(pubkeyX, pubkeyY));
-        return attestedProvers[key].time + attestValiditySeconds > block.timestamp && attestedProverAddr[key] == proverKey;
+        return _attestedProvers[key].time + attestValiditySeconds > block.timestamp && attestedProverAddr[key] == proverKey
+            && _policyHolds(key);
     }
 
     /// @inheritdoc ITEELivenessVerifier

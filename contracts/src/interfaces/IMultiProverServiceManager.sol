@@ -8,13 +8,15 @@ import {IBLSSignatureChecker} from "./IBLSSignatureChecker.sol";
 ///        BLS aggregate signature (the external interface of Automata's MultiProverServiceManager,
 ///        plus events for every committee, TEE-quorum, PoA and whitelist change).
 interface IMultiProverServiceManager is IServiceManager {
-    /// @notice TEE type of a quorum (uint8 in the ABI).
+    /// @notice TEE type of a quorum (uint8 in the ABI). Values are never renumbered: a type is only
+    ///         appended (INTEL_TDX = 5, mpavs).
     enum TEE {
         NONE,
         INTEL_SGX,
         AWS_NITRO,
         AMD_SEV,
-        ARM_TRUSTZONE
+        ARM_TRUSTZONE,
+        INTEL_TDX
     }
 
     /// @notice A restaking quorum whose operators run provers of one TEE type.
