@@ -1336,15 +1336,20 @@ static int delay_range_check(tx_cmd *t, uint32_t delay) {
 static int op_register_slashing(tx_cmd *t, reg_fields *f, const mpavs_address *am) {
     int rc = delay_range_check(t, f->od.allocation_delay);
     if (rc) return rc;
+    /* only shown: a release whose AllocationManager does not answer this view still registers */
     uint32_t cfg = 0;
-    if (mpavs_contracts_allocation_configuration_delay(&t->c, am, &cfg)) return tx_fail(t);
-    char ap[43], args[1700];
+    char when[120];
+    if (mpavs_contracts_allocation_configuration_delay(&t->c, am, &cfg))
+        snprintf(when, sizeof when, "in effect after the AllocationManager's configuration delay (unreadable: %.40s)",
+                 t->c.error.message);
+    else
+        snprintf(when, sizeof when, "in effect %llu blocks after registration: ALLOCATION_CONFIGURATION_DELAY + 1",
+                 (unsigned long long)cfg + 1);
+    char ap[43], args[1800];
     mpavs_address_to_checksum(ap, &f->od.delegation_approver);
     snprintf(args, sizeof args,
-             "    initDelegationApprover = %s\n    allocationDelay = %u blocks%s (in effect %llu blocks after "
-             "registration: ALLOCATION_CONFIGURATION_DELAY + 1)\n    metadataURI = \"%s\"\n%s",
-             ap, (unsigned)f->od.allocation_delay, f->have_delay ? "" : " (default)", (unsigned long long)cfg + 1,
-             f->uri,
+             "    initDelegationApprover = %s\n    allocationDelay = %u blocks%s (%s)\n    metadataURI = \"%s\"\n%s",
+             ap, (unsigned)f->od.allocation_delay, f->have_delay ? "" : " (default)", when, f->uri,
              f->have_er || f->have_win ? "    (operator.yaml's earnings_address and staker_opt_out_window_blocks are "
                                          "not used by this DelegationManager)\n"
                                        : "");
