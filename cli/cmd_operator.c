@@ -1380,7 +1380,8 @@ static int op_register(int argc, char **argv) {
     char args[1400];
     details_args(args, sizeof args, &f.od, NULL);
     size_t n = strlen(args);
-    snprintf(args + n, sizeof args - n, "    metadataURI = \"%s\"\n", f.uri);
+    snprintf(args + n, sizeof args - n, "    metadataURI = \"%s\"\n%s", f.uri,
+             f.have_delay ? "    (operator.yaml's allocation_delay is not used by this DelegationManager)\n" : "");
     tx_plan p = {"DelegationManager", &t.n.d.delegation_manager, "registerAsOperator((address,address,uint32),string)",
                  args};
     rc = tx_run(&t, &p, 1, reg_run, &f.od);
