@@ -128,19 +128,29 @@ static const char REGISTER_HELP[] =
     "NAME\n    mpavs operator register - register the key's account as an EigenLayer operator\n\n"
     "SYNOPSIS\n    mpavs operator register --network NAME [operator.yaml] [--earnings-receiver ADDR]\n"
     "                            [--delegation-approver ADDR] [--staker-opt-out-window-blocks N]\n"
-    "                            [--metadata-uri URL] [network options] [signer options]\n\n"
+    "                            [--allocation-delay N] [--metadata-uri URL] [network options] [signer options]\n\n"
     "DESCRIPTION\n"
-    "    Sends DelegationManager.registerAsOperator((earningsReceiver, delegationApprover,\n"
-    "    stakerOptOutWindowBlocks), metadataURI) from the operator's ECDSA key. The fields come from\n"
-    "    eigenlayer-cli's operator.yaml when given (operator.address, which must be the key's;\n"
-    "    operator.earnings_address; operator.delegation_approver_address;\n"
-    "    operator.staker_opt_out_window_blocks; operator.metadata_url; chain_id, which must be the\n"
-    "    network's; allocation_delay is not used by this DelegationManager), then from the flags;\n"
-    "    defaults: earnings to the operator, no approver, window 0, no metadata URI. Does nothing when\n"
-    "    the account already is an operator.\n\n"
+    "    Registers the operator's ECDSA key's account with the DelegationManager, in the form that\n"
+    "    DelegationManager has, found before sending by an eth_call of allocationManager() (a view\n"
+    "    only the slashing release has; the plan says which form was found):\n"
+    "      slashing release (mainnet, hoodi, sepolia): registerAsOperator(initDelegationApprover,\n"
+    "        allocationDelay, metadataURI); the allocation delay (blocks, default 0, at most 2^32-1\n"
+    "        and such that block + delay fits in 32 bits) takes effect ALLOCATION_CONFIGURATION_DELAY + 1\n"
+    "        blocks later;\n"
+    "      EigenLayer M2 (devnet): registerAsOperator((earningsReceiver, delegationApprover,\n"
+    "        stakerOptOutWindowBlocks), metadataURI).\n"
+    "    The fields come from eigenlayer-cli's operator.yaml when given (operator.address, which must\n"
+    "    be the key's; operator.earnings_address; operator.delegation_approver_address;\n"
+    "    operator.staker_opt_out_window_blocks; operator.allocation_delay; operator.metadata_url;\n"
+    "    chain_id, which must be the network's), then from the flags; defaults: earnings to the\n"
+    "    operator, no approver, window 0, allocation delay 0, no metadata URI. The file's fields the\n"
+    "    DelegationManager does not have are ignored; a flag naming one is refused (exit 2). Does\n"
+    "    nothing when the account already is an operator.\n\n"
     "OPTIONS\n"
-    "  --earnings-receiver ADDR, --delegation-approver ADDR, --staker-opt-out-window-blocks N,\n"
-    "  --metadata-uri URL    override operator.yaml's fields\n" NETWORK_OPTS SIGNER_OPTS "\n"
+    "  --earnings-receiver ADDR, --staker-opt-out-window-blocks N   (M2 only)\n"
+    "  --allocation-delay N  (slashing release only)\n"
+    "  --delegation-approver ADDR, --metadata-uri URL\n"
+    "                        override operator.yaml's fields\n" NETWORK_OPTS SIGNER_OPTS "\n"
     "EXAMPLES\n    mpavs operator register --network hoodi --deployment avs-hoodi.json operator.yaml --dry-run\n"
     "    mpavs operator register --network mainnet operator.yaml --max-fee-per-gas 30gwei\n";
 
@@ -150,17 +160,24 @@ static const char UPDATE_HELP[] =
     "                          [--delegation-approver ADDR] [--staker-opt-out-window-blocks N]\n"
     "                          [--metadata-uri URL] [network options] [signer options]\n\n"
     "DESCRIPTION\n"
-    "    Reads DelegationManager.operatorDetails(operator) from the chain, applies the fields given\n"
-    "    (operator.yaml as for register, then the flags; fields not given keep their value) and sends\n"
-    "    only what changed: DelegationManager.modifyOperatorDetails((earningsReceiver,\n"
-    "    delegationApprover, stakerOptOutWindowBlocks)) when a detail differs, and\n"
-    "    DelegationManager.updateOperatorMetadataURI(metadataURI) when a metadata URI is given (the\n"
-    "    contract only emits the URI, so it cannot be compared). The staker opt-out window can only\n"
-    "    grow: a smaller one is refused before sending. The account must be an EigenLayer operator\n"
-    "    (mpavs operator register). Nothing changed: nothing is sent (exit 0).\n\n"
+    "    Finds the DelegationManager's form as register does, reads the current details, applies the\n"
+    "    fields given (operator.yaml as for register, then the flags; fields not given keep their\n"
+    "    value) and sends only what changed:\n"
+    "      slashing release: reads delegationApprover(operator); sends\n"
+    "        modifyOperatorDetails(operator, newDelegationApprover) when the approver differs and\n"
+    "        updateOperatorMetadataURI(operator, metadataURI) when a URI is given. The allocation\n"
+    "        delay is not changed (--allocation-delay is refused: it is the AllocationManager's\n"
+    "        setAllocationDelay);\n"
+    "      EigenLayer M2: reads operatorDetails(operator); sends modifyOperatorDetails((earningsReceiver,\n"
+    "        delegationApprover, stakerOptOutWindowBlocks)) when a detail differs and\n"
+    "        updateOperatorMetadataURI(metadataURI) when a URI is given. The staker opt-out window\n"
+    "        can only grow: a smaller one is refused before sending.\n"
+    "    The contract only emits the URI, so a given URI is always sent. The account must be an\n"
+    "    EigenLayer operator (mpavs operator register). Nothing changed: nothing is sent (exit 0).\n\n"
     "OPTIONS\n"
-    "  --earnings-receiver ADDR, --delegation-approver ADDR, --staker-opt-out-window-blocks N,\n"
-    "  --metadata-uri URL    override operator.yaml's fields\n" NETWORK_OPTS SIGNER_OPTS "\n"
+    "  --earnings-receiver ADDR, --staker-opt-out-window-blocks N   (M2 only)\n"
+    "  --delegation-approver ADDR, --metadata-uri URL\n"
+    "                        override operator.yaml's fields\n" NETWORK_OPTS SIGNER_OPTS "\n"
     "EXAMPLES\n    mpavs operator update --network mainnet operator.yaml --dry-run\n"
     "    mpavs operator update --network hoodi --deployment avs-hoodi.json --metadata-uri https://example.com/op.json\n";
 
@@ -221,6 +238,9 @@ static const char STATUS_HELP[] =
     "                          [--attestation-address ADDR | --attestation-key-file F] [--json] [network options]\n\n"
     "DESCRIPTION\n"
     "    Prints one `key: value` line each: network, chain_id, operator, eigenlayer_operator,\n"
+    "    delegation_manager_form (slashing or m2: whether allocationManager() answers; slashing adds\n"
+    "    allocation_manager), for an operator delegation_approver and allocation_delay,\n"
+    "    allocation_delay_set (slashing) or earnings_receiver, staker_opt_out_window_blocks (m2),\n"
     "    avs_status (never/registered/deregistered), operator_id, quorum_bitmap, stake_quorum_<q> for\n"
     "    each quorum the operator is in, poa_enabled, whitelisted, liveness_verifier, attested_at,\n"
     "    liveness_valid_until (attestedProvers(id).time + attestValiditySeconds; 0 = never), live,\n"
@@ -899,6 +919,7 @@ typedef struct {
     uint8_t sk[32];
     mpavs_address me;
     mpavs_contracts_standing st; /* the operator's standing when connected */
+    char form_line[200];          /* "delegation manager: …" shown in the plan (register, update), or "" */
 } tx_cmd;
 
 static void print_hash(const char *label, const uint8_t h[32]) {
@@ -1030,8 +1051,8 @@ static void fmt_gwei(char out[100], const mpavs_u256 *wei) {
 static void print_plan(const tx_cmd *t, const tx_plan *txs, size_t ntx, bool failed) {
     char f[43];
     mpavs_address_to_checksum(f, &t->me);
-    printf("network: %s (chain id %llu, %s)\nfrom: %s\n", t->n.network, (unsigned long long)t->n.d.chain_id,
-           t->n.rpc_url, f);
+    printf("network: %s (chain id %llu, %s)\nfrom: %s\n%s", t->n.network, (unsigned long long)t->n.d.chain_id,
+           t->n.rpc_url, f, t->form_line);
     for (size_t i = 0; i < ntx; i++) {
         char to[43];
         mpavs_address_to_checksum(to, txs[i].to);
@@ -1108,7 +1129,8 @@ typedef struct {
     mpavs_address address; /* operator.address */
     uint64_t chain_id;     /* chain_id (0: absent) */
     const char *yaml;      /* the operator.yaml given, or NULL */
-    bool have_er, have_da, have_win, have_uri; /* which fields the file or a flag set */
+    bool have_er, have_da, have_win, have_uri, have_delay; /* which fields the file or a flag set */
+    bool flag_er, flag_win, flag_delay;                    /* which of them a flag set */
 } reg_fields;
 
 /* Trim spaces, a trailing comment and surrounding quotes of a YAML scalar in place. */
@@ -1159,14 +1181,17 @@ static int read_operator_yaml(reg_fields *f, const char *cmd, const char *path) 
             if (dst == &f->address) f->have_address = true;
             else if (er) f->have_er = true;
             else f->have_da = true;
-        } else if (!strcmp(k, "staker_opt_out_window_blocks") || !strcmp(k, "chain_id")) {
+        } else if (!strcmp(k, "staker_opt_out_window_blocks") || !strcmp(k, "allocation_delay") ||
+                   !strcmp(k, "chain_id")) {
             char *end;
             errno = 0;
             unsigned long long x = strtoull(v, &end, 10);
-            bool win = k[0] == 's';
-            if (*end || errno || *v == '-' || (win && x > UINT32_MAX))
-                rc = cli_usage_error("operator %s: %s:%d: %s: expected a number", cmd, path, ln, k);
+            bool win = k[0] == 's', delay = k[0] == 'a';
+            if (*end || errno || *v == '-' || ((win || delay) && x > UINT32_MAX))
+                rc = cli_usage_error("operator %s: %s:%d: %s: expected a number%s", cmd, path, ln, k,
+                                     win || delay ? " from 0 to 4294967295" : "");
             else if (win) f->od.staker_opt_out_window_blocks = (uint32_t)x, f->have_win = true;
+            else if (delay) f->od.allocation_delay = (uint32_t)x, f->have_delay = true;
             else f->chain_id = x;
         } else if (!strcmp(k, "metadata_url")) {
             rc = copy_str(f->uri, sizeof f->uri, v, "metadata_url");
@@ -1186,6 +1211,7 @@ static int reg_fields_parse(tx_cmd *t, reg_fields *f) {
     memset(f, 0, sizeof *f);
     const char *er = cli_opt(&t->a, "earnings-receiver"), *da = cli_opt(&t->a, "delegation-approver");
     const char *win = cli_opt(&t->a, "staker-opt-out-window-blocks"), *mu = cli_opt(&t->a, "metadata-uri");
+    const char *ad = cli_opt(&t->a, "allocation-delay");
     char *pos[2];
     int rc, np = cli_positionals(&t->a, pos, 2);
     if (np < 0 || np > 1) return cli_usage_error("operator %s: at most one operator.yaml", t->cmd);
@@ -1200,7 +1226,17 @@ static int reg_fields_parse(tx_cmd *t, reg_fields *f) {
         if (w > UINT32_MAX) return cli_usage_error("operator %s: --staker-opt-out-window-blocks: at most 2^32-1", t->cmd);
         f->od.staker_opt_out_window_blocks = (uint32_t)w;
     }
+    if (ad) {
+        uint64_t v;
+        if ((rc = parse_u64_opt(&v, "--allocation-delay", ad))) return rc;
+        if (v > UINT32_MAX) return cli_usage_error("operator %s: --allocation-delay: at most 4294967295 blocks", t->cmd);
+        f->od.allocation_delay = (uint32_t)v;
+    }
     if (mu && (rc = copy_str(f->uri, sizeof f->uri, mu, "--metadata-uri"))) return rc;
+    f->flag_er = er != NULL;
+    f->flag_win = win != NULL;
+    f->flag_delay = ad != NULL;
+    f->have_delay |= ad != NULL;
     f->have_er |= er != NULL;
     f->have_da |= da != NULL;
     f->have_win |= win != NULL;
@@ -1247,6 +1283,80 @@ static int reg_run(tx_cmd *t, void *arg) {
     return mpavs_contracts_register_operator_details(&t->c, &t->n.d, arg) ? 1 : 0;
 }
 
+static int reg_run_slashing(tx_cmd *t, void *arg) {
+    return mpavs_contracts_register_operator_slashing(&t->c, &t->n.d, arg) ? 1 : 0;
+}
+
+/*
+ * After tx_connect: which form the DelegationManager speaks (mpavs_contracts_delegation_form:
+ * allocationManager() answers on the slashing release, reverts on M2); sets the plan's line.
+ * Out: *form, *am. Returns 0 or an exit code.
+ */
+static int dm_form(tx_cmd *t, mpavs_contracts_dm_form *form, mpavs_address *am) {
+    if (mpavs_contracts_delegation_form(&t->c, &t->n.d, form, am)) return tx_fail(t);
+    char a[43];
+    mpavs_address_to_checksum(a, am);
+    if (*form == MPAVS_CONTRACTS_DM_SLASHING)
+        snprintf(t->form_line, sizeof t->form_line,
+                 "delegation manager: slashing release (allocationManager() = %s): slashing-release forms\n", a);
+    else
+        snprintf(t->form_line, sizeof t->form_line,
+                 "delegation manager: EigenLayer M2 (allocationManager() reverts): M2 forms\n");
+    return 0;
+}
+
+/*
+ * The fields one form does not have: a flag naming one is refused (nothing sent); operator.yaml's
+ * are ignored (the plan says so). Returns 0 or 2.
+ */
+static int form_fields_check(const tx_cmd *t, const reg_fields *f, mpavs_contracts_dm_form form) {
+    if (form == MPAVS_CONTRACTS_DM_SLASHING && (f->flag_er || f->flag_win))
+        return cli_usage_error("operator %s: --earnings-receiver and --staker-opt-out-window-blocks do not exist on the "
+                               "slashing release's DelegationManager; nothing sent", t->cmd);
+    if (form == MPAVS_CONTRACTS_DM_M2 && f->flag_delay)
+        return cli_usage_error("operator %s: --allocation-delay: the M2 DelegationManager has no allocation delay; "
+                               "nothing sent", t->cmd);
+    return 0;
+}
+
+/* Slashing form: refuse an allocation delay whose allocations could never take effect (block + delay past 2^32-1). */
+static int delay_range_check(tx_cmd *t, uint32_t delay) {
+    uint64_t bn = 0;
+    mpavs_error e = {0};
+    int r = mpavs_rpc_block_number(t->c.rpc, &bn, &e);
+    int rc = r ? cli_error("operator %s: eth_blockNumber: %s (%s)", t->cmd, mpavs_rpc_strerror(r), e.message) : 0;
+    mpavs_error_clear(&e);
+    if (!rc && bn + delay > UINT32_MAX)
+        rc = cli_usage_error("operator %s: allocation delay %u blocks: block %llu + delay exceeds 2^32-1, so the "
+                             "AllocationManager could never schedule an allocation; nothing sent",
+                             t->cmd, (unsigned)delay, (unsigned long long)bn);
+    return rc;
+}
+
+static int op_register_slashing(tx_cmd *t, reg_fields *f, const mpavs_address *am) {
+    int rc = delay_range_check(t, f->od.allocation_delay);
+    if (rc) return rc;
+    /* only shown: a release whose AllocationManager does not answer this view still registers */
+    uint32_t cfg = 0;
+    char when[120];
+    if (mpavs_contracts_allocation_configuration_delay(&t->c, am, &cfg))
+        snprintf(when, sizeof when, "in effect after the AllocationManager's configuration delay (unreadable: %.40s)",
+                 t->c.error.message);
+    else
+        snprintf(when, sizeof when, "in effect %llu blocks after registration: ALLOCATION_CONFIGURATION_DELAY + 1",
+                 (unsigned long long)cfg + 1);
+    char ap[43], args[1800];
+    mpavs_address_to_checksum(ap, &f->od.delegation_approver);
+    snprintf(args, sizeof args,
+             "    initDelegationApprover = %s\n    allocationDelay = %u blocks%s (%s)\n    metadataURI = \"%s\"\n%s",
+             ap, (unsigned)f->od.allocation_delay, f->have_delay ? "" : " (default)", when, f->uri,
+             f->have_er || f->have_win ? "    (operator.yaml's earnings_address and staker_opt_out_window_blocks are "
+                                         "not used by this DelegationManager)\n"
+                                       : "");
+    tx_plan p = {"DelegationManager", &t->n.d.delegation_manager, "registerAsOperator(address,uint32,string)", args};
+    return tx_run(t, &p, 1, reg_run_slashing, &f->od);
+}
+
 static int op_register(int argc, char **argv) {
     tx_cmd t;
     int rc = tx_begin(&t, "register", argc, argv, REGISTER_HELP);
@@ -1259,10 +1369,19 @@ static int op_register(int argc, char **argv) {
         printf("already an EigenLayer operator: nothing to do (`mpavs operator update` changes its details)\n");
         return tx_end(&t, 0);
     }
+    mpavs_contracts_dm_form form;
+    mpavs_address am;
+    if ((rc = dm_form(&t, &form, &am)) || (rc = form_fields_check(&t, &f, form))) return tx_end(&t, rc);
+    if (form == MPAVS_CONTRACTS_DM_SLASHING) {
+        rc = op_register_slashing(&t, &f, &am);
+        if (!rc) printf("registered as an EigenLayer operator (gas used %llu)\n", (unsigned long long)t.c.gas_used);
+        return tx_end(&t, rc < 0 ? 0 : rc);
+    }
     char args[1400];
     details_args(args, sizeof args, &f.od, NULL);
     size_t n = strlen(args);
-    snprintf(args + n, sizeof args - n, "    metadataURI = \"%s\"\n", f.uri);
+    snprintf(args + n, sizeof args - n, "    metadataURI = \"%s\"\n%s", f.uri,
+             f.have_delay ? "    (operator.yaml's allocation_delay is not used by this DelegationManager)\n" : "");
     tx_plan p = {"DelegationManager", &t.n.d.delegation_manager, "registerAsOperator((address,address,uint32),string)",
                  args};
     rc = tx_run(&t, &p, 1, reg_run, &f.od);
@@ -1283,6 +1402,42 @@ static int update_run(tx_cmd *t, void *arg) {
     return u->uri && mpavs_contracts_update_operator_metadata_uri(&t->c, &t->n.d, u->uri) ? 1 : 0;
 }
 
+static int update_run_slashing(tx_cmd *t, void *arg) {
+    const update_arg *u = arg;
+    if (u->od && mpavs_contracts_set_delegation_approver(&t->c, &t->n.d, &u->od->delegation_approver)) return 1;
+    return u->uri && mpavs_contracts_update_operator_metadata_uri_slashing(&t->c, &t->n.d, u->uri) ? 1 : 0;
+}
+
+/* Slashing form: compare the delegation approver with delegationApprover(operator); send what changed. */
+static int op_update_slashing(tx_cmd *t, const reg_fields *f, const mpavs_address *am) {
+    if (f->flag_delay)
+        return cli_usage_error("operator update: the allocation delay is the AllocationManager's "
+                               "(setAllocationDelay), which update does not send; nothing sent");
+    mpavs_contracts_operator_details cur, nd;
+    if (mpavs_contracts_get_operator_details_slashing(&t->c, &t->n.d, am, &t->me, &cur)) return tx_fail(t);
+    nd = cur;
+    if (f->have_da) nd.delegation_approver = f->od.delegation_approver;
+    bool details = memcmp(nd.delegation_approver.bytes, cur.delegation_approver.bytes, 20) != 0;
+    if (!details && !f->have_uri) {
+        printf("the operator details are unchanged: nothing to do\n");
+        return 0;
+    }
+    char me[43], a1[300], a2[1200], n1[43], c1[43];
+    mpavs_address_to_checksum(me, &t->me);
+    mpavs_address_to_checksum(n1, &nd.delegation_approver);
+    mpavs_address_to_checksum(c1, &cur.delegation_approver);
+    snprintf(a1, sizeof a1, "    operator = %s\n    newDelegationApprover = %s (now %s)\n", me, n1, c1);
+    snprintf(a2, sizeof a2, "    operator = %s\n    metadataURI = \"%s\"\n", me, f->uri);
+    tx_plan p[2], *q = p;
+    if (details) *q++ = (tx_plan){"DelegationManager", &t->n.d.delegation_manager, "modifyOperatorDetails(address,address)", a1};
+    if (f->have_uri)
+        *q++ = (tx_plan){"DelegationManager", &t->n.d.delegation_manager, "updateOperatorMetadataURI(address,string)", a2};
+    update_arg u = {details ? &nd : NULL, f->have_uri ? f->uri : NULL};
+    int rc = tx_run(t, p, (size_t)(q - p), update_run_slashing, &u);
+    if (!rc) printf("operator details updated (%d transaction%s)\n", t->nsent, t->nsent == 1 ? "" : "s");
+    return rc < 0 ? 0 : rc;
+}
+
 static int op_update(int argc, char **argv) {
     tx_cmd t;
     int rc = tx_begin(&t, "update", argc, argv, UPDATE_HELP);
@@ -1292,6 +1447,10 @@ static int op_update(int argc, char **argv) {
     if (!f.have_er && !f.have_da && !f.have_win && !f.have_uri)
         return cli_usage_error("operator update: nothing to update: give operator.yaml or a field option (try --help)");
     if ((rc = tx_connect(&t, true)) || (rc = reg_fields_check_address(&t, &f))) return tx_end(&t, rc);
+    mpavs_contracts_dm_form form;
+    mpavs_address am;
+    if ((rc = dm_form(&t, &form, &am)) || (rc = form_fields_check(&t, &f, form))) return tx_end(&t, rc);
+    if (form == MPAVS_CONTRACTS_DM_SLASHING) return tx_end(&t, op_update_slashing(&t, &f, &am));
     mpavs_contracts_operator_details cur, nd;
     if (mpavs_contracts_get_operator_details(&t.c, &t.n.d, &t.me, &cur)) return tx_end(&t, tx_fail(&t));
     nd = cur;
@@ -1691,6 +1850,35 @@ static int op_status(int argc, char **argv) {
     out_addr(j, "registry_coordinator", &n.d.registry_coordinator);
     out_addr(j, "service_manager", &n.d.service_manager);
     out_bool(j, "eigenlayer_operator", st->is_operator);
+    {
+        /* the DelegationManager's form decides which views hold the operator's details */
+        mpavs_contracts_dm_form form;
+        mpavs_address am;
+        mpavs_contracts_operator_details od;
+        if (mpavs_contracts_delegation_form(&c, &n.d, &form, &am)) {
+            rc = cli_error("operator status: %s", c.error.message);
+            goto close;
+        }
+        out_str(j, "delegation_manager_form", form == MPAVS_CONTRACTS_DM_SLASHING ? "slashing" : "m2");
+        int r = !st->is_operator ? 0
+                : form == MPAVS_CONTRACTS_DM_SLASHING ? mpavs_contracts_get_operator_details_slashing(&c, &n.d, &am, &me, &od)
+                                                      : mpavs_contracts_get_operator_details(&c, &n.d, &me, &od);
+        if (r) {
+            rc = cli_error("operator status: %s", c.error.message);
+            goto close;
+        }
+        if (form == MPAVS_CONTRACTS_DM_SLASHING) out_addr(j, "allocation_manager", &am);
+        if (st->is_operator) {
+            out_addr(j, "delegation_approver", &od.delegation_approver);
+            if (form == MPAVS_CONTRACTS_DM_SLASHING) {
+                out_u64(j, "allocation_delay", od.allocation_delay);
+                out_bool(j, "allocation_delay_set", od.allocation_delay_set);
+            } else {
+                out_addr(j, "earnings_receiver", &od.earnings_receiver);
+                out_u64(j, "staker_opt_out_window_blocks", od.staker_opt_out_window_blocks);
+            }
+        }
+    }
     out_str(j, "avs_status", avs_status_name(st->avs_status));
     out_word(j, "operator_id", st->operator_id);
     (void)mpavs_u256_to_hex(bm, sizeof bm, &st->quorum_bitmap);

@@ -89,13 +89,85 @@ typedef struct {
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_register_as_operator(mpavs_contracts_ctx *c,
                                                                      const mpavs_contracts_deployment *d);
-/** DelegationManager.OperatorDetails and the metadata URI of a registration (eigenlayer-cli's operator.yaml). */
+/**
+ * DelegationManager.OperatorDetails and the metadata URI of a registration (eigenlayer-cli's
+ * operator.yaml). The M2 form uses earnings_receiver, delegation_approver and
+ * staker_opt_out_window_blocks; the slashing release's form delegation_approver and
+ * allocation_delay (earnings receiver and opt-out window no longer exist there).
+ */
 typedef struct {
     mpavs_address earnings_receiver;
     mpavs_address delegation_approver;     /* zero: anyone may delegate */
     uint32_t staker_opt_out_window_blocks;
     const char *metadata_uri;              /* "" or NULL: none; no '"' or '\\', at most 1024 bytes */
+    uint32_t allocation_delay;             /* slashing form: AllocationManager allocation delay (blocks) */
+    bool allocation_delay_set;             /* read back (slashing form): getAllocationDelay's isSet */
 } mpavs_contracts_operator_details;
+
+/** The operator-registration ABI of a DelegationManager (mpavs_contracts_delegation_form). */
+typedef enum {
+    /** EigenLayer M2: registerAsOperator((earningsReceiver, delegationApprover,
+     *  stakerOptOutWindowBlocks), metadataURI), modifyOperatorDetails(details),
+     *  updateOperatorMetadataURI(uri), operatorDetails(operator). */
+    MPAVS_CONTRACTS_DM_M2 = 1,
+    /** The slashing release (mainnet, Hoodi, Sepolia): registerAsOperator(initDelegationApprover,
+     *  allocationDelay, metadataURI), modifyOperatorDetails(operator, newDelegationApprover),
+     *  updateOperatorMetadataURI(operator, uri), delegationApprover(operator), and the
+     *  AllocationManager (allocationManager()) keeping the allocation delay. */
+    MPAVS_CONTRACTS_DM_SLASHING = 2,
+} mpavs_contracts_dm_form;
+
+/**
+ * Which form d->delegation_manager speaks, from one eth_call of allocationManager(), a view only
+ * the slashing release has: a non-zero address → SLASHING (*allocation_manager = it); a revert
+ * (the M2 contract has no such function) → M2 (*allocation_manager zeroed). Out: *form,
+ * *allocation_manager. Returns OK, ERR_RPC (the node failed: nothing is guessed) or ERR_DECODE (no
+ * contract there, or a zero or malformed answer).
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_delegation_form(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                                                                mpavs_contracts_dm_form *form,
+                                                                mpavs_address *allocation_manager);
+
+/**
+ * Slashing form: DelegationManager.registerAsOperator(od->delegation_approver, od->allocation_delay,
+ * od->metadata_uri) from the sender (the other fields are not used). Returns OK, ERR_ARG (an
+ * unusable metadata URI) or a send error (already registered: ERR_REVERTED).
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_register_operator_slashing(mpavs_contracts_ctx *c,
+                                                                           const mpavs_contracts_deployment *d,
+                                                                           const mpavs_contracts_operator_details *od);
+/**
+ * Slashing form: DelegationManager.delegationApprover(operator) and
+ * AllocationManager(allocation_manager).getAllocationDelay(operator) at the latest block. Out: *od
+ * (delegation_approver, allocation_delay, allocation_delay_set; the rest zero, metadata_uri NULL).
+ * Returns OK, ERR_RPC, ERR_REVERTED or ERR_DECODE.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_get_operator_details_slashing(mpavs_contracts_ctx *c,
+                                                                              const mpavs_contracts_deployment *d,
+                                                                              const mpavs_address *allocation_manager,
+                                                                              const mpavs_address *operator_addr,
+                                                                              mpavs_contracts_operator_details *od);
+/**
+ * Slashing form: DelegationManager.modifyOperatorDetails(sender, approver) from the sender.
+ * Returns OK, ERR_NOMEM or a send error (not an operator: ERR_REVERTED).
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_set_delegation_approver(mpavs_contracts_ctx *c,
+                                                                        const mpavs_contracts_deployment *d,
+                                                                        const mpavs_address *approver);
+/**
+ * Slashing form: DelegationManager.updateOperatorMetadataURI(sender, uri) from the sender (uri: no
+ * '"' or '\\', at most 1024 bytes). Returns OK, ERR_ARG, ERR_NOMEM or a send error.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_update_operator_metadata_uri_slashing(mpavs_contracts_ctx *c,
+                                                                                     const mpavs_contracts_deployment *d,
+                                                                                     const char *uri);
+/**
+ * AllocationManager(allocation_manager).ALLOCATION_CONFIGURATION_DELAY(): the blocks before a new
+ * allocation delay takes effect. Out: *blocks. Returns OK, ERR_RPC, ERR_REVERTED or ERR_DECODE.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_allocation_configuration_delay(mpavs_contracts_ctx *c,
+                                                                               const mpavs_address *allocation_manager,
+                                                                               uint32_t *blocks);
 
 /**
  * DelegationManager.registerAsOperator((earningsReceiver, delegationApprover,

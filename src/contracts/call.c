@@ -60,6 +60,8 @@ const char *const ctr_errors[] = {
     "ActivelyDelegated()", "DelegationApproverNotSupported()", "InputAddressZero()",
     "OnlyStrategyManagerOrEigenPodManager()", "StakerOptOutWindowBlocksCannotDecrease()",
     "StakerOptOutWindowBlocksExceedsMax()", "WithdrawalDelayExceedsMax()",
+    /* DelegationManagerV1, AllocationManagerV1 (the slashing release's; PermissionController's error) */
+    "InvalidPermissions()",
     /* StrategyManager */
     "TransferFailed()", "MaxStrategiesExceeded()", "OnlyStrategyWhitelister()", "StrategyNotWhitelisted()",
     /* StrategyBase */

@@ -22,6 +22,14 @@
     X(CTR_MODIFY_OPERATOR_DETAILS, "modifyOperatorDetails((address,address,uint32))")                                \
     X(CTR_UPDATE_OPERATOR_METADATA_URI, "updateOperatorMetadataURI(string)")                                           \
     X(CTR_OPERATOR_DETAILS, "operatorDetails(address)((address,address,uint32))")                                      \
+    /* DelegationManager and AllocationManager of EigenLayer's slashing release (operator_slashing.c) */            \
+    X(CTR_DM_ALLOCATION_MANAGER, "allocationManager()(address)")                                                       \
+    X(CTR_REGISTER_AS_OPERATOR_SL, "registerAsOperator(address,uint32,string)")                                        \
+    X(CTR_MODIFY_OPERATOR_DETAILS_SL, "modifyOperatorDetails(address,address)")                                        \
+    X(CTR_UPDATE_OPERATOR_METADATA_URI_SL, "updateOperatorMetadataURI(address,string)")                                \
+    X(CTR_DELEGATION_APPROVER, "delegationApprover(address)(address)")                                                 \
+    X(CTR_GET_ALLOCATION_DELAY, "getAllocationDelay(address)(bool,uint32)")                                            \
+    X(CTR_ALLOCATION_CONFIGURATION_DELAY, "ALLOCATION_CONFIGURATION_DELAY()(uint32)")                                  \
     X(CTR_APPROVE, "approve(address,uint256)")                                                                         \
     X(CTR_DEPOSIT_INTO_STRATEGY, "depositIntoStrategy(address,address,uint256)")                                       \
     X(CTR_IS_OPERATOR, "isOperator(address)(bool)")                                                                    \
@@ -111,6 +119,9 @@ void ctr_str_free(ctr_str *b);
 void ctr_g1(ctr_str *b, const mpavs_bn254_g1 *p);
 /* Append a G2 point as "([X0,X1],[Y0,Y1])" in Solidity (EVM precompile) order. */
 void ctr_g2(ctr_str *b, const mpavs_bn254_g2 *p);
+
+/* A metadata URI the text argument syntax carries: at most 1024 bytes, no '"' or '\\'. */
+bool ctr_uri_ok(const char *uri);
 
 /* Write "step: message" to c->error and return code. */
 int ctr_fail(mpavs_contracts_ctx *c, int code, const char *step, const char *fmt, ...)

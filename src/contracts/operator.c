@@ -18,13 +18,12 @@ static void details_tuple(ctr_str *a, const mpavs_contracts_operator_details *od
     ctr_printf(a, ",%u)", (unsigned)od->staker_opt_out_window_blocks);
 }
 
-/* A metadata URI the text argument syntax carries: at most 1024 bytes, no '"' or '\\'. */
-static bool uri_ok(const char *uri) { return strlen(uri) <= 1024 && !strchr(uri, '"') && !strchr(uri, '\\'); }
+bool ctr_uri_ok(const char *uri) { return strlen(uri) <= 1024 && !strchr(uri, '"') && !strchr(uri, '\\'); }
 
 int mpavs_contracts_register_operator_details(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
                                               const mpavs_contracts_operator_details *od) {
     const char *uri = od->metadata_uri ? od->metadata_uri : "";
-    if (!uri_ok(uri))
+    if (!ctr_uri_ok(uri))
         return ctr_fail(c, MPAVS_CONTRACTS_ERR_ARG, "registerAsOperator",
                         "metadata URI: at most 1024 bytes, without '\"' or '\\'");
     ctr_str a = {0};
@@ -75,7 +74,7 @@ int mpavs_contracts_modify_operator_details(mpavs_contracts_ctx *c, const mpavs_
 
 int mpavs_contracts_update_operator_metadata_uri(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
                                                  const char *uri) {
-    if (!uri || !uri_ok(uri))
+    if (!uri || !ctr_uri_ok(uri))
         return ctr_fail(c, MPAVS_CONTRACTS_ERR_ARG, "updateOperatorMetadataURI",
                         "metadata URI: at most 1024 bytes, without '\"' or '\\'");
     ctr_str a = {0};
