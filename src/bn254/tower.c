@@ -2,6 +2,7 @@
  * src/bn254/tower.c — Fp6, Fp12, Frobenius maps, cyclotomic squaring, final exponentiation.
  */
 #include "bn254/internal.h"
+#include "bn254/wide.h"
 
 void bn_fp6_add(fp6 *r, const fp6 *a, const fp6 *b) {
     fp2_add(&r->c0, &a->c0, &b->c0);
@@ -30,64 +31,73 @@ static void fp6_mul_v(fp6 *r, const fp6 *a) {
     r->c0 = t;
 }
 
+/*
+ * Karatsuba over Fp2 with lazy reduction (wide.h): the six Fp2 products stay double width,
+ * each output coefficient is summed at double width and reduced once (6 Montgomery
+ * reductions instead of 18). v_i = a_i b_i;
+ * c0 = v0 + xi ((a1 + a2)(b1 + b2) - v1 - v2), c1 = (a0 + a1)(b0 + b1) - v0 - v1 + xi v2,
+ * c2 = (a0 + a2)(b0 + b2) - v0 - v2 + v1. r may alias a or b.
+ */
 void bn_fp6_mul(fp6 *r, const fp6 *a, const fp6 *b) {
-    fp2 v0, v1, v2, s, t, c0, c1, c2;
-    fp2_mul(&v0, &a->c0, &b->c0);
-    fp2_mul(&v1, &a->c1, &b->c1);
-    fp2_mul(&v2, &a->c2, &b->c2);
-    /* c0 = v0 + xi*((a1+a2)(b1+b2) - v1 - v2) */
-    fp2_add(&s, &a->c1, &a->c2);
-    fp2_add(&t, &b->c1, &b->c2);
-    fp2_mul(&s, &s, &t);
-    fp2_sub(&s, &s, &v1);
-    fp2_sub(&s, &s, &v2);
-    fp2_mul_xi(&s, &s);
-    fp2_add(&c0, &s, &v0);
-    /* c1 = (a0+a1)(b0+b1) - v0 - v1 + xi*v2 */
-    fp2_add(&s, &a->c0, &a->c1);
-    fp2_add(&t, &b->c0, &b->c1);
-    fp2_mul(&s, &s, &t);
-    fp2_sub(&s, &s, &v0);
-    fp2_sub(&s, &s, &v1);
-    fp2_mul_xi(&t, &v2);
-    fp2_add(&c1, &s, &t);
-    /* c2 = (a0+a2)(b0+b2) - v0 - v2 + v1 */
-    fp2_add(&s, &a->c0, &a->c2);
-    fp2_add(&t, &b->c0, &b->c2);
-    fp2_mul(&s, &s, &t);
-    fp2_sub(&s, &s, &v0);
-    fp2_sub(&s, &s, &v2);
-    fp2_add(&c2, &s, &v1);
-    r->c0 = c0;
-    r->c1 = c1;
-    r->c2 = c2;
+    fp2w v0, v1, v2, s, t;
+    fp2 x, y;
+    fp2w_mul(&v0, &a->c0, &b->c0);
+    fp2w_mul(&v1, &a->c1, &b->c1);
+    fp2w_mul(&v2, &a->c2, &b->c2);
+    fp2_add(&x, &a->c1, &a->c2);
+    fp2_add(&y, &b->c1, &b->c2);
+    fp2w_mul(&s, &x, &y);
+    fp2_add(&x, &a->c0, &a->c1);
+    fp2_add(&y, &b->c0, &b->c1);
+    fp2w_mul(&t, &x, &y);
+    fp2_add(&x, &a->c0, &a->c2);
+    fp2_add(&y, &b->c0, &b->c2);
+    /* c0 */
+    fp2w_sub(&s, &s, &v1);
+    fp2w_sub(&s, &s, &v2);
+    fp2w_mul_xi(&s, &s);
+    fp2w_add(&s, &s, &v0);
+    fp2w_reduce(&r->c0, &s);
+    /* c1 */
+    fp2w_sub(&t, &t, &v0);
+    fp2w_sub(&t, &t, &v1);
+    fp2w_mul_xi(&s, &v2);
+    fp2w_add(&t, &t, &s);
+    fp2w_reduce(&r->c1, &t);
+    /* c2 */
+    fp2w_mul(&s, &x, &y);
+    fp2w_sub(&s, &s, &v0);
+    fp2w_sub(&s, &s, &v2);
+    fp2w_add(&s, &s, &v1);
+    fp2w_reduce(&r->c2, &s);
 }
 
-/* r = a * (b0 + b1 v). */
+/* r = a * (b0 + b1 v), lazily as bn_fp6_mul (5 Fp2 products, 6 reductions). r may alias a. */
 static void fp6_mul_01(fp6 *r, const fp6 *a, const fp2 *b0, const fp2 *b1) {
-    fp2 v0, v1, s, t, c0, c1, c2;
-    fp2_mul(&v0, &a->c0, b0);
-    fp2_mul(&v1, &a->c1, b1);
-    /* c0 = v0 + xi*((a1+a2) b1 - v1) */
-    fp2_add(&s, &a->c1, &a->c2);
-    fp2_mul(&s, &s, b1);
-    fp2_sub(&s, &s, &v1);
-    fp2_mul_xi(&s, &s);
-    fp2_add(&c0, &s, &v0);
-    /* c1 = (a0+a1)(b0+b1) - v0 - v1 */
-    fp2_add(&s, &a->c0, &a->c1);
-    fp2_add(&t, b0, b1);
-    fp2_mul(&s, &s, &t);
-    fp2_sub(&s, &s, &v0);
-    fp2_sub(&c1, &s, &v1);
-    /* c2 = (a0+a2) b0 - v0 + v1 */
-    fp2_add(&s, &a->c0, &a->c2);
-    fp2_mul(&s, &s, b0);
-    fp2_sub(&s, &s, &v0);
-    fp2_add(&c2, &s, &v1);
-    r->c0 = c0;
-    r->c1 = c1;
-    r->c2 = c2;
+    fp2w v0, v1, s, t;
+    fp2 x, y;
+    fp2w_mul(&v0, &a->c0, b0);
+    fp2w_mul(&v1, &a->c1, b1);
+    fp2_add(&x, &a->c1, &a->c2);
+    fp2w_mul(&s, &x, b1);
+    fp2_add(&x, &a->c0, &a->c1);
+    fp2_add(&y, b0, b1);
+    fp2w_mul(&t, &x, &y);
+    fp2_add(&x, &a->c0, &a->c2);
+    /* c0 = v0 + xi ((a1 + a2) b1 - v1) */
+    fp2w_sub(&s, &s, &v1);
+    fp2w_mul_xi(&s, &s);
+    fp2w_add(&s, &s, &v0);
+    fp2w_reduce(&r->c0, &s);
+    /* c1 = (a0 + a1)(b0 + b1) - v0 - v1 */
+    fp2w_sub(&t, &t, &v0);
+    fp2w_sub(&t, &t, &v1);
+    fp2w_reduce(&r->c1, &t);
+    /* c2 = (a0 + a2) b0 - v0 + v1 */
+    fp2w_mul(&s, &x, b0);
+    fp2w_sub(&s, &s, &v0);
+    fp2w_add(&s, &s, &v1);
+    fp2w_reduce(&r->c2, &s);
 }
 
 static void fp6_mul_fp2(fp6 *r, const fp6 *a, const fp2 *b) {
