@@ -49,20 +49,6 @@ BN_INLINE uint64_t bn_add8(uint64_t r[8], const uint64_t a[8], const uint64_t b[
 #define bn_add8 bn_add8_portable
 #endif
 
-/* r = s - a - b over 8 limbs for s >= a + b (exact, no correction). */
-BN_INLINE void bn_sub8x2_portable(uint64_t r[8], const uint64_t s[8], const uint64_t a[8], const uint64_t b[8]) {
-    uint64_t t[8];
-    bn_sub8_portable(t, s, a);
-    bn_sub8_portable(r, t, b);
-}
-#if MPAVS_BN254_ADX
-BN_INLINE void bn_sub8x2(uint64_t r[8], const uint64_t s[8], const uint64_t a[8], const uint64_t b[8]) {
-    bn_adx_sub8x2(r, s, a, b);
-}
-#else
-#define bn_sub8x2 bn_sub8x2_portable
-#endif
-
 /* r = a b (a, b < 2p, so r < 4p^2 < N). */
 BN_INLINE void fpw_mul(fpw *r, const fp *a, const fp *b) { bn_mul_wide(r->l, a->l, b->l); }
 
@@ -80,22 +66,15 @@ BN_INLINE void fpw_add_portable(fpw *r, const fpw *a, const fpw *b) {
     for (int i = 0; i < 4; i++) r->l[4 + i] = (t[4 + i] & keep) | (s[i] & ~keep);
 }
 
-/* r = a - b mod N: when the 8-limb difference borrows, p is added to its top half. Portable C. */
-BN_INLINE void fpw_sub_portable(fpw *r, const fpw *a, const fpw *b) {
-    uint64_t t[8], q[4];
-    uint64_t mask = 0 - bn_sub8_portable(t, a->l, b->l);
-    for (int i = 0; i < 4; i++) q[i] = FP_P.l[i] & mask;
-    bn_add4_portable(t + 4, t + 4, q);
-    memcpy(r->l, t, sizeof t);
-}
-
 #if MPAVS_BN254_ADX
 BN_INLINE void fpw_add(fpw *r, const fpw *a, const fpw *b) { bn_adx_fpw_add(r->l, a->l, b->l); }
-BN_INLINE void fpw_sub(fpw *r, const fpw *a, const fpw *b) { bn_adx_fpw_sub(r->l, a->l, b->l); }
 #else
 #define fpw_add fpw_add_portable
-#define fpw_sub fpw_sub_portable
 #endif
+
+/* r = a - b mod N (bn_wsub of field.h). */
+BN_INLINE void fpw_sub(fpw *r, const fpw *a, const fpw *b) { bn_wsub(r->l, a->l, b->l); }
+BN_INLINE void fpw_sub_portable(fpw *r, const fpw *a, const fpw *b) { bn_wsub_portable(r->l, a->l, b->l); }
 
 /* r = 9 x + y mod N for x < N and y <= N: the 9-limb sum is below 10N, so its top five limbs
  * (bits 256 and up) are below 10p and fp_reduce_small brings them below p; the low four limbs
