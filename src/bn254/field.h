@@ -505,6 +505,23 @@ BN_INLINE void fp2_mul_xi(fp2 *r, const fp2 *a) {
 #define fp2_mul_xi fp2_mul_xi_portable
 #endif
 
+/* r = 9 a (a < p): the multiplication by 3b = 9 in the G1 formulas (Montgomery form is linear,
+ * so the integer 9 needs no conversion). Portable C. */
+BN_INLINE void fp_mul9_portable(fp *r, const fp *a) {
+    static const uint64_t Z[4] = {0, 0, 0, 0};
+    uint64_t t[5];
+    mul9_add(t, a->l, Z);
+    fp_reduce_small(r, t);
+}
+#if MPAVS_BN254_ADX
+BN_INLINE void fp_mul9(fp *r, const fp *a) {
+    static const uint64_t Z[4] = {0, 0, 0, 0};
+    bn_adx_mul9_add_reduce(r->l, a->l, Z);
+}
+#else
+#define fp_mul9 fp_mul9_portable
+#endif
+
 static inline void fp2_inv(fp2 *r, const fp2 *a) {
     fp n, t;
     fp_sqr(&n, &a->c0);

@@ -99,6 +99,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fp_sub(&r1, &fa, &fb);
     fp_sub_portable(&r2, &fa, &fb);
     if (memcmp(&r1, &r2, sizeof r1)) abort();
+    fp_mul9(&r1, &fa);
+    fp_mul9_portable(&r2, &fa);
+    if (memcmp(&r1, &r2, sizeof r1)) abort();
     fp2 e = {fa, fb}, x1, x2;
     fp2_mul_xi(&x1, &e);
     fp2_mul_xi_portable(&x2, &e);

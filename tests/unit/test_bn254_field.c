@@ -203,6 +203,12 @@ TEST(add_sub_vs_portable) {
         fp_sub(&r, &x, &y);
         fp_sub_portable(&r2, &x, &y);
         if (memcmp(&r, &r2, sizeof r)) bad++;
+        fp_mul9(&r, &x); /* 9 x, the G1 multiplication by 3b */
+        fp_mul9_portable(&r2, &x);
+        mpz_mul_ui(want, a, 9);
+        mpz_mod(want, want, P);
+        to_mpz(got, r.l, 4);
+        if (mpz_cmp(got, want) || memcmp(&r, &r2, sizeof r)) bad++;
         fp_neg(&r, &x);
         mpz_neg(want, a);
         mpz_mod(want, want, P);
