@@ -430,14 +430,16 @@ BN_INLINE void fp2_mul_lazy_wide(fp2 *r, const fp2 *a, const fp2 *b) {
  * against 521 under callgrind, and its products are independent of each other). */
 #define fp2_mul fp2_mul_lazy_wide
 
+/* r = a^2: r0 = (a0 + a1)(a0 - a1), r1 = (2 a0) a1, the sums and 2 a0 unreduced (< 2p, which
+ * fp_mul accepts). r may alias a. */
 BN_INLINE void fp2_sqr(fp2 *r, const fp2 *a) {
-    fp s, d, m, na1;
+    fp s, d, t, na1;
     fp_add_lazy(&s, &a->c0, &a->c1);
     bn_sub4(na1.l, FP_P.l, a->c1.l);
     fp_add_lazy(&d, &a->c0, &na1); /* a0 - a1 + p < 2p */
-    fp_mul(&m, &a->c0, &a->c1);
+    fp_add_lazy(&t, &a->c0, &a->c0);
+    fp_mul(&r->c1, &t, &a->c1);
     fp_mul(&r->c0, &s, &d);
-    fp_add(&r->c1, &m, &m);
 }
 
 /* r = a * s for s in Fp. */
