@@ -54,7 +54,6 @@ static int bn_wnaf5(int8_t naf[260], const uint64_t k[4]) {
 static void fp_set_one_(fp *r) { *r = FP_ONE; }
 static void fp_set_zero_(fp *r) { memset(r, 0, sizeof *r); }
 static const fp G1_B = {BN_G1_B};
-static const fp G1_B3 = {BN_G1_B3};
 
 #define FE fp
 #define FE_ADD fp_add
@@ -70,7 +69,7 @@ static const fp G1_B3 = {BN_G1_B3};
 #define FE_SET_ONE fp_set_one_
 #define FE_SET_ZERO fp_set_zero_
 #define CURVE_B G1_B
-#define CURVE_B3 G1_B3
+#define FE_MUL_B3 fp_mul9 /* 3b = 9: a small-integer multiple, no Montgomery product */
 #define PT g1p
 #define AFF mpavs_bn254_g1
 #define FN(name) bn_g1_##name
@@ -89,7 +88,7 @@ static const fp G1_B3 = {BN_G1_B3};
 #undef FE_SET_ONE
 #undef FE_SET_ZERO
 #undef CURVE_B
-#undef CURVE_B3
+#undef FE_MUL_B3
 #undef PT
 #undef AFF
 #undef FN
@@ -112,7 +111,7 @@ static const fp2 G2_B3 = BN_G2_B3;
 #define FE_SET_ONE fp2_set_one
 #define FE_SET_ZERO fp2_set_zero
 #define CURVE_B G2_B
-#define CURVE_B3 G2_B3
+#define FE_MUL_B3(r, a) fp2_mul(r, a, &G2_B3)
 #define PT g2p
 #define AFF mpavs_bn254_g2
 #define FN(name) bn_g2_##name

@@ -1,7 +1,7 @@
 /*
  * src/bn254/curve_tmpl.h — point arithmetic shared by G1 and G2, included twice by curve.c
  * with these macros defined: FE (field type), FE_ADD/SUB/MUL/SQR/NEG/INV/CMOV/EQ/IS_ZERO,
- * FE_SET_ONE, FE_SET_ZERO, CURVE_B3 (3*b, a const FE), CURVE_B (b), PT (projective type),
+ * FE_SET_ONE, FE_SET_ZERO, FE_MUL_B3 (r = 3b a), CURVE_B (b), PT (projective type),
  * AFF (public affine type) and FN(name) (function name).
  *
  * Projective homogeneous coordinates with the complete formulas of Renes, Costello and
@@ -80,10 +80,10 @@ void FN(add)(PT *r, const PT *p, const PT *q) {
     FE_SUB(&y3, &x3, &y3);
     FE_ADD(&x3, &t0, &t0);
     FE_ADD(&t0, &x3, &t0);
-    FE_MUL(&t2, &t2, &CURVE_B3);
+    FE_MUL_B3(&t2, &t2);
     FE_ADD(&z3, &t1, &t2);
     FE_SUB(&t1, &t1, &t2);
-    FE_MUL(&y3, &y3, &CURVE_B3);
+    FE_MUL_B3(&y3, &y3);
     FE_MUL(&x3, &t4, &y3);
     FE_MUL(&t2, &t3, &t1);
     FE_SUB(&x3, &t2, &x3);
@@ -107,7 +107,7 @@ void FN(dbl)(PT *r, const PT *p) {
     FE_ADD(&z3, &z3, &z3);
     FE_MUL(&t1, &p->y, &p->z);
     FE_SQR(&t2, &p->z);
-    FE_MUL(&t2, &t2, &CURVE_B3);
+    FE_MUL_B3(&t2, &t2);
     FE_MUL(&x3, &t2, &z3);
     FE_ADD(&y3, &t0, &t2);
     FE_MUL(&z3, &t1, &z3);

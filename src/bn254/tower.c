@@ -2,6 +2,7 @@
  * src/bn254/tower.c — Fp6, Fp12, Frobenius maps, cyclotomic squaring, final exponentiation.
  */
 #include "bn254/internal.h"
+#include "bn254/wide.h"
 
 void bn_fp6_add(fp6 *r, const fp6 *a, const fp6 *b) {
     fp2_add(&r->c0, &a->c0, &b->c0);
@@ -30,70 +31,109 @@ static void fp6_mul_v(fp6 *r, const fp6 *a) {
     r->c0 = t;
 }
 
+/* Fp6 at double width: each of the six Fp coefficients an fpw (wide.h). */
+typedef struct {
+    fp2w c0, c1, c2;
+} fp6w;
+
+static void fp6w_reduce(fp6 *r, const fp6w *a) {
+    fp2w_reduce(&r->c0, &a->c0);
+    fp2w_reduce(&r->c1, &a->c1);
+    fp2w_reduce(&r->c2, &a->c2);
+}
+static void fp6w_add(fp6w *r, const fp6w *a, const fp6w *b) {
+    fp2w_add(&r->c0, &a->c0, &b->c0);
+    fp2w_add(&r->c1, &a->c1, &b->c1);
+    fp2w_add(&r->c2, &a->c2, &b->c2);
+}
+static void fp6w_sub(fp6w *r, const fp6w *a, const fp6w *b) {
+    fp2w_sub(&r->c0, &a->c0, &b->c0);
+    fp2w_sub(&r->c1, &a->c1, &b->c1);
+    fp2w_sub(&r->c2, &a->c2, &b->c2);
+}
+/* r = a v = (xi a2, a0, a1); r may alias a. */
+static void fp6w_mul_v(fp6w *r, const fp6w *a) {
+    fp2w t;
+    fp2w_mul_xi(&t, &a->c2);
+    r->c2 = a->c1;
+    r->c1 = a->c0;
+    r->c0 = t;
+}
+
+/*
+ * r = a b unreduced: Karatsuba over Fp2 with the six Fp2 products at double width, each output
+ * coefficient summed at double width (wide.h). v_i = a_i b_i;
+ * c0 = v0 + xi ((a1 + a2)(b1 + b2) - v1 - v2), c1 = (a0 + a1)(b0 + b1) - v0 - v1 + xi v2,
+ * c2 = (a0 + a2)(b0 + b2) - v0 - v2 + v1. a and b are fully reduced.
+ */
+static void fp6w_mul(fp6w *r, const fp6 *a, const fp6 *b) {
+    fp2w v0, v1, v2, s;
+    fp2 x, y;
+    fp2w_mul(&v0, &a->c0, &b->c0);
+    fp2w_mul(&v1, &a->c1, &b->c1);
+    fp2w_mul(&v2, &a->c2, &b->c2);
+    fp2_add(&x, &a->c1, &a->c2);
+    fp2_add(&y, &b->c1, &b->c2);
+    fp2w_mul(&r->c0, &x, &y);
+    fp2_add(&x, &a->c0, &a->c1);
+    fp2_add(&y, &b->c0, &b->c1);
+    fp2w_mul(&r->c1, &x, &y);
+    fp2_add(&x, &a->c0, &a->c2);
+    fp2_add(&y, &b->c0, &b->c2);
+    fp2w_mul(&r->c2, &x, &y);
+    /* c0 */
+    fp2w_sub(&r->c0, &r->c0, &v1);
+    fp2w_sub(&r->c0, &r->c0, &v2);
+    fp2w_mul_xi(&r->c0, &r->c0);
+    fp2w_add(&r->c0, &r->c0, &v0);
+    /* c1 */
+    fp2w_sub(&r->c1, &r->c1, &v0);
+    fp2w_sub(&r->c1, &r->c1, &v1);
+    fp2w_mul_xi(&s, &v2);
+    fp2w_add(&r->c1, &r->c1, &s);
+    /* c2 */
+    fp2w_sub(&r->c2, &r->c2, &v0);
+    fp2w_sub(&r->c2, &r->c2, &v2);
+    fp2w_add(&r->c2, &r->c2, &v1);
+}
+
+/* Lazy reduction: 6 Montgomery reductions per Fp6 product instead of 18. r may alias a or b. */
 void bn_fp6_mul(fp6 *r, const fp6 *a, const fp6 *b) {
-    fp2 v0, v1, v2, s, t, c0, c1, c2;
-    fp2_mul(&v0, &a->c0, &b->c0);
-    fp2_mul(&v1, &a->c1, &b->c1);
-    fp2_mul(&v2, &a->c2, &b->c2);
-    /* c0 = v0 + xi*((a1+a2)(b1+b2) - v1 - v2) */
-    fp2_add(&s, &a->c1, &a->c2);
-    fp2_add(&t, &b->c1, &b->c2);
-    fp2_mul(&s, &s, &t);
-    fp2_sub(&s, &s, &v1);
-    fp2_sub(&s, &s, &v2);
-    fp2_mul_xi(&s, &s);
-    fp2_add(&c0, &s, &v0);
-    /* c1 = (a0+a1)(b0+b1) - v0 - v1 + xi*v2 */
-    fp2_add(&s, &a->c0, &a->c1);
-    fp2_add(&t, &b->c0, &b->c1);
-    fp2_mul(&s, &s, &t);
-    fp2_sub(&s, &s, &v0);
-    fp2_sub(&s, &s, &v1);
-    fp2_mul_xi(&t, &v2);
-    fp2_add(&c1, &s, &t);
-    /* c2 = (a0+a2)(b0+b2) - v0 - v2 + v1 */
-    fp2_add(&s, &a->c0, &a->c2);
-    fp2_add(&t, &b->c0, &b->c2);
-    fp2_mul(&s, &s, &t);
-    fp2_sub(&s, &s, &v0);
-    fp2_sub(&s, &s, &v2);
-    fp2_add(&c2, &s, &v1);
-    r->c0 = c0;
-    r->c1 = c1;
-    r->c2 = c2;
+    fp6w t;
+    fp6w_mul(&t, a, b);
+    fp6w_reduce(r, &t);
 }
 
-/* r = a * (b0 + b1 v). */
-static void fp6_mul_01(fp6 *r, const fp6 *a, const fp2 *b0, const fp2 *b1) {
-    fp2 v0, v1, s, t, c0, c1, c2;
-    fp2_mul(&v0, &a->c0, b0);
-    fp2_mul(&v1, &a->c1, b1);
-    /* c0 = v0 + xi*((a1+a2) b1 - v1) */
-    fp2_add(&s, &a->c1, &a->c2);
-    fp2_mul(&s, &s, b1);
-    fp2_sub(&s, &s, &v1);
-    fp2_mul_xi(&s, &s);
-    fp2_add(&c0, &s, &v0);
-    /* c1 = (a0+a1)(b0+b1) - v0 - v1 */
-    fp2_add(&s, &a->c0, &a->c1);
-    fp2_add(&t, b0, b1);
-    fp2_mul(&s, &s, &t);
-    fp2_sub(&s, &s, &v0);
-    fp2_sub(&c1, &s, &v1);
-    /* c2 = (a0+a2) b0 - v0 + v1 */
-    fp2_add(&s, &a->c0, &a->c2);
-    fp2_mul(&s, &s, b0);
-    fp2_sub(&s, &s, &v0);
-    fp2_add(&c2, &s, &v1);
-    r->c0 = c0;
-    r->c1 = c1;
-    r->c2 = c2;
+/* r = a (b0 + b1 v) unreduced, as fp6w_mul (5 Fp2 products). */
+static void fp6w_mul_01(fp6w *r, const fp6 *a, const fp2 *b0, const fp2 *b1) {
+    fp2w v0, v1;
+    fp2 x, y;
+    fp2w_mul(&v0, &a->c0, b0);
+    fp2w_mul(&v1, &a->c1, b1);
+    fp2_add(&x, &a->c1, &a->c2);
+    fp2w_mul(&r->c0, &x, b1);
+    fp2_add(&x, &a->c0, &a->c1);
+    fp2_add(&y, b0, b1);
+    fp2w_mul(&r->c1, &x, &y);
+    fp2_add(&x, &a->c0, &a->c2);
+    fp2w_mul(&r->c2, &x, b0);
+    /* c0 = v0 + xi ((a1 + a2) b1 - v1) */
+    fp2w_sub(&r->c0, &r->c0, &v1);
+    fp2w_mul_xi(&r->c0, &r->c0);
+    fp2w_add(&r->c0, &r->c0, &v0);
+    /* c1 = (a0 + a1)(b0 + b1) - v0 - v1 */
+    fp2w_sub(&r->c1, &r->c1, &v0);
+    fp2w_sub(&r->c1, &r->c1, &v1);
+    /* c2 = (a0 + a2) b0 - v0 + v1 */
+    fp2w_sub(&r->c2, &r->c2, &v0);
+    fp2w_add(&r->c2, &r->c2, &v1);
 }
 
-static void fp6_mul_fp2(fp6 *r, const fp6 *a, const fp2 *b) {
-    fp2_mul(&r->c0, &a->c0, b);
-    fp2_mul(&r->c1, &a->c1, b);
-    fp2_mul(&r->c2, &a->c2, b);
+/* r = a b for b in Fp2, unreduced. */
+static void fp6w_mul_fp2(fp6w *r, const fp6 *a, const fp2 *b) {
+    fp2w_mul(&r->c0, &a->c0, b);
+    fp2w_mul(&r->c1, &a->c1, b);
+    fp2w_mul(&r->c2, &a->c2, b);
 }
 
 void bn_fp6_inv(fp6 *r, const fp6 *a) {
@@ -139,21 +179,28 @@ int bn_fp12_is_one(const fp12 *a) {
     return bn_fp12_eq(a, &one);
 }
 
+/* Karatsuba over Fp6 with the three Fp6 products at double width: c1 = (a0 + a1)(b0 + b1)
+ * - v0 - v1 and c0 = v0 + v v1 summed at double width, 12 Montgomery reductions in all.
+ * r may alias a or b. */
 void bn_fp12_mul(fp12 *r, const fp12 *a, const fp12 *b) {
-    fp6 v0, v1, s, t;
-    bn_fp6_mul(&v0, &a->c0, &b->c0);
-    bn_fp6_mul(&v1, &a->c1, &b->c1);
-    bn_fp6_add(&s, &a->c0, &a->c1);
-    bn_fp6_add(&t, &b->c0, &b->c1);
-    bn_fp6_mul(&s, &s, &t);
-    bn_fp6_sub(&s, &s, &v0);
-    bn_fp6_sub(&r->c1, &s, &v1);
-    fp6_mul_v(&v1, &v1);
-    bn_fp6_add(&r->c0, &v0, &v1);
+    fp6w v0, v1, s;
+    fp6 x, y;
+    fp6w_mul(&v0, &a->c0, &b->c0);
+    fp6w_mul(&v1, &a->c1, &b->c1);
+    bn_fp6_add(&x, &a->c0, &a->c1);
+    bn_fp6_add(&y, &b->c0, &b->c1);
+    fp6w_mul(&s, &x, &y);
+    fp6w_sub(&s, &s, &v0);
+    fp6w_sub(&s, &s, &v1);
+    fp6w_reduce(&r->c1, &s);
+    fp6w_mul_v(&v1, &v1);
+    fp6w_add(&v0, &v0, &v1);
+    fp6w_reduce(&r->c0, &v0);
 }
 
 void bn_fp12_sqr(fp12 *r, const fp12 *a) {
-    /* c0 = (a0+a1)(a0+v a1) - m - v m; c1 = 2m with m = a0 a1 */
+    /* c0 = (a0+a1)(a0+v a1) - m - v m; c1 = 2m with m = a0 a1 (reduced Fp6 products: summing at
+     * double width costs more here than the 12 reductions it saves) */
     fp6 m, s, t, vm;
     bn_fp6_mul(&m, &a->c0, &a->c1);
     bn_fp6_add(&s, &a->c0, &a->c1);
@@ -206,18 +253,22 @@ void bn_fp12_frob(fp12 *r, const fp12 *a, int k) {
 }
 
 void bn_fp12_mul_line(fp12 *f, const bn_line *l) {
-    /* l = L0 + L1 w with L0 = (l0, 0, 0), L1 = (l1, l3, 0). */
-    fp6 a0l0, a1l1, s;
+    /* l = L0 + L1 w with L0 = (l0, 0, 0), L1 = (l1, l3, 0); Karatsuba at double width as
+     * bn_fp12_mul */
+    fp6w a0l0, a1l1, s;
+    fp6 x;
     fp2 t;
-    fp6_mul_fp2(&a0l0, &f->c0, &l->l0);
-    fp6_mul_01(&a1l1, &f->c1, &l->l1, &l->l3);
-    bn_fp6_add(&s, &f->c0, &f->c1);
+    fp6w_mul_fp2(&a0l0, &f->c0, &l->l0);
+    fp6w_mul_01(&a1l1, &f->c1, &l->l1, &l->l3);
+    bn_fp6_add(&x, &f->c0, &f->c1);
     fp2_add(&t, &l->l0, &l->l1);
-    fp6_mul_01(&s, &s, &t, &l->l3);
-    bn_fp6_sub(&s, &s, &a0l0);
-    bn_fp6_sub(&f->c1, &s, &a1l1);
-    fp6_mul_v(&a1l1, &a1l1);
-    bn_fp6_add(&f->c0, &a0l0, &a1l1);
+    fp6w_mul_01(&s, &x, &t, &l->l3);
+    fp6w_sub(&s, &s, &a0l0);
+    fp6w_sub(&s, &s, &a1l1);
+    fp6w_reduce(&f->c1, &s);
+    fp6w_mul_v(&a1l1, &a1l1);
+    fp6w_add(&a0l0, &a0l0, &a1l1);
+    fp6w_reduce(&f->c0, &a0l0);
 }
 
 /*
@@ -228,7 +279,8 @@ void bn_fp12_mul_line(fp12 *f, const bn_line *l) {
  */
 void bn_fp12_mul_lines(fp12 *f, const bn_line *l, const bn_line *m) {
     fp2 p00, p11, p33, s, t;
-    fp6 g0, g1s, t0, t1, f01;
+    fp6 g0, g1s, f01;
+    fp6w t0, t1, sw;
     fp2 b, d;
     fp2_mul(&p00, &l->l0, &m->l0);
     fp2_mul(&p11, &l->l1, &m->l1);
@@ -251,18 +303,20 @@ void bn_fp12_mul_lines(fp12 *f, const bn_line *l, const bn_line *m) {
     fp2_mul_xi(&g0.c0, &p33);
     fp2_add(&g0.c0, &g0.c0, &p00); /* w^0 */
     g0.c1 = p11;                   /* w^2 */
-    /* g = g0 + g1 w with g1 = (b, d, 0) */
-    bn_fp6_mul(&t0, &f->c0, &g0);
-    fp6_mul_01(&t1, &f->c1, &b, &d);
+    /* g = g0 + g1 w with g1 = (b, d, 0), Karatsuba at double width as bn_fp12_mul */
+    fp6w_mul(&t0, &f->c0, &g0);
+    fp6w_mul_01(&t1, &f->c1, &b, &d);
     bn_fp6_add(&f01, &f->c0, &f->c1);
     fp2_add(&g1s.c0, &g0.c0, &b);
     fp2_add(&g1s.c1, &g0.c1, &d);
     g1s.c2 = g0.c2;
-    bn_fp6_mul(&f01, &f01, &g1s);
-    bn_fp6_sub(&f01, &f01, &t0);
-    bn_fp6_sub(&f->c1, &f01, &t1);
-    fp6_mul_v(&t1, &t1);
-    bn_fp6_add(&f->c0, &t0, &t1);
+    fp6w_mul(&sw, &f01, &g1s);
+    fp6w_sub(&sw, &sw, &t0);
+    fp6w_sub(&sw, &sw, &t1);
+    fp6w_reduce(&f->c1, &sw);
+    fp6w_mul_v(&t1, &t1);
+    fp6w_add(&t0, &t0, &t1);
+    fp6w_reduce(&f->c0, &t0);
 }
 
 /* Square in Fp4 = Fp2[t]/(t^2 - xi): (a + b t)^2 = (a^2 + xi b^2) + 2ab t. */

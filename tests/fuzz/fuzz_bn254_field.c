@@ -3,13 +3,15 @@
  * selected) against the portable C path and against GMP. The input gives two 256-bit values
  * (64 bytes, zero padded); they are brought into each routine's input range:
  * fp_mul both below 2p, bn_mul_wide any 256-bit values, fp_mont_reduce t = a b mod p 2^256,
- * fp_inv and fp_inv_var below p; fp_add, fp_sub and fp2_mul_xi on values below p.
+ * fp_inv and fp_inv_var below p; fp_add, fp_sub and fp2_mul_xi on values below p; the
+ * double-width (wide.h) add, sub and 9x + y on values below p 2^256 built from both.
  */
 #include <gmp.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bn254/internal.h"
+#include "bn254/wide.h"
 
 static void to_mpz(mpz_t z, const uint64_t *l, size_t n) { mpz_import(z, n, -1, 8, 0, 0, l); }
 static void from_mpz(uint64_t *l, size_t n, const mpz_t z) {
@@ -97,10 +99,51 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fp_sub(&r1, &fa, &fb);
     fp_sub_portable(&r2, &fa, &fb);
     if (memcmp(&r1, &r2, sizeof r1)) abort();
+    fp_mul9(&r1, &fa);
+    fp_mul9_portable(&r2, &fa);
+    if (memcmp(&r1, &r2, sizeof r1)) abort();
     fp2 e = {fa, fb}, x1, x2;
     fp2_mul_xi(&x1, &e);
     fp2_mul_xi_portable(&x2, &e);
     if (memcmp(&x1, &x2, sizeof x1)) abort();
+    /* double-width values below N = p 2^256: (x, b) and (y, a) as (low, top) */
+    fpw wx, wy, w1x, w2x;
+    memcpy(wx.l, x, 32);
+    memcpy(wx.l + 4, fb.l, 32);
+    memcpy(wy.l, y, 32);
+    memcpy(wy.l + 4, fa.l, 32);
+    mpz_t n, ga, gb;
+    mpz_inits(n, ga, gb, NULL);
+    mpz_mul(n, p, big);
+    to_mpz(ga, wx.l, 8);
+    to_mpz(gb, wy.l, 8);
+    for (int op = 0; op < 4; op++) {
+        switch (op) {
+        case 0:
+            fpw_add(&w1x, &wx, &wy), fpw_add_portable(&w2x, &wx, &wy);
+            mpz_add(want, ga, gb);
+            break;
+        case 1:
+            fpw_sub(&w1x, &wx, &wy), fpw_sub_portable(&w2x, &wx, &wy);
+            mpz_sub(want, ga, gb);
+            break;
+        case 2:
+            fpw_mul9_add(&w1x, &wx, &wy), fpw_mul9_add_portable(&w2x, &wx, &wy);
+            mpz_mul_ui(want, ga, 9);
+            mpz_add(want, want, gb);
+            break;
+        default:
+            fpw_neg_n(&w2x, &wy);
+            fpw_mul9_add(&w1x, &wx, &w2x), fpw_mul9_add_portable(&w2x, &wx, &w2x);
+            mpz_mul_ui(want, ga, 9);
+            mpz_sub(want, want, gb);
+        }
+        to_mpz(got, w1x.l, 8);
+        if (memcmp(&w1x, &w2x, sizeof w1x) || mpz_cmp(got, n) >= 0) abort();
+        mpz_sub(got, got, want);
+        if (!mpz_divisible_p(got, p)) abort();
+    }
+    mpz_clears(n, ga, gb, NULL);
     mpz_clears(a, b, p, p2, big, t, want, got, rinv, NULL);
     return 0;
 }

@@ -143,6 +143,66 @@ TEST(fp2_mul_xi_edges) {
     }
 }
 
+/* Schoolbook Fp6 product from reduced Fp2 products (no laziness): the reference. */
+static void fp6_mul_ref(fp6 *r, const fp6 *a, const fp6 *b) {
+    fp2 t, u, c0, c1, c2;
+    /* c0 = a0 b0 + xi (a1 b2 + a2 b1), c1 = a0 b1 + a1 b0 + xi a2 b2, c2 = a0 b2 + a1 b1 + a2 b0 */
+    fp2_mul(&t, &a->c1, &b->c2);
+    fp2_mul(&u, &a->c2, &b->c1);
+    fp2_add(&t, &t, &u);
+    fp2_mul_xi(&t, &t);
+    fp2_mul(&c0, &a->c0, &b->c0);
+    fp2_add(&c0, &c0, &t);
+    fp2_mul(&t, &a->c2, &b->c2);
+    fp2_mul_xi(&t, &t);
+    fp2_mul(&c1, &a->c0, &b->c1);
+    fp2_add(&c1, &c1, &t);
+    fp2_mul(&t, &a->c1, &b->c0);
+    fp2_add(&c1, &c1, &t);
+    fp2_mul(&c2, &a->c0, &b->c2);
+    fp2_mul(&t, &a->c1, &b->c1);
+    fp2_add(&c2, &c2, &t);
+    fp2_mul(&t, &a->c2, &b->c0);
+    fp2_add(&c2, &c2, &t);
+    r->c0 = c0, r->c1 = c1, r->c2 = c2;
+}
+
+/* The lazily reduced Fp6 multiplication (and the Fp12 operations built on it) against the
+ * schoolbook reference, on random elements and on extreme ones (every coefficient 0, 1, p - 1
+ * or a mix), where the double-width intermediates reach their bounds. */
+TEST(fp6_lazy_vs_reference) {
+    fp vals[4];
+    memset(&vals[0], 0, sizeof vals[0]);
+    vals[1] = FP_ONE;
+    fp_neg(&vals[2], &FP_ONE);
+    fp_from_mont(&vals[3], &vals[2]); /* a large value in Montgomery form */
+    for (int i = 0; i < 400; i++) {
+        fp6 a, b, r1, r2;
+        fp *ca = &a.c0.c0, *cb = &b.c0.c0;
+        for (int j = 0; j < 6; j++) {
+            if (i < 16) ca[j] = vals[i % 4], cb[j] = vals[i / 4];
+            else if (i < 200) ca[j] = vals[rnd64() % 4], cb[j] = vals[rnd64() % 4];
+            else rnd_fp(&ca[j]), rnd_fp(&cb[j]);
+        }
+        bn_fp6_mul(&r1, &a, &b);
+        fp6_mul_ref(&r2, &a, &b);
+        CHECK(memcmp(&r1, &r2, sizeof r1) == 0);
+        r1 = a;
+        bn_fp6_mul(&r1, &r1, &b); /* in place */
+        CHECK(memcmp(&r1, &r2, sizeof r1) == 0);
+        /* a line-shaped b (b2 = 0) through the sparse Fp12 line product */
+        fp12 f, g, h1, h2;
+        f.c0 = a, f.c1 = b;
+        bn_line l = {b.c0, b.c1, a.c2};
+        memset(&g, 0, sizeof g);
+        g.c0.c0 = l.l0, g.c1.c0 = l.l1, g.c1.c1 = l.l3;
+        bn_fp12_mul(&h1, &f, &g);
+        h2 = f;
+        bn_fp12_mul_line(&h2, &l);
+        CHECK(bn_fp12_eq(&h1, &h2));
+    }
+}
+
 TEST(fp2_fp6_fp12) {
     fp12 a, b, c, d, one;
     bn_fp12_set_one(&one);
@@ -655,6 +715,7 @@ int main(void) {
     RUN(fp_basics);
     RUN(fp_mul_lazy_inputs);
     RUN(fp2_mul_xi_edges);
+    RUN(fp6_lazy_vs_reference);
     RUN(fp2_fp6_fp12);
     RUN(g1_group);
     RUN(g1_glv);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "bn254/internal.h"
+#include "bn254/wide.h"
 #include "harness.h"
 
 static uint64_t rng_state = 0x2545f4914f6cdd1dULL;
@@ -202,6 +203,12 @@ TEST(add_sub_vs_portable) {
         fp_sub(&r, &x, &y);
         fp_sub_portable(&r2, &x, &y);
         if (memcmp(&r, &r2, sizeof r)) bad++;
+        fp_mul9(&r, &x); /* 9 x, the G1 multiplication by 3b */
+        fp_mul9_portable(&r2, &x);
+        mpz_mul_ui(want, a, 9);
+        mpz_mod(want, want, P);
+        to_mpz(got, r.l, 4);
+        if (mpz_cmp(got, want) || memcmp(&r, &r2, sizeof r)) bad++;
         fp_neg(&r, &x);
         mpz_neg(want, a);
         mpz_mod(want, want, P);
@@ -210,6 +217,112 @@ TEST(add_sub_vs_portable) {
     }
     CHECK_EQ_INT(bad, 0);
     mpz_clears(a, b, want, got, bound, NULL);
+}
+
+/* A double-width value below N = p 2^256: low half any 256-bit value, top half below p. */
+static void pick_wide(fpw *w, int i) {
+    mpz_t bound;
+    mpz_init(bound);
+    mpz_setbit(bound, 256);
+    pick(w->l, i < NEDGE * NEDGE ? i / NEDGE : NEDGE + i, bound);
+    pick(w->l + 4, i < NEDGE * NEDGE ? i % NEDGE : NEDGE + 3 * i, P);
+    mpz_clear(bound);
+}
+
+/* fpw value in [0, N) (the invariant) and congruent to want mod p: 0 if not. */
+static int wide_ok(const fpw *w, const mpz_t want) {
+    mpz_t got, n, d;
+    mpz_inits(got, n, d, NULL);
+    to_mpz(got, w->l, 8);
+    mpz_mul(n, P, R);
+    mpz_sub(d, got, want);
+    int ok = mpz_cmp(got, n) < 0 && mpz_divisible_p(d, P);
+    mpz_clears(got, n, d, NULL);
+    return ok;
+}
+
+TEST(wide_ops_vs_gmp) {
+    mpz_t a, b, want, n;
+    mpz_inits(a, b, want, n, NULL);
+    mpz_mul(n, P, R);
+    int bad = 0;
+    for (int i = 0; i < NCASES; i++) {
+        fpw x, y, r, r2;
+        pick_wide(&x, i);
+        pick_wide(&y, i + 17 * (i >= NEDGE * NEDGE));
+        if (i >= NEDGE * NEDGE) memcpy(y.l + 4, x.l + 4, i % 3 == 0 ? 32 : 0); /* equal tops */
+        to_mpz(a, x.l, 8);
+        to_mpz(b, y.l, 8);
+        fpw_add(&r, &x, &y);
+        fpw_add_portable(&r2, &x, &y);
+        mpz_add(want, a, b);
+        if (!wide_ok(&r, want) || memcmp(&r, &r2, sizeof r)) bad++;
+        fpw_sub(&r, &x, &y);
+        fpw_sub_portable(&r2, &x, &y);
+        mpz_sub(want, a, b);
+        if (!wide_ok(&r, want) || memcmp(&r, &r2, sizeof r)) bad++;
+        fpw_neg_n(&r2, &y); /* N - y in (0, N] */
+        to_mpz(want, r2.l, 8);
+        mpz_add(want, want, b);
+        if (mpz_cmp(want, n)) bad++;
+        fpw_mul9_add(&r, &x, &r2); /* 9x - y, with y = N - y' at its largest (N) when y' = 0 */
+        fpw_mul9_add_portable(&r2, &x, &r2);
+        mpz_mul_ui(want, a, 9);
+        mpz_sub(want, want, b);
+        if (!wide_ok(&r, want) || memcmp(&r, &r2, sizeof r)) bad++;
+        fpw_mul9_add(&r, &x, &y);
+        fpw_mul9_add_portable(&r2, &x, &y);
+        mpz_mul_ui(want, a, 9);
+        mpz_add(want, want, b);
+        if (!wide_ok(&r, want) || memcmp(&r, &r2, sizeof r)) bad++;
+        /* s - a - b for s = a + b + d */
+        fpw s, u, v;
+        fp f, g;
+        pick(f.l, i < NEDGE * NEDGE ? i / NEDGE : NEDGE + i, P2);
+        pick(g.l, i < NEDGE * NEDGE ? i % NEDGE : NEDGE + 5 * i, P2);
+        fpw_mul(&u, &f, &g);
+        fpw_mul(&v, &g, &g);
+        fpw_mul(&s, &f, &f);
+        bn_add8(s.l, s.l, u.l);
+        bn_add8(s.l, s.l, v.l);
+        bn_sub8x2(r.l, s.l, u.l, v.l);
+        bn_sub8x2_portable(r2.l, s.l, u.l, v.l);
+        fpw_mul(&u, &f, &f);
+        if (memcmp(&r, &u, sizeof r) || memcmp(&r, &r2, sizeof r)) bad++;
+    }
+    CHECK_EQ_INT(bad, 0);
+    /* Fp2 products at double width: reduced, they equal fp2_mul / fp2_sqr / fp2_mul_xi */
+    for (int i = 0; i < NCASES; i++) {
+        fp2 x, y, r, s;
+        fp2w w, w2;
+        pick(x.c0.l, i < NEDGE * NEDGE ? i / NEDGE : NEDGE + i, P);
+        pick(x.c1.l, NEDGE + 2 * i, P);
+        pick(y.c0.l, i < NEDGE * NEDGE ? i % NEDGE : NEDGE + 3 * i, P);
+        pick(y.c1.l, i < NEDGE * NEDGE ? (i * 7) % NEDGE : NEDGE + 5 * i, P);
+        fp2w_mul(&w, &x, &y);
+        fp2w_reduce(&r, &w);
+        fp2_mul(&s, &x, &y);
+        if (!fp2_eq(&r, &s)) bad++;
+        fp2w_sqr(&w, &x);
+        fp2w_reduce(&r, &w);
+        fp2_sqr(&s, &x);
+        if (!fp2_eq(&r, &s)) bad++;
+        fp2w_mul(&w, &x, &y);
+        fp2w_mul_xi(&w2, &w);
+        fp2w_reduce(&r, &w2);
+        fp2_mul(&s, &x, &y);
+        fp2_mul_xi(&s, &s);
+        if (!fp2_eq(&r, &s)) bad++;
+        mpz_t t;
+        mpz_init(t);
+        to_mpz(t, w2.c0.l, 8);
+        if (!wide_ok(&w2.c0, t)) bad++;
+        to_mpz(t, w2.c1.l, 8);
+        if (!wide_ok(&w2.c1, t)) bad++;
+        mpz_clear(t);
+    }
+    CHECK_EQ_INT(bad, 0);
+    mpz_clears(a, b, want, n, NULL);
 }
 
 TEST(fp2_mul_vs_gmp) {
@@ -294,6 +407,7 @@ int main(void) {
     RUN(mont_mul_vs_gmp);
     RUN(mul_wide_and_reduce_vs_gmp);
     RUN(add_sub_vs_portable);
+    RUN(wide_ops_vs_gmp);
     RUN(fp2_mul_vs_gmp);
     RUN(inverse_vs_gmp);
     mpz_clears(P, R, RINV, P2, NULL);
