@@ -54,6 +54,10 @@ static const dcf_field FIELDS[] = {
     {"AttestationLowBalanceWei", DCF_ANY, false, "10000000000000000", "\"10000000000000000\"", "wei, a number or a decimal string",
      "mpavs: warn when the attestation account holds less."},
     {"FetchTaskMaxWaitSecs", DCF_UINT, false, "30", "30", "1..100", "mpavs: the long-poll wait asked of the aggregator."},
+    {"AttestationFeeMarginPercent", DCF_UINT, false, "150", "150", "100..1000",
+     "mpavs: the attestation fee sent with a liveness proof, in % of the verifier's estimate (the excess is refunded)."},
+    {"MaxAttestationFee", DCF_STRING, false, "\"0.01\"", "\"0.01\"", "ETH, a decimal string",
+     "mpavs: above it no liveness proof is sent (a warning says so)."},
     DTX_CAPS_FIELDS,
 };
 
@@ -368,6 +372,12 @@ bool op_config_load(op_config *cfg, const char *path, const char *level_override
         dconf_u64(&c, "FetchTaskMaxWaitSecs", &cfg->fetch_wait_secs, 30, false);
         if (cfg->fetch_wait_secs < 1 || cfg->fetch_wait_secs > 100)
             dconf_error(&c, "FetchTaskMaxWaitSecs: must be 1..100 (the aggregator caps it at 30)");
+        dconf_u64(&c, "AttestationFeeMarginPercent", &cfg->fee_margin_percent, 150, false);
+        if (cfg->fee_margin_percent < 100 || cfg->fee_margin_percent > 1000)
+            dconf_error(&c, "AttestationFeeMarginPercent: must be 100..1000");
+        const char *mf = dconf_str(&c, "MaxAttestationFee", "0.01", false);
+        if (!mf || mpavs_u256_parse_units(&cfg->max_fee_wei, mf, 18) != MPAVS_U256_OK)
+            dconf_error(&c, "MaxAttestationFee: expected an amount of ETH (a decimal string, e.g. \"0.01\")");
         dtx_caps_load(&cfg->tx, &c);
     }
     *nerr = c.nerrors;

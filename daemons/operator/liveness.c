@@ -39,6 +39,7 @@ typedef struct {
     int64_t last_low_warn;
     bool auth_known;       /* auth_version was read from this verifier */
     uint64_t auth_version; /* 0: V2 only (reference verifier); >= 1: submitLivenessProofV3 */
+    bool fee_unsupported_logged; /* the verifier has no fee estimate: said once */
 } live;
 
 static double mono_ms(void) {
@@ -246,6 +247,62 @@ static bool detect_form(live *L, char *msg, size_t cap) {
     return true;
 }
 
+/*
+ * The attestation fee to send with quote: the verifier's estimateBaseFeeVerifyOnChain at the
+ * node's gas price × AttestationFeeMarginPercent / 100 (0 when the verifier has no estimate).
+ * false (msg set, nothing to send) when the node cannot answer or the fee is above MaxAttestationFee.
+ */
+static bool attestation_fee(live *L, const uint8_t *quote, size_t qlen, mpavs_u256 *value, mpavs_u256 *estimate,
+                            char *msg, size_t cap) {
+    op *o = L->o;
+    mpavs_u256 gp = {{0}}, est = {{0}};
+    mpavs_error e = {0};
+    double t0 = mono_ms();
+    int r = mpavs_rpc_gas_price(L->rpc, &gp, &e);
+    op_rpc_observe(o, "eth_gasPrice", 1, (mono_ms() - t0) / 1e3, r == 0);
+    mpavs_error_clear(&e);
+    bool supported = false;
+    t0 = mono_ms();
+    int c = mpavs_contracts_liveness_fee_estimate(&L->ctx, &L->dep, quote, qlen, r ? NULL : &gp, &o->cfg.max_fee_wei,
+                                                  &est, &supported);
+    op_rpc_observe(o, "eth_call", 1, (mono_ms() - t0) / 1e3, c != MPAVS_CONTRACTS_ERR_RPC);
+    if (c == MPAVS_CONTRACTS_ERR_REVERTED) { /* the DCAP contract charged more than the cap in the simulation */
+        char cd[80] = "?";
+        (void)mpavs_u256_to_dec(cd, sizeof cd, &o->cfg.max_fee_wei);
+        dlog(DLOG_WARN, "attestation_fee_too_high", "max_attestation_fee_wei=%s reason=\"the fee charged in the simulation exceeds it\" "
+             "action=\"raise MaxAttestationFee (ETH) in the operator config, or wait for lower gas prices\"", cd);
+        snprintf(msg, cap, "attestation fee above MaxAttestationFee (%s wei): nothing sent", cd);
+        return false;
+    }
+    if (c) {
+        snprintf(msg, cap, "attestation fee estimate: %s", L->ctx.error.message);
+        return false;
+    }
+    if (!supported && !L->fee_unsupported_logged) {
+        dlog(DLOG_INFO, "attestation_fee_unknown", "reason=\"estimateBaseFeeVerifyOnChain reverts or is absent\" "
+             "attestation_fee_wei=0");
+        L->fee_unsupported_logged = true;
+    }
+    mpavs_u256 pct = mpavs_u256_from_u64(o->cfg.fee_margin_percent), hundred = mpavs_u256_from_u64(100), prod;
+    bool over = mpavs_u256_mul(&prod, &est, &pct);
+    if (!over && mpavs_u256_divmod(value, NULL, &prod, &hundred) != MPAVS_U256_OK) over = true;
+    if (over || mpavs_u256_cmp(value, &o->cfg.max_fee_wei) > 0) {
+        char ed[80] = "?", vd[80] = "?", cd[80] = "?";
+        (void)mpavs_u256_to_dec(ed, sizeof ed, &est);
+        if (!over) (void)mpavs_u256_to_dec(vd, sizeof vd, value);
+        (void)mpavs_u256_to_dec(cd, sizeof cd, &o->cfg.max_fee_wei);
+        dlog(DLOG_WARN, "attestation_fee_too_high", "estimate_wei=%s attestation_fee_wei=%s max_attestation_fee_wei=%s "
+             "action=\"raise MaxAttestationFee (ETH) in the operator config, or wait for lower gas prices\"", ed, vd, cd);
+        snprintf(msg, cap, "attestation fee %s wei above MaxAttestationFee (%s wei): nothing sent", vd, cd);
+        return false;
+    }
+    *estimate = est;
+    pthread_mutex_lock(&o->lock);
+    o->last_attestation_fee_wei = *value;
+    pthread_mutex_unlock(&o->lock);
+    return true;
+}
+
 static bool submit(live *L, const mpavs_contracts_report_data *data, const uint8_t *quote, size_t qlen, char *msg,
                    size_t cap) {
     op *o = L->o;
@@ -256,11 +313,22 @@ static bool submit(live *L, const mpavs_contracts_report_data *data, const uint8
     pthread_mutex_unlock(&o->lock);
     const char *fn = L->auth_version >= MPAVS_CONTRACTS_LIVENESS_AUTH_V1 ? "submitLivenessProofV3"
                                                                          : "submitLivenessProofV2";
-    mpavs_u256 before = {{0}}, after = {{0}};
+    mpavs_u256 before = {{0}}, after = {{0}}, fee = {{0}}, est = {{0}};
+    if (!attestation_fee(L, quote, qlen, &fee, &est, msg, cap)) return false;
     bool have_before = balance(L, &before);
+    if (have_before && mpavs_u256_cmp(&before, &fee) < 0) {
+        char cs[43];
+        mpavs_address_to_checksum(cs, &o->att_addr);
+        snprintf(msg, cap, "account %s holds %.6f ETH, less than the attestation fee %.6f ETH (and gas): nothing sent",
+                 cs, wei_to_eth(&before), wei_to_eth(&fee));
+        return false;
+    }
+    char fee_dec[80] = "0", est_dec[80] = "0";
+    (void)mpavs_u256_to_dec(fee_dec, sizeof fee_dec, &fee);
+    (void)mpavs_u256_to_dec(est_dec, sizeof est_dec, &est);
     double t0 = mono_ms();
-    int r = mpavs_contracts_submit_liveness_auto(&L->ctx, &L->dep, L->auth_version, data, quote, qlen, &enclave,
-                                                 o->bls_sk);
+    int r = mpavs_contracts_submit_liveness_auto_fee(&L->ctx, &L->dep, L->auth_version, data, quote, qlen, &enclave,
+                                                     o->bls_sk, mpavs_u256_is_zero(&fee) ? NULL : &fee);
     op_rpc_observe(o, "eth_sendRawTransaction", 1, (mono_ms() - t0) / 1e3, r != MPAVS_CONTRACTS_ERR_RPC);
     if (r) {
         char cs[43];
@@ -282,8 +350,11 @@ static bool submit(live *L, const mpavs_contracts_report_data *data, const uint8
     pthread_mutex_lock(&o->lock);
     o->liveness_submits++;
     pthread_mutex_unlock(&o->lock);
-    dlog(DLOG_INFO, "liveness_submitted", "call=%s reference_block=%" PRIu64 " gas_used=%" PRIu64 " quote_bytes=%zu",
-         fn, data->reference_block_number, L->ctx.gas_used, qlen);
+    char txh[67];
+    if (mpavs_hex_encode(txh, sizeof txh, L->ctx.tx_hash, 32, true)) txh[0] = 0;
+    dlog(DLOG_INFO, "liveness_submitted", "call=%s reference_block=%" PRIu64 " gas_used=%" PRIu64 " quote_bytes=%zu "
+         "attestation_fee_wei=%s attestation_fee_estimate_wei=%s tx=%s", fn, data->reference_block_number,
+         L->ctx.gas_used, qlen, fee_dec, est_dec, txh);
     return true;
 }
 

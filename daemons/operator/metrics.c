@@ -92,6 +92,11 @@ char *op_metrics_text(op *o) {
     dmet_value(&w, L({"avs_name", an}), o->last_attestation_cost);
     dmet_family(&w, "avs_operator_attestation_acc_balance_gauge", DMET_GAUGE, "Attestation account balance (ETH).");
     dmet_value(&w, L({"avs_name", an}), o->att_balance);
+    dmet_family(&w, "mpavs_operator_attestation_fee_wei", DMET_GAUGE,
+                "Attestation fee (wei) sent with the latest liveness proof (estimate x AttestationFeeMarginPercent).");
+    char feed[80] = "0";
+    (void)mpavs_u256_to_dec(feed, sizeof feed, &o->last_attestation_fee_wei);
+    dmet_decimal(&w, NULL, 0, feed);
     dmet_family(&w, "mpavs_operator_liveness_submissions_total", DMET_COUNTER, "Liveness proofs submitted.");
     dmet_u64(&w, NULL, 0, o->liveness_submits);
     dmet_family(&w, "mpavs_operator_live", DMET_GAUGE, "1 when the liveness proof is valid for the current prover.");

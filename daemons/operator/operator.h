@@ -52,6 +52,8 @@ typedef struct {
     dlog_level level;
     mpavs_u256 low_balance_wei;
     uint64_t fetch_wait_secs; /* max_wait_secs asked of the aggregator */
+    uint64_t fee_margin_percent; /* attestation fee sent, in % of the estimate (AttestationFeeMarginPercent) */
+    mpavs_u256 max_fee_wei;      /* MaxAttestationFee: above it nothing is sent */
     dtx_caps tx;              /* Transactions: caps on the liveness transactions */
     const char *preset;       /* network of the matching preset, or NULL */
     char preset_tlv[64];      /* the preset profile's TEELivenessVerifier when the configured one differs */
@@ -122,6 +124,7 @@ typedef struct op {
     op_type_metrics tm[OP_TYPES];
     uint64_t gen_report_ms, liveness_ts, next_attestation_ts, liveness_submits, metadata_counter;
     double last_attestation_cost, att_balance;
+    mpavs_u256 last_attestation_fee_wei; /* the fee sent with the latest liveness proof */
     mpavs_u256 stakes[OP_MAX_QUORUMS];
     bool stakes_known;
     op_rpc_stat rpc[OP_RPC_METHODS];

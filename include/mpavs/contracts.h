@@ -342,6 +342,35 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_submit_liveness_auto(
     const mpavs_contracts_report_data *data, const uint8_t *quote, size_t len, const mpavs_address *prover,
     const uint8_t bls_sk[32]);
 
+/**
+ * As mpavs_contracts_submit_liveness_auto (V3 for version >= V1, else V2), with value wei sent along
+ * (NULL: 0): the attestation fee a fee-charging DCAP entrypoint (Automata's
+ * AutomataDcapAttestationFee) takes; the verifier forwards it and the excess is refunded to
+ * tx.origin. Same returns.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_submit_liveness_auto_fee(
+    mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, uint64_t version,
+    const mpavs_contracts_report_data *data, const uint8_t *quote, size_t len, const mpavs_address *prover,
+    const uint8_t bls_sk[32], const mpavs_u256 *value);
+
+/**
+ * The attestation fee of verifying quote: eth_call of
+ * d->tee_liveness_verifier.estimateBaseFeeVerifyOnChain(quote) from the sender (if any) at gas
+ * price gas_price (NULL: omitted; the fee scales with tx.gasprice, so pass the price the
+ * transaction will pay) with value wei (NULL: 0; a DCAP contract that charges inside the
+ * estimate needs the most one will pay, e.g. the cap: the simulation refunds the excess).
+ * A revert with Insufficient_Funds() (the fee is above value) is ERR_REVERTED; any other revert
+ * (no such function, or the verification reverts) or a return shorter than one word gives
+ * *fee = 0 and *supported = false. Out: *fee, *supported.
+ * Returns OK, ERR_REVERTED, ERR_RPC (the node could not answer) or ERR_NOMEM.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_liveness_fee_estimate(mpavs_contracts_ctx *c,
+                                                                      const mpavs_contracts_deployment *d,
+                                                                      const uint8_t *quote, size_t len,
+                                                                      const mpavs_u256 *gas_price,
+                                                                      const mpavs_u256 *value, mpavs_u256 *fee,
+                                                                      bool *supported);
+
 /* ---------------- state confirmation ---------------- */
 
 /** MultiProverServiceManager.StateHeader; quorum numbers/thresholds are parallel byte arrays. */

@@ -113,6 +113,7 @@ typedef struct {
     size_t data_len;
     const mpavs_u256 *value; /* or NULL */
     uint64_t gas;            /* 0: omitted */
+    const mpavs_u256 *gas_price; /* or NULL (omitted: the node's tx.gasprice is then usually 0) */
 } mpavs_rpc_callmsg;
 
 /**

@@ -282,9 +282,14 @@ int ctr_calldata_text(mpavs_contracts_ctx *c, uint8_t **out, size_t *len, const 
 
 int ctr_send_raw(mpavs_contracts_ctx *c, const mpavs_address *to, const uint8_t *data, size_t len, const char *step,
                  mpavs_address *created, uint64_t *gas_used) {
+    return ctr_send_raw_value(c, to, NULL, data, len, step, created, gas_used);
+}
+
+int ctr_send_raw_value(mpavs_contracts_ctx *c, const mpavs_address *to, const mpavs_u256 *value, const uint8_t *data,
+                       size_t len, const char *step, mpavs_address *created, uint64_t *gas_used) {
     mpavs_sender_result res;
     mpavs_error err = {0};
-    int r = mpavs_sender_send(c->sender, &res, &err, to ? to->bytes : NULL, NULL, data, len, 0, ctr_errors,
+    int r = mpavs_sender_send(c->sender, &res, &err, to ? to->bytes : NULL, value, data, len, 0, ctr_errors,
                               ctr_nerrors);
     int code = MPAVS_CONTRACTS_OK;
     if (r == MPAVS_SENDER_ERR_REVERTS) {
@@ -320,11 +325,16 @@ int ctr_send_raw(mpavs_contracts_ctx *c, const mpavs_address *to, const uint8_t 
 }
 
 int ctr_tx(mpavs_contracts_ctx *c, const mpavs_address *to, ctr_sig id, const char *args, const char *step) {
+    return ctr_tx_value(c, to, NULL, id, args, step);
+}
+
+int ctr_tx_value(mpavs_contracts_ctx *c, const mpavs_address *to, const mpavs_u256 *value, ctr_sig id, const char *args,
+                 const char *step) {
     uint8_t *data = NULL;
     size_t len = 0;
     int r = ctr_calldata(c, &data, &len, id, args, step);
     if (r) return r;
-    r = ctr_send_raw(c, to, data, len, step, NULL, NULL);
+    r = ctr_send_raw_value(c, to, value, data, len, step, NULL, NULL);
     free(data);
     return r;
 }

@@ -76,6 +76,7 @@
     X(CTR_SUBMIT_LIVENESS_V4, "submitLivenessProofV4(((bytes32,bytes32),uint256,bytes32,bytes32),bytes,"                \
                              "(uint256[2],uint256[2]),(uint256,uint256),uint8)")                                        \
     X(CTR_LIVENESS_AUTH_VERSION, "livenessAuthorizationVersion()(uint256)")                                            \
+    X(CTR_ESTIMATE_FEE, "estimateBaseFeeVerifyOnChain(bytes)(uint256)")                                                \
     X(CTR_LIVENESS_AUTH_DIGEST, "livenessAuthorizationDigest(((bytes32,bytes32),uint256,bytes32,bytes32),address)"     \
                                "(bytes32)")                                                                             \
     X(CTR_VERIFY_LIVENESS, "verifyLivenessProofV2(bytes32,bytes32,address)(bool)")                                     \
@@ -143,6 +144,16 @@ int ctr_calldata_text(mpavs_contracts_ctx *c, uint8_t **out, size_t *len, const 
  */
 int ctr_send_raw(mpavs_contracts_ctx *c, const mpavs_address *to, const uint8_t *data, size_t len, const char *step,
                 mpavs_address *created, uint64_t *gas_used);
+/* As ctr_send_raw with value wei sent along (NULL: 0). */
+int ctr_send_raw_value(mpavs_contracts_ctx *c, const mpavs_address *to, const mpavs_u256 *value, const uint8_t *data,
+                       size_t len, const char *step, mpavs_address *created, uint64_t *gas_used);
+/* As ctr_tx with value wei sent along (NULL: 0). */
+int ctr_tx_value(mpavs_contracts_ctx *c, const mpavs_address *to, const mpavs_u256 *value, ctr_sig id, const char *args,
+                 const char *step);
+/* mpavs_contracts_submit_liveness with value wei sent along (NULL: 0). */
+int ctr_submit_liveness_value(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                              const mpavs_contracts_report_data *data, const uint8_t *quote, size_t len,
+                              const mpavs_u256 *value);
 /* ctr_calldata + ctr_send_raw. args may be NULL for "()". */
 int ctr_tx(mpavs_contracts_ctx *c, const mpavs_address *to, ctr_sig id, const char *args, const char *step);
 /* ctr_calldata_text + ctr_send_raw (devnet tooling). */

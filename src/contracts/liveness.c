@@ -46,6 +46,12 @@ int mpavs_contracts_reference_block(mpavs_contracts_ctx *c, mpavs_contracts_repo
 
 int mpavs_contracts_submit_liveness(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
                                     const mpavs_contracts_report_data *data, const uint8_t *quote, size_t len) {
+    return ctr_submit_liveness_value(c, d, data, quote, len, NULL);
+}
+
+int ctr_submit_liveness_value(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                              const mpavs_contracts_report_data *data, const uint8_t *quote, size_t len,
+                              const mpavs_u256 *value) {
     ctr_str a = {0};
     ctr_printf(&a, "(((");
     ctr_hex(&a, data->pubkey_g1, 32);
@@ -59,9 +65,8 @@ int mpavs_contracts_submit_liveness(mpavs_contracts_ctx *c, const mpavs_contract
     ctr_hex(&a, quote, len);
     ctr_printf(&a, ")");
     int r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "submitLivenessProofV2", "out of memory")
-                  : ctr_tx(c, &d->tee_liveness_verifier,
-                          CTR_SUBMIT_LIVENESS, a.s,
-                          "submitLivenessProofV2");
+                  : ctr_tx_value(c, &d->tee_liveness_verifier, value, CTR_SUBMIT_LIVENESS, a.s,
+                                 "submitLivenessProofV2");
     ctr_str_free(&a);
     return r;
 }

@@ -99,7 +99,8 @@ typedef struct {
 /* submitLivenessProofV3 (quorum < 0) or submitLivenessProofV4 for quorum 0..255. */
 static int submit_authorized(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
                              const mpavs_contracts_report_data *data, const uint8_t *quote, size_t len,
-                             const mpavs_address *prover, const uint8_t bls_sk[32], int quorum) {
+                             const mpavs_address *prover, const uint8_t bls_sk[32], int quorum,
+                             const mpavs_u256 *value) {
     MPAVS_REQUIRE(c && d && data && (quote || !len) && prover && bls_sk && quorum <= 255);
     const char *step = quorum < 0 ? "submitLivenessProofV3" : "submitLivenessProofV4";
     auth_scratch s;
@@ -149,8 +150,8 @@ static int submit_authorized(mpavs_contracts_ctx *c, const mpavs_contracts_deplo
     if (quorum >= 0) ctr_printf(&a, ",%d", quorum);
     ctr_printf(&a, ")");
     r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, step, "out of memory")
-              : ctr_tx(c, &d->tee_liveness_verifier, quorum < 0 ? CTR_SUBMIT_LIVENESS_V3 : CTR_SUBMIT_LIVENESS_V4,
-                       a.s, step);
+              : ctr_tx_value(c, &d->tee_liveness_verifier, value,
+                             quorum < 0 ? CTR_SUBMIT_LIVENESS_V3 : CTR_SUBMIT_LIVENESS_V4, a.s, step);
 out:
     mpavs_wipe(&s, sizeof s);
     ctr_str_free(&a);
@@ -160,13 +161,13 @@ out:
 int mpavs_contracts_submit_liveness_authorized(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
                                                const mpavs_contracts_report_data *data, const uint8_t *quote,
                                                size_t len, const mpavs_address *prover, const uint8_t bls_sk[32]) {
-    return submit_authorized(c, d, data, quote, len, prover, bls_sk, -1);
+    return submit_authorized(c, d, data, quote, len, prover, bls_sk, -1, NULL);
 }
 
 int mpavs_contracts_submit_liveness_quorum(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
                                            const mpavs_contracts_report_data *data, const uint8_t *quote, size_t len,
                                            const mpavs_address *prover, const uint8_t bls_sk[32], uint8_t quorum) {
-    return submit_authorized(c, d, data, quote, len, prover, bls_sk, quorum);
+    return submit_authorized(c, d, data, quote, len, prover, bls_sk, quorum, NULL);
 }
 
 int mpavs_contracts_submit_liveness_auto(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
@@ -176,4 +177,61 @@ int mpavs_contracts_submit_liveness_auto(mpavs_contracts_ctx *c, const mpavs_con
     if (version >= MPAVS_CONTRACTS_LIVENESS_AUTH_V1)
         return mpavs_contracts_submit_liveness_authorized(c, d, data, quote, len, prover, bls_sk);
     return mpavs_contracts_submit_liveness(c, d, data, quote, len);
+}
+
+int mpavs_contracts_submit_liveness_auto_fee(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                                             uint64_t version, const mpavs_contracts_report_data *data,
+                                             const uint8_t *quote, size_t len, const mpavs_address *prover,
+                                             const uint8_t bls_sk[32], const mpavs_u256 *value) {
+    if (version >= MPAVS_CONTRACTS_LIVENESS_AUTH_V1)
+        return submit_authorized(c, d, data, quote, len, prover, bls_sk, -1, value);
+    return ctr_submit_liveness_value(c, d, data, quote, len, value);
+}
+
+int mpavs_contracts_liveness_fee_estimate(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                                          const uint8_t *quote, size_t len, const mpavs_u256 *gas_price,
+                                          const mpavs_u256 *value, mpavs_u256 *fee, bool *supported) {
+    MPAVS_REQUIRE(c && d && (quote || !len) && fee && supported);
+    const char *step = "estimateBaseFeeVerifyOnChain";
+    ctr_str a = {0};
+    ctr_printf(&a, "(");
+    ctr_hex(&a, quote, len);
+    ctr_printf(&a, ")");
+    uint8_t *data = NULL, *out = NULL;
+    size_t dlen = 0, olen = 0;
+    int r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, step, "out of memory")
+                  : ctr_calldata(c, &data, &dlen, CTR_ESTIMATE_FEE, a.s, step);
+    ctr_str_free(&a);
+    if (r) return r;
+    mpavs_rpc_callmsg m = {.from = c->sender ? mpavs_sender_address(c->sender)->bytes : NULL,
+                           .to = d->tee_liveness_verifier.bytes,
+                           .data = data,
+                           .data_len = dlen,
+                           .value = value,
+                           .gas_price = gas_price};
+    mpavs_error err = {0};
+    r = mpavs_rpc_eth_call(c->rpc, &out, &olen, &err, &m, "latest");
+    char *why = NULL;
+    if (r == MPAVS_RPC_ERR_RPC && err.data &&
+        mpavs_abi_decode_revert(&why, err.data, err.data_len, ctr_errors, ctr_nerrors) == MPAVS_ABI_OK &&
+        strstr(why, "Insufficient_Funds")) {
+        r = ctr_fail(c, MPAVS_CONTRACTS_ERR_REVERTED, step, "reverts: %s (the fee is above the value sent along)", why);
+    } else if (r == MPAVS_RPC_ERR_RPC && is_revert(&err)) {
+        memset(fee, 0, sizeof *fee); /* no such function (or it reverts): no fee known */
+        *supported = false;
+        r = MPAVS_CONTRACTS_OK;
+    } else if (r) {
+        r = ctr_fail(c, MPAVS_CONTRACTS_ERR_RPC, step, "eth_call: %s (%s)", mpavs_rpc_strerror(r), err.message);
+    } else if (olen < 32) {
+        memset(fee, 0, sizeof *fee); /* no code at the address */
+        *supported = false;
+    } else {
+        *fee = mpavs_u256_from_be32(out);
+        *supported = true;
+    }
+    free(why);
+    free(data);
+    free(out);
+    mpavs_error_clear(&err);
+    return r;
 }

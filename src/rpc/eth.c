@@ -142,6 +142,7 @@ static json_t *callmsg_json(const mpavs_rpc_callmsg *m) {
     if (m->to) json_object_set_new(o, "to", rpc_json_hex(m->to, 20));
     if (m->data_len) json_object_set_new(o, "input", rpc_json_hex(m->data, m->data_len));
     if (m->value) json_object_set_new(o, "value", rpc_json_quantity_u256(m->value));
+    if (m->gas_price) json_object_set_new(o, "gasPrice", rpc_json_quantity_u256(m->gas_price));
     if (m->gas) {
         mpavs_u256 g = mpavs_u256_from_u64(m->gas);
         json_object_set_new(o, "gas", rpc_json_quantity_u256(&g));

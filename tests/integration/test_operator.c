@@ -167,6 +167,7 @@ static bool learn_enclave(bool add_pck) {
 
 static char opcfg[256], oplog[256], metrics_url[64], nodeapi_url[64], agg_url[64], state_path[256];
 static const char *cfg_prover_url = prover_url, *cfg_quorums = "{\"0\":3}", *cfg_rpc_url; /* NULL: anvil's */
+static const char *cfg_extra = ""; /* more fields, each ending in "," */
 
 static void write_config(const char *path, const char *key, const char *aggregator, int mport, int nport) {
     char rc[43], tlv[43];
@@ -177,11 +178,11 @@ static void write_config(const char *path, const char *key, const char *aggregat
     fprintf(f, "{\"ProverURL\":\"%s\",\"AggregatorURL\":\"%s\",\"BlsKeyFile\":\"%s\",\"BlsKeyPassword\":\"pw\","
                "\"EthRpcUrl\":\"%s\",\"AttestationLayerRpcURL\":\"%s\",\"AttestationLayerEcdsaKey\":\"%s\","
                "\"RegistryCoordinatorAddress\":\"%s\",\"TEELivenessVerifierAddress\":\"%s\","
-               "%s%.0d%s%s%.0d%s"
+               "%s%.0d%s%s%.0d%s%s"
                "\"QuorumTaskTypes\":%s,\"StateFile\":\"%s\",\"LogLevel\":\"debug\",\"FetchTaskMaxWaitSecs\":3}\n",
             cfg_prover_url, aggregator, key, cfg_rpc_url ? cfg_rpc_url : anvil.url, anvil.url, ATT_KEY, rc, tlv,
             mport ? "\"EigenMetricsIpPortAddress\":\"127.0.0.1:" : "", mport, mport ? "\"," : "",
-            nport ? "\"NodeApiIpPortAddress\":\"127.0.0.1:" : "", nport, nport ? "\"," : "", cfg_quorums,
+            nport ? "\"NodeApiIpPortAddress\":\"127.0.0.1:" : "", nport, nport ? "\"," : "", cfg_extra, cfg_quorums,
             state_path); /* mport, nport 0: the field is left out (the defaults) */
     fclose(f);
 }
@@ -995,6 +996,107 @@ TEST(rpc_stopped_warned) {
     harness_proc_stop(&operator_p, SIGTERM, 5000);
 }
 
+/* The value of key=VALUE in the last line of path holding needle (out: "" if none). */
+static void last_log_value(const char *path, const char *needle, const char *key, char *out, size_t cap) {
+    out[0] = 0;
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    char line[4096];
+    size_t kl = strlen(key);
+    while (fgets(line, sizeof line, f)) {
+        if (!strstr(line, needle)) continue;
+        for (const char *p = line; (p = strstr(p, key)) != NULL; p++) {
+            if (p != line && p[-1] != ' ') continue;
+            if (p[kl] != '=') continue;
+            size_t n = strcspn(p + kl + 1, " \n");
+            snprintf(out, cap, "%.*s", (int)(n < cap ? n : cap - 1), p + kl + 1);
+            break;
+        }
+    }
+    fclose(f);
+}
+
+/* A DCAP contract that charges a fee (the devnet SgxQuoteVerifier with getBp() = 100%, as
+ * Automata's AutomataDcapAttestationFee): without value the attestation reverts; the operator
+ * estimates the fee, sends estimate × AttestationFeeMarginPercent and stays live; above
+ * MaxAttestationFee it sends nothing. */
+TEST(attestation_fee_paid) {
+    REQUIRE(ready);
+    harness_proc_stop(&operator_p, SIGTERM, 5000);
+    char cmd[1600], out[256], qv[43], buf[200];
+    mpavs_address_to_checksum(qv, &D.quote_verifier);
+    snprintf(out, sizeof out, "%s/fee.out", tmpdir);
+    snprintf(cmd, sizeof cmd, "cast send --rpc-url %s --private-key %s %s 'setBp(uint16)' 10000 >'%s' 2>&1", anvil.url,
+             ANVIL_KEY0, qv, out);
+    REQUIRE(run(cmd) == 0);
+    /* a quote of the prover: the estimate without value reverts with Automata's fee error, with
+       value (the cap) it returns a fee > 0 */
+    json_t *r = NULL;
+    char p[160] = "[\"0x";
+    for (int i = 0; i < 64; i++) strcat(p, "00");
+    strcat(p, "\"]");
+    REQUIRE(jsonrpc(prover_url, "generateAttestationReport", p, &r) == 0 && json_is_string(r));
+    const char *qs = json_string_value(r);
+    size_t qcap = strlen(qs) / 2, ql = 0;
+    uint8_t *q = malloc(qcap);
+    REQUIRE(q && mpavs_hex_decode(q, qcap, &ql, qs, strlen(qs)) == 0);
+    json_decref(r);
+    mpavs_u256 gp, fee = {{0}}, cap_wei;
+    bool sup = false;
+    mpavs_error e = {0};
+    REQUIRE(mpavs_rpc_gas_price(rpc, &gp, &e) == 0);
+    REQUIRE(mpavs_u256_parse_units(&cap_wei, "0.01", 18) == 0);
+    CHECK_EQ_INT(mpavs_contracts_liveness_fee_estimate(&opc, &D, q, ql, &gp, NULL, &fee, &sup),
+                 MPAVS_CONTRACTS_ERR_REVERTED);
+    CHECK(strstr(opc.error.message, "Insufficient_Funds()") != NULL);
+    CHECK_EQ_INT(mpavs_contracts_liveness_fee_estimate(&opc, &D, q, ql, &gp, &cap_wei, &fee, &sup), 0);
+    CHECK(sup && !mpavs_u256_is_zero(&fee));
+    free(q);
+    /* the operator: the next renewal pays the fee */
+    size_t before = count_in_file(oplog, "event=liveness_submitted");
+    cfg_extra = "\"AttestationFeeMarginPercent\":150,";
+    long long t0 = harness_now_ms();
+    REQUIRE(start_operator(agg_url));
+    CHECK(wait_log(oplog, "event=liveness_submitted", before, 1000L * VALIDITY_S + 5000) >= 0);
+    char fee_s[80], est_s[80], tx[80];
+    last_log_value(oplog, "event=liveness_submitted", "attestation_fee_wei", fee_s, sizeof fee_s);
+    last_log_value(oplog, "event=liveness_submitted", "attestation_fee_estimate_wei", est_s, sizeof est_s);
+    last_log_value(oplog, "event=liveness_submitted", "tx", tx, sizeof tx);
+    mpavs_u256 sent, est, want, k150 = mpavs_u256_from_u64(150), k100 = mpavs_u256_from_u64(100);
+    REQUIRE(mpavs_u256_parse(&sent, fee_s, strlen(fee_s)) == 0 && mpavs_u256_parse(&est, est_s, strlen(est_s)) == 0);
+    CHECK(!mpavs_u256_is_zero(&est));
+    CHECK(!mpavs_u256_mul(&want, &est, &k150) && mpavs_u256_divmod(&want, NULL, &want, &k100) == 0);
+    CHECK(mpavs_u256_cmp(&sent, &want) == 0);
+    /* the mined transaction carried that value and succeeded; the operator is live */
+    snprintf(buf, sizeof buf, "[\"%s\"]", tx);
+    REQUIRE(jsonrpc(anvil.url, "eth_getTransactionByHash", buf, &r) == 0 && json_is_object(r));
+    const char *v = json_string_value(json_object_get(r, "value"));
+    mpavs_u256 txv = {{0}};
+    CHECK(v && mpavs_u256_parse(&txv, v, strlen(v)) == 0 && mpavs_u256_cmp(&txv, &sent) == 0);
+    json_decref(r);
+    REQUIRE(jsonrpc(anvil.url, "eth_getTransactionReceipt", buf, &r) == 0 && json_is_object(r));
+    CHECK_STREQ(json_string_value(json_object_get(r, "status")), "0x1");
+    json_decref(r);
+    CHECK(wait_for(live_on_chain, 5000));
+    CHECK(metric("mpavs_operator_attestation_fee_wei") > 0);
+    printf("  fee paid after %lld ms: estimate %s wei, sent %s wei (150%%) in %s\n", harness_now_ms() - t0, est_s,
+           fee_s, tx);
+    /* above the cap: a warning, nothing sent */
+    harness_proc_stop(&operator_p, SIGTERM, 5000);
+    before = count_in_file(oplog, "event=liveness_submitted");
+    size_t warned = count_in_file(oplog, "event=attestation_fee_too_high");
+    cfg_extra = "\"MaxAttestationFee\":\"0.000000000000000001\",";
+    REQUIRE(start_operator(agg_url));
+    CHECK(wait_log(oplog, "event=attestation_fee_too_high", warned, 1000L * VALIDITY_S + 5000) >= 0);
+    CHECK(count_in_file(oplog, "action=\"raise MaxAttestationFee") > 0);
+    CHECK_EQ_INT(count_in_file(oplog, "event=liveness_submitted"), before);
+    harness_proc_stop(&operator_p, SIGTERM, 5000);
+    cfg_extra = "";
+    snprintf(cmd, sizeof cmd, "cast send --rpc-url %s --private-key %s %s 'setBp(uint16)' 0 >'%s' 2>&1", anvil.url,
+             ANVIL_KEY0, qv, out);
+    CHECK(run(cmd) == 0);
+}
+
 static bool setup(void) {
     if (system("cd \"${MPAVS_ROOT:-.}/contracts\" && ../.tools/bin/forge build --offline >/dev/null 2>&1") != 0)
         fprintf(stderr, "forge build failed\n");
@@ -1062,6 +1164,7 @@ int main(void) {
     RUN(poisoned_task_ids);
     RUN(scroll_task_reference_path);
     RUN(check_config_keys_endpoints_defaults);
+    RUN(attestation_fee_paid);
     RUN(rpc_unreachable_at_start_warned);
     RUN(rpc_stopped_warned);
     harness_proc_stop(&operator_p, SIGKILL, 1000);

@@ -49,6 +49,10 @@ contract SgxQuoteVerifier is IAttestation, Ownable {
     error PckKeyAlreadyRegistered();
     /// @notice This PCK key is not registered.
     error UnknownPckKey();
+    /// @notice The value sent is below the fee (Automata's FeeManager error).
+    error Insufficient_Funds();
+    /// @notice The refund of the excess value to tx.origin failed (Automata's FeeManager error).
+    error Withdrawal_Failed();
 
     constructor(bytes32 _qeMrSigner, uint16 _qeIsvProdId) {
         _transferOwnership(msg.sender);
@@ -64,7 +68,8 @@ contract SgxQuoteVerifier is IAttestation, Ownable {
         emit QeIdentitySet(mrSigner, isvProdId);
     }
 
-    /// @notice Sets the fee getBp reports (this verifier charges nothing itself). Owner only; emits BpSet.
+    /// @notice Sets the fee: bp basis points of the verification's gas at tx.gasprice, charged as
+    ///         Automata's AutomataDcapAttestationFee does (0: free). Owner only; emits BpSet.
     function setBp(uint16 _bp) external onlyOwner {
         emit BpSet(bp, _bp);
         bp = _bp;
@@ -111,10 +116,25 @@ contract SgxQuoteVerifier is IAttestation, Ownable {
     }
 
     /// @inheritdoc IAttestation
+    /// @dev With bp > 0 the fee (gas used × tx.gasprice × bp / 10000) must come as msg.value (else
+    ///      Insufficient_Funds()); the excess is refunded to tx.origin, as Automata's fee entrypoint does.
     function verifyAndAttestOnChain(bytes calldata quote) external payable returns (bool, bytes memory) {
+        uint256 gasBefore = gasleft();
         (bool ok, string memory reason, bytes memory output) = _verify(quote);
+        _collectFee(gasBefore);
         if (!ok) return (false, bytes(reason));
         return (true, output);
+    }
+
+    function _collectFee(uint256 gasBefore) internal {
+        if (bp == 0 && msg.value == 0) return;
+        uint256 fee = (gasBefore - gasleft()) * tx.gasprice * bp / 10000;
+        if (msg.value < fee) revert Insufficient_Funds();
+        uint256 excess = msg.value - fee;
+        if (excess > 0) {
+            (bool sent,) = payable(tx.origin).call{value: excess}("");
+            if (!sent) revert Withdrawal_Failed();
+        }
     }
 
     function _u16le(bytes calldata b, uint256 off) internal pure returns (uint256) {
