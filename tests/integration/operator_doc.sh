@@ -273,8 +273,9 @@ n=$("$CAST" call --rpc-url "$URL" "$(jq -r .indexRegistry raw.json)" "totalOpera
 trouble "quorum full" tr5.out "operator opt-in: the simulation fails, nothing sent: registerOperator: reverts: MaxOperatorCountReached()"
 # nothing of it was sent: t4 is still not registered with the AVS
 check "the refused opt-ins sent nothing (t4 never registered with the AVS)" "0" "$("$CAST" call --rpc-url "$URL" "$RC" "getOperatorStatus(address)(uint8)" "$T4ADDR")"
-# the liveness fee revert cannot happen on the devnet (its attestation charges no fee): a contract
-# reverting with Automata's fee error (anvil_setCode) checks that the library decodes it by name
+# the devnet attestation charges no fee unless its SgxQuoteVerifier's setBp is raised (test_operator
+# attestation_fee_paid pays it): a contract reverting with Automata's fee error (anvil_setCode)
+# checks that the library decodes it by name
 FEE=0x00000000000000000000000000000000000fee01
 sel=$("$CAST" sig "Insufficient_Funds()")
 "$CAST" rpc --rpc-url "$URL" anvil_setCode "$FEE" "0x63${sel#0x}60e01b60005260046000fd" >/dev/null || ko "anvil_setCode"
