@@ -565,10 +565,10 @@ void drpc_stop(drpc_server *s) {
     park_tick(s); /* answers and resumes every parked call (they may not park again) */
     for (int i = 0; i < 200; i++) { /* give the answers up to 2 s to go out */
         pthread_mutex_lock(&s->pmu);
-        size_t left = s->sending + s->nparked;
+        size_t parked = s->nparked, left = s->sending + parked;
         pthread_mutex_unlock(&s->pmu);
         if (!left) break;
-        if (s->nparked) park_tick(s);
+        if (parked) park_tick(s);
         struct timespec ts = {0, 10000000L};
         nanosleep(&ts, NULL);
     }
