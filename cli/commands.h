@@ -18,5 +18,6 @@ int cmd_operator(int argc, char **argv); /* cmd_operator.c */
 int cmd_evm(int argc, char **argv);      /* cmd_evm.c */
 int cmd_chain(int argc, char **argv);    /* cmd_chain.c */
 int cmd_state(int argc, char **argv);    /* cmd_state.c */
+int cmd_avs(int argc, char **argv);      /* cmd_avs.c */
 
 #endif

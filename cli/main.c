@@ -24,6 +24,7 @@ static const cli_command COMMANDS[] = {
     {"evm", "EVM engine: statetest (Ethereum state test fixtures)", cmd_evm},
     {"chain", "chain verify: re-execute blocks statelessly from a trusted block hash", cmd_chain},
     {"state", "state get / watch: the states the AVS confirmed (the consumer API)", cmd_state},
+    {"avs", "run your own AVS: deploy, administer, inspect (networks, ...)", cmd_avs},
 };
 
 static void usage(FILE *f) {
