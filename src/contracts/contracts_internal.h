@@ -154,6 +154,11 @@ int ctr_tx_value(mpavs_contracts_ctx *c, const mpavs_address *to, const mpavs_u2
 int ctr_submit_liveness_value(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
                               const mpavs_contracts_report_data *data, const uint8_t *quote, size_t len,
                               const mpavs_u256 *value);
+/*
+ * Append the head of a liveness submission's arguments, shared by submitLivenessProofV2/V3/V4:
+ * the ReportDataV2 tuple and the quote, "((X,Y),refBlockNumber,refBlockHash,proverAddressHash),0xquote".
+ */
+void ctr_liveness_args(ctr_str *b, const mpavs_contracts_report_data *data, const uint8_t *quote, size_t len);
 /* ctr_calldata + ctr_send_raw. args may be NULL for "()". */
 int ctr_tx(mpavs_contracts_ctx *c, const mpavs_address *to, ctr_sig id, const char *args, const char *step);
 /* ctr_calldata_text + ctr_send_raw (devnet tooling). */

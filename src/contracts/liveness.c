@@ -44,6 +44,19 @@ int mpavs_contracts_reference_block(mpavs_contracts_ctx *c, mpavs_contracts_repo
     return MPAVS_CONTRACTS_OK;
 }
 
+void ctr_liveness_args(ctr_str *b, const mpavs_contracts_report_data *data, const uint8_t *quote, size_t len) {
+    ctr_printf(b, "((");
+    ctr_hex(b, data->pubkey_g1, 32);
+    ctr_printf(b, ",");
+    ctr_hex(b, data->pubkey_g1 + 32, 32);
+    ctr_printf(b, "),%llu,", (unsigned long long)data->reference_block_number);
+    ctr_hex(b, data->reference_block_hash, 32);
+    ctr_printf(b, ",");
+    ctr_hex(b, data->prover_address_hash, 32);
+    ctr_printf(b, "),");
+    ctr_hex(b, quote, len);
+}
+
 int mpavs_contracts_submit_liveness(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
                                     const mpavs_contracts_report_data *data, const uint8_t *quote, size_t len) {
     return ctr_submit_liveness_value(c, d, data, quote, len, NULL);
@@ -53,16 +66,8 @@ int ctr_submit_liveness_value(mpavs_contracts_ctx *c, const mpavs_contracts_depl
                               const mpavs_contracts_report_data *data, const uint8_t *quote, size_t len,
                               const mpavs_u256 *value) {
     ctr_str a = {0};
-    ctr_printf(&a, "(((");
-    ctr_hex(&a, data->pubkey_g1, 32);
-    ctr_printf(&a, ",");
-    ctr_hex(&a, data->pubkey_g1 + 32, 32);
-    ctr_printf(&a, "),%llu,", (unsigned long long)data->reference_block_number);
-    ctr_hex(&a, data->reference_block_hash, 32);
-    ctr_printf(&a, ",");
-    ctr_hex(&a, data->prover_address_hash, 32);
-    ctr_printf(&a, "),");
-    ctr_hex(&a, quote, len);
+    ctr_printf(&a, "(");
+    ctr_liveness_args(&a, data, quote, len);
     ctr_printf(&a, ")");
     int r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "submitLivenessProofV2", "out of memory")
                   : ctr_tx_value(c, &d->tee_liveness_verifier, value, CTR_SUBMIT_LIVENESS, a.s,

@@ -133,16 +133,8 @@ static int submit_authorized(mpavs_contracts_ctx *c, const mpavs_contracts_deplo
         r = ctr_fail(c, MPAVS_CONTRACTS_ERR_CRYPTO, step, "BLS signing failed");
         goto out;
     }
-    ctr_printf(&a, "(((");
-    ctr_hex(&a, data->pubkey_g1, 32);
-    ctr_printf(&a, ",");
-    ctr_hex(&a, data->pubkey_g1 + 32, 32);
-    ctr_printf(&a, "),%llu,", (unsigned long long)data->reference_block_number);
-    ctr_hex(&a, data->reference_block_hash, 32);
-    ctr_printf(&a, ",");
-    ctr_hex(&a, data->prover_address_hash, 32);
-    ctr_printf(&a, "),");
-    ctr_hex(&a, quote, len);
+    ctr_printf(&a, "(");
+    ctr_liveness_args(&a, data, quote, len);
     ctr_printf(&a, ",");
     ctr_g2(&a, &s.pk2);
     ctr_printf(&a, ",");

@@ -226,16 +226,8 @@ static void prover_addr_hash(uint8_t out[32], const char *url) {
 static int submit_v3_raw(mpavs_contracts_ctx *c, const mpavs_contracts_report_data *data, const uint8_t *quote,
                          size_t qlen, const mpavs_bn254_g2 *pk2, const mpavs_bn254_g1 *sig) {
     ctr_str a = {0};
-    ctr_printf(&a, "(((");
-    ctr_hex(&a, data->pubkey_g1, 32);
-    ctr_printf(&a, ",");
-    ctr_hex(&a, data->pubkey_g1 + 32, 32);
-    ctr_printf(&a, "),%llu,", (unsigned long long)data->reference_block_number);
-    ctr_hex(&a, data->reference_block_hash, 32);
-    ctr_printf(&a, ",");
-    ctr_hex(&a, data->prover_address_hash, 32);
-    ctr_printf(&a, "),");
-    ctr_hex(&a, quote, qlen);
+    ctr_printf(&a, "(");
+    ctr_liveness_args(&a, data, quote, qlen);
     ctr_printf(&a, ",");
     ctr_g2(&a, pk2);
     ctr_printf(&a, ",");
