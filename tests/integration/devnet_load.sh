@@ -12,33 +12,10 @@
 #        first (the first waits for the operators' first liveness proofs);
 #      - nothing is left running afterwards.
 set -u
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 export PATH="$ROOT/.tools/bin:$PATH"
-MPAVS="$ROOT/build/mpavs"
-TMP=$(mktemp -d /tmp/mpavs-devnet-load.XXXXXX)
-PASS=0
-FAIL=0
-ok() { echo "ok - $*"; PASS=$((PASS + 1)); }
-bad() { echo "not ok - $*"; FAIL=$((FAIL + 1)); }
-check() { local what=$1; shift; if "$@" >/dev/null; then ok "$what"; else bad "$what"; fi; }
-
-left_in() { pgrep -f -- "$1" 2>/dev/null | grep -v "^$$\$" || true; }
-cleanup() {
-  local p
-  for p in $(left_in "$TMP"); do kill -9 "$p" 2>/dev/null; done
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-wait_for() {
-  local i
-  for ((i = 0; i < $3 * 10; i++)); do
-    grep -q -- "$2" "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  return 1
-}
+it_tap mpavs-devnet-load
 
 # ---- 1. option errors ----
 "$MPAVS" devnet up --dir "$TMP/bad" --load-rate 0 >/dev/null 2>"$TMP/bad.err"

@@ -9,34 +9,9 @@
 #      running devnet's directory is refused (the lock names the owner's pid) and leaves it intact; a
 #      clean exit empties the lock; a stale lock (its pid killed) is taken over.
 set -u
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
-MPAVS="$ROOT/build/mpavs"
-TMP=$(mktemp -d /tmp/mpavs-devnet-up.XXXXXX)
-PASS=0
-FAIL=0
-ok() { echo "ok - $*"; PASS=$((PASS + 1)); }
-bad() { echo "not ok - $*"; FAIL=$((FAIL + 1)); }
-check() { local what=$1; shift; if "$@" >/dev/null; then ok "$what"; else bad "$what"; fi; }
-
-# processes whose command line names a directory of ours (anvil: its --config-out file)
-left_in() { pgrep -f -- "$1" 2>/dev/null | grep -v "^$$\$" || true; }
-cleanup() {
-  local p
-  for p in $(left_in "$TMP"); do kill -9 "$p" 2>/dev/null; done
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-# wait_for FILE PATTERN SECONDS
-wait_for() {
-  local i
-  for ((i = 0; i < $3 * 10; i++)); do
-    grep -q -- "$2" "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  return 1
-}
+it_tap mpavs-devnet-up
 
 # ---- 4a. a directory devnet up did not make is never wiped ----
 N="$TMP/notours"

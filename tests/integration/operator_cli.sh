@@ -10,51 +10,13 @@
 # Ends with "N passed, N failed"; exit status non-zero on any failure.
 set -uo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-ANVIL=$ROOT/.tools/bin/anvil
-CAST=$ROOT/.tools/bin/cast
-FORGE=$ROOT/.tools/bin/forge
-MPAVS=${MPAVS_BIN:-$ROOT/build/mpavs}   # MPAVS_BIN: another build (e.g. build/asan/mpavs)
-WORK=$(mktemp -d)
-ANVIL_PID=
-PASS=0
-FAIL=0
+IT_KILL="ANVIL_PID ANVIL2_PID"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+it_counted
 ANVIL2_PID=
-cleanup() {
-  [ -n "$ANVIL_PID" ] && kill "$ANVIL_PID" 2>/dev/null && wait "$ANVIL_PID" 2>/dev/null
-  [ -n "$ANVIL2_PID" ] && kill "$ANVIL2_PID" 2>/dev/null && wait "$ANVIL2_PID" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-ok() { PASS=$((PASS + 1)); echo "ok   $1"; }
-ko() { FAIL=$((FAIL + 1)); echo "FAIL $1"; }
-# check NAME EXPECTED ACTUAL
-check() { if [ "$2" = "$3" ]; then ok "$1"; else ko "$1 (expected '$2', got '$3')"; fi; }
-finish() { echo "$PASS passed, $FAIL failed"; [ "$FAIL" -eq 0 ]; exit $?; }
-abort() { ko "$1"; finish; }
-# field FILE KEY: the value of a "key: value" line
-field() { sed -n "s/^$2: //p" "$1" | head -1; }
-lower() { tr 'A-F' 'a-f'; }
-
-for t in "$ANVIL" "$CAST" "$FORGE" "$MPAVS"; do
-  [ -x "$t" ] || { echo "operator_cli: $t missing (run scripts/setup and make)"; echo "0 passed, 1 failed"; exit 1; }
-done
-(cd "$ROOT/contracts" && "$FORGE" build --offline >"$WORK/build.log" 2>&1) \
-  || { tail -20 "$WORK/build.log"; echo "0 passed, 1 failed"; exit 1; }
-
-PORT=
-for _ in $(seq 1 50); do
-  p=$(( (RANDOM % 30000) + 20000 ))
-  if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then PORT=$p; break; fi
-done
-[ -n "$PORT" ] || abort "no free port"
-"$ANVIL" --port "$PORT" --hardfork osaka --silent >"$WORK/anvil.log" 2>&1 &
-ANVIL_PID=$!
-URL=http://127.0.0.1:$PORT
-for _ in $(seq 1 100); do
-  "$CAST" chain-id --rpc-url "$URL" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+it_need operator_cli "$ANVIL" "$CAST" "$FORGE" "$MPAVS"
+PORT=$(it_free_port) || abort "no free port"
+it_anvil "$PORT" "$WORK/anvil.log"
 DEPLOYER=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80   # anvil account 0
 OPKEY=0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d      # anvil account 1
 OPADDR=0x70997970C51812dc3A010C7d01b50e0d17dc79C8
@@ -410,11 +372,7 @@ check "status after opt-out" "deregistered 0x0" "$(field st5.out avs_status) $(f
 grep -q "^operator $OPADDR .*status deregistered" ds2.out && ok "devnet status after opt-out" || ko "devnet status: $(cat ds2.out)"
 
 # --network hoodi with the AVS's deployment file, on a chain with Hoodi's chain id
-HPORT=
-for _ in $(seq 1 50); do
-  p=$(( (RANDOM % 30000) + 20000 ))
-  if [ "$p" != "$PORT" ] && ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then HPORT=$p; break; fi
-done
+HPORT=$(it_free_port "$PORT")
 "$ANVIL" --port "$HPORT" --hardfork osaka --chain-id 560048 --silent >"$WORK/anvil2.log" 2>&1 &
 ANVIL2_PID=$!
 HURL=http://127.0.0.1:$HPORT

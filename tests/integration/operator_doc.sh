@@ -32,25 +32,9 @@
 # Ends with "N passed, N failed"; exit status non-zero on any failure.
 set -uo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 DOC=${OPERATOR_DOC:-$ROOT/docs/operator.md}
-ANVIL=$ROOT/.tools/bin/anvil
-CAST=$ROOT/.tools/bin/cast
-FORGE=$ROOT/.tools/bin/forge
-MPAVS=${MPAVS_BIN:-$ROOT/build/mpavs}   # MPAVS_BIN: another build (e.g. build/asan/mpavs)
-WORK=$(mktemp -d)
-ANVIL_PID=
-PASS=0
-FAIL=0
-cleanup() {
-  [ -n "$ANVIL_PID" ] && kill "$ANVIL_PID" 2>/dev/null && wait "$ANVIL_PID" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-ok() { PASS=$((PASS + 1)); echo "ok   $1"; }
-ko() { FAIL=$((FAIL + 1)); echo "FAIL $1"; }
-finish() { echo "$PASS passed, $FAIL failed"; [ "$FAIL" -eq 0 ]; exit $?; }
-abort() { ko "$1"; finish; }
+it_counted
 
 # Commands of the document not run here: "exact command text<TAB>reason".
 SKIP=$(cat <<'EOF'
@@ -125,22 +109,11 @@ grep -q "Ethereum mainnet" "$WORK/intro.txt" && grep -q "Hoodi" "$WORK/intro.txt
 first=$(cut -f3- "$WORK/commands.tsv" | grep -o -- '--network [a-z]*' | head -1)
 case "$first" in "--network mainnet" | "--network hoodi") ok "the first network command is for $first" ;; *) ko "first network command: '$first'" ;; esac
 
-for t in "$ANVIL" "$CAST" "$FORGE" "$MPAVS" "$ROOT/build/mpavs-prover" "$ROOT/build/mpavs-operator"; do
-  [ -x "$t" ] || abort "$t missing (run scripts/setup and make)"
-done
-(cd "$ROOT/contracts" && "$FORGE" build --offline >"$WORK/build.log" 2>&1) || { tail -20 "$WORK/build.log"; abort "forge build"; }
+it_need operator_doc "$ANVIL" "$CAST" "$FORGE" "$MPAVS" "$ROOT/build/mpavs-prover" "$ROOT/build/mpavs-operator"
 
 # ---------------- the chain: anvil with Hoodi's chain id, the devnet stack ----------------
-PORT=
-for _ in $(seq 1 50); do
-  p=$(( (RANDOM % 30000) + 20000 ))
-  if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then PORT=$p; break; fi
-done
-[ -n "$PORT" ] || abort "no free port"
-"$ANVIL" --port "$PORT" --hardfork osaka --chain-id 560048 --silent >"$WORK/anvil.log" 2>&1 &
-ANVIL_PID=$!
-URL=http://127.0.0.1:$PORT
-for _ in $(seq 1 100); do "$CAST" chain-id --rpc-url "$URL" >/dev/null 2>&1 && break; sleep 0.1; done
+PORT=$(it_free_port) || abort "no free port"
+it_anvil "$PORT" "$WORK/anvil.log" --chain-id 560048
 DEPLOYER=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80   # anvil account 0
 cd "$WORK" || abort "cd"
 "$MPAVS" devnet deploy --rpc-url "$URL" --private-key "$DEPLOYER" --artifacts "$ROOT/contracts/out" --out raw.json >deploy.log 2>&1 \
@@ -232,7 +205,6 @@ mpavs_in_doc=$(cut -f3- "$WORK/commands.tsv" | grep -c '\bmpavs ')
 mpavs_skipped=$(cut -f1 <<<"$SKIP" | grep -c '^mpavs ')
 [ "$mpavs_skipped" -eq 0 ] && ok "every mpavs command of the document ran ($mpavs_in_doc)" || ko "$mpavs_skipped mpavs commands skipped"
 # the document's results, read back from the chain
-check() { if [ "$2" = "$3" ]; then ok "$1"; else ko "$1 (expected '$2', got '$3')"; fi; }
 if [ -n "$OPADDR" ]; then
   check "the operator left the AVS (§13; cast)" "2" "$("$CAST" call --rpc-url "$URL" "$RC" "getOperatorStatus(address)(uint8)" "$OPADDR")"
   check "operatorDetails after the document's update (cast)" "($OPADDR, 0x0000000000000000000000000000000000000000, 100800)" \
