@@ -618,18 +618,25 @@ int main(int argc, char **argv) {
     if (workers < 1 || workers > 64) dconf_error(&c, "server.workers: must be 1..64");
     if (max_batch < 1 || max_batch > 1000) dconf_error(&c, "server.max_batch: must be 1..1000");
 
-    attest_kind kind = ATTEST_DEVNET;
     const char *prov = dconf_str(&c, "attestation.provider", NULL, false); /* required: the table */
-    bool kind_ok = prov && attest_kind_parse(prov, &kind);
-    if (prov && !kind_ok) dconf_error(&c, "attestation.provider: expected devnet, gramine or tdx");
-    const char *ca_dir = dconf_str(&c, "attestation.devnet_ca_dir", NULL, false);
-    const char *att_dir = dconf_str(&c, "attestation.dir", NULL, false);
-    if (kind_ok && kind == ATTEST_DEVNET && !ca_dir) dconf_error(&c, "attestation.devnet_ca_dir: required for the devnet provider");
+    const attest_provider *provider = attest_provider_find(prov);
+    if (prov && !provider) {
+        char names[256];
+        attest_provider_names(names, sizeof names);
+        dconf_error(&c, "attestation.provider: expected %s", names);
+    }
     uint8_t mre[32], mrs[32];
-    bool has_mre, has_mrs, debug;
+    bool has_mre, has_mrs;
+    attest_config acfg = {.dir = dconf_str(&c, "attestation.dir", NULL, false),
+                          .devnet_ca_dir = dconf_str(&c, "attestation.devnet_ca_dir", NULL, false)};
     opt_hash(&c, "attestation.mr_enclave", mre, &has_mre, false);
     opt_hash(&c, "attestation.mr_signer", mrs, &has_mrs, false);
-    dconf_bool(&c, "attestation.debug", &debug, false);
+    dconf_bool(&c, "attestation.debug", &acfg.debug, false);
+    acfg.mr_enclave = has_mre ? mre : NULL;
+    acfg.mr_signer = has_mrs ? mrs : NULL;
+    char perr[300];
+    if (provider && provider->check && !provider->check(&acfg, perr, sizeof perr))
+        dconf_error(&c, "%s", perr);
 
     p->has_chain = dconf_get(&c, "chain") != NULL;
     if (p->has_chain) read_chain_config(&c, &p->chain_cfg, workers);
@@ -669,8 +676,7 @@ int main(int argc, char **argv) {
         dlog(DLOG_ERROR, "startup_failed", "error=\"cannot create the enclave key\"");
         goto out;
     }
-    p->att = attest_open(kind, kind == ATTEST_DEVNET ? ca_dir : att_dir, has_mre ? mre : NULL, has_mrs ? mrs : NULL,
-                         debug, err, sizeof err);
+    p->att = attest_open(provider, &acfg, err, sizeof err);
     if (!p->att) {
         char q[700];
         dlog(DLOG_ERROR, "startup_failed", "error=%s", dlog_quote(q, sizeof q, err));
