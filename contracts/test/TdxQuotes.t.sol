@@ -5,6 +5,7 @@ import {ITEELivenessVerifier as IT} from "../src/interfaces/ITEELivenessVerifier
 import {IAttestationVerifier} from "../src/interfaces/IAttestationVerifier.sol";
 import {QuoteBuilder} from "./Quotes.sol";
 import {TdBodies} from "./TdBodies.sol";
+import {DevnetTdxQuote} from "./DevnetTdxQuote.sol";
 import {Proxy} from "../src/utils/Proxy.sol";
 import {TEELivenessVerifier} from "../src/avs/TEELivenessVerifier.sol";
 import {AttestationVerifier} from "../src/avs/AttestationVerifier.sol";
@@ -20,7 +21,7 @@ interface IProxyInit {
 ///         quotes of shared/vectors/dcap (read with vm.readFileBinary; PCK leaf keys read from the certification
 ///         data inside each quote with openssl), quotes built here with test P-256 keys, and the per-quorum
 ///         policy of TEELivenessVerifier over the real on-chain verification (no output mock).
-contract TdxQuotesTest is QuoteBuilder, TdBodies {
+contract TdxQuotesTest is QuoteBuilder, TdBodies, DevnetTdxQuote {
     event log_named_uint(string key, uint256 val);
 
     string internal constant DIR = "../../shared/vectors/dcap/";
@@ -138,6 +139,34 @@ contract TdxQuotesTest is QuoteBuilder, TdBodies {
         _expect(q, "bad body descriptor");
         q = _slice(v5, 0, v5.length);
         q[54 + 600] ^= 0x01; // TD1.5 MRSERVICETD
+        _expect(q, "invalid quote signature");
+    }
+
+    // ------------------------------------------------------------ a devnet quote (mpavs attest sim-quote --tdx)
+
+    function test_tdx_devnetQuote() external {
+        _expect(DEVNET_TDX_QUOTE, "QE MRSIGNER mismatch");
+        qv.setTdQeIdentity(DEVNET_TD_QE_MRSIGNER, 2);
+        _expect(DEVNET_TDX_QUOTE, "QE report not signed by a registered PCK key");
+        qv.addPckKey(DEVNET_PCK_X, DEVNET_PCK_Y, bytes6(0x00de7e000000), 0);
+        (bool ok, bytes memory out) = qv.verifyAndAttestOnChain(DEVNET_TDX_QUOTE);
+        assertTrue(ok, string(out));
+        assertEq(out, abi.encodePacked(uint16(4), bytes4(0x81000000), uint8(0), bytes6(0x00de7e000000),
+            _slice(DEVNET_TDX_QUOTE, 48, 632)), "v1.0 TDX output");
+        IAttestationVerifier.VerifiedQuote memory v = av.verifyQuote(DEVNET_TDX_QUOTE);
+        assertTrue(v.teeType == TDX && v.tdAttributes == 0x10000000, "TD, SEPT_VE_DISABLE, not debug");
+        bytes memory rd = new bytes(64);
+        for (uint256 i = 0; i < 64; i++) rd[i] = 0x11;
+        assertEq(v.reportData, rd, "REPORTDATA");
+        bytes memory mrtd = new bytes(48);
+        for (uint256 i = 0; i < 48; i++) mrtd[i] = 0xab;
+        av.setAllowListEnforced(true);
+        vm.expectRevert(AttestationVerifier.ENCLAVE_NOT_ALLOWED.selector);
+        av.verifyAttestation(DEVNET_TDX_QUOTE);
+        av.setMrTd(mrtd, true);
+        assertEq(av.verifyAttestation(DEVNET_TDX_QUOTE), rd, "MRTD allowed");
+        bytes memory q = _slice(DEVNET_TDX_QUOTE, 0, DEVNET_TDX_QUOTE.length);
+        q[48 + 136] ^= 0x01;
         _expect(q, "invalid quote signature");
     }
 
