@@ -15,7 +15,8 @@ static int devnet_ca(int argc, char **argv) {
              "DEVNET ONLY. Creates a test attestation hierarchy in DIR: root CA (root.der/.pem), PCK\n"
              "Platform CA with root and PCK CRLs, TCB signing certificate, signed TCB info v3 and QE\n"
              "identity v2 (Intel PCS formats), a PCK leaf with SGX extensions, private keys, and\n"
-             "collateral.dcapqvl.json. Validity starts one day before --now (default: now).\n"
+             "collateral.dcapqvl.json; for TDX quotes (sim-quote --tdx) a TDX TCB info and the TD QE\n"
+             "identity in collateral_tdx.dcapqvl.json. Validity starts one day before --now (default: now).\n"
              "--revoke-pck lists the PCK leaf in the PCK CRL (for negative tests).");
         return 0;
     }
@@ -55,23 +56,29 @@ static int hex_arg(const char *what, const char *s, uint8_t *out, size_t n) {
 static int sim_quote(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
         puts("usage: mpavs attest sim-quote --ca DIR --report-data 0xHEX64 [--mr-enclave 0xHEX32]\n"
-             "                              [--mr-signer 0xHEX32] [--debug] [--hex] --out FILE\n\n"
-             "DEVNET ONLY. Makes an SGX v3 quote signed through the devnet hierarchy in DIR exactly\n"
-             "as a QE signs (QE report by the PCK key, attestation key bound by the QE report data,\n"
-             "ISV report by the attestation key). Verify it with\n"
+             "                              [--mr-signer 0xHEX32] [--debug] [--hex] --out FILE\n"
+             "       mpavs attest sim-quote --tdx --ca DIR --report-data 0xHEX64 [--mr-td 0xHEX48]\n"
+             "                              [--debug] [--hex] --out FILE\n\n"
+             "DEVNET ONLY. Makes an SGX v3 quote (with --tdx: a TDX v4 quote, TD 1.0 body) signed\n"
+             "through the devnet hierarchy in DIR exactly as a QE (the TD QE) signs (QE report by the\n"
+             "PCK key, attestation key bound by the QE report data, ISV or TD report by the\n"
+             "attestation key). Verify it with\n"
              "  mpavs quote verify --quote FILE --collateral DIR/collateral.dcapqvl.json --root-ca DIR/root.der\n"
+             "(TDX: --collateral DIR/collateral_tdx.dcapqvl.json).\n"
              "--report-data takes up to 64 bytes (zero-padded on the right); --hex writes hex text.");
         return 0;
     }
     cli_args a;
     if (!cli_args_init(&a, argc, argv)) return 2;
     const char *ca = cli_opt(&a, "ca"), *rd = cli_opt(&a, "report-data"), *me = cli_opt(&a, "mr-enclave"),
-               *ms = cli_opt(&a, "mr-signer"), *out = cli_opt(&a, "out");
-    bool debug = cli_flag(&a, "debug"), hex = cli_flag(&a, "hex");
+               *ms = cli_opt(&a, "mr-signer"), *out = cli_opt(&a, "out"), *mt = cli_opt(&a, "mr-td");
+    bool debug = cli_flag(&a, "debug"), hex = cli_flag(&a, "hex"), tdx = cli_flag(&a, "tdx");
     char *pos[1];
     if (cli_positionals(&a, pos, 1) != 0) return 2;
     if (!ca || !rd || !out) return cli_usage_error("attest sim-quote: --ca, --report-data and --out are required");
-    uint8_t rdata[64] = {0}, mre[32], mrs[32];
+    if (tdx && (me || ms)) return cli_usage_error("attest sim-quote: --mr-enclave/--mr-signer are SGX fields (--tdx: --mr-td)");
+    if (!tdx && mt) return cli_usage_error("attest sim-quote: --mr-td needs --tdx");
+    uint8_t rdata[64] = {0}, mre[32], mrs[32], mrtd[48];
     size_t rl;
     uint8_t *rb = cli_parse_hex("report-data", rd, &rl);
     if (!rb) return 2;
@@ -83,11 +90,14 @@ static int sim_quote(int argc, char **argv) {
     free(rb);
     if (me && hex_arg("mr-enclave", me, mre, 32)) return 2;
     if (ms && hex_arg("mr-signer", ms, mrs, 32)) return 2;
+    if (mt && hex_arg("mr-td", mt, mrtd, 48)) return 2;
     mpavs_dcap_devnet *d = NULL;
     int r = mpavs_dcap_devnet_load(&d, ca);
     if (r) return cli_usage_error("attest sim-quote: --ca %s: %s", ca, mpavs_dcap_strerror(r));
     size_t need = 0;
-    if (mpavs_dcap_devnet_quote(d, NULL, 0, &need, rdata, NULL, NULL, false) != MPAVS_DCAP_ERR_BUFFER_TOO_SMALL) {
+    r = tdx ? mpavs_dcap_devnet_tdx_quote(d, NULL, 0, &need, rdata, NULL, false)
+            : mpavs_dcap_devnet_quote(d, NULL, 0, &need, rdata, NULL, NULL, false);
+    if (r != MPAVS_DCAP_ERR_BUFFER_TOO_SMALL) {
         mpavs_dcap_devnet_free(d);
         return cli_error("attest sim-quote: cannot size the quote");
     }
@@ -97,7 +107,8 @@ static int sim_quote(int argc, char **argv) {
         rc = cli_error("out of memory");
         goto done;
     }
-    r = mpavs_dcap_devnet_quote(d, q, need, &need, rdata, me ? mre : NULL, ms ? mrs : NULL, debug);
+    r = tdx ? mpavs_dcap_devnet_tdx_quote(d, q, need, &need, rdata, mt ? mrtd : NULL, debug)
+            : mpavs_dcap_devnet_quote(d, q, need, &need, rdata, me ? mre : NULL, ms ? mrs : NULL, debug);
     if (r) {
         rc = cli_error("attest sim-quote: %s", mpavs_dcap_strerror(r));
         goto done;
@@ -121,7 +132,7 @@ done:
 int cmd_attest(int argc, char **argv) {
     static const cli_command T[] = {
         {"devnet-ca", "DEVNET ONLY: create a test SGX attestation hierarchy", devnet_ca},
-        {"sim-quote", "DEVNET ONLY: make an SGX v3 quote signed through a devnet hierarchy", sim_quote},
+        {"sim-quote", "DEVNET ONLY: make an SGX v3 or TDX v4 quote signed through a devnet hierarchy", sim_quote},
     };
     return cli_dispatch("attest", T, sizeof T / sizeof T[0], argc, argv);
 }

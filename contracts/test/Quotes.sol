@@ -68,4 +68,29 @@ abstract contract QuoteBuilder is TestBase {
         q = abi.encodePacked(signedPart, _le32(auth.length), auth);
     }
 
+    bytes32 internal constant TD_QE_MRSIGNER = 0xdc9e2a7c6f948f17474e34a7fc43ed030f7c1563f1babddf6340c82e0e54a8c5;
+
+    /// @dev A TDX quote (v4, or v5 with its body descriptor) around a TD report body (584 or 648 bytes), signed
+    ///      with test P-256 keys: attestation key ATT_KEY, QE report (TD QE: o.qeMrSigner, ISVPRODID 2) by
+    ///      o.pckKey inside type-6 certification data.
+    function _tdQuote(bytes memory body, QuoteOpts memory o, uint16 version) internal pure returns (bytes memory q) {
+        bytes memory header = abi.encodePacked(
+            _le16(version), _le16(2), _le32(0x81), _le16(0), _le16(0), bytes16(0x939a7233f79c4ca9940a0db3957f0607), bytes20(0)
+        );
+        if (version == 5) header = abi.encodePacked(header, _le16(body.length == 648 ? 3 : 2), _le32(body.length));
+        bytes memory signedPart = abi.encodePacked(header, body);
+        (uint256 ax, uint256 ay) = vm.publicKeyP256(ATT_KEY);
+        bytes memory qeAuth = new bytes(32);
+        for (uint256 i = 0; i < 32; i++) qeAuth[i] = bytes1(uint8(0x40 + i));
+        bytes32 binding = sha256(abi.encodePacked(ax, ay, qeAuth));
+        if (o.breakBinding) binding = bytes32(uint256(binding) ^ 1);
+        bytes memory qeReport = _body(0x01, keccak256("td qe"), o.qeMrSigner, abi.encodePacked(binding, bytes32(0)), 0);
+        qeReport[256] = 0x02; // TD QE isvprodid 2
+        (bytes32 qr, bytes32 qs) = vm.signP256(o.pckKey, sha256(qeReport));
+        (bytes32 r, bytes32 s) = vm.signP256(ATT_KEY, sha256(signedPart));
+        if (o.breakIsvSig) r = bytes32(uint256(r) ^ 1);
+        bytes memory qeCert = abi.encodePacked(qeReport, qr, qs, _le16(32), qeAuth, _le16(5), _le32(0));
+        bytes memory auth = abi.encodePacked(r, s, ax, ay, _le16(6), _le32(qeCert.length), qeCert);
+        q = abi.encodePacked(signedPart, _le32(auth.length), auth);
+    }
 }

@@ -370,6 +370,33 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_devnet_quote(const mpavs_dcap_devnet 
                                                         const uint8_t mr_enclave[32],
                                                         const uint8_t mr_signer[32], bool debug);
 
+/**
+ * The TDX collateral of a loaded devnet (NUL-terminated collateral_tdx.dcapqvl.json text: a TDX
+ * TCB info v3 for the devnet FMSPC and the TD QE identity), or NULL for a directory made before
+ * TDX support (then *len = 0). len may be NULL.
+ */
+MPAVS_API const char *mpavs_dcap_devnet_collateral_tdx(const mpavs_dcap_devnet *d, size_t *len);
+
+/**
+ * The identity of the devnet TD QE (what an on-chain verifier's TD QE identity must be set to).
+ * Out: mr_signer (32 bytes), *isv_prod_id.
+ */
+MPAVS_API void mpavs_dcap_devnet_td_qe_identity(uint8_t mr_signer[32], uint16_t *isv_prod_id);
+
+/**
+ * Make a TDX v4 quote (TD 1.0 report body) for 64 bytes of report data, signed as the TD QE
+ * signs: a fresh attestation key, the TD QE's report (binding it, signed by the PCK key) inside
+ * type-6 certification data with the type-5 PCK chain, and the TD report signed by the
+ * attestation key over header || body. The body has TEE_TCB_SVN of the devnet TDX TCB info,
+ * MRSIGNERSEAM = 0, TDATTRIBUTES with SEPT_VE_DISABLE (bit 28) and, with debug, DEBUG (bit 0);
+ * mr_td may be NULL (zeros). Verifies with mpavs_dcap_devnet_collateral_tdx. Out: out (cap
+ * bytes), *out_len. Returns OK, ERR_BUFFER_TOO_SMALL (with *out_len = needed), ERR_DEVNET.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_dcap_devnet_tdx_quote(const mpavs_dcap_devnet *d, uint8_t *out,
+                                                            size_t cap, size_t *out_len,
+                                                            const uint8_t report_data[64],
+                                                            const uint8_t mr_td[48], bool debug);
+
 #ifdef __cplusplus
 }
 #endif

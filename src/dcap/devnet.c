@@ -1,7 +1,8 @@
 /*
  * DEVNET ONLY attestation hierarchy: a test root CA, PCK Platform CA, TCB signing key, TCB info
- * and QE identity in Intel's formats, a PCK leaf with SGX extensions, and SGX v3 quotes signed
- * as a real QE signs them. Nothing here chains to Intel: quotes verify only with the devnet root.
+ * and QE identity in Intel's formats (SGX, and TDX with the TD QE), a PCK leaf with SGX
+ * extensions, and SGX v3 / TDX v4 quotes signed as a real QE signs them. Nothing here chains to
+ * Intel: quotes verify only with the devnet root.
  */
 #include "dcap_internal.h"
 
@@ -24,10 +25,18 @@ static const uint8_t DEV_COMPS[16] = {4, 4, 3, 3, 255, 255, 0, 0, 0, 0, 0, 0, 0,
 static const uint16_t DEV_PCESVN = 13;
 static const uint16_t DEV_QE_ISVSVN = 8;
 static const uint16_t DEV_QE_PRODID = 1;
-/* MRSIGNER of the devnet QE: sha256("mpavs devnet QE signer - DEVNET ONLY") computed at use. */
-static void dev_qe_mrsigner(uint8_t out[32]) {
+static const uint16_t DEV_TD_QE_PRODID = 2; /* as Intel's TD QE */
+/* TEE_TCB_SVN of devnet TDs (byte 1, the module version, 0: the tdxModule identity applies). */
+static const uint8_t DEV_TDX_COMPS[16] = {5, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+/* MRSIGNER of the devnet QE: sha256("mpavs devnet QE signer - DEVNET ONLY") computed at use;
+ * of the devnet TD QE: sha256("mpavs devnet TD QE signer - DEVNET ONLY"). */
+static void dev_qe_mrsigner(uint8_t out[32], bool td) {
     static const char s[] = "mpavs devnet QE signer - DEVNET ONLY";
-    dcap_sha256(out, s, sizeof s - 1);
+    static const char t[] = "mpavs devnet TD QE signer - DEVNET ONLY";
+    if (td)
+        dcap_sha256(out, t, sizeof t - 1);
+    else
+        dcap_sha256(out, s, sizeof s - 1);
 }
 
 struct mpavs_dcap_devnet {
@@ -38,6 +47,8 @@ struct mpavs_dcap_devnet {
     size_t root_der_len;
     char *collateral;
     size_t collateral_len;
+    char *collateral_tdx; /* NULL for a directory made before TDX support */
+    size_t collateral_tdx_len;
 };
 
 /* ---------------- file helpers ---------------- */
@@ -290,10 +301,10 @@ static void hexs(char *out, const uint8_t *b, size_t n, bool upper) {
     for (size_t i = 0; i < n; i++) snprintf(out + 2 * i, 3, upper ? "%02X" : "%02x", b[i]);
 }
 
-/* Signed TCB info v3 (SGX) text. Levels are written lowest first on purpose: a verifier must
- * not rely on JSON order. */
-static char *tcb_info_text(int64_t issue, int64_t next) {
-    char a[32], b[32], d[32], fm[13], comps_hi[512], comps_lo[512];
+/* Signed TCB info v3 (SGX, or TDX with tdxModule and tdxtcbcomponents) text. Levels are written
+ * lowest first on purpose: a verifier must not rely on JSON order. */
+static char *tcb_info_text(int64_t issue, int64_t next, bool tdx) {
+    char a[32], b[32], d[32], fm[13], comps_hi[512], comps_lo[512], td_hi[700] = "", td_lo[700] = "";
     dcap_format_time(a, issue);
     dcap_format_time(b, next);
     dcap_format_time(d, issue - 86400);
@@ -304,22 +315,38 @@ static char *tcb_info_text(int64_t issue, int64_t next) {
         o2 += (size_t)snprintf(comps_lo + o2, sizeof comps_lo - o2, "%s{\"svn\":%u}", i ? "," : "",
                                DEV_COMPS[i] ? DEV_COMPS[i] - 1u : 0u);
     }
-    char *s = malloc(4096);
+    if (tdx) {
+        size_t t1 = (size_t)snprintf(td_hi, sizeof td_hi, ",\"tdxtcbcomponents\":[");
+        size_t t2 = (size_t)snprintf(td_lo, sizeof td_lo, ",\"tdxtcbcomponents\":[");
+        for (int i = 0; i < 16; i++) {
+            t1 += (size_t)snprintf(td_hi + t1, sizeof td_hi - t1, "%s{\"svn\":%u}", i ? "," : "", DEV_TDX_COMPS[i]);
+            t2 += (size_t)snprintf(td_lo + t2, sizeof td_lo - t2, "%s{\"svn\":%u}", i ? "," : "",
+                                   DEV_TDX_COMPS[i] ? DEV_TDX_COMPS[i] - 1u : 0u);
+        }
+        snprintf(td_hi + t1, sizeof td_hi - t1, "]");
+        snprintf(td_lo + t2, sizeof td_lo - t2, "]");
+    }
+    static const char MODULE[] =
+        "\"tdxModule\":{\"mrsigner\":\"000000000000000000000000000000000000000000000000000000000000000000000000"
+        "000000000000000000000000\",\"attributes\":\"0000000000000000\",\"attributesMask\":\"FFFFFFFFFFFFFFFF\"},";
+    char *s = malloc(6144);
     if (!s) return NULL;
-    snprintf(s, 4096,
-             "{\"id\":\"SGX\",\"version\":3,\"issueDate\":\"%s\",\"nextUpdate\":\"%s\",\"fmspc\":\"%s\","
-             "\"pceId\":\"0000\",\"tcbType\":0,\"tcbEvaluationDataNumber\":1,\"tcbLevels\":["
-             "{\"tcb\":{\"sgxtcbcomponents\":[%s],\"pcesvn\":%u},\"tcbDate\":\"2018-01-04T00:00:00Z\","
+    snprintf(s, 6144,
+             "{\"id\":\"%s\",\"version\":3,\"issueDate\":\"%s\",\"nextUpdate\":\"%s\",\"fmspc\":\"%s\","
+             "\"pceId\":\"0000\",\"tcbType\":0,\"tcbEvaluationDataNumber\":1,%s\"tcbLevels\":["
+             "{\"tcb\":{\"sgxtcbcomponents\":[%s],\"pcesvn\":%u%s},\"tcbDate\":\"2018-01-04T00:00:00Z\","
              "\"tcbStatus\":\"OutOfDate\",\"advisoryIDs\":[\"DEVNET-SA-00001\"]},"
-             "{\"tcb\":{\"sgxtcbcomponents\":[%s],\"pcesvn\":%u},\"tcbDate\":\"%s\",\"tcbStatus\":\"UpToDate\"}]}",
-             a, b, fm, comps_lo, DEV_PCESVN - 1u, comps_hi, DEV_PCESVN, d);
+             "{\"tcb\":{\"sgxtcbcomponents\":[%s],\"pcesvn\":%u%s},\"tcbDate\":\"%s\",\"tcbStatus\":\"UpToDate\"}]}",
+             tdx ? "TDX" : "SGX", a, b, fm, tdx ? MODULE : "", comps_lo, DEV_PCESVN - 1u, td_lo, comps_hi, DEV_PCESVN,
+             td_hi, d);
     return s;
 }
 
-static char *qe_identity_text(int64_t issue, int64_t next) {
+/* Signed QE identity v2 text: the SGX QE ("QE") or the TD QE ("TD_QE"). */
+static char *qe_identity_text(int64_t issue, int64_t next, bool td) {
     char a[32], b[32], d[32], ms[65];
     uint8_t mr[32];
-    dev_qe_mrsigner(mr);
+    dev_qe_mrsigner(mr, td);
     hexs(ms, mr, 32, true);
     dcap_format_time(a, issue);
     dcap_format_time(b, next);
@@ -327,12 +354,12 @@ static char *qe_identity_text(int64_t issue, int64_t next) {
     char *s = malloc(2048);
     if (!s) return NULL;
     snprintf(s, 2048,
-             "{\"id\":\"QE\",\"version\":2,\"issueDate\":\"%s\",\"nextUpdate\":\"%s\",\"tcbEvaluationDataNumber\":1,"
+             "{\"id\":\"%s\",\"version\":2,\"issueDate\":\"%s\",\"nextUpdate\":\"%s\",\"tcbEvaluationDataNumber\":1,"
              "\"miscselect\":\"00000000\",\"miscselectMask\":\"FFFFFFFF\",\"attributes\":\"11000000000000000000000000000000\","
              "\"attributesMask\":\"FBFFFFFFFFFFFFFF0000000000000000\",\"mrsigner\":\"%s\",\"isvprodid\":%u,"
              "\"tcbLevels\":[{\"tcb\":{\"isvsvn\":%u},\"tcbDate\":\"%s\",\"tcbStatus\":\"UpToDate\"},"
              "{\"tcb\":{\"isvsvn\":1},\"tcbDate\":\"2018-01-04T00:00:00Z\",\"tcbStatus\":\"OutOfDate\"}]}",
-             a, b, ms, DEV_QE_PRODID, DEV_QE_ISVSVN, d);
+             td ? "TD_QE" : "QE", a, b, ms, td ? DEV_TD_QE_PRODID : DEV_QE_PRODID, DEV_QE_ISVSVN, d);
     return s;
 }
 
@@ -355,11 +382,34 @@ static char *crl_hex(X509_CRL *c, unsigned char **der_out, int *der_len) {
     return h;
 }
 
+/* collateral.dcapqvl.json text (dcap-qvl's QuoteCollateralV3 fields) for one TCB info / QE identity. */
+static char *collateral_json(const char *chain1, const char *rh, const char *ph, const char *chain2, const char *ti,
+                             const uint8_t tsig[64], const char *qi, const uint8_t qsig[64]) {
+    char ts[129], qs[129];
+    hexs(ts, tsig, 64, false);
+    hexs(qs, qsig, 64, false);
+    json_t *o = json_object();
+    char *coll = NULL;
+    if (o && !json_object_set_new(o, "devnet_only", json_string("DEVNET ONLY - not Intel, not for production")) &&
+        !json_object_set_new(o, "pck_crl_issuer_chain", json_string(chain1)) &&
+        !json_object_set_new(o, "root_ca_crl", json_string(rh)) && !json_object_set_new(o, "pck_crl", json_string(ph)) &&
+        !json_object_set_new(o, "tcb_info_issuer_chain", json_string(chain2)) &&
+        !json_object_set_new(o, "tcb_info", json_string(ti)) &&
+        !json_object_set_new(o, "tcb_info_signature", json_string(ts)) &&
+        !json_object_set_new(o, "qe_identity_issuer_chain", json_string(chain2)) &&
+        !json_object_set_new(o, "qe_identity", json_string(qi)) &&
+        !json_object_set_new(o, "qe_identity_signature", json_string(qs)))
+        coll = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    return coll;
+}
+
 static const char README[] =
     "DEVNET ONLY -- NOT INTEL, NOT SECURE, NOT FOR PRODUCTION.\n\n"
     "This directory is a test attestation hierarchy made by `mpavs attest devnet-ca`:\n"
     "a devnet root CA, PCK Platform CA with CRLs, TCB signing certificate, signed TCB info (v3)\n"
-    "and QE identity (v2) in Intel's formats, and a PCK leaf certificate with SGX extensions.\n"
+    "and QE identity (v2) in Intel's formats, and a PCK leaf certificate with SGX extensions;\n"
+    "for TDX quotes a TDX TCB info and the TD QE identity (collateral_tdx.dcapqvl.json).\n"
     "Quotes made with `mpavs attest sim-quote` verify only with --root-ca root.der of this\n"
     "directory; they are rejected with Intel's SGX Root CA. Private keys are stored in clear.\n";
 
@@ -373,8 +423,8 @@ int mpavs_dcap_devnet_generate(const char *dir, int64_t now, bool revoke_pck) {
     X509_CRL *rcrl = NULL, *pcrl = NULL;
     char *p_root = NULL, *p_ca = NULL, *p_tcb = NULL, *p_pck = NULL, *ti = NULL, *qi = NULL;
     char *ti_file = NULL, *qi_file = NULL, *rh = NULL, *ph = NULL, *coll = NULL, *chain1 = NULL, *chain2 = NULL;
+    char *tti = NULL, *tqi = NULL, *tti_file = NULL, *tqi_file = NULL, *coll_t = NULL;
     unsigned char *rder = NULL, *pder = NULL, *root_der = NULL;
-    json_t *o = NULL;
     int rn = 0, pn = 0;
     int64_t nb = now - 86400, na = now + 10LL * 365 * 86400, nu = now + 365LL * 86400;
     if (!kroot || !kca || !ktcb || !kpck) goto out;
@@ -387,39 +437,31 @@ int mpavs_dcap_devnet_generate(const char *dir, int64_t now, bool revoke_pck) {
     pcrl = make_crl(ca, kca, nb, nu, revoke_pck ? pck : NULL);
     if (!rcrl || !pcrl) goto out;
     p_root = cert_pem(root), p_ca = cert_pem(ca), p_tcb = cert_pem(tcb), p_pck = cert_pem(pck);
-    ti = tcb_info_text(nb, nu), qi = qe_identity_text(nb, nu);
-    if (!p_root || !p_ca || !p_tcb || !p_pck || !ti || !qi) goto out;
-    uint8_t tsig[64], qsig[64];
+    ti = tcb_info_text(nb, nu, false), qi = qe_identity_text(nb, nu, false);
+    tti = tcb_info_text(nb, nu, true), tqi = qe_identity_text(nb, nu, true);
+    if (!p_root || !p_ca || !p_tcb || !p_pck || !ti || !qi || !tti || !tqi) goto out;
+    uint8_t tsig[64], qsig[64], ttsig[64], tqsig[64];
     if (!dcap_sign_raw(tsig, ktcb, (const uint8_t *)ti, strlen(ti)) ||
-        !dcap_sign_raw(qsig, ktcb, (const uint8_t *)qi, strlen(qi)))
+        !dcap_sign_raw(qsig, ktcb, (const uint8_t *)qi, strlen(qi)) ||
+        !dcap_sign_raw(ttsig, ktcb, (const uint8_t *)tti, strlen(tti)) ||
+        !dcap_sign_raw(tqsig, ktcb, (const uint8_t *)tqi, strlen(tqi)))
         goto out;
     ti_file = pcs_file("tcbInfo", ti, tsig);
     qi_file = pcs_file("enclaveIdentity", qi, qsig);
+    tti_file = pcs_file("tcbInfo", tti, ttsig);
+    tqi_file = pcs_file("enclaveIdentity", tqi, tqsig);
     rh = crl_hex(rcrl, &rder, &rn);
     ph = crl_hex(pcrl, &pder, &pn);
     int root_n = i2d_X509(root, &root_der);
     size_t l1 = strlen(p_ca), l2 = strlen(p_root), l3 = strlen(p_tcb);
     chain1 = malloc(l1 + l2 + 1);
     chain2 = malloc(l3 + l2 + 1);
-    if (!ti_file || !qi_file || !rh || !ph || root_n <= 0 || !chain1 || !chain2) goto out;
+    if (!ti_file || !qi_file || !tti_file || !tqi_file || !rh || !ph || root_n <= 0 || !chain1 || !chain2) goto out;
     memcpy(chain1, p_ca, l1), memcpy(chain1 + l1, p_root, l2 + 1);
     memcpy(chain2, p_tcb, l3), memcpy(chain2 + l3, p_root, l2 + 1);
-    char ts[129], qs[129];
-    hexs(ts, tsig, 64, false);
-    hexs(qs, qsig, 64, false);
-    o = json_object();
-    if (!o || json_object_set_new(o, "devnet_only", json_string("DEVNET ONLY - not Intel, not for production")) ||
-        json_object_set_new(o, "pck_crl_issuer_chain", json_string(chain1)) ||
-        json_object_set_new(o, "root_ca_crl", json_string(rh)) || json_object_set_new(o, "pck_crl", json_string(ph)) ||
-        json_object_set_new(o, "tcb_info_issuer_chain", json_string(chain2)) ||
-        json_object_set_new(o, "tcb_info", json_string(ti)) ||
-        json_object_set_new(o, "tcb_info_signature", json_string(ts)) ||
-        json_object_set_new(o, "qe_identity_issuer_chain", json_string(chain2)) ||
-        json_object_set_new(o, "qe_identity", json_string(qi)) ||
-        json_object_set_new(o, "qe_identity_signature", json_string(qs)))
-        goto out;
-    coll = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    if (!coll) goto out;
+    coll = collateral_json(chain1, rh, ph, chain2, ti, tsig, qi, qsig);
+    coll_t = collateral_json(chain1, rh, ph, chain2, tti, ttsig, tqi, tqsig);
+    if (!coll || !coll_t) goto out;
     r = MPAVS_DCAP_ERR_IO;
     if (write_file(dir, "README-DEVNET-ONLY.txt", README, sizeof README - 1, false) ||
         write_file(dir, "root.der", root_der, (size_t)root_n, false) ||
@@ -431,6 +473,9 @@ int mpavs_dcap_devnet_generate(const char *dir, int64_t now, bool revoke_pck) {
         write_file(dir, "tcbinfo.json", ti_file, strlen(ti_file), false) ||
         write_file(dir, "qeidentity.json", qi_file, strlen(qi_file), false) ||
         write_file(dir, "collateral.dcapqvl.json", coll, strlen(coll), false) ||
+        write_file(dir, "tdx_tcbinfo.json", tti_file, strlen(tti_file), false) ||
+        write_file(dir, "td_qeidentity.json", tqi_file, strlen(tqi_file), false) ||
+        write_file(dir, "collateral_tdx.dcapqvl.json", coll_t, strlen(coll_t), false) ||
         write_key(dir, "root.key.pem", kroot) || write_key(dir, "pck_ca.key.pem", kca) ||
         write_key(dir, "tcb_signing.key.pem", ktcb) || write_key(dir, "pck.key.pem", kpck))
         goto out;
@@ -442,9 +487,8 @@ out:
     X509_CRL_free(rcrl), X509_CRL_free(pcrl);
     free(p_root), free(p_ca), free(p_tcb), free(p_pck), free(ti), free(qi), free(ti_file), free(qi_file);
     free(rh), free(ph), free(chain1), free(chain2);
-    free(coll);
+    free(coll), free(tti), free(tqi), free(tti_file), free(tqi_file), free(coll_t);
     OPENSSL_free(rder), OPENSSL_free(pder), OPENSSL_free(root_der);
-    json_decref(o);
     return r;
 }
 
@@ -454,6 +498,7 @@ void mpavs_dcap_devnet_free(mpavs_dcap_devnet *d) {
     free(d->chain_pem);
     free(d->root_der);
     free(d->collateral);
+    free(d->collateral_tdx);
     free(d);
 }
 
@@ -467,6 +512,7 @@ int mpavs_dcap_devnet_load(mpavs_dcap_devnet **out, const char *dir) {
     char *root = read_file(dir, "root.pem", &l3), *key = read_file(dir, "pck.key.pem", &lk);
     d->root_der = (uint8_t *)read_file(dir, "root.der", &d->root_der_len);
     d->collateral = read_file(dir, "collateral.dcapqvl.json", &d->collateral_len);
+    d->collateral_tdx = read_file(dir, "collateral_tdx.dcapqvl.json", &d->collateral_tdx_len); /* optional */
     int r = MPAVS_DCAP_ERR_IO;
     if (!leaf || !ca || !root || !key || !d->root_der || !d->collateral) goto out;
     r = MPAVS_DCAP_ERR_DEVNET;
@@ -509,10 +555,25 @@ const char *mpavs_dcap_devnet_collateral(const mpavs_dcap_devnet *d, size_t *len
     return d->collateral;
 }
 
+const char *mpavs_dcap_devnet_collateral_tdx(const mpavs_dcap_devnet *d, size_t *len) {
+    MPAVS_REQUIRE(d);
+    if (len) *len = d->collateral_tdx ? d->collateral_tdx_len : 0;
+    return d->collateral_tdx;
+}
+
+void mpavs_dcap_devnet_td_qe_identity(uint8_t mr_signer[32], uint16_t *isv_prod_id) {
+    MPAVS_REQUIRE(mr_signer && isv_prod_id);
+    dev_qe_mrsigner(mr_signer, true);
+    *isv_prod_id = DEV_TD_QE_PRODID;
+}
+
 static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8); }
 static void put32(uint8_t *p, uint32_t v) {
     p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16), p[3] = (uint8_t)(v >> 24);
 }
+
+static bool qe_report(const mpavs_dcap_devnet *d, uint8_t *qe, uint8_t sig[64], uint8_t *qauth,
+                      const uint8_t att_key[64], bool td);
 
 int mpavs_dcap_devnet_quote(const mpavs_dcap_devnet *d, uint8_t *out, size_t cap, size_t *out_len,
                             const uint8_t report_data[64], const uint8_t mr_enclave[32],
@@ -554,27 +615,97 @@ int mpavs_dcap_devnet_quote(const mpavs_dcap_devnet *d, uint8_t *out, size_t cap
     memcpy(a + 64, pub + 1, 64);
     /* QE report */
     uint8_t *qe = a + 128;
-    memcpy(qe, DEV_COMPS, 16);
-    qe[48] = 0x11; /* INIT | PROVISIONKEY, not debug */
-    qe[56] = 0x03;
-    static const char qe_mr[] = "mpavs devnet QE enclave - DEVNET ONLY";
-    dcap_sha256(qe + 64, qe_mr, sizeof qe_mr - 1);
-    dev_qe_mrsigner(qe + 128);
-    put16(qe + 256, DEV_QE_PRODID);
-    put16(qe + 258, DEV_QE_ISVSVN);
     uint8_t *qauth = a + 512 + 64 + 2;
     put16(a + 576, 32);
-    for (int i = 0; i < 32; i++) qauth[i] = (uint8_t)i;
-    uint8_t bind[96];
-    memcpy(bind, a + 64, 64);
-    memcpy(bind + 64, qauth, 32);
-    dcap_sha256(qe + 320, bind, sizeof bind);
-    if (!dcap_sign_raw(a + 512, d->pck_key, qe, 384)) goto out;
+    if (!qe_report(d, qe, a + 512, qauth, a + 64, false)) goto out;
     put16(qauth + 32, 5);
     put32(qauth + 34, (uint32_t)d->chain_len);
     memcpy(qauth + 38, d->chain_pem, d->chain_len);
     /* ISV report signature by the attestation key over header || body */
     if (!dcap_sign_raw(a, ak, out, 432)) goto out;
+    r = MPAVS_DCAP_OK;
+out:
+    EVP_PKEY_free(ak);
+    ERR_clear_error();
+    if (r) memset(out, 0, total);
+    return r;
+}
+
+/* The QE report (384 bytes at qe) of the SGX QE or the TD QE binding the attestation key
+ * att_key (64) and 32 bytes of QE auth data (written at qauth), signed by the PCK key into sig. */
+static bool qe_report(const mpavs_dcap_devnet *d, uint8_t *qe, uint8_t sig[64], uint8_t *qauth,
+                      const uint8_t att_key[64], bool td) {
+    memcpy(qe, DEV_COMPS, 16);
+    qe[48] = 0x11; /* INIT | PROVISIONKEY, not debug */
+    qe[56] = 0x03;
+    static const char qe_mr[] = "mpavs devnet QE enclave - DEVNET ONLY";
+    static const char td_qe_mr[] = "mpavs devnet TD QE enclave - DEVNET ONLY";
+    if (td)
+        dcap_sha256(qe + 64, td_qe_mr, sizeof td_qe_mr - 1);
+    else
+        dcap_sha256(qe + 64, qe_mr, sizeof qe_mr - 1);
+    dev_qe_mrsigner(qe + 128, td);
+    put16(qe + 256, td ? DEV_TD_QE_PRODID : DEV_QE_PRODID);
+    put16(qe + 258, DEV_QE_ISVSVN);
+    for (int i = 0; i < 32; i++) qauth[i] = (uint8_t)(i + (td ? 0x40 : 0));
+    uint8_t bind[96];
+    memcpy(bind, att_key, 64);
+    memcpy(bind + 64, qauth, 32);
+    dcap_sha256(qe + 320, bind, sizeof bind);
+    return dcap_sign_raw(sig, d->pck_key, qe, 384);
+}
+
+int mpavs_dcap_devnet_tdx_quote(const mpavs_dcap_devnet *d, uint8_t *out, size_t cap, size_t *out_len,
+                                const uint8_t report_data[64], const uint8_t mr_td[48], bool debug) {
+    MPAVS_REQUIRE(d && out_len && report_data && (out || cap == 0));
+    static const uint8_t VENDOR[16] = {0x93, 0x9A, 0x72, 0x33, 0xF7, 0x9C, 0x4C, 0xA9,
+                                       0x94, 0x0A, 0x0D, 0xB3, 0x95, 0x7F, 0x06, 0x07};
+    /* signature, attestation key, type-6 certification data (QE report, its signature, QE auth
+     * data, type-5 PCK chain) */
+    size_t cert6 = 384 + 64 + 2 + 32 + 2 + 4 + d->chain_len;
+    size_t auth = 64 + 64 + 2 + 4 + cert6;
+    size_t total = 48 + 584 + 4 + auth;
+    *out_len = total;
+    if (cap < total) return MPAVS_DCAP_ERR_BUFFER_TOO_SMALL;
+    memset(out, 0, total);
+    put16(out, 4);
+    put16(out + 2, 2);
+    put32(out + 4, MPAVS_DCAP_TEE_TDX);
+    put16(out + 8, DEV_QE_ISVSVN);
+    put16(out + 10, DEV_PCESVN);
+    memcpy(out + 12, VENDOR, 16);
+    memcpy(out + 28, "mpavs-devnet-only", 16);
+    /* TD report body (TD 1.0): TEE_TCB_SVN, MRSEAM, MRSIGNERSEAM (0: Intel's module),
+     * SEAMATTRIBUTES (0), TDATTRIBUTES (SEPT_VE_DISABLE, | DEBUG), XFAM, MRTD, ..., REPORTDATA */
+    uint8_t *td = out + 48;
+    memcpy(td, DEV_TDX_COMPS, 16);
+    static const char seam[] = "mpavs devnet TDX module - DEVNET ONLY";
+    dcap_sha256(td + 16, seam, sizeof seam - 1); /* MRSEAM: 32 of its 48 bytes */
+    td[120] = debug ? 0x01 : 0x00;
+    td[123] = 0x10; /* bit 28: SEPT_VE_DISABLE */
+    td[128] = 0xe7, td[129] = 0x02, td[130] = 0x06; /* XFAM as on common TDX hosts */
+    if (mr_td) memcpy(td + 136, mr_td, 48);
+    memcpy(td + 520, report_data, 64);
+    put32(out + 632, (uint32_t)auth);
+    uint8_t *a = out + 636;
+    EVP_PKEY *ak = EVP_EC_gen("P-256");
+    uint8_t pub[65];
+    size_t pl = 0;
+    int r = MPAVS_DCAP_ERR_DEVNET;
+    if (!ak || !EVP_PKEY_get_octet_string_param(ak, OSSL_PKEY_PARAM_PUB_KEY, pub, sizeof pub, &pl) || pl != 65 ||
+        pub[0] != 0x04)
+        goto out;
+    memcpy(a + 64, pub + 1, 64);
+    put16(a + 128, 6);
+    put32(a + 130, (uint32_t)cert6);
+    uint8_t *qe = a + 134, *qauth = qe + 384 + 64 + 2;
+    put16(qe + 448, 32);
+    if (!qe_report(d, qe, qe + 384, qauth, a + 64, true)) goto out;
+    put16(qauth + 32, 5);
+    put32(qauth + 34, (uint32_t)d->chain_len);
+    memcpy(qauth + 38, d->chain_pem, d->chain_len);
+    /* TD report signature by the attestation key over header || body */
+    if (!dcap_sign_raw(a, ak, out, 632)) goto out;
     r = MPAVS_DCAP_OK;
 out:
     EVP_PKEY_free(ak);

@@ -89,6 +89,20 @@ check devnet_revoked_sim 0 "" -- "$MPAVS" attest sim-quote --ca "$TMP/rev" --rep
 check devnet_revoked 1 "o['error']=='pck_revoked' and o['tcb_status']=='Revoked'" -- \
   "$MPAVS" quote verify --quote "$TMP/rev.bin" --collateral "$TMP/rev/collateral.dcapqvl.json" --root-ca "$TMP/rev/root.der"
 grep -q "DEVNET ONLY" "$TMP/ca/README-DEVNET-ONLY.txt" && grep -q "DEVNET ONLY" "$TMP/ca/collateral.dcapqvl.json" && { echo "ok   devnet_marked"; PASS=$((PASS+1)); } || { echo "FAIL devnet_marked"; FAIL=$((FAIL+1)); }
+# DEVNET ONLY TDX v4 quotes: the TDX collateral (TCB info "TDX", TD QE identity) of the same hierarchy
+check devnet_sim_tdx 0 "" -- "$MPAVS" attest sim-quote --tdx --ca "$TMP/ca" --report-data 0x$(printf 'cd%.0s' $(seq 64)) \
+  --mr-td 0x$(printf '22%.0s' $(seq 48)) --out "$TMP/td.bin"
+check devnet_verify_tdx 0 "o['verified'] and o['tee']=='tdx' and o['version']==4 and o['tcb_status']=='UpToDate' and o['report_data']=='cd'*64 and o['mr_td']=='22'*48 and o['td_attributes']=='0000001000000000' and not o['debug']" -- \
+  "$MPAVS" quote verify --quote "$TMP/td.bin" --collateral "$TMP/ca/collateral_tdx.dcapqvl.json" --root-ca "$TMP/ca/root.der"
+check devnet_tdx_sgx_collateral 1 "o['error']=='tcb_info_mismatch'" -- \
+  "$MPAVS" quote verify --quote "$TMP/td.bin" --collateral "$TMP/ca/collateral.dcapqvl.json" --root-ca "$TMP/ca/root.der"
+check devnet_sgx_tdx_collateral 1 "not o['verified']" -- \
+  "$MPAVS" quote verify --quote "$TMP/dev.bin" --collateral "$TMP/ca/collateral_tdx.dcapqvl.json" --root-ca "$TMP/ca/root.der"
+check devnet_sim_tdx_debug 0 "" -- "$MPAVS" attest sim-quote --tdx --ca "$TMP/ca" --report-data 0x01 --debug --out "$TMP/tddbg.bin"
+check devnet_tdx_debug_policy 1 "o['error']=='policy_debug_rejected'" -- \
+  "$MPAVS" quote verify --quote "$TMP/tddbg.bin" --collateral "$TMP/ca/collateral_tdx.dcapqvl.json" --root-ca "$TMP/ca/root.der" --policy "$TMP/prod.json"
+check sim_tdx_sgx_field 2 "" -- "$MPAVS" attest sim-quote --tdx --ca "$TMP/ca" --report-data 0x01 --mr-enclave 0x$(printf '11%.0s' $(seq 32)) --out "$TMP/x.bin"
+check sim_mrtd_without_tdx 2 "" -- "$MPAVS" attest sim-quote --ca "$TMP/ca" --report-data 0x01 --mr-td 0x$(printf '22%.0s' $(seq 48)) --out "$TMP/x.bin"
 check sim_bad_report_data 2 "" -- "$MPAVS" attest sim-quote --ca "$TMP/ca" --report-data 0x$(printf 'ab%.0s' $(seq 65)) --out "$TMP/x.bin"
 check sim_bad_ca 2 "" -- "$MPAVS" attest sim-quote --ca "$TMP/nope" --report-data 0x01 --out "$TMP/x.bin"
 check help_quote 0 "" -- "$MPAVS" quote verify --help

@@ -1,5 +1,6 @@
-/* DCAP devnet hierarchy: round trip through the real verifier, Intel root rejection, revoked PCK,
- * debug policy, JSON-order independence, cache time invalidation. DEVNET ONLY material. */
+/* DCAP devnet hierarchy: round trip through the real verifier (SGX v3 and TDX v4 quotes), Intel
+ * root rejection, revoked PCK, debug policy, JSON-order independence, cache time invalidation.
+ * DEVNET ONLY material. */
 #include "harness.h"
 #include "mpavs/dcap.h"
 
@@ -17,12 +18,17 @@ static void rm_dir(const char *d) {
     if (system(cmd) != 0) fprintf(stderr, "cleanup of %s failed\n", d);
 }
 
-static int verify(const char *dir, const uint8_t *q, size_t ql, bool intel_root, int64_t now, mpavs_dcap_verdict *vd) {
+static int verify_with(const char *dir, const uint8_t *q, size_t ql, bool intel_root, int64_t now,
+                       mpavs_dcap_verdict *vd, bool tdx_collateral) {
     mpavs_dcap_devnet *d = NULL;
     if (mpavs_dcap_devnet_load(&d, dir) != 0) return -1;
     size_t rl, cl;
     const uint8_t *root = mpavs_dcap_devnet_root_der(d, &rl);
-    const char *coll = mpavs_dcap_devnet_collateral(d, &cl);
+    const char *coll = tdx_collateral ? mpavs_dcap_devnet_collateral_tdx(d, &cl) : mpavs_dcap_devnet_collateral(d, &cl);
+    if (!coll) {
+        mpavs_dcap_devnet_free(d);
+        return -1;
+    }
     mpavs_dcap_verifier *v = NULL;
     int r = -1;
     bool ok = false;
@@ -32,6 +38,26 @@ static int verify(const char *dir, const uint8_t *q, size_t ql, bool intel_root,
     mpavs_dcap_verifier_destroy(v);
     mpavs_dcap_devnet_free(d);
     return r;
+}
+
+static int verify(const char *dir, const uint8_t *q, size_t ql, bool intel_root, int64_t now, mpavs_dcap_verdict *vd) {
+    return verify_with(dir, q, ql, intel_root, now, vd, false);
+}
+
+static uint8_t *make_tdx_quote(const char *dir, size_t *ql, const uint8_t rd[64], bool debug) {
+    mpavs_dcap_devnet *d = NULL;
+    if (mpavs_dcap_devnet_load(&d, dir) != 0) return NULL;
+    uint8_t mrtd[48];
+    memset(mrtd, 0xCD, 48);
+    size_t need = 0;
+    uint8_t *q = NULL;
+    if (mpavs_dcap_devnet_tdx_quote(d, NULL, 0, &need, rd, mrtd, debug) == MPAVS_DCAP_ERR_BUFFER_TOO_SMALL &&
+        (q = malloc(need)) != NULL && mpavs_dcap_devnet_tdx_quote(d, q, need, ql, rd, mrtd, debug) != 0) {
+        free(q);
+        q = NULL;
+    }
+    mpavs_dcap_devnet_free(d);
+    return q;
 }
 
 static uint8_t *make_quote(const char *dir, size_t *ql, const uint8_t rd[64], bool debug) {
@@ -91,6 +117,61 @@ TEST(round_trip) {
     REQUIRE(q2);
     CHECK_EQ_INT(verify(g_dir, q2, ql2, false, NOW, &vd), MPAVS_DCAP_ERR_PCK_CHAIN_UNTRUSTED);
     free(q2);
+    free(q);
+}
+
+TEST(tdx_round_trip) {
+    uint8_t rd[64];
+    for (int i = 0; i < 64; i++) rd[i] = (uint8_t)(i * 5 + 1);
+    size_t ql;
+    uint8_t *q = make_tdx_quote(g_dir, &ql, rd, false);
+    REQUIRE(q);
+    mpavs_dcap_verdict vd;
+    CHECK_EQ_INT(verify_with(g_dir, q, ql, false, NOW, &vd, true), 0);
+    CHECK_STREQ(mpavs_dcap_tcb_status_name(vd.tcb_status), "UpToDate");
+    CHECK_EQ_INT(vd.quote.version, 4);
+    CHECK_EQ_INT(vd.quote.tee_type, MPAVS_DCAP_TEE_TDX);
+    CHECK_EQ_INT(vd.quote.body_type, MPAVS_DCAP_BODY_TD10);
+    CHECK_EQ_INT(vd.quote.cert_type, 6);
+    CHECK_EQ_INT(vd.quote.pck_cert_type, 5);
+    CHECK_MEMEQ(mpavs_dcap_report_data(&vd.quote), rd, 64);
+    uint8_t cd[48];
+    memset(cd, 0xCD, 48);
+    CHECK_MEMEQ(mpavs_dcap_tdx_mr_td(&vd.quote), cd, 48);
+    CHECK(!mpavs_dcap_is_debug(&vd.quote));
+    CHECK_EQ_INT(vd.quote.body[123], 0x10); /* SEPT_VE_DISABLE */
+    /* the SGX collateral (TCB info "SGX", QE identity "QE") does not fit a TDX quote */
+    CHECK(verify_with(g_dir, q, ql, false, NOW, &vd, false) != 0);
+    CHECK_EQ_INT(verify_with(g_dir, q, ql, true, NOW, &vd, true), MPAVS_DCAP_ERR_PCK_CHAIN_UNTRUSTED);
+    /* tampering: TD report, QE report, QE auth data */
+    q[48 + 520] ^= 1;
+    CHECK_EQ_INT(verify_with(g_dir, q, ql, false, NOW, &vd, true), MPAVS_DCAP_ERR_QUOTE_SIGNATURE);
+    q[48 + 520] ^= 1;
+    q[636 + 134 + 5] ^= 1;
+    CHECK_EQ_INT(verify_with(g_dir, q, ql, false, NOW, &vd, true), MPAVS_DCAP_ERR_QE_REPORT_SIGNATURE);
+    q[636 + 134 + 5] ^= 1;
+    q[636 + 134 + 450 + 1] ^= 1;
+    CHECK_EQ_INT(verify_with(g_dir, q, ql, false, NOW, &vd, true), MPAVS_DCAP_ERR_QE_REPORT_DATA);
+    q[636 + 134 + 450 + 1] ^= 1;
+    CHECK_EQ_INT(verify_with(g_dir, q, ql, false, NOW, &vd, true), 0);
+    /* the TD QE identity the on-chain verifier is given is the one in the quote */
+    uint8_t ms[32];
+    uint16_t pid = 0;
+    mpavs_dcap_devnet_td_qe_identity(ms, &pid);
+    CHECK_EQ_INT(pid, 2);
+    CHECK_MEMEQ(q + 636 + 134 + 128, ms, 32);
+    free(q);
+    /* a debug TD verifies (QVL has no debug rule) and the production policy refuses it */
+    q = make_tdx_quote(g_dir, &ql, rd, true);
+    REQUIRE(q);
+    CHECK_EQ_INT(verify_with(g_dir, q, ql, false, NOW, &vd, true), 0);
+    CHECK(mpavs_dcap_is_debug(&vd.quote));
+    mpavs_dcap_policy p;
+    mpavs_dcap_policy_production(&p);
+    bool ok = true;
+    REQUIRE(mpavs_dcap_policy_check(&ok, &vd, &p) == 0);
+    CHECK(!ok);
+    CHECK_EQ_INT(vd.error, MPAVS_DCAP_ERR_POLICY_DEBUG);
     free(q);
 }
 
@@ -185,6 +266,7 @@ int main(void) {
         return 1;
     }
     RUN(round_trip);
+    RUN(tdx_round_trip);
     RUN(revoked_pck);
     RUN(debug_rejected_by_production_policy);
     RUN(cache_time_invalidation);

@@ -4,15 +4,18 @@ pragma solidity ^0.8.12;
 import {IAttestation} from "../interfaces/IAttestation.sol";
 import {Ownable} from "../utils/Ownable.sol";
 
-/// @title On-chain SGX DCAP v3 quote verifier for devnets and chains with the P-256 precompile
-///        (EIP-7951 P256VERIFY at 0x100).
-/// @notice Checks: header (v3, ECDSA P-256 key, SGX, Intel QE vendor id), the ISV report signature
-///   by the attestation key, the attestation-key binding sha256(attKey || qeAuthData) ==
-///   QE REPORTDATA[0:32], the QE report signature by an owner-registered PCK public key, and the QE
-///   identity (MRSIGNER, ISVPRODID). The PCK certificate chain and TCB are checked off-chain by the
-///   owner before registering a key (`mpavs quote verify`); the FMSPC and TCB status recorded with
-///   the key are echoed in the output. Output: Automata v1.0 layout
-///   `u16 version (BE) | bytes4 tee | u8 tcbStatus | bytes6 fmspc | 384-byte ISV report body`.
+/// @title On-chain DCAP quote verifier (SGX v3, TDX v4 and v5) for devnets and chains with the P-256
+///        precompile (EIP-7951 P256VERIFY at 0x100). The name stays SgxQuoteVerifier (deployments and
+///        artifacts refer to it); it verifies TDX quotes too.
+/// @notice Checks: header (v3 with TEE type SGX, or v4/v5 with TEE type TDX 0x81; ECDSA P-256 key; Intel QE
+///   vendor id; v5: body descriptor TD1.0/584 or TD1.5/648), the report signature by the attestation key
+///   over header (|| v5 body descriptor) || body, the attestation-key binding sha256(attKey || qeAuthData) ==
+///   QE REPORTDATA[0:32] (v4/v5: the QE report inside type-6 certification data), the QE report signature by
+///   an owner-registered PCK public key, and the QE identity (MRSIGNER, ISVPRODID: the SGX QE's for v3, the
+///   TD QE's for v4/v5). The PCK certificate chain and TCB are checked off-chain by the owner before
+///   registering a key (`mpavs quote verify`); the FMSPC and TCB status recorded with the key are echoed in
+///   the output. Output: Automata v1.0 layout `u16 version (BE) | bytes4 tee (header bytes 4..8: 0x00000000
+///   SGX, 0x81000000 TDX) | u8 tcbStatus | bytes6 fmspc | report body` (SGX 384, TD1.0 584, TD1.5 648 bytes).
 ///   A failed check returns (false, reason) like Automata's verifier.
 contract SgxQuoteVerifier is IAttestation, Ownable {
     struct PckKey {
@@ -33,6 +36,10 @@ contract SgxQuoteVerifier is IAttestation, Ownable {
     /// @notice The fee getBp reports.
     uint16 public bp;
     PckKey[] internal _pckKeys;
+    /// @notice MRSIGNER of the accepted TD Quoting Enclave (TDX quotes); 0 until set.
+    bytes32 public tdQeMrSigner;
+    /// @notice ISVPRODID of the accepted TD Quoting Enclave (Intel's: 2).
+    uint16 public tdQeIsvProdId;
 
     /// @notice The owner registered PCK key (x, y) with its FMSPC and TCB status.
     event PckKeyAdded(bytes32 x, bytes32 y, bytes6 fmspc, uint8 tcbStatus);
@@ -40,6 +47,8 @@ contract SgxQuoteVerifier is IAttestation, Ownable {
     event PckKeyRemoved(bytes32 x, bytes32 y);
     /// @notice The accepted Quoting Enclave identity is now (mrSigner, isvProdId).
     event QeIdentitySet(bytes32 mrSigner, uint16 isvProdId);
+    /// @notice The accepted TD Quoting Enclave identity (TDX quotes) is now (mrSigner, isvProdId).
+    event TdQeIdentitySet(bytes32 mrSigner, uint16 isvProdId);
     /// @notice The fee (basis points of the verification gas) reported by getBp changed.
     event BpSet(uint16 previousBp, uint16 newBp);
 
@@ -66,6 +75,14 @@ contract SgxQuoteVerifier is IAttestation, Ownable {
         qeMrSigner = mrSigner;
         qeIsvProdId = isvProdId;
         emit QeIdentitySet(mrSigner, isvProdId);
+    }
+
+    /// @notice Sets the accepted TD Quoting Enclave identity (checked in TDX quotes; Intel's TD QE:
+    ///         0xdc9e2a7c6f948f17474e34a7fc43ed030f7c1563f1babddf6340c82e0e54a8c5, 2). Owner only; emits TdQeIdentitySet.
+    function setTdQeIdentity(bytes32 mrSigner, uint16 isvProdId) external onlyOwner {
+        tdQeMrSigner = mrSigner;
+        tdQeIsvProdId = isvProdId;
+        emit TdQeIdentitySet(mrSigner, isvProdId);
     }
 
     /// @notice Sets the fee: bp basis points of the verification's gas at tx.gasprice, charged as
@@ -150,45 +167,94 @@ contract SgxQuoteVerifier is IAttestation, Ownable {
         return ok && ret.length == 32 && uint256(bytes32(ret)) == 1;
     }
 
+    /// @dev Where the parts of a quote sit: `signedEnd` = end of header (and v5 body descriptor) and body,
+    ///      followed by u32 auth length, ECDSA signature, attestation key; `qeReport` = the QE report,
+    ///      followed by its signature and u16 QE auth length + data.
+    struct Layout {
+        uint256 bodyOff;
+        uint256 bodyLen;
+        uint256 signedEnd;
+        uint256 qeReport;
+        uint256 qeAuthLen;
+        bool tdx;
+    }
+
     function _verify(bytes calldata q) internal view returns (bool, string memory, bytes memory) {
-        string memory err = _checkQuote(q);
+        (Layout memory l, string memory err) = _layout(q);
+        if (bytes(err).length == 0) err = _checkQuote(q, l);
         if (bytes(err).length != 0) return (false, err, "");
-        (bool found, uint256 idx) = _findPckKey(q);
+        (bool found, uint256 idx) = _findPckKey(q, l.qeReport);
         if (!found) return (false, "QE report not signed by a registered PCK key", "");
         PckKey memory k = _pckKeys[idx];
-        return (true, "", abi.encodePacked(uint16(3), bytes4(0), k.tcbStatus, k.fmspc, q[48:432]));
+        return (true, "", abi.encodePacked(uint16(_u16le(q, 0)), bytes4(q[4:8]), k.tcbStatus, k.fmspc,
+            q[l.bodyOff:l.bodyOff + l.bodyLen]));
+    }
+
+    /// @dev The header checks and the bounds of every part; returns the layout or the failure reason.
+    function _layout(bytes calldata q) internal pure returns (Layout memory l, string memory err) {
+        if (q.length < 1020) return (l, "quote too short"); // the shortest v3 quote
+        uint256 version = _u16le(q, 0);
+        if (version == 3) {
+            if (_u32le(q, 4) != 0) return (l, "not an SGX quote");
+            (l.bodyOff, l.bodyLen) = (48, 384);
+        } else if (version == 4 || version == 5) {
+            if (_u32le(q, 4) != 0x81) return (l, "unsupported quote version"); // SGX quotes: v3 only
+            l.tdx = true;
+            (l.bodyOff, l.bodyLen) = (48, 584);
+            if (version == 5) {
+                if (q.length < 54) return (l, "quote too short");
+                uint256 bodyType = _u16le(q, 48);
+                uint256 bodySize = _u32le(q, 50);
+                if (!(bodyType == 2 && bodySize == 584) && !(bodyType == 3 && bodySize == 648)) return (l, "bad body descriptor");
+                (l.bodyOff, l.bodyLen) = (54, bodySize);
+            }
+        } else {
+            return (l, "unsupported quote version");
+        }
+        if (_u16le(q, 2) != 2) return (l, "unsupported attestation key type");
+        if (bytes16(q[12:28]) != INTEL_QE_VENDOR_ID) return (l, "unknown QE vendor");
+        l.signedEnd = l.bodyOff + l.bodyLen;
+        uint256 a = l.signedEnd + 4; // signature, attestation key, certification data
+        // v3: QE report right after the key; v4/v5: inside type-6 certification data (u16 type, u32 size)
+        l.qeReport = l.tdx ? a + 134 : a + 128;
+        // ... + 384 QE report + 64 QE sig + 2 QE auth length (+ v3: 2 + 4 certification data header)
+        if (q.length < l.qeReport + (l.tdx ? 450 : 456)) return (l, "quote too short");
+        uint256 authLen = _u32le(q, l.signedEnd);
+        if (authLen < l.qeReport + 450 - a || a + authLen > q.length) return (l, "bad auth data length");
+        uint256 authEnd = a + authLen;
+        if (l.tdx) {
+            if (_u16le(q, a + 128) != 6) return (l, "unsupported certification data type");
+            uint256 certSize = _u32le(q, a + 130);
+            if (certSize < 450 || l.qeReport + certSize > authEnd) return (l, "bad certification data size");
+            authEnd = l.qeReport + certSize;
+        }
+        l.qeAuthLen = _u16le(q, l.qeReport + 448);
+        if (l.qeReport + 450 + l.qeAuthLen > authEnd) return (l, "bad QE auth data length");
     }
 
     /// @dev Everything except the PCK signature; returns "" or the failure reason.
-    function _checkQuote(bytes calldata q) internal view returns (string memory) {
-        // 48 header + 384 body + 4 length + 64 sig + 64 key + 384 QE report + 64 QE sig + 2 + 2 + 4
-        if (q.length < 1020) return "quote too short";
-        if (_u16le(q, 0) != 3) return "unsupported quote version";
-        if (_u16le(q, 2) != 2) return "unsupported attestation key type";
-        if (_u32le(q, 4) != 0) return "not an SGX quote";
-        if (bytes16(q[12:28]) != INTEL_QE_VENDOR_ID) return "unknown QE vendor";
-        uint256 authLen = _u32le(q, 432);
-        if (authLen < 576 + 2 || 436 + authLen > q.length) return "bad auth data length";
-        uint256 qeAuthLen = _u16le(q, 1012);
-        if (1014 + qeAuthLen > 436 + authLen) return "bad QE auth data length";
-        // ISV report signature by the attestation key over header || body
-        if (!_p256(sha256(q[0:432]), bytes32(q[436:468]), bytes32(q[468:500]), bytes32(q[500:532]), bytes32(q[532:564]))) {
+    function _checkQuote(bytes calldata q, Layout memory l) internal view returns (string memory) {
+        uint256 s = l.signedEnd;
+        // report signature by the attestation key over header (|| v5 body descriptor) || body
+        if (!_p256(sha256(q[0:s]), bytes32(q[s + 4:s + 36]), bytes32(q[s + 36:s + 68]), bytes32(q[s + 68:s + 100]),
+                bytes32(q[s + 100:s + 132]))) {
             return "invalid quote signature";
         }
         // attestation key bound into the QE report
-        if (sha256(abi.encodePacked(q[500:564], q[1014:1014 + qeAuthLen])) != bytes32(q[564 + 320:564 + 352])) {
+        uint256 r = l.qeReport;
+        if (sha256(abi.encodePacked(q[s + 68:s + 132], q[r + 450:r + 450 + l.qeAuthLen])) != bytes32(q[r + 320:r + 352])) {
             return "attestation key not bound to QE report";
         }
-        // QE identity
-        if (bytes32(q[564 + 128:564 + 160]) != qeMrSigner) return "QE MRSIGNER mismatch";
-        if (_u16le(q, 564 + 256) != qeIsvProdId) return "QE ISVPRODID mismatch";
+        // QE identity (the SGX QE or the TD QE)
+        if (bytes32(q[r + 128:r + 160]) != (l.tdx ? tdQeMrSigner : qeMrSigner)) return "QE MRSIGNER mismatch";
+        if (_u16le(q, r + 256) != (l.tdx ? tdQeIsvProdId : qeIsvProdId)) return "QE ISVPRODID mismatch";
         return "";
     }
 
-    function _findPckKey(bytes calldata q) internal view returns (bool, uint256) {
-        bytes32 qeHash = sha256(q[564:948]);
-        bytes32 r = bytes32(q[948:980]);
-        bytes32 s = bytes32(q[980:1012]);
+    function _findPckKey(bytes calldata q, uint256 qeReport) internal view returns (bool, uint256) {
+        bytes32 qeHash = sha256(q[qeReport:qeReport + 384]);
+        bytes32 r = bytes32(q[qeReport + 384:qeReport + 416]);
+        bytes32 s = bytes32(q[qeReport + 416:qeReport + 448]);
         for (uint256 i = 0; i < _pckKeys.length; i++) {
             if (_p256(qeHash, r, s, _pckKeys[i].x, _pckKeys[i].y)) return (true, i);
         }
