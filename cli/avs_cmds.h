@@ -8,4 +8,19 @@
 /** `mpavs avs networks [--json]`: the built-in network presets (EigenLayer core, DCAP). cmd_avs.c */
 int cmd_avs_networks(int argc, char **argv);
 
+/* Administration transactions (cli/avs_tx.c runs them). cmd_avs_admin.c */
+int cmd_avs_quorum(int argc, char **argv);
+int cmd_avs_committee(int argc, char **argv);
+int cmd_avs_tee_quorum(int argc, char **argv);
+int cmd_avs_poa(int argc, char **argv);
+int cmd_avs_role(int argc, char **argv);
+int cmd_avs_liveness(int argc, char **argv);
+int cmd_avs_pause(int argc, char **argv);
+int cmd_avs_unpause(int argc, char **argv);
+/* Attestation policies. cmd_avs_policy.c */
+int cmd_avs_policy(int argc, char **argv);
+int cmd_avs_allowlist(int argc, char **argv);
+/** `mpavs avs status [--json]`: the AVS's whole configuration read from the chain. cmd_avs_status.c */
+int cmd_avs_status(int argc, char **argv);
+
 #endif

@@ -85,6 +85,17 @@ int cmd_avs_networks(int argc, char **argv) {
 /* The subcommand table: one row per subcommand. */
 static const cli_command AVS_SUB[] = {
     {"networks", "the built-in network presets (EigenLayer core, DCAP entrypoints)", cmd_avs_networks},
+    {"status", "the AVS's configuration read from the chain (--json)", cmd_avs_status},
+    {"quorum", "create quorums, operator set parameters, minimum stake, strategies", cmd_avs_quorum},
+    {"committee", "add, update, remove committees; minimum thresholds; ordering", cmd_avs_committee},
+    {"tee-quorum", "add, remove TEE quorums", cmd_avs_tee_quorum},
+    {"policy", "per-TEE-quorum attestation policies (measurements, TCB statuses)", cmd_avs_policy},
+    {"allowlist", "the AttestationVerifier's global allow-lists", cmd_avs_allowlist},
+    {"poa", "the PoA operator whitelist", cmd_avs_poa},
+    {"role", "state confirmer, PoA/committee managers, ejector, churn approver, metadata URI", cmd_avs_role},
+    {"liveness", "liveness verifier parameters (validity, block age, verifier)", cmd_avs_liveness},
+    {"pause", "pause function groups", cmd_avs_pause},
+    {"unpause", "unpause function groups", cmd_avs_unpause},
 };
 
 int cmd_avs(int argc, char **argv) {
