@@ -390,6 +390,14 @@ enum { AGG_CONFIRM_WAIT = 0, AGG_CONFIRM_SEND, AGG_CONFIRM_EXPIRE, AGG_CONFIRM_A
  * (*digest_idx: the one digest meeting them).
  */
 int agg_confirm_decide(const agg_daemon *d, const agg_task *t, uint64_t now, size_t *digest_idx);
+
+/**
+ * Why task t expires (its stored reason and the task_expired log line), in out (cap bytes): for
+ * the digest most operators signed, every quorum short of its threshold with the share of its
+ * stake that signed ("quorum 0 at 20% of 40% (20 points short);") and "N of M operators signed";
+ * "no signature admitted" when none was. d->mu held, t's state not yet released.
+ */
+void agg_expiry_reason(const agg_task *t, char *out, size_t cap);
 void *agg_confirm_thread(void *arg);
 
 /* canon.c */

@@ -9,8 +9,8 @@
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 it_counted
-AGG=$ROOT/build/mpavs-aggregator
-PROVER=$ROOT/build/mpavs-prover
+AGG=$ROOT/${MPAVS_DAEMON_BUILD:-build}/mpavs-aggregator # MPAVS_DAEMON_BUILD: e.g. build/asan
+PROVER=$ROOT/${MPAVS_DAEMON_BUILD:-build}/mpavs-prover
 for t in "$ANVIL" "$CAST" "$AGG" "$PROVER"; do [ -x "$t" ] || abort "$t missing (run scripts/setup and make)"; done
 PORT=$(it_free_port) || abort "no free port"
 it_anvil "$PORT" "$WORK/anvil.log" --chain-id 31338

@@ -409,11 +409,19 @@ TEST(confirmer_decisions) {
     agg_task *t = agg_task_find(&d, 3, 7);
     REQUIRE(t != NULL);
     CHECK_EQ_INT(agg_confirm_decide(&d, t, now, &idx), AGG_CONFIRM_WAIT); /* nothing signed */
+    char why[512];
+    agg_expiry_reason(t, why, sizeof why);
+    CHECK_STREQ(why, "expired before reaching the threshold: no signature admitted (0 of 5 operators)");
     pthread_mutex_unlock(&d.mu);
     CHECK_EQ_INT(submit(&d, 0, OPTS(.block = 7), msg, sizeof msg), REJ_COUNT);
     CHECK_EQ_INT(submit(&d, 1, OPTS(.block = 7, .state_byte = 9), msg, sizeof msg), REJ_COUNT); /* a 2nd digest */
     pthread_mutex_lock(&d.mu);
     CHECK_EQ_INT(agg_confirm_decide(&d, t, agg_now_ms(), &idx), AGG_CONFIRM_WAIT); /* 20 % each */
+    agg_expiry_reason(t, why, sizeof why); /* the quorum short by 20 points, with its number */
+    char want[160];
+    snprintf(want, sizeof want, "expired before reaching the threshold: quorum %u at 20%% of 40%% (20 points short); 1 of 5 "
+             "operators signed", t->quorums[0]);
+    CHECK_STREQ(why, want);
     pthread_mutex_unlock(&d.mu);
     CHECK_EQ_INT(submit(&d, 2, OPTS(.block = 7, .state_byte = 9), msg, sizeof msg), REJ_COUNT);
     now = agg_now_ms();
