@@ -182,17 +182,17 @@ int main(int argc, char **argv) {
     d.ecdsa = mpavs_ecdsa_ctx_create();
     char dberr[1600], dbq[1700];
     if (!agg_db_precheck(d.cfg.db_path, init, check_db, dberr, sizeof dberr)) { /* issue #17.6 (dbcheck.c) */
-        dlog(DLOG_ERROR, "start_failed", "error=%s", dlog_quote(dbq, sizeof dbq, dberr));
+        dlog(DLOG_ERROR, "startup_failed", "error=%s", dlog_quote(dbq, sizeof dbq, dberr));
         fprintf(stderr, "mpavs-aggregator: %s\n", dberr);
         goto out;
     }
     d.store = agg_store_open(d.cfg.db_path, err, sizeof err);
     if (!d.store || !d.ecdsa) {
-        dlog(DLOG_ERROR, "start_failed", "error=\"database: %s\"", d.store ? "" : err);
+        dlog(DLOG_ERROR, "startup_failed", "error=\"database: %s\"", d.store ? "" : err);
         goto out;
     }
     if (!agg_db_mark(d.cfg.db_path, dberr, sizeof dberr)) {
-        dlog(DLOG_ERROR, "start_failed", "error=%s", dlog_quote(dbq, sizeof dbq, dberr));
+        dlog(DLOG_ERROR, "startup_failed", "error=%s", dlog_quote(dbq, sizeof dbq, dberr));
         goto out;
     }
     agg_pool_init(&d.avs, d.cfg.eth_url, 10000);
@@ -210,7 +210,7 @@ int main(int argc, char **argv) {
     if (!agg_keys_refresh(&d)) dlog(DLOG_WARN, "pubkey_scan_incomplete", "keys=%zu", d.nkeys);
     if (!agg_tasks_restore(&d)) goto out_pools;
     if (!agg_core_start(&d, 0, true, err, sizeof err)) { /* verifier stage, state loader */
-        dlog(DLOG_ERROR, "start_failed", "error=\"%s\"", err);
+        dlog(DLOG_ERROR, "startup_failed", "error=\"%s\"", err);
         goto out_pools;
     }
 
@@ -225,7 +225,7 @@ int main(int argc, char **argv) {
                       .methods = agg_rpc_methods, .nmethods = AGG_RPC_NMETHODS, .user = &d};
     d.server = drpc_start(&o, err, sizeof err);
     if (!d.server) {
-        dlog(DLOG_ERROR, "start_failed", "error=\"ListenAddr %s: %s\"", listen, err);
+        dlog(DLOG_ERROR, "startup_failed", "error=\"ListenAddr %s: %s\"", listen, err);
         goto out_pools;
     }
     if (d.cfg.metrics_listen[0]) {
@@ -235,7 +235,7 @@ int main(int argc, char **argv) {
                            .get_handler = agg_metrics_text, .user = &d};
         d.metrics_server = drpc_start(&mo, err, sizeof err);
         if (!d.metrics_server) {
-            dlog(DLOG_ERROR, "start_failed", "error=\"EigenMetricsIpPortAddress %s: %s\"", mlisten, err);
+            dlog(DLOG_ERROR, "startup_failed", "error=\"EigenMetricsIpPortAddress %s: %s\"", mlisten, err);
             goto out_server;
         }
     }

@@ -681,13 +681,14 @@ int main(int argc, char **argv) {
     dlog_set_level(L);
     static drt_stop stop; /* the process's stop token (signals.h) */
     if (!drt_stop_init(&stop) || !dsig_install(&stop)) {
+        dlog(DLOG_ERROR, "startup_failed", "error=\"cannot install the signal handlers\"");
         fprintf(stderr, "mpavs-prover: cannot install signal handlers\n");
         dconf_free(&c);
         return 1;
     }
 
     int rc = 1;
-    char err[600];
+    char err[600], q[700];
     drpc_server *srv = NULL;
     pthread_mutex_init(&p->att_lock, NULL);
     pthread_mutex_init(&p->da_lock, NULL);
@@ -700,13 +701,12 @@ int main(int argc, char **argv) {
     p->att = attest_open(kind, kind == ATTEST_DEVNET ? ca_dir : att_dir, has_mre ? mre : NULL, has_mrs ? mrs : NULL,
                          debug, err, sizeof err);
     if (!p->att) {
-        char q[700];
         dlog(DLOG_ERROR, "startup_failed", "error=%s", dlog_quote(q, sizeof q, err));
         fprintf(stderr, "mpavs-prover: %s\n", err);
         goto out;
     }
     if (p->has_chain && !(p->chain = pchain_start(&p->chain_cfg, &stop, p->ecdsa, err, sizeof err))) {
-        dlog(DLOG_ERROR, "startup_failed", "error=\"%s\"", err);
+        dlog(DLOG_ERROR, "startup_failed", "error=%s", dlog_quote(q, sizeof q, err));
         fprintf(stderr, "mpavs-prover: %s\n", err);
         goto out;
     }
@@ -721,7 +721,7 @@ int main(int argc, char **argv) {
     so.user = p;
     srv = drpc_start(&so, err, sizeof err);
     if (!srv) {
-        dlog(DLOG_ERROR, "startup_failed", "error=\"%s\"", err);
+        dlog(DLOG_ERROR, "startup_failed", "error=%s", dlog_quote(q, sizeof q, err));
         fprintf(stderr, "mpavs-prover: %s\n", err);
         goto out;
     }
