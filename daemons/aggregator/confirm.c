@@ -134,6 +134,14 @@ void agg_expiry_reason(const agg_task *t, char *out, size_t cap) {
     snprintf(out + k, cap - k, " %zu of %zu operators signed", ns, t->noperators);
 }
 
+void agg_note_failure(agg_daemon *d, const agg_task *t, int status, const char *reason) {
+    size_t i = d->nfailures++ % AGG_RECENT_FAILURES;
+    d->failures[i].type = t->type;
+    d->failures[i].id = t->id;
+    d->failures[i].status = status;
+    snprintf(d->failures[i].reason, sizeof d->failures[i].reason, "%s", reason);
+}
+
 /* Pick the next task to confirm and copy it into *j (d->mu held). Returns the task or NULL. */
 static agg_task *pick(agg_daemon *d, job *j, uint64_t now) {
     for (agg_task *t = d->tasks; t; t = t->next) {
@@ -146,6 +154,7 @@ static agg_task *pick(agg_daemon *d, job *j, uint64_t now) {
             t->status = TASK_EXPIRED;
             agg_task_release_state(t);
             agg_store_task_status(d->store, t->type, t->id, TASK_EXPIRED, why);
+            agg_note_failure(d, t, TASK_EXPIRED, why);
             dlog(DLOG_WARN, "task_expired",
                  "type=%d id=%" PRIu64 " signers=%zu operators=%zu reason=\"%s\" action=\"check that the operators "
                  "of the short quorums run and are attested (their logs, mpavs_status rejected counts)\"",
@@ -157,6 +166,7 @@ static agg_task *pick(agg_daemon *d, job *j, uint64_t now) {
             agg_task_release_state(t);
             agg_store_task_status(d->store, t->type, t->id, TASK_FAILED,
                                   "several digests meet the threshold: none is confirmed");
+            agg_note_failure(d, t, TASK_FAILED, "several digests meet the threshold: none is confirmed");
             dlog(DLOG_ERROR, "task_ambiguous", "type=%d id=%" PRIu64 " digests=%zu", t->type, t->id, t->ndigests);
             continue;
         }
