@@ -33,9 +33,19 @@ int cli_usage_error(const char *fmt, ...) {
     return 2;
 }
 
+/* A command group's --help: the man-style page of every binary (docs/architecture.md). */
 static void print_table(FILE *f, const char *parent, const cli_command *t, size_t n) {
-    fprintf(f, "usage: %s <command> [options]   (every command takes --help)\n\ncommands:\n", parent);
-    for (size_t i = 0; i < n; i++) fprintf(f, "  %-14s %s\n", t[i].name, t[i].summary);
+    const char *top = strncmp(parent, "mpavs ", 6) == 0 ? parent + 6 : parent;
+    const char *summary = strchr(top, ' ') ? NULL : cli_command_summary(top);
+    fprintf(f, "NAME\n    %s - %s%s\n\n", parent, summary ? summary : "the commands of ", summary ? "" : parent);
+    fprintf(f, "SYNOPSIS\n    %s <command> [options]\n    %s <command> --help\n\n", parent, parent);
+    fputs("DESCRIPTION\n    Commands:\n", f);
+    for (size_t i = 0; i < n; i++) fprintf(f, "      %-14s %s\n", t[i].name, t[i].summary);
+    fputs("\nOPTIONS\n"
+          "    --help      this text (every command takes --help too)\n\n"
+          "EXIT STATUS\n"
+          "    0 success; 1 runtime failure (a node, a file, a transaction); 2 usage or configuration error\n",
+          f);
 }
 
 int cli_dispatch(const char *parent, const cli_command *t, size_t n, int argc, char **argv) {

@@ -33,6 +33,9 @@ int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 int cli_dispatch(const char *parent, const cli_command *table, size_t n, int argc, char **argv);
 
+/** The one-line summary of the top-level command name (cli/main.c's table), or NULL. */
+const char *cli_command_summary(const char *name);
+
 /** True if argv contains --help or -h (checked by every command). */
 bool cli_wants_help(int argc, char **argv);
 

@@ -134,5 +134,5 @@ int cmd_attest(int argc, char **argv) {
         {"devnet-ca", "DEVNET ONLY: create a test SGX attestation hierarchy", devnet_ca},
         {"sim-quote", "DEVNET ONLY: make an SGX v3 or TDX v4 quote signed through a devnet hierarchy", sim_quote},
     };
-    return cli_dispatch("attest", T, sizeof T / sizeof T[0], argc, argv);
+    return cli_dispatch("mpavs attest", T, sizeof T / sizeof T[0], argc, argv);
 }

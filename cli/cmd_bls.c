@@ -347,5 +347,5 @@ static const cli_command BLS_COMMANDS[] = {
 };
 
 int cmd_bls(int argc, char **argv) {
-    return cli_dispatch("bls", BLS_COMMANDS, sizeof BLS_COMMANDS / sizeof BLS_COMMANDS[0], argc, argv);
+    return cli_dispatch("mpavs bls", BLS_COMMANDS, sizeof BLS_COMMANDS / sizeof BLS_COMMANDS[0], argc, argv);
 }

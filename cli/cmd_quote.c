@@ -413,5 +413,5 @@ int cmd_quote(int argc, char **argv) {
         {"show", "print a parsed quote as JSON (no verification)", quote_show},
         {"collateral", "assemble QuoteCollateralV3 JSON from Intel PCS files", quote_collateral},
     };
-    return cli_dispatch("quote", T, sizeof T / sizeof T[0], argc, argv);
+    return cli_dispatch("mpavs quote", T, sizeof T / sizeof T[0], argc, argv);
 }

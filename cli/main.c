@@ -27,6 +27,12 @@ static const cli_command COMMANDS[] = {
     {"avs", "run your own AVS: deploy, administer, inspect (networks, ...)", cmd_avs},
 };
 
+const char *cli_command_summary(const char *name) {
+    for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
+        if (!strcmp(COMMANDS[i].name, name)) return COMMANDS[i].summary;
+    return NULL;
+}
+
 static void usage(FILE *f) {
     fputs("NAME\n"
           "    mpavs - the multi-prover AVS command-line tool\n\n"

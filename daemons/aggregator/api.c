@@ -130,8 +130,15 @@ static json_t *m_status(agg_daemon *d) {
     for (int i = 0; i < REJ_COUNT; i++)
         json_object_set_new(rej, agg_reject_names[i],
                             json_integer((json_int_t)__atomic_load_n(&d->m_rejected[i], __ATOMIC_RELAXED)));
-    json_t *last = json_object();
+    json_t *last = json_object(), *fails = json_array();
     pthread_mutex_lock(&d->mu);
+    size_t nf = d->nfailures < AGG_RECENT_FAILURES ? d->nfailures : AGG_RECENT_FAILURES;
+    for (size_t k = d->nfailures - nf; k < d->nfailures; k++) { /* oldest first */
+        const agg_failure *f = &d->failures[k % AGG_RECENT_FAILURES];
+        json_array_append_new(fails, json_pack("{s:i,s:I,s:s,s:s}", "task_type", f->type, "task_id",
+                                               (json_int_t)f->id, "status",
+                                               f->status == TASK_EXPIRED ? "expired" : "failed", "reason", f->reason));
+    }
     for (int t = 1; t < AGG_MAX_TYPES; t++)
         if (d->latest[t]) {
             char k[8];
@@ -140,12 +147,15 @@ static json_t *m_status(agg_daemon *d) {
         }
     pthread_mutex_unlock(&d->mu);
     int cs = __atomic_load_n(&d->confirmer_state, __ATOMIC_ACQUIRE);
-    return json_pack("{s:s,s:o,s:I,s:I,s:I,s:I,s:o,s:I,s:o}", "version", AGG_VERSION, "state_confirmer",
+    json_t *st = json_pack("{s:s,s:o,s:I,s:I,s:I,s:I,s:o,s:I,s:o}", "version", AGG_VERSION, "state_confirmer",
                      cs < 0 ? json_null() : json_boolean(cs == 1), "tasks_pending",
                      (json_int_t)(counts[TASK_OPEN] + counts[TASK_CONFIRMING]), "tasks_confirmed",
                      (json_int_t)counts[TASK_CONFIRMED], "tasks_failed", (json_int_t)counts[TASK_FAILED],
                      "tasks_expired", (json_int_t)counts[TASK_EXPIRED], "last_task", last, "admitted",
                      (json_int_t)__atomic_load_n(&d->m_admitted, __ATOMIC_RELAXED), "rejected", rej);
+    if (st) json_object_set_new(st, "recent_failures", fails);
+    else json_decref(fails);
+    return st;
 }
 
 const char *const agg_rpc_methods[AGG_RPC_NMETHODS] = {"aggregator_fetchTask", "aggregator_submitTask",

@@ -16,9 +16,11 @@
 
 /* The field table (daemons/common/config_table.h): the reference's fields keep their spelling. */
 static const dcf_field FIELDS[] = {
-    {"ListenAddr", DCF_STRING, true, NULL, "\"127.0.0.1:18545\"", "host:port (\":port\" listens on loopback)",
+    {"ListenAddr", DCF_STRING, true, NULL, "\"127.0.0.1:18545\"",
+     "host:port (\":port\" or 0.0.0.0 is every interface, as in the reference)",
      "Where the JSON-RPC API (docs/protocol.md) listens."},
-    {"EigenMetricsIpPortAddress", DCF_STRING, false, NULL, "\"127.0.0.1:15682\"", "host:port",
+    {"EigenMetricsIpPortAddress", DCF_STRING, false, NULL, "\"127.0.0.1:15682\"",
+     "host:port (\":port\" or 0.0.0.0 is every interface)",
      "Where the Prometheus text is served (none when absent)."},
     {"EthHttpEndpoint", DCF_STRING, true, NULL, "\"http://127.0.0.1:8545\"", "an http(s) URL", "The AVS chain."},
     {"EthWsEndpoint", DCF_ANY, false, NULL, NULL, NULL, "The reference's websocket endpoint; unused."},

@@ -90,6 +90,58 @@ int agg_confirm_decide(const agg_daemon *d, const agg_task *t, uint64_t now, siz
     return nmet == 1 ? AGG_CONFIRM_SEND : AGG_CONFIRM_WAIT;
 }
 
+/* floor(100 * part / whole) for stakes (uint96 on chain: no overflow); 0 when whole is 0. */
+static unsigned pct_of(const mpavs_u256 *part, const mpavs_u256 *whole) {
+    mpavs_u256 hundred = mpavs_u256_from_u64(100), x, q;
+    uint8_t be[32];
+    if (mpavs_u256_mul(&x, part, &hundred) || mpavs_u256_divmod(&q, NULL, &x, whole) != MPAVS_U256_OK) return 0;
+    mpavs_u256_to_be32(be, &q);
+    unsigned v = 0;
+    for (int i = 24; i < 32; i++) v = v << 8 | be[i];
+    return v > 100 ? 100 : v;
+}
+
+void agg_expiry_reason(const agg_task *t, char *out, size_t cap) {
+    size_t best = SIZE_MAX, most = 0, k = 0;
+    for (size_t i = 0; t->agg && i < t->ndigests; i++) {
+        bool met = false;
+        size_t ns = 0;
+        if (mpavs_agg_status(t->agg, &met, &ns, NULL, NULL, t->digests[i].digest) == MPAVS_AGG_OK &&
+            (best == SIZE_MAX || ns > most)) {
+            best = i;
+            most = ns;
+        }
+    }
+    int n = snprintf(out, cap, "expired before reaching the threshold:");
+    k = n > 0 && (size_t)n < cap ? (size_t)n : 0;
+    mpavs_u256 sgn[MPAVS_AGG_MAX_QUORUMS], tot[MPAVS_AGG_MAX_QUORUMS];
+    bool met = false;
+    size_t ns = 0;
+    if (best == SIZE_MAX || mpavs_agg_status(t->agg, &met, &ns, sgn, tot, t->digests[best].digest) != MPAVS_AGG_OK) {
+        snprintf(out + k, cap - k, " no signature admitted (0 of %zu operators)", t->noperators);
+        return;
+    }
+    for (size_t q = 0; q < t->nq && q < MPAVS_AGG_MAX_QUORUMS && k + 1 < cap; q++) {
+        unsigned p = pct_of(&sgn[q], &tot[q]);
+        mpavs_u256 need, have, thr = mpavs_u256_from_u64(t->thresholds[q]), h = mpavs_u256_from_u64(100);
+        bool o1 = mpavs_u256_mul(&need, &tot[q], &thr), o2 = mpavs_u256_mul(&have, &sgn[q], &h);
+        if (o1 || o2 || mpavs_u256_cmp(&have, &need) >= 0) continue; /* this quorum is not short */
+        n = snprintf(out + k, cap - k, " quorum %u at %u%% of %u%% (%u points short);", t->quorums[q], p,
+                     t->thresholds[q], t->thresholds[q] > p ? t->thresholds[q] - p : 0);
+        k += n > 0 ? (size_t)n : 0;
+        if (k >= cap) k = cap - 1;
+    }
+    snprintf(out + k, cap - k, " %zu of %zu operators signed", ns, t->noperators);
+}
+
+void agg_note_failure(agg_daemon *d, const agg_task *t, int status, const char *reason) {
+    size_t i = d->nfailures++ % AGG_RECENT_FAILURES;
+    d->failures[i].type = t->type;
+    d->failures[i].id = t->id;
+    d->failures[i].status = status;
+    snprintf(d->failures[i].reason, sizeof d->failures[i].reason, "%s", reason);
+}
+
 /* Pick the next task to confirm and copy it into *j (d->mu held). Returns the task or NULL. */
 static agg_task *pick(agg_daemon *d, job *j, uint64_t now) {
     for (agg_task *t = d->tasks; t; t = t->next) {
@@ -97,11 +149,16 @@ static agg_task *pick(agg_daemon *d, job *j, uint64_t now) {
         size_t met_idx = SIZE_MAX;
         int what = agg_confirm_decide(d, t, now, &met_idx);
         if (what == AGG_CONFIRM_EXPIRE) {
+            char why[512];
+            agg_expiry_reason(t, why, sizeof why);
             t->status = TASK_EXPIRED;
             agg_task_release_state(t);
-            agg_store_task_status(d->store, t->type, t->id, TASK_EXPIRED, "expired before reaching the threshold");
-            dlog(DLOG_WARN, "task_expired", "type=%d id=%" PRIu64 " signers=%zu operators=%zu", t->type, t->id,
-                 t->nsigners, t->noperators);
+            agg_store_task_status(d->store, t->type, t->id, TASK_EXPIRED, why);
+            agg_note_failure(d, t, TASK_EXPIRED, why);
+            dlog(DLOG_WARN, "task_expired",
+                 "type=%d id=%" PRIu64 " signers=%zu operators=%zu reason=\"%s\" action=\"check that the operators "
+                 "of the short quorums run and are attested (their logs, mpavs_status rejected counts)\"",
+                 t->type, t->id, t->nsigners, t->noperators, why);
             continue;
         }
         if (what == AGG_CONFIRM_AMBIGUOUS) {
@@ -109,6 +166,7 @@ static agg_task *pick(agg_daemon *d, job *j, uint64_t now) {
             agg_task_release_state(t);
             agg_store_task_status(d->store, t->type, t->id, TASK_FAILED,
                                   "several digests meet the threshold: none is confirmed");
+            agg_note_failure(d, t, TASK_FAILED, "several digests meet the threshold: none is confirmed");
             dlog(DLOG_ERROR, "task_ambiguous", "type=%d id=%" PRIu64 " digests=%zu", t->type, t->id, t->ndigests);
             continue;
         }

@@ -188,6 +188,15 @@ typedef struct {
 /** Chain access over the daemon's RPC pools (chain.c). */
 extern const agg_chain_ops agg_chain_rpc;
 
+#define AGG_RECENT_FAILURES 8 /* how many expired or failed tasks mpavs_status lists */
+
+/** A task that expired or failed, with its reason (mpavs_status's recent_failures). */
+typedef struct {
+    int type, status; /* status: TASK_EXPIRED or TASK_FAILED */
+    uint64_t id;
+    char reason[512];
+} agg_failure;
+
 struct agg_daemon {
     agg_config cfg;
     const agg_chain_ops *chain; /* NULL: agg_chain_rpc */
@@ -201,6 +210,10 @@ struct agg_daemon {
     agg_task *tasks;
     agg_task *latest[AGG_MAX_TYPES];
     size_t ntasks;
+    /* the last AGG_RECENT_FAILURES tasks that expired or failed, with their reasons (mpavs_status):
+       entry i % AGG_RECENT_FAILURES of nfailures recorded */
+    agg_failure failures[AGG_RECENT_FAILURES];
+    size_t nfailures;
 
     agg_pool avs;                     /* AVS chain */
     agg_pool layers[AGG_MAX_LAYERS];  /* attestation layers */
@@ -390,6 +403,17 @@ enum { AGG_CONFIRM_WAIT = 0, AGG_CONFIRM_SEND, AGG_CONFIRM_EXPIRE, AGG_CONFIRM_A
  * (*digest_idx: the one digest meeting them).
  */
 int agg_confirm_decide(const agg_daemon *d, const agg_task *t, uint64_t now, size_t *digest_idx);
+
+/**
+ * Why task t expires (its stored reason and the task_expired log line), in out (cap bytes): for
+ * the digest most operators signed, every quorum short of its threshold with the share of its
+ * stake that signed ("quorum 0 at 20% of 40% (20 points short);") and "N of M operators signed";
+ * "no signature admitted" when none was. d->mu held, t's state not yet released.
+ */
+void agg_expiry_reason(const agg_task *t, char *out, size_t cap);
+
+/** Keep t (expired or failed: status) with its reason for mpavs_status's recent_failures (d->mu held). */
+void agg_note_failure(agg_daemon *d, const agg_task *t, int status, const char *reason);
 void *agg_confirm_thread(void *arg);
 
 /* canon.c */

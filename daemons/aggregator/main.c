@@ -8,6 +8,7 @@
 #include "aggregator/dbcheck.h"
 #include "aggregator/finality.h"
 
+#include "common/endpoint.h"
 #include "common/log.h"
 #include "common/runtime.h"
 #include "common/signals.h"
@@ -28,7 +29,7 @@ static void usage(FILE *f) {
           "    mpavs-aggregator - the multi-prover AVS aggregator\n\n"
           "SYNOPSIS\n"
           "    mpavs-aggregator --config FILE [--log-level LEVEL] [--init] [--check-db]\n"
-          "    mpavs-aggregator --check-config FILE\n"
+          "    mpavs-aggregator --check-config FILE [--offline]\n"
           "    mpavs-aggregator --print-config-template | --print-config-reference | --version | --help\n\n"
           "DESCRIPTION\n"
           "    Serves aggregator_fetchTask, aggregator_submitTask and aggregator_submitMetrics\n"
@@ -43,7 +44,9 @@ static void usage(FILE *f) {
           "    EigenMetricsIpPortAddress.\n\n"
           "OPTIONS\n"
           "    --config FILE             run with this configuration (JSON; docs/protocol.md)\n"
-          "    --check-config FILE       check a configuration, report every problem, exit 0 or 2\n"
+          "    --check-config FILE       check a configuration and report every problem (exit 2), then that\n"
+          "                              every endpoint answers eth_chainId (exit 1 when one does not)\n"
+          "    --offline                 with --check-config: skip the endpoint checks (no network)\n"
           "    --print-config-template   print a configuration template\n"
           "    --print-config-reference  print the configuration fields (Markdown table; keys match\n"
           "                              exactly, else ignoring case; unknown keys are warnings)\n"
@@ -60,8 +63,35 @@ static void usage(FILE *f) {
           "    SIGHUP            logged (event=sighup_ignored) and otherwise ignored: the configuration\n"
           "                      is read at start only; restart to apply a change\n\n"
           "EXIT STATUS\n"
-          "    0 after SIGTERM/SIGINT, 1 on a start-up failure, 2 on a configuration problem.\n",
+          "    0 after SIGTERM/SIGINT or --check-config passed; 1 on a start-up failure or (--check-config)\n"
+          "    an unreachable endpoint; 2 on bad arguments or a configuration problem (systemd does not\n"
+          "    restart it: RestartPreventExitStatus=2).\n",
           f);
+}
+
+/*
+ * --check-config's endpoint checks: the AVS chain, every attestation layer, every type-3 source (its
+ * chain id as configured) and every L1 task source. Returns whether all answered.
+ */
+static bool check_endpoints(const agg_config *c) {
+    char field[64];
+    printf("endpoints:\n");
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    bool ok = dep_check_chain("EthHttpEndpoint", c->eth_url, 0);
+    for (size_t i = 0; i < c->nlayers; i++) {
+        snprintf(field, sizeof field, "AttestationLayer[%zu]", i);
+        ok &= dep_check_chain(field, c->layers[i].rpc_url, 0);
+    }
+    for (size_t i = 0; i < c->nchains; i++) {
+        snprintf(field, sizeof field, "ChainTasks[%zu]", i);
+        ok &= dep_check_chain(field, c->chains[i].rpc_url, c->chains[i].chain_id);
+    }
+    for (size_t i = 0; i < c->nl1; i++) {
+        snprintf(field, sizeof field, "TaskFetcher[%zu]", i);
+        ok &= dep_check_chain(field, c->l1[i].endpoint, 0);
+    }
+    curl_global_cleanup();
+    return ok;
 }
 
 /* Go-style ":port" listens on every interface. */
@@ -88,11 +118,12 @@ static bool load(agg_config *c, const char *path, bool check) {
 
 int main(int argc, char **argv) {
     const char *config = NULL, *check = NULL, *level = NULL;
-    bool init = false, check_db = false;
+    bool init = false, check_db = false, offline = false;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--config") && i + 1 < argc) config = argv[++i];
         else if (!strcmp(argv[i], "--init")) init = true;
         else if (!strcmp(argv[i], "--check-db")) check_db = true;
+        else if (!strcmp(argv[i], "--offline")) offline = true;
         else if (!strcmp(argv[i], "--check-config") && i + 1 < argc) check = argv[++i];
         else if (!strcmp(argv[i], "--log-level") && i + 1 < argc) level = argv[++i];
         else if (!strcmp(argv[i], "-c") && i + 1 < argc) config = argv[++i]; /* the reference's flag */
@@ -117,9 +148,17 @@ int main(int argc, char **argv) {
     static agg_daemon d;
     if (check) {
         bool ok = load(&d.cfg, check, true);
-        agg_config_wipe(&d.cfg);
-        if (ok) printf("%s: configuration is valid%s\n", check, d.cfg.warnings[0] ? " (with warnings)" : "");
-        return ok ? 0 : 2;
+        agg_config_wipe(&d.cfg); /* the key: parsed (valid) and wiped; the URLs stay */
+        if (!ok) return 2;
+        printf("%s: configuration is valid%s\n", check, d.cfg.warnings[0] ? " (with warnings)" : "");
+        if (offline) {
+            printf("endpoints: not checked (--offline)\n");
+            return 0;
+        }
+        if (check_endpoints(&d.cfg)) return 0;
+        fprintf(stderr, "mpavs-aggregator: %s: an endpoint is unreachable (start it or fix the URL; --offline skips "
+                "these checks)\n", check);
+        return 1;
     }
     if (!config) {
         usage(stderr);
@@ -143,17 +182,17 @@ int main(int argc, char **argv) {
     d.ecdsa = mpavs_ecdsa_ctx_create();
     char dberr[1600], dbq[1700];
     if (!agg_db_precheck(d.cfg.db_path, init, check_db, dberr, sizeof dberr)) { /* issue #17.6 (dbcheck.c) */
-        dlog(DLOG_ERROR, "start_failed", "error=%s", dlog_quote(dbq, sizeof dbq, dberr));
+        dlog(DLOG_ERROR, "startup_failed", "error=%s", dlog_quote(dbq, sizeof dbq, dberr));
         fprintf(stderr, "mpavs-aggregator: %s\n", dberr);
         goto out;
     }
     d.store = agg_store_open(d.cfg.db_path, err, sizeof err);
     if (!d.store || !d.ecdsa) {
-        dlog(DLOG_ERROR, "start_failed", "error=\"database: %s\"", d.store ? "" : err);
+        dlog(DLOG_ERROR, "startup_failed", "error=\"database: %s\"", d.store ? "" : err);
         goto out;
     }
     if (!agg_db_mark(d.cfg.db_path, dberr, sizeof dberr)) {
-        dlog(DLOG_ERROR, "start_failed", "error=%s", dlog_quote(dbq, sizeof dbq, dberr));
+        dlog(DLOG_ERROR, "startup_failed", "error=%s", dlog_quote(dbq, sizeof dbq, dberr));
         goto out;
     }
     agg_pool_init(&d.avs, d.cfg.eth_url, 10000);
@@ -171,7 +210,7 @@ int main(int argc, char **argv) {
     if (!agg_keys_refresh(&d)) dlog(DLOG_WARN, "pubkey_scan_incomplete", "keys=%zu", d.nkeys);
     if (!agg_tasks_restore(&d)) goto out_pools;
     if (!agg_core_start(&d, 0, true, err, sizeof err)) { /* verifier stage, state loader */
-        dlog(DLOG_ERROR, "start_failed", "error=\"%s\"", err);
+        dlog(DLOG_ERROR, "startup_failed", "error=\"%s\"", err);
         goto out_pools;
     }
 
@@ -186,7 +225,7 @@ int main(int argc, char **argv) {
                       .methods = agg_rpc_methods, .nmethods = AGG_RPC_NMETHODS, .user = &d};
     d.server = drpc_start(&o, err, sizeof err);
     if (!d.server) {
-        dlog(DLOG_ERROR, "start_failed", "error=\"ListenAddr %s: %s\"", listen, err);
+        dlog(DLOG_ERROR, "startup_failed", "error=\"ListenAddr %s: %s\"", listen, err);
         goto out_pools;
     }
     if (d.cfg.metrics_listen[0]) {
@@ -196,7 +235,7 @@ int main(int argc, char **argv) {
                            .get_handler = agg_metrics_text, .user = &d};
         d.metrics_server = drpc_start(&mo, err, sizeof err);
         if (!d.metrics_server) {
-            dlog(DLOG_ERROR, "start_failed", "error=\"EigenMetricsIpPortAddress %s: %s\"", mlisten, err);
+            dlog(DLOG_ERROR, "startup_failed", "error=\"EigenMetricsIpPortAddress %s: %s\"", mlisten, err);
             goto out_server;
         }
     }

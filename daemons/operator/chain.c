@@ -5,6 +5,8 @@
  */
 #include "operator/operator.h"
 
+#include "common/endpoint.h"
+
 #include "mpavs/bls.h"
 #include "mpavs/common.h"
 #include "mpavs/hex.h"
@@ -51,36 +53,11 @@ mpavs_rpc *op_chain_client(const char *url) {
 }
 
 void op_url_redacted(char *out, size_t cap, const char *url) {
-    const char *p = url ? url : "";
-    const char *sep = strstr(p, "://");
-    int scheme = sep ? (int)(sep - p) + 3 : 0;
-    const char *host = p + scheme;
-    size_t n = strcspn(host, "/?#");
-    const char *at = memchr(host, '@', n); /* user:password@host */
-    if (at) {
-        n -= (size_t)(at + 1 - host);
-        host = at + 1;
-    }
-    snprintf(out, cap, "%.*s%.*s%s", scheme, p, (int)n, host, host[n] && strcmp(host + n, "/") ? "/..." : "");
+    durl_redacted(out, cap, url);
 }
 
 void op_url_scrub(char *text, size_t cap, const char *url) {
-    if (!url || !*url) return;
-    char where[200], out[1024];
-    op_url_redacted(where, sizeof where, url);
-    size_t ul = strlen(url), o = 0;
-    for (const char *p = text; *p && o + 1 < sizeof out;) {
-        if (strncmp(p, url, ul) == 0) {
-            int n = snprintf(out + o, sizeof out - o, "%s", where);
-            o += n > 0 ? (size_t)n : 0;
-            if (o >= sizeof out) o = sizeof out - 1;
-            p += ul;
-        } else {
-            out[o++] = *p++;
-        }
-    }
-    out[o] = 0;
-    snprintf(text, cap, "%s", out);
+    durl_scrub(text, cap, url);
 }
 
 static const char *const CALL_SIG_TEXT[OP_NSIGS] = {

@@ -7,6 +7,7 @@
  */
 #include "operator/operator.h"
 
+#include "common/endpoint.h"
 #include "common/signals.h"
 
 #include "mpavs/common.h"
@@ -120,23 +121,6 @@ static bool op_listen_is_public(const char *addr) {
     return addr[0] == ':' || strncmp(addr, "0.0.0.0:", 8) == 0;
 }
 
-/* One endpoint: "ok" or "unreachable" on stdout. Returns reachable. */
-static bool check_chain(const char *field, const char *url) {
-    char where[200];
-    op_url_redacted(where, sizeof where, url);
-    mpavs_rpc *rpc = op_chain_client(url);
-    uint64_t id = 0;
-    mpavs_error e = {0};
-    int r = rpc ? mpavs_rpc_chain_id(rpc, &id, &e) : MPAVS_RPC_ERR_ARG;
-    op_url_scrub(e.message, sizeof e.message, url);
-    if (r == 0) printf("  ok           %-24s %s (chain id %" PRIu64 ")\n", field, where, id);
-    else printf("  unreachable  %-24s %s: %s%s%s\n", field, where, mpavs_rpc_strerror(r), e.message[0] ? ": " : "",
-                e.message);
-    mpavs_error_clear(&e);
-    mpavs_rpc_destroy(rpc);
-    return r == 0;
-}
-
 /* A JSON-RPC server answers (a method error still proves it is there). */
 static bool check_jsonrpc(op *o, const char *field, const char *url, const char *method) {
     char where[200];
@@ -186,8 +170,8 @@ static int check_config(op *o, const char *path, bool offline) {
     }
     printf("endpoints:\n");
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    bool ok = check_chain("EthRpcUrl", o->cfg.eth_rpc_url);
-    ok &= check_chain("AttestationLayerRpcURL", o->cfg.att_rpc_url);
+    bool ok = dep_check_chain("EthRpcUrl", o->cfg.eth_rpc_url, 0);
+    ok &= dep_check_chain("AttestationLayerRpcURL", o->cfg.att_rpc_url, 0);
     ok &= check_jsonrpc(o, "ProverURL", o->cfg.prover_url, "prover_metadata");
     ok &= check_jsonrpc(o, "AggregatorURL", o->cfg.aggregator_url, "mpavs_status");
     curl_global_cleanup();

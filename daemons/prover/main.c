@@ -42,6 +42,7 @@
  * The enclave key is generated at start and wiped at exit. SIGTERM/SIGINT stop within ~100 ms;
  * SIGHUP is logged and ignored (daemons/common/signals.h).
  */
+#include "common/endpoint.h"
 #include "common/config.h"
 #include "prover/config.h"
 #include "common/jsonrpc_server.h"
@@ -61,6 +62,7 @@
 #include "mpavs/stateless.h"
 #include "mpavs/version.h"
 
+#include <curl/curl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -422,7 +424,7 @@ static void usage(FILE *f) {
           "    mpavs-prover - the multi-prover AVS reference TEE prover\n\n"
           "SYNOPSIS\n"
           "    mpavs-prover --config FILE [--log-level LEVEL]\n"
-          "    mpavs-prover --check-config FILE\n"
+          "    mpavs-prover --check-config FILE [--offline]\n"
           "    mpavs-prover --print-config-template | --print-config-reference | --version | --help\n\n"
           "DESCRIPTION\n"
           "    Serves the TEE prover JSON-RPC API (prover_metadata, generateAttestationReport,\n"
@@ -437,7 +439,9 @@ static void usage(FILE *f) {
           "    unknown keys are warnings.\n\n"
           "OPTIONS\n"
           "    --config FILE, -c FILE   run with this JSON configuration\n"
-          "    --check-config FILE      validate FILE, print every problem, exit 0 or 2\n"
+          "    --check-config FILE      validate FILE and print every problem (exit 2), then check that\n"
+          "                             chain.rpc_url and the external_prover URLs answer (exit 1 if not)\n"
+          "    --offline                with --check-config: skip the endpoint checks (no network)\n"
           "    --print-config-template  print a configuration template (JSON)\n"
           "    --print-config-reference print the configuration fields (Markdown table)\n"
           "    --log-level LEVEL        debug, info, warn or error (overrides the config)\n"
@@ -448,8 +452,9 @@ static void usage(FILE *f) {
           "    SIGHUP            logged (event=sighup_ignored) and otherwise ignored: the configuration is\n"
           "                      read at start only; restart to apply a change\n\n"
           "EXIT STATUS\n"
-          "    0 stopped by a signal or configuration valid; 1 runtime failure (start-up, attestation\n"
-          "    provider, listen address); 2 bad arguments or configuration\n",
+          "    0 stopped by a signal or --check-config passed; 1 runtime failure (start-up, attestation\n"
+          "    provider, listen address) or (--check-config) an unreachable endpoint; 2 bad arguments or\n"
+          "    configuration (systemd does not restart it: RestartPreventExitStatus=2)\n",
           f);
 }
 
@@ -556,13 +561,30 @@ static bool stop_server_within(drpc_server *srv, long ms) {
     return drt_join(&g, ms) == 0;
 }
 
+/* --check-config: chain.rpc_url (its chain id as configured) and the external provers answer. */
+static bool check_endpoints(const prover *p, bool offline) {
+    if (offline) {
+        printf("endpoints: not checked (--offline)\n");
+        return true;
+    }
+    printf("endpoints:\n");
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    bool ok = true;
+    if (p->has_chain) ok &= dep_check_chain("chain.rpc_url", p->chain_cfg.rpc_url, p->chain_cfg.chain_id);
+    if (p->scroll_url) ok &= dep_check_jsonrpc("external_prover.scroll", p->scroll_url, "prover_metadata");
+    if (p->linea_url) ok &= dep_check_jsonrpc("external_prover.linea", p->linea_url, "prover_metadata");
+    if (!p->has_chain && !p->scroll_url && !p->linea_url) printf("  (none configured)\n");
+    curl_global_cleanup();
+    return ok;
+}
+
 static bool is_loopback(const char *listen) {
     return listen && (strncmp(listen, "127.", 4) == 0 || strncmp(listen, "localhost:", 10) == 0);
 }
 
 int main(int argc, char **argv) {
     const char *cfg_path = NULL, *level_arg = NULL;
-    bool check_only = false;
+    bool check_only = false, offline = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
@@ -583,6 +605,8 @@ int main(int argc, char **argv) {
             check_only = true;
         } else if (strcmp(argv[i], "--log-level") == 0 && i + 1 < argc) {
             level_arg = argv[++i];
+        } else if (strcmp(argv[i], "--offline") == 0) {
+            offline = true;
         } else {
             fprintf(stderr, "mpavs-prover: unknown or incomplete argument: %s (see --help)\n", argv[i]);
             return 2;
@@ -654,19 +678,24 @@ int main(int argc, char **argv) {
     }
     if (check_only) {
         printf("%s: configuration is valid%s\n", cfg_path, nwarn ? " (with warnings)" : "");
+        int rc = check_endpoints(p, offline) ? 0 : 1;
+        if (rc)
+            fprintf(stderr, "mpavs-prover: %s: an endpoint is unreachable (start it or fix the URL; --offline skips "
+                    "these checks)\n", cfg_path);
         dconf_free(&c);
-        return 0;
+        return rc;
     }
     dlog_set_level(L);
     static drt_stop stop; /* the process's stop token (signals.h) */
     if (!drt_stop_init(&stop) || !dsig_install(&stop)) {
+        dlog(DLOG_ERROR, "startup_failed", "error=\"cannot install the signal handlers\"");
         fprintf(stderr, "mpavs-prover: cannot install signal handlers\n");
         dconf_free(&c);
         return 1;
     }
 
     int rc = 1;
-    char err[600];
+    char err[600], q[700];
     drpc_server *srv = NULL;
     pthread_mutex_init(&p->att_lock, NULL);
     pthread_mutex_init(&p->da_lock, NULL);
@@ -678,13 +707,12 @@ int main(int argc, char **argv) {
     }
     p->att = attest_open(provider, &acfg, err, sizeof err);
     if (!p->att) {
-        char q[700];
         dlog(DLOG_ERROR, "startup_failed", "error=%s", dlog_quote(q, sizeof q, err));
         fprintf(stderr, "mpavs-prover: %s\n", err);
         goto out;
     }
     if (p->has_chain && !(p->chain = pchain_start(&p->chain_cfg, &stop, p->ecdsa, err, sizeof err))) {
-        dlog(DLOG_ERROR, "startup_failed", "error=\"%s\"", err);
+        dlog(DLOG_ERROR, "startup_failed", "error=%s", dlog_quote(q, sizeof q, err));
         fprintf(stderr, "mpavs-prover: %s\n", err);
         goto out;
     }
@@ -699,7 +727,7 @@ int main(int argc, char **argv) {
     so.user = p;
     srv = drpc_start(&so, err, sizeof err);
     if (!srv) {
-        dlog(DLOG_ERROR, "startup_failed", "error=\"%s\"", err);
+        dlog(DLOG_ERROR, "startup_failed", "error=%s", dlog_quote(q, sizeof q, err));
         fprintf(stderr, "mpavs-prover: %s\n", err);
         goto out;
     }

@@ -4,7 +4,8 @@
 # NAME, SYNOPSIS, DESCRIPTION, OPTIONS and EXIT STATUS in that order on stdout and exits 0, and
 # the EXIT STATUS section names the codes 0, 1 and 2; `--version` prints exactly one line
 # "<program> <x.y.z> (libmpavs <x.y.z>, <build id>)" with the same release everywhere; an
-# unknown argument exits 2. No network; well under 1 s.
+# unknown argument exits 2; every command group of `mpavs --help` (and `operator keys`) prints the
+# same page (its subcommand table under DESCRIPTION). No network; well under 1 s.
 # Ends with "N passed, N failed"; exit status non-zero on any failure.
 set -uo pipefail
 
@@ -47,8 +48,14 @@ for prog in mpavs mpavs-prover mpavs-operator mpavs-aggregator; do
     rc=$?
     [ $rc -eq 2 ] && ok "$prog unknown option exits 2" || ko "$prog unknown option exits $rc"
 done
-# the commands this project's help format already covers (man-style like the binaries)
-for sub in "devnet up" "state get" "state watch"; do
+# every command group (its table of subcommands) and the commands with a man-style page of their own
+groups=$("$B/mpavs" --help | sed -n '/^DESCRIPTION$/,/^OPTIONS$/p' | awk '/^      [a-z]+ /{print $1}')
+ng=0
+for g in $groups; do
+  "$B/mpavs" "$g" --help 2>/dev/null | grep -q '^    mpavs '"$g"' <command> \[options\]$' && ng=$((ng + 1)) && set -- "$@" "$g"
+done
+[ "$ng" -ge 10 ] && ok "$ng command groups found in mpavs --help" || ko "only $ng command groups found: $groups"
+for sub in "$@" "operator keys" "devnet up" "state get" "state watch"; do
     help=$("$B/mpavs" $sub --help 2>/dev/null)
     rc=$?
     order=$(printf '%s\n' "$help" | grep -E '^(NAME|SYNOPSIS|DESCRIPTION|OPTIONS|EXIT STATUS)$' | tr '\n' ',')

@@ -8,6 +8,7 @@
  * every rejection code, the confirmation on chain (StateConfirmed, signer set), the reference
  * Go operator's JSON, restart with the same database, and metrics.
  */
+#include "aggclient.h"
 #include "harness.h"
 #include "world.h"
 
@@ -28,37 +29,12 @@
 static world W;
 static bool up;
 
-typedef struct {
-    uint64_t id, block, ref, chain;
-} task3;
+typedef aggc_task3 task3;
 
-static bool jhex(json_t *v, uint8_t *out, size_t n) {
-    return json_is_string(v) && mpavs_hex_decode_exact(out, n, json_string_value(v)) == MPAVS_HEX_OK;
-}
 
-/* aggregator_fetchTask for type 3 after prev. */
+/* aggregator_fetchTask for type 3 after prev (the task id is its block's number). */
 static bool fetch(task3 *t, uint64_t prev, unsigned wait) {
-    char params[160];
-    snprintf(params, sizeof params, "[{\"prev_task_id\":%llu,\"task_type\":3,\"max_wait_secs\":%u,\"with_context\":false}]",
-             (unsigned long long)prev, wait);
-    mpavs_error e = {0};
-    char *res = world_call(W.agg_url, "aggregator_fetchTask", params, &e);
-    mpavs_error_clear(&e);
-    if (!res) return false;
-    json_error_t je;
-    json_t *j = json_loads(res, 0, &je);
-    free(res);
-    bool ok = j && json_is_true(json_object_get(j, "ok"));
-    if (ok) {
-        json_t *ext = json_object_get(j, "ext");
-        t->id = (uint64_t)json_integer_value(json_object_get(j, "task_id"));
-        t->block = (uint64_t)json_integer_value(json_object_get(ext, "block_number"));
-        t->ref = (uint64_t)json_integer_value(json_object_get(ext, "reference_block_number"));
-        t->chain = (uint64_t)json_integer_value(json_object_get(ext, "chain_id"));
-        ok = json_integer_value(json_object_get(j, "task_type")) == 3 && t->id == t->block;
-    }
-    json_decref(j);
-    return ok;
+    return aggc_fetch3(W.agg_url, t, prev, wait) && t->id == t->block;
 }
 
 /* A submission of operator i for t, proved by prover p. Flags make it faulty. */
@@ -76,8 +52,8 @@ static char *submission(size_t i, size_t p, const task3 *t, int flags) {
     json_t *j = json_loads(res, 0, &je);
     free(res);
     uint8_t meta[32], state[64], psig[65];
-    bool ok = j && jhex(json_object_get(j, "metadata"), meta, 32) && jhex(json_object_get(j, "state"), state, 64) &&
-              jhex(json_object_get(j, "poe_signature"), psig, 65);
+    bool ok = j && aggc_jhex(json_object_get(j, "metadata"), meta, 32) && aggc_jhex(json_object_get(j, "state"), state, 64) &&
+              aggc_jhex(json_object_get(j, "poe_signature"), psig, 65);
     json_decref(j);
     if (!ok) return NULL;
     if (flags & WRONG_META) meta[0] ^= 1;
@@ -109,18 +85,7 @@ static char *submission(size_t i, size_t p, const task3 *t, int flags) {
 
 /* aggregator_submitTask; returns 0 when admitted, else the JSON-RPC error code (and its message). */
 static long submit_json(const char *json, char *msg, size_t cap) {
-    size_t n = strlen(json);
-    char *params = malloc(n + 3);
-    snprintf(params, n + 3, "[%s]", json);
-    mpavs_error e = {0};
-    char *res = world_call(W.agg_url, "aggregator_submitTask", params, &e);
-    free(params);
-    long code = res ? 0 : (e.rpc_code ? e.rpc_code : -1);
-    if (msg) snprintf(msg, cap, "%s", res ? res : e.message);
-    if (!res) fprintf(stderr, "  submitTask -> %ld %s\n", code, e.message);
-    free(res);
-    mpavs_error_clear(&e);
-    return code;
+    return aggc_submit(W.agg_url, json, msg, cap);
 }
 
 static long submit(size_t i, size_t p, const task3 *t, int flags) {

@@ -12,6 +12,7 @@
  *     (Threshold 100, the last signature held back) confirms nothing: non_canonical_state is
  *     logged with both values and counted, the late signature for the orphaned block too.
  */
+#include "aggclient.h"
 #include "anvil_rpc.h"
 #include "harness.h"
 #include "rpcproxy.h"
@@ -39,36 +40,13 @@ static world W;
 static bool up;
 static uint64_t last_task; /* the newest task id fetched */
 
-typedef struct {
-    uint64_t id, block, ref;
-} task3;
+typedef aggc_task3 task3;
 
-static bool jhex(json_t *v, uint8_t *out, size_t n) {
-    return json_is_string(v) && mpavs_hex_decode_exact(out, n, json_string_value(v)) == MPAVS_HEX_OK;
-}
 
-/* aggregator_fetchTask for type 3 after prev. */
+/* aggregator_fetchTask for type 3 after prev (the task id is its block's number). */
 static bool fetch(task3 *t, uint64_t prev, unsigned wait) {
-    char params[160];
-    snprintf(params, sizeof params, "[{\"prev_task_id\":%llu,\"task_type\":3,\"max_wait_secs\":%u,\"with_context\":false}]",
-             (unsigned long long)prev, wait);
-    mpavs_error e = {0};
-    char *res = world_call(W.agg_url, "aggregator_fetchTask", params, &e);
-    mpavs_error_clear(&e);
-    if (!res) return false;
-    json_error_t je;
-    json_t *j = json_loads(res, 0, &je);
-    free(res);
-    bool ok = j && json_is_true(json_object_get(j, "ok"));
-    if (ok) {
-        json_t *ext = json_object_get(j, "ext");
-        t->id = (uint64_t)json_integer_value(json_object_get(j, "task_id"));
-        t->block = (uint64_t)json_integer_value(json_object_get(ext, "block_number"));
-        t->ref = (uint64_t)json_integer_value(json_object_get(ext, "reference_block_number"));
-        ok = json_integer_value(json_object_get(j, "task_type")) == 3 && t->id == t->block;
-        if (ok && t->id > last_task) last_task = t->id;
-    }
-    json_decref(j);
+    bool ok = aggc_fetch3(W.agg_url, t, prev, wait) && t->id == t->block;
+    if (ok && t->id > last_task) last_task = t->id;
     return ok;
 }
 
@@ -86,8 +64,8 @@ static char *submission(size_t i, const task3 *t) {
     json_t *j = json_loads(res, 0, &je);
     free(res);
     uint8_t meta[32], state[64], psig[65];
-    bool ok = j && jhex(json_object_get(j, "metadata"), meta, 32) && jhex(json_object_get(j, "state"), state, 64) &&
-              jhex(json_object_get(j, "poe_signature"), psig, 65);
+    bool ok = j && aggc_jhex(json_object_get(j, "metadata"), meta, 32) && aggc_jhex(json_object_get(j, "state"), state, 64) &&
+              aggc_jhex(json_object_get(j, "poe_signature"), psig, 65);
     json_decref(j);
     if (!ok) return NULL;
     uint8_t q0[1] = {0}, th[1] = {0};
@@ -115,18 +93,7 @@ static char *submission(size_t i, const task3 *t) {
 
 /* aggregator_submitTask; 0 when admitted, else the JSON-RPC error code. */
 static long submit_json(const char *json) {
-    if (!json) return -999;
-    size_t n = strlen(json);
-    char *params = malloc(n + 3);
-    snprintf(params, n + 3, "[%s]", json);
-    mpavs_error e = {0};
-    char *res = world_call(W.agg_url, "aggregator_submitTask", params, &e);
-    free(params);
-    long code = res ? 0 : (e.rpc_code ? e.rpc_code : -1);
-    if (!res) fprintf(stderr, "  submitTask -> %ld %s\n", code, e.message);
-    free(res);
-    mpavs_error_clear(&e);
-    return code;
+    return aggc_submit(W.agg_url, json, NULL, 0);
 }
 
 /* Block n's hash and state root on a chain. */
@@ -156,64 +123,27 @@ static uint64_t finalized_of(mpavs_rpc *rpc) {
     return n;
 }
 
-static char *metrics_text(void) {
-    char url[64], *body = NULL;
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/metrics", W.agg_metrics_port);
-    CURL *c = curl_easy_init();
-    size_t blen = 0;
-    FILE *mem = open_memstream(&body, &blen);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, mem);
-    CURLcode r = curl_easy_perform(c);
-    fclose(mem);
-    curl_easy_cleanup(c);
-    if (r != CURLE_OK) {
-        free(body);
-        return NULL;
-    }
-    return body;
-}
 
 /* The value of an unlabelled counter in the aggregator's metrics (-1 when absent). */
 static long long metric(const char *name) {
-    char *m = metrics_text();
-    long long v = -1;
-    char key[128];
-    snprintf(key, sizeof key, "\n%s ", name);
-    const char *p = m ? strstr(m, key) : NULL;
-    if (p) v = strtoll(p + strlen(key), NULL, 10);
-    free(m);
-    return v;
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/metrics", W.agg_metrics_port);
+    return (long long)world_metric(url, name);
 }
 
 /* The aggregator's log from byte offset from (malloc'd). */
 static char *log_since(long from) {
-    size_t len = 0;
-    char *all = (char *)harness_read_file(world_path(&W, "aggregator.log"), &len);
-    if (!all) return NULL;
-    size_t off = from > 0 && (size_t)from < len ? (size_t)from : 0;
-    memmove(all, all + off, len - off + 1);
-    return all;
+    return aggc_file_since(world_path(&W, "aggregator.log"), from);
 }
 
 static long log_size(void) {
-    struct stat st;
-    return stat(world_path(&W, "aggregator.log"), &st) ? 0 : (long)st.st_size;
+    return aggc_file_size(world_path(&W, "aggregator.log"));
 }
 
 /* The aggregator's confirmations of type 3 with task id id (0: any). */
 static size_t confirmations_of(uint64_t id) {
-    mpavs_error e = {0};
-    char *res = world_call(W.agg_url, "mpavs_confirmations", "[{\"since\":0}]", &e);
-    mpavs_error_clear(&e);
-    json_error_t je;
-    json_t *a = res ? json_loads(res, 0, &je) : NULL;
-    free(res);
-    size_t n = 0, i;
-    json_t *c;
-    json_array_foreach(a, i, c) if (!id || (uint64_t)json_integer_value(json_object_get(c, "task_id")) == id) n++;
-    json_decref(a);
-    return n;
+    long n = aggc_confirmations(W.agg_url, id);
+    return n < 0 ? 0 : (size_t)n;
 }
 
 /* StateConfirmed events on chain for type-3 block n. */

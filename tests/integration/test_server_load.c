@@ -9,6 +9,7 @@
  * prover still answer under 300 slow connections, and that aggregator_submitMetrics under 300
  * names of 51 KB pushes holds bounded memory. Figures go to stderr.
  */
+#include "aggclient.h"
 #include "harness.h"
 #include "loadgen.h"
 #include "world.h"
@@ -38,35 +39,11 @@ static bool rss_checked(void) {
     return true;
 }
 
-typedef struct {
-    uint64_t id, block, ref;
-} task3;
+typedef aggc_task3 task3;
 
-static bool jhex(json_t *v, uint8_t *out, size_t n) {
-    return json_is_string(v) && mpavs_hex_decode_exact(out, n, json_string_value(v)) == MPAVS_HEX_OK;
-}
 
 static bool fetch(task3 *t, uint64_t prev, unsigned wait) {
-    char params[160];
-    snprintf(params, sizeof params, "[{\"prev_task_id\":%llu,\"task_type\":3,\"max_wait_secs\":%u,\"with_context\":false}]",
-             (unsigned long long)prev, wait);
-    mpavs_error e = {0};
-    char *res = world_call(W.agg_url, "aggregator_fetchTask", params, &e);
-    if (!res) fprintf(stderr, "  fetchTask: %s\n", e.message);
-    mpavs_error_clear(&e);
-    if (!res) return false;
-    json_error_t je;
-    json_t *j = json_loads(res, 0, &je);
-    free(res);
-    bool ok = j && json_is_true(json_object_get(j, "ok"));
-    if (ok) {
-        json_t *ext = json_object_get(j, "ext");
-        t->id = (uint64_t)json_integer_value(json_object_get(j, "task_id"));
-        t->block = (uint64_t)json_integer_value(json_object_get(ext, "block_number"));
-        t->ref = (uint64_t)json_integer_value(json_object_get(ext, "reference_block_number"));
-    }
-    json_decref(j);
-    return ok;
+    return aggc_fetch3(W.agg_url, t, prev, wait);
 }
 
 /* Operator i's good submission for t (proved by its own prover); 0 when admitted. */
@@ -83,8 +60,8 @@ static long submit(size_t i, const task3 *t) {
     json_t *j = json_loads(res, 0, &je);
     free(res);
     uint8_t meta[32], state[64], psig[65];
-    bool ok = j && jhex(json_object_get(j, "metadata"), meta, 32) && jhex(json_object_get(j, "state"), state, 64) &&
-              jhex(json_object_get(j, "poe_signature"), psig, 65);
+    bool ok = j && aggc_jhex(json_object_get(j, "metadata"), meta, 32) && aggc_jhex(json_object_get(j, "state"), state, 64) &&
+              aggc_jhex(json_object_get(j, "poe_signature"), psig, 65);
     json_decref(j);
     if (!ok) return -998;
     uint8_t q0[1] = {0}, th[1] = {0};
@@ -122,15 +99,7 @@ static long submit(size_t i, const task3 *t) {
 
 /* How many confirmations the aggregator lists (-1: no answer). */
 static long confirmations(void) {
-    mpavs_error e = {0};
-    char *res = world_call(W.agg_url, "mpavs_confirmations", "[{\"since\":0}]", &e);
-    mpavs_error_clear(&e);
-    json_error_t je;
-    json_t *a = res ? json_loads(res, 0, &je) : NULL;
-    free(res);
-    long n = a ? (long)json_array_size(a) : -1;
-    json_decref(a);
-    return n;
+    return aggc_confirmations(W.agg_url, 0);
 }
 
 /* Fetch the task after prev, sign it with operators 0..2 and wait for its confirmation. Returns ms or -1. */

@@ -409,11 +409,19 @@ TEST(confirmer_decisions) {
     agg_task *t = agg_task_find(&d, 3, 7);
     REQUIRE(t != NULL);
     CHECK_EQ_INT(agg_confirm_decide(&d, t, now, &idx), AGG_CONFIRM_WAIT); /* nothing signed */
+    char why[512];
+    agg_expiry_reason(t, why, sizeof why);
+    CHECK_STREQ(why, "expired before reaching the threshold: no signature admitted (0 of 5 operators)");
     pthread_mutex_unlock(&d.mu);
     CHECK_EQ_INT(submit(&d, 0, OPTS(.block = 7), msg, sizeof msg), REJ_COUNT);
     CHECK_EQ_INT(submit(&d, 1, OPTS(.block = 7, .state_byte = 9), msg, sizeof msg), REJ_COUNT); /* a 2nd digest */
     pthread_mutex_lock(&d.mu);
     CHECK_EQ_INT(agg_confirm_decide(&d, t, agg_now_ms(), &idx), AGG_CONFIRM_WAIT); /* 20 % each */
+    agg_expiry_reason(t, why, sizeof why); /* the quorum short by 20 points, with its number */
+    char want[160];
+    snprintf(want, sizeof want, "expired before reaching the threshold: quorum %u at 20%% of 40%% (20 points short); 1 of 5 "
+             "operators signed", t->quorums[0]);
+    CHECK_STREQ(why, want);
     pthread_mutex_unlock(&d.mu);
     CHECK_EQ_INT(submit(&d, 2, OPTS(.block = 7, .state_byte = 9), msg, sizeof msg), REJ_COUNT);
     now = agg_now_ms();
@@ -435,7 +443,25 @@ TEST(confirmer_decisions) {
     CHECK_EQ_INT(agg_confirm_decide(&d, t, agg_now_ms(), &idx), AGG_CONFIRM_AMBIGUOUS);
     t->status = TASK_CONFIRMED;
     CHECK_EQ_INT(agg_confirm_decide(&d, t, agg_now_ms(), &idx), AGG_CONFIRM_WAIT);
+    /* mpavs_status lists the last AGG_RECENT_FAILURES expired or failed tasks with their reasons, oldest first */
+    for (int k = 0; k < AGG_RECENT_FAILURES + 2; k++) {
+        snprintf(why, sizeof why, "reason %d", k);
+        agg_note_failure(&d, t, k % 2 ? TASK_FAILED : TASK_EXPIRED, why);
+    }
     pthread_mutex_unlock(&d.mu);
+    drpc_error err;
+    memset(&err, 0, sizeof err);
+    json_t *st = agg_rpc_handler(&d, "mpavs_status", NULL, &err);
+    json_t *fails = json_object_get(st, "recent_failures");
+    CHECK_EQ_INT(json_array_size(fails), AGG_RECENT_FAILURES);
+    json_t *first = json_array_get(fails, 0), *newest = json_array_get(fails, AGG_RECENT_FAILURES - 1);
+    CHECK_STREQ(json_string_value(json_object_get(first, "reason")), "reason 2");
+    CHECK_STREQ(json_string_value(json_object_get(first, "status")), "expired");
+    CHECK_STREQ(json_string_value(json_object_get(newest, "reason")), "reason 9");
+    CHECK_STREQ(json_string_value(json_object_get(newest, "status")), "failed");
+    CHECK_EQ_INT(json_integer_value(json_object_get(newest, "task_id")), 7);
+    CHECK_EQ_INT(json_integer_value(json_object_get(newest, "task_type")), 3);
+    json_decref(st);
     daemon_down(&d);
 }
 

@@ -1,0 +1,91 @@
+/* tests/support/aggclient.c — see aggclient.h. */
+#include "aggclient.h"
+
+#include "harness.h"
+#include "world.h"
+
+#include "mpavs/hex.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+bool aggc_jhex(json_t *v, uint8_t *out, size_t n) {
+    return json_is_string(v) && mpavs_hex_decode_exact(out, n, json_string_value(v)) == MPAVS_HEX_OK;
+}
+
+bool aggc_fetch3(const char *url, aggc_task3 *t, uint64_t prev, unsigned wait) {
+    char params[160];
+    snprintf(params, sizeof params, "[{\"prev_task_id\":%llu,\"task_type\":3,\"max_wait_secs\":%u,\"with_context\":false}]",
+             (unsigned long long)prev, wait);
+    mpavs_error e = {0};
+    char *res = world_call(url, "aggregator_fetchTask", params, &e);
+    if (!res) fprintf(stderr, "  fetchTask: %s\n", e.message);
+    mpavs_error_clear(&e);
+    if (!res) return false;
+    json_error_t je;
+    json_t *j = json_loads(res, 0, &je);
+    free(res);
+    bool ok = j && json_is_true(json_object_get(j, "ok"));
+    if (ok) {
+        json_t *ext = json_object_get(j, "ext");
+        t->id = (uint64_t)json_integer_value(json_object_get(j, "task_id"));
+        t->block = (uint64_t)json_integer_value(json_object_get(ext, "block_number"));
+        t->ref = (uint64_t)json_integer_value(json_object_get(ext, "reference_block_number"));
+        t->chain = (uint64_t)json_integer_value(json_object_get(ext, "chain_id"));
+        ok = json_integer_value(json_object_get(j, "task_type")) == 3;
+    }
+    json_decref(j);
+    return ok;
+}
+
+long aggc_submit(const char *url, const char *json, char *msg, size_t cap) {
+    if (!json) return -999;
+    size_t n = strlen(json);
+    char *params = malloc(n + 3);
+    if (!params) return -1;
+    snprintf(params, n + 3, "[%s]", json);
+    mpavs_error e = {0};
+    char *res = world_call(url, "aggregator_submitTask", params, &e);
+    free(params);
+    long code = res ? 0 : (e.rpc_code ? e.rpc_code : -1);
+    if (msg) snprintf(msg, cap, "%s", res ? res : e.message);
+    if (!res) fprintf(stderr, "  submitTask -> %ld %s\n", code, e.message);
+    free(res);
+    mpavs_error_clear(&e);
+    return code;
+}
+
+long aggc_confirmations(const char *url, uint64_t id) {
+    mpavs_error e = {0};
+    char *res = world_call(url, "mpavs_confirmations", "[{\"since\":0}]", &e);
+    mpavs_error_clear(&e);
+    json_error_t je;
+    json_t *a = res ? json_loads(res, 0, &je) : NULL;
+    free(res);
+    if (!json_is_array(a)) {
+        json_decref(a);
+        return -1;
+    }
+    long n = 0;
+    size_t i;
+    json_t *c;
+    json_array_foreach(a, i, c) if (!id || (uint64_t)json_integer_value(json_object_get(c, "task_id")) == id) n++;
+    json_decref(a);
+    return n;
+}
+
+char *aggc_file_since(const char *path, long from) {
+    size_t len = 0;
+    char *all = (char *)harness_read_file(path, &len);
+    if (!all) return NULL;
+    size_t off = from > 0 && (size_t)from < len ? (size_t)from : 0;
+    memmove(all, all + off, len - off + 1);
+    return all;
+}
+
+long aggc_file_size(const char *path) {
+    struct stat st;
+    return stat(path, &st) ? 0 : (long)st.st_size;
+}
