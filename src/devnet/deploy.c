@@ -248,18 +248,6 @@ int mpavs_devnet_deploy(mpavs_contracts_ctx *c, mpavs_contracts_deployment *out,
     ctr_hex(&x.a, mrs, 32);
     ctr_printf(&x.a, ",%u)", prodid);
     TRY(dv_deploy(c, x.dir, "SgxQuoteVerifier", "SgxQuoteVerifier", "(bytes32,uint16)", x.a.s, &out->quote_verifier));
-    /* the TD QE that signs TDX quotes */
-    if (opt->td_qe_mr_signer) {
-        memcpy(mrs, opt->td_qe_mr_signer, 32);
-        prodid = opt->td_qe_isv_prod_id;
-    } else {
-        mpavs_dcap_devnet_td_qe_identity(mrs, &prodid);
-    }
-    args_reset(&x);
-    ctr_printf(&x.a, "(");
-    ctr_hex(&x.a, mrs, 32);
-    ctr_printf(&x.a, ",%u)", prodid);
-    TRY(ctr_tx_text(c, &out->quote_verifier, "setTdQeIdentity(bytes32,uint16)", x.a.s, "setTdQeIdentity"));
     args_reset(&x);
     ctr_printf(&x.a, "(%s)", AH(&x, &out->quote_verifier));
     TRY(dv_deploy(c, x.dir, "AttestationVerifier", "AttestationVerifier", "(address)", x.a.s,
@@ -280,6 +268,18 @@ int mpavs_devnet_deploy(mpavs_contracts_ctx *c, mpavs_contracts_deployment *out,
     ctr_printf(&x.a, ",%llu,%llu)", (unsigned long long)max_diff, (unsigned long long)validity);
     TRY(upgrade(&x, &out->tee_liveness_verifier, &impl, "initialize(address,address,uint256,uint256)", x.a.s,
                 "init TEELivenessVerifier"));
+    /* the TD QE that signs TDX quotes (after every contract: the devnet addresses stay as they were) */
+    if (opt->td_qe_mr_signer) {
+        memcpy(mrs, opt->td_qe_mr_signer, 32);
+        prodid = opt->td_qe_isv_prod_id;
+    } else {
+        mpavs_dcap_devnet_td_qe_identity(mrs, &prodid);
+    }
+    args_reset(&x);
+    ctr_printf(&x.a, "(");
+    ctr_hex(&x.a, mrs, 32);
+    ctr_printf(&x.a, ",%u)", prodid);
+    TRY(ctr_tx_text(c, &out->quote_verifier, "setTdQeIdentity(bytes32,uint16)", x.a.s, "setTdQeIdentity"));
     if (opt->tdx_quorum) {
         /* per-quorum policies: SGX in quorum 0, TDX in quorum 1 (OK | SW_HARDENING_NEEDED) */
         const mpavs_address *tlv = &out->tee_liveness_verifier;
