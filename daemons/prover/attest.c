@@ -27,6 +27,7 @@ bool attest_kind_parse(const char *name, attest_kind *kind) {
     if (strcmp(name, "devnet") == 0) *kind = ATTEST_DEVNET;
     else if (strcmp(name, "gramine") == 0) *kind = ATTEST_GRAMINE;
     else if (strcmp(name, "tdx") == 0) *kind = ATTEST_TDX;
+    else if (strcmp(name, "devnet-tdx") == 0) *kind = ATTEST_DEVNET_TDX;
     else return false;
     return true;
 }
@@ -49,7 +50,7 @@ attester *attest_open(attest_kind kind, const char *dir, const uint8_t *mr_encla
         a->has_mrs = true;
     }
     const char *def = kind == ATTEST_GRAMINE ? "/dev/attestation" : "/sys/kernel/config/tsm/report";
-    if (!dir && kind == ATTEST_DEVNET) {
+    if (!dir && (kind == ATTEST_DEVNET || kind == ATTEST_DEVNET_TDX)) {
         snprintf(err, errcap, "devnet attestation needs attestation.devnet_ca_dir");
         free(a);
         return NULL;
@@ -57,7 +58,8 @@ attester *attest_open(attest_kind kind, const char *dir, const uint8_t *mr_encla
     snprintf(a->dir, sizeof a->dir, "%s", dir ? dir : def);
     struct stat st;
     switch (kind) {
-    case ATTEST_DEVNET: {
+    case ATTEST_DEVNET:
+    case ATTEST_DEVNET_TDX: {
         int r = mpavs_dcap_devnet_load(&a->devnet, a->dir);
         if (r) {
             snprintf(err, errcap, "cannot load devnet CA %s: %s", a->dir, mpavs_dcap_strerror(r));
@@ -181,7 +183,8 @@ bool attest_quote(attester *a, const uint8_t report_data[64], uint8_t **quote, s
                   size_t errcap) {
     char p[700];
     switch (a->kind) {
-    case ATTEST_DEVNET: {
+    case ATTEST_DEVNET:
+    case ATTEST_DEVNET_TDX: {
         size_t cap = 16384, n = 0;
         for (int tries = 0; tries < 2; tries++) {
             uint8_t *buf = malloc(cap);
@@ -189,8 +192,15 @@ bool attest_quote(attester *a, const uint8_t report_data[64], uint8_t **quote, s
                 snprintf(err, errcap, "out of memory");
                 return false;
             }
-            int r = mpavs_dcap_devnet_quote(a->devnet, buf, cap, &n, report_data, a->has_mre ? a->mr_enclave : NULL,
+            int r;
+            if (a->kind == ATTEST_DEVNET_TDX) {
+                uint8_t mrtd[48] = {0};
+                if (a->has_mre) memcpy(mrtd, a->mr_enclave, 32);
+                r = mpavs_dcap_devnet_tdx_quote(a->devnet, buf, cap, &n, report_data, mrtd, a->debug);
+            } else {
+                r = mpavs_dcap_devnet_quote(a->devnet, buf, cap, &n, report_data, a->has_mre ? a->mr_enclave : NULL,
                                             a->has_mrs ? a->mr_signer : NULL, a->debug);
+            }
             if (r == MPAVS_DCAP_OK) {
                 *quote = buf;
                 *len = n;

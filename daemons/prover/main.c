@@ -432,7 +432,8 @@ static void usage(FILE *f) {
           "    gives the fork schedule) and only the state roots it computed are signed; refused blocks\n"
           "    are error 15001 \"block N refused: REASON\". Scroll (1) and Linea (2) tasks go to\n"
           "    external_prover URLs when set. attestation.provider: devnet (devnet_ca_dir from\n"
-          "    `mpavs attest devnet-ca`), gramine (dir, default /dev/attestation) or tdx (dir, default\n"
+          "    `mpavs attest devnet-ca`), devnet-tdx (simulated TDX v4 quotes from the same devnet CA),\n"
+          "    gramine (dir, default /dev/attestation) or tdx (dir, default\n"
           "    /sys/kernel/config/tsm/report). Configuration keys match exactly, else ignoring case;\n"
           "    unknown keys are warnings.\n\n"
           "OPTIONS\n"
@@ -621,10 +622,11 @@ int main(int argc, char **argv) {
     attest_kind kind = ATTEST_DEVNET;
     const char *prov = dconf_str(&c, "attestation.provider", NULL, false); /* required: the table */
     bool kind_ok = prov && attest_kind_parse(prov, &kind);
-    if (prov && !kind_ok) dconf_error(&c, "attestation.provider: expected devnet, gramine or tdx");
+    if (prov && !kind_ok) dconf_error(&c, "attestation.provider: expected devnet, devnet-tdx, gramine or tdx");
     const char *ca_dir = dconf_str(&c, "attestation.devnet_ca_dir", NULL, false);
     const char *att_dir = dconf_str(&c, "attestation.dir", NULL, false);
-    if (kind_ok && kind == ATTEST_DEVNET && !ca_dir) dconf_error(&c, "attestation.devnet_ca_dir: required for the devnet provider");
+    bool devnet_kind = kind == ATTEST_DEVNET || kind == ATTEST_DEVNET_TDX;
+    if (kind_ok && devnet_kind && !ca_dir) dconf_error(&c, "attestation.devnet_ca_dir: required for the devnet providers");
     uint8_t mre[32], mrs[32];
     bool has_mre, has_mrs, debug;
     opt_hash(&c, "attestation.mr_enclave", mre, &has_mre, false);
@@ -669,7 +671,7 @@ int main(int argc, char **argv) {
         dlog(DLOG_ERROR, "startup_failed", "error=\"cannot create the enclave key\"");
         goto out;
     }
-    p->att = attest_open(kind, kind == ATTEST_DEVNET ? ca_dir : att_dir, has_mre ? mre : NULL, has_mrs ? mrs : NULL,
+    p->att = attest_open(kind, devnet_kind ? ca_dir : att_dir, has_mre ? mre : NULL, has_mrs ? mrs : NULL,
                          debug, err, sizeof err);
     if (!p->att) {
         char q[700];
