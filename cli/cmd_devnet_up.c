@@ -15,6 +15,7 @@
 #include "mpavs/dcap.h"
 #include "mpavs/ecdsa.h"
 #include "mpavs/hex.h"
+#include "mpavs/keccak.h"
 #include "mpavs/keystore.h"
 #include "mpavs/sender.h"
 
@@ -489,7 +490,7 @@ static int onboard(run *r, mpavs_contracts_ctx *deployer, size_t i) {
     mpavs_contracts_ctx c;
     if (open_ctx(&c, r->avs, op->ecdsa_sk, op->name)) return 1;
     uint8_t salt[32], id[32];
-    static const uint8_t q0[1] = {0};
+    const uint8_t q0[1] = {op->quorum};
     char socket[32];
     dv_fmt(socket, sizeof socket, "devnet-%s", op->name);
     int rc = 0;
@@ -537,7 +538,16 @@ static int setup_chains_and_contracts(run *r) {
     rc = 0;
     char art[DV_PATH + 32];
     dv_fmt(art, sizeof art, "%s/contracts/out", n->root);
-    mpavs_devnet_deploy_options opt = {.artifacts_dir = art};
+    /* two TEE quorums (issue #15 item 5): the first half of the operators run SGX provers in quorum 0,
+       the rest simulated TDX provers in quorum 1; committee 3 needs each quorum's threshold */
+    n->two_quorums = n->nops >= 2;
+    mpavs_keccak256(n->mr_enclave, "mpavs devnet prover enclave - DEVNET ONLY", 41);
+    for (size_t i = 0; i < n->nops; i++) n->ops[i].quorum = n->two_quorums && i >= (n->nops + 1) / 2 ? 1 : 0;
+    uint8_t idbuf[288] = {0}, td_id[32];
+    memcpy(idbuf, n->mr_enclave, 32); /* MRTD = mr_enclave ‖ 0^16; RTMR0..3, MRCONFIGID zero */
+    mpavs_keccak256(td_id, idbuf, sizeof idbuf);
+    mpavs_devnet_deploy_options opt = {.artifacts_dir = art, .mr_enclave = n->mr_enclave,
+                                       .tdx_quorum = n->two_quorums, .td_identity = td_id};
     long long t = dv_now_ms();
     if (mpavs_rpc_block_number(r->avs, &n->avs_start_block, &e)) {
         mpavs_error_clear(&e);
@@ -553,7 +563,9 @@ static int setup_chains_and_contracts(run *r) {
     }
     for (size_t i = 0; !rc && i < n->nops; i++) {
         if (g_stop) rc = 1;
-        else if (!(rc = onboard(r, &dep, i))) say("operator %s onboarded (%s)", n->ops[i].name, "quorum 0");
+        else if (!(rc = onboard(r, &dep, i)))
+            say("operator %s onboarded (quorum %u, %s prover)", n->ops[i].name, n->ops[i].quorum,
+                n->ops[i].quorum == 1 ? "TDX" : "SGX");
     }
     close_ctx(&dep);
     if (rc) return rc;
