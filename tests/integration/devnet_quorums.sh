@@ -8,7 +8,7 @@
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
-MPAVS="$ROOT/build/mpavs"
+MPAVS="$ROOT/${BUILD:-build}/mpavs"
 TMP=$(mktemp -d /tmp/mpavs-devnet-quorums.XXXXXX)
 PASS=0
 FAIL=0
