@@ -15,6 +15,7 @@
 #include "mpavs/dcap.h"
 #include "mpavs/ecdsa.h"
 #include "mpavs/hex.h"
+#include "mpavs/keccak.h"
 #include "mpavs/keystore.h"
 #include "mpavs/sender.h"
 
@@ -77,13 +78,19 @@ static void usage(void) {
          "         31338) on free loopback ports.\n"
          "      3. Creates a DEVNET ONLY attestation CA (DIR/devnet-ca), deploys the contracts\n"
          "         (DIR/deployment.json, with rpcUrl, l2RpcUrl, l2ChainId) and registers the CA's PCK key.\n"
+         "         With N >= 2 two TEE quorums: {INTEL_SGX, 0} and {INTEL_TDX, 1}, the chain-state\n"
+         "         committee on both (each quorum's threshold needed), per-quorum policies (quorum 0: the\n"
+         "         devnet MRENCLAVE; quorum 1: the devnet TD identity) and the devnet TD QE identity.\n"
          "      4. Creates N operators (fresh ECDSA keys funded on the AVS chain, fresh BLS keys in\n"
          "         eigensdk key files DIR/operators/opK/bls.key.json, mode 0600) and onboards each: test\n"
-         "         tokens, registerAsOperator, deposit, opt-in to quorum 0.\n"
-         "      5. Starts N mpavs-prover (devnet attestation, preset anvil, re-executing every block of the\n"
+         "         tokens, registerAsOperator, deposit, opt-in: the first half (rounded up) to quorum 0\n"
+         "         (SGX provers), the rest to quorum 1 (simulated TDX provers; N = 1: quorum 0 only).\n"
+         "      5. Starts N mpavs-prover (devnet attestation: SGX v3 quotes, or TDX v4 quotes with the\n"
+         "         devnet-tdx provider in quorum 1; preset anvil, re-executing every block of the\n"
          "         proven chain after its block 1),\n"
          "         mpavs-aggregator (type-3 tasks every 5 blocks of chain 31338, threshold 67%) and N\n"
-         "         mpavs-operator (quorum 0 serves task type 3), each with a config file in DIR and its\n"
+         "         mpavs-operator (its quorum serves task type 3; liveness by submitLivenessProofV4 for\n"
+         "         its TEE quorum), each with a config file in DIR and its\n"
          "         output in DIR/logs/<process>.log.\n"
          "      6. Sends traffic on the proven chain (unless --no-load) from anvil dev account 9\n"
          "         (0xa0Ee7A142d267C1f36714E4a8F75612F20a79720; nothing else sends there), --load-rate\n"
@@ -92,7 +99,7 @@ static void usage(void) {
          "         execute non-empty blocks (the sender and the workload's contracts: DIR/load.json).\n"
          "      7. Shows every confirmed state (type, task, proven block, the transactions and gas of the\n"
          "         proven blocks since the previous confirmed one, digest, signers and non-signers as\n"
-         "         op1..opN, confirm tx, latency from task creation in ms and in AVS blocks, marked late\n"
+         "         op1..opN, signers per quorum (\"sgx 2/2 tdx 2/2\"), confirm tx, latency from task creation in ms and in AVS blocks, marked late\n"
          "         above 2; the first confirmation also waits for the operators' first liveness proofs)\n"
          "         from the aggregator's mpavs_confirmations method (else the StateConfirmed logs, without\n"
          "         latency), and how long the first took; at the end the load and a latency summary.\n"
@@ -489,7 +496,7 @@ static int onboard(run *r, mpavs_contracts_ctx *deployer, size_t i) {
     mpavs_contracts_ctx c;
     if (open_ctx(&c, r->avs, op->ecdsa_sk, op->name)) return 1;
     uint8_t salt[32], id[32];
-    static const uint8_t q0[1] = {0};
+    const uint8_t q0[1] = {op->quorum};
     char socket[32];
     dv_fmt(socket, sizeof socket, "devnet-%s", op->name);
     int rc = 0;
@@ -537,7 +544,16 @@ static int setup_chains_and_contracts(run *r) {
     rc = 0;
     char art[DV_PATH + 32];
     dv_fmt(art, sizeof art, "%s/contracts/out", n->root);
-    mpavs_devnet_deploy_options opt = {.artifacts_dir = art};
+    /* two TEE quorums (issue #15 item 5): the first half of the operators run SGX provers in quorum 0,
+       the rest simulated TDX provers in quorum 1; committee 3 needs each quorum's threshold */
+    n->two_quorums = n->nops >= 2;
+    mpavs_keccak256(n->mr_enclave, "mpavs devnet prover enclave - DEVNET ONLY", 41);
+    for (size_t i = 0; i < n->nops; i++) n->ops[i].quorum = n->two_quorums && i >= (n->nops + 1) / 2 ? 1 : 0;
+    uint8_t idbuf[288] = {0}, td_id[32];
+    memcpy(idbuf, n->mr_enclave, 32); /* MRTD = mr_enclave ‖ 0^16; RTMR0..3, MRCONFIGID zero */
+    mpavs_keccak256(td_id, idbuf, sizeof idbuf);
+    mpavs_devnet_deploy_options opt = {.artifacts_dir = art, .mr_enclave = n->mr_enclave,
+                                       .tdx_quorum = n->two_quorums, .td_identity = td_id};
     long long t = dv_now_ms();
     if (mpavs_rpc_block_number(r->avs, &n->avs_start_block, &e)) {
         mpavs_error_clear(&e);
@@ -553,7 +569,9 @@ static int setup_chains_and_contracts(run *r) {
     }
     for (size_t i = 0; !rc && i < n->nops; i++) {
         if (g_stop) rc = 1;
-        else if (!(rc = onboard(r, &dep, i))) say("operator %s onboarded (%s)", n->ops[i].name, "quorum 0");
+        else if (!(rc = onboard(r, &dep, i)))
+            say("operator %s onboarded (quorum %u, %s prover)", n->ops[i].name, n->ops[i].quorum,
+                n->ops[i].quorum == 1 ? "TDX" : "SGX");
     }
     close_ctx(&dep);
     if (rc) return rc;

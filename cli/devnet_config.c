@@ -76,9 +76,13 @@ int dv_write_prover_config(char *path, const dv_net *n, size_t i) {
     hostport(listen, sizeof listen, n->prover_ports[i]);
     if (mpavs_hex_encode(ck, sizeof ck, n->l2_checkpoint_hash, 32, true) != MPAVS_HEX_OK) return -1;
     /* the proven chain is an anvil: its fork schedule and state rules (daemons/prover/README.md) */
-    json_t *o = json_pack("{s:s, s:s, s:{s:s, s:s, s:b}, s:{s:s, s:I, s:s, s:I, s:s}}",
+    char mre[67];
+    if (mpavs_hex_encode(mre, sizeof mre, n->mr_enclave, 32, true) != MPAVS_HEX_OK) return -1;
+    /* SGX provers for quorum 0, simulated TDX provers for quorum 1 (MRTD = mr_enclave ‖ 0^16) */
+    json_t *o = json_pack("{s:s, s:s, s:{s:s, s:s, s:s, s:b}, s:{s:s, s:I, s:s, s:I, s:s}}",
                           "listen", listen, "log_level", "info",
-                          "attestation", "provider", "devnet", "devnet_ca_dir", n->ca_dir, "debug", 0,
+                          "attestation", "provider", n->ops[i].quorum == 1 ? "devnet-tdx" : "devnet",
+                          "devnet_ca_dir", n->ca_dir, "mr_enclave", mre, "debug", 0,
                           "chain", "rpc_url", n->l2_url, "chain_id", (json_int_t)n->l2_chain_id, "preset", "anvil",
                           "checkpoint_number", (json_int_t)n->l2_checkpoint_number, "checkpoint_hash", ck);
     return dump(path, o);
@@ -124,7 +128,9 @@ int dv_write_operator_config(char *path, const dv_net *n, size_t i) {
     key_hex(key, op->ecdsa_sk);
     dv_fmt(state, sizeof state, "%s/state.json", op->dir);
     const mpavs_contracts_deployment *d = &n->dep;
-    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:i}, s:s, s:s}",
+    char q[4];
+    dv_fmt(q, sizeof q, "%u", op->quorum);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:i}, s:o, s:s, s:s}",
                           "ProverURL", prover, "AggregatorURL", agg, "BlsKeyFile", op->bls_key_file,
                           "BlsKeyPassword", op->password, "EthRpcUrl", n->avs_url,
                           "AttestationLayerRpcURL", n->avs_url, "AttestationLayerEcdsaKey", key,
@@ -132,7 +138,8 @@ int dv_write_operator_config(char *path, const dv_net *n, size_t i) {
                           "OperatorStateRetrieverAddress", addr(osr, &d->operator_state_retriever),
                           "TEELivenessVerifierAddress", addr(tlv, &d->tee_liveness_verifier),
                           "EigenMetricsIpPortAddress", metrics, "NodeApiIpPortAddress", api,
-                          "QuorumTaskTypes", "0", 3, "StateFile", state, "LogLevel", "info");
+                          "QuorumTaskTypes", q, 3, "LivenessTeeQuorum", n->two_quorums ? json_integer(op->quorum) : json_null(), "StateFile", state,
+                          "LogLevel", "info");
     mpavs_wipe(key, sizeof key);
     return dump(path, o);
 }

@@ -83,6 +83,24 @@ static void names(char *out, size_t cap, const dv_net *n, json_t *arr) {
     if (len == 0) snprintf(out, cap, "-");
 }
 
+/* Signers per TEE quorum of the operators onboarded: "sgx S/N tdx S/N" (quorum 0 SGX, 1 TDX). */
+static void quorum_text(char *out, size_t cap, const dv_net *n, json_t *arr) {
+    if (!json_is_array(arr)) {
+        snprintf(out, cap, "?");
+        return;
+    }
+    unsigned sig[2] = {0, 0}, tot[2] = {0, 0};
+    for (size_t k = 0; k < n->nops; k++) tot[n->ops[k].quorum & 1]++;
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) {
+        size_t k = op_index(n, json_string_value(v));
+        if (k < n->nops) sig[n->ops[k].quorum & 1]++;
+    }
+    if (n->two_quorums) snprintf(out, cap, "sgx %u/%u tdx %u/%u", sig[0], tot[0], sig[1], tot[1]);
+    else snprintf(out, cap, "sgx %u/%u", sig[0], tot[0]);
+}
+
 static uint64_t num(json_t *o, const char *key) {
     json_t *v = json_object_get(o, key);
     if (json_is_integer(v) && json_integer_value(v) >= 0) return (uint64_t)json_integer_value(v);
@@ -128,6 +146,7 @@ static int poll_aggregator(dv_watch *w, const dv_net *n, dv_confirm *out, size_t
         str(d->tx_hash, sizeof d->tx_hash, c, "tx_hash");
         names(d->signers, sizeof d->signers, n, json_object_get(c, "signers"));
         names(d->non_signers, sizeof d->non_signers, n, json_object_get(c, "non_signers"));
+        quorum_text(d->per_quorum, sizeof d->per_quorum, n, json_object_get(c, "signers"));
         json_t *lat = json_object_get(c, "latency_ms");
         d->latency_ms = json_is_integer(lat) ? (long long)json_integer_value(lat) : -1;
         d->confirm_block = num(c, "confirm_block");
@@ -214,6 +233,7 @@ static int poll_logs(dv_watch *w, const dv_net *n, dv_confirm *out, size_t cap, 
         if (mpavs_hex_encode(d->tx_hash, sizeof d->tx_hash, lg->tx_hash, 32, true) != MPAVS_HEX_OK) d->tx_hash[0] = 0;
         snprintf(d->signers, sizeof d->signers, "?");
         snprintf(d->non_signers, sizeof d->non_signers, "?");
+        snprintf(d->per_quorum, sizeof d->per_quorum, "?");
         d->latency_ms = -1;
         d->latency_blocks = -1;
         d->confirm_block = lg->block_number;

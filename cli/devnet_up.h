@@ -84,6 +84,7 @@ typedef struct {
     char dir[DV_PATH];       /* <dir>/operators/opN */
     char bls_key_file[DV_PATH];
     int metrics_port, node_api_port;
+    uint8_t quorum;          /* 0: an SGX prover (devnet provider), 1: a TDX prover (devnet-tdx) */
 } dv_operator;
 
 typedef struct {
@@ -98,6 +99,8 @@ typedef struct {
     char root[DV_PATH];      /* repository root (absolute) */
     char ca_dir[DV_PATH];
     size_t nops;
+    bool two_quorums;        /* SGX quorum 0 and TDX quorum 1 (nops >= 2); else SGX quorum 0 only */
+    uint8_t mr_enclave[32];  /* the devnet SGX provers' MRENCLAVE; the TDX provers' MRTD starts with it */
     dv_operator ops[DV_MAX_OPERATORS];
     int prover_ports[DV_MAX_OPERATORS];
     int aggregator_port, aggregator_metrics_port;
@@ -122,6 +125,7 @@ typedef struct {
     uint64_t seq, task_type, task_id, block; /* block: the proven block (0 when unknown) */
     char digest[67], tx_hash[67];
     char signers[160], non_signers[160];     /* "op1 op2 op3", or "?" */
+    char per_quorum[48];                      /* signers per TEE quorum: "sgx 2/2 tdx 2/2", or "?" */
     long long latency_ms;                     /* -1 when unknown */
     uint64_t confirm_block;
     uint64_t reference_block;                 /* 0 when unknown */

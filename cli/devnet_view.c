@@ -92,8 +92,9 @@ void dv_view_confirm(dv_view *v, const dv_confirm *c) {
                  c->block, c->l2_txs, c->l2_gas);
     else snprintf(l2, sizeof l2, "l2_blocks=? l2_txs=? gas=?");
     printf("confirmed type=%" PRIu64 " task=%" PRIu64 " block=%" PRIu64 " digest=%s signers=%s non_signers=%s "
-           "tx=%s latency=%s latency_blocks=%s %s\n",
-           c->task_type, c->task_id, c->block, c->digest, c->signers, c->non_signers, c->tx_hash, lat, lb, l2);
+           "quorums=\"%s\" tx=%s latency=%s latency_blocks=%s %s\n",
+           c->task_type, c->task_id, c->block, c->digest, c->signers, c->non_signers, c->per_quorum, c->tx_hash, lat,
+           lb, l2);
     if (first) printf("first state confirmed after %lld s\n", (v->first_confirm_ms - v->t0_ms + 500) / 1000);
     fflush(stdout);
 }
@@ -216,8 +217,8 @@ void dv_view_tick(dv_view *v, const dv_net *n, const dv_proc *procs, size_t npro
              p->log, st);
     }
     line(&f, "%s", "");
-    line(&f, "\x1b[1m%-4s %-8s %-8s %-5s %-8s %-21s %-14s %-16s %-12s %s\x1b[0m", "TYPE", "TASK", "BLOCK", "TXS", "GAS",
-         "LATENCY", "DIGEST", "SIGNERS", "NON-SIGNERS", "TX");
+    line(&f, "\x1b[1m%-4s %-8s %-8s %-5s %-8s %-21s %-14s %-16s %-16s %-12s %s\x1b[0m", "TYPE", "TASK", "BLOCK", "TXS",
+         "GAS", "LATENCY", "DIGEST", "SIGNERS", "PER QUORUM", "NON-SIGNERS", "TX");
     int notice_lines = 0;
     for (const char *s = v->notice; *s; s++) notice_lines += *s == '\n';
     if (v->notice[0]) notice_lines += 2;
@@ -234,8 +235,8 @@ void dv_view_tick(dv_view *v, const dv_net *n, const dv_proc *procs, size_t npro
         gas_text(gas, sizeof gas, c);
         if (c->l2_known) snprintf(txs, sizeof txs, "%" PRIu64, c->l2_txs);
         else snprintf(txs, sizeof txs, "?");
-        line(&f, "%-4" PRIu64 " %-8" PRIu64 " %-8" PRIu64 " %-5s %-8s %-21s %-14s %-16s %-12s %s", c->task_type,
-             c->task_id, c->block, txs, gas, lat, dg, c->signers, c->non_signers, tx);
+        line(&f, "%-4" PRIu64 " %-8" PRIu64 " %-8" PRIu64 " %-5s %-8s %-21s %-14s %-16s %-16s %-12s %s", c->task_type,
+             c->task_id, c->block, txs, gas, lat, dg, c->signers, c->per_quorum, c->non_signers, tx);
     }
     if (v->notice[0]) {
         line(&f, "%s", "");

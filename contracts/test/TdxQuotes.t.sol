@@ -170,6 +170,24 @@ contract TdxQuotesTest is QuoteBuilder, TdBodies, DevnetTdxQuote {
         _expect(q, "invalid quote signature");
     }
 
+    /// @dev Any truncation plus one flipped byte of a valid TDX quote is answered with (false, reason) or, when the
+    ///      flip lands outside the signed and checked parts, (true, the same output): the bounds checks precede every
+    ///      calldata slice, so nothing reverts.
+    function testFuzz_tdx_mutatedNeverReverts(uint16 cut, uint16 pos, uint8 x) external {
+        qv.setTdQeIdentity(DEVNET_TD_QE_MRSIGNER, 2);
+        qv.addPckKey(DEVNET_PCK_X, DEVNET_PCK_Y, bytes6(0x00de7e000000), 0);
+        uint256 len = DEVNET_TDX_QUOTE.length - (uint256(cut) % DEVNET_TDX_QUOTE.length);
+        bytes memory q = _slice(DEVNET_TDX_QUOTE, 0, len);
+        if (x != 0) q[uint256(pos) % len] ^= bytes1(x);
+        (bool ok, bytes memory out) = qv.verifyAndAttestOnChain(q);
+        if (ok) {
+            assertEq(out, abi.encodePacked(uint16(4), bytes4(0x81000000), uint8(0), bytes6(0x00de7e000000),
+                _slice(DEVNET_TDX_QUOTE, 48, 632)), "accepted only with the original body");
+        } else {
+            assertTrue(out.length > 0, "a reason");
+        }
+    }
+
     // ------------------------------------------------------------ quotes built with test keys
 
     function test_tdx_builtQuotes_v4v5() external {

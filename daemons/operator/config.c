@@ -56,6 +56,9 @@ static const dcf_field FIELDS[] = {
     {"FetchTaskMaxWaitSecs", DCF_UINT, false, "30", "30", "1..100", "mpavs: the long-poll wait asked of the aggregator."},
     {"AttestationFeeMarginPercent", DCF_UINT, false, "150", "150", "100..1000",
      "mpavs: the attestation fee sent with a liveness proof, in % of the verifier's estimate (the excess is refunded)."},
+    {"LivenessTeeQuorum", DCF_ANY, false, "null", "null", "a quorum number 0..255, or null",
+     "mpavs: the TEE quorum whose policy the liveness proof is submitted under (submitLivenessProofV4 where the "
+     "verifier has it, else V3); null: no quorum (V3)."},
     {"MaxAttestationFee", DCF_STRING, false, "\"0.01\"", "\"0.01\"", "ETH, a decimal string",
      "mpavs: above it no liveness proof is sent (a warning says so)."},
     DTX_CAPS_FIELDS,
@@ -308,6 +311,7 @@ static void default_state_file(op_config *cfg, const char *config_path) {
 bool op_config_load(op_config *cfg, const char *path, const char *level_override, char *errs, size_t errcap,
                     size_t *nerr) {
     memset(cfg, 0, sizeof *cfg);
+    cfg->tee_quorum = -1;
     dconf c;
     bool loaded = dconf_load(&c, path);
     if (loaded) {
@@ -375,6 +379,12 @@ bool op_config_load(op_config *cfg, const char *path, const char *level_override
         dconf_u64(&c, "AttestationFeeMarginPercent", &cfg->fee_margin_percent, 150, false);
         if (cfg->fee_margin_percent < 100 || cfg->fee_margin_percent > 1000)
             dconf_error(&c, "AttestationFeeMarginPercent: must be 100..1000");
+        json_t *tq = dconf_get(&c, "LivenessTeeQuorum");
+        cfg->tee_quorum = -1;
+        if (json_is_integer(tq) && json_integer_value(tq) >= 0 && json_integer_value(tq) <= 255)
+            cfg->tee_quorum = (int)json_integer_value(tq);
+        else if (tq && !json_is_null(tq))
+            dconf_error(&c, "LivenessTeeQuorum: expected a quorum number 0..255 or null");
         const char *mf = dconf_str(&c, "MaxAttestationFee", "0.01", false);
         if (!mf || mpavs_u256_parse_units(&cfg->max_fee_wei, mf, 18) != MPAVS_U256_OK)
             dconf_error(&c, "MaxAttestationFee: expected an amount of ETH (a decimal string, e.g. \"0.01\")");

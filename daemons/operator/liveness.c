@@ -9,7 +9,8 @@
  * the attestation key (library sender: nonce, fees, receipt): submitLivenessProofV3, signed by the
  * operator's BLS key for the quote's enclave address, where the verifier has it (this project's;
  * detected once per verifier with livenessAuthorizationVersion(), a revert meaning Automata's
- * deployed verifiers), else submitLivenessProofV2.
+ * deployed verifiers), else submitLivenessProofV2; with LivenessTeeQuorum set and a verifier
+ * reporting version 2, submitLivenessProofV4 under that TEE quorum's policy (signed for the quorum).
  * Renewal margin = max(validity/10, 300 s), at most validity/3 (short devnet validities).
  * Errors back off exponentially (1 s … 5 min, jittered); between cycles the proof is
  * re-verified every 30 s (one eth_call).
@@ -228,6 +229,12 @@ static bool read_chain(live *L, bool *valid, uint64_t *t, uint64_t *validity, ch
     return true;
 }
 
+/* The function the verifier's form and LivenessTeeQuorum select. */
+static const char *submit_fn(const live *L) {
+    if (L->o->cfg.tee_quorum >= 0 && L->auth_version >= MPAVS_CONTRACTS_LIVENESS_AUTH_V2) return "submitLivenessProofV4";
+    return L->auth_version >= MPAVS_CONTRACTS_LIVENESS_AUTH_V1 ? "submitLivenessProofV3" : "submitLivenessProofV2";
+}
+
 /* The submission form of the verifier, read once (livenessAuthorizationVersion). */
 static bool detect_form(live *L, char *msg, size_t cap) {
     if (L->auth_known) return true;
@@ -242,8 +249,8 @@ static bool detect_form(live *L, char *msg, size_t cap) {
     L->auth_known = true;
     char cs[43];
     mpavs_address_to_checksum(cs, &o->cfg.liveness_verifier);
-    dlog(DLOG_INFO, "liveness_form", "verifier=%s authorization_version=%" PRIu64 " submit=%s", cs, L->auth_version,
-         L->auth_version >= MPAVS_CONTRACTS_LIVENESS_AUTH_V1 ? "submitLivenessProofV3" : "submitLivenessProofV2");
+    dlog(DLOG_INFO, "liveness_form", "verifier=%s authorization_version=%" PRIu64 " submit=%s tee_quorum=%d", cs,
+         L->auth_version, submit_fn(L), o->cfg.tee_quorum);
     return true;
 }
 
@@ -319,8 +326,7 @@ static bool submit(live *L, const mpavs_contracts_report_data *data, const uint8
     pthread_mutex_lock(&o->lock);
     enclave = o->enclave; /* learned from this quote's REPORTDATA by get_quote */
     pthread_mutex_unlock(&o->lock);
-    const char *fn = L->auth_version >= MPAVS_CONTRACTS_LIVENESS_AUTH_V1 ? "submitLivenessProofV3"
-                                                                         : "submitLivenessProofV2";
+    const char *fn = submit_fn(L);
     mpavs_u256 before = {{0}}, after = {{0}}, fee = {{0}}, est = {{0}};
     if (!attestation_fee(L, quote, qlen, &fee, &est, msg, cap)) return false;
     bool have_before = balance(L, &before);
@@ -335,8 +341,8 @@ static bool submit(live *L, const mpavs_contracts_report_data *data, const uint8
     (void)mpavs_u256_to_dec(fee_dec, sizeof fee_dec, &fee);
     (void)mpavs_u256_to_dec(est_dec, sizeof est_dec, &est);
     double t0 = mono_ms();
-    int r = mpavs_contracts_submit_liveness_auto_fee(&L->ctx, &L->dep, L->auth_version, data, quote, qlen, &enclave,
-                                                     o->bls_sk, mpavs_u256_is_zero(&fee) ? NULL : &fee);
+    int r = mpavs_contracts_submit_liveness_quorum_fee(&L->ctx, &L->dep, L->auth_version, o->cfg.tee_quorum, data, quote,
+                                                       qlen, &enclave, o->bls_sk, mpavs_u256_is_zero(&fee) ? NULL : &fee);
     op_rpc_observe(o, "eth_sendRawTransaction", 1, (mono_ms() - t0) / 1e3, r != MPAVS_CONTRACTS_ERR_RPC);
     if (r) {
         char cs[43];

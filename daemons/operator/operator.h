@@ -53,6 +53,7 @@ typedef struct {
     mpavs_u256 low_balance_wei;
     uint64_t fetch_wait_secs; /* max_wait_secs asked of the aggregator */
     uint64_t fee_margin_percent; /* attestation fee sent, in % of the estimate (AttestationFeeMarginPercent) */
+    int tee_quorum; /* LivenessTeeQuorum: the TEE quorum of submitLivenessProofV4 (0..255), -1: none (V3) */
     mpavs_u256 max_fee_wei;      /* MaxAttestationFee: above it nothing is sent */
     dtx_caps tx;              /* Transactions: caps on the liveness transactions */
     const char *preset;       /* network of the matching preset, or NULL */

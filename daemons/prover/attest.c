@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-extern const attest_provider attest_devnet, attest_gramine, attest_tdx;
+extern const attest_provider attest_devnet, attest_devnet_tdx, attest_gramine, attest_tdx;
 
 /* The registry: one row per provider (a new TEE type is a file attest_<name>.c and a row here). */
-static const attest_provider *const PROVIDERS[] = {&attest_devnet, &attest_gramine, &attest_tdx};
+static const attest_provider *const PROVIDERS[] = {&attest_devnet, &attest_devnet_tdx, &attest_gramine, &attest_tdx};
 #define NPROVIDERS (sizeof PROVIDERS / sizeof PROVIDERS[0])
 
 struct attester {

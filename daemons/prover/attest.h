@@ -5,6 +5,9 @@
  * (attest_<name>.c) and one row of the registry in attest.c:
  *   devnet  : quotes made in-process by the DEVNET-ONLY hierarchy of a directory created with
  *             `mpavs attest devnet-ca` (mpavs_dcap_devnet_quote); optional MRENCLAVE/MRSIGNER.
+ *   devnet-tdx : TDX v4 quotes made in-process by the same DEVNET-ONLY hierarchy
+ *             (mpavs_dcap_devnet_tdx_quote, a simulated TD): MRTD = the configured MRENCLAVE
+ *             followed by 16 zero bytes (all zero without one), RTMRs and MRCONFIGID zero.
  *   gramine : real SGX under Gramine: write the 64 bytes to <dir>/user_report_data, then read
  *             <dir>/quote (dir defaults to /dev/attestation).
  *   tdx     : Linux configfs-tsm: mkdir <dir>/<entry>, write 64 bytes to <entry>/inblob, read

@@ -1,6 +1,10 @@
 /*
- * daemons/prover/attest_devnet.c — the devnet provider (attest.h): SGX quotes made in-process by the
- * DEVNET-ONLY hierarchy of `mpavs attest devnet-ca` (mpavs_dcap_devnet_quote).
+ * daemons/prover/attest_devnet.c — the devnet providers (attest.h): quotes made in-process by the
+ * DEVNET-ONLY hierarchy of `mpavs attest devnet-ca`. Two rows over one state:
+ *   devnet     : SGX v3 quotes (mpavs_dcap_devnet_quote), optional MRENCLAVE/MRSIGNER;
+ *   devnet-tdx : TDX v4 quotes of a simulated TD (mpavs_dcap_devnet_tdx_quote): MRTD = the
+ *                configured MRENCLAVE followed by 16 zero bytes (all zero without one), RTMRs and
+ *                MRCONFIGID zero.
  */
 #include "attest.h"
 
@@ -14,6 +18,7 @@ typedef struct {
     mpavs_dcap_devnet *devnet;
     uint8_t mr_enclave[32], mr_signer[32];
     bool has_mre, has_mrs, debug;
+    bool tdx; /* devnet-tdx */
 } devnet_state;
 
 static bool devnet_check(const attest_config *cfg, char *err, size_t errcap) {
@@ -22,13 +27,14 @@ static bool devnet_check(const attest_config *cfg, char *err, size_t errcap) {
     return false;
 }
 
-static void *devnet_init(const attest_config *cfg, char *err, size_t errcap) {
+static void *devnet_open(const attest_config *cfg, bool tdx, char *err, size_t errcap) {
     devnet_state *s = calloc(1, sizeof *s);
     if (!s) {
         snprintf(err, errcap, "out of memory");
         return NULL;
     }
     s->debug = cfg->debug;
+    s->tdx = tdx;
     if (cfg->mr_enclave) {
         memcpy(s->mr_enclave, cfg->mr_enclave, 32);
         s->has_mre = true;
@@ -46,6 +52,14 @@ static void *devnet_init(const attest_config *cfg, char *err, size_t errcap) {
     return s;
 }
 
+static void *devnet_init(const attest_config *cfg, char *err, size_t errcap) {
+    return devnet_open(cfg, false, err, errcap);
+}
+
+static void *devnet_tdx_init(const attest_config *cfg, char *err, size_t errcap) {
+    return devnet_open(cfg, true, err, errcap);
+}
+
 static bool devnet_quote(void *state, const uint8_t report_data[64], uint8_t **quote, size_t *len, char *err,
                          size_t errcap) {
     devnet_state *s = state;
@@ -56,8 +70,15 @@ static bool devnet_quote(void *state, const uint8_t report_data[64], uint8_t **q
             snprintf(err, errcap, "out of memory");
             return false;
         }
-        int r = mpavs_dcap_devnet_quote(s->devnet, buf, cap, &n, report_data, s->has_mre ? s->mr_enclave : NULL,
+        int r;
+        if (s->tdx) {
+            uint8_t mrtd[48] = {0};
+            if (s->has_mre) memcpy(mrtd, s->mr_enclave, 32);
+            r = mpavs_dcap_devnet_tdx_quote(s->devnet, buf, cap, &n, report_data, mrtd, s->debug);
+        } else {
+            r = mpavs_dcap_devnet_quote(s->devnet, buf, cap, &n, report_data, s->has_mre ? s->mr_enclave : NULL,
                                         s->has_mrs ? s->mr_signer : NULL, s->debug);
+        }
         if (r == MPAVS_DCAP_OK) {
             *quote = buf;
             *len = n;
@@ -83,3 +104,5 @@ static void devnet_destroy(void *state) {
 
 const attest_provider attest_devnet = {"devnet", MPAVS_DCAP_TEE_SGX, devnet_check, devnet_init, devnet_quote,
                                        devnet_destroy};
+const attest_provider attest_devnet_tdx = {"devnet-tdx", MPAVS_DCAP_TEE_TDX, devnet_check, devnet_tdx_init,
+                                           devnet_quote, devnet_destroy};

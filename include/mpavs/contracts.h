@@ -354,6 +354,17 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_submit_liveness_auto_fee(
     const uint8_t bls_sk[32], const mpavs_u256 *value);
 
 /**
+ * The operator's submission: submitLivenessProofV4 for TEE quorum `quorum` (0..255) when the
+ * verifier has it (version >= MPAVS_CONTRACTS_LIVENESS_AUTH_V2), else as
+ * mpavs_contracts_submit_liveness_auto_fee (V3 for version >= V1, V2 for 0); quorum -1 means no
+ * quorum (always the latter). value: the attestation fee (NULL: 0). Same returns.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_contracts_submit_liveness_quorum_fee(
+    mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, uint64_t version, int quorum,
+    const mpavs_contracts_report_data *data, const uint8_t *quote, size_t len, const mpavs_address *prover,
+    const uint8_t bls_sk[32], const mpavs_u256 *value);
+
+/**
  * The attestation fee of verifying quote: eth_call of
  * d->tee_liveness_verifier.estimateBaseFeeVerifyOnChain(quote) from the sender (if any) at gas
  * price gas_price (NULL: omitted; the fee scales with tx.gasprice, so pass the price the

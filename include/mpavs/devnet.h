@@ -61,6 +61,17 @@ typedef struct {
     uint16_t qe_isv_prod_id;          /* used with qe_mr_signer */
     const uint8_t *mr_enclave;        /* 32 bytes to allow-list, or NULL: allow-list disabled */
     uint8_t min_threshold;            /* committee 3 / quorum 0 minimum threshold percent (1..100): 50 */
+    /* Two TEE quorums (multi-prover): RegistryCoordinator quorum 1 beside 0, TEE quorums
+     * {INTEL_SGX, 0} and {INTEL_TDX, 1}, committee 3 on both (same min_threshold), and the
+     * per-quorum policies of the TEELivenessVerifier: quorum 0 SGX (mr_enclave listed when given),
+     * quorum 1 TDX (td_identity listed when given), TCB statuses OK and SW_HARDENING_NEEDED.
+     * false: one TEE quorum {INTEL_SGX, 0}, no per-quorum policy. */
+    bool tdx_quorum;
+    const uint8_t *td_identity;       /* 32 bytes keccak256(MRTD || RTMR0..3 || MRCONFIGID) for quorum 1, or NULL */
+    /* The TD QE identity SgxQuoteVerifier checks in TDX quotes: NULL = the devnet TD QE's
+     * (mpavs_dcap_devnet_td_qe_identity); set with qe_mr_signer for Intel's (0xdc9e2a7c..., 2). */
+    const uint8_t *td_qe_mr_signer;
+    uint16_t td_qe_isv_prod_id;       /* used with td_qe_mr_signer */
 } mpavs_devnet_deploy_options;
 
 /**

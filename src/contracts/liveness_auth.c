@@ -162,6 +162,16 @@ int mpavs_contracts_submit_liveness_quorum(mpavs_contracts_ctx *c, const mpavs_c
     return submit_authorized(c, d, data, quote, len, prover, bls_sk, quorum, NULL);
 }
 
+int mpavs_contracts_submit_liveness_quorum_fee(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
+                                               uint64_t version, int quorum, const mpavs_contracts_report_data *data,
+                                               const uint8_t *quote, size_t len, const mpavs_address *prover,
+                                               const uint8_t bls_sk[32], const mpavs_u256 *value) {
+    MPAVS_REQUIRE(quorum >= -1 && quorum <= 255);
+    if (quorum >= 0 && version >= MPAVS_CONTRACTS_LIVENESS_AUTH_V2)
+        return submit_authorized(c, d, data, quote, len, prover, bls_sk, quorum, value);
+    return mpavs_contracts_submit_liveness_auto_fee(c, d, version, data, quote, len, prover, bls_sk, value);
+}
+
 int mpavs_contracts_submit_liveness_auto(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
                                          uint64_t version, const mpavs_contracts_report_data *data,
                                          const uint8_t *quote, size_t len, const mpavs_address *prover,

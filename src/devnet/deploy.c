@@ -4,6 +4,7 @@
  */
 #include "devnet_internal.h"
 #include "util/error.h"
+#include "mpavs/dcap.h"
 
 #include <jansson.h>
 #include <openssl/sha.h>
@@ -186,10 +187,18 @@ int mpavs_devnet_deploy(mpavs_contracts_ctx *c, mpavs_contracts_deployment *out,
     TRY(dv_deploy(c, x.dir, "RegistryCoordinator", "RegistryCoordinator", "(address,address,address,address)", x.a.s,
                   &impl));
     args_reset(&x);
-    ctr_printf(&x.a, "(%s,%s,%s,%s,0,[(50,11000,200)],[",
-              AH(&x, &x.me), AH(&x, &x.me), AH(&x, &x.me), AH(&x, &out->pauser_registry));
+    /* quorum 0, and with tdx_quorum quorum 1 with the same parameters */
+    ctr_printf(&x.a, "(%s,%s,%s,%s,0,[(50,11000,200)%s],[",
+              AH(&x, &x.me), AH(&x, &x.me), AH(&x, &x.me), AH(&x, &out->pauser_registry),
+              opt->tdx_quorum ? ",(50,11000,200)" : "");
     ctr_u256(&x.a, &min_stake);
-    ctr_printf(&x.a, "],[[(%s,1000000000000000000)]])", AH(&x, &out->strategy));
+    if (opt->tdx_quorum) {
+        ctr_printf(&x.a, ",");
+        ctr_u256(&x.a, &min_stake);
+    }
+    ctr_printf(&x.a, "],[[(%s,1000000000000000000)]", AH(&x, &out->strategy));
+    if (opt->tdx_quorum) ctr_printf(&x.a, ",[(%s,1000000000000000000)]", AH(&x, &out->strategy));
+    ctr_printf(&x.a, "])");
     TRY(upgrade(&x, &out->registry_coordinator, &impl,
                 "initialize(address,address,address,address,uint256,(uint32,uint16,uint16)[],uint96[],"
                 "(address,uint96)[][])",
@@ -209,15 +218,19 @@ int mpavs_devnet_deploy(mpavs_contracts_ctx *c, mpavs_contracts_deployment *out,
     TRY(dv_deploy(c, x.dir, "OperatorStateRetriever", "OperatorStateRetriever", NULL, NULL,
                   &out->operator_state_retriever));
 
-    /* TEE quorum {INTEL_SGX, 0} and committee 3 (chain-state task) on it */
+    /* TEE quorum {INTEL_SGX, 0} (and {INTEL_TDX, 1}) and committee 3 (chain-state task) on them */
     TRY(ctr_tx_text(c, &out->service_manager, "addTEEQuorum((uint8,uint8))", "((1,0))", "addTEEQuorum"));
+    if (opt->tdx_quorum)
+        TRY(ctr_tx_text(c, &out->service_manager, "addTEEQuorum((uint8,uint8))", "((5,1))", "addTEEQuorum TDX"));
     TRY(ctr_tx_text(c, &out->service_manager, "addCommittee((uint256,string,bytes,bytes))",
-              "((3,\"devnet chain-state committee\",0x,0x00))", "addCommittee"));
+              opt->tdx_quorum ? "((3,\"devnet chain-state committee\",0x,0x0001))"
+                              : "((3,\"devnet chain-state committee\",0x,0x00))",
+              "addCommittee"));
     /* confirmState refuses thresholds below the committee's stored minimum (addCommittee set the
        contract's default, 50); stated explicitly so the deployment says what it accepts */
-    {
+    for (unsigned q = 0; q < (opt->tdx_quorum ? 2u : 1u); q++) {
         char th[32];
-        snprintf(th, sizeof th, "(3,0,%u)", min_threshold);
+        snprintf(th, sizeof th, "(3,%u,%u)", q, min_threshold);
         TRY(ctr_tx_text(c, &out->service_manager, "setMinimumThreshold(uint256,uint8,uint8)", th, "setMinimumThreshold"));
     }
 
@@ -255,6 +268,38 @@ int mpavs_devnet_deploy(mpavs_contracts_ctx *c, mpavs_contracts_deployment *out,
     ctr_printf(&x.a, ",%llu,%llu)", (unsigned long long)max_diff, (unsigned long long)validity);
     TRY(upgrade(&x, &out->tee_liveness_verifier, &impl, "initialize(address,address,uint256,uint256)", x.a.s,
                 "init TEELivenessVerifier"));
+    /* the TD QE that signs TDX quotes (after every contract: the devnet addresses stay as they were) */
+    if (opt->td_qe_mr_signer) {
+        memcpy(mrs, opt->td_qe_mr_signer, 32);
+        prodid = opt->td_qe_isv_prod_id;
+    } else {
+        mpavs_dcap_devnet_td_qe_identity(mrs, &prodid);
+    }
+    args_reset(&x);
+    ctr_printf(&x.a, "(");
+    ctr_hex(&x.a, mrs, 32);
+    ctr_printf(&x.a, ",%u)", prodid);
+    TRY(ctr_tx_text(c, &out->quote_verifier, "setTdQeIdentity(bytes32,uint16)", x.a.s, "setTdQeIdentity"));
+    if (opt->tdx_quorum) {
+        /* per-quorum policies: SGX in quorum 0, TDX in quorum 1 (OK | SW_HARDENING_NEEDED) */
+        const mpavs_address *tlv = &out->tee_liveness_verifier;
+        TRY(ctr_tx_text(c, tlv, "setQuorumPolicy(uint8,uint8,uint16)", "(0,1,3)", "setQuorumPolicy SGX"));
+        TRY(ctr_tx_text(c, tlv, "setQuorumPolicy(uint8,uint8,uint16)", "(1,5,3)", "setQuorumPolicy TDX"));
+        if (opt->mr_enclave) {
+            args_reset(&x);
+            ctr_printf(&x.a, "(0,");
+            ctr_hex(&x.a, opt->mr_enclave, 32);
+            ctr_printf(&x.a, ",true)");
+            TRY(ctr_tx_text(c, tlv, "setQuorumMrEnclave(uint8,bytes32,bool)", x.a.s, "setQuorumMrEnclave"));
+        }
+        if (opt->td_identity) {
+            args_reset(&x);
+            ctr_printf(&x.a, "(1,");
+            ctr_hex(&x.a, opt->td_identity, 32);
+            ctr_printf(&x.a, ",true)");
+            TRY(ctr_tx_text(c, tlv, "setQuorumTdIdentity(uint8,bytes32,bool)", x.a.s, "setQuorumTdIdentity"));
+        }
+    }
     r = MPAVS_DEVNET_OK;
 done:
     ctr_str_free(&x.a);

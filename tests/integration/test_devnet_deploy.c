@@ -740,7 +740,14 @@ static int set_quorum_mrenclave(const mpavs_address *tlv, int quorum, const uint
  * read) and verifyLivenessProofV2, and V3 refused once a quorum policy is required. */
 TEST(quorum_policy) {
     REQUIRE(deployed && ops[0].registered);
-    mpavs_devnet_deploy_options opt = {.artifacts_dir = harness_path("contracts/out")};
+    /* the two-quorum deployment (SGX quorum 0, TDX quorum 1) with the TD identity of the devnet TDX
+       quotes below: MRTD 0x5a.., RTMR0..3 and MRCONFIGID zero */
+    uint8_t mrtd[48], idbuf[288] = {0}, td_id[32];
+    memset(mrtd, 0x5a, 48);
+    memcpy(idbuf, mrtd, 48);
+    mpavs_keccak256(td_id, idbuf, sizeof idbuf);
+    mpavs_devnet_deploy_options opt = {.artifacts_dir = harness_path("contracts/out"), .tdx_quorum = true,
+                                       .td_identity = td_id};
     mpavs_contracts_deployment d4;
     OKC(&dep, mpavs_devnet_deploy(&dep, &d4, &opt));
     uint64_t v = 0;
@@ -778,6 +785,41 @@ TEST(quorum_policy) {
     CHECK(strstr(op->c.error.message, "QuorumPolicyNotSet(") != NULL);
     OKC(&op->c, mpavs_contracts_submit_liveness_quorum(&op->c, &d4, &data, quote, qlen, me, op->bls, 0));
     fprintf(stderr, "  submitLivenessProofV4 (devnet SgxQuoteVerifier): %llu gas\n", (unsigned long long)op->c.gas_used);
+    /* a devnet TDX v4 quote verified on chain (SgxQuoteVerifier's TDX path, the deployment's TD QE
+       identity, the same devnet PCK key): refused by the SGX quorum, live in the TDX quorum, for
+       ops[1]'s key (one policy record per key) */
+    {
+        operator_t *o1 = &ops[1];
+        const mpavs_address *me1 = mpavs_sender_address(o1->c.sender);
+        mpavs_contracts_report_data d1;
+        memset(&d1, 0, sizeof d1);
+        mpavs_bn254_g1_encode(d1.pubkey_g1, &o1->pk1);
+        prover_addr_hash(d1.prover_address_hash, "http://127.0.0.1:18233");
+        OKC(&o1->c, mpavs_contracts_reference_block(&o1->c, &d1));
+        uint8_t rd1[64];
+        mpavs_contracts_liveness_report_data(rd1, me1, &d1);
+        size_t tl = 0;
+        uint8_t *tq = malloc(cap);
+        REQUIRE(tq && mpavs_dcap_devnet_tdx_quote(ca, tq, cap, &tl, rd1, mrtd, false) == MPAVS_DCAP_OK);
+        CHECK_EQ_INT(mpavs_contracts_submit_liveness_quorum(&o1->c, &d4, &d1, tq, tl, me1, o1->bls, 0),
+                     MPAVS_DEVNET_ERR_REVERTED);
+        CHECK(strstr(o1->c.error.message, "TeeTypeMismatch(") != NULL);
+        OKC(&o1->c, mpavs_contracts_submit_liveness_quorum(&o1->c, &d4, &d1, tq, tl, me1, o1->bls, 1));
+        fprintf(stderr, "  submitLivenessProofV4 (devnet TDX v4 quote, SgxQuoteVerifier): %llu gas\n",
+                (unsigned long long)o1->c.gas_used);
+        mpavs_contracts_liveness l1;
+        OKC(&o1->c, mpavs_contracts_liveness_status(&o1->c, &l1, tlv, o1->id));
+        CHECK(l1.attested_at != 0 && l1.live);
+        /* a TD with another MRTD is not in quorum 1's policy */
+        mrtd[0] ^= 1;
+        OKC(&o1->c, mpavs_contracts_reference_block(&o1->c, &d1));
+        mpavs_contracts_liveness_report_data(rd1, me1, &d1);
+        REQUIRE(mpavs_dcap_devnet_tdx_quote(ca, tq, cap, &tl, rd1, mrtd, false) == MPAVS_DCAP_OK);
+        CHECK_EQ_INT(mpavs_contracts_submit_liveness_quorum(&o1->c, &d4, &d1, tq, tl, me1, o1->bls, 1),
+                     MPAVS_DEVNET_ERR_REVERTED);
+        CHECK(strstr(o1->c.error.message, "MeasurementNotAllowed(") != NULL);
+        free(tq);
+    }
     bool ok = false;
     OKC(&op->c, mpavs_contracts_liveness_valid(&op->c, &d4, &ok, data.pubkey_g1, me));
     CHECK(ok);

@@ -748,6 +748,45 @@ TEST(tee_providers) {
     mpavs_rpc_destroy(c);
     kill(pf.pid, SIGTERM);
     waitpid(pf.pid, NULL, 0);
+
+    /* devnet-tdx: TDX v4 quotes of the devnet CA that the C verifier accepts with its TDX collateral */
+    snprintf(dir, sizeof dir, "%s/ca", tmpdir);
+    snprintf(attest_override, sizeof attest_override,
+             "{\"provider\":\"devnet-tdx\",\"devnet_ca_dir\":\"%s\",\"mr_enclave\":\"0x%064d\"}", dir, 7);
+    up = start_prover(&pf, "devnet_tdx", anvil.url, ckpt_number, ckpt_hash, NULL);
+    attest_override[0] = 0;
+    REQUIRE(up);
+    c = mpavs_rpc_create(pf.url, NULL);
+    j = call(c, "generateAttestationReport", "[\"0xabcd\"]", &code, msg, sizeof msg);
+    const char *qs = json_string_value(j);
+    size_t ql = 0, cap = qs ? strlen(qs) / 2 : 0;
+    uint8_t *q = cap ? malloc(cap) : NULL;
+    CHECK(q && mpavs_hex_decode(q, cap, &ql, qs, strlen(qs)) == 0);
+    json_decref(j);
+    mpavs_dcap_devnet *ca = NULL;
+    REQUIRE(mpavs_dcap_devnet_load(&ca, dir) == MPAVS_DCAP_OK);
+    size_t rl = 0, cl = 0;
+    const uint8_t *root = mpavs_dcap_devnet_root_der(ca, &rl);
+    const char *coll = mpavs_dcap_devnet_collateral_tdx(ca, &cl);
+    mpavs_dcap_verifier *v = NULL;
+    REQUIRE(coll && mpavs_dcap_verifier_create(&v, root, rl, false) == MPAVS_DCAP_OK);
+    bool ok = false;
+    mpavs_dcap_verdict vd;
+    CHECK(q && mpavs_dcap_verify_json(v, &ok, &vd, q, ql, coll, cl, (int64_t)time(NULL)) == MPAVS_DCAP_OK && ok);
+    if (ok) {
+        CHECK_EQ_INT(vd.quote.tee_type, MPAVS_DCAP_TEE_TDX);
+        CHECK_EQ_INT(vd.quote.version, 4);
+        const uint8_t *rdq = mpavs_dcap_report_data(&vd.quote);
+        CHECK(rdq[62] == 0xab && rdq[63] == 0xcd);
+        CHECK_EQ_INT(mpavs_dcap_tdx_mr_td(&vd.quote)[31], 7); /* MRTD = mr_enclave ‖ 0^16 */
+        CHECK_EQ_INT(mpavs_dcap_tdx_mr_td(&vd.quote)[32], 0);
+    }
+    mpavs_dcap_verifier_destroy(v);
+    mpavs_dcap_devnet_free(ca);
+    free(q);
+    mpavs_rpc_destroy(c);
+    kill(pf.pid, SIGTERM);
+    waitpid(pf.pid, NULL, 0);
 }
 
 /* Run the binary with args, stdout+stderr to a file. Returns the exit status (-1 if killed). */
