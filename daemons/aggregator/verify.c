@@ -49,8 +49,13 @@ struct agg_verifier {
     pthread_t committer;
     bool committer_started, committer_stop;
     size_t queued, pending, idle;
-    pthread_cond_t gate_cv; /* admissions waiting for a CPU slot */
-    size_t cpu_busy, gate_waiting; /* admissions holding / waiting for a CPU slot */
+    /* the CPU gate: its own lock, taken only by admissions that must wait and by whoever frees a
+     * slot while one waits; the counters are atomics (seq_cst: a freer that sees no waiter freed
+     * the slot before the waiter's re-check) */
+    pthread_mutex_t gate_mu;
+    pthread_cond_t gate_cv;
+    size_t cpu_busy, gate_waiting, checking; /* admissions holding / waiting for a slot; workers checking */
+    bool gate_stop;
     uint64_t last_activity_ns; /* the latest job queued or admission entered */
     size_t last_round;         /* jobs the last round's gatherer took */
     size_t verifying;               /* workers checking a batch: a new round starts when none is */
@@ -192,11 +197,17 @@ static void *worker(void *arg) {
             continue;
         }
         v->verifying++;
+        __atomic_add_fetch(&v->checking, 1, __ATOMIC_SEQ_CST);
         pthread_mutex_unlock(&v->mu);
         size_t groups = check_all(jobs, n);
         pthread_mutex_lock(&v->mu);
         v->verifying--;
-        if (v->gate_waiting) pthread_cond_signal(&v->gate_cv); /* its core is free for an admission */
+        __atomic_sub_fetch(&v->checking, 1, __ATOMIC_SEQ_CST);
+        if (__atomic_load_n(&v->gate_waiting, __ATOMIC_SEQ_CST)) { /* its core is free for an admission */
+            pthread_mutex_lock(&v->gate_mu);
+            pthread_cond_signal(&v->gate_cv);
+            pthread_mutex_unlock(&v->gate_mu);
+        }
         v->batches += groups;
         v->sigs += n;
         for (size_t i = 0; i < n; i++) { /* to the committer, in the batch's order */
@@ -282,6 +293,7 @@ agg_verifier *agg_verifier_create(const agg_verifier_options *o) {
     pthread_cond_init(&v->work_cv, NULL);
     pthread_cond_init(&v->commit_cv, NULL);
     pthread_cond_init(&v->gate_cv, NULL);
+    pthread_mutex_init(&v->gate_mu, NULL);
     pthread_condattr_destroy(&ca);
     if (pthread_create(&v->committer, NULL, committer, v) != 0) {
         agg_verifier_destroy(v);
@@ -305,8 +317,11 @@ void agg_verifier_destroy(agg_verifier *v) {
     v->stop = true;
     pthread_cond_broadcast(&v->work_cv);
     pthread_cond_broadcast(&v->gather_cv);
-    pthread_cond_broadcast(&v->gate_cv);
     pthread_mutex_unlock(&v->mu);
+    pthread_mutex_lock(&v->gate_mu);
+    __atomic_store_n(&v->gate_stop, true, __ATOMIC_SEQ_CST);
+    pthread_cond_broadcast(&v->gate_cv);
+    pthread_mutex_unlock(&v->gate_mu);
     for (size_t i = 0; i < v->nthreads; i++) pthread_join(v->threads[i], NULL);
     pthread_mutex_lock(&v->mu);
     v->committer_stop = true; /* after the workers: everything they checked is committed */
@@ -318,6 +333,7 @@ void agg_verifier_destroy(agg_verifier *v) {
     pthread_cond_destroy(&v->gather_cv);
     pthread_cond_destroy(&v->work_cv);
     pthread_cond_destroy(&v->gate_cv);
+    pthread_mutex_destroy(&v->gate_mu);
     free(v);
 }
 
@@ -345,30 +361,38 @@ void agg_verifier_leave(agg_verifier *v) {
     pthread_mutex_unlock(&v->mu);
 }
 
-/* May an admission take a CPU slot now (mu held)? The slots are the workers' cores less those
- * checking a batch; with every core checking, admissions wait (the batch finishes first). */
-static bool slot_free(const agg_verifier *v) {
-    if (v->stop) return true;
+/* Take a CPU slot if one is free: the slots are the workers' cores less those checking a batch
+ * (with every core checking, admissions wait for the batch); one admission always may while no
+ * worker checks. Lock-free. */
+static bool take_slot(agg_verifier *v) {
     size_t cores = v->o.workers;
-    return v->cpu_busy + v->verifying < cores || (!v->cpu_busy && !v->verifying);
+    for (;;) {
+        size_t busy = __atomic_load_n(&v->cpu_busy, __ATOMIC_SEQ_CST);
+        size_t checking = __atomic_load_n(&v->checking, __ATOMIC_SEQ_CST);
+        bool free_slot = busy + checking < cores || (!busy && !checking) ||
+                         __atomic_load_n(&v->gate_stop, __ATOMIC_SEQ_CST);
+        if (!free_slot) return false;
+        if (__atomic_compare_exchange_n(&v->cpu_busy, &busy, busy + 1, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+            return true;
+    }
 }
 
 void agg_verifier_cpu_acquire(agg_verifier *v) {
-    pthread_mutex_lock(&v->mu);
-    if (!slot_free(v)) {
-        v->gate_waiting++;
-        while (!slot_free(v)) pthread_cond_wait(&v->gate_cv, &v->mu);
-        v->gate_waiting--;
-    }
-    v->cpu_busy++;
-    pthread_mutex_unlock(&v->mu);
+    if (take_slot(v)) return;
+    pthread_mutex_lock(&v->gate_mu);
+    __atomic_add_fetch(&v->gate_waiting, 1, __ATOMIC_SEQ_CST);
+    while (!take_slot(v)) pthread_cond_wait(&v->gate_cv, &v->gate_mu);
+    __atomic_sub_fetch(&v->gate_waiting, 1, __ATOMIC_SEQ_CST);
+    pthread_mutex_unlock(&v->gate_mu);
 }
 
 void agg_verifier_cpu_release(agg_verifier *v) {
-    pthread_mutex_lock(&v->mu);
-    if (v->cpu_busy) v->cpu_busy--;
-    if (v->gate_waiting && slot_free(v)) pthread_cond_signal(&v->gate_cv);
-    pthread_mutex_unlock(&v->mu);
+    __atomic_sub_fetch(&v->cpu_busy, 1, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&v->gate_waiting, __ATOMIC_SEQ_CST)) {
+        pthread_mutex_lock(&v->gate_mu);
+        pthread_cond_signal(&v->gate_cv);
+        pthread_mutex_unlock(&v->gate_mu);
+    }
 }
 
 void agg_verifier_run(agg_verifier *v, agg_vjob *job) {
