@@ -4,6 +4,7 @@
  * Wire-compatible with the reference aggregator (upstream spec §2.1–2.4); see docs/protocol.md
  * and docs/aggregator.md.
  */
+#include "aggregator/committees.h"
 #include "aggregator/daemon.h"
 #include "aggregator/dbcheck.h"
 #include "aggregator/finality.h"
@@ -255,8 +256,11 @@ int main(int argc, char **argv) {
          "addr=127.0.0.1:%d metrics_port=%d chain_id=%" PRIu64 " confirmer=%s threshold=%" PRIu64 " keys=%zu",
          drpc_port(d.server), d.metrics_server ? drpc_port(d.metrics_server) : 0, d.avs_chain_id, am,
          d.cfg.threshold, d.nkeys);
+    agg_committee_watch cw = {0};
+    agg_committees_tick(&d, &cw); /* the baseline: what agg_chain_init read */
     while (!dsig_main_wait(&d.stop, "aggregator", 10000)) { /* every 10 s: */
         agg_keys_refresh(&d);            /* new registrations */
+        agg_committees_tick(&d, &cw);    /* committees added, changed or removed */
         dratelog_flush(&d.rejlog, false); /* the rejection summaries of a flood that stopped */
         dratelog_flush(&d.pushlog, false);
     }
