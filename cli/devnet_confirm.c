@@ -11,6 +11,7 @@
 
 #include "mpavs/hex.h"
 #include "mpavs/keccak.h"
+#include "mpavs/taskkind.h"
 
 #include <inttypes.h>
 #include <jansson.h>
@@ -141,7 +142,9 @@ static int poll_aggregator(dv_watch *w, const dv_net *n, dv_confirm *out, size_t
         d->seq = num(c, "seq");
         d->task_type = num(c, "task_type");
         d->task_id = num(c, "task_id");
-        d->block = d->task_type == 3 ? d->task_id : 0; /* type 3: task id = proven block */
+        const mpavs_taskkind *k = mpavs_taskkind_get(d->task_type);
+        /* a chain-block kind's task id is the proven block */
+        d->block = k && k->source == MPAVS_TASKKIND_SOURCE_CHAIN_BLOCK ? d->task_id : 0;
         str(d->digest, sizeof d->digest, c, "digest");
         str(d->tx_hash, sizeof d->tx_hash, c, "tx_hash");
         names(d->signers, sizeof d->signers, n, json_object_get(c, "signers"));

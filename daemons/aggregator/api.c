@@ -92,7 +92,8 @@ static json_t *m_confirmations(agg_daemon *d, json_t *params, drpc_error *err) {
         return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: unknown member \"%s\"", k);
     if (since && (!json_is_integer(since) || json_integer_value(since) < 0))
         return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: since must be a non-negative integer");
-    if (type && (!json_is_integer(type) || json_integer_value(type) < 1 || json_integer_value(type) >= AGG_MAX_TYPES))
+    if (type && (!json_is_integer(type) || json_integer_value(type) < 1 ||
+                 !mpavs_taskkind_get((uint64_t)json_integer_value(type))))
         return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: type must be 1..%d", AGG_MAX_TYPES - 1);
     if (latest && !json_is_boolean(latest))
         return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: latest must be true or false");
@@ -139,12 +140,14 @@ static json_t *m_status(agg_daemon *d) {
                                                (json_int_t)f->id, "status",
                                                f->status == TASK_EXPIRED ? "expired" : "failed", "reason", f->reason));
     }
-    for (int t = 1; t < AGG_MAX_TYPES; t++)
+    for (size_t i = 0; i < mpavs_taskkind_count(); i++) {
+        uint64_t t = mpavs_taskkind_at(i)->id;
         if (d->latest[t]) {
-            char k[8];
-            snprintf(k, sizeof k, "%d", t);
+            char k[24];
+            snprintf(k, sizeof k, "%" PRIu64, t);
             json_object_set_new(last, k, json_integer((json_int_t)d->latest[t]->id));
         }
+    }
     pthread_mutex_unlock(&d->mu);
     int cs = __atomic_load_n(&d->confirmer_state, __ATOMIC_ACQUIRE);
     json_t *st = json_pack("{s:s,s:o,s:I,s:I,s:I,s:I,s:o,s:I,s:o}", "version", AGG_VERSION, "state_confirmer",

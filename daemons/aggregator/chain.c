@@ -172,7 +172,7 @@ bool agg_chain_init(agg_daemon *d, char *err, size_t cap) {
                            cap);
     ok = ok && get_address(rpc, &d->stake_registry, &d->cfg.registry_coordinator, AGG_SIG_STAKE_REGISTRY, err,
                            cap);
-    for (int t = 1; ok && t < AGG_MAX_TYPES; t++) ok = read_committee(d, rpc, t, err, cap);
+    for (size_t i = 0; ok && i < mpavs_taskkind_count(); i++) ok = read_committee(d, rpc, (int)mpavs_taskkind_at(i)->id, err, cap);
     mpavs_error_clear(&e);
     agg_pool_put(&d->avs, rpc);
     return ok;
@@ -196,7 +196,7 @@ static bool rpc_committee_quorums(agg_daemon *d, int type, uint8_t *quorums, siz
 }
 
 bool agg_committee_quorums(agg_daemon *d, int type, uint8_t *quorums, size_t *nq) {
-    if (type < 1 || type >= AGG_MAX_TYPES) return false;
+    if (type < 1 || !mpavs_taskkind_get((uint64_t)type)) return false;
     pthread_mutex_lock(&d->mu);
     bool stale = agg_now_ms() - d->committee_checked_ms[type] > 60000;
     pthread_mutex_unlock(&d->mu);

@@ -224,6 +224,8 @@ static void load_chains(agg_config *c, dconf *d) {
             continue;
         }
         agg_chain_source *s = &c->chains[i];
+        for (size_t k = 0; k < mpavs_taskkind_count() && !s->kind; k++)
+            if (mpavs_taskkind_at(k)->source == MPAVS_TASKKIND_SOURCE_CHAIN_BLOCK) s->kind = mpavs_taskkind_at(k);
         mu64(d, &s->chain_id, v, where, "ChainId", 0, true);
         mcopy(d, s->rpc_url, sizeof s->rpc_url, v, where, "RpcUrl", NULL, true);
         mu64(d, &s->interval, v, where, "Interval", 10, false);
@@ -269,9 +271,25 @@ static void load_fetchers(agg_config *c, dconf *d) {
         agg_l1_source *s = &c->l1[i];
         uint64_t id = 0;
         mu64(d, &id, v, where, "Identifier", 0, true);
-        if (id != 1 && id != 2) dconf_error(d, "%s.Identifier: 1 (Scroll) or 2 (Linea), not %llu", where,
-                                            (unsigned long long)id);
+        const mpavs_taskkind *kind = mpavs_taskkind_get(id);
+        if (!kind || kind->source == MPAVS_TASKKIND_SOURCE_CHAIN_BLOCK) {
+            char ids[160] = ""; /* the kinds found from L1 events: "1 (scroll) or 2 (linea)" */
+            size_t l = 0, n = 0;
+            for (size_t k = 0; k < mpavs_taskkind_count(); k++)
+                if (mpavs_taskkind_at(k)->source != MPAVS_TASKKIND_SOURCE_CHAIN_BLOCK) n++;
+            for (size_t k = 0, j = 0; k < mpavs_taskkind_count() && l < sizeof ids; k++) {
+                const mpavs_taskkind *x = mpavs_taskkind_at(k);
+                if (x->source == MPAVS_TASKKIND_SOURCE_CHAIN_BLOCK) continue;
+                int w = snprintf(ids + l, sizeof ids - l, "%s%llu (%s)", j == 0 ? "" : j + 1 == n ? " or " : ", ",
+                                 (unsigned long long)x->id, x->name);
+                if (w > 0) l += (size_t)w;
+                j++;
+            }
+            dconf_error(d, "%s.Identifier: %s, not %llu", where, ids, (unsigned long long)id);
+            kind = NULL;
+        }
         s->identifier = (int)id;
+        s->kind = kind;
         for (size_t j = 0; j < i; j++)
             if (c->l1[j].identifier == s->identifier)
                 dconf_error(d, "%s.Identifier: task type %d is fetched twice", where, s->identifier);
@@ -355,6 +373,9 @@ bool agg_config_load(agg_config *c, const char *path, char *errors, size_t errca
     load_chains(c, &d);
     load_fetchers(c, &d);
     if (!c->nchains && !c->nl1) dconf_error(&d, "no task source: configure ChainTasks and/or TaskFetcher");
+    for (size_t i = 0; i < c->nchains; i++) c->sources[c->nsources++] = (agg_source){c->chains[i].kind, i};
+    for (size_t i = 0; i < c->nl1; i++)
+        if (c->l1[i].kind) c->sources[c->nsources++] = (agg_source){c->l1[i].kind, i};
     char dir[1024], def[1100];
     dirname_of(dir, sizeof dir, path);
     snprintf(def, sizeof def, "%s/aggregator.db", dir);
@@ -368,6 +389,12 @@ bool agg_config_load(agg_config *c, const char *path, char *errors, size_t errca
     dconf_free(&d);
     if (!ok) agg_config_wipe(c);
     return ok;
+}
+
+const agg_chain_source *agg_config_chain_source(const agg_config *c, uint64_t type) {
+    for (size_t i = 0; i < c->nchains; i++)
+        if (c->chains[i].kind && c->chains[i].kind->id == type) return &c->chains[i];
+    return NULL;
 }
 
 void agg_config_wipe(agg_config *c) { mpavs_wipe(c->ecdsa_key, sizeof c->ecdsa_key); }

@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "common/txcaps.h"
 #include "mpavs/ecdsa.h"
+#include "mpavs/taskkind.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -32,14 +33,16 @@ typedef struct {
  * `finality` (finality.h: the node's `finalized` block, else head − confirmations).
  */
 typedef struct {
+    const mpavs_taskkind *kind;                 /* the kind whose source is MPAVS_TASKKIND_SOURCE_CHAIN_BLOCK */
     uint64_t chain_id, interval, confirmations; /* confirmations: the preset's (finality.h) unless set */
     int finality;                               /* AGG_FINALITY_* */
     char rpc_url[512];
 } agg_chain_source;
 
-/** A Scroll (1) or Linea (2) L1 task source (TaskFetcher entry). */
+/** An L1 task source (TaskFetcher entry): a kind whose source is an L1 event (Scroll 1, Linea 2). */
 typedef struct {
-    int identifier;
+    int identifier;              /* the task type (TaskFetcher[].Identifier) */
+    const mpavs_taskkind *kind;  /* mpavs_taskkind_get(identifier) */
     char endpoint[512], prover[512];
     mpavs_address addresses[AGG_MAX_FILTER];
     size_t naddresses;
@@ -47,6 +50,12 @@ typedef struct {
     size_t ntopics;
     uint64_t preset_start_block, scan_interval_s;
 } agg_l1_source;
+
+/** One task source: its kind and the index of its settings in chains[] or l1[] (by kind->source). */
+typedef struct {
+    const mpavs_taskkind *kind;
+    size_t index;
+} agg_source;
 
 typedef struct {
     char listen[256], metrics_listen[256];
@@ -65,6 +74,10 @@ typedef struct {
     size_t nchains;
     agg_l1_source l1[AGG_MAX_SOURCES];
     size_t nl1;
+    /* every task source as one list, each with its kind (one source thread each, source.c):
+       ChainTasks entries first, then TaskFetcher entries */
+    agg_source sources[2 * AGG_MAX_SOURCES];
+    size_t nsources;
     char db_path[1024];
     dtx_caps tx; /* Transactions: caps on the confirmState transactions */
     dlog_level log_level;
@@ -76,6 +89,8 @@ typedef struct {
  * problem, one per line). Returns true when usable.
  */
 bool agg_config_load(agg_config *c, const char *path, char *errors, size_t errcap);
+/** The ChainTasks source of task type `type` (a chain-block kind), or NULL when none is configured. */
+const agg_chain_source *agg_config_chain_source(const agg_config *c, uint64_t type);
 /** Wipe the secret key. */
 void agg_config_wipe(agg_config *c);
 /** The configuration's field table (daemons/common/config_table.h: key rules, template, reference). */

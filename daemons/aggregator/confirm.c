@@ -345,7 +345,8 @@ static bool confirm_one(agg_daemon *d, mpavs_contracts_ctx *ctx, const mpavs_con
             return false;
         }
     }
-    if (j->type == MPAVS_TASK_CHAIN_STATE) { /* right before each send: is block N still the one signed? */
+    const mpavs_taskkind *kind = mpavs_taskkind_get((uint64_t)j->type);
+    if (kind && kind->source == MPAVS_TASKKIND_SOURCE_CHAIN_BLOCK) { /* right before each send: is block N still the one signed? */
         uint8_t ch[32], cr[32];
         char why[300];
         int c = agg_canon_check(proven, j->id, j->state, j->state_len, ch, cr, why, sizeof why);
@@ -427,7 +428,8 @@ void *agg_confirm_thread(void *arg) {
     mpavs_rpc_options ro = {.timeout_ms = 10000};
     mpavs_rpc *rpc = mpavs_rpc_create(d->cfg.eth_url, &ro);
     mpavs_rpc_options po = {.timeout_ms = 5000, .max_retries = 1};
-    mpavs_rpc *proven = d->cfg.nchains ? mpavs_rpc_create(d->cfg.chains[0].rpc_url, &po) : NULL;
+    const agg_chain_source *pc = agg_config_chain_source(&d->cfg, MPAVS_TASK_CHAIN_STATE); /* its proven chain */
+    mpavs_rpc *proven = pc ? mpavs_rpc_create(pc->rpc_url, &po) : NULL;
     mpavs_sender *sender = NULL;
     mpavs_contracts_ctx ctx;
     memset(&ctx, 0, sizeof ctx);

@@ -40,13 +40,14 @@
 #include "mpavs/ecdsa.h"
 #include "mpavs/registry.h"
 #include "mpavs/rpc.h"
+#include "mpavs/taskkind.h"
 
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #define AGG_VERSION "mpavs-aggregator/0.1.0"
-#define AGG_MAX_TYPES 4 /* task types 1..3 */
+#define AGG_MAX_TYPES (MPAVS_TASKKIND_MAX_ID + 1) /* arrays by task type (mpavs/taskkind.h), [0] unused */
 #define AGG_POOL_MAX 16
 #define AGG_CONFIRM_BUCKETS 10 /* confirmation latency histogram bounds (metrics.c) */
 #define AGG_STATE_WAIT_MS 2000 /* longest an admission waits for the state loader */
@@ -440,6 +441,7 @@ void agg_canon_report_state(agg_daemon *d, uint64_t block, const uint8_t *state,
 void agg_canon_scan(agg_daemon *d, mpavs_rpc *rpc);
 
 /* source.c */
+/** A task source thread: arg is an agg_source_arg naming d->cfg.sources[index]; runs by that kind's source. */
 void *agg_chain_source_thread(void *arg);
 typedef struct {
     agg_daemon *d;

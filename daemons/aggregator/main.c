@@ -241,7 +241,7 @@ int main(int argc, char **argv) {
         }
     }
     static agg_source_arg sargs[2 * AGG_MAX_SOURCES];
-    size_t nsources = d.cfg.nchains + d.cfg.nl1;
+    size_t nsources = d.cfg.nsources; /* one thread per source, by its kind (source.c) */
     if (!drt_spawn(&threads, "confirmer", agg_confirm_thread, &d)) goto out_threads;
     for (size_t i = 0; i < nsources; i++) {
         sargs[i] = (agg_source_arg){&d, i};

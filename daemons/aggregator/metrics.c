@@ -34,14 +34,18 @@ char *agg_metrics_text(void *user, const char **content_type) {
     *content_type = "text/plain; version=0.0.4; charset=utf-8";
     dmet w;
     dmet_init(&w);
-    static const char *const TYPES[AGG_MAX_TYPES] = {"unknown", "scroll", "linea", "chain"};
     dmet_family(&w, "avs_aggregator_new_task_counter", DMET_COUNTER, "Tasks created, by type.");
-    for (int t = 1; t < AGG_MAX_TYPES; t++) dmet_u64(&w, (dmet_label[]){{"type", TYPES[t]}}, 1, ld(&d->m_tasks_created[t]));
+    for (size_t i = 0; i < mpavs_taskkind_count(); i++) {
+        const mpavs_taskkind *k = mpavs_taskkind_at(i);
+        dmet_u64(&w, (dmet_label[]){{"type", k->label}}, 1, ld(&d->m_tasks_created[k->id]));
+    }
     dmet_family(&w, "avs_aggregator_fetch_task_counter", DMET_COUNTER, "aggregator_fetchTask calls, by type.");
-    for (int t = 1; t < AGG_MAX_TYPES; t++)
-        for (int wc = 0; wc < 2; wc++)
-            dmet_u64(&w, (dmet_label[]){{"type", TYPES[t]}, {"with_context", wc ? "true" : "false"}}, 2,
-                     ld(&d->m_fetch[t][wc]));
+    for (size_t i = 0; i < mpavs_taskkind_count(); i++)
+        for (int wc = 0; wc < 2; wc++) {
+            const mpavs_taskkind *k = mpavs_taskkind_at(i);
+            dmet_u64(&w, (dmet_label[]){{"type", k->label}, {"with_context", wc ? "true" : "false"}}, 2,
+                     ld(&d->m_fetch[k->id][wc]));
+        }
     dmet_family(&w, "mpavs_aggregator_signatures_admitted_total", DMET_COUNTER,
                 "Signatures admitted into an aggregation.");
     dmet_u64(&w, NULL, 0, ld(&d->m_admitted));

@@ -1,11 +1,12 @@
 /*
- * daemons/aggregator/source.c — task sources.
+ * daemons/aggregator/source.c — task sources: one thread per entry of cfg.sources, run by the
+ * entry's kind's source (mpavs/taskkind.h: kind->source, kind->sampling, kind->event).
  *
- * Type 3 (chain state): a task for block N of the configured chain whenever the chain's newest
+ * MPAVS_TASKKIND_SOURCE_CHAIN_BLOCK (type 3, chain state): a task for block N of the configured chain whenever the chain's newest
  * final block (finality.h: the node's `finalized` block, else head − Confirmations) reaches a
  * multiple N of Interval newer than the last task (slow starts skip to the newest N, as the
  * reference's "latest task only" distribution does).
- * Types 1/2 (Scroll CommitBatch, Linea DataFinalized on L1): the library's log follower
+ * L1 event sources (type 1 Scroll CommitBatch, type 2 Linea DataFinalized): the library's log follower
  * (mpavs/tasksrc.h) with the scan position persisted, so tasks emitted while the aggregator was
  * down are still created (the reference lost them).
  * The reference block of every task is the AVS chain's final block at creation
@@ -103,7 +104,7 @@ static void *chain_source(agg_daemon *d, const agg_chain_source *src) {
                          "{\"chain_id\":%" PRIu64 ",\"block_number\":%" PRIu64 ",\"start_block\":\"0x%" PRIx64
                          "\",\"end_block\":\"0x%" PRIx64 "\",\"reference_block_number\":%" PRIu64 "}",
                          src->chain_id, n, n, n, ref);
-                if (agg_task_create(d, MPAVS_TASK_CHAIN_STATE, n, ref, ext, meta, 32)) {
+                if (agg_task_create(d, (int)src->kind->id, n, ref, ext, meta, 32)) {
                     last = n;
                     agg_store_meta_set(d->store, key, last);
                 }
@@ -131,7 +132,9 @@ static void *l1_source(agg_daemon *d, const agg_l1_source *src) {
      * second, so instead: follow the event, and say so when the configuration does not list it.
      */
     uint8_t topic[32];
-    if (src->identifier == MPAVS_TASK_SCROLL) mpavs_tasksrc_scroll_commit_topic(topic);
+    const mpavs_taskkind *k = src->kind;
+    bool scroll = k->source == MPAVS_TASKKIND_SOURCE_SCROLL_COMMIT; /* else LINEA_FINALIZED (config.c) */
+    if (scroll) mpavs_tasksrc_scroll_commit_topic(topic);
     else mpavs_tasksrc_linea_finalized_topic(topic);
     bool listed = src->ntopics == 0;
     for (size_t i = 0; i < src->ntopics; i++)
@@ -140,8 +143,7 @@ static void *l1_source(agg_daemon *d, const agg_l1_source *src) {
         char th[67];
         if (mpavs_hex_encode(th, sizeof th, topic, 32, true)) th[0] = 0;
         dlog(DLOG_WARN, "l1_source_topics", "type=%d following=%s error=\"Topics[0] does not list the %s topic; no "
-             "other event can make a task\"", src->identifier, th,
-             src->identifier == MPAVS_TASK_SCROLL ? "CommitBatch" : "DataFinalized");
+             "other event can make a task\"", src->identifier, th, k->event);
     }
     uint8_t addrs[AGG_MAX_FILTER][20];
     for (size_t i = 0; i < src->naddresses; i++) memcpy(addrs[i], src->addresses[i].bytes, 20);
@@ -193,9 +195,11 @@ static void *l1_source(agg_daemon *d, const agg_l1_source *src) {
             uint64_t idx = 0;
             int r = MPAVS_TASKSRC_OK;
             /* a batch GenTaskSampling skips needs no reference block (nor an AVS chain that answers) */
-            if (src->identifier == MPAVS_TASK_SCROLL) {
+            if (scroll) {
                 r = mpavs_tasksrc_scroll_batch_index(&idx, &e, &logs[i]);
-                if (!r && !mpavs_tasksrc_scroll_gen_sampling_ok(idx, d->cfg.gen_sampling)) continue;
+                if (!r && k->sampling == MPAVS_TASKKIND_SAMPLING_BATCH &&
+                    !mpavs_tasksrc_scroll_gen_sampling_ok(idx, d->cfg.gen_sampling))
+                    continue;
             }
             uint64_t ref = 0;
             if (!r && !reference_block(d, &ref)) {
@@ -203,7 +207,7 @@ static void *l1_source(agg_daemon *d, const agg_l1_source *src) {
                 nap(d, 1000); /* the AVS chain does not answer, or has no final block yet */
                 break;
             }
-            if (src->identifier == MPAVS_TASK_SCROLL) {
+            if (scroll) {
                 if (!r) r = mpavs_tasksrc_scroll_task(rpc, &task, &e, &logs[i], ref);
             } else {
                 /* bound the look-back: the preset start, or 10,000 blocks before this log */
@@ -230,7 +234,7 @@ static void *l1_source(agg_daemon *d, const agg_l1_source *src) {
                 mpavs_error_clear(&e);
                 continue;
             }
-            agg_task_create(d, src->identifier, task.task_id, ref, task.ext_json, NULL, 0);
+            agg_task_create(d, (int)k->id, task.task_id, ref, task.ext_json, NULL, 0);
             mpavs_tasksrc_task_clear(&task);
         }
         mpavs_rpc_logs_free(logs, n);
@@ -246,6 +250,11 @@ static void *l1_source(agg_daemon *d, const agg_l1_source *src) {
 
 void *agg_chain_source_thread(void *arg) {
     agg_source_arg *a = arg;
-    if (a->index < a->d->cfg.nchains) return chain_source(a->d, &a->d->cfg.chains[a->index]);
-    return l1_source(a->d, &a->d->cfg.l1[a->index - a->d->cfg.nchains]);
+    const agg_source *s = &a->d->cfg.sources[a->index];
+    switch (s->kind->source) {
+    case MPAVS_TASKKIND_SOURCE_CHAIN_BLOCK: return chain_source(a->d, &a->d->cfg.chains[s->index]);
+    case MPAVS_TASKKIND_SOURCE_SCROLL_COMMIT:
+    case MPAVS_TASKKIND_SOURCE_LINEA_FINALIZED: return l1_source(a->d, &a->d->cfg.l1[s->index]);
+    }
+    return NULL;
 }

@@ -15,6 +15,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -240,8 +241,16 @@ static void quorum_task_types(dconf *c, op_config *cfg, const char *def) {
             dconf_error(c, "QuorumTaskTypes: key \"%.40s\" is not a quorum number (0..191)", k);
             continue;
         }
-        if (!json_is_integer(t) || json_integer_value(t) < 1 || json_integer_value(t) > 3) {
-            dconf_error(c, "QuorumTaskTypes.%s: expected a task type 1 (scroll), 2 (linea) or 3 (chain state)", k);
+        if (!json_is_integer(t) || json_integer_value(t) < 1 ||
+            !mpavs_taskkind_get((uint64_t)json_integer_value(t))) {
+            char kinds[160] = "";
+            for (size_t i = 0, n = mpavs_taskkind_count(), l = 0; i < n && l < sizeof kinds; i++) {
+                const mpavs_taskkind *kd = mpavs_taskkind_at(i);
+                int w = snprintf(kinds + l, sizeof kinds - l, "%s%" PRIu64 " (%s)", i == 0 ? "" : i + 1 == n ? " or " : ", ",
+                                 kd->id, kd->name);
+                if (w > 0) l += (size_t)w;
+            }
+            dconf_error(c, "QuorumTaskTypes.%s: expected a task type %s", k, kinds);
             continue;
         }
         if (cfg->nqt == OP_MAX_QUORUMS) {

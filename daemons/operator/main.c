@@ -36,8 +36,11 @@ long op_backoff_ms(unsigned attempt, long base_ms, long cap_ms) {
     return d - d / 4 + (long)((double)d / 2 * r / 65536.0); /* 75 % … 125 % */
 }
 
-const char *op_type_name(uint64_t type) {
-    return type == 1 ? "scroll" : type == 2 ? "linea" : type == 3 ? "chain_state" : "unknown";
+const char *op_type_name(uint64_t type) { return mpavs_taskkind_name(type); }
+
+bool op_with_context_locked(const op *o, const mpavs_taskkind *k) {
+    bool said = k->id >= 1 && k->id <= OP_TYPES && o->prover_twc_set[k->id - 1];
+    return mpavs_taskkind_with_context(k, said, said && o->prover_twc[k->id - 1], o->prover_with_context);
 }
 
 /* ---------------- monitor thread ---------------- */

@@ -42,13 +42,23 @@ char *op_metrics_text(op *o) {
     mpavs_avs_prover_addr_hash(h, o->cfg.prover_url);
     if (mpavs_hex_encode(ph, sizeof ph, h, 32, true)) ph[0] = 0;
     dmet_family(&w, "avs_operator_metadata_counter", DMET_COUNTER, "Operator metadata, incremented every 60 s.");
-    dmet_u64(&w, L({"avs_name", an}, {"operator_addr", opaddr}, {"version", OP_VERSION}, {"attestation_addr", att},
-                   {"prover_url_hash", ph}, {"prover_version", o->prover_version},
-                   {"task_fetch_with_context", o->prover_with_context ? "true" : "false"},
-                   {"scroll_with_context",
-                    (o->prover_twc_set[0] ? o->prover_twc[0] : o->prover_with_context) ? "true" : "false"},
-                   {"linea_with_context", (o->prover_twc_set[1] ? o->prover_twc[1] : true) ? "true" : "false"}),
-             o->metadata_counter);
+    /* the reference's labels, then <kind>_with_context for every kind that takes a context */
+    dmet_label ml[7 + OP_TYPES] = {{"avs_name", an}, {"operator_addr", opaddr}, {"version", OP_VERSION},
+                                   {"attestation_addr", att}, {"prover_url_hash", ph},
+                                   {"prover_version", o->prover_version},
+                                   {"task_fetch_with_context", o->prover_with_context ? "true" : "false"}};
+    char wcname[OP_TYPES][48];
+    size_t nml = 7;
+    for (size_t i = 0; i < mpavs_taskkind_count() && nml < sizeof ml / sizeof ml[0]; i++) {
+        const mpavs_taskkind *k = mpavs_taskkind_at(i);
+        if (!k->needs_context) continue;
+        char *nm = wcname[nml - 7];
+        snprintf(nm, sizeof wcname[0], "%s_with_context", k->name);
+        ml[nml].name = nm;
+        ml[nml].value = op_with_context_locked(o, k) ? "true" : "false";
+        nml++;
+    }
+    dmet_u64(&w, ml, nml, o->metadata_counter);
     static const struct {
         const char *name;
         dmet_type type;

@@ -18,6 +18,7 @@
 #include "../common/runtime.h"
 #include "../common/txcaps.h"
 
+#include "mpavs/taskkind.h"
 #include "mpavs/abi.h"
 #include "mpavs/bn254.h"
 #include "mpavs/ecdsa.h"
@@ -84,7 +85,7 @@ typedef enum { SVC_INIT = 0, SVC_UP, SVC_DOWN } op_svc_status;
 enum { SVC_AVS_RPC, SVC_ATT_RPC, SVC_PROVER, SVC_AGGREGATOR, SVC_LIVENESS, SVC_COUNT };
 
 /* Per task type metric slots: index = type - 1 for types 1..3. */
-#define OP_TYPES 3
+#define OP_TYPES MPAVS_TASKKIND_MAX_ID /* mpavs/taskkind.h */
 
 typedef struct {
     uint64_t fetch[2]; /* by with_context */
@@ -144,6 +145,8 @@ bool op_sleep(op *o, long ms);
 long op_backoff_ms(unsigned attempt, long base_ms, long cap_ms);
 /* Task type name for metric labels: scroll, linea, chain_state, or "unknown". */
 const char *op_type_name(uint64_t type);
+/* Whether the operator fetches tasks of kind k with context (o->lock held): the prover's answer, else the kind's default. */
+bool op_with_context_locked(const op *o, const mpavs_taskkind *k);
 
 /* ---------------- JSON-RPC client with cancellation (client.c) ---------------- */
 
@@ -224,8 +227,9 @@ typedef struct {
 } op_task_arg;
 
 void *op_task_thread(void *arg);
-/* Types 1/2 (tasks_ext.c): prove through context/DA as the reference. Out: header fields. */
-bool op_task_prove_ext(op *o, uint64_t type, json_t *task, uint8_t **metadata, size_t *mlen, uint8_t **state,
+/* Kinds proved by an external prover (scroll, linea; tasks_ext.c): prove through context/DA as the
+   reference, with prover_proveTask params by k->input. Out: header fields. */
+bool op_task_prove_ext(op *o, const mpavs_taskkind *k, json_t *task, uint8_t **metadata, size_t *mlen, uint8_t **state,
                        size_t *slen, uint8_t sig65[65], char *msg, size_t cap);
 /* Read op->cfg.state_file into op->last_signed (missing file = nothing signed). */
 bool op_state_load(op *o, char *msg, size_t cap);

@@ -51,9 +51,11 @@ static bool write_all(int fd, const char *s, size_t n) {
 }
 
 static bool save(const char *path, const uint64_t *last) {
-    char text[256], tmp[1100];
-    int n = snprintf(text, sizeof text, "{\"last_signed\":{\"1\":%" PRIu64 ",\"2\":%" PRIu64 ",\"3\":%" PRIu64 "}}\n",
-                     last[1], last[2], last[3]);
+    char text[64 + 32 * OP_TYPES], tmp[1100];
+    int n = snprintf(text, sizeof text, "{\"last_signed\":{");
+    for (int t = 1; t <= OP_TYPES; t++) /* every type id, as {"1":…,"2":…,"3":…} */
+        n += snprintf(text + n, sizeof text - (size_t)n, "%s\"%d\":%" PRIu64, t == 1 ? "" : ",", t, last[t]);
+    n += snprintf(text + n, sizeof text - (size_t)n, "}}\n");
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) return false;

@@ -56,10 +56,9 @@ static bool get_u64(json_t *v, uint64_t *out) {
     return true;
 }
 
-static bool with_context(op *o, uint64_t type) {
+static bool with_context(op *o, const mpavs_taskkind *k) {
     pthread_mutex_lock(&o->lock);
-    bool wc = type == 1 ? o->prover_with_context : type == 2;
-    if (type >= 1 && type <= OP_TYPES && o->prover_twc_set[type - 1]) wc = o->prover_twc[type - 1];
+    bool wc = op_with_context_locked(o, k);
     pthread_mutex_unlock(&o->lock);
     return wc;
 }
@@ -89,9 +88,9 @@ json_t *op_prove_retry(op *o, json_t *params, long deadline_ms, char *msg, size_
     return NULL;
 }
 
-/* Type 3: prove block N of chain C. Out: metadata (32), state (64), the PoE signature. */
-static bool prove_chain(op *o, json_t *task, uint64_t task_id, uint8_t meta[32], uint8_t state[64], uint8_t sig[65],
-                        char *msg, size_t cap) {
+/* A natively proved kind (chain_state): prove block N of chain C. Out: metadata (32), state (64), the PoE signature. */
+static bool prove_chain(op *o, const mpavs_taskkind *k, json_t *task, uint64_t task_id, uint8_t meta[32],
+                        uint8_t state[64], uint8_t sig[65], char *msg, size_t cap) {
     json_t *ext = json_object_get(task, "ext");
     uint64_t c = 0, n = 0;
     if (!get_u64(json_object_get(ext, "chain_id"), &c) || !get_u64(json_object_get(ext, "block_number"), &n)) {
@@ -104,8 +103,8 @@ static bool prove_chain(op *o, json_t *task, uint64_t task_id, uint8_t meta[32],
     }
     char from[43];
     if (mpavs_hex_encode(from, sizeof from, o->operator_addr.bytes, 20, true)) return false;
-    json_t *params = json_pack("[{s:i,s:I,s:I,s:s}]", "task_type", 3, "start", (json_int_t)n, "end", (json_int_t)n,
-                               "from", from);
+    json_t *params = json_pack("[{s:I,s:I,s:I,s:s}]", "task_type", (json_int_t)k->id, "start", (json_int_t)n, "end",
+                               (json_int_t)n, "from", from);
     json_t *res = op_prove_retry(o, params, PROVE_DEADLINE_MS, msg, cap);
     json_decref(params);
     if (!res) return false;
@@ -195,7 +194,9 @@ static void submit(op *o, uint64_t type, uint64_t id, const mpavs_wire_task_requ
 }
 
 /* Prove, sign and submit one task. Returns whether it was signed (its id recorded). */
-static bool process(op *o, uint8_t quorum, uint64_t type, uint64_t id, json_t *task) {
+static bool process(op *o, uint8_t quorum, const mpavs_taskkind *k, uint64_t id, json_t *task) {
+    uint64_t type = k->id;
+    bool native = k->input == MPAVS_TASKKIND_INPUT_BLOCK;
     bool signed_ = false;
     op_type_metrics *tm = &o->tm[type - 1];
     double t0 = mono_ms();
@@ -204,11 +205,11 @@ static bool process(op *o, uint8_t quorum, uint64_t type, uint64_t id, json_t *t
     size_t mlen = 32, slen = 64;
     char msg[600], q[700];
     bool ok;
-    if (type == 3) {
-        ok = prove_chain(o, task, id, meta3, state3, sig, msg, sizeof msg);
+    if (native) {
+        ok = prove_chain(o, k, task, id, meta3, state3, sig, msg, sizeof msg);
     } else {
         meta = state = NULL;
-        ok = op_task_prove_ext(o, type, task, &meta, &mlen, &state, &slen, sig, msg, sizeof msg);
+        ok = op_task_prove_ext(o, k, task, &meta, &mlen, &state, &slen, sig, msg, sizeof msg);
     }
     pthread_mutex_lock(&o->lock);
     tm->gen_poe_ms = (uint64_t)(mono_ms() - t0);
@@ -259,7 +260,7 @@ static bool process(op *o, uint8_t quorum, uint64_t type, uint64_t id, json_t *t
          " digest=%s", type, id, quorum, ref, dh);
     submit(o, type, id, &req, tm);
 out:
-    if (type != 3) {
+    if (!native) {
         free(meta);
         free(state);
     }
@@ -270,7 +271,7 @@ out:
 }
 
 /* Whether a fetch answer's task id can be real (see the file comment). Out: why (when not). */
-static bool task_fits(uint64_t type, uint64_t id, uint64_t prev, json_t *res, char *why, size_t cap) {
+static bool task_fits(const mpavs_taskkind *k, uint64_t id, uint64_t prev, json_t *res, char *why, size_t cap) {
     if (id > OP_TASK_ID_MAX) {
         snprintf(why, cap, "task id above %llu: no aggregator can have created it", (unsigned long long)OP_TASK_ID_MAX);
         return false;
@@ -282,7 +283,7 @@ static bool task_fits(uint64_t type, uint64_t id, uint64_t prev, json_t *res, ch
     }
     json_t *ext = json_object_get(res, "ext");
     uint64_t bn = 0, ref = 0;
-    if (type == 3 && (!get_u64(json_object_get(ext, "block_number"), &bn) || bn != id)) {
+    if (k->input == MPAVS_TASKKIND_INPUT_BLOCK && (!get_u64(json_object_get(ext, "block_number"), &bn) || bn != id)) {
         snprintf(why, cap, "ext.block_number contradicts task_id");
         return false;
     }
@@ -297,6 +298,7 @@ void *op_task_thread(void *arg) {
     op_task_arg *a = arg;
     op *o = a->o;
     op_type_metrics *tm = &o->tm[a->type - 1];
+    const mpavs_taskkind *kind = mpavs_taskkind_get(a->type); /* configured types are in the table (config.c) */
     pthread_mutex_lock(&o->lock);
     uint64_t prev = o->last_signed[a->type];
     pthread_mutex_unlock(&o->lock);
@@ -312,7 +314,7 @@ void *op_task_thread(void *arg) {
             continue;
         }
         said_waiting = false;
-        bool wc = with_context(o, a->type);
+        bool wc = with_context(o, kind);
         json_t *params = json_pack("[{s:I,s:I,s:I,s:b}]", "prev_task_id", (json_int_t)prev, "task_type",
                                    (json_int_t)a->type, "max_wait_secs", (json_int_t)o->cfg.fetch_wait_secs,
                                    "with_context", wc);
@@ -347,7 +349,7 @@ void *op_task_thread(void *arg) {
             have = false;
         } else if (have) {
             char why[160];
-            if (!task_fits(a->type, id, prev, res, why, sizeof why)) {
+            if (!task_fits(kind, id, prev, res, why, sizeof why)) {
                 dlog(DLOG_WARN, "task_ignored", "type=%" PRIu64 " task_id=%" PRIu64 " reason=\"%s\"", a->type, id, why);
                 have = false;
             }
@@ -365,7 +367,7 @@ void *op_task_thread(void *arg) {
         tm->latest_task = id;
         pthread_mutex_unlock(&o->lock);
         dlog(DLOG_INFO, "task_received", "type=%" PRIu64 " task_id=%" PRIu64, a->type, id);
-        bool done = process(o, a->quorum, a->type, id, res);
+        bool done = process(o, a->quorum, kind, id, res);
         json_decref(res);
         if (done) {
             unsigned_fails = 0;

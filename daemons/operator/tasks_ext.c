@@ -79,7 +79,7 @@ static bool put_pob(op *o, json_t *ctx, char *msg, size_t cap) {
     return false;
 }
 
-bool op_task_prove_ext(op *o, uint64_t type, json_t *task, uint8_t **metadata, size_t *mlen, uint8_t **state,
+bool op_task_prove_ext(op *o, const mpavs_taskkind *k, json_t *task, uint8_t **metadata, size_t *mlen, uint8_t **state,
                        size_t *slen, uint8_t sig65[65], char *msg, size_t cap) {
     json_t *ext = json_object_get(task, "ext"), *ctx = json_object_get(task, "context"), *own = NULL;
     uint64_t start = 0, end = 0;
@@ -91,7 +91,7 @@ bool op_task_prove_ext(op *o, uint64_t type, json_t *task, uint8_t **metadata, s
     }
     if (!json_is_object(ctx) || !json_is_string(json_object_get(ctx, "hash"))) {
         ctx = own = call(o, "prover_genContext", json_pack("[I,I,I]", (json_int_t)start, (json_int_t)end,
-                                                           (json_int_t)type), 300000, msg, cap);
+                                                           (json_int_t)k->id), 300000, msg, cap);
         if (!json_is_object(ctx) || !json_is_string(json_object_get(ctx, "hash"))) {
             if (ctx) snprintf(msg, cap, "prover_genContext: no context hash in the answer");
             goto out;
@@ -103,13 +103,13 @@ bool op_task_prove_ext(op *o, uint64_t type, json_t *task, uint8_t **metadata, s
     if (mpavs_hex_encode(from, sizeof from, o->operator_addr.bytes, 20, true)) goto out;
     const char *hash = json_string_value(json_object_get(ctx, "hash"));
     json_t *params;
-    if (type == 1) {
+    if (k->input == MPAVS_TASKKIND_INPUT_BATCH) {
         params = json_pack("[{s:O,s:s,s:s,s:s,s:s}]", "batch", json_object_get(ext, "batch_data"), "pob_hash", hash,
                            "starting_state_root", zero, "final_state_root", zero, "from", from);
     } else {
         const char *a = json_string_value(json_object_get(ext, "prev_batch_final_state_root"));
         const char *b = json_string_value(json_object_get(ext, "final_state_root"));
-        params = json_pack("[{s:s,s:s,s:i,s:I,s:I,s:s,s:s}]", "pob_hash", hash, "from", from, "task_type", 2, "start",
+        params = json_pack("[{s:s,s:s,s:I,s:I,s:I,s:s,s:s}]", "pob_hash", hash, "from", from, "task_type", (json_int_t)k->id, "start",
                            (json_int_t)start, "end", (json_int_t)end, "starting_state_root", a ? a : zero,
                            "final_state_root", b ? b : zero);
     }

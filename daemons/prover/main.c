@@ -60,6 +60,7 @@
 #include "mpavs/keccak.h"
 #include "mpavs/rpc.h"
 #include "mpavs/stateless.h"
+#include "mpavs/taskkind.h"
 #include "mpavs/version.h"
 
 #include <curl/curl.h>
@@ -91,7 +92,8 @@ typedef struct {
 
 typedef struct {
     /* config */
-    const char *listen, *version, *scroll_url, *linea_url;
+    const char *listen, *version;
+    const char *external_url[MPAVS_TASKKIND_MAX_ID + 1]; /* by type: external_prover.<kind name> */
     pchain_config chain_cfg;
     bool has_chain;
     /* state */
@@ -164,23 +166,32 @@ static json_t *forward(const char *url, const char *method, json_t *params, drpc
     return j;
 }
 
-static const char *external_url(const prover *p, uint64_t type) {
-    return type == 1 ? p->scroll_url : type == 2 ? p->linea_url : NULL;
+/* The external prover of a kind proved externally (NULL when none is configured or the kind is native). */
+static const char *external_url(const prover *p, const mpavs_taskkind *k) {
+    return k && k->prover == MPAVS_TASKKIND_PROVER_EXTERNAL ? p->external_url[k->id] : NULL;
 }
 
-static json_t *skip_error(drpc_error *err, uint64_t type) {
-    if (type == 1 || type == 2)
+static json_t *skip_error(drpc_error *err, const mpavs_taskkind *k, uint64_t type) {
+    if (k && k->prover == MPAVS_TASKKIND_PROVER_EXTERNAL)
         return drpc_fail(err, ERR_UNKNOWN_TASK,
                          "task type %" PRIu64 " (%s) needs an external prover and none is configured: skip", type,
-                         type == 1 ? "scroll" : "linea");
+                         k->name);
     return drpc_fail(err, ERR_UNKNOWN_TASK, "unknown task type %" PRIu64 ": skip", type);
 }
 
 /* ---- methods ---- */
 
+/* task_with_context: true for a kind whose context always comes with the task and whose prover is configured */
 static json_t *m_metadata(prover *p) {
-    return json_pack("{s:b,s:s,s:{s:b,s:b,s:b}}", "with_context", 0, "version", p->version, "task_with_context", "1",
-                     0, "2", p->linea_url != NULL, "3", 0);
+    json_t *twc = json_object();
+    for (size_t i = 0; twc && i < mpavs_taskkind_count(); i++) {
+        const mpavs_taskkind *k = mpavs_taskkind_at(i);
+        char key[24];
+        snprintf(key, sizeof key, "%" PRIu64, k->id);
+        bool wc = k->context == MPAVS_TASKKIND_CONTEXT_ALWAYS && external_url(p, k) != NULL;
+        json_object_set_new(twc, key, json_boolean(wc));
+    }
+    return twc ? json_pack("{s:b,s:s,s:o}", "with_context", 0, "version", p->version, "task_with_context", twc) : NULL;
 }
 
 static json_t *m_report(prover *p, json_t *params, drpc_error *err) {
@@ -220,9 +231,11 @@ static json_t *m_gen_context(prover *p, json_t *params, drpc_error *err) {
     if (!json_is_array(params) || json_array_size(params) != 3 || !get_u64(json_array_get(params, 0), &start) ||
         !get_u64(json_array_get(params, 1), &end) || !get_u64(json_array_get(params, 2), &type))
         return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: expected [start_block, end_block, task_type]");
-    if (type == 3) return drpc_fail(err, ERR_UNKNOWN_TASK, "task type 3 needs no context: skip");
-    const char *url = external_url(p, type);
-    if (!url) return skip_error(err, type);
+    const mpavs_taskkind *k = mpavs_taskkind_get(type);
+    if (k && !k->needs_context)
+        return drpc_fail(err, ERR_UNKNOWN_TASK, "task type %" PRIu64 " needs no context: skip", type);
+    const char *url = external_url(p, k);
+    if (!url) return skip_error(err, k, type);
     return forward(url, "prover_genContext", params, err);
 }
 
@@ -308,15 +321,16 @@ static json_t *m_put_pob(prover *p, json_t *params, drpc_error *err) {
     return json_null();
 }
 
-static json_t *prove_chain(prover *p, uint64_t n, drpc_error *err) {
-    if (!p->has_chain) return drpc_fail(err, ERR_UNKNOWN_TASK, "task type 3 is not configured (no chain section): skip");
+static json_t *prove_chain(prover *p, const mpavs_taskkind *k, uint64_t n, drpc_error *err) {
+    if (!p->has_chain)
+        return drpc_fail(err, ERR_UNKNOWN_TASK, "task type %" PRIu64 " is not configured (no chain section): skip", k->id);
     char e[600];
     pchain_block h;
     bool ok = pchain_prove(p->chain, n, &h, e, sizeof e);
     bump(ok ? &p->m_proofs : &p->m_proof_failures);
     if (!ok) {
         char q[700];
-        dlog(DLOG_WARN, "prove_failed", "type=3 block=%" PRIu64 " error=%s", n, dlog_quote(q, sizeof q, e));
+        dlog(DLOG_WARN, "prove_failed", "type=%" PRIu64 " block=%" PRIu64 " error=%s", k->id, n, dlog_quote(q, sizeof q, e));
         return drpc_fail(err, ERR_PROVE, "%s", e);
     }
     __atomic_store_n(&p->m_last_block, n, __ATOMIC_RELAXED);
@@ -345,8 +359,8 @@ static json_t *prove_chain(prover *p, uint64_t n, drpc_error *err) {
     hex0x(bh, sizeof bh, h.hash, 32);
     char sr[67];
     hex0x(sr, sizeof sr, h.state_root, 32);
-    dlog(DLOG_INFO, "proved", "type=3 chain_id=%" PRIu64 " block=%" PRIu64 " block_hash=%s state_root=%s",
-         p->chain_cfg.chain_id, n, bh, sr);
+    dlog(DLOG_INFO, "proved", "type=%" PRIu64 " chain_id=%" PRIu64 " block=%" PRIu64 " block_hash=%s state_root=%s",
+         k->id, p->chain_cfg.chain_id, n, bh, sr);
     return res;
 }
 
@@ -361,13 +375,15 @@ static json_t *m_prove_task(prover *p, json_t *params, drpc_error *err) {
     json_t *js = json_object_get(o, "start"), *je = json_object_get(o, "end");
     if ((js && !json_is_null(js) && !get_u64(js, &start)) || (je && !json_is_null(je) && !get_u64(je, &end)))
         return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: start/end must be non-negative integers");
-    if (type == 3) {
+    const mpavs_taskkind *k = mpavs_taskkind_get(type);
+    if (k && k->prover == MPAVS_TASKKIND_PROVER_NATIVE) { /* chain_state: the follower's blocks */
         if (end != 0 && end != start)
-            return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: task type 3 proves one block (end must equal start)");
-        return prove_chain(p, start, err);
+            return drpc_fail(err, DRPC_INVALID_PARAMS,
+                             "invalid params: task type %" PRIu64 " proves one block (end must equal start)", type);
+        return prove_chain(p, k, start, err);
     }
-    const char *url = external_url(p, type);
-    if (!url) return skip_error(err, type);
+    const char *url = external_url(p, k);
+    if (!url) return skip_error(err, k, type);
     return forward(url, "prover_proveTask", params, err);
 }
 
@@ -408,8 +424,12 @@ static char *metrics(void *user, const char **content_type) {
     dmet_u64(&w, (dmet_label[]){{"result", "ok"}}, 1, load(&p->m_quotes));
     dmet_u64(&w, (dmet_label[]){{"result", "failed"}}, 1, load(&p->m_quote_failures));
     dmet_family(&w, "mpavs_prover_proofs_total", DMET_COUNTER, "Task proofs (prover_proveTask), by type and result.");
-    dmet_u64(&w, (dmet_label[]){{"type", "3"}, {"result", "ok"}}, 2, load(&p->m_proofs));
-    dmet_u64(&w, (dmet_label[]){{"type", "3"}, {"result", "failed"}}, 2, load(&p->m_proof_failures));
+    char native[24] = "3"; /* the natively proved kind (the follower's proofs) */
+    for (size_t i = 0; i < mpavs_taskkind_count(); i++)
+        if (mpavs_taskkind_at(i)->prover == MPAVS_TASKKIND_PROVER_NATIVE)
+            snprintf(native, sizeof native, "%" PRIu64, mpavs_taskkind_at(i)->id);
+    dmet_u64(&w, (dmet_label[]){{"type", native}, {"result", "ok"}}, 2, load(&p->m_proofs));
+    dmet_u64(&w, (dmet_label[]){{"type", native}, {"result", "failed"}}, 2, load(&p->m_proof_failures));
     dmet_family(&w, "mpavs_prover_last_proved_block", DMET_GAUGE, "Number of the latest block proved.");
     dmet_u64(&w, NULL, 0, load(&p->m_last_block));
     if (p->chain) pchain_metrics(p->chain, &w);
@@ -572,9 +592,17 @@ static bool check_endpoints(const prover *p, bool offline) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     bool ok = true;
     if (p->has_chain) ok &= dep_check_chain("chain.rpc_url", p->chain_cfg.rpc_url, p->chain_cfg.chain_id);
-    if (p->scroll_url) ok &= dep_check_jsonrpc("external_prover.scroll", p->scroll_url, "prover_metadata");
-    if (p->linea_url) ok &= dep_check_jsonrpc("external_prover.linea", p->linea_url, "prover_metadata");
-    if (!p->has_chain && !p->scroll_url && !p->linea_url) printf("  (none configured)\n");
+    bool any = p->has_chain;
+    for (size_t i = 0; i < mpavs_taskkind_count(); i++) {
+        const mpavs_taskkind *k = mpavs_taskkind_at(i);
+        const char *url = external_url(p, k);
+        if (!url) continue;
+        char key[64];
+        snprintf(key, sizeof key, "external_prover.%s", k->name);
+        ok &= dep_check_jsonrpc(key, url, "prover_metadata");
+        any = true;
+    }
+    if (!any) printf("  (none configured)\n");
     curl_global_cleanup();
     return ok;
 }
@@ -665,8 +693,12 @@ int main(int argc, char **argv) {
 
     p->has_chain = dconf_get(&c, "chain") != NULL;
     if (p->has_chain) read_chain_config(&c, &p->chain_cfg, workers);
-    p->scroll_url = dconf_str(&c, "external_prover.scroll", NULL, false);
-    p->linea_url = dconf_str(&c, "external_prover.linea", NULL, false);
+    for (size_t i = 0; i < mpavs_taskkind_count(); i++) { /* external_prover.<kind name> */
+        const mpavs_taskkind *k = mpavs_taskkind_at(i);
+        char key[64];
+        snprintf(key, sizeof key, "external_prover.%s", k->name);
+        if (k->prover == MPAVS_TASKKIND_PROVER_EXTERNAL) p->external_url[k->id] = dconf_str(&c, key, NULL, false);
+    }
     if (nwarn && (check_only || dconf_failed(&c)))
         fprintf(stderr, "mpavs-prover: %s: %zu warning%s:\n%s", cfg_path, nwarn, nwarn == 1 ? "" : "s", warnings);
     else if (nwarn)
