@@ -262,7 +262,13 @@ int agg_admit(agg_daemon *d, const json_t *req, char *msg, size_t cap) {
     }
     mpavs_ecdsa_sig es;
     mpavs_address prover;
-    if (mpavs_ecdsa_sig_parse(&es, r->prover_signature) || mpavs_ecdsa_recover_address(d->ecdsa, &prover, &es, pd)) {
+    bool recovered = false;
+    if (!mpavs_ecdsa_sig_parse(&es, r->prover_signature)) {
+        agg_verifier_cpu_acquire(d->verifier); /* the stage's batches have the cores first (verify.h) */
+        recovered = !mpavs_ecdsa_recover_address(d->ecdsa, &prover, &es, pd);
+        agg_verifier_cpu_release(d->verifier);
+    }
+    if (!recovered) {
         why = reject(msg, cap, REJ_PROVER_MISMATCH, "ProverSignature does not recover");
         goto out;
     }

@@ -3,7 +3,9 @@
  *
  * One mutex guards the FIFO queue and the counters. Work goes in rounds: a round starts when no
  * batch is being checked; its one gatherer waits on gather_cv until no admission is on its way
- * (pending == 0), max_batch jobs are queued or the window after the head job's arrival passed,
+ * (pending == 0; after a round of several jobs, also none entered or queued for quiet_us: the
+ * admissions woken by the last commit come back after the server's parse), max_batch jobs are
+ * queued or the window since the round began passed,
  * then takes its share — all of it, or 1/(idle+1) of a batch of at least split_min when other
  * workers are idle, who take the rest at once. Jobs that arrive while a batch is checked wait for
  * the next round, so concurrent admissions merge into few large batches instead of many small
@@ -17,6 +19,13 @@
  * transaction, one fsync, for one or more batches) and then wakes each job's waiter. So a worker
  * never waits on the disk, and a slow fsync makes the next commit larger instead of queuing
  * commits.
+ *
+ * The CPU gate (agg_verifier_cpu_acquire): the HTTP server runs ~128 threads and the scheduler is
+ * fair per thread, so a worker checking a batch while a hundred admissions recover their PoE
+ * signatures gets a few percent of its core, the admissions waiting for that batch pile up and
+ * the cores idle once the PoE work runs out. Admissions take a slot for the recovery; the slots
+ * are the workers' count less the workers checking, so a checking worker competes with at most
+ * one core's worth of admissions.
  */
 #include "aggregator/verify.h"
 
@@ -40,7 +49,15 @@ struct agg_verifier {
     pthread_t committer;
     bool committer_started, committer_stop;
     size_t queued, pending, idle;
-    uint64_t head_arrival_ns;
+    /* the CPU gate: its own lock, taken only by admissions that must wait and by whoever frees a
+     * slot while one waits; the counters are atomics (seq_cst: a freer that sees no waiter freed
+     * the slot before the waiter's re-check) */
+    pthread_mutex_t gate_mu;
+    pthread_cond_t gate_cv;
+    size_t cpu_busy, gate_waiting, checking; /* admissions holding / waiting for a slot; workers checking */
+    bool gate_stop;
+    uint64_t last_activity_ns; /* the latest job queued or admission entered */
+    size_t last_round;         /* jobs the last round's gatherer took */
     size_t verifying;               /* workers checking a batch: a new round starts when none is */
     size_t split_rest, split_share; /* jobs of the round's batch left to helpers, and each one's share */
     bool gathering, stop;
@@ -137,7 +154,6 @@ static size_t take_round(agg_verifier *v, agg_vjob **jobs) {
         v->split_share = mine;
     }
     pop(v, jobs, mine);
-    if (v->head) v->head_arrival_ns = mono_ns(); /* what is left for the next round gets a new window */
     return mine;
 }
 
@@ -155,12 +171,22 @@ static void *worker(void *arg) {
             if (v->split_rest && v->head) pthread_cond_signal(&v->work_cv);
         } else if (jobs && v->head && !v->gathering && !v->verifying) { /* a new round */
             v->gathering = true;
-            uint64_t deadline = v->head_arrival_ns + (uint64_t)v->o.window_us * 1000u;
-            while (!v->stop && v->pending && v->queued < v->o.max_batch && mono_ns() < deadline) {
-                struct timespec ts = ts_of(deadline);
+            uint64_t deadline = mono_ns() + (uint64_t)v->o.window_us * 1000u;
+            for (;;) {
+                uint64_t now = mono_ns(), until = deadline;
+                if (v->stop || v->queued >= v->o.max_batch || now >= deadline) break;
+                if (!v->pending) { /* none on its way: after a round of several, wait for a quiet gap (admissions
+                                    * between two requests: the server's parse comes before agg_verifier_enter) */
+                    if (v->last_round < 2) break;
+                    uint64_t quiet = v->last_activity_ns + (uint64_t)v->o.quiet_us * 1000u;
+                    if (now >= quiet) break;
+                    if (quiet < until) until = quiet;
+                }
+                struct timespec ts = ts_of(until);
                 pthread_cond_timedwait(&v->gather_cv, &v->mu, &ts);
             }
             n = take_round(v, jobs);
+            v->last_round = n;
             v->gathering = false;
             if (v->split_rest) pthread_cond_broadcast(&v->work_cv);
         } else {
@@ -171,10 +197,17 @@ static void *worker(void *arg) {
             continue;
         }
         v->verifying++;
+        __atomic_add_fetch(&v->checking, 1, __ATOMIC_SEQ_CST);
         pthread_mutex_unlock(&v->mu);
         size_t groups = check_all(jobs, n);
         pthread_mutex_lock(&v->mu);
         v->verifying--;
+        __atomic_sub_fetch(&v->checking, 1, __ATOMIC_SEQ_CST);
+        if (__atomic_load_n(&v->gate_waiting, __ATOMIC_SEQ_CST)) { /* its core is free for an admission */
+            pthread_mutex_lock(&v->gate_mu);
+            pthread_cond_signal(&v->gate_cv);
+            pthread_mutex_unlock(&v->gate_mu);
+        }
         v->batches += groups;
         v->sigs += n;
         for (size_t i = 0; i < n; i++) { /* to the committer, in the batch's order */
@@ -225,15 +258,14 @@ static void *committer(void *arg) {
                 if (v->o.commit) v->o.commit(v->o.user, &j, 1);
         }
         uint64_t took = mono_ns() - t0;
+        for (agg_vjob *j = list; j;) { /* the waiter may free j once posted */
+            agg_vjob *nx = j->next;
+            sem_post(&j->sem);
+            j = nx;
+        }
         pthread_mutex_lock(&v->mu);
         v->commits++;
         v->commit_ns += took;
-        for (agg_vjob *j = list; j;) {
-            agg_vjob *nx = j->next;
-            j->done = true;
-            pthread_cond_signal(&j->cv);
-            j = nx;
-        }
     }
     pthread_mutex_unlock(&v->mu);
     free(jobs);
@@ -252,6 +284,7 @@ agg_verifier *agg_verifier_create(const agg_verifier_options *o) {
     if (!v->o.window_us) v->o.window_us = 2000;
     if (!v->o.max_batch) v->o.max_batch = 1024;
     if (!v->o.split_min) v->o.split_min = 64;
+    if (!v->o.quiet_us) v->o.quiet_us = 100;
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -259,6 +292,8 @@ agg_verifier *agg_verifier_create(const agg_verifier_options *o) {
     pthread_cond_init(&v->gather_cv, &ca);
     pthread_cond_init(&v->work_cv, NULL);
     pthread_cond_init(&v->commit_cv, NULL);
+    pthread_cond_init(&v->gate_cv, NULL);
+    pthread_mutex_init(&v->gate_mu, NULL);
     pthread_condattr_destroy(&ca);
     if (pthread_create(&v->committer, NULL, committer, v) != 0) {
         agg_verifier_destroy(v);
@@ -283,6 +318,10 @@ void agg_verifier_destroy(agg_verifier *v) {
     pthread_cond_broadcast(&v->work_cv);
     pthread_cond_broadcast(&v->gather_cv);
     pthread_mutex_unlock(&v->mu);
+    pthread_mutex_lock(&v->gate_mu);
+    __atomic_store_n(&v->gate_stop, true, __ATOMIC_SEQ_CST);
+    pthread_cond_broadcast(&v->gate_cv);
+    pthread_mutex_unlock(&v->gate_mu);
     for (size_t i = 0; i < v->nthreads; i++) pthread_join(v->threads[i], NULL);
     pthread_mutex_lock(&v->mu);
     v->committer_stop = true; /* after the workers: everything they checked is committed */
@@ -293,12 +332,16 @@ void agg_verifier_destroy(agg_verifier *v) {
     pthread_mutex_destroy(&v->mu);
     pthread_cond_destroy(&v->gather_cv);
     pthread_cond_destroy(&v->work_cv);
+    pthread_cond_destroy(&v->gate_cv);
+    pthread_mutex_destroy(&v->gate_mu);
     free(v);
 }
 
 void agg_verifier_enter(agg_verifier *v) {
+    uint64_t now = mono_ns();
     pthread_mutex_lock(&v->mu);
     v->pending++;
+    v->last_activity_ns = now;
     pthread_mutex_unlock(&v->mu);
 }
 
@@ -318,23 +361,55 @@ void agg_verifier_leave(agg_verifier *v) {
     pthread_mutex_unlock(&v->mu);
 }
 
+/* Take a CPU slot if one is free: the slots are the workers' cores less those checking a batch
+ * (with every core checking, admissions wait for the batch); one admission always may while no
+ * worker checks. Lock-free. */
+static bool take_slot(agg_verifier *v) {
+    size_t cores = v->o.workers;
+    for (;;) {
+        size_t busy = __atomic_load_n(&v->cpu_busy, __ATOMIC_SEQ_CST);
+        size_t checking = __atomic_load_n(&v->checking, __ATOMIC_SEQ_CST);
+        bool free_slot = busy + checking < cores || (!busy && !checking) ||
+                         __atomic_load_n(&v->gate_stop, __ATOMIC_SEQ_CST);
+        if (!free_slot) return false;
+        if (__atomic_compare_exchange_n(&v->cpu_busy, &busy, busy + 1, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+            return true;
+    }
+}
+
+void agg_verifier_cpu_acquire(agg_verifier *v) {
+    if (take_slot(v)) return;
+    pthread_mutex_lock(&v->gate_mu);
+    __atomic_add_fetch(&v->gate_waiting, 1, __ATOMIC_SEQ_CST);
+    while (!take_slot(v)) pthread_cond_wait(&v->gate_cv, &v->gate_mu);
+    __atomic_sub_fetch(&v->gate_waiting, 1, __ATOMIC_SEQ_CST);
+    pthread_mutex_unlock(&v->gate_mu);
+}
+
+void agg_verifier_cpu_release(agg_verifier *v) {
+    __atomic_sub_fetch(&v->cpu_busy, 1, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&v->gate_waiting, __ATOMIC_SEQ_CST)) {
+        pthread_mutex_lock(&v->gate_mu);
+        pthread_cond_signal(&v->gate_cv);
+        pthread_mutex_unlock(&v->gate_mu);
+    }
+}
+
 void agg_verifier_run(agg_verifier *v, agg_vjob *job) {
     job->ok = false;
-    job->done = false;
     job->next = NULL;
-    pthread_cond_init(&job->cv, NULL);
+    (void)sem_init(&job->sem, 0, 0); /* fails only for a value above SEM_VALUE_MAX */
     pthread_mutex_lock(&v->mu);
     if (v->tail) v->tail->next = job;
-    else {
-        v->head = job;
-        v->head_arrival_ns = mono_ns();
-    }
+    else v->head = job;
+    v->last_activity_ns = mono_ns();
     v->tail = job;
     v->queued++;
     arrived(v);
-    while (!job->done) pthread_cond_wait(&job->cv, &v->mu);
     pthread_mutex_unlock(&v->mu);
-    pthread_cond_destroy(&job->cv);
+    while (sem_wait(&job->sem) != 0) {
+    } /* EINTR: wait again */
+    sem_destroy(&job->sem);
 }
 
 void agg_verifier_stats(agg_verifier *v, uint64_t *batches, uint64_t *sigs) {

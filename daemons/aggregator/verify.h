@@ -3,13 +3,16 @@
  *
  * Admissions hand a job (digest, key, signature) to the stage and wait for its verdict. A worker
  * gathers the queued jobs for a short window (until every admission in progress has queued its
- * job, the window after the first job passed, or max_batch jobs are queued), checks them per
+ * job and, after a round of several, none came for quiet_us; the window passed; or max_batch jobs
+ * are queued), checks them per
  * digest with one same-message batch (2 pairings for the whole group; bisection finds bad ones)
  * and passes the batch to the stage's committer thread, which hands everything checked since its
  * last commit to the commit callback (the aggregator persists every valid row in one transaction,
  * one fsync, and counts them) while the workers check the next batches. A batch of at least split_min jobs is
  * shared with the idle workers, so a large batch runs on every core. Each waiter is woken alone,
- * for its own result (a condition variable per job).
+ * for its own result (a semaphore per job, posted outside the stage's lock). The CPU-bound part of
+ * an admission runs under the stage's CPU gate (agg_verifier_cpu_acquire), which gives the
+ * workers' batches priority over new admissions on the cores.
  *
  * The stage owns its threads and state (no process globals): create it, use it from any number
  * of threads, destroy it after the last admission returned.
@@ -20,6 +23,7 @@
 #include "mpavs/bn254.h"
 
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -34,8 +38,7 @@ typedef struct agg_vjob {
     void *user;      /* the caller's (for the commit callback) */
     bool ok;         /* out: the BLS verdict */
     /* private to the stage */
-    bool done;
-    pthread_cond_t cv;
+    sem_t sem; /* posted once, when the job is committed: its waiter is woken alone, without the stage's lock */
     struct agg_vjob *next;
 } agg_vjob;
 
@@ -48,7 +51,9 @@ typedef void (*agg_verifier_commit)(void *user, agg_vjob **jobs, size_t n);
 
 typedef struct {
     size_t workers;       /* worker threads; 0: the online CPUs (1..8) */
-    unsigned window_us;   /* gather window after the first queued job; 0: 2000 */
+    unsigned window_us;   /* longest gather of a round; 0: 2000 */
+    unsigned quiet_us;    /* with no admission on its way, after a round of several jobs, gather until none
+                             came for this long; 0: 100 */
     size_t max_batch;     /* 0: 1024 */
     size_t split_min;     /* a batch of at least this many jobs is shared with idle workers; 0: 64 */
     agg_verifier_commit commit; /* may be NULL */
@@ -66,6 +71,18 @@ void agg_verifier_destroy(agg_verifier *v);
  */
 void agg_verifier_enter(agg_verifier *v);
 void agg_verifier_leave(agg_verifier *v);
+
+/**
+ * The CPU gate: an admission holds a slot while it does its CPU-bound checks (the PoE recovery).
+ * There are as many slots as workers, less the workers checking a batch, so the stage's batches
+ * get the cores first and at most one core's worth of admissions competes with each of them:
+ * with hundreds of HTTP threads, a worker would otherwise get a small share of its core (the
+ * scheduler is fair per thread) and the admissions waiting for its batch would idle the cores.
+ * acquire blocks until a slot is free (at least one admission proceeds while no worker checks;
+ * never blocks after destroy began); every acquire is paired with one release.
+ */
+void agg_verifier_cpu_acquire(agg_verifier *v);
+void agg_verifier_cpu_release(agg_verifier *v);
 
 /**
  * Queue job (inputs filled; the stage initializes the rest) and wait until it is checked and

@@ -535,6 +535,43 @@ TEST(verifier_batches_finds_bad_and_commits_once) {
     agg_verifier_destroy(v);
 }
 
+/* The CPU gate: never more admissions in the recovery than the workers' cores, with 16 threads. */
+static struct {
+    agg_verifier *v;
+    int inside, max_inside; /* atomics */
+} GATE;
+
+static void *gate_thread(void *arg) {
+    (void)arg;
+    for (int k = 0; k < 100; k++) {
+        agg_verifier_cpu_acquire(GATE.v);
+        int now = __atomic_add_fetch(&GATE.inside, 1, __ATOMIC_SEQ_CST);
+        int m = __atomic_load_n(&GATE.max_inside, __ATOMIC_SEQ_CST);
+        while (now > m && !__atomic_compare_exchange_n(&GATE.max_inside, &m, now, false, __ATOMIC_SEQ_CST,
+                                                       __ATOMIC_SEQ_CST)) {
+        }
+        struct timespec ts = {0, 20000}; /* a holder off its core: ungated threads would enter meanwhile */
+        nanosleep(&ts, NULL);
+        __atomic_sub_fetch(&GATE.inside, 1, __ATOMIC_SEQ_CST);
+        agg_verifier_cpu_release(GATE.v);
+    }
+    return NULL;
+}
+
+TEST(verifier_cpu_gate_bounds_admissions) {
+    agg_verifier_options o = {.workers = 2};
+    GATE.v = agg_verifier_create(&o);
+    REQUIRE(GATE.v != NULL);
+    GATE.inside = GATE.max_inside = 0;
+    pthread_t th[16];
+    for (int i = 0; i < 16; i++) pthread_create(&th[i], NULL, gate_thread, NULL);
+    for (int i = 0; i < 16; i++) pthread_join(th[i], NULL);
+    CHECK(GATE.max_inside >= 1);
+    CHECK(GATE.max_inside <= 2); /* no worker checks here: the slots are the 2 workers' cores */
+    CHECK_EQ_INT(GATE.inside, 0);
+    agg_verifier_destroy(GATE.v);
+}
+
 TEST(wire_tree_decodes_as_text) {
     json_t *j = request(2, OPTS(.block = 7));
     REQUIRE(j != NULL);
@@ -598,6 +635,7 @@ int main(void) {
     }
     RUN(prefetch_rechecks_cached_proofs);
     RUN(verifier_batches_finds_bad_and_commits_once);
+    RUN(verifier_cpu_gate_bounds_admissions);
     RUN(wire_tree_decodes_as_text);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", DIR_);
