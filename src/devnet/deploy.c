@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- the step engine ---- */
 
@@ -105,8 +106,7 @@ static int step_enter(dv_deployer *x, const char *what, mpavs_address *created, 
                                 what, AH(x, &s->address));
             *created = s->address;
         }
-        x->step++;
-        if (x->opt->plan) x->nonce++;
+        x->step++; /* (a plan's nonce already counts the steps mined) */
         *skip = true;
         if (x->opt->on_step && x->opt->on_step(x->opt->on_step_arg, i, s, true, x->out))
             return ctr_fail(x->c, MPAVS_DEVNET_ERR_ARG, what, "stopped by the caller");
@@ -143,6 +143,10 @@ int dv_create(dv_deployer *x, const char *file, const char *name, const char *ct
     int r = step_enter(x, what, out, &skip);
     if (r || skip) return r;
     if (x->opt->plan) {
+        char path[1024]; /* a plan still needs the artifact */
+        int w = snprintf(path, sizeof path, "%s/%s.sol/%s.json", x->dir, file, name);
+        if (w < 0 || (size_t)w >= sizeof path || access(path, R_OK) != 0)
+            return ctr_fail(x->c, MPAVS_DEVNET_ERR_ARTIFACT, what, "artifact %s not readable", path);
         create_address(out, &x->me, x->nonce++);
     } else if ((r = dv_deploy(x->c, x->dir, file, name, ctor_types, args, out))) {
         return r;
