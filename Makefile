@@ -224,6 +224,15 @@ layers: $(DAEMON_BIN) $(STATIC_LIB)
 	 if [ -n "$$bad" ]; then echo "layers: daemons or libmpavs reference devnet symbols:"; echo "$$bad"; exit 1; fi; \
 	 echo "layers: $(words $(DAEMON_BIN)) daemons and libmpavs.a reference no mpavs_devnet_ symbol"
 
+# Artifacts (contracts/out/<file>.sol/<name>.json) that the deployment commands create.
+DEPLOY_ARTIFACTS := Proxy.sol/Proxy.json Proxy.sol/EmptyContract.json PauserRegistry.sol/PauserRegistry.json \
+  DelegationManager.sol/DelegationManager.json StrategyManager.sol/StrategyManager.json \
+  AVSDirectory.sol/AVSDirectory.json TestToken.sol/TestToken.json StrategyBase.sol/StrategyBase.json \
+  IndexRegistry.sol/IndexRegistry.json BLSApkRegistry.sol/BLSApkRegistry.json StakeRegistry.sol/StakeRegistry.json \
+  RegistryCoordinator.sol/RegistryCoordinator.json MultiProverServiceManager.sol/MultiProverServiceManager.json \
+  OperatorStateRetriever.sol/OperatorStateRetriever.json SgxQuoteVerifier.sol/SgxQuoteVerifier.json \
+  AttestationVerifier.sol/AttestationVerifier.json TEELivenessVerifier.sol/TEELivenessVerifier.json
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/mpavs $(DESTDIR)$(PREFIX)/bin
 	install -m 644 $(STATIC_LIB) $(DESTDIR)$(PREFIX)/lib/
@@ -233,6 +242,11 @@ install: all
 	install -m 644 $(filter-out include/mpavs/devnet.h,$(wildcard include/mpavs/*.h)) $(DESTDIR)$(PREFIX)/include/mpavs/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' libmpavs.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libmpavs.pc
 	install -m 755 $(CLI_BIN) $(DAEMON_BIN) $(DESTDIR)$(PREFIX)/bin/
+	@# the contract artifacts `mpavs avs deploy` and `mpavs devnet deploy` read (forge build first)
+	@test -d contracts/out || { echo "make install: contracts/out missing: run make contracts first"; exit 1; }
+	for a in $(DEPLOY_ARTIFACTS); do \
+	  install -d $(DESTDIR)$(PREFIX)/share/mpavs/contracts/$$(dirname $$a) && \
+	  install -m 644 contracts/out/$$a $(DESTDIR)$(PREFIX)/share/mpavs/contracts/$$a || exit 1; done
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

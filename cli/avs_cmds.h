@@ -23,4 +23,7 @@ int cmd_avs_allowlist(int argc, char **argv);
 /** `mpavs avs status [--json]`: the AVS's whole configuration read from the chain. cmd_avs_status.c */
 int cmd_avs_status(int argc, char **argv);
 
+/** `mpavs avs deploy`: the AVS contracts on an existing EigenLayer core. cmd_avs_deploy.c */
+int cmd_avs_deploy(int argc, char **argv);
+
 #endif

@@ -428,3 +428,30 @@ int avs_tx_group(const char *group, const char *summary, const avs_tx_spec *rows
     }
     return cli_usage_error("avs %s: unknown command '%s' (mpavs avs %s --help)", group, argv[1], group);
 }
+
+int avs_signer_and_fees(cli_args *a, const char *who, uint8_t sk[32], mpavs_address *me, mpavs_sender_options *so,
+                        bool *dry_run, bool *yes) {
+    avs_tx *t = calloc(1, sizeof *t);
+    if (!t) return cli_error("%s: out of memory", who);
+    snprintf(t->who, sizeof t->who, "%s", who);
+    t->a = *a;
+    int rc = fee_opts(t);
+    if (!rc) rc = signer(t);
+    if (!rc) {
+        memcpy(sk, t->sk, 32);
+        *me = t->me;
+        *so = t->so;
+        so->observer = NULL; /* t does not outlive this call */
+        so->observer_arg = NULL;
+        *dry_run = t->dry_run;
+        *yes = t->yes;
+        *a = t->a; /* the consumed options */
+    }
+    mpavs_wipe(t->sk, sizeof t->sk);
+    free(t);
+    return rc;
+}
+
+int avs_ask_proceed(void) {
+    return ask_proceed();
+}

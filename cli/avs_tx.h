@@ -8,7 +8,13 @@
 #ifndef MPAVS_CLI_AVS_TX_H
 #define MPAVS_CLI_AVS_TX_H
 
+#include "cli.h"
+
+#include "mpavs/sender.h"
+
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* The contract an administration transaction goes to. */
 typedef enum {
@@ -39,5 +45,16 @@ extern const char AVS_TX_OPTS[];
  * Returns the exit code.
  */
 int avs_tx_group(const char *group, const char *summary, const avs_tx_spec *rows, size_t n, int argc, char **argv);
+
+/*
+ * The signer and transaction options of AVS_TX_OPTS for a command that sends several
+ * transactions itself (`avs deploy`): --private-key / --ecdsa-key-file + --password-file, the
+ * fee flags (caps into *so), --dry-run, --yes, consumed from a. Out: sk (wipe after use), *me.
+ * Returns 0 or an exit code after a message.
+ */
+int avs_signer_and_fees(cli_args *a, const char *who, uint8_t sk[32], mpavs_address *me, mpavs_sender_options *so,
+                        bool *dry_run, bool *yes);
+/* Ask "Proceed? [y/N]" on stderr. Returns 0 for yes, else 1 ("aborted: nothing sent"). */
+int avs_ask_proceed(void);
 
 #endif

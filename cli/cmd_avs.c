@@ -85,6 +85,7 @@ int cmd_avs_networks(int argc, char **argv) {
 /* The subcommand table: one row per subcommand. */
 static const cli_command AVS_SUB[] = {
     {"networks", "the built-in network presets (EigenLayer core, DCAP entrypoints)", cmd_avs_networks},
+    {"deploy", "deploy the AVS contracts on an existing EigenLayer core (roles, resume, --dry-run)", cmd_avs_deploy},
     {"status", "the AVS's configuration read from the chain (--json)", cmd_avs_status},
     {"quorum", "create quorums, operator set parameters, minimum stake, strategies", cmd_avs_quorum},
     {"committee", "add, update, remove committees; minimum thresholds; ordering", cmd_avs_committee},

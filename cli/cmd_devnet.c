@@ -99,7 +99,7 @@ static int deploy(int argc, char **argv) {
         fputs("NAME\n    mpavs devnet deploy - deploy the devnet contract stack\n\n"
               "SYNOPSIS\n    mpavs devnet deploy --rpc-url URL --private-key 0xKEY --out deployment.json\n"
               "                        [--artifacts contracts/out] [--min-stake WEI] [--min-threshold PCT] [--poa]\n"
-              "                        [--mrenclave 0xMRENCLAVE] [--devnet-ca DIR]\n\n"
+              "                        [--mrenclave 0xMRENCLAVE] [--devnet-ca DIR] [--core-only]\n\n"
               "DESCRIPTION\n"
               "    Deploys the devnet stack from forge artifacts (run `forge build` in contracts/ first):\n"
               "    EigenLayer-compatible core and middleware behind proxies (admin = the deployer), quorum 0\n"
@@ -117,7 +117,9 @@ static int deploy(int argc, char **argv) {
               "                        refuses a StateHeader whose threshold is lower\n"
               "  --poa                 enable the PoA whitelist\n"
               "  --mrenclave 0xM       allow-list this MRENCLAVE (default: allow-list disabled)\n"
-              "  --devnet-ca DIR       also register the PCK key of this devnet CA (`mpavs attest devnet-ca`)\n\n"
+              "  --devnet-ca DIR       also register the PCK key of this devnet CA (`mpavs attest devnet-ca`)\n"
+              "  --core-only           only the stand-in EigenLayer core (DelegationManager, StrategyManager,\n"
+              "                        AVSDirectory, TestToken and its strategy): a core for `mpavs avs deploy --core`\n\n"
               "EXAMPLES\n"
               "    mpavs devnet deploy --rpc-url http://127.0.0.1:8545 --private-key 0xac09… --out .devnet/deployment.json\n",
               stdout);
@@ -128,7 +130,7 @@ static int deploy(int argc, char **argv) {
     const char *url = cli_rpc_url(&a), *keyhex = cli_opt(&a, "private-key"), *out = cli_opt(&a, "out");
     const char *art = cli_opt(&a, "artifacts"), *ms = cli_opt(&a, "min-stake"), *mre = cli_opt(&a, "mrenclave");
     const char *ca = cli_opt(&a, "devnet-ca"), *mt = cli_opt(&a, "min-threshold");
-    bool poa = cli_flag(&a, "poa");
+    bool poa = cli_flag(&a, "poa"), core_only = cli_flag(&a, "core-only");
     char *pos[1];
     if (cli_positionals(&a, pos, 1) != 0) return 2;
     if (!url) return cli_usage_error("devnet deploy: --rpc-url URL (or ETH_RPC_URL) is required");
@@ -153,11 +155,14 @@ static int deploy(int argc, char **argv) {
     if ((rc = open_ctx(&c, "deploy", url, key))) return rc;
     mpavs_wipe(key, sizeof key);
     mpavs_contracts_deployment d;
-    int r = mpavs_devnet_deploy(&c, &d, &opt);
+    int r = core_only ? mpavs_devnet_deploy_core(&c, &d, &opt) : mpavs_devnet_deploy(&c, &d, &opt);
     if (r) rc = cli_error("devnet deploy: %s", c.error.message);
     if (!rc && (r = mpavs_devnet_deployment_save(&d, out)))
         rc = cli_error("devnet deploy: cannot write %s: %s", out, mpavs_devnet_strerror(r));
-    if (!rc) fprintf(stderr, "devnet stack deployed on chain %llu; addresses in %s\n", (unsigned long long)d.chain_id, out);
+    if (!rc)
+        fprintf(stderr, "devnet %s deployed on chain %llu; addresses in %s\n", core_only ? "EigenLayer core" : "stack",
+                (unsigned long long)d.chain_id, out);
+    if (core_only) ca = NULL; /* no quote verifier yet: `mpavs avs deploy` makes it */
     if (!rc && ca) rc = register_pck(&c, &d, "deploy", ca, NULL); /* retry with `devnet add-pck` */
     close_ctx(&c);
     return rc;

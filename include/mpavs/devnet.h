@@ -50,6 +50,54 @@ typedef enum {
 /** Name of a result value (the mpavs_contracts_result values included). Never NULL. */
 MPAVS_API const char *mpavs_devnet_strerror(int r);
 
+/**
+ * Who holds each role of the AVS contracts; a zero address means the deployer. The deployer
+ * keeps every role while it configures the contracts and hands over at the end (in this order):
+ * MultiProverServiceManager.setCommitteeManager, transferOwnership of the service manager,
+ * RegistryCoordinator, TEELivenessVerifier, AttestationVerifier and (when deployed) the
+ * SgxQuoteVerifier, then Proxy.changeAdmin of every proxy. The state confirmer, PoA manager,
+ * ejector, churn approver, pauser and unpauser are set at initialisation.
+ */
+typedef struct {
+    mpavs_address owner;             /* owner of every contract (may be a multisig) */
+    mpavs_address proxy_admin;       /* admin of every proxy (may be a multisig) */
+    mpavs_address state_confirmer;   /* the aggregator's key: the only one that may confirmState */
+    mpavs_address poa_manager;       /* manages the PoA whitelist */
+    mpavs_address committee_manager; /* adds and removes committees and TEE quorums */
+    mpavs_address pauser, unpauser;  /* the PauserRegistry's one pauser and its unpauser */
+    mpavs_address ejector, churn_approver; /* RegistryCoordinator roles */
+} mpavs_devnet_roles;
+
+/** Most steps (transactions) one deployment may take. */
+#define MPAVS_DEVNET_MAX_STEPS 96
+
+/** One step of a deployment: a contract creation or a call. */
+typedef struct {
+    char what[64];         /* e.g. "deploy RegistryCoordinator", "addTEEQuorum" */
+    mpavs_address to;      /* the called contract (zero for a creation) */
+    mpavs_address address; /* the created contract (zero for a call); in a plan, predicted from the nonce */
+    uint8_t tx_hash[32];   /* zero in a plan */
+    uint64_t gas_used;     /* zero in a plan */
+} mpavs_devnet_deploy_step;
+
+/**
+ * The steps a deployment has done, in order: what resumes an interrupted deployment. Steps
+ * 0..n-1 are not sent again (a creation's recorded address is reused after checking that it has
+ * code); new steps are appended.
+ */
+typedef struct {
+    size_t n;
+    mpavs_devnet_deploy_step steps[MPAVS_DEVNET_MAX_STEPS];
+} mpavs_devnet_deploy_log;
+
+/**
+ * Told of each step when it is done (or, in a plan, listed): index in the log, resumed = it was
+ * done by an earlier run, so_far = the addresses known at that point (write them out to resume).
+ * Returning non-zero stops the deployment with ERR_ARG ("stopped by the caller").
+ */
+typedef int (*mpavs_devnet_step_fn)(void *arg, size_t index, const mpavs_devnet_deploy_step *s, bool resumed,
+                                    const mpavs_contracts_deployment *so_far);
+
 /** Deployment options; zero fields take the defaults shown. */
 typedef struct {
     const char *artifacts_dir;        /* forge output directory: "contracts/out" */
@@ -72,6 +120,17 @@ typedef struct {
      * (mpavs_dcap_devnet_td_qe_identity); set with qe_mr_signer for Intel's (0xdc9e2a7c..., 2). */
     const uint8_t *td_qe_mr_signer;
     uint16_t td_qe_isv_prod_id;       /* used with td_qe_mr_signer */
+    /* ---- the AVS on an existing core (mpavs_devnet_deploy_avs) and every deployment ---- */
+    mpavs_devnet_roles roles;         /* zero fields: the deployer */
+    /* Automata's DCAP attestation entrypoint for the AttestationVerifier (NULL: deploy our
+     * SgxQuoteVerifier and use it) */
+    const mpavs_address *dcap_attestation;
+    uint16_t max_operators;           /* per quorum: 50 */
+    mpavs_devnet_deploy_log *log;     /* optional: resume from it, record into it */
+    mpavs_devnet_step_fn on_step;     /* optional: progress (and the place to save for a resume) */
+    void *on_step_arg;
+    bool plan;                        /* send nothing: list the steps (on_step) with the addresses the
+                                         creations would get from the sender's nonce */
 } mpavs_devnet_deploy_options;
 
 /**
@@ -81,6 +140,27 @@ typedef struct {
  */
 MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_deploy(mpavs_contracts_ctx *c, mpavs_contracts_deployment *out,
                                                     const mpavs_devnet_deploy_options *opt);
+
+/**
+ * Deploy the devnet's stand-in EigenLayer core only: EmptyContract, DelegationManager,
+ * StrategyManager and AVSDirectory behind proxies, TestToken and its StrategyBase (whitelisted).
+ * Fills out's delegation_manager, strategy_manager, avs_directory, token, strategy, chain_id and
+ * deployer (the rest zero). opt: artifacts_dir, log, on_step, plan. Returns as mpavs_devnet_deploy.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_deploy_core(mpavs_contracts_ctx *c, mpavs_contracts_deployment *out,
+                                                         const mpavs_devnet_deploy_options *opt);
+
+/**
+ * Deploy the AVS against an existing EigenLayer core: d's delegation_manager, avs_directory and
+ * strategy (quorum strategies, multiplier 1e18) must be set (strategy_manager and token are
+ * kept as given). Deploys PauserRegistry, the middleware behind proxies, RegistryCoordinator,
+ * MultiProverServiceManager, OperatorStateRetriever, the TEE quorums and committee 3 of opt
+ * (tdx_quorum, min_threshold, min_stake, max_operators), the attestation contracts (our verifier
+ * or opt->dcap_attestation), the TEELivenessVerifier, and hands the roles over (opt->roles).
+ * In/out: *d (the new addresses added). Returns as mpavs_devnet_deploy.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_devnet_deploy_avs(mpavs_contracts_ctx *c, mpavs_contracts_deployment *d,
+                                                        const mpavs_devnet_deploy_options *opt);
 
 /**
  * Write d as one JSON object: chainId (number) and the addresses as EIP-55 0x strings under

@@ -1,29 +1,24 @@
 /*
- * src/devnet/deploy.c — deploy and configure the devnet stack (order of
- * contracts/test/Fixture.sol) and read/write deployment.json.
+ * src/devnet/deploy.c — the deployment step engine (resume, plan, progress), the devnet's
+ * stand-in EigenLayer core, the whole devnet stack (core + the AVS of deploy_avs.c, in the order
+ * of contracts/test/Fixture.sol), and deployment.json.
  */
-#include "devnet_internal.h"
+#include "deploy_internal.h"
 #include "util/error.h"
 #include "mpavs/dcap.h"
 
 #include <jansson.h>
-#include <openssl/sha.h>
+#include "mpavs/keccak.h"
+#include "mpavs/rlp.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-/* One deployment step: a contract with constructor arguments built in a ctr_str. */
-typedef struct {
-    mpavs_contracts_ctx *c;
-    const char *dir;
-    mpavs_address me, empty;
-    ctr_str a;       /* scratch for argument text */
-    char ah[8][43]; /* AH(): formatted addresses for one argument list */
-    unsigned nah;
-} dv_deployer;
+/* ---- the step engine ---- */
 
-/* An address as 0x hex in one of x's eight slots (enough for one argument list). */
-static const char *AH(dv_deployer *x, const mpavs_address *a) {
+const char *AH(dv_deployer *x, const mpavs_address *a) {
     static const char d[] = "0123456789abcdef";
     char *b = x->ah[x->nah++ % 8];
     b[0] = '0', b[1] = 'x';
@@ -32,26 +27,161 @@ static const char *AH(dv_deployer *x, const mpavs_address *a) {
     return b;
 }
 
-static void args_reset(dv_deployer *x) {
+void args_reset(dv_deployer *x) {
     x->a.len = 0;
     if (x->a.s) x->a.s[0] = 0;
 }
 
+/* The address CREATE gives sender's transaction with nonce: keccak256(rlp([sender, nonce]))[12:]. */
+static void create_address(mpavs_address *out, const mpavs_address *sender, uint64_t nonce) {
+    uint8_t buf[64], h[32];
+    size_t mark, n = 0;
+    mpavs_rlp_writer w;
+    mpavs_rlp_writer_init(&w, buf, sizeof buf);
+    mpavs_rlp_list_begin(&w, &mark);
+    mpavs_rlp_put_bytes(&w, sender->bytes, 20);
+    mpavs_rlp_put_u64(&w, nonce);
+    mpavs_rlp_list_end(&w, mark);
+    if (mpavs_rlp_writer_finish(&w, &n) != MPAVS_RLP_OK) n = 0; /* cannot happen: 31 bytes at most */
+    mpavs_keccak256(h, buf, n);
+    memcpy(out->bytes, h + 12, 20);
+}
+
+int dv_begin(dv_deployer *x, mpavs_contracts_ctx *c, mpavs_contracts_deployment *out,
+             const mpavs_devnet_deploy_options *opt) {
+    memset(x, 0, sizeof *x);
+    x->c = c;
+    x->opt = opt;
+    x->out = out;
+    x->dir = opt->artifacts_dir ? opt->artifacts_dir : "contracts/out";
+    x->me = *mpavs_sender_address(c->sender);
+    x->log = opt->log ? opt->log : &x->own_log;
+    mpavs_error_clear(&c->error);
+    out->deployer = x->me;
+    mpavs_error err = {0};
+    int r;
+    if ((r = mpavs_rpc_chain_id(c->rpc, &out->chain_id, &err)) != MPAVS_RPC_OK) {
+        r = ctr_fail(c, MPAVS_DEVNET_ERR_RPC, "chain id", "%s (%s)", mpavs_rpc_strerror(r), err.message);
+        mpavs_error_clear(&err);
+        return r;
+    }
+    if (opt->plan &&
+        (r = mpavs_rpc_get_transaction_count(c->rpc, &x->nonce, &err, x->me.bytes, "pending")) != MPAVS_RPC_OK) {
+        r = ctr_fail(c, MPAVS_DEVNET_ERR_RPC, "nonce", "%s (%s)", mpavs_rpc_strerror(r), err.message);
+        mpavs_error_clear(&err);
+        return r;
+    }
+    return MPAVS_DEVNET_OK;
+}
+
+void dv_end(dv_deployer *x) {
+    ctr_str_free(&x->a);
+}
+
+static bool has_code(dv_deployer *x, const mpavs_address *a) {
+    uint8_t *code = NULL;
+    size_t len = 0;
+    mpavs_error err = {0};
+    bool ok = mpavs_rpc_get_code(x->c->rpc, &code, &len, &err, a->bytes, "latest") == MPAVS_RPC_OK && len > 0;
+    free(code);
+    mpavs_error_clear(&err);
+    return ok;
+}
+
+/* Step bookkeeping: a step already in the log is resumed (true: skip it; its address in *created). */
+static int step_enter(dv_deployer *x, const char *what, mpavs_address *created, bool *skip) {
+    *skip = false;
+    size_t i = x->step;
+    if (i < x->log->n) {
+        mpavs_devnet_deploy_step *s = &x->log->steps[i];
+        if (strncmp(s->what, what, sizeof s->what - 1) != 0)
+            return ctr_fail(x->c, MPAVS_DEVNET_ERR_ARG, what,
+                            "cannot resume: step %zu of the recorded deployment is \"%s\", this deployment's is "
+                            "\"%s\" (different options?)",
+                            i + 1, s->what, what);
+        if (created) {
+            if (!x->opt->plan && !has_code(x, &s->address))
+                return ctr_fail(x->c, MPAVS_DEVNET_ERR_ARG, what,
+                                "cannot resume: step %zu (%s) recorded %s, which has no code on this chain", i + 1,
+                                what, AH(x, &s->address));
+            *created = s->address;
+        }
+        x->step++; /* (a plan's nonce already counts the steps mined) */
+        *skip = true;
+        if (x->opt->on_step && x->opt->on_step(x->opt->on_step_arg, i, s, true, x->out))
+            return ctr_fail(x->c, MPAVS_DEVNET_ERR_ARG, what, "stopped by the caller");
+        return MPAVS_DEVNET_OK;
+    }
+    if (i >= MPAVS_DEVNET_MAX_STEPS)
+        return ctr_fail(x->c, MPAVS_DEVNET_ERR_ARG, what, "more than %d steps", MPAVS_DEVNET_MAX_STEPS);
+    return MPAVS_DEVNET_OK;
+}
+
+static int step_done(dv_deployer *x, const char *what, const mpavs_address *to, const mpavs_address *created) {
+    mpavs_devnet_deploy_step *s = &x->log->steps[x->log->n];
+    memset(s, 0, sizeof *s);
+    snprintf(s->what, sizeof s->what, "%s", what);
+    if (to) s->to = *to;
+    if (created) s->address = *created;
+    if (!x->opt->plan) {
+        memcpy(s->tx_hash, x->c->tx_hash, 32);
+        s->gas_used = x->c->gas_used;
+    }
+    x->log->n++;
+    x->step++;
+    if (x->opt->on_step && x->opt->on_step(x->opt->on_step_arg, x->log->n - 1, s, false, x->out))
+        return ctr_fail(x->c, MPAVS_DEVNET_ERR_ARG, what, "stopped by the caller");
+    return MPAVS_DEVNET_OK;
+}
+
+int dv_create(dv_deployer *x, const char *file, const char *name, const char *ctor_types, const char *args,
+              mpavs_address *out) {
+    if (x->a.oom) return ctr_fail(x->c, MPAVS_DEVNET_ERR_NOMEM, name, "out of memory");
+    char what[64];
+    snprintf(what, sizeof what, "deploy %s", name);
+    bool skip;
+    int r = step_enter(x, what, out, &skip);
+    if (r || skip) return r;
+    if (x->opt->plan) {
+        char path[1024]; /* a plan still needs the artifact */
+        int w = snprintf(path, sizeof path, "%s/%s.sol/%s.json", x->dir, file, name);
+        if (w < 0 || (size_t)w >= sizeof path || access(path, R_OK) != 0)
+            return ctr_fail(x->c, MPAVS_DEVNET_ERR_ARTIFACT, what, "artifact %s not readable", path);
+        create_address(out, &x->me, x->nonce++);
+    } else if ((r = dv_deploy(x->c, x->dir, file, name, ctor_types, args, out))) {
+        return r;
+    }
+    return step_done(x, what, NULL, out);
+}
+
+int dv_call(dv_deployer *x, const mpavs_address *to, const char *sig, const char *args, const char *what) {
+    if (x->a.oom) return ctr_fail(x->c, MPAVS_DEVNET_ERR_NOMEM, what, "out of memory");
+    bool skip;
+    int r = step_enter(x, what, NULL, &skip);
+    if (r || skip) return r;
+    if (x->opt->plan) {
+        uint8_t *data = NULL; /* the arguments must still encode */
+        size_t len = 0;
+        if ((r = ctr_calldata_text(x->c, &data, &len, sig, args, what))) return r;
+        free(data);
+        x->nonce++;
+    } else if ((r = ctr_tx_text(x->c, to, sig, args, what))) {
+        return r;
+    }
+    return step_done(x, what, to, NULL);
+}
+
 /* A Proxy(EmptyContract, deployer). */
-static int new_proxy(dv_deployer *x, mpavs_address *out) {
+int dv_new_proxy(dv_deployer *x, mpavs_address *out) {
     args_reset(x);
-    ctr_printf(&x->a, "(");
-    ctr_addr(&x->a, &x->empty);
-    ctr_printf(&x->a, ",");
-    ctr_addr(&x->a, &x->me);
-    ctr_printf(&x->a, ")");
+    ctr_printf(&x->a, "(%s,%s)", AH(x, &x->empty), AH(x, &x->me));
     if (x->a.oom) return ctr_fail(x->c, MPAVS_DEVNET_ERR_NOMEM, "proxy", "out of memory");
-    return dv_deploy(x->c, x->dir, "Proxy", "Proxy", "(address,address)", x->a.s, out);
+    return dv_create(x, "Proxy", "Proxy", "(address,address)", x->a.s, out);
 }
 
 /* proxy.upgradeToAndCall(impl, calldata of init_sig(init_args)) or upgradeTo(impl) when init_sig is NULL. */
-static int upgrade(dv_deployer *x, const mpavs_address *proxy, const mpavs_address *impl, const char *init_sig,
-                   const char *init_args, const char *step) {
+int dv_upgrade(dv_deployer *x, const mpavs_address *proxy, const mpavs_address *impl, const char *init_sig,
+               const char *init_args, const char *step) {
     ctr_str t = {0};
     int r = MPAVS_DEVNET_OK;
     ctr_printf(&t, "(");
@@ -70,239 +200,132 @@ static int upgrade(dv_deployer *x, const mpavs_address *proxy, const mpavs_addre
     }
     ctr_printf(&t, ")");
     if (t.oom) r = ctr_fail(x->c, MPAVS_DEVNET_ERR_NOMEM, step, "out of memory");
-    else r = ctr_tx_text(x->c, proxy, init_sig ? "upgradeToAndCall(address,bytes)" : "upgradeTo(address)", t.s, step);
+    else r = dv_call(x, proxy, init_sig ? "upgradeToAndCall(address,bytes)" : "upgradeTo(address)", t.s, step);
     ctr_str_free(&t);
     return r;
 }
 
-/* The devnet QE's MRSIGNER: sha256("mpavs devnet QE signer - DEVNET ONLY") (src/dcap/devnet.c). */
-static void devnet_qe_mrsigner(uint8_t out[32]) {
-    static const char s[] = "mpavs devnet QE signer - DEVNET ONLY";
-    SHA256((const unsigned char *)s, sizeof s - 1, out);
+/* ---- the stand-in EigenLayer core ---- */
+
+/* Core steps into x->out (x->empty deployed first). */
+static int deploy_core(dv_deployer *x) {
+    mpavs_contracts_deployment *out = x->out;
+    mpavs_address impl;
+    int r;
+    TRY(dv_create(x, "Proxy", "EmptyContract", NULL, NULL, &x->empty));
+    TRY(dv_new_proxy(x, &out->delegation_manager));
+    TRY(dv_new_proxy(x, &out->strategy_manager));
+    TRY(dv_new_proxy(x, &out->avs_directory));
+    args_reset(x);
+    ctr_printf(&x->a, "(%s,%s,%s)", AH(x, &out->strategy_manager), AH(x, &x->empty), AH(x, &x->empty));
+    TRY(dv_create(x, "DelegationManager", "DelegationManager", "(address,address,address)", x->a.s, &impl));
+    args_reset(x);
+    ctr_printf(&x->a, "(%s,%s,0,50400,[],[])", AH(x, &x->me), AH(x, &x->core_pauser));
+    TRY(dv_upgrade(x, &out->delegation_manager, &impl,
+                   "initialize(address,address,uint256,uint256,address[],uint256[])", x->a.s, "init DelegationManager"));
+    args_reset(x);
+    ctr_printf(&x->a, "(%s,%s,%s)", AH(x, &out->delegation_manager), AH(x, &x->empty), AH(x, &x->empty));
+    TRY(dv_create(x, "StrategyManager", "StrategyManager", "(address,address,address)", x->a.s, &impl));
+    args_reset(x);
+    ctr_printf(&x->a, "(%s,%s,%s,0)", AH(x, &x->me), AH(x, &x->me), AH(x, &x->core_pauser));
+    TRY(dv_upgrade(x, &out->strategy_manager, &impl, "initialize(address,address,address,uint256)", x->a.s,
+                   "init StrategyManager"));
+    args_reset(x);
+    ctr_printf(&x->a, "(%s)", AH(x, &out->delegation_manager));
+    TRY(dv_create(x, "AVSDirectory", "AVSDirectory", "(address)", x->a.s, &impl));
+    args_reset(x);
+    ctr_printf(&x->a, "(%s,%s,0)", AH(x, &x->me), AH(x, &x->core_pauser));
+    TRY(dv_upgrade(x, &out->avs_directory, &impl, "initialize(address,address,uint256)", x->a.s, "init AVSDirectory"));
+
+    /* TestToken and its StrategyBase (whitelisted for deposits) */
+    args_reset(x);
+    ctr_printf(&x->a, "(Token1,TOK1,1000000000000000000000000000,%s)", AH(x, &x->me));
+    TRY(dv_create(x, "TestToken", "TestToken", "(string,string,uint256,address)", x->a.s, &out->token));
+    TRY(dv_new_proxy(x, &out->strategy));
+    args_reset(x);
+    ctr_printf(&x->a, "(%s)", AH(x, &out->strategy_manager));
+    TRY(dv_create(x, "StrategyBase", "StrategyBase", "(address)", x->a.s, &impl));
+    args_reset(x);
+    ctr_printf(&x->a, "(%s,%s)", AH(x, &out->token), AH(x, &x->core_pauser));
+    TRY(dv_upgrade(x, &out->strategy, &impl, "initialize(address,address)", x->a.s, "init StrategyBase"));
+    args_reset(x);
+    ctr_printf(&x->a, "([%s],[false])", AH(x, &out->strategy));
+    TRY(dv_call(x, &out->strategy_manager, "addStrategiesToDepositWhitelist(address[],bool[])", x->a.s,
+                "whitelist strategy"));
+    r = MPAVS_DEVNET_OK;
+done:
+    return r;
 }
 
-#define TRY(expr)                                                                                                      \
-    do {                                                                                                               \
-        if (x.a.oom) {                                                                                                 \
-            r = ctr_fail(c, MPAVS_DEVNET_ERR_NOMEM, "deploy", "out of memory");                                         \
-            goto done;                                                                                                 \
-        }                                                                                                              \
-        r = (expr);                                                                                                    \
-        if (r) goto done;                                                                                              \
-    } while (0)
+/* PauserRegistry([pauser], unpauser) (the roles' or the deployer). */
+int dv_pauser_registry(dv_deployer *x, mpavs_address *out) {
+    const mpavs_devnet_roles *ro = &x->opt->roles;
+    args_reset(x);
+    ctr_printf(&x->a, "([%s],%s)", AH(x, dv_role(x, &ro->pauser)), AH(x, dv_role(x, &ro->unpauser)));
+    if (x->a.oom) return ctr_fail(x->c, MPAVS_DEVNET_ERR_NOMEM, "PauserRegistry", "out of memory");
+    return dv_create(x, "PauserRegistry", "PauserRegistry", "(address[],address)", x->a.s, out);
+}
+
+const mpavs_address *dv_role(const dv_deployer *x, const mpavs_address *role) {
+    static const mpavs_address zero = {{0}};
+    return memcmp(role, &zero, sizeof zero) == 0 ? &x->me : role;
+}
+
+int mpavs_devnet_deploy_core(mpavs_contracts_ctx *c, mpavs_contracts_deployment *out,
+                             const mpavs_devnet_deploy_options *opt) {
+    static const mpavs_devnet_deploy_options none = {0};
+    if (!opt) opt = &none;
+    memset(out, 0, sizeof *out);
+    dv_deployer x;
+    int r = dv_begin(&x, c, out, opt);
+    if (r) return r;
+    /* the core's own PauserRegistry: the deployer pauses and unpauses */
+    args_reset(&x);
+    ctr_printf(&x.a, "([%s],%s)", AH(&x, &x.me), AH(&x, &x.me));
+    TRY(dv_create(&x, "PauserRegistry", "PauserRegistry", "(address[],address)", x.a.s, &x.core_pauser));
+    TRY(deploy_core(&x));
+    r = MPAVS_DEVNET_OK;
+done:
+    dv_end(&x);
+    return r;
+}
 
 int mpavs_devnet_deploy(mpavs_contracts_ctx *c, mpavs_contracts_deployment *out, const mpavs_devnet_deploy_options *opt) {
     static const mpavs_devnet_deploy_options none = {0};
     if (!opt) opt = &none;
     memset(out, 0, sizeof *out);
-    mpavs_error_clear(&c->error);
-    dv_deployer x = {.c = c, .dir = opt->artifacts_dir ? opt->artifacts_dir : "contracts/out"};
-    x.me = *mpavs_sender_address(c->sender);
-    out->deployer = x.me;
-    mpavs_error err = {0};
-    int r;
-    if ((r = mpavs_rpc_chain_id(c->rpc, &out->chain_id, &err)) != MPAVS_RPC_OK) {
-        r = ctr_fail(c, MPAVS_DEVNET_ERR_RPC, "chain id", "%s (%s)", mpavs_rpc_strerror(r), err.message);
-        mpavs_error_clear(&err);
-        return r;
-    }
-    mpavs_u256 min_stake = opt->min_stake;
-    if (mpavs_u256_is_zero(&min_stake)) min_stake = mpavs_u256_from_u64(10000000000000000ull); /* 0.01 ether */
-    uint64_t max_diff = opt->max_block_number_diff ? opt->max_block_number_diff : 100;
-    uint64_t validity = opt->attest_validity_seconds ? opt->attest_validity_seconds : 3600;
-    unsigned min_threshold = opt->min_threshold ? opt->min_threshold : 50;
-    if (min_threshold > 100)
-        return ctr_fail(c, MPAVS_DEVNET_ERR_ARG, "options", "min_threshold %u: expected a percentage in 1..100", min_threshold);
-    mpavs_address impl;
-
-    /* PauserRegistry([me], me), EmptyContract */
-    args_reset(&x);
-    ctr_printf(&x.a, "([%s],%s)", AH(&x, &x.me), AH(&x, &x.me));
-    TRY(dv_deploy(c, x.dir, "PauserRegistry", "PauserRegistry", "(address[],address)", x.a.s, &out->pauser_registry));
-    TRY(dv_deploy(c, x.dir, "Proxy", "EmptyContract", NULL, NULL, &x.empty));
-
-    /* core: DelegationManager, StrategyManager, AVSDirectory behind proxies */
-    TRY(new_proxy(&x, &out->delegation_manager));
-    TRY(new_proxy(&x, &out->strategy_manager));
-    TRY(new_proxy(&x, &out->avs_directory));
-    args_reset(&x);
-    ctr_printf(&x.a, "(%s,%s,%s)", AH(&x, &out->strategy_manager), AH(&x, &x.empty), AH(&x, &x.empty));
-    TRY(dv_deploy(c, x.dir, "DelegationManager", "DelegationManager", "(address,address,address)", x.a.s, &impl));
-    args_reset(&x);
-    ctr_printf(&x.a, "(%s,%s,0,50400,[],[])", AH(&x, &x.me), AH(&x, &out->pauser_registry));
-    TRY(upgrade(&x, &out->delegation_manager, &impl,
-                "initialize(address,address,uint256,uint256,address[],uint256[])", x.a.s, "init DelegationManager"));
-    args_reset(&x);
-    ctr_printf(&x.a, "(%s,%s,%s)", AH(&x, &out->delegation_manager), AH(&x, &x.empty), AH(&x, &x.empty));
-    TRY(dv_deploy(c, x.dir, "StrategyManager", "StrategyManager", "(address,address,address)", x.a.s, &impl));
-    args_reset(&x);
-    ctr_printf(&x.a, "(%s,%s,%s,0)", AH(&x, &x.me), AH(&x, &x.me), AH(&x, &out->pauser_registry));
-    TRY(upgrade(&x, &out->strategy_manager, &impl, "initialize(address,address,address,uint256)", x.a.s,
-                "init StrategyManager"));
-    args_reset(&x);
-    ctr_printf(&x.a, "(%s)", AH(&x, &out->delegation_manager));
-    TRY(dv_deploy(c, x.dir, "AVSDirectory", "AVSDirectory", "(address)", x.a.s, &impl));
-    args_reset(&x);
-    ctr_printf(&x.a, "(%s,%s,0)", AH(&x, &x.me), AH(&x, &out->pauser_registry));
-    TRY(upgrade(&x, &out->avs_directory, &impl, "initialize(address,address,uint256)", x.a.s, "init AVSDirectory"));
-
-    /* TestToken and its StrategyBase (whitelisted for deposits) */
-    args_reset(&x);
-    ctr_printf(&x.a, "(Token1,TOK1,1000000000000000000000000000,%s)", AH(&x, &x.me));
-    TRY(dv_deploy(c, x.dir, "TestToken", "TestToken", "(string,string,uint256,address)", x.a.s, &out->token));
-    TRY(new_proxy(&x, &out->strategy));
-    args_reset(&x);
-    ctr_printf(&x.a, "(%s)", AH(&x, &out->strategy_manager));
-    TRY(dv_deploy(c, x.dir, "StrategyBase", "StrategyBase", "(address)", x.a.s, &impl));
-    args_reset(&x);
-    ctr_printf(&x.a, "(%s,%s)", AH(&x, &out->token), AH(&x, &out->pauser_registry));
-    TRY(upgrade(&x, &out->strategy, &impl, "initialize(address,address)", x.a.s, "init StrategyBase"));
-    args_reset(&x);
-    ctr_printf(&x.a, "([%s],[false])", AH(&x, &out->strategy));
-    TRY(ctr_tx_text(c, &out->strategy_manager, "addStrategiesToDepositWhitelist(address[],bool[])", x.a.s,
-              "whitelist strategy"));
-
-    /* middleware registries behind proxies */
-    TRY(new_proxy(&x, &out->index_registry));
-    TRY(new_proxy(&x, &out->bls_apk_registry));
-    TRY(new_proxy(&x, &out->stake_registry));
-    TRY(new_proxy(&x, &out->registry_coordinator));
-    args_reset(&x);
-    ctr_printf(&x.a, "(%s)", AH(&x, &out->registry_coordinator));
-    TRY(dv_deploy(c, x.dir, "IndexRegistry", "IndexRegistry", "(address)", x.a.s, &impl));
-    TRY(upgrade(&x, &out->index_registry, &impl, NULL, NULL, "init IndexRegistry"));
-    TRY(dv_deploy(c, x.dir, "BLSApkRegistry", "BLSApkRegistry", "(address)", x.a.s, &impl));
-    TRY(upgrade(&x, &out->bls_apk_registry, &impl, NULL, NULL, "init BLSApkRegistry"));
-    args_reset(&x);
-    ctr_printf(&x.a, "(%s,%s)", AH(&x, &out->registry_coordinator), AH(&x, &out->delegation_manager));
-    TRY(dv_deploy(c, x.dir, "StakeRegistry", "StakeRegistry", "(address,address)", x.a.s, &impl));
-    TRY(upgrade(&x, &out->stake_registry, &impl, NULL, NULL, "init StakeRegistry"));
-
-    /* RegistryCoordinator (quorum 0 created by initialize) and the service manager */
-    TRY(new_proxy(&x, &out->service_manager));
-    args_reset(&x);
-    ctr_printf(&x.a, "(%s,%s,%s,%s)",
-              AH(&x, &out->service_manager), AH(&x, &out->stake_registry), AH(&x, &out->bls_apk_registry),
-              AH(&x, &out->index_registry));
-    TRY(dv_deploy(c, x.dir, "RegistryCoordinator", "RegistryCoordinator", "(address,address,address,address)", x.a.s,
-                  &impl));
-    args_reset(&x);
-    /* quorum 0, and with tdx_quorum quorum 1 with the same parameters */
-    ctr_printf(&x.a, "(%s,%s,%s,%s,0,[(50,11000,200)%s],[",
-              AH(&x, &x.me), AH(&x, &x.me), AH(&x, &x.me), AH(&x, &out->pauser_registry),
-              opt->tdx_quorum ? ",(50,11000,200)" : "");
-    ctr_u256(&x.a, &min_stake);
-    if (opt->tdx_quorum) {
-        ctr_printf(&x.a, ",");
-        ctr_u256(&x.a, &min_stake);
-    }
-    ctr_printf(&x.a, "],[[(%s,1000000000000000000)]", AH(&x, &out->strategy));
-    if (opt->tdx_quorum) ctr_printf(&x.a, ",[(%s,1000000000000000000)]", AH(&x, &out->strategy));
-    ctr_printf(&x.a, "])");
-    TRY(upgrade(&x, &out->registry_coordinator, &impl,
-                "initialize(address,address,address,address,uint256,(uint32,uint16,uint16)[],uint96[],"
-                "(address,uint96)[][])",
-                x.a.s, "init RegistryCoordinator"));
-    args_reset(&x);
-    ctr_printf(&x.a, "(%s,%s,%s)",
-              AH(&x, &out->avs_directory), AH(&x, &out->registry_coordinator), AH(&x, &out->stake_registry));
-    TRY(dv_deploy(c, x.dir, "MultiProverServiceManager", "MultiProverServiceManager", "(address,address,address)",
-                  x.a.s, &impl));
-    args_reset(&x);
-    ctr_printf(&x.a, "(%s,0,%s,%s,%s,%s",
-              AH(&x, &out->pauser_registry), AH(&x, &x.me), AH(&x, &x.me), AH(&x, &x.me), AH(&x, &x.me));
-    ctr_printf(&x.a, ",%s)", opt->poa_enabled ? "true" : "false");
-    TRY(upgrade(&x, &out->service_manager, &impl,
-                "initialize(address,uint256,address,address,address,address,bool)", x.a.s,
-                "init MultiProverServiceManager"));
-    TRY(dv_deploy(c, x.dir, "OperatorStateRetriever", "OperatorStateRetriever", NULL, NULL,
-                  &out->operator_state_retriever));
-
-    /* TEE quorum {INTEL_SGX, 0} (and {INTEL_TDX, 1}) and committee 3 (chain-state task) on them */
-    TRY(ctr_tx_text(c, &out->service_manager, "addTEEQuorum((uint8,uint8))", "((1,0))", "addTEEQuorum"));
-    if (opt->tdx_quorum)
-        TRY(ctr_tx_text(c, &out->service_manager, "addTEEQuorum((uint8,uint8))", "((5,1))", "addTEEQuorum TDX"));
-    TRY(ctr_tx_text(c, &out->service_manager, "addCommittee((uint256,string,bytes,bytes))",
-              opt->tdx_quorum ? "((3,\"devnet chain-state committee\",0x,0x0001))"
-                              : "((3,\"devnet chain-state committee\",0x,0x00))",
-              "addCommittee"));
-    /* confirmState refuses thresholds below the committee's stored minimum (addCommittee set the
-       contract's default, 50); stated explicitly so the deployment says what it accepts */
-    for (unsigned q = 0; q < (opt->tdx_quorum ? 2u : 1u); q++) {
-        char th[32];
-        snprintf(th, sizeof th, "(3,%u,%u)", q, min_threshold);
-        TRY(ctr_tx_text(c, &out->service_manager, "setMinimumThreshold(uint256,uint8,uint8)", th, "setMinimumThreshold"));
-    }
-
-    /* attestation: SgxQuoteVerifier -> AttestationVerifier -> TEELivenessVerifier proxy */
-    uint8_t mrs[32];
-    uint16_t prodid = 1;
-    if (opt->qe_mr_signer) {
-        memcpy(mrs, opt->qe_mr_signer, 32);
-        prodid = opt->qe_isv_prod_id;
-    } else {
-        devnet_qe_mrsigner(mrs);
-    }
-    args_reset(&x);
-    ctr_printf(&x.a, "(");
-    ctr_hex(&x.a, mrs, 32);
-    ctr_printf(&x.a, ",%u)", prodid);
-    TRY(dv_deploy(c, x.dir, "SgxQuoteVerifier", "SgxQuoteVerifier", "(bytes32,uint16)", x.a.s, &out->quote_verifier));
-    args_reset(&x);
-    ctr_printf(&x.a, "(%s)", AH(&x, &out->quote_verifier));
-    TRY(dv_deploy(c, x.dir, "AttestationVerifier", "AttestationVerifier", "(address)", x.a.s,
-                  &out->attestation_verifier));
-    if (opt->mr_enclave) {
-        args_reset(&x);
-        ctr_printf(&x.a, "(");
-        ctr_hex(&x.a, opt->mr_enclave, 32);
-        ctr_printf(&x.a, ",true)");
-        TRY(ctr_tx_text(c, &out->attestation_verifier, "setMrEnclave(bytes32,bool)", x.a.s, "setMrEnclave"));
-    } else {
-        TRY(ctr_tx_text(c, &out->attestation_verifier, "setAllowListEnforced(bool)", "(false)", "setAllowListEnforced"));
-    }
-    TRY(new_proxy(&x, &out->tee_liveness_verifier));
-    TRY(dv_deploy(c, x.dir, "TEELivenessVerifier", "TEELivenessVerifier", NULL, NULL, &impl));
-    args_reset(&x);
-    ctr_printf(&x.a, "(%s,%s", AH(&x, &x.me), AH(&x, &out->attestation_verifier));
-    ctr_printf(&x.a, ",%llu,%llu)", (unsigned long long)max_diff, (unsigned long long)validity);
-    TRY(upgrade(&x, &out->tee_liveness_verifier, &impl, "initialize(address,address,uint256,uint256)", x.a.s,
-                "init TEELivenessVerifier"));
-    /* the TD QE that signs TDX quotes (after every contract: the devnet addresses stay as they were) */
-    if (opt->td_qe_mr_signer) {
-        memcpy(mrs, opt->td_qe_mr_signer, 32);
-        prodid = opt->td_qe_isv_prod_id;
-    } else {
-        mpavs_dcap_devnet_td_qe_identity(mrs, &prodid);
-    }
-    args_reset(&x);
-    ctr_printf(&x.a, "(");
-    ctr_hex(&x.a, mrs, 32);
-    ctr_printf(&x.a, ",%u)", prodid);
-    TRY(ctr_tx_text(c, &out->quote_verifier, "setTdQeIdentity(bytes32,uint16)", x.a.s, "setTdQeIdentity"));
-    if (opt->tdx_quorum) {
-        /* per-quorum policies: SGX in quorum 0, TDX in quorum 1 (OK | SW_HARDENING_NEEDED) */
-        const mpavs_address *tlv = &out->tee_liveness_verifier;
-        TRY(ctr_tx_text(c, tlv, "setQuorumPolicy(uint8,uint8,uint16)", "(0,1,3)", "setQuorumPolicy SGX"));
-        TRY(ctr_tx_text(c, tlv, "setQuorumPolicy(uint8,uint8,uint16)", "(1,5,3)", "setQuorumPolicy TDX"));
-        if (opt->mr_enclave) {
-            args_reset(&x);
-            ctr_printf(&x.a, "(0,");
-            ctr_hex(&x.a, opt->mr_enclave, 32);
-            ctr_printf(&x.a, ",true)");
-            TRY(ctr_tx_text(c, tlv, "setQuorumMrEnclave(uint8,bytes32,bool)", x.a.s, "setQuorumMrEnclave"));
-        }
-        if (opt->td_identity) {
-            args_reset(&x);
-            ctr_printf(&x.a, "(1,");
-            ctr_hex(&x.a, opt->td_identity, 32);
-            ctr_printf(&x.a, ",true)");
-            TRY(ctr_tx_text(c, tlv, "setQuorumTdIdentity(uint8,bytes32,bool)", x.a.s, "setQuorumTdIdentity"));
-        }
-    }
+    dv_deployer x;
+    int r = dv_begin(&x, c, out, opt);
+    if (r) return r;
+    /* one PauserRegistry for the core and the AVS, then the core, then the AVS (Fixture.sol's order) */
+    TRY(dv_pauser_registry(&x, &out->pauser_registry));
+    x.core_pauser = out->pauser_registry;
+    TRY(deploy_core(&x));
+    TRY(dv_deploy_avs_steps(&x));
     r = MPAVS_DEVNET_OK;
 done:
-    ctr_str_free(&x.a);
+    dv_end(&x);
+    return r;
+}
+
+int mpavs_devnet_deploy_avs(mpavs_contracts_ctx *c, mpavs_contracts_deployment *d,
+                            const mpavs_devnet_deploy_options *opt) {
+    static const mpavs_devnet_deploy_options none = {0};
+    static const mpavs_address zero = {{0}};
+    if (!opt) opt = &none;
+    if (!memcmp(&d->delegation_manager, &zero, sizeof zero) || !memcmp(&d->avs_directory, &zero, sizeof zero) ||
+        !memcmp(&d->strategy, &zero, sizeof zero))
+        return ctr_fail(c, MPAVS_DEVNET_ERR_ARG, "deploy",
+                        "the EigenLayer core's DelegationManager, AVSDirectory and a strategy are required");
+    dv_deployer x;
+    int r = dv_begin(&x, c, d, opt);
+    if (r) return r;
+    TRY(dv_pauser_registry(&x, &d->pauser_registry));
+    TRY(dv_create(&x, "Proxy", "EmptyContract", NULL, NULL, &x.empty));
+    TRY(dv_deploy_avs_steps(&x));
+    r = MPAVS_DEVNET_OK;
+done:
+    dv_end(&x);
     return r;
 }
 

@@ -29,5 +29,18 @@ if cc -o "$tmp/demo_static" "$tmp/demo.c" $(pkg-config --cflags libmpavs) "$tmp/
      $(pkg-config --libs openssl libsecp256k1 libcurl jansson) -lgmp -lpthread -lm 2>"$tmp/cc2.log" \
    && [ "$("$tmp/demo_static")" = "c5d2 a9059cbb" ]; then ok "static libmpavs.a link"; else ko "static libmpavs.a link"; cat "$tmp/cc2.log"; fi
 [ -x "$tmp/prefix/bin/mpavs" ] && [ "$("$tmp/prefix/bin/mpavs" sig 'transfer(address,uint256)')" = 0xa9059cbb ] && ok "installed mpavs runs" || ko "installed mpavs runs"
+# the contract artifacts: `mpavs avs deploy --dry-run` finds them next to the installed binary, outside the checkout
+n=$(ls "$tmp"/prefix/share/mpavs/contracts/*.sol/*.json 2>/dev/null | wc -l)
+[ "$n" -eq 17 ] && ok "17 contract artifacts installed" || ko "contract artifacts installed: $n"
+port=$(( (RANDOM % 30000) + 20000 ))
+"$ROOT/.tools/bin/anvil" --port $port --silent >/dev/null 2>&1 & apid=$!
+for _ in $(seq 1 100); do "$ROOT/.tools/bin/cast" chain-id --rpc-url http://127.0.0.1:$port >/dev/null 2>&1 && break; sleep 0.1; done
+if (cd "$tmp" && env -u MPAVS_ROOT -u MPAVS_CONTRACTS "$tmp/prefix/bin/mpavs" avs deploy --network custom \
+      --delegation-manager 0x0000000000000000000000000000000000000001 --avs-directory 0x0000000000000000000000000000000000000002 \
+      --strategy 0x0000000000000000000000000000000000000003 --rpc-url http://127.0.0.1:$port --out "$tmp/d.json" \
+      --private-key 0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80 --dry-run >"$tmp/plan.log" 2>&1) \
+   && grep -q "dry run: nothing sent" "$tmp/plan.log"; then ok "installed mpavs avs deploy finds its artifacts"
+else ko "installed mpavs avs deploy: $(tail -3 "$tmp/plan.log")"; fi
+kill $apid 2>/dev/null; wait $apid 2>/dev/null
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
