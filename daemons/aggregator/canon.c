@@ -119,7 +119,7 @@ void agg_canon_scan(agg_daemon *d, mpavs_rpc *rpc) {
         char why[300];
         int c = agg_canon_check(rpc, it->id, it->state, it->state_len, hash, root, why, sizeof why);
         if (c == AGG_CANON_UNKNOWN) { /* this one and the rest: again after the backoff */
-            dlog(DLOG_DEBUG, "canonical_check_skipped", "type=3 id=%" PRIu64 " error=\"%s\"", it->id, why);
+            dlog(DLOG_DEBUG, "canonical_check_skipped", "type=3 id=%" PRIu64 " error=%s", it->id, DLOG_Q(why));
             d->canon_scan_after_ms = agg_mono_ms() + SCAN_BACKOFF_MS;
             break;
         }

@@ -213,7 +213,7 @@ bool agg_committee_quorums(agg_daemon *d, int type, uint8_t *quorums, size_t *nq
             d->committee_checked_ms[type] = agg_now_ms();
             pthread_mutex_unlock(&d->mu);
         } else {
-            dlog(DLOG_WARN, "committee_refresh", "error=\"%s\"", e);
+            dlog(DLOG_WARN, "committee_refresh", "error=%s", DLOG_Q(e));
         }
     }
     pthread_mutex_lock(&d->mu);
@@ -371,7 +371,7 @@ static bool rpc_read_layer(agg_daemon *d, size_t li, const uint8_t id[32], mpavs
     else
         ok = false;
     mpavs_abi_value_free(v);
-    if (!ok) dlog(DLOG_WARN, "liveness_read_failed", "layer=%zu error=\"%s\"", li, e.message);
+    if (!ok) dlog(DLOG_WARN, "liveness_read_failed", "layer=%zu error=%s", li, DLOG_Q(e.message));
     *validity_s = __atomic_load_n(&d->validity_s[li], __ATOMIC_RELAXED);
     mpavs_error_clear(&e);
     agg_pool_put(&d->layers[li], rpc);

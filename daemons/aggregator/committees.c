@@ -32,7 +32,7 @@ static bool scan(agg_daemon *d, mpavs_rpc *rpc, uint64_t from, uint64_t to, bool
         size_t n = 0;
         mpavs_error e = {0};
         if (mpavs_rpc_get_logs(rpc, &logs, &n, &e, &flt)) {
-            dlog(DLOG_WARN, "committee_scan_failed", "from=%" PRIu64 " to=%" PRIu64 " error=\"%s\"", from, to, e.message);
+            dlog(DLOG_WARN, "committee_scan_failed", "from=%" PRIu64 " to=%" PRIu64 " error=%s", from, to, DLOG_Q(e.message));
             mpavs_error_clear(&e);
             return false;
         }
@@ -86,7 +86,7 @@ void agg_committees_tick(agg_daemon *d, agg_committee_watch *w) {
         size_t n = 0;
         char err[256];
         if (!ch->committee_quorums(d, type, q, &n, err, sizeof err)) {
-            dlog(DLOG_WARN, "committee_refresh", "type=%d error=\"%s\"", type, err);
+            dlog(DLOG_WARN, "committee_refresh", "type=%d error=%s", type, DLOG_Q(err));
             continue;
         }
         n = n < MPAVS_AGG_MAX_QUORUMS ? n : MPAVS_AGG_MAX_QUORUMS;

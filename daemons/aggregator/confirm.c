@@ -156,9 +156,9 @@ static agg_task *pick(agg_daemon *d, job *j, uint64_t now) {
             agg_store_task_status(d->store, t->type, t->id, TASK_EXPIRED, why);
             agg_note_failure(d, t, TASK_EXPIRED, why);
             dlog(DLOG_WARN, "task_expired",
-                 "type=%d id=%" PRIu64 " signers=%zu operators=%zu reason=\"%s\" action=\"check that the operators "
+                 "type=%d id=%" PRIu64 " signers=%zu operators=%zu reason=%s action=\"check that the operators "
                  "of the short quorums run and are attested (their logs, mpavs_status rejected counts)\"",
-                 t->type, t->id, t->nsigners, t->noperators, why);
+                 t->type, t->id, t->nsigners, t->noperators, DLOG_Q(why));
             continue;
         }
         if (what == AGG_CONFIRM_AMBIGUOUS) {
@@ -221,7 +221,7 @@ static bool find_confirmation(mpavs_rpc *rpc, agg_daemon *d, const job *j, bool 
     size_t n = 0;
     mpavs_error e = {0};
     if (mpavs_rpc_get_logs(rpc, &logs, &n, &e, &f)) {
-        dlog(DLOG_WARN, "confirm_lookup_failed", "error=\"%s\"", e.message);
+        dlog(DLOG_WARN, "confirm_lookup_failed", "error=%s", DLOG_Q(e.message));
         mpavs_error_clear(&e);
         return false;
     }
@@ -406,7 +406,7 @@ static int check_confirmer(agg_daemon *d, mpavs_contracts_ctx *ctx, const mpavs_
     const mpavs_address *me = mpavs_sender_address(ctx->sender);
     int before = __atomic_load_n(&d->confirmer_state, __ATOMIC_RELAXED);
     if (mpavs_contracts_state_confirmer(ctx, dep, &on_chain)) {
-        dlog(DLOG_WARN, "state_confirmer_unknown", "error=\"%s\"", ctx->error.message);
+        dlog(DLOG_WARN, "state_confirmer_unknown", "error=%s", DLOG_Q(ctx->error.message));
         return -1;
     }
     int now = memcmp(on_chain.bytes, me->bytes, 20) == 0;
@@ -449,7 +449,7 @@ void *agg_confirm_thread(void *arg) {
         if (!sender) {
             mpavs_error e = {0};
             if (rpc && mpavs_sender_create(&sender, &e, rpc, d->cfg.ecdsa_key, &so) != MPAVS_SENDER_OK) {
-                dlog(DLOG_WARN, "sender_unavailable", "error=\"%s\"", e.message);
+                dlog(DLOG_WARN, "sender_unavailable", "error=%s", DLOG_Q(e.message));
                 sender = NULL;
             }
             mpavs_error_clear(&e);
@@ -460,7 +460,7 @@ void *agg_confirm_thread(void *arg) {
             }
             mpavs_contracts_clear(&ctx);
             if (mpavs_contracts_init(&ctx, rpc, sender) != MPAVS_CONTRACTS_OK) {
-                dlog(DLOG_WARN, "sender_unavailable", "error=\"%s\"", ctx.error.message);
+                dlog(DLOG_WARN, "sender_unavailable", "error=%s", DLOG_Q(ctx.error.message));
                 mpavs_sender_destroy(sender);
                 sender = NULL;
                 continue;

@@ -199,7 +199,7 @@ int main(int argc, char **argv) {
     agg_pool_init(&d.avs, d.cfg.eth_url, 10000);
     for (size_t i = 0; i < d.cfg.nlayers; i++) agg_pool_init(&d.layers[i], d.cfg.layers[i].rpc_url, 10000);
     for (long back = 500; !agg_chain_init(&d, err, sizeof err);) {
-        dlog(DLOG_WARN, "chain_not_ready", "error=\"%s\" retry_ms=%ld", err, back);
+        dlog(DLOG_WARN, "chain_not_ready", "error=%s retry_ms=%ld", DLOG_Q(err), back);
         if (drt_stop_sleep(&d.stop, back)) goto out_pools;
         back = back < 10000 ? back * 2 : 10000;
     }
@@ -211,7 +211,7 @@ int main(int argc, char **argv) {
     if (!agg_keys_refresh(&d)) dlog(DLOG_WARN, "pubkey_scan_incomplete", "keys=%zu", d.nkeys);
     if (!agg_tasks_restore(&d)) goto out_pools;
     if (!agg_core_start(&d, 0, true, err, sizeof err)) { /* verifier stage, state loader */
-        dlog(DLOG_ERROR, "startup_failed", "error=\"%s\"", err);
+        dlog(DLOG_ERROR, "startup_failed", "error=%s", DLOG_Q(err));
         goto out_pools;
     }
 

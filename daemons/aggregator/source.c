@@ -37,7 +37,7 @@ static bool reference_block(agg_daemon *d, uint64_t *out) {
     agg_finality_read_result fr;
     mpavs_error e = {0};
     bool ok = agg_finality_read(rpc, &fr, &e, d->cfg.ref_finality, d->ref_depth, 1) == MPAVS_RPC_OK;
-    if (!ok) dlog(DLOG_WARN, "avs_head_failed", "error=\"%s\"", e.message);
+    if (!ok) dlog(DLOG_WARN, "avs_head_failed", "error=%s", DLOG_Q(e.message));
     else if (!fr.ready)
         dlog(DLOG_DEBUG, "reference_not_ready", "head=%" PRIu64 " depth=%" PRIu64, fr.head, d->ref_depth);
     mpavs_error_clear(&e);
@@ -79,7 +79,7 @@ static void *chain_source(agg_daemon *d, const agg_chain_source *src) {
         }
         agg_finality_read_result fr = {0};
         if (!checked || agg_finality_read(rpc, &fr, &e, src->finality, src->confirmations, 0) != MPAVS_RPC_OK) {
-            dlog(DLOG_WARN, "chain_source_rpc", "url=%s error=\"%s\"", src->rpc_url, e.message);
+            dlog(DLOG_WARN, "chain_source_rpc", "url=%s error=%s", src->rpc_url, DLOG_Q(e.message));
             mpavs_error_clear(&e);
             nap(d, backoff);
             backoff = backoff < 8000 ? backoff * 2 : 8000;
@@ -165,8 +165,8 @@ static void *l1_source(agg_daemon *d, const agg_l1_source *src) {
         for (;;) {
             mpavs_error e = {0};
             bool ok = mpavs_rpc_block_number(rpc, &head, &e) == MPAVS_RPC_OK;
-            if (!ok) dlog(DLOG_WARN, "l1_source_rpc", "type=%d url=%s error=\"%s\"", src->identifier, src->endpoint,
-                          e.message);
+            if (!ok) dlog(DLOG_WARN, "l1_source_rpc", "type=%d url=%s error=%s", src->identifier, src->endpoint,
+                          DLOG_Q(e.message));
             mpavs_error_clear(&e);
             if (ok || drt_stopped(&d->stop)) break;
             nap(d, 4000);
@@ -184,7 +184,7 @@ static void *l1_source(agg_daemon *d, const agg_l1_source *src) {
         mpavs_error e = {0};
         uint64_t before = mpavs_tasksrc_follower_next(f);
         if (mpavs_tasksrc_follower_poll(f, &logs, &n, &e) != MPAVS_TASKSRC_OK) {
-            dlog(DLOG_WARN, "l1_source_poll", "type=%d error=\"%s\"", src->identifier, e.message);
+            dlog(DLOG_WARN, "l1_source_poll", "type=%d error=%s", src->identifier, DLOG_Q(e.message));
             mpavs_error_clear(&e);
             nap(d, 4000);
             continue;
@@ -221,16 +221,16 @@ static void *l1_source(agg_daemon *d, const agg_l1_source *src) {
                 }
             }
             if (r == MPAVS_TASKSRC_ERR_RPC) { /* transient: retry from this log (tasks are deduplicated by id) */
-                dlog(DLOG_WARN, "l1_task_retry", "type=%d block=%" PRIu64 " error=\"%s\"", src->identifier,
-                     logs[i].block_number, e.message);
+                dlog(DLOG_WARN, "l1_task_retry", "type=%d block=%" PRIu64 " error=%s", src->identifier,
+                     logs[i].block_number, DLOG_Q(e.message));
                 mpavs_error_clear(&e);
                 mpavs_tasksrc_follower_set_next(f, logs[i].block_number);
                 nap(d, 4000);
                 break;
             }
             if (r) {
-                dlog(DLOG_WARN, "l1_task_skipped", "type=%d block=%" PRIu64 " error=\"%s\"", src->identifier,
-                     logs[i].block_number, e.message);
+                dlog(DLOG_WARN, "l1_task_skipped", "type=%d block=%" PRIu64 " error=%s", src->identifier,
+                     logs[i].block_number, DLOG_Q(e.message));
                 mpavs_error_clear(&e);
                 continue;
             }

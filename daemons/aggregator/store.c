@@ -80,7 +80,7 @@ void agg_store_close(agg_store *s) {
 }
 
 static void db_error(agg_store *s, const char *what) {
-    dlog(DLOG_ERROR, "db_error", "op=%s error=\"%s\"", what, sqlite3_errmsg(s->db));
+    dlog(DLOG_ERROR, "db_error", "op=%s error=%s", what, DLOG_Q(sqlite3_errmsg(s->db)));
 }
 
 /* Prepare, or log and return NULL. */

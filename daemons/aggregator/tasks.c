@@ -317,7 +317,7 @@ static bool load_task(agg_daemon *d, agg_task *t, uint8_t (**ids)[32], size_t *n
         t->load_retry_ms = agg_mono_ms() + (2000u << (t->load_failures < 5 ? t->load_failures : 5));
         t->load_failures++;
         snprintf(t->load_error, sizeof t->load_error, "%s", err);
-        dlog(DLOG_WARN, "task_state_failed", "type=%" PRIu64 " id=%" PRIu64 " error=\"%s\"", type, id, err);
+        dlog(DLOG_WARN, "task_state_failed", "type=%" PRIu64 " id=%" PRIu64 " error=%s", type, id, DLOG_Q(err));
     }
     pthread_cond_broadcast(&d->task_cv);
     return ok;

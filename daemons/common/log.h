@@ -34,4 +34,12 @@ void dlog_lines(dlog_level lvl, const char *event, const char *file, const char 
  */
 const char *dlog_quote(char *out, size_t cap, const char *value);
 
+/** Largest quoted value DLOG_Q gives (longer values are truncated). */
+#define DLOG_QUOTE_MAX 512
+/**
+ * value quoted by dlog_quote into a buffer that lives until the end of the enclosing block (a
+ * compound literal): for a "%s" field of one dlog call, e.g. dlog(.., "error=%s", DLOG_Q(msg)).
+ */
+#define DLOG_Q(value) dlog_quote((char[DLOG_QUOTE_MAX]){0}, DLOG_QUOTE_MAX, (value))
+
 #endif

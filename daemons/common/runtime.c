@@ -132,7 +132,7 @@ bool drt_spawn(drt_threads *g, const char *name, void *(*fn)(void *), void *arg)
         g->running++;
     }
     pthread_mutex_unlock(&g->mu);
-    if (r) dlog(DLOG_ERROR, "thread_failed", "thread=%s error=\"%s\"", name, strerror(r));
+    if (r) dlog(DLOG_ERROR, "thread_failed", "thread=%s error=%s", name, DLOG_Q(strerror(r)));
     return r == 0;
 }
 

@@ -328,7 +328,7 @@ bool op_prover_metadata(op *o) {
         }
         pthread_mutex_unlock(&o->lock);
     } else if (!md) {
-        dlog(DLOG_DEBUG, "prover_unreachable", "error=\"%s\"", e.message);
+        dlog(DLOG_DEBUG, "prover_unreachable", "error=%s", DLOG_Q(e.message));
     }
     json_decref(md);
     op_svc_set(o, SVC_PROVER, ok ? SVC_UP : SVC_DOWN);
@@ -416,7 +416,7 @@ void op_refresh_stakes(op *o, mpavs_rpc *avs) {
                        NULL, m, sizeof m);
     }
     if (!ok) {
-        dlog(DLOG_DEBUG, "stakes_failed", "error=\"%s\"", m);
+        dlog(DLOG_DEBUG, "stakes_failed", "error=%s", DLOG_Q(m));
         return;
     }
     pthread_mutex_lock(&o->lock);

@@ -461,7 +461,7 @@ void *op_liveness_thread(void *arg) {
             }
             mpavs_contracts_clear(&L.ctx);
             if (mpavs_contracts_init(&L.ctx, L.rpc, L.sender) != MPAVS_CONTRACTS_OK) {
-                dlog(DLOG_WARN, "liveness_error", "attempt=%u error=\"%s\"", attempt + 1, L.ctx.error.message);
+                dlog(DLOG_WARN, "liveness_error", "attempt=%u error=%s", attempt + 1, DLOG_Q(L.ctx.error.message));
                 mpavs_sender_destroy(L.sender);
                 L.sender = NULL;
                 wait_ms(o, op_backoff_ms(attempt++, 1000, 300000));

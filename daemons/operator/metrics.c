@@ -313,7 +313,7 @@ void op_submit_metrics(op *o) {
            *res = NULL;
     op_rpc_err e;
     if (params && !op_jsonrpc(o, o->cfg.aggregator_url, "aggregator_submitMetrics", params, 10000, &res, &e))
-        dlog(DLOG_WARN, "submit_metrics_failed", "error=\"%s\"", e.message);
+        dlog(DLOG_WARN, "submit_metrics_failed", "error=%s", DLOG_Q(e.message));
     json_decref(res);
     json_decref(params);
 }

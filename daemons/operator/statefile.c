@@ -86,8 +86,8 @@ bool op_state_record(op *o, uint64_t type, uint64_t id) {
         last[type] = id;
         ok = save(o->cfg.state_file, last);
         if (ok) o->last_signed[type] = id;
-        else dlog(DLOG_ERROR, "state_file_failed", "path=%s error=\"%s\" action=\"not signing task %" PRIu64 "\"",
-                  o->cfg.state_file, strerror(errno), id);
+        else dlog(DLOG_ERROR, "state_file_failed", "path=%s error=%s action=\"not signing task %" PRIu64 "\"",
+                  o->cfg.state_file, DLOG_Q(strerror(errno)), id);
     } else {
         dlog(DLOG_WARN, "task_not_signed", "type=%" PRIu64 " task_id=%" PRIu64 " reason=\"already signed up to %"
              PRIu64 "\"", type, id, o->last_signed[type]);

@@ -82,7 +82,7 @@ json_t *op_prove_retry(op *o, json_t *params, long deadline_ms, char *msg, size_
         }
         long d = op_backoff_ms(attempt, 1000, 10000);
         if (mono_ms() + (double)d > t_end) break;
-        dlog(DLOG_DEBUG, "prove_retry", "attempt=%u retry_in_ms=%ld error=\"%s\"", attempt + 1, d, msg);
+        dlog(DLOG_DEBUG, "prove_retry", "attempt=%u retry_in_ms=%ld error=%s", attempt + 1, d, DLOG_Q(msg));
         op_sleep(o, d);
     }
     return NULL;
@@ -350,7 +350,7 @@ void *op_task_thread(void *arg) {
         } else if (have) {
             char why[160];
             if (!task_fits(kind, id, prev, res, why, sizeof why)) {
-                dlog(DLOG_WARN, "task_ignored", "type=%" PRIu64 " task_id=%" PRIu64 " reason=\"%s\"", a->type, id, why);
+                dlog(DLOG_WARN, "task_ignored", "type=%" PRIu64 " task_id=%" PRIu64 " reason=%s", a->type, id, DLOG_Q(why));
                 have = false;
             }
         }

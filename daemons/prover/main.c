@@ -217,7 +217,7 @@ static json_t *m_report(prover *p, json_t *params, drpc_error *err) {
     pthread_mutex_unlock(&p->att_lock);
     bump(ok ? &p->m_quotes : &p->m_quote_failures);
     if (!ok) {
-        dlog(DLOG_ERROR, "quote_failed", "error=\"%s\"", e);
+        dlog(DLOG_ERROR, "quote_failed", "error=%s", DLOG_Q(e));
         return drpc_fail(err, ERR_QUOTE, "quote generation failed: %s", e);
     }
     json_t *j = hexj(quote, qlen);
