@@ -764,7 +764,7 @@ int cmd_devnet_up(int argc, char **argv) {
         dv_proc *agg_proc = NULL;
         for (size_t i = 0; i < r->nprocs; i++)
             if (!strcmp(r->procs[i].name, "aggregator")) agg_proc = &r->procs[i];
-        long long next_poll = 0;
+        long long next_poll = 0, next_fail_poll = 0;
         dv_confirm batch[DV_KEEP_CONFIRMS];
         while (!g_stop) {
             long long now = dv_now_ms();
@@ -789,6 +789,13 @@ int cmd_devnet_up(int argc, char **argv) {
                 dv_source before = w.source;
                 if (dv_watch_poll(&w, n, agg_up, batch, DV_KEEP_CONFIRMS, &got) == 0)
                     for (size_t i = 0; i < got; i++) dv_view_confirm(&v, &batch[i]);
+                if (agg_up && now >= next_fail_poll) { /* expired and failed tasks, with their reasons */
+                    next_fail_poll = now + 2000;
+                    dv_failure fails[8];
+                    size_t nf = 0;
+                    if (dv_watch_failures(&w, fails, 8, &nf) == 0)
+                        for (size_t i = 0; i < nf; i++) dv_view_failure(&v, &fails[i]);
+                }
                 if (w.source != before) {
                     v.source = "StateConfirmed logs";
                     v.dirty = true;

@@ -276,6 +276,36 @@ static void l2_range(dv_watch *w, dv_confirm *d) {
     if (d->block > w->last_block) w->last_block = d->block;
 }
 
+int dv_watch_failures(dv_watch *w, dv_failure *out, size_t cap, size_t *nout) {
+    *nout = 0;
+    if (w->source != DV_SRC_AGGREGATOR) return 0;
+    char *res = NULL;
+    mpavs_error err = {0};
+    int r = mpavs_rpc_call(w->agg, &res, &err, "mpavs_status", "[]");
+    mpavs_error_clear(&err);
+    if (r) return -1;
+    json_t *root = json_loads(res, 0, NULL);
+    free(res);
+    size_t i;
+    json_t *f;
+    json_array_foreach(json_object_get(root, "recent_failures"), i, f) {
+        uint64_t type = num(f, "task_type"), id = num(f, "task_id"), key = type << 56 ^ id;
+        bool seen = false;
+        size_t kept = w->nseen_fail < 16 ? w->nseen_fail : 16;
+        for (size_t k = 0; k < kept && !seen; k++) seen = w->seen_fail[k] == key;
+        if (seen || *nout >= cap) continue;
+        w->seen_fail[w->nseen_fail++ % 16] = key;
+        dv_failure *d = &out[(*nout)++];
+        memset(d, 0, sizeof *d);
+        d->task_type = type;
+        d->task_id = id;
+        str(d->status, sizeof d->status, f, "status");
+        str(d->reason, sizeof d->reason, f, "reason");
+    }
+    json_decref(root);
+    return 0;
+}
+
 int dv_watch_poll(dv_watch *w, const dv_net *n, bool agg_up, dv_confirm *out, size_t cap, size_t *nout) {
     *nout = 0;
     w->last_error[0] = 0;

@@ -140,6 +140,15 @@ typedef struct {
 
 typedef enum { DV_SRC_AGGREGATOR, DV_SRC_LOGS } dv_source;
 
+/* A task that expired or failed (the aggregator's mpavs_status recent_failures). */
+typedef struct {
+    uint64_t task_type, task_id;
+    char status[12];   /* "expired" or "failed" */
+    char reason[240];  /* which quorum was short and by how much; N of M operators signed */
+} dv_failure;
+
+#define DV_KEEP_FAILURES 4
+
 typedef struct {
     mpavs_rpc *agg, *avs, *l2; /* owned */
     dv_source source;
@@ -148,6 +157,8 @@ typedef struct {
     uint64_t log_seq;
     uint64_t last_block;       /* highest proven block confirmed so far (starts at the checkpoint) */
     char last_error[160];
+    uint64_t seen_fail[16];    /* (type, id) keys of the failures reported already (ring) */
+    size_t nseen_fail;
 } dv_watch;
 
 /* Open the clients. agg_url NULL (no aggregator program): StateConfirmed logs from the start;
@@ -158,6 +169,9 @@ void dv_watch_close(dv_watch *w);
  * agg_up: whether the aggregator process runs (while it is down nothing is asked of it).
  * Returns 0 (also when nothing is new) or -1 (w->last_error says why; try again later). */
 int dv_watch_poll(dv_watch *w, const dv_net *n, bool agg_up, dv_confirm *out, size_t cap, size_t *nout);
+/* Fetch the tasks that expired or failed since the last call (the aggregator's mpavs_status;
+ * nothing with the logs source). Out: out[0..*nout) (cap entries), oldest first. Returns 0 or -1. */
+int dv_watch_failures(dv_watch *w, dv_failure *out, size_t cap, size_t *nout);
 
 /* ---------------- load (devnet_load.c) ---------------- */
 
@@ -199,6 +213,9 @@ typedef struct {
     long long max_latency_blocks;   /* -1 until known */
     long long max_latency_later;    /* the same over the confirmations after the first (startup) */
     uint64_t over_latency;          /* confirmations later than DV_LATENCY_BLOCKS */
+    dv_failure failures[DV_KEEP_FAILURES]; /* ring, newest at (fhead-1) */
+    size_t fhead, nfailures;
+    uint64_t nfailed;               /* expired or failed tasks seen */
 } dv_view;
 
 /* The latency budget from task creation to confirmState, in AVS blocks (issue #13). */
@@ -209,6 +226,8 @@ void dv_view_init(dv_view *v, bool tty, long long t0_ms);
 void dv_view_begin(dv_view *v, const dv_net *n, const dv_proc *procs, size_t nprocs);
 /* Record a confirmation (plain: print its line now). */
 void dv_view_confirm(dv_view *v, const dv_confirm *c);
+/* Record a task that expired or failed (plain: print its line now). */
+void dv_view_failure(dv_view *v, const dv_failure *f);
 /* A process went down: plain prints the line and log tail; tty keeps it for the notice panel. */
 void dv_view_proc_down(dv_view *v, const dv_proc *p);
 /* The terminal size changed (SIGWINCH). */

@@ -99,6 +99,17 @@ void dv_view_confirm(dv_view *v, const dv_confirm *c) {
     fflush(stdout);
 }
 
+void dv_view_failure(dv_view *v, const dv_failure *f) {
+    v->failures[v->fhead] = *f;
+    v->fhead = (v->fhead + 1) % DV_KEEP_FAILURES;
+    if (v->nfailures < DV_KEEP_FAILURES) v->nfailures++;
+    v->nfailed++;
+    v->dirty = true;
+    if (v->tty) return;
+    printf("%s type=%" PRIu64 " task=%" PRIu64 " reason=\"%s\"\n", f->status, f->task_type, f->task_id, f->reason);
+    fflush(stdout);
+}
+
 void dv_view_summary(char *out, size_t cap, const dv_view *v) {
     char all[24] = "?", later[24] = "?";
     if (v->max_latency_blocks >= 0) snprintf(all, sizeof all, "%lld", v->max_latency_blocks);
@@ -219,7 +230,7 @@ void dv_view_tick(dv_view *v, const dv_net *n, const dv_proc *procs, size_t npro
     line(&f, "%s", "");
     line(&f, "\x1b[1m%-4s %-8s %-8s %-5s %-8s %-21s %-14s %-16s %-16s %-12s %s\x1b[0m", "TYPE", "TASK", "BLOCK", "TXS",
          "GAS", "LATENCY", "DIGEST", "SIGNERS", "PER QUORUM", "NON-SIGNERS", "TX");
-    int notice_lines = 0;
+    int notice_lines = v->nfailures ? (int)v->nfailures + 2 : 0;
     for (const char *s = v->notice; *s; s++) notice_lines += *s == '\n';
     if (v->notice[0]) notice_lines += 2;
     int room = f.rows - f.line - notice_lines;
@@ -237,6 +248,15 @@ void dv_view_tick(dv_view *v, const dv_net *n, const dv_proc *procs, size_t npro
         else snprintf(txs, sizeof txs, "?");
         line(&f, "%-4" PRIu64 " %-8" PRIu64 " %-8" PRIu64 " %-5s %-8s %-21s %-14s %-16s %-16s %-12s %s", c->task_type,
              c->task_id, c->block, txs, gas, lat, dg, c->signers, c->per_quorum, c->non_signers, tx);
+    }
+    if (v->nfailures) {
+        line(&f, "%s", "");
+        line(&f, "\x1b[1mEXPIRED OR FAILED (%" PRIu64 ")\x1b[0m", v->nfailed);
+        for (size_t k = 0; k < v->nfailures; k++) {
+            const dv_failure *x = &v->failures[(v->fhead + DV_KEEP_FAILURES - 1 - k) % DV_KEEP_FAILURES];
+            line(&f, "\x1b[33m%-7s\x1b[0m type %" PRIu64 " task %" PRIu64 ": %s", x->status, x->task_type, x->task_id,
+                 x->reason);
+        }
     }
     if (v->notice[0]) {
         line(&f, "%s", "");

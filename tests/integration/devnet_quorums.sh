@@ -39,7 +39,7 @@ count() { grep -c -- "$2" "$1" 2>/dev/null || true; }
 
 D="$TMP/run"
 OUT="$TMP/out.txt"
-"$MPAVS" devnet up --dir "$D" --duration 120 --no-view >"$OUT" 2>"$TMP/err.txt" &
+"$MPAVS" devnet up --dir "$D" --duration 200 --no-view >"$OUT" 2>"$TMP/err.txt" &
 DV_PID=$!
 if wait_for "$OUT" 'quorums="sgx 2/2 tdx 2/2"' 90; then ok "a state is confirmed with both quorums signing (sgx 2/2 tdx 2/2)"; else
   bad "no confirmation with both quorums signing"
@@ -76,6 +76,14 @@ echo "  confirmations $n1 -> $n2, tasks created $t1 -> $t2, op1 signed $s1 -> $s
 check "tasks keep being created without the TDX operators" [ "$t2" -ge $((t1 + 2)) ]
 check "the SGX operators keep signing" [ "$s2" -ge $((s1 + 2)) ]
 check "no state is confirmed with SGX alone" [ "$n2" -eq "$n1" ]
+# the devnet's tasks expire after 60 s: the view reports each with the short quorum (the
+# aggregator's mpavs_status recent_failures)
+if wait_for "$OUT" '^expired type=3 task=[0-9]* reason=".*quorum 1 at 0% of ' 100; then
+  ok "the view reports an expired task with its short quorum: $(grep -m1 '^expired type=3' "$OUT")"
+else
+  bad "no expired task in the view"
+  grep 'task_expired' "$L/aggregator.log" | tail -3 | sed 's/^/  agg| /'
+fi
 
 kill -INT "$DV_PID"
 wait "$DV_PID"
