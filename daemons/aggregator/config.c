@@ -3,6 +3,7 @@
 #include "aggregator/finality.h"
 
 #include "common/config.h"
+#include "common/config_deployment.h"
 #include "common/config_table.h"
 #include "mpavs/common.h"
 #include "mpavs/hex.h"
@@ -27,6 +28,9 @@ static const dcf_field FIELDS[] = {
     {"EcdsaPrivateKey", DCF_STRING, false, NULL, NULL, "32 bytes hex; one of this, the file or MPAVS_AGGREGATOR_ECDSA_KEY",
      "The state confirmer's key."},
     {"EcdsaPrivateKeyFile", DCF_STRING, false, NULL, "\"/etc/mpavs/aggregator.key\"", NULL, "A file holding that key instead."},
+    {"DeploymentFile", DCF_STRING, false, NULL, "null", "a path",
+     "mpavs: the deployment.json of `mpavs avs deploy`: fills MultiProverContractAddress, AVSRegistryCoordinatorAddress, "
+     "OperatorStateRetrieverAddress, EthHttpEndpoint and AttestationLayer when they are not given."},
     {"MultiProverContractAddress", DCF_STRING, true, NULL, "\"0x0000000000000000000000000000000000000000\"", "an address", "The MultiProverServiceManager."},
     {"AVSRegistryCoordinatorAddress", DCF_STRING, true, NULL, "\"0x0000000000000000000000000000000000000000\"", "an address", "The RegistryCoordinator."},
     {"OperatorStateRetrieverAddress", DCF_STRING, true, NULL, "\"0x0000000000000000000000000000000000000000\"", "an address", "The OperatorStateRetriever."},
@@ -335,6 +339,14 @@ bool agg_config_load(agg_config *c, const char *path, char *errors, size_t errca
         dconf_free(&d);
         return false;
     }
+    static const dconf_deployment_map DEPLOYMENT[] = {
+        {"serviceManager", "MultiProverContractAddress", DCONF_DEP_STRING},
+        {"registryCoordinator", "AVSRegistryCoordinatorAddress", DCONF_DEP_STRING},
+        {"operatorStateRetriever", "OperatorStateRetrieverAddress", DCONF_DEP_STRING},
+        {"rpcUrl", "EthHttpEndpoint", DCONF_DEP_STRING},
+        {"teeLivenessVerifier", "AttestationLayer", DCONF_DEP_LAYER},
+    };
+    dconf_apply_deployment(&d, DEPLOYMENT, sizeof DEPLOYMENT / sizeof DEPLOYMENT[0]);
     dcf_apply(&d, &agg_config_table, c->warnings, sizeof c->warnings);
     str_field(&d, "ListenAddr", c->listen, sizeof c->listen, NULL, true);
     str_field(&d, "EigenMetricsIpPortAddress", c->metrics_listen, sizeof c->metrics_listen, "", false);

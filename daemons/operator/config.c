@@ -7,6 +7,7 @@
 #include "operator.h"
 
 #include "../common/config.h"
+#include "../common/config_deployment.h"
 #include "../common/config_table.h"
 
 #include "mpavs/common.h"
@@ -37,6 +38,9 @@ static const dcf_field FIELDS[] = {
     {"AttestationLayerEcdsaKeyFile", DCF_STRING, false, NULL, "null", NULL, "mpavs: a file holding that key instead."},
     {"AttestationLayerRpcURL", DCF_STRING, false, "the profile's URL, else EthRpcUrl", "\"http://127.0.0.1:8545\"", "an http(s) URL",
      "The attestation chain."},
+    {"DeploymentFile", DCF_STRING, false, NULL, "null", "a path",
+     "mpavs: the deployment.json of `mpavs avs deploy`: fills RegistryCoordinatorAddress, "
+     "OperatorStateRetrieverAddress, TEELivenessVerifierAddress and EthRpcUrl when they are not given."},
     {"RegistryCoordinatorAddress", DCF_STRING, true, NULL, "\"0x0000000000000000000000000000000000000000\"", "an address",
      "The AVS's RegistryCoordinator (a preset's fills the next two)."},
     {"OperatorStateRetrieverAddress", DCF_STRING, false, "the preset's", "\"0x0000000000000000000000000000000000000000\"",
@@ -325,6 +329,13 @@ bool op_config_load(op_config *cfg, const char *path, const char *level_override
     bool loaded = dconf_load(&c, path);
     if (loaded) {
         dconf_set_nocase(&c, true);
+        static const dconf_deployment_map DEPLOYMENT[] = {
+            {"registryCoordinator", "RegistryCoordinatorAddress", DCONF_DEP_STRING},
+            {"operatorStateRetriever", "OperatorStateRetrieverAddress", DCONF_DEP_STRING},
+            {"teeLivenessVerifier", "TEELivenessVerifierAddress", DCONF_DEP_STRING},
+            {"rpcUrl", "EthRpcUrl", DCONF_DEP_STRING},
+        };
+        dconf_apply_deployment(&c, DEPLOYMENT, sizeof DEPLOYMENT / sizeof DEPLOYMENT[0]);
         cfg->nwarn = dcf_apply(&c, &op_config_table, cfg->warnings, sizeof cfg->warnings);
         url_field(&c, "ProverURL", cfg->prover_url, sizeof cfg->prover_url, true);
         url_field(&c, "AggregatorURL", cfg->aggregator_url, sizeof cfg->aggregator_url, true);

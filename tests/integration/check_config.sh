@@ -14,6 +14,7 @@ PROVER=$ROOT/${MPAVS_DAEMON_BUILD:-build}/mpavs-prover
 for t in "$ANVIL" "$CAST" "$AGG" "$PROVER"; do [ -x "$t" ] || abort "$t missing (run scripts/setup and make)"; done
 PORT=$(it_free_port) || abort "no free port"
 it_anvil "$PORT" "$WORK/anvil.log" --chain-id 31338
+[ "$("$CAST" chain-id --rpc-url "$URL")" = 31338 ] || abort "anvil on port $PORT is not ours: $(cat "$WORK/anvil.log")"
 DEAD=$(it_free_port "$PORT") || abort "no free port"
 KEY=ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80
 
@@ -53,6 +54,26 @@ has aggoff "^endpoints: not checked \(--offline\)" && ok "aggregator: --offline 
 jq '.Threshold = 101' "$WORK/agg.json" >"$WORK/agg-bad.json"
 run aggbad "$AGG" --check-config "$WORK/agg-bad.json" --offline
 check "aggregator: a configuration problem: exit 2" 2 "$RC"
+
+# DeploymentFile (the deployment.json of `mpavs avs deploy`) fills the addresses, the RPC URL and the
+# attestation layer the configuration leaves out; a field the configuration gives wins
+jq -n --arg u "$URL" '{chainId: 31338, rpcUrl: $u, serviceManager: "0x00000000000000000000000000000000000000a1",
+   registryCoordinator: "0x00000000000000000000000000000000000000a2", operatorStateRetriever: "0x00000000000000000000000000000000000000a3",
+   teeLivenessVerifier: "0x00000000000000000000000000000000000000a4"}' >"$WORK/deployment.json"
+jq --arg f "$WORK/deployment.json" 'del(.MultiProverContractAddress, .AVSRegistryCoordinatorAddress,
+   .OperatorStateRetrieverAddress, .EthHttpEndpoint, .AttestationLayer) | .DeploymentFile = $f' "$WORK/agg.json" >"$WORK/agg-dep.json"
+run aggdep "$AGG" --check-config "$WORK/agg-dep.json"
+check "aggregator: DeploymentFile fills the addresses, URL and layer: exit 0" 0 "$RC"
+has aggdep "^  ok +EthHttpEndpoint +http://127.0.0.1:$PORT" && has aggdep "^  ok +AttestationLayer\[0\] " &&
+  ok "aggregator: ... the deployment's rpcUrl is checked" || ko "aggregator: DeploymentFile: $(cat "$WORK/aggdep.out" "$WORK/aggdep.err")"
+jq --arg u "http://127.0.0.1:$DEAD" '.rpcUrl = $u' "$WORK/deployment.json" >"$WORK/deployment-dead.json"
+jq --arg f "$WORK/deployment-dead.json" --arg u "$URL" '.DeploymentFile = $f | .EthHttpEndpoint = $u' "$WORK/agg-dep.json" >"$WORK/agg-dep2.json"
+run aggdep2 "$AGG" --check-config "$WORK/agg-dep2.json"
+check "aggregator: EthHttpEndpoint given wins over the deployment's rpcUrl: exit 0" 0 "$RC"
+jq '.DeploymentFile = "/nonexistent/deployment.json"' "$WORK/agg-dep.json" >"$WORK/agg-dep3.json"
+run aggdep3 "$AGG" --check-config "$WORK/agg-dep3.json" --offline
+check "aggregator: an unreadable DeploymentFile: exit 2" 2 "$RC"
+has aggdep3 "DeploymentFile: /nonexistent/deployment.json" && ok "aggregator: ... names it" || ko "aggregator: $(cat "$WORK/aggdep3.err")"
 
 # ---- mpavs-prover ----
 "$PROVER" --print-config-template | jq --arg u "http://user:pw@127.0.0.1:$PORT" --arg ca "$WORK" \
