@@ -943,6 +943,41 @@ TEST(check_config_keys_endpoints_defaults) {
     CHECK(count_in_file(out, "  ok  ") == 0 && count_in_file(out, "unreachable") == 0);
 }
 
+/* DeploymentFile (the deployment.json of `mpavs avs deploy`) gives RegistryCoordinatorAddress,
+ * TEELivenessVerifierAddress and EthRpcUrl when the configuration leaves them out. */
+TEST(check_config_deployment_file) {
+    REQUIRE(ready);
+    char depfile[256], cfg[256], out[256], cmd[1400], rc[43], tlv[43];
+    snprintf(depfile, sizeof depfile, "%s/deployment.json", tmpdir);
+    snprintf(cfg, sizeof cfg, "%s/dep.json", tmpdir);
+    snprintf(out, sizeof out, "%s/dep.out", tmpdir);
+    mpavs_address_to_checksum(rc, &D.registry_coordinator);
+    mpavs_address_to_checksum(tlv, &D.tee_liveness_verifier);
+    FILE *f = fopen(depfile, "w");
+    REQUIRE(f);
+    fprintf(f, "{\"chainId\":31337,\"rpcUrl\":\"%s\",\"registryCoordinator\":\"%s\",\"teeLivenessVerifier\":\"%s\"}\n",
+            anvil.url, rc, tlv);
+    fclose(f);
+    f = fopen(cfg, "w");
+    REQUIRE(f);
+    fprintf(f, "{\"DeploymentFile\":\"%s\",\"ProverURL\":\"%s\",\"AggregatorURL\":\"%s\",\"BlsKeyFile\":\"%s\","
+               "\"BlsKeyPassword\":\"pw\",\"AttestationLayerEcdsaKey\":\"%s\",\"QuorumTaskTypes\":%s,"
+               "\"StateFile\":\"%s\"}\n",
+            depfile, prover_url, prover_url, keyfile, ATT_KEY, cfg_quorums, state_path);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "'%s' --check-config '%s' > '%s' 2>&1", bin(), cfg, out);
+    CHECK_EQ_INT(run(cmd), 0);
+    CHECK(count_in_file(out, "configuration is valid") == 1);
+    CHECK(count_in_file(out, "ok           EthRpcUrl") + count_in_file(out, "  ok  ") >= 3);
+    /* without it, the addresses are missing: exit 2 */
+    f = fopen(cfg, "r+");
+    REQUIRE(f);
+    fputs("{\"DeploymentFilX\"", f);
+    fclose(f);
+    CHECK_EQ_INT(run(cmd), 2);
+    CHECK(count_in_file(out, "RegistryCoordinatorAddress") >= 1);
+}
+
 /* An RPC endpoint that does not answer at start: a warning per attempt with the count, within seconds. */
 TEST(rpc_unreachable_at_start_warned) {
     REQUIRE(ready);
@@ -1164,6 +1199,7 @@ int main(void) {
     RUN(poisoned_task_ids);
     RUN(scroll_task_reference_path);
     RUN(check_config_keys_endpoints_defaults);
+    RUN(check_config_deployment_file);
     RUN(attestation_fee_paid);
     RUN(rpc_unreachable_at_start_warned);
     RUN(rpc_stopped_warned);
