@@ -352,6 +352,7 @@ static void row_help(const char *group, const avs_tx_spec *sp) {
 static int run(avs_tx *t, const char *group, const avs_tx_spec *sp, int argc, char **argv) {
     snprintf(t->who, sizeof t->who, "avs %s %s", group, sp->name);
     if (cli_wants_help(argc, argv)) return row_help(group, sp), 0;
+    argv[0] = t->who; /* messages name the whole command */
     if (!cli_args_init(&t->a, argc, argv)) return 2;
     int rc = net_parse(&t->a, &t->n, t->who);
     if (rc || (rc = fee_opts(t)) || (rc = signer(t))) return rc;

@@ -93,7 +93,7 @@ static const cli_command AVS_SUB[] = {
     {"policy", "per-TEE-quorum attestation policies (measurements, TCB statuses)", cmd_avs_policy},
     {"allowlist", "the AttestationVerifier's global allow-lists", cmd_avs_allowlist},
     {"poa", "the PoA operator whitelist", cmd_avs_poa},
-    {"role", "state confirmer, PoA/committee managers, ejector, churn approver, metadata URI", cmd_avs_role},
+    {"role", "state confirmer, PoA/committee managers, ejector, churn approver, metadata URI, owners", cmd_avs_role},
     {"liveness", "liveness verifier parameters (validity, block age, verifier)", cmd_avs_liveness},
     {"pause", "pause function groups", cmd_avs_pause},
     {"unpause", "unpause function groups", cmd_avs_unpause},

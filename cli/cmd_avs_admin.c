@@ -72,6 +72,14 @@ static const avs_tx_spec ROLE[] = {
      "set the RegistryCoordinator's churn approver", "ADDRESS", NULL},
     {"metadata-uri", AVS_SERVICE_MANAGER, "updateAVSMetadataURI(string metadataURI)",
      "set the AVS metadata URI in the AVSDirectory (owner)", "URI", NULL},
+    {"owner-service-manager", AVS_SERVICE_MANAGER, "transferOwnership(address newOwner)",
+     "transfer the service manager's ownership", "ADDRESS", "  The new owner takes effect at once: check the address."},
+    {"owner-registry-coordinator", AVS_REGISTRY_COORDINATOR, "transferOwnership(address newOwner)",
+     "transfer the RegistryCoordinator's ownership (also of the StakeRegistry's owner functions)", "ADDRESS", NULL},
+    {"owner-liveness-verifier", AVS_LIVENESS_VERIFIER, "transferOwnership(address newOwner)",
+     "transfer the TEELivenessVerifier's ownership (policies, liveness parameters)", "ADDRESS", NULL},
+    {"owner-attestation-verifier", AVS_ATTESTATION_VERIFIER, "transferOwnership(address newOwner)",
+     "transfer the AttestationVerifier's ownership (global allow-lists)", "ADDRESS", NULL},
 };
 
 static const avs_tx_spec LIVENESS[] = {
@@ -117,7 +125,7 @@ int cmd_avs_poa(int argc, char **argv) {
     return avs_tx_group("poa", "The proof-of-authority whitelist of operators.", POA, N(POA), argc, argv);
 }
 int cmd_avs_role(int argc, char **argv) {
-    return avs_tx_group("role", "Roles: state confirmer, PoA and committee managers, ejector, churn approver, metadata.",
+    return avs_tx_group("role", "Roles: state confirmer, PoA and committee managers, ejector, churn approver, metadata, ownership.",
                         ROLE, N(ROLE), argc, argv);
 }
 int cmd_avs_liveness(int argc, char **argv) {

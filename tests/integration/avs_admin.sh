@@ -205,6 +205,21 @@ check "role churn-approver: read back" "$A2" "$(c "$RC" 'churnApprover()(address
 adm "role metadata-uri" role metadata-uri "https://example.org/avs.json"
 check "role metadata-uri: AVSDirectory event" '"https://example.org/avs.json"' \
   "$("$CAST" logs --rpc-url "$URL" --address "$AVSDIR" 'AVSMetadataURIUpdated(address indexed,string)' --json | jq -r '.[-1].data' | xargs "$CAST" abi-decode --input 'f(string)')"
+A2KEY=0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a
+for k in service-manager:$SM registry-coordinator:$RC liveness-verifier:$LV attestation-verifier:$AV; do
+  adm "role owner-${k%%:*}" role "owner-${k%%:*}" "$A2"
+  check "role owner-${k%%:*}: read back" "$A2" "$(c "${k#*:}" 'owner()(address)')"
+  if "$MPAVS" avs role "owner-${k%%:*}" "$ME" "${NET[@]}" --private-key "$A2KEY" --yes >own.out 2>&1; then ok "owner-${k%%:*} back (new owner's key)"; else ko "owner back"; cat own.out; fi
+  check "role owner-${k%%:*}: back" "$ME" "$(c "${k#*:}" 'owner()(address)')"
+done
+# the fee flags, read back from the mined transaction
+"$MPAVS" avs liveness validity 5400 "${OWNER[@]}" --legacy --max-fee-per-gas 3gwei --gas-limit 90000 >fee.out 2>&1 || { ko "fee flags"; cat fee.out; }
+FH=$(sed -n 's/^tx hash: //p' fee.out)
+"$CAST" tx --rpc-url "$URL" "$FH" --json >fee.json 2>&1
+TY=$(jq -r .type fee.json); GP=$(jq -r .gasPrice fee.json); GL=$(jq -r .gas fee.json)
+check "fee flags: type 0, gas price <= 3 gwei, gas limit <= 90000" "0 1 1" \
+  "$((TY)) $(( GP <= 3000000000 && GP > 0 )) $(( GL <= 90000 && GL > 0 ))"
+check "fee flags: the transaction took effect" 5400 "$(c "$LV" 'attestValiditySeconds()(uint256)')"
 adm "liveness validity" liveness validity 7200
 check "liveness validity: read back" 7200 "$(c "$LV" 'attestValiditySeconds()(uint256)')"
 adm "liveness max-block-diff" liveness max-block-diff 50
