@@ -59,39 +59,10 @@ static void observe(void *arg, const mpavs_sender_event *ev) {
     fflush(stdout);
 }
 
-/* An option, else the environment variable env (ignored when empty). */
-static const char *opt_or_env(cli_args *a, const char *opt, const char *env, const char **what) {
-    const char *v = cli_opt(a, opt);
-    *what = opt;
-    if (v) return v;
-    v = getenv(env);
-    if (v && *v) {
-        *what = env;
-        return v;
-    }
-    return NULL;
-}
-
 /* --gas-limit, --max-fee-per-gas, --max-priority-fee-per-gas, --legacy, --dry-run, --yes. */
 static int fee_opts(avs_tx *t) {
-    const char *w1, *w2, *w3;
-    const char *gl = opt_or_env(&t->a, "gas-limit", "ETH_GAS_LIMIT", &w1);
-    const char *mf = opt_or_env(&t->a, "max-fee-per-gas", "ETH_GAS_PRICE", &w2);
-    const char *pf = opt_or_env(&t->a, "max-priority-fee-per-gas", "ETH_PRIORITY_GAS_PRICE", &w3);
-    if (gl) {
-        char *end;
-        errno = 0;
-        unsigned long long x = strtoull(gl, &end, 10);
-        if (!*gl || *end || errno || x == 0 || *gl == '-')
-            return cli_usage_error("%s: %s: expected a positive integer, got '%s'", t->who, w1, gl);
-        t->so.gas_limit_cap = x;
-    }
-    int rc = 0;
-    if (mf && (rc = cli_parse_fee(&t->so.max_fee_cap, mf, w2))) return rc;
-    if (pf && (rc = cli_parse_fee(&t->so.max_priority_fee_cap, pf, w3))) return rc;
-    if (mf && mpavs_u256_is_zero(&t->so.max_fee_cap)) return cli_usage_error("%s: %s must be positive", t->who, w2);
-    t->so.legacy = cli_flag(&t->a, "legacy");
-    if (t->so.legacy && pf) return cli_usage_error("%s: --legacy transactions have no priority fee (%s)", t->who, w3);
+    int rc = cli_tx_caps(&t->a, t->who, &t->so);
+    if (rc) return rc;
     t->dry_run = cli_flag(&t->a, "dry-run");
     t->yes = cli_flag(&t->a, "yes");
     t->so.observer = observe;

@@ -237,3 +237,38 @@ int cli_parse_fee(mpavs_u256 *out, const char *s, const char *what) {
     if (r) return cli_usage_error("%s: must fit 256 bits, got '%s'", what, s);
     return 0;
 }
+
+/* An option, else the environment variable env (ignored when empty); *what names the one used. */
+static const char *opt_or_env(cli_args *a, const char *opt, const char *env, const char **what) {
+    const char *v = cli_opt(a, opt);
+    *what = opt;
+    if (v) return v;
+    v = getenv(env);
+    if (v && *v) {
+        *what = env;
+        return v;
+    }
+    return NULL;
+}
+
+int cli_tx_caps(cli_args *a, const char *who, mpavs_sender_options *so) {
+    const char *w1, *w2, *w3;
+    const char *gl = opt_or_env(a, "gas-limit", "ETH_GAS_LIMIT", &w1);
+    const char *mf = opt_or_env(a, "max-fee-per-gas", "ETH_GAS_PRICE", &w2);
+    const char *pf = opt_or_env(a, "max-priority-fee-per-gas", "ETH_PRIORITY_GAS_PRICE", &w3);
+    if (gl) {
+        char *end;
+        errno = 0;
+        unsigned long long x = strtoull(gl, &end, 10);
+        if (!*gl || *end || errno || x == 0 || *gl == '-')
+            return cli_usage_error("%s: %s: expected a positive integer, got '%s'", who, w1, gl);
+        so->gas_limit_cap = x;
+    }
+    int rc = 0;
+    if (mf && (rc = cli_parse_fee(&so->max_fee_cap, mf, w2))) return rc;
+    if (pf && (rc = cli_parse_fee(&so->max_priority_fee_cap, pf, w3))) return rc;
+    if (mf && mpavs_u256_is_zero(&so->max_fee_cap)) return cli_usage_error("%s: %s must be positive", who, w2);
+    so->legacy = cli_flag(a, "legacy");
+    if (so->legacy && pf) return cli_usage_error("%s: --legacy transactions have no priority fee (%s)", who, w3);
+    return 0;
+}

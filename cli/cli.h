@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mpavs/sender.h"
 #include "mpavs/u256.h"
 
 /** One entry of a command table: name, one-line summary, handler. */
@@ -70,6 +71,13 @@ const char *cli_rpc_url(cli_args *a);
 int cli_parse_units(mpavs_u256 *out, const char *s, int decimals, const char *what, bool allow_zero);
 /** A fee per gas: wei ("1500000000") or with a unit ("1.5gwei", "20wei"). Returns 0 or 2. */
 int cli_parse_fee(mpavs_u256 *out, const char *s, const char *what);
+/**
+ * The transaction caps of every sending command into so: --gas-limit N, --max-fee-per-gas F,
+ * --max-priority-fee-per-gas F (each else its Foundry-style environment variable ETH_GAS_LIMIT,
+ * ETH_GAS_PRICE, ETH_PRIORITY_GAS_PRICE, ignored when empty) and --legacy, consumed from a. who
+ * names the command in messages. Returns 0, or 2 after a usage message.
+ */
+int cli_tx_caps(cli_args *a, const char *who, mpavs_sender_options *so);
 /** True if flag "--name" is present; marks it consumed. */
 bool cli_flag(cli_args *a, const char *name);
 /**

@@ -953,32 +953,10 @@ static int parse_u64_opt(uint64_t *v, const char *what, const char *s) {
     return 0;
 }
 
-/* An option, else the Foundry-style environment variable env (ignored when empty). */
-static const char *opt_or_env(cli_args *a, const char *opt, const char *env, const char **what) {
-    const char *v = cli_opt(a, opt);
-    *what = opt;
-    if (v) return v;
-    v = getenv(env);
-    if (v && *v) {
-        *what = env;
-        return v;
-    }
-    return NULL;
-}
-
 /* --gas-limit, --max-fee-per-gas, --max-priority-fee-per-gas, --legacy, --dry-run. Returns 0 or 2. */
 static int tx_opts_parse(tx_cmd *t) {
-    const char *w1, *w2, *w3;
-    const char *gl = opt_or_env(&t->a, "gas-limit", "ETH_GAS_LIMIT", &w1);
-    const char *mf = opt_or_env(&t->a, "max-fee-per-gas", "ETH_GAS_PRICE", &w2);
-    const char *pf = opt_or_env(&t->a, "max-priority-fee-per-gas", "ETH_PRIORITY_GAS_PRICE", &w3);
-    int rc = parse_u64_opt(&t->so.gas_limit_cap, w1, gl);
-    if (!rc && mf) rc = cli_parse_fee(&t->so.max_fee_cap, mf, w2);
-    if (!rc && pf) rc = cli_parse_fee(&t->so.max_priority_fee_cap, pf, w3);
+    int rc = cli_tx_caps(&t->a, "operator", &t->so);
     if (rc) return rc;
-    if (mf && mpavs_u256_is_zero(&t->so.max_fee_cap)) return cli_usage_error("operator: %s must be positive", w2);
-    t->so.legacy = cli_flag(&t->a, "legacy");
-    if (t->so.legacy && pf) return cli_usage_error("operator: --legacy transactions have no priority fee (%s)", w3);
     t->dry_run = cli_flag(&t->a, "dry-run");
     t->so.observer = tx_observe;
     t->so.observer_arg = t;
