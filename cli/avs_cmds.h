@@ -26,4 +26,7 @@ int cmd_avs_status(int argc, char **argv);
 /** `mpavs avs deploy`: the AVS contracts on an existing EigenLayer core. cmd_avs_deploy.c */
 int cmd_avs_deploy(int argc, char **argv);
 
+/** `mpavs avs td-identity`: keccak256(MRTD || RTMR0..3 || MRCONFIGID) of a TD. cmd_avs_tdid.c */
+int cmd_avs_td_identity(int argc, char **argv);
+
 #endif

@@ -91,6 +91,7 @@ static const cli_command AVS_SUB[] = {
     {"committee", "add, update, remove committees; minimum thresholds; ordering", cmd_avs_committee},
     {"tee-quorum", "add, remove TEE quorums", cmd_avs_tee_quorum},
     {"policy", "per-TEE-quorum attestation policies (measurements, TCB statuses)", cmd_avs_policy},
+    {"td-identity", "the TDX workload identity (keccak of MRTD, RTMR0-3, MRCONFIGID) of a TD quote", cmd_avs_td_identity},
     {"allowlist", "the AttestationVerifier's global allow-lists", cmd_avs_allowlist},
     {"poa", "the PoA operator whitelist", cmd_avs_poa},
     {"role", "state confirmer, PoA/committee managers, ejector, churn approver, metadata URI, owners", cmd_avs_role},

@@ -272,4 +272,23 @@ check "status: paused" "$MAX $MAX []" "$(jq -r '"\(.paused.serviceManager) \(.pa
 adm "unpause registry-coordinator" unpause registry-coordinator 0
 adm "unpause service-manager (all)" unpause service-manager 0
 check "unpause: read back" "0 0" "$(c "$SM" 'paused()(uint256)') $(c "$RC" 'paused()(uint256)')"
+
+# td-identity: the contract's tdIdentityHash (oracle) of measurements, and cast keccak of a real TD
+# quote's fields (mpavs quote show) against the command's --quote
+H48() { printf '0x'; for _ in $(seq 1 48); do printf '%s' "$1"; done; }
+MRTD=$(H48 a1); R0=$(H48 b2); R1=$(H48 c3); R2=$(H48 d4); R3=$(H48 e5); CFG=$(H48 f6)
+want=$(c "$LV" 'tdIdentityHash(bytes,bytes,bytes)(bytes32)' "$MRTD" "$R0${R1#0x}${R2#0x}${R3#0x}" "$CFG")
+check "td-identity = the contract's tdIdentityHash" "$want" \
+  "$("$MPAVS" avs td-identity --mrtd "$MRTD" --rtmr0 "$R0" --rtmr1 "$R1" --rtmr2 "$R2" --rtmr3 "$R3" --mrconfigid "$CFG")"
+TDQ=$ROOT/../shared/vectors/dcap/v06_automata_tdx_v4_jun2025/quote.bin
+if [ -f "$TDQ" ]; then
+  f=$("$MPAVS" quote show --quote "$TDQ" | jq -r '"0x" + .mr_td + .rtmr0 + .rtmr1 + .rtmr2 + .rtmr3 + .mr_config_id')
+  check "td-identity --quote = keccak of the quote's measurements" "$("$CAST" keccak "$f")" \
+    "$("$MPAVS" avs td-identity --quote "$TDQ")"
+  check "td-identity --json parses" true "$("$MPAVS" avs td-identity --quote "$TDQ" --json | jq -r '.identity | startswith("0x")')"
+else ko "TDX vector $TDQ missing"; fi
+"$MPAVS" avs td-identity --quote "$ROOT/../shared/vectors/dcap/v01_dcapqvl_sgx_v3/quote.bin" >/dev/null 2>&1
+check "td-identity of an SGX quote: exit 1" 1 "$?"
+"$MPAVS" avs td-identity --mrtd 0x12 >/dev/null 2>&1
+check "td-identity with a short MRTD: exit 2" 2 "$?"
 finish
