@@ -4,6 +4,7 @@
 #include "mpavs/hex.h"
 #include "mpavs/u256.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -99,6 +100,49 @@ static void page_heading(const char *h, bool *blank) {
     *blank = false;
 }
 
+/* The "--name ARG" options a synopsis names ("[--value WEI]", "(--legacy --gas-price WEI)"), once
+ * each, as the OPTIONS of a page whose text has no options block; returns how many. */
+static int synopsis_options(const char *syn, size_t len) {
+    char seen[1024] = "";
+    size_t used = 0;
+    int count = 0;
+    const char *p = syn, *end = syn + len;
+    while (p < end) {
+        while (p < end && (*p == ' ' || *p == '\n')) p++;
+        const char *t = p;
+        while (p < end && *p != ' ' && *p != '\n') p++;
+        const char *te = p;
+        while (t < te && (*t == '[' || *t == '(' || *t == '|')) t++;
+        if (te - t < 3 || t[0] != '-' || t[1] != '-') continue;
+        const char *ne = t + 2;
+        while (ne < te && (isalnum((unsigned char)*ne) || *ne == '-')) ne++;
+        bool closed = ne < te; /* "--flag]": no argument follows */
+        const char *a = NULL, *ae = NULL;
+        if (!closed) {
+            const char *q = p;
+            while (q < end && *q == ' ') q++;
+            const char *qe = q;
+            while (qe < end && *qe != ' ' && *qe != '\n') qe++;
+            const char *ve = qe;
+            while (ve > q && (ve[-1] == ']' || ve[-1] == ')' || ve[-1] == '.')) ve--;
+            const char *v = q + (ve - q > 2 && q[0] == '0' && q[1] == 'x' ? 2 : 0);
+            bool upper = v < ve && isupper((unsigned char)*v);
+            for (const char *c = v; c < ve; c++)
+                if (!isupper((unsigned char)*c) && !isdigit((unsigned char)*c) && *c != '_' && *c != ',') upper = false;
+            if (upper) a = q, ae = ve;
+        }
+        char name[64];
+        snprintf(name, sizeof name, "|%.*s|", (int)(ne - t), t);
+        if (strstr(seen, name) || used + strlen(name) >= sizeof seen) continue;
+        memcpy(seen + used, name, strlen(name) + 1);
+        used += strlen(name) - 1; /* the names share their separators */
+        if (a) printf("    %.*s %.*s\n", (int)(ne - t), t, (int)(ae - a), a);
+        else printf("    %.*s\n", (int)(ne - t), t);
+        count++;
+    }
+    return count;
+}
+
 int cli_help_usage(const char *fmt, ...) {
     char text[8192];
     va_list ap;
@@ -109,9 +153,11 @@ int cli_help_usage(const char *fmt, ...) {
     printf("NAME\n    %s - %s\n\nSYNOPSIS\n", name, cur_summary ? cur_summary : "a command of mpavs");
     const char *p = text;
     bool blank = false;
+    const char *syn = NULL;
     /* "usage: A\n       B\n\n": the synopsis lines, up to the first blank line */
     while (*p && *p != '\n') {
         const char *e = line_end(p);
+        if (!syn) syn = p;
         const char *l = p;
         if (!strncmp(l, "usage: ", 7)) l += 7;
         else /* continuation lines keep their alignment under the first */
@@ -119,6 +165,7 @@ int cli_help_usage(const char *fmt, ...) {
         page_line(l, (size_t)(e - l), &blank);
         p = *e ? e + 1 : e;
     }
+    size_t synlen = syn ? (size_t)(p - syn) : 0;
     /* the rest: DESCRIPTION, then an "options:" block as OPTIONS and an "examples:" block as EXAMPLES */
     bool opts = false, desc = false;
     const char *examples = NULL;
@@ -147,7 +194,12 @@ int cli_help_usage(const char *fmt, ...) {
         p = *e ? e + 1 : e;
     }
     if (!desc) page_heading("DESCRIPTION", &blank), fputs("    See SYNOPSIS.\n", stdout), blank = false;
-    if (!opts) page_heading("OPTIONS", &blank), fputs("    --help                this text\n", stdout), blank = false;
+    if (!opts) {
+        page_heading("OPTIONS", &blank);
+        if (syn) synopsis_options(syn, synlen);
+        fputs("    --help                this text\n", stdout);
+        blank = false;
+    }
     if (!blank) putchar('\n');
     cli_help_exit_status(stdout);
     if (examples) {
