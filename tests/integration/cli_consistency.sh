@@ -6,7 +6,7 @@
 # "<program> <x.y.z> (libmpavs <x.y.z>, <build id>)" with the same release everywhere; an
 # unknown argument exits 2; every command group of `mpavs --help`, nested groups included, prints the
 # same page (its subcommand table under DESCRIPTION), and so does every leaf command. No network;
-# well under 2 s.
+# about 2 s.
 # Ends with "N passed, N failed"; exit status non-zero on any failure.
 set -uo pipefail
 
@@ -51,8 +51,9 @@ for prog in mpavs mpavs-prover mpavs-operator mpavs-aggregator; do
 done
 # every command group and every leaf command, walked from `mpavs --help` down through each
 # group's table (nested groups such as `operator keys` and `avs <group>` too): `<path> --help`
-# exits 0 and prints the man-style page with the NAME line "    mpavs <path> - ..."; a group's
-# SYNOPSIS is "mpavs <path> <command> [options]" and its table lists its subcommands.
+# exits 0 and prints the man-style page with the NAME line "    mpavs <path> - ..." and an EXIT
+# STATUS section naming 0, 1 and 2; a group's SYNOPSIS is "mpavs <path> <command> [options]" and
+# its table lists its subcommands.
 check_page() { # $1 path, $2 help text, $3 rc
     local order
     order=$(printf '%s\n' "$2" | grep -E '^(NAME|SYNOPSIS|DESCRIPTION|OPTIONS|EXIT STATUS)$' | tr '\n' ',')
@@ -60,6 +61,10 @@ check_page() { # $1 path, $2 help text, $3 rc
         ko "mpavs $1 --help (rc $3): '$order'"
     printf '%s\n' "$2" | sed -n '/^NAME$/{n;p}' | grep -qE "^    mpavs $1 - [^ ]" && ok "mpavs $1 NAME line" ||
         ko "mpavs $1 NAME line: $(printf '%s\n' "$2" | sed -n '/^NAME$/{n;p}')"
+    local status
+    status=$(printf '%s\n' "$2" | sed -n '/^EXIT STATUS$/,/^[A-Z]/p' | sed 1d)
+    printf '%s' "$status" | grep -qw 0 && printf '%s' "$status" | grep -qw 1 && printf '%s' "$status" | grep -qw 2 &&
+        ok "mpavs $1 EXIT STATUS names 0, 1, 2" || ko "mpavs $1 EXIT STATUS: $status"
 }
 ngroups=0
 nleaves=0
