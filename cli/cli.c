@@ -144,10 +144,14 @@ static int synopsis_options(const char *syn, size_t len) {
 }
 
 int cli_help_usage(const char *fmt, ...) {
-    char text[8192];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    int len = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *text = len < 0 ? NULL : malloc((size_t)len + 1);
+    if (!text) return cli_error("out of memory");
+    va_start(ap, fmt);
+    vsnprintf(text, (size_t)len + 1, fmt, ap);
     va_end(ap);
     const char *name = cur_path[0] ? cur_path : "mpavs";
     printf("NAME\n    %s - %s\n\nSYNOPSIS\n", name, cur_summary ? cur_summary : "a command of mpavs");
@@ -211,6 +215,7 @@ int cli_help_usage(const char *fmt, ...) {
             p = *e ? e + 1 : e;
         }
     }
+    free(text);
     return 0;
 }
 

@@ -49,7 +49,9 @@ int cli_help(const char *page);
 /**
  * Print a help text written as "usage: SYNOPSIS\n[       SYNOPSIS\n]\nDESCRIPTION...[\noptions:\n...]
  * [\nexamples:\n...]" (printf format) as the man-style page: NAME is the command cli_dispatch
- * last ran with its table summary; the EXIT STATUS section is the standard one. Returns 0.
+ * last ran with its table summary; a paragraph of "  --option" lines is the OPTIONS, else the
+ * --options the synopsis names are; the EXIT STATUS section is the standard one. Returns 0
+ * (1 out of memory).
  */
 int cli_help_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /** Record the command being run (its whole path and one-line summary) for cli_help_usage. */
