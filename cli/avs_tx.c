@@ -307,17 +307,31 @@ static int send_once(avs_tx *t, const mpavs_address *to, const uint8_t *data, si
     return rc;
 }
 
+/* `mpavs avs GROUP --help`: the man-style page of every command group (cli/cli.c). */
 static void group_help(const char *group, const char *summary, const avs_tx_spec *rows, size_t n) {
-    printf("usage: mpavs avs %s COMMAND ARG... [options]\n\n%s\n\ncommands:\n", group, summary);
-    for (size_t i = 0; i < n; i++) printf("  %-22s %s\n", rows[i].name, rows[i].summary);
-    printf("\n`mpavs avs %s COMMAND --help` for one command's arguments.\n", group);
+    const char *name = cli_help_summary();
+    printf("NAME\n    mpavs avs %s - %s\n\n", group, name ? name : summary);
+    printf("SYNOPSIS\n    mpavs avs %s <command> [options]\n    mpavs avs %s <command> --help\n\n", group, group);
+    printf("DESCRIPTION\n    %s Commands:\n", summary);
+    for (size_t i = 0; i < n; i++) printf("      %-22s %s\n", rows[i].name, rows[i].summary);
+    printf("\nOPTIONS\n    --help      this text (every command takes --help too: its arguments)\n\n");
+    cli_help_exit_status(stdout);
 }
 
+/* `mpavs avs GROUP NAME --help`: the same page for one row of the table. */
 static void row_help(const char *group, const avs_tx_spec *sp) {
-    printf("usage: mpavs avs %s %s %s [options]\n\n%s.\n  %s: %s\n", group, sp->name, sp->usage, sp->summary,
-           target_name(sp->target), sp->signature);
-    if (sp->detail) printf("%s\n", sp->detail);
-    printf("\noptions:\n%s", AVS_TX_OPTS);
+    printf("NAME\n    mpavs avs %s %s - %s\n\n", group, sp->name, sp->summary);
+    printf("SYNOPSIS\n    mpavs avs %s %s %s%s[options]\n\n", group, sp->name, sp->usage, *sp->usage ? " " : "");
+    printf("DESCRIPTION\n    %s.\n    %s: %s\n", sp->summary, target_name(sp->target), sp->signature);
+    if (sp->detail) {
+        for (const char *p = sp->detail; *p;) {
+            size_t n = strcspn(p, "\n");
+            printf("    %.*s\n", (int)n, p);
+            p += n + (p[n] == '\n');
+        }
+    }
+    printf("\nOPTIONS\n%s\n", AVS_TX_OPTS);
+    cli_help_exit_status(stdout);
 }
 
 static int run(avs_tx *t, const char *group, const avs_tx_spec *sp, int argc, char **argv) {

@@ -4,6 +4,7 @@
 #include "mpavs/hex.h"
 #include "mpavs/u256.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,10 +43,180 @@ static void print_table(FILE *f, const char *parent, const cli_command *t, size_
     fputs("DESCRIPTION\n    Commands:\n", f);
     for (size_t i = 0; i < n; i++) fprintf(f, "      %-14s %s\n", t[i].name, t[i].summary);
     fputs("\nOPTIONS\n"
-          "    --help      this text (every command takes --help too)\n\n"
-          "EXIT STATUS\n"
+          "    --help      this text (every command takes --help too)\n\n",
+          f);
+    cli_help_exit_status(f);
+}
+
+void cli_help_exit_status(FILE *f) {
+    fputs("EXIT STATUS\n"
           "    0 success; 1 runtime failure (a node, a file, a transaction); 2 usage or configuration error\n",
           f);
+}
+
+/* The command cli_dispatch last handed control to: its whole path and its table summary (the NAME
+ * line of a page cli_help_usage reformats). The CLI runs one command per process. */
+static char cur_path[160];
+static const char *cur_summary;
+
+void cli_help_set_command(const char *path, const char *summary) {
+    snprintf(cur_path, sizeof cur_path, "%s", path);
+    cur_summary = summary;
+}
+
+const char *cli_help_summary(void) {
+    return cur_summary;
+}
+
+int cli_help(const char *page) {
+    if (!strncmp(page, "usage:", 6)) return cli_help_usage("%s", page);
+    if (strstr(page, "\nEXIT STATUS\n")) return fputs(page, stdout), 0;
+    const char *ex = strstr(page, "\nEXAMPLES\n");
+    size_t head = ex ? (size_t)(ex - page) + 1 : strlen(page);
+    fwrite(page, 1, head, stdout);
+    if (head && page[head - 1] == '\n' && (head < 2 || page[head - 2] != '\n')) fputc('\n', stdout);
+    cli_help_exit_status(stdout);
+    if (ex) fputs(ex, stdout);
+    return 0;
+}
+
+/* The end of the line at p (its newline or the NUL). */
+static const char *line_end(const char *p) {
+    while (*p && *p != '\n') p++;
+    return p;
+}
+
+/* Print one line of a page indented by four columns (blank lines stay blank); *blank tells
+ * whether the line printed last was blank. */
+static void page_line(const char *l, size_t n, bool *blank) {
+    if (n) printf("    %.*s\n", (int)n, l);
+    else putchar('\n');
+    *blank = n == 0;
+}
+
+/* Print a section heading, one blank line before it. */
+static void page_heading(const char *h, bool *blank) {
+    printf("%s%s\n", *blank ? "" : "\n", h);
+    *blank = false;
+}
+
+/* The "--name ARG" options a synopsis names ("[--value WEI]", "(--legacy --gas-price WEI)"), once
+ * each, as the OPTIONS of a page whose text has no options block; returns how many. */
+static int synopsis_options(const char *syn, size_t len) {
+    char seen[1024] = "";
+    size_t used = 0;
+    int count = 0;
+    const char *p = syn, *end = syn + len;
+    while (p < end) {
+        while (p < end && (*p == ' ' || *p == '\n')) p++;
+        const char *t = p;
+        while (p < end && *p != ' ' && *p != '\n') p++;
+        const char *te = p;
+        while (t < te && (*t == '[' || *t == '(' || *t == '|')) t++;
+        if (te - t < 3 || t[0] != '-' || t[1] != '-') continue;
+        const char *ne = t + 2;
+        while (ne < te && (isalnum((unsigned char)*ne) || *ne == '-')) ne++;
+        bool closed = ne < te; /* "--flag]": no argument follows */
+        const char *a = NULL, *ae = NULL;
+        if (!closed) {
+            const char *q = p;
+            while (q < end && *q == ' ') q++;
+            const char *qe = q;
+            while (qe < end && *qe != ' ' && *qe != '\n') qe++;
+            const char *ve = qe;
+            while (ve > q && (ve[-1] == ']' || ve[-1] == ')' || ve[-1] == '.')) ve--;
+            const char *v = q + (ve - q > 2 && q[0] == '0' && q[1] == 'x' ? 2 : 0);
+            bool upper = v < ve && isupper((unsigned char)*v);
+            for (const char *c = v; c < ve; c++)
+                if (!isupper((unsigned char)*c) && !isdigit((unsigned char)*c) && *c != '_' && *c != ',') upper = false;
+            if (upper) a = q, ae = ve;
+        }
+        char name[64];
+        snprintf(name, sizeof name, "|%.*s|", (int)(ne - t), t);
+        if (strstr(seen, name) || used + strlen(name) >= sizeof seen) continue;
+        memcpy(seen + used, name, strlen(name) + 1);
+        used += strlen(name) - 1; /* the names share their separators */
+        if (a) printf("    %.*s %.*s\n", (int)(ne - t), t, (int)(ae - a), a);
+        else printf("    %.*s\n", (int)(ne - t), t);
+        count++;
+    }
+    return count;
+}
+
+int cli_help_usage(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *text = len < 0 ? NULL : malloc((size_t)len + 1);
+    if (!text) return cli_error("out of memory");
+    va_start(ap, fmt);
+    vsnprintf(text, (size_t)len + 1, fmt, ap);
+    va_end(ap);
+    const char *name = cur_path[0] ? cur_path : "mpavs";
+    printf("NAME\n    %s - %s\n\nSYNOPSIS\n", name, cur_summary ? cur_summary : "a command of mpavs");
+    const char *p = text;
+    bool blank = false;
+    const char *syn = NULL;
+    /* "usage: A\n       B\n\n": the synopsis lines, up to the first blank line */
+    while (*p && *p != '\n') {
+        const char *e = line_end(p);
+        if (!syn) syn = p;
+        const char *l = p;
+        if (!strncmp(l, "usage: ", 7)) l += 7;
+        else /* continuation lines keep their alignment under the first */
+            for (int k = 0; k < 7 && l < e && *l == ' '; k++) l++;
+        page_line(l, (size_t)(e - l), &blank);
+        p = *e ? e + 1 : e;
+    }
+    size_t synlen = syn ? (size_t)(p - syn) : 0;
+    /* the rest: DESCRIPTION, then an "options:" block as OPTIONS and an "examples:" block as EXAMPLES */
+    bool opts = false, desc = false;
+    const char *examples = NULL;
+    while (*p) {
+        const char *e = line_end(p);
+        size_t n = (size_t)(e - p);
+        if ((n == 8 && !strncasecmp(p, "options:", 8)) || (n == 7 && !strncmp(p, "OPTIONS", 7))) {
+            if (!desc) page_heading("DESCRIPTION", &blank), desc = true;
+            page_heading("OPTIONS", &blank);
+            opts = true;
+        } else if ((n == 9 && !strncasecmp(p, "examples:", 9)) || (n == 8 && !strncmp(p, "EXAMPLES", 8))) {
+            examples = *e ? e + 1 : e;
+            break;
+        } else if (!opts && n > 3 && !strncmp(p, "  --", 4) && p > text + 1 && p[-2] == '\n') {
+            /* a paragraph of "  --option  text" lines: the OPTIONS */
+            if (!desc) page_heading("DESCRIPTION", &blank), desc = true;
+            page_heading("OPTIONS", &blank);
+            opts = true;
+            page_line(p, n, &blank);
+        } else if (!desc && n == 0) {
+            /* the blank line after the synopsis */
+        } else {
+            if (!desc) page_heading("DESCRIPTION", &blank), desc = true;
+            page_line(p, n, &blank);
+        }
+        p = *e ? e + 1 : e;
+    }
+    if (!desc) page_heading("DESCRIPTION", &blank), fputs("    See SYNOPSIS.\n", stdout), blank = false;
+    if (!opts) {
+        page_heading("OPTIONS", &blank);
+        if (syn) synopsis_options(syn, synlen);
+        fputs("    --help                this text\n", stdout);
+        blank = false;
+    }
+    if (!blank) putchar('\n');
+    cli_help_exit_status(stdout);
+    if (examples) {
+        blank = false;
+        page_heading("EXAMPLES", &blank);
+        for (p = examples; *p;) {
+            const char *e = line_end(p);
+            page_line(p, (size_t)(e - p), &blank);
+            p = *e ? e + 1 : e;
+        }
+    }
+    free(text);
+    return 0;
 }
 
 int cli_dispatch(const char *parent, const cli_command *t, size_t n, int argc, char **argv) {
@@ -54,7 +225,12 @@ int cli_dispatch(const char *parent, const cli_command *t, size_t n, int argc, c
         return argc < 2 ? 2 : 0;
     }
     for (size_t i = 0; i < n; i++)
-        if (!strcmp(argv[1], t[i].name)) return t[i].run(argc - 1, argv + 1);
+        if (!strcmp(argv[1], t[i].name)) {
+            char path[160];
+            snprintf(path, sizeof path, "%s %s", parent, t[i].name);
+            cli_help_set_command(path, t[i].summary);
+            return t[i].run(argc - 1, argv + 1);
+        }
     cli_usage_error("%s: unknown command '%s' (try %s --help)", parent, argv[1], parent);
     return 2;
 }

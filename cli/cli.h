@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "mpavs/sender.h"
 #include "mpavs/u256.h"
@@ -36,6 +37,28 @@ int cli_dispatch(const char *parent, const cli_command *table, size_t n, int arg
 
 /** The one-line summary of the top-level command name (cli/main.c's table), or NULL. */
 const char *cli_command_summary(const char *name);
+
+/** Print the standard EXIT STATUS section of every help page (0, 1, 2 as above) on f. */
+void cli_help_exit_status(FILE *f);
+/**
+ * Print a man-style help page (NAME, SYNOPSIS, DESCRIPTION, OPTIONS, [EXAMPLES]) on stdout,
+ * adding the standard EXIT STATUS section (before EXAMPLES) when the page has none; a page that
+ * starts "usage:" is reformatted as cli_help_usage does. Returns 0.
+ */
+int cli_help(const char *page);
+/**
+ * Print a help text written as "usage: SYNOPSIS\n[       SYNOPSIS\n]\nDESCRIPTION...[\noptions:\n...]
+ * [\nexamples:\n...]" (printf format) as the man-style page: NAME is the command cli_dispatch
+ * last ran with its table summary; a paragraph of "  --option" lines is the OPTIONS, else the
+ * --options the synopsis names are; the EXIT STATUS section is the standard one. Returns 0
+ * (1 out of memory).
+ */
+int cli_help_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** Record the command being run (its whole path and one-line summary) for cli_help_usage. */
+void cli_help_set_command(const char *path, const char *summary);
+
+/** The one-line summary cli_help_set_command last recorded, or NULL. */
+const char *cli_help_summary(void);
 
 /** True if argv contains --help or -h (checked by every command). */
 bool cli_wants_help(int argc, char **argv);

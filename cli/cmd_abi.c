@@ -35,12 +35,12 @@ static int build_args(mpavs_abi_signature **sig, mpavs_abi_value **args, const c
 
 static int encode_common(int argc, char **argv, bool with_selector) {
     if (cli_wants_help(argc, argv)) {
-        printf("usage: mpavs abi %s SIG [ARG...]\n\n"
-               "Prints the ABI encoding of the arguments%s as 0x hex (as `cast %s`).\n"
-               "Arguments: integers decimal or 0x hex (negative for intN), true/false, 0x hex for\n"
-               "address/bytes/bytesN, strings as is, arrays [a,b], tuples (a,b), nested as needed.\n",
-               with_selector ? "calldata" : "encode", with_selector ? ", after the 4-byte selector" : "",
-               with_selector ? "calldata" : "abi-encode");
+        cli_help_usage("usage: mpavs abi %s SIG [ARG...]\n\n"
+                       "Prints the ABI encoding of the arguments%s as 0x hex (as `cast %s`).\n"
+                       "Arguments: integers decimal or 0x hex (negative for intN), true/false, 0x hex for\n"
+                       "address/bytes/bytesN, strings as is, arrays [a,b], tuples (a,b), nested as needed.\n",
+                       with_selector ? "calldata" : "encode", with_selector ? ", after the 4-byte selector" : "",
+                       with_selector ? "calldata" : "abi-encode");
         return 0;
     }
     cli_args a;
@@ -70,11 +70,11 @@ static int cmd_abi_calldata(int argc, char **argv) { return encode_common(argc, 
 
 static int cmd_abi_decode(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        puts("usage: mpavs abi decode [--calldata] SIG 0xDATA\n\n"
-             "Decodes ABI data and prints one top-level value per line: integers in decimal,\n"
-             "addresses EIP-55, bytes as 0x hex, bools, strings as is, arrays [a, b], tuples (a, b).\n"
-             "SIG's output list is used when it has one (\"f(uint256)(bool,address)\"), else its inputs.\n"
-             "--calldata: DATA starts with SIG's 4-byte selector, which is checked and skipped.");
+        cli_help_usage("usage: mpavs abi decode [--calldata] SIG 0xDATA\n\n"
+                       "Decodes ABI data and prints one top-level value per line: integers in decimal,\n"
+                       "addresses EIP-55, bytes as 0x hex, bools, strings as is, arrays [a, b], tuples (a, b).\n"
+                       "SIG's output list is used when it has one (\"f(uint256)(bool,address)\"), else its inputs.\n"
+                       "--calldata: DATA starts with SIG's 4-byte selector, which is checked and skipped.");
         return 0;
     }
     cli_args a;

@@ -11,13 +11,13 @@
 
 static int devnet_ca(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        puts("usage: mpavs attest devnet-ca --out DIR [--now UNIX_SECONDS] [--revoke-pck]\n\n"
-             "DEVNET ONLY. Creates a test attestation hierarchy in DIR: root CA (root.der/.pem), PCK\n"
-             "Platform CA with root and PCK CRLs, TCB signing certificate, signed TCB info v3 and QE\n"
-             "identity v2 (Intel PCS formats), a PCK leaf with SGX extensions, private keys, and\n"
-             "collateral.dcapqvl.json; for TDX quotes (sim-quote --tdx) a TDX TCB info and the TD QE\n"
-             "identity in collateral_tdx.dcapqvl.json. Validity starts one day before --now (default: now).\n"
-             "--revoke-pck lists the PCK leaf in the PCK CRL (for negative tests).");
+        cli_help_usage("usage: mpavs attest devnet-ca --out DIR [--now UNIX_SECONDS] [--revoke-pck]\n\n"
+                       "DEVNET ONLY. Creates a test attestation hierarchy in DIR: root CA (root.der/.pem), PCK\n"
+                       "Platform CA with root and PCK CRLs, TCB signing certificate, signed TCB info v3 and QE\n"
+                       "identity v2 (Intel PCS formats), a PCK leaf with SGX extensions, private keys, and\n"
+                       "collateral.dcapqvl.json; for TDX quotes (sim-quote --tdx) a TDX TCB info and the TD QE\n"
+                       "identity in collateral_tdx.dcapqvl.json. Validity starts one day before --now (default: now).\n"
+                       "--revoke-pck lists the PCK leaf in the PCK CRL (for negative tests).");
         return 0;
     }
     cli_args a;
@@ -55,17 +55,17 @@ static int hex_arg(const char *what, const char *s, uint8_t *out, size_t n) {
 
 static int sim_quote(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        puts("usage: mpavs attest sim-quote --ca DIR --report-data 0xHEX64 [--mr-enclave 0xHEX32]\n"
-             "                              [--mr-signer 0xHEX32] [--debug] [--hex] --out FILE\n"
-             "       mpavs attest sim-quote --tdx --ca DIR --report-data 0xHEX64 [--mr-td 0xHEX48]\n"
-             "                              [--debug] [--hex] --out FILE\n\n"
-             "DEVNET ONLY. Makes an SGX v3 quote (with --tdx: a TDX v4 quote, TD 1.0 body) signed\n"
-             "through the devnet hierarchy in DIR exactly as a QE (the TD QE) signs (QE report by the\n"
-             "PCK key, attestation key bound by the QE report data, ISV or TD report by the\n"
-             "attestation key). Verify it with\n"
-             "  mpavs quote verify --quote FILE --collateral DIR/collateral.dcapqvl.json --root-ca DIR/root.der\n"
-             "(TDX: --collateral DIR/collateral_tdx.dcapqvl.json).\n"
-             "--report-data takes up to 64 bytes (zero-padded on the right); --hex writes hex text.");
+        cli_help_usage("usage: mpavs attest sim-quote --ca DIR --report-data 0xHEX64 [--mr-enclave 0xHEX32]\n"
+                       "                              [--mr-signer 0xHEX32] [--debug] [--hex] --out FILE\n"
+                       "       mpavs attest sim-quote --tdx --ca DIR --report-data 0xHEX64 [--mr-td 0xHEX48]\n"
+                       "                              [--debug] [--hex] --out FILE\n\n"
+                       "DEVNET ONLY. Makes an SGX v3 quote (with --tdx: a TDX v4 quote, TD 1.0 body) signed\n"
+                       "through the devnet hierarchy in DIR exactly as a QE (the TD QE) signs (QE report by the\n"
+                       "PCK key, attestation key bound by the QE report data, ISV or TD report by the\n"
+                       "attestation key). Verify it with\n"
+                       "  mpavs quote verify --quote FILE --collateral DIR/collateral.dcapqvl.json --root-ca DIR/root.der\n"
+                       "(TDX: --collateral DIR/collateral_tdx.dcapqvl.json).\n"
+                       "--report-data takes up to 64 bytes (zero-padded on the right); --hex writes hex text.");
         return 0;
     }
     cli_args a;

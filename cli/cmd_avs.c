@@ -46,7 +46,7 @@ static json_t *preset_json(const mpavs_preset *p) {
 
 int cmd_avs_networks(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        fputs(NETWORKS_HELP, stdout);
+        cli_help(NETWORKS_HELP);
         return 0;
     }
     cli_args a;

@@ -298,7 +298,7 @@ static int parse_ulong(unsigned long *out, const char *v, const char *flag, unsi
 int cmd_avs_deploy(int argc, char **argv) {
     static const char *who = "avs deploy";
     if (cli_wants_help(argc, argv)) {
-        fputs(DEPLOY_HELP, stdout);
+        cli_help(DEPLOY_HELP);
         return 0;
     }
     cli_args a;

@@ -580,7 +580,7 @@ static void print_tree(const char *key, json_t *v, int depth) {
 }
 
 int cmd_avs_status(int argc, char **argv) {
-    if (cli_wants_help(argc, argv)) return fputs(STATUS_HELP, stdout), 0;
+    if (cli_wants_help(argc, argv)) return cli_help(STATUS_HELP);
     cli_args a;
     if (!cli_args_init(&a, argc, argv)) return 2;
     net_cfg n;

@@ -88,9 +88,9 @@ static void print_pubkey(const uint8_t sk[32]) {
 
 static int bls_pubkey(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        puts("usage: mpavs bls pubkey --sk SK\n\n"
-             "SK: decimal or 0x hex in [1, r). Prints 7 lines (0x + 64 hex each): G1.x, G1.y,\n"
-             "G2.x.im, G2.x.re, G2.y.im, G2.y.re, operatorId = keccak256(G1.x || G1.y).");
+        cli_help_usage("usage: mpavs bls pubkey --sk SK\n\n"
+                       "SK: decimal or 0x hex in [1, r). Prints 7 lines (0x + 64 hex each): G1.x, G1.y,\n"
+                       "G2.x.im, G2.x.re, G2.y.im, G2.y.re, operatorId = keccak256(G1.x || G1.y).");
         return 0;
     }
     cli_args a;
@@ -108,8 +108,8 @@ static int bls_pubkey(int argc, char **argv) {
 
 static int bls_hash(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        puts("usage: mpavs bls hash-to-g1 0xMSG32\n\n"
-             "BN254.hashToG1 (try-and-increment) of a 32-byte message; prints x and y.");
+        cli_help_usage("usage: mpavs bls hash-to-g1 0xMSG32\n\n"
+                       "BN254.hashToG1 (try-and-increment) of a 32-byte message; prints x and y.");
         return 0;
     }
     cli_args a;
@@ -129,8 +129,8 @@ static int bls_hash(int argc, char **argv) {
 
 static int bls_sign(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        puts("usage: mpavs bls sign --sk SK 0xMSG32\n\n"
-             "Signature sk * hashToG1(msg); prints sigma.x and sigma.y.");
+        cli_help_usage("usage: mpavs bls sign --sk SK 0xMSG32\n\n"
+                       "Signature sk * hashToG1(msg); prints sigma.x and sigma.y.");
         return 0;
     }
     cli_args a;
@@ -154,9 +154,9 @@ static int bls_sign(int argc, char **argv) {
 
 static int bls_verify(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        puts("usage: mpavs bls verify --pubkey-g2 XIM,XRE,YIM,YRE --sig X,Y 0xMSG32\n\n"
-             "Checks e(hashToG1(msg), pk) == e(sig, G2). Numbers decimal or 0x hex.\n"
-             "Prints 'valid' (exit 0) or 'invalid' (exit 1); malformed points exit 2.");
+        cli_help_usage("usage: mpavs bls verify --pubkey-g2 XIM,XRE,YIM,YRE --sig X,Y 0xMSG32\n\n"
+                       "Checks e(hashToG1(msg), pk) == e(sig, G2). Numbers decimal or 0x hex.\n"
+                       "Prints 'valid' (exit 0) or 'invalid' (exit 1); malformed points exit 2.");
         return 0;
     }
     cli_args a;
@@ -187,7 +187,7 @@ typedef int (*precompile_fn)(uint8_t *out, const uint8_t *in, size_t len);
 static int run_precompile(int argc, char **argv, const char *cmd, const char *help, precompile_fn fn,
                           size_t outlen) {
     if (cli_wants_help(argc, argv)) {
-        puts(help);
+        cli_help_usage("%s", help);
         return 0;
     }
     cli_args a;
@@ -250,9 +250,9 @@ static void gnark_dec(char *out, size_t cap, const uint8_t v[32]) {
 
 static int bls_keygen(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        puts("usage: mpavs bls keygen --out FILE --password-file F [--insecure-scrypt]\n\n"
-             "Writes a new eigensdk-format BLS key file (mode 0600, never overwrites) and prints what\n"
-             "'mpavs bls pubkey' prints. --insecure-scrypt uses n = 2^12 (tests only).");
+        cli_help_usage("usage: mpavs bls keygen --out FILE --password-file F [--insecure-scrypt]\n\n"
+                       "Writes a new eigensdk-format BLS key file (mode 0600, never overwrites) and prints what\n"
+                       "'mpavs bls pubkey' prints. --insecure-scrypt uses n = 2^12 (tests only).");
         return 0;
     }
     cli_args a;
@@ -306,9 +306,9 @@ static int bls_keygen(int argc, char **argv) {
 
 static int bls_show(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        puts("usage: mpavs bls show --key FILE --password-file F\n\n"
-             "Decrypts an eigensdk BLS key file and prints what 'mpavs bls pubkey' prints.\n"
-             "As eigensdk-go, the pubKey field is not trusted: the keys are recomputed from sk.");
+        cli_help_usage("usage: mpavs bls show --key FILE --password-file F\n\n"
+                       "Decrypts an eigensdk BLS key file and prints what 'mpavs bls pubkey' prints.\n"
+                       "As eigensdk-go, the pubKey field is not trusted: the keys are recomputed from sk.");
         return 0;
     }
     cli_args a;

@@ -58,13 +58,13 @@ static void report_refusal(bool json, uint64_t n, const char *reason, const char
 
 static int chain_verify(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        puts("usage: mpavs chain verify --rpc-url URL --from A --to B [--trusted-hash HASH] [--preset NAME] [--json]\n\n"
-             "Re-executes blocks A..B with the EVM engine on witnesses from the node, trusting only the hash\n"
-             "of block A-1 (--trusted-hash; without it the node's, and the anchor is then the node's word).\n"
-             "Each block's parent is the block verified before it. Prints one line per block,\n"
-             "  block N verified: txs=T gas=G state_root=0x... (Xms)   or   block N refused: REASON: MESSAGE\n"
-             "and `verified K of M blocks`; stops at the first refusal. Exit status 0 only when every block\n"
-             "verified. --preset: mainnet, sepolia, hoodi, anvil (default: from eth_chainId; anvil takes any chain id).");
+        cli_help_usage("usage: mpavs chain verify --rpc-url URL --from A --to B [--trusted-hash HASH] [--preset NAME] [--json]\n\n"
+                       "Re-executes blocks A..B with the EVM engine on witnesses from the node, trusting only the hash\n"
+                       "of block A-1 (--trusted-hash; without it the node's, and the anchor is then the node's word).\n"
+                       "Each block's parent is the block verified before it. Prints one line per block,\n"
+                       "  block N verified: txs=T gas=G state_root=0x... (Xms)   or   block N refused: REASON: MESSAGE\n"
+                       "and `verified K of M blocks`; stops at the first refusal. Exit status 0 only when every block\n"
+                       "verified. --preset: mainnet, sepolia, hoodi, anvil (default: from eth_chainId; anvil takes any chain id).");
         return 0;
     }
     cli_args a;

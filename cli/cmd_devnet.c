@@ -96,33 +96,32 @@ static int register_pck(mpavs_contracts_ctx *c, const mpavs_contracts_deployment
 
 static int deploy(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        fputs("NAME\n    mpavs devnet deploy - deploy the devnet contract stack\n\n"
-              "SYNOPSIS\n    mpavs devnet deploy --rpc-url URL --private-key 0xKEY --out deployment.json\n"
-              "                        [--artifacts contracts/out] [--min-stake WEI] [--min-threshold PCT] [--poa]\n"
-              "                        [--mrenclave 0xMRENCLAVE] [--devnet-ca DIR] [--core-only]\n\n"
-              "DESCRIPTION\n"
-              "    Deploys the devnet stack from forge artifacts (run `forge build` in contracts/ first):\n"
-              "    EigenLayer-compatible core and middleware behind proxies (admin = the deployer), quorum 0\n"
-              "    with the test-token strategy, the MultiProverServiceManager with TEE quorum {INTEL_SGX, 0}\n"
-              "    and committee 3 (state confirmer, owner and managers = the deployer), the SgxQuoteVerifier\n"
-              "    (devnet QE identity), AttestationVerifier and TEELivenessVerifier. Writes every address to\n"
-              "    --out as JSON. On-chain quotes need the P-256 precompile (anvil --hardfork osaka).\n\n"
-              "OPTIONS\n"
-              "  --rpc-url URL         the node (default: env ETH_RPC_URL)\n"
-              "  --private-key 0xKEY   the deployer (holds the test-token supply)\n"
-              "  --out FILE            where to write the deployment JSON\n"
-              "  --artifacts DIR       forge output (default contracts/out)\n"
-              "  --min-stake WEI       quorum 0 minimum stake (default 1e16)\n"
-              "  --min-threshold PCT   committee 3's minimum stake threshold, percent (default 50): confirmState\n"
-              "                        refuses a StateHeader whose threshold is lower\n"
-              "  --poa                 enable the PoA whitelist\n"
-              "  --mrenclave 0xM       allow-list this MRENCLAVE (default: allow-list disabled)\n"
-              "  --devnet-ca DIR       also register the PCK key of this devnet CA (`mpavs attest devnet-ca`)\n"
-              "  --core-only           only the stand-in EigenLayer core (DelegationManager, StrategyManager,\n"
-              "                        AVSDirectory, TestToken and its strategy): a core for `mpavs avs deploy --core`\n\n"
-              "EXAMPLES\n"
-              "    mpavs devnet deploy --rpc-url http://127.0.0.1:8545 --private-key 0xac09… --out .devnet/deployment.json\n",
-              stdout);
+        cli_help("NAME\n    mpavs devnet deploy - deploy the devnet contract stack\n\n"
+                 "SYNOPSIS\n    mpavs devnet deploy --rpc-url URL --private-key 0xKEY --out deployment.json\n"
+                 "                        [--artifacts contracts/out] [--min-stake WEI] [--min-threshold PCT] [--poa]\n"
+                 "                        [--mrenclave 0xMRENCLAVE] [--devnet-ca DIR] [--core-only]\n\n"
+                 "DESCRIPTION\n"
+                 "    Deploys the devnet stack from forge artifacts (run `forge build` in contracts/ first):\n"
+                 "    EigenLayer-compatible core and middleware behind proxies (admin = the deployer), quorum 0\n"
+                 "    with the test-token strategy, the MultiProverServiceManager with TEE quorum {INTEL_SGX, 0}\n"
+                 "    and committee 3 (state confirmer, owner and managers = the deployer), the SgxQuoteVerifier\n"
+                 "    (devnet QE identity), AttestationVerifier and TEELivenessVerifier. Writes every address to\n"
+                 "    --out as JSON. On-chain quotes need the P-256 precompile (anvil --hardfork osaka).\n\n"
+                 "OPTIONS\n"
+                 "  --rpc-url URL         the node (default: env ETH_RPC_URL)\n"
+                 "  --private-key 0xKEY   the deployer (holds the test-token supply)\n"
+                 "  --out FILE            where to write the deployment JSON\n"
+                 "  --artifacts DIR       forge output (default contracts/out)\n"
+                 "  --min-stake WEI       quorum 0 minimum stake (default 1e16)\n"
+                 "  --min-threshold PCT   committee 3's minimum stake threshold, percent (default 50): confirmState\n"
+                 "                        refuses a StateHeader whose threshold is lower\n"
+                 "  --poa                 enable the PoA whitelist\n"
+                 "  --mrenclave 0xM       allow-list this MRENCLAVE (default: allow-list disabled)\n"
+                 "  --devnet-ca DIR       also register the PCK key of this devnet CA (`mpavs attest devnet-ca`)\n"
+                 "  --core-only           only the stand-in EigenLayer core (DelegationManager, StrategyManager,\n"
+                 "                        AVSDirectory, TestToken and its strategy): a core for `mpavs avs deploy --core`\n\n"
+                 "EXAMPLES\n"
+                 "    mpavs devnet deploy --rpc-url http://127.0.0.1:8545 --private-key 0xac09… --out .devnet/deployment.json\n");
         return 0;
     }
     cli_args a;
@@ -170,27 +169,26 @@ static int deploy(int argc, char **argv) {
 
 static int register_operator(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        fputs("NAME\n    mpavs devnet register-operator - onboard a devnet operator in one step\n\n"
-              "SYNOPSIS\n    mpavs devnet register-operator --rpc-url URL --deployment deployment.json\n"
-              "        --private-key 0xOPERATOR_KEY --bls-key 0xBLS_SECRET [--deposit WEI]\n"
-              "        [--funder-key 0xDEPLOYER_KEY] [--socket TEXT]\n\n"
-              "DESCRIPTION\n"
-              "    (With --funder-key) transfers --deposit test tokens to the operator, registers it as an\n"
-              "    EigenLayer operator, deposits --deposit (default 1e18) into the strategy and opts it into\n"
-              "    quorum 0 with the BLS proof of possession and the AVSDirectory signature. Prints the\n"
-              "    operator id (keccak256 of the G1 key). Keys on the command line: devnet only; for key files\n"
-              "    and prompts use `mpavs operator`.\n\n"
-              "OPTIONS\n"
-              "  --rpc-url URL, --deployment FILE   the node (default: env ETH_RPC_URL) and the deployment JSON\n"
-              "  --private-key 0xKEY   the operator's account\n"
-              "  --bls-key 0xSECRET    the operator's BLS secret key\n"
-              "  --deposit WEI         tokens to fund and deposit (default 1e18)\n"
-              "  --funder-key 0xKEY    the token holder (the deployer) to fund the operator from\n"
-              "  --socket TEXT         socket string (default devnet)\n\n"
-              "EXAMPLES\n"
-              "    mpavs devnet register-operator --rpc-url http://127.0.0.1:8545 --deployment d.json \\\n"
-              "        --private-key 0x59c6… --bls-key 0x1234 --funder-key 0xac09…\n",
-              stdout);
+        cli_help("NAME\n    mpavs devnet register-operator - onboard a devnet operator in one step\n\n"
+                 "SYNOPSIS\n    mpavs devnet register-operator --rpc-url URL --deployment deployment.json\n"
+                 "        --private-key 0xOPERATOR_KEY --bls-key 0xBLS_SECRET [--deposit WEI]\n"
+                 "        [--funder-key 0xDEPLOYER_KEY] [--socket TEXT]\n\n"
+                 "DESCRIPTION\n"
+                 "    (With --funder-key) transfers --deposit test tokens to the operator, registers it as an\n"
+                 "    EigenLayer operator, deposits --deposit (default 1e18) into the strategy and opts it into\n"
+                 "    quorum 0 with the BLS proof of possession and the AVSDirectory signature. Prints the\n"
+                 "    operator id (keccak256 of the G1 key). Keys on the command line: devnet only; for key files\n"
+                 "    and prompts use `mpavs operator`.\n\n"
+                 "OPTIONS\n"
+                 "  --rpc-url URL, --deployment FILE   the node (default: env ETH_RPC_URL) and the deployment JSON\n"
+                 "  --private-key 0xKEY   the operator's account\n"
+                 "  --bls-key 0xSECRET    the operator's BLS secret key\n"
+                 "  --deposit WEI         tokens to fund and deposit (default 1e18)\n"
+                 "  --funder-key 0xKEY    the token holder (the deployer) to fund the operator from\n"
+                 "  --socket TEXT         socket string (default devnet)\n\n"
+                 "EXAMPLES\n"
+                 "    mpavs devnet register-operator --rpc-url http://127.0.0.1:8545 --deployment d.json \\\n"
+                 "        --private-key 0x59c6… --bls-key 0x1234 --funder-key 0xac09…\n");
         return 0;
     }
     cli_args a;
@@ -243,22 +241,21 @@ static int register_operator(int argc, char **argv) {
 
 static int add_pck(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        fputs("NAME\n    mpavs devnet add-pck - register a PCK key with the on-chain quote verifier\n\n"
-              "SYNOPSIS\n    mpavs devnet add-pck --rpc-url URL --private-key 0xOWNER_KEY --deployment deployment.json\n"
-              "                         (--devnet-ca DIR | --quote FILE)\n\n"
-              "DESCRIPTION\n"
-              "    Registers with the SgxQuoteVerifier (owner only) the PCK leaf public key carried in the\n"
-              "    certification data of an SGX v3 quote (--quote, raw bytes) or of a quote made by the devnet\n"
-              "    CA in DIR. Verify a real quote's PCK chain off-chain first (`mpavs quote verify`).\n\n"
-              "OPTIONS\n"
-              "  --rpc-url URL, --deployment FILE   the node (default: env ETH_RPC_URL) and the deployment JSON\n"
-              "  --private-key 0xKEY   the verifier's owner (the deployer)\n"
-              "  --devnet-ca DIR       a devnet CA directory (`mpavs attest devnet-ca`)\n"
-              "  --quote FILE          a raw quote file\n\n"
-              "EXAMPLES\n"
-              "    mpavs devnet add-pck --rpc-url http://127.0.0.1:8545 --private-key 0xac09… \\\n"
-              "        --deployment d.json --devnet-ca .devnet/ca\n",
-              stdout);
+        cli_help("NAME\n    mpavs devnet add-pck - register a PCK key with the on-chain quote verifier\n\n"
+                 "SYNOPSIS\n    mpavs devnet add-pck --rpc-url URL --private-key 0xOWNER_KEY --deployment deployment.json\n"
+                 "                         (--devnet-ca DIR | --quote FILE)\n\n"
+                 "DESCRIPTION\n"
+                 "    Registers with the SgxQuoteVerifier (owner only) the PCK leaf public key carried in the\n"
+                 "    certification data of an SGX v3 quote (--quote, raw bytes) or of a quote made by the devnet\n"
+                 "    CA in DIR. Verify a real quote's PCK chain off-chain first (`mpavs quote verify`).\n\n"
+                 "OPTIONS\n"
+                 "  --rpc-url URL, --deployment FILE   the node (default: env ETH_RPC_URL) and the deployment JSON\n"
+                 "  --private-key 0xKEY   the verifier's owner (the deployer)\n"
+                 "  --devnet-ca DIR       a devnet CA directory (`mpavs attest devnet-ca`)\n"
+                 "  --quote FILE          a raw quote file\n\n"
+                 "EXAMPLES\n"
+                 "    mpavs devnet add-pck --rpc-url http://127.0.0.1:8545 --private-key 0xac09… \\\n"
+                 "        --deployment d.json --devnet-ca .devnet/ca\n");
         return 0;
     }
     cli_args a;
@@ -454,7 +451,7 @@ static int parse_count(uint64_t *out, const char *s, unsigned bits, const char *
 }
 
 static int status(int argc, char **argv) {
-    if (cli_wants_help(argc, argv)) return fputs(STATUS_HELP, stdout), 0;
+    if (cli_wants_help(argc, argv)) return cli_help(STATUS_HELP);
     cli_args a;
     if (!cli_args_init(&a, argc, argv)) return 2;
     const char *dep = cli_opt(&a, "deployment"), *url = cli_rpc_url(&a);

@@ -14,13 +14,13 @@
 
 static int cmd_evm_statetest(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        puts("usage: mpavs evm statetest [--fork NAME] [--json] PATH...\n\n"
-             "Runs Ethereum state test fixtures (files, or directories recursively): every post entry of\n"
-             "the selected fork (default: Cancun, Prague and Osaka where present), every data/gas/value\n"
-             "index. Prints one line per failing case (name, fork, index, expected and actual state root),\n"
-             "or with --json one geth-style object per case, then `N passed, N failed, N skipped`\n"
-             "(skipped: the case called a precompile libmpavs has no engine for; reasons counted).\n"
-             "Exit status 0 only when nothing failed.");
+        cli_help_usage("usage: mpavs evm statetest [--fork NAME] [--json] PATH...\n\n"
+                       "Runs Ethereum state test fixtures (files, or directories recursively): every post entry of\n"
+                       "the selected fork (default: Cancun, Prague and Osaka where present), every data/gas/value\n"
+                       "index. Prints one line per failing case (name, fork, index, expected and actual state root),\n"
+                       "or with --json one geth-style object per case, then `N passed, N failed, N skipped`\n"
+                       "(skipped: the case called a precompile libmpavs has no engine for; reasons counted).\n"
+                       "Exit status 0 only when nothing failed.");
         return 0;
     }
     cli_args a;
@@ -97,14 +97,14 @@ static bool parse_u64_opt(uint64_t *v, const char *s) {
 
 static int cmd_evm_run(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        puts("usage: mpavs evm run --code HEX [--input HEX] [--gas N] [--value N] [--fork NAME]\n"
-             "                    [--sender ADDR] [--to ADDR] [--basefee N] [--auth-self]\n\n"
-             "Runs one transaction (type 2, from --sender with ample balance) to the account --to holding\n"
-             "--code, as geth's `evm run` does, and prints one JSON object: status, gasUsed (after refund\n"
-             "and the EIP-7623 floor), output and the target's written storage slots. Default fork Osaka,\n"
-             "gas 10000000. --auth-self makes it an EIP-7702 transaction whose sender (an existing\n"
-             "account) authorizes delegation to --to (chain 31337, nonce + 1) and calls itself: the code\n"
-             "runs in the sender's account, whose storage is printed.");
+        cli_help_usage("usage: mpavs evm run --code HEX [--input HEX] [--gas N] [--value N] [--fork NAME]\n"
+                       "                    [--sender ADDR] [--to ADDR] [--basefee N] [--auth-self]\n\n"
+                       "Runs one transaction (type 2, from --sender with ample balance) to the account --to holding\n"
+                       "--code, as geth's `evm run` does, and prints one JSON object: status, gasUsed (after refund\n"
+                       "and the EIP-7623 floor), output and the target's written storage slots. Default fork Osaka,\n"
+                       "gas 10000000. --auth-self makes it an EIP-7702 transaction whose sender (an existing\n"
+                       "account) authorizes delegation to --to (chain 31337, nonce + 1) and calls itself: the code\n"
+                       "runs in the sender's account, whose storage is printed.");
         return 0;
     }
     cli_args a;
@@ -217,15 +217,15 @@ out:
 
 static int cmd_evm_blocktest(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        puts("usage: mpavs evm blocktest [--json] [--refusals] PATH...\n\n"
-             "Runs Ethereum blockchain test fixtures (files, or directories recursively): the genesis state\n"
-             "from `pre` (its header hash checked), each block imported from its RLP (blocks with\n"
-             "expectException must be refused), the head compared with lastblockhash and its state with\n"
-             "postState/postStateHash. Prints one line per failing case, or with --json one geth-style object\n"
-             "per case, then `N passed, N failed, N skipped` (skipped: a network whose rules are not\n"
-             "implemented, or a block calling a precompile libmpavs has no engine for). --refusals also prints\n"
-             "each expected refusal: REFUSED NAME NETWORK block N (EXPECTED EXCEPTION): REASON. Exit status 0\n"
-             "only when nothing failed.");
+        cli_help_usage("usage: mpavs evm blocktest [--json] [--refusals] PATH...\n\n"
+                       "Runs Ethereum blockchain test fixtures (files, or directories recursively): the genesis state\n"
+                       "from `pre` (its header hash checked), each block imported from its RLP (blocks with\n"
+                       "expectException must be refused), the head compared with lastblockhash and its state with\n"
+                       "postState/postStateHash. Prints one line per failing case, or with --json one geth-style object\n"
+                       "per case, then `N passed, N failed, N skipped` (skipped: a network whose rules are not\n"
+                       "implemented, or a block calling a precompile libmpavs has no engine for). --refusals also prints\n"
+                       "each expected refusal: REFUSED NAME NETWORK block N (EXPECTED EXCEPTION): REASON. Exit status 0\n"
+                       "only when nothing failed.");
         return 0;
     }
     cli_args a;

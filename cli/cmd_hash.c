@@ -10,8 +10,8 @@
 
 int cmd_keccak(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        puts("usage: mpavs keccak 0xHEX\n       mpavs keccak --text STRING\n\n"
-             "Prints keccak256 of the bytes (or of the UTF-8 text) as 0x + 64 hex digits.");
+        cli_help_usage("usage: mpavs keccak 0xHEX\n       mpavs keccak --text STRING\n\n"
+                       "Prints keccak256 of the bytes (or of the UTF-8 text) as 0x + 64 hex digits.");
         return 0;
     }
     cli_args a;
@@ -38,7 +38,7 @@ int cmd_keccak(int argc, char **argv) {
 
 int cmd_sig(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        puts("usage: mpavs sig \"name(type,...)\"\n\nPrints the 4-byte selector (first bytes of keccak256 of the signature).");
+        cli_help_usage("usage: mpavs sig \"name(type,...)\"\n\nPrints the 4-byte selector (first bytes of keccak256 of the signature).");
         return 0;
     }
     cli_args a;

@@ -546,7 +546,7 @@ static int parse_import_secret(uint8_t sk[32], bool bls, char *text) {
 /* keys create (import false) and keys import (import true). */
 static int keys_add(int argc, char **argv, bool import) {
     const char *cmd = import ? "import" : "create";
-    if (cli_wants_help(argc, argv)) return fputs(import ? KEYS_IMPORT_HELP : KEYS_CREATE_HELP, stdout), 0;
+    if (cli_wants_help(argc, argv)) return cli_help(import ? KEYS_IMPORT_HELP : KEYS_CREATE_HELP);
     cli_args a;
     if (!cli_args_init(&a, argc, argv)) return 2;
     char dir[4096], *pos[3];
@@ -611,7 +611,7 @@ static void file_identity(char *out, size_t cap, const char *path, bool bls) {
 }
 
 static int keys_list(int argc, char **argv) {
-    if (cli_wants_help(argc, argv)) return fputs(KEYS_LIST_HELP, stdout), 0;
+    if (cli_wants_help(argc, argv)) return cli_help(KEYS_LIST_HELP);
     cli_args a;
     if (!cli_args_init(&a, argc, argv)) return 2;
     char dir[4096], *pos[1];
@@ -731,7 +731,7 @@ static int show_one(const char *path, bool bls, const char *pwf, json_t *arr) {
 }
 
 static int keys_show(int argc, char **argv) {
-    if (cli_wants_help(argc, argv)) return fputs(KEYS_SHOW_HELP, stdout), 0;
+    if (cli_wants_help(argc, argv)) return cli_help(KEYS_SHOW_HELP);
     cli_args a;
     if (!cli_args_init(&a, argc, argv)) return 2;
     char dir[4096], *pos[2];
@@ -762,7 +762,7 @@ static int keys_show(int argc, char **argv) {
 }
 
 static int keys_export(int argc, char **argv) {
-    if (cli_wants_help(argc, argv)) return fputs(KEYS_EXPORT_HELP, stdout), 0;
+    if (cli_wants_help(argc, argv)) return cli_help(KEYS_EXPORT_HELP);
     cli_args a;
     if (!cli_args_init(&a, argc, argv)) return 2;
     char dir[4096], path[4096], *pos[2];
@@ -967,7 +967,7 @@ static int tx_opts_parse(tx_cmd *t) {
 static int tx_begin(tx_cmd *t, const char *cmd, int argc, char **argv, const char *help) {
     memset(t, 0, sizeof *t);
     t->cmd = cmd;
-    if (cli_wants_help(argc, argv)) return fputs(help, stdout), 0;
+    if (cli_wants_help(argc, argv)) return cli_help(help);
     if (!cli_args_init(&t->a, argc, argv)) return 2;
     int rc = net_parse(&t->a, &t->n, "operator");
     if (!rc) rc = signer_parse(&t->a, &t->s);
@@ -1775,7 +1775,7 @@ static const char *avs_status_name(uint8_t s) {
 }
 
 static int op_status(int argc, char **argv) {
-    if (cli_wants_help(argc, argv)) return fputs(STATUS_HELP, stdout), 0;
+    if (cli_wants_help(argc, argv)) return cli_help(STATUS_HELP);
     cli_args a;
     if (!cli_args_init(&a, argc, argv)) return 2;
     net_cfg n;
@@ -1948,7 +1948,7 @@ static void out_opt(json_t *j, const char *k, const char *v) {
 }
 
 static int op_networks(int argc, char **argv) {
-    if (cli_wants_help(argc, argv)) return fputs(NETWORKS_HELP, stdout), 0;
+    if (cli_wants_help(argc, argv)) return cli_help(NETWORKS_HELP);
     cli_args a;
     if (!cli_args_init(&a, argc, argv)) return 2;
     bool js = cli_flag(&a, "json");

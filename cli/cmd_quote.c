@@ -200,15 +200,15 @@ static int parse_now(const char *s, int64_t *now) {
 
 static int quote_verify(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        puts("usage: mpavs quote verify --quote FILE --collateral FILE [--now UNIX_SECONDS]\n"
-             "                          [--root-ca FILE] [--policy FILE] [--automata-output]\n\n"
-             "Verifies an SGX/TDX DCAP quote (binary or hex text) against QuoteCollateralV3 JSON as\n"
-             "Intel's QVL does, at --now (default: the current time). --root-ca replaces the pinned\n"
-             "Intel SGX Root CA (DER or PEM; e.g. a devnet root). Without --policy every status but\n"
-             "Revoked is accepted and debug is allowed; a policy file is JSON with optional keys\n"
-             "reject_debug (default true), accepted_statuses, mr_enclave, mr_signer, mr_td.\n"
-             "--automata-output adds the bytes Automata's on-chain verifier v1.0 returns (hex).\n"
-             "Prints one JSON object; exit 0 verified, 1 not verified, 2 bad arguments.");
+        cli_help_usage("usage: mpavs quote verify --quote FILE --collateral FILE [--now UNIX_SECONDS]\n"
+                       "                          [--root-ca FILE] [--policy FILE] [--automata-output]\n\n"
+                       "Verifies an SGX/TDX DCAP quote (binary or hex text) against QuoteCollateralV3 JSON as\n"
+                       "Intel's QVL does, at --now (default: the current time). --root-ca replaces the pinned\n"
+                       "Intel SGX Root CA (DER or PEM; e.g. a devnet root). Without --policy every status but\n"
+                       "Revoked is accepted and debug is allowed; a policy file is JSON with optional keys\n"
+                       "reject_debug (default true), accepted_statuses, mr_enclave, mr_signer, mr_td.\n"
+                       "--automata-output adds the bytes Automata's on-chain verifier v1.0 returns (hex).\n"
+                       "Prints one JSON object; exit 0 verified, 1 not verified, 2 bad arguments.");
         return 0;
     }
     cli_args a;
@@ -299,9 +299,9 @@ out:
 
 static int quote_show(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        puts("usage: mpavs quote show --quote FILE\n\n"
-             "Prints the parsed quote (binary or hex text) as JSON, without verifying anything.\n"
-             "Exit 1 with {\"error\":...} if the quote does not parse.");
+        cli_help_usage("usage: mpavs quote show --quote FILE\n\n"
+                       "Prints the parsed quote (binary or hex text) as JSON, without verifying anything.\n"
+                       "Exit 1 with {\"error\":...} if the quote does not parse.");
         return 0;
     }
     cli_args a;
@@ -363,13 +363,13 @@ static int quote_show(int argc, char **argv) {
 
 static int quote_collateral(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        puts("usage: mpavs quote collateral --tcb-info FILE --qe-identity FILE --pck-crl FILE\n"
-             "                              --root-ca-crl FILE [--tcb-signing-chain FILE]\n"
-             "                              [--pck-crl-issuer-chain FILE] --out FILE\n\n"
-             "Assembles dcap-qvl QuoteCollateralV3 JSON from Intel PCS files: TCB info\n"
-             "{\"tcbInfo\":…,\"signature\":…} and QE identity {\"enclaveIdentity\":…} (signed substrings\n"
-             "kept byte-exact), CRLs in DER or PEM, PEM issuer chains (default: Intel's production\n"
-             "TCB Signing + Root, and the PCK Platform/Processor CA named by the PCK CRL).");
+        cli_help_usage("usage: mpavs quote collateral --tcb-info FILE --qe-identity FILE --pck-crl FILE\n"
+                       "                              --root-ca-crl FILE [--tcb-signing-chain FILE]\n"
+                       "                              [--pck-crl-issuer-chain FILE] --out FILE\n\n"
+                       "Assembles dcap-qvl QuoteCollateralV3 JSON from Intel PCS files: TCB info\n"
+                       "{\"tcbInfo\":…,\"signature\":…} and QE identity {\"enclaveIdentity\":…} (signed substrings\n"
+                       "kept byte-exact), CRLs in DER or PEM, PEM issuer chains (default: Intel's production\n"
+                       "TCB Signing + Root, and the PCK Platform/Processor CA named by the PCK CRL).");
         return 0;
     }
     cli_args a;

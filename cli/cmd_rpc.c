@@ -38,9 +38,9 @@ static int rpc_failure(const char *what, int r, const mpavs_error *e) {
 
 int cmd_rpc(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        puts("usage: mpavs rpc --rpc-url URL METHOD [PARAM...]\n\n"
-             "Sends one JSON-RPC request and prints the JSON result. Each PARAM is JSON\n"
-             "(e.g. '\"latest\"', 'true', '{\"to\":\"0x..\"}'); text that is not JSON is sent as a string.");
+        cli_help_usage("usage: mpavs rpc --rpc-url URL METHOD [PARAM...]\n\n"
+                       "Sends one JSON-RPC request and prints the JSON result. Each PARAM is JSON\n"
+                       "(e.g. '\"latest\"', 'true', '{\"to\":\"0x..\"}'); text that is not JSON is sent as a string.");
         return 0;
     }
     cli_args a;
@@ -134,10 +134,10 @@ static size_t collect_errors(cli_args *a, const char **errs) {
 
 int cmd_call(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        puts("usage: mpavs call --rpc-url URL [--block TAG] [--from ADDR] [--error SIG]... TO SIG [ARG...]\n\n"
-             "eth_call of TO with the calldata of SIG and ARGs. With output types in SIG\n"
-             "(\"balanceOf(address)(uint256)\") the result is decoded one value per line; otherwise\n"
-             "printed as hex. A revert prints its decoded reason and exits 1.");
+        cli_help_usage("usage: mpavs call --rpc-url URL [--block TAG] [--from ADDR] [--error SIG]... TO SIG [ARG...]\n\n"
+                       "eth_call of TO with the calldata of SIG and ARGs. With output types in SIG\n"
+                       "(\"balanceOf(address)(uint256)\") the result is decoded one value per line; otherwise\n"
+                       "printed as hex. A revert prints its decoded reason and exits 1.");
         return 0;
     }
     cli_args a;
@@ -195,18 +195,18 @@ static void keep_event(void *arg, const mpavs_sender_event *ev) {
 
 int cmd_send(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        puts("usage: mpavs send --rpc-url URL --private-key 0xKEY [--value WEI] [--gas-limit N]\n"
-             "                  [--max-fee-per-gas F] [--max-priority-fee-per-gas F] [--legacy] [--dry-run]\n"
-             "                  [--error SIG]... TO SIG [ARG...]\n\n"
-             "Signs and sends an EIP-1559 transaction calling SIG on TO, waits for the receipt and\n"
-             "prints: transactionHash, status (1 success / 0 failed), gasUsed, blockNumber, and the\n"
-             "decoded revert reason on failure (exit 1; the project's contract errors are known, --error\n"
-             "adds others). Fees from eth_feeHistory, never above --max-fee-per-gas /\n"
-             "--max-priority-fee-per-gas (wei, or e.g. 20gwei; env ETH_GAS_PRICE, ETH_PRIORITY_GAS_PRICE);\n"
-             "--legacy sends a type-0 transaction priced from eth_gasPrice. The gas estimate gets 25%\n"
-             "headroom; a stuck transaction is re-sent with higher fees. --dry-run estimates and\n"
-             "eth_calls it, prints gasEstimate, gasLimit and maxFeePerGas, and sends nothing.\n"
-             "--rpc-url defaults to env ETH_RPC_URL.");
+        cli_help_usage("usage: mpavs send --rpc-url URL --private-key 0xKEY [--value WEI] [--gas-limit N]\n"
+                       "                  [--max-fee-per-gas F] [--max-priority-fee-per-gas F] [--legacy] [--dry-run]\n"
+                       "                  [--error SIG]... TO SIG [ARG...]\n\n"
+                       "Signs and sends an EIP-1559 transaction calling SIG on TO, waits for the receipt and\n"
+                       "prints: transactionHash, status (1 success / 0 failed), gasUsed, blockNumber, and the\n"
+                       "decoded revert reason on failure (exit 1; the project's contract errors are known, --error\n"
+                       "adds others). Fees from eth_feeHistory, never above --max-fee-per-gas /\n"
+                       "--max-priority-fee-per-gas (wei, or e.g. 20gwei; env ETH_GAS_PRICE, ETH_PRIORITY_GAS_PRICE);\n"
+                       "--legacy sends a type-0 transaction priced from eth_gasPrice. The gas estimate gets 25%%\n"
+                       "headroom; a stuck transaction is re-sent with higher fees. --dry-run estimates and\n"
+                       "eth_calls it, prints gasEstimate, gasLimit and maxFeePerGas, and sends nothing.\n"
+                       "--rpc-url defaults to env ETH_RPC_URL.");
         return 0;
     }
     cli_args a;

@@ -106,7 +106,7 @@ static void print_hex_field(const char *name, const uint8_t *b, size_t n) {
 
 static int state_get(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        fputs(GET_HELP, stdout);
+        cli_help(GET_HELP);
         return 0;
     }
     cli_args a;
@@ -210,7 +210,7 @@ static void print_event(const mpavs_contracts_confirmation *e, bool json) {
 
 static int state_watch(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        fputs(WATCH_HELP, stdout);
+        cli_help(WATCH_HELP);
         return 0;
     }
     cli_args a;

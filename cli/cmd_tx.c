@@ -35,7 +35,7 @@ static const char SIGN_HELP[] =
 
 static int tx_sign(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        puts(SIGN_HELP);
+        cli_help_usage("%s", SIGN_HELP);
         return 0;
     }
     cli_args a;
@@ -136,9 +136,9 @@ static void print_bytes(const char *name, const uint8_t *b, size_t n) {
 
 static int tx_decode(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        puts("usage: mpavs tx decode 0xRAW\n\n"
-             "Parses a signed raw transaction (legacy or EIP-1559), recovers its signer and prints\n"
-             "its fields as JSON (integers as 0x hex, like cast decode-transaction).");
+        cli_help_usage("usage: mpavs tx decode 0xRAW\n\n"
+                       "Parses a signed raw transaction (legacy or EIP-1559), recovers its signer and prints\n"
+                       "its fields as JSON (integers as 0x hex, like cast decode-transaction).");
         return 0;
     }
     cli_args a;

@@ -34,8 +34,8 @@ static int parse_seckey(const mpavs_ecdsa_ctx *ctx, uint8_t sk[32], const char *
 
 static int wallet_address(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        puts("usage: mpavs wallet address --private-key 0xKEY\n\n"
-             "Prints the EIP-55 checksummed address of a secp256k1 private key.");
+        cli_help_usage("usage: mpavs wallet address --private-key 0xKEY\n\n"
+                       "Prints the EIP-55 checksummed address of a secp256k1 private key.");
         return 0;
     }
     cli_args a;
@@ -127,7 +127,7 @@ static const char NEW_HELP[] =
 
 static int wallet_new(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        puts(NEW_HELP);
+        cli_help_usage("%s", NEW_HELP);
         return 0;
     }
     cli_args a;
@@ -155,10 +155,10 @@ static int wallet_new(int argc, char **argv) {
 
 static int wallet_import(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        puts("usage: mpavs wallet import --private-key-file F --keystore-dir DIR --password-file F "
-             "[--scrypt-n N]\n\n"
-             "Encrypts the private key in F (0x + 64 hex digits) into a new key file in DIR\n"
-             "and prints two lines: the EIP-55 address and the file's path.");
+        cli_help_usage("usage: mpavs wallet import --private-key-file F --keystore-dir DIR --password-file F "
+                       "[--scrypt-n N]\n\n"
+                       "Encrypts the private key in F (0x + 64 hex digits) into a new key file in DIR\n"
+                       "and prints two lines: the EIP-55 address and the file's path.");
         return 0;
     }
     cli_args a;
@@ -191,9 +191,9 @@ static int wallet_import(int argc, char **argv) {
 
 static int wallet_decrypt(int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
-        puts("usage: mpavs wallet decrypt --keystore FILE --password-file F\n\n"
-             "Decrypts a Web3 Secret Storage v3 file (scrypt or pbkdf2; also eigensdk BLS key\n"
-             "files) and prints the secret as 0x + hex.");
+        cli_help_usage("usage: mpavs wallet decrypt --keystore FILE --password-file F\n\n"
+                       "Decrypts a Web3 Secret Storage v3 file (scrypt or pbkdf2; also eigensdk BLS key\n"
+                       "files) and prints the secret as 0x + hex.");
         return 0;
     }
     cli_args a;

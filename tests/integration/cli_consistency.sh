@@ -4,8 +4,9 @@
 # NAME, SYNOPSIS, DESCRIPTION, OPTIONS and EXIT STATUS in that order on stdout and exits 0, and
 # the EXIT STATUS section names the codes 0, 1 and 2; `--version` prints exactly one line
 # "<program> <x.y.z> (libmpavs <x.y.z>, <build id>)" with the same release everywhere; an
-# unknown argument exits 2; every command group of `mpavs --help` (and `operator keys`) prints the
-# same page (its subcommand table under DESCRIPTION). No network; well under 1 s.
+# unknown argument exits 2; every command group of `mpavs --help`, nested groups included, prints the
+# same page (its subcommand table under DESCRIPTION), and so does every leaf command. No network;
+# about 2 s.
 # Ends with "N passed, N failed"; exit status non-zero on any failure.
 set -uo pipefail
 
@@ -48,21 +49,42 @@ for prog in mpavs mpavs-prover mpavs-operator mpavs-aggregator; do
     rc=$?
     [ $rc -eq 2 ] && ok "$prog unknown option exits 2" || ko "$prog unknown option exits $rc"
 done
-# every command group (its table of subcommands) and the commands with a man-style page of their own
-groups=$("$B/mpavs" --help | sed -n '/^DESCRIPTION$/,/^OPTIONS$/p' | awk '/^      [a-z]+ /{print $1}')
-ng=0
-for g in $groups; do
-  "$B/mpavs" "$g" --help 2>/dev/null | grep -q '^    mpavs '"$g"' <command> \[options\]$' && ng=$((ng + 1)) && set -- "$@" "$g"
-done
-[ "$ng" -ge 10 ] && ok "$ng command groups found in mpavs --help" || ko "only $ng command groups found: $groups"
-for sub in "$@" "operator keys" "devnet up" "state get" "state watch"; do
-    help=$("$B/mpavs" $sub --help 2>/dev/null)
+# every command group and every leaf command, walked from `mpavs --help` down through each
+# group's table (nested groups such as `operator keys` and `avs <group>` too): `<path> --help`
+# exits 0 and prints the man-style page with the NAME line "    mpavs <path> - ..." and an EXIT
+# STATUS section naming 0, 1 and 2; a group's SYNOPSIS is "mpavs <path> <command> [options]" and
+# its table lists its subcommands.
+check_page() { # $1 path, $2 help text, $3 rc
+    local order
+    order=$(printf '%s\n' "$2" | grep -E '^(NAME|SYNOPSIS|DESCRIPTION|OPTIONS|EXIT STATUS)$' | tr '\n' ',')
+    [ "$3" -eq 0 ] && [ "$order" = "NAME,SYNOPSIS,DESCRIPTION,OPTIONS,EXIT STATUS," ] && ok "mpavs $1 --help sections" ||
+        ko "mpavs $1 --help (rc $3): '$order'"
+    printf '%s\n' "$2" | sed -n '/^NAME$/{n;p}' | grep -qE "^    mpavs $1 - [^ ]" && ok "mpavs $1 NAME line" ||
+        ko "mpavs $1 NAME line: $(printf '%s\n' "$2" | sed -n '/^NAME$/{n;p}')"
+    local status
+    status=$(printf '%s\n' "$2" | sed -n '/^EXIT STATUS$/,/^[A-Z]/p' | sed 1d)
+    printf '%s' "$status" | grep -qw 0 && printf '%s' "$status" | grep -qw 1 && printf '%s' "$status" | grep -qw 2 &&
+        ok "mpavs $1 EXIT STATUS names 0, 1, 2" || ko "mpavs $1 EXIT STATUS: $status"
+}
+ngroups=0
+nleaves=0
+walk() { # $1 the command path below mpavs ("" for the top)
+    local help rc subs s
+    help=$("$B/mpavs" $1 --help 2>/dev/null)
     rc=$?
-    order=$(printf '%s\n' "$help" | grep -E '^(NAME|SYNOPSIS|DESCRIPTION|OPTIONS|EXIT STATUS)$' | tr '\n' ',')
-    [ $rc -eq 0 ] && [ "$order" = "NAME,SYNOPSIS,DESCRIPTION,OPTIONS,EXIT STATUS," ] && ok "mpavs $sub --help sections" ||
-        ko "mpavs $sub --help (rc $rc): '$order'"
-    printf '%s\n' "$help" | grep -qE "^    mpavs $sub - " && ok "mpavs $sub NAME line" || ko "mpavs $sub NAME line"
-done
+    if [ -n "$1" ]; then check_page "$1" "$help" "$rc"; fi
+    if [ -n "$1" ] && ! printf '%s\n' "$help" | grep -q "^    mpavs $1 <command> \[options\]$"; then
+        nleaves=$((nleaves + 1))
+        return
+    fi
+    [ -n "$1" ] && ngroups=$((ngroups + 1))
+    subs=$(printf '%s\n' "$help" | sed -n '/^DESCRIPTION$/,/^OPTIONS$/p' | awk '/^      [a-z][a-z0-9-]* /{print $1}')
+    [ -n "$subs" ] || ko "mpavs $1: no subcommands listed"
+    for s in $subs; do walk "${1:+$1 }$s"; done
+}
+walk ""
+[ "$ngroups" -ge 20 ] && ok "$ngroups command groups walked" || ko "only $ngroups command groups walked"
+[ "$nleaves" -ge 60 ] && ok "$nleaves leaf commands walked" || ko "only $nleaves leaf commands walked"
 uniq=$(printf '%s\n' "${releases[@]}" | sort -u | wc -l)
 [ "$uniq" -eq 1 ] && ok "one release in every --version (${releases[0]:-})" || ko "releases differ: ${releases[*]}"
 want=$(sed -n 's/^VERSION *:= *//p' "$ROOT/Makefile")
