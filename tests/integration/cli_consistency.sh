@@ -27,10 +27,10 @@ for prog in mpavs mpavs-prover mpavs-operator mpavs-aggregator; do
     order=$(printf '%s\n' "$help" | grep -E '^(NAME|SYNOPSIS|DESCRIPTION|OPTIONS|EXIT STATUS)$' | tr '\n' ',')
     [ "$order" = "NAME,SYNOPSIS,DESCRIPTION,OPTIONS,EXIT STATUS," ] && ok "$prog --help sections" ||
         ko "$prog --help sections: got '$order'"
-    printf '%s\n' "$help" | sed -n '/^NAME$/{n;p}' | grep -qE "^    $prog - " && ok "$prog NAME line" ||
+    sed -n '/^NAME$/{n;p}' <<<"$help" | grep -qE "^    $prog - " && ok "$prog NAME line" ||
         ko "$prog NAME line"
     status=$(printf '%s\n' "$help" | sed -n '/^EXIT STATUS$/,/^[A-Z]/p')
-    if printf '%s' "$status" | grep -qw 0 && printf '%s' "$status" | grep -qw 1 && printf '%s' "$status" | grep -qw 2; then
+    if grep -qw 0 <<<"$status" && grep -qw 1 <<<"$status" && grep -qw 2 <<<"$status"; then
         ok "$prog EXIT STATUS names 0, 1, 2"
     else
         ko "$prog EXIT STATUS names 0, 1, 2: $status"
@@ -59,11 +59,11 @@ check_page() { # $1 path, $2 help text, $3 rc
     order=$(printf '%s\n' "$2" | grep -E '^(NAME|SYNOPSIS|DESCRIPTION|OPTIONS|EXIT STATUS)$' | tr '\n' ',')
     [ "$3" -eq 0 ] && [ "$order" = "NAME,SYNOPSIS,DESCRIPTION,OPTIONS,EXIT STATUS," ] && ok "mpavs $1 --help sections" ||
         ko "mpavs $1 --help (rc $3): '$order'"
-    printf '%s\n' "$2" | sed -n '/^NAME$/{n;p}' | grep -qE "^    mpavs $1 - [^ ]" && ok "mpavs $1 NAME line" ||
+    sed -n '/^NAME$/{n;p}' <<<"$2" | grep -qE "^    mpavs $1 - [^ ]" && ok "mpavs $1 NAME line" ||
         ko "mpavs $1 NAME line: $(printf '%s\n' "$2" | sed -n '/^NAME$/{n;p}')"
     local status
     status=$(printf '%s\n' "$2" | sed -n '/^EXIT STATUS$/,/^[A-Z]/p' | sed 1d)
-    printf '%s' "$status" | grep -qw 0 && printf '%s' "$status" | grep -qw 1 && printf '%s' "$status" | grep -qw 2 &&
+    grep -qw 0 <<<"$status" && grep -qw 1 <<<"$status" && grep -qw 2 <<<"$status" &&
         ok "mpavs $1 EXIT STATUS names 0, 1, 2" || ko "mpavs $1 EXIT STATUS: $status"
 }
 ngroups=0
@@ -73,7 +73,7 @@ walk() { # $1 the command path below mpavs ("" for the top)
     help=$("$B/mpavs" $1 --help 2>/dev/null)
     rc=$?
     if [ -n "$1" ]; then check_page "$1" "$help" "$rc"; fi
-    if [ -n "$1" ] && ! printf '%s\n' "$help" | grep -q "^    mpavs $1 <command> \[options\]$"; then
+    if [ -n "$1" ] && ! grep -q "^    mpavs $1 <command> \[options\]$" <<<"$help"; then
         nleaves=$((nleaves + 1))
         return
     fi

@@ -427,7 +427,7 @@ for c in "operator keys create" "operator keys import" "operator keys list" "ope
   # shellcheck disable=SC2086
   h=$("$MPAVS" $c --help)
   for s in NAME SYNOPSIS DESCRIPTION OPTIONS EXAMPLES; do
-    echo "$h" | grep -q "^$s" || { ko "help of $c lacks $s"; continue 2; }
+    grep -q "^$s" <<<"$h" || { ko "help of $c lacks $s"; continue 2; }
   done
   ok "$c --help is man-style"
 done
