@@ -27,6 +27,7 @@
 
 #include <fcntl.h>
 #include <malloc.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,14 +256,42 @@ static void free_task(btask *bt) {
 
 /* ---------- throughput through agg_admit ---------- */
 
+struct admit_run;
 typedef struct {
+    struct admit_run *a;
+    size_t i;
+} admit_slot;
+
+typedef struct admit_run {
     btask *bt;
+    bool async; /* agg_admit_start (the server's deferred answers) instead of agg_admit */
     size_t next; /* atomic */
-    size_t admitted, rejected; /* atomic */
+    size_t admitted, rejected, finished; /* atomic */
+    sem_t all_done; /* async: posted by the last verdict */
     int first_reject;
     char first_msg[400];
-    double latency_ns[NOPS]; /* per request: parse + agg_admit, wall clock */
+    double t0_ns[NOPS];      /* async: when each request's parse began */
+    admit_slot slot[NOPS];   /* async: done's user */
+    double latency_ns[NOPS]; /* per request: parse + admission until its verdict, wall clock */
 } admit_run;
+
+static void count_verdict(admit_run *a, int why, const char *msg) {
+    if (why == REJ_COUNT) {
+        __atomic_add_fetch(&a->admitted, 1, __ATOMIC_RELAXED);
+    } else if (__atomic_add_fetch(&a->rejected, 1, __ATOMIC_RELAXED) == 1) {
+        a->first_reject = why;
+        snprintf(a->first_msg, sizeof a->first_msg, "%s", msg);
+    }
+}
+
+/* An asynchronous verdict (as the aggregator's answer_submit resumes the connection). */
+static void async_done(void *user, int why, const char *msg) {
+    admit_slot *sl = user;
+    admit_run *a = sl->a;
+    a->latency_ns[sl->i] = wall_ns() - a->t0_ns[sl->i];
+    count_verdict(a, why, msg);
+    if (__atomic_add_fetch(&a->finished, 1, __ATOMIC_ACQ_REL) == NOPS) sem_post(&a->all_done);
+}
 
 static void *admit_worker(void *arg) {
     admit_run *a = arg;
@@ -272,15 +301,18 @@ static void *admit_worker(void *arg) {
         char msg[400];
         double t0 = wall_ns();
         json_t *req = json_loadb(a->bt->json[i], a->bt->len[i], 0, NULL); /* the server's one parse */
+        if (a->async) {
+            a->t0_ns[i] = t0;
+            a->slot[i] = (admit_slot){.a = a, .i = i};
+            if (req) agg_admit_start(&D, req, async_done, &a->slot[i]);
+            else async_done(&a->slot[i], REJ_INVALID_PARAMS, "parse");
+            json_decref(req);
+            continue;
+        }
         int why = req ? agg_admit(&D, req, msg, sizeof msg) : REJ_INVALID_PARAMS;
         json_decref(req);
         a->latency_ns[i] = wall_ns() - t0;
-        if (why == REJ_COUNT) {
-            __atomic_add_fetch(&a->admitted, 1, __ATOMIC_RELAXED);
-        } else if (__atomic_add_fetch(&a->rejected, 1, __ATOMIC_RELAXED) == 1) {
-            a->first_reject = why;
-            snprintf(a->first_msg, sizeof a->first_msg, "%s", msg);
-        }
+        count_verdict(a, why, msg);
     }
     return NULL;
 }
@@ -318,7 +350,7 @@ static double last_commit_rows, last_commit_ms; /* per commit round: rows, wall 
 
 static void verifier_stats(uint64_t *batches, uint64_t *sigs) { agg_verifier_stats(D.verifier, batches, sigs); }
 
-static double throughput(int nthreads, double *avg_batch) {
+static double throughput(int nthreads, bool async, double *avg_batch) {
     double rates[RUNS], p99[RUNS], p50[RUNS], cpu_sum = 0, wall_sum = 0, admitted = 0;
     uint64_t commits = 0, commit_ns = 0;
     double mbusy = 0, msteal = 0;
@@ -334,18 +366,24 @@ static double throughput(int nthreads, double *avg_batch) {
         static admit_run a;
         memset(&a, 0, sizeof a);
         a.bt = bt;
+        a.async = async;
+        sem_init(&a.all_done, 0, 0);
         fresh_layer_clock();
         pthread_t th[128];
         verifier_stats(&b0, &s0);
         uint64_t k0, kns0;
         agg_verifier_commit_stats(D.verifier, &k0, &kns0);
-        dlog_set_level(DLOG_INFO);
+        dlog_set_level(getenv("BENCH_AGG_QUIET_LOG") ? DLOG_WARN : DLOG_INFO);
         quiet_stderr(true);
         double mb0, ms0, mb1, ms1;
         machine_cpu(&mb0, &ms0);
         double t0 = wall_ns(), c0 = process_cpu_ns();
         for (int k = 0; k < nthreads; k++) pthread_create(&th[k], NULL, admit_worker, &a);
         for (int k = 0; k < nthreads; k++) pthread_join(th[k], NULL);
+        if (async)
+            while (sem_wait(&a.all_done) != 0) {
+            }
+        sem_destroy(&a.all_done);
         double dt = wall_ns() - t0;
         cpu_sum += process_cpu_ns() - c0;
         machine_cpu(&mb1, &ms1);
@@ -669,7 +707,8 @@ int main(void) {
 
     const char *only = getenv("BENCH_AGG_ONLY_THREADS"); /* profiling: just the threaded admission */
     if (only && atoi(only) > 0 && atoi(only) <= 128) {
-        double avg = 0, r = throughput(atoi(only), &avg);
+        bool as = getenv("BENCH_AGG_ASYNC") != NULL;
+        double avg = 0, r = throughput(atoi(only), as, &avg);
         printf("  %d threads: %.0f sig/s, p50 %.2f ms, p99 latency %.2f ms, mean BLS batch %.2f, %.2f cores busy (others %.2f), "
                "%.1f us CPU/sig, commits of %.1f rows in %.2f ms\n",
                atoi(only), r, last_p50_ns / 1e6, last_p99_ns / 1e6, avg, last_cores, last_others, last_cpu_ns / 1e3, last_commit_rows,
@@ -748,13 +787,24 @@ int main(void) {
     static const int THREADS[] = {1, 2, 4, 32, 128};
     for (size_t k = 0; k < sizeof THREADS / sizeof THREADS[0]; k++) {
         double avg = 0;
-        double r = throughput(THREADS[k], &avg);
+        double r = throughput(THREADS[k], false, &avg);
         printf("  %3d thread%s %7.0f sig/s  %.2f of the bound  p50 %6.2f ms  p99 %6.2f ms  %.1f us CPU/sig  x%.1f vs one "
                "mpavs_bls_verify per signature (%.0f/s)  mean BLS batch %.1f, %.2f cores busy (others %.2f), commits of "
                "%.1f rows in %.2f ms\n",
                THREADS[k], THREADS[k] == 1 ? " " : "s", r, bound > 0 ? r / bound : 0, last_p50_ns / 1e6,
                last_p99_ns / 1e6, last_cpu_ns / 1e3, ref > 0 ? r / ref : 0, ref, avg, last_cores, last_others,
                last_commit_rows, last_commit_ms);
+        if (r > best) best = r;
+    }
+    printf("\nadmission through agg_admit_start, as the server runs it (deferred answers: the connection waits "
+           "suspended, no thread waits for the BLS batch); %zu threads parse and start admissions\n", NCORES);
+    {
+        double avg = 0;
+        double r = throughput((int)NCORES, true, &avg);
+        printf("  %3zu thread%s %7.0f sig/s  %.2f of the bound  p50 %6.2f ms  p99 %6.2f ms  %.1f us CPU/sig  mean BLS "
+               "batch %.1f, %.2f cores busy (others %.2f), commits of %.1f rows in %.2f ms\n",
+               NCORES, NCORES == 1 ? " " : "s", r, bound > 0 ? r / bound : 0, last_p50_ns / 1e6, last_p99_ns / 1e6,
+               last_cpu_ns / 1e3, avg, last_cores, last_others, last_commit_rows, last_commit_ms);
         if (r > best) best = r;
     }
     printf("  best %.0f sig/s = %.2f of the bound %.0f sig/s (target: >= 25000 sig/s and >= 0.80 of the bound on 2 "

@@ -26,6 +26,7 @@
 #include "mpavs/wire.h"
 
 #include <inttypes.h>
+#include <semaphore.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,8 +104,14 @@ static bool has_quorum(const agg_task *t, uint8_t q) {
     return false;
 }
 
-/* One admission in flight: what the commit callback needs and what it answers. */
+/* One admission in flight: what the commit callback needs and what it answers (heap: it outlives
+ * agg_admit_start when its BLS check is queued). */
 typedef struct {
+    agg_daemon *d;
+    agg_admit_done done;
+    void *done_user;
+    agg_vjob job;
+    char msg[400];
     mpavs_wire_task_request r;
     int type;
     uint64_t task_id;
@@ -158,25 +165,76 @@ void agg_admit_commit(void *user, agg_vjob **jobs, size_t n) {
     pthread_mutex_unlock(&d->mu);
 }
 
-int agg_admit(agg_daemon *d, const json_t *req, char *msg, size_t cap) {
-    bool left = true; /* no agg_verifier_enter pending (or agg_verifier_run done) */
-    admission a;
-    memset(&a, 0, sizeof a);
-    mpavs_wire_task_request *r = &a.r;
+/* The verdict: metrics, the log line, done; frees a. */
+static void finish(admission *a, int why) {
+    agg_daemon *d = a->d;
+    char *msg = a->msg;
+    char op[67] = "", dg[67] = "";
+    if (mpavs_hex_encode(op, sizeof op, a->r.operator_id, 32, true)) op[0] = 0;
+    if (mpavs_hex_encode(dg, sizeof dg, a->digest, 32, true)) dg[0] = 0;
+    if (why == REJ_COUNT) {
+        agg_bump(&d->m_admitted, 1);
+        dlog(DLOG_INFO, "admitted", "type=%d task=%" PRIu64 " operator=%s digest=%s", a->type, a->task_id, op, dg);
+    } else {
+        agg_bump(&d->m_rejected[why], 1);
+        char q[300];
+        /* a flood costs at most 10 lines per reason per 10 s, then one rejected_summary line */
+        dlog(dratelog_admit(&d->rejlog, (size_t)why, msg) ? DLOG_INFO : DLOG_DEBUG, "rejected",
+             "reason=%s type=%d operator=%s message=%s", agg_reject_names[why], a->type, op,
+             dlog_quote(q, sizeof q, msg));
+    }
+    a->done(a->done_user, why, why == REJ_COUNT ? "" : msg);
+    mpavs_wire_task_request_clear(&a->r);
+    free(a);
+}
+
+/* The verifier committed a's batch (agg_admit_commit set a->why): its verdict. */
+static void bls_done(agg_vjob *job) {
+    admission *a = job->user;
+    int why = a->why;
+    char *msg = a->msg;
+    size_t cap = sizeof a->msg;
+    if (why == REJ_INVALID_SIGNATURE) reject(msg, cap, why, "BLS signature invalid for the operator's key");
+    else if (why == REJ_UNAVAILABLE && !a->stored) reject(msg, cap, why, "database write failed");
+    else if (why == REJ_CONFLICT) reject(msg, cap, why, "this operator already signed another digest");
+    else if (why == REJ_DUPLICATE) reject(msg, cap, why, "already admitted");
+    else if (why == REJ_UNAVAILABLE) reject(msg, cap, why, "aggregation: %s", mpavs_agg_strerror(a->add_rc));
+    finish(a, why);
+}
+
+void agg_admit_start(agg_daemon *d, const json_t *req, agg_admit_done done, void *user) {
+    admission *A = calloc(1, sizeof *A);
+    if (!A) {
+        agg_bump(&d->m_rejected[REJ_UNAVAILABLE], 1);
+        done(user, REJ_UNAVAILABLE, "out of memory");
+        return;
+    }
+    A->d = d;
+    A->done = done;
+    A->done_user = user;
+    char *msg = A->msg;
+    size_t cap = sizeof A->msg;
+    bool left = true; /* no agg_verifier_enter pending (or the job submitted) */
+    mpavs_wire_task_request *r = &A->r;
     char wmsg[256];
     int why = REJ_COUNT;
     bool late = false;      /* the task is confirmed (or being confirmed) and the digest is not its */
     int late_type = 0;      /* its identity, to find it again for the disagreement report */
     uint64_t late_id = 0;
     char late_msg[160] = "";
-    uint8_t *digest = a.digest, pd[32];
+    uint8_t *digest = A->digest, pd[32];
     mpavs_bn254_g1 pk_g1;
     mpavs_bn254_g2 pk_g2;
-    if (mpavs_wire_task_request_from_json(r, wmsg, sizeof wmsg, req)) /* not counted, as before */
-        return reject(msg, cap, REJ_INVALID_PARAMS, "invalid params: %s", wmsg);
-    memcpy(a.sig_enc, r->sig_x, 32);
-    memcpy(a.sig_enc + 32, r->sig_y, 32);
-    a.type = (int)r->identifier;
+    if (mpavs_wire_task_request_from_json(r, wmsg, sizeof wmsg, req)) { /* not counted in the log, as before */
+        reject(msg, cap, REJ_INVALID_PARAMS, "invalid params: %s", wmsg);
+        done(user, REJ_INVALID_PARAMS, msg);
+        mpavs_wire_task_request_clear(r);
+        free(A);
+        return;
+    }
+    memcpy(A->sig_enc, r->sig_x, 32);
+    memcpy(A->sig_enc + 32, r->sig_y, 32);
+    A->type = (int)r->identifier;
     mpavs_avs_state_header h = {.committee_id = r->identifier, .metadata = r->metadata, .metadata_len = r->metadata_len,
                                 .state = r->state, .state_len = r->state_len, .quorum_numbers = r->quorum_numbers,
                                 .quorum_numbers_len = r->quorum_numbers_len, .quorum_thresholds = r->quorum_thresholds,
@@ -213,7 +271,7 @@ int agg_admit(agg_daemon *d, const json_t *req, char *msg, size_t cap) {
     else if (t && !agg_task_ready(d, t, &load_why))
         why = reject(msg, cap, REJ_UNAVAILABLE, "cannot load the operator state: %s", load_why);
     if (why == REJ_COUNT && t) {
-        a.task_id = t->id;
+        A->task_id = t->id;
         if (!r->quorum_numbers_len) why = reject(msg, cap, REJ_BAD_QUORUMS, "quorum_numbers is empty");
         for (size_t i = 0; why == REJ_COUNT && i < r->quorum_numbers_len; i++) {
             if (i && r->quorum_numbers[i] <= r->quorum_numbers[i - 1])
@@ -292,13 +350,13 @@ int agg_admit(agg_daemon *d, const json_t *req, char *msg, size_t cap) {
     }
 
     /* 6. BLS in the verifier stage; 7. persisted and counted with its batch (agg_admit_commit) */
-    if (mpavs_bn254_g1_decode(&a.sig, a.sig_enc) != MPAVS_BN254_OK) {
+    if (mpavs_bn254_g1_decode(&A->sig, A->sig_enc) != MPAVS_BN254_OK) {
         why = reject(msg, cap, REJ_INVALID_SIGNATURE, "signature is not a point of G1");
         goto out;
     }
     if (late) { /* every check passed but the aggregate is closed: verify alone, record, refuse */
         bool ok = false;
-        if (mpavs_bls_verify(&ok, &pk_g2, digest, &a.sig) != MPAVS_BLS_OK || !ok) {
+        if (mpavs_bls_verify(&ok, &pk_g2, digest, &A->sig) != MPAVS_BLS_OK || !ok) {
             why = reject(msg, cap, REJ_INVALID_SIGNATURE, "BLS signature invalid for the operator's key");
             goto out;
         }
@@ -309,36 +367,40 @@ int agg_admit(agg_daemon *d, const json_t *req, char *msg, size_t cap) {
         why = reject(msg, cap, REJ_LATE, "%s", late_msg);
         goto out;
     }
-    agg_vjob job;
-    memset(&job, 0, sizeof job);
-    memcpy(job.digest, digest, 32);
-    job.pk = pk_g2;
-    job.sig = a.sig;
-    job.user = &a;
-    agg_verifier_run(d->verifier, &job);
-    left = true;
-    why = a.why;
-    if (why == REJ_INVALID_SIGNATURE) reject(msg, cap, why, "BLS signature invalid for the operator's key");
-    else if (why == REJ_UNAVAILABLE && !a.stored) reject(msg, cap, why, "database write failed");
-    else if (why == REJ_CONFLICT) reject(msg, cap, why, "this operator already signed another digest");
-    else if (why == REJ_DUPLICATE) reject(msg, cap, why, "already admitted");
-    else if (why == REJ_UNAVAILABLE) reject(msg, cap, why, "aggregation: %s", mpavs_agg_strerror(a.add_rc));
+    agg_vjob *job = &A->job;
+    memcpy(job->digest, digest, 32);
+    job->pk = pk_g2;
+    job->sig = A->sig;
+    job->user = A;
+    job->done = bls_done;
+    agg_verifier_submit(d->verifier, job); /* bls_done finishes A */
+    return;
 out:
     if (!left) agg_verifier_leave(d->verifier);
-    char op[67] = "", dg[67] = "";
-    if (mpavs_hex_encode(op, sizeof op, r->operator_id, 32, true)) op[0] = 0;
-    if (mpavs_hex_encode(dg, sizeof dg, digest, 32, true)) dg[0] = 0;
-    if (why == REJ_COUNT) {
-        agg_bump(&d->m_admitted, 1);
-        dlog(DLOG_INFO, "admitted", "type=%d task=%" PRIu64 " operator=%s digest=%s", a.type, a.task_id, op, dg);
-    } else {
-        agg_bump(&d->m_rejected[why], 1);
-        char q[300];
-        /* a flood costs at most 10 lines per reason per 10 s, then one rejected_summary line */
-        dlog(dratelog_admit(&d->rejlog, (size_t)why, msg) ? DLOG_INFO : DLOG_DEBUG, "rejected",
-             "reason=%s type=%d operator=%s message=%s", agg_reject_names[why], a.type, op,
-             dlog_quote(q, sizeof q, msg));
-    }
-    mpavs_wire_task_request_clear(r);
-    return why;
+    finish(A, why);
+}
+
+/* agg_admit's wait for its verdict. */
+typedef struct {
+    sem_t sem;
+    int why;
+    char *msg;
+    size_t cap;
+} sync_wait;
+
+static void sync_done(void *user, int why, const char *msg) {
+    sync_wait *w = user;
+    w->why = why;
+    snprintf(w->msg, w->cap, "%s", msg);
+    sem_post(&w->sem);
+}
+
+int agg_admit(agg_daemon *d, const json_t *req, char *msg, size_t cap) {
+    sync_wait w = {.msg = msg, .cap = cap};
+    (void)sem_init(&w.sem, 0, 0);
+    agg_admit_start(d, req, sync_done, &w);
+    while (sem_wait(&w.sem) != 0) {
+    } /* EINTR: wait again */
+    sem_destroy(&w.sem);
+    return w.why;
 }

@@ -28,14 +28,31 @@ static json_t *m_fetch(agg_daemon *d, json_t *params, drpc_error *err) {
     return agg_fetch_longpoll(d, &fr, err); /* parks instead of holding a thread (longpoll.c) */
 }
 
+/* The verdict of a deferred submitTask: the reply m_submit would have returned. */
+static void answer_submit(void *user, int why, const char *msg) {
+    drpc_deferred *later = user;
+    if (why == REJ_COUNT) {
+        drpc_deferred_answer(later, json_null(), 0, NULL, NULL);
+        return;
+    }
+    char text[512];
+    snprintf(text, sizeof text, "%s: %s", agg_reject_names[why], msg);
+    drpc_deferred_answer(later, NULL, agg_reject_codes[why], text, json_pack("{s:s}", "reason", agg_reject_names[why]));
+}
+
 static json_t *m_submit(agg_daemon *d, json_t *params, drpc_error *err) {
     if (!json_is_array(params) || json_array_size(params) != 1) {
         agg_bump(&d->m_rejected[REJ_INVALID_PARAMS], 1);
         err->data = json_pack("{s:s}", "reason", agg_reject_names[REJ_INVALID_PARAMS]);
         return drpc_fail(err, DRPC_INVALID_PARAMS, "invalid params: expected [TaskRequest]");
     }
+    drpc_deferred *later = err->may_defer ? drpc_defer(err) : NULL;
+    if (later) { /* the connection waits suspended; no server thread waits for the BLS batch */
+        agg_admit_start(d, json_array_get(params, 0), answer_submit, later); /* the tree the server parsed */
+        return NULL;
+    }
     char msg[400];
-    int why = agg_admit(d, json_array_get(params, 0), msg, sizeof msg); /* the tree the server parsed */
+    int why = agg_admit(d, json_array_get(params, 0), msg, sizeof msg);
     if (why == REJ_COUNT) return json_null();
     err->data = json_pack("{s:s}", "reason", agg_reject_names[why]);
     return drpc_fail(err, agg_reject_codes[why], "%s: %s", agg_reject_names[why], msg);

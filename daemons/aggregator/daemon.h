@@ -386,10 +386,19 @@ int agg_task_add_signature(agg_daemon *d, agg_task *t, bool *added, const uint8_
                            size_t metadata_len, const uint8_t *state, size_t state_len, uint64_t now_ms);
 
 /* admit.c */
+/** An admission's verdict: why is REJ_COUNT (admitted; msg "") or a REJ_* reason with its message. */
+typedef void (*agg_admit_done)(void *user, int why, const char *msg);
 /**
- * Admit one submitTask request: req is params[0] as the JSON-RPC server parsed it (not parsed
- * again). Needs agg_core_start's verifier. Returns REJ_COUNT when admitted, else a REJ_* reason
- * with msg filled.
+ * Admit one submitTask request without holding the calling thread for its BLS check: req is
+ * params[0] as the JSON-RPC server parsed it (read only before this returns, not parsed again).
+ * done(user, why, msg) is called exactly once: on this thread before agg_admit_start returns
+ * when the verdict needs no BLS check (most refusals), else on the verifier's committer thread
+ * once the signature's batch is checked, stored and counted. Needs agg_core_start's verifier.
+ */
+void agg_admit_start(agg_daemon *d, const json_t *req, agg_admit_done done, void *user);
+/**
+ * agg_admit_start and a wait for its verdict. Returns REJ_COUNT when admitted, else a REJ_*
+ * reason with msg filled.
  */
 int agg_admit(agg_daemon *d, const json_t *req, char *msg, size_t msgcap);
 /** The verifier's commit callback (user = the daemon): persist the batch's valid rows, count them. */

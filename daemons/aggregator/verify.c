@@ -258,9 +258,10 @@ static void *committer(void *arg) {
                 if (v->o.commit) v->o.commit(v->o.user, &j, 1);
         }
         uint64_t took = mono_ns() - t0;
-        for (agg_vjob *j = list; j;) { /* the waiter may free j once posted */
+        for (agg_vjob *j = list; j;) { /* the waiter (or done) may free j */
             agg_vjob *nx = j->next;
-            sem_post(&j->sem);
+            if (j->done) j->done(j);
+            else sem_post(&j->sem);
             j = nx;
         }
         pthread_mutex_lock(&v->mu);
@@ -395,10 +396,10 @@ void agg_verifier_cpu_release(agg_verifier *v) {
     }
 }
 
-void agg_verifier_run(agg_verifier *v, agg_vjob *job) {
+/* Put job at the queue's tail and count its admission as arrived. */
+static void enqueue(agg_verifier *v, agg_vjob *job) {
     job->ok = false;
     job->next = NULL;
-    (void)sem_init(&job->sem, 0, 0); /* fails only for a value above SEM_VALUE_MAX */
     pthread_mutex_lock(&v->mu);
     if (v->tail) v->tail->next = job;
     else v->head = job;
@@ -407,10 +408,18 @@ void agg_verifier_run(agg_verifier *v, agg_vjob *job) {
     v->queued++;
     arrived(v);
     pthread_mutex_unlock(&v->mu);
+}
+
+void agg_verifier_run(agg_verifier *v, agg_vjob *job) {
+    job->done = NULL;
+    (void)sem_init(&job->sem, 0, 0); /* fails only for a value above SEM_VALUE_MAX */
+    enqueue(v, job);
     while (sem_wait(&job->sem) != 0) {
     } /* EINTR: wait again */
     sem_destroy(&job->sem);
 }
+
+void agg_verifier_submit(agg_verifier *v, agg_vjob *job) { enqueue(v, job); }
 
 void agg_verifier_stats(agg_verifier *v, uint64_t *batches, uint64_t *sigs) {
     pthread_mutex_lock(&v->mu);

@@ -36,6 +36,9 @@ typedef struct agg_vjob {
     mpavs_bn254_g2 pk;
     mpavs_bn254_g1 sig;
     void *user;      /* the caller's (for the commit callback) */
+    /* agg_verifier_submit: called on the committer thread once the job is committed (after the
+       commit callback); the job is the callee's from then on (it may free it) */
+    void (*done)(struct agg_vjob *job);
     bool ok;         /* out: the BLS verdict */
     /* private to the stage */
     sem_t sem; /* posted once, when the job is committed: its waiter is woken alone, without the stage's lock */
@@ -89,6 +92,13 @@ void agg_verifier_cpu_release(agg_verifier *v);
  * committed. On return job->ok holds the verdict; the job may be reused or freed.
  */
 void agg_verifier_run(agg_verifier *v, agg_vjob *job);
+
+/**
+ * Queue job (inputs and done filled) without waiting: job->done(job) is called on the committer
+ * thread once it is checked and committed (job->ok holds the verdict). Counts as a leave, as
+ * agg_verifier_run does. The job must stay valid until done is called.
+ */
+void agg_verifier_submit(agg_verifier *v, agg_vjob *job);
 
 /** Counters since creation. Out: *batches (BLS batch checks, one per digest group), *sigs. */
 void agg_verifier_stats(agg_verifier *v, uint64_t *batches, uint64_t *sigs);

@@ -17,6 +17,20 @@
 #include <strings.h>
 #include <time.h>
 
+struct drpc_server;
+struct upload;
+
+/* A deferred call's handle (drpc_defer): lives in its upload. */
+struct drpc_deferred {
+    struct drpc_server *s;
+    struct upload *u;
+    json_t *id; /* the request's id (a reference once taken) */
+};
+
+/* Where a deferred call is (under the server's pmu). */
+enum { DFR_NONE, DFR_TAKEN /* the handler took it; on_request has not suspended yet */,
+       DFR_EARLY /* answered before on_request suspended */, DFR_SUSPENDED };
+
 /* Per-request state (MHD's con_cls). */
 typedef struct upload {
     char *buf;
@@ -32,6 +46,9 @@ typedef struct upload {
     bool answered;                /* reply/status hold the answer; the next call sends it */
     char *reply;
     int status;
+    /* a deferred call */
+    struct drpc_deferred dfr;
+    int dstate; /* DFR_* */
 } upload;
 
 struct drpc_server {
@@ -42,13 +59,29 @@ struct drpc_server {
     pthread_mutex_t pmu; /* the parked list */
     upload *parked;
     size_t nparked;
-    size_t sending; /* answered by the parker, reply not yet sent (on_completed) */
-    bool closed;    /* stopping: nothing is parked any more */
+    size_t sending; /* answered by the parker or a deferred answer, reply not yet sent (on_completed) */
+    size_t ndeferred; /* deferred calls not answered yet */
+    bool closed;    /* stopping: nothing is parked or deferred any more */
 };
 
 json_t *drpc_park(drpc_error *err, unsigned long ms) {
     err->park_ms = ms ? ms : 1;
     return NULL;
+}
+
+drpc_deferred *drpc_defer(drpc_error *err) {
+    upload *u = err->may_defer ? err->call_ : NULL;
+    if (!u || err->deferred) return err->deferred;
+    struct drpc_server *s = u->dfr.s;
+    pthread_mutex_lock(&s->pmu);
+    bool closed = s->closed;
+    if (!closed) s->ndeferred++;
+    pthread_mutex_unlock(&s->pmu);
+    if (closed) return NULL; /* stopping: answer now */
+    u->dfr.id = json_incref(u->dfr.id);
+    u->dstate = DFR_TAKEN;
+    err->deferred = &u->dfr;
+    return err->deferred;
 }
 
 size_t drpc_json_nodes(const char *s, size_t len, size_t limit) {
@@ -111,7 +144,7 @@ static json_t *error_obj(json_t *id, long code, const char *msg, json_t *data) {
  * call may not park; else in: *park_ms how long it has been parked (ULONG_MAX: may not park any
  * more), out: *park_ms > 0 when the handler parked it (NULL returned).
  */
-static json_t *handle_one(const drpc_options *opt, json_t *req, unsigned long *park) {
+static json_t *handle_one(const drpc_options *opt, json_t *req, unsigned long *park, upload *dfr) {
     if (!json_is_object(req)) return error_obj(NULL, DRPC_INVALID_REQUEST, "invalid request: not an object", NULL);
     json_t *id = json_object_get(req, "id");
     if (id && !json_is_string(id) && !json_is_integer(id) && !json_is_null(id) && !json_is_real(id))
@@ -134,9 +167,20 @@ static json_t *handle_one(const drpc_options *opt, json_t *req, unsigned long *p
         err.may_park = *park != (unsigned long)-1;
         err.parked_ms = err.may_park ? *park : 0;
     }
+    if (dfr && id) { /* a single request over HTTP: may be answered later */
+        err.may_defer = true;
+        err.call_ = dfr;
+        dfr->dfr.id = id;
+    }
     json_t *res = opt->handler(opt->user, json_string_value(m), params, &err);
     json_decref(owned);
     if (park) *park = 0;
+    if (err.deferred) { /* drpc_deferred_answer replies */
+        json_decref(res);
+        json_decref(err.data);
+        return NULL;
+    }
+    if (dfr) dfr->dfr.id = NULL;
     if (!res && err.may_park && err.park_ms) {
         json_decref(err.data);
         *park = err.park_ms;
@@ -213,9 +257,10 @@ static int refuse_unknown(const drpc_options *opt, const char *body, size_t len,
     return status;
 }
 
-/* As drpc_handle_body; parked: NULL (never park) or out: the parked request (new ref) and *park_ms. */
+/* As drpc_handle_body; parked: NULL (never park) or out: the parked request (new ref) and *park_ms;
+ * dfr: the call's upload when a single request may be deferred (dfr->dstate says whether it was), else NULL. */
 static int handle_body(const drpc_options *opt, const char *body, size_t len, char **reply, json_t **parked,
-                       unsigned long *park_ms) {
+                       unsigned long *park_ms, upload *dfr) {
     *reply = NULL;
     int maxd = opt->max_depth > 0 ? opt->max_depth : 64;
     size_t maxb = opt->max_batch ? opt->max_batch : 8;
@@ -251,7 +296,7 @@ static int handle_body(const drpc_options *opt, const char *body, size_t len, ch
         }
         json_t *out = json_array();
         for (size_t i = 0; i < n; i++) {
-            json_t *r = handle_one(opt, json_array_get(doc, i), NULL);
+            json_t *r = handle_one(opt, json_array_get(doc, i), NULL, NULL);
             if (r) json_array_append_new(out, r);
         }
         json_decref(doc);
@@ -263,7 +308,7 @@ static int handle_body(const drpc_options *opt, const char *body, size_t len, ch
         return *reply ? 200 : 500;
     }
     unsigned long pk = 0;
-    json_t *r = handle_one(opt, doc, parked ? &pk : NULL);
+    json_t *r = handle_one(opt, doc, parked ? &pk : NULL, dfr);
     if (!r && pk) {
         *parked = doc;
         *park_ms = pk;
@@ -276,7 +321,7 @@ static int handle_body(const drpc_options *opt, const char *body, size_t len, ch
 }
 
 int drpc_handle_body(const drpc_options *opt, const char *body, size_t len, char **reply) {
-    return handle_body(opt, body, len, reply, NULL, NULL);
+    return handle_body(opt, body, len, reply, NULL, NULL, NULL);
 }
 
 /* The guard thread's tick: re-run every parked call; resume those that answered. */
@@ -294,7 +339,7 @@ static void park_tick(void *user) {
         n = u->pnext;
         unsigned long pk = closing || now >= u->deadline ? (unsigned long)-1 : (unsigned long)(now - u->parked_at);
         if (pk == 0) pk = 1;
-        json_t *r = handle_one(&s->opt, u->req, &pk);
+        json_t *r = handle_one(&s->opt, u->req, &pk, NULL);
         if (!r && pk) { /* still nothing to say */
             u->pnext = keep;
             keep = u;
@@ -373,6 +418,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (cl && strtoull(cl, NULL, 10) > max_body) return respond_text(c, 413, "content length too large\n");
         u = calloc(1, sizeof *u);
         if (!u) return MHD_NO;
+        u->dfr.s = s;
+        u->dfr.u = u;
         *con_cls = u;
         return MHD_YES;
     }
@@ -408,15 +455,35 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     if (u->too_large) return respond_text(c, 413, "content length too large\n");
-    if (u->answered) { /* resumed: the parker's answer */
+    if (u->answered) { /* resumed: the parker's or the deferred answer */
         char *reply = u->reply;
         u->reply = NULL;
+        u->dstate = DFR_NONE;
         return respond(c, (unsigned)u->status, reply, "application/json");
     }
     char *reply = NULL;
     json_t *preq = NULL;
     unsigned long pms = 0;
-    int status = handle_body(&s->opt, u->buf ? u->buf : "", u->len, &reply, &preq, &pms);
+    int status = handle_body(&s->opt, u->buf ? u->buf : "", u->len, &reply, &preq, &pms, u);
+    if (u->dstate != DFR_NONE) { /* deferred: answered already, or suspend until it is */
+        free(u->buf);
+        u->buf = NULL;
+        u->len = u->cap = 0;
+        pthread_mutex_lock(&s->pmu);
+        if (u->dstate == DFR_EARLY) {
+            u->dstate = DFR_NONE;
+            char *early = u->reply;
+            u->reply = NULL;
+            pthread_mutex_unlock(&s->pmu);
+            return respond(c, 200, early, "application/json");
+        }
+        u->dstate = DFR_SUSPENDED;
+        u->conn = c;
+        dguard_phase(s->guard, c, DGUARD_PARKED);
+        MHD_suspend_connection(c);
+        pthread_mutex_unlock(&s->pmu);
+        return MHD_YES;
+    }
     if (u->len > u->peak) u->peak = u->len;
     free(u->buf); /* the body is not kept while the call is parked or the reply is sent */
     u->buf = NULL;
@@ -550,6 +617,36 @@ void drpc_wake(drpc_server *s) {
 
 unsigned long drpc_reaped(const drpc_server *s) { return (unsigned long)dguard_reaped(s->guard); }
 
+void drpc_deferred_answer(drpc_deferred *d, json_t *result, long code, const char *message, json_t *data) {
+    upload *u = d->u;
+    drpc_server *s = d->s;
+    json_t *obj = result ? json_pack("{s:s,s:O,s:o}", "jsonrpc", "2.0", "id", d->id, "result", result)
+                         : error_obj(d->id, code, message ? message : "internal error", data);
+    json_decref(d->id);
+    d->id = NULL;
+    char *text = dump(obj);
+    pthread_mutex_lock(&s->pmu);
+    u->reply = text;
+    u->status = text ? 200 : 500;
+    s->ndeferred--;
+    bool resume = u->dstate == DFR_SUSPENDED;
+    if (resume) {
+        u->answered = true;
+        s->sending++;
+    } else {
+        u->dstate = DFR_EARLY; /* on_request replies when the handler has returned */
+    }
+    pthread_mutex_unlock(&s->pmu);
+    if (resume) MHD_resume_connection(u->conn); /* nobody else touches a suspended connection */
+}
+
+size_t drpc_deferred_count(drpc_server *s) {
+    pthread_mutex_lock(&s->pmu);
+    size_t n = s->ndeferred;
+    pthread_mutex_unlock(&s->pmu);
+    return n;
+}
+
 size_t drpc_parked(drpc_server *s) {
     pthread_mutex_lock(&s->pmu);
     size_t n = s->nparked;
@@ -560,14 +657,18 @@ size_t drpc_parked(drpc_server *s) {
 void drpc_stop(drpc_server *s) {
     if (!s) return;
     pthread_mutex_lock(&s->pmu);
-    s->closed = true; /* nothing is parked from now on */
+    s->closed = true; /* nothing is parked or deferred from now on */
     pthread_mutex_unlock(&s->pmu);
     park_tick(s); /* answers and resumes every parked call (they may not park again) */
-    for (int i = 0; i < 200; i++) { /* give the answers up to 2 s to go out */
+    for (int i = 0;; i++) { /* give the answers up to 2 s to go out; deferred calls are always waited for */
         pthread_mutex_lock(&s->pmu);
-        size_t parked = s->nparked, left = s->sending + parked;
+        size_t parked = s->nparked, left = s->sending + parked, deferred = s->ndeferred;
         pthread_mutex_unlock(&s->pmu);
-        if (!left) break;
+        if (deferred) {
+            if (i % 500 == 499) dlog(DLOG_WARN, "rpc_stop_waiting", "deferred=%zu", deferred);
+        } else if (!left || i >= 200) {
+            break;
+        }
         if (parked) park_tick(s);
         struct timespec ts = {0, 10000000L};
         nanosleep(&ts, NULL);

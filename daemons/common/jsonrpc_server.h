@@ -38,6 +38,13 @@
  * drpc_wake(); when the handler answers, or when ms have passed (the last call has may_park
  * false and must answer), the connection is resumed with the answer. Idle long polls thus cost
  * a list entry, not a thread.
+ *
+ * Deferred answers hold no thread either: a handler called with err->may_defer set (a single
+ * request with an id, not in a batch, served over HTTP) may take the call over with drpc_defer()
+ * and return NULL; whoever finishes the work (any thread, at any time, even before the handler
+ * has returned) answers it once with drpc_deferred_answer(). Until then the connection is
+ * suspended. drpc_stop waits for every deferred call's answer, so the work behind them must be
+ * stopped after the server.
  */
 #ifndef MPAVS_DAEMON_JSONRPC_SERVER_H
 #define MPAVS_DAEMON_JSONRPC_SERVER_H
@@ -64,7 +71,27 @@ typedef struct {
     bool may_park;          /* in: the handler may return drpc_park() */
     unsigned long parked_ms; /* in: how long this call has been parked (0 on the first call) */
     unsigned long park_ms;   /* out: set by drpc_park() */
+    bool may_defer;          /* in: the handler may call drpc_defer() */
+    struct drpc_deferred *deferred; /* out: set by drpc_defer() */
+    void *call_;             /* private to the server */
 } drpc_error;
+
+/** A call answered later (drpc_defer). */
+typedef struct drpc_deferred drpc_deferred;
+
+/**
+ * Take the call over (only when err->may_defer): the handler then returns NULL and the call is
+ * answered by exactly one drpc_deferred_answer() on the handle returned. Never NULL when
+ * err->may_defer is set.
+ */
+drpc_deferred *drpc_defer(drpc_error *err);
+
+/**
+ * Answer a deferred call, from any thread: result (a new reference, taken; json_null() for null),
+ * or NULL with code, message and data (a new reference, taken; may be NULL) for an error reply.
+ * The handle is gone once this returns.
+ */
+void drpc_deferred_answer(drpc_deferred *d, json_t *result, long code, const char *message, json_t *data);
 
 /** Park the call for at most ms milliseconds (only when err->may_park). Returns NULL. */
 json_t *drpc_park(drpc_error *err, unsigned long ms);
@@ -119,7 +146,9 @@ void drpc_wake(drpc_server *s);
 unsigned long drpc_reaped(const drpc_server *s);
 /** Parked calls right now. */
 size_t drpc_parked(drpc_server *s);
-/** Stop (answers parked calls, waits for running handlers) and free. NULL allowed. */
+/** Deferred calls not answered yet right now. */
+size_t drpc_deferred_count(drpc_server *s);
+/** Stop (answers parked calls, waits for running handlers and deferred answers) and free. NULL allowed. */
 void drpc_stop(drpc_server *s);
 
 /**

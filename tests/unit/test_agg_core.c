@@ -358,6 +358,73 @@ static void *submit_thread(void *arg) {
     return NULL;
 }
 
+/* agg_admit_start's verdicts, as the server's deferred answers receive them. */
+typedef struct {
+    pthread_mutex_t mu;
+    int verdicts, admitted, duplicates, other;
+    bool on_caller; /* a verdict arrived on the thread that started the admission */
+    pthread_t caller;
+} async_tally;
+
+static void async_verdict(void *user, int why, const char *msg) {
+    (void)msg;
+    async_tally *t = user;
+    pthread_mutex_lock(&t->mu);
+    t->verdicts++;
+    if (why == REJ_COUNT) t->admitted++;
+    else if (why == REJ_DUPLICATE) t->duplicates++;
+    else t->other++;
+    if (pthread_equal(pthread_self(), t->caller)) t->on_caller = true;
+    pthread_mutex_unlock(&t->mu);
+}
+
+TEST(async_admission_answers_each_once) {
+    agg_daemon d;
+    memset(&CH, 0, sizeof CH);
+    REQUIRE(daemon_up(&d, true));
+    REQUIRE(new_task(&d, 41));
+    REQUIRE(wait_loaded(&d, 41) == 2);
+    async_tally t = {.mu = PTHREAD_MUTEX_INITIALIZER, .caller = pthread_self()};
+    /* a refusal before the verifier: answered on the caller's thread, before agg_admit_start returns */
+    json_t *j = request(0, OPTS(.block = 42));
+    REQUIRE(j);
+    agg_admit_start(&d, j, async_verdict, &t);
+    json_decref(j);
+    CHECK_EQ_INT(t.verdicts, 1);
+    CHECK_EQ_INT(t.other, 1);
+    CHECK(t.on_caller);
+    /* every operator, operator 1 twice, none waited for: answered later by the committer */
+    t = (async_tally){.mu = PTHREAD_MUTEX_INITIALIZER, .caller = pthread_self()};
+    int n = 0;
+    for (int i = 0; i < NOPS; i++) {
+        for (int rep = 0; rep < (i == 1 ? 2 : 1); rep++) {
+            j = request(i, OPTS(.block = 41));
+            REQUIRE(j);
+            agg_admit_start(&d, j, async_verdict, &t);
+            json_decref(j); /* read only before agg_admit_start returned */
+            n++;
+        }
+    }
+    for (int k = 0; k < 500; k++) {
+        pthread_mutex_lock(&t.mu);
+        int v = t.verdicts;
+        pthread_mutex_unlock(&t.mu);
+        if (v == n) break;
+        usleep(10000);
+    }
+    pthread_mutex_lock(&t.mu);
+    CHECK_EQ_INT(t.verdicts, n);
+    CHECK_EQ_INT(t.admitted, NOPS);
+    CHECK_EQ_INT(t.duplicates, 1);
+    CHECK_EQ_INT(t.other, 0);
+    CHECK(!t.on_caller);
+    pthread_mutex_unlock(&t.mu);
+    CHECK_EQ_INT(stored_rows(&d, 41), NOPS);
+    usleep(200000);
+    CHECK_EQ_INT(t.verdicts, n); /* each once */
+    daemon_down(&d);
+}
+
 TEST(threshold_schedules_confirmation_and_restore_replays) {
     agg_daemon d;
     REQUIRE(daemon_up(&d, true));
@@ -637,6 +704,7 @@ int main(void) {
     RUN(verifier_batches_finds_bad_and_commits_once);
     RUN(verifier_cpu_gate_bounds_admissions);
     RUN(wire_tree_decodes_as_text);
+    RUN(async_admission_answers_each_once);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", DIR_);
     if (system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", DIR_);

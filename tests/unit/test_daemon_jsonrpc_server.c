@@ -4,7 +4,9 @@
  * wake answers them at once; a deadline answers them without the handler's help; a stop answers
  * the rest), the header deadline (a connection that never completes its headers is closed) and
  * the unknown-method pre-scan (the same replies as the parser for valid JSON, the handler not
- * called, no tree built).
+ * called, no tree built) and deferred answers (40 calls deferred on a pool of one thread that
+ * still answers others; answered later from another thread, with results and errors, or before
+ * the handler returned; never in a batch; a stop waits for them).
  */
 #include "harness.h"
 
@@ -30,6 +32,39 @@ static json_t *handler(void *user, const char *method, json_t *params, drpc_erro
         return json_string("timeout");
     }
     return drpc_fail(err, DRPC_METHOD_NOT_FOUND, "no %s", method);
+}
+
+/* deferred calls waiting for the test's answer */
+static pthread_mutex_t dmu = PTHREAD_MUTEX_INITIALIZER;
+static drpc_deferred *dq[64];
+static size_t ndq;
+
+static json_t *deferring(void *user, const char *method, json_t *params, drpc_error *err) {
+    (void)user;
+    (void)params;
+    drpc_deferred *p = err->may_defer ? drpc_defer(err) : NULL;
+    if (!p) return json_string("not deferred");
+    if (!strcmp(method, "now")) { /* answered before the handler returns */
+        drpc_deferred_answer(p, json_string("answered at once"), 0, NULL, NULL);
+        return NULL;
+    }
+    pthread_mutex_lock(&dmu);
+    dq[ndq++] = p;
+    pthread_mutex_unlock(&dmu);
+    return NULL;
+}
+
+/* Answer every queued call: even ones with a result, odd ones with an error. */
+static size_t answer_all(void) {
+    pthread_mutex_lock(&dmu);
+    size_t n = ndq;
+    for (size_t i = 0; i < n; i++) {
+        if (i % 2 == 0) drpc_deferred_answer(dq[i], json_string("answered later"), 0, NULL, NULL);
+        else drpc_deferred_answer(dq[i], NULL, -32005, "refused later", json_pack("{s:s}", "reason", "later"));
+    }
+    ndq = 0;
+    pthread_mutex_unlock(&dmu);
+    return n;
 }
 
 static long long now_ms(void) {
@@ -228,12 +263,86 @@ TEST(unknown_method_before_parse) {
     free(rb);
 }
 
+static void *answer_after(void *arg) {
+    usleep(300000);
+    *(size_t *)arg = answer_all();
+    return NULL;
+}
+
+static void *stop_server(void *arg) {
+    drpc_stop(arg);
+    return NULL;
+}
+
+TEST(deferred_answers) {
+    char err[200];
+    drpc_options o = {.listen = "127.0.0.1:0", .threads = 1, .handler = deferring};
+    drpc_server *s = drpc_start(&o, err, sizeof err);
+    REQUIRE(s);
+    int port = drpc_port(s);
+    static call c[N + 1];
+    pthread_t t[N];
+    for (int i = 0; i < N; i++) {
+        c[i] = (call){.port = port, .method = "later"};
+        pthread_create(&t[i], NULL, do_call, &c[i]);
+    }
+    for (int k = 0; k < 200 && drpc_deferred_count(s) < N; k++) usleep(20000);
+    CHECK_EQ_INT(drpc_deferred_count(s), N);
+    /* the one worker thread holds none of them: a call answered before its handler returned */
+    c[N] = (call){.port = port, .method = "now"};
+    do_call(&c[N]);
+    CHECK(strstr(c[N].reply, "\"answered at once\"") != NULL);
+    CHECK(c[N].ms < 500);
+    /* answered from another thread */
+    size_t answered = 0;
+    pthread_t at;
+    pthread_create(&at, NULL, answer_after, &answered);
+    for (int i = 0; i < N; i++) pthread_join(t[i], NULL);
+    pthread_join(at, NULL);
+    CHECK_EQ_INT(answered, N);
+    int results = 0, errors = 0;
+    for (int i = 0; i < N; i++) {
+        results += strstr(c[i].reply, "\"result\":\"answered later\"") != NULL;
+        errors += strstr(c[i].reply, "-32005") && strstr(c[i].reply, "refused later") &&
+                  strstr(c[i].reply, "\"reason\":\"later\"") && strstr(c[i].reply, "\"id\":1");
+    }
+    CHECK_EQ_INT(results, N / 2);
+    CHECK_EQ_INT(errors, N / 2);
+    CHECK_EQ_INT(drpc_deferred_count(s), 0);
+    /* never deferred in a batch */
+    char *reply = NULL;
+    const char *batch = "[{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"later\"}]";
+    CHECK_EQ_INT(drpc_handle_body(&o, batch, strlen(batch), &reply), 200);
+    CHECK(reply && strstr(reply, "not deferred"));
+    free(reply);
+    /* a stop waits for the deferred answers */
+    for (int i = 0; i < 3; i++) {
+        c[i] = (call){.port = port, .method = "later"};
+        pthread_create(&t[i], NULL, do_call, &c[i]);
+    }
+    for (int k = 0; k < 200 && drpc_deferred_count(s) < 3; k++) usleep(20000);
+    CHECK_EQ_INT(drpc_deferred_count(s), 3);
+    pthread_t st;
+    long long t0 = now_ms();
+    pthread_create(&st, NULL, stop_server, s);
+    pthread_create(&at, NULL, answer_after, &answered);
+    pthread_join(st, NULL);
+    CHECK(now_ms() - t0 >= 250); /* not before the answers */
+    pthread_join(at, NULL);
+    CHECK_EQ_INT(answered, 3);
+    for (int i = 0; i < 3; i++) {
+        pthread_join(t[i], NULL);
+        CHECK(strstr(c[i].reply, "answered later") || strstr(c[i].reply, "refused later"));
+    }
+}
+
 int main(void) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     RUN(json_nodes);
     RUN(unknown_method_before_parse);
     RUN(parked_long_polls);
     RUN(header_deadline);
+    RUN(deferred_answers);
     curl_global_cleanup();
     return harness_summary();
 }
