@@ -22,6 +22,7 @@
 #include "mpavs/bls.h"
 #include "mpavs/hex.h"
 #include "mpavs/keccak.h"
+#include "mpavs/taskkind.h"
 #include "mpavs/tasksrc.h"
 #include "mpavs/wire.h"
 
@@ -47,9 +48,9 @@ static int reject(char *msg, size_t cap, int why, const char *fmt, ...) {
     return why;
 }
 
-/* The PoE digest of a submission (docs/protocol.md). Returns false when its state carries no PoE. */
-static bool poe_digest(uint8_t out[32], const mpavs_wire_task_request *r) {
-    if (r->identifier == MPAVS_TASK_CHAIN_STATE) {
+/* The PoE digest of a submission of kind k (docs/protocol.md). Returns false when its state carries no PoE. */
+static bool poe_digest(uint8_t out[32], const mpavs_taskkind *k, const mpavs_wire_task_request *r) {
+    if (k->metadata == MPAVS_TASKKIND_META_CHAIN_BLOCK) { /* state = abi.encode(blockHash, stateRoot) */
         if (r->metadata_len != 32 || r->state_len != 64) return false;
         static const uint8_t zero[32];
         uint8_t sh[32];
@@ -67,15 +68,16 @@ static bool poe_digest(uint8_t out[32], const mpavs_wire_task_request *r) {
     return true;
 }
 
-/* The task a submission names (d->mu held). */
-static agg_task *find_task(agg_daemon *d, const mpavs_wire_task_request *r, int *why, char *msg, size_t cap) {
+/* The task a submission of kind k (NULL: no kind has its type) names (d->mu held). */
+static agg_task *find_task(agg_daemon *d, const mpavs_taskkind *k, const mpavs_wire_task_request *r, int *why,
+                           char *msg, size_t cap) {
     int type = (int)r->identifier;
-    if (r->identifier == MPAVS_TASK_CHAIN_STATE) {
+    if (k && k->metadata == MPAVS_TASKKIND_META_CHAIN_BLOCK) { /* found by its metadata bytes */
         agg_task *t = agg_task_find_metadata(d, type, r->metadata, r->metadata_len);
-        if (!t) *why = reject(msg, cap, REJ_UNKNOWN_TASK, "no type-3 task has this metadata");
+        if (!t) *why = reject(msg, cap, REJ_UNKNOWN_TASK, "no type-%d task has this metadata", type);
         return t;
     }
-    if (r->identifier == MPAVS_TASK_SCROLL || r->identifier == MPAVS_TASK_LINEA) {
+    if (k) { /* batch JSON metadata */
         mpavs_tasksrc_scroll_metadata m;
         mpavs_error e = {0};
         int pr = mpavs_tasksrc_scroll_metadata_parse(&m, &e, r->metadata, r->metadata_len);
@@ -84,12 +86,17 @@ static agg_task *find_task(agg_daemon *d, const mpavs_wire_task_request *r, int 
             *why = reject(msg, cap, REJ_UNKNOWN_TASK, "metadata is not the {batch_id,start_block,end_block} JSON");
             return NULL;
         }
-        if (type == MPAVS_TASK_SCROLL && !mpavs_tasksrc_scroll_exec_sampling_ok(&m, d->cfg.exec_sampling)) {
+        if (k->sampling == MPAVS_TASKKIND_SAMPLING_BATCH &&
+            !mpavs_tasksrc_scroll_exec_sampling_ok(&m, d->cfg.exec_sampling)) {
             *why = reject(msg, cap, REJ_SAMPLED_OUT, "batch %" PRIu64 " is not sampled (ExecTaskSampling %" PRIu64 ")",
                           m.batch_id, d->cfg.exec_sampling);
             return NULL;
         }
-        uint64_t id = type == MPAVS_TASK_SCROLL ? m.batch_id : m.end_block;
+        uint64_t id = 0;
+        if (!mpavs_taskkind_batch_task_id(&id, k, m.batch_id, m.end_block)) {
+            *why = reject(msg, cap, REJ_UNKNOWN_TASK, "task type %d has no batch metadata", type);
+            return NULL;
+        }
         agg_task *t = agg_task_find(d, type, id);
         if (!t) *why = reject(msg, cap, REJ_UNKNOWN_TASK, "no task %d/%" PRIu64, type, id);
         return t;
@@ -247,7 +254,8 @@ void agg_admit_start(agg_daemon *d, const json_t *req, agg_admit_done done, void
 
     /* 2–4 under the table lock */
     pthread_mutex_lock(&d->mu);
-    agg_task *t = find_task(d, r, &why, msg, cap);
+    const mpavs_taskkind *kind = mpavs_taskkind_get(r->identifier);
+    agg_task *t = find_task(d, kind, r, &why, msg, cap);
     const char *load_why = NULL;
     if (t && r->reference_block != t->ref_block)
         why = reject(msg, cap, REJ_UNKNOWN_TASK, "reference block %" PRIu32 " is not the task's (%" PRIu64 ")",
@@ -314,7 +322,7 @@ void agg_admit_start(agg_daemon *d, const json_t *req, agg_admit_done done, void
                      r->prover_signature_len);
         goto out;
     }
-    if (!poe_digest(pd, r)) {
+    if (!poe_digest(pd, kind, r)) { /* kind is set: find_task found a task */
         why = reject(msg, cap, REJ_PROVER_MISMATCH, "the state carries no proof of execution");
         goto out;
     }

@@ -1,7 +1,8 @@
 /*
- * daemons/aggregator/canon.c — type-3 states against the proven chain's canonical blocks.
+ * daemons/aggregator/canon.c — states of chain-block kinds against the proven chain's canonical blocks.
  *
- * A type-3 state is abi.encode(blockHash, stateRoot) of block N = the task id. Tasks are made
+ * The state of a chain-block task kind (mpavs/taskkind.h: MPAVS_TASKKIND_META_CHAIN_BLOCK; type 3
+ * today) is abi.encode(blockHash, stateRoot) of block N = the task id. Tasks are made
  * for final blocks only (finality.h), but a chain can still reorg below its finality (a faulty
  * node, a deep reorg, Confirmations 0 on a devnet): so right before each confirmState attempt
  * the confirmer reads block N again and sends nothing when its hash or state root differ
@@ -16,6 +17,7 @@
 #include "common/log.h"
 #include "mpavs/avs.h"
 #include "mpavs/hex.h"
+#include "mpavs/taskkind.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -78,6 +80,7 @@ void agg_canon_report_state(agg_daemon *d, uint64_t block, const uint8_t *state,
 #define SCAN_BACKOFF_MS 10000 /* after a block could not be read: the confirmer is not held up by a dead node */
 
 typedef struct {
+    int type;
     uint64_t id;
     size_t signer; /* index in the task's signers */
     uint8_t operator_id[32], digest[32], state[64];
@@ -86,7 +89,7 @@ typedef struct {
 
 /* Mark t's signers up to and including it->signer checked (d->mu held). */
 static void mark_checked(agg_daemon *d, const scan_item *it) {
-    agg_task *t = agg_task_find(d, MPAVS_TASK_CHAIN_STATE, it->id);
+    agg_task *t = agg_task_find(d, it->type, it->id);
     if (t && t->canon_checked <= it->signer) t->canon_checked = it->signer + 1;
 }
 
@@ -97,12 +100,14 @@ void agg_canon_scan(agg_daemon *d, mpavs_rpc *rpc) {
     size_t n = 0;
     pthread_mutex_lock(&d->mu);
     for (agg_task *t = d->tasks; t && n < SCAN_MAX; t = t->next) {
-        if (t->type != MPAVS_TASK_CHAIN_STATE) continue;
+        const mpavs_taskkind *kind = mpavs_taskkind_get((uint64_t)t->type);
+        if (!kind || kind->metadata != MPAVS_TASKKIND_META_CHAIN_BLOCK) continue; /* states of chain blocks only */
         for (size_t k = t->canon_checked; k < t->nsigners && n < SCAN_MAX; k++) {
             const agg_signer *s = &t->signers[k];
             if (s->digest_idx >= t->ndigests) continue;
             const agg_digest *g = &t->digests[s->digest_idx];
             scan_item *it = &items[n++];
+            it->type = t->type;
             it->id = t->id;
             it->signer = k;
             memcpy(it->operator_id, s->operator_id, 32);

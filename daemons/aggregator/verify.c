@@ -27,6 +27,7 @@
  * are the workers' count less the workers checking, so a checking worker competes with at most
  * one core's worth of admissions.
  */
+#define _GNU_SOURCE /* pthread_setname_np */
 #include "aggregator/verify.h"
 
 #include "mpavs/bls.h"
@@ -159,6 +160,7 @@ static size_t take_round(agg_verifier *v, agg_vjob **jobs) {
 
 static void *worker(void *arg) {
     agg_verifier *v = arg;
+    pthread_setname_np(pthread_self(), "agg-verify"); /* as top -H and perf show it */
     agg_vjob **jobs = malloc(v->o.max_batch * sizeof *jobs);
     pthread_mutex_lock(&v->mu);
     for (;;) {
@@ -174,7 +176,7 @@ static void *worker(void *arg) {
             uint64_t deadline = mono_ns() + (uint64_t)v->o.window_us * 1000u;
             for (;;) {
                 uint64_t now = mono_ns(), until = deadline;
-                if (v->stop || v->queued >= v->o.max_batch || now >= deadline) break;
+                if (v->stop || v->queued >= v->o.target_batch || now >= deadline) break;
                 if (!v->pending) { /* none on its way: after a round of several, wait for a quiet gap (admissions
                                     * between two requests: the server's parse comes before agg_verifier_enter) */
                     if (v->last_round < 2) break;
@@ -227,6 +229,7 @@ static void *worker(void *arg) {
 /* Commit everything checked (one callback per round), then wake each waiter. */
 static void *committer(void *arg) {
     agg_verifier *v = arg;
+    pthread_setname_np(pthread_self(), "agg-commit");
     size_t cap = 0;
     agg_vjob **jobs = NULL;
     pthread_mutex_lock(&v->mu);
@@ -284,6 +287,8 @@ agg_verifier *agg_verifier_create(const agg_verifier_options *o) {
     if (v->o.workers > MAX_WORKERS) v->o.workers = MAX_WORKERS;
     if (!v->o.window_us) v->o.window_us = 2000;
     if (!v->o.max_batch) v->o.max_batch = 1024;
+    if (!v->o.target_batch) v->o.target_batch = 128;
+    if (v->o.target_batch > v->o.max_batch) v->o.target_batch = v->o.max_batch;
     if (!v->o.split_min) v->o.split_min = 64;
     if (!v->o.quiet_us) v->o.quiet_us = 100;
     pthread_condattr_t ca;
@@ -350,7 +355,7 @@ void agg_verifier_enter(agg_verifier *v) {
 static void arrived(agg_verifier *v) {
     if (v->pending) v->pending--;
     if (v->gathering) {
-        if (!v->pending || v->queued >= v->o.max_batch) pthread_cond_signal(&v->gather_cv);
+        if (!v->pending || v->queued >= v->o.target_batch) pthread_cond_signal(&v->gather_cv);
     } else if (v->head && !v->verifying) {
         pthread_cond_signal(&v->work_cv);
     }

@@ -57,7 +57,8 @@ typedef struct {
     unsigned window_us;   /* longest gather of a round; 0: 2000 */
     unsigned quiet_us;    /* with no admission on its way, after a round of several jobs, gather until none
                              came for this long; 0: 100 */
-    size_t max_batch;     /* 0: 1024 */
+    size_t max_batch;     /* the most jobs one round takes; 0: 1024 */
+    size_t target_batch;  /* a round stops gathering once this many jobs are queued; 0: 128 (at most max_batch) */
     size_t split_min;     /* a batch of at least this many jobs is shared with idle workers; 0: 64 */
     agg_verifier_commit commit; /* may be NULL */
     void *user;           /* passed to commit */

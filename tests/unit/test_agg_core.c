@@ -362,7 +362,8 @@ static void *submit_thread(void *arg) {
 typedef struct {
     pthread_mutex_t mu;
     int verdicts, admitted, duplicates, other;
-    bool on_caller; /* a verdict arrived on the thread that started the admission */
+    bool on_caller; /* an admission or an unknown task's refusal was answered on the thread that started it (a
+                       duplicate is refused there when its first submission was counted already) */
     pthread_t caller;
 } async_tally;
 
@@ -374,7 +375,7 @@ static void async_verdict(void *user, int why, const char *msg) {
     if (why == REJ_COUNT) t->admitted++;
     else if (why == REJ_DUPLICATE) t->duplicates++;
     else t->other++;
-    if (pthread_equal(pthread_self(), t->caller)) t->on_caller = true;
+    if (pthread_equal(pthread_self(), t->caller) && (why == REJ_COUNT || why == REJ_UNKNOWN_TASK)) t->on_caller = true;
     pthread_mutex_unlock(&t->mu);
 }
 
