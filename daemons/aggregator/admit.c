@@ -297,16 +297,16 @@ void agg_admit_start(agg_daemon *d, const json_t *req, agg_admit_done done, void
         } else {
             pk_g1 = op->pk_g1;
             pk_g2 = op->pk_g2;
-            for (size_t i = 0; i < t->nsigners; i++)
-                if (!memcmp(t->signers[i].operator_id, r->operator_id, 32)) {
-                    if (!memcmp(t->digests[t->signers[i].digest_idx].digest, digest, 32))
-                        why = reject(msg, cap, REJ_DUPLICATE, "this operator's signature on this digest was already "
-                                                              "admitted");
-                    else
-                        why = reject(msg, cap, REJ_CONFLICT, "this operator already signed another digest for task "
-                                                             "%d/%" PRIu64, t->type, t->id);
-                    break;
-                }
+            bool counted = false; /* its signature is in the aggregation (= in t->signers) */
+            uint8_t signed_digest[32];
+            if (mpavs_agg_signed(t->agg, &counted, signed_digest, r->operator_id) == MPAVS_AGG_OK && counted) {
+                if (!memcmp(signed_digest, digest, 32))
+                    why = reject(msg, cap, REJ_DUPLICATE, "this operator's signature on this digest was already "
+                                                          "admitted");
+                else
+                    why = reject(msg, cap, REJ_CONFLICT, "this operator already signed another digest for task "
+                                                         "%d/%" PRIu64, t->type, t->id);
+            }
         }
     }
     pthread_mutex_unlock(&d->mu);

@@ -84,6 +84,13 @@ MPAVS_API MPAVS_WARN_UNUSED int mpavs_agg_find(const mpavs_agg *a, const mpavs_a
                                                const uint8_t operator_id[32]);
 
 /**
+ * Whether operator_id's signature is counted, and on which digest: O(log n). Out: *counted;
+ * digest (only when *counted) the digest it signed. Returns MPAVS_AGG_OK or _ERR_UNKNOWN_OPERATOR.
+ */
+MPAVS_API MPAVS_WARN_UNUSED int mpavs_agg_signed(const mpavs_agg *a, bool *counted, uint8_t digest[32],
+                                                 const uint8_t operator_id[32]);
+
+/**
  * Count a verified signature of operator_id on digest.
  * Out: *added = false when this operator's signature on this digest was
  * already counted (a duplicate: ignored).

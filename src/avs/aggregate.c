@@ -121,6 +121,19 @@ int mpavs_agg_find(const mpavs_agg *a, const mpavs_agg_operator **op, const uint
     return MPAVS_AGG_OK;
 }
 
+int mpavs_agg_signed(const mpavs_agg *a, bool *counted, uint8_t digest[32], const uint8_t operator_id[32]) {
+    MPAVS_REQUIRE(a && counted && digest && operator_id);
+    *counted = false;
+    long i = index_of(a, operator_id);
+    if (i < 0) return MPAVS_AGG_ERR_UNKNOWN_OPERATOR;
+    long di = a->signed_digest[i];
+    if (di >= 0) {
+        *counted = true;
+        memcpy(digest, a->digests[di].digest, 32);
+    }
+    return MPAVS_AGG_OK;
+}
+
 static long digest_index(const mpavs_agg *a, const uint8_t digest[32]) {
     for (size_t i = 0; i < a->ndigests; i++)
         if (!memcmp(a->digests[i].digest, digest, 32)) return (long)i;

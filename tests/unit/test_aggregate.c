@@ -113,6 +113,22 @@ TEST(below_threshold_and_duplicates) {
     mpavs_bn254_g1 g;
     mpavs_bn254_g1_generator(&g);
     CHECK_EQ_INT(mpavs_agg_add(a, &added, DIGEST, unknown, &g), MPAVS_AGG_ERR_UNKNOWN_OPERATOR);
+    /* what each operator signed: 3 and 2 DIGEST, 0 OTHER, 1 nothing, an unknown id refused */
+    bool counted = true;
+    uint8_t got[32];
+    CHECK_EQ_INT(mpavs_agg_signed(a, &counted, got, ops[3].operator_id), MPAVS_AGG_OK);
+    CHECK(counted);
+    CHECK_MEMEQ(got, DIGEST, 32);
+    CHECK_EQ_INT(mpavs_agg_signed(a, &counted, got, ops[2].operator_id), MPAVS_AGG_OK);
+    CHECK(counted);
+    CHECK_MEMEQ(got, DIGEST, 32);
+    CHECK_EQ_INT(mpavs_agg_signed(a, &counted, got, ops[0].operator_id), MPAVS_AGG_OK);
+    CHECK(counted);
+    CHECK_MEMEQ(got, OTHER, 32);
+    CHECK_EQ_INT(mpavs_agg_signed(a, &counted, got, ops[1].operator_id), MPAVS_AGG_OK);
+    CHECK(!counted);
+    CHECK_EQ_INT(mpavs_agg_signed(a, &counted, got, unknown), MPAVS_AGG_ERR_UNKNOWN_OPERATOR);
+    CHECK(!counted);
     mpavs_agg_destroy(a);
 }
 
