@@ -84,6 +84,23 @@ char *agg_metrics_text(void *user, const char **content_type) {
     pthread_mutex_unlock(&d->mu);
     dmet_family(&w, "mpavs_aggregator_pending_tasks", DMET_GAUGE, "Tasks neither confirmed, failed nor expired.");
     dmet_u64(&w, NULL, 0, pending);
+    uint64_t batches = 0, checked = 0, commits = 0, commit_ns = 0;
+    if (d->verifier) {
+        agg_verifier_stats(d->verifier, &batches, &checked);
+        agg_verifier_commit_stats(d->verifier, &commits, &commit_ns);
+    }
+    dmet_family(&w, "mpavs_aggregator_bls_batches_total", DMET_COUNTER,
+                "BLS batch checks of the verifier stage (one per digest per round).");
+    dmet_u64(&w, NULL, 0, batches);
+    dmet_family(&w, "mpavs_aggregator_bls_signatures_checked_total", DMET_COUNTER,
+                "Signatures checked by the verifier stage (divided by the batches: the mean batch).");
+    dmet_u64(&w, NULL, 0, checked);
+    dmet_family(&w, "mpavs_aggregator_signature_commits_total", DMET_COUNTER,
+                "Commit rounds of admitted signatures (one SQLite transaction and fsync each).");
+    dmet_u64(&w, NULL, 0, commits);
+    dmet_family(&w, "mpavs_aggregator_signature_commit_seconds_total", DMET_COUNTER,
+                "Wall time of those commit rounds.");
+    dmet_value(&w, NULL, 0, (double)commit_ns / 1e9);
     dmet_family(&w, "mpavs_aggregator_metrics_pushes_total", DMET_COUNTER,
                 "aggregator_submitMetrics pushes accepted (signed by a registered operator).");
     dmet_u64(&w, NULL, 0, ld(&d->m_push_accepted));

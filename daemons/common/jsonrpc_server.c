@@ -465,17 +465,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     json_t *preq = NULL;
     unsigned long pms = 0;
     int status = handle_body(&s->opt, u->buf ? u->buf : "", u->len, &reply, &preq, &pms, u);
+    if (u->len > u->peak) u->peak = u->len;
+    free(u->buf); /* the body is not kept while the call is parked or the reply is sent */
+    u->buf = NULL;
+    u->len = u->cap = 0;
     if (u->dstate != DFR_NONE) { /* deferred: answered already, or suspend until it is */
-        free(u->buf);
-        u->buf = NULL;
-        u->len = u->cap = 0;
         pthread_mutex_lock(&s->pmu);
         if (u->dstate == DFR_EARLY) {
             u->dstate = DFR_NONE;
             char *early = u->reply;
             u->reply = NULL;
             pthread_mutex_unlock(&s->pmu);
-            return respond(c, 200, early, "application/json");
+            return respond(c, (unsigned)u->status, early, "application/json");
         }
         u->dstate = DFR_SUSPENDED;
         u->conn = c;
@@ -484,10 +485,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         pthread_mutex_unlock(&s->pmu);
         return MHD_YES;
     }
-    if (u->len > u->peak) u->peak = u->len;
-    free(u->buf); /* the body is not kept while the call is parked or the reply is sent */
-    u->buf = NULL;
-    u->len = u->cap = 0;
     if (preq) {
         u->req = preq;
         u->conn = c;
