@@ -4,7 +4,7 @@
  * One mutex guards the FIFO queue and the counters. Work goes in rounds: a round starts when no
  * batch is being checked; its one gatherer waits on gather_cv until no admission is on its way
  * (pending == 0; after a round of several jobs, also none entered or queued for quiet_us: the
- * admissions woken by the last commit come back after the server's parse), max_batch jobs are
+ * admissions woken by the last commit come back after the server's parse), target_batch jobs are
  * queued or the window since the round began passed,
  * then takes its share — all of it, or 1/(idle+1) of a batch of at least split_min when other
  * workers are idle, who take the rest at once. Jobs that arrive while a batch is checked wait for
@@ -285,9 +285,9 @@ agg_verifier *agg_verifier_create(const agg_verifier_options *o) {
         v->o.workers = n < 1 ? 1 : (size_t)n;
     }
     if (v->o.workers > MAX_WORKERS) v->o.workers = MAX_WORKERS;
-    if (!v->o.window_us) v->o.window_us = 2000;
+    if (!v->o.window_us) v->o.window_us = 20000;
     if (!v->o.max_batch) v->o.max_batch = 1024;
-    if (!v->o.target_batch) v->o.target_batch = 128;
+    if (!v->o.target_batch) v->o.target_batch = 256;
     if (v->o.target_batch > v->o.max_batch) v->o.target_batch = v->o.max_batch;
     if (!v->o.split_min) v->o.split_min = 64;
     if (!v->o.quiet_us) v->o.quiet_us = 100;

@@ -3,7 +3,7 @@
  *
  * Admissions hand a job (digest, key, signature) to the stage and wait for its verdict. A worker
  * gathers the queued jobs for a short window (until every admission in progress has queued its
- * job and, after a round of several, none came for quiet_us; the window passed; or max_batch jobs
+ * job and, after a round of several, none came for quiet_us; the window passed; or target_batch jobs
  * are queued), checks them per
  * digest with one same-message batch (2 pairings for the whole group; bisection finds bad ones)
  * and passes the batch to the stage's committer thread, which hands everything checked since its
@@ -54,11 +54,11 @@ typedef void (*agg_verifier_commit)(void *user, agg_vjob **jobs, size_t n);
 
 typedef struct {
     size_t workers;       /* worker threads; 0: the online CPUs (1..8) */
-    unsigned window_us;   /* longest gather of a round; 0: 2000 */
+    unsigned window_us;   /* longest gather of a round; 0: 20000 */
     unsigned quiet_us;    /* with no admission on its way, after a round of several jobs, gather until none
                              came for this long; 0: 100 */
     size_t max_batch;     /* the most jobs one round takes; 0: 1024 */
-    size_t target_batch;  /* a round stops gathering once this many jobs are queued; 0: 128 (at most max_batch) */
+    size_t target_batch;  /* a round stops gathering once this many jobs are queued; 0: 256 (at most max_batch) */
     size_t split_min;     /* a batch of at least this many jobs is shared with idle workers; 0: 64 */
     agg_verifier_commit commit; /* may be NULL */
     void *user;           /* passed to commit */
