@@ -14,9 +14,13 @@
 #include "mpavs/bls.h"
 #include "mpavs/keccak.h"
 #include "mpavs/tasksrc.h"
+#include "mpavs/rpc.h"
 #include "mpavs/wire.h"
 
+#include "common/jsonrpc_server.h"
+
 #include <inttypes.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -426,6 +430,90 @@ TEST(async_admission_answers_each_once) {
     daemon_down(&d);
 }
 
+/* One submission over HTTP (the library's JSON-RPC client). */
+typedef struct {
+    char url[64];
+    char *params;
+    int rc;
+    char *result;
+    long code;
+} http_sub;
+
+static void *http_submit(void *arg) {
+    http_sub *h = arg;
+    mpavs_rpc_options o = {.timeout_ms = 20000, .max_retries = 0};
+    mpavs_rpc *c = mpavs_rpc_create(h->url, &o);
+    mpavs_error e = {0};
+    h->rc = c ? mpavs_rpc_call(c, &h->result, &e, "aggregator_submitTask", h->params) : -1;
+    h->code = e.rpc_code;
+    mpavs_error_clear(&e);
+    mpavs_rpc_destroy(c);
+    return NULL;
+}
+
+TEST(http_submissions_wait_without_a_thread) {
+    agg_daemon d;
+    memset(&CH, 0, sizeof CH);
+    REQUIRE(daemon_up(&d, true));
+    REQUIRE(new_task(&d, 43));
+    REQUIRE(wait_loaded(&d, 43) == 2);
+    char err[200];
+    drpc_options o = {.listen = "127.0.0.1:0", .threads = 1, .handler = agg_rpc_handler, .user = &d,
+                      .methods = agg_rpc_methods, .nmethods = AGG_RPC_NMETHODS};
+    drpc_server *s = drpc_start(&o, err, sizeof err);
+    REQUIRE(s);
+    /* hold the database's write lock: every verified signature waits for its commit */
+    sqlite3 *db = NULL;
+    REQUIRE(sqlite3_open(DB, &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK);
+    static http_sub h[NOPS];
+    pthread_t th[NOPS];
+    for (int i = 0; i < NOPS; i++) {
+        h[i] = (http_sub){.rc = -2};
+        snprintf(h[i].url, sizeof h[i].url, "http://127.0.0.1:%d/", drpc_port(s));
+        json_t *j = request(i, OPTS(.block = 43));
+        char *t = j ? json_dumps(j, JSON_COMPACT) : NULL;
+        json_decref(j);
+        REQUIRE(t);
+        h[i].params = malloc(strlen(t) + 3);
+        sprintf(h[i].params, "[%s]", t);
+        free(t);
+        pthread_create(&th[i], NULL, http_submit, &h[i]);
+    }
+    /* all five wait on the server's one thread, which is free for other calls meanwhile */
+    for (int k = 0; k < 500 && drpc_deferred_count(s) < NOPS; k++) usleep(10000);
+    CHECK_EQ_INT(drpc_deferred_count(s), NOPS);
+    mpavs_rpc_options ro = {.timeout_ms = 2000, .max_retries = 0};
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/", drpc_port(s));
+    mpavs_rpc *c = mpavs_rpc_create(url, &ro);
+    char *st = NULL;
+    mpavs_error e = {0};
+    int src = c ? mpavs_rpc_call(c, &st, &e, "rpc_modules", "[]") : -1; /* (mpavs_status would wait for the store) */
+    if (src) fprintf(stderr, "  rpc_modules: %d %s\n", src, e.message);
+    CHECK(src == 0 && st && strstr(st, "\"aggregator\""));
+    CHECK_EQ_INT(__atomic_load_n(&d.m_admitted, __ATOMIC_RELAXED), 0); /* none answered before its commit */
+    free(st);
+    mpavs_error_clear(&e);
+    mpavs_rpc_destroy(c);
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(db);
+    int admitted = 0;
+    for (int i = 0; i < NOPS; i++) {
+        pthread_join(th[i], NULL);
+        admitted += h[i].rc == 0 && h[i].result && !strcmp(h[i].result, "null");
+        free(h[i].result);
+        free(h[i].params);
+    }
+    CHECK_EQ_INT(admitted, NOPS);
+    CHECK_EQ_INT(stored_rows(&d, 43), NOPS);
+    uint64_t batches = 0, sigs = 0;
+    agg_verifier_stats(d.verifier, &batches, &sigs);
+    CHECK_EQ_INT(sigs, NOPS);
+    drpc_stop(s);
+    daemon_down(&d);
+}
+
 TEST(threshold_schedules_confirmation_and_restore_replays) {
     agg_daemon d;
     REQUIRE(daemon_up(&d, true));
@@ -706,6 +794,7 @@ int main(void) {
     RUN(verifier_cpu_gate_bounds_admissions);
     RUN(wire_tree_decodes_as_text);
     RUN(async_admission_answers_each_once);
+    RUN(http_submissions_wait_without_a_thread);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", DIR_);
     if (system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", DIR_);
