@@ -36,7 +36,7 @@ FAIL=0
 start_anvil() { # fork
   PORT=
   for _ in $(seq 1 50); do
-    p=$(( (RANDOM % 30000) + 20000 ))
+    p=$(( (RANDOM % 12000) + 20000 )) # below the ephemeral range
     if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then PORT=$p; break; fi
   done
   [ -n "$PORT" ] || return 1

@@ -32,7 +32,7 @@ if cc -o "$tmp/demo_static" "$tmp/demo.c" $(pkg-config --cflags libmpavs) "$tmp/
 # the contract artifacts: `mpavs avs deploy --dry-run` finds them next to the installed binary, outside the checkout
 n=$(ls "$tmp"/prefix/share/mpavs/contracts/*.sol/*.json 2>/dev/null | wc -l)
 [ "$n" -eq 17 ] && ok "17 contract artifacts installed" || ko "contract artifacts installed: $n"
-port=$(( (RANDOM % 30000) + 20000 ))
+port=$(( (RANDOM % 12000) + 20000 )) # below the ephemeral range
 "$ROOT/.tools/bin/anvil" --port $port --silent >/dev/null 2>&1 & apid=$!
 for _ in $(seq 1 100); do "$ROOT/.tools/bin/cast" chain-id --rpc-url http://127.0.0.1:$port >/dev/null 2>&1 && break; sleep 0.1; done
 if (cd "$tmp" && env -u MPAVS_ROOT -u MPAVS_CONTRACTS "$tmp/prefix/bin/mpavs" avs deploy --network custom \

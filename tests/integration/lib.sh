@@ -53,7 +53,7 @@ it_need() {
 it_free_port() {
   local p
   for _ in $(seq 1 50); do
-    p=$(((RANDOM % 30000) + 20000))
+    p=$(((RANDOM % 12000) + 20000)) # below the ephemeral range (32768-): outgoing connections take those
     if [ "$p" != "${1:-}" ] && ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then echo "$p"; return 0; fi
   done
   return 1

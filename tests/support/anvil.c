@@ -35,8 +35,53 @@ static void on_signal(int sig) {
 
 static bool port_open(int port);
 
-int harness_free_port(void) {
+/* Whether a loopback port binds now (SO_REUSEADDR off: a port in TIME_WAIT counts as taken). */
+static bool port_binds(int port) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return false;
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    sa.sin_port = htons((uint16_t)port);
+    bool ok = bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+    close(fd);
+    return ok;
+}
+
+/* The low end of the kernel's ephemeral port range (outgoing connections' local ports). */
+static int ephemeral_low(void) {
+    int lo = 32768, hi = 60999;
+    FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+    if (f) {
+        if (fscanf(f, "%d %d", &lo, &hi) != 2) lo = 32768;
+        fclose(f);
+    }
+    return lo;
+}
+
+int harness_free_port(void) {
+    /* below the ephemeral range: a port the kernel hands out for bind(0) is also where outgoing
+       connections take their local ports, so under load one of them could take it before the
+       caller binds it; a random start keeps parallel tests apart */
+    static unsigned seed;
+    if (!seed) seed = (unsigned)getpid() * 2654435761u ^ (unsigned)time(NULL);
+    int lo = 20000, hi = ephemeral_low();
+    if (hi - lo >= 1000) {
+        int span = hi - lo;
+        int start = (int)(rand_r(&seed) % (unsigned)span);
+        static int given[64]; /* handed out lately (perhaps not bound yet): not again */
+        static size_t ngiven;
+        for (int k = 0; k < 200; k++) {
+            int p = lo + (start + k * 7919) % span;
+            bool recent = false;
+            for (size_t i = 0; i < 64 && !recent; i++) recent = given[i] == p;
+            if (recent || !port_binds(p)) continue;
+            given[ngiven++ % 64] = p;
+            return p;
+        }
+    }
+    int fd = socket(AF_INET, SOCK_STREAM, 0); /* a narrow or crowded range: let the kernel pick */
     struct sockaddr_in sa;
     memset(&sa, 0, sizeof sa);
     sa.sin_family = AF_INET;

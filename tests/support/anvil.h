@@ -32,7 +32,7 @@ void harness_anvil_stop(harness_anvil *a);
  * Out: *len. Returns malloc'd bytes, or NULL when the signature or an argument does not parse.
  */
 unsigned char *harness_calldata(size_t *len, const char *sig, const char *const *args, size_t n);
-/* A free TCP port on 127.0.0.1 (bind to port 0 and read it back). */
+/* A free TCP port on 127.0.0.1, below the kernel's ephemeral range (random start; not one this process got lately). */
 int harness_free_port(void);
 /* True when something accepts TCP connections on 127.0.0.1:port. */
 bool harness_port_open(int port);
