@@ -596,20 +596,6 @@ static bool qe_report(const mpavs_dcap_devnet *d, uint8_t *qe, uint8_t sig[64], 
     return dcap_sign_raw(sig, d->pck_key, qe, 384);
 }
 
-/* The 48-byte quote header at out: version 3 (SGX) or 4 (TDX), attestation key type 2 (ECDSA
- * P-256), tee_type, the devnet QE and PCE SVNs, Intel's QE vendor id and a devnet marker. */
-static void put_header(uint8_t *out, uint16_t version, uint32_t tee_type) {
-    static const uint8_t VENDOR[16] = {0x93, 0x9A, 0x72, 0x33, 0xF7, 0x9C, 0x4C, 0xA9,
-                                       0x94, 0x0A, 0x0D, 0xB3, 0x95, 0x7F, 0x06, 0x07};
-    put16(out, version);
-    put16(out + 2, 2);
-    put32(out + 4, tee_type);
-    put16(out + 8, DEV_QE_ISVSVN);
-    put16(out + 10, DEV_PCESVN);
-    memcpy(out + 12, VENDOR, 16);
-    memcpy(out + 28, "mpavs-devnet-only", 16);
-}
-
 /* Bytes of the QE report certification data: QE report, its signature, QE auth data with its
  * length, type-5 PCK chain with its type and length. */
 static size_t qe_cert_len(const mpavs_dcap_devnet *d) { return 384 + 64 + 2 + 32 + 2 + 4 + d->chain_len; }
@@ -618,12 +604,43 @@ static size_t qe_cert_len(const mpavs_dcap_devnet *d) { return 384 + 64 + 2 + 32
  * certification data (for TDX inside type-6 certification data: type and length first). */
 static size_t auth_len(const mpavs_dcap_devnet *d, bool td) { return 64 + 64 + (td ? 2 + 4 : 0) + qe_cert_len(d); }
 
-/* The tail of a quote whose header and report body are the signed_len bytes at out (zeroed
- * space for auth_len(d, td) + 4 more bytes follows): the signature data length, the
- * signature over header || body by a fresh attestation key (as a QE generates one per
- * attestation session), that key, and the certification data of the SGX QE or (td) the TD QE.
- * Returns MPAVS_DCAP_OK or MPAVS_DCAP_ERR_DEVNET (the tail then partly written). */
-static int put_signed_tail(const mpavs_dcap_devnet *d, uint8_t *out, size_t signed_len, bool td) {
+/* Bytes of a quote with a report body of body_len bytes (SGX 384, TDX 584). */
+static size_t quote_len(const mpavs_dcap_devnet *d, size_t body_len, bool td) {
+    return 48 + body_len + 4 + auth_len(d, td);
+}
+
+/*
+ * The start of an SGX (version 3) or TDX (td: version 4) quote with a report body of body_len
+ * bytes: its length in *out_len and, when it fits in cap, out zeroed and the 48-byte header
+ * written (attestation key type 2: ECDSA P-256, the devnet QE and PCE SVNs, Intel's QE vendor
+ * id, a devnet marker). Returns MPAVS_DCAP_OK or MPAVS_DCAP_ERR_BUFFER_TOO_SMALL.
+ */
+static int quote_begin(const mpavs_dcap_devnet *d, uint8_t *out, size_t cap, size_t *out_len, size_t body_len,
+                       bool td) {
+    static const uint8_t VENDOR[16] = {0x93, 0x9A, 0x72, 0x33, 0xF7, 0x9C, 0x4C, 0xA9,
+                                       0x94, 0x0A, 0x0D, 0xB3, 0x95, 0x7F, 0x06, 0x07};
+    size_t total = quote_len(d, body_len, td);
+    *out_len = total;
+    if (cap < total) return MPAVS_DCAP_ERR_BUFFER_TOO_SMALL;
+    memset(out, 0, total);
+    put16(out, td ? 4 : 3);
+    put16(out + 2, 2);
+    put32(out + 4, td ? MPAVS_DCAP_TEE_TDX : MPAVS_DCAP_TEE_SGX);
+    put16(out + 8, DEV_QE_ISVSVN);
+    put16(out + 10, DEV_PCESVN);
+    memcpy(out + 12, VENDOR, 16);
+    memcpy(out + 28, "mpavs-devnet-only", 16);
+    return MPAVS_DCAP_OK;
+}
+
+/*
+ * The end of a quote begun by quote_begin whose report body is written: the signature data
+ * length, the signature over header || body by a fresh attestation key (as a QE generates one
+ * per attestation session), that key, and the certification data of the SGX QE or (td) the TD
+ * QE. Returns MPAVS_DCAP_OK, or MPAVS_DCAP_ERR_DEVNET with the quote zeroed.
+ */
+static int quote_end(const mpavs_dcap_devnet *d, uint8_t *out, size_t body_len, bool td) {
+    size_t signed_len = 48 + body_len;
     put32(out + signed_len, (uint32_t)auth_len(d, td));
     uint8_t *a = out + signed_len + 4;
     EVP_PKEY *ak = EVP_EC_gen("P-256");
@@ -651,6 +668,7 @@ static int put_signed_tail(const mpavs_dcap_devnet *d, uint8_t *out, size_t sign
 out:
     EVP_PKEY_free(ak);
     ERR_clear_error();
+    if (r) memset(out, 0, quote_len(d, body_len, td));
     return r;
 }
 
@@ -658,11 +676,8 @@ int mpavs_dcap_devnet_quote(const mpavs_dcap_devnet *d, uint8_t *out, size_t cap
                             const uint8_t report_data[64], const uint8_t mr_enclave[32],
                             const uint8_t mr_signer[32], bool debug) {
     MPAVS_REQUIRE(d && out_len && report_data && (out || cap == 0));
-    size_t total = 48 + 384 + 4 + auth_len(d, false);
-    *out_len = total;
-    if (cap < total) return MPAVS_DCAP_ERR_BUFFER_TOO_SMALL;
-    memset(out, 0, total);
-    put_header(out, 3, MPAVS_DCAP_TEE_SGX);
+    int r = quote_begin(d, out, cap, out_len, 384, false);
+    if (r) return r;
     /* ISV enclave report */
     uint8_t *isv = out + 48;
     memcpy(isv, DEV_COMPS, 16);
@@ -671,19 +686,14 @@ int mpavs_dcap_devnet_quote(const mpavs_dcap_devnet *d, uint8_t *out, size_t cap
     if (mr_enclave) memcpy(isv + 64, mr_enclave, 32);
     if (mr_signer) memcpy(isv + 128, mr_signer, 32);
     memcpy(isv + 320, report_data, 64);
-    int r = put_signed_tail(d, out, 432, false);
-    if (r) memset(out, 0, total);
-    return r;
+    return quote_end(d, out, 384, false);
 }
 
 int mpavs_dcap_devnet_tdx_quote(const mpavs_dcap_devnet *d, uint8_t *out, size_t cap, size_t *out_len,
                                 const uint8_t report_data[64], const uint8_t mr_td[48], bool debug) {
     MPAVS_REQUIRE(d && out_len && report_data && (out || cap == 0));
-    size_t total = 48 + 584 + 4 + auth_len(d, true);
-    *out_len = total;
-    if (cap < total) return MPAVS_DCAP_ERR_BUFFER_TOO_SMALL;
-    memset(out, 0, total);
-    put_header(out, 4, MPAVS_DCAP_TEE_TDX);
+    int r = quote_begin(d, out, cap, out_len, 584, true);
+    if (r) return r;
     /* TD report body (TD 1.0): TEE_TCB_SVN, MRSEAM, MRSIGNERSEAM (0: Intel's module),
      * SEAMATTRIBUTES (0), TDATTRIBUTES (SEPT_VE_DISABLE, | DEBUG), XFAM, MRTD, ..., REPORTDATA */
     uint8_t *td = out + 48;
@@ -695,7 +705,5 @@ int mpavs_dcap_devnet_tdx_quote(const mpavs_dcap_devnet *d, uint8_t *out, size_t
     td[128] = 0xe7, td[129] = 0x02, td[130] = 0x06; /* XFAM as on common TDX hosts */
     if (mr_td) memcpy(td + 136, mr_td, 48);
     memcpy(td + 520, report_data, 64);
-    int r = put_signed_tail(d, out, 632, true);
-    if (r) memset(out, 0, total);
-    return r;
+    return quote_end(d, out, 584, true);
 }
