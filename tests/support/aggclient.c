@@ -18,18 +18,24 @@ bool aggc_jhex(json_t *v, uint8_t *out, size_t n) {
     return json_is_string(v) && mpavs_hex_decode_exact(out, n, json_string_value(v)) == MPAVS_HEX_OK;
 }
 
+/* method(params) on url: the result parsed, or NULL (a failed call printed on stderr as "  what: message"). */
+static json_t *call_result(const char *url, const char *method, const char *params, const char *what) {
+    mpavs_error e = {0};
+    char *res = world_call(url, method, params, &e);
+    if (!res) fprintf(stderr, "  %s: %s\n", what, e.message);
+    mpavs_error_clear(&e);
+    if (!res) return NULL;
+    json_error_t je;
+    json_t *j = json_loads(res, 0, &je);
+    free(res);
+    return j;
+}
+
 bool aggc_fetch3(const char *url, aggc_task3 *t, uint64_t prev, unsigned wait) {
     char params[160];
     snprintf(params, sizeof params, "[{\"prev_task_id\":%llu,\"task_type\":3,\"max_wait_secs\":%u,\"with_context\":false}]",
              (unsigned long long)prev, wait);
-    mpavs_error e = {0};
-    char *res = world_call(url, "aggregator_fetchTask", params, &e);
-    if (!res) fprintf(stderr, "  fetchTask: %s\n", e.message);
-    mpavs_error_clear(&e);
-    if (!res) return false;
-    json_error_t je;
-    json_t *j = json_loads(res, 0, &je);
-    free(res);
+    json_t *j = call_result(url, "aggregator_fetchTask", params, "fetchTask");
     bool ok = j && json_is_true(json_object_get(j, "ok"));
     if (ok) {
         json_t *ext = json_object_get(j, "ext");
@@ -47,14 +53,7 @@ char *aggc_submission3(const world_op *op, const char *prover_url, const aggc_ta
     char params[128];
     snprintf(params, sizeof params, "[{\"task_type\":3,\"start\":%llu,\"end\":%llu}]", (unsigned long long)t->block,
              (unsigned long long)t->block);
-    mpavs_error e = {0};
-    char *res = world_call(prover_url, "prover_proveTask", params, &e);
-    if (!res) fprintf(stderr, "  prover_proveTask: %s\n", e.message);
-    mpavs_error_clear(&e);
-    if (!res) return NULL;
-    json_error_t je;
-    json_t *j = json_loads(res, 0, &je);
-    free(res);
+    json_t *j = call_result(prover_url, "prover_proveTask", params, "prover_proveTask");
     uint8_t meta[32], state[64], psig[65];
     bool ok = j && aggc_jhex(json_object_get(j, "metadata"), meta, 32) && aggc_jhex(json_object_get(j, "state"), state, 64) &&
               aggc_jhex(json_object_get(j, "poe_signature"), psig, 65);
