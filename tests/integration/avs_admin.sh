@@ -185,6 +185,9 @@ TY=$(jq -r .type fee.json); GP=$(jq -r .gasPrice fee.json); GL=$(jq -r .gas fee.
 check "fee flags: type 0, gas price <= 3 gwei, gas limit <= 90000" "0 1 1" \
   "$((TY)) $(( GP <= 3000000000 && GP > 0 )) $(( GL <= 90000 && GL > 0 ))"
 check "fee flags: the transaction took effect" 5400 "$(c "$LV" 'attestValiditySeconds()(uint256)')"
+# the plan prints fees in gwei exactly: a 0.5 gwei priority cap is "0.5 gwei" (not 0.05: nine-digit wei amounts)
+"$MPAVS" avs liveness validity 5400 "${NET[@]}" --private-key "$DEPLOYER" --max-priority-fee-per-gas 0.5gwei --dry-run >feeplan.out 2>&1
+check "plan: max priority fee per gas 0.5 gwei" "0.5 gwei" "$(sed -n 's/.*max priority fee per gas: //p' feeplan.out)"
 adm "liveness validity" liveness validity 7200
 check "liveness validity: read back" 7200 "$(c "$LV" 'attestValiditySeconds()(uint256)')"
 adm "liveness max-block-diff" liveness max-block-diff 50
