@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 const char AVS_TX_OPTS[] =
     NETWORK_OPTS
@@ -229,22 +228,6 @@ static int target_address(avs_tx *t, mpavs_address *to, avs_target x) {
     return rc;
 }
 
-static void fmt_gwei(char out[64], const mpavs_u256 *wei) {
-    char d[80];
-    mpavs_u256_to_dec(d, sizeof d, wei);
-    size_t n = strlen(d);
-    if (n <= 9) snprintf(out, 64, "0.%0*d%s gwei", (int)(9 - n), 0, d);
-    else snprintf(out, 64, "%.*s.%s gwei", (int)(n - 9), d, d + n - 9);
-    /* strip the trailing zeros of the fraction */
-    char *dot = strchr(out, '.'), *sp = strchr(out, ' ');
-    if (dot && sp) {
-        char *e = sp;
-        while (e > dot + 1 && e[-1] == '0') e--;
-        if (e == dot + 1) e = dot;
-        memmove(e, sp, strlen(sp) + 1);
-    }
-}
-
 static void print_plan(const avs_tx *t, const avs_tx_spec *sp, const mpavs_address *to, const mpavs_abi_signature *s,
                        const mpavs_abi_value *v) {
     char f[43], a[43];
@@ -257,25 +240,8 @@ static void print_plan(const avs_tx *t, const avs_tx_spec *sp, const mpavs_addre
         printf("  estimated gas: none (the simulation fails)\n");
         return;
     }
-    char g1[64], g2[64];
-    fmt_gwei(g1, &t->sim.max_fee_per_gas);
-    fmt_gwei(g2, &t->sim.max_priority_fee_per_gas);
-    printf("  estimated gas: %llu (gas limit %llu)\n", (unsigned long long)t->sim.gas_estimate,
-           (unsigned long long)t->sim.gas_limit);
-    if (t->sim.legacy) printf("  gas price: %s (legacy transaction)\n", g1);
-    else printf("  max fee per gas: %s, max priority fee per gas: %s\n", g1, g2);
+    cli_print_gas(&t->sim);
     fflush(stdout);
-}
-
-static int ask_proceed(void) {
-    fputs("Proceed? [y/N] ", stderr);
-    fflush(stderr);
-    char line[64];
-    if (!fgets(line, sizeof line, stdin)) line[0] = 0;
-    line[strcspn(line, "\r\n")] = 0;
-    if (!strcasecmp(line, "y") || !strcasecmp(line, "yes")) return 0;
-    fputs("aborted: nothing sent\n", stderr);
-    return 1;
 }
 
 /* One send (simulated or real). Returns 0, or 1 after a message. */
@@ -388,7 +354,7 @@ static int run(avs_tx *t, const char *group, const avs_tx_spec *sp, int argc, ch
         printf("dry run: simulated with eth_call, nothing sent\n");
         goto out;
     }
-    if (!t->yes && (rc = ask_proceed())) goto out;
+    if (!t->yes && (rc = cli_ask_proceed())) goto out;
     rc = send_once(t, &to, data, len, false);
 out:
     free(data);
@@ -436,8 +402,4 @@ int avs_signer_and_fees(cli_args *a, const char *who, uint8_t sk[32], mpavs_addr
     mpavs_wipe(t->sk, sizeof t->sk);
     free(t);
     return rc;
-}
-
-int avs_ask_proceed(void) {
-    return ask_proceed();
 }

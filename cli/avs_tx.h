@@ -54,7 +54,5 @@ int avs_tx_group(const char *group, const char *summary, const avs_tx_spec *rows
  */
 int avs_signer_and_fees(cli_args *a, const char *who, uint8_t sk[32], mpavs_address *me, mpavs_sender_options *so,
                         bool *dry_run, bool *yes);
-/* Ask "Proceed? [y/N]" on stderr. Returns 0 for yes, else 1 ("aborted: nothing sent"). */
-int avs_ask_proceed(void);
 
 #endif

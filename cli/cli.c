@@ -448,3 +448,46 @@ int cli_tx_caps(cli_args *a, const char *who, mpavs_sender_options *so) {
     if (so->legacy && pf) return cli_usage_error("%s: --legacy transactions have no priority fee (%s)", who, w3);
     return 0;
 }
+
+void cli_fmt_units(char out[100], const mpavs_u256 *v, int decimals) {
+    char d[80];
+    (void)mpavs_u256_to_dec(d, sizeof d, v);
+    size_t n = strlen(d);
+    if (decimals <= 0) {
+        snprintf(out, 100, "%s", d);
+        return;
+    }
+    char pad[160];
+    size_t z = n <= (size_t)decimals ? (size_t)decimals + 1 - n : 0;
+    memset(pad, '0', z);
+    memcpy(pad + z, d, n + 1);
+    n += z;
+    size_t ip = n - (size_t)decimals;
+    size_t end = n;
+    while (end > ip && pad[end - 1] == '0') end--;
+    if (end == ip) snprintf(out, 100, "%.*s", (int)ip, pad);
+    else snprintf(out, 100, "%.*s.%.*s", (int)ip, pad, (int)(end - ip), pad + ip);
+}
+
+void cli_print_gas(const mpavs_sender_event *e) {
+    char f[100], p[100];
+    cli_fmt_units(f, &e->max_fee_per_gas, 9);
+    cli_fmt_units(p, &e->max_priority_fee_per_gas, 9);
+    printf("  estimated gas: %llu (gas limit %llu)\n", (unsigned long long)e->gas_estimate,
+           (unsigned long long)e->gas_limit);
+    if (e->legacy) printf("  gas price: %s gwei (legacy transaction)\n", f);
+    else printf("  max fee per gas: %s gwei, max priority fee per gas: %s gwei\n", f, p);
+}
+
+int cli_confirm(const char *question, const char *refused) {
+    fprintf(stderr, "%s [y/N] ", question);
+    fflush(stderr);
+    char line[64];
+    if (!fgets(line, sizeof line, stdin)) line[0] = 0;
+    line[strcspn(line, "\r\n")] = 0;
+    if (!strcasecmp(line, "y") || !strcasecmp(line, "yes")) return 0;
+    fprintf(stderr, "aborted: %s\n", refused);
+    return 1;
+}
+
+int cli_ask_proceed(void) { return cli_confirm("Proceed?", "nothing sent"); }

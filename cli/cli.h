@@ -101,6 +101,24 @@ int cli_parse_fee(mpavs_u256 *out, const char *s, const char *what);
  * names the command in messages. Returns 0, or 2 after a usage message.
  */
 int cli_tx_caps(cli_args *a, const char *who, mpavs_sender_options *so);
+/**
+ * v / 10^decimals as a decimal number without trailing zeros ("2.5", "0", "1000") into out
+ * (decimals <= 0: v itself).
+ */
+void cli_fmt_units(char out[100], const mpavs_u256 *v, int decimals);
+/**
+ * Print a simulated transaction's gas and fee lines on stdout: "  estimated gas: N (gas limit
+ * L)", then "  gas price: G gwei (legacy transaction)" or "  max fee per gas: F gwei, max
+ * priority fee per gas: P gwei". e is a MPAVS_SENDER_EVENT_SIMULATED event.
+ */
+void cli_print_gas(const mpavs_sender_event *e);
+/**
+ * Ask "<question> [y/N] " on stderr and read one line of standard input. Returns 0 when the
+ * answer is y or yes (any case); else prints "aborted: <refused>" on stderr and returns 1.
+ */
+int cli_confirm(const char *question, const char *refused);
+/** cli_confirm("Proceed?", "nothing sent"): the question every sending command asks. */
+int cli_ask_proceed(void);
 /** True if flag "--name" is present; marks it consumed. */
 bool cli_flag(cli_args *a, const char *name);
 /**

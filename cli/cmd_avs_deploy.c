@@ -493,7 +493,7 @@ int cmd_avs_deploy(int argc, char **argv) {
         printf("dry run: nothing sent\n");
         goto close;
     }
-    if (!yes && (rc = avs_ask_proceed())) goto close;
+    if (!yes && (rc = cli_ask_proceed())) goto close;
     d.plan = false;
     opt.plan = false;
     r = mpavs_devnet_deploy_avs(&c, &dep, &opt);

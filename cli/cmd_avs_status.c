@@ -120,17 +120,11 @@ static void free_call(st_call *c) {
     memset(c, 0, sizeof *c);
 }
 
-static const mpavs_abi_value *call(st_ctx *s, st_call *c, const uint8_t to[20], const char *sig, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-static const mpavs_abi_value *call(st_ctx *s, st_call *c, const uint8_t to[20], const char *sig, const char *fmt, ...) {
+__attribute__((format(printf, 5, 0))) static const mpavs_abi_value *vcall(st_ctx *s, st_call *c, const uint8_t to[20],
+                                                                         const char *sig, const char *fmt, va_list ap) {
     memset(c, 0, sizeof *c);
     char args[512] = "()";
-    if (fmt) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(args, sizeof args, fmt, ap);
-        va_end(ap);
-    }
+    if (fmt) vsnprintf(args, sizeof args, fmt, ap);
     mpavs_abi_value *in = NULL;
     uint8_t *data = NULL, *ret = NULL;
     size_t len = 0, rl = 0;
@@ -168,19 +162,25 @@ static const mpavs_abi_value *call(st_ctx *s, st_call *c, const uint8_t to[20], 
     return c->out;
 }
 
+static const mpavs_abi_value *call(st_ctx *s, st_call *c, const uint8_t to[20], const char *sig, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static const mpavs_abi_value *call(st_ctx *s, st_call *c, const uint8_t to[20], const char *sig, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    const mpavs_abi_value *v = vcall(s, c, to, sig, fmt, ap);
+    va_end(ap);
+    return v;
+}
+
 /* The JSON of a single-output getter, or null. */
 static json_t *get(st_ctx *s, const uint8_t to[20], const char *sig, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static json_t *get(st_ctx *s, const uint8_t to[20], const char *sig, const char *fmt, ...) {
-    char args[512] = "()";
-    if (fmt) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(args, sizeof args, fmt, ap);
-        va_end(ap);
-    }
+    va_list ap;
+    va_start(ap, fmt);
     st_call c;
-    const mpavs_abi_value *v = call(s, &c, to, sig, "%s", args);
+    const mpavs_abi_value *v = vcall(s, &c, to, sig, fmt, ap);
+    va_end(ap);
     json_t *j = v && v->n ? j_value(&v->items[0]) : json_null();
     free_call(&c);
     return j;
@@ -190,15 +190,11 @@ static json_t *get(st_ctx *s, const uint8_t to[20], const char *sig, const char 
 static uint64_t get_u64(st_ctx *s, const uint8_t to[20], const char *sig, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static uint64_t get_u64(st_ctx *s, const uint8_t to[20], const char *sig, const char *fmt, ...) {
-    char args[512] = "()";
-    if (fmt) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(args, sizeof args, fmt, ap);
-        va_end(ap);
-    }
+    va_list ap;
+    va_start(ap, fmt);
     st_call c;
-    const mpavs_abi_value *v = call(s, &c, to, sig, "%s", args);
+    const mpavs_abi_value *v = vcall(s, &c, to, sig, fmt, ap);
+    va_end(ap);
     uint64_t x = 0;
     if (v && v->n) x = u64_of(&v->items[0].word);
     free_call(&c);
@@ -261,6 +257,25 @@ static void add_unique(json_t *arr, json_t *v) {
     json_array_append_new(arr, v);
 }
 
+/*
+ * Add to set (a JSON array, kept free of repeats) fields k .. k+nk-1 of each event sig of address
+ * since from_block (nk 1: the field's value, else an array of the values), skipping the events
+ * whose field 0 is not quorum when quorum >= 0. A failed scan adds nothing (after a note).
+ */
+static void event_values(st_ctx *s, json_t *set, const uint8_t address[20], const char *sig, int quorum, size_t k,
+                         size_t nk) {
+    st_events e;
+    if (!events(s, &e, address, sig)) return;
+    for (size_t i = 0; i < e.n; i++) {
+        const mpavs_abi_value *v = e.ev[i];
+        if (quorum >= 0 && u64_of(&v->items[0].word) != (uint64_t)quorum) continue;
+        json_t *x = nk == 1 ? j_value(&v->items[k]) : json_array();
+        for (size_t f = 0; nk > 1 && f < nk; f++) json_array_append_new(x, j_value(&v->items[k + f]));
+        add_unique(set, x);
+    }
+    free_events(&e);
+}
+
 static bool j_true(json_t *j) {
     bool t = json_is_true(j);
     json_decref(j);
@@ -270,15 +285,8 @@ static bool j_true(json_t *j) {
 /* The current values of the allow-list keyed by event field k: each kept when getter says true. */
 static json_t *allowed_set(st_ctx *s, const uint8_t to[20], const char *ev_sig, size_t k, const char *getter,
                            int quorum) {
-    st_events e;
     json_t *cand = json_array(), *out = json_array();
-    if (events(s, &e, to, ev_sig)) {
-        for (size_t i = 0; i < e.n; i++) {
-            if (quorum >= 0 && u64_of(&e.ev[i]->items[0].word) != (uint64_t)quorum) continue;
-            add_unique(cand, j_value(&e.ev[i]->items[k]));
-        }
-        free_events(&e);
-    }
+    event_values(s, cand, to, ev_sig, quorum, k, 1);
     size_t i;
     json_t *x;
     json_array_foreach(cand, i, x) {
@@ -292,15 +300,8 @@ static json_t *allowed_set(st_ctx *s, const uint8_t to[20], const char *ev_sig, 
 
 /* The SGX signer rules of quorum q still allowed. */
 static json_t *sgx_signers(st_ctx *s, const uint8_t lv[20], int q) {
-    st_events e;
     json_t *out = json_array(), *seen = json_array();
-    if (!events(s, &e, lv, "QuorumSgxSignerSet(uint8 indexed,bytes32,uint16,bool,uint16)")) return out;
-    for (size_t i = 0; i < e.n; i++) {
-        if (u64_of(&e.ev[i]->items[0].word) != (uint64_t)q) continue;
-        json_t *key = json_pack("[o,o]", j_value(&e.ev[i]->items[1]), j_value(&e.ev[i]->items[2]));
-        add_unique(seen, key);
-    }
-    free_events(&e);
+    event_values(s, seen, lv, "QuorumSgxSignerSet(uint8 indexed,bytes32,uint16,bool,uint16)", q, 1, 2);
     size_t i;
     json_t *k;
     json_array_foreach(seen, i, k) {
@@ -406,11 +407,7 @@ static json_t *committees_json(st_ctx *s, const mpavs_contracts_deployment *d, j
         if (json_is_integer(id) || (json_is_string(id) && strcmp(json_string_value(id), "0") != 0))
             add_unique(ids, json_copy(id));
     }
-    st_events e;
-    if (events(s, &e, sm, "CommitteeUpdated(uint256 indexed,string,bytes,bytes)")) {
-        for (size_t k = 0; k < e.n; k++) add_unique(ids, j_value(&e.ev[k]->items[0]));
-        free_events(&e);
-    }
+    event_values(s, ids, sm, "CommitteeUpdated(uint256 indexed,string,bytes,bytes)", -1, 0, 1);
     json_t *id;
     json_array_foreach(ids, i, id) {
         const char *ids_ = json_string_value(id);
@@ -445,23 +442,6 @@ static json_t *committees_json(st_ctx *s, const mpavs_contracts_deployment *d, j
         json_array_append_new(out, o);
     }
     json_decref(ids);
-    return out;
-}
-
-static json_t *whitelist_json(st_ctx *s, const uint8_t sm[20]) {
-    st_events e;
-    json_t *cand = json_array(), *out = json_array();
-    if (events(s, &e, sm, "OperatorWhitelistUpdated(address indexed,bool)")) {
-        for (size_t i = 0; i < e.n; i++) add_unique(cand, j_value(&e.ev[i]->items[0]));
-        free_events(&e);
-    }
-    size_t i;
-    json_t *x;
-    json_array_foreach(cand, i, x) {
-        if (j_true(get(s, sm, "isOperatorWhitelisted(address)(bool)", "(%s)", json_string_value(x))))
-            json_array_append(out, x);
-    }
-    json_decref(cand);
     return out;
 }
 
@@ -508,7 +488,8 @@ static json_t *status_json(st_ctx *s, net_cfg *n) {
     json_object_set_new(o, "paused", p);
     json_t *poa = json_object();
     json_object_set_new(poa, "enabled", get(s, sm, "isPoAEnabled()(bool)", NULL));
-    json_object_set_new(poa, "whitelist", whitelist_json(s, sm));
+    json_object_set_new(poa, "whitelist", allowed_set(s, sm, "OperatorWhitelistUpdated(address indexed,bool)", 0,
+                                                      "isOperatorWhitelisted(address)(bool)", -1));
     json_object_set_new(o, "poa", poa);
     uint64_t nq = get_u64(s, rc, "quorumCount()(uint8)", NULL);
     json_t *qs = json_array();

@@ -784,17 +784,7 @@ static int keys_export(int argc, char **argv) {
             "scrollback, shell logs, screen sharing) controls the key%s. Print it only to move it into\n"
             "another key store.\n",
             bls ? "BLS" : "ECDSA", path, bls ? " and can sign for the operator" : " and the operator's account");
-    if (!yes) {
-        fputs("Print the private key? [y/N] ", stderr);
-        fflush(stderr);
-        char line[64];
-        if (!fgets(line, sizeof line, stdin)) line[0] = 0;
-        line[strcspn(line, "\r\n")] = 0;
-        if (strcasecmp(line, "y") && strcasecmp(line, "yes")) {
-            fputs("aborted: nothing printed\n", stderr);
-            return 1;
-        }
-    }
+    if (!yes && cli_confirm("Print the private key?", "nothing printed")) return 1;
     char *pw = get_password(pwf, path, false);
     if (!pw) return 1;
     uint8_t sk[32];
@@ -867,27 +857,6 @@ static int signer_load(uint8_t sk[32], mpavs_address *addr, const signer_opts *s
 /* ---------------- amounts ---------------- */
 
 static void u256_dec(char out[80], const mpavs_u256 *v) { (void)mpavs_u256_to_dec(out, 80, v); }
-
-/* v / 10^decimals as a decimal number without trailing zeros ("2.5", "0", "1000"). */
-static void fmt_units(char out[100], const mpavs_u256 *v, int decimals) {
-    char d[80];
-    u256_dec(d, v);
-    size_t n = strlen(d);
-    if (decimals <= 0) {
-        snprintf(out, 100, "%s", d);
-        return;
-    }
-    char pad[160];
-    size_t z = n <= (size_t)decimals ? (size_t)decimals + 1 - n : 0;
-    memset(pad, '0', z);
-    memcpy(pad + z, d, n + 1);
-    n += z;
-    size_t ip = n - (size_t)decimals;
-    size_t end = n;
-    while (end > ip && pad[end - 1] == '0') end--;
-    if (end == ip) snprintf(out, 100, "%.*s", (int)ip, pad);
-    else snprintf(out, 100, "%.*s.%.*s", (int)ip, pad, (int)(end - ip), pad + ip);
-}
 
 /* ---------------- the scaffold of every sending command ---------------- */
 
@@ -1018,13 +987,6 @@ static int tx_end(tx_cmd *t, int rc) {
     return rc;
 }
 
-/* "1.5 gwei" */
-static void fmt_gwei(char out[100], const mpavs_u256 *wei) {
-    char u[100];
-    fmt_units(u, wei, 9);
-    snprintf(out, 100, "%.90s gwei", u);
-}
-
 /* The preview: network, sender, each transaction with its simulated gas and fees. */
 static void print_plan(const tx_cmd *t, const tx_plan *txs, size_t ntx, bool failed) {
     char f[43];
@@ -1042,32 +1004,15 @@ static void print_plan(const tx_cmd *t, const tx_plan *txs, size_t ntx, bool fai
             continue;
         }
         const mpavs_sender_event *e = &t->ev[i];
-        char a[100], b[100], c[100], w[80];
+        char c[100], w[80];
         mpavs_u256 cost, lim = mpavs_u256_from_u64(e->gas_limit);
         mpavs_u256_mul(&cost, &lim, &e->max_fee_per_gas);
-        fmt_gwei(a, &e->max_fee_per_gas);
-        fmt_gwei(b, &e->max_priority_fee_per_gas);
-        fmt_units(c, &cost, 18);
+        cli_fmt_units(c, &cost, 18);
         u256_dec(w, &cost);
-        printf("  estimated gas: %llu (gas limit %llu)\n", (unsigned long long)e->gas_estimate,
-               (unsigned long long)e->gas_limit);
-        if (e->legacy) printf("  gas price: %s (legacy transaction)\n", a);
-        else printf("  max fee per gas: %s, max priority fee per gas: %s\n", a, b);
+        cli_print_gas(e);
         printf("  max cost: %s ETH (%s wei)\n", c, w);
     }
     fflush(stdout);
-}
-
-/* Ask "Proceed? [y/N]" on stderr, reading standard input. Returns 0 to proceed, 1 when refused. */
-static int ask_proceed(void) {
-    fputs("Proceed? [y/N] ", stderr);
-    fflush(stderr);
-    char line[64];
-    if (!fgets(line, sizeof line, stdin)) line[0] = 0;
-    line[strcspn(line, "\r\n")] = 0;
-    if (!strcasecmp(line, "y") || !strcasecmp(line, "yes")) return 0;
-    fputs("aborted: nothing sent\n", stderr);
-    return 1;
 }
 
 /* The command's transactions (run twice: simulated for the preview, then for real). Returns 0 or 1. */
@@ -1092,7 +1037,7 @@ static int tx_run(tx_cmd *t, const tx_plan *p, size_t np, tx_fn run, void *arg) 
         printf("dry run: simulated with eth_call, nothing sent\n");
         return -1;
     }
-    if (!t->s.yes && ask_proceed()) return 1;
+    if (!t->s.yes && cli_ask_proceed()) return 1;
     if (run(t, arg)) return tx_fail(t);
     return 0;
 }
@@ -1515,10 +1460,10 @@ static int op_deposit(int argc, char **argv) {
     if (mpavs_contracts_token_funds(&t.c, &bal, &allow, &t.n.d.token, &t.me, &t.n.d.strategy_manager))
         return tx_end(&t, tx_fail(&t));
     char am[100], amw[80], bl[100], al[100];
-    fmt_units(am, &d.amount, tokdec);
+    cli_fmt_units(am, &d.amount, tokdec);
     u256_dec(amw, &d.amount);
-    fmt_units(bl, &bal, tokdec);
-    fmt_units(al, &allow, tokdec);
+    cli_fmt_units(bl, &bal, tokdec);
+    cli_fmt_units(al, &allow, tokdec);
     if (mpavs_u256_cmp(&bal, &d.amount) < 0)
         return tx_end(&t, cli_error("operator deposit: the token balance %s is below the amount %s; nothing sent", bl, am));
     d.approve = mpavs_u256_cmp(&allow, &d.amount) < 0;

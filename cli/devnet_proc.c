@@ -104,15 +104,21 @@ bool dv_proc_start(dv_proc *p, char *const *argv) {
     return true;
 }
 
+/* Whether the running process p has ended (reaped without waiting; its wait status kept in p). */
+static bool ended(dv_proc *p) {
+    int st;
+    pid_t r = waitpid(p->pid, &st, WNOHANG);
+    if (r != p->pid && !(r < 0 && errno == ECHILD)) return false;
+    p->wait_status = r == p->pid ? st : 0;
+    return true;
+}
+
 int dv_proc_reap(dv_proc *procs, size_t n) {
     int changed = 0;
     for (size_t i = 0; i < n; i++) {
         dv_proc *p = &procs[i];
         if (p->status != DV_UP || p->pid <= 0) continue;
-        int st;
-        pid_t r = waitpid(p->pid, &st, WNOHANG);
-        if (r == p->pid || (r < 0 && errno == ECHILD)) {
-            p->wait_status = r == p->pid ? st : 0;
+        if (ended(p)) {
             p->status = DV_DOWN;
             changed++;
         }
@@ -129,14 +135,8 @@ void dv_proc_stop_all(dv_proc *procs, size_t n, long timeout_ms) {
         for (size_t i = 0; i < n; i++) {
             dv_proc *p = &procs[i];
             if (p->status != DV_UP || p->pid <= 0) continue;
-            int st;
-            pid_t r = waitpid(p->pid, &st, WNOHANG);
-            if (r == p->pid || (r < 0 && errno == ECHILD)) {
-                p->status = DV_STOPPED;
-                p->wait_status = r == p->pid ? st : 0;
-            } else {
-                up++;
-            }
+            if (ended(p)) p->status = DV_STOPPED;
+            else up++;
         }
         if (up == 0 || dv_now_ms() >= deadline) break;
         dv_sleep_ms(50);

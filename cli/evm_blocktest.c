@@ -6,90 +6,21 @@
  * postStateHash. Fixture JSON is outside data: every field is checked before use.
  */
 #include "evm_blocktest.h"
+#include "evm_fixture.h"
 
 #include "mpavs/blockexec.h"
 #include "mpavs/ecdsa.h"
 #include "mpavs/hex.h"
 
-#include <dirent.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define MAX_BLOCKS 100000 /* most blocks read from one test */
 
-/* ---- JSON helpers (false on a missing or malformed field) ---------------------------------- */
-
-static bool j_hex(json_t *j, uint8_t **out, size_t *len) {
-    const char *s = json_string_value(j);
-    if (!s) return false;
-    size_t n = strlen(s);
-    if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) s += 2, n -= 2;
-    if (n % 2) return false;
-    *out = malloc(n / 2 + 1);
-    if (!*out) return false;
-    if (mpavs_hex_decode(*out, n / 2 + 1, len, s, n) != MPAVS_HEX_OK) {
-        free(*out);
-        *out = NULL;
-        return false;
-    }
-    return true;
-}
-
-static bool j_u256(json_t *j, mpavs_u256 *v) {
-    const char *s = json_string_value(j);
-    return s && mpavs_u256_parse(v, s, strlen(s)) == MPAVS_U256_OK;
-}
-
-static bool j_u64(json_t *j, uint64_t *v) {
-    mpavs_u256 u;
-    if (!j_u256(j, &u) || u.w[1] || u.w[2] || u.w[3]) return false;
-    *v = u.w[0];
-    return true;
-}
-
-static bool j_hash(json_t *j, uint8_t out[32]) {
-    const char *s = json_string_value(j);
-    return s && mpavs_hex_decode_exact(out, 32, s) == MPAVS_HEX_OK;
-}
-
 static void hex32(char out[67], const uint8_t h[32]) {
     if (mpavs_hex_encode(out, 67, h, 32, true) != MPAVS_HEX_OK) strcpy(out, "?");
-}
-
-/* A state ("pre" or "postState") into ms. */
-static bool load_state(mpavs_evm_memstate *ms, json_t *pre) {
-    if (!json_is_object(pre)) return false;
-    const char *key;
-    json_t *acct;
-    json_object_foreach(pre, key, acct) {
-        uint8_t addr[20];
-        mpavs_u256 bal;
-        uint64_t nonce;
-        uint8_t *code = NULL;
-        size_t code_len = 0;
-        if (mpavs_hex_decode_exact(addr, 20, key) != MPAVS_HEX_OK || !j_u256(json_object_get(acct, "balance"), &bal) ||
-            !j_u64(json_object_get(acct, "nonce"), &nonce) || !j_hex(json_object_get(acct, "code"), &code, &code_len))
-            return false;
-        int r = mpavs_evm_memstate_set_account(ms, addr, nonce, &bal, code, code_len);
-        free(code);
-        if (r) return false;
-        json_t *storage = json_object_get(acct, "storage");
-        if (storage && !json_is_object(storage)) return false;
-        const char *sk;
-        json_t *sv;
-        json_object_foreach(storage, sk, sv) {
-            uint8_t k[32], v[32];
-            mpavs_u256 ku, vu;
-            if (mpavs_u256_parse(&ku, sk, strlen(sk)) != MPAVS_U256_OK || !j_u256(sv, &vu)) return false;
-            mpavs_u256_to_be32(k, &ku);
-            mpavs_u256_to_be32(v, &vu);
-            if (mpavs_evm_memstate_set_storage(ms, addr, k, v)) return false;
-        }
-    }
-    return true;
 }
 
 /* ---- networks ---------------------------------------------------------------------------- */
@@ -195,7 +126,7 @@ static int exec_on(test_ctx *t, mpavs_blockexec_refusal *why, mpavs_blockexec_st
 static mpavs_evm_memstate *state_at(test_ctx *t, size_t to) {
     mpavs_evm_memstate *ms = mpavs_evm_memstate_create();
     size_t *path = malloc(t->tree.n * sizeof *path), n = 0;
-    if (!ms || !path || !load_state(ms, t->pre)) goto fail;
+    if (!ms || !path || !fixture_load_state(ms, t->pre)) goto fail;
     for (size_t i = to; i != 0; i = t->tree.nodes[i].parent) {
         if (n == t->tree.n) goto fail; /* parents always come first: a cycle cannot happen */
         path[n++] = i;
@@ -243,7 +174,7 @@ static int import_block(test_ctx *t, size_t j, json_t *jb, size_t *head) {
     const char *exc = json_string_value(json_object_get(jb, "expectException"));
     uint8_t *rlp = NULL;
     size_t len = 0;
-    if (!j_hex(json_object_get(jb, "rlp"), &rlp, &len)) {
+    if (!fixture_hex(json_object_get(jb, "rlp"), &rlp, &len)) {
         if (expect_invalid) {
             show_refusal(t, j, exc, "rlp: not hex");
             return 1; /* an "rlp" that is not even hex is refused */
@@ -412,7 +343,7 @@ static void run_test(blocktest_run *run, const mpavs_ecdsa_ctx *ecdsa, const cha
     /* the chain id: the fixture's config.chainid when it has one (newer fixtures), else mainnet's */
     uint64_t chain_id = 1;
     json_t *cid = json_object_get(json_object_get(test, "config"), "chainid");
-    if (cid && !j_u64(cid, &chain_id)) {
+    if (cid && !fixture_u64(cid, &chain_id)) {
         report(run, name, net, 0, "malformed config.chainid");
         return;
     }
@@ -425,7 +356,7 @@ static void run_test(blocktest_run *run, const mpavs_ecdsa_ctx *ecdsa, const cha
     uint8_t want[32], got[32];
     char e[67], a[67];
     json_t *blocks = json_object_get(test, "blocks");
-    if (!j_hex(json_object_get(test, "genesisRLP"), &grlp, &glen) || mpavs_block_decode(&g, grlp, glen) != MPAVS_BLOCK_OK ||
+    if (!fixture_hex(json_object_get(test, "genesisRLP"), &grlp, &glen) || mpavs_block_decode(&g, grlp, glen) != MPAVS_BLOCK_OK ||
         !json_is_array(blocks) || json_array_size(blocks) > MAX_BLOCKS) {
         snprintf(t.err, sizeof t.err, "malformed genesisRLP or blocks");
         goto out;
@@ -437,7 +368,7 @@ static void run_test(blocktest_run *run, const mpavs_ecdsa_ctx *ecdsa, const cha
         snprintf(t.err, sizeof t.err, "genesis header does not encode");
         goto out;
     }
-    if (!j_hash(json_object_get(json_object_get(test, "genesisBlockHeader"), "hash"), want) ||
+    if (!fixture_bytes(json_object_get(json_object_get(test, "genesisBlockHeader"), "hash"), want, 32) ||
         memcmp(want, gn.hash, 32)) {
         hex32(a, gn.hash);
         const char *fh = json_string_value(json_object_get(json_object_get(test, "genesisBlockHeader"), "hash"));
@@ -467,7 +398,7 @@ static void run_test(blocktest_run *run, const mpavs_ecdsa_ctx *ecdsa, const cha
         if (r == 0) goto out;
     }
     /* the head and its state */
-    if (!j_hash(json_object_get(test, "lastblockhash"), want)) {
+    if (!fixture_bytes(json_object_get(test, "lastblockhash"), want, 32)) {
         snprintf(t.err, sizeof t.err, "malformed lastblockhash");
         goto out;
     }
@@ -489,13 +420,13 @@ static void run_test(blocktest_run *run, const mpavs_ecdsa_ctx *ecdsa, const cha
     json_t *post = json_object_get(test, "postState");
     if (post) {
         mpavs_evm_memstate *pm = mpavs_evm_memstate_create();
-        bool ok = pm && load_state(pm, post) && mpavs_evm_memstate_root(want, pm) == MPAVS_EVM_OK;
+        bool ok = pm && fixture_load_state(pm, post) && mpavs_evm_memstate_root(want, pm) == MPAVS_EVM_OK;
         mpavs_evm_memstate_destroy(pm);
         if (!ok) {
             snprintf(t.err, sizeof t.err, "malformed postState");
             goto out;
         }
-    } else if (!j_hash(json_object_get(test, "postStateHash"), want)) {
+    } else if (!fixture_bytes(json_object_get(test, "postStateHash"), want, 32)) {
         snprintf(t.err, sizeof t.err, "no postState or postStateHash");
         goto out;
     }
@@ -541,56 +472,6 @@ void blocktest_file(blocktest_run *run, const char *path) {
     json_decref(root);
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static void file_cb(void *run, const char *path) { blocktest_file(run, path); }
 
-bool blocktest_path(blocktest_run *run, const char *path) {
-    struct stat sb;
-    if (stat(path, &sb) != 0) {
-        fprintf(stderr, "mpavs: %s: cannot read\n", path);
-        return false;
-    }
-    if (!S_ISDIR(sb.st_mode)) {
-        blocktest_file(run, path);
-        return true;
-    }
-    DIR *dir = opendir(path);
-    if (!dir) {
-        fprintf(stderr, "mpavs: %s: cannot open directory\n", path);
-        return false;
-    }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *e;
-    bool ok = true;
-    while ((e = readdir(dir))) {
-        if (e->d_name[0] == '.') continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **nn = realloc(names, cap * sizeof *nn);
-            if (!nn) {
-                ok = false;
-                break;
-            }
-            names = nn;
-        }
-        size_t len = strlen(path) + strlen(e->d_name) + 2;
-        names[n] = malloc(len);
-        if (!names[n]) {
-            ok = false;
-            break;
-        }
-        snprintf(names[n], len, "%s/%s", path, e->d_name);
-        n++;
-    }
-    closedir(dir);
-    if (n) qsort(names, n, sizeof *names, cmp_str);
-    for (size_t i = 0; i < n; i++) {
-        struct stat cs;
-        size_t len = strlen(names[i]);
-        if (stat(names[i], &cs) == 0 && (S_ISDIR(cs.st_mode) || (len > 5 && !strcmp(names[i] + len - 5, ".json"))))
-            ok &= blocktest_path(run, names[i]);
-        free(names[i]);
-    }
-    free(names);
-    return ok;
-}
+bool blocktest_path(blocktest_run *run, const char *path) { return fixture_walk(path, file_cb, run); }

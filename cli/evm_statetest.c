@@ -4,17 +4,16 @@
  * fixture. Fixture JSON is outside data: every field is checked before use.
  */
 #include "evm_statetest.h"
+#include "evm_fixture.h"
 
 #include "mpavs/ecdsa.h"
 #include "mpavs/hex.h"
 #include "mpavs/keccak.h"
 #include "mpavs/rlp.h"
 
-#include <dirent.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #define MAX_LIST 4096 /* most access list entries, keys, blobs or authorizations read */
@@ -27,76 +26,10 @@ typedef struct {
 
 /* ---- JSON helpers (false on a missing or malformed field) ---------------------------------- */
 
-static bool j_hex(json_t *j, uint8_t **out, size_t *len) {
-    const char *s = json_string_value(j);
-    if (!s) return false;
-    size_t n = strlen(s);
-    if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) s += 2, n -= 2;
-    if (n % 2) return false;
-    *out = malloc(n / 2 + 1);
-    if (!*out) return false;
-    if (mpavs_hex_decode(*out, n / 2 + 1, len, s, n) != MPAVS_HEX_OK) {
-        free(*out);
-        *out = NULL;
-        return false;
-    }
-    return true;
-}
-
-static bool j_u256(json_t *j, mpavs_u256 *v) {
-    const char *s = json_string_value(j);
-    return s && mpavs_u256_parse(v, s, strlen(s)) == MPAVS_U256_OK;
-}
-
-static bool j_u64(json_t *j, uint64_t *v) {
-    mpavs_u256 u;
-    if (!j_u256(j, &u) || u.w[1] || u.w[2] || u.w[3]) return false;
-    *v = u.w[0];
-    return true;
-}
-
-static bool j_bytes(json_t *j, uint8_t *out, size_t n) {
-    const char *s = json_string_value(j);
-    return s && mpavs_hex_decode_exact(out, n, s) == MPAVS_HEX_OK;
-}
-
 static bool j_word(json_t *j, uint8_t out[32]) {
     mpavs_u256 u;
-    if (!j_u256(j, &u)) return false;
+    if (!fixture_u256(j, &u)) return false;
     mpavs_u256_to_be32(out, &u);
-    return true;
-}
-
-/* ---- pre-state ---------------------------------------------------------------------------- */
-
-static bool load_pre(mpavs_evm_memstate *ms, json_t *pre) {
-    if (!json_is_object(pre)) return false;
-    const char *key;
-    json_t *acct;
-    json_object_foreach(pre, key, acct) {
-        uint8_t addr[20];
-        mpavs_u256 bal;
-        uint64_t nonce;
-        uint8_t *code = NULL;
-        size_t code_len = 0;
-        if (!json_is_object(acct) || mpavs_hex_decode_exact(addr, 20, key) != MPAVS_HEX_OK || !j_u256(json_object_get(acct, "balance"), &bal) ||
-            !j_u64(json_object_get(acct, "nonce"), &nonce) || !j_hex(json_object_get(acct, "code"), &code, &code_len))
-            return false;
-        int r = mpavs_evm_memstate_set_account(ms, addr, nonce, &bal, code, code_len);
-        free(code);
-        if (r) return false;
-        json_t *storage = json_object_get(acct, "storage");
-        if (storage && !json_is_object(storage)) return false;
-        const char *sk;
-        json_t *sv;
-        json_object_foreach(storage, sk, sv) {
-            uint8_t k[32], v[32];
-            mpavs_u256 ku;
-            if (mpavs_u256_parse(&ku, sk, strlen(sk)) != MPAVS_U256_OK || !j_word(sv, v)) return false;
-            mpavs_u256_to_be32(k, &ku);
-            if (mpavs_evm_memstate_set_storage(ms, addr, k, v)) return false;
-        }
-    }
     return true;
 }
 
@@ -123,8 +56,8 @@ static void tx_free(tx_buf *t) {
 static void recover_authority(const mpavs_ecdsa_ctx *ecdsa, mpavs_evm_authorization *au, json_t *j) {
     mpavs_u256 y, r, s;
     au->authority_valid = false;
-    if (!j_u256(json_object_get(j, "v"), &y) && !j_u256(json_object_get(j, "yParity"), &y)) return;
-    if (!j_u256(json_object_get(j, "r"), &r) || !j_u256(json_object_get(j, "s"), &s)) return;
+    if (!fixture_u256(json_object_get(j, "v"), &y) && !fixture_u256(json_object_get(j, "yParity"), &y)) return;
+    if (!fixture_u256(json_object_get(j, "r"), &r) || !fixture_u256(json_object_get(j, "s"), &s)) return;
     if (y.w[1] || y.w[2] || y.w[3] || y.w[0] > 1) return;
     uint8_t buf[128], h[32];
     mpavs_rlp_writer w;
@@ -153,7 +86,7 @@ static bool build_tx(tx_buf *t, const mpavs_ecdsa_ctx *ecdsa, json_t *jt, size_t
     memset(t, 0, sizeof *t);
     mpavs_evm_tx *tx = &t->tx;
     uint8_t sk[32];
-    if (!j_bytes(json_object_get(jt, "secretKey"), sk, 32)) return false;
+    if (!fixture_bytes(json_object_get(jt, "secretKey"), sk, 32)) return false;
     mpavs_address sender;
     int r = mpavs_ecdsa_seckey_to_address(ecdsa, &sender, sk);
     mpavs_wipe(sk, sizeof sk);
@@ -163,11 +96,11 @@ static bool build_tx(tx_buf *t, const mpavs_ecdsa_ctx *ecdsa, json_t *jt, size_t
     if (!json_is_array(jd) || !json_is_array(jg) || !json_is_array(jv) || d >= json_array_size(jd) ||
         g >= json_array_size(jg) || v >= json_array_size(jv))
         return false;
-    if (!j_hex(json_array_get(jd, d), &t->data, &tx->data_len)) return false;
+    if (!fixture_hex(json_array_get(jd, d), &t->data, &tx->data_len)) return false;
     tx->data = t->data;
-    if (!j_u64(json_array_get(jg, g), &tx->gas_limit)) t->parse_failed = true;
-    if (!j_u256(json_array_get(jv, v), &tx->value)) t->parse_failed = true;
-    if (!j_u64(json_object_get(jt, "nonce"), &tx->nonce)) t->parse_failed = true;
+    if (!fixture_u64(json_array_get(jg, g), &tx->gas_limit)) t->parse_failed = true;
+    if (!fixture_u256(json_array_get(jv, v), &tx->value)) t->parse_failed = true;
+    if (!fixture_u64(json_object_get(jt, "nonce"), &tx->nonce)) t->parse_failed = true;
     const char *to = json_string_value(json_object_get(jt, "to"));
     if (!to) return false;
     if (!*to || !strcmp(to, "0x"))
@@ -177,11 +110,11 @@ static bool build_tx(tx_buf *t, const mpavs_ecdsa_ctx *ecdsa, json_t *jt, size_t
     json_t *gp = json_object_get(jt, "gasPrice");
     if (gp) {
         tx->type = 0;
-        if (!j_u256(gp, &tx->gas_price)) t->parse_failed = true;
+        if (!fixture_u256(gp, &tx->gas_price)) t->parse_failed = true;
     } else {
         tx->type = 2;
-        if (!j_u256(json_object_get(jt, "maxFeePerGas"), &tx->max_fee) ||
-            !j_u256(json_object_get(jt, "maxPriorityFeePerGas"), &tx->max_priority_fee))
+        if (!fixture_u256(json_object_get(jt, "maxFeePerGas"), &tx->max_fee) ||
+            !fixture_u256(json_object_get(jt, "maxPriorityFeePerGas"), &tx->max_priority_fee))
             t->parse_failed = true;
     }
     json_t *als = json_object_get(jt, "accessLists");
@@ -198,7 +131,7 @@ static bool build_tx(tx_buf *t, const mpavs_ecdsa_ctx *ecdsa, json_t *jt, size_t
         size_t kpos = 0;
         for (size_t i = 0; i < n; i++) {
             json_t *e = json_array_get(al, i), *keys = json_object_get(e, "storageKeys");
-            if (!j_bytes(json_object_get(e, "address"), t->access[i].address, 20)) return false;
+            if (!fixture_bytes(json_object_get(e, "address"), t->access[i].address, 20)) return false;
             t->access[i].keys = &t->keys[kpos];
             for (size_t k = 0; k < json_array_size(keys); k++)
                 if (!j_word(json_array_get(keys, k), t->keys[kpos++])) return false;
@@ -215,10 +148,10 @@ static bool build_tx(tx_buf *t, const mpavs_ecdsa_ctx *ecdsa, json_t *jt, size_t
         t->blobs = calloc(n ? n : 1, 32);
         if (!t->blobs) return false;
         for (size_t i = 0; i < n; i++)
-            if (!j_bytes(json_array_get(blobs, i), t->blobs[i], 32)) return false;
+            if (!fixture_bytes(json_array_get(blobs, i), t->blobs[i], 32)) return false;
         tx->blob_hashes = (const uint8_t(*)[32])t->blobs;
         tx->n_blob_hashes = n;
-        if (!j_u256(json_object_get(jt, "maxFeePerBlobGas"), &tx->max_fee_per_blob_gas)) t->parse_failed = true;
+        if (!fixture_u256(json_object_get(jt, "maxFeePerBlobGas"), &tx->max_fee_per_blob_gas)) t->parse_failed = true;
     }
     json_t *auths = json_object_get(jt, "authorizationList");
     if (json_is_array(auths)) {
@@ -231,8 +164,8 @@ static bool build_tx(tx_buf *t, const mpavs_ecdsa_ctx *ecdsa, json_t *jt, size_t
             json_t *a = json_array_get(auths, i);
             mpavs_evm_authorization *au = &t->auths[i];
             mpavs_u256 nonce;
-            if (!j_u256(json_object_get(a, "chainId"), &au->chain_id) ||
-                !j_bytes(json_object_get(a, "address"), au->address, 20) || !j_u256(json_object_get(a, "nonce"), &nonce))
+            if (!fixture_u256(json_object_get(a, "chainId"), &au->chain_id) ||
+                !fixture_bytes(json_object_get(a, "address"), au->address, 20) || !fixture_u256(json_object_get(a, "nonce"), &nonce))
                 return false;
             au->nonce_overflow = nonce.w[1] || nonce.w[2] || nonce.w[3];
             au->nonce = nonce.w[0];
@@ -259,19 +192,19 @@ static bool build_block(mpavs_evm_block *b, json_t *env, mpavs_evm_fork fork, ui
     b->fork = fork;
     b->chain_id = chain_id;
     b->blockhash = blockhash_of_number;
-    if (!j_bytes(json_object_get(env, "currentCoinbase"), b->coinbase, 20) ||
-        !j_u64(json_object_get(env, "currentNumber"), &b->number) ||
-        !j_u64(json_object_get(env, "currentTimestamp"), &b->timestamp) ||
-        !j_u64(json_object_get(env, "currentGasLimit"), &b->gas_limit))
+    if (!fixture_bytes(json_object_get(env, "currentCoinbase"), b->coinbase, 20) ||
+        !fixture_u64(json_object_get(env, "currentNumber"), &b->number) ||
+        !fixture_u64(json_object_get(env, "currentTimestamp"), &b->timestamp) ||
+        !fixture_u64(json_object_get(env, "currentGasLimit"), &b->gas_limit))
         return false;
     json_t *bf = json_object_get(env, "currentBaseFee");
-    if (bf && !j_u256(bf, &b->base_fee)) return false;
+    if (bf && !fixture_u256(bf, &b->base_fee)) return false;
     json_t *rnd = json_object_get(env, "currentRandom");
     if (!rnd) rnd = json_object_get(env, "currentDifficulty");
     if (rnd && !j_word(rnd, b->prevrandao)) return false;
     uint64_t excess = 0;
     json_t *ex = json_object_get(env, "currentExcessBlobGas");
-    if (ex && !j_u64(ex, &excess)) return false;
+    if (ex && !fixture_u64(ex, &excess)) return false;
     mpavs_evm_blob_base_fee(&b->blob_base_fee, fork, excess);
     return true;
 }
@@ -340,7 +273,7 @@ static void run_case(statetest_run *run, const mpavs_ecdsa_ctx *ecdsa, json_t *t
     id->d = d, id->g = g, id->v = v;
     uint64_t chain_id = 1;
     json_t *cfg = json_object_get(test, "config");
-    if (cfg && json_object_get(cfg, "chainid") && !j_u64(json_object_get(cfg, "chainid"), &chain_id)) chain_id = 1;
+    if (cfg && json_object_get(cfg, "chainid") && !fixture_u64(json_object_get(cfg, "chainid"), &chain_id)) chain_id = 1;
 
     mpavs_evm_memstate *ms = mpavs_evm_memstate_create();
     mpavs_evm_state *st = NULL;
@@ -351,7 +284,7 @@ static void run_case(statetest_run *run, const mpavs_ecdsa_ctx *ecdsa, json_t *t
     mpavs_evm_block blk;
     uint8_t root[32];
     char err[160] = "";
-    if (!ms || !load_pre(ms, json_object_get(test, "pre"))) {
+    if (!ms || !fixture_load_state(ms, json_object_get(test, "pre"))) {
         report(run, id, fork, false, NULL, expected, "malformed pre-state");
         goto out;
     }
@@ -489,56 +422,6 @@ void statetest_file(statetest_run *run, const char *path) {
     json_decref(root);
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static void file_cb(void *run, const char *path) { statetest_file(run, path); }
 
-bool statetest_path(statetest_run *run, const char *path) {
-    struct stat sb;
-    if (stat(path, &sb) != 0) {
-        fprintf(stderr, "mpavs: %s: cannot read\n", path);
-        return false;
-    }
-    if (!S_ISDIR(sb.st_mode)) {
-        statetest_file(run, path);
-        return true;
-    }
-    DIR *dir = opendir(path);
-    if (!dir) {
-        fprintf(stderr, "mpavs: %s: cannot open directory\n", path);
-        return false;
-    }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *e;
-    bool ok = true;
-    while ((e = readdir(dir))) {
-        if (e->d_name[0] == '.') continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **nn = realloc(names, cap * sizeof *nn);
-            if (!nn) {
-                ok = false;
-                break;
-            }
-            names = nn;
-        }
-        size_t len = strlen(path) + strlen(e->d_name) + 2;
-        names[n] = malloc(len);
-        if (!names[n]) {
-            ok = false;
-            break;
-        }
-        snprintf(names[n], len, "%s/%s", path, e->d_name);
-        n++;
-    }
-    closedir(dir);
-    if (n) qsort(names, n, sizeof *names, cmp_str);
-    for (size_t i = 0; i < n; i++) {
-        struct stat cs;
-        size_t len = strlen(names[i]);
-        if (stat(names[i], &cs) == 0 && (S_ISDIR(cs.st_mode) || (len > 5 && !strcmp(names[i] + len - 5, ".json"))))
-            ok &= statetest_path(run, names[i]);
-        free(names[i]);
-    }
-    free(names);
-    return ok;
-}
+bool statetest_path(statetest_run *run, const char *path) { return fixture_walk(path, file_cb, run); }

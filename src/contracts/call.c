@@ -328,6 +328,12 @@ int ctr_tx(mpavs_contracts_ctx *c, const mpavs_address *to, ctr_sig id, const ch
     return ctr_tx_value(c, to, NULL, id, args, step);
 }
 
+int ctr_tx_args(mpavs_contracts_ctx *c, const mpavs_address *to, ctr_sig id, ctr_str *a, const char *step) {
+    int r = a->oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, step, "out of memory") : ctr_tx(c, to, id, a->s, step);
+    ctr_str_free(a);
+    return r;
+}
+
 int ctr_tx_value(mpavs_contracts_ctx *c, const mpavs_address *to, const mpavs_u256 *value, ctr_sig id, const char *args,
                  const char *step) {
     uint8_t *data = NULL;

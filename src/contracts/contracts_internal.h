@@ -121,8 +121,11 @@ void ctr_g1(ctr_str *b, const mpavs_bn254_g1 *p);
 /* Append a G2 point as "([X0,X1],[Y0,Y1])" in Solidity (EVM precompile) order. */
 void ctr_g2(ctr_str *b, const mpavs_bn254_g2 *p);
 
-/* A metadata URI the text argument syntax carries: at most 1024 bytes, no '"' or '\\'. */
-bool ctr_uri_ok(const char *uri);
+/*
+ * Check a metadata URI for step: MPAVS_CONTRACTS_OK when the text argument syntax carries it (at
+ * most 1024 bytes, no '"' or '\\'), else MPAVS_CONTRACTS_ERR_ARG (also for NULL) in c->error.
+ */
+int ctr_uri_check(mpavs_contracts_ctx *c, const char *uri, const char *step);
 
 /* Write "step: message" to c->error and return code. */
 int ctr_fail(mpavs_contracts_ctx *c, int code, const char *step, const char *fmt, ...)
@@ -161,6 +164,11 @@ int ctr_submit_liveness_value(mpavs_contracts_ctx *c, const mpavs_contracts_depl
 void ctr_liveness_args(ctr_str *b, const mpavs_contracts_report_data *data, const uint8_t *quote, size_t len);
 /* ctr_calldata + ctr_send_raw. args may be NULL for "()". */
 int ctr_tx(mpavs_contracts_ctx *c, const mpavs_address *to, ctr_sig id, const char *args, const char *step);
+/*
+ * ctr_tx with the arguments built in *a, which it releases (ctr_str_free); a sticky
+ * out-of-memory in *a is MPAVS_CONTRACTS_ERR_NOMEM for step, nothing sent.
+ */
+int ctr_tx_args(mpavs_contracts_ctx *c, const mpavs_address *to, ctr_sig id, ctr_str *a, const char *step);
 /* ctr_calldata_text + ctr_send_raw (devnet tooling). */
 int ctr_tx_text(mpavs_contracts_ctx *c, const mpavs_address *to, const char *sig, const char *args, const char *step);
 /*

@@ -18,22 +18,21 @@ static void details_tuple(ctr_str *a, const mpavs_contracts_operator_details *od
     ctr_printf(a, ",%u)", (unsigned)od->staker_opt_out_window_blocks);
 }
 
-bool ctr_uri_ok(const char *uri) { return strlen(uri) <= 1024 && !strchr(uri, '"') && !strchr(uri, '\\'); }
+int ctr_uri_check(mpavs_contracts_ctx *c, const char *uri, const char *step) {
+    if (uri && strlen(uri) <= 1024 && !strchr(uri, '"') && !strchr(uri, '\\')) return MPAVS_CONTRACTS_OK;
+    return ctr_fail(c, MPAVS_CONTRACTS_ERR_ARG, step, "metadata URI: at most 1024 bytes, without '\"' or '\\'");
+}
 
 int mpavs_contracts_register_operator_details(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
                                               const mpavs_contracts_operator_details *od) {
     const char *uri = od->metadata_uri ? od->metadata_uri : "";
-    if (!ctr_uri_ok(uri))
-        return ctr_fail(c, MPAVS_CONTRACTS_ERR_ARG, "registerAsOperator",
-                        "metadata URI: at most 1024 bytes, without '\"' or '\\'");
+    int r = ctr_uri_check(c, uri, "registerAsOperator");
+    if (r) return r;
     ctr_str a = {0};
     ctr_printf(&a, "(");
     details_tuple(&a, od);
     ctr_printf(&a, ",\"%s\")", uri);
-    int r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "registerAsOperator", "out of memory")
-                  : ctr_tx(c, &d->delegation_manager, CTR_REGISTER_AS_OPERATOR, a.s, "registerAsOperator");
-    ctr_str_free(&a);
-    return r;
+    return ctr_tx_args(c, &d->delegation_manager, CTR_REGISTER_AS_OPERATOR, &a, "registerAsOperator");
 }
 
 int mpavs_contracts_get_operator_details(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
@@ -66,23 +65,16 @@ int mpavs_contracts_modify_operator_details(mpavs_contracts_ctx *c, const mpavs_
     ctr_printf(&a, "(");
     details_tuple(&a, od);
     ctr_printf(&a, ")");
-    int r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "modifyOperatorDetails", "out of memory")
-                  : ctr_tx(c, &d->delegation_manager, CTR_MODIFY_OPERATOR_DETAILS, a.s, "modifyOperatorDetails");
-    ctr_str_free(&a);
-    return r;
+    return ctr_tx_args(c, &d->delegation_manager, CTR_MODIFY_OPERATOR_DETAILS, &a, "modifyOperatorDetails");
 }
 
 int mpavs_contracts_update_operator_metadata_uri(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
                                                  const char *uri) {
-    if (!uri || !ctr_uri_ok(uri))
-        return ctr_fail(c, MPAVS_CONTRACTS_ERR_ARG, "updateOperatorMetadataURI",
-                        "metadata URI: at most 1024 bytes, without '\"' or '\\'");
+    int r = ctr_uri_check(c, uri, "updateOperatorMetadataURI");
+    if (r) return r;
     ctr_str a = {0};
     ctr_printf(&a, "(\"%s\")", uri);
-    int r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "updateOperatorMetadataURI", "out of memory")
-                  : ctr_tx(c, &d->delegation_manager, CTR_UPDATE_OPERATOR_METADATA_URI, a.s, "updateOperatorMetadataURI");
-    ctr_str_free(&a);
-    return r;
+    return ctr_tx_args(c, &d->delegation_manager, CTR_UPDATE_OPERATOR_METADATA_URI, &a, "updateOperatorMetadataURI");
 }
 
 int mpavs_contracts_register_as_operator(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d) {
@@ -90,11 +82,7 @@ int mpavs_contracts_register_as_operator(mpavs_contracts_ctx *c, const mpavs_con
     ctr_printf(&a, "((");
     ctr_addr(&a, mpavs_sender_address(c->sender));
     ctr_printf(&a, ",0x0000000000000000000000000000000000000000,0),\"\")");
-    int r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "registerAsOperator", "out of memory")
-                  : ctr_tx(c, &d->delegation_manager, CTR_REGISTER_AS_OPERATOR, a.s,
-                          "registerAsOperator");
-    ctr_str_free(&a);
-    return r;
+    return ctr_tx_args(c, &d->delegation_manager, CTR_REGISTER_AS_OPERATOR, &a, "registerAsOperator");
 }
 
 int mpavs_contracts_deposit(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, const mpavs_u256 *amount) {

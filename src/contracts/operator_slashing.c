@@ -56,17 +56,13 @@ int mpavs_contracts_delegation_form(mpavs_contracts_ctx *c, const mpavs_contract
 int mpavs_contracts_register_operator_slashing(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
                                                const mpavs_contracts_operator_details *od) {
     const char *uri = od->metadata_uri ? od->metadata_uri : "";
-    if (!ctr_uri_ok(uri))
-        return ctr_fail(c, MPAVS_CONTRACTS_ERR_ARG, "registerAsOperator",
-                        "metadata URI: at most 1024 bytes, without '\"' or '\\'");
+    int r = ctr_uri_check(c, uri, "registerAsOperator");
+    if (r) return r;
     ctr_str a = {0};
     ctr_printf(&a, "(");
     ctr_addr(&a, &od->delegation_approver);
     ctr_printf(&a, ",%u,\"%s\")", (unsigned)od->allocation_delay, uri);
-    int r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "registerAsOperator", "out of memory")
-                  : ctr_tx(c, &d->delegation_manager, CTR_REGISTER_AS_OPERATOR_SL, a.s, "registerAsOperator");
-    ctr_str_free(&a);
-    return r;
+    return ctr_tx_args(c, &d->delegation_manager, CTR_REGISTER_AS_OPERATOR_SL, &a, "registerAsOperator");
 }
 
 int mpavs_contracts_get_operator_details_slashing(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
@@ -102,26 +98,18 @@ int mpavs_contracts_set_delegation_approver(mpavs_contracts_ctx *c, const mpavs_
     ctr_printf(&a, ",");
     ctr_addr(&a, approver);
     ctr_printf(&a, ")");
-    int r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "modifyOperatorDetails", "out of memory")
-                  : ctr_tx(c, &d->delegation_manager, CTR_MODIFY_OPERATOR_DETAILS_SL, a.s, "modifyOperatorDetails");
-    ctr_str_free(&a);
-    return r;
+    return ctr_tx_args(c, &d->delegation_manager, CTR_MODIFY_OPERATOR_DETAILS_SL, &a, "modifyOperatorDetails");
 }
 
 int mpavs_contracts_update_operator_metadata_uri_slashing(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
                                                          const char *uri) {
-    if (!uri || !ctr_uri_ok(uri))
-        return ctr_fail(c, MPAVS_CONTRACTS_ERR_ARG, "updateOperatorMetadataURI",
-                        "metadata URI: at most 1024 bytes, without '\"' or '\\'");
+    int r = ctr_uri_check(c, uri, "updateOperatorMetadataURI");
+    if (r) return r;
     ctr_str a = {0};
     ctr_printf(&a, "(");
     ctr_addr(&a, mpavs_sender_address(c->sender));
     ctr_printf(&a, ",\"%s\")", uri);
-    int r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "updateOperatorMetadataURI", "out of memory")
-                  : ctr_tx(c, &d->delegation_manager, CTR_UPDATE_OPERATOR_METADATA_URI_SL, a.s,
-                          "updateOperatorMetadataURI");
-    ctr_str_free(&a);
-    return r;
+    return ctr_tx_args(c, &d->delegation_manager, CTR_UPDATE_OPERATOR_METADATA_URI_SL, &a, "updateOperatorMetadataURI");
 }
 
 int mpavs_contracts_allocation_configuration_delay(mpavs_contracts_ctx *c, const mpavs_address *allocation_manager,

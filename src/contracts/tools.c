@@ -138,10 +138,7 @@ int mpavs_contracts_approve(mpavs_contracts_ctx *c, const mpavs_address *token, 
     ctr_printf(&a, ",");
     ctr_u256(&a, amount);
     ctr_printf(&a, ")");
-    int r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "approve", "out of memory")
-                  : ctr_tx(c, token, CTR_APPROVE, a.s, "approve");
-    ctr_str_free(&a);
-    return r;
+    return ctr_tx_args(c, token, CTR_APPROVE, &a, "approve");
 }
 
 int mpavs_contracts_deposit_approved(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d,
@@ -155,10 +152,7 @@ int mpavs_contracts_deposit_approved(mpavs_contracts_ctx *c, const mpavs_contrac
     ctr_printf(&a, ",");
     ctr_u256(&a, amount);
     ctr_printf(&a, ")");
-    int r = a.oom ? ctr_fail(c, MPAVS_CONTRACTS_ERR_NOMEM, "depositIntoStrategy", "out of memory")
-                  : ctr_tx(c, &d->strategy_manager, CTR_DEPOSIT_INTO_STRATEGY, a.s, "depositIntoStrategy");
-    ctr_str_free(&a);
-    return r;
+    return ctr_tx_args(c, &d->strategy_manager, CTR_DEPOSIT_INTO_STRATEGY, &a, "depositIntoStrategy");
 }
 
 int mpavs_contracts_deposit_into(mpavs_contracts_ctx *c, const mpavs_contracts_deployment *d, const mpavs_address *strategy,

@@ -572,65 +572,6 @@ static void put32(uint8_t *p, uint32_t v) {
     p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16), p[3] = (uint8_t)(v >> 24);
 }
 
-static bool qe_report(const mpavs_dcap_devnet *d, uint8_t *qe, uint8_t sig[64], uint8_t *qauth,
-                      const uint8_t att_key[64], bool td);
-
-int mpavs_dcap_devnet_quote(const mpavs_dcap_devnet *d, uint8_t *out, size_t cap, size_t *out_len,
-                            const uint8_t report_data[64], const uint8_t mr_enclave[32],
-                            const uint8_t mr_signer[32], bool debug) {
-    MPAVS_REQUIRE(d && out_len && report_data && (out || cap == 0));
-    static const uint8_t VENDOR[16] = {0x93, 0x9A, 0x72, 0x33, 0xF7, 0x9C, 0x4C, 0xA9,
-                                       0x94, 0x0A, 0x0D, 0xB3, 0x95, 0x7F, 0x06, 0x07};
-    size_t auth = 64 + 64 + 384 + 64 + 2 + 32 + 2 + 4 + d->chain_len;
-    size_t total = 48 + 384 + 4 + auth;
-    *out_len = total;
-    if (cap < total) return MPAVS_DCAP_ERR_BUFFER_TOO_SMALL;
-    memset(out, 0, total);
-    /* header */
-    put16(out, 3);
-    put16(out + 2, 2);
-    put32(out + 4, 0);
-    put16(out + 8, DEV_QE_ISVSVN);
-    put16(out + 10, DEV_PCESVN);
-    memcpy(out + 12, VENDOR, 16);
-    memcpy(out + 28, "mpavs-devnet-only", 16);
-    /* ISV enclave report */
-    uint8_t *isv = out + 48;
-    memcpy(isv, DEV_COMPS, 16);
-    isv[48] = debug ? 0x07 : 0x05; /* INIT | MODE64BIT (| DEBUG) */
-    isv[56] = 0x03;               /* XFRM: x87 | SSE */
-    if (mr_enclave) memcpy(isv + 64, mr_enclave, 32);
-    if (mr_signer) memcpy(isv + 128, mr_signer, 32);
-    memcpy(isv + 320, report_data, 64);
-    put32(out + 432, (uint32_t)auth);
-    uint8_t *a = out + 436;
-    /* attestation key: fresh per quote, as a QE generates one per attestation session */
-    EVP_PKEY *ak = EVP_EC_gen("P-256");
-    uint8_t pub[65];
-    size_t pl = 0;
-    int r = MPAVS_DCAP_ERR_DEVNET;
-    if (!ak || !EVP_PKEY_get_octet_string_param(ak, OSSL_PKEY_PARAM_PUB_KEY, pub, sizeof pub, &pl) || pl != 65 ||
-        pub[0] != 0x04)
-        goto out;
-    memcpy(a + 64, pub + 1, 64);
-    /* QE report */
-    uint8_t *qe = a + 128;
-    uint8_t *qauth = a + 512 + 64 + 2;
-    put16(a + 576, 32);
-    if (!qe_report(d, qe, a + 512, qauth, a + 64, false)) goto out;
-    put16(qauth + 32, 5);
-    put32(qauth + 34, (uint32_t)d->chain_len);
-    memcpy(qauth + 38, d->chain_pem, d->chain_len);
-    /* ISV report signature by the attestation key over header || body */
-    if (!dcap_sign_raw(a, ak, out, 432)) goto out;
-    r = MPAVS_DCAP_OK;
-out:
-    EVP_PKEY_free(ak);
-    ERR_clear_error();
-    if (r) memset(out, 0, total);
-    return r;
-}
-
 /* The QE report (384 bytes at qe) of the SGX QE or the TD QE binding the attestation key
  * att_key (64) and 32 bytes of QE auth data (written at qauth), signed by the PCK key into sig. */
 static bool qe_report(const mpavs_dcap_devnet *d, uint8_t *qe, uint8_t sig[64], uint8_t *qauth,
@@ -655,26 +596,104 @@ static bool qe_report(const mpavs_dcap_devnet *d, uint8_t *qe, uint8_t sig[64], 
     return dcap_sign_raw(sig, d->pck_key, qe, 384);
 }
 
-int mpavs_dcap_devnet_tdx_quote(const mpavs_dcap_devnet *d, uint8_t *out, size_t cap, size_t *out_len,
-                                const uint8_t report_data[64], const uint8_t mr_td[48], bool debug) {
-    MPAVS_REQUIRE(d && out_len && report_data && (out || cap == 0));
+/* Bytes of the QE report certification data: QE report, its signature, QE auth data with its
+ * length, type-5 PCK chain with its type and length. */
+static size_t qe_cert_len(const mpavs_dcap_devnet *d) { return 384 + 64 + 2 + 32 + 2 + 4 + d->chain_len; }
+
+/* Bytes of the signature data: report signature, attestation key, then the QE report
+ * certification data (for TDX inside type-6 certification data: type and length first). */
+static size_t auth_len(const mpavs_dcap_devnet *d, bool td) { return 64 + 64 + (td ? 2 + 4 : 0) + qe_cert_len(d); }
+
+/* Bytes of a quote with a report body of body_len bytes (SGX 384, TDX 584). */
+static size_t quote_len(const mpavs_dcap_devnet *d, size_t body_len, bool td) {
+    return 48 + body_len + 4 + auth_len(d, td);
+}
+
+/*
+ * The start of an SGX (version 3) or TDX (td: version 4) quote with a report body of body_len
+ * bytes: its length in *out_len and, when it fits in cap, out zeroed and the 48-byte header
+ * written (attestation key type 2: ECDSA P-256, the devnet QE and PCE SVNs, Intel's QE vendor
+ * id, a devnet marker). Returns MPAVS_DCAP_OK or MPAVS_DCAP_ERR_BUFFER_TOO_SMALL.
+ */
+static int quote_begin(const mpavs_dcap_devnet *d, uint8_t *out, size_t cap, size_t *out_len, size_t body_len,
+                       bool td) {
     static const uint8_t VENDOR[16] = {0x93, 0x9A, 0x72, 0x33, 0xF7, 0x9C, 0x4C, 0xA9,
                                        0x94, 0x0A, 0x0D, 0xB3, 0x95, 0x7F, 0x06, 0x07};
-    /* signature, attestation key, type-6 certification data (QE report, its signature, QE auth
-     * data, type-5 PCK chain) */
-    size_t cert6 = 384 + 64 + 2 + 32 + 2 + 4 + d->chain_len;
-    size_t auth = 64 + 64 + 2 + 4 + cert6;
-    size_t total = 48 + 584 + 4 + auth;
+    size_t total = quote_len(d, body_len, td);
     *out_len = total;
     if (cap < total) return MPAVS_DCAP_ERR_BUFFER_TOO_SMALL;
     memset(out, 0, total);
-    put16(out, 4);
+    put16(out, td ? 4 : 3);
     put16(out + 2, 2);
-    put32(out + 4, MPAVS_DCAP_TEE_TDX);
+    put32(out + 4, td ? MPAVS_DCAP_TEE_TDX : MPAVS_DCAP_TEE_SGX);
     put16(out + 8, DEV_QE_ISVSVN);
     put16(out + 10, DEV_PCESVN);
     memcpy(out + 12, VENDOR, 16);
     memcpy(out + 28, "mpavs-devnet-only", 16);
+    return MPAVS_DCAP_OK;
+}
+
+/*
+ * The end of a quote begun by quote_begin whose report body is written: the signature data
+ * length, the signature over header || body by a fresh attestation key (as a QE generates one
+ * per attestation session), that key, and the certification data of the SGX QE or (td) the TD
+ * QE. Returns MPAVS_DCAP_OK, or MPAVS_DCAP_ERR_DEVNET with the quote zeroed.
+ */
+static int quote_end(const mpavs_dcap_devnet *d, uint8_t *out, size_t body_len, bool td) {
+    size_t signed_len = 48 + body_len;
+    put32(out + signed_len, (uint32_t)auth_len(d, td));
+    uint8_t *a = out + signed_len + 4;
+    EVP_PKEY *ak = EVP_EC_gen("P-256");
+    uint8_t pub[65];
+    size_t pl = 0;
+    int r = MPAVS_DCAP_ERR_DEVNET;
+    if (!ak || !EVP_PKEY_get_octet_string_param(ak, OSSL_PKEY_PARAM_PUB_KEY, pub, sizeof pub, &pl) || pl != 65 ||
+        pub[0] != 0x04)
+        goto out;
+    memcpy(a + 64, pub + 1, 64);
+    uint8_t *qe = a + 128;
+    if (td) {
+        put16(qe, 6);
+        put32(qe + 2, (uint32_t)qe_cert_len(d));
+        qe += 6;
+    }
+    uint8_t *qauth = qe + 384 + 64 + 2;
+    put16(qe + 448, 32);
+    if (!qe_report(d, qe, qe + 384, qauth, a + 64, td)) goto out;
+    put16(qauth + 32, 5);
+    put32(qauth + 34, (uint32_t)d->chain_len);
+    memcpy(qauth + 38, d->chain_pem, d->chain_len);
+    if (!dcap_sign_raw(a, ak, out, signed_len)) goto out;
+    r = MPAVS_DCAP_OK;
+out:
+    EVP_PKEY_free(ak);
+    ERR_clear_error();
+    if (r) memset(out, 0, quote_len(d, body_len, td));
+    return r;
+}
+
+int mpavs_dcap_devnet_quote(const mpavs_dcap_devnet *d, uint8_t *out, size_t cap, size_t *out_len,
+                            const uint8_t report_data[64], const uint8_t mr_enclave[32],
+                            const uint8_t mr_signer[32], bool debug) {
+    MPAVS_REQUIRE(d && out_len && report_data && (out || cap == 0));
+    int r = quote_begin(d, out, cap, out_len, 384, false);
+    if (r) return r;
+    /* ISV enclave report */
+    uint8_t *isv = out + 48;
+    memcpy(isv, DEV_COMPS, 16);
+    isv[48] = debug ? 0x07 : 0x05; /* INIT | MODE64BIT (| DEBUG) */
+    isv[56] = 0x03;               /* XFRM: x87 | SSE */
+    if (mr_enclave) memcpy(isv + 64, mr_enclave, 32);
+    if (mr_signer) memcpy(isv + 128, mr_signer, 32);
+    memcpy(isv + 320, report_data, 64);
+    return quote_end(d, out, 384, false);
+}
+
+int mpavs_dcap_devnet_tdx_quote(const mpavs_dcap_devnet *d, uint8_t *out, size_t cap, size_t *out_len,
+                                const uint8_t report_data[64], const uint8_t mr_td[48], bool debug) {
+    MPAVS_REQUIRE(d && out_len && report_data && (out || cap == 0));
+    int r = quote_begin(d, out, cap, out_len, 584, true);
+    if (r) return r;
     /* TD report body (TD 1.0): TEE_TCB_SVN, MRSEAM, MRSIGNERSEAM (0: Intel's module),
      * SEAMATTRIBUTES (0), TDATTRIBUTES (SEPT_VE_DISABLE, | DEBUG), XFAM, MRTD, ..., REPORTDATA */
     uint8_t *td = out + 48;
@@ -686,30 +705,5 @@ int mpavs_dcap_devnet_tdx_quote(const mpavs_dcap_devnet *d, uint8_t *out, size_t
     td[128] = 0xe7, td[129] = 0x02, td[130] = 0x06; /* XFAM as on common TDX hosts */
     if (mr_td) memcpy(td + 136, mr_td, 48);
     memcpy(td + 520, report_data, 64);
-    put32(out + 632, (uint32_t)auth);
-    uint8_t *a = out + 636;
-    EVP_PKEY *ak = EVP_EC_gen("P-256");
-    uint8_t pub[65];
-    size_t pl = 0;
-    int r = MPAVS_DCAP_ERR_DEVNET;
-    if (!ak || !EVP_PKEY_get_octet_string_param(ak, OSSL_PKEY_PARAM_PUB_KEY, pub, sizeof pub, &pl) || pl != 65 ||
-        pub[0] != 0x04)
-        goto out;
-    memcpy(a + 64, pub + 1, 64);
-    put16(a + 128, 6);
-    put32(a + 130, (uint32_t)cert6);
-    uint8_t *qe = a + 134, *qauth = qe + 384 + 64 + 2;
-    put16(qe + 448, 32);
-    if (!qe_report(d, qe, qe + 384, qauth, a + 64, true)) goto out;
-    put16(qauth + 32, 5);
-    put32(qauth + 34, (uint32_t)d->chain_len);
-    memcpy(qauth + 38, d->chain_pem, d->chain_len);
-    /* TD report signature by the attestation key over header || body */
-    if (!dcap_sign_raw(a, ak, out, 632)) goto out;
-    r = MPAVS_DCAP_OK;
-out:
-    EVP_PKEY_free(ak);
-    ERR_clear_error();
-    if (r) memset(out, 0, total);
-    return r;
+    return quote_end(d, out, 584, true);
 }

@@ -8,46 +8,11 @@
 # Ends with "N passed, N failed"; exit status non-zero on any failure.
 set -uo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-ANVIL=$ROOT/.tools/bin/anvil
-CAST=$ROOT/.tools/bin/cast
-FORGE=$ROOT/.tools/bin/forge
-MPAVS=${MPAVS_BIN:-$ROOT/build/mpavs}
-WORK=$(mktemp -d)
-ANVIL_PID=
-PASS=0
-FAIL=0
-cleanup() {
-  [ -n "$ANVIL_PID" ] && kill "$ANVIL_PID" 2>/dev/null && wait "$ANVIL_PID" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-ok() { PASS=$((PASS + 1)); echo "ok   $1"; }
-ko() { FAIL=$((FAIL + 1)); echo "FAIL $1"; }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else ko "$1 (expected '$2', got '$3')"; fi; }
-finish() { echo "$PASS passed, $FAIL failed"; [ "$FAIL" -eq 0 ]; exit $?; }
-abort() { ko "$1"; finish; }
-lower() { tr 'A-F' 'a-f'; }
-
-for t in "$ANVIL" "$CAST" "$FORGE" "$MPAVS"; do
-  [ -x "$t" ] || { echo "avs_admin: $t missing (run scripts/setup and make)"; echo "0 passed, 1 failed"; exit 1; }
-done
-(cd "$ROOT/contracts" && "$FORGE" build --offline >"$WORK/build.log" 2>&1) \
-  || { tail -20 "$WORK/build.log"; echo "0 passed, 1 failed"; exit 1; }
-
-PORT=
-for _ in $(seq 1 50); do
-  p=$(( (RANDOM % 30000) + 20000 ))
-  if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then PORT=$p; break; fi
-done
-[ -n "$PORT" ] || abort "no free port"
-"$ANVIL" --port "$PORT" --hardfork osaka --silent >"$WORK/anvil.log" 2>&1 &
-ANVIL_PID=$!
-URL=http://127.0.0.1:$PORT
-for _ in $(seq 1 100); do
-  "$CAST" chain-id --rpc-url "$URL" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+it_counted
+it_need avs_admin "$ANVIL" "$CAST" "$FORGE" "$MPAVS"
+PORT=$(it_free_port) || abort "no free port"
+it_anvil "$PORT" "$WORK/anvil.log"
 DEPLOYER=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80   # anvil account 0: owner of everything
 ME=0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
 OTHERKEY=0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d   # anvil account 1: no role
@@ -220,6 +185,9 @@ TY=$(jq -r .type fee.json); GP=$(jq -r .gasPrice fee.json); GL=$(jq -r .gas fee.
 check "fee flags: type 0, gas price <= 3 gwei, gas limit <= 90000" "0 1 1" \
   "$((TY)) $(( GP <= 3000000000 && GP > 0 )) $(( GL <= 90000 && GL > 0 ))"
 check "fee flags: the transaction took effect" 5400 "$(c "$LV" 'attestValiditySeconds()(uint256)')"
+# the plan prints fees in gwei exactly: a 0.5 gwei priority cap is "0.5 gwei" (not 0.05: nine-digit wei amounts)
+"$MPAVS" avs liveness validity 5400 "${NET[@]}" --private-key "$DEPLOYER" --max-priority-fee-per-gas 0.5gwei --dry-run >feeplan.out 2>&1
+check "plan: max priority fee per gas 0.5 gwei" "0.5 gwei" "$(sed -n 's/.*max priority fee per gas: //p' feeplan.out)"
 adm "liveness validity" liveness validity 7200
 check "liveness validity: read back" 7200 "$(c "$LV" 'attestValiditySeconds()(uint256)')"
 adm "liveness max-block-diff" liveness max-block-diff 50

@@ -6,32 +6,14 @@
 # EIP-170. Ends with "N passed, N failed"; exit status non-zero on any failure.
 set -uo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-ANVIL=$ROOT/.tools/bin/anvil
-CAST=$ROOT/.tools/bin/cast
-FORGE=$ROOT/.tools/bin/forge
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+it_counted
+it_need contracts_anvil "$ANVIL" "$CAST" "$FORGE"
 SHARED=${MPAVS_SHARED:-$ROOT/../shared}
 QUOTE=$SHARED/vectors/dcap/v04_automata_sgx_v3_aug2025/quote.bin
-WORK=$(mktemp -d)
-ANVIL_PID=
-PASS=0
-FAIL=0
-cleanup() {
-  [ -n "$ANVIL_PID" ] && kill "$ANVIL_PID" 2>/dev/null && wait "$ANVIL_PID" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-ok() { PASS=$((PASS + 1)); echo "ok   $1"; }
-ko() { FAIL=$((FAIL + 1)); echo "FAIL $1"; }
-
-for t in "$ANVIL" "$CAST" "$FORGE"; do
-  [ -x "$t" ] || { echo "contracts_anvil: $t missing (run scripts/setup)"; echo "0 passed, 1 failed"; exit 1; }
-done
 HAVE_QUOTE=1
 [ -f "$QUOTE" ] || { echo "contracts_anvil: $QUOTE missing: skipping the real-quote checks"; HAVE_QUOTE=0; }
 
-(cd "$ROOT/contracts" && "$FORGE" build --offline >"$WORK/build.log" 2>&1) \
-  || { tail -20 "$WORK/build.log"; echo "0 passed, 1 failed"; exit 1; }
 OUT=$ROOT/contracts/out
 
 # every contract of src/ that has code fits the 24576-byte limit
@@ -43,19 +25,8 @@ big=$(for f in "$OUT"/*.sol/*.json; do
 done)
 [ -z "$big" ] && ok "deployed code sizes <= 24576" || ko "code size limit: $big"
 
-PORT=
-for _ in $(seq 1 50); do
-  p=$(( (RANDOM % 30000) + 20000 ))
-  if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then PORT=$p; break; fi
-done
-[ -n "$PORT" ] || { echo "no free port"; echo "0 passed, 1 failed"; exit 1; }
-"$ANVIL" --port "$PORT" --hardfork osaka --silent >"$WORK/anvil.log" 2>&1 &
-ANVIL_PID=$!
-URL=http://127.0.0.1:$PORT
-for _ in $(seq 1 100); do
-  "$CAST" chain-id --rpc-url "$URL" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+PORT=$(it_free_port) || abort "no free port"
+it_anvil "$PORT" "$WORK/anvil.log"
 KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80   # anvil account 0
 
 QE_MRSIGNER=0x8c4f5775d796503e96137f77c68a829a0056ac8ded70140b081b094490c57bff
@@ -65,7 +36,7 @@ PCK_Y=0x4b0915c1456144e4f106a51b3c305609cd2ed8bbe1a1411f22e1e4d51a7df58e
 code=$(jq -r '.bytecode.object' "$OUT/SgxQuoteVerifier.sol/SgxQuoteVerifier.json")
 args=$("$CAST" abi-encode "constructor(bytes32,uint16)" "$QE_MRSIGNER" 1)
 QV=$("$CAST" send --rpc-url "$URL" --private-key "$KEY" --json --create "${code}${args#0x}" 2>"$WORK/err" | jq -r '.contractAddress // empty')
-if [ -n "$QV" ]; then ok "deploy SgxQuoteVerifier at $QV"; else ko "deploy SgxQuoteVerifier: $(cat "$WORK/err")"; echo "$PASS passed, $FAIL failed"; exit 1; fi
+if [ -n "$QV" ]; then ok "deploy SgxQuoteVerifier at $QV"; else abort "deploy SgxQuoteVerifier: $(cat "$WORK/err")"; fi
 
 if [ "$HAVE_QUOTE" = 1 ]; then
 Q=0x$(xxd -p "$QUOTE" | tr -d '\n')
@@ -162,5 +133,4 @@ want=$("$CAST" keccak "$("$CAST" abi-encode "f(bytes32,bytes32,uint256,address)"
 h=$(c "$RC" "pubkeyRegistrationMessageHash(address)((uint256,uint256))" "$DEPLOYER")
 [ -n "$h" ] && ok "pubkeyRegistrationMessageHash answers: $h" || ko "pubkeyRegistrationMessageHash"
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+finish

@@ -6,35 +6,18 @@
 # every TDX operator is stopped, tasks keep coming and the SGX operators keep signing, but nothing more is
 # confirmed: SGX alone does not reach quorum 1's threshold.
 set -u
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 MPAVS="$ROOT/${BUILD:-build}/mpavs"
-TMP=$(mktemp -d /tmp/mpavs-devnet-quorums.XXXXXX)
-PASS=0
-FAIL=0
-ok() { echo "ok - $*"; PASS=$((PASS + 1)); }
-bad() { echo "not ok - $*"; FAIL=$((FAIL + 1)); }
-check() { local what=$1; shift; if "$@" >/dev/null; then ok "$what"; else bad "$what"; fi; }
-
-# processes whose command line names our directory (every one devnet up started here)
-left_in() { pgrep -f -- "$1" 2>/dev/null | grep -v "^$$\$" || true; }
+it_tap mpavs-devnet-quorums
+# on exit: devnet up stopped by SIGINT first, then lib.sh's cleanup (whatever still runs from TMP)
 DV_PID=
 cleanup() {
-  local p
   [ -n "$DV_PID" ] && kill -INT "$DV_PID" 2>/dev/null && sleep 2
-  for p in $(left_in "$TMP"); do kill -9 "$p" 2>/dev/null; done
-  rm -rf "$TMP"
+  it_tap_cleanup
 }
 trap cleanup EXIT
 
-wait_for() { # FILE PATTERN SECONDS
-  local i
-  for ((i = 0; i < $3 * 10; i++)); do
-    grep -q -- "$2" "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  return 1
-}
 count() { grep -c -- "$2" "$1" 2>/dev/null || true; }
 
 D="$TMP/run"

@@ -13,10 +13,8 @@
 #include "world.h"
 
 #include "mpavs/avs.h"
-#include "mpavs/bls.h"
 #include "mpavs/hex.h"
 #include "mpavs/keccak.h"
-#include "mpavs/wire.h"
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -38,49 +36,9 @@ static bool fetch(task3 *t, uint64_t prev, unsigned wait) {
 }
 
 /* A submission of operator i for t, proved by prover p. Flags make it faulty. */
-enum { GOOD = 0, BAD_SIG = 1, WRONG_REF = 2, WRONG_META = 4 };
+enum { GOOD = AGGC_GOOD, BAD_SIG = AGGC_BAD_SIG, WRONG_REF = AGGC_WRONG_REF, WRONG_META = AGGC_WRONG_META };
 static char *submission(size_t i, size_t p, const task3 *t, int flags) {
-    char params[128];
-    snprintf(params, sizeof params, "[{\"task_type\":3,\"start\":%llu,\"end\":%llu}]", (unsigned long long)t->block,
-             (unsigned long long)t->block);
-    mpavs_error e = {0};
-    char *res = world_call(W.ops[p].prover_url, "prover_proveTask", params, &e);
-    if (!res) fprintf(stderr, "  prover_proveTask: %s\n", e.message);
-    mpavs_error_clear(&e);
-    if (!res) return NULL;
-    json_error_t je;
-    json_t *j = json_loads(res, 0, &je);
-    free(res);
-    uint8_t meta[32], state[64], psig[65];
-    bool ok = j && aggc_jhex(json_object_get(j, "metadata"), meta, 32) && aggc_jhex(json_object_get(j, "state"), state, 64) &&
-              aggc_jhex(json_object_get(j, "poe_signature"), psig, 65);
-    json_decref(j);
-    if (!ok) return NULL;
-    if (flags & WRONG_META) meta[0] ^= 1;
-    uint8_t q0[1] = {0}, th[1] = {0};
-    mpavs_wire_task_request r = {.identifier = 3, .metadata = meta, .metadata_len = 32, .state = state,
-                                 .state_len = 64, .quorum_numbers = q0, .quorum_numbers_len = 1,
-                                 .quorum_thresholds = th, .quorum_thresholds_len = 1,
-                                 .reference_block = (uint32_t)(t->ref + ((flags & WRONG_REF) ? 1 : 0)),
-                                 .prover_signature = psig, .prover_signature_len = 65};
-    mpavs_avs_state_header h = {.committee_id = 3, .metadata = meta, .metadata_len = 32, .state = state,
-                                .state_len = 64, .quorum_numbers = q0, .quorum_numbers_len = 1,
-                                .quorum_thresholds = th, .quorum_thresholds_len = 1,
-                                .reference_block = r.reference_block};
-    uint8_t digest[32];
-    if (mpavs_avs_state_digest(digest, &h)) return NULL;
-    /* not the last bit: hashToG1 tries x, x+1, ... so digests differing only there can share a point */
-    if (flags & BAD_SIG) digest[5] ^= 1;
-    mpavs_bn254_g1 sig;
-    if (mpavs_bls_sign(&sig, W.ops[i].bls, digest)) return NULL;
-    uint8_t enc[64];
-    mpavs_bn254_g1_encode(enc, &sig);
-    memcpy(r.sig_x, enc, 32);
-    memcpy(r.sig_y, enc + 32, 32);
-    memcpy(r.operator_id, W.ops[i].id, 32);
-    char *json = NULL;
-    if (mpavs_wire_format_task_request(&json, &r)) return NULL;
-    return json;
+    return aggc_submission3(&W.ops[i], W.ops[p].prover_url, t, flags);
 }
 
 /* aggregator_submitTask; returns 0 when admitted, else the JSON-RPC error code (and its message). */

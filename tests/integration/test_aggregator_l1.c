@@ -16,6 +16,7 @@
  * position is persisted; without it the scan would restart at head - 5, past them); and the
  * avs_aggregator_new_task_counter metric.
  */
+#include "anvil_rpc.h"
 #include "harness.h"
 #include "world.h"
 
@@ -23,7 +24,6 @@
 #include "mpavs/avs.h"
 #include "mpavs/bls.h"
 #include "mpavs/ecdsa.h"
-#include "mpavs/hex.h"
 #include "mpavs/sender.h"
 #include "mpavs/wire.h"
 
@@ -457,19 +457,6 @@ static char *extra_config(uint64_t start) {
                L1.url, standin_hex, (unsigned long long)start);
 }
 
-static uint8_t *artifact_code(size_t *len, const char *rel) {
-    json_error_t je;
-    json_t *a = json_load_file(harness_path(rel), 0, &je);
-    const char *h = json_string_value(json_object_get(json_object_get(a, "bytecode"), "object"));
-    uint8_t *b = h ? malloc(strlen(h) / 2 + 1) : NULL;
-    if (b && mpavs_hex_decode(b, strlen(h) / 2 + 1, len, h, strlen(h)) != MPAVS_HEX_OK) {
-        free(b);
-        b = NULL;
-    }
-    json_decref(a);
-    return b;
-}
-
 TEST(bring_up) {
     world_options o = {.operators = 1};
     REQUIRE(world_up(&W, &o));
@@ -482,7 +469,7 @@ TEST(bring_up) {
     mpavs_sender_options so = {.poll_interval_ms = 20};
     REQUIRE(mpavs_sender_create(&l1send, &e, l1rpc, W.deployer_key, &so) == MPAVS_SENDER_OK);
     size_t len = 0;
-    uint8_t *code = artifact_code(&len, "contracts/out/RollupStandIn.sol/RollupStandIn.json");
+    uint8_t *code = anvil_artifact_code("contracts/out/RollupStandIn.sol/RollupStandIn.json", &len);
     REQUIRE(code);
     uint64_t block = 0;
     bool ok = transact(l1send, NULL, code, len, NULL, &block, standin);

@@ -11,6 +11,7 @@
  * test cannot know), and a wrong requestsHash is refused naming requestsHash.
  */
 #include "anvil.h"
+#include "anvil_rpc.h"
 #include "harness.h"
 
 #include "mpavs/blockexec.h"
@@ -34,20 +35,7 @@ static const uint8_t CONSOLIDATION_ADDR[20] = {0x00, 0x00, 0xBB, 0xdD, 0xc7, 0xC
 static mpavs_rpc *rpc;
 static harness_anvil anvil;
 
-static json_t *call_json(const char *method, const char *params) {
-    char *res = NULL;
-    mpavs_error e = {0};
-    int r = mpavs_rpc_call(rpc, &res, &e, method, params);
-    if (r != MPAVS_RPC_OK) {
-        fprintf(stderr, "%s: %s %s\n", method, mpavs_rpc_strerror(r), e.message);
-        mpavs_error_clear(&e);
-        free(res);
-        return NULL;
-    }
-    json_t *j = json_loads(res, JSON_DECODE_ANY, NULL);
-    free(res);
-    return j;
-}
+static json_t *call_json(const char *method, const char *params) { return anvil_call_json(rpc, method, params); }
 
 static int root_of(void *ctx, uint8_t root[32]) { return mpavs_evm_memstate_root(root, ctx) != MPAVS_EVM_OK; }
 

@@ -542,23 +542,49 @@ typedef struct {
     size_t n;
 } upload;
 
-static enum MHD_Result agg_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-                                   const char *version, const char *data, size_t *size, void **con) {
+/* One of MHD's calls for a request: the body collected into *con (an upload). Returns NULL while
+ * the body is still coming (*more: MHD's answer to this call), else the whole upload. */
+static upload *upload_collect(void **con, const char *data, size_t *size, enum MHD_Result *more) {
     upload *u = *con;
+    *more = MHD_YES;
     if (!u) {
         *con = calloc(1, sizeof(upload));
-        return *con ? MHD_YES : MHD_NO;
+        if (!*con) *more = MHD_NO;
+        return NULL;
     }
     if (*size) {
         char *nb = realloc(u->b, u->n + *size + 1);
-        if (!nb) return MHD_NO;
+        if (!nb) {
+            *more = MHD_NO;
+            return NULL;
+        }
         u->b = nb;
         memcpy(u->b + u->n, data, *size);
         u->n += *size;
         u->b[u->n] = 0;
         *size = 0;
-        return MHD_YES;
+        return NULL;
     }
+    return u;
+}
+
+/* Release the upload u of *con and answer 200 with the JSON text txt (malloc'd, taken over). */
+static enum MHD_Result upload_reply(struct MHD_Connection *c, void **con, upload *u, char *txt) {
+    free(u->b);
+    free(u);
+    *con = NULL;
+    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(txt), txt, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(r, "Content-Type", "application/json");
+    enum MHD_Result ret = MHD_queue_response(c, 200, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result agg_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                   const char *version, const char *data, size_t *size, void **con) {
+    enum MHD_Result more;
+    upload *u = upload_collect(con, data, size, &more);
+    if (!u) return more;
     json_t *req = u->b ? json_loads(u->b, 0, NULL) : NULL;
     const char *m = json_string_value(json_object_get(req, "method"));
     json_t *id = json_object_get(req, "id"), *res = json_null();
@@ -603,14 +629,7 @@ static enum MHD_Result agg_request(void *cls, struct MHD_Connection *c, const ch
     char *txt = json_dumps(rep, JSON_COMPACT);
     json_decref(rep);
     json_decref(req);
-    free(u->b);
-    free(u);
-    *con = NULL;
-    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(txt), txt, MHD_RESPMEM_MUST_FREE);
-    MHD_add_response_header(r, "Content-Type", "application/json");
-    enum MHD_Result ret = MHD_queue_response(c, 200, r);
-    MHD_destroy_response(r);
-    return ret;
+    return upload_reply(c, con, u, txt);
 }
 
 static bool submitted(void) {
@@ -782,21 +801,9 @@ static char *forward_to_prover(const char *body) {
 
 static enum MHD_Result proxy_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                      const char *version, const char *data, size_t *size, void **con) {
-    upload *u = *con;
-    if (!u) {
-        *con = calloc(1, sizeof(upload));
-        return *con ? MHD_YES : MHD_NO;
-    }
-    if (*size) {
-        char *nb = realloc(u->b, u->n + *size + 1);
-        if (!nb) return MHD_NO;
-        u->b = nb;
-        memcpy(u->b + u->n, data, *size);
-        u->n += *size;
-        u->b[u->n] = 0;
-        *size = 0;
-        return MHD_YES;
-    }
+    enum MHD_Result more;
+    upload *u = upload_collect(con, data, size, &more);
+    if (!u) return more;
     json_t *req = u->b ? json_loads(u->b, 0, NULL) : NULL;
     const char *m = json_string_value(json_object_get(req, "method"));
     json_t *id = json_object_get(req, "id"), *res = NULL;
@@ -837,15 +844,7 @@ static enum MHD_Result proxy_request(void *cls, struct MHD_Connection *c, const 
         txt = u->b ? forward_to_prover(u->b) : NULL;
     }
     json_decref(req);
-    free(u->b);
-    free(u);
-    *con = NULL;
-    if (!txt) txt = strdup("");
-    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(txt), txt, MHD_RESPMEM_MUST_FREE);
-    MHD_add_response_header(r, "Content-Type", "application/json");
-    enum MHD_Result ret = MHD_queue_response(c, 200, r);
-    MHD_destroy_response(r);
-    return ret;
+    return upload_reply(c, con, u, txt ? txt : strdup(""));
 }
 
 TEST(scroll_task_reference_path) {

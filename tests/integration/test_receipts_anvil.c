@@ -7,6 +7,7 @@
  * byte, the order) must be refused naming the right field. ~3 s.
  */
 #include "anvil.h"
+#include "anvil_rpc.h"
 #include "harness.h"
 
 #include "mpavs/chain.h"
@@ -34,20 +35,7 @@ static void emitter_code(char *out, size_t cap, unsigned k) {
 
 static uint8_t EMITTER[5][20], REVERTER[20];
 
-static json_t *call_json(const char *method, const char *params) {
-    char *res = NULL;
-    mpavs_error e = {0};
-    int r = mpavs_rpc_call(rpc, &res, &e, method, params);
-    if (r != MPAVS_RPC_OK) {
-        fprintf(stderr, "%s: %s %s\n", method, mpavs_rpc_strerror(r), e.message);
-        mpavs_error_clear(&e);
-        free(res);
-        return NULL;
-    }
-    json_t *j = json_loads(res, JSON_DECODE_ANY, NULL);
-    free(res);
-    return j;
-}
+static json_t *call_json(const char *method, const char *params) { return anvil_call_json(rpc, method, params); }
 
 static bool hexf(uint8_t *out, size_t n, json_t *o, const char *key) {
     const char *s = json_string_value(json_object_get(o, key));

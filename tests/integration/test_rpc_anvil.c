@@ -4,11 +4,11 @@
  * compiled by forge (solc-js); plus hostile HTTP replies from a local socket.
  */
 #include "anvil.h"
+#include "anvil_rpc.h"
 #include "harness.h"
 
 #include "mpavs/abi.h"
 #include "mpavs/ecdsa.h"
-#include "mpavs/hex.h"
 #include "mpavs/rpc.h"
 #include "mpavs/sender.h"
 
@@ -27,24 +27,6 @@ static mpavs_rpc *rpc;
 static uint8_t key0[32];
 static mpavs_address addr0, probe;
 static const char *const ERRORS[] = {"TooLarge(uint256,uint256)"};
-
-static uint8_t *probe_bytecode(size_t *len) {
-    json_error_t je;
-    json_t *art = json_load_file(harness_path("contracts/out/Probe.sol/Probe.json"), 0, &je);
-    if (!art) return NULL;
-    const char *hex = json_string_value(json_object_get(json_object_get(art, "bytecode"), "object"));
-    uint8_t *b = NULL;
-    if (hex) {
-        size_t cap = strlen(hex) / 2 + 1;
-        b = malloc(cap);
-        if (b && mpavs_hex_decode(b, cap, len, hex, strlen(hex)) != MPAVS_HEX_OK) {
-            free(b);
-            b = NULL;
-        }
-    }
-    json_decref(art);
-    return b;
-}
 
 TEST(chain_basics) {
     uint64_t id = 0, bn = 99, nonce = 99;
@@ -84,7 +66,7 @@ TEST(chain_basics) {
 
 TEST(deploy_call_logs_reverts) {
     size_t blen = 0;
-    uint8_t *bc = probe_bytecode(&blen);
+    uint8_t *bc = anvil_artifact_code("contracts/out/Probe.sol/Probe.json", &blen);
     REQUIRE(bc && blen > 100);
     /* constructor(uint256 limit = 100) */
     uint8_t *init = malloc(blen + 32);

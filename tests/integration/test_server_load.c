@@ -14,11 +14,6 @@
 #include "loadgen.h"
 #include "world.h"
 
-#include "mpavs/avs.h"
-#include "mpavs/bls.h"
-#include "mpavs/hex.h"
-#include "mpavs/wire.h"
-
 #include <curl/curl.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -48,52 +43,9 @@ static bool fetch(task3 *t, uint64_t prev, unsigned wait) {
 
 /* Operator i's good submission for t (proved by its own prover); 0 when admitted. */
 static long submit(size_t i, const task3 *t) {
-    char params[128];
-    snprintf(params, sizeof params, "[{\"task_type\":3,\"start\":%llu,\"end\":%llu}]", (unsigned long long)t->block,
-             (unsigned long long)t->block);
-    mpavs_error e = {0};
-    char *res = world_call(W.ops[i].prover_url, "prover_proveTask", params, &e);
-    if (!res) fprintf(stderr, "  prover_proveTask: %s\n", e.message);
-    mpavs_error_clear(&e);
-    if (!res) return -999;
-    json_error_t je;
-    json_t *j = json_loads(res, 0, &je);
-    free(res);
-    uint8_t meta[32], state[64], psig[65];
-    bool ok = j && aggc_jhex(json_object_get(j, "metadata"), meta, 32) && aggc_jhex(json_object_get(j, "state"), state, 64) &&
-              aggc_jhex(json_object_get(j, "poe_signature"), psig, 65);
-    json_decref(j);
-    if (!ok) return -998;
-    uint8_t q0[1] = {0}, th[1] = {0};
-    mpavs_wire_task_request r = {.identifier = 3, .metadata = meta, .metadata_len = 32, .state = state,
-                                 .state_len = 64, .quorum_numbers = q0, .quorum_numbers_len = 1,
-                                 .quorum_thresholds = th, .quorum_thresholds_len = 1,
-                                 .reference_block = (uint32_t)t->ref, .prover_signature = psig,
-                                 .prover_signature_len = 65};
-    mpavs_avs_state_header h = {.committee_id = 3, .metadata = meta, .metadata_len = 32, .state = state,
-                                .state_len = 64, .quorum_numbers = q0, .quorum_numbers_len = 1,
-                                .quorum_thresholds = th, .quorum_thresholds_len = 1,
-                                .reference_block = r.reference_block};
-    uint8_t digest[32];
-    mpavs_bn254_g1 sig;
-    if (mpavs_avs_state_digest(digest, &h) || mpavs_bls_sign(&sig, W.ops[i].bls, digest)) return -997;
-    uint8_t enc[64];
-    mpavs_bn254_g1_encode(enc, &sig);
-    memcpy(r.sig_x, enc, 32);
-    memcpy(r.sig_y, enc + 32, 32);
-    memcpy(r.operator_id, W.ops[i].id, 32);
-    char *json = NULL;
-    if (mpavs_wire_format_task_request(&json, &r)) return -996;
-    size_t n = strlen(json);
-    char *p = malloc(n + 3);
-    snprintf(p, n + 3, "[%s]", json);
+    char *json = aggc_submission3(&W.ops[i], W.ops[i].prover_url, t, AGGC_GOOD);
+    long code = aggc_submit(W.agg_url, json, NULL, 0);
     free(json);
-    res = world_call(W.agg_url, "aggregator_submitTask", p, &e);
-    free(p);
-    long code = res ? 0 : (e.rpc_code ? e.rpc_code : -1);
-    if (!res) fprintf(stderr, "  submitTask -> %ld %s\n", code, e.message);
-    free(res);
-    mpavs_error_clear(&e);
     return code;
 }
 

@@ -6,11 +6,11 @@
  * their ext JSON byte for byte against strings built here independently.
  */
 #include "anvil.h"
+#include "anvil_rpc.h"
 #include "harness.h"
 
 #include "mpavs/abi.h"
 #include "mpavs/ecdsa.h"
-#include "mpavs/hex.h"
 #include "mpavs/rpc.h"
 #include "mpavs/sender.h"
 #include "mpavs/tasksrc.h"
@@ -45,27 +45,9 @@ static char *hex0x(const uint8_t *b, size_t n) { /* "0x…" malloc'd, written he
     return s;
 }
 
-static uint8_t *artifact(size_t *len, const char *path) {
-    json_error_t je;
-    json_t *art = json_load_file(harness_path(path), 0, &je);
-    if (!art) return NULL;
-    const char *hex = json_string_value(json_object_get(json_object_get(art, "bytecode"), "object"));
-    uint8_t *b = NULL;
-    if (hex) {
-        size_t cap = strlen(hex) / 2 + 1;
-        b = malloc(cap);
-        if (b && mpavs_hex_decode(b, cap, len, hex, strlen(hex)) != MPAVS_HEX_OK) {
-            free(b);
-            b = NULL;
-        }
-    }
-    json_decref(art);
-    return b;
-}
-
 static bool deploy(uint8_t out[20], const char *path) {
     size_t len = 0;
-    uint8_t *bc = artifact(&len, path);
+    uint8_t *bc = anvil_artifact_code(path, &len);
     if (!bc) return false;
     mpavs_sender_result res;
     mpavs_error e = {0};

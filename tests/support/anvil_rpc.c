@@ -64,3 +64,21 @@ void anvil_create_address(char out[43], const char *sender, uint64_t nonce) {
     mpavs_keccak256(h, buf, o);
     snprintf(out, 43, "0x%s", harness_hex(h + 12, 20));
 }
+
+uint8_t *anvil_artifact_code(const char *rel, size_t *len) {
+    json_error_t je;
+    json_t *art = json_load_file(harness_path(rel), 0, &je);
+    if (!art) return NULL;
+    const char *hex = json_string_value(json_object_get(json_object_get(art, "bytecode"), "object"));
+    uint8_t *b = NULL;
+    if (hex) {
+        size_t cap = strlen(hex) / 2 + 1;
+        b = malloc(cap);
+        if (b && mpavs_hex_decode(b, cap, len, hex, strlen(hex)) != MPAVS_HEX_OK) {
+            free(b);
+            b = NULL;
+        }
+    }
+    json_decref(art);
+    return b;
+}

@@ -1,6 +1,6 @@
 /*
- * JSON-RPC helpers for tests against anvil: calls that print what failed, mining, and the
- * address a CREATE from a dev account makes.
+ * JSON-RPC helpers for tests against anvil: calls that print what failed, mining, the address a
+ * CREATE from a dev account makes, and the creation code of a forge artifact.
  */
 #ifndef MPAVS_TEST_ANVIL_RPC_H
 #define MPAVS_TEST_ANVIL_RPC_H
@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,5 +39,8 @@ bool anvil_send(mpavs_rpc *rpc, const char *from, const char *to, const char *ga
 void anvil_deploy(mpavs_rpc *rpc, const char *from, const char *rt);
 /* The address (0x-hex, lowercase) of the contract sender (0x-hex) creates at nonce (< 128). */
 void anvil_create_address(char out[43], const char *sender, uint64_t nonce);
+/* The creation code (bytecode.object) of the forge artifact at rel (harness_path, e.g.
+ * "contracts/out/Probe.sol/Probe.json"), malloc'd, with its length in *len; NULL when missing. */
+uint8_t *anvil_artifact_code(const char *rel, size_t *len);
 
 #endif

@@ -1,6 +1,8 @@
 #include "harness.h"
 
+#include <dirent.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 int harness_failed_checks;
 static int passed, failed;
@@ -100,4 +102,29 @@ const char *harness_hex(const unsigned char *b, size_t n) {
     }
     buf[2 * i] = 0;
     return buf;
+}
+
+void harness_walk_json(const char *dir, void (*fn)(void *arg, const char *path), void *arg) {
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *de;
+    char **names = NULL;
+    size_t n = 0;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.') continue;
+        names = realloc(names, (n + 1) * sizeof *names);
+        names[n++] = strdup(de->d_name);
+    }
+    closedir(d);
+    for (size_t i = 0; i < n; i++) {
+        char p[4096];
+        snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+        struct stat st;
+        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
+            harness_walk_json(p, fn, arg);
+        else if (strstr(names[i], ".json"))
+            fn(arg, p);
+        free(names[i]);
+    }
+    free(names);
 }

@@ -32,6 +32,10 @@ long harness_unhex(unsigned char *out, size_t cap, const char *hex);
 /* Formats bytes as lowercase hex without 0x into a static buffer. */
 const char *harness_hex(const unsigned char *b, size_t n);
 
+/* Calls fn(arg, path) for every file whose name contains ".json" under dir, recursing into
+ * subdirectories (directory order; names starting with '.' skipped; an unreadable dir: nothing). */
+void harness_walk_json(const char *dir, void (*fn)(void *arg, const char *path), void *arg);
+
 #define TEST(name) static void name(void)
 #define RUN(name) harness_run(#name, name)
 #define CHECK(cond)                                                                                \

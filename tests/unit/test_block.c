@@ -15,10 +15,8 @@
 #include "mpavs/rlp.h"
 #include "mpavs/trie.h"
 
-#include <dirent.h>
 #include <jansson.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 
 static bool fixed(uint8_t *out, size_t n, const json_t *j) {
     const char *s = json_string_value(j);
@@ -195,36 +193,13 @@ static void check_file(tally *t, const char *path) {
     json_decref(j);
 }
 
-static void walk(tally *t, const char *dir) {
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *de;
-    char **names = NULL;
-    size_t n = 0;
-    while ((de = readdir(d))) {
-        if (de->d_name[0] == '.') continue;
-        names = realloc(names, (n + 1) * sizeof *names);
-        names[n++] = strdup(de->d_name);
-    }
-    closedir(d);
-    for (size_t i = 0; i < n; i++) {
-        char p[4096];
-        snprintf(p, sizeof p, "%s/%s", dir, names[i]);
-        struct stat st;
-        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
-            walk(t, p);
-        else if (strstr(names[i], ".json"))
-            check_file(t, p);
-        free(names[i]);
-    }
-    free(names);
-}
+static void check_file_cb(void *t, const char *path) { check_file(t, path); }
 
 TEST(valid_blocks_fixtures) {
     tally t = {0};
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", harness_shared("vectors/ethtests/BlockchainTests/ValidBlocks"));
-    walk(&t, dir);
+    harness_walk_json(dir, check_file_cb, &t);
     fprintf(stderr, "  ValidBlocks: %d files, %d tests, %d genesis + %d blocks (%d txs, %d ommers, %d withdrawals), %d failed\n",
             t.files, t.tests, t.genesis, t.blocks, t.txs, t.ommers, t.withdrawals, t.failed);
     CHECK_EQ_INT(t.failed, 0);
@@ -300,36 +275,13 @@ static void check_invalid_file(inv_tally *t, const char *path) {
     json_decref(j);
 }
 
-static void walk_invalid(inv_tally *t, const char *dir) {
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *de;
-    char **names = NULL;
-    size_t n = 0;
-    while ((de = readdir(d))) {
-        if (de->d_name[0] == '.') continue;
-        names = realloc(names, (n + 1) * sizeof *names);
-        names[n++] = strdup(de->d_name);
-    }
-    closedir(d);
-    for (size_t i = 0; i < n; i++) {
-        char p[4096];
-        snprintf(p, sizeof p, "%s/%s", dir, names[i]);
-        struct stat st;
-        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
-            walk_invalid(t, p);
-        else if (strstr(names[i], ".json"))
-            check_invalid_file(t, p);
-        free(names[i]);
-    }
-    free(names);
-}
+static void check_invalid_file_cb(void *t, const char *path) { check_invalid_file(t, path); }
 
 TEST(invalid_blocks_fixtures) {
     inv_tally t = {0};
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", harness_shared("vectors/ethtests/BlockchainTests/InvalidBlocks"));
-    walk_invalid(&t, dir);
+    harness_walk_json(dir, check_invalid_file_cb, &t);
     fprintf(stderr, "  InvalidBlocks: %d refused as malformed (RLP_STRUCTURES_ENCODING), %d for extraData, %d decoded, %d failed\n",
             t.refused_rlp, t.refused_extra, t.decoded, t.failed);
     CHECK_EQ_INT(t.failed, 0);

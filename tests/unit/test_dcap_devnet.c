@@ -120,6 +120,17 @@ TEST(round_trip) {
     free(q);
 }
 
+/* vd is a debug enclave or TD's verdict, which the production policy refuses. */
+static void check_debug_refused(mpavs_dcap_verdict *vd) {
+    CHECK(mpavs_dcap_is_debug(&vd->quote));
+    mpavs_dcap_policy p;
+    mpavs_dcap_policy_production(&p);
+    bool ok = true;
+    REQUIRE(mpavs_dcap_policy_check(&ok, vd, &p) == 0);
+    CHECK(!ok);
+    CHECK_EQ_INT(vd->error, MPAVS_DCAP_ERR_POLICY_DEBUG);
+}
+
 TEST(tdx_round_trip) {
     uint8_t rd[64];
     for (int i = 0; i < 64; i++) rd[i] = (uint8_t)(i * 5 + 1);
@@ -165,13 +176,7 @@ TEST(tdx_round_trip) {
     q = make_tdx_quote(g_dir, &ql, rd, true);
     REQUIRE(q);
     CHECK_EQ_INT(verify_with(g_dir, q, ql, false, NOW, &vd, true), 0);
-    CHECK(mpavs_dcap_is_debug(&vd.quote));
-    mpavs_dcap_policy p;
-    mpavs_dcap_policy_production(&p);
-    bool ok = true;
-    REQUIRE(mpavs_dcap_policy_check(&ok, &vd, &p) == 0);
-    CHECK(!ok);
-    CHECK_EQ_INT(vd.error, MPAVS_DCAP_ERR_POLICY_DEBUG);
+    check_debug_refused(&vd);
     free(q);
 }
 
@@ -193,13 +198,7 @@ TEST(debug_rejected_by_production_policy) {
     REQUIRE(q);
     mpavs_dcap_verdict vd;
     CHECK_EQ_INT(verify(g_dir, q, ql, false, NOW, &vd), 0); /* QVL itself has no debug check */
-    CHECK(mpavs_dcap_is_debug(&vd.quote));
-    mpavs_dcap_policy p;
-    mpavs_dcap_policy_production(&p);
-    bool ok = true;
-    REQUIRE(mpavs_dcap_policy_check(&ok, &vd, &p) == 0);
-    CHECK(!ok);
-    CHECK_EQ_INT(vd.error, MPAVS_DCAP_ERR_POLICY_DEBUG);
+    check_debug_refused(&vd);
     free(q);
 }
 

@@ -20,39 +20,10 @@
 #include "mpavs/rlp.h"
 #include "mpavs/tx.h"
 
-#include <dirent.h>
 #include <jansson.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 
 static mpavs_ecdsa_ctx *ctx;
-
-typedef void (*file_fn)(void *arg, const char *path);
-
-static void walk(const char *dir, file_fn fn, void *arg) {
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *de;
-    char **names = NULL;
-    size_t n = 0;
-    while ((de = readdir(d))) {
-        if (de->d_name[0] == '.') continue;
-        names = realloc(names, (n + 1) * sizeof *names);
-        names[n++] = strdup(de->d_name);
-    }
-    closedir(d);
-    for (size_t i = 0; i < n; i++) {
-        char p[4096];
-        snprintf(p, sizeof p, "%s/%s", dir, names[i]);
-        struct stat st;
-        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
-            walk(p, fn, arg);
-        else if (strstr(names[i], ".json"))
-            fn(arg, p);
-        free(names[i]);
-    }
-    free(names);
-}
 
 /*
  * The results that may refuse a fixture exception. Our checks run in the order
@@ -259,7 +230,7 @@ TEST(transaction_tests) {
     tt_tally t = {0};
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", harness_shared("vectors/ethtests/TransactionTests"));
-    walk(dir, tt_file, &t);
+    harness_walk_json(dir, tt_file, &t);
     fprintf(stderr, "  TransactionTests (Cancun/Prague): %d cases (%d valid, %d invalid): %d passed, %d failed, "
                     "%d skipped; intrinsic gas compared in %d\n",
             t.cases, t.valid, t.invalid, t.passed, t.failed, t.skipped_intrinsic, t.intrinsic_checked);
@@ -333,7 +304,7 @@ TEST(block_transactions) {
     bt_tally t = {0};
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", harness_shared("vectors/ethtests/BlockchainTests/ValidBlocks"));
-    walk(dir, bt_file, &t);
+    harness_walk_json(dir, bt_file, &t);
     fprintf(stderr, "  ValidBlocks transactions: %d (type 0: %d, 1: %d, 2: %d, 3: %d, 4: %d), %d failed\n", t.txs,
             t.by_type[0], t.by_type[1], t.by_type[2], t.by_type[3], t.by_type[4], t.failed);
     CHECK_EQ_INT(t.failed, 0);
