@@ -210,38 +210,38 @@ static void bls_done(agg_vjob *job) {
 }
 
 void agg_admit_start(agg_daemon *d, const json_t *req, agg_admit_done done, void *user) {
-    admission *A = calloc(1, sizeof *A);
-    if (!A) {
+    admission *adm = calloc(1, sizeof *adm);
+    if (!adm) {
         agg_bump(&d->m_rejected[REJ_UNAVAILABLE], 1);
         done(user, REJ_UNAVAILABLE, "out of memory");
         return;
     }
-    A->d = d;
-    A->done = done;
-    A->done_user = user;
-    char *msg = A->msg;
-    size_t cap = sizeof A->msg;
+    adm->d = d;
+    adm->done = done;
+    adm->done_user = user;
+    char *msg = adm->msg;
+    size_t cap = sizeof adm->msg;
     bool left = true; /* no agg_verifier_enter pending (or the job submitted) */
-    mpavs_wire_task_request *r = &A->r;
+    mpavs_wire_task_request *r = &adm->r;
     char wmsg[256];
     int why = REJ_COUNT;
     bool late = false;      /* the task is confirmed (or being confirmed) and the digest is not its */
     int late_type = 0;      /* its identity, to find it again for the disagreement report */
     uint64_t late_id = 0;
     char late_msg[160] = "";
-    uint8_t *digest = A->digest, pd[32];
+    uint8_t *digest = adm->digest, pd[32];
     mpavs_bn254_g1 pk_g1;
     mpavs_bn254_g2 pk_g2;
     if (mpavs_wire_task_request_from_json(r, wmsg, sizeof wmsg, req)) { /* not counted in the log, as before */
         reject(msg, cap, REJ_INVALID_PARAMS, "invalid params: %s", wmsg);
         done(user, REJ_INVALID_PARAMS, msg);
         mpavs_wire_task_request_clear(r);
-        free(A);
+        free(adm);
         return;
     }
-    memcpy(A->sig_enc, r->sig_x, 32);
-    memcpy(A->sig_enc + 32, r->sig_y, 32);
-    A->type = (int)r->identifier;
+    memcpy(adm->sig_enc, r->sig_x, 32);
+    memcpy(adm->sig_enc + 32, r->sig_y, 32);
+    adm->type = (int)r->identifier;
     mpavs_avs_state_header h = {.committee_id = r->identifier, .metadata = r->metadata, .metadata_len = r->metadata_len,
                                 .state = r->state, .state_len = r->state_len, .quorum_numbers = r->quorum_numbers,
                                 .quorum_numbers_len = r->quorum_numbers_len, .quorum_thresholds = r->quorum_thresholds,
@@ -279,7 +279,7 @@ void agg_admit_start(agg_daemon *d, const json_t *req, agg_admit_done done, void
     else if (t && !agg_task_ready(d, t, &load_why))
         why = reject(msg, cap, REJ_UNAVAILABLE, "cannot load the operator state: %s", load_why);
     if (why == REJ_COUNT && t) {
-        A->task_id = t->id;
+        adm->task_id = t->id;
         if (!r->quorum_numbers_len) why = reject(msg, cap, REJ_BAD_QUORUMS, "quorum_numbers is empty");
         for (size_t i = 0; why == REJ_COUNT && i < r->quorum_numbers_len; i++) {
             if (i && r->quorum_numbers[i] <= r->quorum_numbers[i - 1])
@@ -358,13 +358,13 @@ void agg_admit_start(agg_daemon *d, const json_t *req, agg_admit_done done, void
     }
 
     /* 6. BLS in the verifier stage; 7. persisted and counted with its batch (agg_admit_commit) */
-    if (mpavs_bn254_g1_decode(&A->sig, A->sig_enc) != MPAVS_BN254_OK) {
+    if (mpavs_bn254_g1_decode(&adm->sig, adm->sig_enc) != MPAVS_BN254_OK) {
         why = reject(msg, cap, REJ_INVALID_SIGNATURE, "signature is not a point of G1");
         goto out;
     }
     if (late) { /* every check passed but the aggregate is closed: verify alone, record, refuse */
         bool ok = false;
-        if (mpavs_bls_verify(&ok, &pk_g2, digest, &A->sig) != MPAVS_BLS_OK || !ok) {
+        if (mpavs_bls_verify(&ok, &pk_g2, digest, &adm->sig) != MPAVS_BLS_OK || !ok) {
             why = reject(msg, cap, REJ_INVALID_SIGNATURE, "BLS signature invalid for the operator's key");
             goto out;
         }
@@ -375,17 +375,17 @@ void agg_admit_start(agg_daemon *d, const json_t *req, agg_admit_done done, void
         why = reject(msg, cap, REJ_LATE, "%s", late_msg);
         goto out;
     }
-    agg_vjob *job = &A->job;
+    agg_vjob *job = &adm->job;
     memcpy(job->digest, digest, 32);
     job->pk = pk_g2;
-    job->sig = A->sig;
-    job->user = A;
+    job->sig = adm->sig;
+    job->user = adm;
     job->done = bls_done;
-    agg_verifier_submit(d->verifier, job); /* bls_done finishes A */
+    agg_verifier_submit(d->verifier, job); /* bls_done finishes adm */
     return;
 out:
     if (!left) agg_verifier_leave(d->verifier);
-    finish(A, why);
+    finish(adm, why);
 }
 
 /* agg_admit's wait for its verdict. */
