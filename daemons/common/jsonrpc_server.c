@@ -48,7 +48,8 @@ typedef struct upload {
     int status;
     /* a deferred call */
     struct drpc_deferred dfr;
-    int dstate; /* DFR_* */
+    int dstate; /* DFR_* (under pmu once taken: the answer may come from another thread) */
+    bool took;  /* the handler deferred this call (written and read by the connection's thread only) */
 } upload;
 
 struct drpc_server {
@@ -79,7 +80,8 @@ drpc_deferred *drpc_defer(drpc_error *err) {
     pthread_mutex_unlock(&s->pmu);
     if (closed) return NULL; /* stopping: answer now */
     u->dfr.id = json_incref(u->dfr.id);
-    u->dstate = DFR_TAKEN;
+    u->dstate = DFR_TAKEN; /* before the handler hands the handle to another thread */
+    u->took = true;
     err->deferred = &u->dfr;
     return err->deferred;
 }
@@ -258,7 +260,7 @@ static int refuse_unknown(const drpc_options *opt, const char *body, size_t len,
 }
 
 /* As drpc_handle_body; parked: NULL (never park) or out: the parked request (new ref) and *park_ms;
- * dfr: the call's upload when a single request may be deferred (dfr->dstate says whether it was), else NULL. */
+ * dfr: the call's upload when a single request may be deferred (dfr->took says whether it was), else NULL. */
 static int handle_body(const drpc_options *opt, const char *body, size_t len, char **reply, json_t **parked,
                        unsigned long *park_ms, upload *dfr) {
     *reply = NULL;
@@ -458,7 +460,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (u->answered) { /* resumed: the parker's or the deferred answer */
         char *reply = u->reply;
         u->reply = NULL;
+        pthread_mutex_lock(&s->pmu);
         u->dstate = DFR_NONE;
+        pthread_mutex_unlock(&s->pmu);
         return respond(c, (unsigned)u->status, reply, "application/json");
     }
     char *reply = NULL;
@@ -469,7 +473,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     free(u->buf); /* the body is not kept while the call is parked or the reply is sent */
     u->buf = NULL;
     u->len = u->cap = 0;
-    if (u->dstate != DFR_NONE) { /* deferred: answered already, or suspend until it is */
+    if (u->took) { /* deferred: answered already, or suspend until it is */
+        u->took = false;
         pthread_mutex_lock(&s->pmu);
         if (u->dstate == DFR_EARLY) {
             u->dstate = DFR_NONE;
