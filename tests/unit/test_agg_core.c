@@ -362,6 +362,12 @@ static void *submit_thread(void *arg) {
     return NULL;
 }
 
+/* A daemon with the in-memory chain reset and task 3/id created and loaded. */
+static bool up_with_task(agg_daemon *d, uint64_t id) {
+    memset(&CH, 0, sizeof CH);
+    return daemon_up(d, true) && new_task(d, id) && wait_loaded(d, id) == 2;
+}
+
 /* agg_admit_start's verdicts, as the server's deferred answers receive them. */
 typedef struct {
     pthread_mutex_t mu;
@@ -385,10 +391,7 @@ static void async_verdict(void *user, int why, const char *msg) {
 
 TEST(async_admission_answers_each_once) {
     agg_daemon d;
-    memset(&CH, 0, sizeof CH);
-    REQUIRE(daemon_up(&d, true));
-    REQUIRE(new_task(&d, 41));
-    REQUIRE(wait_loaded(&d, 41) == 2);
+    REQUIRE(up_with_task(&d, 41));
     async_tally t = {.mu = PTHREAD_MUTEX_INITIALIZER, .caller = pthread_self()};
     /* a refusal before the verifier: answered on the caller's thread, before agg_admit_start returns */
     json_t *j = request(0, OPTS(.block = 42));
@@ -453,10 +456,7 @@ static void *http_submit(void *arg) {
 
 TEST(http_submissions_wait_without_a_thread) {
     agg_daemon d;
-    memset(&CH, 0, sizeof CH);
-    REQUIRE(daemon_up(&d, true));
-    REQUIRE(new_task(&d, 43));
-    REQUIRE(wait_loaded(&d, 43) == 2);
+    REQUIRE(up_with_task(&d, 43));
     char err[200];
     drpc_options o = {.listen = "127.0.0.1:0", .threads = 1, .handler = agg_rpc_handler, .user = &d,
                       .methods = agg_rpc_methods, .nmethods = AGG_RPC_NMETHODS};

@@ -78,6 +78,7 @@ typedef struct {
     const char *method;
     char reply[256];
     long long ms;
+    long timeout_ms; /* 0: 20 s */
 } call;
 
 static size_t sink(char *p, size_t sz, size_t n, void *u) {
@@ -102,7 +103,7 @@ static void *do_call(void *arg) {
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, 20L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->timeout_ms ? c->timeout_ms : 20000L);
     long long t0 = now_ms();
     curl_easy_perform(h);
     c->ms = now_ms() - t0;
@@ -315,6 +316,17 @@ TEST(deferred_answers) {
     CHECK_EQ_INT(drpc_handle_body(&o, batch, strlen(batch), &reply), 200);
     CHECK(reply && strstr(reply, "not deferred"));
     free(reply);
+    /* a client that gives up while its call waits: answered into a closed connection, no harm */
+    c[0] = (call){.port = port, .method = "later", .timeout_ms = 300};
+    do_call(&c[0]);
+    CHECK(c[0].reply[0] == 0);
+    CHECK_EQ_INT(drpc_deferred_count(s), 1);
+    CHECK_EQ_INT(answer_all(), 1);
+    for (int k = 0; k < 100 && drpc_deferred_count(s); k++) usleep(10000);
+    CHECK_EQ_INT(drpc_deferred_count(s), 0);
+    c[0] = (call){.port = port, .method = "now"};
+    do_call(&c[0]);
+    CHECK(strstr(c[0].reply, "answered at once") != NULL);
     /* a stop waits for the deferred answers */
     for (int i = 0; i < 3; i++) {
         c[i] = (call){.port = port, .method = "later"};
